@@ -1,0 +1,88 @@
+"""Members of the current council."""
+
+from __future__ import annotations
+
+import uuid
+
+from flask import abort, url_for
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from marshmallow import fields, validate
+from sqlalchemy import select
+
+from konsey.core.db import db
+from konsey.core.member_schemas import MemberInputSchema, MemberOutputSchema, MemberUpdateSchema
+from konsey.core.membership import Member, add_member, update_member
+from konsey.core.permissions import Permission, requires
+from konsey.core.schemas import StrictSchema
+from konsey.core.text import turkish_sort_key
+
+blp = Blueprint("members", __name__, url_prefix="/api/v1/councils/<council_slug>/members", description="Members")
+
+
+class MemberListArgs(StrictSchema):
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))
+    per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
+    q = fields.String(load_default=None, validate=validate.Length(max=100))
+
+
+def member_or_404(member_id: uuid.UUID) -> Member:
+    # Scoping adds council_id to this query: another council's id is simply not found.
+    member = db.session.scalar(select(Member).where(Member.id == member_id))
+    if member is None:
+        abort(404)
+    return member
+
+
+@blp.route("")
+class Members(MethodView):
+    @requires(Permission.MEMBERS_VIEW)
+    @blp.arguments(MemberListArgs, location="query")
+    @blp.response(200, MemberOutputSchema(many=True))
+    def get(self, args):
+        """Members in Turkish alphabetical order, a page at a time (``Link: rel="next"`` when there is more)."""
+        query = select(Member).order_by(Member.sort_name, Member.id)
+        if args["q"]:
+            query = query.where(Member.sort_name.startswith(turkish_sort_key(args["q"])))
+        per_page = args["per_page"]
+        rows = db.session.scalars(query.limit(per_page + 1).offset((args["page"] - 1) * per_page)).all()
+        headers = {}
+        if len(rows) > per_page:
+            rows = rows[:per_page]
+            next_url = url_for("members.Members", page=args["page"] + 1, per_page=per_page, q=args["q"])
+            headers["Link"] = f'<{next_url}>; rel="next"'
+        return rows, 200, headers
+
+    @requires(Permission.MEMBERS_MANAGE)
+    @blp.arguments(MemberInputSchema)
+    @blp.response(201, MemberOutputSchema)
+    def post(self, data):
+        member = add_member(data)
+        db.session.commit()
+        return member
+
+
+@blp.route("/<uuid:member_id>")
+class MemberDetail(MethodView):
+    @requires(Permission.MEMBERS_VIEW)
+    @blp.response(200, MemberOutputSchema)
+    def get(self, member_id):
+        return member_or_404(member_id)
+
+    @requires(Permission.MEMBERS_MANAGE)
+    @blp.arguments(MemberUpdateSchema(partial=True))
+    @blp.response(200, MemberOutputSchema)
+    def patch(self, data, member_id):
+        member = update_member(member_or_404(member_id), data)
+        db.session.commit()
+        return member
+
+    @requires(Permission.MEMBERS_MANAGE)
+    @blp.response(204)
+    def delete(self, member_id):
+        """Erase a member's record (KVKK erasure request)."""
+        db.session.delete(member_or_404(member_id))
+        db.session.commit()
+        return None
+
+

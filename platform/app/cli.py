@@ -1,0 +1,246 @@
+"""The ``konsey`` command line (a Flask CLI group): operators' tools and the embedded runner."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import FlaskGroup, with_appcontext
+from marshmallow import ValidationError
+from sqlalchemy import select
+
+from konsey.core.db import db
+
+
+def _create_app():
+    from konsey.app import create_app
+
+    return create_app()
+
+
+@click.group(cls=FlaskGroup, create_app=_create_app, add_default_commands=True)
+def main():
+    """Konsey: the platform for Turkey's city councils."""
+
+
+def register_commands(app) -> None:
+    """Commands live on ``app.cli`` so that ``konsey …`` and Flask's test runner see the same ones."""
+    for command in (councils, members, users, demo, serve):
+        app.cli.add_command(command)
+
+
+def _fail(message: str) -> None:
+    click.secho(message, fg="red", err=True)
+    sys.exit(2)
+
+
+def _validation_failed(error: ValidationError) -> None:
+    from konsey.core.i18n import translate_validation_messages
+
+    for field, messages in translate_validation_messages(error.messages).items():
+        for message in messages if isinstance(messages, list) else [messages]:
+            click.secho(f"{field}: {message}", fg="red", err=True)
+    sys.exit(2)
+
+
+# --- councils ----------------------------------------------------------------------------------------
+
+
+@click.group()
+def councils():
+    """Onboard and manage councils."""
+
+
+@councils.command("create")
+@click.option("--name", required=True)
+@click.option("--slug", required=True)
+@click.option("--province", "province_code", required=True, type=int, help="Plate code, e.g. 35 for İzmir.")
+@click.option("--municipality", "municipality_id", required=True, help="Municipality id from the reference list.")
+@click.option("--contact-email", required=True)
+@click.option("--contact-phone", default=None)
+@click.option("--delivery-address", "motion_delivery_address", required=True)
+@click.option("--locale", default="tr")
+@click.option("--timezone", default="Europe/Istanbul")
+@click.option("--admin-email", required=True, help="The first administrator (secretary general) to invite.")
+@with_appcontext
+def create_council(**options):
+    """Onboard a council: bodies, default by-laws and an invitation for its first administrator."""
+    from konsey.tenants.invitations import send_invitation
+    from konsey.tenants.onboarding import OnboardingSchema, onboard_council
+
+    try:
+        data = OnboardingSchema().load({k: v for k, v in options.items() if v is not None})
+        onboarded = onboard_council(data)
+    except ValidationError as error:
+        db.session.rollback()
+        _validation_failed(error)
+    url = send_invitation(onboarded.council, onboarded.invitation, onboarded.invitation_secret)
+    db.session.commit()
+    click.echo(f"Created council {onboarded.council.slug} ({onboarded.council.municipality_name}).")
+    click.echo(f"Invitation for {onboarded.invitation.email}: {url}")
+
+
+@councils.command("list")
+@with_appcontext
+def list_councils():
+    from konsey.tenants.models import Council
+
+    for council in db.session.scalars(select(Council).order_by(Council.slug)):
+        click.echo(f"{council.slug:24} {council.status.value:11} {council.name}")
+
+
+@councils.command("status")
+@click.argument("slug")
+@click.argument("status", type=click.Choice(["active", "suspended", "archived"]))
+@click.option("--export-acknowledged", is_flag=True, help="Needed to archive: the export was taken.")
+@click.option("--reason", default="")
+@with_appcontext
+def council_status(slug, status, export_acknowledged, reason):
+    """Move a council through its lifecycle."""
+    from konsey.tenants.lifecycle import LifecycleError, change_status
+    from konsey.tenants.models import CouncilStatus
+
+    council = _council(slug)
+    try:
+        change_status(council, CouncilStatus(status), export_acknowledged=export_acknowledged, reason=reason)
+    except LifecycleError as error:
+        _fail(str(error))
+    db.session.commit()
+    click.echo(f"{slug}: {status}")
+
+
+@councils.command("export")
+@click.argument("slug")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@with_appcontext
+def export(slug, output: Path):
+    """Write the council's full export (JSON)."""
+    from konsey.tenants.export import export_council
+
+    document = export_council(_council(slug))
+    output.write_text(json.dumps(document, ensure_ascii=False, indent=1), encoding="utf-8")
+    click.echo(f"Wrote {output} ({sum(len(rows) for rows in document['tables'].values())} rows).")
+
+
+def _council(slug: str):
+    from konsey.tenants.models import Council
+
+    council = db.session.scalar(select(Council).where(Council.slug == slug))
+    if council is None:
+        _fail(f"No council with the slug {slug!r}.")
+    return council
+
+
+# --- members -----------------------------------------------------------------------------------------
+
+
+@click.group()
+def members():
+    """Council members."""
+
+
+@members.command("import")
+@click.argument("slug")
+@click.argument("csv_file", type=click.File("rb"))
+@click.option("--dry-run", is_flag=True, help="Check every row and report; import nothing.")
+@with_appcontext
+def import_members_command(slug, csv_file, dry_run):
+    """Import members from a CSV file: all rows or none."""
+    from konsey.tenants.member_import import ImportFileError, import_members
+    from konsey.tenants.scoping import bound_council
+
+    council = _council(slug)
+    if council.is_read_only:
+        _fail(f"{slug} is {council.status.value}: read-only.")
+    content = csv_file.read()
+    with bound_council(council.id):
+        bar = None
+
+        def progress(done: int, total: int) -> None:
+            nonlocal bar
+            if bar is None:
+                bar = click.progressbar(length=total, label="Importing", file=sys.stderr)
+                bar.__enter__()
+            bar.update(done - bar.pos)
+
+        try:
+            report = import_members(content, dry_run=dry_run, progress=progress)
+        except ImportFileError as error:
+            db.session.rollback()
+            _fail(f"{error.field}: {error}")
+        finally:
+            if bar is not None:
+                bar.__exit__(None, None, None)
+        for row_error in report.errors:
+            click.secho(f"line {row_error.line}: {row_error.field}: {row_error.message}", fg="red", err=True)
+        if not report.ok:
+            db.session.rollback()
+            _fail(f"{len(report.errors)} problem(s) in {report.total_rows} rows; nothing was imported.")
+        if dry_run:
+            db.session.rollback()
+            click.echo(f"Dry run: all {report.total_rows} rows are valid; nothing was imported.")
+            return
+        db.session.commit()
+        click.echo(f"Imported {report.imported} members into {slug}.")
+
+
+# --- users -------------------------------------------------------------------------------------------
+
+
+@click.group()
+def users():
+    """Accounts and platform roles."""
+
+
+@users.command("create")
+@click.option("--email", required=True)
+@click.option("--name", "display_name", required=True)
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+@click.option("--platform-role", type=click.Choice(["operator", "federation_analyst"]), default=None)
+@with_appcontext
+def create_user(email, display_name, password, platform_role):
+    from konsey.core.accounts import PlatformRole, User, find_user_by_email, normalise_email
+
+    if find_user_by_email(email) is not None:
+        _fail(f"An account for {email} already exists.")
+    if len(password) < 10:
+        _fail("The password needs at least 10 characters.")
+    user = User(email=normalise_email(email), display_name=display_name,
+                platform_role=PlatformRole(platform_role) if platform_role else None)
+    user.set_password(password)
+    db.session.add(user)
+    db.session.commit()
+    click.echo(f"Created {email}.")
+
+
+# --- demo and the embedded runner ----------------------------------------------------------------------
+
+
+@click.group()
+def demo():
+    """Demo data."""
+
+
+@demo.command("seed")
+@with_appcontext
+def seed():
+    """Create the demo councils, people and members (does nothing if they exist)."""
+    from konsey.app.demo import seed_demo
+
+    for line in seed_demo():
+        click.echo(line)
+
+
+@click.command("serve")
+@click.option("--host", default="127.0.0.1")
+@click.option("--port", default=5000, type=int)
+@click.option("--no-worker", is_flag=True, help="Do not start the Celery worker.")
+@with_appcontext
+def serve(host, port, no_worker):
+    """Run the whole platform: migrate, seed the demo, start a Celery worker and the web server."""
+    from konsey.app.runner import run_platform
+
+    run_platform(current_app._get_current_object(), host=host, port=port, worker=not no_worker)

@@ -1,0 +1,66 @@
+"""Settings, read from ``KONSEY_*`` environment variables with embedded defaults.
+
+With nothing set the platform runs on an SQLite file and an SQLite-backed Celery broker in the instance
+folder; ``KONSEY_DATABASE_URL`` (PostgreSQL) and ``KONSEY_BROKER_URL`` (Redis) switch to the real servers.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+
+def default_instance_path() -> Path:
+    return Path(os.environ.get("KONSEY_INSTANCE_PATH", Path.cwd() / "instance")).resolve()
+
+
+def build_config(instance_path: Path, overrides: dict | None = None) -> dict:
+    env = os.environ
+    instance_path.mkdir(parents=True, exist_ok=True)
+    database_url = env.get("KONSEY_DATABASE_URL") or f"sqlite:///{instance_path / 'konsey.sqlite'}"
+    config = {
+        "SECRET_KEY": env.get("KONSEY_SECRET_KEY") or _instance_secret(instance_path),
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        # Migrations may need the owner role while the app runs as the restricted konsey_app role.
+        "KONSEY_MIGRATION_DATABASE_URL": env.get("KONSEY_MIGRATION_DATABASE_URL") or database_url,
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "KONSEY_BROKER_URL": env.get("KONSEY_BROKER_URL") or f"sqla+sqlite:///{instance_path / 'broker.sqlite'}",
+        "KONSEY_BROKER_KEY_PREFIX": env.get("KONSEY_BROKER_KEY_PREFIX", ""),
+        "KONSEY_TASKS_EAGER": env.get("KONSEY_TASKS_EAGER", "") == "1",
+        "KONSEY_MAIL_BACKEND": env.get("KONSEY_MAIL_BACKEND", "file"),  # "smtp" or "file"
+        "KONSEY_MAIL_DIR": env.get("KONSEY_MAIL_DIR") or str(instance_path / "mail"),
+        "KONSEY_SMTP_HOST": env.get("KONSEY_SMTP_HOST", "127.0.0.1"),
+        "KONSEY_SMTP_PORT": int(env.get("KONSEY_SMTP_PORT", "25")),
+        "KONSEY_SMTP_STARTTLS": env.get("KONSEY_SMTP_STARTTLS", "") == "1",
+        "KONSEY_SMTP_USERNAME": env.get("KONSEY_SMTP_USERNAME"),
+        "KONSEY_SMTP_PASSWORD": env.get("KONSEY_SMTP_PASSWORD"),
+        "KONSEY_MAIL_FROM": env.get("KONSEY_MAIL_FROM", "Konsey <no-reply@konsey.local>"),
+        "KONSEY_BASE_URL": env.get("KONSEY_BASE_URL", "http://127.0.0.1:5000"),
+        "KONSEY_BASELINE_ENDPOINTS": env.get("KONSEY_BASELINE_ENDPOINTS", "") == "1",
+        "MAX_CONTENT_LENGTH": int(env.get("KONSEY_MAX_UPLOAD_BYTES", str(10 * 1024 * 1024))),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "BABEL_DEFAULT_LOCALE": "tr",
+        "BABEL_DEFAULT_TIMEZONE": "Europe/Istanbul",
+        "BABEL_TRANSLATION_DIRECTORIES": str(Path(__file__).resolve().parent.parent / "core" / "translations"),
+        "WTF_CSRF_TIME_LIMIT": None,
+        # flask-smorest / OpenAPI
+        "API_TITLE": "Konsey API",
+        "API_VERSION": "v1",
+        "OPENAPI_VERSION": "3.0.3",
+        "OPENAPI_URL_PREFIX": "/api/v1",
+        "OPENAPI_JSON_PATH": "openapi.json",
+    }
+    if overrides:
+        config.update(overrides)
+    return config
+
+
+def _instance_secret(instance_path: Path) -> str:
+    """A per-installation secret kept in the instance folder, so sessions survive restarts."""
+    path = instance_path / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(48))
+        path.chmod(0o600)
+    return path.read_text().strip()

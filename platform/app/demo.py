@@ -1,0 +1,140 @@
+"""Demo data for the embedded platform: three councils with people and members of every category."""
+
+from __future__ import annotations
+
+import random
+from datetime import date
+
+from sqlalchemy import select
+
+from konsey.core.accounts import CouncilRoleName, PlatformRole, User, find_user_by_email, grant_role
+from konsey.core.db import db
+from konsey.core.membership import Gender, MemberCategory, add_member
+from konsey.tenants import reference
+from konsey.tenants.lifecycle import change_status
+from konsey.tenants.models import Council, CouncilStatus
+from konsey.tenants.onboarding import OnboardingSchema, onboard_council
+from konsey.tenants.scoping import bound_council
+
+DEMO_PASSWORD = "konsey-demo-2026"  # noqa: S105 - printed for the demo on purpose
+
+COUNCILS = [
+    ("izmir", "İzmir Kent Konseyi", 35, "metropolitan", "İzmir"),
+    ("nilufer", "Nilüfer Kent Konseyi", 16, "metropolitan_district", "Nilüfer"),
+    ("kadikoy", "Kadıköy Kent Konseyi", 34, "metropolitan_district", "Kadıköy"),
+]
+
+WOMEN = ["Ayşe", "Fatma", "Zeynep", "Elif", "Merve", "Esra", "Derya", "Gülşen", "Şule", "İpek", "Özlem", "Hülya"]
+MEN = ["Mehmet", "Ahmet", "Mustafa", "Emre", "Burak", "Hakan", "Oğuz", "İsmail", "Çağlar", "Serkan", "Ömer", "Uğur"]
+SURNAMES = ["Yılmaz", "Kaya", "Demir", "Şahin", "Çelik", "Yıldız", "Aydın", "Öztürk", "Arslan", "Doğan",
+            "Kılıç", "Aslan", "Çetin", "Koç", "Kurt", "Özdemir", "Güneş", "Bulut", "Erdoğan", "Işık"]
+NEIGHBOURHOODS = ["Merkez", "Cumhuriyet", "Atatürk", "Yeni", "Fatih", "Barış", "Gazi", "İnönü", "Zafer", "Çamlık"]
+
+INSTITUTIONS = [
+    (MemberCategory.PUBLIC_BODY, "{city} İl Sağlık Müdürlüğü", {"detsis_no": "12345678"}),
+    (MemberCategory.PUBLIC_BODY, "{city} İl Milli Eğitim Müdürlüğü", {"detsis_no": "23456789"}),
+    (MemberCategory.CIVIL_ADMINISTRATION, "{city} Kaymakamlığı", {}),
+    (MemberCategory.MUNICIPALITY, "{city} Belediyesi", {}),
+    (MemberCategory.UNIVERSITY, "{city} Üniversitesi", {}),
+    (MemberCategory.PROFESSIONAL_CHAMBER, "Mimarlar Odası {city} Şubesi", {}),
+    (MemberCategory.PROFESSIONAL_CHAMBER, "{city} Tabip Odası", {}),
+    (MemberCategory.UNION, "Eğitim Sen {city} Şubesi", {}),
+    (MemberCategory.BAR_ASSOCIATION, "{city} Barosu", {}),
+    (MemberCategory.NOTARY, "{city} Noterler Birliği", {}),
+    (MemberCategory.POLITICAL_PARTY, "Cumhuriyet Halk Partisi {city} Örgütü", {}),
+    (MemberCategory.POLITICAL_PARTY, "Adalet ve Kalkınma Partisi {city} Örgütü", {}),
+    (MemberCategory.ASSOCIATION, "{city} Engelliler Derneği", {"derbis_no": "35-154-120"}),
+    (MemberCategory.ASSOCIATION, "{city} Çevre Gönüllüleri Derneği", {"derbis_no": "35-201-077"}),
+    (MemberCategory.FOUNDATION, "{city} Eğitim Vakfı", {}),
+]
+
+
+def _municipality_id(province_code: int, type_: str, name: str) -> str:
+    for municipality in reference.municipalities(province_code):
+        if municipality.type == type_ and municipality.name.startswith(name):
+            return municipality.id
+    raise LookupError(f"{name} ({type_}) is not in the reference data")
+
+
+def _person(rng: random.Random) -> tuple[str, Gender]:
+    gender = rng.choice([Gender.FEMALE, Gender.MALE])
+    first = rng.choice(WOMEN if gender is Gender.FEMALE else MEN)
+    return f"{first} {rng.choice(SURNAMES)}", gender
+
+
+def _user(email: str, name: str, platform_role: PlatformRole | None = None) -> User:
+    user = find_user_by_email(email)
+    if user is None:
+        user = User(email=email, display_name=name, platform_role=platform_role)
+        user.set_password(DEMO_PASSWORD)
+        db.session.add(user)
+    return user
+
+
+def _seed_members(rng: random.Random, city: str) -> int:
+    count = 0
+    for _ in range(40):
+        name, gender = _person(rng)
+        add_member({
+            "category": MemberCategory.INDIVIDUAL, "name": name, "gender": gender,
+            "birth_date": date(rng.randint(1950, 2004), rng.randint(1, 12), rng.randint(1, 28)),
+            "neighbourhood": rng.choice(NEIGHBOURHOODS) + " Mahallesi",
+            "email": f"uye{count + 1}@{city.lower()}.ornek.org",
+        })
+        count += 1
+    for i in range(4):
+        name, gender = _person(rng)
+        add_member({"category": MemberCategory.MUHTAR, "name": name, "gender": gender,
+                    "neighbourhood": NEIGHBOURHOODS[i] + " Mahallesi"})
+        count += 1
+    for category, template, extra in INSTITUTIONS:
+        representative, _gender = _person(rng)
+        substitute, _gender = _person(rng)
+        add_member({"category": category, "name": template.format(city=city),
+                    "representative_name": representative, "substitute_name": substitute, **extra})
+        count += 1
+    return count
+
+
+def seed_demo() -> list[str]:
+    """Idempotent: existing demo councils are left as they are."""
+    lines = []
+    operator = _user("operator@konsey.local", "Platform Operatörü", PlatformRole.OPERATOR)
+    _user("analist@konsey.local", "Federasyon Analisti", PlatformRole.FEDERATION_ANALYST)
+    db.session.flush()
+    for slug, name, province_code, type_, city in COUNCILS:
+        if db.session.scalar(select(Council.id).where(Council.slug == slug)) is not None:
+            continue
+        data = OnboardingSchema().load({
+            "name": name, "slug": slug, "province_code": province_code,
+            "municipality_id": _municipality_id(province_code, type_, city),
+            "contact_email": f"iletisim@{slug}.konsey.local",
+            "motion_delivery_address": f"{city} Belediyesi Yazı İşleri Müdürlüğü, evrak@{slug}.bel.tr",
+            "admin_email": f"sekreter@{slug}.konsey.local",
+        })
+        onboarded = onboard_council(data, operator=operator)
+        council = onboarded.council
+        change_status(council, CouncilStatus.ACTIVE, reason="demo")
+        secretary = _user(f"sekreter@{slug}.konsey.local", f"{city} Genel Sekreteri")
+        president = _user(f"baskan@{slug}.konsey.local", f"{city} Kent Konseyi Başkanı")
+        member_user = _user(f"uye@{slug}.konsey.local", f"{city} Üyesi")
+        db.session.flush()
+        from konsey.core.accounts import accept_invitation
+
+        accept_invitation(onboarded.invitation, secretary)
+        grant_role(president, council.id, CouncilRoleName.PRESIDENT)
+        grant_role(member_user, council.id, CouncilRoleName.MEMBER)
+        with bound_council(council.id):
+            total = _seed_members(random.Random(slug), city)
+        lines.append(f"{name}: {total} members")
+    db.session.commit()
+    return lines
+
+
+def demo_logins() -> list[tuple[str, str]]:
+    logins = [("operator@konsey.local", "platform operator")]
+    for slug, name, *_ in COUNCILS:
+        logins.append((f"sekreter@{slug}.konsey.local", f"{name}: administrator"))
+    logins.append(("baskan@izmir.konsey.local", "İzmir Kent Konseyi: president"))
+    logins.append(("uye@izmir.konsey.local", "İzmir Kent Konseyi: member"))
+    return logins

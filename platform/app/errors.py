@@ -1,0 +1,50 @@
+"""Error answers: problem+json on the API, translated pages elsewhere."""
+
+from __future__ import annotations
+
+from flask import Flask, render_template, request
+from marshmallow import ValidationError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from konsey.api.base import flatten_field_errors, problem, status_title
+from konsey.core.db import db
+from konsey.tenants.lifecycle import LifecycleError
+
+
+def _is_api() -> bool:
+    return request.path.startswith("/api/")
+
+
+def install(app: Flask) -> None:
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        if _is_api():
+            from konsey.app.extensions import api
+
+            return api.handle_http_exception(error)
+        status = error.code or 500
+        return render_template("error.html", status=status, title=status_title(status)), status
+
+    @app.errorhandler(ValidationError)
+    def validation_error(error: ValidationError):
+        # Raised by a service after the request was parsed (e.g. a duplicate slug): nothing was changed.
+        db.session.rollback()
+        messages = error.messages if isinstance(error.messages, dict) else {"_schema": error.messages}
+        errors = flatten_field_errors({"json": messages})
+        if _is_api():
+            return problem(422, status_title(422), errors=errors)
+        return render_template("error.html", status=422, title=status_title(422), errors=errors), 422
+
+    @app.errorhandler(LifecycleError)
+    def lifecycle_error(error: LifecycleError):
+        db.session.rollback()
+        if _is_api():
+            return problem(409, status_title(409), detail=str(error), errors={error.field: [str(error)]})
+        return render_template("error.html", status=409, title=status_title(409), detail=str(error)), 409
+
+    @app.errorhandler(InternalServerError)
+    def server_error(error: InternalServerError):
+        db.session.rollback()
+        if _is_api():
+            return problem(500, status_title(500))
+        return render_template("error.html", status=500, title=status_title(500)), 500

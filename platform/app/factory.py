@@ -1,0 +1,103 @@
+"""The application factory."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask, session
+from flask_babel import format_date, format_decimal
+
+from konsey.app import errors, guard
+from konsey.app.cli import register_commands
+from konsey.app.config import build_config, default_instance_path
+from konsey.app.extensions import api, babel, csrf, login_manager, migrate
+from konsey.core.db import db
+from konsey.core.i18n import LANGUAGES, select_locale
+from konsey.core.labels import label
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
+
+
+def create_app(config: dict | None = None, instance_path: str | Path | None = None) -> Flask:
+    instance = Path(instance_path) if instance_path else default_instance_path()
+    web_root = Path(__file__).resolve().parent.parent / "web"
+    app = Flask(
+        "konsey",
+        root_path=str(web_root),  # `konsey` is a namespace package: Flask cannot find a root by itself
+        instance_path=str(instance),
+        template_folder=str(web_root / "templates"),
+        static_folder=str(web_root / "static"),
+    )
+    app.config.from_mapping(build_config(instance, config))
+
+    _import_models()
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(MIGRATIONS_DIR))
+    babel.init_app(app, locale_selector=select_locale)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.session_protection = "strong"
+    api.init_app(app)
+
+    _register_blueprints(app)
+    guard.install(app)
+    register_commands(app)
+    errors.install(app)
+
+    app.jinja_env.globals.update(LANGUAGES=LANGUAGES, current_language=select_locale, label=label)
+    app.jinja_env.filters["tr_date"] = lambda d: format_date(d, "dd.MM.yyyy") if d else ""
+    app.jinja_env.filters["tr_number"] = format_decimal
+
+    from konsey.worker.celery_app import init_celery
+
+    init_celery(app)
+
+    @app.before_request
+    def _remember_language():
+        from flask import request
+
+        if request.args.get("lang") in LANGUAGES:
+            session["lang"] = request.args["lang"]
+
+    return app
+
+
+def _import_models() -> None:
+    # Every model must be mapped before the first query so scoping and migrations see them all.
+    import konsey.core.accounts  # noqa: F401
+    import konsey.core.membership  # noqa: F401
+    import konsey.core.platform_audit  # noqa: F401
+    import konsey.tenants.models  # noqa: F401
+
+
+def _register_blueprints(app: Flask) -> None:
+    from konsey.api import councils as councils_api
+    from konsey.api import members as members_api
+    from konsey.api import reference as reference_api
+    from konsey.web import account, auth, council_pages, home, operator
+
+    for blueprint in (reference_api.blp, councils_api.blp, members_api.blp):
+        api.register_blueprint(blueprint)
+    for blueprint in (home.bp, auth.bp, account.bp, operator.bp, council_pages.bp):
+        app.register_blueprint(blueprint)
+    # The API authenticates by bearer token only, never by cookie, so it needs no CSRF token.
+    for blueprint in (reference_api.blp, councils_api.blp, members_api.blp):
+        csrf.exempt(blueprint)
+    if app.config["KONSEY_BASELINE_ENDPOINTS"]:
+        from konsey.api import baseline
+
+        app.register_blueprint(baseline.bp)
+        csrf.exempt(baseline.bp)
+
+
+@login_manager.user_loader
+def _load_user(user_id: str):
+    import uuid
+
+    from konsey.core.accounts import User
+
+    try:
+        return db.session.get(User, uuid.UUID(user_id))
+    except ValueError:
+        return None

@@ -1,0 +1,163 @@
+"""Per-request: resolve the current council once, authenticate, and apply the view's policy.
+
+Order of work for every request:
+
+1. ``resolve_council`` (URL value preprocessor): ``<council_slug>`` in the URL → the :class:`Council`, bound
+   for the whole request (scoping) and put on ``g.council``. Unknown slug: 404.
+2. ``enforce_policy`` (before request): find the view's declared policy (none → 403, deny by default),
+   authenticate (session for pages, bearer token for the API), then decide with
+   :func:`konsey.core.permissions.allowed`. A person with no standing in the council gets 404, like an unknown
+   council, so that another council's existence and ids never leak.
+"""
+
+from __future__ import annotations
+
+from flask import Flask, abort, current_app, g, redirect, request, url_for
+from flask_login import current_user
+from werkzeug.exceptions import HTTPException
+
+from konsey.core.accounts import AccessToken, User, roles_in, token_from_secret
+from konsey.core.db import as_utc, db, utcnow
+from konsey.core.permissions import ALLOWED_WHEN_READ_ONLY, Policy, allowed
+from konsey.tenants.models import Council, CouncilStatus
+from konsey.tenants.scoping import bind_council, reset_scope
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+class Locked(HTTPException):
+    code = 423
+    description = "This council is suspended and read-only."
+
+
+class Gone(HTTPException):
+    code = 410
+    description = "This council is archived."
+
+
+def is_api_request() -> bool:
+    return request.path.startswith("/api/")
+
+
+def current_principal() -> User | None:
+    """The person making this request, authenticated by session (pages) or bearer token (API).
+
+    Authentication happens on first use and is remembered for the request.
+    """
+    if "principal" not in g:
+        g.principal = _authenticate()
+    return g.principal
+
+
+def current_token() -> AccessToken | None:
+    return g.get("token")
+
+
+def resolve_council(endpoint: str | None, values: dict | None) -> None:
+    if not values or "council_slug" not in values:
+        return
+    slug = values.pop("council_slug")
+    council = db.session.query(Council).filter_by(slug=slug).one_or_none()
+    if council is None:
+        abort(404)
+    g.council = council
+    g.scope_token = bind_council(council.id)
+
+
+def inject_council_slug(endpoint: str, values: dict) -> None:
+    council = g.get("council")
+    if (
+        council is not None
+        and "council_slug" not in values
+        and current_app.url_map.is_endpoint_expecting(endpoint, "council_slug")
+    ):
+        values["council_slug"] = council.slug
+
+
+def release_council(exc: BaseException | None = None) -> None:
+    token = g.pop("scope_token", None)
+    if token is not None:
+        reset_scope(token)
+
+
+# Endpoints the frameworks add: static files and the OpenAPI document are public.
+_FRAMEWORK_PUBLIC = Policy(None)
+
+
+def policy_of(endpoint: str | None, method: str) -> Policy | None:
+    if endpoint == "static" or (endpoint or "").startswith("api-docs."):
+        return _FRAMEWORK_PUBLIC
+    view = current_app.view_functions.get(endpoint) if endpoint else None
+    if view is None:
+        return None
+    policy = getattr(view, "konsey_policy", None)
+    if policy is None and hasattr(view, "view_class"):
+        handler = getattr(view.view_class, method.lower(), None)
+        if handler is None and method == "HEAD":
+            handler = getattr(view.view_class, "get", None)
+        policy = getattr(handler, "konsey_policy", None)
+    return policy
+
+
+def _authenticate() -> User | None:
+    if is_api_request():
+        header = request.headers.get("Authorization", "")
+        scheme, _, secret = header.partition(" ")
+        if scheme.lower() != "bearer" or not secret:
+            return None
+        token = token_from_secret(secret.strip())
+        if token is None:
+            return None
+        g.token = token
+        # Recording use is cheap enough once a minute, not on every request.
+        now = utcnow()
+        if token.last_used_at is None or (now - as_utc(token.last_used_at)).total_seconds() > 60:
+            token.last_used_at = now
+            db.session.commit()
+        return token.user
+    return current_user if current_user.is_authenticated else None
+
+
+def enforce_policy():
+    if request.endpoint is None:
+        return None  # routing already failed: 404/405 follow
+    policy = policy_of(request.endpoint, request.method)
+    if policy is None:
+        abort(403)
+    council: Council | None = g.get("council")
+    if policy.is_public:
+        if council is not None and council.status is CouncilStatus.ARCHIVED:
+            raise Gone()
+        return None
+
+    principal = current_principal()
+    if principal is None:
+        if is_api_request():
+            abort(401)
+        return redirect(url_for("auth.login", next=request.full_path))
+
+    if council is None:
+        if not allowed(policy.permission, frozenset(), principal.platform_role):
+            abort(403)
+        return None
+
+    token = current_token()
+    if token is not None and token.council_id is not None and token.council_id != council.id:
+        abort(404)
+    roles = roles_in(principal, council.id)
+    if not roles and principal.platform_role is None:
+        abort(404)
+    if not allowed(policy.permission, roles, principal.platform_role):
+        abort(403 if roles or principal.platform_role else 404)
+    if council.status is CouncilStatus.ARCHIVED and policy.permission not in ALLOWED_WHEN_READ_ONLY:
+        raise Gone()
+    if council.is_read_only and request.method not in SAFE_METHODS and policy.permission not in ALLOWED_WHEN_READ_ONLY:
+        raise Locked()
+    return None
+
+
+def install(app: Flask) -> None:
+    app.url_value_preprocessor(resolve_council)
+    app.url_defaults(inject_council_slug)
+    app.before_request(enforce_policy)
+    app.teardown_request(release_council)

@@ -1,0 +1,98 @@
+"""The database handle and the base classes every model builds on.
+
+Two kinds of table exist:
+
+* platform tables (councils, user accounts, role grants, tokens, the platform audit log), which the
+  authentication and operator layers read directly;
+* council-owned tables, which mix in :class:`CouncilOwned`. Their rows are scoped to the current council
+  automatically (see :mod:`konsey.tenants.scoping`); no query in the code base filters them by hand.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+
+from flask_sqlalchemy import SQLAlchemy
+from sqlalchemy import DateTime, ForeignKey, ForeignKeyConstraint, MetaData, UniqueConstraint, Uuid
+from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column, registry
+
+# Stable constraint names, so Alembic migrations are the same on SQLite and PostgreSQL.
+NAMING_CONVENTION = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_N_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def as_utc(moment: datetime) -> datetime:
+    """SQLite returns naive datetimes even for timezone-aware columns; every stored time is UTC."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+class Base(DeclarativeBase):
+    registry = registry(
+        metadata=MetaData(naming_convention=NAMING_CONVENTION),
+        type_annotation_map={datetime: DateTime(timezone=True)},
+    )
+
+
+db = SQLAlchemy(model_class=Base)
+
+
+def new_id() -> uuid.UUID:
+    return uuid.uuid4()
+
+
+class HasId:
+    """A random UUID primary key: ids in URLs are never guessable sequences."""
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=new_id)
+
+
+class CouncilOwned(HasId):
+    """Mixin for every table whose rows belong to exactly one council.
+
+    The council id is stamped on insert and can never change; reads are filtered by the scoping layer;
+    ``(council_id, id)`` is unique so that other council-owned tables can reference a row with a composite
+    foreign key, which makes a cross-council reference impossible in the database itself. Put extra
+    constraints and indexes (council_id first) in ``__council_table_args__``.
+    """
+
+    __council_table_args__: tuple = ()
+
+    @declared_attr
+    @classmethod
+    def council_id(cls) -> Mapped[uuid.UUID]:
+        return mapped_column(Uuid, ForeignKey("councils.id", ondelete="RESTRICT"), nullable=False)
+
+    @declared_attr.directive
+    @classmethod
+    def __table_args__(cls) -> tuple:
+        return (UniqueConstraint("council_id", "id"), *cls.__council_table_args__)
+
+
+def same_council_fk(column: str, target_table: str, *, ondelete: str | None = None) -> ForeignKeyConstraint:
+    """A foreign key to another council-owned table that also matches ``council_id``.
+
+    The database then refuses a row that points into another council, whatever the application does.
+    """
+    return ForeignKeyConstraint(
+        ["council_id", column],
+        [f"{target_table}.council_id", f"{target_table}.id"],
+        ondelete=ondelete,
+    )
+
+
+def council_owned_models() -> list[type[CouncilOwned]]:
+    """Every mapped council-owned class, core and plugins alike."""
+    return sorted(
+        (m.class_ for m in Base.registry.mappers if issubclass(m.class_, CouncilOwned)),
+        key=lambda cls: cls.__tablename__,
+    )

@@ -1,0 +1,63 @@
+"""Translated names of the domain's enumerations, for pages, e-mails and CSV reports."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+LABELS = {
+    # council roles
+    "administrator": _l("Administrator (secretary general)"),
+    "president": _l("President"),
+    "executive_member": _l("Executive board member"),
+    "member": _l("Member"),
+    "facilitator": _l("Facilitator"),
+    "viewer": _l("Viewer"),
+    # platform roles
+    "operator": _l("Platform operator"),
+    "federation_analyst": _l("Federation analyst"),
+    # council status
+    "onboarding": _l("Onboarding"),
+    "active": _l("Active"),
+    "suspended": _l("Suspended"),
+    "archived": _l("Archived"),
+    "ended": _l("Ended"),
+    # bodies
+    "general_assembly": _l("General assembly"),
+    "executive_board": _l("Executive board"),
+    "assembly": _l("Assembly"),
+    "working_group": _l("Working group"),
+    # member kinds and categories
+    "individual": _l("Individual"),
+    "institutional": _l("Institutional"),
+    "public_body": _l("Public body"),
+    "civil_administration": _l("Civil administration"),
+    "municipality": _l("Municipality"),
+    "muhtar": _l("Muhtar (neighbourhood head)"),
+    "political_party": _l("Political party"),
+    "university": _l("University"),
+    "professional_chamber": _l("Professional chamber"),
+    "union": _l("Union"),
+    "notary": _l("Notary"),
+    "bar_association": _l("Bar association"),
+    "association": _l("Association"),
+    "foundation": _l("Foundation"),
+    "assembly_representative": _l("Assembly representative"),
+    "working_group_representative": _l("Working group representative"),
+    "other": _l("Other"),
+    # genders
+    "female": _l("Woman"),
+    "male": _l("Man"),
+    "undisclosed": _l("Prefers not to say"),
+    # municipality types
+    "metropolitan": _l("Metropolitan municipality"),
+    "provincial": _l("Provincial municipality"),
+    "metropolitan_district": _l("Metropolitan district municipality"),
+    "district": _l("District municipality"),
+    "town": _l("Town municipality"),
+}
+
+
+def label(value) -> str:
+    """The translated name of an enum member or its value; unknown values are shown as they are."""
+    key = getattr(value, "value", value)
+    return str(LABELS.get(key, key)) if key is not None else ""

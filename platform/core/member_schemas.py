@@ -1,0 +1,132 @@
+"""Marshmallow schemas for members: shared by the API, the CSV import and the pages."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask_babel import gettext as _
+from marshmallow import Schema, ValidationError, fields, post_load, validate, validates, validates_schema
+
+from konsey.core.identifiers import (
+    derbis_is_valid,
+    detsis_is_valid,
+    kep_address_is_valid,
+    mersis_is_valid,
+    phone_is_valid,
+    tckn_is_valid,
+    tckn_masked,
+)
+from konsey.core.membership import Gender, MemberCategory, MemberKind, MemberStatus
+from konsey.core.schemas import StrictSchema
+
+_blank_to_none = lambda v: v.strip() or None if isinstance(v, str) else v  # noqa: E731
+
+
+class MemberInputSchema(StrictSchema):
+    """A member as entered: one schema for creating, for the CSV import, and (partial) for updates."""
+
+    category = fields.Enum(MemberCategory, by_value=True, required=True)
+    name = fields.String(required=True, validate=validate.Length(min=2, max=200))
+    email = fields.Email(load_default=None, allow_none=True)
+    phone = fields.String(load_default=None, allow_none=True)
+    birth_date = fields.Date(load_default=None, allow_none=True)
+    gender = fields.Enum(Gender, by_value=True, load_default=None, allow_none=True)
+    neighbourhood = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=120))
+    tckn = fields.String(load_default=None, allow_none=True)
+    derbis_no = fields.String(load_default=None, allow_none=True)
+    mersis_no = fields.String(load_default=None, allow_none=True)
+    detsis_no = fields.String(load_default=None, allow_none=True)
+    kep_address = fields.String(load_default=None, allow_none=True)
+    representative_name = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=200))
+    substitute_name = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=200))
+    status = fields.Enum(MemberStatus, by_value=True, load_default=MemberStatus.ACTIVE)
+    joined_on = fields.Date(load_default=None, allow_none=True)
+
+    @validates("phone")
+    def _phone(self, value, **_kw):
+        if value and not phone_is_valid(value):
+            raise ValidationError(_("Not a valid phone number."))
+
+    @validates("tckn")
+    def _tckn(self, value, **_kw):
+        if value and not tckn_is_valid(value):
+            raise ValidationError(_("Not a valid TC Kimlik No (11 digits with valid check digits)."))
+
+    @validates("derbis_no")
+    def _derbis(self, value, **_kw):
+        if value and not derbis_is_valid(value):
+            raise ValidationError(_("Not a valid DERBİS registry number."))
+
+    @validates("mersis_no")
+    def _mersis(self, value, **_kw):
+        if value and not mersis_is_valid(value):
+            raise ValidationError(_("A MERSİS number has 16 digits."))
+
+    @validates("detsis_no")
+    def _detsis(self, value, **_kw):
+        if value and not detsis_is_valid(value):
+            raise ValidationError(_("A DETSİS number has 8 digits."))
+
+    @validates("kep_address")
+    def _kep(self, value, **_kw):
+        if value and not kep_address_is_valid(value):
+            raise ValidationError(_("A KEP address ends in .kep.tr."))
+
+    @validates("birth_date")
+    def _birth_date(self, value, **_kw):
+        if value and (value > date.today() or value.year < 1900):
+            raise ValidationError(_("Not a plausible birth date."))
+
+    @validates_schema
+    def _kind_specific(self, data, partial=False, **_kw):
+        category = data.get("category")
+        if category is None:
+            return
+        if category.kind is MemberKind.INSTITUTIONAL:
+            for field in ("birth_date", "gender", "tckn"):
+                if data.get(field):
+                    raise ValidationError(_("Only individual members have this field."), field_name=field)
+            if not partial and not data.get("representative_name"):
+                raise ValidationError(
+                    _("An institutional member needs a named representative."), field_name="representative_name"
+                )
+        if category is MemberCategory.ASSOCIATION and not partial and not data.get("derbis_no"):
+            raise ValidationError(_("An association cites its DERBİS registry number."), field_name="derbis_no")
+
+    @post_load
+    def _normalise(self, data, **_kw):
+        for key in ("email", "phone", "neighbourhood", "tckn", "derbis_no", "mersis_no", "detsis_no",
+                    "kep_address", "representative_name", "substitute_name"):
+            if key in data:
+                data[key] = _blank_to_none(data[key])
+        if data.get("email"):
+            data["email"] = data["email"].lower()
+        if "name" in data:
+            data["name"] = " ".join(data["name"].split())
+        return data
+
+
+class MemberUpdateSchema(MemberInputSchema):
+    """The same rules, for PATCH (use with ``partial=True``)."""
+
+
+class MemberOutputSchema(Schema):
+    id = fields.UUID()
+    member_no = fields.Integer()
+    kind = fields.Enum(MemberKind, by_value=True)
+    category = fields.Enum(MemberCategory, by_value=True)
+    name = fields.String()
+    email = fields.String(allow_none=True)
+    phone = fields.String(allow_none=True)
+    birth_date = fields.Date(allow_none=True)
+    gender = fields.Enum(Gender, by_value=True, allow_none=True)
+    neighbourhood = fields.String(allow_none=True)
+    tckn = fields.Function(lambda m: tckn_masked(m.tckn))  # never shown in full
+    derbis_no = fields.String(allow_none=True)
+    mersis_no = fields.String(allow_none=True)
+    detsis_no = fields.String(allow_none=True)
+    kep_address = fields.String(allow_none=True)
+    representative_name = fields.String(allow_none=True)
+    substitute_name = fields.String(allow_none=True)
+    status = fields.Enum(MemberStatus, by_value=True)
+    joined_on = fields.Date()

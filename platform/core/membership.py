@@ -1,0 +1,121 @@
+"""Council members: individual citizens and institutions acting through representatives."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+
+from sqlalchemy import Date, Enum, String, event, func, select
+from sqlalchemy.orm import Mapped, mapped_column
+
+from konsey.core.db import CouncilOwned, db, utcnow
+from konsey.core.text import turkish_sort_key
+
+
+def _enum(cls, length=32):
+    return Enum(cls, native_enum=False, length=length, values_callable=lambda e: [m.value for m in e])
+
+
+class MemberKind(enum.StrEnum):
+    INDIVIDUAL = "individual"
+    INSTITUTIONAL = "institutional"
+
+
+class MemberCategory(enum.StrEnum):
+    """Who may take part (Regulation art. 7 and domain.md)."""
+
+    INDIVIDUAL = "individual"
+    PUBLIC_BODY = "public_body"
+    CIVIL_ADMINISTRATION = "civil_administration"
+    MUNICIPALITY = "municipality"
+    MUHTAR = "muhtar"
+    POLITICAL_PARTY = "political_party"
+    UNIVERSITY = "university"
+    PROFESSIONAL_CHAMBER = "professional_chamber"
+    UNION = "union"
+    NOTARY = "notary"
+    BAR_ASSOCIATION = "bar_association"
+    ASSOCIATION = "association"
+    FOUNDATION = "foundation"
+    ASSEMBLY_REPRESENTATIVE = "assembly_representative"
+    WORKING_GROUP_REPRESENTATIVE = "working_group_representative"
+    OTHER = "other"
+
+    @property
+    def kind(self) -> MemberKind:
+        individual = {self.INDIVIDUAL, self.MUHTAR, self.ASSEMBLY_REPRESENTATIVE, self.WORKING_GROUP_REPRESENTATIVE}
+        return MemberKind.INDIVIDUAL if self in individual else MemberKind.INSTITUTIONAL
+
+
+class Gender(enum.StrEnum):
+    FEMALE = "female"
+    MALE = "male"
+    OTHER = "other"
+    UNDISCLOSED = "undisclosed"  # "prefer not to say"
+
+
+class MemberStatus(enum.StrEnum):
+    ACTIVE = "active"
+    SUSPENDED = "suspended"
+    ENDED = "ended"
+
+
+class Member(CouncilOwned, db.Model):
+    __tablename__ = "members"
+
+    member_no: Mapped[int]
+    kind: Mapped[MemberKind] = mapped_column(_enum(MemberKind, 16))
+    category: Mapped[MemberCategory] = mapped_column(_enum(MemberCategory))
+    name: Mapped[str] = mapped_column(String(200))  # person or organisation
+    sort_name: Mapped[str] = mapped_column(String(400))
+    email: Mapped[str | None] = mapped_column(String(254))
+    phone: Mapped[str | None] = mapped_column(String(40))
+    birth_date: Mapped[date | None] = mapped_column(Date)
+    gender: Mapped[Gender | None] = mapped_column(_enum(Gender, 16))
+    neighbourhood: Mapped[str | None] = mapped_column(String(120))
+    tckn: Mapped[str | None] = mapped_column(String(11))
+    derbis_no: Mapped[str | None] = mapped_column(String(40))
+    mersis_no: Mapped[str | None] = mapped_column(String(16))
+    detsis_no: Mapped[str | None] = mapped_column(String(8))
+    kep_address: Mapped[str | None] = mapped_column(String(254))
+    representative_name: Mapped[str | None] = mapped_column(String(200))
+    substitute_name: Mapped[str | None] = mapped_column(String(200))
+    status: Mapped[MemberStatus] = mapped_column(_enum(MemberStatus, 16), default=MemberStatus.ACTIVE)
+    joined_on: Mapped[date] = mapped_column(Date, default=date.today)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    __council_table_args__ = (
+        db.UniqueConstraint("council_id", "member_no"),
+        db.Index("ix_members_council_sort", "council_id", "sort_name", "id"),
+    )
+
+
+@event.listens_for(Member.name, "set", propagate=True)
+def _keep_sort_name(target: Member, value: str, oldvalue, initiator) -> None:
+    target.sort_name = turkish_sort_key(value or "")
+
+
+def next_member_no() -> int:
+    """The next member number in the current council (scoped like every other read)."""
+    return (db.session.scalar(select(func.max(Member.member_no))) or 0) + 1
+
+
+def new_member(data: dict, member_no: int) -> Member:
+    """A member of the current council from data loaded by ``MemberInputSchema`` (not yet added)."""
+    values = {k: v for k, v in data.items() if v is not None}
+    return Member(member_no=member_no, kind=data["category"].kind, **values)
+
+
+def add_member(data: dict) -> Member:
+    member = new_member(data, next_member_no())
+    db.session.add(member)
+    db.session.flush()
+    return member
+
+
+def update_member(member: Member, data: dict) -> Member:
+    for key, value in data.items():
+        setattr(member, key, value)
+    if "category" in data:
+        member.kind = data["category"].kind
+    return member

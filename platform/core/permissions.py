@@ -1,0 +1,101 @@
+"""Authorization, decided in one place and denied by default.
+
+Every view declares its policy with :func:`requires` (a permission) or :func:`public`. A view with no
+declared policy is refused (see :func:`konsey.app.guard.enforce_policy`), and a test walks the URL map to
+make sure none is missing. The matrix below is the whole answer to "who may do what".
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable
+
+from konsey.core.accounts import CouncilRoleName as R
+from konsey.core.accounts import PlatformRole
+
+
+class Permission(enum.StrEnum):
+    COUNCIL_VIEW = "council.view"
+    MEMBERS_VIEW = "members.view"
+    MEMBERS_MANAGE = "members.manage"
+    MEMBERS_IMPORT = "members.import"
+    ROLES_MANAGE = "roles.manage"
+    COUNCIL_EXPORT = "council.export"
+    TOKENS_OWN = "tokens.own"
+    # platform permissions: no council in the URL
+    COUNCILS_ONBOARD = "councils.onboard"
+    COUNCILS_LIFECYCLE = "councils.lifecycle"
+    COUNCILS_LIST_ALL = "councils.list_all"
+    COUNCILS_LIST_OWN = "councils.list_own"
+
+
+_EVERY_COUNCIL_ROLE = frozenset(R)
+_STAFF = frozenset({R.ADMINISTRATOR, R.PRESIDENT, R.EXECUTIVE_MEMBER, R.VIEWER})
+
+COUNCIL_MATRIX: dict[Permission, frozenset[R]] = {
+    Permission.COUNCIL_VIEW: _EVERY_COUNCIL_ROLE,
+    Permission.TOKENS_OWN: _EVERY_COUNCIL_ROLE,
+    Permission.MEMBERS_VIEW: _STAFF,
+    Permission.MEMBERS_MANAGE: frozenset({R.ADMINISTRATOR}),
+    Permission.MEMBERS_IMPORT: frozenset({R.ADMINISTRATOR}),
+    Permission.ROLES_MANAGE: frozenset({R.ADMINISTRATOR}),
+    Permission.COUNCIL_EXPORT: frozenset({R.ADMINISTRATOR}),
+}
+
+# What a platform role may do in any council, and on the platform itself. Operators onboard and import but
+# do not browse members' personal data (KVKK: data minimisation).
+PLATFORM_MATRIX: dict[PlatformRole, frozenset[Permission]] = {
+    PlatformRole.OPERATOR: frozenset(
+        {
+            Permission.COUNCIL_VIEW,
+            Permission.MEMBERS_IMPORT,
+            Permission.COUNCIL_EXPORT,
+            Permission.COUNCILS_ONBOARD,
+            Permission.COUNCILS_LIFECYCLE,
+            Permission.COUNCILS_LIST_ALL,
+        }
+    ),
+    PlatformRole.FEDERATION_ANALYST: frozenset(),
+}
+
+# What any signed-in person may do, with or without a role.
+SIGNED_IN = frozenset({Permission.COUNCILS_LIST_OWN, Permission.TOKENS_OWN})
+
+# Changes that a suspended (read-only) council still accepts: none of the council's own data changes.
+ALLOWED_WHEN_READ_ONLY = frozenset({Permission.COUNCIL_EXPORT, Permission.COUNCILS_LIFECYCLE, Permission.TOKENS_OWN})
+
+
+def allowed(permission: Permission, council_roles: frozenset[R], platform_role: PlatformRole | None) -> bool:
+    """The decision itself: a pure function of the permission and the person's roles."""
+    if permission in SIGNED_IN:
+        return True
+    if platform_role is not None and permission in PLATFORM_MATRIX.get(platform_role, frozenset()):
+        return True
+    return bool(council_roles & COUNCIL_MATRIX.get(permission, frozenset()))
+
+
+class Policy:
+    """What a view requires; attached to the view function as ``konsey_policy``."""
+
+    def __init__(self, permission: Permission | None):
+        self.permission = permission
+
+    @property
+    def is_public(self) -> bool:
+        return self.permission is None
+
+    def __repr__(self) -> str:
+        return f"<Policy {self.permission or 'public'}>"
+
+
+def requires(permission: Permission) -> Callable:
+    def decorate(view):
+        view.konsey_policy = Policy(permission)
+        return view
+
+    return decorate
+
+
+def public(view):
+    view.konsey_policy = Policy(None)
+    return view

@@ -1,0 +1,1 @@
+"""Councils (the tenants), their lifecycle and onboarding, and the scoping that isolates them."""

@@ -1,0 +1,86 @@
+"""The council (tenant) and its statutory skeleton: bodies and the by-law profile."""
+
+from __future__ import annotations
+
+import enum
+import uuid
+from datetime import date, datetime
+
+from sqlalchemy import JSON, Date, Enum, String, Uuid
+from sqlalchemy.orm import Mapped, mapped_column
+
+from konsey.core.db import CouncilOwned, HasId, db, utcnow
+
+
+class CouncilStatus(enum.StrEnum):
+    ONBOARDING = "onboarding"
+    ACTIVE = "active"
+    SUSPENDED = "suspended"
+    ARCHIVED = "archived"
+
+
+class Council(HasId, db.Model):
+    """One city's Kent Konseyi: the tenant. A platform table, not council-owned."""
+
+    __tablename__ = "councils"
+
+    slug: Mapped[str] = mapped_column(String(63), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    province_code: Mapped[int]
+    municipality_id: Mapped[str] = mapped_column(String(32))
+    municipality_name: Mapped[str] = mapped_column(String(200))
+    municipality_type: Mapped[str] = mapped_column(String(32))
+    contact_email: Mapped[str] = mapped_column(String(254))
+    contact_phone: Mapped[str | None] = mapped_column(String(40))
+    motion_delivery_address: Mapped[str] = mapped_column(String(500))
+    locale: Mapped[str] = mapped_column(String(8), default="tr")
+    timezone: Mapped[str] = mapped_column(String(64), default="Europe/Istanbul")
+    status: Mapped[CouncilStatus] = mapped_column(
+        Enum(CouncilStatus, native_enum=False, length=16, values_callable=lambda e: [m.value for m in e]),
+        default=CouncilStatus.ONBOARDING,
+    )
+    status_changed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    @property
+    def is_read_only(self) -> bool:
+        return self.status in (CouncilStatus.SUSPENDED, CouncilStatus.ARCHIVED)
+
+    def __repr__(self) -> str:
+        return f"<Council {self.slug}>"
+
+
+class BodyKind(enum.StrEnum):
+    GENERAL_ASSEMBLY = "general_assembly"
+    EXECUTIVE_BOARD = "executive_board"
+    ASSEMBLY = "assembly"
+    WORKING_GROUP = "working_group"
+
+
+class Body(CouncilOwned, db.Model):
+    """A body of the council: general assembly, executive board, an assembly or a working group."""
+
+    __tablename__ = "bodies"
+
+    kind: Mapped[BodyKind] = mapped_column(
+        Enum(BodyKind, native_enum=False, length=32, values_callable=lambda e: [m.value for m in e])
+    )
+    name: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    __council_table_args__ = (db.Index("ix_bodies_council_kind", "council_id", "kind"),)
+
+
+class ByLawProfile(CouncilOwned, db.Model):
+    """One version of the council's by-laws (yönerge) parameters, in force from ``effective_from``."""
+
+    __tablename__ = "bylaw_profiles"
+
+    effective_from: Mapped[date] = mapped_column(Date)
+    parameters: Mapped[dict] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_by_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+
+    __council_table_args__ = (
+        db.UniqueConstraint("council_id", "effective_from"),
+    )

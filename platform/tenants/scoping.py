@@ -1,0 +1,189 @@
+"""The one place where council isolation happens.
+
+The current council is bound once, in a context variable: per request by the URL resolver
+(:mod:`konsey.web.council_context`), explicitly by tasks and CLI commands with :func:`bound_council`.
+From that binding:
+
+* every ORM read and bulk update/delete of a council-owned model gets ``council_id = <bound>`` added,
+  relationship loads included (``do_orm_execute`` + ``with_loader_criteria``);
+* every new council-owned row is stamped with the bound council, and a row for another council, or a change
+  of a row's council, raises :class:`CrossCouncilWrite`;
+* on PostgreSQL the bound council is written into the transaction-local setting ``konsey.council_id``,
+  which the row-level-security policies read (the second wall, for raw SQL too);
+* with no council bound, touching a council-owned model raises :class:`NoCouncilBound` and, under RLS,
+  raw SQL sees nothing.
+
+Code that legitimately reads across councils (operators, the federation) opens :func:`all_councils`, which
+requires a reason and writes an entry to the platform audit log.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
+
+from sqlalchemy import event, text
+from sqlalchemy.orm import ORMExecuteState, Session, with_loader_criteria
+
+from konsey.core.db import CouncilOwned, db
+
+
+class TenancyError(RuntimeError):
+    """A programming error that would break council isolation."""
+
+
+class NoCouncilBound(TenancyError):
+    pass
+
+
+class CrossCouncilWrite(TenancyError):
+    pass
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What the current code may see: one council, or all of them for a stated reason."""
+
+    council_id: uuid.UUID | None = None
+    all_councils_reason: str | None = None
+
+
+_scope: ContextVar[Scope] = ContextVar("konsey_scope", default=Scope())  # noqa: B039 - Scope is frozen
+
+
+def current_council_id() -> uuid.UUID | None:
+    return _scope.get().council_id
+
+
+def current_scope() -> Scope:
+    return _scope.get()
+
+
+def bind_council(council_id: uuid.UUID | None):
+    """Bind a council for the rest of the current context; returns a token for :func:`reset_scope`."""
+    token = _scope.set(Scope(council_id=council_id))
+    _sync_database_setting()
+    return token
+
+
+def reset_scope(token) -> None:
+    _scope.reset(token)
+    _sync_database_setting()
+
+
+@contextmanager
+def bound_council(council_id: uuid.UUID) -> Iterator[None]:
+    """Run a block as the given council: for tasks, CLI commands and tests."""
+    token = bind_council(council_id)
+    try:
+        yield
+    finally:
+        reset_scope(token)
+
+
+@contextmanager
+def all_councils(reason: str, *, actor_id: uuid.UUID | None = None, audit: bool = True) -> Iterator[None]:
+    """The audited escape hatch: read across every council.
+
+    Only operator and federation code may use it, always with a reason a reviewer would accept.
+    """
+    if not reason or not reason.strip():
+        raise TenancyError("all_councils() needs a reason")
+    if audit:
+        from konsey.core.platform_audit import record_platform_event
+
+        record_platform_event("all_councils", reason=reason, actor_id=actor_id)
+    token = _scope.set(Scope(all_councils_reason=reason))
+    _sync_database_setting()
+    try:
+        yield
+    finally:
+        _scope.reset(token)
+        _sync_database_setting()
+
+
+def _council_owned_mappers(state: ORMExecuteState) -> bool:
+    return any(issubclass(m.class_, CouncilOwned) for m in state.all_mappers)
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _scope_orm_statement(state: ORMExecuteState) -> None:
+    if state.is_column_load or not (state.is_select or state.is_update or state.is_delete):
+        return
+    if not _council_owned_mappers(state):
+        return
+    scope = _scope.get()
+    if scope.all_councils_reason is not None:
+        return
+    council_id = scope.council_id
+    if council_id is None:
+        raise NoCouncilBound("a council-owned model was queried with no council bound")
+    state.statement = state.statement.options(
+        with_loader_criteria(
+            CouncilOwned,
+            lambda cls: cls.council_id == council_id,
+            include_aliases=True,
+            track_closure_variables=True,
+        )
+    )
+
+
+@event.listens_for(Session, "before_flush")
+def _stamp_and_guard(session: Session, flush_context, instances) -> None:
+    scope = _scope.get()
+    for obj in session.new:
+        if not isinstance(obj, CouncilOwned):
+            continue
+        if scope.council_id is None:
+            if scope.all_councils_reason is None or obj.council_id is None:
+                raise NoCouncilBound(f"cannot add a {type(obj).__name__} with no council bound")
+        elif obj.council_id is None:
+            obj.council_id = scope.council_id
+        elif obj.council_id != scope.council_id:
+            raise CrossCouncilWrite(f"a {type(obj).__name__} of another council cannot be written here")
+    for obj in list(session.dirty) + list(session.deleted):
+        if not isinstance(obj, CouncilOwned):
+            continue
+        history = db.inspect(obj).attrs.council_id.history
+        if history.deleted and history.deleted[0] is not None:
+            raise CrossCouncilWrite("a row's council can never change")
+        if scope.council_id is not None and obj.council_id != scope.council_id:
+            raise CrossCouncilWrite(f"a {type(obj).__name__} of another council cannot be changed here")
+
+
+# --- PostgreSQL row-level security -------------------------------------------------------------------
+
+_SET_SCOPE_SQL = text(
+    "SELECT set_config('konsey.council_id', :council_id, true), set_config('konsey.scope', :scope, true)"
+)
+
+
+def _scope_parameters() -> dict[str, str]:
+    scope = _scope.get()
+    return {
+        "council_id": str(scope.council_id) if scope.council_id else "",
+        "scope": "all" if scope.all_councils_reason is not None else "",
+    }
+
+
+@event.listens_for(Session, "after_begin")
+def _set_transaction_scope(session: Session, transaction, connection) -> None:
+    if connection.dialect.name == "postgresql":
+        connection.execute(_SET_SCOPE_SQL, _scope_parameters())
+
+
+def _sync_database_setting() -> None:
+    """Keep an already open PostgreSQL transaction in step when the binding changes mid-transaction."""
+    from flask import has_app_context
+
+    if not has_app_context():
+        return
+    session = db.session()
+    if not session.in_transaction():
+        return
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        connection.execute(_SET_SCOPE_SQL, _scope_parameters())

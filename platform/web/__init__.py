@@ -1,0 +1,1 @@
+"""Server-rendered pages (Jinja, Flask-WTF forms), Turkish by default."""

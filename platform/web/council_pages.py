@@ -1,0 +1,86 @@
+"""A council's own pages: /<council-slug>/…"""
+
+from __future__ import annotations
+
+import json
+import uuid
+
+from flask import Blueprint, Response, abort, g, render_template, request
+from sqlalchemy import func, select
+
+from konsey.app.guard import current_principal
+from konsey.core.accounts import CouncilRole, roles_in
+from konsey.core.db import db
+from konsey.core.membership import Member
+from konsey.core.permissions import Permission, allowed, requires
+from konsey.core.text import turkish_sort_key
+from konsey.tenants.export import export_council
+from konsey.tenants.models import Body, ByLawProfile
+
+bp = Blueprint("council", __name__, url_prefix="/<council_slug>")
+PER_PAGE = 50
+
+
+@bp.app_context_processor
+def _council_helpers():
+    def can(permission: str) -> bool:
+        principal = current_principal()
+        council = g.get("council")
+        if principal is None or council is None:
+            return False
+        return allowed(Permission(permission), roles_in(principal, council.id), principal.platform_role)
+
+    return {"can": can}
+
+
+@bp.get("/")
+@requires(Permission.COUNCIL_VIEW)
+def dashboard():
+    bodies = db.session.scalars(select(Body).order_by(Body.kind)).all()
+    by_category = db.session.execute(
+        select(Member.category, func.count(Member.id)).group_by(Member.category).order_by(Member.category)
+    ).all()
+    profile = db.session.scalars(select(ByLawProfile).order_by(ByLawProfile.effective_from.desc())).first()
+    people = db.session.scalars(select(CouncilRole).where(CouncilRole.council_id == g.council.id)).all()
+    return render_template(
+        "council/dashboard.html",
+        bodies=bodies,
+        by_category=by_category,
+        member_total=sum(n for _, n in by_category),
+        profile=profile,
+        people=people,
+    )
+
+
+@bp.get("/members")
+@requires(Permission.MEMBERS_VIEW)
+def members():
+    page = max(request.args.get("page", 1, type=int), 1)
+    q = (request.args.get("q") or "").strip()[:100]
+    query = select(Member).order_by(Member.sort_name, Member.id)
+    if q:
+        query = query.where(Member.sort_name.startswith(turkish_sort_key(q)))
+    rows = db.session.scalars(query.limit(PER_PAGE + 1).offset((page - 1) * PER_PAGE)).all()
+    return render_template(
+        "council/members.html", members=rows[:PER_PAGE], page=page, has_next=len(rows) > PER_PAGE, q=q
+    )
+
+
+@bp.get("/members/<uuid:member_id>")
+@requires(Permission.MEMBERS_VIEW)
+def member(member_id: uuid.UUID):
+    row = db.session.scalar(select(Member).where(Member.id == member_id))
+    if row is None:
+        abort(404)
+    return render_template("council/member.html", member=row)
+
+
+@bp.get("/export")
+@requires(Permission.COUNCIL_EXPORT)
+def export():
+    body = json.dumps(export_council(g.council), ensure_ascii=False, indent=1)
+    return Response(
+        body,
+        mimetype="application/json",
+        headers={"Content-Disposition": f'attachment; filename="{g.council.slug}-export.json"'},
+    )

@@ -1,0 +1,1 @@
+"""Built-in plugins (assemblies); see the plugin issue."""

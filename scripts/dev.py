@@ -1,0 +1,59 @@
+#!/usr/bin/env python3
+"""Bootstrap with nothing but Python 3.11+: make .venv, install Konsey into it, then run it or test it.
+
+    python3 scripts/dev.py serve    # the whole platform on SQLite + an embedded broker, with demo councils
+    python3 scripts/dev.py test     # the whole test suite (extra arguments go to pytest)
+
+Standard library only: this runs before anything is installed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+VENV = ROOT / ".venv"
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+PYTHON = BIN / "python"
+
+
+def ensure_environment(extras: str) -> None:
+    if sys.version_info < (3, 11):  # noqa: UP036 - this script may be started by any python3
+        sys.exit("Konsey needs Python 3.11 or newer.")
+    if not PYTHON.exists():
+        print(f"Creating {VENV} …", flush=True)
+        venv.EnvBuilder(with_pip=True).create(VENV)
+    # Reinstall only when the project's dependencies changed since the last install.
+    stamp = VENV / f".installed-{extras or 'base'}"
+    wanted = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
+    if stamp.exists() and stamp.read_text() == wanted:
+        return
+    target = f"{ROOT}[{extras}]" if extras else str(ROOT)
+    print("Installing Konsey and its dependencies …", flush=True)
+    subprocess.run([PYTHON, "-m", "pip", "install", "--quiet", "--upgrade", "pip"], check=True)
+    subprocess.run([PYTHON, "-m", "pip", "install", "--quiet", "-e", target], check=True)
+    stamp.write_text(wanted)
+
+
+def main(argv: list[str]) -> int:
+    command = argv[0] if argv else "serve"
+    rest = argv[1:]
+    os.chdir(ROOT)
+    if command == "serve":
+        ensure_environment("")
+        return subprocess.call([BIN / "konsey", "serve", *rest])
+    if command == "test":
+        ensure_environment("test")
+        workers = os.environ.get("KONSEY_TEST_WORKERS", "auto")
+        return subprocess.call([PYTHON, "-m", "pytest", "-n", workers, "--dist", "loadgroup", *rest])
+    print(__doc__)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

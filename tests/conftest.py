@@ -1,0 +1,343 @@
+"""Test fixtures: real SQLite and PostgreSQL databases, a loopback SMTP server, helpers for people and tokens.
+
+Every test that takes ``app`` runs twice, on SQLite and on PostgreSQL. Each xdist worker migrates one
+database per backend once; after each test every table is emptied. Without a PostgreSQL server the
+PostgreSQL half is skipped with one line saying how to enable it, except under CI=true, where it fails.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import threading
+from dataclasses import dataclass, field
+from email import message_from_bytes, policy
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+IN_CI = os.environ.get("CI", "").lower() == "true"
+POSTGRES_ADMIN_URL = os.environ.get(
+    "KONSEY_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+)
+REDIS_URL = os.environ.get("KONSEY_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+
+
+def need_service(name: str, reachable: bool, how: str) -> None:
+    """Skip (locally) or fail (in CI) when a real service the test needs is not there."""
+    if reachable:
+        return
+    message = f"{name} is not reachable: {how}"
+    if IN_CI:
+        pytest.fail(f"{message} (CI=true: service tests may not be skipped)")
+    pytest.skip(message)
+
+
+def port_open(host: str, port: int) -> bool:
+    try:
+        with socket.create_connection((host, port), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def worker_name() -> str:
+    return os.environ.get("PYTEST_XDIST_WORKER", "main")
+
+
+# --- the loopback SMTP server ------------------------------------------------------------------------
+
+
+@dataclass
+class Mailbox:
+    messages: list = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    arrived: threading.Condition = None
+
+    def __post_init__(self):
+        self.arrived = threading.Condition(self.lock)
+
+    def add(self, raw: bytes) -> None:
+        with self.arrived:
+            self.messages.append(message_from_bytes(raw, policy=policy.default))
+            self.arrived.notify_all()
+
+    def clear(self) -> None:
+        with self.lock:
+            self.messages.clear()
+
+    def wait_for(self, count: int = 1, timeout: float = 30.0) -> list:
+        with self.arrived:
+            self.arrived.wait_for(lambda: len(self.messages) >= count, timeout=timeout)
+            return list(self.messages)
+
+    def to(self, address: str) -> list:
+        return [m for m in self.messages if address in m["To"]]
+
+
+@pytest.fixture(scope="session")
+def smtp_server():
+    from aiosmtpd.controller import Controller
+
+    mailbox = Mailbox()
+
+    class Handler:
+        async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
+            mailbox.add(envelope.original_content or envelope.content)
+            return "250 OK"
+
+    controller = Controller(Handler(), hostname="127.0.0.1", port=free_port())
+    controller.start()
+    mailbox.port = controller.port
+    yield mailbox
+    controller.stop()
+
+
+@pytest.fixture
+def mailbox(smtp_server):
+    smtp_server.clear()
+    return smtp_server
+
+
+# --- databases ----------------------------------------------------------------------------------------
+
+
+def _postgres_reachable() -> bool:
+    url = make_url(POSTGRES_ADMIN_URL)
+    return port_open(url.host or "127.0.0.1", url.port or 5432)
+
+
+class PostgresDatabase:
+    """A database of its own for this test run and worker; dropped at the end."""
+
+    def __init__(self):
+        self.name = f"konsey_test_{os.getpid()}_{worker_name()}"
+        self.admin_engine = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
+        with self.admin_engine.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{self.name}"'))
+            conn.execute(text(f'CREATE DATABASE "{self.name}"'))
+        base = make_url(POSTGRES_ADMIN_URL)
+        self.owner_url = base.set(database=self.name).render_as_string(hide_password=False)
+        self.app_url = base.set(database=self.name, username="konsey_app", password=None).render_as_string(
+            hide_password=False
+        )
+
+    def drop(self):
+        with self.admin_engine.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)'))
+        self.admin_engine.dispose()
+
+
+def _make_app(tmp_root: Path, backend: str, smtp_port: int, extra: dict | None = None):
+    from flask_migrate import upgrade
+
+    from konsey.app import create_app
+
+    instance = tmp_root / f"instance-{backend}"
+    pg = None
+    if backend == "postgresql":
+        pg = PostgresDatabase()
+        database_url, migration_url = pg.app_url, pg.owner_url
+    else:
+        database_url = migration_url = f"sqlite:///{instance / 'konsey.sqlite'}"
+        instance.mkdir(parents=True, exist_ok=True)
+    config = {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret",
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "KONSEY_MIGRATION_DATABASE_URL": migration_url,
+        "KONSEY_TASKS_EAGER": True,
+        "KONSEY_MAIL_BACKEND": "smtp",
+        "KONSEY_SMTP_HOST": "127.0.0.1",
+        "KONSEY_SMTP_PORT": smtp_port,
+        "KONSEY_BASE_URL": "http://konsey.test",
+        "WTF_CSRF_ENABLED": False,
+        **(extra or {}),
+    }
+    app = create_app(config, instance_path=instance)
+    with app.app_context():
+        upgrade()
+    app.konsey_backend = backend
+    app.konsey_pg = pg
+    return app
+
+
+def empty_all_tables(app) -> None:
+    from konsey.core.db import db
+
+    with app.app_context():
+        db.session.remove()
+        tables = [t.name for t in reversed(db.metadata.sorted_tables)]
+        if app.konsey_backend == "postgresql":
+            engine = create_engine(app.konsey_pg.owner_url)
+            with engine.begin() as conn:
+                conn.execute(text("TRUNCATE " + ", ".join(tables) + " CASCADE"))
+            engine.dispose()
+        else:
+            with db.engine.begin() as conn:
+                for table in tables:
+                    conn.execute(text(f"DELETE FROM {table}"))
+
+
+_apps: dict = {}
+
+
+@pytest.fixture(scope="session")
+def _app_factory(tmp_path_factory, smtp_server):
+    def get(backend: str):
+        if backend not in _apps:
+            _apps[backend] = _make_app(tmp_path_factory.mktemp(backend), backend, smtp_server.port)
+        return _apps[backend]
+
+    yield get
+    for app in _apps.values():
+        with app.app_context():
+            from konsey.core.db import db
+
+            db.session.remove()
+            db.engine.dispose()
+        if app.konsey_pg is not None:
+            app.konsey_pg.drop()
+    _apps.clear()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def app(request, _app_factory, smtp_server):
+    if request.param == "postgresql":
+        need_service(
+            "PostgreSQL", _postgres_reachable(),
+            f"start it or set KONSEY_TEST_POSTGRES_URL (now {POSTGRES_ADMIN_URL}); PostgreSQL tests skipped",
+        )
+    app = _app_factory(request.param)
+    smtp_server.clear()
+    yield app
+    empty_all_tables(app)
+
+
+@pytest.fixture
+def sqlite_app(_app_factory, smtp_server):
+    """For tests whose subject is not the database (one run is enough)."""
+    app = _app_factory("sqlite")
+    smtp_server.clear()
+    yield app
+    empty_all_tables(app)
+
+
+@pytest.fixture
+def ctx(app):
+    with app.app_context():
+        yield app
+
+
+# --- people, councils and tokens ------------------------------------------------------------------------
+
+
+class World:
+    """Builds councils, people and tokens for a test, through the same services the product uses."""
+
+    def __init__(self, app):
+        self.app = app
+
+    def council(self, slug: str, *, status: str = "active", province: int = 35, name: str | None = None):
+        from konsey.core.db import db
+        from konsey.tenants import reference
+        from konsey.tenants.lifecycle import change_status
+        from konsey.tenants.models import CouncilStatus
+        from konsey.tenants.onboarding import OnboardingSchema, onboard_council
+
+        with self.app.app_context():
+            municipality = reference.municipalities(province)[0]
+            data = OnboardingSchema().load({
+                "name": name or f"{slug.title()} Kent Konseyi", "slug": slug, "province_code": province,
+                "municipality_id": municipality.id, "contact_email": f"info@{slug}.example.org",
+                "motion_delivery_address": f"evrak@{slug}.bel.tr", "admin_email": f"admin@{slug}.example.org",
+            })
+            council = onboard_council(data).council
+            if status != "onboarding":
+                change_status(council, CouncilStatus.ACTIVE)
+                if status in ("suspended", "archived"):
+                    change_status(council, CouncilStatus(status), export_acknowledged=True)
+            db.session.commit()
+            return council.id
+
+    def user(self, email: str, *, roles: dict | None = None, platform_role: str | None = None,
+             password: str = "correct horse battery"):
+        from konsey.core.accounts import CouncilRoleName, PlatformRole, User, grant_role
+        from konsey.core.db import db
+
+        with self.app.app_context():
+            user = User(email=email, display_name=email.split("@")[0].title(),
+                        platform_role=PlatformRole(platform_role) if platform_role else None)
+            user.set_password(password)
+            db.session.add(user)
+            for council_id, role in (roles or {}).items():
+                grant_role(user, council_id, CouncilRoleName(role))
+            db.session.commit()
+            return user.id
+
+    def token(self, user_id, council_id=None) -> str:
+        from konsey.core.accounts import User, issue_token
+        from konsey.core.db import db
+
+        with self.app.app_context():
+            _token, secret = issue_token(db.session.get(User, user_id), "test", council_id)
+            db.session.commit()
+            return secret
+
+    def member(self, council_id, **data):
+        from konsey.core.db import db
+        from konsey.core.member_schemas import MemberInputSchema
+        from konsey.core.membership import add_member
+        from konsey.tenants.scoping import bound_council
+
+        values = {"category": "individual", "name": "Ayşe Yılmaz", **data}
+        with self.app.app_context(), bound_council(council_id):
+            member = add_member(MemberInputSchema().load(values))
+            db.session.commit()
+            return member.id
+
+
+@pytest.fixture
+def world(app):
+    return World(app)
+
+
+class ApiClient:
+    def __init__(self, client, token: str | None = None, language: str = "en"):
+        self.client, self.token, self.language = client, token, language
+
+    def _headers(self, extra=None):
+        headers = {"Accept-Language": self.language}
+        if self.token:
+            headers["Authorization"] = f"Bearer {self.token}"
+        return headers | (extra or {})
+
+    def __getattr__(self, method):
+        if method not in ("get", "post", "patch", "put", "delete"):
+            raise AttributeError(method)
+
+        def call(url, headers=None, **kwargs):
+            return getattr(self.client, method)(url, headers=self._headers(headers), **kwargs)
+
+        return call
+
+
+@pytest.fixture
+def api(app):
+    def make(token: str | None = None, language: str = "en") -> ApiClient:
+        return ApiClient(app.test_client(), token, language)
+
+    return make
+
+
+def login(client, email: str, password: str = "correct horse battery"):
+    return client.post("/login", data={"email": email, "password": password})

@@ -1,0 +1,142 @@
+"""The member API: CRUD, validation with translated problem+json, pagination, erasure."""
+
+import json
+
+import pytest
+
+from konsey.core.identifiers import tckn_is_valid
+
+VALID_TCKN = "10000000146"
+
+
+@pytest.fixture
+def setup(world):
+    council = world.council("izmir")
+    admin = world.user("admin@izmir.example.org", roles={council: "administrator"})
+    viewer = world.user("viewer@izmir.example.org", roles={council: "viewer"})
+    member = world.user("member@izmir.example.org", roles={council: "member"})
+    return {
+        "council": council,
+        "admin": world.token(admin, council),
+        "viewer": world.token(viewer, council),
+        "member": world.token(member, council),
+    }
+
+
+URL = "/api/v1/councils/izmir/members"
+
+
+def test_create_read_update_delete(api, setup):
+    admin = api(setup["admin"])
+    created = admin.post(URL, json={"category": "individual", "name": "Ayşe  Yılmaz", "tckn": VALID_TCKN,
+                                    "gender": "female", "birth_date": "1985-03-14"})
+    assert created.status_code == 201, created.json
+    body = created.json
+    assert body["name"] == "Ayşe Yılmaz" and body["member_no"] == 1 and body["kind"] == "individual"
+    assert body["tckn"] == "*********46"
+    assert tckn_is_valid(VALID_TCKN)
+
+    url = f"{URL}/{body['id']}"
+    assert admin.get(url).json["name"] == "Ayşe Yılmaz"
+    patched = admin.patch(url, json={"neighbourhood": "Alsancak"})
+    assert patched.status_code == 200 and patched.json["neighbourhood"] == "Alsancak"
+    assert admin.delete(url).status_code == 204
+    assert admin.get(url).status_code == 404
+
+
+def test_institutional_member_needs_representative_and_derbis(api, setup):
+    response = api(setup["admin"]).post(URL, json={"category": "association", "name": "Çevre Derneği"})
+    assert response.status_code == 422
+    assert response.mimetype == "application/problem+json"
+    assert set(response.json["errors"]) == {"representative_name"}
+    response = api(setup["admin"]).post(URL, json={"category": "association", "name": "Çevre Derneği",
+                                                   "representative_name": "Can Demir"})
+    assert set(response.json["errors"]) == {"derbis_no"}
+    ok = api(setup["admin"]).post(URL, json={"category": "association", "name": "Çevre Derneği",
+                                             "representative_name": "Can Demir", "derbis_no": "35-154-120"})
+    assert ok.status_code == 201 and ok.json["kind"] == "institutional"
+
+
+@pytest.mark.parametrize(
+    "payload,field",
+    [
+        ({"category": "individual", "name": "Ali Veli", "tckn": "10000000147"}, "tckn"),
+        ({"category": "individual", "name": "Ali Veli", "email": "not-an-email"}, "email"),
+        ({"category": "martian", "name": "Ali Veli"}, "category"),
+        ({"category": "individual", "name": "A"}, "name"),
+        ({"category": "individual", "name": "Ali Veli", "salary": 5}, "salary"),
+        ({"category": "individual", "name": 7}, "name"),
+        ({"name": "Ali Veli"}, "category"),
+        ({"category": "individual", "name": "Ali Veli", "birth_date": "2999-01-01"}, "birth_date"),
+    ],
+)
+def test_bad_input_names_the_field_and_changes_nothing(api, setup, payload, field):
+    admin = api(setup["admin"])
+    response = admin.post(URL, json=payload)
+    assert response.status_code == 422
+    assert response.mimetype == "application/problem+json"
+    assert field in response.json["errors"]
+    assert admin.get(URL).json == []
+
+
+def test_errors_are_translated_to_turkish(api, setup):
+    response = api(setup["admin"], language="tr").post(URL, json={"name": "Ali Veli", "tckn": "123"})
+    assert response.status_code == 422
+    assert response.json["title"] == "Bazı alanlar geçersiz."
+    assert response.json["errors"]["category"] == ["Bu alan zorunludur."]
+    assert "TC Kimlik" in response.json["errors"]["tckn"][0]
+    english = api(setup["admin"], language="en").post(URL, json={"name": "Ali Veli"})
+    assert english.json["errors"]["category"] == ["Missing data for required field."]
+
+
+def test_malformed_json_and_wrong_types(api, setup):
+    admin = api(setup["admin"])
+    response = admin.post(URL, data="{not json", headers={"Content-Type": "application/json"})
+    assert response.status_code == 400
+    assert response.mimetype == "application/problem+json"
+    assert admin.post(URL, json=["a", "list"]).status_code == 422
+
+
+def test_oversized_body_is_refused(api, setup, app):
+    limit = app.config["MAX_CONTENT_LENGTH"]
+    payload = json.dumps({"category": "individual", "name": "x" * (limit + 10)})
+    response = api(setup["admin"]).post(URL, data=payload, headers={"Content-Type": "application/json"})
+    assert response.status_code == 413
+    assert response.mimetype == "application/problem+json"
+
+
+def test_pagination_in_turkish_order(api, setup, world):
+    for name in ["Zeynep Ak", "Çağla Er", "Cem Uz", "İpek Su", "Ilgaz Ün", "Şule Ok", "Sena Al"]:
+        world.member(setup["council"], name=name)
+    viewer = api(setup["viewer"])
+    first = viewer.get(URL + "?per_page=4")
+    assert [m["name"] for m in first.json] == ["Cem Uz", "Çağla Er", "Ilgaz Ün", "İpek Su"]
+    assert 'rel="next"' in first.headers["Link"]
+    second = viewer.get(URL + "?per_page=4&page=2")
+    assert [m["name"] for m in second.json] == ["Sena Al", "Şule Ok", "Zeynep Ak"]
+    assert "Link" not in second.headers
+    assert [m["name"] for m in viewer.get(URL + "?q=ç").json] == ["Çağla Er"]
+    assert viewer.get(URL + "?per_page=1000").status_code == 422
+
+
+def test_roles(api, setup):
+    assert api(setup["member"]).get(URL).status_code == 403  # a member may not browse others' data
+    assert api(setup["viewer"]).post(URL, json={"category": "individual", "name": "Ali Veli"}).status_code == 403
+    assert api(None).get(URL).status_code == 401
+    assert api("kns_not-a-real-token").get(URL).status_code == 401
+
+
+def test_revoked_and_expired_tokens_stop_working(api, setup, app):
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    from konsey.core.accounts import AccessToken
+    from konsey.core.db import db, utcnow
+
+    viewer = api(setup["viewer"])
+    assert viewer.get(URL).status_code == 200
+    with app.app_context():
+        db.session.execute(update(AccessToken).values(expires_at=utcnow() - timedelta(seconds=1)))
+        db.session.commit()
+    assert viewer.get(URL).status_code == 401

@@ -1,0 +1,111 @@
+"""The first law, at the edge: for every page and API route of a council, council B's people, tokens and
+sessions get 404 for council A, and A's ids are not found through B's URLs."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from conftest import login
+
+
+@pytest.fixture
+def councils(world):
+    a = world.council("alpha")
+    b = world.council("beta", province=16)
+    member_a = world.member(a, name="Gizli Üye")
+    admin_b = world.user("admin@beta.example.org", roles={b: "administrator"})
+    return {"a": a, "b": b, "member_a": member_a, "admin_b": admin_b, "token_b": world.token(admin_b, b)}
+
+
+def council_rules(app):
+    rules = []
+    for rule in app.url_map.iter_rules():
+        if "council_slug" in rule.arguments:
+            for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+                rules.append((rule, method))
+    return rules
+
+
+def build(rule, slug: str, member_id) -> str:
+    path = rule.rule.replace("<council_slug>", slug)
+    return re.sub(r"<(?:uuid:)?member_id>", str(member_id), path)
+
+
+def test_every_council_route_is_covered(app):
+    rules = council_rules(app)
+    assert len(rules) >= 10
+    for rule, _method in rules:
+        unknown = set(rule.arguments) - {"council_slug", "member_id"}
+        assert not unknown, f"teach this test the argument(s) {unknown} of {rule.rule}"
+
+
+def test_other_councils_people_get_404_everywhere(app, councils):
+    api_client = app.test_client()
+    page_client = app.test_client()
+    assert login(page_client, "admin@beta.example.org").status_code == 302
+    checked = 0
+    for rule, method in council_rules(app):
+        url = build(rule, "alpha", councils["member_a"])
+        if url.startswith("/api/"):
+            response = api_client.open(url, method=method, json={},
+                                       headers={"Authorization": f"Bearer {councils['token_b']}"})
+        else:
+            response = page_client.open(url, method=method, data={})
+        assert response.status_code == 404, f"{method} {url}: {response.status_code}"
+        assert b"Gizli" not in response.data
+        checked += 1
+    assert checked >= 10
+
+
+def test_ids_of_another_council_are_not_found_through_own_urls(app, councils):
+    client = app.test_client()
+    headers = {"Authorization": f"Bearer {councils['token_b']}"}
+    page_client = app.test_client()
+    login(page_client, "admin@beta.example.org")
+    for rule, method in council_rules(app):
+        if "member_id" not in rule.arguments:
+            continue
+        url = build(rule, "beta", councils["member_a"])
+        if url.startswith("/api/"):
+            response = client.open(url, method=method, json={"name": "Değişti"}, headers=headers)
+        else:
+            response = page_client.open(url, method=method)
+        assert response.status_code == 404, f"{method} {url}"
+    # and A's member is untouched
+    from konsey.core.db import db
+    from konsey.core.membership import Member
+    from konsey.tenants.scoping import bound_council
+
+    with app.app_context(), bound_council(councils["a"]):
+        assert db.session.get(Member, councils["member_a"]).name == "Gizli Üye"
+
+
+def test_token_of_one_council_is_useless_in_another_even_for_its_admin(app, world, councils):
+    # The same person administers both councils, but a token is scoped to one.
+    from konsey.core.accounts import CouncilRoleName, User, grant_role
+    from konsey.core.db import db
+
+    with app.app_context():
+        grant_role(db.session.get(User, councils["admin_b"]), councils["a"], CouncilRoleName.ADMINISTRATOR)
+        db.session.commit()
+    client = app.test_client()
+    headers = {"Authorization": f"Bearer {councils['token_b']}"}
+    assert client.get("/api/v1/councils/beta/members", headers=headers).status_code == 200
+    assert client.get("/api/v1/councils/alpha/members", headers=headers).status_code == 404
+
+
+def test_unknown_council_is_404_like_a_foreign_one(app, councils):
+    client = app.test_client()
+    headers = {"Authorization": f"Bearer {councils['token_b']}"}
+    unknown = client.get("/api/v1/councils/nowhere/members", headers=headers)
+    foreign = client.get("/api/v1/councils/alpha/members", headers=headers)
+    assert unknown.status_code == foreign.status_code == 404
+    assert unknown.json["title"] == foreign.json["title"]
+
+
+def test_council_list_shows_only_own_councils(app, councils):
+    client = app.test_client()
+    response = client.get("/api/v1/councils", headers={"Authorization": f"Bearer {councils['token_b']}"})
+    assert [c["slug"] for c in response.json] == ["beta"]

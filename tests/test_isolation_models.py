@@ -1,0 +1,228 @@
+"""The first law, at the data layer: for every council-owned model, council B cannot see or touch council A's
+rows, on SQLite (ORM scoping) and on PostgreSQL (ORM scoping and row-level security)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+
+import pytest
+from sqlalchemy import delete, func, select, text, update
+from sqlalchemy.exc import DBAPIError, IntegrityError
+
+from konsey.core.db import council_owned_models, db
+from konsey.tenants.scoping import CrossCouncilWrite, NoCouncilBound, all_councils, bound_council
+
+
+def _member(council_id=None):
+    from konsey.core.membership import Member, MemberCategory, MemberKind
+
+    return Member(member_no=1, kind=MemberKind.INDIVIDUAL, category=MemberCategory.INDIVIDUAL, name="Elif Kaya")
+
+
+def _body(council_id=None):
+    from konsey.tenants.models import Body, BodyKind
+
+    return Body(kind=BodyKind.WORKING_GROUP, name="Ulaşım Çalışma Grubu")
+
+
+def _profile(council_id=None):
+    from konsey.tenants.models import ByLawProfile
+
+    return ByLawProfile(effective_from=date(2030, 1, 1), parameters={})
+
+
+# Every council-owned model needs a row factory here; test_every_model_has_a_factory enforces it.
+FACTORIES = {"members": _member, "bodies": _body, "bylaw_profiles": _profile}
+
+
+def test_every_model_has_a_factory(ctx):
+    tables = {m.__tablename__ for m in council_owned_models()}
+    assert tables == set(FACTORIES), "add a factory for each new council-owned model"
+
+
+def _model(table):
+    return next(m for m in council_owned_models() if m.__tablename__ == table)
+
+
+@pytest.fixture
+def two_councils(world):
+    return world.council("alpha"), world.council("beta", province=16)
+
+
+@pytest.mark.parametrize("table", sorted(FACTORIES))
+def test_other_council_cannot_read_update_or_delete(ctx, two_councils, table):
+    a, b = two_councils
+    model = _model(table)
+    with bound_council(a):
+        row = FACTORIES[table]()
+        db.session.add(row)
+        db.session.commit()
+        row_id = row.id
+        assert row.council_id == a
+        count_in_a = db.session.scalar(select(func.count(model.id)))
+    db.session.expunge_all()
+
+    with bound_council(b):
+        assert db.session.scalar(select(model).where(model.id == row_id)) is None
+        assert db.session.get(model, row_id) is None or db.session.get(model, row_id).council_id == b
+        assert db.session.scalar(select(func.count(model.id)).where(model.id == row_id)) == 0
+        assert db.session.execute(update(model).where(model.id == row_id).values(created_at=None)).rowcount == 0
+        assert db.session.execute(delete(model).where(model.id == row_id)).rowcount == 0
+        db.session.commit()
+
+    with bound_council(a):
+        assert db.session.scalar(select(func.count(model.id))) == count_in_a
+        assert db.session.scalar(select(model).where(model.id == row_id)) is not None
+
+
+@pytest.mark.parametrize("table", sorted(FACTORIES))
+def test_write_with_a_foreign_council_id_fails(ctx, two_councils, table):
+    a, b = two_councils
+    with bound_council(b):
+        row = FACTORIES[table]()
+        row.council_id = a
+        db.session.add(row)
+        with pytest.raises(CrossCouncilWrite):
+            db.session.flush()
+        db.session.rollback()
+
+
+@pytest.mark.parametrize("table", sorted(FACTORIES))
+def test_moving_a_row_to_another_council_fails(ctx, two_councils, table):
+    a, b = two_councils
+    with bound_council(a):
+        row = FACTORIES[table]()
+        db.session.add(row)
+        db.session.commit()
+        row.council_id = b
+        with pytest.raises(CrossCouncilWrite):
+            db.session.flush()
+        db.session.rollback()
+
+
+def test_nothing_bound_fails_closed(ctx, two_councils):
+    from konsey.core.membership import Member
+
+    db.session.rollback()
+    with pytest.raises(NoCouncilBound):
+        db.session.scalars(select(Member)).all()
+    db.session.rollback()
+    with pytest.raises(NoCouncilBound):
+        db.session.add(_member())
+        db.session.flush()
+    db.session.rollback()
+
+
+def test_relationship_free_aggregates_are_scoped(ctx, two_councils, world):
+    from konsey.core.membership import Member
+
+    a, b = two_councils
+    for i in range(3):
+        world.member(a, name=f"Üye {i}")
+    world.member(b, name="Başka")
+    with bound_council(a):
+        assert db.session.scalar(select(func.count(Member.id))) == 3
+        assert db.session.scalar(select(func.max(Member.member_no))) == 3
+    with bound_council(b):
+        assert db.session.scalar(select(func.count(Member.id))) == 1
+
+
+def test_escape_hatch_sees_all_and_is_audited(ctx, two_councils, world):
+    from konsey.core.membership import Member
+    from konsey.core.platform_audit import PlatformEvent
+
+    a, b = two_councils
+    world.member(a)
+    world.member(b)
+    with all_councils("test: count every council's members"):
+        assert db.session.scalar(select(func.count(Member.id))) == 2
+    db.session.commit()
+    reasons = db.session.scalars(select(PlatformEvent.reason).where(PlatformEvent.action == "all_councils")).all()
+    assert "test: count every council's members" in reasons
+
+
+def test_escape_hatch_needs_a_reason(ctx):
+    from konsey.tenants.scoping import TenancyError
+
+    with pytest.raises(TenancyError), all_councils("  "):
+        pass
+
+
+def test_composite_foreign_keys_exist_for_council_owned_tables(ctx):
+    for model in council_owned_models():
+        table = model.__table__
+        uniques = {tuple(c.name for c in uc.columns) for uc in table.constraints if hasattr(uc, "columns")}
+        assert ("council_id", "id") in uniques, f"{table.name} lacks UNIQUE (council_id, id)"
+        for index in table.indexes:
+            assert index.columns[0].name == "council_id", f"index {index.name} must start with council_id"
+        for fk in table.foreign_key_constraints:
+            targets = {el.column.table.name for el in fk.elements}
+            if targets - {"councils"}:
+                assert "council_id" in fk.column_keys, f"{table.name}: {fk.name} must include council_id"
+
+
+# --- PostgreSQL: the second wall ------------------------------------------------------------------------
+
+
+@pytest.fixture
+def pg(ctx):
+    if ctx.konsey_backend != "postgresql":
+        pytest.skip("row-level security exists on PostgreSQL only")
+    return ctx
+
+
+def test_app_role_is_not_privileged(pg):
+    row = db.session.execute(
+        text("SELECT rolsuper, rolbypassrls FROM pg_roles WHERE rolname = current_user")
+    ).one()
+    assert row == (False, False)
+    owners = db.session.execute(
+        text("SELECT DISTINCT tableowner FROM pg_tables WHERE schemaname = 'public'")
+    ).scalars().all()
+    assert db.session.execute(text("SELECT current_user")).scalar() not in owners
+
+
+@pytest.mark.parametrize("table", sorted(FACTORIES))
+def test_raw_sql_under_rls_cannot_cross_councils(pg, two_councils, table):
+    a, b = two_councils
+    with bound_council(a):
+        db.session.add(FACTORIES[table]())
+        db.session.commit()
+    with bound_council(b):
+        assert db.session.execute(text(f"SELECT count(*) FROM {table} WHERE council_id = :a"), {"a": a}).scalar() == 0
+        assert db.session.execute(text(f"UPDATE {table} SET council_id = council_id WHERE council_id = :a"),
+                                  {"a": a}).rowcount == 0
+        db.session.commit()
+    # Nothing bound: raw SQL sees nothing at all.
+    db.session.rollback()
+    assert db.session.execute(text(f"SELECT count(*) FROM {table}")).scalar() == 0
+    db.session.rollback()
+    with bound_council(a):
+        assert db.session.execute(text(f"SELECT count(*) FROM {table}")).scalar() >= 1
+        db.session.rollback()
+
+
+def test_raw_insert_for_another_council_is_refused_by_rls(pg, two_councils):
+    a, b = two_councils
+    with bound_council(b):
+        with pytest.raises(DBAPIError, match="row-level security"):
+            db.session.execute(
+                text("INSERT INTO bodies (id, council_id, kind, name, created_at) "
+                     "VALUES (:id, :a, 'working_group', 'x', now())"),
+                {"id": uuid.uuid4(), "a": a},
+            )
+        db.session.rollback()
+
+
+def test_database_refuses_cross_council_reference(pg, two_councils):
+    """Composite keys: even the owner cannot point a row of B at a council it does not belong to."""
+    a, b = two_councils
+    with bound_council(b):
+        with pytest.raises((IntegrityError, DBAPIError)):
+            db.session.execute(
+                text("INSERT INTO bodies (id, council_id, kind, name, created_at) "
+                     "VALUES (:id, :missing, 'working_group', 'x', now())"),
+                {"id": uuid.uuid4(), "missing": uuid.uuid4()},
+            )
+        db.session.rollback()

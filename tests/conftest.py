@@ -224,6 +224,19 @@ def app(request, _app_factory, smtp_server):
 
 
 @pytest.fixture
+def postgres_app(_app_factory, smtp_server):
+    """For what exists on PostgreSQL only (row-level security)."""
+    need_service(
+        "PostgreSQL", _postgres_reachable(),
+        f"start it or set KONSEY_TEST_POSTGRES_URL (now {POSTGRES_ADMIN_URL}); PostgreSQL tests skipped",
+    )
+    app = _app_factory("postgresql")
+    smtp_server.clear()
+    yield app
+    empty_all_tables(app)
+
+
+@pytest.fixture
 def sqlite_app(_app_factory, smtp_server):
     """For tests whose subject is not the database (one run is enough)."""
     app = _app_factory("sqlite")
@@ -284,6 +297,17 @@ class World:
             db.session.commit()
             return user.id
 
+    def grant_of(self, user_id, council_id):
+        from sqlalchemy import select
+
+        from konsey.core.accounts import CouncilRole
+        from konsey.core.db import db
+
+        with self.app.app_context():
+            return db.session.scalar(
+                select(CouncilRole.id).where(CouncilRole.user_id == user_id, CouncilRole.council_id == council_id)
+            )
+
     def token(self, user_id, council_id=None) -> str:
         from konsey.core.accounts import User, issue_token
         from konsey.core.db import db
@@ -307,8 +331,12 @@ class World:
 
 
 @pytest.fixture
-def world(app):
-    return World(app)
+def world(request):
+    # Works with whichever app fixture the test uses.
+    for name in ("app", "postgres_app", "sqlite_app"):
+        if name in request.fixturenames:
+            return World(request.getfixturevalue(name))
+    return World(request.getfixturevalue("app"))
 
 
 class ApiClient:

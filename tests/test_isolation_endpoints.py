@@ -15,8 +15,10 @@ def councils(world):
     a = world.council("alpha")
     b = world.council("beta", province=16)
     member_a = world.member(a, name="Gizli Üye")
+    admin_a = world.user("admin@alpha.example.org", roles={a: "administrator"})
     admin_b = world.user("admin@beta.example.org", roles={b: "administrator"})
-    return {"a": a, "b": b, "member_a": member_a, "admin_b": admin_b, "token_b": world.token(admin_b, b)}
+    return {"a": a, "b": b, "member_a": member_a, "admin_b": admin_b, "token_b": world.token(admin_b, b),
+            "grant_a": world.grant_of(admin_a, a)}
 
 
 def council_rules(app):
@@ -28,16 +30,21 @@ def council_rules(app):
     return rules
 
 
-def build(rule, slug: str, member_id) -> str:
+ARGUMENTS = {"member_id": "member_a", "grant_id": "grant_a"}
+
+
+def build(rule, slug: str, councils: dict) -> str:
     path = rule.rule.replace("<council_slug>", slug)
-    return re.sub(r"<(?:uuid:)?member_id>", str(member_id), path)
+    for argument, key in ARGUMENTS.items():
+        path = re.sub(rf"<(?:uuid:)?{argument}>", str(councils[key]), path)
+    return path
 
 
 def test_every_council_route_is_covered(app):
     rules = council_rules(app)
     assert len(rules) >= 10
     for rule, _method in rules:
-        unknown = set(rule.arguments) - {"council_slug", "member_id"}
+        unknown = set(rule.arguments) - {"council_slug", *ARGUMENTS}
         assert not unknown, f"teach this test the argument(s) {unknown} of {rule.rule}"
 
 
@@ -47,7 +54,7 @@ def test_other_councils_people_get_404_everywhere(app, councils):
     assert login(page_client, "admin@beta.example.org").status_code == 302
     checked = 0
     for rule, method in council_rules(app):
-        url = build(rule, "alpha", councils["member_a"])
+        url = build(rule, "alpha", councils)
         if url.startswith("/api/"):
             response = api_client.open(url, method=method, json={},
                                        headers={"Authorization": f"Bearer {councils['token_b']}"})
@@ -65,21 +72,23 @@ def test_ids_of_another_council_are_not_found_through_own_urls(app, councils):
     page_client = app.test_client()
     login(page_client, "admin@beta.example.org")
     for rule, method in council_rules(app):
-        if "member_id" not in rule.arguments:
+        if not set(ARGUMENTS) & set(rule.arguments):
             continue
-        url = build(rule, "beta", councils["member_a"])
+        url = build(rule, "beta", councils)
         if url.startswith("/api/"):
             response = client.open(url, method=method, json={"name": "Değişti"}, headers=headers)
         else:
             response = page_client.open(url, method=method)
         assert response.status_code == 404, f"{method} {url}"
     # and A's member is untouched
+    from konsey.core.accounts import CouncilRole
     from konsey.core.db import db
     from konsey.core.membership import Member
     from konsey.tenants.scoping import bound_council
 
     with app.app_context(), bound_council(councils["a"]):
         assert db.session.get(Member, councils["member_a"]).name == "Gizli Üye"
+        assert db.session.get(CouncilRole, councils["grant_a"]) is not None
 
 
 def test_token_of_one_council_is_useless_in_another_even_for_its_admin(app, world, councils):

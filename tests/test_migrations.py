@@ -16,10 +16,8 @@ def test_models_match_migrations(ctx):
     assert diff == [], f"models and migrations differ: {diff}"
 
 
-def test_rls_is_forced_on_every_council_owned_table(ctx):
-    if ctx.konsey_backend != "postgresql":
-        return
-    engine = create_engine(ctx.config["KONSEY_MIGRATION_DATABASE_URL"])
+def test_rls_is_forced_on_every_council_owned_table(postgres_app):
+    engine = create_engine(postgres_app.config["KONSEY_MIGRATION_DATABASE_URL"])
     with engine.connect() as connection:
         rows = connection.execute(text(
             "SELECT relname, relrowsecurity, relforcerowsecurity FROM pg_class "

@@ -99,8 +99,8 @@ def _seed_members(rng: random.Random, city: str) -> int:
 def seed_demo() -> list[str]:
     """Idempotent: existing demo councils are left as they are."""
     lines = []
-    operator = _user("operator@konsey.local", "Platform Operatörü", PlatformRole.OPERATOR)
-    _user("analist@konsey.local", "Federasyon Analisti", PlatformRole.FEDERATION_ANALYST)
+    operator = _user("operator@example.org", "Platform Operatörü", PlatformRole.OPERATOR)
+    _user("analist@example.org", "Federasyon Analisti", PlatformRole.FEDERATION_ANALYST)
     db.session.flush()
     for slug, name, province_code, type_, city in COUNCILS:
         if db.session.scalar(select(Council.id).where(Council.slug == slug)) is not None:
@@ -108,16 +108,16 @@ def seed_demo() -> list[str]:
         data = OnboardingSchema().load({
             "name": name, "slug": slug, "province_code": province_code,
             "municipality_id": _municipality_id(province_code, type_, city),
-            "contact_email": f"iletisim@{slug}.konsey.local",
+            "contact_email": f"iletisim@{slug}.example.org",
             "motion_delivery_address": f"{city} Belediyesi Yazı İşleri Müdürlüğü, evrak@{slug}.bel.tr",
-            "admin_email": f"sekreter@{slug}.konsey.local",
+            "admin_email": f"sekreter@{slug}.example.org",
         })
         onboarded = onboard_council(data, operator=operator)
         council = onboarded.council
         change_status(council, CouncilStatus.ACTIVE, reason="demo")
-        secretary = _user(f"sekreter@{slug}.konsey.local", f"{city} Genel Sekreteri")
-        president = _user(f"baskan@{slug}.konsey.local", f"{city} Kent Konseyi Başkanı")
-        member_user = _user(f"uye@{slug}.konsey.local", f"{city} Üyesi")
+        secretary = _user(f"sekreter@{slug}.example.org", f"{city} Genel Sekreteri")
+        president = _user(f"baskan@{slug}.example.org", f"{city} Kent Konseyi Başkanı")
+        member_user = _user(f"uye@{slug}.example.org", f"{city} Üyesi")
         db.session.flush()
         from konsey.core.accounts import accept_invitation
 
@@ -132,9 +132,9 @@ def seed_demo() -> list[str]:
 
 
 def demo_logins() -> list[tuple[str, str]]:
-    logins = [("operator@konsey.local", "platform operator")]
+    logins = [("operator@example.org", "platform operator")]
     for slug, name, *_ in COUNCILS:
-        logins.append((f"sekreter@{slug}.konsey.local", f"{name}: administrator"))
-    logins.append(("baskan@izmir.konsey.local", "İzmir Kent Konseyi: president"))
-    logins.append(("uye@izmir.konsey.local", "İzmir Kent Konseyi: member"))
+        logins.append((f"sekreter@{slug}.example.org", f"{name}: administrator"))
+    logins.append(("baskan@izmir.example.org", "İzmir Kent Konseyi: president"))
+    logins.append(("uye@izmir.example.org", "İzmir Kent Konseyi: member"))
     return logins

@@ -74,15 +74,17 @@ def _import_models() -> None:
 def _register_blueprints(app: Flask) -> None:
     from konsey.api import councils as councils_api
     from konsey.api import members as members_api
+    from konsey.api import people as people_api
     from konsey.api import reference as reference_api
     from konsey.web import account, auth, council_pages, home, operator
 
-    for blueprint in (reference_api.blp, councils_api.blp, members_api.blp):
+    api_blueprints = (reference_api.blp, councils_api.blp, members_api.blp, people_api.blp)
+    for blueprint in api_blueprints:
         api.register_blueprint(blueprint)
     for blueprint in (home.bp, auth.bp, account.bp, operator.bp, council_pages.bp):
         app.register_blueprint(blueprint)
     # The API authenticates by bearer token only, never by cookie, so it needs no CSRF token.
-    for blueprint in (reference_api.blp, councils_api.blp, members_api.blp):
+    for blueprint in api_blueprints:
         csrf.exempt(blueprint)
     if app.config["KONSEY_BASELINE_ENDPOINTS"]:
         from konsey.api import baseline

@@ -5,17 +5,22 @@ from __future__ import annotations
 import json
 import uuid
 
-from flask import Blueprint, Response, abort, g, render_template, request
+from flask import Blueprint, Response, abort, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from marshmallow import ValidationError
 from sqlalchemy import func, select
 
 from konsey.app.guard import current_principal
-from konsey.core.accounts import CouncilRole, roles_in
+from konsey.core.accounts import CouncilRoleName, roles_in
 from konsey.core.db import db
+from konsey.core.labels import label
 from konsey.core.membership import Member
 from konsey.core.permissions import Permission, allowed, requires
 from konsey.core.text import turkish_sort_key
+from konsey.tenants import people
 from konsey.tenants.export import export_council
 from konsey.tenants.models import Body, ByLawProfile
+from konsey.web.forms import InviteForm
 
 bp = Blueprint("council", __name__, url_prefix="/<council_slug>")
 PER_PAGE = 50
@@ -41,14 +46,13 @@ def dashboard():
         select(Member.category, func.count(Member.id)).group_by(Member.category).order_by(Member.category)
     ).all()
     profile = db.session.scalars(select(ByLawProfile).order_by(ByLawProfile.effective_from.desc())).first()
-    people = db.session.scalars(select(CouncilRole).where(CouncilRole.council_id == g.council.id)).all()
     return render_template(
         "council/dashboard.html",
         bodies=bodies,
         by_category=by_category,
         member_total=sum(n for _, n in by_category),
         profile=profile,
-        people=people,
+        people=people.people_of(g.council),
     )
 
 
@@ -73,6 +77,45 @@ def member(member_id: uuid.UUID):
     if row is None:
         abort(404)
     return render_template("council/member.html", member=row)
+
+
+@bp.route("/people", methods=["GET", "POST"])
+@requires(Permission.ROLES_MANAGE)
+def people_page():
+    form = InviteForm()
+    form.role.choices = [(role.value, label(role)) for role in CouncilRoleName]
+    status = 200
+    if form.validate_on_submit():
+        invitation, _url = people.invite(g.council, form.email.data, CouncilRoleName(form.role.data),
+                                         current_principal())
+        db.session.commit()
+        flash(_("An invitation was e-mailed to %(email)s.", email=invitation.email), "success")
+        return redirect(url_for("council.people_page"))
+    if request.method == "POST":
+        status = 400
+    return render_template(
+        "council/people.html", form=form, people=people.people_of(g.council),
+        invitations=people.open_invitations(g.council),
+    ), status
+
+
+@bp.post("/people/<uuid:grant_id>/revoke")
+@requires(Permission.ROLES_MANAGE)
+def revoke_role(grant_id: uuid.UUID):
+    grant = people.grant_in(g.council, grant_id)
+    if grant is None:
+        abort(404)
+    try:
+        people.revoke(grant)
+    except ValidationError as error:
+        db.session.rollback()
+        for messages in error.messages.values():
+            for message in messages:
+                flash(message, "error")
+    else:
+        db.session.commit()
+        flash(_("The role was removed."), "success")
+    return redirect(url_for("council.people_page"))
 
 
 @bp.get("/export")

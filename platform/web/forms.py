@@ -10,7 +10,8 @@ from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
 
 
 class LoginForm(FlaskForm):
-    email = EmailField(_l("E-mail"), validators=[DataRequired(), Email()])
+    # No format check on sign-in: the account decides, and the error must not reveal which part was wrong.
+    email = EmailField(_l("E-mail"), validators=[DataRequired(), Length(max=254)])
     password = PasswordField(_l("Password"), validators=[DataRequired()])
 
 
@@ -56,3 +57,8 @@ class StatusForm(FlaskForm):
 class ImportForm(FlaskForm):
     file = FileField(_l("CSV file"), validators=[FileRequired()])
     dry_run = BooleanField(_l("Dry run: check only, import nothing"), default=True)
+
+
+class InviteForm(FlaskForm):
+    email = EmailField(_l("E-mail"), validators=[DataRequired(), Email()])
+    role = SelectField(_l("Role"))

@@ -111,3 +111,15 @@ def test_csrf_is_enforced_on_forms(app, person):
         assert response.status_code == 400
     finally:
         app.config["WTF_CSRF_ENABLED"] = False
+
+
+def test_own_data_export(app, person):
+    import json
+
+    client = app.test_client()
+    login(client, "deniz@example.org")
+    document = json.loads(client.get("/account/export").data)
+    assert document["account"]["email"] == "deniz@example.org"
+    assert document["roles"] == [{"council": "izmir", "role": "member", "granted_at": document["roles"][0]["granted_at"]}]
+    assert "password" not in json.dumps(document)
+    assert app.test_client().get("/account/export").status_code == 302  # signed-in only

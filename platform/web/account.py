@@ -1,10 +1,11 @@
-"""A person's own account: API tokens."""
+"""A person's own account: API tokens and a copy of their data."""
 
 from __future__ import annotations
 
+import json
 import uuid
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -60,3 +61,23 @@ def revoke_token(token_id: uuid.UUID):
     db.session.commit()
     flash(_("The token was revoked."), "success")
     return redirect(url_for("account.tokens"))
+
+
+@bp.get("/export")
+@requires(Permission.TOKENS_OWN)
+def export_own_data():
+    """Everything the platform keeps about the signed-in person (KVKK art. 11: the right to know)."""
+    principal = current_principal()
+    councils = {c.id: c.slug for c in db.session.scalars(select(Council).where(Council.id.in_(council_ids_of(principal))))}
+    document = {
+        "account": {"email": principal.email, "display_name": principal.display_name, "locale": principal.locale,
+                    "platform_role": principal.platform_role.value if principal.platform_role else None,
+                    "created_at": principal.created_at.isoformat()},
+        "roles": [{"council": councils.get(g.council_id), "role": g.role.value, "granted_at": g.granted_at.isoformat()}
+                  for g in principal.grants],
+        "tokens": [{"name": t.name, "council": councils.get(t.council_id), "created_at": t.created_at.isoformat(),
+                    "revoked": t.revoked_at is not None}
+                   for t in db.session.scalars(select(AccessToken).where(AccessToken.user_id == principal.id))],
+    }
+    return Response(json.dumps(document, ensure_ascii=False, indent=1), mimetype="application/json",
+                    headers={"Content-Disposition": 'attachment; filename="konsey-my-data.json"'})

@@ -1,0 +1,40 @@
+"""The API's shared surface: the OpenAPI document, reference data, and problem+json for every error."""
+
+from __future__ import annotations
+
+
+def test_openapi_document_lists_every_api_route(sqlite_app):
+    client = sqlite_app.test_client()
+    spec = client.get("/api/v1/openapi.json").json
+    assert spec["info"]["title"] == "Konsey API"
+    documented = set(spec["paths"])
+    routes = {
+        rule.rule.replace("<council_slug>", "{council_slug}").replace("<uuid:member_id>", "{member_id}")
+        .replace("<uuid:grant_id>", "{grant_id}").replace("<int:code>", "{code}")
+        for rule in sqlite_app.url_map.iter_rules()
+        if rule.rule.startswith("/api/v1/") and not rule.rule.endswith("openapi.json")
+    }
+    assert routes <= documented, routes - documented
+
+
+def test_reference_endpoints(sqlite_app):
+    client = sqlite_app.test_client()
+    provinces = client.get("/api/v1/reference/provinces").json
+    assert len(provinces) == 81 and provinces[33]["code"] == 34 and provinces[33]["name"] == "İstanbul"
+    municipalities = client.get("/api/v1/reference/provinces/16/municipalities").json
+    assert any(m["name"].startswith("Nilüfer") and m["type"] == "metropolitan_district" for m in municipalities)
+    missing = client.get("/api/v1/reference/provinces/82/municipalities")
+    assert missing.status_code == 404 and missing.mimetype == "application/problem+json"
+
+
+def test_unknown_api_path_and_wrong_method_are_problems(sqlite_app):
+    client = sqlite_app.test_client()
+    unknown = client.get("/api/v1/nothing-here", headers={"Accept-Language": "tr"})
+    assert unknown.status_code == 404 and unknown.mimetype == "application/problem+json"
+    assert unknown.json["title"] == "Bulunamadı."
+    wrong = client.delete("/api/v1/reference/provinces")
+    assert wrong.status_code == 405 and wrong.mimetype == "application/problem+json"
+
+
+def test_health(sqlite_app):
+    assert sqlite_app.test_client().get("/health").json == {"status": "ok"}

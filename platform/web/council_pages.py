@@ -19,7 +19,7 @@ from konsey.core.permissions import Permission, allowed, requires
 from konsey.core.text import turkish_sort_key
 from konsey.tenants import people
 from konsey.tenants.export import export_council
-from konsey.tenants.models import Body, ByLawProfile
+from konsey.tenants.models import Body, BodyKind, ByLawProfile
 from konsey.web.forms import InviteForm
 
 bp = Blueprint("council", __name__, url_prefix="/<council_slug>")
@@ -41,7 +41,7 @@ def _council_helpers():
 @bp.get("/")
 @requires(Permission.COUNCIL_VIEW)
 def dashboard():
-    bodies = db.session.scalars(select(Body).order_by(Body.kind)).all()
+    bodies = sorted(db.session.scalars(select(Body)), key=lambda b: (list(BodyKind).index(b.kind), b.name))
     by_category = db.session.execute(
         select(Member.category, func.count(Member.id)).group_by(Member.category).order_by(Member.category)
     ).all()

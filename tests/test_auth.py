@@ -123,3 +123,18 @@ def test_own_data_export(app, person):
     assert document["roles"] == [{"council": "izmir", "role": "member", "granted_at": document["roles"][0]["granted_at"]}]
     assert "password" not in json.dumps(document)
     assert app.test_client().get("/account/export").status_code == 302  # signed-in only
+
+
+def test_password_change_ends_other_sessions(app, person, mailbox):
+    other_device = app.test_client()
+    login(other_device, "deniz@example.org")
+    assert other_device.get("/izmir/").status_code == 200
+    from sqlalchemy import select
+
+    from konsey.core.accounts import User
+    from konsey.core.db import db
+
+    with app.app_context():
+        db.session.scalar(select(User).where(User.email == "deniz@example.org")).set_password("baska-parola-2026")
+        db.session.commit()
+    assert other_device.get("/izmir/").status_code == 302  # signed out everywhere

@@ -94,12 +94,7 @@ def _register_blueprints(app: Flask) -> None:
 
 
 @login_manager.user_loader
-def _load_user(user_id: str):
-    import uuid
+def _load_user(session_id: str):
+    from konsey.core.accounts import user_from_session_id
 
-    from konsey.core.accounts import User
-
-    try:
-        return db.session.get(User, uuid.UUID(user_id))
-    except ValueError:
-        return None
+    return user_from_session_id(session_id)

@@ -59,6 +59,14 @@ class User(UserMixin, HasId, db.Model):
     def is_active(self) -> bool:  # Flask-Login
         return self.active
 
+    @property
+    def password_fingerprint(self) -> str:
+        """Changes whenever the password does: sessions and reset links made before are then void."""
+        return hashlib.sha256((self.password_hash or "").encode()).hexdigest()[:16]
+
+    def get_id(self) -> str:  # Flask-Login keeps this in the session cookie
+        return f"{self.id}:{self.password_fingerprint}"
+
     def set_password(self, password: str) -> None:
         self.password_hash = _hasher.hash(password)
 
@@ -239,3 +247,15 @@ def accept_invitation(invitation: Invitation, user: User) -> CouncilRole:
     invitation.accepted_at = utcnow()
     invitation.accepted_by_id = user.id
     return grant
+
+
+def user_from_session_id(session_id: str) -> User | None:
+    """The inverse of :meth:`User.get_id`; a session from before a password change finds nobody."""
+    user_id, _, fingerprint = session_id.partition(":")
+    try:
+        user = db.session.get(User, uuid.UUID(user_id))
+    except ValueError:
+        return None
+    if user is None or user.password_fingerprint != fingerprint:
+        return None
+    return user

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import uuid
 
 from flask import current_app
@@ -18,13 +17,8 @@ def _serializer() -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="konsey-password-reset")
 
 
-def _fingerprint(user: User) -> str:
-    # Bound to the current hash: once the password changes, every earlier link stops working.
-    return hashlib.sha256((user.password_hash or "").encode()).hexdigest()[:16]
-
-
 def reset_token(user: User) -> str:
-    return _serializer().dumps({"u": str(user.id), "f": _fingerprint(user)})
+    return _serializer().dumps({"u": str(user.id), "f": user.password_fingerprint})
 
 
 def user_from_reset_token(token: str) -> User | None:
@@ -33,6 +27,6 @@ def user_from_reset_token(token: str) -> User | None:
         user = db.session.get(User, uuid.UUID(payload["u"]))
     except (BadSignature, KeyError, ValueError, TypeError):
         return None
-    if user is None or not user.is_active or payload.get("f") != _fingerprint(user):
+    if user is None or not user.is_active or payload.get("f") != user.password_fingerprint:
         return None
     return user

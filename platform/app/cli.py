@@ -107,7 +107,7 @@ def council_status(slug, status, export_acknowledged, reason):
     try:
         change_status(council, CouncilStatus(status), export_acknowledged=export_acknowledged, reason=reason)
     except LifecycleError as error:
-        _fail(str(error))
+        _fail(f"{error.field}: {error}")
     db.session.commit()
     click.echo(f"{slug}: {status}")
 

@@ -19,6 +19,10 @@ def select_locale() -> str:
     chosen = request.args.get("lang") or session.get("lang")
     if chosen in LANGUAGES:
         return chosen
+    if request.path.startswith("/api/") and "Accept-Language" in request.headers:
+        best = request.accept_languages.best_match(LANGUAGES)
+        if best:
+            return best
     from flask_login import current_user
 
     preferred = getattr(current_user, "locale", None) if current_user else None
@@ -27,10 +31,6 @@ def select_locale() -> str:
     council = g.get("council")
     if council is not None and council.locale in LANGUAGES:
         return council.locale
-    if request.path.startswith("/api/"):
-        best = request.accept_languages.best_match(LANGUAGES)
-        if best:
-            return best
     return DEFAULT_LANGUAGE
 
 

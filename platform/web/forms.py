@@ -5,7 +5,15 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    EmailField,
+    PasswordField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
 
 
@@ -43,7 +51,7 @@ class OnboardCouncilForm(FlaskForm):
     motion_delivery_address = TextAreaField(
         _l("Motion delivery address"), validators=[DataRequired(), Length(min=3, max=500)]
     )
-    locale = SelectField(_l("Language"), choices=[("tr", "Türkçe"), ("en", "English")])
+    locale = SelectField(_l("Language"), choices=[SelectChoice("tr", "Türkçe"), SelectChoice("en", "English")])
     timezone = StringField(_l("Time zone"), default="Europe/Istanbul", validators=[DataRequired()])
     admin_email = EmailField(_l("First administrator's e-mail"), validators=[DataRequired(), Email()])
 

@@ -1,8 +1,11 @@
-"""The Celery application, configured from the Flask app.
+"""Celery, configured from the Flask app (the pattern of Flask's own Celery guide).
+
+Each Flask app gets its own Celery app in ``app.extensions["celery"]`` with its broker and connection pools;
+tasks are ``shared_task``s, and work is always dispatched through the Celery app of the current Flask app
+(:func:`celery_for`), so a process that builds several apps (the test suite) never sends to the wrong broker.
 
 Every task runs inside a Flask app context. A task that touches a council's data takes ``council_id`` as a
-keyword argument and runs with that council bound, so the isolation rules hold in workers exactly as in
-requests.
+keyword argument and runs with that council bound, so the isolation rules hold in workers as in requests.
 """
 
 from __future__ import annotations
@@ -11,14 +14,14 @@ import uuid
 from contextlib import nullcontext
 
 from celery import Celery, Task
-from flask import Flask, has_app_context
+from flask import Flask, current_app, has_app_context
 
 from konsey.tenants.scoping import bound_council
 
 
 class KonseyTask(Task):
     def __call__(self, *args, **kwargs):
-        # An eager task (tests, the embedded demo without a worker) runs inside the caller's app context;
+        # An eager task (tests, a demo without a worker) runs inside the caller's app context;
         # a worker's task gets one from the app the worker was started with.
         context = nullcontext() if has_app_context() else self.app.flask_app.app_context()
         with context:
@@ -29,12 +32,9 @@ class KonseyTask(Task):
                 return self.run(*args, **kwargs)
 
 
-celery = Celery("konsey", task_cls=KonseyTask, include=["konsey.worker.tasks"])
-
-
 def init_celery(app: Flask) -> Celery:
+    celery = Celery("konsey", task_cls=KonseyTask, include=["konsey.worker.tasks"], set_as_current=False)
     prefix = app.config["KONSEY_BROKER_KEY_PREFIX"]
-    celery.flask_app = app
     celery.conf.update(
         broker_url=app.config["KONSEY_BROKER_URL"],
         task_ignore_result=True,
@@ -48,5 +48,17 @@ def init_celery(app: Flask) -> Celery:
         timezone="Europe/Istanbul",
         worker_hijack_root_logger=False,
     )
+    celery.flask_app = app
     app.extensions["celery"] = celery
     return celery
+
+
+def celery_for(app: Flask | None = None) -> Celery:
+    """The Celery app of the given (or current) Flask app."""
+    return (app or current_app).extensions["celery"]
+
+
+def dispatch(task, **kwargs):
+    """Send a task through the current Flask app's Celery (its broker, its eager setting)."""
+    celery = celery_for()
+    return celery.tasks[task.name].apply_async(kwargs=kwargs)

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from konsey.worker.celery_app import celery
+from celery import shared_task
 
 
-@celery.task(name="konsey.send_email", autoretry_for=(OSError,), retry_backoff=True, retry_jitter=True,
+@shared_task(name="konsey.send_email", autoretry_for=(OSError,), retry_backoff=True, retry_jitter=True,
              max_retries=8)
 def send_email(to: str, subject: str, body: str, html: str | None = None) -> None:
     from konsey.core.mail import build_message, deliver
@@ -13,7 +13,7 @@ def send_email(to: str, subject: str, body: str, html: str | None = None) -> Non
     deliver(build_message(to, subject, body, html=html))
 
 
-@celery.task(name="konsey.count_members")
+@shared_task(name="konsey.count_members")
 def count_members(*, council_id: str) -> int:
     """Reports the bound council's member count; used to check that workers honour council scoping."""
     from sqlalchemy import func, select

@@ -15,15 +15,22 @@ _KEY = "konsey_after_commit"
 
 
 def enqueue_after_commit(task, **kwargs) -> None:
-    db.session().info.setdefault(_KEY, []).append((task, kwargs))
+    session = db.session()
+    if not session.in_transaction():
+        session.begin()  # so that a rollback right after this has a transaction to undo, and tells us
+    session.info.setdefault(_KEY, []).append((task, kwargs))
 
 
 @event.listens_for(Session, "after_commit")
 def _send(session: Session) -> None:
+    from konsey.worker.celery_app import dispatch
+
     for task, kwargs in session.info.pop(_KEY, []):
-        task.apply_async(kwargs=kwargs)
+        dispatch(task, **kwargs)
 
 
-@event.listens_for(Session, "after_rollback")
-def _drop(session: Session) -> None:
-    session.info.pop(_KEY, None)
+@event.listens_for(Session, "after_soft_rollback")
+def _drop(session: Session, previous_transaction) -> None:
+    # "soft": also when no statement ran, so no database rollback happened (after_rollback stays silent).
+    if previous_transaction is None or not previous_transaction.nested:
+        session.info.pop(_KEY, None)

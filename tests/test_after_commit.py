@@ -1,0 +1,26 @@
+"""Work queued during a transaction leaves only if the transaction commits."""
+
+from konsey.core.db import db
+from konsey.core.tasks_after_commit import enqueue_after_commit
+from konsey.worker.tasks import send_email
+
+
+def test_rollback_drops_queued_work_even_before_any_statement(sqlite_app, mailbox):
+    with sqlite_app.app_context():
+        enqueue_after_commit(send_email, to="never@example.org", subject="x", body="rolled back")
+        db.session.rollback()
+        enqueue_after_commit(send_email, to="kept@example.org", subject="y", body="committed")
+        db.session.commit()
+    assert [m["To"] for m in mailbox.wait_for(1)] == ["kept@example.org"]
+
+
+def test_rollback_after_writes_drops_queued_work(sqlite_app, mailbox):
+    from konsey.core.accounts import User
+
+    with sqlite_app.app_context():
+        db.session.add(User(email="x@example.org", display_name="X"))
+        db.session.flush()
+        enqueue_after_commit(send_email, to="never@example.org", subject="x", body="rolled back")
+        db.session.rollback()
+        db.session.commit()
+    assert mailbox.wait_for(1, timeout=0.5) == []

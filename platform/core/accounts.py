@@ -17,7 +17,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask_login import UserMixin
 from sqlalchemy import Enum, ForeignKey, String, UniqueConstraint, Uuid, select
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, joinedload, mapped_column, relationship
 
 from konsey.core.db import HasId, as_utc, db, utcnow
 
@@ -190,7 +190,12 @@ def issue_token(
 def token_from_secret(secret: str) -> AccessToken | None:
     if not secret.startswith(TOKEN_PREFIX):
         return None
-    token = db.session.scalar(select(AccessToken).where(AccessToken.digest == _digest(secret)))
+    # The owner and their grants come in the same round trip: every API request needs them.
+    token = db.session.scalar(
+        select(AccessToken)
+        .where(AccessToken.digest == _digest(secret))
+        .options(joinedload(AccessToken.user).selectinload(User.grants))
+    )
     if token is None or not token.is_usable or not token.user.is_active:
         return None
     return token

@@ -171,8 +171,12 @@ def _scope_parameters() -> dict[str, str]:
 
 @event.listens_for(Session, "after_begin")
 def _set_transaction_scope(session: Session, transaction, connection) -> None:
-    if connection.dialect.name == "postgresql":
-        connection.execute(_SET_SCOPE_SQL, _scope_parameters())
+    if connection.dialect.name != "postgresql":
+        return
+    parameters = _scope_parameters()
+    # The settings are transaction-local, so a new transaction starts with none: nothing bound, nothing to send.
+    if parameters["council_id"] or parameters["scope"]:
+        connection.execute(_SET_SCOPE_SQL, parameters)
 
 
 def _sync_database_setting() -> None:

@@ -161,6 +161,7 @@ def _make_app(tmp_root: Path, backend: str, smtp_port: int, extra: dict | None =
         "KONSEY_SMTP_PORT": smtp_port,
         "KONSEY_BASE_URL": "http://konsey.test",
         "WTF_CSRF_ENABLED": False,
+        "KONSEY_PASSWORD_HASHING": "cheapest",
         **(extra or {}),
     }
     app = create_app(config, instance_path=instance)

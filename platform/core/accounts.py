@@ -13,15 +13,24 @@ import secrets
 import uuid
 from datetime import datetime, timedelta
 
-from argon2 import PasswordHasher
+from argon2 import PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError
+from flask import current_app, has_app_context
 from flask_login import UserMixin
 from sqlalchemy import Enum, ForeignKey, String, UniqueConstraint, Uuid, select
 from sqlalchemy.orm import Mapped, joinedload, mapped_column, relationship
 
 from konsey.core.db import HasId, as_utc, db, utcnow
 
-_hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
+_HASHERS = {
+    "default": PasswordHasher(),  # argon2id with the library's current recommended parameters
+    "cheapest": PasswordHasher.from_parameters(profiles.CHEAPEST),  # test suites only: same code, less work
+}
+
+
+def _hasher() -> PasswordHasher:
+    profile = current_app.config.get("KONSEY_PASSWORD_HASHING", "default") if has_app_context() else "default"
+    return _HASHERS[profile]
 
 
 class CouncilRoleName(enum.StrEnum):
@@ -68,16 +77,17 @@ class User(UserMixin, HasId, db.Model):
         return f"{self.id}:{self.password_fingerprint}"
 
     def set_password(self, password: str) -> None:
-        self.password_hash = _hasher.hash(password)
+        self.password_hash = _hasher().hash(password)
 
     def check_password(self, password: str) -> bool:
         if not self.password_hash:
             return False
+        hasher = _hasher()
         try:
-            _hasher.verify(self.password_hash, password)
+            hasher.verify(self.password_hash, password)
         except (VerificationError, InvalidHashError):
             return False
-        if _hasher.check_needs_rehash(self.password_hash):
+        if hasher.check_needs_rehash(self.password_hash):
             self.set_password(password)
         return True
 

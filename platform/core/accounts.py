@@ -17,10 +17,10 @@ from argon2 import PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app, has_app_context
 from flask_login import UserMixin
-from sqlalchemy import Enum, ForeignKey, String, UniqueConstraint, Uuid, select
+from sqlalchemy import ForeignKey, String, UniqueConstraint, Uuid, select
 from sqlalchemy.orm import Mapped, joinedload, mapped_column, relationship
 
-from konsey.core.db import HasId, as_utc, db, utcnow
+from konsey.core.db import HasId, as_utc, db, enum_of, utcnow
 
 _HASHERS = {
     "default": PasswordHasher(),  # argon2id with the library's current recommended parameters
@@ -47,9 +47,6 @@ class PlatformRole(enum.StrEnum):
     FEDERATION_ANALYST = "federation_analyst"
 
 
-def _enum(cls, length=32):
-    return Enum(cls, native_enum=False, length=length, values_callable=lambda e: [m.value for m in e])
-
 
 class User(UserMixin, HasId, db.Model):
     __tablename__ = "users"
@@ -58,7 +55,7 @@ class User(UserMixin, HasId, db.Model):
     display_name: Mapped[str] = mapped_column(String(200))
     password_hash: Mapped[str | None] = mapped_column(String(255))
     locale: Mapped[str | None] = mapped_column(String(8))
-    platform_role: Mapped[PlatformRole | None] = mapped_column(_enum(PlatformRole))
+    platform_role: Mapped[PlatformRole | None] = mapped_column(enum_of(PlatformRole))
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -115,7 +112,7 @@ class CouncilRole(HasId, db.Model):
 
     user_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("users.id", ondelete="CASCADE"))
     council_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("councils.id", ondelete="CASCADE"))
-    role: Mapped[CouncilRoleName] = mapped_column(_enum(CouncilRoleName))
+    role: Mapped[CouncilRoleName] = mapped_column(enum_of(CouncilRoleName))
     granted_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     user: Mapped[User] = relationship(back_populates="grants")
@@ -221,7 +218,7 @@ class Invitation(HasId, db.Model):
 
     council_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("councils.id", ondelete="CASCADE"))
     email: Mapped[str] = mapped_column(String(254))
-    role: Mapped[CouncilRoleName] = mapped_column(_enum(CouncilRoleName))
+    role: Mapped[CouncilRoleName] = mapped_column(enum_of(CouncilRoleName))
     digest: Mapped[str] = mapped_column(String(64), unique=True)
     invited_by_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

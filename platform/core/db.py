@@ -10,11 +10,12 @@ Two kinds of table exist:
 
 from __future__ import annotations
 
+import enum
 import uuid
 from datetime import UTC, datetime
 
 from flask_sqlalchemy import SQLAlchemy
-from sqlalchemy import DateTime, ForeignKey, ForeignKeyConstraint, MetaData, UniqueConstraint, Uuid
+from sqlalchemy import DateTime, Enum, ForeignKey, ForeignKeyConstraint, MetaData, UniqueConstraint, Uuid
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column, registry
 
 # Stable constraint names, so Alembic migrations are the same on SQLite and PostgreSQL.
@@ -44,6 +45,11 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
+
+
+def enum_of(enum_class: type[enum.Enum], length: int = 32) -> Enum:
+    """A column type storing an enum's values (not names) as plain strings, the same on every database."""
+    return Enum(enum_class, native_enum=False, length=length, values_callable=lambda e: [m.value for m in e])
 
 
 def new_id() -> uuid.UUID:

@@ -5,15 +5,11 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import Date, Enum, String, event, func, select
+from sqlalchemy import Date, String, event, func, select
 from sqlalchemy.orm import Mapped, mapped_column
 
-from konsey.core.db import CouncilOwned, db, utcnow
+from konsey.core.db import CouncilOwned, db, enum_of, utcnow
 from konsey.core.text import turkish_sort_key
-
-
-def _enum(cls, length=32):
-    return Enum(cls, native_enum=False, length=length, values_callable=lambda e: [m.value for m in e])
 
 
 class MemberKind(enum.StrEnum):
@@ -64,14 +60,14 @@ class Member(CouncilOwned, db.Model):
     __tablename__ = "members"
 
     member_no: Mapped[int]
-    kind: Mapped[MemberKind] = mapped_column(_enum(MemberKind, 16))
-    category: Mapped[MemberCategory] = mapped_column(_enum(MemberCategory))
+    kind: Mapped[MemberKind] = mapped_column(enum_of(MemberKind, 16))
+    category: Mapped[MemberCategory] = mapped_column(enum_of(MemberCategory))
     name: Mapped[str] = mapped_column(String(200))  # person or organisation
     sort_name: Mapped[str] = mapped_column(String(400))
     email: Mapped[str | None] = mapped_column(String(254))
     phone: Mapped[str | None] = mapped_column(String(40))
     birth_date: Mapped[date | None] = mapped_column(Date)
-    gender: Mapped[Gender | None] = mapped_column(_enum(Gender, 16))
+    gender: Mapped[Gender | None] = mapped_column(enum_of(Gender, 16))
     neighbourhood: Mapped[str | None] = mapped_column(String(120))
     tckn: Mapped[str | None] = mapped_column(String(11))
     derbis_no: Mapped[str | None] = mapped_column(String(40))
@@ -80,7 +76,7 @@ class Member(CouncilOwned, db.Model):
     kep_address: Mapped[str | None] = mapped_column(String(254))
     representative_name: Mapped[str | None] = mapped_column(String(200))
     substitute_name: Mapped[str | None] = mapped_column(String(200))
-    status: Mapped[MemberStatus] = mapped_column(_enum(MemberStatus, 16), default=MemberStatus.ACTIVE)
+    status: Mapped[MemberStatus] = mapped_column(enum_of(MemberStatus, 16), default=MemberStatus.ACTIVE)
     joined_on: Mapped[date] = mapped_column(Date, default=date.today)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 

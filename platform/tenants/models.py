@@ -6,10 +6,10 @@ import enum
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Date, Enum, String, Uuid
+from sqlalchemy import JSON, Date, String, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
-from konsey.core.db import CouncilOwned, HasId, db, utcnow
+from konsey.core.db import CouncilOwned, HasId, db, enum_of, utcnow
 
 
 class CouncilStatus(enum.StrEnum):
@@ -36,7 +36,7 @@ class Council(HasId, db.Model):
     locale: Mapped[str] = mapped_column(String(8), default="tr")
     timezone: Mapped[str] = mapped_column(String(64), default="Europe/Istanbul")
     status: Mapped[CouncilStatus] = mapped_column(
-        Enum(CouncilStatus, native_enum=False, length=16, values_callable=lambda e: [m.value for m in e]),
+        enum_of(CouncilStatus, 16),
         default=CouncilStatus.ONBOARDING,
     )
     status_changed_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -62,9 +62,7 @@ class Body(CouncilOwned, db.Model):
 
     __tablename__ = "bodies"
 
-    kind: Mapped[BodyKind] = mapped_column(
-        Enum(BodyKind, native_enum=False, length=32, values_callable=lambda e: [m.value for m in e])
-    )
+    kind: Mapped[BodyKind] = mapped_column(enum_of(BodyKind))
     name: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 

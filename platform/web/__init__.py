@@ -1,1 +1,10 @@
 """Server-rendered pages (Jinja, Flask-WTF forms), Turkish by default."""
+
+from flask import Response, json
+
+
+def json_download(document: dict, filename: str) -> Response:
+    """A JSON document offered as a file download (exports)."""
+    body = json.dumps(document, ensure_ascii=False, indent=1)
+    return Response(body, mimetype="application/json",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import json
 import uuid
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -14,6 +13,7 @@ from konsey.core.accounts import AccessToken, council_ids_of, issue_token
 from konsey.core.db import db, utcnow
 from konsey.core.permissions import Permission, requires
 from konsey.tenants.models import Council
+from konsey.web import json_download
 from konsey.web.forms import TokenForm
 
 bp = Blueprint("account", __name__, url_prefix="/account")
@@ -79,5 +79,4 @@ def export_own_data():
                     "revoked": t.revoked_at is not None}
                    for t in db.session.scalars(select(AccessToken).where(AccessToken.user_id == principal.id))],
     }
-    return Response(json.dumps(document, ensure_ascii=False, indent=1), mimetype="application/json",
-                    headers={"Content-Disposition": 'attachment; filename="konsey-my-data.json"'})
+    return json_download(document, "konsey-my-data.json")

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import json
 import uuid
 
-from flask import Blueprint, Response, abort, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from marshmallow import ValidationError
 from sqlalchemy import func, select
@@ -20,6 +19,7 @@ from konsey.core.text import turkish_sort_key
 from konsey.tenants import people
 from konsey.tenants.export import export_council
 from konsey.tenants.models import Body, BodyKind, ByLawProfile
+from konsey.web import json_download
 from konsey.web.forms import InviteForm
 
 bp = Blueprint("council", __name__, url_prefix="/<council_slug>")
@@ -121,9 +121,4 @@ def revoke_role(grant_id: uuid.UUID):
 @bp.get("/export")
 @requires(Permission.COUNCIL_EXPORT)
 def export():
-    body = json.dumps(export_council(g.council), ensure_ascii=False, indent=1)
-    return Response(
-        body,
-        mimetype="application/json",
-        headers={"Content-Disposition": f'attachment; filename="{g.council.slug}-export.json"'},
-    )
+    return json_download(export_council(g.council), f"{g.council.slug}-export.json")

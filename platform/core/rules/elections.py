@@ -1,0 +1,48 @@
+"""Election rounds by the by-laws: two thirds, then absolute majority, then a run-off; or plurality."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from konsey.core.rules.meetings import absolute_majority
+
+
+@dataclass(frozen=True)
+class RoundResult:
+    round: int
+    winner: str | None  # None: no one elected in this round
+    needed: int
+    runoff_between: tuple[str, ...] = ()  # set when the next round is a run-off
+    tie: bool = False
+
+
+def votes_needed_in_round(round_number: int, full_membership: int, bylaws: Mapping) -> int:
+    if bylaws["election_round_rule"] == "plurality":
+        return 1
+    if round_number == 1:
+        return math.ceil(2 * full_membership / 3 - 1e-9)
+    if round_number == 2:
+        return absolute_majority(full_membership)
+    return 1  # the run-off: most votes
+
+
+def count_round(round_number: int, votes: Mapping[str, int], full_membership: int, bylaws: Mapping) -> RoundResult:
+    """Who, if anyone, is elected in this round of a single-seat election (president, facilitator)."""
+    needed = votes_needed_in_round(round_number, full_membership, bylaws)
+    ranked = sorted(votes.items(), key=lambda item: item[1], reverse=True)
+    if not ranked:
+        return RoundResult(round_number, None, needed)
+    top_votes = ranked[0][1]
+    leaders = [name for name, count in ranked if count == top_votes]
+    if len(leaders) == 1 and top_votes >= needed:
+        return RoundResult(round_number, leaders[0], needed)
+    if len(leaders) > 1 and top_votes >= needed:
+        return RoundResult(round_number, None, needed, runoff_between=tuple(sorted(leaders)), tie=True)
+    if bylaws["election_round_rule"] != "plurality" and round_number == 2:
+        finalists = tuple(name for name, _ in ranked[:2])
+        if len(ranked) > 2 and ranked[2][1] == ranked[1][1]:
+            finalists = tuple(name for name, count in ranked if count >= ranked[1][1])
+        return RoundResult(round_number, None, needed, runoff_between=finalists)
+    return RoundResult(round_number, None, needed)

@@ -1,0 +1,111 @@
+"""Meeting quorum, decision majority and ties (Regulation; domain.md "Meetings and decisions")."""
+
+from __future__ import annotations
+
+import enum
+import math
+import random
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+
+def absolute_majority(n: int) -> int:
+    """Salt çoğunluk: more than half, ⌊n/2⌋ + 1."""
+    if n < 0:
+        raise ValueError("a count cannot be negative")
+    return n // 2 + 1
+
+
+def meeting_quorum(full_membership: int, bylaws: Mapping, *, reconvened: bool = False,
+                   executive_board_size: int | None = None) -> int:
+    """How many must be present for the body to meet.
+
+    Ordinarily an absolute majority of the full membership. A session reconvened after a failed one follows
+    the by-laws: no quorum at all, a floor of twice the executive board's size, or the same quorum.
+    """
+    if not reconvened:
+        return absolute_majority(full_membership)
+    rule = bylaws["reconvene_rule"]
+    if rule == "no_quorum_required":
+        return 0
+    if rule == "floor_twice_executive_board":
+        if executive_board_size is None:
+            raise ValueError("the executive board's size is needed for this reconvening rule")
+        return min(2 * executive_board_size, full_membership)
+    return absolute_majority(full_membership)
+
+
+def quorum_met(present: int, full_membership: int, bylaws: Mapping, **kwargs) -> bool:
+    return present >= meeting_quorum(full_membership, bylaws, **kwargs) and present > 0
+
+
+class Outcome(enum.StrEnum):
+    ADOPTED = "adopted"
+    REJECTED = "rejected"
+
+
+@dataclass(frozen=True)
+class Tally:
+    yes: int
+    no: int
+    abstain: int
+    present: int
+
+    def __post_init__(self):
+        if min(self.yes, self.no, self.abstain, self.present) < 0:
+            raise ValueError("counts cannot be negative")
+        if self.yes + self.no + self.abstain > self.present:
+            raise ValueError("more votes than people present")
+
+
+@dataclass(frozen=True)
+class Verdict:
+    outcome: Outcome
+    needed: int  # yes votes that carry the decision
+    tie: bool = False
+    decided_by: str = "majority"  # "majority", "chair", "lot", "tie_fails"
+    lot_seed: int | None = None  # logged so that a drawn lot can be shown to anyone
+
+
+def votes_needed(tally: Tally, bylaws: Mapping) -> int:
+    """Yes votes that carry a decision under the by-laws' majority and abstention rules."""
+    if bylaws["decision_majority_rule"] == "absolute_majority_of_present":
+        base = tally.present if bylaws["abstentions"] == "count_as_present" else tally.yes + tally.no
+        return absolute_majority(base)
+    return tally.no + 1  # simple majority of the votes cast: more yes than no
+
+
+def decide(tally: Tally, bylaws: Mapping, *, chair_vote: str | None = None,
+           lot_seed: int | None = None) -> Verdict:
+    """The verdict on a vote.
+
+    A tie (as many yes as no, at least one of each) follows the by-laws' tie rule: the chair's vote decides,
+    a lot is drawn (with a seed that is kept), or the motion fails.
+    """
+    needed = votes_needed(tally, bylaws)
+    if tally.yes == tally.no and tally.yes > 0:
+        rule = bylaws["tie_rule"]
+        if rule == "chair_decides":
+            if chair_vote not in ("yes", "no"):
+                raise ValueError("on a tie the chair's vote (yes or no) decides")
+            outcome = Outcome.ADOPTED if chair_vote == "yes" else Outcome.REJECTED
+            return Verdict(outcome, needed, tie=True, decided_by="chair")
+        if rule == "lot":
+            seed = lot_seed if lot_seed is not None else random.SystemRandom().randrange(2**32)
+            outcome = Outcome.ADOPTED if random.Random(seed).random() < 0.5 else Outcome.REJECTED
+            return Verdict(outcome, needed, tie=True, decided_by="lot", lot_seed=seed)
+        return Verdict(Outcome.REJECTED, needed, tie=True, decided_by="tie_fails")
+    outcome = Outcome.ADOPTED if tally.yes >= needed else Outcome.REJECTED
+    return Verdict(outcome, needed)
+
+
+def extraordinary_session_threshold(full_membership: int, bylaws: Mapping) -> int:
+    """Members whose request obliges an extraordinary general assembly (e.g. one third)."""
+    return math.ceil(full_membership * bylaws["extraordinary_session_share"] - 1e-9)
+
+
+def decision_number(year: int, numbers_this_year: list[str] | set[str]) -> str:
+    """The next decision number of a body in a year, ``2026/14``: one more than the highest so far."""
+    prefix = f"{year}/"
+    used = [int(n[len(prefix):]) for n in numbers_this_year if n.startswith(prefix) and n[len(prefix):].isdigit()]
+    return f"{year}/{max(used, default=0) + 1}"

@@ -15,8 +15,8 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-CATALOGUES = ROOT / "platform" / "core" / "translations"
-TEMPLATE = CATALOGUES / "messages.pot"
+CATALOGUES = "platform/core/translations"
+TEMPLATE = f"{CATALOGUES}/messages.pot"
 LANGUAGES = ("tr",)
 PYBABEL = str(Path(sys.executable).with_name("pybabel"))
 
@@ -27,20 +27,21 @@ def run(*args: str) -> None:
 
 def extract() -> None:
     run("extract", "-F", "babel.cfg", "-k", "_l", "-k", "N_", "-k", "lazy_gettext", "--no-location",
-        "--sort-output", "--omit-header", "-o", str(TEMPLATE), ".")
+        "--sort-output", "-o", TEMPLATE, ".")
 
 
 def update() -> None:
+    # No --omit-header here: a .po without its header reads as fuzzy and `compile` would skip it.
     for language in LANGUAGES:
-        if not (CATALOGUES / language / "LC_MESSAGES" / "messages.po").exists():
-            run("init", "-i", str(TEMPLATE), "-d", str(CATALOGUES), "-l", language)
+        if (ROOT / CATALOGUES / language / "LC_MESSAGES" / "messages.po").exists():
+            run("update", "-i", TEMPLATE, "-d", CATALOGUES, "-l", language, "--no-fuzzy-matching",
+                "--ignore-obsolete")
         else:
-            run("update", "-i", str(TEMPLATE), "-d", str(CATALOGUES), "-l", language, "--no-fuzzy-matching",
-                "--ignore-obsolete", "--omit-header")
+            run("init", "-i", TEMPLATE, "-d", CATALOGUES, "-l", language)
 
 
 def compile_catalogues() -> None:
-    run("compile", "-d", str(CATALOGUES), "--statistics")
+    run("compile", "-d", CATALOGUES, "--statistics")
 
 
 COMMANDS = {"extract": [extract], "update": [update], "compile": [compile_catalogues],

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from konsey.app.guard import current_principal
 from konsey.core.accounts import council_ids_of
+from konsey.core.audit import AuditEntry
 from konsey.core.db import db
 from konsey.core.permissions import Permission, requires
 from konsey.core.schemas import StrictSchema
@@ -104,6 +105,34 @@ class Bodies(MethodView):
     @blp.response(200, BodySchema(many=True))
     def get(self):
         return db.session.scalars(select(Body).order_by(Body.kind)).all()
+
+
+class AuditEntrySchema(Schema):
+    seq = fields.Integer()
+    at = fields.DateTime()
+    actor_id = fields.UUID(allow_none=True)
+    action = fields.String()
+    subject_type = fields.String(allow_none=True)
+    subject_id = fields.String(allow_none=True)
+    details = fields.Dict()
+    hash = fields.String()
+
+
+class AuditArgs(StrictSchema):
+    after = fields.Integer(load_default=0, validate=validate.Range(min=0))
+    limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=500))
+
+
+@blp.route("/<council_slug>/audit")
+class Audit(MethodView):
+    @requires(Permission.AUDIT_VIEW)
+    @blp.arguments(AuditArgs, location="query")
+    @blp.response(200, AuditEntrySchema(many=True))
+    def get(self, args):
+        """The council's audit log, oldest first, from sequence number ``after`` on."""
+        return db.session.scalars(
+            select(AuditEntry).where(AuditEntry.seq > args["after"]).order_by(AuditEntry.seq).limit(args["limit"])
+        ).all()
 
 
 @blp.route("/<council_slug>/export")

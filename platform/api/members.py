@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from konsey.core.db import db
 from konsey.core.member_schemas import MemberInputSchema, MemberOutputSchema, MemberUpdateSchema
-from konsey.core.membership import Member, add_member, update_member
+from konsey.core.membership import Member, add_member, remove_member, update_member
 from konsey.core.permissions import Permission, requires
 from konsey.core.schemas import StrictSchema
 from konsey.core.text import turkish_sort_key
@@ -81,7 +81,7 @@ class MemberDetail(MethodView):
     @blp.response(204)
     def delete(self, member_id):
         """Erase a member's record (KVKK erasure request)."""
-        db.session.delete(member_or_404(member_id))
+        remove_member(member_or_404(member_id))
         db.session.commit()
         return None
 

@@ -28,7 +28,7 @@ def main():
 
 def register_commands(app) -> None:
     """Commands live on ``app.cli`` so that ``konsey …`` and Flask's test runner see the same ones."""
-    for command in (councils, members, users, demo, serve):
+    for command in (councils, members, users, demo, serve, audit):
         app.cli.add_command(command)
 
 
@@ -185,6 +185,33 @@ def import_members_command(slug, csv_file, dry_run):
             return
         db.session.commit()
         click.echo(f"Imported {report.imported} members into {slug}.")
+
+
+# --- audit -------------------------------------------------------------------------------------------
+
+
+@click.group()
+def audit():
+    """The councils' hash-chained audit logs."""
+
+
+@audit.command("verify")
+@click.argument("slug")
+@with_appcontext
+def verify_audit(slug):
+    """Check that no entry of the council's audit log was edited or deleted (exit status 1 if one was)."""
+    from konsey.core.audit import AuditEntry, verify_chain
+    from konsey.tenants.scoping import bound_council
+
+    council = _council(slug)
+    with bound_council(council.id):
+        entries = db.session.scalars(select(AuditEntry).order_by(AuditEntry.seq)).all()
+        problems = verify_chain(entries, council.audit_head_seq, council.audit_head_hash)
+    for problem in problems:
+        click.secho(f"entry {problem.seq}: {problem.message}", fg="red", err=True)
+    if problems:
+        sys.exit(1)
+    click.echo(f"{slug}: {len(entries)} entries, chain intact.")
 
 
 # --- users -------------------------------------------------------------------------------------------

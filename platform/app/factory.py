@@ -66,6 +66,7 @@ def create_app(config: dict | None = None, instance_path: str | Path | None = No
 def _import_models() -> None:
     # Every model must be mapped before the first query so scoping and migrations see them all.
     import konsey.core.accounts  # noqa: F401
+    import konsey.core.audit  # noqa: F401
     import konsey.core.membership  # noqa: F401
     import konsey.core.platform_audit  # noqa: F401
     import konsey.tenants.models  # noqa: F401

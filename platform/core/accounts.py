@@ -255,9 +255,16 @@ def invitation_from_secret(secret: str) -> Invitation | None:
 
 
 def accept_invitation(invitation: Invitation, user: User) -> CouncilRole:
+    from konsey.core.audit import record
+    from konsey.tenants.scoping import bound_council
+
     grant = grant_role(user, invitation.council_id, invitation.role)
     invitation.accepted_at = utcnow()
     invitation.accepted_by_id = user.id
+    db.session.flush()
+    with bound_council(invitation.council_id):
+        record("role.granted", grant, {"user": str(user.id), "role": invitation.role.value,
+                                       "invitation": str(invitation.id)}, actor_id=user.id)
     return grant
 
 

@@ -103,15 +103,30 @@ def new_member(data: dict, member_no: int) -> Member:
 
 
 def add_member(data: dict) -> Member:
+    from konsey.core.audit import record
+
     member = new_member(data, next_member_no())
     db.session.add(member)
     db.session.flush()
+    record("member.added", member, {"member_no": member.member_no, "category": member.category.value})
     return member
 
 
 def update_member(member: Member, data: dict) -> Member:
+    from konsey.core.audit import record
+
     for key, value in data.items():
         setattr(member, key, value)
     if "category" in data:
         member.kind = data["category"].kind
+    # Field names only: the log is kept for good, personal data is not (KVKK).
+    record("member.updated", member, {"fields": sorted(data)})
     return member
+
+
+def remove_member(member: Member) -> None:
+    """Erase a member's record (a KVKK erasure request, or a mistaken entry); the log keeps only the id."""
+    from konsey.core.audit import record
+
+    record("member.erased", member, {"member_no": member.member_no})
+    db.session.delete(member)

@@ -21,6 +21,7 @@ class Permission(enum.StrEnum):
     MEMBERS_IMPORT = "members.import"
     ROLES_MANAGE = "roles.manage"
     COUNCIL_EXPORT = "council.export"
+    AUDIT_VIEW = "audit.view"
     TOKENS_OWN = "tokens.own"
     # platform permissions: no council in the URL
     COUNCILS_ONBOARD = "councils.onboard"
@@ -40,6 +41,7 @@ COUNCIL_MATRIX: dict[Permission, frozenset[R]] = {
     Permission.MEMBERS_IMPORT: frozenset({R.ADMINISTRATOR}),
     Permission.ROLES_MANAGE: frozenset({R.ADMINISTRATOR}),
     Permission.COUNCIL_EXPORT: frozenset({R.ADMINISTRATOR}),
+    Permission.AUDIT_VIEW: frozenset({R.ADMINISTRATOR, R.PRESIDENT}),
 }
 
 # What a platform role may do in any council, and on the platform itself. Operators onboard and import but

@@ -42,9 +42,14 @@ def change_status(council: Council, target: CouncilStatus, *, export_acknowledge
     from konsey.core.platform_audit import record_platform_event
 
     check_transition(council.status, target, export_acknowledged=export_acknowledged)
+    from konsey.core.audit import record
+    from konsey.tenants.scoping import bound_council
+
     previous = council.status
     council.status = target
     council.status_changed_at = utcnow()
+    with bound_council(council.id):
+        record("council.status", council, {"from": previous.value, "to": target.value, "reason": reason or None})
     record_platform_event(
         "council.status",
         council_id=council.id,

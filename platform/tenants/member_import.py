@@ -198,6 +198,9 @@ def import_members(
             progress(done, total)
     db.session.flush()
     report.imported = total
+    from konsey.core.audit import record
+
+    record("members.imported", details={"count": total, "first_member_no": number - total})
     return report
 
 

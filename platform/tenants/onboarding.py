@@ -11,6 +11,7 @@ from marshmallow import ValidationError, fields, validate, validates, validates_
 from sqlalchemy import select
 
 from konsey.core.accounts import CouncilRoleName, Invitation, User, create_invitation
+from konsey.core.audit import record
 from konsey.core.bylaws import default_bylaw_parameters
 from konsey.core.db import db
 from konsey.core.i18n import LANGUAGES
@@ -104,14 +105,19 @@ def onboard_council(data: dict, *, operator: User | None = None) -> Onboarded:
     db.session.add(council)
     db.session.flush()
     with bound_council(council.id):
+        profile = ByLawProfile(effective_from=date.today(), parameters=default_bylaw_parameters())
         db.session.add_all(
             [
                 Body(kind=BodyKind.GENERAL_ASSEMBLY, name="Genel Kurul"),
                 Body(kind=BodyKind.EXECUTIVE_BOARD, name="Yürütme Kurulu"),
-                ByLawProfile(effective_from=date.today(), parameters=default_bylaw_parameters()),
+                profile,
             ]
         )
         db.session.flush()
+        record("council.onboarded", council, {"slug": council.slug},
+               actor_id=operator.id if operator else None)
+        record("bylaws.adopted", profile, {"effective_from": profile.effective_from.isoformat(), "defaults": True},
+               actor_id=operator.id if operator else None)
     invitation, secret = create_invitation(
         council.id, data["admin_email"], CouncilRoleName.ADMINISTRATOR, invited_by=operator
     )

@@ -9,9 +9,11 @@ from marshmallow import ValidationError
 from sqlalchemy import func, select
 
 from konsey.core.accounts import CouncilRole, CouncilRoleName, Invitation, User, create_invitation
+from konsey.core.audit import record
 from konsey.core.db import db
 from konsey.tenants.invitations import send_invitation
 from konsey.tenants.models import Council
+from konsey.tenants.scoping import bound_council
 
 
 def people_of(council: Council) -> list[CouncilRole]:
@@ -33,6 +35,8 @@ def invite(council: Council, email: str, role: CouncilRoleName, invited_by: User
     """Invite someone to the council with a role; returns the invitation and its one-time link."""
     invitation, secret = create_invitation(council.id, email, role, invited_by=invited_by)
     db.session.flush()
+    with bound_council(council.id):
+        record("invitation.sent", invitation, {"role": role.value})
     return invitation, send_invitation(council, invitation, secret)
 
 
@@ -52,4 +56,6 @@ def revoke(grant: CouncilRole) -> None:
         )
         if administrators <= 1:
             raise ValidationError({"role": [_("The council's last administrator cannot be removed.")]})
+    with bound_council(grant.council_id):
+        record("role.revoked", grant, {"user": str(grant.user_id), "role": grant.role.value})
     db.session.delete(grant)

@@ -10,53 +10,57 @@ from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
 
 TRANSLATIONS = Path(__file__).resolve().parent.parent / "platform" / "core" / "translations"
+POT = TRANSLATIONS / "messages.pot"
 PO = TRANSLATIONS / "tr" / "LC_MESSAGES" / "messages.po"
 MO = TRANSLATIONS / "tr" / "LC_MESSAGES" / "messages.mo"
 HINT = "run `.venv/bin/python scripts/i18n.py all` and translate the new strings"
+PLACEHOLDER = re.compile(r"%\(\w+\)[a-z]|\{\w*\}")
 
 
-def _catalogue(path, reader):
+def _read(path, reader):
     with open(path, "rb") as handle:
-        return {m.id: m for m in reader(handle) if m.id}
+        return reader(handle)
 
 
-def _placeholders(text: str) -> set[str]:
-    return set(re.findall(r"%\(\w+\)[sd]|\{\w+\}", text))
+def _messages(path, reader=read_po):
+    return {m.id: m for m in _read(path, reader) if m.id}
 
 
 def test_every_message_is_translated_and_not_fuzzy():
-    untranslated = [m.id for m in _catalogue(PO, read_po).values() if not m.string or m.fuzzy]
+    catalogue = _read(PO, read_po)
+    # A fuzzy header (e.g. a .po written without its header) makes `pybabel compile` skip the whole file.
+    assert not catalogue.fuzzy, f"the catalogue header is fuzzy; {HINT}"
+    untranslated = [m.id for m in catalogue if m.id and (not m.string or m.fuzzy)]
     assert not untranslated, f"{HINT}: {untranslated}"
 
 
 def test_placeholders_survive_translation():
-    for message in _catalogue(PO, read_po).values():
-        assert _placeholders(message.id) == _placeholders(message.string), message.id
+    wrong = [m.id for m in _messages(PO).values()
+             if sorted(PLACEHOLDER.findall(m.id)) != sorted(PLACEHOLDER.findall(m.string))]
+    assert not wrong, wrong
 
 
-def test_template_and_catalogue_agree():
-    template = _catalogue(TRANSLATIONS / "messages.pot", read_po)
-    catalogue = _catalogue(PO, read_po)
-    assert set(template) == set(catalogue), HINT
+def test_every_extracted_message_is_in_the_catalogue():
+    missing = sorted(set(_messages(POT)) - set(_messages(PO)))
+    assert not missing, f"{HINT}: {missing}"
 
 
 def test_compiled_catalogue_is_up_to_date():
-    compiled = {k: m.string for k, m in _catalogue(MO, read_mo).items()}
-    source = {k: m.string for k, m in _catalogue(PO, read_po).items()}
-    assert compiled == source, HINT
+    compiled = {k: m.string for k, m in _messages(MO, read_mo).items()}
+    source = {k: m.string for k, m in _messages(PO).items()}
+    assert compiled == source, f"messages.mo is stale; {HINT}"
 
 
 def test_marshmallow_templates_are_in_the_catalogue():
     from konsey.core.validation_messages import TEMPLATES
 
-    catalogue = _catalogue(PO, read_po)
-    assert set(TEMPLATES) <= set(catalogue)
+    missing = sorted(set(TEMPLATES) - set(_messages(PO)))
+    assert not missing, f"{HINT}: {missing}"
 
 
-def test_source_strings_are_all_extracted():
-    # A cheap guard against forgetting `extract`: every literal passed to _() in the web package is known.
-    template = _catalogue(TRANSLATIONS / "messages.pot", read_po)
-    root = TRANSLATIONS.parent.parent
-    for path in (root / "web").rglob("*.html"):
-        for literal in re.findall(r'_\("([^"]+)"', path.read_text(encoding="utf-8")):
-            assert literal in template, f"{path.name}: {literal!r} — {HINT}"
+def test_template_strings_are_all_extracted():
+    # A cheap guard against forgetting `extract`: every literal passed to _() in the web templates is known.
+    template = _messages(POT)
+    for path in (TRANSLATIONS.parent.parent / "web").rglob("*.html"):
+        for literal in re.findall(r'\b_\("([^"\\]+)"', path.read_text(encoding="utf-8")):
+            assert literal in template, f"{path.name}: {literal!r}; {HINT}"

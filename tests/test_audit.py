@@ -78,3 +78,13 @@ def test_only_administrators_and_presidents_read_the_log(api, world, council):
     president = world.token(world.user("baskan@example.org", roles={council["id"]: "president"}), council["id"])
     assert api(viewer).get("/api/v1/councils/izmir/audit").status_code == 403
     assert api(president).get("/api/v1/councils/izmir/audit").status_code == 200
+
+
+def test_entries_name_the_acting_person(app, council):
+    from konsey.core.accounts import User
+
+    entries = _entries(app, council["id"])
+    with app.app_context():
+        admin = db.session.scalar(select(User).where(User.email == "admin@izmir.example.org"))
+    added = next(e for e in entries if e.action == "member.added")
+    assert added.actor_id == admin.id

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
+from flask import g, has_request_context
 from sqlalchemy import JSON, String, Uuid, func, select, text
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -68,7 +69,7 @@ def record(action: str, subject=None, details: dict | None = None, actor_id: uui
         session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:c))"), {"c": str(council_id)})
     last = session.scalar(select(AuditEntry).order_by(AuditEntry.seq.desc()).limit(1))
     if actor_id is None:
-        actor_id = _current_actor()
+        actor_id = current_actor_id()
     entry = AuditEntry(
         seq=(last.seq + 1) if last else 1,
         at=utcnow(),
@@ -88,14 +89,11 @@ def record(action: str, subject=None, details: dict | None = None, actor_id: uui
     return entry
 
 
-def _current_actor() -> uuid.UUID | None:
-    from flask import has_request_context
-
+def current_actor_id() -> uuid.UUID | None:
+    """Who is acting in this request, as the request guard authenticated them (session or token)."""
     if not has_request_context():
         return None
-    from konsey.app.guard import current_principal
-
-    principal = current_principal()
+    principal = g.get("principal")
     return principal.id if principal is not None else None
 
 

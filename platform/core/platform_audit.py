@@ -5,7 +5,6 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from flask import has_request_context
 from sqlalchemy import JSON, String, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -32,11 +31,10 @@ def record_platform_event(
     details: dict | None = None,
 ) -> PlatformEvent:
     """Append an entry; it is committed with the caller's transaction."""
-    if actor_id is None and has_request_context():
-        from flask_login import current_user
+    if actor_id is None:
+        from konsey.core.audit import current_actor_id
 
-        if getattr(current_user, "is_authenticated", False):
-            actor_id = current_user.id
+        actor_id = current_actor_id()
     event = PlatformEvent(
         action=action, reason=reason, actor_id=actor_id, council_id=council_id, details=details or {}
     )

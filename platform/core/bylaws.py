@@ -6,6 +6,8 @@ defaults and the schema that validates a profile. The governance rules read thei
 
 from __future__ import annotations
 
+from datetime import date
+
 from marshmallow import fields, validate
 
 from konsey.core.schemas import StrictSchema
@@ -54,3 +56,13 @@ class ByLawParametersSchema(StrictSchema):
 def default_bylaw_parameters() -> dict:
     """The statutory defaults, as a plain JSON-ready dict."""
     return ByLawParametersSchema().load({})
+
+
+def profile_in_force(versions, on: date):
+    """The version whose ``effective_from`` is the latest on or before ``on`` (None before the first).
+
+    ``versions`` are objects with ``effective_from``; a meeting or election is always judged by the version in
+    force on its own date, so later versions never change earlier verdicts.
+    """
+    candidates = [v for v in versions if v.effective_from <= on]
+    return max(candidates, key=lambda v: v.effective_from, default=None)

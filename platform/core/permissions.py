@@ -22,6 +22,7 @@ class Permission(enum.StrEnum):
     ROLES_MANAGE = "roles.manage"
     COUNCIL_EXPORT = "council.export"
     AUDIT_VIEW = "audit.view"
+    BYLAWS_MANAGE = "bylaws.manage"
     TOKENS_OWN = "tokens.own"
     # platform permissions: no council in the URL
     COUNCILS_ONBOARD = "councils.onboard"
@@ -42,6 +43,7 @@ COUNCIL_MATRIX: dict[Permission, frozenset[R]] = {
     Permission.ROLES_MANAGE: frozenset({R.ADMINISTRATOR}),
     Permission.COUNCIL_EXPORT: frozenset({R.ADMINISTRATOR}),
     Permission.AUDIT_VIEW: frozenset({R.ADMINISTRATOR, R.PRESIDENT}),
+    Permission.BYLAWS_MANAGE: frozenset({R.ADMINISTRATOR}),
 }
 
 # What a platform role may do in any council, and on the platform itself. Operators onboard and import but

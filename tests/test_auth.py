@@ -138,3 +138,11 @@ def test_password_change_ends_other_sessions(app, person, mailbox):
         db.session.scalar(select(User).where(User.email == "deniz@example.org")).set_password("baska-parola-2026")
         db.session.commit()
     assert other_device.get("/izmir/").status_code == 302  # signed out everywhere
+
+
+def test_security_headers(app, person):
+    response = app.test_client().get("/login")
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    cookie = login(app.test_client(), "deniz@example.org").headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie

@@ -40,6 +40,9 @@ def build_config(instance_path: Path, overrides: dict | None = None) -> dict:
         "KONSEY_BASELINE_ENDPOINTS": env.get("KONSEY_BASELINE_ENDPOINTS", "") == "1",
         "MAX_CONTENT_LENGTH": int(env.get("KONSEY_MAX_UPLOAD_BYTES", str(10 * 1024 * 1024))),
         "SESSION_COOKIE_HTTPONLY": True,
+        # Behind HTTPS (production), cookies must never travel over plain HTTP.
+        "SESSION_COOKIE_SECURE": env.get("KONSEY_SECURE_COOKIES", "") == "1",
+        "REMEMBER_COOKIE_SECURE": env.get("KONSEY_SECURE_COOKIES", "") == "1",
         "SESSION_COOKIE_SAMESITE": "Lax",
         "BABEL_DEFAULT_LOCALE": "tr",
         "BABEL_DEFAULT_TIMEZONE": "Europe/Istanbul",

@@ -148,7 +148,7 @@ def enforce_policy():
     if not roles and principal.platform_role is None:
         abort(404)
     if not allowed(policy.permission, roles, principal.platform_role):
-        abort(403 if roles or principal.platform_role else 404)
+        abort(403)
     if council.status is CouncilStatus.ARCHIVED and policy.permission not in ALLOWED_WHEN_READ_ONLY:
         raise Gone()
     if council.is_read_only and request.method not in SAFE_METHODS and policy.permission not in ALLOWED_WHEN_READ_ONLY:
@@ -156,7 +156,15 @@ def enforce_policy():
     return None
 
 
+def security_headers(response):
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    return response
+
+
 def install(app: Flask) -> None:
+    app.after_request(security_headers)
     app.url_value_preprocessor(resolve_council)
     app.url_defaults(inject_council_slug)
     app.before_request(enforce_policy)

@@ -298,6 +298,17 @@ class World:
             db.session.commit()
             return user.id
 
+    def application(self, council_id, **applicant):
+        from konsey.core.applications import KVKK_NOTICE_VERSION, submit
+        from konsey.core.db import db
+        from konsey.tenants.scoping import bound_council
+
+        values = {"category": "individual", "name": "Başvuran Kişi", **applicant}
+        with self.app.app_context(), bound_council(council_id):
+            application = submit(values, KVKK_NOTICE_VERSION, ["membership"])
+            db.session.commit()
+            return application.id
+
     def grant_of(self, user_id, council_id):
         from sqlalchemy import select
 

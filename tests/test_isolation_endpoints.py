@@ -15,22 +15,33 @@ def councils(world):
     a = world.council("alpha")
     b = world.council("beta", province=16)
     member_a = world.member(a, name="Gizli Üye")
+    application_a = world.application(a)
     admin_a = world.user("admin@alpha.example.org", roles={a: "administrator"})
     admin_b = world.user("admin@beta.example.org", roles={b: "administrator"})
     return {"a": a, "b": b, "member_a": member_a, "admin_b": admin_b, "token_b": world.token(admin_b, b),
-            "grant_a": world.grant_of(admin_a, a)}
+            "grant_a": world.grant_of(admin_a, a), "application_a": application_a}
 
 
-def council_rules(app):
+def council_rules(app, *, public: bool = False):
+    from konsey.app.guard import policy_of
+
     rules = []
-    for rule in app.url_map.iter_rules():
-        if "council_slug" in rule.arguments:
-            for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
-                rules.append((rule, method))
+    with app.test_request_context():
+        for rule in app.url_map.iter_rules():
+            if "council_slug" in rule.arguments:
+                for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+                    if policy_of(rule.endpoint, method).is_public == public:
+                        rules.append((rule, method))
     return rules
 
 
-ARGUMENTS = {"member_id": "member_a", "grant_id": "grant_a"}
+def test_public_council_routes_are_the_intended_ones(app):
+    assert {(method, rule.rule) for rule, method in council_rules(app, public=True)} == PUBLIC_COUNCIL_ROUTES
+
+
+ARGUMENTS = {"member_id": "member_a", "grant_id": "grant_a", "application_id": "application_a"}
+# Council routes anyone may use (they reveal nothing of the council's data): checked separately.
+PUBLIC_COUNCIL_ROUTES = {("POST", "/api/v1/councils/<council_slug>/applications")}
 
 
 def build(rule, slug: str, councils: dict) -> str:
@@ -76,7 +87,8 @@ def test_ids_of_another_council_are_not_found_through_own_urls(app, councils):
             continue
         url = build(rule, "beta", councils)
         if url.startswith("/api/"):
-            response = client.open(url, method=method, json={"name": "Değişti"}, headers=headers)
+            body = {"name": "Değişti"} if method == "PATCH" else {}  # valid bodies: the lookup must answer
+            response = client.open(url, method=method, json=body, headers=headers)
         else:
             response = page_client.open(url, method=method)
         assert response.status_code == 404, f"{method} {url}"

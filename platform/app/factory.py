@@ -32,6 +32,7 @@ def create_app(config: dict | None = None, instance_path: str | Path | None = No
 
     _import_models()
     db.init_app(app)
+    _enforce_sqlite_foreign_keys(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR))
     babel.init_app(app, locale_selector=select_locale)
     csrf.init_app(app)
@@ -63,9 +64,25 @@ def create_app(config: dict | None = None, instance_path: str | Path | None = No
     return app
 
 
+def _enforce_sqlite_foreign_keys(app: Flask) -> None:
+    """SQLite checks foreign keys only when asked, per connection: the composite keys must hold there too."""
+    from sqlalchemy import event
+
+    with app.app_context():
+        if db.engine.dialect.name != "sqlite":
+            return
+
+        @event.listens_for(db.engine, "connect")
+        def _on_connect(dbapi_connection, _record):
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.close()
+
+
 def _import_models() -> None:
     # Every model must be mapped before the first query so scoping and migrations see them all.
     import konsey.core.accounts  # noqa: F401
+    import konsey.core.applications  # noqa: F401
     import konsey.core.audit  # noqa: F401
     import konsey.core.membership  # noqa: F401
     import konsey.core.platform_audit  # noqa: F401
@@ -73,6 +90,7 @@ def _import_models() -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from konsey.api import applications as applications_api
     from konsey.api import bylaws as bylaws_api
     from konsey.api import councils as councils_api
     from konsey.api import members as members_api
@@ -80,7 +98,8 @@ def _register_blueprints(app: Flask) -> None:
     from konsey.api import reference as reference_api
     from konsey.web import account, auth, council_pages, home, operator
 
-    api_blueprints = (reference_api.blp, councils_api.blp, members_api.blp, people_api.blp, bylaws_api.blp)
+    api_blueprints = (reference_api.blp, councils_api.blp, members_api.blp, people_api.blp, bylaws_api.blp,
+                      applications_api.blp)
     for blueprint in api_blueprints:
         api.register_blueprint(blueprint)
     for blueprint in (home.bp, auth.bp, account.bp, operator.bp, council_pages.bp):

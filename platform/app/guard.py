@@ -128,6 +128,8 @@ def enforce_policy():
     if policy.is_public:
         if council is not None and council.status is CouncilStatus.ARCHIVED:
             raise Gone()
+        if council is not None and council.is_read_only and request.method not in SAFE_METHODS:
+            raise Locked()
         return None
 
     principal = current_principal()

@@ -126,7 +126,9 @@ def update_member(member: Member, data: dict) -> Member:
 
 def remove_member(member: Member) -> None:
     """Erase a member's record (a KVKK erasure request, or a mistaken entry); the log keeps only the id."""
+    from konsey.core.applications import forget_member
     from konsey.core.audit import record
 
     record("member.erased", member, {"member_no": member.member_no})
+    forget_member(member.id)
     db.session.delete(member)

@@ -23,6 +23,7 @@ class Permission(enum.StrEnum):
     COUNCIL_EXPORT = "council.export"
     AUDIT_VIEW = "audit.view"
     BYLAWS_MANAGE = "bylaws.manage"
+    APPLICATIONS_DECIDE = "applications.decide"
     TOKENS_OWN = "tokens.own"
     # platform permissions: no council in the URL
     COUNCILS_ONBOARD = "councils.onboard"
@@ -44,6 +45,8 @@ COUNCIL_MATRIX: dict[Permission, frozenset[R]] = {
     Permission.COUNCIL_EXPORT: frozenset({R.ADMINISTRATOR}),
     Permission.AUDIT_VIEW: frozenset({R.ADMINISTRATOR, R.PRESIDENT}),
     Permission.BYLAWS_MANAGE: frozenset({R.ADMINISTRATOR}),
+    # The executive board decides institutional applications; its panel (with the secretary general) individual ones.
+    Permission.APPLICATIONS_DECIDE: frozenset({R.ADMINISTRATOR, R.PRESIDENT, R.EXECUTIVE_MEMBER}),
 }
 
 # What a platform role may do in any council, and on the platform itself. Operators onboard and import but

@@ -1,0 +1,173 @@
+"""Membership applications and consent records (KVKK).
+
+An application moves submitted → under review → approved / rejected, or is withdrawn before a decision.
+Institutional applications are decided by an executive-board decision, whose reference is recorded;
+individual ones by the review panel. Approval creates the member and turns the applicant's explicit consents
+into consent records.
+"""
+
+from __future__ import annotations
+
+import enum
+import uuid
+from datetime import datetime
+
+from flask_babel import gettext as _
+from marshmallow import ValidationError
+from sqlalchemy import JSON, ForeignKey, String, Uuid, func, select
+from sqlalchemy.orm import Mapped, mapped_column
+
+from konsey.core.audit import record
+from konsey.core.db import CouncilOwned, db, enum_of, same_council_fk, utcnow
+from konsey.core.member_schemas import MemberInputSchema
+from konsey.core.membership import MemberKind, add_member
+
+# The information notice shown at sign-up; a new text gets a new version and people accept it again.
+KVKK_NOTICE_VERSION = "2026-11"
+PURPOSES = ("membership", "communication", "publication_of_name")
+REQUIRED_PURPOSES = ("membership",)
+
+
+class ApplicationStatus(enum.StrEnum):
+    SUBMITTED = "submitted"
+    UNDER_REVIEW = "under_review"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    WITHDRAWN = "withdrawn"
+
+
+S = ApplicationStatus
+TRANSITIONS = {
+    S.SUBMITTED: {S.UNDER_REVIEW, S.WITHDRAWN},
+    S.UNDER_REVIEW: {S.APPROVED, S.REJECTED, S.WITHDRAWN},
+    S.APPROVED: set(),
+    S.REJECTED: set(),
+    S.WITHDRAWN: set(),
+}
+
+
+def can_move(current: ApplicationStatus, target: ApplicationStatus) -> bool:
+    return target in TRANSITIONS[current]
+
+
+class MembershipApplication(CouncilOwned, db.Model):
+    __tablename__ = "membership_applications"
+
+    number: Mapped[int]
+    kind: Mapped[MemberKind] = mapped_column(enum_of(MemberKind, 16))
+    applicant: Mapped[dict] = mapped_column(JSON)  # as submitted, validated by MemberInputSchema
+    status: Mapped[ApplicationStatus] = mapped_column(enum_of(ApplicationStatus, 16), default=S.SUBMITTED)
+    notice_version: Mapped[str] = mapped_column(String(20))
+    consents: Mapped[list] = mapped_column(JSON, default=list)
+    submitted_at: Mapped[datetime] = mapped_column(default=utcnow)
+    decided_at: Mapped[datetime | None]
+    decided_by_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey("users.id", ondelete="SET NULL"))
+    decision_reason: Mapped[str | None] = mapped_column(String(1000))
+    decision_reference: Mapped[str | None] = mapped_column(String(100))
+    member_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+
+    __council_table_args__ = (
+        db.UniqueConstraint("council_id", "number"),
+        db.Index("ix_membership_applications_council_status", "council_id", "status"),
+        same_council_fk("member_id", "members"),
+    )
+
+
+class Consent(CouncilOwned, db.Model):
+    """One explicit consent of a member for one purpose, provable: when, to which notice, how."""
+
+    __tablename__ = "consents"
+
+    member_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    purpose: Mapped[str] = mapped_column(String(40))
+    notice_version: Mapped[str] = mapped_column(String(20))
+    given_at: Mapped[datetime]
+    source: Mapped[str] = mapped_column(String(40))
+    withdrawn_at: Mapped[datetime | None]
+
+    __council_table_args__ = (
+        db.Index("ix_consents_council_member", "council_id", "member_id"),
+        same_council_fk("member_id", "members", ondelete="CASCADE"),
+    )
+
+
+def submit(applicant: dict, notice_version: str, purposes: list[str]) -> MembershipApplication:
+    """Record an application in the current council. ``applicant`` is raw input; it is validated here."""
+    errors = {}
+    if notice_version != KVKK_NOTICE_VERSION:
+        errors["notice_version"] = [_("Read and accept the current information notice.")]
+    if unknown := sorted(set(purposes) - set(PURPOSES)):
+        errors["consents"] = [_("Unknown purpose: %(purpose)s", purpose=unknown[0])]
+    elif any(p not in purposes for p in REQUIRED_PURPOSES):
+        errors["consents"] = [_("Consent to processing for membership is needed to apply.")]
+    try:
+        data = MemberInputSchema().load(applicant)
+    except ValidationError as error:
+        errors["applicant"] = error.messages
+    if errors:
+        raise ValidationError(errors)
+    number = (db.session.scalar(select(func.max(MembershipApplication.number))) or 0) + 1
+    now = utcnow()
+    application = MembershipApplication(
+        number=number,
+        kind=data["category"].kind,
+        applicant=MemberInputSchema().dump(data),
+        notice_version=notice_version,
+        consents=[{"purpose": p, "given_at": now.isoformat()} for p in sorted(set(purposes))],
+    )
+    db.session.add(application)
+    db.session.flush()
+    record("application.submitted", application, {"number": number, "kind": application.kind.value})
+    return application
+
+
+def _move(application: MembershipApplication, target: ApplicationStatus) -> None:
+    if not can_move(application.status, target):
+        raise ValidationError({"status": [_("An application that is %(status)s cannot become %(target)s.",
+                                            status=application.status.value, target=target.value)]})
+    application.status = target
+
+
+def start_review(application: MembershipApplication) -> None:
+    _move(application, S.UNDER_REVIEW)
+    record("application.under_review", application)
+
+
+def decide(application: MembershipApplication, *, approve: bool, decided_by: uuid.UUID | None, reason: str | None,
+           decision_reference: str | None):
+    """Approve (creating the member and their consent records) or reject, with who, when and why."""
+    if approve and application.kind is MemberKind.INSTITUTIONAL and not decision_reference:
+        raise ValidationError({"decision_reference": [
+            _("An institutional application is decided by an executive board decision: give its number.")]})
+    if not approve and not reason:
+        raise ValidationError({"reason": [_("Give the reason for the rejection.")]})
+    _move(application, S.APPROVED if approve else S.REJECTED)
+    application.decided_at = utcnow()
+    application.decided_by_id = decided_by
+    application.decision_reason = reason
+    application.decision_reference = decision_reference
+    if approve:
+        member = add_member(MemberInputSchema().load(application.applicant))
+        application.member_id = member.id
+        for consent in application.consents:
+            db.session.add(Consent(member_id=member.id, purpose=consent["purpose"],
+                                   notice_version=application.notice_version,
+                                   given_at=datetime.fromisoformat(consent["given_at"]), source="application"))
+        db.session.flush()
+    record("application.approved" if approve else "application.rejected", application,
+           {"number": application.number, "decision_reference": decision_reference})
+
+
+def forget_member(member_id: uuid.UUID) -> None:
+    """On a member's erasure: their applications keep number and outcome, not who they were (KVKK)."""
+    for application in db.session.scalars(
+        select(MembershipApplication).where(MembershipApplication.member_id == member_id)
+    ):
+        application.member_id = None
+        application.applicant = {"erased": True}
+    db.session.flush()
+
+
+def withdraw(application: MembershipApplication) -> None:
+    _move(application, S.WITHDRAWN)
+    record("application.withdrawn", application)

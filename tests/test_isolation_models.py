@@ -256,3 +256,27 @@ def test_row_for_an_unknown_council_is_refused(pg, pg_councils):
                 {"id": uuid.uuid4(), "missing": uuid.uuid4()},
             )
         db.session.rollback()
+
+
+def test_database_refuses_a_reference_into_another_council(ctx, two_councils, world):
+    """Composite keys: even the owner, past every application check, cannot point B's row at A's member."""
+    from sqlalchemy import Uuid, bindparam, create_engine
+
+    a, b = two_councils
+    member_of_a = world.member(a)
+    engine = create_engine(ctx.config["KONSEY_MIGRATION_DATABASE_URL"])
+    if engine.dialect.name == "sqlite":
+        from sqlalchemy import event
+
+        event.listen(engine, "connect", lambda conn, _r: conn.execute("PRAGMA foreign_keys=ON"))
+    statement = text(
+        "INSERT INTO consents (id, council_id, member_id, purpose, notice_version, given_at, source) "
+        "VALUES (:id, :council, :member, 'membership', '2026-11', CURRENT_TIMESTAMP, 'test')"
+    ).bindparams(bindparam("id", type_=Uuid), bindparam("council", type_=Uuid), bindparam("member", type_=Uuid))
+    try:
+        with pytest.raises(IntegrityError), engine.begin() as conn:
+            conn.execute(statement, {"id": uuid.uuid4(), "council": b, "member": member_of_a})
+        with engine.begin() as conn:  # the same row for A's own council is fine
+            conn.execute(statement, {"id": uuid.uuid4(), "council": a, "member": member_of_a})
+    finally:
+        engine.dispose()

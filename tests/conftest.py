@@ -309,6 +309,21 @@ class World:
             db.session.commit()
             return application.id
 
+    def body_with_seat(self, council_id, member_id) -> dict:
+        from datetime import date
+
+        from konsey.core.db import db
+        from konsey.core.membership import Member
+        from konsey.core.seats import SeatRole, assign_seat, create_body
+        from konsey.tenants.models import BodyKind
+        from konsey.tenants.scoping import bound_council
+
+        with self.app.app_context(), bound_council(council_id):
+            body = create_body(BodyKind.WORKING_GROUP, "Ulaşım Çalışma Grubu")
+            seat = assign_seat(body, db.session.get(Member, member_id), SeatRole.FACILITATOR, date(2026, 1, 1), None)
+            db.session.commit()
+            return {"body_a": body.id, "seat_a": seat.id}
+
     def grant_of(self, user_id, council_id):
         from sqlalchemy import select
 

@@ -19,7 +19,8 @@ def councils(world):
     admin_a = world.user("admin@alpha.example.org", roles={a: "administrator"})
     admin_b = world.user("admin@beta.example.org", roles={b: "administrator"})
     return {"a": a, "b": b, "member_a": member_a, "admin_b": admin_b, "token_b": world.token(admin_b, b),
-            "grant_a": world.grant_of(admin_a, a), "application_a": application_a}
+            "grant_a": world.grant_of(admin_a, a), "application_a": application_a,
+            **world.body_with_seat(a, member_a)}
 
 
 def council_rules(app, *, public: bool = False):
@@ -35,11 +36,22 @@ def council_rules(app, *, public: bool = False):
     return rules
 
 
+def valid_body(method: str, rule: str, councils: dict) -> dict:
+    if method == "PATCH":
+        return {"name": "Değişti"}
+    if rule.endswith("/seats"):
+        return {"member_id": str(councils["member_a"]), "role": "principal", "starts_on": "2026-02-01"}
+    if rule.endswith("/end"):
+        return {"on": "2026-03-01", "reason": "deneme"}
+    return {}
+
+
 def test_public_council_routes_are_the_intended_ones(app):
     assert {(method, rule.rule) for rule, method in council_rules(app, public=True)} == PUBLIC_COUNCIL_ROUTES
 
 
-ARGUMENTS = {"member_id": "member_a", "grant_id": "grant_a", "application_id": "application_a"}
+ARGUMENTS = {"member_id": "member_a", "grant_id": "grant_a", "application_id": "application_a",
+             "body_id": "body_a", "seat_id": "seat_a"}
 # Council routes anyone may use (they reveal nothing of the council's data): checked separately.
 PUBLIC_COUNCIL_ROUTES = {("POST", "/api/v1/councils/<council_slug>/applications")}
 
@@ -87,7 +99,7 @@ def test_ids_of_another_council_are_not_found_through_own_urls(app, councils):
             continue
         url = build(rule, "beta", councils)
         if url.startswith("/api/"):
-            body = {"name": "Değişti"} if method == "PATCH" else {}  # valid bodies: the lookup must answer
+            body = valid_body(method, rule.rule, councils)  # valid, so that the lookup itself must answer
             response = client.open(url, method=method, json=body, headers=headers)
         else:
             response = page_client.open(url, method=method)

@@ -57,9 +57,18 @@ def _consent(council_id=None):
                    source="test")
 
 
+def _seat(council_id=None):
+    from konsey.core.seats import Seat, SeatRole
+
+    member, body = _member(), _body()
+    db.session.add_all([member, body])
+    db.session.flush()
+    return Seat(body_id=body.id, member_id=member.id, role=SeatRole.PRINCIPAL, starts_on=date(2026, 1, 1))
+
+
 # Every council-owned model needs a row factory here; test_every_model_has_a_factory enforces it.
 FACTORIES = {"members": _member, "bodies": _body, "bylaw_profiles": _profile, "audit_entries": _audit,
-             "membership_applications": _application, "consents": _consent}
+             "membership_applications": _application, "consents": _consent, "seats": _seat}
 
 
 def test_every_model_has_a_factory(ctx):

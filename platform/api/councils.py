@@ -17,7 +17,7 @@ from konsey.core.schemas import StrictSchema
 from konsey.tenants.export import export_council
 from konsey.tenants.invitations import send_invitation
 from konsey.tenants.lifecycle import change_status
-from konsey.tenants.models import Body, Council, CouncilStatus
+from konsey.tenants.models import Council, CouncilStatus
 from konsey.tenants.onboarding import OnboardingSchema, onboard_council
 
 blp = Blueprint("councils", __name__, url_prefix="/api/v1/councils", description="Councils")
@@ -49,12 +49,6 @@ class StatusChangeSchema(StrictSchema):
     status = fields.Enum(CouncilStatus, by_value=True, required=True)
     export_acknowledged = fields.Boolean(load_default=False)
     reason = fields.String(load_default="", validate=validate.Length(max=500))
-
-
-class BodySchema(Schema):
-    id = fields.UUID()
-    kind = fields.String()
-    name = fields.String()
 
 
 @blp.route("")
@@ -97,14 +91,6 @@ class CouncilStatusView(MethodView):
         change_status(g.council, data["status"], export_acknowledged=data["export_acknowledged"], reason=data["reason"])
         db.session.commit()
         return g.council
-
-
-@blp.route("/<council_slug>/bodies")
-class Bodies(MethodView):
-    @requires(Permission.COUNCIL_VIEW)
-    @blp.response(200, BodySchema(many=True))
-    def get(self):
-        return db.session.scalars(select(Body).order_by(Body.kind)).all()
 
 
 class AuditEntrySchema(Schema):

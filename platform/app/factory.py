@@ -86,11 +86,13 @@ def _import_models() -> None:
     import konsey.core.audit  # noqa: F401
     import konsey.core.membership  # noqa: F401
     import konsey.core.platform_audit  # noqa: F401
+    import konsey.core.seats  # noqa: F401
     import konsey.tenants.models  # noqa: F401
 
 
 def _register_blueprints(app: Flask) -> None:
     from konsey.api import applications as applications_api
+    from konsey.api import bodies as bodies_api
     from konsey.api import bylaws as bylaws_api
     from konsey.api import councils as councils_api
     from konsey.api import members as members_api
@@ -99,7 +101,7 @@ def _register_blueprints(app: Flask) -> None:
     from konsey.web import account, auth, council_pages, home, operator
 
     api_blueprints = (reference_api.blp, councils_api.blp, members_api.blp, people_api.blp, bylaws_api.blp,
-                      applications_api.blp)
+                      applications_api.blp, bodies_api.blp)
     for blueprint in api_blueprints:
         api.register_blueprint(blueprint)
     for blueprint in (home.bp, auth.bp, account.bp, operator.bp, council_pages.bp):

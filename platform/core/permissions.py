@@ -24,6 +24,7 @@ class Permission(enum.StrEnum):
     AUDIT_VIEW = "audit.view"
     BYLAWS_MANAGE = "bylaws.manage"
     APPLICATIONS_DECIDE = "applications.decide"
+    BODIES_MANAGE = "bodies.manage"
     TOKENS_OWN = "tokens.own"
     # platform permissions: no council in the URL
     COUNCILS_ONBOARD = "councils.onboard"
@@ -47,6 +48,7 @@ COUNCIL_MATRIX: dict[Permission, frozenset[R]] = {
     Permission.BYLAWS_MANAGE: frozenset({R.ADMINISTRATOR}),
     # The executive board decides institutional applications; its panel (with the secretary general) individual ones.
     Permission.APPLICATIONS_DECIDE: frozenset({R.ADMINISTRATOR, R.PRESIDENT, R.EXECUTIVE_MEMBER}),
+    Permission.BODIES_MANAGE: frozenset({R.ADMINISTRATOR}),
 }
 
 # What a platform role may do in any council, and on the platform itself. Operators onboard and import but

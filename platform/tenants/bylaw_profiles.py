@@ -18,6 +18,14 @@ def versions() -> list[ByLawProfile]:
     return db.session.scalars(select(ByLawProfile).order_by(ByLawProfile.effective_from)).all()
 
 
+def parameters_on(day: date) -> dict:
+    """The parameters in force on ``day``; before the first version (records from before the council joined
+    Konsey), the first version's."""
+    all_versions = versions()
+    profile = profile_in_force(all_versions, day) or (all_versions[0] if all_versions else None)
+    return profile.parameters if profile else ByLawParametersSchema().load({})
+
+
 def adopt_version(changes: dict, effective_from: date, *, today: date | None = None) -> ByLawProfile:
     """A new version in the current council: the version in force on that date with ``changes`` applied.
 

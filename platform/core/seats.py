@@ -1,0 +1,134 @@
+"""Seats: who sits in which body, in which role, for which term.
+
+The general assembly has no seats: all active members belong to it (individual members only where the
+by-laws give them a vote). Every other body's full membership is its principal seats on a given day;
+substitutes step in for absent principals and do not count towards quorum.
+"""
+
+from __future__ import annotations
+
+import enum
+import uuid
+from datetime import date, datetime
+
+from flask_babel import gettext as _
+from marshmallow import ValidationError
+from sqlalchemy import Date, String, Uuid, func, or_, select
+from sqlalchemy.orm import Mapped, mapped_column, relationship, selectinload
+
+from konsey.core.audit import record
+from konsey.core.db import CouncilOwned, db, enum_of, same_council_fk, utcnow
+from konsey.core.membership import Member, MemberKind, MemberStatus
+from konsey.core.rules.parity import parity_met
+from konsey.tenants.models import Body, BodyKind
+
+
+class SeatRole(enum.StrEnum):
+    CHAIR = "chair"
+    FACILITATOR = "facilitator"
+    PRINCIPAL = "principal"
+    SUBSTITUTE = "substitute"
+    EX_OFFICIO = "ex_officio"
+
+
+VOTING_ROLES = frozenset({SeatRole.CHAIR, SeatRole.FACILITATOR, SeatRole.PRINCIPAL, SeatRole.EX_OFFICIO})
+
+
+class Seat(CouncilOwned, db.Model):
+    __tablename__ = "seats"
+
+    body_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    member_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    role: Mapped[SeatRole] = mapped_column(enum_of(SeatRole, 16))
+    starts_on: Mapped[date] = mapped_column(Date)
+    ends_on: Mapped[date | None] = mapped_column(Date)
+    end_reason: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    member: Mapped[Member] = relationship(
+        primaryjoin="and_(foreign(Seat.council_id) == Member.council_id, foreign(Seat.member_id) == Member.id)",
+        viewonly=True,
+    )
+
+    __council_table_args__ = (
+        db.Index("ix_seats_council_body", "council_id", "body_id", "starts_on"),
+        same_council_fk("body_id", "bodies"),
+        same_council_fk("member_id", "members", ondelete="CASCADE"),
+    )
+
+    def holds_on(self, day: date) -> bool:
+        return self.starts_on <= day and (self.ends_on is None or day <= self.ends_on)
+
+
+def seats_on(body: Body, day: date) -> list[Seat]:
+    return db.session.scalars(
+        select(Seat)
+        .where(Seat.body_id == body.id, Seat.starts_on <= day, or_(Seat.ends_on.is_(None), Seat.ends_on >= day))
+        .order_by(Seat.role, Seat.starts_on)
+        .options(selectinload(Seat.member))
+    ).all()
+
+
+def full_membership(body: Body, day: date, bylaws: dict) -> int:
+    """The body's full membership on ``day``: the base of its meeting quorum."""
+    if body.kind is BodyKind.GENERAL_ASSEMBLY:
+        query = select(func.count(Member.id)).where(Member.status == MemberStatus.ACTIVE)
+        if not bylaws["individual_members_vote_in_general_assembly"]:
+            query = query.where(Member.kind == MemberKind.INSTITUTIONAL)
+        return db.session.scalar(query) or 0
+    return sum(1 for seat in seats_on(body, day) if seat.role in VOTING_ROLES)
+
+
+def body_parity(body: Body, day: date, bylaws: dict) -> dict:
+    """Women and men among the voting seats against the parity share (decision bodies)."""
+    genders = [s.member.gender.value if s.member.gender else None for s in seats_on(body, day) if s.role in VOTING_ROLES]
+    return {
+        "seats": len(genders),
+        "women": sum(g == "female" for g in genders),
+        "men": sum(g == "male" for g in genders),
+        "share_required": bylaws["gender_parity_share"],
+        "met": parity_met(genders, bylaws) if genders else True,
+    }
+
+
+def assign_seat(body: Body, member: Member, role: SeatRole, starts_on: date, ends_on: date | None) -> Seat:
+    if body.kind is BodyKind.GENERAL_ASSEMBLY:
+        raise ValidationError({"body": [_("Every active member sits in the general assembly; it has no seats.")]})
+    if member.status is not MemberStatus.ACTIVE:
+        raise ValidationError({"member_id": [_("Only an active member can take a seat.")]})
+    if ends_on is not None and ends_on < starts_on:
+        raise ValidationError({"ends_on": [_("A seat cannot end before it starts.")]})
+    overlapping = db.session.scalar(
+        select(Seat.id).where(
+            Seat.body_id == body.id, Seat.member_id == member.id,
+            or_(Seat.ends_on.is_(None), Seat.ends_on >= starts_on),
+            *([Seat.starts_on <= ends_on] if ends_on else []),
+        )
+    )
+    if overlapping is not None:
+        raise ValidationError({"member_id": [_("This member already holds a seat in this body then.")]})
+    seat = Seat(body_id=body.id, member_id=member.id, role=role, starts_on=starts_on, ends_on=ends_on)
+    db.session.add(seat)
+    db.session.flush()
+    record("seat.assigned", seat, {"body": str(body.id), "member": str(member.id), "role": role.value,
+                                   "starts_on": starts_on.isoformat(), "ends_on": ends_on.isoformat() if ends_on else None})
+    return seat
+
+
+def end_seat(seat: Seat, on: date, reason: str) -> None:
+    if on < seat.starts_on:
+        raise ValidationError({"on": [_("A seat cannot end before it starts.")]})
+    if seat.ends_on is not None and seat.ends_on < on:
+        raise ValidationError({"on": [_("This seat has already ended.")]})
+    seat.ends_on, seat.end_reason = on, reason
+    record("seat.ended", seat, {"on": on.isoformat(), "reason": reason})
+
+
+def create_body(kind: BodyKind, name: str) -> Body:
+    if kind in (BodyKind.GENERAL_ASSEMBLY, BodyKind.EXECUTIVE_BOARD):
+        raise ValidationError({"kind": [_("A council has exactly one general assembly and one executive board.")]})
+    body = Body(kind=kind, name=name)
+    db.session.add(body)
+    db.session.flush()
+    record("body.created", body, {"kind": kind.value})
+    return body

@@ -324,6 +324,33 @@ class World:
             db.session.commit()
             return {"body_a": body.id, "seat_a": seat.id}
 
+    def meeting_with_vote(self, council_id, member_id) -> dict:
+        """A working-group meeting with the member present and an open vote on its first item."""
+        from datetime import UTC, datetime, timedelta
+
+        from sqlalchemy import select
+
+        from konsey.core import meetings
+        from konsey.core.db import db
+        from konsey.core.membership import Member
+        from konsey.core.seats import Seat
+        from konsey.tenants.models import Body
+        from konsey.tenants.scoping import bound_council
+
+        with self.app.app_context(), bound_council(council_id):
+            seat = db.session.scalar(select(Seat).where(Seat.member_id == member_id))
+            body = db.session.get(Body, seat.body_id)
+            when = datetime.now(UTC) + timedelta(days=30)
+            meeting = meetings.schedule(body, meetings.MeetingKind.ORDINARY, "Toplantı", when, None, ["Gündem"])
+            member = db.session.get(Member, member_id)
+            # Move the meeting to today so the seat (from 2026-01-01) counts, as if it were being held now.
+            meeting.scheduled_at = datetime.now(UTC)
+            meetings.check_in(meeting, member, online=False)
+            item = db.session.scalar(select(meetings.AgendaItem).where(meetings.AgendaItem.meeting_id == meeting.id))
+            vote = meetings.open_vote(meeting, body, item, meetings.VoteKind.OPEN)
+            db.session.commit()
+            return {"meeting_a": meeting.id, "vote_a": vote.id}
+
     def grant_of(self, user_id, council_id):
         from sqlalchemy import select
 

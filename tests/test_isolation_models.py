@@ -66,9 +66,59 @@ def _seat(council_id=None):
     return Seat(body_id=body.id, member_id=member.id, role=SeatRole.PRINCIPAL, starts_on=date(2026, 1, 1))
 
 
+def _meeting(council_id=None):
+    from datetime import UTC, datetime
+
+    from konsey.core.meetings import Meeting, MeetingKind
+
+    body = _body()
+    db.session.add(body)
+    db.session.flush()
+    return Meeting(body_id=body.id, kind=MeetingKind.ORDINARY, title="Toplantı",
+                   scheduled_at=datetime(2030, 1, 1, tzinfo=UTC))
+
+
+def _agenda_item(council_id=None):
+    from konsey.core.meetings import AgendaItem
+
+    meeting = _meeting()
+    db.session.add(meeting)
+    db.session.flush()
+    return AgendaItem(meeting_id=meeting.id, position=1, title="Gündem")
+
+
+def _attendance(council_id=None):
+    from konsey.core.meetings import Attendance
+
+    meeting, member = _meeting(), _member()
+    db.session.add_all([meeting, member])
+    db.session.flush()
+    return Attendance(meeting_id=meeting.id, member_id=member.id)
+
+
+def _vote(council_id=None):
+    from konsey.core.meetings import Vote, VoteKind
+
+    item = _agenda_item()
+    db.session.add(item)
+    db.session.flush()
+    return Vote(agenda_item_id=item.id, kind=VoteKind.OPEN, present=5)
+
+
+def _ballot(council_id=None):
+    from konsey.core.meetings import Ballot
+
+    vote, member = _vote(), _member()
+    db.session.add_all([vote, member])
+    db.session.flush()
+    return Ballot(vote_id=vote.id, member_id=member.id)
+
+
 # Every council-owned model needs a row factory here; test_every_model_has_a_factory enforces it.
 FACTORIES = {"members": _member, "bodies": _body, "bylaw_profiles": _profile, "audit_entries": _audit,
-             "membership_applications": _application, "consents": _consent, "seats": _seat}
+             "membership_applications": _application, "consents": _consent, "seats": _seat,
+             "meetings": _meeting, "agenda_items": _agenda_item, "attendances": _attendance, "votes": _vote,
+             "ballots": _ballot}
 
 
 def test_every_model_has_a_factory(ctx):

@@ -84,6 +84,7 @@ def _import_models() -> None:
     import konsey.core.accounts  # noqa: F401
     import konsey.core.applications  # noqa: F401
     import konsey.core.audit  # noqa: F401
+    import konsey.core.meetings  # noqa: F401
     import konsey.core.membership  # noqa: F401
     import konsey.core.platform_audit  # noqa: F401
     import konsey.core.seats  # noqa: F401
@@ -95,13 +96,14 @@ def _register_blueprints(app: Flask) -> None:
     from konsey.api import bodies as bodies_api
     from konsey.api import bylaws as bylaws_api
     from konsey.api import councils as councils_api
+    from konsey.api import meetings as meetings_api
     from konsey.api import members as members_api
     from konsey.api import people as people_api
     from konsey.api import reference as reference_api
     from konsey.web import account, auth, council_pages, home, operator
 
     api_blueprints = (reference_api.blp, councils_api.blp, members_api.blp, people_api.blp, bylaws_api.blp,
-                      applications_api.blp, bodies_api.blp)
+                      applications_api.blp, bodies_api.blp, meetings_api.blp)
     for blueprint in api_blueprints:
         api.register_blueprint(blueprint)
     for blueprint in (home.bp, auth.bp, account.bp, operator.bp, council_pages.bp):

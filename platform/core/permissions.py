@@ -25,6 +25,7 @@ class Permission(enum.StrEnum):
     BYLAWS_MANAGE = "bylaws.manage"
     APPLICATIONS_DECIDE = "applications.decide"
     BODIES_MANAGE = "bodies.manage"
+    MEETINGS_RUN = "meetings.run"
     TOKENS_OWN = "tokens.own"
     # platform permissions: no council in the URL
     COUNCILS_ONBOARD = "councils.onboard"
@@ -49,6 +50,8 @@ COUNCIL_MATRIX: dict[Permission, frozenset[R]] = {
     # The executive board decides institutional applications; its panel (with the secretary general) individual ones.
     Permission.APPLICATIONS_DECIDE: frozenset({R.ADMINISTRATOR, R.PRESIDENT, R.EXECUTIVE_MEMBER}),
     Permission.BODIES_MANAGE: frozenset({R.ADMINISTRATOR}),
+    # The secretariat runs the meeting desk: calling, checking people in, entering votes.
+    Permission.MEETINGS_RUN: frozenset({R.ADMINISTRATOR, R.PRESIDENT}),
 }
 
 # What a platform role may do in any council, and on the platform itself. Operators onboard and import but

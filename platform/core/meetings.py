@@ -1,0 +1,290 @@
+"""Meetings of a body: notice, attendance with a live quorum, votes and numbered decisions.
+
+Every verdict is reached by :mod:`konsey.core.rules.meetings` with the by-laws in force on the meeting's day.
+A member counts once however they attend (in person or online), and votes once per vote; a secret vote keeps
+only that the member voted, never how.
+"""
+
+from __future__ import annotations
+
+import enum
+import uuid
+from datetime import date, datetime, timedelta
+
+from flask_babel import gettext as _
+from marshmallow import ValidationError
+from sqlalchemy import Boolean, Integer, String, Uuid, func, select
+from sqlalchemy.orm import Mapped, mapped_column
+
+from konsey.core.audit import record
+from konsey.core.db import CouncilOwned, as_utc, db, enum_of, same_council_fk, utcnow
+from konsey.core.membership import Member, MemberKind, MemberStatus
+from konsey.core.rules import meetings as rules
+from konsey.core.seats import VOTING_ROLES, full_membership, seats_on
+from konsey.tenants.bylaw_profiles import parameters_on
+from konsey.tenants.models import Body, BodyKind
+
+
+class MeetingKind(enum.StrEnum):
+    ORDINARY = "ordinary"
+    EXTRAORDINARY = "extraordinary"
+    ELECTIVE = "elective"
+
+
+class MeetingStatus(enum.StrEnum):
+    SCHEDULED = "scheduled"
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+class VoteKind(enum.StrEnum):
+    OPEN = "open"
+    ROLL_CALL = "roll_call"
+    SECRET = "secret"  # noqa: S105 - a ballot kind, not a password
+
+
+class Choice(enum.StrEnum):
+    YES = "yes"
+    NO = "no"
+    ABSTAIN = "abstain"
+
+
+class Meeting(CouncilOwned, db.Model):
+    __tablename__ = "meetings"
+
+    body_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    kind: Mapped[MeetingKind] = mapped_column(enum_of(MeetingKind, 16))
+    title: Mapped[str] = mapped_column(String(200))
+    location: Mapped[str | None] = mapped_column(String(300))
+    scheduled_at: Mapped[datetime]
+    called_at: Mapped[datetime] = mapped_column(default=utcnow)
+    reconvened: Mapped[bool] = mapped_column(Boolean, default=False)
+    status: Mapped[MeetingStatus] = mapped_column(enum_of(MeetingStatus, 16), default=MeetingStatus.SCHEDULED)
+    opened_at: Mapped[datetime | None]
+    closed_at: Mapped[datetime | None]
+
+    __council_table_args__ = (
+        db.Index("ix_meetings_council_body_time", "council_id", "body_id", "scheduled_at"),
+        same_council_fk("body_id", "bodies"),
+    )
+
+    @property
+    def day(self) -> date:
+        return as_utc(self.scheduled_at).date()
+
+
+class AgendaItem(CouncilOwned, db.Model):
+    __tablename__ = "agenda_items"
+
+    meeting_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    position: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(String(300))
+
+    __council_table_args__ = (
+        db.UniqueConstraint("council_id", "meeting_id", "position"),
+        same_council_fk("meeting_id", "meetings", ondelete="CASCADE"),
+    )
+
+
+class Attendance(CouncilOwned, db.Model):
+    __tablename__ = "attendances"
+
+    meeting_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    member_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    online: Mapped[bool] = mapped_column(Boolean, default=False)
+    arrived_at: Mapped[datetime] = mapped_column(default=utcnow)
+    left_at: Mapped[datetime | None]
+
+    __council_table_args__ = (
+        db.Index("ix_attendances_council_meeting", "council_id", "meeting_id"),
+        same_council_fk("meeting_id", "meetings", ondelete="CASCADE"),
+        same_council_fk("member_id", "members", ondelete="CASCADE"),
+    )
+
+
+class Vote(CouncilOwned, db.Model):
+    __tablename__ = "votes"
+
+    agenda_item_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    kind: Mapped[VoteKind] = mapped_column(enum_of(VoteKind, 16))
+    opened_at: Mapped[datetime] = mapped_column(default=utcnow)
+    closed_at: Mapped[datetime | None]
+    present: Mapped[int] = mapped_column(Integer)  # present when the vote was opened
+    yes: Mapped[int] = mapped_column(Integer, default=0)
+    no: Mapped[int] = mapped_column(Integer, default=0)
+    abstain: Mapped[int] = mapped_column(Integer, default=0)
+    outcome: Mapped[str | None] = mapped_column(String(16))
+    decided_by: Mapped[str | None] = mapped_column(String(16))
+    lot_seed: Mapped[int | None]
+    decision_number: Mapped[str | None] = mapped_column(String(20))
+
+    __council_table_args__ = (same_council_fk("agenda_item_id", "agenda_items", ondelete="CASCADE"),)
+
+
+class Ballot(CouncilOwned, db.Model):
+    """That a member voted; the choice only for roll-call votes (a secret ballot keeps no link)."""
+
+    __tablename__ = "ballots"
+
+    vote_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    member_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    choice: Mapped[Choice | None] = mapped_column(enum_of(Choice, 8))
+
+    __council_table_args__ = (
+        db.UniqueConstraint("council_id", "vote_id", "member_id"),  # one vote per seat
+        same_council_fk("vote_id", "votes", ondelete="CASCADE"),
+        same_council_fk("member_id", "members", ondelete="CASCADE"),
+    )
+
+
+# --- scheduling -------------------------------------------------------------------------------------------
+
+
+def notice_days(kind: MeetingKind, bylaws: dict) -> int:
+    return bylaws["notice_days_elective_assembly"] if kind is MeetingKind.ELECTIVE else bylaws["notice_days_other_meetings"]
+
+
+def schedule(body: Body, kind: MeetingKind, title: str, scheduled_at: datetime, location: str | None,
+             agenda: list[str], *, reconvened: bool = False, now: datetime | None = None) -> Meeting:
+    """Call a meeting; the notice period of the by-laws must be respected (a reconvened session is exempt)."""
+    now = now or utcnow()
+    bylaws = parameters_on(as_utc(scheduled_at).date())
+    if as_utc(scheduled_at) <= now:
+        raise ValidationError({"scheduled_at": [_("A meeting is called for a time in the future.")]})
+    required = notice_days(kind, bylaws)
+    if not reconvened and as_utc(scheduled_at) - now < timedelta(days=required):
+        raise ValidationError({"scheduled_at": [_("The by-laws require %(days)d days' notice for this meeting.",
+                                                  days=required)]})
+    meeting = Meeting(body_id=body.id, kind=kind, title=title, scheduled_at=scheduled_at, location=location,
+                      called_at=now, reconvened=reconvened)
+    db.session.add(meeting)
+    db.session.flush()
+    for position, item in enumerate(agenda, start=1):
+        db.session.add(AgendaItem(meeting_id=meeting.id, position=position, title=item))
+    db.session.flush()
+    record("meeting.called", meeting, {"body": str(body.id), "kind": kind.value, "agenda_items": len(agenda)})
+    return meeting
+
+
+# --- attendance and quorum ----------------------------------------------------------------------------------
+
+
+def eligible_members(body: Body, day: date, bylaws: dict) -> set[uuid.UUID]:
+    """Who holds a vote in this body on this day."""
+    if body.kind is BodyKind.GENERAL_ASSEMBLY:
+        query = select(Member.id).where(Member.status == MemberStatus.ACTIVE)
+        if not bylaws["individual_members_vote_in_general_assembly"]:
+            query = query.where(Member.kind == MemberKind.INSTITUTIONAL)
+        return set(db.session.scalars(query))
+    return {seat.member_id for seat in seats_on(body, day) if seat.role in VOTING_ROLES}
+
+
+def present_members(meeting: Meeting) -> set[uuid.UUID]:
+    return set(db.session.scalars(
+        select(Attendance.member_id).where(Attendance.meeting_id == meeting.id, Attendance.left_at.is_(None))
+    ))
+
+
+def quorum_status(meeting: Meeting, body: Body) -> dict:
+    """The live quorum: who may vote, how many are present, how many are needed."""
+    bylaws = parameters_on(meeting.day)
+    full = full_membership(body, meeting.day, bylaws)
+    eligible = eligible_members(body, meeting.day, bylaws)
+    present = len(present_members(meeting) & eligible)
+    needed = rules.meeting_quorum(full, bylaws, reconvened=meeting.reconvened,
+                                  executive_board_size=bylaws["executive_board_min_size"])
+    return {"full_membership": full, "present": present, "needed": needed,
+            "quorum_met": rules.quorum_met(present, full, bylaws, reconvened=meeting.reconvened,
+                                           executive_board_size=bylaws["executive_board_min_size"])}
+
+
+def check_in(meeting: Meeting, member: Member, *, online: bool) -> Attendance:
+    if meeting.status is MeetingStatus.CLOSED:
+        raise ValidationError({"meeting": [_("The meeting is closed.")]})
+    if member.id in present_members(meeting):
+        raise ValidationError({"member_id": [_("This member is already checked in.")]})
+    attendance = Attendance(meeting_id=meeting.id, member_id=member.id, online=online)
+    db.session.add(attendance)
+    db.session.flush()
+    return attendance
+
+
+def check_out(meeting: Meeting, member: Member) -> None:
+    attendance = db.session.scalar(select(Attendance).where(
+        Attendance.meeting_id == meeting.id, Attendance.member_id == member.id, Attendance.left_at.is_(None)))
+    if attendance is None:
+        raise ValidationError({"member_id": [_("This member is not checked in.")]})
+    attendance.left_at = utcnow()
+    db.session.flush()
+
+
+# --- votes ---------------------------------------------------------------------------------------------------
+
+
+def open_vote(meeting: Meeting, body: Body, item: AgendaItem, kind: VoteKind) -> Vote:
+    status = quorum_status(meeting, body)
+    if not status["quorum_met"]:
+        raise ValidationError({"quorum": [_("There is no quorum: %(present)d present, %(needed)d needed.",
+                                            present=status["present"], needed=status["needed"])]})
+    if db.session.scalar(select(Vote.id).where(Vote.agenda_item_id == item.id, Vote.closed_at.is_(None))):
+        raise ValidationError({"agenda_item_id": [_("A vote on this item is already open.")]})
+    meeting.status = MeetingStatus.OPEN
+    meeting.opened_at = meeting.opened_at or utcnow()
+    vote = Vote(agenda_item_id=item.id, kind=kind, present=status["present"])
+    db.session.add(vote)
+    db.session.flush()
+    record("vote.opened", vote, {"item": str(item.id), "kind": kind.value, "present": status["present"]})
+    return vote
+
+
+def cast(vote: Vote, meeting: Meeting, body: Body, member: Member, choice: Choice) -> None:
+    if vote.closed_at is not None:
+        raise ValidationError({"vote": [_("This vote is closed.")]})
+    bylaws = parameters_on(meeting.day)
+    if member.id not in eligible_members(body, meeting.day, bylaws):
+        raise ValidationError({"member_id": [_("This member holds no vote in this body.")]})
+    if member.id not in present_members(meeting):
+        raise ValidationError({"member_id": [_("Only members present can vote.")]})
+    if db.session.scalar(select(Ballot.id).where(Ballot.vote_id == vote.id, Ballot.member_id == member.id)):
+        raise ValidationError({"member_id": [_("This member has already voted.")]})
+    db.session.add(Ballot(vote_id=vote.id, member_id=member.id,
+                          choice=choice if vote.kind is VoteKind.ROLL_CALL else None))
+    setattr(vote, choice.value, getattr(vote, choice.value) + 1)
+    db.session.flush()
+
+
+def close_vote(vote: Vote, meeting: Meeting, body: Body, *, chair_vote: str | None = None) -> rules.Verdict:
+    """Count, judge by the by-laws of the meeting's day, and number the decision if it was adopted."""
+    if vote.closed_at is not None:
+        raise ValidationError({"vote": [_("This vote is closed.")]})
+    bylaws = parameters_on(meeting.day)
+    tally = rules.Tally(yes=vote.yes, no=vote.no, abstain=vote.abstain, present=vote.present)
+    try:
+        verdict = rules.decide(tally, bylaws, chair_vote=chair_vote)
+    except ValueError:
+        raise ValidationError({"chair_vote": [_("The vote is tied: the chair's vote (yes or no) decides.")]}) from None
+    vote.closed_at = utcnow()
+    vote.outcome, vote.decided_by, vote.lot_seed = verdict.outcome.value, verdict.decided_by, verdict.lot_seed
+    if verdict.outcome is rules.Outcome.ADOPTED:
+        year = meeting.day.year
+        numbers = db.session.scalars(
+            select(Vote.decision_number)
+            .join(AgendaItem, AgendaItem.id == Vote.agenda_item_id)
+            .join(Meeting, Meeting.id == AgendaItem.meeting_id)
+            .where(Meeting.body_id == body.id, Vote.decision_number.is_not(None))
+        ).all()
+        vote.decision_number = rules.decision_number(year, numbers)
+    db.session.flush()
+    record("vote.closed", vote, {"yes": vote.yes, "no": vote.no, "abstain": vote.abstain, "present": vote.present,
+                                 "outcome": vote.outcome, "decided_by": vote.decided_by,
+                                 "decision_number": vote.decision_number})
+    return verdict
+
+
+def close_meeting(meeting: Meeting) -> None:
+    if db.session.scalar(select(func.count(Vote.id)).join(AgendaItem, AgendaItem.id == Vote.agenda_item_id).where(
+            AgendaItem.meeting_id == meeting.id, Vote.closed_at.is_(None))):
+        raise ValidationError({"meeting": [_("Close the open votes first.")]})
+    meeting.status = MeetingStatus.CLOSED
+    meeting.closed_at = utcnow()
+    record("meeting.closed", meeting)

@@ -1,0 +1,122 @@
+"""A meeting through the API: notice, check-in with a live quorum, votes, ties, numbered decisions."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+BASE = "/api/v1/councils/izmir"
+
+
+@pytest.fixture
+def desk(world, api):
+    council = world.council("izmir")
+    admin = api(world.token(world.user("gs@izmir.example.org", roles={council: "administrator"}), council))
+    member_token = api(world.token(world.user("uye@izmir.example.org", roles={council: "member"}), council))
+    board = next(b for b in admin.get(f"{BASE}/bodies").json if b["kind"] == "executive_board")["id"]
+    seated = []
+    for name, gender in [("Ayşe Kaya", "female"), ("Zeynep Ak", "female"), ("Mehmet Er", "male"),
+                         ("Can Demir", "male"), ("Ali Veli", "male")]:
+        member_id = str(world.member(council, name=name, gender=gender))
+        admin.post(f"{BASE}/bodies/{board}/seats", json={"member_id": member_id, "role": "principal",
+                                                          "starts_on": "2026-01-01"})
+        seated.append(member_id)
+    outsider = str(world.member(council, name="Dışarıdan Biri"))
+    return {"admin": admin, "member": member_token, "board": board, "seated": seated, "outsider": outsider}
+
+
+def _call(desk, days_ahead=3, agenda=("Bütçe", "Ulaşım raporu", "Park önerisi"), **extra):
+    when = (datetime.now(UTC) + timedelta(days=days_ahead)).isoformat()
+    return desk["admin"].post(f"{BASE}/meetings", json={"body_id": desk["board"], "title": "Olağan toplantı",
+                                                         "scheduled_at": when, "agenda": list(agenda), **extra})
+
+
+def test_notice_period_is_enforced(desk):
+    too_soon = _call(desk, days_ahead=1)
+    assert too_soon.status_code == 422 and "scheduled_at" in too_soon.json["errors"]
+    assert _call(desk, days_ahead=1, reconvened=True).status_code == 201  # a reconvened session is exempt
+    elective = _call(desk, days_ahead=5, kind="elective")
+    assert elective.status_code == 422  # an elective assembly needs 15 days
+    assert desk["admin"].get(f"{BASE}/meetings").json[0]["reconvened"] is True
+
+
+def test_a_meeting_from_quorum_to_numbered_decisions(desk):
+    admin, seated = desk["admin"], desk["seated"]
+    meeting = _call(desk).json
+    url = f"{BASE}/meetings/{meeting['id']}"
+    detail = admin.get(url).json
+    assert detail["quorum"] == {"full_membership": 5, "present": 0, "needed": 3, "quorum_met": False}
+    items = [item["id"] for item in detail["agenda"]]
+
+    for member_id in seated[:2]:
+        quorum = admin.post(f"{url}/attendance", json={"member_id": member_id}).json["quorum"]
+    assert quorum["present"] == 2 and not quorum["quorum_met"]
+    refused = admin.post(f"{url}/votes", json={"agenda_item_id": items[0]})
+    assert refused.status_code == 422 and "quorum" in refused.json["errors"]
+    outsider = admin.post(f"{url}/attendance", json={"member_id": desk["outsider"]}).json["quorum"]
+    assert outsider["present"] == 2  # present, but holds no seat: does not count
+    assert admin.post(f"{url}/attendance", json={"member_id": seated[2], "online": True}).json["quorum"]["quorum_met"]
+
+    vote = admin.post(f"{url}/votes", json={"agenda_item_id": items[0]}).json
+    ballots = f"{url}/votes/{vote['id']}/ballots"
+    assert admin.post(ballots, json={"member_id": seated[0], "choice": "yes"}).status_code == 204
+    assert admin.post(ballots, json={"member_id": seated[1], "choice": "yes"}).status_code == 204
+    twice = admin.post(ballots, json={"member_id": seated[0], "choice": "no"})
+    assert twice.status_code == 422 and "member_id" in twice.json["errors"]
+    assert admin.post(ballots, json={"member_id": desk["outsider"], "choice": "no"}).status_code == 422
+    assert admin.post(ballots, json={"member_id": seated[4], "choice": "no"}).status_code == 422  # absent
+    admin.post(ballots, json={"member_id": seated[2], "choice": "no"})
+    closed = admin.post(f"{url}/votes/{vote['id']}/close", json={}).json
+    assert (closed["yes"], closed["no"], closed["present"], closed["outcome"]) == (2, 1, 3, "adopted")
+    meeting_year = datetime.fromisoformat(meeting["scheduled_at"]).year
+    assert closed["decision_number"] == f"{meeting_year}/1"
+
+    admin.post(f"{url}/attendance", json={"member_id": seated[3]})
+    tie = admin.post(f"{url}/votes", json={"agenda_item_id": items[1], "kind": "secret"}).json
+    for member_id, choice in zip(seated[:4], ["yes", "no", "yes", "no"], strict=True):
+        admin.post(f"{url}/votes/{tie['id']}/ballots", json={"member_id": member_id, "choice": choice})
+    needs_chair = admin.post(f"{url}/votes/{tie['id']}/close", json={})
+    assert needs_chair.status_code == 422 and "chair_vote" in needs_chair.json["errors"]
+    decided = admin.post(f"{url}/votes/{tie['id']}/close", json={"chair_vote": "yes"}).json
+    assert decided["decided_by"] == "chair" and decided["decision_number"].endswith("/2")
+
+    assert admin.delete(f"{url}/attendance/{seated[3]}").json["quorum"]["present"] == 3
+    assert admin.post(f"{url}/close").status_code == 200
+    late = admin.post(f"{url}/attendance", json={"member_id": seated[4]})
+    assert late.status_code == 422
+
+
+def test_secret_ballots_keep_no_link_to_the_choice(app, desk):
+    from sqlalchemy import select
+
+    from konsey.core.db import db
+    from konsey.core.meetings import Ballot
+    from konsey.tenants.scoping import bound_council
+
+    admin, seated = desk["admin"], desk["seated"]
+    meeting = _call(desk).json
+    url = f"{BASE}/meetings/{meeting['id']}"
+    for member_id in seated[:3]:
+        admin.post(f"{url}/attendance", json={"member_id": member_id})
+    item = admin.get(url).json["agenda"][0]["id"]
+    vote = admin.post(f"{url}/votes", json={"agenda_item_id": item, "kind": "secret"}).json
+    admin.post(f"{url}/votes/{vote['id']}/ballots", json={"member_id": seated[0], "choice": "no"})
+    roll_call = admin.post(f"{url}/votes", json={"agenda_item_id": admin.get(url).json["agenda"][1]["id"],
+                                                 "kind": "roll_call"}).json
+    admin.post(f"{url}/votes/{roll_call['id']}/ballots", json={"member_id": seated[0], "choice": "no"})
+    with app.app_context():
+        from konsey.tenants.models import Council
+
+        council = db.session.scalar(select(Council).where(Council.slug == "izmir"))
+        with bound_council(council.id):
+            choices = {str(b.vote_id): b.choice for b in db.session.scalars(select(Ballot))}
+    assert choices[vote["id"]] is None and choices[roll_call["id"]].value == "no"
+
+
+def test_only_the_secretariat_runs_the_desk(desk):
+    meeting = _call(desk).json
+    member = desk["member"]
+    assert member.get(f"{BASE}/meetings/{meeting['id']}").status_code == 200
+    assert member.post(f"{BASE}/meetings/{meeting['id']}/attendance",
+                       json={"member_id": desk["seated"][0]}).status_code == 403

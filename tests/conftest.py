@@ -349,7 +349,25 @@ class World:
             item = db.session.scalar(select(meetings.AgendaItem).where(meetings.AgendaItem.meeting_id == meeting.id))
             vote = meetings.open_vote(meeting, body, item, meetings.VoteKind.OPEN)
             db.session.commit()
-            return {"meeting_a": meeting.id, "vote_a": vote.id}
+            return {"meeting_a": meeting.id, "vote_a": vote.id, "motion_a": self._motion(meeting, body, member)}
+
+    def _motion(self, meeting, body, member):
+        from sqlalchemy import select
+
+        from konsey.core import meetings, motions
+        from konsey.core.db import db
+
+        item = meetings.AgendaItem(meeting_id=meeting.id, position=2, title="Önerge")
+        db.session.add(item)
+        db.session.flush()
+        vote = meetings.Vote(agenda_item_id=item.id, kind=meetings.VoteKind.OPEN, present=1, yes=1,
+                             outcome="adopted", decision_number="2026/99", closed_at=meeting.scheduled_at)
+        db.session.add(vote)
+        db.session.flush()
+        motion = motions.adopt(vote, "Park önerisi", "Metin")
+        db.session.commit()
+        assert db.session.scalar(select(motions.Motion.id).where(motions.Motion.id == motion.id))
+        return motion.id
 
     def grant_of(self, user_id, council_id):
         from sqlalchemy import select

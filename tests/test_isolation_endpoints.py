@@ -44,6 +44,10 @@ def valid_body(method: str, rule: str, councils: dict) -> dict:
             "member_id": str(councils["member_a"])}
     if rule.endswith("/meetings/<uuid:meeting_id>/votes") and method == "POST":
         return {"agenda_item_id": str(councils["vote_a"])}
+    if rule.endswith("/motions/<uuid:motion_id>/status"):
+        return {"status": "sent"}
+    if rule.endswith("/answer"):
+        return {"answer": "accepted"}
     if rule.endswith("/seats"):
         return {"member_id": str(councils["member_a"]), "role": "principal", "starts_on": "2026-02-01"}
     if rule.endswith("/end"):
@@ -56,9 +60,11 @@ def test_public_council_routes_are_the_intended_ones(app):
 
 
 ARGUMENTS = {"member_id": "member_a", "grant_id": "grant_a", "application_id": "application_a",
-             "body_id": "body_a", "seat_id": "seat_a", "meeting_id": "meeting_a", "vote_id": "vote_a"}
+             "body_id": "body_a", "seat_id": "seat_a", "meeting_id": "meeting_a", "vote_id": "vote_a",
+             "motion_id": "motion_a"}
 # Council routes anyone may use (they reveal nothing of the council's data): checked separately.
-PUBLIC_COUNCIL_ROUTES = {("POST", "/api/v1/councils/<council_slug>/applications")}
+PUBLIC_COUNCIL_ROUTES = {("POST", "/api/v1/councils/<council_slug>/applications"),
+                         ("GET", "/<council_slug>/public")}
 
 
 def build(rule, slug: str, councils: dict) -> str:

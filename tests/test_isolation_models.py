@@ -114,11 +114,26 @@ def _ballot(council_id=None):
     return Ballot(vote_id=vote.id, member_id=member.id)
 
 
+def _motion(council_id=None):
+    from konsey.core.motions import Motion
+
+    vote = _vote()
+    db.session.add(vote)
+    db.session.flush()
+    return Motion(number=1, title="Önerge", text="Metin", vote_id=vote.id, decision_number="2026/1")
+
+
+def _outbox(council_id=None):
+    from konsey.core.motions import OutboxEvent
+
+    return OutboxEvent(kind="test", payload={})
+
+
 # Every council-owned model needs a row factory here; test_every_model_has_a_factory enforces it.
 FACTORIES = {"members": _member, "bodies": _body, "bylaw_profiles": _profile, "audit_entries": _audit,
              "membership_applications": _application, "consents": _consent, "seats": _seat,
              "meetings": _meeting, "agenda_items": _agenda_item, "attendances": _attendance, "votes": _vote,
-             "ballots": _ballot}
+             "ballots": _ballot, "motions": _motion, "outbox_events": _outbox}
 
 
 def test_every_model_has_a_factory(ctx):

@@ -86,6 +86,7 @@ def _import_models() -> None:
     import konsey.core.audit  # noqa: F401
     import konsey.core.meetings  # noqa: F401
     import konsey.core.membership  # noqa: F401
+    import konsey.core.motions  # noqa: F401
     import konsey.core.platform_audit  # noqa: F401
     import konsey.core.seats  # noqa: F401
     import konsey.tenants.models  # noqa: F401
@@ -98,12 +99,14 @@ def _register_blueprints(app: Flask) -> None:
     from konsey.api import councils as councils_api
     from konsey.api import meetings as meetings_api
     from konsey.api import members as members_api
+    from konsey.api import motions as motions_api
     from konsey.api import people as people_api
     from konsey.api import reference as reference_api
     from konsey.web import account, auth, council_pages, home, operator
 
     api_blueprints = (reference_api.blp, councils_api.blp, members_api.blp, people_api.blp, bylaws_api.blp,
-                      applications_api.blp, bodies_api.blp, meetings_api.blp)
+                      applications_api.blp, bodies_api.blp, meetings_api.blp,
+                      motions_api.blp)
     for blueprint in api_blueprints:
         api.register_blueprint(blueprint)
     for blueprint in (home.bp, auth.bp, account.bp, operator.bp, council_pages.bp):

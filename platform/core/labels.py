@@ -48,6 +48,18 @@ LABELS = {
     "female": _l("Woman"),
     "male": _l("Man"),
     "undisclosed": _l("Prefers not to say"),
+    # motions
+    "adopted": _l("Adopted"),
+    "queued": _l("Queued for delivery"),
+    "sent": _l("Sent"),
+    "delivered": _l("Delivered"),
+    "on_agenda": _l("On the municipal council's agenda"),
+    "answered": _l("Answered"),
+    "followed_up": _l("Followed up"),
+    "accepted": _l("Accepted"),
+    "partly_accepted": _l("Partly accepted"),
+    "rejected": _l("Rejected"),
+    "referred": _l("Referred to a committee"),
     # municipality types
     "metropolitan": _l("Metropolitan municipality"),
     "provincial": _l("Provincial municipality"),

@@ -26,6 +26,7 @@ class Permission(enum.StrEnum):
     APPLICATIONS_DECIDE = "applications.decide"
     BODIES_MANAGE = "bodies.manage"
     MEETINGS_RUN = "meetings.run"
+    MOTIONS_MANAGE = "motions.manage"
     TOKENS_OWN = "tokens.own"
     # platform permissions: no council in the URL
     COUNCILS_ONBOARD = "councils.onboard"
@@ -52,6 +53,8 @@ COUNCIL_MATRIX: dict[Permission, frozenset[R]] = {
     Permission.BODIES_MANAGE: frozenset({R.ADMINISTRATOR}),
     # The secretariat runs the meeting desk: calling, checking people in, entering votes.
     Permission.MEETINGS_RUN: frozenset({R.ADMINISTRATOR, R.PRESIDENT}),
+    # The executive board follows motions up (domain.md); the secretariat records what the municipality says.
+    Permission.MOTIONS_MANAGE: frozenset({R.ADMINISTRATOR, R.PRESIDENT, R.EXECUTIVE_MEMBER}),
 }
 
 # What a platform role may do in any council, and on the platform itself. Operators onboard and import but

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import date
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -14,11 +15,11 @@ from konsey.core.accounts import CouncilRoleName, roles_in
 from konsey.core.db import db
 from konsey.core.labels import label
 from konsey.core.membership import Member
-from konsey.core.permissions import Permission, allowed, requires
+from konsey.core.permissions import Permission, allowed, public, requires
 from konsey.core.text import turkish_sort_key
 from konsey.tenants import people
 from konsey.tenants.export import export_council
-from konsey.tenants.models import Body, BodyKind, ByLawProfile
+from konsey.tenants.models import Body, BodyKind, ByLawProfile, CouncilStatus
 from konsey.web import json_download
 from konsey.web.forms import InviteForm
 
@@ -53,6 +54,32 @@ def dashboard():
         member_total=sum(n for _, n in by_category),
         profile=profile,
         people=people.people_of(g.council),
+    )
+
+
+@bp.get("/public")
+@public
+def public_record():
+    """Read-only for everyone: the council's decisions and motions with the municipal answers. No people."""
+    from konsey.core.meetings import AgendaItem, Meeting, Vote
+    from konsey.core.motions import Motion, answer_due, is_overdue
+
+    if g.council.status is not CouncilStatus.ACTIVE:
+        abort(404)
+    decisions = db.session.execute(
+        select(Vote.decision_number, AgendaItem.title, Meeting.scheduled_at, Body.name)
+        .join(AgendaItem, AgendaItem.id == Vote.agenda_item_id)
+        .join(Meeting, Meeting.id == AgendaItem.meeting_id)
+        .join(Body, Body.id == Meeting.body_id)
+        .where(Vote.decision_number.is_not(None))
+        .order_by(Meeting.scheduled_at.desc())
+    ).all()
+    motions = db.session.scalars(select(Motion).order_by(Motion.number.desc())).all()
+    today = date.today()
+    return render_template(
+        "council/public.html", decisions=decisions, motions=motions,
+        due={m.id: answer_due(m.delivered_on) if m.delivered_on else None for m in motions},
+        overdue={m.id for m in motions if is_overdue(m.status, m.delivered_on, today)},
     )
 
 

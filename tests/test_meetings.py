@@ -120,3 +120,27 @@ def test_only_the_secretariat_runs_the_desk(desk):
     assert member.get(f"{BASE}/meetings/{meeting['id']}").status_code == 200
     assert member.post(f"{BASE}/meetings/{meeting['id']}/attendance",
                        json={"member_id": desk["seated"][0]}).status_code == 403
+
+
+def test_minutes_pdf_is_made_from_the_record(desk):
+    import io
+
+    from pypdf import PdfReader
+
+    admin, seated = desk["admin"], desk["seated"]
+    meeting = _call(desk, agenda=("Kadın sığınma evi önerisi", "Diğer")).json
+    url = f"{BASE}/meetings/{meeting['id']}"
+    for member_id in seated[:3]:
+        admin.post(f"{url}/attendance", json={"member_id": member_id, "online": member_id == seated[2]})
+    item = admin.get(url).json["agenda"][0]["id"]
+    vote = admin.post(f"{url}/votes", json={"agenda_item_id": item, "kind": "roll_call"}).json
+    for member_id, choice in zip(seated[:3], ["yes", "yes", "abstain"], strict=True):
+        admin.post(f"{url}/votes/{vote['id']}/ballots", json={"member_id": member_id, "choice": choice})
+    number = admin.post(f"{url}/votes/{vote['id']}/close", json={}).json["decision_number"]
+    desk["member"].language = "tr"
+    response = desk["member"].get(f"{url}/minutes.pdf")
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(response.data)).pages)
+    for expected in ("KENT KONSEYİ", "Tutanak", "Ayşe Kaya", "Zeynep Ak", "çevrim içi", "Ad okunarak",
+                     "Kadın sığınma evi önerisi", f"Karar no. {number}", "Mehmet Er: Çekimser"):
+        assert expected in text, expected

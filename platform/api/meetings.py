@@ -226,6 +226,21 @@ class CloseVote(MethodView):
         return vote
 
 
+@blp.route("/<uuid:meeting_id>/minutes.pdf")
+class Minutes(MethodView):
+    @requires(Permission.COUNCIL_VIEW)
+    @blp.response(200, content_type="application/pdf")
+    def get(self, meeting_id):
+        """The minutes (tutanak) as a PDF, made from the record."""
+        from flask import Response
+
+        from konsey.core.minutes import build_minutes
+
+        meeting = meeting_or_404(meeting_id)
+        return Response(build_minutes(meeting), mimetype="application/pdf",
+                        headers={"Content-Disposition": f'inline; filename="tutanak-{meeting.id}.pdf"'})
+
+
 @blp.route("/<uuid:meeting_id>/close")
 class CloseMeeting(MethodView):
     @requires(Permission.MEETINGS_RUN)

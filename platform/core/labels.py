@@ -48,6 +48,16 @@ LABELS = {
     "female": _l("Woman"),
     "male": _l("Man"),
     "undisclosed": _l("Prefers not to say"),
+    # meetings and votes
+    "ordinary": _l("Ordinary"),
+    "extraordinary": _l("Extraordinary"),
+    "elective": _l("Elective"),
+    "open": _l("Open"),
+    "roll_call": _l("Roll-call"),
+    "secret": _l("Secret"),
+    "yes": _l("Yes"),
+    "no": _l("No"),
+    "abstain": _l("Abstain"),
     # motions
     "adopted": _l("Adopted"),
     "queued": _l("Queued for delivery"),

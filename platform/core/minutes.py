@@ -1,0 +1,101 @@
+"""The minutes (tutanak) of a meeting, as a PDF made from the record: attendance, quorum, votes, decisions."""
+
+from __future__ import annotations
+
+from importlib.resources import files
+
+from flask_babel import format_datetime
+from flask_babel import gettext as _
+from fpdf import FPDF
+from sqlalchemy import select
+
+from konsey.core.db import db
+from konsey.core.labels import label
+from konsey.core.meetings import AgendaItem, Attendance, Ballot, Meeting, Vote, VoteKind, quorum_status
+from konsey.core.membership import Member
+from konsey.core.text import turkish_upper
+from konsey.tenants.models import Body, Council
+
+FONTS = files("konsey.core") / "fonts"
+
+
+def _document() -> FPDF:
+    pdf = FPDF(format="A4")
+    pdf.set_auto_page_break(auto=True, margin=18)
+    # DejaVu has every Turkish letter (ğ, ş, ı, İ …), which the PDF core fonts lack.
+    pdf.add_font("DejaVu", "", str(FONTS / "DejaVuSans.ttf"))
+    pdf.add_font("DejaVu", "B", str(FONTS / "DejaVuSans-Bold.ttf"))
+    pdf.set_creator("Konsey")
+    pdf.add_page()
+    return pdf
+
+
+def build_minutes(meeting: Meeting) -> bytes:
+    council = db.session.get(Council, meeting.council_id)
+    body = db.session.scalar(select(Body).where(Body.id == meeting.body_id))
+    pdf = _document()
+    width = pdf.epw
+
+    def heading(text: str, size: int = 12) -> None:
+        pdf.set_font("DejaVu", "B", size)
+        pdf.multi_cell(width, 7, text, new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font("DejaVu", "", 10)
+
+    def line(text: str) -> None:
+        pdf.multi_cell(width, 5.5, text, new_x="LMARGIN", new_y="NEXT")
+
+    heading(turkish_upper(council.name), 14)
+    # (No _() inside f-strings: the message extractor cannot see them there.)
+    minutes, date_label, place_label = _("Minutes"), _("Date"), _("Place")
+    heading(f"{body.name} — {minutes}")
+    line(f"{meeting.title} ({label(meeting.kind)})")
+    line(f"{date_label}: {format_datetime(meeting.scheduled_at, 'dd.MM.yyyy HH:mm')}")
+    if meeting.location:
+        line(f"{place_label}: {meeting.location}")
+    pdf.ln(3)
+
+    attendances = db.session.scalars(select(Attendance).where(Attendance.meeting_id == meeting.id)
+                                     .order_by(Attendance.arrived_at)).all()
+    names = {m.id: m.name for m in db.session.scalars(
+        select(Member).where(Member.id.in_([a.member_id for a in attendances] or [None])))}
+    heading(_("Attendance"))
+    for attendance in attendances:
+        mode = _("online") if attendance.online else _("in person")
+        left = ", " + _("left at %(time)s", time=format_datetime(attendance.left_at, "HH:mm")) if attendance.left_at else ""
+        line(f"• {names.get(attendance.member_id, '?')} ({mode}{left})")
+    quorum = quorum_status(meeting, body)
+    line(_("Full membership %(full)d, present now %(present)d, quorum %(needed)d.",
+           full=quorum["full_membership"], present=quorum["present"], needed=quorum["needed"]))
+    pdf.ln(3)
+
+    heading(_("Agenda and decisions"))
+    items = db.session.scalars(select(AgendaItem).where(AgendaItem.meeting_id == meeting.id)
+                               .order_by(AgendaItem.position)).all()
+    for item in items:
+        pdf.set_font("DejaVu", "B", 10)
+        line(f"{item.position}. {item.title}")
+        pdf.set_font("DejaVu", "", 10)
+        for vote in db.session.scalars(select(Vote).where(Vote.agenda_item_id == item.id).order_by(Vote.opened_at)):
+            line(_("%(kind)s vote with %(present)d present: %(yes)d yes, %(no)d no, %(abstain)d abstaining.",
+                   kind=label(vote.kind), present=vote.present, yes=vote.yes, no=vote.no, abstain=vote.abstain))
+            if vote.outcome:
+                outcome = label(vote.outcome)
+                if vote.decided_by == "chair":
+                    outcome += " " + _("(tie, decided by the chair's vote)")
+                elif vote.decided_by == "lot":
+                    outcome += " " + _("(tie, decided by lot, seed %(seed)d)", seed=vote.lot_seed)
+                number = " — " + _("Decision no. %(number)s", number=vote.decision_number) if vote.decision_number else ""
+                line(f"{outcome}{number}")
+            if vote.kind is VoteKind.ROLL_CALL:
+                roll = db.session.execute(
+                    select(Member.name, Ballot.choice).join(Member, Member.id == Ballot.member_id)
+                    .where(Ballot.vote_id == vote.id).order_by(Member.sort_name)
+                ).all()
+                for name, choice in roll:
+                    line(f"   {name}: {label(choice)}")
+    pdf.ln(10)
+    pdf.set_font("DejaVu", "", 10)
+    half = width / 2
+    pdf.cell(half, 6, _("Chair"), align="C")
+    pdf.cell(half, 6, _("Secretary general"), align="C", new_x="LMARGIN", new_y="NEXT")
+    return bytes(pdf.output())

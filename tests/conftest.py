@@ -349,7 +349,8 @@ class World:
             item = db.session.scalar(select(meetings.AgendaItem).where(meetings.AgendaItem.meeting_id == meeting.id))
             vote = meetings.open_vote(meeting, body, item, meetings.VoteKind.OPEN)
             db.session.commit()
-            return {"meeting_a": meeting.id, "vote_a": vote.id, "motion_a": self._motion(meeting, body, member)}
+            return {"meeting_a": meeting.id, "vote_a": vote.id, "item_a": item.id,
+                    "motion_a": self._motion(meeting, body, member)}
 
     def _motion(self, meeting, body, member):
         from sqlalchemy import select

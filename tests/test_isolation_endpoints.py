@@ -61,7 +61,7 @@ def test_public_council_routes_are_the_intended_ones(app):
 
 ARGUMENTS = {"member_id": "member_a", "grant_id": "grant_a", "application_id": "application_a",
              "body_id": "body_a", "seat_id": "seat_a", "meeting_id": "meeting_a", "vote_id": "vote_a",
-             "motion_id": "motion_a"}
+             "motion_id": "motion_a", "item_id": "item_a"}
 # Council routes anyone may use (they reveal nothing of the council's data): checked separately.
 PUBLIC_COUNCIL_ROUTES = {("POST", "/api/v1/councils/<council_slug>/applications"),
                          ("GET", "/<council_slug>/public")}

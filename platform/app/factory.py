@@ -102,14 +102,14 @@ def _register_blueprints(app: Flask) -> None:
     from konsey.api import motions as motions_api
     from konsey.api import people as people_api
     from konsey.api import reference as reference_api
-    from konsey.web import account, auth, council_pages, home, operator
+    from konsey.web import account, auth, council_pages, home, meeting_pages, operator
 
     api_blueprints = (reference_api.blp, councils_api.blp, members_api.blp, people_api.blp, bylaws_api.blp,
                       applications_api.blp, bodies_api.blp, meetings_api.blp,
                       motions_api.blp)
     for blueprint in api_blueprints:
         api.register_blueprint(blueprint)
-    for blueprint in (home.bp, auth.bp, account.bp, operator.bp, council_pages.bp):
+    for blueprint in (home.bp, auth.bp, account.bp, operator.bp, council_pages.bp, meeting_pages.bp):
         app.register_blueprint(blueprint)
     # The API authenticates by bearer token only, never by cookie, so it needs no CSRF token.
     for blueprint in api_blueprints:

@@ -58,6 +58,8 @@ LABELS = {
     "yes": _l("Yes"),
     "no": _l("No"),
     "abstain": _l("Abstain"),
+    "scheduled": _l("Scheduled"),
+    "closed": _l("Closed"),
     # motions
     "adopted": _l("Adopted"),
     "queued": _l("Queued for delivery"),

@@ -129,11 +129,35 @@ def _outbox(council_id=None):
     return OutboxEvent(kind="test", payload={})
 
 
+def _allocation(council_id=None):
+    from decimal import Decimal
+
+    from konsey.core.money import BudgetAllocation
+
+    return BudgetAllocation(year=2026, amount=Decimal("1000.00"), municipal_decision="2026/1")
+
+
+def _in_kind(council_id=None):
+    from konsey.core.money import InKindKind, InKindSupport
+
+    return InKindSupport(year=2026, kind=InKindKind.OFFICE, description="Ofis")
+
+
+def _expense(council_id=None):
+    from decimal import Decimal
+
+    from konsey.core.money import Expense, ExpenseCategory
+
+    return Expense(spent_on=date(2026, 3, 1), amount=Decimal("10.00"), category=ExpenseCategory.OTHER,
+                   description="Kırtasiye")
+
+
 # Every council-owned model needs a row factory here; test_every_model_has_a_factory enforces it.
 FACTORIES = {"members": _member, "bodies": _body, "bylaw_profiles": _profile, "audit_entries": _audit,
              "membership_applications": _application, "consents": _consent, "seats": _seat,
              "meetings": _meeting, "agenda_items": _agenda_item, "attendances": _attendance, "votes": _vote,
-             "ballots": _ballot, "motions": _motion, "outbox_events": _outbox}
+             "ballots": _ballot, "motions": _motion, "outbox_events": _outbox,
+             "budget_allocations": _allocation, "in_kind_support": _in_kind, "expenses": _expense}
 
 
 def test_every_model_has_a_factory(ctx):

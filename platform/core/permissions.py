@@ -27,6 +27,7 @@ class Permission(enum.StrEnum):
     BODIES_MANAGE = "bodies.manage"
     MEETINGS_RUN = "meetings.run"
     MOTIONS_MANAGE = "motions.manage"
+    MONEY_MANAGE = "money.manage"
     TOKENS_OWN = "tokens.own"
     # platform permissions: no council in the URL
     COUNCILS_ONBOARD = "councils.onboard"
@@ -55,6 +56,7 @@ COUNCIL_MATRIX: dict[Permission, frozenset[R]] = {
     Permission.MEETINGS_RUN: frozenset({R.ADMINISTRATOR, R.PRESIDENT}),
     # The executive board follows motions up (domain.md); the secretariat records what the municipality says.
     Permission.MOTIONS_MANAGE: frozenset({R.ADMINISTRATOR, R.PRESIDENT, R.EXECUTIVE_MEMBER}),
+    Permission.MONEY_MANAGE: frozenset({R.ADMINISTRATOR}),
 }
 
 # What a platform role may do in any council, and on the platform itself. Operators onboard and import but

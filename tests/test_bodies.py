@@ -82,3 +82,16 @@ def test_working_groups_and_assemblies_are_added_by_administrators(council):
     assert [b["kind"] for b in member.get(BASE).json] == ["general_assembly", "executive_board", "working_group"]
     actions = [e["action"] for e in admin.get("/api/v1/councils/izmir/audit").json]
     assert "body.created" in actions
+
+
+def test_calendar_warns_about_missing_sessions_and_ending_terms(council):
+    from datetime import date, timedelta
+
+    admin, people, board = council["admin"], council["people"], council["board"]
+    soon = (date.today() + timedelta(days=20)).isoformat()
+    _seat(admin, board, people["Ayşe Kaya"], starts_on="2026-01-01", ends_on=soon)
+    calendar = admin.get("/api/v1/councils/izmir/calendar").json
+    codes = {w["code"] for w in calendar["warnings"]}
+    assert "general_assembly_sessions_missing" in codes and "term_ending" in codes
+    assert calendar["general_assembly"] == {"required": 2, "held": 0, "scheduled": 0}
+    assert calendar["warnings"][0]["message"]

@@ -205,3 +205,26 @@ def test_plurality_election(bylaws):
     plurality = with_(bylaws, election_round_rule="plurality")
     assert count_round(1, {"Ayşe": 3, "Can": 2}, 30, plurality).winner == "Ayşe"
     assert count_round(1, {"Ayşe": 3, "Can": 3}, 30, plurality).tie
+
+
+# --- statutory calendar -----------------------------------------------------------------------------------
+
+
+def test_general_assembly_warnings():
+    from konsey.core.rules.calendar import general_assembly_warnings
+
+    assert [w.code for w in general_assembly_warnings(2026, 1, 1, 2, date(2026, 3, 1))] == []
+    assert [w.code for w in general_assembly_warnings(2026, 0, 1, 2, date(2026, 3, 1))] == [
+        "general_assembly_sessions_missing"]
+    assert [w.code for w in general_assembly_warnings(2026, 0, 2, 2, date(2026, 8, 1))] == [
+        "general_assembly_none_held"]
+
+
+def test_terms_ending_within_ninety_days():
+    from konsey.core.rules.calendar import terms_ending
+
+    today = date(2026, 11, 1)
+    ends = [("Yürütme Kurulu", date(2026, 12, 31)), ("Yürütme Kurulu", date(2026, 12, 31)),
+            ("Çalışma grubu", date(2027, 6, 1)), ("Eski", date(2026, 10, 1))]
+    assert [(w.message_args["body"], w.message_args["ends_on"]) for w in terms_ending(ends, today)] == [
+        ("Yürütme Kurulu", "2026-12-31")]

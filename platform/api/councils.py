@@ -121,6 +121,24 @@ class Audit(MethodView):
         ).all()
 
 
+class CalendarArgs(StrictSchema):
+    year = fields.Integer(load_default=None, validate=validate.Range(min=2004, max=2100))
+
+
+@blp.route("/<council_slug>/calendar")
+class Calendar(MethodView):
+    @requires(Permission.COUNCIL_VIEW)
+    @blp.arguments(CalendarArgs, location="query")
+    @blp.response(200)
+    def get(self, args):
+        """The statutory calendar: general assembly sessions owed this year, terms ending, with warnings."""
+        from datetime import date
+
+        from konsey.tenants.calendar import calendar
+
+        return calendar(args["year"] or date.today().year)
+
+
 @blp.route("/<council_slug>/export")
 class Export(MethodView):
     @requires(Permission.COUNCIL_EXPORT)

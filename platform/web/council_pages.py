@@ -47,8 +47,11 @@ def dashboard():
         select(Member.category, func.count(Member.id)).group_by(Member.category).order_by(Member.category)
     ).all()
     profile = db.session.scalars(select(ByLawProfile).order_by(ByLawProfile.effective_from.desc())).first()
+    from konsey.tenants.calendar import calendar
+
     return render_template(
         "council/dashboard.html",
+        calendar=calendar(date.today().year),
         bodies=bodies,
         by_category=by_category,
         member_total=sum(n for _, n in by_category),

@@ -1,0 +1,50 @@
+"""The current council's statutory calendar, read from its meetings and seats."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from flask_babel import format_date
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from konsey.core.db import as_utc, db
+from konsey.core.meetings import Meeting, MeetingStatus
+from konsey.core.rules.calendar import general_assembly_warnings, terms_ending
+from konsey.core.seats import Seat
+from konsey.tenants.bylaw_profiles import parameters_on
+from konsey.tenants.models import Body, BodyKind
+
+MESSAGES = {
+    "general_assembly_sessions_missing": lambda a: _(
+        "The by-laws require %(needed)d general assembly sessions in %(year)d; %(planned)d are held or scheduled.",
+        **a),
+    "general_assembly_none_held": lambda a: _("No general assembly session has been held in %(year)d yet.", **a),
+    "term_ending": lambda a: _("Terms in %(body)s end on %(ends_on)s.", body=a["body"],
+                               ends_on=format_date(date.fromisoformat(a["ends_on"]), "dd.MM.yyyy")),
+}
+
+
+def calendar(year: int, today: date | None = None) -> dict:
+    today = today or date.today()
+    bylaws = parameters_on(date(year, 12, 31))
+    assembly = db.session.scalar(select(Body).where(Body.kind == BodyKind.GENERAL_ASSEMBLY))
+    sessions = db.session.scalars(select(Meeting).where(
+        Meeting.body_id == assembly.id,
+        Meeting.scheduled_at >= datetime(year, 1, 1, tzinfo=UTC),
+        Meeting.scheduled_at < datetime(year + 1, 1, 1, tzinfo=UTC),
+    )).all()
+    held = sum(1 for m in sessions if m.status is MeetingStatus.CLOSED or
+               (m.opened_at is not None and as_utc(m.scheduled_at).date() <= today))
+    scheduled = sum(1 for m in sessions if m.status is MeetingStatus.SCHEDULED and as_utc(m.scheduled_at).date() >= today)
+    names = {b.id: b.name for b in db.session.scalars(select(Body))}
+    ends = [(names[s.body_id], s.ends_on) for s in db.session.scalars(select(Seat).where(Seat.ends_on.is_not(None)))]
+    warnings = general_assembly_warnings(year, held, scheduled, bylaws["general_assembly_min_sessions_per_year"],
+                                         today) + terms_ending(ends, today)
+    return {
+        "year": year,
+        "general_assembly": {"required": bylaws["general_assembly_min_sessions_per_year"], "held": held,
+                             "scheduled": scheduled},
+        "warnings": [{"code": w.code, "message": MESSAGES[w.code](w.message_args), **w.message_args}
+                     for w in warnings],
+    }

@@ -370,6 +370,23 @@ class World:
         assert db.session.scalar(select(motions.Motion.id).where(motions.Motion.id == motion.id))
         return motion.id
 
+    def election(self, council_id):
+        from datetime import date
+
+        from sqlalchemy import select
+
+        from konsey.core.db import db
+        from konsey.core.elections import Office, call_election
+        from konsey.tenants.models import Body, BodyKind
+        from konsey.tenants.scoping import bound_council
+
+        with self.app.app_context(), bound_council(council_id):
+            assembly = db.session.scalar(select(Body).where(Body.kind == BodyKind.GENERAL_ASSEMBLY))
+            board = db.session.scalar(select(Body).where(Body.kind == BodyKind.EXECUTIVE_BOARD))
+            election = call_election(assembly, board, Office.PRESIDENT, 1, date(2026, 6, 1), 0)
+            db.session.commit()
+            return election.id
+
     def grant_of(self, user_id, council_id):
         from sqlalchemy import select
 

@@ -20,7 +20,8 @@ def councils(world):
     admin_b = world.user("admin@beta.example.org", roles={b: "administrator"})
     return {"a": a, "b": b, "member_a": member_a, "admin_b": admin_b, "token_b": world.token(admin_b, b),
             "grant_a": world.grant_of(admin_a, a), "application_a": application_a,
-            **world.body_with_seat(a, member_a), **world.meeting_with_vote(a, member_a)}
+            **world.body_with_seat(a, member_a), **world.meeting_with_vote(a, member_a),
+            "election_a": world.election(a)}
 
 
 def council_rules(app, *, public: bool = False):
@@ -48,6 +49,10 @@ def valid_body(method: str, rule: str, councils: dict) -> dict:
         return {"status": "sent"}
     if rule.endswith("/answer"):
         return {"answer": "accepted"}
+    if rule.endswith("/candidates"):
+        return {"member_id": str(councils["member_a"])}
+    if rule.endswith("/rounds"):
+        return {"votes": {}}
     if rule.endswith("/seats"):
         return {"member_id": str(councils["member_a"]), "role": "principal", "starts_on": "2026-02-01"}
     if rule.endswith("/end"):
@@ -61,7 +66,7 @@ def test_public_council_routes_are_the_intended_ones(app):
 
 ARGUMENTS = {"member_id": "member_a", "grant_id": "grant_a", "application_id": "application_a",
              "body_id": "body_a", "seat_id": "seat_a", "meeting_id": "meeting_a", "vote_id": "vote_a",
-             "motion_id": "motion_a", "item_id": "item_a"}
+             "motion_id": "motion_a", "item_id": "item_a", "election_id": "election_a"}
 # Council routes anyone may use (they reveal nothing of the council's data): checked separately.
 PUBLIC_COUNCIL_ROUTES = {("POST", "/api/v1/councils/<council_slug>/applications"),
                          ("GET", "/<council_slug>/public")}

@@ -152,12 +152,32 @@ def _expense(council_id=None):
                    description="Kırtasiye")
 
 
+def _election(council_id=None):
+    from konsey.core.elections import Election, Office
+
+    body = _body()
+    db.session.add(body)
+    db.session.flush()
+    return Election(electing_body_id=body.id, target_body_id=body.id, office=Office.FACILITATOR, seats=1,
+                    term_start=date(2026, 1, 1), term_index=0)
+
+
+def _candidacy(council_id=None):
+    from konsey.core.elections import Candidacy
+
+    election, member = _election(), _member()
+    db.session.add_all([election, member])
+    db.session.flush()
+    return Candidacy(election_id=election.id, member_id=member.id)
+
+
 # Every council-owned model needs a row factory here; test_every_model_has_a_factory enforces it.
 FACTORIES = {"members": _member, "bodies": _body, "bylaw_profiles": _profile, "audit_entries": _audit,
              "membership_applications": _application, "consents": _consent, "seats": _seat,
              "meetings": _meeting, "agenda_items": _agenda_item, "attendances": _attendance, "votes": _vote,
              "ballots": _ballot, "motions": _motion, "outbox_events": _outbox,
-             "budget_allocations": _allocation, "in_kind_support": _in_kind, "expenses": _expense}
+             "budget_allocations": _allocation, "in_kind_support": _in_kind, "expenses": _expense,
+             "elections": _election, "candidacies": _candidacy}
 
 
 def test_every_model_has_a_factory(ctx):

@@ -84,6 +84,7 @@ def _import_models() -> None:
     import konsey.core.accounts  # noqa: F401
     import konsey.core.applications  # noqa: F401
     import konsey.core.audit  # noqa: F401
+    import konsey.core.elections  # noqa: F401
     import konsey.core.meetings  # noqa: F401
     import konsey.core.membership  # noqa: F401
     import konsey.core.money  # noqa: F401
@@ -98,6 +99,7 @@ def _register_blueprints(app: Flask) -> None:
     from konsey.api import bodies as bodies_api
     from konsey.api import bylaws as bylaws_api
     from konsey.api import councils as councils_api
+    from konsey.api import elections as elections_api
     from konsey.api import meetings as meetings_api
     from konsey.api import members as members_api
     from konsey.api import money as money_api
@@ -108,7 +110,7 @@ def _register_blueprints(app: Flask) -> None:
 
     api_blueprints = (reference_api.blp, councils_api.blp, members_api.blp, people_api.blp, bylaws_api.blp,
                       applications_api.blp, bodies_api.blp, meetings_api.blp,
-                      motions_api.blp, money_api.blp)
+                      motions_api.blp, money_api.blp, elections_api.blp)
     for blueprint in api_blueprints:
         api.register_blueprint(blueprint)
     for blueprint in (home.bp, auth.bp, account.bp, operator.bp, council_pages.bp, meeting_pages.bp):

@@ -1,0 +1,119 @@
+"""Elections of the president, the executive board and facilitators."""
+
+from __future__ import annotations
+
+import uuid
+
+from flask import abort
+from flask.views import MethodView
+from flask_babel import gettext as _
+from flask_smorest import Blueprint
+from marshmallow import Schema, ValidationError, fields, validate
+from sqlalchemy import select
+
+from konsey.api.bodies import body_or_404
+from konsey.core import elections
+from konsey.core.db import db
+from konsey.core.elections import Candidacy, Election, ElectionStatus, Office
+from konsey.core.membership import Member
+from konsey.core.permissions import Permission, requires
+from konsey.core.schemas import StrictSchema
+
+blp = Blueprint("elections", __name__, url_prefix="/api/v1/councils/<council_slug>/elections",
+                description="Elections")
+
+
+class NewElectionSchema(StrictSchema):
+    electing_body_id = fields.UUID(required=True)
+    target_body_id = fields.UUID(required=True)
+    office = fields.Enum(Office, by_value=True, required=True)
+    seats = fields.Integer(load_default=1, validate=validate.Range(min=1, max=50))
+    term_start = fields.Date(required=True)
+    term_index = fields.Integer(load_default=0, validate=validate.Range(min=0, max=1))
+
+
+class ElectionSchema(Schema):
+    id = fields.UUID()
+    electing_body_id = fields.UUID()
+    target_body_id = fields.UUID()
+    office = fields.Enum(Office, by_value=True)
+    seats = fields.Integer()
+    term_start = fields.Date()
+    term_index = fields.Integer()
+    status = fields.Enum(ElectionStatus, by_value=True)
+    rounds = fields.List(fields.Dict())
+    result = fields.Dict(allow_none=True)
+    candidates = fields.Method("_candidates")
+
+    def _candidates(self, election):
+        return [str(c.member_id) for c in db.session.scalars(
+            select(Candidacy).where(Candidacy.election_id == election.id))]
+
+
+class CandidateSchema(StrictSchema):
+    member_id = fields.UUID(required=True)
+
+
+class RoundSchema(StrictSchema):
+    votes = fields.Dict(keys=fields.String(), values=fields.Integer(), required=True)
+
+
+def election_or_404(election_id: uuid.UUID) -> Election:
+    election = db.session.scalar(select(Election).where(Election.id == election_id))
+    if election is None:
+        abort(404)
+    return election
+
+
+@blp.route("")
+class Elections(MethodView):
+    @requires(Permission.COUNCIL_VIEW)
+    @blp.response(200, ElectionSchema(many=True))
+    def get(self):
+        return db.session.scalars(select(Election).order_by(Election.created_at.desc())).all()
+
+    @requires(Permission.MEETINGS_RUN)
+    @blp.arguments(NewElectionSchema)
+    @blp.response(201, ElectionSchema)
+    def post(self, data):
+        election = elections.call_election(body_or_404(data["electing_body_id"]), body_or_404(data["target_body_id"]),
+                                           data["office"], data["seats"], data["term_start"], data["term_index"])
+        db.session.commit()
+        return election
+
+
+@blp.route("/<uuid:election_id>")
+class ElectionDetail(MethodView):
+    @requires(Permission.COUNCIL_VIEW)
+    @blp.response(200, ElectionSchema)
+    def get(self, election_id):
+        return election_or_404(election_id)
+
+
+@blp.route("/<uuid:election_id>/candidates")
+class Candidates(MethodView):
+    @requires(Permission.MEETINGS_RUN)
+    @blp.arguments(CandidateSchema)
+    @blp.response(201, ElectionSchema)
+    def post(self, data, election_id):
+        """Register a candidate; refused for anyone over the consecutive-term limit."""
+        election = election_or_404(election_id)
+        member = db.session.scalar(select(Member).where(Member.id == data["member_id"]))
+        if member is None:
+            raise ValidationError({"member_id": [_("No such member in this council.")]})
+        elections.stand(election, member)
+        db.session.commit()
+        return election
+
+
+@blp.route("/<uuid:election_id>/rounds")
+class Rounds(MethodView):
+    @requires(Permission.MEETINGS_RUN)
+    @blp.arguments(RoundSchema)
+    @blp.response(200)
+    def post(self, data, election_id):
+        """Enter a round's counted ballots (per candidate member id); seats are created when it decides."""
+        election = election_or_404(election_id)
+        outcome = elections.count(election, data["votes"])
+        db.session.commit()
+        return outcome

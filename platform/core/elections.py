@@ -1,0 +1,162 @@
+"""Elections: candidacy with eligibility (the consecutive-term limit), rounds by the by-laws, seats with parity.
+
+A single-seat office (president, facilitator) is decided by :func:`konsey.core.rules.elections.count_round`
+(two thirds, then an absolute majority, then a run-off; or plurality). A multi-seat body (executive board
+principals) fills its seats in order of votes through :func:`konsey.core.rules.parity.allocate_seats`, which
+passes over, with the reason recorded, whoever would break the gender-parity share. Results create the seats
+with their term dates (2 then 3 years).
+"""
+
+from __future__ import annotations
+
+import enum
+import uuid
+from datetime import date, datetime
+
+from flask_babel import gettext as _
+from marshmallow import ValidationError
+from sqlalchemy import JSON, Date, Integer, String, Uuid, select
+from sqlalchemy.orm import Mapped, mapped_column
+
+from konsey.core.audit import record
+from konsey.core.db import CouncilOwned, db, enum_of, same_council_fk, utcnow
+from konsey.core.membership import Member, MemberStatus
+from konsey.core.rules.elections import count_round
+from konsey.core.rules.parity import Candidate as RankedCandidate
+from konsey.core.rules.parity import allocate_seats
+from konsey.core.rules.terms import Mandate, may_stand, term_end
+from konsey.core.seats import Seat, SeatRole, assign_seat, full_membership
+from konsey.tenants.bylaw_profiles import parameters_on
+from konsey.tenants.models import Body
+
+
+class Office(enum.StrEnum):
+    PRESIDENT = "president"  # chairs the executive board
+    EXECUTIVE_BOARD = "executive_board"  # principal seats
+    FACILITATOR = "facilitator"  # of an assembly or working group
+
+
+ROLE_OF = {Office.PRESIDENT: SeatRole.CHAIR, Office.EXECUTIVE_BOARD: SeatRole.PRINCIPAL,
+           Office.FACILITATOR: SeatRole.FACILITATOR}
+
+
+class ElectionStatus(enum.StrEnum):
+    OPEN = "open"
+    DECIDED = "decided"
+
+
+class Election(CouncilOwned, db.Model):
+    __tablename__ = "elections"
+
+    electing_body_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    target_body_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    office: Mapped[Office] = mapped_column(enum_of(Office, 20))
+    seats: Mapped[int] = mapped_column(Integer)
+    term_start: Mapped[date] = mapped_column(Date)
+    term_index: Mapped[int] = mapped_column(Integer)  # 0: the first (2-year) term of the cycle, 1: the second
+    status: Mapped[ElectionStatus] = mapped_column(enum_of(ElectionStatus, 10), default=ElectionStatus.OPEN)
+    rounds: Mapped[list] = mapped_column(JSON, default=list)  # [{"round", "votes", "result"}], for the record
+    result: Mapped[dict | None] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    __council_table_args__ = (
+        same_council_fk("electing_body_id", "bodies"),
+        same_council_fk("target_body_id", "bodies"),
+    )
+
+
+class Candidacy(CouncilOwned, db.Model):
+    __tablename__ = "candidacies"
+
+    election_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    member_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    note: Mapped[str | None] = mapped_column(String(200))
+
+    __council_table_args__ = (
+        db.UniqueConstraint("council_id", "election_id", "member_id"),
+        same_council_fk("election_id", "elections", ondelete="CASCADE"),
+        same_council_fk("member_id", "members", ondelete="CASCADE"),
+    )
+
+
+def call_election(electing: Body, target: Body, office: Office, seats: int, term_start: date,
+                  term_index: int) -> Election:
+    if office is not Office.EXECUTIVE_BOARD and seats != 1:
+        raise ValidationError({"seats": [_("This office has a single seat.")]})
+    election = Election(electing_body_id=electing.id, target_body_id=target.id, office=office, seats=seats,
+                        term_start=term_start, term_index=term_index)
+    db.session.add(election)
+    db.session.flush()
+    record("election.called", election, {"office": office.value, "seats": seats})
+    return election
+
+
+def mandates_of(member: Member, target: Body) -> list[Mandate]:
+    seats = db.session.scalars(select(Seat).where(Seat.member_id == member.id, Seat.body_id == target.id)).all()
+    return [Mandate(office=seat.role.value, start=seat.starts_on, end=seat.ends_on or date.max) for seat in seats]
+
+
+def stand(election: Election, member: Member) -> Candidacy:
+    """Register a candidate, if they are an active member and not over the consecutive-term limit."""
+    if election.status is not ElectionStatus.OPEN:
+        raise ValidationError({"election": [_("This election is decided.")]})
+    if member.status is not MemberStatus.ACTIVE:
+        raise ValidationError({"member_id": [_("Only an active member can stand.")]})
+    target = db.session.get(Body, election.target_body_id)
+    bylaws = parameters_on(election.term_start)
+    if not may_stand(mandates_of(member, target), ROLE_OF[election.office].value, election.term_start, bylaws):
+        raise ValidationError({"member_id": [_("This member has served the most consecutive terms allowed in "
+                                               "this office.")]})
+    if db.session.scalar(select(Candidacy.id).where(Candidacy.election_id == election.id,
+                                                    Candidacy.member_id == member.id)):
+        raise ValidationError({"member_id": [_("This member is already a candidate.")]})
+    candidacy = Candidacy(election_id=election.id, member_id=member.id)
+    db.session.add(candidacy)
+    db.session.flush()
+    record("election.candidate", candidacy, {"election": str(election.id), "member": str(member.id)})
+    return candidacy
+
+
+def count(election: Election, votes: dict[str, int]) -> dict:
+    """Enter one round's counted (secret) ballots; decide if the rules allow, else say what comes next."""
+    if election.status is not ElectionStatus.OPEN:
+        raise ValidationError({"election": [_("This election is decided.")]})
+    candidates = {str(c.member_id): c for c in db.session.scalars(
+        select(Candidacy).where(Candidacy.election_id == election.id))}
+    if unknown := set(votes) - set(candidates):
+        raise ValidationError({"votes": [_("Not a candidate: %(id)s", id=sorted(unknown)[0])]})
+    if any(not isinstance(n, int) or n < 0 for n in votes.values()):
+        raise ValidationError({"votes": [_("Votes are whole numbers, zero or more.")]})
+    previous = election.rounds[-1]["result"] if election.rounds else None
+    if previous and previous.get("runoff_between") and set(votes) - set(previous["runoff_between"]):
+        raise ValidationError({"votes": [_("Only the run-off candidates can receive votes in this round.")]})
+    electing = db.session.get(Body, election.electing_body_id)
+    target = db.session.get(Body, election.target_body_id)
+    bylaws = parameters_on(election.term_start)
+    members = full_membership(electing, election.term_start, bylaws)
+    number = len(election.rounds) + 1
+    if election.office is Office.EXECUTIVE_BOARD:
+        people = {str(m.id): m for m in db.session.scalars(select(Member).where(
+            Member.id.in_([uuid.UUID(k) for k in votes])))}
+        ranked = sorted((RankedCandidate(k, people[k].gender.value if people[k].gender else None, n)
+                         for k, n in votes.items()), key=lambda c: (-c.votes, people[c.id].sort_name))
+        allocation = allocate_seats(ranked, election.seats, bylaws)
+        result = {"elected": [c.id for c in allocation.elected],
+                  "passed_over": [{"member_id": c.id, "reason": r} for c, r in allocation.passed_over],
+                  "parity_met": allocation.parity_met}
+        winners = result["elected"]
+    else:
+        outcome = count_round(number, votes, members, bylaws)
+        result = {"winner": outcome.winner, "needed": outcome.needed, "runoff_between": list(outcome.runoff_between),
+                  "tie": outcome.tie}
+        winners = [outcome.winner] if outcome.winner else []
+    election.rounds = [*election.rounds, {"round": number, "votes": votes, "result": result}]
+    if winners:
+        ends = term_end(election.term_start, election.term_index, bylaws)
+        role = ROLE_OF[election.office]
+        for member_id in winners:
+            assign_seat(target, db.session.get(Member, uuid.UUID(member_id)), role, election.term_start, ends)
+        election.status, election.result = ElectionStatus.DECIDED, {**result, "term_ends": ends.isoformat()}
+    db.session.flush()
+    record("election.round", election, {"round": number, "decided": bool(winners)})
+    return {"round": number, **result}

@@ -1,0 +1,89 @@
+"""Elections: eligibility with the term limit, rounds by the by-laws, seats with parity and 2 + 3 year terms."""
+
+from __future__ import annotations
+
+import pytest
+
+BASE = "/api/v1/councils/izmir"
+
+
+@pytest.fixture
+def setup(world, api):
+    council = world.council("izmir")
+    admin = api(world.token(world.user("gs@izmir.example.org", roles={council: "administrator"}), council))
+    bodies = {b["kind"]: b["id"] for b in admin.get(f"{BASE}/bodies").json}
+    people = {}
+    for name, gender in [("Ayşe", "female"), ("Zeynep", "female"), ("Elif", "female"), ("Mehmet", "male"),
+                         ("Can", "male"), ("Ali", "male"), ("Emre", "male")]:
+        people[name] = str(world.member(council, name=name, gender=gender))
+    return {"admin": admin, "bodies": bodies, "people": people}
+
+
+def _election(setup, office, seats=1, term_start="2026-06-01", term_index=0):
+    return setup["admin"].post(f"{BASE}/elections", json={
+        "electing_body_id": setup["bodies"]["general_assembly"], "target_body_id": setup["bodies"]["executive_board"],
+        "office": office, "seats": seats, "term_start": term_start, "term_index": term_index}).json
+
+
+def test_president_elected_in_the_third_round(setup):
+    admin, people = setup["admin"], setup["people"]
+    election = _election(setup, "president")
+    url = f"{BASE}/elections/{election['id']}"
+    for name in ("Ayşe", "Mehmet", "Can"):
+        assert admin.post(f"{url}/candidates", json={"member_id": people[name]}).status_code == 201
+    # 7 members: round 1 needs 5 (two thirds), round 2 needs 4 (absolute majority), then a run-off.
+    first = admin.post(f"{url}/rounds", json={"votes": {people["Ayşe"]: 3, people["Mehmet"]: 3, people["Can"]: 1}}).json
+    assert first["winner"] is None and first["needed"] == 5
+    second = admin.post(f"{url}/rounds", json={"votes": {people["Ayşe"]: 3, people["Mehmet"]: 3, people["Can"]: 1}}).json
+    assert second["runoff_between"] == sorted([people["Ayşe"], people["Mehmet"]])
+    refused = admin.post(f"{url}/rounds", json={"votes": {people["Can"]: 7}})
+    assert refused.status_code == 422  # only the run-off pair
+    third = admin.post(f"{url}/rounds", json={"votes": {people["Ayşe"]: 4, people["Mehmet"]: 3}}).json
+    assert third["winner"] == people["Ayşe"]
+    decided = admin.get(url).json
+    assert decided["status"] == "decided" and decided["result"]["term_ends"] == "2028-05-31"  # first term: 2 years
+    seats = admin.get(f"{BASE}/bodies/{setup['bodies']['executive_board']}?on=2026-06-02").json["seats"]
+    assert [(s["member_name"], s["role"], s["ends_on"]) for s in seats] == [("Ayşe", "chair", "2028-05-31")]
+
+
+def test_term_limit_blocks_a_third_consecutive_term(setup):
+    admin, people = setup["admin"], setup["people"]
+    for start, index in (("2026-06-01", 0), ("2028-06-01", 1)):
+        election = _election(setup, "president", term_start=start, term_index=index)
+        url = f"{BASE}/elections/{election['id']}"
+        admin.post(f"{url}/candidates", json={"member_id": people["Ayşe"]})
+        assert admin.post(f"{url}/rounds", json={"votes": {people["Ayşe"]: 6}}).json["winner"] == people["Ayşe"]
+    third = _election(setup, "president", term_start="2031-06-01")
+    refused = admin.post(f"{BASE}/elections/{third['id']}/candidates", json={"member_id": people["Ayşe"]})
+    assert refused.status_code == 422 and "member_id" in refused.json["errors"]
+    assert admin.post(f"{BASE}/elections/{third['id']}/candidates", json={"member_id": people["Can"]}).status_code == 201
+
+
+def test_board_seats_honour_parity_and_say_who_was_passed_over(setup):
+    admin, people = setup["admin"], setup["people"]
+    election = _election(setup, "executive_board", seats=4)
+    url = f"{BASE}/elections/{election['id']}"
+    for name in ("Mehmet", "Can", "Ali", "Ayşe", "Zeynep"):
+        admin.post(f"{url}/candidates", json={"member_id": people[name]})
+    result = admin.post(f"{url}/rounds", json={"votes": {people["Mehmet"]: 9, people["Can"]: 8, people["Ali"]: 7,
+                                                          people["Ayşe"]: 5, people["Zeynep"]: 4}}).json
+    assert set(result["elected"]) == {people["Mehmet"], people["Can"], people["Ayşe"], people["Zeynep"]}
+    assert result["passed_over"] == [{"member_id": people["Ali"], "reason": "parity"}]
+    assert result["parity_met"] is True
+    parity = admin.get(f"{BASE}/bodies/{setup['bodies']['executive_board']}?on=2026-07-01").json["parity"]
+    assert parity["met"] and parity["women"] == 2
+
+
+def test_bad_election_input(setup):
+    admin, people = setup["admin"], setup["people"]
+    assert admin.post(f"{BASE}/elections", json={"electing_body_id": setup["bodies"]["general_assembly"],
+                                                 "target_body_id": setup["bodies"]["executive_board"],
+                                                 "office": "president", "seats": 3,
+                                                 "term_start": "2026-06-01"}).status_code == 422
+    election = _election(setup, "president")
+    url = f"{BASE}/elections/{election['id']}"
+    admin.post(f"{url}/candidates", json={"member_id": people["Ayşe"]})
+    twice = admin.post(f"{url}/candidates", json={"member_id": people["Ayşe"]})
+    assert twice.status_code == 422
+    assert admin.post(f"{url}/rounds", json={"votes": {people["Can"]: 3}}).status_code == 422  # not a candidate
+    assert admin.post(f"{url}/rounds", json={"votes": {people["Ayşe"]: -1}}).status_code == 422

@@ -387,6 +387,20 @@ class World:
             db.session.commit()
             return election.id
 
+    def report(self, council_id):
+        from sqlalchemy import select
+
+        from konsey.core.db import db
+        from konsey.core.reports import draft
+        from konsey.tenants.models import Body, BodyKind
+        from konsey.tenants.scoping import bound_council
+
+        with self.app.app_context(), bound_council(council_id):
+            group = db.session.scalar(select(Body).where(Body.kind == BodyKind.WORKING_GROUP))
+            report = draft(group, "Ulaşım raporu", "Taslak metin")
+            db.session.commit()
+            return report.id
+
     def grant_of(self, user_id, council_id):
         from sqlalchemy import select
 

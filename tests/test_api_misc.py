@@ -14,7 +14,7 @@ def test_openapi_document_lists_every_api_route(sqlite_app):
         .replace("<uuid:body_id>", "{body_id}").replace("<uuid:seat_id>", "{seat_id}")
         .replace("<uuid:meeting_id>", "{meeting_id}").replace("<uuid:vote_id>", "{vote_id}")
         .replace("<uuid:motion_id>", "{motion_id}").replace("<int:year>", "{year}")
-        .replace("<uuid:election_id>", "{election_id}").replace("<int:code>", "{code}")
+        .replace("<uuid:election_id>", "{election_id}").replace("<uuid:report_id>", "{report_id}").replace("<int:code>", "{code}")
         for rule in sqlite_app.url_map.iter_rules()
         if rule.rule.startswith("/api/v1/") and not rule.rule.endswith("openapi.json")
     }

@@ -171,13 +171,32 @@ def _candidacy(council_id=None):
     return Candidacy(election_id=election.id, member_id=member.id)
 
 
+def _report(council_id=None):
+    from konsey.core.reports import Report
+
+    body = _body()
+    db.session.add(body)
+    db.session.flush()
+    return Report(body_id=body.id, title="Rapor")
+
+
+def _report_version(council_id=None):
+    from konsey.core.reports import ReportVersion
+
+    report = _report()
+    db.session.add(report)
+    db.session.flush()
+    return ReportVersion(report_id=report.id, version=1, text="Metin")
+
+
 # Every council-owned model needs a row factory here; test_every_model_has_a_factory enforces it.
 FACTORIES = {"members": _member, "bodies": _body, "bylaw_profiles": _profile, "audit_entries": _audit,
              "membership_applications": _application, "consents": _consent, "seats": _seat,
              "meetings": _meeting, "agenda_items": _agenda_item, "attendances": _attendance, "votes": _vote,
              "ballots": _ballot, "motions": _motion, "outbox_events": _outbox,
              "budget_allocations": _allocation, "in_kind_support": _in_kind, "expenses": _expense,
-             "elections": _election, "candidacies": _candidacy}
+             "elections": _election, "candidacies": _candidacy,
+             "reports": _report, "report_versions": _report_version}
 
 
 def test_every_model_has_a_factory(ctx):

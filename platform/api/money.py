@@ -44,7 +44,7 @@ class ExpenseSchema(StrictSchema):
     description = fields.String(required=True, validate=validate.Length(min=3, max=300))
 
 
-class ReportSchema(Schema):
+class YearReportSchema(Schema):
     year = fields.Integer()
     allocated = fields.Decimal(as_string=True)
     spent = fields.Decimal(as_string=True)
@@ -80,7 +80,7 @@ _collection(Expense, ExpenseSchema, "/expenses")
 @blp.route("/years/<int:year>")
 class YearReport(MethodView):
     @requires(Permission.COUNCIL_VIEW)
-    @blp.response(200, ReportSchema)
+    @blp.response(200, YearReportSchema)
     def get(self, year):
         """The year's totals: allocated by the municipality, spent by category, remaining, in-kind support."""
         return money.year_report(year)

@@ -90,6 +90,7 @@ def _import_models() -> None:
     import konsey.core.money  # noqa: F401
     import konsey.core.motions  # noqa: F401
     import konsey.core.platform_audit  # noqa: F401
+    import konsey.core.reports  # noqa: F401
     import konsey.core.seats  # noqa: F401
     import konsey.tenants.models  # noqa: F401
 
@@ -106,11 +107,12 @@ def _register_blueprints(app: Flask) -> None:
     from konsey.api import motions as motions_api
     from konsey.api import people as people_api
     from konsey.api import reference as reference_api
+    from konsey.api import reports as reports_api
     from konsey.web import account, auth, council_pages, home, meeting_pages, operator
 
     api_blueprints = (reference_api.blp, councils_api.blp, members_api.blp, people_api.blp, bylaws_api.blp,
                       applications_api.blp, bodies_api.blp, meetings_api.blp,
-                      motions_api.blp, money_api.blp, elections_api.blp)
+                      motions_api.blp, money_api.blp, elections_api.blp, reports_api.blp)
     for blueprint in api_blueprints:
         api.register_blueprint(blueprint)
     for blueprint in (home.bp, auth.bp, account.bp, operator.bp, council_pages.bp, meeting_pages.bp):

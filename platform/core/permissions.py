@@ -28,6 +28,7 @@ class Permission(enum.StrEnum):
     MEETINGS_RUN = "meetings.run"
     MOTIONS_MANAGE = "motions.manage"
     MONEY_MANAGE = "money.manage"
+    REPORTS_WRITE = "reports.write"
     TOKENS_OWN = "tokens.own"
     # platform permissions: no council in the URL
     COUNCILS_ONBOARD = "councils.onboard"
@@ -57,6 +58,7 @@ COUNCIL_MATRIX: dict[Permission, frozenset[R]] = {
     # The executive board follows motions up (domain.md); the secretariat records what the municipality says.
     Permission.MOTIONS_MANAGE: frozenset({R.ADMINISTRATOR, R.PRESIDENT, R.EXECUTIVE_MEMBER}),
     Permission.MONEY_MANAGE: frozenset({R.ADMINISTRATOR}),
+    Permission.REPORTS_WRITE: frozenset({R.ADMINISTRATOR, R.FACILITATOR}),
 }
 
 # What a platform role may do in any council, and on the platform itself. Operators onboard and import but

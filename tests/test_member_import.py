@@ -146,3 +146,16 @@ def test_operator_page_import(app, council, world):
     real = client.post("/operator/councils/izmir/import",
                        data={"file": (io.BytesIO(GOOD.encode()), "uyeler.csv")}, content_type="multipart/form-data")
     assert real.status_code == 200 and _count(app, council) == 4
+
+
+def test_statutory_caps_hold_for_imports_and_single_members(app, council, world, api):
+    header = "kategori;ad_soyad;temsilci\n"
+    rows = "".join(f"kamu kurumu;Kurum {i};Temsilci {i}\n" for i in range(11))
+    report, _ = _run(app, council, (header + rows).encode(), dry_run=True)
+    assert [(e.field, "(10)" in e.message) for e in report.errors] == [("category", True)]
+    report, _ = _run(app, council, (header + "".join(rows.splitlines(True)[:10])).encode(), dry_run=False)
+    assert report.ok and report.imported == 10
+    admin = api(world.token(world.user("gs@izmir.example.org", roles={council: "administrator"}), council))
+    refused = admin.post("/api/v1/councils/izmir/members", json={"category": "public_body", "name": "On Birinci",
+                                                                 "representative_name": "Kişi"})
+    assert refused.status_code == 422 and "category" in refused.json["errors"]

@@ -228,3 +228,14 @@ def test_terms_ending_within_ninety_days():
             ("Çalışma grubu", date(2027, 6, 1)), ("Eski", date(2026, 10, 1))]
     assert [(w.message_args["body"], w.message_args["ends_on"]) for w in terms_ending(ends, today)] == [
         ("Yürütme Kurulu", "2026-12-31")]
+
+
+def test_category_caps():
+    from konsey.core.rules.membership import category_cap
+
+    assert category_cap("public_body", None) == 10
+    assert category_cap("muhtar", 12) == 12  # all of them
+    assert category_cap("muhtar", 20) == 20
+    assert category_cap("muhtar", 50) == 20  # 30% is 15: at least 20
+    assert category_cap("muhtar", 100) == 30
+    assert category_cap("muhtar", None) is None and category_cap("individual", 100) is None

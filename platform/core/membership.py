@@ -102,9 +102,30 @@ def new_member(data: dict, member_no: int) -> Member:
     return Member(member_no=member_no, kind=data["category"].kind, **values)
 
 
+def check_category_cap(category: MemberCategory, adding: int = 1) -> None:
+    """Refuse members beyond the statutory limit of their category in the current council."""
+    from flask_babel import gettext as _
+    from marshmallow import ValidationError
+
+    from konsey.core.rules.membership import category_cap
+    from konsey.tenants.models import Council
+    from konsey.tenants.scoping import current_council_id
+
+    council = db.session.get(Council, current_council_id())
+    cap = category_cap(category.value, council.neighbourhood_count)
+    if cap is None:
+        return
+    count = db.session.scalar(select(func.count(Member.id)).where(
+        Member.category == category, Member.status == MemberStatus.ACTIVE))
+    if count + adding > cap:
+        raise ValidationError({"category": [_("The council already has the most members allowed in this "
+                                              "category (%(cap)d).", cap=cap)]})
+
+
 def add_member(data: dict) -> Member:
     from konsey.core.audit import record
 
+    check_category_cap(data["category"])
     member = new_member(data, next_member_no())
     db.session.add(member)
     db.session.flush()

@@ -19,8 +19,9 @@ from sqlalchemy import select
 
 from konsey.core.db import db
 from konsey.core.i18n import translate_validation_messages
+from konsey.core.labels import label
 from konsey.core.member_schemas import MemberInputSchema
-from konsey.core.membership import Member, new_member, next_member_no
+from konsey.core.membership import Member, check_category_cap, new_member, next_member_no
 from konsey.core.text import turkish_lower
 
 COLUMN_ALIASES = {
@@ -186,6 +187,14 @@ def import_members(
         if data is not None and not duplicate:
             loaded.append((line, data))
 
+    per_category: dict = {}
+    for _line, data in loaded:
+        per_category[data["category"]] = per_category.get(data["category"], 0) + 1
+    for category, adding in per_category.items():
+        try:
+            check_category_cap(category, adding=adding)
+        except ValidationError as error:
+            report.errors.append(RowError(0, "category", f"{label(category)}: {error.messages['category'][0]}"))
     if dry_run or report.errors:
         return report
     number = next_member_no()

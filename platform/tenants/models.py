@@ -41,6 +41,8 @@ class Council(HasId, db.Model):
     )
     status_changed_at: Mapped[datetime] = mapped_column(default=utcnow)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Neighbourhoods (mahalle) of the municipality: sets how many muhtars may be members.
+    neighbourhood_count: Mapped[int | None]
     # The head of the council's audit chain (konsey.core.audit): detects entries cut off its end.
     audit_head_seq: Mapped[int] = mapped_column(default=0, server_default="0")
     audit_head_hash: Mapped[str | None] = mapped_column(String(64))

@@ -40,6 +40,7 @@ class OnboardingSchema(StrictSchema):
     locale = fields.String(load_default="tr", validate=validate.OneOf(LANGUAGES))
     timezone = fields.String(load_default="Europe/Istanbul", validate=validate.Length(max=64))
     admin_email = fields.Email(required=True)
+    neighbourhood_count = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=1, max=2000))
 
     @validates("slug")
     def _slug(self, value: str, **_kwargs) -> None:
@@ -101,6 +102,7 @@ def onboard_council(data: dict, *, operator: User | None = None) -> Onboarded:
         motion_delivery_address=data["motion_delivery_address"],
         locale=data.get("locale", "tr"),
         timezone=data.get("timezone", "Europe/Istanbul"),
+        neighbourhood_count=data.get("neighbourhood_count"),
     )
     db.session.add(council)
     db.session.flush()

@@ -1,0 +1,22 @@
+"""Statutory limits on who may take part (Regulation; domain.md "Structure")."""
+
+from __future__ import annotations
+
+import math
+
+PUBLIC_BODIES_MAX = 10
+
+
+def category_cap(category: str, neighbourhoods: int | None) -> int | None:
+    """The most members a category may have, or None for no limit.
+
+    Public bodies: at most 10. Muhtars: all of them where there are 20 neighbourhoods or fewer; otherwise
+    representatives, at least 20 and at most 30% of all muhtars (so 20 until 30% exceeds it).
+    """
+    if category == "public_body":
+        return PUBLIC_BODIES_MAX
+    if category == "muhtar" and neighbourhoods is not None:
+        if neighbourhoods <= 20:
+            return neighbourhoods
+        return max(20, math.floor(neighbourhoods * 0.3))
+    return None

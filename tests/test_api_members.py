@@ -140,3 +140,18 @@ def test_revoked_and_expired_tokens_stop_working(api, setup, app):
         db.session.execute(update(AccessToken).values(expires_at=utcnow() - timedelta(seconds=1)))
         db.session.commit()
     assert viewer.get(URL).status_code == 401
+
+
+def test_membership_history_with_reasons(api, setup, world):
+    member_id = world.member(setup["council"], name="Can Demir")
+    admin = api(setup["admin"])
+    url = f"{URL}/{member_id}/history"
+    assert admin.post(url, json={"status": "suspended", "reason": "Üç toplantıya mazeretsiz katılmadı",
+                                 "on": "2026-03-01"}).status_code == 201
+    again = admin.post(url, json={"status": "suspended", "reason": "Yine"})
+    assert again.status_code == 422 and "status" in again.json["errors"]
+    admin.post(url, json={"status": "active", "reason": "Genel Kurul kararı", "on": "2026-05-01"})
+    history = admin.get(url).json
+    assert [(h["status"], h["on"]) for h in history] == [("suspended", "2026-03-01"), ("active", "2026-05-01")]
+    assert admin.get(f"{URL}/{member_id}").json["status"] == "active"
+    assert "reason" not in str(admin.get("/api/v1/councils/izmir/audit?limit=500").json[-1]["details"])

@@ -53,6 +53,8 @@ def valid_body(method: str, rule: str, councils: dict) -> dict:
         return {"text": "Yeni metin"}
     if rule.endswith("/reports/<uuid:report_id>/agenda"):
         return {"meeting_id": str(councils["meeting_a"])}
+    if rule.endswith("/history"):
+        return {"status": "suspended", "reason": "deneme"}
     if rule.endswith("/candidates"):
         return {"member_id": str(councils["member_a"])}
     if rule.endswith("/rounds"):

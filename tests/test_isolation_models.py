@@ -189,6 +189,15 @@ def _report_version(council_id=None):
     return ReportVersion(report_id=report.id, version=1, text="Metin")
 
 
+def _membership_event(council_id=None):
+    from konsey.core.membership import MembershipEvent, MemberStatus
+
+    member = _member()
+    db.session.add(member)
+    db.session.flush()
+    return MembershipEvent(member_id=member.id, status=MemberStatus.SUSPENDED, reason="test", on=date(2026, 1, 1))
+
+
 # Every council-owned model needs a row factory here; test_every_model_has_a_factory enforces it.
 FACTORIES = {"members": _member, "bodies": _body, "bylaw_profiles": _profile, "audit_entries": _audit,
              "membership_applications": _application, "consents": _consent, "seats": _seat,
@@ -196,7 +205,8 @@ FACTORIES = {"members": _member, "bodies": _body, "bylaw_profiles": _profile, "a
              "ballots": _ballot, "motions": _motion, "outbox_events": _outbox,
              "budget_allocations": _allocation, "in_kind_support": _in_kind, "expenses": _expense,
              "elections": _election, "candidacies": _candidacy,
-             "reports": _report, "report_versions": _report_version}
+             "reports": _report, "report_versions": _report_version,
+             "membership_events": _membership_event}
 
 
 def test_every_model_has_a_factory(ctx):

@@ -3,16 +3,25 @@
 from __future__ import annotations
 
 import uuid
+from datetime import date
 
 from flask import abort, url_for
 from flask.views import MethodView
 from flask_smorest import Blueprint
-from marshmallow import fields, validate
+from marshmallow import Schema, fields, validate
 from sqlalchemy import select
 
 from konsey.core.db import db
 from konsey.core.member_schemas import MemberInputSchema, MemberOutputSchema, MemberUpdateSchema
-from konsey.core.membership import Member, add_member, remove_member, update_member
+from konsey.core.membership import (
+    Member,
+    MembershipEvent,
+    MemberStatus,
+    add_member,
+    change_status,
+    remove_member,
+    update_member,
+)
 from konsey.core.permissions import Permission, requires
 from konsey.core.schemas import StrictSchema
 from konsey.core.text import turkish_sort_key
@@ -60,6 +69,37 @@ class Members(MethodView):
         member = add_member(data)
         db.session.commit()
         return member
+
+
+class MemberStatusChangeSchema(StrictSchema):
+    status = fields.Enum(MemberStatus, by_value=True, required=True)
+    reason = fields.String(required=True, validate=validate.Length(min=3, max=500))
+    on = fields.Date(load_default=None)
+
+
+class MembershipEventSchema(Schema):
+    status = fields.Enum(MemberStatus, by_value=True)
+    reason = fields.String()
+    on = fields.Date()
+
+
+@blp.route("/<uuid:member_id>/history")
+class History(MethodView):
+    @requires(Permission.MEMBERS_VIEW)
+    @blp.response(200, MembershipEventSchema(many=True))
+    def get(self, member_id):
+        member = member_or_404(member_id)
+        return db.session.scalars(select(MembershipEvent).where(MembershipEvent.member_id == member.id)
+                                  .order_by(MembershipEvent.on, MembershipEvent.created_at)).all()
+
+    @requires(Permission.MEMBERS_MANAGE)
+    @blp.arguments(MemberStatusChangeSchema)
+    @blp.response(201, MembershipEventSchema)
+    def post(self, data, member_id):
+        """Suspend, end or restore a membership, with the reason."""
+        event = change_status(member_or_404(member_id), data["status"], data["reason"], data["on"] or date.today())
+        db.session.commit()
+        return event
 
 
 @blp.route("/<uuid:member_id>")

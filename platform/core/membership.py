@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import enum
+import uuid
 from datetime import date, datetime
 
-from sqlalchemy import Date, String, event, func, select
+from sqlalchemy import Date, String, Uuid, event, func, select
 from sqlalchemy.orm import Mapped, mapped_column
 
-from konsey.core.db import CouncilOwned, db, enum_of, utcnow
+from konsey.core.db import CouncilOwned, db, enum_of, same_council_fk, utcnow
 from konsey.core.text import turkish_sort_key
 
 
@@ -100,6 +101,39 @@ def new_member(data: dict, member_no: int) -> Member:
     """A member of the current council from data loaded by ``MemberInputSchema`` (not yet added)."""
     values = {k: v for k, v in data.items() if v is not None}
     return Member(member_no=member_no, kind=data["category"].kind, **values)
+
+
+class MembershipEvent(CouncilOwned, db.Model):
+    """A change of a member's standing (suspended, ended, active again), with the reason: the history."""
+
+    __tablename__ = "membership_events"
+
+    member_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    status: Mapped[MemberStatus] = mapped_column(enum_of(MemberStatus, 16))
+    reason: Mapped[str] = mapped_column(String(500))
+    on: Mapped[date] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    __council_table_args__ = (
+        db.Index("ix_membership_events_council_member", "council_id", "member_id"),
+        same_council_fk("member_id", "members", ondelete="CASCADE"),
+    )
+
+
+def change_status(member: Member, status: MemberStatus, reason: str, on: date) -> MembershipEvent:
+    from flask_babel import gettext as _
+    from marshmallow import ValidationError
+
+    from konsey.core.audit import record
+
+    if status is member.status:
+        raise ValidationError({"status": [_("The member already has this status.")]})
+    member.status = status
+    event = MembershipEvent(member_id=member.id, status=status, reason=reason, on=on)
+    db.session.add(event)
+    db.session.flush()
+    record("member.status", member, {"status": status.value, "on": on.isoformat()})  # the reason stays here only
+    return event
 
 
 def check_category_cap(category: MemberCategory, adding: int = 1) -> None:

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import uuid
 
-from flask import abort, g
+from flask import g
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 from sqlalchemy import select
 
+from konsey.api.base import one_or_404
 from konsey.app.guard import Locked, current_principal
 from konsey.core import applications
 from konsey.core.applications import ApplicationStatus, MembershipApplication
@@ -57,10 +58,8 @@ class DecisionSchema(StrictSchema):
 
 
 def application_or_404(application_id: uuid.UUID) -> MembershipApplication:
-    application = db.session.scalar(select(MembershipApplication).where(MembershipApplication.id == application_id))
-    if application is None:
-        abort(404)
-    return application
+    # Scoping adds council_id: another council's id is simply not found.
+    return one_or_404(MembershipApplication, id=application_id)
 
 
 @blp.route("")

@@ -12,6 +12,7 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, ValidationError, fields, validate
 from sqlalchemy import select
 
+from konsey.api.base import one_or_404
 from konsey.core.db import db
 from konsey.core.membership import Member
 from konsey.core.permissions import Permission, requires
@@ -76,10 +77,8 @@ class EndSeatSchema(StrictSchema):
 
 
 def body_or_404(body_id: uuid.UUID) -> Body:
-    body = db.session.scalar(select(Body).where(Body.id == body_id))
-    if body is None:
-        abort(404)
-    return body
+    # Scoping adds council_id: another council's id is simply not found.
+    return one_or_404(Body, id=body_id)
 
 
 @blp.route("")

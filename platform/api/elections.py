@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import uuid
 
-from flask import abort
 from flask.views import MethodView
 from flask_babel import gettext as _
 from flask_smorest import Blueprint
 from marshmallow import Schema, ValidationError, fields, validate
 from sqlalchemy import select
 
+from konsey.api.base import one_or_404
 from konsey.api.bodies import body_or_404
 from konsey.core import elections
 from konsey.core.db import db
@@ -59,10 +59,8 @@ class RoundSchema(StrictSchema):
 
 
 def election_or_404(election_id: uuid.UUID) -> Election:
-    election = db.session.scalar(select(Election).where(Election.id == election_id))
-    if election is None:
-        abort(404)
-    return election
+    # Scoping adds council_id: another council's id is simply not found.
+    return one_or_404(Election, id=election_id)
 
 
 @blp.route("")

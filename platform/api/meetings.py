@@ -11,6 +11,7 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, ValidationError, fields, validate
 from sqlalchemy import select
 
+from konsey.api.base import one_or_404
 from konsey.api.bodies import body_or_404
 from konsey.core import meetings
 from konsey.core.db import db
@@ -90,10 +91,8 @@ class VoteSchema(Schema):
 
 
 def meeting_or_404(meeting_id: uuid.UUID) -> Meeting:
-    meeting = db.session.scalar(select(Meeting).where(Meeting.id == meeting_id))
-    if meeting is None:
-        abort(404)
-    return meeting
+    # Scoping adds council_id: another council's id is simply not found.
+    return one_or_404(Meeting, id=meeting_id)
 
 
 def member_of_council(member_id: uuid.UUID) -> Member:

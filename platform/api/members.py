@@ -5,12 +5,13 @@ from __future__ import annotations
 import uuid
 from datetime import date
 
-from flask import abort, url_for
+from flask import url_for
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 from sqlalchemy import select
 
+from konsey.api.base import one_or_404
 from konsey.core.db import db
 from konsey.core.member_schemas import MemberInputSchema, MemberOutputSchema, MemberUpdateSchema
 from konsey.core.membership import (
@@ -36,11 +37,8 @@ class MemberListArgs(StrictSchema):
 
 
 def member_or_404(member_id: uuid.UUID) -> Member:
-    # Scoping adds council_id to this query: another council's id is simply not found.
-    member = db.session.scalar(select(Member).where(Member.id == member_id))
-    if member is None:
-        abort(404)
-    return member
+    # Scoping adds council_id: another council's id is simply not found.
+    return one_or_404(Member, id=member_id)
 
 
 @blp.route("")

@@ -5,13 +5,13 @@ from __future__ import annotations
 import uuid
 from datetime import date
 
-from flask import abort
 from flask.views import MethodView
 from flask_babel import gettext as _
 from flask_smorest import Blueprint
 from marshmallow import Schema, ValidationError, fields, validate
 from sqlalchemy import select
 
+from konsey.api.base import one_or_404
 from konsey.core import motions
 from konsey.core.db import db
 from konsey.core.meetings import Vote
@@ -58,10 +58,8 @@ class AnswerSchema(StrictSchema):
 
 
 def motion_or_404(motion_id: uuid.UUID) -> Motion:
-    motion = db.session.scalar(select(Motion).where(Motion.id == motion_id))
-    if motion is None:
-        abort(404)
-    return motion
+    # Scoping adds council_id: another council's id is simply not found.
+    return one_or_404(Motion, id=motion_id)
 
 
 @blp.route("")

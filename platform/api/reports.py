@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import uuid
 
-from flask import abort
 from flask.views import MethodView
 from flask_babel import gettext as _
 from flask_smorest import Blueprint
 from marshmallow import Schema, ValidationError, fields, validate
 from sqlalchemy import select
 
+from konsey.api.base import one_or_404
 from konsey.api.bodies import body_or_404
 from konsey.core import reports
 from konsey.core.db import db
@@ -57,10 +57,8 @@ class AgendaSchema(StrictSchema):
 
 
 def report_or_404(report_id: uuid.UUID) -> Report:
-    report = db.session.scalar(select(Report).where(Report.id == report_id))
-    if report is None:
-        abort(404)
-    return report
+    # Scoping adds council_id: another council's id is simply not found.
+    return one_or_404(Report, id=report_id)
 
 
 @blp.route("")

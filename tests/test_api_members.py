@@ -155,3 +155,13 @@ def test_membership_history_with_reasons(api, setup, world):
     assert [(h["status"], h["on"]) for h in history] == [("suspended", "2026-03-01"), ("active", "2026-05-01")]
     assert admin.get(f"{URL}/{member_id}").json["status"] == "active"
     assert "reason" not in str(admin.get("/api/v1/councils/izmir/audit?limit=500").json[-1]["details"])
+
+
+def test_partial_update_is_validated_against_the_whole_member(api, setup, world):
+    institution = world.member(setup["council"], category="university", name="Ege Üniversitesi",
+                               representative_name="Prof. Dr. Nur Ak")
+    admin = api(setup["admin"])
+    refused = admin.patch(f"{URL}/{institution}", json={"gender": "female"})
+    assert refused.status_code == 422 and "gender" in refused.json["errors"]
+    assert admin.get(f"{URL}/{institution}").json["gender"] is None
+    assert admin.patch(f"{URL}/{institution}", json={"phone": "+90 232 000 00 00"}).status_code == 200

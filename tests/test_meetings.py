@@ -144,3 +144,21 @@ def test_minutes_pdf_is_made_from_the_record(desk):
     for expected in ("KENT KONSEYİ", "Tutanak", "Ayşe Kaya", "Zeynep Ak", "çevrim içi", "Ad okunarak",
                      "Kadın sığınma evi önerisi", f"Karar no. {number}", "Mehmet Er: Çekimser"):
         assert expected in text, expected
+
+
+def test_meeting_day_is_the_councils_local_day(app, desk):
+    from sqlalchemy import select
+
+    from konsey.core.db import db
+    from konsey.core.meetings import Meeting
+    from konsey.tenants.models import Council
+    from konsey.tenants.scoping import bound_council
+
+    meeting = _call(desk).json
+    with app.app_context():
+        council = db.session.scalar(select(Council).where(Council.slug == "izmir"))
+        with bound_council(council.id):
+            row = db.session.get(Meeting, __import__("uuid").UUID(meeting["id"]))
+            row.scheduled_at = datetime(2026, 12, 31, 22, 30, tzinfo=UTC)  # 01:30 on 1 January in Istanbul
+            assert row.day.isoformat() == "2027-01-01"
+            db.session.rollback()

@@ -70,7 +70,13 @@ class Meeting(CouncilOwned, db.Model):
 
     @property
     def day(self) -> date:
-        return as_utc(self.scheduled_at).date()
+        """The meeting's calendar day where the council is (a 01:00 Istanbul meeting is not yesterday's)."""
+        from zoneinfo import ZoneInfo
+
+        from konsey.tenants.models import Council
+
+        council = db.session.get(Council, self.council_id)
+        return as_utc(self.scheduled_at).astimezone(ZoneInfo(council.timezone)).date()
 
 
 class AgendaItem(CouncilOwned, db.Model):

@@ -168,8 +168,13 @@ def add_member(data: dict) -> Member:
 
 
 def update_member(member: Member, data: dict) -> Member:
+    """Apply a partial change; the member as it would then be is validated as a whole first."""
     from konsey.core.audit import record
+    from konsey.core.member_schemas import MemberInputSchema
 
+    schema = MemberInputSchema()
+    current = {k: v for k, v in schema.dump(member).items() if v is not None}
+    schema.load({**current, **schema.dump(data)})  # raises ValidationError naming the field
     for key, value in data.items():
         setattr(member, key, value)
     if "category" in data:

@@ -198,6 +198,12 @@ def _membership_event(council_id=None):
     return MembershipEvent(member_id=member.id, status=MemberStatus.SUSPENDED, reason="test", on=date(2026, 1, 1))
 
 
+def _counter(council_id=None):
+    from konsey.core.counters import Counter
+
+    return Counter(name="test", value=1)
+
+
 # Every council-owned model needs a row factory here; test_every_model_has_a_factory enforces it.
 FACTORIES = {"members": _member, "bodies": _body, "bylaw_profiles": _profile, "audit_entries": _audit,
              "membership_applications": _application, "consents": _consent, "seats": _seat,
@@ -206,7 +212,7 @@ FACTORIES = {"members": _member, "bodies": _body, "bylaw_profiles": _profile, "a
              "budget_allocations": _allocation, "in_kind_support": _in_kind, "expenses": _expense,
              "elections": _election, "candidacies": _candidacy,
              "reports": _report, "report_versions": _report_version,
-             "membership_events": _membership_event}
+             "membership_events": _membership_event, "counters": _counter}
 
 
 def test_every_model_has_a_factory(ctx):

@@ -84,6 +84,7 @@ def _import_models() -> None:
     import konsey.core.accounts  # noqa: F401
     import konsey.core.applications  # noqa: F401
     import konsey.core.audit  # noqa: F401
+    import konsey.core.counters  # noqa: F401
     import konsey.core.elections  # noqa: F401
     import konsey.core.meetings  # noqa: F401
     import konsey.core.membership  # noqa: F401

@@ -18,6 +18,7 @@ from sqlalchemy import JSON, ForeignKey, String, Uuid, func, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from konsey.core.audit import record
+from konsey.core.counters import next_number
 from konsey.core.db import CouncilOwned, db, enum_of, same_council_fk, utcnow
 from konsey.core.member_schemas import MemberInputSchema
 from konsey.core.membership import MemberKind, add_member
@@ -106,7 +107,7 @@ def submit(applicant: dict, notice_version: str, purposes: list[str]) -> Members
         errors["applicant"] = error.messages
     if errors:
         raise ValidationError(errors)
-    number = (db.session.scalar(select(func.max(MembershipApplication.number))) or 0) + 1
+    number = next_number("application", lambda: db.session.scalar(select(func.max(MembershipApplication.number))) or 0)
     now = utcnow()
     application = MembershipApplication(
         number=number,

@@ -272,14 +272,20 @@ def close_vote(vote: Vote, meeting: Meeting, body: Body, *, chair_vote: str | No
     vote.closed_at = utcnow()
     vote.outcome, vote.decided_by, vote.lot_seed = verdict.outcome.value, verdict.decided_by, verdict.lot_seed
     if verdict.outcome is rules.Outcome.ADOPTED:
+        from konsey.core.counters import next_number
+
         year = meeting.day.year
-        numbers = db.session.scalars(
-            select(Vote.decision_number)
-            .join(AgendaItem, AgendaItem.id == Vote.agenda_item_id)
-            .join(Meeting, Meeting.id == AgendaItem.meeting_id)
-            .where(Meeting.body_id == body.id, Vote.decision_number.is_not(None))
-        ).all()
-        vote.decision_number = rules.decision_number(year, numbers)
+
+        def highest_so_far() -> int:
+            numbers = db.session.scalars(
+                select(Vote.decision_number)
+                .join(AgendaItem, AgendaItem.id == Vote.agenda_item_id)
+                .join(Meeting, Meeting.id == AgendaItem.meeting_id)
+                .where(Meeting.body_id == body.id, Vote.decision_number.is_not(None))
+            ).all()
+            return int(rules.decision_number(year, numbers).split("/")[1]) - 1
+
+        vote.decision_number = f"{year}/{next_number(f'decision:{body.id}:{year}', highest_so_far)}"
     db.session.flush()
     record("vote.closed", vote, {"yes": vote.yes, "no": vote.no, "abstain": vote.abstain, "present": vote.present,
                                  "outcome": vote.outcome, "decided_by": vote.decided_by,

@@ -92,9 +92,11 @@ def _keep_sort_name(target: Member, value: str, oldvalue, initiator) -> None:
     target.sort_name = turkish_sort_key(value or "")
 
 
-def next_member_no() -> int:
-    """The next member number in the current council (scoped like every other read)."""
-    return (db.session.scalar(select(func.max(Member.member_no))) or 0) + 1
+def next_member_no(count: int = 1) -> int:
+    """The next member number in the current council; ``count`` numbers are reserved (bulk imports)."""
+    from konsey.core.counters import next_number
+
+    return next_number("member_no", lambda: db.session.scalar(select(func.max(Member.member_no))) or 0, count)
 
 
 def new_member(data: dict, member_no: int) -> Member:

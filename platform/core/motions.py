@@ -20,6 +20,7 @@ from sqlalchemy import JSON, Date, String, Text, Uuid, func, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from konsey.core.audit import record
+from konsey.core.counters import next_number
 from konsey.core.db import CouncilOwned, db, enum_of, same_council_fk, utcnow
 from konsey.core.meetings import AgendaItem, Meeting, Vote
 
@@ -101,7 +102,7 @@ def adopt(vote: Vote, title: str, text: str) -> Motion:
         raise ValidationError({"vote_id": [_("This decision is already a motion.")]})
     body_id = db.session.scalar(select(Meeting.body_id).join(AgendaItem, AgendaItem.meeting_id == Meeting.id)
                                 .where(AgendaItem.id == vote.agenda_item_id))
-    number = (db.session.scalar(select(func.max(Motion.number))) or 0) + 1
+    number = next_number("motion", lambda: db.session.scalar(select(func.max(Motion.number))) or 0)
     motion = Motion(number=number, title=title, text=text, vote_id=vote.id, decision_number=vote.decision_number)
     db.session.add(motion)
     db.session.flush()

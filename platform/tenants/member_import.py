@@ -197,8 +197,8 @@ def import_members(
             report.errors.append(RowError(0, "category", f"{label(category)}: {error.messages['category'][0]}"))
     if dry_run or report.errors:
         return report
-    number = next_member_no()
     total = len(loaded)
+    number = next_member_no(count=total) if total else 0
     for done, (_line, data) in enumerate(loaded, start=1):
         db.session.add(new_member(data, number))
         number += 1

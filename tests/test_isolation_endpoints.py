@@ -53,6 +53,9 @@ def valid_body(method: str, rule: str, councils: dict) -> dict:
         return {"text": "Yeni metin"}
     if rule.endswith("/reports/<uuid:report_id>/agenda"):
         return {"meeting_id": str(councils["meeting_a"])}
+    if rule.endswith("/representatives"):
+        return {"capacity": "representative", "name": "Temsilci Kişi", "mandate_letter": "2026/1",
+                "mandate_expires_on": "2030-01-01"}
     if rule.endswith("/history"):
         return {"status": "suspended", "reason": "deneme"}
     if rule.endswith("/candidates"):

@@ -204,6 +204,16 @@ def _counter(council_id=None):
     return Counter(name="test", value=1)
 
 
+def _representative(council_id=None):
+    from konsey.core.representatives import Capacity, Representative
+
+    member = _member()
+    db.session.add(member)
+    db.session.flush()
+    return Representative(member_id=member.id, capacity=Capacity.REPRESENTATIVE, name="Temsilci",
+                          mandate_letter="01.01.2026/1", mandate_expires_on=date(2030, 1, 1))
+
+
 # Every council-owned model needs a row factory here; test_every_model_has_a_factory enforces it.
 FACTORIES = {"members": _member, "bodies": _body, "bylaw_profiles": _profile, "audit_entries": _audit,
              "membership_applications": _application, "consents": _consent, "seats": _seat,
@@ -212,7 +222,8 @@ FACTORIES = {"members": _member, "bodies": _body, "bylaw_profiles": _profile, "a
              "budget_allocations": _allocation, "in_kind_support": _in_kind, "expenses": _expense,
              "elections": _election, "candidacies": _candidacy,
              "reports": _report, "report_versions": _report_version,
-             "membership_events": _membership_event, "counters": _counter}
+             "membership_events": _membership_event, "counters": _counter,
+             "representatives": _representative}
 
 
 def test_every_model_has_a_factory(ctx):

@@ -162,3 +162,47 @@ def test_meeting_day_is_the_councils_local_day(app, desk):
             row.scheduled_at = datetime(2026, 12, 31, 22, 30, tzinfo=UTC)  # 01:30 on 1 January in Istanbul
             assert row.day.isoformat() == "2027-01-01"
             db.session.rollback()
+
+
+def test_an_institution_attends_through_a_mandated_representative(app, desk, world):
+    from datetime import date
+
+    from sqlalchemy import update
+
+    from konsey.core.db import db
+    from konsey.core.representatives import Representative
+    from konsey.tenants.models import Council
+    from konsey.tenants.scoping import bound_council
+
+    admin = desk["admin"]
+    with app.app_context():
+        council_id = db.session.scalar(__import__("sqlalchemy").select(Council.id).where(Council.slug == "izmir"))
+    chamber = str(world.member(council_id, category="professional_chamber", name="Mimarlar Odası",
+                               representative_name="Oya Er"))
+    admin.post(f"{BASE}/bodies/{desk['board']}/seats", json={"member_id": chamber, "role": "principal",
+                                                             "starts_on": "2026-01-01"})
+    reps = f"{BASE}/members/{chamber}/representatives"
+    expired = admin.post(reps, json={"capacity": "representative", "name": "Oya Er", "mandate_letter": "2025/4",
+                                     "mandate_expires_on": "2020-01-01"})
+    assert expired.status_code == 422 and "mandate_expires_on" in expired.json["errors"]
+    oya = admin.post(reps, json={"capacity": "representative", "name": "Oya Er", "mandate_letter": "12.01.2026 / 7",
+                                 "mandate_expires_on": (date.today().replace(year=date.today().year + 1)).isoformat()})
+    assert oya.status_code == 201 and oya.json["valid"] is True
+    individual = admin.post(f"{BASE}/members/{desk['seated'][0]}/representatives", json={
+        "capacity": "representative", "name": "X Y", "mandate_letter": "1", "mandate_expires_on": "2030-01-01"})
+    assert individual.status_code == 422
+
+    meeting = _call(desk).json
+    url = f"{BASE}/meetings/{meeting['id']}"
+    nobody = admin.post(f"{url}/attendance", json={"member_id": chamber})
+    assert nobody.status_code == 422 and "representative_id" in nobody.json["errors"]
+    with app.app_context(), bound_council(council_id):  # the letter runs out before the meeting
+        db.session.execute(update(Representative).values(mandate_expires_on=date.today()))
+        db.session.commit()
+    lapsed = admin.post(f"{url}/attendance", json={"member_id": chamber, "representative_id": oya.json["id"]})
+    assert lapsed.status_code == 422 and "representative_id" in lapsed.json["errors"]
+    with app.app_context(), bound_council(council_id):
+        db.session.execute(update(Representative).values(mandate_expires_on=date(2099, 1, 1)))
+        db.session.commit()
+    present = admin.post(f"{url}/attendance", json={"member_id": chamber, "representative_id": oya.json["id"]})
+    assert present.status_code == 200 and present.json["quorum"]["present"] == 1

@@ -59,6 +59,7 @@ class MeetingDetailSchema(MeetingSchema):
 class AttendanceSchema(StrictSchema):
     member_id = fields.UUID(required=True)
     online = fields.Boolean(load_default=False)
+    representative_id = fields.UUID(load_default=None)  # required for an institutional member
 
 
 class OpenVoteSchema(StrictSchema):
@@ -146,7 +147,8 @@ class Attendance(MethodView):
     def post(self, data, meeting_id):
         """Check a member in (in person or online); the answer carries the quorum now."""
         meeting = meeting_or_404(meeting_id)
-        meetings.check_in(meeting, member_of_council(data["member_id"]), online=data["online"])
+        meetings.check_in(meeting, member_of_council(data["member_id"]), online=data["online"],
+                          representative_id=data["representative_id"])
         db.session.commit()
         return _detail(meeting)
 

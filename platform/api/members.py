@@ -24,6 +24,7 @@ from konsey.core.membership import (
     update_member,
 )
 from konsey.core.permissions import Permission, requires
+from konsey.core.representatives import Capacity, Representative, appoint
 from konsey.core.schemas import StrictSchema
 from konsey.core.text import turkish_sort_key
 
@@ -98,6 +99,35 @@ class History(MethodView):
         event = change_status(member_or_404(member_id), data["status"], data["reason"], data["on"] or date.today())
         db.session.commit()
         return event
+
+
+class RepresentativeSchema(StrictSchema):
+    id = fields.UUID(dump_only=True)
+    capacity = fields.Enum(Capacity, by_value=True, required=True)
+    name = fields.String(required=True, validate=validate.Length(min=3, max=200))
+    mandate_letter = fields.String(required=True, validate=validate.Length(min=3, max=200))
+    mandate_expires_on = fields.Date(required=True)
+    valid = fields.Function(lambda r: r.valid_on(date.today()), dump_only=True)
+
+
+@blp.route("/<uuid:member_id>/representatives")
+class Representatives(MethodView):
+    @requires(Permission.MEMBERS_VIEW)
+    @blp.response(200, RepresentativeSchema(many=True))
+    def get(self, member_id):
+        member = member_or_404(member_id)
+        return db.session.scalars(select(Representative).where(Representative.member_id == member.id)
+                                  .order_by(Representative.mandate_expires_on.desc())).all()
+
+    @requires(Permission.MEMBERS_MANAGE)
+    @blp.arguments(RepresentativeSchema)
+    @blp.response(201, RepresentativeSchema)
+    def post(self, data, member_id):
+        """Record an institution's representative or substitute with their mandate letter."""
+        representative = appoint(member_or_404(member_id), data["capacity"], data["name"], data["mandate_letter"],
+                                 data["mandate_expires_on"])
+        db.session.commit()
+        return representative
 
 
 @blp.route("/<uuid:member_id>")

@@ -92,6 +92,7 @@ def _import_models() -> None:
     import konsey.core.motions  # noqa: F401
     import konsey.core.platform_audit  # noqa: F401
     import konsey.core.reports  # noqa: F401
+    import konsey.core.representatives  # noqa: F401
     import konsey.core.seats  # noqa: F401
     import konsey.tenants.models  # noqa: F401
 

@@ -98,6 +98,7 @@ class Attendance(CouncilOwned, db.Model):
     meeting_id: Mapped[uuid.UUID] = mapped_column(Uuid)
     member_id: Mapped[uuid.UUID] = mapped_column(Uuid)
     online: Mapped[bool] = mapped_column(Boolean, default=False)
+    representative_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)  # who attends for an institution
     arrived_at: Mapped[datetime] = mapped_column(default=utcnow)
     left_at: Mapped[datetime | None]
 
@@ -105,6 +106,7 @@ class Attendance(CouncilOwned, db.Model):
         db.Index("ix_attendances_council_meeting", "council_id", "meeting_id"),
         same_council_fk("meeting_id", "meetings", ondelete="CASCADE"),
         same_council_fk("member_id", "members", ondelete="CASCADE"),
+        same_council_fk("representative_id", "representatives"),
     )
 
 
@@ -204,12 +206,18 @@ def quorum_status(meeting: Meeting, body: Body) -> dict:
                                            executive_board_size=bylaws["executive_board_min_size"])}
 
 
-def check_in(meeting: Meeting, member: Member, *, online: bool) -> Attendance:
+def check_in(meeting: Meeting, member: Member, *, online: bool,
+             representative_id: uuid.UUID | None = None) -> Attendance:
+    """A member arrives; an institution through a representative whose mandate is valid that day."""
+    from konsey.core.representatives import mandated
+
     if meeting.status is MeetingStatus.CLOSED:
         raise ValidationError({"meeting": [_("The meeting is closed.")]})
     if member.id in present_members(meeting):
         raise ValidationError({"member_id": [_("This member is already checked in.")]})
-    attendance = Attendance(meeting_id=meeting.id, member_id=member.id, online=online)
+    representative = mandated(member, representative_id, meeting.day)
+    attendance = Attendance(meeting_id=meeting.id, member_id=member.id, online=online,
+                            representative_id=representative.id if representative else None)
     db.session.add(attendance)
     db.session.flush()
     return attendance

@@ -130,3 +130,22 @@ def test_suspended_council_takes_no_applications(api, world, board):
     operator = world.token(world.user("op@example.org", platform_role="operator"))
     api(operator).post("/api/v1/councils/izmir/status", json={"status": "suspended"})
     assert _apply(api, {"category": "individual", "name": "Ali Veli"}).status_code == 423
+
+
+def test_citizens_apply_through_the_page(app, board):
+    client = app.test_client()
+    form = client.get("/izmir/apply")
+    assert form.status_code == 200 and "KVKK" in form.get_data(as_text=True)
+    refused = client.post("/izmir/apply", data={"category": "individual", "name": "Elif Kaya",
+                                                "consents": ["communication"]})
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 422 and "aydınlatma metnini" in page and "açık rıza" in page
+    accepted = client.post("/izmir/apply", data={"category": "individual", "name": "Elif Kaya", "gender": "female",
+                                                 "notice_version": KVKK_NOTICE_VERSION,
+                                                 "consents": ["membership", "communication"]})
+    assert accepted.status_code == 200 and "1" in accepted.get_data(as_text=True)
+    from conftest import ApiClient
+
+    listed = ApiClient(app.test_client(), board["token"]).get(URL).json
+    assert [(a["applicant"]["name"], [c["purpose"] for c in a["consents"]]) for a in listed] == [
+        ("Elif Kaya", ["communication", "membership"])]

@@ -79,7 +79,8 @@ ARGUMENTS = {"member_id": "member_a", "grant_id": "grant_a", "application_id": "
              "report_id": "report_a"}
 # Council routes anyone may use (they reveal nothing of the council's data): checked separately.
 PUBLIC_COUNCIL_ROUTES = {("POST", "/api/v1/councils/<council_slug>/applications"),
-                         ("GET", "/<council_slug>/public")}
+                         ("GET", "/<council_slug>/public"), ("GET", "/<council_slug>/apply"),
+                         ("POST", "/<council_slug>/apply")}
 
 
 def build(rule, slug: str, councils: dict) -> str:

@@ -72,6 +72,10 @@ LABELS = {
     "partly_accepted": _l("Partly accepted"),
     "rejected": _l("Rejected"),
     "referred": _l("Referred to a committee"),
+    # consent purposes
+    "membership": _l("Processing my data for my membership (needed to apply)"),
+    "communication": _l("Sending me news and invitations by e-mail"),
+    "publication_of_name": _l("Publishing my name in the council's public records"),
     # municipality types
     "metropolitan": _l("Metropolitan municipality"),
     "provincial": _l("Provincial municipality"),

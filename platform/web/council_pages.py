@@ -86,6 +86,39 @@ def public_record():
     )
 
 
+@bp.route("/apply", methods=["GET", "POST"])
+@public
+def apply():
+    """The membership application form for citizens, with the KVKK information notice and consents."""
+    from konsey.core.applications import KVKK_NOTICE_VERSION, PURPOSES, submit
+    from konsey.core.membership import Gender, MemberCategory
+
+    if g.council.status is not CouncilStatus.ACTIVE:
+        abort(404)
+    errors, values = {}, {}
+    if request.method == "POST":
+        form = request.form
+        values = {key: form.get(key, "").strip() for key in
+                  ("category", "name", "email", "phone", "birth_date", "gender", "neighbourhood",
+                   "representative_name", "derbis_no")}
+        applicant = {k: v for k, v in values.items() if v}
+        try:
+            application = submit(applicant, form.get("notice_version", ""), form.getlist("consents"))
+        except ValidationError as error:
+            db.session.rollback()
+            from konsey.core.i18n import translate_validation_messages
+
+            messages = translate_validation_messages(error.messages)
+            errors = {**messages.pop("applicant", {}), **messages}
+        else:
+            db.session.commit()
+            return render_template("council/applied.html", number=application.number)
+    return render_template(
+        "council/apply.html", errors=errors, values=values, notice_version=KVKK_NOTICE_VERSION,
+        purposes=PURPOSES, categories=list(MemberCategory), genders=list(Gender),
+    ), 422 if errors else 200
+
+
 @bp.get("/members")
 @requires(Permission.MEMBERS_VIEW)
 def members():

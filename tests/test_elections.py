@@ -87,3 +87,24 @@ def test_bad_election_input(setup):
     assert twice.status_code == 422
     assert admin.post(f"{url}/rounds", json={"votes": {people["Can"]: 3}}).status_code == 422  # not a candidate
     assert admin.post(f"{url}/rounds", json={"votes": {people["Ayşe"]: -1}}).status_code == 422
+
+
+def test_co_spokespersons_are_one_woman_and_one_man_where_the_bylaws_say_so(setup):
+    from datetime import date, timedelta
+
+    admin, people = setup["admin"], setup["people"]
+    group = admin.post(f"{BASE}/bodies", json={"kind": "working_group", "name": "Kadın Çalışma Grubu"}).json
+    start = (date.today() + timedelta(days=10)).isoformat()
+    payload = {"electing_body_id": group["id"], "target_body_id": group["id"], "office": "facilitator", "seats": 2,
+               "term_start": start}
+    assert admin.post(f"{BASE}/elections", json=payload).status_code == 422  # by default one facilitator
+    admin.post(f"{BASE}/bylaws", json={"effective_from": (date.today() + timedelta(days=1)).isoformat(),
+                                       "parameters": {"co_chairs_one_woman_one_man": True}})
+    election = admin.post(f"{BASE}/elections", json=payload).json
+    url = f"{BASE}/elections/{election['id']}"
+    for name in ("Mehmet", "Can", "Ayşe"):
+        admin.post(f"{url}/candidates", json={"member_id": people[name]})
+    result = admin.post(f"{url}/rounds", json={"votes": {people["Mehmet"]: 5, people["Can"]: 4,
+                                                          people["Ayşe"]: 2}}).json
+    assert set(result["elected"]) == {people["Mehmet"], people["Ayşe"]}
+    assert result["passed_over"] == [{"member_id": people["Can"], "reason": "parity"}]

@@ -81,7 +81,8 @@ class Candidacy(CouncilOwned, db.Model):
 
 def call_election(electing: Body, target: Body, office: Office, seats: int, term_start: date,
                   term_index: int) -> Election:
-    if office is not Office.EXECUTIVE_BOARD and seats != 1:
+    co_chairs = office is Office.FACILITATOR and seats == 2 and parameters_on(term_start)["co_chairs_one_woman_one_man"]
+    if office is not Office.EXECUTIVE_BOARD and seats != 1 and not co_chairs:
         raise ValidationError({"seats": [_("This office has a single seat.")]})
     election = Election(electing_body_id=electing.id, target_body_id=target.id, office=office, seats=seats,
                         term_start=term_start, term_index=term_index)
@@ -135,7 +136,10 @@ def count(election: Election, votes: dict[str, int]) -> dict:
     bylaws = parameters_on(election.term_start)
     members = full_membership(electing, election.term_start, bylaws)
     number = len(election.rounds) + 1
-    if election.office is Office.EXECUTIVE_BOARD:
+    if election.seats > 1:
+        if election.office is Office.FACILITATOR:
+            # Co-spokespersons: one woman and one man, whatever the bodies' general share.
+            bylaws = {**bylaws, "gender_parity_share": 0.5}
         people = {str(m.id): m for m in db.session.scalars(select(Member).where(
             Member.id.in_([uuid.UUID(k) for k in votes])))}
         ranked = sorted((RankedCandidate(k, people[k].gender.value if people[k].gender else None, n)

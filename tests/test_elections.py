@@ -108,3 +108,23 @@ def test_co_spokespersons_are_one_woman_and_one_man_where_the_bylaws_say_so(setu
                                                           people["Ayşe"]: 2}}).json
     assert set(result["elected"]) == {people["Mehmet"], people["Ayşe"]}
     assert result["passed_over"] == [{"member_id": people["Can"], "reason": "parity"}]
+
+
+def test_a_tied_run_off_is_decided_by_lot_where_the_bylaws_say_so(setup):
+    import random
+    from datetime import date, timedelta
+
+    admin, people = setup["admin"], setup["people"]
+    admin.post(f"{BASE}/bylaws", json={"effective_from": (date.today() + timedelta(days=1)).isoformat(),
+                                       "parameters": {"tie_rule": "lot"}})
+    election = _election(setup, "president", term_start=(date.today() + timedelta(days=5)).isoformat())
+    url = f"{BASE}/elections/{election['id']}"
+    for name in ("Ayşe", "Mehmet"):
+        admin.post(f"{url}/candidates", json={"member_id": people[name]})
+    tie = {people["Ayşe"]: 3, people["Mehmet"]: 3}
+    admin.post(f"{url}/rounds", json={"votes": tie})
+    admin.post(f"{url}/rounds", json={"votes": tie})
+    third = admin.post(f"{url}/rounds", json={"votes": tie}).json
+    assert third["tie"] and third["winner"] in tie
+    assert third["winner"] == random.Random(third["lot_seed"]).choice(sorted(tie))  # the kept seed redoes it
+    assert admin.get(url).json["status"] == "decided"

@@ -10,6 +10,7 @@ with their term dates (2 then 3 years).
 from __future__ import annotations
 
 import enum
+import random
 import uuid
 from datetime import date, datetime
 
@@ -153,7 +154,12 @@ def count(election: Election, votes: dict[str, int]) -> dict:
         outcome = count_round(number, votes, members, bylaws)
         result = {"winner": outcome.winner, "needed": outcome.needed, "runoff_between": list(outcome.runoff_between),
                   "tie": outcome.tie}
-        winners = [outcome.winner] if outcome.winner else []
+        final = number >= 3 or bylaws["election_round_rule"] == "plurality"
+        if outcome.tie and final and bylaws["tie_rule"] == "lot":
+            # A drawn lot, with its seed kept in the record so anyone can redo the draw.
+            seed = random.SystemRandom().randrange(2**32)
+            result.update(winner=random.Random(seed).choice(sorted(outcome.runoff_between)), lot_seed=seed)
+        winners = [result["winner"]] if result["winner"] else []
     election.rounds = [*election.rounds, {"round": number, "votes": votes, "result": result}]
     if winners:
         ends = term_end(election.term_start, election.term_index, bylaws)

@@ -128,3 +128,32 @@ def test_a_tied_run_off_is_decided_by_lot_where_the_bylaws_say_so(setup):
     assert third["tie"] and third["winner"] in tie
     assert third["winner"] == random.Random(third["lot_seed"]).choice(sorted(tie))  # the kept seed redoes it
     assert admin.get(url).json["status"] == "decided"
+
+
+@pytest.mark.parametrize("tie_rule", ["chair_decides", "fails"])
+def test_a_tied_last_round_follows_the_bylaws_tie_rule(setup, tie_rule):
+    from datetime import date, timedelta
+
+    admin, people = setup["admin"], setup["people"]
+    admin.post(f"{BASE}/bylaws", json={"effective_from": (date.today() + timedelta(days=1)).isoformat(),
+                                       "parameters": {"tie_rule": tie_rule}})
+    election = _election(setup, "president", term_start=(date.today() + timedelta(days=5)).isoformat())
+    url = f"{BASE}/elections/{election['id']}"
+    for name in ("Ayşe", "Mehmet"):
+        admin.post(f"{url}/candidates", json={"member_id": people[name]})
+    tie = {people["Ayşe"]: 3, people["Mehmet"]: 3}
+    admin.post(f"{url}/rounds", json={"votes": tie})
+    admin.post(f"{url}/rounds", json={"votes": tie})
+    if tie_rule == "chair_decides":
+        refused = admin.post(f"{url}/rounds", json={"votes": tie})
+        assert refused.status_code == 422 and "chair_choice" in refused.json["errors"]
+        assert len(admin.get(url).json["rounds"]) == 2  # nothing recorded
+        third = admin.post(f"{url}/rounds", json={"votes": tie, "chair_choice": people["Mehmet"]}).json
+        assert third["winner"] == people["Mehmet"] and third["decided_by"] == "chair"
+        assert admin.get(url).json["status"] == "decided"
+    else:
+        third = admin.post(f"{url}/rounds", json={"votes": tie}).json
+        assert third["winner"] is None and third["decided_by"] == "failed"
+        assert admin.get(url).json["status"] == "failed"
+        again = admin.post(f"{url}/rounds", json={"votes": tie})
+        assert again.status_code == 422  # a failed election takes no more rounds

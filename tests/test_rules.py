@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from konsey.core.bylaws import default_bylaw_parameters
-from konsey.core.rules.elections import count_round, votes_needed_in_round
+from konsey.core.rules.elections import count_round, settle_final_tie, votes_needed_in_round
 from konsey.core.rules.meetings import (
     Outcome,
     Tally,
@@ -239,3 +239,16 @@ def test_category_caps():
     assert category_cap("muhtar", 50) == 20  # 30% is 15: at least 20
     assert category_cap("muhtar", 100) == 30
     assert category_cap("muhtar", None) is None and category_cap("individual", 100) is None
+
+
+def test_a_tied_last_round_is_settled_by_the_tie_rule():
+    tied = ("ayse", "mehmet")
+    assert settle_final_tie(tied, "chair_decides", chair_choice="mehmet") == ("mehmet", "chair")
+    with pytest.raises(ValueError):
+        settle_final_tie(tied, "chair_decides")  # the chair has not chosen
+    with pytest.raises(ValueError):
+        settle_final_tie(tied, "chair_decides", chair_choice="can")  # not one of the tied
+    assert settle_final_tie(tied, "fails") == (None, "failed")
+    drawn = {settle_final_tie(tied, "lot", seed=seed)[0] for seed in range(30)}
+    assert drawn == set(tied)  # both can be drawn, and only they
+    assert settle_final_tie(tied, "lot", seed=7) == settle_final_tie(tied, "lot", seed=7)

@@ -56,6 +56,8 @@ class CandidateSchema(StrictSchema):
 
 class RoundSchema(StrictSchema):
     votes = fields.Dict(keys=fields.String(), values=fields.Integer(), required=True)
+    # Only when the last round ties and the by-laws let the chair decide: the chosen candidate's member id.
+    chair_choice = fields.String(load_default=None)
 
 
 def election_or_404(election_id: uuid.UUID) -> Election:
@@ -112,6 +114,6 @@ class Rounds(MethodView):
     def post(self, data, election_id):
         """Enter a round's counted ballots (per candidate member id); seats are created when it decides."""
         election = election_or_404(election_id)
-        outcome = elections.count(election, data["votes"])
+        outcome = elections.count(election, data["votes"], chair_choice=data["chair_choice"])
         db.session.commit()
         return outcome

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from konsey.core.audit import record
 from konsey.core.db import CouncilOwned, db, enum_of, same_council_fk, utcnow
 from konsey.core.membership import Member, MemberStatus
-from konsey.core.rules.elections import count_round
+from konsey.core.rules.elections import count_round, settle_final_tie
 from konsey.core.rules.parity import Candidate as RankedCandidate
 from konsey.core.rules.parity import allocate_seats
 from konsey.core.rules.terms import Mandate, may_stand, term_end
@@ -44,6 +44,7 @@ ROLE_OF = {Office.PRESIDENT: SeatRole.CHAIR, Office.EXECUTIVE_BOARD: SeatRole.PR
 class ElectionStatus(enum.StrEnum):
     OPEN = "open"
     DECIDED = "decided"
+    FAILED = "failed"  # the last round tied and the by-laws say a tie fails
 
 
 class Election(CouncilOwned, db.Model):
@@ -101,7 +102,7 @@ def mandates_of(member: Member, target: Body) -> list[Mandate]:
 def stand(election: Election, member: Member) -> Candidacy:
     """Register a candidate, if they are an active member and not over the consecutive-term limit."""
     if election.status is not ElectionStatus.OPEN:
-        raise ValidationError({"election": [_("This election is decided.")]})
+        raise ValidationError({"election": [_("This election is closed.")]})
     if member.status is not MemberStatus.ACTIVE:
         raise ValidationError({"member_id": [_("Only an active member can stand.")]})
     target = db.session.get(Body, election.target_body_id)
@@ -119,10 +120,10 @@ def stand(election: Election, member: Member) -> Candidacy:
     return candidacy
 
 
-def count(election: Election, votes: dict[str, int]) -> dict:
+def count(election: Election, votes: dict[str, int], *, chair_choice: str | None = None) -> dict:
     """Enter one round's counted (secret) ballots; decide if the rules allow, else say what comes next."""
     if election.status is not ElectionStatus.OPEN:
-        raise ValidationError({"election": [_("This election is decided.")]})
+        raise ValidationError({"election": [_("This election is closed.")]})
     candidates = {str(c.member_id): c for c in db.session.scalars(
         select(Candidacy).where(Candidacy.election_id == election.id))}
     if unknown := set(votes) - set(candidates):
@@ -137,6 +138,7 @@ def count(election: Election, votes: dict[str, int]) -> dict:
     bylaws = parameters_on(election.term_start)
     members = full_membership(electing, election.term_start, bylaws)
     number = len(election.rounds) + 1
+    failed = False
     if election.seats > 1:
         if election.office is Office.FACILITATOR:
             # Co-spokespersons: one woman and one man, whatever the bodies' general share.
@@ -155,10 +157,18 @@ def count(election: Election, votes: dict[str, int]) -> dict:
         result = {"winner": outcome.winner, "needed": outcome.needed, "runoff_between": list(outcome.runoff_between),
                   "tie": outcome.tie}
         final = number >= 3 or bylaws["election_round_rule"] == "plurality"
-        if outcome.tie and final and bylaws["tie_rule"] == "lot":
-            # A drawn lot, with its seed kept in the record so anyone can redo the draw.
-            seed = random.SystemRandom().randrange(2**32)
-            result.update(winner=random.Random(seed).choice(sorted(outcome.runoff_between)), lot_seed=seed)
+        if outcome.tie and final:
+            seed = random.SystemRandom().randrange(2**32) if bylaws["tie_rule"] == "lot" else None
+            try:
+                winner, decided_by = settle_final_tie(outcome.runoff_between, bylaws["tie_rule"],
+                                                      chair_choice=chair_choice, seed=seed)
+            except ValueError:
+                raise ValidationError({"chair_choice": [_(
+                    "The last round is tied: the chair chooses one of the tied candidates.")]}) from None
+            result.update(winner=winner, decided_by=decided_by)
+            if seed is not None:
+                result["lot_seed"] = seed
+            failed = winner is None
         winners = [result["winner"]] if result["winner"] else []
     election.rounds = [*election.rounds, {"round": number, "votes": votes, "result": result}]
     if winners:
@@ -167,6 +177,8 @@ def count(election: Election, votes: dict[str, int]) -> dict:
         for member_id in winners:
             assign_seat(target, db.session.get(Member, uuid.UUID(member_id)), role, election.term_start, ends)
         election.status, election.result = ElectionStatus.DECIDED, {**result, "term_ends": ends.isoformat()}
+    elif failed:
+        election.status, election.result = ElectionStatus.FAILED, result
     db.session.flush()
     record("election.round", election, {"round": number, "decided": bool(winners)})
     return {"round": number, **result}

@@ -46,3 +46,24 @@ def count_round(round_number: int, votes: Mapping[str, int], full_membership: in
             finalists = tuple(name for name, count in ranked if count >= ranked[1][1])
         return RoundResult(round_number, None, needed, runoff_between=finalists)
     return RoundResult(round_number, None, needed)
+
+
+def settle_final_tie(tied: tuple[str, ...], tie_rule: str, *, chair_choice: str | None = None,
+                     seed: int | None = None) -> tuple[str | None, str]:
+    """Who takes the seat when the last round ends tied: ``(winner or None, how it was decided)``.
+
+    ``lot``: drawn with ``seed`` (kept in the record so anyone can redo the draw); ``chair_decides``: the
+    chair's choice among the tied; ``fails``: nobody, the election fails. Raises ``ValueError`` when the chair
+    must choose and has not chosen one of the tied candidates.
+    """
+    import random
+
+    if tie_rule == "lot":
+        if seed is None:
+            raise ValueError("a lot needs its seed")
+        return random.Random(seed).choice(sorted(tied)), "lot"
+    if tie_rule == "chair_decides":
+        if chair_choice not in tied:
+            raise ValueError("the chair must choose one of the tied candidates")
+        return chair_choice, "chair"
+    return None, "failed"

@@ -206,3 +206,80 @@ def test_an_institution_attends_through_a_mandated_representative(app, desk, wor
         db.session.commit()
     present = admin.post(f"{url}/attendance", json={"member_id": chamber, "representative_id": oya.json["id"]})
     assert present.status_code == 200 and present.json["quorum"]["present"] == 1
+
+
+def _izmir_id(app):
+    from sqlalchemy import select
+
+    from konsey.core.db import db
+    from konsey.tenants.models import Council
+
+    with app.app_context():
+        return db.session.scalar(select(Council.id).where(Council.slug == "izmir"))
+
+
+def test_a_substitute_fills_an_absent_principals_seat_once(app, desk, world):
+    admin, seated = desk["admin"], desk["seated"]
+    substitute = desk["outsider"]
+    admin.post(f"{BASE}/bodies/{desk['board']}/seats", json={"member_id": substitute, "role": "substitute",
+                                                             "starts_on": "2026-01-01"})
+    council_id = _izmir_id(app)
+    stranger = str(world.member(council_id, name="Başka Biri"))
+    meeting = _call(desk).json
+    url = f"{BASE}/meetings/{meeting['id']}"
+    for member_id in seated[1:3]:
+        admin.post(f"{url}/attendance", json={"member_id": member_id})
+    # Only a substitute of the body may stand in, only for a voting seat, and only for an empty one.
+    not_substitute = admin.post(f"{url}/attendance", json={"member_id": stranger, "stands_in_for_id": seated[0]})
+    assert not_substitute.status_code == 422 and "stands_in_for_id" in not_substitute.json["errors"]
+    no_seat = admin.post(f"{url}/attendance", json={"member_id": substitute, "stands_in_for_id": stranger})
+    assert no_seat.status_code == 422 and "stands_in_for_id" in no_seat.json["errors"]
+    taken = admin.post(f"{url}/attendance", json={"member_id": substitute, "stands_in_for_id": seated[1]})
+    assert taken.status_code == 422 and "stands_in_for_id" in taken.json["errors"]
+    # A substitute who stands in for nobody is there but fills no seat.
+    plain = admin.post(f"{url}/attendance", json={"member_id": substitute})
+    assert plain.json["quorum"]["present"] == 2 and plain.json["quorum"]["quorum_met"] is False
+    admin.delete(f"{url}/attendance/{substitute}")
+    filled = admin.post(f"{url}/attendance", json={"member_id": substitute, "stands_in_for_id": seated[0]})
+    assert filled.status_code == 200
+    assert filled.json["quorum"]["present"] == 3 and filled.json["quorum"]["quorum_met"] is True
+    # The principal cannot arrive into a seat the substitute holds.
+    principal = admin.post(f"{url}/attendance", json={"member_id": seated[0]})
+    assert principal.status_code == 422 and "member_id" in principal.json["errors"]
+
+    item = admin.get(url).json["agenda"][0]["id"]
+    vote = admin.post(f"{url}/votes", json={"agenda_item_id": item, "kind": "roll_call"}).json
+    ballots = f"{url}/votes/{vote['id']}/ballots"
+    assert admin.post(ballots, json={"member_id": substitute, "choice": "yes"}).status_code == 204
+    # The substitute leaves and the principal arrives: the seat has voted already.
+    admin.delete(f"{url}/attendance/{substitute}")
+    assert admin.post(f"{url}/attendance", json={"member_id": seated[0]}).status_code == 200
+    again = admin.post(ballots, json={"member_id": seated[0], "choice": "no"})
+    assert again.status_code == 422 and "member_id" in again.json["errors"]
+
+    from sqlalchemy import select
+
+    from konsey.core.db import db
+    from konsey.core.meetings import Ballot
+    from konsey.tenants.scoping import bound_council
+
+    with app.app_context(), bound_council(council_id):
+        ballot = db.session.scalar(select(Ballot).where(Ballot.member_id == __import__("uuid").UUID(seated[0])))
+        assert str(ballot.cast_by_id) == substitute and ballot.choice.value == "yes"
+    # Erasing the substitute (KVKK) keeps the seat's vote and drops only the link to the person.
+    assert admin.delete(f"{BASE}/members/{substitute}").status_code == 204
+    with app.app_context(), bound_council(council_id):
+        ballot = db.session.scalar(select(Ballot).where(Ballot.member_id == __import__("uuid").UUID(seated[0])))
+        assert ballot.cast_by_id is None and ballot.choice.value == "yes"
+
+
+def test_seats_represented_counts_each_seat_once():
+    from konsey.core.rules.meetings import seats_represented
+
+    eligible = {"a", "b", "c"}
+    assert seats_represented(eligible, {"a", "s"}, {"s": "b"}) == {"a": "a", "b": "s"}
+    assert seats_represented(eligible, {"a", "s"}, {"s": "a"}) == {"a": "a"}  # the principal is there
+    assert seats_represented(eligible, {"a"}, {"s": "b"}) == {"a": "a"}  # the substitute has left
+    assert seats_represented(eligible, {"s"}, {"s": "x"}) == {}  # not a voting seat
+    assert seats_represented(eligible, {"s", "t"}, {"s": "b", "t": "b"}) == {"b": "s"} or \
+        seats_represented(eligible, {"s", "t"}, {"s": "b", "t": "b"}) == {"b": "t"}

@@ -60,6 +60,7 @@ class AttendanceSchema(StrictSchema):
     member_id = fields.UUID(required=True)
     online = fields.Boolean(load_default=False)
     representative_id = fields.UUID(load_default=None)  # required for an institutional member
+    stands_in_for_id = fields.UUID(load_default=None)  # a substitute filling an absent principal's seat
 
 
 class OpenVoteSchema(StrictSchema):
@@ -148,7 +149,7 @@ class Attendance(MethodView):
         """Check a member in (in person or online); the answer carries the quorum now."""
         meeting = meeting_or_404(meeting_id)
         meetings.check_in(meeting, member_of_council(data["member_id"]), online=data["online"],
-                          representative_id=data["representative_id"])
+                          representative_id=data["representative_id"], stands_in_for_id=data["stands_in_for_id"])
         db.session.commit()
         return _detail(meeting)
 

@@ -72,6 +72,12 @@ LABELS = {
     "partly_accepted": _l("Partly accepted"),
     "rejected": _l("Rejected"),
     "referred": _l("Referred to a committee"),
+    # representatives and seats
+    "representative": _l("Representative"),
+    "substitute": _l("Substitute"),
+    # elections
+    "decided": _l("Decided"),
+    "failed": _l("Failed (tie)"),
     # consent purposes
     "membership": _l("Processing my data for my membership (needed to apply)"),
     "communication": _l("Sending me news and invitations by e-mail"),

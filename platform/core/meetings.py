@@ -13,14 +13,14 @@ from datetime import date, datetime, timedelta
 
 from flask_babel import gettext as _
 from marshmallow import ValidationError
-from sqlalchemy import Boolean, Integer, String, Uuid, func, select
+from sqlalchemy import Boolean, Integer, String, Uuid, func, select, update
 from sqlalchemy.orm import Mapped, mapped_column
 
 from konsey.core.audit import record
 from konsey.core.db import CouncilOwned, as_utc, db, enum_of, same_council_fk, utcnow
 from konsey.core.membership import Member, MemberKind, MemberStatus
 from konsey.core.rules import meetings as rules
-from konsey.core.seats import VOTING_ROLES, full_membership, seats_on
+from konsey.core.seats import VOTING_ROLES, SeatRole, full_membership, seats_on
 from konsey.tenants.bylaw_profiles import parameters_on
 from konsey.tenants.models import Body, BodyKind
 
@@ -99,6 +99,7 @@ class Attendance(CouncilOwned, db.Model):
     member_id: Mapped[uuid.UUID] = mapped_column(Uuid)
     online: Mapped[bool] = mapped_column(Boolean, default=False)
     representative_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)  # who attends for an institution
+    stands_in_for_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)  # a substitute filling an absent principal's seat
     arrived_at: Mapped[datetime] = mapped_column(default=utcnow)
     left_at: Mapped[datetime | None]
 
@@ -107,6 +108,7 @@ class Attendance(CouncilOwned, db.Model):
         same_council_fk("meeting_id", "meetings", ondelete="CASCADE"),
         same_council_fk("member_id", "members", ondelete="CASCADE"),
         same_council_fk("representative_id", "representatives"),
+        same_council_fk("stands_in_for_id", "members"),
     )
 
 
@@ -130,18 +132,24 @@ class Vote(CouncilOwned, db.Model):
 
 
 class Ballot(CouncilOwned, db.Model):
-    """That a member voted; the choice only for roll-call votes (a secret ballot keeps no link)."""
+    """That a seat voted; the choice only for roll-call votes (a secret ballot keeps no link).
+
+    ``member_id`` is the seat's holder, so the unique constraint gives one vote per seat even when a
+    substitute casts it (``cast_by_id``).
+    """
 
     __tablename__ = "ballots"
 
     vote_id: Mapped[uuid.UUID] = mapped_column(Uuid)
     member_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    cast_by_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)  # the substitute who voted for the seat
     choice: Mapped[Choice | None] = mapped_column(enum_of(Choice, 8))
 
     __council_table_args__ = (
         db.UniqueConstraint("council_id", "vote_id", "member_id"),  # one vote per seat
         same_council_fk("vote_id", "votes", ondelete="CASCADE"),
         same_council_fk("member_id", "members", ondelete="CASCADE"),
+        same_council_fk("cast_by_id", "members"),
     )
 
 
@@ -193,12 +201,38 @@ def present_members(meeting: Meeting) -> set[uuid.UUID]:
     ))
 
 
+def stand_ins(meeting: Meeting) -> dict[uuid.UUID, uuid.UUID]:
+    """Substitutes present now and the principal each stands in for."""
+    return dict(db.session.execute(
+        select(Attendance.member_id, Attendance.stands_in_for_id).where(
+            Attendance.meeting_id == meeting.id, Attendance.left_at.is_(None),
+            Attendance.stands_in_for_id.is_not(None))
+    ).all())
+
+
+def filled_seats(meeting: Meeting, body: Body, bylaws: dict | None = None) -> dict[uuid.UUID, uuid.UUID]:
+    """The voting seats filled now: seat holder → the person acting (themselves or their substitute)."""
+    bylaws = bylaws or parameters_on(meeting.day)
+    return rules.seats_represented(eligible_members(body, meeting.day, bylaws), present_members(meeting),
+                                   stand_ins(meeting))
+
+
+def forget_stand_ins(member_id: uuid.UUID) -> None:
+    """Before a member is erased: keep the votes and attendance of others, drop the links to this person."""
+    db.session.execute(update(Attendance).where(Attendance.stands_in_for_id == member_id)
+                       .values(stands_in_for_id=None))
+    db.session.execute(update(Ballot).where(Ballot.cast_by_id == member_id).values(cast_by_id=None))
+
+
+def substitutes(body: Body, day: date) -> set[uuid.UUID]:
+    return {seat.member_id for seat in seats_on(body, day) if seat.role is SeatRole.SUBSTITUTE}
+
+
 def quorum_status(meeting: Meeting, body: Body) -> dict:
     """The live quorum: who may vote, how many are present, how many are needed."""
     bylaws = parameters_on(meeting.day)
     full = full_membership(body, meeting.day, bylaws)
-    eligible = eligible_members(body, meeting.day, bylaws)
-    present = len(present_members(meeting) & eligible)
+    present = len(filled_seats(meeting, body, bylaws))
     needed = rules.meeting_quorum(full, bylaws, reconvened=meeting.reconvened,
                                   executive_board_size=bylaws["executive_board_min_size"])
     return {"full_membership": full, "present": present, "needed": needed,
@@ -206,18 +240,34 @@ def quorum_status(meeting: Meeting, body: Body) -> dict:
                                            executive_board_size=bylaws["executive_board_min_size"])}
 
 
-def check_in(meeting: Meeting, member: Member, *, online: bool,
-             representative_id: uuid.UUID | None = None) -> Attendance:
-    """A member arrives; an institution through a representative whose mandate is valid that day."""
+def check_in(meeting: Meeting, member: Member, *, online: bool, representative_id: uuid.UUID | None = None,
+             stands_in_for_id: uuid.UUID | None = None) -> Attendance:
+    """A member arrives; an institution through a representative whose mandate is valid that day; a
+    substitute, optionally, to fill the seat of an absent principal."""
     from konsey.core.representatives import mandated
 
     if meeting.status is MeetingStatus.CLOSED:
         raise ValidationError({"meeting": [_("The meeting is closed.")]})
-    if member.id in present_members(meeting):
+    present = present_members(meeting)
+    if member.id in present:
         raise ValidationError({"member_id": [_("This member is already checked in.")]})
+    if member.id in stand_ins(meeting).values():
+        raise ValidationError({"member_id": [_("A substitute holds this member's seat now; the substitute "
+                                               "leaves first.")]})
+    if stands_in_for_id is not None:
+        body = db.session.get(Body, meeting.body_id)
+        bylaws = parameters_on(meeting.day)
+        if member.id not in substitutes(body, meeting.day):
+            raise ValidationError({"stands_in_for_id": [_("Only a substitute of this body can stand in for a "
+                                                          "principal.")]})
+        if stands_in_for_id not in eligible_members(body, meeting.day, bylaws):
+            raise ValidationError({"stands_in_for_id": [_("That person holds no voting seat in this body.")]})
+        if stands_in_for_id in filled_seats(meeting, body, bylaws):
+            raise ValidationError({"stands_in_for_id": [_("That seat is already filled.")]})
     representative = mandated(member, representative_id, meeting.day)
     attendance = Attendance(meeting_id=meeting.id, member_id=member.id, online=online,
-                            representative_id=representative.id if representative else None)
+                            representative_id=representative.id if representative else None,
+                            stands_in_for_id=stands_in_for_id)
     db.session.add(attendance)
     db.session.flush()
     return attendance
@@ -255,13 +305,15 @@ def cast(vote: Vote, meeting: Meeting, body: Body, member: Member, choice: Choic
     if vote.closed_at is not None:
         raise ValidationError({"vote": [_("This vote is closed.")]})
     bylaws = parameters_on(meeting.day)
-    if member.id not in eligible_members(body, meeting.day, bylaws):
-        raise ValidationError({"member_id": [_("This member holds no vote in this body.")]})
-    if member.id not in present_members(meeting):
+    acting = {person: seat for seat, person in filled_seats(meeting, body, bylaws).items()}
+    if member.id not in acting:
+        if member.id not in eligible_members(body, meeting.day, bylaws) and member.id not in stand_ins(meeting):
+            raise ValidationError({"member_id": [_("This member holds no vote in this body.")]})
         raise ValidationError({"member_id": [_("Only members present can vote.")]})
-    if db.session.scalar(select(Ballot.id).where(Ballot.vote_id == vote.id, Ballot.member_id == member.id)):
-        raise ValidationError({"member_id": [_("This member has already voted.")]})
-    db.session.add(Ballot(vote_id=vote.id, member_id=member.id,
+    seat = acting[member.id]
+    if db.session.scalar(select(Ballot.id).where(Ballot.vote_id == vote.id, Ballot.member_id == seat)):
+        raise ValidationError({"member_id": [_("This seat has already voted.")]})
+    db.session.add(Ballot(vote_id=vote.id, member_id=seat, cast_by_id=member.id if seat != member.id else None,
                           choice=choice if vote.kind is VoteKind.ROLL_CALL else None))
     setattr(vote, choice.value, getattr(vote, choice.value) + 1)
     db.session.flush()

@@ -190,7 +190,9 @@ def remove_member(member: Member) -> None:
     """Erase a member's record (a KVKK erasure request, or a mistaken entry); the log keeps only the id."""
     from konsey.core.applications import forget_member
     from konsey.core.audit import record
+    from konsey.core.meetings import forget_stand_ins
 
     record("member.erased", member, {"member_no": member.member_no})
     forget_member(member.id)
+    forget_stand_ins(member.id)
     db.session.delete(member)

@@ -1,8 +1,9 @@
 """Seats: who sits in which body, in which role, for which term.
 
 The general assembly has no seats: all active members belong to it (individual members only where the
-by-laws give them a vote). Every other body's full membership is its principal seats on a given day;
-substitutes step in for absent principals and do not count towards quorum.
+by-laws give them a vote). Every other body's full membership is its voting seats on a given day;
+substitutes are not part of it, but a substitute standing in for an absent principal fills that seat
+(for quorum and votes) — see ``konsey.core.meetings.filled_seats``.
 """
 
 from __future__ import annotations

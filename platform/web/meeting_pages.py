@@ -16,6 +16,7 @@ from konsey.core.db import db
 from konsey.core.meetings import AgendaItem, Attendance, Ballot, Choice, Meeting, MeetingKind, Vote, VoteKind
 from konsey.core.membership import Member
 from konsey.core.permissions import Permission, requires
+from konsey.core.representatives import Representative
 from konsey.tenants.bylaw_profiles import parameters_on
 from konsey.tenants.models import Body
 
@@ -87,7 +88,17 @@ def desk(meeting_id):
     bylaws = parameters_on(meeting.day)
     eligible = meetings.eligible_members(body, meeting.day, bylaws)
     present = meetings.present_members(meeting)
-    people = {m.id: m for m in db.session.scalars(select(Member).where(Member.id.in_(eligible | present)))}
+    substitutes = meetings.substitutes(body, meeting.day)
+    seats = meetings.filled_seats(meeting, body, bylaws)
+    stand_ins = meetings.stand_ins(meeting)
+    people = {m.id: m for m in db.session.scalars(
+        select(Member).where(Member.id.in_(eligible | present | substitutes)))}
+    # Institutions check in through a representative whose mandate is valid on the meeting's day.
+    representatives = {}
+    for rep in db.session.scalars(select(Representative).where(Representative.member_id.in_(eligible))
+                                  .order_by(Representative.capacity, Representative.name)):
+        if rep.valid_on(meeting.day):
+            representatives.setdefault(rep.member_id, []).append(rep)
     attendances = db.session.scalars(select(Attendance).where(Attendance.meeting_id == meeting.id)
                                      .order_by(Attendance.arrived_at)).all()
     items = db.session.scalars(select(AgendaItem).where(AgendaItem.meeting_id == meeting.id)
@@ -102,8 +113,10 @@ def desk(meeting_id):
     return render_template(
         "meetings/desk.html", meeting=meeting, body=body, quorum=meetings.quorum_status(meeting, body),
         people=people, eligible=eligible, present=present, attendances=attendances, items=items, votes=votes,
-        voted=voted, vote_kinds=list(VoteKind), choices=list(Choice),
-        absent=sorted((people[m] for m in eligible - present), key=lambda m: m.sort_name),
+        voted=voted, vote_kinds=list(VoteKind), choices=list(Choice), seats=seats, stand_ins=stand_ins,
+        representatives=representatives,
+        absent=sorted((people[m] for m in (eligible | substitutes) - present), key=lambda m: m.sort_name),
+        empty_seats=sorted((people[m] for m in eligible - set(seats)), key=lambda m: m.sort_name),
     )
 
 
@@ -138,7 +151,10 @@ def check_in(meeting_id):
     member = db.session.scalar(select(Member).where(Member.id == _uuid(request.form.get("member_id"))))
     if member is None:
         abort(404)
-    return _run(meeting_id, lambda: meetings.check_in(meeting, member, online=request.form.get("online") == "y"))
+    return _run(meeting_id, lambda: meetings.check_in(
+        meeting, member, online=request.form.get("online") == "y",
+        representative_id=_uuid(request.form.get("representative_id")),
+        stands_in_for_id=_uuid(request.form.get("stands_in_for_id"))))
 
 
 @bp.post("/<uuid:meeting_id>/attendance/<uuid:member_id>/leave")

@@ -109,3 +109,17 @@ def decision_number(year: int, numbers_this_year: list[str] | set[str]) -> str:
     prefix = f"{year}/"
     used = [int(n[len(prefix):]) for n in numbers_this_year if n.startswith(prefix) and n[len(prefix):].isdigit()]
     return f"{year}/{max(used, default=0) + 1}"
+
+
+def seats_represented(eligible: set, present: set, stand_ins: Mapping) -> dict:
+    """Which voting seats are filled at this moment, and by whom: ``{seat holder: person acting}``.
+
+    A principal present fills their own seat; a substitute present fills the seat of the absent principal they
+    stand in for (``stand_ins``: substitute → principal). One person per seat, so a seat whose holder is
+    present is never filled twice.
+    """
+    seats = {member: member for member in present & eligible}
+    for substitute, principal in stand_ins.items():
+        if substitute in present and principal in eligible and principal not in seats:
+            seats[principal] = substitute
+    return seats

@@ -401,6 +401,23 @@ class World:
             db.session.commit()
             return report.id
 
+    def representative(self, council_id, *, category: str = "professional_chamber", name: str = "Mimarlar Odası",
+                       representative: str = "Temsilci Kişi") -> dict:
+        """An institutional member with a representative whose mandate runs for a year."""
+        from datetime import date, timedelta
+
+        from konsey.core.db import db
+        from konsey.core.membership import Member
+        from konsey.core.representatives import Capacity, appoint
+        from konsey.tenants.scoping import bound_council
+
+        member_id = self.member(council_id, category=category, name=name, representative_name=representative)
+        with self.app.app_context(), bound_council(council_id):
+            rep = appoint(db.session.get(Member, member_id), Capacity.REPRESENTATIVE, representative, "2026/1",
+                          date.today() + timedelta(days=365))
+            db.session.commit()
+            return {"institution_a": member_id, "representative_a": rep.id}
+
     def grant_of(self, user_id, council_id):
         from sqlalchemy import select
 

@@ -21,7 +21,7 @@ def councils(world):
     return {"a": a, "b": b, "member_a": member_a, "admin_b": admin_b, "token_b": world.token(admin_b, b),
             "grant_a": world.grant_of(admin_a, a), "application_a": application_a,
             **world.body_with_seat(a, member_a), **world.meeting_with_vote(a, member_a),
-            "election_a": world.election(a), "report_a": world.report(a)}
+            "election_a": world.election(a), "report_a": world.report(a), **world.representative(a)}
 
 
 def council_rules(app, *, public: bool = False):
@@ -76,7 +76,7 @@ def test_public_council_routes_are_the_intended_ones(app):
 ARGUMENTS = {"member_id": "member_a", "grant_id": "grant_a", "application_id": "application_a",
              "body_id": "body_a", "seat_id": "seat_a", "meeting_id": "meeting_a", "vote_id": "vote_a",
              "motion_id": "motion_a", "item_id": "item_a", "election_id": "election_a",
-             "report_id": "report_a"}
+             "report_id": "report_a", "representative_id": "representative_a"}
 # Council routes anyone may use (they reveal nothing of the council's data): checked separately.
 PUBLIC_COUNCIL_ROUTES = {("POST", "/api/v1/councils/<council_slug>/applications"),
                          ("GET", "/<council_slug>/public"), ("GET", "/<council_slug>/apply"),

@@ -24,7 +24,7 @@ from konsey.core.membership import (
     update_member,
 )
 from konsey.core.permissions import Permission, requires
-from konsey.core.representatives import Capacity, Representative, appoint
+from konsey.core.representatives import Capacity, Representative, appoint, end_mandate
 from konsey.core.schemas import StrictSchema
 from konsey.core.text import turkish_sort_key
 
@@ -126,6 +126,19 @@ class Representatives(MethodView):
         """Record an institution's representative or substitute with their mandate letter."""
         representative = appoint(member_or_404(member_id), data["capacity"], data["name"], data["mandate_letter"],
                                  data["mandate_expires_on"])
+        db.session.commit()
+        return representative
+
+
+@blp.route("/<uuid:member_id>/representatives/<uuid:representative_id>")
+class RepresentativeMandate(MethodView):
+    @requires(Permission.MEMBERS_MANAGE)
+    @blp.response(200, RepresentativeSchema)
+    def delete(self, member_id, representative_id):
+        """End a representative's mandate today (the record is kept)."""
+        member = member_or_404(member_id)
+        representative = one_or_404(Representative, id=representative_id, member_id=member.id)
+        end_mandate(representative)
         db.session.commit()
         return representative
 

@@ -158,10 +158,28 @@ def check_category_cap(category: MemberCategory, adding: int = 1) -> None:
                                               "category (%(cap)d).", cap=cap)]})
 
 
+def check_another_university() -> None:
+    """With several universities each sends one representative: a university still sending two must end
+    one mandate before another university joins."""
+    from flask_babel import gettext as _
+    from marshmallow import ValidationError
+
+    from konsey.core.representatives import serving_representatives
+
+    for university in db.session.scalars(select(Member).where(
+            Member.category == MemberCategory.UNIVERSITY, Member.status == MemberStatus.ACTIVE)):
+        if serving_representatives(university) > 1:
+            raise ValidationError({"category": [_(
+                "%(name)s sends two representatives; with a second university each sends one, so end one of "
+                "its mandates first.", name=university.name)]})
+
+
 def add_member(data: dict) -> Member:
     from konsey.core.audit import record
 
     check_category_cap(data["category"])
+    if data["category"] is MemberCategory.UNIVERSITY:
+        check_another_university()
     member = new_member(data, next_member_no())
     db.session.add(member)
     db.session.flush()

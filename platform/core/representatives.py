@@ -9,12 +9,13 @@ from datetime import date, datetime
 
 from flask_babel import gettext as _
 from marshmallow import ValidationError
-from sqlalchemy import Date, String, Uuid, select
+from sqlalchemy import Date, String, Uuid, func, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from konsey.core.audit import record
 from konsey.core.db import CouncilOwned, db, enum_of, same_council_fk, utcnow
-from konsey.core.membership import Member, MemberKind
+from konsey.core.membership import Member, MemberCategory, MemberKind, MemberStatus
+from konsey.core.rules.membership import university_representatives_allowed
 
 
 class Capacity(enum.StrEnum):
@@ -46,6 +47,8 @@ def appoint(member: Member, capacity: Capacity, name: str, mandate_letter: str, 
         raise ValidationError({"member_id": [_("Only institutional members act through representatives.")]})
     if expires_on < date.today():
         raise ValidationError({"mandate_expires_on": [_("This mandate letter has already expired.")]})
+    if capacity is Capacity.REPRESENTATIVE and member.category is MemberCategory.UNIVERSITY:
+        check_university_representatives(member)
     representative = Representative(member_id=member.id, capacity=capacity, name=name,
                                     mandate_letter=mandate_letter, mandate_expires_on=expires_on)
     db.session.add(representative)
@@ -53,6 +56,35 @@ def appoint(member: Member, capacity: Capacity, name: str, mandate_letter: str, 
     record("representative.appointed", representative, {"member": str(member.id), "capacity": capacity.value,
                                                         "expires_on": expires_on.isoformat()})
     return representative
+
+
+def end_mandate(representative: Representative) -> None:
+    """The institution withdraws the mandate: it stops being valid from today (the record stays)."""
+    from datetime import timedelta
+
+    yesterday = date.today() - timedelta(days=1)
+    if representative.mandate_expires_on <= yesterday:
+        raise ValidationError({"representative_id": [_("This mandate has already ended.")]})
+    representative.mandate_expires_on = yesterday
+    record("representative.mandate_ended", representative, {"member": str(representative.member_id)})
+
+
+def serving_representatives(member: Member, day: date | None = None) -> int:
+    """How many representatives (not substitutes) act for the institution with a mandate valid on ``day``."""
+    day = day or date.today()
+    return sum(1 for rep in db.session.scalars(select(Representative).where(
+        Representative.member_id == member.id, Representative.capacity == Capacity.REPRESENTATIVE))
+        if rep.valid_on(day))
+
+
+def check_university_representatives(member: Member) -> None:
+    universities = db.session.scalar(select(func.count(Member.id)).where(
+        Member.category == MemberCategory.UNIVERSITY, Member.status == MemberStatus.ACTIVE)) or 0
+    allowed = university_representatives_allowed(universities)
+    if serving_representatives(member) >= allowed:
+        raise ValidationError({"capacity": [_("A university sends at most %(allowed)d representative(s) while the "
+                                              "council has %(universities)d university member(s).",
+                                              allowed=allowed, universities=universities)]})
 
 
 def mandated(member: Member, representative_id: uuid.UUID | None, day: date) -> Representative | None:

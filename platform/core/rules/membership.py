@@ -20,3 +20,9 @@ def category_cap(category: str, neighbourhoods: int | None) -> int | None:
             return neighbourhoods
         return max(20, math.floor(neighbourhoods * 0.3))
     return None
+
+
+def university_representatives_allowed(universities: int) -> int:
+    """How many representatives each university may send: one or two where it is the only university, one
+    each where there are several (Regulation; domain.md "Structure")."""
+    return 2 if universities <= 1 else 1

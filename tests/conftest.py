@@ -322,7 +322,53 @@ class World:
             body = create_body(BodyKind.WORKING_GROUP, "Ulaşım Çalışma Grubu")
             seat = assign_seat(body, db.session.get(Member, member_id), SeatRole.FACILITATOR, date(2026, 1, 1), None)
             db.session.commit()
-            return {"body_a": body.id, "seat_a": seat.id}
+            body_id, seat_id = body.id, seat.id
+        self.approve(council_id, body_id)
+        return {"body_a": body_id, "seat_a": seat_id}
+
+    def participant(self, council_id, body_id):
+        from konsey.core.db import db
+        from konsey.core.participants import join
+        from konsey.tenants.models import Body
+        from konsey.tenants.scoping import bound_council
+
+        with self.app.app_context(), bound_council(council_id):
+            participant = join(db.session.get(Body, body_id), {"name": "Deniz Katılımcı", "consent": True})
+            db.session.commit()
+            return participant.id
+
+    def approve(self, council_id, body_id) -> None:
+        """The general assembly approves a proposed body: a meeting of the individual members, all voting yes."""
+        from datetime import UTC, datetime, timedelta
+
+        from sqlalchemy import select
+
+        from konsey.core import meetings
+        from konsey.core.db import db
+        from konsey.core.membership import Member, MemberKind, MemberStatus
+        from konsey.core.seats import approve_body
+        from konsey.tenants.models import Body, BodyKind
+        from konsey.tenants.scoping import bound_council
+
+        with self.app.app_context(), bound_council(council_id):
+            has_voters = db.session.scalar(select(Member.id).where(Member.kind == MemberKind.INDIVIDUAL).limit(1))
+        if not has_voters:
+            self.member(council_id, name="Genel Kurul Üyesi")
+        with self.app.app_context(), bound_council(council_id):
+            assembly = db.session.scalar(select(Body).where(Body.kind == BodyKind.GENERAL_ASSEMBLY))
+            meeting = meetings.schedule(assembly, meetings.MeetingKind.ORDINARY, "Genel Kurul",
+                                        datetime.now(UTC) + timedelta(days=3), None, ["Önerinin onayı"])
+            voters = db.session.scalars(select(Member).where(Member.kind == MemberKind.INDIVIDUAL,
+                                                             Member.status == MemberStatus.ACTIVE)).all()
+            for member in voters:
+                meetings.check_in(meeting, member, online=False)
+            item = db.session.scalar(select(meetings.AgendaItem).where(meetings.AgendaItem.meeting_id == meeting.id))
+            vote = meetings.open_vote(meeting, assembly, item, meetings.VoteKind.OPEN)
+            for member in voters:
+                meetings.cast(vote, meeting, assembly, member, meetings.Choice.YES)
+            meetings.close_vote(vote, meeting, assembly)
+            approve_body(db.session.get(Body, body_id), vote)
+            db.session.commit()
 
     def meeting_with_vote(self, council_id, member_id) -> dict:
         """A working-group meeting with the member present and an open vote on its first item."""
@@ -486,6 +532,25 @@ def api(app):
         return ApiClient(app.test_client(), token, language)
 
     return make
+
+
+def approve_by_general_assembly(admin, base: str, body_id: str, voters: list[str]) -> dict:
+    """Through the API: a general assembly meeting where ``voters`` adopt the board's proposal of a body."""
+    from datetime import UTC, datetime, timedelta
+
+    bodies = {b["kind"]: b["id"] for b in admin.get(f"{base}/bodies").json}
+    when = (datetime.now(UTC) + timedelta(days=3)).isoformat()
+    meeting = admin.post(f"{base}/meetings", json={"body_id": bodies["general_assembly"], "title": "Genel Kurul",
+                                                   "scheduled_at": when, "agenda": ["Önerinin onayı"]}).json
+    url = f"{base}/meetings/{meeting['id']}"
+    for member_id in voters:
+        admin.post(f"{url}/attendance", json={"member_id": member_id})
+    item = admin.get(url).json["agenda"][0]["id"]
+    vote = admin.post(f"{url}/votes", json={"agenda_item_id": item}).json
+    for member_id in voters:
+        admin.post(f"{url}/votes/{vote['id']}/ballots", json={"member_id": member_id, "choice": "yes"})
+    admin.post(f"{url}/votes/{vote['id']}/close", json={})
+    return admin.post(f"{base}/bodies/{body_id}/approval", json={"vote_id": vote["id"]})
 
 
 def login(client, email: str, password: str = "correct horse battery"):

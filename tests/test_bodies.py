@@ -73,15 +73,99 @@ def test_seat_rules(council):
     assert _seat(admin, board, people["Ali Veli"], starts_on="2026-05-01").status_code == 201  # may return
 
 
-def test_working_groups_and_assemblies_are_added_by_administrators(council):
-    admin, member = council["admin"], council["member"]
-    created = admin.post(BASE, json={"kind": "working_group", "name": "Ulaşım Çalışma Grubu"})
-    assert created.status_code == 201
+def test_a_working_group_is_proposed_by_the_board_and_approved_by_the_assembly(council):
+    from datetime import UTC, date, datetime, timedelta
+
+    from conftest import approve_by_general_assembly
+
+    admin, member, people = council["admin"], council["member"], council["people"]
+    created = admin.post(BASE, json={"kind": "working_group", "name": "Ulaşım Çalışma Grubu",
+                                     "proposal": "YK 2026/12"})
+    assert created.status_code == 201 and created.json["status"] == "proposed"
+    group = created.json["id"]
     assert admin.post(BASE, json={"kind": "executive_board", "name": "İkinci Kurul"}).status_code == 422
     assert member.post(BASE, json={"kind": "assembly", "name": "Kadın Meclisi"}).status_code == 403
     assert [b["kind"] for b in member.get(BASE).json] == ["general_assembly", "executive_board", "working_group"]
+
+    # Until the general assembly approves it, the group cannot meet or write reports.
+    when = (datetime.now(UTC) + timedelta(days=3)).isoformat()
+    early = admin.post("/api/v1/councils/izmir/meetings", json={"body_id": group, "title": "İlk toplantı",
+                                                                "scheduled_at": when, "agenda": ["Tanışma"]})
+    assert early.status_code == 422 and "body_id" in early.json["errors"]
+    report = admin.post("/api/v1/councils/izmir/reports", json={"body_id": group, "title": "Rapor", "text": "x"})
+    assert report.status_code == 422
+
+    # A board decision is not an assembly decision.
+    board_vote = _board_decision(council)
+    wrong = admin.post(f"{BASE}/{group}/approval", json={"vote_id": board_vote})
+    assert wrong.status_code == 422 and "vote_id" in wrong.json["errors"]
+    assert admin.get(f"{BASE}/{group}").json["status"] == "proposed"
+
+    approved = approve_by_general_assembly(admin, "/api/v1/councils/izmir", group, list(people.values())[:3])
+    assert approved.status_code == 200, approved.json
+    assert approved.json["status"] == "active" and approved.json["approved_decision"].endswith("/1")
+    assert admin.post(f"{BASE}/{group}/approval", json={"vote_id": board_vote}).status_code == 422  # once only
+    assert admin.post("/api/v1/councils/izmir/meetings", json={
+        "body_id": group, "title": "İlk toplantı", "scheduled_at": when, "agenda": ["Tanışma"]}).status_code == 201
+
+    _seat(admin, group, people["Ayşe Kaya"], role="facilitator", starts_on="2026-01-01")
+    dissolved = admin.post(f"{BASE}/{group}/dissolution", json={"on": date.today().isoformat(), "reason": "İş bitti"})
+    assert dissolved.status_code == 200 and dissolved.json["status"] == "dissolved"
+    assert admin.get(f"{BASE}/{group}?on={(date.today() + timedelta(days=1)).isoformat()}").json["seats"] == []
+    assert admin.post(f"{BASE}/{council['board']}/dissolution",
+                      json={"on": date.today().isoformat(), "reason": "x"}).status_code == 422
     actions = [e["action"] for e in admin.get("/api/v1/councils/izmir/audit").json]
-    assert "body.created" in actions
+    assert {"body.proposed", "body.approved", "body.dissolved"} <= set(actions)
+
+
+def _board_decision(council) -> str:
+    """An adopted executive-board decision (not the general assembly's)."""
+    from datetime import UTC, datetime, timedelta
+
+    admin, people, board = council["admin"], council["people"], council["board"]
+    voters = list(people.values())[:3]
+    for member_id in voters:
+        _seat(admin, board, member_id)
+    when = (datetime.now(UTC) + timedelta(days=3)).isoformat()
+    meeting = admin.post("/api/v1/councils/izmir/meetings", json={
+        "body_id": board, "title": "YK toplantısı", "scheduled_at": when, "agenda": ["Çalışma grubu önerisi"]})
+    assert meeting.status_code == 201, meeting.json
+    meeting = meeting.json
+    url = f"/api/v1/councils/izmir/meetings/{meeting['id']}"
+    for member_id in voters:
+        admin.post(f"{url}/attendance", json={"member_id": member_id})
+    vote = admin.post(f"{url}/votes", json={"agenda_item_id": admin.get(url).json["agenda"][0]["id"]}).json
+    for member_id in voters:
+        admin.post(f"{url}/votes/{vote['id']}/ballots", json={"member_id": member_id, "choice": "yes"})
+    assert admin.post(f"{url}/votes/{vote['id']}/close", json={}).json["outcome"] == "adopted"
+    return vote["id"]
+
+
+def test_non_members_take_part_in_working_groups_with_consent(council, world):
+    from conftest import approve_by_general_assembly
+
+    admin, member, people = council["admin"], council["member"], council["people"]
+    group = admin.post(BASE, json={"kind": "working_group", "name": "Çevre Çalışma Grubu"}).json["id"]
+    approve_by_general_assembly(admin, "/api/v1/councils/izmir", group, list(people.values())[:3])
+    url = f"{BASE}/{group}/participants"
+    no_consent = admin.post(url, json={"name": "Deniz Deniz", "email": "deniz@example.org", "consent": False})
+    assert no_consent.status_code == 422 and "consent" in no_consent.json["errors"]
+    bad_email = admin.post(url, json={"name": "Deniz Deniz", "email": "deniz", "consent": True})
+    assert bad_email.status_code == 422 and "email" in bad_email.json["errors"]
+    assert admin.get(url).json == []
+    joined = admin.post(url, json={"name": "Deniz Deniz", "email": "deniz@example.org", "consent": True,
+                                   "organisation": "Bisiklet Derneği", "joined_on": "2026-02-01"})
+    assert joined.status_code == 201 and joined.json["consented_at"]
+    assert member.post(url, json={"name": "X Y Z", "consent": True}).status_code == 403
+    board = admin.post(f"{BASE}/{council['board']}/participants", json={"name": "Deniz Deniz", "consent": True})
+    assert board.status_code == 422 and "body_id" in board.json["errors"]
+    left = admin.post(f"{url}/{joined.json['id']}/leave", json={"on": "2026-01-01"})
+    assert left.status_code == 422 and "left_on" in left.json["errors"]
+    assert admin.post(f"{url}/{joined.json['id']}/leave", json={"on": "2026-06-30"}).json["left_on"] == "2026-06-30"
+    assert admin.delete(f"{url}/{joined.json['id']}").status_code == 204
+    assert admin.get(url).json == []
+    actions = [e["action"] for e in admin.get("/api/v1/councils/izmir/audit").json]
+    assert {"participant.joined", "participant.left", "participant.erased"} <= set(actions)
 
 
 def test_calendar_warns_about_missing_sessions_and_ending_terms(council):

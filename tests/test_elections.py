@@ -25,6 +25,19 @@ def _election(setup, office, seats=1, term_start="2026-06-01", term_index=0):
         "office": office, "seats": seats, "term_start": term_start, "term_index": term_index}).json
 
 
+def _working_group(setup, name, participants=0):
+    """An approved working group with ``participants`` non-members taking part."""
+    from conftest import approve_by_general_assembly
+
+    admin = setup["admin"]
+    group = admin.post(f"{BASE}/bodies", json={"kind": "working_group", "name": name}).json
+    assert approve_by_general_assembly(admin, BASE, group["id"], list(setup["people"].values())).status_code == 200
+    for index in range(participants):
+        admin.post(f"{BASE}/bodies/{group['id']}/participants", json={"name": f"Katılımcı {index + 1}",
+                                                                       "consent": True})
+    return group
+
+
 def test_president_elected_in_the_third_round(setup):
     admin, people = setup["admin"], setup["people"]
     election = _election(setup, "president")
@@ -93,7 +106,7 @@ def test_co_spokespersons_are_one_woman_and_one_man_where_the_bylaws_say_so(setu
     from datetime import date, timedelta
 
     admin, people = setup["admin"], setup["people"]
-    group = admin.post(f"{BASE}/bodies", json={"kind": "working_group", "name": "Kadın Çalışma Grubu"}).json
+    group = _working_group(setup, "Kadın Çalışma Grubu", participants=6)
     start = (date.today() + timedelta(days=10)).isoformat()
     payload = {"electing_body_id": group["id"], "target_body_id": group["id"], "office": "facilitator", "seats": 2,
                "term_start": start}
@@ -157,3 +170,30 @@ def test_a_tied_last_round_follows_the_bylaws_tie_rule(setup, tie_rule):
         assert admin.get(url).json["status"] == "failed"
         again = admin.post(f"{url}/rounds", json={"votes": tie})
         assert again.status_code == 422  # a failed election takes no more rounds
+
+
+def test_working_group_elections_need_enough_people_and_one_officer_post_each(setup):
+    from datetime import date, timedelta
+
+    admin, people = setup["admin"], setup["people"]
+    start = (date.today() + timedelta(days=10)).isoformat()
+    small = _working_group(setup, "Küçük Grup", participants=5)
+    payload = {"electing_body_id": small["id"], "target_body_id": small["id"], "office": "facilitator",
+               "term_start": start}
+    refused = admin.post(f"{BASE}/elections", json=payload)
+    assert refused.status_code == 422 and "electing_body_id" in refused.json["errors"]
+    admin.post(f"{BASE}/bodies/{small['id']}/seats", json={"member_id": people["Ayşe"], "role": "principal",
+                                                          "starts_on": "2026-01-01"})
+    election = admin.post(f"{BASE}/elections", json=payload)  # 5 participants and a member make 6
+    assert election.status_code == 201
+
+    other = _working_group(setup, "Ulaşım Grubu", participants=6)
+    admin.post(f"{BASE}/bodies/{other['id']}/seats", json={"member_id": people["Can"], "role": "facilitator",
+                                                          "starts_on": "2026-01-01"})
+    url = f"{BASE}/elections/{election.json['id']}/candidates"
+    busy = admin.post(url, json={"member_id": people["Can"]})
+    assert busy.status_code == 422 and "member_id" in busy.json["errors"]
+    assert admin.post(url, json={"member_id": people["Ayşe"]}).status_code == 201
+    admin.post(f"{BASE}/bylaws", json={"effective_from": (date.today() + timedelta(days=1)).isoformat(),
+                                       "parameters": {"working_group_one_officer_post": False}})
+    assert admin.post(url, json={"member_id": people["Can"]}).status_code == 201

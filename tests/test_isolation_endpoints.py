@@ -18,9 +18,11 @@ def councils(world):
     application_a = world.application(a)
     admin_a = world.user("admin@alpha.example.org", roles={a: "administrator"})
     admin_b = world.user("admin@beta.example.org", roles={b: "administrator"})
-    return {"a": a, "b": b, "member_a": member_a, "admin_b": admin_b, "token_b": world.token(admin_b, b),
+    seats = world.body_with_seat(a, member_a)
+    return {"a": a, "b": b, "member_a": member_a, "participant_a": world.participant(a, seats["body_a"]),
+            "admin_b": admin_b, "token_b": world.token(admin_b, b),
             "grant_a": world.grant_of(admin_a, a), "application_a": application_a,
-            **world.body_with_seat(a, member_a), **world.meeting_with_vote(a, member_a),
+            **seats, **world.meeting_with_vote(a, member_a),
             "election_a": world.election(a), "report_a": world.report(a), **world.representative(a)}
 
 
@@ -64,6 +66,14 @@ def valid_body(method: str, rule: str, councils: dict) -> dict:
         return {"votes": {}}
     if rule.endswith("/seats"):
         return {"member_id": str(councils["member_a"]), "role": "principal", "starts_on": "2026-02-01"}
+    if rule.endswith("/participants"):
+        return {"name": "Deniz Deniz", "consent": True}
+    if rule.endswith("/leave"):
+        return {"on": "2026-06-01"}
+    if rule.endswith("/approval"):
+        return {"vote_id": str(councils["vote_a"])}
+    if rule.endswith("/dissolution"):
+        return {"on": "2026-06-01", "reason": "deneme"}
     if rule.endswith("/end"):
         return {"on": "2026-03-01", "reason": "deneme"}
     return {}
@@ -76,7 +86,8 @@ def test_public_council_routes_are_the_intended_ones(app):
 ARGUMENTS = {"member_id": "member_a", "grant_id": "grant_a", "application_id": "application_a",
              "body_id": "body_a", "seat_id": "seat_a", "meeting_id": "meeting_a", "vote_id": "vote_a",
              "motion_id": "motion_a", "item_id": "item_a", "election_id": "election_a",
-             "report_id": "report_a", "representative_id": "representative_a"}
+             "report_id": "report_a", "representative_id": "representative_a",
+             "participant_id": "participant_a"}
 # Council routes anyone may use (they reveal nothing of the council's data): checked separately.
 PUBLIC_COUNCIL_ROUTES = {("POST", "/api/v1/councils/<council_slug>/applications"),
                          ("GET", "/<council_slug>/public"), ("GET", "/<council_slug>/apply"),

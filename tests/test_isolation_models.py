@@ -214,6 +214,15 @@ def _representative(council_id=None):
                           mandate_letter="01.01.2026/1", mandate_expires_on=date(2030, 1, 1))
 
 
+def _participant(council_id=None):
+    from konsey.core.participants import Participant
+
+    body = _body()
+    db.session.add(body)
+    db.session.flush()
+    return Participant(body_id=body.id, name="Deniz Deniz", joined_on=date(2026, 1, 1))
+
+
 # Every council-owned model needs a row factory here; test_every_model_has_a_factory enforces it.
 FACTORIES = {"members": _member, "bodies": _body, "bylaw_profiles": _profile, "audit_entries": _audit,
              "membership_applications": _application, "consents": _consent, "seats": _seat,
@@ -223,7 +232,7 @@ FACTORIES = {"members": _member, "bodies": _body, "bylaw_profiles": _profile, "a
              "elections": _election, "candidacies": _candidacy,
              "reports": _report, "report_versions": _report_version,
              "membership_events": _membership_event, "counters": _counter,
-             "representatives": _representative}
+             "representatives": _representative, "participants": _participant}
 
 
 def test_every_model_has_a_factory(ctx):

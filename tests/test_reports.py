@@ -13,6 +13,7 @@ def test_report_from_draft_to_the_general_assembly_agenda(world, api):
     facilitator = api(world.token(world.user("k@izmir.example.org", roles={council: "facilitator"}), council))
     member = api(world.token(world.user("u@izmir.example.org", roles={council: "member"}), council))
     group = admin.post(f"{BASE}/bodies", json={"kind": "working_group", "name": "Çevre Çalışma Grubu"}).json
+    world.approve(council, __import__("uuid").UUID(group["id"]))
     bodies = {b["kind"]: b["id"] for b in admin.get(f"{BASE}/bodies").json}
 
     report = facilitator.post(f"{BASE}/reports", json={"body_id": group["id"], "title": "Kıyı raporu",

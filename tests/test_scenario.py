@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
+from conftest import approve_by_general_assembly
 from konsey.core.applications import KVKK_NOTICE_VERSION
 
 BASE = "/api/v1/councils/izmir"
@@ -29,7 +30,11 @@ def test_application_to_answered_motion(app, api, world):
     assert len(admin.get(f"{BASE}/members").json) == 5
 
     # They form a working group, which meets and adopts a proposal by majority.
-    group = admin.post(f"{BASE}/bodies", json={"kind": "working_group", "name": "Ulaşım Çalışma Grubu"}).json
+    # The board proposes a working group; the general assembly approves it.
+    group = admin.post(f"{BASE}/bodies", json={"kind": "working_group", "name": "Ulaşım Çalışma Grubu",
+                                               "proposal": "YK 2026/3"}).json
+    approval = approve_by_general_assembly(admin, BASE, group["id"], member_ids[:3])
+    assert approval.status_code == 200 and approval.json["status"] == "active"
     for index, member_id in enumerate(member_ids):
         role = "facilitator" if index == 0 else "principal"
         assert admin.post(f"{BASE}/bodies/{group['id']}/seats", json={
@@ -63,7 +68,7 @@ def test_application_to_answered_motion(app, api, world):
 
     # Everything is on the audit chain, which verifies.
     actions = [e["action"] for e in admin.get(f"{BASE}/audit?limit=500").json]
-    for expected in ("application.approved", "member.added", "seat.assigned", "meeting.called", "vote.closed",
+    for expected in ("application.approved", "member.added", "body.proposed", "body.approved", "seat.assigned", "meeting.called", "vote.closed",
                      "motion.adopted", "motion.answered"):
         assert expected in actions
     assert app.test_cli_runner().invoke(args=["audit", "verify", "izmir"]).exit_code == 0

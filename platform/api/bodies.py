@@ -13,22 +13,27 @@ from marshmallow import Schema, ValidationError, fields, validate
 from sqlalchemy import select
 
 from konsey.api.base import one_or_404
+from konsey.core import participants
 from konsey.core.db import db
+from konsey.core.meetings import Vote
 from konsey.core.membership import Member
+from konsey.core.participants import Participant
 from konsey.core.permissions import Permission, requires
 from konsey.core.schemas import StrictSchema
 from konsey.core.seats import (
     Seat,
     SeatRole,
+    approve_body,
     assign_seat,
     body_parity,
     create_body,
+    dissolve_body,
     end_seat,
     full_membership,
     seats_on,
 )
 from konsey.tenants import bylaw_profiles
-from konsey.tenants.models import Body, BodyKind
+from konsey.tenants.models import Body, BodyKind, BodyStatus
 
 blp = Blueprint("bodies", __name__, url_prefix="/api/v1/councils/<council_slug>/bodies", description="Bodies and seats")
 
@@ -37,11 +42,41 @@ class BodySchema(Schema):
     id = fields.UUID()
     kind = fields.Enum(BodyKind, by_value=True)
     name = fields.String()
+    status = fields.Enum(BodyStatus, by_value=True)
+    proposal = fields.String(allow_none=True)
+    approved_decision = fields.String(allow_none=True)
+    approved_on = fields.Date(allow_none=True)
 
 
 class NewBodySchema(StrictSchema):
     kind = fields.Enum(BodyKind, by_value=True, required=True)
     name = fields.String(required=True, validate=validate.Length(min=3, max=200))
+    proposal = fields.String(load_default=None, validate=validate.Length(max=300))
+
+
+class ApprovalSchema(StrictSchema):
+    vote_id = fields.UUID(required=True)
+
+
+class DissolutionSchema(StrictSchema):
+    on = fields.Date(required=True)
+    reason = fields.String(required=True, validate=validate.Length(min=2, max=200))
+
+
+class ParticipantSchema(StrictSchema):
+    id = fields.UUID(dump_only=True)
+    name = fields.String(required=True, validate=validate.Length(min=3, max=200))
+    email = fields.Email(load_default=None, allow_none=True)
+    phone = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=40))
+    organisation = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=200))
+    consent = fields.Boolean(load_only=True, required=True)
+    joined_on = fields.Date(load_default=None)
+    left_on = fields.Date(dump_only=True)
+    consented_at = fields.DateTime(dump_only=True)
+
+
+class LeaveSchema(StrictSchema):
+    on = fields.Date(required=True)
 
 
 class SeatSchema(Schema):
@@ -93,8 +128,8 @@ class Bodies(MethodView):
     @blp.arguments(NewBodySchema)
     @blp.response(201, BodySchema)
     def post(self, data):
-        """Add an assembly or a working group (after the general assembly approved the board's proposal)."""
-        body = create_body(data["kind"], data["name"])
+        """The executive board proposes an assembly or a working group; it works once the assembly approves."""
+        body = create_body(data["kind"], data["name"], data["proposal"])
         db.session.commit()
         return body
 
@@ -109,7 +144,9 @@ class BodyDetail(MethodView):
         body = body_or_404(body_id)
         day = args["on"] or date.today()
         bylaws = bylaw_profiles.parameters_on(day)
-        return {"id": body.id, "kind": body.kind, "name": body.name, "on": day,
+        return {"id": body.id, "kind": body.kind, "name": body.name, "on": day, "status": body.status,
+                "proposal": body.proposal, "approved_decision": body.approved_decision,
+                "approved_on": body.approved_on,
                 "full_membership": full_membership(body, day, bylaws), "parity": body_parity(body, day, bylaws),
                 "seats": seats_on(body, day)}
 
@@ -141,3 +178,79 @@ class EndSeat(MethodView):
         end_seat(seat, data["on"], data["reason"])
         db.session.commit()
         return seat
+
+
+@blp.route("/<uuid:body_id>/approval")
+class Approval(MethodView):
+    @requires(Permission.BODIES_MANAGE)
+    @blp.arguments(ApprovalSchema)
+    @blp.response(200, BodySchema)
+    def post(self, data, body_id):
+        """Record the general assembly's adopted decision approving the board's proposal."""
+        body = body_or_404(body_id)
+        vote = db.session.scalar(select(Vote).where(Vote.id == data["vote_id"]))
+        if vote is None:
+            raise ValidationError({"vote_id": [_("No such decision in this council.")]})
+        approve_body(body, vote)
+        db.session.commit()
+        return body
+
+
+@blp.route("/<uuid:body_id>/dissolution")
+class Dissolution(MethodView):
+    @requires(Permission.BODIES_MANAGE)
+    @blp.arguments(DissolutionSchema)
+    @blp.response(200, BodySchema)
+    def post(self, data, body_id):
+        """Dissolve an assembly or working group: its seats end, its records stay."""
+        body = body_or_404(body_id)
+        dissolve_body(body, data["on"], data["reason"])
+        db.session.commit()
+        return body
+
+
+@blp.route("/<uuid:body_id>/participants")
+class Participants(MethodView):
+    @requires(Permission.MEMBERS_VIEW)
+    @blp.response(200, ParticipantSchema(many=True))
+    def get(self, body_id):
+        """A working group's non-member participants, past and present."""
+        body = body_or_404(body_id)
+        return db.session.scalars(select(Participant).where(Participant.body_id == body.id)
+                                  .order_by(Participant.joined_on, Participant.name)).all()
+
+    @requires(Permission.BODIES_MANAGE)
+    @blp.arguments(ParticipantSchema)
+    @blp.response(201, ParticipantSchema)
+    def post(self, data, body_id):
+        """Someone who is not a member joins a working group (with their consent to being contacted)."""
+        participant = participants.join(body_or_404(body_id), data)
+        db.session.commit()
+        return participant
+
+
+def participant_or_404(body_id: uuid.UUID, participant_id: uuid.UUID) -> Participant:
+    return one_or_404(Participant, id=participant_id, body_id=body_or_404(body_id).id)
+
+
+@blp.route("/<uuid:body_id>/participants/<uuid:participant_id>/leave")
+class ParticipantLeaves(MethodView):
+    @requires(Permission.BODIES_MANAGE)
+    @blp.arguments(LeaveSchema)
+    @blp.response(200, ParticipantSchema)
+    def post(self, data, body_id, participant_id):
+        participant = participant_or_404(body_id, participant_id)
+        participants.leave(participant, data["on"])
+        db.session.commit()
+        return participant
+
+
+@blp.route("/<uuid:body_id>/participants/<uuid:participant_id>")
+class ParticipantRecord(MethodView):
+    @requires(Permission.BODIES_MANAGE)
+    @blp.response(204)
+    def delete(self, body_id, participant_id):
+        """Erase a participant's record (KVKK erasure request)."""
+        participants.erase(participant_or_404(body_id, participant_id))
+        db.session.commit()
+        return None

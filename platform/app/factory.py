@@ -90,6 +90,7 @@ def _import_models() -> None:
     import konsey.core.membership  # noqa: F401
     import konsey.core.money  # noqa: F401
     import konsey.core.motions  # noqa: F401
+    import konsey.core.participants  # noqa: F401
     import konsey.core.platform_audit  # noqa: F401
     import konsey.core.reports  # noqa: F401
     import konsey.core.representatives  # noqa: F401

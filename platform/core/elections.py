@@ -26,9 +26,9 @@ from konsey.core.rules.elections import count_round, settle_final_tie
 from konsey.core.rules.parity import Candidate as RankedCandidate
 from konsey.core.rules.parity import allocate_seats
 from konsey.core.rules.terms import Mandate, may_stand, term_end
-from konsey.core.seats import Seat, SeatRole, assign_seat, full_membership
+from konsey.core.seats import Seat, SeatRole, assign_seat, full_membership, require_working, seats_on
 from konsey.tenants.bylaw_profiles import parameters_on
-from konsey.tenants.models import Body
+from konsey.tenants.models import Body, BodyKind
 
 
 class Office(enum.StrEnum):
@@ -81,9 +81,24 @@ class Candidacy(CouncilOwned, db.Model):
     )
 
 
+def working_group_size(body: Body, day: date) -> int:
+    from konsey.core.participants import working_group_size as size
+
+    return size(body, day)
+
+
 def call_election(electing: Body, target: Body, office: Office, seats: int, term_start: date,
                   term_index: int) -> Election:
-    co_chairs = office is Office.FACILITATOR and seats == 2 and parameters_on(term_start)["co_chairs_one_woman_one_man"]
+    require_working(electing, "electing_body_id")
+    require_working(target, "target_body_id")
+    bylaws = parameters_on(term_start)
+    if electing.kind is BodyKind.WORKING_GROUP:
+        taking_part = working_group_size(electing, term_start)
+        if taking_part < bylaws["working_group_election_min_participants"]:
+            raise ValidationError({"electing_body_id": [_(
+                "A working group elects with at least %(needed)d people taking part; it has %(count)d.",
+                needed=bylaws["working_group_election_min_participants"], count=taking_part)]})
+    co_chairs = office is Office.FACILITATOR and seats == 2 and bylaws["co_chairs_one_woman_one_man"]
     if office is not Office.EXECUTIVE_BOARD and seats != 1 and not co_chairs:
         raise ValidationError({"seats": [_("This office has a single seat.")]})
     election = Election(electing_body_id=electing.id, target_body_id=target.id, office=office, seats=seats,
@@ -110,6 +125,15 @@ def stand(election: Election, member: Member) -> Candidacy:
     if not may_stand(mandates_of(member, target), ROLE_OF[election.office].value, election.term_start, bylaws):
         raise ValidationError({"member_id": [_("This member has served the most consecutive terms allowed in "
                                                "this office.")]})
+    if election.office is Office.FACILITATOR and target.kind is BodyKind.WORKING_GROUP \
+            and bylaws["working_group_one_officer_post"]:
+        elsewhere = [seat for body in db.session.scalars(select(Body).where(
+                         Body.kind == BodyKind.WORKING_GROUP, Body.id != target.id))
+                     for seat in seats_on(body, election.term_start)
+                     if seat.member_id == member.id and seat.role in (SeatRole.FACILITATOR, SeatRole.CHAIR)]
+        if elsewhere:
+            raise ValidationError({"member_id": [_("This member already holds an officer post in another working "
+                                                   "group; the by-laws allow one.")]})
     if db.session.scalar(select(Candidacy.id).where(Candidacy.election_id == election.id,
                                                     Candidacy.member_id == member.id)):
         raise ValidationError({"member_id": [_("This member is already a candidate.")]})

@@ -20,7 +20,7 @@ from konsey.core.audit import record
 from konsey.core.db import CouncilOwned, as_utc, db, enum_of, same_council_fk, utcnow
 from konsey.core.membership import Member, MemberKind, MemberStatus
 from konsey.core.rules import meetings as rules
-from konsey.core.seats import VOTING_ROLES, SeatRole, full_membership, seats_on
+from konsey.core.seats import VOTING_ROLES, SeatRole, full_membership, require_working, seats_on
 from konsey.tenants.bylaw_profiles import parameters_on
 from konsey.tenants.models import Body, BodyKind
 
@@ -164,6 +164,7 @@ def schedule(body: Body, kind: MeetingKind, title: str, scheduled_at: datetime, 
              agenda: list[str], *, reconvened: bool = False, now: datetime | None = None) -> Meeting:
     """Call a meeting; the notice period of the by-laws must be respected (a reconvened session is exempt)."""
     now = now or utcnow()
+    require_working(body)
     bylaws = parameters_on(as_utc(scheduled_at).date())
     if as_utc(scheduled_at) <= now:
         raise ValidationError({"scheduled_at": [_("A meeting is called for a time in the future.")]})

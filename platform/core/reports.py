@@ -15,6 +15,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from konsey.core.audit import record
 from konsey.core.db import CouncilOwned, db, enum_of, same_council_fk, utcnow
 from konsey.core.meetings import AgendaItem, Meeting, MeetingStatus
+from konsey.core.seats import require_working
 from konsey.tenants.models import Body, BodyKind
 
 
@@ -57,6 +58,7 @@ class ReportVersion(CouncilOwned, db.Model):
 def draft(body: Body, title: str, text: str) -> Report:
     if body.kind not in (BodyKind.WORKING_GROUP, BodyKind.ASSEMBLY):
         raise ValidationError({"body_id": [_("Reports are written by working groups and assemblies.")]})
+    require_working(body)
     report = Report(body_id=body.id, title=title)
     db.session.add(report)
     db.session.flush()

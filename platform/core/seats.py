@@ -21,7 +21,7 @@ from konsey.core.audit import record
 from konsey.core.db import CouncilOwned, db, enum_of, same_council_fk, utcnow
 from konsey.core.membership import Member, MemberKind, MemberStatus
 from konsey.core.rules.parity import parity_met
-from konsey.tenants.models import Body, BodyKind
+from konsey.tenants.models import Body, BodyKind, BodyStatus
 
 
 class SeatRole(enum.StrEnum):
@@ -125,11 +125,48 @@ def end_seat(seat: Seat, on: date, reason: str) -> None:
     record("seat.ended", seat, {"on": on.isoformat(), "reason": reason})
 
 
-def create_body(kind: BodyKind, name: str) -> Body:
+def create_body(kind: BodyKind, name: str, proposal: str | None = None) -> Body:
+    """The executive board proposes an assembly or a working group; it works once the assembly approves it."""
     if kind in (BodyKind.GENERAL_ASSEMBLY, BodyKind.EXECUTIVE_BOARD):
         raise ValidationError({"kind": [_("A council has exactly one general assembly and one executive board.")]})
-    body = Body(kind=kind, name=name)
+    body = Body(kind=kind, name=name, status=BodyStatus.PROPOSED, proposal=proposal)
     db.session.add(body)
     db.session.flush()
-    record("body.created", body, {"kind": kind.value})
+    record("body.proposed", body, {"kind": kind.value})
     return body
+
+
+def approve_body(body: Body, vote) -> None:
+    """The general assembly's adopted decision (``vote``) approves the board's proposal."""
+    from konsey.core.meetings import AgendaItem, Meeting
+
+    if body.status is not BodyStatus.PROPOSED:
+        raise ValidationError({"body": [_("Only a proposed body can be approved.")]})
+    meeting = db.session.scalar(select(Meeting).join(AgendaItem, AgendaItem.meeting_id == Meeting.id)
+                                .where(AgendaItem.id == vote.agenda_item_id))
+    general_assembly = db.session.get(Body, meeting.body_id)
+    if general_assembly.kind is not BodyKind.GENERAL_ASSEMBLY or vote.outcome != "adopted":
+        raise ValidationError({"vote_id": [_("Give an adopted decision of the general assembly.")]})
+    body.status, body.approved_decision, body.approved_on = BodyStatus.ACTIVE, vote.decision_number, meeting.day
+    record("body.approved", body, {"decision_number": vote.decision_number})
+
+
+def dissolve_body(body: Body, on: date, reason: str) -> None:
+    """Close an assembly or working group: its seats end; its records stay."""
+    if body.kind in (BodyKind.GENERAL_ASSEMBLY, BodyKind.EXECUTIVE_BOARD):
+        raise ValidationError({"body": [_("The general assembly and the executive board cannot be dissolved.")]})
+    if body.status is BodyStatus.DISSOLVED:
+        raise ValidationError({"body": [_("This body is already dissolved.")]})
+    for seat in seats_on(body, on):
+        if seat.ends_on is None or seat.ends_on > on:
+            seat.ends_on, seat.end_reason = on, reason
+    body.status = BodyStatus.DISSOLVED
+    record("body.dissolved", body, {"on": on.isoformat(), "reason": reason})
+
+
+def require_working(body: Body, field: str = "body_id") -> None:
+    """Refuse work (meetings, elections, reports) for a body the assembly has not approved, or dissolved."""
+    if body.status is BodyStatus.PROPOSED:
+        raise ValidationError({field: [_("The general assembly has not approved this body yet.")]})
+    if body.status is BodyStatus.DISSOLVED:
+        raise ValidationError({field: [_("This body is dissolved.")]})

@@ -166,7 +166,7 @@ def _make_app(tmp_root: Path, backend: str, smtp_port: int, extra: dict | None =
     }
     app = create_app(config, instance_path=instance)
     with app.app_context():
-        upgrade()
+        upgrade(revision="heads")
     app.konsey_backend = backend
     app.konsey_pg = pg
     return app
@@ -325,6 +325,33 @@ class World:
             body_id, seat_id = body.id, seat.id
         self.approve(council_id, body_id)
         return {"body_a": body_id, "seat_a": seat_id}
+
+    def enable(self, council_id, plugin: str, config: dict | None = None) -> None:
+        from konsey.core import plugins
+        from konsey.core.db import db
+        from konsey.tenants.scoping import bound_council
+
+        with self.app.app_context(), bound_council(council_id):
+            plugins.enable(plugin, config or {})
+            db.session.commit()
+
+    def child(self, council_id, *, consent: bool = True) -> dict:
+        """A child of the children's assembly (the plugin enabled first), with the guardian's consent."""
+        from datetime import date
+
+        from konsey.core.db import db
+        from konsey.plugins.children_assembly.models import ConsentMethod, record_consent, register_child
+        from konsey.tenants.scoping import bound_council
+
+        with self.app.app_context(), bound_council(council_id):
+            child = register_child({"name": "Ece Y.", "birth_date": date(date.today().year - 11, 3, 1),
+                                    "guardian": {"name": "Selin Yıldız", "relation": "anne",
+                                                 "email": "selin@example.org"}})
+            if consent:
+                record_consent(child, {"guardian_name": "Selin Yıldız", "relation": "anne",
+                                       "given_on": date.today(), "method": ConsentMethod.WRITTEN_FORM})
+            db.session.commit()
+            return {"child_a": child.id}
 
     def participant(self, council_id, body_id):
         from konsey.core.db import db

@@ -223,6 +223,37 @@ def _participant(council_id=None):
     return Participant(body_id=body.id, name="Deniz Deniz", joined_on=date(2026, 1, 1))
 
 
+def _plugin_enablement(council_id=None):
+    from konsey.core.plugins import PluginEnablement
+
+    return PluginEnablement(plugin="womens_assembly", enabled=True, config={})
+
+
+def _child(council_id=None):
+    from konsey.plugins.children_assembly.models import Child
+
+    return Child(name="Ece Y.", birth_date=date(2015, 3, 1), guardian_name="Selin Yıldız", guardian_relation="anne")
+
+
+def _guardian_consent(council_id=None):
+    from konsey.plugins.children_assembly.models import ConsentMethod, GuardianConsent
+
+    child = _child()
+    db.session.add(child)
+    db.session.flush()
+    return GuardianConsent(child_id=child.id, guardian_name="Selin Yıldız", relation="anne",
+                           given_on=date(2026, 1, 1), method=ConsentMethod.WRITTEN_FORM)
+
+
+def _impact_note(council_id=None):
+    from konsey.plugins.womens_assembly.models import GenderImpactNote
+
+    motion = _motion()
+    db.session.add(motion)
+    db.session.flush()
+    return GenderImpactNote(motion_id=motion.id, text="Etkisi olumludur.", author="Kadın Meclisi")
+
+
 # Every council-owned model needs a row factory here; test_every_model_has_a_factory enforces it.
 FACTORIES = {"members": _member, "bodies": _body, "bylaw_profiles": _profile, "audit_entries": _audit,
              "membership_applications": _application, "consents": _consent, "seats": _seat,
@@ -232,7 +263,9 @@ FACTORIES = {"members": _member, "bodies": _body, "bylaw_profiles": _profile, "a
              "elections": _election, "candidacies": _candidacy,
              "reports": _report, "report_versions": _report_version,
              "membership_events": _membership_event, "counters": _counter,
-             "representatives": _representative, "participants": _participant}
+             "representatives": _representative, "participants": _participant,
+             "plugin_enablements": _plugin_enablement, "children_assembly_children": _child,
+             "children_assembly_consents": _guardian_consent, "womens_assembly_impact_notes": _impact_note}
 
 
 def test_every_model_has_a_factory(ctx):

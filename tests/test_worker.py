@@ -90,7 +90,7 @@ def redis_worker(tmp_path_factory, smtp_server):
         instance_path=folder,
     )
     with app.app_context():
-        upgrade()
+        upgrade(revision="heads")
     app.konsey_backend = "sqlite"
     worker = Process(
         [sys.executable, "-m", "celery", "-A", "konsey.worker.main", "worker", "--pool=solo", "--concurrency=1",

@@ -7,7 +7,7 @@ from pathlib import Path
 from flask import Flask, session
 from flask_babel import format_date, format_decimal
 
-from konsey.app import errors, guard
+from konsey.app import errors, guard, plugin_host
 from konsey.app.cli import register_commands
 from konsey.app.config import build_config, default_instance_path
 from konsey.app.extensions import api, babel, csrf, login_manager, migrate
@@ -16,6 +16,7 @@ from konsey.core.i18n import LANGUAGES, select_locale
 from konsey.core.labels import label
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
+migrate.configure(plugin_host.configure_migrations)  # once per process: plugins' migration folders
 
 
 def create_app(config: dict | None = None, instance_path: str | Path | None = None) -> Flask:
@@ -43,6 +44,7 @@ def create_app(config: dict | None = None, instance_path: str | Path | None = No
 
     _register_blueprints(app)
     guard.install(app)
+    plugin_host.install(app)
     register_commands(app)
     errors.install(app)
 
@@ -92,10 +94,14 @@ def _import_models() -> None:
     import konsey.core.motions  # noqa: F401
     import konsey.core.participants  # noqa: F401
     import konsey.core.platform_audit  # noqa: F401
+    import konsey.core.plugins  # noqa: F401
     import konsey.core.reports  # noqa: F401
     import konsey.core.representatives  # noqa: F401
     import konsey.core.seats  # noqa: F401
     import konsey.tenants.models  # noqa: F401
+    from konsey.core.plugins import plugin_manager
+
+    plugin_manager()  # imports every installed plugin, and with it the models it owns
 
 
 def _register_blueprints(app: Flask) -> None:
@@ -109,16 +115,18 @@ def _register_blueprints(app: Flask) -> None:
     from konsey.api import money as money_api
     from konsey.api import motions as motions_api
     from konsey.api import people as people_api
+    from konsey.api import plugins as plugins_api
     from konsey.api import reference as reference_api
     from konsey.api import reports as reports_api
-    from konsey.web import account, auth, council_pages, home, meeting_pages, operator
+    from konsey.web import account, auth, council_pages, home, meeting_pages, operator, plugin_pages
 
     api_blueprints = (reference_api.blp, councils_api.blp, members_api.blp, people_api.blp, bylaws_api.blp,
                       applications_api.blp, bodies_api.blp, meetings_api.blp,
-                      motions_api.blp, money_api.blp, elections_api.blp, reports_api.blp)
+                      motions_api.blp, money_api.blp, elections_api.blp, reports_api.blp, plugins_api.blp)
     for blueprint in api_blueprints:
         api.register_blueprint(blueprint)
-    for blueprint in (home.bp, auth.bp, account.bp, operator.bp, council_pages.bp, meeting_pages.bp):
+    for blueprint in (home.bp, auth.bp, account.bp, operator.bp, council_pages.bp, meeting_pages.bp,
+                      plugin_pages.bp):
         app.register_blueprint(blueprint)
     # The API authenticates by bearer token only, never by cookie, so it needs no CSRF token.
     for blueprint in api_blueprints:

@@ -14,7 +14,7 @@ from flask_migrate import upgrade
 def run_platform(app: Flask, *, host: str, port: int, worker: bool) -> None:
     from konsey.app.demo import DEMO_PASSWORD, demo_logins, seed_demo
 
-    upgrade()
+    upgrade(revision="heads")  # the core and every plugin's migration branch
     for line in seed_demo():
         print(f"  seeded {line}")
     worker_process = None

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from konsey.core.audit import record
 from konsey.core.db import CouncilOwned, db, enum_of, same_council_fk, utcnow
 from konsey.core.membership import Member, MemberStatus
+from konsey.core.plugins import collect, council_hooks
 from konsey.core.rules.elections import count_round, settle_final_tie
 from konsey.core.rules.parity import Candidate as RankedCandidate
 from konsey.core.rules.parity import allocate_seats
@@ -137,6 +138,9 @@ def stand(election: Election, member: Member) -> Candidacy:
     if db.session.scalar(select(Candidacy.id).where(Candidacy.election_id == election.id,
                                                     Candidacy.member_id == member.id)):
         raise ValidationError({"member_id": [_("This member is already a candidate.")]})
+    refusals = collect(council_hooks().hook.konsey_candidate_eligibility(election=election, member=member))
+    if refusals:
+        raise ValidationError({"member_id": [str(reason) for reason in refusals]})
     candidacy = Candidacy(election_id=election.id, member_id=member.id)
     db.session.add(candidacy)
     db.session.flush()
@@ -196,6 +200,10 @@ def count(election: Election, votes: dict[str, int], *, chair_choice: str | None
         winners = [result["winner"]] if result["winner"] else []
     election.rounds = [*election.rounds, {"round": number, "votes": votes, "result": result}]
     if winners:
+        elected = [db.session.get(Member, uuid.UUID(member_id)) for member_id in winners]
+        refusals = collect(council_hooks().hook.konsey_seat_allocation_check(election=election, elected=elected))
+        if refusals:
+            raise ValidationError({"votes": [str(reason) for reason in refusals]})
         ends = term_end(election.term_start, election.term_index, bylaws)
         role = ROLE_OF[election.office]
         for member_id in winners:

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from konsey.core.audit import record
 from konsey.core.db import CouncilOwned, as_utc, db, enum_of, same_council_fk, utcnow
 from konsey.core.membership import Member, MemberKind, MemberStatus
+from konsey.core.plugins import council_hooks
 from konsey.core.rules import meetings as rules
 from konsey.core.seats import VOTING_ROLES, SeatRole, full_membership, require_working, seats_on
 from konsey.tenants.bylaw_profiles import parameters_on
@@ -234,11 +235,13 @@ def quorum_status(meeting: Meeting, body: Body) -> dict:
     bylaws = parameters_on(meeting.day)
     full = full_membership(body, meeting.day, bylaws)
     present = len(filled_seats(meeting, body, bylaws))
-    needed = rules.meeting_quorum(full, bylaws, reconvened=meeting.reconvened,
-                                  executive_board_size=bylaws["executive_board_min_size"])
+    needed = council_hooks().hook.konsey_quorum_rule(body=body, full_membership=full, bylaws=bylaws,
+                                                     reconvened=meeting.reconvened)
+    if needed is None:
+        needed = rules.meeting_quorum(full, bylaws, reconvened=meeting.reconvened,
+                                      executive_board_size=bylaws["executive_board_min_size"])
     return {"full_membership": full, "present": present, "needed": needed,
-            "quorum_met": rules.quorum_met(present, full, bylaws, reconvened=meeting.reconvened,
-                                           executive_board_size=bylaws["executive_board_min_size"])}
+            "quorum_met": rules.quorum_reached(present, needed)}
 
 
 def check_in(meeting: Meeting, member: Member, *, online: bool, representative_id: uuid.UUID | None = None,
@@ -326,8 +329,13 @@ def close_vote(vote: Vote, meeting: Meeting, body: Body, *, chair_vote: str | No
         raise ValidationError({"vote": [_("This vote is closed.")]})
     bylaws = parameters_on(meeting.day)
     tally = rules.Tally(yes=vote.yes, no=vote.no, abstain=vote.abstain, present=vote.present)
+    hooks = council_hooks().hook
+    tie_rule = hooks.konsey_tie_rule(body=body, bylaws=bylaws)
+    if tie_rule is not None:
+        bylaws = {**bylaws, "tie_rule": tie_rule}
     try:
-        verdict = rules.decide(tally, bylaws, chair_vote=chair_vote)
+        verdict = rules.decide(tally, bylaws, chair_vote=chair_vote,
+                               needed=hooks.konsey_votes_needed(body=body, tally=tally, bylaws=bylaws))
     except ValueError:
         raise ValidationError({"chair_vote": [_("The vote is tied: the chair's vote (yes or no) decides.")]}) from None
     vote.closed_at = utcnow()

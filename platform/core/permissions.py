@@ -29,6 +29,7 @@ class Permission(enum.StrEnum):
     MOTIONS_MANAGE = "motions.manage"
     MONEY_MANAGE = "money.manage"
     REPORTS_WRITE = "reports.write"
+    PLUGINS_MANAGE = "plugins.manage"
     TOKENS_OWN = "tokens.own"
     # platform permissions: no council in the URL
     COUNCILS_ONBOARD = "councils.onboard"
@@ -59,6 +60,7 @@ COUNCIL_MATRIX: dict[Permission, frozenset[R]] = {
     Permission.MOTIONS_MANAGE: frozenset({R.ADMINISTRATOR, R.PRESIDENT, R.EXECUTIVE_MEMBER}),
     Permission.MONEY_MANAGE: frozenset({R.ADMINISTRATOR}),
     Permission.REPORTS_WRITE: frozenset({R.ADMINISTRATOR, R.FACILITATOR}),
+    Permission.PLUGINS_MANAGE: frozenset({R.ADMINISTRATOR}),
 }
 
 # What a platform role may do in any council, and on the platform itself. Operators onboard and import but
@@ -72,6 +74,7 @@ PLATFORM_MATRIX: dict[PlatformRole, frozenset[Permission]] = {
             Permission.COUNCILS_ONBOARD,
             Permission.COUNCILS_LIFECYCLE,
             Permission.COUNCILS_LIST_ALL,
+            Permission.PLUGINS_MANAGE,  # an operator may switch on a council's assemblies when onboarding it
         }
     ),
     PlatformRole.FEDERATION_ANALYST: frozenset(),

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship, selectinload
 from konsey.core.audit import record
 from konsey.core.db import CouncilOwned, db, enum_of, same_council_fk, utcnow
 from konsey.core.membership import Member, MemberKind, MemberStatus
+from konsey.core.plugins import collect, council_hooks
 from konsey.core.rules.parity import parity_met
 from konsey.tenants.models import Body, BodyKind, BodyStatus
 
@@ -108,9 +109,14 @@ def assign_seat(body: Body, member: Member, role: SeatRole, starts_on: date, end
     )
     if overlapping is not None:
         raise ValidationError({"member_id": [_("This member already holds a seat in this body then.")]})
+    hooks = council_hooks().hook
+    refusals = collect(hooks.konsey_membership_eligibility(body=body, member=member, on=starts_on))
+    if refusals:
+        raise ValidationError({"member_id": [str(reason) for reason in refusals]})
     seat = Seat(body_id=body.id, member_id=member.id, role=role, starts_on=starts_on, ends_on=ends_on)
     db.session.add(seat)
     db.session.flush()
+    hooks.konsey_seat_assigned(body=body, seat=seat)
     record("seat.assigned", seat, {"body": str(body.id), "member": str(member.id), "role": role.value,
                                    "starts_on": starts_on.isoformat(), "ends_on": ends_on.isoformat() if ends_on else None})
     return seat

@@ -44,6 +44,8 @@ class Council(HasId, db.Model):
     # Neighbourhoods (mahalle) of the municipality: sets how many muhtars may be members.
     neighbourhood_count: Mapped[int | None]
     # The head of the council's audit chain (konsey.core.audit): detects entries cut off its end.
+    # Bumped on every plugin enable/reconfigure/disable: the key of each process's cached hook relay.
+    plugins_version: Mapped[int] = mapped_column(default=0, server_default="0")
     audit_head_seq: Mapped[int] = mapped_column(default=0, server_default="0")
     audit_head_hash: Mapped[str | None] = mapped_column(String(64))
 
@@ -81,6 +83,7 @@ class Body(CouncilOwned, db.Model):
     name: Mapped[str] = mapped_column(String(200))
     status: Mapped[BodyStatus] = mapped_column(enum_of(BodyStatus, 16), default=BodyStatus.ACTIVE,
                                                server_default=BodyStatus.ACTIVE.value)
+    type_code: Mapped[str | None] = mapped_column(String(64))  # a plugin's body type (children_assembly…)
     proposal: Mapped[str | None] = mapped_column(String(300))  # the board's proposal (decision number, note)
     approved_decision: Mapped[str | None] = mapped_column(String(20))
     approved_on: Mapped[date | None] = mapped_column(Date)

@@ -35,8 +35,13 @@ def meeting_quorum(full_membership: int, bylaws: Mapping, *, reconvened: bool = 
     return absolute_majority(full_membership)
 
 
+def quorum_reached(present: int, needed: int) -> bool:
+    """Enough are present; a meeting of nobody never is one, even where no quorum is required."""
+    return present >= needed and present > 0
+
+
 def quorum_met(present: int, full_membership: int, bylaws: Mapping, **kwargs) -> bool:
-    return present >= meeting_quorum(full_membership, bylaws, **kwargs) and present > 0
+    return quorum_reached(present, meeting_quorum(full_membership, bylaws, **kwargs))
 
 
 class Outcome(enum.StrEnum):
@@ -76,13 +81,14 @@ def votes_needed(tally: Tally, bylaws: Mapping) -> int:
 
 
 def decide(tally: Tally, bylaws: Mapping, *, chair_vote: str | None = None,
-           lot_seed: int | None = None) -> Verdict:
+           lot_seed: int | None = None, needed: int | None = None) -> Verdict:
     """The verdict on a vote.
 
     A tie (as many yes as no, at least one of each) follows the by-laws' tie rule: the chair's vote decides,
-    a lot is drawn (with a seed that is kept), or the motion fails.
+    a lot is drawn (with a seed that is kept), or the motion fails. ``needed`` replaces the by-laws'
+    majority where a council's plugin sets its own.
     """
-    needed = votes_needed(tally, bylaws)
+    needed = votes_needed(tally, bylaws) if needed is None else needed
     if tally.yes == tally.no and tally.yes > 0:
         rule = bylaws["tie_rule"]
         if rule == "chair_decides":

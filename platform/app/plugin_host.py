@@ -1,0 +1,100 @@
+"""Where installed plugins meet the Flask app: their routes, the per-council gate, navigation, migrations.
+
+Routes of every installed plugin are registered once (a Flask app cannot add routes per request); the gate
+then answers 404 in a council that never enabled the plugin, and refuses changes where the council disabled
+it (its data stays, read-only). Which plugin owns which blueprint is known from the hook implementation that
+returned it.
+"""
+
+from __future__ import annotations
+
+import os
+
+from flask import Flask, g, request, url_for
+from werkzeug.exceptions import Conflict, NotFound
+
+from konsey.app.guard import SAFE_METHODS
+
+
+class PluginDisabled(Conflict):
+    def __init__(self):
+        from flask_babel import gettext as _
+
+        super().__init__(_("This plugin is disabled in this council: its records can be read but not changed."))
+
+
+def install(app: Flask) -> None:
+    from flask_smorest import Blueprint as ApiBlueprint
+
+    from konsey.app.extensions import api, csrf
+    from konsey.core.plugins import plugin_blueprints
+
+    owners: dict[str, str] = {}
+    for plugin_name, blueprint in plugin_blueprints():
+        if isinstance(blueprint, ApiBlueprint):
+            api.register_blueprint(blueprint)
+            csrf.exempt(blueprint)  # bearer tokens only, as for the core API
+        else:
+            app.register_blueprint(blueprint)
+        owners[blueprint.name] = plugin_name
+    app.extensions["konsey_plugin_routes"] = owners
+    app.before_request(_gate)
+    app.context_processor(_navigation)
+
+
+def _gate():
+    owners = current_owners()
+    plugin = owners.get((request.blueprint or "").split(".")[0])
+    if plugin is None or g.get("council") is None:
+        return None
+    from konsey.core.plugins import council_hooks
+
+    hooks = council_hooks(g.council.id)
+    if hooks.enabled(plugin):
+        return None
+    if plugin in hooks.known:
+        if request.method in SAFE_METHODS:
+            return None
+        raise PluginDisabled()
+    raise NotFound()
+
+
+def current_owners() -> dict[str, str]:
+    from flask import current_app
+
+    return current_app.extensions.get("konsey_plugin_routes", {})
+
+
+def _navigation():
+    def plugin_navigation() -> list[tuple[str, str]]:
+        """(label, url) of the current council's enabled plugins that this person may use."""
+        council = g.get("council")
+        if council is None:
+            return []
+        from konsey.app.guard import current_principal
+        from konsey.core.accounts import roles_in
+        from konsey.core.permissions import Permission, allowed
+        from konsey.core.plugins import collect, council_hooks
+
+        principal = current_principal()
+        if principal is None:
+            return []
+        roles = roles_in(principal, council.id)
+        items = []
+        for item in collect(council_hooks(council.id).hook.konsey_navigation()):
+            permission = item.permission or Permission.COUNCIL_VIEW
+            if allowed(permission, roles, principal.platform_role):
+                items.append((str(item.label), url_for(item.endpoint, council_slug=council.slug)))
+        return items
+
+    return {"plugin_navigation": plugin_navigation}
+
+
+def configure_migrations(config):
+    """Flask-Migrate hook: the plugins' migration folders join the core's as Alembic version locations."""
+    from konsey.app.factory import MIGRATIONS_DIR
+    from konsey.core.plugins import migrations_dirs
+
+    folders = [str(MIGRATIONS_DIR / "versions"), *migrations_dirs()]
+    config.set_main_option("version_locations", os.pathsep.join(folders))
+    return config

@@ -1,0 +1,116 @@
+"""The stable surface for plugins: everything a Konsey plugin may import.
+
+Plugins (the built-in assemblies as much as a third-party package) import from here and nowhere else in
+Konsey, so the core can change behind this facade. See ``docs/plugins.md``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pluggy
+
+hookimpl = pluggy.HookimplMarker("konsey")
+
+
+@dataclass(frozen=True)
+class BodyType:
+    """A kind of body a plugin adds: ``code`` is stable (stored on the body), ``name`` shown to people."""
+
+    code: str
+    name: str
+    kind: Any = None  # a BodyKind; assemblies by default
+
+    def __post_init__(self):
+        if self.kind is None:
+            object.__setattr__(self, "kind", BodyKind.ASSEMBLY)
+
+
+@dataclass(frozen=True)
+class NavigationItem:
+    label: Any  # a (lazy) translated string
+    endpoint: str
+    permission: Any = None  # a Permission; None: every signed-in person of the council
+
+
+@dataclass(frozen=True)
+class PackageFile:
+    name: str
+    content: bytes
+    title: str = ""
+
+
+@dataclass(frozen=True)
+class ScheduledJob:
+    """``task(council_id=...)`` runs every ``every_seconds`` for each council with the plugin enabled."""
+
+    name: str
+    task: Callable[..., Any]
+    every_seconds: float
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """A number the federation compares across councils; ``compute()`` runs with one council bound."""
+
+    code: str
+    label: Any
+    compute: Callable[[], float | int]
+
+
+# The platform's stable names for plugins (imported after the dataclasses: some modules import them back).
+from contextlib import contextmanager  # noqa: E402
+
+from flask_smorest import Blueprint as ApiBlueprint  # noqa: E402
+
+from konsey.api.base import one_or_404  # noqa: E402
+from konsey.core.audit import record  # noqa: E402
+from konsey.core.db import CouncilOwned, db, enum_of, same_council_fk, utcnow  # noqa: E402
+from konsey.core.membership import Gender, Member, MemberCategory, MemberKind, MemberStatus  # noqa: E402
+from konsey.core.motions import Motion  # noqa: E402
+from konsey.core.permissions import Permission, requires  # noqa: E402
+from konsey.core.plugins import notification_template, plugin_config  # noqa: E402
+from konsey.core.rules.elections import count_round  # noqa: E402
+from konsey.core.rules.parity import minimum_per_gender  # noqa: E402
+from konsey.core.schemas import StrictSchema  # noqa: E402
+from konsey.core.seats import Seat, SeatRole, assign_seat, body_parity, end_seat, seats_on  # noqa: E402
+from konsey.tenants.bylaw_profiles import parameters_on  # noqa: E402
+from konsey.tenants.models import Body, BodyKind, BodyStatus  # noqa: E402
+from konsey.tenants.scoping import bound_council, current_council_id  # noqa: E402
+
+
+def send_mail_after_commit(to: str, subject: str, body: str) -> None:
+    """E-mail someone once the current transaction commits (through the worker); nothing if it rolls back."""
+    from konsey.core.tasks_after_commit import enqueue_after_commit
+    from konsey.worker.tasks import send_email
+
+    enqueue_after_commit(send_email, to=to, subject=subject, body=body)
+
+
+@contextmanager
+def bound_council_by_slug(slug: str, plugin_name: str | None = None):
+    """For a plugin's command: bind the council named by ``slug``; refuse if it has not enabled the plugin."""
+    import click
+    from sqlalchemy import select
+
+    from konsey.core.plugins import council_hooks
+    from konsey.tenants.models import Council
+
+    council_id = db.session.scalar(select(Council.id).where(Council.slug == slug))
+    if council_id is None:
+        raise click.ClickException(f"no council called {slug}")
+    with bound_council(council_id):
+        if plugin_name and not council_hooks(council_id).enabled(plugin_name):
+            raise click.ClickException(f"{slug} has not enabled {plugin_name}")
+        yield council_id
+
+
+__all__ = [
+    "ApiBlueprint", "Motion", "StrictSchema", "one_or_404", "Body", "BodyKind", "BodyStatus", "BodyType", "CouncilOwned", "Gender", "Indicator", "Member", "MemberCategory",
+    "MemberKind", "MemberStatus", "NavigationItem", "PackageFile", "Permission", "ScheduledJob", "Seat", "SeatRole",
+    "assign_seat", "body_parity", "bound_council", "bound_council_by_slug", "enum_of", "notification_template",
+    "send_mail_after_commit", "count_round", "current_council_id", "db", "end_seat",
+    "hookimpl", "minimum_per_gender", "parameters_on", "plugin_config", "record", "requires", "same_council_fk", "seats_on", "utcnow",
+]

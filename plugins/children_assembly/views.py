@@ -1,0 +1,188 @@
+"""Pages and API of the children's assembly (for the secretariat: children are never listed publicly)."""
+
+from __future__ import annotations
+
+import uuid
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask.views import MethodView
+from flask_babel import gettext as _
+from marshmallow import Schema, ValidationError, fields, validate
+from sqlalchemy import select
+
+from konsey.pluginkit import ApiBlueprint, Permission, StrictSchema, db, one_or_404, record, requires
+from konsey.plugins.children_assembly.models import (
+    Child,
+    ChildStatus,
+    ConsentMethod,
+    Officer,
+    elect_officer,
+    record_consent,
+    register_child,
+)
+
+NAME = "children_assembly"
+pages = Blueprint(NAME, __name__, url_prefix=f"/<council_slug>/p/{NAME}", template_folder="templates")
+api = ApiBlueprint(f"{NAME}_api", __name__, url_prefix=f"/api/v1/councils/<council_slug>/plugins/{NAME}",
+                   description="Children's assembly: children with their guardians' consent, officers")
+
+
+class GuardianSchema(StrictSchema):
+    name = fields.String(required=True, validate=validate.Length(min=3, max=200))
+    relation = fields.String(required=True, validate=validate.Length(min=2, max=60))
+    email = fields.Email(load_default=None, allow_none=True)
+    phone = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=40))
+
+
+class NewChildSchema(StrictSchema):
+    name = fields.String(required=True, validate=validate.Length(min=2, max=120))
+    birth_date = fields.Date(load_default=None)
+    school_grade = fields.Integer(load_default=None)
+    guardian = fields.Nested(GuardianSchema, required=True)
+
+
+class ChildSchema(Schema):
+    id = fields.UUID()
+    name = fields.String()
+    birth_date = fields.Date(allow_none=True)
+    school_grade = fields.Integer(allow_none=True)
+    status = fields.Enum(ChildStatus, by_value=True)
+    officer = fields.Enum(Officer, by_value=True, allow_none=True)
+    guardian_name = fields.String()
+    guardian_relation = fields.String()
+    joined_on = fields.Date(allow_none=True)
+    left_on = fields.Date(allow_none=True)
+
+
+class ConsentSchema(StrictSchema):
+    guardian_name = fields.String(required=True, validate=validate.Length(min=3, max=200))
+    relation = fields.String(required=True, validate=validate.Length(min=2, max=60))
+    given_on = fields.Date(required=True)
+    method = fields.Enum(ConsentMethod, by_value=True, required=True)
+
+
+class OfficerVoteSchema(StrictSchema):
+    office = fields.Enum(Officer, by_value=True, required=True)
+    votes = fields.Dict(keys=fields.String(), values=fields.Integer(validate=validate.Range(min=0)), required=True)
+
+
+@api.route("/children")
+class Children(MethodView):
+    @requires(Permission.MEMBERS_VIEW)
+    @api.response(200, ChildSchema(many=True))
+    def get(self):
+        return db.session.scalars(select(Child).order_by(Child.created_at)).all()
+
+    @requires(Permission.MEMBERS_MANAGE)
+    @api.arguments(NewChildSchema)
+    @api.response(201, ChildSchema)
+    def post(self, data):
+        """Register a child (awaiting the guardian's consent until it is recorded)."""
+        child = register_child(data)
+        db.session.commit()
+        return child
+
+
+@api.route("/children/<uuid:child_id>")
+class ChildRecord(MethodView):
+    @requires(Permission.MEMBERS_VIEW)
+    @api.response(200, ChildSchema)
+    def get(self, child_id):
+        return one_or_404(Child, id=child_id)
+
+    @requires(Permission.MEMBERS_MANAGE)
+    @api.response(204)
+    def delete(self, child_id):
+        """Erase a child's record and the consents (KVKK erasure, asked by the guardian)."""
+        child = one_or_404(Child, id=child_id)
+        record("children_assembly.child_erased", child)
+        db.session.delete(child)
+        db.session.commit()
+
+
+@api.route("/children/<uuid:child_id>/consent")
+class Consent(MethodView):
+    @requires(Permission.MEMBERS_MANAGE)
+    @api.arguments(ConsentSchema)
+    @api.response(200, ChildSchema)
+    def post(self, data, child_id):
+        """Record the guardian's consent (who, relation, when, how); the child's participation starts."""
+        child = one_or_404(Child, id=child_id)
+        record_consent(child, data)
+        db.session.commit()
+        return child
+
+
+@api.route("/officers")
+class Officers(MethodView):
+    @requires(Permission.MEETINGS_RUN)
+    @api.arguments(OfficerVoteSchema)
+    @api.response(200, ChildSchema)
+    def post(self, data):
+        """Enter the counted votes of the assembly's election of an officer (most votes wins)."""
+        winner = elect_officer(data["office"], {k: v for k, v in data["votes"].items()})
+        db.session.commit()
+        return winner
+
+
+# --- pages --------------------------------------------------------------------------------------------------
+
+
+@pages.get("/")
+@requires(Permission.MEMBERS_VIEW)
+def index():
+    children = db.session.scalars(select(Child).order_by(Child.status, Child.name)).all()
+    return render_template("children_assembly/index.html", children=children, methods=list(ConsentMethod))
+
+
+def _flash(error: ValidationError) -> None:
+    db.session.rollback()
+    for key, problems in error.messages.items():
+        for problem in problems if isinstance(problems, list) else [problems]:
+            flash(f"{problem}" if isinstance(problem, str) else f"{key}: {problem}", "error")
+
+
+@pages.post("/children")
+@requires(Permission.MEMBERS_MANAGE)
+def add_child():
+    form = request.form
+    raw = {"name": form.get("name", "").strip(),
+           "guardian": {"name": form.get("guardian_name", "").strip(),
+                        "relation": form.get("guardian_relation", "").strip(),
+                        "email": form.get("guardian_email") or None}}
+    if form.get("birth_date"):
+        raw["birth_date"] = form["birth_date"]
+    if form.get("school_grade"):
+        raw["school_grade"] = form["school_grade"]
+    try:
+        register_child(NewChildSchema().load(raw))
+    except ValidationError as error:
+        _flash(error)
+    else:
+        db.session.commit()
+        flash(_("Registered. The child takes part once the guardian's consent is recorded."), "success")
+    return redirect(url_for(f"{NAME}.index"))
+
+
+@pages.post("/children/<uuid:child_id>/consent")
+@requires(Permission.MEMBERS_MANAGE)
+def consent(child_id):
+    child = db.session.scalar(select(Child).where(Child.id == child_id))
+    if child is None:
+        abort(404)
+    try:
+        record_consent(child, ConsentSchema().load({k: request.form.get(k, "") for k in
+                                                    ("guardian_name", "relation", "given_on", "method")}))
+    except ValidationError as error:
+        _flash(error)
+    else:
+        db.session.commit()
+        flash(_("Consent recorded."), "success")
+    return redirect(url_for(f"{NAME}.index"))
+
+
+def child_id_of(value: str | None) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(value or "")
+    except ValueError:
+        return None

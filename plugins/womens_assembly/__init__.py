@@ -1,0 +1,96 @@
+"""Kadın Meclisi — the women's assembly.
+
+Open to women living in the city, individually or as the representatives of institutions. It watches gender
+equality across every body of the council (the monitor: the share of women per body and office against the
+by-laws' parity share) and may attach a gender-impact note to a motion's package.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from marshmallow import Schema, fields
+
+from konsey.pluginkit import (
+    BodyType,
+    Indicator,
+    MemberKind,
+    NavigationItem,
+    PackageFile,
+    Permission,
+    hookimpl,
+    plugin_config,
+)
+
+NAME = "womens_assembly"
+
+
+class Settings(Schema):
+    city_residents_only = fields.Boolean(load_default=True, metadata={"label": _l("Only women who live in the city")})
+
+
+@hookimpl
+def konsey_config_schema():
+    return Settings
+
+
+@hookimpl
+def konsey_body_types():
+    return [BodyType(NAME, "Kadın Meclisi")]
+
+
+@hookimpl
+def konsey_membership_eligibility(body, member, on):
+    if body.type_code != NAME or member.kind is MemberKind.INSTITUTIONAL:
+        return None  # institutions take part through the woman they name
+    reasons = []
+    if member.gender is None or member.gender.value != "female":
+        reasons.append(_("The women's assembly is open to women."))
+    if plugin_config(NAME).get("city_residents_only", True) and not member.neighbourhood:
+        reasons.append(_("Record the neighbourhood she lives in: the assembly is open to women living in the city."))
+    return reasons or None
+
+
+@hookimpl
+def konsey_blueprints():
+    from konsey.plugins.womens_assembly.views import api, pages
+
+    return [pages, api]
+
+
+@hookimpl
+def konsey_navigation():
+    return [NavigationItem(_l("Gender equality"), "womens_assembly.monitor", Permission.COUNCIL_VIEW)]
+
+
+@hookimpl
+def konsey_motion_package_files(motion):
+    from konsey.plugins.womens_assembly.models import note_for
+
+    note = note_for(motion.id)
+    if note is None:
+        return None
+    text = f"{_('Gender-impact note')}\n\n{note.text}\n"
+    return [PackageFile("cinsiyet-etki-notu.txt", text.encode("utf-8"), _("Gender-impact note"))]
+
+
+@hookimpl
+def konsey_federation_indicators():
+    from konsey.plugins.womens_assembly.monitor import women_share_in_decision_bodies
+
+    return [Indicator("women_share_decision_bodies", _l("Share of women in decision bodies"),
+                      women_share_in_decision_bodies)]
+
+
+@hookimpl
+def konsey_migrations_dir():
+    return str(Path(__file__).parent / "migrations")
+
+
+@hookimpl
+def konsey_export_sections():
+    from konsey.plugins.womens_assembly.models import export_rows
+
+    return {"gender_impact_notes": export_rows()}

@@ -30,13 +30,18 @@ def ensure_environment(extras: str) -> None:
         venv.EnvBuilder(with_pip=True).create(VENV)
     # Reinstall only when the project's dependencies changed since the last install.
     stamp = VENV / f".installed-{extras or 'base'}"
-    wanted = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
+    # The tests also install an example third-party plugin, found through its entry point like any other.
+    plugin = ROOT / "tests" / "example_plugin"
+    manifests = [ROOT / "pyproject.toml", *([plugin / "pyproject.toml"] if extras == "test" else [])]
+    wanted = hashlib.sha256(b"".join(p.read_bytes() for p in manifests)).hexdigest()
     if stamp.exists() and stamp.read_text() == wanted:
         return
     target = f"{ROOT}[{extras}]" if extras else str(ROOT)
     print("Installing Konsey and its dependencies …", flush=True)
     subprocess.run([PYTHON, "-m", "pip", "install", "--quiet", "--upgrade", "pip"], check=True)
     subprocess.run([PYTHON, "-m", "pip", "install", "--quiet", "-e", target], check=True)
+    if extras == "test":
+        subprocess.run([PYTHON, "-m", "pip", "install", "--quiet", "-e", str(plugin)], check=True)
     stamp.write_text(wanted)
 
 

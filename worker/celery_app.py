@@ -48,9 +48,19 @@ def init_celery(app: Flask) -> Celery:
         timezone="Europe/Istanbul",
         worker_hijack_root_logger=False,
     )
+    celery.conf.beat_schedule = plugin_beat_schedule()
     celery.flask_app = app
     app.extensions["celery"] = celery
     return celery
+
+
+def plugin_beat_schedule() -> dict:
+    """Celery beat entries for every installed plugin's scheduled jobs (each runs per enabled council)."""
+    from konsey.core.plugins import plugin_jobs
+
+    return {f"plugin:{plugin}:{job.name}": {"task": "konsey.run_plugin_job", "schedule": job.every_seconds,
+                                             "kwargs": {"plugin": plugin, "job": job.name}}
+            for plugin, job in plugin_jobs()}
 
 
 def celery_for(app: Flask | None = None) -> Celery:

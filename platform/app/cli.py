@@ -28,8 +28,18 @@ def main():
 
 def register_commands(app) -> None:
     """Commands live on ``app.cli`` so that ``konsey …`` and Flask's test runner see the same ones."""
-    for command in (councils, members, users, demo, serve, audit):
+    for command in (councils, members, users, demo, serve, audit, plugins_group):
         app.cli.add_command(command)
+    from konsey.core.plugins import plugin_commands
+
+    # Each plugin's own commands: `konsey plugin <name> <command> …`.
+    plugin_group = click.Group("plugin", help="Commands that installed plugins add.")
+    for plugin_name, command in plugin_commands():
+        group = plugin_group.commands.get(plugin_name) or click.Group(plugin_name)
+        command.callback = with_appcontext(command.callback)  # a fresh command object per call of the hook
+        group.add_command(command)
+        plugin_group.add_command(group)
+    app.cli.add_command(plugin_group)
 
 
 def _fail(message: str) -> None:
@@ -40,9 +50,15 @@ def _fail(message: str) -> None:
 def _validation_failed(error: ValidationError) -> None:
     from konsey.core.i18n import translate_validation_messages
 
-    for field, messages in translate_validation_messages(error.messages).items():
+    def show(prefix: str, messages) -> None:
+        if isinstance(messages, dict):  # nested schemas: config.age_max
+            for field, inner in messages.items():
+                show(f"{prefix}.{field}" if prefix else str(field), inner)
+            return
         for message in messages if isinstance(messages, list) else [messages]:
-            click.secho(f"{field}: {message}", fg="red", err=True)
+            click.secho(f"{prefix}: {message}", fg="red", err=True)
+
+    show("", translate_validation_messages(error.messages))
     sys.exit(2)
 
 
@@ -271,3 +287,82 @@ def serve(host, port, no_worker):
     from konsey.app.runner import run_platform
 
     run_platform(current_app._get_current_object(), host=host, port=port, worker=not no_worker)
+
+
+# --- plugins -------------------------------------------------------------------------------------------------
+
+
+@click.group("plugins")
+def plugins_group():
+    """List, enable, reconfigure and disable a council's plugins."""
+
+
+def _council_or_fail(slug: str):
+    from konsey.tenants.models import Council
+
+    council = db.session.scalar(select(Council).where(Council.slug == slug))
+    if council is None:
+        _fail(f"no council called {slug}")
+    return council
+
+
+@plugins_group.command("list")
+@click.argument("council_slug")
+@with_appcontext
+def plugins_list(council_slug):
+    """Every installed plugin and its state in the council."""
+    from konsey.core import plugins
+    from konsey.tenants.scoping import bound_council
+
+    council = _council_or_fail(council_slug)
+    with bound_council(council.id):
+        for state in plugins.states():
+            click.echo(f"{state['name']:<24} {state['state']:<10} {json.dumps(state['config'] or {}, ensure_ascii=False)}")
+
+
+@plugins_group.command("enable")
+@click.argument("council_slug")
+@click.argument("plugin_name")
+@click.option("--config", "config_json", default="{}", help="The plugin's settings as JSON.")
+@with_appcontext
+def plugins_enable(council_slug, plugin_name, config_json):
+    _plugin_change(council_slug, plugin_name, "enable", config_json)
+
+
+@plugins_group.command("configure")
+@click.argument("council_slug")
+@click.argument("plugin_name")
+@click.option("--config", "config_json", required=True, help="The plugin's settings as JSON.")
+@with_appcontext
+def plugins_configure(council_slug, plugin_name, config_json):
+    _plugin_change(council_slug, plugin_name, "reconfigure", config_json)
+
+
+@plugins_group.command("disable")
+@click.argument("council_slug")
+@click.argument("plugin_name")
+@with_appcontext
+def plugins_disable(council_slug, plugin_name):
+    _plugin_change(council_slug, plugin_name, "disable", None)
+
+
+def _plugin_change(council_slug: str, plugin_name: str, action: str, config_json: str | None) -> None:
+    from konsey.core import plugins
+    from konsey.tenants.scoping import bound_council
+
+    council = _council_or_fail(council_slug)
+    try:
+        config = json.loads(config_json) if config_json is not None else None
+    except json.JSONDecodeError as error:
+        _fail(f"--config: {error}")
+    with bound_council(council.id):
+        try:
+            if action == "disable":
+                plugins.disable(plugin_name)
+            else:
+                getattr(plugins, action)(plugin_name, config)
+        except ValidationError as error:
+            db.session.rollback()
+            _validation_failed(error)
+        db.session.commit()
+        click.echo(f"{council_slug}: {plugin_name} {plugins.state_of(plugin_name)['state']}")

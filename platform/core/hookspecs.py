@@ -182,12 +182,3 @@ def konsey_notification_templates() -> dict[str, tuple[str, str]]:
     Called when a notification of a council is rendered; a plugin's template replaces the core's for that
     kind in councils that enabled it.
     """
-
-
-@hookspec
-def konsey_export_sections() -> dict[str, list[dict]]:
-    """The plugin's data for the council's full export (KVKK and archiving): section name → rows.
-
-    Called when a council's export is built, on every plugin the council has ever enabled (a disabled
-    plugin's data stays and is exported too).
-    """

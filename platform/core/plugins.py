@@ -160,6 +160,17 @@ def notification_template(kind: str) -> tuple[str, str]:
     return templates[kind]
 
 
+def indicator_values() -> dict[str, float]:
+    """The current council's plugin indicators for the federation (aggregates only), code → value."""
+    return {indicator.code: indicator.compute()
+            for indicator in collect(council_hooks().hook.konsey_federation_indicators())}
+
+
+def package_files(motion) -> list:
+    """Files the current council's plugins add to a motion's package (PackageFile objects)."""
+    return collect(council_hooks().hook.konsey_motion_package_files(motion=motion))
+
+
 def collect(results) -> list:
     """Flatten a hook's answers (each plugin answers with a list or None)."""
     return [item for answer in results or [] if answer for item in answer]

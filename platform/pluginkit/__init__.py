@@ -78,7 +78,15 @@ from konsey.core.schemas import StrictSchema  # noqa: E402
 from konsey.core.seats import Seat, SeatRole, assign_seat, body_parity, end_seat, seats_on  # noqa: E402
 from konsey.tenants.bylaw_profiles import parameters_on  # noqa: E402
 from konsey.tenants.models import Body, BodyKind, BodyStatus  # noqa: E402
+from konsey.tenants.rls import protect_table  # noqa: E402 - for a plugin's migrations
 from konsey.tenants.scoping import bound_council, current_council_id  # noqa: E402
+
+
+def current_council():
+    """The bound council (its name, slug, locale…)."""
+    from konsey.tenants.models import Council
+
+    return db.session.get(Council, current_council_id())
 
 
 def send_mail_after_commit(to: str, subject: str, body: str) -> None:
@@ -110,7 +118,7 @@ def bound_council_by_slug(slug: str, plugin_name: str | None = None):
 __all__ = [
     "ApiBlueprint", "Motion", "StrictSchema", "one_or_404", "Body", "BodyKind", "BodyStatus", "BodyType", "CouncilOwned", "Gender", "Indicator", "Member", "MemberCategory",
     "MemberKind", "MemberStatus", "NavigationItem", "PackageFile", "Permission", "ScheduledJob", "Seat", "SeatRole",
-    "assign_seat", "body_parity", "bound_council", "bound_council_by_slug", "enum_of", "notification_template",
+    "assign_seat", "body_parity", "current_council", "bound_council", "bound_council_by_slug", "enum_of", "notification_template",
     "send_mail_after_commit", "count_round", "current_council_id", "db", "end_seat",
-    "hookimpl", "minimum_per_gender", "parameters_on", "plugin_config", "record", "requires", "same_council_fk", "seats_on", "utcnow",
+    "hookimpl", "minimum_per_gender", "parameters_on", "plugin_config", "protect_table", "record", "requires", "same_council_fk", "seats_on", "utcnow",
 ]

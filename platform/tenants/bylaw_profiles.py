@@ -27,7 +27,8 @@ def council_schema() -> type[ByLawParametersSchema]:
         extra = {}
         for answer in hooks.hook.konsey_bylaw_fields():
             extra.update(answer or {})
-        schema = type("CouncilByLawParameters", (ByLawParametersSchema,), extra) if extra else ByLawParametersSchema
+        # A copy: marshmallow takes the declared fields out of the class namespace it is given.
+        schema = type("CouncilByLawParameters", (ByLawParametersSchema,), dict(extra)) if extra else ByLawParametersSchema
         defaults = schema().load({})
         hooks.cache["bylaw_schema"] = schema
         hooks.cache["bylaw_plugin_defaults"] = {name: defaults[name] for name in extra if name in defaults}

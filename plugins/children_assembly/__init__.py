@@ -102,10 +102,3 @@ def konsey_notification_templates():
 @hookimpl
 def konsey_migrations_dir():
     return str(Path(__file__).parent / "migrations")
-
-
-@hookimpl
-def konsey_export_sections():
-    from konsey.plugins.children_assembly.models import export_rows
-
-    return {"children": export_rows()}

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from konsey.pluginkit import (
     CouncilOwned,
-    current_council_id,
+    current_council,
     db,
     enum_of,
     notification_template,
@@ -179,8 +179,6 @@ def _is_uuid(value: str) -> bool:
 
 def age_out(today: date | None = None) -> list[Child]:
     """Mark children past the band as aged out and tell their guardians (never the child)."""
-    from konsey.tenants.models import Council
-
     today = today or date.today()
     settings = plugin_config(NAME)
     aged = []
@@ -190,7 +188,7 @@ def age_out(today: date | None = None) -> list[Child]:
             record("children_assembly.aged_out", child)
             aged.append(child)
             if settings["notify_guardians"] and child.guardian_email:
-                council = db.session.get(Council, current_council_id())
+                council = current_council()
                 subject, body = notification_template("children_assembly.aged_out")
                 send_mail_after_commit(child.guardian_email, subject,
                                        body.format(child=child.name.split()[0], council=council.name))
@@ -205,18 +203,3 @@ def age_out_job(**_kwargs) -> int:
 
 def active_children() -> int:
     return db.session.scalar(select(func.count(Child.id)).where(Child.status == ChildStatus.ACTIVE)) or 0
-
-
-def export_rows() -> list[dict]:
-    rows = []
-    for child in db.session.scalars(select(Child).order_by(Child.created_at)):
-        consents = db.session.scalars(select(GuardianConsent).where(GuardianConsent.child_id == child.id)).all()
-        rows.append({"id": str(child.id), "name": child.name,
-                     "birth_date": child.birth_date.isoformat() if child.birth_date else None,
-                     "school_grade": child.school_grade, "status": child.status.value,
-                     "guardian": {"name": child.guardian_name, "relation": child.guardian_relation,
-                                  "email": child.guardian_email, "phone": child.guardian_phone},
-                     "consents": [{"guardian_name": c.guardian_name, "relation": c.relation,
-                                   "given_on": c.given_on.isoformat(), "method": c.method.value}
-                                  for c in consents]})
-    return rows

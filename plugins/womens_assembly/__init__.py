@@ -87,10 +87,3 @@ def konsey_federation_indicators():
 @hookimpl
 def konsey_migrations_dir():
     return str(Path(__file__).parent / "migrations")
-
-
-@hookimpl
-def konsey_export_sections():
-    from konsey.plugins.womens_assembly.models import export_rows
-
-    return {"gender_impact_notes": export_rows()}

@@ -44,8 +44,3 @@ def attach_note(motion_id: uuid.UUID, text: str, author: str) -> GenderImpactNot
     db.session.flush()
     record("womens_assembly.impact_note", note, {"motion": str(motion_id)})
     return note
-
-
-def export_rows() -> list[dict]:
-    return [{"motion_id": str(n.motion_id), "text": n.text, "author": n.author, "created_at": n.created_at.isoformat()}
-            for n in db.session.scalars(select(GenderImpactNote))]

@@ -7,7 +7,7 @@ Revises: (a branch of its own; needs the core at 0016)
 import sqlalchemy as sa
 from alembic import op
 
-from konsey.tenants.rls import protect_table
+from konsey.pluginkit import protect_table
 
 revision = 'wa0001'
 down_revision = None

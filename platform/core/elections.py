@@ -110,6 +110,17 @@ def call_election(electing: Body, target: Body, office: Office, seats: int, term
     return election
 
 
+def _vacate_for_office(target: Body, member: Member, term_start: date) -> None:
+    """A member of the body elected to one of its offices: the ordinary seat ends the day before the term."""
+    from datetime import timedelta
+
+    from konsey.core.seats import end_seat
+
+    for seat in seats_on(target, term_start):
+        if seat.member_id == member.id and seat.starts_on < term_start:
+            end_seat(seat, term_start - timedelta(days=1), "elected to an office")
+
+
 def mandates_of(member: Member, target: Body) -> list[Mandate]:
     seats = db.session.scalars(select(Seat).where(Seat.member_id == member.id, Seat.body_id == target.id)).all()
     return [Mandate(office=seat.role.value, start=seat.starts_on, end=seat.ends_on or date.max) for seat in seats]
@@ -206,8 +217,9 @@ def count(election: Election, votes: dict[str, int], *, chair_choice: str | None
             raise ValidationError({"votes": [str(reason) for reason in refusals]})
         ends = term_end(election.term_start, election.term_index, bylaws)
         role = ROLE_OF[election.office]
-        for member_id in winners:
-            assign_seat(target, db.session.get(Member, uuid.UUID(member_id)), role, election.term_start, ends)
+        for member in elected:
+            _vacate_for_office(target, member, election.term_start)
+            assign_seat(target, member, role, election.term_start, ends)
         election.status, election.result = ElectionStatus.DECIDED, {**result, "term_ends": ends.isoformat()}
     elif failed:
         election.status, election.result = ElectionStatus.FAILED, result

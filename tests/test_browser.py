@@ -153,3 +153,41 @@ def test_run_a_meeting_in_the_browser(live_server, browser, sqlite_app):
     minutes = page.request.get(f"{live_server}{href}")
     assert minutes.ok and minutes.headers["content-type"] == "application/pdf"
     assert minutes.body()[:5] == b"%PDF-"
+
+
+def test_enable_an_assembly_and_add_a_member_in_the_browser(live_server, browser, sqlite_app):
+    """The secretary general enables the youth assembly for the council and seats a young member."""
+    from datetime import date
+
+    from conftest import World
+
+    world = World(sqlite_app)
+    council = world.council("izmir", name="İzmir Kent Konseyi")
+    world.user("sekreter@izmir.example.org", roles={council: "administrator"})
+    young = date.today().replace(year=date.today().year - 20)
+    world.member(council, name="Deniz Genç", birth_date=young.isoformat())
+    world.member(council, name="Ahmet Yaşlı", birth_date="1960-05-01")
+
+    page = browser.new_page(locale="tr-TR")
+    page.goto(f"{live_server}/login")
+    page.get_by_label("E-posta").fill("sekreter@izmir.example.org")
+    page.get_by_label("Parola").fill("correct horse battery")
+    page.get_by_role("button", name="Giriş yap").click()
+    page.goto(f"{live_server}/izmir/plugins/")
+    section = page.locator("section", has=page.locator("#plugin-youth_assembly"))
+    section.get_by_label("En büyük yaş").fill("12")  # a band the plugin's schema refuses
+    section.get_by_role("button", name="Etkinleştir").click()
+    assert "en küçük yaş" in page.locator(".flash.error").first.inner_text().lower()
+    assert page.get_by_test_id("state-youth_assembly").inner_text() == "Etkin değil"
+    section = page.locator("section", has=page.locator("#plugin-youth_assembly"))
+    section.get_by_label("En büyük yaş").fill("29")
+    section.get_by_role("button", name="Etkinleştir").click()
+    assert page.get_by_test_id("state-youth_assembly").inner_text() == "Etkin"
+
+    page.get_by_role("link", name="Gençlik Meclisi").first.click()
+    options = page.locator("#ya-member option").all_inner_texts()
+    assert options == ["Deniz Genç"]  # only members within the age band are offered
+    page.get_by_role("button", name="Meclise ekle").click()
+    assert "Deniz Genç" in page.get_by_test_id("assembly-members").inner_text()
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "youth-assembly.png"), full_page=True)

@@ -61,6 +61,7 @@ def test_marshmallow_templates_are_in_the_catalogue():
 def test_template_strings_are_all_extracted():
     # A cheap guard against forgetting `extract`: every literal passed to _() in the web templates is known.
     template = _messages(POT)
-    for path in (TRANSLATIONS.parent.parent / "web").rglob("*.html"):
+    plugins = TRANSLATIONS.parent.parent.parent / "plugins"
+    for path in [*(TRANSLATIONS.parent.parent / "web").rglob("*.html"), *plugins.rglob("*.html")]:
         for literal in re.findall(r'\b_\("([^"\\]+)"', path.read_text(encoding="utf-8")):
             assert literal in template, f"{path.name}: {literal!r}; {HINT}"

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 import pluggy
+from flask import g, has_app_context
 from flask_babel import gettext as _
 from marshmallow import Schema, ValidationError
 from sqlalchemy import JSON, Boolean, String, select
@@ -132,7 +133,11 @@ def council_hooks(council_id: uuid.UUID | None = None) -> CouncilHooks:
     council_id = council_id or current_council_id()
     if council_id is None:
         raise NoCouncilBound("plugin hooks are called for one council")
-    council = db.session.get(Council, council_id)  # in a request it is already in the identity map
+    # Once per request or task (an app context): the version is read from the database only then.
+    per_context = g.setdefault("konsey_council_hooks", {}) if has_app_context() else {}
+    if council_id in per_context:
+        return per_context[council_id]
+    council = db.session.get(Council, council_id)
     key = (council_id, council.plugins_version)
     hooks = _relays.get(key)
     if hooks is None:
@@ -144,6 +149,7 @@ def council_hooks(council_id: uuid.UUID | None = None) -> CouncilHooks:
         if len(_relays) >= _RELAYS_KEPT:
             _relays.clear()
         _relays[key] = hooks
+    per_context[council_id] = hooks
     return hooks
 
 
@@ -220,6 +226,8 @@ def _bump() -> None:
 
     council = db.session.get(Council, current_council_id())
     council.plugins_version = (council.plugins_version or 0) + 1
+    if has_app_context():
+        g.pop("konsey_council_hooks", None)  # this context sees the change at once
 
 
 def enablement_of(name: str) -> PluginEnablement | None:

@@ -26,7 +26,8 @@ def councils(world):
             "grant_a": world.grant_of(admin_a, a), "application_a": application_a,
             **seats, **world.meeting_with_vote(a, member_a),
             "election_a": world.election(a), "report_a": world.report(a), **world.representative(a),
-            **world.child(a), "plugin_a": "womens_assembly"}
+            **world.child(a), "plugin_a": "womens_assembly",
+            "action_a": "approve", "kind_a": "allocations"}
 
 
 def council_rules(app, *, public: bool = False):
@@ -100,8 +101,9 @@ ARGUMENTS = {"member_id": "member_a", "grant_id": "grant_a", "application_id": "
              "body_id": "body_a", "seat_id": "seat_a", "meeting_id": "meeting_a", "vote_id": "vote_a",
              "motion_id": "motion_a", "item_id": "item_a", "election_id": "election_a",
              "report_id": "report_a", "representative_id": "representative_a",
-             "participant_id": "participant_a", "plugin_name": "plugin_a", "child_id": "child_a"}
-NOT_IDS = {"plugin_name"}
+             "participant_id": "participant_a", "plugin_name": "plugin_a", "child_id": "child_a",
+             "action": "action_a", "kind": "kind_a"}
+NOT_IDS = {"plugin_name", "action", "kind"}
 # Council routes anyone may use (they reveal nothing of the council's data): checked separately.
 PUBLIC_COUNCIL_ROUTES = {("POST", "/api/v1/councils/<council_slug>/applications"),
                          ("GET", "/<council_slug>/public"), ("GET", "/<council_slug>/apply"),

@@ -51,6 +51,7 @@ def create_app(config: dict | None = None, instance_path: str | Path | None = No
     app.jinja_env.globals.update(LANGUAGES=LANGUAGES, current_language=select_locale, label=label)
     app.jinja_env.filters["tr_date"] = lambda d: format_date(d, "dd.MM.yyyy") if d else ""
     app.jinja_env.filters["tr_number"] = format_decimal
+    app.jinja_env.filters["name_in"] = lambda key, names: names.get(key, key)  # an id shown by its name
 
     from konsey.worker.celery_app import init_celery
 
@@ -118,7 +119,16 @@ def _register_blueprints(app: Flask) -> None:
     from konsey.api import plugins as plugins_api
     from konsey.api import reference as reference_api
     from konsey.api import reports as reports_api
-    from konsey.web import account, auth, council_pages, home, meeting_pages, operator, plugin_pages
+    from konsey.web import (
+        account,
+        auth,
+        council_pages,
+        governance_pages,
+        home,
+        meeting_pages,
+        operator,
+        plugin_pages,
+    )
 
     api_blueprints = (reference_api.blp, councils_api.blp, members_api.blp, people_api.blp, bylaws_api.blp,
                       applications_api.blp, bodies_api.blp, meetings_api.blp,
@@ -126,7 +136,7 @@ def _register_blueprints(app: Flask) -> None:
     for blueprint in api_blueprints:
         api.register_blueprint(blueprint)
     for blueprint in (home.bp, auth.bp, account.bp, operator.bp, council_pages.bp, meeting_pages.bp,
-                      plugin_pages.bp):
+                      governance_pages.bp, plugin_pages.bp):
         app.register_blueprint(blueprint)
     # The API authenticates by bearer token only, never by cookie, so it needs no CSRF token.
     for blueprint in api_blueprints:

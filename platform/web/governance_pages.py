@@ -1,0 +1,499 @@
+"""The secretariat's pages for the governance core: applications, bodies and seats, elections, reports,
+motions, money and the by-laws. Each page calls the same services as the API, and input is checked with the
+API's own schemas, so a form and a REST call can never disagree about what is valid."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from marshmallow import ValidationError
+from sqlalchemy import func, select
+
+from konsey.core import applications, elections, motions, reports
+from konsey.core.applications import ApplicationStatus, MembershipApplication
+from konsey.core.db import db
+from konsey.core.elections import Candidacy, Election, Office
+from konsey.core.meetings import Meeting
+from konsey.core.membership import Member, MemberStatus
+from konsey.core.money import (
+    BudgetAllocation,
+    Expense,
+    ExpenseCategory,
+    InKindKind,
+    InKindSupport,
+    year_report,
+)
+from konsey.core.motions import Motion, MotionStatus, MunicipalAnswer
+from konsey.core.participants import participants_on
+from konsey.core.permissions import Permission, requires
+from konsey.core.reports import Report, ReportVersion
+from konsey.core.seats import (
+    SeatRole,
+    assign_seat,
+    body_parity,
+    create_body,
+    end_seat,
+    full_membership,
+    seats_on,
+)
+from konsey.tenants import bylaw_profiles
+from konsey.tenants.models import Body, BodyKind
+
+bp = Blueprint("governance", __name__, url_prefix="/<council_slug>")
+
+
+def _uuid(value) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(str(value))
+    except (TypeError, ValueError):
+        return None
+
+
+def _one(model, object_id, **criteria):
+    row = db.session.scalar(select(model).filter_by(id=object_id, **criteria))
+    if row is None:
+        abort(404)
+    return row
+
+
+def _form(*names: str) -> dict:
+    """The named form fields that were filled in (empty ones are left out, so schema defaults apply)."""
+    return {name: request.form[name].strip() for name in names if request.form.get(name, "").strip()}
+
+
+def _attempt(action, success: str | None = None) -> bool:
+    """Run a change; on bad input flash each problem with its field and roll back (nothing changes)."""
+    try:
+        action()
+    except ValidationError as error:
+        db.session.rollback()
+        _flash_messages(error.messages)
+        return False
+    db.session.commit()
+    if success:
+        flash(success, "success")
+    return True
+
+
+def _flash_messages(messages, prefix: str = "") -> None:
+    from konsey.core.i18n import translate_validation_messages
+
+    if isinstance(messages, dict):
+        for field, inner in translate_validation_messages(messages).items():
+            _flash_messages(inner, f"{prefix}{field}: " if not isinstance(inner, dict) else f"{prefix}{field}.")
+        return
+    for message in messages if isinstance(messages, list) else [messages]:
+        flash(f"{prefix}{message}", "error")
+
+
+# --- applications ---------------------------------------------------------------------------------------------
+
+
+@bp.get("/applications/")
+@requires(Permission.APPLICATIONS_DECIDE)
+def application_list():
+    status = request.args.get("status")
+    query = select(MembershipApplication).order_by(MembershipApplication.number.desc())
+    if status in set(ApplicationStatus):
+        query = query.where(MembershipApplication.status == ApplicationStatus(status))
+    counts = dict(db.session.execute(select(MembershipApplication.status, func.count())
+                                     .group_by(MembershipApplication.status)).all())
+    return render_template("governance/applications.html", rows=db.session.scalars(query).all(),
+                           statuses=list(ApplicationStatus), counts=counts, current=status)
+
+
+@bp.post("/applications/<uuid:application_id>/<action>")
+@requires(Permission.APPLICATIONS_DECIDE)
+def application_decision(application_id, action):
+    application = _one(MembershipApplication, application_id)
+    form = _form("reason", "decision_reference")
+    actions = {
+        "review": lambda: applications.start_review(application),
+        "approve": lambda: applications.decide(application, approve=True, decided_by=current_user.id,
+                                               reason=form.get("reason"),
+                                               decision_reference=form.get("decision_reference")),
+        "reject": lambda: applications.decide(application, approve=False, decided_by=current_user.id,
+                                              reason=form.get("reason"), decision_reference=None),
+        "withdraw": lambda: applications.withdraw(application),
+    }
+    if action not in actions:
+        abort(404)
+    _attempt(actions[action], _("Application no. %(number)d: saved.", number=application.number))
+    return redirect(url_for("governance.application_list"))
+
+
+# --- bodies and seats ----------------------------------------------------------------------------------------
+
+
+@bp.get("/bodies/")
+@requires(Permission.COUNCIL_VIEW)
+def body_list():
+    today = date.today()
+    bylaws = bylaw_profiles.parameters_on(today)
+    order = list(BodyKind)
+    rows = []
+    for body in sorted(db.session.scalars(select(Body)), key=lambda b: (order.index(b.kind), b.name)):
+        rows.append({"body": body, "full": full_membership(body, today, bylaws),
+                     "parity": body_parity(body, today, bylaws)})
+    return render_template("governance/bodies.html", rows=rows,
+                           kinds=[BodyKind.WORKING_GROUP, BodyKind.ASSEMBLY])
+
+
+@bp.post("/bodies/")
+@requires(Permission.BODIES_MANAGE)
+def body_propose():
+    from konsey.api.bodies import NewBodySchema
+
+    def propose():
+        data = NewBodySchema().load(_form("kind", "name", "proposal"))
+        create_body(data["kind"], data["name"], data["proposal"])
+
+    _attempt(propose, _("Proposed. It starts work once the general assembly approves it."))
+    return redirect(url_for("governance.body_list"))
+
+
+@bp.get("/bodies/<uuid:body_id>")
+@requires(Permission.COUNCIL_VIEW)
+def body_detail(body_id):
+    body = _one(Body, body_id)
+    today = date.today()
+    seats = seats_on(body, today)
+    seated = {s.member_id for s in seats}
+    members = db.session.scalars(select(Member).where(Member.status == MemberStatus.ACTIVE)
+                                 .order_by(Member.sort_name)).all()
+    return render_template("governance/body.html", body=body, seats=seats, roles=list(SeatRole),
+                           candidates=[m for m in members if m.id not in seated],
+                           parity=body_parity(body, today, bylaw_profiles.parameters_on(today)),
+                           participants=participants_on(body, today) if body.kind is BodyKind.WORKING_GROUP else [])
+
+
+@bp.post("/bodies/<uuid:body_id>/seats")
+@requires(Permission.BODIES_MANAGE)
+def seat_add(body_id):
+    from konsey.api.bodies import NewSeatSchema
+
+    body = _one(Body, body_id)
+
+    def add():
+        data = NewSeatSchema().load(_form("member_id", "role", "starts_on", "ends_on"))
+        member = db.session.scalar(select(Member).where(Member.id == data["member_id"]))
+        if member is None:
+            raise ValidationError({"member_id": [_("No such member in this council.")]})
+        assign_seat(body, member, data["role"], data["starts_on"], data["ends_on"])
+
+    _attempt(add, _("The seat is recorded."))
+    return redirect(url_for("governance.body_detail", body_id=body.id))
+
+
+@bp.post("/bodies/<uuid:body_id>/seats/<uuid:seat_id>/end")
+@requires(Permission.BODIES_MANAGE)
+def seat_end(body_id, seat_id):
+    from konsey.api.bodies import EndSeatSchema
+    from konsey.core.seats import Seat
+
+    seat = _one(Seat, seat_id, body_id=body_id)
+
+    def end():
+        data = EndSeatSchema().load(_form("on", "reason"))
+        end_seat(seat, data["on"], data["reason"])
+
+    _attempt(end, _("The seat is ended."))
+    return redirect(url_for("governance.body_detail", body_id=body_id))
+
+
+# --- elections ------------------------------------------------------------------------------------------------
+
+
+@bp.get("/elections/")
+@requires(Permission.COUNCIL_VIEW)
+def election_list():
+    rows = db.session.scalars(select(Election).order_by(Election.term_start.desc())).all()
+    bodies = {b.id: b for b in db.session.scalars(select(Body))}
+    return render_template("governance/elections.html", rows=rows, bodies=bodies, offices=list(Office))
+
+
+@bp.post("/elections/")
+@requires(Permission.MEETINGS_RUN)
+def election_call():
+    from konsey.api.elections import NewElectionSchema
+
+    created = {}
+
+    def call():
+        data = NewElectionSchema().load(_form("electing_body_id", "target_body_id", "office", "seats",
+                                              "term_start", "term_index"))
+        electing = db.session.scalar(select(Body).where(Body.id == data["electing_body_id"]))
+        target = db.session.scalar(select(Body).where(Body.id == data["target_body_id"]))
+        if electing is None or target is None:
+            raise ValidationError({"target_body_id": [_("Choose the bodies.")]})
+        created["election"] = elections.call_election(electing, target, data["office"], data["seats"],
+                                                      data["term_start"], data["term_index"])
+
+    if _attempt(call):
+        return redirect(url_for("governance.election_detail", election_id=created["election"].id))
+    return redirect(url_for("governance.election_list"))
+
+
+@bp.get("/elections/<uuid:election_id>")
+@requires(Permission.COUNCIL_VIEW)
+def election_detail(election_id):
+    election = _one(Election, election_id)
+    candidate_ids = list(db.session.scalars(select(Candidacy.member_id).where(Candidacy.election_id == election.id)))
+    people = {m.id: m for m in db.session.scalars(select(Member).where(Member.status == MemberStatus.ACTIVE)
+                                                  .order_by(Member.sort_name))}
+    bodies = {b.id: b for b in db.session.scalars(select(Body))}
+    names = {str(m.id): m.name for m in people.values()}
+    return render_template("governance/election.html", election=election, bodies=bodies, people=people, names=names,
+                           candidates=[people[c] for c in candidate_ids if c in people])
+
+
+@bp.post("/elections/<uuid:election_id>/candidates")
+@requires(Permission.MEETINGS_RUN)
+def election_candidate(election_id):
+    election = _one(Election, election_id)
+
+    def stand():
+        member = db.session.scalar(select(Member).where(Member.id == _uuid(request.form.get("member_id"))))
+        if member is None:
+            raise ValidationError({"member_id": [_("Choose a member.")]})
+        elections.stand(election, member)
+
+    _attempt(stand, _("The candidacy is recorded."))
+    return redirect(url_for("governance.election_detail", election_id=election.id))
+
+
+@bp.post("/elections/<uuid:election_id>/rounds")
+@requires(Permission.MEETINGS_RUN)
+def election_round(election_id):
+    election = _one(Election, election_id)
+
+    def count():
+        votes = {}
+        for key, value in request.form.items():
+            if key.startswith("votes-") and value.strip():
+                if not value.strip().isdigit():
+                    raise ValidationError({"votes": [_("Votes are whole numbers, zero or more.")]})
+                votes[key.removeprefix("votes-")] = int(value)
+        elections.count(election, votes, chair_choice=request.form.get("chair_choice") or None)
+
+    _attempt(count, _("The round is recorded."))
+    return redirect(url_for("governance.election_detail", election_id=election.id))
+
+
+# --- working-group reports -----------------------------------------------------------------------------------
+
+
+@bp.get("/reports/")
+@requires(Permission.COUNCIL_VIEW)
+def report_list():
+    rows = db.session.scalars(select(Report).order_by(Report.created_at.desc())).all()
+    bodies = {b.id: b for b in db.session.scalars(select(Body))}
+    writers = [b for b in bodies.values() if b.kind in (BodyKind.WORKING_GROUP, BodyKind.ASSEMBLY)]
+    return render_template("governance/reports.html", rows=rows, bodies=bodies, writers=writers)
+
+
+@bp.post("/reports/")
+@requires(Permission.REPORTS_WRITE)
+def report_draft():
+    created = {}
+
+    def draft():
+        body = db.session.scalar(select(Body).where(Body.id == _uuid(request.form.get("body_id"))))
+        title, text = request.form.get("title", "").strip(), request.form.get("text", "").strip()
+        if body is None:
+            raise ValidationError({"body_id": [_("Choose the working group.")]})
+        if len(title) < 3 or not text:
+            raise ValidationError({"title": [_("Give the report a title and a text.")]})
+        created["report"] = reports.draft(body, title, text)
+
+    if _attempt(draft):
+        return redirect(url_for("governance.report_detail", report_id=created["report"].id))
+    return redirect(url_for("governance.report_list"))
+
+
+@bp.get("/reports/<uuid:report_id>")
+@requires(Permission.COUNCIL_VIEW)
+def report_detail(report_id):
+    report = _one(Report, report_id)
+    versions = db.session.scalars(select(ReportVersion).where(ReportVersion.report_id == report.id)
+                                  .order_by(ReportVersion.version)).all()
+    meetings = db.session.scalars(select(Meeting).join(Body, Body.id == Meeting.body_id)
+                                  .where(Body.kind == BodyKind.GENERAL_ASSEMBLY, Meeting.closed_at.is_(None))
+                                  .order_by(Meeting.scheduled_at)).all()
+    return render_template("governance/report.html", report=report, versions=versions, meetings=meetings,
+                           body=db.session.get(Body, report.body_id))
+
+
+@bp.post("/reports/<uuid:report_id>/<action>")
+@requires(Permission.REPORTS_WRITE)
+def report_action(report_id, action):
+    report = _one(Report, report_id)
+
+    def agenda():
+        meeting = db.session.scalar(select(Meeting).where(Meeting.id == _uuid(request.form.get("meeting_id"))))
+        if meeting is None:
+            raise ValidationError({"meeting_id": [_("Choose a general assembly meeting.")]})
+        reports.put_on_agenda(report, meeting)
+
+    actions = {"revise": lambda: reports.revise(report, request.form.get("text", "").strip()),
+               "approve": lambda: reports.approve(report), "send": lambda: reports.send_to_board(report),
+               "agenda": agenda}
+    if action not in actions:
+        abort(404)
+    _attempt(actions[action], _("Saved."))
+    return redirect(url_for("governance.report_detail", report_id=report.id))
+
+
+# --- motions --------------------------------------------------------------------------------------------------
+
+
+@bp.get("/motions/")
+@requires(Permission.COUNCIL_VIEW)
+def motion_list():
+    rows = db.session.scalars(select(Motion).order_by(Motion.number.desc())).all()
+    today = date.today()
+    return render_template("governance/motions.html", rows=rows,
+                           overdue={m.id for m in rows if motions.is_overdue(m.status, m.delivered_on, today)},
+                           due={m.id: motions.answer_due(m.delivered_on) for m in rows if m.delivered_on})
+
+
+@bp.get("/motions/<uuid:motion_id>")
+@requires(Permission.COUNCIL_VIEW)
+def motion_detail(motion_id):
+    motion = _one(Motion, motion_id)
+    order = list(MotionStatus)
+    later = [s for s in order[order.index(motion.status) + 1:] if s is not MotionStatus.ANSWERED]
+    return render_template("governance/motion.html", motion=motion, later=later, answers=list(MunicipalAnswer),
+                           overdue=motions.is_overdue(motion.status, motion.delivered_on, date.today()),
+                           due=motions.answer_due(motion.delivered_on) if motion.delivered_on else None)
+
+
+@bp.post("/motions/<uuid:motion_id>/status")
+@requires(Permission.MOTIONS_MANAGE)
+def motion_status(motion_id):
+    from konsey.api.motions import StatusSchema
+
+    motion = _one(Motion, motion_id)
+
+    def advance():
+        data = StatusSchema().load(_form("status", "delivered_on"))
+        motions.advance(motion, data["status"], delivered_on=data["delivered_on"])
+
+    _attempt(advance, _("Saved."))
+    return redirect(url_for("governance.motion_detail", motion_id=motion.id))
+
+
+@bp.post("/motions/<uuid:motion_id>/answer")
+@requires(Permission.MOTIONS_MANAGE)
+def motion_answer(motion_id):
+    from konsey.api.motions import AnswerSchema
+
+    motion = _one(Motion, motion_id)
+
+    def answer():
+        data = AnswerSchema().load(_form("answer", "text", "municipal_decision_date", "municipal_decision_number"))
+        motions.record_answer(motion, data["answer"], data["text"], data["municipal_decision_date"],
+                              data["municipal_decision_number"])
+
+    _attempt(answer, _("The municipal council's answer is recorded."))
+    return redirect(url_for("governance.motion_detail", motion_id=motion.id))
+
+
+# --- money ------------------------------------------------------------------------------------------------------
+
+
+@bp.get("/money/")
+@requires(Permission.COUNCIL_VIEW)
+def money():
+    year = request.args.get("year", type=int) or date.today().year
+    history = [year_report(y) for y in range(year - 4, year + 1)]
+    top = max([float(r["allocated"]) for r in history] + [float(r["spent"]) for r in history] + [1.0])
+    return render_template(
+        "governance/money.html", year=year, report=history[-1], history=history, top=top,
+        allocations=db.session.scalars(select(BudgetAllocation).where(BudgetAllocation.year == year)).all(),
+        expenses=db.session.scalars(select(Expense).where(Expense.spent_on >= date(year, 1, 1),
+                                                          Expense.spent_on <= date(year, 12, 31))
+                                    .order_by(Expense.spent_on)).all(),
+        kinds=list(InKindKind), categories=list(ExpenseCategory))
+
+
+@bp.post("/money/<kind>")
+@requires(Permission.MONEY_MANAGE)
+def money_add(kind):
+    from konsey.api.money import AllocationSchema, ExpenseSchema, InKindSchema
+    from konsey.core import money as money_service
+
+    entries = {"allocations": (AllocationSchema, BudgetAllocation, ("year", "amount", "municipal_decision")),
+               "in-kind": (InKindSchema, InKindSupport, ("year", "kind", "description", "estimated_value")),
+               "expenses": (ExpenseSchema, Expense, ("spent_on", "amount", "category", "description"))}
+    if kind not in entries:
+        abort(404)
+    schema, model, names = entries[kind]
+    _attempt(lambda: money_service.add(model(**schema().load(_form(*names)))), _("Saved."))
+    return redirect(url_for("governance.money", year=request.form.get("year") or None))
+
+
+# --- by-laws ------------------------------------------------------------------------------------------------------
+
+
+@bp.get("/bylaws/")
+@requires(Permission.COUNCIL_VIEW)
+def bylaws():
+    today = date.today()
+    schema = bylaw_profiles.council_schema()()
+    in_force = bylaw_profiles.parameters_on(today)
+    from marshmallow.validate import OneOf
+
+    choices = {name: list(v.choices) for name, field in schema.fields.items()
+               for v in field.validators if isinstance(v, OneOf)}
+    return render_template("governance/bylaws.html", in_force=in_force, versions=bylaw_profiles.versions(),
+                           fields=schema.fields, today=today, choices=choices)
+
+
+@bp.post("/bylaws/")
+@requires(Permission.BYLAWS_MANAGE)
+def bylaws_adopt():
+    from marshmallow import fields as mf
+
+    schema = bylaw_profiles.council_schema()()
+    in_force = bylaw_profiles.parameters_on(date.today())
+    changes = {}
+    for name, field in schema.fields.items():
+        if isinstance(field, mf.Boolean):
+            value = request.form.get(name) == "y"
+        else:
+            raw = request.form.get(name, "").strip()
+            if raw == "":
+                continue
+            if isinstance(field, mf.List):
+                value = [part.strip() for part in raw.split(",") if part.strip()]
+                if isinstance(field.inner, mf.Integer):
+                    value = [int(p) if p.isdigit() else p for p in value]
+            elif isinstance(field, mf.Integer):
+                value = int(raw) if raw.lstrip("-").isdigit() else raw
+            elif isinstance(field, mf.Float):
+                try:
+                    value = float(raw.replace(",", "."))
+                except ValueError:
+                    value = raw
+            else:
+                value = raw
+        if value != in_force.get(name):
+            changes[name] = value
+
+    def adopt():
+        raw_date = request.form.get("effective_from", "")
+        try:
+            effective = date.fromisoformat(raw_date)
+        except ValueError:
+            raise ValidationError({"effective_from": [_("Give the date the new version takes effect.")]}) from None
+        if not changes:
+            raise ValidationError({"parameters": [_("Nothing was changed.")]})
+        bylaw_profiles.adopt_version(changes, effective)
+
+    _attempt(adopt, _("The new version of the by-laws is recorded."))
+    return redirect(url_for("governance.bylaws"))

@@ -1,0 +1,185 @@
+"""The secretariat's pages: each shows the council's records, a form changes them through the same service as
+the API, a bad form names its field and changes nothing, and another council's ids are not found."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from conftest import login
+
+
+@pytest.fixture
+def desk(app, world):
+    council = world.council("izmir")
+    world.user("gs@izmir.example.org", roles={council: "administrator"})
+    client = app.test_client()
+    login(client, "gs@izmir.example.org")
+    return {"council": council, "client": client}
+
+
+def _count(app, council, model, **criteria):
+    from konsey.core.db import db
+    from konsey.tenants.scoping import bound_council
+
+    with app.app_context(), bound_council(council):
+        return db.session.scalar(select(func.count()).select_from(model).filter_by(**criteria))
+
+
+def test_every_secretariat_page_renders(app, world, desk):
+    client = desk["client"]
+    world.member(desk["council"], name="Ayşe Kaya")
+    dashboard = client.get("/izmir/").get_data(as_text=True)
+    for path in ("/izmir/applications/", "/izmir/bodies/", "/izmir/elections/", "/izmir/reports/",
+                 "/izmir/motions/", "/izmir/money/", "/izmir/bylaws/"):
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert path in dashboard, f"the dashboard links {path}"
+
+
+def test_applications_are_decided_on_the_page(app, world, desk):
+    from konsey.core.applications import MembershipApplication
+    from konsey.core.membership import Member
+
+    application = world.application(desk["council"])
+    client = desk["client"]
+    assert str(application) in client.get("/izmir/applications/").get_data(as_text=True)
+    client.post(f"/izmir/applications/{application}/review")
+    refused = client.post(f"/izmir/applications/{application}/reject", data={}, follow_redirects=True)
+    assert "reason" in refused.get_data(as_text=True) or "gerekçe" in refused.get_data(as_text=True).lower()
+    assert _count(app, desk["council"], MembershipApplication, status="under_review") == 1
+    before = _count(app, desk["council"], Member)
+    client.post(f"/izmir/applications/{application}/approve", data={})
+    assert _count(app, desk["council"], MembershipApplication, status="approved") == 1
+    assert _count(app, desk["council"], Member) == before + 1
+    assert client.post(f"/izmir/applications/{application}/shred").status_code == 404
+
+
+def test_bodies_and_seats_on_the_page(app, world, desk):
+    from konsey.core.seats import Seat
+    from konsey.tenants.models import Body
+
+    client = desk["client"]
+    ayse = world.member(desk["council"], name="Ayşe Kaya", gender="female")
+    bad = client.post("/izmir/bodies/", data={"kind": "working_group", "name": "x"}, follow_redirects=True)
+    assert bad.status_code == 200 and _count(app, desk["council"], Body) == 2  # nothing added
+    client.post("/izmir/bodies/", data={"kind": "working_group", "name": "Ulaşım Çalışma Grubu", "proposal": "YK 1"})
+    assert _count(app, desk["council"], Body, status="proposed") == 1
+    board = next(b for b in _bodies(app, desk["council"]) if b.kind.value == "executive_board")
+    page = client.get(f"/izmir/bodies/{board.id}").get_data(as_text=True)
+    assert "Ayşe Kaya" in page  # offered for a seat
+    no_date = client.post(f"/izmir/bodies/{board.id}/seats", data={"member_id": str(ayse), "role": "principal"},
+                          follow_redirects=True)
+    assert "starts_on" in no_date.get_data(as_text=True) and _count(app, desk["council"], Seat) == 0
+    client.post(f"/izmir/bodies/{board.id}/seats", data={"member_id": str(ayse), "role": "principal",
+                                                         "starts_on": "2026-01-01"})
+    assert _count(app, desk["council"], Seat) == 1
+    listing = client.get("/izmir/bodies/").get_data(as_text=True)
+    assert "<svg" in listing and "Ulaşım Çalışma Grubu" in listing
+
+
+def _bodies(app, council):
+    from konsey.core.db import db
+    from konsey.tenants.models import Body
+    from konsey.tenants.scoping import bound_council
+
+    with app.app_context(), bound_council(council):
+        return db.session.scalars(select(Body)).all()
+
+
+def test_an_election_is_run_on_the_page(app, world, desk):
+    from konsey.core.elections import Election
+    from konsey.core.seats import Seat
+
+    client = desk["client"]
+    people = [world.member(desk["council"], name=n) for n in ("Ayşe Kaya", "Mehmet Er")]
+    bodies = {b.kind.value: b.id for b in _bodies(app, desk["council"])}
+    called = client.post("/izmir/elections/", data={
+        "electing_body_id": str(bodies["general_assembly"]), "target_body_id": str(bodies["executive_board"]),
+        "office": "president", "seats": "1", "term_start": "2027-06-01", "term_index": "0"})
+    election = called.headers["Location"].rsplit("/", 1)[1]
+    for member_id in people:
+        client.post(f"/izmir/elections/{election}/candidates", data={"member_id": str(member_id)})
+    bad = client.post(f"/izmir/elections/{election}/rounds", data={f"votes-{people[0]}": "bir"},
+                      follow_redirects=True)
+    assert "votes" in bad.get_data(as_text=True)
+    client.post(f"/izmir/elections/{election}/rounds", data={f"votes-{people[0]}": "2", f"votes-{people[1]}": "0"})
+    page = client.get(f"/izmir/elections/{election}").get_data(as_text=True)
+    assert "Ayşe Kaya: 2" in page and _count(app, desk["council"], Seat) == 1
+    assert _count(app, desk["council"], Election, status="decided") == 1
+
+
+def test_money_with_its_chart_and_field_errors(app, desk):
+    from konsey.core.money import BudgetAllocation, Expense
+
+    client = desk["client"]
+    year = date.today().year
+    bad = client.post("/izmir/money/allocations", data={"year": str(year), "amount": "çok",
+                                                        "municipal_decision": "BM 2026/4"}, follow_redirects=True)
+    assert "amount" in bad.get_data(as_text=True) and _count(app, desk["council"], BudgetAllocation) == 0
+    client.post("/izmir/money/allocations", data={"year": str(year), "amount": "250000",
+                                                  "municipal_decision": "BM 2026/4"})
+    client.post("/izmir/money/expenses", data={"spent_on": date.today().isoformat(), "amount": "1200.50",
+                                               "category": "printing", "description": "Afiş baskısı"})
+    assert _count(app, desk["council"], Expense) == 1
+    page = client.get(f"/izmir/money/?year={year}").get_data(as_text=True)
+    assert 'data-testid="money-chart"' in page and "Afiş baskısı" in page
+
+
+def test_motion_follow_up_on_the_page(app, world, desk):
+    from konsey.core import meetings
+    from konsey.core.db import db
+    from konsey.core.meetings import Choice, Meeting, Vote
+    from konsey.core.membership import Member
+    from konsey.core.motions import Motion, adopt
+    from konsey.tenants.models import Body
+    from konsey.tenants.scoping import bound_council
+
+    member = world.member(desk["council"], name="Ayşe Kaya")
+    world.body_with_seat(desk["council"], member)
+    refs = world.meeting_with_vote(desk["council"], member)
+    with app.app_context(), bound_council(desk["council"]):
+        vote = db.session.get(Vote, refs["vote_a"])
+        meeting = db.session.get(Meeting, refs["meeting_a"])
+        body = db.session.get(Body, meeting.body_id)
+        meetings.cast(vote, meeting, body, db.session.get(Member, member), Choice.YES)
+        meetings.close_vote(vote, meeting, body)
+        motion_id = adopt(vote, "Bisiklet yolu", "Sahil boyunca").id
+        db.session.commit()
+    client = desk["client"]
+    no_date = client.post(f"/izmir/motions/{motion_id}/status", data={"status": "delivered"}, follow_redirects=True)
+    assert "delivered_on" in no_date.get_data(as_text=True)
+    long_ago = (date.today() - timedelta(days=90)).isoformat()
+    client.post(f"/izmir/motions/{motion_id}/status", data={"status": "delivered", "delivered_on": long_ago})
+    assert 'data-testid="overdue"' in client.get("/izmir/motions/").get_data(as_text=True)
+    client.post(f"/izmir/motions/{motion_id}/answer", data={"answer": "accepted",
+                                                            "municipal_decision_number": "2026/455"})
+    assert _count(app, desk["council"], Motion, status="answered") == 1
+
+
+def test_bylaws_new_version_on_the_page(app, desk):
+    from konsey.tenants.models import ByLawProfile
+
+    client = desk["client"]
+    page = client.get("/izmir/bylaws/").get_data(as_text=True)
+    assert "tie_rule" in page and "gender_parity_share" in page
+    tomorrow = (date.today() + timedelta(days=1)).isoformat()
+    bad = client.post("/izmir/bylaws/", data={"effective_from": tomorrow, "gender_parity_share": "0.9"},
+                      follow_redirects=True)
+    assert "gender_parity_share" in bad.get_data(as_text=True) and _count(app, desk["council"], ByLawProfile) == 1
+    client.post("/izmir/bylaws/", data={"effective_from": tomorrow, "tie_rule": "lot",
+                                        "individual_members_vote_in_general_assembly": "y",
+                                        "working_group_one_officer_post": "y"})
+    assert _count(app, desk["council"], ByLawProfile) == 2
+
+
+def test_another_councils_records_are_not_found_through_these_pages(app, world, desk):
+    other = world.council("nilufer", province=16)
+    member = world.member(other, name="Gizli Üye")
+    seats = world.body_with_seat(other, member)
+    client = desk["client"]
+    assert client.get(f"/izmir/bodies/{seats['body_a']}").status_code == 404
+    assert client.post(f"/izmir/bodies/{seats['body_a']}/seats", data={"member_id": str(member)}).status_code == 404
+    assert client.get(f"/nilufer/bodies/{seats['body_a']}").status_code == 404  # no standing there

@@ -72,6 +72,40 @@ LABELS = {
     "partly_accepted": _l("Partly accepted"),
     "rejected": _l("Rejected"),
     "referred": _l("Referred to a committee"),
+    # bodies' and seats' states
+    "proposed": _l("Proposed (awaiting the general assembly)"),
+    "dissolved": _l("Dissolved"),
+    "chair": _l("Chair"),
+    "principal": _l("Principal member"),
+    "ex_officio": _l("Ex officio"),
+    # applications
+    "submitted": _l("Submitted"),
+    "under_review": _l("Under review"),
+    "approved": _l("Approved"),
+    "withdrawn": _l("Withdrawn"),
+    # reports (keyed by class: "on_agenda" means another agenda for motions)
+    "draft": _l("Draft"),
+    "sent_to_board": _l("Sent to the executive board"),
+    "ReportStatus.on_agenda": _l("On the general assembly's agenda"),
+    # money
+    "office": _l("Office space"),
+    "staff": _l("Staff"),
+    "vehicle": _l("Vehicle"),
+    "equipment": _l("Equipment"),
+    "events": _l("Events"),
+    "printing": _l("Printing"),
+    "travel": _l("Travel"),
+    "supplies": _l("Supplies"),
+    "services": _l("Services"),
+    # children's assembly
+    "awaiting_consent": _l("Awaiting the guardian's consent"),
+    "aged_out": _l("Aged out"),
+    "left": _l("Left"),
+    "written_form": _l("Written form"),
+    "in_person": _l("In person"),
+    "electronic": _l("Electronic"),
+    "vice_president": _l("Vice president"),
+    "secretary": _l("Secretary"),
     # representatives and seats
     "representative": _l("Representative"),
     "substitute": _l("Substitute"),
@@ -94,4 +128,7 @@ LABELS = {
 def label(value) -> str:
     """The translated name of an enum member or its value; unknown values are shown as they are."""
     key = getattr(value, "value", value)
-    return str(LABELS.get(key, key)) if key is not None else ""
+    if key is None:
+        return ""
+    specific = LABELS.get(f"{type(value).__name__}.{key}") if hasattr(value, "value") else None
+    return str(specific or LABELS.get(key, key))

@@ -258,3 +258,21 @@ def test_gender_impact_note_travels_with_the_motion(app, world, councils):
         assert "erişimini" in files[0].content.decode()
     # The neighbour cannot reach the motion through its own (disabled) assembly.
     assert councils["b"].put(url.replace("alpha", "beta"), json={"text": "x" * 30, "author": "X"}).status_code == 404
+
+
+def test_the_childrens_assembly_forwards_a_proposal_through_its_representative(app, world, councils):
+    admin = councils["a"]
+    admin.post(f"{A}/plugins/children_assembly", json={})
+    url = f"{A}/plugins/children_assembly/proposals"
+    proposal = {"title": "Okul yollarına kaldırım", "text": "Okula giden yollara güvenli kaldırım yapılsın.",
+                "representative": "Öğretmen Ayla Demir"}
+    early = admin.post(url, json=proposal)
+    assert early.status_code == 422  # the general assembly has not approved the assembly yet
+    body = next(b for b in admin.get(f"{A}/bodies").json if b["name"] == "Çocuk Meclisi")
+    world.approve(councils["alpha"], __import__("uuid").UUID(body["id"]))
+    assert admin.post(url, json={**proposal, "text": "kısa"}).status_code == 422
+    sent = admin.post(url, json=proposal)
+    assert sent.status_code == 201 and sent.json["status"] == "sent_to_board"
+    report = next(r for r in admin.get(f"{A}/reports").json if r["id"] == sent.json["id"])
+    assert report["body_id"] == body["id"] and "Ayla Demir" in report["versions"][-1]["text"]
+    assert councils["b"].post(url.replace("alpha", "beta"), json=proposal).status_code == 404

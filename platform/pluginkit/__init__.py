@@ -82,6 +82,17 @@ from konsey.tenants.rls import protect_table  # noqa: E402 - for a plugin's migr
 from konsey.tenants.scoping import bound_council, current_council_id  # noqa: E402
 
 
+def forward_proposal(body, title: str, text: str):
+    """An assembly forwards a proposal to the general assembly: a report of the body, approved and sent to
+    the executive board (which puts it on a general assembly's agenda), as working groups' reports go."""
+    from konsey.core import reports
+
+    report = reports.draft(body, title, text)
+    reports.approve(report)
+    reports.send_to_board(report)
+    return report
+
+
 def current_council():
     """The bound council (its name, slug, locale…)."""
     from konsey.tenants.models import Council
@@ -118,7 +129,7 @@ def bound_council_by_slug(slug: str, plugin_name: str | None = None):
 __all__ = [
     "ApiBlueprint", "Motion", "StrictSchema", "one_or_404", "Body", "BodyKind", "BodyStatus", "BodyType", "CouncilOwned", "Gender", "Indicator", "Member", "MemberCategory",
     "MemberKind", "MemberStatus", "NavigationItem", "PackageFile", "Permission", "ScheduledJob", "Seat", "SeatRole",
-    "assign_seat", "body_parity", "current_council", "bound_council", "bound_council_by_slug", "enum_of", "notification_template",
+    "assign_seat", "body_parity", "current_council", "forward_proposal", "bound_council", "bound_council_by_slug", "enum_of", "notification_template",
     "send_mail_after_commit", "count_round", "current_council_id", "db", "end_seat",
     "hookimpl", "minimum_per_gender", "parameters_on", "plugin_config", "protect_table", "record", "requires", "same_council_fk", "seats_on", "utcnow",
 ]

@@ -10,7 +10,17 @@ from flask_babel import gettext as _
 from marshmallow import Schema, ValidationError, fields, validate
 from sqlalchemy import select
 
-from konsey.pluginkit import ApiBlueprint, Permission, StrictSchema, db, one_or_404, record, requires
+from konsey.pluginkit import (
+    ApiBlueprint,
+    Body,
+    Permission,
+    StrictSchema,
+    db,
+    forward_proposal,
+    one_or_404,
+    record,
+    requires,
+)
 from konsey.plugins.children_assembly.models import (
     Child,
     ChildStatus,
@@ -59,6 +69,18 @@ class ConsentSchema(StrictSchema):
     relation = fields.String(required=True, validate=validate.Length(min=2, max=60))
     given_on = fields.Date(required=True)
     method = fields.Enum(ConsentMethod, by_value=True, required=True)
+
+
+class ProposalSchema(StrictSchema):
+    title = fields.String(required=True, validate=validate.Length(min=3, max=300))
+    text = fields.String(required=True, validate=validate.Length(min=10, max=20000))
+    representative = fields.String(required=True, validate=validate.Length(min=3, max=200))
+
+
+class ProposalOut(Schema):
+    id = fields.UUID()
+    title = fields.String()
+    status = fields.String()
 
 
 class OfficerVoteSchema(StrictSchema):
@@ -123,6 +145,21 @@ class Officers(MethodView):
         winner = elect_officer(data["office"], {k: v for k, v in data["votes"].items()})
         db.session.commit()
         return winner
+
+
+@api.route("/proposals")
+class Proposals(MethodView):
+    @requires(Permission.REPORTS_WRITE)
+    @api.arguments(ProposalSchema)
+    @api.response(201, ProposalOut)
+    def post(self, data):
+        """Forward one of the assembly's proposals to the general assembly through its (adult) representative;
+        it goes as the assembly's report to the executive board. No child is named in it."""
+        body = db.session.scalar(select(Body).where(Body.type_code == NAME))
+        report = forward_proposal(body, data["title"], f"{data['text']}\n\n— {data['representative']}")
+        record("children_assembly.proposal_forwarded", report, {"representative_named": True})
+        db.session.commit()
+        return {"id": report.id, "title": report.title, "status": report.status.value}
 
 
 # --- pages --------------------------------------------------------------------------------------------------

@@ -353,6 +353,16 @@ class World:
             db.session.commit()
             return {"child_a": child.id}
 
+    def dead_letter(self, council_id):
+        from konsey.core.db import db
+        from konsey.core.outbox import bury
+        from konsey.tenants.scoping import bound_council
+
+        with self.app.app_context(), bound_council(council_id):
+            letter = bury("konsey.handle_event", {"council_id": str(council_id), "event_id": None}, "boom", 21)
+            db.session.commit()
+            return letter.id
+
     def participant(self, council_id, body_id):
         from konsey.core.db import db
         from konsey.core.participants import join

@@ -124,7 +124,7 @@ def _motion(council_id=None):
 
 
 def _outbox(council_id=None):
-    from konsey.core.motions import OutboxEvent
+    from konsey.core.outbox import OutboxEvent
 
     return OutboxEvent(kind="test", payload={})
 
@@ -254,6 +254,39 @@ def _impact_note(council_id=None):
     return GenderImpactNote(motion_id=motion.id, text="Etkisi olumludur.", author="Kadın Meclisi")
 
 
+def _task_receipt(council_id=None):
+    from konsey.core.outbox import TaskReceipt
+
+    return TaskReceipt(key="event:1")
+
+
+def _dead_letter(council_id=None):
+    from konsey.core.outbox import DeadLetter
+
+    return DeadLetter(task="konsey.handle_event", kwargs={}, error="boom", attempts=3)
+
+
+def _council_key(council_id=None):
+    from konsey.core.council_keys import CouncilKey
+
+    return CouncilKey(public_key="A" * 44, private_key_encrypted="x")
+
+
+def _delivery_route(council_id=None):
+    from konsey.core.delivery import DeliveryRoute
+
+    return DeliveryRoute(channel="email", address="evrak@belediye.example.org", secret="whsec_x")
+
+
+def _delivery_attempt(council_id=None):
+    from konsey.core.delivery import AttemptOutcome, DeliveryAttempt
+
+    motion = _motion()
+    db.session.add(motion)
+    db.session.flush()
+    return DeliveryAttempt(motion_id=motion.id, channel="email", outcome=AttemptOutcome.SENT)
+
+
 # Every council-owned model needs a row factory here; test_every_model_has_a_factory enforces it.
 FACTORIES = {"members": _member, "bodies": _body, "bylaw_profiles": _profile, "audit_entries": _audit,
              "membership_applications": _application, "consents": _consent, "seats": _seat,
@@ -265,7 +298,9 @@ FACTORIES = {"members": _member, "bodies": _body, "bylaw_profiles": _profile, "a
              "membership_events": _membership_event, "counters": _counter,
              "representatives": _representative, "participants": _participant,
              "plugin_enablements": _plugin_enablement, "children_assembly_children": _child,
-             "children_assembly_consents": _guardian_consent, "womens_assembly_impact_notes": _impact_note}
+             "children_assembly_consents": _guardian_consent, "womens_assembly_impact_notes": _impact_note,
+             "task_receipts": _task_receipt, "dead_letters": _dead_letter, "council_keys": _council_key,
+             "delivery_routes": _delivery_route, "delivery_attempts": _delivery_attempt}
 
 
 def test_every_model_has_a_factory(ctx):

@@ -83,14 +83,17 @@ def test_adoption_writes_the_outbox_event_in_the_same_transaction(app, decided):
     from sqlalchemy import select
 
     from konsey.core.db import db
-    from konsey.core.motions import OutboxEvent
+    from konsey.core.outbox import OutboxEvent
     from konsey.tenants.scoping import bound_council
 
     motion = decided["admin"].post(f"{BASE}/motions", json={"vote_id": decided["adopted"]["id"], "title": "Park",
                                                             "text": "Metin metin"}).json
     with app.app_context(), bound_council(decided["council"]):
-        events = db.session.scalars(select(OutboxEvent)).all()
+        events = db.session.scalars(select(OutboxEvent).where(OutboxEvent.kind == "motion.adopted")).all()
     assert [(e.kind, e.payload["motion_id"], e.published_at) for e in events] == [("motion.adopted", motion["id"], None)]
+    # The meeting that took the decision left its own event: its invitations.
+    with app.app_context(), bound_council(decided["council"]):
+        assert db.session.scalar(select(OutboxEvent.id).where(OutboxEvent.kind == "meeting.called")) is not None
 
 
 def test_a_rejected_decision_is_no_motion_and_members_only_read(decided):

@@ -18,8 +18,26 @@ from flask import Flask, current_app, has_app_context
 
 from konsey.tenants.scoping import bound_council
 
+# Longer than any countdown a task sets (the delivery retries wait at most six hours), so Redis never hands a
+# scheduled task to a second worker while the first still holds it.
+VISIBILITY_TIMEOUT = 4 * 24 * 3600
+
 
 class KonseyTask(Task):
+    def on_failure(self, exc, task_id, args, kwargs, einfo):
+        """A task that failed for good lands in its council's dead letters, for people to see and retry."""
+        council_id = (kwargs or {}).get("council_id")
+        if council_id is None:
+            return
+        context = nullcontext() if has_app_context() else self.app.flask_app.app_context()
+        with context, bound_council(uuid.UUID(str(council_id))):
+            from konsey.core.db import db
+            from konsey.core.outbox import bury
+
+            db.session.rollback()
+            bury(self.name, dict(kwargs), f"{type(exc).__name__}: {exc}", (self.request.retries or 0) + 1)
+            db.session.commit()
+
     def __call__(self, *args, **kwargs):
         # An eager task (tests, a demo without a worker) runs inside the caller's app context;
         # a worker's task gets one from the app the worker was started with.
@@ -44,11 +62,16 @@ def init_celery(app: Flask) -> Celery:
         task_reject_on_worker_lost=True,
         worker_prefetch_multiplier=1,
         broker_connection_retry_on_startup=True,
-        broker_transport_options={"global_keyprefix": prefix} if prefix else {},
+        broker_transport_options={"visibility_timeout": VISIBILITY_TIMEOUT,
+                                  **({"global_keyprefix": prefix} if prefix else {})},
         timezone="Europe/Istanbul",
         worker_hijack_root_logger=False,
     )
-    celery.conf.beat_schedule = plugin_beat_schedule()
+    celery.conf.beat_schedule = {
+        "outbox-relay": {"task": "konsey.relay_outbox", "schedule": app.config["KONSEY_OUTBOX_RELAY_SECONDS"]},
+        "overdue-motions": {"task": "konsey.flag_overdue_motions", "schedule": 24 * 3600},
+        **plugin_beat_schedule(),
+    }
     celery.flask_app = app
     app.extensions["celery"] = celery
     return celery
@@ -66,6 +89,16 @@ def plugin_beat_schedule() -> dict:
 def celery_for(app: Flask | None = None) -> Celery:
     """The Celery app of the given (or current) Flask app."""
     return (app or current_app).extensions["celery"]
+
+
+def publish(task, **kwargs):
+    """Send now or fail now (no retrying connection): the outbox relay keeps what the broker refused."""
+    celery = celery_for()
+    return celery.tasks[task.name].apply_async(kwargs=kwargs, retry=False)
+
+
+def task_named(name: str):
+    return celery_for().tasks[name]
 
 
 def dispatch(task, **kwargs):

@@ -45,3 +45,60 @@ def run_plugin_job(*, plugin: str, job: str) -> int:
             task(council_id=str(council_id))
             db.session.commit()
     return len(councils)
+
+
+@shared_task(name="konsey.relay_outbox")
+def relay_outbox() -> int:
+    """Publish pending outbox events (Celery beat runs it every few seconds)."""
+    from konsey.core.outbox import relay
+
+    return relay()
+
+
+@shared_task(name="konsey.handle_event", bind=True, max_retries=20)
+def handle_event(self, *, council_id: str, event_id: str) -> bool:
+    """Do an outbox event's work once; a delivery the receiver cannot take now is retried with backoff (about
+    three days in all), honouring Retry-After; an error retrying cannot fix goes to the dead letters."""
+    import random
+    import uuid
+
+    from konsey.core.db import db
+    from konsey.core.delivery import RetryLater, retry_schedule
+    from konsey.core.outbox import handle
+
+    try:
+        return handle(uuid.UUID(event_id))
+    except RetryLater as later:
+        db.session.rollback()
+        countdown = later.countdown if later.countdown is not None else retry_schedule(self.request.retries)
+        raise self.retry(exc=later, countdown=countdown * random.uniform(0.9, 1.1)) from later
+    except OSError as error:  # the database or the mail server blinked: try again soon
+        db.session.rollback()
+        raise self.retry(exc=error, countdown=retry_schedule(self.request.retries)) from error
+
+
+@shared_task(name="konsey.flag_overdue_motions")
+def flag_overdue_motions() -> int:
+    """Daily: tell each council's secretariat which motions are past the municipal council's due date."""
+    from datetime import date
+
+    from sqlalchemy import select
+
+    from konsey.core import motions
+    from konsey.core.db import db
+    from konsey.core.motions import Motion
+    from konsey.tenants.models import Council, CouncilStatus
+    from konsey.tenants.scoping import bound_council
+
+    flagged = 0
+    for council in db.session.scalars(select(Council).where(Council.status == CouncilStatus.ACTIVE)).all():
+        with bound_council(council.id):
+            overdue = [m for m in db.session.scalars(select(Motion))
+                       if motions.is_overdue(m.status, m.delivered_on, date.today())]
+            if overdue:
+                from konsey.core.mail import build_message, deliver
+
+                lines = "\n".join(f"- {m.number}: {m.title} ({m.decision_number})" for m in overdue)
+                deliver(build_message(council.contact_email, f"{council.name}: yanıtı geciken önergeler", lines))
+                flagged += len(overdue)
+    return flagged

@@ -87,12 +87,15 @@ def _import_models() -> None:
     import konsey.core.accounts  # noqa: F401
     import konsey.core.applications  # noqa: F401
     import konsey.core.audit  # noqa: F401
+    import konsey.core.council_keys  # noqa: F401
     import konsey.core.counters  # noqa: F401
+    import konsey.core.delivery  # noqa: F401
     import konsey.core.elections  # noqa: F401
     import konsey.core.meetings  # noqa: F401
     import konsey.core.membership  # noqa: F401
     import konsey.core.money  # noqa: F401
     import konsey.core.motions  # noqa: F401
+    import konsey.core.outbox  # noqa: F401
     import konsey.core.participants  # noqa: F401
     import konsey.core.platform_audit  # noqa: F401
     import konsey.core.plugins  # noqa: F401
@@ -110,6 +113,7 @@ def _register_blueprints(app: Flask) -> None:
     from konsey.api import bodies as bodies_api
     from konsey.api import bylaws as bylaws_api
     from konsey.api import councils as councils_api
+    from konsey.api import delivery as delivery_api
     from konsey.api import elections as elections_api
     from konsey.api import meetings as meetings_api
     from konsey.api import members as members_api
@@ -128,15 +132,16 @@ def _register_blueprints(app: Flask) -> None:
         meeting_pages,
         operator,
         plugin_pages,
+        receipts,
     )
 
     api_blueprints = (reference_api.blp, councils_api.blp, members_api.blp, people_api.blp, bylaws_api.blp,
                       applications_api.blp, bodies_api.blp, meetings_api.blp,
-                      motions_api.blp, money_api.blp, elections_api.blp, reports_api.blp, plugins_api.blp)
+                      motions_api.blp, money_api.blp, elections_api.blp, reports_api.blp, plugins_api.blp, delivery_api.blp)
     for blueprint in api_blueprints:
         api.register_blueprint(blueprint)
     for blueprint in (home.bp, auth.bp, account.bp, operator.bp, council_pages.bp, meeting_pages.bp,
-                      governance_pages.bp, plugin_pages.bp):
+                      governance_pages.bp, plugin_pages.bp, receipts.bp):
         app.register_blueprint(blueprint)
     # The API authenticates by bearer token only, never by cookie, so it needs no CSRF token.
     for blueprint in api_blueprints:

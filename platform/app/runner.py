@@ -6,6 +6,7 @@ import os
 import signal
 import subprocess
 import sys
+from pathlib import Path
 
 from flask import Flask
 from flask_migrate import upgrade
@@ -23,7 +24,9 @@ def run_platform(app: Flask, *, host: str, port: int, worker: bool) -> None:
         env = dict(os.environ, KONSEY_INSTANCE_PATH=app.instance_path, KONSEY_BASE_URL=f"http://{host}:{port}")
         worker_process = subprocess.Popen(  # noqa: S603 - our own interpreter and module
             [sys.executable, "-m", "celery", "-A", "konsey.worker.main", "worker", "--loglevel=INFO",
-             "--concurrency=1", "--pool=solo", "--without-gossip", "--without-mingle", "--without-heartbeat"],
+             "--concurrency=1", "--pool=solo", "--without-gossip", "--without-mingle", "--without-heartbeat",
+             # One process here, so it also runs the scheduler: the outbox relay, reminders, plugins' jobs.
+             "--beat", f"--schedule={Path(app.instance_path) / 'celerybeat-schedule'}"],
             env=env,
         )
     url = f"http://{host}:{port}/"

@@ -157,6 +157,9 @@ def decide(application: MembershipApplication, *, approve: bool, decided_by: uui
         db.session.flush()
     record("application.approved" if approve else "application.rejected", application,
            {"number": application.number, "decision_reference": decision_reference})
+    from konsey.core.outbox import emit
+
+    emit("application.decided", {"application_id": str(application.id)})  # the applicant is told
 
 
 def forget_member(member_id: uuid.UUID) -> None:

@@ -181,6 +181,9 @@ def schedule(body: Body, kind: MeetingKind, title: str, scheduled_at: datetime, 
         db.session.add(AgendaItem(meeting_id=meeting.id, position=position, title=item))
     db.session.flush()
     record("meeting.called", meeting, {"body": str(body.id), "kind": kind.value, "agenda_items": len(agenda)})
+    from konsey.core.outbox import emit
+
+    emit("meeting.called", {"meeting_id": str(meeting.id)})  # invitations go out from the worker
     return meeting
 
 

@@ -16,13 +16,14 @@ from datetime import date, datetime
 
 from flask_babel import gettext as _
 from marshmallow import ValidationError
-from sqlalchemy import JSON, Date, String, Text, Uuid, func, select
+from sqlalchemy import Date, String, Text, Uuid, func, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from konsey.core.audit import record
 from konsey.core.counters import next_number
 from konsey.core.db import CouncilOwned, db, enum_of, same_council_fk, utcnow
 from konsey.core.meetings import AgendaItem, Meeting, Vote
+from konsey.core.outbox import emit
 
 
 class MotionStatus(enum.StrEnum):
@@ -70,19 +71,6 @@ class Motion(CouncilOwned, db.Model):
     )
 
 
-class OutboxEvent(CouncilOwned, db.Model):
-    """Work for the worker, written in the same transaction as the change that calls for it."""
-
-    __tablename__ = "outbox_events"
-
-    kind: Mapped[str] = mapped_column(String(64))
-    payload: Mapped[dict] = mapped_column(JSON)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    published_at: Mapped[datetime | None]
-
-    __council_table_args__ = (db.Index("ix_outbox_events_council_published", "council_id", "published_at"),)
-
-
 def answer_due(delivered_on: date) -> date:
     """The last day of the month after delivery: the municipal council's first meeting falls by then."""
     year, month = (delivered_on.year + 1, 1) if delivered_on.month == 12 else (delivered_on.year, delivered_on.month + 1)
@@ -106,7 +94,7 @@ def adopt(vote: Vote, title: str, text: str) -> Motion:
     motion = Motion(number=number, title=title, text=text, vote_id=vote.id, decision_number=vote.decision_number)
     db.session.add(motion)
     db.session.flush()
-    db.session.add(OutboxEvent(kind="motion.adopted", payload={"motion_id": str(motion.id), "body_id": str(body_id)}))
+    emit("motion.adopted", {"motion_id": str(motion.id), "body_id": str(body_id)})
     record("motion.adopted", motion, {"number": number, "decision_number": vote.decision_number})
     return motion
 

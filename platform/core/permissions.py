@@ -30,6 +30,7 @@ class Permission(enum.StrEnum):
     MONEY_MANAGE = "money.manage"
     REPORTS_WRITE = "reports.write"
     PLUGINS_MANAGE = "plugins.manage"
+    DELIVERY_MANAGE = "delivery.manage"
     TOKENS_OWN = "tokens.own"
     # platform permissions: no council in the URL
     COUNCILS_ONBOARD = "councils.onboard"
@@ -61,6 +62,8 @@ COUNCIL_MATRIX: dict[Permission, frozenset[R]] = {
     Permission.MONEY_MANAGE: frozenset({R.ADMINISTRATOR}),
     Permission.REPORTS_WRITE: frozenset({R.ADMINISTRATOR, R.FACILITATOR}),
     Permission.PLUGINS_MANAGE: frozenset({R.ADMINISTRATOR}),
+    # Where motions go, the signing secret, the failed tasks: the secretary general's desk.
+    Permission.DELIVERY_MANAGE: frozenset({R.ADMINISTRATOR}),
 }
 
 # What a platform role may do in any council, and on the platform itself. Operators onboard and import but

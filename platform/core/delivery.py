@@ -1,0 +1,314 @@
+"""Delivering motion packages to the municipality, and proving it.
+
+Each council has one delivery route: e-mail to the municipality's registry desk, an HTTPS webhook (Standard
+Webhooks: ``webhook-id``, ``webhook-timestamp``, ``webhook-signature``), or a download link the municipality
+opens and confirms. Channels share one small interface (:class:`Channel`) and are found by name in
+:func:`channels`, where a plugin can add its own (KEP or e-Yazışma need a provider and a qualified
+e-signature: they belong behind this interface, never faked over plain SMTP). Every attempt is recorded;
+the motion moves queued → sent → delivered.
+"""
+
+from __future__ import annotations
+
+import base64
+import enum
+import json
+import logging
+import secrets
+import uuid
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Protocol
+
+from flask import current_app, url_for
+from flask_babel import gettext as _
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from marshmallow import ValidationError
+from sqlalchemy import Boolean, Integer, String, Text, Uuid, select
+from sqlalchemy.orm import Mapped, mapped_column
+
+from konsey.core.audit import record
+from konsey.core.db import CouncilOwned, db, enum_of, same_council_fk, utcnow
+from konsey.core.motions import ORDER, Motion, MotionStatus, advance
+
+log = logging.getLogger(__name__)
+RECEIPT_DAYS = 60
+
+
+class ChannelName(enum.StrEnum):
+    EMAIL = "email"
+    WEBHOOK = "webhook"
+    DOWNLOAD = "download"
+
+
+class DeliveryRoute(CouncilOwned, db.Model):
+    """How this council's motions reach its municipality."""
+
+    __tablename__ = "delivery_routes"
+
+    channel: Mapped[str] = mapped_column(String(32), default=ChannelName.EMAIL.value)
+    address: Mapped[str] = mapped_column(String(500))  # the registry desk's e-mail or the webhook's URL
+    secret: Mapped[str] = mapped_column(String(100))  # whsec_…: signs webhooks and the municipality's answers
+    enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    disabled_reason: Mapped[str | None] = mapped_column(String(300))
+    changed_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class AttemptOutcome(enum.StrEnum):
+    SENT = "sent"  # handed over (SMTP accepted; a link was issued): a receipt is still to come
+    DELIVERED = "delivered"  # the municipality's system acknowledged it
+    RETRY = "retry"
+    FAILED = "failed"
+
+
+class DeliveryAttempt(CouncilOwned, db.Model):
+    __tablename__ = "delivery_attempts"
+
+    motion_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    channel: Mapped[str] = mapped_column(String(32))
+    attempted_at: Mapped[datetime] = mapped_column(default=utcnow)
+    outcome: Mapped[AttemptOutcome] = mapped_column(enum_of(AttemptOutcome, 16))
+    http_status: Mapped[int | None] = mapped_column(Integer)
+    detail: Mapped[str | None] = mapped_column(Text)
+
+    __council_table_args__ = (
+        db.Index("ix_delivery_attempts_council_motion", "council_id", "motion_id"),
+        same_council_fk("motion_id", "motions", ondelete="CASCADE"),
+    )
+
+
+# --- channels --------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Result:
+    outcome: AttemptOutcome
+    http_status: int | None = None
+    detail: str | None = None
+    retry_after: float | None = None  # seconds, when the receiver asked for it
+    disable: bool = False  # the receiver said it is gone (HTTP 410)
+
+
+class Channel(Protocol):
+    """Deliver one package along a council's route; never raises for the receiver's answer, only describes it."""
+
+    name: str
+
+    def deliver(self, route: DeliveryRoute, motion: Motion, package, receipt_url: str) -> Result: ...
+
+
+class EmailChannel:
+    name = ChannelName.EMAIL.value
+
+    def deliver(self, route, motion, package, receipt_url):
+        from email.utils import make_msgid
+
+        from konsey.core.mail import build_message, deliver
+
+        body = (f"{motion.title}\n\nKent konseyinin {motion.decision_number} sayılı kararı ekte sunulmuştur "
+                f"(doğrulama kodu {package.verification_code}).\n\nAlındığını onaylamak için: {receipt_url}\n")
+        message = build_message(route.address, f"Kent Konseyi önergesi: {motion.title}", body)
+        # The same Message-ID on every attempt, so a registry system can recognise a resend.
+        del message["Message-ID"]
+        message["Message-ID"] = make_msgid(idstring=f"motion-{motion.id}", domain="konsey.local")
+        message.add_attachment(package.content, maintype="application", subtype="zip", filename=package.filename)
+        try:
+            deliver(message)
+        except OSError as error:  # SMTP refusals are OSErrors too (smtplib.SMTPException)
+            return Result(AttemptOutcome.RETRY, detail=str(error))
+        return Result(AttemptOutcome.SENT, detail=route.address)
+
+
+class WebhookChannel:
+    name = ChannelName.WEBHOOK.value
+
+    def deliver(self, route, motion, package, receipt_url):
+        import urllib.error
+        import urllib.request
+
+        from standardwebhooks import Webhook
+
+        payload = json.dumps({
+            "type": "motion.package", "motion_id": str(motion.id), "title": motion.title,
+            "decision_number": motion.decision_number, "verification_code": package.verification_code,
+            "manifest": json.loads(package.manifest), "signature": package.signature,
+            "package": {"filename": package.filename, "base64": base64.b64encode(package.content).decode()},
+            "receipt_url": receipt_url,
+        }, ensure_ascii=False)
+        message_id = f"msg_{motion.id.hex}"  # stable: the receiver de-duplicates redeliveries by it
+        now = datetime.now().astimezone()
+        signature = Webhook(route.secret).sign(message_id, now, payload)
+        # set_route allows only https (or loopback) addresses, never file: or other schemes.
+        request = urllib.request.Request(route.address, data=payload.encode(), method="POST", headers={  # noqa: S310 - https or loopback only
+            "content-type": "application/json", "webhook-id": message_id,
+            "webhook-timestamp": str(int(now.timestamp())), "webhook-signature": signature})
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310 - the council's own URL
+                return Result(AttemptOutcome.DELIVERED, http_status=response.status)
+        except urllib.error.HTTPError as error:
+            if error.code == 410:
+                return Result(AttemptOutcome.FAILED, http_status=410, detail="gone", disable=True)
+            retry_after = error.headers.get("Retry-After")
+            return Result(AttemptOutcome.RETRY, http_status=error.code, detail=error.reason,
+                          retry_after=float(retry_after) if retry_after and retry_after.isdigit() else None)
+        except (urllib.error.URLError, OSError) as error:
+            return Result(AttemptOutcome.RETRY, detail=str(getattr(error, "reason", error)))
+
+
+class DownloadChannel:
+    name = ChannelName.DOWNLOAD.value
+
+    def deliver(self, route, motion, package, receipt_url):
+        # Nothing travels: the link (sent to the registry desk's address) is the delivery; the municipality
+        # downloads the package there and confirms receipt.
+        from konsey.core.mail import build_message, deliver
+
+        text = (f"{motion.title}\n\nÖnerge paketini indirmek ve alındığını onaylamak için: {receipt_url}\n"
+                f"Doğrulama kodu: {package.verification_code}\n")
+        try:
+            deliver(build_message(route.address, f"Kent Konseyi önergesi: {motion.title}", text))
+        except OSError as error:
+            return Result(AttemptOutcome.RETRY, detail=str(error))
+        return Result(AttemptOutcome.SENT, detail=receipt_url)
+
+
+def channels() -> dict[str, Channel]:
+    """The delivery channels by name: the built-in ones (a plugin may add more through the same interface)."""
+    return {c.name: c for c in (EmailChannel(), WebhookChannel(), DownloadChannel())}
+
+
+# --- the council's route -----------------------------------------------------------------------------------------
+
+
+def route_of_council() -> DeliveryRoute:
+    """The current council's route; by default e-mail to the motion delivery address given at onboarding."""
+    from konsey.tenants.models import Council
+    from konsey.tenants.scoping import current_council_id
+
+    route = db.session.scalar(select(DeliveryRoute))
+    if route is None:
+        council = db.session.get(Council, current_council_id())
+        route = DeliveryRoute(channel=ChannelName.EMAIL.value, address=council.motion_delivery_address,
+                              secret=new_secret())
+        db.session.add(route)
+        db.session.flush()
+    return route
+
+
+def new_secret() -> str:
+    return "whsec_" + base64.b64encode(secrets.token_bytes(24)).decode()
+
+
+def set_route(channel: str, address: str) -> DeliveryRoute:
+    if channel not in channels():
+        raise ValidationError({"channel": [_("Unknown delivery channel: %(name)s", name=channel)]})
+    if channel == ChannelName.WEBHOOK and not address.startswith(("https://", "http://127.0.0.1", "http://localhost")):
+        raise ValidationError({"address": [_("A webhook needs an https:// address.")]})
+    if channel != ChannelName.WEBHOOK and "@" not in address:
+        raise ValidationError({"address": [_("Give the registry desk's e-mail address.")]})
+    route = route_of_council()
+    route.channel, route.address, route.enabled, route.disabled_reason = channel, address, True, None
+    route.changed_at = utcnow()
+    record("delivery.route", route, {"channel": channel})
+    return route
+
+
+# --- delivering ---------------------------------------------------------------------------------------------------
+
+
+class RetryLater(Exception):  # noqa: N818 - it reads as what the task should do
+    def __init__(self, detail: str, countdown: float | None = None):
+        super().__init__(detail)
+        self.countdown = countdown
+
+
+class DeliveryRefused(Exception):  # noqa: N818
+    """The receiver will not take it (the route is gone or disabled): retrying cannot help."""
+
+
+def receipt_token(motion: Motion) -> str:
+    serializer = URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="konsey-motion-receipt")
+    return serializer.dumps({"council": str(motion.council_id), "motion": str(motion.id)})
+
+
+def read_receipt_token(token: str) -> tuple[uuid.UUID, uuid.UUID]:
+    serializer = URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="konsey-motion-receipt")
+    try:
+        data = serializer.loads(token, max_age=RECEIPT_DAYS * 86400)
+    except (BadSignature, SignatureExpired):
+        raise ValidationError({"token": [_("This link is not valid (or has expired).")]}) from None
+    return uuid.UUID(data["council"]), uuid.UUID(data["motion"])
+
+
+def receipt_url(motion: Motion) -> str:
+    base = current_app.config["KONSEY_BASE_URL"].rstrip("/")
+    return base + url_for("receipts.receipt", token=receipt_token(motion), _external=False)
+
+
+def deliver_motion(motion_id: uuid.UUID, idempotency_key: str) -> Result | None:
+    """Build the package and send it along the council's route; the caller (the worker) commits."""
+    from konsey.core.motion_package import build_package
+
+    motion = db.session.scalar(select(Motion).where(Motion.id == motion_id))
+    if motion is None:
+        return None
+    if ORDER.index(motion.status) >= ORDER.index(MotionStatus.DELIVERED):
+        return None  # done already (a redelivery, or the answer came by hand)
+    if motion.status is MotionStatus.ADOPTED:
+        advance(motion, MotionStatus.QUEUED)
+    route = route_of_council()
+    if not route.enabled:
+        raise DeliveryRefused(f"the delivery route is disabled: {route.disabled_reason}")
+    package = build_package(motion)
+    result = channels()[route.channel].deliver(route, motion, package, receipt_url(motion))
+    db.session.add(DeliveryAttempt(motion_id=motion.id, channel=route.channel, outcome=result.outcome,
+                                   http_status=result.http_status, detail=result.detail))
+    if result.disable:
+        route.enabled, route.disabled_reason = False, _("The municipality's endpoint answered 410 (gone).")
+        record("delivery.route_disabled", route, {"http_status": result.http_status})
+        db.session.commit()  # the attempt and the disabled route are kept, whatever happens next
+        raise DeliveryRefused("the webhook answered 410 Gone")
+    if result.outcome is AttemptOutcome.RETRY:
+        db.session.commit()  # the failed attempt is part of the record
+        raise RetryLater(result.detail or "retry", result.retry_after)
+    if motion.status is MotionStatus.QUEUED:
+        advance(motion, MotionStatus.SENT)
+    if result.outcome is AttemptOutcome.DELIVERED:
+        advance(motion, MotionStatus.DELIVERED, delivered_on=date.today())
+    record("motion.delivery", motion, {"channel": route.channel, "outcome": result.outcome.value,
+                                       "key": idempotency_key})
+    return result
+
+
+def confirm_receipt(motion: Motion) -> bool:
+    """The municipality confirms it received the package (from the link); False if it already had."""
+    if ORDER.index(motion.status) >= ORDER.index(MotionStatus.DELIVERED):
+        return False
+    for step in (MotionStatus.QUEUED, MotionStatus.SENT):
+        if ORDER.index(motion.status) < ORDER.index(step):
+            advance(motion, step)
+    advance(motion, MotionStatus.DELIVERED, delivered_on=date.today())
+    db.session.add(DeliveryAttempt(motion_id=motion.id, channel="receipt", outcome=AttemptOutcome.DELIVERED,
+                                   detail="confirmed through the receipt link"))
+    return True
+
+
+def verify_municipal_post(body: bytes, headers: dict) -> dict:
+    """Check a municipality's posted answer against the council's route secret (Standard Webhooks)."""
+    from standardwebhooks import Webhook, WebhookVerificationError
+
+    route = route_of_council()
+    try:
+        return Webhook(route.secret).verify(body, headers)
+    except WebhookVerificationError:
+        raise ValidationError({"webhook-signature": [_("The signature does not match this council's secret.")]}) \
+            from None
+
+
+def retry_schedule(attempt: int) -> float:
+    """Seconds before the next attempt: 30 s doubling to a 6-hour ceiling; 20 attempts span about three days."""
+    return min(30 * 2 ** attempt, 6 * 3600)
+
+
+def total_retry_span(attempts: int) -> timedelta:
+    return timedelta(seconds=sum(retry_schedule(n) for n in range(attempts)))

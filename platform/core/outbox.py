@@ -1,0 +1,208 @@
+"""The transactional outbox, and what makes the worker's effects happen once: receipts and dead letters.
+
+A state change that needs work outside the request (a motion adopted, an application decided, a meeting
+called) calls :func:`emit` in its own transaction, so the event exists exactly when the change does: a
+rolled-back transaction leaves nothing, and a broker that is down at commit time loses nothing. The relay
+(:func:`relay`, run by Celery beat every few seconds and by ``konsey outbox relay``) publishes pending events
+to the broker and marks them published only once the broker accepted them. An event whose work has not
+completed some time after publishing (a worker killed with the message unacknowledged) is published again:
+handlers are idempotent, so a second delivery has no second effect.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from datetime import datetime, timedelta
+
+from sqlalchemy import JSON, Integer, String, Text, or_, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Mapped, mapped_column
+
+from konsey.core.db import CouncilOwned, as_utc, db, utcnow
+
+log = logging.getLogger(__name__)
+
+
+class OutboxEvent(CouncilOwned, db.Model):
+    """Work for the worker, written in the same transaction as the change that calls for it."""
+
+    __tablename__ = "outbox_events"
+
+    kind: Mapped[str] = mapped_column(String(64))
+    payload: Mapped[dict] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    published_at: Mapped[datetime | None]
+    publish_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    completed_at: Mapped[datetime | None]
+
+    __council_table_args__ = (db.Index("ix_outbox_events_council_published", "council_id", "published_at"),)
+
+
+class TaskReceipt(CouncilOwned, db.Model):
+    """That an effect keyed ``key`` happened; written in the effect's own transaction (idempotency)."""
+
+    __tablename__ = "task_receipts"
+
+    key: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    __council_table_args__ = (db.UniqueConstraint("council_id", "key"),)
+
+
+class DeadLetter(CouncilOwned, db.Model):
+    """A task that failed for good (retries exhausted, or an error retrying cannot fix), for people to see."""
+
+    __tablename__ = "dead_letters"
+
+    task: Mapped[str] = mapped_column(String(120))
+    kwargs: Mapped[dict] = mapped_column(JSON)
+    error: Mapped[str] = mapped_column(Text)
+    attempts: Mapped[int] = mapped_column(Integer, default=1)
+    failed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    retried_at: Mapped[datetime | None]
+
+    __council_table_args__ = (db.Index("ix_dead_letters_council_failed", "council_id", "failed_at"),)
+
+
+# --- writing events -------------------------------------------------------------------------------------------
+
+
+def emit(kind: str, payload: dict) -> OutboxEvent:
+    """Record work for the worker in the current transaction (it is sent only if the transaction commits)."""
+    if kind not in HANDLERS:
+        raise ValueError(f"no handler for outbox events of kind {kind}")
+    event = OutboxEvent(kind=kind, payload=payload)
+    db.session.add(event)
+    db.session.flush()
+    return event
+
+
+def first_time(key: str) -> bool:
+    """True the first time ``key`` is seen in this council (and records it, in the caller's transaction)."""
+    try:
+        with db.session.begin_nested():
+            db.session.add(TaskReceipt(key=key))
+    except IntegrityError:
+        return False
+    return True
+
+
+# --- relaying ---------------------------------------------------------------------------------------------------
+
+
+def due_events(limit: int, redeliver_after: timedelta, now: datetime | None = None) -> list[tuple]:
+    """(council id, event id) of events to publish: never published, or published long ago and not done."""
+    from konsey.tenants.scoping import all_councils
+
+    now = now or utcnow()
+    # Not audited per run (it runs every few seconds and reads only ids); the relay itself is the reason.
+    with all_councils(reason="outbox relay: which events are waiting to be published", audit=False):
+        rows = db.session.execute(
+            select(OutboxEvent.council_id, OutboxEvent.id)
+            .where(OutboxEvent.completed_at.is_(None),
+                   or_(OutboxEvent.published_at.is_(None), OutboxEvent.published_at < now - redeliver_after))
+            .order_by(OutboxEvent.created_at).limit(limit)
+        ).all()
+        db.session.rollback()
+    return [tuple(row) for row in rows]
+
+
+def relay(limit: int = 500) -> int:
+    """Publish due events; stops at the first broker error (the rest wait for the next run)."""
+    from flask import current_app
+
+    from konsey.tenants.scoping import bound_council
+    from konsey.worker.celery_app import publish
+    from konsey.worker.tasks import handle_event
+
+    redeliver_after = timedelta(seconds=current_app.config["KONSEY_OUTBOX_REDELIVER_AFTER"])
+    published = 0
+    for council_id, event_id in due_events(limit, redeliver_after):
+        try:
+            publish(handle_event, council_id=str(council_id), event_id=str(event_id))
+        except Exception as error:  # noqa: BLE001 - any broker failure: keep the event, try again next run
+            log.warning("outbox relay: the broker refused event %s (%s); it stays pending", event_id, error)
+            break
+        with bound_council(council_id):
+            event = db.session.get(OutboxEvent, event_id)
+            event.published_at, event.publish_count = utcnow(), (event.publish_count or 0) + 1
+            db.session.commit()
+        published += 1
+    return published
+
+
+def handle(event_id: uuid.UUID) -> bool:
+    """Run an event's handler in the bound council; False if it was done already (a redelivery)."""
+    event = db.session.scalar(select(OutboxEvent).where(OutboxEvent.id == event_id).with_for_update())
+    if event is None or event.completed_at is not None:
+        db.session.rollback()
+        return False
+    HANDLERS[event.kind](event)
+    event.completed_at = utcnow()
+    db.session.commit()
+    return True
+
+
+def pending_count() -> int:
+    return len(db.session.scalars(select(OutboxEvent.id).where(OutboxEvent.completed_at.is_(None))).all())
+
+
+def age_of(event: OutboxEvent) -> timedelta:
+    return utcnow() - as_utc(event.created_at)
+
+
+# --- what each kind of event does (the services live with their domain) ----------------------------------------
+
+
+def _motion_adopted(event: OutboxEvent) -> None:
+    from konsey.core.delivery import deliver_motion
+
+    deliver_motion(uuid.UUID(event.payload["motion_id"]), idempotency_key=str(event.id))
+
+
+def _application_decided(event: OutboxEvent) -> None:
+    from konsey.core.notifications import application_outcome
+
+    application_outcome(uuid.UUID(event.payload["application_id"]), key=str(event.id))
+
+
+def _meeting_called(event: OutboxEvent) -> None:
+    from konsey.core.notifications import meeting_invitations
+
+    meeting_invitations(uuid.UUID(event.payload["meeting_id"]), key=str(event.id))
+
+
+HANDLERS = {"motion.adopted": _motion_adopted, "application.decided": _application_decided,
+            "meeting.called": _meeting_called}
+
+
+# --- dead letters -------------------------------------------------------------------------------------------------
+
+
+def bury(task: str, kwargs: dict, error: str, attempts: int) -> DeadLetter:
+    letter = DeadLetter(task=task, kwargs=kwargs, error=error[:4000], attempts=attempts)
+    db.session.add(letter)
+    db.session.flush()
+    return letter
+
+
+def retry_dead_letter(letter: DeadLetter) -> None:
+    """Send the task again (through the broker, after commit) and mark the letter retried."""
+    from flask_babel import gettext as _
+    from marshmallow import ValidationError
+
+    from konsey.core.audit import record
+    from konsey.core.tasks_after_commit import enqueue_after_commit
+    from konsey.worker.celery_app import task_named
+
+    if letter.retried_at is not None:
+        raise ValidationError({"dead_letter": [_("This task was already sent again.")]})
+    letter.retried_at = utcnow()
+    if letter.kwargs.get("event_id"):  # an outbox event: let it be published again
+        event = db.session.get(OutboxEvent, uuid.UUID(letter.kwargs["event_id"]))
+        if event is not None:
+            event.published_at, event.completed_at = None, None
+    else:
+        enqueue_after_commit(task_named(letter.task), **letter.kwargs)
+    record("dead_letter.retried", letter, {"task": letter.task})

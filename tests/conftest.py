@@ -354,12 +354,17 @@ class World:
             return {"child_a": child.id}
 
     def dead_letter(self, council_id):
-        from konsey.core.db import db
-        from konsey.core.outbox import bury
+        from konsey.core.db import db, utcnow
+        from konsey.core.outbox import OutboxEvent, bury
         from konsey.tenants.scoping import bound_council
 
         with self.app.app_context(), bound_council(council_id):
-            letter = bury("konsey.handle_event", {"council_id": str(council_id), "event_id": None}, "boom", 21)
+            event = OutboxEvent(kind="motion.adopted", payload={"motion_id": str(council_id)},
+                                published_at=utcnow(), publish_count=21)
+            db.session.add(event)
+            db.session.flush()
+            letter = bury("konsey.handle_event", {"council_id": str(council_id), "event_id": str(event.id)},
+                          "RetryLater: 503", 21)
             db.session.commit()
             return letter.id
 
@@ -592,3 +597,97 @@ def approve_by_general_assembly(admin, base: str, body_id: str, voters: list[str
 
 def login(client, email: str, password: str = "correct horse battery"):
     return client.post("/login", data={"email": email, "password": password})
+
+
+# --- a municipality's webhook receiver on loopback ----------------------------------------------------------
+
+
+class WebhookReceiver:
+    """Verifies Standard Webhooks signatures and keeps each ``webhook-id`` once, as a careful municipality
+    would; ``answers`` queues (status, headers) replies before the default 204."""
+
+    def __init__(self, secret: str | None = None, delay: float = 0.0):
+        import http.server
+
+        self.secret, self.delay = secret, delay
+        self.received: dict[str, dict] = {}  # webhook-id → payload (de-duplicated)
+        self.requests = 0
+        self.rejected = 0
+        self.answers: list[tuple[int, dict]] = []
+        self.lock = threading.Lock()
+        receiver = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self):  # noqa: N802 - http.server's naming
+                import json
+                import time
+
+                from standardwebhooks import Webhook, WebhookVerificationError
+
+                body = self.rfile.read(int(self.headers.get("content-length", 0)))
+                if receiver.delay:
+                    time.sleep(receiver.delay)
+                with receiver.lock:
+                    receiver.requests += 1
+                    answer = receiver.answers.pop(0) if receiver.answers else None
+                if answer is not None:
+                    self.send_response(answer[0])
+                    for name, value in answer[1].items():
+                        self.send_header(name, value)
+                    self.end_headers()
+                    return
+                try:
+                    payload = Webhook(receiver.secret).verify(body, dict(self.headers)) if receiver.secret \
+                        else json.loads(body)
+                except WebhookVerificationError:
+                    with receiver.lock:
+                        receiver.rejected += 1
+                    self.send_response(401)
+                    self.end_headers()
+                    return
+                with receiver.lock:
+                    receiver.received.setdefault(self.headers["webhook-id"], payload)
+                self.send_response(204)
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_port}/hooks/konsey"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self):
+        self.server.shutdown()
+
+
+@pytest.fixture
+def receiver():
+    hook = WebhookReceiver()
+    yield hook
+    hook.close()
+
+
+def adopted_motion(app, world, council_id, title="Bisiklet yolu", member_id=None):
+    """A motion adopted from a working group's decision, with its outbox event; returns the motion's id."""
+    from konsey.core import meetings
+    from konsey.core.db import db
+    from konsey.core.meetings import Choice, Meeting, Vote
+    from konsey.core.membership import Member
+    from konsey.core.motions import adopt
+    from konsey.tenants.models import Body
+    from konsey.tenants.scoping import bound_council
+
+    if member_id is None:
+        member_id = world.member(council_id, name="Ayşe Kaya")
+        world.body_with_seat(council_id, member_id)
+    refs = world.meeting_with_vote(council_id, member_id)
+    with app.app_context(), bound_council(council_id):
+        vote = db.session.get(Vote, refs["vote_a"])
+        meeting = db.session.get(Meeting, refs["meeting_a"])
+        body = db.session.get(Body, meeting.body_id)
+        meetings.cast(vote, meeting, body, db.session.get(Member, member_id), Choice.YES)
+        meetings.close_vote(vote, meeting, body)
+        motion = adopt(vote, title, "Sahil boyunca kesintisiz bir bisiklet yolu yapılması önerilir.")
+        db.session.commit()
+        return motion.id

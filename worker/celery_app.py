@@ -98,6 +98,8 @@ def publish(task, **kwargs):
 
 
 def task_named(name: str):
+    import konsey.worker.tasks  # noqa: F401 - registers the shared tasks with this process's Celery apps
+
     return celery_for().tasks[name]
 
 

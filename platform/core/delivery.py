@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Protocol
 
-from flask import current_app, url_for
+from flask import current_app
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from marshmallow import ValidationError
@@ -241,8 +241,8 @@ def read_receipt_token(token: str) -> tuple[uuid.UUID, uuid.UUID]:
 
 
 def receipt_url(motion: Motion) -> str:
-    base = current_app.config["KONSEY_BASE_URL"].rstrip("/")
-    return base + url_for("receipts.receipt", token=receipt_token(motion), _external=False)
+    # Built by hand: the worker has no request to build URLs from (the path is the receipts blueprint's).
+    return f"{current_app.config['KONSEY_BASE_URL'].rstrip('/')}/receipts/{receipt_token(motion)}"
 
 
 def deliver_motion(motion_id: uuid.UUID, idempotency_key: str) -> Result | None:
@@ -305,10 +305,13 @@ def verify_municipal_post(body: bytes, headers: dict) -> dict:
             from None
 
 
-def retry_schedule(attempt: int) -> float:
-    """Seconds before the next attempt: 30 s doubling to a 6-hour ceiling; 20 attempts span about three days."""
-    return min(30 * 2 ** attempt, 6 * 3600)
+def retry_schedule(attempt: int, base: float | None = None) -> float:
+    """Seconds before the next attempt: 30 s doubling to a 6-hour ceiling; 20 attempts span about three days.
+    (``KONSEY_RETRY_BASE_SECONDS`` shrinks the base for tests of the fault paths.)"""
+    if base is None:
+        base = current_app.config.get("KONSEY_RETRY_BASE_SECONDS", 30) if current_app else 30
+    return min(base * 2 ** attempt, 6 * 3600 * base / 30)
 
 
 def total_retry_span(attempts: int) -> timedelta:
-    return timedelta(seconds=sum(retry_schedule(n) for n in range(attempts)))
+    return timedelta(seconds=sum(retry_schedule(n, base=30) for n in range(attempts)))

@@ -107,7 +107,7 @@ def cover_letter(council: Council, motion: Motion, attachments: list[str], code:
         pdf.ln(4)
         body = (f"Kent Konseyimizin ilgi kararı ile kabul edilen \"{motion.title}\" konulu önerge, 5393 sayılı "
                 f"Belediye Kanununun 76. maddesi uyarınca belediye meclisinin ilk toplantısının gündemine "
-                f"alınarak görüşülmek üzere ekte sunulmuştur.\n\n{motion.text}\n\nBilgilerinize arz ederim.")
+                f"alınarak görüşülmek üzere ekte sunulmuştur.\n\n{motion.text}\n\nArz ederim.")
         pdf.multi_cell(width, 6, body, new_x="LMARGIN", new_y="NEXT")
         pdf.ln(12)
         pdf.cell(width / 2, 6, secretary, align="C")

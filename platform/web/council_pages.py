@@ -79,8 +79,12 @@ def public_record():
     ).all()
     motions = db.session.scalars(select(Motion).order_by(Motion.number.desc())).all()
     today = date.today()
+    from konsey.core.council_keys import CouncilKey
+
+    # The key that signs the council's motion packages, so that a municipality can check them.
+    key = db.session.scalar(select(CouncilKey).order_by(CouncilKey.created_at.desc()))
     return render_template(
-        "council/public.html", decisions=decisions, motions=motions,
+        "council/public.html", decisions=decisions, motions=motions, key=key,
         due={m.id: answer_due(m.delivered_on) if m.delivered_on else None for m in motions},
         overdue={m.id for m in motions if is_overdue(m.status, m.delivered_on, today)},
     )

@@ -28,7 +28,7 @@ def main():
 
 def register_commands(app) -> None:
     """Commands live on ``app.cli`` so that ``konsey …`` and Flask's test runner see the same ones."""
-    for command in (councils, members, users, demo, serve, audit, plugins_group):
+    for command in (councils, members, users, demo, serve, audit, plugins_group, outbox_group, deadletters):
         app.cli.add_command(command)
     from konsey.core.plugins import plugin_commands
 
@@ -366,3 +366,66 @@ def _plugin_change(council_slug: str, plugin_name: str, action: str, config_json
             _validation_failed(error)
         db.session.commit()
         click.echo(f"{council_slug}: {plugin_name} {plugins.state_of(plugin_name)['state']}")
+
+
+# --- the outbox and dead letters -----------------------------------------------------------------------------
+
+
+@click.group("outbox")
+def outbox_group():
+    """The transactional outbox."""
+
+
+@outbox_group.command("relay")
+@with_appcontext
+def outbox_relay():
+    """Publish the pending events now (Celery beat does this every few seconds)."""
+    from konsey.core.outbox import relay
+
+    click.echo(f"published: {relay()}")
+
+
+@click.group("deadletters")
+def deadletters():
+    """Tasks that failed for good: list them, send them again."""
+
+
+@deadletters.command("list")
+@click.argument("council_slug")
+@with_appcontext
+def deadletters_list(council_slug):
+    from konsey.core.outbox import DeadLetter
+    from konsey.tenants.scoping import bound_council
+
+    council = _council_or_fail(council_slug)
+    with bound_council(council.id):
+        for letter in db.session.scalars(select(DeadLetter).order_by(DeadLetter.failed_at.desc())):
+            state = "retried" if letter.retried_at else "waiting"
+            click.echo(f"{letter.id}  {letter.failed_at:%Y-%m-%d %H:%M}  {letter.task}  {state}  {letter.error[:80]}")
+
+
+@deadletters.command("retry")
+@click.argument("council_slug")
+@click.argument("letter_id")
+@with_appcontext
+def deadletters_retry(council_slug, letter_id):
+    import uuid as uuid_module
+
+    from konsey.core.outbox import DeadLetter, retry_dead_letter
+    from konsey.tenants.scoping import bound_council
+
+    council = _council_or_fail(council_slug)
+    with bound_council(council.id):
+        try:
+            letter = db.session.scalar(select(DeadLetter).where(DeadLetter.id == uuid_module.UUID(letter_id)))
+        except ValueError:
+            letter = None
+        if letter is None:
+            _fail(f"no dead letter {letter_id} in {council_slug}")
+        try:
+            retry_dead_letter(letter)
+        except ValidationError as error:
+            db.session.rollback()
+            _validation_failed(error)
+        db.session.commit()
+        click.echo(f"sent again: {letter.task}")

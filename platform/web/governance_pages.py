@@ -497,3 +497,39 @@ def bylaws_adopt():
 
     _attempt(adopt, _("The new version of the by-laws is recorded."))
     return redirect(url_for("governance.bylaws"))
+
+
+# --- delivery and dead letters --------------------------------------------------------------------------------
+
+
+@bp.get("/delivery/")
+@requires(Permission.DELIVERY_MANAGE)
+def delivery_page():
+    from konsey.core import delivery
+    from konsey.core.outbox import DeadLetter
+
+    route = delivery.route_of_council()
+    db.session.commit()
+    letters = db.session.scalars(select(DeadLetter).order_by(DeadLetter.failed_at.desc()).limit(100)).all()
+    return render_template("governance/delivery.html", route=route, channels=sorted(delivery.channels()),
+                           letters=letters)
+
+
+@bp.post("/delivery/")
+@requires(Permission.DELIVERY_MANAGE)
+def delivery_route():
+    from konsey.core import delivery
+
+    _attempt(lambda: delivery.set_route(request.form.get("channel", ""), request.form.get("address", "").strip()),
+             _("Saved."))
+    return redirect(url_for("governance.delivery_page"))
+
+
+@bp.post("/delivery/dead-letters/<uuid:letter_id>/retry")
+@requires(Permission.DELIVERY_MANAGE)
+def dead_letter_retry(letter_id):
+    from konsey.core.outbox import DeadLetter, retry_dead_letter
+
+    letter = _one(DeadLetter, letter_id)
+    _attempt(lambda: retry_dead_letter(letter), _("Sent again."))
+    return redirect(url_for("governance.delivery_page"))

@@ -1,0 +1,256 @@
+"""Nothing is lost: real Celery worker processes on a Redis server of the test's own (so it can be stopped),
+a webhook receiver and an SMTP server on loopback. Redis stopped while motions are adopted, a worker killed
+with -9 in the middle of a batch, a mail server refusing for a while, an endpoint that is gone: after
+recovery every motion is delivered exactly once in effect."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import uuid
+
+import pytest
+from sqlalchemy import select
+from test_worker import Process
+
+from conftest import WebhookReceiver, World, adopted_motion, free_port, need_service, port_open
+
+pytestmark = [pytest.mark.worker, pytest.mark.redis, pytest.mark.xdist_group("worker")]
+
+REDIS_SERVER = shutil.which("redis-server")
+
+
+class PrivateRedis:
+    """A redis-server of this test alone, on a free port, that the test may stop and start."""
+
+    def __init__(self):
+        self.port = free_port()
+        self.popen = None
+
+    def start(self):
+        self.popen = subprocess.Popen(  # noqa: S603 - the system's redis-server, loopback only
+            [REDIS_SERVER, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 10
+        while not port_open("127.0.0.1", self.port):
+            assert time.monotonic() < deadline, "redis-server did not start"
+            time.sleep(0.05)
+
+    def stop(self):
+        if self.popen and self.popen.poll() is None:
+            self.popen.kill()
+            self.popen.wait()
+        deadline = time.monotonic() + 10
+        while port_open("127.0.0.1", self.port) and time.monotonic() < deadline:
+            time.sleep(0.05)
+
+    @property
+    def url(self):
+        return f"redis://127.0.0.1:{self.port}/0"
+
+
+@pytest.fixture
+def platform(tmp_path, smtp_server):
+    """The platform on SQLite and a private Redis, with a way to start real workers against it."""
+    need_service("redis-server", REDIS_SERVER is not None, "install redis-server; fault tests skipped")
+    from flask_migrate import upgrade
+
+    from konsey.app import create_app
+
+    redis = PrivateRedis()
+    redis.start()
+    database = f"sqlite:///{tmp_path / 'konsey.sqlite'}"
+    settings = {
+        "KONSEY_DATABASE_URL": database, "KONSEY_MIGRATION_DATABASE_URL": database,
+        "KONSEY_BROKER_URL": redis.url, "KONSEY_MAIL_BACKEND": "smtp", "KONSEY_SMTP_HOST": "127.0.0.1",
+        "KONSEY_SMTP_PORT": str(smtp_server.port), "KONSEY_BASE_URL": "http://konsey.test",
+        "KONSEY_SECRET_KEY": "fault-test-secret", "KONSEY_INSTANCE_PATH": str(tmp_path),
+        "KONSEY_RETRY_BASE_SECONDS": "0.2", "KONSEY_OUTBOX_REDELIVER_AFTER": "3",
+    }
+    app = create_app({"SQLALCHEMY_DATABASE_URI": database, "KONSEY_MIGRATION_DATABASE_URL": database,
+                      "KONSEY_BROKER_URL": redis.url, "KONSEY_TASKS_EAGER": False, "KONSEY_MAIL_BACKEND": "smtp",
+                      "KONSEY_SMTP_HOST": "127.0.0.1", "KONSEY_SMTP_PORT": smtp_server.port,
+                      "KONSEY_BASE_URL": "http://konsey.test", "TESTING": True, "SECRET_KEY": "fault-test-secret",
+                      "KONSEY_RETRY_BASE_SECONDS": 0.2, "KONSEY_OUTBOX_REDELIVER_AFTER": 3,
+                      "KONSEY_PASSWORD_HASHING": "cheapest"}, instance_path=tmp_path)
+    with app.app_context():
+        upgrade(revision="heads")
+    app.konsey_backend = "sqlite"
+    workers: list[Process] = []
+
+    def start_worker(**extra) -> Process:
+        worker = Process([sys.executable, "-m", "celery", "-A", "konsey.worker.main", "worker", "--pool=solo",
+                          "--concurrency=1", "--without-gossip", "--without-mingle", "--without-heartbeat",
+                          f"--hostname=w{uuid.uuid4().hex[:6]}@%h", "--loglevel=INFO"],
+                         env={**os.environ, **settings, **extra})
+        worker.wait_for(r"ready\.", timeout=60)
+        workers.append(worker)
+        return worker
+
+    yield {"app": app, "redis": redis, "start_worker": start_worker, "world": World(app)}
+    for worker in workers:
+        worker.stop()
+    redis.stop()
+
+
+def _council(platform, route: str, address: str):
+    from konsey.core import delivery
+    from konsey.core.db import db
+    from konsey.tenants.scoping import bound_council
+
+    world = platform["world"]
+    council_id = world.council("izmir")
+    with platform["app"].app_context(), bound_council(council_id):
+        secret = delivery.set_route(route, address).secret
+        db.session.commit()
+    member = world.member(council_id, name="Ayşe Kaya")
+    world.body_with_seat(council_id, member)
+    return council_id, member, secret
+
+
+def _motions(platform, council_id) -> dict:
+    from konsey.core.db import db
+    from konsey.core.motions import Motion
+    from konsey.tenants.scoping import bound_council
+
+    with platform["app"].app_context(), bound_council(council_id):
+        return {m.id: m.status.value for m in db.session.scalars(select(Motion))}
+
+
+def _relay(platform) -> int:
+    from konsey.core.outbox import relay
+
+    with platform["app"].app_context():
+        return relay()
+
+
+def _until(condition, timeout: float, every: float = 0.3, step=None):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if step:
+            step()
+        if condition():
+            return True
+        time.sleep(every)
+    return False
+
+
+def test_redis_down_while_motions_are_adopted_loses_nothing(platform):
+    receiver = WebhookReceiver()
+    try:
+        council_id, member, secret = _council(platform, "webhook", receiver.url)
+        receiver.secret = secret
+        platform["redis"].stop()
+        for title in ("Bisiklet yolu", "Park", "Kütüphane"):
+            adopted_motion(platform["app"], platform["world"], council_id, title=title, member_id=member)
+        assert _relay(platform) == 0  # the broker is down: every event stays pending, nothing is lost
+        motions = _motions(platform, council_id)
+        assert len(motions) == 6 and set(motions.values()) == {"adopted"}
+
+        platform["redis"].start()
+        platform["start_worker"]()
+        assert _until(lambda: set(_motions(platform, council_id).values()) == {"delivered"}, 60,
+                      step=lambda: _relay(platform)), _motions(platform, council_id)
+        assert len(receiver.received) == 6 and receiver.rejected == 0
+    finally:
+        receiver.close()
+
+
+def test_a_worker_killed_mid_batch_delivers_every_motion_once(platform):
+    receiver = WebhookReceiver(delay=0.4)
+    try:
+        council_id, member, secret = _council(platform, "webhook", receiver.url)
+        receiver.secret = secret
+        for index in range(5):
+            adopted_motion(platform["app"], platform["world"], council_id, title=f"Önerge {index}", member_id=member)
+        worker = platform["start_worker"]()
+        _relay(platform)
+        assert _until(lambda: receiver.requests >= 2, 30)
+        os.killpg(worker.popen.pid, signal.SIGKILL)  # in the middle of the batch, a message unacknowledged
+        worker.popen.wait()
+        delivered_before = len(receiver.received)
+        assert delivered_before < 10
+
+        platform["start_worker"]()
+        assert _until(lambda: set(_motions(platform, council_id).values()) == {"delivered"}, 90, every=1,
+                      step=lambda: _relay(platform)), _motions(platform, council_id)
+        motions = _motions(platform, council_id)
+        assert len(motions) == 10
+        assert set(receiver.received) == {f"msg_{motion_id.hex}" for motion_id in motions}  # each once in effect
+    finally:
+        receiver.close()
+
+
+def test_a_mail_server_that_refuses_for_a_while(platform, tmp_path):
+    """The registry desk's mail server answers 451 three times, then accepts: each motion arrives once."""
+    from aiosmtpd.controller import Controller
+
+    class Moody:
+        def __init__(self):
+            self.refusals, self.accepted = 3, []
+
+        async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's naming
+            if self.refusals > 0:
+                self.refusals -= 1
+                return "451 4.3.0 try again later"
+            self.accepted.append(envelope.content)
+            return "250 OK"
+
+    handler = Moody()
+    port = free_port()
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        council_id, member, _secret = _council(platform, "email", "evrak@izmir.bel.tr")
+        adopted_motion(platform["app"], platform["world"], council_id, member_id=member)
+        platform["start_worker"](KONSEY_SMTP_PORT=str(port))
+        assert _until(lambda: set(_motions(platform, council_id).values()) == {"sent"}, 60,
+                      step=lambda: _relay(platform)), _motions(platform, council_id)
+        motion_mails = [m for m in handler.accepted if b"application/zip" in m]
+        assert len(motion_mails) == 2 and handler.refusals == 0
+        ids = {line for m in motion_mails for line in m.split(b"\r\n") if line.lower().startswith(b"message-id")}
+        assert len(ids) == 2  # one message per motion, however many attempts it took
+    finally:
+        controller.stop()
+
+
+def test_an_endpoint_that_is_gone_lands_in_the_dead_letters_and_is_retried(platform):
+    from konsey.core import delivery
+    from konsey.core.db import db
+    from konsey.core.outbox import DeadLetter
+    from konsey.tenants.scoping import bound_council
+
+    receiver = WebhookReceiver()
+    try:
+        council_id, member, secret = _council(platform, "webhook", receiver.url)
+        receiver.secret = secret
+        receiver.answers = [(410, {})] * 20
+        adopted_motion(platform["app"], platform["world"], council_id, member_id=member)
+        platform["start_worker"]()
+
+        def letters():
+            with platform["app"].app_context(), bound_council(council_id):
+                return db.session.scalars(select(DeadLetter)).all()
+
+        assert _until(lambda: len(letters()) >= 1, 60, step=lambda: _relay(platform))
+        assert "410" in letters()[0].error or "Gone" in letters()[0].error
+        # Someone fixes the endpoint, then sends the task again from the command line.
+        receiver.answers = []
+        with platform["app"].app_context(), bound_council(council_id):
+            delivery.set_route("webhook", receiver.url)
+            db.session.commit()
+        runner = platform["app"].test_cli_runner()
+        listed = runner.invoke(args=["deadletters", "list", "izmir"])
+        assert "waiting" in listed.output
+        for letter in letters():
+            assert runner.invoke(args=["deadletters", "retry", "izmir", str(letter.id)]).exit_code == 0
+        assert _until(lambda: set(_motions(platform, council_id).values()) == {"delivered"}, 60,
+                      step=lambda: _relay(platform)), _motions(platform, council_id)
+        assert len(receiver.received) == 2
+    finally:
+        receiver.close()
+

@@ -50,6 +50,13 @@ class KonseyTask(Task):
                 return self.run(*args, **kwargs)
 
 
+def _transport_options(broker_url: str, prefix: str) -> dict:
+    """Redis needs the visibility timeout (and takes a key prefix); kombu's SQL transport takes neither."""
+    if not broker_url.startswith(("redis://", "rediss://")):
+        return {}
+    return {"visibility_timeout": VISIBILITY_TIMEOUT, **({"global_keyprefix": prefix} if prefix else {})}
+
+
 def init_celery(app: Flask) -> Celery:
     celery = Celery("konsey", task_cls=KonseyTask, include=["konsey.worker.tasks"], set_as_current=False)
     prefix = app.config["KONSEY_BROKER_KEY_PREFIX"]
@@ -62,8 +69,7 @@ def init_celery(app: Flask) -> Celery:
         task_reject_on_worker_lost=True,
         worker_prefetch_multiplier=1,
         broker_connection_retry_on_startup=True,
-        broker_transport_options={"visibility_timeout": VISIBILITY_TIMEOUT,
-                                  **({"global_keyprefix": prefix} if prefix else {})},
+        broker_transport_options=_transport_options(app.config["KONSEY_BROKER_URL"], prefix),
         timezone="Europe/Istanbul",
         worker_hijack_root_logger=False,
     )

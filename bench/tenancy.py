@@ -114,7 +114,7 @@ def main() -> None:
             instance_path=tempfile.mkdtemp(prefix="konsey-bench-"),
         )
         with app.app_context():
-            upgrade()
+            upgrade(revision="heads")
         slug, council_id = seed(owner_url)
         with app.app_context():
             user = User(email="bench@example.org", display_name="Bench")

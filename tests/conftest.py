@@ -353,6 +353,17 @@ class World:
             db.session.commit()
             return {"child_a": child.id}
 
+    def notification(self, council_id, member_id):
+        from konsey.core.db import db
+        from konsey.core.notifications import Kind, Notification
+        from konsey.tenants.scoping import bound_council
+
+        with self.app.app_context(), bound_council(council_id):
+            note = Notification(member_id=member_id, kind=Kind.DECISION, subject="Gizli karar", body="Gizli")
+            db.session.add(note)
+            db.session.commit()
+            return note.id
+
     def dead_letter(self, council_id):
         from konsey.core.db import db, utcnow
         from konsey.core.outbox import OutboxEvent, bury

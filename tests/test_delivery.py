@@ -246,6 +246,10 @@ def test_the_outbox_carries_events_to_their_work_once(app, world, council, recei
     close = _in(app, council["id"])
     try:
         assert relay() >= 2  # the meetings' invitations and the motion
+        rounds = 0
+        while relay():  # the work made new events (the motion's new status, for the board): those go next
+            rounds += 1
+            assert rounds < 5
         assert relay() == 0  # nothing left
         events = db.session.scalars(select(OutboxEvent)).all()
         assert all(e.completed_at is not None and e.publish_count == 1 for e in events)

@@ -27,7 +27,8 @@ def councils(world):
             **seats, **world.meeting_with_vote(a, member_a),
             "election_a": world.election(a), "report_a": world.report(a), **world.representative(a),
             **world.child(a), "plugin_a": "womens_assembly",
-            "action_a": "approve", "kind_a": "allocations", "letter_a": world.dead_letter(a)}
+            "action_a": "approve", "kind_a": "allocations", "letter_a": world.dead_letter(a),
+            "notification_a": world.notification(a, member_a)}
 
 
 def council_rules(app, *, public: bool = False):
@@ -82,6 +83,8 @@ def valid_body(method: str, rule: str, councils: dict) -> dict:
         return {"text": "Bu önerinin kadınlar üzerindeki etkisi olumludur.", "author": "Kadın Meclisi"}
     if rule.endswith("/delivery"):
         return {"channel": "email", "address": "evrak@example.org"}
+    if rule.endswith("/notifications/preferences") and method == "PUT":
+        return {"preferences": {"decision": "off"}}
     if rule.endswith("/participants"):
         return {"name": "Deniz Deniz", "consent": True}
     if rule.endswith("/leave"):
@@ -104,7 +107,8 @@ ARGUMENTS = {"member_id": "member_a", "grant_id": "grant_a", "application_id": "
              "motion_id": "motion_a", "item_id": "item_a", "election_id": "election_a",
              "report_id": "report_a", "representative_id": "representative_a",
              "participant_id": "participant_a", "plugin_name": "plugin_a", "child_id": "child_a",
-             "action": "action_a", "kind": "kind_a", "letter_id": "letter_a"}
+             "action": "action_a", "kind": "kind_a", "letter_id": "letter_a",
+             "notification_id": "notification_a"}
 NOT_IDS = {"plugin_name", "action", "kind"}
 # Council routes anyone may use (they reveal nothing of the council's data): checked separately.
 PUBLIC_COUNCIL_ROUTES = {("POST", "/api/v1/councils/<council_slug>/applications"),

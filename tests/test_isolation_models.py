@@ -287,6 +287,24 @@ def _delivery_attempt(council_id=None):
     return DeliveryAttempt(motion_id=motion.id, channel="email", outcome=AttemptOutcome.SENT)
 
 
+def _notification(council_id=None):
+    from konsey.core.notifications import Kind, Notification
+
+    member = _member()
+    db.session.add(member)
+    db.session.flush()
+    return Notification(member_id=member.id, kind=Kind.DECISION, subject="Karar", body="Metin")
+
+
+def _notification_preference(council_id=None):
+    from konsey.core.notifications import Delivery, Kind, NotificationPreference
+
+    member = _member()
+    db.session.add(member)
+    db.session.flush()
+    return NotificationPreference(member_id=member.id, kind=Kind.DECISION, delivery=Delivery.DIGEST)
+
+
 # Every council-owned model needs a row factory here; test_every_model_has_a_factory enforces it.
 FACTORIES = {"members": _member, "bodies": _body, "bylaw_profiles": _profile, "audit_entries": _audit,
              "membership_applications": _application, "consents": _consent, "seats": _seat,
@@ -300,7 +318,8 @@ FACTORIES = {"members": _member, "bodies": _body, "bylaw_profiles": _profile, "a
              "plugin_enablements": _plugin_enablement, "children_assembly_children": _child,
              "children_assembly_consents": _guardian_consent, "womens_assembly_impact_notes": _impact_note,
              "task_receipts": _task_receipt, "dead_letters": _dead_letter, "council_keys": _council_key,
-             "delivery_routes": _delivery_route, "delivery_attempts": _delivery_attempt}
+             "delivery_routes": _delivery_route, "delivery_attempts": _delivery_attempt,
+             "notifications": _notification, "notification_preferences": _notification_preference}
 
 
 def test_every_model_has_a_factory(ctx):

@@ -76,6 +76,8 @@ def init_celery(app: Flask) -> Celery:
     celery.conf.beat_schedule = {
         "outbox-relay": {"task": "konsey.relay_outbox", "schedule": app.config["KONSEY_OUTBOX_RELAY_SECONDS"]},
         "overdue-motions": {"task": "konsey.flag_overdue_motions", "schedule": 24 * 3600},
+        "meeting-reminders": {"task": "konsey.meeting_reminders", "schedule": 24 * 3600},
+        "notification-digests": {"task": "konsey.send_digests", "schedule": 24 * 3600},
         **plugin_beat_schedule(),
     }
     celery.flask_app = app

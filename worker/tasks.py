@@ -102,3 +102,54 @@ def flag_overdue_motions() -> int:
                 deliver(build_message(council.contact_email, f"{council.name}: yanıtı geciken önergeler", lines))
                 flagged += len(overdue)
     return flagged
+
+
+@shared_task(name="konsey.send_notifications", autoretry_for=(OSError,), retry_backoff=True, retry_jitter=True,
+             max_retries=8)
+def send_notifications(*, council_id: str, notification_ids: list[str]) -> int:
+    """E-mail one batch (at most notifications.BATCH) of a council's immediate notifications."""
+    from konsey.core.notifications import send_batch
+
+    return send_batch(notification_ids)
+
+
+@shared_task(name="konsey.send_digests")
+def send_digests() -> int:
+    """Daily: each member who chose the digest gets one e-mail, council by council."""
+    from sqlalchemy import select
+
+    from konsey.core.db import db
+    from konsey.core.notifications import send_digests as digests_of_council
+    from konsey.tenants.models import Council, CouncilStatus
+    from konsey.tenants.scoping import bound_council
+
+    sent = 0
+    for council_id in db.session.scalars(select(Council.id).where(Council.status == CouncilStatus.ACTIVE)).all():
+        with bound_council(council_id):
+            sent += digests_of_council()
+    return sent
+
+
+@shared_task(name="konsey.meeting_reminders")
+def meeting_reminders() -> int:
+    """Daily: a reminder for each meeting in the next two days (once per meeting)."""
+    from datetime import timedelta
+
+    from sqlalchemy import select
+
+    from konsey.core.db import db, utcnow
+    from konsey.core.meetings import Meeting, MeetingStatus
+    from konsey.core.notifications import meeting_invitations
+    from konsey.tenants.models import Council, CouncilStatus
+    from konsey.tenants.scoping import bound_council
+
+    queued = 0
+    now = utcnow()
+    for council_id in db.session.scalars(select(Council.id).where(Council.status == CouncilStatus.ACTIVE)).all():
+        with bound_council(council_id):
+            for meeting in db.session.scalars(select(Meeting).where(
+                    Meeting.status == MeetingStatus.SCHEDULED, Meeting.scheduled_at > now,
+                    Meeting.scheduled_at <= now + timedelta(days=2))).all():
+                queued += meeting_invitations(meeting.id, key=f"reminder:{meeting.id}", reminder=True)
+            db.session.commit()
+    return queued

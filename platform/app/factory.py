@@ -95,6 +95,7 @@ def _import_models() -> None:
     import konsey.core.membership  # noqa: F401
     import konsey.core.money  # noqa: F401
     import konsey.core.motions  # noqa: F401
+    import konsey.core.notifications  # noqa: F401
     import konsey.core.outbox  # noqa: F401
     import konsey.core.participants  # noqa: F401
     import konsey.core.platform_audit  # noqa: F401
@@ -119,6 +120,7 @@ def _register_blueprints(app: Flask) -> None:
     from konsey.api import members as members_api
     from konsey.api import money as money_api
     from konsey.api import motions as motions_api
+    from konsey.api import notifications as notifications_api
     from konsey.api import people as people_api
     from konsey.api import plugins as plugins_api
     from konsey.api import reference as reference_api
@@ -137,7 +139,8 @@ def _register_blueprints(app: Flask) -> None:
 
     api_blueprints = (reference_api.blp, councils_api.blp, members_api.blp, people_api.blp, bylaws_api.blp,
                       applications_api.blp, bodies_api.blp, meetings_api.blp,
-                      motions_api.blp, money_api.blp, elections_api.blp, reports_api.blp, plugins_api.blp, delivery_api.blp)
+                      motions_api.blp, money_api.blp, elections_api.blp, reports_api.blp, plugins_api.blp, delivery_api.blp,
+                      notifications_api.blp)
     for blueprint in api_blueprints:
         api.register_blueprint(blueprint)
     for blueprint in (home.bp, auth.bp, account.bp, operator.bp, council_pages.bp, meeting_pages.bp,

@@ -106,6 +106,15 @@ LABELS = {
     "electronic": _l("Electronic"),
     "vice_president": _l("Vice president"),
     "secretary": _l("Secretary"),
+    # notifications
+    "meeting_invitation": _l("Meeting invitations"),
+    "meeting_reminder": _l("Meeting reminders"),
+    "decision": _l("Decisions"),
+    "motion_status": _l("Motion follow-up"),
+    "application_outcome": _l("Application outcomes"),
+    "immediate": _l("By e-mail at once"),
+    "digest": _l("In a daily summary"),
+    "off": _l("Only here, no e-mail"),
     # representatives and seats
     "representative": _l("Representative"),
     "substitute": _l("Substitute"),

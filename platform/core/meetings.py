@@ -358,6 +358,9 @@ def close_vote(vote: Vote, meeting: Meeting, body: Body, *, chair_vote: str | No
             return int(rules.decision_number(year, numbers).split("/")[1]) - 1
 
         vote.decision_number = f"{year}/{next_number(f'decision:{body.id}:{year}', highest_so_far)}"
+        from konsey.core.outbox import emit
+
+        emit("decision.taken", {"vote_id": str(vote.id)})  # the body's members are told
     db.session.flush()
     record("vote.closed", vote, {"yes": vote.yes, "no": vote.no, "abstain": vote.abstain, "present": vote.present,
                                  "outcome": vote.outcome, "decided_by": vote.decided_by,

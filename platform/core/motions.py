@@ -110,6 +110,7 @@ def advance(motion: Motion, target: MotionStatus, *, delivered_on: date | None =
         motion.delivered_on = delivered_on
     motion.status = target
     record("motion.status", motion, {"status": target.value})
+    emit("motion.status", {"motion_id": str(motion.id), "status": target.value})  # the board is told
 
 
 def record_answer(motion: Motion, answer: MunicipalAnswer, text: str | None, decision_date: str | None,
@@ -123,3 +124,4 @@ def record_answer(motion: Motion, answer: MunicipalAnswer, text: str | None, dec
     motion.answered_at = utcnow()
     motion.status = MotionStatus.ANSWERED
     record("motion.answered", motion, {"answer": answer.value, "municipal_decision_number": decision_number})
+    emit("motion.status", {"motion_id": str(motion.id), "status": MotionStatus.ANSWERED.value})

@@ -1,19 +1,196 @@
-"""E-mail that follows from the council's record: meeting invitations (with an .ics file) and application
-outcomes. Sent by the worker from outbox events, in the council's language, once per person and event."""
+"""Notifications that follow from the council's record: meeting invitations (with an .ics file), reminders,
+decisions, motion status changes and application outcomes.
+
+Each reaches a member as an in-app notification and, by the member's preference for that kind, by e-mail at
+once, in a daily digest, or not at all. They are made by the worker from outbox events, in the council's
+language, once per person and event; large audiences are sent in batches of :data:`BATCH` per task. Children
+(the children's assembly's records) are not members and are never written to; their guardians are, by the
+plugin.
+"""
 
 from __future__ import annotations
 
+import enum
 import uuid
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import select
+from marshmallow import ValidationError
+from sqlalchemy import JSON, String, Text, Uuid, select
+from sqlalchemy.orm import Mapped, mapped_column
 
-from konsey.core.db import as_utc, db
+from konsey.core.db import CouncilOwned, as_utc, db, enum_of, same_council_fk, utcnow
 from konsey.core.mail import build_message, deliver
 from konsey.core.outbox import first_time
 from konsey.tenants.models import Body, Council
+
+BATCH = 100
+
+
+class Kind(enum.StrEnum):
+    MEETING_INVITATION = "meeting_invitation"
+    MEETING_REMINDER = "meeting_reminder"
+    DECISION = "decision"
+    MOTION_STATUS = "motion_status"
+    APPLICATION_OUTCOME = "application_outcome"
+
+
+class Delivery(enum.StrEnum):
+    IMMEDIATE = "immediate"
+    DIGEST = "digest"
+    OFF = "off"
+
+
+class Notification(CouncilOwned, db.Model):
+    """What a member was told, readable in the app whatever their e-mail preference."""
+
+    __tablename__ = "notifications"
+
+    member_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    kind: Mapped[Kind] = mapped_column(enum_of(Kind, 24))
+    subject: Mapped[str] = mapped_column(String(300))
+    body: Mapped[str] = mapped_column(Text)
+    attachments: Mapped[dict] = mapped_column(JSON, default=dict)  # e.g. {"ics_meeting_id": "…"}
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    read_at: Mapped[datetime | None]
+    emailed_at: Mapped[datetime | None]
+
+    __council_table_args__ = (
+        db.Index("ix_notifications_council_member", "council_id", "member_id", "created_at"),
+        same_council_fk("member_id", "members", ondelete="CASCADE"),
+    )
+
+
+class NotificationPreference(CouncilOwned, db.Model):
+    __tablename__ = "notification_preferences"
+
+    member_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    kind: Mapped[Kind] = mapped_column(enum_of(Kind, 24))
+    delivery: Mapped[Delivery] = mapped_column(enum_of(Delivery, 12))
+
+    __council_table_args__ = (
+        db.UniqueConstraint("council_id", "member_id", "kind"),
+        same_council_fk("member_id", "members", ondelete="CASCADE"),
+    )
+
+
+def member_for(email: str | None):
+    """The member of the current council who is this person (matched by e-mail), if any."""
+    from sqlalchemy import func
+
+    from konsey.core.membership import Member
+
+    if not email:
+        return None
+    return db.session.scalar(select(Member).where(func.lower(Member.email) == email.lower()).limit(1))
+
+
+def mark_read(note: Notification) -> None:
+    if note.read_at is None:
+        note.read_at = utcnow()
+
+
+def preferences_of(member_id: uuid.UUID) -> dict[Kind, Delivery]:
+    chosen = {p.kind: p.delivery for p in db.session.scalars(
+        select(NotificationPreference).where(NotificationPreference.member_id == member_id))}
+    return {kind: chosen.get(kind, Delivery.IMMEDIATE) for kind in Kind}
+
+
+def set_preferences(member_id: uuid.UUID, choices: dict) -> dict[Kind, Delivery]:
+    try:
+        parsed = {Kind(k): Delivery(v) for k, v in choices.items()}
+    except ValueError:
+        raise ValidationError({"preferences": [_("Choose immediate, digest or off for each kind.")]}) from None
+    for kind, delivery in parsed.items():
+        row = db.session.scalar(select(NotificationPreference).where(
+            NotificationPreference.member_id == member_id, NotificationPreference.kind == kind))
+        if row is None:
+            db.session.add(NotificationPreference(member_id=member_id, kind=kind, delivery=delivery))
+        else:
+            row.delivery = delivery
+    db.session.flush()
+    return preferences_of(member_id)
+
+
+def notify(member_ids, kind: Kind, subject: str, body: str, key: str, attachments: dict | None = None) -> int:
+    """Record a notification for each member (once per ``key``) and queue the e-mails in batches."""
+    from konsey.core.tasks_after_commit import enqueue_after_commit
+    from konsey.tenants.scoping import current_council_id
+    from konsey.worker.tasks import send_notifications
+
+    immediate = []
+    for member_id in member_ids:
+        if not first_time(f"{key}:{member_id}"):
+            continue
+        note = Notification(member_id=member_id, kind=kind, subject=subject, body=body,
+                            attachments=attachments or {})
+        db.session.add(note)
+        db.session.flush()
+        if preferences_of(member_id)[kind] is Delivery.IMMEDIATE:
+            immediate.append(str(note.id))
+    for start in range(0, len(immediate), BATCH):
+        enqueue_after_commit(send_notifications, council_id=str(current_council_id()),
+                             notification_ids=immediate[start:start + BATCH])
+    return len(immediate)
+
+
+def send_batch(notification_ids: list[str]) -> int:
+    """E-mail one batch of immediate notifications (those not sent yet, to members with an address)."""
+    from konsey.core.membership import Member
+
+    sent = 0
+    for note in db.session.scalars(select(Notification).where(
+            Notification.id.in_([uuid.UUID(i) for i in notification_ids]), Notification.emailed_at.is_(None))):
+        member = db.session.get(Member, note.member_id)
+        if member is None or not member.email:
+            continue
+        message = build_message(member.email, note.subject, note.body)
+        if note.attachments.get("ics_meeting_id"):
+            _attach_calendar(message, uuid.UUID(note.attachments["ics_meeting_id"]))
+        deliver(message)
+        note.emailed_at = utcnow()
+        db.session.commit()  # one by one: a failure later in the batch does not resend these
+        sent += 1
+    return sent
+
+
+def send_digests() -> int:
+    """Each member who chose the digest gets one e-mail with what is waiting (daily, from Celery beat)."""
+    from konsey.core.membership import Member
+
+    waiting: dict[uuid.UUID, list[Notification]] = {}
+    for note in db.session.scalars(select(Notification).where(Notification.emailed_at.is_(None))
+                                   .order_by(Notification.created_at)):
+        if preferences_of(note.member_id)[note.kind] is Delivery.DIGEST:
+            waiting.setdefault(note.member_id, []).append(note)
+    sent = 0
+    for member_id, notes in waiting.items():
+        member = db.session.get(Member, member_id)
+        if member is None or not member.email:
+            continue
+        council = db.session.get(Council, member.council_id)
+        with force_locale(council.locale or "tr"):
+            text = "\n\n".join(f"• {n.subject}\n{n.body}" for n in notes)
+            deliver(build_message(member.email, _("%(council)s: your daily summary", council=council.name), text))
+        for note in notes:
+            note.emailed_at = utcnow()
+        db.session.commit()
+        sent += 1
+    return sent
+
+
+def _attach_calendar(message, meeting_id: uuid.UUID) -> None:
+    from konsey.core.meetings import Meeting
+
+    meeting = db.session.get(Meeting, meeting_id)
+    if meeting is None:
+        return
+    body = db.session.get(Body, meeting.body_id)
+    council = db.session.get(Council, meeting.council_id)
+    # As text with its charset, so that Turkish letters survive every mail client.
+    message.add_attachment(invitation_calendar(meeting, body, council).decode("utf-8"), subtype="calendar",
+                           charset="utf-8", filename="toplanti.ics", params={"method": "PUBLISH"})
 
 
 def invitation_calendar(meeting, body: Body, council: Council) -> bytes:
@@ -37,12 +214,11 @@ def invitation_calendar(meeting, body: Body, council: Council) -> bytes:
     return calendar.to_ical()
 
 
-def meeting_invitations(meeting_id: uuid.UUID, key: str) -> int:
-    """Invite every member with a vote in the meeting's body who has an e-mail address; returns how many."""
+def meeting_invitations(meeting_id: uuid.UUID, key: str, *, reminder: bool = False) -> int:
+    """Invite (or remind) every member with a vote in the meeting's body; returns the e-mails queued now."""
     from flask_babel import format_datetime
 
     from konsey.core.meetings import Meeting, eligible_members
-    from konsey.core.membership import Member
     from konsey.tenants.bylaw_profiles import parameters_on
 
     meeting = db.session.scalar(select(Meeting).where(Meeting.id == meeting_id))
@@ -50,24 +226,60 @@ def meeting_invitations(meeting_id: uuid.UUID, key: str) -> int:
         return 0
     body = db.session.get(Body, meeting.body_id)
     council = db.session.get(Council, meeting.council_id)
-    invited = eligible_members(body, meeting.day, parameters_on(meeting.day))
-    attachment = invitation_calendar(meeting, body, council)
-    sent = 0
+    invited = sorted(eligible_members(body, meeting.day, parameters_on(meeting.day)))
     with force_locale(council.locale or "tr"):
-        for member in db.session.scalars(select(Member).where(Member.id.in_(invited), Member.email.is_not(None))):
-            if not first_time(f"{key}:{member.id}"):
-                continue  # this person was invited by an earlier delivery of the same event
-            when = format_datetime(meeting.scheduled_at, "dd.MM.yyyy HH:mm")
-            text = _("You are invited to the meeting of %(body)s: %(title)s, on %(when)s.",
-                     body=body.name, title=meeting.title, when=when)
-            if meeting.location:
-                text += "\n" + _("Place: %(place)s", place=meeting.location)
-            message = build_message(member.email, _("Invitation: %(title)s", title=meeting.title), text)
-            message.add_attachment(attachment, maintype="text", subtype="calendar", filename="toplanti.ics",
-                                   params={"method": "PUBLISH"})
-            deliver(message)
-            sent += 1
-    return sent
+        when = format_datetime(meeting.scheduled_at, "dd.MM.yyyy HH:mm")
+        text = _("You are invited to the meeting of %(body)s: %(title)s, on %(when)s.",
+                 body=body.name, title=meeting.title, when=when)
+        if meeting.location:
+            text += "\n" + _("Place: %(place)s", place=meeting.location)
+        subject = (_("Reminder: %(title)s", title=meeting.title) if reminder
+                   else _("Invitation: %(title)s", title=meeting.title))
+    kind = Kind.MEETING_REMINDER if reminder else Kind.MEETING_INVITATION
+    return notify(invited, kind, subject, text, key, {"ics_meeting_id": str(meeting.id)})
+
+
+def decision_taken(vote_id: uuid.UUID, key: str) -> int:
+    """Tell the body's members about a decision it took."""
+    from konsey.core.meetings import AgendaItem, Meeting, Vote, eligible_members
+    from konsey.tenants.bylaw_profiles import parameters_on
+
+    vote = db.session.scalar(select(Vote).where(Vote.id == vote_id))
+    if vote is None or not vote.decision_number:
+        return 0
+    item = db.session.scalar(select(AgendaItem).where(AgendaItem.id == vote.agenda_item_id))
+    meeting = db.session.scalar(select(Meeting).where(Meeting.id == item.meeting_id))
+    body = db.session.get(Body, meeting.body_id)
+    council = db.session.get(Council, meeting.council_id)
+    with force_locale(council.locale or "tr"):
+        subject = _("Decision %(number)s of %(body)s", number=vote.decision_number, body=body.name)
+        text = _("%(body)s adopted decision %(number)s on: %(item)s (%(yes)d yes, %(no)d no, %(abstain)d abstaining).",
+                 body=body.name, number=vote.decision_number, item=item.title, yes=vote.yes, no=vote.no,
+                 abstain=vote.abstain)
+    return notify(sorted(eligible_members(body, meeting.day, parameters_on(meeting.day))), Kind.DECISION,
+                  subject, text, key)
+
+
+def motion_status_changed(motion_id: uuid.UUID, status: str, key: str) -> int:
+    """The executive board follows motions up: its members hear of each change of status."""
+    from datetime import date as day_type
+
+    from konsey.core.labels import label
+    from konsey.core.motions import Motion
+    from konsey.core.seats import VOTING_ROLES, seats_on
+    from konsey.tenants.models import BodyKind
+
+    motion = db.session.scalar(select(Motion).where(Motion.id == motion_id))
+    board = db.session.scalar(select(Body).where(Body.kind == BodyKind.EXECUTIVE_BOARD))
+    if motion is None or board is None:
+        return 0
+    council = db.session.get(Council, motion.council_id)
+    members = sorted({s.member_id for s in seats_on(board, day_type.today()) if s.role in VOTING_ROLES})
+    with force_locale(council.locale or "tr"):
+        subject = _("Motion no. %(n)d: %(status)s", n=motion.number, status=label(status))
+        text = _("The motion \"%(title)s\" (decision %(number)s) is now: %(status)s.", title=motion.title,
+                 number=motion.decision_number, status=label(status))
+    return notify(members, Kind.MOTION_STATUS, subject, text, key)
 
 
 def application_outcome(application_id: uuid.UUID, key: str) -> bool:

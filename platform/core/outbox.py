@@ -173,8 +173,21 @@ def _meeting_called(event: OutboxEvent) -> None:
     meeting_invitations(uuid.UUID(event.payload["meeting_id"]), key=str(event.id))
 
 
+def _decision_taken(event: OutboxEvent) -> None:
+    from konsey.core.notifications import decision_taken
+
+    decision_taken(uuid.UUID(event.payload["vote_id"]), key=str(event.id))
+
+
+def _motion_status(event: OutboxEvent) -> None:
+    from konsey.core.notifications import motion_status_changed
+
+    motion_status_changed(uuid.UUID(event.payload["motion_id"]), event.payload["status"], key=str(event.id))
+
+
 HANDLERS = {"motion.adopted": _motion_adopted, "application.decided": _application_decided,
-            "meeting.called": _meeting_called}
+            "meeting.called": _meeting_called, "decision.taken": _decision_taken,
+            "motion.status": _motion_status}
 
 
 # --- dead letters -------------------------------------------------------------------------------------------------

@@ -23,10 +23,18 @@ def enqueue_after_commit(task, **kwargs) -> None:
 
 @event.listens_for(Session, "after_commit")
 def _send(session: Session) -> None:
+    from flask import current_app
+
     from konsey.worker.celery_app import dispatch
 
     for task, kwargs in session.info.pop(_KEY, []):
-        dispatch(task, **kwargs)
+        if current_app.config["KONSEY_TASKS_EAGER"]:
+            # An eager task runs here and now, and the committing session may not run SQL any more: give the
+            # task a fresh app context, and with it a session of its own.
+            with current_app.app_context():
+                dispatch(task, **kwargs)
+        else:
+            dispatch(task, **kwargs)
 
 
 @event.listens_for(Session, "after_soft_rollback")

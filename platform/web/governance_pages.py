@@ -533,3 +533,47 @@ def dead_letter_retry(letter_id):
     letter = _one(DeadLetter, letter_id)
     _attempt(lambda: retry_dead_letter(letter), _("Sent again."))
     return redirect(url_for("governance.delivery_page"))
+
+
+# --- the signed-in person's notifications ------------------------------------------------------------------------
+
+
+@bp.get("/notifications/")
+@requires(Permission.COUNCIL_VIEW)
+def notifications_page():
+    from konsey.core import notifications
+    from konsey.core.notifications import Delivery, Kind, Notification
+
+    member = notifications.member_for(current_user.email)
+    notes = db.session.scalars(select(Notification).where(Notification.member_id == member.id)
+                               .order_by(Notification.created_at.desc()).limit(100)).all() if member else []
+    return render_template("governance/notifications.html", member=member, notes=notes, kinds=list(Kind),
+                           deliveries=list(Delivery),
+                           chosen=notifications.preferences_of(member.id) if member else {})
+
+
+@bp.post("/notifications/preferences")
+@requires(Permission.COUNCIL_VIEW)
+def notification_preferences():
+    from konsey.core import notifications
+    from konsey.core.notifications import Kind
+
+    member = notifications.member_for(current_user.email)
+    if member is None:
+        abort(404)
+    choices = {kind.value: request.form.get(kind.value, "immediate") for kind in Kind}
+    _attempt(lambda: notifications.set_preferences(member.id, choices), _("Saved."))
+    return redirect(url_for("governance.notifications_page"))
+
+
+@bp.post("/notifications/<uuid:notification_id>/read")
+@requires(Permission.COUNCIL_VIEW)
+def notification_read(notification_id):
+    from konsey.core import notifications
+    from konsey.core.notifications import Notification
+
+    member = notifications.member_for(current_user.email)
+    note = _one(Notification, notification_id, member_id=member.id if member else None)
+    notifications.mark_read(note)
+    db.session.commit()
+    return redirect(url_for("governance.notifications_page"))

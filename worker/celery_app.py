@@ -78,6 +78,7 @@ def init_celery(app: Flask) -> Celery:
         "overdue-motions": {"task": "konsey.flag_overdue_motions", "schedule": 24 * 3600},
         "meeting-reminders": {"task": "konsey.meeting_reminders", "schedule": 24 * 3600},
         "notification-digests": {"task": "konsey.send_digests", "schedule": 24 * 3600},
+        "federation-snapshot": {"task": "konsey.federation_snapshot", "schedule": 24 * 3600},
         **plugin_beat_schedule(),
     }
     celery.flask_app = app

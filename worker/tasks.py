@@ -153,3 +153,11 @@ def meeting_reminders() -> int:
                 queued += meeting_invitations(meeting.id, key=f"reminder:{meeting.id}", reminder=True)
             db.session.commit()
     return queued
+
+
+@shared_task(name="konsey.federation_snapshot")
+def federation_snapshot() -> int:
+    """Daily: the federation's indicators of every council, kept for the trends."""
+    from konsey.core.federation import take_snapshot
+
+    return take_snapshot()

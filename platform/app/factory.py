@@ -91,6 +91,7 @@ def _import_models() -> None:
     import konsey.core.counters  # noqa: F401
     import konsey.core.delivery  # noqa: F401
     import konsey.core.elections  # noqa: F401
+    import konsey.core.federation  # noqa: F401
     import konsey.core.meetings  # noqa: F401
     import konsey.core.membership  # noqa: F401
     import konsey.core.money  # noqa: F401
@@ -116,6 +117,7 @@ def _register_blueprints(app: Flask) -> None:
     from konsey.api import councils as councils_api
     from konsey.api import delivery as delivery_api
     from konsey.api import elections as elections_api
+    from konsey.api import federation as federation_api
     from konsey.api import meetings as meetings_api
     from konsey.api import members as members_api
     from konsey.api import money as money_api
@@ -129,6 +131,7 @@ def _register_blueprints(app: Flask) -> None:
         account,
         auth,
         council_pages,
+        federation_pages,
         governance_pages,
         home,
         meeting_pages,
@@ -140,11 +143,11 @@ def _register_blueprints(app: Flask) -> None:
     api_blueprints = (reference_api.blp, councils_api.blp, members_api.blp, people_api.blp, bylaws_api.blp,
                       applications_api.blp, bodies_api.blp, meetings_api.blp,
                       motions_api.blp, money_api.blp, elections_api.blp, reports_api.blp, plugins_api.blp, delivery_api.blp,
-                      notifications_api.blp)
+                      notifications_api.blp, federation_api.blp)
     for blueprint in api_blueprints:
         api.register_blueprint(blueprint)
     for blueprint in (home.bp, auth.bp, account.bp, operator.bp, council_pages.bp, meeting_pages.bp,
-                      governance_pages.bp, plugin_pages.bp, receipts.bp):
+                      governance_pages.bp, plugin_pages.bp, receipts.bp, federation_pages.bp):
         app.register_blueprint(blueprint)
     # The API authenticates by bearer token only, never by cookie, so it needs no CSRF token.
     for blueprint in api_blueprints:

@@ -31,12 +31,14 @@ class Permission(enum.StrEnum):
     REPORTS_WRITE = "reports.write"
     PLUGINS_MANAGE = "plugins.manage"
     DELIVERY_MANAGE = "delivery.manage"
+    FEDERATION_OPT_IN = "federation.opt_in"
     TOKENS_OWN = "tokens.own"
     # platform permissions: no council in the URL
     COUNCILS_ONBOARD = "councils.onboard"
     COUNCILS_LIFECYCLE = "councils.lifecycle"
     COUNCILS_LIST_ALL = "councils.list_all"
     COUNCILS_LIST_OWN = "councils.list_own"
+    FEDERATION_VIEW = "federation.view"  # every council's aggregate indicators, never a person
 
 
 _EVERY_COUNCIL_ROLE = frozenset(R)
@@ -64,6 +66,8 @@ COUNCIL_MATRIX: dict[Permission, frozenset[R]] = {
     Permission.PLUGINS_MANAGE: frozenset({R.ADMINISTRATOR}),
     # Where motions go, the signing secret, the failed tasks: the secretary general's desk.
     Permission.DELIVERY_MANAGE: frozenset({R.ADMINISTRATOR}),
+    # Whether the council's name appears in the federation's public comparisons: its own choice.
+    Permission.FEDERATION_OPT_IN: frozenset({R.ADMINISTRATOR, R.PRESIDENT}),
 }
 
 # What a platform role may do in any council, and on the platform itself. Operators onboard and import but
@@ -80,7 +84,7 @@ PLATFORM_MATRIX: dict[PlatformRole, frozenset[Permission]] = {
             Permission.PLUGINS_MANAGE,  # an operator may switch on a council's assemblies when onboarding it
         }
     ),
-    PlatformRole.FEDERATION_ANALYST: frozenset(),
+    PlatformRole.FEDERATION_ANALYST: frozenset({Permission.FEDERATION_VIEW}),
 }
 
 # What any signed-in person may do, with or without a role.

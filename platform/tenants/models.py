@@ -7,6 +7,7 @@ import uuid
 from datetime import date, datetime
 
 from sqlalchemy import JSON, Date, String, Uuid
+from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from konsey.core.db import CouncilOwned, HasId, db, enum_of, utcnow
@@ -44,6 +45,8 @@ class Council(HasId, db.Model):
     # Neighbourhoods (mahalle) of the municipality: sets how many muhtars may be members.
     neighbourhood_count: Mapped[int | None]
     # The head of the council's audit chain (konsey.core.audit): detects entries cut off its end.
+    # The council's choice to show its name in the federation's public comparisons (off until it opts in).
+    federation_public: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
     # Bumped on every plugin enable/reconfigure/disable: the key of each process's cached hook relay.
     plugins_version: Mapped[int] = mapped_column(default=0, server_default="0")
     audit_head_seq: Mapped[int] = mapped_column(default=0, server_default="0")

@@ -1,0 +1,337 @@
+"""The national federation's indicators: every council at once, by SQL aggregation, with privacy.
+
+Each indicator is computed for all councils in a handful of GROUP BY queries (never a loop over councils),
+through the audited escape hatch ``all_councils``. The federation sees aggregates only: a figure computed
+from fewer than :data:`MIN_PEOPLE` people is suppressed (``None``), and nothing about a person ever leaves
+this module. Children's assembly data stays in its council: the only plugin figures here are the plugins' own
+aggregate indicators, suppressed like the rest.
+"""
+
+from __future__ import annotations
+
+import statistics
+import uuid
+from collections import defaultdict
+from datetime import date, datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import JSON, Date, ForeignKey, Uuid, case, func, select
+from sqlalchemy.orm import Mapped, mapped_column
+
+from konsey.core.db import HasId, db, utcnow
+
+MIN_PEOPLE = 5
+
+# code → label; the figures about people (PEOPLE_BASED) are suppressed below MIN_PEOPLE.
+INDICATORS = {
+    "members": _l("Members"),
+    "members_individual": _l("Individual members"),
+    "members_institutional": _l("Institutional members"),
+    "women_share_members": _l("Share of women among individual members"),
+    "women_share_decision_bodies": _l("Share of women in decision bodies"),
+    "parity_met_share": _l("Share of decision bodies meeting the parity rule"),
+    "ga_sessions_held": _l("General assembly sessions held this year"),
+    "ga_sessions_required": _l("General assembly sessions required a year"),
+    "quorum_share": _l("Share of meetings that reached quorum"),
+    "motions_adopted": _l("Motions adopted"),
+    "motions_delivered": _l("Motions delivered"),
+    "motions_answered": _l("Motions answered by the municipal council"),
+    "median_days_to_answer": _l("Median days to the municipal answer"),
+    "motions_overdue": _l("Overdue motions"),
+    "working_groups_active": _l("Active working groups"),
+    "assemblies_enabled": _l("Assemblies enabled"),
+    "median_days_application": _l("Median days to decide an application"),
+}
+PEOPLE_BASED = {"members", "members_individual", "members_institutional", "women_share_members",
+                "women_share_decision_bodies", "parity_met_share", "median_days_application"}
+RANKABLE = ("members", "women_share_decision_bodies", "ga_sessions_held", "quorum_share", "motions_adopted",
+            "motions_answered", "median_days_to_answer", "motions_overdue", "working_groups_active")
+
+
+class FederationSnapshot(HasId, db.Model):
+    """A council's indicators on a day: the federation's own aggregate record, for trends."""
+
+    __tablename__ = "federation_snapshots"
+
+    council_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("councils.id", ondelete="CASCADE"))
+    taken_on: Mapped[date] = mapped_column(Date)
+    indicators: Mapped[dict] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    __table_args__ = (db.UniqueConstraint("council_id", "taken_on"), db.Index("ix_federation_snapshots_taken",
+                                                                            "taken_on"))
+
+
+def suppress(value, people: int | None):
+    """A figure from fewer than MIN_PEOPLE people is not shown (None)."""
+    return None if people is not None and people < MIN_PEOPLE else value
+
+
+def _share(part: int, whole: int) -> float | None:
+    return round(part / whole, 3) if whole else None
+
+
+def compute(today: date | None = None, *, reason: str = "federation indicators") -> dict[uuid.UUID, dict]:
+    """Every active council's indicators: council id → {code: value}; a few aggregate queries in all."""
+    from konsey.core.applications import MembershipApplication
+    from konsey.core.meetings import Meeting
+    from konsey.core.membership import Gender, Member, MemberKind, MemberStatus
+    from konsey.core.motions import ORDER, Motion, MotionStatus, is_overdue
+    from konsey.core.plugins import PluginEnablement
+    from konsey.core.seats import VOTING_ROLES, Seat
+    from konsey.tenants.models import Body, BodyKind, BodyStatus, ByLawProfile, Council, CouncilStatus
+    from konsey.tenants.scoping import all_councils
+
+    today = today or date.today()
+    now = utcnow()
+    year_start = datetime(today.year, 1, 1, tzinfo=now.tzinfo)
+    result: dict[uuid.UUID, dict] = {}
+    with all_councils(reason=reason):
+        councils = db.session.scalars(select(Council.id).where(Council.status == CouncilStatus.ACTIVE)).all()
+        for council_id in councils:
+            result[council_id] = {}
+
+        # members by kind and gender
+        rows = db.session.execute(
+            select(Member.council_id,
+                   func.count(),
+                   func.sum(case((Member.kind == MemberKind.INDIVIDUAL, 1), else_=0)),
+                   func.sum(case((Member.kind == MemberKind.INSTITUTIONAL, 1), else_=0)),
+                   func.sum(case(((Member.kind == MemberKind.INDIVIDUAL) & (Member.gender == Gender.FEMALE), 1), else_=0)))
+            .where(Member.status == MemberStatus.ACTIVE).group_by(Member.council_id)).all()
+        for council_id, total, individual, institutional, women in rows:
+            if council_id not in result:
+                continue
+            individual, institutional, women = int(individual or 0), int(institutional or 0), int(women or 0)
+            result[council_id].update(
+                members=suppress(total, total), members_individual=suppress(individual, individual),
+                members_institutional=suppress(institutional, institutional),
+                women_share_members=suppress(_share(women, individual), individual))
+
+        # decision bodies: voting seats today, women among them, bodies meeting parity
+        seat_rows = db.session.execute(
+            select(Seat.council_id, Seat.body_id, func.count(),
+                   func.sum(case((Member.gender == Gender.FEMALE, 1), else_=0)),
+                   func.sum(case((Member.gender == Gender.MALE, 1), else_=0)))
+            .join(Member, (Member.id == Seat.member_id) & (Member.council_id == Seat.council_id))
+            .join(Body, (Body.id == Seat.body_id) & (Body.council_id == Seat.council_id))
+            .where(Seat.role.in_(list(VOTING_ROLES)), Seat.starts_on <= today,
+                   (Seat.ends_on.is_(None)) | (Seat.ends_on >= today), Body.kind != BodyKind.GENERAL_ASSEMBLY)
+            .group_by(Seat.council_id, Seat.body_id)).all()
+        profiles = _bylaws_in_force(db.session.execute(
+            select(ByLawProfile.council_id, ByLawProfile.effective_from, ByLawProfile.parameters)).all(), today)
+        seats, women_seats, bodies, bodies_met = defaultdict(int), defaultdict(int), defaultdict(int), defaultdict(int)
+        from konsey.core.rules.parity import minimum_per_gender
+
+        for council_id, _body_id, count, women, men in seat_rows:
+            women, men = int(women or 0), int(men or 0)
+            seats[council_id] += count
+            women_seats[council_id] += women
+            bodies[council_id] += 1
+            needed = minimum_per_gender(count, profiles.get(council_id, {"gender_parity_share": 0.5}))
+            bodies_met[council_id] += int(women >= needed and men >= needed)
+        for council_id in result:
+            result[council_id].update(
+                women_share_decision_bodies=suppress(_share(women_seats[council_id], seats[council_id]),
+                                                     seats[council_id]),
+                parity_met_share=suppress(_share(bodies_met[council_id], bodies[council_id]), seats[council_id]),
+                ga_sessions_required=profiles.get(council_id, {}).get("general_assembly_min_sessions_per_year", 2))
+
+        # meetings: general assembly sessions held this year; meetings that reached quorum (a vote was opened)
+        meeting_rows = db.session.execute(
+            select(Meeting.council_id,
+                   func.sum(case(((Body.kind == BodyKind.GENERAL_ASSEMBLY) & (Meeting.scheduled_at >= year_start)
+                                  & (Meeting.opened_at.is_not(None)), 1), else_=0)),
+                   # meetings that should have taken place by now (or did, early)
+                   func.sum(case(((Meeting.scheduled_at <= now) | (Meeting.opened_at.is_not(None)), 1), else_=0)),
+                   func.sum(case((Meeting.opened_at.is_not(None), 1), else_=0)))
+            .join(Body, (Body.id == Meeting.body_id) & (Body.council_id == Meeting.council_id))
+            .group_by(Meeting.council_id)).all()
+        for council_id, held, past, quorate in meeting_rows:
+            if council_id in result:
+                result[council_id].update(ga_sessions_held=int(held or 0),
+                                          quorum_share=_share(int(quorate or 0), int(past or 0)))
+
+        # motions
+        delivered_from = ORDER.index(MotionStatus.DELIVERED)
+        answered_from = ORDER.index(MotionStatus.ANSWERED)
+        counts = defaultdict(lambda: [0, 0, 0, 0])
+        days = defaultdict(list)
+        for council_id, status, delivered_on, answered_at in db.session.execute(
+                select(Motion.council_id, Motion.status, Motion.delivered_on, Motion.answered_at)).all():
+            entry = counts[council_id]
+            entry[0] += 1
+            entry[1] += ORDER.index(status) >= delivered_from
+            entry[2] += ORDER.index(status) >= answered_from
+            entry[3] += is_overdue(status, delivered_on, today)
+            if answered_at is not None and delivered_on is not None:
+                days[council_id].append((answered_at.date() - delivered_on).days)
+        for council_id in result:
+            adopted, delivered, answered, overdue = counts[council_id]
+            result[council_id].update(
+                motions_adopted=adopted, motions_delivered=delivered, motions_answered=answered,
+                motions_overdue=overdue,
+                median_days_to_answer=statistics.median(days[council_id]) if days[council_id] else None)
+
+        # working groups and assemblies
+        for council_id, groups in db.session.execute(
+                select(Body.council_id, func.count()).where(Body.kind == BodyKind.WORKING_GROUP,
+                                                            Body.status == BodyStatus.ACTIVE)
+                .group_by(Body.council_id)).all():
+            if council_id in result:
+                result[council_id]["working_groups_active"] = groups
+        for council_id, enabled in db.session.execute(
+                select(PluginEnablement.council_id, func.count()).where(PluginEnablement.enabled.is_(True))
+                .group_by(PluginEnablement.council_id)).all():
+            if council_id in result:
+                result[council_id]["assemblies_enabled"] = enabled
+
+        # applications: days from submission to decision (about people: suppressed under five)
+        waits = defaultdict(list)
+        for council_id, submitted, decided in db.session.execute(
+                select(MembershipApplication.council_id, MembershipApplication.submitted_at,
+                       MembershipApplication.decided_at).where(MembershipApplication.decided_at.is_not(None))).all():
+            waits[council_id].append((decided - submitted).total_seconds() / 86400)
+        for council_id in result:
+            values = waits[council_id]
+            result[council_id]["median_days_application"] = suppress(
+                round(statistics.median(values), 1) if values else None, len(values))
+        for values in result.values():
+            values.setdefault("working_groups_active", 0)
+            values.setdefault("assemblies_enabled", 0)
+            values.setdefault("ga_sessions_held", 0)
+            values.setdefault("quorum_share", None)
+            for code in ("members", "members_individual", "members_institutional", "women_share_members"):
+                values.setdefault(code, None)
+        db.session.rollback()
+    _plugin_indicators(result)
+    return result
+
+
+def _bylaws_in_force(rows, today: date) -> dict:
+    latest: dict = {}
+    for council_id, effective_from, parameters in rows:
+        if effective_from <= today and (council_id not in latest or effective_from > latest[council_id][0]):
+            latest[council_id] = (effective_from, parameters)
+    return {council_id: parameters for council_id, (_day, parameters) in latest.items()}
+
+
+def _plugin_indicators(result: dict) -> None:
+    """Plugins' own aggregates, for the councils that enabled them (each computed with its council bound)."""
+    from konsey.core.plugins import PluginEnablement, indicator_values
+    from konsey.tenants.scoping import all_councils, bound_council
+
+    with all_councils(reason="federation: which councils have plugin indicators", audit=False):
+        councils = set(db.session.scalars(select(PluginEnablement.council_id).where(
+            PluginEnablement.enabled.is_(True))).all())
+        db.session.rollback()
+    for council_id in councils & set(result):
+        with bound_council(council_id):
+            for code, value in indicator_values().items():
+                # A plugin's count of people (children above all) is suppressed like any other.
+                result[council_id][f"plugin:{code}"] = suppress(value, value if isinstance(value, int) else None)
+            db.session.rollback()
+
+
+# --- views on the indicators --------------------------------------------------------------------------------------
+
+
+def population_band(population: int | None) -> str:
+    if population is None:
+        return "unknown"
+    if population < 500_000:
+        return "<500k"
+    if population < 1_000_000:
+        return "500k-1M"
+    if population < 3_000_000:
+        return "1M-3M"
+    return ">3M"
+
+
+def table(filters: dict | None = None, *, public_only: bool = False, today: date | None = None) -> list[dict]:
+    """One row per council: identity (province, region, type, population band) and indicators, filtered."""
+    from konsey.tenants import reference
+    from konsey.tenants.models import Council
+
+    filters = filters or {}
+    values = compute(today)
+    councils = {c.id: c for c in db.session.scalars(select(Council).where(Council.id.in_(list(values))))}
+    rows = []
+    for council_id, indicators in values.items():
+        council = councils[council_id]
+        if public_only and not council.federation_public:
+            continue
+        province = reference.province(council.province_code)
+        row = {"slug": council.slug, "name": council.name, "province": province.name if province else None,
+               "region": province.region if province else None, "municipality_type": council.municipality_type,
+               "population_band": population_band(province.population if province else None), **indicators}
+        if all(str(row.get(key)) == str(value) for key, value in filters.items() if value):
+            rows.append(row)
+    return sorted(rows, key=lambda r: r["name"])
+
+
+def medians(rows: list[dict]) -> dict:
+    out = {}
+    for code in INDICATORS:
+        present = [r[code] for r in rows if isinstance(r.get(code), (int, float))]
+        out[code] = round(statistics.median(present), 3) if present else None
+    return out
+
+
+def position(slug: str, today: date | None = None) -> dict:
+    """A council against the national median and its peers' (same municipality type), peers anonymised."""
+    rows = table(today=today)
+    mine = next((r for r in rows if r["slug"] == slug), None)
+    if mine is None:
+        return {}
+    peers = [r for r in rows if r["municipality_type"] == mine["municipality_type"]]
+    distribution = {code: sorted(r[code] for r in peers if isinstance(r.get(code), (int, float)))
+                    for code in RANKABLE}
+    return {"council": {k: mine[k] for k in ("slug", "name", "municipality_type", *INDICATORS) if k in mine},
+            "national_median": medians(rows), "peer_median": medians(peers), "peer_count": len(peers),
+            "peer_distribution": distribution}
+
+
+def take_snapshot(today: date | None = None) -> int:
+    today = today or date.today()
+    values = compute(today, reason="federation: daily snapshot of the indicators")
+    for council_id, indicators in values.items():
+        existing = db.session.scalar(select(FederationSnapshot).where(
+            FederationSnapshot.council_id == council_id, FederationSnapshot.taken_on == today))
+        if existing is None:
+            db.session.add(FederationSnapshot(council_id=council_id, taken_on=today, indicators=indicators))
+        else:
+            existing.indicators = indicators
+    db.session.commit()
+    return len(values)
+
+
+def trend(code: str, slug: str | None = None) -> list[tuple[str, float | None]]:
+    """(day, median over councils — or one council's value) for each snapshot day."""
+    from konsey.tenants.models import Council
+
+    query = select(FederationSnapshot.taken_on, FederationSnapshot.indicators, Council.slug).join(
+        Council, Council.id == FederationSnapshot.council_id).order_by(FederationSnapshot.taken_on)
+    by_day = defaultdict(list)
+    for day, indicators, council_slug in db.session.execute(query).all():
+        if slug is None or council_slug == slug:
+            value = indicators.get(code)
+            if isinstance(value, (int, float)):
+                by_day[day].append(value)
+    return [(day.isoformat(), round(statistics.median(v), 3) if v else None) for day, v in sorted(by_day.items())]
+
+
+def label_of(code: str) -> str:
+    return str(INDICATORS[code]) if code in INDICATORS else code
+
+
+def csv_of(rows: list[dict]) -> str:
+    import csv
+    import io
+
+    columns = ["slug", "name", "province", "region", "municipality_type", "population_band", *INDICATORS]
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=columns, extrasaction="ignore")
+    writer.writeheader()
+    writer.writerows(rows)
+    return buffer.getvalue()

@@ -1,0 +1,82 @@
+"""The federation's pages: the analyst's dashboard (ranked table, distribution and trend charts, exports),
+the public national page of opted-in councils, and a council's own position against anonymised peers."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from konsey.core import federation
+from konsey.core.db import db
+from konsey.core.permissions import Permission, public, requires
+
+bp = Blueprint("federation_pages", __name__)
+FILTERS = ("province", "region", "municipality_type", "population_band")
+
+
+def _bars(rows: list[dict], code: str) -> list[dict]:
+    """Rows with a value for ``code``, ranked, with the bar's share of the largest value."""
+    ranked = sorted((r for r in rows if isinstance(r.get(code), (int, float))), key=lambda r: r[code], reverse=True)
+    top = max([r[code] for r in ranked] + [0]) or 1
+    return [{"name": r["name"], "value": r[code], "width": r[code] / top} for r in ranked]
+
+
+def _histogram(values: list[float], bins: int = 8) -> list[dict]:
+    if not values:
+        return []
+    low, high = min(values), max(values)
+    step = (high - low) / bins or 1
+    counts = [0] * bins
+    for value in values:
+        counts[min(int((value - low) / step), bins - 1)] += 1
+    most = max(counts) or 1
+    return [{"from": round(low + i * step, 2), "count": n, "height": n / most} for i, n in enumerate(counts)]
+
+
+@bp.get("/federation/")
+@requires(Permission.FEDERATION_VIEW)
+def dashboard():
+    filters = {key: request.args.get(key) or None for key in FILTERS}
+    code = request.args.get("indicator") if request.args.get("indicator") in federation.INDICATORS else "members"
+    every = federation.table()
+    rows = federation.table(filters)
+    trend = federation.trend(code)
+    top = max([v for _d, v in trend if v is not None] + [1])
+    return render_template(
+        "federation/dashboard.html", rows=rows, filters=filters, code=code, bars=_bars(rows, code),
+        histogram=_histogram([r[code] for r in rows if isinstance(r.get(code), (int, float))]),
+        national=federation.medians(every), selection=federation.medians(rows), trend=trend, trend_top=top,
+        labels={c: federation.label_of(c) for c in federation.INDICATORS},
+        options={key: sorted({str(r[key]) for r in every if r.get(key)}) for key in FILTERS})
+
+
+@bp.get("/federation/public")
+@public
+def public_page():
+    rows = federation.table(public_only=True)
+    return render_template("federation/public.html", rows=rows, medians=federation.medians(rows),
+                           labels={c: federation.label_of(c) for c in federation.RANKABLE})
+
+
+@bp.get("/<council_slug>/federation")
+@requires(Permission.COUNCIL_VIEW)
+def own_position():
+    result = federation.position(g.council.slug)
+    if not result:
+        abort(404)
+    return render_template("federation/position.html", result=result,
+                           labels={c: federation.label_of(c) for c in federation.RANKABLE})
+
+
+@bp.post("/<council_slug>/federation")
+@requires(Permission.FEDERATION_OPT_IN)
+def visibility():
+    from konsey.core.audit import record
+    from konsey.tenants.models import Council
+
+    council = db.session.get(Council, g.council.id)
+    council.federation_public = request.form.get("public") == "y"
+    record("federation.visibility", None, {"public": council.federation_public})
+    db.session.commit()
+    flash(_("Saved."), "success")
+    return redirect(url_for("federation_pages.own_position", council_slug=council.slug))

@@ -1,0 +1,134 @@
+"""The federation: indicators for every council by aggregation, checked against hand counts; small numbers
+suppressed; aggregates only for the analyst; councils' opt-in to public comparisons; a dashboard with charts."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+
+from conftest import adopted_motion
+
+
+def _people(world, council_id, women: int, men: int, institutions: int = 0):
+    for i in range(women):
+        world.member(council_id, name=f"Kadın Üye {i}", gender="female")
+    for i in range(men):
+        world.member(council_id, name=f"Erkek Üye {i}", gender="male")
+    for i in range(institutions):
+        world.member(council_id, category="union", name=f"Sendika {i}", representative_name="Temsilci Kişi")
+
+
+@pytest.fixture
+def federation(app, world, api):
+    big = world.council("izmir", name="İzmir Kent Konseyi")
+    small = world.council("kadikoy", province=34, name="Kadıköy Kent Konseyi")
+    _people(world, big, women=6, men=4, institutions=2)
+    _people(world, small, women=2, men=1)
+    analyst = world.user("analist@federasyon.example.org")
+    from konsey.core.accounts import PlatformRole, User
+    from konsey.core.db import db
+
+    with app.app_context():
+        db.session.get(User, analyst).platform_role = PlatformRole.FEDERATION_ANALYST
+        db.session.commit()
+    return {"big": big, "small": small, "analyst": api(world.token(analyst)),
+            "admin": api(world.token(world.user("gs@izmir.example.org", roles={big: "administrator"}), big))}
+
+
+def _rows(client, **query):
+    response = client.get("/api/v1/federation/indicators", query_string=query)
+    assert response.status_code == 200, response.json
+    return {r["slug"]: r for r in response.json["rows"]}
+
+
+def test_indicators_match_hand_counts_and_small_numbers_are_suppressed(app, world, federation):
+    member = world.member(federation["big"], name="Ayşe Kaya", gender="female")
+    world.body_with_seat(federation["big"], member)  # a working group, approved by a general assembly
+    adopted_motion(app, world, federation["big"], member_id=member)
+    rows = _rows(federation["analyst"])
+    izmir, kadikoy = rows["izmir"], rows["kadikoy"]
+    # members: 6 women + 4 men + Ayşe = 11 individuals, and 2 institutions
+    assert izmir["members_institutional"] is None  # two institutions: fewer than five, suppressed
+    assert izmir["members_individual"] == 11 and izmir["members"] == 13
+    assert izmir["women_share_members"] == round(7 / 11, 3)
+    assert kadikoy["members"] is None and kadikoy["women_share_members"] is None  # three people only
+    assert izmir["ga_sessions_held"] == 1 and kadikoy["ga_sessions_held"] == 0
+    assert izmir["ga_sessions_required"] == 2
+    assert izmir["working_groups_active"] == 1 and izmir["motions_adopted"] == 2
+    assert izmir["motions_delivered"] == 0 and izmir["median_days_to_answer"] is None
+    assert izmir["women_share_decision_bodies"] is None  # one seat: suppressed
+    assert izmir["quorum_share"] == 1.0  # every past meeting of the council voted
+
+
+def test_answers_overdue_and_filters(app, world, federation):
+    from konsey.core.db import db
+    from konsey.core.motions import Motion, MotionStatus
+    from konsey.tenants.scoping import bound_council
+
+    member = world.member(federation["big"], name="Ayşe Kaya", gender="female")
+    world.body_with_seat(federation["big"], member)
+    adopted_motion(app, world, federation["big"], member_id=member)
+    with app.app_context(), bound_council(federation["big"]):
+        first, second = db.session.scalars(db.select(Motion).order_by(Motion.number)).all()
+        first.status, first.delivered_on = MotionStatus.ANSWERED, date.today() - timedelta(days=20)
+        first.answered_at = datetime.now(UTC) - timedelta(days=8)
+        second.status, second.delivered_on = MotionStatus.DELIVERED, date.today() - timedelta(days=70)
+        db.session.commit()
+    izmir = _rows(federation["analyst"])["izmir"]
+    assert izmir["motions_answered"] == 1 and izmir["median_days_to_answer"] == 12
+    assert izmir["motions_overdue"] == 1 and izmir["motions_delivered"] == 2
+    assert set(_rows(federation["analyst"], province="İzmir")) == {"izmir"}
+    assert set(_rows(federation["analyst"], region="Marmara")) == {"kadikoy"}
+    csv = federation["analyst"].get("/api/v1/federation/indicators.csv")
+    assert csv.status_code == 200 and csv.data.decode().splitlines()[0].startswith("slug,name,province")
+
+
+def test_the_analyst_sees_aggregates_never_a_person(app, world, federation):
+    analyst = federation["analyst"]
+    body = analyst.get("/api/v1/federation/indicators").get_data(as_text=True)
+    assert "Kadın Üye" not in body and "Erkek Üye" not in body
+    for path in ("/api/v1/councils/izmir/members", "/api/v1/councils/izmir/applications",
+                 "/api/v1/councils/izmir/people", "/api/v1/councils/izmir/notifications"):
+        assert analyst.get(path).status_code in (403, 404), path  # refused, whatever the reason given
+    assert federation["admin"].get("/api/v1/federation/indicators").status_code == 403
+
+
+def test_councils_see_their_position_and_opt_in_to_public_comparison(app, world, federation):
+    admin = federation["admin"]
+    own = admin.get("/api/v1/councils/izmir/federation").json
+    assert own["council"]["slug"] == "izmir" and "peer_median" in own and "Kadıköy" not in str(own)
+    public = app.test_client()
+    assert public.get("/api/v1/federation/public").json["rows"] == []
+    assert "İzmir Kent Konseyi" not in public.get("/federation/public").get_data(as_text=True)
+    assert admin.put("/api/v1/councils/izmir/federation", json={"public": "evet"}).status_code == 422
+    assert admin.put("/api/v1/councils/izmir/federation", json={"public": True}).json == {"public": True}
+    assert [r["slug"] for r in public.get("/api/v1/federation/public").json["rows"]] == ["izmir"]
+    assert "İzmir Kent Konseyi" in public.get("/federation/public").get_data(as_text=True)
+    assert "Kadıköy" not in public.get("/federation/public").get_data(as_text=True)
+
+
+def test_snapshots_make_trends(app, world, federation):
+    from konsey.core.federation import take_snapshot
+
+    with app.app_context():
+        assert take_snapshot(date.today() - timedelta(days=1)) == 2
+        assert take_snapshot() == 2
+    world.member(federation["big"], name="Yeni Üye", gender="female")
+    with app.app_context():
+        take_snapshot()  # the same day again: replaced, not doubled
+    points = federation["analyst"].get("/api/v1/federation/trend", query_string={
+        "indicator": "members", "council": "izmir"}).json["points"]
+    assert [value for _day, value in points] == [12, 13]
+
+
+def test_the_dashboard_page(app, world, federation):
+    from conftest import login
+
+    client = app.test_client()
+    login(client, "analist@federasyon.example.org")
+    page = client.get("/federation/?indicator=members")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert 'data-testid="ranking-chart"' in html and "İzmir Kent Konseyi" in html
+    assert client.get("/izmir/members").status_code in (403, 404)  # no personal record through the pages either

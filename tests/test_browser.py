@@ -191,3 +191,38 @@ def test_enable_an_assembly_and_add_a_member_in_the_browser(live_server, browser
     assert "Deniz Genç" in page.get_by_test_id("assembly-members").inner_text()
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "youth-assembly.png"), full_page=True)
+
+
+def test_federation_dashboard_in_the_browser(live_server, browser, sqlite_app):
+    """A federation analyst compares councils: a ranked chart, a distribution, the table — no person anywhere."""
+    from conftest import World
+    from konsey.core.accounts import PlatformRole, User
+    from konsey.core.db import db
+
+    world = World(sqlite_app)
+    for slug, name, province, people in (("izmir", "İzmir Kent Konseyi", 35, 9), ("nilufer", "Nilüfer Kent Konseyi", 16, 6),
+                                         ("kadikoy", "Kadıköy Kent Konseyi", 34, 3)):
+        council = world.council(slug, name=name, province=province)
+        for index in range(people):
+            world.member(council, name=f"Üye {slug} {index}", gender="female" if index % 2 else "male")
+    analyst = world.user("analist@federasyon.example.org")
+    with sqlite_app.app_context():
+        db.session.get(User, analyst).platform_role = PlatformRole.FEDERATION_ANALYST
+        db.session.commit()
+
+    page = browser.new_page(locale="tr-TR")
+    page.goto(f"{live_server}/login")
+    page.get_by_label("E-posta").fill("analist@federasyon.example.org")
+    page.get_by_label("Parola").fill("correct horse battery")
+    page.get_by_role("button", name="Giriş yap").click()
+    page.get_by_role("link", name="Federasyon").click()
+    page.locator("#f-indicator").select_option(value="members")
+    page.get_by_role("button", name="Göster").click()
+    chart = page.get_by_test_id("ranking-chart")
+    assert chart.locator("text").first.inner_text() == "İzmir Kent Konseyi"  # the largest first
+    table = page.get_by_test_id("federation-table").inner_text()
+    assert "Kadıköy Kent Konseyi" in table and "Üye " not in table
+    kadikoy_row = page.locator("tr", has_text="Kadıköy Kent Konseyi").inner_text()
+    assert "—" in kadikoy_row  # three members: suppressed
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "federation-dashboard.png"), full_page=True)

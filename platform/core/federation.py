@@ -15,7 +15,7 @@ from collections import defaultdict
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import JSON, Date, ForeignKey, Uuid, case, func, select
+from sqlalchemy import JSON, Date, ForeignKey, Uuid, case, func, select, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from konsey.core.db import HasId, db, utcnow
@@ -152,26 +152,50 @@ def compute(today: date | None = None, *, reason: str = "federation indicators")
                 result[council_id].update(ga_sessions_held=int(held or 0),
                                           quorum_share=_share(int(quorate or 0), int(past or 0)))
 
-        # motions
-        delivered_from = ORDER.index(MotionStatus.DELIVERED)
-        answered_from = ORDER.index(MotionStatus.ANSWERED)
+        # motions: counts by status in SQL; rows only where a date matters (overdue, days to the answer)
+        delivered = [s for s in ORDER if ORDER.index(s) >= ORDER.index(MotionStatus.DELIVERED)]
+        answered = [s for s in ORDER if ORDER.index(s) >= ORDER.index(MotionStatus.ANSWERED)]
         counts = defaultdict(lambda: [0, 0, 0, 0])
-        days = defaultdict(list)
-        for council_id, status, delivered_on, answered_at in db.session.execute(
-                select(Motion.council_id, Motion.status, Motion.delivered_on, Motion.answered_at)).all():
-            entry = counts[council_id]
-            entry[0] += 1
-            entry[1] += ORDER.index(status) >= delivered_from
-            entry[2] += ORDER.index(status) >= answered_from
-            entry[3] += is_overdue(status, delivered_on, today)
-            if answered_at is not None and delivered_on is not None:
-                days[council_id].append((answered_at.date() - delivered_on).days)
+        for council_id, adopted, delivered_count, answered_count in db.session.execute(
+                select(Motion.council_id, func.count(),
+                       func.sum(case((Motion.status.in_(delivered), 1), else_=0)),
+                       func.sum(case((Motion.status.in_(answered), 1), else_=0)))
+                .group_by(Motion.council_id)).all():
+            counts[council_id][:3] = [adopted, int(delivered_count or 0), int(answered_count or 0)]
+        waiting = [s for s in delivered if s not in answered]
+        days: dict = {}
+        if db.session.get_bind().dialect.name == "postgresql":
+            # PostgreSQL does the dates too: overdue = the answer's due date (end of the month after delivery)
+            # has passed; the median by percentile_cont. The same rules as core.motions, in SQL.
+            due_passed = func.cast(func.date_trunc("month", Motion.delivered_on) + text("interval '2 months'"),
+                                   Date) <= today
+            for council_id, overdue in db.session.execute(
+                    select(Motion.council_id, func.count()).where(Motion.status.in_(waiting), due_passed)
+                    .group_by(Motion.council_id)).all():
+                counts[council_id][3] = overdue
+            answer_days = func.cast(Motion.answered_at, Date) - Motion.delivered_on
+            for council_id, median in db.session.execute(
+                    select(Motion.council_id, func.percentile_cont(0.5).within_group(answer_days))
+                    .where(Motion.answered_at.is_not(None), Motion.delivered_on.is_not(None))
+                    .group_by(Motion.council_id)).all():
+                days[council_id] = _number(median)
+        else:
+            for council_id, status, delivered_on in db.session.execute(
+                    select(Motion.council_id, Motion.status, Motion.delivered_on)
+                    .where(Motion.status.in_(waiting))).all():
+                counts[council_id][3] += is_overdue(status, delivered_on, today)
+            spans = defaultdict(list)
+            for council_id, delivered_on, answered_at in db.session.execute(
+                    select(Motion.council_id, Motion.delivered_on, Motion.answered_at)
+                    .where(Motion.answered_at.is_not(None), Motion.delivered_on.is_not(None))).all():
+                spans[council_id].append((answered_at.date() - delivered_on).days)
+            days = {council_id: statistics.median(values) for council_id, values in spans.items()}
         for council_id in result:
-            adopted, delivered, answered, overdue = counts[council_id]
+            adopted, delivered_count, answered_count, overdue = counts[council_id]
             result[council_id].update(
-                motions_adopted=adopted, motions_delivered=delivered, motions_answered=answered,
+                motions_adopted=adopted, motions_delivered=delivered_count, motions_answered=answered_count,
                 motions_overdue=overdue,
-                median_days_to_answer=statistics.median(days[council_id]) if days[council_id] else None)
+                median_days_to_answer=days.get(council_id))
 
         # working groups and assemblies
         for council_id, groups in db.session.execute(
@@ -187,25 +211,43 @@ def compute(today: date | None = None, *, reason: str = "federation indicators")
                 result[council_id]["assemblies_enabled"] = enabled
 
         # applications: days from submission to decision (about people: suppressed under five)
-        waits = defaultdict(list)
-        for council_id, submitted, decided in db.session.execute(
-                select(MembershipApplication.council_id, MembershipApplication.submitted_at,
-                       MembershipApplication.decided_at).where(MembershipApplication.decided_at.is_not(None))).all():
-            waits[council_id].append((decided - submitted).total_seconds() / 86400)
-        for council_id in result:
-            values = waits[council_id]
-            result[council_id]["median_days_application"] = suppress(
-                round(statistics.median(values), 1) if values else None, len(values))
+        if db.session.get_bind().dialect.name == "postgresql":
+            wait_days = func.extract("epoch", MembershipApplication.decided_at - MembershipApplication.submitted_at) / 86400
+            for council_id, decided, median in db.session.execute(
+                    select(MembershipApplication.council_id, func.count(),
+                           func.percentile_cont(0.5).within_group(wait_days))
+                    .where(MembershipApplication.decided_at.is_not(None))
+                    .group_by(MembershipApplication.council_id)).all():
+                if council_id in result:
+                    result[council_id]["median_days_application"] = suppress(round(float(median), 1), decided)
+        else:
+            waits = defaultdict(list)
+            for council_id, submitted, decided in db.session.execute(
+                    select(MembershipApplication.council_id, MembershipApplication.submitted_at,
+                           MembershipApplication.decided_at)
+                    .where(MembershipApplication.decided_at.is_not(None))).all():
+                waits[council_id].append((decided - submitted).total_seconds() / 86400)
+            for council_id, values in waits.items():
+                if council_id in result:
+                    result[council_id]["median_days_application"] = suppress(
+                        round(statistics.median(values), 1), len(values))
         for values in result.values():
             values.setdefault("working_groups_active", 0)
             values.setdefault("assemblies_enabled", 0)
             values.setdefault("ga_sessions_held", 0)
             values.setdefault("quorum_share", None)
+            values.setdefault("median_days_application", None)
             for code in ("members", "members_individual", "members_institutional", "women_share_members"):
                 values.setdefault(code, None)
         db.session.rollback()
     _plugin_indicators(result)
     return result
+
+
+def _number(value):
+    """A median as the loop would give it: an int when whole, else a float."""
+    value = float(value)
+    return int(value) if value.is_integer() else value
 
 
 def _bylaws_in_force(rows, today: date) -> dict:

@@ -93,6 +93,37 @@ def forward_proposal(body, title: str, text: str):
     return report
 
 
+def seat_from_form(body, member_id_text: str | None) -> object | None:
+    """A page's "add this member to our assembly" form: seat the member as principal from today, commit, and
+    flash what went wrong (field by field). Returns the member seated, or None."""
+    import uuid as uuid_module
+    from datetime import date
+
+    from flask import flash
+    from flask_babel import gettext as _
+    from marshmallow import ValidationError
+    from sqlalchemy import select
+
+    try:
+        member_id = uuid_module.UUID(member_id_text or "")
+    except ValueError:
+        member_id = None
+    member = db.session.scalar(select(Member).where(Member.id == member_id)) if member_id else None
+    if member is None:
+        flash(_("Choose a member."), "error")
+        return None
+    try:
+        assign_seat(body, member, SeatRole.PRINCIPAL, date.today(), None)
+    except ValidationError as error:
+        db.session.rollback()
+        for problems in error.messages.values():
+            for problem in problems if isinstance(problems, list) else [problems]:
+                flash(str(problem), "error")
+        return None
+    db.session.commit()
+    return member
+
+
 def current_council():
     """The bound council (its name, slug, locale…)."""
     from konsey.tenants.models import Council
@@ -130,6 +161,6 @@ __all__ = [
     "ApiBlueprint", "Motion", "StrictSchema", "one_or_404", "Body", "BodyKind", "BodyStatus", "BodyType", "CouncilOwned", "Gender", "Indicator", "Member", "MemberCategory",
     "MemberKind", "MemberStatus", "NavigationItem", "PackageFile", "Permission", "ScheduledJob", "Seat", "SeatRole",
     "assign_seat", "body_parity", "current_council", "forward_proposal", "bound_council", "bound_council_by_slug", "enum_of", "notification_template",
-    "send_mail_after_commit", "count_round", "current_council_id", "db", "end_seat",
+    "seat_from_form", "send_mail_after_commit", "count_round", "current_council_id", "db", "end_seat",
     "hookimpl", "minimum_per_gender", "parameters_on", "plugin_config", "protect_table", "record", "requires", "same_council_fk", "seats_on", "utcnow",
 ]

@@ -5,6 +5,8 @@ nothing else is shown (the token is the only key, and it opens one motion's pack
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from marshmallow import ValidationError
@@ -20,7 +22,9 @@ from konsey.tenants.scoping import bound_council
 bp = Blueprint("receipts", __name__, url_prefix="/receipts")
 
 
-def _motion(token: str):
+@contextmanager
+def _motion_of(token: str):
+    """The council bound and the motion the token names (404 for anything else)."""
     try:
         council_id, motion_id = read_receipt_token(token)
     except ValidationError:
@@ -28,17 +32,17 @@ def _motion(token: str):
     council = db.session.get(Council, council_id)
     if council is None:
         abort(404)
-    return council, motion_id
+    with bound_council(council.id):
+        motion = db.session.scalar(select(Motion).where(Motion.id == motion_id))
+        if motion is None:
+            abort(404)
+        yield council, motion
 
 
 @bp.get("/<token>")
 @public
 def receipt(token):
-    council, motion_id = _motion(token)
-    with bound_council(council.id):
-        motion = db.session.scalar(select(Motion).where(Motion.id == motion_id))
-        if motion is None:
-            abort(404)
+    with _motion_of(token) as (council, motion):
         return render_template("receipts/receipt.html", council=council, motion=motion, token=token)
 
 
@@ -47,11 +51,7 @@ def receipt(token):
 def package(token):
     from konsey.core.motion_package import build_package
 
-    council, motion_id = _motion(token)
-    with bound_council(council.id):
-        motion = db.session.scalar(select(Motion).where(Motion.id == motion_id))
-        if motion is None:
-            abort(404)
+    with _motion_of(token) as (_council, motion):
         built = build_package(motion)
         db.session.commit()
         return Response(built.content, mimetype="application/zip",
@@ -61,11 +61,7 @@ def package(token):
 @bp.post("/<token>/confirm")
 @public
 def confirm(token):
-    council, motion_id = _motion(token)
-    with bound_council(council.id):
-        motion = db.session.scalar(select(Motion).where(Motion.id == motion_id))
-        if motion is None:
-            abort(404)
+    with _motion_of(token) as (_council, motion):
         first = confirm_receipt(motion)
         db.session.commit()
     flash(_("Thank you: the receipt is recorded.") if first else _("The receipt was already recorded."), "success")

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import uuid
 from datetime import date
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.views import MethodView
 from flask_babel import gettext as _
-from marshmallow import Schema, ValidationError, fields, validate
+from marshmallow import Schema, fields, validate
 from sqlalchemy import select
 
 from konsey.pluginkit import (
@@ -18,12 +17,11 @@ from konsey.pluginkit import (
     MemberStatus,
     Motion,
     Permission,
-    SeatRole,
     StrictSchema,
-    assign_seat,
     db,
     one_or_404,
     requires,
+    seat_from_form,
     seats_on,
 )
 from konsey.plugins.womens_assembly.models import attach_note, note_for
@@ -60,24 +58,8 @@ def monitor_page():
 @pages.post("/members")
 @requires(Permission.BODIES_MANAGE)
 def add_member():
-    body = assembly()
-    try:
-        member_id = uuid.UUID(request.form.get("member_id", ""))
-    except ValueError:
-        member_id = None
-    member = db.session.scalar(select(Member).where(Member.id == member_id)) if member_id else None
-    if member is None:
-        flash(_("Choose a member."), "error")
-        return redirect(url_for(f"{NAME}.monitor"))
-    try:
-        assign_seat(body, member, SeatRole.PRINCIPAL, date.today(), None)
-    except ValidationError as error:
-        db.session.rollback()
-        for problems in error.messages.values():
-            for problem in problems:
-                flash(str(problem), "error")
-    else:
-        db.session.commit()
+    member = seat_from_form(assembly(), request.form.get("member_id"))
+    if member is not None:
         flash(_("%(name)s joined the women's assembly.", name=member.name), "success")
     return redirect(url_for(f"{NAME}.monitor"))
 

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import uuid
 from datetime import date
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from marshmallow import ValidationError
 from sqlalchemy import select
 
 from konsey.pluginkit import (
@@ -16,11 +14,10 @@ from konsey.pluginkit import (
     MemberKind,
     MemberStatus,
     Permission,
-    SeatRole,
-    assign_seat,
     db,
     plugin_config,
     requires,
+    seat_from_form,
     seats_on,
 )
 
@@ -55,23 +52,7 @@ def index():
 @pages.post("/members")
 @requires(Permission.BODIES_MANAGE)
 def add_member():
-    body = assembly()
-    try:
-        member_id = uuid.UUID(request.form.get("member_id", ""))
-    except ValueError:
-        member_id = None
-    member = db.session.scalar(select(Member).where(Member.id == member_id)) if member_id else None
-    if member is None:
-        flash(_("Choose a member."), "error")
-        return redirect(url_for(f"{NAME}.index"))
-    try:
-        assign_seat(body, member, SeatRole.PRINCIPAL, date.today(), None)
-    except ValidationError as error:
-        db.session.rollback()
-        for problems in error.messages.values():
-            for problem in problems:
-                flash(str(problem), "error")
-    else:
-        db.session.commit()
+    member = seat_from_form(assembly(), request.form.get("member_id"))
+    if member is not None:
         flash(_("%(name)s joined the youth assembly.", name=member.name), "success")
     return redirect(url_for(f"{NAME}.index"))

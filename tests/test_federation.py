@@ -79,6 +79,11 @@ def test_answers_overdue_and_filters(app, world, federation):
     assert izmir["motions_answered"] == 1 and izmir["median_days_to_answer"] == 12
     assert izmir["motions_overdue"] == 1 and izmir["motions_delivered"] == 2
     assert set(_rows(federation["analyst"], province="İzmir")) == {"izmir"}
+    earlier = _rows(federation["analyst"], year=date.today().year - 3)["izmir"]  # a period with nothing in it
+    assert earlier["motions_adopted"] == 0 and earlier["ga_sessions_held"] == 0
+    assert earlier["members"] == izmir["members"]  # membership is as of today whatever the period
+    assert _rows(federation["analyst"], year=date.today().year)["izmir"]["motions_adopted"] == 2
+    assert federation["analyst"].get("/api/v1/federation/indicators?year=1850").status_code == 422
     assert set(_rows(federation["analyst"], region="Marmara")) == {"kadikoy"}
     csv = federation["analyst"].get("/api/v1/federation/indicators.csv")
     assert csv.status_code == 200 and csv.data.decode().splitlines()[0].startswith("slug,name,province")

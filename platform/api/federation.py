@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import Response, g
 from flask.views import MethodView
 from flask_smorest import Blueprint
-from marshmallow import Schema, fields
+from marshmallow import Schema, fields, validate
 
 from konsey.core import federation
 from konsey.core.db import db
@@ -21,7 +21,7 @@ class FilterArgs(StrictSchema):
     region = fields.String(load_default=None)
     municipality_type = fields.String(load_default=None)
     population_band = fields.String(load_default=None)
-
+    year = fields.Integer(load_default=None, validate=validate.Range(2000, 2100))  # the period
 
 class TrendArgs(StrictSchema):
     indicator = fields.String(required=True)

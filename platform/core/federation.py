@@ -15,7 +15,7 @@ from collections import defaultdict
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import JSON, Date, ForeignKey, Uuid, case, func, select, text
+from sqlalchemy import JSON, Date, ForeignKey, Uuid, case, func, select, text, true
 from sqlalchemy.orm import Mapped, mapped_column
 
 from konsey.core.db import HasId, db, utcnow
@@ -71,8 +71,13 @@ def _share(part: int, whole: int) -> float | None:
     return round(part / whole, 3) if whole else None
 
 
-def compute(today: date | None = None, *, reason: str = "federation indicators") -> dict[uuid.UUID, dict]:
-    """Every active council's indicators: council id → {code: value}; a few aggregate queries in all."""
+def compute(today: date | None = None, *, reason: str = "federation indicators",
+            year: int | None = None) -> dict[uuid.UUID, dict]:
+    """Every active council's indicators: council id → {code: value}; a few aggregate queries in all.
+
+    ``year`` narrows what happens in time to that year (meetings, motions adopted, applications submitted);
+    membership and seats are as of ``today`` either way.
+    """
     from konsey.core.applications import MembershipApplication
     from konsey.core.meetings import Meeting
     from konsey.core.membership import Gender, Member, MemberKind, MemberStatus
@@ -84,7 +89,12 @@ def compute(today: date | None = None, *, reason: str = "federation indicators")
 
     today = today or date.today()
     now = utcnow()
-    year_start = datetime(today.year, 1, 1, tzinfo=now.tzinfo)
+    year_start = datetime(year or today.year, 1, 1, tzinfo=now.tzinfo)
+    year_end = datetime((year or today.year) + 1, 1, 1, tzinfo=now.tzinfo)
+
+    def in_period(column):
+        return (column >= year_start) & (column < year_end) if year else true()
+
     result: dict[uuid.UUID, dict] = {}
     with all_councils(reason=reason):
         councils = db.session.scalars(select(Council.id).where(Council.status == CouncilStatus.ACTIVE)).all()
@@ -141,12 +151,13 @@ def compute(today: date | None = None, *, reason: str = "federation indicators")
         meeting_rows = db.session.execute(
             select(Meeting.council_id,
                    func.sum(case(((Body.kind == BodyKind.GENERAL_ASSEMBLY) & (Meeting.scheduled_at >= year_start)
-                                  & (Meeting.opened_at.is_not(None)), 1), else_=0)),
+                                  & (Meeting.scheduled_at < year_end) & (Meeting.opened_at.is_not(None)), 1),
+                                 else_=0)),
                    # meetings that should have taken place by now (or did, early)
                    func.sum(case(((Meeting.scheduled_at <= now) | (Meeting.opened_at.is_not(None)), 1), else_=0)),
                    func.sum(case((Meeting.opened_at.is_not(None), 1), else_=0)))
             .join(Body, (Body.id == Meeting.body_id) & (Body.council_id == Meeting.council_id))
-            .group_by(Meeting.council_id)).all()
+            .where(in_period(Meeting.scheduled_at)).group_by(Meeting.council_id)).all()
         for council_id, held, past, quorate in meeting_rows:
             if council_id in result:
                 result[council_id].update(ga_sessions_held=int(held or 0),
@@ -160,7 +171,7 @@ def compute(today: date | None = None, *, reason: str = "federation indicators")
                 select(Motion.council_id, func.count(),
                        func.sum(case((Motion.status.in_(delivered), 1), else_=0)),
                        func.sum(case((Motion.status.in_(answered), 1), else_=0)))
-                .group_by(Motion.council_id)).all():
+                .where(in_period(Motion.adopted_at)).group_by(Motion.council_id)).all():
             counts[council_id][:3] = [adopted, int(delivered_count or 0), int(answered_count or 0)]
         waiting = [s for s in delivered if s not in answered]
         days: dict = {}
@@ -170,24 +181,27 @@ def compute(today: date | None = None, *, reason: str = "federation indicators")
             due_passed = func.cast(func.date_trunc("month", Motion.delivered_on) + text("interval '2 months'"),
                                    Date) <= today
             for council_id, overdue in db.session.execute(
-                    select(Motion.council_id, func.count()).where(Motion.status.in_(waiting), due_passed)
+                    select(Motion.council_id, func.count()).where(Motion.status.in_(waiting), due_passed,
+                                                                  in_period(Motion.adopted_at))
                     .group_by(Motion.council_id)).all():
                 counts[council_id][3] = overdue
             answer_days = func.cast(Motion.answered_at, Date) - Motion.delivered_on
             for council_id, median in db.session.execute(
                     select(Motion.council_id, func.percentile_cont(0.5).within_group(answer_days))
-                    .where(Motion.answered_at.is_not(None), Motion.delivered_on.is_not(None))
+                    .where(Motion.answered_at.is_not(None), Motion.delivered_on.is_not(None),
+                           in_period(Motion.adopted_at))
                     .group_by(Motion.council_id)).all():
                 days[council_id] = _number(median)
         else:
             for council_id, status, delivered_on in db.session.execute(
                     select(Motion.council_id, Motion.status, Motion.delivered_on)
-                    .where(Motion.status.in_(waiting))).all():
+                    .where(Motion.status.in_(waiting), in_period(Motion.adopted_at))).all():
                 counts[council_id][3] += is_overdue(status, delivered_on, today)
             spans = defaultdict(list)
             for council_id, delivered_on, answered_at in db.session.execute(
                     select(Motion.council_id, Motion.delivered_on, Motion.answered_at)
-                    .where(Motion.answered_at.is_not(None), Motion.delivered_on.is_not(None))).all():
+                    .where(Motion.answered_at.is_not(None), Motion.delivered_on.is_not(None),
+                           in_period(Motion.adopted_at))).all():
                 spans[council_id].append((answered_at.date() - delivered_on).days)
             days = {council_id: statistics.median(values) for council_id, values in spans.items()}
         for council_id in result:
@@ -216,7 +230,8 @@ def compute(today: date | None = None, *, reason: str = "federation indicators")
             for council_id, decided, median in db.session.execute(
                     select(MembershipApplication.council_id, func.count(),
                            func.percentile_cont(0.5).within_group(wait_days))
-                    .where(MembershipApplication.decided_at.is_not(None))
+                    .where(MembershipApplication.decided_at.is_not(None),
+                           in_period(MembershipApplication.submitted_at))
                     .group_by(MembershipApplication.council_id)).all():
                 if council_id in result:
                     result[council_id]["median_days_application"] = suppress(round(float(median), 1), decided)
@@ -225,7 +240,8 @@ def compute(today: date | None = None, *, reason: str = "federation indicators")
             for council_id, submitted, decided in db.session.execute(
                     select(MembershipApplication.council_id, MembershipApplication.submitted_at,
                            MembershipApplication.decided_at)
-                    .where(MembershipApplication.decided_at.is_not(None))).all():
+                    .where(MembershipApplication.decided_at.is_not(None),
+                           in_period(MembershipApplication.submitted_at))).all():
                 waits[council_id].append((decided - submitted).total_seconds() / 86400)
             for council_id, values in waits.items():
                 if council_id in result:
@@ -295,8 +311,9 @@ def table(filters: dict | None = None, *, public_only: bool = False, today: date
     from konsey.tenants import reference
     from konsey.tenants.models import Council
 
-    filters = filters or {}
-    values = compute(today)
+    filters = dict(filters or {})
+    year = filters.pop("year", None)
+    values = compute(today, year=int(year) if year else None)
     councils = {c.id: c for c in db.session.scalars(select(Council).where(Council.id.in_(list(values))))}
     rows = []
     for council_id, indicators in values.items():

@@ -3,6 +3,8 @@ the public national page of opted-in councils, and a council's own position agai
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
@@ -37,16 +39,18 @@ def _histogram(values: list[float], bins: int = 8) -> list[dict]:
 @requires(Permission.FEDERATION_VIEW)
 def dashboard():
     filters = {key: request.args.get(key) or None for key in FILTERS}
+    year = request.args.get("year", type=int)
     code = request.args.get("indicator") if request.args.get("indicator") in federation.INDICATORS else "members"
     every = federation.table()
-    rows = federation.table(filters)
+    rows = federation.table({**filters, "year": year})
     trend = federation.trend(code)
     top = max([v for _d, v in trend if v is not None] + [1])
     return render_template(
         "federation/dashboard.html", rows=rows, filters=filters, code=code, bars=_bars(rows, code),
         histogram=_histogram([r[code] for r in rows if isinstance(r.get(code), (int, float))]),
         national=federation.medians(every), selection=federation.medians(rows), trend=trend, trend_top=top,
-        labels={c: federation.label_of(c) for c in federation.INDICATORS},
+        labels={c: federation.label_of(c) for c in federation.INDICATORS}, year=year,
+        years=list(range(date.today().year, date.today().year - 6, -1)),
         options={key: sorted({str(r[key]) for r in every if r.get(key)}) for key in FILTERS})
 
 

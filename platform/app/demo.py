@@ -96,6 +96,10 @@ def _seed_members(rng: random.Random, city: str) -> int:
     return count
 
 
+DEMO_ASSEMBLIES = {"izmir": ("womens_assembly", "youth_assembly", "children_assembly"),
+                   "nilufer": ("youth_assembly",)}
+
+
 def seed_demo() -> list[str]:
     """Idempotent: existing demo councils are left as they are."""
     lines = []
@@ -126,6 +130,12 @@ def seed_demo() -> list[str]:
         grant_role(member_user, council.id, CouncilRoleName.MEMBER)
         with bound_council(council.id):
             total = _seed_members(random.Random(slug), city)
+            # Each demo council shows a different choice of assemblies (a plugin per council).
+            from konsey.core import plugins
+
+            for plugin in DEMO_ASSEMBLIES.get(slug, ()):
+                plugins.enable(plugin, {})
+        council.federation_public = slug != "kadikoy"  # one council keeps its name out of public comparisons
         lines.append(f"{name}: {total} members")
     db.session.commit()
     return lines
@@ -137,4 +147,5 @@ def demo_logins() -> list[tuple[str, str]]:
         logins.append((f"sekreter@{slug}.example.org", f"{name}: administrator"))
     logins.append(("baskan@izmir.example.org", "İzmir Kent Konseyi: president"))
     logins.append(("uye@izmir.example.org", "İzmir Kent Konseyi: member"))
+    logins.append(("analist@example.org", "federation analyst"))
     return logins

@@ -343,3 +343,28 @@ def test_plugin_commands_from_the_command_line(app, councils):
     assert re.search(r"youth_assembly\s+enabled", listed.output)
     assert re.search(r"youth_assembly\s+available", runner.invoke(args=["plugins", "list", "beta"]).output)
     assert runner.invoke(args=["plugins", "disable", "alpha", "youth_assembly"]).exit_code == 0
+
+
+def test_a_plugin_adds_a_delivery_channel_for_its_council_only(app, world, bespoke):
+    import konsey_bespoke_rules
+
+    from conftest import adopted_motion
+
+    member = world.member(bespoke["alpha"], name="Ayşe Kaya")  # sits only in the working group
+    world.body_with_seat(bespoke["alpha"], member)
+    adopted_motion(app, world, bespoke["alpha"], member_id=member)
+    chosen = bespoke["admin_a"].put(f"{A}/delivery", json={"channel": "bespoke_registered_letter",
+                                                           "address": "Belediye Yazı İşleri, İzmir"})
+    assert chosen.status_code == 200 and "bespoke_registered_letter" in chosen.json["channels"]
+    refused = bespoke["admin_b"].put(f"{B}/delivery", json={"channel": "bespoke_registered_letter",
+                                                           "address": "Belediye"})
+    assert refused.status_code == 422 and "channel" in refused.json["errors"]
+    konsey_bespoke_rules.RegisteredLetter.sent.clear()
+    from konsey.core.outbox import relay
+
+    with app.app_context():
+        while relay():
+            pass
+    assert len(konsey_bespoke_rules.RegisteredLetter.sent) == 2
+    statuses = {m["status"] for m in bespoke["admin_a"].get(f"{A}/motions").json}
+    assert statuses == {"sent"}

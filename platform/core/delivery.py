@@ -173,8 +173,12 @@ class DownloadChannel:
 
 
 def channels() -> dict[str, Channel]:
-    """The delivery channels by name: the built-in ones (a plugin may add more through the same interface)."""
-    return {c.name: c for c in (EmailChannel(), WebhookChannel(), DownloadChannel())}
+    """The delivery channels by name: the built-in ones and those the council's plugins add."""
+    from konsey.core.plugins import collect, council_hooks
+
+    found = {c.name: c for c in (EmailChannel(), WebhookChannel(), DownloadChannel())}
+    found.update({c.name: c for c in collect(council_hooks().hook.konsey_delivery_channels())})
+    return found
 
 
 # --- the council's route -----------------------------------------------------------------------------------------
@@ -204,7 +208,7 @@ def set_route(channel: str, address: str) -> DeliveryRoute:
         raise ValidationError({"channel": [_("Unknown delivery channel: %(name)s", name=channel)]})
     if channel == ChannelName.WEBHOOK and not address.startswith(("https://", "http://127.0.0.1", "http://localhost")):
         raise ValidationError({"address": [_("A webhook needs an https:// address.")]})
-    if channel != ChannelName.WEBHOOK and "@" not in address:
+    if channel in (ChannelName.EMAIL, ChannelName.DOWNLOAD) and "@" not in address:
         raise ValidationError({"address": [_("Give the registry desk's e-mail address.")]})
     route = route_of_council()
     route.channel, route.address, route.enabled, route.disabled_reason = channel, address, True, None

@@ -118,6 +118,22 @@ def compute(today: date | None = None, *, reason: str = "federation indicators",
                 members_institutional=suppress(institutional, institutional),
                 women_share_members=suppress(_share(women, individual), individual))
 
+        # members by category and by gender (each count under five suppressed)
+        for council_id, category, gender, count in db.session.execute(
+                select(Member.council_id, Member.category, Member.gender, func.count())
+                .where(Member.status == MemberStatus.ACTIVE)
+                .group_by(Member.council_id, Member.category, Member.gender)).all():
+            if council_id not in result:
+                continue
+            by_category = result[council_id].setdefault("members_by_category", {})
+            by_gender = result[council_id].setdefault("members_by_gender", {})
+            by_category[category.value] = by_category.get(category.value, 0) + count
+            key = gender.value if gender is not None else "not_given"
+            by_gender[key] = by_gender.get(key, 0) + count
+        for values in result.values():
+            for breakdown in ("members_by_category", "members_by_gender"):
+                values[breakdown] = {k: suppress(n, n) for k, n in sorted(values.get(breakdown, {}).items())}
+
         # decision bodies: voting seats today, women among them, bodies meeting parity
         seat_rows = db.session.execute(
             select(Seat.council_id, Seat.body_id, func.count(),

@@ -182,3 +182,14 @@ def konsey_notification_templates() -> dict[str, tuple[str, str]]:
     Called when a notification of a council is rendered; a plugin's template replaces the core's for that
     kind in councils that enabled it.
     """
+
+
+@hookspec
+def konsey_delivery_channels() -> list:
+    """Delivery channels the plugin adds for motion packages (KEP, e-Yazışma…): objects with a ``name`` and
+    ``deliver(route, motion, package, receipt_url) -> Result`` as ``konsey.core.delivery.Channel`` describes.
+
+    Called, for the current council, when a motion is delivered and when its route is chosen; a channel of
+    the same name as a built-in one replaces it for that council. A channel that needs a provider account or
+    a qualified e-signature belongs here, never faked over plain e-mail.
+    """

@@ -68,6 +68,7 @@ from flask_smorest import Blueprint as ApiBlueprint  # noqa: E402
 from konsey.api.base import one_or_404  # noqa: E402
 from konsey.core.audit import record  # noqa: E402
 from konsey.core.db import CouncilOwned, db, enum_of, same_council_fk, utcnow  # noqa: E402
+from konsey.core.delivery import AttemptOutcome, Result  # noqa: E402 - what a delivery channel answers
 from konsey.core.membership import Gender, Member, MemberCategory, MemberKind, MemberStatus  # noqa: E402
 from konsey.core.motions import Motion  # noqa: E402
 from konsey.core.permissions import Permission, requires  # noqa: E402
@@ -158,7 +159,7 @@ def bound_council_by_slug(slug: str, plugin_name: str | None = None):
 
 
 __all__ = [
-    "ApiBlueprint", "Motion", "StrictSchema", "one_or_404", "Body", "BodyKind", "BodyStatus", "BodyType", "CouncilOwned", "Gender", "Indicator", "Member", "MemberCategory",
+    "ApiBlueprint", "AttemptOutcome", "Result", "Motion", "StrictSchema", "one_or_404", "Body", "BodyKind", "BodyStatus", "BodyType", "CouncilOwned", "Gender", "Indicator", "Member", "MemberCategory",
     "MemberKind", "MemberStatus", "NavigationItem", "PackageFile", "Permission", "ScheduledJob", "Seat", "SeatRole",
     "assign_seat", "body_parity", "current_council", "forward_proposal", "bound_council", "bound_council_by_slug", "enum_of", "notification_template",
     "seat_from_form", "send_mail_after_commit", "count_round", "current_council_id", "db", "end_seat",

@@ -153,3 +153,21 @@ def konsey_scheduled_jobs():
 @hookimpl
 def konsey_federation_indicators():
     return [Indicator("bespoke_quorum_share", "Quorum share", lambda: plugin_config(NAME)["quorum_share"])]
+
+
+class RegisteredLetter:
+    """A stand-in registered-mail channel (what a KEP provider's adapter would look like)."""
+
+    name = "bespoke_registered_letter"
+    sent: list[str] = []
+
+    def deliver(self, route, motion, package, receipt_url):
+        from konsey.pluginkit import AttemptOutcome, Result
+
+        self.sent.append(package.filename)
+        return Result(AttemptOutcome.SENT, detail=f"registered letter to {route.address}")
+
+
+@hookimpl
+def konsey_delivery_channels():
+    return [RegisteredLetter()]

@@ -101,38 +101,31 @@ def compute(today: date | None = None, *, reason: str = "federation indicators",
         for council_id in councils:
             result[council_id] = {}
 
-        # members by kind and gender
-        rows = db.session.execute(
-            select(Member.council_id,
-                   func.count(),
-                   func.sum(case((Member.kind == MemberKind.INDIVIDUAL, 1), else_=0)),
-                   func.sum(case((Member.kind == MemberKind.INSTITUTIONAL, 1), else_=0)),
-                   func.sum(case(((Member.kind == MemberKind.INDIVIDUAL) & (Member.gender == Gender.FEMALE), 1), else_=0)))
-            .where(Member.status == MemberStatus.ACTIVE).group_by(Member.council_id)).all()
-        for council_id, total, individual, institutional, women in rows:
-            if council_id not in result:
-                continue
-            individual, institutional, women = int(individual or 0), int(institutional or 0), int(women or 0)
-            result[council_id].update(
-                members=suppress(total, total), members_individual=suppress(individual, individual),
-                members_institutional=suppress(institutional, institutional),
-                women_share_members=suppress(_share(women, individual), individual))
-
-        # members by category and by gender (each count under five suppressed)
+        # members: one GROUP BY (council, category, gender) gives the totals, the kinds, the women's share and
+        # the breakdowns by category and gender (each count under five suppressed)
+        tallies = defaultdict(lambda: {"total": 0, "individual": 0, "institutional": 0, "women": 0,
+                                       "by_category": defaultdict(int), "by_gender": defaultdict(int)})
         for council_id, category, gender, count in db.session.execute(
                 select(Member.council_id, Member.category, Member.gender, func.count())
                 .where(Member.status == MemberStatus.ACTIVE)
                 .group_by(Member.council_id, Member.category, Member.gender)).all():
-            if council_id not in result:
-                continue
-            by_category = result[council_id].setdefault("members_by_category", {})
-            by_gender = result[council_id].setdefault("members_by_gender", {})
-            by_category[category.value] = by_category.get(category.value, 0) + count
-            key = gender.value if gender is not None else "not_given"
-            by_gender[key] = by_gender.get(key, 0) + count
-        for values in result.values():
-            for breakdown in ("members_by_category", "members_by_gender"):
-                values[breakdown] = {k: suppress(n, n) for k, n in sorted(values.get(breakdown, {}).items())}
+            tally = tallies[council_id]
+            individual = category.kind is MemberKind.INDIVIDUAL
+            tally["total"] += count
+            tally["individual" if individual else "institutional"] += count
+            tally["women"] += count if individual and gender is Gender.FEMALE else 0
+            tally["by_category"][category.value] += count
+            tally["by_gender"][gender.value if gender is not None else "not_given"] += count
+        for council_id in result:
+            tally = tallies[council_id]
+            individual = tally["individual"]
+            result[council_id].update(
+                members=suppress(tally["total"], tally["total"]),
+                members_individual=suppress(individual, individual),
+                members_institutional=suppress(tally["institutional"], tally["institutional"]),
+                women_share_members=suppress(_share(tally["women"], individual), individual),
+                members_by_category={k: suppress(n, n) for k, n in sorted(tally["by_category"].items())},
+                members_by_gender={k: suppress(n, n) for k, n in sorted(tally["by_gender"].items())})
 
         # decision bodies: voting seats today, women among them, bodies meeting parity
         seat_rows = db.session.execute(
@@ -269,8 +262,6 @@ def compute(today: date | None = None, *, reason: str = "federation indicators",
             values.setdefault("ga_sessions_held", 0)
             values.setdefault("quorum_share", None)
             values.setdefault("median_days_application", None)
-            for code in ("members", "members_individual", "members_institutional", "women_share_members"):
-                values.setdefault(code, None)
         db.session.rollback()
     _plugin_indicators(result)
     return result

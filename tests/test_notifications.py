@@ -172,3 +172,19 @@ def test_notifications_of_another_council_are_not_found(app, world, council, api
     there = api(world.token(user_id, other))
     assert there.get("/api/v1/councils/nilufer/notifications").json == []
     assert there.post(f"/api/v1/councils/nilufer/notifications/{note['id']}/read").status_code == 404
+
+
+def test_each_member_reads_in_their_own_language(app, world, council, mailbox):
+    """Mehmet's account is in English: his invitation is in English; the others get the council's Turkish."""
+    from konsey.core.accounts import User
+    from konsey.core.db import db
+
+    with app.app_context():
+        db.session.scalar(select(User).where(User.email == "mehmet@example.org")).locale = "en"
+        db.session.commit()
+    mailbox.clear()
+    _call_general_assembly(app, council["id"])
+    _relay(app)
+    subjects = {m["To"]: m["Subject"] for m in mailbox.wait_for(3)}
+    assert subjects["mehmet@example.org"] == "Invitation: Kasım Genel Kurulu"
+    assert subjects["ayse@example.org"] == "Davet: Kasım Genel Kurulu"

@@ -113,16 +113,38 @@ def set_preferences(member_id: uuid.UUID, choices: dict) -> dict[Kind, Delivery]
     return preferences_of(member_id)
 
 
-def notify(member_ids, kind: Kind, subject: str, body: str, key: str, attachments: dict | None = None) -> int:
-    """Record a notification for each member (once per ``key``) and queue the e-mails in batches."""
+def language_of(member, council: Council) -> str:
+    """The recipient's language: their own account's where they have one, else the council's."""
+    from sqlalchemy import func
+
+    from konsey.core.accounts import User
+
+    if member.email:
+        locale = db.session.scalar(select(User.locale).where(func.lower(User.email) == member.email.lower()))
+        if locale:
+            return locale
+    return council.locale or "tr"
+
+
+def notify(member_ids, kind: Kind, render, key: str, attachments: dict | None = None) -> int:
+    """Record a notification for each member (once per ``key``), written in the member's language by
+    ``render()`` (called under that locale, returning subject and body), and queue the e-mails in batches."""
+    from konsey.core.membership import Member
     from konsey.core.tasks_after_commit import enqueue_after_commit
     from konsey.tenants.scoping import current_council_id
     from konsey.worker.tasks import send_notifications
 
+    council = db.session.get(Council, current_council_id())
+    rendered: dict[str, tuple[str, str]] = {}
     immediate = []
     for member_id in member_ids:
         if not first_time(f"{key}:{member_id}"):
             continue
+        language = language_of(db.session.get(Member, member_id), council)
+        if language not in rendered:
+            with force_locale(language):
+                rendered[language] = render()
+        subject, body = rendered[language]
         note = Notification(member_id=member_id, kind=kind, subject=subject, body=body,
                             attachments=attachments or {})
         db.session.add(note)
@@ -225,9 +247,9 @@ def meeting_invitations(meeting_id: uuid.UUID, key: str, *, reminder: bool = Fal
     if meeting is None:
         return 0
     body = db.session.get(Body, meeting.body_id)
-    council = db.session.get(Council, meeting.council_id)
     invited = sorted(eligible_members(body, meeting.day, parameters_on(meeting.day)))
-    with force_locale(council.locale or "tr"):
+
+    def render() -> tuple[str, str]:
         when = format_datetime(meeting.scheduled_at, "dd.MM.yyyy HH:mm")
         text = _("You are invited to the meeting of %(body)s: %(title)s, on %(when)s.",
                  body=body.name, title=meeting.title, when=when)
@@ -235,8 +257,10 @@ def meeting_invitations(meeting_id: uuid.UUID, key: str, *, reminder: bool = Fal
             text += "\n" + _("Place: %(place)s", place=meeting.location)
         subject = (_("Reminder: %(title)s", title=meeting.title) if reminder
                    else _("Invitation: %(title)s", title=meeting.title))
+        return subject, text
+
     kind = Kind.MEETING_REMINDER if reminder else Kind.MEETING_INVITATION
-    return notify(invited, kind, subject, text, key, {"ics_meeting_id": str(meeting.id)})
+    return notify(invited, kind, render, key, {"ics_meeting_id": str(meeting.id)})
 
 
 def decision_taken(vote_id: uuid.UUID, key: str) -> int:
@@ -250,14 +274,15 @@ def decision_taken(vote_id: uuid.UUID, key: str) -> int:
     item = db.session.scalar(select(AgendaItem).where(AgendaItem.id == vote.agenda_item_id))
     meeting = db.session.scalar(select(Meeting).where(Meeting.id == item.meeting_id))
     body = db.session.get(Body, meeting.body_id)
-    council = db.session.get(Council, meeting.council_id)
-    with force_locale(council.locale or "tr"):
-        subject = _("Decision %(number)s of %(body)s", number=vote.decision_number, body=body.name)
-        text = _("%(body)s adopted decision %(number)s on: %(item)s (%(yes)d yes, %(no)d no, %(abstain)d abstaining).",
-                 body=body.name, number=vote.decision_number, item=item.title, yes=vote.yes, no=vote.no,
-                 abstain=vote.abstain)
+
+    def render() -> tuple[str, str]:
+        return (_("Decision %(number)s of %(body)s", number=vote.decision_number, body=body.name),
+                _("%(body)s adopted decision %(number)s on: %(item)s (%(yes)d yes, %(no)d no, %(abstain)d "
+                  "abstaining).", body=body.name, number=vote.decision_number, item=item.title, yes=vote.yes,
+                  no=vote.no, abstain=vote.abstain))
+
     return notify(sorted(eligible_members(body, meeting.day, parameters_on(meeting.day))), Kind.DECISION,
-                  subject, text, key)
+                  render, key)
 
 
 def motion_status_changed(motion_id: uuid.UUID, status: str, key: str) -> int:
@@ -273,13 +298,14 @@ def motion_status_changed(motion_id: uuid.UUID, status: str, key: str) -> int:
     board = db.session.scalar(select(Body).where(Body.kind == BodyKind.EXECUTIVE_BOARD))
     if motion is None or board is None:
         return 0
-    council = db.session.get(Council, motion.council_id)
     members = sorted({s.member_id for s in seats_on(board, day_type.today()) if s.role in VOTING_ROLES})
-    with force_locale(council.locale or "tr"):
-        subject = _("Motion no. %(n)d: %(status)s", n=motion.number, status=label(status))
-        text = _("The motion \"%(title)s\" (decision %(number)s) is now: %(status)s.", title=motion.title,
-                 number=motion.decision_number, status=label(status))
-    return notify(members, Kind.MOTION_STATUS, subject, text, key)
+
+    def render() -> tuple[str, str]:
+        return (_("Motion no. %(n)d: %(status)s", n=motion.number, status=label(status)),
+                _("The motion \"%(title)s\" (decision %(number)s) is now: %(status)s.", title=motion.title,
+                  number=motion.decision_number, status=label(status)))
+
+    return notify(members, Kind.MOTION_STATUS, render, key)
 
 
 def application_outcome(application_id: uuid.UUID, key: str) -> bool:

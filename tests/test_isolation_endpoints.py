@@ -85,6 +85,8 @@ def valid_body(method: str, rule: str, councils: dict) -> dict:
         return {"channel": "email", "address": "evrak@example.org"}
     if rule.endswith("/notifications/preferences") and method == "PUT":
         return {"preferences": {"decision": "off"}}
+    if rule.endswith("/absences") and method == "POST":
+        return {"member_id": str(councils["member_a"]), "reason": "Hastalık"}
     if rule.endswith("/participants"):
         return {"name": "Deniz Deniz", "consent": True}
     if rule.endswith("/leave"):

@@ -305,6 +305,18 @@ def _notification_preference(council_id=None):
     return NotificationPreference(member_id=member.id, kind=Kind.DECISION, delivery=Delivery.DIGEST)
 
 
+def _excused_absence(council_id=None):
+    from konsey.core.meetings import ExcusedAbsence
+
+    meeting = _meeting()
+    db.session.add(meeting)
+    member = _member()
+    member.member_no = 77
+    db.session.add(member)
+    db.session.flush()
+    return ExcusedAbsence(meeting_id=meeting.id, member_id=member.id, reason="Hastalık")
+
+
 # Every council-owned model needs a row factory here; test_every_model_has_a_factory enforces it.
 FACTORIES = {"members": _member, "bodies": _body, "bylaw_profiles": _profile, "audit_entries": _audit,
              "membership_applications": _application, "consents": _consent, "seats": _seat,
@@ -319,7 +331,8 @@ FACTORIES = {"members": _member, "bodies": _body, "bylaw_profiles": _profile, "a
              "children_assembly_consents": _guardian_consent, "womens_assembly_impact_notes": _impact_note,
              "task_receipts": _task_receipt, "dead_letters": _dead_letter, "council_keys": _council_key,
              "delivery_routes": _delivery_route, "delivery_attempts": _delivery_attempt,
-             "notifications": _notification, "notification_preferences": _notification_preference}
+             "notifications": _notification, "notification_preferences": _notification_preference,
+             "excused_absences": _excused_absence}
 
 
 def test_every_model_has_a_factory(ctx):

@@ -283,3 +283,43 @@ def test_seats_represented_counts_each_seat_once():
     assert seats_represented(eligible, {"s"}, {"s": "x"}) == {}  # not a voting seat
     assert seats_represented(eligible, {"s", "t"}, {"s": "b", "t": "b"}) == {"b": "s"} or \
         seats_represented(eligible, {"s", "t"}, {"s": "b", "t": "b"}) == {"b": "t"}
+
+
+def test_absences_against_the_bylaws_limit(app, desk):
+    from konsey.core.bylaws import default_bylaw_parameters
+    from konsey.core.rules.meetings import over_absence_limit
+
+    bylaws = default_bylaw_parameters()  # 3 excused or 5 in all
+    assert not over_absence_limit(2, 2, bylaws) and over_absence_limit(3, 0, bylaws)
+    assert over_absence_limit(1, 4, bylaws) and not over_absence_limit(0, 4, bylaws)
+
+    admin, seated = desk["admin"], desk["seated"]
+    held = []
+    for _ in range(5):
+        meeting = _call(desk).json
+        url = f"{BASE}/meetings/{meeting['id']}"
+        for member_id in seated[:3]:
+            admin.post(f"{url}/attendance", json={"member_id": member_id})
+        item = admin.get(url).json["agenda"][0]["id"]
+        admin.post(f"{url}/votes", json={"agenda_item_id": item})  # opened: the meeting was held
+        held.append(meeting["id"])
+    # Mehmet (seated[3]) is excused three times; Ali (seated[4]) never.
+    for meeting_id in held[:3]:
+        ok = admin.post(f"{BASE}/meetings/{meeting_id}/absences", json={"member_id": seated[3], "reason": "Hastalık"})
+        assert ok.status_code == 201
+    twice = admin.post(f"{BASE}/meetings/{held[0]}/absences", json={"member_id": seated[3], "reason": "Yine"})
+    assert twice.status_code == 422
+    present = admin.post(f"{BASE}/meetings/{held[0]}/absences", json={"member_id": seated[0], "reason": "x y z"})
+    assert present.status_code == 422 and "member_id" in present.json["errors"]
+    outsider = admin.post(f"{BASE}/meetings/{held[0]}/absences", json={"member_id": desk["outsider"],
+                                                                      "reason": "Hastalık"})
+    assert outsider.status_code == 422
+    from datetime import date
+
+    until = (date.today() + timedelta(days=10)).isoformat()  # the test's meetings are called a few days ahead
+    rows = {r["member_id"]: r for r in admin.get(f"{BASE}/bodies/{desk['board']}/absences?until={until}").json}
+    assert rows[seated[3]] == {"member_id": seated[3], "excused": 3, "unexcused": 2, "substituted": 0,
+                               "over_limit": True}
+    assert rows[seated[4]]["unexcused"] == 5 and rows[seated[4]]["over_limit"] is True
+    assert rows[seated[0]]["excused"] + rows[seated[0]]["unexcused"] == 0 and not rows[seated[0]]["over_limit"]
+    assert desk["member"].get(f"{BASE}/bodies/{desk['board']}/absences").status_code == 403

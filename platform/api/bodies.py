@@ -254,3 +254,32 @@ class ParticipantRecord(MethodView):
         participants.erase(participant_or_404(body_id, participant_id))
         db.session.commit()
         return None
+
+
+class AbsenceArgs(StrictSchema):
+    since = fields.Date(load_default=None)
+    until = fields.Date(load_default=None)
+
+
+class AbsenceSchema(Schema):
+    member_id = fields.UUID()
+    excused = fields.Integer()
+    unexcused = fields.Integer()
+    substituted = fields.Integer()
+    over_limit = fields.Boolean()
+
+
+@blp.route("/<uuid:body_id>/absences")
+class BodyAbsences(MethodView):
+    @requires(Permission.MEMBERS_VIEW)
+    @blp.arguments(AbsenceArgs, location="query")
+    @blp.response(200, AbsenceSchema(many=True))
+    def get(self, args, body_id):
+        """Who missed the body's meetings (excused or not) in a period — a year back by default — and who is
+        over the by-laws' absence limit (the general assembly may then remove them)."""
+        from datetime import timedelta
+
+        from konsey.core.meetings import absences
+
+        until = args["until"] or date.today()
+        return absences(body_or_404(body_id), args["since"] or until - timedelta(days=365), until)

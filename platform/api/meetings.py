@@ -252,3 +252,21 @@ class CloseMeeting(MethodView):
         meetings.close_meeting(meeting)
         db.session.commit()
         return meeting
+
+
+class ExcuseSchema(StrictSchema):
+    member_id = fields.UUID(required=True)
+    reason = fields.String(required=True)
+
+
+@blp.route("/<uuid:meeting_id>/absences")
+class Absences(MethodView):
+    @requires(Permission.MEETINGS_RUN)
+    @blp.arguments(ExcuseSchema)
+    @blp.response(201)
+    def post(self, data, meeting_id):
+        """Record that a member with a vote was absent with an excuse the body accepted."""
+        meeting = meeting_or_404(meeting_id)
+        absence = meetings.excuse(meeting, member_of_council(data["member_id"]), data["reason"])
+        db.session.commit()
+        return {"id": str(absence.id), "member_id": str(absence.member_id), "reason": absence.reason}

@@ -154,6 +154,22 @@ class Ballot(CouncilOwned, db.Model):
     )
 
 
+class ExcusedAbsence(CouncilOwned, db.Model):
+    """A member who held a vote was absent from a meeting with an excuse the body accepted."""
+
+    __tablename__ = "excused_absences"
+
+    meeting_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    member_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    reason: Mapped[str] = mapped_column(String(300))
+
+    __council_table_args__ = (
+        db.UniqueConstraint("council_id", "meeting_id", "member_id"),
+        same_council_fk("meeting_id", "meetings", ondelete="CASCADE"),
+        same_council_fk("member_id", "members", ondelete="CASCADE"),
+    )
+
+
 # --- scheduling -------------------------------------------------------------------------------------------
 
 
@@ -375,3 +391,54 @@ def close_meeting(meeting: Meeting) -> None:
     meeting.status = MeetingStatus.CLOSED
     meeting.closed_at = utcnow()
     record("meeting.closed", meeting)
+
+
+# --- absences --------------------------------------------------------------------------------------------------
+
+
+def excuse(meeting: Meeting, member: Member, reason: str) -> ExcusedAbsence:
+    body = db.session.get(Body, meeting.body_id)
+    if member.id not in eligible_members(body, meeting.day, parameters_on(meeting.day)):
+        raise ValidationError({"member_id": [_("This member holds no vote in this body.")]})
+    if db.session.scalar(select(Attendance.id).where(Attendance.meeting_id == meeting.id,
+                                                     Attendance.member_id == member.id)):
+        raise ValidationError({"member_id": [_("This member attended the meeting.")]})
+    if not reason or len(reason.strip()) < 3:
+        raise ValidationError({"reason": [_("Give the excuse.")]})
+    if db.session.scalar(select(ExcusedAbsence.id).where(ExcusedAbsence.meeting_id == meeting.id,
+                                                         ExcusedAbsence.member_id == member.id)):
+        raise ValidationError({"member_id": [_("This absence is already excused.")]})
+    absence = ExcusedAbsence(meeting_id=meeting.id, member_id=member.id, reason=reason.strip())
+    db.session.add(absence)
+    db.session.flush()
+    record("meeting.absence_excused", absence, {"meeting": str(meeting.id), "member": str(member.id)})
+    return absence
+
+
+def absences(body: Body, since: date, until: date) -> list[dict]:
+    """For each member with a vote: meetings of the body they missed (held, so opened) in the period, excused
+    or not, and whether that passes the by-laws' limit."""
+    bylaws = parameters_on(until)
+    held = db.session.scalars(select(Meeting).where(Meeting.body_id == body.id, Meeting.opened_at.is_not(None))
+                              .order_by(Meeting.scheduled_at)).all()
+    held = [m for m in held if since <= m.day <= until]
+    attended = set(map(tuple, db.session.execute(select(Attendance.meeting_id, Attendance.member_id).where(
+        Attendance.meeting_id.in_([m.id for m in held] or [None]))).all()))
+    excused = set(map(tuple, db.session.execute(select(ExcusedAbsence.meeting_id, ExcusedAbsence.member_id).where(
+        ExcusedAbsence.meeting_id.in_([m.id for m in held] or [None]))).all()))
+    stood_in = set(map(tuple, db.session.execute(select(Attendance.meeting_id, Attendance.stands_in_for_id).where(
+        Attendance.meeting_id.in_([m.id for m in held] or [None]), Attendance.stands_in_for_id.is_not(None))).all()))
+    rows = {}
+    for meeting in held:
+        for member_id in eligible_members(body, meeting.day, parameters_on(meeting.day)):
+            row = rows.setdefault(member_id, {"member_id": member_id, "excused": 0, "unexcused": 0,
+                                              "substituted": 0})
+            if (meeting.id, member_id) in attended:
+                continue
+            # A substitute in the seat does not make the principal present, but the absence is known.
+            key = "excused" if (meeting.id, member_id) in excused else "unexcused"
+            row[key] += 1
+            row["substituted"] += (meeting.id, member_id) in stood_in
+    for row in rows.values():
+        row["over_limit"] = rules.over_absence_limit(row["excused"], row["unexcused"], bylaws)
+    return sorted(rows.values(), key=lambda r: (-r["excused"] - r["unexcused"], str(r["member_id"])))

@@ -5,7 +5,7 @@ API's own schemas, so a form and a REST call can never disagree about what is va
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from datetime import date, timedelta
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -165,7 +165,18 @@ def body_detail(body_id):
     seated = {s.member_id for s in seats}
     members = db.session.scalars(select(Member).where(Member.status == MemberStatus.ACTIVE)
                                  .order_by(Member.sort_name)).all()
+    from konsey.app.guard import current_principal
+    from konsey.core.accounts import roles_in
+    from konsey.core.meetings import absences
+    from konsey.core.permissions import allowed
+
+    principal = current_principal()
+    may_see_people = allowed(Permission.MEMBERS_VIEW, roles_in(principal, body.council_id), principal.platform_role)
+    missed = absences(body, today - timedelta(days=365), today) if may_see_people else []
+    names = {m.id: m.name for m in members}
     return render_template("governance/body.html", body=body, seats=seats, roles=list(SeatRole),
+                           absences=[dict(r, name=names.get(r["member_id"], "—")) for r in missed
+                                     if r["excused"] or r["unexcused"]],
                            candidates=[m for m in members if m.id not in seated],
                            parity=body_parity(body, today, bylaw_profiles.parameters_on(today)),
                            participants=participants_on(body, today) if body.kind is BodyKind.WORKING_GROUP else [])

@@ -205,3 +205,13 @@ def close_vote(meeting_id, vote_id):
     vote = _vote(meeting, vote_id)
     chair = request.form.get("chair_vote") or None
     return _run(meeting_id, lambda: meetings.close_vote(vote, meeting, body, chair_vote=chair))
+
+
+@bp.post("/<uuid:meeting_id>/absences")
+@requires(Permission.MEETINGS_RUN)
+def excuse(meeting_id):
+    meeting, _body = _meeting(meeting_id)
+    member = db.session.scalar(select(Member).where(Member.id == _uuid(request.form.get("member_id"))))
+    if member is None:
+        abort(404)
+    return _run(meeting_id, lambda: meetings.excuse(meeting, member, request.form.get("reason", "")))

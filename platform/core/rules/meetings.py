@@ -129,3 +129,10 @@ def seats_represented(eligible: set, present: set, stand_ins: Mapping) -> dict:
         if substitute in present and principal in eligible and principal not in seats:
             seats[principal] = substitute
     return seats
+
+
+def over_absence_limit(excused: int, unexcused: int, bylaws: Mapping) -> bool:
+    """Absent too often (e.g. 3 excused or 5 in all): the next general assembly may remove the member from
+    the executive board (domain.md "Meetings and decisions")."""
+    return (excused >= bylaws["executive_absence_limit_excused"]
+            or excused + unexcused >= bylaws["executive_absence_limit_total"])

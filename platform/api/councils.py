@@ -105,7 +105,7 @@ class AuditEntrySchema(Schema):
 
 
 class AuditArgs(StrictSchema):
-    after = fields.Integer(load_default=0, validate=validate.Range(min=0))
+    after = fields.Integer(load_default=0, validate=validate.Range(min=0, max=2**63 - 1))  # a database integer
     limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=500))
 
 

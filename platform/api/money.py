@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from flask import abort
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
@@ -17,7 +18,11 @@ from konsey.core.schemas import StrictSchema
 
 blp = Blueprint("money", __name__, url_prefix="/api/v1/councils/<council_slug>/money", description="Money")
 
-_amount = dict(places=2, as_string=True, validate=validate.Range(min=Decimal("0.01"), max=Decimal("999999999999.99")))
+# The bounds are given to the OpenAPI document as numbers (apispec would write a string-serialised Decimal's
+# bounds as strings); the wrapped Range still does the checking.
+_amount = dict(places=2, as_string=True,
+               validate=validate.And(validate.Range(min=Decimal("0.01"), max=Decimal("999999999999.99"))),
+               metadata={"minimum": 0.01, "maximum": 999999999999.99})
 _year = dict(validate=validate.Range(min=2004, max=2100))  # Law 5393 dates from 2005
 
 
@@ -83,4 +88,6 @@ class YearReport(MethodView):
     @blp.response(200, YearReportSchema)
     def get(self, year):
         """The year's totals: allocated by the municipality, spent by category, remaining, in-kind support."""
+        if not 2004 <= year <= 2100:  # no council kept accounts before Law 5393
+            abort(404)
         return money.year_report(year)

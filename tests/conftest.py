@@ -364,6 +364,16 @@ class World:
             db.session.commit()
             return note.id
 
+    def session_request(self, council_id):
+        from konsey.core.db import db
+        from konsey.core.session_requests import open_request
+        from konsey.tenants.scoping import bound_council
+
+        with self.app.app_context(), bound_council(council_id):
+            request = open_request("Kentsel dönüşüm için olağanüstü toplantı")
+            db.session.commit()
+            return request.id
+
     def dead_letter(self, council_id):
         from konsey.core.db import db, utcnow
         from konsey.core.outbox import OutboxEvent, bury

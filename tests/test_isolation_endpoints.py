@@ -28,7 +28,7 @@ def councils(world):
             "election_a": world.election(a), "report_a": world.report(a), **world.representative(a),
             **world.child(a), "plugin_a": "womens_assembly",
             "action_a": "approve", "kind_a": "allocations", "letter_a": world.dead_letter(a),
-            "notification_a": world.notification(a, member_a)}
+            "notification_a": world.notification(a, member_a), "request_a": world.session_request(a)}
 
 
 def council_rules(app, *, public: bool = False):
@@ -85,6 +85,10 @@ def valid_body(method: str, rule: str, councils: dict) -> dict:
         return {"channel": "email", "address": "evrak@example.org"}
     if rule.endswith("/notifications/preferences") and method == "PUT":
         return {"preferences": {"decision": "off"}}
+    if rule.endswith("/signatures"):
+        return {"member_id": str(councils["member_a"])}
+    if rule.endswith("/session-requests/<uuid:request_id>/meeting"):
+        return {"meeting_id": str(councils["meeting_a"])}
     if rule.endswith("/absences") and method == "POST":
         return {"member_id": str(councils["member_a"]), "reason": "Hastalık"}
     if rule.endswith("/participants"):
@@ -110,7 +114,7 @@ ARGUMENTS = {"member_id": "member_a", "grant_id": "grant_a", "application_id": "
              "report_id": "report_a", "representative_id": "representative_a",
              "participant_id": "participant_a", "plugin_name": "plugin_a", "child_id": "child_a",
              "action": "action_a", "kind": "kind_a", "letter_id": "letter_a",
-             "notification_id": "notification_a"}
+             "notification_id": "notification_a", "request_id": "request_a"}
 NOT_IDS = {"plugin_name", "action", "kind"}
 # Council routes anyone may use (they reveal nothing of the council's data): checked separately.
 PUBLIC_COUNCIL_ROUTES = {("POST", "/api/v1/councils/<council_slug>/applications"),

@@ -317,6 +317,23 @@ def _excused_absence(council_id=None):
     return ExcusedAbsence(meeting_id=meeting.id, member_id=member.id, reason="Hastalık")
 
 
+def _session_request(council_id=None):
+    from konsey.core.session_requests import SessionRequest
+
+    return SessionRequest(reason="Kentsel dönüşüm için olağanüstü toplantı")
+
+
+def _session_signature(council_id=None):
+    from konsey.core.session_requests import SessionRequestSignature
+
+    request = _session_request()
+    member = _member()
+    member.member_no = 88
+    db.session.add_all([request, member])
+    db.session.flush()
+    return SessionRequestSignature(request_id=request.id, member_id=member.id)
+
+
 # Every council-owned model needs a row factory here; test_every_model_has_a_factory enforces it.
 FACTORIES = {"members": _member, "bodies": _body, "bylaw_profiles": _profile, "audit_entries": _audit,
              "membership_applications": _application, "consents": _consent, "seats": _seat,
@@ -332,7 +349,8 @@ FACTORIES = {"members": _member, "bodies": _body, "bylaw_profiles": _profile, "a
              "task_receipts": _task_receipt, "dead_letters": _dead_letter, "council_keys": _council_key,
              "delivery_routes": _delivery_route, "delivery_attempts": _delivery_attempt,
              "notifications": _notification, "notification_preferences": _notification_preference,
-             "excused_absences": _excused_absence}
+             "excused_absences": _excused_absence, "session_requests": _session_request,
+             "session_request_signatures": _session_signature}
 
 
 def test_every_model_has_a_factory(ctx):

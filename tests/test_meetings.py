@@ -323,3 +323,32 @@ def test_absences_against_the_bylaws_limit(app, desk):
     assert rows[seated[4]]["unexcused"] == 5 and rows[seated[4]]["over_limit"] is True
     assert rows[seated[0]]["excused"] + rows[seated[0]]["unexcused"] == 0 and not rows[seated[0]]["over_limit"]
     assert desk["member"].get(f"{BASE}/bodies/{desk['board']}/absences").status_code == 403
+
+
+def test_a_third_of_the_members_oblige_an_extraordinary_general_assembly(app, desk, world):
+    admin = desk["admin"]
+    bad = admin.post(f"{BASE}/session-requests", json={"reason": "kısa"})
+    assert bad.status_code == 422 and "reason" in bad.json["errors"]
+    request = admin.post(f"{BASE}/session-requests", json={"reason": "Kentsel dönüşüm projesi görüşülsün."}).json
+    # Six active members with a vote in the general assembly (five on the board and one outsider): 2 are a third.
+    assert request["standing"] == {"signatures": 0, "needed": 2}
+    url = f"{BASE}/session-requests/{request['id']}"
+    first = admin.post(f"{url}/signatures", json={"member_id": desk["seated"][0]}).json
+    assert first["status"] == "collecting"
+    twice = admin.post(f"{url}/signatures", json={"member_id": desk["seated"][0]})
+    assert twice.status_code == 422 and "member_id" in twice.json["errors"]
+    assert "extraordinary_session_due" not in {w["code"] for w in admin.get(f"{BASE}/calendar").json["warnings"]}
+    due = admin.post(f"{url}/signatures", json={"member_id": desk["seated"][1]}).json
+    assert due["status"] == "due" and due["standing"] == {"signatures": 2, "needed": 2}
+    assert "extraordinary_session_due" in {w["code"] for w in admin.get(f"{BASE}/calendar").json["warnings"]}
+
+    ordinary = _call(desk).json  # a board meeting is no answer
+    assert admin.post(f"{url}/meeting", json={"meeting_id": ordinary["id"]}).status_code == 422
+    bodies = {b["kind"]: b["id"] for b in admin.get(f"{BASE}/bodies").json}
+    when = (datetime.now(UTC) + timedelta(days=16)).isoformat()
+    assembly = admin.post(f"{BASE}/meetings", json={"body_id": bodies["general_assembly"], "kind": "extraordinary",
+                                                    "title": "Olağanüstü Genel Kurul", "scheduled_at": when,
+                                                    "agenda": ["Kentsel dönüşüm"]}).json
+    convened = admin.post(f"{url}/meeting", json={"meeting_id": assembly["id"]}).json
+    assert convened["status"] == "convened" and convened["meeting_id"] == assembly["id"]
+    assert "extraordinary_session_due" not in {w["code"] for w in admin.get(f"{BASE}/calendar").json["warnings"]}

@@ -104,6 +104,7 @@ def _import_models() -> None:
     import konsey.core.reports  # noqa: F401
     import konsey.core.representatives  # noqa: F401
     import konsey.core.seats  # noqa: F401
+    import konsey.core.session_requests  # noqa: F401
     import konsey.tenants.models  # noqa: F401
     from konsey.core.plugins import plugin_manager
 
@@ -127,6 +128,7 @@ def _register_blueprints(app: Flask) -> None:
     from konsey.api import plugins as plugins_api
     from konsey.api import reference as reference_api
     from konsey.api import reports as reports_api
+    from konsey.api import session_requests as session_requests_api
     from konsey.web import (
         account,
         auth,
@@ -143,7 +145,7 @@ def _register_blueprints(app: Flask) -> None:
     api_blueprints = (reference_api.blp, councils_api.blp, members_api.blp, people_api.blp, bylaws_api.blp,
                       applications_api.blp, bodies_api.blp, meetings_api.blp,
                       motions_api.blp, money_api.blp, elections_api.blp, reports_api.blp, plugins_api.blp, delivery_api.blp,
-                      notifications_api.blp, federation_api.blp)
+                      notifications_api.blp, federation_api.blp, session_requests_api.blp)
     for blueprint in api_blueprints:
         api.register_blueprint(blueprint)
     for blueprint in (home.bp, auth.bp, account.bp, operator.bp, council_pages.bp, meeting_pages.bp,

@@ -20,6 +20,9 @@ MESSAGES = {
         "The by-laws require %(needed)d general assembly sessions in %(year)d; %(planned)d are held or scheduled.",
         **a),
     "general_assembly_none_held": lambda a: _("No general assembly session has been held in %(year)d yet.", **a),
+    "extraordinary_session_due": lambda a: _(
+        "%(count)d request(s) for an extraordinary general assembly have enough signatures: call the session.",
+        **a),
     "term_ending": lambda a: _("Terms in %(body)s end on %(ends_on)s.", body=a["body"],
                                ends_on=format_date(date.fromisoformat(a["ends_on"]), "dd.MM.yyyy")),
 }
@@ -41,6 +44,11 @@ def calendar(year: int, today: date | None = None) -> dict:
     ends = [(names[s.body_id], s.ends_on) for s in db.session.scalars(select(Seat).where(Seat.ends_on.is_not(None)))]
     warnings = general_assembly_warnings(year, held, scheduled, bylaws["general_assembly_min_sessions_per_year"],
                                          today) + terms_ending(ends, today)
+    from konsey.core.rules.calendar import Warning as CalendarWarning
+    from konsey.core.session_requests import due_requests
+
+    if due := due_requests():
+        warnings.append(CalendarWarning("extraordinary_session_due", {"count": len(due)}))
     return {
         "year": year,
         "general_assembly": {"required": bylaws["general_assembly_min_sessions_per_year"], "held": held,

@@ -113,17 +113,22 @@ def set_preferences(member_id: uuid.UUID, choices: dict) -> dict[Kind, Delivery]
     return preferences_of(member_id)
 
 
-def language_of(member, council: Council) -> str:
-    """The recipient's language: their own account's where they have one, else the council's."""
+def _chosen(member_ids) -> dict[tuple[uuid.UUID, Kind], Delivery]:
+    """Everyone's explicit choices in one query: (member, kind) → delivery; the default is immediate."""
+    return {(p.member_id, p.kind): p.delivery for p in db.session.scalars(
+        select(NotificationPreference).where(NotificationPreference.member_id.in_(list(member_ids))))}
+
+
+def languages_of(members, council: Council) -> dict[uuid.UUID, str]:
+    """Each recipient's language in one query: their own account's where they have one, else the council's."""
     from sqlalchemy import func
 
     from konsey.core.accounts import User
 
-    if member.email:
-        locale = db.session.scalar(select(User.locale).where(func.lower(User.email) == member.email.lower()))
-        if locale:
-            return locale
-    return council.locale or "tr"
+    emails = {m.email.lower() for m in members if m.email}
+    accounts = dict(db.session.execute(select(func.lower(User.email), User.locale).where(
+        func.lower(User.email).in_(emails), User.locale.is_not(None))).all()) if emails else {}
+    return {m.id: accounts.get((m.email or "").lower()) or council.locale or "tr" for m in members}
 
 
 def notify(member_ids, kind: Kind, render, key: str, attachments: dict | None = None) -> int:
@@ -135,21 +140,23 @@ def notify(member_ids, kind: Kind, render, key: str, attachments: dict | None = 
     from konsey.worker.tasks import send_notifications
 
     council = db.session.get(Council, current_council_id())
+    members = db.session.scalars(select(Member).where(Member.id.in_(list(member_ids)))).all()
+    languages, chosen = languages_of(members, council), _chosen(member_ids)
     rendered: dict[str, tuple[str, str]] = {}
     immediate = []
-    for member_id in member_ids:
-        if not first_time(f"{key}:{member_id}"):
+    for member in sorted(members, key=lambda m: str(m.id)):
+        if not first_time(f"{key}:{member.id}"):
             continue
-        language = language_of(db.session.get(Member, member_id), council)
+        language = languages[member.id]
         if language not in rendered:
             with force_locale(language):
                 rendered[language] = render()
         subject, body = rendered[language]
-        note = Notification(member_id=member_id, kind=kind, subject=subject, body=body,
+        note = Notification(member_id=member.id, kind=kind, subject=subject, body=body,
                             attachments=attachments or {})
         db.session.add(note)
         db.session.flush()
-        if preferences_of(member_id)[kind] is Delivery.IMMEDIATE:
+        if chosen.get((member.id, kind), Delivery.IMMEDIATE) is Delivery.IMMEDIATE:
             immediate.append(str(note.id))
     for start in range(0, len(immediate), BATCH):
         enqueue_after_commit(send_notifications, council_id=str(current_council_id()),
@@ -181,10 +188,12 @@ def send_digests() -> int:
     """Each member who chose the digest gets one e-mail with what is waiting (daily, from Celery beat)."""
     from konsey.core.membership import Member
 
+    pending = db.session.scalars(select(Notification).where(Notification.emailed_at.is_(None))
+                                 .order_by(Notification.created_at)).all()
+    chosen = _chosen({note.member_id for note in pending})
     waiting: dict[uuid.UUID, list[Notification]] = {}
-    for note in db.session.scalars(select(Notification).where(Notification.emailed_at.is_(None))
-                                   .order_by(Notification.created_at)):
-        if preferences_of(note.member_id)[note.kind] is Delivery.DIGEST:
+    for note in pending:
+        if chosen.get((note.member_id, note.kind)) is Delivery.DIGEST:
             waiting.setdefault(note.member_id, []).append(note)
     sent = 0
     for member_id, notes in waiting.items():

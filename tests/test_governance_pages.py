@@ -183,3 +183,32 @@ def test_another_councils_records_are_not_found_through_these_pages(app, world, 
     assert client.get(f"/izmir/bodies/{seats['body_a']}").status_code == 404
     assert client.post(f"/izmir/bodies/{seats['body_a']}/seats", data={"member_id": str(member)}).status_code == 404
     assert client.get(f"/nilufer/bodies/{seats['body_a']}").status_code == 404  # no standing there
+
+
+def test_participants_and_extraordinary_session_requests_on_the_pages(app, world, desk):
+    from konsey.core.participants import Participant
+    from konsey.core.session_requests import SessionRequest, SessionRequestSignature
+
+    client = desk["client"]
+    member = world.member(desk["council"], name="Ayşe Kaya")
+    seats = world.body_with_seat(desk["council"], member)
+    url = f"/izmir/bodies/{seats['body_a']}/participants"
+    no_consent = client.post(url, data={"name": "Deniz Deniz"}, follow_redirects=True)
+    assert "consent" in no_consent.get_data(as_text=True) and _count(app, desk["council"], Participant) == 0
+    client.post(url, data={"name": "Deniz Deniz", "organisation": "Bisiklet Derneği", "consent": "y"})
+    assert "Deniz Deniz" in client.get(f"/izmir/bodies/{seats['body_a']}").get_data(as_text=True)
+
+    client.post("/izmir/session-requests/", data={"reason": "kısa"})
+    assert _count(app, desk["council"], SessionRequest) == 0
+    client.post("/izmir/session-requests/", data={"reason": "Kentsel dönüşüm projesi görüşülsün."})
+    page = client.get("/izmir/session-requests/").get_data(as_text=True)
+    assert "Kentsel dönüşüm" in page
+    from konsey.core.db import db
+    from konsey.tenants.scoping import bound_council
+
+    with app.app_context(), bound_council(desk["council"]):
+        request_id = db.session.scalar(db.select(SessionRequest.id))
+    client.post(f"/izmir/session-requests/{request_id}/signatures", data={"member_id": str(member)})
+    assert _count(app, desk["council"], SessionRequestSignature) == 1
+    assert client.post(f"/izmir/session-requests/{__import__('uuid').uuid4()}/signatures",
+                       data={"member_id": str(member)}).status_code == 404

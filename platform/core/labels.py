@@ -106,6 +106,10 @@ LABELS = {
     "electronic": _l("Electronic"),
     "vice_president": _l("Vice president"),
     "secretary": _l("Secretary"),
+    # extraordinary-session requests
+    "collecting": _l("Collecting signatures"),
+    "due": _l("Due: the session must be called"),
+    "convened": _l("Convened"),
     # notifications
     "meeting_invitation": _l("Meeting invitations"),
     "meeting_reminder": _l("Meeting reminders"),

@@ -588,3 +588,63 @@ def notification_read(notification_id):
     notifications.mark_read(note)
     db.session.commit()
     return redirect(url_for("governance.notifications_page"))
+
+
+# --- working-group participants and extraordinary-session requests ---------------------------------------------
+
+
+@bp.post("/bodies/<uuid:body_id>/participants")
+@requires(Permission.BODIES_MANAGE)
+def participant_add(body_id):
+    from konsey.api.bodies import ParticipantSchema
+    from konsey.core import participants
+
+    body = _one(Body, body_id)
+
+    def join():
+        raw = _form("name", "email", "phone", "organisation")
+        raw["consent"] = request.form.get("consent") == "y"
+        participants.join(body, ParticipantSchema().load(raw))
+
+    _attempt(join, _("Saved."))
+    return redirect(url_for("governance.body_detail", body_id=body.id))
+
+
+@bp.get("/session-requests/")
+@requires(Permission.COUNCIL_VIEW)
+def session_requests_page():
+    from konsey.core import session_requests
+    from konsey.core.session_requests import SessionRequest
+
+    rows = db.session.scalars(select(SessionRequest).order_by(SessionRequest.created_at.desc())).all()
+    members = db.session.scalars(select(Member).where(Member.status == MemberStatus.ACTIVE)
+                                 .order_by(Member.sort_name)).all()
+    return render_template("governance/session_requests.html", rows=rows, members=members,
+                           standing={r.id: session_requests.standing(r) for r in rows})
+
+
+@bp.post("/session-requests/")
+@requires(Permission.MEETINGS_RUN)
+def session_request_open():
+    from konsey.core import session_requests
+
+    _attempt(lambda: session_requests.open_request(request.form.get("reason", "")), _("Saved."))
+    return redirect(url_for("governance.session_requests_page"))
+
+
+@bp.post("/session-requests/<uuid:request_id>/signatures")
+@requires(Permission.MEETINGS_RUN)
+def session_request_sign(request_id):
+    from konsey.core import session_requests
+    from konsey.core.session_requests import SessionRequest
+
+    session_request = _one(SessionRequest, request_id)
+
+    def sign():
+        member = db.session.scalar(select(Member).where(Member.id == _uuid(request.form.get("member_id"))))
+        if member is None:
+            raise ValidationError({"member_id": [_("Choose a member.")]})
+        session_requests.sign(session_request, member)
+
+    _attempt(sign, _("Saved."))
+    return redirect(url_for("governance.session_requests_page"))

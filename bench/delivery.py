@@ -39,11 +39,11 @@ REDIS_URL = os.environ.get("KONSEY_BENCH_REDIS_URL", "redis://127.0.0.1:6379/0")
 def adopt_many(app, council_id, count: int) -> list[uuid.UUID]:
     """One working-group meeting with ``count`` agenda items, each adopted and made a motion."""
     from konsey.core import meetings
-    from konsey.core.db import db
+    from konsey.core.bodies import Body, BodyKind
     from konsey.core.meetings import AgendaItem, Choice, VoteKind
     from konsey.core.membership import Member
     from konsey.core.motions import adopt
-    from konsey.tenants.models import Body, BodyKind
+    from konsey.tenants.db import db
     from konsey.tenants.scoping import bound_council
 
     with app.app_context(), bound_council(council_id):
@@ -79,11 +79,11 @@ def main(motions: int, emails: int) -> int:
     from conftest import Mailbox, WebhookReceiver, World, free_port
     from konsey.app import create_app
     from konsey.core import delivery
-    from konsey.core.db import db
     from konsey.core.motion_package import build_package
     from konsey.core.motions import Motion, MotionStatus
-    from konsey.core.outbox import relay
+    from konsey.tenants.db import db
     from konsey.tenants.scoping import bound_council
+    from konsey.worker.relay import relay
 
     name = f"konsey_bench_delivery_{os.getpid()}"
     admin = create_engine(ADMIN_URL, isolation_level="AUTOCOMMIT")
@@ -200,7 +200,7 @@ def main(motions: int, emails: int) -> int:
                 worker.kill()
         receiver.close()
         smtp.stop()
-        from konsey.core.db import db as database
+        from konsey.tenants.db import db as database
 
         try:
             database.session.remove()

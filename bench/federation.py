@@ -94,14 +94,15 @@ def naive(app) -> dict:
     from sqlalchemy import func, select
 
     from konsey.core.applications import MembershipApplication
-    from konsey.core.db import db
+    from konsey.core.bodies import Body, BodyKind
+    from konsey.core.bylaws import parameters_on
     from konsey.core.federation import MIN_PEOPLE
     from konsey.core.meetings import Meeting
     from konsey.core.membership import Member, MemberKind, MemberStatus
     from konsey.core.motions import ORDER, Motion, MotionStatus, is_overdue
     from konsey.core.seats import body_parity
-    from konsey.tenants.bylaw_profiles import parameters_on
-    from konsey.tenants.models import Body, BodyKind, Council
+    from konsey.tenants.db import db
+    from konsey.tenants.models import Council
     from konsey.tenants.scoping import bound_council
 
     today = date.today()

@@ -56,12 +56,12 @@ def main() -> int:
     from conftest import World  # the tests' helpers build councils the same way the platform does
     from konsey.app import create_app
     from konsey.core import meetings, plugins
-    from konsey.core.db import db
+    from konsey.core.bodies import Body, BodyKind
+    from konsey.core.bylaws import parameters_on
     from konsey.core.membership import Member
     from konsey.core.rules.meetings import meeting_quorum
     from konsey.core.seats import SeatRole, assign_seat
-    from konsey.tenants.bylaw_profiles import parameters_on
-    from konsey.tenants.models import Body, BodyKind
+    from konsey.tenants.db import db
     from konsey.tenants.scoping import bound_council
 
     folder = Path(tempfile.mkdtemp(prefix="konsey-bench-hooks-"))
@@ -84,7 +84,7 @@ def main() -> int:
         with app.app_context(), bound_council(council_id):
             if key == "with":
                 for index in range(PLUGINS):
-                    plugins.enable(f"bench_{index:02d}", {})
+                    plugins.enable(f"bench_{index:02d}", {})  # the bench's plugins take no settings
             board = db.session.scalar(db.select(Body).where(Body.kind == BodyKind.EXECUTIVE_BOARD))
             for member_id in ids:
                 assign_seat(board, db.session.get(Member, member_id), SeatRole.PRINCIPAL, date(2026, 1, 1), None)

@@ -96,7 +96,7 @@ def main() -> None:
 
     from konsey.app import create_app
     from konsey.core.accounts import CouncilRoleName, User, grant_role, issue_token
-    from konsey.core.db import db
+    from konsey.tenants.db import db
 
     name = f"konsey_bench_{os.getpid()}"
     admin = create_engine(ADMIN_URL, isolation_level="AUTOCOMMIT")
@@ -156,7 +156,7 @@ def main() -> None:
         if server is not None:
             server.shutdown()
         try:
-            from konsey.core.db import db as database
+            from konsey.tenants.db import db as database
 
             with app.app_context():
                 database.session.remove()
@@ -170,7 +170,7 @@ def main() -> None:
 
 def print_plan(app, client, path: str, auth: dict, council_id: uuid.UUID) -> None:
     """EXPLAIN the member-list query exactly as the scoped endpoint sends it, as konsey_app under RLS."""
-    from konsey.core.db import db
+    from konsey.tenants.db import db
 
     captured = []
     with app.app_context():

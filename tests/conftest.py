@@ -173,7 +173,7 @@ def _make_app(tmp_root: Path, backend: str, smtp_port: int, extra: dict | None =
 
 
 def empty_all_tables(app) -> None:
-    from konsey.core.db import db
+    from konsey.tenants.db import db
 
     with app.app_context():
         db.session.remove()
@@ -202,7 +202,7 @@ def _app_factory(tmp_path_factory, smtp_server):
     yield get
     for app in _apps.values():
         with app.app_context():
-            from konsey.core.db import db
+            from konsey.tenants.db import db
 
             db.session.remove()
             db.engine.dispose()
@@ -262,11 +262,11 @@ class World:
         self.app = app
 
     def council(self, slug: str, *, status: str = "active", province: int = 35, name: str | None = None):
-        from konsey.core.db import db
-        from konsey.tenants import reference
-        from konsey.tenants.lifecycle import change_status
+        from konsey.core import reference
+        from konsey.core.councils import change_status, onboard_council
+        from konsey.schemas.councils import OnboardingSchema
+        from konsey.tenants.db import db
         from konsey.tenants.models import CouncilStatus
-        from konsey.tenants.onboarding import OnboardingSchema, onboard_council
 
         with self.app.app_context():
             municipality = reference.municipalities(province)[0]
@@ -286,7 +286,7 @@ class World:
     def user(self, email: str, *, roles: dict | None = None, platform_role: str | None = None,
              password: str = "correct horse battery"):
         from konsey.core.accounts import CouncilRoleName, PlatformRole, User, grant_role
-        from konsey.core.db import db
+        from konsey.tenants.db import db
 
         with self.app.app_context():
             user = User(email=email, display_name=email.split("@")[0].title(),
@@ -299,23 +299,23 @@ class World:
             return user.id
 
     def application(self, council_id, **applicant):
-        from konsey.core.applications import KVKK_NOTICE_VERSION, submit
-        from konsey.core.db import db
+        from konsey.core.applications import KVKK_NOTICE_VERSION
         from konsey.tenants.scoping import bound_council
+        from konsey.usecases.applications import submit_application
 
         values = {"category": "individual", "name": "Başvuran Kişi", **applicant}
         with self.app.app_context(), bound_council(council_id):
-            application = submit(values, KVKK_NOTICE_VERSION, ["membership"])
-            db.session.commit()
+            application = submit_application({"applicant": values, "notice_version": KVKK_NOTICE_VERSION,
+                                              "consents": ["membership"]})
             return application.id
 
     def body_with_seat(self, council_id, member_id) -> dict:
         from datetime import date
 
-        from konsey.core.db import db
+        from konsey.core.bodies import BodyKind
         from konsey.core.membership import Member
         from konsey.core.seats import SeatRole, assign_seat, create_body
-        from konsey.tenants.models import BodyKind
+        from konsey.tenants.db import db
         from konsey.tenants.scoping import bound_council
 
         with self.app.app_context(), bound_council(council_id):
@@ -327,20 +327,19 @@ class World:
         return {"body_a": body_id, "seat_a": seat_id}
 
     def enable(self, council_id, plugin: str, config: dict | None = None) -> None:
-        from konsey.core import plugins
-        from konsey.core.db import db
         from konsey.tenants.scoping import bound_council
+        from konsey.usecases.base import SYSTEM, acting_as
+        from konsey.usecases.plugins import enable_plugin
 
-        with self.app.app_context(), bound_council(council_id):
-            plugins.enable(plugin, config or {})
-            db.session.commit()
+        with self.app.app_context(), bound_council(council_id), acting_as(SYSTEM):
+            enable_plugin(plugin, config or {})
 
     def child(self, council_id, *, consent: bool = True) -> dict:
         """A child of the children's assembly (the plugin enabled first), with the guardian's consent."""
         from datetime import date
 
-        from konsey.core.db import db
         from konsey.plugins.children_assembly.models import ConsentMethod, record_consent, register_child
+        from konsey.tenants.db import db
         from konsey.tenants.scoping import bound_council
 
         with self.app.app_context(), bound_council(council_id):
@@ -354,8 +353,8 @@ class World:
             return {"child_a": child.id}
 
     def notification(self, council_id, member_id):
-        from konsey.core.db import db
         from konsey.core.notifications import Kind, Notification
+        from konsey.tenants.db import db
         from konsey.tenants.scoping import bound_council
 
         with self.app.app_context(), bound_council(council_id):
@@ -365,8 +364,8 @@ class World:
             return note.id
 
     def session_request(self, council_id):
-        from konsey.core.db import db
         from konsey.core.session_requests import open_request
+        from konsey.tenants.db import db
         from konsey.tenants.scoping import bound_council
 
         with self.app.app_context(), bound_council(council_id):
@@ -375,8 +374,8 @@ class World:
             return request.id
 
     def dead_letter(self, council_id):
-        from konsey.core.db import db, utcnow
         from konsey.core.outbox import OutboxEvent, bury
+        from konsey.tenants.db import db, utcnow
         from konsey.tenants.scoping import bound_council
 
         with self.app.app_context(), bound_council(council_id):
@@ -390,9 +389,9 @@ class World:
             return letter.id
 
     def participant(self, council_id, body_id):
-        from konsey.core.db import db
+        from konsey.core.bodies import Body
         from konsey.core.participants import join
-        from konsey.tenants.models import Body
+        from konsey.tenants.db import db
         from konsey.tenants.scoping import bound_council
 
         with self.app.app_context(), bound_council(council_id):
@@ -407,10 +406,10 @@ class World:
         from sqlalchemy import select
 
         from konsey.core import meetings
-        from konsey.core.db import db
+        from konsey.core.bodies import Body, BodyKind
         from konsey.core.membership import Member, MemberKind, MemberStatus
         from konsey.core.seats import approve_body
-        from konsey.tenants.models import Body, BodyKind
+        from konsey.tenants.db import db
         from konsey.tenants.scoping import bound_council
 
         with self.app.app_context(), bound_council(council_id):
@@ -440,10 +439,10 @@ class World:
         from sqlalchemy import select
 
         from konsey.core import meetings
-        from konsey.core.db import db
+        from konsey.core.bodies import Body
         from konsey.core.membership import Member
         from konsey.core.seats import Seat
-        from konsey.tenants.models import Body
+        from konsey.tenants.db import db
         from konsey.tenants.scoping import bound_council
 
         with self.app.app_context(), bound_council(council_id):
@@ -465,7 +464,7 @@ class World:
         from sqlalchemy import select
 
         from konsey.core import meetings, motions
-        from konsey.core.db import db
+        from konsey.tenants.db import db
 
         item = meetings.AgendaItem(meeting_id=meeting.id, position=2, title="Önerge")
         db.session.add(item)
@@ -484,9 +483,9 @@ class World:
 
         from sqlalchemy import select
 
-        from konsey.core.db import db
+        from konsey.core.bodies import Body, BodyKind
         from konsey.core.elections import Office, call_election
-        from konsey.tenants.models import Body, BodyKind
+        from konsey.tenants.db import db
         from konsey.tenants.scoping import bound_council
 
         with self.app.app_context(), bound_council(council_id):
@@ -499,9 +498,9 @@ class World:
     def report(self, council_id):
         from sqlalchemy import select
 
-        from konsey.core.db import db
+        from konsey.core.bodies import Body, BodyKind
         from konsey.core.reports import draft
-        from konsey.tenants.models import Body, BodyKind
+        from konsey.tenants.db import db
         from konsey.tenants.scoping import bound_council
 
         with self.app.app_context(), bound_council(council_id):
@@ -515,9 +514,9 @@ class World:
         """An institutional member with a representative whose mandate runs for a year."""
         from datetime import date, timedelta
 
-        from konsey.core.db import db
         from konsey.core.membership import Member
         from konsey.core.representatives import Capacity, appoint
+        from konsey.tenants.db import db
         from konsey.tenants.scoping import bound_council
 
         member_id = self.member(council_id, category=category, name=name, representative_name=representative)
@@ -531,7 +530,7 @@ class World:
         from sqlalchemy import select
 
         from konsey.core.accounts import CouncilRole
-        from konsey.core.db import db
+        from konsey.tenants.db import db
 
         with self.app.app_context():
             return db.session.scalar(
@@ -540,7 +539,7 @@ class World:
 
     def token(self, user_id, council_id=None) -> str:
         from konsey.core.accounts import User, issue_token
-        from konsey.core.db import db
+        from konsey.tenants.db import db
 
         with self.app.app_context():
             _token, secret = issue_token(db.session.get(User, user_id), "test", council_id)
@@ -548,9 +547,9 @@ class World:
             return secret
 
     def member(self, council_id, **data):
-        from konsey.core.db import db
-        from konsey.core.member_schemas import MemberInputSchema
         from konsey.core.membership import add_member
+        from konsey.schemas.members import MemberInputSchema
+        from konsey.tenants.db import db
         from konsey.tenants.scoping import bound_council
 
         values = {"category": "individual", "name": "Ayşe Yılmaz", **data}
@@ -692,11 +691,11 @@ def receiver():
 def adopted_motion(app, world, council_id, title="Bisiklet yolu", member_id=None):
     """A motion adopted from a working group's decision, with its outbox event; returns the motion's id."""
     from konsey.core import meetings
-    from konsey.core.db import db
+    from konsey.core.bodies import Body
     from konsey.core.meetings import Choice, Meeting, Vote
     from konsey.core.membership import Member
     from konsey.core.motions import adopt
-    from konsey.tenants.models import Body
+    from konsey.tenants.db import db
     from konsey.tenants.scoping import bound_council
 
     if member_id is None:

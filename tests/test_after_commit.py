@@ -1,7 +1,7 @@
 """Work queued during a transaction leaves only if the transaction commits."""
 
-from konsey.core.db import db
 from konsey.core.tasks_after_commit import enqueue_after_commit
+from konsey.tenants.db import db
 from konsey.worker.tasks import send_email
 
 

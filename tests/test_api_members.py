@@ -132,7 +132,7 @@ def test_revoked_and_expired_tokens_stop_working(api, setup, app):
     from sqlalchemy import update
 
     from konsey.core.accounts import AccessToken
-    from konsey.core.db import db, utcnow
+    from konsey.tenants.db import db, utcnow
 
     viewer = api(setup["viewer"])
     assert viewer.get(URL).status_code == 200
@@ -149,7 +149,7 @@ def test_membership_history_with_reasons(api, setup, world):
     assert admin.post(url, json={"status": "suspended", "reason": "Üç toplantıya mazeretsiz katılmadı",
                                  "on": "2026-03-01"}).status_code == 201
     again = admin.post(url, json={"status": "suspended", "reason": "Yine"})
-    assert again.status_code == 422 and "status" in again.json["errors"]
+    assert again.status_code == 409 and "status" in again.json["errors"]
     admin.post(url, json={"status": "active", "reason": "Genel Kurul kararı", "on": "2026-05-01"})
     history = admin.get(url).json
     assert [(h["status"], h["on"]) for h in history] == [("suspended", "2026-03-01"), ("active", "2026-05-01")]

@@ -35,20 +35,20 @@ def test_individual_application_end_to_end(api, board):
     application = decider.get(URL).json[0]
     assert application["applicant"]["name"] == "Elif Kaya"
     early = decider.post(f"{URL}/{application['id']}/approve", json={})
-    assert early.status_code == 422 and "status" in early.json["errors"]
+    assert early.status_code == 409 and "status" in early.json["errors"]
     assert decider.post(f"{URL}/{application['id']}/review").json["status"] == "under_review"
     approved = decider.post(f"{URL}/{application['id']}/approve", json={"reason": "Uygun"})
     assert approved.status_code == 200 and approved.json["member_id"]
     member = decider.get(f"/api/v1/councils/izmir/members/{approved.json['member_id']}").json
     assert member["name"] == "Elif Kaya" and member["email"] == "elif@example.org"
-    assert decider.post(f"{URL}/{application['id']}/reject", json={"reason": "x"}).status_code == 422
+    assert decider.post(f"{URL}/{application['id']}/reject", json={"reason": "x"}).status_code == 409
 
 
 def test_consents_become_provable_records(app, api, board):
     from sqlalchemy import select
 
     from konsey.core.applications import Consent
-    from konsey.core.db import db
+    from konsey.tenants.db import db
     from konsey.tenants.scoping import bound_council
 
     _apply(api, {"category": "individual", "name": "Can Demir"}, consents=["membership"])
@@ -67,7 +67,7 @@ def test_erasure_forgets_the_applicant(app, api, world, board):
     from sqlalchemy import func, select
 
     from konsey.core.applications import Consent
-    from konsey.core.db import db
+    from konsey.tenants.db import db
     from konsey.tenants.scoping import bound_council
 
     admin = api(world.token(world.user("gs@izmir.example.org", roles={board["council"]: "administrator"}),

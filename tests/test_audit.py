@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import Uuid, bindparam, select, text
 
 from konsey.core.audit import AuditEntry, verify_chain
-from konsey.core.db import db
+from konsey.tenants.db import db
 from konsey.tenants.scoping import bound_council
 
 

@@ -20,7 +20,7 @@ def test_password_is_hashed_with_argon2(app, person):
     from sqlalchemy import select
 
     from konsey.core.accounts import User
-    from konsey.core.db import db
+    from konsey.tenants.db import db
 
     with app.app_context():
         user = db.session.scalar(select(User).where(User.email == "deniz@example.org"))
@@ -87,7 +87,7 @@ def test_tokens_page_creates_and_revokes(app, person):
     from sqlalchemy import select
 
     from konsey.core.accounts import AccessToken
-    from konsey.core.db import db
+    from konsey.tenants.db import db
 
     with app.app_context():
         token = db.session.scalar(select(AccessToken))
@@ -132,7 +132,7 @@ def test_password_change_ends_other_sessions(app, person, mailbox):
     from sqlalchemy import select
 
     from konsey.core.accounts import User
-    from konsey.core.db import db
+    from konsey.tenants.db import db
 
     with app.app_context():
         db.session.scalar(select(User).where(User.email == "deniz@example.org")).set_password("baska-parola-2026")

@@ -62,7 +62,7 @@ def test_seat_rules(council):
     admin, people, board = council["admin"], council["people"], council["board"]
     assert _seat(admin, board, people["Ali Veli"]).status_code == 201
     twice = _seat(admin, board, people["Ali Veli"], starts_on="2026-05-01")
-    assert twice.status_code == 422 and "member_id" in twice.json["errors"]
+    assert twice.status_code == 409 and "member_id" in twice.json["errors"]
     backwards = _seat(admin, board, people["Can Demir"], starts_on="2026-05-01", ends_on="2026-04-01")
     assert "ends_on" in backwards.json["errors"]
     assert "member_id" in _seat(admin, board, "00000000-0000-0000-0000-000000000000").json["errors"]
@@ -91,7 +91,7 @@ def test_a_working_group_is_proposed_by_the_board_and_approved_by_the_assembly(c
     when = (datetime.now(UTC) + timedelta(days=3)).isoformat()
     early = admin.post("/api/v1/councils/izmir/meetings", json={"body_id": group, "title": "İlk toplantı",
                                                                 "scheduled_at": when, "agenda": ["Tanışma"]})
-    assert early.status_code == 422 and "body_id" in early.json["errors"]
+    assert early.status_code == 409 and "body_id" in early.json["errors"]
     report = admin.post("/api/v1/councils/izmir/reports", json={"body_id": group, "title": "Rapor", "text": "x"})
     assert report.status_code == 422
 
@@ -104,7 +104,7 @@ def test_a_working_group_is_proposed_by_the_board_and_approved_by_the_assembly(c
     approved = approve_by_general_assembly(admin, "/api/v1/councils/izmir", group, list(people.values())[:3])
     assert approved.status_code == 200, approved.json
     assert approved.json["status"] == "active" and approved.json["approved_decision"].endswith("/1")
-    assert admin.post(f"{BASE}/{group}/approval", json={"vote_id": board_vote}).status_code == 422  # once only
+    assert admin.post(f"{BASE}/{group}/approval", json={"vote_id": board_vote}).status_code == 409  # once only
     assert admin.post("/api/v1/councils/izmir/meetings", json={
         "body_id": group, "title": "İlk toplantı", "scheduled_at": when, "agenda": ["Tanışma"]}).status_code == 201
 

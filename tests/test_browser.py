@@ -69,7 +69,7 @@ def test_sign_in_and_see_the_council_page(live_server, browser, sqlite_app):
 
 def test_operator_onboards_a_council_in_the_browser(live_server, browser, sqlite_app):
     from conftest import World
-    from konsey.tenants import reference
+    from konsey.core import reference
 
     World(sqlite_app).user("op@konsey.example.org", platform_role="operator")
     page = browser.new_page(locale="tr-TR")
@@ -105,10 +105,10 @@ def test_run_a_meeting_in_the_browser(live_server, browser, sqlite_app):
     with sqlite_app.app_context():
         from sqlalchemy import select
 
-        from konsey.core.db import db
+        from konsey.core.bodies import Body, BodyKind
         from konsey.core.membership import Member
         from konsey.core.seats import SeatRole, assign_seat
-        from konsey.tenants.models import Body, BodyKind
+        from konsey.tenants.db import db
         from konsey.tenants.scoping import bound_council
 
         names = ["Ayşe Kaya", "Mehmet Er", "Zeynep Ak"]
@@ -197,7 +197,7 @@ def test_federation_dashboard_in_the_browser(live_server, browser, sqlite_app):
     """A federation analyst compares councils: a ranked chart, a distribution, the table — no person anywhere."""
     from conftest import World
     from konsey.core.accounts import PlatformRole, User
-    from konsey.core.db import db
+    from konsey.tenants.db import db
 
     world = World(sqlite_app)
     for slug, name, province, people in (("izmir", "İzmir Kent Konseyi", 35, 9), ("nilufer", "Nilüfer Kent Konseyi", 16, 6),

@@ -1,7 +1,7 @@
 """Running numbers: consecutive, per council, continuing after numbers already used, reserved in blocks."""
 
 from konsey.core.counters import next_number
-from konsey.core.db import db
+from konsey.tenants.db import db
 from konsey.tenants.scoping import bound_council
 
 

@@ -40,9 +40,9 @@ def _in(app, council_id):
 
 
 def _package(app, council_id, motion_id):
-    from konsey.core.db import db
     from konsey.core.motion_package import build_package
     from konsey.core.motions import Motion
+    from konsey.tenants.db import db
 
     close = _in(app, council_id)
     try:
@@ -101,8 +101,8 @@ def test_a_plugins_file_travels_in_the_package(app, world, council):
 
 
 def _deliver(app, council_id, motion_id):
-    from konsey.core.db import db
     from konsey.core.delivery import deliver_motion
+    from konsey.tenants.db import db
 
     close = _in(app, council_id)
     try:
@@ -235,8 +235,9 @@ def test_the_public_page_publishes_the_signing_key(app, world, council):
 
 def test_the_outbox_carries_events_to_their_work_once(app, world, council, receiver, mailbox):
     """Eager tasks here (the worker tests run a real worker): the relay publishes, the handler runs once."""
-    from konsey.core.db import db
-    from konsey.core.outbox import OutboxEvent, relay
+    from konsey.core.outbox import OutboxEvent
+    from konsey.tenants.db import db
+    from konsey.worker.relay import relay
 
     admin = council["admin"]
     receiver.secret = admin.put(f"{BASE}/delivery", json={"channel": "webhook", "address": receiver.url}).json["secret"]
@@ -268,8 +269,8 @@ def test_the_outbox_carries_events_to_their_work_once(app, world, council, recei
 
 
 def test_a_rolled_back_change_leaves_no_event(app, world, council):
-    from konsey.core.db import db
     from konsey.core.outbox import OutboxEvent, emit
+    from konsey.tenants.db import db
 
     close = _in(app, council["id"])
     try:
@@ -289,9 +290,9 @@ def test_dead_letters_are_listed_and_retried(app, world, council, api):
     assert [d["id"] for d in listed] == [str(letter)] and listed[0]["retried_at"] is None
     retried = admin.post(f"{BASE}/dead-letters/{letter}/retry")
     assert retried.status_code == 200 and retried.json["retried_at"]
-    assert admin.post(f"{BASE}/dead-letters/{letter}/retry").status_code == 422  # once
-    from konsey.core.db import db
+    assert admin.post(f"{BASE}/dead-letters/{letter}/retry").status_code == 409  # once
     from konsey.core.outbox import OutboxEvent
+    from konsey.tenants.db import db
 
     close = _in(app, council["id"])
     try:  # its outbox event waits for the relay again

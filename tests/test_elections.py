@@ -97,7 +97,7 @@ def test_bad_election_input(setup):
     url = f"{BASE}/elections/{election['id']}"
     admin.post(f"{url}/candidates", json={"member_id": people["Ayşe"]})
     twice = admin.post(f"{url}/candidates", json={"member_id": people["Ayşe"]})
-    assert twice.status_code == 422
+    assert twice.status_code == 409
     assert admin.post(f"{url}/rounds", json={"votes": {people["Can"]: 3}}).status_code == 422  # not a candidate
     assert admin.post(f"{url}/rounds", json={"votes": {people["Ayşe"]: -1}}).status_code == 422
 
@@ -169,7 +169,7 @@ def test_a_tied_last_round_follows_the_bylaws_tie_rule(setup, tie_rule):
         assert third["winner"] is None and third["decided_by"] == "failed"
         assert admin.get(url).json["status"] == "failed"
         again = admin.post(f"{url}/rounds", json={"votes": tie})
-        assert again.status_code == 422  # a failed election takes no more rounds
+        assert again.status_code == 409  # a failed election takes no more rounds
 
 
 def test_working_group_elections_need_enough_people_and_one_officer_post_each(setup):
@@ -192,7 +192,7 @@ def test_working_group_elections_need_enough_people_and_one_officer_post_each(se
                                                           "starts_on": "2026-01-01"})
     url = f"{BASE}/elections/{election.json['id']}/candidates"
     busy = admin.post(url, json={"member_id": people["Can"]})
-    assert busy.status_code == 422 and "member_id" in busy.json["errors"]
+    assert busy.status_code == 409 and "member_id" in busy.json["errors"]
     assert admin.post(url, json={"member_id": people["Ayşe"]}).status_code == 201
     admin.post(f"{BASE}/bylaws", json={"effective_from": (date.today() + timedelta(days=1)).isoformat(),
                                        "parameters": {"working_group_one_officer_post": False}})

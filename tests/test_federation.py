@@ -27,7 +27,7 @@ def federation(app, world, api):
     _people(world, small, women=2, men=1)
     analyst = world.user("analist@federasyon.example.org")
     from konsey.core.accounts import PlatformRole, User
-    from konsey.core.db import db
+    from konsey.tenants.db import db
 
     with app.app_context():
         db.session.get(User, analyst).platform_role = PlatformRole.FEDERATION_ANALYST
@@ -64,8 +64,8 @@ def test_indicators_match_hand_counts_and_small_numbers_are_suppressed(app, worl
 
 
 def test_answers_overdue_and_filters(app, world, federation):
-    from konsey.core.db import db
     from konsey.core.motions import Motion, MotionStatus
+    from konsey.tenants.db import db
     from konsey.tenants.scoping import bound_council
 
     member = world.member(federation["big"], name="Ayşe Kaya", gender="female")

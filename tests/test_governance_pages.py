@@ -21,7 +21,7 @@ def desk(app, world):
 
 
 def _count(app, council, model, **criteria):
-    from konsey.core.db import db
+    from konsey.tenants.db import db
     from konsey.tenants.scoping import bound_council
 
     with app.app_context(), bound_council(council):
@@ -58,8 +58,8 @@ def test_applications_are_decided_on_the_page(app, world, desk):
 
 
 def test_bodies_and_seats_on_the_page(app, world, desk):
+    from konsey.core.bodies import Body
     from konsey.core.seats import Seat
-    from konsey.tenants.models import Body
 
     client = desk["client"]
     ayse = world.member(desk["council"], name="Ayşe Kaya", gender="female")
@@ -81,8 +81,8 @@ def test_bodies_and_seats_on_the_page(app, world, desk):
 
 
 def _bodies(app, council):
-    from konsey.core.db import db
-    from konsey.tenants.models import Body
+    from konsey.core.bodies import Body
+    from konsey.tenants.db import db
     from konsey.tenants.scoping import bound_council
 
     with app.app_context(), bound_council(council):
@@ -130,11 +130,11 @@ def test_money_with_its_chart_and_field_errors(app, desk):
 
 def test_motion_follow_up_on_the_page(app, world, desk):
     from konsey.core import meetings
-    from konsey.core.db import db
+    from konsey.core.bodies import Body
     from konsey.core.meetings import Choice, Meeting, Vote
     from konsey.core.membership import Member
     from konsey.core.motions import Motion, adopt
-    from konsey.tenants.models import Body
+    from konsey.tenants.db import db
     from konsey.tenants.scoping import bound_council
 
     member = world.member(desk["council"], name="Ayşe Kaya")
@@ -160,7 +160,7 @@ def test_motion_follow_up_on_the_page(app, world, desk):
 
 
 def test_bylaws_new_version_on_the_page(app, desk):
-    from konsey.tenants.models import ByLawProfile
+    from konsey.core.bylaws import ByLawProfile
 
     client = desk["client"]
     page = client.get("/izmir/bylaws/").get_data(as_text=True)
@@ -203,7 +203,7 @@ def test_participants_and_extraordinary_session_requests_on_the_pages(app, world
     client.post("/izmir/session-requests/", data={"reason": "Kentsel dönüşüm projesi görüşülsün."})
     page = client.get("/izmir/session-requests/").get_data(as_text=True)
     assert "Kentsel dönüşüm" in page
-    from konsey.core.db import db
+    from konsey.tenants.db import db
     from konsey.tenants.scoping import bound_council
 
     with app.app_context(), bound_council(desk["council"]):

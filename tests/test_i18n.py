@@ -52,7 +52,7 @@ def test_compiled_catalogue_is_up_to_date():
 
 
 def test_marshmallow_templates_are_in_the_catalogue():
-    from konsey.core.validation_messages import TEMPLATES
+    from konsey.schemas.messages import TEMPLATES
 
     missing = sorted(set(TEMPLATES) - set(_messages(PO)))
     assert not missing, f"{HINT}: {missing}"

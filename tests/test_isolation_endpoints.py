@@ -176,8 +176,8 @@ def test_ids_of_another_council_are_not_found_through_own_urls(app, councils):
         assert response.status_code == 404, f"{method} {url}"
     # and A's member is untouched
     from konsey.core.accounts import CouncilRole
-    from konsey.core.db import db
     from konsey.core.membership import Member
+    from konsey.tenants.db import db
     from konsey.tenants.scoping import bound_council
 
     with app.app_context(), bound_council(councils["a"]):
@@ -188,7 +188,7 @@ def test_ids_of_another_council_are_not_found_through_own_urls(app, councils):
 def test_token_of_one_council_is_useless_in_another_even_for_its_admin(app, world, councils):
     # The same person administers both councils, but a token is scoped to one.
     from konsey.core.accounts import CouncilRoleName, User, grant_role
-    from konsey.core.db import db
+    from konsey.tenants.db import db
 
     with app.app_context():
         grant_role(db.session.get(User, councils["admin_b"]), councils["a"], CouncilRoleName.ADMINISTRATOR)

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import delete, func, select, text, update
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
-from konsey.core.db import council_owned_models, db
+from konsey.tenants.db import council_owned_models, db
 from konsey.tenants.scoping import CrossCouncilWrite, NoCouncilBound, all_councils, bound_council
 
 
@@ -21,13 +21,13 @@ def _member(council_id=None):
 
 
 def _body(council_id=None):
-    from konsey.tenants.models import Body, BodyKind
+    from konsey.core.bodies import Body, BodyKind
 
     return Body(kind=BodyKind.WORKING_GROUP, name="Ulaşım Çalışma Grubu")
 
 
 def _profile(council_id=None):
-    from konsey.tenants.models import ByLawProfile
+    from konsey.core.bylaws import ByLawProfile
 
     return ByLawProfile(effective_from=date(2030, 1, 1), parameters={})
 
@@ -48,7 +48,7 @@ def _application(council_id=None):
 
 def _consent(council_id=None):
     from konsey.core.applications import Consent
-    from konsey.core.db import utcnow
+    from konsey.tenants.db import utcnow
 
     member = _member()
     db.session.add(member)
@@ -447,7 +447,7 @@ def test_relationship_free_aggregates_are_scoped(ctx, two_councils, world):
 
 def test_escape_hatch_sees_all_and_is_audited(ctx, two_councils, world):
     from konsey.core.membership import Member
-    from konsey.core.platform_audit import PlatformEvent
+    from konsey.tenants.platform_audit import PlatformEvent
 
     a, b = two_councils
     world.member(a)

@@ -11,12 +11,12 @@ from conftest import login
 
 
 def _board_meeting(app, world):
-    from konsey.core.db import db
+    from konsey.core.bodies import Body, BodyKind
     from konsey.core.meetings import MeetingKind, schedule
     from konsey.core.membership import Member
     from konsey.core.representatives import Capacity, appoint
     from konsey.core.seats import SeatRole, assign_seat
-    from konsey.tenants.models import Body, BodyKind
+    from konsey.tenants.db import db
     from konsey.tenants.scoping import bound_council
 
     council = world.council("izmir")
@@ -53,8 +53,8 @@ def test_desk_checks_in_a_representative_and_a_substitute(sqlite_app, world):
     client.post(f"{url}/attendance", data={"member_id": str(chamber), "representative_id": str(rep_id)})
     client.post(f"{url}/attendance", data={"member_id": str(substitute), "stands_in_for_id": str(principals[0])})
 
-    from konsey.core.db import db
     from konsey.core.meetings import Attendance
+    from konsey.tenants.db import db
     from konsey.tenants.scoping import bound_council
 
     with sqlite_app.app_context(), bound_council(council):

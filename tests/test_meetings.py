@@ -53,7 +53,7 @@ def test_a_meeting_from_quorum_to_numbered_decisions(desk):
         quorum = admin.post(f"{url}/attendance", json={"member_id": member_id}).json["quorum"]
     assert quorum["present"] == 2 and not quorum["quorum_met"]
     refused = admin.post(f"{url}/votes", json={"agenda_item_id": items[0]})
-    assert refused.status_code == 422 and "quorum" in refused.json["errors"]
+    assert refused.status_code == 409 and "quorum" in refused.json["errors"]
     outsider = admin.post(f"{url}/attendance", json={"member_id": desk["outsider"]}).json["quorum"]
     assert outsider["present"] == 2  # present, but holds no seat: does not count
     assert admin.post(f"{url}/attendance", json={"member_id": seated[2], "online": True}).json["quorum"]["quorum_met"]
@@ -63,7 +63,7 @@ def test_a_meeting_from_quorum_to_numbered_decisions(desk):
     assert admin.post(ballots, json={"member_id": seated[0], "choice": "yes"}).status_code == 204
     assert admin.post(ballots, json={"member_id": seated[1], "choice": "yes"}).status_code == 204
     twice = admin.post(ballots, json={"member_id": seated[0], "choice": "no"})
-    assert twice.status_code == 422 and "member_id" in twice.json["errors"]
+    assert twice.status_code == 409 and "member_id" in twice.json["errors"]
     assert admin.post(ballots, json={"member_id": desk["outsider"], "choice": "no"}).status_code == 422
     assert admin.post(ballots, json={"member_id": seated[4], "choice": "no"}).status_code == 422  # absent
     admin.post(ballots, json={"member_id": seated[2], "choice": "no"})
@@ -84,14 +84,14 @@ def test_a_meeting_from_quorum_to_numbered_decisions(desk):
     assert admin.delete(f"{url}/attendance/{seated[3]}").json["quorum"]["present"] == 3
     assert admin.post(f"{url}/close").status_code == 200
     late = admin.post(f"{url}/attendance", json={"member_id": seated[4]})
-    assert late.status_code == 422
+    assert late.status_code == 409
 
 
 def test_secret_ballots_keep_no_link_to_the_choice(app, desk):
     from sqlalchemy import select
 
-    from konsey.core.db import db
     from konsey.core.meetings import Ballot
+    from konsey.tenants.db import db
     from konsey.tenants.scoping import bound_council
 
     admin, seated = desk["admin"], desk["seated"]
@@ -149,8 +149,8 @@ def test_minutes_pdf_is_made_from_the_record(desk):
 def test_meeting_day_is_the_councils_local_day(app, desk):
     from sqlalchemy import select
 
-    from konsey.core.db import db
     from konsey.core.meetings import Meeting
+    from konsey.tenants.db import db
     from konsey.tenants.models import Council
     from konsey.tenants.scoping import bound_council
 
@@ -169,8 +169,8 @@ def test_an_institution_attends_through_a_mandated_representative(app, desk, wor
 
     from sqlalchemy import update
 
-    from konsey.core.db import db
     from konsey.core.representatives import Representative
+    from konsey.tenants.db import db
     from konsey.tenants.models import Council
     from konsey.tenants.scoping import bound_council
 
@@ -211,7 +211,7 @@ def test_an_institution_attends_through_a_mandated_representative(app, desk, wor
 def _izmir_id(app):
     from sqlalchemy import select
 
-    from konsey.core.db import db
+    from konsey.tenants.db import db
     from konsey.tenants.models import Council
 
     with app.app_context():
@@ -235,7 +235,7 @@ def test_a_substitute_fills_an_absent_principals_seat_once(app, desk, world):
     no_seat = admin.post(f"{url}/attendance", json={"member_id": substitute, "stands_in_for_id": stranger})
     assert no_seat.status_code == 422 and "stands_in_for_id" in no_seat.json["errors"]
     taken = admin.post(f"{url}/attendance", json={"member_id": substitute, "stands_in_for_id": seated[1]})
-    assert taken.status_code == 422 and "stands_in_for_id" in taken.json["errors"]
+    assert taken.status_code == 409 and "stands_in_for_id" in taken.json["errors"]
     # A substitute who stands in for nobody is there but fills no seat.
     plain = admin.post(f"{url}/attendance", json={"member_id": substitute})
     assert plain.json["quorum"]["present"] == 2 and plain.json["quorum"]["quorum_met"] is False
@@ -245,7 +245,7 @@ def test_a_substitute_fills_an_absent_principals_seat_once(app, desk, world):
     assert filled.json["quorum"]["present"] == 3 and filled.json["quorum"]["quorum_met"] is True
     # The principal cannot arrive into a seat the substitute holds.
     principal = admin.post(f"{url}/attendance", json={"member_id": seated[0]})
-    assert principal.status_code == 422 and "member_id" in principal.json["errors"]
+    assert principal.status_code == 409 and "member_id" in principal.json["errors"]
 
     item = admin.get(url).json["agenda"][0]["id"]
     vote = admin.post(f"{url}/votes", json={"agenda_item_id": item, "kind": "roll_call"}).json
@@ -255,12 +255,12 @@ def test_a_substitute_fills_an_absent_principals_seat_once(app, desk, world):
     admin.delete(f"{url}/attendance/{substitute}")
     assert admin.post(f"{url}/attendance", json={"member_id": seated[0]}).status_code == 200
     again = admin.post(ballots, json={"member_id": seated[0], "choice": "no"})
-    assert again.status_code == 422 and "member_id" in again.json["errors"]
+    assert again.status_code == 409 and "member_id" in again.json["errors"]
 
     from sqlalchemy import select
 
-    from konsey.core.db import db
     from konsey.core.meetings import Ballot
+    from konsey.tenants.db import db
     from konsey.tenants.scoping import bound_council
 
     with app.app_context(), bound_council(council_id):
@@ -308,7 +308,7 @@ def test_absences_against_the_bylaws_limit(app, desk):
         ok = admin.post(f"{BASE}/meetings/{meeting_id}/absences", json={"member_id": seated[3], "reason": "Hastalık"})
         assert ok.status_code == 201
     twice = admin.post(f"{BASE}/meetings/{held[0]}/absences", json={"member_id": seated[3], "reason": "Yine"})
-    assert twice.status_code == 422
+    assert twice.status_code == 409
     present = admin.post(f"{BASE}/meetings/{held[0]}/absences", json={"member_id": seated[0], "reason": "x y z"})
     assert present.status_code == 422 and "member_id" in present.json["errors"]
     outsider = admin.post(f"{BASE}/meetings/{held[0]}/absences", json={"member_id": desk["outsider"],
@@ -336,7 +336,7 @@ def test_a_third_of_the_members_oblige_an_extraordinary_general_assembly(app, de
     first = admin.post(f"{url}/signatures", json={"member_id": desk["seated"][0]}).json
     assert first["status"] == "collecting"
     twice = admin.post(f"{url}/signatures", json={"member_id": desk["seated"][0]})
-    assert twice.status_code == 422 and "member_id" in twice.json["errors"]
+    assert twice.status_code == 409 and "member_id" in twice.json["errors"]
     assert "extraordinary_session_due" not in {w["code"] for w in admin.get(f"{BASE}/calendar").json["warnings"]}
     due = admin.post(f"{url}/signatures", json={"member_id": desk["seated"][1]}).json
     assert due["status"] == "due" and due["standing"] == {"signatures": 2, "needed": 2}

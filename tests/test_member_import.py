@@ -33,8 +33,8 @@ def council(world):
 
 
 def _count(app, council_id):
-    from konsey.core.db import db
     from konsey.core.membership import Member
+    from konsey.tenants.db import db
     from konsey.tenants.scoping import bound_council
 
     with app.app_context(), bound_council(council_id):
@@ -42,9 +42,9 @@ def _count(app, council_id):
 
 
 def _run(app, council_id, content: bytes, dry_run: bool):
-    from konsey.core.db import db
-    from konsey.tenants.member_import import import_members
+    from konsey.tenants.db import db
     from konsey.tenants.scoping import bound_council
+    from konsey.usecases.member_import import import_members
 
     progress = []
     with app.app_context(), bound_council(council_id):
@@ -63,8 +63,8 @@ def test_dry_run_imports_nothing(app, council):
 
 
 def test_real_run_imports_all_with_turkish_values(app, council):
-    from konsey.core.db import db
     from konsey.core.membership import Member
+    from konsey.tenants.db import db
     from konsey.tenants.scoping import bound_council
 
     report, progress = _run(app, council, GOOD.encode("utf-8-sig"), dry_run=False)
@@ -104,7 +104,7 @@ def test_rows_clashing_with_existing_members_are_reported(app, council, world):
     ],
 )
 def test_unreadable_files_are_refused_as_a_whole(app, council, content, field):
-    from konsey.tenants.member_import import ImportFileError
+    from konsey.usecases.member_import import ImportFileError
 
     with pytest.raises(ImportFileError) as raised:
         _run(app, council, content, dry_run=True)
@@ -158,4 +158,4 @@ def test_statutory_caps_hold_for_imports_and_single_members(app, council, world,
     admin = api(world.token(world.user("gs@izmir.example.org", roles={council: "administrator"}), council))
     refused = admin.post("/api/v1/councils/izmir/members", json={"category": "public_body", "name": "On Birinci",
                                                                  "representative_name": "Kişi"})
-    assert refused.status_code == 422 and "category" in refused.json["errors"]
+    assert refused.status_code == 409 and "category" in refused.json["errors"]

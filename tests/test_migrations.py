@@ -4,7 +4,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import create_engine, text
 
-from konsey.core.db import council_owned_models, db
+from konsey.tenants.db import council_owned_models, db
 
 
 def test_models_match_migrations(ctx):

@@ -60,7 +60,7 @@ def test_motion_life_from_adoption_to_answer(app, decided):
     motion = created.json
     assert motion["status"] == "adopted" and motion["decision_number"] == decided["adopted"]["decision_number"]
     assert admin.post(f"{BASE}/motions", json={"vote_id": decided["adopted"]["id"], "title": "İkinci",
-                                               "text": "x" * 5}).status_code == 422
+                                               "text": "x" * 5}).status_code == 409
     url = f"{BASE}/motions/{motion['id']}"
     assert admin.post(f"{url}/status", json={"status": "sent"}).json["status"] == "sent"
     no_date = admin.post(f"{url}/status", json={"status": "delivered"})
@@ -68,11 +68,11 @@ def test_motion_life_from_adoption_to_answer(app, decided):
     long_ago = (date.today() - timedelta(days=90)).isoformat()
     delivered = admin.post(f"{url}/status", json={"status": "delivered", "delivered_on": long_ago}).json
     assert delivered["overdue"] is True and delivered["answer_due"]
-    assert admin.post(f"{url}/status", json={"status": "sent"}).status_code == 422  # never backwards
+    assert admin.post(f"{url}/status", json={"status": "sent"}).status_code == 409  # never backwards
     answered = admin.post(f"{url}/answer", json={"answer": "referred", "municipal_decision_date": "05.03.2026",
                                                  "municipal_decision_number": "2026/112"}).json
     assert answered["status"] == "answered" and answered["overdue"] is False
-    assert admin.post(f"{url}/answer", json={"answer": "accepted"}).status_code == 422
+    assert admin.post(f"{url}/answer", json={"answer": "accepted"}).status_code == 409
 
     public = app.test_client().get("/izmir/public").get_data(as_text=True)
     assert "Park önerisi" in public and "Komisyona havale edildi" in public and "2026/112" in public
@@ -82,8 +82,8 @@ def test_motion_life_from_adoption_to_answer(app, decided):
 def test_adoption_writes_the_outbox_event_in_the_same_transaction(app, decided):
     from sqlalchemy import select
 
-    from konsey.core.db import db
     from konsey.core.outbox import OutboxEvent
+    from konsey.tenants.db import db
     from konsey.tenants.scoping import bound_council
 
     motion = decided["admin"].post(f"{BASE}/motions", json={"vote_id": decided["adopted"]["id"], "title": "Park",

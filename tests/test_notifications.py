@@ -36,8 +36,8 @@ def _in(app, council_id):
 
 def _call_general_assembly(app, council_id):
     from konsey.core import meetings
-    from konsey.core.db import db
-    from konsey.tenants.models import Body, BodyKind
+    from konsey.core.bodies import Body, BodyKind
+    from konsey.tenants.db import db
 
     close = _in(app, council_id)
     try:
@@ -51,7 +51,7 @@ def _call_general_assembly(app, council_id):
 
 
 def _relay(app):
-    from konsey.core.outbox import relay
+    from konsey.worker.relay import relay
 
     with app.app_context():
         return relay()
@@ -63,8 +63,8 @@ def test_each_member_is_told_as_they_chose(app, council, mailbox):
     assert bad.status_code == 422 and "preferences" in bad.json["errors"]
     assert ayse.put(f"{BASE}/notifications/preferences",
                     json={"preferences": {"meeting_invitation": "digest"}}).status_code == 200
-    from konsey.core.db import db
     from konsey.core.notifications import set_preferences
+    from konsey.tenants.db import db
 
     close = _in(app, council["id"])
     set_preferences(council["people"]["Zeynep Ak"], {"meeting_invitation": "off"})
@@ -101,8 +101,8 @@ def test_each_member_is_told_as_they_chose(app, council, mailbox):
 
 
 def _count_notes(app, council_id, member_id):
-    from konsey.core.db import db
     from konsey.core.notifications import Notification
+    from konsey.tenants.db import db
 
     close = _in(app, council_id)
     try:
@@ -112,8 +112,8 @@ def _count_notes(app, council_id, member_id):
 
 
 def test_a_redelivered_event_tells_nobody_twice(app, council, mailbox):
-    from konsey.core.db import db
     from konsey.core.notifications import meeting_invitations
+    from konsey.tenants.db import db
 
     meeting_id = _call_general_assembly(app, council["id"])
     mailbox.clear()
@@ -162,7 +162,7 @@ def test_notifications_of_another_council_are_not_found(app, world, council, api
     other = world.council("nilufer", province=16)
     world.member(other, name="Ayşe Kaya", email="ayse@example.org")
     from konsey.core.accounts import CouncilRoleName, User, grant_role
-    from konsey.core.db import db
+    from konsey.tenants.db import db
 
     with app.app_context():
         user = db.session.scalar(select(User).where(User.email == "ayse@example.org"))
@@ -177,7 +177,7 @@ def test_notifications_of_another_council_are_not_found(app, world, council, api
 def test_each_member_reads_in_their_own_language(app, world, council, mailbox):
     """Mehmet's account is in English: his invitation is in English; the others get the council's Turkish."""
     from konsey.core.accounts import User
-    from konsey.core.db import db
+    from konsey.tenants.db import db
 
     with app.app_context():
         db.session.scalar(select(User).where(User.email == "mehmet@example.org")).locale = "en"

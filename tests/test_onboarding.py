@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from conftest import login
-from konsey.tenants import reference
+from konsey.core import reference
 
 
 def _payload(slug="bornova", **overrides):
@@ -37,8 +37,10 @@ def operator_token(world):
 
 def test_api_onboarding_creates_everything_and_invites_the_admin(app, api, operator_token, mailbox):
     from konsey.core.accounts import Invitation
-    from konsey.core.db import db
-    from konsey.tenants.models import Body, ByLawProfile, Council
+    from konsey.core.bodies import Body
+    from konsey.core.bylaws import ByLawProfile
+    from konsey.tenants.db import db
+    from konsey.tenants.models import Council
     from konsey.tenants.scoping import bound_council
 
     response = api(operator_token).post("/api/v1/councils", json=_payload())
@@ -89,7 +91,7 @@ def test_api_onboarding_creates_everything_and_invites_the_admin(app, api, opera
     ],
 )
 def test_api_onboarding_rejects_bad_input(app, api, operator_token, overrides, field):
-    from konsey.core.db import db
+    from konsey.tenants.db import db
     from konsey.tenants.models import Council
 
     response = api(operator_token).post("/api/v1/councils", json=_payload(**overrides))
@@ -101,11 +103,11 @@ def test_api_onboarding_rejects_bad_input(app, api, operator_token, overrides, f
 
 def test_duplicate_slug_is_refused_and_nothing_changes(app, api, operator_token):
     from konsey.core.accounts import Invitation
-    from konsey.core.db import db
+    from konsey.tenants.db import db
 
     assert api(operator_token).post("/api/v1/councils", json=_payload()).status_code == 201
     again = api(operator_token, language="tr").post("/api/v1/councils", json=_payload(name="Başka Konsey"))
-    assert again.status_code == 422
+    assert again.status_code == 409
     assert again.json["errors"]["slug"] == ["Bu adreste bir konsey zaten var."]
     with app.app_context():
         assert db.session.scalar(select(func.count(Invitation.id))) == 1

@@ -43,7 +43,7 @@ def test_last_administrator_cannot_be_removed(api, setup):
     people = admin.get("/api/v1/councils/izmir/people").json
     own = next(p for p in people if p["role"] == "administrator")
     response = admin.delete(f"/api/v1/councils/izmir/people/{own['id']}")
-    assert response.status_code == 422 and "role" in response.json["errors"]
+    assert response.status_code == 409 and "role" in response.json["errors"]
     assert len(admin.get("/api/v1/councils/izmir/people").json) == 2
 
 

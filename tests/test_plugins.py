@@ -80,7 +80,7 @@ def test_enabling_checks_the_plugin_and_its_configuration_and_changes_nothing_on
     assert enabled.status_code == 201
     assert enabled.json["state"] == "enabled" and enabled.json["config"] == {"age_min": 15, "age_max": 24}
     twice = admin.post(f"{A}/plugins/youth_assembly", json={})
-    assert twice.status_code == 422 and "plugin" in twice.json["errors"]
+    assert twice.status_code == 409 and "plugin" in twice.json["errors"]
     # The assembly's body was created, proposed to the general assembly.
     bodies = admin.get(f"{A}/bodies").json
     youth = [b for b in bodies if b["name"] == "Gençlik Meclisi"]
@@ -89,7 +89,7 @@ def test_enabling_checks_the_plugin_and_its_configuration_and_changes_nothing_on
     assert admin.patch(f"{A}/plugins/youth_assembly", json={"config": {"age_max": 12}}).status_code == 422
     assert admin.patch(f"{A}/plugins/youth_assembly", json={"config": {"age_max": 29}}).json["config"]["age_max"] == 29
     assert admin.delete(f"{A}/plugins/youth_assembly").json["state"] == "disabled"
-    assert admin.delete(f"{A}/plugins/youth_assembly").status_code == 422
+    assert admin.delete(f"{A}/plugins/youth_assembly").status_code == 409
     again = admin.post(f"{A}/plugins/youth_assembly", json={})
     assert again.status_code == 201
     assert len([b for b in admin.get(f"{A}/bodies").json if b["name"] == "Gençlik Meclisi"]) == 1  # reused
@@ -108,8 +108,8 @@ def test_only_administrators_and_operators_switch_plugins(app, world, api, counc
 
 
 def test_a_changed_enablement_is_seen_at_once_through_the_version_key(app, world, councils):
-    from konsey.core.db import db
     from konsey.core.plugins import council_hooks, disable, enable
+    from konsey.tenants.db import db
     from konsey.tenants.scoping import bound_council
 
     with app.app_context(), bound_council(councils["alpha"]):
@@ -130,10 +130,10 @@ def test_a_changed_enablement_is_seen_at_once_through_the_version_key(app, world
 
 
 def _board_of(app, council_id, names):
-    from konsey.core.db import db
+    from konsey.core.bodies import Body, BodyKind
     from konsey.core.membership import Member
     from konsey.core.seats import SeatRole, assign_seat
-    from konsey.tenants.models import Body, BodyKind
+    from konsey.tenants.db import db
     from konsey.tenants.scoping import bound_council
 
     with app.app_context(), bound_council(council_id):
@@ -146,9 +146,9 @@ def _board_of(app, council_id, names):
 
 def _meeting(app, council_id, board_id, present):
     from konsey.core import meetings
-    from konsey.core.db import db
+    from konsey.core.bodies import Body
     from konsey.core.membership import Member
-    from konsey.tenants.models import Body
+    from konsey.tenants.db import db
     from konsey.tenants.scoping import bound_council
 
     with app.app_context(), bound_council(council_id):
@@ -182,10 +182,10 @@ def test_the_bespoke_quorum_holds_in_its_council_and_the_neighbour_keeps_the_sta
 
 def test_bespoke_majority_and_tie_rule_only_where_enabled(app, bespoke):
     from konsey.core import meetings
-    from konsey.core.db import db
+    from konsey.core.bodies import Body
     from konsey.core.meetings import AgendaItem, Choice, Meeting, VoteKind
     from konsey.core.membership import Member
-    from konsey.tenants.models import Body
+    from konsey.tenants.db import db
     from konsey.tenants.scoping import bound_council
 
     verdicts = {}
@@ -208,10 +208,10 @@ def test_bespoke_majority_and_tie_rule_only_where_enabled(app, bespoke):
 def test_membership_eligibility_and_seat_events_only_where_enabled(app, world, bespoke):
     import konsey_bespoke_rules
 
-    from konsey.core.db import db
+    from konsey.core.bodies import BodyKind
     from konsey.core.membership import Member
     from konsey.core.seats import SeatRole, assign_seat, create_body
-    from konsey.tenants.models import BodyKind
+    from konsey.tenants.db import db
     from konsey.tenants.scoping import bound_council
 
     outcomes = {}
@@ -258,7 +258,7 @@ def test_election_hooks_only_where_enabled(app, world, bespoke):
 
 
 def test_bylaw_fields_of_a_plugin_belong_to_its_council(app, bespoke):
-    from konsey.tenants.bylaw_profiles import parameters_on
+    from konsey.core.bylaws import parameters_on
     from konsey.tenants.scoping import bound_council
 
     with app.app_context(), bound_council(bespoke["alpha"]):
@@ -288,8 +288,8 @@ def test_pages_navigation_and_gate(app, world, bespoke):
     assert "Bespoke rules" not in beta.get("/beta/").get_data(as_text=True)
     assert alpha.post("/alpha/p/bespoke_rules/").status_code == 200
 
-    from konsey.core.db import db
     from konsey.core.plugins import disable
+    from konsey.tenants.db import db
     from konsey.tenants.scoping import bound_council
 
     with app.app_context(), bound_council(bespoke["alpha"]):
@@ -360,7 +360,7 @@ def test_a_plugin_adds_a_delivery_channel_for_its_council_only(app, world, bespo
                                                            "address": "Belediye"})
     assert refused.status_code == 422 and "channel" in refused.json["errors"]
     konsey_bespoke_rules.RegisteredLetter.sent.clear()
-    from konsey.core.outbox import relay
+    from konsey.worker.relay import relay
 
     with app.app_context():
         while relay():

@@ -6,8 +6,8 @@ import importlib.util
 import json
 from pathlib import Path
 
+from konsey.core import reference
 from konsey.core.text import turkish_sort_key
-from konsey.tenants import reference
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -51,7 +51,7 @@ def test_shipped_file_is_what_the_build_serialises():
     spec = importlib.util.spec_from_file_location("build_reference_data", ROOT / "scripts" / "build_reference_data.py")
     build = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(build)
-    path = ROOT / "platform" / "tenants" / "data" / "turkey.json"
+    path = ROOT / "platform" / "core" / "data" / "turkey.json"
     assert build.serialise(json.loads(path.read_bytes())) == path.read_bytes()
 
 

@@ -22,9 +22,9 @@ def test_report_from_draft_to_the_general_assembly_agenda(world, api):
     revised = facilitator.post(f"{BASE}/reports/{report['id']}/versions", json={"text": "İkinci taslak"}).json
     assert [v["text"] for v in revised["versions"]] == ["İlk taslak", "İkinci taslak"]
     assert member.post(f"{BASE}/reports/{report['id']}/approve").status_code == 403
-    assert facilitator.post(f"{BASE}/reports/{report['id']}/send").status_code == 422  # not approved yet
+    assert facilitator.post(f"{BASE}/reports/{report['id']}/send").status_code == 409  # not approved yet
     assert facilitator.post(f"{BASE}/reports/{report['id']}/approve").json["status"] == "approved"
-    assert facilitator.post(f"{BASE}/reports/{report['id']}/versions", json={"text": "Geç"}).status_code == 422
+    assert facilitator.post(f"{BASE}/reports/{report['id']}/versions", json={"text": "Geç"}).status_code == 409
     assert facilitator.post(f"{BASE}/reports/{report['id']}/send").json["status"] == "sent_to_board"
 
     when = (datetime.now(UTC) + timedelta(days=20)).isoformat()

@@ -108,7 +108,7 @@ def test_onboarding_invitation_is_delivered_by_the_worker(redis_worker, smtp_ser
     app, worker = redis_worker
     world = World(app)
     operator = world.token(world.user(f"op-{uuid.uuid4().hex[:6]}@example.org", platform_role="operator"))
-    from konsey.tenants import reference
+    from konsey.core import reference
 
     municipality = next(m for m in reference.municipalities(35) if m.name.startswith("Bornova"))
     smtp_server.clear()
@@ -126,8 +126,8 @@ def test_onboarding_invitation_is_delivered_by_the_worker(redis_worker, smtp_ser
 
 def test_rolled_back_work_is_never_sent(redis_worker, smtp_server):
     app, _worker = redis_worker
-    from konsey.core.db import db
     from konsey.core.tasks_after_commit import enqueue_after_commit
+    from konsey.tenants.db import db
     from konsey.worker.tasks import send_email
 
     smtp_server.clear()

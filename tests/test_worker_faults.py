@@ -99,7 +99,7 @@ def platform(tmp_path, smtp_server):
 
 def _council(platform, route: str, address: str):
     from konsey.core import delivery
-    from konsey.core.db import db
+    from konsey.tenants.db import db
     from konsey.tenants.scoping import bound_council
 
     world = platform["world"]
@@ -113,8 +113,8 @@ def _council(platform, route: str, address: str):
 
 
 def _motions(platform, council_id) -> dict:
-    from konsey.core.db import db
     from konsey.core.motions import Motion
+    from konsey.tenants.db import db
     from konsey.tenants.scoping import bound_council
 
     with platform["app"].app_context(), bound_council(council_id):
@@ -122,7 +122,7 @@ def _motions(platform, council_id) -> dict:
 
 
 def _relay(platform) -> int:
-    from konsey.core.outbox import relay
+    from konsey.worker.relay import relay
 
     with platform["app"].app_context():
         return relay()
@@ -220,8 +220,8 @@ def test_a_mail_server_that_refuses_for_a_while(platform, tmp_path):
 
 def test_an_endpoint_that_is_gone_lands_in_the_dead_letters_and_is_retried(platform):
     from konsey.core import delivery
-    from konsey.core.db import db
     from konsey.core.outbox import DeadLetter
+    from konsey.tenants.db import db
     from konsey.tenants.scoping import bound_council
 
     receiver = WebhookReceiver()

@@ -16,6 +16,7 @@ from contextlib import nullcontext
 from celery import Celery, Task
 from flask import Flask, current_app, has_app_context
 
+import konsey.worker.tasks  # noqa: F401 - registers the shared tasks, so they can be sent by name
 from konsey.tenants.scoping import bound_council
 
 # Longer than any countdown a task sets (the delivery retries wait at most six hours), so Redis never hands a
@@ -31,8 +32,8 @@ class KonseyTask(Task):
             return
         context = nullcontext() if has_app_context() else self.app.flask_app.app_context()
         with context, bound_council(uuid.UUID(str(council_id))):
-            from konsey.core.db import db
             from konsey.core.outbox import bury
+            from konsey.tenants.db import db
 
             db.session.rollback()
             bury(self.name, dict(kwargs), f"{type(exc).__name__}: {exc}", (self.request.retries or 0) + 1)
@@ -83,6 +84,8 @@ def init_celery(app: Flask) -> Celery:
     }
     celery.flask_app = app
     app.extensions["celery"] = celery
+    # How the domain sends after-commit work without importing the worker (konsey.core.tasks_after_commit).
+    app.extensions["konsey.dispatch"] = dispatch
     return celery
 
 
@@ -100,19 +103,22 @@ def celery_for(app: Flask | None = None) -> Celery:
     return (app or current_app).extensions["celery"]
 
 
+def _name(task) -> str:
+    return task if isinstance(task, str) else task.name
+
+
 def publish(task, **kwargs):
     """Send now or fail now (no retrying connection): the outbox relay keeps what the broker refused."""
     celery = celery_for()
-    return celery.tasks[task.name].apply_async(kwargs=kwargs, retry=False)
+    return celery.tasks[_name(task)].apply_async(kwargs=kwargs, retry=False)
 
 
 def task_named(name: str):
-    import konsey.worker.tasks  # noqa: F401 - registers the shared tasks with this process's Celery apps
 
     return celery_for().tasks[name]
 
 
 def dispatch(task, **kwargs):
-    """Send a task through the current Flask app's Celery (its broker, its eager setting)."""
+    """Send a task (or a task's name) through the current Flask app's Celery (its broker, its eager setting)."""
     celery = celery_for()
-    return celery.tasks[task.name].apply_async(kwargs=kwargs)
+    return celery.tasks[_name(task)].apply_async(kwargs=kwargs)

@@ -18,8 +18,8 @@ def count_members(*, council_id: str) -> int:
     """Reports the bound council's member count; used to check that workers honour council scoping."""
     from sqlalchemy import func, select
 
-    from konsey.core.db import db
     from konsey.core.membership import Member
+    from konsey.tenants.db import db
 
     return db.session.scalar(select(func.count(Member.id))) or 0
 
@@ -29,8 +29,8 @@ def run_plugin_job(*, plugin: str, job: str) -> int:
     """Run a plugin's scheduled job once for each council that has the plugin enabled, that council bound."""
     from sqlalchemy import select
 
-    from konsey.core.db import db
     from konsey.core.plugins import PluginEnablement, plugin_jobs
+    from konsey.tenants.db import db
     from konsey.tenants.scoping import all_councils, bound_council
 
     task = next((j.task for name, j in plugin_jobs() if name == plugin and j.name == job), None)
@@ -50,7 +50,7 @@ def run_plugin_job(*, plugin: str, job: str) -> int:
 @shared_task(name="konsey.relay_outbox")
 def relay_outbox() -> int:
     """Publish pending outbox events (Celery beat runs it every few seconds)."""
-    from konsey.core.outbox import relay
+    from konsey.worker.relay import relay
 
     return relay()
 
@@ -62,9 +62,9 @@ def handle_event(self, *, council_id: str, event_id: str) -> bool:
     import random
     import uuid
 
-    from konsey.core.db import db
     from konsey.core.delivery import RetryLater, retry_schedule
     from konsey.core.outbox import handle
+    from konsey.tenants.db import db
 
     try:
         return handle(uuid.UUID(event_id))
@@ -85,8 +85,8 @@ def flag_overdue_motions() -> int:
     from sqlalchemy import select
 
     from konsey.core import motions
-    from konsey.core.db import db
     from konsey.core.motions import Motion
+    from konsey.tenants.db import db
     from konsey.tenants.models import Council, CouncilStatus
     from konsey.tenants.scoping import bound_council
 
@@ -118,8 +118,8 @@ def send_digests() -> int:
     """Daily: each member who chose the digest gets one e-mail, council by council."""
     from sqlalchemy import select
 
-    from konsey.core.db import db
     from konsey.core.notifications import send_digests as digests_of_council
+    from konsey.tenants.db import db
     from konsey.tenants.models import Council, CouncilStatus
     from konsey.tenants.scoping import bound_council
 
@@ -137,9 +137,9 @@ def meeting_reminders() -> int:
 
     from sqlalchemy import select
 
-    from konsey.core.db import db, utcnow
     from konsey.core.meetings import Meeting, MeetingStatus
     from konsey.core.notifications import meeting_invitations
+    from konsey.tenants.db import db, utcnow
     from konsey.tenants.models import Council, CouncilStatus
     from konsey.tenants.scoping import bound_council
 

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_smorest import Api
 from werkzeug.exceptions import HTTPException
 
-from konsey.core.i18n import translate_validation_messages
+from konsey.schemas.messages import translate_validation_messages
 
 PROBLEM_JSON = "application/problem+json"
 
@@ -67,7 +67,7 @@ def one_or_404(model, **criteria):
     from flask import abort
     from sqlalchemy import select
 
-    from konsey.core.db import db
+    from konsey.tenants.db import db
 
     row = db.session.scalar(select(model).filter_by(**criteria))
     if row is None:

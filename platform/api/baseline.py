@@ -16,10 +16,10 @@ from sqlalchemy import select, text
 
 from konsey.api.members import MemberListArgs
 from konsey.core.accounts import roles_in, token_from_secret
-from konsey.core.db import db
-from konsey.core.member_schemas import MemberOutputSchema
 from konsey.core.membership import Member
 from konsey.core.permissions import Permission, allowed, public
+from konsey.schemas.members import MemberOutputSchema
+from konsey.tenants.db import db
 from konsey.tenants.models import Council
 
 bp = Blueprint("baseline", __name__, url_prefix="/api/v1/_baseline")

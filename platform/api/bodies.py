@@ -13,13 +13,13 @@ from marshmallow import Schema, ValidationError, fields, validate
 from sqlalchemy import select
 
 from konsey.api.base import one_or_404
+from konsey.core import bylaws as bylaw_profiles
 from konsey.core import participants
-from konsey.core.db import db
+from konsey.core.bodies import Body, BodyKind, BodyStatus
 from konsey.core.meetings import Vote
 from konsey.core.membership import Member
 from konsey.core.participants import Participant
 from konsey.core.permissions import Permission, requires
-from konsey.core.schemas import StrictSchema
 from konsey.core.seats import (
     Seat,
     SeatRole,
@@ -32,8 +32,8 @@ from konsey.core.seats import (
     full_membership,
     seats_on,
 )
-from konsey.tenants import bylaw_profiles
-from konsey.tenants.models import Body, BodyKind, BodyStatus
+from konsey.schemas.base import StrictSchema
+from konsey.tenants.db import db
 
 blp = Blueprint("bodies", __name__, url_prefix="/api/v1/councils/<council_slug>/bodies", description="Bodies and seats")
 

@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
-
-from flask import abort
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
-from konsey.core.bylaws import profile_in_force
-from konsey.core.db import db
-from konsey.core.permissions import Permission, requires
-from konsey.core.schemas import StrictSchema
-from konsey.tenants import bylaw_profiles
+from konsey.schemas.base import StrictSchema
+from konsey.usecases import bylaws
+from konsey.usecases.base import performs
 
 blp = Blueprint("bylaws", __name__, url_prefix="/api/v1/councils/<council_slug>/bylaws",
                 description="By-laws profile")
@@ -38,30 +33,25 @@ class OnDateArgs(StrictSchema):
 
 @blp.route("")
 class Versions(MethodView):
-    @requires(Permission.COUNCIL_VIEW)
+    @performs(bylaws.list_versions)
     @blp.response(200, ProfileSchema(many=True))
     def get(self):
         """Every version, oldest first."""
-        return bylaw_profiles.versions()
+        return bylaws.list_versions()
 
-    @requires(Permission.BYLAWS_MANAGE)
+    @performs(bylaws.adopt_version)
     @blp.arguments(NewVersionSchema)
     @blp.response(201, ProfileSchema)
     def post(self, data):
         """Adopt a new version (after the general assembly approved it), effective today or later."""
-        profile = bylaw_profiles.adopt_version(data["parameters"], data["effective_from"])
-        db.session.commit()
-        return profile
+        return bylaws.adopt_version(data["parameters"], data["effective_from"])
 
 
 @blp.route("/in-force")
 class InForce(MethodView):
-    @requires(Permission.COUNCIL_VIEW)
+    @performs(bylaws.version_in_force)
     @blp.arguments(OnDateArgs, location="query")
     @blp.response(200, ProfileSchema)
     def get(self, args):
         """The version in force today, or on ``?on=YYYY-MM-DD``."""
-        profile = profile_in_force(bylaw_profiles.versions(), args["on"] or date.today())
-        if profile is None:
-            abort(404)
-        return profile
+        return bylaws.version_in_force(args["on"])

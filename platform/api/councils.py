@@ -11,14 +11,14 @@ from sqlalchemy import select
 from konsey.app.guard import current_principal
 from konsey.core.accounts import council_ids_of
 from konsey.core.audit import AuditEntry
-from konsey.core.db import db
+from konsey.core.councils import change_status, onboard_council
+from konsey.core.export import export_council
+from konsey.core.invitations import send_invitation
 from konsey.core.permissions import Permission, requires
-from konsey.core.schemas import StrictSchema
-from konsey.tenants.export import export_council
-from konsey.tenants.invitations import send_invitation
-from konsey.tenants.lifecycle import change_status
+from konsey.schemas.base import StrictSchema
+from konsey.schemas.councils import OnboardingSchema
+from konsey.tenants.db import db
 from konsey.tenants.models import Council, CouncilStatus
-from konsey.tenants.onboarding import OnboardingSchema, onboard_council
 
 blp = Blueprint("councils", __name__, url_prefix="/api/v1/councils", description="Councils")
 
@@ -134,7 +134,7 @@ class Calendar(MethodView):
         """The statutory calendar: general assembly sessions owed this year, terms ending, with warnings."""
         from datetime import date
 
-        from konsey.tenants.calendar import calendar
+        from konsey.core.calendar import calendar
 
         return calendar(args["year"] or date.today().year)
 

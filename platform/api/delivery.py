@@ -12,10 +12,10 @@ from sqlalchemy import select
 from konsey.api.base import one_or_404
 from konsey.core import delivery, motions, outbox
 from konsey.core.council_keys import council_key
-from konsey.core.db import db
 from konsey.core.motions import Motion, MunicipalAnswer
 from konsey.core.permissions import Permission, public, requires
-from konsey.core.schemas import StrictSchema
+from konsey.schemas.base import StrictSchema
+from konsey.tenants.db import db
 
 blp = Blueprint("delivery", __name__, url_prefix="/api/v1/councils/<council_slug>",
                 description="Motion delivery, signing key and dead letters")

@@ -13,11 +13,11 @@ from sqlalchemy import select
 from konsey.api.base import one_or_404
 from konsey.api.bodies import body_or_404
 from konsey.core import elections
-from konsey.core.db import db
 from konsey.core.elections import Candidacy, Election, ElectionStatus, Office
 from konsey.core.membership import Member
 from konsey.core.permissions import Permission, requires
-from konsey.core.schemas import StrictSchema
+from konsey.schemas.base import StrictSchema
+from konsey.tenants.db import db
 
 blp = Blueprint("elections", __name__, url_prefix="/api/v1/councils/<council_slug>/elections",
                 description="Elections")

@@ -9,9 +9,9 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from konsey.core import federation
-from konsey.core.db import db
 from konsey.core.permissions import Permission, public, requires
-from konsey.core.schemas import StrictSchema
+from konsey.schemas.base import StrictSchema
+from konsey.tenants.db import db
 
 blp = Blueprint("federation", __name__, url_prefix="/api/v1", description="National federation indicators")
 

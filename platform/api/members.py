@@ -12,21 +12,21 @@ from marshmallow import Schema, fields, validate
 from sqlalchemy import select
 
 from konsey.api.base import one_or_404
-from konsey.core.db import db
-from konsey.core.member_schemas import MemberInputSchema, MemberOutputSchema, MemberUpdateSchema
 from konsey.core.membership import (
     Member,
     MembershipEvent,
     MemberStatus,
     add_member,
     change_status,
-    remove_member,
-    update_member,
 )
 from konsey.core.permissions import Permission, requires
 from konsey.core.representatives import Capacity, Representative, appoint, end_mandate
-from konsey.core.schemas import StrictSchema
 from konsey.core.text import turkish_sort_key
+from konsey.schemas.base import StrictSchema
+from konsey.schemas.members import MemberInputSchema, MemberOutputSchema, MemberUpdateSchema
+from konsey.tenants.db import db
+from konsey.usecases import members
+from konsey.usecases.base import performs
 
 blp = Blueprint("members", __name__, url_prefix="/api/v1/councils/<council_slug>/members", description="Members")
 
@@ -145,25 +145,21 @@ class RepresentativeMandate(MethodView):
 
 @blp.route("/<uuid:member_id>")
 class MemberDetail(MethodView):
-    @requires(Permission.MEMBERS_VIEW)
+    @performs(members.show_member)
     @blp.response(200, MemberOutputSchema)
     def get(self, member_id):
-        return member_or_404(member_id)
+        return members.show_member(member_id)
 
-    @requires(Permission.MEMBERS_MANAGE)
+    @performs(members.update_member)
     @blp.arguments(MemberUpdateSchema(partial=True))
     @blp.response(200, MemberOutputSchema)
     def patch(self, data, member_id):
-        member = update_member(member_or_404(member_id), data)
-        db.session.commit()
-        return member
+        return members.update_member(member_id, data)
 
-    @requires(Permission.MEMBERS_MANAGE)
+    @performs(members.erase_member)
     @blp.response(204)
     def delete(self, member_id):
         """Erase a member's record (KVKK erasure request)."""
-        remove_member(member_or_404(member_id))
-        db.session.commit()
-        return None
+        members.erase_member(member_id)
 
 

@@ -11,10 +11,10 @@ from marshmallow import Schema, fields, validate
 from sqlalchemy import select
 
 from konsey.core import money
-from konsey.core.db import db
 from konsey.core.money import BudgetAllocation, Expense, ExpenseCategory, InKindKind, InKindSupport
 from konsey.core.permissions import Permission, requires
-from konsey.core.schemas import StrictSchema
+from konsey.schemas.base import StrictSchema
+from konsey.tenants.db import db
 
 blp = Blueprint("money", __name__, url_prefix="/api/v1/councils/<council_slug>/money", description="Money")
 

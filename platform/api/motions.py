@@ -13,11 +13,11 @@ from sqlalchemy import select
 
 from konsey.api.base import one_or_404
 from konsey.core import motions
-from konsey.core.db import db
 from konsey.core.meetings import Vote
 from konsey.core.motions import Motion, MotionStatus, MunicipalAnswer
 from konsey.core.permissions import Permission, requires
-from konsey.core.schemas import StrictSchema
+from konsey.schemas.base import StrictSchema
+from konsey.tenants.db import db
 
 blp = Blueprint("motions", __name__, url_prefix="/api/v1/councils/<council_slug>/motions", description="Motions")
 

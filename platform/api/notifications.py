@@ -10,10 +10,10 @@ from sqlalchemy import select
 from konsey.api.base import one_or_404
 from konsey.app.guard import current_principal
 from konsey.core import notifications
-from konsey.core.db import db
 from konsey.core.notifications import Notification
 from konsey.core.permissions import Permission, requires
-from konsey.core.schemas import StrictSchema
+from konsey.schemas.base import StrictSchema
+from konsey.tenants.db import db
 
 blp = Blueprint("notifications", __name__, url_prefix="/api/v1/councils/<council_slug>/notifications",
                 description="Your notifications and their delivery preferences")

@@ -8,11 +8,11 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
 from konsey.app.guard import current_principal
+from konsey.core import people
 from konsey.core.accounts import CouncilRoleName
-from konsey.core.db import db
 from konsey.core.permissions import Permission, requires
-from konsey.core.schemas import StrictSchema
-from konsey.tenants import people
+from konsey.schemas.base import StrictSchema
+from konsey.tenants.db import db
 
 blp = Blueprint("people", __name__, url_prefix="/api/v1/councils/<council_slug>", description="People and roles")
 

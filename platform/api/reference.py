@@ -7,8 +7,8 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
+from konsey.core import reference
 from konsey.core.permissions import public
-from konsey.tenants import reference
 
 blp = Blueprint("reference", __name__, url_prefix="/api/v1/reference", description="Reference data")
 

@@ -10,12 +10,12 @@ from sqlalchemy import select
 
 from konsey.api.base import one_or_404
 from konsey.core import session_requests
-from konsey.core.db import db
 from konsey.core.meetings import Meeting
 from konsey.core.membership import Member
 from konsey.core.permissions import Permission, requires
-from konsey.core.schemas import StrictSchema
 from konsey.core.session_requests import RequestStatus, SessionRequest
+from konsey.schemas.base import StrictSchema
+from konsey.tenants.db import db
 
 blp = Blueprint("session_requests", __name__, url_prefix="/api/v1/councils/<council_slug>/session-requests",
                 description="Requests for an extraordinary general assembly")

@@ -12,7 +12,8 @@ from flask.cli import FlaskGroup, with_appcontext
 from marshmallow import ValidationError
 from sqlalchemy import select
 
-from konsey.core.db import db
+from konsey.core.errors import DomainError
+from konsey.tenants.db import db
 
 
 def _create_app():
@@ -48,7 +49,7 @@ def _fail(message: str) -> None:
 
 
 def _validation_failed(error: ValidationError) -> None:
-    from konsey.core.i18n import translate_validation_messages
+    from konsey.schemas.messages import translate_validation_messages
 
     def show(prefix: str, messages) -> None:
         if isinstance(messages, dict):  # nested schemas: config.age_max
@@ -84,13 +85,14 @@ def councils():
 @with_appcontext
 def create_council(**options):
     """Onboard a council: bodies, default by-laws and an invitation for its first administrator."""
-    from konsey.tenants.invitations import send_invitation
-    from konsey.tenants.onboarding import OnboardingSchema, onboard_council
+    from konsey.core.councils import onboard_council
+    from konsey.core.invitations import send_invitation
+    from konsey.schemas.councils import OnboardingSchema
 
     try:
         data = OnboardingSchema().load({k: v for k, v in options.items() if v is not None})
         onboarded = onboard_council(data)
-    except ValidationError as error:
+    except (ValidationError, DomainError) as error:
         db.session.rollback()
         _validation_failed(error)
     url = send_invitation(onboarded.council, onboarded.invitation, onboarded.invitation_secret)
@@ -116,7 +118,8 @@ def list_councils():
 @with_appcontext
 def council_status(slug, status, export_acknowledged, reason):
     """Move a council through its lifecycle."""
-    from konsey.tenants.lifecycle import LifecycleError, change_status
+    from konsey.core.councils import change_status
+    from konsey.tenants.lifecycle import LifecycleError
     from konsey.tenants.models import CouncilStatus
 
     council = _council(slug)
@@ -134,7 +137,7 @@ def council_status(slug, status, export_acknowledged, reason):
 @with_appcontext
 def export(slug, output: Path):
     """Write the council's full export (JSON)."""
-    from konsey.tenants.export import export_council
+    from konsey.core.export import export_council
 
     document = export_council(_council(slug))
     output.write_text(json.dumps(document, ensure_ascii=False, indent=1), encoding="utf-8")
@@ -165,8 +168,8 @@ def members():
 @with_appcontext
 def import_members_command(slug, csv_file, dry_run):
     """Import members from a CSV file: all rows or none."""
-    from konsey.tenants.member_import import ImportFileError, import_members
     from konsey.tenants.scoping import bound_council
+    from konsey.usecases.member_import import ImportFileError, import_members
 
     council = _council(slug)
     if council.is_read_only:
@@ -347,25 +350,23 @@ def plugins_disable(council_slug, plugin_name):
 
 
 def _plugin_change(council_slug: str, plugin_name: str, action: str, config_json: str | None) -> None:
-    from konsey.core import plugins
     from konsey.tenants.scoping import bound_council
+    from konsey.usecases import plugins
+    from konsey.usecases.base import SYSTEM, acting_as
 
     council = _council_or_fail(council_slug)
     try:
         config = json.loads(config_json) if config_json is not None else None
     except json.JSONDecodeError as error:
         _fail(f"--config: {error}")
-    with bound_council(council.id):
+    use_cases = {"enable": plugins.enable_plugin, "reconfigure": plugins.reconfigure_plugin}
+    with bound_council(council.id), acting_as(SYSTEM):
         try:
-            if action == "disable":
-                plugins.disable(plugin_name)
-            else:
-                getattr(plugins, action)(plugin_name, config)
-        except ValidationError as error:
-            db.session.rollback()
+            state = (plugins.disable_plugin(plugin_name) if action == "disable"
+                     else use_cases[action](plugin_name, config))
+        except (ValidationError, DomainError) as error:
             _validation_failed(error)
-        db.session.commit()
-        click.echo(f"{council_slug}: {plugin_name} {plugins.state_of(plugin_name)['state']}")
+        click.echo(f"{council_slug}: {plugin_name} {state['state']}")
 
 
 # --- the outbox and dead letters -----------------------------------------------------------------------------
@@ -380,7 +381,7 @@ def outbox_group():
 @with_appcontext
 def outbox_relay():
     """Publish the pending events now (Celery beat does this every few seconds)."""
-    from konsey.core.outbox import relay
+    from konsey.worker.relay import relay
 
     click.echo(f"published: {relay()}")
 
@@ -424,7 +425,7 @@ def deadletters_retry(council_slug, letter_id):
             _fail(f"no dead letter {letter_id} in {council_slug}")
         try:
             retry_dead_letter(letter)
-        except ValidationError as error:
+        except (ValidationError, DomainError) as error:
             db.session.rollback()
             _validation_failed(error)
         db.session.commit()

@@ -7,14 +7,16 @@ from datetime import date
 
 from sqlalchemy import select
 
+from konsey.core import reference
 from konsey.core.accounts import CouncilRoleName, PlatformRole, User, find_user_by_email, grant_role
-from konsey.core.db import db
+from konsey.core.councils import change_status, onboard_council
 from konsey.core.membership import Gender, MemberCategory, add_member
-from konsey.tenants import reference
-from konsey.tenants.lifecycle import change_status
+from konsey.schemas.councils import OnboardingSchema
+from konsey.tenants.db import db
 from konsey.tenants.models import Council, CouncilStatus
-from konsey.tenants.onboarding import OnboardingSchema, onboard_council
 from konsey.tenants.scoping import bound_council
+from konsey.usecases.base import SYSTEM, acting_as
+from konsey.usecases.plugins import enable_plugin
 
 DEMO_PASSWORD = "konsey-demo-2026"  # noqa: S105 - printed for the demo on purpose
 
@@ -131,10 +133,9 @@ def seed_demo() -> list[str]:
         with bound_council(council.id):
             total = _seed_members(random.Random(slug), city)
             # Each demo council shows a different choice of assemblies (a plugin per council).
-            from konsey.core import plugins
-
             for plugin in DEMO_ASSEMBLIES.get(slug, ()):
-                plugins.enable(plugin, {})
+                with acting_as(SYSTEM):
+                    enable_plugin(plugin, {})
         council.federation_public = slug != "kadikoy"  # one council keeps its name out of public comparisons
         lines.append(f"{name}: {total} members")
     db.session.commit()

@@ -7,7 +7,9 @@ from marshmallow import ValidationError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from konsey.api.base import flatten_field_errors, problem, status_title
-from konsey.core.db import db
+from konsey.core.errors import Conflict, DomainError, Forbidden, NotFound
+from konsey.schemas.messages import translate_validation_messages
+from konsey.tenants.db import db
 from konsey.tenants.lifecycle import LifecycleError
 
 
@@ -34,6 +36,17 @@ def install(app: Flask) -> None:
         if _is_api():
             return problem(422, status_title(422), errors=errors)
         return render_template("error.html", status=422, title=status_title(422), errors=errors), 422
+
+    @app.errorhandler(DomainError)
+    def domain_error(error: DomainError):
+        # Raised by a use case or the core: nothing was changed (the use case rolled back its unit of work).
+        db.session.rollback()
+        errors = translate_validation_messages(error.errors) or None
+        detail = error.message if isinstance(error, Conflict | Forbidden | NotFound) else None
+        if _is_api():
+            return problem(error.status, status_title(error.status), detail=detail, errors=errors)
+        return render_template("error.html", status=error.status, title=status_title(error.status),
+                               detail=detail, errors=None if detail else errors), error.status
 
     @app.errorhandler(LifecycleError)
     def lifecycle_error(error: LifecycleError):

@@ -11,9 +11,9 @@ from konsey.app import errors, guard, plugin_host
 from konsey.app.cli import register_commands
 from konsey.app.config import build_config, default_instance_path
 from konsey.app.extensions import api, babel, csrf, login_manager, migrate
-from konsey.core.db import db
 from konsey.core.i18n import LANGUAGES, select_locale
 from konsey.core.labels import label
+from konsey.tenants.db import db
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 migrate.configure(plugin_host.configure_migrations)  # once per process: plugins' migration folders
@@ -99,13 +99,13 @@ def _import_models() -> None:
     import konsey.core.notifications  # noqa: F401
     import konsey.core.outbox  # noqa: F401
     import konsey.core.participants  # noqa: F401
-    import konsey.core.platform_audit  # noqa: F401
     import konsey.core.plugins  # noqa: F401
     import konsey.core.reports  # noqa: F401
     import konsey.core.representatives  # noqa: F401
     import konsey.core.seats  # noqa: F401
     import konsey.core.session_requests  # noqa: F401
     import konsey.tenants.models  # noqa: F401
+    import konsey.tenants.platform_audit  # noqa: F401
     from konsey.core.plugins import plugin_manager
 
     plugin_manager()  # imports every installed plugin, and with it the models it owns
@@ -140,6 +140,7 @@ def _register_blueprints(app: Flask) -> None:
         operator,
         plugin_pages,
         receipts,
+        report_pages,
     )
 
     api_blueprints = (reference_api.blp, councils_api.blp, members_api.blp, people_api.blp, bylaws_api.blp,
@@ -149,7 +150,7 @@ def _register_blueprints(app: Flask) -> None:
     for blueprint in api_blueprints:
         api.register_blueprint(blueprint)
     for blueprint in (home.bp, auth.bp, account.bp, operator.bp, council_pages.bp, meeting_pages.bp,
-                      governance_pages.bp, plugin_pages.bp, receipts.bp, federation_pages.bp):
+                      governance_pages.bp, report_pages.bp, plugin_pages.bp, receipts.bp, federation_pages.bp):
         app.register_blueprint(blueprint)
     # The API authenticates by bearer token only, never by cookie, so it needs no CSRF token.
     for blueprint in api_blueprints:

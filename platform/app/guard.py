@@ -14,13 +14,15 @@ from __future__ import annotations
 
 from flask import Flask, abort, current_app, g, redirect, request, url_for
 from flask_login import current_user
+from sqlalchemy import update
 from werkzeug.exceptions import HTTPException
 
 from konsey.core.accounts import AccessToken, User, roles_in, token_from_secret
-from konsey.core.db import as_utc, db, utcnow
 from konsey.core.permissions import ALLOWED_WHEN_READ_ONLY, Policy, allowed
+from konsey.tenants.db import as_utc, db, utcnow
 from konsey.tenants.models import Council, CouncilStatus
 from konsey.tenants.scoping import bind_council, reset_scope
+from konsey.usecases.base import Actor, act_as, stop_acting
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
@@ -75,9 +77,28 @@ def inject_council_slug(endpoint: str, values: dict) -> None:
 
 
 def release_council(exc: BaseException | None = None) -> None:
+    actor_token = g.pop("actor_token", None)
+    if actor_token is not None:
+        stop_acting(actor_token)
     token = g.pop("scope_token", None)
     if token is not None:
         reset_scope(token)
+
+
+def _act_for_request(actor: Actor) -> None:
+    """The person the guard authenticated is who the use cases of this request act for."""
+    g.actor_token = act_as(actor)
+
+
+def record_token_use(response):
+    """Remember when a token was last used, in a small transaction of its own after the view's."""
+    used_at = g.pop("token_used_at", None)
+    token = g.get("token")
+    if used_at is not None and token is not None:
+        db.session.rollback()  # whatever the view left (it committed, or its error was rolled back)
+        db.session.execute(update(AccessToken).where(AccessToken.id == token.id).values(last_used_at=used_at))
+        db.session.commit()
+    return response
 
 
 # Endpoints the frameworks add: static files and the OpenAPI document are public.
@@ -109,11 +130,11 @@ def _authenticate() -> User | None:
         if token is None:
             return None
         g.token = token
-        # Recording use is cheap enough once a minute, not on every request.
+        # Recording use is cheap enough once a minute, not on every request; written after the view's own
+        # unit of work (record_token_use), never committed in the middle of it.
         now = utcnow()
         if token.last_used_at is None or (now - as_utc(token.last_used_at)).total_seconds() > 60:
-            token.last_used_at = now
-            db.session.commit()
+            g.token_used_at = now
         return token.user
     return current_user if current_user.is_authenticated else None
 
@@ -141,6 +162,7 @@ def enforce_policy():
     if council is None:
         if not allowed(policy.permission, frozenset(), principal.platform_role):
             abort(403)
+        _act_for_request(Actor(principal.id, frozenset(), principal.platform_role))
         return None
 
     token = current_token()
@@ -149,6 +171,7 @@ def enforce_policy():
     roles = roles_in(principal, council.id)
     if not roles and principal.platform_role is None:
         abort(404)
+    _act_for_request(Actor(principal.id, roles, principal.platform_role))
     if not allowed(policy.permission, roles, principal.platform_role):
         abort(403)
     if council.status is CouncilStatus.ARCHIVED and policy.permission not in ALLOWED_WHEN_READ_ONLY:
@@ -167,6 +190,7 @@ def security_headers(response):
 
 def install(app: Flask) -> None:
     app.after_request(security_headers)
+    app.after_request(record_token_use)
     app.url_value_preprocessor(resolve_council)
     app.url_defaults(inject_council_slug)
     app.before_request(enforce_policy)

@@ -20,7 +20,7 @@ from flask_login import UserMixin
 from sqlalchemy import ForeignKey, String, UniqueConstraint, Uuid, select
 from sqlalchemy.orm import Mapped, joinedload, mapped_column, relationship
 
-from konsey.core.db import HasId, as_utc, db, enum_of, utcnow
+from konsey.tenants.db import HasId, as_utc, db, enum_of, utcnow
 
 _HASHERS = {
     "default": PasswordHasher(),  # argon2id with the library's current recommended parameters

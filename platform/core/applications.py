@@ -13,15 +13,14 @@ import uuid
 from datetime import datetime
 
 from flask_babel import gettext as _
-from marshmallow import ValidationError
 from sqlalchemy import JSON, ForeignKey, String, Uuid, func, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from konsey.core.audit import record
 from konsey.core.counters import next_number
-from konsey.core.db import CouncilOwned, db, enum_of, same_council_fk, utcnow
-from konsey.core.member_schemas import MemberInputSchema
+from konsey.core.errors import Conflict, Invalid
 from konsey.core.membership import MemberKind, add_member
+from konsey.tenants.db import CouncilOwned, db, enum_of, same_council_fk, utcnow
 
 # The information notice shown at sign-up; a new text gets a new version and people accept it again.
 KVKK_NOTICE_VERSION = "2026-11"
@@ -56,7 +55,7 @@ class MembershipApplication(CouncilOwned, db.Model):
 
     number: Mapped[int]
     kind: Mapped[MemberKind] = mapped_column(enum_of(MemberKind, 16))
-    applicant: Mapped[dict] = mapped_column(JSON)  # as submitted, validated by MemberInputSchema
+    applicant: Mapped[dict] = mapped_column(JSON)  # as submitted, validated by the member schema
     status: Mapped[ApplicationStatus] = mapped_column(enum_of(ApplicationStatus, 16), default=S.SUBMITTED)
     notice_version: Mapped[str] = mapped_column(String(20))
     consents: Mapped[list] = mapped_column(JSON, default=list)
@@ -92,8 +91,8 @@ class Consent(CouncilOwned, db.Model):
     )
 
 
-def submit(applicant: dict, notice_version: str, purposes: list[str]) -> MembershipApplication:
-    """Record an application in the current council. ``applicant`` is raw input; it is validated here."""
+def consent_problems(notice_version: str, purposes: list[str]) -> dict:
+    """What is wrong with an applicant's acceptance of the notice and consents (empty when nothing)."""
     errors = {}
     if notice_version != KVKK_NOTICE_VERSION:
         errors["notice_version"] = [_("Read and accept the current information notice.")]
@@ -101,18 +100,20 @@ def submit(applicant: dict, notice_version: str, purposes: list[str]) -> Members
         errors["consents"] = [_("Unknown purpose: %(purpose)s", purpose=unknown[0])]
     elif any(p not in purposes for p in REQUIRED_PURPOSES):
         errors["consents"] = [_("Consent to processing for membership is needed to apply.")]
-    try:
-        data = MemberInputSchema().load(applicant)
-    except ValidationError as error:
-        errors["applicant"] = error.messages
-    if errors:
-        raise ValidationError(errors)
+    return errors
+
+
+def submit(data: dict, applicant: dict, notice_version: str, purposes: list[str]) -> MembershipApplication:
+    """Record an application in the current council: ``data`` is the applicant as validated by the member
+    schema, ``applicant`` the same as JSON (what the review panel reads)."""
+    if errors := consent_problems(notice_version, purposes):
+        raise Invalid(errors)
     number = next_number("application", lambda: db.session.scalar(select(func.max(MembershipApplication.number))) or 0)
     now = utcnow()
     application = MembershipApplication(
         number=number,
         kind=data["category"].kind,
-        applicant=MemberInputSchema().dump(data),
+        applicant=applicant,
         notice_version=notice_version,
         consents=[{"purpose": p, "given_at": now.isoformat()} for p in sorted(set(purposes))],
     )
@@ -124,7 +125,7 @@ def submit(applicant: dict, notice_version: str, purposes: list[str]) -> Members
 
 def _move(application: MembershipApplication, target: ApplicationStatus) -> None:
     if not can_move(application.status, target):
-        raise ValidationError({"status": [_("An application that is %(status)s cannot become %(target)s.",
+        raise Conflict({"status": [_("An application that is %(status)s cannot become %(target)s.",
                                             status=application.status.value, target=target.value)]})
     application.status = target
 
@@ -135,20 +136,21 @@ def start_review(application: MembershipApplication) -> None:
 
 
 def decide(application: MembershipApplication, *, approve: bool, decided_by: uuid.UUID | None, reason: str | None,
-           decision_reference: str | None):
-    """Approve (creating the member and their consent records) or reject, with who, when and why."""
+           decision_reference: str | None, member_data: dict | None = None):
+    """Approve (creating the member from ``member_data``, the applicant loaded by the member schema, and their
+    consent records) or reject, with who, when and why."""
     if approve and application.kind is MemberKind.INSTITUTIONAL and not decision_reference:
-        raise ValidationError({"decision_reference": [
+        raise Invalid({"decision_reference": [
             _("An institutional application is decided by an executive board decision: give its number.")]})
     if not approve and not reason:
-        raise ValidationError({"reason": [_("Give the reason for the rejection.")]})
+        raise Invalid({"reason": [_("Give the reason for the rejection.")]})
     _move(application, S.APPROVED if approve else S.REJECTED)
     application.decided_at = utcnow()
     application.decided_by_id = decided_by
     application.decision_reason = reason
     application.decision_reference = decision_reference
     if approve:
-        member = add_member(MemberInputSchema().load(application.applicant))
+        member = add_member(member_data)
         application.member_id = member.id
         for consent in application.consents:
             db.session.add(Consent(member_id=member.id, purpose=consent["purpose"],

@@ -18,7 +18,7 @@ from flask import g, has_request_context
 from sqlalchemy import JSON, String, Uuid, func, select, text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from konsey.core.db import CouncilOwned, as_utc, db, utcnow
+from konsey.tenants.db import CouncilOwned, as_utc, db, utcnow
 from konsey.tenants.scoping import current_council_id
 
 GENESIS = "0" * 64

@@ -1,16 +1,25 @@
-"""The by-law profile (yönerge): every rule domain.md calls a "by-law parameter", with its default.
+"""The by-law profile (yönerge): every rule domain.md calls a "by-law parameter", its default, and the
+versions a council adopts.
 
-A council's profile is versioned (:class:`konsey.tenants.models.ByLawProfile`); this module holds the
-defaults and the schema that validates a profile. The governance rules read their parameters from here.
+A council's profile is versioned (:class:`ByLawProfile`); every verdict reads the version in force on its own
+day (:func:`parameters_on`). What a valid profile is (types, ranges, allowed values) is said by
+:class:`konsey.schemas.bylaws.ByLawParametersSchema`; the use case validates before :func:`adopt_version`.
 """
 
 from __future__ import annotations
 
-from datetime import date
+import copy
+import uuid
+from datetime import date, datetime
 
-from marshmallow import fields, validate
+from flask_babel import gettext as _
+from sqlalchemy import JSON, Date, Uuid, select
+from sqlalchemy.orm import Mapped, mapped_column
 
-from konsey.core.schemas import StrictSchema
+from konsey.core.audit import record
+from konsey.core.errors import Invalid
+from konsey.core.plugins import council_hooks
+from konsey.tenants.db import CouncilOwned, db, utcnow
 
 QUORUM_RULES = ("absolute_majority_of_members",)
 MAJORITY_RULES = ("absolute_majority_of_present", "simple_majority_of_votes")
@@ -19,43 +28,36 @@ TIE_RULES = ("chair_decides", "lot", "fails")
 RECONVENE_RULES = ("no_quorum_required", "floor_twice_executive_board", "same_quorum")
 ELECTION_ROUND_RULES = ("two_thirds_then_majority_then_runoff", "plurality")
 
-
-class ByLawParametersSchema(StrictSchema):
-    meeting_quorum_rule = fields.String(validate=validate.OneOf(QUORUM_RULES), load_default=QUORUM_RULES[0])
-    decision_majority_rule = fields.String(
-        validate=validate.OneOf(MAJORITY_RULES), load_default="absolute_majority_of_present"
-    )
-    abstentions = fields.String(validate=validate.OneOf(ABSTENTION_RULES), load_default="count_as_present")
-    tie_rule = fields.String(validate=validate.OneOf(TIE_RULES), load_default="chair_decides")
-    reconvene_rule = fields.String(validate=validate.OneOf(RECONVENE_RULES), load_default="no_quorum_required")
-    reconvene_after_days = fields.Integer(validate=validate.Range(1, 25), load_default=7)
-    general_assembly_min_sessions_per_year = fields.Integer(validate=validate.Range(1, 12), load_default=2)
-    extraordinary_session_share = fields.Float(validate=validate.Range(0.05, 1.0), load_default=1 / 3)
-    notice_days_elective_assembly = fields.Integer(validate=validate.Range(0, 90), load_default=15)
-    notice_days_other_meetings = fields.Integer(validate=validate.Range(0, 90), load_default=2)
-    executive_board_min_size = fields.Integer(validate=validate.Range(3, 99), load_default=7)
-    executive_board_ex_officio_assemblies = fields.List(
-        fields.String(), load_default=lambda: ["womens_assembly", "youth_assembly", "disabled_assembly"]
-    )
-    term_pattern_years = fields.List(
-        fields.Integer(validate=validate.Range(1, 5)), validate=validate.Length(min=1, max=5), load_default=lambda: [2, 3]
-    )
-    max_consecutive_terms = fields.Integer(validate=validate.Range(1, 10), load_default=2)
-    gender_parity_share = fields.Float(validate=validate.Range(0.0, 0.5), load_default=0.5)
-    co_chairs_one_woman_one_man = fields.Boolean(load_default=False)
-    election_round_rule = fields.String(
-        validate=validate.OneOf(ELECTION_ROUND_RULES), load_default="two_thirds_then_majority_then_runoff"
-    )
-    working_group_election_min_participants = fields.Integer(validate=validate.Range(0, 100), load_default=6)
-    working_group_one_officer_post = fields.Boolean(load_default=True)
-    individual_members_vote_in_general_assembly = fields.Boolean(load_default=True)
-    executive_absence_limit_excused = fields.Integer(validate=validate.Range(1, 50), load_default=3)
-    executive_absence_limit_total = fields.Integer(validate=validate.Range(1, 50), load_default=5)
+# The statutory defaults (domain.md); the schema's load_default of each field is taken from here.
+DEFAULTS: dict = {
+    "meeting_quorum_rule": QUORUM_RULES[0],
+    "decision_majority_rule": "absolute_majority_of_present",
+    "abstentions": "count_as_present",
+    "tie_rule": "chair_decides",
+    "reconvene_rule": "no_quorum_required",
+    "reconvene_after_days": 7,
+    "general_assembly_min_sessions_per_year": 2,
+    "extraordinary_session_share": 1 / 3,
+    "notice_days_elective_assembly": 15,
+    "notice_days_other_meetings": 2,
+    "executive_board_min_size": 7,
+    "executive_board_ex_officio_assemblies": ["womens_assembly", "youth_assembly", "disabled_assembly"],
+    "term_pattern_years": [2, 3],
+    "max_consecutive_terms": 2,
+    "gender_parity_share": 0.5,
+    "co_chairs_one_woman_one_man": False,
+    "election_round_rule": "two_thirds_then_majority_then_runoff",
+    "working_group_election_min_participants": 6,
+    "working_group_one_officer_post": True,
+    "individual_members_vote_in_general_assembly": True,
+    "executive_absence_limit_excused": 3,
+    "executive_absence_limit_total": 5,
+}
 
 
 def default_bylaw_parameters() -> dict:
-    """The statutory defaults, as a plain JSON-ready dict."""
-    return ByLawParametersSchema().load({})
+    """The statutory defaults, as a plain JSON-ready dict (a copy: callers may change it)."""
+    return copy.deepcopy(DEFAULTS)
 
 
 def profile_in_force(versions, on: date):
@@ -66,3 +68,78 @@ def profile_in_force(versions, on: date):
     """
     candidates = [v for v in versions if v.effective_from <= on]
     return max(candidates, key=lambda v: v.effective_from, default=None)
+
+
+class ByLawProfile(CouncilOwned, db.Model):
+    """One version of the council's by-laws (yönerge) parameters, in force from ``effective_from``."""
+
+    __tablename__ = "bylaw_profiles"
+
+    effective_from: Mapped[date] = mapped_column(Date)
+    parameters: Mapped[dict] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_by_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+
+    __council_table_args__ = (
+        db.UniqueConstraint("council_id", "effective_from"),
+    )
+
+
+def versions() -> list[ByLawProfile]:
+    return db.session.scalars(select(ByLawProfile).order_by(ByLawProfile.effective_from)).all()
+
+
+def plugin_fields() -> dict:
+    """The by-law fields the current council's enabled plugins add (name → field with a load_default)."""
+    hooks = council_hooks()
+    extra = hooks.cache.get("bylaw_fields")
+    if extra is None:
+        extra = {}
+        for answer in hooks.hook.konsey_bylaw_fields():
+            extra.update(answer or {})
+        hooks.cache["bylaw_fields"] = extra
+    return extra
+
+
+def plugin_defaults() -> dict:
+    defaults = {}
+    for name, field in plugin_fields().items():
+        default = getattr(field, "load_default", None)
+        default = default() if callable(default) else default
+        if default is not None:
+            defaults[name] = default
+    return defaults
+
+
+def parameters_on(day: date) -> dict:
+    """The parameters in force on ``day``; before the first version (records from before the council joined
+    Konsey), the first version's. Fields of plugins enabled since then take their defaults."""
+    all_versions = versions()
+    profile = profile_in_force(all_versions, day) or (all_versions[0] if all_versions else None)
+    parameters = profile.parameters if profile else default_bylaw_parameters()
+    extra = plugin_defaults()
+    return {**extra, **parameters} if extra else parameters
+
+
+def base_for(effective_from: date, *, today: date | None = None) -> dict:
+    """The parameters a new version taking effect on ``effective_from`` starts from; refuses the past and a
+    date another version already has."""
+    today = today or date.today()
+    if effective_from < today:
+        raise Invalid({"effective_from": [_("A new version cannot take effect in the past.")]})
+    existing = versions()
+    if any(v.effective_from == effective_from for v in existing):
+        raise Invalid({"effective_from": [_("Another version takes effect on this date.")]})
+    base = profile_in_force(existing, effective_from)
+    return dict(base.parameters) if base else {}
+
+
+def adopt_version(parameters: dict, effective_from: date, changed: list[str], *,
+                  today: date | None = None) -> ByLawProfile:
+    """Record a new version with ``parameters`` (already validated in full) in force from ``effective_from``."""
+    base_for(effective_from, today=today)
+    profile = ByLawProfile(effective_from=effective_from, parameters=parameters)
+    db.session.add(profile)
+    db.session.flush()
+    record("bylaws.adopted", profile, {"effective_from": effective_from.isoformat(), "changed": sorted(changed)})
+    return profile

@@ -19,7 +19,7 @@ from flask import current_app
 from sqlalchemy import String, Text, select
 from sqlalchemy.orm import Mapped, mapped_column
 
-from konsey.core.db import CouncilOwned, db, utcnow
+from konsey.tenants.db import CouncilOwned, db, utcnow
 
 
 class CouncilKey(CouncilOwned, db.Model):

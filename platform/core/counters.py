@@ -12,7 +12,7 @@ from sqlalchemy import String, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
 
-from konsey.core.db import CouncilOwned, db
+from konsey.tenants.db import CouncilOwned, db
 
 
 class Counter(CouncilOwned, db.Model):

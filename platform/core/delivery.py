@@ -23,13 +23,14 @@ from typing import Protocol
 from flask import current_app
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from marshmallow import ValidationError
 from sqlalchemy import Boolean, Integer, String, Text, Uuid, select
 from sqlalchemy.orm import Mapped, mapped_column
 
+from konsey.core import outbox
 from konsey.core.audit import record
-from konsey.core.db import CouncilOwned, db, enum_of, same_council_fk, utcnow
+from konsey.core.errors import Invalid
 from konsey.core.motions import ORDER, Motion, MotionStatus, advance
+from konsey.tenants.db import CouncilOwned, db, enum_of, same_council_fk, utcnow
 
 log = logging.getLogger(__name__)
 RECEIPT_DAYS = 60
@@ -205,11 +206,11 @@ def new_secret() -> str:
 
 def set_route(channel: str, address: str) -> DeliveryRoute:
     if channel not in channels():
-        raise ValidationError({"channel": [_("Unknown delivery channel: %(name)s", name=channel)]})
+        raise Invalid({"channel": [_("Unknown delivery channel: %(name)s", name=channel)]})
     if channel == ChannelName.WEBHOOK and not address.startswith(("https://", "http://127.0.0.1", "http://localhost")):
-        raise ValidationError({"address": [_("A webhook needs an https:// address.")]})
+        raise Invalid({"address": [_("A webhook needs an https:// address.")]})
     if channel in (ChannelName.EMAIL, ChannelName.DOWNLOAD) and "@" not in address:
-        raise ValidationError({"address": [_("Give the registry desk's e-mail address.")]})
+        raise Invalid({"address": [_("Give the registry desk's e-mail address.")]})
     route = route_of_council()
     route.channel, route.address, route.enabled, route.disabled_reason = channel, address, True, None
     route.changed_at = utcnow()
@@ -240,7 +241,7 @@ def read_receipt_token(token: str) -> tuple[uuid.UUID, uuid.UUID]:
     try:
         data = serializer.loads(token, max_age=RECEIPT_DAYS * 86400)
     except (BadSignature, SignatureExpired):
-        raise ValidationError({"token": [_("This link is not valid (or has expired).")]}) from None
+        raise Invalid({"token": [_("This link is not valid (or has expired).")]}) from None
     return uuid.UUID(data["council"]), uuid.UUID(data["motion"])
 
 
@@ -305,7 +306,7 @@ def verify_municipal_post(body: bytes, headers: dict) -> dict:
     try:
         return Webhook(route.secret).verify(body, headers)
     except WebhookVerificationError:
-        raise ValidationError({"webhook-signature": [_("The signature does not match this council's secret.")]}) \
+        raise Invalid({"webhook-signature": [_("The signature does not match this council's secret.")]}) \
             from None
 
 
@@ -319,3 +320,8 @@ def retry_schedule(attempt: int, base: float | None = None) -> float:
 
 def total_retry_span(attempts: int) -> timedelta:
     return timedelta(seconds=sum(retry_schedule(n, base=30) for n in range(attempts)))
+
+
+@outbox.handles("motion.adopted")
+def _on_motion_adopted(event: outbox.OutboxEvent) -> None:
+    deliver_motion(uuid.UUID(event.payload["motion_id"]), idempotency_key=str(event.id))

@@ -15,12 +15,13 @@ import uuid
 from datetime import date, datetime
 
 from flask_babel import gettext as _
-from marshmallow import ValidationError
 from sqlalchemy import JSON, Date, Integer, String, Uuid, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from konsey.core.audit import record
-from konsey.core.db import CouncilOwned, db, enum_of, same_council_fk, utcnow
+from konsey.core.bodies import Body, BodyKind
+from konsey.core.bylaws import parameters_on
+from konsey.core.errors import Conflict, Invalid
 from konsey.core.membership import Member, MemberStatus
 from konsey.core.plugins import collect, council_hooks
 from konsey.core.rules.elections import count_round, settle_final_tie
@@ -28,8 +29,7 @@ from konsey.core.rules.parity import Candidate as RankedCandidate
 from konsey.core.rules.parity import allocate_seats
 from konsey.core.rules.terms import Mandate, may_stand, term_end
 from konsey.core.seats import Seat, SeatRole, assign_seat, full_membership, require_working, seats_on
-from konsey.tenants.bylaw_profiles import parameters_on
-from konsey.tenants.models import Body, BodyKind
+from konsey.tenants.db import CouncilOwned, db, enum_of, same_council_fk, utcnow
 
 
 class Office(enum.StrEnum):
@@ -96,12 +96,12 @@ def call_election(electing: Body, target: Body, office: Office, seats: int, term
     if electing.kind is BodyKind.WORKING_GROUP:
         taking_part = working_group_size(electing, term_start)
         if taking_part < bylaws["working_group_election_min_participants"]:
-            raise ValidationError({"electing_body_id": [_(
+            raise Invalid({"electing_body_id": [_(
                 "A working group elects with at least %(needed)d people taking part; it has %(count)d.",
                 needed=bylaws["working_group_election_min_participants"], count=taking_part)]})
     co_chairs = office is Office.FACILITATOR and seats == 2 and bylaws["co_chairs_one_woman_one_man"]
     if office is not Office.EXECUTIVE_BOARD and seats != 1 and not co_chairs:
-        raise ValidationError({"seats": [_("This office has a single seat.")]})
+        raise Invalid({"seats": [_("This office has a single seat.")]})
     election = Election(electing_body_id=electing.id, target_body_id=target.id, office=office, seats=seats,
                         term_start=term_start, term_index=term_index)
     db.session.add(election)
@@ -129,13 +129,13 @@ def mandates_of(member: Member, target: Body) -> list[Mandate]:
 def stand(election: Election, member: Member) -> Candidacy:
     """Register a candidate, if they are an active member and not over the consecutive-term limit."""
     if election.status is not ElectionStatus.OPEN:
-        raise ValidationError({"election": [_("This election is closed.")]})
+        raise Conflict({"election": [_("This election is closed.")]})
     if member.status is not MemberStatus.ACTIVE:
-        raise ValidationError({"member_id": [_("Only an active member can stand.")]})
+        raise Invalid({"member_id": [_("Only an active member can stand.")]})
     target = db.session.get(Body, election.target_body_id)
     bylaws = parameters_on(election.term_start)
     if not may_stand(mandates_of(member, target), ROLE_OF[election.office].value, election.term_start, bylaws):
-        raise ValidationError({"member_id": [_("This member has served the most consecutive terms allowed in "
+        raise Invalid({"member_id": [_("This member has served the most consecutive terms allowed in "
                                                "this office.")]})
     if election.office is Office.FACILITATOR and target.kind is BodyKind.WORKING_GROUP \
             and bylaws["working_group_one_officer_post"]:
@@ -144,14 +144,14 @@ def stand(election: Election, member: Member) -> Candidacy:
                      for seat in seats_on(body, election.term_start)
                      if seat.member_id == member.id and seat.role in (SeatRole.FACILITATOR, SeatRole.CHAIR)]
         if elsewhere:
-            raise ValidationError({"member_id": [_("This member already holds an officer post in another working "
+            raise Conflict({"member_id": [_("This member already holds an officer post in another working "
                                                    "group; the by-laws allow one.")]})
     if db.session.scalar(select(Candidacy.id).where(Candidacy.election_id == election.id,
                                                     Candidacy.member_id == member.id)):
-        raise ValidationError({"member_id": [_("This member is already a candidate.")]})
+        raise Conflict({"member_id": [_("This member is already a candidate.")]})
     refusals = collect(council_hooks().hook.konsey_candidate_eligibility(election=election, member=member))
     if refusals:
-        raise ValidationError({"member_id": [str(reason) for reason in refusals]})
+        raise Invalid({"member_id": [str(reason) for reason in refusals]})
     candidacy = Candidacy(election_id=election.id, member_id=member.id)
     db.session.add(candidacy)
     db.session.flush()
@@ -162,16 +162,16 @@ def stand(election: Election, member: Member) -> Candidacy:
 def count(election: Election, votes: dict[str, int], *, chair_choice: str | None = None) -> dict:
     """Enter one round's counted (secret) ballots; decide if the rules allow, else say what comes next."""
     if election.status is not ElectionStatus.OPEN:
-        raise ValidationError({"election": [_("This election is closed.")]})
+        raise Conflict({"election": [_("This election is closed.")]})
     candidates = {str(c.member_id): c for c in db.session.scalars(
         select(Candidacy).where(Candidacy.election_id == election.id))}
     if unknown := set(votes) - set(candidates):
-        raise ValidationError({"votes": [_("Not a candidate: %(id)s", id=sorted(unknown)[0])]})
+        raise Invalid({"votes": [_("Not a candidate: %(id)s", id=sorted(unknown)[0])]})
     if any(not isinstance(n, int) or n < 0 for n in votes.values()):
-        raise ValidationError({"votes": [_("Votes are whole numbers, zero or more.")]})
+        raise Invalid({"votes": [_("Votes are whole numbers, zero or more.")]})
     previous = election.rounds[-1]["result"] if election.rounds else None
     if previous and previous.get("runoff_between") and set(votes) - set(previous["runoff_between"]):
-        raise ValidationError({"votes": [_("Only the run-off candidates can receive votes in this round.")]})
+        raise Invalid({"votes": [_("Only the run-off candidates can receive votes in this round.")]})
     electing = db.session.get(Body, election.electing_body_id)
     target = db.session.get(Body, election.target_body_id)
     bylaws = parameters_on(election.term_start)
@@ -202,7 +202,7 @@ def count(election: Election, votes: dict[str, int], *, chair_choice: str | None
                 winner, decided_by = settle_final_tie(outcome.runoff_between, bylaws["tie_rule"],
                                                       chair_choice=chair_choice, seed=seed)
             except ValueError:
-                raise ValidationError({"chair_choice": [_(
+                raise Invalid({"chair_choice": [_(
                     "The last round is tied: the chair chooses one of the tied candidates.")]}) from None
             result.update(winner=winner, decided_by=decided_by)
             if seed is not None:
@@ -214,7 +214,7 @@ def count(election: Election, votes: dict[str, int], *, chair_choice: str | None
         elected = [db.session.get(Member, uuid.UUID(member_id)) for member_id in winners]
         refusals = collect(council_hooks().hook.konsey_seat_allocation_check(election=election, elected=elected))
         if refusals:
-            raise ValidationError({"votes": [str(reason) for reason in refusals]})
+            raise Invalid({"votes": [str(reason) for reason in refusals]})
         ends = term_end(election.term_start, election.term_index, bylaws)
         role = ROLE_OF[election.office]
         for member in elected:

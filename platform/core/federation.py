@@ -18,7 +18,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, Date, ForeignKey, Uuid, case, func, select, text, true
 from sqlalchemy.orm import Mapped, mapped_column
 
-from konsey.core.db import HasId, db, utcnow
+from konsey.tenants.db import HasId, db, utcnow
 
 MIN_PEOPLE = 5
 
@@ -79,12 +79,14 @@ def compute(today: date | None = None, *, reason: str = "federation indicators",
     membership and seats are as of ``today`` either way.
     """
     from konsey.core.applications import MembershipApplication
+    from konsey.core.bodies import Body, BodyKind, BodyStatus
+    from konsey.core.bylaws import ByLawProfile
     from konsey.core.meetings import Meeting
     from konsey.core.membership import Gender, Member, MemberKind, MemberStatus
     from konsey.core.motions import ORDER, Motion, MotionStatus, is_overdue
     from konsey.core.plugins import PluginEnablement
     from konsey.core.seats import VOTING_ROLES, Seat
-    from konsey.tenants.models import Body, BodyKind, BodyStatus, ByLawProfile, Council, CouncilStatus
+    from konsey.tenants.models import Council, CouncilStatus
     from konsey.tenants.scoping import all_councils
 
     today = today or date.today()
@@ -315,7 +317,7 @@ def population_band(population: int | None) -> str:
 
 def table(filters: dict | None = None, *, public_only: bool = False, today: date | None = None) -> list[dict]:
     """One row per council: identity (province, region, type, population band) and indicators, filtered."""
-    from konsey.tenants import reference
+    from konsey.core import reference
     from konsey.tenants.models import Council
 
     filters = dict(filters or {})

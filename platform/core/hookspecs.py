@@ -30,10 +30,10 @@ if TYPE_CHECKING:  # only for the annotations; plugins get these through konsey.
     import marshmallow
     from flask import Blueprint
 
+    from konsey.core.bodies import Body
     from konsey.core.membership import Member
     from konsey.core.rules.meetings import Tally
     from konsey.pluginkit import BodyType, Indicator, NavigationItem, PackageFile, ScheduledJob
-    from konsey.tenants.models import Body
 
 hookspec = pluggy.HookspecMarker("konsey")
 

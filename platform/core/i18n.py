@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import re
-from functools import cache
-
 from flask import g, has_request_context, request, session
-from flask_babel import gettext
 
 LANGUAGES = ("tr", "en")
 DEFAULT_LANGUAGE = "tr"
@@ -32,34 +28,3 @@ def select_locale() -> str:
     if council is not None and council.locale in LANGUAGES:
         return council.locale
     return DEFAULT_LANGUAGE
-
-
-@cache
-def _template_patterns() -> tuple[tuple[re.Pattern, str], ...]:
-    from konsey.core.validation_messages import TEMPLATES
-
-    patterns = []
-    for template in TEMPLATES:
-        regex = re.escape(template)
-        regex = re.sub(r"\\\{(\w+)\\\}", lambda m: f"(?P<{m.group(1)}>.+?)", regex)
-        patterns.append((re.compile(f"^{regex}$"), template))
-    return tuple(patterns)
-
-
-def translate_message(message: str) -> str:
-    for pattern, template in _template_patterns():
-        match = pattern.match(message)
-        if match:
-            return gettext(template).format(**match.groupdict())
-    return message
-
-
-def translate_validation_messages(messages):
-    """Translate marshmallow's English messages (nested dicts and lists) into the request's language."""
-    if isinstance(messages, dict):
-        return {key: translate_validation_messages(value) for key, value in messages.items()}
-    if isinstance(messages, list | tuple):
-        return [translate_validation_messages(value) for value in messages]
-    if isinstance(messages, str):
-        return translate_message(messages)
-    return str(messages)

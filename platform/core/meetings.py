@@ -12,18 +12,18 @@ import uuid
 from datetime import date, datetime, timedelta
 
 from flask_babel import gettext as _
-from marshmallow import ValidationError
 from sqlalchemy import Boolean, Integer, String, Uuid, func, select, update
 from sqlalchemy.orm import Mapped, mapped_column
 
 from konsey.core.audit import record
-from konsey.core.db import CouncilOwned, as_utc, db, enum_of, same_council_fk, utcnow
+from konsey.core.bodies import Body, BodyKind
+from konsey.core.bylaws import parameters_on
+from konsey.core.errors import Conflict, Invalid
 from konsey.core.membership import Member, MemberKind, MemberStatus
 from konsey.core.plugins import council_hooks
 from konsey.core.rules import meetings as rules
 from konsey.core.seats import VOTING_ROLES, SeatRole, full_membership, require_working, seats_on
-from konsey.tenants.bylaw_profiles import parameters_on
-from konsey.tenants.models import Body, BodyKind
+from konsey.tenants.db import CouncilOwned, as_utc, db, enum_of, same_council_fk, utcnow
 
 
 class MeetingKind(enum.StrEnum):
@@ -184,10 +184,10 @@ def schedule(body: Body, kind: MeetingKind, title: str, scheduled_at: datetime, 
     require_working(body)
     bylaws = parameters_on(as_utc(scheduled_at).date())
     if as_utc(scheduled_at) <= now:
-        raise ValidationError({"scheduled_at": [_("A meeting is called for a time in the future.")]})
+        raise Invalid({"scheduled_at": [_("A meeting is called for a time in the future.")]})
     required = notice_days(kind, bylaws)
     if not reconvened and as_utc(scheduled_at) - now < timedelta(days=required):
-        raise ValidationError({"scheduled_at": [_("The by-laws require %(days)d days' notice for this meeting.",
+        raise Invalid({"scheduled_at": [_("The by-laws require %(days)d days' notice for this meeting.",
                                                   days=required)]})
     meeting = Meeting(body_id=body.id, kind=kind, title=title, scheduled_at=scheduled_at, location=location,
                       called_at=now, reconvened=reconvened)
@@ -270,23 +270,23 @@ def check_in(meeting: Meeting, member: Member, *, online: bool, representative_i
     from konsey.core.representatives import mandated
 
     if meeting.status is MeetingStatus.CLOSED:
-        raise ValidationError({"meeting": [_("The meeting is closed.")]})
+        raise Conflict({"meeting": [_("The meeting is closed.")]})
     present = present_members(meeting)
     if member.id in present:
-        raise ValidationError({"member_id": [_("This member is already checked in.")]})
+        raise Conflict({"member_id": [_("This member is already checked in.")]})
     if member.id in stand_ins(meeting).values():
-        raise ValidationError({"member_id": [_("A substitute holds this member's seat now; the substitute "
+        raise Conflict({"member_id": [_("A substitute holds this member's seat now; the substitute "
                                                "leaves first.")]})
     if stands_in_for_id is not None:
         body = db.session.get(Body, meeting.body_id)
         bylaws = parameters_on(meeting.day)
         if member.id not in substitutes(body, meeting.day):
-            raise ValidationError({"stands_in_for_id": [_("Only a substitute of this body can stand in for a "
+            raise Invalid({"stands_in_for_id": [_("Only a substitute of this body can stand in for a "
                                                           "principal.")]})
         if stands_in_for_id not in eligible_members(body, meeting.day, bylaws):
-            raise ValidationError({"stands_in_for_id": [_("That person holds no voting seat in this body.")]})
+            raise Invalid({"stands_in_for_id": [_("That person holds no voting seat in this body.")]})
         if stands_in_for_id in filled_seats(meeting, body, bylaws):
-            raise ValidationError({"stands_in_for_id": [_("That seat is already filled.")]})
+            raise Conflict({"stands_in_for_id": [_("That seat is already filled.")]})
     representative = mandated(member, representative_id, meeting.day)
     attendance = Attendance(meeting_id=meeting.id, member_id=member.id, online=online,
                             representative_id=representative.id if representative else None,
@@ -300,7 +300,7 @@ def check_out(meeting: Meeting, member: Member) -> None:
     attendance = db.session.scalar(select(Attendance).where(
         Attendance.meeting_id == meeting.id, Attendance.member_id == member.id, Attendance.left_at.is_(None)))
     if attendance is None:
-        raise ValidationError({"member_id": [_("This member is not checked in.")]})
+        raise Conflict({"member_id": [_("This member is not checked in.")]})
     attendance.left_at = utcnow()
     db.session.flush()
 
@@ -311,10 +311,10 @@ def check_out(meeting: Meeting, member: Member) -> None:
 def open_vote(meeting: Meeting, body: Body, item: AgendaItem, kind: VoteKind) -> Vote:
     status = quorum_status(meeting, body)
     if not status["quorum_met"]:
-        raise ValidationError({"quorum": [_("There is no quorum: %(present)d present, %(needed)d needed.",
+        raise Conflict({"quorum": [_("There is no quorum: %(present)d present, %(needed)d needed.",
                                             present=status["present"], needed=status["needed"])]})
     if db.session.scalar(select(Vote.id).where(Vote.agenda_item_id == item.id, Vote.closed_at.is_(None))):
-        raise ValidationError({"agenda_item_id": [_("A vote on this item is already open.")]})
+        raise Conflict({"agenda_item_id": [_("A vote on this item is already open.")]})
     meeting.status = MeetingStatus.OPEN
     meeting.opened_at = meeting.opened_at or utcnow()
     vote = Vote(agenda_item_id=item.id, kind=kind, present=status["present"])
@@ -326,16 +326,16 @@ def open_vote(meeting: Meeting, body: Body, item: AgendaItem, kind: VoteKind) ->
 
 def cast(vote: Vote, meeting: Meeting, body: Body, member: Member, choice: Choice) -> None:
     if vote.closed_at is not None:
-        raise ValidationError({"vote": [_("This vote is closed.")]})
+        raise Conflict({"vote": [_("This vote is closed.")]})
     bylaws = parameters_on(meeting.day)
     acting = {person: seat for seat, person in filled_seats(meeting, body, bylaws).items()}
     if member.id not in acting:
         if member.id not in eligible_members(body, meeting.day, bylaws) and member.id not in stand_ins(meeting):
-            raise ValidationError({"member_id": [_("This member holds no vote in this body.")]})
-        raise ValidationError({"member_id": [_("Only members present can vote.")]})
+            raise Invalid({"member_id": [_("This member holds no vote in this body.")]})
+        raise Invalid({"member_id": [_("Only members present can vote.")]})
     seat = acting[member.id]
     if db.session.scalar(select(Ballot.id).where(Ballot.vote_id == vote.id, Ballot.member_id == seat)):
-        raise ValidationError({"member_id": [_("This seat has already voted.")]})
+        raise Conflict({"member_id": [_("This seat has already voted.")]})
     db.session.add(Ballot(vote_id=vote.id, member_id=seat, cast_by_id=member.id if seat != member.id else None,
                           choice=choice if vote.kind is VoteKind.ROLL_CALL else None))
     setattr(vote, choice.value, getattr(vote, choice.value) + 1)
@@ -345,7 +345,7 @@ def cast(vote: Vote, meeting: Meeting, body: Body, member: Member, choice: Choic
 def close_vote(vote: Vote, meeting: Meeting, body: Body, *, chair_vote: str | None = None) -> rules.Verdict:
     """Count, judge by the by-laws of the meeting's day, and number the decision if it was adopted."""
     if vote.closed_at is not None:
-        raise ValidationError({"vote": [_("This vote is closed.")]})
+        raise Conflict({"vote": [_("This vote is closed.")]})
     bylaws = parameters_on(meeting.day)
     tally = rules.Tally(yes=vote.yes, no=vote.no, abstain=vote.abstain, present=vote.present)
     hooks = council_hooks().hook
@@ -356,7 +356,7 @@ def close_vote(vote: Vote, meeting: Meeting, body: Body, *, chair_vote: str | No
         verdict = rules.decide(tally, bylaws, chair_vote=chair_vote,
                                needed=hooks.konsey_votes_needed(body=body, tally=tally, bylaws=bylaws))
     except ValueError:
-        raise ValidationError({"chair_vote": [_("The vote is tied: the chair's vote (yes or no) decides.")]}) from None
+        raise Invalid({"chair_vote": [_("The vote is tied: the chair's vote (yes or no) decides.")]}) from None
     vote.closed_at = utcnow()
     vote.outcome, vote.decided_by, vote.lot_seed = verdict.outcome.value, verdict.decided_by, verdict.lot_seed
     if verdict.outcome is rules.Outcome.ADOPTED:
@@ -387,7 +387,7 @@ def close_vote(vote: Vote, meeting: Meeting, body: Body, *, chair_vote: str | No
 def close_meeting(meeting: Meeting) -> None:
     if db.session.scalar(select(func.count(Vote.id)).join(AgendaItem, AgendaItem.id == Vote.agenda_item_id).where(
             AgendaItem.meeting_id == meeting.id, Vote.closed_at.is_(None))):
-        raise ValidationError({"meeting": [_("Close the open votes first.")]})
+        raise Conflict({"meeting": [_("Close the open votes first.")]})
     meeting.status = MeetingStatus.CLOSED
     meeting.closed_at = utcnow()
     record("meeting.closed", meeting)
@@ -399,15 +399,15 @@ def close_meeting(meeting: Meeting) -> None:
 def excuse(meeting: Meeting, member: Member, reason: str) -> ExcusedAbsence:
     body = db.session.get(Body, meeting.body_id)
     if member.id not in eligible_members(body, meeting.day, parameters_on(meeting.day)):
-        raise ValidationError({"member_id": [_("This member holds no vote in this body.")]})
+        raise Invalid({"member_id": [_("This member holds no vote in this body.")]})
     if db.session.scalar(select(Attendance.id).where(Attendance.meeting_id == meeting.id,
                                                      Attendance.member_id == member.id)):
-        raise ValidationError({"member_id": [_("This member attended the meeting.")]})
+        raise Invalid({"member_id": [_("This member attended the meeting.")]})
     if not reason or len(reason.strip()) < 3:
-        raise ValidationError({"reason": [_("Give the excuse.")]})
+        raise Invalid({"reason": [_("Give the excuse.")]})
     if db.session.scalar(select(ExcusedAbsence.id).where(ExcusedAbsence.meeting_id == meeting.id,
                                                          ExcusedAbsence.member_id == member.id)):
-        raise ValidationError({"member_id": [_("This absence is already excused.")]})
+        raise Conflict({"member_id": [_("This absence is already excused.")]})
     absence = ExcusedAbsence(meeting_id=meeting.id, member_id=member.id, reason=reason.strip())
     db.session.add(absence)
     db.session.flush()

@@ -9,8 +9,9 @@ from datetime import date, datetime
 from sqlalchemy import Date, String, Uuid, event, func, select
 from sqlalchemy.orm import Mapped, mapped_column
 
-from konsey.core.db import CouncilOwned, db, enum_of, same_council_fk, utcnow
+from konsey.core.errors import Conflict, Invalid
 from konsey.core.text import turkish_sort_key
+from konsey.tenants.db import CouncilOwned, db, enum_of, same_council_fk, utcnow
 
 
 class MemberKind(enum.StrEnum):
@@ -124,12 +125,11 @@ class MembershipEvent(CouncilOwned, db.Model):
 
 def change_status(member: Member, status: MemberStatus, reason: str, on: date) -> MembershipEvent:
     from flask_babel import gettext as _
-    from marshmallow import ValidationError
 
     from konsey.core.audit import record
 
     if status is member.status:
-        raise ValidationError({"status": [_("The member already has this status.")]})
+        raise Conflict({"status": [_("The member already has this status.")]})
     member.status = status
     event = MembershipEvent(member_id=member.id, status=status, reason=reason, on=on)
     db.session.add(event)
@@ -141,7 +141,6 @@ def change_status(member: Member, status: MemberStatus, reason: str, on: date) -
 def check_category_cap(category: MemberCategory, adding: int = 1) -> None:
     """Refuse members beyond the statutory limit of their category in the current council."""
     from flask_babel import gettext as _
-    from marshmallow import ValidationError
 
     from konsey.core.rules.membership import category_cap
     from konsey.tenants.models import Council
@@ -154,7 +153,7 @@ def check_category_cap(category: MemberCategory, adding: int = 1) -> None:
     count = db.session.scalar(select(func.count(Member.id)).where(
         Member.category == category, Member.status == MemberStatus.ACTIVE))
     if count + adding > cap:
-        raise ValidationError({"category": [_("The council already has the most members allowed in this "
+        raise Conflict({"category": [_("The council already has the most members allowed in this "
                                               "category (%(cap)d).", cap=cap)]})
 
 
@@ -162,14 +161,13 @@ def check_another_university() -> None:
     """With several universities each sends one representative: a university still sending two must end
     one mandate before another university joins."""
     from flask_babel import gettext as _
-    from marshmallow import ValidationError
 
     from konsey.core.representatives import serving_representatives
 
     for university in db.session.scalars(select(Member).where(
             Member.category == MemberCategory.UNIVERSITY, Member.status == MemberStatus.ACTIVE)):
         if serving_representatives(university) > 1:
-            raise ValidationError({"category": [_(
+            raise Invalid({"category": [_(
                 "%(name)s sends two representatives; with a second university each sends one, so end one of "
                 "its mandates first.", name=university.name)]})
 
@@ -188,13 +186,9 @@ def add_member(data: dict) -> Member:
 
 
 def update_member(member: Member, data: dict) -> Member:
-    """Apply a partial change; the member as it would then be is validated as a whole first."""
+    """Apply a partial change (the use case has validated the member as it would then be, as a whole)."""
     from konsey.core.audit import record
-    from konsey.core.member_schemas import MemberInputSchema
 
-    schema = MemberInputSchema()
-    current = {k: v for k, v in schema.dump(member).items() if v is not None}
-    schema.load({**current, **schema.dump(data)})  # raises ValidationError naming the field
     for key, value in data.items():
         setattr(member, key, value)
     if "category" in data:

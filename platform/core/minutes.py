@@ -9,12 +9,13 @@ from flask_babel import gettext as _
 from fpdf import FPDF
 from sqlalchemy import select
 
-from konsey.core.db import db
+from konsey.core.bodies import Body
 from konsey.core.labels import label
 from konsey.core.meetings import AgendaItem, Attendance, Ballot, Meeting, Vote, VoteKind, quorum_status
 from konsey.core.membership import Member
 from konsey.core.text import turkish_upper
-from konsey.tenants.models import Body, Council
+from konsey.tenants.db import db
+from konsey.tenants.models import Council
 
 FONTS = files("konsey.core") / "fonts"
 

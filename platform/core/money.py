@@ -13,7 +13,7 @@ from sqlalchemy import Date, Integer, Numeric, String, func, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from konsey.core.audit import record
-from konsey.core.db import CouncilOwned, db, enum_of, utcnow
+from konsey.tenants.db import CouncilOwned, db, enum_of, utcnow
 
 
 class InKindKind(enum.StrEnum):

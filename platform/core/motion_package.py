@@ -23,15 +23,16 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 
 from konsey.core.accounts import CouncilRole, CouncilRoleName, User
+from konsey.core.bodies import Body
 from konsey.core.council_keys import council_key, sign, verify
-from konsey.core.db import as_utc, db
 from konsey.core.meetings import AgendaItem, Ballot, Meeting, Vote, VoteKind
 from konsey.core.membership import Member
 from konsey.core.minutes import _document
 from konsey.core.motions import Motion
 from konsey.core.reports import Report, ReportVersion
 from konsey.core.text import turkish_upper
-from konsey.tenants.models import Body, Council
+from konsey.tenants.db import as_utc, db
+from konsey.tenants.models import Council
 
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # the zip format's earliest date: the same in every build
 

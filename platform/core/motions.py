@@ -15,15 +15,15 @@ import uuid
 from datetime import date, datetime
 
 from flask_babel import gettext as _
-from marshmallow import ValidationError
 from sqlalchemy import Date, String, Text, Uuid, func, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from konsey.core.audit import record
 from konsey.core.counters import next_number
-from konsey.core.db import CouncilOwned, db, enum_of, same_council_fk, utcnow
+from konsey.core.errors import Conflict, Invalid
 from konsey.core.meetings import AgendaItem, Meeting, Vote
 from konsey.core.outbox import emit
+from konsey.tenants.db import CouncilOwned, db, enum_of, same_council_fk, utcnow
 
 
 class MotionStatus(enum.StrEnum):
@@ -85,9 +85,9 @@ def is_overdue(status: MotionStatus, delivered_on: date | None, today: date) -> 
 def adopt(vote: Vote, title: str, text: str) -> Motion:
     """Turn an adopted, numbered decision into a motion to the municipal council."""
     if vote.outcome != "adopted" or not vote.decision_number:
-        raise ValidationError({"vote_id": [_("Only an adopted decision becomes a motion.")]})
+        raise Invalid({"vote_id": [_("Only an adopted decision becomes a motion.")]})
     if db.session.scalar(select(Motion.id).where(Motion.vote_id == vote.id)):
-        raise ValidationError({"vote_id": [_("This decision is already a motion.")]})
+        raise Conflict({"vote_id": [_("This decision is already a motion.")]})
     body_id = db.session.scalar(select(Meeting.body_id).join(AgendaItem, AgendaItem.meeting_id == Meeting.id)
                                 .where(AgendaItem.id == vote.agenda_item_id))
     number = next_number("motion", lambda: db.session.scalar(select(func.max(Motion.number))) or 0)
@@ -102,11 +102,11 @@ def adopt(vote: Vote, title: str, text: str) -> Motion:
 def advance(motion: Motion, target: MotionStatus, *, delivered_on: date | None = None) -> None:
     """Move a motion forward (never back); delivery needs its date, which sets the answer's due date."""
     if ORDER.index(target) <= ORDER.index(motion.status) or target is MotionStatus.ANSWERED:
-        raise ValidationError({"status": [_("A motion that is %(status)s cannot become %(target)s.",
+        raise Conflict({"status": [_("A motion that is %(status)s cannot become %(target)s.",
                                             status=motion.status.value, target=target.value)]})
     if target is MotionStatus.DELIVERED:
         if delivered_on is None:
-            raise ValidationError({"delivered_on": [_("Give the date the municipality received it.")]})
+            raise Invalid({"delivered_on": [_("Give the date the municipality received it.")]})
         motion.delivered_on = delivered_on
     motion.status = target
     record("motion.status", motion, {"status": target.value})
@@ -116,9 +116,9 @@ def advance(motion: Motion, target: MotionStatus, *, delivered_on: date | None =
 def record_answer(motion: Motion, answer: MunicipalAnswer, text: str | None, decision_date: str | None,
                   decision_number: str | None) -> None:
     if ORDER.index(motion.status) < ORDER.index(MotionStatus.DELIVERED):
-        raise ValidationError({"status": [_("The municipality has not received this motion yet.")]})
+        raise Conflict({"status": [_("The municipality has not received this motion yet.")]})
     if motion.status in (MotionStatus.ANSWERED, MotionStatus.FOLLOWED_UP):
-        raise ValidationError({"status": [_("This motion already has its answer.")]})
+        raise Conflict({"status": [_("This motion already has its answer.")]})
     motion.answer, motion.answer_text = answer, text
     motion.municipal_decision_date, motion.municipal_decision_number = decision_date, decision_number
     motion.answered_at = utcnow()

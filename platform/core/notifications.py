@@ -16,14 +16,16 @@ from datetime import datetime, timedelta
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from marshmallow import ValidationError
 from sqlalchemy import JSON, String, Text, Uuid, select
 from sqlalchemy.orm import Mapped, mapped_column
 
-from konsey.core.db import CouncilOwned, as_utc, db, enum_of, same_council_fk, utcnow
+from konsey.core import outbox
+from konsey.core.bodies import Body
+from konsey.core.errors import Invalid
 from konsey.core.mail import build_message, deliver
 from konsey.core.outbox import first_time
-from konsey.tenants.models import Body, Council
+from konsey.tenants.db import CouncilOwned, as_utc, db, enum_of, same_council_fk, utcnow
+from konsey.tenants.models import Council
 
 BATCH = 100
 
@@ -101,7 +103,7 @@ def set_preferences(member_id: uuid.UUID, choices: dict) -> dict[Kind, Delivery]
     try:
         parsed = {Kind(k): Delivery(v) for k, v in choices.items()}
     except ValueError:
-        raise ValidationError({"preferences": [_("Choose immediate, digest or off for each kind.")]}) from None
+        raise Invalid({"preferences": [_("Choose immediate, digest or off for each kind.")]}) from None
     for kind, delivery in parsed.items():
         row = db.session.scalar(select(NotificationPreference).where(
             NotificationPreference.member_id == member_id, NotificationPreference.kind == kind))
@@ -137,7 +139,6 @@ def notify(member_ids, kind: Kind, render, key: str, attachments: dict | None = 
     from konsey.core.membership import Member
     from konsey.core.tasks_after_commit import enqueue_after_commit
     from konsey.tenants.scoping import current_council_id
-    from konsey.worker.tasks import send_notifications
 
     council = db.session.get(Council, current_council_id())
     members = db.session.scalars(select(Member).where(Member.id.in_(list(member_ids)))).all()
@@ -159,7 +160,7 @@ def notify(member_ids, kind: Kind, render, key: str, attachments: dict | None = 
         if chosen.get((member.id, kind), Delivery.IMMEDIATE) is Delivery.IMMEDIATE:
             immediate.append(str(note.id))
     for start in range(0, len(immediate), BATCH):
-        enqueue_after_commit(send_notifications, council_id=str(current_council_id()),
+        enqueue_after_commit("konsey.send_notifications", council_id=str(current_council_id()),
                              notification_ids=immediate[start:start + BATCH])
     return len(immediate)
 
@@ -249,8 +250,8 @@ def meeting_invitations(meeting_id: uuid.UUID, key: str, *, reminder: bool = Fal
     """Invite (or remind) every member with a vote in the meeting's body; returns the e-mails queued now."""
     from flask_babel import format_datetime
 
+    from konsey.core.bylaws import parameters_on
     from konsey.core.meetings import Meeting, eligible_members
-    from konsey.tenants.bylaw_profiles import parameters_on
 
     meeting = db.session.scalar(select(Meeting).where(Meeting.id == meeting_id))
     if meeting is None:
@@ -274,8 +275,8 @@ def meeting_invitations(meeting_id: uuid.UUID, key: str, *, reminder: bool = Fal
 
 def decision_taken(vote_id: uuid.UUID, key: str) -> int:
     """Tell the body's members about a decision it took."""
+    from konsey.core.bylaws import parameters_on
     from konsey.core.meetings import AgendaItem, Meeting, Vote, eligible_members
-    from konsey.tenants.bylaw_profiles import parameters_on
 
     vote = db.session.scalar(select(Vote).where(Vote.id == vote_id))
     if vote is None or not vote.decision_number:
@@ -298,10 +299,10 @@ def motion_status_changed(motion_id: uuid.UUID, status: str, key: str) -> int:
     """The executive board follows motions up: its members hear of each change of status."""
     from datetime import date as day_type
 
+    from konsey.core.bodies import BodyKind
     from konsey.core.labels import label
     from konsey.core.motions import Motion
     from konsey.core.seats import VOTING_ROLES, seats_on
-    from konsey.tenants.models import BodyKind
 
     motion = db.session.scalar(select(Motion).where(Motion.id == motion_id))
     board = db.session.scalar(select(Body).where(Body.kind == BodyKind.EXECUTIVE_BOARD))
@@ -337,3 +338,26 @@ def application_outcome(application_id: uuid.UUID, key: str) -> bool:
                      number=application.number, council=council.name, reason=application.decision_reason or "—")
         deliver(build_message(address, subject, text))
     return True
+
+
+# --- the outbox events that notify people ---------------------------------------------------------------------
+
+
+@outbox.handles("application.decided")
+def _on_application_decided(event: outbox.OutboxEvent) -> None:
+    application_outcome(uuid.UUID(event.payload["application_id"]), key=str(event.id))
+
+
+@outbox.handles("meeting.called")
+def _on_meeting_called(event: outbox.OutboxEvent) -> None:
+    meeting_invitations(uuid.UUID(event.payload["meeting_id"]), key=str(event.id))
+
+
+@outbox.handles("decision.taken")
+def _on_decision_taken(event: outbox.OutboxEvent) -> None:
+    decision_taken(uuid.UUID(event.payload["vote_id"]), key=str(event.id))
+
+
+@outbox.handles("motion.status")
+def _on_motion_status(event: outbox.OutboxEvent) -> None:
+    motion_status_changed(uuid.UUID(event.payload["motion_id"]), event.payload["status"], key=str(event.id))

@@ -3,8 +3,8 @@
 A state change that needs work outside the request (a motion adopted, an application decided, a meeting
 called) calls :func:`emit` in its own transaction, so the event exists exactly when the change does: a
 rolled-back transaction leaves nothing, and a broker that is down at commit time loses nothing. The relay
-(:func:`relay`, run by Celery beat every few seconds and by ``konsey outbox relay``) publishes pending events
-to the broker and marks them published only once the broker accepted them. An event whose work has not
+(:mod:`konsey.worker.relay`, run by Celery beat every few seconds and by ``konsey outbox relay``) publishes
+pending events to the broker and marks them published only once the broker accepted them. An event whose work has not
 completed some time after publishing (a worker killed with the message unacknowledged) is published again:
 handlers are idempotent, so a second delivery has no second effect.
 """
@@ -13,13 +13,18 @@ from __future__ import annotations
 
 import logging
 import uuid
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from sqlalchemy import JSON, Integer, String, Text, or_, select
+from flask_babel import gettext as _
+from sqlalchemy import JSON, Integer, String, Text, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
 
-from konsey.core.db import CouncilOwned, as_utc, db, utcnow
+from konsey.core.audit import record
+from konsey.core.errors import Conflict
+from konsey.core.tasks_after_commit import enqueue_after_commit
+from konsey.tenants.db import CouncilOwned, as_utc, db, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -88,50 +93,6 @@ def first_time(key: str) -> bool:
     return True
 
 
-# --- relaying ---------------------------------------------------------------------------------------------------
-
-
-def due_events(limit: int, redeliver_after: timedelta, now: datetime | None = None) -> list[tuple]:
-    """(council id, event id) of events to publish: never published, or published long ago and not done."""
-    from konsey.tenants.scoping import all_councils
-
-    now = now or utcnow()
-    # Not audited per run (it runs every few seconds and reads only ids); the relay itself is the reason.
-    with all_councils(reason="outbox relay: which events are waiting to be published", audit=False):
-        rows = db.session.execute(
-            select(OutboxEvent.council_id, OutboxEvent.id)
-            .where(OutboxEvent.completed_at.is_(None),
-                   or_(OutboxEvent.published_at.is_(None), OutboxEvent.published_at < now - redeliver_after))
-            .order_by(OutboxEvent.created_at).limit(limit)
-        ).all()
-        db.session.rollback()
-    return [tuple(row) for row in rows]
-
-
-def relay(limit: int = 500) -> int:
-    """Publish due events; stops at the first broker error (the rest wait for the next run)."""
-    from flask import current_app
-
-    from konsey.tenants.scoping import bound_council
-    from konsey.worker.celery_app import publish
-    from konsey.worker.tasks import handle_event
-
-    redeliver_after = timedelta(seconds=current_app.config["KONSEY_OUTBOX_REDELIVER_AFTER"])
-    published = 0
-    for council_id, event_id in due_events(limit, redeliver_after):
-        try:
-            publish(handle_event, council_id=str(council_id), event_id=str(event_id))
-        except Exception as error:  # noqa: BLE001 - any broker failure: keep the event, try again next run
-            log.warning("outbox relay: the broker refused event %s (%s); it stays pending", event_id, error)
-            break
-        with bound_council(council_id):
-            event = db.session.get(OutboxEvent, event_id)
-            event.published_at, event.publish_count = utcnow(), (event.publish_count or 0) + 1
-            db.session.commit()
-        published += 1
-    return published
-
-
 def handle(event_id: uuid.UUID) -> bool:
     """Run an event's handler in the bound council; False if it was done already (a redelivery)."""
     event = db.session.scalar(select(OutboxEvent).where(OutboxEvent.id == event_id).with_for_update())
@@ -152,42 +113,23 @@ def age_of(event: OutboxEvent) -> timedelta:
     return utcnow() - as_utc(event.created_at)
 
 
-# --- what each kind of event does (the services live with their domain) ----------------------------------------
+# --- what each kind of event does: the domain modules register their handlers -------------------------------
+
+HANDLERS: dict[str, Callable[[OutboxEvent], None]] = {}
 
 
-def _motion_adopted(event: OutboxEvent) -> None:
-    from konsey.core.delivery import deliver_motion
+def handles(kind: str) -> Callable:
+    """Register the function that does the work of events of ``kind`` (one handler per kind).
 
-    deliver_motion(uuid.UUID(event.payload["motion_id"]), idempotency_key=str(event.id))
+    The handler gets the :class:`OutboxEvent` with its council bound and runs in the worker's transaction;
+    it must be idempotent (a redelivered event runs it again)."""
+    def register(handler: Callable[[OutboxEvent], None]) -> Callable[[OutboxEvent], None]:
+        if HANDLERS.get(kind, handler) is not handler:
+            raise ValueError(f"two handlers for outbox events of kind {kind}")
+        HANDLERS[kind] = handler
+        return handler
 
-
-def _application_decided(event: OutboxEvent) -> None:
-    from konsey.core.notifications import application_outcome
-
-    application_outcome(uuid.UUID(event.payload["application_id"]), key=str(event.id))
-
-
-def _meeting_called(event: OutboxEvent) -> None:
-    from konsey.core.notifications import meeting_invitations
-
-    meeting_invitations(uuid.UUID(event.payload["meeting_id"]), key=str(event.id))
-
-
-def _decision_taken(event: OutboxEvent) -> None:
-    from konsey.core.notifications import decision_taken
-
-    decision_taken(uuid.UUID(event.payload["vote_id"]), key=str(event.id))
-
-
-def _motion_status(event: OutboxEvent) -> None:
-    from konsey.core.notifications import motion_status_changed
-
-    motion_status_changed(uuid.UUID(event.payload["motion_id"]), event.payload["status"], key=str(event.id))
-
-
-HANDLERS = {"motion.adopted": _motion_adopted, "application.decided": _application_decided,
-            "meeting.called": _meeting_called, "decision.taken": _decision_taken,
-            "motion.status": _motion_status}
+    return register
 
 
 # --- dead letters -------------------------------------------------------------------------------------------------
@@ -202,20 +144,13 @@ def bury(task: str, kwargs: dict, error: str, attempts: int) -> DeadLetter:
 
 def retry_dead_letter(letter: DeadLetter) -> None:
     """Send the task again (through the broker, after commit) and mark the letter retried."""
-    from flask_babel import gettext as _
-    from marshmallow import ValidationError
-
-    from konsey.core.audit import record
-    from konsey.core.tasks_after_commit import enqueue_after_commit
-    from konsey.worker.celery_app import task_named
-
     if letter.retried_at is not None:
-        raise ValidationError({"dead_letter": [_("This task was already sent again.")]})
+        raise Conflict({"dead_letter": [_("This task was already sent again.")]})
     letter.retried_at = utcnow()
     if letter.kwargs.get("event_id"):  # an outbox event: let it be published again
         event = db.session.get(OutboxEvent, uuid.UUID(letter.kwargs["event_id"]))
         if event is not None:
             event.published_at, event.completed_at = None, None
     else:
-        enqueue_after_commit(task_named(letter.task), **letter.kwargs)
+        enqueue_after_commit(letter.task, **letter.kwargs)
     record("dead_letter.retried", letter, {"task": letter.task})

@@ -11,14 +11,14 @@ import uuid
 from datetime import date, datetime
 
 from flask_babel import gettext as _
-from marshmallow import ValidationError
 from sqlalchemy import Date, String, Uuid, or_, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from konsey.core.audit import record
-from konsey.core.db import CouncilOwned, db, same_council_fk, utcnow
+from konsey.core.bodies import Body, BodyKind
+from konsey.core.errors import Conflict, Invalid
 from konsey.core.seats import require_working, seats_on
-from konsey.tenants.models import Body, BodyKind
+from konsey.tenants.db import CouncilOwned, db, same_council_fk, utcnow
 
 
 class Participant(CouncilOwned, db.Model):
@@ -41,10 +41,10 @@ class Participant(CouncilOwned, db.Model):
 
 def join(body: Body, data: dict) -> Participant:
     if body.kind is not BodyKind.WORKING_GROUP:
-        raise ValidationError({"body_id": [_("Only working groups take non-member participants.")]})
+        raise Invalid({"body_id": [_("Only working groups take non-member participants.")]})
     require_working(body)
     if not data.get("consent"):
-        raise ValidationError({"consent": [_("The participant must agree to being contacted by the group.")]})
+        raise Invalid({"consent": [_("The participant must agree to being contacted by the group.")]})
     participant = Participant(body_id=body.id, name=data["name"], email=data.get("email"), phone=data.get("phone"),
                               organisation=data.get("organisation"), joined_on=data.get("joined_on") or date.today())
     db.session.add(participant)
@@ -55,9 +55,9 @@ def join(body: Body, data: dict) -> Participant:
 
 def leave(participant: Participant, on: date) -> None:
     if participant.left_on is not None:
-        raise ValidationError({"left_on": [_("This participant has already left.")]})
+        raise Conflict({"left_on": [_("This participant has already left.")]})
     if on < participant.joined_on:
-        raise ValidationError({"left_on": [_("One cannot leave before joining.")]})
+        raise Invalid({"left_on": [_("One cannot leave before joining.")]})
     participant.left_on = on
     record("participant.left", participant, {"on": on.isoformat()})
 

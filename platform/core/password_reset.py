@@ -8,7 +8,7 @@ from flask import current_app
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from konsey.core.accounts import User
-from konsey.core.db import db
+from konsey.tenants.db import db
 
 MAX_AGE_SECONDS = 3600
 

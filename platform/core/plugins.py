@@ -18,13 +18,13 @@ from datetime import datetime
 import pluggy
 from flask import g, has_app_context
 from flask_babel import gettext as _
-from marshmallow import Schema, ValidationError
 from sqlalchemy import JSON, Boolean, String, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from konsey.core import hookspecs
 from konsey.core.audit import record
-from konsey.core.db import CouncilOwned, db, utcnow
+from konsey.core.errors import Conflict, Invalid
+from konsey.tenants.db import CouncilOwned, db, utcnow
 
 # The built-in assemblies, registered under these names (a third-party plugin's name is its entry point's).
 BUILTIN = {
@@ -201,23 +201,14 @@ def states() -> list[dict]:
     return [state_of(name) for name in sorted(installed())]
 
 
-class _NoSettings(Schema):
-    """A plugin that declares no configuration takes none."""
+def config_schema_of(name: str):
+    """The marshmallow schema class of the plugin's configuration, or None when it takes none."""
+    return only(name).konsey_config_schema()
 
 
-def _validated_config(name: str, config: dict | None) -> dict:
-    schema_class = only(name).konsey_config_schema() or _NoSettings
-    schema = schema_class()
-    try:
-        loaded = schema.load(config or {})
-    except ValidationError as error:
-        raise ValidationError({"config": error.messages}) from error
-    return schema.dump(loaded)  # JSON-ready, with defaults filled in
-
-
-def _require_installed(name: str) -> None:
+def require_installed(name: str) -> None:
     if name not in installed():
-        raise ValidationError({"plugin": [_("There is no plugin called %(name)s.", name=name)]})
+        raise Invalid({"plugin": [_("There is no plugin called %(name)s.", name=name)]})
 
 
 def _bump() -> None:
@@ -234,13 +225,13 @@ def enablement_of(name: str) -> PluginEnablement | None:
     return db.session.scalar(select(PluginEnablement).where(PluginEnablement.plugin == name))
 
 
-def enable(name: str, config: dict | None = None) -> PluginEnablement:
-    """Enable a plugin for the current council; enabling again after a disable brings its data back."""
-    _require_installed(name)
+def enable(name: str, settings: dict) -> PluginEnablement:
+    """Enable a plugin for the current council with ``settings`` (validated by the plugin's schema, defaults
+    filled in); enabling again after a disable brings its data back."""
+    require_installed(name)
     existing = enablement_of(name)
     if existing is not None and existing.enabled:
-        raise ValidationError({"plugin": [_("This plugin is already enabled.")]})
-    settings = _validated_config(name, config)
+        raise Conflict({"plugin": [_("This plugin is already enabled.")]})
     if existing is None:
         existing = PluginEnablement(plugin=name, enabled=True, config=settings)
         db.session.add(existing)
@@ -253,12 +244,12 @@ def enable(name: str, config: dict | None = None) -> PluginEnablement:
     return existing
 
 
-def reconfigure(name: str, config: dict) -> PluginEnablement:
-    _require_installed(name)
+def reconfigure(name: str, settings: dict) -> PluginEnablement:
+    require_installed(name)
     existing = enablement_of(name)
     if existing is None or not existing.enabled:
-        raise ValidationError({"plugin": [_("This plugin is not enabled.")]})
-    existing.config, existing.changed_at = _validated_config(name, config), utcnow()
+        raise Conflict({"plugin": [_("This plugin is not enabled.")]})
+    existing.config, existing.changed_at = settings, utcnow()
     _bump()
     record("plugin.reconfigured", existing, {"plugin": name, "settings": sorted(existing.config)})
     return existing
@@ -266,10 +257,10 @@ def reconfigure(name: str, config: dict) -> PluginEnablement:
 
 def disable(name: str) -> PluginEnablement:
     """Stop a plugin for the current council; its data stays, read-only, until it is enabled again."""
-    _require_installed(name)
+    require_installed(name)
     existing = enablement_of(name)
     if existing is None or not existing.enabled:
-        raise ValidationError({"plugin": [_("This plugin is not enabled.")]})
+        raise Conflict({"plugin": [_("This plugin is not enabled.")]})
     existing.enabled, existing.changed_at = False, utcnow()
     _bump()
     record("plugin.disabled", existing, {"plugin": name})
@@ -277,8 +268,8 @@ def disable(name: str) -> PluginEnablement:
 
 
 def _create_bodies(name: str) -> None:
+    from konsey.core.bodies import Body
     from konsey.core.seats import create_body
-    from konsey.tenants.models import Body
 
     for body_type in collect(only(name).konsey_body_types()):
         if db.session.scalar(select(Body.id).where(Body.type_code == body_type.code)) is None:

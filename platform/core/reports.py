@@ -8,15 +8,15 @@ import uuid
 from datetime import datetime
 
 from flask_babel import gettext as _
-from marshmallow import ValidationError
 from sqlalchemy import Integer, String, Text, Uuid, func, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from konsey.core.audit import record
-from konsey.core.db import CouncilOwned, db, enum_of, same_council_fk, utcnow
+from konsey.core.bodies import Body, BodyKind
+from konsey.core.errors import Conflict, Invalid
 from konsey.core.meetings import AgendaItem, Meeting, MeetingStatus
 from konsey.core.seats import require_working
-from konsey.tenants.models import Body, BodyKind
+from konsey.tenants.db import CouncilOwned, db, enum_of, same_council_fk, utcnow
 
 
 class ReportStatus(enum.StrEnum):
@@ -57,7 +57,7 @@ class ReportVersion(CouncilOwned, db.Model):
 
 def draft(body: Body, title: str, text: str) -> Report:
     if body.kind not in (BodyKind.WORKING_GROUP, BodyKind.ASSEMBLY):
-        raise ValidationError({"body_id": [_("Reports are written by working groups and assemblies.")]})
+        raise Invalid({"body_id": [_("Reports are written by working groups and assemblies.")]})
     require_working(body)
     report = Report(body_id=body.id, title=title)
     db.session.add(report)
@@ -70,7 +70,7 @@ def draft(body: Body, title: str, text: str) -> Report:
 
 def revise(report: Report, text: str) -> ReportVersion:
     if report.status is not ReportStatus.DRAFT:
-        raise ValidationError({"status": [_("Only a draft can be revised.")]})
+        raise Conflict({"status": [_("Only a draft can be revised.")]})
     latest = db.session.scalar(select(func.max(ReportVersion.version)).where(ReportVersion.report_id == report.id))
     version = ReportVersion(report_id=report.id, version=(latest or 0) + 1, text=text)
     db.session.add(version)
@@ -81,7 +81,7 @@ def revise(report: Report, text: str) -> ReportVersion:
 
 def _move(report: Report, expected: ReportStatus, target: ReportStatus) -> None:
     if report.status is not expected:
-        raise ValidationError({"status": [_("A report that is %(status)s cannot become %(target)s.",
+        raise Conflict({"status": [_("A report that is %(status)s cannot become %(target)s.",
                                             status=report.status.value, target=target.value)]})
     report.status = target
     record(f"report.{target.value}", report)
@@ -99,7 +99,7 @@ def put_on_agenda(report: Report, meeting: Meeting) -> AgendaItem:
     """The board puts the report on a coming general assembly's agenda."""
     body = db.session.get(Body, meeting.body_id)
     if body.kind is not BodyKind.GENERAL_ASSEMBLY or meeting.status is MeetingStatus.CLOSED:
-        raise ValidationError({"meeting_id": [_("Choose a general assembly meeting that is not closed.")]})
+        raise Invalid({"meeting_id": [_("Choose a general assembly meeting that is not closed.")]})
     last = db.session.scalar(select(func.max(AgendaItem.position)).where(AgendaItem.meeting_id == meeting.id))
     item = AgendaItem(meeting_id=meeting.id, position=(last or 0) + 1, title=report.title)
     db.session.add(item)
@@ -107,3 +107,8 @@ def put_on_agenda(report: Report, meeting: Meeting) -> AgendaItem:
     _move(report, ReportStatus.SENT_TO_BOARD, ReportStatus.ON_AGENDA)
     report.agenda_item_id = item.id
     return item
+
+
+def versions_of(report: Report) -> list[ReportVersion]:
+    return db.session.scalars(select(ReportVersion).where(ReportVersion.report_id == report.id)
+                              .order_by(ReportVersion.version)).all()

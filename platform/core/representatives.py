@@ -8,14 +8,14 @@ import uuid
 from datetime import date, datetime
 
 from flask_babel import gettext as _
-from marshmallow import ValidationError
 from sqlalchemy import Date, String, Uuid, func, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from konsey.core.audit import record
-from konsey.core.db import CouncilOwned, db, enum_of, same_council_fk, utcnow
+from konsey.core.errors import Conflict, Invalid
 from konsey.core.membership import Member, MemberCategory, MemberKind, MemberStatus
 from konsey.core.rules.membership import university_representatives_allowed
+from konsey.tenants.db import CouncilOwned, db, enum_of, same_council_fk, utcnow
 
 
 class Capacity(enum.StrEnum):
@@ -44,9 +44,9 @@ class Representative(CouncilOwned, db.Model):
 
 def appoint(member: Member, capacity: Capacity, name: str, mandate_letter: str, expires_on: date) -> Representative:
     if member.kind is not MemberKind.INSTITUTIONAL:
-        raise ValidationError({"member_id": [_("Only institutional members act through representatives.")]})
+        raise Invalid({"member_id": [_("Only institutional members act through representatives.")]})
     if expires_on < date.today():
-        raise ValidationError({"mandate_expires_on": [_("This mandate letter has already expired.")]})
+        raise Invalid({"mandate_expires_on": [_("This mandate letter has already expired.")]})
     if capacity is Capacity.REPRESENTATIVE and member.category is MemberCategory.UNIVERSITY:
         check_university_representatives(member)
     representative = Representative(member_id=member.id, capacity=capacity, name=name,
@@ -64,7 +64,7 @@ def end_mandate(representative: Representative) -> None:
 
     yesterday = date.today() - timedelta(days=1)
     if representative.mandate_expires_on <= yesterday:
-        raise ValidationError({"representative_id": [_("This mandate has already ended.")]})
+        raise Conflict({"representative_id": [_("This mandate has already ended.")]})
     representative.mandate_expires_on = yesterday
     record("representative.mandate_ended", representative, {"member": str(representative.member_id)})
 
@@ -82,7 +82,7 @@ def check_university_representatives(member: Member) -> None:
         Member.category == MemberCategory.UNIVERSITY, Member.status == MemberStatus.ACTIVE)) or 0
     allowed = university_representatives_allowed(universities)
     if serving_representatives(member) >= allowed:
-        raise ValidationError({"capacity": [_("A university sends at most %(allowed)d representative(s) while the "
+        raise Invalid({"capacity": [_("A university sends at most %(allowed)d representative(s) while the "
                                               "council has %(universities)d university member(s).",
                                               allowed=allowed, universities=universities)]})
 
@@ -92,12 +92,12 @@ def mandated(member: Member, representative_id: uuid.UUID | None, day: date) -> 
     if member.kind is not MemberKind.INSTITUTIONAL:
         return None
     if representative_id is None:
-        raise ValidationError({"representative_id": [_("Say who represents the institution.")]})
+        raise Invalid({"representative_id": [_("Say who represents the institution.")]})
     representative = db.session.scalar(select(Representative).where(
         Representative.id == representative_id, Representative.member_id == member.id))
     if representative is None:
-        raise ValidationError({"representative_id": [_("This person does not represent the institution.")]})
+        raise Invalid({"representative_id": [_("This person does not represent the institution.")]})
     if not representative.valid_on(day):
-        raise ValidationError({"representative_id": [_("The mandate letter expired on %(date)s.",
+        raise Invalid({"representative_id": [_("The mandate letter expired on %(date)s.",
                                                        date=representative.mandate_expires_on.strftime("%d.%m.%Y"))]})
     return representative

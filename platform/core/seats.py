@@ -13,16 +13,16 @@ import uuid
 from datetime import date, datetime
 
 from flask_babel import gettext as _
-from marshmallow import ValidationError
 from sqlalchemy import Date, String, Uuid, func, or_, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship, selectinload
 
 from konsey.core.audit import record
-from konsey.core.db import CouncilOwned, db, enum_of, same_council_fk, utcnow
+from konsey.core.bodies import Body, BodyKind, BodyStatus
+from konsey.core.errors import Conflict, Invalid
 from konsey.core.membership import Member, MemberKind, MemberStatus
 from konsey.core.plugins import collect, council_hooks
 from konsey.core.rules.parity import parity_met
-from konsey.tenants.models import Body, BodyKind, BodyStatus
+from konsey.tenants.db import CouncilOwned, db, enum_of, same_council_fk, utcnow
 
 
 class SeatRole(enum.StrEnum):
@@ -95,11 +95,11 @@ def body_parity(body: Body, day: date, bylaws: dict) -> dict:
 
 def assign_seat(body: Body, member: Member, role: SeatRole, starts_on: date, ends_on: date | None) -> Seat:
     if body.kind is BodyKind.GENERAL_ASSEMBLY:
-        raise ValidationError({"body": [_("Every active member sits in the general assembly; it has no seats.")]})
+        raise Invalid({"body": [_("Every active member sits in the general assembly; it has no seats.")]})
     if member.status is not MemberStatus.ACTIVE:
-        raise ValidationError({"member_id": [_("Only an active member can take a seat.")]})
+        raise Invalid({"member_id": [_("Only an active member can take a seat.")]})
     if ends_on is not None and ends_on < starts_on:
-        raise ValidationError({"ends_on": [_("A seat cannot end before it starts.")]})
+        raise Invalid({"ends_on": [_("A seat cannot end before it starts.")]})
     overlapping = db.session.scalar(
         select(Seat.id).where(
             Seat.body_id == body.id, Seat.member_id == member.id,
@@ -108,11 +108,11 @@ def assign_seat(body: Body, member: Member, role: SeatRole, starts_on: date, end
         )
     )
     if overlapping is not None:
-        raise ValidationError({"member_id": [_("This member already holds a seat in this body then.")]})
+        raise Conflict({"member_id": [_("This member already holds a seat in this body then.")]})
     hooks = council_hooks().hook
     refusals = collect(hooks.konsey_membership_eligibility(body=body, member=member, on=starts_on))
     if refusals:
-        raise ValidationError({"member_id": [str(reason) for reason in refusals]})
+        raise Invalid({"member_id": [str(reason) for reason in refusals]})
     seat = Seat(body_id=body.id, member_id=member.id, role=role, starts_on=starts_on, ends_on=ends_on)
     db.session.add(seat)
     db.session.flush()
@@ -124,9 +124,9 @@ def assign_seat(body: Body, member: Member, role: SeatRole, starts_on: date, end
 
 def end_seat(seat: Seat, on: date, reason: str) -> None:
     if on < seat.starts_on:
-        raise ValidationError({"on": [_("A seat cannot end before it starts.")]})
+        raise Invalid({"on": [_("A seat cannot end before it starts.")]})
     if seat.ends_on is not None and seat.ends_on < on:
-        raise ValidationError({"on": [_("This seat has already ended.")]})
+        raise Conflict({"on": [_("This seat has already ended.")]})
     seat.ends_on, seat.end_reason = on, reason
     record("seat.ended", seat, {"on": on.isoformat(), "reason": reason})
 
@@ -134,7 +134,7 @@ def end_seat(seat: Seat, on: date, reason: str) -> None:
 def create_body(kind: BodyKind, name: str, proposal: str | None = None) -> Body:
     """The executive board proposes an assembly or a working group; it works once the assembly approves it."""
     if kind in (BodyKind.GENERAL_ASSEMBLY, BodyKind.EXECUTIVE_BOARD):
-        raise ValidationError({"kind": [_("A council has exactly one general assembly and one executive board.")]})
+        raise Invalid({"kind": [_("A council has exactly one general assembly and one executive board.")]})
     body = Body(kind=kind, name=name, status=BodyStatus.PROPOSED, proposal=proposal)
     db.session.add(body)
     db.session.flush()
@@ -147,12 +147,12 @@ def approve_body(body: Body, vote) -> None:
     from konsey.core.meetings import AgendaItem, Meeting
 
     if body.status is not BodyStatus.PROPOSED:
-        raise ValidationError({"body": [_("Only a proposed body can be approved.")]})
+        raise Conflict({"body": [_("Only a proposed body can be approved.")]})
     meeting = db.session.scalar(select(Meeting).join(AgendaItem, AgendaItem.meeting_id == Meeting.id)
                                 .where(AgendaItem.id == vote.agenda_item_id))
     general_assembly = db.session.get(Body, meeting.body_id)
     if general_assembly.kind is not BodyKind.GENERAL_ASSEMBLY or vote.outcome != "adopted":
-        raise ValidationError({"vote_id": [_("Give an adopted decision of the general assembly.")]})
+        raise Invalid({"vote_id": [_("Give an adopted decision of the general assembly.")]})
     body.status, body.approved_decision, body.approved_on = BodyStatus.ACTIVE, vote.decision_number, meeting.day
     record("body.approved", body, {"decision_number": vote.decision_number})
 
@@ -160,9 +160,9 @@ def approve_body(body: Body, vote) -> None:
 def dissolve_body(body: Body, on: date, reason: str) -> None:
     """Close an assembly or working group: its seats end; its records stay."""
     if body.kind in (BodyKind.GENERAL_ASSEMBLY, BodyKind.EXECUTIVE_BOARD):
-        raise ValidationError({"body": [_("The general assembly and the executive board cannot be dissolved.")]})
+        raise Invalid({"body": [_("The general assembly and the executive board cannot be dissolved.")]})
     if body.status is BodyStatus.DISSOLVED:
-        raise ValidationError({"body": [_("This body is already dissolved.")]})
+        raise Conflict({"body": [_("This body is already dissolved.")]})
     for seat in seats_on(body, on):
         if seat.ends_on is None or seat.ends_on > on:
             seat.ends_on, seat.end_reason = on, reason
@@ -173,6 +173,6 @@ def dissolve_body(body: Body, on: date, reason: str) -> None:
 def require_working(body: Body, field: str = "body_id") -> None:
     """Refuse work (meetings, elections, reports) for a body the assembly has not approved, or dissolved."""
     if body.status is BodyStatus.PROPOSED:
-        raise ValidationError({field: [_("The general assembly has not approved this body yet.")]})
+        raise Conflict({field: [_("The general assembly has not approved this body yet.")]})
     if body.status is BodyStatus.DISSOLVED:
-        raise ValidationError({field: [_("This body is dissolved.")]})
+        raise Conflict({field: [_("This body is dissolved.")]})

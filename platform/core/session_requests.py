@@ -10,14 +10,14 @@ import uuid
 from datetime import date, datetime
 
 from flask_babel import gettext as _
-from marshmallow import ValidationError
 from sqlalchemy import String, Uuid, func, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from konsey.core.audit import record
-from konsey.core.db import CouncilOwned, db, enum_of, same_council_fk, utcnow
+from konsey.core.errors import Conflict, Invalid
 from konsey.core.membership import Member
 from konsey.core.rules.meetings import extraordinary_session_threshold
+from konsey.tenants.db import CouncilOwned, db, enum_of, same_council_fk, utcnow
 
 
 class RequestStatus(enum.StrEnum):
@@ -53,15 +53,15 @@ class SessionRequestSignature(CouncilOwned, db.Model):
 
 
 def _general_assembly():
-    from konsey.tenants.models import Body, BodyKind
+    from konsey.core.bodies import Body, BodyKind
 
     return db.session.scalar(select(Body).where(Body.kind == BodyKind.GENERAL_ASSEMBLY))
 
 
 def standing(request: SessionRequest, on: date | None = None) -> dict:
     """Signatures so far against the threshold in force (the general assembly's full membership × share)."""
+    from konsey.core.bylaws import parameters_on
     from konsey.core.seats import full_membership
-    from konsey.tenants.bylaw_profiles import parameters_on
 
     on = on or date.today()
     bylaws = parameters_on(on)
@@ -73,7 +73,7 @@ def standing(request: SessionRequest, on: date | None = None) -> dict:
 
 def open_request(reason: str) -> SessionRequest:
     if len((reason or "").strip()) < 10:
-        raise ValidationError({"reason": [_("Say why the extraordinary session is requested.")]})
+        raise Invalid({"reason": [_("Say why the extraordinary session is requested.")]})
     request = SessionRequest(reason=reason.strip())
     db.session.add(request)
     db.session.flush()
@@ -82,17 +82,17 @@ def open_request(reason: str) -> SessionRequest:
 
 
 def sign(request: SessionRequest, member: Member) -> dict:
+    from konsey.core.bylaws import parameters_on
     from konsey.core.meetings import eligible_members
-    from konsey.tenants.bylaw_profiles import parameters_on
 
     if request.status is RequestStatus.CONVENED:
-        raise ValidationError({"request": [_("The extraordinary session has been called already.")]})
+        raise Conflict({"request": [_("The extraordinary session has been called already.")]})
     today = date.today()
     if member.id not in eligible_members(_general_assembly(), today, parameters_on(today)):
-        raise ValidationError({"member_id": [_("Only members with a vote in the general assembly can sign.")]})
+        raise Invalid({"member_id": [_("Only members with a vote in the general assembly can sign.")]})
     if db.session.scalar(select(SessionRequestSignature.id).where(
             SessionRequestSignature.request_id == request.id, SessionRequestSignature.member_id == member.id)):
-        raise ValidationError({"member_id": [_("This member has signed already.")]})
+        raise Conflict({"member_id": [_("This member has signed already.")]})
     db.session.add(SessionRequestSignature(request_id=request.id, member_id=member.id))
     db.session.flush()
     result = standing(request, today)
@@ -107,9 +107,9 @@ def convened(request: SessionRequest, meeting) -> None:
     from konsey.core.meetings import MeetingKind
 
     if request.status is not RequestStatus.DUE:
-        raise ValidationError({"request": [_("Only a request with enough signatures is answered by a meeting.")]})
+        raise Conflict({"request": [_("Only a request with enough signatures is answered by a meeting.")]})
     if meeting.kind is not MeetingKind.EXTRAORDINARY or meeting.body_id != _general_assembly().id:
-        raise ValidationError({"meeting_id": [_("Give an extraordinary meeting of the general assembly.")]})
+        raise Invalid({"meeting_id": [_("Give an extraordinary meeting of the general assembly.")]})
     request.status, request.meeting_id = RequestStatus.CONVENED, meeting.id
     record("session_request.convened", request, {"meeting": str(meeting.id)})
 

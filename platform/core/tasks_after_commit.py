@@ -1,20 +1,22 @@
 """Queue Celery tasks only once the database transaction that asked for them has committed.
 
-A rolled-back transaction sends nothing, and a worker never sees a task before the rows it needs. (The
-transactional outbox of the worker issue will replace this with a durable table.)
+A rolled-back transaction sends nothing, and a worker never sees a task before the rows it needs. This is for work that may be lost
+if the broker is down at that moment; what must happen goes through :mod:`konsey.core.outbox` instead.
 """
 
 from __future__ import annotations
 
+from flask import current_app
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from konsey.core.db import db
+from konsey.tenants.db import db
 
 _KEY = "konsey_after_commit"
 
 
 def enqueue_after_commit(task, **kwargs) -> None:
+    """Send ``task`` (a Celery task or its registered name) with ``kwargs`` once this transaction commits."""
     session = db.session()
     if not session.in_transaction():
         session.begin()  # so that a rollback right after this has a transaction to undo, and tells us
@@ -23,11 +25,11 @@ def enqueue_after_commit(task, **kwargs) -> None:
 
 @event.listens_for(Session, "after_commit")
 def _send(session: Session) -> None:
-    from flask import current_app
-
-    from konsey.worker.celery_app import dispatch
-
-    for task, kwargs in session.info.pop(_KEY, []):
+    queued = session.info.pop(_KEY, [])
+    if not queued:
+        return  # every session commits through here (kombu's SQL broker has its own): most queue nothing
+    dispatch = current_app.extensions["konsey.dispatch"]  # installed by the worker's Celery setup
+    for task, kwargs in queued:
         if current_app.config["KONSEY_TASKS_EAGER"]:
             # An eager task runs here and now, and the committing session may not run SQL any more: give the
             # task a fresh app context, and with it a session of its own.

@@ -64,23 +64,32 @@ class Indicator:
 from contextlib import contextmanager  # noqa: E402
 
 from flask_smorest import Blueprint as ApiBlueprint  # noqa: E402
+from sqlalchemy import select  # noqa: E402
 
-from konsey.api.base import one_or_404  # noqa: E402
 from konsey.core.audit import record  # noqa: E402
-from konsey.core.db import CouncilOwned, db, enum_of, same_council_fk, utcnow  # noqa: E402
+from konsey.core.bodies import Body, BodyKind, BodyStatus  # noqa: E402
+from konsey.core.bylaws import parameters_on  # noqa: E402
 from konsey.core.delivery import AttemptOutcome, Result  # noqa: E402 - what a delivery channel answers
+from konsey.core.errors import Conflict, DomainError, Invalid, NotFound  # noqa: E402
 from konsey.core.membership import Gender, Member, MemberCategory, MemberKind, MemberStatus  # noqa: E402
 from konsey.core.motions import Motion  # noqa: E402
 from konsey.core.permissions import Permission, requires  # noqa: E402
 from konsey.core.plugins import notification_template, plugin_config  # noqa: E402
 from konsey.core.rules.elections import count_round  # noqa: E402
 from konsey.core.rules.parity import minimum_per_gender  # noqa: E402
-from konsey.core.schemas import StrictSchema  # noqa: E402
 from konsey.core.seats import Seat, SeatRole, assign_seat, body_parity, end_seat, seats_on  # noqa: E402
-from konsey.tenants.bylaw_profiles import parameters_on  # noqa: E402
-from konsey.tenants.models import Body, BodyKind, BodyStatus  # noqa: E402
+from konsey.schemas.base import StrictSchema  # noqa: E402
+from konsey.tenants.db import CouncilOwned, db, enum_of, same_council_fk, utcnow  # noqa: E402
 from konsey.tenants.rls import protect_table  # noqa: E402 - for a plugin's migrations
 from konsey.tenants.scoping import bound_council, current_council_id  # noqa: E402
+
+
+def one_or_404(model, **criteria):
+    """The one row of ``model`` matching ``criteria`` in the bound council (scoping applies), or a 404."""
+    row = db.session.scalar(select(model).filter_by(**criteria))
+    if row is None:
+        raise NotFound()
+    return row
 
 
 def forward_proposal(body, title: str, text: str):
@@ -115,7 +124,7 @@ def seat_from_form(body, member_id_text: str | None) -> object | None:
         return None
     try:
         assign_seat(body, member, SeatRole.PRINCIPAL, date.today(), None)
-    except ValidationError as error:
+    except (ValidationError, DomainError) as error:
         db.session.rollback()
         for problems in error.messages.values():
             for problem in problems if isinstance(problems, list) else [problems]:
@@ -135,9 +144,8 @@ def current_council():
 def send_mail_after_commit(to: str, subject: str, body: str) -> None:
     """E-mail someone once the current transaction commits (through the worker); nothing if it rolls back."""
     from konsey.core.tasks_after_commit import enqueue_after_commit
-    from konsey.worker.tasks import send_email
 
-    enqueue_after_commit(send_email, to=to, subject=subject, body=body)
+    enqueue_after_commit("konsey.send_email", to=to, subject=subject, body=body)
 
 
 @contextmanager
@@ -159,7 +167,7 @@ def bound_council_by_slug(slug: str, plugin_name: str | None = None):
 
 
 __all__ = [
-    "ApiBlueprint", "AttemptOutcome", "Result", "Motion", "StrictSchema", "one_or_404", "Body", "BodyKind", "BodyStatus", "BodyType", "CouncilOwned", "Gender", "Indicator", "Member", "MemberCategory",
+    "ApiBlueprint", "AttemptOutcome", "Conflict", "DomainError", "Invalid", "Result", "Motion", "StrictSchema", "one_or_404", "Body", "BodyKind", "BodyStatus", "BodyType", "CouncilOwned", "Gender", "Indicator", "Member", "MemberCategory",
     "MemberKind", "MemberStatus", "NavigationItem", "PackageFile", "Permission", "ScheduledJob", "Seat", "SeatRole",
     "assign_seat", "body_parity", "current_council", "forward_proposal", "bound_council", "bound_council_by_slug", "enum_of", "notification_template",
     "seat_from_form", "send_mail_after_commit", "count_round", "current_council_id", "db", "end_seat",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 
-from konsey.tenants.models import Council, CouncilStatus
+from konsey.tenants.models import CouncilStatus
 
 S = CouncilStatus
 
@@ -35,24 +35,3 @@ def check_transition(current: CouncilStatus, target: CouncilStatus, *, export_ac
         raise LifecycleError(
             _("Download the council's full export and confirm it before archiving."), field="export_acknowledged"
         )
-
-
-def change_status(council: Council, target: CouncilStatus, *, export_acknowledged: bool = False, reason: str = "") -> None:
-    from konsey.core.db import utcnow
-    from konsey.core.platform_audit import record_platform_event
-
-    check_transition(council.status, target, export_acknowledged=export_acknowledged)
-    from konsey.core.audit import record
-    from konsey.tenants.scoping import bound_council
-
-    previous = council.status
-    council.status = target
-    council.status_changed_at = utcnow()
-    with bound_council(council.id):
-        record("council.status", council, {"from": previous.value, "to": target.value, "reason": reason or None})
-    record_platform_event(
-        "council.status",
-        council_id=council.id,
-        reason=reason or None,
-        details={"from": previous.value, "to": target.value},
-    )

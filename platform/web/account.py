@@ -10,8 +10,8 @@ from sqlalchemy import select
 
 from konsey.app.guard import current_principal
 from konsey.core.accounts import AccessToken, council_ids_of, issue_token
-from konsey.core.db import db, utcnow
 from konsey.core.permissions import Permission, requires
+from konsey.tenants.db import db, utcnow
 from konsey.tenants.models import Council
 from konsey.web import json_download
 from konsey.web.forms import TokenForm

@@ -9,11 +9,11 @@ from flask_login import login_user, logout_user
 from konsey.app.guard import current_principal
 from konsey.core import accounts
 from konsey.core.accounts import User, find_user_by_email, invitation_from_secret
-from konsey.core.db import db
 from konsey.core.password_reset import reset_token, user_from_reset_token
 from konsey.core.permissions import public
 from konsey.core.tasks_after_commit import enqueue_after_commit
 from konsey.core.urls import external_url
+from konsey.tenants.db import db
 from konsey.tenants.models import Council
 from konsey.web.forms import AcceptInvitationForm, ForgotPasswordForm, LoginForm, NewPasswordForm
 

@@ -11,15 +11,22 @@ from marshmallow import ValidationError
 from sqlalchemy import func, select
 
 from konsey.app.guard import current_principal
+from konsey.core import people
 from konsey.core.accounts import CouncilRoleName, roles_in
-from konsey.core.db import db
+from konsey.core.applications import KVKK_NOTICE_VERSION, PURPOSES
+from konsey.core.bodies import Body, BodyKind
+from konsey.core.bylaws import ByLawProfile
+from konsey.core.errors import DomainError
+from konsey.core.export import export_council
 from konsey.core.labels import label
-from konsey.core.membership import Member
+from konsey.core.membership import Gender, Member, MemberCategory
 from konsey.core.permissions import Permission, allowed, public, requires
 from konsey.core.text import turkish_sort_key
-from konsey.tenants import people
-from konsey.tenants.export import export_council
-from konsey.tenants.models import Body, BodyKind, ByLawProfile, CouncilStatus
+from konsey.schemas.messages import translate_validation_messages
+from konsey.tenants.db import db
+from konsey.tenants.models import CouncilStatus
+from konsey.usecases import applications
+from konsey.usecases.base import performs
 from konsey.web import json_download
 from konsey.web.forms import InviteForm
 
@@ -47,7 +54,7 @@ def dashboard():
         select(Member.category, func.count(Member.id)).group_by(Member.category).order_by(Member.category)
     ).all()
     profile = db.session.scalars(select(ByLawProfile).order_by(ByLawProfile.effective_from.desc())).first()
-    from konsey.tenants.calendar import calendar
+    from konsey.core.calendar import calendar
 
     return render_template(
         "council/dashboard.html",
@@ -91,11 +98,9 @@ def public_record():
 
 
 @bp.route("/apply", methods=["GET", "POST"])
-@public
+@performs(applications.submit_application)
 def apply():
     """The membership application form for citizens, with the KVKK information notice and consents."""
-    from konsey.core.applications import KVKK_NOTICE_VERSION, PURPOSES, submit
-    from konsey.core.membership import Gender, MemberCategory
 
     if g.council.status is not CouncilStatus.ACTIVE:
         abort(404)
@@ -107,15 +112,13 @@ def apply():
                    "representative_name", "derbis_no")}
         applicant = {k: v for k, v in values.items() if v}
         try:
-            application = submit(applicant, form.get("notice_version", ""), form.getlist("consents"))
-        except ValidationError as error:
-            db.session.rollback()
-            from konsey.core.i18n import translate_validation_messages
-
-            messages = translate_validation_messages(error.messages)
+            application = applications.submit_application({
+                "applicant": applicant, "notice_version": form.get("notice_version", ""),
+                "consents": form.getlist("consents")})
+        except DomainError as error:
+            messages = translate_validation_messages(error.errors)
             errors = {**messages.pop("applicant", {}), **messages}
         else:
-            db.session.commit()
             return render_template("council/applied.html", number=application.number)
     return render_template(
         "council/apply.html", errors=errors, values=values, notice_version=KVKK_NOTICE_VERSION,
@@ -174,7 +177,7 @@ def revoke_role(grant_id: uuid.UUID):
         abort(404)
     try:
         people.revoke(grant)
-    except ValidationError as error:
+    except (ValidationError, DomainError) as error:
         db.session.rollback()
         for messages in error.messages.values():
             for message in messages:

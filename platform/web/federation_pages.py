@@ -9,8 +9,8 @@ from flask import Blueprint, abort, flash, g, redirect, render_template, request
 from flask_babel import gettext as _
 
 from konsey.core import federation
-from konsey.core.db import db
 from konsey.core.permissions import Permission, public, requires
+from konsey.tenants.db import db
 
 bp = Blueprint("federation_pages", __name__)
 FILTERS = ("province", "region", "municipality_type", "population_band")

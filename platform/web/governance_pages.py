@@ -11,13 +11,16 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user
 from marshmallow import ValidationError
+from marshmallow import fields as mf
+from marshmallow.validate import OneOf
 from sqlalchemy import func, select
 
-from konsey.core import applications, elections, motions, reports
+from konsey.core import bylaws as bylaw_profiles
+from konsey.core import elections, motions
 from konsey.core.applications import ApplicationStatus, MembershipApplication
-from konsey.core.db import db
+from konsey.core.bodies import Body, BodyKind
 from konsey.core.elections import Candidacy, Election, Office
-from konsey.core.meetings import Meeting
+from konsey.core.errors import DomainError
 from konsey.core.membership import Member, MemberStatus
 from konsey.core.money import (
     BudgetAllocation,
@@ -30,7 +33,6 @@ from konsey.core.money import (
 from konsey.core.motions import Motion, MotionStatus, MunicipalAnswer
 from konsey.core.participants import participants_on
 from konsey.core.permissions import Permission, requires
-from konsey.core.reports import Report, ReportVersion
 from konsey.core.seats import (
     SeatRole,
     assign_seat,
@@ -40,8 +42,12 @@ from konsey.core.seats import (
     full_membership,
     seats_on,
 )
-from konsey.tenants import bylaw_profiles
-from konsey.tenants.models import Body, BodyKind
+from konsey.schemas.bylaws import council_schema
+from konsey.tenants.db import db
+from konsey.usecases import applications as usecase_applications
+from konsey.usecases import bylaws as usecase_bylaws
+from konsey.usecases.base import performs
+from konsey.web.adapters import attempt
 
 bp = Blueprint("governance", __name__, url_prefix="/<council_slug>")
 
@@ -69,7 +75,7 @@ def _attempt(action, success: str | None = None) -> bool:
     """Run a change; on bad input flash each problem with its field and roll back (nothing changes)."""
     try:
         action()
-    except ValidationError as error:
+    except (ValidationError, DomainError) as error:
         db.session.rollback()
         _flash_messages(error.messages)
         return False
@@ -79,8 +85,13 @@ def _attempt(action, success: str | None = None) -> bool:
     return True
 
 
+def _attempt_use_case(action, success: str | None = None) -> bool:
+    """A use case commits or rolls back itself: only show what happened."""
+    return attempt(action, success)[0]
+
+
 def _flash_messages(messages, prefix: str = "") -> None:
-    from konsey.core.i18n import translate_validation_messages
+    from konsey.schemas.messages import translate_validation_messages
 
     if isinstance(messages, dict):
         for field, inner in translate_validation_messages(messages).items():
@@ -106,24 +117,35 @@ def application_list():
                            statuses=list(ApplicationStatus), counts=counts, current=status)
 
 
-@bp.post("/applications/<uuid:application_id>/<action>")
-@requires(Permission.APPLICATIONS_DECIDE)
-def application_decision(application_id, action):
-    application = _one(MembershipApplication, application_id)
-    form = _form("reason", "decision_reference")
-    actions = {
-        "review": lambda: applications.start_review(application),
-        "approve": lambda: applications.decide(application, approve=True, decided_by=current_user.id,
-                                               reason=form.get("reason"),
-                                               decision_reference=form.get("decision_reference")),
-        "reject": lambda: applications.decide(application, approve=False, decided_by=current_user.id,
-                                              reason=form.get("reason"), decision_reference=None),
-        "withdraw": lambda: applications.withdraw(application),
-    }
-    if action not in actions:
-        abort(404)
-    _attempt(actions[action], _("Application no. %(number)d: saved.", number=application.number))
+def _application_step(application_id, use_case, *args):
+    number = usecase_applications.show_application(application_id).number
+    _attempt_use_case(lambda: use_case(application_id, *args), _("Application no. %(number)d: saved.", number=number))
     return redirect(url_for("governance.application_list"))
+
+
+@bp.post("/applications/<uuid:application_id>/review")
+@performs(usecase_applications.start_review)
+def application_review(application_id):
+    return _application_step(application_id, usecase_applications.start_review)
+
+
+@bp.post("/applications/<uuid:application_id>/approve")
+@performs(usecase_applications.approve_application)
+def application_approve(application_id):
+    return _application_step(application_id, usecase_applications.approve_application,
+                             _form("reason", "decision_reference"))
+
+
+@bp.post("/applications/<uuid:application_id>/reject")
+@performs(usecase_applications.reject_application)
+def application_reject(application_id):
+    return _application_step(application_id, usecase_applications.reject_application, _form("reason"))
+
+
+@bp.post("/applications/<uuid:application_id>/withdraw")
+@performs(usecase_applications.withdraw_application)
+def application_withdraw(application_id):
+    return _application_step(application_id, usecase_applications.withdraw_application)
 
 
 # --- bodies and seats ----------------------------------------------------------------------------------------
@@ -295,70 +317,6 @@ def election_round(election_id):
     return redirect(url_for("governance.election_detail", election_id=election.id))
 
 
-# --- working-group reports -----------------------------------------------------------------------------------
-
-
-@bp.get("/reports/")
-@requires(Permission.COUNCIL_VIEW)
-def report_list():
-    rows = db.session.scalars(select(Report).order_by(Report.created_at.desc())).all()
-    bodies = {b.id: b for b in db.session.scalars(select(Body))}
-    writers = [b for b in bodies.values() if b.kind in (BodyKind.WORKING_GROUP, BodyKind.ASSEMBLY)]
-    return render_template("governance/reports.html", rows=rows, bodies=bodies, writers=writers)
-
-
-@bp.post("/reports/")
-@requires(Permission.REPORTS_WRITE)
-def report_draft():
-    created = {}
-
-    def draft():
-        body = db.session.scalar(select(Body).where(Body.id == _uuid(request.form.get("body_id"))))
-        title, text = request.form.get("title", "").strip(), request.form.get("text", "").strip()
-        if body is None:
-            raise ValidationError({"body_id": [_("Choose the working group.")]})
-        if len(title) < 3 or not text:
-            raise ValidationError({"title": [_("Give the report a title and a text.")]})
-        created["report"] = reports.draft(body, title, text)
-
-    if _attempt(draft):
-        return redirect(url_for("governance.report_detail", report_id=created["report"].id))
-    return redirect(url_for("governance.report_list"))
-
-
-@bp.get("/reports/<uuid:report_id>")
-@requires(Permission.COUNCIL_VIEW)
-def report_detail(report_id):
-    report = _one(Report, report_id)
-    versions = db.session.scalars(select(ReportVersion).where(ReportVersion.report_id == report.id)
-                                  .order_by(ReportVersion.version)).all()
-    meetings = db.session.scalars(select(Meeting).join(Body, Body.id == Meeting.body_id)
-                                  .where(Body.kind == BodyKind.GENERAL_ASSEMBLY, Meeting.closed_at.is_(None))
-                                  .order_by(Meeting.scheduled_at)).all()
-    return render_template("governance/report.html", report=report, versions=versions, meetings=meetings,
-                           body=db.session.get(Body, report.body_id))
-
-
-@bp.post("/reports/<uuid:report_id>/<action>")
-@requires(Permission.REPORTS_WRITE)
-def report_action(report_id, action):
-    report = _one(Report, report_id)
-
-    def agenda():
-        meeting = db.session.scalar(select(Meeting).where(Meeting.id == _uuid(request.form.get("meeting_id"))))
-        if meeting is None:
-            raise ValidationError({"meeting_id": [_("Choose a general assembly meeting.")]})
-        reports.put_on_agenda(report, meeting)
-
-    actions = {"revise": lambda: reports.revise(report, request.form.get("text", "").strip()),
-               "approve": lambda: reports.approve(report), "send": lambda: reports.send_to_board(report),
-               "agenda": agenda}
-    if action not in actions:
-        abort(404)
-    _attempt(actions[action], _("Saved."))
-    return redirect(url_for("governance.report_detail", report_id=report.id))
-
-
 # --- motions --------------------------------------------------------------------------------------------------
 
 
@@ -452,26 +410,23 @@ def money_add(kind):
 
 
 @bp.get("/bylaws/")
-@requires(Permission.COUNCIL_VIEW)
+@performs(usecase_bylaws.list_versions)
 def bylaws():
     today = date.today()
-    schema = bylaw_profiles.council_schema()()
-    in_force = bylaw_profiles.parameters_on(today)
-    from marshmallow.validate import OneOf
+    schema = council_schema()()
+    in_force = usecase_bylaws.parameters_in_force(today)
 
     choices = {name: list(v.choices) for name, field in schema.fields.items()
                for v in field.validators if isinstance(v, OneOf)}
-    return render_template("governance/bylaws.html", in_force=in_force, versions=bylaw_profiles.versions(),
+    return render_template("governance/bylaws.html", in_force=in_force, versions=usecase_bylaws.list_versions(),
                            fields=schema.fields, today=today, choices=choices)
 
 
 @bp.post("/bylaws/")
-@requires(Permission.BYLAWS_MANAGE)
+@performs(usecase_bylaws.adopt_version)
 def bylaws_adopt():
-    from marshmallow import fields as mf
-
-    schema = bylaw_profiles.council_schema()()
-    in_force = bylaw_profiles.parameters_on(date.today())
+    schema = council_schema()()
+    in_force = usecase_bylaws.parameters_in_force(date.today())
     changes = {}
     for name, field in schema.fields.items():
         if isinstance(field, mf.Boolean):
@@ -496,17 +451,15 @@ def bylaws_adopt():
         if value != in_force.get(name):
             changes[name] = value
 
-    def adopt():
-        raw_date = request.form.get("effective_from", "")
-        try:
-            effective = date.fromisoformat(raw_date)
-        except ValueError:
-            raise ValidationError({"effective_from": [_("Give the date the new version takes effect.")]}) from None
-        if not changes:
-            raise ValidationError({"parameters": [_("Nothing was changed.")]})
-        bylaw_profiles.adopt_version(changes, effective)
-
-    _attempt(adopt, _("The new version of the by-laws is recorded."))
+    try:
+        effective = date.fromisoformat(request.form.get("effective_from", ""))
+    except ValueError:
+        effective = None
+    if not changes:
+        flash(_("Nothing was changed."), "error")
+        return redirect(url_for("governance.bylaws"))
+    _attempt_use_case(lambda: usecase_bylaws.adopt_version(changes, effective),
+                      _("The new version of the by-laws is recorded."))
     return redirect(url_for("governance.bylaws"))
 
 

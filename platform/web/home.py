@@ -7,9 +7,9 @@ from sqlalchemy import select
 
 from konsey.app.guard import current_principal
 from konsey.core.accounts import council_ids_of
-from konsey.core.db import db
 from konsey.core.i18n import LANGUAGES
 from konsey.core.permissions import public
+from konsey.tenants.db import db
 from konsey.tenants.models import Council, CouncilStatus
 
 bp = Blueprint("home", __name__)

@@ -8,18 +8,20 @@ from marshmallow import ValidationError
 from sqlalchemy import func, select
 
 from konsey.app.guard import current_principal
-from konsey.core.db import db
-from konsey.core.i18n import translate_validation_messages
+from konsey.core import reference
+from konsey.core.councils import change_status, onboard_council
+from konsey.core.errors import DomainError
+from konsey.core.invitations import send_invitation
 from konsey.core.labels import label
 from konsey.core.membership import Member
 from konsey.core.permissions import Permission, requires
-from konsey.tenants import reference
-from konsey.tenants.invitations import send_invitation
-from konsey.tenants.lifecycle import TRANSITIONS, LifecycleError, change_status
-from konsey.tenants.member_import import ImportFileError, example_csv, import_members
+from konsey.schemas.councils import OnboardingSchema
+from konsey.schemas.messages import translate_validation_messages
+from konsey.tenants.db import db
+from konsey.tenants.lifecycle import TRANSITIONS, LifecycleError
 from konsey.tenants.models import Council, CouncilStatus
-from konsey.tenants.onboarding import OnboardingSchema, onboard_council
 from konsey.tenants.scoping import all_councils, bound_council
+from konsey.usecases.member_import import ImportFileError, example_csv, import_members
 from konsey.web.forms import ImportForm, OnboardCouncilForm, StatusForm
 
 bp = Blueprint("operator", __name__, url_prefix="/operator")
@@ -62,7 +64,7 @@ def new_council():
         try:
             data = OnboardingSchema().load(raw)
             onboarded = onboard_council(data, operator=current_principal())
-        except ValidationError as error:
+        except (ValidationError, DomainError) as error:
             db.session.rollback()
             for name, messages in translate_validation_messages(error.messages).items():
                 target = form._fields.get(name)

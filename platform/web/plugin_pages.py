@@ -6,19 +6,20 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from marshmallow import ValidationError, fields
 
-from konsey.core import plugins
-from konsey.core.db import db
-from konsey.core.permissions import Permission, requires
+from konsey.core import plugins as core_plugins
+from konsey.core.errors import DomainError
+from konsey.usecases import plugins
+from konsey.usecases.base import performs
 
 bp = Blueprint("plugin_pages", __name__, url_prefix="/<council_slug>/plugins")
 
 
 def _settings_fields(name: str) -> list[tuple[str, fields.Field, object]]:
     """(field name, marshmallow field, current or default value) of a plugin's configuration schema."""
-    schema_class = plugins.only(name).konsey_config_schema()
+    schema_class = core_plugins.only(name).konsey_config_schema()
     if schema_class is None:
         return []
-    current = (plugins.enablement_of(name).config if plugins.enablement_of(name) else None) or {}
+    current = (core_plugins.enablement_of(name).config if core_plugins.enablement_of(name) else None) or {}
     defaults = schema_class().dump(schema_class().load({})) if _loads_empty(schema_class) else {}
     return [(key, field, current.get(key, defaults.get(key))) for key, field in schema_class().fields.items()
             if not field.dump_only]
@@ -51,44 +52,42 @@ def _form_config(name: str) -> dict:
 
 
 @bp.get("/")
-@requires(Permission.COUNCIL_VIEW)
+@performs(plugins.plugin_states)
 def index():
-    return render_template("plugins/index.html", states=plugins.states(),
-                           settings={name: _settings_fields(name) for name in plugins.installed()},
+    return render_template("plugins/index.html", states=plugins.plugin_states(),
+                           settings={name: _settings_fields(name) for name in core_plugins.installed()},
                            is_bool=lambda f: isinstance(f, fields.Boolean))
 
 
 def _act(name: str, action, message: str):
-    if name not in plugins.installed():
+    if name not in core_plugins.installed():
         abort(404)
     try:
         action()
-    except ValidationError as error:
-        db.session.rollback()
-        messages = error.messages.get("config", error.messages) if isinstance(error.messages, dict) else {}
+    except DomainError as error:
+        messages = error.errors.get("config", error.errors)
         for key, problems in messages.items():
             for problem in problems if isinstance(problems, list) else [problems]:
                 flash(f"{key}: {problem}", "error")
     else:
-        db.session.commit()
         flash(message, "success")
     return redirect(url_for("plugin_pages.index"))
 
 
 @bp.post("/<plugin_name>/enable")
-@requires(Permission.PLUGINS_MANAGE)
+@performs(plugins.enable_plugin)
 def enable(plugin_name):
-    return _act(plugin_name, lambda: plugins.enable(plugin_name, _form_config(plugin_name)), _("Enabled."))
+    return _act(plugin_name, lambda: plugins.enable_plugin(plugin_name, _form_config(plugin_name)), _("Enabled."))
 
 
 @bp.post("/<plugin_name>/configure")
-@requires(Permission.PLUGINS_MANAGE)
+@performs(plugins.reconfigure_plugin)
 def configure(plugin_name):
-    return _act(plugin_name, lambda: plugins.reconfigure(plugin_name, _form_config(plugin_name)), _("Saved."))
+    return _act(plugin_name, lambda: plugins.reconfigure_plugin(plugin_name, _form_config(plugin_name)), _("Saved."))
 
 
 @bp.post("/<plugin_name>/disable")
-@requires(Permission.PLUGINS_MANAGE)
+@performs(plugins.disable_plugin)
 def disable(plugin_name):
-    return _act(plugin_name, lambda: plugins.disable(plugin_name),
+    return _act(plugin_name, lambda: plugins.disable_plugin(plugin_name),
                 _("Disabled. Its records are kept and can be read."))

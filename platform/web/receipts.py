@@ -12,10 +12,11 @@ from flask_babel import gettext as _
 from marshmallow import ValidationError
 from sqlalchemy import select
 
-from konsey.core.db import db
 from konsey.core.delivery import confirm_receipt, read_receipt_token
+from konsey.core.errors import DomainError
 from konsey.core.motions import Motion
 from konsey.core.permissions import public
+from konsey.tenants.db import db
 from konsey.tenants.models import Council
 from konsey.tenants.scoping import bound_council
 
@@ -27,7 +28,7 @@ def _motion_of(token: str):
     """The council bound and the motion the token names (404 for anything else)."""
     try:
         council_id, motion_id = read_receipt_token(token)
-    except ValidationError:
+    except (ValidationError, DomainError):
         abort(404)
     council = db.session.get(Council, council_id)
     if council is None:

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from konsey.pluginkit import (
     ApiBlueprint,
     Body,
+    DomainError,
     Permission,
     StrictSchema,
     db,
@@ -193,7 +194,7 @@ def add_child():
         raw["school_grade"] = form["school_grade"]
     try:
         register_child(NewChildSchema().load(raw))
-    except ValidationError as error:
+    except (ValidationError, DomainError) as error:
         _flash(error)
     else:
         db.session.commit()
@@ -210,7 +211,7 @@ def consent(child_id):
     try:
         record_consent(child, ConsentSchema().load({k: request.form.get(k, "") for k in
                                                     ("guardian_name", "relation", "given_on", "method")}))
-    except ValidationError as error:
+    except (ValidationError, DomainError) as error:
         _flash(error)
     else:
         db.session.commit()

@@ -40,7 +40,7 @@ class Municipality:
 
 @cache
 def _data():
-    raw = json.loads((files("konsey.tenants") / "data" / "turkey.json").read_text(encoding="utf-8"))
+    raw = json.loads((files("konsey.core") / "data" / "turkey.json").read_text(encoding="utf-8"))
     provinces = sorted((Province(**p) for p in raw["provinces"]), key=lambda p: p.code)
     districts = sorted((District(**d) for d in raw["districts"]), key=lambda d: turkish_sort_key(d.name))
     order = {t: i for i, t in enumerate(MUNICIPALITY_TYPES)}

@@ -5,13 +5,13 @@ from __future__ import annotations
 import uuid
 
 from flask_babel import gettext as _
-from marshmallow import ValidationError
 from sqlalchemy import func, select
 
 from konsey.core.accounts import CouncilRole, CouncilRoleName, Invitation, User, create_invitation
 from konsey.core.audit import record
-from konsey.core.db import db
-from konsey.tenants.invitations import send_invitation
+from konsey.core.errors import Conflict
+from konsey.core.invitations import send_invitation
+from konsey.tenants.db import db
 from konsey.tenants.models import Council
 from konsey.tenants.scoping import bound_council
 
@@ -55,7 +55,7 @@ def revoke(grant: CouncilRole) -> None:
             )
         )
         if administrators <= 1:
-            raise ValidationError({"role": [_("The council's last administrator cannot be removed.")]})
+            raise Conflict({"role": [_("The council's last administrator cannot be removed.")]})
     with bound_council(grant.council_id):
         record("role.revoked", grant, {"user": str(grant.user_id), "role": grant.role.value})
     db.session.delete(grant)

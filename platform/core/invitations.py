@@ -14,8 +14,6 @@ from konsey.tenants.models import Council
 
 def send_invitation(council: Council, invitation: Invitation, secret: str) -> str:
     """Queue the invitation e-mail for after the commit; returns the link (shown once to the operator)."""
-    from konsey.worker.tasks import send_email
-
     url = external_url("auth.accept_invitation", secret=secret)
     with force_locale(council.locale):
         subject = _("Invitation to %(council)s on Konsey", council=council.name)
@@ -26,5 +24,5 @@ def send_invitation(council: Council, invitation: Invitation, secret: str) -> st
             role=label(invitation.role),
             url=url,
         )
-    enqueue_after_commit(send_email, to=invitation.email, subject=subject, body=body)
+    enqueue_after_commit("konsey.send_email", to=invitation.email, subject=subject, body=body)
     return url

@@ -8,12 +8,12 @@ from flask_babel import format_date
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from konsey.core.db import as_utc, db
+from konsey.core.bodies import Body, BodyKind
+from konsey.core.bylaws import parameters_on
 from konsey.core.meetings import Meeting, MeetingStatus
 from konsey.core.rules.calendar import general_assembly_warnings, terms_ending
 from konsey.core.seats import Seat
-from konsey.tenants.bylaw_profiles import parameters_on
-from konsey.tenants.models import Body, BodyKind
+from konsey.tenants.db import as_utc, db
 
 MESSAGES = {
     "general_assembly_sessions_missing": lambda a: _(

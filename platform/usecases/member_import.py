@@ -17,12 +17,13 @@ from flask_babel import gettext as _
 from marshmallow import ValidationError
 from sqlalchemy import select
 
-from konsey.core.db import db
-from konsey.core.i18n import translate_validation_messages
+from konsey.core.errors import DomainError
 from konsey.core.labels import label
-from konsey.core.member_schemas import MemberInputSchema
 from konsey.core.membership import Member, check_category_cap, new_member, next_member_no
 from konsey.core.text import turkish_lower
+from konsey.schemas.members import MemberInputSchema
+from konsey.schemas.messages import translate_validation_messages
+from konsey.tenants.db import db
 
 COLUMN_ALIASES = {
     "category": ("category", "kategori", "uyelik_turu", "üyelik_türü"),
@@ -193,8 +194,8 @@ def import_members(
     for category, adding in per_category.items():
         try:
             check_category_cap(category, adding=adding)
-        except ValidationError as error:
-            report.errors.append(RowError(0, "category", f"{label(category)}: {error.messages['category'][0]}"))
+        except DomainError as error:
+            report.errors.append(RowError(0, "category", f"{label(category)}: {error.errors['category'][0]}"))
     if dry_run or report.errors:
         return report
     total = len(loaded)

@@ -5,10 +5,11 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
+from flask import g, has_request_context
 from sqlalchemy import JSON, String, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
-from konsey.core.db import HasId, db, utcnow
+from konsey.tenants.db import HasId, db, utcnow
 
 
 class PlatformEvent(HasId, db.Model):
@@ -31,10 +32,9 @@ def record_platform_event(
     details: dict | None = None,
 ) -> PlatformEvent:
     """Append an entry; it is committed with the caller's transaction."""
-    if actor_id is None:
-        from konsey.core.audit import current_actor_id
-
-        actor_id = current_actor_id()
+    if actor_id is None and has_request_context():
+        principal = g.get("principal")  # who the request guard authenticated
+        actor_id = principal.id if principal is not None else None
     event = PlatformEvent(
         action=action, reason=reason, actor_id=actor_id, council_id=council_id, details=details or {}
     )

@@ -17,7 +17,7 @@ from konsey.core.identifiers import (
     tckn_masked,
 )
 from konsey.core.membership import Gender, MemberCategory, MemberKind, MemberStatus
-from konsey.core.schemas import StrictSchema
+from konsey.schemas.base import StrictSchema
 
 _blank_to_none = lambda v: v.strip() or None if isinstance(v, str) else v  # noqa: E731
 

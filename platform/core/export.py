@@ -9,7 +9,7 @@ from datetime import date, datetime
 from sqlalchemy import inspect, select
 
 from konsey.core.accounts import CouncilRole, Invitation
-from konsey.core.db import council_owned_models, db, utcnow
+from konsey.tenants.db import council_owned_models, db, utcnow
 from konsey.tenants.models import Council
 from konsey.tenants.scoping import bound_council
 

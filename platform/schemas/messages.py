@@ -2,9 +2,15 @@
 
 Marshmallow formats its messages in English before we see them, so the API error handler matches each one
 against these templates, translates the template and formats it again with the same values
-(:func:`konsey.core.i18n.translate_validation_messages`). Listing them here puts them in the catalogue.
+(:func:`translate_validation_messages` below). Listing them here puts them in the catalogue.
 """
 
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from flask_babel import gettext
 
 
 def N_(message: str) -> str:
@@ -47,3 +53,32 @@ TEMPLATES = (
     N_("Must be less than {max}."),
     N_("Invalid JSON body."),
 )
+
+
+@cache
+def _template_patterns() -> tuple[tuple[re.Pattern, str], ...]:
+    patterns = []
+    for template in TEMPLATES:
+        regex = re.escape(template)
+        regex = re.sub(r"\\\{(\w+)\\\}", lambda m: f"(?P<{m.group(1)}>.+?)", regex)
+        patterns.append((re.compile(f"^{regex}$"), template))
+    return tuple(patterns)
+
+
+def translate_message(message: str) -> str:
+    for pattern, template in _template_patterns():
+        match = pattern.match(message)
+        if match:
+            return gettext(template).format(**match.groupdict())
+    return message
+
+
+def translate_validation_messages(messages):
+    """Translate marshmallow's English messages (nested dicts and lists) into the request's language."""
+    if isinstance(messages, dict):
+        return {key: translate_validation_messages(value) for key, value in messages.items()}
+    if isinstance(messages, list | tuple):
+        return [translate_validation_messages(value) for value in messages]
+    if isinstance(messages, str):
+        return translate_message(messages)
+    return str(messages)

@@ -1,4 +1,5 @@
-"""Onboarding a new council in one step, whatever the entry point (CLI, API, operator pages)."""
+"""A council joining the platform (onboarding in one step: bodies, by-laws, first administrator) and moving
+through its lifecycle (onboarding → active ⇄ suspended → archived)."""
 
 from __future__ import annotations
 
@@ -7,18 +8,18 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask_babel import gettext as _
-from marshmallow import ValidationError, fields, validate, validates, validates_schema
 from sqlalchemy import select
 
+from konsey.core import reference
 from konsey.core.accounts import CouncilRoleName, Invitation, User, create_invitation
 from konsey.core.audit import record
-from konsey.core.bylaws import default_bylaw_parameters
-from konsey.core.db import db
-from konsey.core.i18n import LANGUAGES
-from konsey.core.platform_audit import record_platform_event
-from konsey.core.schemas import StrictSchema
-from konsey.tenants import reference
-from konsey.tenants.models import Body, BodyKind, ByLawProfile, Council
+from konsey.core.bodies import Body, BodyKind
+from konsey.core.bylaws import ByLawProfile, default_bylaw_parameters
+from konsey.core.errors import Conflict
+from konsey.tenants.db import db, utcnow
+from konsey.tenants.lifecycle import check_transition
+from konsey.tenants.models import Council, CouncilStatus
+from konsey.tenants.platform_audit import record_platform_event
 from konsey.tenants.scoping import bound_council
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -29,48 +30,7 @@ RESERVED_SLUGS = frozenset(
 )
 
 
-class OnboardingSchema(StrictSchema):
-    name = fields.String(required=True, validate=validate.Length(min=3, max=200))
-    slug = fields.String(required=True, validate=validate.Length(min=2, max=63))
-    province_code = fields.Integer(required=True)
-    municipality_id = fields.String(required=True, validate=validate.Length(min=1, max=32))
-    contact_email = fields.Email(required=True)
-    contact_phone = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=40))
-    motion_delivery_address = fields.String(required=True, validate=validate.Length(min=3, max=500))
-    locale = fields.String(load_default="tr", validate=validate.OneOf(LANGUAGES))
-    timezone = fields.String(load_default="Europe/Istanbul", validate=validate.Length(max=64))
-    admin_email = fields.Email(required=True)
-    neighbourhood_count = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=1, max=2000))
-
-    @validates("slug")
-    def _slug(self, value: str, **_kwargs) -> None:
-        if not SLUG_PATTERN.match(value):
-            raise ValidationError(_("Use lowercase letters, digits and single hyphens."))
-        if value in RESERVED_SLUGS:
-            raise ValidationError(_("This address is reserved."))
-
-    @validates("province_code")
-    def _province(self, value: int, **_kwargs) -> None:
-        if reference.province(value) is None:
-            raise ValidationError(_("Unknown province."))
-
-    @validates("timezone")
-    def _timezone(self, value: str, **_kwargs) -> None:
-        from zoneinfo import available_timezones
-
-        if value not in available_timezones():
-            raise ValidationError(_("Unknown time zone."))
-
-    @validates_schema
-    def _municipality_in_province(self, data: dict, **_kwargs) -> None:
-        municipality = reference.municipality(data.get("municipality_id", ""))
-        if municipality is None:
-            raise ValidationError(_("Unknown municipality."), field_name="municipality_id")
-        if data.get("province_code") is not None and municipality.province_code != data["province_code"]:
-            raise ValidationError(_("This municipality is not in the chosen province."), field_name="municipality_id")
-
-
-class SlugTaken(ValidationError):
+class SlugTaken(Conflict):
     def __init__(self):
         super().__init__({"slug": [_("A council with this address already exists.")]})
 
@@ -85,7 +45,7 @@ class Onboarded:
 def onboard_council(data: dict, *, operator: User | None = None) -> Onboarded:
     """Create a council with its statutory bodies, default by-laws and the first administrator's invitation.
 
-    ``data`` must already be loaded through :class:`OnboardingSchema`. The caller commits.
+    ``data`` must already be loaded through :class:`konsey.schemas.councils.OnboardingSchema`. The caller commits.
     """
     if db.session.scalar(select(Council.id).where(Council.slug == data["slug"])) is not None:
         raise SlugTaken()
@@ -128,3 +88,18 @@ def onboard_council(data: dict, *, operator: User | None = None) -> Onboarded:
         details={"slug": council.slug, "admin_email": invitation.email},
     )
     return Onboarded(council, invitation, secret)
+
+
+def change_status(council: Council, target: CouncilStatus, *, export_acknowledged: bool = False, reason: str = "") -> None:
+    check_transition(council.status, target, export_acknowledged=export_acknowledged)
+    previous = council.status
+    council.status = target
+    council.status_changed_at = utcnow()
+    with bound_council(council.id):
+        record("council.status", council, {"from": previous.value, "to": target.value, "reason": reason or None})
+    record_platform_event(
+        "council.status",
+        council_id=council.id,
+        reason=reason or None,
+        details={"from": previous.value, "to": target.value},
+    )

@@ -1,0 +1,92 @@
+"""What a valid by-law profile is: each parameter's type, range and allowed values, with its default from
+:data:`konsey.core.bylaws.DEFAULTS`. Plugins add fields through the ``konsey_bylaw_fields`` hook."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from marshmallow import ValidationError, fields, validate
+
+from konsey.core import bylaws
+from konsey.core.bylaws import (
+    ABSTENTION_RULES,
+    DEFAULTS,
+    ELECTION_ROUND_RULES,
+    MAJORITY_RULES,
+    QUORUM_RULES,
+    RECONVENE_RULES,
+    TIE_RULES,
+)
+from konsey.core.errors import Invalid
+from konsey.core.plugins import council_hooks
+from konsey.schemas.base import StrictSchema
+
+
+def _default(name: str):
+    value = DEFAULTS[name]
+    return (lambda: list(value)) if isinstance(value, list) else value
+
+
+class ByLawParametersSchema(StrictSchema):
+    meeting_quorum_rule = fields.String(validate=validate.OneOf(QUORUM_RULES), load_default=_default("meeting_quorum_rule"),
+                                        metadata={"description": "How the quorum of a meeting is counted."})
+    decision_majority_rule = fields.String(validate=validate.OneOf(MAJORITY_RULES),
+                                           load_default=_default("decision_majority_rule"))
+    abstentions = fields.String(validate=validate.OneOf(ABSTENTION_RULES), load_default=_default("abstentions"))
+    tie_rule = fields.String(validate=validate.OneOf(TIE_RULES), load_default=_default("tie_rule"))
+    reconvene_rule = fields.String(validate=validate.OneOf(RECONVENE_RULES), load_default=_default("reconvene_rule"))
+    reconvene_after_days = fields.Integer(validate=validate.Range(1, 25), load_default=_default("reconvene_after_days"))
+    general_assembly_min_sessions_per_year = fields.Integer(
+        validate=validate.Range(1, 12), load_default=_default("general_assembly_min_sessions_per_year"))
+    extraordinary_session_share = fields.Float(validate=validate.Range(0.05, 1.0),
+                                               load_default=_default("extraordinary_session_share"))
+    notice_days_elective_assembly = fields.Integer(validate=validate.Range(0, 90),
+                                                   load_default=_default("notice_days_elective_assembly"))
+    notice_days_other_meetings = fields.Integer(validate=validate.Range(0, 90),
+                                                load_default=_default("notice_days_other_meetings"))
+    executive_board_min_size = fields.Integer(validate=validate.Range(3, 99), load_default=_default("executive_board_min_size"))
+    executive_board_ex_officio_assemblies = fields.List(
+        fields.String(), load_default=_default("executive_board_ex_officio_assemblies"))
+    term_pattern_years = fields.List(fields.Integer(validate=validate.Range(1, 5)), validate=validate.Length(min=1, max=5),
+                                     load_default=_default("term_pattern_years"))
+    max_consecutive_terms = fields.Integer(validate=validate.Range(1, 10), load_default=_default("max_consecutive_terms"))
+    gender_parity_share = fields.Float(validate=validate.Range(0.0, 0.5), load_default=_default("gender_parity_share"))
+    co_chairs_one_woman_one_man = fields.Boolean(load_default=_default("co_chairs_one_woman_one_man"))
+    election_round_rule = fields.String(validate=validate.OneOf(ELECTION_ROUND_RULES),
+                                        load_default=_default("election_round_rule"))
+    working_group_election_min_participants = fields.Integer(
+        validate=validate.Range(0, 100), load_default=_default("working_group_election_min_participants"))
+    working_group_one_officer_post = fields.Boolean(load_default=_default("working_group_one_officer_post"))
+    individual_members_vote_in_general_assembly = fields.Boolean(
+        load_default=_default("individual_members_vote_in_general_assembly"))
+    executive_absence_limit_excused = fields.Integer(validate=validate.Range(1, 50),
+                                                     load_default=_default("executive_absence_limit_excused"))
+    executive_absence_limit_total = fields.Integer(validate=validate.Range(1, 50),
+                                                   load_default=_default("executive_absence_limit_total"))
+
+
+def council_schema() -> type[ByLawParametersSchema]:
+    """The by-law schema of the current council: the core's fields and those its enabled plugins add."""
+    hooks = council_hooks()
+    schema = hooks.cache.get("bylaw_schema")
+    if schema is None:
+        extra = bylaws.plugin_fields()
+        # A copy: marshmallow takes the declared fields out of the class namespace it is given.
+        schema = type("CouncilByLawParameters", (ByLawParametersSchema,), dict(extra)) if extra else ByLawParametersSchema
+        hooks.cache["bylaw_schema"] = schema
+    return schema
+
+
+def new_version_parameters(changes: dict, effective_from: date, *, today: date | None = None) -> dict:
+    """The full, validated parameters of a new version: the version in force then with ``changes`` applied.
+
+    Parameters of a plugin disabled since stay as they were (its rules come back with it)."""
+    base = bylaws.base_for(effective_from, today=today)
+    schema = council_schema()
+    known = set(schema().fields)
+    kept = {k: v for k, v in base.items() if k not in known}
+    merged = {k: v for k, v in base.items() if k in known} | changes
+    try:
+        return {**kept, **schema().load(merged)}
+    except ValidationError as error:
+        raise Invalid({"parameters": error.messages}) from error

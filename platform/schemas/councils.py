@@ -1,0 +1,54 @@
+"""Onboarding a council: what the operator must give, checked against Turkey's reference data."""
+
+from __future__ import annotations
+
+from zoneinfo import available_timezones
+
+from flask_babel import gettext as _
+from marshmallow import ValidationError, fields, validate, validates, validates_schema
+
+from konsey.core import reference
+from konsey.core.councils import RESERVED_SLUGS, SLUG_PATTERN
+from konsey.core.i18n import LANGUAGES
+from konsey.schemas.base import StrictSchema
+
+
+class OnboardingSchema(StrictSchema):
+    name = fields.String(required=True, validate=validate.Length(min=3, max=200))
+    slug = fields.String(required=True, validate=validate.Length(min=2, max=63))
+    province_code = fields.Integer(required=True)
+    municipality_id = fields.String(required=True, validate=validate.Length(min=1, max=32))
+    contact_email = fields.Email(required=True)
+    contact_phone = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=40))
+    motion_delivery_address = fields.String(required=True, validate=validate.Length(min=3, max=500))
+    locale = fields.String(load_default="tr", validate=validate.OneOf(LANGUAGES))
+    timezone = fields.String(load_default="Europe/Istanbul", validate=validate.Length(max=64))
+    admin_email = fields.Email(required=True)
+    neighbourhood_count = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=1, max=2000))
+
+    @validates("slug")
+    def _slug(self, value: str, **_kwargs) -> None:
+        if not SLUG_PATTERN.match(value):
+            raise ValidationError(_("Use lowercase letters, digits and single hyphens."))
+        if value in RESERVED_SLUGS:
+            raise ValidationError(_("This address is reserved."))
+
+    @validates("province_code")
+    def _province(self, value: int, **_kwargs) -> None:
+        if reference.province(value) is None:
+            raise ValidationError(_("Unknown province."))
+
+    @validates("timezone")
+    def _timezone(self, value: str, **_kwargs) -> None:
+        if value not in available_timezones():
+            raise ValidationError(_("Unknown time zone."))
+
+    @validates_schema
+    def _municipality_in_province(self, data: dict, **_kwargs) -> None:
+        municipality = reference.municipality(data.get("municipality_id", ""))
+        if municipality is None:
+            raise ValidationError(_("Unknown municipality."), field_name="municipality_id")
+        if data.get("province_code") is not None and municipality.province_code != data["province_code"]:
+            raise ValidationError(_("This municipality is not in the chosen province."), field_name="municipality_id")
+
+

@@ -1,0 +1,97 @@
+"""Meetings, attendance, votes: what the API and the meeting desk accept and answer."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+from konsey.core.meetings import Choice, MeetingKind, MeetingStatus, VoteKind
+from konsey.schemas.base import StrictSchema
+
+
+class NewMeetingSchema(StrictSchema):
+    body_id = fields.UUID(required=True)
+    kind = fields.Enum(MeetingKind, by_value=True, load_default=MeetingKind.ORDINARY)
+    title = fields.String(required=True, validate=validate.Length(min=3, max=200))
+    scheduled_at = fields.AwareDateTime(required=True)
+    location = fields.String(load_default=None, validate=validate.Length(max=300))
+    agenda = fields.List(fields.String(validate=validate.Length(min=2, max=300)), load_default=list)
+    reconvened = fields.Boolean(load_default=False)
+
+
+class AgendaItemSchema(Schema):
+    id = fields.UUID()
+    position = fields.Integer()
+    title = fields.String()
+
+
+class MeetingSchema(Schema):
+    id = fields.UUID()
+    body_id = fields.UUID()
+    kind = fields.Enum(MeetingKind, by_value=True)
+    title = fields.String()
+    location = fields.String(allow_none=True)
+    scheduled_at = fields.DateTime()
+    called_at = fields.DateTime()
+    reconvened = fields.Boolean()
+    status = fields.Enum(MeetingStatus, by_value=True)
+
+
+class QuorumSchema(Schema):
+    """The live quorum of a meeting."""
+
+    full_membership = fields.Integer(metadata={"description": "Seats with a vote in the body on the meeting's day."})
+    present = fields.Integer(metadata={"description": "Voting seats filled now (a substitute fills a principal's)."})
+    needed = fields.Integer(metadata={"description": "How many must be present for the meeting to decide."})
+    quorum_met = fields.Boolean()
+
+
+class MeetingDetailSchema(MeetingSchema):
+    agenda = fields.List(fields.Nested(AgendaItemSchema))
+    quorum = fields.Nested(QuorumSchema)
+
+
+class AttendanceSchema(StrictSchema):
+    member_id = fields.UUID(required=True)
+    online = fields.Boolean(load_default=False)
+    representative_id = fields.UUID(load_default=None)  # required for an institutional member
+    stands_in_for_id = fields.UUID(load_default=None)  # a substitute filling an absent principal's seat
+
+
+class OpenVoteSchema(StrictSchema):
+    agenda_item_id = fields.UUID(required=True)
+    kind = fields.Enum(VoteKind, by_value=True, load_default=VoteKind.OPEN)
+
+
+class BallotSchema(StrictSchema):
+    member_id = fields.UUID(required=True)
+    choice = fields.Enum(Choice, by_value=True, required=True)
+
+
+class CloseVoteSchema(StrictSchema):
+    chair_vote = fields.String(load_default=None, validate=validate.OneOf(["yes", "no"]))
+
+
+class VoteSchema(Schema):
+    id = fields.UUID()
+    agenda_item_id = fields.UUID()
+    kind = fields.Enum(VoteKind, by_value=True)
+    present = fields.Integer()
+    yes = fields.Integer()
+    no = fields.Integer()
+    abstain = fields.Integer()
+    outcome = fields.String(allow_none=True)
+    decided_by = fields.String(allow_none=True)
+    lot_seed = fields.Integer(allow_none=True)
+    decision_number = fields.String(allow_none=True)
+    closed_at = fields.DateTime(allow_none=True)
+
+
+class ExcuseSchema(StrictSchema):
+    member_id = fields.UUID(required=True)
+    reason = fields.String(required=True, validate=validate.Length(min=3, max=300))
+
+
+class ExcusedAbsenceSchema(Schema):
+    id = fields.UUID()
+    member_id = fields.UUID()
+    reason = fields.String()

@@ -1,0 +1,82 @@
+"""Membership applications: anyone may apply to an active council; the council's bodies review and decide."""
+
+from __future__ import annotations
+
+import uuid
+
+from flask_babel import gettext as _
+from marshmallow import ValidationError
+from sqlalchemy import select
+
+from konsey.core import applications
+from konsey.core.applications import ApplicationStatus, MembershipApplication
+from konsey.core.errors import Invalid, Locked
+from konsey.core.permissions import Permission
+from konsey.schemas.members import MemberInputSchema
+from konsey.tenants.db import db
+from konsey.tenants.models import Council, CouncilStatus
+from konsey.tenants.scoping import current_council_id
+from konsey.usecases.base import command, current_actor, one, query
+
+
+@command(None)
+def submit_application(data: dict) -> MembershipApplication:
+    """Apply for membership (individual or institutional), accepting the information notice."""
+    council = db.session.get(Council, current_council_id())
+    if council.status is not CouncilStatus.ACTIVE:
+        raise Locked(_("This council does not take applications now."))
+    errors = applications.consent_problems(data["notice_version"], data["consents"])
+    schema = MemberInputSchema()
+    try:
+        member_data = schema.load(data["applicant"])
+    except ValidationError as error:
+        errors["applicant"] = error.messages
+    if errors:
+        raise Invalid(errors)
+    return applications.submit(member_data, schema.dump(member_data), data["notice_version"], data["consents"])
+
+
+@query(Permission.APPLICATIONS_DECIDE)
+def list_applications(status: ApplicationStatus | None = None) -> list[MembershipApplication]:
+    rows = select(MembershipApplication).order_by(MembershipApplication.number)
+    if status is not None:
+        rows = rows.where(MembershipApplication.status == status)
+    return db.session.scalars(rows).all()
+
+
+@query(Permission.APPLICATIONS_DECIDE)
+def show_application(application_id: uuid.UUID) -> MembershipApplication:
+    return one(MembershipApplication, application_id)
+
+
+@command(Permission.APPLICATIONS_DECIDE)
+def start_review(application_id: uuid.UUID) -> MembershipApplication:
+    application = one(MembershipApplication, application_id)
+    applications.start_review(application)
+    return application
+
+
+@command(Permission.APPLICATIONS_DECIDE)
+def approve_application(application_id: uuid.UUID, data: dict) -> MembershipApplication:
+    """Approve: the applicant becomes a member, with their consents on record."""
+    application = one(MembershipApplication, application_id)
+    applications.decide(application, approve=True, decided_by=current_actor().user_id, reason=data.get("reason"),
+                        decision_reference=data.get("decision_reference"),
+                        member_data=MemberInputSchema().load(application.applicant))
+    return application
+
+
+@command(Permission.APPLICATIONS_DECIDE)
+def reject_application(application_id: uuid.UUID, data: dict) -> MembershipApplication:
+    application = one(MembershipApplication, application_id)
+    applications.decide(application, approve=False, decided_by=current_actor().user_id, reason=data.get("reason"),
+                        decision_reference=None)
+    return application
+
+
+@command(Permission.APPLICATIONS_DECIDE)
+def withdraw_application(application_id: uuid.UUID) -> MembershipApplication:
+    """Withdraw on the applicant's behalf (they asked the secretariat)."""
+    application = one(MembershipApplication, application_id)
+    applications.withdraw(application)
+    return application

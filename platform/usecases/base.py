@@ -1,0 +1,148 @@
+"""What a use case is: one thing a person (or the system) does, with its permission declared once.
+
+A use case is a function decorated with :func:`command` (it changes state) or :func:`query` (it only
+reads). The decorator
+
+* declares the permission (:class:`konsey.core.permissions.Permission`, or ``None`` for a public step),
+  which the request guard enforces before the view runs and the use case enforces again against the
+  :class:`Actor` acting now (so a CLI command, a plugin view or a task cannot skip it);
+* makes a command one unit of work: it commits when it returns and rolls back when it raises. A command
+  called from inside another joins the outer one (only the outermost commits).
+
+Views, CLI commands, plugin views and worker tasks are adapters: they parse input with :mod:`konsey.schemas`,
+call a use case, and render what it returns. They never commit and never call the core's services
+themselves. ``tests/test_use_cases.py`` walks every route and fails when one does not map to a use case.
+"""
+
+from __future__ import annotations
+
+import functools
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from konsey.core.accounts import CouncilRoleName, PlatformRole
+from konsey.core.errors import Forbidden, NotFound
+from konsey.core.permissions import Permission, Policy, allowed
+from konsey.tenants.db import db
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who is acting: a signed-in person with their roles in the bound council, anonymous, or the system."""
+
+    user_id: uuid.UUID | None = None
+    roles: frozenset[CouncilRoleName] = field(default_factory=frozenset)
+    platform_role: PlatformRole | None = None
+    system: bool = False
+
+    def may(self, permission: Permission | None) -> bool:
+        if permission is None or self.system:
+            return True
+        return allowed(permission, self.roles, self.platform_role)
+
+
+ANONYMOUS = Actor()
+# The worker, the scheduler, the operator's command line and the demo: trusted code run by the platform.
+SYSTEM = Actor(system=True)
+
+_actor: ContextVar[Actor] = ContextVar("konsey_actor", default=ANONYMOUS)  # noqa: B039 - Actor is frozen
+_depth: ContextVar[int] = ContextVar("konsey_unit_of_work_depth", default=0)
+
+
+def current_actor() -> Actor:
+    return _actor.get()
+
+
+def act_as(actor: Actor):
+    """Bind ``actor`` until :func:`stop_acting` with the returned token (the request guard's pair)."""
+    return _actor.set(actor)
+
+
+def stop_acting(token) -> None:
+    _actor.reset(token)
+
+
+@contextmanager
+def acting_as(actor: Actor) -> Iterator[Actor]:
+    token = _actor.set(actor)
+    try:
+        yield actor
+    finally:
+        _actor.reset(token)
+
+
+class UseCase:
+    """A use case function with its permission; call it like the function."""
+
+    def __init__(self, function: Callable, permission: Permission | None, *, changes_state: bool):
+        functools.update_wrapper(self, function)
+        self.function = function
+        self.permission = permission
+        self.changes_state = changes_state
+        self.name = f"{function.__module__.removeprefix('konsey.usecases.')}.{function.__name__}"
+        REGISTRY[self.name] = self
+
+    @property
+    def policy(self) -> Policy:
+        return Policy(self.permission)
+
+    def __call__(self, *args, **kwargs):
+        if not current_actor().may(self.permission):
+            raise Forbidden(_("You are not allowed to do this."))
+        if not self.changes_state:
+            return self.function(*args, **kwargs)
+        depth = _depth.get()
+        token = _depth.set(depth + 1)
+        try:
+            result = self.function(*args, **kwargs)
+            if depth == 0:
+                db.session.commit()
+            return result
+        except BaseException:
+            if depth == 0:
+                db.session.rollback()
+            raise
+        finally:
+            _depth.reset(token)
+
+    def __repr__(self) -> str:
+        return f"<UseCase {self.name} {self.permission or 'public'}>"
+
+
+REGISTRY: dict[str, UseCase] = {}
+
+
+def command(permission: Permission | None) -> Callable[[Callable], UseCase]:
+    """A use case that changes state: one unit of work, committed when it returns."""
+    return lambda function: UseCase(function, permission, changes_state=True)
+
+
+def query(permission: Permission | None) -> Callable[[Callable], UseCase]:
+    """A use case that only reads."""
+    return lambda function: UseCase(function, permission, changes_state=False)
+
+
+def performs(use_case: UseCase) -> Callable:
+    """Mark a view (page, API method, plugin view) as the adapter of ``use_case``: the guard enforces the use
+    case's permission, so a page and an API operation over the same use case can never disagree."""
+
+    def decorate(view):
+        view.konsey_policy = use_case.policy
+        view.konsey_use_case = use_case
+        return view
+
+    return decorate
+
+
+def one(model, object_id, **criteria):
+    """The row of ``model`` with that id in the bound council (scoping applies), or :class:`NotFound`."""
+    row = db.session.scalar(select(model).filter_by(id=object_id, **criteria)) if object_id is not None else None
+    if row is None:
+        raise NotFound(_("Not found."))
+    return row

@@ -1,0 +1,81 @@
+"""Working-group reports: drafted, revised, approved by the group, sent to the board, put on a general
+assembly's agenda."""
+
+from __future__ import annotations
+
+import uuid
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from konsey.core import reports
+from konsey.core.bodies import Body, BodyKind
+from konsey.core.errors import Invalid
+from konsey.core.meetings import Meeting
+from konsey.core.permissions import Permission
+from konsey.core.reports import Report
+from konsey.tenants.db import db
+from konsey.usecases.base import command, one, query
+
+
+@query(Permission.COUNCIL_VIEW)
+def list_reports() -> list[Report]:
+    return db.session.scalars(select(Report).order_by(Report.created_at.desc())).all()
+
+
+@query(Permission.COUNCIL_VIEW)
+def show_report(report_id: uuid.UUID) -> Report:
+    return one(Report, report_id)
+
+
+@command(Permission.REPORTS_WRITE)
+def draft_report(data: dict) -> Report:
+    body = db.session.scalar(select(Body).where(Body.id == data["body_id"]))
+    if body is None:
+        raise Invalid({"body_id": [_("Choose a body.")]})
+    return reports.draft(body, data["title"], data["text"])
+
+
+@command(Permission.REPORTS_WRITE)
+def revise_report(report_id: uuid.UUID, data: dict) -> Report:
+    report = one(Report, report_id)
+    reports.revise(report, data["text"])
+    return report
+
+
+@command(Permission.REPORTS_WRITE)
+def approve_report(report_id: uuid.UUID) -> Report:
+    report = one(Report, report_id)
+    reports.approve(report)
+    return report
+
+
+@command(Permission.REPORTS_WRITE)
+def send_report_to_board(report_id: uuid.UUID) -> Report:
+    report = one(Report, report_id)
+    reports.send_to_board(report)
+    return report
+
+
+@command(Permission.MEETINGS_RUN)
+def put_report_on_agenda(report_id: uuid.UUID, data: dict) -> Report:
+    """The board (through the secretariat that runs the meetings) puts the report on a general assembly's
+    agenda."""
+    report = one(Report, report_id)
+    meeting = db.session.scalar(select(Meeting).where(Meeting.id == data["meeting_id"]))
+    if meeting is None:
+        raise Invalid({"meeting_id": [_("No such meeting in this council.")]})
+    reports.put_on_agenda(report, meeting)
+    return report
+
+
+@query(Permission.COUNCIL_VIEW)
+def report_page(report_id: uuid.UUID) -> dict:
+    """A report with its versions, its body, and the general assemblies not yet closed (for the agenda)."""
+    report = one(Report, report_id)
+    open_assemblies = db.session.scalars(
+        select(Meeting).join(Body, Body.id == Meeting.body_id)
+        .where(Body.kind == BodyKind.GENERAL_ASSEMBLY, Meeting.closed_at.is_(None))
+        .order_by(Meeting.scheduled_at)).all()
+    return {"report": report, "versions": reports.versions_of(report), "meetings": open_assemblies,
+            "body": db.session.get(Body, report.body_id)}

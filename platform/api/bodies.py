@@ -9,20 +9,19 @@ from flask import abort
 from flask.views import MethodView
 from flask_babel import gettext as _
 from flask_smorest import Blueprint
-from marshmallow import Schema, ValidationError, fields, validate
+from marshmallow import ValidationError
 from sqlalchemy import select
 
 from konsey.api.base import one_or_404
 from konsey.core import bylaws as bylaw_profiles
 from konsey.core import participants
-from konsey.core.bodies import Body, BodyKind, BodyStatus
+from konsey.core.bodies import Body, BodyKind
 from konsey.core.meetings import Vote
 from konsey.core.membership import Member
 from konsey.core.participants import Participant
 from konsey.core.permissions import Permission, requires
 from konsey.core.seats import (
     Seat,
-    SeatRole,
     approve_body,
     assign_seat,
     body_parity,
@@ -32,83 +31,46 @@ from konsey.core.seats import (
     full_membership,
     seats_on,
 )
-from konsey.schemas.base import StrictSchema
+from konsey.schemas.bodies import (  # noqa: F401
+    AbsenceArgs,
+    AbsenceSchema,
+    ApprovalSchema,
+    BodyDetailSchema,
+    BodySchema,
+    DissolutionSchema,
+    EndSeatSchema,
+    LeaveSchema,
+    NewBodySchema,
+    NewSeatSchema,
+    OnArgs,
+    ParticipantSchema,
+    SeatSchema,
+)
 from konsey.tenants.db import db
 
 blp = Blueprint("bodies", __name__, url_prefix="/api/v1/councils/<council_slug>/bodies", description="Bodies and seats")
 
 
-class BodySchema(Schema):
-    id = fields.UUID()
-    kind = fields.Enum(BodyKind, by_value=True)
-    name = fields.String()
-    status = fields.Enum(BodyStatus, by_value=True)
-    proposal = fields.String(allow_none=True)
-    approved_decision = fields.String(allow_none=True)
-    approved_on = fields.Date(allow_none=True)
 
 
-class NewBodySchema(StrictSchema):
-    kind = fields.Enum(BodyKind, by_value=True, required=True)
-    name = fields.String(required=True, validate=validate.Length(min=3, max=200))
-    proposal = fields.String(load_default=None, validate=validate.Length(max=300))
 
 
-class ApprovalSchema(StrictSchema):
-    vote_id = fields.UUID(required=True)
 
 
-class DissolutionSchema(StrictSchema):
-    on = fields.Date(required=True)
-    reason = fields.String(required=True, validate=validate.Length(min=2, max=200))
 
 
-class ParticipantSchema(StrictSchema):
-    id = fields.UUID(dump_only=True)
-    name = fields.String(required=True, validate=validate.Length(min=3, max=200))
-    email = fields.Email(load_default=None, allow_none=True)
-    phone = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=40))
-    organisation = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=200))
-    consent = fields.Boolean(load_only=True, required=True)
-    joined_on = fields.Date(load_default=None)
-    left_on = fields.Date(dump_only=True)
-    consented_at = fields.DateTime(dump_only=True)
 
 
-class LeaveSchema(StrictSchema):
-    on = fields.Date(required=True)
 
 
-class SeatSchema(Schema):
-    id = fields.UUID()
-    member_id = fields.UUID()
-    member_name = fields.Function(lambda seat: seat.member.name)
-    role = fields.Enum(SeatRole, by_value=True)
-    starts_on = fields.Date()
-    ends_on = fields.Date(allow_none=True)
 
 
-class BodyDetailSchema(BodySchema):
-    on = fields.Date()
-    full_membership = fields.Integer()
-    parity = fields.Dict()
-    seats = fields.List(fields.Nested(SeatSchema))
 
 
-class OnArgs(StrictSchema):
-    on = fields.Date(load_default=None)
 
 
-class NewSeatSchema(StrictSchema):
-    member_id = fields.UUID(required=True)
-    role = fields.Enum(SeatRole, by_value=True, required=True)
-    starts_on = fields.Date(required=True)
-    ends_on = fields.Date(load_default=None)
 
 
-class EndSeatSchema(StrictSchema):
-    on = fields.Date(required=True)
-    reason = fields.String(required=True, validate=validate.Length(min=2, max=200))
 
 
 def body_or_404(body_id: uuid.UUID) -> Body:
@@ -256,17 +218,8 @@ class ParticipantRecord(MethodView):
         return None
 
 
-class AbsenceArgs(StrictSchema):
-    since = fields.Date(load_default=None)
-    until = fields.Date(load_default=None)
 
 
-class AbsenceSchema(Schema):
-    member_id = fields.UUID()
-    excused = fields.Integer()
-    unexcused = fields.Integer()
-    substituted = fields.Integer()
-    over_limit = fields.Boolean()
 
 
 @blp.route("/<uuid:body_id>/absences")

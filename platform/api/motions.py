@@ -3,58 +3,30 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date
 
 from flask.views import MethodView
 from flask_babel import gettext as _
 from flask_smorest import Blueprint
-from marshmallow import Schema, ValidationError, fields, validate
+from marshmallow import ValidationError
 from sqlalchemy import select
 
 from konsey.api.base import one_or_404
 from konsey.core import motions
 from konsey.core.meetings import Vote
-from konsey.core.motions import Motion, MotionStatus, MunicipalAnswer
+from konsey.core.motions import Motion
 from konsey.core.permissions import Permission, requires
-from konsey.schemas.base import StrictSchema
+from konsey.schemas.motions import AnswerSchema, MotionSchema, NewMotionSchema, StatusSchema  # noqa: F401
 from konsey.tenants.db import db
 
 blp = Blueprint("motions", __name__, url_prefix="/api/v1/councils/<council_slug>/motions", description="Motions")
 
 
-class MotionSchema(Schema):
-    id = fields.UUID()
-    number = fields.Integer()
-    title = fields.String()
-    text = fields.String()
-    decision_number = fields.String()
-    status = fields.Enum(MotionStatus, by_value=True)
-    adopted_at = fields.DateTime()
-    delivered_on = fields.Date(allow_none=True)
-    answer_due = fields.Function(lambda m: motions.answer_due(m.delivered_on).isoformat() if m.delivered_on else None)
-    overdue = fields.Function(lambda m: motions.is_overdue(m.status, m.delivered_on, date.today()))
-    answer = fields.Enum(MunicipalAnswer, by_value=True, allow_none=True)
-    answer_text = fields.String(allow_none=True)
-    municipal_decision_date = fields.String(allow_none=True)
-    municipal_decision_number = fields.String(allow_none=True)
 
 
-class NewMotionSchema(StrictSchema):
-    vote_id = fields.UUID(required=True)
-    title = fields.String(required=True, validate=validate.Length(min=3, max=300))
-    text = fields.String(required=True, validate=validate.Length(min=3, max=20000))
 
 
-class StatusSchema(StrictSchema):
-    status = fields.Enum(MotionStatus, by_value=True, required=True)
-    delivered_on = fields.Date(load_default=None)
 
 
-class AnswerSchema(StrictSchema):
-    answer = fields.Enum(MunicipalAnswer, by_value=True, required=True)
-    text = fields.String(load_default=None, validate=validate.Length(max=20000))
-    municipal_decision_date = fields.String(load_default=None, validate=validate.Length(max=40))
-    municipal_decision_number = fields.String(load_default=None, validate=validate.Length(max=60))
 
 
 def motion_or_404(motion_id: uuid.UUID) -> Motion:

@@ -25,6 +25,7 @@ def list_reports() -> list[Report]:
 
 @query(Permission.COUNCIL_VIEW)
 def show_report(report_id: uuid.UUID) -> Report:
+    """The report, or :class:`NotFound` (another council's id is simply not found)."""
     return one(Report, report_id)
 
 

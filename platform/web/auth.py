@@ -51,15 +51,13 @@ def logout():
 @bp.route("/password/forgot", methods=["GET", "POST"])
 @public
 def forgot_password():
-    from konsey.worker.tasks import send_email
-
     form = ForgotPasswordForm()
     if form.validate_on_submit():
         user = find_user_by_email(form.email.data)
         if user is not None and user.is_active:
             link = external_url("auth.reset_password", token=reset_token(user))
             enqueue_after_commit(
-                send_email,
+                "konsey.send_email",
                 to=user.email,
                 subject=_("Resetting your Konsey password"),
                 body=_("Open this link within an hour to choose a new password:\n%(link)s\n\n"

@@ -168,7 +168,7 @@ def body_list():
 @bp.post("/bodies/")
 @requires(Permission.BODIES_MANAGE)
 def body_propose():
-    from konsey.api.bodies import NewBodySchema
+    from konsey.schemas.bodies import NewBodySchema
 
     def propose():
         data = NewBodySchema().load(_form("kind", "name", "proposal"))
@@ -207,7 +207,7 @@ def body_detail(body_id):
 @bp.post("/bodies/<uuid:body_id>/seats")
 @requires(Permission.BODIES_MANAGE)
 def seat_add(body_id):
-    from konsey.api.bodies import NewSeatSchema
+    from konsey.schemas.bodies import NewSeatSchema
 
     body = _one(Body, body_id)
 
@@ -225,8 +225,8 @@ def seat_add(body_id):
 @bp.post("/bodies/<uuid:body_id>/seats/<uuid:seat_id>/end")
 @requires(Permission.BODIES_MANAGE)
 def seat_end(body_id, seat_id):
-    from konsey.api.bodies import EndSeatSchema
     from konsey.core.seats import Seat
+    from konsey.schemas.bodies import EndSeatSchema
 
     seat = _one(Seat, seat_id, body_id=body_id)
 
@@ -252,7 +252,7 @@ def election_list():
 @bp.post("/elections/")
 @requires(Permission.MEETINGS_RUN)
 def election_call():
-    from konsey.api.elections import NewElectionSchema
+    from konsey.schemas.elections import NewElectionSchema
 
     created = {}
 
@@ -344,7 +344,7 @@ def motion_detail(motion_id):
 @bp.post("/motions/<uuid:motion_id>/status")
 @requires(Permission.MOTIONS_MANAGE)
 def motion_status(motion_id):
-    from konsey.api.motions import StatusSchema
+    from konsey.schemas.motions import StatusSchema
 
     motion = _one(Motion, motion_id)
 
@@ -359,7 +359,7 @@ def motion_status(motion_id):
 @bp.post("/motions/<uuid:motion_id>/answer")
 @requires(Permission.MOTIONS_MANAGE)
 def motion_answer(motion_id):
-    from konsey.api.motions import AnswerSchema
+    from konsey.schemas.motions import AnswerSchema
 
     motion = _one(Motion, motion_id)
 
@@ -393,8 +393,8 @@ def money():
 @bp.post("/money/<kind>")
 @requires(Permission.MONEY_MANAGE)
 def money_add(kind):
-    from konsey.api.money import AllocationSchema, ExpenseSchema, InKindSchema
     from konsey.core import money as money_service
+    from konsey.schemas.money import AllocationSchema, ExpenseSchema, InKindSchema
 
     entries = {"allocations": (AllocationSchema, BudgetAllocation, ("year", "amount", "municipal_decision")),
                "in-kind": (InKindSchema, InKindSupport, ("year", "kind", "description", "estimated_value")),
@@ -549,8 +549,8 @@ def notification_read(notification_id):
 @bp.post("/bodies/<uuid:body_id>/participants")
 @requires(Permission.BODIES_MANAGE)
 def participant_add(body_id):
-    from konsey.api.bodies import ParticipantSchema
     from konsey.core import participants
+    from konsey.schemas.bodies import ParticipantSchema
 
     body = _one(Body, body_id)
 

@@ -49,6 +49,7 @@ def _back(report_id):
 @bp.post("/<uuid:report_id>/revise")
 @performs(reports.revise_report)
 def revise(report_id):
+    reports.show_report(report_id)  # another council's report is not found before the form is read
     attempt(lambda: reports.revise_report(report_id, load(RevisionSchema, filled(request.form, "text"))), _("Saved."))
     return _back(report_id)
 
@@ -70,6 +71,7 @@ def send(report_id):
 @bp.post("/<uuid:report_id>/agenda")
 @performs(reports.put_report_on_agenda)
 def agenda(report_id):
+    reports.show_report(report_id)
     attempt(lambda: reports.put_report_on_agenda(report_id, load(AgendaSchema, filled(request.form, "meeting_id"))),
             _("Saved."))
     return _back(report_id)

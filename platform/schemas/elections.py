@@ -1,0 +1,48 @@
+"""Schemas of elections: used by the API, the pages and the CLI alike."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+from sqlalchemy import select
+
+from konsey.core.elections import Candidacy, ElectionStatus, Office
+from konsey.schemas.base import StrictSchema
+from konsey.tenants.db import db
+
+
+class NewElectionSchema(StrictSchema):
+    electing_body_id = fields.UUID(required=True)
+    target_body_id = fields.UUID(required=True)
+    office = fields.Enum(Office, by_value=True, required=True)
+    seats = fields.Integer(load_default=1, validate=validate.Range(min=1, max=50))
+    term_start = fields.Date(required=True)
+    term_index = fields.Integer(load_default=0, validate=validate.Range(min=0, max=1))
+
+
+class ElectionSchema(Schema):
+    id = fields.UUID()
+    electing_body_id = fields.UUID()
+    target_body_id = fields.UUID()
+    office = fields.Enum(Office, by_value=True)
+    seats = fields.Integer()
+    term_start = fields.Date()
+    term_index = fields.Integer()
+    status = fields.Enum(ElectionStatus, by_value=True)
+    rounds = fields.List(fields.Dict())
+    result = fields.Dict(allow_none=True)
+    candidates = fields.Method("_candidates")
+
+    def _candidates(self, election):
+        return [str(c.member_id) for c in db.session.scalars(
+            select(Candidacy).where(Candidacy.election_id == election.id))]
+
+
+class CandidateSchema(StrictSchema):
+    member_id = fields.UUID(required=True)
+
+
+class RoundSchema(StrictSchema):
+    votes = fields.Dict(keys=fields.String(), values=fields.Integer(), required=True)
+    # Only when the last round ties and the by-laws let the chair decide: the chosen candidate's member id.
+    chair_choice = fields.String(load_default=None)
+

@@ -1,0 +1,48 @@
+"""Schemas of money: used by the API, the pages and the CLI alike."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from marshmallow import Schema, fields, validate
+
+from konsey.core.money import ExpenseCategory, InKindKind
+from konsey.schemas.base import StrictSchema
+
+_amount = dict(places=2, as_string=True,
+               validate=validate.And(validate.Range(min=Decimal("0.01"), max=Decimal("999999999999.99"))),
+               metadata={"minimum": 0.01, "maximum": 999999999999.99})
+_year = dict(validate=validate.Range(min=2004, max=2100))  # Law 5393 dates from 2005
+
+
+class AllocationSchema(StrictSchema):
+    id = fields.UUID(dump_only=True)
+    year = fields.Integer(required=True, **_year)
+    amount = fields.Decimal(required=True, **_amount)
+    municipal_decision = fields.String(required=True, validate=validate.Length(min=3, max=120))
+
+
+class InKindSchema(StrictSchema):
+    id = fields.UUID(dump_only=True)
+    year = fields.Integer(required=True, **_year)
+    kind = fields.Enum(InKindKind, by_value=True, required=True)
+    description = fields.String(required=True, validate=validate.Length(min=3, max=300))
+    estimated_value = fields.Decimal(load_default=None, allow_none=True, **_amount)
+
+
+class ExpenseSchema(StrictSchema):
+    id = fields.UUID(dump_only=True)
+    spent_on = fields.Date(required=True)
+    amount = fields.Decimal(required=True, **_amount)
+    category = fields.Enum(ExpenseCategory, by_value=True, required=True)
+    description = fields.String(required=True, validate=validate.Length(min=3, max=300))
+
+
+class YearReportSchema(Schema):
+    year = fields.Integer()
+    allocated = fields.Decimal(as_string=True)
+    spent = fields.Decimal(as_string=True)
+    remaining = fields.Decimal(as_string=True)
+    spent_by_category = fields.Dict(keys=fields.String(), values=fields.Decimal(as_string=True))
+    in_kind = fields.List(fields.Nested(InKindSchema))
+

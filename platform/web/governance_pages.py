@@ -16,7 +16,7 @@ from marshmallow.validate import OneOf
 from sqlalchemy import func, select
 
 from konsey.core import bylaws as bylaw_profiles
-from konsey.core import elections, motions
+from konsey.core import elections
 from konsey.core.applications import ApplicationStatus, MembershipApplication
 from konsey.core.bodies import Body, BodyKind
 from konsey.core.elections import Candidacy, Election, Office
@@ -30,7 +30,6 @@ from konsey.core.money import (
     InKindSupport,
     year_report,
 )
-from konsey.core.motions import Motion, MotionStatus, MunicipalAnswer
 from konsey.core.participants import participants_on
 from konsey.core.permissions import Permission, requires
 from konsey.core.seats import (
@@ -317,61 +316,6 @@ def election_round(election_id):
     return redirect(url_for("governance.election_detail", election_id=election.id))
 
 
-# --- motions --------------------------------------------------------------------------------------------------
-
-
-@bp.get("/motions/")
-@requires(Permission.COUNCIL_VIEW)
-def motion_list():
-    rows = db.session.scalars(select(Motion).order_by(Motion.number.desc())).all()
-    today = date.today()
-    return render_template("governance/motions.html", rows=rows,
-                           overdue={m.id for m in rows if motions.is_overdue(m.status, m.delivered_on, today)},
-                           due={m.id: motions.answer_due(m.delivered_on) for m in rows if m.delivered_on})
-
-
-@bp.get("/motions/<uuid:motion_id>")
-@requires(Permission.COUNCIL_VIEW)
-def motion_detail(motion_id):
-    motion = _one(Motion, motion_id)
-    order = list(MotionStatus)
-    later = [s for s in order[order.index(motion.status) + 1:] if s is not MotionStatus.ANSWERED]
-    return render_template("governance/motion.html", motion=motion, later=later, answers=list(MunicipalAnswer),
-                           overdue=motions.is_overdue(motion.status, motion.delivered_on, date.today()),
-                           due=motions.answer_due(motion.delivered_on) if motion.delivered_on else None)
-
-
-@bp.post("/motions/<uuid:motion_id>/status")
-@requires(Permission.MOTIONS_MANAGE)
-def motion_status(motion_id):
-    from konsey.schemas.motions import StatusSchema
-
-    motion = _one(Motion, motion_id)
-
-    def advance():
-        data = StatusSchema().load(_form("status", "delivered_on"))
-        motions.advance(motion, data["status"], delivered_on=data["delivered_on"])
-
-    _attempt(advance, _("Saved."))
-    return redirect(url_for("governance.motion_detail", motion_id=motion.id))
-
-
-@bp.post("/motions/<uuid:motion_id>/answer")
-@requires(Permission.MOTIONS_MANAGE)
-def motion_answer(motion_id):
-    from konsey.schemas.motions import AnswerSchema
-
-    motion = _one(Motion, motion_id)
-
-    def answer():
-        data = AnswerSchema().load(_form("answer", "text", "municipal_decision_date", "municipal_decision_number"))
-        motions.record_answer(motion, data["answer"], data["text"], data["municipal_decision_date"],
-                              data["municipal_decision_number"])
-
-    _attempt(answer, _("The municipal council's answer is recorded."))
-    return redirect(url_for("governance.motion_detail", motion_id=motion.id))
-
-
 # --- money ------------------------------------------------------------------------------------------------------
 
 
@@ -461,42 +405,6 @@ def bylaws_adopt():
     _attempt_use_case(lambda: usecase_bylaws.adopt_version(changes, effective),
                       _("The new version of the by-laws is recorded."))
     return redirect(url_for("governance.bylaws"))
-
-
-# --- delivery and dead letters --------------------------------------------------------------------------------
-
-
-@bp.get("/delivery/")
-@requires(Permission.DELIVERY_MANAGE)
-def delivery_page():
-    from konsey.core import delivery
-    from konsey.core.outbox import DeadLetter
-
-    route = delivery.route_of_council()
-    db.session.commit()
-    letters = db.session.scalars(select(DeadLetter).order_by(DeadLetter.failed_at.desc()).limit(100)).all()
-    return render_template("governance/delivery.html", route=route, channels=sorted(delivery.channels()),
-                           letters=letters)
-
-
-@bp.post("/delivery/")
-@requires(Permission.DELIVERY_MANAGE)
-def delivery_route():
-    from konsey.core import delivery
-
-    _attempt(lambda: delivery.set_route(request.form.get("channel", ""), request.form.get("address", "").strip()),
-             _("Saved."))
-    return redirect(url_for("governance.delivery_page"))
-
-
-@bp.post("/delivery/dead-letters/<uuid:letter_id>/retry")
-@requires(Permission.DELIVERY_MANAGE)
-def dead_letter_retry(letter_id):
-    from konsey.core.outbox import DeadLetter, retry_dead_letter
-
-    letter = _one(DeadLetter, letter_id)
-    _attempt(lambda: retry_dead_letter(letter), _("Sent again."))
-    return redirect(url_for("governance.delivery_page"))
 
 
 # --- the signed-in person's notifications ------------------------------------------------------------------------

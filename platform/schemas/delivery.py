@@ -1,0 +1,53 @@
+"""Delivery of motions: the council's route, attempts, dead letters, the signing key, the municipality's answer."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+from konsey.core import delivery
+from konsey.core.motions import MunicipalAnswer
+from konsey.schemas.base import StrictSchema
+
+
+class RouteSchema(Schema):
+    channel = fields.String()
+    address = fields.String()
+    secret = fields.String()
+    enabled = fields.Boolean()
+    disabled_reason = fields.String(allow_none=True)
+    channels = fields.Function(lambda _r: sorted(delivery.channels()))
+
+
+class RouteInput(StrictSchema):
+    channel = fields.String(required=True)
+    address = fields.String(required=True, validate=validate.Length(min=3, max=500))
+
+
+class AttemptSchema(Schema):
+    channel = fields.String()
+    attempted_at = fields.DateTime()
+    outcome = fields.String()
+    http_status = fields.Integer(allow_none=True)
+    detail = fields.String(allow_none=True)
+
+
+class DeadLetterSchema(Schema):
+    id = fields.UUID()
+    task = fields.String()
+    error = fields.String()
+    attempts = fields.Integer()
+    failed_at = fields.DateTime()
+    retried_at = fields.DateTime(allow_none=True)
+
+
+class KeySchema(Schema):
+    public_key = fields.String()
+    fingerprint = fields.String()
+    algorithm = fields.Constant("Ed25519")
+
+
+class MunicipalAnswerSchema(StrictSchema):
+    answer = fields.Enum(MunicipalAnswer, by_value=True, required=True)
+    text = fields.String(load_default=None, validate=validate.Length(max=20000))
+    municipal_decision_date = fields.String(load_default=None, validate=validate.Length(max=40))
+    municipal_decision_number = fields.String(load_default=None, validate=validate.Length(max=60))

@@ -1,0 +1,179 @@
+"""Motions to the municipal council: from an adopted decision to a package, its delivery, the municipality's
+answer; the council's delivery route and its dead letters."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from konsey.core import delivery, motions, outbox
+from konsey.core.council_keys import council_key
+from konsey.core.errors import Invalid, NotFound
+from konsey.core.meetings import Vote
+from konsey.core.motion_package import Package, build_package
+from konsey.core.motions import Motion, MotionStatus, MunicipalAnswer
+from konsey.core.permissions import Permission
+from konsey.schemas.delivery import MunicipalAnswerSchema
+from konsey.tenants.db import db
+from konsey.tenants.models import Council
+from konsey.tenants.scoping import bound_council
+from konsey.usecases.base import command, one, query
+
+
+@query(Permission.COUNCIL_VIEW)
+def list_motions() -> list[Motion]:
+    """Every motion with its status, due date and whether it is overdue."""
+    return db.session.scalars(select(Motion).order_by(Motion.number.desc())).all()
+
+
+@query(Permission.COUNCIL_VIEW)
+def show_motion(motion_id: uuid.UUID) -> Motion:
+    return one(Motion, motion_id)
+
+
+@query(Permission.COUNCIL_VIEW)
+def follow_up(today: date | None = None) -> dict:
+    """The follow-up list: every motion, which are overdue and when each answer is due."""
+    today = today or date.today()
+    rows = list_motions()
+    return {"rows": rows,
+            "overdue": {m.id for m in rows if motions.is_overdue(m.status, m.delivered_on, today)},
+            "due": {m.id: motions.answer_due(m.delivered_on) for m in rows if m.delivered_on}}
+
+
+@query(Permission.COUNCIL_VIEW)
+def motion_page(motion_id: uuid.UUID, today: date | None = None) -> dict:
+    motion = one(Motion, motion_id)
+    order = list(MotionStatus)
+    later = [s for s in order[order.index(motion.status) + 1:] if s is not MotionStatus.ANSWERED]
+    return {"motion": motion, "later": later, "answers": list(MunicipalAnswer),
+            "overdue": motions.is_overdue(motion.status, motion.delivered_on, today or date.today()),
+            "due": motions.answer_due(motion.delivered_on) if motion.delivered_on else None}
+
+
+@command(Permission.MOTIONS_MANAGE)
+def adopt_motion(data: dict) -> Motion:
+    """Make an adopted decision a motion to the municipal council (queued for delivery)."""
+    vote = db.session.scalar(select(Vote).where(Vote.id == data["vote_id"]))
+    if vote is None:
+        raise Invalid({"vote_id": [_("No such decision in this council.")]})
+    return motions.adopt(vote, data["title"], data["text"])
+
+
+@command(Permission.MOTIONS_MANAGE)
+def advance_motion(motion_id: uuid.UUID, data: dict) -> Motion:
+    motion = one(Motion, motion_id)
+    motions.advance(motion, data["status"], delivered_on=data.get("delivered_on"))
+    return motion
+
+
+def _record_answer(motion: Motion, data: dict) -> Motion:
+    motions.record_answer(motion, data["answer"], data.get("text"), data.get("municipal_decision_date"),
+                          data.get("municipal_decision_number"))
+    return motion
+
+
+@command(Permission.MOTIONS_MANAGE)
+def record_answer(motion_id: uuid.UUID, data: dict) -> Motion:
+    """Record the municipal council's answer, with its own decision date and number as it gives them."""
+    return _record_answer(one(Motion, motion_id), data)
+
+
+@command(None)
+def municipal_answer_posted(motion_id: uuid.UUID, body: bytes, headers: dict) -> Motion:
+    """The municipality's system posts the answer, signed as Standard Webhooks with the council's secret: the
+    signature is the permission."""
+    data = MunicipalAnswerSchema().load(delivery.verify_municipal_post(body, headers))
+    return _record_answer(one(Motion, motion_id), data)
+
+
+@query(Permission.MOTIONS_MANAGE)
+def delivery_attempts(motion_id: uuid.UUID) -> list:
+    motion = one(Motion, motion_id)
+    return db.session.scalars(select(delivery.DeliveryAttempt).where(
+        delivery.DeliveryAttempt.motion_id == motion.id).order_by(delivery.DeliveryAttempt.attempted_at)).all()
+
+
+@command(Permission.MOTIONS_MANAGE)
+def motion_package(motion_id: uuid.UUID) -> Package:
+    """The motion's package as the municipality receives it (a signed zip; the key is made on first use)."""
+    return build_package(one(Motion, motion_id))
+
+
+# --- the council's delivery route, signing key and dead letters -------------------------------------------------
+
+
+@command(Permission.DELIVERY_MANAGE)
+def delivery_route():
+    """How motions reach the municipality (made with the council's defaults on first look)."""
+    return delivery.route_of_council()
+
+
+@command(Permission.DELIVERY_MANAGE)
+def set_delivery_route(data: dict):
+    """Choose how motions reach the municipality: email, webhook or download."""
+    return delivery.set_route(data["channel"], data["address"])
+
+
+@command(None)
+def signing_key():
+    """The council's public key: municipalities verify motion packages with it (made on first use)."""
+    return council_key()
+
+
+@query(Permission.DELIVERY_MANAGE)
+def dead_letters(limit: int | None = None) -> list[outbox.DeadLetter]:
+    """Tasks that failed for good, newest first."""
+    rows = select(outbox.DeadLetter).order_by(outbox.DeadLetter.failed_at.desc())
+    return db.session.scalars(rows.limit(limit) if limit else rows).all()
+
+
+@command(Permission.DELIVERY_MANAGE)
+def retry_dead_letter(letter_id: uuid.UUID) -> outbox.DeadLetter:
+    letter = one(outbox.DeadLetter, letter_id)
+    outbox.retry_dead_letter(letter)
+    return letter
+
+
+# --- the municipality's side of a download link: the token is the only key -------------------------------------
+
+
+def _receipt(token: str) -> tuple[Council, Motion]:
+    try:
+        council_id, motion_id = delivery.read_receipt_token(token)
+    except Invalid:
+        raise NotFound(_("Not found.")) from None
+    council = db.session.get(Council, council_id)
+    if council is None:
+        raise NotFound(_("Not found."))
+    return council, motion_id
+
+
+@query(None)
+def receipt(token: str) -> tuple[Council, Motion]:
+    """The council and the motion a receipt link names (404 for anything else)."""
+    council, motion_id = _receipt(token)
+    with bound_council(council.id):
+        return council, one(Motion, motion_id)
+
+
+@command(None)
+def receipt_package(token: str) -> Package:
+    council, motion_id = _receipt(token)
+    with bound_council(council.id):
+        package = build_package(one(Motion, motion_id))
+        db.session.flush()  # what the package made (the signing key, once) is written as this council's
+        return package
+
+
+@command(None)
+def confirm_receipt(token: str) -> bool:
+    """The municipality confirms it received the package; True the first time."""
+    council, motion_id = _receipt(token)
+    with bound_council(council.id):
+        first = delivery.confirm_receipt(one(Motion, motion_id))
+        db.session.flush()  # written as this council's, before the scope is released
+        return first

@@ -1,0 +1,75 @@
+"""Motions and their delivery: the follow-up list, a motion's page, the delivery route and dead letters.
+
+Adapters over :mod:`konsey.usecases.motions`, with the API's schemas."""
+
+from __future__ import annotations
+
+from flask import Blueprint, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from konsey.core import delivery
+from konsey.schemas.delivery import RouteInput
+from konsey.schemas.motions import AnswerSchema, StatusSchema
+from konsey.usecases import motions
+from konsey.usecases.base import performs
+from konsey.web.adapters import attempt, filled, load
+
+bp = Blueprint("motion_pages", __name__, url_prefix="/<council_slug>")
+
+
+@bp.get("/motions/")
+@performs(motions.follow_up)
+def motion_list():
+    return render_template("governance/motions.html", **motions.follow_up())
+
+
+@bp.get("/motions/<uuid:motion_id>")
+@performs(motions.motion_page)
+def motion_detail(motion_id):
+    return render_template("governance/motion.html", **motions.motion_page(motion_id))
+
+
+def _back(motion_id):
+    return redirect(url_for("motion_pages.motion_detail", motion_id=motion_id))
+
+
+@bp.post("/motions/<uuid:motion_id>/status")
+@performs(motions.advance_motion)
+def motion_status(motion_id):
+    motions.show_motion(motion_id)  # another council's motion is not found before the form is read
+    attempt(lambda: motions.advance_motion(motion_id, load(StatusSchema, filled(request.form, "status",
+                                                                                  "delivered_on"))), _("Saved."))
+    return _back(motion_id)
+
+
+@bp.post("/motions/<uuid:motion_id>/answer")
+@performs(motions.record_answer)
+def motion_answer(motion_id):
+    motions.show_motion(motion_id)
+    names = ("answer", "text", "municipal_decision_date", "municipal_decision_number")
+    attempt(lambda: motions.record_answer(motion_id, load(AnswerSchema, filled(request.form, *names))),
+            _("The municipal council's answer is recorded."))
+    return _back(motion_id)
+
+
+@bp.get("/delivery/")
+@performs(motions.delivery_route)
+def delivery_page():
+    return render_template("governance/delivery.html", route=motions.delivery_route(),
+                           channels=sorted(delivery.channels()), letters=motions.dead_letters(limit=100))
+
+
+@bp.post("/delivery/")
+@performs(motions.set_delivery_route)
+def delivery_route():
+    attempt(lambda: motions.set_delivery_route(load(RouteInput, {"channel": request.form.get("channel", ""),
+                                                                 "address": request.form.get("address", "").strip()})),
+            _("Saved."))
+    return redirect(url_for("motion_pages.delivery_page"))
+
+
+@bp.post("/delivery/dead-letters/<uuid:letter_id>/retry")
+@performs(motions.retry_dead_letter)
+def dead_letter_retry(letter_id):
+    attempt(lambda: motions.retry_dead_letter(letter_id), _("Sent again."))
+    return redirect(url_for("motion_pages.delivery_page"))

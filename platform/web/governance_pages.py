@@ -5,7 +5,7 @@ API's own schemas, so a form and a REST call can never disagree about what is va
 from __future__ import annotations
 
 import uuid
-from datetime import date, timedelta
+from datetime import date
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -15,13 +15,8 @@ from marshmallow import fields as mf
 from marshmallow.validate import OneOf
 from sqlalchemy import func, select
 
-from konsey.core import bylaws as bylaw_profiles
-from konsey.core import elections
 from konsey.core.applications import ApplicationStatus, MembershipApplication
-from konsey.core.bodies import Body, BodyKind
-from konsey.core.elections import Candidacy, Election, Office
 from konsey.core.errors import DomainError
-from konsey.core.membership import Member, MemberStatus
 from konsey.core.money import (
     BudgetAllocation,
     Expense,
@@ -30,17 +25,7 @@ from konsey.core.money import (
     InKindSupport,
     year_report,
 )
-from konsey.core.participants import participants_on
 from konsey.core.permissions import Permission, requires
-from konsey.core.seats import (
-    SeatRole,
-    assign_seat,
-    body_parity,
-    create_body,
-    end_seat,
-    full_membership,
-    seats_on,
-)
 from konsey.schemas.bylaws import council_schema
 from konsey.tenants.db import db
 from konsey.usecases import applications as usecase_applications
@@ -145,175 +130,6 @@ def application_reject(application_id):
 @performs(usecase_applications.withdraw_application)
 def application_withdraw(application_id):
     return _application_step(application_id, usecase_applications.withdraw_application)
-
-
-# --- bodies and seats ----------------------------------------------------------------------------------------
-
-
-@bp.get("/bodies/")
-@requires(Permission.COUNCIL_VIEW)
-def body_list():
-    today = date.today()
-    bylaws = bylaw_profiles.parameters_on(today)
-    order = list(BodyKind)
-    rows = []
-    for body in sorted(db.session.scalars(select(Body)), key=lambda b: (order.index(b.kind), b.name)):
-        rows.append({"body": body, "full": full_membership(body, today, bylaws),
-                     "parity": body_parity(body, today, bylaws)})
-    return render_template("governance/bodies.html", rows=rows,
-                           kinds=[BodyKind.WORKING_GROUP, BodyKind.ASSEMBLY])
-
-
-@bp.post("/bodies/")
-@requires(Permission.BODIES_MANAGE)
-def body_propose():
-    from konsey.schemas.bodies import NewBodySchema
-
-    def propose():
-        data = NewBodySchema().load(_form("kind", "name", "proposal"))
-        create_body(data["kind"], data["name"], data["proposal"])
-
-    _attempt(propose, _("Proposed. It starts work once the general assembly approves it."))
-    return redirect(url_for("governance.body_list"))
-
-
-@bp.get("/bodies/<uuid:body_id>")
-@requires(Permission.COUNCIL_VIEW)
-def body_detail(body_id):
-    body = _one(Body, body_id)
-    today = date.today()
-    seats = seats_on(body, today)
-    seated = {s.member_id for s in seats}
-    members = db.session.scalars(select(Member).where(Member.status == MemberStatus.ACTIVE)
-                                 .order_by(Member.sort_name)).all()
-    from konsey.app.guard import current_principal
-    from konsey.core.accounts import roles_in
-    from konsey.core.meetings import absences
-    from konsey.core.permissions import allowed
-
-    principal = current_principal()
-    may_see_people = allowed(Permission.MEMBERS_VIEW, roles_in(principal, body.council_id), principal.platform_role)
-    missed = absences(body, today - timedelta(days=365), today) if may_see_people else []
-    names = {m.id: m.name for m in members}
-    return render_template("governance/body.html", body=body, seats=seats, roles=list(SeatRole),
-                           absences=[dict(r, name=names.get(r["member_id"], "—")) for r in missed
-                                     if r["excused"] or r["unexcused"]],
-                           candidates=[m for m in members if m.id not in seated],
-                           parity=body_parity(body, today, bylaw_profiles.parameters_on(today)),
-                           participants=participants_on(body, today) if body.kind is BodyKind.WORKING_GROUP else [])
-
-
-@bp.post("/bodies/<uuid:body_id>/seats")
-@requires(Permission.BODIES_MANAGE)
-def seat_add(body_id):
-    from konsey.schemas.bodies import NewSeatSchema
-
-    body = _one(Body, body_id)
-
-    def add():
-        data = NewSeatSchema().load(_form("member_id", "role", "starts_on", "ends_on"))
-        member = db.session.scalar(select(Member).where(Member.id == data["member_id"]))
-        if member is None:
-            raise ValidationError({"member_id": [_("No such member in this council.")]})
-        assign_seat(body, member, data["role"], data["starts_on"], data["ends_on"])
-
-    _attempt(add, _("The seat is recorded."))
-    return redirect(url_for("governance.body_detail", body_id=body.id))
-
-
-@bp.post("/bodies/<uuid:body_id>/seats/<uuid:seat_id>/end")
-@requires(Permission.BODIES_MANAGE)
-def seat_end(body_id, seat_id):
-    from konsey.core.seats import Seat
-    from konsey.schemas.bodies import EndSeatSchema
-
-    seat = _one(Seat, seat_id, body_id=body_id)
-
-    def end():
-        data = EndSeatSchema().load(_form("on", "reason"))
-        end_seat(seat, data["on"], data["reason"])
-
-    _attempt(end, _("The seat is ended."))
-    return redirect(url_for("governance.body_detail", body_id=body_id))
-
-
-# --- elections ------------------------------------------------------------------------------------------------
-
-
-@bp.get("/elections/")
-@requires(Permission.COUNCIL_VIEW)
-def election_list():
-    rows = db.session.scalars(select(Election).order_by(Election.term_start.desc())).all()
-    bodies = {b.id: b for b in db.session.scalars(select(Body))}
-    return render_template("governance/elections.html", rows=rows, bodies=bodies, offices=list(Office))
-
-
-@bp.post("/elections/")
-@requires(Permission.MEETINGS_RUN)
-def election_call():
-    from konsey.schemas.elections import NewElectionSchema
-
-    created = {}
-
-    def call():
-        data = NewElectionSchema().load(_form("electing_body_id", "target_body_id", "office", "seats",
-                                              "term_start", "term_index"))
-        electing = db.session.scalar(select(Body).where(Body.id == data["electing_body_id"]))
-        target = db.session.scalar(select(Body).where(Body.id == data["target_body_id"]))
-        if electing is None or target is None:
-            raise ValidationError({"target_body_id": [_("Choose the bodies.")]})
-        created["election"] = elections.call_election(electing, target, data["office"], data["seats"],
-                                                      data["term_start"], data["term_index"])
-
-    if _attempt(call):
-        return redirect(url_for("governance.election_detail", election_id=created["election"].id))
-    return redirect(url_for("governance.election_list"))
-
-
-@bp.get("/elections/<uuid:election_id>")
-@requires(Permission.COUNCIL_VIEW)
-def election_detail(election_id):
-    election = _one(Election, election_id)
-    candidate_ids = list(db.session.scalars(select(Candidacy.member_id).where(Candidacy.election_id == election.id)))
-    people = {m.id: m for m in db.session.scalars(select(Member).where(Member.status == MemberStatus.ACTIVE)
-                                                  .order_by(Member.sort_name))}
-    bodies = {b.id: b for b in db.session.scalars(select(Body))}
-    names = {str(m.id): m.name for m in people.values()}
-    return render_template("governance/election.html", election=election, bodies=bodies, people=people, names=names,
-                           candidates=[people[c] for c in candidate_ids if c in people])
-
-
-@bp.post("/elections/<uuid:election_id>/candidates")
-@requires(Permission.MEETINGS_RUN)
-def election_candidate(election_id):
-    election = _one(Election, election_id)
-
-    def stand():
-        member = db.session.scalar(select(Member).where(Member.id == _uuid(request.form.get("member_id"))))
-        if member is None:
-            raise ValidationError({"member_id": [_("Choose a member.")]})
-        elections.stand(election, member)
-
-    _attempt(stand, _("The candidacy is recorded."))
-    return redirect(url_for("governance.election_detail", election_id=election.id))
-
-
-@bp.post("/elections/<uuid:election_id>/rounds")
-@requires(Permission.MEETINGS_RUN)
-def election_round(election_id):
-    election = _one(Election, election_id)
-
-    def count():
-        votes = {}
-        for key, value in request.form.items():
-            if key.startswith("votes-") and value.strip():
-                if not value.strip().isdigit():
-                    raise ValidationError({"votes": [_("Votes are whole numbers, zero or more.")]})
-                votes[key.removeprefix("votes-")] = int(value)
-        elections.count(election, votes, chair_choice=request.form.get("chair_choice") or None)
-
-    _attempt(count, _("The round is recorded."))
-    return redirect(url_for("governance.election_detail", election_id=election.id))
 
 
 # --- money ------------------------------------------------------------------------------------------------------
@@ -449,63 +265,3 @@ def notification_read(notification_id):
     notifications.mark_read(note)
     db.session.commit()
     return redirect(url_for("governance.notifications_page"))
-
-
-# --- working-group participants and extraordinary-session requests ---------------------------------------------
-
-
-@bp.post("/bodies/<uuid:body_id>/participants")
-@requires(Permission.BODIES_MANAGE)
-def participant_add(body_id):
-    from konsey.core import participants
-    from konsey.schemas.bodies import ParticipantSchema
-
-    body = _one(Body, body_id)
-
-    def join():
-        raw = _form("name", "email", "phone", "organisation")
-        raw["consent"] = request.form.get("consent") == "y"
-        participants.join(body, ParticipantSchema().load(raw))
-
-    _attempt(join, _("Saved."))
-    return redirect(url_for("governance.body_detail", body_id=body.id))
-
-
-@bp.get("/session-requests/")
-@requires(Permission.COUNCIL_VIEW)
-def session_requests_page():
-    from konsey.core import session_requests
-    from konsey.core.session_requests import SessionRequest
-
-    rows = db.session.scalars(select(SessionRequest).order_by(SessionRequest.created_at.desc())).all()
-    members = db.session.scalars(select(Member).where(Member.status == MemberStatus.ACTIVE)
-                                 .order_by(Member.sort_name)).all()
-    return render_template("governance/session_requests.html", rows=rows, members=members,
-                           standing={r.id: session_requests.standing(r) for r in rows})
-
-
-@bp.post("/session-requests/")
-@requires(Permission.MEETINGS_RUN)
-def session_request_open():
-    from konsey.core import session_requests
-
-    _attempt(lambda: session_requests.open_request(request.form.get("reason", "")), _("Saved."))
-    return redirect(url_for("governance.session_requests_page"))
-
-
-@bp.post("/session-requests/<uuid:request_id>/signatures")
-@requires(Permission.MEETINGS_RUN)
-def session_request_sign(request_id):
-    from konsey.core import session_requests
-    from konsey.core.session_requests import SessionRequest
-
-    session_request = _one(SessionRequest, request_id)
-
-    def sign():
-        member = db.session.scalar(select(Member).where(Member.id == _uuid(request.form.get("member_id"))))
-        if member is None:
-            raise ValidationError({"member_id": [_("Choose a member.")]})
-        session_requests.sign(session_request, member)
-
-    _attempt(sign, _("Saved."))
-    return redirect(url_for("governance.session_requests_page"))

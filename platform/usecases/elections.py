@@ -1,0 +1,68 @@
+"""Elections: called by the electing body for an office of a target body, candidates standing, rounds counted."""
+
+from __future__ import annotations
+
+import uuid
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from konsey.core import elections
+from konsey.core.bodies import Body
+from konsey.core.elections import Candidacy, Election, Office
+from konsey.core.errors import Invalid
+from konsey.core.membership import Member, MemberStatus
+from konsey.core.permissions import Permission
+from konsey.tenants.db import db
+from konsey.usecases.base import command, one, query
+
+
+@query(Permission.COUNCIL_VIEW)
+def list_elections() -> list[Election]:
+    return db.session.scalars(select(Election).order_by(Election.created_at.desc())).all()
+
+
+@query(Permission.COUNCIL_VIEW)
+def show_election(election_id: uuid.UUID) -> Election:
+    return one(Election, election_id)
+
+
+@query(Permission.COUNCIL_VIEW)
+def elections_page() -> dict:
+    rows = db.session.scalars(select(Election).order_by(Election.term_start.desc())).all()
+    return {"rows": rows, "bodies": {b.id: b for b in db.session.scalars(select(Body))}, "offices": list(Office)}
+
+
+@query(Permission.COUNCIL_VIEW)
+def election_page(election_id: uuid.UUID) -> dict:
+    election = one(Election, election_id)
+    candidate_ids = list(db.session.scalars(select(Candidacy.member_id).where(Candidacy.election_id == election.id)))
+    people = {m.id: m for m in db.session.scalars(select(Member).where(Member.status == MemberStatus.ACTIVE)
+                                                  .order_by(Member.sort_name))}
+    return {"election": election, "bodies": {b.id: b for b in db.session.scalars(select(Body))}, "people": people,
+            "names": {str(m.id): m.name for m in people.values()},
+            "candidates": [people[c] for c in candidate_ids if c in people]}
+
+
+@command(Permission.MEETINGS_RUN)
+def call_election(data: dict) -> Election:
+    return elections.call_election(one(Body, data["electing_body_id"]), one(Body, data["target_body_id"]),
+                                   data["office"], data["seats"], data["term_start"], data["term_index"])
+
+
+@command(Permission.MEETINGS_RUN)
+def stand(election_id: uuid.UUID, data: dict) -> Election:
+    """Register a candidate; refused for anyone over the consecutive-term limit."""
+    election = one(Election, election_id)
+    member = db.session.scalar(select(Member).where(Member.id == data["member_id"])) if data.get("member_id") else None
+    if member is None:
+        raise Invalid({"member_id": [_("No such member in this council.")]})
+    elections.stand(election, member)
+    return election
+
+
+@command(Permission.MEETINGS_RUN)
+def count_round(election_id: uuid.UUID, data: dict) -> dict:
+    """Enter a round's counted ballots (per candidate member id); seats are created when it decides."""
+    election = one(Election, election_id)
+    return elections.count(election, data["votes"], chair_choice=data.get("chair_choice"))

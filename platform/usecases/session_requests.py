@@ -1,0 +1,63 @@
+"""Requests for an extraordinary general assembly: opened, signed by members, answered by a meeting."""
+
+from __future__ import annotations
+
+import uuid
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from konsey.core import session_requests
+from konsey.core.errors import Invalid
+from konsey.core.meetings import Meeting
+from konsey.core.membership import Member, MemberStatus
+from konsey.core.permissions import Permission
+from konsey.core.session_requests import SessionRequest
+from konsey.tenants.db import db
+from konsey.usecases.base import command, one, query
+
+
+@query(Permission.COUNCIL_VIEW)
+def list_requests() -> list[SessionRequest]:
+    return db.session.scalars(select(SessionRequest).order_by(SessionRequest.created_at.desc())).all()
+
+
+@query(Permission.COUNCIL_VIEW)
+def show_request(request_id: uuid.UUID) -> SessionRequest:
+    return one(SessionRequest, request_id)
+
+
+@query(Permission.COUNCIL_VIEW)
+def requests_page() -> dict:
+    rows = list_requests()
+    members = db.session.scalars(select(Member).where(Member.status == MemberStatus.ACTIVE)
+                                 .order_by(Member.sort_name)).all()
+    return {"rows": rows, "members": members, "standing": {r.id: session_requests.standing(r) for r in rows}}
+
+
+@command(Permission.MEETINGS_RUN)
+def open_request(data: dict) -> SessionRequest:
+    """Record a request for an extraordinary general assembly (signatures follow)."""
+    return session_requests.open_request(data.get("reason", ""))
+
+
+@command(Permission.MEETINGS_RUN)
+def sign_request(request_id: uuid.UUID, data: dict) -> SessionRequest:
+    """Record a member's signature (from the signed paper or the desk); the request is due at the threshold."""
+    request = one(SessionRequest, request_id)
+    member = db.session.scalar(select(Member).where(Member.id == data["member_id"])) if data.get("member_id") else None
+    if member is None:
+        raise Invalid({"member_id": [_("No such member in this council.")]})
+    session_requests.sign(request, member)
+    return request
+
+
+@command(Permission.MEETINGS_RUN)
+def request_convened(request_id: uuid.UUID, data: dict) -> SessionRequest:
+    """Link the extraordinary general assembly called in answer to the request."""
+    request = one(SessionRequest, request_id)
+    meeting = db.session.scalar(select(Meeting).where(Meeting.id == data["meeting_id"]))
+    if meeting is None:
+        raise Invalid({"meeting_id": [_("No such meeting in this council.")]})
+    session_requests.convened(request, meeting)
+    return request

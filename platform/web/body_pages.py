@@ -1,0 +1,95 @@
+"""Bodies and seats, working-group participants, and requests for an extraordinary general assembly.
+
+Adapters over :mod:`konsey.usecases.bodies` and :mod:`konsey.usecases.session_requests`."""
+
+from __future__ import annotations
+
+from flask import Blueprint, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from konsey.core.bodies import BodyKind
+from konsey.schemas.bodies import EndSeatSchema, NewBodySchema, NewSeatSchema, ParticipantSchema
+from konsey.schemas.session_requests import NewRequestSchema, SignatureSchema
+from konsey.usecases import bodies, session_requests
+from konsey.usecases.base import performs
+from konsey.web.adapters import attempt, filled, load
+
+bp = Blueprint("body_pages", __name__, url_prefix="/<council_slug>")
+
+
+@bp.get("/bodies/")
+@performs(bodies.bodies_overview)
+def body_list():
+    return render_template("governance/bodies.html", rows=bodies.bodies_overview(),
+                           kinds=[BodyKind.WORKING_GROUP, BodyKind.ASSEMBLY])
+
+
+@bp.post("/bodies/")
+@performs(bodies.propose_body)
+def body_propose():
+    attempt(lambda: bodies.propose_body(load(NewBodySchema, filled(request.form, "kind", "name", "proposal"))),
+            _("Proposed. It starts work once the general assembly approves it."))
+    return redirect(url_for("body_pages.body_list"))
+
+
+@bp.get("/bodies/<uuid:body_id>")
+@performs(bodies.body_page)
+def body_detail(body_id):
+    return render_template("governance/body.html", **bodies.body_page(body_id))
+
+
+def _back(body_id):
+    return redirect(url_for("body_pages.body_detail", body_id=body_id))
+
+
+@bp.post("/bodies/<uuid:body_id>/seats")
+@performs(bodies.assign_seat)
+def seat_add(body_id):
+    bodies.show_body(body_id)  # another council's body is not found before the form is read
+    attempt(lambda: bodies.assign_seat(body_id, load(NewSeatSchema, filled(request.form, "member_id", "role",
+                                                                             "starts_on", "ends_on"))),
+            _("The seat is recorded."))
+    return _back(body_id)
+
+
+@bp.post("/bodies/<uuid:body_id>/seats/<uuid:seat_id>/end")
+@performs(bodies.end_seat)
+def seat_end(body_id, seat_id):
+    bodies.show_body(body_id)
+    attempt(lambda: bodies.end_seat(body_id, seat_id, load(EndSeatSchema, filled(request.form, "on", "reason"))),
+            _("The seat is ended."))
+    return _back(body_id)
+
+
+@bp.post("/bodies/<uuid:body_id>/participants")
+@performs(bodies.add_participant)
+def participant_add(body_id):
+    bodies.show_body(body_id)
+    raw = filled(request.form, "name", "email", "phone", "organisation")
+    raw["consent"] = request.form.get("consent") == "y"
+    attempt(lambda: bodies.add_participant(body_id, load(ParticipantSchema, raw)), _("Saved."))
+    return _back(body_id)
+
+
+@bp.get("/session-requests/")
+@performs(session_requests.requests_page)
+def session_requests_page():
+    return render_template("governance/session_requests.html", **session_requests.requests_page())
+
+
+@bp.post("/session-requests/")
+@performs(session_requests.open_request)
+def session_request_open():
+    attempt(lambda: session_requests.open_request(load(NewRequestSchema,
+                                                       {"reason": request.form.get("reason", "").strip()})),
+            _("Saved."))
+    return redirect(url_for("body_pages.session_requests_page"))
+
+
+@bp.post("/session-requests/<uuid:request_id>/signatures")
+@performs(session_requests.sign_request)
+def session_request_sign(request_id):
+    session_requests.show_request(request_id)  # another council's request is not found before the form is read
+    attempt(lambda: session_requests.sign_request(request_id, load(SignatureSchema, filled(request.form, "member_id"))),
+            _("Saved."))
+    return redirect(url_for("body_pages.session_requests_page"))

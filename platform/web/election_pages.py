@@ -1,0 +1,60 @@
+"""Elections: call one, register candidates, enter each round's counts. Adapters over
+:mod:`konsey.usecases.elections`, with the API's schemas."""
+
+from __future__ import annotations
+
+from flask import Blueprint, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from konsey.schemas.elections import CandidateSchema, NewElectionSchema, RoundSchema
+from konsey.usecases import elections
+from konsey.usecases.base import performs
+from konsey.web.adapters import attempt, filled, load
+
+bp = Blueprint("election_pages", __name__, url_prefix="/<council_slug>/elections")
+
+
+@bp.get("/")
+@performs(elections.elections_page)
+def election_list():
+    return render_template("governance/elections.html", **elections.elections_page())
+
+
+@bp.post("/")
+@performs(elections.call_election)
+def election_call():
+    names = ("electing_body_id", "target_body_id", "office", "seats", "term_start", "term_index")
+    done, result = attempt(lambda: elections.call_election(load(NewElectionSchema, filled(request.form, *names))))
+    if done:
+        return redirect(url_for("election_pages.election_detail", election_id=result.id))
+    return redirect(url_for("election_pages.election_list"))
+
+
+@bp.get("/<uuid:election_id>")
+@performs(elections.election_page)
+def election_detail(election_id):
+    return render_template("governance/election.html", **elections.election_page(election_id))
+
+
+def _back(election_id):
+    return redirect(url_for("election_pages.election_detail", election_id=election_id))
+
+
+@bp.post("/<uuid:election_id>/candidates")
+@performs(elections.stand)
+def election_candidate(election_id):
+    elections.show_election(election_id)  # another council's election is not found before the form is read
+    attempt(lambda: elections.stand(election_id, load(CandidateSchema, filled(request.form, "member_id"))),
+            _("The candidacy is recorded."))
+    return _back(election_id)
+
+
+@bp.post("/<uuid:election_id>/rounds")
+@performs(elections.count_round)
+def election_round(election_id):
+    elections.show_election(election_id)
+    votes = {key.removeprefix("votes-"): value.strip() for key, value in request.form.items()
+             if key.startswith("votes-") and value.strip()}
+    raw = {"votes": votes, **filled(request.form, "chair_choice")}
+    attempt(lambda: elections.count_round(election_id, load(RoundSchema, raw)), _("The round is recorded."))
+    return _back(election_id)

@@ -139,6 +139,7 @@ def _register_blueprints(app: Flask) -> None:
         governance_pages,
         home,
         meeting_pages,
+        money_pages,
         motion_pages,
         operator,
         plugin_pages,
@@ -153,7 +154,7 @@ def _register_blueprints(app: Flask) -> None:
     for blueprint in api_blueprints:
         api.register_blueprint(blueprint)
     for blueprint in (home.bp, auth.bp, account.bp, operator.bp, council_pages.bp, meeting_pages.bp,
-                      governance_pages.bp, report_pages.bp, motion_pages.bp, body_pages.bp, election_pages.bp, plugin_pages.bp, receipts.bp, federation_pages.bp):
+                      governance_pages.bp, report_pages.bp, motion_pages.bp, body_pages.bp, election_pages.bp, money_pages.bp, plugin_pages.bp, receipts.bp, federation_pages.bp):
         app.register_blueprint(blueprint)
     # The API authenticates by bearer token only, never by cookie, so it needs no CSRF token.
     for blueprint in api_blueprints:

@@ -9,6 +9,8 @@ from marshmallow import Schema, fields, validate
 from konsey.core.money import ExpenseCategory, InKindKind
 from konsey.schemas.base import StrictSchema
 
+# The bounds are given to the OpenAPI document as numbers (apispec would write a string-serialised Decimal's
+# bounds as strings); the wrapped Range still does the checking.
 _amount = dict(places=2, as_string=True,
                validate=validate.And(validate.Range(min=Decimal("0.01"), max=Decimal("999999999999.99"))),
                metadata={"minimum": 0.01, "maximum": 999999999999.99})

@@ -17,14 +17,6 @@ from sqlalchemy import func, select
 
 from konsey.core.applications import ApplicationStatus, MembershipApplication
 from konsey.core.errors import DomainError
-from konsey.core.money import (
-    BudgetAllocation,
-    Expense,
-    ExpenseCategory,
-    InKindKind,
-    InKindSupport,
-    year_report,
-)
 from konsey.core.permissions import Permission, requires
 from konsey.schemas.bylaws import council_schema
 from konsey.tenants.db import db
@@ -130,40 +122,6 @@ def application_reject(application_id):
 @performs(usecase_applications.withdraw_application)
 def application_withdraw(application_id):
     return _application_step(application_id, usecase_applications.withdraw_application)
-
-
-# --- money ------------------------------------------------------------------------------------------------------
-
-
-@bp.get("/money/")
-@requires(Permission.COUNCIL_VIEW)
-def money():
-    year = request.args.get("year", type=int) or date.today().year
-    history = [year_report(y) for y in range(year - 4, year + 1)]
-    top = max([float(r["allocated"]) for r in history] + [float(r["spent"]) for r in history] + [1.0])
-    return render_template(
-        "governance/money.html", year=year, report=history[-1], history=history, top=top,
-        allocations=db.session.scalars(select(BudgetAllocation).where(BudgetAllocation.year == year)).all(),
-        expenses=db.session.scalars(select(Expense).where(Expense.spent_on >= date(year, 1, 1),
-                                                          Expense.spent_on <= date(year, 12, 31))
-                                    .order_by(Expense.spent_on)).all(),
-        kinds=list(InKindKind), categories=list(ExpenseCategory))
-
-
-@bp.post("/money/<kind>")
-@requires(Permission.MONEY_MANAGE)
-def money_add(kind):
-    from konsey.core import money as money_service
-    from konsey.schemas.money import AllocationSchema, ExpenseSchema, InKindSchema
-
-    entries = {"allocations": (AllocationSchema, BudgetAllocation, ("year", "amount", "municipal_decision")),
-               "in-kind": (InKindSchema, InKindSupport, ("year", "kind", "description", "estimated_value")),
-               "expenses": (ExpenseSchema, Expense, ("spent_on", "amount", "category", "description"))}
-    if kind not in entries:
-        abort(404)
-    schema, model, names = entries[kind]
-    _attempt(lambda: money_service.add(model(**schema().load(_form(*names)))), _("Saved."))
-    return redirect(url_for("governance.money", year=request.form.get("year") or None))
 
 
 # --- by-laws ------------------------------------------------------------------------------------------------------

@@ -5,12 +5,13 @@ from __future__ import annotations
 from zoneinfo import available_timezones
 
 from flask_babel import gettext as _
-from marshmallow import ValidationError, fields, validate, validates, validates_schema
+from marshmallow import Schema, ValidationError, fields, validate, validates, validates_schema
 
 from konsey.core import reference
 from konsey.core.councils import RESERVED_SLUGS, SLUG_PATTERN
 from konsey.core.i18n import LANGUAGES
 from konsey.schemas.base import StrictSchema
+from konsey.tenants.models import CouncilStatus
 
 
 class OnboardingSchema(StrictSchema):
@@ -51,4 +52,53 @@ class OnboardingSchema(StrictSchema):
         if data.get("province_code") is not None and municipality.province_code != data["province_code"]:
             raise ValidationError(_("This municipality is not in the chosen province."), field_name="municipality_id")
 
+
+
+
+class CouncilSchema(Schema):
+    id = fields.UUID()
+    slug = fields.String()
+    name = fields.String()
+    province_code = fields.Integer()
+    municipality_id = fields.String()
+    municipality_name = fields.String()
+    municipality_type = fields.String()
+    contact_email = fields.String()
+    contact_phone = fields.String(allow_none=True)
+    motion_delivery_address = fields.String()
+    locale = fields.String()
+    timezone = fields.String()
+    status = fields.Enum(CouncilStatus, by_value=True)
+    created_at = fields.DateTime()
+
+
+class OnboardedSchema(Schema):
+    council = fields.Nested(CouncilSchema)
+    invitation_url = fields.String()
+
+
+class StatusChangeSchema(StrictSchema):
+    status = fields.Enum(CouncilStatus, by_value=True, required=True)
+    export_acknowledged = fields.Boolean(load_default=False)
+    reason = fields.String(load_default="", validate=validate.Length(max=500))
+
+
+class AuditEntrySchema(Schema):
+    seq = fields.Integer()
+    at = fields.DateTime()
+    actor_id = fields.UUID(allow_none=True)
+    action = fields.String()
+    subject_type = fields.String(allow_none=True)
+    subject_id = fields.String(allow_none=True)
+    details = fields.Dict()
+    hash = fields.String()
+
+
+class AuditArgs(StrictSchema):
+    after = fields.Integer(load_default=0, validate=validate.Range(min=0, max=2**63 - 1))  # a database integer
+    limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=500))
+
+
+class CalendarArgs(StrictSchema):
+    year = fields.Integer(load_default=None, validate=validate.Range(min=2004, max=2100))
 

@@ -17,6 +17,7 @@ from konsey.core.identifiers import (
     tckn_masked,
 )
 from konsey.core.membership import Gender, MemberCategory, MemberKind, MemberStatus
+from konsey.core.representatives import Capacity
 from konsey.schemas.base import StrictSchema
 
 _blank_to_none = lambda v: v.strip() or None if isinstance(v, str) else v  # noqa: E731
@@ -130,3 +131,31 @@ class MemberOutputSchema(Schema):
     substitute_name = fields.String(allow_none=True)
     status = fields.Enum(MemberStatus, by_value=True)
     joined_on = fields.Date()
+
+
+class MemberListArgs(StrictSchema):
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))
+    per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
+    q = fields.String(load_default=None, validate=validate.Length(max=100))
+
+
+class MemberStatusChangeSchema(StrictSchema):
+    status = fields.Enum(MemberStatus, by_value=True, required=True)
+    reason = fields.String(required=True, validate=validate.Length(min=3, max=500))
+    on = fields.Date(load_default=None)
+
+
+class MembershipEventSchema(Schema):
+    status = fields.Enum(MemberStatus, by_value=True)
+    reason = fields.String()
+    on = fields.Date()
+
+
+class RepresentativeSchema(StrictSchema):
+    id = fields.UUID(dump_only=True)
+    capacity = fields.Enum(Capacity, by_value=True, required=True)
+    name = fields.String(required=True, validate=validate.Length(min=3, max=200))
+    mandate_letter = fields.String(required=True, validate=validate.Length(min=3, max=200))
+    mandate_expires_on = fields.Date(required=True)
+    valid = fields.Function(lambda r: r.valid_on(date.today()), dump_only=True)
+

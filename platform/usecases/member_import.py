@@ -141,7 +141,7 @@ def import_members(
 ) -> ImportReport:
     """Validate every row and, unless ``dry_run`` or any row is bad, add them all in the current council.
 
-    The caller commits on success; on any error nothing has been added.
+    The use case (konsey.usecases.members.import_members) commits on success; on any error nothing is added.
     """
     fields, reader = _rows(_decode(content))
     schema = MemberInputSchema()

@@ -1,19 +1,44 @@
-"""Members of the council: add, change, erase (the rest of the members domain still lives in its views)."""
+"""Members of the council: the list, adding, changing and erasing a member, the membership history (suspend,
+end, restore with a reason), institutions' representatives, and the CSV import."""
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
+from datetime import date
 
-from konsey.core import membership
-from konsey.core.membership import Member
+from sqlalchemy import select
+
+from konsey.core import membership, representatives
+from konsey.core.membership import Member, MembershipEvent
 from konsey.core.permissions import Permission
+from konsey.core.representatives import Representative
+from konsey.core.text import turkish_sort_key
 from konsey.schemas.members import MemberInputSchema
+from konsey.tenants.db import db
+from konsey.usecases import member_import
 from konsey.usecases.base import command, one, query
+
+
+@query(Permission.MEMBERS_VIEW)
+def list_members(page: int = 1, per_page: int = 50, q: str | None = None) -> tuple[list[Member], bool]:
+    """Members in Turkish alphabetical order, a page at a time; and whether there is a next page."""
+    rows = select(Member).order_by(Member.sort_name, Member.id)
+    if q:
+        rows = rows.where(Member.sort_name.startswith(turkish_sort_key(q)))
+    found = db.session.scalars(rows.limit(per_page + 1).offset((max(page, 1) - 1) * per_page)).all()
+    return found[:per_page], len(found) > per_page
 
 
 @query(Permission.MEMBERS_VIEW)
 def show_member(member_id: uuid.UUID) -> Member:
     return one(Member, member_id)
+
+
+@command(Permission.MEMBERS_MANAGE)
+def add_member(data: dict) -> Member:
+    """Add an individual or institutional member (the statutory caps apply)."""
+    return membership.add_member(data)
 
 
 @command(Permission.MEMBERS_MANAGE)
@@ -30,3 +55,47 @@ def update_member(member_id: uuid.UUID, data: dict) -> Member:
 def erase_member(member_id: uuid.UUID) -> None:
     """Erase a member's record (KVKK erasure request)."""
     membership.remove_member(one(Member, member_id))
+
+
+@query(Permission.MEMBERS_VIEW)
+def membership_history(member_id: uuid.UUID) -> list[MembershipEvent]:
+    member = one(Member, member_id)
+    return db.session.scalars(select(MembershipEvent).where(MembershipEvent.member_id == member.id)
+                              .order_by(MembershipEvent.on, MembershipEvent.created_at)).all()
+
+
+@command(Permission.MEMBERS_MANAGE)
+def change_status(member_id: uuid.UUID, data: dict) -> MembershipEvent:
+    """Suspend, end or restore a membership, with the reason."""
+    return membership.change_status(one(Member, member_id), data["status"], data["reason"],
+                                    data.get("on") or date.today())
+
+
+@query(Permission.MEMBERS_VIEW)
+def list_representatives(member_id: uuid.UUID) -> list[Representative]:
+    member = one(Member, member_id)
+    return db.session.scalars(select(Representative).where(Representative.member_id == member.id)
+                              .order_by(Representative.mandate_expires_on.desc())).all()
+
+
+@command(Permission.MEMBERS_MANAGE)
+def appoint_representative(member_id: uuid.UUID, data: dict) -> Representative:
+    """Record an institution's representative or substitute with their mandate letter."""
+    return representatives.appoint(one(Member, member_id), data["capacity"], data["name"], data["mandate_letter"],
+                                   data["mandate_expires_on"])
+
+
+@command(Permission.MEMBERS_MANAGE)
+def end_mandate(member_id: uuid.UUID, representative_id: uuid.UUID) -> Representative:
+    """End a representative's mandate today (the record is kept)."""
+    member = one(Member, member_id)
+    representative = one(Representative, representative_id, member_id=member.id)
+    representatives.end_mandate(representative)
+    return representative
+
+
+@command(Permission.MEMBERS_IMPORT)
+def import_members(content: bytes, *, dry_run: bool,
+                   progress: Callable[[int, int], None] | None = None) -> member_import.ImportReport:
+    """A CSV of members: a dry run reports every bad row; a real run adds them all, or none if any is bad."""
+    return member_import.import_members(content, dry_run=dry_run, progress=progress)  # adds nothing unless all good

@@ -1,0 +1,177 @@
+"""Councils on the platform: onboarding a new one, its lifecycle, the lists operators and members see, and a
+council's own record (audit log, statutory calendar, full export)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from konsey.core import councils as council_service
+from konsey.core import people, reference
+from konsey.core.accounts import User, council_ids_of
+from konsey.core.audit import AuditEntry, verify_chain
+from konsey.core.bodies import Body, BodyKind
+from konsey.core.bylaws import ByLawProfile
+from konsey.core.calendar import calendar
+from konsey.core.council_keys import CouncilKey
+from konsey.core.errors import Conflict, NotFound
+from konsey.core.export import export_council
+from konsey.core.invitations import send_invitation
+from konsey.core.meetings import AgendaItem, Meeting, Vote
+from konsey.core.membership import Member
+from konsey.core.motions import Motion, answer_due, is_overdue
+from konsey.core.permissions import Permission
+from konsey.tenants.db import db
+from konsey.tenants.lifecycle import LifecycleError
+from konsey.tenants.models import Council, CouncilStatus
+from konsey.tenants.scoping import all_councils, current_council_id
+from konsey.usecases.base import command, current_actor, query
+
+
+@dataclass
+class Onboarded:
+    council: Council
+    invitation_email: str
+    invitation_url: str
+
+
+def bound() -> Council:
+    """The council bound for this request or task."""
+    return db.session.get(Council, current_council_id())
+
+
+def by_slug(slug: str) -> Council:
+    council = db.session.scalar(select(Council).where(Council.slug == slug))
+    if council is None:
+        raise NotFound(_("Not found."))
+    return council
+
+
+@query(Permission.COUNCILS_LIST_OWN)
+def my_councils() -> list[Council]:
+    """Councils the person belongs to; every council for operators."""
+    actor = current_actor()
+    rows = select(Council).order_by(Council.name)
+    user = db.session.get(User, actor.user_id) if actor.user_id else None
+    if not actor.system and not (user is not None and user.is_operator):
+        rows = rows.where(Council.id.in_(council_ids_of(user) if user else set()))
+    return db.session.scalars(rows).all()
+
+
+@query(Permission.COUNCILS_LIST_ALL)
+def operator_overview() -> tuple[list[Council], dict]:
+    """Every council with its member count (a number, never a person)."""
+    rows = db.session.scalars(select(Council).order_by(Council.name)).all()
+    with all_councils("operator council list: member counts", actor_id=current_actor().user_id):
+        counts = dict(db.session.execute(select(Member.council_id, func.count(Member.id))
+                                         .group_by(Member.council_id)).all())
+    return rows, counts
+
+
+@command(Permission.COUNCILS_ONBOARD)
+def onboard_council(data: dict) -> Onboarded:
+    """Onboard a council: statutory bodies, default by-laws and the first administrator's invitation (e-mailed
+    after the commit; the link is also returned, to be shown once)."""
+    actor = current_actor()
+    operator = db.session.get(User, actor.user_id) if actor.user_id else None
+    onboarded = council_service.onboard_council(data, operator=operator)
+    url = send_invitation(onboarded.council, onboarded.invitation, onboarded.invitation_secret)
+    return Onboarded(onboarded.council, onboarded.invitation.email, url)
+
+
+@query(Permission.COUNCILS_LIFECYCLE)
+def council_for_operator(slug: str) -> Council:
+    return by_slug(slug)
+
+
+@command(Permission.COUNCILS_LIFECYCLE)
+def change_status(slug: str | None, data: dict) -> Council:
+    """Move a council through its lifecycle (archiving needs the export acknowledged). ``slug`` None: the
+    council bound."""
+    council = by_slug(slug) if slug else bound()
+    try:
+        council_service.change_status(council, CouncilStatus(data["status"]),
+                                      export_acknowledged=data.get("export_acknowledged", False),
+                                      reason=data.get("reason") or "")
+    except LifecycleError as error:
+        raise Conflict({error.field: [str(error)]}) from error
+    return council
+
+
+@query(Permission.COUNCIL_VIEW)
+def show_council() -> Council:
+    return bound()
+
+
+@query(Permission.AUDIT_VIEW)
+def audit_log(after: int = 0, limit: int = 100) -> list[AuditEntry]:
+    """The council's audit log, oldest first, from sequence number ``after`` on."""
+    return db.session.scalars(select(AuditEntry).where(AuditEntry.seq > after).order_by(AuditEntry.seq)
+                              .limit(limit)).all()
+
+
+@query(Permission.AUDIT_VIEW)
+def verify_audit_chain() -> tuple[int, list]:
+    """How many entries the chain has and what is wrong with it (nothing, when no entry was edited or cut)."""
+    council = bound()
+    entries = db.session.scalars(select(AuditEntry).order_by(AuditEntry.seq)).all()
+    return len(entries), verify_chain(entries, council.audit_head_seq, council.audit_head_hash)
+
+
+@query(Permission.COUNCIL_VIEW)
+def statutory_calendar(year: int | None = None) -> dict:
+    """The statutory calendar: general assembly sessions owed this year, terms ending, with warnings."""
+    return calendar(year or date.today().year)
+
+
+@query(Permission.COUNCIL_EXPORT)
+def full_export() -> dict:
+    """Everything the council owns, as one JSON document (KVKK data portability; before archiving)."""
+    return export_council(bound())
+
+
+@query(Permission.COUNCILS_ONBOARD)
+def municipality_choices(province_code: int) -> list:
+    """The municipalities of a province, for the onboarding form."""
+    return reference.municipalities(province_code)
+
+
+@query(Permission.COUNCIL_VIEW)
+def dashboard(today: date | None = None) -> dict:
+    """The council at a glance: its bodies, members by category, the by-laws in force, the statutory calendar
+    and the people with roles."""
+    today = today or date.today()
+    order = list(BodyKind)
+    bodies = sorted(db.session.scalars(select(Body)), key=lambda b: (order.index(b.kind), b.name))
+    by_category = db.session.execute(select(Member.category, func.count(Member.id))
+                                     .group_by(Member.category).order_by(Member.category)).all()
+    profile = db.session.scalars(select(ByLawProfile).order_by(ByLawProfile.effective_from.desc())).first()
+    return {"calendar": calendar(today.year), "bodies": bodies, "by_category": by_category,
+            "member_total": sum(n for _category, n in by_category), "profile": profile,
+            "people": people.people_of(bound())}
+
+
+@query(None)
+def public_record(today: date | None = None) -> dict:
+    """What anyone may read: the council's numbered decisions and its motions with the municipal answers,
+    and the key that signs its packages. No people. Only an active council has a public record."""
+    if bound().status is not CouncilStatus.ACTIVE:
+        raise NotFound(_("Not found."))
+    today = today or date.today()
+    decisions = db.session.execute(
+        select(Vote.decision_number, AgendaItem.title, Meeting.scheduled_at, Body.name)
+        .join(AgendaItem, AgendaItem.id == Vote.agenda_item_id)
+        .join(Meeting, Meeting.id == AgendaItem.meeting_id)
+        .join(Body, Body.id == Meeting.body_id)
+        .where(Vote.decision_number.is_not(None))
+        .order_by(Meeting.scheduled_at.desc())
+    ).all()
+    motions = db.session.scalars(select(Motion).order_by(Motion.number.desc())).all()
+    # The key that signs the council's motion packages, so that a municipality can check them.
+    key = db.session.scalar(select(CouncilKey).order_by(CouncilKey.created_at.desc()))
+    return {"decisions": decisions, "motions": motions, "key": key,
+            "due": {m.id: answer_due(m.delivered_on) if m.delivered_on else None for m in motions},
+            "overdue": {m.id for m in motions if is_overdue(m.status, m.delivered_on, today)}}

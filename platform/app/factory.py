@@ -131,16 +131,18 @@ def _register_blueprints(app: Flask) -> None:
     from konsey.api import session_requests as session_requests_api
     from konsey.web import (
         account,
+        application_pages,
         auth,
         body_pages,
+        bylaw_pages,
         council_pages,
         election_pages,
         federation_pages,
-        governance_pages,
         home,
         meeting_pages,
         money_pages,
         motion_pages,
+        notification_pages,
         operator,
         plugin_pages,
         receipts,
@@ -154,7 +156,7 @@ def _register_blueprints(app: Flask) -> None:
     for blueprint in api_blueprints:
         api.register_blueprint(blueprint)
     for blueprint in (home.bp, auth.bp, account.bp, operator.bp, council_pages.bp, meeting_pages.bp,
-                      governance_pages.bp, report_pages.bp, motion_pages.bp, body_pages.bp, election_pages.bp, money_pages.bp, plugin_pages.bp, receipts.bp, federation_pages.bp):
+                      application_pages.bp, bylaw_pages.bp, notification_pages.bp, report_pages.bp, motion_pages.bp, body_pages.bp, election_pages.bp, money_pages.bp, plugin_pages.bp, receipts.bp, federation_pages.bp):
         app.register_blueprint(blueprint)
     # The API authenticates by bearer token only, never by cookie, so it needs no CSRF token.
     for blueprint in api_blueprints:

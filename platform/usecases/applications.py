@@ -6,7 +6,7 @@ import uuid
 
 from flask_babel import gettext as _
 from marshmallow import ValidationError
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from konsey.core import applications
 from konsey.core.applications import ApplicationStatus, MembershipApplication
@@ -42,6 +42,18 @@ def list_applications(status: ApplicationStatus | None = None) -> list[Membershi
     if status is not None:
         rows = rows.where(MembershipApplication.status == status)
     return db.session.scalars(rows).all()
+
+
+@query(Permission.APPLICATIONS_DECIDE)
+def applications_page(status: str | None = None) -> dict:
+    """The applications, newest first (of one status, when given), with the count of each status."""
+    rows = select(MembershipApplication).order_by(MembershipApplication.number.desc())
+    if status in set(ApplicationStatus):
+        rows = rows.where(MembershipApplication.status == ApplicationStatus(status))
+    counts = dict(db.session.execute(select(MembershipApplication.status, func.count())
+                                     .group_by(MembershipApplication.status)).all())
+    return {"rows": db.session.scalars(rows).all(), "statuses": list(ApplicationStatus), "counts": counts,
+            "current": status}
 
 
 @query(Permission.APPLICATIONS_DECIDE)

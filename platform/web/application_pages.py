@@ -1,0 +1,51 @@
+"""Membership applications: the list by status and the review flow. Adapters over
+:mod:`konsey.usecases.applications`."""
+
+from __future__ import annotations
+
+from flask import Blueprint, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from konsey.usecases import applications
+from konsey.usecases.base import performs
+from konsey.web.adapters import attempt, filled
+
+bp = Blueprint("application_pages", __name__, url_prefix="/<council_slug>")
+
+
+@bp.get("/applications/")
+@performs(applications.applications_page)
+def application_list():
+    return render_template("governance/applications.html",
+                           **applications.applications_page(request.args.get("status")))
+
+
+def _application_step(application_id, use_case, *args):
+    number = applications.show_application(application_id).number
+    attempt(lambda: use_case(application_id, *args), _("Application no. %(number)d: saved.", number=number))
+    return redirect(url_for("application_pages.application_list"))
+
+
+@bp.post("/applications/<uuid:application_id>/review")
+@performs(applications.start_review)
+def application_review(application_id):
+    return _application_step(application_id, applications.start_review)
+
+
+@bp.post("/applications/<uuid:application_id>/approve")
+@performs(applications.approve_application)
+def application_approve(application_id):
+    return _application_step(application_id, applications.approve_application,
+                             filled(request.form, "reason", "decision_reference"))
+
+
+@bp.post("/applications/<uuid:application_id>/reject")
+@performs(applications.reject_application)
+def application_reject(application_id):
+    return _application_step(application_id, applications.reject_application, filled(request.form, "reason"))
+
+
+@bp.post("/applications/<uuid:application_id>/withdraw")
+@performs(applications.withdraw_application)
+def application_withdraw(application_id):
+    return _application_step(application_id, applications.withdraw_application)

@@ -18,7 +18,7 @@ BASE = "/api/v1/councils/izmir"
 
 # Endpoints that are the frameworks' own or that change nothing of a council's: static files, the OpenAPI
 # document and its viewers, the language switch.
-FRAMEWORK = {"static", "home.set_language"}
+FRAMEWORK = {"static", "home.choose_language"}
 
 
 def _handlers(app):

@@ -68,7 +68,10 @@ def create_app(config: dict | None = None, instance_path: str | Path | None = No
 
 
 def _enforce_sqlite_foreign_keys(app: Flask) -> None:
-    """SQLite checks foreign keys only when asked, per connection: the composite keys must hold there too."""
+    """SQLite checks foreign keys only when asked, per connection: the composite keys must hold there too.
+
+    The embedded database is shared by the web process and the worker: write-ahead logging lets readers go on
+    while one writes, and a writer waits up to 30 s for another's lock instead of failing at once."""
     from sqlalchemy import event
 
     with app.app_context():
@@ -79,6 +82,9 @@ def _enforce_sqlite_foreign_keys(app: Flask) -> None:
         def _on_connect(dbapi_connection, _record):
             cursor = dbapi_connection.cursor()
             cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute("PRAGMA busy_timeout=30000")
+            if db.engine.url.database not in (None, "", ":memory:"):
+                cursor.execute("PRAGMA journal_mode=WAL")
             cursor.close()
 
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from konsey.core import federation
-from konsey.core.permissions import Permission, public, requires
-from konsey.tenants.db import db
+from konsey.core.federation import INDICATORS, RANKABLE
+from konsey.usecases import federation
+from konsey.usecases.base import performs
 
 bp = Blueprint("federation_pages", __name__)
 FILTERS = ("province", "region", "municipality_type", "population_band")
@@ -36,51 +36,41 @@ def _histogram(values: list[float], bins: int = 8) -> list[dict]:
 
 
 @bp.get("/federation/")
-@requires(Permission.FEDERATION_VIEW)
+@performs(federation.dashboard)
 def dashboard():
     filters = {key: request.args.get(key) or None for key in FILTERS}
     year = request.args.get("year", type=int)
-    code = request.args.get("indicator") if request.args.get("indicator") in federation.INDICATORS else "members"
-    every = federation.table()
-    rows = federation.table({**filters, "year": year})
-    trend = federation.trend(code)
+    code = request.args.get("indicator") if request.args.get("indicator") in INDICATORS else "members"
+    found = federation.dashboard(filters, year, code)
+    every, rows, trend = found["every"], found["rows"], found["trend"]
     top = max([v for _d, v in trend if v is not None] + [1])
     return render_template(
         "federation/dashboard.html", rows=rows, filters=filters, code=code, bars=_bars(rows, code),
         histogram=_histogram([r[code] for r in rows if isinstance(r.get(code), (int, float))]),
-        national=federation.medians(every), selection=federation.medians(rows), trend=trend, trend_top=top,
-        labels={c: federation.label_of(c) for c in federation.INDICATORS}, year=year,
+        national=found["national"], selection=found["selection"], trend=trend, trend_top=top,
+        labels=federation.labels(), year=year,
         years=list(range(date.today().year, date.today().year - 6, -1)),
         options={key: sorted({str(r[key]) for r in every if r.get(key)}) for key in FILTERS})
 
 
 @bp.get("/federation/public")
-@public
+@performs(federation.public_comparison)
 def public_page():
-    rows = federation.table(public_only=True)
-    return render_template("federation/public.html", rows=rows, medians=federation.medians(rows),
-                           labels={c: federation.label_of(c) for c in federation.RANKABLE})
+    found = federation.public_comparison()
+    return render_template("federation/public.html", rows=found["rows"], medians=found["national_median"],
+                           labels=federation.labels(RANKABLE))
 
 
 @bp.get("/<council_slug>/federation")
-@requires(Permission.COUNCIL_VIEW)
+@performs(federation.own_position)
 def own_position():
-    result = federation.position(g.council.slug)
-    if not result:
-        abort(404)
-    return render_template("federation/position.html", result=result,
-                           labels={c: federation.label_of(c) for c in federation.RANKABLE})
+    return render_template("federation/position.html", result=federation.own_position(),
+                           labels=federation.labels(RANKABLE))
 
 
 @bp.post("/<council_slug>/federation")
-@requires(Permission.FEDERATION_OPT_IN)
+@performs(federation.set_visibility)
 def visibility():
-    from konsey.core.audit import record
-    from konsey.tenants.models import Council
-
-    council = db.session.get(Council, g.council.id)
-    council.federation_public = request.form.get("public") == "y"
-    record("federation.visibility", None, {"public": council.federation_public})
-    db.session.commit()
+    federation.set_visibility(request.form.get("public") == "y")
     flash(_("Saved."), "success")
-    return redirect(url_for("federation_pages.own_position", council_slug=council.slug))
+    return redirect(url_for("federation_pages.own_position"))

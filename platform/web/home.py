@@ -1,39 +1,26 @@
-"""The front page and language choice."""
+"""The front page, the language choice and the health probe."""
 
 from __future__ import annotations
 
 from flask import Blueprint, redirect, render_template, request, session, url_for
-from sqlalchemy import select
 
 from konsey.app.guard import current_principal
-from konsey.core.accounts import council_ids_of
 from konsey.core.i18n import LANGUAGES
 from konsey.core.permissions import public
-from konsey.tenants.db import db
-from konsey.tenants.models import Council, CouncilStatus
+from konsey.usecases import platform
+from konsey.usecases.base import performs
 
 bp = Blueprint("home", __name__)
 
 
 @bp.get("/")
-@public
+@performs(platform.front_page)
 def index():
-    principal = current_principal()
-    mine = []
-    if principal is not None:
-        ids = council_ids_of(principal)
-        query = select(Council).order_by(Council.name)
-        if not principal.is_operator:
-            query = query.where(Council.id.in_(ids))
-        mine = db.session.scalars(query).all()
-    listed = db.session.scalars(
-        select(Council).where(Council.status == CouncilStatus.ACTIVE).order_by(Council.name)
-    ).all()
-    return render_template("home.html", mine=mine, listed=listed)
+    return render_template("home.html", **platform.front_page(current_principal()))
 
 
 @bp.get("/lang/<code>")
-@public
+@public  # changes only this browser's session, nothing of a council's: no use case
 def choose_language(code: str):
     if code in LANGUAGES:
         session["lang"] = code
@@ -44,7 +31,6 @@ def choose_language(code: str):
 
 
 @bp.get("/health")
-@public
+@performs(platform.health)
 def health():
-    db.session.execute(select(1))
-    return {"status": "ok"}
+    return platform.health()

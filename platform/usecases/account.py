@@ -1,0 +1,70 @@
+"""A person's own account: personal access tokens and a copy of what the platform keeps about them."""
+
+from __future__ import annotations
+
+import uuid
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from konsey.core.accounts import AccessToken, User, council_ids_of, issue_token
+from konsey.core.errors import NotFound
+from konsey.core.permissions import Permission
+from konsey.tenants.db import db, utcnow
+from konsey.tenants.models import Council
+from konsey.usecases.base import command, current_actor, query
+
+
+def _me() -> User:
+    user = db.session.get(User, current_actor().user_id) if current_actor().user_id else None
+    if user is None:
+        raise NotFound(_("Not found."))
+    return user
+
+
+@query(Permission.TOKENS_OWN)
+def my_councils_for_tokens() -> list[Council]:
+    """The councils a token of mine may be scoped to."""
+    return db.session.scalars(select(Council).where(Council.id.in_(council_ids_of(_me()))).order_by(Council.name)).all()
+
+
+@query(Permission.TOKENS_OWN)
+def my_tokens() -> list[AccessToken]:
+    return db.session.scalars(select(AccessToken).where(AccessToken.user_id == _me().id)
+                              .order_by(AccessToken.created_at.desc())).all()
+
+
+@command(Permission.TOKENS_OWN)
+def create_token(name: str, council_id: uuid.UUID | None) -> tuple[AccessToken, str]:
+    """A personal access token, scoped to one council (or the platform, for a platform role); the secret is
+    returned once and never stored."""
+    me = _me()
+    if council_id is not None and council_id not in council_ids_of(me):
+        raise NotFound(_("Not found."))
+    return issue_token(me, name.strip(), council_id)
+
+
+@command(Permission.TOKENS_OWN)
+def revoke_token(token_id: uuid.UUID) -> AccessToken:
+    token = db.session.get(AccessToken, token_id)
+    if token is None or token.user_id != _me().id:
+        raise NotFound(_("Not found."))
+    token.revoked_at = token.revoked_at or utcnow()
+    return token
+
+
+@query(Permission.TOKENS_OWN)
+def my_data() -> dict:
+    """Everything the platform keeps about the signed-in person (KVKK art. 11: the right to know)."""
+    me = _me()
+    councils = {c.id: c.slug for c in db.session.scalars(select(Council).where(Council.id.in_(council_ids_of(me))))}
+    return {
+        "account": {"email": me.email, "display_name": me.display_name, "locale": me.locale,
+                    "platform_role": me.platform_role.value if me.platform_role else None,
+                    "created_at": me.created_at.isoformat()},
+        "roles": [{"council": councils.get(g.council_id), "role": g.role.value, "granted_at": g.granted_at.isoformat()}
+                  for g in me.grants],
+        "tokens": [{"name": t.name, "council": councils.get(t.council_id), "created_at": t.created_at.isoformat(),
+                    "revoked": t.revoked_at is not None}
+                   for t in db.session.scalars(select(AccessToken).where(AccessToken.user_id == me.id))],
+    }

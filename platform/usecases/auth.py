@@ -1,0 +1,99 @@
+"""Signing in, resetting a forgotten password by e-mail, and accepting an invitation to a council.
+
+These are public steps: the secret (a password, a reset link, an invitation link) is the permission. Keeping
+the session (cookies) is the web's part; these decide and record."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask_babel import gettext as _
+
+from konsey.core import accounts
+from konsey.core.accounts import Invitation, User, find_user_by_email, invitation_from_secret
+from konsey.core.errors import Gone, NotFound
+from konsey.core.password_reset import reset_token, user_from_reset_token
+from konsey.core.tasks_after_commit import enqueue_after_commit
+from konsey.core.urls import external_url
+from konsey.tenants.db import db
+from konsey.tenants.models import Council
+from konsey.usecases.base import command, current_actor, query
+
+
+@command(None)
+def sign_in(email: str, password: str) -> User | None:
+    """The account if the e-mail and password match an active one (its hash is upgraded if it was old)."""
+    user = find_user_by_email(email)
+    if user is not None and user.is_active and user.check_password(password):
+        return user
+    return None
+
+
+@command(None)
+def sign_out() -> None:
+    """Nothing is recorded on signing out today; the web forgets the session."""
+
+
+@command(None)
+def request_password_reset(email: str) -> None:
+    """E-mail a one-hour reset link to an active account with that address; nothing is said either way."""
+    user = find_user_by_email(email)
+    if user is None or not user.is_active:
+        return
+    link = external_url("auth.reset_password", token=reset_token(user))
+    enqueue_after_commit(
+        "konsey.send_email", to=user.email, subject=_("Resetting your Konsey password"),
+        body=_("Open this link within an hour to choose a new password:\n%(link)s\n\n"
+               "If you did not ask for this, ignore this e-mail.", link=link))
+
+
+@query(None)
+def reset_link_is_valid(token: str) -> bool:
+    return user_from_reset_token(token) is not None
+
+
+@command(None)
+def reset_password(token: str, password: str) -> User:
+    user = user_from_reset_token(token)
+    if user is None:
+        raise Gone(_("This link is invalid or has expired."))
+    user.set_password(password)
+    return user
+
+
+@dataclass
+class InvitationView:
+    invitation: Invitation
+    council: Council
+    existing: User | None  # the account that already has the invited address, if any
+
+
+@query(None)
+def invitation(secret: str) -> InvitationView:
+    found = invitation_from_secret(secret)
+    if found is None:
+        raise NotFound(_("This invitation is invalid, used or expired."))
+    return InvitationView(found, db.session.get(Council, found.council_id), find_user_by_email(found.email))
+
+
+@command(None)
+def accept_as_signed_in(secret: str) -> Council:
+    """The signed-in person, whose address the invitation names, takes the role."""
+    view = invitation(secret)
+    if view.existing is None or view.existing.id != current_actor().user_id:
+        raise NotFound(_("This invitation is invalid, used or expired."))
+    accounts.accept_invitation(view.invitation, view.existing)
+    return view.council
+
+
+@command(None)
+def accept_with_new_account(secret: str, display_name: str, password: str) -> tuple[User, Council]:
+    """Someone new makes an account with the invited address and takes the role."""
+    view = invitation(secret)
+    if view.existing is not None:
+        raise NotFound(_("This invitation is invalid, used or expired."))
+    user = User(email=view.invitation.email, display_name=display_name.strip(), locale=view.council.locale)
+    user.set_password(password)
+    db.session.add(user)
+    accounts.accept_invitation(view.invitation, user)
+    return user, view.council

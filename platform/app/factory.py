@@ -78,12 +78,15 @@ def _enforce_sqlite_foreign_keys(app: Flask) -> None:
         if db.engine.dialect.name != "sqlite":
             return
 
-        @event.listens_for(db.engine, "connect")
+        engine = db.engine
+        in_a_file = engine.url.database not in (None, "", ":memory:")
+
+        @event.listens_for(engine, "connect")
         def _on_connect(dbapi_connection, _record):
             cursor = dbapi_connection.cursor()
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.execute("PRAGMA busy_timeout=30000")
-            if db.engine.url.database not in (None, "", ":memory:"):
+            if in_a_file:
                 cursor.execute("PRAGMA journal_mode=WAL")
             cursor.close()
 

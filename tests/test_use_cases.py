@@ -43,30 +43,10 @@ def _adapters(app):
     return found
 
 
-# Views not yet moved onto a use case (the rest of the domains of the use-case issue). This list may only
-# shrink: a view added from now on must be an adapter over a use case.
-NOT_YET_ON_USE_CASES_FILE = "tests/support/views_without_use_case.txt"
-
-
-def _waiting_list() -> set[str]:
-    from pathlib import Path
-
-    path = Path(__file__).parent / "support" / "views_without_use_case.txt"
-    return {line.strip() for line in path.read_text().splitlines() if line.strip() and not line.startswith("#")}
-
-
 def test_every_route_is_an_adapter_over_a_use_case(sqlite_app):
-    waiting = _waiting_list()
-    missing, moved = [], []
-    for endpoint, method, handler in _handlers(sqlite_app):
-        key = f"{method} {endpoint}"
-        has_use_case = getattr(handler, "konsey_use_case", None) is not None
-        if not has_use_case and key not in waiting:
-            missing.append(key)
-        if has_use_case and key in waiting:
-            moved.append(key)
+    missing = [f"{method} {endpoint}" for endpoint, method, handler in _handlers(sqlite_app)
+               if getattr(handler, "konsey_use_case", None) is None]
     assert not missing, f"routes with no use case: {missing}"
-    assert not moved, f"now on use cases, take them off {NOT_YET_ON_USE_CASES_FILE}: {moved}"
 
 
 def test_a_views_permission_is_its_use_cases(sqlite_app):

@@ -1,6 +1,7 @@
 """Authorization, decided in one place and denied by default.
 
-Every view declares its policy with :func:`requires` (a permission) or :func:`public`. A view with no
+Every use case declares the permission it needs (:mod:`konsey.usecases.base`); a view takes its use case's
+policy with ``performs`` (or, for the few that change nothing of a council's, :func:`public`). A view with no
 declared policy is refused (see :func:`konsey.app.guard.enforce_policy`), and a test walks the URL map to
 make sure none is missing. The matrix below is the whole answer to "who may do what".
 """
@@ -8,7 +9,6 @@ make sure none is missing. The matrix below is the whole answer to "who may do w
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable
 
 from konsey.core.accounts import CouncilRoleName as R
 from konsey.core.accounts import PlatformRole
@@ -115,14 +115,6 @@ class Policy:
 
     def __repr__(self) -> str:
         return f"<Policy {self.permission or 'public'}>"
-
-
-def requires(permission: Permission) -> Callable:
-    def decorate(view):
-        view.konsey_policy = Policy(permission)
-        return view
-
-    return decorate
 
 
 def public(view):

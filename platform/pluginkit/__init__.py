@@ -6,6 +6,7 @@ Konsey, so the core can change behind this facade. See ``docs/plugins.md``.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -73,7 +74,7 @@ from konsey.core.delivery import AttemptOutcome, Result  # noqa: E402 - what a d
 from konsey.core.errors import Conflict, DomainError, Invalid, NotFound  # noqa: E402
 from konsey.core.membership import Gender, Member, MemberCategory, MemberKind, MemberStatus  # noqa: E402
 from konsey.core.motions import Motion  # noqa: E402
-from konsey.core.permissions import Permission, requires  # noqa: E402
+from konsey.core.permissions import Permission  # noqa: E402
 from konsey.core.plugins import notification_template, plugin_config  # noqa: E402
 from konsey.core.rules.elections import count_round  # noqa: E402
 from konsey.core.rules.parity import minimum_per_gender  # noqa: E402
@@ -82,6 +83,8 @@ from konsey.schemas.base import StrictSchema  # noqa: E402
 from konsey.tenants.db import CouncilOwned, db, enum_of, same_council_fk, utcnow  # noqa: E402
 from konsey.tenants.rls import protect_table  # noqa: E402 - for a plugin's migrations
 from konsey.tenants.scoping import bound_council, current_council_id  # noqa: E402
+from konsey.usecases.base import SYSTEM, acting_as, command, one, performs, query  # noqa: E402 - a plugin's use cases
+from konsey.usecases.bodies import join_assembly  # noqa: E402
 
 
 def one_or_404(model, **criteria):
@@ -104,34 +107,21 @@ def forward_proposal(body, title: str, text: str):
 
 
 def seat_from_form(body, member_id_text: str | None) -> object | None:
-    """A page's "add this member to our assembly" form: seat the member as principal from today, commit, and
-    flash what went wrong (field by field). Returns the member seated, or None."""
-    import uuid as uuid_module
-    from datetime import date
-
+    """A page's "add this member to our assembly" form, through the :func:`join_assembly` use case: seat the
+    member as principal from today, and flash what went wrong (field by field). Returns the member, or None."""
     from flask import flash
-    from flask_babel import gettext as _
-    from marshmallow import ValidationError
-    from sqlalchemy import select
 
     try:
-        member_id = uuid_module.UUID(member_id_text or "")
+        member_id = uuid.UUID(member_id_text or "")
     except ValueError:
         member_id = None
-    member = db.session.scalar(select(Member).where(Member.id == member_id)) if member_id else None
-    if member is None:
-        flash(_("Choose a member."), "error")
-        return None
     try:
-        assign_seat(body, member, SeatRole.PRINCIPAL, date.today(), None)
-    except (ValidationError, DomainError) as error:
-        db.session.rollback()
+        return join_assembly(body.id, member_id)
+    except DomainError as error:
         for problems in error.messages.values():
             for problem in problems if isinstance(problems, list) else [problems]:
                 flash(str(problem), "error")
         return None
-    db.session.commit()
-    return member
 
 
 def current_council():
@@ -167,9 +157,10 @@ def bound_council_by_slug(slug: str, plugin_name: str | None = None):
 
 
 __all__ = [
-    "ApiBlueprint", "AttemptOutcome", "Conflict", "DomainError", "Invalid", "Result", "Motion", "StrictSchema", "one_or_404", "Body", "BodyKind", "BodyStatus", "BodyType", "CouncilOwned", "Gender", "Indicator", "Member", "MemberCategory",
+    "ApiBlueprint", "AttemptOutcome", "Conflict", "DomainError", "Invalid", "NotFound", "SYSTEM", "acting_as",
+    "command", "join_assembly", "one", "performs", "query", "Result", "Motion", "StrictSchema", "one_or_404", "Body", "BodyKind", "BodyStatus", "BodyType", "CouncilOwned", "Gender", "Indicator", "Member", "MemberCategory",
     "MemberKind", "MemberStatus", "NavigationItem", "PackageFile", "Permission", "ScheduledJob", "Seat", "SeatRole",
     "assign_seat", "body_parity", "current_council", "forward_proposal", "bound_council", "bound_council_by_slug", "enum_of", "notification_template",
     "seat_from_form", "send_mail_after_commit", "count_round", "current_council_id", "db", "end_seat",
-    "hookimpl", "minimum_per_gender", "parameters_on", "plugin_config", "protect_table", "record", "requires", "same_council_fk", "seats_on", "utcnow",
+    "hookimpl", "minimum_per_gender", "parameters_on", "plugin_config", "protect_table", "record", "same_council_fk", "seats_on", "utcnow",
 ]

@@ -154,3 +154,14 @@ def body_absences(body_id: uuid.UUID, since: date | None = None, until: date | N
     the by-laws' absence limit (the general assembly may then remove them)."""
     until = until or date.today()
     return absences(one(Body, body_id), since or until - timedelta(days=365), until)
+
+
+@command(Permission.BODIES_MANAGE)
+def join_assembly(body_id: uuid.UUID, member_id: uuid.UUID | None) -> Member:
+    """Seat a member of the council as a principal of an assembly (or group) from today."""
+    body = one(Body, body_id)
+    member = db.session.scalar(select(Member).where(Member.id == member_id)) if member_id else None
+    if member is None:
+        raise Invalid({"member_id": [_("Choose a member.")]})
+    seats.assign_seat(body, member, SeatRole.PRINCIPAL, date.today(), None)
+    return member

@@ -4,32 +4,22 @@ from __future__ import annotations
 
 import uuid
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.views import MethodView
 from flask_babel import gettext as _
 from marshmallow import Schema, ValidationError, fields, validate
-from sqlalchemy import select
 
 from konsey.pluginkit import (
     ApiBlueprint,
-    Body,
     DomainError,
-    Permission,
     StrictSchema,
-    db,
-    forward_proposal,
-    one_or_404,
-    record,
-    requires,
+    performs,
 )
+from konsey.plugins.children_assembly import usecases
 from konsey.plugins.children_assembly.models import (
-    Child,
     ChildStatus,
     ConsentMethod,
     Officer,
-    elect_officer,
-    record_consent,
-    register_child,
 )
 
 NAME = "children_assembly"
@@ -91,97 +81,82 @@ class OfficerVoteSchema(StrictSchema):
 
 @api.route("/children")
 class Children(MethodView):
-    @requires(Permission.MEMBERS_VIEW)
+    @performs(usecases.list_children)
     @api.response(200, ChildSchema(many=True))
     def get(self):
-        return db.session.scalars(select(Child).order_by(Child.created_at)).all()
+        return usecases.list_children()
 
-    @requires(Permission.MEMBERS_MANAGE)
+    @performs(usecases.register)
     @api.arguments(NewChildSchema)
     @api.response(201, ChildSchema)
     def post(self, data):
         """Register a child (awaiting the guardian's consent until it is recorded)."""
-        child = register_child(data)
-        db.session.commit()
-        return child
+        return usecases.register(data)
 
 
 @api.route("/children/<uuid:child_id>")
 class ChildRecord(MethodView):
-    @requires(Permission.MEMBERS_VIEW)
+    @performs(usecases.show_child)
     @api.response(200, ChildSchema)
     def get(self, child_id):
-        return one_or_404(Child, id=child_id)
+        return usecases.show_child(child_id)
 
-    @requires(Permission.MEMBERS_MANAGE)
+    @performs(usecases.erase_child)
     @api.response(204)
     def delete(self, child_id):
         """Erase a child's record and the consents (KVKK erasure, asked by the guardian)."""
-        child = one_or_404(Child, id=child_id)
-        record("children_assembly.child_erased", child)
-        db.session.delete(child)
-        db.session.commit()
+        usecases.erase_child(child_id)
 
 
 @api.route("/children/<uuid:child_id>/consent")
 class Consent(MethodView):
-    @requires(Permission.MEMBERS_MANAGE)
+    @performs(usecases.guardian_consent)
     @api.arguments(ConsentSchema)
     @api.response(200, ChildSchema)
     def post(self, data, child_id):
         """Record the guardian's consent (who, relation, when, how); the child's participation starts."""
-        child = one_or_404(Child, id=child_id)
-        record_consent(child, data)
-        db.session.commit()
-        return child
+        return usecases.guardian_consent(child_id, data)
 
 
 @api.route("/officers")
 class Officers(MethodView):
-    @requires(Permission.MEETINGS_RUN)
+    @performs(usecases.elect)
     @api.arguments(OfficerVoteSchema)
     @api.response(200, ChildSchema)
     def post(self, data):
         """Enter the counted votes of the assembly's election of an officer (most votes wins)."""
-        winner = elect_officer(data["office"], {k: v for k, v in data["votes"].items()})
-        db.session.commit()
-        return winner
+        return usecases.elect(data)
 
 
 @api.route("/proposals")
 class Proposals(MethodView):
-    @requires(Permission.REPORTS_WRITE)
+    @performs(usecases.forward)
     @api.arguments(ProposalSchema)
     @api.response(201, ProposalOut)
     def post(self, data):
         """Forward one of the assembly's proposals to the general assembly through its (adult) representative;
         it goes as the assembly's report to the executive board. No child is named in it."""
-        body = db.session.scalar(select(Body).where(Body.type_code == NAME))
-        report = forward_proposal(body, data["title"], f"{data['text']}\n\n— {data['representative']}")
-        record("children_assembly.proposal_forwarded", report, {"representative_named": True})
-        db.session.commit()
-        return {"id": report.id, "title": report.title, "status": report.status.value}
+        return usecases.forward(data)
 
 
 # --- pages --------------------------------------------------------------------------------------------------
 
 
 @pages.get("/")
-@requires(Permission.MEMBERS_VIEW)
+@performs(usecases.list_children)
 def index():
-    children = db.session.scalars(select(Child).order_by(Child.status, Child.name)).all()
-    return render_template("children_assembly/index.html", children=children, methods=list(ConsentMethod))
+    return render_template("children_assembly/index.html", children=usecases.list_children(order_by_status=True),
+                           methods=list(ConsentMethod))
 
 
-def _flash(error: ValidationError) -> None:
-    db.session.rollback()
+def _flash(error) -> None:
     for key, problems in error.messages.items():
         for problem in problems if isinstance(problems, list) else [problems]:
             flash(f"{problem}" if isinstance(problem, str) else f"{key}: {problem}", "error")
 
 
 @pages.post("/children")
-@requires(Permission.MEMBERS_MANAGE)
+@performs(usecases.register)
 def add_child():
     form = request.form
     raw = {"name": form.get("name", "").strip(),
@@ -193,28 +168,24 @@ def add_child():
     if form.get("school_grade"):
         raw["school_grade"] = form["school_grade"]
     try:
-        register_child(NewChildSchema().load(raw))
+        usecases.register(NewChildSchema().load(raw))
     except (ValidationError, DomainError) as error:
         _flash(error)
     else:
-        db.session.commit()
         flash(_("Registered. The child takes part once the guardian's consent is recorded."), "success")
     return redirect(url_for(f"{NAME}.index"))
 
 
 @pages.post("/children/<uuid:child_id>/consent")
-@requires(Permission.MEMBERS_MANAGE)
+@performs(usecases.guardian_consent)
 def consent(child_id):
-    child = db.session.scalar(select(Child).where(Child.id == child_id))
-    if child is None:
-        abort(404)
+    usecases.show_child(child_id)  # another council's child is not found before the form is read
     try:
-        record_consent(child, ConsentSchema().load({k: request.form.get(k, "") for k in
-                                                    ("guardian_name", "relation", "given_on", "method")}))
+        usecases.guardian_consent(child_id, ConsentSchema().load({k: request.form.get(k, "") for k in
+                                                                  ("guardian_name", "relation", "given_on", "method")}))
     except (ValidationError, DomainError) as error:
         _flash(error)
     else:
-        db.session.commit()
         flash(_("Consent recorded."), "success")
     return redirect(url_for(f"{NAME}.index"))
 

@@ -20,10 +20,12 @@ from konsey.pluginkit import (
     PackageFile,
     Permission,
     ScheduledJob,
+    command,
     db,
     hookimpl,
+    performs,
     plugin_config,
-    requires,
+    query,
 )
 
 NAME = "bespoke_rules"
@@ -109,16 +111,28 @@ def konsey_navigation():
 pages = Blueprint(NAME, __name__, url_prefix=f"/<council_slug>/p/{NAME}")
 
 
+@query(Permission.COUNCIL_VIEW)
+def bespoke_settings() -> dict:
+    """The council's bespoke settings."""
+    return plugin_config(NAME)
+
+
+@command(Permission.COUNCIL_VIEW)
+def touched() -> dict:
+    """A change a disabled plugin refuses (the tests' probe of the read-only gate)."""
+    return {"touched": True}
+
+
 @pages.get("/")
-@requires(Permission.COUNCIL_VIEW)
+@performs(bespoke_settings)
 def summary():
-    return jsonify(plugin_config(NAME))
+    return jsonify(bespoke_settings())
 
 
 @pages.post("/")
-@requires(Permission.COUNCIL_VIEW)
+@performs(touched)
 def touch():
-    return jsonify({"touched": True})
+    return jsonify(touched())
 
 
 @hookimpl

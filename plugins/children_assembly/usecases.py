@@ -1,0 +1,62 @@
+"""What the children's assembly's people do: register a child, record a guardian's consent, erase a child's
+record, elect the assembly's officers, forward a proposal to the general assembly."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import select
+
+from konsey.pluginkit import Body, Permission, command, db, forward_proposal, one, query, record
+from konsey.plugins.children_assembly.models import Child, elect_officer, record_consent, register_child
+
+NAME = "children_assembly"
+
+
+@query(Permission.MEMBERS_VIEW)
+def list_children(order_by_status: bool = False) -> list[Child]:
+    order = (Child.status, Child.name) if order_by_status else (Child.created_at,)
+    return db.session.scalars(select(Child).order_by(*order)).all()
+
+
+@query(Permission.MEMBERS_VIEW)
+def show_child(child_id: uuid.UUID) -> Child:
+    return one(Child, child_id)
+
+
+@command(Permission.MEMBERS_MANAGE)
+def register(data: dict) -> Child:
+    """Register a child (awaiting the guardian's consent until it is recorded)."""
+    return register_child(data)
+
+
+@command(Permission.MEMBERS_MANAGE)
+def erase_child(child_id: uuid.UUID) -> None:
+    """Erase a child's record and the consents (KVKK erasure, asked by the guardian)."""
+    child = one(Child, child_id)
+    record("children_assembly.child_erased", child)
+    db.session.delete(child)
+
+
+@command(Permission.MEMBERS_MANAGE)
+def guardian_consent(child_id: uuid.UUID, data: dict) -> Child:
+    """Record the guardian's consent (who, relation, when, how); the child's participation starts."""
+    child = one(Child, child_id)
+    record_consent(child, data)
+    return child
+
+
+@command(Permission.MEETINGS_RUN)
+def elect(data: dict) -> Child:
+    """Enter the counted votes of the assembly's election of an officer (most votes wins)."""
+    return elect_officer(data["office"], dict(data["votes"]))
+
+
+@command(Permission.REPORTS_WRITE)
+def forward(data: dict) -> dict:
+    """Forward one of the assembly's proposals to the general assembly through its (adult) representative; it
+    goes as the assembly's report to the executive board. No child is named in it."""
+    body = db.session.scalar(select(Body).where(Body.type_code == NAME))
+    report = forward_proposal(body, data["title"], f"{data['text']}\n\n— {data['representative']}")
+    record("children_assembly.proposal_forwarded", report, {"representative_named": True})
+    return {"id": report.id, "title": report.title, "status": report.status.value}

@@ -106,7 +106,7 @@ def _deliver(app, council_id, motion_id):
 
     close = _in(app, council_id)
     try:
-        result = deliver_motion(motion_id, idempotency_key="test")
+        result = deliver_motion(motion_id, idempotency_key="test", keep=db.session.commit)
         db.session.commit()
         return result
     finally:

@@ -116,13 +116,14 @@ def test_councils_see_their_position_and_opt_in_to_public_comparison(app, world,
 
 
 def test_snapshots_make_trends(app, world, federation):
-    from konsey.core.federation import take_snapshot
+    from konsey.usecases.base import SYSTEM, acting_as
+    from konsey.usecases.system import federation_snapshot as take_snapshot
 
-    with app.app_context():
+    with app.app_context(), acting_as(SYSTEM):
         assert take_snapshot(date.today() - timedelta(days=1)) == 2
         assert take_snapshot() == 2
     world.member(federation["big"], name="Yeni Üye", gender="female")
-    with app.app_context():
+    with app.app_context(), acting_as(SYSTEM):
         take_snapshot()  # the same day again: replaced, not doubled
     points = federation["analyst"].get("/api/v1/federation/trend", query_string={
         "indicator": "members", "council": "izmir"}).json["points"]

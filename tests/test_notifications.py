@@ -136,7 +136,7 @@ def test_large_audiences_go_out_in_batches(app, world, council, mailbox, monkeyp
     batches = []
     original = notifications.send_batch
     monkeypatch.setattr(notifications, "BATCH", 4)
-    monkeypatch.setattr(notifications, "send_batch", lambda ids: batches.append(len(ids)) or original(ids))
+    monkeypatch.setattr(notifications, "send_batch", lambda ids, **kw: batches.append(len(ids)) or original(ids, **kw))
     mailbox.clear()
     _call_general_assembly(app, council["id"])
     _relay(app)

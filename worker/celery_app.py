@@ -10,6 +10,7 @@ keyword argument and runs with that council bound, so the isolation rules hold i
 
 from __future__ import annotations
 
+import logging
 import uuid
 from contextlib import nullcontext
 
@@ -18,6 +19,10 @@ from flask import Flask, current_app, has_app_context
 
 import konsey.worker.tasks  # noqa: F401 - registers the shared tasks, so they can be sent by name
 from konsey.tenants.scoping import bound_council
+from konsey.usecases.base import SYSTEM, acting_as
+from konsey.usecases.system import bury_task
+
+log = logging.getLogger(__name__)
 
 # Longer than any countdown a task sets (the delivery retries wait at most six hours), so Redis never hands a
 # scheduled task to a second worker while the first still holds it.
@@ -31,19 +36,17 @@ class KonseyTask(Task):
         if council_id is None:
             return
         context = nullcontext() if has_app_context() else self.app.flask_app.app_context()
-        with context, bound_council(uuid.UUID(str(council_id))):
-            from konsey.core.outbox import bury
-            from konsey.tenants.db import db
-
-            db.session.rollback()
-            bury(self.name, dict(kwargs), f"{type(exc).__name__}: {exc}", (self.request.retries or 0) + 1)
-            db.session.commit()
+        try:
+            with context, bound_council(uuid.UUID(str(council_id))), acting_as(SYSTEM):
+                bury_task(self.name, dict(kwargs), f"{type(exc).__name__}: {exc}", (self.request.retries or 0) + 1)
+        except Exception:  # noqa: BLE001 - a failure handler never raises: Celery would stop the worker for it
+            log.exception("task %s failed and its dead letter could not be written", task_id)
 
     def __call__(self, *args, **kwargs):
         # An eager task (tests, a demo without a worker) runs inside the caller's app context;
         # a worker's task gets one from the app the worker was started with.
         context = nullcontext() if has_app_context() else self.app.flask_app.app_context()
-        with context:
+        with context, acting_as(SYSTEM):
             council_id = kwargs.get("council_id")
             if council_id is None:
                 return self.run(*args, **kwargs)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import sys
+import uuid
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -12,8 +14,18 @@ from flask.cli import FlaskGroup, with_appcontext
 from marshmallow import ValidationError
 from sqlalchemy import select
 
-from konsey.core.errors import DomainError
+from konsey.core.errors import DomainError, NotFound
+from konsey.schemas.councils import OnboardingSchema
 from konsey.tenants.db import db
+from konsey.tenants.models import Council
+from konsey.tenants.scoping import bound_council
+from konsey.usecases import account as account_cases
+from konsey.usecases import councils as council_cases
+from konsey.usecases import members as member_cases
+from konsey.usecases import motions as motion_cases
+from konsey.usecases import plugins as plugin_cases
+from konsey.usecases.base import SYSTEM, acting_as
+from konsey.usecases.member_import import ImportFileError
 
 
 def _create_app():
@@ -85,29 +97,22 @@ def councils():
 @with_appcontext
 def create_council(**options):
     """Onboard a council: bodies, default by-laws and an invitation for its first administrator."""
-    from konsey.core.councils import onboard_council
-    from konsey.core.invitations import send_invitation
-    from konsey.schemas.councils import OnboardingSchema
-
-    try:
-        data = OnboardingSchema().load({k: v for k, v in options.items() if v is not None})
-        onboarded = onboard_council(data)
-    except (ValidationError, DomainError) as error:
-        db.session.rollback()
-        _validation_failed(error)
-    url = send_invitation(onboarded.council, onboarded.invitation, onboarded.invitation_secret)
-    db.session.commit()
+    with acting_as(SYSTEM):
+        try:
+            onboarded = council_cases.onboard_council(
+                OnboardingSchema().load({k: v for k, v in options.items() if v is not None}))
+        except (ValidationError, DomainError) as error:
+            _validation_failed(error)
     click.echo(f"Created council {onboarded.council.slug} ({onboarded.council.municipality_name}).")
-    click.echo(f"Invitation for {onboarded.invitation.email}: {url}")
+    click.echo(f"Invitation for {onboarded.invitation_email}: {onboarded.invitation_url}")
 
 
 @councils.command("list")
 @with_appcontext
 def list_councils():
-    from konsey.tenants.models import Council
-
-    for council in db.session.scalars(select(Council).order_by(Council.slug)):
-        click.echo(f"{council.slug:24} {council.status.value:11} {council.name}")
+    with acting_as(SYSTEM):
+        for council in sorted(council_cases.my_councils(), key=lambda c: c.slug):
+            click.echo(f"{council.slug:24} {council.status.value:11} {council.name}")
 
 
 @councils.command("status")
@@ -118,16 +123,12 @@ def list_councils():
 @with_appcontext
 def council_status(slug, status, export_acknowledged, reason):
     """Move a council through its lifecycle."""
-    from konsey.core.councils import change_status
-    from konsey.tenants.lifecycle import LifecycleError
-    from konsey.tenants.models import CouncilStatus
-
-    council = _council(slug)
-    try:
-        change_status(council, CouncilStatus(status), export_acknowledged=export_acknowledged, reason=reason)
-    except LifecycleError as error:
-        _fail(f"{error.field}: {error}")
-    db.session.commit()
+    with acting_as(SYSTEM):
+        try:
+            council_cases.change_status(slug, {"status": status, "export_acknowledged": export_acknowledged,
+                                               "reason": reason})
+        except DomainError as error:
+            _fail(" ".join(f"{field}: {' '.join(map(str, messages))}" for field, messages in error.errors.items()))
     click.echo(f"{slug}: {status}")
 
 
@@ -137,20 +138,20 @@ def council_status(slug, status, export_acknowledged, reason):
 @with_appcontext
 def export(slug, output: Path):
     """Write the council's full export (JSON)."""
-    from konsey.core.export import export_council
-
-    document = export_council(_council(slug))
-    output.write_text(json.dumps(document, ensure_ascii=False, indent=1), encoding="utf-8")
+    with _council_bound(slug):
+        document = council_cases.full_export()
+    output.write_text(json.dumps(document, ensure_ascii=False, indent=1, default=str), encoding="utf-8")
     click.echo(f"Wrote {output} ({sum(len(rows) for rows in document['tables'].values())} rows).")
 
 
-def _council(slug: str):
-    from konsey.tenants.models import Council
-
+@contextmanager
+def _council_bound(slug: str):
+    """The council named by ``slug`` bound, the platform acting (the operator at the command line)."""
     council = db.session.scalar(select(Council).where(Council.slug == slug))
     if council is None:
-        _fail(f"No council with the slug {slug!r}.")
-    return council
+        _fail(f"no council called {slug}")
+    with bound_council(council.id), acting_as(SYSTEM):
+        yield council
 
 
 # --- members -----------------------------------------------------------------------------------------
@@ -168,14 +169,10 @@ def members():
 @with_appcontext
 def import_members_command(slug, csv_file, dry_run):
     """Import members from a CSV file: all rows or none."""
-    from konsey.tenants.scoping import bound_council
-    from konsey.usecases.member_import import ImportFileError, import_members
-
-    council = _council(slug)
-    if council.is_read_only:
-        _fail(f"{slug} is {council.status.value}: read-only.")
     content = csv_file.read()
-    with bound_council(council.id):
+    with _council_bound(slug) as council:
+        if council.is_read_only:
+            _fail(f"{slug} is {council.status.value}: read-only.")
         bar = None
 
         def progress(done: int, total: int) -> None:
@@ -186,24 +183,20 @@ def import_members_command(slug, csv_file, dry_run):
             bar.update(done - bar.pos)
 
         try:
-            report = import_members(content, dry_run=dry_run, progress=progress)
+            report = member_cases.import_members(content, dry_run=dry_run, progress=progress)
         except ImportFileError as error:
-            db.session.rollback()
             _fail(f"{error.field}: {error}")
         finally:
             if bar is not None:
                 bar.__exit__(None, None, None)
-        for row_error in report.errors:
-            click.secho(f"line {row_error.line}: {row_error.field}: {row_error.message}", fg="red", err=True)
-        if not report.ok:
-            db.session.rollback()
-            _fail(f"{len(report.errors)} problem(s) in {report.total_rows} rows; nothing was imported.")
-        if dry_run:
-            db.session.rollback()
-            click.echo(f"Dry run: all {report.total_rows} rows are valid; nothing was imported.")
-            return
-        db.session.commit()
-        click.echo(f"Imported {report.imported} members into {slug}.")
+    for row_error in report.errors:
+        click.secho(f"line {row_error.line}: {row_error.field}: {row_error.message}", fg="red", err=True)
+    if not report.ok:
+        _fail(f"{len(report.errors)} problem(s) in {report.total_rows} rows; nothing was imported.")
+    if dry_run:
+        click.echo(f"Dry run: all {report.total_rows} rows are valid; nothing was imported.")
+        return
+    click.echo(f"Imported {report.imported} members into {slug}.")
 
 
 # --- audit -------------------------------------------------------------------------------------------
@@ -219,18 +212,13 @@ def audit():
 @with_appcontext
 def verify_audit(slug):
     """Check that no entry of the council's audit log was edited or deleted (exit status 1 if one was)."""
-    from konsey.core.audit import AuditEntry, verify_chain
-    from konsey.tenants.scoping import bound_council
-
-    council = _council(slug)
-    with bound_council(council.id):
-        entries = db.session.scalars(select(AuditEntry).order_by(AuditEntry.seq)).all()
-        problems = verify_chain(entries, council.audit_head_seq, council.audit_head_hash)
+    with _council_bound(slug):
+        count, problems = council_cases.verify_audit_chain()
     for problem in problems:
         click.secho(f"entry {problem.seq}: {problem.message}", fg="red", err=True)
     if problems:
         sys.exit(1)
-    click.echo(f"{slug}: {len(entries)} entries, chain intact.")
+    click.echo(f"{slug}: {count} entries, chain intact.")
 
 
 # --- users -------------------------------------------------------------------------------------------
@@ -248,17 +236,11 @@ def users():
 @click.option("--platform-role", type=click.Choice(["operator", "federation_analyst"]), default=None)
 @with_appcontext
 def create_user(email, display_name, password, platform_role):
-    from konsey.core.accounts import PlatformRole, User, find_user_by_email, normalise_email
-
-    if find_user_by_email(email) is not None:
-        _fail(f"An account for {email} already exists.")
-    if len(password) < 10:
-        _fail("The password needs at least 10 characters.")
-    user = User(email=normalise_email(email), display_name=display_name,
-                platform_role=PlatformRole(platform_role) if platform_role else None)
-    user.set_password(password)
-    db.session.add(user)
-    db.session.commit()
+    with acting_as(SYSTEM):
+        try:
+            account_cases.create_user(email, display_name, password, platform_role)
+        except DomainError as error:
+            _fail(" ".join(str(m) for messages in error.errors.values() for m in messages))
     click.echo(f"Created {email}.")
 
 
@@ -300,26 +282,13 @@ def plugins_group():
     """List, enable, reconfigure and disable a council's plugins."""
 
 
-def _council_or_fail(slug: str):
-    from konsey.tenants.models import Council
-
-    council = db.session.scalar(select(Council).where(Council.slug == slug))
-    if council is None:
-        _fail(f"no council called {slug}")
-    return council
-
-
 @plugins_group.command("list")
 @click.argument("council_slug")
 @with_appcontext
 def plugins_list(council_slug):
     """Every installed plugin and its state in the council."""
-    from konsey.core import plugins
-    from konsey.tenants.scoping import bound_council
-
-    council = _council_or_fail(council_slug)
-    with bound_council(council.id):
-        for state in plugins.states():
+    with _council_bound(council_slug):
+        for state in plugin_cases.plugin_states():
             click.echo(f"{state['name']:<24} {state['state']:<10} {json.dumps(state['config'] or {}, ensure_ascii=False)}")
 
 
@@ -350,19 +319,14 @@ def plugins_disable(council_slug, plugin_name):
 
 
 def _plugin_change(council_slug: str, plugin_name: str, action: str, config_json: str | None) -> None:
-    from konsey.tenants.scoping import bound_council
-    from konsey.usecases import plugins
-    from konsey.usecases.base import SYSTEM, acting_as
-
-    council = _council_or_fail(council_slug)
     try:
         config = json.loads(config_json) if config_json is not None else None
     except json.JSONDecodeError as error:
         _fail(f"--config: {error}")
-    use_cases = {"enable": plugins.enable_plugin, "reconfigure": plugins.reconfigure_plugin}
-    with bound_council(council.id), acting_as(SYSTEM):
+    use_cases = {"enable": plugin_cases.enable_plugin, "reconfigure": plugin_cases.reconfigure_plugin}
+    with _council_bound(council_slug):
         try:
-            state = (plugins.disable_plugin(plugin_name) if action == "disable"
+            state = (plugin_cases.disable_plugin(plugin_name) if action == "disable"
                      else use_cases[action](plugin_name, config))
         except (ValidationError, DomainError) as error:
             _validation_failed(error)
@@ -395,12 +359,8 @@ def deadletters():
 @click.argument("council_slug")
 @with_appcontext
 def deadletters_list(council_slug):
-    from konsey.core.outbox import DeadLetter
-    from konsey.tenants.scoping import bound_council
-
-    council = _council_or_fail(council_slug)
-    with bound_council(council.id):
-        for letter in db.session.scalars(select(DeadLetter).order_by(DeadLetter.failed_at.desc())):
+    with _council_bound(council_slug):
+        for letter in motion_cases.dead_letters():
             state = "retried" if letter.retried_at else "waiting"
             click.echo(f"{letter.id}  {letter.failed_at:%Y-%m-%d %H:%M}  {letter.task}  {state}  {letter.error[:80]}")
 
@@ -410,23 +370,15 @@ def deadletters_list(council_slug):
 @click.argument("letter_id")
 @with_appcontext
 def deadletters_retry(council_slug, letter_id):
-    import uuid as uuid_module
-
-    from konsey.core.outbox import DeadLetter, retry_dead_letter
-    from konsey.tenants.scoping import bound_council
-
-    council = _council_or_fail(council_slug)
-    with bound_council(council.id):
+    try:
+        letter_uuid = uuid.UUID(letter_id)
+    except ValueError:
+        _fail(f"no dead letter {letter_id} in {council_slug}")
+    with _council_bound(council_slug):
         try:
-            letter = db.session.scalar(select(DeadLetter).where(DeadLetter.id == uuid_module.UUID(letter_id)))
-        except ValueError:
-            letter = None
-        if letter is None:
+            letter = motion_cases.retry_dead_letter(letter_uuid)
+        except NotFound:
             _fail(f"no dead letter {letter_id} in {council_slug}")
-        try:
-            retry_dead_letter(letter)
         except (ValidationError, DomainError) as error:
-            db.session.rollback()
             _validation_failed(error)
-        db.session.commit()
         click.echo(f"sent again: {letter.task}")

@@ -16,6 +16,7 @@ import json
 import logging
 import secrets
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Protocol
@@ -250,8 +251,10 @@ def receipt_url(motion: Motion) -> str:
     return f"{current_app.config['KONSEY_BASE_URL'].rstrip('/')}/receipts/{receipt_token(motion)}"
 
 
-def deliver_motion(motion_id: uuid.UUID, idempotency_key: str) -> Result | None:
-    """Build the package and send it along the council's route; the caller (the worker) commits."""
+def deliver_motion(motion_id: uuid.UUID, idempotency_key: str, *, keep: Callable[[], None] = lambda: None) -> Result | None:
+    """Build the package and send it along the council's route. The caller's unit of work holds the result;
+    before a retry or a refusal is raised, ``keep()`` is called so that the attempt (and a disabled route) stay
+    on record whatever happens next."""
     from konsey.core.motion_package import build_package
 
     motion = db.session.scalar(select(Motion).where(Motion.id == motion_id))
@@ -271,10 +274,10 @@ def deliver_motion(motion_id: uuid.UUID, idempotency_key: str) -> Result | None:
     if result.disable:
         route.enabled, route.disabled_reason = False, _("The municipality's endpoint answered 410 (gone).")
         record("delivery.route_disabled", route, {"http_status": result.http_status})
-        db.session.commit()  # the attempt and the disabled route are kept, whatever happens next
+        keep()  # the attempt and the disabled route are kept, whatever happens next
         raise DeliveryRefused("the webhook answered 410 Gone")
     if result.outcome is AttemptOutcome.RETRY:
-        db.session.commit()  # the failed attempt is part of the record
+        keep()  # the failed attempt is part of the record
         raise RetryLater(result.detail or "retry", result.retry_after)
     if motion.status is MotionStatus.QUEUED:
         advance(motion, MotionStatus.SENT)
@@ -323,5 +326,5 @@ def total_retry_span(attempts: int) -> timedelta:
 
 
 @outbox.handles("motion.adopted")
-def _on_motion_adopted(event: outbox.OutboxEvent) -> None:
-    deliver_motion(uuid.UUID(event.payload["motion_id"]), idempotency_key=str(event.id))
+def _on_motion_adopted(event: outbox.OutboxEvent, keep: Callable[[], None]) -> None:
+    deliver_motion(uuid.UUID(event.payload["motion_id"]), idempotency_key=str(event.id), keep=keep)

@@ -370,7 +370,7 @@ def take_snapshot(today: date | None = None) -> int:
             db.session.add(FederationSnapshot(council_id=council_id, taken_on=today, indicators=indicators))
         else:
             existing.indicators = indicators
-    db.session.commit()
+    db.session.flush()
     return len(values)
 
 

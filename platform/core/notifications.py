@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import enum
 import uuid
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from flask_babel import force_locale
@@ -165,8 +166,9 @@ def notify(member_ids, kind: Kind, render, key: str, attachments: dict | None = 
     return len(immediate)
 
 
-def send_batch(notification_ids: list[str]) -> int:
-    """E-mail one batch of immediate notifications (those not sent yet, to members with an address)."""
+def send_batch(notification_ids: list[str], *, keep: Callable[[], None] = lambda: None) -> int:
+    """E-mail one batch of immediate notifications (those not sent yet, to members with an address);
+    ``keep()`` after each, so that a failure later in the batch does not send these again."""
     from konsey.core.membership import Member
 
     sent = 0
@@ -180,13 +182,14 @@ def send_batch(notification_ids: list[str]) -> int:
             _attach_calendar(message, uuid.UUID(note.attachments["ics_meeting_id"]))
         deliver(message)
         note.emailed_at = utcnow()
-        db.session.commit()  # one by one: a failure later in the batch does not resend these
+        keep()
         sent += 1
     return sent
 
 
-def send_digests() -> int:
-    """Each member who chose the digest gets one e-mail with what is waiting (daily, from Celery beat)."""
+def send_digests(*, keep: Callable[[], None] = lambda: None) -> int:
+    """Each member who chose the digest gets one e-mail with what is waiting (daily, from Celery beat);
+    ``keep()`` after each e-mail, so that one member's failure does not send another's twice."""
     from konsey.core.membership import Member
 
     pending = db.session.scalars(select(Notification).where(Notification.emailed_at.is_(None))
@@ -207,7 +210,7 @@ def send_digests() -> int:
             deliver(build_message(member.email, _("%(council)s: your daily summary", council=council.name), text))
         for note in notes:
             note.emailed_at = utcnow()
-        db.session.commit()
+        keep()
         sent += 1
     return sent
 
@@ -344,20 +347,20 @@ def application_outcome(application_id: uuid.UUID, key: str) -> bool:
 
 
 @outbox.handles("application.decided")
-def _on_application_decided(event: outbox.OutboxEvent) -> None:
+def _on_application_decided(event: outbox.OutboxEvent, _keep) -> None:
     application_outcome(uuid.UUID(event.payload["application_id"]), key=str(event.id))
 
 
 @outbox.handles("meeting.called")
-def _on_meeting_called(event: outbox.OutboxEvent) -> None:
+def _on_meeting_called(event: outbox.OutboxEvent, _keep) -> None:
     meeting_invitations(uuid.UUID(event.payload["meeting_id"]), key=str(event.id))
 
 
 @outbox.handles("decision.taken")
-def _on_decision_taken(event: outbox.OutboxEvent) -> None:
+def _on_decision_taken(event: outbox.OutboxEvent, _keep) -> None:
     decision_taken(uuid.UUID(event.payload["vote_id"]), key=str(event.id))
 
 
 @outbox.handles("motion.status")
-def _on_motion_status(event: outbox.OutboxEvent) -> None:
+def _on_motion_status(event: outbox.OutboxEvent, _keep) -> None:
     motion_status_changed(uuid.UUID(event.payload["motion_id"]), event.payload["status"], key=str(event.id))

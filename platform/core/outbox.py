@@ -93,15 +93,14 @@ def first_time(key: str) -> bool:
     return True
 
 
-def handle(event_id: uuid.UUID) -> bool:
-    """Run an event's handler in the bound council; False if it was done already (a redelivery)."""
+def handle(event_id: uuid.UUID, *, keep: Callable[[], None] = lambda: None) -> bool:
+    """Run an event's handler in the bound council and mark it done; False if it was done already (a
+    redelivery). The event row is locked until the caller's unit of work ends."""
     event = db.session.scalar(select(OutboxEvent).where(OutboxEvent.id == event_id).with_for_update())
     if event is None or event.completed_at is not None:
-        db.session.rollback()
         return False
-    HANDLERS[event.kind](event)
+    HANDLERS[event.kind](event, keep)
     event.completed_at = utcnow()
-    db.session.commit()
     return True
 
 
@@ -115,15 +114,16 @@ def age_of(event: OutboxEvent) -> timedelta:
 
 # --- what each kind of event does: the domain modules register their handlers -------------------------------
 
-HANDLERS: dict[str, Callable[[OutboxEvent], None]] = {}
+HANDLERS: dict[str, Callable[..., None]] = {}
 
 
 def handles(kind: str) -> Callable:
     """Register the function that does the work of events of ``kind`` (one handler per kind).
 
-    The handler gets the :class:`OutboxEvent` with its council bound and runs in the worker's transaction;
-    it must be idempotent (a redelivered event runs it again)."""
-    def register(handler: Callable[[OutboxEvent], None]) -> Callable[[OutboxEvent], None]:
+    The handler gets the :class:`OutboxEvent` with its council bound and runs in the worker's unit of work,
+    and ``keep``: a function that makes what it wrote so far durable (for a record that must survive the retry
+    it is about to ask for). It must be idempotent (a redelivered event runs it again)."""
+    def register(handler: Callable[..., None]) -> Callable[..., None]:
         if HANDLERS.get(kind, handler) is not handler:
             raise ValueError(f"two handlers for outbox events of kind {kind}")
         HANDLERS[kind] = handler

@@ -39,6 +39,8 @@ class Permission(enum.StrEnum):
     COUNCILS_LIST_ALL = "councils.list_all"
     COUNCILS_LIST_OWN = "councils.list_own"
     FEDERATION_VIEW = "federation.view"  # every council's aggregate indicators, never a person
+    # The platform's own work (the worker, the scheduler): in no role's matrix, so no person has it.
+    SYSTEM = "system"
 
 
 _EVERY_COUNCIL_ROLE = frozenset(R)

@@ -140,7 +140,8 @@ def send_mail_after_commit(to: str, subject: str, body: str) -> None:
 
 @contextmanager
 def bound_council_by_slug(slug: str, plugin_name: str | None = None):
-    """For a plugin's command: bind the council named by ``slug``; refuse if it has not enabled the plugin."""
+    """For a plugin's command: bind the council named by ``slug`` and act as the platform (the operator at the
+    command line); refuse if the council has not enabled the plugin."""
     import click
     from sqlalchemy import select
 
@@ -150,7 +151,7 @@ def bound_council_by_slug(slug: str, plugin_name: str | None = None):
     council_id = db.session.scalar(select(Council.id).where(Council.slug == slug))
     if council_id is None:
         raise click.ClickException(f"no council called {slug}")
-    with bound_council(council_id):
+    with bound_council(council_id), acting_as(SYSTEM):
         if plugin_name and not council_hooks(council_id).enabled(plugin_name):
             raise click.ClickException(f"{slug} has not enabled {plugin_name}")
         yield council_id

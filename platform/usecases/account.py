@@ -7,8 +7,16 @@ import uuid
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from konsey.core.accounts import AccessToken, User, council_ids_of, issue_token
-from konsey.core.errors import NotFound
+from konsey.core.accounts import (
+    AccessToken,
+    PlatformRole,
+    User,
+    council_ids_of,
+    find_user_by_email,
+    issue_token,
+    normalise_email,
+)
+from konsey.core.errors import Conflict, Invalid, NotFound
 from konsey.core.permissions import Permission
 from konsey.tenants.db import db, utcnow
 from konsey.tenants.models import Council
@@ -68,3 +76,17 @@ def my_data() -> dict:
                     "revoked": t.revoked_at is not None}
                    for t in db.session.scalars(select(AccessToken).where(AccessToken.user_id == me.id))],
     }
+
+
+@command(Permission.SYSTEM)
+def create_user(email: str, display_name: str, password: str, platform_role: str | None = None) -> User:
+    """An account made by the platform's operators at the command line (a platform role, or none)."""
+    if find_user_by_email(email) is not None:
+        raise Conflict({"email": [_("An account for this address already exists.")]})
+    if len(password) < 10:
+        raise Invalid({"password": [_("The password needs at least 10 characters.")]})
+    user = User(email=normalise_email(email), display_name=display_name,
+                platform_role=PlatformRole(platform_role) if platform_role else None)
+    user.set_password(password)
+    db.session.add(user)
+    return user

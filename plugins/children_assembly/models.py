@@ -196,9 +196,9 @@ def age_out(today: date | None = None) -> list[Child]:
 
 
 def age_out_job(**_kwargs) -> int:
-    count = len(age_out())
-    db.session.commit()
-    return count
+    from konsey.plugins.children_assembly.usecases import age_out_children  # the use cases import this module
+
+    return len(age_out_children())
 
 
 def active_children() -> int:

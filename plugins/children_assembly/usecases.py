@@ -8,7 +8,13 @@ import uuid
 from sqlalchemy import select
 
 from konsey.pluginkit import Body, Permission, command, db, forward_proposal, one, query, record
-from konsey.plugins.children_assembly.models import Child, elect_officer, record_consent, register_child
+from konsey.plugins.children_assembly.models import (
+    Child,
+    age_out,
+    elect_officer,
+    record_consent,
+    register_child,
+)
 
 NAME = "children_assembly"
 
@@ -60,3 +66,9 @@ def forward(data: dict) -> dict:
     report = forward_proposal(body, data["title"], f"{data['text']}\n\n— {data['representative']}")
     record("children_assembly.proposal_forwarded", report, {"representative_named": True})
     return {"id": report.id, "title": report.title, "status": report.status.value}
+
+
+@command(Permission.MEMBERS_MANAGE)
+def age_out_children() -> list[Child]:
+    """Mark the children who passed the age band today and notify their guardians (daily, and by hand)."""
+    return age_out()

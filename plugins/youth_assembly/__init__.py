@@ -132,9 +132,9 @@ def age_out(today: date | None = None) -> int:
 
 
 def _age_out_job(**_kwargs) -> int:
-    count = age_out()
-    db.session.commit()
-    return count
+    from konsey.plugins.youth_assembly.usecases import end_aged_out_seats  # the use cases import this package
+
+    return end_aged_out_seats()
 
 
 @hookimpl

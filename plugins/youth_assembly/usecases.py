@@ -13,6 +13,7 @@ from konsey.pluginkit import (
     MemberStatus,
     NotFound,
     Permission,
+    command,
     db,
     plugin_config,
     query,
@@ -42,3 +43,11 @@ def overview(today: date | None = None) -> dict:
         Member.status == MemberStatus.ACTIVE, Member.kind == MemberKind.INDIVIDUAL).order_by(Member.sort_name))
         if m.id not in seated and in_band(m.birth_date, today, settings)]
     return {"body": body, "seats": seats, "candidates": candidates, "settings": settings}
+
+
+@command(Permission.BODIES_MANAGE)
+def end_aged_out_seats() -> int:
+    """End the youth-assembly seats of members who passed the age band today (daily, and by hand)."""
+    from konsey.plugins.youth_assembly import age_out  # the package imports this module's views: a real cycle
+
+    return age_out()

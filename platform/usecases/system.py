@@ -1,0 +1,128 @@
+"""What the platform does by itself (the worker and the scheduler): an outbox event's work, notification
+e-mails, digests, reminders, overdue follow-ups, plugins' scheduled jobs, the federation's daily snapshot.
+
+These act as :data:`konsey.usecases.base.SYSTEM` (their permission is one no person holds). Where a write must
+survive what comes after it in the same task (an e-mail already sent, an attempt that asks for a retry), the
+use case says so by calling :func:`keep_so_far`."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, timedelta
+
+from sqlalchemy import func, select
+
+from konsey.core import federation, motions, notifications, outbox
+from konsey.core.mail import build_message, deliver
+from konsey.core.meetings import Meeting, MeetingStatus
+from konsey.core.membership import Member
+from konsey.core.motions import Motion
+from konsey.core.permissions import Permission
+from konsey.core.plugins import PluginEnablement, plugin_jobs
+from konsey.tenants.db import db, utcnow
+from konsey.tenants.models import Council, CouncilStatus
+from konsey.tenants.scoping import all_councils, bound_council
+from konsey.usecases.base import command, query
+
+
+def keep_so_far() -> None:
+    """Make the unit of work's writes so far durable, before something that may fail or be retried."""
+    db.session.commit()
+
+
+def _active_councils() -> list[uuid.UUID]:
+    return db.session.scalars(select(Council.id).where(Council.status == CouncilStatus.ACTIVE)).all()
+
+
+@command(Permission.SYSTEM)
+def send_email(to: str, subject: str, body: str, html: str | None = None) -> None:
+    deliver(build_message(to, subject, body, html=html))
+
+
+@query(Permission.SYSTEM)
+def count_members() -> int:
+    """The bound council's member count (the tests' check that workers honour council scoping)."""
+    return db.session.scalar(select(func.count(Member.id))) or 0
+
+
+@command(Permission.SYSTEM)
+def handle_event(event_id: uuid.UUID) -> bool:
+    """Do an outbox event's work once, in the bound council; False if it was done already."""
+    return outbox.handle(event_id, keep=keep_so_far)
+
+
+@command(Permission.SYSTEM)
+def send_notification_batch(notification_ids: list[str]) -> int:
+    """E-mail one batch (at most notifications.BATCH) of the bound council's immediate notifications."""
+    return notifications.send_batch(notification_ids, keep=keep_so_far)
+
+
+@command(Permission.SYSTEM)
+def send_digests() -> int:
+    """Daily: each member who chose the digest gets one e-mail, council by council."""
+    sent = 0
+    for council_id in _active_councils():
+        with bound_council(council_id):
+            sent += notifications.send_digests(keep=keep_so_far)
+    return sent
+
+
+@command(Permission.SYSTEM)
+def meeting_reminders() -> int:
+    """Daily: a reminder for each meeting in the next two days (once per meeting)."""
+    queued = 0
+    now = utcnow()
+    for council_id in _active_councils():
+        with bound_council(council_id):
+            for meeting in db.session.scalars(select(Meeting).where(
+                    Meeting.status == MeetingStatus.SCHEDULED, Meeting.scheduled_at > now,
+                    Meeting.scheduled_at <= now + timedelta(days=2))).all():
+                queued += notifications.meeting_invitations(meeting.id, key=f"reminder:{meeting.id}", reminder=True)
+            keep_so_far()  # this council's reminders are recorded (and queued) before the next council's
+    return queued
+
+
+@command(Permission.SYSTEM)
+def flag_overdue_motions(today: date | None = None) -> int:
+    """Daily: tell each council's secretariat which motions are past the municipal council's due date."""
+    today = today or date.today()
+    flagged = 0
+    for council in db.session.scalars(select(Council).where(Council.status == CouncilStatus.ACTIVE)).all():
+        with bound_council(council.id):
+            overdue = [m for m in db.session.scalars(select(Motion))
+                       if motions.is_overdue(m.status, m.delivered_on, today)]
+            if overdue:
+                lines = "\n".join(f"- {m.number}: {m.title} ({m.decision_number})" for m in overdue)
+                deliver(build_message(council.contact_email, f"{council.name}: yanıtı geciken önergeler", lines))
+                flagged += len(overdue)
+    return flagged
+
+
+@command(Permission.SYSTEM)
+def run_plugin_job(plugin: str, job: str) -> int:
+    """Run a plugin's scheduled job once for each council that has the plugin enabled, that council bound."""
+    task = next((j.task for name, j in plugin_jobs() if name == plugin and j.name == job), None)
+    if task is None:
+        return 0
+    with all_councils(reason=f"scheduled job {job} of plugin {plugin}: which councils enabled it"):
+        councils = db.session.scalars(select(PluginEnablement.council_id).where(
+            PluginEnablement.plugin == plugin, PluginEnablement.enabled.is_(True))).all()
+        keep_so_far()  # the escape hatch's audit entry, and a transaction that ends before the councils' own
+    for council_id in councils:
+        with bound_council(council_id):
+            task(council_id=str(council_id))
+            keep_so_far()  # one council's job is done whatever happens in the next one's
+    return len(councils)
+
+
+@command(Permission.SYSTEM)
+def federation_snapshot(today: date | None = None) -> int:
+    """Daily: the federation's indicators of every council, kept for the trends."""
+    return federation.take_snapshot(today)
+
+
+@command(Permission.SYSTEM)
+def bury_task(task: str, kwargs: dict, error: str, attempts: int) -> outbox.DeadLetter:
+    """A task that failed for good lands in its council's dead letters, for people to see and retry."""
+    db.session.rollback()  # whatever the failed task left: the letter goes in a transaction of its own
+    return outbox.bury(task, kwargs, error, attempts)

@@ -18,6 +18,7 @@ from celery import Celery, Task
 from flask import Flask, current_app, has_app_context
 
 import konsey.worker.tasks  # noqa: F401 - registers the shared tasks, so they can be sent by name
+from konsey.core.plugins import plugin_jobs
 from konsey.tenants.scoping import bound_council
 from konsey.usecases.base import SYSTEM, acting_as
 from konsey.usecases.system import bury_task
@@ -94,7 +95,6 @@ def init_celery(app: Flask) -> Celery:
 
 def plugin_beat_schedule() -> dict:
     """Celery beat entries for every installed plugin's scheduled jobs (each runs per enabled council)."""
-    from konsey.core.plugins import plugin_jobs
 
     return {f"plugin:{plugin}:{job.name}": {"task": "konsey.run_plugin_job", "schedule": job.every_seconds,
                                              "kwargs": {"plugin": plugin, "job": job.name}}

@@ -8,6 +8,7 @@ from flask_smorest import Api
 from werkzeug.exceptions import HTTPException
 
 from konsey.schemas.messages import translate_validation_messages
+from konsey.tenants.db import db
 
 PROBLEM_JSON = "application/problem+json"
 
@@ -67,7 +68,6 @@ def one_or_404(model, **criteria):
     from flask import abort
     from sqlalchemy import select
 
-    from konsey.tenants.db import db
 
     row = db.session.scalar(select(model).filter_by(**criteria))
     if row is None:

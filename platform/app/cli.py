@@ -14,8 +14,12 @@ from flask.cli import FlaskGroup, with_appcontext
 from marshmallow import ValidationError
 from sqlalchemy import select
 
+from konsey.app.demo import seed_demo
+from konsey.app.runner import run_platform
 from konsey.core.errors import DomainError, NotFound
+from konsey.core.plugins import plugin_commands
 from konsey.schemas.councils import OnboardingSchema
+from konsey.schemas.messages import translate_validation_messages
 from konsey.tenants.db import db
 from konsey.tenants.models import Council
 from konsey.tenants.scoping import bound_council
@@ -26,10 +30,11 @@ from konsey.usecases import motions as motion_cases
 from konsey.usecases import plugins as plugin_cases
 from konsey.usecases.base import SYSTEM, acting_as
 from konsey.usecases.member_import import ImportFileError
+from konsey.worker.relay import relay
 
 
 def _create_app():
-    from konsey.app import create_app
+    from konsey.app import create_app  # konsey.app imports this module to register the commands
 
     return create_app()
 
@@ -43,7 +48,6 @@ def register_commands(app) -> None:
     """Commands live on ``app.cli`` so that ``konsey …`` and Flask's test runner see the same ones."""
     for command in (councils, members, users, demo, serve, audit, plugins_group, outbox_group, deadletters):
         app.cli.add_command(command)
-    from konsey.core.plugins import plugin_commands
 
     # Each plugin's own commands: `konsey plugin <name> <command> …`.
     plugin_group = click.Group("plugin", help="Commands that installed plugins add.")
@@ -61,7 +65,6 @@ def _fail(message: str) -> None:
 
 
 def _validation_failed(error: ValidationError) -> None:
-    from konsey.schemas.messages import translate_validation_messages
 
     def show(prefix: str, messages) -> None:
         if isinstance(messages, dict):  # nested schemas: config.age_max
@@ -256,7 +259,6 @@ def demo():
 @with_appcontext
 def seed():
     """Create the demo councils, people and members (does nothing if they exist)."""
-    from konsey.app.demo import seed_demo
 
     for line in seed_demo():
         click.echo(line)
@@ -269,7 +271,6 @@ def seed():
 @with_appcontext
 def serve(host, port, no_worker):
     """Run the whole platform: migrate, seed the demo, start a Celery worker and the web server."""
-    from konsey.app.runner import run_platform
 
     run_platform(current_app._get_current_object(), host=host, port=port, worker=not no_worker)
 
@@ -345,7 +346,6 @@ def outbox_group():
 @with_appcontext
 def outbox_relay():
     """Publish the pending events now (Celery beat does this every few seconds)."""
-    from konsey.worker.relay import relay
 
     click.echo(f"published: {relay()}")
 

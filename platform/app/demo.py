@@ -8,7 +8,14 @@ from datetime import date
 from sqlalchemy import select
 
 from konsey.core import reference
-from konsey.core.accounts import CouncilRoleName, PlatformRole, User, find_user_by_email, grant_role
+from konsey.core.accounts import (
+    CouncilRoleName,
+    PlatformRole,
+    User,
+    accept_invitation,
+    find_user_by_email,
+    grant_role,
+)
 from konsey.core.councils import change_status, onboard_council
 from konsey.core.membership import Gender, MemberCategory, add_member
 from konsey.schemas.councils import OnboardingSchema
@@ -125,7 +132,6 @@ def seed_demo() -> list[str]:
         president = _user(f"baskan@{slug}.example.org", f"{city} Kent Konseyi Başkanı")
         member_user = _user(f"uye@{slug}.example.org", f"{city} Üyesi")
         db.session.flush()
-        from konsey.core.accounts import accept_invitation
 
         accept_invitation(onboarded.invitation, secretary)
         grant_role(president, council.id, CouncilRoleName.PRESIDENT)

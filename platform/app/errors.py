@@ -7,6 +7,7 @@ from marshmallow import ValidationError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from konsey.api.base import flatten_field_errors, problem, status_title
+from konsey.app.extensions import api
 from konsey.core.errors import Conflict, DomainError, Forbidden, NotFound
 from konsey.schemas.messages import translate_validation_messages
 from konsey.tenants.db import db
@@ -21,7 +22,6 @@ def install(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
         if _is_api():
-            from konsey.app.extensions import api
 
             return api.handle_http_exception(error)
         status = error.code or 500

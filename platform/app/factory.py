@@ -7,13 +7,53 @@ from pathlib import Path
 from flask import Flask, session
 from flask_babel import format_date, format_decimal
 
+from konsey.api import applications as applications_api
+from konsey.api import baseline
+from konsey.api import bodies as bodies_api
+from konsey.api import bylaws as bylaws_api
+from konsey.api import councils as councils_api
+from konsey.api import delivery as delivery_api
+from konsey.api import elections as elections_api
+from konsey.api import federation as federation_api
+from konsey.api import meetings as meetings_api
+from konsey.api import members as members_api
+from konsey.api import money as money_api
+from konsey.api import motions as motions_api
+from konsey.api import notifications as notifications_api
+from konsey.api import people as people_api
+from konsey.api import plugins as plugins_api
+from konsey.api import reference as reference_api
+from konsey.api import reports as reports_api
+from konsey.api import session_requests as session_requests_api
 from konsey.app import errors, guard, plugin_host
 from konsey.app.cli import register_commands
 from konsey.app.config import build_config, default_instance_path
 from konsey.app.extensions import api, babel, csrf, login_manager, migrate
+from konsey.core.accounts import user_from_session_id
 from konsey.core.i18n import LANGUAGES, select_locale
 from konsey.core.labels import label
+from konsey.core.plugins import plugin_manager
 from konsey.tenants.db import db
+from konsey.web import (
+    account,
+    application_pages,
+    auth,
+    body_pages,
+    bylaw_pages,
+    council_pages,
+    election_pages,
+    federation_pages,
+    home,
+    meeting_pages,
+    money_pages,
+    motion_pages,
+    notification_pages,
+    operator,
+    plugin_pages,
+    receipts,
+    report_pages,
+)
+from konsey.worker.celery_app import init_celery
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 migrate.configure(plugin_host.configure_migrations)  # once per process: plugins' migration folders
@@ -53,7 +93,6 @@ def create_app(config: dict | None = None, instance_path: str | Path | None = No
     app.jinja_env.filters["tr_number"] = format_decimal
     app.jinja_env.filters["name_in"] = lambda key, names: names.get(key, key)  # an id shown by its name
 
-    from konsey.worker.celery_app import init_celery
 
     init_celery(app)
 
@@ -92,7 +131,8 @@ def _enforce_sqlite_foreign_keys(app: Flask) -> None:
 
 
 def _import_models() -> None:
-    # Every model must be mapped before the first query so scoping and migrations see them all.
+    # Every model must be mapped before the first query so scoping and migrations see them all; imported
+    # here, for what importing them does (mapping, registering outbox handlers), not for a name.
     import konsey.core.accounts  # noqa: F401
     import konsey.core.applications  # noqa: F401
     import konsey.core.audit  # noqa: F401
@@ -115,48 +155,11 @@ def _import_models() -> None:
     import konsey.core.session_requests  # noqa: F401
     import konsey.tenants.models  # noqa: F401
     import konsey.tenants.platform_audit  # noqa: F401
-    from konsey.core.plugins import plugin_manager
 
     plugin_manager()  # imports every installed plugin, and with it the models it owns
 
 
 def _register_blueprints(app: Flask) -> None:
-    from konsey.api import applications as applications_api
-    from konsey.api import bodies as bodies_api
-    from konsey.api import bylaws as bylaws_api
-    from konsey.api import councils as councils_api
-    from konsey.api import delivery as delivery_api
-    from konsey.api import elections as elections_api
-    from konsey.api import federation as federation_api
-    from konsey.api import meetings as meetings_api
-    from konsey.api import members as members_api
-    from konsey.api import money as money_api
-    from konsey.api import motions as motions_api
-    from konsey.api import notifications as notifications_api
-    from konsey.api import people as people_api
-    from konsey.api import plugins as plugins_api
-    from konsey.api import reference as reference_api
-    from konsey.api import reports as reports_api
-    from konsey.api import session_requests as session_requests_api
-    from konsey.web import (
-        account,
-        application_pages,
-        auth,
-        body_pages,
-        bylaw_pages,
-        council_pages,
-        election_pages,
-        federation_pages,
-        home,
-        meeting_pages,
-        money_pages,
-        motion_pages,
-        notification_pages,
-        operator,
-        plugin_pages,
-        receipts,
-        report_pages,
-    )
 
     api_blueprints = (reference_api.blp, councils_api.blp, members_api.blp, people_api.blp, bylaws_api.blp,
                       applications_api.blp, bodies_api.blp, meetings_api.blp,
@@ -171,7 +174,6 @@ def _register_blueprints(app: Flask) -> None:
     for blueprint in api_blueprints:
         csrf.exempt(blueprint)
     if app.config["KONSEY_BASELINE_ENDPOINTS"]:
-        from konsey.api import baseline
 
         app.register_blueprint(baseline.bp)
         csrf.exempt(baseline.bp)
@@ -179,6 +181,5 @@ def _register_blueprints(app: Flask) -> None:
 
 @login_manager.user_loader
 def _load_user(session_id: str):
-    from konsey.core.accounts import user_from_session_id
 
     return user_from_session_id(session_id)

@@ -11,9 +11,14 @@ from __future__ import annotations
 import os
 
 from flask import Flask, g, request, url_for
+from flask_smorest import Blueprint as ApiBlueprint
 from werkzeug.exceptions import Conflict, NotFound
 
-from konsey.app.guard import SAFE_METHODS
+from konsey.app.extensions import api, csrf
+from konsey.app.guard import SAFE_METHODS, current_principal
+from konsey.core.accounts import roles_in
+from konsey.core.permissions import Permission, allowed
+from konsey.core.plugins import collect, council_hooks, migrations_dirs, plugin_blueprints
 
 
 class PluginDisabled(Conflict):
@@ -24,10 +29,7 @@ class PluginDisabled(Conflict):
 
 
 def install(app: Flask) -> None:
-    from flask_smorest import Blueprint as ApiBlueprint
 
-    from konsey.app.extensions import api, csrf
-    from konsey.core.plugins import plugin_blueprints
 
     owners: dict[str, str] = {}
     for plugin_name, blueprint in plugin_blueprints():
@@ -47,7 +49,6 @@ def _gate():
     plugin = owners.get((request.blueprint or "").split(".")[0])
     if plugin is None or g.get("council") is None:
         return None
-    from konsey.core.plugins import council_hooks
 
     hooks = council_hooks(g.council.id)
     if hooks.enabled(plugin):
@@ -71,10 +72,6 @@ def _navigation():
         council = g.get("council")
         if council is None:
             return []
-        from konsey.app.guard import current_principal
-        from konsey.core.accounts import roles_in
-        from konsey.core.permissions import Permission, allowed
-        from konsey.core.plugins import collect, council_hooks
 
         principal = current_principal()
         if principal is None:
@@ -92,9 +89,7 @@ def _navigation():
 
 def configure_migrations(config):
     """Flask-Migrate hook: the plugins' migration folders join the core's as Alembic version locations."""
-    from konsey.app.factory import MIGRATIONS_DIR
-    from konsey.core.plugins import migrations_dirs
-
+    from konsey.app.factory import MIGRATIONS_DIR  # the factory imports this module to install the plugins
     folders = [str(MIGRATIONS_DIR / "versions"), *migrations_dirs()]
     config.set_main_option("version_locations", os.pathsep.join(folders))
     return config

@@ -11,9 +11,10 @@ from pathlib import Path
 from flask import Flask
 from flask_migrate import upgrade
 
+from konsey.app.demo import DEMO_PASSWORD, demo_logins, seed_demo
+
 
 def run_platform(app: Flask, *, host: str, port: int, worker: bool) -> None:
-    from konsey.app.demo import DEMO_PASSWORD, demo_logins, seed_demo
 
     upgrade(revision="heads")  # the core and every plugin's migration branch
     for line in seed_demo():

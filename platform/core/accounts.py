@@ -20,7 +20,9 @@ from flask_login import UserMixin
 from sqlalchemy import ForeignKey, String, UniqueConstraint, Uuid, select
 from sqlalchemy.orm import Mapped, joinedload, mapped_column, relationship
 
+from konsey.core.audit import record
 from konsey.tenants.db import HasId, as_utc, db, enum_of, utcnow
+from konsey.tenants.scoping import bound_council
 
 _HASHERS = {
     "default": PasswordHasher(),  # argon2id with the library's current recommended parameters
@@ -255,8 +257,6 @@ def invitation_from_secret(secret: str) -> Invitation | None:
 
 
 def accept_invitation(invitation: Invitation, user: User) -> CouncilRole:
-    from konsey.core.audit import record
-    from konsey.tenants.scoping import bound_council
 
     grant = grant_role(user, invitation.council_id, invitation.role)
     invitation.accepted_at = utcnow()

@@ -20,6 +20,7 @@ from konsey.core.audit import record
 from konsey.core.counters import next_number
 from konsey.core.errors import Conflict, Invalid
 from konsey.core.membership import MemberKind, add_member
+from konsey.core.outbox import emit
 from konsey.tenants.db import CouncilOwned, db, enum_of, same_council_fk, utcnow
 
 # The information notice shown at sign-up; a new text gets a new version and people accept it again.
@@ -159,7 +160,6 @@ def decide(application: MembershipApplication, *, approve: bool, decided_by: uui
         db.session.flush()
     record("application.approved" if approve else "application.rejected", application,
            {"number": application.number, "decision_reference": decision_reference})
-    from konsey.core.outbox import emit
 
     emit("application.decided", {"application_id": str(application.id)})  # the applicant is told
 

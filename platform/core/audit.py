@@ -19,6 +19,7 @@ from sqlalchemy import JSON, String, Uuid, func, select, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from konsey.tenants.db import CouncilOwned, as_utc, db, utcnow
+from konsey.tenants.models import Council
 from konsey.tenants.scoping import current_council_id
 
 GENESIS = "0" * 64
@@ -60,7 +61,6 @@ def _hash_of(entry: AuditEntry) -> str:
 
 def record(action: str, subject=None, details: dict | None = None, actor_id: uuid.UUID | None = None) -> AuditEntry:
     """Append an entry to the current council's log, in the caller's transaction."""
-    from konsey.tenants.models import Council
 
     council_id = current_council_id()
     session = db.session

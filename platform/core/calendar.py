@@ -11,8 +11,10 @@ from sqlalchemy import select
 from konsey.core.bodies import Body, BodyKind
 from konsey.core.bylaws import parameters_on
 from konsey.core.meetings import Meeting, MeetingStatus
+from konsey.core.rules.calendar import Warning as CalendarWarning
 from konsey.core.rules.calendar import general_assembly_warnings, terms_ending
 from konsey.core.seats import Seat
+from konsey.core.session_requests import due_requests
 from konsey.tenants.db import as_utc, db
 
 MESSAGES = {
@@ -44,8 +46,6 @@ def calendar(year: int, today: date | None = None) -> dict:
     ends = [(names[s.body_id], s.ends_on) for s in db.session.scalars(select(Seat).where(Seat.ends_on.is_not(None)))]
     warnings = general_assembly_warnings(year, held, scheduled, bylaws["general_assembly_min_sessions_per_year"],
                                          today) + terms_ending(ends, today)
-    from konsey.core.rules.calendar import Warning as CalendarWarning
-    from konsey.core.session_requests import due_requests
 
     if due := due_requests():
         warnings.append(CalendarWarning("extraordinary_session_due", {"count": len(due)}))

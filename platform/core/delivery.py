@@ -30,8 +30,13 @@ from sqlalchemy.orm import Mapped, mapped_column
 from konsey.core import outbox
 from konsey.core.audit import record
 from konsey.core.errors import Invalid
+from konsey.core.mail import build_message, deliver
+from konsey.core.motion_package import build_package
 from konsey.core.motions import ORDER, Motion, MotionStatus, advance
+from konsey.core.plugins import collect, council_hooks
 from konsey.tenants.db import CouncilOwned, db, enum_of, same_council_fk, utcnow
+from konsey.tenants.models import Council
+from konsey.tenants.scoping import current_council_id
 
 log = logging.getLogger(__name__)
 RECEIPT_DAYS = 60
@@ -105,7 +110,6 @@ class EmailChannel:
     def deliver(self, route, motion, package, receipt_url):
         from email.utils import make_msgid
 
-        from konsey.core.mail import build_message, deliver
 
         body = (f"{motion.title}\n\nKent konseyinin {motion.decision_number} sayılı kararı ekte sunulmuştur "
                 f"(doğrulama kodu {package.verification_code}).\n\nAlındığını onaylamak için: {receipt_url}\n")
@@ -163,7 +167,6 @@ class DownloadChannel:
     def deliver(self, route, motion, package, receipt_url):
         # Nothing travels: the link (sent to the registry desk's address) is the delivery; the municipality
         # downloads the package there and confirms receipt.
-        from konsey.core.mail import build_message, deliver
 
         text = (f"{motion.title}\n\nÖnerge paketini indirmek ve alındığını onaylamak için: {receipt_url}\n"
                 f"Doğrulama kodu: {package.verification_code}\n")
@@ -176,7 +179,6 @@ class DownloadChannel:
 
 def channels() -> dict[str, Channel]:
     """The delivery channels by name: the built-in ones and those the council's plugins add."""
-    from konsey.core.plugins import collect, council_hooks
 
     found = {c.name: c for c in (EmailChannel(), WebhookChannel(), DownloadChannel())}
     found.update({c.name: c for c in collect(council_hooks().hook.konsey_delivery_channels())})
@@ -188,8 +190,6 @@ def channels() -> dict[str, Channel]:
 
 def route_of_council() -> DeliveryRoute:
     """The current council's route; by default e-mail to the motion delivery address given at onboarding."""
-    from konsey.tenants.models import Council
-    from konsey.tenants.scoping import current_council_id
 
     route = db.session.scalar(select(DeliveryRoute))
     if route is None:
@@ -255,7 +255,6 @@ def deliver_motion(motion_id: uuid.UUID, idempotency_key: str, *, keep: Callable
     """Build the package and send it along the council's route. The caller's unit of work holds the result;
     before a retry or a refusal is raised, ``keep()`` is called so that the attempt (and a disabled route) stay
     on record whatever happens next."""
-    from konsey.core.motion_package import build_package
 
     motion = db.session.scalar(select(Motion).where(Motion.id == motion_id))
     if motion is None:

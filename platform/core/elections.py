@@ -23,12 +23,21 @@ from konsey.core.bodies import Body, BodyKind
 from konsey.core.bylaws import parameters_on
 from konsey.core.errors import Conflict, Invalid
 from konsey.core.membership import Member, MemberStatus
+from konsey.core.participants import working_group_size as size
 from konsey.core.plugins import collect, council_hooks
 from konsey.core.rules.elections import count_round, settle_final_tie
 from konsey.core.rules.parity import Candidate as RankedCandidate
 from konsey.core.rules.parity import allocate_seats
 from konsey.core.rules.terms import Mandate, may_stand, term_end
-from konsey.core.seats import Seat, SeatRole, assign_seat, full_membership, require_working, seats_on
+from konsey.core.seats import (
+    Seat,
+    SeatRole,
+    assign_seat,
+    end_seat,
+    full_membership,
+    require_working,
+    seats_on,
+)
 from konsey.tenants.db import CouncilOwned, db, enum_of, same_council_fk, utcnow
 
 
@@ -83,7 +92,6 @@ class Candidacy(CouncilOwned, db.Model):
 
 
 def working_group_size(body: Body, day: date) -> int:
-    from konsey.core.participants import working_group_size as size
 
     return size(body, day)
 
@@ -114,7 +122,6 @@ def _vacate_for_office(target: Body, member: Member, term_start: date) -> None:
     """A member of the body elected to one of its offices: the ordinary seat ends the day before the term."""
     from datetime import timedelta
 
-    from konsey.core.seats import end_seat
 
     for seat in seats_on(target, term_start):
         if seat.member_id == member.id and seat.starts_on < term_start:

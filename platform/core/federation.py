@@ -18,7 +18,19 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, Date, ForeignKey, Uuid, case, func, select, text, true
 from sqlalchemy.orm import Mapped, mapped_column
 
+from konsey.core import reference
+from konsey.core.applications import MembershipApplication
+from konsey.core.bodies import Body, BodyKind, BodyStatus
+from konsey.core.bylaws import ByLawProfile
+from konsey.core.meetings import Meeting
+from konsey.core.membership import Gender, Member, MemberKind, MemberStatus
+from konsey.core.motions import ORDER, Motion, MotionStatus, is_overdue
+from konsey.core.plugins import PluginEnablement, indicator_values
+from konsey.core.rules.parity import minimum_per_gender
+from konsey.core.seats import VOTING_ROLES, Seat
 from konsey.tenants.db import HasId, db, utcnow
+from konsey.tenants.models import Council, CouncilStatus
+from konsey.tenants.scoping import all_councils, bound_council
 
 MIN_PEOPLE = 5
 
@@ -78,16 +90,6 @@ def compute(today: date | None = None, *, reason: str = "federation indicators",
     ``year`` narrows what happens in time to that year (meetings, motions adopted, applications submitted);
     membership and seats are as of ``today`` either way.
     """
-    from konsey.core.applications import MembershipApplication
-    from konsey.core.bodies import Body, BodyKind, BodyStatus
-    from konsey.core.bylaws import ByLawProfile
-    from konsey.core.meetings import Meeting
-    from konsey.core.membership import Gender, Member, MemberKind, MemberStatus
-    from konsey.core.motions import ORDER, Motion, MotionStatus, is_overdue
-    from konsey.core.plugins import PluginEnablement
-    from konsey.core.seats import VOTING_ROLES, Seat
-    from konsey.tenants.models import Council, CouncilStatus
-    from konsey.tenants.scoping import all_councils
 
     today = today or date.today()
     now = utcnow()
@@ -142,7 +144,6 @@ def compute(today: date | None = None, *, reason: str = "federation indicators",
         profiles = _bylaws_in_force(db.session.execute(
             select(ByLawProfile.council_id, ByLawProfile.effective_from, ByLawProfile.parameters)).all(), today)
         seats, women_seats, bodies, bodies_met = defaultdict(int), defaultdict(int), defaultdict(int), defaultdict(int)
-        from konsey.core.rules.parity import minimum_per_gender
 
         for council_id, _body_id, count, women, men in seat_rows:
             women, men = int(women or 0), int(men or 0)
@@ -285,8 +286,6 @@ def _bylaws_in_force(rows, today: date) -> dict:
 
 def _plugin_indicators(result: dict) -> None:
     """Plugins' own aggregates, for the councils that enabled them (each computed with its council bound)."""
-    from konsey.core.plugins import PluginEnablement, indicator_values
-    from konsey.tenants.scoping import all_councils, bound_council
 
     with all_councils(reason="federation: which councils have plugin indicators", audit=False):
         councils = set(db.session.scalars(select(PluginEnablement.council_id).where(
@@ -317,8 +316,6 @@ def population_band(population: int | None) -> str:
 
 def table(filters: dict | None = None, *, public_only: bool = False, today: date | None = None) -> list[dict]:
     """One row per council: identity (province, region, type, population band) and indicators, filtered."""
-    from konsey.core import reference
-    from konsey.tenants.models import Council
 
     filters = dict(filters or {})
     year = filters.pop("year", None)
@@ -376,7 +373,6 @@ def take_snapshot(today: date | None = None) -> int:
 
 def trend(code: str, slug: str | None = None) -> list[tuple[str, float | None]]:
     """(day, median over councils — or one council's value) for each snapshot day."""
-    from konsey.tenants.models import Council
 
     query = select(FederationSnapshot.taken_on, FederationSnapshot.indicators, Council.slug).join(
         Council, Council.id == FederationSnapshot.council_id).order_by(FederationSnapshot.taken_on)

@@ -18,12 +18,16 @@ from sqlalchemy.orm import Mapped, mapped_column
 from konsey.core.audit import record
 from konsey.core.bodies import Body, BodyKind
 from konsey.core.bylaws import parameters_on
+from konsey.core.counters import next_number
 from konsey.core.errors import Conflict, Invalid
 from konsey.core.membership import Member, MemberKind, MemberStatus
+from konsey.core.outbox import emit
 from konsey.core.plugins import council_hooks
+from konsey.core.representatives import mandated
 from konsey.core.rules import meetings as rules
 from konsey.core.seats import VOTING_ROLES, SeatRole, full_membership, require_working, seats_on
 from konsey.tenants.db import CouncilOwned, as_utc, db, enum_of, same_council_fk, utcnow
+from konsey.tenants.models import Council
 
 
 class MeetingKind(enum.StrEnum):
@@ -74,7 +78,6 @@ class Meeting(CouncilOwned, db.Model):
         """The meeting's calendar day where the council is (a 01:00 Istanbul meeting is not yesterday's)."""
         from zoneinfo import ZoneInfo
 
-        from konsey.tenants.models import Council
 
         council = db.session.get(Council, self.council_id)
         return as_utc(self.scheduled_at).astimezone(ZoneInfo(council.timezone)).date()
@@ -197,7 +200,6 @@ def schedule(body: Body, kind: MeetingKind, title: str, scheduled_at: datetime, 
         db.session.add(AgendaItem(meeting_id=meeting.id, position=position, title=item))
     db.session.flush()
     record("meeting.called", meeting, {"body": str(body.id), "kind": kind.value, "agenda_items": len(agenda)})
-    from konsey.core.outbox import emit
 
     emit("meeting.called", {"meeting_id": str(meeting.id)})  # invitations go out from the worker
     return meeting
@@ -267,7 +269,6 @@ def check_in(meeting: Meeting, member: Member, *, online: bool, representative_i
              stands_in_for_id: uuid.UUID | None = None) -> Attendance:
     """A member arrives; an institution through a representative whose mandate is valid that day; a
     substitute, optionally, to fill the seat of an absent principal."""
-    from konsey.core.representatives import mandated
 
     if meeting.status is MeetingStatus.CLOSED:
         raise Conflict({"meeting": [_("The meeting is closed.")]})
@@ -360,7 +361,6 @@ def close_vote(vote: Vote, meeting: Meeting, body: Body, *, chair_vote: str | No
     vote.closed_at = utcnow()
     vote.outcome, vote.decided_by, vote.lot_seed = verdict.outcome.value, verdict.decided_by, verdict.lot_seed
     if verdict.outcome is rules.Outcome.ADOPTED:
-        from konsey.core.counters import next_number
 
         year = meeting.day.year
 
@@ -374,7 +374,6 @@ def close_vote(vote: Vote, meeting: Meeting, body: Body, *, chair_vote: str | No
             return int(rules.decision_number(year, numbers).split("/")[1]) - 1
 
         vote.decision_number = f"{year}/{next_number(f'decision:{body.id}:{year}', highest_so_far)}"
-        from konsey.core.outbox import emit
 
         emit("decision.taken", {"vote_id": str(vote.id)})  # the body's members are told
     db.session.flush()

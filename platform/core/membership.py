@@ -6,12 +6,18 @@ import enum
 import uuid
 from datetime import date, datetime
 
+from flask_babel import gettext as _
 from sqlalchemy import Date, String, Uuid, event, func, select
 from sqlalchemy.orm import Mapped, mapped_column
 
+from konsey.core.audit import record
+from konsey.core.counters import next_number
 from konsey.core.errors import Conflict, Invalid
+from konsey.core.rules.membership import category_cap
 from konsey.core.text import turkish_sort_key
 from konsey.tenants.db import CouncilOwned, db, enum_of, same_council_fk, utcnow
+from konsey.tenants.models import Council
+from konsey.tenants.scoping import current_council_id
 
 
 class MemberKind(enum.StrEnum):
@@ -95,7 +101,6 @@ def _keep_sort_name(target: Member, value: str, oldvalue, initiator) -> None:
 
 def next_member_no(count: int = 1) -> int:
     """The next member number in the current council; ``count`` numbers are reserved (bulk imports)."""
-    from konsey.core.counters import next_number
 
     return next_number("member_no", lambda: db.session.scalar(select(func.max(Member.member_no))) or 0, count)
 
@@ -124,9 +129,7 @@ class MembershipEvent(CouncilOwned, db.Model):
 
 
 def change_status(member: Member, status: MemberStatus, reason: str, on: date) -> MembershipEvent:
-    from flask_babel import gettext as _
 
-    from konsey.core.audit import record
 
     if status is member.status:
         raise Conflict({"status": [_("The member already has this status.")]})
@@ -140,11 +143,7 @@ def change_status(member: Member, status: MemberStatus, reason: str, on: date) -
 
 def check_category_cap(category: MemberCategory, adding: int = 1) -> None:
     """Refuse members beyond the statutory limit of their category in the current council."""
-    from flask_babel import gettext as _
 
-    from konsey.core.rules.membership import category_cap
-    from konsey.tenants.models import Council
-    from konsey.tenants.scoping import current_council_id
 
     council = db.session.get(Council, current_council_id())
     cap = category_cap(category.value, council.neighbourhood_count)
@@ -162,7 +161,9 @@ def check_another_university() -> None:
     one mandate before another university joins."""
     from flask_babel import gettext as _
 
-    from konsey.core.representatives import serving_representatives
+    from konsey.core.representatives import (
+        serving_representatives,  # representatives are of members: that module imports this one
+    )
 
     for university in db.session.scalars(select(Member).where(
             Member.category == MemberCategory.UNIVERSITY, Member.status == MemberStatus.ACTIVE)):
@@ -173,7 +174,6 @@ def check_another_university() -> None:
 
 
 def add_member(data: dict) -> Member:
-    from konsey.core.audit import record
 
     check_category_cap(data["category"])
     if data["category"] is MemberCategory.UNIVERSITY:
@@ -187,7 +187,6 @@ def add_member(data: dict) -> Member:
 
 def update_member(member: Member, data: dict) -> Member:
     """Apply a partial change (the use case has validated the member as it would then be, as a whole)."""
-    from konsey.core.audit import record
 
     for key, value in data.items():
         setattr(member, key, value)
@@ -200,9 +199,10 @@ def update_member(member: Member, data: dict) -> Member:
 
 def remove_member(member: Member) -> None:
     """Erase a member's record (a KVKK erasure request, or a mistaken entry); the log keeps only the id."""
-    from konsey.core.applications import forget_member
-    from konsey.core.audit import record
-    from konsey.core.meetings import forget_stand_ins
+    from konsey.core.applications import (
+        forget_member,  # applications become members: that module imports this one
+    )
+    from konsey.core.meetings import forget_stand_ins  # meetings count members: that module imports this one
 
     record("member.erased", member, {"member_no": member.member_no})
     forget_member(member.id)

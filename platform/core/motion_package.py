@@ -29,6 +29,7 @@ from konsey.core.meetings import AgendaItem, Ballot, Meeting, Vote, VoteKind
 from konsey.core.membership import Member
 from konsey.core.minutes import _document
 from konsey.core.motions import Motion
+from konsey.core.plugins import package_files
 from konsey.core.reports import Report, ReportVersion
 from konsey.core.text import turkish_upper
 from konsey.tenants.db import as_utc, db
@@ -180,7 +181,6 @@ def verification_code(council: Council, motion: Motion) -> str:
 
 
 def build_package(motion: Motion) -> Package:
-    from konsey.core.plugins import package_files
 
     council = db.session.get(Council, motion.council_id)
     code = verification_code(council, motion)

@@ -21,12 +21,22 @@ from sqlalchemy import JSON, String, Text, Uuid, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from konsey.core import outbox
-from konsey.core.bodies import Body
+from konsey.core.accounts import User
+from konsey.core.applications import ApplicationStatus, MembershipApplication
+from konsey.core.bodies import Body, BodyKind
+from konsey.core.bylaws import parameters_on
 from konsey.core.errors import Invalid
+from konsey.core.labels import label
 from konsey.core.mail import build_message, deliver
+from konsey.core.meetings import AgendaItem, Meeting, Vote, eligible_members
+from konsey.core.membership import Member
+from konsey.core.motions import Motion
 from konsey.core.outbox import first_time
+from konsey.core.seats import VOTING_ROLES, seats_on
+from konsey.core.tasks_after_commit import enqueue_after_commit
 from konsey.tenants.db import CouncilOwned, as_utc, db, enum_of, same_council_fk, utcnow
 from konsey.tenants.models import Council
+from konsey.tenants.scoping import current_council_id
 
 BATCH = 100
 
@@ -82,7 +92,6 @@ def member_for(email: str | None):
     """The member of the current council who is this person (matched by e-mail), if any."""
     from sqlalchemy import func
 
-    from konsey.core.membership import Member
 
     if not email:
         return None
@@ -126,7 +135,6 @@ def languages_of(members, council: Council) -> dict[uuid.UUID, str]:
     """Each recipient's language in one query: their own account's where they have one, else the council's."""
     from sqlalchemy import func
 
-    from konsey.core.accounts import User
 
     emails = {m.email.lower() for m in members if m.email}
     accounts = dict(db.session.execute(select(func.lower(User.email), User.locale).where(
@@ -137,9 +145,6 @@ def languages_of(members, council: Council) -> dict[uuid.UUID, str]:
 def notify(member_ids, kind: Kind, render, key: str, attachments: dict | None = None) -> int:
     """Record a notification for each member (once per ``key``), written in the member's language by
     ``render()`` (called under that locale, returning subject and body), and queue the e-mails in batches."""
-    from konsey.core.membership import Member
-    from konsey.core.tasks_after_commit import enqueue_after_commit
-    from konsey.tenants.scoping import current_council_id
 
     council = db.session.get(Council, current_council_id())
     members = db.session.scalars(select(Member).where(Member.id.in_(list(member_ids)))).all()
@@ -169,7 +174,6 @@ def notify(member_ids, kind: Kind, render, key: str, attachments: dict | None = 
 def send_batch(notification_ids: list[str], *, keep: Callable[[], None] = lambda: None) -> int:
     """E-mail one batch of immediate notifications (those not sent yet, to members with an address);
     ``keep()`` after each, so that a failure later in the batch does not send these again."""
-    from konsey.core.membership import Member
 
     sent = 0
     for note in db.session.scalars(select(Notification).where(
@@ -190,7 +194,6 @@ def send_batch(notification_ids: list[str], *, keep: Callable[[], None] = lambda
 def send_digests(*, keep: Callable[[], None] = lambda: None) -> int:
     """Each member who chose the digest gets one e-mail with what is waiting (daily, from Celery beat);
     ``keep()`` after each e-mail, so that one member's failure does not send another's twice."""
-    from konsey.core.membership import Member
 
     pending = db.session.scalars(select(Notification).where(Notification.emailed_at.is_(None))
                                  .order_by(Notification.created_at)).all()
@@ -216,7 +219,6 @@ def send_digests(*, keep: Callable[[], None] = lambda: None) -> int:
 
 
 def _attach_calendar(message, meeting_id: uuid.UUID) -> None:
-    from konsey.core.meetings import Meeting
 
     meeting = db.session.get(Meeting, meeting_id)
     if meeting is None:
@@ -253,8 +255,6 @@ def meeting_invitations(meeting_id: uuid.UUID, key: str, *, reminder: bool = Fal
     """Invite (or remind) every member with a vote in the meeting's body; returns the e-mails queued now."""
     from flask_babel import format_datetime
 
-    from konsey.core.bylaws import parameters_on
-    from konsey.core.meetings import Meeting, eligible_members
 
     meeting = db.session.scalar(select(Meeting).where(Meeting.id == meeting_id))
     if meeting is None:
@@ -278,8 +278,6 @@ def meeting_invitations(meeting_id: uuid.UUID, key: str, *, reminder: bool = Fal
 
 def decision_taken(vote_id: uuid.UUID, key: str) -> int:
     """Tell the body's members about a decision it took."""
-    from konsey.core.bylaws import parameters_on
-    from konsey.core.meetings import AgendaItem, Meeting, Vote, eligible_members
 
     vote = db.session.scalar(select(Vote).where(Vote.id == vote_id))
     if vote is None or not vote.decision_number:
@@ -302,10 +300,6 @@ def motion_status_changed(motion_id: uuid.UUID, status: str, key: str) -> int:
     """The executive board follows motions up: its members hear of each change of status."""
     from datetime import date as day_type
 
-    from konsey.core.bodies import BodyKind
-    from konsey.core.labels import label
-    from konsey.core.motions import Motion
-    from konsey.core.seats import VOTING_ROLES, seats_on
 
     motion = db.session.scalar(select(Motion).where(Motion.id == motion_id))
     board = db.session.scalar(select(Body).where(Body.kind == BodyKind.EXECUTIVE_BOARD))
@@ -323,7 +317,6 @@ def motion_status_changed(motion_id: uuid.UUID, status: str, key: str) -> int:
 
 def application_outcome(application_id: uuid.UUID, key: str) -> bool:
     """Tell the applicant how their application was decided (if they gave an e-mail address)."""
-    from konsey.core.applications import ApplicationStatus, MembershipApplication
 
     application = db.session.scalar(select(MembershipApplication).where(MembershipApplication.id == application_id))
     address = (application.applicant or {}).get("email") if application else None

@@ -23,8 +23,11 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from konsey.core import hookspecs
 from konsey.core.audit import record
+from konsey.core.bodies import Body
 from konsey.core.errors import Conflict, Invalid
 from konsey.tenants.db import CouncilOwned, db, utcnow
+from konsey.tenants.models import Council
+from konsey.tenants.scoping import NoCouncilBound, current_council_id
 
 # The built-in assemblies, registered under these names (a third-party plugin's name is its entry point's).
 BUILTIN = {
@@ -127,8 +130,6 @@ _RELAYS_KEPT = 512
 
 def council_hooks(council_id: uuid.UUID | None = None) -> CouncilHooks:
     """The current (bound) council's plugins and hook relay; cheap after the first call per version."""
-    from konsey.tenants.models import Council
-    from konsey.tenants.scoping import NoCouncilBound, current_council_id
 
     council_id = council_id or current_council_id()
     if council_id is None:
@@ -212,8 +213,6 @@ def require_installed(name: str) -> None:
 
 
 def _bump() -> None:
-    from konsey.tenants.models import Council
-    from konsey.tenants.scoping import current_council_id
 
     council = db.session.get(Council, current_council_id())
     council.plugins_version = (council.plugins_version or 0) + 1
@@ -268,8 +267,7 @@ def disable(name: str) -> PluginEnablement:
 
 
 def _create_bodies(name: str) -> None:
-    from konsey.core.bodies import Body
-    from konsey.core.seats import create_body
+    from konsey.core.seats import create_body  # seats call the plugins' hooks: they import this module
 
     for body_type in collect(only(name).konsey_body_types()):
         if db.session.scalar(select(Body.id).where(Body.type_code == body_type.code)) is None:

@@ -144,7 +144,10 @@ def create_body(kind: BodyKind, name: str, proposal: str | None = None) -> Body:
 
 def approve_body(body: Body, vote) -> None:
     """The general assembly's adopted decision (``vote``) approves the board's proposal."""
-    from konsey.core.meetings import AgendaItem, Meeting
+    from konsey.core.meetings import (  # meetings are held by bodies: konsey.core.meetings imports this module
+        AgendaItem,
+        Meeting,
+    )
 
     if body.status is not BodyStatus.PROPOSED:
         raise Conflict({"body": [_("Only a proposed body can be approved.")]})

@@ -14,9 +14,13 @@ from sqlalchemy import String, Uuid, func, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from konsey.core.audit import record
+from konsey.core.bodies import Body, BodyKind
+from konsey.core.bylaws import parameters_on
 from konsey.core.errors import Conflict, Invalid
+from konsey.core.meetings import MeetingKind, eligible_members
 from konsey.core.membership import Member
 from konsey.core.rules.meetings import extraordinary_session_threshold
+from konsey.core.seats import full_membership
 from konsey.tenants.db import CouncilOwned, db, enum_of, same_council_fk, utcnow
 
 
@@ -53,15 +57,12 @@ class SessionRequestSignature(CouncilOwned, db.Model):
 
 
 def _general_assembly():
-    from konsey.core.bodies import Body, BodyKind
 
     return db.session.scalar(select(Body).where(Body.kind == BodyKind.GENERAL_ASSEMBLY))
 
 
 def standing(request: SessionRequest, on: date | None = None) -> dict:
     """Signatures so far against the threshold in force (the general assembly's full membership × share)."""
-    from konsey.core.bylaws import parameters_on
-    from konsey.core.seats import full_membership
 
     on = on or date.today()
     bylaws = parameters_on(on)
@@ -82,8 +83,6 @@ def open_request(reason: str) -> SessionRequest:
 
 
 def sign(request: SessionRequest, member: Member) -> dict:
-    from konsey.core.bylaws import parameters_on
-    from konsey.core.meetings import eligible_members
 
     if request.status is RequestStatus.CONVENED:
         raise Conflict({"request": [_("The extraordinary session has been called already.")]})
@@ -104,7 +103,6 @@ def sign(request: SessionRequest, member: Member) -> dict:
 
 def convened(request: SessionRequest, meeting) -> None:
     """Link the extraordinary general assembly the secretariat called in answer to the request."""
-    from konsey.core.meetings import MeetingKind
 
     if request.status is not RequestStatus.DUE:
         raise Conflict({"request": [_("Only a request with enough signatures is answered by a meeting.")]})

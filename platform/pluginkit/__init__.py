@@ -13,6 +13,11 @@ from typing import Any
 
 import pluggy
 
+from konsey.core import reports
+from konsey.core.plugins import council_hooks
+from konsey.core.tasks_after_commit import enqueue_after_commit
+from konsey.tenants.models import Council
+
 hookimpl = pluggy.HookimplMarker("konsey")
 
 
@@ -98,7 +103,6 @@ def one_or_404(model, **criteria):
 def forward_proposal(body, title: str, text: str):
     """An assembly forwards a proposal to the general assembly: a report of the body, approved and sent to
     the executive board (which puts it on a general assembly's agenda), as working groups' reports go."""
-    from konsey.core import reports
 
     report = reports.draft(body, title, text)
     reports.approve(report)
@@ -126,14 +130,12 @@ def seat_from_form(body, member_id_text: str | None) -> object | None:
 
 def current_council():
     """The bound council (its name, slug, locale…)."""
-    from konsey.tenants.models import Council
 
     return db.session.get(Council, current_council_id())
 
 
 def send_mail_after_commit(to: str, subject: str, body: str) -> None:
     """E-mail someone once the current transaction commits (through the worker); nothing if it rolls back."""
-    from konsey.core.tasks_after_commit import enqueue_after_commit
 
     enqueue_after_commit("konsey.send_email", to=to, subject=subject, body=body)
 
@@ -145,8 +147,6 @@ def bound_council_by_slug(slug: str, plugin_name: str | None = None):
     import click
     from sqlalchemy import select
 
-    from konsey.core.plugins import council_hooks
-    from konsey.tenants.models import Council
 
     council_id = db.session.scalar(select(Council.id).where(Council.slug == slug))
     if council_id is None:

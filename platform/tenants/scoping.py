@@ -29,6 +29,7 @@ from sqlalchemy import event, text
 from sqlalchemy.orm import ORMExecuteState, Session, with_loader_criteria
 
 from konsey.tenants.db import CouncilOwned, db
+from konsey.tenants.platform_audit import record_platform_event
 
 
 class TenancyError(RuntimeError):
@@ -93,7 +94,6 @@ def all_councils(reason: str, *, actor_id: uuid.UUID | None = None, audit: bool 
     if not reason or not reason.strip():
         raise TenancyError("all_councils() needs a reason")
     if audit:
-        from konsey.tenants.platform_audit import record_platform_event
 
         record_platform_event("all_councils", reason=reason, actor_id=actor_id)
     token = _scope.set(Scope(all_councils_reason=reason))

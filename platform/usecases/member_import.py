@@ -17,6 +17,7 @@ from flask_babel import gettext as _
 from marshmallow import ValidationError
 from sqlalchemy import select
 
+from konsey.core.audit import record
 from konsey.core.errors import DomainError
 from konsey.core.labels import label
 from konsey.core.membership import Member, check_category_cap, new_member, next_member_no
@@ -208,7 +209,6 @@ def import_members(
             progress(done, total)
     db.session.flush()
     report.imported = total
-    from konsey.core.audit import record
 
     record("members.imported", details={"count": total, "first_member_no": number - total})
     return report

@@ -16,7 +16,17 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from konsey.pluginkit import BodyType, Indicator, NavigationItem, Permission, ScheduledJob, hookimpl
+from konsey.pluginkit import (
+    BodyType,
+    Indicator,
+    NavigationItem,
+    Permission,
+    ScheduledJob,
+    bound_council_by_slug,
+    hookimpl,
+)
+from konsey.plugins.children_assembly.models import active_children, age_out_job
+from konsey.plugins.children_assembly.views import api, pages
 
 NAME = "children_assembly"
 
@@ -49,7 +59,6 @@ def konsey_body_types():
 
 @hookimpl
 def konsey_blueprints():
-    from konsey.plugins.children_assembly.views import api, pages
 
     return [pages, api]
 
@@ -61,7 +70,6 @@ def konsey_navigation():
 
 @hookimpl
 def konsey_scheduled_jobs():
-    from konsey.plugins.children_assembly.models import age_out_job
 
     return [ScheduledJob("children_assembly.age_out", age_out_job, 24 * 3600)]
 
@@ -74,8 +82,6 @@ def konsey_cli_commands():
     @click.argument("council_slug")
     def age_out_command(council_slug):
         """Mark the children who passed the age band today and notify their guardians."""
-        from konsey.pluginkit import bound_council_by_slug
-        from konsey.plugins.children_assembly.models import age_out_job
 
         with bound_council_by_slug(council_slug, NAME):
             click.echo(age_out_job())
@@ -85,7 +91,6 @@ def konsey_cli_commands():
 
 @hookimpl
 def konsey_federation_indicators():
-    from konsey.plugins.children_assembly.models import active_children
 
     # A count only: never a child's name or anything about one child.
     return [Indicator("children_assembly_members", _l("Children in the children's assembly"), active_children)]

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from konsey.pluginkit import (
     CouncilOwned,
+    count_round,
     current_council,
     db,
     enum_of,
@@ -150,7 +151,6 @@ def require_active(child: Child) -> None:
 
 def elect_officer(office: Officer, votes: dict[str, int]) -> Child:
     """The assembly elects its own officers: the most votes among active children (a tie is re-voted)."""
-    from konsey.pluginkit import count_round
 
     children = {str(c.id): c for c in db.session.scalars(select(Child).where(Child.id.in_(
         [uuid.UUID(k) for k in votes if _is_uuid(k)])))}

@@ -23,6 +23,9 @@ from konsey.pluginkit import (
     hookimpl,
     plugin_config,
 )
+from konsey.plugins.womens_assembly.models import note_for
+from konsey.plugins.womens_assembly.monitor import women_share_in_decision_bodies
+from konsey.plugins.womens_assembly.views import api, pages
 
 NAME = "womens_assembly"
 
@@ -55,7 +58,6 @@ def konsey_membership_eligibility(body, member, on):
 
 @hookimpl
 def konsey_blueprints():
-    from konsey.plugins.womens_assembly.views import api, pages
 
     return [pages, api]
 
@@ -67,7 +69,6 @@ def konsey_navigation():
 
 @hookimpl
 def konsey_motion_package_files(motion):
-    from konsey.plugins.womens_assembly.models import note_for
 
     note = note_for(motion.id)
     if note is None:
@@ -78,7 +79,6 @@ def konsey_motion_package_files(motion):
 
 @hookimpl
 def konsey_federation_indicators():
-    from konsey.plugins.womens_assembly.monitor import women_share_in_decision_bodies
 
     return [Indicator("women_share_decision_bodies", _l("Share of women in decision bodies"),
                       women_share_in_decision_bodies)]

@@ -25,6 +25,7 @@ from konsey.pluginkit import (
     ScheduledJob,
     SeatRole,
     assign_seat,
+    bound_council_by_slug,
     db,
     end_seat,
     hookimpl,
@@ -32,6 +33,7 @@ from konsey.pluginkit import (
     plugin_config,
     seats_on,
 )
+from konsey.plugins.youth_assembly.views import pages
 
 NAME = "youth_assembly"
 
@@ -149,7 +151,6 @@ def konsey_navigation():
 
 @hookimpl
 def konsey_blueprints():
-    from konsey.plugins.youth_assembly.views import pages
 
     return [pages]
 
@@ -162,7 +163,6 @@ def konsey_cli_commands():
     @click.argument("council_slug")
     def age_out_command(council_slug):
         """End the youth-assembly seats of members who passed the age band today."""
-        from konsey.pluginkit import bound_council_by_slug
 
         with bound_council_by_slug(council_slug, NAME):
             click.echo(_age_out_job())

@@ -161,7 +161,7 @@ def test_redis_down_while_motions_are_adopted_loses_nothing(platform):
 
 
 def test_a_worker_killed_mid_batch_delivers_every_motion_once(platform):
-    receiver = WebhookReceiver(delay=0.4)
+    receiver = WebhookReceiver(delay=0.4, hold_after=2)
     try:
         council_id, member, secret = _council(platform, "webhook", receiver.url)
         receiver.secret = secret
@@ -174,6 +174,7 @@ def test_a_worker_killed_mid_batch_delivers_every_motion_once(platform):
         worker.popen.wait()
         delivered_before = len(receiver.received)
         assert delivered_before < 10
+        receiver.released.set()  # the next worker's deliveries are answered at once
 
         platform["start_worker"]()
         assert _until(lambda: set(_motions(platform, council_id).values()) == {"delivered"}, 90, every=1,

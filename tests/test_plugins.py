@@ -368,3 +368,24 @@ def test_a_plugin_adds_a_delivery_channel_for_its_council_only(app, world, bespo
     assert len(konsey_bespoke_rules.RegisteredLetter.sent) == 2
     statuses = {m["status"] for m in bespoke["admin_a"].get(f"{A}/motions").json}
     assert statuses == {"sent"}
+
+
+def _documented_parameters(guide: str) -> dict[str, tuple[str, ...]]:
+    """Each hook's parameters as its section in the plugin guide writes them: the first ``(…)`` code span,
+    or none at all for a hook that takes nothing."""
+    sections = re.split(r"^### `(konsey_\w+)`\n", guide, flags=re.MULTILINE)
+    documented = {}
+    for name, text in zip(sections[1::2], sections[2::2], strict=True):
+        text = text.split("\n## ")[0]
+        span = re.search(r"`\(([^`]*)\)`", text)
+        documented[name] = tuple(p.strip() for p in span.group(1).split(",") if p.strip()) if span else ()
+    return documented
+
+
+def test_the_plugin_guide_gives_each_hook_the_parameters_of_its_specification():
+    guide = (ROOT / "docs" / "plugins.md").read_text(encoding="utf-8")
+    documented = _documented_parameters(guide)
+    for name, function in _hooks().items():
+        assert documented[name] == tuple(inspect.signature(function).parameters), (
+            f"docs/plugins.md says {name}{documented[name]}, hookspecs.py says "
+            f"{name}{tuple(inspect.signature(function).parameters)}")

@@ -1,0 +1,46 @@
+"""Bad input on any page never gives a server error: every POST form of a council's pages, given nonsense,
+answers with a page (a message, a redirect back, a 4xx), never a 500."""
+
+from __future__ import annotations
+
+import pytest
+from test_isolation_endpoints import build, council_rules, councils  # noqa: F401 - `councils` is a fixture
+
+from conftest import login
+
+FIELDS = ("body_id", "kind", "title", "date", "time", "location", "agenda", "reconvened", "member_id",
+          "representative_id", "stands_in_for_id", "online", "choice", "chair_vote", "reason", "status",
+          "delivered_on", "answer", "text", "municipal_decision_date", "municipal_decision_number", "meeting_id",
+          "name", "proposal", "role", "starts_on", "ends_on", "on", "email", "phone", "organisation", "consent",
+          "electing_body_id", "target_body_id", "office", "seats", "term_start", "term_index", "chair_choice",
+          "year", "amount", "municipal_decision", "description", "estimated_value", "spent_on", "category",
+          "channel", "address", "effective_from", "public", "decision_reference", "guardian_name", "relation",
+          "given_on", "method", "birth_date", "school_grade", "guardian_email", "guardian_relation",
+          "notice_version", "consents", "votes-x", "tie_rule", "notice_days_other_meetings",
+          "gender_parity_share", "term_pattern_years", "export_acknowledged", "immediate", "decision")
+
+NONSENSE = [
+    {},
+    dict.fromkeys(FIELDS, "bogus"),
+    dict.fromkeys(FIELDS, ""),
+    dict.fromkeys(FIELDS, "-1"),
+    dict.fromkeys(FIELDS, "9999-99-99"),
+    dict.fromkeys(FIELDS, "x" * 5000),
+    dict.fromkeys(FIELDS, "00000000-0000-0000-0000-000000000000"),
+]
+
+
+@pytest.mark.parametrize("payload", range(len(NONSENSE)))
+def test_no_page_form_answers_a_server_error(sqlite_app, councils, payload):  # noqa: F811 - the fixture
+    client = sqlite_app.test_client()
+    assert login(client, "admin@alpha.example.org").status_code == 302
+    checked = 0
+    for rule, method in council_rules(sqlite_app) + council_rules(sqlite_app, public=True):
+        if method != "POST" or rule.rule.startswith("/api/"):
+            continue
+        url = build(rule, "alpha", councils)
+        response = client.post(url, data=NONSENSE[payload])
+        assert response.status_code < 500, f"POST {url} with {list(NONSENSE[payload].values())[:1]}: " \
+                                           f"{response.status_code}"
+        checked += 1
+    assert checked >= 30

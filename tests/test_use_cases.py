@@ -238,3 +238,13 @@ def test_conflicts_answer_409_with_problem_details(world, api):
     assert "member_id" in twice.json["errors"] and twice.json["detail"]
     not_a_member = admin.post(url, json={"member_id": str(uuid.uuid4())})
     assert not_a_member.status_code == 422 and "member_id" in not_a_member.json["errors"]
+
+
+def test_the_openapi_document_types_what_were_plain_dicts(sqlite_app):
+    document = sqlite_app.test_client().get("/api/v1/openapi.json").json
+    components = document["components"]["schemas"]
+    assert components["MeetingDetail"]["properties"]["quorum"] == {"$ref": "#/components/schemas/Quorum"}
+    assert components["Quorum"]["properties"]["needed"]["type"] == "integer"
+    assert components["Profile"]["properties"]["parameters"] == {"$ref": "#/components/schemas/ByLawParameters"}
+    assert components["ByLawParameters"]["properties"]["tie_rule"]["enum"] == ["chair_decides", "lot", "fails"]
+    assert components["ByLawParameters"]["properties"]["executive_board_min_size"]["default"] == 7

@@ -8,7 +8,6 @@ from flask_smorest import Api
 from werkzeug.exceptions import HTTPException
 
 from konsey.schemas.messages import translate_validation_messages
-from konsey.tenants.db import db
 
 PROBLEM_JSON = "application/problem+json"
 
@@ -61,15 +60,3 @@ class KonseyApi(Api):
         if status == 400 and errors and "json" in errors:
             detail = "; ".join(errors.pop("json"))
         return problem(status, status_title(status), detail=detail, errors=errors or None)
-
-
-def one_or_404(model, **criteria):
-    """The one row of ``model`` matching ``criteria`` in the current council (scoping applies), or 404."""
-    from flask import abort
-    from sqlalchemy import select
-
-
-    row = db.session.scalar(select(model).filter_by(**criteria))
-    if row is None:
-        abort(404)
-    return row

@@ -4,31 +4,13 @@ from __future__ import annotations
 
 from flask.views import MethodView
 from flask_smorest import Blueprint
-from marshmallow import Schema, fields
 
-from konsey.schemas.base import StrictSchema
+from konsey.schemas.bylaws import NewVersionSchema, OnDateArgs, ProfileSchema
 from konsey.usecases import bylaws
 from konsey.usecases.base import performs
 
 blp = Blueprint("bylaws", __name__, url_prefix="/api/v1/councils/<council_slug>/bylaws",
                 description="By-laws profile")
-
-
-class ProfileSchema(Schema):
-    id = fields.UUID()
-    effective_from = fields.Date()
-    parameters = fields.Dict()
-    created_at = fields.DateTime()
-
-
-class NewVersionSchema(StrictSchema):
-    effective_from = fields.Date(required=True)
-    # Only the parameters that change; the rest are taken from the version in force on that date.
-    parameters = fields.Dict(required=True)
-
-
-class OnDateArgs(StrictSchema):
-    on = fields.Date(load_default=None)
 
 
 @blp.route("")

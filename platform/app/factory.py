@@ -45,10 +45,12 @@ from konsey.web import (
     federation_pages,
     home,
     meeting_pages,
+    member_pages,
     money_pages,
     motion_pages,
     notification_pages,
     operator,
+    people_pages,
     plugin_pages,
     receipts,
     report_pages,
@@ -167,8 +169,10 @@ def _register_blueprints(app: Flask) -> None:
                       notifications_api.blp, federation_api.blp, session_requests_api.blp)
     for blueprint in api_blueprints:
         api.register_blueprint(blueprint)
-    for blueprint in (home.bp, auth.bp, account.bp, operator.bp, council_pages.bp, meeting_pages.bp,
-                      application_pages.bp, bylaw_pages.bp, notification_pages.bp, report_pages.bp, motion_pages.bp, body_pages.bp, election_pages.bp, money_pages.bp, plugin_pages.bp, receipts.bp, federation_pages.bp):
+    pages = (home, auth, account, operator, council_pages, member_pages, people_pages, application_pages,
+             body_pages, meeting_pages, election_pages, report_pages, motion_pages, money_pages, bylaw_pages,
+             notification_pages, plugin_pages, receipts, federation_pages)
+    for blueprint in (module.bp for module in pages):
         app.register_blueprint(blueprint)
     # The API authenticates by bearer token only, never by cookie, so it needs no CSRF token.
     for blueprint in api_blueprints:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from marshmallow import ValidationError, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate
 
 from konsey.core import bylaws
 from konsey.core.bylaws import (
@@ -90,3 +90,33 @@ def new_version_parameters(changes: dict, effective_from: date, *, today: date |
         return {**kept, **schema().load(merged)}
     except ValidationError as error:
         raise Invalid({"parameters": error.messages}) from error
+
+
+class ParametersField(fields.Nested):
+    """A version's parameters: the core's typed in the OpenAPI document (:class:`ByLawParametersSchema`), and
+    those a council's plugins add given back as they are."""
+
+    def __init__(self, **kwargs):
+        super().__init__(ByLawParametersSchema, **kwargs)
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return dict(value) if value is not None else None
+
+
+class ProfileSchema(Schema):
+    id = fields.UUID()
+    effective_from = fields.Date()
+    parameters = ParametersField()
+    created_at = fields.DateTime()
+
+
+class NewVersionSchema(StrictSchema):
+    effective_from = fields.Date(required=True)
+    # Only the parameters that change; the rest are taken from the version in force on that date.
+    parameters = fields.Dict(required=True)
+
+
+class OnDateArgs(StrictSchema):
+    on = fields.Date(load_default=None)
+
+

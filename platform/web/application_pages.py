@@ -1,11 +1,16 @@
-"""Membership applications: the list by status and the review flow. Adapters over
+"""Membership applications: the citizen's application form, the list by status and the review flow. Adapters over
 :mod:`konsey.usecases.applications`."""
 
 from __future__ import annotations
 
-from flask import Blueprint, redirect, render_template, request, url_for
+from flask import Blueprint, abort, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
+from konsey.core.applications import KVKK_NOTICE_VERSION, PURPOSES
+from konsey.core.errors import DomainError
+from konsey.core.membership import Gender, MemberCategory
+from konsey.schemas.messages import translate_validation_messages
+from konsey.tenants.models import CouncilStatus
 from konsey.usecases import applications
 from konsey.usecases.base import performs
 from konsey.web.adapters import attempt, filled
@@ -49,3 +54,31 @@ def application_reject(application_id):
 @performs(applications.withdraw_application)
 def application_withdraw(application_id):
     return _application_step(application_id, applications.withdraw_application)
+
+
+@bp.route("/apply", methods=["GET", "POST"])
+@performs(applications.submit_application)
+def apply():
+    """The membership application form for citizens, with the KVKK information notice and consents."""
+    if g.council.status is not CouncilStatus.ACTIVE:
+        abort(404)
+    errors, values = {}, {}
+    if request.method == "POST":
+        form = request.form
+        values = {key: form.get(key, "").strip() for key in
+                  ("category", "name", "email", "phone", "birth_date", "gender", "neighbourhood",
+                   "representative_name", "derbis_no")}
+        applicant = {k: v for k, v in values.items() if v}
+        try:
+            application = applications.submit_application({
+                "applicant": applicant, "notice_version": form.get("notice_version", ""),
+                "consents": form.getlist("consents")})
+        except DomainError as error:
+            messages = translate_validation_messages(error.errors)
+            errors = {**messages.pop("applicant", {}), **messages}
+        else:
+            return render_template("council/applied.html", number=application.number)
+    return render_template(
+        "council/apply.html", errors=errors, values=values, notice_version=KVKK_NOTICE_VERSION,
+        purposes=PURPOSES, categories=list(MemberCategory), genders=list(Gender),
+    ), 422 if errors else 200

@@ -248,3 +248,18 @@ def test_the_openapi_document_types_what_were_plain_dicts(sqlite_app):
     assert components["Profile"]["properties"]["parameters"] == {"$ref": "#/components/schemas/ByLawParameters"}
     assert components["ByLawParameters"]["properties"]["tie_rule"]["enum"] == ["chair_decides", "lot", "fails"]
     assert components["ByLawParameters"]["properties"]["executive_board_min_size"]["default"] == 7
+
+
+def test_a_refused_page_form_comes_back_with_what_was_typed(sqlite_app, world):
+    council = world.council("izmir")
+    world.user("gs@izmir.example.org", roles={council: "administrator"})
+    page = sqlite_app.test_client()
+    login(page, "gs@izmir.example.org")
+    refused = page.post("/izmir/money/expenses", data={"spent_on": "2026-03-01", "amount": "12,345",
+                                                      "category": "other", "description": "Kırtasiye alımı"})
+    assert refused.status_code == 302
+    html = page.get(refused.headers["Location"]).get_data(as_text=True)
+    assert 'value="Kırtasiye alımı"' in html  # the expense form has its input back…
+    assert html.count('value="Kırtasiye alımı"') == 1  # …and only that form (in-kind has a description too)
+    again = page.get("/izmir/money/").get_data(as_text=True)
+    assert 'value="Kırtasiye alımı"' not in again  # once: a later visit starts clean

@@ -36,6 +36,7 @@ from konsey.core.plugins import plugin_manager
 from konsey.tenants.db import db
 from konsey.web import (
     account,
+    adapters,
     application_pages,
     auth,
     body_pages,
@@ -174,6 +175,7 @@ def _register_blueprints(app: Flask) -> None:
              notification_pages, plugin_pages, receipts, federation_pages)
     for blueprint in (module.bp for module in pages):
         app.register_blueprint(blueprint)
+    adapters.install(app)  # what a person typed survives the redirect back to a refused form
     # The API authenticates by bearer token only, never by cookie, so it needs no CSRF token.
     for blueprint in api_blueprints:
         csrf.exempt(blueprint)

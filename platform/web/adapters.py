@@ -9,7 +9,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable, Mapping
 
-from flask import flash
+from flask import flash, g, has_request_context, request, session
 from marshmallow import ValidationError
 
 from konsey.core.errors import DomainError, Invalid, NotFound
@@ -54,14 +54,60 @@ def _lines(messages, prefix: str = "") -> list[str]:
 
 
 def attempt(action: Callable[[], object], success: str | None = None) -> tuple[bool, object]:
-    """Run ``action`` (a use case call); flash its refusal or the ``success`` message."""
+    """Run ``action`` (a use case call); flash its refusal (and keep what was typed, for the page the person
+    is sent back to) or the ``success`` message."""
     try:
         result = action()
     except NotFound:
         raise  # a wrong id in the URL (another council's, say) is a 404 page, not a message
     except DomainError as error:
         flash_errors(error)
+        keep_input(error)
         return False, error
     if success:
         flash(success, "success")
     return True, result
+
+
+# --- what was typed, kept across the redirect back to the form ---------------------------------------------------
+
+_KEPT = "konsey_kept_input"
+_MAX_VALUE, _MAX_TOTAL = 1000, 3000  # the session is a cookie: keep it small, or keep nothing
+
+
+def keep_input(error: DomainError | None = None) -> None:
+    """Remember this POST's form (and the fields the refusal names) for the next page shown."""
+    if not has_request_context() or request.method != "POST":
+        return
+    values = {name: value for name, value in request.form.items() if name != "csrf_token" and len(value) <= _MAX_VALUE}
+    if sum(len(v) for v in values.values()) > _MAX_TOTAL:
+        values = {}
+    session[_KEPT] = {"action": request.path, "values": values, "fields": sorted(error.errors) if error else []}
+
+
+def _take_kept_input() -> None:
+    if request.method == "GET":
+        g.kept_input = session.pop(_KEPT, None) or {"values": {}, "fields": []}
+
+
+def _kept_helpers() -> dict:
+    def _of(action: str | None) -> dict:
+        found = g.get("kept_input") or {}
+        # Only the form that was sent gets its values back (a page may have several with the same fields).
+        return found if found.get("action") == (action or request.path) else {}
+
+    def kept(name: str, default="", action: str | None = None):
+        """What the person typed in ``name`` of the form posting to ``action`` (the page itself by default)
+        before it was refused, else ``default``."""
+        return _of(action).get("values", {}).get(name, default)
+
+    def refused(name: str, action: str | None = None) -> bool:
+        """Whether the last refusal of that form named this field."""
+        return name in _of(action).get("fields", [])
+
+    return {"kept": kept, "refused": refused}
+
+
+def install(app) -> None:
+    app.before_request(_take_kept_input)
+    app.context_processor(_kept_helpers)

@@ -52,6 +52,8 @@ DEFAULTS: dict = {
     "individual_members_vote_in_general_assembly": True,
     "executive_absence_limit_excused": 3,
     "executive_absence_limit_total": 5,
+    # Ordinary membership needs the legal age; younger people take part through an assembly with a guardian.
+    "ordinary_member_min_age": 18,
 }
 
 
@@ -117,8 +119,8 @@ def parameters_on(day: date) -> dict:
     all_versions = versions()
     profile = profile_in_force(all_versions, day) or (all_versions[0] if all_versions else None)
     parameters = profile.parameters if profile else default_bylaw_parameters()
-    extra = plugin_defaults()
-    return {**extra, **parameters} if extra else parameters
+    # A version adopted before a parameter existed (or before a plugin was enabled) reads its default.
+    return {**DEFAULTS, **plugin_defaults(), **parameters}
 
 
 def base_for(effective_from: date, *, today: date | None = None) -> dict:

@@ -96,7 +96,8 @@ def change_status(council: Council, target: CouncilStatus, *, export_acknowledge
     council.status = target
     council.status_changed_at = utcnow()
     with bound_council(council.id):
-        record("council.status", council, {"from": previous.value, "to": target.value, "reason": reason or None})
+        # The operator's words go to the platform log below; the council's chain keeps no free text.
+        record("council.status", council, {"from": previous.value, "to": target.value, "reason_given": bool(reason)})
     record_platform_event(
         "council.status",
         council_id=council.id,

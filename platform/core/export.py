@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 import uuid
 from datetime import date, datetime
+from decimal import Decimal
 
 from sqlalchemy import inspect, select
 
@@ -13,8 +14,13 @@ from konsey.tenants.db import council_owned_models, db, utcnow
 from konsey.tenants.models import Council
 from konsey.tenants.scoping import bound_council
 
+# Secrets never leave in an export: a re-import makes new ones (webhook secret, signing key).
+SECRET_COLUMNS = frozenset({"secret", "private_key_encrypted", "digest", "password_hash"})
+
 
 def _plain(value):
+    if isinstance(value, Decimal):
+        return str(value)  # money keeps its two decimals exactly
     if isinstance(value, uuid.UUID):
         return str(value)
     if isinstance(value, datetime | date):
@@ -25,7 +31,8 @@ def _plain(value):
 
 
 def _row(obj) -> dict:
-    return {attr.key: _plain(getattr(obj, attr.key)) for attr in inspect(obj).mapper.column_attrs}
+    return {attr.key: _plain(getattr(obj, attr.key)) for attr in inspect(obj).mapper.column_attrs
+            if attr.key not in SECRET_COLUMNS}
 
 
 def export_council(council: Council) -> dict:
@@ -41,7 +48,7 @@ def export_council(council: Council) -> dict:
         for r in db.session.scalars(select(CouncilRole).where(CouncilRole.council_id == council.id))
     ]
     tables["invitations"] = [
-        {k: v for k, v in _row(i).items() if k != "digest"}
+        _row(i)
         for i in db.session.scalars(select(Invitation).where(Invitation.council_id == council.id))
     ]
     document["tables"] = tables

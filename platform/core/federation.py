@@ -28,6 +28,7 @@ from konsey.core.motions import ORDER, Motion, MotionStatus, is_overdue
 from konsey.core.plugins import PluginEnablement, indicator_values
 from konsey.core.rules.parity import minimum_per_gender
 from konsey.core.seats import VOTING_ROLES, Seat
+from konsey.core.text import spreadsheet_safe
 from konsey.tenants.db import HasId, db, utcnow
 from konsey.tenants.models import Council, CouncilStatus
 from konsey.tenants.scoping import all_councils, bound_council
@@ -397,5 +398,5 @@ def csv_of(rows: list[dict]) -> str:
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=columns, extrasaction="ignore")
     writer.writeheader()
-    writer.writerows(rows)
+    writer.writerows({key: spreadsheet_safe(value) for key, value in row.items()} for row in rows)
     return buffer.getvalue()

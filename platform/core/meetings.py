@@ -343,6 +343,11 @@ def cast(vote: Vote, meeting: Meeting, body: Body, member: Member, choice: Choic
     db.session.flush()
 
 
+def turnout_of(vote: Vote) -> int:
+    """How many seats have voted (all a secret vote tells while it is open)."""
+    return db.session.scalar(select(func.count(Ballot.id)).where(Ballot.vote_id == vote.id)) or 0
+
+
 def close_vote(vote: Vote, meeting: Meeting, body: Body, *, chair_vote: str | None = None) -> rules.Verdict:
     """Count, judge by the by-laws of the meeting's day, and number the decision if it was adopted."""
     if vote.closed_at is not None:

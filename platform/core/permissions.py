@@ -79,7 +79,6 @@ PLATFORM_MATRIX: dict[PlatformRole, frozenset[Permission]] = {
         {
             Permission.COUNCIL_VIEW,
             Permission.MEMBERS_IMPORT,
-            Permission.COUNCIL_EXPORT,
             Permission.COUNCILS_ONBOARD,
             Permission.COUNCILS_LIFECYCLE,
             Permission.COUNCILS_LIST_ALL,

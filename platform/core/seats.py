@@ -128,7 +128,8 @@ def end_seat(seat: Seat, on: date, reason: str) -> None:
     if seat.ends_on is not None and seat.ends_on < on:
         raise Conflict({"on": [_("This seat has already ended.")]})
     seat.ends_on, seat.end_reason = on, reason
-    record("seat.ended", seat, {"on": on.isoformat(), "reason": reason})
+    # The reason stays on the seat (erasure clears it with the member); the chain keeps only that one was given.
+    record("seat.ended", seat, {"on": on.isoformat(), "reason_given": bool(reason)})
 
 
 def create_body(kind: BodyKind, name: str, proposal: str | None = None) -> Body:
@@ -170,7 +171,7 @@ def dissolve_body(body: Body, on: date, reason: str) -> None:
         if seat.ends_on is None or seat.ends_on > on:
             seat.ends_on, seat.end_reason = on, reason
     body.status = BodyStatus.DISSOLVED
-    record("body.dissolved", body, {"on": on.isoformat(), "reason": reason})
+    record("body.dissolved", body, {"on": on.isoformat(), "reason_given": bool(reason)})
 
 
 def require_working(body: Body, field: str = "body_id") -> None:

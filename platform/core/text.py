@@ -25,3 +25,11 @@ def turkish_sort_key(s: str) -> str:
             code = "~" + ch if ch.isalnum() else " "
         out.append(code)
     return "".join(out)
+
+
+def spreadsheet_safe(value):
+    """A CSV cell a spreadsheet will not run: text starting with = + - @ (or a tab or carriage return, which
+    some programs skip first) is prefixed with an apostrophe (OWASP's advice for CSV injection)."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value

@@ -82,6 +82,7 @@ from konsey.core.motions import Motion  # noqa: E402
 from konsey.core.permissions import Permission  # noqa: E402
 from konsey.core.plugins import notification_template, plugin_config  # noqa: E402
 from konsey.core.rules.elections import count_round  # noqa: E402
+from konsey.core.rules.membership import age_on  # noqa: E402
 from konsey.core.rules.parity import minimum_per_gender  # noqa: E402
 from konsey.core.seats import Seat, SeatRole, assign_seat, body_parity, end_seat, seats_on  # noqa: E402
 from konsey.schemas.base import StrictSchema  # noqa: E402
@@ -163,5 +164,5 @@ __all__ = [
     "MemberKind", "MemberStatus", "NavigationItem", "PackageFile", "Permission", "ScheduledJob", "Seat", "SeatRole",
     "assign_seat", "body_parity", "current_council", "forward_proposal", "bound_council", "bound_council_by_slug", "enum_of", "notification_template",
     "seat_from_form", "send_mail_after_commit", "count_round", "current_council_id", "db", "end_seat",
-    "hookimpl", "minimum_per_gender", "parameters_on", "plugin_config", "protect_table", "record", "same_council_fk", "seats_on", "utcnow",
+    "age_on", "hookimpl", "minimum_per_gender", "parameters_on", "plugin_config", "protect_table", "record", "same_council_fk", "seats_on", "utcnow",
 ]

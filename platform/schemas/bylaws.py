@@ -63,6 +63,9 @@ class ByLawParametersSchema(StrictSchema):
                                                      load_default=_default("executive_absence_limit_excused"))
     executive_absence_limit_total = fields.Integer(validate=validate.Range(1, 50),
                                                    load_default=_default("executive_absence_limit_total"))
+    ordinary_member_min_age = fields.Integer(
+        validate=validate.Range(15, 21), load_default=_default("ordinary_member_min_age"),
+        metadata={"description": "Age from which a person may be an ordinary member (legal age: 18)."})
 
 
 def council_schema() -> type[ByLawParametersSchema]:

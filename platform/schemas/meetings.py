@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from konsey.core.meetings import Choice, MeetingKind, MeetingStatus, VoteKind
+from konsey.core.meetings import Choice, MeetingKind, MeetingStatus, VoteKind, turnout_of
 from konsey.schemas.base import StrictSchema
 
 
@@ -71,14 +71,27 @@ class CloseVoteSchema(StrictSchema):
     chair_vote = fields.String(load_default=None, validate=validate.OneOf(["yes", "no"]))
 
 
+def _count(choice: str):
+    """A secret vote's counts stay unknown until it closes: watching them move after each ballot the desk
+    enters for a named person would reveal that person's choice."""
+    def value(vote):
+        if vote.kind is VoteKind.SECRET and vote.closed_at is None:
+            return None
+        return getattr(vote, choice)
+
+    return fields.Function(value, allow_none=True, metadata={"description": f"{choice} votes (null while a secret "
+                                                                            "vote is open)"})
+
+
 class VoteSchema(Schema):
     id = fields.UUID()
     agenda_item_id = fields.UUID()
     kind = fields.Enum(VoteKind, by_value=True)
     present = fields.Integer()
-    yes = fields.Integer()
-    no = fields.Integer()
-    abstain = fields.Integer()
+    yes = _count("yes")
+    no = _count("no")
+    abstain = _count("abstain")
+    turnout = fields.Function(turnout_of, metadata={"description": "Seats that have voted."})
     outcome = fields.String(allow_none=True)
     decided_by = fields.String(allow_none=True)
     lot_seed = fields.Integer(allow_none=True)

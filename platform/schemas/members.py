@@ -108,7 +108,20 @@ class MemberInputSchema(StrictSchema):
 
 
 class MemberUpdateSchema(MemberInputSchema):
-    """The same rules, for PATCH (use with ``partial=True``)."""
+    """The same rules, for PATCH (use with ``partial=True``). The status is not among them: it changes only
+    through the membership history, with its reason (``POST …/members/<id>/history``)."""
+
+    class Meta:
+        exclude = ("status",)
+
+
+class PublicApplicantSchema(MemberInputSchema):
+    """What a citizen may say about themselves when applying: never a status or a joining date (the council
+    decides those). A birth date, when given, must be of the legal age (checked by the use case)."""
+
+    class Meta:
+        exclude = ("status", "joined_on")
+
 
 
 class MemberOutputSchema(Schema):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import date
 
 from flask_babel import gettext as _
 from marshmallow import ValidationError
@@ -10,9 +11,11 @@ from sqlalchemy import func, select
 
 from konsey.core import applications
 from konsey.core.applications import ApplicationStatus, MembershipApplication
+from konsey.core.bylaws import parameters_on
 from konsey.core.errors import Invalid, Locked
 from konsey.core.permissions import Permission
-from konsey.schemas.members import MemberInputSchema
+from konsey.core.rules.membership import age_on
+from konsey.schemas.members import MemberInputSchema, PublicApplicantSchema
 from konsey.tenants.db import db
 from konsey.tenants.models import Council, CouncilStatus
 from konsey.tenants.scoping import current_council_id
@@ -26,11 +29,17 @@ def submit_application(data: dict) -> MembershipApplication:
     if council.status is not CouncilStatus.ACTIVE:
         raise Locked(_("This council does not take applications now."))
     errors = applications.consent_problems(data["notice_version"], data["consents"])
-    schema = MemberInputSchema()
+    schema = PublicApplicantSchema()
     try:
         member_data = schema.load(data["applicant"])
     except ValidationError as error:
         errors["applicant"] = error.messages
+    else:
+        minimum = parameters_on(date.today())["ordinary_member_min_age"]
+        if member_data.get("birth_date") and age_on(member_data["birth_date"], date.today()) < minimum:
+            errors["applicant"] = {"birth_date": [_(
+                "Ordinary membership starts at %(age)d. Younger people take part through the council's "
+                "children's or youth assembly, with a parent's consent.", age=minimum)]}
     if errors:
         raise Invalid(errors)
     return applications.submit(member_data, schema.dump(member_data), data["notice_version"], data["consents"])

@@ -6,14 +6,30 @@ A page never commits and never calls the core's services: the use case is the un
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Callable, Mapping
+from urllib.parse import urlsplit
 
 from flask import flash, g, has_request_context, request, session
 from marshmallow import ValidationError
 
 from konsey.core.errors import DomainError, Invalid, NotFound
 from konsey.schemas.messages import translate_validation_messages
+
+
+def safe_next(target: str | None, default: str) -> str:
+    """A same-origin path to go on to after sign-in or a language change, else ``default``.
+
+    Browsers drop tabs and newlines from a URL and read a backslash as a slash, so ``/<tab>/evil.example`` is
+    ``//evil.example`` to them: the target is judged as the browser will read it."""
+    if not target:
+        return default
+    cleaned = re.sub(r"[\x00-\x1f\x7f]", "", target).replace("\\", "/")
+    parts = urlsplit(cleaned)
+    if parts.scheme or parts.netloc or not cleaned.startswith("/") or cleaned.startswith("//"):
+        return default
+    return cleaned
 
 
 def uuid_or_none(value) -> uuid.UUID | None:

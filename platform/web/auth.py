@@ -11,14 +11,10 @@ from konsey.app.guard import current_principal
 from konsey.core.errors import NotFound
 from konsey.usecases import auth
 from konsey.usecases.base import Actor, acting_as, performs
+from konsey.web.adapters import safe_next
 from konsey.web.forms import AcceptInvitationForm, ForgotPasswordForm, LoginForm, NewPasswordForm
 
 bp = Blueprint("auth", __name__)
-
-
-def _safe_next(default: str) -> str:
-    target = request.args.get("next") or ""
-    return target if target.startswith("/") and not target.startswith("//") else default
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -30,7 +26,7 @@ def login():
         if user is not None:
             session.clear()  # a fresh session on sign-in
             login_user(user)
-            return redirect(_safe_next(url_for("home.index")))
+            return redirect(safe_next(request.args.get("next"), url_for("home.index")))
         form.password.errors.append(_("E-mail or password is wrong."))
     return render_template("auth/login.html", form=form), 200 if request.method == "GET" or form.errors == {} else 400
 

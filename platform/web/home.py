@@ -9,6 +9,7 @@ from konsey.core.i18n import LANGUAGES
 from konsey.core.permissions import public
 from konsey.usecases import platform
 from konsey.usecases.base import performs
+from konsey.web.adapters import safe_next
 
 bp = Blueprint("home", __name__)
 
@@ -24,10 +25,7 @@ def index():
 def choose_language(code: str):
     if code in LANGUAGES:
         session["lang"] = code
-    target = request.args.get("next") or url_for("home.index")
-    if not target.startswith("/") or target.startswith("//"):
-        target = url_for("home.index")
-    return redirect(target)
+    return redirect(safe_next(request.args.get("next"), url_for("home.index")))
 
 
 @bp.get("/health")

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from konsey.pluginkit import (
     CouncilOwned,
+    age_on,
     count_round,
     current_council,
     db,
@@ -82,10 +83,6 @@ class GuardianConsent(CouncilOwned, db.Model):
 
 
 # --- rules (pure) ---------------------------------------------------------------------------------------------
-
-
-def age_on(birth_date: date, day: date) -> int:
-    return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))
 
 
 def admission_problems(settings: dict, birth_date: date | None, school_grade: int | None, on: date) -> dict:

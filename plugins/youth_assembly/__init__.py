@@ -24,6 +24,7 @@ from konsey.pluginkit import (
     Permission,
     ScheduledJob,
     SeatRole,
+    age_on,
     assign_seat,
     bound_council_by_slug,
     db,
@@ -46,11 +47,6 @@ class Settings(Schema):
     def _band(self, data, **_kwargs):
         if data["age_min"] > data["age_max"]:
             raise ValidationError(_("The youngest age cannot be above the oldest."), "age_max")
-
-
-def age_on(birth_date: date, day: date) -> int:
-    """Completed years on ``day`` (a birthday on 29 February counts on 1 March in other years)."""
-    return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))
 
 
 def in_band(birth_date: date | None, day: date, settings: dict) -> bool:

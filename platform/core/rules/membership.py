@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from datetime import date
 
 PUBLIC_BODIES_MAX = 10
 
@@ -26,3 +27,8 @@ def university_representatives_allowed(universities: int) -> int:
     """How many representatives each university may send: one or two where it is the only university, one
     each where there are several (Regulation; domain.md "Structure")."""
     return 2 if universities <= 1 else 1
+
+
+def age_on(birth_date: date, day: date) -> int:
+    """Completed years on ``day`` (a birthday on 29 February counts on 1 March in other years)."""
+    return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))

@@ -1,0 +1,183 @@
+"""Security hardening: each attack that once worked against a running server, now refused."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+
+from conftest import login
+
+BASE = "/api/v1/councils/izmir"
+
+
+@pytest.fixture
+def izmir(world, api):
+    council = world.council("izmir")
+    admin = api(world.token(world.user("gs@izmir.example.org", roles={council: "administrator"}), council))
+    member = api(world.token(world.user("uye@izmir.example.org", roles={council: "member"}), council))
+    return {"id": council, "admin": admin, "member": member}
+
+
+# --- secret ballots ------------------------------------------------------------------------------------------
+
+
+def test_a_secret_votes_counts_are_unknown_until_it_closes(world, izmir):
+    admin, member = izmir["admin"], izmir["member"]
+    people = [world.member(izmir["id"], name=f"Genel Kurul Üyesi {i}") for i in range(3)]
+    bodies = {b["kind"]: b["id"] for b in admin.get(f"{BASE}/bodies").json}
+    when = (datetime.now(UTC) + timedelta(days=20)).isoformat()
+    meeting = admin.post(f"{BASE}/meetings", json={"body_id": bodies["general_assembly"], "title": "Seçim",
+                                                   "scheduled_at": when, "agenda": ["Gizli oylama"]}).json
+    url = f"{BASE}/meetings/{meeting['id']}"
+    for person in people:
+        admin.post(f"{url}/attendance", json={"member_id": str(person)})
+    item = admin.get(url).json["agenda"][0]["id"]
+    vote = admin.post(f"{url}/votes", json={"agenda_item_id": item, "kind": "secret"}).json
+    assert admin.post(f"{url}/votes/{vote['id']}/ballots",
+                      json={"member_id": str(people[0]), "choice": "yes"}).status_code == 204
+    seen = member.get(f"{url}/votes").json[0]
+    assert (seen["yes"], seen["no"], seen["abstain"]) == (None, None, None)  # nothing to link to the person
+    assert seen["turnout"] == 1
+    for person, choice in ((people[1], "no"), (people[2], "yes")):
+        admin.post(f"{url}/votes/{vote['id']}/ballots", json={"member_id": str(person), "choice": choice})
+    assert member.get(f"{url}/votes").json[0]["yes"] is None
+    closed = admin.post(f"{url}/votes/{vote['id']}/close", json={}).json
+    assert (closed["yes"], closed["no"], closed["abstain"], closed["turnout"]) == (2, 1, 0, 3)
+    assert member.get(f"{url}/votes").json[0]["yes"] == 2
+
+
+# --- operators and personal data ---------------------------------------------------------------------------------
+
+
+def test_an_operator_cannot_take_a_councils_export_and_no_export_carries_a_secret(world, izmir, api):
+    operator = api(world.token(world.user("ops@example.org", platform_role="operator"), None))
+    assert operator.get(f"{BASE}/export").status_code == 403
+    route = izmir["admin"].put(f"{BASE}/delivery", json={"channel": "webhook", "address": "https://x.example.org/h"})
+    secret = route.json["secret"]
+    izmir["admin"].get(f"{BASE}/signing-key")  # the signing key exists now
+    exported = izmir["admin"].get(f"{BASE}/export")
+    assert exported.status_code == 200
+    text = exported.get_data(as_text=True)
+    assert secret not in text and "private_key" not in text and '"secret"' not in text
+
+
+# --- minors and what an applicant may say ---------------------------------------------------------------------------
+
+
+def _apply(api, applicant: dict):
+    from konsey.core.applications import KVKK_NOTICE_VERSION
+
+    return api().post(f"{BASE}/applications", json={"applicant": applicant, "notice_version": KVKK_NOTICE_VERSION,
+                                                    "consents": ["membership"]})
+
+
+def test_a_child_cannot_apply_for_ordinary_membership(izmir, api):
+    nine = date.today().replace(year=date.today().year - 9)
+    response = _apply(api, {"category": "individual", "name": "Küçük Çocuk", "birth_date": nine.isoformat(),
+                            "email": "cocuk@example.org"})
+    assert response.status_code == 422
+    assert "birth_date" in response.json["errors"]["applicant"]
+    assert izmir["admin"].get(f"{BASE}/applications").json == []
+    adult = date.today().replace(year=date.today().year - 30)
+    assert _apply(api, {"category": "individual", "name": "Yetişkin Kişi", "birth_date": adult.isoformat(),
+                        "email": "yetiskin@example.org"}).status_code == 201
+
+
+def test_an_applicant_cannot_choose_a_status_or_a_joining_date(izmir, api):
+    adult = date.today().replace(year=date.today().year - 30).isoformat()
+    for extra in ({"status": "active"}, {"joined_on": "2001-01-01"}):
+        response = _apply(api, {"category": "individual", "name": "Ayşe Kaya", "birth_date": adult, **extra})
+        assert response.status_code == 422
+        assert set(extra) <= set(response.json["errors"]["applicant"])
+
+
+# --- redirects -------------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("target", ["/%09/evil.example", "//evil.example", "/\\evil.example", "https://evil.example/",
+                                    "/%0a/evil.example", "/%0d%0a/evil.example"])
+def test_no_redirect_leaves_the_site(sqlite_app, world, target):
+    world.user("gs@izmir.example.org")
+    client = sqlite_app.test_client()
+    for url in (f"/lang/en?next={target}",):
+        location = client.get(url).headers["Location"]
+        assert "evil.example" not in location, (url, location)
+    signed_in = client.post(f"/login?next={target}", data={"email": "gs@izmir.example.org",
+                                                          "password": "correct horse battery"})
+    assert signed_in.status_code == 302 and "evil.example" not in signed_in.headers["Location"]
+    assert client.get("/lang/en?next=/izmir/public").headers["Location"].endswith("/izmir/public")
+
+
+# --- the audit chain keeps no free text ------------------------------------------------------------------------------
+
+
+def test_a_seat_ends_with_its_reason_outside_the_audit_chain(app, world, izmir):
+    from sqlalchemy import select
+
+    from konsey.core.audit import AuditEntry
+    from konsey.tenants.db import db
+    from konsey.tenants.scoping import bound_council
+
+    member = world.member(izmir["id"], name="Uğur Kaya")
+    refs = world.body_with_seat(izmir["id"], member)
+    ended = izmir["admin"].post(f"{BASE}/bodies/{refs['body_a']}/seats/{refs['seat_a']}/end",
+                                json={"on": date.today().isoformat(), "reason": "Uğur Kaya sağlık nedeniyle istifa etti"})
+    assert ended.status_code == 200
+    with app.app_context(), bound_council(izmir["id"]):
+        chain = json.dumps([e.details for e in db.session.scalars(select(AuditEntry))], ensure_ascii=False)
+    assert "Uğur" not in chain and "istifa" not in chain
+
+
+# --- status only through the history ----------------------------------------------------------------------------------
+
+
+def test_a_members_status_changes_only_through_the_history(world, izmir):
+    member = world.member(izmir["id"], name="Can Demir")
+    patched = izmir["admin"].patch(f"{BASE}/members/{member}", json={"status": "suspended"})
+    assert patched.status_code == 422 and "status" in patched.json["errors"]
+    assert izmir["admin"].get(f"{BASE}/members/{member}").json["status"] == "active"
+
+
+# --- input that is not text, or too deep --------------------------------------------------------------------------------
+
+
+def test_json_nested_thousands_deep_is_a_400(izmir):
+    for depth in (5_000, 100_000):
+        body = "[" * depth + "]" * depth
+        response = izmir["admin"].post(f"{BASE}/members", data=body, headers={"Content-Type": "application/json"})
+        assert response.status_code == 400
+
+
+@pytest.mark.parametrize("name", ["Ayşe\x00Kaya", "Ayşe \ud800 Kaya"])
+def test_a_string_that_is_not_text_is_refused_naming_its_field(app, izmir, name):
+    body = json.dumps({"category": "individual", "name": name})  # json escapes the NUL and the lone surrogate
+    response = izmir["admin"].post(f"{BASE}/members", data=body, headers={"Content-Type": "application/json"})
+    assert response.status_code == 422 and "name" in response.json["errors"]
+    assert izmir["admin"].get(f"{BASE}/members").json == []
+
+
+# --- headers --------------------------------------------------------------------------------------------------------------
+
+
+def test_pages_carry_a_content_security_policy_without_inline_script(sqlite_app, world):
+    world.user("ops@example.org", platform_role="operator")
+    client = sqlite_app.test_client()
+    login(client, "ops@example.org")
+    for path in ("/", "/login", "/operator/councils/new"):
+        response = client.get(path)
+        policy = response.headers["Content-Security-Policy"]
+        assert "script-src 'self'" in policy and "frame-ancestors 'none'" in policy and "unsafe-inline" not in policy
+        assert response.headers["X-Content-Type-Options"] == "nosniff"
+        assert "<script>" not in response.get_data(as_text=True)  # every script is a file the policy allows
+
+
+def test_csv_cells_cannot_be_formulas():
+    from konsey.core.federation import csv_of
+
+    text = csv_of([{"slug": "x", "name": "=HYPERLINK(\"http://evil\")", "province": "+1", "region": "-2",
+                    "municipality_type": "@SUM(A1)"}])
+    line = text.splitlines()[1]
+    assert "'=HYPERLINK" in line and ",'+1," in line and ",'-2," in line and "'@SUM" in line
+

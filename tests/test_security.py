@@ -181,3 +181,21 @@ def test_csv_cells_cannot_be_formulas():
     line = text.splitlines()[1]
     assert "'=HYPERLINK" in line and ",'+1," in line and ",'-2," in line and "'@SUM" in line
 
+
+
+# --- signing out --------------------------------------------------------------------------------------------------------
+
+
+def test_signing_out_ends_the_session_even_for_a_copied_cookie(sqlite_app, world):
+    council = world.council("izmir")
+    world.user("gs@izmir.example.org", roles={council: "administrator"})
+    browser = sqlite_app.test_client()
+    assert login(browser, "gs@izmir.example.org").status_code == 302
+    cookie = browser.get_cookie("session").value
+    thief = sqlite_app.test_client()
+    thief.set_cookie("session", cookie)
+    assert thief.get("/izmir/").status_code == 200  # the copied cookie works while the session lives
+    assert browser.post("/logout").status_code == 302
+    assert thief.get("/izmir/").status_code == 302  # and not after the person signed out: off to sign-in
+    assert login(browser, "gs@izmir.example.org").status_code == 302
+    assert browser.get("/izmir/").status_code == 200  # a new sign-in works as before

@@ -60,6 +60,8 @@ class User(UserMixin, HasId, db.Model):
     platform_role: Mapped[PlatformRole | None] = mapped_column(enum_of(PlatformRole))
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Part of every session cookie's id: raising it ends the account's sessions (see end_sessions).
+    session_generation: Mapped[int] = mapped_column(default=0, server_default="0")
 
     grants: Mapped[list[CouncilRole]] = relationship(back_populates="user", cascade="all, delete-orphan")
 
@@ -73,7 +75,11 @@ class User(UserMixin, HasId, db.Model):
         return hashlib.sha256((self.password_hash or "").encode()).hexdigest()[:16]
 
     def get_id(self) -> str:  # Flask-Login keeps this in the session cookie
-        return f"{self.id}:{self.password_fingerprint}"
+        return f"{self.id}:{self.password_fingerprint}:{self.session_generation or 0}"
+
+    def end_sessions(self) -> None:
+        """Every session cookie issued so far stops working (signing out, here or on a copied cookie)."""
+        self.session_generation = (self.session_generation or 0) + 1
 
     def set_password(self, password: str) -> None:
         self.password_hash = _hasher().hash(password)
@@ -269,12 +275,14 @@ def accept_invitation(invitation: Invitation, user: User) -> CouncilRole:
 
 
 def user_from_session_id(session_id: str) -> User | None:
-    """The inverse of :meth:`User.get_id`; a session from before a password change finds nobody."""
-    user_id, _, fingerprint = session_id.partition(":")
+    """The inverse of :meth:`User.get_id`; a session from before a password change or a sign-out finds
+    nobody."""
+    user_id, _, rest = session_id.partition(":")
+    fingerprint, _, generation = rest.partition(":")
     try:
         user = db.session.get(User, uuid.UUID(user_id))
     except ValueError:
         return None
-    if user is None or user.password_fingerprint != fingerprint:
+    if user is None or user.password_fingerprint != fingerprint or generation != str(user.session_generation or 0):
         return None
     return user

@@ -30,8 +30,10 @@ def sign_in(email: str, password: str) -> User | None:
 
 
 @command(None)
-def sign_out() -> None:
-    """Nothing is recorded on signing out today; the web forgets the session."""
+def sign_out(user: User | None) -> None:
+    """The person's sessions end everywhere: a copied session cookie no longer signs anyone in."""
+    if user is not None:
+        user.end_sessions()
 
 
 @command(None)

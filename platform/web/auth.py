@@ -34,7 +34,7 @@ def login():
 @bp.post("/logout")
 @performs(auth.sign_out)
 def logout():
-    auth.sign_out()
+    auth.sign_out(current_principal())
     logout_user()
     session.clear()
     return redirect(url_for("home.index"))

@@ -199,3 +199,37 @@ def test_signing_out_ends_the_session_even_for_a_copied_cookie(sqlite_app, world
     assert thief.get("/izmir/").status_code == 302  # and not after the person signed out: off to sign-in
     assert login(browser, "gs@izmir.example.org").status_code == 302
     assert browser.get("/izmir/").status_code == 200  # a new sign-in works as before
+
+
+def test_tokens_expire_within_a_quarter_by_default_and_show_when(sqlite_app, world):
+    from konsey.core.accounts import AccessToken, User, issue_token
+    from konsey.tenants.db import db, utcnow
+
+    user_id = world.user("gs@izmir.example.org")
+    with sqlite_app.app_context():
+        token, _secret = issue_token(db.session.get(User, user_id), "Entegrasyon", None)
+        db.session.commit()
+        days = (token.expires_at.replace(tzinfo=None) - utcnow().replace(tzinfo=None)).days
+        assert 80 <= days < 365
+        assert db.session.get(AccessToken, token.id).expires_at is not None
+    page = sqlite_app.test_client()
+    login(page, "gs@izmir.example.org")
+    html = page.get("/account/tokens").get_data(as_text=True)
+    assert "Geçerlilik sonu" in html and "Entegrasyon" in html
+
+
+def test_a_receipt_link_expires_within_weeks(sqlite_app, monkeypatch):
+    import time
+
+    from konsey.core.delivery import read_receipt_token, receipt_token
+    from konsey.core.errors import Invalid
+    from konsey.core.motions import Motion
+
+    motion = Motion(id=__import__("uuid").uuid4(), council_id=__import__("uuid").uuid4())
+    with sqlite_app.app_context():
+        link = receipt_token(motion)
+        assert read_receipt_token(link) == (motion.council_id, motion.id)
+        now = time.time()
+        monkeypatch.setattr("itsdangerous.timed.time.time", lambda: now + 31 * 86400)
+        with pytest.raises(Invalid):
+            read_receipt_token(link)  # a month on, the link opens nothing

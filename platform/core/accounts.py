@@ -186,7 +186,7 @@ class AccessToken(HasId, db.Model):
 
 
 def issue_token(
-    user: User, name: str, council_id: uuid.UUID | None, days_valid: int | None = 365
+    user: User, name: str, council_id: uuid.UUID | None, days_valid: int | None = 90
 ) -> tuple[AccessToken, str]:
     """Create a token; the clear secret is returned once and never stored."""
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)

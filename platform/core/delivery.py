@@ -39,7 +39,7 @@ from konsey.tenants.models import Council
 from konsey.tenants.scoping import current_council_id
 
 log = logging.getLogger(__name__)
-RECEIPT_DAYS = 60
+RECEIPT_DAYS = 21  # a receipt link is for the registry desk's next few weeks, not a standing key
 
 
 class ChannelName(enum.StrEnum):

@@ -110,14 +110,16 @@ def main(motions: int, emails: int) -> int:
     settings = {"KONSEY_DATABASE_URL": app_url, "KONSEY_MIGRATION_DATABASE_URL": owner_url,
                 "KONSEY_BROKER_URL": REDIS_URL, "KONSEY_BROKER_KEY_PREFIX": prefix, "KONSEY_MAIL_BACKEND": "smtp",
                 "KONSEY_SMTP_HOST": "127.0.0.1", "KONSEY_SMTP_PORT": str(smtp_port), "KONSEY_SECRET_KEY": "bench",
-                "KONSEY_BASE_URL": "http://konsey.bench", "KONSEY_INSTANCE_PATH": str(instance)}
+                "KONSEY_BASE_URL": "http://konsey.bench", "KONSEY_INSTANCE_PATH": str(instance),
+                "KONSEY_WEBHOOK_ALLOWED_HOSTS": "127.0.0.1"}
     workers = []
     try:
         app = create_app({"SQLALCHEMY_DATABASE_URI": app_url, "KONSEY_MIGRATION_DATABASE_URL": owner_url,
                           "KONSEY_BROKER_URL": REDIS_URL, "KONSEY_BROKER_KEY_PREFIX": prefix,
                           "KONSEY_TASKS_EAGER": False, "KONSEY_MAIL_BACKEND": "smtp", "KONSEY_SMTP_HOST": "127.0.0.1",
                           "KONSEY_SMTP_PORT": smtp_port, "SECRET_KEY": "bench", "KONSEY_BASE_URL": "http://konsey.bench",
-                          "KONSEY_PASSWORD_HASHING": "cheapest"}, instance_path=instance)
+                          "KONSEY_PASSWORD_HASHING": "cheapest", "KONSEY_WEBHOOK_ALLOWED_HOSTS": "127.0.0.1"},
+                         instance_path=instance)
         with app.app_context():
             upgrade(revision="heads")
         world = World(app)

@@ -233,3 +233,45 @@ def test_a_receipt_link_expires_within_weeks(sqlite_app, monkeypatch):
         monkeypatch.setattr("itsdangerous.timed.time.time", lambda: now + 31 * 86400)
         with pytest.raises(Invalid):
             read_receipt_token(link)  # a month on, the link opens nothing
+
+
+# --- webhooks go only where they may --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("address", ["http://localhost.evil.example/h", "http://127.0.0.10/h", "ftp://belediye/h",
+                                     "https://user:pw@belediye.example/h", "http://10.0.0.5/h"])
+def test_a_webhook_address_must_be_https_unless_the_operator_allowed_the_host(izmir, address):
+    refused = izmir["admin"].put(f"{BASE}/delivery", json={"channel": "webhook", "address": address})
+    assert refused.status_code == 422 and "address" in refused.json["errors"]
+
+
+def test_a_webhook_is_never_sent_to_a_private_address_nor_follows_a_redirect(app, world, izmir):
+    from conftest import WebhookReceiver, adopted_motion
+    from konsey.core.delivery import deliver_motion
+    from konsey.tenants.db import db
+    from konsey.tenants.scoping import bound_council
+
+    # https, so the address is accepted; but the name resolves to loopback, which nobody allowed.
+    route = izmir["admin"].put(f"{BASE}/delivery", json={"channel": "webhook", "address": "https://localhost:9/h"})
+    assert route.status_code == 200
+    motion_id = adopted_motion(app, world, izmir["id"])
+    with app.app_context(), bound_council(izmir["id"]):
+        with pytest.raises(Exception, match="the webhook answered|disabled|410|non-public"):
+            deliver_motion(motion_id, idempotency_key="t", keep=db.session.commit)
+        db.session.rollback()
+    attempts = izmir["admin"].get(f"{BASE}/motions/{motion_id}/deliveries").json
+    assert attempts[-1]["outcome"] == "failed" and "non-public" in attempts[-1]["detail"]
+    assert izmir["admin"].get(f"{BASE}/delivery").json["enabled"] is False
+
+    target, hop = WebhookReceiver(), WebhookReceiver()
+    try:
+        hop.answers.append((307, {"Location": target.url}))
+        izmir["admin"].put(f"{BASE}/delivery", json={"channel": "webhook", "address": hop.url})
+        with app.app_context(), bound_council(izmir["id"]):
+            with pytest.raises(Exception, match="307|retry|Temporary"):
+                deliver_motion(motion_id, idempotency_key="t2", keep=db.session.commit)
+            db.session.rollback()
+        assert hop.requests == 1 and target.requests == 0  # the redirect was not followed
+    finally:
+        target.close()
+        hop.close()

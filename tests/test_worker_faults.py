@@ -70,13 +70,15 @@ def platform(tmp_path, smtp_server):
         "KONSEY_SMTP_PORT": str(smtp_server.port), "KONSEY_BASE_URL": "http://konsey.test",
         "KONSEY_SECRET_KEY": "fault-test-secret", "KONSEY_INSTANCE_PATH": str(tmp_path),
         "KONSEY_RETRY_BASE_SECONDS": "0.2", "KONSEY_OUTBOX_REDELIVER_AFTER": "3",
+        "KONSEY_WEBHOOK_ALLOWED_HOSTS": "127.0.0.1",
     }
     app = create_app({"SQLALCHEMY_DATABASE_URI": database, "KONSEY_MIGRATION_DATABASE_URL": database,
                       "KONSEY_BROKER_URL": redis.url, "KONSEY_TASKS_EAGER": False, "KONSEY_MAIL_BACKEND": "smtp",
                       "KONSEY_SMTP_HOST": "127.0.0.1", "KONSEY_SMTP_PORT": smtp_server.port,
                       "KONSEY_BASE_URL": "http://konsey.test", "TESTING": True, "SECRET_KEY": "fault-test-secret",
                       "KONSEY_RETRY_BASE_SECONDS": 0.2, "KONSEY_OUTBOX_REDELIVER_AFTER": 3,
-                      "KONSEY_PASSWORD_HASHING": "cheapest"}, instance_path=tmp_path)
+                      "KONSEY_PASSWORD_HASHING": "cheapest", "KONSEY_WEBHOOK_ALLOWED_HOSTS": "127.0.0.1"},
+                     instance_path=tmp_path)
     with app.app_context():
         upgrade(revision="heads")
     app.konsey_backend = "sqlite"

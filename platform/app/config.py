@@ -41,6 +41,9 @@ def build_config(instance_path: Path, overrides: dict | None = None) -> dict:
         # Published but not done after this long (a worker died holding it): publish again.
         "KONSEY_OUTBOX_REDELIVER_AFTER": float(env.get("KONSEY_OUTBOX_REDELIVER_AFTER", "600")),
         "KONSEY_RETRY_BASE_SECONDS": float(env.get("KONSEY_RETRY_BASE_SECONDS", "30")),
+        # Hosts a webhook may reach although they are loopback or private (a test's receiver, a council's own
+        # network); every other webhook goes over https to a public address, and no redirect is followed.
+        "KONSEY_WEBHOOK_ALLOWED_HOSTS": env.get("KONSEY_WEBHOOK_ALLOWED_HOSTS", ""),
         "KONSEY_BASELINE_ENDPOINTS": env.get("KONSEY_BASELINE_ENDPOINTS", "") == "1",
         "MAX_CONTENT_LENGTH": int(env.get("KONSEY_MAX_UPLOAD_BYTES", str(10 * 1024 * 1024))),
         "SESSION_COOKIE_HTTPONLY": True,

@@ -12,14 +12,19 @@ from __future__ import annotations
 
 import base64
 import enum
+import ipaddress
 import json
 import logging
 import secrets
+import socket
+import urllib.error
+import urllib.request
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Protocol
+from urllib.parse import urlsplit
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -125,13 +130,58 @@ class EmailChannel:
         return Result(AttemptOutcome.SENT, detail=route.address)
 
 
+class _RefuseRedirects(urllib.request.HTTPRedirectHandler):
+    """A webhook goes where the council said, never where a receiver sends it on (SSRF)."""
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        return None  # urllib then raises the 3xx as an HTTPError: recorded, retried, never followed
+
+
+_NO_REDIRECTS = urllib.request.build_opener(_RefuseRedirects)
+
+
+def allowed_hosts() -> set[str]:
+    return {h.strip().lower() for h in current_app.config.get("KONSEY_WEBHOOK_ALLOWED_HOSTS", "").split(",") if h.strip()}
+
+
+def webhook_address_problem(address: str) -> str | None:
+    """What is wrong with a webhook address as given (None: it may be saved)."""
+    parts = urlsplit(address)
+    host = (parts.hostname or "").lower()
+    if not host or parts.username or parts.password:
+        return _("A webhook needs an https:// address.")
+    if parts.scheme == "https" or (parts.scheme == "http" and host in allowed_hosts()):
+        return None
+    return _("A webhook needs an https:// address.")
+
+
+def unsafe_destination(address: str) -> str | None:
+    """Why a webhook may not be sent to ``address`` now (None: it may). Checked at send time, on the
+    addresses the host resolves to then: loopback, private, link-local, multicast and reserved ones are
+    refused unless the operator allowed the host."""
+    problem = webhook_address_problem(address)
+    if problem:
+        return problem
+    parts = urlsplit(address)
+    host = (parts.hostname or "").lower()
+    if host in allowed_hosts():
+        return None
+    try:
+        found = {info[4][0] for info in socket.getaddrinfo(host, parts.port or 443, proto=socket.IPPROTO_TCP)}
+    except OSError:
+        return None  # not resolvable now: the attempt fails and is retried like any unreachable receiver
+    for address_text in found:
+        ip = ipaddress.ip_address(address_text.split("%")[0])
+        if (ip.is_private or ip.is_loopback or ip.is_link_local or ip.is_multicast or ip.is_reserved
+                or ip.is_unspecified):
+            return f"the webhook host {host} resolves to a non-public address ({ip})"
+    return None
+
+
 class WebhookChannel:
     name = ChannelName.WEBHOOK.value
 
     def deliver(self, route, motion, package, receipt_url):
-        import urllib.error
-        import urllib.request
-
         from standardwebhooks import Webhook
 
         payload = json.dumps({
@@ -141,6 +191,9 @@ class WebhookChannel:
             "package": {"filename": package.filename, "base64": base64.b64encode(package.content).decode()},
             "receipt_url": receipt_url,
         }, ensure_ascii=False)
+        refusal = unsafe_destination(route.address)
+        if refusal:
+            return Result(AttemptOutcome.FAILED, detail=refusal, disable=True)
         message_id = f"msg_{motion.id.hex}"  # stable: the receiver de-duplicates redeliveries by it
         now = datetime.now().astimezone()
         signature = Webhook(route.secret).sign(message_id, now, payload)
@@ -149,7 +202,7 @@ class WebhookChannel:
             "content-type": "application/json", "webhook-id": message_id,
             "webhook-timestamp": str(int(now.timestamp())), "webhook-signature": signature})
         try:
-            with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310 - the council's own URL
+            with _NO_REDIRECTS.open(request, timeout=30) as response:
                 return Result(AttemptOutcome.DELIVERED, http_status=response.status)
         except urllib.error.HTTPError as error:
             if error.code == 410:
@@ -208,8 +261,8 @@ def new_secret() -> str:
 def set_route(channel: str, address: str) -> DeliveryRoute:
     if channel not in channels():
         raise Invalid({"channel": [_("Unknown delivery channel: %(name)s", name=channel)]})
-    if channel == ChannelName.WEBHOOK and not address.startswith(("https://", "http://127.0.0.1", "http://localhost")):
-        raise Invalid({"address": [_("A webhook needs an https:// address.")]})
+    if channel == ChannelName.WEBHOOK and (problem := webhook_address_problem(address)):
+        raise Invalid({"address": [problem]})
     if channel in (ChannelName.EMAIL, ChannelName.DOWNLOAD) and "@" not in address:
         raise Invalid({"address": [_("Give the registry desk's e-mail address.")]})
     route = route_of_council()

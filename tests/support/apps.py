@@ -62,6 +62,7 @@ def _make_app(tmp_root: Path, backend: str, smtp_port: int, extra: dict | None =
         "KONSEY_BASE_URL": "http://konsey.test",
         "WTF_CSRF_ENABLED": False,
         "KONSEY_PASSWORD_HASHING": "cheapest",
+        "KONSEY_WEBHOOK_ALLOWED_HOSTS": "127.0.0.1",  # the tests' receivers listen on loopback
         **(extra or {}),
     }
     app = create_app(config, instance_path=instance)

@@ -275,3 +275,60 @@ def test_a_webhook_is_never_sent_to_a_private_address_nor_follows_a_redirect(app
     finally:
         target.close()
         hop.close()
+
+
+# --- rate limits -----------------------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def limited_app(tmp_path_factory, smtp_server):
+    """An app of its own with the rate limits on (the shared test apps switch them off)."""
+    from support.apps import _make_app
+
+    app = _make_app(tmp_path_factory.mktemp("limits"), "sqlite", smtp_server.port, extra={"RATELIMIT_ENABLED": True})
+    yield app
+    with app.app_context():
+        from konsey.tenants.db import db
+
+        db.session.remove()
+        db.engine.dispose()
+
+
+def test_an_account_waits_after_five_wrong_passwords_even_for_the_right_one(limited_app):
+    from conftest import World
+
+    World(limited_app).user("kilit@izmir.example.org")
+    client = limited_app.test_client()
+    for _ in range(5):
+        assert login(client, "kilit@izmir.example.org", "yanlış parola").status_code == 400
+    locked = login(client, "kilit@izmir.example.org")
+    assert locked.status_code == 429 and "Retry-After" in locked.headers
+    assert "Çok fazla istek" in locked.get_data(as_text=True) or "Too many" in locked.get_data(as_text=True)
+
+
+def test_password_resets_and_public_applications_are_limited(limited_app):
+    from conftest import World
+    from konsey.core.applications import KVKK_NOTICE_VERSION
+
+    world = World(limited_app)
+    world.council("izmir")
+    world.user("sifre@izmir.example.org")
+    client = limited_app.test_client()
+    answers = [client.post("/password/forgot", data={"email": "sifre@izmir.example.org"}).status_code
+               for _ in range(4)]
+    assert answers[:3] == [302, 302, 302] and answers[3] == 429
+    adult = date.today().replace(year=date.today().year - 30).isoformat()
+    applicant = {"category": "individual", "name": "Başvuran Kişi", "birth_date": adult}
+    statuses = [client.post(f"{BASE}/applications", json={"applicant": applicant, "notice_version": KVKK_NOTICE_VERSION,
+                                                          "consents": ["membership"]}).status_code for _ in range(6)]
+    assert statuses[:5] == [201] * 5 and statuses[5] == 429
+
+
+def test_signing_in_as_nobody_costs_a_password_check(sqlite_app, monkeypatch):
+    from konsey.usecases import auth
+
+    spent = []
+    monkeypatch.setattr(auth, "spend_a_password_check", lambda password: spent.append(password))
+    client = sqlite_app.test_client()
+    assert login(client, "kimse@example.org", "bir parola").status_code == 400
+    assert spent == ["bir parola"]

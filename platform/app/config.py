@@ -44,6 +44,8 @@ def build_config(instance_path: Path, overrides: dict | None = None) -> dict:
         # Hosts a webhook may reach although they are loopback or private (a test's receiver, a council's own
         # network); every other webhook goes over https to a public address, and no redirect is followed.
         "KONSEY_WEBHOOK_ALLOWED_HOSTS": env.get("KONSEY_WEBHOOK_ALLOWED_HOSTS", ""),
+        "KONSEY_RATELIMIT_STORAGE_URI": env.get("KONSEY_RATELIMIT_STORAGE_URI", "memory://"),  # redis://… in production
+        "RATELIMIT_ENABLED": env.get("KONSEY_RATELIMITS", "1") == "1",
         "KONSEY_BASELINE_ENDPOINTS": env.get("KONSEY_BASELINE_ENDPOINTS", "") == "1",
         "MAX_CONTENT_LENGTH": int(env.get("KONSEY_MAX_UPLOAD_BYTES", str(10 * 1024 * 1024))),
         "SESSION_COOKIE_HTTPONLY": True,

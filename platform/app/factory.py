@@ -25,7 +25,7 @@ from konsey.api import plugins as plugins_api
 from konsey.api import reference as reference_api
 from konsey.api import reports as reports_api
 from konsey.api import session_requests as session_requests_api
-from konsey.app import errors, guard, plugin_host
+from konsey.app import errors, guard, limits, plugin_host
 from konsey.app.cli import register_commands
 from konsey.app.config import build_config, default_instance_path
 from konsey.app.extensions import api, babel, csrf, login_manager, migrate
@@ -90,6 +90,7 @@ def create_app(config: dict | None = None, instance_path: str | Path | None = No
     plugin_host.install(app)
     register_commands(app)
     errors.install(app)
+    limits.install(app)  # after every view is registered: the limits are set by endpoint
 
     app.jinja_env.globals.update(LANGUAGES=LANGUAGES, current_language=select_locale, label=label)
     app.jinja_env.filters["tr_date"] = lambda d: format_date(d, "dd.MM.yyyy") if d else ""

@@ -7,6 +7,7 @@ anything, so they are read here directly rather than through council scoping. No
 
 from __future__ import annotations
 
+import contextlib
 import enum
 import hashlib
 import secrets
@@ -33,6 +34,20 @@ _HASHERS = {
 def _hasher() -> PasswordHasher:
     profile = current_app.config.get("KONSEY_PASSWORD_HASHING", "default") if has_app_context() else "default"
     return _HASHERS[profile]
+
+
+_DUMMY_HASHES: dict[str, str] = {}
+
+
+def spend_a_password_check(password: str) -> None:
+    """As long as checking a real account's password: an unknown address must not answer faster (that would
+    tell who has an account)."""
+    hasher = _hasher()
+    key = str(id(hasher))
+    if key not in _DUMMY_HASHES:
+        _DUMMY_HASHES[key] = hasher.hash("not anyone's password")
+    with contextlib.suppress(VerificationError, InvalidHashError):
+        hasher.verify(_DUMMY_HASHES[key], password)
 
 
 class CouncilRoleName(enum.StrEnum):

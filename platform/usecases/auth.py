@@ -10,7 +10,13 @@ from dataclasses import dataclass
 from flask_babel import gettext as _
 
 from konsey.core import accounts
-from konsey.core.accounts import Invitation, User, find_user_by_email, invitation_from_secret
+from konsey.core.accounts import (
+    Invitation,
+    User,
+    find_user_by_email,
+    invitation_from_secret,
+    spend_a_password_check,
+)
 from konsey.core.errors import Gone, NotFound
 from konsey.core.password_reset import reset_token, user_from_reset_token
 from konsey.core.tasks_after_commit import enqueue_after_commit
@@ -24,7 +30,10 @@ from konsey.usecases.base import command, current_actor, query
 def sign_in(email: str, password: str) -> User | None:
     """The account if the e-mail and password match an active one (its hash is upgraded if it was old)."""
     user = find_user_by_email(email)
-    if user is not None and user.is_active and user.check_password(password):
+    if user is None:
+        spend_a_password_check(password)
+        return None
+    if user.is_active and user.check_password(password):
         return user
     return None
 

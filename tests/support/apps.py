@@ -63,6 +63,7 @@ def _make_app(tmp_root: Path, backend: str, smtp_port: int, extra: dict | None =
         "WTF_CSRF_ENABLED": False,
         "KONSEY_PASSWORD_HASHING": "cheapest",
         "KONSEY_WEBHOOK_ALLOWED_HOSTS": "127.0.0.1",  # the tests' receivers listen on loopback
+        "RATELIMIT_ENABLED": False,  # every test signs in from 127.0.0.1; tests/test_security.py tests the limits
         **(extra or {}),
     }
     app = create_app(config, instance_path=instance)

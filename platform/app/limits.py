@@ -1,0 +1,59 @@
+"""Rate limits on the doors an attacker knocks at: signing in, password resets, public applications, receipt
+links and token creation (Flask-Limiter; in memory on the embedded default, Redis in production through
+``KONSEY_RATELIMIT_STORAGE_URI``). A refused request answers 429, translated, with ``Retry-After``.
+
+The limits are the platform's policy, set here in one table by endpoint rather than on the views.
+"""
+
+from __future__ import annotations
+
+from flask import Flask, request
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+
+from konsey.core.accounts import normalise_email
+
+limiter = Limiter(key_func=get_remote_address, headers_enabled=True)
+
+
+def _account() -> str:
+    """The account a sign-in or reset is about (the form's e-mail), whatever address the requests come from."""
+    return "account:" + normalise_email(request.form.get("email", "") or "-")
+
+
+def _failed_sign_in(response) -> bool:
+    return response.status_code != 302  # a sign-in that worked redirects; one that failed shows the form again
+
+
+# endpoint → [(limit, options)]
+LIMITS: dict[str, list[tuple[str, dict]]] = {
+    "auth.login": [
+        ("20 per minute", {"methods": ["POST"]}),
+        # Per account: after five wrong passwords in a quarter of an hour the account waits, right password or not.
+        ("5 per 15 minutes", {"methods": ["POST"], "key_func": _account, "deduct_when": _failed_sign_in}),
+    ],
+    "auth.forgot_password": [
+        ("10 per hour", {"methods": ["POST"]}),
+        ("3 per hour", {"methods": ["POST"], "key_func": _account}),
+    ],
+    "auth.reset_password": [("10 per hour", {"methods": ["POST"]})],
+    "auth.accept_invitation": [("10 per hour", {"methods": ["POST"]})],
+    "applications.Applications": [("5 per hour", {"methods": ["POST"]})],
+    "application_pages.apply": [("5 per hour", {"methods": ["POST"]})],
+    "receipts.receipt": [("30 per minute", {})],
+    "receipts.package": [("30 per minute", {})],
+    "receipts.confirm": [("10 per minute", {})],
+    "account.tokens": [("10 per hour", {"methods": ["POST"]})],
+}
+
+
+def install(app: Flask) -> None:
+    app.config.setdefault("RATELIMIT_STORAGE_URI", app.config.get("KONSEY_RATELIMIT_STORAGE_URI", "memory://"))
+    limiter.init_app(app)
+    for endpoint, limits in LIMITS.items():
+        view = app.view_functions.get(endpoint)
+        if view is None:
+            continue
+        for value, options in limits:
+            view = limiter.limit(value, **options)(view)
+        app.view_functions[endpoint] = view

@@ -93,6 +93,14 @@ from konsey.usecases.base import SYSTEM, acting_as, command, one, performs, quer
 from konsey.usecases.bodies import join_assembly  # noqa: E402
 
 
+def body_of_type(type_code: str):
+    """The council's body of a plugin's body type (its assembly), or a 404 where there is none."""
+    body = db.session.scalar(select(Body).where(Body.type_code == type_code))
+    if body is None:
+        raise NotFound()
+    return body
+
+
 def one_or_404(model, **criteria):
     """The one row of ``model`` matching ``criteria`` in the bound council (scoping applies), or a 404."""
     row = db.session.scalar(select(model).filter_by(**criteria))
@@ -160,7 +168,7 @@ def bound_council_by_slug(slug: str, plugin_name: str | None = None):
 
 __all__ = [
     "ApiBlueprint", "AttemptOutcome", "Conflict", "DomainError", "Invalid", "NotFound", "SYSTEM", "acting_as",
-    "command", "join_assembly", "one", "performs", "query", "Result", "Motion", "StrictSchema", "one_or_404", "Body", "BodyKind", "BodyStatus", "BodyType", "CouncilOwned", "Gender", "Indicator", "Member", "MemberCategory",
+    "body_of_type", "command", "join_assembly", "one", "performs", "query", "Result", "Motion", "StrictSchema", "one_or_404", "Body", "BodyKind", "BodyStatus", "BodyType", "CouncilOwned", "Gender", "Indicator", "Member", "MemberCategory",
     "MemberKind", "MemberStatus", "NavigationItem", "PackageFile", "Permission", "ScheduledJob", "Seat", "SeatRole",
     "assign_seat", "body_parity", "current_council", "forward_proposal", "bound_council", "bound_council_by_slug", "enum_of", "notification_template",
     "seat_from_form", "send_mail_after_commit", "count_round", "current_council_id", "db", "end_seat",

@@ -27,7 +27,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from konsey.core.accounts import CouncilRoleName, PlatformRole
-from konsey.core.errors import Forbidden, NotFound
+from konsey.core.errors import Forbidden, Invalid, NotFound
 from konsey.core.permissions import Permission, Policy, allowed
 from konsey.tenants.db import db
 
@@ -138,6 +138,15 @@ def performs(use_case: UseCase) -> Callable:
         return view
 
     return decorate
+
+
+def referenced(model, object_id, field: str, message: str):
+    """The row of ``model`` that a field of the input names, or :class:`Invalid` on that field: a wrong id in
+    the body is the person's input to fix (a wrong id in the URL is :func:`one`'s 404)."""
+    row = db.session.scalar(select(model).where(model.id == object_id)) if object_id else None
+    if row is None:
+        raise Invalid({field: [message]})
+    return row
 
 
 def one(model, object_id, **criteria):

@@ -11,21 +11,14 @@ from sqlalchemy import select
 
 from konsey.core import bylaws, participants, seats
 from konsey.core.bodies import Body, BodyKind
-from konsey.core.errors import Invalid
 from konsey.core.meetings import Vote, absences
 from konsey.core.membership import Member, MemberStatus
 from konsey.core.participants import Participant
 from konsey.core.permissions import Permission
 from konsey.core.seats import Seat, SeatRole
 from konsey.tenants.db import db
-from konsey.usecases.base import command, current_actor, one, query
-
-
-def _member(member_id, field: str = "member_id") -> Member:
-    member = db.session.scalar(select(Member).where(Member.id == member_id)) if member_id else None
-    if member is None:
-        raise Invalid({field: [_("No such member in this council.")]})
-    return member
+from konsey.usecases.base import command, current_actor, one, query, referenced
+from konsey.usecases.members import member_named
 
 
 def _ordered(rows) -> list[Body]:
@@ -89,9 +82,7 @@ def propose_body(data: dict) -> Body:
 def approve_body(body_id: uuid.UUID, data: dict) -> Body:
     """Record the general assembly's adopted decision approving the board's proposal."""
     body = one(Body, body_id)
-    vote = db.session.scalar(select(Vote).where(Vote.id == data["vote_id"]))
-    if vote is None:
-        raise Invalid({"vote_id": [_("No such decision in this council.")]})
+    vote = referenced(Vote, data.get("vote_id"), "vote_id", _("No such decision in this council."))
     seats.approve_body(body, vote)
     return body
 
@@ -107,7 +98,7 @@ def dissolve_body(body_id: uuid.UUID, data: dict) -> Body:
 @command(Permission.BODIES_MANAGE)
 def assign_seat(body_id: uuid.UUID, data: dict) -> Seat:
     body = one(Body, body_id)
-    return seats.assign_seat(body, _member(data["member_id"]), data["role"], data["starts_on"], data.get("ends_on"))
+    return seats.assign_seat(body, member_named(data.get("member_id")), data["role"], data["starts_on"], data.get("ends_on"))
 
 
 @command(Permission.BODIES_MANAGE)
@@ -160,8 +151,6 @@ def body_absences(body_id: uuid.UUID, since: date | None = None, until: date | N
 def join_assembly(body_id: uuid.UUID, member_id: uuid.UUID | None) -> Member:
     """Seat a member of the council as a principal of an assembly (or group) from today."""
     body = one(Body, body_id)
-    member = db.session.scalar(select(Member).where(Member.id == member_id)) if member_id else None
-    if member is None:
-        raise Invalid({"member_id": [_("Choose a member.")]})
+    member = referenced(Member, member_id, "member_id", _("Choose a member."))
     seats.assign_seat(body, member, SeatRole.PRINCIPAL, date.today(), None)
     return member

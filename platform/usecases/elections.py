@@ -10,11 +10,10 @@ from sqlalchemy import select
 from konsey.core import elections
 from konsey.core.bodies import Body
 from konsey.core.elections import Candidacy, Election, Office
-from konsey.core.errors import Invalid
 from konsey.core.membership import Member, MemberStatus
 from konsey.core.permissions import Permission
 from konsey.tenants.db import db
-from konsey.usecases.base import command, one, query
+from konsey.usecases.base import command, one, query, referenced
 
 
 @query(Permission.COUNCIL_VIEW)
@@ -54,9 +53,7 @@ def call_election(data: dict) -> Election:
 def stand(election_id: uuid.UUID, data: dict) -> Election:
     """Register a candidate; refused for anyone over the consecutive-term limit."""
     election = one(Election, election_id)
-    member = db.session.scalar(select(Member).where(Member.id == data["member_id"])) if data.get("member_id") else None
-    if member is None:
-        raise Invalid({"member_id": [_("No such member in this council.")]})
+    member = referenced(Member, data.get("member_id"), "member_id", _("No such member in this council."))
     elections.stand(election, member)
     return election
 

@@ -19,7 +19,8 @@ from konsey.core.minutes import build_minutes
 from konsey.core.permissions import Permission
 from konsey.core.representatives import Representative
 from konsey.tenants.db import db
-from konsey.usecases.base import command, one, query
+from konsey.usecases.base import command, one, query, referenced
+from konsey.usecases.members import member_named
 
 
 def meeting(meeting_id: uuid.UUID) -> Meeting:
@@ -28,13 +29,6 @@ def meeting(meeting_id: uuid.UUID) -> Meeting:
 
 def body_of(meeting_row: Meeting) -> Body:
     return db.session.get(Body, meeting_row.body_id)
-
-
-def member_for(member_id: uuid.UUID | None, field: str = "member_id") -> Member:
-    member = db.session.scalar(select(Member).where(Member.id == member_id)) if member_id else None
-    if member is None:
-        raise Invalid({field: [_("No such member in this council.")]})
-    return member
 
 
 def vote_of(meeting_row: Meeting, vote_id: uuid.UUID) -> Vote:
@@ -75,9 +69,7 @@ def show_meeting(meeting_id: uuid.UUID) -> MeetingDetail:
 @command(Permission.MEETINGS_RUN)
 def call_meeting(data: dict) -> Meeting:
     """Call a meeting of a body with its agenda; the by-laws' notice period applies."""
-    body = db.session.scalar(select(Body).where(Body.id == data["body_id"]))
-    if body is None:
-        raise Invalid({"body_id": [_("Choose a body.")]})
+    body = referenced(Body, data.get("body_id"), "body_id", _("Choose a body."))
     return meetings.schedule(body, data["kind"], data["title"], data["scheduled_at"], data.get("location"),
                              data.get("agenda") or [], reconvened=data.get("reconvened", False))
 
@@ -86,7 +78,7 @@ def call_meeting(data: dict) -> Meeting:
 def check_in(meeting_id: uuid.UUID, data: dict) -> MeetingDetail:
     """Check a member in (in person or online); the answer carries the quorum now."""
     meeting_row = meeting(meeting_id)
-    meetings.check_in(meeting_row, member_for(data["member_id"]), online=data.get("online", False),
+    meetings.check_in(meeting_row, member_named(data["member_id"]), online=data.get("online", False),
                       representative_id=data.get("representative_id"),
                       stands_in_for_id=data.get("stands_in_for_id"))
     return _detail(meeting_row)
@@ -96,7 +88,7 @@ def check_in(meeting_id: uuid.UUID, data: dict) -> MeetingDetail:
 def check_out(meeting_id: uuid.UUID, member_id: uuid.UUID) -> MeetingDetail:
     """A member leaves; the quorum is recounted."""
     meeting_row = meeting(meeting_id)
-    meetings.check_out(meeting_row, member_for(member_id))
+    meetings.check_out(meeting_row, member_named(member_id))
     return _detail(meeting_row)
 
 
@@ -131,7 +123,7 @@ def cast_ballot(meeting_id: uuid.UUID, vote_id: uuid.UUID, data: dict) -> None:
     that the seat voted)."""
     meeting_row = meeting(meeting_id)
     vote = vote_of(meeting_row, vote_id)
-    meetings.cast(vote, meeting_row, body_of(meeting_row), member_for(data["member_id"]), data["choice"])
+    meetings.cast(vote, meeting_row, body_of(meeting_row), member_named(data["member_id"]), data["choice"])
 
 
 @command(Permission.MEETINGS_RUN)
@@ -153,7 +145,7 @@ def close_meeting(meeting_id: uuid.UUID) -> Meeting:
 @command(Permission.MEETINGS_RUN)
 def excuse_absence(meeting_id: uuid.UUID, data: dict):
     """Record that a member with a vote was absent with an excuse the body accepted."""
-    return meetings.excuse(meeting(meeting_id), member_for(data["member_id"]), data["reason"])
+    return meetings.excuse(meeting(meeting_id), member_named(data["member_id"]), data["reason"])
 
 
 @query(Permission.COUNCIL_VIEW)

@@ -7,6 +7,7 @@ import uuid
 from collections.abc import Callable
 from datetime import date
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from konsey.core import membership, representatives
@@ -17,7 +18,12 @@ from konsey.core.text import turkish_sort_key
 from konsey.schemas.members import MemberInputSchema
 from konsey.tenants.db import db
 from konsey.usecases import member_import
-from konsey.usecases.base import command, one, query
+from konsey.usecases.base import command, one, query, referenced
+
+
+def member_named(member_id, field: str = "member_id") -> Member:
+    """The member an input field names, or :class:`Invalid` on that field."""
+    return referenced(Member, member_id, field, _("No such member in this council."))
 
 
 @query(Permission.MEMBERS_VIEW)

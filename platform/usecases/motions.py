@@ -20,7 +20,7 @@ from konsey.schemas.delivery import MunicipalAnswerSchema
 from konsey.tenants.db import db
 from konsey.tenants.models import Council
 from konsey.tenants.scoping import bound_council
-from konsey.usecases.base import command, one, query
+from konsey.usecases.base import command, one, query, referenced
 
 
 @query(Permission.COUNCIL_VIEW)
@@ -57,9 +57,7 @@ def motion_page(motion_id: uuid.UUID, today: date | None = None) -> dict:
 @command(Permission.MOTIONS_MANAGE)
 def adopt_motion(data: dict) -> Motion:
     """Make an adopted decision a motion to the municipal council (queued for delivery)."""
-    vote = db.session.scalar(select(Vote).where(Vote.id == data["vote_id"]))
-    if vote is None:
-        raise Invalid({"vote_id": [_("No such decision in this council.")]})
+    vote = referenced(Vote, data.get("vote_id"), "vote_id", _("No such decision in this council."))
     return motions.adopt(vote, data["title"], data["text"])
 
 

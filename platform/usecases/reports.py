@@ -10,12 +10,11 @@ from sqlalchemy import select
 
 from konsey.core import reports
 from konsey.core.bodies import Body, BodyKind
-from konsey.core.errors import Invalid
 from konsey.core.meetings import Meeting
 from konsey.core.permissions import Permission
 from konsey.core.reports import Report
 from konsey.tenants.db import db
-from konsey.usecases.base import command, one, query
+from konsey.usecases.base import command, one, query, referenced
 
 
 @query(Permission.COUNCIL_VIEW)
@@ -31,9 +30,7 @@ def show_report(report_id: uuid.UUID) -> Report:
 
 @command(Permission.REPORTS_WRITE)
 def draft_report(data: dict) -> Report:
-    body = db.session.scalar(select(Body).where(Body.id == data["body_id"]))
-    if body is None:
-        raise Invalid({"body_id": [_("Choose a body.")]})
+    body = referenced(Body, data.get("body_id"), "body_id", _("Choose a body."))
     return reports.draft(body, data["title"], data["text"])
 
 
@@ -63,9 +60,7 @@ def put_report_on_agenda(report_id: uuid.UUID, data: dict) -> Report:
     """The board (through the secretariat that runs the meetings) puts the report on a general assembly's
     agenda."""
     report = one(Report, report_id)
-    meeting = db.session.scalar(select(Meeting).where(Meeting.id == data["meeting_id"]))
-    if meeting is None:
-        raise Invalid({"meeting_id": [_("No such meeting in this council.")]})
+    meeting = referenced(Meeting, data.get("meeting_id"), "meeting_id", _("No such meeting in this council."))
     reports.put_on_agenda(report, meeting)
     return report
 

@@ -8,13 +8,12 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from konsey.core import session_requests
-from konsey.core.errors import Invalid
 from konsey.core.meetings import Meeting
 from konsey.core.membership import Member, MemberStatus
 from konsey.core.permissions import Permission
 from konsey.core.session_requests import SessionRequest
 from konsey.tenants.db import db
-from konsey.usecases.base import command, one, query
+from konsey.usecases.base import command, one, query, referenced
 
 
 @query(Permission.COUNCIL_VIEW)
@@ -45,9 +44,7 @@ def open_request(data: dict) -> SessionRequest:
 def sign_request(request_id: uuid.UUID, data: dict) -> SessionRequest:
     """Record a member's signature (from the signed paper or the desk); the request is due at the threshold."""
     request = one(SessionRequest, request_id)
-    member = db.session.scalar(select(Member).where(Member.id == data["member_id"])) if data.get("member_id") else None
-    if member is None:
-        raise Invalid({"member_id": [_("No such member in this council.")]})
+    member = referenced(Member, data.get("member_id"), "member_id", _("No such member in this council."))
     session_requests.sign(request, member)
     return request
 
@@ -56,8 +53,6 @@ def sign_request(request_id: uuid.UUID, data: dict) -> SessionRequest:
 def request_convened(request_id: uuid.UUID, data: dict) -> SessionRequest:
     """Link the extraordinary general assembly called in answer to the request."""
     request = one(SessionRequest, request_id)
-    meeting = db.session.scalar(select(Meeting).where(Meeting.id == data["meeting_id"]))
-    if meeting is None:
-        raise Invalid({"meeting_id": [_("No such meeting in this council.")]})
+    meeting = referenced(Meeting, data.get("meeting_id"), "meeting_id", _("No such meeting in this council."))
     session_requests.convened(request, meeting)
     return request

@@ -15,6 +15,7 @@ from konsey.pluginkit import (
     Motion,
     NotFound,
     Permission,
+    body_of_type,
     command,
     db,
     one,
@@ -28,10 +29,7 @@ NAME = "womens_assembly"
 
 
 def assembly() -> Body:
-    body = db.session.scalar(select(Body).where(Body.type_code == NAME))
-    if body is None:
-        raise NotFound()
-    return body
+    return body_of_type(NAME)
 
 
 @query(Permission.COUNCIL_VIEW)

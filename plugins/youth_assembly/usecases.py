@@ -11,8 +11,8 @@ from konsey.pluginkit import (
     Member,
     MemberKind,
     MemberStatus,
-    NotFound,
     Permission,
+    body_of_type,
     command,
     db,
     plugin_config,
@@ -24,10 +24,7 @@ NAME = "youth_assembly"
 
 
 def assembly() -> Body:
-    body = db.session.scalar(select(Body).where(Body.type_code == NAME))
-    if body is None:
-        raise NotFound()
-    return body
+    return body_of_type(NAME)
 
 
 @query(Permission.COUNCIL_VIEW)

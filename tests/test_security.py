@@ -332,3 +332,21 @@ def test_signing_in_as_nobody_costs_a_password_check(sqlite_app, monkeypatch):
     client = sqlite_app.test_client()
     assert login(client, "kimse@example.org", "bir parola").status_code == 400
     assert spent == ["bir parola"]
+
+
+def test_the_webhook_secret_is_shown_once_and_can_be_rotated(world, izmir, app):
+    admin = izmir["admin"]
+    made = admin.put(f"{BASE}/delivery", json={"channel": "webhook", "address": "https://belediye.example/h"}).json
+    first = made["secret"]  # shown when it is set
+    looked = admin.get(f"{BASE}/delivery").json
+    assert "secret" not in looked and looked["secret_hint"].endswith(first[-4:])
+    assert first not in admin.get(f"{BASE}/delivery").get_data(as_text=True)
+    rotated = admin.post(f"{BASE}/delivery/secret").json["secret"]
+    assert rotated != first and rotated.startswith("whsec_")
+    assert izmir["member"].post(f"{BASE}/delivery/secret").status_code == 403
+    page = app.test_client()
+    login(page, "gs@izmir.example.org")
+    html = page.get("/izmir/delivery/").get_data(as_text=True)
+    assert rotated not in html and rotated[-4:] in html  # masked on the page too
+    shown = page.post("/izmir/delivery/secret").get_data(as_text=True)
+    assert 'data-testid="new-secret"' in shown

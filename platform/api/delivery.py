@@ -7,7 +7,14 @@ from flask import Response, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from konsey.schemas.delivery import AttemptSchema, DeadLetterSchema, KeySchema, RouteInput, RouteSchema
+from konsey.schemas.delivery import (
+    AttemptSchema,
+    DeadLetterSchema,
+    KeySchema,
+    RouteInput,
+    RouteSchema,
+    RouteWithSecretSchema,
+)
 from konsey.usecases import motions
 from konsey.usecases.base import performs
 
@@ -24,10 +31,19 @@ class Route(MethodView):
 
     @performs(motions.set_delivery_route)
     @blp.arguments(RouteInput)
-    @blp.response(200, RouteSchema)
+    @blp.response(200, RouteWithSecretSchema)
     def put(self, data):
         """Choose how motions reach the municipality: email, webhook or download."""
         return motions.set_delivery_route(data)
+
+
+@blp.route("/delivery/secret")
+class RouteSecret(MethodView):
+    @performs(motions.rotate_delivery_secret)
+    @blp.response(200, RouteWithSecretSchema)
+    def post(self):
+        """Rotate the webhook secret: the new one is in this answer, and nowhere after it."""
+        return motions.rotate_delivery_secret()
 
 
 @blp.route("/signing-key")

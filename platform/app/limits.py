@@ -13,8 +13,6 @@ from flask_limiter.util import get_remote_address
 
 from konsey.core.accounts import normalise_email
 
-limiter = Limiter(key_func=get_remote_address, headers_enabled=True)
-
 
 def _account() -> str:
     """The account a sign-in or reset is about (the form's e-mail), whatever address the requests come from."""
@@ -48,8 +46,11 @@ LIMITS: dict[str, list[tuple[str, dict]]] = {
 
 
 def install(app: Flask) -> None:
+    """A limiter of the app's own (one per app: a process that builds several, like the tests, keeps each app's
+    settings and counts apart)."""
     app.config.setdefault("RATELIMIT_STORAGE_URI", app.config.get("KONSEY_RATELIMIT_STORAGE_URI", "memory://"))
-    limiter.init_app(app)
+    limiter = Limiter(key_func=get_remote_address, headers_enabled=True, app=app)
+    app.extensions["konsey.limiter"] = limiter  # the app holds its limiter (Flask-Limiter keeps only a weak one)
     for endpoint, limits in LIMITS.items():
         view = app.view_functions.get(endpoint)
         if view is None:

@@ -254,6 +254,20 @@ def route_of_council() -> DeliveryRoute:
     return route
 
 
+def secret_hint(secret: str | None) -> str | None:
+    """Enough of a secret to tell which one is in use, not enough to use it."""
+    return f"{secret[:6]}…{secret[-4:]}" if secret else None
+
+
+def rotate_secret() -> DeliveryRoute:
+    """A new webhook secret for the council's route: deliveries are signed with it and the municipality's
+    answers must be; the old one stops working at once."""
+    route = route_of_council()
+    route.secret, route.changed_at = new_secret(), utcnow()
+    record("delivery.secret_rotated", route)
+    return route
+
+
 def new_secret() -> str:
     return "whsec_" + base64.b64encode(secrets.token_bytes(24)).decode()
 

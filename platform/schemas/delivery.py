@@ -10,12 +10,21 @@ from konsey.schemas.base import StrictSchema
 
 
 class RouteSchema(Schema):
+    """The route as anyone managing delivery sees it: the secret only as a hint (it is shown once, when set or
+    rotated)."""
+
     channel = fields.String()
     address = fields.String()
-    secret = fields.String()
+    secret_hint = fields.Function(lambda route: delivery.secret_hint(route.secret))
     enabled = fields.Boolean()
     disabled_reason = fields.String(allow_none=True)
     channels = fields.Function(lambda _r: sorted(delivery.channels()))
+
+
+class RouteWithSecretSchema(RouteSchema):
+    """The answer to setting the route or rotating its secret: the one time the secret is shown."""
+
+    secret = fields.String()
 
 
 class RouteInput(StrictSchema):

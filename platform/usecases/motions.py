@@ -116,6 +116,12 @@ def set_delivery_route(data: dict):
     return delivery.set_route(data["channel"], data["address"])
 
 
+@command(Permission.DELIVERY_MANAGE)
+def rotate_delivery_secret():
+    """A new webhook secret, shown this once; the old one stops working at once."""
+    return delivery.rotate_secret()
+
+
 @command(None)
 def signing_key():
     """The council's public key: municipalities verify motion packages with it (made on first use)."""

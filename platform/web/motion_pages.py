@@ -56,7 +56,8 @@ def motion_answer(motion_id):
 @performs(motions.delivery_route)
 def delivery_page():
     return render_template("governance/delivery.html", route=motions.delivery_route(),
-                           channels=sorted(delivery.channels()), letters=motions.dead_letters(limit=100))
+                           channels=sorted(delivery.channels()), letters=motions.dead_letters(limit=100),
+                           secret_hint=delivery.secret_hint)
 
 
 @bp.post("/delivery/")
@@ -66,6 +67,16 @@ def delivery_route():
                                                                  "address": request.form.get("address", "").strip()})),
             _("Saved."))
     return redirect(url_for("motion_pages.delivery_page"))
+
+
+@bp.post("/delivery/secret")
+@performs(motions.rotate_delivery_secret)
+def rotate_secret():
+    route = motions.rotate_delivery_secret()
+    # Shown on this page, this once: never put in a flash (the session cookie is signed, not encrypted).
+    return render_template("governance/delivery.html", route=route, channels=sorted(delivery.channels()),
+                           letters=motions.dead_letters(limit=100), new_secret=route.secret,
+                           secret_hint=delivery.secret_hint)
 
 
 @bp.post("/delivery/dead-letters/<uuid:letter_id>/retry")

@@ -350,3 +350,35 @@ def test_the_webhook_secret_is_shown_once_and_can_be_rotated(world, izmir, app):
     assert rotated not in html and rotated[-4:] in html  # masked on the page too
     shown = page.post("/izmir/delivery/secret").get_data(as_text=True)
     assert 'data-testid="new-secret"' in shown
+
+
+# --- the federation's small numbers stay small ---------------------------------------------------------------------------
+
+
+def test_a_share_does_not_give_back_a_suppressed_count():
+    from konsey.core.federation import quartiles, suppress_breakdown, suppress_share
+
+    assert suppress_share(1, 5) is None  # 0.2 of five individual members is one woman
+    assert suppress_share(6, 9) is None  # the other side is three people
+    assert suppress_share(6, 12) == 0.5
+    assert suppress_breakdown({"female": 7, "male": 4, "not_given": 0}) == {"female": 7, "male": None,
+                                                                             "not_given": None}  # two unknowns
+    assert suppress_breakdown({"a": 20, "b": 9, "c": 2}) == {"a": 20, "b": None, "c": None}  # not b = total - a - c
+    assert quartiles([1, 2, 3, 4]) is None  # four peers: no figure that could be one of them
+    assert quartiles([1, 2, 3, 4, 5])["median"] == 3
+
+
+def test_a_councils_position_names_no_peers_figures(world, app, api):
+    from konsey.core.federation import position
+    from konsey.tenants.db import db
+
+    councils = [world.council(slug, province=province) for slug, province in
+                (("izmir", 35), ("bornova", 35), ("karsiyaka", 35))]
+    for index, council in enumerate(councils):
+        for n in range(index + 1):
+            world.member(council, name=f"Üye {index}-{n}")
+    with app.app_context():
+        result = position("izmir")
+        db.session.rollback()
+    assert all(value is None or set(value) == {"q1", "median", "q3", "councils"}
+               for value in result["peer_distribution"].values())

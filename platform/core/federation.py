@@ -80,6 +80,35 @@ def suppress(value, people: int | None):
     return None if people is not None and people < MIN_PEOPLE else value
 
 
+def suppress_share(part: int, whole: int):
+    """A share of people, shown only when the people on both sides of it are at least MIN_PEOPLE: with five
+    individual members a share of 0.2 is exactly one woman, whatever is done to the count itself
+    (complementary suppression)."""
+    if whole < MIN_PEOPLE or part < MIN_PEOPLE or whole - part < MIN_PEOPLE:
+        return None
+    return _share(part, whole)
+
+
+def suppress_breakdown(counts: dict) -> dict:
+    """Counts of a breakdown with small cells hidden; if only one cell would be hidden, the next smallest is
+    hidden with it, so the total minus the others does not give it back."""
+    shown = {key: (n if n >= MIN_PEOPLE else None) for key, n in counts.items()}
+    hidden = [key for key, n in shown.items() if n is None]
+    if len(hidden) == 1:
+        rest = sorted((n, key) for key, n in shown.items() if n is not None)
+        if rest:
+            shown[rest[0][1]] = None
+    return dict(sorted(shown.items()))
+
+
+def quartiles(values: list[float]) -> dict | None:
+    """Where a council stands among its peers, without any peer's own value: quartiles of at least five."""
+    if len(values) < MIN_PEOPLE:
+        return None
+    q1, q2, q3 = statistics.quantiles(values, n=4, method="inclusive")
+    return {"q1": round(q1, 3), "median": round(q2, 3), "q3": round(q3, 3), "councils": len(values)}
+
+
 def _share(part: int, whole: int) -> float | None:
     return round(part / whole, 3) if whole else None
 
@@ -124,13 +153,15 @@ def compute(today: date | None = None, *, reason: str = "federation indicators",
         for council_id in result:
             tally = tallies[council_id]
             individual = tally["individual"]
+            # The total and its two parts: hiding one part alone would leave it as the total minus the other.
+            parts = suppress_breakdown({"individual": individual, "institutional": tally["institutional"]})
             result[council_id].update(
                 members=suppress(tally["total"], tally["total"]),
-                members_individual=suppress(individual, individual),
-                members_institutional=suppress(tally["institutional"], tally["institutional"]),
-                women_share_members=suppress(_share(tally["women"], individual), individual),
-                members_by_category={k: suppress(n, n) for k, n in sorted(tally["by_category"].items())},
-                members_by_gender={k: suppress(n, n) for k, n in sorted(tally["by_gender"].items())})
+                members_individual=parts["individual"],
+                members_institutional=parts["institutional"],
+                women_share_members=suppress_share(tally["women"], individual),
+                members_by_category=suppress_breakdown(tally["by_category"]),
+                members_by_gender=suppress_breakdown(tally["by_gender"]))
 
         # decision bodies: voting seats today, women among them, bodies meeting parity
         seat_rows = db.session.execute(
@@ -155,8 +186,7 @@ def compute(today: date | None = None, *, reason: str = "federation indicators",
             bodies_met[council_id] += int(women >= needed and men >= needed)
         for council_id in result:
             result[council_id].update(
-                women_share_decision_bodies=suppress(_share(women_seats[council_id], seats[council_id]),
-                                                     seats[council_id]),
+                women_share_decision_bodies=suppress_share(women_seats[council_id], seats[council_id]),
                 parity_met_share=suppress(_share(bodies_met[council_id], bodies[council_id]), seats[council_id]),
                 ga_sessions_required=profiles.get(council_id, {}).get("general_assembly_min_sessions_per_year", 2))
 
@@ -351,7 +381,9 @@ def position(slug: str, today: date | None = None) -> dict:
     if mine is None:
         return {}
     peers = [r for r in rows if r["municipality_type"] == mine["municipality_type"]]
-    distribution = {code: sorted(r[code] for r in peers if isinstance(r.get(code), (int, float)))
+    # Peers as quartiles of at least five councils, never a list of their values (a named or deducible
+    # council's exact figure would be one of them).
+    distribution = {code: quartiles([r[code] for r in peers if isinstance(r.get(code), (int, float))])
                     for code in RANKABLE}
     return {"council": {k: mine[k] for k in ("slug", "name", "municipality_type", *INDICATORS) if k in mine},
             "national_median": medians(rows), "peer_median": medians(peers), "peer_count": len(peers),

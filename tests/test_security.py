@@ -382,3 +382,11 @@ def test_a_councils_position_names_no_peers_figures(world, app, api):
         db.session.rollback()
     assert all(value is None or set(value) == {"q1", "median", "q3", "councils"}
                for value in result["peer_distribution"].values())
+
+
+def test_a_viewer_does_not_read_the_childrens_assembly(world, izmir, api):
+    world.enable(izmir["id"], "children_assembly")
+    viewer = api(world.token(world.user("izleyici@izmir.example.org", roles={izmir["id"]: "viewer"}), izmir["id"]))
+    url = f"{BASE}/plugins/children_assembly/children"
+    assert viewer.get(url).status_code == 403
+    assert izmir["admin"].get(url).status_code == 200

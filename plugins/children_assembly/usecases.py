@@ -19,13 +19,18 @@ from konsey.plugins.children_assembly.models import (
 NAME = "children_assembly"
 
 
-@query(Permission.MEMBERS_VIEW)
+# The children's records are the most sensitive the platform keeps (minors, their guardians' contacts): only
+# those who manage the council's members read them, not every member of staff (a viewer reads members' lists).
+CHILDREN = Permission.MEMBERS_MANAGE
+
+
+@query(CHILDREN)
 def list_children(order_by_status: bool = False) -> list[Child]:
     order = (Child.status, Child.name) if order_by_status else (Child.created_at,)
     return db.session.scalars(select(Child).order_by(*order)).all()
 
 
-@query(Permission.MEMBERS_VIEW)
+@query(CHILDREN)
 def show_child(child_id: uuid.UUID) -> Child:
     return one(Child, child_id)
 

@@ -13,6 +13,7 @@ from datetime import date, datetime, timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import Boolean, Integer, String, Uuid, func, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
 
 from konsey.core.audit import record
@@ -337,10 +338,17 @@ def cast(vote: Vote, meeting: Meeting, body: Body, member: Member, choice: Choic
     seat = acting[member.id]
     if db.session.scalar(select(Ballot.id).where(Ballot.vote_id == vote.id, Ballot.member_id == seat)):
         raise Conflict({"member_id": [_("This seat has already voted.")]})
-    db.session.add(Ballot(vote_id=vote.id, member_id=seat, cast_by_id=member.id if seat != member.id else None,
-                          choice=choice if vote.kind is VoteKind.ROLL_CALL else None))
-    setattr(vote, choice.value, getattr(vote, choice.value) + 1)
-    db.session.flush()
+    try:
+        with db.session.begin_nested():  # the unique (vote, seat) constraint decides between two desks at once
+            db.session.add(Ballot(vote_id=vote.id, member_id=seat, cast_by_id=member.id if seat != member.id else None,
+                                  choice=choice if vote.kind is VoteKind.ROLL_CALL else None))
+    except IntegrityError:
+        raise Conflict({"member_id": [_("This seat has already voted.")]}) from None
+    # Counted in the database, not read and written back: parallel ballots each add their one.
+    column = getattr(Vote, choice.value)
+    db.session.execute(update(Vote).where(Vote.id == vote.id).values({column: column + 1})
+                       .execution_options(synchronize_session=False))
+    db.session.expire(vote, [choice.value])
 
 
 def turnout_of(vote: Vote) -> int:
@@ -350,6 +358,8 @@ def turnout_of(vote: Vote) -> int:
 
 def close_vote(vote: Vote, meeting: Meeting, body: Body, *, chair_vote: str | None = None) -> rules.Verdict:
     """Count, judge by the by-laws of the meeting's day, and number the decision if it was adopted."""
+    # The vote's row is locked first: of two desks closing it at once, the second waits and then finds it closed.
+    db.session.refresh(vote, with_for_update=True)
     if vote.closed_at is not None:
         raise Conflict({"vote": [_("This vote is closed.")]})
     bylaws = parameters_on(meeting.day)

@@ -81,3 +81,15 @@ def test_a_vote_closed_twice_at_once_is_closed_once(open_vote):
     numbers = {a.json["decision_number"] for a in answers if a.status_code == 200}
     assert len(numbers) == 1
     assert _client(open_vote).get(f"{url}/votes").json[0]["decision_number"] in numbers
+
+
+def test_one_decision_made_a_motion_twice_at_once_is_a_409(open_vote):
+    url, vote = open_vote["url"], open_vote["vote"]
+    for person in open_vote["people"][:12]:
+        _client(open_vote).post(f"{url}/votes/{vote}/ballots", json={"member_id": person, "choice": "yes"})
+    assert _client(open_vote).post(f"{url}/votes/{vote}/close", json={}).json["outcome"] == "adopted"
+    answers = _in_parallel([lambda: _client(open_vote).post(f"{BASE}/motions", json={
+        "vote_id": vote, "title": "Bütçe önergesi", "text": "Bütçenin yeniden görüşülmesi önerilir."})] * 3)
+    statuses = sorted(a.status_code for a in answers)
+    assert statuses.count(201) == 1 and set(statuses) <= {201, 409}, statuses
+    assert len(_client(open_vote).get(f"{BASE}/motions").json) == 1

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from flask import Flask, render_template, request
+from flask_babel import gettext as _
 from marshmallow import ValidationError
+from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from konsey.api.base import flatten_field_errors, problem, status_title
@@ -47,6 +49,16 @@ def install(app: Flask) -> None:
             return problem(error.status, status_title(error.status), detail=detail, errors=errors)
         return render_template("error.html", status=error.status, title=status_title(error.status),
                                detail=detail, errors=None if detail else errors), error.status
+
+    @app.errorhandler(IntegrityError)
+    def integrity_error(error: IntegrityError):
+        # Two requests at once, and the database's constraint chose one (the same decision made a motion
+        # twice, say): the other is a conflict with what now exists, not a server error.
+        db.session.rollback()
+        detail = _("Someone did the same at the same moment; look again at what is there now.")
+        if _is_api():
+            return problem(409, status_title(409), detail=detail)
+        return render_template("error.html", status=409, title=status_title(409), detail=detail), 409
 
     @app.errorhandler(LifecycleError)
     def lifecycle_error(error: LifecycleError):

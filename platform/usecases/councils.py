@@ -50,15 +50,19 @@ def by_slug(slug: str) -> Council:
     return council
 
 
+def councils_of(user: User | None, *, every: bool = False) -> list[Council]:
+    """The councils a person belongs to, by name; every council for an operator (or when ``every``)."""
+    rows = select(Council).order_by(Council.name)
+    if not every and not (user is not None and user.is_operator):
+        rows = rows.where(Council.id.in_(council_ids_of(user) if user else set()))
+    return db.session.scalars(rows).all()
+
+
 @query(Permission.COUNCILS_LIST_OWN)
 def my_councils() -> list[Council]:
     """Councils the person belongs to; every council for operators."""
     actor = current_actor()
-    rows = select(Council).order_by(Council.name)
-    user = db.session.get(User, actor.user_id) if actor.user_id else None
-    if not actor.system and not (user is not None and user.is_operator):
-        rows = rows.where(Council.id.in_(council_ids_of(user) if user else set()))
-    return db.session.scalars(rows).all()
+    return councils_of(db.session.get(User, actor.user_id) if actor.user_id else None, every=actor.system)
 
 
 @query(Permission.COUNCILS_LIST_ALL)

@@ -4,21 +4,17 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from konsey.core.accounts import User, council_ids_of
+from konsey.core.accounts import User
 from konsey.tenants.db import db
 from konsey.tenants.models import Council, CouncilStatus
 from konsey.usecases.base import query
+from konsey.usecases.councils import councils_of
 
 
 @query(None)
 def front_page(user: User | None) -> dict:
     """The active councils anyone can find, and (signed in) the person's own councils (all, for operators)."""
-    mine = []
-    if user is not None:
-        rows = select(Council).order_by(Council.name)
-        if not user.is_operator:
-            rows = rows.where(Council.id.in_(council_ids_of(user)))
-        mine = db.session.scalars(rows).all()
+    mine = councils_of(user) if user is not None else []
     listed = db.session.scalars(select(Council).where(Council.status == CouncilStatus.ACTIVE)
                                 .order_by(Council.name)).all()
     return {"mine": mine, "listed": listed}

@@ -58,15 +58,12 @@ def flash_errors(error: DomainError) -> None:
         flash(message, "error")
 
 
-def _lines(messages, prefix: str = "") -> list[str]:
+def _lines(messages) -> list[str]:
     if isinstance(messages, dict):
-        lines = []
-        for inner in messages.values():
-            lines.extend(_lines(inner, prefix))
-        return lines
+        return [line for inner in messages.values() for line in _lines(inner)]
     if isinstance(messages, list | tuple):
-        return [line for m in messages for line in _lines(m, prefix)]
-    return [f"{prefix}{messages}"]
+        return [line for m in messages for line in _lines(m)]
+    return [str(messages)]
 
 
 def attempt(action: Callable[[], object], success: str | None = None) -> tuple[bool, object]:
@@ -102,8 +99,9 @@ def keep_input(error: DomainError | None = None) -> None:
 
 
 def _take_kept_input() -> None:
-    if request.method == "GET":
-        g.kept_input = session.pop(_KEPT, None) or {"values": {}, "fields": []}
+    # Touched only when something was kept: reading the session of every request would rewrite its cookie.
+    if request.method == "GET" and _KEPT in session:
+        g.kept_input = session.pop(_KEPT)
 
 
 def _kept_helpers() -> dict:

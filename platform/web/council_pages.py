@@ -12,7 +12,6 @@ from konsey.usecases.base import performs
 from konsey.web import json_download
 
 bp = Blueprint("council", __name__, url_prefix="/<council_slug>")
-PER_PAGE = 50
 
 
 @bp.app_context_processor

@@ -62,6 +62,7 @@ def test_sign_in_and_see_the_council_page(live_server, browser, sqlite_app):
     page.screenshot(path=str(ARTIFACTS / "council-page.png"), full_page=True)
 
     page.get_by_role("link", name="Tüm üyeler").click()
+    page.wait_for_url(f"{live_server}/izmir/members")  # is_visible() does not wait: a loaded machine lost the race
     assert page.get_by_role("link", name="Ayşe Yılmaz").is_visible()
     page.keyboard.press("Tab")  # the skip link is the first stop for keyboard users
     assert page.evaluate("document.activeElement.className") == "skip"

@@ -28,10 +28,12 @@ class Members(MethodView):
     @blp.response(200, MemberOutputSchema(many=True))
     def get(self, args):
         """Members in Turkish alphabetical order, a page at a time (``Link: rel="next"`` when there is more)."""
-        rows, more = members.list_members(args["page"], args["per_page"], args["q"])
+        rows, more = members.list_members(args["page"], args["per_page"], args["q"], category=args["category"],
+                                          status=args["status"], body_id=args["body_id"])
         headers = {}
         if more:
-            next_url = url_for("members.Members", page=args["page"] + 1, per_page=args["per_page"], q=args["q"])
+            filters = {k: v for k in ("q", "category", "status", "body_id") if (v := args[k]) is not None}
+            next_url = url_for("members.Members", page=args["page"] + 1, per_page=args["per_page"], **filters)
             headers["Link"] = f'<{next_url}>; rel="next"'
         return rows, 200, headers
 

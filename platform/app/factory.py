@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
-from flask import Flask, session
+from flask import Flask, g, session
 from flask_babel import format_date, format_decimal
 
 from konsey.api import applications as applications_api
@@ -94,6 +96,9 @@ def create_app(config: dict | None = None, instance_path: str | Path | None = No
 
     app.jinja_env.globals.update(LANGUAGES=LANGUAGES, current_language=select_locale, label=label)
     app.jinja_env.filters["tr_date"] = lambda d: format_date(d, "dd.MM.yyyy") if d else ""
+    app.jinja_env.filters["tr_datetime"] = local_datetime
+    app.jinja_env.globals["today"] = council_today
+    app.jinja_env.filters["tuple_label"] = lambda choice: (choice.value, label(choice))  # an enum as an option
     app.jinja_env.filters["tr_number"] = format_decimal
     app.jinja_env.filters["name_in"] = lambda key, names: names.get(key, key)  # an id shown by its name
 
@@ -161,6 +166,23 @@ def _import_models() -> None:
     import konsey.tenants.platform_audit  # noqa: F401
 
     plugin_manager()  # imports every installed plugin, and with it the models it owns
+
+
+def local_datetime(instant) -> str:
+    """An instant (stored in UTC; naive means UTC) as the council's wall-clock time, ``dd.mm.yyyy HH:MM``."""
+    if not instant:
+        return ""
+    if instant.tzinfo is None:
+        instant = instant.replace(tzinfo=UTC)
+    council = g.get("council")
+    zone = ZoneInfo(council.timezone if council is not None else "Europe/Istanbul")
+    return instant.astimezone(zone).strftime("%d.%m.%Y %H:%M")
+
+
+def council_today():
+    """Today's date where the council is (a page rendered at 01:00 in İzmir is not yesterday's)."""
+    council = g.get("council")
+    return datetime.now(ZoneInfo(council.timezone if council is not None else "Europe/Istanbul")).date()
 
 
 def _register_blueprints(app: Flask) -> None:

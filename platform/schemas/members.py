@@ -109,7 +109,10 @@ class MemberInputSchema(StrictSchema):
 
 class MemberUpdateSchema(MemberInputSchema):
     """The same rules, for PATCH (use with ``partial=True``). The status is not among them: it changes only
-    through the membership history, with its reason (``POST …/members/<id>/history``)."""
+    through the membership history, with its reason (``POST …/members/<id>/history``). The joining date can be
+    corrected, never emptied."""
+
+    joined_on = fields.Date()
 
     class Meta:
         exclude = ("status",)
@@ -150,6 +153,9 @@ class MemberListArgs(StrictSchema):
     page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))
     per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
     q = fields.String(load_default=None, validate=validate.Length(max=100))
+    category = fields.Enum(MemberCategory, by_value=True, load_default=None)
+    status = fields.Enum(MemberStatus, by_value=True, load_default=None)
+    body_id = fields.UUID(load_default=None)
 
 
 class MemberStatusChangeSchema(StrictSchema):

@@ -8,12 +8,13 @@ from collections.abc import Callable
 from datetime import date
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from konsey.core import membership, representatives
 from konsey.core.membership import Member, MembershipEvent
 from konsey.core.permissions import Permission
 from konsey.core.representatives import Representative
+from konsey.core.seats import Seat
 from konsey.core.text import turkish_sort_key
 from konsey.schemas.members import MemberInputSchema
 from konsey.tenants.db import db
@@ -27,11 +28,22 @@ def member_named(member_id, field: str = "member_id") -> Member:
 
 
 @query(Permission.MEMBERS_VIEW)
-def list_members(page: int = 1, per_page: int = 50, q: str | None = None) -> tuple[list[Member], bool]:
-    """Members in Turkish alphabetical order, a page at a time; and whether there is a next page."""
+def list_members(page: int = 1, per_page: int = 50, q: str | None = None, *, category=None, status=None,
+                 body_id: uuid.UUID | None = None) -> tuple[list[Member], bool]:
+    """Members in Turkish alphabetical order, a page at a time; and whether there is a next page. Filters:
+    the start of the name, a category, a status, and a body (those who hold a seat in it today)."""
     rows = select(Member).order_by(Member.sort_name, Member.id)
     if q:
         rows = rows.where(Member.sort_name.startswith(turkish_sort_key(q)))
+    if category is not None:
+        rows = rows.where(Member.category == category)
+    if status is not None:
+        rows = rows.where(Member.status == status)
+    if body_id is not None:
+        today = date.today()
+        seated = select(Seat.member_id).where(Seat.body_id == body_id, Seat.starts_on <= today,
+                                              or_(Seat.ends_on.is_(None), Seat.ends_on >= today))
+        rows = rows.where(Member.id.in_(seated))
     found = db.session.scalars(rows.limit(per_page + 1).offset((max(page, 1) - 1) * per_page)).all()
     return found[:per_page], len(found) > per_page
 

@@ -58,6 +58,22 @@ def flash_errors(error: DomainError) -> None:
         flash(message, "error")
 
 
+def field_errors(error: DomainError) -> dict[str, list[str]]:
+    """The refusal's messages by form field, nested fields flattened (``guardian.email``) so that a page can
+    show each message beside its control."""
+    flat: dict[str, list[str]] = {}
+
+    def walk(prefix: str, value) -> None:
+        if isinstance(value, dict):
+            for key, inner in value.items():
+                walk(f"{prefix}.{key}" if prefix else str(key), inner)
+        else:
+            flat.setdefault(prefix or "_schema", []).extend(_lines(value))
+
+    walk("", error.errors)
+    return flat
+
+
 def _lines(messages) -> list[str]:
     if isinstance(messages, dict):
         return [line for inner in messages.values() for line in _lines(inner)]

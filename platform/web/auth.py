@@ -26,7 +26,7 @@ def login():
         if user is not None:
             session.clear()  # a fresh session on sign-in
             login_user(user)
-            return redirect(safe_next(request.args.get("next"), url_for("home.index")))
+            return redirect(safe_next(request.args.get("next"), url_for("home.start")))
         form.password.errors.append(_("E-mail or password is wrong."))
     return render_template("auth/login.html", form=form), 200 if request.method == "GET" or form.errors == {} else 400
 

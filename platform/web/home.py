@@ -20,6 +20,14 @@ def index():
     return render_template("home.html", **platform.front_page(current_principal()))
 
 
+@bp.get("/start")
+@performs(platform.landing)
+def start():
+    """Where sign-in leads when no page was asked for."""
+    page, arguments = platform.landing(current_principal())
+    return redirect(url_for(page, **arguments))
+
+
 @bp.get("/lang/<code>")
 @public  # changes only this browser's session, nothing of a council's: no use case
 def choose_language(code: str):

@@ -1,0 +1,27 @@
+// Konsey's own few lines of script (a file of its own: the Content-Security-Policy allows no inline script).
+// Every page works without it; it only folds the menu on a phone and asks before an act that cannot be undone.
+(() => {
+  document.documentElement.classList.add("js");
+
+  const toggle = document.querySelector(".menu-toggle");
+  const menu = document.getElementById("site-menu");
+  if (toggle && menu) {
+    toggle.addEventListener("click", () => {
+      const open = toggle.getAttribute("aria-expanded") !== "true";
+      toggle.setAttribute("aria-expanded", String(open));
+      menu.classList.toggle("open", open);
+    });
+  }
+
+  // A form marked data-confirm asks before it is sent (closing a meeting, erasing a member).
+  document.addEventListener("submit", (event) => {
+    const message = event.target.dataset && event.target.dataset.confirm;
+    if (message && !window.confirm(message)) event.preventDefault();
+  }, true);
+
+  // A form marked data-progress shows its progress bar while the server works (an import, say).
+  document.addEventListener("submit", (event) => {
+    const bar = event.target.dataset && event.target.dataset.progress && document.getElementById(event.target.dataset.progress);
+    if (bar && !event.defaultPrevented) bar.hidden = false;
+  });
+})();

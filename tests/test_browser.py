@@ -93,69 +93,6 @@ def test_operator_onboards_a_council_in_the_browser(live_server, browser, sqlite
     page.screenshot(path=str(ARTIFACTS / "operator-onboarded.png"), full_page=True)
 
 
-
-def test_run_a_meeting_in_the_browser(live_server, browser, sqlite_app):
-    """Check people in, watch quorum appear, vote, see the decision number, download the minutes."""
-    from datetime import date, timedelta
-
-    from conftest import World
-
-    world = World(sqlite_app)
-    council = world.council("izmir", name="İzmir Kent Konseyi")
-    world.user("sekreter@izmir.example.org", roles={council: "administrator"})
-    with sqlite_app.app_context():
-        from sqlalchemy import select
-
-        from konsey.core.bodies import Body, BodyKind
-        from konsey.core.membership import Member
-        from konsey.core.seats import SeatRole, assign_seat
-        from konsey.tenants.db import db
-        from konsey.tenants.scoping import bound_council
-
-        names = ["Ayşe Kaya", "Mehmet Er", "Zeynep Ak"]
-        ids = [world.member(council, name=name) for name in names]
-        with bound_council(council):
-            board = db.session.scalar(select(Body).where(Body.kind == BodyKind.EXECUTIVE_BOARD))
-            for member_id in ids:
-                assign_seat(board, db.session.get(Member, member_id), SeatRole.PRINCIPAL, date(2026, 1, 1), None)
-            db.session.commit()
-
-    page = browser.new_page(locale="tr-TR")
-    page.goto(f"{live_server}/login")
-    page.get_by_label("E-posta").fill("sekreter@izmir.example.org")
-    page.get_by_label("Parola").fill("correct horse battery")
-    page.get_by_role("button", name="Giriş yap").click()
-    page.goto(f"{live_server}/izmir/meetings/")
-    page.locator("#body_id").select_option(label="Yürütme Kurulu")
-    page.locator("#title").fill("Kasım toplantısı")
-    page.locator("#date").fill((date.today() + timedelta(days=3)).isoformat())
-    page.locator("#agenda").fill("Park önerisi\nBütçe")
-    page.get_by_role("button", name="Toplantıyı çağır").click()
-
-    quorum = page.get_by_test_id("quorum")
-    assert "Toplantı yeter sayısı: yok" in quorum.inner_text()
-    for name in names[:2]:
-        page.locator("#checkin-member").select_option(label=name)
-        page.get_by_role("button", name="Katılımı kaydet").click()
-    assert "Toplantı yeter sayısı: var" in page.get_by_test_id("quorum").inner_text()
-    assert "2 / 3" in page.get_by_test_id("quorum").inner_text()
-
-    page.get_by_role("button", name="Oylamayı aç").first.click()
-    for _ in range(2):
-        page.get_by_role("button", name="Oyu kaydet").click()
-    page.get_by_role("button", name="Oylamayı kapat").click()
-    number = page.get_by_test_id("decision-number").inner_text()
-    assert number.startswith("Karar no. ") and number.endswith("/1")
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / "meeting-desk.png"), full_page=True)
-
-    # Download the minutes with the browser's own session (the link the page shows).
-    href = page.get_by_role("link", name="Tutanak (PDF)").get_attribute("href")
-    minutes = page.request.get(f"{live_server}{href}")
-    assert minutes.ok and minutes.headers["content-type"] == "application/pdf"
-    assert minutes.body()[:5] == b"%PDF-"
-
-
 def test_enable_an_assembly_and_add_a_member_in_the_browser(live_server, browser, sqlite_app):
     """The secretary general enables the youth assembly for the council and seats a young member."""
     from datetime import date

@@ -224,6 +224,7 @@ def test_the_municipality_posts_its_answer_signed(app, world, council):
     answered = client.post(f"{BASE}/motions/{motion_id}/municipal-answer", data=body, headers=headers(secret))
     assert answered.status_code == 200 and answered.json["status"] == "answered"
     assert _motion(admin, motion_id)["municipal_decision_number"] == "2026/611"
+    assert _motion(admin, motion_id)["municipal_decision_date"] == "2026-12-03"  # a date, not the text sent
 
 
 def test_the_public_page_publishes_the_signing_key(app, world, council):

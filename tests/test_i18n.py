@@ -23,20 +23,25 @@ def _read(path, reader):
 
 
 def _messages(path, reader=read_po):
-    return {m.id: m for m in _read(path, reader) if m.id}
+    return {(m.id[0] if isinstance(m.id, tuple | list) else m.id): m for m in _read(path, reader) if m.id}
+
+
+def _forms(value) -> tuple:
+    """A message or its translation as a tuple of forms (a plural message has several)."""
+    return tuple(value) if isinstance(value, tuple | list) else (value,)
 
 
 def test_every_message_is_translated_and_not_fuzzy():
     catalogue = _read(PO, read_po)
     # A fuzzy header (e.g. a .po written without its header) makes `pybabel compile` skip the whole file.
     assert not catalogue.fuzzy, f"the catalogue header is fuzzy; {HINT}"
-    untranslated = [m.id for m in catalogue if m.id and (not m.string or m.fuzzy)]
+    untranslated = [m.id for m in catalogue if m.id and (not all(_forms(m.string)) or m.fuzzy)]
     assert not untranslated, f"{HINT}: {untranslated}"
 
 
 def test_placeholders_survive_translation():
-    wrong = [m.id for m in _messages(PO).values()
-             if sorted(PLACEHOLDER.findall(m.id)) != sorted(PLACEHOLDER.findall(m.string))]
+    wrong = [m.id for m in _messages(PO).values() for form in _forms(m.string)
+             if sorted(PLACEHOLDER.findall(_forms(m.id)[-1])) != sorted(PLACEHOLDER.findall(form))]
     assert not wrong, wrong
 
 
@@ -46,8 +51,8 @@ def test_every_extracted_message_is_in_the_catalogue():
 
 
 def test_compiled_catalogue_is_up_to_date():
-    compiled = {k: m.string for k, m in _messages(MO, read_mo).items()}
-    source = {k: m.string for k, m in _messages(PO).items()}
+    compiled = {k: _forms(m.string) for k, m in _messages(MO, read_mo).items()}
+    source = {k: _forms(m.string) for k, m in _messages(PO).items()}
     assert compiled == source, f"messages.mo is stale; {HINT}"
 
 

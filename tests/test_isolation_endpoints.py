@@ -52,6 +52,10 @@ def valid_body(method: str, rule: str, councils: dict) -> dict:
             "member_id": str(councils["member_a"])}
     if rule.endswith("/meetings/<uuid:meeting_id>/votes") and method == "POST":
         return {"agenda_item_id": str(councils["vote_a"])}
+    if rule.endswith("/counts"):
+        return {"yes": 1, "no": 0}
+    if rule.endswith("/roll-call"):
+        return {"ballots": [{"member_id": str(councils["member_a"]), "choice": "yes"}]}
     if rule.endswith("/motions/<uuid:motion_id>/status"):
         return {"status": "sent"}
     if rule.endswith("/answer"):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from conftest import login
 
@@ -43,8 +43,11 @@ def test_desk_checks_in_a_representative_and_a_substitute(sqlite_app, world):
     login(client, "gs@izmir.example.org")
     url = f"/izmir/meetings/{meeting_id}"
     page = client.get(url).get_data(as_text=True)
-    assert 'id="checkin-representative"' in page and "Oya Er" in page
-    assert 'id="checkin-stands-in"' in page and "Yedek Üye" in page
+    # One line per person entitled to sit; the institution's only valid representative is preselected, and
+    # the substitute's line offers the empty seats.
+    assert page.count('data-testid="roster-row"') == 4 and "Oya Er" in page
+    assert f'name="representative_id" value="{rep_id}"' in page
+    assert f'id="for-{substitute}"' in page and "Yedek Üye" in page
 
     # An institution without a representative is refused with the field named; nothing is recorded.
     refused = client.post(f"{url}/attendance", data={"member_id": str(chamber)}, follow_redirects=True)
@@ -75,3 +78,99 @@ def test_desk_of_another_council_is_not_found(sqlite_app, world):
     assert client.get(f"/nilufer/meetings/{meeting_id}").status_code == 404
     assert client.post(f"/nilufer/meetings/{meeting_id}/attendance",
                        data={"member_id": str(uuid.uuid4())}).status_code == 404
+
+
+def test_a_tap_answers_the_line_and_the_quorum_without_a_reload(sqlite_app, world):
+    council, meeting_id, principals, chamber, substitute, rep_id = _board_meeting(sqlite_app, world)
+    client = sqlite_app.test_client()
+    login(client, "gs@izmir.example.org")
+    url = f"/izmir/meetings/{meeting_id}"
+    answer = client.post(f"{url}/attendance", data={"member_id": str(principals[0])}, headers={"HX-Request": "true"})
+    html = answer.get_data(as_text=True)
+    assert answer.status_code == 200 and "<html" not in html  # a fragment, not the page
+    assert f'id="m-{principals[0]}"' in html and "state-present" in html
+    assert 'id="quorum"' in html and 'hx-swap-oob="true"' in html and "1 / 3" in html
+    again = client.post(f"{url}/attendance", data={"member_id": str(principals[0])}, headers={"HX-Request": "true"})
+    assert again.status_code == 409 and "already checked in" in again.get_data(as_text=True).lower() or \
+        "zaten" in again.get_data(as_text=True)
+    left = client.post(f"{url}/attendance/{principals[0]}/leave", headers={"HX-Request": "true"})
+    assert "state-left" in left.get_data(as_text=True) and "0 / 3" in left.get_data(as_text=True)
+    excused = client.post(f"{url}/absences", data={"member_id": str(principals[1]), "reason": "Hastalık"},
+                          headers={"HX-Request": "true"})
+    assert "state-excused" in excused.get_data(as_text=True)
+    # Without JavaScript the same tap goes back to the same line of the desk.
+    plain = client.post(f"{url}/attendance", data={"member_id": str(principals[0])})
+    assert plain.status_code == 302 and plain.headers["Location"].endswith(f"#m-{principals[0]}")
+
+
+def _open_vote(client, url, meeting_id, kind, app, council):
+    from konsey.core.meetings import AgendaItem
+    from konsey.tenants.db import db
+    from konsey.tenants.scoping import bound_council
+
+    with app.app_context(), bound_council(council):
+        item = db.session.scalar(select(AgendaItem).where(AgendaItem.meeting_id == meeting_id))
+    client.post(f"{url}/items/{item.id}/votes", data={"kind": kind})
+    from konsey.core.meetings import Vote
+
+    with app.app_context(), bound_council(council):
+        return db.session.scalar(select(Vote).where(Vote.agenda_item_id == item.id, Vote.closed_at.is_(None)))
+
+
+def test_a_show_of_hands_is_entered_as_counts_and_a_roll_call_as_one_list(sqlite_app, world):
+    from konsey.core.meetings import Ballot, Vote
+    from konsey.tenants.db import db
+    from konsey.tenants.scoping import bound_council
+
+    council, meeting_id, principals, chamber, substitute, rep_id = _board_meeting(sqlite_app, world)
+    client = sqlite_app.test_client()
+    login(client, "gs@izmir.example.org")
+    url = f"/izmir/meetings/{meeting_id}"
+    for member_id in principals:
+        client.post(f"{url}/attendance", data={"member_id": str(member_id)})
+    vote = _open_vote(client, url, meeting_id, "open", sqlite_app, council)
+    too_many = client.post(f"{url}/votes/{vote.id}/counts", data={"yes": "3", "no": "0", "abstain": "0"},
+                           follow_redirects=True)
+    assert "2" in too_many.get_data(as_text=True) and "present" in too_many.get_data(as_text=True).lower() or \
+        "hazır" in too_many.get_data(as_text=True)
+    client.post(f"{url}/votes/{vote.id}/counts", data={"yes": "2", "no": "0", "abstain": "0"})
+    client.post(f"{url}/votes/{vote.id}/close", data={})
+    with sqlite_app.app_context(), bound_council(council):
+        closed = db.session.get(Vote, vote.id)
+        assert (closed.yes, closed.no, closed.outcome) == (2, 0, "adopted") and closed.decision_number
+
+    roll = _open_vote(client, url, meeting_id, "roll_call", sqlite_app, council)
+    assert 'name="choice-' in client.get(url).get_data(as_text=True)
+    refused = client.post(f"{url}/votes/{roll.id}/roll-call",
+                          data={f"choice-{principals[0]}": "yes", f"choice-{chamber}": "no"})
+    assert refused.status_code == 302
+    with sqlite_app.app_context(), bound_council(council):
+        assert db.session.scalar(select(func.count()).select_from(Ballot).where(Ballot.vote_id == roll.id)) == 0
+    client.post(f"{url}/votes/{roll.id}/roll-call", data={f"choice-{principals[0]}": "yes",
+                                                          f"choice-{principals[1]}": "no"})
+    with sqlite_app.app_context(), bound_council(council):
+        ballots = {b.member_id: b.choice.value for b in db.session.scalars(select(Ballot).where(Ballot.vote_id == roll.id))}
+    assert ballots == {principals[0]: "yes", principals[1]: "no"}
+    # Counts are not for a roll call, and named ballots are not for counts.
+    refused = client.post(f"{url}/votes/{roll.id}/counts", data={"yes": "2", "no": "0"}, follow_redirects=True)
+    assert "name by name" in refused.get_data(as_text=True) or "tek tek" in refused.get_data(as_text=True)
+    with sqlite_app.app_context(), bound_council(council):
+        assert (db.session.get(Vote, roll.id).yes, db.session.get(Vote, roll.id).no) == (1, 1)
+
+
+def test_the_minutes_list_who_was_present_excused_and_absent(sqlite_app, world):
+    import io
+
+    from pypdf import PdfReader
+
+    council, meeting_id, principals, chamber, substitute, rep_id = _board_meeting(sqlite_app, world)
+    client = sqlite_app.test_client()
+    login(client, "gs@izmir.example.org")
+    url = f"/izmir/meetings/{meeting_id}"
+    client.post(f"{url}/attendance", data={"member_id": str(principals[0])})
+    client.post(f"{url}/absences", data={"member_id": str(principals[1]), "reason": "Yurt dışında"})
+    pdf = client.get(f"{url}/minutes.pdf").data
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+    assert "Ayşe Kaya" in text and "Yurt dışında" in text
+    absent_part = text.split("Katılmayanlar")[1] if "Katılmayanlar" in text else text.split("Absent")[1]
+    assert "Mimarlar Odası" in absent_part and "Ayşe Kaya" not in absent_part

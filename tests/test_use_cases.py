@@ -263,3 +263,23 @@ def test_a_refused_page_form_comes_back_with_what_was_typed(sqlite_app, world):
     assert html.count('value="Kırtasiye alımı"') == 1  # …and only that form (in-kind has a description too)
     again = page.get("/izmir/money/").get_data(as_text=True)
     assert 'value="Kırtasiye alımı"' not in again  # once: a later visit starts clean
+
+
+# What the API offers that a council's people do not do through a page, and why.
+API_ONLY = {
+    "motions.municipal_answer_posted": "the municipality's own system posts its answer (signed webhook)",
+    "motions.signing_key": "the key a municipality checks packages with: the public page shows it",
+}
+
+
+def test_every_job_the_api_offers_has_a_page(sqlite_app):
+    """A secretary can do in the browser whatever a token can do through the API (the pages and the API are
+    two fronts over the same use cases)."""
+    fronts: dict = {}
+    for (endpoint, _method), (_handler, use_case) in _adapters(sqlite_app).items():
+        if not use_case.changes_state:
+            continue
+        side = "api" if sqlite_app.url_map._rules_by_endpoint[endpoint][0].rule.startswith("/api/") else "page"
+        fronts.setdefault(use_case.name, set()).add(side)
+    missing = sorted(name for name, sides in fronts.items() if sides == {"api"} and name not in API_ONLY)
+    assert not missing, f"jobs with no page: {missing}"

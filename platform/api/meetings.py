@@ -10,12 +10,14 @@ from konsey.schemas.meetings import (
     AttendanceSchema,
     BallotSchema,
     CloseVoteSchema,
+    CountsSchema,
     ExcusedAbsenceSchema,
     ExcuseSchema,
     MeetingDetailSchema,
     MeetingSchema,
     NewMeetingSchema,
     OpenVoteSchema,
+    RollCallSchema,
     VoteSchema,
 )
 from konsey.usecases import meetings
@@ -91,6 +93,26 @@ class Ballots(MethodView):
         """Record a present member's vote (the secretariat enters open and roll-call votes; a secret ballot
         records only that the member voted)."""
         meetings.cast_ballot(meeting_id, vote_id, data)
+
+
+@blp.route("/<uuid:meeting_id>/votes/<uuid:vote_id>/counts")
+class Counts(MethodView):
+    @performs(meetings.record_counts)
+    @blp.arguments(CountsSchema)
+    @blp.response(200, VoteSchema)
+    def put(self, data, meeting_id, vote_id):
+        """Enter a show of hands (or a secret ballot box) as counts; a second entry replaces the first."""
+        return meetings.record_counts(meeting_id, vote_id, data)
+
+
+@blp.route("/<uuid:meeting_id>/votes/<uuid:vote_id>/roll-call")
+class RollCall(MethodView):
+    @performs(meetings.cast_roll_call)
+    @blp.arguments(RollCallSchema)
+    @blp.response(200, VoteSchema)
+    def post(self, data, meeting_id, vote_id):
+        """A roll call as one list of names and choices: all are recorded, or none."""
+        return meetings.cast_roll_call(meeting_id, vote_id, data)
 
 
 @blp.route("/<uuid:meeting_id>/votes/<uuid:vote_id>/close")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -95,7 +95,7 @@ def create_app(config: dict | None = None, instance_path: str | Path | None = No
     limits.install(app)  # after every view is registered: the limits are set by endpoint
 
     app.jinja_env.globals.update(LANGUAGES=LANGUAGES, current_language=select_locale, label=label)
-    app.jinja_env.filters["tr_date"] = lambda d: format_date(d, "dd.MM.yyyy") if d else ""
+    app.jinja_env.filters["tr_date"] = tr_date
     app.jinja_env.filters["tr_datetime"] = local_datetime
     app.jinja_env.globals["today"] = council_today
     app.jinja_env.filters["tuple_label"] = lambda choice: (choice.value, label(choice))  # an enum as an option
@@ -138,6 +138,14 @@ def _enforce_sqlite_foreign_keys(app: Flask) -> None:
                 cursor.execute("PRAGMA journal_mode=WAL")
             cursor.close()
 
+        @event.listens_for(engine, "savepoint")
+        def _on_savepoint(connection, _name):
+            # pysqlite opens a transaction only before a write, so a SAVEPOINT before any write opened one by
+            # itself and its RELEASE committed: a roll call refused on its tenth name kept the first nine.
+            # Begin the transaction first; the savepoint is then nested in it, as on PostgreSQL.
+            if not connection.connection.dbapi_connection.in_transaction:
+                connection.exec_driver_sql("BEGIN")
+
 
 def _import_models() -> None:
     # Every model must be mapped before the first query so scoping and migrations see them all; imported
@@ -166,6 +174,20 @@ def _import_models() -> None:
     import konsey.tenants.platform_audit  # noqa: F401
 
     plugin_manager()  # imports every installed plugin, and with it the models it owns
+
+
+def tr_date(day) -> str:
+    """A date as ``dd.mm.yyyy``; an ISO date kept as text is read first (anything else is shown as it is)."""
+    if not day:
+        return ""
+    if isinstance(day, str):
+        try:
+            day = date.fromisoformat(day)
+        except ValueError:
+            return day
+    if isinstance(day, datetime):  # an instant: its day where the council is, not in UTC
+        return local_datetime(day)[:10]
+    return format_date(day, "dd.MM.yyyy")
 
 
 def local_datetime(instant) -> str:

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from konsey.core.audit import record
 from konsey.core.counters import next_number
 from konsey.core.errors import Conflict, Invalid
+from konsey.core.labels import label
 from konsey.core.membership import MemberKind, add_member
 from konsey.core.outbox import emit
 from konsey.tenants.db import CouncilOwned, db, enum_of, same_council_fk, utcnow
@@ -125,9 +126,12 @@ def submit(data: dict, applicant: dict, notice_version: str, purposes: list[str]
 
 
 def _move(application: MembershipApplication, target: ApplicationStatus) -> None:
+    if application.status is S.SUBMITTED and target in (S.APPROVED, S.REJECTED):
+        raise Conflict({"status": [_("Start the review first; then the application can be approved or "
+                                     "rejected.")]})
     if not can_move(application.status, target):
         raise Conflict({"status": [_("An application that is %(status)s cannot become %(target)s.",
-                                            status=application.status.value, target=target.value)]})
+                                            status=label(application.status), target=label(target))]})
     application.status = target
 
 

@@ -336,6 +336,8 @@ def cast(vote: Vote, meeting: Meeting, body: Body, member: Member, choice: Choic
             raise Invalid({"member_id": [_("This member holds no vote in this body.")]})
         raise Invalid({"member_id": [_("Only members present can vote.")]})
     seat = acting[member.id]
+    if counted_by_hand(vote):
+        raise Conflict({"member_id": [_("This vote was entered as counts; correct the counts instead.")]})
     if db.session.scalar(select(Ballot.id).where(Ballot.vote_id == vote.id, Ballot.member_id == seat)):
         raise Conflict({"member_id": [_("This seat has already voted.")]})
     try:
@@ -349,6 +351,32 @@ def cast(vote: Vote, meeting: Meeting, body: Body, member: Member, choice: Choic
     db.session.execute(update(Vote).where(Vote.id == vote.id).values({column: column + 1})
                        .execution_options(synchronize_session=False))
     db.session.expire(vote, [choice.value])
+
+
+def record_counts(vote: Vote, meeting: Meeting, body: Body, *, yes: int, no: int, abstain: int) -> None:
+    """The desk enters a show of hands, or a secret ballot box, as counts (replacing earlier counts). A
+    roll call is by name and never by counts; counts and named ballots never mix in one vote."""
+    if vote.closed_at is not None:
+        raise Conflict({"vote": [_("This vote is closed.")]})
+    if vote.kind is VoteKind.ROLL_CALL:
+        raise Invalid({"kind": [_("A roll call is recorded name by name, not as counts.")]})
+    db.session.refresh(vote, with_for_update=True)  # two desks entering counts at once: one after the other
+    if turnout_of(vote):
+        raise Conflict({"yes": [_("Ballots were already recorded one by one for this vote; go on that way.")]})
+    voters = len(filled_seats(meeting, body, parameters_on(meeting.day)))
+    problem = rules.counts_problem(yes, no, abstain, voters)
+    if problem == "negative":
+        raise Invalid({"yes": [_("A count cannot be below zero.")]})
+    if problem == "too_many":
+        raise Invalid({"yes": [_("%(total)d votes, but only %(voters)d members with a vote are present.",
+                                 total=yes + no + abstain, voters=voters)]})
+    vote.yes, vote.no, vote.abstain = yes, no, abstain
+    db.session.flush()
+
+
+def counted_by_hand(vote: Vote) -> bool:
+    """Whether the desk entered this vote as counts (no ballot rows, yet votes counted)."""
+    return (vote.yes + vote.no + vote.abstain) > 0 and not turnout_of(vote)
 
 
 def turnout_of(vote: Vote) -> int:

@@ -3,18 +3,29 @@
 from __future__ import annotations
 
 from importlib.resources import files
+from zoneinfo import ZoneInfo
 
-from flask_babel import format_datetime
 from flask_babel import gettext as _
 from fpdf import FPDF
 from sqlalchemy import select
 
 from konsey.core.bodies import Body
+from konsey.core.bylaws import parameters_on
 from konsey.core.labels import label
-from konsey.core.meetings import AgendaItem, Attendance, Ballot, Meeting, Vote, VoteKind, quorum_status
+from konsey.core.meetings import (
+    AgendaItem,
+    Attendance,
+    Ballot,
+    ExcusedAbsence,
+    Meeting,
+    Vote,
+    VoteKind,
+    eligible_members,
+    quorum_status,
+)
 from konsey.core.membership import Member
-from konsey.core.text import turkish_upper
-from konsey.tenants.db import db
+from konsey.core.text import turkish_sort_key, turkish_upper
+from konsey.tenants.db import as_utc, db
 from konsey.tenants.models import Council
 
 FONTS = files("konsey.core") / "fonts"
@@ -29,6 +40,10 @@ def _document() -> FPDF:
     pdf.set_creator("Konsey")
     pdf.add_page()
     return pdf
+
+
+def _clock(instant, zone) -> str:
+    return as_utc(instant).astimezone(zone).strftime("%H:%M")
 
 
 def build_minutes(meeting: Meeting) -> bytes:
@@ -50,20 +65,39 @@ def build_minutes(meeting: Meeting) -> bytes:
     minutes, date_label, place_label = _("Minutes"), _("Date"), _("Place")
     heading(f"{body.name} — {minutes}")
     line(f"{meeting.title} ({label(meeting.kind)})")
-    line(f"{date_label}: {format_datetime(meeting.scheduled_at, 'dd.MM.yyyy HH:mm')}")
+    zone = ZoneInfo(council.timezone)
+    line(f"{date_label}: {as_utc(meeting.scheduled_at).astimezone(zone).strftime('%d.%m.%Y %H:%M')}")
     if meeting.location:
         line(f"{place_label}: {meeting.location}")
     pdf.ln(3)
 
     attendances = db.session.scalars(select(Attendance).where(Attendance.meeting_id == meeting.id)
                                      .order_by(Attendance.arrived_at)).all()
-    names = {m.id: m.name for m in db.session.scalars(
-        select(Member).where(Member.id.in_([a.member_id for a in attendances] or [None])))}
+    eligible = eligible_members(body, meeting.day, parameters_on(meeting.day))
+    excused = {e.member_id: e.reason for e in db.session.scalars(
+        select(ExcusedAbsence).where(ExcusedAbsence.meeting_id == meeting.id))}
+    came = {a.member_id for a in attendances} | {a.stands_in_for_id for a in attendances if a.stands_in_for_id}
+    people = db.session.scalars(select(Member).where(Member.id.in_(
+        [a.member_id for a in attendances] + list(eligible) + list(excused) or [None]))).all()
+    names = {m.id: m.name for m in people}
     heading(_("Attendance"))
+    line(_("Present (%(n)d):", n=len(attendances)))
     for attendance in attendances:
         mode = _("online") if attendance.online else _("in person")
-        left = ", " + _("left at %(time)s", time=format_datetime(attendance.left_at, "HH:mm")) if attendance.left_at else ""
-        line(f"• {names.get(attendance.member_id, '?')} ({mode}{left})")
+        left = ", " + _("left at %(time)s", time=_clock(attendance.left_at, zone)) if attendance.left_at else ""
+        standing = (", " + _("substitute for %(name)s", name=names.get(attendance.stands_in_for_id, "?"))
+                    if attendance.stands_in_for_id else "")
+        line(f"• {names.get(attendance.member_id, '?')} ({mode}{standing}{left})")
+    by_name = sorted(eligible - came, key=lambda member_id: turkish_sort_key(names.get(member_id, "")))
+    excused_here = [m for m in by_name if m in excused]
+    absent = [m for m in by_name if m not in excused]
+    if excused_here:
+        line(_("Excused (%(n)d):", n=len(excused_here)))
+        for member_id in excused_here:
+            line(f"• {names.get(member_id, '?')} — {excused[member_id]}")
+    line(_("Absent (%(n)d):", n=len(absent)))
+    for member_id in absent:
+        line(f"• {names.get(member_id, '?')}")
     quorum = quorum_status(meeting, body)
     line(_("Full membership %(full)d, present now %(present)d, quorum %(needed)d.",
            full=quorum["full_membership"], present=quorum["present"], needed=quorum["needed"]))
@@ -94,9 +128,13 @@ def build_minutes(meeting: Meeting) -> bytes:
                 ).all()
                 for name, choice in roll:
                     line(f"   {name}: {label(choice)}")
-    pdf.ln(10)
-    pdf.set_font("DejaVu", "", 10)
-    half = width / 2
-    pdf.cell(half, 6, _("Chair"), align="C")
-    pdf.cell(half, 6, _("Secretary general"), align="C", new_x="LMARGIN", new_y="NEXT")
+    # The signatures never stand alone at the top of a page: they go with the closing paragraph.
+    with pdf.unbreakable() as block:
+        block.ln(6)
+        block.multi_cell(width, 5.5, _("These minutes were drawn up from the meeting's record."),
+                         new_x="LMARGIN", new_y="NEXT")
+        block.ln(14)
+        half = width / 2
+        block.cell(half, 6, _("Chair"), align="C")
+        block.cell(half, 6, _("Secretary general"), align="C", new_x="LMARGIN", new_y="NEXT")
     return bytes(pdf.output())

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from konsey.core.audit import record
 from konsey.core.counters import next_number
 from konsey.core.errors import Conflict, Invalid
+from konsey.core.labels import label
 from konsey.core.meetings import AgendaItem, Meeting, Vote
 from konsey.core.outbox import emit
 from konsey.tenants.db import CouncilOwned, db, enum_of, same_council_fk, utcnow
@@ -103,7 +104,7 @@ def advance(motion: Motion, target: MotionStatus, *, delivered_on: date | None =
     """Move a motion forward (never back); delivery needs its date, which sets the answer's due date."""
     if ORDER.index(target) <= ORDER.index(motion.status) or target is MotionStatus.ANSWERED:
         raise Conflict({"status": [_("A motion that is %(status)s cannot become %(target)s.",
-                                            status=motion.status.value, target=target.value)]})
+                                            status=label(motion.status), target=label(target))]})
     if target is MotionStatus.DELIVERED:
         if delivered_on is None:
             raise Invalid({"delivered_on": [_("Give the date the municipality received it.")]})

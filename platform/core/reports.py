@@ -14,6 +14,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from konsey.core.audit import record
 from konsey.core.bodies import Body, BodyKind
 from konsey.core.errors import Conflict, Invalid
+from konsey.core.labels import label
 from konsey.core.meetings import AgendaItem, Meeting, MeetingStatus
 from konsey.core.seats import require_working
 from konsey.tenants.db import CouncilOwned, db, enum_of, same_council_fk, utcnow
@@ -82,7 +83,7 @@ def revise(report: Report, text: str) -> ReportVersion:
 def _move(report: Report, expected: ReportStatus, target: ReportStatus) -> None:
     if report.status is not expected:
         raise Conflict({"status": [_("A report that is %(status)s cannot become %(target)s.",
-                                            status=report.status.value, target=target.value)]})
+                                            status=label(report.status), target=label(target))]})
     report.status = target
     record(f"report.{target.value}", report)
 

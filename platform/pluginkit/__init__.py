@@ -86,6 +86,7 @@ from konsey.core.rules.membership import age_on  # noqa: E402
 from konsey.core.rules.parity import minimum_per_gender  # noqa: E402
 from konsey.core.seats import Seat, SeatRole, assign_seat, body_parity, end_seat, seats_on  # noqa: E402
 from konsey.schemas.base import StrictSchema  # noqa: E402
+from konsey.schemas.messages import refusal_lines  # noqa: E402 - a refusal as lines for a page
 from konsey.tenants.db import CouncilOwned, db, enum_of, same_council_fk, utcnow  # noqa: E402
 from konsey.tenants.rls import protect_table  # noqa: E402 - for a plugin's migrations
 from konsey.tenants.scoping import bound_council, current_council_id  # noqa: E402
@@ -167,6 +168,7 @@ def bound_council_by_slug(slug: str, plugin_name: str | None = None):
 
 
 __all__ = [
+    "refusal_lines",
     "ApiBlueprint", "AttemptOutcome", "Conflict", "DomainError", "Invalid", "NotFound", "SYSTEM", "acting_as",
     "body_of_type", "command", "join_assembly", "one", "performs", "query", "Result", "Motion", "StrictSchema", "one_or_404", "Body", "BodyKind", "BodyStatus", "BodyType", "CouncilOwned", "Gender", "Indicator", "Member", "MemberCategory",
     "MemberKind", "MemberStatus", "NavigationItem", "PackageFile", "Permission", "ScheduledJob", "Seat", "SeatRole",

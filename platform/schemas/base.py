@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from flask_babel import gettext as _
-from marshmallow import RAISE, Schema, ValidationError, pre_load
+from marshmallow import RAISE, Schema, ValidationError, fields, pre_load
 
 # A NUL byte (PostgreSQL cannot store it) or half of a surrogate pair (not text at all) in any string.
 _NOT_TEXT = re.compile(r"[\x00\ud800-\udfff]")
@@ -39,3 +39,14 @@ class StrictSchema(Schema):
         if problems:
             raise ValidationError(problems)
         return data
+
+
+class Day(fields.Date):
+    """A date as ISO 8601 (``2026-12-03``) or as Turkish offices write it (``03.12.2026``): what a municipality's
+    system sends back is read either way, never stored as free text."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, str) and re.fullmatch(r"\d{1,2}\.\d{1,2}\.\d{4}", value.strip()):
+            day, month, year = value.strip().split(".")
+            value = f"{year}-{int(month):02d}-{int(day):02d}"
+        return super()._deserialize(value, attr, data, **kwargs)

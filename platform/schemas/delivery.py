@@ -6,7 +6,7 @@ from marshmallow import Schema, fields, validate
 
 from konsey.core import delivery
 from konsey.core.motions import MunicipalAnswer
-from konsey.schemas.base import StrictSchema
+from konsey.schemas.base import Day, StrictSchema
 
 
 class RouteSchema(Schema):
@@ -58,5 +58,5 @@ class KeySchema(Schema):
 class MunicipalAnswerSchema(StrictSchema):
     answer = fields.Enum(MunicipalAnswer, by_value=True, required=True)
     text = fields.String(load_default=None, validate=validate.Length(max=20000))
-    municipal_decision_date = fields.String(load_default=None, validate=validate.Length(max=40))
+    municipal_decision_date = Day(load_default=None)  # a real date, never free text
     municipal_decision_number = fields.String(load_default=None, validate=validate.Length(max=60))

@@ -67,6 +67,20 @@ class BallotSchema(StrictSchema):
     choice = fields.Enum(Choice, by_value=True, required=True)
 
 
+class CountsSchema(StrictSchema):
+    """A show of hands or a secret ballot box, read out as counts."""
+
+    yes = fields.Integer(required=True, validate=validate.Range(min=0, max=100_000))
+    no = fields.Integer(required=True, validate=validate.Range(min=0, max=100_000))
+    abstain = fields.Integer(load_default=0, validate=validate.Range(min=0, max=100_000))
+
+
+class RollCallSchema(StrictSchema):
+    """A roll call entered as one list: a choice for each name called (all recorded, or none)."""
+
+    ballots = fields.List(fields.Nested(BallotSchema), required=True, validate=validate.Length(min=1, max=5000))
+
+
 class CloseVoteSchema(StrictSchema):
     chair_vote = fields.String(load_default=None, validate=validate.OneOf(["yes", "no"]))
 

@@ -82,3 +82,18 @@ def translate_validation_messages(messages):
     if isinstance(messages, str):
         return translate_message(messages)
     return str(messages)
+
+
+def refusal_lines(messages) -> list[str]:
+    """A refusal's messages (a schema's or a domain error's, nested or not) as translated lines to show a
+    person, without the field names and brackets of the machine form."""
+    translated = translate_validation_messages(messages)
+
+    def lines(value) -> list[str]:
+        if isinstance(value, dict):
+            return [line for inner in value.values() for line in lines(inner)]
+        if isinstance(value, list | tuple):
+            return [line for inner in value for line in lines(inner)]
+        return [str(value)]
+
+    return lines(translated)

@@ -8,7 +8,7 @@ from marshmallow import Schema, fields, validate
 
 from konsey.core import motions
 from konsey.core.motions import MotionStatus, MunicipalAnswer
-from konsey.schemas.base import StrictSchema
+from konsey.schemas.base import Day, StrictSchema
 
 
 class MotionSchema(Schema):
@@ -42,6 +42,6 @@ class StatusSchema(StrictSchema):
 class AnswerSchema(StrictSchema):
     answer = fields.Enum(MunicipalAnswer, by_value=True, required=True)
     text = fields.String(load_default=None, validate=validate.Length(max=20000))
-    municipal_decision_date = fields.String(load_default=None, validate=validate.Length(max=40))
+    municipal_decision_date = Day(load_default=None)  # a real date, never free text
     municipal_decision_number = fields.String(load_default=None, validate=validate.Length(max=60))
 

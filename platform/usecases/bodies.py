@@ -10,8 +10,8 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from konsey.core import bylaws, participants, seats
-from konsey.core.bodies import Body, BodyKind
-from konsey.core.meetings import Vote, absences
+from konsey.core.bodies import Body, BodyKind, BodyStatus
+from konsey.core.meetings import AgendaItem, Meeting, Vote, absences
 from konsey.core.membership import Member, MemberStatus
 from konsey.core.participants import Participant
 from konsey.core.permissions import Permission
@@ -69,7 +69,19 @@ def body_page(body_id: uuid.UUID, today: date | None = None) -> dict:
             "absences": [dict(r, name=names.get(r["member_id"], "—")) for r in missed
                          if r["excused"] or r["unexcused"]],
             "candidates": [m for m in active if m.id not in seated],
-            "participants": participants.participants_on(body, today) if body.kind is BodyKind.WORKING_GROUP else []}
+            "participants": participants.participants_on(body, today) if body.kind is BodyKind.WORKING_GROUP else [],
+            "decisions": general_assembly_decisions() if body.status is BodyStatus.PROPOSED else []}
+
+
+def general_assembly_decisions() -> list[dict]:
+    """The general assembly's adopted decisions, newest first, for picking the one that approves a body."""
+    rows = db.session.execute(
+        select(Vote.id, Vote.decision_number, AgendaItem.title, Meeting.scheduled_at)
+        .join(AgendaItem, AgendaItem.id == Vote.agenda_item_id).join(Meeting, Meeting.id == AgendaItem.meeting_id)
+        .join(Body, Body.id == Meeting.body_id)
+        .where(Body.kind == BodyKind.GENERAL_ASSEMBLY, Vote.decision_number.is_not(None))
+        .order_by(Meeting.scheduled_at.desc()).limit(200)).all()
+    return [{"vote_id": r.id, "number": r.decision_number, "title": r.title, "on": r.scheduled_at} for r in rows]
 
 
 @command(Permission.BODIES_MANAGE)

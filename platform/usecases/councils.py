@@ -4,26 +4,30 @@ council's own record (audit log, statutory calendar, full export)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime, time
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import func, select
 
 from konsey.core import councils as council_service
 from konsey.core import people, reference
 from konsey.core.accounts import User, council_ids_of
+from konsey.core.applications import ApplicationStatus, MembershipApplication
 from konsey.core.audit import AuditEntry, verify_chain
 from konsey.core.bodies import Body, BodyKind
 from konsey.core.bylaws import ByLawProfile
 from konsey.core.calendar import calendar
 from konsey.core.council_keys import CouncilKey
+from konsey.core.delivery import DeliveryRoute
 from konsey.core.errors import Conflict, NotFound
 from konsey.core.export import export_council
 from konsey.core.invitations import send_invitation
-from konsey.core.meetings import AgendaItem, Meeting, Vote
+from konsey.core.meetings import AgendaItem, Meeting, MeetingStatus, Vote
 from konsey.core.membership import Member
 from konsey.core.motions import Motion, answer_due, is_overdue
 from konsey.core.permissions import Permission
+from konsey.core.seats import Seat
 from konsey.tenants.db import db
 from konsey.tenants.lifecycle import LifecycleError
 from konsey.tenants.models import Council, CouncilStatus
@@ -153,9 +157,57 @@ def dashboard(today: date | None = None) -> dict:
     by_category = db.session.execute(select(Member.category, func.count(Member.id))
                                      .group_by(Member.category).order_by(Member.category)).all()
     profile = db.session.scalars(select(ByLawProfile).order_by(ByLawProfile.effective_from.desc())).first()
-    return {"calendar": calendar(today.year), "bodies": bodies, "by_category": by_category,
-            "member_total": sum(n for _category, n in by_category), "profile": profile,
-            "people": people.people_of(bound())}
+    member_total = sum(n for _category, n in by_category)
+    the_calendar = calendar(today.year)
+    grants = people.people_of(bound())
+    return {"calendar": the_calendar, "bodies": bodies, "by_category": by_category, "member_total": member_total,
+            "profile": profile, "people": grants, "todo": _to_do(today),
+            "getting_started": _getting_started(bodies, member_total, grants)}
+
+
+def _to_do(today: date) -> list[dict]:
+    """What needs doing now, each with the page where it is done (the template shows those one may open)."""
+    items = []
+    waiting = db.session.scalar(select(func.count(MembershipApplication.id)).where(
+        MembershipApplication.status.in_([ApplicationStatus.SUBMITTED, ApplicationStatus.UNDER_REVIEW]))) or 0
+    if waiting:
+        items.append({"text": ngettext("%(num)d membership application waits for a decision.",
+                                       "%(num)d membership applications wait for a decision.", waiting),
+                      "page": "application_pages.application_list", "permission": "applications.decide",
+                      "testid": "todo-applications"})
+    overdue = sum(1 for status, delivered_on in db.session.execute(select(Motion.status, Motion.delivered_on))
+                  if is_overdue(status, delivered_on, today))
+    if overdue:
+        items.append({"text": ngettext("%(num)d motion is overdue: the municipal council has not answered in time.",
+                                       "%(num)d motions are overdue: the municipal council has not answered in time.",
+                                       overdue),
+                      "page": "motion_pages.motion_list", "permission": "council.view", "testid": "todo-motions"})
+    upcoming = db.session.scalars(select(Meeting).where(Meeting.status != MeetingStatus.CLOSED,
+                                                        Meeting.scheduled_at >= datetime.combine(today, time.min, UTC))
+                                  .order_by(Meeting.scheduled_at).limit(3)).all()
+    for meeting in upcoming:
+        items.append({"text": _("Coming up: %(title)s", title=meeting.title), "page": "meeting_pages.desk",
+                      "args": {"meeting_id": meeting.id}, "permission": "council.view", "testid": "todo-meeting",
+                      "when": meeting.scheduled_at})
+    return items
+
+
+def _getting_started(bodies: list, member_total: int, grants: list) -> list[dict] | None:
+    """A new council's first steps, each ticked when done; None once all are done."""
+    board = next((b for b in bodies if b.kind is BodyKind.EXECUTIVE_BOARD), None)
+    board_seats = db.session.scalar(select(func.count(Seat.id)).where(Seat.body_id == board.id)) if board else 0
+    steps = [
+        {"text": _("Add the members (by hand or from a CSV file)"), "page": "member_pages.members",
+         "done": member_total > 0},
+        {"text": _("Seat the executive board"), "page": "body_pages.body_list", "done": bool(board_seats)},
+        {"text": _("Invite the people who work with you"), "page": "people_pages.people_page",
+         "done": len(grants) > 1},
+        {"text": _("Set where motions are delivered"), "page": "motion_pages.delivery_page",
+         "done": db.session.scalar(select(func.count(DeliveryRoute.id))) > 0},
+        {"text": _("Call the first general assembly"), "page": "meeting_pages.index",
+         "done": db.session.scalar(select(func.count(Meeting.id))) > 0},
+    ]
+    return None if all(step["done"] for step in steps) else steps
 
 
 @query(None)

@@ -69,7 +69,8 @@ def advance_motion(motion_id: uuid.UUID, data: dict) -> Motion:
 
 
 def _record_answer(motion: Motion, data: dict) -> Motion:
-    motions.record_answer(motion, data["answer"], data.get("text"), data.get("municipal_decision_date"),
+    decided_on = data.get("municipal_decision_date")
+    motions.record_answer(motion, data["answer"], data.get("text"), decided_on.isoformat() if decided_on else None,
                           data.get("municipal_decision_number"))
     return motion
 

@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from konsey.core import session_requests
-from konsey.core.meetings import Meeting
+from konsey.core.meetings import Meeting, MeetingKind
 from konsey.core.membership import Member, MemberStatus
 from konsey.core.permissions import Permission
 from konsey.core.session_requests import SessionRequest
@@ -31,7 +31,10 @@ def requests_page() -> dict:
     rows = list_requests()
     members = db.session.scalars(select(Member).where(Member.status == MemberStatus.ACTIVE)
                                  .order_by(Member.sort_name)).all()
-    return {"rows": rows, "members": members, "standing": {r.id: session_requests.standing(r) for r in rows}}
+    extraordinary = db.session.scalars(select(Meeting).where(Meeting.kind == MeetingKind.EXTRAORDINARY)
+                                       .order_by(Meeting.scheduled_at.desc()).limit(50)).all()
+    return {"rows": rows, "members": members, "standing": {r.id: session_requests.standing(r) for r in rows},
+            "meetings": extraordinary}
 
 
 @command(Permission.MEETINGS_RUN)

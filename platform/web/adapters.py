@@ -15,7 +15,7 @@ from flask import flash, g, has_request_context, request, session
 from marshmallow import ValidationError
 
 from konsey.core.errors import DomainError, Invalid, NotFound
-from konsey.schemas.messages import translate_validation_messages
+from konsey.schemas.messages import refusal_lines, translate_validation_messages
 
 
 def safe_next(target: str | None, default: str) -> str:
@@ -74,12 +74,13 @@ def field_errors(error: DomainError) -> dict[str, list[str]]:
     return flat
 
 
+def flattened(error: DomainError) -> list[str]:
+    """Every message of a refusal, as lines."""
+    return _lines(error.errors)
+
+
 def _lines(messages) -> list[str]:
-    if isinstance(messages, dict):
-        return [line for inner in messages.values() for line in _lines(inner)]
-    if isinstance(messages, list | tuple):
-        return [line for m in messages for line in _lines(m)]
-    return [str(messages)]
+    return refusal_lines(messages)
 
 
 def attempt(action: Callable[[], object], success: str | None = None) -> tuple[bool, object]:

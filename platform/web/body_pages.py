@@ -8,8 +8,16 @@ from flask import Blueprint, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from konsey.core.bodies import BodyKind
-from konsey.schemas.bodies import EndSeatSchema, NewBodySchema, NewSeatSchema, ParticipantSchema
-from konsey.schemas.session_requests import NewRequestSchema, SignatureSchema
+from konsey.schemas.bodies import (
+    ApprovalSchema,
+    DissolutionSchema,
+    EndSeatSchema,
+    LeaveSchema,
+    NewBodySchema,
+    NewSeatSchema,
+    ParticipantSchema,
+)
+from konsey.schemas.session_requests import MeetingLinkSchema, NewRequestSchema, SignatureSchema
 from konsey.usecases import bodies, session_requests
 from konsey.usecases.base import performs
 from konsey.web.adapters import attempt, filled, load
@@ -71,6 +79,42 @@ def participant_add(body_id):
     return _back(body_id)
 
 
+@bp.post("/bodies/<uuid:body_id>/approval")
+@performs(bodies.approve_body)
+def body_approve(body_id):
+    """The general assembly's decision (picked from its adopted decisions) approves the proposed body."""
+    bodies.show_body(body_id)
+    attempt(lambda: bodies.approve_body(body_id, load(ApprovalSchema, filled(request.form, "vote_id"))),
+            _("The body is approved and can start work."))
+    return _back(body_id)
+
+
+@bp.post("/bodies/<uuid:body_id>/dissolution")
+@performs(bodies.dissolve_body)
+def body_dissolve(body_id):
+    bodies.show_body(body_id)
+    attempt(lambda: bodies.dissolve_body(body_id, load(DissolutionSchema, filled(request.form, "on", "reason"))),
+            _("The body is dissolved; its seats have ended and its records stay."))
+    return _back(body_id)
+
+
+@bp.post("/bodies/<uuid:body_id>/participants/<uuid:participant_id>/leave")
+@performs(bodies.participant_leaves)
+def participant_leave(body_id, participant_id):
+    bodies.show_body(body_id)
+    attempt(lambda: bodies.participant_leaves(body_id, participant_id, load(LeaveSchema, filled(request.form, "on"))),
+            _("Saved."))
+    return _back(body_id)
+
+
+@bp.post("/bodies/<uuid:body_id>/participants/<uuid:participant_id>/erase")
+@performs(bodies.erase_participant)
+def participant_erase(body_id, participant_id):
+    bodies.show_body(body_id)
+    attempt(lambda: bodies.erase_participant(body_id, participant_id), _("The participant's record is erased."))
+    return _back(body_id)
+
+
 @bp.get("/session-requests/")
 @performs(session_requests.requests_page)
 def session_requests_page():
@@ -92,4 +136,14 @@ def session_request_sign(request_id):
     session_requests.show_request(request_id)  # another council's request is not found before the form is read
     attempt(lambda: session_requests.sign_request(request_id, load(SignatureSchema, filled(request.form, "member_id"))),
             _("Saved."))
+    return redirect(url_for("body_pages.session_requests_page"))
+
+
+@bp.post("/session-requests/<uuid:request_id>/meeting")
+@performs(session_requests.request_convened)
+def session_request_convened(request_id):
+    """Link the extraordinary general assembly called in answer to the request."""
+    attempt(lambda: session_requests.request_convened(request_id, load(MeetingLinkSchema,
+                                                                       filled(request.form, "meeting_id"))),
+            _("The request is answered by that meeting."))
     return redirect(url_for("body_pages.session_requests_page"))

@@ -7,22 +7,24 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, Response, g, redirect, render_template, request, url_for
+from flask import Blueprint, Response, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from konsey.core.errors import DomainError, Invalid
+from konsey.core.errors import DomainError, Invalid, NotFound
 from konsey.core.meetings import Choice, MeetingKind, VoteKind
 from konsey.schemas.meetings import (
     AttendanceSchema,
     BallotSchema,
     CloseVoteSchema,
+    CountsSchema,
     ExcuseSchema,
     NewMeetingSchema,
     OpenVoteSchema,
+    RollCallSchema,
 )
 from konsey.usecases import meetings
 from konsey.usecases.base import performs
-from konsey.web.adapters import attempt, filled, flash_errors, load
+from konsey.web.adapters import attempt, filled, flash_errors, flattened, load, uuid_or_none
 
 bp = Blueprint("meeting_pages", __name__, url_prefix="/<council_slug>/meetings")
 
@@ -74,6 +76,26 @@ def desk(meeting_id):
                            **meetings.desk(meeting_id))
 
 
+@bp.get("/<uuid:meeting_id>/projector")
+@performs(meetings.projector)
+def projector(meeting_id):
+    """The room's screen: large quorum and result, no controls; it refreshes itself."""
+    return render_template("meetings/projector.html", **meetings.projector(meeting_id))
+
+
+@bp.get("/<uuid:meeting_id>/projector/live")
+@performs(meetings.projector)
+def projector_live(meeting_id):
+    return render_template("meetings/_projector_live.html", **meetings.projector(meeting_id))
+
+
+@bp.get("/<uuid:meeting_id>/quorum")
+@performs(meetings.show_meeting)
+def quorum(meeting_id):
+    detail = meetings.show_meeting(meeting_id)
+    return render_template("meetings/_quorum.html", meeting=detail.meeting, quorum=detail.quorum)
+
+
 @bp.get("/<uuid:meeting_id>/minutes.pdf")
 @performs(meetings.minutes_pdf)
 def minutes(meeting_id):
@@ -82,51 +104,118 @@ def minutes(meeting_id):
                     headers={"Content-Disposition": f'inline; filename="tutanak-{meeting.id}.pdf"'})
 
 
-def _back(meeting_id):
-    return redirect(url_for("meeting_pages.desk", meeting_id=meeting_id))
+def _back(meeting_id, anchor: str | None = None):
+    return redirect(url_for("meeting_pages.desk", meeting_id=meeting_id) + (f"#{anchor}" if anchor else ""))
 
 
-def _form_run(meeting_id, schema, names, action, **fixed):
+def _form_run(meeting_id, schema, names, action, anchor=None, **fixed):
     """Parse the named fields with ``schema``, call ``action(data)``, go back to the desk. Another council's
     meeting is not found before anything is said about the form."""
     meetings.require_meeting(meeting_id)
     attempt(lambda: action(load(schema, {**filled(request.form, *names), **fixed})))
-    return _back(meeting_id)
+    return _back(meeting_id, anchor)
+
+
+def _attendance(meeting_id, member_id, action):
+    """A tap on the checklist: with htmx, answer that person's line and the quorum (nothing reloads);
+    without, go back to the same line of the desk."""
+    meetings.require_meeting(meeting_id)
+    if not request.headers.get("HX-Request"):
+        attempt(action)
+        return _back(meeting_id, f"m-{member_id}")
+    error = None
+    try:
+        action()
+    except NotFound:
+        raise
+    except DomainError as refused:
+        error = refused
+    line = meetings.roster_entry(meeting_id, member_id)
+    html = render_template("meetings/_roster_answer.html", error_lines=flattened(error) if error else [], **line)
+    return html, error.status if error else 200
+
+
+def _member_of_form():
+    member_id = uuid_or_none(request.form.get("member_id"))
+    if member_id is None:
+        raise Invalid({"member_id": [_("Choose a member.")]})
+    return member_id
 
 
 @bp.post("/<uuid:meeting_id>/attendance")
 @performs(meetings.check_in)
 def check_in(meeting_id):
-    return _form_run(meeting_id, AttendanceSchema, ("member_id", "representative_id", "stands_in_for_id"),
-                     lambda data: meetings.check_in(meeting_id, data), online=request.form.get("online") == "y")
+    meetings.require_meeting(meeting_id)
+    try:
+        member_id = _member_of_form()
+    except Invalid as error:
+        flash_errors(error)
+        return _back(meeting_id)
+    return _attendance(meeting_id, member_id, lambda: meetings.check_in(meeting_id, load(AttendanceSchema, {
+        **filled(request.form, "member_id", "representative_id", "stands_in_for_id"),
+        "online": request.form.get("online") == "y"})))
 
 
 @bp.post("/<uuid:meeting_id>/attendance/<uuid:member_id>/leave")
 @performs(meetings.check_out)
 def check_out(meeting_id, member_id):
-    attempt(lambda: meetings.check_out(meeting_id, member_id))
-    return _back(meeting_id)
+    return _attendance(meeting_id, member_id, lambda: meetings.check_out(meeting_id, member_id))
+
+
+@bp.post("/<uuid:meeting_id>/absences")
+@performs(meetings.excuse_absence)
+def excuse(meeting_id):
+    meetings.require_meeting(meeting_id)
+    try:
+        member_id = _member_of_form()
+    except Invalid as error:
+        flash_errors(error)
+        return _back(meeting_id)
+    return _attendance(meeting_id, member_id, lambda: meetings.excuse_absence(
+        meeting_id, load(ExcuseSchema, filled(request.form, "member_id", "reason"))))
 
 
 @bp.post("/<uuid:meeting_id>/items/<uuid:item_id>/votes")
 @performs(meetings.open_vote)
 def open_vote(meeting_id, item_id):
     return _form_run(meeting_id, OpenVoteSchema, ("kind",), lambda data: meetings.open_vote(meeting_id, data),
-                     agenda_item_id=str(item_id))
+                     anchor=f"item-{item_id}", agenda_item_id=str(item_id))
 
 
 @bp.post("/<uuid:meeting_id>/votes/<uuid:vote_id>/ballots")
 @performs(meetings.cast_ballot)
 def cast(meeting_id, vote_id):
     return _form_run(meeting_id, BallotSchema, ("member_id", "choice"),
-                     lambda data: meetings.cast_ballot(meeting_id, vote_id, data))
+                     lambda data: meetings.cast_ballot(meeting_id, vote_id, data), anchor=f"vote-{vote_id}")
+
+
+@bp.post("/<uuid:meeting_id>/votes/<uuid:vote_id>/counts")
+@performs(meetings.record_counts)
+def counts(meeting_id, vote_id):
+    """A show of hands (or a secret ballot box) entered as three numbers."""
+    return _form_run(meeting_id, CountsSchema, ("yes", "no", "abstain"),
+                     lambda data: meetings.record_counts(meeting_id, vote_id, data), anchor=f"vote-{vote_id}")
+
+
+@bp.post("/<uuid:meeting_id>/votes/<uuid:vote_id>/roll-call")
+@performs(meetings.cast_roll_call)
+def roll_call(meeting_id, vote_id):
+    """The roll call as one list: a choice per name (``choice-<member id>``); names left blank are skipped."""
+    ballots = [{"member_id": name.removeprefix("choice-"), "choice": value}
+               for name, value in request.form.items() if name.startswith("choice-") and value]
+    meetings.require_meeting(meeting_id)
+    if not ballots:
+        flash(_("Mark at least one name's vote."), "error")
+        return _back(meeting_id, f"vote-{vote_id}")
+    attempt(lambda: meetings.cast_roll_call(meeting_id, vote_id, load(RollCallSchema, {"ballots": ballots})))
+    return _back(meeting_id, f"vote-{vote_id}")
 
 
 @bp.post("/<uuid:meeting_id>/votes/<uuid:vote_id>/close")
 @performs(meetings.close_vote)
 def close_vote(meeting_id, vote_id):
     return _form_run(meeting_id, CloseVoteSchema, ("chair_vote",),
-                     lambda data: meetings.close_vote(meeting_id, vote_id, data))
+                     lambda data: meetings.close_vote(meeting_id, vote_id, data), anchor=f"vote-{vote_id}")
 
 
 @bp.post("/<uuid:meeting_id>/close")
@@ -134,10 +223,3 @@ def close_vote(meeting_id, vote_id):
 def close_meeting(meeting_id):
     attempt(lambda: meetings.close_meeting(meeting_id), _("The meeting is closed."))
     return _back(meeting_id)
-
-
-@bp.post("/<uuid:meeting_id>/absences")
-@performs(meetings.excuse_absence)
-def excuse(meeting_id):
-    return _form_run(meeting_id, ExcuseSchema, ("member_id", "reason"),
-                     lambda data: meetings.excuse_absence(meeting_id, data))

@@ -4,15 +4,17 @@ Adapters over :mod:`konsey.usecases.motions`, with the API's schemas."""
 
 from __future__ import annotations
 
-from flask import Blueprint, redirect, render_template, request, url_for
+from urllib.parse import urlsplit
+
+from flask import Blueprint, Response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from konsey.core import delivery
 from konsey.schemas.delivery import RouteInput
-from konsey.schemas.motions import AnswerSchema, StatusSchema
+from konsey.schemas.motions import AnswerSchema, NewMotionSchema, StatusSchema
 from konsey.usecases import motions
 from konsey.usecases.base import performs
-from konsey.web.adapters import attempt, filled, load
+from konsey.web.adapters import attempt, filled, load, safe_next
 
 bp = Blueprint("motion_pages", __name__, url_prefix="/<council_slug>")
 
@@ -27,6 +29,27 @@ def motion_list():
 @performs(motions.motion_page)
 def motion_detail(motion_id):
     return render_template("governance/motion.html", **motions.motion_page(motion_id))
+
+
+@bp.post("/motions/")
+@performs(motions.adopt_motion)
+def motion_adopt():
+    """A decision becomes a motion (from the meeting desk's "send as a motion")."""
+    data = filled(request.form, "vote_id", "title", "text")
+    ok, motion = attempt(lambda: motions.adopt_motion(load(NewMotionSchema, data)),
+                         _("The motion is made and queued for delivery to the municipality."))
+    if ok:
+        return _back(motion.id)
+    return redirect(safe_next(request.referrer and urlsplit(request.referrer).path, url_for("motion_pages.motion_list")))
+
+
+@bp.get("/motions/<uuid:motion_id>/package.zip")
+@performs(motions.motion_package)
+def motion_package(motion_id):
+    """The signed package exactly as the municipality receives it."""
+    built = motions.motion_package(motion_id)
+    return Response(built.content, mimetype="application/zip",
+                    headers={"Content-Disposition": f'attachment; filename="{built.filename}"'})
 
 
 def _back(motion_id):

@@ -14,6 +14,7 @@ from konsey.pluginkit import (
     DomainError,
     StrictSchema,
     performs,
+    refusal_lines,
 )
 from konsey.plugins.children_assembly import usecases
 from konsey.plugins.children_assembly.models import (
@@ -146,13 +147,13 @@ class Proposals(MethodView):
 @performs(usecases.list_children)
 def index():
     return render_template("children_assembly/index.html", children=usecases.list_children(order_by_status=True),
-                           methods=list(ConsentMethod))
+                           methods=list(ConsentMethod), offices=list(Officer))
 
 
 def _flash(error) -> None:
-    for key, problems in error.messages.items():
-        for problem in problems if isinstance(problems, list) else [problems]:
-            flash(f"{problem}" if isinstance(problem, str) else f"{key}: {problem}", "error")
+    # Translated lines, never "guardian: {'email': [...]}".
+    for line in refusal_lines(error.messages):
+        flash(line, "error")
 
 
 @pages.post("/children")
@@ -187,6 +188,48 @@ def consent(child_id):
         _flash(error)
     else:
         flash(_("Consent recorded."), "success")
+    return redirect(url_for(f"{NAME}.index"))
+
+
+@pages.post("/children/<uuid:child_id>/erase")
+@performs(usecases.erase_child)
+def erase(child_id):
+    """On the guardian's request (KVKK): the child's record goes for good."""
+    usecases.show_child(child_id)
+    try:
+        usecases.erase_child(child_id)
+    except DomainError as error:
+        _flash(error)
+    else:
+        flash(_("The child's record is erased."), "success")
+    return redirect(url_for(f"{NAME}.index"))
+
+
+@pages.post("/officers")
+@performs(usecases.elect)
+def elect():
+    """The counted votes of an officer's election, one number per child (names left empty had none)."""
+    votes = {key.removeprefix("votes-"): value for key, value in request.form.items()
+             if key.startswith("votes-") and value.strip()}
+    try:
+        child = usecases.elect(OfficerVoteSchema().load({"office": request.form.get("office", ""), "votes": votes}))
+    except (ValidationError, DomainError) as error:
+        _flash(error)
+    else:
+        flash(_("%(name)s is elected.", name=child.name), "success")
+    return redirect(url_for(f"{NAME}.index"))
+
+
+@pages.post("/proposals")
+@performs(usecases.forward)
+def forward():
+    try:
+        usecases.forward(ProposalSchema().load({k: request.form.get(k, "").strip()
+                                                for k in ("title", "text", "representative")}))
+    except (ValidationError, DomainError) as error:
+        _flash(error)
+    else:
+        flash(_("The proposal went to the executive board as the assembly's report."), "success")
     return redirect(url_for(f"{NAME}.index"))
 
 

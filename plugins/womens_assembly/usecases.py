@@ -47,7 +47,8 @@ def monitor_page(today: date | None = None) -> dict:
     candidates = db.session.scalars(select(Member).where(Member.status == MemberStatus.ACTIVE)
                                     .order_by(Member.sort_name)).all()
     return {"result": equality_monitor(), "body": body, "seats": seats,
-            "candidates": [m for m in candidates if m.id not in seated]}
+            "candidates": [m for m in candidates if m.id not in seated],
+            "motions": db.session.scalars(select(Motion).order_by(Motion.number.desc()).limit(100)).all()}
 
 
 @query(Permission.COUNCIL_VIEW)

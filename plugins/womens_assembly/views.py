@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+import uuid
+
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.views import MethodView
 from flask_babel import gettext as _
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate
 
-from konsey.pluginkit import ApiBlueprint, StrictSchema, join_assembly, performs, seat_from_form
+from konsey.pluginkit import (
+    ApiBlueprint,
+    DomainError,
+    StrictSchema,
+    join_assembly,
+    performs,
+    refusal_lines,
+    seat_from_form,
+)
 from konsey.plugins.womens_assembly import usecases
 
 NAME = "womens_assembly"
@@ -31,6 +41,25 @@ def add_member():
     member = seat_from_form(usecases.assembly(), request.form.get("member_id"))
     if member is not None:
         flash(_("%(name)s joined the women's assembly.", name=member.name), "success")
+    return redirect(url_for(f"{NAME}.monitor"))
+
+
+@pages.post("/impact-notes")
+@performs(usecases.attach_impact_note)
+def impact_note_page():
+    """Attach the assembly's gender-impact note to a motion picked from the list."""
+    motion_id = request.form.get("motion_id", "")
+    try:
+        data = NoteSchema().load({"text": request.form.get("text", "").strip(),
+                                  "author": request.form.get("author", "").strip()})
+        usecases.attach_impact_note(uuid.UUID(motion_id), data)
+    except ValueError:
+        flash(_("Choose a motion."), "error")
+    except (ValidationError, DomainError) as error:
+        for line in refusal_lines(error.messages):
+            flash(line, "error")
+    else:
+        flash(_("The note travels with the motion's package."), "success")
     return redirect(url_for(f"{NAME}.monitor"))
 
 

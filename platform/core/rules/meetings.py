@@ -136,3 +136,13 @@ def over_absence_limit(excused: int, unexcused: int, bylaws: Mapping) -> bool:
     the executive board (domain.md "Meetings and decisions")."""
     return (excused >= bylaws["executive_absence_limit_excused"]
             or excused + unexcused >= bylaws["executive_absence_limit_total"])
+
+
+def counts_problem(yes: int, no: int, abstain: int, voters: int) -> str | None:
+    """Why counts read out by the desk (a show of hands, or a secret ballot box) cannot stand, else None:
+    no count below zero, and no more votes than seats present to cast them."""
+    if min(yes, no, abstain) < 0:
+        return "negative"
+    if yes + no + abstain > voters:
+        return "too_many"
+    return None

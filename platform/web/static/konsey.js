@@ -24,4 +24,16 @@
     const bar = event.target.dataset && event.target.dataset.progress && document.getElementById(event.target.dataset.progress);
     if (bar && !event.defaultPrevented) bar.hidden = false;
   });
+
+  // A search box marked data-filter="<list id>" hides the lines of that list whose text does not match
+  // (Turkish case folding: "i̇" and "ı" are told apart as Turkish readers expect).
+  document.addEventListener("input", (event) => {
+    const listId = event.target.dataset && event.target.dataset.filter;
+    if (!listId) return;
+    const wanted = event.target.value.toLocaleLowerCase("tr-TR").trim();
+    for (const line of document.getElementById(listId).children) {
+      const text = (line.dataset.name || line.textContent).toLocaleLowerCase("tr-TR");
+      line.hidden = wanted !== "" && !text.includes(wanted);
+    }
+  });
 })();

@@ -100,6 +100,7 @@ def create_app(config: dict | None = None, instance_path: str | Path | None = No
     app.jinja_env.globals["today"] = council_today
     app.jinja_env.filters["tuple_label"] = lambda choice: (choice.value, label(choice))  # an enum as an option
     app.jinja_env.filters["tr_number"] = format_decimal
+    app.jinja_env.filters["tr_money"] = lambda amount: f"{format_decimal(amount, format='#,##0.00')} TL"
     app.jinja_env.filters["name_in"] = lambda key, names: names.get(key, key)  # an id shown by its name
 
 

@@ -239,9 +239,10 @@ def roster_entry(meeting_id: uuid.UUID, member_id: uuid.UUID) -> dict:
     meeting_row = meeting(meeting_id)
     body = body_of(meeting_row)
     eligible, _present, substitutes, people = _desk_people(meeting_row, body)
-    entries = [e for e in _roster(meeting_row, body, eligible, substitutes, people) if e.member.id == member_id]
+    roster = _roster(meeting_row, body, eligible, substitutes, people)
+    entries = [e for e in roster if e.member.id == member_id]
     seats = meetings.filled_seats(meeting_row, body)
-    return {"meeting": meeting_row, "entry": entries[0] if entries else None,
+    return {"meeting": meeting_row, "entry": entries[0] if entries else None, "tally": _tally(roster),
             "quorum": meetings.quorum_status(meeting_row, body),
             "empty_seats": sorted((people[m] for m in eligible - set(seats)), key=lambda m: m.sort_name)}
 
@@ -274,9 +275,14 @@ def desk(meeting_id: uuid.UUID) -> dict:
         "motions": motions,
         "counted_by_hand": {v.id for v in all_votes if (v.yes + v.no + v.abstain) > 0 and not voted[v.id]},
         "empty_seats": sorted((people[m] for m in eligible - set(seats)), key=lambda m: m.sort_name),
-        "tally": {state: sum(1 for e in roster if e.state == state and e.role == "principal")
-                  for state in ("present", "online", "left", "excused", "absent")},
+        "tally": _tally(roster),
     }
+
+
+def _tally(roster: list[RosterEntry]) -> dict:
+    """How many principal members are in each state."""
+    return {state: sum(1 for e in roster if e.state == state and e.role == "principal")
+            for state in ("present", "online", "left", "excused", "absent")}
 
 
 @query(Permission.COUNCIL_VIEW)

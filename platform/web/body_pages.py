@@ -143,6 +143,7 @@ def session_request_sign(request_id):
 @performs(session_requests.request_convened)
 def session_request_convened(request_id):
     """Link the extraordinary general assembly called in answer to the request."""
+    session_requests.show_request(request_id)  # another council's request is not found before the form is read
     attempt(lambda: session_requests.request_convened(request_id, load(MeetingLinkSchema,
                                                                        filled(request.form, "meeting_id"))),
             _("The request is answered by that meeting."))

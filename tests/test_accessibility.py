@@ -1,0 +1,117 @@
+"""Every page passes axe-core's WCAG 2.1 AA rules and fits a 390 px phone without sideways scrolling, in a
+real browser (Debian's Chromium), with a council that has something on every page."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from test_browser import browser, live_server  # noqa: F401 (fixtures)
+
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+
+AXE = (Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js").read_text(encoding="utf-8")
+RULES = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 900}
+
+
+def _living_council(app, world) -> dict:
+    """A council with members, a body with seats, a called meeting with a closed vote, an application, a
+    motion, a report: so that each page shows its tables and forms, not only "nothing yet"."""
+    from konsey.core import meetings
+    from konsey.core.bodies import Body, BodyKind
+    from konsey.core.membership import Member
+    from konsey.core.seats import SeatRole, assign_seat
+    from konsey.tenants.db import db
+    from konsey.tenants.scoping import bound_council
+
+    council = world.council("izmir", name="İzmir Kent Konseyi")
+    world.user("gs@izmir.example.org", roles={council: "administrator"})
+    ids = [world.member(council, name=name, gender=gender) for name, gender in
+           [("Ayşe Kaya", "female"), ("Mehmet Demir", "male"), ("Zeynep Ak", "female"),
+            ("Kemal Uzunsoyadlıoğulları", "male")]]
+    chamber = world.representative(council)["institution_a"]
+    world.application(council, name="Başvuran Vatandaş", email="b@example.org")
+
+    with app.app_context(), bound_council(council):
+        board = db.session.scalar(select(Body).where(Body.kind == BodyKind.EXECUTIVE_BOARD))
+        for member_id in ids[:3]:
+            assign_seat(board, db.session.get(Member, member_id), SeatRole.PRINCIPAL, date(2026, 1, 1), None)
+        assembly = db.session.scalar(select(Body).where(Body.kind == BodyKind.GENERAL_ASSEMBLY))
+        meeting = meetings.schedule(assembly, meetings.MeetingKind.ORDINARY, "Aralık genel kurulu",
+                                    datetime.now(UTC) + timedelta(days=3), "Kültür Merkezi",
+                                    ["Bisiklet yolu", "Park"])
+        for member_id in [*ids, ]:
+            meetings.check_in(meeting, db.session.get(Member, member_id), online=False)
+        items = db.session.scalars(select(meetings.AgendaItem).where(meetings.AgendaItem.meeting_id == meeting.id)
+                                   .order_by(meetings.AgendaItem.position)).all()
+        vote = meetings.open_vote(meeting, assembly, items[0], meetings.VoteKind.OPEN)
+        meetings.record_counts(vote, meeting, assembly, yes=3, no=1, abstain=0)
+        meetings.close_vote(vote, meeting, assembly)
+        meetings.open_vote(meeting, assembly, items[1], meetings.VoteKind.ROLL_CALL)
+        db.session.commit()
+        meeting_id, vote_id, board_id = meeting.id, vote.id, board.id
+    from konsey.usecases.base import SYSTEM, acting_as
+    from konsey.usecases.motions import adopt_motion
+
+    with app.app_context(), bound_council(council), acting_as(SYSTEM):
+        motion = adopt_motion({"vote_id": vote_id, "title": "Bisiklet yolu", "text": "Bisiklet yolu yapılsın."})
+        motion_id = motion.id
+    return {"council": council, "meeting": meeting_id, "member": ids[0], "institution": chamber,
+            "board": board_id, "motion": motion_id}
+
+
+def _pages(things: dict) -> list[str]:
+    return [
+        "/", "/login", "/izmir/", "/izmir/members", "/izmir/members/new", f"/izmir/members/{things['member']}",
+        f"/izmir/members/{things['institution']}", f"/izmir/members/{things['member']}/edit", "/izmir/members/import",
+        "/izmir/applications/", "/izmir/meetings/", f"/izmir/meetings/{things['meeting']}",
+        f"/izmir/meetings/{things['meeting']}/projector", "/izmir/bodies/", f"/izmir/bodies/{things['board']}",
+        "/izmir/motions/", f"/izmir/motions/{things['motion']}", "/izmir/reports/", "/izmir/elections/",
+        "/izmir/money/", "/izmir/bylaws/", "/izmir/people", "/izmir/notifications/", "/izmir/plugins/",
+        "/izmir/delivery/", "/izmir/session-requests/", "/izmir/federation", "/izmir/public", "/izmir/apply",
+        "/account/tokens", "/federation/public",
+    ]
+
+
+def _violations(page) -> list[dict]:
+    page.evaluate(AXE)
+    found = page.evaluate("(rules) => axe.run(document, {runOnly: {type: 'tag', values: rules}})"
+                          ".then(r => r.violations.map(v => ({id: v.id, help: v.help,"
+                          " nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))})))", RULES)
+    return found
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_every_page_passes_axe_and_fits(live_server, browser, sqlite_app, viewport):  # noqa: F811
+    from conftest import World
+
+    things = _living_council(sqlite_app, World(sqlite_app))
+    # axe is injected into the page; the pages' own policy allows no script but theirs.
+    context = browser.new_context(locale="tr-TR", viewport=viewport, bypass_csp=True)
+    page = context.new_page()
+    page.goto(f"{live_server}/login")
+    page.get_by_label("E-posta").fill("gs@izmir.example.org")
+    page.get_by_label("Parola").fill("correct horse battery")
+    page.get_by_role("button", name="Giriş yap").click()
+    page.wait_for_url(f"{live_server}/izmir/")
+    # axe itself is awake: a picture with no text alternative is caught.
+    page.set_content('<html lang="tr"><head><title>t</title></head><body><main><img src="data:,"></main></body></html>')
+    assert "image-alt" in {v["id"] for v in _violations(page)}
+    problems = {}
+    for path in _pages(things):
+        response = page.goto(f"{live_server}{path}")
+        assert response.ok, f"{path}: {response.status}"
+        found = _violations(page)
+        if found:
+            problems[path] = found
+        if viewport is PHONE and not page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"):
+            width = page.evaluate("document.documentElement.scrollWidth")
+            problems.setdefault(path, []).append({"id": "wider-than-phone", "help": f"{width} px wide"})
+    context.close()
+    assert not problems, json.dumps(problems, ensure_ascii=False, indent=1)

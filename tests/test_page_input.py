@@ -17,7 +17,11 @@ FIELDS = ("body_id", "kind", "title", "date", "time", "location", "agenda", "rec
           "channel", "address", "effective_from", "public", "decision_reference", "guardian_name", "relation",
           "given_on", "method", "birth_date", "school_grade", "guardian_email", "guardian_relation",
           "notice_version", "consents", "votes-x", "tie_rule", "notice_days_other_meetings",
-          "gender_parity_share", "term_pattern_years", "export_acknowledged", "immediate", "decision")
+          "gender_parity_share", "term_pattern_years", "export_acknowledged", "immediate", "decision",
+          "yes", "no", "abstain", "choice-00000000-0000-0000-0000-000000000000", "content", "confirm_name", "then",
+          "capacity", "mandate_letter", "mandate_expires_on", "vote_id", "author", "motion_id", "neighbourhood",
+          "tckn", "derbis_no", "mersis_no", "detsis_no", "kep_address", "representative_name", "substitute_name",
+          "joined_on", "gender", "dry_run", "representative")
 
 NONSENSE = [
     {},

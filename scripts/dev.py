@@ -4,6 +4,8 @@
     python3 scripts/dev.py serve    # the whole platform on SQLite + an embedded broker, with demo councils
     python3 scripts/dev.py test     # the whole test suite (extra arguments go to pytest)
 
+`serve` uses .venv; `test` uses .venv-test, which also holds the example third-party plugin of the tests.
+
 Standard library only: this runs before anything is installed.
 """
 
@@ -17,19 +19,24 @@ import venv
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-VENV = ROOT / ".venv"
-BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
-PYTHON = BIN / "python"
+# Two environments: the tests install an example third-party plugin, which the platform you run must never show.
+VENVS = {"": ROOT / ".venv", "test": ROOT / ".venv-test"}
+
+
+def bin_of(extras: str) -> Path:
+    return VENVS[extras] / ("Scripts" if os.name == "nt" else "bin")
 
 
 def ensure_environment(extras: str) -> None:
     if sys.version_info < (3, 11):  # noqa: UP036 - this script may be started by any python3
         sys.exit("Konsey needs Python 3.11 or newer.")
-    if not PYTHON.exists():
-        print(f"Creating {VENV} …", flush=True)
-        venv.EnvBuilder(with_pip=True).create(VENV)
+    where = VENVS[extras]
+    python = bin_of(extras) / "python"
+    if not python.exists():
+        print(f"Creating {where} …", flush=True)
+        venv.EnvBuilder(with_pip=True).create(where)
     # Reinstall only when the project's dependencies changed since the last install.
-    stamp = VENV / f".installed-{extras or 'base'}"
+    stamp = where / f".installed-{extras or 'base'}"
     # The tests also install an example third-party plugin, found through its entry point like any other.
     plugin = ROOT / "tests" / "example_plugin"
     manifests = [ROOT / "pyproject.toml", *([plugin / "pyproject.toml"] if extras == "test" else [])]
@@ -38,10 +45,10 @@ def ensure_environment(extras: str) -> None:
         return
     target = f"{ROOT}[{extras}]" if extras else str(ROOT)
     print("Installing Konsey and its dependencies …", flush=True)
-    subprocess.run([PYTHON, "-m", "pip", "install", "--quiet", "--upgrade", "pip"], check=True)
-    subprocess.run([PYTHON, "-m", "pip", "install", "--quiet", "-e", target], check=True)
+    subprocess.run([python, "-m", "pip", "install", "--quiet", "--upgrade", "pip"], check=True)
+    subprocess.run([python, "-m", "pip", "install", "--quiet", "-e", target], check=True)
     if extras == "test":
-        subprocess.run([PYTHON, "-m", "pip", "install", "--quiet", "-e", str(plugin)], check=True)
+        subprocess.run([python, "-m", "pip", "install", "--quiet", "-e", str(plugin)], check=True)
     stamp.write_text(wanted)
 
 
@@ -51,11 +58,12 @@ def main(argv: list[str]) -> int:
     os.chdir(ROOT)
     if command == "serve":
         ensure_environment("")
-        return subprocess.call([BIN / "konsey", "serve", *rest])
+        return subprocess.call([bin_of("") / "konsey", "serve", *rest])
     if command == "test":
         ensure_environment("test")
         workers = os.environ.get("KONSEY_TEST_WORKERS", "auto")
-        return subprocess.call([PYTHON, "-m", "pytest", "-n", workers, "--dist", "loadgroup", *rest])
+        return subprocess.call([bin_of("test") / "python", "-m", "pytest", "-n", workers, "--dist", "loadgroup",
+                                *rest])
     print(__doc__)
     return 2
 

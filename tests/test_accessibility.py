@@ -78,6 +78,22 @@ def _pages(things: dict) -> list[str]:
     ]
 
 
+def _english_sentences() -> set[str]:
+    """The catalogue's English message ids that a Turkish page must never show (sentences and phrases with
+    their own Turkish, not names or codes that read the same in both)."""
+    from babel.messages.pofile import read_po
+
+    with open(Path(__file__).parent.parent / "platform/core/translations/tr/LC_MESSAGES/messages.po", "rb") as f:
+        catalogue = read_po(f)
+    found = set()
+    for message in catalogue:
+        text = message.id if isinstance(message.id, str) else message.id[0]
+        string = message.string if isinstance(message.string, str) else message.string[0]
+        if text and "%" not in text and "{" not in text and len(text) >= 14 and " " in text and string != text:
+            found.add(text)
+    return found
+
+
 def _violations(page) -> list[dict]:
     page.evaluate(AXE)
     found = page.evaluate("(rules) => axe.run(document, {runOnly: {type: 'tag', values: rules}})"
@@ -102,10 +118,15 @@ def test_every_page_passes_axe_and_fits(live_server, browser, sqlite_app, viewpo
     # axe itself is awake: a picture with no text alternative is caught.
     page.set_content('<html lang="tr"><head><title>t</title></head><body><main><img src="data:,"></main></body></html>')
     assert "image-alt" in {v["id"] for v in _violations(page)}
+    english = _english_sentences()
     problems = {}
     for path in _pages(things):
         response = page.goto(f"{live_server}{path}")
         assert response.ok, f"{path}: {response.status}"
+        shown = page.locator("body").inner_text()
+        untranslated = sorted(text for text in english if text in shown)
+        if untranslated:
+            problems.setdefault(path, []).append({"id": "english-on-a-turkish-page", "help": untranslated[:5]})
         found = _violations(page)
         if found:
             problems[path] = found

@@ -20,7 +20,8 @@ def test_application_to_answered_motion(app, api, world):
              ("Elif Şahin", "female")]
     for name, gender in names:
         response = public.post(f"{BASE}/applications", json={
-            "applicant": {"category": "individual", "name": name, "gender": gender},
+            "applicant": {"category": "individual", "name": name, "gender": gender,
+                          "email": f"{name.split()[0].lower()}@example.org"},
             "notice_version": KVKK_NOTICE_VERSION, "consents": ["membership"]})
         assert response.status_code == 201
     member_ids = []

@@ -204,6 +204,7 @@ def test_a_meeting_called_for_18_00_is_18_00_everywhere(app, world, secretary):
     from konsey.tenants.db import db
 
     day = date.today() + timedelta(days=5)
+    world.member(secretary["council"], name="Davetli Üye", email="davetli@example.org")
     client = secretary["client"]
     page = client.get("/izmir/meetings/").get_data(as_text=True)
     body_id = re.search(r'<option value="([0-9a-f-]{36})"[^>]*>Genel Kurul', page).group(1)
@@ -217,6 +218,25 @@ def test_a_meeting_called_for_18_00_is_18_00_everywhere(app, world, secretary):
 
     minutes = client.get(f"/izmir/meetings/{meeting.id}/minutes.pdf").data
     assert f"{day.strftime('%d.%m.%Y')} 18:00" in PdfReader(io.BytesIO(minutes)).pages[0].extract_text()
+    # The invitation's text and its calendar file say the same hour.
+    from icalendar import Calendar
+
+    from konsey.core import notifications
+    from konsey.core.bodies import Body
+    from konsey.tenants.models import Council
+
+    def invite():
+        notifications.meeting_invitations(meeting.id, "test-invitation")
+        db.session.commit()
+        note = db.session.scalar(select(notifications.Notification))
+        calendar = notifications.invitation_calendar(meeting, db.session.get(Body, meeting.body_id),
+                                                     db.session.get(Council, meeting.council_id))
+        return note.body, Calendar.from_ical(calendar)
+
+    text, calendar = _in(app, secretary["council"], invite)
+    assert f"{day.strftime('%d.%m.%Y')} 18:00" in text
+    start = calendar.walk("VEVENT")[0]["DTSTART"].dt
+    assert start.utcoffset() == timedelta(0) and (start.hour, start.minute) == (15, 0)  # 18:00 in İstanbul
 
 
 def test_the_childrens_assembly_elects_forwards_and_erases_on_its_page(app, world, secretary):

@@ -69,7 +69,8 @@ def test_an_operator_cannot_take_a_councils_export_and_no_export_carries_a_secre
 def _apply(api, applicant: dict):
     from konsey.core.applications import KVKK_NOTICE_VERSION
 
-    return api().post(f"{BASE}/applications", json={"applicant": applicant, "notice_version": KVKK_NOTICE_VERSION,
+    reachable = {"email": "basvuran@example.org", **applicant}
+    return api().post(f"{BASE}/applications", json={"applicant": reachable, "notice_version": KVKK_NOTICE_VERSION,
                                                     "consents": ["membership"]})
 
 
@@ -318,7 +319,7 @@ def test_password_resets_and_public_applications_are_limited(limited_app):
                for _ in range(4)]
     assert answers[:3] == [302, 302, 302] and answers[3] == 429
     adult = date.today().replace(year=date.today().year - 30).isoformat()
-    applicant = {"category": "individual", "name": "Başvuran Kişi", "birth_date": adult}
+    applicant = {"category": "individual", "name": "Başvuran Kişi", "birth_date": adult, "email": "b@example.org"}
     statuses = [client.post(f"{BASE}/applications", json={"applicant": applicant, "notice_version": KVKK_NOTICE_VERSION,
                                                           "consents": ["membership"]}).status_code for _ in range(6)]
     assert statuses[:5] == [201] * 5 and statuses[5] == 429

@@ -18,6 +18,7 @@ from konsey.core.accounts import (
 )
 from konsey.core.councils import change_status, onboard_council
 from konsey.core.membership import Gender, MemberCategory, add_member
+from konsey.core.text import ascii_slug
 from konsey.schemas.councils import OnboardingSchema
 from konsey.tenants.db import db
 from konsey.tenants.models import Council, CouncilStatus
@@ -88,7 +89,7 @@ def _seed_members(rng: random.Random, city: str) -> int:
             "category": MemberCategory.INDIVIDUAL, "name": name, "gender": gender,
             "birth_date": date(rng.randint(1950, 2004), rng.randint(1, 12), rng.randint(1, 28)),
             "neighbourhood": rng.choice(NEIGHBOURHOODS) + " Mahallesi",
-            "email": f"uye{count + 1}@{city.lower()}.ornek.org",
+            "email": f"uye{count + 1}@{ascii_slug(city)}.ornek.org",
         })
         count += 1
     for i in range(4):

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from flask import Flask, g, session
-from flask_babel import format_date, format_decimal
 
 from konsey.api import applications as applications_api
 from konsey.api import baseline
@@ -31,9 +30,10 @@ from konsey.app import errors, guard, limits, plugin_host
 from konsey.app.cli import register_commands
 from konsey.app.config import build_config, default_instance_path
 from konsey.app.extensions import api, babel, csrf, login_manager, migrate
+from konsey.core import formats
 from konsey.core.accounts import user_from_session_id
 from konsey.core.i18n import LANGUAGES, select_locale
-from konsey.core.labels import label
+from konsey.core.labels import label, parameter_label
 from konsey.core.plugins import plugin_manager
 from konsey.tenants.db import db
 from konsey.web import (
@@ -94,13 +94,15 @@ def create_app(config: dict | None = None, instance_path: str | Path | None = No
     errors.install(app)
     limits.install(app)  # after every view is registered: the limits are set by endpoint
 
-    app.jinja_env.globals.update(LANGUAGES=LANGUAGES, current_language=select_locale, label=label)
-    app.jinja_env.filters["tr_date"] = tr_date
-    app.jinja_env.filters["tr_datetime"] = local_datetime
+    app.jinja_env.globals.update(LANGUAGES=LANGUAGES, current_language=select_locale, label=label,
+                              parameter_label=parameter_label)
+    app.jinja_env.filters["tr_date"] = formats.day_text
+    app.jinja_env.filters["tr_datetime"] = lambda instant: formats.moment_text(instant, _council_zone())
+    app.jinja_env.filters["tr_share"] = formats.share_text
     app.jinja_env.globals["today"] = council_today
     app.jinja_env.filters["tuple_label"] = lambda choice: (choice.value, label(choice))  # an enum as an option
-    app.jinja_env.filters["tr_number"] = format_decimal
-    app.jinja_env.filters["tr_money"] = lambda amount: f"{format_decimal(amount, format='#,##0.00')} TL"
+    app.jinja_env.filters["tr_number"] = formats.number_text
+    app.jinja_env.filters["tr_money"] = formats.money_text
     app.jinja_env.filters["name_in"] = lambda key, names: names.get(key, key)  # an id shown by its name
 
 
@@ -177,35 +179,14 @@ def _import_models() -> None:
     plugin_manager()  # imports every installed plugin, and with it the models it owns
 
 
-def tr_date(day) -> str:
-    """A date as ``dd.mm.yyyy``; an ISO date kept as text is read first (anything else is shown as it is)."""
-    if not day:
-        return ""
-    if isinstance(day, str):
-        try:
-            day = date.fromisoformat(day)
-        except ValueError:
-            return day
-    if isinstance(day, datetime):  # an instant: its day where the council is, not in UTC
-        return local_datetime(day)[:10]
-    return format_date(day, "dd.MM.yyyy")
-
-
-def local_datetime(instant) -> str:
-    """An instant (stored in UTC; naive means UTC) as the council's wall-clock time, ``dd.mm.yyyy HH:MM``."""
-    if not instant:
-        return ""
-    if instant.tzinfo is None:
-        instant = instant.replace(tzinfo=UTC)
+def _council_zone() -> str | None:
     council = g.get("council")
-    zone = ZoneInfo(council.timezone if council is not None else "Europe/Istanbul")
-    return instant.astimezone(zone).strftime("%d.%m.%Y %H:%M")
+    return council.timezone if council is not None else None
 
 
 def council_today():
     """Today's date where the council is (a page rendered at 01:00 in İzmir is not yesterday's)."""
-    council = g.get("council")
-    return datetime.now(ZoneInfo(council.timezone if council is not None else "Europe/Istanbul")).date()
+    return datetime.now(ZoneInfo(_council_zone() or formats.DEFAULT_ZONE)).date()
 
 
 def _register_blueprints(app: Flask) -> None:

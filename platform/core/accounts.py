@@ -22,6 +22,7 @@ from sqlalchemy import ForeignKey, String, UniqueConstraint, Uuid, select
 from sqlalchemy.orm import Mapped, joinedload, mapped_column, relationship
 
 from konsey.core.audit import record
+from konsey.core.text import email_lower
 from konsey.tenants.db import HasId, as_utc, db, enum_of, utcnow
 from konsey.tenants.scoping import bound_council
 
@@ -121,7 +122,7 @@ class User(UserMixin, HasId, db.Model):
 
 
 def normalise_email(email: str) -> str:
-    return email.strip().lower()
+    return email_lower(email)
 
 
 def find_user_by_email(email: str) -> User | None:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from flask_babel import format_date
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from konsey.core.bodies import Body, BodyKind
 from konsey.core.bylaws import parameters_on
+from konsey.core.formats import day_text
 from konsey.core.meetings import Meeting, MeetingStatus
 from konsey.core.rules.calendar import Warning as CalendarWarning
 from konsey.core.rules.calendar import general_assembly_warnings, terms_ending
@@ -26,7 +26,7 @@ MESSAGES = {
         "%(count)d request(s) for an extraordinary general assembly have enough signatures: call the session.",
         **a),
     "term_ending": lambda a: _("Terms in %(body)s end on %(ends_on)s.", body=a["body"],
-                               ends_on=format_date(date.fromisoformat(a["ends_on"]), "dd.MM.yyyy")),
+                               ends_on=day_text(a["ends_on"])),
 }
 
 

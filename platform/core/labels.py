@@ -135,7 +135,57 @@ LABELS = {
     "metropolitan_district": _l("Metropolitan district municipality"),
     "district": _l("District municipality"),
     "town": _l("Town municipality"),
+    # delivery channels
+    "email": _l("E-mail"),
+    "webhook": _l("The municipality's system (webhook)"),
+    "download": _l("A download link sent by e-mail"),
+    # by-law rules
+    "absolute_majority_of_members": _l("Absolute majority of the full membership"),
+    "absolute_majority_of_present": _l("Absolute majority of those present"),
+    "simple_majority_of_votes": _l("More yes than no votes"),
+    "count_as_present": _l("Abstentions count as present"),
+    "ignore": _l("Abstentions are not counted"),
+    "chair_decides": _l("The chair's vote decides"),
+    "lot": _l("Drawing lots"),
+    "fails": _l("The motion fails"),
+    "no_quorum_required": _l("No quorum needed"),
+    "floor_twice_executive_board": _l("At least twice the executive board"),
+    "same_quorum": _l("The same quorum again"),
+    "two_thirds_then_majority_then_runoff": _l("Two thirds, then a majority, then a run-off"),
+    "plurality": _l("Most votes wins"),
 }
+
+# The by-law parameters, by name, as the by-laws page shows them.
+PARAMETERS = {
+    "meeting_quorum_rule": _l("Meeting quorum"),
+    "decision_majority_rule": _l("Majority for a decision"),
+    "abstentions": _l("Abstentions"),
+    "tie_rule": _l("On a tie"),
+    "reconvene_rule": _l("Quorum of a reconvened session"),
+    "reconvene_after_days": _l("Reconvened session within (days)"),
+    "general_assembly_min_sessions_per_year": _l("General assembly sessions a year (at least)"),
+    "extraordinary_session_share": _l("Share of members who can demand an extraordinary session"),
+    "notice_days_elective_assembly": _l("Notice for an elective general assembly (days)"),
+    "notice_days_other_meetings": _l("Notice for other meetings (days)"),
+    "executive_board_min_size": _l("Executive board size (at least)"),
+    "executive_board_ex_officio_assemblies": _l("Assemblies whose presidents sit on the executive board"),
+    "term_pattern_years": _l("Terms of office (years)"),
+    "max_consecutive_terms": _l("Consecutive terms (at most)"),
+    "gender_parity_share": _l("Gender parity share"),
+    "co_chairs_one_woman_one_man": _l("Co-chairs: one woman and one man"),
+    "election_round_rule": _l("Election rounds"),
+    "working_group_election_min_participants": _l("Participants needed to elect a working group's officers"),
+    "working_group_one_officer_post": _l("A working group member holds one office at most"),
+    "individual_members_vote_in_general_assembly": _l("Individual members vote in the general assembly"),
+    "executive_absence_limit_excused": _l("Board absences with excuse before removal"),
+    "executive_absence_limit_total": _l("Board absences in all before removal"),
+    "ordinary_member_min_age": _l("Minimum age for ordinary membership"),
+}
+
+
+def parameter_label(name: str) -> str:
+    """A by-law parameter's name for people (a plugin's own parameter shows its key until it has a label)."""
+    return str(PARAMETERS.get(name, name))
 
 
 def label(value) -> str:

@@ -51,6 +51,13 @@ class MemberCategory(enum.StrEnum):
         return MemberKind.INDIVIDUAL if self in individual else MemberKind.INSTITUTIONAL
 
 
+# Who may apply through the council's public form: a person, or a civil-society organisation speaking for itself.
+# Public bodies, the municipality, the civil administration, notaries, bars, parties and muhtars take part by
+# office, as the secretariat records them.
+PUBLIC_APPLICATION_CATEGORIES = (MemberCategory.INDIVIDUAL, MemberCategory.ASSOCIATION, MemberCategory.FOUNDATION,
+                                 MemberCategory.UNION, MemberCategory.PROFESSIONAL_CHAMBER)
+
+
 class Gender(enum.StrEnum):
     FEMALE = "female"
     MALE = "male"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from importlib.resources import files
-from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
 from fpdf import FPDF
@@ -11,6 +10,7 @@ from sqlalchemy import select
 
 from konsey.core.bodies import Body
 from konsey.core.bylaws import parameters_on
+from konsey.core.formats import clock_text, moment_text
 from konsey.core.labels import label
 from konsey.core.meetings import (
     AgendaItem,
@@ -25,7 +25,7 @@ from konsey.core.meetings import (
 )
 from konsey.core.membership import Member
 from konsey.core.text import turkish_sort_key, turkish_upper
-from konsey.tenants.db import as_utc, db
+from konsey.tenants.db import db
 from konsey.tenants.models import Council
 
 FONTS = files("konsey.core") / "fonts"
@@ -40,10 +40,6 @@ def _document() -> FPDF:
     pdf.set_creator("Konsey")
     pdf.add_page()
     return pdf
-
-
-def _clock(instant, zone) -> str:
-    return as_utc(instant).astimezone(zone).strftime("%H:%M")
 
 
 def build_minutes(meeting: Meeting) -> bytes:
@@ -65,8 +61,8 @@ def build_minutes(meeting: Meeting) -> bytes:
     minutes, date_label, place_label = _("Minutes"), _("Date"), _("Place")
     heading(f"{body.name} — {minutes}")
     line(f"{meeting.title} ({label(meeting.kind)})")
-    zone = ZoneInfo(council.timezone)
-    line(f"{date_label}: {as_utc(meeting.scheduled_at).astimezone(zone).strftime('%d.%m.%Y %H:%M')}")
+    zone = council.timezone
+    line(f"{date_label}: {moment_text(meeting.scheduled_at, zone)}")
     if meeting.location:
         line(f"{place_label}: {meeting.location}")
     pdf.ln(3)
@@ -84,7 +80,7 @@ def build_minutes(meeting: Meeting) -> bytes:
     line(_("Present (%(n)d):", n=len(attendances)))
     for attendance in attendances:
         mode = _("online") if attendance.online else _("in person")
-        left = ", " + _("left at %(time)s", time=_clock(attendance.left_at, zone)) if attendance.left_at else ""
+        left = ", " + _("left at %(time)s", time=clock_text(attendance.left_at, zone)) if attendance.left_at else ""
         standing = (", " + _("substitute for %(name)s", name=names.get(attendance.stands_in_for_id, "?"))
                     if attendance.stands_in_for_id else "")
         line(f"• {names.get(attendance.member_id, '?')} ({mode}{standing}{left})")

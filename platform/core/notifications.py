@@ -26,6 +26,7 @@ from konsey.core.applications import ApplicationStatus, MembershipApplication
 from konsey.core.bodies import Body, BodyKind
 from konsey.core.bylaws import parameters_on
 from konsey.core.errors import Invalid
+from konsey.core.formats import moment_text
 from konsey.core.labels import label
 from konsey.core.mail import build_message, deliver
 from konsey.core.meetings import AgendaItem, Meeting, Vote, eligible_members
@@ -253,9 +254,6 @@ def invitation_calendar(meeting, body: Body, council: Council) -> bytes:
 
 def meeting_invitations(meeting_id: uuid.UUID, key: str, *, reminder: bool = False) -> int:
     """Invite (or remind) every member with a vote in the meeting's body; returns the e-mails queued now."""
-    from flask_babel import format_datetime
-
-
     meeting = db.session.scalar(select(Meeting).where(Meeting.id == meeting_id))
     if meeting is None:
         return 0
@@ -263,7 +261,7 @@ def meeting_invitations(meeting_id: uuid.UUID, key: str, *, reminder: bool = Fal
     invited = sorted(eligible_members(body, meeting.day, parameters_on(meeting.day)))
 
     def render() -> tuple[str, str]:
-        when = format_datetime(meeting.scheduled_at, "dd.MM.yyyy HH:mm")
+        when = moment_text(meeting.scheduled_at, db.session.get(Council, meeting.council_id).timezone)
         text = _("You are invited to the meeting of %(body)s: %(title)s, on %(when)s.",
                  body=body.name, title=meeting.title, when=when)
         if meeting.location:

@@ -187,8 +187,12 @@ def collect(results) -> list:
 
 
 def title_of(name: str) -> str:
-    """The plugin's human name: its module docstring's first line, else its name."""
-    doc = (getattr(installed().get(name), "__doc__", None) or "").strip()
+    """The plugin's human name: its module's ``TITLE`` (translated), else its docstring's first line, else its
+    name."""
+    plugin = installed().get(name)
+    if getattr(plugin, "TITLE", None):
+        return str(plugin.TITLE)
+    doc = (getattr(plugin, "__doc__", None) or "").strip()
     return doc.splitlines()[0].rstrip(".") if doc else name
 
 

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from konsey.core.audit import record
 from konsey.core.errors import Conflict, Invalid
+from konsey.core.formats import day_text
 from konsey.core.membership import Member, MemberCategory, MemberKind, MemberStatus
 from konsey.core.rules.membership import university_representatives_allowed
 from konsey.tenants.db import CouncilOwned, db, enum_of, same_council_fk, utcnow
@@ -99,5 +100,5 @@ def mandated(member: Member, representative_id: uuid.UUID | None, day: date) -> 
         raise Invalid({"representative_id": [_("This person does not represent the institution.")]})
     if not representative.valid_on(day):
         raise Invalid({"representative_id": [_("The mandate letter expired on %(date)s.",
-                                                       date=representative.mandate_expires_on.strftime("%d.%m.%Y"))]})
+                                                       date=day_text(representative.mandate_expires_on))]})
     return representative

@@ -16,6 +16,24 @@ def turkish_upper(s: str) -> str:
     return s.replace("i", "İ").replace("ı", "I").upper()
 
 
+_ASCII = str.maketrans("çğıöşüâîûÇĞİIÖŞÜÂÎÛ", "cgiosuaiuCGIIOSUAIU")
+
+
+def ascii_slug(s: str) -> str:
+    """A web address part from a Turkish name: "İnegöl Kent Konseyi" → "inegol-kent-konseyi" (letters as a
+    Turkish reader would spell them in ASCII, never a combining dot)."""
+    import re
+
+    ascii_text = s.translate(_ASCII).lower()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-")
+
+
+def email_lower(address: str) -> str:
+    """An e-mail address in lower case: ASCII folding, except that a dotted capital İ becomes i (Python's
+    lower() would give i plus a combining dot, which no mail server knows)."""
+    return address.strip().replace("İ", "i").lower()
+
+
 def turkish_sort_key(s: str) -> str:
     """A string whose plain (byte) order is Turkish alphabetical order, so the database can index it."""
     out = []

@@ -16,8 +16,15 @@ from konsey.core.identifiers import (
     tckn_is_valid,
     tckn_masked,
 )
-from konsey.core.membership import Gender, MemberCategory, MemberKind, MemberStatus
+from konsey.core.membership import (
+    PUBLIC_APPLICATION_CATEGORIES,
+    Gender,
+    MemberCategory,
+    MemberKind,
+    MemberStatus,
+)
 from konsey.core.representatives import Capacity
+from konsey.core.text import email_lower
 from konsey.schemas.base import StrictSchema
 
 _blank_to_none = lambda v: v.strip() or None if isinstance(v, str) else v  # noqa: E731
@@ -101,7 +108,7 @@ class MemberInputSchema(StrictSchema):
             if key in data:
                 data[key] = _blank_to_none(data[key])
         if data.get("email"):
-            data["email"] = data["email"].lower()
+            data["email"] = email_lower(data["email"])
         if "name" in data:
             data["name"] = " ".join(data["name"].split())
         return data
@@ -124,6 +131,19 @@ class PublicApplicantSchema(MemberInputSchema):
 
     class Meta:
         exclude = ("status", "joined_on")
+
+    @validates("category")
+    def _applies_publicly(self, value, **kwargs):
+        if value not in PUBLIC_APPLICATION_CATEGORIES:
+            raise ValidationError(_("Members of this category are recorded by the secretariat; they do not "
+                                    "apply through this form."))
+
+    @validates_schema
+    def _reachable(self, data, **kwargs):
+        # The council must be able to answer: an e-mail address or a phone number.
+        if not data.get("email") and not data.get("phone"):
+            raise ValidationError(_("Give an e-mail address or a phone number, so that the council can answer."),
+                                  field_name="email")
 
 
 

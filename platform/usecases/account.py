@@ -21,6 +21,7 @@ from konsey.core.permissions import Permission
 from konsey.tenants.db import db, utcnow
 from konsey.tenants.models import Council
 from konsey.usecases.base import command, current_actor, query
+from konsey.usecases.councils import by_name
 
 
 def _me() -> User:
@@ -33,7 +34,7 @@ def _me() -> User:
 @query(Permission.TOKENS_OWN)
 def my_councils_for_tokens() -> list[Council]:
     """The councils a token of mine may be scoped to."""
-    return db.session.scalars(select(Council).where(Council.id.in_(council_ids_of(_me()))).order_by(Council.name)).all()
+    return by_name(db.session.scalars(select(Council).where(Council.id.in_(council_ids_of(_me())))))
 
 
 @query(Permission.TOKENS_OWN)

@@ -28,6 +28,7 @@ from konsey.core.membership import Member
 from konsey.core.motions import Motion, answer_due, is_overdue
 from konsey.core.permissions import Permission
 from konsey.core.seats import Seat
+from konsey.core.text import turkish_sort_key
 from konsey.tenants.db import db
 from konsey.tenants.lifecycle import LifecycleError
 from konsey.tenants.models import Council, CouncilStatus
@@ -56,10 +57,16 @@ def by_slug(slug: str) -> Council:
 
 def councils_of(user: User | None, *, every: bool = False) -> list[Council]:
     """The councils a person belongs to, by name; every council for an operator (or when ``every``)."""
-    rows = select(Council).order_by(Council.name)
+    rows = select(Council)
     if not every and not (user is not None and user.is_operator):
         rows = rows.where(Council.id.in_(council_ids_of(user) if user else set()))
-    return db.session.scalars(rows).all()
+    return by_name(db.session.scalars(rows))
+
+
+def by_name(councils) -> list[Council]:
+    """Councils in Turkish alphabetical order (İzmir after Isparta, before Kadıköy; the database's byte order
+    would put İ after Z)."""
+    return sorted(councils, key=lambda council: turkish_sort_key(council.name))
 
 
 @query(Permission.COUNCILS_LIST_OWN)
@@ -72,7 +79,7 @@ def my_councils() -> list[Council]:
 @query(Permission.COUNCILS_LIST_ALL)
 def operator_overview() -> tuple[list[Council], dict]:
     """Every council with its member count (a number, never a person)."""
-    rows = db.session.scalars(select(Council).order_by(Council.name)).all()
+    rows = by_name(db.session.scalars(select(Council)))
     with all_councils("operator council list: member counts", actor_id=current_actor().user_id):
         counts = dict(db.session.execute(select(Member.council_id, func.count(Member.id))
                                          .group_by(Member.council_id)).all())

@@ -8,15 +8,14 @@ from konsey.core.accounts import User
 from konsey.tenants.db import db
 from konsey.tenants.models import Council, CouncilStatus
 from konsey.usecases.base import query
-from konsey.usecases.councils import councils_of
+from konsey.usecases.councils import by_name, councils_of
 
 
 @query(None)
 def front_page(user: User | None) -> dict:
     """The active councils anyone can find, and (signed in) the person's own councils (all, for operators)."""
     mine = councils_of(user) if user is not None else []
-    listed = db.session.scalars(select(Council).where(Council.status == CouncilStatus.ACTIVE)
-                                .order_by(Council.name)).all()
+    listed = by_name(db.session.scalars(select(Council).where(Council.status == CouncilStatus.ACTIVE)))
     return {"mine": mine, "listed": listed}
 
 

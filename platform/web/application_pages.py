@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 
 from konsey.core.applications import KVKK_NOTICE_VERSION, PURPOSES
 from konsey.core.errors import DomainError
-from konsey.core.membership import Gender, MemberCategory
+from konsey.core.membership import PUBLIC_APPLICATION_CATEGORIES, Gender
 from konsey.schemas.messages import translate_validation_messages
 from konsey.tenants.models import CouncilStatus
 from konsey.usecases import applications
@@ -69,6 +69,7 @@ def apply():
                   ("category", "name", "email", "phone", "birth_date", "gender", "neighbourhood",
                    "representative_name", "derbis_no")}
         applicant = {k: v for k, v in values.items() if v}
+        values.update(notice_version=form.get("notice_version", ""), consents=form.getlist("consents"))
         try:
             application = applications.submit_application({
                 "applicant": applicant, "notice_version": form.get("notice_version", ""),
@@ -80,5 +81,5 @@ def apply():
             return render_template("council/applied.html", number=application.number)
     return render_template(
         "council/apply.html", errors=errors, values=values, notice_version=KVKK_NOTICE_VERSION,
-        purposes=PURPOSES, categories=list(MemberCategory), genders=list(Gender),
+        purposes=PURPOSES, categories=list(PUBLIC_APPLICATION_CATEGORIES), genders=list(Gender),
     ), 422 if errors else 200

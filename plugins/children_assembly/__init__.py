@@ -29,6 +29,7 @@ from konsey.plugins.children_assembly.models import active_children, age_out_job
 from konsey.plugins.children_assembly.views import api, pages
 
 NAME = "children_assembly"
+TITLE = _l("Children's assembly")  # the name people see on the assemblies page
 
 
 class Settings(Schema):

@@ -28,6 +28,7 @@ from konsey.plugins.womens_assembly.monitor import women_share_in_decision_bodie
 from konsey.plugins.womens_assembly.views import api, pages
 
 NAME = "womens_assembly"
+TITLE = _l("Women's assembly")  # the name people see on the assemblies page
 
 
 class Settings(Schema):

@@ -37,6 +37,7 @@ from konsey.pluginkit import (
 from konsey.plugins.youth_assembly.views import pages
 
 NAME = "youth_assembly"
+TITLE = _l("Youth assembly")  # the name people see on the assemblies page
 
 
 class Settings(Schema):

@@ -2,6 +2,7 @@
 """Bootstrap with nothing but Python 3.11+: make .venv, install Konsey into it, then run it or test it.
 
     python3 scripts/dev.py serve    # the whole platform on SQLite + an embedded broker, with demo councils
+    python3 scripts/dev.py serve --port 8080
     python3 scripts/dev.py test     # the whole test suite (extra arguments go to pytest)
 
 `serve` uses .venv; `test` uses .venv-test, which also holds the example third-party plugin of the tests.
@@ -52,18 +53,26 @@ def ensure_environment(extras: str) -> None:
     stamp.write_text(wanted)
 
 
+def run(command: list) -> int:
+    """Run a child in the foreground; Ctrl-C stops it (it gets the signal too), without a traceback here."""
+    child = subprocess.Popen(command)  # noqa: S603 - our own environment's programs
+    try:
+        return child.wait()
+    except KeyboardInterrupt:
+        return child.wait()
+
+
 def main(argv: list[str]) -> int:
     command = argv[0] if argv else "serve"
     rest = argv[1:]
     os.chdir(ROOT)
     if command == "serve":
         ensure_environment("")
-        return subprocess.call([bin_of("") / "konsey", "serve", *rest])
+        return run([bin_of("") / "konsey", "serve", *rest])
     if command == "test":
         ensure_environment("test")
         workers = os.environ.get("KONSEY_TEST_WORKERS", "auto")
-        return subprocess.call([bin_of("test") / "python", "-m", "pytest", "-n", workers, "--dist", "loadgroup",
-                                *rest])
+        return run([bin_of("test") / "python", "-m", "pytest", "-n", workers, "--dist", "loadgroup", *rest])
     print(__doc__)
     return 2
 

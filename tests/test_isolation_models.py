@@ -384,6 +384,8 @@ def test_other_council_cannot_read_update_or_delete(ctx, two_councils, table):
         assert db.session.scalar(select(model).where(model.id == row_id)) is None
         assert db.session.get(model, row_id) is None or db.session.get(model, row_id).council_id == b
         assert db.session.scalar(select(func.count(model.id)).where(model.id == row_id)) == 0
+        # A count that names the model only in its FROM clause is scoped as well.
+        assert db.session.scalar(select(func.count()).select_from(model).where(model.id == row_id)) == 0
         assert db.session.execute(update(model).where(model.id == row_id).values(id=model.id)).rowcount == 0
         assert db.session.execute(delete(model).where(model.id == row_id)).rowcount == 0
         db.session.commit()

@@ -168,9 +168,15 @@ def test_embedded_platform_runs_without_redis(tmp_path, smtp_server):
     platform = Process([sys.executable, "-c", "from konsey.app.cli import main; main()", "serve", "--port", str(port)],
                        env=env)
     try:
-        platform.wait_for(rf"Konsey is running at http://127\.0\.0\.1:{port}/", timeout=120)
-        platform.wait_for(r"sekreter@izmir\.example\.org")
-        platform.wait_for(r"celery@\S+ ready\.", timeout=60)
+        platform.wait_for(r"sekreter@izmir\.example\.org", timeout=120)
+        platform.wait_for(rf"Konsey is running at http://127\.0\.0\.1:{port}/", timeout=30)
+        # The worker's log is in its file, not on the console, which keeps the address and logins in sight.
+        log = tmp_path / "worker.log"
+        deadline = time.monotonic() + 60
+        while not (log.exists() and re.search(r"celery@\S+ ready\.", log.read_text(errors="replace"))):
+            assert time.monotonic() < deadline, "the worker did not start"
+            time.sleep(0.5)
+        assert "celery@" not in "".join(platform.lines)
         jar = http.cookiejar.CookieJar()
         opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
         base = f"http://127.0.0.1:{port}"
@@ -182,5 +188,26 @@ def test_embedded_platform_runs_without_redis(tmp_path, smtp_server):
         messages = smtp_server.wait_for(1, timeout=60)
         assert messages and messages[0]["To"] == "sekreter@izmir.example.org"
         assert f"http://127.0.0.1:{port}/password/reset/" in messages[0].get_content()
+        # The console still ends with the address: the request above wrote nothing there.
+        assert [line for line in platform.lines if line.strip()][-1].startswith("Konsey is running at")
+        # Ctrl-C (SIGINT to the platform's own process group) stops everything, quietly.
+        os.killpg(platform.popen.pid, signal.SIGINT)
+        assert platform.popen.wait(timeout=40) == 0
+        platform.wait_for(r"^Konsey stopped\.", timeout=5)
+        assert "Traceback" not in "".join(platform.lines)
     finally:
         platform.stop()
+
+
+def test_serve_takes_a_free_port_when_the_asked_one_is_busy():
+    import socket
+
+    from konsey.app.runner import _free_port
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        taken = busy.getsockname()[1]
+        other = _free_port("127.0.0.1", taken)
+        assert other != taken and other > 0
+    assert _free_port("127.0.0.1", taken) == taken  # free again

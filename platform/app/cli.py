@@ -266,13 +266,18 @@ def seed():
 
 @click.command("serve")
 @click.option("--host", default="127.0.0.1")
-@click.option("--port", default=5000, type=int)
+@click.option("--port", default=5000, type=int, show_default=True,
+              help="Port to listen on; a free one is taken if it is busy.")
 @click.option("--no-worker", is_flag=True, help="Do not start the Celery worker.")
 @with_appcontext
 def serve(host, port, no_worker):
     """Run the whole platform: migrate, seed the demo, start a Celery worker and the web server."""
 
-    run_platform(current_app._get_current_object(), host=host, port=port, worker=not no_worker)
+    try:
+        run_platform(current_app._get_current_object(), host=host, port=port, worker=not no_worker)
+    except KeyboardInterrupt:  # Ctrl-C while migrating or seeding: stop, no traceback
+        click.echo("Konsey stopped.")
+        sys.exit(130)
 
 
 # --- plugins -------------------------------------------------------------------------------------------------

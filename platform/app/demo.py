@@ -1,4 +1,5 @@
-"""Demo data for the embedded platform: three councils with people and members of every category."""
+"""Demo data for the embedded platform: three councils with people, members of every category and a year of
+life each (see :mod:`konsey.app.demo_history`)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from datetime import date
 
 from sqlalchemy import select
 
+from konsey.app.demo_history import seed_history
 from konsey.core import reference
 from konsey.core.accounts import (
     CouncilRoleName,
@@ -83,7 +85,7 @@ def _user(email: str, name: str, platform_role: PlatformRole | None = None) -> U
 
 def _seed_members(rng: random.Random, city: str) -> int:
     count = 0
-    for _ in range(40):
+    for _ in range(rng.randint(36, 58)):  # councils differ in size, so the federation has something to compare
         name, gender = _person(rng)
         add_member({
             "category": MemberCategory.INDIVIDUAL, "name": name, "gender": gender,
@@ -97,7 +99,7 @@ def _seed_members(rng: random.Random, city: str) -> int:
         add_member({"category": MemberCategory.MUHTAR, "name": name, "gender": gender,
                     "neighbourhood": NEIGHBOURHOODS[i] + " Mahallesi"})
         count += 1
-    for category, template, extra in INSTITUTIONS:
+    for category, template, extra in rng.sample(INSTITUTIONS, rng.randint(10, len(INSTITUTIONS))):
         representative, _gender = _person(rng)
         substitute, _gender = _person(rng)
         add_member({"category": category, "name": template.format(city=city),
@@ -143,8 +145,11 @@ def seed_demo() -> list[str]:
             for plugin in DEMO_ASSEMBLIES.get(slug, ()):
                 with acting_as(SYSTEM):
                     enable_plugin(plugin, {})
+            with acting_as(SYSTEM):
+                history = seed_history(slug)
         council.federation_public = slug != "kadikoy"  # one council keeps its name out of public comparisons
-        lines.append(f"{name}: {total} members")
+        lines.append(f"{name}: {total} members, a year of meetings ({history['decisions']} decisions), "
+                     f"{history['motions']} motions, {history['applications']} applications waiting")
     db.session.commit()
     return lines
 

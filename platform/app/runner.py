@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import errno
+import logging
 import os
 import signal
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -14,39 +17,74 @@ from flask_migrate import upgrade
 from konsey.app.demo import DEMO_PASSWORD, demo_logins, seed_demo
 
 
-def run_platform(app: Flask, *, host: str, port: int, worker: bool) -> None:
+def _free_port(host: str, wanted: int) -> int:
+    """``wanted`` if nothing listens there, else a free port the system picks."""
+    with socket.socket() as probe:
+        try:
+            probe.bind((host, wanted))
+            return wanted
+        except OSError as error:
+            if error.errno != errno.EADDRINUSE:
+                raise
+    with socket.socket() as probe:
+        probe.bind((host, 0))
+        return probe.getsockname()[1]
 
+
+def run_platform(app: Flask, *, host: str, port: int, worker: bool) -> None:
+    """Migrate, seed the demo, start a worker (its log in a file) and serve until Ctrl-C.
+
+    The console keeps what a person needs: the seeding summary, then the address and the demo logins as
+    the last lines (the worker's log goes to ``<instance>/worker.log``; requests are not logged here)."""
     upgrade(revision="heads")  # the core and every plugin's migration branch
     for line in seed_demo():
         print(f"  seeded {line}")
+    chosen = _free_port(host, port)
+    if chosen != port:
+        print(f"Port {port} is taken; using {chosen} instead (choose one with --port).")
+    port = chosen
     worker_process = None
+    log_path = Path(app.instance_path) / "worker.log"
     if worker:
         # A real worker process on the configured broker (embedded SQLite broker by default).
         env = dict(os.environ, KONSEY_INSTANCE_PATH=app.instance_path, KONSEY_BASE_URL=f"http://{host}:{port}")
+        log = open(log_path, "ab")  # noqa: SIM115 - the child process keeps it open
         worker_process = subprocess.Popen(  # noqa: S603 - our own interpreter and module
             [sys.executable, "-m", "celery", "-A", "konsey.worker.main", "worker", "--loglevel=INFO",
              "--concurrency=1", "--pool=solo", "--without-gossip", "--without-mingle", "--without-heartbeat",
              # One process here, so it also runs the scheduler: the outbox relay, reminders, plugins' jobs.
              "--beat", f"--schedule={Path(app.instance_path) / 'celerybeat-schedule'}"],
-            env=env,
+            env=env, stdout=log, stderr=subprocess.STDOUT,
+            start_new_session=True,  # Ctrl-C reaches us, and we stop the worker in order
         )
     url = f"http://{host}:{port}/"
     app.config["KONSEY_BASE_URL"] = url.rstrip("/")
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
+    from werkzeug.serving import make_server
+
+    server = make_server(host, port, app, threaded=True)
     print()
-    print(f"Konsey is running at {url}")
     print(f"Database: {app.config['SQLALCHEMY_DATABASE_URI']}")
     print(f"Broker:   {app.config['KONSEY_BROKER_URL']}")
+    if worker:
+        print(f"Worker log: {log_path}")
     if app.config["KONSEY_MAIL_BACKEND"] == "file":
         print(f"E-mails are written to {app.config['KONSEY_MAIL_DIR']}")
     print(f"Demo logins (password: {DEMO_PASSWORD}):")
     for email, what in demo_logins():
         print(f"  {email:32} {what}")
     print()
+    print(f"Konsey is running at {url}  (Ctrl-C stops it)", flush=True)
     try:
-        from werkzeug.serving import run_simple
-
-        run_simple(host, port, app, threaded=True, use_reloader=False)
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
     finally:
+        server.server_close()
         if worker_process is not None:
             worker_process.send_signal(signal.SIGTERM)
-            worker_process.wait(timeout=20)
+            try:
+                worker_process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                worker_process.kill()
+        print("Konsey stopped.")

@@ -106,7 +106,27 @@ def all_councils(reason: str, *, actor_id: uuid.UUID | None = None, audit: bool 
 
 
 def _council_owned_mappers(state: ORMExecuteState) -> bool:
-    return any(issubclass(m.class_, CouncilOwned) for m in state.all_mappers)
+    if any(issubclass(m.class_, CouncilOwned) for m in state.all_mappers):
+        return True
+    # ``select(func.count()).select_from(Model)`` names the model only in its FROM clause, where all_mappers
+    # does not look: a count across every council on SQLite (PostgreSQL's row-level security caught it).
+    froms = getattr(state.statement, "get_final_froms", None)
+    if froms is None:
+        return False
+    owned = _council_owned_tables()
+    return any(getattr(table, "name", None) in owned for table in froms())
+
+
+_OWNED_TABLES: dict[int, set[str]] = {}
+
+
+def _council_owned_tables() -> set[str]:
+    mappers = db.Model.registry.mappers
+    if len(mappers) not in _OWNED_TABLES:  # models are added at import (a plugin's too), never removed
+        _OWNED_TABLES[len(mappers)] = {mapper.local_table.name for mapper in mappers
+                                       if issubclass(mapper.class_, CouncilOwned)
+                                       and getattr(mapper, "local_table", None) is not None}
+    return _OWNED_TABLES[len(mappers)]
 
 
 @event.listens_for(Session, "do_orm_execute")

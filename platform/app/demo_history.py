@@ -1,0 +1,163 @@
+"""A year in the life of a demo council: board meetings every month, two general assemblies, votes with
+numbered decisions, a working group approved by the assembly with its report, motions in every state
+(answered, overdue, queued), applications waiting, money, and meetings coming up.
+
+Made with the core's own services (so every rule holds: notice, quorum, majorities, numbering), with the
+clock set back where a service takes one. Differences between councils come from the seed: each council's
+attendance, results and follow-up differ, so the federation has something to compare."""
+
+from __future__ import annotations
+
+import random
+from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
+
+from sqlalchemy import select, update
+
+from konsey.core import meetings, money, motions, reports, seats
+from konsey.core.applications import KVKK_NOTICE_VERSION
+from konsey.core.bodies import Body, BodyKind
+from konsey.core.membership import Gender, Member, MemberKind, MemberStatus
+from konsey.core.outbox import OutboxEvent
+from konsey.core.seats import SeatRole
+from konsey.tenants.db import db
+from konsey.usecases.applications import start_review, submit_application
+
+BOARD_ITEMS = ["Aylık faaliyet raporu", "Bütçe izleme", "Çalışma gruplarının önerileri", "Etkinlik takvimi",
+               "Basın açıklaması", "Gönüllü çağrısı"]
+ASSEMBLY_ITEMS = [
+    ("Ulaşım Çalışma Grubunun kurulması", "group"),
+    ("Bisiklet yolu ağının genişletilmesi önerisi", "motion"),
+    ("Mahalle parklarının aydınlatılması önerisi", "motion"),
+    ("Kent arşivinin açılması önerisi", "motion"),
+]
+
+
+def _at(day: date, hour: int = 18) -> datetime:
+    return datetime.combine(day, time(hour - 3, 0), tzinfo=UTC)  # 18:00 in İstanbul (UTC+3)
+
+
+def _hold(body: Body, title: str, day: date, items: list[str], present: list[Member], rng: random.Random,
+          *, yes_share: float) -> list[meetings.Vote]:
+    """Call a meeting (notice respected: called three weeks before), check people in, vote each item by show
+    of hands, close it. Returns the votes."""
+    meeting = meetings.schedule(body, meetings.MeetingKind.ORDINARY, title, _at(day), "Kent Konseyi Salonu",
+                                items, now=_at(day) - timedelta(days=21))
+    for member in present:
+        meetings.check_in(meeting, member, online=rng.random() < 0.1)
+    agenda = db.session.scalars(select(meetings.AgendaItem).where(meetings.AgendaItem.meeting_id == meeting.id)
+                                .order_by(meetings.AgendaItem.position)).all()
+    votes = []
+    for item in agenda:
+        vote = meetings.open_vote(meeting, body, item, meetings.VoteKind.OPEN)
+        voters = len(present)
+        yes = max(0, min(voters, round(voters * (yes_share + rng.uniform(-0.15, 0.15)))))
+        no = rng.randint(0, voters - yes)
+        meetings.record_counts(vote, meeting, body, yes=yes, no=no, abstain=voters - yes - no)
+        meetings.close_vote(vote, meeting, body, chair_vote="yes")
+        votes.append(vote)
+    meetings.close_meeting(meeting)
+    return votes
+
+
+def _numbered(votes) -> int:
+    return sum(1 for vote in votes if vote.decision_number)
+
+
+def seed_history(slug: str, today: date | None = None) -> dict:
+    """A year of the bound council's life, ending today. Returns counts for the start-up lines."""
+    today = today or date.today()
+    rng = random.Random(f"history:{slug}")
+    year_ago = today - timedelta(days=365)
+    active = db.session.scalars(select(Member).where(Member.status == MemberStatus.ACTIVE)
+                                .order_by(Member.sort_name)).all()
+    for member in active:
+        member.joined_on = year_ago - timedelta(days=rng.randint(30, 900))
+    people = [m for m in active if m.kind is MemberKind.INDIVIDUAL]
+    bodies = {b.kind: b for b in db.session.scalars(select(Body))}
+    board, assembly = bodies[BodyKind.EXECUTIVE_BOARD], bodies[BodyKind.GENERAL_ASSEMBLY]
+
+    # The executive board: nine principals with parity, two substitutes, for the whole year.
+    women = [m for m in people if m.gender is Gender.FEMALE]
+    men = [m for m in people if m.gender is Gender.MALE]
+    principals = women[:5] + men[:4]
+    for member in principals:
+        seats.assign_seat(board, member, SeatRole.PRINCIPAL, year_ago, None)
+    for member in (women[5], men[4]):
+        seats.assign_seat(board, member, SeatRole.SUBSTITUTE, year_ago, None)
+
+    # Every month, a board meeting; attendance differs by council (its seed).
+    diligence = rng.uniform(0.6, 0.95)
+    decisions = 0
+    for month in range(11, 0, -1):
+        day = today - timedelta(days=30 * month + rng.randint(0, 5))
+        present = [m for m in principals if rng.random() < diligence] or principals[:5]
+        if len(present) < 5:
+            present = principals[:5]
+        decisions += _numbered(_hold(board, f"Yürütme Kurulu {day.strftime('%m/%Y')} toplantısı", day,
+                               rng.sample(BOARD_ITEMS, 2), present, rng, yes_share=0.8))
+
+    # Two general assemblies; the first approves a working group, the second sends motions.
+    group = seats.create_body(BodyKind.WORKING_GROUP, "Ulaşım Çalışma Grubu", "YK kararı")
+    turnout = rng.uniform(0.55, 0.85)
+    voters = [m for m in active if m.kind is MemberKind.INDIVIDUAL]
+    needed = len(active) // 2 + 1
+    first_day, second_day = today - timedelta(days=300), today - timedelta(days=120)
+    first = _hold(assembly, "Olağan Genel Kurul (bahar)", first_day, [ASSEMBLY_ITEMS[0][0], ASSEMBLY_ITEMS[1][0]],
+                  voters[:max(needed, int(len(voters) * turnout))], rng, yes_share=0.85)
+    seats.approve_body(group, first[0])
+    for member in rng.sample(people, 7):
+        seats.assign_seat(group, member, SeatRole.PRINCIPAL, first_day + timedelta(days=7), None)
+    second = _hold(assembly, "Olağan Genel Kurul (sonbahar)", second_day,
+                   [ASSEMBLY_ITEMS[2][0], ASSEMBLY_ITEMS[3][0]],
+                   voters[:max(needed, int(len(voters) * (turnout - 0.1)))], rng, yes_share=0.75)
+    decisions += _numbered(first) + _numbered(second)
+
+    # The working group's report, approved and sent to the board.
+    report = reports.draft(group, "Toplu ulaşım erişilebilirlik raporu",
+                           "Duraklar, rampalar ve sesli anonslar üzerine saha çalışmasının bulguları.")
+    reports.approve(report)
+    reports.send_to_board(report)
+
+    # Motions: the spring one answered, the autumn ones overdue or answered, one delivered last week.
+    adopted = [v for v in (first[1], second[0], second[1]) if v.decision_number]
+    made = []
+    for vote in adopted:
+        item = db.session.get(meetings.AgendaItem, vote.agenda_item_id)
+        made.append(motions.adopt(vote, item.title, f"Genel Kurul kararı ({vote.decision_number}): {item.title}."))
+    for motion, delivered, answered in zip(made, (first_day + timedelta(days=10), second_day + timedelta(days=8),
+                                                  today - timedelta(days=6)), (True, False, False), strict=False):
+        motions.advance(motion, motions.MotionStatus.DELIVERED, delivered_on=delivered)
+        if answered:
+            motions.record_answer(motion, rng.choice(list(motions.MunicipalAnswer)), "Belediye meclisi görüştü.",
+                                  (delivered + timedelta(days=20)).isoformat(), f"{delivered.year}/{rng.randint(100, 600)}")
+
+    # Money: this year's allocation, in-kind support and some expenses.
+    money.add(money.BudgetAllocation(year=today.year, amount=Decimal(rng.randrange(250_000, 900_000, 5_000)),
+                                     municipal_decision=f"Belediye Meclisi {today.year}/{rng.randint(10, 60)}"))
+    money.add(money.InKindSupport(year=today.year, kind=money.InKindKind.OFFICE, description="Belediye hizmet binası",
+                                  estimated_value=Decimal("120000")))
+    for n in range(6):
+        money.add(money.Expense(spent_on=today - timedelta(days=40 * n + 3), amount=Decimal(rng.randrange(2_000, 40_000)),
+                                category=rng.choice(list(money.ExpenseCategory)),
+                                description=rng.choice(["Çalıştay", "Afiş baskısı", "Salon düzeni", "Ulaşım"])))
+
+    # The worker must not send a year of invitations and deliveries now: that happened "back then".
+    db.session.execute(update(OutboxEvent).where(OutboxEvent.completed_at.is_(None))
+                       .values(completed_at=datetime.now(UTC)).execution_options(synchronize_session=False))
+
+    # What waits now: the next general assembly and board meeting, applications, a motion to deliver.
+    meetings.schedule(assembly, meetings.MeetingKind.ORDINARY, "Olağan Genel Kurul (kış)", _at(today + timedelta(days=18)),
+                      "Kültür Merkezi", ["Faaliyet raporu", "Çalışma gruplarının raporları", "Dilek ve öneriler"])
+    meetings.schedule(board, meetings.MeetingKind.ORDINARY, "Yürütme Kurulu toplantısı", _at(today + timedelta(days=4)),
+                      "Kent Konseyi Salonu", ["Genel kurul hazırlığı"])
+    waiting = 0
+    for n in range(rng.randint(2, 4)):
+        application = submit_application({
+            "applicant": {"category": "individual", "name": f"Başvuran {['Aylin', 'Berk', 'Cem', 'Deniz'][n]} Yurt",
+                          "email": f"basvuru{n}@{slug}.ornek.org"},
+            "notice_version": KVKK_NOTICE_VERSION, "consents": ["membership"]})
+        if n == 0:
+            start_review(application.id)
+        waiting += 1
+    return {"decisions": decisions, "motions": len(made), "applications": waiting}

@@ -102,6 +102,20 @@ def _violations(page) -> list[dict]:
     return found
 
 
+def _check(page, path: str, viewport: dict, english: set[str], problems: dict) -> None:
+    """axe's violations, English on a Turkish page, and a page wider than the phone, into ``problems``."""
+    shown = page.locator("body").inner_text()
+    untranslated = sorted(text for text in english if text in shown)
+    if untranslated:
+        problems.setdefault(path, []).append({"id": "english-on-a-turkish-page", "help": untranslated[:5]})
+    problems.setdefault(path, []).extend(_violations(page))
+    if viewport is PHONE and not page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"):
+        width = page.evaluate("document.documentElement.scrollWidth")
+        problems[path].append({"id": "wider-than-phone", "help": f"{width} px wide"})
+    if not problems[path]:
+        del problems[path]
+
+
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
 def test_every_page_passes_axe_and_fits(live_server, browser, sqlite_app, viewport):  # noqa: F811
     from conftest import World
@@ -123,15 +137,17 @@ def test_every_page_passes_axe_and_fits(live_server, browser, sqlite_app, viewpo
     for path in _pages(things):
         response = page.goto(f"{live_server}{path}")
         assert response.ok, f"{path}: {response.status}"
-        shown = page.locator("body").inner_text()
-        untranslated = sorted(text for text in english if text in shown)
-        if untranslated:
-            problems.setdefault(path, []).append({"id": "english-on-a-turkish-page", "help": untranslated[:5]})
-        found = _violations(page)
-        if found:
-            problems[path] = found
-        if viewport is PHONE and not page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"):
-            width = page.evaluate("document.documentElement.scrollWidth")
-            problems.setdefault(path, []).append({"id": "wider-than-phone", "help": f"{width} px wide"})
+        _check(page, path, viewport, english, problems)
+    # The federation analyst's pages (aggregates of every council).
+    World(sqlite_app).user("analyst@federasyon.example.org", platform_role="federation_analyst")
+    page.context.clear_cookies()
+    page.goto(f"{live_server}/login")
+    page.get_by_label("E-posta").fill("analyst@federasyon.example.org")
+    page.get_by_label("Parola").fill("correct horse battery")
+    page.get_by_role("button", name="Giriş yap").click()
+    page.wait_for_url(f"{live_server}/federation/")
+    for path in ("/federation/", "/federation/?indicator=quorum_share"):
+        page.goto(f"{live_server}{path}")
+        _check(page, path, viewport, english, problems)
     context.close()
     assert not problems, json.dumps(problems, ensure_ascii=False, indent=1)

@@ -81,3 +81,32 @@ def test_a_member_added_with_a_capital_dotted_i_in_the_address(app, world):
 
     with app.app_context(), bound_council(council):
         assert db.session.scalar(select(Member.email)) == "ali@izmir.example.org"
+
+
+def test_a_new_councils_address_is_suggested_from_its_name(app, world):
+    from konsey.core import reference
+    from konsey.core.text import suggested_slug
+
+    assert suggested_slug("İnegöl Kent Konseyi") == "inegol" and suggested_slug("Çankaya") == "cankaya"
+    world.user("op@konsey.example.org", platform_role="operator")
+    client = app.test_client()
+    login(client, "op@konsey.example.org")
+    inegol = next(m for m in reference.municipalities(16) if m.name.startswith("İnegöl"))
+    page = client.get("/operator/councils/new").get_data(as_text=True)
+    import re
+
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page)
+    data = {"name": "İnegöl Kent Konseyi", "slug": "", "province_code": "16", "municipality_id": inegol.id,
+            "contact_email": "info@inegol.example.org", "motion_delivery_address": "evrak@inegol.bel.tr",
+            "locale": "tr", "timezone": "Europe/Istanbul", "admin_email": "gs@inegol.example.org"}
+    if token:
+        data["csrf_token"] = token.group(1)
+    answer = client.post("/operator/councils/new", data=data)
+    assert answer.status_code == 200, answer.get_data(as_text=True)[:500]
+    from sqlalchemy import select
+
+    from konsey.tenants.db import db
+    from konsey.tenants.models import Council
+
+    with app.app_context():
+        assert db.session.scalar(select(Council.slug).where(Council.name == "İnegöl Kent Konseyi")) == "inegol"

@@ -28,6 +28,14 @@ def ascii_slug(s: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-")
 
 
+def suggested_slug(council_name: str) -> str:
+    """The address a council's name suggests: "İnegöl Kent Konseyi" → "inegol"."""
+    slug = ascii_slug(council_name)
+    for suffix in ("-kent-konseyi", "-kent-konseyi-genel-sekreterligi"):
+        slug = slug.removesuffix(suffix)
+    return slug[:63].strip("-")
+
+
 def email_lower(address: str) -> str:
     """An e-mail address in lower case: ASCII folding, except that a dotted capital İ becomes i (Python's
     lower() would give i plus a combining dot, which no mail server knows)."""

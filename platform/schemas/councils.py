@@ -5,18 +5,19 @@ from __future__ import annotations
 from zoneinfo import available_timezones
 
 from flask_babel import gettext as _
-from marshmallow import Schema, ValidationError, fields, validate, validates, validates_schema
+from marshmallow import Schema, ValidationError, fields, pre_load, validate, validates, validates_schema
 
 from konsey.core import reference
 from konsey.core.councils import RESERVED_SLUGS, SLUG_PATTERN
 from konsey.core.i18n import LANGUAGES
+from konsey.core.text import suggested_slug
 from konsey.schemas.base import StrictSchema
 from konsey.tenants.models import CouncilStatus
 
 
 class OnboardingSchema(StrictSchema):
     name = fields.String(required=True, validate=validate.Length(min=3, max=200))
-    slug = fields.String(required=True, validate=validate.Length(min=2, max=63))
+    slug = fields.String(required=True, validate=validate.Length(min=2, max=63))  # suggested from the name if empty
     province_code = fields.Integer(required=True)
     municipality_id = fields.String(required=True, validate=validate.Length(min=1, max=32))
     contact_email = fields.Email(required=True)
@@ -26,6 +27,12 @@ class OnboardingSchema(StrictSchema):
     timezone = fields.String(load_default="Europe/Istanbul", validate=validate.Length(max=64))
     admin_email = fields.Email(required=True)
     neighbourhood_count = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=1, max=2000))
+
+    @pre_load
+    def _suggest_slug(self, data, **_kwargs):
+        if isinstance(data, dict) and not (data.get("slug") or "").strip() and (data.get("name") or "").strip():
+            data = {**data, "slug": suggested_slug(data["name"])}
+        return data
 
     @validates("slug")
     def _slug(self, value: str, **_kwargs) -> None:

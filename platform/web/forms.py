@@ -43,7 +43,7 @@ class TokenForm(FlaskForm):
 
 class OnboardCouncilForm(FlaskForm):
     name = StringField(_l("Council name"), validators=[DataRequired(), Length(min=3, max=200)])
-    slug = StringField(_l("Address (slug)"), validators=[DataRequired(), Length(min=2, max=63)])
+    slug = StringField(_l("Address (slug)"), validators=[Optional(), Length(min=2, max=63)])
     province_code = SelectField(_l("Province"), validators=[DataRequired()])
     municipality_id = SelectField(_l("Municipality"), validators=[DataRequired()], validate_choice=False)
     contact_email = EmailField(_l("Contact e-mail"), validators=[DataRequired(), Email()])

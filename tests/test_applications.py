@@ -29,7 +29,7 @@ def test_transitions_are_one_way():
 
 def test_individual_application_end_to_end(api, board):
     receipt = _apply(api, {"category": "individual", "name": "Elif Kaya", "email": "elif@example.org",
-                           "gender": "female"})
+                           "gender": "female", "birth_date": "1990-05-01"})
     assert receipt.status_code == 201 and receipt.json["number"] == 1 and receipt.json["status"] == "submitted"
     decider = api(board["token"])
     application = decider.get(URL).json[0]
@@ -51,7 +51,7 @@ def test_consents_become_provable_records(app, api, board):
     from konsey.tenants.db import db
     from konsey.tenants.scoping import bound_council
 
-    _apply(api, {"category": "individual", "name": "Can Demir", "phone": "0532 111 22 33"}, consents=["membership"])
+    _apply(api, {"category": "individual", "name": "Can Demir", "phone": "0532 111 22 33", "birth_date": "1990-05-01"}, consents=["membership"])
     decider = api(board["token"])
     application = decider.get(URL).json[0]
     decider.post(f"{URL}/{application['id']}/review")
@@ -72,7 +72,7 @@ def test_erasure_forgets_the_applicant(app, api, world, board):
 
     admin = api(world.token(world.user("gs@izmir.example.org", roles={board["council"]: "administrator"}),
                             board["council"]))
-    _apply(api, {"category": "individual", "name": "Deniz Ak", "phone": "0532 111 22 33"})
+    _apply(api, {"category": "individual", "name": "Deniz Ak", "phone": "0532 111 22 33", "birth_date": "1990-05-01"})
     application = admin.get(URL).json[0]
     admin.post(f"{URL}/{application['id']}/review")
     member_id = admin.post(f"{URL}/{application['id']}/approve", json={}).json["member_id"]
@@ -96,7 +96,7 @@ def test_institutional_approval_needs_the_board_decision(api, board):
 
 
 def test_rejection_needs_a_reason(api, board):
-    _apply(api, {"category": "individual", "name": "Ali Veli", "phone": "0532 111 22 33"})
+    _apply(api, {"category": "individual", "name": "Ali Veli", "phone": "0532 111 22 33", "birth_date": "1990-05-01"})
     decider = api(board["token"])
     application = decider.get(URL).json[0]
     decider.post(f"{URL}/{application['id']}/review")
@@ -107,12 +107,15 @@ def test_rejection_needs_a_reason(api, board):
 @pytest.mark.parametrize(
     "applicant,consents,notice,field",
     [
-        ({"category": "individual", "name": "Ali Veli", "phone": "0532 111 22 33"}, ["communication"], KVKK_NOTICE_VERSION, "consents"),
-        ({"category": "individual", "name": "Ali Veli", "phone": "0532 111 22 33"}, ["membership", "spam"], KVKK_NOTICE_VERSION, "consents"),
-        ({"category": "individual", "name": "Ali Veli", "phone": "0532 111 22 33"}, ["membership"], "2019-01", "notice_version"),
-        ({"category": "individual", "name": "A", "tckn": "12345678901", "phone": "0532 111 22 33"}, ["membership"],
+        ({"category": "individual", "name": "Ali Veli", "phone": "0532 111 22 33", "birth_date": "1990-05-01"}, ["communication"], KVKK_NOTICE_VERSION, "consents"),
+        ({"category": "individual", "name": "Ali Veli", "phone": "0532 111 22 33", "birth_date": "1990-05-01"}, ["membership", "spam"], KVKK_NOTICE_VERSION, "consents"),
+        ({"category": "individual", "name": "Ali Veli", "phone": "0532 111 22 33", "birth_date": "1990-05-01"}, ["membership"], "2019-01", "notice_version"),
+        ({"category": "individual", "name": "A", "tckn": "12345678901", "phone": "0532 111 22 33", "birth_date": "1990-05-01"}, ["membership"],
          KVKK_NOTICE_VERSION, "applicant"),
-        ({"category": "individual", "name": "Ali Veli"}, ["membership"], KVKK_NOTICE_VERSION, "applicant"),  # no contact
+        ({"category": "individual", "name": "Ali Veli", "birth_date": "1990-05-01"}, ["membership"], KVKK_NOTICE_VERSION,
+         "applicant"),  # no contact
+        ({"category": "individual", "name": "Ali Veli", "phone": "0532 111 22 33"}, ["membership"],
+         KVKK_NOTICE_VERSION, "applicant"),  # no date of birth: the legal age cannot be checked
         ({"category": "notary", "name": "Beşinci Noterlik", "phone": "0232 111 22 33"}, ["membership"],
          KVKK_NOTICE_VERSION, "applicant"),  # a notary sits by office, it does not apply
     ],
@@ -124,7 +127,7 @@ def test_bad_applications_are_refused_and_nothing_is_stored(api, board, applican
 
 
 def test_applications_are_private_to_the_deciders(api, board):
-    _apply(api, {"category": "individual", "name": "Ali Veli", "phone": "0532 111 22 33"})
+    _apply(api, {"category": "individual", "name": "Ali Veli", "phone": "0532 111 22 33", "birth_date": "1990-05-01"})
     assert api(board["viewer"]).get(URL).status_code == 403
     assert api(None).get(URL).status_code == 401
 
@@ -132,7 +135,7 @@ def test_applications_are_private_to_the_deciders(api, board):
 def test_suspended_council_takes_no_applications(api, world, board):
     operator = world.token(world.user("op@example.org", platform_role="operator"))
     api(operator).post("/api/v1/councils/izmir/status", json={"status": "suspended"})
-    assert _apply(api, {"category": "individual", "name": "Ali Veli", "phone": "0532 111 22 33"}).status_code == 423
+    assert _apply(api, {"category": "individual", "name": "Ali Veli", "phone": "0532 111 22 33", "birth_date": "1990-05-01"}).status_code == 423
 
 
 def test_citizens_apply_through_the_page(app, board):
@@ -140,12 +143,12 @@ def test_citizens_apply_through_the_page(app, board):
     form = client.get("/izmir/apply")
     assert form.status_code == 200 and "KVKK" in form.get_data(as_text=True)
     refused = client.post("/izmir/apply", data={"category": "individual", "name": "Elif Kaya",
-                                                "consents": ["communication"], "phone": "0532 111 22 33"})
+                                                "consents": ["communication"], "phone": "0532 111 22 33", "birth_date": "1990-05-01"})
     page = refused.get_data(as_text=True)
     assert refused.status_code == 422 and "aydınlatma metnini" in page and "açık rıza" in page
     accepted = client.post("/izmir/apply", data={"category": "individual", "name": "Elif Kaya", "gender": "female",
                                                  "notice_version": KVKK_NOTICE_VERSION,
-                                                 "consents": ["membership", "communication"], "phone": "0532 111 22 33"})
+                                                 "consents": ["membership", "communication"], "phone": "0532 111 22 33", "birth_date": "1990-05-01"})
     assert accepted.status_code == 200 and "1" in accepted.get_data(as_text=True)
     from conftest import ApiClient
 
@@ -162,10 +165,11 @@ def test_the_citizen_form_offers_only_what_a_citizen_applies_as_and_enforces_con
     assert 'value="individual"' in form and 'value="association"' in form
     assert 'value="notary"' not in form and 'value="municipality"' not in form and 'value="civil_administration"' not in form
     assert 'id="name" name="name" required' in form and 'type="date"' in form
-    refused = client.post("/izmir/apply", data={"category": "individual", "name": "Yalnız Ad"})
+    refused = client.post("/izmir/apply", data={"category": "individual", "name": "Yalnız Ad", "birth_date": "1990-05-01"})
     html = refused.get_data(as_text=True)
     assert refused.status_code == 422 and 'value="Yalnız Ad"' in html
     assert "e-posta adresi ya da bir telefon" in html.lower() and 'aria-invalid="true"' in html
     sent = client.post("/izmir/apply", data={"category": "individual", "name": "Yalnız Ad", "phone": "0532 111 22 33",
+                                             "birth_date": "1990-05-01",
                                              "notice_version": KVKK_NOTICE_VERSION, "consents": "membership"})
     assert sent.status_code == 200 and "Yalnız Ad" not in sent.get_data(as_text=True).split("<main")[1][:50]

@@ -194,6 +194,23 @@ def test_email_delivery_with_a_receipt_link(app, world, council, mailbox):
     assert client.get("/receipts/not-a-token").status_code == 404
 
 
+def test_a_receipt_link_can_be_revoked(app, world, council, mailbox):
+    admin = council["admin"]
+    admin.put(f"{BASE}/delivery", json={"channel": "email", "address": "evrak@izmir.bel.tr"})
+    motion_id = adopted_motion(app, world, council["id"])
+    _deliver(app, council["id"], motion_id)
+    [message] = [m for m in mailbox.wait_for(1) if "evrak@izmir.bel.tr" in m["To"]]
+    link = next(line for line in message.get_body(("plain",)).get_content().splitlines() if "/receipts/" in line)
+    path = link[link.index("/receipts/"):].strip()
+    client = app.test_client()
+    assert client.get(path).status_code == 200
+    assert admin.post(f"{BASE}/motions/{motion_id}/receipt-links/revoke").status_code == 204
+    for url in (path, f"{path}/package.zip"):
+        assert client.get(url).status_code == 404, url
+    assert client.post(f"{path}/confirm").status_code == 404
+    assert _motion(admin, motion_id)["status"] == "sent"  # a revoked link confirms nothing
+
+
 def test_the_municipality_posts_its_answer_signed(app, world, council):
     from datetime import UTC, datetime
 

@@ -141,3 +141,14 @@ def test_the_dashboard_page(app, world, federation):
     html = page.get_data(as_text=True)
     assert 'data-testid="ranking-chart"' in html and "İzmir Kent Konseyi" in html
     assert client.get("/izmir/members").status_code in (403, 404)  # no personal record through the pages either
+
+
+def test_a_councils_position_shows_no_median_of_fewer_than_five_councils(app, world, federation):
+    """With two councils, the "national median" and our own figure would give the other's exact value."""
+    own = federation["admin"].get("/api/v1/councils/izmir/federation").json
+    assert own["national_median"]["members"] is None and own["peer_median"]["members"] is None
+    for n in range(4):
+        other = world.council(f"ilce{n}", province=35, name=f"İlçe {n} Kent Konseyi")
+        _people(world, other, women=3, men=3)
+    own = federation["admin"].get("/api/v1/councils/izmir/federation").json
+    assert own["national_median"]["members"] is not None  # six councils now

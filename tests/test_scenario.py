@@ -21,7 +21,7 @@ def test_application_to_answered_motion(app, api, world):
     for name, gender in names:
         response = public.post(f"{BASE}/applications", json={
             "applicant": {"category": "individual", "name": name, "gender": gender,
-                          "email": f"{name.split()[0].lower()}@example.org"},
+                          "email": f"{name.split()[0].lower()}@example.org", "birth_date": "1985-03-01"},
             "notice_version": KVKK_NOTICE_VERSION, "consents": ["membership"]})
         assert response.status_code == 201
     member_ids = []

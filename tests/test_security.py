@@ -69,7 +69,7 @@ def test_an_operator_cannot_take_a_councils_export_and_no_export_carries_a_secre
 def _apply(api, applicant: dict):
     from konsey.core.applications import KVKK_NOTICE_VERSION
 
-    reachable = {"email": "basvuran@example.org", **applicant}
+    reachable = {"email": "basvuran@example.org", "birth_date": "1988-04-12", **applicant}
     return api().post(f"{BASE}/applications", json={"applicant": reachable, "notice_version": KVKK_NOTICE_VERSION,
                                                     "consents": ["membership"]})
 
@@ -229,7 +229,7 @@ def test_a_receipt_link_expires_within_weeks(sqlite_app, monkeypatch):
     motion = Motion(id=__import__("uuid").uuid4(), council_id=__import__("uuid").uuid4())
     with sqlite_app.app_context():
         link = receipt_token(motion)
-        assert read_receipt_token(link) == (motion.council_id, motion.id)
+        assert read_receipt_token(link) == (motion.council_id, motion.id, 0)
         now = time.time()
         monkeypatch.setattr("itsdangerous.timed.time.time", lambda: now + 31 * 86400)
         with pytest.raises(Invalid):

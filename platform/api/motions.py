@@ -45,3 +45,12 @@ class Answer(MethodView):
     def post(self, data, motion_id):
         """Record the municipal council's answer, with its own decision date and number as it gives them."""
         return motions.record_answer(motion_id, data)
+
+
+@blp.route("/<uuid:motion_id>/receipt-links/revoke")
+class ReceiptLinks(MethodView):
+    @performs(motions.revoke_receipt_links)
+    @blp.response(204)
+    def post(self, motion_id):
+        """Void the receipt links sent so far for this motion."""
+        motions.revoke_receipt_links(motion_id)

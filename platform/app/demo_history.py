@@ -155,7 +155,7 @@ def seed_history(slug: str, today: date | None = None) -> dict:
     for n in range(rng.randint(2, 4)):
         application = submit_application({
             "applicant": {"category": "individual", "name": f"Başvuran {['Aylin', 'Berk', 'Cem', 'Deniz'][n]} Yurt",
-                          "email": f"basvuru{n}@{slug}.ornek.org"},
+                          "email": f"basvuru{n}@{slug}.ornek.org", "birth_date": date(1980 + 3 * n, 5, 17).isoformat()},
             "notice_version": KVKK_NOTICE_VERSION, "consents": ["membership"]})
         if n == 0:
             start_review(application.id)

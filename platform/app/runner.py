@@ -17,6 +17,17 @@ from flask_migrate import upgrade
 from konsey.app.demo import DEMO_PASSWORD, demo_logins, seed_demo
 
 
+def _request_handler():
+    from werkzeug.serving import WSGIRequestHandler
+
+    class Handler(WSGIRequestHandler):
+        # No server or Python version in the Server header: nothing to look up in a list of known flaws.
+        server_version = "Konsey"
+        sys_version = ""
+
+    return Handler
+
+
 def _free_port(host: str, wanted: int) -> int:
     """``wanted`` if nothing listens there, else a free port the system picks."""
     with socket.socket() as probe:
@@ -62,7 +73,7 @@ def run_platform(app: Flask, *, host: str, port: int, worker: bool) -> None:
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
     from werkzeug.serving import make_server
 
-    server = make_server(host, port, app, threaded=True)
+    server = make_server(host, port, app, threaded=True, request_handler=_request_handler())
     print()
     print(f"Database: {app.config['SQLALCHEMY_DATABASE_URI']}")
     print(f"Broker:   {app.config['KONSEY_BROKER_URL']}")

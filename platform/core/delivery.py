@@ -301,16 +301,27 @@ class DeliveryRefused(Exception):  # noqa: N818
 
 def receipt_token(motion: Motion) -> str:
     serializer = URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="konsey-motion-receipt")
-    return serializer.dumps({"council": str(motion.council_id), "motion": str(motion.id)})
+    return serializer.dumps({"council": str(motion.council_id), "motion": str(motion.id),
+                             "generation": motion.receipt_generation or 0})
 
 
-def read_receipt_token(token: str) -> tuple[uuid.UUID, uuid.UUID]:
+def read_receipt_token(token: str) -> tuple[uuid.UUID, uuid.UUID, int]:
     serializer = URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="konsey-motion-receipt")
     try:
         data = serializer.loads(token, max_age=RECEIPT_DAYS * 86400)
     except (BadSignature, SignatureExpired):
         raise Invalid({"token": [_("This link is not valid (or has expired).")]}) from None
-    return uuid.UUID(data["council"]), uuid.UUID(data["motion"])
+    return uuid.UUID(data["council"]), uuid.UUID(data["motion"]), int(data.get("generation", 0))
+
+
+def receipt_link_is_current(motion: Motion, generation: int) -> bool:
+    return generation == (motion.receipt_generation or 0)
+
+
+def revoke_receipt_links(motion: Motion) -> None:
+    """Void every receipt link of the motion sent so far; the next delivery sends a new one."""
+    motion.receipt_generation = (motion.receipt_generation or 0) + 1
+    record("motion.receipt_links_revoked", motion, {"generation": motion.receipt_generation})
 
 
 def receipt_url(motion: Motion) -> str:

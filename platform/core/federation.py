@@ -34,6 +34,7 @@ from konsey.tenants.models import Council, CouncilStatus
 from konsey.tenants.scoping import all_councils, bound_council
 
 MIN_PEOPLE = 5
+MIN_COUNCILS = 5  # an aggregate over councils is shown only when at least this many take part
 
 # code → label; the figures about people (PEOPLE_BASED) are suppressed below MIN_PEOPLE.
 INDICATORS = {
@@ -366,11 +367,12 @@ def table(filters: dict | None = None, *, public_only: bool = False, today: date
     return sorted(rows, key=lambda r: r["name"])
 
 
-def medians(rows: list[dict]) -> dict:
+def medians(rows: list[dict], *, minimum: int = 1) -> dict:
+    """Each indicator's median over the rows that have a figure; None where fewer than ``minimum`` have one."""
     out = {}
     for code in INDICATORS:
         present = [r[code] for r in rows if isinstance(r.get(code), (int, float))]
-        out[code] = round(statistics.median(present), 3) if present else None
+        out[code] = round(statistics.median(present), 3) if present and len(present) >= minimum else None
     return out
 
 
@@ -385,9 +387,11 @@ def position(slug: str, today: date | None = None) -> dict:
     # council's exact figure would be one of them).
     distribution = {code: quartiles([r[code] for r in peers if isinstance(r.get(code), (int, float))])
                     for code in RANKABLE}
+    # A median of fewer than five councils gives one away: of two, the median and our own figure are the
+    # other's exact value. Below five, no median is shown.
     return {"council": {k: mine[k] for k in ("slug", "name", "municipality_type", *INDICATORS) if k in mine},
-            "national_median": medians(rows), "peer_median": medians(peers), "peer_count": len(peers),
-            "peer_distribution": distribution}
+            "national_median": medians(rows, minimum=MIN_COUNCILS), "peer_median": medians(peers, minimum=MIN_COUNCILS),
+            "peer_count": len(peers), "peer_distribution": distribution}
 
 
 def take_snapshot(today: date | None = None) -> int:

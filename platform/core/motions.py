@@ -15,7 +15,7 @@ import uuid
 from datetime import date, datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import Date, String, Text, Uuid, func, select
+from sqlalchemy import Date, Integer, String, Text, Uuid, func, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from konsey.core.audit import record
@@ -63,6 +63,8 @@ class Motion(CouncilOwned, db.Model):
     municipal_decision_date: Mapped[str | None] = mapped_column(String(40))  # as the municipality writes it
     municipal_decision_number: Mapped[str | None] = mapped_column(String(60))
     answered_at: Mapped[datetime | None]
+    # Receipt links carry this number; raising it voids every link sent so far (a mail sent to the wrong desk).
+    receipt_generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     __council_table_args__ = (
         db.UniqueConstraint("council_id", "number"),

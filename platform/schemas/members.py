@@ -144,6 +144,10 @@ class PublicApplicantSchema(MemberInputSchema):
         if not data.get("email") and not data.get("phone"):
             raise ValidationError(_("Give an e-mail address or a phone number, so that the council can answer."),
                                   field_name="email")
+        # Ordinary membership has a minimum age: a person says when they were born (the use case checks it).
+        if data.get("category") is MemberCategory.INDIVIDUAL and not data.get("birth_date"):
+            raise ValidationError(_("Give your date of birth: ordinary membership starts at the legal age."),
+                                  field_name="birth_date")
 
 
 

@@ -146,15 +146,27 @@ def retry_dead_letter(letter_id: uuid.UUID) -> outbox.DeadLetter:
 # --- the municipality's side of a download link: the token is the only key -------------------------------------
 
 
-def _receipt(token: str) -> tuple[Council, Motion]:
+def _receipt(token: str) -> tuple[Council, uuid.UUID]:
     try:
-        council_id, motion_id = delivery.read_receipt_token(token)
+        council_id, motion_id, generation = delivery.read_receipt_token(token)
     except Invalid:
         raise NotFound(_("Not found.")) from None
     council = db.session.get(Council, council_id)
     if council is None:
         raise NotFound(_("Not found."))
+    with bound_council(council.id):
+        motion = db.session.scalar(select(Motion).where(Motion.id == motion_id))
+        if motion is None or not delivery.receipt_link_is_current(motion, generation):
+            raise NotFound(_("Not found."))  # a revoked link is as good as none
     return council, motion_id
+
+
+@command(Permission.DELIVERY_MANAGE)
+def revoke_receipt_links(motion_id: uuid.UUID) -> Motion:
+    """Void the motion's receipt links sent so far (a link forwarded to the wrong person, say)."""
+    motion = one(Motion, motion_id)
+    delivery.revoke_receipt_links(motion)
+    return motion
 
 
 @query(None)

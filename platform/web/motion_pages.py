@@ -52,6 +52,15 @@ def motion_package(motion_id):
                     headers={"Content-Disposition": f'attachment; filename="{built.filename}"'})
 
 
+@bp.post("/motions/<uuid:motion_id>/receipt-links/revoke")
+@performs(motions.revoke_receipt_links)
+def revoke_receipt_links(motion_id):
+    motions.show_motion(motion_id)
+    attempt(lambda: motions.revoke_receipt_links(motion_id),
+            _("The receipt links sent so far no longer open anything."))
+    return _back(motion_id)
+
+
 def _back(motion_id):
     return redirect(url_for("motion_pages.motion_detail", motion_id=motion_id))
 

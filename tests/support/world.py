@@ -51,7 +51,8 @@ class World:
         from konsey.tenants.scoping import bound_council
         from konsey.usecases.applications import submit_application
 
-        values = {"category": "individual", "name": "Başvuran Kişi", "email": "basvuran@example.org", **applicant}
+        values = {"category": "individual", "name": "Başvuran Kişi", "email": "basvuran@example.org",
+                  "birth_date": "1988-04-12", **applicant}
         with self.app.app_context(), bound_council(council_id):
             application = submit_application({"applicant": values, "notice_version": KVKK_NOTICE_VERSION,
                                               "consents": ["membership"]})

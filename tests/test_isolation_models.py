@@ -454,8 +454,8 @@ def test_escape_hatch_sees_all_and_is_audited(ctx, two_councils, world):
     a, b = two_councils
     world.member(a)
     world.member(b)
-    with all_councils("test: count every council's members"):
-        assert db.session.scalar(select(func.count(Member.id))) == 2
+    with all_councils("test: count every council's members") as every:
+        assert every.scalar(select(func.count(Member.id))) == 2
     db.session.commit()
     reasons = db.session.scalars(select(PlatformEvent.reason).where(PlatformEvent.action == "all_councils")).all()
     assert "test: count every council's members" in reasons
@@ -525,6 +525,38 @@ def test_raw_sql_under_rls_cannot_cross_councils(pg, pg_councils, table):
     with bound_council(a):
         assert db.session.execute(text(f"SELECT count(*) FROM {table}")).scalar() >= 1
         db.session.rollback()
+
+
+@pytest.mark.parametrize("table", ["members", "bodies", "motions"])
+def test_the_app_role_cannot_switch_row_level_security_off(pg, pg_councils, table):
+    """An SQL injection through konsey_app stays in its council: no setting it can make opens another's rows
+    (konsey.scope = 'all' did, before the escape hatch had a role of its own)."""
+    a, b = pg_councils
+    with bound_council(a):
+        db.session.add(FACTORIES[table]())
+        db.session.commit()
+    with bound_council(b):
+        db.session.execute(text("SELECT set_config('konsey.scope', 'all', true), "
+                                "set_config('konsey.council_id', '', true)"))
+        assert db.session.execute(text(f"SELECT count(*) FROM {table}")).scalar() == 0
+        with pytest.raises(DBAPIError):
+            db.session.execute(text("SET ROLE konsey_reader"))
+        db.session.rollback()
+
+
+def test_the_escape_hatch_reads_every_council_and_writes_nothing(pg, pg_councils, world):
+    from konsey.core.membership import Member
+
+    a, b = pg_councils
+    world.member(a)
+    world.member(b)
+    with all_councils("test: the reader role") as every:
+        assert every.execute(text("SELECT current_user")).scalar() == "konsey_reader"
+        assert every.scalar(select(func.count(Member.id))) == 2
+        with pytest.raises(DBAPIError, match="permission denied"):
+            every.execute(text("DELETE FROM members"))
+        every.rollback()
+    db.session.rollback()
 
 
 def test_raw_insert_for_another_council_is_refused_by_rls(pg, pg_councils):

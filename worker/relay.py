@@ -25,14 +25,14 @@ def due_events(limit: int, redeliver_after: timedelta, now: datetime | None = No
     """(council id, event id) of events to publish: never published, or published long ago and not done."""
     now = now or utcnow()
     # Not audited per run (it runs every few seconds and reads only ids); the relay itself is the reason.
-    with all_councils(reason="outbox relay: which events are waiting to be published", audit=False):
-        rows = db.session.execute(
+    with all_councils(reason="outbox relay: which events are waiting to be published", audit=False) as every:
+        rows = every.execute(
             select(OutboxEvent.council_id, OutboxEvent.id)
             .where(OutboxEvent.completed_at.is_(None),
                    or_(OutboxEvent.published_at.is_(None), OutboxEvent.published_at < now - redeliver_after))
             .order_by(OutboxEvent.created_at).limit(limit)
         ).all()
-        db.session.rollback()
+        every.rollback()
     return [tuple(row) for row in rows]
 
 

@@ -24,6 +24,8 @@ def build_config(instance_path: Path, overrides: dict | None = None) -> dict:
         "SQLALCHEMY_DATABASE_URI": database_url,
         # Migrations may need the owner role while the app runs as the restricted konsey_app role.
         "KONSEY_MIGRATION_DATABASE_URL": env.get("KONSEY_MIGRATION_DATABASE_URL") or database_url,
+        # The escape hatch's read-only role (konsey_reader) on PostgreSQL: federation and operator counts.
+        "KONSEY_READER_DATABASE_URL": env.get("KONSEY_READER_DATABASE_URL"),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "KONSEY_BROKER_URL": env.get("KONSEY_BROKER_URL") or f"sqla+sqlite:///{instance_path / 'broker.sqlite'}",
         "KONSEY_BROKER_KEY_PREFIX": env.get("KONSEY_BROKER_KEY_PREFIX", ""),

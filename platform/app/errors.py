@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
-from flask import Flask, render_template, request
+from flask import Flask, current_app, g, render_template, request
 from flask_babel import gettext as _
 from marshmallow import ValidationError
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from konsey.api.base import flatten_field_errors, problem, status_title
-from konsey.app.extensions import api
+from konsey.app.extensions import api, login_manager
 from konsey.core.errors import Conflict, DomainError, Forbidden, NotFound
 from konsey.schemas.messages import translate_validation_messages
 from konsey.tenants.db import db
 from konsey.tenants.lifecycle import LifecycleError
+
+RETRY_AFTER_SECONDS = 15
 
 
 def _is_api() -> bool:
@@ -66,6 +68,25 @@ def install(app: Flask) -> None:
         if _is_api():
             return problem(409, status_title(409), detail=str(error), errors={error.field: [str(error)]})
         return render_template("error.html", status=409, title=status_title(409), detail=str(error)), 409
+
+    @app.errorhandler(OperationalError)
+    @app.errorhandler(InterfaceError)
+    def database_unavailable(error):
+        # The database is down or unreachable (or, on SQLite, busy past the timeout): a passing outage, not a
+        # bug. Nothing here may touch the database again, so the page is a plain one with no signed-in person.
+        try:
+            db.session.rollback()
+        except Exception:  # noqa: BLE001 - the connection is gone; the pool replaces it when the database returns
+            pass
+        current_app.logger.warning("database unavailable: %s", error.orig if hasattr(error, "orig") else error)
+        g._login_user = login_manager.anonymous_user()  # the page's language must not look the person up
+        headers = {"Retry-After": str(RETRY_AFTER_SECONDS)}
+        detail = _("The service is briefly unavailable. Please try again in a moment.")
+        if _is_api():
+            response = problem(503, status_title(503), detail=detail)
+            response.headers.update(headers)
+            return response
+        return render_template("unavailable.html", detail=detail), 503, headers
 
     @app.errorhandler(InternalServerError)
     def server_error(error: InternalServerError):

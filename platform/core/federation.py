@@ -131,8 +131,8 @@ def compute(today: date | None = None, *, reason: str = "federation indicators",
         return (column >= year_start) & (column < year_end) if year else true()
 
     result: dict[uuid.UUID, dict] = {}
-    with all_councils(reason=reason):
-        councils = db.session.scalars(select(Council.id).where(Council.status == CouncilStatus.ACTIVE)).all()
+    with all_councils(reason=reason) as every:
+        councils = every.scalars(select(Council.id).where(Council.status == CouncilStatus.ACTIVE)).all()
         for council_id in councils:
             result[council_id] = {}
 
@@ -140,7 +140,7 @@ def compute(today: date | None = None, *, reason: str = "federation indicators",
         # the breakdowns by category and gender (each count under five suppressed)
         tallies = defaultdict(lambda: {"total": 0, "individual": 0, "institutional": 0, "women": 0,
                                        "by_category": defaultdict(int), "by_gender": defaultdict(int)})
-        for council_id, category, gender, count in db.session.execute(
+        for council_id, category, gender, count in every.execute(
                 select(Member.council_id, Member.category, Member.gender, func.count())
                 .where(Member.status == MemberStatus.ACTIVE)
                 .group_by(Member.council_id, Member.category, Member.gender)).all():
@@ -165,7 +165,7 @@ def compute(today: date | None = None, *, reason: str = "federation indicators",
                 members_by_gender=suppress_breakdown(tally["by_gender"]))
 
         # decision bodies: voting seats today, women among them, bodies meeting parity
-        seat_rows = db.session.execute(
+        seat_rows = every.execute(
             select(Seat.council_id, Seat.body_id, func.count(),
                    func.sum(case((Member.gender == Gender.FEMALE, 1), else_=0)),
                    func.sum(case((Member.gender == Gender.MALE, 1), else_=0)))
@@ -174,7 +174,7 @@ def compute(today: date | None = None, *, reason: str = "federation indicators",
             .where(Seat.role.in_(list(VOTING_ROLES)), Seat.starts_on <= today,
                    (Seat.ends_on.is_(None)) | (Seat.ends_on >= today), Body.kind != BodyKind.GENERAL_ASSEMBLY)
             .group_by(Seat.council_id, Seat.body_id)).all()
-        profiles = _bylaws_in_force(db.session.execute(
+        profiles = _bylaws_in_force(every.execute(
             select(ByLawProfile.council_id, ByLawProfile.effective_from, ByLawProfile.parameters)).all(), today)
         seats, women_seats, bodies, bodies_met = defaultdict(int), defaultdict(int), defaultdict(int), defaultdict(int)
 
@@ -192,7 +192,7 @@ def compute(today: date | None = None, *, reason: str = "federation indicators",
                 ga_sessions_required=profiles.get(council_id, {}).get("general_assembly_min_sessions_per_year", 2))
 
         # meetings: general assembly sessions held this year; meetings that reached quorum (a vote was opened)
-        meeting_rows = db.session.execute(
+        meeting_rows = every.execute(
             select(Meeting.council_id,
                    func.sum(case(((Body.kind == BodyKind.GENERAL_ASSEMBLY) & (Meeting.scheduled_at >= year_start)
                                   & (Meeting.scheduled_at < year_end) & (Meeting.opened_at.is_not(None)), 1),
@@ -211,7 +211,7 @@ def compute(today: date | None = None, *, reason: str = "federation indicators",
         delivered = [s for s in ORDER if ORDER.index(s) >= ORDER.index(MotionStatus.DELIVERED)]
         answered = [s for s in ORDER if ORDER.index(s) >= ORDER.index(MotionStatus.ANSWERED)]
         counts = defaultdict(lambda: [0, 0, 0, 0])
-        for council_id, adopted, delivered_count, answered_count in db.session.execute(
+        for council_id, adopted, delivered_count, answered_count in every.execute(
                 select(Motion.council_id, func.count(),
                        func.sum(case((Motion.status.in_(delivered), 1), else_=0)),
                        func.sum(case((Motion.status.in_(answered), 1), else_=0)))
@@ -219,30 +219,30 @@ def compute(today: date | None = None, *, reason: str = "federation indicators",
             counts[council_id][:3] = [adopted, int(delivered_count or 0), int(answered_count or 0)]
         waiting = [s for s in delivered if s not in answered]
         days: dict = {}
-        if db.session.get_bind().dialect.name == "postgresql":
+        if every.get_bind().dialect.name == "postgresql":
             # PostgreSQL does the dates too: overdue = the answer's due date (end of the month after delivery)
             # has passed; the median by percentile_cont. The same rules as core.motions, in SQL.
             due_passed = func.cast(func.date_trunc("month", Motion.delivered_on) + text("interval '2 months'"),
                                    Date) <= today
-            for council_id, overdue in db.session.execute(
+            for council_id, overdue in every.execute(
                     select(Motion.council_id, func.count()).where(Motion.status.in_(waiting), due_passed,
                                                                   in_period(Motion.adopted_at))
                     .group_by(Motion.council_id)).all():
                 counts[council_id][3] = overdue
             answer_days = func.cast(Motion.answered_at, Date) - Motion.delivered_on
-            for council_id, median in db.session.execute(
+            for council_id, median in every.execute(
                     select(Motion.council_id, func.percentile_cont(0.5).within_group(answer_days))
                     .where(Motion.answered_at.is_not(None), Motion.delivered_on.is_not(None),
                            in_period(Motion.adopted_at))
                     .group_by(Motion.council_id)).all():
                 days[council_id] = _number(median)
         else:
-            for council_id, status, delivered_on in db.session.execute(
+            for council_id, status, delivered_on in every.execute(
                     select(Motion.council_id, Motion.status, Motion.delivered_on)
                     .where(Motion.status.in_(waiting), in_period(Motion.adopted_at))).all():
                 counts[council_id][3] += is_overdue(status, delivered_on, today)
             spans = defaultdict(list)
-            for council_id, delivered_on, answered_at in db.session.execute(
+            for council_id, delivered_on, answered_at in every.execute(
                     select(Motion.council_id, Motion.delivered_on, Motion.answered_at)
                     .where(Motion.answered_at.is_not(None), Motion.delivered_on.is_not(None),
                            in_period(Motion.adopted_at))).all():
@@ -256,22 +256,22 @@ def compute(today: date | None = None, *, reason: str = "federation indicators",
                 median_days_to_answer=days.get(council_id))
 
         # working groups and assemblies
-        for council_id, groups in db.session.execute(
+        for council_id, groups in every.execute(
                 select(Body.council_id, func.count()).where(Body.kind == BodyKind.WORKING_GROUP,
                                                             Body.status == BodyStatus.ACTIVE)
                 .group_by(Body.council_id)).all():
             if council_id in result:
                 result[council_id]["working_groups_active"] = groups
-        for council_id, enabled in db.session.execute(
+        for council_id, enabled in every.execute(
                 select(PluginEnablement.council_id, func.count()).where(PluginEnablement.enabled.is_(True))
                 .group_by(PluginEnablement.council_id)).all():
             if council_id in result:
                 result[council_id]["assemblies_enabled"] = enabled
 
         # applications: days from submission to decision (about people: suppressed under five)
-        if db.session.get_bind().dialect.name == "postgresql":
+        if every.get_bind().dialect.name == "postgresql":
             wait_days = func.extract("epoch", MembershipApplication.decided_at - MembershipApplication.submitted_at) / 86400
-            for council_id, decided, median in db.session.execute(
+            for council_id, decided, median in every.execute(
                     select(MembershipApplication.council_id, func.count(),
                            func.percentile_cont(0.5).within_group(wait_days))
                     .where(MembershipApplication.decided_at.is_not(None),
@@ -281,7 +281,7 @@ def compute(today: date | None = None, *, reason: str = "federation indicators",
                     result[council_id]["median_days_application"] = suppress(round(float(median), 1), decided)
         else:
             waits = defaultdict(list)
-            for council_id, submitted, decided in db.session.execute(
+            for council_id, submitted, decided in every.execute(
                     select(MembershipApplication.council_id, MembershipApplication.submitted_at,
                            MembershipApplication.decided_at)
                     .where(MembershipApplication.decided_at.is_not(None),
@@ -297,7 +297,7 @@ def compute(today: date | None = None, *, reason: str = "federation indicators",
             values.setdefault("ga_sessions_held", 0)
             values.setdefault("quorum_share", None)
             values.setdefault("median_days_application", None)
-        db.session.rollback()
+        every.rollback()
     _plugin_indicators(result)
     return result
 
@@ -319,10 +319,10 @@ def _bylaws_in_force(rows, today: date) -> dict:
 def _plugin_indicators(result: dict) -> None:
     """Plugins' own aggregates, for the councils that enabled them (each computed with its council bound)."""
 
-    with all_councils(reason="federation: which councils have plugin indicators", audit=False):
-        councils = set(db.session.scalars(select(PluginEnablement.council_id).where(
+    with all_councils(reason="federation: which councils have plugin indicators", audit=False) as every:
+        councils = set(every.scalars(select(PluginEnablement.council_id).where(
             PluginEnablement.enabled.is_(True))).all())
-        db.session.rollback()
+        every.rollback()
     for council_id in councils & set(result):
         with bound_council(council_id):
             for code, value in indicator_values().items():

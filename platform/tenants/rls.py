@@ -2,26 +2,62 @@
 
 Migrations call :func:`protect_table` for every council-owned table (plugins' tables too). The policy lets a
 row through only when its ``council_id`` equals the transaction-local setting ``konsey.council_id`` (set by
-:mod:`konsey.tenants.scoping` at transaction start), or when the audited escape hatch set ``konsey.scope`` to
-``all``. ``FORCE`` applies it to the table owner too; the application connects as ``konsey_app``, which is
-neither superuser, nor owner, nor BYPASSRLS. With nothing bound, raw SQL sees no rows: it fails closed.
+:mod:`konsey.tenants.scoping` at transaction start), or when the connection is the read-only reader role,
+``konsey_reader``, which only the audited escape hatch (:func:`konsey.tenants.scoping.all_councils`) uses,
+through a connection of its own. No setting the application role can make shows it another council's rows:
+an SQL injection through ``konsey_app`` stays in its council. ``FORCE`` applies the policy to the table owner
+too; ``konsey_app`` is neither superuser, nor owner, nor BYPASSRLS. With nothing bound, raw SQL sees no rows:
+it fails closed.
 """
 
 from __future__ import annotations
 
 APP_ROLE = "konsey_app"
+READER_ROLE = "konsey_reader"
 
 _CURRENT_COUNCIL = "NULLIF(current_setting('konsey.council_id', true), '')::uuid"
-_ALL_SCOPE = "current_setting('konsey.scope', true) = 'all'"
+_READER = f"current_user = '{READER_ROLE}'"
+# What the policy said before the reader role (migration 0024 replaces it, and its downgrade restores it).
+OLD_CONDITION = f"(council_id = {_CURRENT_COUNCIL} OR current_setting('konsey.scope', true) = 'all')"
+CONDITION = f"(council_id = {_CURRENT_COUNCIL} OR {_READER})"
+
+
+def policy_sql(table: str, condition: str = CONDITION) -> str:
+    return f"CREATE POLICY council_isolation ON {table} USING {condition} WITH CHECK {condition}"
 
 
 def protect_table_sql(table: str) -> list[str]:
-    condition = f"(council_id = {_CURRENT_COUNCIL} OR {_ALL_SCOPE})"
     return [
         f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY",
         f"ALTER TABLE {table} FORCE ROW LEVEL SECURITY",
-        f"CREATE POLICY council_isolation ON {table} USING {condition} WITH CHECK {condition}",
+        policy_sql(table),
     ]
+
+
+def reader_role_sql() -> list[str]:
+    """The read-only role of the escape hatch: it may read every council's rows and write nothing."""
+    return [
+        f"""DO $$ BEGIN
+              CREATE ROLE {READER_ROLE} LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE;
+            EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;
+            END $$""",
+        f"GRANT USAGE ON SCHEMA public TO {READER_ROLE}",
+        f"GRANT SELECT ON ALL TABLES IN SCHEMA public TO {READER_ROLE}",
+        f"ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT ON TABLES TO {READER_ROLE}",
+    ]
+
+
+def repolicy_all_sql(condition: str) -> str:
+    """Every council-isolation policy of the database, rewritten with ``condition`` (plugins' tables too)."""
+    quoted = condition.replace("'", "''")
+    # The condition is one of this module's two constants, never input.
+    return f"""DO $$ DECLARE t record; BEGIN
+      FOR t IN SELECT tablename FROM pg_policies WHERE schemaname = 'public' AND policyname = 'council_isolation'
+      LOOP
+        EXECUTE format('DROP POLICY council_isolation ON %I', t.tablename);
+        EXECUTE format('CREATE POLICY council_isolation ON %I USING {quoted} WITH CHECK {quoted}', t.tablename);
+      END LOOP;
+    END $$"""  # noqa: S608
 
 
 def app_role_sql() -> list[str]:

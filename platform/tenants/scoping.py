@@ -86,10 +86,14 @@ def bound_council(council_id: uuid.UUID) -> Iterator[None]:
 
 
 @contextmanager
-def all_councils(reason: str, *, actor_id: uuid.UUID | None = None, audit: bool = True) -> Iterator[None]:
-    """The audited escape hatch: read across every council.
+def all_councils(reason: str, *, actor_id: uuid.UUID | None = None, audit: bool = True) -> Iterator[Session]:
+    """The audited escape hatch: read across every council, through the session it yields.
 
-    Only operator and federation code may use it, always with a reason a reviewer would accept.
+    Only operator and federation code may use it, always with a reason a reviewer would accept. On PostgreSQL
+    the session is a connection of its own as the read-only ``konsey_reader`` role
+    (``KONSEY_READER_DATABASE_URL``): the application's role cannot see another council's rows whatever it
+    sets, so this block is the only way across. Without a reader URL (SQLite, or a superuser in development)
+    the yielded session is the request's own.
     """
     if not reason or not reason.strip():
         raise TenancyError("all_councils() needs a reason")
@@ -98,11 +102,32 @@ def all_councils(reason: str, *, actor_id: uuid.UUID | None = None, audit: bool 
         record_platform_event("all_councils", reason=reason, actor_id=actor_id)
     token = _scope.set(Scope(all_councils_reason=reason))
     _sync_database_setting()
+    session, own = _reader_session()
     try:
-        yield
+        yield session
     finally:
+        if own:
+            session.close()
         _scope.reset(token)
         _sync_database_setting()
+
+
+def _reader_session() -> tuple[Session, bool]:
+    """(the session to read every council with, whether it is ours to close)."""
+    from flask import current_app
+    from sqlalchemy import create_engine
+
+    url = current_app.config.get("KONSEY_READER_DATABASE_URL")
+    if not url:
+        if db.session.get_bind().dialect.name == "postgresql" and \
+                db.session.execute(text("SELECT current_setting('is_superuser')")).scalar() != "on":
+            raise TenancyError("reading across councils needs KONSEY_READER_DATABASE_URL (the konsey_reader "
+                               "role): the application role sees one council only")
+        return db.session, False
+    engines = current_app.extensions.setdefault("konsey.reader_engines", {})
+    if url not in engines:
+        engines[url] = create_engine(url, pool_pre_ping=True, pool_size=2, max_overflow=2)
+    return Session(bind=engines[url]), True
 
 
 def _council_owned_mappers(state: ORMExecuteState) -> bool:

@@ -80,8 +80,8 @@ def my_councils() -> list[Council]:
 def operator_overview() -> tuple[list[Council], dict]:
     """Every council with its member count (a number, never a person)."""
     rows = by_name(db.session.scalars(select(Council)))
-    with all_councils("operator council list: member counts", actor_id=current_actor().user_id):
-        counts = dict(db.session.execute(select(Member.council_id, func.count(Member.id))
+    with all_councils("operator council list: member counts", actor_id=current_actor().user_id) as every:
+        counts = dict(every.execute(select(Member.council_id, func.count(Member.id))
                                          .group_by(Member.council_id)).all())
     return rows, counts
 

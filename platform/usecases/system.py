@@ -104,8 +104,8 @@ def run_plugin_job(plugin: str, job: str) -> int:
     task = next((j.task for name, j in plugin_jobs() if name == plugin and j.name == job), None)
     if task is None:
         return 0
-    with all_councils(reason=f"scheduled job {job} of plugin {plugin}: which councils enabled it"):
-        councils = db.session.scalars(select(PluginEnablement.council_id).where(
+    with all_councils(reason=f"scheduled job {job} of plugin {plugin}: which councils enabled it") as every:
+        councils = every.scalars(select(PluginEnablement.council_id).where(
             PluginEnablement.plugin == plugin, PluginEnablement.enabled.is_(True))).all()
         keep_so_far()  # the escape hatch's audit entry, and a transaction that ends before the councils' own
     for council_id in councils:

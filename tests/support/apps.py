@@ -30,6 +30,9 @@ class PostgresDatabase:
         self.app_url = base.set(database=self.name, username="konsey_app", password=None).render_as_string(
             hide_password=False
         )
+        self.reader_url = base.set(database=self.name, username="konsey_reader", password=None).render_as_string(
+            hide_password=False
+        )
 
     def drop(self):
         with self.admin_engine.connect() as conn:
@@ -44,9 +47,10 @@ def _make_app(tmp_root: Path, backend: str, smtp_port: int, extra: dict | None =
 
     instance = tmp_root / f"instance-{backend}"
     pg = None
+    reader_url = None
     if backend == "postgresql":
         pg = PostgresDatabase()
-        database_url, migration_url = pg.app_url, pg.owner_url
+        database_url, migration_url, reader_url = pg.app_url, pg.owner_url, pg.reader_url
     else:
         database_url = migration_url = f"sqlite:///{instance / 'konsey.sqlite'}"
         instance.mkdir(parents=True, exist_ok=True)
@@ -55,6 +59,7 @@ def _make_app(tmp_root: Path, backend: str, smtp_port: int, extra: dict | None =
         "SECRET_KEY": "test-secret",
         "SQLALCHEMY_DATABASE_URI": database_url,
         "KONSEY_MIGRATION_DATABASE_URL": migration_url,
+        "KONSEY_READER_DATABASE_URL": reader_url,
         "KONSEY_TASKS_EAGER": True,
         "KONSEY_MAIL_BACKEND": "smtp",
         "KONSEY_SMTP_HOST": "127.0.0.1",

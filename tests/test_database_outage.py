@@ -1,0 +1,36 @@
+"""While the database cannot be reached, every request answers 503 with Retry-After (problem+json on the API,
+a plain translated page elsewhere), never 500; the same app answers normally once the database is back."""
+
+from __future__ import annotations
+
+import socket
+
+import pytest
+
+
+@pytest.fixture
+def app_without_database(tmp_path):
+    from konsey.app import create_app
+
+    with socket.socket() as probe:  # a port where nothing listens: the database is "down"
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    url = f"postgresql+psycopg://konsey_app@127.0.0.1:{port}/konsey"
+    return create_app({"TESTING": True, "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": url,
+                       "KONSEY_MIGRATION_DATABASE_URL": url, "RATELIMIT_ENABLED": False,
+                       "SQLALCHEMY_ENGINE_OPTIONS": {"connect_args": {"connect_timeout": 2}}},
+                      instance_path=tmp_path)
+
+
+@pytest.mark.parametrize("path", ["/izmir/", "/izmir/members", "/izmir/apply", "/health", "/"])
+def test_a_page_answers_503_while_the_database_is_down(app_without_database, path):
+    response = app_without_database.test_client().get(path, headers={"Accept-Language": "tr"})
+    assert response.status_code == 503, response.get_data(as_text=True)[:300]
+    assert response.headers["Retry-After"].isdigit()
+
+
+def test_the_api_answers_problem_json_503(app_without_database):
+    response = app_without_database.test_client().get("/api/v1/councils/izmir/members",
+                                                      headers={"Authorization": "Bearer kns_x"})
+    assert response.status_code == 503 and response.mimetype == "application/problem+json"
+    assert response.headers["Retry-After"].isdigit() and response.json["status"] == 503

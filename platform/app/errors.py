@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 from flask import Flask, current_app, g, render_template, request
 from flask_babel import gettext as _
 from marshmallow import ValidationError
@@ -74,10 +76,9 @@ def install(app: Flask) -> None:
     def database_unavailable(error):
         # The database is down or unreachable (or, on SQLite, busy past the timeout): a passing outage, not a
         # bug. Nothing here may touch the database again, so the page is a plain one with no signed-in person.
-        try:
+        # The connection may be gone already; the pool replaces it when the database returns.
+        with contextlib.suppress(Exception):
             db.session.rollback()
-        except Exception:  # noqa: BLE001 - the connection is gone; the pool replaces it when the database returns
-            pass
         current_app.logger.warning("database unavailable: %s", error.orig if hasattr(error, "orig") else error)
         g._login_user = login_manager.anonymous_user()  # the page's language must not look the person up
         headers = {"Retry-After": str(RETRY_AFTER_SECONDS)}

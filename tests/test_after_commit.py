@@ -24,3 +24,21 @@ def test_rollback_after_writes_drops_queued_work(sqlite_app, mailbox):
         db.session.rollback()
         db.session.commit()
     assert mailbox.wait_for(1, timeout=0.5) == []
+
+
+def test_a_rolled_back_savepoint_drops_what_was_queued_inside_it(sqlite_app, mailbox):
+    with sqlite_app.app_context():
+        enqueue_after_commit(send_email, to="outer@example.org", subject="x", body="before the savepoint")
+        savepoint = db.session.begin_nested()
+        enqueue_after_commit(send_email, to="never@example.org", subject="x", body="inside, rolled back")
+        inner = db.session.begin_nested()
+        enqueue_after_commit(send_email, to="never-either@example.org", subject="x", body="deeper")
+        inner.commit()
+        savepoint.rollback()
+        kept = db.session.begin_nested()
+        enqueue_after_commit(send_email, to="kept@example.org", subject="y", body="a savepoint that stood")
+        kept.commit()
+        assert mailbox.wait_for(1, timeout=0.5) == []  # a released savepoint is not the transaction's commit
+        db.session.commit()
+    assert sorted(m["To"] for m in mailbox.wait_for(2)) == ["kept@example.org", "outer@example.org"]
+    assert mailbox.wait_for(3, timeout=0.5)[2:] == []

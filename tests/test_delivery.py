@@ -194,6 +194,19 @@ def test_email_delivery_with_a_receipt_link(app, world, council, mailbox):
     assert client.get("/receipts/not-a-token").status_code == 404
 
 
+def test_a_resent_motion_keeps_its_message_id(app, world, council, mailbox):
+    """At least once: a resend after a worker stopped mid-delivery carries the same Message-ID, so the
+    municipality's registry can drop the duplicate."""
+    admin = council["admin"]
+    admin.put(f"{BASE}/delivery", json={"channel": "email", "address": "evrak@izmir.bel.tr"})
+    motion_id = adopted_motion(app, world, council["id"])
+    _deliver(app, council["id"], motion_id)
+    _deliver(app, council["id"], motion_id)
+    sent = [m for m in mailbox.wait_for(2) if "evrak@izmir.bel.tr" in m["To"]]
+    assert len(sent) == 2 and sent[0]["Message-ID"] == sent[1]["Message-ID"]
+    assert sent[0]["Message-ID"].startswith(f"<motion-{motion_id}.")
+
+
 def test_a_receipt_link_can_be_revoked(app, world, council, mailbox):
     admin = council["admin"]
     admin.put(f"{BASE}/delivery", json={"channel": "email", "address": "evrak@izmir.bel.tr"})

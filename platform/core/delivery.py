@@ -109,19 +109,22 @@ class Channel(Protocol):
     def deliver(self, route: DeliveryRoute, motion: Motion, package, receipt_url: str) -> Result: ...
 
 
+def motion_message_id(motion: Motion, package) -> str:
+    """The Message-ID of a motion's package: a pure function of the council, the motion and the package."""
+    return f"<motion-{motion.id}.{package.verification_code.lower()}@{motion.council_id}.konsey>"
+
+
 class EmailChannel:
     name = ChannelName.EMAIL.value
 
     def deliver(self, route, motion, package, receipt_url):
-        from email.utils import make_msgid
-
-
         body = (f"{motion.title}\n\nKent konseyinin {motion.decision_number} sayılı kararı ekte sunulmuştur "
                 f"(doğrulama kodu {package.verification_code}).\n\nAlındığını onaylamak için: {receipt_url}\n")
         message = build_message(route.address, f"Kent Konseyi önergesi: {motion.title}", body)
-        # The same Message-ID on every attempt, so a registry system can recognise a resend.
+        # The same Message-ID on every attempt, so a registry system can recognise a resend (delivery is at
+        # least once: a worker stopped between the server's "accepted" and our commit sends again).
         del message["Message-ID"]
-        message["Message-ID"] = make_msgid(idstring=f"motion-{motion.id}", domain="konsey.local")
+        message["Message-ID"] = motion_message_id(motion, package)
         message.add_attachment(package.content, maintype="application", subtype="zip", filename=package.filename)
         try:
             deliver(message)

@@ -20,16 +20,22 @@ def enqueue_after_commit(task, **kwargs) -> None:
     session = db.session()
     if not session.in_transaction():
         session.begin()  # so that a rollback right after this has a transaction to undo, and tells us
-    session.info.setdefault(_KEY, []).append((task, kwargs))
+    # With the savepoint it was asked in (None: the transaction itself), so that rolling the savepoint back
+    # drops it while the rest of the transaction goes on.
+    session.info.setdefault(_KEY, []).append((task, kwargs, session.get_nested_transaction()))
 
 
 @event.listens_for(Session, "after_commit")
 def _send(session: Session) -> None:
+    # SQLAlchemy announces a released savepoint as a commit too: only the transaction's own commit sends
+    # (a task sent at a savepoint would leave before the rows it needs, or despite a later rollback).
+    if session.in_nested_transaction():
+        return
     queued = session.info.pop(_KEY, [])
     if not queued:
         return  # every session commits through here (kombu's SQL broker has its own): most queue nothing
     dispatch = current_app.extensions["konsey.dispatch"]  # installed by the worker's Celery setup
-    for task, kwargs in queued:
+    for task, kwargs, _savepoint in queued:
         if current_app.config["KONSEY_TASKS_EAGER"]:
             # An eager task runs here and now, and the committing session may not run SQL any more: give the
             # task a fresh app context, and with it a session of its own.
@@ -39,8 +45,21 @@ def _send(session: Session) -> None:
             dispatch(task, **kwargs)
 
 
+def _inside(savepoint, rolled_back) -> bool:
+    while savepoint is not None:
+        if savepoint is rolled_back:
+            return True
+        savepoint = savepoint.parent
+    return False
+
+
 @event.listens_for(Session, "after_soft_rollback")
 def _drop(session: Session, previous_transaction) -> None:
     # "soft": also when no statement ran, so no database rollback happened (after_rollback stays silent).
     if previous_transaction is None or not previous_transaction.nested:
         session.info.pop(_KEY, None)
+        return
+    # A savepoint rolled back: what was asked inside it (or in a savepoint within it) goes with it.
+    queued = session.info.get(_KEY)
+    if queued:
+        session.info[_KEY] = [entry for entry in queued if not _inside(entry[2], previous_transaction)]

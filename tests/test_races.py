@@ -93,3 +93,27 @@ def test_one_decision_made_a_motion_twice_at_once_is_a_409(open_vote):
     statuses = sorted(a.status_code for a in answers)
     assert statuses.count(201) == 1 and set(statuses) <= {201, 409}, statuses
     assert len(_client(open_vote).get(f"{BASE}/motions").json) == 1
+
+
+def test_two_desks_checking_the_same_person_in_at_once_keep_one_attendance(postgres_app, world):
+    from sqlalchemy import func, select
+
+    from konsey.core.meetings import Attendance
+    from konsey.tenants.db import db
+    from konsey.tenants.scoping import bound_council
+
+    council = world.council("izmir")
+    token = world.token(world.user("gs@izmir.example.org", roles={council: "administrator"}), council)
+    admin = ApiClient(postgres_app.test_client(), token)
+    person = str(world.member(council, name="Aynı Kişi"))
+    bodies = {b["kind"]: b["id"] for b in admin.get(f"{BASE}/bodies").json}
+    when = (datetime.now(UTC) + timedelta(days=20)).isoformat()
+    meeting = admin.post(f"{BASE}/meetings", json={"body_id": bodies["general_assembly"], "title": "Genel Kurul",
+                                                   "scheduled_at": when, "agenda": ["Bütçe"]}).json
+    url = f"{BASE}/meetings/{meeting['id']}/attendance"
+    answers = _in_parallel([
+        (lambda: ApiClient(postgres_app.test_client(), token).post(url, json={"member_id": person}).status_code)
+        for _ in range(6)])
+    assert sorted(answers) == [200] + [409] * 5
+    with postgres_app.app_context(), bound_council(council):
+        assert db.session.scalar(select(func.count(Attendance.id))) == 1

@@ -12,7 +12,7 @@ import uuid
 from datetime import date, datetime, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import Boolean, Integer, String, Uuid, func, select, update
+from sqlalchemy import Boolean, Integer, String, Uuid, func, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -110,6 +110,13 @@ class Attendance(CouncilOwned, db.Model):
 
     __council_table_args__ = (
         db.Index("ix_attendances_council_meeting", "council_id", "meeting_id"),
+        # One open attendance per person and per seat filled by a substitute: of two desks checking the same
+        # person in at once, the database keeps one (the other answers 409).
+        db.Index("uq_attendances_open_member", "council_id", "meeting_id", "member_id", unique=True,
+                 postgresql_where=text("left_at IS NULL"), sqlite_where=text("left_at IS NULL")),
+        db.Index("uq_attendances_open_seat", "council_id", "meeting_id", "stands_in_for_id", unique=True,
+                 postgresql_where=text("left_at IS NULL AND stands_in_for_id IS NOT NULL"),
+                 sqlite_where=text("left_at IS NULL AND stands_in_for_id IS NOT NULL")),
         same_council_fk("meeting_id", "meetings", ondelete="CASCADE"),
         same_council_fk("member_id", "members", ondelete="CASCADE"),
         same_council_fk("representative_id", "representatives"),
@@ -293,8 +300,11 @@ def check_in(meeting: Meeting, member: Member, *, online: bool, representative_i
     attendance = Attendance(meeting_id=meeting.id, member_id=member.id, online=online,
                             representative_id=representative.id if representative else None,
                             stands_in_for_id=stands_in_for_id)
-    db.session.add(attendance)
-    db.session.flush()
+    try:
+        with db.session.begin_nested():  # the open-attendance constraints decide between two desks at once
+            db.session.add(attendance)
+    except IntegrityError:
+        raise Conflict({"member_id": [_("This member is already checked in.")]}) from None
     return attendance
 
 

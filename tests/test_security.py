@@ -159,6 +159,22 @@ def test_a_string_that_is_not_text_is_refused_naming_its_field(app, izmir, name)
     assert izmir["admin"].get(f"{BASE}/members").json == []
 
 
+@pytest.mark.parametrize("when", ["9999-12-31T23:00-12:00", "0001-01-01T00:00:00+14:00", "2199-01-01T18:00:00+03:00"])
+def test_a_meeting_in_an_impossible_year_is_refused_and_nothing_is_written(izmir, when):
+    bodies = {b["kind"]: b["id"] for b in izmir["admin"].get(f"{BASE}/bodies").json}
+    response = izmir["admin"].post(f"{BASE}/meetings", json={"body_id": bodies["general_assembly"], "title": "Uzak",
+                                                             "scheduled_at": when, "agenda": ["Bir"]})
+    assert response.status_code == 422 and "scheduled_at" in response.json["errors"]
+    assert izmir["admin"].get(f"{BASE}/meetings").json == []
+    assert izmir["admin"].get(f"{BASE}/meetings").status_code == 200
+
+
+def test_a_birth_date_before_1900_is_refused(izmir):
+    response = izmir["admin"].post(f"{BASE}/members", json={"category": "individual", "name": "Çok Yaşlı",
+                                                            "birth_date": "1850-01-01"})
+    assert response.status_code == 422 and "birth_date" in response.json["errors"]
+
+
 # --- headers --------------------------------------------------------------------------------------------------------------
 
 

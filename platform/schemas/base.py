@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
+from datetime import UTC, date, datetime
 
 from flask_babel import gettext as _
-from marshmallow import RAISE, Schema, ValidationError, fields, pre_load
+from marshmallow import RAISE, Schema, ValidationError, fields, pre_load, validates_schema
 
 # A NUL byte (PostgreSQL cannot store it) or half of a surrogate pair (not text at all) in any string.
 _NOT_TEXT = re.compile(r"[\x00\ud800-\udfff]")
@@ -39,6 +40,33 @@ class StrictSchema(Schema):
         if problems:
             raise ValidationError(problems)
         return data
+
+    @validates_schema(skip_on_field_errors=True)
+    def _sane_dates(self, data, **_kwargs):
+        # A date a council could mean: from 1900 (a birth date) to ten years ahead. "9999-12-31T23:00-12:00"
+        # was stored as the year 10000 and broke every list that showed it.
+        problems = {}
+        for name, field in self.fields.items():
+            value = data.get(field.attribute or name)
+            if isinstance(field, fields.DateTime | fields.Date) and value is not None and not _sane(value):
+                problems[field.data_key or name] = [_("Give a date between 1900 and %(year)d.",
+                                                      year=date.today().year + YEARS_AHEAD)]
+        if problems:
+            raise ValidationError(problems)
+
+
+YEARS_AHEAD = 10
+
+
+def _sane(value) -> bool:
+    if isinstance(value, datetime):
+        if value.tzinfo is not None:
+            try:
+                value = value.astimezone(UTC)
+            except OverflowError:
+                return False
+        value = value.date()
+    return date(1900, 1, 1) <= value <= date(date.today().year + YEARS_AHEAD, 12, 31)
 
 
 class Day(fields.Date):

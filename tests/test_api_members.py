@@ -165,3 +165,26 @@ def test_partial_update_is_validated_against_the_whole_member(api, setup, world)
     assert refused.status_code == 422 and "gender" in refused.json["errors"]
     assert admin.get(f"{URL}/{institution}").json["gender"] is None
     assert admin.patch(f"{URL}/{institution}", json={"phone": "+90 232 000 00 00"}).status_code == 200
+
+
+def test_one_member_per_e_mail_whatever_its_case_and_per_identity_number(api, setup):
+    admin = api(setup["admin"])
+    first = admin.post(URL, json={"category": "individual", "name": "Ayşe Kaya", "email": "ayse@example.org",
+                                  "tckn": "10000000146"})
+    assert first.status_code == 201
+    again = admin.post(URL, json={"category": "individual", "name": "Ayşe K.", "email": "AYSE@Example.org"})
+    assert again.status_code == 409 and "email" in again.json["errors"]
+    same_number = admin.post(URL, json={"category": "individual", "name": "Başka Biri", "tckn": "10000000146"})
+    assert same_number.status_code == 409 and "tckn" in same_number.json["errors"]
+    other = admin.post(URL, json={"category": "individual", "name": "Zeynep Ak", "email": "zeynep@example.org"}).json
+    taken = admin.patch(f"{URL}/{other['id']}", json={"email": "ayse@example.org"})
+    assert taken.status_code == 409 and "email" in taken.json["errors"]
+    assert len(admin.get(URL).json) == 2
+
+
+def test_a_name_typed_with_combining_marks_is_stored_composed_and_found(api, setup):
+    admin = api(setup["admin"])
+    created = admin.post(URL, json={"category": "individual", "name": "S\u0327ule Kaya"})  # S + combining cedilla
+    assert created.status_code == 201 and created.json["name"] == "Şule Kaya"
+    found = admin.get(URL, query_string={"q": "Şule"}).json
+    assert [m["name"] for m in found] == ["Şule Kaya"]

@@ -45,6 +45,8 @@ def test_yearly_report(clients):
         ("expenses", {"spent_on": "2026-01-01", "amount": "10", "category": "salary", "description": "Maaş"},
          "category"),  # no office is paid: there is no salary category
         ("in-kind", {"year": 2026, "kind": "castle", "description": "Kale"}, "kind"),
+        ("expenses", {"spent_on": "2026-01-01", "amount": "10.005", "category": "events", "description": "Kuruş altı"},
+         "amount"),  # refused, never rounded
     ],
 )
 def test_bad_money_input(clients, path, payload, field):

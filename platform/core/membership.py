@@ -14,7 +14,7 @@ from konsey.core.audit import record
 from konsey.core.counters import next_number
 from konsey.core.errors import Conflict, Invalid
 from konsey.core.rules.membership import category_cap
-from konsey.core.text import turkish_sort_key
+from konsey.core.text import email_lower, turkish_sort_key
 from konsey.tenants.db import CouncilOwned, db, enum_of, same_council_fk, utcnow
 from konsey.tenants.models import Council
 from konsey.tenants.scoping import current_council_id
@@ -180,8 +180,29 @@ def check_another_university() -> None:
                 "its mandates first.", name=university.name)]})
 
 
+def check_unique_identity(data: dict, member: Member | None = None) -> None:
+    """One member per e-mail address (whatever its case) and per identity number in a council: the same rule
+    for the API, the pages, the CSV import and approved applications."""
+    problems = {}
+    if data.get("email"):
+        same = select(Member.id).where(func.lower(Member.email) == email_lower(data["email"]))
+        if member is not None:
+            same = same.where(Member.id != member.id)
+        if db.session.scalar(same.limit(1)) is not None:
+            problems["email"] = [_("A member with this e-mail address already exists.")]
+    if data.get("tckn"):
+        same = select(Member.id).where(Member.tckn == data["tckn"])
+        if member is not None:
+            same = same.where(Member.id != member.id)
+        if db.session.scalar(same.limit(1)) is not None:
+            problems["tckn"] = [_("A member with this identity number already exists.")]
+    if problems:
+        raise Conflict(problems)
+
+
 def add_member(data: dict) -> Member:
 
+    check_unique_identity(data)
     check_category_cap(data["category"])
     if data["category"] is MemberCategory.UNIVERSITY:
         check_another_university()
@@ -194,6 +215,7 @@ def add_member(data: dict) -> Member:
 
 def update_member(member: Member, data: dict) -> Member:
     """Apply a partial change (the use case has validated the member as it would then be, as a whole)."""
+    check_unique_identity(data, member)
 
     for key, value in data.items():
         setattr(member, key, value)

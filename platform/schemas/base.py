@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import UTC, date, datetime
 
 from flask_babel import gettext as _
@@ -10,6 +11,16 @@ from marshmallow import RAISE, Schema, ValidationError, fields, pre_load, valida
 
 # A NUL byte (PostgreSQL cannot store it) or half of a surrogate pair (not text at all) in any string.
 _NOT_TEXT = re.compile(r"[\x00\ud800-\udfff]")
+
+
+def _composed(value):
+    if isinstance(value, str):
+        return unicodedata.normalize("NFC", value)
+    if isinstance(value, dict):
+        return {key: _composed(inner) for key, inner in value.items()}
+    if isinstance(value, list):
+        return [_composed(inner) for inner in value]
+    return value
 
 
 def _bad_strings(value, path: str = "") -> dict:
@@ -39,7 +50,9 @@ class StrictSchema(Schema):
         problems = _bad_strings(data)
         if problems:
             raise ValidationError(problems)
-        return data
+        # One spelling for one text: "Ş" typed as S plus a cedilla is stored as the letter Ş (NFC), so a search
+        # for the name finds it whichever keyboard typed it.
+        return _composed(data)
 
     @validates_schema(skip_on_field_errors=True)
     def _sane_dates(self, data, **_kwargs):

@@ -2,12 +2,27 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal, InvalidOperation
 
-from marshmallow import Schema, fields, validate
+from flask_babel import gettext as _
+from marshmallow import Schema, ValidationError, fields, validate
 
 from konsey.core.money import ExpenseCategory, InKindKind
 from konsey.schemas.base import StrictSchema
+
+
+class Money(fields.Decimal):
+    """An amount in lira with at most two decimals (kuruş): 10.005 is refused, never rounded."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        try:
+            exact = Decimal(str(value).strip())
+        except (InvalidOperation, ValueError):
+            exact = None
+        if exact is not None and exact.is_finite() and exact != exact.quantize(Decimal("0.01"), rounding=ROUND_DOWN):
+            raise ValidationError(_("At most two decimals (kuruş)."))
+        return super()._deserialize(value, attr, data, **kwargs)
+
 
 # The bounds are given to the OpenAPI document as numbers (apispec would write a string-serialised Decimal's
 # bounds as strings); the wrapped Range still does the checking.
@@ -20,7 +35,7 @@ _year = dict(validate=validate.Range(min=2004, max=2100))  # Law 5393 dates from
 class AllocationSchema(StrictSchema):
     id = fields.UUID(dump_only=True)
     year = fields.Integer(required=True, **_year)
-    amount = fields.Decimal(required=True, **_amount)
+    amount = Money(required=True, **_amount)
     municipal_decision = fields.String(required=True, validate=validate.Length(min=3, max=120))
 
 
@@ -29,13 +44,13 @@ class InKindSchema(StrictSchema):
     year = fields.Integer(required=True, **_year)
     kind = fields.Enum(InKindKind, by_value=True, required=True)
     description = fields.String(required=True, validate=validate.Length(min=3, max=300))
-    estimated_value = fields.Decimal(load_default=None, allow_none=True, **_amount)
+    estimated_value = Money(load_default=None, allow_none=True, **_amount)
 
 
 class ExpenseSchema(StrictSchema):
     id = fields.UUID(dump_only=True)
     spent_on = fields.Date(required=True)
-    amount = fields.Decimal(required=True, **_amount)
+    amount = Money(required=True, **_amount)
     category = fields.Enum(ExpenseCategory, by_value=True, required=True)
     description = fields.String(required=True, validate=validate.Length(min=3, max=300))
 

@@ -147,6 +147,25 @@ def export(slug, output: Path):
     click.echo(f"Wrote {output} ({sum(len(rows) for rows in document['tables'].values())} rows).")
 
 
+@councils.command("import")
+@click.argument("export_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@with_appcontext
+def import_command(export_file: Path):
+    """Restore a council from its full export (into an instance that does not have it)."""
+    try:
+        document = json.loads(export_file.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        _fail(f"cannot read {export_file}: {error}")
+    with acting_as(SYSTEM):
+        try:
+            council, counts = council_cases.import_council(document)
+        except DomainError as error:
+            _fail("; ".join(f"{field}: {m}" for field, ms in error.errors.items() for m in ms))
+    click.echo(f"Restored {council.name} ({council.slug}): {sum(counts.values())} rows in {len(counts)} tables.")
+    click.echo("A new webhook secret was made (give it to the municipality); the signing key is made anew "
+               "on the next package.")
+
+
 @contextmanager
 def _council_bound(slug: str):
     """The council named by ``slug`` bound, the platform acting (the operator at the command line)."""

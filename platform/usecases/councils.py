@@ -10,8 +10,8 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy import func, select
 
+from konsey.core import council_import, people, reference
 from konsey.core import councils as council_service
-from konsey.core import people, reference
 from konsey.core.accounts import User, council_ids_of
 from konsey.core.applications import ApplicationStatus, MembershipApplication
 from konsey.core.audit import AuditEntry, verify_chain
@@ -146,6 +146,12 @@ def statutory_calendar(year: int | None = None) -> dict:
 def full_export() -> dict:
     """Everything the council owns, as one JSON document (KVKK data portability; before archiving)."""
     return export_council(bound())
+
+
+@command(Permission.SYSTEM)
+def import_council(document: dict) -> tuple[Council, dict]:
+    """Restore a council from its full export into this instance (the operator, at the command line)."""
+    return council_import.import_council(document)
 
 
 @query(Permission.COUNCILS_ONBOARD)

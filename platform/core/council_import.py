@@ -1,0 +1,87 @@
+"""A council's export brought back: into an instance that does not hold it (a restore, or a move to another
+installation), with its ids, so that every reference and the audit chain stay as they were.
+
+What an export never carries is made anew: the webhook secret (a new one, to be given to the municipality
+again) and the signing key (made on the next package). Role grants come back for the people who have an
+account here with the same address; invitations do not (they were secrets too)."""
+
+from __future__ import annotations
+
+import enum
+import uuid
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import JSON, Date, DateTime, Numeric, Uuid, select
+from sqlalchemy import Enum as EnumType
+from sqlalchemy.types import TypeDecorator
+
+from konsey.core.accounts import CouncilRole, User
+from konsey.core.council_keys import CouncilKey
+from konsey.core.delivery import DeliveryRoute, new_secret
+from konsey.core.errors import Conflict, Invalid
+from konsey.tenants.db import council_owned_models, db
+from konsey.tenants.models import Council
+from konsey.tenants.scoping import bound_council
+
+FORMAT = "konsey-council-export/1"
+NOT_RESTORED = {CouncilKey.__tablename__}  # no private key leaves in an export: a new one is made when needed
+
+
+def _value(column, value):
+    """A JSON value of the export as the column's Python type."""
+    if value is None:
+        return None
+    kind = column.type.impl if isinstance(column.type, TypeDecorator) else column.type
+    if isinstance(kind, Uuid):
+        return uuid.UUID(value)
+    if isinstance(kind, DateTime):
+        return datetime.fromisoformat(value)
+    if isinstance(kind, Date):
+        return date.fromisoformat(value)
+    if isinstance(kind, Numeric):
+        return Decimal(value)
+    if isinstance(kind, EnumType) and kind.enum_class is not None and issubclass(kind.enum_class, enum.Enum):
+        return kind.enum_class(value)
+    if isinstance(kind, JSON):
+        return value
+    return value
+
+
+def _rows(table, rows: list[dict]) -> list[dict]:
+    columns = {c.name: c for c in table.columns}
+    return [{name: _value(columns[name], value) for name, value in row.items() if name in columns} for row in rows]
+
+
+def import_council(document: dict) -> tuple[Council, dict[str, int]]:
+    """Restore a council from its export; returns it with the rows restored per table. Refuses a document of another format, and a council whose id or
+    address this instance already has (restore into a fresh database, or archive and purge the old one)."""
+    if document.get("format") != FORMAT or "council" not in document or "tables" not in document:
+        raise Invalid({"file": [f"not a Konsey council export ({FORMAT})"]})
+    council_row = document["council"]
+    existing = db.session.scalar(select(Council).where(
+        (Council.id == uuid.UUID(council_row["id"])) | (Council.slug == council_row["slug"])))
+    if existing is not None:
+        raise Conflict({"slug": [f"this instance already has the council {existing.slug}"]})
+    db.session.execute(Council.__table__.insert(), _rows(Council.__table__, [council_row]))
+    tables = document["tables"]
+    owned = {model.__tablename__: model.__table__ for model in council_owned_models()}
+    counts: dict[str, int] = {}
+    with bound_council(uuid.UUID(council_row["id"])):  # row-level security checks every row on PostgreSQL
+        # Parents before children: the metadata's order follows the foreign keys.
+        for table in db.Model.metadata.sorted_tables:
+            if table.name not in owned or table.name in NOT_RESTORED or not tables.get(table.name):
+                continue
+            rows = _rows(table, tables[table.name])
+            if table.name == DeliveryRoute.__tablename__:
+                for row in rows:
+                    row["secret"] = new_secret()  # the old one never left; the municipality gets the new one
+            db.session.execute(table.insert(), rows)
+            counts[table.name] = len(rows)
+        for grant in tables.get(CouncilRole.__tablename__, []):
+            user = db.session.scalar(select(User).where(User.email == grant.get("email")))
+            if user is not None:
+                row = _rows(CouncilRole.__table__, [grant])[0]
+                db.session.execute(CouncilRole.__table__.insert(), [{**row, "user_id": user.id}])
+    db.session.flush()
+    return db.session.get(Council, uuid.UUID(council_row["id"])), counts

@@ -60,3 +60,10 @@ def test_only_administrators_record_money(clients):
     _admin, member = clients
     assert member.post(f"{BASE}/expenses", json={"spent_on": "2026-01-01", "amount": "10", "category": "events",
                                                  "description": "Gider"}).status_code == 403
+
+
+def test_an_amount_too_large_for_kurus_is_refused_not_a_server_error(clients):
+    admin, _member = clients
+    response = admin.post(f"{BASE}/in-kind", json={"year": 2026, "kind": "other", "description": "Çok büyük",
+                                                   "estimated_value": -1e26})
+    assert response.status_code == 422 and "estimated_value" in response.json["errors"]

@@ -17,9 +17,10 @@ class Money(fields.Decimal):
     def _deserialize(self, value, attr, data, **kwargs):
         try:
             exact = Decimal(str(value).strip())
+            more_decimals = exact.is_finite() and exact != exact.quantize(Decimal("0.01"), rounding=ROUND_DOWN)
         except (InvalidOperation, ValueError):
-            exact = None
-        if exact is not None and exact.is_finite() and exact != exact.quantize(Decimal("0.01"), rounding=ROUND_DOWN):
+            more_decimals = False  # not a number, or too large to have kuruş: the field's own checks say so
+        if more_decimals:
             raise ValidationError(_("At most two decimals (kuruş)."))
         return super()._deserialize(value, attr, data, **kwargs)
 

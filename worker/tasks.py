@@ -66,7 +66,8 @@ def flag_overdue_motions() -> int:
 @shared_task(name="konsey.send_notifications", autoretry_for=(OSError,), retry_backoff=True, retry_jitter=True,
              max_retries=8)
 def send_notifications(*, council_id: str, notification_ids: list[str]) -> int:
-    """E-mail one batch (at most notifications.BATCH) of a council's immediate notifications."""
+    """E-mail one batch of a council's immediate notifications. The batches now travel as outbox events
+    ("notifications.batch"); this task takes the ones an older release queued in the broker."""
     with acting_as(SYSTEM):
         return system.send_notification_batch(notification_ids)
 

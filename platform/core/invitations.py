@@ -24,5 +24,7 @@ def send_invitation(council: Council, invitation: Invitation, secret: str) -> st
             role=label(invitation.role),
             url=url,
         )
+    # May be lost (the broker down at that moment): the inviter sees the link on the page and can send it
+    # themselves, or invite again.
     enqueue_after_commit("konsey.send_email", to=invitation.email, subject=subject, body=body)
     return url

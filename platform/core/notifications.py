@@ -34,7 +34,6 @@ from konsey.core.membership import Member
 from konsey.core.motions import Motion
 from konsey.core.outbox import first_time
 from konsey.core.seats import VOTING_ROLES, seats_on
-from konsey.core.tasks_after_commit import enqueue_after_commit
 from konsey.tenants.db import CouncilOwned, as_utc, db, enum_of, same_council_fk, utcnow
 from konsey.tenants.models import Council
 from konsey.tenants.scoping import current_council_id
@@ -166,9 +165,10 @@ def notify(member_ids, kind: Kind, render, key: str, attachments: dict | None = 
         db.session.flush()
         if chosen.get((member.id, kind), Delivery.IMMEDIATE) is Delivery.IMMEDIATE:
             immediate.append(str(note.id))
+    # Through the outbox, in this transaction: a broker restarted before the worker took them loses nothing
+    # (the batches were Celery messages of their own, and a Redis restart dropped hundreds of e-mails).
     for start in range(0, len(immediate), BATCH):
-        enqueue_after_commit("konsey.send_notifications", council_id=str(current_council_id()),
-                             notification_ids=immediate[start:start + BATCH])
+        outbox.emit("notifications.batch", {"notification_ids": immediate[start:start + BATCH]})
     return len(immediate)
 
 
@@ -335,6 +335,12 @@ def application_outcome(application_id: uuid.UUID, key: str) -> bool:
 
 
 # --- the outbox events that notify people ---------------------------------------------------------------------
+
+
+@outbox.handles("notifications.batch")
+def _on_notifications_batch(event: outbox.OutboxEvent, keep) -> None:
+    # Idempotent: a note already e-mailed is skipped, and each one sent is kept at once.
+    send_batch(event.payload["notification_ids"], keep=keep)
 
 
 @outbox.handles("application.decided")

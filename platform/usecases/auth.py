@@ -52,6 +52,8 @@ def request_password_reset(email: str) -> None:
     if user is None or not user.is_active:
         return
     link = external_url("auth.reset_password", token=reset_token(user))
+    # May be lost (the broker down at that moment): the person asks again; an hour-long link is not worth an
+    # outbox event that outlives it.
     enqueue_after_commit(
         "konsey.send_email", to=user.email, subject=_("Resetting your Konsey password"),
         body=_("Open this link within an hour to choose a new password:\n%(link)s\n\n"

@@ -605,3 +605,18 @@ def test_database_refuses_a_reference_into_another_council(ctx, two_councils, wo
             conn.execute(statement, {"id": uuid.uuid4(), "council": a, "member": member_of_a})
     finally:
         engine.dispose()
+
+
+def test_leaving_a_council_after_a_failed_statement_raises_nothing_new(pg, pg_councils):
+    """A statement refused inside a bound block (a lost connection in the worker; here, row-level security)
+    left the transaction failed; leaving the block set the scope on it and raised PendingRollbackError, hiding
+    the real error (a worker died of that). The real error is what the caller sees; the session works after."""
+    from konsey.core.membership import Member
+
+    a, b = pg_councils
+    with pytest.raises(DBAPIError, match="row-level security"), bound_council(a):
+        db.session.execute(text("INSERT INTO bodies (id, council_id, kind, name, created_at) "
+                                "VALUES (:id, :other, 'working_group', 'x', now())"), {"id": uuid.uuid4(), "other": b})
+    db.session.rollback()
+    with bound_council(a):
+        assert db.session.scalar(select(func.count(Member.id))) == 0

@@ -19,6 +19,7 @@ from flask import Flask, current_app, has_app_context
 
 import konsey.worker.tasks  # noqa: F401 - registers the shared tasks, so they can be sent by name
 from konsey.core.plugins import plugin_jobs
+from konsey.tenants.db import db
 from konsey.tenants.scoping import bound_council
 from konsey.usecases.base import SYSTEM, acting_as
 from konsey.usecases.system import bury_task
@@ -30,6 +31,13 @@ log = logging.getLogger(__name__)
 VISIBILITY_TIMEOUT = 4 * 24 * 3600
 
 
+def _rollback_quietly() -> None:
+    try:
+        db.session.rollback()
+    except Exception:  # noqa: BLE001 - the connection may be gone; the pool replaces it when the database is back
+        log.warning("rollback after a failed task did not reach the database", exc_info=True)
+
+
 class KonseyTask(Task):
     def on_failure(self, exc, task_id, args, kwargs, einfo):
         """A task that failed for good lands in its council's dead letters, for people to see and retry."""
@@ -38,6 +46,8 @@ class KonseyTask(Task):
             return
         context = nullcontext() if has_app_context() else self.app.flask_app.app_context()
         try:
+            with context:
+                _rollback_quietly()
             with context, bound_council(uuid.UUID(str(council_id))), acting_as(SYSTEM):
                 bury_task(self.name, dict(kwargs), f"{type(exc).__name__}: {exc}", (self.request.retries or 0) + 1)
         except Exception:  # noqa: BLE001 - a failure handler never raises: Celery would stop the worker for it
@@ -49,10 +59,16 @@ class KonseyTask(Task):
         context = nullcontext() if has_app_context() else self.app.flask_app.app_context()
         with context, acting_as(SYSTEM):
             council_id = kwargs.get("council_id")
-            if council_id is None:
-                return self.run(*args, **kwargs)
-            with bound_council(uuid.UUID(str(council_id))):
-                return self.run(*args, **kwargs)
+            try:
+                if council_id is None:
+                    return self.run(*args, **kwargs)
+                with bound_council(uuid.UUID(str(council_id))):
+                    return self.run(*args, **kwargs)
+            except BaseException:
+                # Roll back before anything else touches the session (the failure handler, the next task):
+                # a failed transaction left open turned every later step into PendingRollbackError.
+                _rollback_quietly()
+                raise
 
 
 def _transport_options(broker_url: str, prefix: str) -> dict:

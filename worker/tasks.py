@@ -7,6 +7,7 @@ import random
 import uuid
 
 from celery import shared_task
+from sqlalchemy.exc import InterfaceError, OperationalError
 
 from konsey.core.delivery import RetryLater, retry_schedule
 from konsey.usecases import system
@@ -52,7 +53,9 @@ def handle_event(self, *, council_id: str, event_id: str) -> bool:
     except RetryLater as later:
         countdown = later.countdown if later.countdown is not None else retry_schedule(self.request.retries)
         raise self.retry(exc=later, countdown=countdown * random.uniform(0.9, 1.1)) from later
-    except OSError as error:  # the database or the mail server blinked: try again soon
+    except (OSError, OperationalError, InterfaceError) as error:
+        # The database or the mail server blinked: try again soon (a database outage sent events to the dead
+        # letters when only OSError was retried).
         raise self.retry(exc=error, countdown=retry_schedule(self.request.retries)) from error
 
 

@@ -26,6 +26,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 
 from sqlalchemy import event, text
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import ORMExecuteState, Session, with_loader_criteria
 
 from konsey.tenants.db import CouncilOwned, db
@@ -233,6 +234,15 @@ def _sync_database_setting() -> None:
     session = db.session()
     if not session.in_transaction():
         return
+    # A failed transaction (a lost connection, a refused statement) waits for its rollback, and the next one
+    # sets the scope when it begins. Setting it here would raise in place of the error that broke it (a
+    # worker died of that), so a failed transaction is left alone.
+    if not session.is_active:
+        return
     connection = session.connection()
     if connection.dialect.name == "postgresql":
-        connection.execute(_SET_SCOPE_SQL, _scope_parameters())
+        try:
+            with connection.begin_nested():
+                connection.execute(_SET_SCOPE_SQL, _scope_parameters())
+        except DBAPIError:
+            return

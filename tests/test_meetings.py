@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -23,7 +25,8 @@ def desk(world, api):
                                                           "starts_on": "2026-01-01"})
         seated.append(member_id)
     outsider = str(world.member(council, name="Dışarıdan Biri"))
-    return {"admin": admin, "member": member_token, "board": board, "seated": seated, "outsider": outsider}
+    return {"admin": admin, "member": member_token, "board": board, "seated": seated, "outsider": outsider,
+            "council": council}
 
 
 def _call(desk, days_ahead=3, agenda=("Bütçe", "Ulaşım raporu", "Park önerisi"), **extra):
@@ -32,10 +35,30 @@ def _call(desk, days_ahead=3, agenda=("Bütçe", "Ulaşım raporu", "Park öneri
                                                          "scheduled_at": when, "agenda": list(agenda), **extra})
 
 
-def test_notice_period_is_enforced(desk):
+def _failed_session(app, council_id, body_id, days_ago=1):
+    """A session of the body whose time has passed without quorum (no vote was ever opened)."""
+    from konsey.core import meetings
+    from konsey.core.bodies import Body
+    from konsey.tenants.db import db
+    from konsey.tenants.scoping import bound_council
+
+    with app.app_context(), bound_council(council_id):
+        when = datetime.now(UTC) - timedelta(days=days_ago)
+        meetings.schedule(db.session.get(Body, uuid.UUID(body_id)), meetings.MeetingKind.ORDINARY, "Toplanamadı",
+                          when, None, ["Bütçe"], now=when - timedelta(days=10))
+        db.session.commit()
+
+
+def test_notice_period_is_enforced(app, desk):
     too_soon = _call(desk, days_ahead=1)
     assert too_soon.status_code == 422 and "scheduled_at" in too_soon.json["errors"]
-    assert _call(desk, days_ahead=1, reconvened=True).status_code == 201  # a reconvened session is exempt
+    # Reconvening needs a session of the body that failed for lack of quorum...
+    alone = _call(desk, days_ahead=1, reconvened=True)
+    assert alone.status_code == 422 and "reconvened" in alone.json["errors"]
+    _failed_session(app, desk["council"], desk["board"])
+    # ... within the by-laws' window after it (7 days by default), and is exempt from the notice period.
+    assert _call(desk, days_ahead=9, reconvened=True).status_code == 422
+    assert _call(desk, days_ahead=1, reconvened=True).status_code == 201
     elective = _call(desk, days_ahead=5, kind="elective")
     assert elective.status_code == 422  # an elective assembly needs 15 days
     assert desk["admin"].get(f"{BASE}/meetings").json[0]["reconvened"] is True
@@ -352,3 +375,36 @@ def test_a_third_of_the_members_oblige_an_extraordinary_general_assembly(app, de
     convened = admin.post(f"{url}/meeting", json={"meeting_id": assembly["id"]}).json
     assert convened["status"] == "convened" and convened["meeting_id"] == assembly["id"]
     assert "extraordinary_session_due" not in {w["code"] for w in admin.get(f"{BASE}/calendar").json["warnings"]}
+
+
+def test_the_floor_of_twice_the_board_counts_the_board_as_it_is(app, world):
+    """A board of 9 (above the statutory 7): a reconvened general assembly under "twice the executive board"
+    needs 18 present, not 14."""
+    from datetime import date
+
+    from sqlalchemy import select
+
+    from konsey.core import meetings
+    from konsey.core.bodies import Body, BodyKind
+    from konsey.core.bylaws import ByLawProfile
+    from konsey.core.membership import Member
+    from konsey.core.seats import SeatRole, assign_seat
+    from konsey.tenants.db import db
+    from konsey.tenants.scoping import bound_council
+
+    council = world.council("izmir")
+    ids = [world.member(council, name=f"Üye {n:02d} Kaya") for n in range(30)]
+    with app.app_context(), bound_council(council):
+        profile = db.session.scalar(select(ByLawProfile))  # the council's by-laws say "twice the board"
+        profile.parameters = {**profile.parameters, "reconvene_rule": "floor_twice_executive_board"}
+        board = db.session.scalar(select(Body).where(Body.kind == BodyKind.EXECUTIVE_BOARD))
+        for member_id in ids[:9]:
+            assign_seat(board, db.session.get(Member, member_id), SeatRole.PRINCIPAL, date(2026, 1, 1), None)
+        assembly = db.session.scalar(select(Body).where(Body.kind == BodyKind.GENERAL_ASSEMBLY))
+        failed_at = datetime.now(UTC) - timedelta(days=1)
+        meetings.schedule(assembly, meetings.MeetingKind.ORDINARY, "Toplanamadı", failed_at, None, ["Bir"],
+                          now=failed_at - timedelta(days=10))
+        reconvened = meetings.schedule(assembly, meetings.MeetingKind.ORDINARY, "Yeniden", datetime.now(UTC)
+                                       + timedelta(days=2), None, ["Bir"], reconvened=True)
+        assert meetings.quorum_status(reconvened, assembly)["needed"] == 18
+        db.session.rollback()

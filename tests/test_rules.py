@@ -44,6 +44,18 @@ def test_quorum_odd_and_even(bylaws):
     assert quorum_met(6, 10, bylaws) and not quorum_met(5, 10, bylaws)
 
 
+def test_a_reconvened_session_follows_a_failed_one_within_the_window():
+    from datetime import date
+
+    from konsey.core.rules.meetings import reconvening_problem
+
+    failed = date(2026, 3, 2)
+    assert reconvening_problem(None, date(2026, 3, 5), 7) == "no_failed_session"
+    assert reconvening_problem(failed, date(2026, 3, 2), 7) == "not_after"
+    assert reconvening_problem(failed, date(2026, 3, 9), 7) is None
+    assert reconvening_problem(failed, date(2026, 3, 10), 7) == "too_late"
+
+
 def test_reconvened_sessions(bylaws):
     assert meeting_quorum(40, bylaws, reconvened=True) == 0
     assert quorum_met(1, 40, bylaws, reconvened=True) and not quorum_met(0, 40, bylaws, reconvened=True)

@@ -188,6 +188,27 @@ def notice_days(kind: MeetingKind, bylaws: dict) -> int:
     return bylaws["notice_days_elective_assembly"] if kind is MeetingKind.ELECTIVE else bylaws["notice_days_other_meetings"]
 
 
+def failed_session(body: Body, before: datetime, now: datetime) -> Meeting | None:
+    """The body's latest session held before ``before`` that failed for lack of quorum: its time has come and
+    gone and it never reached quorum (no vote was ever opened in it)."""
+    return db.session.scalar(select(Meeting).where(
+        Meeting.body_id == body.id, Meeting.scheduled_at < before, Meeting.scheduled_at <= now,
+        Meeting.opened_at.is_(None)).order_by(Meeting.scheduled_at.desc()).limit(1))
+
+
+def _check_reconvening(body: Body, when: datetime, now: datetime, bylaws: dict) -> None:
+    failed = failed_session(body, when, now)
+    window = bylaws["reconvene_after_days"]
+    problem = rules.reconvening_problem(as_utc(failed.scheduled_at).date() if failed else None, when.date(), window)
+    if problem == "no_failed_session":
+        raise Invalid({"reconvened": [_("A session is reconvened only after a session of this body that failed "
+                                        "for lack of quorum.")]})
+    if problem in ("not_after", "too_late"):
+        raise Invalid({"scheduled_at": [_("The reconvened session falls within %(days)d days after the failed "
+                                          "one of %(date)s.", days=window,
+                                          date=as_utc(failed.scheduled_at).strftime("%d.%m.%Y"))]})
+
+
 def schedule(body: Body, kind: MeetingKind, title: str, scheduled_at: datetime, location: str | None,
              agenda: list[str], *, reconvened: bool = False, now: datetime | None = None) -> Meeting:
     """Call a meeting; the notice period of the by-laws must be respected (a reconvened session is exempt)."""
@@ -196,6 +217,8 @@ def schedule(body: Body, kind: MeetingKind, title: str, scheduled_at: datetime, 
     bylaws = parameters_on(as_utc(scheduled_at).date())
     if as_utc(scheduled_at) <= now:
         raise Invalid({"scheduled_at": [_("A meeting is called for a time in the future.")]})
+    if reconvened:
+        _check_reconvening(body, as_utc(scheduled_at), now, bylaws)
     required = notice_days(kind, bylaws)
     if not reconvened and as_utc(scheduled_at) - now < timedelta(days=required):
         raise Invalid({"scheduled_at": [_("The by-laws require %(days)d days' notice for this meeting.",
@@ -267,8 +290,12 @@ def quorum_status(meeting: Meeting, body: Body) -> dict:
     needed = council_hooks().hook.konsey_quorum_rule(body=body, full_membership=full, bylaws=bylaws,
                                                      reconvened=meeting.reconvened)
     if needed is None:
-        needed = rules.meeting_quorum(full, bylaws, reconvened=meeting.reconvened,
-                                      executive_board_size=bylaws["executive_board_min_size"])
+        board_size = bylaws["executive_board_min_size"]
+        if meeting.reconvened and bylaws["reconvene_rule"] == "floor_twice_executive_board":
+            # "Twice the executive board" is twice the board as it is on the day, not its statutory minimum.
+            board = db.session.scalar(select(Body).where(Body.kind == BodyKind.EXECUTIVE_BOARD))
+            board_size = (full_membership(board, meeting.day, bylaws) if board is not None else 0) or board_size
+        needed = rules.meeting_quorum(full, bylaws, reconvened=meeting.reconvened, executive_board_size=board_size)
     return {"full_membership": full, "present": present, "needed": needed,
             "quorum_met": rules.quorum_reached(present, needed)}
 

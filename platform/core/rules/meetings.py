@@ -7,6 +7,7 @@ import math
 import random
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
 
 
 def absolute_majority(n: int) -> int:
@@ -33,6 +34,18 @@ def meeting_quorum(full_membership: int, bylaws: Mapping, *, reconvened: bool = 
             raise ValueError("the executive board's size is needed for this reconvening rule")
         return min(2 * executive_board_size, full_membership)
     return absolute_majority(full_membership)
+
+
+def reconvening_problem(failed_on: date | None, day: date, window_days: int) -> str | None:
+    """Why a session cannot be the reconvened one, else None: it follows a session of the same body that
+    failed for lack of quorum (``failed_on``), and falls within the by-laws' window after it."""
+    if failed_on is None:
+        return "no_failed_session"
+    if day <= failed_on:
+        return "not_after"
+    if (day - failed_on).days > window_days:
+        return "too_late"
+    return None
 
 
 def quorum_reached(present: int, needed: int) -> bool:

@@ -179,3 +179,47 @@ def test_calendar_warns_about_missing_sessions_and_ending_terms(council):
     assert "general_assembly_sessions_missing" in codes and "term_ending" in codes
     assert calendar["general_assembly"] == {"required": 2, "held": 0, "scheduled": 0}
     assert calendar["warnings"][0]["message"]
+
+
+def test_an_incomplete_executive_board_is_flagged_until_it_is_complete(app, world, api):
+    """Below seven members, or without the youth assembly's president once that assembly exists: the board's
+    API record says so and the dashboard warns; seating them clears both."""
+    from datetime import date
+
+    from sqlalchemy import select
+
+    from konsey.core.bodies import Body, BodyKind
+    from konsey.core.membership import Member
+    from konsey.core.seats import SeatRole, assign_seat
+    from konsey.tenants.db import db
+    from konsey.tenants.scoping import bound_council
+
+    council = world.council("izmir")
+    admin = api(world.token(world.user("gs@izmir.example.org", roles={council: "administrator"}), council))
+    people = [world.member(council, name=f"Kurul Üyesi {n}", gender="female" if n % 2 else "male",
+                           birth_date="2002-05-01") for n in range(8)]
+    board_id = next(b["id"] for b in admin.get("/api/v1/councils/izmir/bodies").json if b["kind"] == "executive_board")
+    record = admin.get(f"/api/v1/councils/izmir/bodies/{board_id}").json
+    assert record["lawfully_composed"] is False and record["composition_problems"] == ["below_minimum"]
+    with app.app_context(), bound_council(council):
+        board = db.session.scalar(select(Body).where(Body.kind == BodyKind.EXECUTIVE_BOARD))
+        for member_id in people[:7]:
+            assign_seat(board, db.session.get(Member, member_id), SeatRole.PRINCIPAL, date(2026, 1, 1), None)
+        db.session.commit()
+    assert admin.get(f"/api/v1/councils/izmir/bodies/{board_id}").json["lawfully_composed"] is True
+
+    world.enable(council, "youth_assembly")
+    with app.app_context(), bound_council(council):
+        youth = db.session.scalar(select(Body).where(Body.type_code == "youth_assembly"))
+        youth_id = youth.id
+    world.approve(council, youth_id)
+    record = admin.get(f"/api/v1/councils/izmir/bodies/{board_id}").json
+    assert record["composition_problems"] == ["president_missing:youth_assembly"]
+    calendar = admin.get("/api/v1/councils/izmir/calendar").json
+    assert any(w["code"] == "board_president_missing" for w in calendar["warnings"])
+    with app.app_context(), bound_council(council):
+        # The youth assembly elects its president, who takes the ex-officio board seat (the plugin's hook).
+        assign_seat(db.session.get(Body, youth_id), db.session.get(Member, people[7]), SeatRole.CHAIR,
+                    date.today(), None)
+        db.session.commit()
+    assert admin.get(f"/api/v1/councils/izmir/bodies/{board_id}").json["lawfully_composed"] is True

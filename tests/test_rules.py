@@ -264,3 +264,11 @@ def test_a_tied_last_round_is_settled_by_the_tie_rule():
     drawn = {settle_final_tie(tied, "lot", seed=seed)[0] for seed in range(30)}
     assert drawn == set(tied)  # both can be drawn, and only they
     assert settle_final_tie(tied, "lot", seed=7) == settle_final_tie(tied, "lot", seed=7)
+
+
+def test_an_executive_board_is_lawfully_composed():
+    from konsey.core.rules.meetings import board_composition_problems
+
+    assert board_composition_problems(7, 7, []) == []
+    assert board_composition_problems(6, 7, []) == ["below_minimum"]
+    assert board_composition_problems(11, 7, ["youth_assembly"]) == ["president_missing:youth_assembly"]

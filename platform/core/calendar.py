@@ -13,7 +13,7 @@ from konsey.core.formats import day_text
 from konsey.core.meetings import Meeting, MeetingStatus
 from konsey.core.rules.calendar import Warning as CalendarWarning
 from konsey.core.rules.calendar import general_assembly_warnings, terms_ending
-from konsey.core.seats import Seat
+from konsey.core.seats import Seat, board_composition
 from konsey.core.session_requests import due_requests
 from konsey.tenants.db import as_utc, db
 
@@ -25,6 +25,10 @@ MESSAGES = {
     "extraordinary_session_due": lambda a: _(
         "%(count)d request(s) for an extraordinary general assembly have enough signatures: call the session.",
         **a),
+    "board_below_minimum": lambda a: _(
+        "The executive board has %(size)d members; the statute requires at least %(minimum)d.", **a),
+    "board_president_missing": lambda a: _(
+        "The president of the %(assembly)s does not sit on the executive board, as the statute requires.", **a),
     "term_ending": lambda a: _("Terms in %(body)s end on %(ends_on)s.", body=a["body"],
                                ends_on=day_text(a["ends_on"])),
 }
@@ -47,6 +51,12 @@ def calendar(year: int, today: date | None = None) -> dict:
     warnings = general_assembly_warnings(year, held, scheduled, bylaws["general_assembly_min_sessions_per_year"],
                                          today) + terms_ending(ends, today)
 
+    composition = board_composition(today, parameters_on(today))
+    if "below_minimum" in composition["problems"]:
+        warnings.append(CalendarWarning("board_below_minimum", {"size": composition["size"],
+                                                                "minimum": composition["minimum"]}))
+    for assembly in composition["missing_presidents"]:
+        warnings.append(CalendarWarning("board_president_missing", {"assembly": assembly.name}))
     if due := due_requests():
         warnings.append(CalendarWarning("extraordinary_session_due", {"count": len(due)}))
     return {

@@ -21,6 +21,7 @@ from konsey.core.bodies import Body, BodyKind, BodyStatus
 from konsey.core.errors import Conflict, Invalid
 from konsey.core.membership import Member, MemberKind, MemberStatus
 from konsey.core.plugins import collect, council_hooks
+from konsey.core.rules.meetings import board_composition_problems
 from konsey.core.rules.parity import parity_met
 from konsey.tenants.db import CouncilOwned, db, enum_of, same_council_fk, utcnow
 
@@ -91,6 +92,24 @@ def body_parity(body: Body, day: date, bylaws: dict) -> dict:
         "share_required": bylaws["gender_parity_share"],
         "met": parity_met(genders, bylaws) if genders else True,
     }
+
+
+def board_composition(day: date, bylaws: dict) -> dict:
+    """The executive board on ``day`` against the statute: its size, the minimum, the assemblies (among those
+    the by-laws name) that exist and whose president does not sit on the board, and the problems as codes."""
+    board = db.session.scalar(select(Body).where(Body.kind == BodyKind.EXECUTIVE_BOARD))
+    on_board = {seat.member_id for seat in seats_on(board, day)} if board is not None else set()
+    size = full_membership(board, day, bylaws) if board is not None else 0
+    missing = []
+    for assembly in db.session.scalars(select(Body).where(
+            Body.status == BodyStatus.ACTIVE,
+            Body.type_code.in_(list(bylaws.get("executive_board_ex_officio_assemblies") or [])))):
+        presidents = {seat.member_id for seat in seats_on(assembly, day) if seat.role is SeatRole.CHAIR}
+        if not presidents & on_board:
+            missing.append(assembly)
+    minimum = bylaws["executive_board_min_size"]
+    return {"size": size, "minimum": minimum, "missing_presidents": missing,
+            "problems": board_composition_problems(size, minimum, [a.type_code for a in missing])}
 
 
 def assign_seat(body: Body, member: Member, role: SeatRole, starts_on: date, ends_on: date | None) -> Seat:

@@ -66,6 +66,9 @@ class BodyDetailSchema(BodySchema):
     full_membership = fields.Integer()
     parity = fields.Dict()
     seats = fields.List(fields.Nested(SeatSchema))
+    # The executive board's composition (Regulation art. 12): below_minimum, president_missing:<assembly code>.
+    lawfully_composed = fields.Boolean()
+    composition_problems = fields.List(fields.String())
 
 
 class OnArgs(StrictSchema):

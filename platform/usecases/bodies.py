@@ -46,11 +46,14 @@ def show_body(body_id: uuid.UUID, day: date | None = None) -> dict:
     body = one(Body, body_id)
     day = day or date.today()
     parameters = bylaws.parameters_on(day)
+    composition = seats.board_composition(day, parameters)["problems"] if body.kind is BodyKind.EXECUTIVE_BOARD \
+        else []
     return {"id": body.id, "kind": body.kind, "name": body.name, "on": day, "status": body.status,
             "proposal": body.proposal, "approved_decision": body.approved_decision,
             "approved_on": body.approved_on, "body": body,
             "full_membership": seats.full_membership(body, day, parameters),
-            "parity": seats.body_parity(body, day, parameters), "seats": seats.seats_on(body, day)}
+            "parity": seats.body_parity(body, day, parameters), "seats": seats.seats_on(body, day),
+            "lawfully_composed": not composition, "composition_problems": composition}
 
 
 @query(Permission.COUNCIL_VIEW)

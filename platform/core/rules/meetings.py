@@ -159,3 +159,14 @@ def counts_problem(yes: int, no: int, abstain: int, voters: int) -> str | None:
     if yes + no + abstain > voters:
         return "too_many"
     return None
+
+
+def board_composition_problems(size: int, minimum: int, assemblies_without_their_president: list[str]) -> list[str]:
+    """What keeps an executive board from being lawfully composed (Regulation art. 12): fewer members than
+    the statutory minimum, or an existing women's, youth or disabled people's assembly whose president does
+    not sit on it. Codes; an empty list means the board is complete."""
+    problems = []
+    if size < minimum:
+        problems.append("below_minimum")
+    problems.extend(f"president_missing:{code}" for code in assemblies_without_their_president)
+    return problems

@@ -192,13 +192,47 @@ def test_embedded_platform_runs_without_redis(tmp_path, smtp_server):
         assert f"http://127.0.0.1:{port}/password/reset/" in messages[0].get_content()
         # The console still ends with the address: the request above wrote nothing there.
         assert [line for line in platform.lines if line.strip()][-1].startswith("Konsey is running at")
-        # Ctrl-C (SIGINT to the platform's own process group) stops everything, quietly.
-        os.killpg(platform.popen.pid, signal.SIGINT)
+        # Stopping the platform (SIGTERM, as a service manager does, to the platform alone) stops its worker
+        # too, quietly; Ctrl-C (SIGINT) takes the same path.
+        [worker_pid] = _children(platform.popen.pid)
+        os.kill(platform.popen.pid, signal.SIGTERM)
         assert platform.popen.wait(timeout=40) == 0
         platform.wait_for(r"^Konsey stopped\.", timeout=5)
         assert "Traceback" not in "".join(platform.lines)
+        deadline = time.monotonic() + 20
+        while _alive(worker_pid):
+            assert time.monotonic() < deadline, "the worker outlived the platform"
+            time.sleep(0.2)
     finally:
         platform.stop()
+
+
+def _children(pid: int) -> list[int]:
+    """The processes whose parent is ``pid`` (Linux's /proc)."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat", encoding="ascii", errors="replace") as stat:
+                    fields = stat.read().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == pid:
+                found.append(int(entry))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    # A zombie (exited, not yet reaped) counts as gone.
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
 
 
 def test_serve_takes_a_free_port_when_the_asked_one_is_busy():

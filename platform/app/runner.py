@@ -86,6 +86,13 @@ def run_platform(app: Flask, *, host: str, port: int, worker: bool) -> None:
         print(f"  {email:32} {what}")
     print()
     print(f"Konsey is running at {url}  (Ctrl-C stops it)", flush=True)
+
+    def _stop(_signum, _frame):
+        # SIGTERM (a service manager, `kill`) stops like Ctrl-C: the worker is in a session of its own and
+        # would outlive us otherwise.
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, _stop)
     try:
         server.serve_forever()
     except KeyboardInterrupt:

@@ -146,3 +146,23 @@ def test_security_headers(app, person):
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     cookie = login(app.test_client(), "deniz@example.org").headers["Set-Cookie"]
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
+def test_a_program_makes_lists_and_revokes_its_tokens_through_the_api(app, world, api):
+    izmir = world.council("izmir")
+    nilufer = world.council("nilufer", province=16)
+    user = world.user("gs@izmir.example.org", roles={izmir: "administrator", nilufer: "viewer"})
+    client = api(world.token(user, izmir))
+    made = client.post("/api/v1/account/tokens", json={"name": "Entegrasyon", "council_id": str(izmir)})
+    assert made.status_code == 201 and made.json["secret"].startswith("kns_")
+    listed = client.get("/api/v1/account/tokens").json
+    assert {t["name"] for t in listed} >= {"Entegrasyon"} and all("secret" not in t for t in listed)
+    fresh = api(made.json["secret"])
+    assert fresh.get("/api/v1/councils/izmir/members").status_code == 200
+    # A token never mints one for a wider scope: an İzmir token cannot make a Nilüfer one.
+    wider = client.post("/api/v1/account/tokens", json={"name": "Kaçak", "council_id": str(nilufer)})
+    assert wider.status_code == 403
+    assert client.post("/api/v1/account/tokens", json={"name": "Platform"}).status_code == 422
+    assert client.delete(f"/api/v1/account/tokens/{made.json['id']}").status_code == 204
+    assert fresh.get("/api/v1/councils/izmir/members").status_code == 401
+    assert api(None).get("/api/v1/account/tokens").status_code == 401

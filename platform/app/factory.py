@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from flask import Flask, g, session
 
+from konsey.api import account as account_api
 from konsey.api import applications as applications_api
 from konsey.api import baseline
 from konsey.api import bodies as bodies_api
@@ -194,7 +195,7 @@ def _register_blueprints(app: Flask) -> None:
     api_blueprints = (reference_api.blp, councils_api.blp, members_api.blp, people_api.blp, bylaws_api.blp,
                       applications_api.blp, bodies_api.blp, meetings_api.blp,
                       motions_api.blp, money_api.blp, elections_api.blp, reports_api.blp, plugins_api.blp, delivery_api.blp,
-                      notifications_api.blp, federation_api.blp, session_requests_api.blp)
+                      notifications_api.blp, federation_api.blp, session_requests_api.blp, account_api.blp)
     for blueprint in api_blueprints:
         api.register_blueprint(blueprint)
     pages = (home, auth, account, operator, council_pages, member_pages, people_pages, application_pages,

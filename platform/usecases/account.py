@@ -16,7 +16,7 @@ from konsey.core.accounts import (
     issue_token,
     normalise_email,
 )
-from konsey.core.errors import Conflict, Invalid, NotFound
+from konsey.core.errors import Conflict, Forbidden, Invalid, NotFound
 from konsey.core.permissions import Permission
 from konsey.tenants.db import db, utcnow
 from konsey.tenants.models import Council
@@ -43,13 +43,21 @@ def my_tokens() -> list[AccessToken]:
                               .order_by(AccessToken.created_at.desc())).all()
 
 
+ANY_SCOPE = object()  # a signed-in person may scope a new token to any of their councils
+
+
 @command(Permission.TOKENS_OWN)
-def create_token(name: str, council_id: uuid.UUID | None) -> tuple[AccessToken, str]:
+def create_token(name: str, council_id: uuid.UUID | None, *, within=ANY_SCOPE) -> tuple[AccessToken, str]:
     """A personal access token, scoped to one council (or the platform, for a platform role); the secret is
-    returned once and never stored."""
+    returned once and never stored. ``within``: the council of the token that asks, when a token asks (a token
+    never mints one for a wider scope: a leaked one for İzmir cannot open Nilüfer)."""
     me = _me()
     if council_id is not None and council_id not in council_ids_of(me):
         raise NotFound(_("Not found."))
+    if council_id is None and me.platform_role is None:
+        raise Invalid({"council_id": [_("Choose the council the token acts in.")]})
+    if within is not ANY_SCOPE and council_id != within:
+        raise Forbidden(_("A token can only make tokens for its own council."))
     return issue_token(me, name.strip(), council_id)
 
 

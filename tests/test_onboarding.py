@@ -141,6 +141,26 @@ def test_cli_onboarding(app, mailbox):
     assert bad.exit_code == 2 and "slug" in bad.output
 
 
+def test_cli_onboarding_takes_the_apis_fields_and_activates(app):
+    from sqlalchemy import select
+
+    from konsey.tenants.db import db
+    from konsey.tenants.models import Council
+
+    runner = app.test_cli_runner()
+    inegol = next(m for m in reference.municipalities(16) if m.name.startswith("İnegöl"))
+    result = runner.invoke(args=[
+        "councils", "create", "--name", "İnegöl Kent Konseyi", "--province", "16", "--municipality", inegol.id,
+        "--contact-email", "info@inegol.example.org", "--delivery-address", "evrak@inegol.bel.tr",
+        "--admin-email", "gs@inegol.example.org", "--neighbourhood-count", "64", "--activate",
+    ])
+    assert result.exit_code == 0, result.output
+    assert "inegol" in result.output and "active" in result.output
+    with app.app_context():
+        council = db.session.scalar(select(Council).where(Council.slug == "inegol"))
+        assert council.status.value == "active" and council.neighbourhood_count == 64
+
+
 def test_operator_pages_onboarding(app, world, mailbox):
     world.user("op@konsey.example.org", platform_role="operator")
     client = app.test_client()

@@ -88,7 +88,7 @@ def councils():
 
 @councils.command("create")
 @click.option("--name", required=True)
-@click.option("--slug", required=True)
+@click.option("--slug", default=None, help="The address; made from the name if left out (İnegöl → inegol).")
 @click.option("--province", "province_code", required=True, type=int, help="Plate code, e.g. 35 for İzmir.")
 @click.option("--municipality", "municipality_id", required=True, help="Municipality id from the reference list.")
 @click.option("--contact-email", required=True)
@@ -97,16 +97,22 @@ def councils():
 @click.option("--locale", default="tr")
 @click.option("--timezone", default="Europe/Istanbul")
 @click.option("--admin-email", required=True, help="The first administrator (secretary general) to invite.")
+@click.option("--neighbourhood-count", "neighbourhood_count", type=int, default=None,
+              help="Neighbourhoods (mahalle) of the municipality: it caps the muhtars who may be members.")
+@click.option("--activate", is_flag=True, help="Make the council active at once (it takes applications).")
 @with_appcontext
-def create_council(**options):
+def create_council(activate, **options):
     """Onboard a council: bodies, default by-laws and an invitation for its first administrator."""
     with acting_as(SYSTEM):
         try:
             onboarded = council_cases.onboard_council(
                 OnboardingSchema().load({k: v for k, v in options.items() if v is not None}))
+            if activate:
+                council_cases.change_status(onboarded.council.slug, {"status": "active", "reason": "onboarded"})
         except (ValidationError, DomainError) as error:
             _validation_failed(error)
-    click.echo(f"Created council {onboarded.council.slug} ({onboarded.council.municipality_name}).")
+    state = "active" if activate else onboarded.council.status.value
+    click.echo(f"Created council {onboarded.council.slug} ({onboarded.council.municipality_name}), {state}.")
     click.echo(f"Invitation for {onboarded.invitation_email}: {onboarded.invitation_url}")
 
 

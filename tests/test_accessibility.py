@@ -36,6 +36,8 @@ def _living_council(app, world) -> dict:
             ("Kemal Uzunsoyadlıoğulları", "male")]]
     chamber = world.representative(council)["institution_a"]
     world.application(council, name="Başvuran Vatandaş", email="b@example.org")
+    for plugin in ("womens_assembly", "youth_assembly", "children_assembly"):
+        world.enable(council, plugin)
 
     with app.app_context(), bound_council(council):
         board = db.session.scalar(select(Body).where(Body.kind == BodyKind.EXECUTIVE_BOARD))
@@ -74,7 +76,8 @@ def _pages(things: dict) -> list[str]:
         "/izmir/motions/", f"/izmir/motions/{things['motion']}", "/izmir/reports/", "/izmir/elections/",
         "/izmir/money/", "/izmir/bylaws/", "/izmir/people", "/izmir/notifications/", "/izmir/plugins/",
         "/izmir/delivery/", "/izmir/session-requests/", "/izmir/federation", "/izmir/public", "/izmir/apply",
-        "/account/tokens", "/federation/public",
+        "/account/tokens", "/federation/public", "/izmir/p/womens_assembly/", "/izmir/p/youth_assembly/",
+        "/izmir/p/children_assembly/",
     ]
 
 
@@ -109,6 +112,13 @@ def _check(page, path: str, viewport: dict, english: set[str], problems: dict) -
     if untranslated:
         problems.setdefault(path, []).append({"id": "english-on-a-turkish-page", "help": untranslated[:5]})
     problems.setdefault(path, []).extend(_violations(page))
+    title = page.title()
+    if "<" in title or len(title) > 150:
+        problems[path].append({"id": "title-with-markup", "help": title[:80]})
+    doubled = page.evaluate("() => { const ids = [...document.querySelectorAll('[id]')].map(e => e.id);"
+                            " return [...new Set(ids.filter((v, i) => ids.indexOf(v) !== i))]; }")
+    if doubled:
+        problems[path].append({"id": "duplicate-ids", "help": doubled[:5]})
     if viewport is PHONE and not page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"):
         width = page.evaluate("document.documentElement.scrollWidth")
         problems[path].append({"id": "wider-than-phone", "help": f"{width} px wide"})

@@ -138,3 +138,14 @@ def receiver():
     yield hook
     hook.close()
 
+
+
+@pytest.fixture
+def secretary(app, world):
+    """İzmir's secretary general signed in on the pages (Turkish), with the council's id."""
+    council = world.council("izmir")
+    world.user("gs@izmir.example.org", roles={council: "administrator"})
+    client = app.test_client()
+    login(client, "gs@izmir.example.org")
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "tr"
+    return {"council": council, "client": client}

@@ -8,16 +8,10 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from conftest import login
-
 
 @pytest.fixture
-def desk(app, world):
-    council = world.council("izmir")
-    world.user("gs@izmir.example.org", roles={council: "administrator"})
-    client = app.test_client()
-    login(client, "gs@izmir.example.org")
-    return {"council": council, "client": client}
+def desk(secretary):
+    return secretary
 
 
 def _count(app, council, model, **criteria):

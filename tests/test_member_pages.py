@@ -6,20 +6,9 @@ from __future__ import annotations
 
 import io
 
-import pytest
 from sqlalchemy import func, select
 
 from conftest import login
-
-
-@pytest.fixture
-def secretary(app, world):
-    council = world.council("izmir")
-    world.user("gs@izmir.example.org", roles={council: "administrator"})
-    client = app.test_client()
-    login(client, "gs@izmir.example.org")
-    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "tr"
-    return {"council": council, "client": client}
 
 
 def _members(app, council, **criteria):

@@ -11,19 +11,9 @@ import re
 import zipfile
 from datetime import UTC, date, datetime, timedelta
 
-import pytest
 from sqlalchemy import func, select
 
 from conftest import login
-
-
-@pytest.fixture
-def secretary(app, world):
-    council = world.council("izmir")
-    world.user("gs@izmir.example.org", roles={council: "administrator"})
-    client = app.test_client()
-    login(client, "gs@izmir.example.org")
-    return {"council": council, "client": client}
 
 
 def _in(app, council, fn):

@@ -8,3 +8,9 @@ def json_download(document: dict, filename: str) -> Response:
     body = json.dumps(document, ensure_ascii=False, indent=1)
     return Response(body, mimetype="application/json",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+def zip_download(package) -> Response:
+    """A motion's package (a signed zip) offered as a file download."""
+    return Response(package.content, mimetype="application/zip",
+                    headers={"Content-Disposition": f'attachment; filename="{package.filename}"'})

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, Response, redirect, render_template, request, url_for
+from flask import Blueprint, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from konsey.core import delivery
@@ -14,6 +14,7 @@ from konsey.schemas.delivery import RouteInput
 from konsey.schemas.motions import AnswerSchema, NewMotionSchema, StatusSchema
 from konsey.usecases import motions
 from konsey.usecases.base import performs
+from konsey.web import zip_download
 from konsey.web.adapters import attempt, filled, load, safe_next
 
 bp = Blueprint("motion_pages", __name__, url_prefix="/<council_slug>")
@@ -47,9 +48,7 @@ def motion_adopt():
 @performs(motions.motion_package)
 def motion_package(motion_id):
     """The signed package exactly as the municipality receives it."""
-    built = motions.motion_package(motion_id)
-    return Response(built.content, mimetype="application/zip",
-                    headers={"Content-Disposition": f'attachment; filename="{built.filename}"'})
+    return zip_download(motions.motion_package(motion_id))
 
 
 @bp.post("/motions/<uuid:motion_id>/receipt-links/revoke")

@@ -5,11 +5,12 @@ nothing else is shown (the token is the only key, and it opens one motion's pack
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
 from konsey.usecases import motions
 from konsey.usecases.base import performs
+from konsey.web import zip_download
 
 bp = Blueprint("receipts", __name__, url_prefix="/receipts")
 
@@ -24,9 +25,7 @@ def receipt(token):
 @bp.get("/<token>/package.zip")
 @performs(motions.receipt_package)
 def package(token):
-    built = motions.receipt_package(token)
-    return Response(built.content, mimetype="application/zip",
-                    headers={"Content-Disposition": f'attachment; filename="{built.filename}"'})
+    return zip_download(motions.receipt_package(token))
 
 
 @bp.post("/<token>/confirm")

@@ -42,7 +42,8 @@ class CandidateSchema(StrictSchema):
 
 
 class RoundSchema(StrictSchema):
-    votes = fields.Dict(keys=fields.String(), values=fields.Integer(), required=True)
+    votes = fields.Dict(keys=fields.String(), values=fields.Integer(validate=validate.Range(min=0, max=100_000)),
+                        required=True)
     # Only when the last round ties and the by-laws let the chair decide: the chosen candidate's member id.
     chair_choice = fields.String(load_default=None)
 

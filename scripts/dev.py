@@ -22,6 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 # Two environments: the tests install an example third-party plugin, which the platform you run must never show.
 VENVS = {"": ROOT / ".venv", "test": ROOT / ".venv-test"}
+FUZZ = "tests/test_api_fuzz.py"
 
 
 def bin_of(extras: str) -> Path:
@@ -72,7 +73,14 @@ def main(argv: list[str]) -> int:
     if command == "test":
         ensure_environment("test")
         workers = os.environ.get("KONSEY_TEST_WORKERS", "auto")
-        return run([bin_of("test") / "python", "-m", "pytest", "-n", workers, "--dist", "loadgroup", *rest])
+        pytest = [bin_of("test") / "python", "-m", "pytest"]
+        if rest:
+            return run([*pytest, "-n", workers, "--dist", "loadgroup", *rest])
+        # The API fuzz test's generated items share one node id, and xdist's group scheduling silently ran
+        # none of them: they run in a process of their own, after the rest.
+        first = run([*pytest, "-n", workers, "--dist", "loadgroup", "--ignore", FUZZ])
+        second = run([*pytest, "-p", "no:xdist", FUZZ])
+        return first or second
     print(__doc__)
     return 2
 

@@ -5,8 +5,9 @@ chain intact; only the secrets an export never carries are made anew."""
 from __future__ import annotations
 
 import json
+import uuid
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from support.apps import empty_all_tables
 
@@ -76,3 +77,48 @@ def test_an_export_is_not_restored_over_a_council_that_exists(app, tmp_path):
     (tmp_path / "other.json").write_text('{"format": "something-else"}', encoding="utf-8")
     wrong = runner.invoke(args=["councils", "import", str(tmp_path / "other.json")])
     assert wrong.exit_code != 0 and "not a Konsey council export" in wrong.output
+
+
+def test_an_edited_export_cannot_write_into_another_council(app, tmp_path):
+    """Every restored row and grant is the restored council's, whatever council id the file names."""
+    from konsey.app.demo import _user, seed_demo
+    from konsey.core.accounts import CouncilRole
+    from konsey.core.membership import Member
+    from konsey.tenants.db import db
+    from konsey.tenants.models import Council
+    from konsey.tenants.scoping import bound_council
+
+    runner = app.test_cli_runner()
+    with app.app_context():
+        seed_demo()
+    document = _export(app, runner, tmp_path / "izmir.json")
+    with app.app_context():
+        nilufer = db.session.scalar(select(Council).where(Council.slug == "nilufer"))
+        nilufer_id, before = nilufer.id, None
+        with bound_council(nilufer_id):
+            before = db.session.scalar(select(func.count(Member.id)))
+        izmir = db.session.scalar(select(Council).where(Council.slug == "izmir"))
+        izmir_id = izmir.id
+    # A council of its own address and id, holding one member and one grant, both aimed at Nilüfer.
+    new_id = str(uuid.uuid4())
+    member = {**document["tables"]["members"][0], "id": str(uuid.uuid4()), "council_id": str(nilufer_id),
+              "member_no": 9999, "email": "yeni@example.org", "tckn": None}
+    grant = {**document["tables"]["council_roles"][0], "id": str(uuid.uuid4()), "council_id": str(nilufer_id),
+             "email": "intruder@example.org", "role": "administrator"}
+    edited = {"format": document["format"], "council": {**document["council"], "id": new_id, "slug": "izmir-yeni"},
+              "tables": {"members": [member], "council_roles": [grant]}}
+    (tmp_path / "edited.json").write_text(json.dumps(edited), encoding="utf-8")
+    with app.app_context():
+        _user("intruder@example.org", "X")
+        db.session.commit()
+    result = runner.invoke(args=["councils", "import", str(tmp_path / "edited.json")])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        with bound_council(nilufer_id):
+            assert db.session.scalar(select(func.count(Member.id))) == before  # Nilüfer gained nobody
+        with bound_council(uuid.UUID(new_id)):
+            assert db.session.scalar(select(func.count(Member.id))) == 1  # the member is the new council's
+        intruder_grants = db.session.scalars(select(CouncilRole.council_id).join(
+            CouncilRole.user).where(CouncilRole.user.has(email="intruder@example.org"))).all()
+        assert intruder_grants == [uuid.UUID(new_id)]
+    assert izmir_id

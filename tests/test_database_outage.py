@@ -17,7 +17,8 @@ def app_without_database(tmp_path):
         port = probe.getsockname()[1]
     url = f"postgresql+psycopg://konsey_app@127.0.0.1:{port}/konsey"
     return create_app({"TESTING": True, "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": url,
-                       "KONSEY_MIGRATION_DATABASE_URL": url, "RATELIMIT_ENABLED": False,
+                       "KONSEY_MIGRATION_DATABASE_URL": url, "KONSEY_READER_DATABASE_URL": url,
+                       "RATELIMIT_ENABLED": False,
                        "SQLALCHEMY_ENGINE_OPTIONS": {"connect_args": {"connect_timeout": 2}}},
                       instance_path=tmp_path)
 

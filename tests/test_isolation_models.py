@@ -9,9 +9,17 @@ from datetime import date
 import pytest
 from sqlalchemy import delete, func, select, text, update
 from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.orm import aliased
 
 from konsey.tenants.db import council_owned_models, db
-from konsey.tenants.scoping import CrossCouncilWrite, NoCouncilBound, all_councils, bound_council
+from konsey.tenants.scoping import (
+    CrossCouncilWrite,
+    NoCouncilBound,
+    TenancyError,
+    all_councils,
+    bound_council,
+    current_scope,
+)
 
 
 def _member(council_id=None):
@@ -384,8 +392,10 @@ def test_other_council_cannot_read_update_or_delete(ctx, two_councils, table):
         assert db.session.scalar(select(model).where(model.id == row_id)) is None
         assert db.session.get(model, row_id) is None or db.session.get(model, row_id).council_id == b
         assert db.session.scalar(select(func.count(model.id)).where(model.id == row_id)) == 0
-        # A count that names the model only in its FROM clause is scoped as well.
+        # A count that names the model only in its FROM clause is scoped as well, aliased too.
         assert db.session.scalar(select(func.count()).select_from(model).where(model.id == row_id)) == 0
+        alias = aliased(model)
+        assert db.session.scalar(select(func.count()).select_from(alias).where(alias.id == row_id)) == 0
         assert db.session.execute(update(model).where(model.id == row_id).values(id=model.id)).rowcount == 0
         assert db.session.execute(delete(model).where(model.id == row_id)).rowcount == 0
         db.session.commit()
@@ -620,3 +630,17 @@ def test_leaving_a_council_after_a_failed_statement_raises_nothing_new(pg, pg_co
     db.session.rollback()
     with bound_council(a):
         assert db.session.scalar(select(func.count(Member.id))) == 0
+
+
+def test_a_refused_escape_hatch_leaves_the_scope_as_it_was(pg, pg_councils):
+    """Without the reader role's URL the escape hatch refuses, and the scope is not left at "every council"
+    for the next request on the thread."""
+    url = pg.config.pop("KONSEY_READER_DATABASE_URL")
+    try:
+        before = current_scope()
+        with pytest.raises(TenancyError), all_councils("test: no reader role"):
+            pass
+        assert current_scope() == before and current_scope().all_councils_reason is None
+    finally:
+        pg.config["KONSEY_READER_DATABASE_URL"] = url
+        db.session.rollback()

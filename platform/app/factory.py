@@ -88,6 +88,12 @@ def create_app(config: dict | None = None, instance_path: str | Path | None = No
     login_manager.session_protection = "strong"
     api.init_app(app)
 
+    if str(app.config["SQLALCHEMY_DATABASE_URI"]).startswith("postgresql") and \
+            not app.config.get("KONSEY_READER_DATABASE_URL"):
+        # Without the reader role the outbox relay, the federation and the operator's counts cannot read
+        # across councils: refuse to start rather than stop delivering in silence.
+        raise RuntimeError("KONSEY_READER_DATABASE_URL is not set: on PostgreSQL the platform reads across "
+                           "councils as konsey_reader (see README, Running on PostgreSQL)")
     _register_blueprints(app)
     guard.install(app)
     plugin_host.install(app)

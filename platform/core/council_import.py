@@ -63,16 +63,21 @@ def import_council(document: dict) -> tuple[Council, dict[str, int]]:
         (Council.id == uuid.UUID(council_row["id"])) | (Council.slug == council_row["slug"])))
     if existing is not None:
         raise Conflict({"slug": [f"this instance already has the council {existing.slug}"]})
+    council_id = uuid.UUID(council_row["id"])
     db.session.execute(Council.__table__.insert(), _rows(Council.__table__, [council_row]))
     tables = document["tables"]
     owned = {model.__tablename__: model.__table__ for model in council_owned_models()}
     counts: dict[str, int] = {}
-    with bound_council(uuid.UUID(council_row["id"])):  # row-level security checks every row on PostgreSQL
+    with bound_council(council_id):  # row-level security checks every row on PostgreSQL
         # Parents before children: the metadata's order follows the foreign keys.
         for table in db.Model.metadata.sorted_tables:
             if table.name not in owned or table.name in NOT_RESTORED or not tables.get(table.name):
                 continue
             rows = _rows(table, tables[table.name])
+            for row in rows:
+                # Every row is this council's, whatever the file says: a file edited to name another council
+                # would write into it (a Core insert passes no ORM guard).
+                row["council_id"] = council_id
             if table.name == DeliveryRoute.__tablename__:
                 for row in rows:
                     row["secret"] = new_secret()  # the old one never left; the municipality gets the new one
@@ -82,6 +87,7 @@ def import_council(document: dict) -> tuple[Council, dict[str, int]]:
             user = db.session.scalar(select(User).where(User.email == grant.get("email")))
             if user is not None:
                 row = _rows(CouncilRole.__table__, [grant])[0]
-                db.session.execute(CouncilRole.__table__.insert(), [{**row, "user_id": user.id}])
+                db.session.execute(CouncilRole.__table__.insert(), [{**row, "user_id": user.id,
+                                                                     "council_id": council_id}])
     db.session.flush()
-    return db.session.get(Council, uuid.UUID(council_row["id"])), counts
+    return db.session.get(Council, council_id), counts

@@ -4,8 +4,9 @@ Migrations call :func:`protect_table` for every council-owned table (plugins' ta
 row through only when its ``council_id`` equals the transaction-local setting ``konsey.council_id`` (set by
 :mod:`konsey.tenants.scoping` at transaction start), or when the connection is the read-only reader role,
 ``konsey_reader``, which only the audited escape hatch (:func:`konsey.tenants.scoping.all_councils`) uses,
-through a connection of its own. No setting the application role can make shows it another council's rows:
-an SQL injection through ``konsey_app`` stays in its council. ``FORCE`` applies the policy to the table owner
+through a connection of its own. The application role never sees every council at once: an SQL injection
+through ``konsey_app`` cannot dump the platform, though it can still name one other council's id in the
+setting (the setting is the application's, not a secret; a per-council role would be the next wall). ``FORCE`` applies the policy to the table owner
 too; ``konsey_app`` is neither superuser, nor owner, nor BYPASSRLS. With nothing bound, raw SQL sees no rows:
 it fails closed.
 """

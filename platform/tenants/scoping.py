@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from sqlalchemy import event, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import ORMExecuteState, Session, with_loader_criteria
+from sqlalchemy.sql.util import find_tables
 
 from konsey.tenants.db import CouncilOwned, db
 from konsey.tenants.platform_audit import record_platform_event
@@ -101,16 +102,18 @@ def all_councils(reason: str, *, actor_id: uuid.UUID | None = None, audit: bool 
     if audit:
 
         record_platform_event("all_councils", reason=reason, actor_id=actor_id)
+    session, own = _reader_session()  # before the scope changes: a refusal here leaves it as it was
     token = _scope.set(Scope(all_councils_reason=reason))
-    _sync_database_setting()
-    session, own = _reader_session()
     try:
+        _sync_database_setting()
         yield session
     finally:
-        if own:
-            session.close()
-        _scope.reset(token)
-        _sync_database_setting()
+        try:
+            if own:
+                session.close()
+        finally:
+            _scope.reset(token)
+            _sync_database_setting()
 
 
 def _reader_session() -> tuple[Session, bool]:
@@ -136,11 +139,13 @@ def _council_owned_mappers(state: ORMExecuteState) -> bool:
         return True
     # ``select(func.count()).select_from(Model)`` names the model only in its FROM clause, where all_mappers
     # does not look: a count across every council on SQLite (PostgreSQL's row-level security caught it).
-    froms = getattr(state.statement, "get_final_froms", None)
-    if froms is None:
+    if not hasattr(state.statement, "get_final_froms"):
         return False
     owned = _council_owned_tables()
-    return any(getattr(table, "name", None) in owned for table in froms())
+    # Aliases and joins too (a select_from(aliased(Model)) or a join in the FROM clause). A bare Table in the
+    # FROM clause gets no ORM criteria: on SQLite nothing filters it, so the code base queries models only.
+    return any(getattr(getattr(table, "element", table), "name", None) in owned
+               for table in find_tables(state.statement, include_aliases=True, include_joins=True))
 
 
 _OWNED_TABLES: dict[int, set[str]] = {}

@@ -16,6 +16,9 @@ from __future__ import annotations
 APP_ROLE = "konsey_app"
 READER_ROLE = "konsey_reader"
 
+# Tables with secrets or personal accounts the escape hatch never needs (migration 0026 revokes them).
+READER_NEVER_READS = ("users", "access_tokens", "invitations", "council_keys", "delivery_routes")
+
 _CURRENT_COUNCIL = "NULLIF(current_setting('konsey.council_id', true), '')::uuid"
 _READER = f"current_user = '{READER_ROLE}'"
 # What the policy said before the reader role (migration 0024 replaces it, and its downgrade restores it).

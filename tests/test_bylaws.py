@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from types import SimpleNamespace
 
 import pytest
@@ -52,7 +52,6 @@ def test_adopt_a_future_version_and_read_by_date(api, tokens):
     "payload,field",
     [
         ({"effective_from": (TODAY - timedelta(days=1)).isoformat(), "parameters": {}}, "effective_from"),
-        ({"effective_from": TODAY.isoformat(), "parameters": {}}, "effective_from"),  # today's exists already
         ({"effective_from": (TODAY + timedelta(days=5)).isoformat(), "parameters": {"tie_rule": "coin"}}, "parameters"),
         ({"effective_from": (TODAY + timedelta(days=5)).isoformat(), "parameters": {"salary": 1}}, "parameters"),
         ({"effective_from": (TODAY + timedelta(days=5)).isoformat(),
@@ -70,3 +69,21 @@ def test_bad_versions_are_refused_and_nothing_changes(api, tokens, payload, fiel
 def test_only_administrators_adopt_versions(api, tokens):
     payload = {"effective_from": (TODAY + timedelta(days=5)).isoformat(), "parameters": {}}
     assert api(tokens["member"]).post(URL, json=payload).status_code == 403
+
+
+def test_on_its_first_day_a_council_replaces_its_by_laws_until_something_is_judged_by_them(api, tokens):
+    admin = api(tokens["admin"])
+    first = admin.post(URL, json={"effective_from": TODAY.isoformat(), "parameters": {"tie_rule": "lot"}})
+    assert first.status_code == 201, first.json
+    versions = admin.get(URL).json
+    assert len(versions) == 1 and versions[0]["parameters"]["tie_rule"] == "lot"  # replaced, not added
+    assert admin.get("/api/v1/councils/izmir/audit").json[-1]["action"] == "bylaws.replaced"
+    bodies = {b["kind"]: b["id"] for b in admin.get("/api/v1/councils/izmir/bodies").json}
+    called = admin.post("/api/v1/councils/izmir/meetings", json={
+        "body_id": bodies["general_assembly"], "title": "Genel Kurul", "agenda": ["Bir"],
+        "scheduled_at": (datetime.now(UTC) + timedelta(days=20)).isoformat()})
+    assert called.status_code == 201
+    # A meeting will be judged by today's version now: it can no longer be replaced.
+    again = admin.post(URL, json={"effective_from": TODAY.isoformat(), "parameters": {"tie_rule": "fails"}})
+    assert again.status_code == 422 and "effective_from" in again.json["errors"]
+    assert admin.get(URL).json[0]["parameters"]["tie_rule"] == "lot"

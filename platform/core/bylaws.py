@@ -123,23 +123,31 @@ def parameters_on(day: date) -> dict:
     return {**DEFAULTS, **plugin_defaults(), **parameters}
 
 
-def base_for(effective_from: date, *, today: date | None = None) -> dict:
+def base_for(effective_from: date, *, today: date | None = None, replaceable: bool = False) -> dict:
     """The parameters a new version taking effect on ``effective_from`` starts from; refuses the past and a
-    date another version already has."""
+    date another version already has, unless that version is ``replaceable`` (nothing has been judged by it
+    yet: a council setting its by-laws on the day it was onboarded)."""
     today = today or date.today()
     if effective_from < today:
         raise Invalid({"effective_from": [_("A new version cannot take effect in the past.")]})
     existing = versions()
-    if any(v.effective_from == effective_from for v in existing):
+    if any(v.effective_from == effective_from for v in existing) and not replaceable:
         raise Invalid({"effective_from": [_("Another version takes effect on this date.")]})
     base = profile_in_force(existing, effective_from)
     return dict(base.parameters) if base else {}
 
 
 def adopt_version(parameters: dict, effective_from: date, changed: list[str], *,
-                  today: date | None = None) -> ByLawProfile:
-    """Record a new version with ``parameters`` (already validated in full) in force from ``effective_from``."""
-    base_for(effective_from, today=today)
+                  today: date | None = None, replaceable: bool = False) -> ByLawProfile:
+    """Record a new version with ``parameters`` (already validated in full) in force from ``effective_from``;
+    a ``replaceable`` version of the same day is replaced (the change is in the audit chain)."""
+    base_for(effective_from, today=today, replaceable=replaceable)
+    same_day = next((v for v in versions() if v.effective_from == effective_from), None)
+    if same_day is not None:
+        same_day.parameters = parameters
+        db.session.flush()
+        record("bylaws.replaced", same_day, {"effective_from": effective_from.isoformat(), "changed": sorted(changed)})
+        return same_day
     profile = ByLawProfile(effective_from=effective_from, parameters=parameters)
     db.session.add(profile)
     db.session.flush()

@@ -80,11 +80,12 @@ def council_schema() -> type[ByLawParametersSchema]:
     return schema
 
 
-def new_version_parameters(changes: dict, effective_from: date, *, today: date | None = None) -> dict:
+def new_version_parameters(changes: dict, effective_from: date, *, today: date | None = None,
+                           replaceable: bool = False) -> dict:
     """The full, validated parameters of a new version: the version in force then with ``changes`` applied.
 
     Parameters of a plugin disabled since stay as they were (its rules come back with it)."""
-    base = bylaws.base_for(effective_from, today=today)
+    base = bylaws.base_for(effective_from, today=today, replaceable=replaceable)
     schema = council_schema()
     known = set(schema().fields)
     kept = {k: v for k, v in base.items() if k not in known}

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime, time
 
 from flask_babel import gettext as _
+from sqlalchemy import select
 
 from konsey.core import bylaws
 from konsey.core.bylaws import ByLawProfile, profile_in_force
+from konsey.core.elections import Election
 from konsey.core.errors import Invalid, NotFound
+from konsey.core.meetings import Meeting
 from konsey.core.permissions import Permission
 from konsey.schemas.bylaws import new_version_parameters
+from konsey.tenants.db import db
 from konsey.usecases.base import command, query
 
 
@@ -39,5 +43,10 @@ def adopt_version(changes: dict, effective_from: date | None) -> ByLawProfile:
     force then with ``changes`` applied, validated as a whole."""
     if effective_from is None:
         raise Invalid({"effective_from": [_("Give the date the new version takes effect.")]})
-    parameters = new_version_parameters(changes, effective_from)
-    return bylaws.adopt_version(parameters, effective_from, sorted(changes))
+    # The version of the same day can be replaced while nothing was judged by it: no meeting and no election
+    # from that day on (a council setting its own by-laws on the day it joined).
+    since = datetime.combine(effective_from, time.min, UTC)
+    unused = db.session.scalar(select(Meeting.id).where(Meeting.scheduled_at >= since).limit(1)) is None and \
+        db.session.scalar(select(Election.id).where(Election.term_start >= effective_from).limit(1)) is None
+    parameters = new_version_parameters(changes, effective_from, replaceable=unused)
+    return bylaws.adopt_version(parameters, effective_from, sorted(changes), replaceable=unused)

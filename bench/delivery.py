@@ -91,6 +91,8 @@ def main(motions: int, emails: int) -> int:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
     owner_url = admin.url.set(database=name).render_as_string(hide_password=False)
     app_url = admin.url.set(database=name, username="konsey_app", password=None).render_as_string(hide_password=False)
+    reader_url = admin.url.set(database=name, username="konsey_reader", password=None).render_as_string(
+        hide_password=False)
     instance = Path(tempfile.mkdtemp(prefix="konsey-bench-delivery-"))
     prefix = f"konsey-bench-{uuid.uuid4().hex[:8]}:"
 
@@ -108,6 +110,7 @@ def main(motions: int, emails: int) -> int:
     smtp.start()
     receiver = WebhookReceiver()
     settings = {"KONSEY_DATABASE_URL": app_url, "KONSEY_MIGRATION_DATABASE_URL": owner_url,
+                "KONSEY_READER_DATABASE_URL": reader_url,
                 "KONSEY_BROKER_URL": REDIS_URL, "KONSEY_BROKER_KEY_PREFIX": prefix, "KONSEY_MAIL_BACKEND": "smtp",
                 "KONSEY_SMTP_HOST": "127.0.0.1", "KONSEY_SMTP_PORT": str(smtp_port), "KONSEY_SECRET_KEY": "bench",
                 "KONSEY_BASE_URL": "http://konsey.bench", "KONSEY_INSTANCE_PATH": str(instance),
@@ -115,6 +118,7 @@ def main(motions: int, emails: int) -> int:
     workers = []
     try:
         app = create_app({"SQLALCHEMY_DATABASE_URI": app_url, "KONSEY_MIGRATION_DATABASE_URL": owner_url,
+                          "KONSEY_READER_DATABASE_URL": reader_url,
                           "KONSEY_BROKER_URL": REDIS_URL, "KONSEY_BROKER_KEY_PREFIX": prefix,
                           "KONSEY_TASKS_EAGER": False, "KONSEY_MAIL_BACKEND": "smtp", "KONSEY_SMTP_HOST": "127.0.0.1",
                           "KONSEY_SMTP_PORT": smtp_port, "SECRET_KEY": "bench", "KONSEY_BASE_URL": "http://konsey.bench",

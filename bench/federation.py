@@ -96,7 +96,7 @@ def naive(app) -> dict:
     from konsey.core.applications import MembershipApplication
     from konsey.core.bodies import Body, BodyKind
     from konsey.core.bylaws import parameters_on
-    from konsey.core.federation import MIN_PEOPLE
+    from konsey.core.federation import MIN_PEOPLE, suppress_share
     from konsey.core.meetings import Meeting
     from konsey.core.membership import Member, MemberKind, MemberStatus
     from konsey.core.motions import ORDER, Motion, MotionStatus, is_overdue
@@ -128,8 +128,9 @@ def naive(app) -> dict:
                 individual = kinds[MemberKind.INDIVIDUAL]
                 out[council_id] = {
                     "members": len(members) if len(members) >= MIN_PEOPLE else None,
-                    "women_share_members": round(women / individual, 3) if individual >= MIN_PEOPLE else None,
-                    "women_share_decision_bodies": round(women_seats / seats, 3) if seats >= MIN_PEOPLE else None,
+                    # The same suppression rule as the platform: a share only when both sides count five or more.
+                    "women_share_members": suppress_share(women, individual),
+                    "women_share_decision_bodies": suppress_share(women_seats, seats),
                     "quorum_share": round(sum(1 for m in meetings if m.opened_at) / len(meetings), 3) if meetings else None,
                     "motions_adopted": len(motions),
                     "motions_answered": sum(ORDER.index(m.status) >= ORDER.index(MotionStatus.ANSWERED) for m in motions),
@@ -155,8 +156,11 @@ def main() -> int:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
     owner_url = admin.url.set(database=name).render_as_string(hide_password=False)
     app_url = admin.url.set(database=name, username="konsey_app", password=None).render_as_string(hide_password=False)
+    reader_url = admin.url.set(database=name, username="konsey_reader", password=None).render_as_string(
+        hide_password=False)
     try:
         app = create_app({"SQLALCHEMY_DATABASE_URI": app_url, "KONSEY_MIGRATION_DATABASE_URL": owner_url,
+                          "KONSEY_READER_DATABASE_URL": reader_url,
                           "KONSEY_TASKS_EAGER": True, "SECRET_KEY": "bench"},
                          instance_path=tempfile.mkdtemp(prefix="konsey-bench-federation-"))
         with app.app_context():

@@ -105,10 +105,12 @@ def main() -> None:
     base = admin.url
     owner_url = base.set(database=name).render_as_string(hide_password=False)
     app_url = base.set(database=name, username="konsey_app", password=None).render_as_string(hide_password=False)
+    reader_url = base.set(database=name, username="konsey_reader", password=None).render_as_string(hide_password=False)
     server = None
     try:
         app = create_app(
             {"SQLALCHEMY_DATABASE_URI": app_url, "KONSEY_MIGRATION_DATABASE_URL": owner_url,
+             "KONSEY_READER_DATABASE_URL": reader_url,
              "KONSEY_BASELINE_ENDPOINTS": True, "KONSEY_TASKS_EAGER": True, "KONSEY_MAIL_BACKEND": "file",
              "SECRET_KEY": "bench"},
             instance_path=tempfile.mkdtemp(prefix="konsey-bench-"),

@@ -115,6 +115,12 @@ def _check(page, path: str, viewport: dict, english: set[str], problems: dict) -
     title = page.title()
     if "<" in title or len(title) > 150:
         problems[path].append({"id": "title-with-markup", "help": title[:80]})
+    clipped = page.evaluate("() => { const h = document.querySelector('header.top'); if (!h) return false;"
+                            " const box = h.getBoundingClientRect();"
+                            " return [...h.querySelectorAll(':scope > div:first-child > *')].some(e => { const r = e.getBoundingClientRect();"
+                            " return r.top < box.top - 1 || r.bottom > box.bottom + 1; }); }")
+    if clipped:  # the header's own items stick out of it (a class shared with a chart once squashed it)
+        problems[path].append({"id": "header-clipped", "help": "the top bar does not hold its items"})
     doubled = page.evaluate("() => { const ids = [...document.querySelectorAll('[id]')].map(e => e.id);"
                             " return [...new Set(ids.filter((v, i) => ids.indexOf(v) !== i))]; }")
     if doubled:

@@ -50,69 +50,67 @@ def _back(body_id):
     return redirect(url_for("body_pages.body_detail", body_id=body_id))
 
 
+def _on_body(body_id, action, success: str):
+    """Run a form's use case on the body and go back to its page; another council's body is not found before
+    the form is read."""
+    bodies.require_body(body_id)
+    attempt(action, success)
+    return _back(body_id)
+
+
 @bp.post("/bodies/<uuid:body_id>/seats")
 @performs(bodies.assign_seat)
 def seat_add(body_id):
-    bodies.show_body(body_id)  # another council's body is not found before the form is read
-    attempt(lambda: bodies.assign_seat(body_id, load(NewSeatSchema, filled(request.form, "member_id", "role",
-                                                                             "starts_on", "ends_on"))),
-            _("The seat is recorded."))
-    return _back(body_id)
+    fields = filled(request.form, "member_id", "role", "starts_on", "ends_on")
+    return _on_body(body_id, lambda: bodies.assign_seat(body_id, load(NewSeatSchema, fields)), _("The seat is recorded."))
 
 
 @bp.post("/bodies/<uuid:body_id>/seats/<uuid:seat_id>/end")
 @performs(bodies.end_seat)
 def seat_end(body_id, seat_id):
-    bodies.show_body(body_id)
-    attempt(lambda: bodies.end_seat(body_id, seat_id, load(EndSeatSchema, filled(request.form, "on", "reason"))),
-            _("The seat is ended."))
-    return _back(body_id)
+    fields = filled(request.form, "on", "reason")
+    return _on_body(body_id, lambda: bodies.end_seat(body_id, seat_id, load(EndSeatSchema, fields)),
+                    _("The seat is ended."))
 
 
 @bp.post("/bodies/<uuid:body_id>/participants")
 @performs(bodies.add_participant)
 def participant_add(body_id):
-    bodies.show_body(body_id)
-    raw = filled(request.form, "name", "email", "phone", "organisation")
-    raw["consent"] = request.form.get("consent") == "y"
-    attempt(lambda: bodies.add_participant(body_id, load(ParticipantSchema, raw)), _("Saved."))
-    return _back(body_id)
+    raw = {**filled(request.form, "name", "email", "phone", "organisation"),
+           "consent": request.form.get("consent") == "y"}
+    return _on_body(body_id, lambda: bodies.add_participant(body_id, load(ParticipantSchema, raw)), _("Saved."))
 
 
 @bp.post("/bodies/<uuid:body_id>/approval")
 @performs(bodies.approve_body)
 def body_approve(body_id):
     """The general assembly's decision (picked from its adopted decisions) approves the proposed body."""
-    bodies.show_body(body_id)
-    attempt(lambda: bodies.approve_body(body_id, load(ApprovalSchema, filled(request.form, "vote_id"))),
-            _("The body is approved and can start work."))
-    return _back(body_id)
+    fields = filled(request.form, "vote_id")
+    return _on_body(body_id, lambda: bodies.approve_body(body_id, load(ApprovalSchema, fields)),
+                    _("The body is approved and can start work."))
 
 
 @bp.post("/bodies/<uuid:body_id>/dissolution")
 @performs(bodies.dissolve_body)
 def body_dissolve(body_id):
-    bodies.show_body(body_id)
-    attempt(lambda: bodies.dissolve_body(body_id, load(DissolutionSchema, filled(request.form, "on", "reason"))),
-            _("The body is dissolved; its seats have ended and its records stay."))
-    return _back(body_id)
+    fields = filled(request.form, "on", "reason")
+    return _on_body(body_id, lambda: bodies.dissolve_body(body_id, load(DissolutionSchema, fields)),
+                    _("The body is dissolved; its seats have ended and its records stay."))
 
 
 @bp.post("/bodies/<uuid:body_id>/participants/<uuid:participant_id>/leave")
 @performs(bodies.participant_leaves)
 def participant_leave(body_id, participant_id):
-    bodies.show_body(body_id)
-    attempt(lambda: bodies.participant_leaves(body_id, participant_id, load(LeaveSchema, filled(request.form, "on"))),
-            _("Saved."))
-    return _back(body_id)
+    fields = filled(request.form, "on")
+    return _on_body(body_id, lambda: bodies.participant_leaves(body_id, participant_id, load(LeaveSchema, fields)),
+                    _("Saved."))
 
 
 @bp.post("/bodies/<uuid:body_id>/participants/<uuid:participant_id>/erase")
 @performs(bodies.erase_participant)
 def participant_erase(body_id, participant_id):
-    bodies.show_body(body_id)
-    attempt(lambda: bodies.erase_participant(body_id, participant_id), _("The participant's record is erased."))
-    return _back(body_id)
+    return _on_body(body_id, lambda: bodies.erase_participant(body_id, participant_id),
+                    _("The participant's record is erased."))
 
 
 @bp.get("/session-requests/")

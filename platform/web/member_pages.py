@@ -22,7 +22,8 @@ from konsey.schemas.members import (
 )
 from konsey.usecases import bodies, members
 from konsey.usecases.base import performs
-from konsey.usecases.member_import import ImportFileError, example_csv
+from konsey.usecases.member_import import ImportFileError
+from konsey.web import example_import_csv
 from konsey.web.adapters import attempt, field_errors, filled, flash_errors, load
 
 bp = Blueprint("member_pages", __name__, url_prefix="/<council_slug>")
@@ -198,5 +199,4 @@ def import_run():
 @bp.get("/members/import-example.csv")
 @performs(members.import_members)
 def import_example():
-    return example_csv(), 200, {"Content-Type": "text/csv; charset=utf-8",
-                                "Content-Disposition": 'attachment; filename="uyeler-ornek.csv"'}
+    return example_import_csv()

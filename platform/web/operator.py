@@ -14,7 +14,8 @@ from konsey.tenants.lifecycle import TRANSITIONS
 from konsey.tenants.scoping import bound_council
 from konsey.usecases import councils, members
 from konsey.usecases.base import performs
-from konsey.usecases.member_import import ImportFileError, example_csv
+from konsey.usecases.member_import import ImportFileError
+from konsey.web import example_import_csv
 from konsey.web.adapters import load
 from konsey.web.forms import ImportForm, OnboardCouncilForm, StatusForm
 
@@ -109,5 +110,4 @@ def import_council_members(slug: str):
 @bp.get("/import-example.csv")
 @performs(members.import_members)
 def import_example():
-    return example_csv(), 200, {"Content-Type": "text/csv; charset=utf-8",
-                                "Content-Disposition": 'attachment; filename="uyeler-ornek.csv"'}
+    return example_import_csv()

@@ -38,17 +38,22 @@ def protect_table_sql(table: str) -> list[str]:
     ]
 
 
-def reader_role_sql() -> list[str]:
-    """The read-only role of the escape hatch: it may read every council's rows and write nothing."""
+def _login_role_sql(role: str, privileges: str) -> list[str]:
+    """A role that logs in with plain data ``privileges`` on every table (and every later one), nothing more."""
     return [
         f"""DO $$ BEGIN
-              CREATE ROLE {READER_ROLE} LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE;
+              CREATE ROLE {role} LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE;
             EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;
             END $$""",
-        f"GRANT USAGE ON SCHEMA public TO {READER_ROLE}",
-        f"GRANT SELECT ON ALL TABLES IN SCHEMA public TO {READER_ROLE}",
-        f"ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT ON TABLES TO {READER_ROLE}",
+        f"GRANT USAGE ON SCHEMA public TO {role}",
+        f"GRANT {privileges} ON ALL TABLES IN SCHEMA public TO {role}",
+        f"ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT {privileges} ON TABLES TO {role}",
     ]
+
+
+def reader_role_sql() -> list[str]:
+    """The read-only role of the escape hatch: it may read every council's rows and write nothing."""
+    return _login_role_sql(READER_ROLE, "SELECT")
 
 
 def repolicy_all_sql(condition: str) -> str:
@@ -66,15 +71,7 @@ def repolicy_all_sql(condition: str) -> str:
 
 def app_role_sql() -> list[str]:
     """The restricted role the application logs in as, with plain data privileges only."""
-    return [
-        f"""DO $$ BEGIN
-              CREATE ROLE {APP_ROLE} LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE;
-            EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;
-            END $$""",
-        f"GRANT USAGE ON SCHEMA public TO {APP_ROLE}",
-        f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {APP_ROLE}",
-        f"ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO {APP_ROLE}",
-    ]
+    return _login_role_sql(APP_ROLE, "SELECT, INSERT, UPDATE, DELETE")
 
 
 def protect_table(op, table: str) -> None:

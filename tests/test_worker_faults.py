@@ -69,7 +69,7 @@ def platform(tmp_path, smtp_server):
         "KONSEY_BROKER_URL": redis.url, "KONSEY_MAIL_BACKEND": "smtp", "KONSEY_SMTP_HOST": "127.0.0.1",
         "KONSEY_SMTP_PORT": str(smtp_server.port), "KONSEY_BASE_URL": "http://konsey.test",
         "KONSEY_SECRET_KEY": "fault-test-secret", "KONSEY_INSTANCE_PATH": str(tmp_path),
-        "KONSEY_RETRY_BASE_SECONDS": "0.2", "KONSEY_OUTBOX_REDELIVER_AFTER": "3",
+        "KONSEY_RETRY_BASE_SECONDS": "0.2", "KONSEY_OUTBOX_REDELIVER_AFTER": "3", "KONSEY_OUTBOX_LEASE_SECONDS": "3",
         "KONSEY_WEBHOOK_ALLOWED_HOSTS": "127.0.0.1",
     }
     app = create_app({"SQLALCHEMY_DATABASE_URI": database, "KONSEY_MIGRATION_DATABASE_URL": database,
@@ -243,6 +243,13 @@ def test_an_endpoint_that_is_gone_lands_in_the_dead_letters_and_is_retried(platf
 
         assert _until(lambda: len(letters()) >= 1, 60, step=lambda: _relay(platform))
         assert "410" in letters()[0].error or "Gone" in letters()[0].error
+        # The dead event is never published again: after three redelivery times still one letter per event
+        # (20 events for a gone endpoint once made 259 letters).
+        _until(lambda: False, 9, step=lambda: _relay(platform))
+        dead = [event for event in _events(platform, council_id) if event.dead_at is not None]
+        assert len(letters()) == len(dead) >= 1
+        assert {letter.event_id for letter in letters()} == {event.id for event in dead}
+        assert all(event.publish_count == 1 for event in dead), [event.publish_count for event in dead]
         # Someone fixes the endpoint, then sends the task again from the command line.
         receiver.answers = []
         with platform["app"].app_context(), bound_council(council_id):
@@ -259,3 +266,98 @@ def test_an_endpoint_that_is_gone_lands_in_the_dead_letters_and_is_retried(platf
     finally:
         receiver.close()
 
+
+
+def _events(platform, council_id) -> list:
+    from konsey.core.outbox import OutboxEvent
+    from konsey.tenants.db import db
+    from konsey.tenants.scoping import bound_council
+
+    with platform["app"].app_context(), bound_council(council_id):
+        events = db.session.scalars(select(OutboxEvent).order_by(OutboxEvent.created_at)).all()
+        db.session.expunge_all()
+        return events
+
+
+def _queued(platform) -> int:
+    import redis
+
+    return redis.Redis.from_url(platform["redis"].url).llen("celery")
+
+
+def test_a_backlog_is_not_answered_with_copies_of_itself(platform):
+    """No worker takes the messages: the relay publishes each event again only after its lease, and the lease
+    doubles at each copy (the queue reached 8,148 messages when every pass republished what was waiting)."""
+    from datetime import timedelta
+
+    from konsey.tenants.db import utcnow
+    from konsey.worker.relay import relay
+
+    council_id, member, _secret = _council(platform, "email", "evrak@izmir.bel.tr")
+    adopted_motion(platform["app"], platform["world"], council_id, member_id=member)
+    start = utcnow()
+    with platform["app"].app_context():
+        for step in range(10):  # ten passes, 4 s apart, with a 3 s redelivery time
+            relay(now=start + timedelta(seconds=4 * step))
+    events = _events(platform, council_id)
+    assert events and all(1 <= event.publish_count <= 4 for event in events), \
+        [event.publish_count for event in events]
+    assert _queued(platform) == sum(event.publish_count for event in events) <= 4 * len(events)
+
+
+def test_a_relay_pass_publishes_a_bounded_batch(platform):
+    from konsey.worker.relay import relay
+
+    council_id, member, _secret = _council(platform, "email", "evrak@izmir.bel.tr")
+    adopted_motion(platform["app"], platform["world"], council_id, member_id=member)
+    waiting = len(_events(platform, council_id))
+    assert waiting >= 3
+    with platform["app"].app_context():
+        platform["app"].config["KONSEY_OUTBOX_RELAY_BATCH"] = 2
+        assert relay() == 2  # the oldest two; the rest go in the next pass
+        assert relay() == min(2, waiting - 2)
+    assert _queued(platform) == min(4, waiting)
+
+
+def test_a_retry_that_waits_keeps_its_event(platform):
+    """The receiver asks for 20 s: while that wait runs the relay sends no copy (it did every 3 s)."""
+    receiver = WebhookReceiver()
+    try:
+        council_id, member, secret = _council(platform, "webhook", receiver.url)
+        receiver.secret = secret
+        receiver.answers = [(503, {"Retry-After": "20"})] + [(503, {"Retry-After": "20"})] * 5
+        adopted_motion(platform["app"], platform["world"], council_id, member_id=member)
+        platform["start_worker"]()
+        motions = len(_motions(platform, council_id))
+        assert _until(lambda: receiver.requests >= motions, 60, step=lambda: _relay(platform))
+        _until(lambda: False, 9, step=lambda: _relay(platform))  # three redelivery times and more
+        assert receiver.requests == motions, "a copy of a waiting event was delivered"
+        held = [event for event in _events(platform, council_id) if event.kind == "motion.adopted"]
+        assert held and all(event.dead_at is None and event.completed_at is None for event in held)
+        assert max(event.publish_count for event in held) == 1
+    finally:
+        receiver.close()
+
+
+def test_a_stale_copy_is_dropped_while_the_lease_holds(platform):
+    """Two messages for one event: the one whose token holds the lease works, the other does nothing."""
+    from konsey.core import outbox
+    from konsey.tenants.db import db
+    from konsey.tenants.scoping import bound_council
+    from konsey.usecases import system
+    from konsey.usecases.base import SYSTEM, acting_as
+
+    council_id, member, _secret = _council(platform, "email", "evrak@izmir.bel.tr")
+    adopted_motion(platform["app"], platform["world"], council_id, member_id=member)
+    event = _events(platform, council_id)[0]
+    with platform["app"].app_context(), bound_council(council_id), acting_as(SYSTEM):
+        from datetime import timedelta
+
+        outbox.published(db.session.get(outbox.OutboxEvent, event.id), "holder", timedelta(seconds=60))
+        db.session.commit()
+        assert system.handle_event(event.id, "stale-copy") is False
+        assert db.session.get(outbox.OutboxEvent, event.id).completed_at is None
+        assert system.handle_event(event.id, "holder") is True
+        stored = db.session.get(outbox.OutboxEvent, event.id)
+        assert stored.completed_at is not None and stored.attempts == 1
+        assert system.handle_event(event.id, "holder") is False  # done: a redelivery has no second effect

@@ -126,10 +126,10 @@ def _name(task) -> str:
     return task if isinstance(task, str) else task.name
 
 
-def publish(task, **kwargs):
+def publish(task, *, task_id: str | None = None, **kwargs):
     """Send now or fail now (no retrying connection): the outbox relay keeps what the broker refused."""
     celery = celery_for()
-    return celery.tasks[_name(task)].apply_async(kwargs=kwargs, retry=False)
+    return celery.tasks[_name(task)].apply_async(kwargs=kwargs, retry=False, task_id=task_id)
 
 
 def task_named(name: str):

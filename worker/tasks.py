@@ -47,12 +47,19 @@ def relay_outbox() -> int:
 def handle_event(self, *, council_id: str, event_id: str) -> bool:
     """Do an outbox event's work once; a delivery the receiver cannot take now is retried with backoff (about
     three days in all), honouring Retry-After; an error retrying cannot fix goes to the dead letters."""
+    token = self.request.id  # the relay made it the event's claim token when it published this message
     try:
         with acting_as(SYSTEM):
-            return system.handle_event(uuid.UUID(event_id))
+            return system.handle_event(uuid.UUID(event_id), token)
     except RetryLater as later:
         countdown = later.countdown if later.countdown is not None else retry_schedule(self.request.retries)
-        raise self.retry(exc=later, countdown=countdown * random.uniform(0.9, 1.1)) from later
+        countdown *= random.uniform(0.9, 1.1)
+        try:  # keep the event while this message waits, so the relay sends no copy meanwhile
+            with acting_as(SYSTEM):
+                system.postpone_event(uuid.UUID(event_id), token, countdown)
+        except (OperationalError, InterfaceError):
+            pass  # the database is gone too: the lease runs out and the relay sends the event again later
+        raise self.retry(exc=later, countdown=countdown) from later
     except (OSError, OperationalError, InterfaceError) as error:
         # The database or the mail server blinked: try again soon (a database outage sent events to the dead
         # letters when only OSError was retried).

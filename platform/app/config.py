@@ -40,8 +40,11 @@ def build_config(instance_path: Path, overrides: dict | None = None) -> dict:
         "KONSEY_MAIL_FROM": env.get("KONSEY_MAIL_FROM", "Konsey <no-reply@konsey.local>"),
         "KONSEY_BASE_URL": env.get("KONSEY_BASE_URL", "http://127.0.0.1:5000"),
         "KONSEY_OUTBOX_RELAY_SECONDS": float(env.get("KONSEY_OUTBOX_RELAY_SECONDS", "2")),
-        # Published but not done after this long (a worker died holding it): publish again.
+        # A published message holds its event this long (doubled at each republication) before it is sent again.
         "KONSEY_OUTBOX_REDELIVER_AFTER": float(env.get("KONSEY_OUTBOX_REDELIVER_AFTER", "600")),
+        # How long a worker holds an event it took before another may (longer than any handler's run).
+        "KONSEY_OUTBOX_LEASE_SECONDS": float(env.get("KONSEY_OUTBOX_LEASE_SECONDS", "900")),
+        "KONSEY_OUTBOX_RELAY_BATCH": int(env.get("KONSEY_OUTBOX_RELAY_BATCH", "200")),
         "KONSEY_RETRY_BASE_SECONDS": float(env.get("KONSEY_RETRY_BASE_SECONDS", "30")),
         # Hosts a webhook may reach although they are loopback or private (a test's receiver, a council's own
         # network); every other webhook goes over https to a public address, and no redirect is followed.

@@ -4,9 +4,20 @@ A state change that needs work outside the request (a motion adopted, an applica
 called) calls :func:`emit` in its own transaction, so the event exists exactly when the change does: a
 rolled-back transaction leaves nothing, and a broker that is down at commit time loses nothing. The relay
 (:mod:`konsey.worker.relay`, run by Celery beat every few seconds and by ``konsey outbox relay``) publishes
-pending events to the broker and marks them published only once the broker accepted them. An event whose work has not
-completed some time after publishing (a worker killed with the message unacknowledged) is published again:
-handlers are idempotent, so a second delivery has no second effect.
+pending events to the broker and marks them published only once the broker accepted them.
+
+Each event is held by one **lease** at a time, and republished only when its lease has run out:
+
+* publishing gives the new message the lease (``claim_token`` is its task id) for ``KONSEY_OUTBOX_REDELIVER_AFTER``,
+  doubled at each republication (a backlog in the queue is not answered with more copies of itself);
+* the worker that takes the message claims the event (one more ``attempts``) for ``KONSEY_OUTBOX_LEASE_SECONDS``;
+  a message carrying another token while the lease holds is a stale copy and is dropped;
+* a retry that waits (a receiver's Retry-After, the delivery backoff) extends the lease by its wait;
+* an event whose work failed for good is ``dead``: it has one dead letter and is never published again until a
+  person retries that letter.
+
+A worker killed while it holds an event leaves a lease that runs out; the relay then publishes the event again.
+Handlers are idempotent (and the event row is locked while one runs), so a second delivery has no second effect.
 """
 
 from __future__ import annotations
@@ -40,8 +51,15 @@ class OutboxEvent(CouncilOwned, db.Model):
     published_at: Mapped[datetime | None]
     publish_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     completed_at: Mapped[datetime | None]
+    # The lease: who holds the event (the Celery task id of the message that may work on it) and until when.
+    claim_token: Mapped[str | None] = mapped_column(String(64))
+    claimed_at: Mapped[datetime | None]
+    lease_until: Mapped[datetime | None]
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    dead_at: Mapped[datetime | None]  # failed for good: never published again unless its dead letter is retried
 
-    __council_table_args__ = (db.Index("ix_outbox_events_council_published", "council_id", "published_at"),)
+    __council_table_args__ = (db.Index("ix_outbox_events_council_published", "council_id", "published_at"),
+                              db.Index("ix_outbox_events_council_lease", "council_id", "lease_until"))
 
 
 class TaskReceipt(CouncilOwned, db.Model):
@@ -66,8 +84,10 @@ class DeadLetter(CouncilOwned, db.Model):
     attempts: Mapped[int] = mapped_column(Integer, default=1)
     failed_at: Mapped[datetime] = mapped_column(default=utcnow)
     retried_at: Mapped[datetime | None]
+    event_id: Mapped[uuid.UUID | None]  # the outbox event it stands for: one letter per event
 
-    __council_table_args__ = (db.Index("ix_dead_letters_council_failed", "council_id", "failed_at"),)
+    __council_table_args__ = (db.Index("ix_dead_letters_council_failed", "council_id", "failed_at"),
+                              db.UniqueConstraint("council_id", "event_id"))
 
 
 # --- writing events -------------------------------------------------------------------------------------------
@@ -93,6 +113,47 @@ def first_time(key: str) -> bool:
     return True
 
 
+# --- leases ---------------------------------------------------------------------------------------------------------
+
+MAX_BACKOFF_DOUBLINGS = 6  # a message waiting in the queue is published again after 1, 2, 4 … 64 lease lengths
+
+
+def publication_lease(publish_count: int, redeliver_after: timedelta) -> timedelta:
+    """How long the ``publish_count``-th publication of an event holds it before the relay may publish it again."""
+    return redeliver_after * 2 ** min(max(publish_count - 1, 0), MAX_BACKOFF_DOUBLINGS)
+
+
+def published(event: OutboxEvent, token: str, redeliver_after: timedelta, now: datetime | None = None) -> None:
+    """The broker took a message for ``event`` with task id ``token``: that message holds the event now."""
+    now = now or utcnow()
+    event.published_at, event.publish_count = now, (event.publish_count or 0) + 1
+    if event.claim_token != token or event.claimed_at is None:  # a fast worker may have claimed it already
+        event.claim_token = token
+        event.lease_until = now + publication_lease(event.publish_count, redeliver_after)
+
+
+def claim(event_id: uuid.UUID, token: str, lease: timedelta, now: datetime | None = None) -> bool:
+    """Take the event for the message ``token``; False for a stale copy (another message holds an unexpired lease)
+    and for an event that is done or dead. Commit right after, so the claim is seen while the work runs."""
+    now = now or utcnow()
+    event = db.session.scalar(select(OutboxEvent).where(OutboxEvent.id == event_id).with_for_update())
+    if event is None or event.completed_at is not None or event.dead_at is not None:
+        return False
+    held = event.lease_until is not None and as_utc(event.lease_until) > now
+    if held and event.claim_token not in (None, token):
+        return False
+    event.claim_token, event.claimed_at, event.lease_until = token, now, now + lease
+    event.attempts = (event.attempts or 0) + 1
+    return True
+
+
+def postpone(event_id: uuid.UUID, token: str, wait: timedelta, lease: timedelta) -> None:
+    """The holder of the event will try again after ``wait``: it keeps the event that long (and a lease after)."""
+    event = db.session.scalar(select(OutboxEvent).where(OutboxEvent.id == event_id).with_for_update())
+    if event is not None and event.claim_token == token and event.completed_at is None:
+        event.lease_until = utcnow() + wait + lease
+
+
 def handle(event_id: uuid.UUID, *, keep: Callable[[], None] = lambda: None) -> bool:
     """Run an event's handler in the bound council and mark it done; False if it was done already (a
     redelivery). The event row is locked until the caller's unit of work ends."""
@@ -105,7 +166,8 @@ def handle(event_id: uuid.UUID, *, keep: Callable[[], None] = lambda: None) -> b
 
 
 def pending_count() -> int:
-    return len(db.session.scalars(select(OutboxEvent.id).where(OutboxEvent.completed_at.is_(None))).all())
+    return len(db.session.scalars(select(OutboxEvent.id).where(OutboxEvent.completed_at.is_(None),
+                                                                 OutboxEvent.dead_at.is_(None))).all())
 
 
 def age_of(event: OutboxEvent) -> timedelta:
@@ -136,10 +198,28 @@ def handles(kind: str) -> Callable:
 
 
 def bury(task: str, kwargs: dict, error: str, attempts: int) -> DeadLetter:
-    letter = DeadLetter(task=task, kwargs=kwargs, error=error[:4000], attempts=attempts)
-    db.session.add(letter)
+    """Record a task that failed for good. For an outbox event, the event becomes dead (the relay leaves it) and
+    its one dead letter says the latest failure (a letter retried and failed again is the same letter)."""
+    event = _event_of(kwargs)
+    letter = None
+    if event is not None:
+        event.dead_at, event.lease_until = utcnow(), None
+        attempts = max(attempts, event.attempts or 0)
+        letter = db.session.scalar(select(DeadLetter).where(DeadLetter.event_id == event.id))
+    if letter is None:
+        letter = DeadLetter(task=task, kwargs=kwargs, event_id=event.id if event is not None else None)
+        db.session.add(letter)
+    letter.error, letter.attempts, letter.failed_at, letter.retried_at = error[:4000], attempts, utcnow(), None
     db.session.flush()
     return letter
+
+
+def _event_of(kwargs: dict) -> OutboxEvent | None:
+    try:
+        event_id = uuid.UUID(str(kwargs["event_id"]))
+    except (KeyError, ValueError):
+        return None
+    return db.session.get(OutboxEvent, event_id)
 
 
 def retry_dead_letter(letter: DeadLetter) -> None:
@@ -147,10 +227,11 @@ def retry_dead_letter(letter: DeadLetter) -> None:
     if letter.retried_at is not None:
         raise Conflict({"dead_letter": [_("This task was already sent again.")]})
     letter.retried_at = utcnow()
-    if letter.kwargs.get("event_id"):  # an outbox event: let it be published again
-        event = db.session.get(OutboxEvent, uuid.UUID(letter.kwargs["event_id"]))
-        if event is not None:
-            event.published_at, event.completed_at = None, None
+    event = _event_of(letter.kwargs)
+    if event is not None:  # an outbox event: alive again, for the relay to publish
+        event.published_at = event.completed_at = event.dead_at = event.lease_until = event.claim_token = None
+    elif letter.kwargs.get("event_id"):
+        pass  # its event is gone (the council's data was erased): nothing to send
     else:
         enqueue_after_commit(letter.task, **letter.kwargs)
     record("dead_letter.retried", letter, {"task": letter.task})

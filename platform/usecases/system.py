@@ -10,6 +10,7 @@ from __future__ import annotations
 import uuid
 from datetime import date, timedelta
 
+from flask import current_app
 from sqlalchemy import func, select
 
 from konsey.core import federation, motions, notifications, outbox
@@ -46,9 +47,24 @@ def count_members() -> int:
 
 
 @command(Permission.SYSTEM)
-def handle_event(event_id: uuid.UUID) -> bool:
-    """Do an outbox event's work once, in the bound council; False if it was done already."""
+def handle_event(event_id: uuid.UUID, token: str | None = None) -> bool:
+    """Do an outbox event's work once, in the bound council; False if it was done already, is dead, or another
+    message holds it (``token`` is this message's id: the lease it must hold)."""
+    if token is not None:
+        if not outbox.claim(event_id, token, _lease()):
+            return False
+        keep_so_far()  # the claim is seen by the relay and by other workers while the work runs
     return outbox.handle(event_id, keep=keep_so_far)
+
+
+@command(Permission.SYSTEM)
+def postpone_event(event_id: uuid.UUID, token: str, wait_seconds: float) -> None:
+    """The message ``token`` will try the event again in ``wait_seconds``: nobody else takes it meanwhile."""
+    outbox.postpone(event_id, token, timedelta(seconds=wait_seconds), _lease())
+
+
+def _lease() -> timedelta:
+    return timedelta(seconds=current_app.config["KONSEY_OUTBOX_LEASE_SECONDS"])
 
 
 @command(Permission.SYSTEM)

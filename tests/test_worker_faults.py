@@ -6,9 +6,7 @@ recovery every motion is delivered exactly once in effect."""
 from __future__ import annotations
 
 import os
-import shutil
 import signal
-import subprocess
 import sys
 import time
 import uuid
@@ -17,45 +15,14 @@ import pytest
 from sqlalchemy import select
 from test_worker import Process
 
-from conftest import WebhookReceiver, World, adopted_motion, free_port, need_service, port_open
+from conftest import WebhookReceiver, World, adopted_motion, free_port, need_service
+from support.private_servers import REDIS_SERVER, PrivatePostgres, PrivateRedis
 
 pytestmark = [pytest.mark.worker, pytest.mark.redis, pytest.mark.xdist_group("worker")]
 
-REDIS_SERVER = shutil.which("redis-server")
-
-
-class PrivateRedis:
-    """A redis-server of this test alone, on a free port, that the test may stop and start."""
-
-    def __init__(self):
-        self.port = free_port()
-        self.popen = None
-
-    def start(self):
-        self.popen = subprocess.Popen(  # noqa: S603 - the system's redis-server, loopback only
-            [REDIS_SERVER, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        deadline = time.monotonic() + 10
-        while not port_open("127.0.0.1", self.port):
-            assert time.monotonic() < deadline, "redis-server did not start"
-            time.sleep(0.05)
-
-    def stop(self):
-        if self.popen and self.popen.poll() is None:
-            self.popen.kill()
-            self.popen.wait()
-        deadline = time.monotonic() + 10
-        while port_open("127.0.0.1", self.port) and time.monotonic() < deadline:
-            time.sleep(0.05)
-
-    @property
-    def url(self):
-        return f"redis://127.0.0.1:{self.port}/0"
-
-
-@pytest.fixture
-def platform(tmp_path, smtp_server):
-    """The platform on SQLite and a private Redis, with a way to start real workers against it."""
+def _platform(tmp_path, smtp_server, database: dict | None = None):
+    """The platform on a private Redis and SQLite (or the ``database`` URLs given), with a way to start real
+    workers against it; yields the pieces and stops what it started."""
     need_service("redis-server", REDIS_SERVER is not None, "install redis-server; fault tests skipped")
     from flask_migrate import upgrade
 
@@ -63,16 +30,19 @@ def platform(tmp_path, smtp_server):
 
     redis = PrivateRedis()
     redis.start()
-    database = f"sqlite:///{tmp_path / 'konsey.sqlite'}"
+    sqlite = f"sqlite:///{tmp_path / 'konsey.sqlite'}"
+    database = database or {"app": sqlite, "migration": sqlite, "reader": None}
     settings = {
-        "KONSEY_DATABASE_URL": database, "KONSEY_MIGRATION_DATABASE_URL": database,
+        "KONSEY_DATABASE_URL": database["app"], "KONSEY_MIGRATION_DATABASE_URL": database["migration"],
+        **({"KONSEY_READER_DATABASE_URL": database["reader"]} if database["reader"] else {}),
         "KONSEY_BROKER_URL": redis.url, "KONSEY_MAIL_BACKEND": "smtp", "KONSEY_SMTP_HOST": "127.0.0.1",
         "KONSEY_SMTP_PORT": str(smtp_server.port), "KONSEY_BASE_URL": "http://konsey.test",
         "KONSEY_SECRET_KEY": "fault-test-secret", "KONSEY_INSTANCE_PATH": str(tmp_path),
         "KONSEY_RETRY_BASE_SECONDS": "0.2", "KONSEY_OUTBOX_REDELIVER_AFTER": "3", "KONSEY_OUTBOX_LEASE_SECONDS": "3",
         "KONSEY_WEBHOOK_ALLOWED_HOSTS": "127.0.0.1",
     }
-    app = create_app({"SQLALCHEMY_DATABASE_URI": database, "KONSEY_MIGRATION_DATABASE_URL": database,
+    app = create_app({"SQLALCHEMY_DATABASE_URI": database["app"], "KONSEY_MIGRATION_DATABASE_URL": database["migration"],
+                      "KONSEY_READER_DATABASE_URL": database["reader"],
                       "KONSEY_BROKER_URL": redis.url, "KONSEY_TASKS_EAGER": False, "KONSEY_MAIL_BACKEND": "smtp",
                       "KONSEY_SMTP_HOST": "127.0.0.1", "KONSEY_SMTP_PORT": smtp_server.port,
                       "KONSEY_BASE_URL": "http://konsey.test", "TESTING": True, "SECRET_KEY": "fault-test-secret",
@@ -81,7 +51,7 @@ def platform(tmp_path, smtp_server):
                      instance_path=tmp_path)
     with app.app_context():
         upgrade(revision="heads")
-    app.konsey_backend = "sqlite"
+    app.konsey_backend = "sqlite" if database["app"].startswith("sqlite") else "postgresql"
     workers: list[Process] = []
 
     def start_worker(**extra) -> Process:
@@ -93,10 +63,45 @@ def platform(tmp_path, smtp_server):
         workers.append(worker)
         return worker
 
-    yield {"app": app, "redis": redis, "start_worker": start_worker, "world": World(app)}
-    for worker in workers:
-        worker.stop()
-    redis.stop()
+    try:
+        yield {"app": app, "redis": redis, "start_worker": start_worker, "world": World(app)}
+    finally:
+        for worker in workers:
+            worker.stop()
+        redis.stop()
+        with app.app_context():
+            from konsey.tenants.db import db
+
+            db.session.remove()
+            db.engine.dispose()
+
+
+@pytest.fixture
+def platform(tmp_path, smtp_server):
+    yield from _platform(tmp_path, smtp_server)
+
+
+@pytest.fixture
+def pg_platform(tmp_path, smtp_server):
+    """The same on a PostgreSQL cluster of the test's own, which the test may stop as a crash would."""
+    need_service("a private PostgreSQL (initdb, pg_ctl)", PrivatePostgres.available(),
+                 "install postgresql; the database-outage test skipped")
+    from sqlalchemy import create_engine, text
+
+    server = PrivatePostgres()
+    try:
+        server.start()
+        admin = create_engine(server.url(), isolation_level="AUTOCOMMIT")
+        with admin.connect() as connection:
+            connection.execute(text("CREATE DATABASE konsey"))
+        admin.dispose()
+        database = {"app": server.url("konsey_app", "konsey"), "migration": server.url("postgres", "konsey"),
+                    "reader": server.url("konsey_reader", "konsey")}
+        for pieces in _platform(tmp_path, smtp_server, database):
+            pieces["postgres"] = server
+            yield pieces
+    finally:
+        server.destroy()
 
 
 def _council(platform, route: str, address: str):
@@ -361,3 +366,42 @@ def test_a_stale_copy_is_dropped_while_the_lease_holds(platform):
         stored = db.session.get(outbox.OutboxEvent, event.id)
         assert stored.completed_at is not None and stored.attempts == 1
         assert system.handle_event(event.id, "holder") is False  # done: a redelivery has no second effect
+
+
+def test_a_database_outage_does_not_stop_the_worker(pg_platform):
+    """PostgreSQL stops (as a crash would) while the worker delivers: the worker retries instead of dying
+    (it exited with ``Unrecoverable error: PendingRollbackError``), and once the database is back the same
+    process delivers every motion, none to the dead letters."""
+    from konsey.core.outbox import DeadLetter
+    from konsey.tenants.db import db
+    from konsey.tenants.scoping import bound_council
+
+    platform = pg_platform
+    receiver = WebhookReceiver(delay=0.3)
+    try:
+        council_id, member, secret = _council(platform, "webhook", receiver.url)
+        receiver.secret = secret
+        for index in range(4):
+            adopted_motion(platform["app"], platform["world"], council_id, title=f"Önerge {index}", member_id=member)
+        motions = len(_motions(platform, council_id))
+        assert _relay(platform) >= motions
+        with platform["app"].app_context():
+            db.engine.dispose()  # the test's own connections go too; the pool makes new ones after the restart
+        worker = platform["start_worker"]()
+        assert _until(lambda: receiver.requests >= 1, 30)
+        platform["postgres"].stop()
+        time.sleep(4)  # the worker meets the outage: its connection is cut, reconnecting is refused
+        assert worker.popen.poll() is None, "".join(worker.lines[-40:])
+        platform["postgres"].start()
+
+        # No relay pass after the outage: the worker's own retries must carry the events through it (the relay
+        # would republish them once their leases ran out, and hide a worker that gives up).
+        assert _until(lambda: set(_motions(platform, council_id).values()) == {"delivered"}, 120, every=1), \
+            _motions(platform, council_id)
+        assert worker.popen.poll() is None, "".join(worker.lines[-40:])  # the same worker went on by itself
+        assert not any("Unrecoverable error" in line for line in worker.lines)
+        assert len(receiver.received) == motions
+        with platform["app"].app_context(), bound_council(council_id):
+            assert db.session.scalars(select(DeadLetter)).all() == []
+    finally:
+        receiver.close()

@@ -15,7 +15,7 @@ from marshmallow import ValidationError
 from sqlalchemy import select
 
 from konsey.app.demo import seed_demo
-from konsey.app.runner import run_platform
+from konsey.app.runner import run_platform, serve_production
 from konsey.core.errors import DomainError, NotFound
 from konsey.core.plugins import plugin_commands
 from konsey.schemas.councils import OnboardingSchema
@@ -294,10 +294,16 @@ def seed():
 @click.option("--port", default=5000, type=int, show_default=True,
               help="Port to listen on; a free one is taken if it is busy.")
 @click.option("--no-worker", is_flag=True, help="Do not start the Celery worker.")
+@click.option("--production", is_flag=True,
+              help="Serve with gunicorn (konsey.app.gunicorn_conf): no demo, no migrations, no worker; "
+                   "run those as their own services (deploy/).")
 @with_appcontext
-def serve(host, port, no_worker):
+def serve(host, port, no_worker, production):
     """Run the whole platform: migrate, seed the demo, start a Celery worker and the web server."""
 
+    if production:
+        serve_production(host, port)
+        return
     try:
         run_platform(current_app._get_current_object(), host=host, port=port, worker=not no_worker)
     except KeyboardInterrupt:  # Ctrl-C while migrating or seeding: stop, no traceback

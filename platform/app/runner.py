@@ -106,3 +106,14 @@ def run_platform(app: Flask, *, host: str, port: int, worker: bool) -> None:
             except subprocess.TimeoutExpired:
                 worker_process.kill()
         print("Konsey stopped.")
+
+
+def serve_production(host: str, port: int) -> None:
+    """Replace this process with gunicorn serving the app factory with the project's settings
+    (:mod:`konsey.app.gunicorn_conf`); the environment configures it as it configures the app."""
+    import importlib.util
+
+    if importlib.util.find_spec("gunicorn") is None:
+        sys.exit("The production server is gunicorn: pip install 'konsey[production]'.")
+    os.execv(sys.executable, [sys.executable, "-m", "gunicorn", "-c", "python:konsey.app.gunicorn_conf",  # noqa: S606
+                              "--bind", f"{host}:{port}", "konsey.app:create_app()"])

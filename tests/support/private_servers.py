@@ -1,0 +1,105 @@
+"""Servers of one test alone, on free ports, that the test may stop and start (a restart of the shared
+PostgreSQL or Redis would break every other test running beside it). Used by the fault tests and by
+``bench/faults.py``."""
+
+from __future__ import annotations
+
+import os
+import pwd
+import shutil
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+from support.services import free_port, port_open
+
+REDIS_SERVER = shutil.which("redis-server")
+
+
+def _wait(condition, timeout: float, what: str) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, what
+        time.sleep(0.05)
+
+
+class PrivateRedis:
+    """A redis-server on a free port, keeping nothing on disk."""
+
+    def __init__(self):
+        self.port = free_port()
+        self.popen = None
+
+    def start(self):
+        self.popen = subprocess.Popen(  # noqa: S603 - the system's redis-server, loopback only
+            [REDIS_SERVER, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        _wait(lambda: port_open("127.0.0.1", self.port), 10, "redis-server did not start")
+
+    def stop(self):
+        if self.popen and self.popen.poll() is None:
+            self.popen.kill()
+            self.popen.wait()
+        _wait(lambda: not port_open("127.0.0.1", self.port), 10, "redis-server did not stop")
+
+    @property
+    def url(self):
+        return f"redis://127.0.0.1:{self.port}/0"
+
+
+def postgres_bindir() -> Path | None:
+    """The newest installed PostgreSQL's programs (Debian keeps them out of PATH)."""
+    found = sorted(Path("/usr/lib/postgresql").glob("*/bin/pg_ctl"), key=lambda p: int(p.parent.parent.name))
+    if found:
+        return found[-1].parent
+    pg_ctl = shutil.which("pg_ctl")
+    return Path(pg_ctl).parent if pg_ctl else None
+
+
+class PrivatePostgres:
+    """A PostgreSQL cluster of its own (initdb in a temporary folder, trust auth, loopback, a free port).
+
+    PostgreSQL refuses to run as root: under root (CI) its programs run as the ``postgres`` user."""
+
+    def __init__(self):
+        self.bindir = postgres_bindir()
+        self.port = free_port()
+        self.root = Path(tempfile.mkdtemp(prefix="konsey-pg-"))
+        self.data, self.log = self.root / "data", self.root / "server.log"
+        self.as_user = []
+        if os.geteuid() == 0:
+            user = pwd.getpwnam("postgres")
+            os.chown(self.root, user.pw_uid, user.pw_gid)
+            self.as_user = ["runuser", "-u", "postgres", "--"]
+        self._run("initdb", "-D", str(self.data), "-U", "postgres", "--auth=trust", "-E", "UTF8",
+                  "--locale=C.UTF-8")
+
+    @staticmethod
+    def available() -> bool:
+        if postgres_bindir() is None:
+            return False
+        return os.geteuid() != 0 or shutil.which("runuser") is not None
+
+    def _run(self, program: str, *args: str) -> None:
+        subprocess.run([*self.as_user, str(self.bindir / program), *args], check=True,  # noqa: S603
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    def start(self) -> None:
+        options = f"-p {self.port} -c listen_addresses=127.0.0.1 -k {self.root} -c fsync=off"
+        self._run("pg_ctl", "-D", str(self.data), "-l", str(self.log), "-o", options, "-w", "-t", "60", "start")
+        _wait(lambda: port_open("127.0.0.1", self.port), 30, "the private PostgreSQL did not start")
+
+    def stop(self) -> None:
+        """Stop as a crash would (immediate: connections cut, no checkpoint)."""
+        if (self.data / "postmaster.pid").exists():
+            self._run("pg_ctl", "-D", str(self.data), "-m", "immediate", "-w", "-t", "60", "stop")
+
+    def url(self, user: str = "postgres", database: str = "postgres") -> str:
+        return f"postgresql+psycopg://{user}@127.0.0.1:{self.port}/{database}"
+
+    def destroy(self) -> None:
+        try:
+            self.stop()
+        finally:
+            shutil.rmtree(self.root, ignore_errors=True)

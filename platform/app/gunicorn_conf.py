@@ -46,7 +46,7 @@ def post_fork(server, worker):
     """Each worker opens its own database connections: discard the pools inherited from the master."""
     if not preload_app:
         return
-    from konsey.tenants.db import db
+    from konsey.tenants.db import db  # here, not at the top: gunicorn reads this file before the app exists
 
     app = worker.app.wsgi()
     with app.app_context():

@@ -285,8 +285,12 @@ def substitutes(body: Body, day: date) -> set[uuid.UUID]:
 def quorum_status(meeting: Meeting, body: Body) -> dict:
     """The live quorum: who may vote, how many are present, how many are needed."""
     bylaws = parameters_on(meeting.day)
-    full = full_membership(body, meeting.day, bylaws)
-    present = len(filled_seats(meeting, body, bylaws))
+    return quorum_of(meeting, body, bylaws, full_membership(body, meeting.day, bylaws),
+                     len(filled_seats(meeting, body, bylaws)))
+
+
+def quorum_of(meeting: Meeting, body: Body, bylaws: dict, full: int, present: int) -> dict:
+    """The quorum from a full membership and a count of filled seats the caller already has (the desk)."""
     needed = council_hooks().hook.konsey_quorum_rule(body=body, full_membership=full, bylaws=bylaws,
                                                      reconvened=meeting.reconvened)
     if needed is None:

@@ -7,18 +7,20 @@ import uuid
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import case, func, select
 
 from konsey.core import meetings
 from konsey.core.bodies import Body
 from konsey.core.bylaws import parameters_on
 from konsey.core.errors import Invalid, NotFound
-from konsey.core.meetings import AgendaItem, Attendance, Ballot, ExcusedAbsence, Meeting, Vote
+from konsey.core.meetings import AgendaItem, Attendance, Ballot, ExcusedAbsence, Meeting, Vote, VoteKind
 from konsey.core.membership import Member
 from konsey.core.minutes import build_minutes
 from konsey.core.motions import Motion
 from konsey.core.permissions import Permission
 from konsey.core.representatives import Representative
+from konsey.core.rules import meetings as rules
+from konsey.core.text import turkish_sort_key
 from konsey.tenants.db import db
 from konsey.usecases.base import command, one, query, referenced
 from konsey.usecases.members import member_named
@@ -182,6 +184,9 @@ def minutes_pdf(meeting_id: uuid.UUID) -> tuple[Meeting, bytes]:
     return meeting_row, build_minutes(meeting_row)
 
 
+ROSTER_PAGE = 60  # lines of the checklist at a time: a general assembly of thousands is searched, not scrolled
+
+
 @dataclass
 class RosterEntry:
     """One person entitled to sit, as the desk's checklist shows them."""
@@ -197,65 +202,130 @@ class RosterEntry:
         return self.member.id
 
 
-def _roster(meeting_row: Meeting, body: Body, eligible: set, substitutes: set, people: dict) -> list[RosterEntry]:
-    attendances = db.session.scalars(select(Attendance).where(Attendance.meeting_id == meeting_row.id)
-                                     .order_by(Attendance.arrived_at)).all()
-    latest = {a.member_id: a for a in attendances}  # the last arrival counts (one may leave and come back)
+@dataclass
+class Sitting:
+    """Who may sit in a meeting and where each of them stands now, as ids: computed once per request, in a
+    fixed number of statements whatever the body's size (the desk of a 5,000-member general assembly)."""
+
+    eligible: set
+    substitutes: set
+    latest: dict  # member id → (left_at, online, stands_in_for_id) of their last arrival
+    excused: set
+    seats: dict  # the voting seats filled now: holder → the person acting
+
+    def state(self, member_id) -> str:
+        arrival = self.latest.get(member_id)
+        if arrival is not None and arrival[0] is None:
+            return "online" if arrival[1] else "present"
+        if arrival is not None:
+            return "left"
+        return "excused" if member_id in self.excused else "absent"
+
+    def stands_in_for(self, member_id):
+        arrival = self.latest.get(member_id)
+        return arrival[2] if arrival is not None and arrival[0] is None else None
+
+    def tally(self) -> dict:
+        """How many principal members are in each state."""
+        counts = dict.fromkeys(("present", "online", "left", "excused", "absent"), 0)
+        for member_id in self.eligible:
+            counts[self.state(member_id)] += 1
+        return counts
+
+
+def _sitting(meeting_row: Meeting, body: Body, bylaws: dict) -> Sitting:
+    eligible = meetings.eligible_members(body, meeting_row.day, bylaws)
+    substitutes = meetings.substitutes(body, meeting_row.day) - eligible
+    latest = {member_id: (left_at, online, stands_in) for member_id, left_at, online, stands_in in db.session.execute(
+        select(Attendance.member_id, Attendance.left_at, Attendance.online, Attendance.stands_in_for_id)
+        .where(Attendance.meeting_id == meeting_row.id).order_by(Attendance.arrived_at))}  # the last arrival counts
     excused = set(db.session.scalars(select(ExcusedAbsence.member_id)
                                      .where(ExcusedAbsence.meeting_id == meeting_row.id)))
+    present = {member_id for member_id, arrival in latest.items() if arrival[0] is None}
+    stand_ins = {member_id: arrival[2] for member_id, arrival in latest.items()
+                 if arrival[0] is None and arrival[2] is not None}
+    return Sitting(eligible, substitutes, latest, excused, rules.seats_represented(eligible, present, stand_ins))
+
+
+def _entries(meeting_row: Meeting, sitting: Sitting, members: list[Member]) -> list[RosterEntry]:
+    """Checklist lines for these members (their representatives and stand-ins loaded in two statements)."""
+    ids = [m.id for m in members]
     representatives: dict = {}
-    for rep in db.session.scalars(select(Representative).where(Representative.member_id.in_(eligible | substitutes))
+    for rep in db.session.scalars(select(Representative).where(Representative.member_id.in_(ids))
                                   .order_by(Representative.capacity, Representative.name)):
         if rep.valid_on(meeting_row.day):
             representatives.setdefault(rep.member_id, []).append(rep)
-    entries = []
-    for member_id in eligible | substitutes:
-        attendance = latest.get(member_id)
-        if attendance is not None and attendance.left_at is None:
-            state = "online" if attendance.online else "present"
-        elif attendance is not None:
-            state = "left"
-        else:
-            state = "excused" if member_id in excused else "absent"
-        stands_in = attendance.stands_in_for_id if attendance is not None and attendance.left_at is None else None
-        entries.append(RosterEntry(people[member_id], "principal" if member_id in eligible else "substitute", state,
-                                   representatives.get(member_id, []), people.get(stands_in) if stands_in else None))
-    return sorted(entries, key=lambda e: (e.role != "principal", e.member.sort_name))
+    stand_in_ids = {sitting.stands_in_for(i) for i in ids} - {None}
+    stood_for = _members(stand_in_ids)
+    return [RosterEntry(m, "principal" if m.id in sitting.eligible else "substitute", sitting.state(m.id),
+                        representatives.get(m.id, []), stood_for.get(sitting.stands_in_for(m.id)))
+            for m in members]
 
 
-def _desk_people(meeting_row: Meeting, body: Body) -> tuple[set, set, set, dict]:
+def _members(ids) -> dict:
+    ids = set(ids)
+    return {m.id: m for m in db.session.scalars(select(Member).where(Member.id.in_(ids)))} if ids else {}
+
+
+def _roster_page(meeting_row: Meeting, sitting: Sitting, q: str | None, offset: int,
+                 limit: int = ROSTER_PAGE) -> tuple[list[RosterEntry], bool]:
+    """A page of the checklist (principals first, Turkish alphabetical order), optionally only names containing
+    ``q``; and whether more follow."""
+    everyone = sitting.eligible | sitting.substitutes
+    if not everyone:
+        return [], False
+    rows = (select(Member).where(Member.id.in_(everyone))
+            .order_by(case((Member.id.in_(sitting.substitutes or {None}), 1), else_=0), Member.sort_name, Member.id))
+    if q:
+        rows = rows.where(Member.sort_name.contains(turkish_sort_key(q), autoescape=True))
+    found = db.session.scalars(rows.offset(max(offset, 0)).limit(limit + 1)).all()
+    return _entries(meeting_row, sitting, found[:limit]), len(found) > limit
+
+
+def _empty_seats(sitting: Sitting) -> list[Member]:
+    """Seats a substitute could stand in for: only bodies with substitutes need them (boards, a few dozen)."""
+    if not sitting.substitutes:
+        return []
+    return sorted(_members(sitting.eligible - set(sitting.seats)).values(), key=lambda m: m.sort_name)
+
+
+def _quorum(meeting_row: Meeting, body: Body, bylaws: dict, sitting: Sitting) -> dict:
+    return meetings.quorum_of(meeting_row, body, bylaws, len(sitting.eligible), len(sitting.seats))
+
+
+def _setting(meeting_id: uuid.UUID) -> tuple[Meeting, Body, dict, Sitting]:
+    meeting_row = meeting(meeting_id)
+    body = body_of(meeting_row)
     bylaws = parameters_on(meeting_row.day)
-    eligible = meetings.eligible_members(body, meeting_row.day, bylaws)
-    present = meetings.present_members(meeting_row)
-    substitutes = meetings.substitutes(body, meeting_row.day) - eligible
-    people = {m.id: m for m in db.session.scalars(
-        select(Member).where(Member.id.in_(eligible | present | substitutes)))}
-    return eligible, present, substitutes, people
+    return meeting_row, body, bylaws, _sitting(meeting_row, body, bylaws)
 
 
 @query(Permission.COUNCIL_VIEW)
 def roster_entry(meeting_id: uuid.UUID, member_id: uuid.UUID) -> dict:
     """One line of the desk's checklist, with the quorum now (for a live update after a tap)."""
-    meeting_row = meeting(meeting_id)
-    body = body_of(meeting_row)
-    eligible, _present, substitutes, people = _desk_people(meeting_row, body)
-    roster = _roster(meeting_row, body, eligible, substitutes, people)
-    entries = [e for e in roster if e.member.id == member_id]
-    seats = meetings.filled_seats(meeting_row, body)
-    return {"meeting": meeting_row, "entry": entries[0] if entries else None, "tally": _tally(roster),
-            "quorum": meetings.quorum_status(meeting_row, body),
-            "empty_seats": sorted((people[m] for m in eligible - set(seats)), key=lambda m: m.sort_name)}
+    meeting_row, body, bylaws, sitting = _setting(meeting_id)
+    member = db.session.get(Member, member_id) if member_id in sitting.eligible | sitting.substitutes else None
+    entries = _entries(meeting_row, sitting, [member]) if member is not None else []
+    return {"meeting": meeting_row, "entry": entries[0] if entries else None, "tally": sitting.tally(),
+            "quorum": _quorum(meeting_row, body, bylaws, sitting), "empty_seats": _empty_seats(sitting)}
 
 
 @query(Permission.COUNCIL_VIEW)
-def desk(meeting_id: uuid.UUID) -> dict:
-    """Everything the meeting desk shows: everyone entitled to sit with their state, the quorum, the agenda
-    with its votes and decisions (and whether each decision went on as a motion)."""
-    meeting_row = meeting(meeting_id)
-    body = body_of(meeting_row)
-    eligible, present, substitutes, people = _desk_people(meeting_row, body)
-    seats = meetings.filled_seats(meeting_row, body)
-    roster = _roster(meeting_row, body, eligible, substitutes, people)
+def roster_page(meeting_id: uuid.UUID, q: str | None = None, offset: int = 0) -> dict:
+    """A page of the desk's checklist: the names containing ``q``, from ``offset`` (search and "more")."""
+    meeting_row, _body, _bylaws, sitting = _setting(meeting_id)
+    roster, more = _roster_page(meeting_row, sitting, q, offset)
+    return {"meeting": meeting_row, "roster": roster, "roster_more": more, "roster_q": q or "",
+            "roster_next": max(offset, 0) + len(roster), "empty_seats": _empty_seats(sitting)}
+
+
+@query(Permission.COUNCIL_VIEW)
+def desk(meeting_id: uuid.UUID, q: str | None = None, offset: int = 0) -> dict:
+    """Everything the meeting desk shows: a page of everyone entitled to sit with their state, the quorum,
+    the agenda with its votes and decisions (and whether each decision went on as a motion). A fixed number of
+    statements, and a bounded page, however large the body."""
+    meeting_row, body, bylaws, sitting = _setting(meeting_id)
+    roster, more = _roster_page(meeting_row, sitting, q, offset)
     items = db.session.scalars(select(AgendaItem).where(AgendaItem.meeting_id == meeting_row.id)
                                .order_by(AgendaItem.position)).all()
     votes: dict = {item.id: [] for item in items}
@@ -263,26 +333,32 @@ def desk(meeting_id: uuid.UUID) -> dict:
                                    .order_by(Vote.opened_at)).all()
     for vote in all_votes:
         votes[vote.agenda_item_id].append(vote)
-    voted: dict = {vote.id: set() for vote in all_votes}
-    for vote_id, member_id in db.session.execute(select(Ballot.vote_id, Ballot.member_id).where(
-            Ballot.vote_id.in_(list(voted) or [None]))):
-        voted[vote_id].add(member_id)
+    ballots = dict(db.session.execute(select(Ballot.vote_id, func.count(Ballot.id)).where(
+        Ballot.vote_id.in_([v.id for v in all_votes] or [None])).group_by(Ballot.vote_id)).all())
+    # An open roll call lists the seats still to answer, a page at a time, in the checklist's order.
+    roll_calls: dict = {}
+    waiting_pages: dict = {}
+    for vote in all_votes:
+        if vote.kind is VoteKind.ROLL_CALL and vote.closed_at is None:
+            answered = set(db.session.scalars(select(Ballot.member_id).where(Ballot.vote_id == vote.id)))
+            waiting = [seat for seat in sitting.seats if seat not in answered]
+            roll_calls[vote.id] = len(waiting)
+            waiting_pages[vote.id] = waiting
+    people = _members({person for waiting in waiting_pages.values() for seat in waiting
+                       for person in (seat, sitting.seats[seat])})
+    roll_call_pages = {vote_id: sorted(waiting, key=lambda seat: people[sitting.seats[seat]].sort_name)[:ROSTER_PAGE]
+                       for vote_id, waiting in waiting_pages.items()}
     motions = {m.vote_id: m for m in db.session.scalars(select(Motion).where(
-        Motion.vote_id.in_(list(voted) or [None])))}
+        Motion.vote_id.in_([v.id for v in all_votes] or [None])))}
     return {
-        "meeting": meeting_row, "body": body, "quorum": meetings.quorum_status(meeting_row, body),
-        "people": people, "roster": roster, "items": items, "votes": votes, "voted": voted, "seats": seats,
-        "motions": motions,
-        "counted_by_hand": {v.id for v in all_votes if (v.yes + v.no + v.abstain) > 0 and not voted[v.id]},
-        "empty_seats": sorted((people[m] for m in eligible - set(seats)), key=lambda m: m.sort_name),
-        "tally": _tally(roster),
+        "meeting": meeting_row, "body": body, "quorum": _quorum(meeting_row, body, bylaws, sitting),
+        "people": people, "roster": roster, "roster_more": more, "roster_q": q or "",
+        "roster_next": max(offset, 0) + len(roster), "roster_total": len(sitting.eligible | sitting.substitutes),
+        "roster_page_size": ROSTER_PAGE, "items": items, "votes": votes, "seats": sitting.seats,
+        "roll_calls": roll_call_pages, "roll_call_waiting": roll_calls, "motions": motions,
+        "counted_by_hand": {v.id for v in all_votes if (v.yes + v.no + v.abstain) > 0 and not ballots.get(v.id)},
+        "empty_seats": _empty_seats(sitting), "tally": sitting.tally(),
     }
-
-
-def _tally(roster: list[RosterEntry]) -> dict:
-    """How many principal members are in each state."""
-    return {state: sum(1 for e in roster if e.state == state and e.role == "principal")
-            for state in ("present", "online", "left", "excused", "absent")}
 
 
 @query(Permission.COUNCIL_VIEW)

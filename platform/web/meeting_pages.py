@@ -72,8 +72,23 @@ def call():
 @bp.get("/<uuid:meeting_id>")
 @performs(meetings.desk)
 def desk(meeting_id):
+    q, offset = _roster_query()
     return render_template("meetings/desk.html", vote_kinds=list(VoteKind), choices=list(Choice),
-                           **meetings.desk(meeting_id))
+                           **meetings.desk(meeting_id, q=q, offset=offset))
+
+
+@bp.get("/<uuid:meeting_id>/roster")
+@performs(meetings.roster_page)
+def roster(meeting_id):
+    """The checklist's lines for a search or the next page (htmx swaps them into the desk)."""
+    q, offset = _roster_query()
+    return render_template("meetings/_roster_page.html", **meetings.roster_page(meeting_id, q=q, offset=offset))
+
+
+def _roster_query() -> tuple[str | None, int]:
+    q = (request.args.get("q") or "").strip()[:100] or None
+    offset = request.args.get("offset", "0")
+    return q, int(offset) if offset.isdigit() else 0
 
 
 @bp.get("/<uuid:meeting_id>/projector")

@@ -119,6 +119,32 @@ def test_pagination_in_turkish_order(api, setup, world):
     assert viewer.get(URL + "?per_page=1000").status_code == 422
 
 
+def test_the_next_link_continues_after_the_last_member(api, setup, world):
+    """Keyset pagination on (sort name, id): the Link header's next page starts after the last member shown,
+    however many were added before it meanwhile; a broken cursor is a 422 naming ``after``."""
+    import re
+
+    names = ["Zeynep Ak", "Çağla Er", "Cem Uz", "İpek Su", "Ilgaz Ün", "Şule Ok", "Sena Al", "Sena Al"]
+    for name in names:
+        world.member(setup["council"], name=name)
+    viewer = api(setup["viewer"])
+    seen, url = [], URL + "?per_page=3"
+    while url:
+        page = viewer.get(url)
+        assert page.status_code == 200
+        seen += [(m["name"], m["id"]) for m in page.json]
+        link = page.headers.get("Link")
+        url = re.match(r"<([^>]+)>", link).group(1) if link else None
+        assert url is None or "after=" in url and "&page=" not in url and "?page=" not in url
+        if len(seen) == 3:  # someone is added before the cursor while the client pages: no repeats, no gaps
+            world.member(setup["council"], name="Ahmet Ay")
+    assert [name for name, _ in seen] == ["Cem Uz", "Çağla Er", "Ilgaz Ün", "İpek Su", "Sena Al", "Sena Al",
+                                          "Şule Ok", "Zeynep Ak"]
+    assert len({member_id for _, member_id in seen}) == 8  # the two Sena Al, told apart by id
+    refused = viewer.get(URL + "?after=not-a-cursor")
+    assert refused.status_code == 422 and "after" in str(refused.json)
+
+
 def test_roles(api, setup):
     assert api(setup["member"]).get(URL).status_code == 403  # a member may not browse others' data
     assert api(setup["viewer"]).post(URL, json={"category": "individual", "name": "Ali Veli"}).status_code == 403

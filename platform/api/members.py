@@ -27,13 +27,15 @@ class Members(MethodView):
     @blp.arguments(MemberListArgs, location="query")
     @blp.response(200, MemberOutputSchema(many=True))
     def get(self, args):
-        """Members in Turkish alphabetical order, a page at a time (``Link: rel="next"`` when there is more)."""
+        """Members in Turkish alphabetical order, a page at a time (``Link: rel="next"`` when there is more,
+        continuing with ``after``)."""
         rows, more = members.list_members(args["page"], args["per_page"], args["q"], category=args["category"],
-                                          status=args["status"], body_id=args["body_id"])
+                                          status=args["status"], body_id=args["body_id"], after=args["after"])
         headers = {}
-        if more:
+        if more:  # the next page continues after the last member of this one (keyset, not an offset)
             filters = {k: v for k in ("q", "category", "status", "body_id") if (v := args[k]) is not None}
-            next_url = url_for("members.Members", page=args["page"] + 1, per_page=args["per_page"], **filters)
+            next_url = url_for("members.Members", after=members.member_cursor(rows[-1]), per_page=args["per_page"],
+                               **filters)
             headers["Link"] = f'<{next_url}>; rel="next"'
         return rows, 200, headers
 

@@ -176,6 +176,9 @@ class MemberOutputSchema(Schema):
 class MemberListArgs(StrictSchema):
     page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))
     per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
+    after = fields.String(load_default=None, validate=validate.Length(max=1200),
+                          metadata={"description": "Continue after this cursor (from the `Link: rel=\"next\"` "
+                                                   "header); faster than `page` for deep pages."})
     q = fields.String(load_default=None, validate=validate.Length(max=100))
     category = fields.Enum(MemberCategory, by_value=True, load_default=None)
     status = fields.Enum(MemberStatus, by_value=True, load_default=None)

@@ -43,16 +43,25 @@ def _choices() -> dict:
 @bp.get("/members", endpoint="members")
 @performs(members.list_members)
 def members_page():
-    raw = filled(request.args, "page", "q", "category", "status", "body_id")
+    raw = filled(request.args, "page", "after", "q", "category", "status", "body_id")
     try:
         args = load(MemberListArgs, raw)
     except Invalid as error:  # a hand-edited address: show the unfiltered list with the message
         flash_errors(error)
         args = load(MemberListArgs, {})
-    rows, has_next = members.list_members(args["page"], PER_PAGE, args["q"], category=args["category"],
-                                          status=args["status"], body_id=args["body_id"])
+    try:
+        rows, has_next = members.list_members(args["page"], PER_PAGE, args["q"], category=args["category"],
+                                              status=args["status"], body_id=args["body_id"], after=args["after"])
+    except Invalid as error:  # a stale or hand-edited "next" link: the first page, with the message
+        flash_errors(error)
+        args["after"], args["page"] = None, 1
+        rows, has_next = members.list_members(1, PER_PAGE, args["q"], category=args["category"],
+                                              status=args["status"], body_id=args["body_id"])
     filters = {k: raw[k] for k in ("q", "category", "status", "body_id") if k in raw}
-    return render_template("council/members.html", members=rows, page=args["page"], has_next=has_next,
+    # "Next" continues after the last name shown (keyset); a page reached that way has no page number, so
+    # "Previous" is the browser's back (it is shown only for numbered pages).
+    return render_template("council/members.html", members=rows, page=args["page"] if not args["after"] else 0,
+                           has_next=has_next, next_after=members.member_cursor(rows[-1]) if has_next else None,
                            filters=filters, bodies=bodies.list_bodies(), **_choices())
 
 

@@ -27,6 +27,9 @@ def build_config(instance_path: Path, overrides: dict | None = None) -> dict:
         # The escape hatch's read-only role (konsey_reader) on PostgreSQL: federation and operator counts.
         "KONSEY_READER_DATABASE_URL": env.get("KONSEY_READER_DATABASE_URL"),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # Behind PgBouncer in transaction pooling mode (docs/scaling.md): no server-side prepared statements,
+        # which would outlive the transaction on a server connection another client gets next.
+        "KONSEY_BEHIND_PGBOUNCER": env.get("KONSEY_BEHIND_PGBOUNCER", "") == "1",
         "KONSEY_BROKER_URL": env.get("KONSEY_BROKER_URL") or f"sqla+sqlite:///{instance_path / 'broker.sqlite'}",
         "KONSEY_BROKER_KEY_PREFIX": env.get("KONSEY_BROKER_KEY_PREFIX", ""),
         "KONSEY_TASKS_EAGER": env.get("KONSEY_TASKS_EAGER", "") == "1",
@@ -71,6 +74,10 @@ def build_config(instance_path: Path, overrides: dict | None = None) -> dict:
     }
     if overrides:
         config.update(overrides)
+    if config["KONSEY_BEHIND_PGBOUNCER"] and str(config["SQLALCHEMY_DATABASE_URI"]).startswith("postgresql"):
+        options = dict(config["SQLALCHEMY_ENGINE_OPTIONS"])
+        options["connect_args"] = {**options.get("connect_args", {}), "prepare_threshold": None}
+        config["SQLALCHEMY_ENGINE_OPTIONS"] = options
     return config
 
 

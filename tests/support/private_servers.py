@@ -103,3 +103,57 @@ class PrivatePostgres:
             self.stop()
         finally:
             shutil.rmtree(self.root, ignore_errors=True)
+
+
+class PrivatePgBouncer:
+    """PgBouncer (Debian's) in transaction pooling mode on a free port, in front of one database, with ONE
+    server connection per user: every transaction of every client shares it, so whatever a transaction leaves
+    on the connection is seen by the next client's transaction."""
+
+    def __init__(self, database: str, host: str = "127.0.0.1", port: int = 5432,
+                 users: tuple = ("konsey_app", "konsey_reader", "postgres")):
+        self.binary = shutil.which("pgbouncer") or "/usr/sbin/pgbouncer"
+        self.port = free_port()
+        self.root = Path(tempfile.mkdtemp(prefix="konsey-pgbouncer-"))
+        (self.root / "users.txt").write_text("".join(f'"{user}" ""\n' for user in users))
+        (self.root / "pgbouncer.ini").write_text(f"""[databases]
+{database} = host={host} port={port} dbname={database}
+
+[pgbouncer]
+listen_addr = 127.0.0.1
+listen_port = {self.port}
+unix_socket_dir =
+auth_type = trust
+auth_file = {self.root / 'users.txt'}
+pool_mode = transaction
+default_pool_size = 1
+max_client_conn = 100
+ignore_startup_parameters = extra_float_digits,options
+logfile = {self.root / 'pgbouncer.log'}
+pidfile = {self.root / 'pgbouncer.pid'}
+""")
+        self.as_user = []
+        if os.geteuid() == 0:  # PgBouncer, like PostgreSQL, refuses to run as root
+            user = pwd.getpwnam("postgres")
+            for path in (self.root, *self.root.iterdir()):
+                os.chown(path, user.pw_uid, user.pw_gid)
+            self.as_user = ["runuser", "-u", "postgres", "--"]
+        self.popen = None
+
+    @staticmethod
+    def available() -> bool:
+        return bool(shutil.which("pgbouncer") or Path("/usr/sbin/pgbouncer").exists())
+
+    def start(self) -> None:
+        self.popen = subprocess.Popen([*self.as_user, self.binary, str(self.root / "pgbouncer.ini")],  # noqa: S603
+                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        _wait(lambda: port_open("127.0.0.1", self.port), 20, "pgbouncer did not start")
+
+    def url(self, user: str, database: str) -> str:
+        return f"postgresql+psycopg://{user}@127.0.0.1:{self.port}/{database}"
+
+    def stop(self) -> None:
+        if self.popen and self.popen.poll() is None:
+            self.popen.terminate()
+            self.popen.wait(timeout=20)
+        shutil.rmtree(self.root, ignore_errors=True)

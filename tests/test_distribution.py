@@ -1,0 +1,62 @@
+"""What a distributed PostgreSQL (Citus, ``council_id`` as the distribution column) asks of the schema, checked
+over the models' metadata (docs/scaling.md): a council's rows can live on one shard only if every unique
+constraint of a council-owned table includes ``council_id``, and every foreign key from one council-owned
+table to another includes it (a co-located join)."""
+
+from __future__ import annotations
+
+from sqlalchemy import UniqueConstraint
+
+
+def _tables():
+    import konsey.app  # noqa: F401 - imports every model, the plugins' too, onto the metadata
+    from konsey.tenants.db import db
+
+    return {name: table for name, table in db.metadata.tables.items()}
+
+
+def _council_owned(tables) -> dict:
+    """The tables of :class:`CouncilOwned` models (scoped, under RLS): the distributed tables."""
+    from konsey.tenants.db import CouncilOwned, db
+
+    owned = {mapper.local_table.name for mapper in db.Model.registry.mappers
+             if issubclass(mapper.class_, CouncilOwned)}
+    return {name: table for name, table in tables.items() if name in owned}
+
+
+def test_every_unique_constraint_of_a_council_owned_table_includes_council_id():
+    offenders = []
+    for name, table in _council_owned(_tables()).items():
+        for constraint in table.constraints:
+            if isinstance(constraint, UniqueConstraint) and "council_id" not in constraint.columns.keys():
+                offenders.append(f"{name}: {constraint.columns.keys()}")
+        for index in table.indexes:
+            if index.unique and "council_id" not in [c.name for c in index.columns]:
+                offenders.append(f"{name}: index {index.name}")
+    assert offenders == []
+
+
+def test_foreign_keys_between_council_owned_tables_include_council_id():
+    tables = _tables()
+    owned = _council_owned(tables)
+    offenders = []
+    for name, table in owned.items():
+        for key in table.foreign_key_constraints:
+            target = key.referred_table.name
+            if target in owned and "council_id" not in key.column_keys:
+                offenders.append(f"{name}.{key.column_keys} → {target}")
+    assert offenders == []
+
+
+def test_platform_tables_are_few_and_known():
+    """What is not council-owned becomes a Citus reference table (copied to every node): it must stay small
+    and platform-wide. A new table lands in one list or the other on purpose."""
+    tables = _tables()
+    platform_tables = sorted(set(tables) - set(_council_owned(tables)))
+    assert platform_tables == sorted(PLATFORM_TABLES), platform_tables
+
+
+# Platform-wide: the councils themselves, accounts with their grants, tokens and invitations (looked up before any
+# council is bound), the platform's own event log, and the federation's daily snapshots (aggregates only).
+PLATFORM_TABLES = ["access_tokens", "council_roles", "councils", "federation_snapshots", "invitations",
+                   "platform_events", "users"]

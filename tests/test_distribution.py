@@ -28,7 +28,7 @@ def test_every_unique_constraint_of_a_council_owned_table_includes_council_id():
     offenders = []
     for name, table in _council_owned(_tables()).items():
         for constraint in table.constraints:
-            if isinstance(constraint, UniqueConstraint) and "council_id" not in constraint.columns.keys():
+            if isinstance(constraint, UniqueConstraint) and "council_id" not in [c.name for c in constraint.columns]:
                 offenders.append(f"{name}: {constraint.columns.keys()}")
         for index in table.indexes:
             if index.unique and "council_id" not in [c.name for c in index.columns]:

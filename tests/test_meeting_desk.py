@@ -175,3 +175,44 @@ def test_the_minutes_list_who_was_present_excused_and_absent(sqlite_app, world):
     assert "Ayşe Kaya" in text and "Yurt dışında" in text
     absent_part = text.split("Katılmayanlar")[1] if "Katılmayanlar" in text else text.split("Absent")[1]
     assert "Mimarlar Odası" in absent_part and "Ayşe Kaya" not in absent_part
+
+
+def test_a_ballots_seat_is_the_one_the_whole_roster_gives(sqlite_app, world):
+    """meetings.acting_seat (a ballot asks about one person) agrees with filled_seats (the desk's whole
+    roster) for everyone, in every state: present, absent, a substitute for an absent or a present principal,
+    someone who left."""
+    from konsey.core import meetings
+    from konsey.core.bodies import Body
+    from konsey.core.bylaws import parameters_on
+    from konsey.core.meetings import Attendance, Meeting
+    from konsey.core.membership import Member
+    from konsey.tenants.db import db
+    from konsey.tenants.scoping import bound_council
+
+    council, meeting_id, principals, chamber, substitute, rep_id = _board_meeting(sqlite_app, world)
+    with sqlite_app.app_context(), bound_council(council):
+        meeting = db.session.get(Meeting, meeting_id)
+        body = db.session.get(Body, meeting.body_id)
+        bylaws = parameters_on(meeting.day)
+        everyone = [*principals, chamber, substitute]
+
+        def agree():
+            filled = {person: seat for seat, person in meetings.filled_seats(meeting, body, bylaws).items()}
+            for person in everyone:
+                assert meetings.acting_seat(meeting, body, bylaws, person) == filled.get(person), person
+
+        agree()  # nobody there
+        meetings.check_in(meeting, db.session.get(Member, principals[1]), online=False)
+        meetings.check_in(meeting, db.session.get(Member, substitute), online=False,
+                          stands_in_for_id=principals[0])
+        agree()  # a principal present, a substitute filling an absent principal's seat
+        assert meetings.acting_seat(meeting, body, bylaws, substitute) == principals[0]
+        for leaving in (substitute, principals[1]):
+            db.session.scalar(select(Attendance).where(Attendance.member_id == leaving)).left_at = datetime.now(UTC)
+        db.session.flush()
+        agree()  # the substitute and a principal left
+        assert meetings.acting_seat(meeting, body, bylaws, principals[1]) is None
+        meetings.check_in(meeting, db.session.get(Member, principals[0]), online=False)
+        agree()  # the absent principal arrives and votes for their own seat
+        assert meetings.acting_seat(meeting, body, bylaws, principals[0]) == principals[0]
+        db.session.rollback()

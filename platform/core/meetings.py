@@ -239,14 +239,39 @@ def schedule(body: Body, kind: MeetingKind, title: str, scheduled_at: datetime, 
 # --- attendance and quorum ----------------------------------------------------------------------------------
 
 
-def eligible_members(body: Body, day: date, bylaws: dict) -> set[uuid.UUID]:
-    """Who holds a vote in this body on this day."""
+def eligible_members(body: Body, day: date, bylaws: dict, among: set | None = None) -> set[uuid.UUID]:
+    """Who holds a vote in this body on this day (only those ``among`` given ids, when given: a ballot asks
+    about one or two people, not about a general assembly of thousands)."""
     if body.kind is BodyKind.GENERAL_ASSEMBLY:
         query = select(Member.id).where(Member.status == MemberStatus.ACTIVE)
         if not bylaws["individual_members_vote_in_general_assembly"]:
             query = query.where(Member.kind == MemberKind.INSTITUTIONAL)
+        if among is not None:
+            query = query.where(Member.id.in_(among))
         return set(db.session.scalars(query))
-    return {seat.member_id for seat in seats_on(body, day) if seat.role in VOTING_ROLES}
+    holders = {seat.member_id for seat in seats_on(body, day) if seat.role in VOTING_ROLES}
+    return holders if among is None else holders & set(among)
+
+
+def acting_seat(meeting: Meeting, body: Body, bylaws: dict, member_id: uuid.UUID) -> uuid.UUID | None:
+    """The voting seat ``member_id`` acts for now (their own, or the absent principal's they stand in for), or
+    None. The same verdict as :func:`filled_seats`, from the few people concerned rather than everyone."""
+    arrival = db.session.execute(select(Attendance.stands_in_for_id).where(
+        Attendance.meeting_id == meeting.id, Attendance.member_id == member_id, Attendance.left_at.is_(None))).first()
+    if arrival is None:
+        return None
+    principal = arrival[0]
+    concerned = {member_id} | ({principal} if principal is not None else set())
+    stand_ins = {}
+    if principal is not None:  # others standing in for the same principal decide who got the seat first
+        stand_ins = dict(db.session.execute(select(Attendance.member_id, Attendance.stands_in_for_id).where(
+            Attendance.meeting_id == meeting.id, Attendance.left_at.is_(None),
+            Attendance.stands_in_for_id == principal)).all())
+    present = set(db.session.scalars(select(Attendance.member_id).where(
+        Attendance.meeting_id == meeting.id, Attendance.left_at.is_(None),
+        Attendance.member_id.in_(concerned | set(stand_ins)))))
+    seats = rules.seats_represented(eligible_members(body, meeting.day, bylaws, among=concerned), present, stand_ins)
+    return next((seat for seat, person in seats.items() if person == member_id), None)
 
 
 def present_members(meeting: Meeting) -> set[uuid.UUID]:
@@ -371,12 +396,11 @@ def cast(vote: Vote, meeting: Meeting, body: Body, member: Member, choice: Choic
     if vote.closed_at is not None:
         raise Conflict({"vote": [_("This vote is closed.")]})
     bylaws = parameters_on(meeting.day)
-    acting = {person: seat for seat, person in filled_seats(meeting, body, bylaws).items()}
-    if member.id not in acting:
-        if member.id not in eligible_members(body, meeting.day, bylaws) and member.id not in stand_ins(meeting):
+    seat = acting_seat(meeting, body, bylaws, member.id)
+    if seat is None:
+        if not eligible_members(body, meeting.day, bylaws, among={member.id}) and member.id not in stand_ins(meeting):
             raise Invalid({"member_id": [_("This member holds no vote in this body.")]})
         raise Invalid({"member_id": [_("Only members present can vote.")]})
-    seat = acting[member.id]
     if counted_by_hand(vote):
         raise Conflict({"member_id": [_("This vote was entered as counts; correct the counts instead.")]})
     if db.session.scalar(select(Ballot.id).where(Ballot.vote_id == vote.id, Ballot.member_id == seat)):

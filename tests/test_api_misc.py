@@ -39,3 +39,29 @@ def test_unknown_api_path_and_wrong_method_are_problems(sqlite_app):
 
 def test_health(sqlite_app):
     assert sqlite_app.test_client().get("/health").json == {"status": "ok"}
+
+
+def test_the_meetings_and_motions_lists_are_bounded(app, world, api):
+    """Every list is paged: ``per_page`` at most 200, the next page in ``Link`` (the motions list was 295 KB
+    for one council); the pages show Previous / Next."""
+    import re
+
+    from conftest import adopted_motion
+
+    council = world.council("izmir")
+    member = world.member(council, name="Ayşe Kaya")
+    world.body_with_seat(council, member)
+    for index in range(3):
+        adopted_motion(app, world, council, title=f"Önerge {index}", member_id=member)
+    admin = world.user("gs@izmir.example.org", roles={council: "administrator"})
+    client = api(world.token(admin, council))
+    for path in ("meetings", "motions"):
+        url, seen = f"/api/v1/councils/izmir/{path}?per_page=2", []
+        while url:
+            page = client.get(url)
+            assert page.status_code == 200 and len(page.json) <= 2
+            seen += [row["id"] for row in page.json]
+            link = page.headers.get("Link")
+            url = re.match(r"<([^>]+)>", link).group(1) if link else None
+        assert len(seen) == len(set(seen)) >= 3, path
+        assert client.get(f"/api/v1/councils/izmir/{path}?per_page=500").status_code == 422

@@ -6,6 +6,8 @@ from flask import Response
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from konsey.api import paging
+from konsey.schemas.base import PageArgs
 from konsey.schemas.meetings import (
     AttendanceSchema,
     BallotSchema,
@@ -29,9 +31,12 @@ blp = Blueprint("meetings", __name__, url_prefix="/api/v1/councils/<council_slug
 @blp.route("")
 class Meetings(MethodView):
     @performs(meetings.list_meetings)
+    @blp.arguments(PageArgs, location="query")
     @blp.response(200, MeetingSchema(many=True))
-    def get(self):
-        return meetings.list_meetings()
+    def get(self, args):
+        """The meetings, the latest first, a page at a time (``Link: rel="next"`` when there is more)."""
+        return paging.answer(meetings.list_meetings(args["page"], args["per_page"]), "meetings.Meetings",
+                             args["per_page"])
 
     @performs(meetings.call_meeting)
     @blp.arguments(NewMeetingSchema)

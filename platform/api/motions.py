@@ -5,6 +5,8 @@ from __future__ import annotations
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from konsey.api import paging
+from konsey.schemas.base import PageArgs
 from konsey.schemas.motions import AnswerSchema, MotionSchema, NewMotionSchema, StatusSchema
 from konsey.usecases import motions
 from konsey.usecases.base import performs
@@ -15,10 +17,13 @@ blp = Blueprint("motions", __name__, url_prefix="/api/v1/councils/<council_slug>
 @blp.route("")
 class Motions(MethodView):
     @performs(motions.list_motions)
+    @blp.arguments(PageArgs, location="query")
     @blp.response(200, MotionSchema(many=True))
-    def get(self):
-        """Every motion with its status, due date and whether it is overdue."""
-        return motions.list_motions()
+    def get(self, args):
+        """The motions, the latest first, a page at a time, with their status, due date and whether overdue
+        (``Link: rel="next"`` when there is more)."""
+        return paging.answer(motions.list_motions(args["page"], args["per_page"]), "motions.Motions",
+                             args["per_page"])
 
     @performs(motions.adopt_motion)
     @blp.arguments(NewMotionSchema)

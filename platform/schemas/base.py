@@ -7,7 +7,7 @@ import unicodedata
 from datetime import UTC, date, datetime
 
 from flask_babel import gettext as _
-from marshmallow import RAISE, Schema, ValidationError, fields, pre_load, validates_schema
+from marshmallow import RAISE, Schema, ValidationError, fields, pre_load, validate, validates_schema
 
 # A NUL byte (PostgreSQL cannot store it) or half of a surrogate pair (not text at all) in any string.
 _NOT_TEXT = re.compile(r"[\x00\ud800-\udfff]")
@@ -91,3 +91,10 @@ class Day(fields.Date):
             day, month, year = value.strip().split(".")
             value = f"{year}-{int(month):02d}-{int(day):02d}"
         return super()._deserialize(value, attr, data, **kwargs)
+
+
+class PageArgs(StrictSchema):
+    """``?page=&per_page=`` of a bounded list (the next page is in the ``Link: rel="next"`` header)."""
+
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))
+    per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))

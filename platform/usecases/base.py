@@ -155,3 +155,24 @@ def one(model, object_id, **criteria):
     if row is None:
         raise NotFound(_("Not found."))
     return row
+
+
+@dataclass
+class Page:
+    """One page of a list: its rows, its number (from 1) and whether another follows."""
+
+    rows: list
+    number: int
+    more: bool
+
+
+PER_PAGE = 50
+MAX_PER_PAGE = 200
+
+
+def paginate(statement, page: int = 1, per_page: int = PER_PAGE) -> Page:
+    """A page of ``statement``'s rows (ordered by the caller), reading one row past it to know if more follow:
+    every list the platform answers is bounded."""
+    page, per_page = max(page, 1), min(max(per_page, 1), MAX_PER_PAGE)
+    found = db.session.scalars(statement.offset((page - 1) * per_page).limit(per_page + 1)).all()
+    return Page(found[:per_page], page, len(found) > per_page)

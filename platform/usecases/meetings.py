@@ -22,7 +22,7 @@ from konsey.core.representatives import Representative
 from konsey.core.rules import meetings as rules
 from konsey.core.text import turkish_sort_key
 from konsey.tenants.db import db
-from konsey.usecases.base import command, one, query, referenced
+from konsey.usecases.base import PER_PAGE, Page, command, one, paginate, query, referenced
 from konsey.usecases.members import member_named
 
 
@@ -59,8 +59,9 @@ def _detail(meeting_row: Meeting) -> MeetingDetail:
 
 
 @query(Permission.COUNCIL_VIEW)
-def list_meetings() -> list[Meeting]:
-    return db.session.scalars(select(Meeting).order_by(Meeting.scheduled_at.desc())).all()
+def list_meetings(page: int = 1, per_page: int = PER_PAGE) -> Page:
+    """The council's meetings, the latest first, a page at a time."""
+    return paginate(select(Meeting).order_by(Meeting.scheduled_at.desc(), Meeting.id), page, per_page)
 
 
 @query(Permission.COUNCIL_VIEW)

@@ -20,13 +20,13 @@ from konsey.schemas.delivery import MunicipalAnswerSchema
 from konsey.tenants.db import db
 from konsey.tenants.models import Council
 from konsey.tenants.scoping import bound_council
-from konsey.usecases.base import command, one, query, referenced
+from konsey.usecases.base import PER_PAGE, Page, command, one, paginate, query, referenced
 
 
 @query(Permission.COUNCIL_VIEW)
-def list_motions() -> list[Motion]:
-    """Every motion with its status, due date and whether it is overdue."""
-    return db.session.scalars(select(Motion).order_by(Motion.number.desc())).all()
+def list_motions(page: int = 1, per_page: int = PER_PAGE) -> Page:
+    """The motions, the latest first, a page at a time, with their status, due date and whether overdue."""
+    return paginate(select(Motion).order_by(Motion.number.desc()), page, per_page)
 
 
 @query(Permission.COUNCIL_VIEW)
@@ -35,11 +35,12 @@ def show_motion(motion_id: uuid.UUID) -> Motion:
 
 
 @query(Permission.COUNCIL_VIEW)
-def follow_up(today: date | None = None) -> dict:
-    """The follow-up list: every motion, which are overdue and when each answer is due."""
+def follow_up(today: date | None = None, page: int = 1) -> dict:
+    """The follow-up list, a page at a time: the motions, which are overdue and when each answer is due."""
     today = today or date.today()
-    rows = list_motions()
-    return {"rows": rows,
+    listed = list_motions(page)
+    rows = listed.rows
+    return {"rows": rows, "page": listed,
             "overdue": {m.id for m in rows if motions.is_overdue(m.status, m.delivered_on, today)},
             "due": {m.id: motions.answer_due(m.delivered_on) for m in rows if m.delivered_on}}
 

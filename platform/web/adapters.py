@@ -142,3 +142,9 @@ def _kept_helpers() -> dict:
 def install(app) -> None:
     app.before_request(_take_kept_input)
     app.context_processor(_kept_helpers)
+
+
+def page_number() -> int:
+    """``?page=`` of a paged list; anything but a page number is the first page."""
+    page = request.args.get("page", "1")
+    return min(int(page), 100_000) if page.isdigit() and int(page) > 0 else 1

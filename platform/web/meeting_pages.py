@@ -24,13 +24,14 @@ from konsey.schemas.meetings import (
 )
 from konsey.usecases import meetings
 from konsey.usecases.base import performs
-from konsey.web.adapters import attempt, filled, flash_errors, flattened, load, uuid_or_none
+from konsey.web.adapters import attempt, filled, flash_errors, flattened, load, page_number, uuid_or_none
 
 bp = Blueprint("meeting_pages", __name__, url_prefix="/<council_slug>/meetings")
 
 
 def _index(form=None, errors=None, status=200):
-    return render_template("meetings/index.html", meetings=meetings.list_meetings(), bodies=meetings.bodies_by_id(),
+    return render_template("meetings/index.html", meetings=meetings.list_meetings(page_number()),
+                           bodies=meetings.bodies_by_id(),
                            kinds=list(MeetingKind), form=form or {}, errors=errors or {}), status
 
 

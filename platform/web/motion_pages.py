@@ -15,7 +15,7 @@ from konsey.schemas.motions import AnswerSchema, NewMotionSchema, StatusSchema
 from konsey.usecases import motions
 from konsey.usecases.base import performs
 from konsey.web import zip_download
-from konsey.web.adapters import attempt, filled, load, safe_next
+from konsey.web.adapters import attempt, filled, load, page_number, safe_next
 
 bp = Blueprint("motion_pages", __name__, url_prefix="/<council_slug>")
 
@@ -23,7 +23,7 @@ bp = Blueprint("motion_pages", __name__, url_prefix="/<council_slug>")
 @bp.get("/motions/")
 @performs(motions.follow_up)
 def motion_list():
-    return render_template("governance/motions.html", **motions.follow_up())
+    return render_template("governance/motions.html", **motions.follow_up(page=page_number()))
 
 
 @bp.get("/motions/<uuid:motion_id>")

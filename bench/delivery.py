@@ -49,9 +49,9 @@ def adopt_many(app, council_id, count: int) -> list[uuid.UUID]:
     with app.app_context(), bound_council(council_id):
         body = db.session.scalar(select(Body).where(Body.kind == BodyKind.WORKING_GROUP))
         member = db.session.scalar(select(Member))
-        meeting = meetings.schedule(body, meetings.MeetingKind.ORDINARY, "Toplu oturum",
-                                    datetime.now(UTC) + timedelta(days=3), None,
-                                    [f"Öneri {i}" for i in range(count)])
+        starts = datetime.now(UTC) + timedelta(minutes=1)  # held now (check-ins open shortly before the start)
+        meeting = meetings.schedule(body, meetings.MeetingKind.ORDINARY, "Toplu oturum", starts, None,
+                                    [f"Öneri {i}" for i in range(count)], now=starts - timedelta(days=30))
         meetings.check_in(meeting, member, online=False)
         ids = []
         for item in db.session.scalars(select(AgendaItem).where(AgendaItem.meeting_id == meeting.id)

@@ -4,12 +4,14 @@ real browser (Debian's Chromium), with a council that has something on every pag
 from __future__ import annotations
 
 import json
-from datetime import UTC, date, datetime, timedelta
+from datetime import date
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 from test_browser import browser, live_server  # noqa: F401 (fixtures)
+
+from support.world import sitting_now
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
@@ -44,9 +46,9 @@ def _living_council(app, world) -> dict:
         for member_id in ids[:3]:
             assign_seat(board, db.session.get(Member, member_id), SeatRole.PRINCIPAL, date(2026, 1, 1), None)
         assembly = db.session.scalar(select(Body).where(Body.kind == BodyKind.GENERAL_ASSEMBLY))
-        meeting = meetings.schedule(assembly, meetings.MeetingKind.ORDINARY, "Aralık genel kurulu",
-                                    datetime.now(UTC) + timedelta(days=3), "Kültür Merkezi",
-                                    ["Bisiklet yolu", "Park"])
+        when, called = sitting_now()
+        meeting = meetings.schedule(assembly, meetings.MeetingKind.ORDINARY, "Aralık genel kurulu", when,
+                                    "Kültür Merkezi", ["Bisiklet yolu", "Park"], now=called)
         for member_id in [*ids, ]:
             meetings.check_in(meeting, db.session.get(Member, member_id), online=False)
         items = db.session.scalars(select(meetings.AgendaItem).where(meetings.AgendaItem.meeting_id == meeting.id)

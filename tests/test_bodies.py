@@ -131,6 +131,7 @@ def _board_decision(council) -> str:
         "body_id": board, "title": "YK toplantısı", "scheduled_at": when, "agenda": ["Çalışma grubu önerisi"]})
     assert meeting.status_code == 201, meeting.json
     meeting = meeting.json
+    admin.start_meeting(meeting["id"])
     url = f"/api/v1/councils/izmir/meetings/{meeting['id']}"
     for member_id in voters:
         admin.post(f"{url}/attendance", json={"member_id": member_id})

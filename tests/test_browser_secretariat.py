@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 from test_browser import browser, live_server  # noqa: F401 (fixtures)
 
 from conftest import ARTIFACTS
+from support.world import start_meeting
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
@@ -128,6 +129,11 @@ def test_a_secretary_runs_a_general_assembly_in_the_browser(live_server, browser
     desk_url = page.url.split("#")[0]
     # 18:00 where the council is, not three hours off.
     assert page.get_by_test_id("meeting-time").inner_text().endswith("18:00")
+    # Five days ahead nobody can be checked in yet; the desk says from when.
+    expect(page.get_by_test_id("opens-at")).to_be_visible()
+    assert page.get_by_test_id("tap-present").count() == 0
+    start_meeting(sqlite_app, desk_url.rstrip("/").split("/")[-1])  # the evening of the meeting comes
+    page.goto(desk_url)
 
     # Forty people checked in: one tap each, the quorum updating without a reload.
     quorum = page.get_by_test_id("quorum")
@@ -233,6 +239,8 @@ def test_the_desk_and_the_members_pages_fit_a_phone(live_server, browser, sqlite
     page.locator("#agenda").fill("Gündem maddesi")
     page.get_by_role("button", name="Toplantıyı çağır").tap()
     page.wait_for_url(DESK)
+    start_meeting(sqlite_app, page.url.split("#")[0].rstrip("/").split("/")[-1])  # its day comes
+    page.goto(page.url.split("#")[0])
     assert _fits(page), "the desk is wider than the phone"
     page.get_by_test_id("roster-row").first.get_by_test_id("tap-present").tap()
     expect(page.get_by_test_id("quorum")).to_contain_text("1 / 4")

@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy import func, select
 
 from conftest import login
+from support.world import sitting_now
 
 
 def _board_meeting(app, world):
@@ -31,8 +32,8 @@ def _board_meeting(app, world):
         assign_seat(board, db.session.get(Member, substitute), SeatRole.SUBSTITUTE, date(2026, 1, 1), None)
         rep = appoint(db.session.get(Member, chamber), Capacity.REPRESENTATIVE, "Oya Er", "2026/7",
                       date.today() + timedelta(days=365))
-        meeting = schedule(board, MeetingKind.ORDINARY, "Kurul", datetime.now(UTC) + timedelta(days=3), None,
-                           ["Park"])
+        when, called = sitting_now()
+        meeting = schedule(board, MeetingKind.ORDINARY, "Kurul", when, None, ["Park"], now=called)
         db.session.commit()
         return council, meeting.id, principals, chamber, substitute, rep.id
 

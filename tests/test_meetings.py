@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -32,6 +32,13 @@ def _call(desk, days_ahead=3, agenda=("Bütçe", "Ulaşım raporu", "Park öneri
     when = (datetime.now(UTC) + timedelta(days=days_ahead)).isoformat()
     return desk["admin"].post(f"{BASE}/meetings", json={"body_id": desk["board"], "title": "Olağan toplantı",
                                                          "scheduled_at": when, "agenda": list(agenda), **extra})
+
+
+def _held(desk, **kwargs) -> dict:
+    """A meeting called with notice, whose day has come (check-ins open shortly before the start)."""
+    meeting = _call(desk, **kwargs).json
+    desk["admin"].start_meeting(meeting["id"])
+    return meeting
 
 
 def _failed_session(app, council_id, body_id, days_ago=1):
@@ -65,7 +72,7 @@ def test_notice_period_is_enforced(app, desk):
 
 def test_a_meeting_from_quorum_to_numbered_decisions(desk):
     admin, seated = desk["admin"], desk["seated"]
-    meeting = _call(desk).json
+    meeting = _held(desk)
     url = f"{BASE}/meetings/{meeting['id']}"
     detail = admin.get(url).json
     assert detail["quorum"] == {"full_membership": 5, "present": 0, "needed": 3, "quorum_met": False}
@@ -117,7 +124,7 @@ def test_secret_ballots_keep_no_link_to_the_choice(app, desk):
     from konsey.tenants.scoping import bound_council
 
     admin, seated = desk["admin"], desk["seated"]
-    meeting = _call(desk).json
+    meeting = _held(desk)
     url = f"{BASE}/meetings/{meeting['id']}"
     for member_id in seated[:3]:
         admin.post(f"{url}/attendance", json={"member_id": member_id})
@@ -137,7 +144,7 @@ def test_secret_ballots_keep_no_link_to_the_choice(app, desk):
 
 
 def test_only_the_secretariat_runs_the_desk(desk):
-    meeting = _call(desk).json
+    meeting = _held(desk)
     member = desk["member"]
     assert member.get(f"{BASE}/meetings/{meeting['id']}").status_code == 200
     assert member.post(f"{BASE}/meetings/{meeting['id']}/attendance",
@@ -150,7 +157,7 @@ def test_minutes_pdf_is_made_from_the_record(desk):
     from pypdf import PdfReader
 
     admin, seated = desk["admin"], desk["seated"]
-    meeting = _call(desk, agenda=("Kadın sığınma evi önerisi", "Diğer")).json
+    meeting = _held(desk, agenda=("Kadın sığınma evi önerisi", "Diğer"))
     url = f"{BASE}/meetings/{meeting['id']}"
     for member_id in seated[:3]:
         admin.post(f"{url}/attendance", json={"member_id": member_id, "online": member_id == seated[2]})
@@ -176,7 +183,7 @@ def test_meeting_day_is_the_councils_local_day(app, desk):
     from konsey.tenants.models import Council
     from konsey.tenants.scoping import bound_council
 
-    meeting = _call(desk).json
+    meeting = _held(desk)
     with app.app_context():
         council = db.session.scalar(select(Council).where(Council.slug == "izmir"))
         with bound_council(council.id):
@@ -214,12 +221,12 @@ def test_an_institution_attends_through_a_mandated_representative(app, desk, wor
         "capacity": "representative", "name": "X Y", "mandate_letter": "1", "mandate_expires_on": "2030-01-01"})
     assert individual.status_code == 422
 
-    meeting = _call(desk).json
+    meeting = _held(desk)
     url = f"{BASE}/meetings/{meeting['id']}"
     nobody = admin.post(f"{url}/attendance", json={"member_id": chamber})
     assert nobody.status_code == 422 and "representative_id" in nobody.json["errors"]
     with app.app_context(), bound_council(council_id):  # the letter runs out before the meeting
-        db.session.execute(update(Representative).values(mandate_expires_on=date.today()))
+        db.session.execute(update(Representative).values(mandate_expires_on=date.today() - timedelta(days=1)))
         db.session.commit()
     lapsed = admin.post(f"{url}/attendance", json={"member_id": chamber, "representative_id": oya.json["id"]})
     assert lapsed.status_code == 422 and "representative_id" in lapsed.json["errors"]
@@ -247,7 +254,7 @@ def test_a_substitute_fills_an_absent_principals_seat_once(app, desk, world):
                                                              "starts_on": "2026-01-01"})
     council_id = _izmir_id(app)
     stranger = str(world.member(council_id, name="Başka Biri"))
-    meeting = _call(desk).json
+    meeting = _held(desk)
     url = f"{BASE}/meetings/{meeting['id']}"
     for member_id in seated[1:3]:
         admin.post(f"{url}/attendance", json={"member_id": member_id})
@@ -318,7 +325,7 @@ def test_absences_against_the_bylaws_limit(app, desk):
     admin, seated = desk["admin"], desk["seated"]
     held = []
     for _ in range(5):
-        meeting = _call(desk).json
+        meeting = _held(desk)
         url = f"{BASE}/meetings/{meeting['id']}"
         for member_id in seated[:3]:
             admin.post(f"{url}/attendance", json={"member_id": member_id})
@@ -407,3 +414,42 @@ def test_the_floor_of_twice_the_board_counts_the_board_as_it_is(app, world):
                                        + timedelta(days=2), None, ["Bir"], reconvened=True)
         assert meetings.quorum_status(reconvened, assembly)["needed"] == 18
         db.session.rollback()
+
+
+def test_check_ins_and_votes_are_refused_before_the_start_and_after_the_close(desk):
+    """Rule 7: people are checked in, and votes opened, from the by-laws' tolerance before the scheduled start
+    until the meeting is closed; before that and after it the desk is told why (409), and nothing is written."""
+
+    admin = desk["admin"]
+    meeting = _call(desk).json  # three days ahead
+    url = f"{BASE}/meetings/{meeting['id']}"
+    early = admin.post(f"{url}/attendance", json={"member_id": desk["seated"][0]})
+    assert early.status_code == 409 and "meeting" in early.json["errors"]
+    assert admin.get(url).json["quorum"]["present"] == 0
+    item = admin.get(url).json["agenda"][0]["id"]
+    assert admin.post(f"{url}/votes", json={"agenda_item_id": item}).status_code == 409
+    admin.start_meeting(meeting["id"])  # it starts in a minute: the default tolerance (an hour) lets the roll open
+    assert admin.post(f"{url}/attendance", json={"member_id": desk["seated"][0]}).status_code == 200
+
+    assert admin.post(f"{url}/close").status_code == 200
+    late = admin.post(f"{url}/attendance", json={"member_id": desk["seated"][1]})
+    assert late.status_code == 409 and "meeting" in late.json["errors"]
+    assert admin.post(f"{url}/votes", json={"agenda_item_id": item}).status_code == 409
+
+
+def test_the_bylaws_set_how_early_the_roll_opens(world, api):
+    council = world.council("izmir")
+    admin = api(world.token(world.user("gs@izmir.example.org", roles={council: "administrator"}), council))
+    changed = admin.post(f"{BASE}/bylaws", json={"effective_from": date.today().isoformat(),
+                                                 "parameters": {"check_in_opens_minutes_before": 0}})
+    assert changed.status_code in (200, 201), changed.json  # the day it joined: today's version is replaced
+    member = str(world.member(council, name="Ayşe Kaya"))
+    assembly = next(b for b in admin.get(f"{BASE}/bodies").json if b["kind"] == "general_assembly")["id"]
+    when = (datetime.now(UTC) + timedelta(days=3)).isoformat()
+    meeting = admin.post(f"{BASE}/meetings", json={"body_id": assembly, "title": "Genel Kurul",
+                                                   "scheduled_at": when, "agenda": ["Bir"]}).json
+    url = f"{BASE}/meetings/{meeting['id']}/attendance"
+    admin.start_meeting(meeting["id"], minutes=2)
+    assert admin.post(url, json={"member_id": member}).status_code == 409  # two minutes early: no tolerance
+    admin.start_meeting(meeting["id"], minutes=-1)
+    assert admin.post(url, json={"member_id": member}).status_code == 200

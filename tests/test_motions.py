@@ -27,7 +27,7 @@ def test_overdue_only_after_delivery_and_before_an_answer():
 @pytest.fixture
 def decided(app, world, api):
     """An executive board decision adopted at a meeting, ready to become a motion."""
-    from test_meetings import _call  # the same desk set-up as the meeting tests
+    from test_meetings import _held  # the same desk set-up as the meeting tests
 
     council = world.council("izmir")
     admin = api(world.token(world.user("gs@izmir.example.org", roles={council: "administrator"}), council))
@@ -37,7 +37,7 @@ def decided(app, world, api):
         admin.post(f"{BASE}/bodies/{board}/seats", json={"member_id": member_id, "role": "principal",
                                                           "starts_on": "2026-01-01"})
     desk = {"admin": admin, "board": board}
-    meeting = _call(desk).json
+    meeting = _held(desk)
     url = f"{BASE}/meetings/{meeting['id']}"
     for member_id in seated:
         admin.post(f"{url}/attendance", json={"member_id": member_id})

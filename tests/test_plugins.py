@@ -7,13 +7,14 @@ from __future__ import annotations
 import ast
 import inspect
 import re
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
 from konsey.core import hookspecs
+from support.world import sitting_now
 
 ROOT = Path(__file__).resolve().parent.parent
 A, B = "/api/v1/councils/alpha", "/api/v1/councils/beta"
@@ -153,8 +154,9 @@ def _meeting(app, council_id, board_id, present):
 
     with app.app_context(), bound_council(council_id):
         board = db.session.get(Body, board_id)
-        meeting = meetings.schedule(board, meetings.MeetingKind.ORDINARY, "Kurul",
-                                    datetime.now(UTC) + timedelta(days=3), None, ["Gündem"])
+        when, called = sitting_now()
+        meeting = meetings.schedule(board, meetings.MeetingKind.ORDINARY, "Kurul", when, None, ["Gündem"],
+                                    now=called)
         for member_id in present:
             meetings.check_in(meeting, db.session.get(Member, member_id), online=False)
         db.session.commit()

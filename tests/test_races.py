@@ -39,6 +39,7 @@ def open_vote(postgres_app, world):
     when = (datetime.now(UTC) + timedelta(days=20)).isoformat()
     meeting = admin.post(f"{BASE}/meetings", json={"body_id": bodies["general_assembly"], "title": "Genel Kurul",
                                                    "scheduled_at": when, "agenda": ["Bütçe"]}).json
+    world.start_meeting(meeting["id"])
     url = f"{BASE}/meetings/{meeting['id']}"
     for person in people:
         assert admin.post(f"{url}/attendance", json={"member_id": person}).status_code == 200
@@ -110,6 +111,7 @@ def test_two_desks_checking_the_same_person_in_at_once_keep_one_attendance(postg
     when = (datetime.now(UTC) + timedelta(days=20)).isoformat()
     meeting = admin.post(f"{BASE}/meetings", json={"body_id": bodies["general_assembly"], "title": "Genel Kurul",
                                                    "scheduled_at": when, "agenda": ["Bütçe"]}).json
+    world.start_meeting(meeting["id"])
     url = f"{BASE}/meetings/{meeting['id']}/attendance"
     answers = _in_parallel([
         (lambda: ApiClient(postgres_app.test_client(), token).post(url, json={"member_id": person}).status_code)

@@ -272,3 +272,17 @@ def test_an_executive_board_is_lawfully_composed():
     assert board_composition_problems(7, 7, []) == []
     assert board_composition_problems(6, 7, []) == ["below_minimum"]
     assert board_composition_problems(11, 7, ["youth_assembly"]) == ["president_missing:youth_assembly"]
+
+
+def test_check_ins_and_votes_happen_within_the_meeting():
+    from datetime import UTC, datetime, timedelta
+
+    from konsey.core.rules.meetings import sitting_problem
+
+    start = datetime(2026, 12, 10, 15, 0, tzinfo=UTC)
+    assert sitting_problem(start - timedelta(days=3), start, False, 60) == "not_yet"
+    assert sitting_problem(start - timedelta(minutes=61), start, False, 60) == "not_yet"
+    assert sitting_problem(start - timedelta(minutes=60), start, False, 60) is None  # the roll opens early
+    assert sitting_problem(start - timedelta(minutes=1), start, False, 0) == "not_yet"  # no tolerance
+    assert sitting_problem(start + timedelta(hours=5), start, False, 60) is None  # a long meeting goes on
+    assert sitting_problem(start + timedelta(minutes=5), start, True, 60) == "closed"

@@ -46,6 +46,7 @@ def test_application_to_answered_motion(app, api, world):
     when = (datetime.now(UTC) + timedelta(days=3)).isoformat()
     meeting = admin.post(f"{BASE}/meetings", json={"body_id": group["id"], "title": "Ulaşım toplantısı",
                                                    "scheduled_at": when, "agenda": ["Bisiklet yolu önerisi"]}).json
+    world.start_meeting(meeting["id"])
     url = f"{BASE}/meetings/{meeting['id']}"
     for member_id in member_ids[:4]:
         admin.post(f"{url}/attendance", json={"member_id": member_id})

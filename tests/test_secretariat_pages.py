@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy import func, select
 
 from conftest import login
+from support.world import sitting_now
 
 
 def _in(app, council, fn):
@@ -34,8 +35,9 @@ def _ga_decision(app, world, council) -> str:
 
     def decide():
         assembly = db.session.scalar(select(Body).where(Body.kind == BodyKind.GENERAL_ASSEMBLY))
-        meeting = meetings.schedule(assembly, meetings.MeetingKind.ORDINARY, "Genel Kurul",
-                                    datetime.now(UTC) + timedelta(days=3), None, ["Çalışma grubunun onayı"])
+        when, called = sitting_now()
+        meeting = meetings.schedule(assembly, meetings.MeetingKind.ORDINARY, "Genel Kurul", when, None,
+                                    ["Çalışma grubunun onayı"], now=called)
         member = db.session.get(Member, member_id)
         meetings.check_in(meeting, member, online=False)
         item = db.session.scalar(select(meetings.AgendaItem).where(meetings.AgendaItem.meeting_id == meeting.id))

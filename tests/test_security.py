@@ -30,6 +30,7 @@ def test_a_secret_votes_counts_are_unknown_until_it_closes(world, izmir):
     when = (datetime.now(UTC) + timedelta(days=20)).isoformat()
     meeting = admin.post(f"{BASE}/meetings", json={"body_id": bodies["general_assembly"], "title": "Seçim",
                                                    "scheduled_at": when, "agenda": ["Gizli oylama"]}).json
+    world.start_meeting(meeting["id"])
     url = f"{BASE}/meetings/{meeting['id']}"
     for person in people:
         admin.post(f"{url}/attendance", json={"member_id": str(person)})

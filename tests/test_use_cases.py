@@ -121,6 +121,7 @@ def _general_assembly_meeting(admin):
     meeting = admin.post(f"{BASE}/meetings", json={"body_id": bodies["general_assembly"], "title": "Genel Kurul",
                                                    "scheduled_at": when, "agenda": ["Açılış"]})
     assert meeting.status_code == 201, meeting.json
+    admin.start_meeting(meeting.json["id"])
     return meeting.json["id"]
 
 
@@ -230,6 +231,7 @@ def test_conflicts_answer_409_with_problem_details(world, api):
     when = (datetime.now(UTC) + timedelta(days=20)).isoformat()
     meeting = admin.post(f"{BASE}/meetings", json={"body_id": bodies["general_assembly"], "title": "Genel Kurul",
                                                    "scheduled_at": when, "agenda": ["Açılış"]}).json
+    world.start_meeting(meeting["id"])
     url = f"{BASE}/meetings/{meeting['id']}/attendance"
     assert admin.post(url, json={"member_id": str(people[0])}).status_code == 200
     twice = admin.post(url, json={"member_id": str(people[0])})

@@ -40,6 +40,8 @@ DEFAULTS: dict = {
     "extraordinary_session_share": 1 / 3,
     "notice_days_elective_assembly": 15,
     "notice_days_other_meetings": 2,
+    # The desk may open the roll (check-ins) and votes this many minutes before the scheduled start.
+    "check_in_opens_minutes_before": 60,
     "executive_board_min_size": 7,
     "executive_board_ex_officio_assemblies": ["womens_assembly", "youth_assembly", "disabled_assembly"],
     "term_pattern_years": [2, 3],

@@ -21,6 +21,7 @@ from konsey.core.bodies import Body, BodyKind
 from konsey.core.bylaws import parameters_on
 from konsey.core.counters import next_number
 from konsey.core.errors import Conflict, Invalid
+from konsey.core.formats import moment_text
 from konsey.core.membership import Member, MemberKind, MemberStatus
 from konsey.core.outbox import emit
 from konsey.core.plugins import council_hooks
@@ -329,17 +330,30 @@ def quorum_of(meeting: Meeting, body: Body, bylaws: dict, full: int, present: in
             "quorum_met": rules.quorum_reached(present, needed)}
 
 
+def require_sitting(meeting: Meeting, now: datetime | None = None) -> None:
+    """Check-ins and votes happen within the meeting: from a little before its start (by-laws) until it closes."""
+    opens = parameters_on(meeting.day)["check_in_opens_minutes_before"]
+    problem = rules.sitting_problem(now or utcnow(), as_utc(meeting.scheduled_at),
+                                    meeting.status is MeetingStatus.CLOSED, opens)
+    if problem == "closed":
+        raise Conflict({"meeting": [_("The meeting is closed.")]})
+    if problem == "not_yet":
+        starts = as_utc(meeting.scheduled_at) - timedelta(minutes=opens)
+        raise Conflict({"meeting": [_("The meeting has not begun: check-ins and votes open at %(time)s.",
+                                      time=moment_text(starts))]})
+
+
 def check_in(meeting: Meeting, member: Member, *, online: bool, representative_id: uuid.UUID | None = None,
              stands_in_for_id: uuid.UUID | None = None) -> Attendance:
     """A member arrives; an institution through a representative whose mandate is valid that day; a
     substitute, optionally, to fill the seat of an absent principal."""
 
-    if meeting.status is MeetingStatus.CLOSED:
-        raise Conflict({"meeting": [_("The meeting is closed.")]})
-    present = present_members(meeting)
-    if member.id in present:
+    require_sitting(meeting)
+    # Asked about this person only (a general assembly's desk checks in thousands, one tap at a time).
+    open_here = select(Attendance.id).where(Attendance.meeting_id == meeting.id, Attendance.left_at.is_(None))
+    if db.session.scalar(open_here.where(Attendance.member_id == member.id)) is not None:
         raise Conflict({"member_id": [_("This member is already checked in.")]})
-    if member.id in stand_ins(meeting).values():
+    if db.session.scalar(open_here.where(Attendance.stands_in_for_id == member.id)) is not None:
         raise Conflict({"member_id": [_("A substitute holds this member's seat now; the substitute "
                                                "leaves first.")]})
     if stands_in_for_id is not None:
@@ -377,6 +391,7 @@ def check_out(meeting: Meeting, member: Member) -> None:
 
 
 def open_vote(meeting: Meeting, body: Body, item: AgendaItem, kind: VoteKind) -> Vote:
+    require_sitting(meeting)
     status = quorum_status(meeting, body)
     if not status["quorum_met"]:
         raise Conflict({"quorum": [_("There is no quorum: %(present)d present, %(needed)d needed.",

@@ -44,6 +44,10 @@ class ByLawParametersSchema(StrictSchema):
                                                    load_default=_default("notice_days_elective_assembly"))
     notice_days_other_meetings = fields.Integer(validate=validate.Range(0, 90),
                                                 load_default=_default("notice_days_other_meetings"))
+    check_in_opens_minutes_before = fields.Integer(
+        validate=validate.Range(0, 24 * 60), load_default=_default("check_in_opens_minutes_before"),
+        metadata={"description": "Minutes before a meeting's scheduled start from which people can be checked in "
+                                 "and votes opened; none after it is closed."})
     executive_board_min_size = fields.Integer(validate=validate.Range(3, 99), load_default=_default("executive_board_min_size"))
     executive_board_ex_officio_assemblies = fields.List(
         fields.String(), load_default=_default("executive_board_ex_officio_assemblies"))

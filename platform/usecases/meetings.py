@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from datetime import timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import case, func, select
@@ -21,7 +22,7 @@ from konsey.core.permissions import Permission
 from konsey.core.representatives import Representative
 from konsey.core.rules import meetings as rules
 from konsey.core.text import turkish_sort_key
-from konsey.tenants.db import db
+from konsey.tenants.db import as_utc, db, utcnow
 from konsey.usecases.base import PER_PAGE, Page, command, one, paginate, query, referenced
 from konsey.usecases.members import member_named
 
@@ -294,6 +295,14 @@ def _quorum(meeting_row: Meeting, body: Body, bylaws: dict, sitting: Sitting) ->
     return meetings.quorum_of(meeting_row, body, bylaws, len(sitting.eligible), len(sitting.seats))
 
 
+def _opening(meeting_row: Meeting, bylaws: dict) -> dict:
+    """Whether the desk can check people in and open votes now, and from when (the by-laws' tolerance)."""
+    opens = as_utc(meeting_row.scheduled_at) - timedelta(minutes=bylaws["check_in_opens_minutes_before"])
+    problem = rules.sitting_problem(utcnow(), as_utc(meeting_row.scheduled_at), meeting_row.closed_at is not None,
+                                    bylaws["check_in_opens_minutes_before"])
+    return {"sitting_open": problem is None, "opens_at": opens if problem == "not_yet" else None}
+
+
 def _setting(meeting_id: uuid.UUID) -> tuple[Meeting, Body, dict, Sitting]:
     meeting_row = meeting(meeting_id)
     body = body_of(meeting_row)
@@ -308,16 +317,18 @@ def roster_entry(meeting_id: uuid.UUID, member_id: uuid.UUID) -> dict:
     member = db.session.get(Member, member_id) if member_id in sitting.eligible | sitting.substitutes else None
     entries = _entries(meeting_row, sitting, [member]) if member is not None else []
     return {"meeting": meeting_row, "entry": entries[0] if entries else None, "tally": sitting.tally(),
-            "quorum": _quorum(meeting_row, body, bylaws, sitting), "empty_seats": _empty_seats(sitting)}
+            "quorum": _quorum(meeting_row, body, bylaws, sitting), "empty_seats": _empty_seats(sitting),
+            **_opening(meeting_row, bylaws)}
 
 
 @query(Permission.COUNCIL_VIEW)
 def roster_page(meeting_id: uuid.UUID, q: str | None = None, offset: int = 0) -> dict:
     """A page of the desk's checklist: the names containing ``q``, from ``offset`` (search and "more")."""
-    meeting_row, _body, _bylaws, sitting = _setting(meeting_id)
+    meeting_row, _body, bylaws, sitting = _setting(meeting_id)
     roster, more = _roster_page(meeting_row, sitting, q, offset)
     return {"meeting": meeting_row, "roster": roster, "roster_more": more, "roster_q": q or "",
-            "roster_next": max(offset, 0) + len(roster), "empty_seats": _empty_seats(sitting)}
+            "roster_next": max(offset, 0) + len(roster), "empty_seats": _empty_seats(sitting),
+            **_opening(meeting_row, bylaws)}
 
 
 @query(Permission.COUNCIL_VIEW)
@@ -358,7 +369,7 @@ def desk(meeting_id: uuid.UUID, q: str | None = None, offset: int = 0) -> dict:
         "roster_page_size": ROSTER_PAGE, "items": items, "votes": votes, "seats": sitting.seats,
         "roll_calls": roll_call_pages, "roll_call_waiting": roll_calls, "motions": motions,
         "counted_by_hand": {v.id for v in all_votes if (v.yes + v.no + v.abstain) > 0 and not ballots.get(v.id)},
-        "empty_seats": _empty_seats(sitting), "tally": sitting.tally(),
+        "empty_seats": _empty_seats(sitting), "tally": sitting.tally(), **_opening(meeting_row, bylaws),
     }
 
 

@@ -24,6 +24,12 @@ class ApiClient:
 
         return call
 
+    def start_meeting(self, meeting_id, minutes: int = 1) -> None:
+        """The day of a meeting this client called has come (see support.world.start_meeting)."""
+        from support.world import start_meeting
+
+        start_meeting(self.client.application, meeting_id, minutes)
+
 
 
 def approve_by_general_assembly(admin, base: str, body_id: str, voters: list[str]) -> dict:
@@ -34,6 +40,7 @@ def approve_by_general_assembly(admin, base: str, body_id: str, voters: list[str
     when = (datetime.now(UTC) + timedelta(days=3)).isoformat()
     meeting = admin.post(f"{base}/meetings", json={"body_id": bodies["general_assembly"], "title": "Genel Kurul",
                                                    "scheduled_at": when, "agenda": ["Önerinin onayı"]}).json
+    admin.start_meeting(meeting["id"])
     url = f"{base}/meetings/{meeting['id']}"
     for member_id in voters:
         admin.post(f"{url}/attendance", json={"member_id": member_id})

@@ -2,12 +2,47 @@
 
 from __future__ import annotations
 
+import uuid
+
+
+def sitting_now():
+    """(start, called at) of a meeting held now: it starts in a minute (the desk opens check-ins a little before
+    the start) and was called a month ago (the notice period was kept)."""
+    from datetime import UTC, datetime, timedelta
+
+    now = datetime.now(UTC)
+    return now + timedelta(minutes=1), now - timedelta(days=30)
+
+
+def start_meeting(app, meeting_id, minutes: int = 1) -> None:
+    """The day of a meeting called through the API or a page has come: it starts in ``minutes`` (negative:
+    it began that long ago)."""
+    from datetime import timedelta
+
+    from sqlalchemy import select
+
+    from konsey.core.meetings import Meeting
+    from konsey.tenants.db import db
+    from konsey.tenants.scoping import all_councils, bound_council
+
+    meeting_id = uuid.UUID(str(meeting_id))
+    with app.app_context():
+        with all_councils(reason="test: which council holds the meeting", audit=False) as every:
+            council_id = every.scalar(select(Meeting.council_id).where(Meeting.id == meeting_id))
+            every.rollback()
+        with bound_council(council_id):
+            db.session.get(Meeting, meeting_id).scheduled_at = sitting_now()[0] + timedelta(minutes=minutes - 1)
+            db.session.commit()
+
 
 class World:
     """Builds councils, people and tokens for a test, through the same services the product uses."""
 
     def __init__(self, app):
         self.app = app
+
+    def start_meeting(self, meeting_id) -> None:
+        start_meeting(self.app, meeting_id)
 
     def council(self, slug: str, *, status: str = "active", province: int = 35, name: str | None = None):
         from konsey.core import reference
@@ -150,7 +185,6 @@ class World:
 
     def approve(self, council_id, body_id) -> None:
         """The general assembly approves a proposed body: a meeting of the individual members, all voting yes."""
-        from datetime import UTC, datetime, timedelta
 
         from sqlalchemy import select
 
@@ -167,8 +201,9 @@ class World:
             self.member(council_id, name="Genel Kurul Üyesi")
         with self.app.app_context(), bound_council(council_id):
             assembly = db.session.scalar(select(Body).where(Body.kind == BodyKind.GENERAL_ASSEMBLY))
-            meeting = meetings.schedule(assembly, meetings.MeetingKind.ORDINARY, "Genel Kurul",
-                                        datetime.now(UTC) + timedelta(days=3), None, ["Önerinin onayı"])
+            when, called = sitting_now()
+            meeting = meetings.schedule(assembly, meetings.MeetingKind.ORDINARY, "Genel Kurul", when, None,
+                                        ["Önerinin onayı"], now=called)
             voters = db.session.scalars(select(Member).where(Member.kind == MemberKind.INDIVIDUAL,
                                                              Member.status == MemberStatus.ACTIVE)).all()
             for member in voters:
@@ -183,7 +218,6 @@ class World:
 
     def meeting_with_vote(self, council_id, member_id) -> dict:
         """A working-group meeting with the member present and an open vote on its first item."""
-        from datetime import UTC, datetime, timedelta
 
         from sqlalchemy import select
 
@@ -197,11 +231,10 @@ class World:
         with self.app.app_context(), bound_council(council_id):
             seat = db.session.scalar(select(Seat).where(Seat.member_id == member_id))
             body = db.session.get(Body, seat.body_id)
-            when = datetime.now(UTC) + timedelta(days=30)
-            meeting = meetings.schedule(body, meetings.MeetingKind.ORDINARY, "Toplantı", when, None, ["Gündem"])
+            when, called = sitting_now()
+            meeting = meetings.schedule(body, meetings.MeetingKind.ORDINARY, "Toplantı", when, None, ["Gündem"],
+                                        now=called)
             member = db.session.get(Member, member_id)
-            # Move the meeting to today so the seat (from 2026-01-01) counts, as if it were being held now.
-            meeting.scheduled_at = datetime.now(UTC)
             meetings.check_in(meeting, member, online=False)
             item = db.session.scalar(select(meetings.AgendaItem).where(meetings.AgendaItem.meeting_id == meeting.id))
             vote = meetings.open_vote(meeting, body, item, meetings.VoteKind.OPEN)

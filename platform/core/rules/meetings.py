@@ -7,7 +7,7 @@ import math
 import random
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta
 
 
 def absolute_majority(n: int) -> int:
@@ -170,3 +170,14 @@ def board_composition_problems(size: int, minimum: int, assemblies_without_their
         problems.append("below_minimum")
     problems.extend(f"president_missing:{code}" for code in assemblies_without_their_president)
     return problems
+
+
+def sitting_problem(now: datetime, scheduled_at: datetime, closed: bool, opens_minutes_before: int) -> str | None:
+    """Whether people can be checked in and votes opened now: "not_yet" before the scheduled start less the
+    by-laws' tolerance (a desk opens the roll a little early, not days ahead), "closed" once the meeting is
+    closed, else None."""
+    if closed:
+        return "closed"
+    if now < scheduled_at - timedelta(minutes=opens_minutes_before):
+        return "not_yet"
+    return None

@@ -77,7 +77,7 @@ def _pages(things: dict) -> list[str]:
         f"/izmir/meetings/{things['meeting']}/projector", "/izmir/bodies/", f"/izmir/bodies/{things['board']}",
         "/izmir/motions/", f"/izmir/motions/{things['motion']}", "/izmir/reports/", "/izmir/elections/",
         "/izmir/money/", "/izmir/bylaws/", "/izmir/people", "/izmir/notifications/", "/izmir/plugins/",
-        "/izmir/delivery/", "/izmir/session-requests/", "/izmir/federation", "/izmir/public", "/izmir/apply",
+        "/izmir/delivery/", "/izmir/session-requests/", "/izmir/federation", "/izmir/public", "/izmir/tracker", "/izmir/motions/calendar", "/izmir/apply",
         "/account/tokens", "/federation/public", "/izmir/p/womens_assembly/", "/izmir/p/youth_assembly/",
         "/izmir/p/children_assembly/",
     ]

@@ -105,6 +105,8 @@ def valid_body(method: str, rule: str, councils: dict) -> dict:
         return {"on": "2026-06-01", "reason": "deneme"}
     if rule.endswith("/end"):
         return {"on": "2026-03-01", "reason": "deneme"}
+    if rule.endswith("/milestones"):
+        return {"state": "planned", "day": "2026-03-01"}
     return {}
 
 
@@ -122,6 +124,7 @@ ARGUMENTS = {"member_id": "member_a", "grant_id": "grant_a", "application_id": "
 NOT_IDS = {"plugin_name", "action", "kind"}
 # Council routes anyone may use (they reveal nothing of the council's data): checked separately.
 PUBLIC_COUNCIL_ROUTES = {("POST", "/api/v1/councils/<council_slug>/applications"),
+                         ("GET", "/<council_slug>/tracker"), ("GET", "/<council_slug>/tracker.atom"),
                          ("GET", "/api/v1/councils/<council_slug>/signing-key"),
                          # authenticated by the council's webhook signature, not by a person:
                          ("POST", "/api/v1/councils/<council_slug>/motions/<uuid:motion_id>/municipal-answer"),

@@ -342,6 +342,25 @@ def _session_signature(council_id=None):
     return SessionRequestSignature(request_id=request.id, member_id=member.id)
 
 
+def _municipal_meeting(council_id=None):
+    from datetime import date
+
+    from konsey.core.follow_up import MunicipalCouncilMeeting, MunicipalMeetingKind
+
+    return MunicipalCouncilMeeting(held_on=date(2027, 1, 6), kind=MunicipalMeetingKind.REGULAR)
+
+
+def _milestone(council_id=None):
+    from datetime import date
+
+    from konsey.core.follow_up import ImplementationMilestone, MilestoneState
+
+    motion = _motion()
+    db.session.add(motion)
+    db.session.flush()
+    return ImplementationMilestone(motion_id=motion.id, state=MilestoneState.PLANNED, day=date(2027, 3, 1))
+
+
 # Every council-owned model needs a row factory here; test_every_model_has_a_factory enforces it.
 FACTORIES = {"members": _member, "bodies": _body, "bylaw_profiles": _profile, "audit_entries": _audit,
              "membership_applications": _application, "consents": _consent, "seats": _seat,
@@ -358,7 +377,8 @@ FACTORIES = {"members": _member, "bodies": _body, "bylaw_profiles": _profile, "a
              "delivery_routes": _delivery_route, "delivery_attempts": _delivery_attempt,
              "notifications": _notification, "notification_preferences": _notification_preference,
              "excused_absences": _excused_absence, "session_requests": _session_request,
-             "session_request_signatures": _session_signature}
+             "session_request_signatures": _session_signature, "municipal_council_meetings": _municipal_meeting,
+             "implementation_milestones": _milestone}
 
 
 def test_every_model_has_a_factory(ctx):

@@ -6,22 +6,29 @@ from datetime import date, timedelta
 
 import pytest
 
-from konsey.core.motions import MotionStatus, answer_due, is_overdue
+from konsey.core.motions import Motion, MotionStatus, answer_due, is_overdue
 
 BASE = "/api/v1/councils/izmir"
 
 
-def test_answer_due_is_the_end_of_the_following_month():
-    assert answer_due(date(2026, 3, 10)) == date(2026, 4, 30)
-    assert answer_due(date(2026, 1, 31)) == date(2026, 2, 28)
-    assert answer_due(date(2026, 12, 5)) == date(2027, 1, 31)
+def test_without_a_recorded_calendar_the_answer_is_estimated_for_the_end_of_the_following_month():
+    def delivered(on, status=MotionStatus.DELIVERED):
+        return Motion(status=status, delivered_on=on)
+
+    assert answer_due(delivered(date(2026, 3, 10))) == date(2026, 4, 30)
+    assert answer_due(delivered(date(2026, 1, 31))) == date(2026, 2, 28)
+    assert answer_due(delivered(date(2026, 12, 5))) == date(2027, 1, 31)
+    assert answer_due(delivered(None, MotionStatus.SENT)) is None
 
 
 def test_overdue_only_after_delivery_and_before_an_answer():
-    assert not is_overdue(MotionStatus.SENT, None, date(2030, 1, 1))
-    assert is_overdue(MotionStatus.DELIVERED, date(2026, 3, 10), date(2026, 5, 1))
-    assert not is_overdue(MotionStatus.DELIVERED, date(2026, 3, 10), date(2026, 4, 30))
-    assert not is_overdue(MotionStatus.ANSWERED, date(2026, 3, 10), date(2026, 9, 1))
+    def motion(status, on):
+        return Motion(status=status, delivered_on=on)
+
+    assert not is_overdue(motion(MotionStatus.SENT, None), date(2030, 1, 1))
+    assert is_overdue(motion(MotionStatus.DELIVERED, date(2026, 3, 10)), date(2026, 5, 1))
+    assert not is_overdue(motion(MotionStatus.DELIVERED, date(2026, 3, 10)), date(2026, 4, 30))
+    assert not is_overdue(motion(MotionStatus.ANSWERED, date(2026, 3, 10)), date(2026, 9, 1))
 
 
 @pytest.fixture
@@ -69,7 +76,8 @@ def test_motion_life_from_adoption_to_answer(app, decided):
     delivered = admin.post(f"{url}/status", json={"status": "delivered", "delivered_on": long_ago}).json
     assert delivered["overdue"] is True and delivered["answer_due"]
     assert admin.post(f"{url}/status", json={"status": "sent"}).status_code == 409  # never backwards
-    answered = admin.post(f"{url}/answer", json={"answer": "referred", "municipal_decision_date": "05.03.2026",
+    decided = (date.today() - timedelta(days=60)).strftime("%d.%m.%Y")  # the meeting, recorded late
+    answered = admin.post(f"{url}/answer", json={"answer": "referred", "municipal_decision_date": decided,
                                                  "municipal_decision_number": "2026/112"}).json
     assert answered["status"] == "answered" and answered["overdue"] is False
     assert admin.post(f"{url}/answer", json={"answer": "accepted"}).status_code == 409

@@ -65,7 +65,8 @@ def test_application_to_answered_motion(app, api, world):
     admin.post(f"{BASE}/motions/{motion['id']}/status", json={"status": "delivered",
                                                              "delivered_on": date.today().isoformat()})
     answered = admin.post(f"{BASE}/motions/{motion['id']}/answer", json={
-        "answer": "accepted", "municipal_decision_date": "02.12.2026", "municipal_decision_number": "2026/455"}).json
+        "answer": "accepted", "municipal_decision_date": date.today().strftime("%d.%m.%Y"),
+        "municipal_decision_number": "2026/455"}).json
     assert answered["status"] == "answered" and answered["overdue"] is False
 
     # Everything is on the audit chain, which verifies.

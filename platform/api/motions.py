@@ -7,8 +7,8 @@ from flask_smorest import Blueprint
 
 from konsey.api import paging
 from konsey.schemas.base import PageArgs
-from konsey.schemas.motions import AnswerSchema, MotionSchema, NewMotionSchema, StatusSchema
-from konsey.usecases import motions
+from konsey.schemas.motions import AnswerSchema, MilestoneSchema, MotionSchema, NewMotionSchema, StatusSchema
+from konsey.usecases import follow_up, motions
 from konsey.usecases.base import performs
 
 blp = Blueprint("motions", __name__, url_prefix="/api/v1/councils/<council_slug>/motions", description="Motions")
@@ -31,6 +31,15 @@ class Motions(MethodView):
     def post(self, data):
         """Make an adopted decision a motion to the municipal council (queued for delivery)."""
         return motions.adopt_motion(data)
+
+
+@blp.route("/<uuid:motion_id>")
+class MotionDetail(MethodView):
+    @performs(motions.show_motion)
+    @blp.response(200, MotionSchema)
+    def get(self, motion_id):
+        """A motion with its status, its answer's due date (from the municipal council's calendar) and answer."""
+        return motions.show_motion(motion_id)
 
 
 @blp.route("/<uuid:motion_id>/status")
@@ -59,3 +68,21 @@ class ReceiptLinks(MethodView):
     def post(self, motion_id):
         """Void the receipt links sent so far for this motion."""
         motions.revoke_receipt_links(motion_id)
+
+
+@blp.route("/<uuid:motion_id>/milestones")
+class Milestones(MethodView):
+    @performs(motions.show_motion)
+    @blp.response(200, MilestoneSchema(many=True))
+    def get(self, motion_id):
+        """The implementation milestones of a motion, oldest first."""
+        return follow_up.milestones(motion_id)
+
+    @performs(follow_up.add_milestone)
+    @blp.arguments(MilestoneSchema)
+    @blp.response(201, MilestoneSchema(many=True))
+    def post(self, data, motion_id):
+        """A step in carrying out the municipal council's decision (planned, in progress, done, abandoned),
+        dated when it happened; after the municipal answer only."""
+        follow_up.add_milestone(motion_id, data)
+        return follow_up.milestones(motion_id)

@@ -14,11 +14,12 @@ from decimal import Decimal
 
 from sqlalchemy import select, update
 
-from konsey.core import meetings, money, motions, reports, seats
+from konsey.core import follow_up, meetings, money, motions, reports, seats
 from konsey.core.applications import KVKK_NOTICE_VERSION
 from konsey.core.bodies import Body, BodyKind
 from konsey.core.membership import Gender, Member, MemberKind, MemberStatus
 from konsey.core.outbox import OutboxEvent
+from konsey.core.rules import follow_up as follow_up_rules
 from konsey.core.seats import SeatRole
 from konsey.tenants.db import db
 from konsey.usecases.applications import start_review, submit_application
@@ -119,6 +120,13 @@ def seed_history(slug: str, today: date | None = None) -> dict:
     reports.approve(report)
     reports.send_to_board(report)
 
+    # The municipal council's calendar: it meets on the first Wednesday of each month (Law 5393 art. 20), and
+    # held one extraordinary meeting; the motions' due dates come from it.
+    for year in {first_day.year, today.year}:
+        follow_up.add_many([(day, follow_up.MunicipalMeetingKind.REGULAR)
+                            for day in follow_up_rules.regular_meeting_days(year, weekday=2, week=1)])
+    follow_up.add_many([(first_day + timedelta(days=45), follow_up.MunicipalMeetingKind.EXTRAORDINARY)])
+
     # Motions: the spring one answered, the autumn ones overdue or answered, one delivered last week.
     adopted = [v for v in (first[1], second[0], second[1]) if v.decision_number]
     made = []
@@ -129,8 +137,17 @@ def seed_history(slug: str, today: date | None = None) -> dict:
                                                   today - timedelta(days=6)), (True, False, False), strict=False):
         motions.advance(motion, motions.MotionStatus.DELIVERED, delivered_on=delivered)
         if answered:
-            motions.record_answer(motion, rng.choice(list(motions.MunicipalAnswer)), "Belediye meclisi görüştü.",
-                                  (delivered + timedelta(days=20)).isoformat(), f"{delivered.year}/{rng.randint(100, 600)}")
+            decided = min(motions.answer_due(motion) + timedelta(days=rng.choice([0, 0, 28])), today)
+            motions.record_answer(motion, motions.MunicipalAnswer.ACCEPTED, "Belediye meclisi görüştü ve kabul etti.",
+                                  decided, f"{delivered.year}/{rng.randint(100, 600)}")
+            # What the municipality did with it since: planned, started, and in some councils done.
+            steps = [(follow_up.MilestoneState.PLANNED, decided + timedelta(days=10), "Fen İşleri programına alındı."),
+                     (follow_up.MilestoneState.IN_PROGRESS, decided + timedelta(days=40), "İhale yapıldı, iş başladı.")]
+            if rng.random() < 0.5:
+                steps.append((follow_up.MilestoneState.DONE, decided + timedelta(days=90), "Tamamlandı."))
+            for state, day, note in steps:
+                if day <= today:
+                    follow_up.add_milestone(motion, state, day, note, today=today)
 
     # Money: this year's allocation, in-kind support and some expenses.
     money.add(money.BudgetAllocation(year=today.year, amount=Decimal(rng.randrange(250_000, 900_000, 5_000)),

@@ -17,6 +17,7 @@ from konsey.api import councils as councils_api
 from konsey.api import delivery as delivery_api
 from konsey.api import elections as elections_api
 from konsey.api import federation as federation_api
+from konsey.api import follow_up as follow_up_api
 from konsey.api import meetings as meetings_api
 from konsey.api import members as members_api
 from konsey.api import money as money_api
@@ -168,6 +169,7 @@ def _import_models() -> None:
     import konsey.core.delivery  # noqa: F401
     import konsey.core.elections  # noqa: F401
     import konsey.core.federation  # noqa: F401
+    import konsey.core.follow_up  # noqa: F401
     import konsey.core.meetings  # noqa: F401
     import konsey.core.membership  # noqa: F401
     import konsey.core.money  # noqa: F401
@@ -200,7 +202,7 @@ def _register_blueprints(app: Flask) -> None:
 
     api_blueprints = (reference_api.blp, councils_api.blp, members_api.blp, people_api.blp, bylaws_api.blp,
                       applications_api.blp, bodies_api.blp, meetings_api.blp,
-                      motions_api.blp, money_api.blp, elections_api.blp, reports_api.blp, plugins_api.blp, delivery_api.blp,
+                      motions_api.blp, follow_up_api.blp, money_api.blp, elections_api.blp, reports_api.blp, plugins_api.blp, delivery_api.blp,
                       notifications_api.blp, federation_api.blp, session_requests_api.blp, account_api.blp)
     for blueprint in api_blueprints:
         api.register_blueprint(blueprint)

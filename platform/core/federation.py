@@ -22,10 +22,12 @@ from konsey.core import reference
 from konsey.core.applications import MembershipApplication
 from konsey.core.bodies import Body, BodyKind, BodyStatus
 from konsey.core.bylaws import ByLawProfile
+from konsey.core.follow_up import ImplementationMilestone
 from konsey.core.meetings import Meeting
 from konsey.core.membership import Gender, Member, MemberKind, MemberStatus
-from konsey.core.motions import ORDER, Motion, MotionStatus, is_overdue
+from konsey.core.motions import ORDER, Motion, MotionStatus
 from konsey.core.plugins import PluginEnablement, indicator_values
+from konsey.core.rules import follow_up as follow_up_rules
 from konsey.core.rules.parity import minimum_per_gender
 from konsey.core.seats import VOTING_ROLES, Seat
 from konsey.core.text import spreadsheet_safe
@@ -52,6 +54,8 @@ INDICATORS = {
     "motions_answered": _l("Motions answered by the municipal council"),
     "median_days_to_answer": _l("Median days to the municipal answer"),
     "motions_overdue": _l("Overdue motions"),
+    "answered_in_time_share": _l("Share of answered motions answered by the due date"),
+    "implemented_share": _l("Share of answered motions implemented"),
     "working_groups_active": _l("Active working groups"),
     "assemblies_enabled": _l("Assemblies enabled"),
     "median_days_application": _l("Median days to decide an application"),
@@ -59,7 +63,8 @@ INDICATORS = {
 PEOPLE_BASED = {"members", "members_individual", "members_institutional", "women_share_members",
                 "women_share_decision_bodies", "parity_met_share", "median_days_application"}
 RANKABLE = ("members", "women_share_decision_bodies", "ga_sessions_held", "quorum_share", "motions_adopted",
-            "motions_answered", "median_days_to_answer", "motions_overdue", "working_groups_active")
+            "motions_answered", "median_days_to_answer", "motions_overdue", "answered_in_time_share",
+            "implemented_share", "working_groups_active")
 
 
 class FederationSnapshot(HasId, db.Model):
@@ -219,17 +224,38 @@ def compute(today: date | None = None, *, reason: str = "federation indicators",
             counts[council_id][:3] = [adopted, int(delivered_count or 0), int(answered_count or 0)]
         waiting = [s for s in delivered if s not in answered]
         days: dict = {}
+        in_time: dict = defaultdict(int)
+        # Each motion's due date (the stored one, else the estimate: the end of the month after delivery) and
+        # when the municipal council decided: the rules of rules.follow_up, in SQL on PostgreSQL, over rows else.
         if every.get_bind().dialect.name == "postgresql":
-            # PostgreSQL does the dates too: overdue = the answer's due date (end of the month after delivery)
-            # has passed; the median by percentile_cont. The same rules as core.motions, in SQL.
-            due_passed = func.cast(func.date_trunc("month", Motion.delivered_on) + text("interval '2 months'"),
-                                   Date) <= today
-            for council_id, overdue in every.execute(
-                    select(Motion.council_id, func.count()).where(Motion.status.in_(waiting), due_passed,
-                                                                  in_period(Motion.adopted_at))
+            estimate = func.cast(func.date_trunc("month", Motion.delivered_on) + text("interval '2 months'")
+                                 - text("interval '1 day'"), Date)
+            due = func.coalesce(Motion.answer_due_on, estimate)
+            decided = func.coalesce(Motion.municipal_decided_on, func.cast(Motion.answered_at, Date))
+            for council_id, overdue, timely in every.execute(
+                    select(Motion.council_id,
+                           func.sum(case((Motion.status.in_(waiting) & (due < today), 1), else_=0)),
+                           func.sum(case((Motion.status.in_(answered) & (decided <= due), 1), else_=0)))
+                    .where(Motion.status.in_(delivered), Motion.delivered_on.is_not(None),
+                           in_period(Motion.adopted_at))
                     .group_by(Motion.council_id)).all():
-                counts[council_id][3] = overdue
-            answer_days = func.cast(Motion.answered_at, Date) - Motion.delivered_on
+                counts[council_id][3], in_time[council_id] = int(overdue or 0), int(timely or 0)
+        else:
+            for council_id, status, delivered_on, due_on, decided_on, answered_at in every.execute(
+                    select(Motion.council_id, Motion.status, Motion.delivered_on, Motion.answer_due_on,
+                           Motion.municipal_decided_on, Motion.answered_at)
+                    .where(Motion.status.in_(delivered), Motion.delivered_on.is_not(None),
+                           in_period(Motion.adopted_at))).all():
+                due_day = due_on or follow_up_rules.estimated_due(delivered_on)
+                if status in waiting:
+                    counts[council_id][3] += follow_up_rules.overdue(due_day, False, today)
+                elif follow_up_rules.answered_in_time(
+                        due_day, decided_on or (answered_at.date() if answered_at else None)):
+                    in_time[council_id] += 1
+        if every.get_bind().dialect.name == "postgresql":
+            # PostgreSQL takes the median by percentile_cont: days from delivery to the municipal decision.
+            answer_days = func.coalesce(Motion.municipal_decided_on, func.cast(Motion.answered_at, Date)) \
+                - Motion.delivered_on
             for council_id, median in every.execute(
                     select(Motion.council_id, func.percentile_cont(0.5).within_group(answer_days))
                     .where(Motion.answered_at.is_not(None), Motion.delivered_on.is_not(None),
@@ -237,23 +263,34 @@ def compute(today: date | None = None, *, reason: str = "federation indicators",
                     .group_by(Motion.council_id)).all():
                 days[council_id] = _number(median)
         else:
-            for council_id, status, delivered_on in every.execute(
-                    select(Motion.council_id, Motion.status, Motion.delivered_on)
-                    .where(Motion.status.in_(waiting), in_period(Motion.adopted_at))).all():
-                counts[council_id][3] += is_overdue(status, delivered_on, today)
             spans = defaultdict(list)
-            for council_id, delivered_on, answered_at in every.execute(
-                    select(Motion.council_id, Motion.delivered_on, Motion.answered_at)
+            for council_id, delivered_on, decided_on, answered_at in every.execute(
+                    select(Motion.council_id, Motion.delivered_on, Motion.municipal_decided_on, Motion.answered_at)
                     .where(Motion.answered_at.is_not(None), Motion.delivered_on.is_not(None),
                            in_period(Motion.adopted_at))).all():
-                spans[council_id].append((answered_at.date() - delivered_on).days)
+                spans[council_id].append(((decided_on or answered_at.date()) - delivered_on).days)
             days = {council_id: statistics.median(values) for council_id, values in spans.items()}
+        # implemented: the latest milestone of an answered motion says "done"
+        steps: dict = defaultdict(list)
+        for council_id, motion_id, on, state in every.execute(
+                select(ImplementationMilestone.council_id, ImplementationMilestone.motion_id,
+                       ImplementationMilestone.day, ImplementationMilestone.state)
+                .join(Motion, (Motion.id == ImplementationMilestone.motion_id)
+                      & (Motion.council_id == ImplementationMilestone.council_id))
+                .where(in_period(Motion.adopted_at))
+                .order_by(ImplementationMilestone.day, ImplementationMilestone.created_at)).all():
+            steps[(council_id, motion_id)].append((on, state.value))
+        implemented: dict = defaultdict(int)
+        for (council_id, _motion), milestones in steps.items():
+            implemented[council_id] += follow_up_rules.implementation_state(milestones) == "done"
         for council_id in result:
             adopted, delivered_count, answered_count, overdue = counts[council_id]
             result[council_id].update(
                 motions_adopted=adopted, motions_delivered=delivered_count, motions_answered=answered_count,
                 motions_overdue=overdue,
-                median_days_to_answer=days.get(council_id))
+                median_days_to_answer=days.get(council_id),
+                answered_in_time_share=_share(in_time[council_id], answered_count),
+                implemented_share=_share(implemented[council_id], answered_count))
 
         # working groups and assemblies
         for council_id, groups in every.execute(

@@ -72,6 +72,13 @@ LABELS = {
     "partly_accepted": _l("Partly accepted"),
     "rejected": _l("Rejected"),
     "referred": _l("Referred to a committee"),
+    # the municipal council's meetings and the implementation of its decisions
+    "MunicipalMeetingKind.regular": _l("Regular (monthly)"),
+    "MunicipalMeetingKind.extraordinary": _l("Extraordinary"),
+    "planned": _l("Planned"),
+    "in_progress": _l("In progress"),
+    "done": _l("Done"),
+    "abandoned": _l("Abandoned"),
     # bodies' and seats' states
     "proposed": _l("Proposed (awaiting the general assembly)"),
     "dissolved": _l("Dissolved"),

@@ -1,21 +1,21 @@
 """Motions (önerge): council decisions sent to the municipal council, and their follow-up.
 
 Law 5393 art. 76: the council's opinions are placed on the agenda of the municipal council's first meeting
-and considered. Municipal councils meet monthly (art. 20), so the first meeting after receipt falls within the
-following month at the latest: that is the answer's due date, and a motion unanswered after it is overdue.
+and considered. The answer is due at the first municipal council meeting the motion can reach (the council records
+that council's calendar; :mod:`konsey.core.rules.follow_up` states the rule), and a motion unanswered after it is
+overdue. After the answer come the implementation milestones, public on the council's tracker.
 
 Adopting a motion writes an outbox event in the same transaction; the worker delivers the package.
 """
 
 from __future__ import annotations
 
-import calendar
 import enum
 import uuid
 from datetime import date, datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import Date, Integer, String, Text, Uuid, func, select
+from sqlalchemy import Boolean, Date, Integer, String, Text, Uuid, func, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from konsey.core.audit import record
@@ -24,6 +24,7 @@ from konsey.core.errors import Conflict, Invalid
 from konsey.core.labels import label
 from konsey.core.meetings import AgendaItem, Meeting, Vote
 from konsey.core.outbox import emit
+from konsey.core.rules import follow_up as rules
 from konsey.tenants.db import CouncilOwned, db, enum_of, same_council_fk, utcnow
 
 
@@ -65,6 +66,11 @@ class Motion(CouncilOwned, db.Model):
     answered_at: Mapped[datetime | None]
     # Receipt links carry this number; raising it voids every link sent so far (a mail sent to the wrong desk).
     receipt_generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # When the answer is due (set at delivery, moved when the municipal council's calendar changes) and whether
+    # that is an estimate (no municipal meeting recorded that far); the municipal decision's real date.
+    answer_due_on: Mapped[date | None] = mapped_column(Date)
+    answer_due_estimated: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1")
+    municipal_decided_on: Mapped[date | None] = mapped_column(Date)
 
     __council_table_args__ = (
         db.UniqueConstraint("council_id", "number"),
@@ -74,15 +80,19 @@ class Motion(CouncilOwned, db.Model):
     )
 
 
-def answer_due(delivered_on: date) -> date:
-    """The last day of the month after delivery: the municipal council's first meeting falls by then."""
-    year, month = (delivered_on.year + 1, 1) if delivered_on.month == 12 else (delivered_on.year, delivered_on.month + 1)
-    return date(year, month, calendar.monthrange(year, month)[1])
+def answer_due(motion: Motion) -> date | None:
+    """When the municipal council owes its answer (None before delivery)."""
+    if motion.delivered_on is None:
+        return None
+    return motion.answer_due_on or rules.estimated_due(motion.delivered_on)
 
 
-def is_overdue(status: MotionStatus, delivered_on: date | None, today: date) -> bool:
-    answered = ORDER.index(status) >= ORDER.index(MotionStatus.ANSWERED)
-    return delivered_on is not None and not answered and today > answer_due(delivered_on)
+def is_answered(status: MotionStatus) -> bool:
+    return ORDER.index(status) >= ORDER.index(MotionStatus.ANSWERED)
+
+
+def is_overdue(motion: Motion, today: date) -> bool:
+    return rules.overdue(answer_due(motion), is_answered(motion.status), today)
 
 
 def adopt(vote: Vote, title: str, text: str) -> Motion:
@@ -111,20 +121,43 @@ def advance(motion: Motion, target: MotionStatus, *, delivered_on: date | None =
         if delivered_on is None:
             raise Invalid({"delivered_on": [_("Give the date the municipality received it.")]})
         motion.delivered_on = delivered_on
+        set_due_date(motion)
     motion.status = target
     record("motion.status", motion, {"status": target.value})
     emit("motion.status", {"motion_id": str(motion.id), "status": target.value})  # the board is told
 
 
-def record_answer(motion: Motion, answer: MunicipalAnswer, text: str | None, decision_date: str | None,
-                  decision_number: str | None) -> None:
+def set_due_date(motion: Motion, municipal_meetings: list[date] | None = None) -> None:
+    """The answer's due date from the municipal council's calendar (see rules.follow_up.answer_due)."""
+    from konsey.core.follow_up import municipal_meeting_days  # the calendar's module imports this one
+
+    days = municipal_meeting_days() if municipal_meetings is None else municipal_meetings
+    motion.answer_due_on, motion.answer_due_estimated = rules.answer_due(motion.delivered_on, days)
+
+
+def record_answer(motion: Motion, answer: MunicipalAnswer, text: str | None, decided_on: date | None,
+                  decision_number: str | None, *, today: date | None = None) -> None:
+    """The municipal council's answer, with its decision's real date (a meeting recorded late carries the date
+    it was held; the audit entry keeps both that date and the moment it was recorded)."""
+    today = today or date.today()
     if ORDER.index(motion.status) < ORDER.index(MotionStatus.DELIVERED):
         raise Conflict({"status": [_("The municipality has not received this motion yet.")]})
     if motion.status in (MotionStatus.ANSWERED, MotionStatus.FOLLOWED_UP):
         raise Conflict({"status": [_("This motion already has its answer.")]})
+    if decided_on is not None and decided_on > today:
+        raise Invalid({"municipal_decision_date": [_("The municipal council's decision cannot be dated in the "
+                                                     "future.")]})
+    if decided_on is not None and motion.delivered_on is not None and decided_on < motion.delivered_on:
+        raise Invalid({"municipal_decision_date": [_("The municipal council cannot have decided before it "
+                                                     "received the "
+                                           "motion (%(day)s).", day=motion.delivered_on.strftime("%d.%m.%Y"))]})
     motion.answer, motion.answer_text = answer, text
-    motion.municipal_decision_date, motion.municipal_decision_number = decision_date, decision_number
+    motion.municipal_decided_on = decided_on
+    motion.municipal_decision_date = decided_on.isoformat() if decided_on else None  # the older text column
+    motion.municipal_decision_number = decision_number
     motion.answered_at = utcnow()
     motion.status = MotionStatus.ANSWERED
-    record("motion.answered", motion, {"answer": answer.value, "municipal_decision_number": decision_number})
+    record("motion.answered", motion, {"answer": answer.value, "municipal_decision_number": decision_number,
+                                       "decided_on": decided_on.isoformat() if decided_on else None,
+                                       "in_time": rules.answered_in_time(answer_due(motion), decided_on)})
     emit("motion.status", {"motion_id": str(motion.id), "status": MotionStatus.ANSWERED.value})

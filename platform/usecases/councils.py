@@ -188,8 +188,8 @@ def _to_do(today: date) -> list[dict]:
                                        "%(num)d membership applications wait for a decision.", waiting),
                       "page": "application_pages.application_list", "permission": "applications.decide",
                       "testid": "todo-applications"})
-    overdue = sum(1 for status, delivered_on in db.session.execute(select(Motion.status, Motion.delivered_on))
-                  if is_overdue(status, delivered_on, today))
+    overdue = sum(1 for motion in db.session.scalars(select(Motion).where(Motion.delivered_on.is_not(None)))
+                  if is_overdue(motion, today))
     if overdue:
         items.append({"text": ngettext("%(num)d motion is overdue: the municipal council has not answered in time.",
                                        "%(num)d motions are overdue: the municipal council has not answered in time.",
@@ -242,5 +242,5 @@ def public_record(today: date | None = None) -> dict:
     # The key that signs the council's motion packages, so that a municipality can check them.
     key = db.session.scalar(select(CouncilKey).order_by(CouncilKey.created_at.desc()))
     return {"decisions": decisions, "motions": motions, "key": key,
-            "due": {m.id: answer_due(m.delivered_on) if m.delivered_on else None for m in motions},
-            "overdue": {m.id for m in motions if is_overdue(m.status, m.delivered_on, today)}}
+            "due": {m.id: answer_due(m) for m in motions},
+            "overdue": {m.id for m in motions if is_overdue(m, today)}}

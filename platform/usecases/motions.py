@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from konsey.core import delivery, motions, outbox
+from konsey.core import follow_up as follow_up_records
 from konsey.core.council_keys import council_key
 from konsey.core.errors import Invalid, NotFound
 from konsey.core.meetings import Vote
@@ -41,8 +42,8 @@ def follow_up(today: date | None = None, page: int = 1) -> dict:
     listed = list_motions(page)
     rows = listed.rows
     return {"rows": rows, "page": listed,
-            "overdue": {m.id for m in rows if motions.is_overdue(m.status, m.delivered_on, today)},
-            "due": {m.id: motions.answer_due(m.delivered_on) for m in rows if m.delivered_on}}
+            "overdue": {m.id for m in rows if motions.is_overdue(m, today)},
+            "due": {m.id: motions.answer_due(m) for m in rows if m.delivered_on}}
 
 
 @query(Permission.COUNCIL_VIEW)
@@ -51,8 +52,10 @@ def motion_page(motion_id: uuid.UUID, today: date | None = None) -> dict:
     order = list(MotionStatus)
     later = [s for s in order[order.index(motion.status) + 1:] if s is not MotionStatus.ANSWERED]
     return {"motion": motion, "later": later, "answers": list(MunicipalAnswer),
-            "overdue": motions.is_overdue(motion.status, motion.delivered_on, today or date.today()),
-            "due": motions.answer_due(motion.delivered_on) if motion.delivered_on else None}
+            "overdue": motions.is_overdue(motion, today or date.today()),
+            "due": motions.answer_due(motion), "due_estimated": motion.answer_due_estimated,
+            "milestones": follow_up_records.milestones_of([motion.id])[motion.id],
+            "milestone_states": list(follow_up_records.MilestoneState)}
 
 
 @command(Permission.MOTIONS_MANAGE)
@@ -70,8 +73,7 @@ def advance_motion(motion_id: uuid.UUID, data: dict) -> Motion:
 
 
 def _record_answer(motion: Motion, data: dict) -> Motion:
-    decided_on = data.get("municipal_decision_date")
-    motions.record_answer(motion, data["answer"], data.get("text"), decided_on.isoformat() if decided_on else None,
+    motions.record_answer(motion, data["answer"], data.get("text"), data.get("municipal_decision_date"),
                           data.get("municipal_decision_number"))
     return motion
 

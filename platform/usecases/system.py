@@ -106,7 +106,7 @@ def flag_overdue_motions(today: date | None = None) -> int:
     for council in db.session.scalars(select(Council).where(Council.status == CouncilStatus.ACTIVE)).all():
         with bound_council(council.id):
             overdue = [m for m in db.session.scalars(select(Motion))
-                       if motions.is_overdue(m.status, m.delivered_on, today)]
+                       if motions.is_overdue(m, today)]
             if overdue:
                 lines = "\n".join(f"- {m.number}: {m.title} ({m.decision_number})" for m in overdue)
                 deliver(build_message(council.contact_email, f"{council.name}: yanıtı geciken önergeler", lines))

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, g, render_template
+from flask import Blueprint, Response, g, render_template, request
 
 from konsey.app.guard import current_principal
 from konsey.core.accounts import roles_in
+from konsey.core.errors import Invalid
 from konsey.core.permissions import Permission, allowed
-from konsey.usecases import councils
+from konsey.tenants.db import utcnow
+from konsey.usecases import councils, follow_up
 from konsey.usecases.base import performs
 from konsey.web import json_download
 
@@ -37,6 +39,36 @@ def dashboard():
 def public_record():
     """Read-only for everyone: the council's decisions and motions with the municipal answers. No people."""
     return render_template("council/public.html", **councils.public_record())
+
+
+@bp.get("/tracker")
+@performs(follow_up.tracker)
+def tracker():
+    """For everyone: what became of each motion (due, answered, carried out), filtered; with an Atom feed."""
+    state, year = _tracker_filters()
+    try:
+        found = follow_up.tracker(state, year)
+    except Invalid:  # a hand-edited filter: the whole tracker
+        found = follow_up.tracker()
+    return render_template("council/tracker.html", state_of=follow_up.state_of, **found)
+
+
+@bp.get("/tracker.atom")
+@performs(follow_up.tracker)
+def tracker_feed():
+    """The tracker as an Atom feed: a reader subscribes and sees each motion as it moves on."""
+    state, year = _tracker_filters()
+    try:
+        found = follow_up.tracker(state, year, limit=50)
+    except Invalid:
+        found = follow_up.tracker(limit=50)
+    body = render_template("council/tracker.atom.xml", state_of=follow_up.state_of, updated=utcnow(), **found)
+    return Response(body, mimetype="application/atom+xml")
+
+
+def _tracker_filters() -> tuple[str | None, int | None]:
+    year = request.args.get("year", "")
+    return request.args.get("state") or None, int(year) if year.isdigit() and len(year) == 4 else None
 
 
 @bp.get("/export")

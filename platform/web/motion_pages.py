@@ -4,20 +4,32 @@ Adapters over :mod:`konsey.usecases.motions`, with the API's schemas."""
 
 from __future__ import annotations
 
+from datetime import date
 from urllib.parse import urlsplit
 
-from flask import Blueprint, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 
 from konsey.core import delivery
+from konsey.core.follow_up import MunicipalMeetingKind
 from konsey.schemas.delivery import RouteInput
-from konsey.schemas.motions import AnswerSchema, NewMotionSchema, StatusSchema
-from konsey.usecases import motions
+from konsey.schemas.motions import (
+    AnswerSchema,
+    MilestoneSchema,
+    MunicipalMeetingSchema,
+    NewMotionSchema,
+    RegularMeetingsSchema,
+    StatusSchema,
+)
+from konsey.usecases import follow_up, motions
 from konsey.usecases.base import performs
 from konsey.web import zip_download
 from konsey.web.adapters import attempt, filled, load, page_number, safe_next
 
 bp = Blueprint("motion_pages", __name__, url_prefix="/<council_slug>")
+WEEKDAYS = [_l("Monday"), _l("Tuesday"), _l("Wednesday"), _l("Thursday"), _l("Friday"), _l("Saturday"), _l("Sunday")]
 
 
 @bp.get("/motions/")
@@ -81,6 +93,66 @@ def motion_answer(motion_id):
     attempt(lambda: motions.record_answer(motion_id, load(AnswerSchema, filled(request.form, *names))),
             _("The municipal council's answer is recorded."))
     return _back(motion_id)
+
+
+@bp.post("/motions/<uuid:motion_id>/milestones")
+@performs(follow_up.add_milestone)
+def motion_milestone(motion_id):
+    motions.show_motion(motion_id)
+    attempt(lambda: follow_up.add_milestone(motion_id, load(MilestoneSchema, filled(request.form, "state", "day",
+                                                                                        "note"))),
+            _("The step is recorded; the public tracker shows it."))
+    return redirect(url_for("motion_pages.motion_detail", motion_id=motion_id) + "#implementation")
+
+
+@bp.get("/motions/calendar")
+@performs(follow_up.municipal_calendar)
+def municipal_calendar():
+    """The municipal council's meetings: they set when each motion's answer is due."""
+    year = request.args.get("year", "")
+    year = int(year) if year.isdigit() and 2000 <= int(year) <= 2100 else date.today().year
+    return render_template("governance/municipal_calendar.html", year=year,
+                           meetings=follow_up.municipal_calendar(year), kinds=list(MunicipalMeetingKind),
+                           weekdays=WEEKDAYS)
+
+
+def _to_calendar(year=None):
+    return redirect(url_for("motion_pages.municipal_calendar", year=year) + "#calendar")
+
+
+@bp.post("/motions/calendar")
+@performs(follow_up.add_municipal_meeting)
+def municipal_meeting_add():
+    ok, meeting = attempt(lambda: follow_up.add_municipal_meeting(
+        load(MunicipalMeetingSchema, filled(request.form, "held_on", "kind", "note"))), _("Saved."))
+    return _to_calendar(meeting.held_on.year if ok else None)
+
+
+@bp.post("/motions/calendar/regular")
+@performs(follow_up.add_regular_meetings)
+def municipal_meetings_regular():
+    data = filled(request.form, "year", "day_of_month", "weekday", "week")
+    ok, added = attempt(lambda: follow_up.add_regular_meetings(load(RegularMeetingsSchema, data)))
+    if ok:
+        flash(ngettext("%(num)d meeting added.", "%(num)d meetings added.", added), "success")
+    return _to_calendar(data.get("year"))
+
+
+@bp.post("/motions/calendar/import")
+@performs(follow_up.import_municipal_calendar)
+def municipal_meetings_import():
+    upload = request.files.get("file")
+    ok, added = attempt(lambda: follow_up.import_municipal_calendar(upload.read() if upload else b""))
+    if ok:
+        flash(ngettext("%(num)d meeting added.", "%(num)d meetings added.", added), "success")
+    return _to_calendar()
+
+
+@bp.post("/motions/calendar/<uuid:meeting_id>/delete")
+@performs(follow_up.remove_municipal_meeting)
+def municipal_meeting_remove(meeting_id):
+    attempt(lambda: follow_up.remove_municipal_meeting(meeting_id), _("Removed."))
+    return _to_calendar()
 
 
 @bp.get("/delivery/")

@@ -40,6 +40,9 @@ access_log_format = '%(h)s "%(r)s" %(s)s %(B)s %(M)sms "%(f)s"'
 # Behind a reverse proxy on the same machine: trust its X-Forwarded-* headers (set the proxy's address).
 forwarded_allow_ips = env("KONSEY_FORWARDED_ALLOW_IPS", "127.0.0.1")
 proc_name = "konsey-web"
+# No control socket: its default path is one per user (~/.gunicorn), so two servers on one machine (a staging
+# and a production instance, a test beside a benchmark) would fight over it; systemd manages the process.
+control_socket_disable = True
 
 
 def post_fork(server, worker):

@@ -40,8 +40,21 @@ def install(app: Flask) -> None:
             app.register_blueprint(blueprint)
         owners[blueprint.name] = plugin_name
     app.extensions["konsey_plugin_routes"] = owners
+    _document_configurations()
     app.before_request(_gate)
     app.context_processor(_navigation)
+
+
+def _document_configurations() -> None:
+    """Each installed plugin's configuration schema in the OpenAPI document (``PluginConfig_<name>``), so what
+    ``PUT …/plugins/<name>`` takes as ``config`` is typed like the rest of the API."""
+    from konsey.core.plugins import config_schema_of, installed  # here: the plugins load after the app exists
+
+    known = api.spec.components.schemas
+    for name in sorted(installed()):
+        schema = config_schema_of(name)
+        if schema is not None and f"PluginConfig_{name}" not in known:
+            api.spec.components.schema(f"PluginConfig_{name}", schema=schema)
 
 
 def _gate():

@@ -59,6 +59,49 @@ DEFAULTS: dict = {
 }
 
 
+# What each parameter means and where it comes from (the OpenAPI document and docs/bylaws.md say the same).
+PARAMETER_NOTES: dict[str, tuple[str, str]] = {
+    "meeting_quorum_rule": ("How the quorum of a meeting is counted: an absolute majority of the full membership "
+                            "(⌊n/2⌋ + 1).", "Kent Konseyi Regulation; council by-laws"),
+    "decision_majority_rule": ("The majority a decision needs: more yes votes than half of those present.",
+                               "Kent Konseyi Regulation; council by-laws"),
+    "abstentions": ("Whether abstaining members count as present for the majority.", "council by-laws"),
+    "tie_rule": ("What settles a tie: the chair's vote, or lots drawn (logged).", "council by-laws"),
+    "reconvene_rule": ("A session reconvened after one without quorum: no quorum required, or a floor of twice "
+                       "the executive board's size on the day.", "council by-laws"),
+    "reconvene_after_days": ("The window (days) after a failed session within which it may be reconvened.",
+                             "council by-laws (e.g. one week, at most 25 days)"),
+    "general_assembly_min_sessions_per_year": ("Ordinary general assembly sessions a year, at least.",
+                                               "Kent Konseyi Regulation (twice a year); council by-laws"),
+    "extraordinary_session_share": ("The share of members whose signatures call an extraordinary session.",
+                                    "Kent Konseyi Regulation (one third)"),
+    "notice_days_elective_assembly": ("Days of notice for an elective general assembly.", "council by-laws (15)"),
+    "notice_days_other_meetings": ("Days of notice for any other meeting.", "council by-laws (2)"),
+    "check_in_opens_minutes_before": ("Minutes before a meeting's scheduled start from which people can be checked "
+                                      "in and votes opened (none after it closes).", "council by-laws; Konsey"),
+    "executive_board_min_size": ("The executive board's smallest lawful size.", "Kent Konseyi Regulation (7)"),
+    "executive_board_ex_officio_assemblies": ("Assemblies whose president sits on the executive board ex officio "
+                                              "where the assembly exists.", "Kent Konseyi Regulation"),
+    "term_pattern_years": ("Lengths of the terms in one local-election cycle.", "Kent Konseyi Regulation (2 + 3)"),
+    "max_consecutive_terms": ("Consecutive terms one may serve in the same office.", "Kent Konseyi Regulation (2)"),
+    "gender_parity_share": ("The share of each gender decision bodies aim for.", "seed 001 (50%)"),
+    "co_chairs_one_woman_one_man": ("Co-spokespersons must be one woman and one man.", "council by-laws"),
+    "election_round_rule": ("How election rounds are decided: two thirds, then a majority of the full membership, "
+                            "then a run-off; or a plurality in one round.", "council by-laws"),
+    "working_group_election_min_participants": ("People who must take part for a working-group election to count.",
+                                                "council by-laws (e.g. 6)"),
+    "working_group_one_officer_post": ("One officer post per person across working groups.", "council by-laws"),
+    "individual_members_vote_in_general_assembly": ("Whether individual members vote in the general assembly.",
+                                                    "council by-laws"),
+    "executive_absence_limit_excused": ("Excused absences after which a board member may be removed.",
+                                        "council by-laws (3)"),
+    "executive_absence_limit_total": ("Absences in all after which a board member may be removed.",
+                                      "council by-laws (5)"),
+    "ordinary_member_min_age": ("Age from which a person may be an ordinary member (younger people take part "
+                                "through an assembly, with a guardian's consent).", "Civil Code (legal age 18); KVKK"),
+}
+
+
 def default_bylaw_parameters() -> dict:
     """The statutory defaults, as a plain JSON-ready dict (a copy: callers may change it)."""
     return copy.deepcopy(DEFAULTS)

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 
 from marshmallow import Schema, ValidationError, fields, validate
@@ -70,6 +71,33 @@ class ByLawParametersSchema(StrictSchema):
     ordinary_member_min_age = fields.Integer(
         validate=validate.Range(15, 21), load_default=_default("ordinary_member_min_age"),
         metadata={"description": "Age from which a person may be an ordinary member (legal age: 18)."})
+
+
+for _name, _field in ByLawParametersSchema._declared_fields.items():
+    # Every parameter says in the OpenAPI document what it means and where it comes from; its type, range and
+    # default come from the field itself.
+    _meaning, _source = bylaws.PARAMETER_NOTES[_name]
+    _field.metadata = {**_field.metadata, "description": f"{_meaning} Source: {_source}.",
+                       # a list's default is a factory, which the OpenAPI generator cannot show: say it here
+                       **({"default": DEFAULTS[_name]} if callable(_field.load_default) else {})}
+
+
+def reference_markdown() -> str:
+    """The table of docs/bylaws.md: each parameter with its type, default, meaning and source."""
+    lines = ["| Parameter | Type | Default | Meaning | Source |", "|---|---|---|---|---|"]
+    for name, field in ByLawParametersSchema._declared_fields.items():
+        kind = type(field).__name__.lower().replace("string", "text").replace("float", "number")
+        if isinstance(field, fields.List):
+            kind = f"list of {type(field.inner).__name__.lower().replace('string', 'text')}"
+        rule = field.validate
+        if isinstance(rule, validate.OneOf):
+            kind += ": " + ", ".join(f"`{choice}`" for choice in rule.choices)
+        elif isinstance(rule, validate.Range):
+            kind += f", {rule.min}–{rule.max}"
+        meaning, source = bylaws.PARAMETER_NOTES[name]
+        default = json.dumps(DEFAULTS[name], ensure_ascii=False)
+        lines.append(f"| `{name}` | {kind} | `{default}` | {meaning} | {source} |")
+    return "\n".join(lines) + "\n"
 
 
 def council_schema() -> type[ByLawParametersSchema]:

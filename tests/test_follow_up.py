@@ -213,3 +213,10 @@ def test_the_federation_sees_answers_in_time_and_implementation(app, world, api)
     assert figures["implemented_share"] == 1.0
     assert figures["median_days_to_answer"] == 10
     assert figures["motions_overdue"] == 0
+
+
+def test_a_year_outside_the_calendar_is_refused_not_a_server_error(world, api):
+    council = world.council("izmir")
+    admin = api(world.token(world.user("gs@izmir.example.org", roles={council: "administrator"}), council))
+    refused = admin.get(f"{BASE}/municipal-calendar?year=0")  # the fuzzer's find: a 500 (year 0 is out of range)
+    assert refused.status_code == 422 and "year" in refused.json["errors"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import request
 from flask.views import MethodView
 from flask_smorest import Blueprint
-from marshmallow import Schema, fields
+from marshmallow import Schema, fields, validate
 
 from konsey.schemas.base import StrictSchema
 from konsey.schemas.motions import MunicipalMeetingSchema, RegularMeetingsSchema
@@ -17,7 +17,7 @@ blp = Blueprint("municipal_calendar", __name__, url_prefix="/api/v1/councils/<co
 
 
 class YearArgs(StrictSchema):
-    year = fields.Integer(load_default=None)
+    year = fields.Integer(load_default=None, validate=validate.Range(min=1900, max=2200))
 
 
 class AddedSchema(Schema):

@@ -240,6 +240,17 @@ def schedule(body: Body, kind: MeetingKind, title: str, scheduled_at: datetime, 
 # --- attendance and quorum ----------------------------------------------------------------------------------
 
 
+def eligibility(body: Body, day: date, bylaws: dict, ids: set):
+    """A condition on Member that says "holds a vote in this body on this day", for a query that would otherwise
+    bind every eligible id: the general assembly's rule itself; for other bodies (a few dozen seats) the ids."""
+    if body.kind is BodyKind.GENERAL_ASSEMBLY:
+        condition = Member.status == MemberStatus.ACTIVE
+        if not bylaws["individual_members_vote_in_general_assembly"]:
+            condition = condition & (Member.kind == MemberKind.INSTITUTIONAL)
+        return condition
+    return Member.id.in_(ids)
+
+
 def eligible_members(body: Body, day: date, bylaws: dict, among: set | None = None) -> set[uuid.UUID]:
     """Who holds a vote in this body on this day (only those ``among`` given ids, when given: a ballot asks
     about one or two people, not about a general assembly of thousands)."""

@@ -269,14 +269,16 @@ def _members(ids) -> dict:
     return {m.id: m for m in db.session.scalars(select(Member).where(Member.id.in_(ids)))} if ids else {}
 
 
-def _roster_page(meeting_row: Meeting, sitting: Sitting, q: str | None, offset: int,
+def _roster_page(meeting_row: Meeting, body: Body, bylaws: dict, sitting: Sitting, q: str | None, offset: int,
                  limit: int = ROSTER_PAGE) -> tuple[list[RosterEntry], bool]:
     """A page of the checklist (principals first, Turkish alphabetical order), optionally only names containing
     ``q``; and whether more follow."""
-    everyone = sitting.eligible | sitting.substitutes
-    if not everyone:
+    if not sitting.eligible and not sitting.substitutes:
         return [], False
-    rows = (select(Member).where(Member.id.in_(everyone))
+    entitled = meetings.eligibility(body, meeting_row.day, bylaws, sitting.eligible)
+    if sitting.substitutes:
+        entitled = entitled | Member.id.in_(sitting.substitutes)
+    rows = (select(Member).where(entitled)
             .order_by(case((Member.id.in_(sitting.substitutes or {None}), 1), else_=0), Member.sort_name, Member.id))
     if q:
         rows = rows.where(Member.sort_name.contains(turkish_sort_key(q), autoescape=True))
@@ -324,8 +326,8 @@ def roster_entry(meeting_id: uuid.UUID, member_id: uuid.UUID) -> dict:
 @query(Permission.COUNCIL_VIEW)
 def roster_page(meeting_id: uuid.UUID, q: str | None = None, offset: int = 0) -> dict:
     """A page of the desk's checklist: the names containing ``q``, from ``offset`` (search and "more")."""
-    meeting_row, _body, bylaws, sitting = _setting(meeting_id)
-    roster, more = _roster_page(meeting_row, sitting, q, offset)
+    meeting_row, body, bylaws, sitting = _setting(meeting_id)
+    roster, more = _roster_page(meeting_row, body, bylaws, sitting, q, offset)
     return {"meeting": meeting_row, "roster": roster, "roster_more": more, "roster_q": q or "",
             "roster_next": max(offset, 0) + len(roster), "empty_seats": _empty_seats(sitting),
             **_opening(meeting_row, bylaws)}
@@ -337,7 +339,7 @@ def desk(meeting_id: uuid.UUID, q: str | None = None, offset: int = 0) -> dict:
     the agenda with its votes and decisions (and whether each decision went on as a motion). A fixed number of
     statements, and a bounded page, however large the body."""
     meeting_row, body, bylaws, sitting = _setting(meeting_id)
-    roster, more = _roster_page(meeting_row, sitting, q, offset)
+    roster, more = _roster_page(meeting_row, body, bylaws, sitting, q, offset)
     items = db.session.scalars(select(AgendaItem).where(AgendaItem.meeting_id == meeting_row.id)
                                .order_by(AgendaItem.position)).all()
     votes: dict = {item.id: [] for item in items}
@@ -356,10 +358,16 @@ def desk(meeting_id: uuid.UUID, q: str | None = None, offset: int = 0) -> dict:
             waiting = [seat for seat in sitting.seats if seat not in answered]
             roll_calls[vote.id] = len(waiting)
             waiting_pages[vote.id] = waiting
-    people = _members({person for waiting in waiting_pages.values() for seat in waiting
+    # The first page of each open roll call in name order, sorted by the database (not thousands of people
+    # loaded to sort them here).
+    roll_call_pages = {}
+    for vote_id, waiting in waiting_pages.items():
+        voters = {sitting.seats[seat]: seat for seat in waiting}
+        first = db.session.scalars(select(Member.id).where(Member.id.in_(voters or {None}))
+                                   .order_by(Member.sort_name, Member.id).limit(ROSTER_PAGE)).all()
+        roll_call_pages[vote_id] = [voters[voter] for voter in first]
+    people = _members({person for page in roll_call_pages.values() for seat in page
                        for person in (seat, sitting.seats[seat])})
-    roll_call_pages = {vote_id: sorted(waiting, key=lambda seat: people[sitting.seats[seat]].sort_name)[:ROSTER_PAGE]
-                       for vote_id, waiting in waiting_pages.items()}
     motions = {m.vote_id: m for m in db.session.scalars(select(Motion).where(
         Motion.vote_id.in_([v.id for v in all_votes] or [None])))}
     return {

@@ -87,6 +87,9 @@ def test_the_desk_costs_the_same_statements_for_50_and_5000_members(backend, sql
     assert "2250 salonda, 750 çevrimiçi" in page, page[page.find("attendance-tally"):][:300]
     assert page.count('data-testid="roster-row"') == 60
     assert 'id="roster-more"' in page
+    # The open roll call: the first 60 of the 3,000 seats still to answer, in name order, and how many wait.
+    assert page.count('type="radio" name="choice-') == 3 * 60
+    assert "3000 sandalyeden 60" in page, page[page.find("Yoklamalı"):][:400]
 
 
 def test_the_desk_finds_a_name_among_thousands_and_pages_on(sqlite_app, world):

@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from sqlalchemy import case, func, select
 
 from konsey.core import meetings
-from konsey.core.bodies import Body
+from konsey.core.bodies import Body, BodyKind
 from konsey.core.bylaws import parameters_on
 from konsey.core.errors import Invalid, NotFound
 from konsey.core.meetings import AgendaItem, Attendance, Ballot, ExcusedAbsence, Meeting, Vote, VoteKind
@@ -209,7 +209,10 @@ class Sitting:
     """Who may sit in a meeting and where each of them stands now, as ids: computed once per request, in a
     fixed number of statements whatever the body's size (the desk of a 5,000-member general assembly)."""
 
+    # Who holds a vote: every one of them for a body with seats; for a general assembly only those who came or
+    # sent an excuse (the others are counted in ``full``, not loaded: there may be thousands).
     eligible: set
+    full: int  # the full membership on the day
     substitutes: set
     latest: dict  # member id → (left_at, online, stands_in_for_id) of their last arrival
     excused: set
@@ -228,25 +231,36 @@ class Sitting:
         return arrival[2] if arrival is not None and arrival[0] is None else None
 
     def tally(self) -> dict:
-        """How many principal members are in each state."""
+        """How many principal members are in each state (absent: everyone else of the full membership)."""
         counts = dict.fromkeys(("present", "online", "left", "excused", "absent"), 0)
         for member_id in self.eligible:
             counts[self.state(member_id)] += 1
+        counts["absent"] = self.full - sum(counts[state] for state in ("present", "online", "left", "excused"))
         return counts
 
 
 def _sitting(meeting_row: Meeting, body: Body, bylaws: dict) -> Sitting:
-    eligible = meetings.eligible_members(body, meeting_row.day, bylaws)
-    substitutes = meetings.substitutes(body, meeting_row.day) - eligible
     latest = {member_id: (left_at, online, stands_in) for member_id, left_at, online, stands_in in db.session.execute(
         select(Attendance.member_id, Attendance.left_at, Attendance.online, Attendance.stands_in_for_id)
         .where(Attendance.meeting_id == meeting_row.id).order_by(Attendance.arrived_at))}  # the last arrival counts
     excused = set(db.session.scalars(select(ExcusedAbsence.member_id)
                                      .where(ExcusedAbsence.meeting_id == meeting_row.id)))
+    if body.kind is BodyKind.GENERAL_ASSEMBLY:
+        # Everyone active may vote: ask which of those who came (or sent an excuse) do, and count the rest.
+        concerned = select(Attendance.member_id).where(Attendance.meeting_id == meeting_row.id).union(
+            select(ExcusedAbsence.member_id).where(ExcusedAbsence.meeting_id == meeting_row.id))
+        eligible = set(db.session.scalars(select(Member.id).where(
+            meetings.eligibility(body, meeting_row.day, bylaws, set()), Member.id.in_(concerned))))
+        full = meetings.full_membership(body, meeting_row.day, bylaws)
+        substitutes: set = set()
+    else:
+        eligible = meetings.eligible_members(body, meeting_row.day, bylaws)
+        full = len(eligible)
+        substitutes = meetings.substitutes(body, meeting_row.day) - eligible
     present = {member_id for member_id, arrival in latest.items() if arrival[0] is None}
     stand_ins = {member_id: arrival[2] for member_id, arrival in latest.items()
                  if arrival[0] is None and arrival[2] is not None}
-    return Sitting(eligible, substitutes, latest, excused, rules.seats_represented(eligible, present, stand_ins))
+    return Sitting(eligible, full, substitutes, latest, excused, rules.seats_represented(eligible, present, stand_ins))
 
 
 def _entries(meeting_row: Meeting, sitting: Sitting, members: list[Member]) -> list[RosterEntry]:
@@ -259,7 +273,7 @@ def _entries(meeting_row: Meeting, sitting: Sitting, members: list[Member]) -> l
             representatives.setdefault(rep.member_id, []).append(rep)
     stand_in_ids = {sitting.stands_in_for(i) for i in ids} - {None}
     stood_for = _members(stand_in_ids)
-    return [RosterEntry(m, "principal" if m.id in sitting.eligible else "substitute", sitting.state(m.id),
+    return [RosterEntry(m, "substitute" if m.id in sitting.substitutes else "principal", sitting.state(m.id),
                         representatives.get(m.id, []), stood_for.get(sitting.stands_in_for(m.id)))
             for m in members]
 
@@ -273,7 +287,7 @@ def _roster_page(meeting_row: Meeting, body: Body, bylaws: dict, sitting: Sittin
                  limit: int = ROSTER_PAGE) -> tuple[list[RosterEntry], bool]:
     """A page of the checklist (principals first, Turkish alphabetical order), optionally only names containing
     ``q``; and whether more follow."""
-    if not sitting.eligible and not sitting.substitutes:
+    if not sitting.full and not sitting.substitutes:
         return [], False
     entitled = meetings.eligibility(body, meeting_row.day, bylaws, sitting.eligible)
     if sitting.substitutes:
@@ -294,7 +308,7 @@ def _empty_seats(sitting: Sitting) -> list[Member]:
 
 
 def _quorum(meeting_row: Meeting, body: Body, bylaws: dict, sitting: Sitting) -> dict:
-    return meetings.quorum_of(meeting_row, body, bylaws, len(sitting.eligible), len(sitting.seats))
+    return meetings.quorum_of(meeting_row, body, bylaws, sitting.full, len(sitting.seats))
 
 
 def _opening(meeting_row: Meeting, bylaws: dict) -> dict:
@@ -316,7 +330,9 @@ def _setting(meeting_id: uuid.UUID) -> tuple[Meeting, Body, dict, Sitting]:
 def roster_entry(meeting_id: uuid.UUID, member_id: uuid.UUID) -> dict:
     """One line of the desk's checklist, with the quorum now (for a live update after a tap)."""
     meeting_row, body, bylaws, sitting = _setting(meeting_id)
-    member = db.session.get(Member, member_id) if member_id in sitting.eligible | sitting.substitutes else None
+    entitled = member_id in sitting.substitutes or meetings.eligible_members(body, meeting_row.day, bylaws,
+                                                                              among={member_id})
+    member = db.session.get(Member, member_id) if entitled else None
     entries = _entries(meeting_row, sitting, [member]) if member is not None else []
     return {"meeting": meeting_row, "entry": entries[0] if entries else None, "tally": sitting.tally(),
             "quorum": _quorum(meeting_row, body, bylaws, sitting), "empty_seats": _empty_seats(sitting),
@@ -349,23 +365,29 @@ def desk(meeting_id: uuid.UUID, q: str | None = None, offset: int = 0) -> dict:
         votes[vote.agenda_item_id].append(vote)
     ballots = dict(db.session.execute(select(Ballot.vote_id, func.count(Ballot.id)).where(
         Ballot.vote_id.in_([v.id for v in all_votes] or [None])).group_by(Ballot.vote_id)).all())
-    # An open roll call lists the seats still to answer, a page at a time, in the checklist's order.
+    # An open roll call lists the seats still to answer, a page at a time, in the checklist's order: for a general
+    # assembly (a seat is a person) the database finds and sorts them; for a body with seats, the few seats.
     roll_calls: dict = {}
-    waiting_pages: dict = {}
+    roll_call_pages: dict = {}
     for vote in all_votes:
-        if vote.kind is VoteKind.ROLL_CALL and vote.closed_at is None:
-            answered = set(db.session.scalars(select(Ballot.member_id).where(Ballot.vote_id == vote.id)))
-            waiting = [seat for seat in sitting.seats if seat not in answered]
-            roll_calls[vote.id] = len(waiting)
-            waiting_pages[vote.id] = waiting
-    # The first page of each open roll call in name order, sorted by the database (not thousands of people
-    # loaded to sort them here).
-    roll_call_pages = {}
-    for vote_id, waiting in waiting_pages.items():
-        voters = {sitting.seats[seat]: seat for seat in waiting}
+        if vote.kind is not VoteKind.ROLL_CALL or vote.closed_at is not None:
+            continue
+        answered = select(Ballot.member_id).where(Ballot.vote_id == vote.id)
+        if body.kind is BodyKind.GENERAL_ASSEMBLY:
+            here = select(Attendance.member_id).where(Attendance.meeting_id == meeting_row.id,
+                                                      Attendance.left_at.is_(None))
+            waiting = select(Member.id).where(meetings.eligibility(body, meeting_row.day, bylaws, set()),
+                                              Member.id.in_(here), Member.id.not_in(answered))
+            roll_calls[vote.id] = db.session.scalar(select(func.count()).select_from(waiting.subquery()))
+            roll_call_pages[vote.id] = db.session.scalars(
+                waiting.order_by(Member.sort_name, Member.id).limit(ROSTER_PAGE)).all()
+            continue
+        done = set(db.session.scalars(answered))
+        voters = {person: seat for seat, person in sitting.seats.items() if seat not in done}
+        roll_calls[vote.id] = len(voters)
         first = db.session.scalars(select(Member.id).where(Member.id.in_(voters or {None}))
                                    .order_by(Member.sort_name, Member.id).limit(ROSTER_PAGE)).all()
-        roll_call_pages[vote_id] = [voters[voter] for voter in first]
+        roll_call_pages[vote.id] = [voters[voter] for voter in first]
     people = _members({person for page in roll_call_pages.values() for seat in page
                        for person in (seat, sitting.seats[seat])})
     motions = {m.vote_id: m for m in db.session.scalars(select(Motion).where(
@@ -373,7 +395,7 @@ def desk(meeting_id: uuid.UUID, q: str | None = None, offset: int = 0) -> dict:
     return {
         "meeting": meeting_row, "body": body, "quorum": _quorum(meeting_row, body, bylaws, sitting),
         "people": people, "roster": roster, "roster_more": more, "roster_q": q or "",
-        "roster_next": max(offset, 0) + len(roster), "roster_total": len(sitting.eligible | sitting.substitutes),
+        "roster_next": max(offset, 0) + len(roster), "roster_total": sitting.full + len(sitting.substitutes),
         "roster_page_size": ROSTER_PAGE, "items": items, "votes": votes, "seats": sitting.seats,
         "roll_calls": roll_call_pages, "roll_call_waiting": roll_calls, "motions": motions,
         "counted_by_hand": {v.id for v in all_votes if (v.yes + v.no + v.abstain) > 0 and not ballots.get(v.id)},

@@ -82,7 +82,7 @@ def release_council(exc: BaseException | None = None) -> None:
         stop_acting(actor_token)
     token = g.pop("scope_token", None)
     if token is not None:
-        reset_scope(token)
+        reset_scope(token, ending_transaction=True)
 
 
 def _act_for_request(actor: Actor) -> None:

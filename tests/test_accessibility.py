@@ -38,7 +38,7 @@ def _living_council(app, world) -> dict:
             ("Kemal Uzunsoyadlıoğulları", "male")]]
     chamber = world.representative(council)["institution_a"]
     world.application(council, name="Başvuran Vatandaş", email="b@example.org")
-    for plugin in ("womens_assembly", "youth_assembly", "children_assembly"):
+    for plugin in ("womens_assembly", "youth_assembly", "children_assembly", "disabled_assembly"):
         world.enable(council, plugin)
 
     with app.app_context(), bound_council(council):
@@ -78,7 +78,7 @@ def _pages(things: dict) -> list[str]:
         "/izmir/motions/", f"/izmir/motions/{things['motion']}", "/izmir/reports/", "/izmir/elections/",
         "/izmir/money/", "/izmir/bylaws/", "/izmir/people", "/izmir/notifications/", "/izmir/plugins/",
         "/izmir/delivery/", "/izmir/session-requests/", "/izmir/federation", "/izmir/public", "/izmir/tracker", "/izmir/motions/calendar", "/izmir/apply",
-        "/account/tokens", "/federation/public", "/izmir/p/womens_assembly/", "/izmir/p/youth_assembly/",
+        "/account/tokens", "/federation/public", "/izmir/p/womens_assembly/", "/izmir/p/youth_assembly/", "/izmir/p/disabled_assembly/",
         "/izmir/p/children_assembly/",
     ]
 

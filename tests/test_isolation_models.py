@@ -361,6 +361,36 @@ def _milestone(council_id=None):
     return ImplementationMilestone(motion_id=motion.id, state=MilestoneState.PLANNED, day=date(2027, 3, 1))
 
 
+def _disabled_consent(council_id=None):
+    from datetime import date
+
+    from konsey.plugins.disabled_assembly.models import ExplicitConsent
+
+    member = _member()
+    member.member_no = 91
+    db.session.add(member)
+    db.session.flush()
+    return ExplicitConsent(member_id=member.id, given_on=date(2026, 1, 5))
+
+
+def _disabled_supporter(council_id=None):
+    from konsey.plugins.disabled_assembly.models import Supporter
+
+    member = _member()
+    member.member_no = 92
+    db.session.add(member)
+    db.session.flush()
+    return Supporter(member_id=member.id, name="Refakatçi")
+
+
+def _access_request(council_id=None):
+    from datetime import date
+
+    from konsey.plugins.disabled_assembly.models import AccessibilityRequest, AccessKind
+
+    return AccessibilityRequest(kind=AccessKind.CAPTIONS, requested_on=date(2026, 2, 1))
+
+
 # Every council-owned model needs a row factory here; test_every_model_has_a_factory enforces it.
 FACTORIES = {"members": _member, "bodies": _body, "bylaw_profiles": _profile, "audit_entries": _audit,
              "membership_applications": _application, "consents": _consent, "seats": _seat,
@@ -378,7 +408,9 @@ FACTORIES = {"members": _member, "bodies": _body, "bylaw_profiles": _profile, "a
              "notifications": _notification, "notification_preferences": _notification_preference,
              "excused_absences": _excused_absence, "session_requests": _session_request,
              "session_request_signatures": _session_signature, "municipal_council_meetings": _municipal_meeting,
-             "implementation_milestones": _milestone}
+             "implementation_milestones": _milestone, "disabled_assembly_consents": _disabled_consent,
+             "disabled_assembly_supporters": _disabled_supporter,
+             "disabled_assembly_access_requests": _access_request}
 
 
 def test_every_model_has_a_factory(ctx):

@@ -109,7 +109,7 @@ def _seed_members(rng: random.Random, city: str) -> int:
 
 
 DEMO_ASSEMBLIES = {"izmir": ("womens_assembly", "youth_assembly", "children_assembly"),
-                   "nilufer": ("youth_assembly",)}
+                   "nilufer": ("youth_assembly", "disabled_assembly")}
 
 
 def seed_demo() -> list[str]:

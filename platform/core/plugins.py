@@ -34,6 +34,7 @@ BUILTIN = {
     "children_assembly": "konsey.plugins.children_assembly",
     "youth_assembly": "konsey.plugins.youth_assembly",
     "womens_assembly": "konsey.plugins.womens_assembly",
+    "disabled_assembly": "konsey.plugins.disabled_assembly",
 }
 ENTRY_POINT_GROUP = "konsey"
 

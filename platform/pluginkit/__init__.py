@@ -77,6 +77,7 @@ from konsey.core.bodies import Body, BodyKind, BodyStatus  # noqa: E402
 from konsey.core.bylaws import parameters_on  # noqa: E402
 from konsey.core.delivery import AttemptOutcome, Result  # noqa: E402 - what a delivery channel answers
 from konsey.core.errors import Conflict, DomainError, Invalid, NotFound  # noqa: E402
+from konsey.core.meetings import Meeting  # noqa: E402
 from konsey.core.membership import Gender, Member, MemberCategory, MemberKind, MemberStatus  # noqa: E402
 from konsey.core.motions import Motion  # noqa: E402
 from konsey.core.permissions import Permission  # noqa: E402
@@ -170,7 +171,7 @@ def bound_council_by_slug(slug: str, plugin_name: str | None = None):
 __all__ = [
     "refusal_lines",
     "ApiBlueprint", "AttemptOutcome", "Conflict", "DomainError", "Invalid", "NotFound", "SYSTEM", "acting_as",
-    "body_of_type", "command", "join_assembly", "one", "performs", "query", "Result", "Motion", "StrictSchema", "one_or_404", "Body", "BodyKind", "BodyStatus", "BodyType", "CouncilOwned", "Gender", "Indicator", "Member", "MemberCategory",
+    "body_of_type", "command", "join_assembly", "one", "performs", "query", "Result", "Meeting", "Motion", "StrictSchema", "one_or_404", "Body", "BodyKind", "BodyStatus", "BodyType", "CouncilOwned", "Gender", "Indicator", "Member", "MemberCategory",
     "MemberKind", "MemberStatus", "NavigationItem", "PackageFile", "Permission", "ScheduledJob", "Seat", "SeatRole",
     "assign_seat", "body_parity", "current_council", "forward_proposal", "bound_council", "bound_council_by_slug", "enum_of", "notification_template",
     "seat_from_form", "send_mail_after_commit", "count_round", "current_council_id", "db", "end_seat",

@@ -1,0 +1,130 @@
+"""Engelli Meclisi — the disabled people's assembly.
+
+People with disabilities and their organisations take part; carers and assistants accompany members as
+supporters (no seat, no vote). Membership of this assembly says something about a person's health — a special
+category of personal data (KVKK art. 6) — so a person joins only with their explicit, dated consent on record.
+The assembly elects its facilitators with the council's own rules; where the by-laws say so its president holds
+an ex-officio seat on the executive board for the same term (the board's composition rule counts it). It gathers
+the accessibility requests for the council's meetings (sign language, captions, step-free access, …), which the
+federation compares as a count (suppressed under five like every count).
+
+Written against the public hooks and ``konsey.pluginkit`` only, as a third party would.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from marshmallow import Schema, fields
+
+from konsey.pluginkit import (
+    Body,
+    BodyKind,
+    BodyType,
+    Indicator,
+    MemberCategory,
+    MemberKind,
+    NavigationItem,
+    Permission,
+    SeatRole,
+    assign_seat,
+    db,
+    hookimpl,
+    parameters_on,
+    plugin_config,
+    seats_on,
+)
+from konsey.plugins.disabled_assembly.views import pages
+
+NAME = "disabled_assembly"
+TITLE = _l("Disabled people's assembly")  # the name people see on the assemblies page
+
+# Organisations that take part: those of persons with disabilities (associations, foundations, federations).
+ORGANISATIONS = {MemberCategory.ASSOCIATION, MemberCategory.FOUNDATION, MemberCategory.UNION}
+
+
+class Settings(Schema):
+    organisations_take_part = fields.Boolean(
+        load_default=True, metadata={"label": _l("Organisations of persons with disabilities take part")})
+
+
+@hookimpl
+def konsey_config_schema():
+    return Settings
+
+
+@hookimpl
+def konsey_body_types():
+    return [BodyType(NAME, "Engelli Meclisi")]
+
+
+@hookimpl
+def konsey_bylaw_fields():
+    return {"disabled_president_on_executive_board": fields.Boolean(load_default=True)}
+
+
+def _is_ours(body) -> bool:
+    return body.type_code == NAME
+
+
+@hookimpl
+def konsey_membership_eligibility(body, member, on):
+    if not _is_ours(body):
+        return None
+    from konsey.plugins.disabled_assembly.models import ExplicitConsent  # the models need the app's metadata
+
+    if member.kind is MemberKind.INSTITUTIONAL:
+        if not plugin_config(NAME).get("organisations_take_part", True):
+            return [_("In this council the disabled people's assembly is for people, not organisations.")]
+        if member.category not in ORGANISATIONS:
+            return [_("Organisations of persons with disabilities take part (associations, foundations, "
+                      "federations).")]
+        return None
+    consent = db.session.scalar(db.select(ExplicitConsent.id).where(ExplicitConsent.member_id == member.id))
+    if consent is None:
+        return [_("Record the member's explicit consent first: membership of this assembly reveals health "
+                  "data (KVKK art. 6).")]
+    return None
+
+
+@hookimpl
+def konsey_seat_assigned(body, seat):
+    """The assembly's new president takes the ex-officio board seat, where the by-laws say so."""
+    if not _is_ours(body) or seat.role is not SeatRole.CHAIR:
+        return
+    if not parameters_on(seat.starts_on).get("disabled_president_on_executive_board", True):
+        return
+    board = db.session.scalar(db.select(Body).where(Body.kind == BodyKind.EXECUTIVE_BOARD))
+    if any(s.member_id == seat.member_id for s in seats_on(board, seat.starts_on)):
+        return
+    assign_seat(board, seat.member, SeatRole.EX_OFFICIO, seat.starts_on, seat.ends_on)
+
+
+@hookimpl
+def konsey_navigation():
+    return [NavigationItem(_l("Disabled people's assembly"), f"{NAME}.index", Permission.COUNCIL_VIEW)]
+
+
+@hookimpl
+def konsey_blueprints():
+    return [pages]
+
+
+@hookimpl
+def konsey_federation_indicators():
+    def accessibility_requests() -> int:
+        from konsey.plugins.disabled_assembly.usecases import (
+            requests_in_last_year,  # imports the views' package
+        )
+
+        return requests_in_last_year()
+
+    return [Indicator("disabled_assembly_accessibility_requests",
+                      _l("Accessibility requests for meetings (last 12 months)"), accessibility_requests)]
+
+
+@hookimpl
+def konsey_migrations_dir():
+    return str(Path(__file__).parent / "migrations")

@@ -1,0 +1,123 @@
+"""The disabled people's assembly's use cases: its page, consents, supporters and accessibility requests."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, timedelta
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from konsey.pluginkit import (
+    Body,
+    Conflict,
+    Invalid,
+    Meeting,
+    Member,
+    MemberKind,
+    MemberStatus,
+    Permission,
+    body_of_type,
+    command,
+    db,
+    one,
+    query,
+    record,
+    seats_on,
+)
+from konsey.plugins.disabled_assembly.models import (
+    AccessibilityRequest,
+    AccessKind,
+    ExplicitConsent,
+    Supporter,
+)
+
+NAME = "disabled_assembly"
+
+
+def assembly() -> Body:
+    return body_of_type(NAME)
+
+
+@query(Permission.COUNCIL_VIEW)
+def overview(today: date | None = None) -> dict:
+    body = assembly()
+    today = today or date.today()
+    seats = seats_on(body, today)
+    seated = {s.member_id for s in seats}
+    consented = set(db.session.scalars(select(ExplicitConsent.member_id)))
+    supporters: dict = {}
+    for supporter in db.session.scalars(select(Supporter).order_by(Supporter.name)):
+        supporters.setdefault(supporter.member_id, []).append(supporter)
+    candidates = db.session.scalars(select(Member).where(Member.status == MemberStatus.ACTIVE)
+                                    .order_by(Member.sort_name).limit(500)).all()
+    requests = db.session.scalars(select(AccessibilityRequest).order_by(AccessibilityRequest.requested_on.desc())
+                                  .limit(100)).all()
+    return {"body": body, "seats": seats, "supporters": supporters, "requests": requests,
+            "candidates": [m for m in candidates if m.id not in seated], "consented": consented,
+            "kinds": list(AccessKind)}
+
+
+@command(Permission.BODIES_MANAGE)
+def record_consent(member_id: uuid.UUID, given_on: date | None) -> ExplicitConsent:
+    """The member's explicit consent, dated, before they join (a person; an organisation needs none)."""
+    member = one(Member, member_id)
+    if member.kind is MemberKind.INSTITUTIONAL:
+        raise Invalid({"member_id": [_("An organisation joins without a personal consent.")]})
+    if given_on is None or given_on > date.today():
+        raise Invalid({"given_on": [_("Give the day the consent was signed (not in the future).")]})
+    if db.session.scalar(select(ExplicitConsent.id).where(ExplicitConsent.member_id == member.id)):
+        raise Conflict({"member_id": [_("This member's consent is already recorded.")]})
+    consent = ExplicitConsent(member_id=member.id, given_on=given_on)
+    db.session.add(consent)
+    db.session.flush()
+    record("disabled_assembly.consent", consent, {"given_on": given_on.isoformat()})
+    return consent
+
+
+@command(Permission.BODIES_MANAGE)
+def add_supporter(member_id: uuid.UUID, name: str) -> Supporter:
+    """A carer or assistant who accompanies a member of the assembly (no vote, no seat)."""
+    member = one(Member, member_id)
+    if member.id not in {s.member_id for s in seats_on(assembly(), date.today())}:
+        raise Invalid({"member_id": [_("A supporter accompanies a member of the assembly.")]})
+    name = (name or "").strip()
+    if not 3 <= len(name) <= 200:
+        raise Invalid({"name": [_("Give the supporter's name (3 to 200 characters).")]})
+    supporter = Supporter(member_id=member.id, name=name)
+    db.session.add(supporter)
+    db.session.flush()
+    record("disabled_assembly.supporter", supporter)  # no name in the audit chain
+    return supporter
+
+
+@command(Permission.BODIES_MANAGE)
+def add_accessibility_request(kind: str, meeting_id: uuid.UUID | None, note: str | None,
+                              requested_on: date | None = None) -> AccessibilityRequest:
+    try:
+        access = AccessKind(kind)
+    except ValueError:
+        raise Invalid({"kind": [_("Choose what is needed.")]}) from None
+    if meeting_id is not None:
+        one(Meeting, meeting_id)  # this council's meeting, or a 404
+    request = AccessibilityRequest(kind=access, meeting_id=meeting_id, note=(note or "").strip()[:2000] or None,
+                                   requested_on=requested_on or date.today())
+    db.session.add(request)
+    db.session.flush()
+    record("disabled_assembly.access_request", request, {"kind": access.value})
+    return request
+
+
+@command(Permission.BODIES_MANAGE)
+def mark_met(request_id: uuid.UUID) -> AccessibilityRequest:
+    request = one(AccessibilityRequest, request_id)
+    request.met = True
+    record("disabled_assembly.access_request_met", request)
+    return request
+
+
+def requests_in_last_year(today: date | None = None) -> int:
+    """For the federation: accessibility requests of the last twelve months (a count; suppressed under five)."""
+    since = (today or date.today()) - timedelta(days=365)
+    return db.session.scalar(select(func.count(AccessibilityRequest.id))
+                             .where(AccessibilityRequest.requested_on >= since)) or 0

@@ -197,3 +197,40 @@ def test_working_group_elections_need_enough_people_and_one_officer_post_each(se
     admin.post(f"{BASE}/bylaws", json={"effective_from": (date.today() + timedelta(days=1)).isoformat(),
                                        "parameters": {"working_group_one_officer_post": False}})
     assert admin.post(url, json={"member_id": people["Can"]}).status_code == 201
+
+
+def test_a_working_group_elects_its_president_and_officers_in_one_election(setup):
+    """Rule 6: where the by-laws set officers, one election fills the president's post and as many officer posts;
+    the minimum of participants and one officer post per person across groups hold as for a single seat."""
+    from datetime import date, timedelta
+
+    admin, people = setup["admin"], setup["people"]
+    changed = admin.post(f"{BASE}/bylaws", json={"effective_from": date.today().isoformat(),
+                                                 "parameters": {"working_group_officers": 2}})
+    assert changed.status_code == 201, changed.json
+    group = _working_group(setup, "Çevre Grubu", participants=3)
+    for name in ("Ayşe", "Mehmet", "Zeynep", "Can"):
+        admin.post(f"{BASE}/bodies/{group['id']}/seats", json={"member_id": people[name], "role": "principal",
+                                                              "starts_on": "2026-01-01"})
+    start = (date.today() + timedelta(days=10)).isoformat()
+    payload = {"electing_body_id": group["id"], "target_body_id": group["id"], "office": "facilitator",
+               "term_start": start}
+    one_seat = admin.post(f"{BASE}/elections", json=payload)
+    assert one_seat.status_code == 422 and "3" in str(one_seat.json["errors"]["seats"])
+    election = admin.post(f"{BASE}/elections", json={**payload, "seats": 3})
+    assert election.status_code == 201, election.json
+    url = f"{BASE}/elections/{election.json['id']}"
+    other = _working_group(setup, "Ulaşım Grubu", participants=6)
+    admin.post(f"{BASE}/bodies/{other['id']}/seats", json={"member_id": people["Ali"], "role": "facilitator",
+                                                          "starts_on": "2026-01-01"})
+    assert admin.post(f"{url}/candidates", json={"member_id": people["Ali"]}).status_code == 409  # one post each
+    for name in ("Ayşe", "Mehmet", "Zeynep", "Can"):
+        assert admin.post(f"{url}/candidates", json={"member_id": people[name]}).status_code == 201
+    decided = admin.post(f"{url}/rounds", json={"votes": {people["Ayşe"]: 2, people["Mehmet"]: 5,
+                                                          people["Zeynep"]: 4, people["Can"]: 1}})
+    assert decided.status_code == 200, decided.json
+    assert decided.json["president"] == people["Mehmet"]
+    seats = admin.get(f"{BASE}/bodies/{group['id']}?on={start}").json["seats"]
+    officers = {s["member_name"]: s["role"] for s in seats if s["role"] in ("chair", "facilitator")}
+    assert officers["Mehmet"] == "chair"
+    assert sorted(name for name, role in officers.items() if role == "facilitator") == ["Ayşe", "Zeynep"]

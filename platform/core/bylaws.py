@@ -51,6 +51,8 @@ DEFAULTS: dict = {
     "election_round_rule": "two_thirds_then_majority_then_runoff",
     "working_group_election_min_participants": 6,
     "working_group_one_officer_post": True,
+    # Officers a working group elects beside its president, in the same election (0: a facilitator alone).
+    "working_group_officers": 0,
     "individual_members_vote_in_general_assembly": True,
     "executive_absence_limit_excused": 3,
     "executive_absence_limit_total": 5,
@@ -91,6 +93,8 @@ PARAMETER_NOTES: dict[str, tuple[str, str]] = {
     "working_group_election_min_participants": ("People who must take part for a working-group election to count.",
                                                 "council by-laws (e.g. 6)"),
     "working_group_one_officer_post": ("One officer post per person across working groups.", "council by-laws"),
+    "working_group_officers": ("Officers a working group elects beside its president, in one election (0: a "
+                               "facilitator alone).", "council by-laws"),
     "individual_members_vote_in_general_assembly": ("Whether individual members vote in the general assembly.",
                                                     "council by-laws"),
     "executive_absence_limit_excused": ("Excused absences after which a board member may be removed.",

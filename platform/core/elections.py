@@ -96,6 +96,14 @@ def working_group_size(body: Body, day: date) -> int:
     return size(body, day)
 
 
+def _elects_officers(office: Office, target: Body, bylaws: dict) -> int:
+    """How many officers a working group's election elects beside its president (rule 6; 0 when it elects one
+    facilitator): where the by-laws say so, one election fills the president's post and the officers' posts."""
+    if office is not Office.FACILITATOR or target.kind is not BodyKind.WORKING_GROUP:
+        return 0
+    return bylaws.get("working_group_officers", 0)
+
+
 def call_election(electing: Body, target: Body, office: Office, seats: int, term_start: date,
                   term_index: int) -> Election:
     require_working(electing, "electing_body_id")
@@ -108,7 +116,11 @@ def call_election(electing: Body, target: Body, office: Office, seats: int, term
                 "A working group elects with at least %(needed)d people taking part; it has %(count)d.",
                 needed=bylaws["working_group_election_min_participants"], count=taking_part)]})
     co_chairs = office is Office.FACILITATOR and seats == 2 and bylaws["co_chairs_one_woman_one_man"]
-    if office is not Office.EXECUTIVE_BOARD and seats != 1 and not co_chairs:
+    officers = _elects_officers(office, target, bylaws)
+    if officers and seats != 1 + officers:
+        raise Invalid({"seats": [_("The by-laws have a working group elect its president and %(officers)d "
+                                   "officers together: %(seats)d seats.", officers=officers, seats=1 + officers)]})
+    if office is not Office.EXECUTIVE_BOARD and seats != 1 and not co_chairs and not officers:
         raise Invalid({"seats": [_("This office has a single seat.")]})
     election = Election(electing_body_id=electing.id, target_body_id=target.id, office=office, seats=seats,
                         term_start=term_start, term_index=term_index)
@@ -185,8 +197,9 @@ def count(election: Election, votes: dict[str, int], *, chair_choice: str | None
     members = full_membership(electing, election.term_start, bylaws)
     number = len(election.rounds) + 1
     failed = False
+    officers = _elects_officers(election.office, target, bylaws)
     if election.seats > 1:
-        if election.office is Office.FACILITATOR:
+        if election.office is Office.FACILITATOR and not officers:
             # Co-spokespersons: one woman and one man, whatever the bodies' general share.
             bylaws = {**bylaws, "gender_parity_share": 0.5}
         people = {str(m.id): m for m in db.session.scalars(select(Member).where(
@@ -224,9 +237,15 @@ def count(election: Election, votes: dict[str, int], *, chair_choice: str | None
             raise Invalid({"votes": [str(reason) for reason in refusals]})
         ends = term_end(election.term_start, election.term_index, bylaws)
         role = ROLE_OF[election.office]
-        for member in elected:
+        if officers:
+            # The most voted of those elected presides; the others are the group's officers.
+            order = {member_id: -votes.get(member_id, 0) for member_id in winners}
+            elected.sort(key=lambda m: (order[str(m.id)], m.sort_name))
+            result["president"] = str(elected[0].id)
+        for index, member in enumerate(elected):
             _vacate_for_office(target, member, election.term_start)
-            assign_seat(target, member, role, election.term_start, ends)
+            assign_seat(target, member, SeatRole.CHAIR if officers and index == 0 else role, election.term_start,
+                        ends)
         election.status, election.result = ElectionStatus.DECIDED, {**result, "term_ends": ends.isoformat()}
     elif failed:
         election.status, election.result = ElectionStatus.FAILED, result

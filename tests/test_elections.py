@@ -234,3 +234,19 @@ def test_a_working_group_elects_its_president_and_officers_in_one_election(setup
     officers = {s["member_name"]: s["role"] for s in seats if s["role"] in ("chair", "facilitator")}
     assert officers["Mehmet"] == "chair"
     assert sorted(name for name, role in officers.items() if role == "facilitator") == ["Ayşe", "Zeynep"]
+
+
+def test_an_election_that_leaves_the_board_short_says_why(setup):
+    """Rule 3: the board is flagged (its API field says so) and the election that leaves it so says why."""
+    admin, people = setup["admin"], setup["people"]
+    election = _election(setup, "executive_board", seats=3)
+    url = f"{BASE}/elections/{election['id']}"
+    for name in ("Ayşe", "Mehmet", "Zeynep", "Can"):
+        admin.post(f"{url}/candidates", json={"member_id": people[name]})
+    decided = admin.post(f"{url}/rounds", json={"votes": {people["Ayşe"]: 5, people["Mehmet"]: 4,
+                                                          people["Zeynep"]: 3, people["Can"]: 1}})
+    assert decided.status_code == 200, decided.json
+    assert decided.json["board_problems"] == ["below_minimum"]
+    assert any("3" in line and "7" in line for line in decided.json["board_warnings"])
+    board = admin.get(f"{BASE}/bodies/{setup['bodies']['executive_board']}?on=2026-06-02").json
+    assert board["lawfully_composed"] is False and "below_minimum" in board["composition_problems"]

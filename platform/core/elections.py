@@ -33,6 +33,7 @@ from konsey.core.seats import (
     Seat,
     SeatRole,
     assign_seat,
+    board_composition,
     end_seat,
     full_membership,
     require_working,
@@ -94,6 +95,17 @@ class Candidacy(CouncilOwned, db.Model):
 def working_group_size(body: Body, day: date) -> int:
 
     return size(body, day)
+
+
+def board_warnings(composition: dict) -> list[str]:
+    """The executive board's composition problems as sentences (rules.board_composition_problems' codes)."""
+    lines = []
+    if "below_minimum" in composition["problems"]:
+        lines.append(_("The executive board has %(size)d members, fewer than the %(minimum)d the statute requires.",
+                       size=composition["size"], minimum=composition["minimum"]))
+    lines.extend(_("The president of the %(assembly)s does not sit on the executive board.", assembly=assembly.name)
+                 for assembly in composition["missing_presidents"])
+    return lines
 
 
 def _elects_officers(office: Office, target: Body, bylaws: dict) -> int:
@@ -197,6 +209,7 @@ def count(election: Election, votes: dict[str, int], *, chair_choice: str | None
     members = full_membership(electing, election.term_start, bylaws)
     number = len(election.rounds) + 1
     failed = False
+    warnings: list[str] = []
     officers = _elects_officers(election.office, target, bylaws)
     if election.seats > 1:
         if election.office is Office.FACILITATOR and not officers:
@@ -246,9 +259,15 @@ def count(election: Election, votes: dict[str, int], *, chair_choice: str | None
             _vacate_for_office(target, member, election.term_start)
             assign_seat(target, member, SeatRole.CHAIR if officers and index == 0 else role, election.term_start,
                         ends)
+        if target.kind is BodyKind.EXECUTIVE_BOARD:
+            # Rule 3: an election that leaves the board short of the statute says so, and why.
+            composition = board_composition(election.term_start, bylaws)
+            if composition["problems"]:
+                result["board_problems"] = composition["problems"]
+                warnings = board_warnings(composition)
         election.status, election.result = ElectionStatus.DECIDED, {**result, "term_ends": ends.isoformat()}
     elif failed:
         election.status, election.result = ElectionStatus.FAILED, result
     db.session.flush()
     record("election.round", election, {"round": number, "decided": bool(winners)})
-    return {"round": number, **result}
+    return {"round": number, **result, **({"board_warnings": warnings} if warnings else {})}

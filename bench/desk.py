@@ -21,11 +21,11 @@ import time
 from datetime import date
 from pathlib import Path
 
+from benchdb import bench_database
 from sqlalchemy import create_engine, event, text
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(ROOT / "tests")]
-ADMIN_URL = os.environ.get("KONSEY_BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+sys.path[:0] = [str(ROOT / "tests"), str(ROOT / "bench")]
 
 
 def measure(app, slug: str, meeting_id, rounds: int = 30) -> dict:
@@ -61,14 +61,8 @@ def main(members: int) -> int:
     from konsey.app import create_app
     from support.world import World
 
-    name = f"konsey_bench_desk_{os.getpid()}"
-    admin = create_engine(ADMIN_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    owner = admin.url.set(database=name).render_as_string(hide_password=False)
-    app_url = admin.url.set(database=name, username="konsey_app", password=None).render_as_string(hide_password=False)
-    reader = admin.url.set(database=name, username="konsey_reader", password=None).render_as_string(hide_password=False)
-    try:
+    with bench_database("konsey_bench_desk") as database:
+        owner, app_url, reader = database.owner, database.app, database.reader
         app = create_app({"SQLALCHEMY_DATABASE_URI": app_url, "KONSEY_MIGRATION_DATABASE_URL": owner,
                           "KONSEY_READER_DATABASE_URL": reader, "KONSEY_TASKS_EAGER": True, "SECRET_KEY": "bench",
                           "KONSEY_MAIL_BACKEND": "file", "KONSEY_PASSWORD_HASHING": "cheapest", "TESTING": True,
@@ -89,18 +83,6 @@ def main(members: int) -> int:
                   f"{figures['bytes'] / 1024:7.1f} KB  {figures['statements']} statements")
         print(f"ratio: {large_figures['median'] / small_figures['median']:.2f}")
         return 0
-    finally:
-        from konsey.tenants.db import db
-
-        try:
-            db.session.remove()
-            for engine in db.engines.values():
-                engine.dispose()
-        except Exception:  # noqa: BLE001, S110 - best effort before dropping the database
-            pass
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-
 
 if __name__ == "__main__":
     sys.exit(main(int(sys.argv[1]) if len(sys.argv) > 1 else 5000))

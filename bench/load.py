@@ -34,11 +34,11 @@ import urllib.request
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+from benchdb import bench_database
 from sqlalchemy import create_engine, select, text
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(ROOT / "tests")]
-ADMIN_URL = os.environ.get("KONSEY_BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+sys.path[:0] = [str(ROOT / "tests"), str(ROOT / "bench")]
 PASSWORD = "load bench password"
 FIRST = ["Ayşe", "Mehmet", "Zeynep", "Ahmet", "Elif", "Mustafa", "Şule", "İsmail", "Çağla", "Ömer", "Gül", "Uğur"]
 LAST = ["Yılmaz", "Kaya", "Demir", "Şahin", "Çelik", "Öztürk", "Arslan", "Doğan", "Kılıç", "Işık", "Güneş"]
@@ -173,18 +173,15 @@ def main() -> int:
     parser.add_argument("--seconds", type=int, default=30)
     args = parser.parse_args()
     rng = random.Random(11)
+    with bench_database("konsey_bench_load") as database:
+        return run(args, rng, database.owner, database.app, database.reader)
 
+
+def run(args, rng, owner: str, app_url: str, reader: str) -> int:
     from flask_migrate import upgrade
 
     from konsey.app import create_app
 
-    name = f"konsey_bench_load_{os.getpid()}"
-    admin = create_engine(ADMIN_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    owner = admin.url.set(database=name).render_as_string(hide_password=False)
-    app_url = admin.url.set(database=name, username="konsey_app", password=None).render_as_string(hide_password=False)
-    reader = admin.url.set(database=name, username="konsey_reader", password=None).render_as_string(hide_password=False)
     instance = Path(tempfile.mkdtemp(prefix="konsey-bench-load-"))
     server = None
     try:
@@ -250,16 +247,6 @@ def main() -> int:
         if server is not None and server.poll() is None:
             os.killpg(server.pid, signal.SIGTERM)
             server.wait(timeout=40)
-        from konsey.tenants.db import db
-
-        try:
-            db.session.remove()
-            for engine in db.engines.values():
-                engine.dispose()
-        except Exception:  # noqa: BLE001, S110 - best effort before dropping the database
-            pass
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
 if __name__ == "__main__":

@@ -220,3 +220,25 @@ def test_a_year_outside_the_calendar_is_refused_not_a_server_error(world, api):
     admin = api(world.token(world.user("gs@izmir.example.org", roles={council: "administrator"}), council))
     refused = admin.get(f"{BASE}/municipal-calendar?year=0")  # the fuzzer's find: a 500 (year 0 is out of range)
     assert refused.status_code == 422 and "year" in refused.json["errors"]
+
+
+def test_odd_input_is_refused_and_no_answer_is_skipped(app, world, api):
+    """Found in review: a motion could be moved to "followed up" with no answer; a calendar with an event whose
+    start is no date, or a CSV field too long for the csv module, answered 500; so did "²²²²" as a year."""
+    from datetime import timedelta
+
+    council, admin, url = _delivered_motion(app, world, api, date.today() - timedelta(days=5))
+    skipped = admin.post(f"{url}/status", json={"status": "followed_up"})
+    assert skipped.status_code == 409 and admin.get(url).json["status"] == "delivered"
+    bad_ics = ("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//x//TR\r\nBEGIN:VEVENT\r\nUID:1\r\n"
+               "DTSTART:yarın\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n")
+    refused = admin.post(f"{BASE}/municipal-calendar/import", data=bad_ics.encode())
+    assert refused.status_code == 422 and "file" in refused.json["errors"]
+    cancelled = ("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//x//TR\r\nBEGIN:VEVENT\r\nUID:1\r\n"
+                 "DTSTART;VALUE=DATE:20270106\r\nSTATUS:CANCELLED\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n")
+    assert admin.post(f"{BASE}/municipal-calendar/import", data=cancelled.encode()).json["added"] == 0
+    huge = ("date\n" + "1" * 200_000 + "\n").encode()
+    assert admin.post(f"{BASE}/municipal-calendar/import", data=huge).status_code == 422
+    public = app.test_client()
+    assert public.get("/izmir/tracker?year=²²²²").status_code == 200
+    assert public.get("/izmir/tracker.atom?year=²²²²").status_code == 200

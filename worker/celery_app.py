@@ -49,7 +49,8 @@ class KonseyTask(Task):
             with context:
                 _rollback_quietly()
             with context, bound_council(uuid.UUID(str(council_id))), acting_as(SYSTEM):
-                bury_task(self.name, dict(kwargs), f"{type(exc).__name__}: {exc}", (self.request.retries or 0) + 1)
+                bury_task(self.name, dict(kwargs), f"{type(exc).__name__}: {exc}", (self.request.retries or 0) + 1,
+                          task_id)
         except Exception:  # noqa: BLE001 - a failure handler never raises: Celery would stop the worker for it
             log.exception("task %s failed and its dead letter could not be written", task_id)
 

@@ -53,7 +53,7 @@ def relay(limit: int | None = None, now: datetime | None = None) -> int:
             log.warning("outbox relay: the broker refused event %s (%s); it stays pending", event_id, error)
             break
         with bound_council(council_id):
-            event = db.session.get(OutboxEvent, event_id)
+            event = db.session.get(OutboxEvent, event_id, with_for_update=True)  # not over a claim just made
             if event is not None:
                 outbox.published(event, token, redeliver_after, now)
                 db.session.commit()

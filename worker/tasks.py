@@ -62,8 +62,15 @@ def handle_event(self, *, council_id: str, event_id: str) -> bool:
         raise self.retry(exc=later, countdown=countdown) from later
     except (OSError, OperationalError, InterfaceError) as error:
         # The database or the mail server blinked: try again soon (a database outage sent events to the dead
-        # letters when only OSError was retried).
-        raise self.retry(exc=error, countdown=retry_schedule(self.request.retries)) from error
+        # letters when only OSError was retried), keeping the event meanwhile where the database answers — else
+        # the lease runs out, a fresh copy starts its retries from zero, and a lasting error never dies.
+        countdown = retry_schedule(self.request.retries)
+        try:
+            with acting_as(SYSTEM):
+                system.postpone_event(uuid.UUID(event_id), token, countdown)
+        except (OperationalError, InterfaceError):
+            pass
+        raise self.retry(exc=error, countdown=countdown) from error
 
 
 @shared_task(name="konsey.flag_overdue_motions")

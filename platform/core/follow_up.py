@@ -120,12 +120,19 @@ def read_calendar(content: bytes) -> list[tuple[date, MunicipalMeetingKind]]:
 
         try:
             calendar = icalendar.Calendar.from_ical(text)
-        except ValueError as error:
+        except (ValueError, TypeError, KeyError) as error:
             raise Invalid({"file": [_("This is not a calendar file we can read (%(error)s).", error=str(error)[:80])]}) \
                 from None
         days = []
         for event in calendar.walk("VEVENT"):
-            start = event.decoded("DTSTART", None)
+            if str(event.get("STATUS", "")).upper() == "CANCELLED":
+                continue  # a meeting called off is no meeting
+            try:
+                start = event.decoded("DTSTART", None)
+            except (ValueError, TypeError):
+                start = None
+            if not isinstance(start, date):  # a period, a list, text that is no date: refused below
+                raise Invalid({"file": [_("An event of the calendar has no date we can read.")]})
             if start is not None:
                 day = start.date() if isinstance(start, datetime) else start
                 summary = str(event.get("SUMMARY", "")).casefold()
@@ -133,6 +140,13 @@ def read_calendar(content: bytes) -> list[tuple[date, MunicipalMeetingKind]]:
                     else MunicipalMeetingKind.REGULAR
                 days.append((day, kind))
         return days
+    try:
+        return _csv_days(text)
+    except csv.Error:
+        raise Invalid({"file": [_("The file needs a 'date' column (or is an .ics calendar).")]}) from None
+
+
+def _csv_days(text: str) -> list[tuple[date, MunicipalMeetingKind]]:
     reader = csv.DictReader(io.StringIO(text))
     if not reader.fieldnames or "date" not in [f.strip().lower() for f in reader.fieldnames]:
         raise Invalid({"file": [_("The file needs a 'date' column (or is an .ics calendar).")]})

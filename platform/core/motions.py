@@ -114,7 +114,9 @@ def adopt(vote: Vote, title: str, text: str) -> Motion:
 
 def advance(motion: Motion, target: MotionStatus, *, delivered_on: date | None = None) -> None:
     """Move a motion forward (never back); delivery needs its date, which sets the answer's due date."""
-    if ORDER.index(target) <= ORDER.index(motion.status) or target is MotionStatus.ANSWERED:
+    # The answer comes only with record_answer (its date and number), "followed up" only with a milestone.
+    if ORDER.index(target) <= ORDER.index(motion.status) or target in (MotionStatus.ANSWERED,
+                                                                          MotionStatus.FOLLOWED_UP):
         raise Conflict({"status": [_("A motion that is %(status)s cannot become %(target)s.",
                                             status=label(motion.status), target=label(target))]})
     if target is MotionStatus.DELIVERED:

@@ -28,7 +28,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import JSON, Integer, String, Text, select
+from sqlalchemy import JSON, Integer, String, Text, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -136,15 +136,15 @@ def claim(event_id: uuid.UUID, token: str, lease: timedelta, now: datetime | Non
     """Take the event for the message ``token``; False for a stale copy (another message holds an unexpired lease)
     and for an event that is done or dead. Commit right after, so the claim is seen while the work runs."""
     now = now or utcnow()
-    event = db.session.scalar(select(OutboxEvent).where(OutboxEvent.id == event_id).with_for_update())
-    if event is None or event.completed_at is not None or event.dead_at is not None:
-        return False
-    held = event.lease_until is not None and as_utc(event.lease_until) > now
-    if held and event.claim_token not in (None, token):
-        return False
-    event.claim_token, event.claimed_at, event.lease_until = token, now, now + lease
-    event.attempts = (event.attempts or 0) + 1
-    return True
+    # One conditional UPDATE decides, so two copies cannot both claim (SQLite ignores row locks).
+    claimed = db.session.execute(
+        update(OutboxEvent)
+        .where(OutboxEvent.id == event_id, OutboxEvent.completed_at.is_(None), OutboxEvent.dead_at.is_(None),
+               or_(OutboxEvent.lease_until.is_(None), OutboxEvent.lease_until <= now,
+                   OutboxEvent.claim_token.is_(None), OutboxEvent.claim_token == token))
+        .values(claim_token=token, claimed_at=now, lease_until=now + lease, attempts=OutboxEvent.attempts + 1)
+        .execution_options(synchronize_session=False))
+    return claimed.rowcount == 1
 
 
 def postpone(event_id: uuid.UUID, token: str, wait: timedelta, lease: timedelta) -> None:
@@ -197,12 +197,18 @@ def handles(kind: str) -> Callable:
 # --- dead letters -------------------------------------------------------------------------------------------------
 
 
-def bury(task: str, kwargs: dict, error: str, attempts: int) -> DeadLetter:
+def bury(task: str, kwargs: dict, error: str, attempts: int, token: str | None = None) -> DeadLetter | None:
     """Record a task that failed for good. For an outbox event, the event becomes dead (the relay leaves it) and
-    its one dead letter says the latest failure (a letter retried and failed again is the same letter)."""
+    its one dead letter says the latest failure (a letter retried and failed again is the same letter) — unless
+    the event is done, or another message (``token`` is the failing one's) holds a live lease on it: then the
+    failure was a stale copy's, and nothing is buried."""
     event = _event_of(kwargs)
     letter = None
     if event is not None:
+        held_by_another = event.claim_token not in (None, token) and event.lease_until is not None \
+            and as_utc(event.lease_until) > utcnow()
+        if event.completed_at is not None or (token is not None and held_by_another):
+            return None
         event.dead_at, event.lease_until = utcnow(), None
         attempts = max(attempts, event.attempts or 0)
         letter = db.session.scalar(select(DeadLetter).where(DeadLetter.event_id == event.id))
@@ -230,6 +236,7 @@ def retry_dead_letter(letter: DeadLetter) -> None:
     event = _event_of(letter.kwargs)
     if event is not None:  # an outbox event: alive again, for the relay to publish
         event.published_at = event.completed_at = event.dead_at = event.lease_until = event.claim_token = None
+        event.publish_count = 0  # a fresh start: the first copy waits one lease, not the last doubling
     elif letter.kwargs.get("event_id"):
         pass  # its event is gone (the council's data was erased): nothing to send
     else:

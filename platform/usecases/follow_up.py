@@ -108,12 +108,14 @@ def tracker(state: str | None = None, year: int | None = None, today: date | Non
     rows = select(Motion).where(Motion.status != MotionStatus.ADOPTED).order_by(Motion.number.desc())
     if year is not None:
         rows = rows.where(extract("year", Motion.adopted_at) == year)
-    found = follow_up_rows(rows, today)
+    found = follow_up_rows(rows.limit(1000), today)  # the latest thousand: a public page stays bounded
     if state is not None:
         found = [t for t in found if state_of(t) == state or (state == "waiting" and state_of(t) == "overdue")]
     years = sorted({m.adopted_at.year for m in db.session.scalars(select(Motion))}, reverse=True)
     return {"motions": found[:limit], "state": state, "year": year, "years": years, "states": TRACKER_STATES,
-            "summary": _summary(follow_up_rows(select(Motion).where(Motion.status != MotionStatus.ADOPTED), today))}
+            "summary": _summary(found if state is None and year is None else follow_up_rows(
+                select(Motion).where(Motion.status != MotionStatus.ADOPTED).order_by(Motion.number.desc())
+                .limit(1000), today))}
 
 
 def follow_up_rows(statement, today: date) -> list[TrackedMotion]:
@@ -137,7 +139,9 @@ def state_of(tracked: TrackedMotion) -> str:
 
 def _summary(rows: list[TrackedMotion]) -> dict:
     answered = [t for t in rows if is_answered(t.motion.status)]
-    timely = [t for t in answered if rules.answered_in_time(t.due, t.motion.municipal_decided_on)]
+    # Decided by the due date; without a decision date, the day the answer was recorded (as the federation).
+    timely = [t for t in answered if rules.answered_in_time(
+        t.due, t.motion.municipal_decided_on or (t.motion.answered_at.date() if t.motion.answered_at else None))]
     return {"sent": len(rows), "answered": len(answered), "in_time": len(timely),
             "overdue": sum(t.overdue for t in rows),
             "implemented": sum(t.implementation is MilestoneState.DONE for t in rows)}

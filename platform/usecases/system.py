@@ -138,7 +138,8 @@ def federation_snapshot(today: date | None = None) -> int:
 
 
 @command(Permission.SYSTEM)
-def bury_task(task: str, kwargs: dict, error: str, attempts: int) -> outbox.DeadLetter:
+def bury_task(task: str, kwargs: dict, error: str, attempts: int,
+              token: str | None = None) -> outbox.DeadLetter | None:
     """A task that failed for good lands in its council's dead letters, for people to see and retry."""
     db.session.rollback()  # whatever the failed task left: the letter goes in a transaction of its own
-    return outbox.bury(task, kwargs, error, attempts)
+    return outbox.bury(task, kwargs, error, attempts, token)

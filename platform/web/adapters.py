@@ -147,4 +147,4 @@ def install(app) -> None:
 def page_number() -> int:
     """``?page=`` of a paged list; anything but a page number is the first page."""
     page = request.args.get("page", "1")
-    return min(int(page), 100_000) if page.isdigit() and int(page) > 0 else 1
+    return min(int(page), 100_000) if page.isascii() and page.isdigit() and int(page) > 0 else 1

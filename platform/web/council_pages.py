@@ -68,7 +68,8 @@ def tracker_feed():
 
 def _tracker_filters() -> tuple[str | None, int | None]:
     year = request.args.get("year", "")
-    return request.args.get("state") or None, int(year) if year.isdigit() and len(year) == 4 else None
+    return request.args.get("state") or None, int(year) if year.isascii() and year.isdigit() and len(year) == 4 \
+        else None
 
 
 @bp.get("/export")

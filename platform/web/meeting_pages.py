@@ -89,7 +89,7 @@ def roster(meeting_id):
 def _roster_query() -> tuple[str | None, int]:
     q = (request.args.get("q") or "").strip()[:100] or None
     offset = request.args.get("offset", "0")
-    return q, int(offset) if offset.isdigit() else 0
+    return q, min(int(offset), 1_000_000) if offset.isascii() and offset.isdigit() else 0
 
 
 @bp.get("/<uuid:meeting_id>/projector")

@@ -110,7 +110,7 @@ def motion_milestone(motion_id):
 def municipal_calendar():
     """The municipal council's meetings: they set when each motion's answer is due."""
     year = request.args.get("year", "")
-    year = int(year) if year.isdigit() and 2000 <= int(year) <= 2100 else date.today().year
+    year = int(year) if year.isascii() and year.isdigit() and 2000 <= int(year) <= 2100 else date.today().year
     return render_template("governance/municipal_calendar.html", year=year,
                            meetings=follow_up.municipal_calendar(year), kinds=list(MunicipalMeetingKind),
                            weekdays=WEEKDAYS)

@@ -74,7 +74,7 @@ def municipal_meetings(year: int | None = None) -> list[MunicipalCouncilMeeting]
     if year is not None:
         rows = rows.where(MunicipalCouncilMeeting.held_on >= date(year, 1, 1),
                           MunicipalCouncilMeeting.held_on <= date(year, 12, 31))
-    return db.session.scalars(rows).all()
+    return db.session.scalars(rows.limit(1000)).all()  # decades of monthly meetings: a bounded answer
 
 
 def add_municipal_meeting(held_on: date, kind: MunicipalMeetingKind, note: str | None = None) -> MunicipalCouncilMeeting:

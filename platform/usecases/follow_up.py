@@ -111,7 +111,8 @@ def tracker(state: str | None = None, year: int | None = None, today: date | Non
     found = follow_up_rows(rows.limit(1000), today)  # the latest thousand: a public page stays bounded
     if state is not None:
         found = [t for t in found if state_of(t) == state or (state == "waiting" and state_of(t) == "overdue")]
-    years = sorted({m.adopted_at.year for m in db.session.scalars(select(Motion))}, reverse=True)
+    years = sorted({int(y) for y in db.session.scalars(select(extract("year", Motion.adopted_at)).distinct())
+                    if y is not None}, reverse=True)
     return {"motions": found[:limit], "state": state, "year": year, "years": years, "states": TRACKER_STATES,
             "summary": _summary(found if state is None and year is None else follow_up_rows(
                 select(Motion).where(Motion.status != MotionStatus.ADOPTED).order_by(Motion.number.desc())

@@ -242,3 +242,23 @@ def test_odd_input_is_refused_and_no_answer_is_skipped(app, world, api):
     public = app.test_client()
     assert public.get("/izmir/tracker?year=²²²²").status_code == 200
     assert public.get("/izmir/tracker.atom?year=²²²²").status_code == 200
+
+
+def test_today_is_the_councils_day_not_the_servers(app, world):
+    """A decision recorded just after midnight in the council's zone is dated that day (the server's clock is UTC):
+    the follow-up's "not in the future" and "overdue" use the council's today."""
+    from datetime import UTC, datetime, timedelta
+
+    from konsey.tenants.db import db
+    from konsey.tenants.models import Council, council_today
+    from konsey.tenants.scoping import bound_council
+
+    council = world.council("izmir")
+    with app.app_context(), bound_council(council):
+        db.session.get(Council, council).timezone = "Pacific/Kiritimati"  # UTC+14: most often tomorrow
+        db.session.flush()
+        before = (datetime.now(UTC) + timedelta(hours=14)).date()
+        today = council_today()
+        after = (datetime.now(UTC) + timedelta(hours=14)).date()
+        assert today in (before, after)
+        db.session.rollback()

@@ -19,6 +19,7 @@ from konsey.core.errors import Conflict, Invalid
 from konsey.core.motions import ORDER, Motion, MotionStatus, set_due_date
 from konsey.core.rules import follow_up as rules
 from konsey.tenants.db import CouncilOwned, db, enum_of, same_council_fk, utcnow
+from konsey.tenants.models import council_today
 
 
 class MunicipalMeetingKind(enum.StrEnum):
@@ -196,7 +197,7 @@ def add_milestone(motion: Motion, state: MilestoneState, on: date, note: str | N
     """A step of the implementation, after the municipal council answered; dated when it happened."""
     if ORDER.index(motion.status) < ORDER.index(MotionStatus.ANSWERED):
         raise Conflict({"motion": [_("Implementation is followed once the municipal council has answered.")]})
-    if state is not MilestoneState.PLANNED and on > (today or date.today()):
+    if state is not MilestoneState.PLANNED and on > (today or council_today()):
         raise Invalid({"day": [_("Only a planned step can be dated in the future.")]})
     milestone = ImplementationMilestone(motion_id=motion.id, state=state, day=on, note=note)
     db.session.add(milestone)

@@ -26,6 +26,7 @@ from konsey.core.meetings import AgendaItem, Meeting, Vote
 from konsey.core.outbox import emit
 from konsey.core.rules import follow_up as rules
 from konsey.tenants.db import CouncilOwned, db, enum_of, same_council_fk, utcnow
+from konsey.tenants.models import council_today
 
 
 class MotionStatus(enum.StrEnum):
@@ -141,7 +142,7 @@ def record_answer(motion: Motion, answer: MunicipalAnswer, text: str | None, dec
                   decision_number: str | None, *, today: date | None = None) -> None:
     """The municipal council's answer, with its decision's real date (a meeting recorded late carries the date
     it was held; the audit entry keeps both that date and the moment it was recorded)."""
-    today = today or date.today()
+    today = today or council_today()
     if ORDER.index(motion.status) < ORDER.index(MotionStatus.DELIVERED):
         raise Conflict({"status": [_("The municipality has not received this motion yet.")]})
     if motion.status in (MotionStatus.ANSWERED, MotionStatus.FOLLOWED_UP):

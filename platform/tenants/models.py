@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import String
 from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from konsey.tenants.db import HasId, db, enum_of, utcnow
+from konsey.tenants.scoping import current_council_id
 
 
 class CouncilStatus(enum.StrEnum):
@@ -57,3 +59,11 @@ class Council(HasId, db.Model):
 
     def __repr__(self) -> str:
         return f"<Council {self.slug}>"
+
+
+def council_today():
+    """Today's date where the bound council is (a decision recorded at 01:00 in İzmir is today's, not
+    yesterday's as on the server's UTC clock); the platform's zone when no council is bound."""
+    council_id = current_council_id()
+    council = db.session.get(Council, council_id) if council_id is not None else None
+    return datetime.now(ZoneInfo(council.timezone if council is not None else "Europe/Istanbul")).date()

@@ -17,7 +17,7 @@ from konsey.core.motions import Motion, MotionStatus, answer_due, is_answered, i
 from konsey.core.permissions import Permission
 from konsey.core.rules import follow_up as rules
 from konsey.tenants.db import db
-from konsey.tenants.models import CouncilStatus
+from konsey.tenants.models import CouncilStatus, council_today
 from konsey.usecases.base import command, one, query
 from konsey.usecases.councils import bound
 
@@ -104,7 +104,7 @@ def tracker(state: str | None = None, year: int | None = None, today: date | Non
         raise NotFound(_("Not found."))
     if state is not None and state not in TRACKER_STATES:
         raise Invalid({"state": [_("Not a state of the tracker.")]})
-    today = today or date.today()
+    today = today or council_today()
     rows = select(Motion).where(Motion.status != MotionStatus.ADOPTED).order_by(Motion.number.desc())
     if year is not None:
         rows = rows.where(extract("year", Motion.adopted_at) == year)

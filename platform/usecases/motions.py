@@ -19,7 +19,7 @@ from konsey.core.motions import Motion, MotionStatus, MunicipalAnswer
 from konsey.core.permissions import Permission
 from konsey.schemas.delivery import MunicipalAnswerSchema
 from konsey.tenants.db import db
-from konsey.tenants.models import Council
+from konsey.tenants.models import Council, council_today
 from konsey.tenants.scoping import bound_council
 from konsey.usecases.base import PER_PAGE, Page, command, one, paginate, query, referenced
 
@@ -38,7 +38,7 @@ def show_motion(motion_id: uuid.UUID) -> Motion:
 @query(Permission.COUNCIL_VIEW)
 def follow_up(today: date | None = None, page: int = 1) -> dict:
     """The follow-up list, a page at a time: the motions, which are overdue and when each answer is due."""
-    today = today or date.today()
+    today = today or council_today()
     listed = list_motions(page)
     rows = listed.rows
     return {"rows": rows, "page": listed,
@@ -52,7 +52,7 @@ def motion_page(motion_id: uuid.UUID, today: date | None = None) -> dict:
     order = list(MotionStatus)
     later = [s for s in order[order.index(motion.status) + 1:] if s is not MotionStatus.ANSWERED]
     return {"motion": motion, "later": later, "answers": list(MunicipalAnswer),
-            "overdue": motions.is_overdue(motion, today or date.today()),
+            "overdue": motions.is_overdue(motion, today or council_today()),
             "due": motions.answer_due(motion), "due_estimated": motion.answer_due_estimated,
             "milestones": follow_up_records.milestones_of([motion.id])[motion.id],
             "milestone_states": list(follow_up_records.MilestoneState)}

@@ -24,7 +24,6 @@ from konsey.pluginkit import (
     BodyKind,
     BodyType,
     Indicator,
-    MemberCategory,
     MemberKind,
     NavigationItem,
     Permission,
@@ -36,13 +35,12 @@ from konsey.pluginkit import (
     plugin_config,
     seats_on,
 )
+from konsey.plugins.disabled_assembly.usecases import ORGANISATIONS
 from konsey.plugins.disabled_assembly.views import pages
 
 NAME = "disabled_assembly"
 TITLE = _l("Disabled people's assembly")  # the name people see on the assemblies page
 
-# Organisations that take part: those of persons with disabilities (associations, foundations, federations).
-ORGANISATIONS = {MemberCategory.ASSOCIATION, MemberCategory.FOUNDATION, MemberCategory.UNION}
 
 
 class Settings(Schema):

@@ -14,6 +14,7 @@ from konsey.pluginkit import (
     Invalid,
     Meeting,
     Member,
+    MemberCategory,
     MemberKind,
     MemberStatus,
     Permission,
@@ -33,6 +34,8 @@ from konsey.plugins.disabled_assembly.models import (
 )
 
 NAME = "disabled_assembly"
+# Organisations that take part: those of persons with disabilities (associations, foundations, federations).
+ORGANISATIONS = frozenset({MemberCategory.ASSOCIATION, MemberCategory.FOUNDATION, MemberCategory.UNION})
 
 
 def assembly() -> Body:
@@ -55,7 +58,7 @@ def overview(today: date | None = None) -> dict:
                                   .limit(100)).all()
     return {"body": body, "seats": seats, "supporters": supporters, "requests": requests,
             "candidates": [m for m in candidates if m.id not in seated], "consented": consented,
-            "kinds": list(AccessKind)}
+            "kinds": list(AccessKind), "organisations": {c.value for c in ORGANISATIONS}}
 
 
 @command(Permission.BODIES_MANAGE)

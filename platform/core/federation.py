@@ -249,8 +249,7 @@ def compute(today: date | None = None, *, reason: str = "federation indicators",
                 due_day = due_on or follow_up_rules.estimated_due(delivered_on)
                 if status in waiting:
                     counts[council_id][3] += follow_up_rules.overdue(due_day, False, today)
-                elif follow_up_rules.answered_in_time(
-                        due_day, decided_on or (answered_at.date() if answered_at else None)):
+                elif follow_up_rules.answered_in_time(due_day, decided_on or (answered_at and answered_at.date())):
                     in_time[council_id] += 1
         if every.get_bind().dialect.name == "postgresql":
             # PostgreSQL takes the median by percentile_cont: days from delivery to the municipal decision.

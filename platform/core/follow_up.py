@@ -132,14 +132,12 @@ def read_calendar(content: bytes) -> list[tuple[date, MunicipalMeetingKind]]:
                 start = event.decoded("DTSTART", None)
             except (ValueError, TypeError):
                 start = None
-            if not isinstance(start, date):  # a period, a list, text that is no date: refused below
+            if not isinstance(start, date):  # missing, a period, a list, text that is no date
                 raise Invalid({"file": [_("An event of the calendar has no date we can read.")]})
-            if start is not None:
-                day = start.date() if isinstance(start, datetime) else start
-                summary = str(event.get("SUMMARY", "")).casefold()
-                kind = MunicipalMeetingKind.EXTRAORDINARY if "olağanüstü" in summary or "extraordinary" in summary \
-                    else MunicipalMeetingKind.REGULAR
-                days.append((day, kind))
+            summary = str(event.get("SUMMARY", "")).casefold()
+            kind = MunicipalMeetingKind.EXTRAORDINARY if "olağanüstü" in summary or "extraordinary" in summary \
+                else MunicipalMeetingKind.REGULAR
+            days.append((start.date() if isinstance(start, datetime) else start, kind))
         return days
     try:
         return _csv_days(text)

@@ -240,9 +240,9 @@ def schedule(body: Body, kind: MeetingKind, title: str, scheduled_at: datetime, 
 # --- attendance and quorum ----------------------------------------------------------------------------------
 
 
-def eligibility(body: Body, day: date, bylaws: dict, ids: set):
-    """A condition on Member that says "holds a vote in this body on this day", for a query that would otherwise
-    bind every eligible id: the general assembly's rule itself; for other bodies (a few dozen seats) the ids."""
+def eligibility(body: Body, bylaws: dict, ids: set):
+    """A condition on Member that says "holds a vote in this body", for a query that would otherwise bind every
+    eligible id: the general assembly's rule itself; for other bodies (a few dozen seats) their ``ids``."""
     if body.kind is BodyKind.GENERAL_ASSEMBLY:
         condition = Member.status == MemberStatus.ACTIVE
         if not bylaws["individual_members_vote_in_general_assembly"]:
@@ -255,9 +255,7 @@ def eligible_members(body: Body, day: date, bylaws: dict, among: set | None = No
     """Who holds a vote in this body on this day (only those ``among`` given ids, when given: a ballot asks
     about one or two people, not about a general assembly of thousands)."""
     if body.kind is BodyKind.GENERAL_ASSEMBLY:
-        query = select(Member.id).where(Member.status == MemberStatus.ACTIVE)
-        if not bylaws["individual_members_vote_in_general_assembly"]:
-            query = query.where(Member.kind == MemberKind.INSTITUTIONAL)
+        query = select(Member.id).where(eligibility(body, bylaws, set()))
         if among is not None:
             query = query.where(Member.id.in_(among))
         return set(db.session.scalars(query))
@@ -341,17 +339,22 @@ def quorum_of(meeting: Meeting, body: Body, bylaws: dict, full: int, present: in
             "quorum_met": rules.quorum_reached(present, needed)}
 
 
+def sitting_window(meeting: Meeting, bylaws: dict, now: datetime | None = None) -> tuple[str | None, datetime]:
+    """(what keeps check-ins and votes closed now — "not_yet", "closed" or None —, the moment they open)."""
+    opens = as_utc(meeting.scheduled_at) - timedelta(minutes=bylaws["check_in_opens_minutes_before"])
+    problem = rules.sitting_problem(now or utcnow(), as_utc(meeting.scheduled_at),
+                                    meeting.status is MeetingStatus.CLOSED, bylaws["check_in_opens_minutes_before"])
+    return problem, opens
+
+
 def require_sitting(meeting: Meeting, now: datetime | None = None) -> None:
     """Check-ins and votes happen within the meeting: from a little before its start (by-laws) until it closes."""
-    opens = parameters_on(meeting.day)["check_in_opens_minutes_before"]
-    problem = rules.sitting_problem(now or utcnow(), as_utc(meeting.scheduled_at),
-                                    meeting.status is MeetingStatus.CLOSED, opens)
+    problem, opens = sitting_window(meeting, parameters_on(meeting.day), now)
     if problem == "closed":
         raise Conflict({"meeting": [_("The meeting is closed.")]})
     if problem == "not_yet":
-        starts = as_utc(meeting.scheduled_at) - timedelta(minutes=opens)
         raise Conflict({"meeting": [_("The meeting has not begun: check-ins and votes open at %(time)s.",
-                                      time=moment_text(starts))]})
+                                      time=moment_text(opens))]})
 
 
 def check_in(meeting: Meeting, member: Member, *, online: bool, representative_id: uuid.UUID | None = None,

@@ -88,6 +88,11 @@ def answer_due(motion: Motion) -> date | None:
     return motion.answer_due_on or rules.estimated_due(motion.delivered_on)
 
 
+def decided_day(motion: Motion) -> date | None:
+    """When the municipal council decided: its decision's date, else the day the answer was recorded."""
+    return motion.municipal_decided_on or (motion.answered_at.date() if motion.answered_at else None)
+
+
 def is_answered(status: MotionStatus) -> bool:
     return ORDER.index(status) >= ORDER.index(MotionStatus.ANSWERED)
 

@@ -13,7 +13,7 @@ from sqlalchemy import extract, select
 from konsey.core import follow_up
 from konsey.core.errors import Invalid, NotFound
 from konsey.core.follow_up import MilestoneState, MunicipalCouncilMeeting, MunicipalMeetingKind
-from konsey.core.motions import Motion, MotionStatus, answer_due, is_answered, is_overdue
+from konsey.core.motions import Motion, MotionStatus, answer_due, decided_day, is_answered, is_overdue
 from konsey.core.permissions import Permission
 from konsey.core.rules import follow_up as rules
 from konsey.tenants.db import db
@@ -105,18 +105,17 @@ def tracker(state: str | None = None, year: int | None = None, today: date | Non
     if state is not None and state not in TRACKER_STATES:
         raise Invalid({"state": [_("Not a state of the tracker.")]})
     today = today or council_today()
-    rows = select(Motion).where(Motion.status != MotionStatus.ADOPTED).order_by(Motion.number.desc())
-    if year is not None:
-        rows = rows.where(extract("year", Motion.adopted_at) == year)
-    found = follow_up_rows(rows.limit(1000), today)  # the latest thousand: a public page stays bounded
+    sent = select(Motion).where(Motion.status != MotionStatus.ADOPTED).order_by(Motion.number.desc())
+    every = follow_up_rows(sent.limit(1000), today)  # the latest thousand: a public page stays bounded
+    # The summary is of everything sent; a year's list is its own query, a state filters either in hand.
+    found = follow_up_rows(sent.where(extract("year", Motion.adopted_at) == year).limit(1000), today) \
+        if year is not None else every
     if state is not None:
         found = [t for t in found if state_of(t) == state or (state == "waiting" and state_of(t) == "overdue")]
     years = sorted({int(y) for y in db.session.scalars(select(extract("year", Motion.adopted_at)).distinct())
                     if y is not None}, reverse=True)
     return {"motions": found[:limit], "state": state, "year": year, "years": years, "states": TRACKER_STATES,
-            "summary": _summary(found if state is None and year is None else follow_up_rows(
-                select(Motion).where(Motion.status != MotionStatus.ADOPTED).order_by(Motion.number.desc())
-                .limit(1000), today))}
+            "summary": _summary(every)}
 
 
 def follow_up_rows(statement, today: date) -> list[TrackedMotion]:
@@ -141,8 +140,7 @@ def state_of(tracked: TrackedMotion) -> str:
 def _summary(rows: list[TrackedMotion]) -> dict:
     answered = [t for t in rows if is_answered(t.motion.status)]
     # Decided by the due date; without a decision date, the day the answer was recorded (as the federation).
-    timely = [t for t in answered if rules.answered_in_time(
-        t.due, t.motion.municipal_decided_on or (t.motion.answered_at.date() if t.motion.answered_at else None))]
+    timely = [t for t in answered if rules.answered_in_time(t.due, decided_day(t.motion))]
     return {"sent": len(rows), "answered": len(answered), "in_time": len(timely),
             "overdue": sum(t.overdue for t in rows),
             "implemented": sum(t.implementation is MilestoneState.DONE for t in rows)}

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import case, func, select
@@ -22,7 +21,7 @@ from konsey.core.permissions import Permission
 from konsey.core.representatives import Representative
 from konsey.core.rules import meetings as rules
 from konsey.core.text import turkish_sort_key
-from konsey.tenants.db import as_utc, db, utcnow
+from konsey.tenants.db import db
 from konsey.usecases.base import PER_PAGE, Page, command, one, paginate, query, referenced
 from konsey.usecases.members import member_named
 
@@ -250,7 +249,7 @@ def _sitting(meeting_row: Meeting, body: Body, bylaws: dict) -> Sitting:
         concerned = select(Attendance.member_id).where(Attendance.meeting_id == meeting_row.id).union(
             select(ExcusedAbsence.member_id).where(ExcusedAbsence.meeting_id == meeting_row.id))
         eligible = set(db.session.scalars(select(Member.id).where(
-            meetings.eligibility(body, meeting_row.day, bylaws, set()), Member.id.in_(concerned))))
+            meetings.eligibility(body, bylaws, set()), Member.id.in_(concerned))))
         full = meetings.full_membership(body, meeting_row.day, bylaws)
         substitutes: set = set()
     else:
@@ -289,7 +288,7 @@ def _roster_page(meeting_row: Meeting, body: Body, bylaws: dict, sitting: Sittin
     ``q``; and whether more follow."""
     if not sitting.full and not sitting.substitutes:
         return [], False
-    entitled = meetings.eligibility(body, meeting_row.day, bylaws, sitting.eligible)
+    entitled = meetings.eligibility(body, bylaws, sitting.eligible)
     if sitting.substitutes:
         entitled = entitled | Member.id.in_(sitting.substitutes)
     rows = (select(Member).where(entitled)
@@ -313,9 +312,7 @@ def _quorum(meeting_row: Meeting, body: Body, bylaws: dict, sitting: Sitting) ->
 
 def _opening(meeting_row: Meeting, bylaws: dict) -> dict:
     """Whether the desk can check people in and open votes now, and from when (the by-laws' tolerance)."""
-    opens = as_utc(meeting_row.scheduled_at) - timedelta(minutes=bylaws["check_in_opens_minutes_before"])
-    problem = rules.sitting_problem(utcnow(), as_utc(meeting_row.scheduled_at), meeting_row.closed_at is not None,
-                                    bylaws["check_in_opens_minutes_before"])
+    problem, opens = meetings.sitting_window(meeting_row, bylaws)
     return {"sitting_open": problem is None, "opens_at": opens if problem == "not_yet" else None}
 
 
@@ -376,7 +373,7 @@ def desk(meeting_id: uuid.UUID, q: str | None = None, offset: int = 0) -> dict:
         if body.kind is BodyKind.GENERAL_ASSEMBLY:
             here = select(Attendance.member_id).where(Attendance.meeting_id == meeting_row.id,
                                                       Attendance.left_at.is_(None))
-            waiting = select(Member.id).where(meetings.eligibility(body, meeting_row.day, bylaws, set()),
+            waiting = select(Member.id).where(meetings.eligibility(body, bylaws, set()),
                                               Member.id.in_(here), Member.id.not_in(answered))
             roll_calls[vote.id] = db.session.scalar(select(func.count()).select_from(waiting.subquery()))
             roll_call_pages[vote.id] = db.session.scalars(

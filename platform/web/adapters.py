@@ -144,7 +144,16 @@ def install(app) -> None:
     app.context_processor(_kept_helpers)
 
 
+def int_arg(name: str, default: int | None, low: int, high: int) -> int | None:
+    """A whole number from the query string within [low, high]; anything else (text, "²", out of range) is the
+    default — a hand-edited address shows the page as it comes, never a 500."""
+    text = request.args.get(name, "")
+    if not (text.isascii() and text.isdigit()):
+        return default
+    value = int(text)
+    return value if low <= value <= high else default
+
+
 def page_number() -> int:
     """``?page=`` of a paged list; anything but a page number is the first page."""
-    page = request.args.get("page", "1")
-    return min(int(page), 100_000) if page.isascii() and page.isdigit() and int(page) > 0 else 1
+    return int_arg("page", 1, 1, 100_000)

@@ -12,6 +12,7 @@ from konsey.tenants.db import utcnow
 from konsey.usecases import councils, follow_up
 from konsey.usecases.base import performs
 from konsey.web import json_download
+from konsey.web.adapters import int_arg
 
 bp = Blueprint("council", __name__, url_prefix="/<council_slug>")
 
@@ -67,9 +68,7 @@ def tracker_feed():
 
 
 def _tracker_filters() -> tuple[str | None, int | None]:
-    year = request.args.get("year", "")
-    return request.args.get("state") or None, int(year) if year.isascii() and year.isdigit() and len(year) == 4 \
-        else None
+    return request.args.get("state") or None, int_arg("year", None, 1900, 2200)
 
 
 @bp.get("/export")

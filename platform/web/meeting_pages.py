@@ -24,7 +24,16 @@ from konsey.schemas.meetings import (
 )
 from konsey.usecases import meetings
 from konsey.usecases.base import performs
-from konsey.web.adapters import attempt, filled, flash_errors, flattened, load, page_number, uuid_or_none
+from konsey.web.adapters import (
+    attempt,
+    filled,
+    flash_errors,
+    flattened,
+    int_arg,
+    load,
+    page_number,
+    uuid_or_none,
+)
 
 bp = Blueprint("meeting_pages", __name__, url_prefix="/<council_slug>/meetings")
 
@@ -88,8 +97,7 @@ def roster(meeting_id):
 
 def _roster_query() -> tuple[str | None, int]:
     q = (request.args.get("q") or "").strip()[:100] or None
-    offset = request.args.get("offset", "0")
-    return q, min(int(offset), 1_000_000) if offset.isascii() and offset.isdigit() else 0
+    return q, int_arg("offset", 0, 0, 1_000_000)
 
 
 @bp.get("/<uuid:meeting_id>/projector")

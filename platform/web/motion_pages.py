@@ -26,7 +26,7 @@ from konsey.schemas.motions import (
 from konsey.usecases import follow_up, motions
 from konsey.usecases.base import performs
 from konsey.web import zip_download
-from konsey.web.adapters import attempt, filled, load, page_number, safe_next
+from konsey.web.adapters import attempt, filled, int_arg, load, page_number, safe_next
 
 bp = Blueprint("motion_pages", __name__, url_prefix="/<council_slug>")
 WEEKDAYS = [_l("Monday"), _l("Tuesday"), _l("Wednesday"), _l("Thursday"), _l("Friday"), _l("Saturday"), _l("Sunday")]
@@ -109,8 +109,7 @@ def motion_milestone(motion_id):
 @performs(follow_up.municipal_calendar)
 def municipal_calendar():
     """The municipal council's meetings: they set when each motion's answer is due."""
-    year = request.args.get("year", "")
-    year = int(year) if year.isascii() and year.isdigit() and 2000 <= int(year) <= 2100 else date.today().year
+    year = int_arg("year", date.today().year, 2000, 2100)
     return render_template("governance/municipal_calendar.html", year=year,
                            meetings=follow_up.municipal_calendar(year), kinds=list(MunicipalMeetingKind),
                            weekdays=WEEKDAYS)

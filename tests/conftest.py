@@ -10,7 +10,14 @@ from __future__ import annotations
 import pytest
 
 from support.apps import _make_app, _postgres_reachable, empty_all_tables
-from support.clients import ApiClient, WebhookReceiver, adopted_motion, approve_by_general_assembly, login
+from support.clients import (
+    ApiClient,
+    WebhookReceiver,
+    adopted_motion,
+    approve_by_general_assembly,
+    login,
+    sitting,
+)
 from support.services import (
     ARTIFACTS,
     IN_CI,
@@ -25,7 +32,7 @@ from support.services import (
 from support.world import World
 
 __all__ = ["ARTIFACTS", "IN_CI", "REDIS_URL", "ApiClient", "Mailbox", "WebhookReceiver", "World", "adopted_motion",
-           "approve_by_general_assembly", "free_port", "login", "need_service", "port_open", "worker_name"]
+           "approve_by_general_assembly", "free_port", "login", "sitting", "need_service", "port_open", "worker_name"]
 
 
 @pytest.fixture(scope="session")

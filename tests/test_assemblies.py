@@ -141,7 +141,10 @@ def test_youth_assembly_age_band_election_and_ex_officio_board_seat(app, world, 
     assert outsider.status_code == 422 and "member_id" in outsider.json["errors"]
     for member_id in young[:2]:
         assert admin.post(f"{url}/candidates", json={"member_id": member_id}).status_code == 201
-    decided = admin.post(f"{url}/rounds", json={"votes": {young[0]: 3, young[1]: 0}})
+    from conftest import sitting
+
+    decided = admin.post(f"{url}/rounds", json={"votes": {young[0]: 3, young[1]: 0},
+                                                "meeting_id": sitting(admin, A, youth["id"], young)})
     assert decided.status_code == 200, decided.json
     assert decided.json["winner"] == young[0]
     board = next(b for b in admin.get(f"{A}/bodies").json if b["kind"] == "executive_board")

@@ -88,21 +88,42 @@ def test_an_election_is_run_on_the_page(app, world, desk):
     from konsey.core.seats import Seat
 
     client = desk["client"]
-    people = [world.member(desk["council"], name=n) for n in ("Ayşe Kaya", "Mehmet Er")]
+    people = [world.member(desk["council"], name=n) for n in ("Ayşe Kaya", "Mehmet Er", "Can Ak", "Ece Ay")]
     bodies = {b.kind.value: b.id for b in _bodies(app, desk["council"])}
     called = client.post("/izmir/elections/", data={
         "electing_body_id": str(bodies["general_assembly"]), "target_body_id": str(bodies["executive_board"]),
         "office": "president", "seats": "1", "term_start": "2027-06-01", "term_index": "0"})
     election = called.headers["Location"].rsplit("/", 1)[1]
-    for member_id in people:
+    for member_id in people[:2]:
         client.post(f"/izmir/elections/{election}/candidates", data={"member_id": str(member_id)})
     bad = client.post(f"/izmir/elections/{election}/rounds", data={f"votes-{people[0]}": "bir"},
                       follow_redirects=True)
     assert "votes" in bad.get_data(as_text=True)
-    client.post(f"/izmir/elections/{election}/rounds", data={f"votes-{people[0]}": "2", f"votes-{people[1]}": "0"})
+    unsat = client.get(f"/izmir/elections/{election}").get_data(as_text=True)
+    assert "schedule the meeting first" in unsat or "toplantıyı" in unsat  # no sitting of the assembly yet
+    everyone = _active_members(app, desk["council"])
+    held = world.sitting(desk["council"], "general_assembly", everyone)
     page = client.get(f"/izmir/elections/{election}").get_data(as_text=True)
-    assert "Ayşe Kaya: 2" in page and _count(app, desk["council"], Seat) == 1
+    assert f'value="{held}" selected' not in page and f'value="{held}"' in page  # offered, the election named none
+    crowded = client.post(f"/izmir/elections/{election}/rounds", follow_redirects=True, data={
+        "meeting_id": str(held), f"votes-{people[0]}": "2", f"votes-{people[1]}": "0",
+        "ballots_cast": str(len(everyone) + 1)}).get_data(as_text=True)
+    assert "ballots_cast" in crowded or str(len(everyone)) in crowded
+    assert _count(app, desk["council"], Seat) == 0
+    page = client.post(f"/izmir/elections/{election}/rounds", follow_redirects=True, data={
+        "meeting_id": str(held), f"votes-{people[0]}": "3", f"votes-{people[1]}": "0",
+        "blank": "1"}).get_data(as_text=True)
+    assert "Ayşe Kaya: 3" in page and _count(app, desk["council"], Seat) == 1, page
     assert _count(app, desk["council"], Election, status="decided") == 1
+
+
+def _active_members(app, council):
+    from konsey.core.membership import Member
+    from konsey.tenants.db import db
+    from konsey.tenants.scoping import bound_council
+
+    with app.app_context(), bound_council(council):
+        return list(db.session.scalars(select(Member.id).where(Member.status == "active")))
 
 
 def test_money_with_its_chart_and_field_errors(app, desk):

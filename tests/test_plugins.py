@@ -253,7 +253,12 @@ def test_election_hooks_only_where_enabled(app, world, bespoke):
         men = [str(m) for m in (world.member(bespoke[key], name=f"Aday {i}", gender="male") for i in range(2))]
         for member_id in men:
             admin.post(f"{url}/candidates", json={"member_id": member_id})
-        results[f"{key}_round"] = admin.post(f"{url}/rounds", json={"votes": {men[0]: 9, men[1]: 8}})
+        from conftest import sitting
+
+        everyone = [str(m) for m in bespoke["people"][key]] + [banned, *men]
+        results[f"{key}_round"] = admin.post(f"{url}/rounds", json={
+            "votes": {men[0]: 9, men[1]: 8}, "ballots_cast": 12,
+            "meeting_id": sitting(admin, base, bodies["general_assembly"], everyone)})
     assert results["beta_banned"] == 201 and results["alpha_banned"] == 422
     assert results["beta_round"].status_code == 200
     assert results["alpha_round"].status_code == 422 and "one gender" in str(results["alpha_round"].json["errors"])

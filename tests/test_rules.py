@@ -7,7 +7,13 @@ from datetime import date
 import pytest
 
 from konsey.core.bylaws import default_bylaw_parameters
-from konsey.core.rules.elections import count_round, settle_final_tie, votes_needed_in_round
+from konsey.core.rules.elections import (
+    count_round,
+    round_ballot_problem,
+    settle_final_tie,
+    term_start_problem,
+    votes_needed_in_round,
+)
 from konsey.core.rules.meetings import (
     Outcome,
     Tally,
@@ -217,6 +223,27 @@ def test_plurality_election(bylaws):
     plurality = with_(bylaws, election_round_rule="plurality")
     assert count_round(1, {"Ayşe": 3, "Can": 2}, 30, plurality).winner == "Ayşe"
     assert count_round(1, {"Ayşe": 3, "Can": 3}, 30, plurality).tie
+
+
+def test_a_rounds_ballots_against_those_present_and_the_votes():
+    # A single seat: one name per valid ballot.
+    assert round_ballot_problem({"Ayşe": 3, "Can": 1}, 1, 4, 0, 0, present_entitled=4) is None
+    assert round_ballot_problem({"Ayşe": 3, "Can": 1}, 1, 5, 0, 0, present_entitled=4) == "over_present"
+    assert round_ballot_problem({"Ayşe": 3, "Can": 1}, 1, 4, 1, 0, present_entitled=4) == "over_ballots"
+    assert round_ballot_problem({}, 1, 2, 2, 1, present_entitled=4) == "blank_invalid"
+    assert round_ballot_problem({"Ayşe": 2}, 1, 4, 1, 1, present_entitled=4) is None
+    # Three seats: up to three names on a ballot, none twice.
+    assert round_ballot_problem({"A": 4, "B": 4, "C": 4}, 3, 4, 0, 0, present_entitled=9) is None
+    assert round_ballot_problem({"A": 5, "B": 1}, 3, 4, 0, 0, present_entitled=9) == "over_ballots"
+    assert round_ballot_problem({"A": 4, "B": 4, "C": 4, "D": 1}, 3, 4, 0, 0, present_entitled=9) == "over_ballots"
+
+
+def test_an_elections_term_may_have_begun_a_little_ago():
+    today = date(2026, 12, 1)
+    assert term_start_problem(date(2027, 6, 1), today, 30) is None
+    assert term_start_problem(date(2026, 11, 1), today, 30) is None  # 30 days ago
+    assert term_start_problem(date(2026, 10, 31), today, 30) == "too_far_past"
+    assert term_start_problem(date(2026, 11, 30), today, 0) == "too_far_past"
 
 
 # --- statutory calendar -----------------------------------------------------------------------------------

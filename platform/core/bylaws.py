@@ -53,6 +53,8 @@ DEFAULTS: dict = {
     "working_group_one_officer_post": True,
     # Officers a working group elects beside its president, in the same election (0: a facilitator alone).
     "working_group_officers": 0,
+    # An election may be recorded for a term that began at most this many days ago (entered after the sitting).
+    "election_term_start_past_days": 30,
     "individual_members_vote_in_general_assembly": True,
     "executive_absence_limit_excused": 3,
     "executive_absence_limit_total": 5,
@@ -95,6 +97,8 @@ PARAMETER_NOTES: dict[str, tuple[str, str]] = {
     "working_group_one_officer_post": ("One officer post per person across working groups.", "council by-laws"),
     "working_group_officers": ("Officers a working group elects beside its president, in one election (0: a "
                                "facilitator alone).", "council by-laws"),
+    "election_term_start_past_days": ("Days in the past a new election's term may have begun (an election is "
+                                      "entered at or soon after its sitting, not months later).", "Konsey"),
     "individual_members_vote_in_general_assembly": ("Whether individual members vote in the general assembly.",
                                                     "council by-laws"),
     "executive_absence_limit_excused": ("Excused absences after which a board member may be removed.",

@@ -22,10 +22,16 @@ from konsey.core.audit import record
 from konsey.core.bodies import Body, BodyKind
 from konsey.core.bylaws import parameters_on
 from konsey.core.errors import Conflict, Invalid
+from konsey.core.meetings import Meeting, MeetingStatus, quorum_status, require_sitting
 from konsey.core.membership import Member, MemberStatus
 from konsey.core.participants import working_group_size as size
 from konsey.core.plugins import collect, council_hooks
-from konsey.core.rules.elections import count_round, settle_final_tie
+from konsey.core.rules.elections import (
+    count_round,
+    round_ballot_problem,
+    settle_final_tie,
+    term_start_problem,
+)
 from konsey.core.rules.parity import Candidate as RankedCandidate
 from konsey.core.rules.parity import allocate_seats
 from konsey.core.rules.terms import Mandate, may_stand, term_end
@@ -35,11 +41,11 @@ from konsey.core.seats import (
     assign_seat,
     board_composition,
     end_seat,
-    full_membership,
     require_working,
     seats_on,
 )
 from konsey.tenants.db import CouncilOwned, db, enum_of, same_council_fk, utcnow
+from konsey.tenants.models import council_today
 
 
 class Office(enum.StrEnum):
@@ -67,6 +73,8 @@ class Election(CouncilOwned, db.Model):
     seats: Mapped[int] = mapped_column(Integer)
     term_start: Mapped[date] = mapped_column(Date)
     term_index: Mapped[int] = mapped_column(Integer)  # 0: the first (2-year) term of the cycle, 1: the second
+    # The electing body's sitting where the rounds are held (a round may name another, e.g. a reconvened one).
+    meeting_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
     status: Mapped[ElectionStatus] = mapped_column(enum_of(ElectionStatus, 10), default=ElectionStatus.OPEN)
     rounds: Mapped[list] = mapped_column(JSON, default=list)  # [{"round", "votes", "result"}], for the record
     result: Mapped[dict | None] = mapped_column(JSON)
@@ -75,6 +83,7 @@ class Election(CouncilOwned, db.Model):
     __council_table_args__ = (
         same_council_fk("electing_body_id", "bodies"),
         same_council_fk("target_body_id", "bodies"),
+        same_council_fk("meeting_id", "meetings"),
     )
 
 
@@ -116,11 +125,25 @@ def _elects_officers(office: Office, target: Body, bylaws: dict) -> int:
     return bylaws.get("working_group_officers", 0)
 
 
+def _require_sitting_of(electing: Body, meeting: Meeting) -> None:
+    """Rule 1: an election is held in a sitting of the electing body that has not closed."""
+    if meeting.body_id != electing.id:
+        raise Invalid({"meeting_id": [_("The election is held in a meeting of the electing body.")]})
+    if meeting.status is MeetingStatus.CLOSED:
+        raise Conflict({"meeting_id": [_("The meeting is closed.")]})
+
+
 def call_election(electing: Body, target: Body, office: Office, seats: int, term_start: date,
-                  term_index: int) -> Election:
+                  term_index: int, meeting: Meeting | None = None) -> Election:
     require_working(electing, "electing_body_id")
     require_working(target, "target_body_id")
     bylaws = parameters_on(term_start)
+    today = council_today()
+    if term_start_problem(term_start, today, parameters_on(today)["election_term_start_past_days"]):
+        raise Invalid({"term_start": [_("The term cannot have begun more than %(days)d days ago.",
+                                        days=parameters_on(today)["election_term_start_past_days"])]})
+    if meeting is not None:
+        _require_sitting_of(electing, meeting)
     if electing.kind is BodyKind.WORKING_GROUP:
         taking_part = working_group_size(electing, term_start)
         if taking_part < bylaws["working_group_election_min_participants"]:
@@ -135,7 +158,7 @@ def call_election(electing: Body, target: Body, office: Office, seats: int, term
     if office is not Office.EXECUTIVE_BOARD and seats != 1 and not co_chairs and not officers:
         raise Invalid({"seats": [_("This office has a single seat.")]})
     election = Election(electing_body_id=electing.id, target_body_id=target.id, office=office, seats=seats,
-                        term_start=term_start, term_index=term_index)
+                        term_start=term_start, term_index=term_index, meeting_id=meeting.id if meeting else None)
     db.session.add(election)
     db.session.flush()
     record("election.called", election, {"office": office.value, "seats": seats})
@@ -190,8 +213,41 @@ def stand(election: Election, member: Member) -> Candidacy:
     return candidacy
 
 
-def count(election: Election, votes: dict[str, int], *, chair_choice: str | None = None) -> dict:
-    """Enter one round's counted (secret) ballots; decide if the rules allow, else say what comes next."""
+def _check_the_box(election: Election, electing: Body, meeting: Meeting | None, votes: dict[str, int],
+                   ballots_cast: int | None, blank: int, invalid: int) -> tuple[Meeting, int, dict]:
+    """Rule 1: the round is counted in a sitting of the electing body whose quorum is met, with no more ballots
+    than people present with a vote and no more votes than the ballots carry. Returns (the sitting, the
+    ballots cast, its quorum)."""
+    if meeting is None:
+        raise Invalid({"meeting_id": [_("An election round is held in a meeting of the electing body: name it.")]})
+    _require_sitting_of(electing, meeting)
+    require_sitting(meeting)
+    quorum = quorum_status(meeting, electing)
+    if not quorum["quorum_met"]:
+        raise Conflict({"meeting_id": [_("The meeting has no quorum: %(present)d present, %(needed)d needed.",
+                                         present=quorum["present"], needed=quorum["needed"])]})
+    if ballots_cast is None:
+        if election.seats > 1:
+            raise Invalid({"ballots_cast": [_("Give the number of ballots cast: each may name several "
+                                              "candidates.")]})
+        ballots_cast = sum(votes.values()) + blank + invalid
+    problem = round_ballot_problem(votes, election.seats, ballots_cast, blank, invalid, quorum["present"])
+    if problem == "over_present":
+        raise Invalid({"ballots_cast": [_("%(ballots)d ballots, but only %(present)d members with a vote are "
+                                          "present.", ballots=ballots_cast, present=quorum["present"])]})
+    if problem == "blank_invalid":
+        raise Invalid({"blank": [_("More blank and invalid ballots than ballots cast.")]})
+    if problem == "over_ballots":
+        raise Invalid({"votes": [_("The votes are more than the %(ballots)d ballots cast could carry.",
+                                   ballots=ballots_cast - blank - invalid)]})
+    return meeting, ballots_cast, quorum
+
+
+def count(election: Election, votes: dict[str, int], *, chair_choice: str | None = None,
+          meeting: Meeting | None = None, ballots_cast: int | None = None, blank: int = 0,
+          invalid: int = 0) -> dict:
+    """Enter one round's counted (secret) ballots, in a quorate sitting of the electing body (``meeting``, or
+    the election's own); decide if the rules allow, else say what comes next."""
     if election.status is not ElectionStatus.OPEN:
         raise Conflict({"election": [_("This election is closed.")]})
     candidates = {str(c.member_id): c for c in db.session.scalars(
@@ -205,8 +261,12 @@ def count(election: Election, votes: dict[str, int], *, chair_choice: str | None
         raise Invalid({"votes": [_("Only the run-off candidates can receive votes in this round.")]})
     electing = db.session.get(Body, election.electing_body_id)
     target = db.session.get(Body, election.target_body_id)
+    if meeting is None and election.meeting_id is not None:
+        meeting = db.session.get(Meeting, election.meeting_id)
+    meeting, ballots_cast, quorum = _check_the_box(election, electing, meeting, votes, ballots_cast, blank, invalid)
     bylaws = parameters_on(election.term_start)
-    members = full_membership(electing, election.term_start, bylaws)
+    # "Of the full membership" is the electing body's on the day of the sitting, not on the term's first day.
+    members = quorum["full_membership"]
     number = len(election.rounds) + 1
     failed = False
     warnings: list[str] = []
@@ -242,7 +302,9 @@ def count(election: Election, votes: dict[str, int], *, chair_choice: str | None
                 result["lot_seed"] = seed
             failed = winner is None
         winners = [result["winner"]] if result["winner"] else []
-    election.rounds = [*election.rounds, {"round": number, "votes": votes, "result": result}]
+    election.rounds = [*election.rounds, {"round": number, "votes": votes, "result": result,
+                                          "meeting_id": str(meeting.id), "ballots_cast": ballots_cast,
+                                          "blank": blank, "invalid": invalid, "present": quorum["present"]}]
     if winners:
         elected = [db.session.get(Member, uuid.UUID(member_id)) for member_id in winners]
         refusals = collect(council_hooks().hook.konsey_seat_allocation_check(election=election, elected=elected))
@@ -269,5 +331,6 @@ def count(election: Election, votes: dict[str, int], *, chair_choice: str | None
     elif failed:
         election.status, election.result = ElectionStatus.FAILED, result
     db.session.flush()
-    record("election.round", election, {"round": number, "decided": bool(winners)})
+    record("election.round", election, {"round": number, "decided": bool(winners), "meeting": str(meeting.id),
+                                        "ballots_cast": ballots_cast})
     return {"round": number, **result, **({"board_warnings": warnings} if warnings else {})}

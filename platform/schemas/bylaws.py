@@ -63,6 +63,8 @@ class ByLawParametersSchema(StrictSchema):
         validate=validate.Range(0, 100), load_default=_default("working_group_election_min_participants"))
     working_group_one_officer_post = fields.Boolean(load_default=_default("working_group_one_officer_post"))
     working_group_officers = fields.Integer(validate=validate.Range(0, 10), load_default=_default("working_group_officers"))
+    election_term_start_past_days = fields.Integer(validate=validate.Range(0, 366),
+                                                   load_default=_default("election_term_start_past_days"))
     individual_members_vote_in_general_assembly = fields.Boolean(
         load_default=_default("individual_members_vote_in_general_assembly"))
     executive_absence_limit_excused = fields.Integer(validate=validate.Range(1, 50),

@@ -17,6 +17,8 @@ class NewElectionSchema(StrictSchema):
     seats = fields.Integer(load_default=1, validate=validate.Range(min=1, max=50))
     term_start = fields.Date(required=True)
     term_index = fields.Integer(load_default=0, validate=validate.Range(min=0, max=1))
+    meeting_id = fields.UUID(load_default=None, metadata={
+        "description": "The electing body's meeting where the election is held (each round may name another)."})
 
 
 class ElectionSchema(Schema):
@@ -27,6 +29,7 @@ class ElectionSchema(Schema):
     seats = fields.Integer()
     term_start = fields.Date()
     term_index = fields.Integer()
+    meeting_id = fields.UUID(allow_none=True)
     status = fields.Enum(ElectionStatus, by_value=True)
     rounds = fields.List(fields.Dict())
     result = fields.Dict(allow_none=True)
@@ -46,4 +49,12 @@ class RoundSchema(StrictSchema):
                         required=True)
     # Only when the last round ties and the by-laws let the chair decide: the chosen candidate's member id.
     chair_choice = fields.String(load_default=None)
+    meeting_id = fields.UUID(load_default=None, metadata={
+        "description": "The sitting where this round is counted (the election's own by default); its quorum must "
+                       "be met."})
+    ballots_cast = fields.Integer(load_default=None, validate=validate.Range(min=0, max=100_000), metadata={
+        "description": "Ballots in the box, at most those present with a vote; for a single seat it defaults to "
+                       "the votes plus blank and invalid ballots."})
+    blank = fields.Integer(load_default=0, validate=validate.Range(min=0, max=100_000))
+    invalid = fields.Integer(load_default=0, validate=validate.Range(min=0, max=100_000))
 

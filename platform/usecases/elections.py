@@ -10,6 +10,7 @@ from sqlalchemy import select
 from konsey.core import elections
 from konsey.core.bodies import Body
 from konsey.core.elections import Candidacy, Election, Office
+from konsey.core.meetings import Meeting, MeetingStatus
 from konsey.core.membership import Member, MemberStatus
 from konsey.core.permissions import Permission
 from konsey.tenants.db import db
@@ -38,15 +39,28 @@ def election_page(election_id: uuid.UUID) -> dict:
     candidate_ids = list(db.session.scalars(select(Candidacy.member_id).where(Candidacy.election_id == election.id)))
     people = {m.id: m for m in db.session.scalars(select(Member).where(Member.status == MemberStatus.ACTIVE)
                                                   .order_by(Member.sort_name))}
+    # The electing body's sittings that are not over: where a round can be counted.
+    sittings = db.session.scalars(select(Meeting).where(Meeting.body_id == election.electing_body_id,
+                                                        Meeting.status != MeetingStatus.CLOSED)
+                                  .order_by(Meeting.scheduled_at.desc()).limit(20)).all()
     return {"election": election, "bodies": {b.id: b for b in db.session.scalars(select(Body))}, "people": people,
+            "sittings": sittings,
             "names": {str(m.id): m.name for m in people.values()},
             "candidates": [people[c] for c in candidate_ids if c in people]}
 
 
+def _sitting(meeting_id) -> Meeting | None:
+    if meeting_id is None:
+        return None
+    return referenced(Meeting, meeting_id, "meeting_id", _("No such meeting in this council."))
+
+
 @command(Permission.MEETINGS_RUN)
 def call_election(data: dict) -> Election:
+    """Call an election of an office; ``meeting_id`` names the electing body's sitting where it is held."""
     return elections.call_election(one(Body, data["electing_body_id"]), one(Body, data["target_body_id"]),
-                                   data["office"], data["seats"], data["term_start"], data["term_index"])
+                                   data["office"], data["seats"], data["term_start"], data["term_index"],
+                                   _sitting(data.get("meeting_id")))
 
 
 @command(Permission.MEETINGS_RUN)
@@ -62,4 +76,6 @@ def stand(election_id: uuid.UUID, data: dict) -> Election:
 def count_round(election_id: uuid.UUID, data: dict) -> dict:
     """Enter a round's counted ballots (per candidate member id); seats are created when it decides."""
     election = one(Election, election_id)
-    return elections.count(election, data["votes"], chair_choice=data.get("chair_choice"))
+    return elections.count(election, data["votes"], chair_choice=data.get("chair_choice"),
+                           meeting=_sitting(data.get("meeting_id")), ballots_cast=data.get("ballots_cast"),
+                           blank=data.get("blank", 0), invalid=data.get("invalid", 0))

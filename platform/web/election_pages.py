@@ -55,6 +55,6 @@ def election_round(election_id):
     elections.show_election(election_id)
     votes = {key.removeprefix("votes-"): value.strip() for key, value in request.form.items()
              if key.startswith("votes-") and value.strip()}
-    raw = {"votes": votes, **filled(request.form, "chair_choice")}
+    raw = {"votes": votes, **filled(request.form, "chair_choice", "meeting_id", "ballots_cast", "blank", "invalid")}
     attempt(lambda: elections.count_round(election_id, load(RoundSchema, raw)), _("The round is recorded."))
     return _back(election_id)

@@ -52,6 +52,21 @@ def approve_by_general_assembly(admin, base: str, body_id: str, voters: list[str
     return admin.post(f"{base}/bodies/{body_id}/approval", json={"vote_id": vote["id"]})
 
 
+def sitting(admin, base: str, body_id: str, present: list[str], title: str = "Seçimli toplantı") -> str:
+    """Through the API: a meeting of ``body_id`` held now with ``present`` checked in; its id (where an
+    election's rounds are counted)."""
+    from datetime import UTC, datetime, timedelta
+
+    when = (datetime.now(UTC) + timedelta(days=3)).isoformat()
+    meeting = admin.post(f"{base}/meetings", json={"body_id": body_id, "title": title, "scheduled_at": when,
+                                                   "agenda": ["Seçim"]}).json
+    admin.start_meeting(meeting["id"])
+    for member_id in present:
+        assert admin.post(f"{base}/meetings/{meeting['id']}/attendance",
+                          json={"member_id": member_id}).status_code == 200
+    return meeting["id"]
+
+
 def login(client, email: str, password: str = "correct horse battery"):
     return client.post("/login", data={"email": email, "password": password})
 

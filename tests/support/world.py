@@ -242,6 +242,26 @@ class World:
             return {"meeting_a": meeting.id, "vote_a": vote.id, "item_a": item.id,
                     "motion_a": self._motion(meeting, body, member)}
 
+    def sitting(self, council_id, kind: str, present: list) -> uuid.UUID:
+        """A meeting held now of the council's body of ``kind`` (general_assembly…) with ``present`` checked in."""
+        from sqlalchemy import select
+
+        from konsey.core import meetings
+        from konsey.core.bodies import Body
+        from konsey.core.membership import Member
+        from konsey.tenants.db import db
+        from konsey.tenants.scoping import bound_council
+
+        with self.app.app_context(), bound_council(council_id):
+            body = db.session.scalar(select(Body).where(Body.kind == kind))
+            when, called = sitting_now()
+            meeting = meetings.schedule(body, meetings.MeetingKind.ORDINARY, "Seçimli toplantı", when, None,
+                                        ["Seçim"], now=called)
+            for member_id in present:
+                meetings.check_in(meeting, db.session.get(Member, member_id), online=False)
+            db.session.commit()
+            return meeting.id
+
     def _motion(self, meeting, body, member):
         from sqlalchemy import select
 
@@ -273,7 +293,7 @@ class World:
         with self.app.app_context(), bound_council(council_id):
             assembly = db.session.scalar(select(Body).where(Body.kind == BodyKind.GENERAL_ASSEMBLY))
             board = db.session.scalar(select(Body).where(Body.kind == BodyKind.EXECUTIVE_BOARD))
-            election = call_election(assembly, board, Office.PRESIDENT, 1, date(2026, 6, 1), 0)
+            election = call_election(assembly, board, Office.PRESIDENT, 1, date(2027, 6, 1), 0)
             db.session.commit()
             return election.id
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
 
 from konsey.core.rules.meetings import absolute_majority
 
@@ -67,3 +68,27 @@ def settle_final_tie(tied: tuple[str, ...], tie_rule: str, *, chair_choice: str 
             raise ValueError("the chair must choose one of the tied candidates")
         return chair_choice, "chair"
     return None, "failed"
+
+
+def round_ballot_problem(votes: Mapping[str, int], seats: int, ballots_cast: int, blank: int, invalid: int,
+                         present_entitled: int) -> str | None:
+    """What is wrong with one round's counts, as a code, or None.
+
+    ``over_present``: more ballots in the box than people present with a vote; ``blank_invalid``: more blank
+    and invalid ballots than ballots; ``over_ballots``: more votes than the valid ballots could carry (one name
+    on each ballot for a single seat; up to ``seats`` names, each at most once, for a multi-seat body).
+    """
+    if ballots_cast > present_entitled:
+        return "over_present"
+    valid = ballots_cast - blank - invalid
+    if valid < 0:
+        return "blank_invalid"
+    if any(n > valid for n in votes.values()) or sum(votes.values()) > valid * seats:
+        return "over_ballots"
+    return None
+
+
+def term_start_problem(term_start: date, today: date, past_days: int) -> str | None:
+    """``too_far_past`` when an election is called for a term that began more than ``past_days`` ago (an
+    election is recorded at or soon after its sitting, not months later), else None."""
+    return "too_far_past" if (today - term_start).days > past_days else None

@@ -101,7 +101,8 @@ def test_an_edited_export_cannot_write_into_another_council(app, tmp_path):
         izmir_id = izmir.id
     # A council of its own address and id, holding one member and one grant, both aimed at Nilüfer.
     new_id = str(uuid.uuid4())
-    member = {**document["tables"]["members"][0], "id": str(uuid.uuid4()), "council_id": str(nilufer_id),
+    person = next(row for row in document["tables"]["members"] if not row.get("group_body_id"))  # no body here
+    member = {**person, "id": str(uuid.uuid4()), "council_id": str(nilufer_id),
               "member_no": 9999, "email": "yeni@example.org", "tckn": None}
     grant = {**document["tables"]["council_roles"][0], "id": str(uuid.uuid4()), "council_id": str(nilufer_id),
              "email": "intruder@example.org", "role": "administrator"}

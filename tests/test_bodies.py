@@ -224,3 +224,77 @@ def test_an_incomplete_executive_board_is_flagged_until_it_is_complete(app, worl
                     date.today(), None)
         db.session.commit()
     assert admin.get(f"/api/v1/councils/izmir/bodies/{board_id}").json["lawfully_composed"] is True
+
+
+def test_an_approved_group_holds_a_general_assembly_seat_until_it_is_dissolved(world, council):
+    """Rule 5: approving a working group or an assembly opens its general-assembly seat, bound to it, one per
+    group, attended by its representative; dissolving the group ends it; the full membership follows."""
+    from datetime import date, timedelta
+
+    from conftest import approve_by_general_assembly, sitting
+
+    admin, people = council["admin"], council["people"]
+    api_base = "/api/v1/councils/izmir"
+    assembly = next(b for b in admin.get(BASE).json if b["kind"] == "general_assembly")
+    today = date.today().isoformat()
+
+    def full():
+        return admin.get(f"{BASE}/{assembly['id']}?on={today}").json["full_membership"]
+
+    other = world.council("nilufer")
+    other_admin_token = world.token(world.user("gs@nilufer.example.org", roles={other: "administrator"}), other)
+    from support.clients import ApiClient
+
+    neighbour = ApiClient(admin.client, other_admin_token)
+    neighbour_assembly = next(b for b in neighbour.get("/api/v1/councils/nilufer/bodies").json
+                              if b["kind"] == "general_assembly")
+    neighbour_full = neighbour.get(f"/api/v1/councils/nilufer/bodies/{neighbour_assembly['id']}").json[
+        "full_membership"]
+
+    assert full() == 5
+    group = admin.post(BASE, json={"kind": "working_group", "name": "Ulaşım Çalışma Grubu"}).json
+    women = admin.post(BASE, json={"kind": "assembly", "name": "Kadın Meclisi"}).json
+    assert group["general_assembly_seat_id"] is None  # proposed: no seat yet
+    for body in (group, women):
+        approved = approve_by_general_assembly(admin, api_base, body["id"], list(people.values()))
+        assert approved.status_code == 200, approved.json
+    assert full() == 7
+    seat_id = admin.get(f"{BASE}/{group['id']}").json["general_assembly_seat_id"]
+    seat = admin.get(f"{api_base}/members/{seat_id}").json
+    assert (seat["name"], seat["category"], seat["kind"]) == ("Ulaşım Çalışma Grubu",
+                                                             "working_group_representative", "institutional")
+    women_seat = admin.get(f"{BASE}/{women['id']}").json["general_assembly_seat_id"]
+    assert admin.get(f"{api_base}/members/{women_seat}").json["category"] == "assembly_representative"
+    assert neighbour.get(f"/api/v1/councils/nilufer/bodies/{neighbour_assembly['id']}").json[
+        "full_membership"] == neighbour_full  # the neighbour's general assembly did not change
+    assert neighbour.get(f"/api/v1/councils/nilufer/members/{seat_id}").status_code == 404
+
+    by_hand = admin.post(f"{api_base}/members", json={"category": "working_group_representative",
+                                                      "name": "Elle Girilen Temsilci"})
+    assert by_hand.status_code == 422 and "category" in by_hand.json["errors"]
+    recategorised = admin.patch(f"{api_base}/members/{seat_id}", json={"category": "association",
+                                                                       "derbis_no": "35-1-1",
+                                                                       "representative_name": "X"})
+    assert recategorised.status_code == 422 and "category" in recategorised.json["errors"]
+
+    # The group's representative attends the seat under a mandate, as an institution's would, and counts.
+    mandate = admin.post(f"{api_base}/members/{seat_id}/representatives", json={
+        "capacity": "representative", "name": "Ayşe Kaya", "mandate_letter": "ÇG kararı 2026/1",
+        "mandate_expires_on": (date.today() + timedelta(days=365)).isoformat()})
+    assert mandate.status_code == 201, mandate.json
+    meeting = sitting(admin, api_base, assembly["id"], [])
+    attended = admin.post(f"{api_base}/meetings/{meeting}/attendance",
+                          json={"member_id": seat_id, "representative_id": mandate.json["id"]})
+    assert attended.status_code == 200, attended.json
+    assert attended.json["quorum"]["present"] == 1 and attended.json["quorum"]["full_membership"] == 7
+
+    # Where individual members have no vote, the groups' seats still do.
+    admin.post(f"{api_base}/bylaws", json={"effective_from": (date.today() + timedelta(days=1)).isoformat(),
+                                           "parameters": {"individual_members_vote_in_general_assembly": False}})
+    later = (date.today() + timedelta(days=2)).isoformat()
+    assert admin.get(f"{BASE}/{assembly['id']}?on={later}").json["full_membership"] == 2
+
+    dissolved = admin.post(f"{BASE}/{group['id']}/dissolution", json={"on": today, "reason": "İş bitti"})
+    assert dissolved.status_code == 200
+    assert admin.get(f"{api_base}/members/{seat_id}").json["status"] == "ended"
+    assert full() == 6

@@ -72,6 +72,11 @@ def test_bodies_and_seats_on_the_page(app, world, desk):
     assert _count(app, desk["council"], Seat) == 1
     listing = client.get("/izmir/bodies/").get_data(as_text=True)
     assert "<svg" in listing and "Ulaşım Çalışma Grubu" in listing
+    group = next(b for b in _bodies(app, desk["council"]) if b.status.value == "proposed")
+    assert 'data-testid="group-seat"' not in client.get(f"/izmir/bodies/{group.id}").get_data(as_text=True)
+    world.approve(desk["council"], group.id)
+    approved = client.get(f"/izmir/bodies/{group.id}").get_data(as_text=True)
+    assert 'data-testid="group-seat"' in approved and "#representatives" in approved  # rule 5: the seat, linked
 
 
 def _bodies(app, council):

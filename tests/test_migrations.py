@@ -30,3 +30,46 @@ def test_rls_is_forced_on_every_council_owned_table(postgres_app):
         assert flags[model.__tablename__] == (True, True), model.__tablename__
         assert model.__tablename__ in policies
     assert flags["councils"] == (False, False)
+
+
+def test_groups_approved_before_rule_5_get_their_general_assembly_seat(app, world):
+    """Migration 0030 opens the seat of each active group approved before the rule, as the owner under
+    row-level security, numbering it after the council's members."""
+    import importlib.util
+    from pathlib import Path
+
+    import sqlalchemy as sa
+    from alembic.operations import Operations
+
+    from konsey.core.bodies import Body
+    from konsey.core.membership import Member
+    from konsey.core.seats import group_seat
+    from konsey.tenants.scoping import bound_council
+
+    council = world.council("izmir")
+    body_id = world.body_with_seat(council, world.member(council, name="Ayşe Kaya"))["body_a"]
+    engine = create_engine(app.config["KONSEY_MIGRATION_DATABASE_URL"])
+    postgres = engine.dialect.name == "postgresql"
+    members = sa.table("members", sa.column("group_body_id", sa.Uuid()), sa.column("council_id", sa.Uuid()))
+    with engine.begin() as connection:  # as it was before the rule: the approved group has no seat
+        if postgres:
+            connection.execute(text("SELECT set_config('konsey.council_id', :c, true)"), {"c": str(council)})
+        gone = connection.execute(members.delete().where(members.c.group_body_id == body_id)).rowcount
+    assert gone == 1
+    path = next((Path(__file__).parent.parent / "platform/migrations/versions").glob("0030_*.py"))
+    spec = importlib.util.spec_from_file_location("migration_0030", path)
+    migration = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(migration)
+    for _twice in range(2):  # a second run finds the seat and opens no other
+        with engine.begin() as connection, Operations.context(MigrationContext.configure(connection)):
+            migration._open_seats_of_approved_groups()
+    engine.dispose()
+    with app.app_context(), bound_council(council):
+        seat = group_seat(db.session.get(Body, body_id))
+        numbers = sorted(db.session.scalars(sa.select(Member.member_no)))
+        assert (seat.name, seat.category.value, seat.kind.value) == ("Ulaşım Çalışma Grubu",
+                                                                     "working_group_representative", "institutional")
+        assert seat.member_no == numbers[-1] and len(numbers) == len(set(numbers))
+    later = world.member(council, name="Sonraki Üye")  # the counter moved past the seat's number
+    with app.app_context(), bound_council(council):
+        assert db.session.get(Member, later).member_no == seat.member_no + 1

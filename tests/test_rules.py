@@ -313,3 +313,11 @@ def test_check_ins_and_votes_happen_within_the_meeting():
     assert sitting_problem(start - timedelta(minutes=1), start, False, 0) == "not_yet"  # no tolerance
     assert sitting_problem(start + timedelta(hours=5), start, False, 60) is None  # a long meeting goes on
     assert sitting_problem(start + timedelta(minutes=5), start, True, 60) == "closed"
+
+
+def test_the_general_assembly_counts_a_seat_for_each_approved_group():
+    from konsey.core.rules.membership import general_assembly_full_membership
+
+    assert general_assembly_full_membership(40, 12, 3, individuals_vote=True) == 55
+    assert general_assembly_full_membership(40, 12, 3, individuals_vote=False) == 15  # groups keep their vote
+    assert general_assembly_full_membership(0, 0, 0, individuals_vote=True) == 0

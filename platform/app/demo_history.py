@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from sqlalchemy import select, update
 
-from konsey.core import follow_up, meetings, money, motions, reports, seats
+from konsey.core import follow_up, meetings, money, motions, reports, representatives, seats
 from konsey.core.applications import KVKK_NOTICE_VERSION
 from konsey.core.bodies import Body, BodyKind
 from konsey.core.membership import Gender, Member, MemberKind, MemberStatus
@@ -107,8 +107,13 @@ def seed_history(slug: str, today: date | None = None) -> dict:
     first = _hold(assembly, "Olağan Genel Kurul (bahar)", first_day, [ASSEMBLY_ITEMS[0][0], ASSEMBLY_ITEMS[1][0]],
                   voters[:max(needed, int(len(voters) * turnout))], rng, yes_share=0.85)
     seats.approve_body(group, first[0])
-    for member in rng.sample(people, 7):
+    group_members = rng.sample(people, 7)
+    for member in group_members:
         seats.assign_seat(group, member, SeatRole.PRINCIPAL, first_day + timedelta(days=7), None)
+    # The group's seat in the general assembly (rule 5) and who attends it: the full membership grew by one.
+    representatives.appoint(seats.group_seat(group), representatives.Capacity.REPRESENTATIVE, group_members[0].name,
+                            "Çalışma grubunun temsilci kararı", today + timedelta(days=365))
+    needed = (len(active) + 1) // 2 + 1
     second = _hold(assembly, "Olağan Genel Kurul (sonbahar)", second_day,
                    [ASSEMBLY_ITEMS[2][0], ASSEMBLY_ITEMS[3][0]],
                    voters[:max(needed, int(len(voters) * (turnout - 0.1)))], rng, yes_share=0.75)

@@ -147,7 +147,8 @@ def compute(today: date | None = None, *, reason: str = "federation indicators",
                                        "by_category": defaultdict(int), "by_gender": defaultdict(int)})
         for council_id, category, gender, count in every.execute(
                 select(Member.council_id, Member.category, Member.gender, func.count())
-                .where(Member.status == MemberStatus.ACTIVE)
+                # A group's general-assembly seat is a part of the council, not someone who joined it.
+                .where(Member.status == MemberStatus.ACTIVE, Member.group_body_id.is_(None))
                 .group_by(Member.council_id, Member.category, Member.gender)).all():
             tally = tallies[council_id]
             individual = category.kind is MemberKind.INDIVIDUAL

@@ -47,8 +47,14 @@ class MemberCategory(enum.StrEnum):
 
     @property
     def kind(self) -> MemberKind:
-        individual = {self.INDIVIDUAL, self.MUHTAR, self.ASSEMBLY_REPRESENTATIVE, self.WORKING_GROUP_REPRESENTATIVE}
+        # A group's seat takes part like an institution: the group holds it, its representative attends.
+        individual = {self.INDIVIDUAL, self.MUHTAR}
         return MemberKind.INDIVIDUAL if self in individual else MemberKind.INSTITUTIONAL
+
+
+# The general-assembly seat of an assembly or working group (rule 5): opened when the general assembly approves
+# the group, ended when it is dissolved; never entered by hand.
+GROUP_SEAT_CATEGORIES = (MemberCategory.ASSEMBLY_REPRESENTATIVE, MemberCategory.WORKING_GROUP_REPRESENTATIVE)
 
 
 # Who may apply through the council's public form: a person, or a civil-society organisation speaking for itself.
@@ -94,9 +100,13 @@ class Member(CouncilOwned, db.Model):
     status: Mapped[MemberStatus] = mapped_column(enum_of(MemberStatus, 16), default=MemberStatus.ACTIVE)
     joined_on: Mapped[date] = mapped_column(Date, default=date.today)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Set on a group's general-assembly seat: the assembly or working group that holds it (one seat per group).
+    group_body_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
 
     __council_table_args__ = (
         db.UniqueConstraint("council_id", "member_no"),
+        db.UniqueConstraint("council_id", "group_body_id"),
+        same_council_fk("group_body_id", "bodies"),
         db.Index("ix_members_council_sort", "council_id", "sort_name", "id"),
     )
 
@@ -216,7 +226,8 @@ def add_member(data: dict) -> Member:
 def update_member(member: Member, data: dict) -> Member:
     """Apply a partial change (the use case has validated the member as it would then be, as a whole)."""
     check_unique_identity(data, member)
-
+    if member.group_body_id is not None and data.get("category", member.category) is not member.category:
+        raise Invalid({"category": [_("This is a group's seat in the general assembly: its category stays.")]})
     for key, value in data.items():
         setattr(member, key, value)
     if "category" in data:

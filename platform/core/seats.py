@@ -19,9 +19,18 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship, selectinload
 from konsey.core.audit import record
 from konsey.core.bodies import Body, BodyKind, BodyStatus
 from konsey.core.errors import Conflict, Invalid
-from konsey.core.membership import Member, MemberKind, MemberStatus
+from konsey.core.membership import (
+    GROUP_SEAT_CATEGORIES,
+    Member,
+    MemberCategory,
+    MemberKind,
+    MemberStatus,
+    change_status,
+    next_member_no,
+)
 from konsey.core.plugins import collect, council_hooks
 from konsey.core.rules.meetings import board_composition_problems
+from konsey.core.rules.membership import general_assembly_full_membership
 from konsey.core.rules.parity import parity_met
 from konsey.tenants.db import CouncilOwned, db, enum_of, same_council_fk, utcnow
 
@@ -75,10 +84,12 @@ def seats_on(body: Body, day: date) -> list[Seat]:
 def full_membership(body: Body, day: date, bylaws: dict) -> int:
     """The body's full membership on ``day``: the base of its meeting quorum."""
     if body.kind is BodyKind.GENERAL_ASSEMBLY:
-        query = select(func.count(Member.id)).where(Member.status == MemberStatus.ACTIVE)
-        if not bylaws["individual_members_vote_in_general_assembly"]:
-            query = query.where(Member.kind == MemberKind.INSTITUTIONAL)
-        return db.session.scalar(query) or 0
+        counts = {(kind, group): n for kind, group, n in db.session.execute(
+            select(Member.kind, Member.group_body_id.is_not(None), func.count(Member.id))
+            .where(Member.status == MemberStatus.ACTIVE).group_by(Member.kind, Member.group_body_id.is_not(None)))}
+        return general_assembly_full_membership(
+            counts.get((MemberKind.INDIVIDUAL, False), 0), counts.get((MemberKind.INSTITUTIONAL, False), 0),
+            counts.get((MemberKind.INSTITUTIONAL, True), 0), bylaws["individual_members_vote_in_general_assembly"])
     return sum(1 for seat in seats_on(body, day) if seat.role in VOTING_ROLES)
 
 
@@ -178,6 +189,30 @@ def approve_body(body: Body, vote) -> None:
         raise Invalid({"vote_id": [_("Give an adopted decision of the general assembly.")]})
     body.status, body.approved_decision, body.approved_on = BodyStatus.ACTIVE, vote.decision_number, meeting.day
     record("body.approved", body, {"decision_number": vote.decision_number})
+    open_group_seat(body, meeting.day)
+
+
+def group_seat(body: Body) -> Member | None:
+    """The general-assembly seat an assembly or working group holds (rule 5), or None."""
+    return db.session.scalar(select(Member).where(Member.group_body_id == body.id))
+
+
+def open_group_seat(body: Body, on: date) -> Member:
+    """Rule 5: an approved assembly or working group sends one representative to the general assembly. Its seat
+    is a member of the council held by the group — counted in the general assembly's full membership whatever the
+    by-laws say of individual members — and the group's representative attends it under a mandate, as an
+    institution's does (``konsey.core.representatives``)."""
+    if (existing := group_seat(body)) is not None:
+        return existing
+    category = (MemberCategory.ASSEMBLY_REPRESENTATIVE if body.kind is BodyKind.ASSEMBLY
+                else MemberCategory.WORKING_GROUP_REPRESENTATIVE)
+    assert category in GROUP_SEAT_CATEGORIES
+    seat = Member(member_no=next_member_no(), kind=MemberKind.INSTITUTIONAL, category=category, name=body.name,
+                  joined_on=on, group_body_id=body.id)
+    db.session.add(seat)
+    db.session.flush()
+    record("member.added", seat, {"member_no": seat.member_no, "category": category.value, "group": str(body.id)})
+    return seat
 
 
 def dissolve_body(body: Body, on: date, reason: str) -> None:
@@ -191,6 +226,10 @@ def dissolve_body(body: Body, on: date, reason: str) -> None:
             seat.ends_on, seat.end_reason = on, reason
     body.status = BodyStatus.DISSOLVED
     record("body.dissolved", body, {"on": on.isoformat(), "reason_given": bool(reason)})
+    seat = group_seat(body)
+    if seat is not None and seat.status is not MemberStatus.ENDED:
+        # The group's general-assembly seat goes with it: the full membership drops by one.
+        change_status(seat, MemberStatus.ENDED, _("The group was dissolved."), on)
 
 
 def require_working(body: Body, field: str = "body_id") -> None:

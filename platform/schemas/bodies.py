@@ -5,9 +5,7 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from konsey.core.bodies import BodyKind, BodyStatus
-from konsey.core.seats import (
-    SeatRole,
-)
+from konsey.core.seats import SeatRole, group_seat
 from konsey.schemas.base import StrictSchema
 
 
@@ -19,6 +17,16 @@ class BodySchema(Schema):
     proposal = fields.String(allow_none=True)
     approved_decision = fields.String(allow_none=True)
     approved_on = fields.Date(allow_none=True)
+    general_assembly_seat_id = fields.Method("_general_assembly_seat", metadata={
+        "description": "An approved assembly's or working group's seat in the general assembly (a member held by "
+                       "the group, attended by its representative); null for other bodies."})
+
+    def _general_assembly_seat(self, body):
+        body = body["body"] if isinstance(body, dict) else body
+        if body.kind not in (BodyKind.ASSEMBLY, BodyKind.WORKING_GROUP):
+            return None
+        seat = group_seat(body)
+        return str(seat.id) if seat is not None else None
 
 
 class NewBodySchema(StrictSchema):

@@ -17,6 +17,7 @@ from konsey.core.identifiers import (
     tckn_masked,
 )
 from konsey.core.membership import (
+    GROUP_SEAT_CATEGORIES,
     PUBLIC_APPLICATION_CATEGORIES,
     Gender,
     MemberCategory,
@@ -90,6 +91,10 @@ class MemberInputSchema(StrictSchema):
         category = data.get("category")
         if category is None:
             return
+        if category in GROUP_SEAT_CATEGORIES:
+            raise ValidationError(_("An assembly's or working group's seat in the general assembly opens when the "
+                                    "general assembly approves the group; it is not entered by hand."),
+                                  field_name="category")
         if category.kind is MemberKind.INSTITUTIONAL:
             for field in ("birth_date", "gender", "tckn"):
                 if data.get(field):

@@ -79,7 +79,9 @@ def body_page(body_id: uuid.UUID, today: date | None = None) -> dict:
                          if r["excused"] or r["unexcused"]],
             "candidates": [m for m in active if m.id not in seated],
             "participants": participants.participants_on(body, today) if body.kind is BodyKind.WORKING_GROUP else [],
-            "decisions": general_assembly_decisions() if body.status is BodyStatus.PROPOSED else []}
+            "decisions": general_assembly_decisions() if body.status is BodyStatus.PROPOSED else [],
+            "general_assembly_seat": seats.group_seat(body) if body.kind in (BodyKind.ASSEMBLY,
+                                                                             BodyKind.WORKING_GROUP) else None}
 
 
 def general_assembly_decisions() -> list[dict]:

@@ -32,3 +32,11 @@ def university_representatives_allowed(universities: int) -> int:
 def age_on(birth_date: date, day: date) -> int:
     """Completed years on ``day`` (a birthday on 29 February counts on 1 March in other years)."""
     return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))
+
+
+def general_assembly_full_membership(individuals: int, institutions: int, group_seats: int,
+                                     individuals_vote: bool) -> int:
+    """The general assembly's full membership: its active institutions, one seat per approved assembly and
+    working group (rule 5: each sends a representative, whatever the by-laws say of individual members), and
+    its individual members where the by-laws give them a vote."""
+    return (individuals if individuals_vote else 0) + institutions + group_seats

@@ -35,3 +35,46 @@ def test_the_api_answers_problem_json_503(app_without_database):
                                                       headers={"Authorization": "Bearer kns_x"})
     assert response.status_code == 503 and response.mimetype == "application/problem+json"
     assert response.headers["Retry-After"].isdigit() and response.json["status"] == 503
+
+
+def test_a_reading_request_that_meets_a_dropped_connection_is_answered(tmp_path):
+    """No ping at each checkout: when the server was restarted under a pooled connection, a GET is run once
+    more on a fresh one and answers 200 (a POST would get the 503 and its Retry-After, having maybe begun)."""
+    from flask_migrate import upgrade
+    from sqlalchemy import create_engine, text
+    from support.private_servers import PrivatePostgres
+    from support.services import need_service
+    from support.world import World
+
+    from konsey.app import create_app
+    from konsey.tenants.db import db
+
+    need_service("a private PostgreSQL (initdb, pg_ctl)", PrivatePostgres.available(),
+                 "install postgresql; the dropped-connection test skipped")
+    server = PrivatePostgres()
+    try:
+        server.start()
+        admin = create_engine(server.url(), isolation_level="AUTOCOMMIT")
+        with admin.connect() as connection:
+            connection.execute(text("CREATE DATABASE konsey"))
+        admin.dispose()
+        app = create_app({"TESTING": True, "SECRET_KEY": "x", "RATELIMIT_ENABLED": False,
+                          "SQLALCHEMY_DATABASE_URI": server.url("konsey_app", "konsey"),
+                          "KONSEY_MIGRATION_DATABASE_URL": server.url("postgres", "konsey"),
+                          "KONSEY_READER_DATABASE_URL": server.url("konsey_reader", "konsey"),
+                          "KONSEY_PASSWORD_HASHING": "cheapest"}, instance_path=tmp_path)
+        assert "pool_pre_ping" not in app.config["SQLALCHEMY_ENGINE_OPTIONS"]
+        with app.app_context():
+            upgrade(revision="heads")
+        World(app).council("izmir")
+        client = app.test_client()
+        assert client.get("/izmir/apply").status_code == 200  # a connection now waits in the pool
+        server.stop()
+        server.start()
+        again = client.get("/izmir/apply")
+        assert again.status_code == 200, again.get_data(as_text=True)[:300]
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+    finally:
+        server.destroy()

@@ -26,7 +26,10 @@ def build_config(instance_path: Path, overrides: dict | None = None) -> dict:
         "KONSEY_MIGRATION_DATABASE_URL": env.get("KONSEY_MIGRATION_DATABASE_URL") or database_url,
         # The escape hatch's read-only role (konsey_reader) on PostgreSQL: federation and operator counts.
         "KONSEY_READER_DATABASE_URL": env.get("KONSEY_READER_DATABASE_URL"),
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # No ping at every checkout (a round trip per request): connections are renewed before a server or
+        # PgBouncer would drop them idle, and a reading request that meets a dropped one is run again
+        # (konsey.app.errors.RetryDroppedConnection).
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_recycle": int(env.get("KONSEY_POOL_RECYCLE_SECONDS", "1800"))},
         # Behind PgBouncer in transaction pooling mode (docs/scaling.md): no server-side prepared statements,
         # which would outlive the transaction on a server connection another client gets next.
         "KONSEY_BEHIND_PGBOUNCER": env.get("KONSEY_BEHIND_PGBOUNCER", "") == "1",

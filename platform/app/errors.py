@@ -24,6 +24,36 @@ def _is_api() -> bool:
     return request.path.startswith("/api/")
 
 
+DROPPED_CONNECTION = "konsey.dropped_connection"
+
+
+class RetryDroppedConnection:
+    """WSGI middleware: a GET or HEAD that met a dropped database connection is run once more.
+
+    Pooled connections are not pinged at every checkout (a round trip per request, ``pool_pre_ping``); they are
+    recycled before servers and PgBouncer drop idle ones, and when one was dropped all the same (a restarted
+    server), the error invalidates the pool. A reading request changes nothing, so running it again on a fresh
+    connection answers the person instead of showing "try again"; a writing one gets the 503 and its
+    Retry-After, as before, since it may have done part of its work.
+    """
+
+    def __init__(self, wsgi_app):
+        self.wsgi_app = wsgi_app
+
+    def __call__(self, environ, start_response):
+        if environ.get("REQUEST_METHOD") not in ("GET", "HEAD"):
+            return self.wsgi_app(environ, start_response)
+        held: list = []
+        body = self.wsgi_app(environ, lambda status, headers, exc_info=None: held.append((status, headers,
+                                                                                            exc_info)))
+        if environ.pop(DROPPED_CONNECTION, False):
+            if hasattr(body, "close"):
+                body.close()
+            return self.wsgi_app(environ, start_response)
+        start_response(*held[0])
+        return body
+
+
 def install(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
@@ -79,6 +109,10 @@ def install(app: Flask) -> None:
         # The connection may be gone already; the pool replaces it when the database returns.
         with contextlib.suppress(Exception):
             db.session.rollback()
+        if getattr(error, "connection_invalidated", False):
+            # A pooled connection the server dropped (restarted, or idle too long): the pool has been renewed,
+            # and a reading request may be answered once more (``RetryDroppedConnection``).
+            request.environ[DROPPED_CONNECTION] = True
         current_app.logger.warning("database unavailable: %s", error.orig if hasattr(error, "orig") else error)
         g._login_user = login_manager.anonymous_user()  # the page's language must not look the person up
         headers = {"Retry-After": str(RETRY_AFTER_SECONDS)}

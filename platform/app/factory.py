@@ -101,6 +101,7 @@ def create_app(config: dict | None = None, instance_path: str | Path | None = No
     register_commands(app)
     errors.install(app)
     limits.install(app)  # after every view is registered: the limits are set by endpoint
+    app.wsgi_app = errors.RetryDroppedConnection(app.wsgi_app)
 
     app.jinja_env.globals.update(LANGUAGES=LANGUAGES, current_language=select_locale, label=label,
                               parameter_label=parameter_label)

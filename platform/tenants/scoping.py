@@ -136,7 +136,7 @@ def _reader_session() -> tuple[Session, bool]:
     if url not in engines:
         pooled = {"connect_args": {"prepare_threshold": None}} if current_app.config.get("KONSEY_BEHIND_PGBOUNCER") \
             else {}  # no server-side prepared statements through PgBouncer's transaction pooling
-        engines[url] = create_engine(url, pool_pre_ping=True, pool_size=2, max_overflow=2, **pooled)
+        engines[url] = create_engine(url, pool_recycle=1800, pool_size=2, max_overflow=2, **pooled)
     return Session(bind=engines[url]), True
 
 

@@ -42,12 +42,12 @@ def test_a_reading_request_that_meets_a_dropped_connection_is_answered(tmp_path)
     more on a fresh one and answers 200 (a POST would get the 503 and its Retry-After, having maybe begun)."""
     from flask_migrate import upgrade
     from sqlalchemy import create_engine, text
-    from support.private_servers import PrivatePostgres
-    from support.services import need_service
-    from support.world import World
 
     from konsey.app import create_app
     from konsey.tenants.db import db
+    from support.private_servers import PrivatePostgres
+    from support.services import need_service
+    from support.world import World
 
     need_service("a private PostgreSQL (initdb, pg_ctl)", PrivatePostgres.available(),
                  "install postgresql; the dropped-connection test skipped")

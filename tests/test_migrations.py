@@ -32,6 +32,26 @@ def test_rls_is_forced_on_every_council_owned_table(postgres_app):
     assert flags["councils"] == (False, False)
 
 
+def test_policies_read_the_council_once_and_let_the_reader_in_by_a_policy_of_its_own(postgres_app):
+    """Migration 0031: the council in a scalar subquery (one InitPlan per statement, usable as an index
+    condition) and no OR for the reader, who reads (only reads) through a SELECT policy of its own."""
+    engine = create_engine(postgres_app.config["KONSEY_MIGRATION_DATABASE_URL"])
+    with engine.connect() as connection:
+        rows = connection.execute(text(
+            "SELECT tablename, policyname, cmd, roles::text[], qual, with_check FROM pg_policies "
+            "WHERE schemaname = 'public'")).all()
+    engine.dispose()
+    by_table: dict = {}
+    for table, name, cmd, roles, qual, with_check in rows:
+        by_table.setdefault(table, {})[name] = (cmd, list(roles), qual, with_check)
+    for model in council_owned_models():
+        policies = by_table[model.__tablename__]
+        assert set(policies) == {"council_isolation", "reader_reads"}, model.__tablename__
+        cmd, roles, qual, with_check = policies["council_isolation"]
+        assert "SELECT" in qual and "konsey_reader" not in qual and qual == with_check, (model.__tablename__, qual)
+        assert policies["reader_reads"][:3] == ("SELECT", ["konsey_reader"], "true")
+
+
 def test_groups_approved_before_rule_5_get_their_general_assembly_seat(app, world):
     """Migration 0030 opens the seat of each active group approved before the rule, as the owner under
     row-level security, numbering it after the council's members."""

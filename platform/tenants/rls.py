@@ -23,11 +23,22 @@ _CURRENT_COUNCIL = "NULLIF(current_setting('konsey.council_id', true), '')::uuid
 _READER = f"current_user = '{READER_ROLE}'"
 # What the policy said before the reader role (migration 0024 replaces it, and its downgrade restores it).
 OLD_CONDITION = f"(council_id = {_CURRENT_COUNCIL} OR current_setting('konsey.scope', true) = 'all')"
-CONDITION = f"(council_id = {_CURRENT_COUNCIL} OR {_READER})"
+# From 0024 to 0030: one policy, the reader let in by an OR. The OR kept the planner from using the policy as an
+# index condition and made it misjudge every council's row count (docs/performance.md, RLS policy).
+OR_READER_CONDITION = f"(council_id = {_CURRENT_COUNCIL} OR {_READER})"
+# Since 0031: the council in a scalar subquery — an InitPlan, read once per statement, whose value the planner
+# uses like a parameter — and the reader let in by a policy of its own (``READER_POLICY``).
+CONDITION = f"(council_id = (SELECT {_CURRENT_COUNCIL}))"
+READER_POLICY = "reader_reads"
 
 
 def policy_sql(table: str, condition: str = CONDITION) -> str:
     return f"CREATE POLICY council_isolation ON {table} USING {condition} WITH CHECK {condition}"
+
+
+def reader_policy_sql(table: str) -> str:
+    """The escape hatch's role reads every council's rows of ``table`` (and writes none: SELECT only)."""
+    return f"CREATE POLICY {READER_POLICY} ON {table} FOR SELECT TO {READER_ROLE} USING (true)"
 
 
 def protect_table_sql(table: str) -> list[str]:
@@ -35,6 +46,13 @@ def protect_table_sql(table: str) -> list[str]:
         f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY",
         f"ALTER TABLE {table} FORCE ROW LEVEL SECURITY",
         policy_sql(table),
+        f"DROP POLICY IF EXISTS {READER_POLICY} ON {table}",
+        # Migrations older than the reader role (0024) protect tables too: they get the policy from 0031.
+        f"""DO $$ BEGIN
+              IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{READER_ROLE}') THEN
+                EXECUTE '{reader_policy_sql(table)}';
+              END IF;
+            END $$""",
     ]
 
 
@@ -65,6 +83,20 @@ def repolicy_all_sql(condition: str) -> str:
       LOOP
         EXECUTE format('DROP POLICY council_isolation ON %I', t.tablename);
         EXECUTE format('CREATE POLICY council_isolation ON %I USING {quoted} WITH CHECK {quoted}', t.tablename);
+      END LOOP;
+    END $$"""  # noqa: S608
+
+
+def split_reader_policies_sql(split: bool) -> str:
+    """Every protected table gets (``split``) or loses its reader policy; with it, the council policy needs no
+    OR. The roles exist before (migration 0024)."""
+    create = (f"EXECUTE format('CREATE POLICY {READER_POLICY} ON %I FOR SELECT TO {READER_ROLE} USING (true)', "
+              "t.tablename);") if split else ""
+    return f"""DO $$ DECLARE t record; BEGIN
+      FOR t IN SELECT tablename FROM pg_policies WHERE schemaname = 'public' AND policyname = 'council_isolation'
+      LOOP
+        EXECUTE format('DROP POLICY IF EXISTS {READER_POLICY} ON %I', t.tablename);
+        {create}
       END LOOP;
     END $$"""  # noqa: S608
 

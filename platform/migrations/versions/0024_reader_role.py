@@ -8,7 +8,7 @@ Create Date: 2026-12-01 13:20:00
 
 from alembic import op
 
-from konsey.tenants.rls import CONDITION, OLD_CONDITION, reader_role_sql, repolicy_all_sql
+from konsey.tenants.rls import OLD_CONDITION, OR_READER_CONDITION, reader_role_sql, repolicy_all_sql
 
 revision = '0024'
 down_revision = '0023'
@@ -21,7 +21,7 @@ def upgrade():
         return
     for statement in reader_role_sql():
         op.execute(statement)
-    op.execute(repolicy_all_sql(CONDITION))
+    op.execute(repolicy_all_sql(OR_READER_CONDITION))
 
 
 def downgrade():

@@ -94,7 +94,7 @@ def main() -> int:
         print(f"seeded 1,400 councils and {1400 * 500:,} members in {time.perf_counter() - start:.1f} s")
         as_app, as_reader = create_engine(database.app), create_engine(database.reader)
         results: dict = {}
-        for round_number in range(2):  # old, new, old, new: the cache is warm for both
+        for _round in range(2):  # old, new, old, new: the cache is warm for both
             for variant in ("old", "new"):
                 _policies(owner, variant)
                 for label, sql in APP_QUERIES.items():

@@ -17,6 +17,7 @@ from support.clients import (
     approve_by_general_assembly,
     login,
     sitting,
+    take_export,
 )
 from support.services import (
     ARTIFACTS,
@@ -32,7 +33,7 @@ from support.services import (
 from support.world import World
 
 __all__ = ["ARTIFACTS", "IN_CI", "REDIS_URL", "ApiClient", "Mailbox", "WebhookReceiver", "World", "adopted_motion",
-           "approve_by_general_assembly", "free_port", "login", "sitting", "need_service", "port_open", "worker_name"]
+           "approve_by_general_assembly", "free_port", "login", "sitting", "take_export", "need_service", "port_open", "worker_name"]
 
 
 @pytest.fixture(scope="session")

@@ -65,6 +65,11 @@ def _living_council(app, world) -> dict:
     with app.app_context(), bound_council(council), acting_as(SYSTEM):
         motion = adopt_motion({"vote_id": vote_id, "title": "Bisiklet yolu", "text": "Bisiklet yolu yapılsın."})
         motion_id = motion.id
+        from konsey.core import export
+
+        job = export.request_export(None)  # the export page then offers a file
+        export.write_export(job.id, db.session.commit)
+        db.session.commit()
     return {"council": council, "meeting": meeting_id, "member": ids[0], "institution": chamber,
             "board": board_id, "motion": motion_id}
 
@@ -77,7 +82,7 @@ def _pages(things: dict) -> list[str]:
         f"/izmir/meetings/{things['meeting']}/projector", "/izmir/bodies/", f"/izmir/bodies/{things['board']}",
         "/izmir/motions/", f"/izmir/motions/{things['motion']}", "/izmir/reports/", "/izmir/elections/",
         "/izmir/money/", "/izmir/bylaws/", "/izmir/people", "/izmir/notifications/", "/izmir/plugins/",
-        "/izmir/delivery/", "/izmir/session-requests/", "/izmir/federation", "/izmir/public", "/izmir/tracker", "/izmir/motions/calendar", "/izmir/apply",
+        "/izmir/delivery/", "/izmir/session-requests/", "/izmir/federation", "/izmir/public", "/izmir/tracker", "/izmir/motions/calendar", "/izmir/export", "/izmir/apply",
         "/account/tokens", "/federation/public", "/izmir/p/womens_assembly/", "/izmir/p/youth_assembly/", "/izmir/p/disabled_assembly/",
         "/izmir/p/children_assembly/",
     ]

@@ -28,7 +28,8 @@ def councils(world):
             "election_a": world.election(a), "report_a": world.report(a), **world.representative(a),
             **world.child(a), "plugin_a": "womens_assembly",
             "action_a": "approve", "kind_a": "allocations", "letter_a": world.dead_letter(a),
-            "notification_a": world.notification(a, member_a), "request_a": world.session_request(a)}
+            "notification_a": world.notification(a, member_a), "request_a": world.session_request(a),
+            "job_a": world.export_job(a)}
 
 
 def council_rules(app, *, public: bool = False):
@@ -120,7 +121,7 @@ ARGUMENTS = {"member_id": "member_a", "grant_id": "grant_a", "application_id": "
              "report_id": "report_a", "representative_id": "representative_a",
              "participant_id": "participant_a", "plugin_name": "plugin_a", "child_id": "child_a",
              "action": "action_a", "kind": "kind_a", "letter_id": "letter_a",
-             "notification_id": "notification_a", "request_id": "request_a"}
+             "notification_id": "notification_a", "request_id": "request_a", "job_id": "job_a"}
 NOT_IDS = {"plugin_name", "action", "kind"}
 # Council routes anyone may use (they reveal nothing of the council's data): checked separately.
 PUBLIC_COUNCIL_ROUTES = {("POST", "/api/v1/councils/<council_slug>/applications"),

@@ -350,6 +350,12 @@ def _municipal_meeting(council_id=None):
     return MunicipalCouncilMeeting(held_on=date(2027, 1, 6), kind=MunicipalMeetingKind.REGULAR)
 
 
+def _export_job(council_id=None):
+    from konsey.core.export import ExportJob, ExportState
+
+    return ExportJob(state=ExportState.READY, tables_done=3, tables_total=3, content=b"gizli", size_bytes=5)
+
+
 def _milestone(council_id=None):
     from datetime import date
 
@@ -410,7 +416,7 @@ FACTORIES = {"members": _member, "bodies": _body, "bylaw_profiles": _profile, "a
              "session_request_signatures": _session_signature, "municipal_council_meetings": _municipal_meeting,
              "implementation_milestones": _milestone, "disabled_assembly_consents": _disabled_consent,
              "disabled_assembly_supporters": _disabled_supporter,
-             "disabled_assembly_access_requests": _access_request}
+             "disabled_assembly_access_requests": _access_request, "export_jobs": _export_job}
 
 
 def test_every_model_has_a_factory(ctx):

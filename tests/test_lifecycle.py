@@ -70,10 +70,10 @@ def test_archive_needs_export_acknowledged_and_export_is_complete(api, setup):
     operator = api(setup["operator"])
     refused = operator.post("/api/v1/councils/izmir/status", json={"status": "archived"})
     assert refused.status_code == 409 and "export_acknowledged" in refused.json["errors"]
-    assert operator.get("/api/v1/councils/izmir/export").status_code == 403  # personal data: the council's act
-    export = api(setup["admin"]).get("/api/v1/councils/izmir/export")
-    assert export.status_code == 200
-    document = json.loads(export.data)
+    assert operator.post("/api/v1/councils/izmir/exports").status_code == 403  # personal data: the council's act
+    from conftest import take_export
+
+    document = take_export(api(setup["admin"]), "/api/v1/councils/izmir")
     assert [m["name"] for m in document["tables"]["members"]] == ["Ayşe Yılmaz"]
     assert {b["kind"] for b in document["tables"]["bodies"]} == {"general_assembly", "executive_board"}
     archived = operator.post("/api/v1/councils/izmir/status", json={"status": "archived", "export_acknowledged": True})

@@ -15,7 +15,7 @@ EXPECTED = [
      [201, 403, 403, 403, 403, 403, 403, 404]),
     ("GET", "/api/v1/councils/izmir/people", None, [200, 403, 403, 403, 403, 403, 403, 404]),
     # Every member's contact data: the council administrator's act, never an operator's (KVKK).
-    ("GET", "/api/v1/councils/izmir/export", None, [200, 403, 403, 403, 403, 403, 403, 404]),
+    ("POST", "/api/v1/councils/izmir/exports", None, [202, 403, 403, 403, 403, 403, 403, 404]),
     ("POST", "/api/v1/councils/izmir/status", {"status": "active"}, [403, 403, 403, 403, 403, 403, 409, 404]),
     ("POST", "/api/v1/councils", {}, [403, 403, 403, 403, 403, 403, 422, 403]),
 ]

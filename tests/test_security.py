@@ -54,13 +54,19 @@ def test_a_secret_votes_counts_are_unknown_until_it_closes(world, izmir):
 
 def test_an_operator_cannot_take_a_councils_export_and_no_export_carries_a_secret(world, izmir, api):
     operator = api(world.token(world.user("ops@example.org", platform_role="operator"), None))
-    assert operator.get(f"{BASE}/export").status_code == 403
+    assert operator.post(f"{BASE}/exports").status_code == 403
     route = izmir["admin"].put(f"{BASE}/delivery", json={"channel": "webhook", "address": "https://x.example.org/h"})
     secret = route.json["secret"]
     izmir["admin"].get(f"{BASE}/signing-key")  # the signing key exists now
-    exported = izmir["admin"].get(f"{BASE}/export")
-    assert exported.status_code == 200
-    text = exported.get_data(as_text=True)
+    import json
+
+    from conftest import take_export
+
+    document = take_export(izmir["admin"], BASE)
+    job = izmir["admin"].get(f"{BASE}/exports").status_code  # no listing: the job's own address only
+    assert job == 405
+    assert operator.get(f"{BASE}/exports/{document['council']['id']}").status_code == 403
+    text = json.dumps(document, ensure_ascii=False)
     assert secret not in text and "private_key" not in text and '"secret"' not in text
 
 

@@ -73,6 +73,13 @@ def handle_event(self, *, council_id: str, event_id: str) -> bool:
         raise self.retry(exc=error, countdown=countdown) from error
 
 
+@shared_task(name="konsey.purge_expired_exports")
+def purge_expired_exports() -> int:
+    """Hourly: exports past their week lose their document."""
+    with acting_as(SYSTEM):
+        return system.purge_expired_exports()
+
+
 @shared_task(name="konsey.flag_overdue_motions")
 def flag_overdue_motions() -> int:
     """Daily: tell each council's secretariat which motions are past the municipal council's due date."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import jsonify
+from flask import Response, url_for
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
@@ -11,6 +11,7 @@ from konsey.schemas.councils import (
     AuditEntrySchema,
     CalendarArgs,
     CouncilSchema,
+    ExportJobSchema,
     OnboardedSchema,
     OnboardingSchema,
     StatusChangeSchema,
@@ -74,13 +75,32 @@ class Calendar(MethodView):
         return councils.statutory_calendar(args["year"])
 
 
-@blp.route("/<council_slug>/export")
-class Export(MethodView):
-    @performs(councils.full_export)
-    @blp.response(200)
-    def get(self):
-        """Everything the council owns, as one JSON document (KVKK data portability; before archiving)."""
-        council = councils.show_council()
-        response = jsonify(councils.full_export())
-        response.headers["Content-Disposition"] = f'attachment; filename="{council.slug}-export.json"'
-        return response
+@blp.route("/<council_slug>/exports")
+class Exports(MethodView):
+    @performs(councils.start_export)
+    @blp.response(202, ExportJobSchema)
+    def post(self):
+        """Ask for everything the council owns as one JSON document (KVKK data portability; before archiving).
+        The worker writes it: follow the job (``Location``) until ``state`` is ready, then fetch ``download``."""
+        job = councils.start_export()
+        return job, 202, {"Location": url_for("councils.ExportDetail", job_id=job.id)}
+
+
+@blp.route("/<council_slug>/exports/<uuid:job_id>")
+class ExportDetail(MethodView):
+    @performs(councils.export_job)
+    @blp.response(200, ExportJobSchema)
+    def get(self, job_id):
+        """How far the export is: tables written of all, and its download once ready."""
+        return councils.export_job(job_id)
+
+
+@blp.route("/<council_slug>/exports/<uuid:job_id>/file")
+class ExportFile(MethodView):
+    @performs(councils.download_export)
+    @blp.response(200, content_type="application/gzip")
+    def get(self, job_id):
+        """The export: gzip-compressed JSON (409 while it is being prepared or once it expired)."""
+        name, content = councils.download_export(job_id)
+        return Response(content, mimetype="application/gzip",
+                        headers={"Content-Disposition": f'attachment; filename="{name}"'})

@@ -169,6 +169,7 @@ def _import_models() -> None:
     import konsey.core.counters  # noqa: F401
     import konsey.core.delivery  # noqa: F401
     import konsey.core.elections  # noqa: F401
+    import konsey.core.export  # noqa: F401
     import konsey.core.federation  # noqa: F401
     import konsey.core.follow_up  # noqa: F401
     import konsey.core.meetings  # noqa: F401

@@ -3,16 +3,29 @@
 from __future__ import annotations
 
 import enum
+import gzip
+import json
 import uuid
-from datetime import date, datetime
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from sqlalchemy import inspect, select
+from flask_babel import gettext as _
+from sqlalchemy import Integer, LargeBinary, String, Uuid, inspect, select, update
+from sqlalchemy.orm import Mapped, deferred, mapped_column
 
+from konsey.core import outbox
 from konsey.core.accounts import CouncilRole, Invitation
-from konsey.tenants.db import council_owned_models, db, utcnow
+from konsey.core.audit import record
+from konsey.core.errors import Conflict
+from konsey.tenants.db import CouncilOwned, as_utc, council_owned_models, db, enum_of, utcnow
 from konsey.tenants.models import Council
-from konsey.tenants.scoping import bound_council
+from konsey.tenants.scoping import bound_council, current_council_id
+
+# An export holds every member's personal data: it can be downloaded for a week, then it is gone (KVKK: kept no
+# longer than its purpose needs).
+EXPORT_KEPT = timedelta(days=7)
+EXPORT_GIVEN_UP_AFTER = timedelta(hours=1)
 
 # Secrets never leave in an export: a re-import makes new ones (webhook secret, signing key).
 SECRET_COLUMNS = frozenset({"secret", "private_key_encrypted", "digest", "password_hash"})
@@ -35,13 +48,17 @@ def _row(obj) -> dict:
             if attr.key not in SECRET_COLUMNS}
 
 
-def export_council(council: Council) -> dict:
+def export_council(council: Council, progress: Callable[[int, int], None] | None = None) -> dict:
+    """Every council-owned row; ``progress(done, total)`` is told after each table."""
     document = {"format": "konsey-council-export/1", "exported_at": utcnow().isoformat(), "council": _row(council)}
+    models = [model for model in council_owned_models() if model is not ExportJob]  # exports are not data
     with bound_council(council.id):
         tables = {}
-        for model in council_owned_models():
+        for done, model in enumerate(models, start=1):
             rows = db.session.scalars(select(model)).all()
             tables[model.__tablename__] = [_row(r) for r in rows]
+            if progress is not None:
+                progress(done, len(models))
     # Role grants and invitations are platform tables, read here for this one council only.
     tables["council_roles"] = [
         {**_row(r), "email": r.user.email}
@@ -53,3 +70,101 @@ def export_council(council: Council) -> dict:
     ]
     document["tables"] = tables
     return document
+
+
+# --- the export as work for the worker, with its progress ------------------------------------------------------
+
+
+class ExportState(enum.StrEnum):
+    QUEUED = "queued"
+    RUNNING = "running"
+    READY = "ready"
+    FAILED = "failed"
+    EXPIRED = "expired"
+
+
+class ExportJob(CouncilOwned, db.Model):
+    """A full export asked for from a page or the API, written by the worker (a large council's takes a while),
+    kept compressed in the database — web and worker processes share no disk — until it expires."""
+
+    __tablename__ = "export_jobs"
+
+    requested_by_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)  # the user (a platform row): no key to it
+    state: Mapped[ExportState] = mapped_column(enum_of(ExportState, 10), default=ExportState.QUEUED)
+    tables_done: Mapped[int] = mapped_column(Integer, default=0)
+    tables_total: Mapped[int] = mapped_column(Integer, default=0)
+    size_bytes: Mapped[int | None] = mapped_column(Integer)
+    content: Mapped[bytes | None] = deferred(mapped_column(LargeBinary))  # the document, gzip-compressed
+    error: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    finished_at: Mapped[datetime | None]
+    expires_at: Mapped[datetime | None]
+
+    __council_table_args__ = (db.Index("ix_export_jobs_council_created", "council_id", "created_at"),)
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.tables_done / self.tables_total) if self.tables_total else 0
+
+
+def request_export(requested_by_id: uuid.UUID | None) -> ExportJob:
+    """Queue a full export of the bound council; one at a time (a second request while one runs is a conflict).
+    Earlier exports' files are dropped: only the newest is kept."""
+    unfinished = ExportJob.state.in_([ExportState.QUEUED, ExportState.RUNNING])
+    # A job still unfinished after EXPORT_GIVEN_UP_AFTER died with its worker (its event went to the dead
+    # letters): it no longer holds the next request back.
+    db.session.execute(update(ExportJob).where(unfinished, ExportJob.created_at < utcnow() - EXPORT_GIVEN_UP_AFTER)
+                       .values(state=ExportState.FAILED).execution_options(synchronize_session=False))
+    if db.session.scalar(select(ExportJob.id).where(unfinished).limit(1)) is not None:
+        raise Conflict({"export": [_("An export is being prepared; wait for it to finish.")]})
+    db.session.execute(update(ExportJob).where(ExportJob.state == ExportState.READY)
+                       .values(state=ExportState.EXPIRED, content=None).execution_options(synchronize_session=False))
+    job = ExportJob(requested_by_id=requested_by_id, tables_total=len(council_owned_models()) - 1)
+    db.session.add(job)
+    db.session.flush()
+    outbox.emit("export.requested", {"job_id": str(job.id)})
+    record("export.requested", job)
+    return job
+
+
+def write_export(job_id: uuid.UUID, keep: Callable[[], None]) -> None:
+    """The worker's part: write the document table by table, keeping the progress as it goes."""
+    job = db.session.get(ExportJob, job_id)
+    if job is None or job.state is not ExportState.QUEUED and job.state is not ExportState.RUNNING:
+        return  # done already (a redelivered event), or dropped
+    job.state = ExportState.RUNNING
+    keep()
+
+    def progress(done: int, total: int) -> None:
+        job.tables_done, job.tables_total = done, total
+        keep()  # the page polling this job sees the count grow
+
+    document = export_council(db.session.get(Council, current_council_id()), progress)
+    content = gzip.compress(json.dumps(document, ensure_ascii=False).encode(), compresslevel=6)
+    job.content, job.size_bytes = content, len(content)
+    job.state, job.finished_at = ExportState.READY, utcnow()
+    job.expires_at = job.finished_at + EXPORT_KEPT
+    record("export.ready", job, {"size_bytes": job.size_bytes})
+
+
+@outbox.handles("export.requested")
+def _on_export_requested(event: outbox.OutboxEvent, keep: Callable[[], None]) -> None:
+    write_export(uuid.UUID(event.payload["job_id"]), keep)
+
+
+def export_content(job: ExportJob, now: datetime | None = None) -> bytes:
+    """The compressed document of a ready export; a conflict while it is being prepared or once it expired
+    (whether or not :func:`purge_expired` has dropped its content yet)."""
+    if job.state is ExportState.READY and as_utc(job.expires_at) < (now or utcnow()):
+        raise Conflict({"export": [_("This export expired; prepare a new one.")]})
+    if job.state is not ExportState.READY:
+        raise Conflict({"export": [_("This export cannot be downloaded: it is still being prepared, or it failed or "
+                                     "expired.")]})
+    return job.content
+
+
+def purge_expired(now: datetime | None = None) -> int:
+    """Drop the documents of the bound council's exports past their week; how many."""
+    return db.session.execute(
+        update(ExportJob).where(ExportJob.state == ExportState.READY, ExportJob.expires_at < (now or utcnow()))
+        .values(state=ExportState.EXPIRED, content=None).execution_options(synchronize_session=False)).rowcount

@@ -109,3 +109,26 @@ class AuditArgs(StrictSchema):
 class CalendarArgs(StrictSchema):
     year = fields.Integer(load_default=None, validate=validate.Range(min=2004, max=2100))
 
+
+
+class ExportJobSchema(Schema):
+    """A full export being written by the worker, or ready for a week (``download`` then names the file)."""
+
+    id = fields.UUID()
+    state = fields.String(attribute="state.value", metadata={
+        "description": "queued, running, ready (download it), failed or expired"})
+    tables_done = fields.Integer()
+    tables_total = fields.Integer()
+    percent = fields.Integer()
+    size_bytes = fields.Integer(allow_none=True, metadata={"description": "The gzip-compressed document's size."})
+    created_at = fields.DateTime()
+    finished_at = fields.DateTime(allow_none=True)
+    expires_at = fields.DateTime(allow_none=True)
+    download = fields.Method("_download", metadata={"description": "Where to fetch the file once it is ready."})
+
+    def _download(self, job):
+        from flask import url_for
+
+        if job.state.value != "ready":
+            return None
+        return url_for("councils.ExportFile", job_id=job.id)

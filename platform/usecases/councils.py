@@ -3,6 +3,7 @@ council's own record (audit log, statutory calendar, full export)."""
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 
@@ -12,16 +13,17 @@ from sqlalchemy import func, select
 
 from konsey.core import council_import, people, reference
 from konsey.core import councils as council_service
+from konsey.core import export as exports
 from konsey.core.accounts import User, council_ids_of
 from konsey.core.applications import ApplicationStatus, MembershipApplication
-from konsey.core.audit import AuditEntry, verify_chain
+from konsey.core.audit import AuditEntry, record, verify_chain
 from konsey.core.bodies import Body, BodyKind
 from konsey.core.bylaws import ByLawProfile
 from konsey.core.calendar import calendar
 from konsey.core.council_keys import CouncilKey
 from konsey.core.delivery import DeliveryRoute
 from konsey.core.errors import Conflict, NotFound
-from konsey.core.export import export_council
+from konsey.core.export import ExportJob, export_council
 from konsey.core.invitations import send_invitation
 from konsey.core.meetings import AgendaItem, Meeting, MeetingStatus, Vote
 from konsey.core.membership import Member
@@ -33,7 +35,7 @@ from konsey.tenants.db import db
 from konsey.tenants.lifecycle import LifecycleError
 from konsey.tenants.models import Council, CouncilStatus
 from konsey.tenants.scoping import all_councils, current_council_id
-from konsey.usecases.base import command, current_actor, query
+from konsey.usecases.base import command, current_actor, one, query
 
 
 @dataclass
@@ -144,8 +146,35 @@ def statutory_calendar(year: int | None = None) -> dict:
 
 @query(Permission.COUNCIL_EXPORT)
 def full_export() -> dict:
-    """Everything the council owns, as one JSON document (KVKK data portability; before archiving)."""
+    """Everything the council owns, as one JSON document, at once (the operator's command line)."""
     return export_council(bound())
+
+
+@command(Permission.COUNCIL_EXPORT)
+def start_export() -> ExportJob:
+    """Ask for everything the council owns as one JSON document (KVKK data portability; before archiving): the
+    worker writes it, the job tells how far it is, and it can be downloaded for a week."""
+    return exports.request_export(current_actor().user_id)
+
+
+@query(Permission.COUNCIL_EXPORT)
+def export_job(job_id: uuid.UUID) -> ExportJob:
+    """How far an export is (tables written of all), and whether it is ready."""
+    return one(ExportJob, job_id)
+
+
+@query(Permission.COUNCIL_EXPORT)
+def latest_export() -> ExportJob | None:
+    return db.session.scalar(select(ExportJob).order_by(ExportJob.created_at.desc()).limit(1))
+
+
+@command(Permission.COUNCIL_EXPORT)
+def download_export(job_id: uuid.UUID) -> tuple[str, bytes]:
+    """(file name, gzip-compressed JSON) of a ready export; the download is audited (it holds personal data)."""
+    job = one(ExportJob, job_id)
+    content = exports.export_content(job)
+    record("export.downloaded", job)
+    return f"{bound().slug}-export-{job.finished_at:%Y%m%d-%H%M}.json.gz", content
 
 
 @command(Permission.SYSTEM)

@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from flask import current_app
 from sqlalchemy import func, select
 
-from konsey.core import federation, motions, notifications, outbox
+from konsey.core import export, federation, motions, notifications, outbox
 from konsey.core.mail import build_message, deliver
 from konsey.core.meetings import Meeting, MeetingStatus
 from konsey.core.membership import Member
@@ -96,6 +96,21 @@ def meeting_reminders() -> int:
                 queued += notifications.meeting_invitations(meeting.id, key=f"reminder:{meeting.id}", reminder=True)
             keep_so_far()  # this council's reminders are recorded (and queued) before the next council's
     return queued
+
+
+@command(Permission.SYSTEM)
+def purge_expired_exports() -> int:
+    """Hourly: every council's exports past their week lose their document (it holds personal data)."""
+    purged = 0
+    for council_id in _active_councils_and_others():
+        with bound_council(council_id):
+            purged += export.purge_expired()
+    return purged
+
+
+def _active_councils_and_others() -> list[uuid.UUID]:
+    # Suspended and archived councils' exports expire too: every council, whatever its state.
+    return db.session.scalars(select(Council.id)).all()
 
 
 @command(Permission.SYSTEM)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, g, render_template, request
+from flask import Blueprint, Response, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 
 from konsey.app.guard import current_principal
 from konsey.core.accounts import roles_in
@@ -11,8 +12,7 @@ from konsey.core.permissions import Permission, allowed
 from konsey.tenants.db import utcnow
 from konsey.usecases import councils, follow_up
 from konsey.usecases.base import performs
-from konsey.web import json_download
-from konsey.web.adapters import int_arg
+from konsey.web.adapters import attempt, int_arg
 
 bp = Blueprint("council", __name__, url_prefix="/<council_slug>")
 
@@ -72,7 +72,32 @@ def _tracker_filters() -> tuple[str | None, int | None]:
 
 
 @bp.get("/export")
-@performs(councils.full_export)
+@performs(councils.latest_export)
 def export():
-    council = councils.show_council()
-    return json_download(councils.full_export(), f"{council.slug}-export.json")
+    """The full export: ask for one, watch it being written, download it."""
+    return render_template("council/export.html", job=councils.latest_export())
+
+
+@bp.post("/export")
+@performs(councils.start_export)
+def export_start():
+    attempt(councils.start_export, _("The export is being prepared; this page shows how far it is."))
+    return redirect(url_for("council.export"))
+
+
+@bp.get("/export/<uuid:job_id>/progress")
+@performs(councils.export_job)
+def export_progress(job_id):
+    """The job's progress, polled by the export page (htmx) until it is ready."""
+    return render_template("council/_export_job.html", job=councils.export_job(job_id))
+
+
+@bp.get("/export/<uuid:job_id>/file")
+@performs(councils.download_export)
+def export_file(job_id):
+    done, result = attempt(lambda: councils.download_export(job_id))
+    if not done:
+        return redirect(url_for("council.export"))
+    name, content = result
+    return Response(content, mimetype="application/gzip",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})

@@ -67,6 +67,27 @@ def sitting(admin, base: str, body_id: str, present: list[str], title: str = "Se
     return meeting["id"]
 
 
+def take_export(admin, base: str) -> dict:
+    """Through the API: ask for the council's full export, let the worker write it (the relay, eagerly), follow
+    the job to its file and return the document."""
+    import gzip
+    import json
+
+    from konsey.worker.relay import relay
+
+    started = admin.post(f"{base}/exports")
+    assert started.status_code == 202, started.json
+    assert started.json["state"] == "queued"
+    with admin.client.application.app_context():
+        while relay():
+            pass
+    job = admin.get(started.headers["Location"]).json
+    assert job["state"] == "ready" and job["tables_done"] == job["tables_total"] > 0, job
+    file = admin.get(job["download"])
+    assert file.status_code == 200 and file.mimetype == "application/gzip"
+    return json.loads(gzip.decompress(file.data))
+
+
 def login(client, email: str, password: str = "correct horse battery"):
     return client.post("/login", data={"email": email, "password": password})
 

@@ -297,6 +297,18 @@ class World:
             db.session.commit()
             return election.id
 
+    def export_job(self, council_id):
+        """A ready full export of the council (written here, as the worker would)."""
+        from konsey.core import export
+        from konsey.tenants.db import db
+        from konsey.tenants.scoping import bound_council
+
+        with self.app.app_context(), bound_council(council_id):
+            job = export.request_export(None)
+            export.write_export(job.id, db.session.commit)
+            db.session.commit()
+            return job.id
+
     def report(self, council_id):
         from sqlalchemy import select
 

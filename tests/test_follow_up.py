@@ -262,3 +262,55 @@ def test_today_is_the_councils_day_not_the_servers(app, world):
         after = (datetime.now(UTC) + timedelta(hours=14)).date()
         assert today in (before, after)
         db.session.rollback()
+
+
+def test_overdue_is_counted_in_sql_as_the_rule_says(app, world):
+    """The dashboard and the daily flag count overdue motions in SQL (every delivered motion carries its due date;
+    migration 0033 filled in older ones): the same verdict as the pure rule, motion by motion."""
+    import importlib.util
+    from datetime import date, timedelta
+    from pathlib import Path
+
+    from alembic.migration import MigrationContext
+    from alembic.operations import Operations
+    from sqlalchemy import create_engine, func, select, update
+
+    from conftest import adopted_motion
+    from konsey.core import motions
+    from konsey.core.motions import Motion, MotionStatus
+    from konsey.tenants.db import db
+    from konsey.tenants.scoping import bound_council
+
+    council = world.council("izmir")
+    member = world.member(council, name="Ayşe Kaya")
+    world.body_with_seat(council, member)
+    ids = [adopted_motion(app, world, council, title=f"Önerge {n}", member_id=member) for n in range(4)]
+    today = date(2027, 3, 10)
+    with app.app_context(), bound_council(council):
+        rows = [db.session.get(Motion, i) for i in ids]
+        for motion, delivered in zip(rows[:3], (date(2027, 1, 5), date(2027, 2, 20), date(2026, 12, 1)),
+                                     strict=True):
+            motions.advance(motion, MotionStatus.QUEUED)
+            motions.advance(motion, MotionStatus.SENT)
+            motions.advance(motion, MotionStatus.DELIVERED, delivered_on=delivered)
+        rows[2].status = MotionStatus.ANSWERED  # answered: never overdue
+        db.session.commit()
+        # As before 0028: one delivered motion without its due date.
+        db.session.execute(update(Motion).where(Motion.id == rows[0].id).values(answer_due_on=None))
+        db.session.commit()
+    engine = create_engine(app.config["KONSEY_MIGRATION_DATABASE_URL"])
+    path = next((Path(__file__).parent.parent / "platform/migrations/versions").glob("0033_*.py"))
+    spec = importlib.util.spec_from_file_location("migration_0033", path)
+    migration = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(migration)
+    with engine.begin() as connection, Operations.context(MigrationContext.configure(connection)):
+        migration.fill_estimated_due_dates()
+    engine.dispose()
+    with app.app_context(), bound_council(council):
+        rows = [db.session.get(Motion, i) for i in ids]
+        assert rows[0].answer_due_on == date(2027, 2, 28) and rows[0].answer_due_estimated
+        for day in (today, date(2027, 2, 28), date(2027, 3, 1), date(2027, 4, 1), today + timedelta(days=60)):
+            by_rule = {m.id for m in rows if motions.is_overdue(m, day)}
+            in_sql = set(db.session.scalars(select(Motion.id).where(motions.overdue_condition(day))))
+            assert in_sql == by_rule, day
+        assert db.session.scalar(select(func.count(Motion.id)).where(motions.overdue_condition(today))) == 1

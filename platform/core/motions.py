@@ -101,6 +101,13 @@ def is_overdue(motion: Motion, today: date) -> bool:
     return rules.overdue(answer_due(motion), is_answered(motion.status), today)
 
 
+def overdue_condition(today: date):
+    """:func:`is_overdue` as a condition on Motion, for counting in SQL: every delivered motion carries its due
+    date (set at delivery; migration 0033 filled in the older ones)."""
+    return (Motion.answer_due_on.is_not(None) & (Motion.answer_due_on < today)
+            & Motion.status.not_in([MotionStatus.ANSWERED, MotionStatus.FOLLOWED_UP]))
+
+
 def adopt(vote: Vote, title: str, text: str) -> Motion:
     """Turn an adopted, numbered decision into a motion to the municipal council."""
     if vote.outcome != "adopted" or not vote.decision_number:

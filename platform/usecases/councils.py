@@ -27,7 +27,7 @@ from konsey.core.export import ExportJob, export_council
 from konsey.core.invitations import send_invitation
 from konsey.core.meetings import AgendaItem, Meeting, MeetingStatus, Vote
 from konsey.core.membership import Member
-from konsey.core.motions import Motion, answer_due, is_overdue
+from konsey.core.motions import Motion, answer_due, is_overdue, overdue_condition
 from konsey.core.permissions import Permission
 from konsey.core.seats import Seat
 from konsey.core.text import turkish_sort_key
@@ -217,8 +217,7 @@ def _to_do(today: date) -> list[dict]:
                                        "%(num)d membership applications wait for a decision.", waiting),
                       "page": "application_pages.application_list", "permission": "applications.decide",
                       "testid": "todo-applications"})
-    overdue = sum(1 for motion in db.session.scalars(select(Motion).where(Motion.delivered_on.is_not(None)))
-                  if is_overdue(motion, today))
+    overdue = db.session.scalar(select(func.count(Motion.id)).where(overdue_condition(today))) or 0
     if overdue:
         items.append({"text": ngettext("%(num)d motion is overdue: the municipal council has not answered in time.",
                                        "%(num)d motions are overdue: the municipal council has not answered in time.",

@@ -21,7 +21,7 @@ from konsey.core.motions import Motion
 from konsey.core.permissions import Permission
 from konsey.core.plugins import PluginEnablement, plugin_jobs
 from konsey.tenants.db import db, utcnow
-from konsey.tenants.models import Council, CouncilStatus
+from konsey.tenants.models import Council, CouncilStatus, council_today
 from konsey.tenants.scoping import all_councils, bound_council
 from konsey.usecases.base import command, query
 
@@ -116,12 +116,11 @@ def _active_councils_and_others() -> list[uuid.UUID]:
 @command(Permission.SYSTEM)
 def flag_overdue_motions(today: date | None = None) -> int:
     """Daily: tell each council's secretariat which motions are past the municipal council's due date."""
-    today = today or date.today()
     flagged = 0
     for council in db.session.scalars(select(Council).where(Council.status == CouncilStatus.ACTIVE)).all():
         with bound_council(council.id):
-            overdue = [m for m in db.session.scalars(select(Motion))
-                       if motions.is_overdue(m, today)]
+            overdue = db.session.scalars(select(Motion).where(motions.overdue_condition(today or council_today()))
+                                         .order_by(Motion.number)).all()
             if overdue:
                 lines = "\n".join(f"- {m.number}: {m.title} ({m.decision_number})" for m in overdue)
                 deliver(build_message(council.contact_email, f"{council.name}: yanıtı geciken önergeler", lines))

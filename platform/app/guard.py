@@ -17,7 +17,7 @@ from flask_login import current_user
 from sqlalchemy import update
 from werkzeug.exceptions import HTTPException
 
-from konsey.core.accounts import AccessToken, User, roles_in, token_from_secret
+from konsey.core.accounts import AccessToken, User, council_and_token, roles_in, token_from_secret
 from konsey.core.permissions import ALLOWED_WHEN_READ_ONLY, Policy, allowed
 from konsey.tenants.db import as_utc, db, utcnow
 from konsey.tenants.models import Council, CouncilStatus
@@ -59,7 +59,11 @@ def resolve_council(endpoint: str | None, values: dict | None) -> None:
     if not values or "council_slug" not in values:
         return
     slug = values.pop("council_slug")
-    council = db.session.query(Council).filter_by(slug=slug).one_or_none()
+    secret = _bearer_secret() if is_api_request() else None
+    if secret is not None:  # the council and the caller's token in one round trip
+        council, g.prefetched_token = council_and_token(slug, secret)
+    else:
+        council = db.session.query(Council).filter_by(slug=slug).one_or_none()
     if council is None:
         abort(404)
     g.council = council
@@ -120,13 +124,17 @@ def policy_of(endpoint: str | None, method: str) -> Policy | None:
     return policy
 
 
+def _bearer_secret() -> str | None:
+    scheme, _, secret = request.headers.get("Authorization", "").partition(" ")
+    return secret.strip() if scheme.lower() == "bearer" and secret.strip() else None
+
+
 def _authenticate() -> User | None:
     if is_api_request():
-        header = request.headers.get("Authorization", "")
-        scheme, _, secret = header.partition(" ")
-        if scheme.lower() != "bearer" or not secret:
+        secret = _bearer_secret()
+        if secret is None:
             return None
-        token = token_from_secret(secret.strip())
+        token = g.pop("prefetched_token") if "prefetched_token" in g else token_from_secret(secret)
         if token is None:
             return None
         g.token = token

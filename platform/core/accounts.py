@@ -218,18 +218,40 @@ def issue_token(
     return token, secret
 
 
+def _usable(token: AccessToken | None) -> AccessToken | None:
+    if token is None or not token.is_usable or not token.user.is_active:
+        return None
+    return token
+
+
 def token_from_secret(secret: str) -> AccessToken | None:
     if not secret.startswith(TOKEN_PREFIX):
         return None
     # The owner and their grants come in the same round trip: every API request needs them.
-    token = db.session.scalar(
+    token = db.session.scalars(
         select(AccessToken)
         .where(AccessToken.digest == _digest(secret))
-        .options(joinedload(AccessToken.user).selectinload(User.grants))
-    )
-    if token is None or not token.is_usable or not token.user.is_active:
-        return None
-    return token
+        .options(joinedload(AccessToken.user).joinedload(User.grants))
+    ).unique().first()
+    return _usable(token)
+
+
+def council_and_token(slug: str, secret: str):
+    """(the council of ``slug`` or None, the usable token of ``secret`` or None) in one round trip: what every
+    council API request needs before anything else (the token with its owner and the owner's grants)."""
+    from konsey.tenants.models import Council  # the platform's tables: imported where needed, as elsewhere
+
+    if not secret.startswith(TOKEN_PREFIX):
+        return db.session.scalar(select(Council).where(Council.slug == slug)), None
+    row = db.session.execute(
+        select(Council, AccessToken)
+        .outerjoin(AccessToken, AccessToken.digest == _digest(secret))
+        .where(Council.slug == slug)
+        .options(joinedload(AccessToken.user).joinedload(User.grants))
+    ).unique().first()
+    if row is None:
+        return None, None
+    return row[0], _usable(row[1])
 
 
 # --- invitations -------------------------------------------------------------------------------------

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from importlib.resources import files
+from typing import TYPE_CHECKING
 
 from flask_babel import gettext as _
-from fpdf import FPDF
 from sqlalchemy import select
 
 from konsey.core.bodies import Body
@@ -28,10 +28,16 @@ from konsey.core.text import turkish_sort_key, turkish_upper
 from konsey.tenants.db import db
 from konsey.tenants.models import Council
 
+if TYPE_CHECKING:
+    from fpdf import FPDF
+
 FONTS = files("konsey.core") / "fonts"
 
 
 def _document() -> FPDF:
+    # fpdf2 (and the fontTools it loads) is a fifth of the application's import time; only PDFs need it.
+    from fpdf import FPDF
+
     pdf = FPDF(format="A4")
     pdf.set_auto_page_break(auto=True, margin=18)
     # DejaVu has every Turkish letter (ğ, ş, ı, İ …), which the PDF core fonts lack.

@@ -36,6 +36,29 @@ def test_every_unique_constraint_of_a_council_owned_table_includes_council_id():
     assert offenders == []
 
 
+def test_every_council_owned_tables_primary_key_includes_council_id():
+    offenders = [f"{name}: {table.primary_key.columns.keys()}" for name, table in _council_owned(_tables()).items()
+                 if table.primary_key.columns.keys() != ["council_id", "id"]]
+    assert offenders == []
+
+
+def test_the_database_has_the_composite_primary_keys(postgres_app):
+    """What the migrations made on PostgreSQL (the core's and the plugins'), not only what the models say."""
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(postgres_app.config["KONSEY_MIGRATION_DATABASE_URL"])
+    with engine.connect() as connection:
+        keys = dict(connection.execute(text(
+            "SELECT c.relname, array_agg(a.attname::text ORDER BY a.attname) FROM pg_index i "
+            "JOIN pg_class c ON c.oid = i.indrelid JOIN pg_attribute a ON a.attrelid = i.indrelid "
+            "AND a.attnum = ANY(i.indkey) WHERE i.indisprimary AND c.relnamespace = 'public'::regnamespace "
+            "GROUP BY c.relname")).all())
+    engine.dispose()
+    owned = _council_owned(_tables())
+    assert {name: keys.get(name) for name in owned if keys.get(name) != ["council_id", "id"]} == {}
+    assert keys["councils"] == ["id"]  # a platform table: a reference table keeps its own key
+
+
 def test_foreign_keys_between_council_owned_tables_include_council_id():
     tables = _tables()
     owned = _council_owned(tables)

@@ -55,7 +55,8 @@ def export_council(council: Council, progress: Callable[[int, int], None] | None
     with bound_council(council.id):
         tables = {}
         for done, model in enumerate(models, start=1):
-            rows = db.session.scalars(select(model)).all()
+            # In a stable order: the same data gives the same document, whatever plan the database chose.
+            rows = db.session.scalars(select(model).order_by(*model.__mapper__.primary_key)).all()
             tables[model.__tablename__] = [_row(r) for r in rows]
             if progress is not None:
                 progress(done, len(models))

@@ -89,7 +89,7 @@ from konsey.core.seats import Seat, SeatRole, assign_seat, body_parity, end_seat
 from konsey.schemas.base import StrictSchema  # noqa: E402
 from konsey.schemas.messages import refusal_lines  # noqa: E402 - a refusal as lines for a page
 from konsey.tenants.db import CouncilOwned, db, enum_of, same_council_fk, utcnow  # noqa: E402
-from konsey.tenants.rls import protect_table  # noqa: E402 - for a plugin's migrations
+from konsey.tenants.rls import council_primary_keys, protect_table  # noqa: E402 - for a plugin's migrations
 from konsey.tenants.scoping import bound_council, current_council_id  # noqa: E402
 from konsey.usecases.base import SYSTEM, acting_as, command, one, performs, query  # noqa: E402 - a plugin's use cases
 from konsey.usecases.bodies import join_assembly  # noqa: E402
@@ -175,5 +175,5 @@ __all__ = [
     "MemberKind", "MemberStatus", "NavigationItem", "PackageFile", "Permission", "ScheduledJob", "Seat", "SeatRole",
     "assign_seat", "body_parity", "current_council", "forward_proposal", "bound_council", "bound_council_by_slug", "enum_of", "notification_template",
     "seat_from_form", "send_mail_after_commit", "count_round", "current_council_id", "db", "end_seat",
-    "age_on", "hookimpl", "minimum_per_gender", "parameters_on", "plugin_config", "protect_table", "record", "same_council_fk", "seats_on", "utcnow",
+    "age_on", "hookimpl", "minimum_per_gender", "parameters_on", "plugin_config", "protect_table", "council_primary_keys", "record", "same_council_fk", "seats_on", "utcnow",
 ]

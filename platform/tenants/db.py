@@ -98,7 +98,14 @@ class CouncilOwned(HasId):
     @declared_attr
     @classmethod
     def council_id(cls) -> Mapped[uuid.UUID]:
-        return mapped_column(Uuid, ForeignKey("councils.id", ondelete="RESTRICT"), nullable=False)
+        # Part of the table's primary key, (council_id, id): a distributed PostgreSQL (Citus, docs/scaling.md)
+        # needs the distribution column in it. The ORM still knows a row by its id alone (``__mapper_args__``).
+        return mapped_column(Uuid, ForeignKey("councils.id", ondelete="RESTRICT"), nullable=False, primary_key=True)
+
+    @declared_attr.directive
+    @classmethod
+    def __mapper_args__(cls) -> dict:
+        return {"primary_key": [cls.__table__.c.id]}
 
     @declared_attr.directive
     @classmethod

@@ -118,3 +118,24 @@ def grant_app_role(op) -> None:
         return
     for statement in app_role_sql():
         op.execute(statement)
+
+
+def council_primary_key_sql(table: str, *, composite: bool = True) -> str:
+    """``table``'s primary key becomes ``(council_id, id)`` (``composite``) or ``id`` again, if it is not so
+    already: Citus needs the distribution column in the primary key (docs/scaling.md). The composite foreign
+    keys keep referencing ``UNIQUE (council_id, id)``, so nothing else changes."""
+    wanted, other = ("council_id, id", "{id}") if composite else ("id", "{council_id,id}")
+    return f"""DO $$ BEGIN
+      IF (SELECT array_agg(a.attname::text ORDER BY a.attname) FROM pg_index i
+          JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey)
+          WHERE i.indrelid = '{table}'::regclass AND i.indisprimary) = '{other}'::text[] THEN
+        ALTER TABLE {table} DROP CONSTRAINT pk_{table}, ADD CONSTRAINT pk_{table} PRIMARY KEY ({wanted});
+      END IF;
+    END $$"""  # noqa: S608 - table names of the models, never input
+
+
+def council_primary_keys(op, tables: list[str], *, composite: bool = True) -> None:
+    if op.get_bind().dialect.name != "postgresql":
+        return  # one machine, no distribution: SQLite keeps id as the key, with UNIQUE (council_id, id) beside it
+    for table in tables:
+        op.execute(council_primary_key_sql(table, composite=composite))

@@ -110,7 +110,8 @@ def naive(app) -> dict:
     with app.app_context():
         for council_id in db.session.scalars(select(Council.id)).all():
             with bound_council(council_id):
-                members = db.session.scalars(select(Member).where(Member.status == MemberStatus.ACTIVE)).all()
+                members = db.session.scalars(select(Member).where(Member.status == MemberStatus.ACTIVE,
+                                                                  Member.group_body_id.is_(None))).all()
                 kinds = Counter(m.kind for m in members)
                 women = sum(1 for m in members if m.kind is MemberKind.INDIVIDUAL and m.gender and
                             m.gender.value == "female")
@@ -121,7 +122,7 @@ def naive(app) -> dict:
                     seats, women_seats = seats + parity["seats"], women_seats + parity["women"]
                 meetings = db.session.scalars(select(Meeting)).all()
                 motions = db.session.scalars(select(Motion)).all()
-                days = [(m.answered_at.date() - m.delivered_on).days for m in motions
+                days = [((m.municipal_decided_on or m.answered_at.date()) - m.delivered_on).days for m in motions
                         if m.answered_at and m.delivered_on]
                 waits = [(a.decided_at - a.submitted_at).total_seconds() / 86400 for a in db.session.scalars(
                     select(MembershipApplication).where(MembershipApplication.decided_at.is_not(None)))]
@@ -134,7 +135,7 @@ def naive(app) -> dict:
                     "quorum_share": round(sum(1 for m in meetings if m.opened_at) / len(meetings), 3) if meetings else None,
                     "motions_adopted": len(motions),
                     "motions_answered": sum(ORDER.index(m.status) >= ORDER.index(MotionStatus.ANSWERED) for m in motions),
-                    "motions_overdue": sum(is_overdue(m.status, m.delivered_on, today) for m in motions),
+                    "motions_overdue": sum(is_overdue(m, today) for m in motions),
                     "median_days_to_answer": statistics.median(days) if days else None,
                     "median_days_application": round(statistics.median(waits), 1) if len(waits) >= MIN_PEOPLE else None,
                     "active_groups": db.session.scalar(select(func.count()).select_from(Body).where(

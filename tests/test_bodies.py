@@ -226,6 +226,16 @@ def test_an_incomplete_executive_board_is_flagged_until_it_is_complete(app, worl
     assert admin.get(f"/api/v1/councils/izmir/bodies/{board_id}").json["lawfully_composed"] is True
 
 
+def world_council_id(world, slug):
+    from sqlalchemy import select
+
+    from konsey.tenants.db import db
+    from konsey.tenants.models import Council
+
+    with world.app.app_context():
+        return db.session.scalar(select(Council.id).where(Council.slug == slug))
+
+
 def test_an_approved_group_holds_a_general_assembly_seat_until_it_is_dissolved(world, council):
     """Rule 5: approving a working group or an assembly opens its general-assembly seat, bound to it, one per
     group, attended by its representative; dissolving the group ends it; the full membership follows."""
@@ -272,10 +282,22 @@ def test_an_approved_group_holds_a_general_assembly_seat_until_it_is_dissolved(w
     by_hand = admin.post(f"{api_base}/members", json={"category": "working_group_representative",
                                                       "name": "Elle Girilen Temsilci"})
     assert by_hand.status_code == 422 and "category" in by_hand.json["errors"]
+    edited = admin.patch(f"{api_base}/members/{seat_id}", json={"email": "ulasim.cg@example.org"})
+    assert edited.status_code == 200, edited.json  # the seat's other fields can be kept up to date
     recategorised = admin.patch(f"{api_base}/members/{seat_id}", json={"category": "association",
                                                                        "derbis_no": "35-1-1",
                                                                        "representative_name": "X"})
     assert recategorised.status_code == 422 and "category" in recategorised.json["errors"]
+    person = admin.get(f"{api_base}/members").json[0]["id"]
+    into_a_seat = admin.patch(f"{api_base}/members/{person}", json={"category": "assembly_representative"})
+    assert into_a_seat.status_code == 422  # (its gender, or the category itself)
+    from konsey.tenants.scoping import bound_council
+    from konsey.usecases.base import SYSTEM, acting_as
+    from konsey.usecases.members import import_members
+
+    with world.app.app_context(), bound_council(world_council_id(world, "izmir")), acting_as(SYSTEM):
+        report = import_members("kategori,ad\nçalışma grubu temsilcisi,Elle Temsilci\n".encode(), dry_run=True)
+    assert any(error.field == "category" for error in report.errors)  # nor through a CSV import
 
     # The group's representative attends the seat under a mandate, as an institution's would, and counts.
     mandate = admin.post(f"{api_base}/members/{seat_id}/representatives", json={

@@ -20,7 +20,7 @@ def councils(world, api):
     other = api(world.token(world.user("gs@nilufer.example.org", roles={nilufer: "administrator"}), nilufer))
     world.member(izmir, name="Ayşe Yılmaz")
     world.member(nilufer, name="Komşu Üye")
-    return {"izmir": izmir, "nilufer": nilufer, "admin": admin, "other": other}
+    return {"izmir": izmir, "nilufer": nilufer, "admin": admin, "other": other, "world": world}
 
 
 def _relay(app):
@@ -146,7 +146,62 @@ def test_an_export_its_worker_never_finished_does_not_block_the_next(app, counci
     stuck = admin.post(f"{BASE}/exports").json["id"]
     assert admin.post(f"{BASE}/exports").status_code == 409
     with app.app_context(), bound_council(councils["izmir"]):
-        db.session.get(export.ExportJob, uuid.UUID(stuck)).created_at = utcnow() - timedelta(hours=2)
+        job = db.session.get(export.ExportJob, uuid.UUID(stuck))
+        job.state, job.progress_at = export.ExportState.RUNNING, utcnow() - timedelta(minutes=11)
         db.session.commit()
+    from conftest import login
+
+    world = councils["world"]
+    world.user("sekreter@izmir.example.org", roles={councils["izmir"]: "administrator"})
+    client = app.test_client()
+    login(client, "sekreter@izmir.example.org")
+    page = client.get("/izmir/export").get_data(as_text=True)
+    assert 'method="post" action="/izmir/export"' in page and "hx-trigger" not in page  # offered again
     assert admin.post(f"{BASE}/exports").status_code == 202
     assert admin.get(f"{BASE}/exports/{stuck}").json["state"] == "failed"
+    _relay(app)  # the stuck job's own event, redelivered, finds it failed and writes nothing
+
+
+def test_a_job_another_worker_is_writing_is_left_to_it(app, councils):
+    from konsey.core import export
+    from konsey.tenants.db import db, utcnow
+    from konsey.tenants.scoping import bound_council
+
+    with app.app_context(), bound_council(councils["izmir"]):
+        job = export.request_export(None)
+        job.state, job.progress_at = export.ExportState.RUNNING, utcnow()
+        db.session.commit()
+        export.write_export(job.id, db.session.commit)  # a second copy of the event, while the first works
+        assert job.state is export.ExportState.RUNNING and job.content is None
+        job.progress_at = utcnow() - timedelta(minutes=11)  # the first worker died
+        db.session.commit()
+        export.write_export(job.id, db.session.commit)
+        assert job.state is export.ExportState.READY and job.content
+
+
+def test_two_requests_at_once_make_one_export(app, councils):
+    """The check and the insert are two statements: the database's partial unique index keeps one."""
+    from sqlalchemy.exc import IntegrityError
+
+    from konsey.core import export
+    from konsey.tenants.db import db
+    from konsey.tenants.scoping import bound_council
+
+    with app.app_context(), bound_council(councils["izmir"]):
+        db.session.add(export.ExportJob(tables_total=1))
+        db.session.flush()
+        db.session.add(export.ExportJob(tables_total=1))
+        with pytest.raises(IntegrityError):
+            db.session.flush()
+        db.session.rollback()
+
+
+def test_erasing_a_member_drops_the_ready_export(app, world, councils):
+    admin = councils["admin"]
+    job = admin.post(f"{BASE}/exports").json["id"]
+    _relay(app)
+    assert admin.get(f"{BASE}/exports/{job}").json["state"] == "ready"
+    ayse = admin.get(f"{BASE}/members").json[0]["id"]
+    assert admin.delete(f"{BASE}/members/{ayse}").status_code in (200, 204)
+    assert admin.get(f"{BASE}/exports/{job}").json["state"] == "expired"
+    assert admin.get(f"{BASE}/exports/{job}/file").status_code == 409

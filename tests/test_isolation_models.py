@@ -624,7 +624,8 @@ def test_the_escape_hatch_reads_every_council_and_writes_nothing(pg, pg_councils
         with pytest.raises(DBAPIError, match="permission denied"):
             every.execute(text("DELETE FROM members"))
         every.rollback()
-        for table in ("users", "access_tokens", "council_keys", "delivery_routes"):  # no secrets, no accounts
+        # No secrets, no accounts, no council's whole export.
+        for table in ("users", "access_tokens", "council_keys", "delivery_routes", "export_jobs"):
             with pytest.raises(DBAPIError, match="permission denied"):
                 every.execute(text(f"SELECT count(*) FROM {table}"))
             every.rollback()

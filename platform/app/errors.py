@@ -44,14 +44,27 @@ class RetryDroppedConnection:
         if environ.get("REQUEST_METHOD") not in ("GET", "HEAD"):
             return self.wsgi_app(environ, start_response)
         held: list = []
-        body = self.wsgi_app(environ, lambda status, headers, exc_info=None: held.append((status, headers,
-                                                                                            exc_info)))
+        decided = False
+
+        def hold(status, headers, exc_info=None):
+            if decided:  # an app answering lazily, from its iterable: straight through
+                return start_response(status, headers, exc_info)
+            held.append((status, headers, exc_info))  # the last call is the answer (PEP 3333 lets errors redo it)
+            return _no_write
+
+        body = self.wsgi_app(environ, hold)
         if environ.pop(DROPPED_CONNECTION, False):
             if hasattr(body, "close"):
                 body.close()
             return self.wsgi_app(environ, start_response)
-        start_response(*held[0])
+        decided = True
+        if held:
+            start_response(*held[-1])
         return body
+
+
+def _no_write(data: bytes) -> None:
+    raise RuntimeError("the legacy write() callable is not offered while an answer may be retried")
 
 
 def install(app: Flask) -> None:

@@ -20,6 +20,8 @@ from konsey.core.accounts import CouncilRole, User
 from konsey.core.council_keys import CouncilKey
 from konsey.core.delivery import DeliveryRoute, new_secret
 from konsey.core.errors import Conflict, Invalid
+from konsey.core.motions import Motion
+from konsey.core.rules.follow_up import estimated_due
 from konsey.tenants.db import council_owned_models, db
 from konsey.tenants.models import Council
 from konsey.tenants.scoping import bound_council
@@ -83,6 +85,11 @@ def import_council(document: dict) -> tuple[Council, dict[str, int]]:
                     row["secret"] = new_secret()  # the old one never left; the municipality gets the new one
             db.session.execute(table.insert(), rows)
             counts[table.name] = len(rows)
+        # An export made before the art. 76 calendar (migration 0033) may carry delivered motions without their
+        # due date: they get the estimate, as the migration gave the motions already here.
+        for motion in db.session.scalars(select(Motion).where(Motion.delivered_on.is_not(None),
+                                                              Motion.answer_due_on.is_(None))):
+            motion.answer_due_on, motion.answer_due_estimated = estimated_due(motion.delivered_on), True
         for grant in tables.get(CouncilRole.__tablename__, []):
             user = db.session.scalar(select(User).where(User.email == grant.get("email")))
             if user is not None:

@@ -221,7 +221,10 @@ def _check_the_box(election: Election, electing: Body, meeting: Meeting | None, 
     if meeting is None:
         raise Invalid({"meeting_id": [_("An election round is held in a meeting of the electing body: name it.")]})
     _require_sitting_of(electing, meeting)
-    require_sitting(meeting)
+    try:
+        require_sitting(meeting)
+    except Conflict as refusal:  # said of the round's field
+        raise Conflict({"meeting_id": refusal.errors.get("meeting", [])}) from None
     quorum = quorum_status(meeting, electing)
     if not quorum["quorum_met"]:
         raise Conflict({"meeting_id": [_("The meeting has no quorum: %(present)d present, %(needed)d needed.",

@@ -11,7 +11,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from flask_babel import gettext as _
-from sqlalchemy import Integer, LargeBinary, String, Uuid, inspect, select, update
+from sqlalchemy import Integer, LargeBinary, String, Uuid, inspect, select, text, update
 from sqlalchemy.orm import Mapped, deferred, mapped_column
 
 from konsey.core import outbox
@@ -25,7 +25,10 @@ from konsey.tenants.scoping import bound_council, current_council_id
 # An export holds every member's personal data: it can be downloaded for a week, then it is gone (KVKK: kept no
 # longer than its purpose needs).
 EXPORT_KEPT = timedelta(days=7)
-EXPORT_GIVEN_UP_AFTER = timedelta(hours=1)
+# A job that has not moved for this long lost its worker: it no longer holds the next request back, and a
+# redelivered event may take it over.
+EXPORT_STALE_AFTER = timedelta(minutes=10)
+UNFINISHED = ("queued", "running")
 
 # Secrets never leave in an export: a re-import makes new ones (webhook secret, signing key).
 SECRET_COLUMNS = frozenset({"secret", "private_key_encrypted", "digest", "password_hash"})
@@ -98,24 +101,38 @@ class ExportJob(CouncilOwned, db.Model):
     content: Mapped[bytes | None] = deferred(mapped_column(LargeBinary))  # the document, gzip-compressed
     error: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    progress_at: Mapped[datetime] = mapped_column(default=utcnow)  # the worker's last sign of life
     finished_at: Mapped[datetime | None]
     expires_at: Mapped[datetime | None]
 
-    __council_table_args__ = (db.Index("ix_export_jobs_council_created", "council_id", "created_at"),)
+    __council_table_args__ = (
+        db.Index("ix_export_jobs_council_created", "council_id", "created_at"),
+        # One unfinished export per council: of two requests at the same moment, the database keeps one.
+        db.Index("uq_export_jobs_unfinished", "council_id", unique=True,
+                 postgresql_where=text("state IN ('queued', 'running')"),
+                 sqlite_where=text("state IN ('queued', 'running')")),
+    )
 
     @property
     def percent(self) -> int:
         return round(100 * self.tables_done / self.tables_total) if self.tables_total else 0
 
+    def stale(self, now: datetime | None = None) -> bool:
+        """Unfinished and silent for EXPORT_STALE_AFTER: its worker is gone."""
+        return self.state.value in UNFINISHED and as_utc(self.progress_at) < (now or utcnow()) - EXPORT_STALE_AFTER
+
+    def expired(self, now: datetime | None = None) -> bool:
+        return self.state is ExportState.EXPIRED or (
+            self.state is ExportState.READY and as_utc(self.expires_at) < (now or utcnow()))
+
 
 def request_export(requested_by_id: uuid.UUID | None) -> ExportJob:
     """Queue a full export of the bound council; one at a time (a second request while one runs is a conflict).
     Earlier exports' files are dropped: only the newest is kept."""
-    unfinished = ExportJob.state.in_([ExportState.QUEUED, ExportState.RUNNING])
-    # A job still unfinished after EXPORT_GIVEN_UP_AFTER died with its worker (its event went to the dead
-    # letters): it no longer holds the next request back.
-    db.session.execute(update(ExportJob).where(unfinished, ExportJob.created_at < utcnow() - EXPORT_GIVEN_UP_AFTER)
-                       .values(state=ExportState.FAILED).execution_options(synchronize_session=False))
+    unfinished = ExportJob.state.in_(UNFINISHED)
+    db.session.execute(update(ExportJob).where(unfinished, ExportJob.progress_at < utcnow() - EXPORT_STALE_AFTER)
+                       .values(state=ExportState.FAILED, error="stale")
+                       .execution_options(synchronize_session=False))
     if db.session.scalar(select(ExportJob.id).where(unfinished).limit(1)) is not None:
         raise Conflict({"export": [_("An export is being prepared; wait for it to finish.")]})
     db.session.execute(update(ExportJob).where(ExportJob.state == ExportState.READY)
@@ -129,23 +146,40 @@ def request_export(requested_by_id: uuid.UUID | None) -> ExportJob:
 
 
 def write_export(job_id: uuid.UUID, keep: Callable[[], None]) -> None:
-    """The worker's part: write the document table by table, keeping the progress as it goes."""
+    """The worker's part: write the document table by table, keeping the progress as it goes. A job another
+    worker is writing (it moved lately) is left to it; one whose worker went silent is taken over."""
     job = db.session.get(ExportJob, job_id)
-    if job is None or job.state is not ExportState.QUEUED and job.state is not ExportState.RUNNING:
-        return  # done already (a redelivered event), or dropped
-    job.state = ExportState.RUNNING
+    if job is None or job.state.value not in UNFINISHED or (job.state is ExportState.RUNNING and not job.stale()):
+        return  # done, failed, dropped — or in another worker's hands
+    job.state, job.progress_at = ExportState.RUNNING, utcnow()
     keep()
 
     def progress(done: int, total: int) -> None:
-        job.tables_done, job.tables_total = done, total
+        job.tables_done, job.tables_total, job.progress_at = done, total, utcnow()
         keep()  # the page polling this job sees the count grow
 
-    document = export_council(db.session.get(Council, current_council_id()), progress)
-    content = gzip.compress(json.dumps(document, ensure_ascii=False).encode(), compresslevel=6)
+    try:
+        document = export_council(db.session.get(Council, current_council_id()), progress)
+        content = gzip.compress(json.dumps(document, ensure_ascii=False).encode(), compresslevel=6)
+    except Exception:
+        db.session.rollback()
+        failed = db.session.get(ExportJob, job_id)
+        failed.state, failed.error = ExportState.FAILED, "error"
+        keep()
+        raise
+    db.session.refresh(job, with_for_update=True)
+    if job.state is not ExportState.RUNNING:
+        return  # given up meanwhile (a newer request marked it stale): the newer one is the export
     job.content, job.size_bytes = content, len(content)
     job.state, job.finished_at = ExportState.READY, utcnow()
     job.expires_at = job.finished_at + EXPORT_KEPT
     record("export.ready", job, {"size_bytes": job.size_bytes})
+
+
+def drop_ready_exports() -> None:
+    """A member was erased (KVKK): no export may still carry their data."""
+    db.session.execute(update(ExportJob).where(ExportJob.state == ExportState.READY)
+                       .values(state=ExportState.EXPIRED, content=None).execution_options(synchronize_session=False))
 
 
 @outbox.handles("export.requested")
@@ -156,7 +190,7 @@ def _on_export_requested(event: outbox.OutboxEvent, keep: Callable[[], None]) ->
 def export_content(job: ExportJob, now: datetime | None = None) -> bytes:
     """The compressed document of a ready export; a conflict while it is being prepared or once it expired
     (whether or not :func:`purge_expired` has dropped its content yet)."""
-    if job.state is ExportState.READY and as_utc(job.expires_at) < (now or utcnow()):
+    if job.expired(now):
         raise Conflict({"export": [_("This export expired; prepare a new one.")]})
     if job.state is not ExportState.READY:
         raise Conflict({"export": [_("This export cannot be downloaded: it is still being prepared, or it failed or "

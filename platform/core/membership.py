@@ -210,8 +210,14 @@ def check_unique_identity(data: dict, member: Member | None = None) -> None:
         raise Conflict(problems)
 
 
-def add_member(data: dict) -> Member:
+def refuse_group_seat_by_hand(category: MemberCategory) -> None:
+    if category in GROUP_SEAT_CATEGORIES:
+        raise Invalid({"category": [_("An assembly's or working group's seat in the general assembly opens when "
+                                      "the general assembly approves the group; it is not entered by hand.")]})
 
+
+def add_member(data: dict) -> Member:
+    refuse_group_seat_by_hand(data["category"])
     check_unique_identity(data)
     check_category_cap(data["category"])
     if data["category"] is MemberCategory.UNIVERSITY:
@@ -228,6 +234,8 @@ def update_member(member: Member, data: dict) -> Member:
     check_unique_identity(data, member)
     if member.group_body_id is not None and data.get("category", member.category) is not member.category:
         raise Invalid({"category": [_("This is a group's seat in the general assembly: its category stays.")]})
+    if data.get("category", member.category) is not member.category:
+        refuse_group_seat_by_hand(data["category"])
     for key, value in data.items():
         setattr(member, key, value)
     if "category" in data:
@@ -242,9 +250,11 @@ def remove_member(member: Member) -> None:
     from konsey.core.applications import (
         forget_member,  # applications become members: that module imports this one
     )
+    from konsey.core.export import drop_ready_exports  # the export reads every model: it imports this module
     from konsey.core.meetings import forget_stand_ins  # meetings count members: that module imports this one
 
     record("member.erased", member, {"member_no": member.member_no})
     forget_member(member.id)
     forget_stand_ins(member.id)
+    drop_ready_exports()  # a ready export would still carry the erased person's data
     db.session.delete(member)

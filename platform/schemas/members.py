@@ -91,15 +91,12 @@ class MemberInputSchema(StrictSchema):
         category = data.get("category")
         if category is None:
             return
-        if category in GROUP_SEAT_CATEGORIES:
-            raise ValidationError(_("An assembly's or working group's seat in the general assembly opens when the "
-                                    "general assembly approves the group; it is not entered by hand."),
-                                  field_name="category")
         if category.kind is MemberKind.INSTITUTIONAL:
             for field in ("birth_date", "gender", "tckn"):
                 if data.get(field):
                     raise ValidationError(_("Only individual members have this field."), field_name=field)
-            if not partial and not data.get("representative_name"):
+            # A group's seat is attended under a mandate (its representatives), not by a name typed here.
+            if not partial and not data.get("representative_name") and category not in GROUP_SEAT_CATEGORIES:
                 raise ValidationError(
                     _("An institutional member needs a named representative."), field_name="representative_name"
                 )

@@ -37,8 +37,10 @@ def policy_sql(table: str, condition: str = CONDITION) -> str:
 
 
 def reader_policy_sql(table: str) -> str:
-    """The escape hatch's role reads every council's rows of ``table`` (and writes none: SELECT only)."""
-    return f"CREATE POLICY {READER_POLICY} ON {table} FOR SELECT TO {READER_ROLE} USING (true)"
+    """The escape hatch's role reads every council's rows of ``table`` (and writes none: SELECT only). ``TO``
+    keeps the policy out of every other role's plans; the condition keeps out roles that are merely granted
+    konsey_reader (a policy's roles include their members)."""
+    return f"CREATE POLICY {READER_POLICY} ON {table} FOR SELECT TO {READER_ROLE} USING ({_READER})"
 
 
 def protect_table_sql(table: str) -> list[str]:
@@ -50,7 +52,7 @@ def protect_table_sql(table: str) -> list[str]:
         # Migrations older than the reader role (0024) protect tables too: they get the policy from 0031.
         f"""DO $$ BEGIN
               IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{READER_ROLE}') THEN
-                EXECUTE '{reader_policy_sql(table)}';
+                EXECUTE '{reader_policy_sql(table).replace("'", "''")}';
               END IF;
             END $$""",  # noqa: S608 - a table name of the models and this module's constants, never input
     ]
@@ -90,7 +92,8 @@ def repolicy_all_sql(condition: str) -> str:
 def split_reader_policies_sql(split: bool) -> str:
     """Every protected table gets (``split``) or loses its reader policy; with it, the council policy needs no
     OR. The roles exist before (migration 0024)."""
-    create = (f"EXECUTE format('CREATE POLICY {READER_POLICY} ON %I FOR SELECT TO {READER_ROLE} USING (true)', "
+    quoted = _READER.replace("'", "''")
+    create = (f"EXECUTE format('CREATE POLICY {READER_POLICY} ON %I FOR SELECT TO {READER_ROLE} USING ({quoted})', "
               "t.tablename);") if split else ""
     return f"""DO $$ DECLARE t record; BEGIN
       FOR t IN SELECT tablename FROM pg_policies WHERE schemaname = 'public' AND policyname = 'council_isolation'

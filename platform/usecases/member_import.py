@@ -20,7 +20,13 @@ from sqlalchemy import select
 from konsey.core.audit import record
 from konsey.core.errors import DomainError
 from konsey.core.labels import label
-from konsey.core.membership import Member, check_category_cap, new_member, next_member_no
+from konsey.core.membership import (
+    Member,
+    check_category_cap,
+    new_member,
+    next_member_no,
+    refuse_group_seat_by_hand,
+)
 from konsey.core.text import email_lower, turkish_lower
 from konsey.schemas.members import MemberInputSchema
 from konsey.schemas.messages import translate_validation_messages
@@ -195,6 +201,7 @@ def import_members(
         per_category[data["category"]] = per_category.get(data["category"], 0) + 1
     for category, adding in per_category.items():
         try:
+            refuse_group_seat_by_hand(category)
             check_category_cap(category, adding=adding)
         except DomainError as error:
             report.errors.append(RowError(0, "category", f"{label(category)}: {error.errors['category'][0]}"))

@@ -111,3 +111,43 @@ def test_a_rejected_decision_is_no_motion_and_members_only_read(decided):
     assert decided["member"].get(f"{BASE}/motions").status_code == 200
     assert decided["member"].post(f"{BASE}/motions", json={"vote_id": decided["adopted"]["id"], "title": "X",
                                                            "text": "Metin"}).status_code == 403
+
+
+def test_the_board_hears_once_per_unit_of_work_where_a_motion_stands(app, world):
+    """Queued, sent and delivered in one delivery is one event (one worker task, one notification), of the last
+    status; a later unit of work gets its own; a rolled-back one leaves nothing to change."""
+    from datetime import date
+
+    from sqlalchemy import select
+
+    from conftest import adopted_motion
+    from konsey.core import motions
+    from konsey.core.motions import Motion, MotionStatus
+    from konsey.core.outbox import OutboxEvent
+    from konsey.tenants.db import db
+    from konsey.tenants.scoping import bound_council
+
+    council = world.council("izmir")
+    motion_id = adopted_motion(app, world, council)
+
+    def told():
+        return [e.payload["status"] for e in db.session.scalars(
+            select(OutboxEvent).where(OutboxEvent.kind == "motion.status").order_by(OutboxEvent.created_at))]
+
+    with app.app_context(), bound_council(council):
+        motion = db.session.get(Motion, motion_id)
+        for status in (MotionStatus.QUEUED, MotionStatus.SENT):
+            motions.advance(motion, status)
+        motions.advance(motion, MotionStatus.DELIVERED, delivered_on=date(2027, 1, 5))
+        db.session.commit()
+        assert told() == ["delivered"]
+        try:
+            with db.session.begin_nested():
+                motions.advance(motion, MotionStatus.ON_AGENDA)
+                raise RuntimeError("the step is abandoned")
+        except RuntimeError:
+            pass
+        db.session.refresh(motion)
+        motions.advance(motion, MotionStatus.ON_AGENDA)
+        db.session.commit()
+        assert told() == ["delivered", "on_agenda"]

@@ -23,7 +23,7 @@ from konsey.core.counters import next_number
 from konsey.core.errors import Conflict, Invalid
 from konsey.core.labels import label
 from konsey.core.meetings import AgendaItem, Meeting, Vote
-from konsey.core.outbox import emit
+from konsey.core.outbox import emit, emit_latest
 from konsey.core.rules import follow_up as rules
 from konsey.tenants.db import CouncilOwned, db, enum_of, same_council_fk, utcnow
 from konsey.tenants.models import council_today
@@ -139,7 +139,8 @@ def advance(motion: Motion, target: MotionStatus, *, delivered_on: date | None =
         set_due_date(motion)
     motion.status = target
     record("motion.status", motion, {"status": target.value})
-    emit("motion.status", {"motion_id": str(motion.id), "status": target.value})  # the board is told
+    # The board is told where the motion stands: once per unit of work, of its last status.
+    emit_latest("motion.status", str(motion.id), {"motion_id": str(motion.id), "status": target.value})
 
 
 def set_due_date(motion: Motion, municipal_meetings: list[date] | None = None) -> None:
@@ -175,4 +176,4 @@ def record_answer(motion: Motion, answer: MunicipalAnswer, text: str | None, dec
     record("motion.answered", motion, {"answer": answer.value, "municipal_decision_number": decision_number,
                                        "decided_on": decided_on.isoformat() if decided_on else None,
                                        "in_time": rules.answered_in_time(answer_due(motion), decided_on)})
-    emit("motion.status", {"motion_id": str(motion.id), "status": MotionStatus.ANSWERED.value})
+    emit_latest("motion.status", str(motion.id), {"motion_id": str(motion.id), "status": MotionStatus.ANSWERED.value})

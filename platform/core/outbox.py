@@ -29,8 +29,9 @@ from datetime import datetime, timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import JSON, Integer, String, Text, or_, select, update
+from sqlalchemy import event as sa_event
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from konsey.core.audit import record
 from konsey.core.errors import Conflict
@@ -101,6 +102,30 @@ def emit(kind: str, payload: dict) -> OutboxEvent:
     db.session.add(event)
     db.session.flush()
     return event
+
+
+_LATEST = "konsey.outbox_latest"
+
+
+def emit_latest(kind: str, key: str, payload: dict) -> OutboxEvent:
+    """Like :func:`emit`, but one event of ``kind`` per ``key`` in a transaction: a later call gives the same
+    event its new payload. For news where only the outcome matters (a motion queued, sent and delivered in one
+    delivery is one notification that it was delivered, not three) — and each event is a worker's task."""
+    latest = db.session.info.setdefault(_LATEST, {})
+    event = latest.get((kind, key))
+    if event is not None:
+        event.payload = payload
+        db.session.flush()
+        return event
+    latest[(kind, key)] = event = emit(kind, payload)
+    return event
+
+
+@sa_event.listens_for(Session, "after_commit")
+@sa_event.listens_for(Session, "after_soft_rollback")
+def _forget_latest(session: Session, *_args) -> None:
+    # Committed events may be on their way to a worker, rolled-back ones are gone: neither may be changed.
+    session.info.pop(_LATEST, None)
 
 
 def first_time(key: str) -> bool:

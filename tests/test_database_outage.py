@@ -41,7 +41,6 @@ def test_a_reading_request_that_meets_a_dropped_connection_is_answered(tmp_path)
     """No ping at each checkout: when the server was restarted under a pooled connection, a GET is run once
     more on a fresh one and answers 200 (a POST would get the 503 and its Retry-After, having maybe begun)."""
     from flask_migrate import upgrade
-    from sqlalchemy import create_engine, text
 
     from konsey.app import create_app
     from konsey.tenants.db import db
@@ -54,14 +53,11 @@ def test_a_reading_request_that_meets_a_dropped_connection_is_answered(tmp_path)
     server = PrivatePostgres()
     try:
         server.start()
-        admin = create_engine(server.url(), isolation_level="AUTOCOMMIT")
-        with admin.connect() as connection:
-            connection.execute(text("CREATE DATABASE konsey"))
-        admin.dispose()
+        database = server.platform_database()
         app = create_app({"TESTING": True, "SECRET_KEY": "x", "RATELIMIT_ENABLED": False,
-                          "SQLALCHEMY_DATABASE_URI": server.url("konsey_app", "konsey"),
-                          "KONSEY_MIGRATION_DATABASE_URL": server.url("postgres", "konsey"),
-                          "KONSEY_READER_DATABASE_URL": server.url("konsey_reader", "konsey"),
+                          "SQLALCHEMY_DATABASE_URI": database["app"],
+                          "KONSEY_MIGRATION_DATABASE_URL": database["migration"],
+                          "KONSEY_READER_DATABASE_URL": database["reader"],
                           "KONSEY_PASSWORD_HASHING": "cheapest"}, instance_path=tmp_path)
         assert "pool_pre_ping" not in app.config["SQLALCHEMY_ENGINE_OPTIONS"]
         with app.app_context():

@@ -5,10 +5,29 @@ from __future__ import annotations
 from sqlalchemy import event
 
 
+def _statements_of(app, client, path: str):
+    """(the answer, the SQL statements sent) of a GET of ``path``, after a first one warmed the caches."""
+    from konsey.tenants.db import db
+
+    client.get(path)
+    statements = []
+    with app.app_context():
+        engine = db.engine
+
+    def seen(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        response = client.get(path)
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)
+    return response, statements
+
+
 def test_a_request_does_not_reset_the_council_on_a_transaction_that_is_ending(postgres_app):
     """The council is bound per transaction (set_config(…, true)); at the end of a request the transaction is
     rolled back with the session, so telling it the council is unbound was a wasted round trip per request."""
-    from konsey.tenants.db import db
     from support.clients import ApiClient
     from support.world import World
 
@@ -17,19 +36,7 @@ def test_a_request_does_not_reset_the_council_on_a_transaction_that_is_ending(po
     world.member(council, name="Ayşe Kaya")
     token = world.token(world.user("gs@izmir.example.org", roles={council: "administrator"}), council)
     client = ApiClient(postgres_app.test_client(), token)
-    client.get("/api/v1/councils/izmir/members")  # warm
-    statements = []
-    with postgres_app.app_context():
-        engine = db.engine
-
-    def seen(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    event.listen(engine, "before_cursor_execute", seen)
-    try:
-        response = client.get("/api/v1/councils/izmir/members")
-    finally:
-        event.remove(engine, "before_cursor_execute", seen)
+    response, statements = _statements_of(postgres_app, client, "/api/v1/councils/izmir/members")
     assert response.status_code == 200 and response.json[0]["name"] == "Ayşe Kaya"
     settings = [s for s in statements if "set_config" in s]
     assert len(settings) == 1, statements  # the council bound once, at the start of the request's transaction
@@ -39,7 +46,6 @@ def test_a_request_does_not_reset_the_council_on_a_transaction_that_is_ending(po
 def test_the_council_and_the_callers_token_come_in_one_round_trip(postgres_app):
     """A council API request needs the council, the token, its owner and the owner's grants before anything
     else: one statement, then the council bound (set_config), then the view's own work."""
-    from konsey.tenants.db import db
     from support.clients import ApiClient
     from support.world import World
 
@@ -48,19 +54,7 @@ def test_the_council_and_the_callers_token_come_in_one_round_trip(postgres_app):
     world.council("nilufer")
     user = world.user("gs@izmir.example.org", roles={council: "administrator"})
     client = ApiClient(postgres_app.test_client(), world.token(user, council))
-    client.get("/api/v1/councils/izmir/bodies")  # warm
-    statements = []
-    with postgres_app.app_context():
-        engine = db.engine
-
-    def seen(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    event.listen(engine, "before_cursor_execute", seen)
-    try:
-        response = client.get("/api/v1/councils/izmir/bodies")
-    finally:
-        event.remove(engine, "before_cursor_execute", seen)
+    response, statements = _statements_of(postgres_app, client, "/api/v1/councils/izmir/bodies")
     assert response.status_code == 200
     statements = [s for s in statements if not s.startswith(("SAVEPOINT", "RELEASE SAVEPOINT"))]  # the test's
     first = statements[0]

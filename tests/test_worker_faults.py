@@ -86,17 +86,10 @@ def pg_platform(tmp_path, smtp_server):
     """The same on a PostgreSQL cluster of the test's own, which the test may stop as a crash would."""
     need_service("a private PostgreSQL (initdb, pg_ctl)", PrivatePostgres.available(),
                  "install postgresql; the database-outage test skipped")
-    from sqlalchemy import create_engine, text
-
     server = PrivatePostgres()
     try:
         server.start()
-        admin = create_engine(server.url(), isolation_level="AUTOCOMMIT")
-        with admin.connect() as connection:
-            connection.execute(text("CREATE DATABASE konsey"))
-        admin.dispose()
-        database = {"app": server.url("konsey_app", "konsey"), "migration": server.url("postgres", "konsey"),
-                    "reader": server.url("konsey_reader", "konsey")}
+        database = server.platform_database()
         for pieces in _platform(tmp_path, smtp_server, database):
             pieces["postgres"] = server
             yield pieces

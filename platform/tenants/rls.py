@@ -142,3 +142,18 @@ def council_primary_keys(op, tables: list[str], *, composite: bool = True) -> No
         return  # one machine, no distribution: SQLite keeps id as the key, with UNIQUE (council_id, id) beside it
     for table in tables:
         op.execute(council_primary_key_sql(table, composite=composite))
+
+
+def each_council(bind):
+    """For a data migration: yields each council's id with that council bound on the connection (row-level
+    security lets the owner see one council at a time), and unbinds at the end."""
+    import sqlalchemy as sa
+
+    postgres = bind.dialect.name == "postgresql"
+    councils = sa.table("councils", sa.column("id", sa.Uuid()))
+    for council_id in bind.execute(sa.select(councils.c.id)).scalars().all():
+        if postgres:
+            bind.execute(sa.text("SELECT set_config('konsey.council_id', :c, true)"), {"c": str(council_id)})
+        yield council_id
+    if postgres:
+        bind.execute(sa.text("SELECT set_config('konsey.council_id', '', true)"))

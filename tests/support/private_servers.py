@@ -98,6 +98,19 @@ class PrivatePostgres:
     def url(self, user: str = "postgres", database: str = "postgres") -> str:
         return f"postgresql+psycopg://{user}@127.0.0.1:{self.port}/{database}"
 
+    def platform_database(self, name: str = "konsey") -> dict:
+        """A new database ``name`` and the platform's three URLs to it (app, migration, reader), as the
+        settings' ``SQLALCHEMY_DATABASE_URI``, ``KONSEY_MIGRATION_DATABASE_URL`` and ``KONSEY_READER_DATABASE_URL``
+        want them."""
+        from sqlalchemy import create_engine, text
+
+        admin = create_engine(self.url(), isolation_level="AUTOCOMMIT")
+        with admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+        admin.dispose()
+        return {"app": self.url("konsey_app", name), "migration": self.url("postgres", name),
+                "reader": self.url("konsey_reader", name)}
+
     def destroy(self) -> None:
         try:
             self.stop()

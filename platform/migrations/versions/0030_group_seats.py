@@ -14,6 +14,7 @@ from alembic import op
 
 from konsey.core.text import turkish_sort_key
 from konsey.tenants.db import UtcDateTime
+from konsey.tenants.rls import each_council
 
 revision = '0030'
 down_revision = '0029'
@@ -32,7 +33,6 @@ def upgrade():
 def _open_seats_of_approved_groups():
     """The seat each active assembly and working group would have had, had it been approved under rule 5."""
     bind = op.get_bind()
-    postgres = bind.dialect.name == "postgresql"
     # Typed tables: the ids and instants are written as the models write them (SQLite keeps uuids as hex).
     members = sa.table("members", sa.column("id", sa.Uuid()), sa.column("council_id", sa.Uuid()),
                        sa.column("member_no", sa.Integer()), sa.column("kind", sa.String()),
@@ -45,10 +45,7 @@ def _open_seats_of_approved_groups():
                       sa.column("approved_on", sa.Date()))
     counters = sa.table("counters", sa.column("id", sa.Uuid()), sa.column("council_id", sa.Uuid()),
                         sa.column("name", sa.String()), sa.column("value", sa.Integer()))
-    councils = sa.table("councils", sa.column("id", sa.Uuid()))
-    for council_id in bind.execute(sa.select(councils.c.id)).scalars().all():
-        if postgres:  # row-level security lets the owner see one council at a time
-            bind.execute(sa.text("SELECT set_config('konsey.council_id', :c, true)"), {"c": str(council_id)})
+    for council_id in each_council(bind):
         held = sa.select(members.c.group_body_id).where(members.c.council_id == council_id,
                                                         members.c.group_body_id.is_not(None))
         groups = bind.execute(sa.select(bodies.c.id, bodies.c.kind, bodies.c.name, bodies.c.approved_on).where(
@@ -70,8 +67,6 @@ def _open_seats_of_approved_groups():
                 category="assembly_representative" if kind == "assembly" else "working_group_representative",
                 name=name, sort_name=turkish_sort_key(name), status="active", joined_on=approved_on or date.today(),
                 created_at=datetime.now(UTC), group_body_id=body_id))
-    if postgres:
-        bind.execute(sa.text("SELECT set_config('konsey.council_id', '', true)"))
 
 
 def downgrade():

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 from konsey.core.rules.follow_up import estimated_due
+from konsey.tenants.rls import each_council
 
 revision = '0033'
 down_revision = '0032'
@@ -23,22 +24,16 @@ def upgrade():
 
 def fill_estimated_due_dates():
     bind = op.get_bind()
-    postgres = bind.dialect.name == "postgresql"
     motions = sa.table("motions", sa.column("id", sa.Uuid()), sa.column("council_id", sa.Uuid()),
                        sa.column("delivered_on", sa.Date()), sa.column("answer_due_on", sa.Date()),
                        sa.column("answer_due_estimated", sa.Boolean()))
-    councils = sa.table("councils", sa.column("id", sa.Uuid()))
-    for council_id in bind.execute(sa.select(councils.c.id)).scalars().all():
-        if postgres:  # row-level security lets the owner see one council at a time
-            bind.execute(sa.text("SELECT set_config('konsey.council_id', :c, true)"), {"c": str(council_id)})
+    for council_id in each_council(bind):
         waiting = bind.execute(sa.select(motions.c.id, motions.c.delivered_on).where(
             motions.c.council_id == council_id, motions.c.delivered_on.is_not(None),
             motions.c.answer_due_on.is_(None))).all()
         for motion_id, delivered_on in waiting:
             bind.execute(motions.update().where(motions.c.id == motion_id, motions.c.council_id == council_id)
                          .values(answer_due_on=estimated_due(delivered_on), answer_due_estimated=True))
-    if postgres:
-        bind.execute(sa.text("SELECT set_config('konsey.council_id', '', true)"))
 
 
 def downgrade():

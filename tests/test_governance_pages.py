@@ -115,6 +115,12 @@ def test_an_election_is_run_on_the_page(app, world, desk):
         "ballots_cast": str(len(everyone) + 1)}).get_data(as_text=True)
     assert "ballots_cast" in crowded or str(len(everyone)) in crowded
     assert _count(app, desk["council"], Seat) == 0
+    named = client.post("/izmir/elections/", data={
+        "electing_body_id": str(bodies["general_assembly"]), "target_body_id": str(bodies["executive_board"]),
+        "office": "executive_board", "seats": "2", "term_start": "2027-06-01", "term_index": "0",
+        "meeting_id": str(held)})
+    client.post(f"{named.headers['Location']}/candidates", data={"member_id": str(people[2])})
+    assert f'value="{held}" selected' in client.get(named.headers["Location"]).get_data(as_text=True)
     page = client.post(f"/izmir/elections/{election}/rounds", follow_redirects=True, data={
         "meeting_id": str(held), f"votes-{people[0]}": "3", f"votes-{people[1]}": "0",
         "blank": "1"}).get_data(as_text=True)

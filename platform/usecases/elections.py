@@ -30,7 +30,11 @@ def show_election(election_id: uuid.UUID) -> Election:
 @query(Permission.COUNCIL_VIEW)
 def elections_page() -> dict:
     rows = db.session.scalars(select(Election).order_by(Election.term_start.desc())).all()
-    return {"rows": rows, "bodies": {b.id: b for b in db.session.scalars(select(Body))}, "offices": list(Office)}
+    bodies = {b.id: b for b in db.session.scalars(select(Body))}
+    # Sittings not over, any body's, for naming where the election is held (its body must be the electing one).
+    sittings = db.session.scalars(select(Meeting).where(Meeting.status != MeetingStatus.CLOSED)
+                                  .order_by(Meeting.scheduled_at.desc()).limit(30)).all()
+    return {"rows": rows, "bodies": bodies, "offices": list(Office), "sittings": sittings}
 
 
 @query(Permission.COUNCIL_VIEW)

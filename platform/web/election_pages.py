@@ -23,7 +23,7 @@ def election_list():
 @bp.post("/")
 @performs(elections.call_election)
 def election_call():
-    names = ("electing_body_id", "target_body_id", "office", "seats", "term_start", "term_index")
+    names = ("electing_body_id", "target_body_id", "office", "seats", "term_start", "term_index", "meeting_id")
     done, result = attempt(lambda: elections.call_election(load(NewElectionSchema, filled(request.form, *names))))
     if done:
         return redirect(url_for("election_pages.election_detail", election_id=result.id))

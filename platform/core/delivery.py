@@ -22,7 +22,7 @@ import urllib.request
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Protocol
 from urllib.parse import urlsplit
 
@@ -198,7 +198,9 @@ class WebhookChannel:
         if refusal:
             return Result(AttemptOutcome.FAILED, detail=refusal, disable=True)
         message_id = f"msg_{motion.id.hex}"  # stable: the receiver de-duplicates redeliveries by it
-        now = datetime.now().astimezone()
+        # In UTC: standardwebhooks signs the clock time *as* UTC (it replaces the zone), so a server running in
+        # İstanbul time signed a timestamp three hours off the header's, and every receiver refused it.
+        now = datetime.now(UTC)
         signature = Webhook(route.secret).sign(message_id, now, payload)
         # set_route allows only https (or loopback) addresses, never file: or other schemes.
         request = urllib.request.Request(route.address, data=payload.encode(), method="POST", headers={  # noqa: S310 - https or loopback only

@@ -9,7 +9,7 @@ import pytest
 
 from konsey.core.bylaws import profile_in_force
 
-TODAY = date.today()
+TODAY = date.today()  # at collection: for dates well away from today (a test about today itself asks at run time)
 
 
 def test_profile_in_force_picks_the_latest_started_version():
@@ -73,7 +73,7 @@ def test_only_administrators_adopt_versions(api, tokens):
 
 def test_on_its_first_day_a_council_replaces_its_by_laws_until_something_is_judged_by_them(api, tokens):
     admin = api(tokens["admin"])
-    first = admin.post(URL, json={"effective_from": TODAY.isoformat(), "parameters": {"tie_rule": "lot"}})
+    first = admin.post(URL, json={"effective_from": date.today().isoformat(), "parameters": {"tie_rule": "lot"}})
     assert first.status_code == 201, first.json
     versions = admin.get(URL).json
     assert len(versions) == 1 and versions[0]["parameters"]["tie_rule"] == "lot"  # replaced, not added
@@ -84,6 +84,6 @@ def test_on_its_first_day_a_council_replaces_its_by_laws_until_something_is_judg
         "scheduled_at": (datetime.now(UTC) + timedelta(days=20)).isoformat()})
     assert called.status_code == 201
     # A meeting will be judged by today's version now: it can no longer be replaced.
-    again = admin.post(URL, json={"effective_from": TODAY.isoformat(), "parameters": {"tie_rule": "fails"}})
+    again = admin.post(URL, json={"effective_from": date.today().isoformat(), "parameters": {"tie_rule": "fails"}})
     assert again.status_code == 422 and "effective_from" in again.json["errors"]
     assert admin.get(URL).json[0]["parameters"]["tie_rule"] == "lot"

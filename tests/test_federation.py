@@ -3,7 +3,8 @@ suppressed; aggregates only for the analyst; councils' opt-in to public comparis
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -75,7 +76,10 @@ def test_answers_overdue_and_filters(app, world, federation):
     with app.app_context(), bound_council(federation["big"]):
         first, second = db.session.scalars(db.select(Motion).order_by(Motion.number)).all()
         first.status, first.delivered_on = MotionStatus.ANSWERED, date.today() - timedelta(days=20)
-        first.answered_at = datetime.now(UTC) - timedelta(days=8)
+        # At noon where the council is: the answer's day is the same in UTC and in İstanbul (the indicators take
+        # an instant's UTC date, a known gap in the closing notes; a run after 21:00 UTC saw two days).
+        first.answered_at = datetime.combine(date.today() - timedelta(days=8), time(12),
+                                             tzinfo=ZoneInfo("Europe/Istanbul"))
         second.status, second.delivered_on = MotionStatus.DELIVERED, date.today() - timedelta(days=70)
         db.session.commit()
     izmir = _rows(federation["analyst"])["izmir"]

@@ -106,6 +106,14 @@ def valid_body(method: str, rule: str, councils: dict) -> dict:
         return {"on": "2026-06-01", "reason": "deneme"}
     if rule.endswith("/end"):
         return {"on": "2026-03-01", "reason": "deneme"}
+    if rule.endswith("/by-code"):
+        return {"code": "ABCDEFGH"}
+    if rule.endswith("/current-item"):
+        return {"agenda_item_id": str(councils["item_a"])}
+    if rule.endswith("/speakers"):
+        return {"member_id": str(councils["member_a"]), "stance": "for"}
+    if rule.endswith("/move"):
+        return {"direction": "up"}
     if rule.endswith("/milestones"):
         return {"state": "planned", "day": "2026-03-01"}
     return {}
@@ -130,7 +138,13 @@ PUBLIC_COUNCIL_ROUTES = {("POST", "/api/v1/councils/<council_slug>/applications"
                          # authenticated by the council's webhook signature, not by a person:
                          ("POST", "/api/v1/councils/<council_slug>/motions/<uuid:motion_id>/municipal-answer"),
                          ("GET", "/<council_slug>/public"), ("GET", "/<council_slug>/apply"),
-                         ("POST", "/<council_slug>/apply")}
+                         ("POST", "/<council_slug>/apply"),
+                         # a meeting pass's phone page: its link's signed token is the key, and opens one pass
+                         # of the council the address names (tests/test_hybrid_meeting.py tries another's)
+                         *{(method, f"/<council_slug>/remote/<token>{tail}") for method, tail in (
+                             ("GET", ""), ("GET", "/live.json"), ("POST", "/join"), ("POST", "/here"),
+                             ("POST", "/leave"), ("POST", "/votes/<uuid:vote_id>"), ("POST", "/floor"),
+                             ("POST", "/floor/withdraw"))}}
 
 
 def build(rule, slug: str, councils: dict) -> str:

@@ -356,6 +356,26 @@ def _export_job(council_id=None):
     return ExportJob(state=ExportState.READY, tables_done=3, tables_total=3, content=b"gizli", size_bytes=5)
 
 
+def _meeting_pass(council_id=None):
+    from konsey.core.passes import MeetingPass
+
+    meeting, member = _meeting(), _member()
+    db.session.add_all([meeting, member])
+    db.session.flush()
+    return MeetingPass(meeting_id=meeting.id, member_id=member.id, code="ABCD3467")
+
+
+def _floor_request(council_id=None):
+    from konsey.core.rules.meetings import Stance
+    from konsey.core.speakers import FloorRequest
+
+    item, member = _agenda_item(), _member()
+    db.session.add_all([item, member])
+    db.session.flush()
+    return FloorRequest(meeting_id=item.meeting_id, agenda_item_id=item.id, member_id=member.id,
+                        stance=Stance.FOR, position=1)
+
+
 def _milestone(council_id=None):
     from datetime import date
 
@@ -416,7 +436,8 @@ FACTORIES = {"members": _member, "bodies": _body, "bylaw_profiles": _profile, "a
              "session_request_signatures": _session_signature, "municipal_council_meetings": _municipal_meeting,
              "implementation_milestones": _milestone, "disabled_assembly_consents": _disabled_consent,
              "disabled_assembly_supporters": _disabled_supporter,
-             "disabled_assembly_access_requests": _access_request, "export_jobs": _export_job}
+             "disabled_assembly_access_requests": _access_request, "export_jobs": _export_job,
+             "meeting_passes": _meeting_pass, "floor_requests": _floor_request}
 
 
 def test_every_model_has_a_factory(ctx):

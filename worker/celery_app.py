@@ -99,6 +99,7 @@ def init_celery(app: Flask) -> Celery:
         "outbox-relay": {"task": "konsey.relay_outbox", "schedule": app.config["KONSEY_OUTBOX_RELAY_SECONDS"]},
         "overdue-motions": {"task": "konsey.flag_overdue_motions", "schedule": 24 * 3600},
         "expired-exports": {"task": "konsey.purge_expired_exports", "schedule": 3600},
+        "silent-participants": {"task": "konsey.check_out_silent_participants", "schedule": 30},
         "meeting-reminders": {"task": "konsey.meeting_reminders", "schedule": 24 * 3600},
         "notification-digests": {"task": "konsey.send_digests", "schedule": 24 * 3600},
         "federation-snapshot": {"task": "konsey.federation_snapshot", "schedule": 24 * 3600},

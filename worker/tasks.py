@@ -73,6 +73,13 @@ def handle_event(self, *, council_id: str, event_id: str) -> bool:
         raise self.retry(exc=error, countdown=countdown) from error
 
 
+@shared_task(name="konsey.check_out_silent_participants")
+def check_out_silent_participants() -> int:
+    """Every half minute: online participants whose phone went silent are checked out."""
+    with acting_as(SYSTEM):
+        return system.check_out_silent_participants()
+
+
 @shared_task(name="konsey.purge_expired_exports")
 def purge_expired_exports() -> int:
     """Hourly: exports past their week lose their document."""

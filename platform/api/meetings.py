@@ -9,20 +9,31 @@ from flask_smorest import Blueprint
 from konsey.api import paging
 from konsey.schemas.base import PageArgs
 from konsey.schemas.meetings import (
+    AgendaItemSchema,
     AttendanceSchema,
+    BadgeCodeSchema,
     BallotSchema,
+    CheckedInSchema,
     CloseVoteSchema,
     CountsSchema,
     ExcusedAbsenceSchema,
     ExcuseSchema,
+    FloorRequestSchema,
+    FloorSchema,
+    LiveStateSchema,
     MeetingDetailSchema,
     MeetingSchema,
+    MoveSpeakerSchema,
     NewMeetingSchema,
     OpenVoteSchema,
+    PassesSummarySchema,
     RollCallSchema,
+    SpeakersListSchema,
+    StreamSchema,
+    TakeUpSchema,
     VoteSchema,
 )
-from konsey.usecases import meetings
+from konsey.usecases import hybrid, meetings
 from konsey.usecases.base import performs
 
 blp = Blueprint("meetings", __name__, url_prefix="/api/v1/councils/<council_slug>/meetings", description="Meetings")
@@ -157,3 +168,138 @@ class Absences(MethodView):
     def post(self, data, meeting_id):
         """Record that a member with a vote was absent with an excuse the body accepted."""
         return meetings.excuse_absence(meeting_id, data)
+
+
+# --- a hybrid meeting: passes, the speakers' list, the live state ------------------------------------------------
+
+
+@blp.route("/<uuid:meeting_id>/passes")
+class Passes(MethodView):
+    @performs(hybrid.passes_summary)
+    @blp.response(200, PassesSummarySchema)
+    def get(self, meeting_id):
+        """How many passes are issued, how many links e-mailed, how many attend online now."""
+        return hybrid.passes_summary(meeting_id)
+
+    @performs(hybrid.issue_passes)
+    @blp.response(200, PassesSummarySchema)
+    def post(self, meeting_id):
+        """Issue a pass (badge code, personal link) to everyone entitled to sit who has none yet."""
+        hybrid.issue_passes(meeting_id)
+        return hybrid.passes_summary(meeting_id)
+
+
+@blp.route("/<uuid:meeting_id>/passes/links")
+class PassLinks(MethodView):
+    @performs(hybrid.send_links)
+    @blp.response(202, PassesSummarySchema)
+    def post(self, meeting_id):
+        """E-mail every pass holder with an address their personal link (the worker sends them)."""
+        hybrid.send_links(meeting_id)
+        return hybrid.passes_summary(meeting_id)
+
+
+@blp.route("/<uuid:meeting_id>/badges.pdf")
+class Badges(MethodView):
+    @performs(hybrid.badges_pdf)
+    @blp.response(200, content_type="application/pdf")
+    def get(self, meeting_id):
+        """The attendance badges, 8 to an A4 page, each with its QR code and code."""
+        meeting, pdf = hybrid.badges_pdf(meeting_id)
+        return Response(pdf, mimetype="application/pdf",
+                        headers={"Content-Disposition": f'inline; filename="yaka-kartlari-{meeting.id}.pdf"'})
+
+
+@blp.route("/<uuid:meeting_id>/attendance/by-code")
+class CodeCheckIn(MethodView):
+    @performs(hybrid.check_in_by_code)
+    @blp.arguments(BadgeCodeSchema)
+    @blp.response(200, CheckedInSchema)
+    def post(self, data, meeting_id):
+        """Check in the holder of a badge, by its code (scanned or typed), in the room."""
+        return hybrid.check_in_by_code(meeting_id, data)
+
+
+@blp.route("/<uuid:meeting_id>/stream")
+class Stream(MethodView):
+    @performs(hybrid.set_stream)
+    @blp.arguments(StreamSchema)
+    @blp.response(200, MeetingSchema)
+    def put(self, data, meeting_id):
+        """Attach the meeting's video stream link (null removes it)."""
+        return hybrid.set_stream(meeting_id, data)
+
+
+@blp.route("/<uuid:meeting_id>/current-item")
+class CurrentItem(MethodView):
+    @performs(hybrid.take_up_item)
+    @blp.arguments(TakeUpSchema)
+    @blp.response(200, AgendaItemSchema)
+    def put(self, data, meeting_id):
+        """Move the meeting to an agenda item: the speakers' list and the screens follow it."""
+        return hybrid.take_up_item(meeting_id, data)
+
+
+@blp.route("/<uuid:meeting_id>/speakers")
+class Speakers(MethodView):
+    @performs(hybrid.speakers_list)
+    @blp.response(200, SpeakersListSchema)
+    def get(self, meeting_id):
+        """The item under discussion, who has the floor and who waits, in order."""
+        return hybrid.speakers_list(meeting_id)
+
+    @performs(hybrid.ask_floor)
+    @blp.arguments(FloorSchema)
+    @blp.response(201, FloorRequestSchema)
+    def post(self, data, meeting_id):
+        """Put a person present on the speakers' list (for, against, or a point of order)."""
+        return hybrid.ask_floor(meeting_id, data)
+
+
+@blp.route("/<uuid:meeting_id>/speakers/<uuid:request_id>/floor")
+class GiveFloor(MethodView):
+    @performs(hybrid.give_floor)
+    @blp.response(200, FloorRequestSchema)
+    def post(self, meeting_id, request_id):
+        """Give this speaker the floor (whoever had it stops); the by-laws' speaking time runs."""
+        return hybrid.give_floor(meeting_id, request_id)
+
+
+@blp.route("/<uuid:meeting_id>/speakers/<uuid:request_id>/move")
+class MoveSpeaker(MethodView):
+    @performs(hybrid.move_speaker)
+    @blp.arguments(MoveSpeakerSchema)
+    @blp.response(204)
+    def post(self, data, meeting_id, request_id):
+        """Move a waiting speaker one place up or down."""
+        hybrid.move_speaker(meeting_id, request_id, data)
+
+
+@blp.route("/<uuid:meeting_id>/speakers/<uuid:request_id>")
+class FloorRequestItem(MethodView):
+    @performs(hybrid.withdraw_floor)
+    @blp.response(204)
+    def delete(self, meeting_id, request_id):
+        """Take a waiting request off the list."""
+        hybrid.withdraw_floor(meeting_id, request_id)
+
+
+@blp.route("/<uuid:meeting_id>/speakers/current/stop")
+class StopSpeaker(MethodView):
+    @performs(hybrid.stop_speaker)
+    @blp.response(200, FloorRequestSchema)
+    def post(self, meeting_id):
+        """The speaker's time is over: the floor is taken back."""
+        return hybrid.stop_speaker(meeting_id)
+
+
+@blp.route("/<uuid:meeting_id>/live")
+class LiveState(MethodView):
+    @performs(hybrid.live_state)
+    @blp.etag
+    @blp.response(200, LiveStateSchema)
+    def get(self, meeting_id):
+        """What the meeting's live screens show now: quorum (and how many online), the item, the latest vote
+        (a secret vote's counts only once closed), the speaker and the queue. Answers 304 to ``If-None-Match``
+        while nothing changed."""
+        return hybrid.live_state(meeting_id)

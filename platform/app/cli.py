@@ -46,7 +46,7 @@ def main():
 
 def register_commands(app) -> None:
     """Commands live on ``app.cli`` so that ``konsey …`` and Flask's test runner see the same ones."""
-    for command in (councils, members, users, demo, serve, audit, plugins_group, outbox_group, deadletters):
+    for command in (councils, members, users, demo, serve, live, audit, plugins_group, outbox_group, deadletters):
         app.cli.add_command(command)
 
     # Each plugin's own commands: `konsey plugin <name> <command> …`.
@@ -309,6 +309,19 @@ def serve(host, port, no_worker, production):
     except KeyboardInterrupt:  # Ctrl-C while migrating or seeding: stop, no traceback
         click.echo("Konsey stopped.")
         sys.exit(130)
+
+
+@click.command("live")
+@click.option("--host", default="127.0.0.1")
+@click.option("--port", default=8001, type=int, show_default=True)
+def live(host, port):
+    """Run the live service: meetings' live updates pushed to the screens (Server-Sent Events, uvicorn)."""
+    import uvicorn  # only this command serves ASGI
+
+    from konsey.app.live import create_live_service  # reads the settings when the command runs, not at import
+
+    uvicorn.run(create_live_service(), host=host, port=port, log_level="warning", lifespan="on",
+                timeout_keep_alive=30)
 
 
 # --- plugins -------------------------------------------------------------------------------------------------

@@ -55,6 +55,11 @@ def build_config(instance_path: Path, overrides: dict | None = None) -> dict:
         # Hosts a webhook may reach although they are loopback or private (a test's receiver, a council's own
         # network); every other webhook goes over https to a public address, and no redirect is followed.
         "KONSEY_WEBHOOK_ALLOWED_HOSTS": env.get("KONSEY_WEBHOOK_ALLOWED_HOSTS", ""),
+        # Live meeting screens (konsey.core.live): the Redis the changes are published on, and the address the
+        # browsers reach the live service at (`konsey live`; a path behind the same proxy, or a full URL).
+        # Without them the screens poll.
+        "KONSEY_LIVE_REDIS_URL": env.get("KONSEY_LIVE_REDIS_URL"),
+        "KONSEY_LIVE_URL": env.get("KONSEY_LIVE_URL"),
         "KONSEY_RATELIMIT_STORAGE_URI": env.get("KONSEY_RATELIMIT_STORAGE_URI", "memory://"),  # redis://… in production
         "RATELIMIT_ENABLED": env.get("KONSEY_RATELIMITS", "1") == "1",
         "KONSEY_BASELINE_ENDPOINTS": env.get("KONSEY_BASELINE_ENDPOINTS", "") == "1",

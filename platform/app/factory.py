@@ -37,6 +37,7 @@ from konsey.core.accounts import user_from_session_id
 from konsey.core.i18n import LANGUAGES, select_locale
 from konsey.core.labels import label, parameter_label
 from konsey.core.plugins import plugin_manager
+from konsey.core.rules.meetings import Stance
 from konsey.tenants.db import db
 from konsey.web import (
     account,
@@ -58,6 +59,7 @@ from konsey.web import (
     people_pages,
     plugin_pages,
     receipts,
+    remote_pages,
     report_pages,
 )
 from konsey.worker.celery_app import init_celery
@@ -107,6 +109,8 @@ def create_app(config: dict | None = None, instance_path: str | Path | None = No
                               parameter_label=parameter_label)
     app.jinja_env.filters["tr_date"] = formats.day_text
     app.jinja_env.filters["tr_datetime"] = lambda instant: formats.moment_text(instant, _council_zone())
+    app.jinja_env.globals["floor_stances"] = list(Stance)  # every speakers' list form offers the same
+    app.jinja_env.filters["tr_time"] = lambda instant: formats.clock_text(instant, _council_zone())
     app.jinja_env.filters["tr_share"] = formats.share_text
     app.jinja_env.globals["today"] = council_today
     app.jinja_env.filters["tuple_label"] = lambda choice: (choice.value, label(choice))  # an enum as an option
@@ -179,11 +183,13 @@ def _import_models() -> None:
     import konsey.core.notifications  # noqa: F401
     import konsey.core.outbox  # noqa: F401
     import konsey.core.participants  # noqa: F401
+    import konsey.core.passes  # noqa: F401
     import konsey.core.plugins  # noqa: F401
     import konsey.core.reports  # noqa: F401
     import konsey.core.representatives  # noqa: F401
     import konsey.core.seats  # noqa: F401
     import konsey.core.session_requests  # noqa: F401
+    import konsey.core.speakers  # noqa: F401
     import konsey.tenants.models  # noqa: F401
     import konsey.tenants.platform_audit  # noqa: F401
 
@@ -210,7 +216,7 @@ def _register_blueprints(app: Flask) -> None:
         api.register_blueprint(blueprint)
     pages = (home, auth, account, operator, council_pages, member_pages, people_pages, application_pages,
              body_pages, meeting_pages, election_pages, report_pages, motion_pages, money_pages, bylaw_pages,
-             notification_pages, plugin_pages, receipts, federation_pages)
+             notification_pages, plugin_pages, receipts, federation_pages, remote_pages)
     for blueprint in (module.bp for module in pages):
         app.register_blueprint(blueprint)
     adapters.install(app)  # what a person typed survives the redirect back to a refused form

@@ -223,8 +223,15 @@ def refuse_deep_json():
     return None
 
 
+def _content_security_policy() -> str:
+    """The policy, allowing the live service's origin where it runs apart (konsey.core.live)."""
+    live = current_app.config.get("KONSEY_LIVE_URL") or ""
+    origin = "/".join(live.split("/")[:3]) if live.startswith(("http://", "https://")) else ""
+    return CONTENT_SECURITY_POLICY + (f"; connect-src 'self' {origin}" if origin else "")
+
+
 def security_headers(response):
-    response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    response.headers.setdefault("Content-Security-Policy", _content_security_policy())
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("X-Frame-Options", "DENY")
     response.headers.setdefault("Referrer-Policy", "same-origin")

@@ -42,6 +42,13 @@ DEFAULTS: dict = {
     "notice_days_other_meetings": 2,
     # The desk may open the roll (check-ins) and votes this many minutes before the scheduled start.
     "check_in_opens_minutes_before": 60,
+    # The bodies whose meetings count a member attending online towards the quorum (and let them vote).
+    "online_presence_counts_for": ["general_assembly", "executive_board", "assembly", "working_group"],
+    # An online participant whose phone has been silent this long is checked out (a lost connection).
+    "online_presence_timeout_seconds": 120,
+    # Speaking time on an agenda item, and for a point of order.
+    "speaking_time_minutes": 5,
+    "point_of_order_minutes": 2,
     "executive_board_min_size": 7,
     "executive_board_ex_officio_assemblies": ["womens_assembly", "youth_assembly", "disabled_assembly"],
     "term_pattern_years": [2, 3],
@@ -83,6 +90,13 @@ PARAMETER_NOTES: dict[str, tuple[str, str]] = {
     "notice_days_other_meetings": ("Days of notice for any other meeting.", "council by-laws (2)"),
     "check_in_opens_minutes_before": ("Minutes before a meeting's scheduled start from which people can be checked "
                                       "in and votes opened (none after it closes).", "council by-laws; Konsey"),
+    "online_presence_counts_for": ("The bodies whose meetings count members attending online (through their "
+                                   "personal meeting link) towards the quorum, and let them vote; elsewhere they "
+                                   "follow as observers.", "council by-laws"),
+    "online_presence_timeout_seconds": ("Seconds without a sign from an online participant's phone after which "
+                                        "they are checked out.", "council by-laws; Konsey"),
+    "speaking_time_minutes": ("Speaking time of a speaker on an agenda item, in minutes.", "council by-laws"),
+    "point_of_order_minutes": ("Speaking time on a point of order, in minutes.", "council by-laws"),
     "executive_board_min_size": ("The executive board's smallest lawful size.", "Kent Konseyi Regulation (7)"),
     "executive_board_ex_officio_assemblies": ("Assemblies whose president sits on the executive board ex officio "
                                               "where the assembly exists.", "Kent Konseyi Regulation"),

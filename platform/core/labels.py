@@ -53,6 +53,10 @@ LABELS = {
     "extraordinary": _l("Extraordinary"),
     "elective": _l("Elective"),
     "open": _l("Open"),
+    # a speaker's stance
+    "Stance.for": _l("For"),
+    "Stance.against": _l("Against"),
+    "point_of_order": _l("Point of order"),
     "roll_call": _l("Roll-call"),
     "secret": _l("Secret"),
     "yes": _l("Yes"),
@@ -187,6 +191,10 @@ PARAMETERS = {
     "executive_absence_limit_excused": _l("Board absences with excuse before removal"),
     "executive_absence_limit_total": _l("Board absences in all before removal"),
     "ordinary_member_min_age": _l("Minimum age for ordinary membership"),
+    "online_presence_counts_for": _l("Bodies where online presence counts towards the quorum"),
+    "online_presence_timeout_seconds": _l("Seconds of silence before an online participant is checked out"),
+    "speaking_time_minutes": _l("Speaking time (minutes)"),
+    "point_of_order_minutes": _l("Speaking time on a point of order (minutes)"),
 }
 
 

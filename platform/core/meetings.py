@@ -69,6 +69,10 @@ class Meeting(CouncilOwned, db.Model):
     status: Mapped[MeetingStatus] = mapped_column(enum_of(MeetingStatus, 16), default=MeetingStatus.SCHEDULED)
     opened_at: Mapped[datetime | None]
     closed_at: Mapped[datetime | None]
+    # The item under discussion now: the speakers' list, the phones and the projector follow it.
+    current_item_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    # The council's own video stream of the meeting, shown on the online participants' page.
+    stream_url: Mapped[str | None] = mapped_column(String(500))
 
     __council_table_args__ = (
         db.Index("ix_meetings_council_body_time", "council_id", "body_id", "scheduled_at"),
@@ -266,8 +270,9 @@ def eligible_members(body: Body, day: date, bylaws: dict, among: set | None = No
 def acting_seat(meeting: Meeting, body: Body, bylaws: dict, member_id: uuid.UUID) -> uuid.UUID | None:
     """The voting seat ``member_id`` acts for now (their own, or the absent principal's they stand in for), or
     None. The same verdict as :func:`filled_seats`, from the few people concerned rather than everyone."""
+    here = counted_here(meeting, body, bylaws)
     arrival = db.session.execute(select(Attendance.stands_in_for_id).where(
-        Attendance.meeting_id == meeting.id, Attendance.member_id == member_id, Attendance.left_at.is_(None))).first()
+        here, Attendance.member_id == member_id)).first()
     if arrival is None:
         return None
     principal = arrival[0]
@@ -275,35 +280,39 @@ def acting_seat(meeting: Meeting, body: Body, bylaws: dict, member_id: uuid.UUID
     stand_ins = {}
     if principal is not None:  # others standing in for the same principal decide who got the seat first
         stand_ins = dict(db.session.execute(select(Attendance.member_id, Attendance.stands_in_for_id).where(
-            Attendance.meeting_id == meeting.id, Attendance.left_at.is_(None),
-            Attendance.stands_in_for_id == principal)).all())
+            here, Attendance.stands_in_for_id == principal)).all())
     present = set(db.session.scalars(select(Attendance.member_id).where(
-        Attendance.meeting_id == meeting.id, Attendance.left_at.is_(None),
-        Attendance.member_id.in_(concerned | set(stand_ins)))))
+        here, Attendance.member_id.in_(concerned | set(stand_ins)))))
     seats = rules.seats_represented(eligible_members(body, meeting.day, bylaws, among=concerned), present, stand_ins)
     return next((seat for seat, person in seats.items() if person == member_id), None)
 
 
-def present_members(meeting: Meeting) -> set[uuid.UUID]:
-    return set(db.session.scalars(
-        select(Attendance.member_id).where(Attendance.meeting_id == meeting.id, Attendance.left_at.is_(None))
-    ))
+def counted_here(meeting: Meeting, body: Body, bylaws: dict):
+    """A condition on Attendance: attending this meeting now in a way that counts towards its quorum (in the
+    room; online too where the by-laws say online presence counts for this body)."""
+    condition = (Attendance.meeting_id == meeting.id) & Attendance.left_at.is_(None)
+    if not rules.online_presence_counts(body.kind.value, bylaws):
+        condition = condition & Attendance.online.is_(False)
+    return condition
 
 
-def stand_ins(meeting: Meeting) -> dict[uuid.UUID, uuid.UUID]:
-    """Substitutes present now and the principal each stands in for."""
+def present_members(meeting: Meeting, body: Body, bylaws: dict) -> set[uuid.UUID]:
+    return set(db.session.scalars(select(Attendance.member_id).where(counted_here(meeting, body, bylaws))))
+
+
+def stand_ins(meeting: Meeting, body: Body, bylaws: dict) -> dict[uuid.UUID, uuid.UUID]:
+    """Substitutes present now (in a way that counts) and the principal each stands in for."""
     return dict(db.session.execute(
         select(Attendance.member_id, Attendance.stands_in_for_id).where(
-            Attendance.meeting_id == meeting.id, Attendance.left_at.is_(None),
-            Attendance.stands_in_for_id.is_not(None))
+            counted_here(meeting, body, bylaws), Attendance.stands_in_for_id.is_not(None))
     ).all())
 
 
 def filled_seats(meeting: Meeting, body: Body, bylaws: dict | None = None) -> dict[uuid.UUID, uuid.UUID]:
     """The voting seats filled now: seat holder → the person acting (themselves or their substitute)."""
     bylaws = bylaws or parameters_on(meeting.day)
-    return rules.seats_represented(eligible_members(body, meeting.day, bylaws), present_members(meeting),
-                                   stand_ins(meeting))
+    return rules.seats_represented(eligible_members(body, meeting.day, bylaws),
+                                   present_members(meeting, body, bylaws), stand_ins(meeting, body, bylaws))
 
 
 def forget_stand_ins(member_id: uuid.UUID) -> None:
@@ -427,8 +436,14 @@ def cast(vote: Vote, meeting: Meeting, body: Body, member: Member, choice: Choic
     bylaws = parameters_on(meeting.day)
     seat = acting_seat(meeting, body, bylaws, member.id)
     if seat is None:
-        if not eligible_members(body, meeting.day, bylaws, among={member.id}) and member.id not in stand_ins(meeting):
+        if not eligible_members(body, meeting.day, bylaws, among={member.id}) and member.id not in stand_ins(
+                meeting, body, bylaws):
             raise Invalid({"member_id": [_("This member holds no vote in this body.")]})
+        if db.session.scalar(select(Attendance.id).where(Attendance.meeting_id == meeting.id, Attendance.online,
+                                                         Attendance.member_id == member.id,
+                                                         Attendance.left_at.is_(None))):
+            raise Invalid({"member_id": [_("Online presence does not count in this body under the by-laws: "
+                                           "an online participant follows the meeting but does not vote.")]})
         raise Invalid({"member_id": [_("Only members present can vote.")]})
     if counted_by_hand(vote):
         raise Conflict({"member_id": [_("This vote was entered as counts; correct the counts instead.")]})

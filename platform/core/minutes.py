@@ -34,7 +34,8 @@ if TYPE_CHECKING:
 FONTS = files("konsey.core") / "fonts"
 
 
-def _document() -> FPDF:
+def a4_document(*, first_page: bool = True) -> FPDF:
+    """An A4 PDF with Konsey's fonts (the minutes, the attendance badges)."""
     # fpdf2 (and the fontTools it loads) is a fifth of the application's import time; only PDFs need it.
     from fpdf import FPDF
 
@@ -44,14 +45,15 @@ def _document() -> FPDF:
     pdf.add_font("DejaVu", "", str(FONTS / "DejaVuSans.ttf"))
     pdf.add_font("DejaVu", "B", str(FONTS / "DejaVuSans-Bold.ttf"))
     pdf.set_creator("Konsey")
-    pdf.add_page()
+    if first_page:
+        pdf.add_page()
     return pdf
 
 
 def build_minutes(meeting: Meeting) -> bytes:
     council = db.session.get(Council, meeting.council_id)
     body = db.session.scalar(select(Body).where(Body.id == meeting.body_id))
-    pdf = _document()
+    pdf = a4_document()
     width = pdf.epw
 
     def heading(text: str, size: int = 12) -> None:
@@ -83,7 +85,8 @@ def build_minutes(meeting: Meeting) -> bytes:
         [a.member_id for a in attendances] + list(eligible) + list(excused) or [None]))).all()
     names = {m.id: m.name for m in people}
     heading(_("Attendance"))
-    line(_("Present (%(n)d):", n=len(attendances)))
+    online = sum(1 for a in attendances if a.online)
+    line(_("Present (%(n)d, of them online %(online)d):", n=len(attendances), online=online))
     for attendance in attendances:
         mode = _("online") if attendance.online else _("in person")
         left = ", " + _("left at %(time)s", time=clock_text(attendance.left_at, zone)) if attendance.left_at else ""
@@ -108,10 +111,20 @@ def build_minutes(meeting: Meeting) -> bytes:
     heading(_("Agenda and decisions"))
     items = db.session.scalars(select(AgendaItem).where(AgendaItem.meeting_id == meeting.id)
                                .order_by(AgendaItem.position)).all()
+    from konsey.core.speakers import spoken  # the speakers' list reads meetings, which the minutes read too
+
+    speeches: dict = {}
+    for request, name in spoken(meeting):
+        speeches.setdefault(request.agenda_item_id, []).append((request, name))
     for item in items:
         pdf.set_font("DejaVu", "B", 10)
         line(f"{item.position}. {item.title}")
         pdf.set_font("DejaVu", "", 10)
+        if speeches.get(item.id):
+            line(_("Speakers:"))
+            for request, name in speeches[item.id]:
+                until = f"–{clock_text(request.ended_at, zone)}" if request.ended_at else ""
+                line(f"   {name} ({label(request.stance)}, {clock_text(request.started_at, zone)}{until})")
         for vote in db.session.scalars(select(Vote).where(Vote.agenda_item_id == item.id).order_by(Vote.opened_at)):
             line(_("%(kind)s vote with %(present)d present: %(yes)d yes, %(no)d no, %(abstain)d abstaining.",
                    kind=label(vote.kind), present=vote.present, yes=vote.yes, no=vote.no, abstain=vote.abstain))

@@ -27,7 +27,7 @@ from konsey.core.bodies import Body
 from konsey.core.council_keys import council_key, sign, verify
 from konsey.core.meetings import AgendaItem, Ballot, Meeting, Vote, VoteKind
 from konsey.core.membership import Member
-from konsey.core.minutes import _document
+from konsey.core.minutes import a4_document
 from konsey.core.motions import Motion
 from konsey.core.plugins import package_files
 from konsey.core.reports import Report, ReportVersion
@@ -78,7 +78,7 @@ def _signatories(council: Council) -> tuple[str, str]:
 
 
 def _pdf(build, day) -> bytes:
-    pdf = _document()
+    pdf = a4_document()
     pdf.set_creation_date(datetime(day.year, day.month, day.day, 12, 0, tzinfo=UTC))
     build(pdf)
     return bytes(pdf.output())

@@ -9,6 +9,7 @@ from datetime import date
 from marshmallow import Schema, ValidationError, fields, validate
 
 from konsey.core import bylaws
+from konsey.core.bodies import BodyKind
 from konsey.core.bylaws import (
     ABSTENTION_RULES,
     DEFAULTS,
@@ -49,6 +50,13 @@ class ByLawParametersSchema(StrictSchema):
         validate=validate.Range(0, 24 * 60), load_default=_default("check_in_opens_minutes_before"),
         metadata={"description": "Minutes before a meeting's scheduled start from which people can be checked in "
                                  "and votes opened; none after it is closed."})
+    online_presence_counts_for = fields.List(
+        fields.String(validate=validate.OneOf([kind.value for kind in BodyKind])), validate=validate.Length(max=4),
+        load_default=_default("online_presence_counts_for"))
+    online_presence_timeout_seconds = fields.Integer(validate=validate.Range(30, 3600),
+                                                     load_default=_default("online_presence_timeout_seconds"))
+    speaking_time_minutes = fields.Integer(validate=validate.Range(1, 60), load_default=_default("speaking_time_minutes"))
+    point_of_order_minutes = fields.Integer(validate=validate.Range(1, 30), load_default=_default("point_of_order_minutes"))
     executive_board_min_size = fields.Integer(validate=validate.Range(3, 99), load_default=_default("executive_board_min_size"))
     executive_board_ex_officio_assemblies = fields.List(
         fields.String(), load_default=_default("executive_board_ex_officio_assemblies"))

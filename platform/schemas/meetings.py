@@ -5,6 +5,7 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from konsey.core.meetings import Choice, MeetingKind, MeetingStatus, VoteKind, turnout_of
+from konsey.core.rules.meetings import Stance
 from konsey.schemas.base import StrictSchema
 
 
@@ -122,3 +123,83 @@ class ExcusedAbsenceSchema(Schema):
     id = fields.UUID()
     member_id = fields.UUID()
     reason = fields.String()
+
+
+# --- a hybrid meeting -----------------------------------------------------------------------------------------
+
+
+class BadgeCodeSchema(StrictSchema):
+    """A badge's code, as scanned or typed (case, spaces and dashes do not matter)."""
+
+    code = fields.String(required=True, validate=validate.Length(min=4, max=32))
+
+
+class StreamSchema(StrictSchema):
+    stream_url = fields.Url(load_default=None, allow_none=True, schemes={"https", "http"},
+                            validate=validate.Length(max=500),
+                            metadata={"description": "The meeting's video stream, shown to online participants."})
+
+
+class TakeUpSchema(StrictSchema):
+    agenda_item_id = fields.UUID(required=True)
+
+
+class FloorSchema(StrictSchema):
+    member_id = fields.UUID(required=True)
+    stance = fields.Enum(Stance, by_value=True, load_default=Stance.FOR)
+
+
+class PhoneFloorSchema(StrictSchema):
+    stance = fields.Enum(Stance, by_value=True, load_default=Stance.FOR)
+
+
+class MoveSpeakerSchema(StrictSchema):
+    direction = fields.String(required=True, validate=validate.OneOf(("up", "down")))
+
+
+class PhoneBallotSchema(StrictSchema):
+    choice = fields.Enum(Choice, by_value=True, required=True)
+
+
+class FloorRequestSchema(Schema):
+    id = fields.UUID()
+    agenda_item_id = fields.UUID()
+    member_id = fields.UUID()
+    stance = fields.Enum(Stance, by_value=True)
+    requested_at = fields.DateTime()
+    started_at = fields.DateTime(allow_none=True)
+    ended_at = fields.DateTime(allow_none=True)
+
+
+class SpeakersListSchema(Schema):
+    item = fields.Nested(AgendaItemSchema, allow_none=True, metadata={"description": "The item under discussion."})
+    speaking = fields.Nested(FloorRequestSchema, allow_none=True)
+    queue = fields.List(fields.Nested(FloorRequestSchema), metadata={"description": "Waiting, in speaking order."})
+
+
+class PassesSummarySchema(Schema):
+    issued = fields.Integer()
+    mailed = fields.Integer()
+    online_now = fields.Integer()
+
+
+class CheckedInSchema(Schema):
+    member_id = fields.UUID(attribute="id")
+    name = fields.String()
+
+
+class LiveStateSchema(Schema):
+    """What a meeting's live screens show (konsey.core.live.state)."""
+
+    meeting_id = fields.UUID()
+    status = fields.String()
+    status_label = fields.String()
+    quorum = fields.Dict(metadata={"description": "present, needed, full_membership, quorum_met, online, "
+                                                  "online_counts"})
+    item = fields.Dict(allow_none=True)
+    vote = fields.Dict(allow_none=True, metadata={"description": "The latest vote; a secret vote's counts are null "
+                                                                 "until it closes."})
+    speaker = fields.Dict(allow_none=True)
+    queue = fields.List(fields.Dict())
+    stream_url = fields.String(allow_none=True)
+    texts = fields.Dict()

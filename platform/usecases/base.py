@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from konsey.core import live
 from konsey.core.accounts import CouncilRoleName, PlatformRole
 from konsey.core.errors import Forbidden, Invalid, NotFound
 from konsey.core.permissions import Permission, Policy, allowed
@@ -103,10 +104,13 @@ class UseCase:
             result = self.function(*args, **kwargs)
             if depth == 0:
                 db.session.commit()
+                # The meetings' live screens hear of what was committed (konsey.core.live), never of less.
+                live.publish_changes(live.take_changes())
             return result
         except BaseException:
             if depth == 0:
                 db.session.rollback()
+                live.discard_changes()
             raise
         finally:
             _depth.reset(token)

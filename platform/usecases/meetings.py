@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from flask_babel import gettext as _
 from sqlalchemy import case, func, select
 
-from konsey.core import meetings
+from konsey.core import live, meetings
 from konsey.core.bodies import Body, BodyKind
 from konsey.core.bylaws import parameters_on
 from konsey.core.errors import Invalid, NotFound
@@ -85,6 +85,7 @@ def check_in(meeting_id: uuid.UUID, data: dict) -> MeetingDetail:
     meetings.check_in(meeting_row, member_named(data["member_id"]), online=data.get("online", False),
                       representative_id=data.get("representative_id"),
                       stands_in_for_id=data.get("stands_in_for_id"))
+    live.changed(meeting_row.id, urgent=False)
     return _detail(meeting_row)
 
 
@@ -93,6 +94,7 @@ def check_out(meeting_id: uuid.UUID, member_id: uuid.UUID) -> MeetingDetail:
     """A member leaves; the quorum is recounted."""
     meeting_row = meeting(meeting_id)
     meetings.check_out(meeting_row, member_named(member_id))
+    live.changed(meeting_row.id, urgent=False)
     return _detail(meeting_row)
 
 
@@ -118,7 +120,10 @@ def open_vote(meeting_id: uuid.UUID, data: dict) -> Vote:
                                                       AgendaItem.meeting_id == meeting_row.id))
     if item is None:
         raise Invalid({"agenda_item_id": [_("No such item on this meeting's agenda.")]})
-    return meetings.open_vote(meeting_row, body_of(meeting_row), item, data["kind"])
+    vote = meetings.open_vote(meeting_row, body_of(meeting_row), item, data["kind"])
+    meeting_row.current_item_id = item.id  # the screens follow the item put to the vote
+    live.changed(meeting_row.id)
+    return vote
 
 
 @command(Permission.MEETINGS_RUN)
@@ -128,6 +133,7 @@ def cast_ballot(meeting_id: uuid.UUID, vote_id: uuid.UUID, data: dict) -> None:
     meeting_row = meeting(meeting_id)
     vote = vote_of(meeting_row, vote_id)
     meetings.cast(vote, meeting_row, body_of(meeting_row), member_named(data["member_id"]), data["choice"])
+    live.changed(meeting_row.id, urgent=False)
 
 
 @command(Permission.MEETINGS_RUN)
@@ -137,6 +143,7 @@ def record_counts(meeting_id: uuid.UUID, vote_id: uuid.UUID, data: dict) -> Vote
     vote = vote_of(meeting_row, vote_id)
     meetings.record_counts(vote, meeting_row, body_of(meeting_row), yes=data["yes"], no=data["no"],
                            abstain=data["abstain"])
+    live.changed(meeting_row.id, urgent=False)
     return vote
 
 
@@ -153,6 +160,7 @@ def cast_roll_call(meeting_id: uuid.UUID, vote_id: uuid.UUID, data: dict) -> Vot
             meetings.cast(vote, meeting_row, body, member_named(ballot["member_id"]), ballot["choice"])
         except Invalid as error:  # which line of the list: the person fixes that one
             raise Invalid({"ballots": {position: error.errors}}) from None
+    live.changed(meeting_row.id, urgent=False)
     return vote
 
 
@@ -162,6 +170,7 @@ def close_vote(meeting_id: uuid.UUID, vote_id: uuid.UUID, data: dict) -> Vote:
     meeting_row = meeting(meeting_id)
     vote = vote_of(meeting_row, vote_id)
     meetings.close_vote(vote, meeting_row, body_of(meeting_row), chair_vote=data.get("chair_vote"))
+    live.changed(meeting_row.id)
     return vote
 
 
@@ -169,6 +178,7 @@ def close_vote(meeting_id: uuid.UUID, vote_id: uuid.UUID, data: dict) -> Vote:
 def close_meeting(meeting_id: uuid.UUID) -> Meeting:
     meeting_row = meeting(meeting_id)
     meetings.close_meeting(meeting_row)
+    live.changed(meeting_row.id)
     return meeting_row
 
 
@@ -256,9 +266,12 @@ def _sitting(meeting_row: Meeting, body: Body, bylaws: dict) -> Sitting:
         eligible = meetings.eligible_members(body, meeting_row.day, bylaws)
         full = len(eligible)
         substitutes = meetings.substitutes(body, meeting_row.day) - eligible
-    present = {member_id for member_id, arrival in latest.items() if arrival[0] is None}
+    # Online presence fills a seat only where the by-laws count it for this body (else: an observer).
+    online_counts = rules.online_presence_counts(body.kind.value, bylaws)
+    present = {member_id for member_id, arrival in latest.items()
+               if arrival[0] is None and (online_counts or not arrival[1])}
     stand_ins = {member_id: arrival[2] for member_id, arrival in latest.items()
-                 if arrival[0] is None and arrival[2] is not None}
+                 if member_id in present and arrival[2] is not None}
     return Sitting(eligible, full, substitutes, latest, excused, rules.seats_represented(eligible, present, stand_ins))
 
 
@@ -371,8 +384,7 @@ def desk(meeting_id: uuid.UUID, q: str | None = None, offset: int = 0) -> dict:
             continue
         answered = select(Ballot.member_id).where(Ballot.vote_id == vote.id)
         if body.kind is BodyKind.GENERAL_ASSEMBLY:
-            here = select(Attendance.member_id).where(Attendance.meeting_id == meeting_row.id,
-                                                      Attendance.left_at.is_(None))
+            here = select(Attendance.member_id).where(meetings.counted_here(meeting_row, body, bylaws))
             waiting = select(Member.id).where(meetings.eligibility(body, bylaws, set()),
                                               Member.id.in_(here), Member.id.not_in(answered))
             roll_calls[vote.id] = db.session.scalar(select(func.count()).select_from(waiting.subquery()))
@@ -397,20 +409,18 @@ def desk(meeting_id: uuid.UUID, q: str | None = None, offset: int = 0) -> dict:
         "roll_calls": roll_call_pages, "roll_call_waiting": roll_calls, "motions": motions,
         "counted_by_hand": {v.id for v in all_votes if (v.yes + v.no + v.abstain) > 0 and not ballots.get(v.id)},
         "empty_seats": _empty_seats(sitting), "tally": sitting.tally(), **_opening(meeting_row, bylaws),
+        "stream_key": live.stream_key(meeting_row.id), "current_item_id": meeting_row.current_item_id,
+        "online_counts": rules.online_presence_counts(body.kind.value, bylaws),
     }
 
 
 @query(Permission.COUNCIL_VIEW)
 def projector(meeting_id: uuid.UUID) -> dict:
-    """What the room's screen shows: the item under vote (or the last decided), the quorum, the last result."""
+    """What the room's screen shows: the item under discussion, the quorum, the speaker with the timer and the
+    queue, the vote (its result the moment it closes); and the key to its live updates."""
     meeting_row = meeting(meeting_id)
-    body = body_of(meeting_row)
-    latest = db.session.execute(
-        select(Vote, AgendaItem).join(AgendaItem, AgendaItem.id == Vote.agenda_item_id)
-        .where(AgendaItem.meeting_id == meeting_row.id).order_by(Vote.opened_at.desc()).limit(1)).first()
-    vote, item = latest if latest else (None, None)
-    return {"meeting": meeting_row, "body": body, "quorum": meetings.quorum_status(meeting_row, body),
-            "vote": vote, "item": item, "turnout": meetings.turnout_of(vote) if vote is not None else 0}
+    return {"meeting": meeting_row, "body": body_of(meeting_row), "state": live.state(meeting_row),
+            "stream_key": live.stream_key(meeting_row.id)}
 
 
 @query(Permission.COUNCIL_VIEW)

@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from flask import current_app
 from sqlalchemy import func, select
 
-from konsey.core import export, federation, motions, notifications, outbox
+from konsey.core import export, federation, live, motions, notifications, outbox, passes
 from konsey.core.mail import build_message, deliver
 from konsey.core.meetings import Meeting, MeetingStatus
 from konsey.core.membership import Member
@@ -96,6 +96,19 @@ def meeting_reminders() -> int:
                 queued += notifications.meeting_invitations(meeting.id, key=f"reminder:{meeting.id}", reminder=True)
             keep_so_far()  # this council's reminders are recorded (and queued) before the next council's
     return queued
+
+
+@command(Permission.SYSTEM)
+def check_out_silent_participants() -> int:
+    """Every half minute: online participants whose phone went silent (left, or lost the connection) are
+    checked out, council by council; their meetings' screens hear of it."""
+    dropped = 0
+    for council_id in _active_councils():
+        with bound_council(council_id):
+            for meeting_id, count in passes.check_out_silent().items():
+                dropped += count
+                live.changed(meeting_id, urgent=False)
+    return dropped
 
 
 @command(Permission.SYSTEM)

@@ -11,10 +11,11 @@ import uuid
 from collections.abc import Callable, Mapping
 from urllib.parse import urlsplit
 
-from flask import flash, g, has_request_context, request, session
+from flask import Response, current_app, flash, g, has_request_context, jsonify, request, session
 from marshmallow import ValidationError
 
 from konsey.core.errors import DomainError, Invalid, NotFound
+from konsey.core.live import etag, stamped
 from konsey.schemas.messages import refusal_lines, translate_validation_messages
 
 
@@ -30,6 +31,23 @@ def safe_next(target: str | None, default: str) -> str:
     if parts.scheme or parts.netloc or not cleaned.startswith("/") or cleaned.startswith("//"):
         return default
     return cleaned
+
+
+def live_stream_url(key: str) -> str | None:
+    """Where a page's script listens to a meeting's live updates (the live service), or None: it polls."""
+    base = current_app.config.get("KONSEY_LIVE_URL")
+    return f"{base.rstrip('/')}/meetings/{key}" if base else None
+
+
+def conditional_state(state: dict):
+    """A meeting's live state for a screen that polls: 304 while its ETag still matches."""
+    tag = etag(state)
+    if request.if_none_match.contains(tag):
+        return Response(status=304, headers={"ETag": f'"{tag}"', "Cache-Control": "no-cache"})
+    answer = jsonify(stamped(state))
+    answer.set_etag(tag)
+    answer.headers["Cache-Control"] = "no-cache"
+    return answer
 
 
 def uuid_or_none(value) -> uuid.UUID | None:

@@ -12,24 +12,32 @@ from flask_babel import gettext as _
 
 from konsey.core.errors import DomainError, Invalid, NotFound
 from konsey.core.meetings import Choice, MeetingKind, VoteKind
+from konsey.core.rules.meetings import Stance
 from konsey.schemas.meetings import (
     AttendanceSchema,
+    BadgeCodeSchema,
     BallotSchema,
     CloseVoteSchema,
     CountsSchema,
     ExcuseSchema,
+    FloorSchema,
+    MoveSpeakerSchema,
     NewMeetingSchema,
     OpenVoteSchema,
     RollCallSchema,
+    StreamSchema,
+    TakeUpSchema,
 )
-from konsey.usecases import meetings
+from konsey.usecases import hybrid, meetings
 from konsey.usecases.base import performs
 from konsey.web.adapters import (
     attempt,
+    conditional_state,
     filled,
     flash_errors,
     flattened,
     int_arg,
+    live_stream_url,
     load,
     page_number,
     uuid_or_none,
@@ -83,8 +91,11 @@ def call():
 @performs(meetings.desk)
 def desk(meeting_id):
     q, offset = _roster_query()
+    shown = meetings.desk(meeting_id, q=q, offset=offset)
     return render_template("meetings/desk.html", vote_kinds=list(VoteKind), choices=list(Choice),
-                           **meetings.desk(meeting_id, q=q, offset=offset))
+                           stances=list(Stance), speakers=hybrid.speakers_list(meeting_id),
+                           passes=hybrid.passes_summary(meeting_id),
+                           live_stream=live_stream_url(shown["stream_key"]), **shown)
 
 
 @bp.get("/<uuid:meeting_id>/roster")
@@ -103,14 +114,16 @@ def _roster_query() -> tuple[str | None, int]:
 @bp.get("/<uuid:meeting_id>/projector")
 @performs(meetings.projector)
 def projector(meeting_id):
-    """The room's screen: large quorum and result, no controls; it refreshes itself."""
-    return render_template("meetings/projector.html", **meetings.projector(meeting_id))
+    """The room's screen: large quorum, speaker, result, no controls; it keeps itself current."""
+    shown = meetings.projector(meeting_id)
+    return render_template("meetings/projector.html", live_stream=live_stream_url(shown["stream_key"]), **shown)
 
 
-@bp.get("/<uuid:meeting_id>/projector/live")
-@performs(meetings.projector)
-def projector_live(meeting_id):
-    return render_template("meetings/_projector_live.html", **meetings.projector(meeting_id))
+@bp.get("/<uuid:meeting_id>/live.json")
+@performs(hybrid.live_state)
+def live_json(meeting_id):
+    """The live state for a screen that polls (no live service): 304 while nothing changed."""
+    return conditional_state(hybrid.live_state(meeting_id))
 
 
 @bp.get("/<uuid:meeting_id>/quorum")
@@ -238,3 +251,107 @@ def close_vote(meeting_id, vote_id):
 def close_meeting(meeting_id):
     attempt(lambda: meetings.close_meeting(meeting_id), _("The meeting is closed."))
     return _back(meeting_id)
+
+
+# --- a hybrid meeting: passes and badges, the stream, the item under discussion, the speakers' list ---------------
+
+
+@bp.post("/<uuid:meeting_id>/passes")
+@performs(hybrid.issue_passes)
+def issue_passes(meeting_id):
+    meetings.require_meeting(meeting_id)
+    attempt(lambda: hybrid.issue_passes(meeting_id), _("The passes are issued."))
+    return _back(meeting_id, "hybrid")
+
+
+@bp.post("/<uuid:meeting_id>/passes/links")
+@performs(hybrid.send_links)
+def send_links(meeting_id):
+    meetings.require_meeting(meeting_id)
+    attempt(lambda: hybrid.send_links(meeting_id), _("The personal links are being sent by e-mail."))
+    return _back(meeting_id, "hybrid")
+
+
+@bp.get("/<uuid:meeting_id>/badges.pdf")
+@performs(hybrid.badges_pdf)
+def badges(meeting_id):
+    meeting, pdf = hybrid.badges_pdf(meeting_id)
+    return Response(pdf, mimetype="application/pdf",
+                    headers={"Content-Disposition": f'inline; filename="yaka-kartlari-{meeting.id}.pdf"'})
+
+
+@bp.post("/<uuid:meeting_id>/attendance/by-code")
+@performs(hybrid.check_in_by_code)
+def check_in_by_code(meeting_id):
+    """A badge scanned with the phone's camera or its code typed: that person is checked in."""
+    meetings.require_meeting(meeting_id)
+    try:
+        member = hybrid.check_in_by_code(meeting_id, load(BadgeCodeSchema, filled(request.form, "code")))
+    except NotFound:
+        raise
+    except DomainError as error:
+        flash_errors(error)
+        return _back(meeting_id, "code-check-in")
+    flash(_("%(name)s is checked in.", name=member.name), "success")
+    return _back(meeting_id, "code-check-in")
+
+
+@bp.post("/<uuid:meeting_id>/stream")
+@performs(hybrid.set_stream)
+def stream(meeting_id):
+    return _form_run(meeting_id, StreamSchema, ("stream_url",), lambda data: hybrid.set_stream(meeting_id, data),
+                     anchor="hybrid")
+
+
+@bp.post("/<uuid:meeting_id>/items/<uuid:item_id>/take-up")
+@performs(hybrid.take_up_item)
+def take_up(meeting_id, item_id):
+    return _form_run(meeting_id, TakeUpSchema, (), lambda data: hybrid.take_up_item(meeting_id, data),
+                     anchor="speakers", agenda_item_id=str(item_id))
+
+
+@bp.get("/<uuid:meeting_id>/speakers")
+@performs(hybrid.speakers_list)
+def speakers_panel(meeting_id):
+    """The speakers' panel alone (the desk fetches it again when the meeting changes)."""
+    detail = meetings.show_meeting(meeting_id)
+    return render_template("meetings/_speakers.html", meeting=detail.meeting, stances=list(Stance),
+                           speakers=hybrid.speakers_list(meeting_id))
+
+
+@bp.post("/<uuid:meeting_id>/speakers")
+@performs(hybrid.ask_floor)
+def ask_floor(meeting_id):
+    return _tap_for_the_forms_member(meeting_id, lambda: hybrid.ask_floor(
+        meeting_id, load(FloorSchema, filled(request.form, "member_id", "stance"))))
+
+
+@bp.post("/<uuid:meeting_id>/speakers/<uuid:request_id>/floor")
+@performs(hybrid.give_floor)
+def give_floor(meeting_id, request_id):
+    meetings.require_meeting(meeting_id)
+    attempt(lambda: hybrid.give_floor(meeting_id, request_id))
+    return _back(meeting_id, "speakers")
+
+
+@bp.post("/<uuid:meeting_id>/speakers/<uuid:request_id>/move")
+@performs(hybrid.move_speaker)
+def move_speaker(meeting_id, request_id):
+    return _form_run(meeting_id, MoveSpeakerSchema, ("direction",),
+                     lambda data: hybrid.move_speaker(meeting_id, request_id, data), anchor="speakers")
+
+
+@bp.post("/<uuid:meeting_id>/speakers/<uuid:request_id>/withdraw")
+@performs(hybrid.withdraw_floor)
+def withdraw_floor(meeting_id, request_id):
+    meetings.require_meeting(meeting_id)
+    attempt(lambda: hybrid.withdraw_floor(meeting_id, request_id))
+    return _back(meeting_id, "speakers")
+
+
+@bp.post("/<uuid:meeting_id>/speakers/stop")
+@performs(hybrid.stop_speaker)
+def stop_speaker(meeting_id):
+    meetings.require_meeting(meeting_id)
+    attempt(lambda: hybrid.stop_speaker(meeting_id))
+    return _back(meeting_id, "speakers")

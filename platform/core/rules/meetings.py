@@ -181,3 +181,42 @@ def sitting_problem(now: datetime, scheduled_at: datetime, closed: bool, opens_m
     if now < scheduled_at - timedelta(minutes=opens_minutes_before):
         return "not_yet"
     return None
+
+
+# --- a hybrid meeting: online presence, the speakers' list ----------------------------------------------------
+
+
+def online_presence_counts(body_kind: str, bylaws: Mapping) -> bool:
+    """Whether a member attending online counts towards this body's quorum (and so holds their vote): the
+    by-laws name the bodies where it does; elsewhere an online participant follows the meeting as an observer."""
+    return body_kind in bylaws["online_presence_counts_for"]
+
+
+def silent_too_long(last_seen: datetime | None, now: datetime, timeout_seconds: int) -> bool:
+    """An online participant whose phone gave no sign for longer than the by-laws allow has lost the meeting
+    (left or lost the connection) and is checked out."""
+    return last_seen is None or now - last_seen > timedelta(seconds=timeout_seconds)
+
+
+class Stance(enum.StrEnum):
+    FOR = "for"
+    AGAINST = "against"
+    POINT_OF_ORDER = "point_of_order"
+
+
+def speaking_order(requests: list) -> list:
+    """The speakers' queue: points of order first (in the order asked), then everyone else in the chair's order
+    (``position``, which starts as the order asked). Each request has ``stance``, ``position`` and
+    ``requested_at``."""
+    return sorted(requests, key=lambda r: (Stance(r.stance) is not Stance.POINT_OF_ORDER,
+                                           r.position, r.requested_at))
+
+
+def speaking_limit_seconds(stance: str, bylaws: Mapping) -> int:
+    minutes = bylaws["point_of_order_minutes"] if Stance(stance) is Stance.POINT_OF_ORDER else bylaws["speaking_time_minutes"]
+    return minutes * 60
+
+
+def speaking_time_left(started_at: datetime, now: datetime, limit_seconds: int) -> int:
+    """Seconds the speaker has left (negative once over time: the chair sees by how much)."""
+    return limit_seconds - int((now - started_at).total_seconds())

@@ -1,0 +1,195 @@
+"""What every screen of a live meeting shows (the desk, the projector, the phones), and how it reaches them.
+
+:func:`state` is the meeting as the screens show it, as plain JSON with its sentences already in the council's
+language. A use case that changes a meeting calls :func:`changed`; once its unit of work has committed,
+:func:`publish_changes` computes the state once and publishes it on Redis (``konsey:live:<meeting id>``), where
+the live service (:mod:`konsey.app.live`) pushes it to every connected screen as a Server-Sent Event. Without
+Redis (the embedded set-up) the screens poll ``…/live.json``, which answers 304 while nothing changed.
+
+Why push and not poll: 1,500 phones polling every half second would be 3,000 requests a second, more than two
+cores can answer; one published message fanned out by one asynchronous process reaches them all within a
+fraction of a second (bench/assembly.py, docs/performance.md).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import time
+import uuid
+
+from flask import current_app, has_app_context
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from itsdangerous import BadSignature, URLSafeSerializer
+from sqlalchemy import func, select
+
+from konsey.core import meetings, speakers
+from konsey.core.bodies import Body
+from konsey.core.bylaws import parameters_on
+from konsey.core.labels import label
+from konsey.core.meetings import AgendaItem, Attendance, Ballot, Meeting, Vote, VoteKind
+from konsey.core.membership import Member
+from konsey.core.rules import meetings as rules
+from konsey.tenants.db import as_utc, db, utcnow
+from konsey.tenants.models import Council
+from konsey.tenants.scoping import bound_council, current_council_id
+
+log = logging.getLogger(__name__)
+
+_KEY = "konsey_live_changes"
+CHANNEL_PREFIX = "konsey:live:"
+STATE_PREFIX = "konsey:live:state:"
+
+
+def changed(meeting_id: uuid.UUID, *, urgent: bool = True) -> None:
+    """Say that this unit of work changed what the meeting's screens show. ``urgent``: a vote opened or
+    closed, the floor given — shown at once; otherwise (one more check-in, one more ballot) the live service
+    may fold several changes into one update a second."""
+    changes = db.session.info.setdefault(_KEY, {})
+    council_id, was_urgent = changes.get(meeting_id, (current_council_id(), False))
+    changes[meeting_id] = (council_id, was_urgent or urgent)
+
+
+def take_changes() -> dict:
+    return db.session.info.pop(_KEY, {})
+
+
+def discard_changes() -> None:
+    db.session.info.pop(_KEY, None)
+
+
+def _counts_shown(vote: Vote) -> bool:
+    return vote.kind is not VoteKind.SECRET or vote.closed_at is not None
+
+
+def state(meeting: Meeting) -> dict:
+    """The meeting as the live screens show it."""
+    council = db.session.get(Council, meeting.council_id)
+    body = db.session.get(Body, meeting.body_id)
+    quorum = meetings.quorum_status(meeting, body)
+    online = db.session.scalar(select(func.count(Attendance.id)).where(
+        Attendance.meeting_id == meeting.id, Attendance.left_at.is_(None), Attendance.online)) or 0
+    item = speakers.current_item(meeting)
+    latest = db.session.execute(
+        select(Vote, AgendaItem).join(AgendaItem, AgendaItem.id == Vote.agenda_item_id)
+        .where(AgendaItem.meeting_id == meeting.id).order_by(Vote.opened_at.desc()).limit(1)).first()
+    speaking = speakers.now_speaking(meeting)
+    waiting = speakers.queue(meeting, item)
+    names = dict(db.session.execute(select(Member.id, Member.name).where(Member.id.in_(
+        [r.member_id for r in waiting] + ([speaking.member_id] if speaking else []) or [None]))).all())
+    with force_locale(council.locale):
+        texts = {
+            "quorum": (_("Quorum: yes") if quorum["quorum_met"] else _("Quorum: no")) + " · "
+            + _("%(needed)d needed", needed=quorum["needed"]),
+            "online": _("%(online)d of them online", online=online),
+        }
+        vote_state = None
+        if latest is not None:
+            vote, voted_item = latest
+            shown = _counts_shown(vote)
+            turnout = db.session.scalar(select(func.count(Ballot.id)).where(Ballot.vote_id == vote.id)) or 0
+            vote_state = {
+                "id": str(vote.id), "kind": vote.kind.value, "kind_label": label(vote.kind),
+                "open": vote.closed_at is None, "item": f"{voted_item.position}. {voted_item.title}",
+                "turnout": turnout,
+                "turnout_text": _("%(n)d have voted", n=turnout),
+                "yes": vote.yes if shown else None, "no": vote.no if shown else None,
+                "abstain": vote.abstain if shown else None,
+                "counts_text": _("%(yes)d yes, %(no)d no, %(abstain)d abstaining", yes=vote.yes, no=vote.no,
+                                 abstain=vote.abstain) if shown else _("The count is shown when the vote closes."),
+                "outcome": vote.outcome, "outcome_label": label(vote.outcome) if vote.outcome else None,
+                "decision_text": _("Decision no. %(number)s", number=vote.decision_number)
+                if vote.decision_number else None,
+            }
+        speaker_state = None
+        if speaking is not None:
+            speaker_state = {"id": str(speaking.id), "name": names.get(speaking.member_id, "?"),
+                             "stance_label": label(speaking.stance),
+                             "started_at": as_utc(speaking.started_at).isoformat(),
+                             "limit_seconds": speakers.limit_seconds(meeting, speaking)}
+        queue_state = [{"id": str(r.id), "member_id": str(r.member_id), "name": names.get(r.member_id, "?"),
+                        "stance_label": label(r.stance)} for r in waiting]
+        status_label = label(meeting.status)
+    return {
+        "meeting_id": str(meeting.id), "status": meeting.status.value, "status_label": status_label,
+        "quorum": {"present": quorum["present"], "needed": quorum["needed"],
+                   "full_membership": quorum["full_membership"], "quorum_met": quorum["quorum_met"],
+                   "online": online, "online_counts": rules.online_presence_counts(
+                       body.kind.value, parameters_on(meeting.day))},
+        "item": {"id": str(item.id), "position": item.position, "title": item.title} if item else None,
+        "vote": vote_state, "speaker": speaker_state, "queue": queue_state,
+        "stream_url": meeting.stream_url, "texts": texts,
+    }
+
+
+def etag(meeting_state: dict) -> str:
+    """The same state, the same tag: a screen polling without change gets 304."""
+    return hashlib.sha256(json.dumps(meeting_state, sort_keys=True).encode()).hexdigest()[:32]
+
+
+def stamped(meeting_state: dict) -> dict:
+    """The state as sent: with the server's clock (the speaker's timer runs against it) and a version."""
+    return {**meeting_state, "now": utcnow().isoformat(), "version": time.time_ns()}
+
+
+# --- the stream key: who may listen to a meeting's live updates ------------------------------------------------
+
+
+def _signer(secret: str) -> URLSafeSerializer:
+    return URLSafeSerializer(secret, salt="konsey.live")
+
+
+def stream_key(meeting_id: uuid.UUID) -> str:
+    """Given with a page that shows the meeting (desk, projector, phone); the live service accepts only it."""
+    return _signer(current_app.config["SECRET_KEY"]).dumps(str(meeting_id))
+
+
+def meeting_of_key(secret: str, key: str) -> str | None:
+    try:
+        return str(uuid.UUID(_signer(secret).loads(key)))
+    except (BadSignature, ValueError, TypeError):
+        return None
+
+
+# --- publishing --------------------------------------------------------------------------------------------------
+
+_clients: dict = {}
+
+
+def _redis():
+    url = current_app.config.get("KONSEY_LIVE_REDIS_URL")
+    if not url:
+        return None
+    client = _clients.get(url)
+    if client is None:
+        import redis
+
+        client = _clients[url] = redis.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2)
+    return client
+
+
+def publish_changes(changes: dict) -> None:
+    """After the commit: each changed meeting's state, computed once and published. A screen that misses it
+    (Redis down) catches up with the next change or its next poll; the meeting itself never waits for it."""
+    if not changes or not has_app_context():
+        return
+    client = _redis()
+    if client is None:
+        return
+    import redis
+
+    for meeting_id, (council_id, urgent) in changes.items():
+        with bound_council(council_id):  # a system task has left the council's scope by its commit
+            meeting = db.session.scalar(select(Meeting).where(Meeting.id == meeting_id))
+            if meeting is None:
+                continue
+            message = json.dumps({"urgent": urgent, "state": stamped(state(meeting))})
+        try:
+            pipe = client.pipeline(transaction=False)
+            pipe.set(STATE_PREFIX + str(meeting_id), message, ex=12 * 3600)
+            pipe.publish(CHANNEL_PREFIX + str(meeting_id), message)
+            pipe.execute()
+        except redis.RedisError as error:
+            log.warning("live update of meeting %s not published: %s", meeting_id, error)

@@ -1,0 +1,307 @@
+"""Meeting passes: one per person entitled to sit in a meeting, for a hybrid meeting.
+
+A pass carries two keys. Its **short code** (printed on the attendance badge, with a QR code of it) lets the
+desk check the person in by scanning or typing it. Its **link** (a signed token naming the pass, sent by e-mail)
+opens the person's phone page: opening it checks them in as online, the phone gives a sign of life while it
+stays open, and a phone silent for longer than the by-laws allow is checked out (it left or lost the
+connection). Whether online presence counts towards the quorum is the by-laws' (``online_presence_counts_for``).
+"""
+
+from __future__ import annotations
+
+import io
+import secrets
+import uuid
+from datetime import datetime
+
+from flask import current_app
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from itsdangerous import BadSignature, URLSafeSerializer
+from sqlalchemy import String, Uuid, func, select
+from sqlalchemy.orm import Mapped, mapped_column
+
+from konsey.core import meetings
+from konsey.core.audit import record
+from konsey.core.bodies import Body
+from konsey.core.bylaws import parameters_on
+from konsey.core.errors import Conflict, Invalid, NotFound
+from konsey.core.formats import moment_text
+from konsey.core.mail import build_message, deliver
+from konsey.core.meetings import Attendance, Meeting, MeetingStatus
+from konsey.core.membership import Member, MemberKind
+from konsey.core.outbox import emit, handles
+from konsey.core.representatives import Representative
+from konsey.core.rules import meetings as rules
+from konsey.core.urls import external_url
+from konsey.tenants.db import CouncilOwned, as_utc, db, same_council_fk, utcnow
+from konsey.tenants.models import Council
+
+# Badge codes avoid letters and digits read alike (0/O, 1/I/L, 5/S, 2/Z): typed from a badge in a noisy hall.
+CODE_ALPHABET = "346789ABCDEFGHJKMNPQRTUVWXY"
+CODE_LENGTH = 8
+
+
+class MeetingPass(CouncilOwned, db.Model):
+    __tablename__ = "meeting_passes"
+
+    meeting_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    member_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    code: Mapped[str] = mapped_column(String(16))
+    issued_at: Mapped[datetime] = mapped_column(default=utcnow)
+    mailed_at: Mapped[datetime | None]  # the link went out by e-mail
+    last_seen_at: Mapped[datetime | None]  # the phone page's latest sign of life
+    left_at: Mapped[datetime | None]  # the person left from the phone (a sign of life does not bring them back)
+
+    __council_table_args__ = (
+        db.UniqueConstraint("council_id", "meeting_id", "member_id"),
+        db.UniqueConstraint("council_id", "meeting_id", "code"),
+        same_council_fk("meeting_id", "meetings", ondelete="CASCADE"),
+        same_council_fk("member_id", "members", ondelete="CASCADE"),
+    )
+
+
+def new_code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def normalised_code(typed: str) -> str:
+    """A code as typed or scanned: case, spaces and dashes do not matter."""
+    return "".join(ch for ch in (typed or "").upper() if ch.isalnum())
+
+
+def _signer() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="konsey.meeting-pass")
+
+
+def link_token(meeting_pass: MeetingPass) -> str:
+    return _signer().dumps(str(meeting_pass.id))
+
+
+def pass_id_of(token: str) -> uuid.UUID:
+    """The pass a link names, or NotFound (a forged or mangled link names nothing)."""
+    try:
+        return uuid.UUID(_signer().loads(token))
+    except (BadSignature, ValueError, TypeError):
+        raise NotFound(_("Not found.")) from None
+
+
+def entitled(meeting: Meeting, body: Body) -> list[uuid.UUID]:
+    """Everyone who may sit: those with a vote on the meeting's day and, for a body with seats, its substitutes."""
+    bylaws = parameters_on(meeting.day)
+    return sorted(meetings.eligible_members(body, meeting.day, bylaws) | meetings.substitutes(body, meeting.day))
+
+
+def issue(meeting: Meeting) -> int:
+    """A pass for everyone entitled who has none yet; returns how many were issued now."""
+    if meeting.status is MeetingStatus.CLOSED:
+        raise Conflict({"meeting": [_("The meeting is closed.")]})
+    body = db.session.get(Body, meeting.body_id)
+    have = set(db.session.scalars(select(MeetingPass.member_id).where(MeetingPass.meeting_id == meeting.id)))
+    codes = set(db.session.scalars(select(MeetingPass.code).where(MeetingPass.meeting_id == meeting.id)))
+    issued = 0
+    for member_id in entitled(meeting, body):
+        if member_id in have:
+            continue
+        code = new_code()
+        while code in codes:
+            code = new_code()
+        codes.add(code)
+        db.session.add(MeetingPass(meeting_id=meeting.id, member_id=member_id, code=code))
+        issued += 1
+    db.session.flush()
+    if issued:
+        record("meeting.passes_issued", meeting, {"issued": issued})
+    return issued
+
+
+def send_links(meeting: Meeting) -> int:
+    """Issue what is missing and e-mail every pass holder with an address their personal link (the worker
+    sends them); returns how many will be sent."""
+    issue(meeting)
+    waiting = db.session.scalar(select(func.count(MeetingPass.id)).join(Member, Member.id == MeetingPass.member_id)
+                                .where(MeetingPass.meeting_id == meeting.id, MeetingPass.mailed_at.is_(None),
+                                       Member.email.is_not(None))) or 0
+    if waiting:
+        emit("meeting.links", {"meeting_id": str(meeting.id)})
+        record("meeting.links_sent", meeting, {"links": waiting})
+    return waiting
+
+
+@handles("meeting.links")
+def _on_links(event, keep) -> None:
+    mail_links(uuid.UUID(event.payload["meeting_id"]), keep)
+
+
+def mail_links(meeting_id: uuid.UUID, keep=None) -> int:
+    """E-mail the links not sent yet, each marked as it goes (a retry after a failure sends only the rest)."""
+    meeting = db.session.scalar(select(Meeting).where(Meeting.id == meeting_id))
+    if meeting is None:
+        return 0
+    council = db.session.get(Council, meeting.council_id)
+    body = db.session.get(Body, meeting.body_id)
+    waiting = db.session.execute(select(MeetingPass, Member).join(Member, Member.id == MeetingPass.member_id).where(
+        MeetingPass.meeting_id == meeting.id, MeetingPass.mailed_at.is_(None), Member.email.is_not(None))).all()
+    sent = 0
+    for meeting_pass, member in waiting:
+        url = external_url("remote_pages.phone", council_slug=council.slug, token=link_token(meeting_pass))
+        with force_locale(council.locale):
+            subject = _("Your link to the meeting: %(title)s", title=meeting.title)
+            text = _("%(body)s meets: %(title)s, on %(when)s.\n\nYour personal link to follow the meeting, be "
+                     "counted present online where the by-laws allow it, vote and ask for the floor from your "
+                     "phone (do not pass it on: it stands for you):\n%(url)s\n\nYour badge code at the desk: "
+                     "%(code)s\n", body=body.name, title=meeting.title,
+                     when=moment_text(meeting.scheduled_at, council.timezone), url=url,
+                     code=meeting_pass.code)
+        deliver(build_message(member.email, subject, text))
+        meeting_pass.mailed_at = utcnow()
+        sent += 1
+        if keep is not None and sent % 50 == 0:
+            keep()
+    return sent
+
+
+def pass_for(meeting_pass_id: uuid.UUID) -> tuple[MeetingPass, Meeting, Member]:
+    found = db.session.execute(select(MeetingPass, Meeting, Member)
+                               .join(Meeting, Meeting.id == MeetingPass.meeting_id)
+                               .join(Member, Member.id == MeetingPass.member_id)
+                               .where(MeetingPass.id == meeting_pass_id)).first()
+    if found is None:
+        raise NotFound(_("Not found."))
+    return found
+
+
+def pass_by_code(meeting: Meeting, typed: str) -> MeetingPass:
+    meeting_pass = db.session.scalar(select(MeetingPass).where(MeetingPass.meeting_id == meeting.id,
+                                                               MeetingPass.code == normalised_code(typed)))
+    if meeting_pass is None:
+        raise Invalid({"code": [_("No badge of this meeting has this code.")]})
+    return meeting_pass
+
+
+def _representative(meeting: Meeting, member: Member) -> uuid.UUID | None:
+    """The representative an institution attends through on the day (the first whose mandate is valid)."""
+    if member.kind is not MemberKind.INSTITUTIONAL:
+        return None
+    for rep in db.session.scalars(select(Representative).where(Representative.member_id == member.id)
+                                  .order_by(Representative.capacity, Representative.name)):
+        if rep.valid_on(meeting.day):
+            return rep.id
+    raise Invalid({"representative_id": [_("The institution has no representative with a valid mandate letter "
+                                           "on the meeting's day.")]})
+
+
+def attending(meeting: Meeting, member_id: uuid.UUID) -> Attendance | None:
+    return db.session.scalar(select(Attendance).where(Attendance.meeting_id == meeting.id,
+                                                      Attendance.member_id == member_id,
+                                                      Attendance.left_at.is_(None)))
+
+
+def join_online(meeting_pass: MeetingPass, meeting: Meeting, member: Member) -> Attendance:
+    """The phone page opens (or gives a sign of life after a lost connection): the person is checked in as
+    online unless they are here already (in the room, or online)."""
+    meeting_pass.last_seen_at = utcnow()
+    meeting_pass.left_at = None
+    here = attending(meeting, member.id)
+    if here is not None:
+        return here
+    return meetings.check_in(meeting, member, online=True, representative_id=_representative(meeting, member))
+
+
+def sign_of_life(meeting_pass: MeetingPass, meeting: Meeting, member: Member) -> bool:
+    """The open phone page says it is still there; returns whether the person is in the meeting now. One who
+    was checked out for silence is checked in again; one who left from the phone stays out."""
+    meeting_pass.last_seen_at = utcnow()
+    if meeting_pass.left_at is not None or meeting.status is MeetingStatus.CLOSED:
+        return False
+    if attending(meeting, member.id) is not None:
+        return True
+    problem, _opens = meetings.sitting_window(meeting, parameters_on(meeting.day))
+    if problem is not None:
+        return False
+    join_online(meeting_pass, meeting, member)
+    return True
+
+
+def leave_online(meeting_pass: MeetingPass, meeting: Meeting, member: Member) -> None:
+    meeting_pass.left_at = utcnow()
+    here = attending(meeting, member.id)
+    if here is not None and here.online:
+        meetings.check_out(meeting, member)
+
+
+def check_in_by_code(meeting: Meeting, typed: str) -> Member:
+    """The desk scans or types a badge's code: that person is checked in, in the room."""
+    meeting_pass = pass_by_code(meeting, typed)
+    member = db.session.get(Member, meeting_pass.member_id)
+    here = attending(meeting, member.id)
+    if here is not None and here.online:
+        meetings.check_out(meeting, member)  # came into the room after following online: one attendance, in person
+    meetings.check_in(meeting, member, online=False, representative_id=_representative(meeting, member))
+    return member
+
+
+def check_out_silent(now: datetime | None = None) -> dict[uuid.UUID, int]:
+    """Check out the online participants whose phone has been silent too long (the bound council's open
+    meetings); returns how many, meeting by meeting (only meetings where someone was)."""
+    now = now or utcnow()
+    dropped: dict[uuid.UUID, int] = {}
+    online_now = select(Attendance.meeting_id).where(Attendance.online, Attendance.left_at.is_(None))
+    live = db.session.scalars(select(Meeting).where(Meeting.status != MeetingStatus.CLOSED,
+                                                    Meeting.id.in_(online_now))).all()
+    for meeting in live:
+        timeout = parameters_on(meeting.day)["online_presence_timeout_seconds"]
+        rows = db.session.execute(
+            select(Attendance, MeetingPass.last_seen_at)
+            .join(MeetingPass, (MeetingPass.meeting_id == Attendance.meeting_id)
+                  & (MeetingPass.member_id == Attendance.member_id))
+            .where(Attendance.meeting_id == meeting.id, Attendance.online, Attendance.left_at.is_(None))).all()
+        for attendance, last_seen in rows:
+            if rules.silent_too_long(as_utc(last_seen) if last_seen else None, now, timeout):
+                attendance.left_at = now
+                dropped[meeting.id] = dropped.get(meeting.id, 0) + 1
+        if rows:
+            db.session.flush()
+    return dropped
+
+
+def badges_pdf(meeting: Meeting) -> bytes:
+    """Attendance badges, 8 to an A4 page (2 × 4): the person, the meeting, a QR code of the pass's code and the
+    code in letters for typing."""
+    import segno
+
+    from konsey.core.minutes import a4_document  # the minutes read the meetings this module reads
+
+    council = db.session.get(Council, meeting.council_id)
+    body = db.session.get(Body, meeting.body_id)
+    rows = db.session.execute(select(MeetingPass.code, Member.name).join(Member, Member.id == MeetingPass.member_id)
+                              .where(MeetingPass.meeting_id == meeting.id).order_by(Member.sort_name)).all()
+    pdf = a4_document(first_page=False)
+    pdf.set_auto_page_break(False)
+    width, height = 105, 297 / 4
+    for index, (code, name) in enumerate(rows):
+        if index % 8 == 0:
+            pdf.add_page()
+        x, y = (index % 2) * width, ((index % 8) // 2) * height
+        pdf.set_draw_color(180, 180, 180)
+        pdf.rect(x + 2, y + 2, width - 4, height - 4)
+        picture = io.BytesIO()
+        segno.make(code, error="m").save(picture, kind="png", scale=6, border=2)
+        picture.seek(0)
+        pdf.image(picture, x=x + 6, y=y + 12, w=44, h=44)
+        pdf.set_xy(x + 54, y + 10)
+        pdf.set_font("DejaVu", "", 8)
+        pdf.multi_cell(width - 60, 4, council.name, new_x="LEFT", new_y="NEXT")
+        pdf.set_x(x + 54)
+        pdf.multi_cell(width - 60, 4, f"{body.name} — {meeting.title}", new_x="LEFT", new_y="NEXT")
+        pdf.set_xy(x + 54, y + 32)
+        pdf.set_font("DejaVu", "B", 12)
+        pdf.multi_cell(width - 60, 6, name, new_x="LEFT", new_y="NEXT")
+        pdf.set_xy(x + 54, y + 52)
+        pdf.set_font("DejaVu", "B", 14)
+        pdf.cell(width - 60, 8, f"{code[:4]} {code[4:]}")
+    if not rows:
+        pdf.add_page()
+        pdf.set_font("DejaVu", "", 12)
+        pdf.cell(0, 10, _("No passes issued yet."))
+    return bytes(pdf.output())

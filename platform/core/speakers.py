@@ -1,0 +1,168 @@
+"""The speakers' list of a meeting: people present ask for the floor on the item under discussion (for, against,
+or on a point of order); the chair orders the queue, gives the floor and takes it back, with the by-laws'
+speaking time. The minutes record who spoke on which item."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from flask_babel import gettext as _
+from sqlalchemy import Integer, Uuid, func, select
+from sqlalchemy.orm import Mapped, mapped_column
+
+from konsey.core.bylaws import parameters_on
+from konsey.core.errors import Conflict, Invalid
+from konsey.core.meetings import AgendaItem, Attendance, Meeting, MeetingStatus, require_sitting
+from konsey.core.membership import Member
+from konsey.core.rules import meetings as rules
+from konsey.core.rules.meetings import Stance
+from konsey.tenants.db import CouncilOwned, db, enum_of, same_council_fk, utcnow
+
+
+class FloorRequest(CouncilOwned, db.Model):
+    """One request for the floor, from asking to speaking (or withdrawing)."""
+
+    __tablename__ = "floor_requests"
+
+    meeting_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    agenda_item_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    member_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    stance: Mapped[Stance] = mapped_column(enum_of(Stance, 16))
+    position: Mapped[int] = mapped_column(Integer)  # the chair's order (points of order always come first)
+    requested_at: Mapped[datetime] = mapped_column(default=utcnow)
+    started_at: Mapped[datetime | None]
+    ended_at: Mapped[datetime | None]
+    withdrawn_at: Mapped[datetime | None]
+
+    __council_table_args__ = (
+        db.Index("ix_floor_requests_council_meeting", "council_id", "meeting_id"),
+        same_council_fk("meeting_id", "meetings", ondelete="CASCADE"),
+        same_council_fk("agenda_item_id", "agenda_items", ondelete="CASCADE"),
+        same_council_fk("member_id", "members", ondelete="CASCADE"),
+    )
+
+
+def current_item(meeting: Meeting) -> AgendaItem | None:
+    """The item under discussion: the one the chair took up, else the first."""
+    items = select(AgendaItem).where(AgendaItem.meeting_id == meeting.id)
+    if meeting.current_item_id is not None:
+        item = db.session.scalar(items.where(AgendaItem.id == meeting.current_item_id))
+        if item is not None:
+            return item
+    return db.session.scalar(items.order_by(AgendaItem.position).limit(1))
+
+
+def take_up(meeting: Meeting, item: AgendaItem) -> None:
+    """The chair moves the meeting to ``item``; whoever was speaking on the previous one stops."""
+    if meeting.status is MeetingStatus.CLOSED:
+        raise Conflict({"meeting": [_("The meeting is closed.")]})
+    speaking = now_speaking(meeting)
+    if speaking is not None and speaking.agenda_item_id != item.id:
+        speaking.ended_at = utcnow()
+    meeting.current_item_id = item.id
+    db.session.flush()
+
+
+def _pending():
+    return FloorRequest.started_at.is_(None) & FloorRequest.withdrawn_at.is_(None)
+
+
+def queue(meeting: Meeting, item: AgendaItem | None = None) -> list[FloorRequest]:
+    """Those waiting for the floor on the item under discussion, in speaking order."""
+    item = item or current_item(meeting)
+    if item is None:
+        return []
+    waiting = db.session.scalars(select(FloorRequest).where(
+        FloorRequest.meeting_id == meeting.id, FloorRequest.agenda_item_id == item.id, _pending())).all()
+    return rules.speaking_order(waiting)
+
+
+def now_speaking(meeting: Meeting) -> FloorRequest | None:
+    return db.session.scalar(select(FloorRequest).where(
+        FloorRequest.meeting_id == meeting.id, FloorRequest.started_at.is_not(None),
+        FloorRequest.ended_at.is_(None)).order_by(FloorRequest.started_at.desc()).limit(1))
+
+
+def ask(meeting: Meeting, member: Member, stance: Stance) -> FloorRequest:
+    """A person present (in the room or online) asks for the floor on the item under discussion."""
+    require_sitting(meeting)
+    item = current_item(meeting)
+    if item is None:
+        raise Conflict({"agenda_item_id": [_("The meeting has no agenda item to speak on.")]})
+    if db.session.scalar(select(Attendance.id).where(Attendance.meeting_id == meeting.id,
+                                                     Attendance.member_id == member.id,
+                                                     Attendance.left_at.is_(None))) is None:
+        raise Invalid({"member_id": [_("Only people present can ask for the floor.")]})
+    if db.session.scalar(select(FloorRequest.id).where(
+            FloorRequest.meeting_id == meeting.id, FloorRequest.agenda_item_id == item.id,
+            FloorRequest.member_id == member.id, _pending())) is not None:
+        raise Conflict({"member_id": [_("This person is already on the speakers' list.")]})
+    last = db.session.scalar(select(func.max(FloorRequest.position)).where(FloorRequest.meeting_id == meeting.id))
+    request = FloorRequest(meeting_id=meeting.id, agenda_item_id=item.id, member_id=member.id, stance=stance,
+                           position=(last or 0) + 1)
+    db.session.add(request)
+    db.session.flush()
+    return request
+
+
+def request_of(meeting: Meeting, request_id: uuid.UUID) -> FloorRequest:
+    request = db.session.scalar(select(FloorRequest).where(FloorRequest.id == request_id,
+                                                           FloorRequest.meeting_id == meeting.id))
+    if request is None:
+        raise Invalid({"request_id": [_("No such request on this meeting's speakers' list.")]})
+    return request
+
+
+def withdraw(request: FloorRequest) -> None:
+    if request.started_at is not None or request.withdrawn_at is not None:
+        raise Conflict({"request_id": [_("This request is no longer waiting.")]})
+    request.withdrawn_at = utcnow()
+    db.session.flush()
+
+
+def give_floor(meeting: Meeting, request: FloorRequest) -> FloorRequest:
+    """The chair gives the floor (the current speaker, if any, stops)."""
+    require_sitting(meeting)
+    if request.started_at is not None or request.withdrawn_at is not None:
+        raise Conflict({"request_id": [_("This request is no longer waiting.")]})
+    speaking = now_speaking(meeting)
+    if speaking is not None:
+        speaking.ended_at = utcnow()
+    request.started_at = utcnow()
+    db.session.flush()
+    return request
+
+
+def stop(meeting: Meeting) -> FloorRequest:
+    speaking = now_speaking(meeting)
+    if speaking is None:
+        raise Conflict({"request_id": [_("Nobody has the floor.")]})
+    speaking.ended_at = utcnow()
+    db.session.flush()
+    return speaking
+
+
+def move(meeting: Meeting, request: FloorRequest, up: bool) -> None:
+    """The chair moves a waiting speaker one place up or down (among those who are not on a point of order)."""
+    line = [r for r in queue(meeting) if r.stance is not Stance.POINT_OF_ORDER]
+    if request not in line:
+        raise Conflict({"request_id": [_("This request is no longer waiting.")]})
+    index = line.index(request)
+    other = index - 1 if up else index + 1
+    if 0 <= other < len(line):
+        neighbour = line[other]
+        request.position, neighbour.position = neighbour.position, request.position
+        db.session.flush()
+
+
+def limit_seconds(meeting: Meeting, request: FloorRequest) -> int:
+    return rules.speaking_limit_seconds(request.stance, parameters_on(meeting.day))
+
+
+def spoken(meeting: Meeting) -> list[tuple[FloorRequest, str]]:
+    """Who spoke, item by item and in order (for the minutes): (request, name)."""
+    return db.session.execute(
+        select(FloorRequest, Member.name).join(Member, Member.id == FloorRequest.member_id)
+        .where(FloorRequest.meeting_id == meeting.id, FloorRequest.started_at.is_not(None))
+        .order_by(FloorRequest.started_at)).all()

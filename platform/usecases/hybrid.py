@@ -1,0 +1,299 @@
+"""A hybrid meeting: passes (badges with a code, personal links by e-mail), the online participants' phone page
+(attend, vote, ask for the floor), the speakers' list, the item under discussion, the stream link and the live
+state every screen shows.
+
+The phone's use cases are public steps: the link's signed token is the key, and it opens one person's pass in
+one meeting of the council the address names (another council's token is simply not found)."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from konsey.core import live, meetings, passes, speakers
+from konsey.core.bylaws import parameters_on
+from konsey.core.errors import Invalid
+from konsey.core.meetings import AgendaItem, Attendance, Ballot, Meeting, Vote
+from konsey.core.membership import Member
+from konsey.core.passes import MeetingPass
+from konsey.core.permissions import Permission
+from konsey.core.rules import meetings as rules
+from konsey.tenants.db import db
+from konsey.usecases.base import command, query
+from konsey.usecases.meetings import body_of, meeting, vote_of
+from konsey.usecases.members import member_named
+
+# --- the desk ----------------------------------------------------------------------------------------------------
+
+
+@command(Permission.MEETINGS_RUN)
+def issue_passes(meeting_id: uuid.UUID) -> int:
+    """A pass (badge code, personal link) for everyone entitled to sit who has none yet."""
+    return passes.issue(meeting(meeting_id))
+
+
+@command(Permission.MEETINGS_RUN)
+def send_links(meeting_id: uuid.UUID) -> int:
+    """E-mail each pass holder their personal link to the meeting (the worker sends them)."""
+    return passes.send_links(meeting(meeting_id))
+
+
+@query(Permission.MEETINGS_RUN)
+def badges_pdf(meeting_id: uuid.UUID) -> tuple[Meeting, bytes]:
+    """The attendance badges, 8 to an A4 page, with each pass's QR code and code."""
+    meeting_row = meeting(meeting_id)
+    return meeting_row, passes.badges_pdf(meeting_row)
+
+
+@command(Permission.MEETINGS_RUN)
+def check_in_by_code(meeting_id: uuid.UUID, data: dict) -> Member:
+    """The desk scans or types a badge's code: that person is checked in, in the room."""
+    meeting_row = meeting(meeting_id)
+    member = passes.check_in_by_code(meeting_row, data["code"])
+    live.changed(meeting_row.id, urgent=False)
+    return member
+
+
+@dataclass
+class PassesSummary:
+    issued: int
+    mailed: int
+    online_now: int
+
+
+@query(Permission.COUNCIL_VIEW)
+def passes_summary(meeting_id: uuid.UUID) -> PassesSummary:
+    meeting_row = meeting(meeting_id)
+    online = select(func.count(Attendance.id)).where(
+        Attendance.meeting_id == meeting_row.id, Attendance.online, Attendance.left_at.is_(None)).scalar_subquery()
+    issued, mailed, online_now = db.session.execute(  # one statement: the desk counts its statements
+        select(func.count(MeetingPass.id), func.count(MeetingPass.mailed_at), online)
+        .where(MeetingPass.meeting_id == meeting_row.id)).one()
+    return PassesSummary(issued, mailed, online_now or 0)
+
+
+@command(Permission.MEETINGS_RUN)
+def set_stream(meeting_id: uuid.UUID, data: dict) -> Meeting:
+    """Attach (or remove) the link of the meeting's video stream, shown on the phones."""
+    meeting_row = meeting(meeting_id)
+    meeting_row.stream_url = data.get("stream_url") or None
+    live.changed(meeting_row.id)
+    return meeting_row
+
+
+def _item(meeting_row: Meeting, item_id) -> AgendaItem:
+    item = db.session.scalar(select(AgendaItem).where(AgendaItem.id == item_id,
+                                                      AgendaItem.meeting_id == meeting_row.id))
+    if item is None:
+        raise Invalid({"agenda_item_id": [_("No such item on this meeting's agenda.")]})
+    return item
+
+
+@command(Permission.MEETINGS_RUN)
+def take_up_item(meeting_id: uuid.UUID, data: dict) -> AgendaItem:
+    """The chair moves the meeting to an agenda item: the speakers' list and every screen follow."""
+    meeting_row = meeting(meeting_id)
+    item = _item(meeting_row, data["agenda_item_id"])
+    speakers.take_up(meeting_row, item)
+    live.changed(meeting_row.id)
+    return item
+
+
+@command(Permission.MEETINGS_RUN)
+def ask_floor(meeting_id: uuid.UUID, data: dict) -> speakers.FloorRequest:
+    """The desk puts a person present on the speakers' list (for, against, or a point of order)."""
+    meeting_row = meeting(meeting_id)
+    request = speakers.ask(meeting_row, member_named(data["member_id"]), data["stance"])
+    live.changed(meeting_row.id)
+    return request
+
+
+@command(Permission.MEETINGS_RUN)
+def give_floor(meeting_id: uuid.UUID, request_id: uuid.UUID) -> speakers.FloorRequest:
+    """The chair gives the floor to a speaker on the list; the timer starts with the by-laws' speaking time."""
+    meeting_row = meeting(meeting_id)
+    request = speakers.give_floor(meeting_row, speakers.request_of(meeting_row, request_id))
+    live.changed(meeting_row.id)
+    return request
+
+
+@command(Permission.MEETINGS_RUN)
+def stop_speaker(meeting_id: uuid.UUID) -> speakers.FloorRequest:
+    meeting_row = meeting(meeting_id)
+    request = speakers.stop(meeting_row)
+    live.changed(meeting_row.id)
+    return request
+
+
+@command(Permission.MEETINGS_RUN)
+def move_speaker(meeting_id: uuid.UUID, request_id: uuid.UUID, data: dict) -> None:
+    """The chair moves a waiting speaker one place up or down the list."""
+    meeting_row = meeting(meeting_id)
+    speakers.move(meeting_row, speakers.request_of(meeting_row, request_id), data["direction"] == "up")
+    live.changed(meeting_row.id)
+
+
+@command(Permission.MEETINGS_RUN)
+def withdraw_floor(meeting_id: uuid.UUID, request_id: uuid.UUID) -> None:
+    """A request for the floor is taken off the list (withdrawn, or refused by the chair)."""
+    meeting_row = meeting(meeting_id)
+    speakers.withdraw(speakers.request_of(meeting_row, request_id))
+    live.changed(meeting_row.id)
+
+
+@dataclass
+class SpeakersList:
+    item: AgendaItem | None
+    speaking: speakers.FloorRequest | None
+    queue: list
+    names: dict
+    spoken: list  # (request, name) of those who spoke, in order
+
+    @property
+    def speaking_name(self):
+        return self.names.get(self.speaking.member_id) if self.speaking else None
+
+
+@query(Permission.COUNCIL_VIEW)
+def speakers_list(meeting_id: uuid.UUID) -> SpeakersList:
+    """The item under discussion, who has the floor, who waits (in order), and who spoke."""
+    meeting_row = meeting(meeting_id)
+    item = speakers.current_item(meeting_row)
+    speaking = speakers.now_speaking(meeting_row)
+    waiting = speakers.queue(meeting_row, item)
+    ids = [r.member_id for r in waiting] + ([speaking.member_id] if speaking else [])
+    names = dict(db.session.execute(select(Member.id, Member.name).where(Member.id.in_(ids or [None]))).all())
+    return SpeakersList(item, speaking, waiting, names, speakers.spoken(meeting_row))
+
+
+@query(Permission.COUNCIL_VIEW)
+def live_state(meeting_id: uuid.UUID) -> dict:
+    """What the meeting's live screens show now (the same JSON the live service pushes)."""
+    return live.state(meeting(meeting_id))
+
+
+@query(Permission.COUNCIL_VIEW)
+def stream_key(meeting_id: uuid.UUID) -> str:
+    """The key a page gives its script to listen to the meeting's live updates."""
+    return live.stream_key(meeting(meeting_id).id)
+
+
+# --- the phone of a person attending online ------------------------------------------------------------------
+
+
+@dataclass
+class Phone:
+    meeting_pass: MeetingPass
+    meeting: Meeting
+    member: Member
+    body: object
+    state: dict
+    attending: Attendance | None
+    voted: bool  # on the open vote, if any (the seat they act for has voted)
+    may_vote: bool
+    waiting_request: speakers.FloorRequest | None
+    stream_key: str
+    heartbeat_seconds: int  # a third of the silence after which the person is checked out
+
+    @property
+    def open_vote_id(self):
+        vote = self.state.get("vote")
+        return vote["id"] if vote and vote["open"] else None
+
+
+def _pass(token: str) -> tuple[MeetingPass, Meeting, Member]:
+    return passes.pass_for(passes.pass_id_of(token))
+
+
+def _open_vote(meeting_row: Meeting) -> Vote | None:
+    return db.session.scalar(select(Vote).join(AgendaItem, AgendaItem.id == Vote.agenda_item_id).where(
+        AgendaItem.meeting_id == meeting_row.id, Vote.closed_at.is_(None)).order_by(Vote.opened_at.desc()).limit(1))
+
+
+@query(None)
+def phone(token: str) -> Phone:
+    """The online participant's page: the meeting live, their presence, the open vote, the floor."""
+    meeting_pass, meeting_row, member = _pass(token)
+    body = body_of(meeting_row)
+    bylaws = parameters_on(meeting_row.day)
+    here = passes.attending(meeting_row, member.id)
+    seat = meetings.acting_seat(meeting_row, body, bylaws, member.id) if here is not None else None
+    vote = _open_vote(meeting_row)
+    voted = bool(vote is not None and seat is not None and db.session.scalar(
+        select(Ballot.id).where(Ballot.vote_id == vote.id, Ballot.member_id == seat)))
+    item = speakers.current_item(meeting_row)
+    waiting = db.session.scalar(select(speakers.FloorRequest).where(
+        speakers.FloorRequest.meeting_id == meeting_row.id, speakers.FloorRequest.member_id == member.id,
+        speakers.FloorRequest.agenda_item_id == (item.id if item else None),
+        speakers.FloorRequest.started_at.is_(None), speakers.FloorRequest.withdrawn_at.is_(None)))
+    return Phone(meeting_pass, meeting_row, member, body, live.state(meeting_row), here, voted, seat is not None,
+                 waiting, live.stream_key(meeting_row.id), max(10, bylaws["online_presence_timeout_seconds"] // 3))
+
+
+@query(None)
+def phone_live_state(token: str) -> dict:
+    """The meeting's live state, for the phone of a pass holder."""
+    _meeting_pass, meeting_row, _member = _pass(token)
+    return live.state(meeting_row)
+
+
+@command(None)
+def phone_join(token: str) -> None:
+    """The person presses "join" on their phone: checked in as online."""
+    meeting_pass, meeting_row, member = _pass(token)
+    passes.join_online(meeting_pass, meeting_row, member)
+    live.changed(meeting_row.id, urgent=False)
+
+
+@command(None)
+def phone_sign_of_life(token: str) -> bool:
+    """The open phone page's periodic sign; whether the person is in the meeting now."""
+    meeting_pass, meeting_row, member = _pass(token)
+    was_here = passes.attending(meeting_row, member.id) is not None
+    here = passes.sign_of_life(meeting_pass, meeting_row, member)
+    if here and not was_here:
+        live.changed(meeting_row.id, urgent=False)
+    return here
+
+
+@command(None)
+def phone_leave(token: str) -> None:
+    meeting_pass, meeting_row, member = _pass(token)
+    passes.leave_online(meeting_pass, meeting_row, member)
+    live.changed(meeting_row.id, urgent=False)
+
+
+@command(None)
+def phone_ballot(token: str, vote_id: uuid.UUID, data: dict) -> None:
+    """A vote cast from the phone: open and roll-call votes by name, a secret vote counted with no link to the
+    person (only that their seat voted is kept); one ballot per seat, a substitute voting for the seat."""
+    meeting_pass, meeting_row, member = _pass(token)
+    vote = vote_of(meeting_row, vote_id)
+    meetings.cast(vote, meeting_row, body_of(meeting_row), member, data["choice"])
+    live.changed(meeting_row.id, urgent=False)
+
+
+@command(None)
+def phone_ask_floor(token: str, data: dict) -> speakers.FloorRequest:
+    meeting_pass, meeting_row, member = _pass(token)
+    request = speakers.ask(meeting_row, member, data["stance"])
+    live.changed(meeting_row.id)
+    return request
+
+
+@command(None)
+def phone_withdraw_floor(token: str) -> None:
+    meeting_pass, meeting_row, member = _pass(token)
+    waiting = [r for r in speakers.queue(meeting_row) if r.member_id == member.id]
+    if not waiting:
+        raise Invalid({"request_id": [_("You are not on the speakers' list.")]})
+    speakers.withdraw(waiting[0])
+    live.changed(meeting_row.id)
+
+
+def online_presence_counts(meeting_row: Meeting) -> bool:
+    """Whether online presence counts towards this meeting's quorum (the phone page says so)."""
+    return rules.online_presence_counts(body_of(meeting_row).kind.value, parameters_on(meeting_row.day))

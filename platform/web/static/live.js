@@ -1,0 +1,137 @@
+// A live meeting screen (projector, phone, desk): applies the meeting's state as it changes.
+// The state comes pushed by the live service (Server-Sent Events, data-live-stream) or, without one, by polling
+// data-live-poll with If-None-Match (304 while nothing changed). The page is rendered with the state of its
+// moment, so it reads without this script; the script only keeps it current.
+(() => {
+  const root = document.querySelector("[data-live-root]");
+  if (!root) return;
+  let clockOffset = 0; // the server's clock minus this device's: the speaker's timer runs on the server's time
+  let current = null;
+  const voted = new Set((root.dataset.voted || "").split(" ").filter(Boolean));
+
+  const at = (state, path) => path.split(".").reduce((value, key) => (value == null ? null : value[key]), state);
+
+  function fill(scope, state) {
+    for (const el of scope.querySelectorAll("[data-live-text]")) {
+      const value = at(state, el.dataset.liveText);
+      el.textContent = value == null ? "" : String(value);
+    }
+    for (const el of scope.querySelectorAll("[data-live-if]")) el.hidden = !at(state, el.dataset.liveIf);
+    for (const el of scope.querySelectorAll("[data-live-unless]")) el.hidden = Boolean(at(state, el.dataset.liveUnless));
+    for (const el of scope.querySelectorAll("[data-live-href]")) {
+      const value = at(state, el.dataset.liveHref);
+      if (value) el.setAttribute("href", value);
+    }
+    for (const el of scope.querySelectorAll("[data-live-class]")) {
+      const [path, yes, no] = el.dataset.liveClass.split(":");
+      const on = Boolean(at(state, path));
+      el.classList.toggle(yes, on);
+      if (no) el.classList.toggle(no, !on);
+    }
+  }
+
+  function renderLists(state) {
+    for (const list of root.querySelectorAll("[data-live-list]")) {
+      const template = document.getElementById(list.dataset.liveTemplate);
+      const items = at(state, list.dataset.liveList) || [];
+      list.replaceChildren(...items.map((item) => {
+        const node = template.content.firstElementChild.cloneNode(true);
+        fill(node, item);
+        if (node.matches("[data-live-text]")) node.textContent = at(item, node.dataset.liveText) ?? "";
+        return node;
+      }));
+    }
+  }
+
+  function ballots(state) {
+    const vote = state.vote;
+    for (const form of root.querySelectorAll("form[data-live-ballot]")) {
+      const open = Boolean(vote && vote.open);
+      form.hidden = !open || voted.has(vote.id);
+      if (open) form.setAttribute("action", form.dataset.base.replace("VOTE_ID", vote.id));
+    }
+    for (const note of root.querySelectorAll("[data-live-voted]")) {
+      note.hidden = !(vote && vote.open && voted.has(vote.id));
+    }
+  }
+
+  function tick() {
+    const speaker = current && current.speaker;
+    for (const el of root.querySelectorAll("[data-live-timer]")) {
+      if (!speaker) { el.textContent = ""; continue; }
+      const elapsed = (Date.now() + clockOffset - Date.parse(speaker.started_at)) / 1000;
+      const left = Math.round(speaker.limit_seconds - elapsed);
+      const shown = Math.abs(left);
+      el.textContent = `${left < 0 ? "−" : ""}${Math.floor(shown / 60)}:${String(shown % 60).padStart(2, "0")}`;
+      el.classList.toggle("over", left < 0);
+    }
+  }
+
+  function apply(state) {
+    if (current && state.version && current.version && state.version < current.version) return; // an older one
+    if (state.now) clockOffset = Date.parse(state.now) - Date.now();
+    current = state;
+    fill(root, state);
+    renderLists(state);
+    ballots(state);
+    tick();
+    document.body.dispatchEvent(new CustomEvent("konsey-live", { detail: state }));
+  }
+
+  const initial = document.getElementById("live-state");
+  if (initial) apply(JSON.parse(initial.textContent));
+  setInterval(tick, 250);
+
+  if (root.dataset.liveStream && window.EventSource) {
+    const source = new EventSource(root.dataset.liveStream);
+    source.addEventListener("state", (event) => apply(JSON.parse(event.data)));
+  } else if (root.dataset.livePoll) {
+    let tag = null;
+    const poll = async () => {
+      try {
+        const answer = await fetch(root.dataset.livePoll, { headers: tag ? { "If-None-Match": tag } : {} });
+        if (answer.status === 200) {
+          tag = answer.headers.get("ETag");
+          apply(await answer.json());
+        }
+      } catch (_ignored) { /* the next poll tries again */ }
+      setTimeout(poll, 1000);
+    };
+    setTimeout(poll, 1000);
+  }
+
+  // The phone's forms (vote, floor) are sent without leaving the page; the answer says what happened.
+  document.addEventListener("submit", async (event) => {
+    const form = event.target;
+    if (!form.matches("form[data-live-send]") || !window.fetch) return;
+    event.preventDefault();
+    const data = new FormData(form);
+    if (event.submitter && event.submitter.name) data.append(event.submitter.name, event.submitter.value);
+    const status = document.getElementById(form.dataset.liveSend);
+    try {
+      const answer = await fetch(form.getAttribute("action"), { method: "POST", body: data,
+        headers: { "X-Konsey-Fetch": "1" } });
+      const said = await answer.json();
+      if (status) status.textContent = said.message || "";
+      if (answer.ok && form.matches("[data-live-ballot]") && current && current.vote) {
+        voted.add(current.vote.id);
+        ballots(current);
+      }
+      if (answer.ok && form.dataset.reload !== undefined) window.location.reload();
+    } catch (_ignored) {
+      if (status) status.textContent = form.dataset.offline || "";
+    }
+  });
+
+  // The open phone page's sign of life: a phone silent longer than the by-laws allow is checked out.
+  const heartbeat = root.querySelector("form[data-heartbeat]");
+  if (heartbeat) {
+    const every = Number(heartbeat.dataset.heartbeat) * 1000;
+    setInterval(() => {
+      fetch(heartbeat.getAttribute("action"), { method: "POST", body: new FormData(heartbeat),
+        headers: { "X-Konsey-Fetch": "1" } }).catch(() => {});
+    }, every);
+  }
+  const join = root.querySelector("form[data-auto-join]");
+  if (join) join.requestSubmit();
+})();

@@ -1,0 +1,361 @@
+"""A hybrid meeting: passes with badge codes and personal links, online presence by the by-laws, votes and the
+floor from a phone, the speakers' list, the live state and its publication."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import uuid
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from conftest import REDIS_URL, login
+from support.services import need_service
+
+BASE = "/api/v1/councils/izmir"
+
+
+@pytest.fixture
+def hall(world, api, app):
+    """İzmir's executive board of four with e-mail addresses, and a substitute; a meeting being held now."""
+    council = world.council("izmir")
+    admin = api(world.token(world.user("gs@izmir.example.org", roles={council: "administrator"}), council))
+    board = next(b for b in admin.get(f"{BASE}/bodies").json if b["kind"] == "executive_board")["id"]
+    people = {}
+    for name, email in [("Ayşe Kaya", "ayse@example.org"), ("Zeynep Ak", "zeynep@example.org"),
+                        ("Mehmet Er", "mehmet@example.org"), ("Can Demir", None)]:
+        people[name] = str(world.member(council, name=name, **({"email": email} if email else {})))
+        admin.post(f"{BASE}/bodies/{board}/seats", json={"member_id": people[name], "role": "principal",
+                                                          "starts_on": "2026-01-01"})
+    when = (datetime.now(UTC) + timedelta(days=3)).isoformat()
+    meeting = admin.post(f"{BASE}/meetings", json={"body_id": board, "title": "Hibrit toplantı",
+                                                   "scheduled_at": when, "agenda": ["Bütçe", "Park"]}).json
+    admin.start_meeting(meeting["id"])
+    return {"admin": admin, "council": council, "people": people, "meeting": meeting,
+            "url": f"{BASE}/meetings/{meeting['id']}", "items": [i["id"] for i in admin.get(
+                f"{BASE}/meetings/{meeting['id']}").json["agenda"]]}
+
+
+def _passes(app, council, meeting_id) -> dict:
+    """member id → (code, link token) of each pass of the meeting."""
+    from konsey.core.passes import MeetingPass, link_token
+    from konsey.tenants.db import db
+    from konsey.tenants.scoping import bound_council
+
+    with app.test_request_context(), bound_council(council):
+        return {str(p.member_id): (p.code, link_token(p)) for p in db.session.scalars(
+            select(MeetingPass).where(MeetingPass.meeting_id == uuid.UUID(meeting_id)))}
+
+
+def _phone(app, token):
+    client = app.test_client()
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+    return client, f"/izmir/remote/{token}"
+
+
+# --- the pure rules --------------------------------------------------------------------------------------------
+
+
+def test_the_rules_of_online_presence_and_the_floor():
+    from types import SimpleNamespace
+
+    from konsey.core.rules import meetings as rules
+
+    bylaws = {"online_presence_counts_for": ["general_assembly"], "speaking_time_minutes": 5,
+              "point_of_order_minutes": 2}
+    assert rules.online_presence_counts("general_assembly", bylaws)
+    assert not rules.online_presence_counts("executive_board", bylaws)
+    now = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
+    assert not rules.silent_too_long(now - timedelta(seconds=119), now, 120)
+    assert rules.silent_too_long(now - timedelta(seconds=121), now, 120)
+    assert rules.silent_too_long(None, now, 120)  # never seen: gone
+    asked = [SimpleNamespace(stance="for", position=1, requested_at=now),
+             SimpleNamespace(stance="against", position=2, requested_at=now + timedelta(seconds=1)),
+             SimpleNamespace(stance="point_of_order", position=3, requested_at=now + timedelta(seconds=2))]
+    assert [r.stance for r in rules.speaking_order(asked)] == ["point_of_order", "for", "against"]
+    asked[0].position, asked[1].position = 2, 1  # the chair swapped the two
+    assert [r.stance for r in rules.speaking_order(asked)] == ["point_of_order", "against", "for"]
+    assert rules.speaking_limit_seconds("point_of_order", bylaws) == 120
+    assert rules.speaking_limit_seconds("for", bylaws) == 300
+    assert rules.speaking_time_left(now - timedelta(seconds=290), now, 300) == 10
+    assert rules.speaking_time_left(now - timedelta(seconds=310), now, 300) == -10
+
+
+# --- passes, badges, personal links ----------------------------------------------------------------------------
+
+
+def test_passes_badges_and_a_code_checks_a_person_in(app, hall):
+    from pypdf import PdfReader
+
+    from konsey.core.passes import CODE_ALPHABET, CODE_LENGTH
+
+    admin, url = hall["admin"], hall["url"]
+    issued = admin.post(f"{url}/passes")
+    assert issued.status_code == 200 and issued.json["issued"] == 4
+    assert admin.post(f"{url}/passes").json["issued"] == 4  # issuing again adds nobody
+    codes = {member: code for member, (code, _token) in _passes(app, hall["council"], hall["meeting"]["id"]).items()}
+    assert set(codes) == set(hall["people"].values())
+    assert len(set(codes.values())) == 4 and all(len(c) == CODE_LENGTH and set(c) <= set(CODE_ALPHABET)
+                                                  for c in codes.values())
+    pdf = PdfReader(io.BytesIO(admin.get(f"{url}/badges.pdf").data))
+    text = " ".join(page.extract_text() for page in pdf.pages)
+    assert len(pdf.pages) == 1 and "Ayşe Kaya" in text and codes[hall["people"]["Ayşe Kaya"]][:4] in text
+
+    wrong = admin.post(f"{url}/attendance/by-code", json={"code": "XXXX-XXXX"})
+    assert wrong.status_code == 422 and "code" in wrong.json["errors"]
+    assert admin.get(url).json["quorum"]["present"] == 0  # and nothing changed
+    code = codes[hall["people"]["Mehmet Er"]]
+    typed = f"{code[:4].lower()} {code[4:]}"  # typed from the badge, as people type
+    answer = admin.post(f"{url}/attendance/by-code", json={"code": typed})
+    assert answer.status_code == 200 and answer.json["name"] == "Mehmet Er"
+    assert admin.get(url).json["quorum"]["present"] == 1
+    assert admin.post(f"{url}/attendance/by-code", json={"code": code}).status_code == 409  # already in
+
+
+def test_links_go_by_email_and_the_phone_joins_online(app, hall, mailbox):
+    from konsey.worker.relay import relay
+
+    admin, url = hall["admin"], hall["url"]
+    with app.app_context():
+        while relay():  # the meeting's invitations first
+            pass
+    mailbox.wait_for(3)
+    mailbox.clear()
+    sent = admin.post(f"{url}/passes/links")
+    assert sent.status_code == 202 and sent.json == {"issued": 4, "mailed": 0, "online_now": 0}
+    with app.app_context():
+        while relay():
+            pass
+    mails = mailbox.wait_for(3)
+    assert sorted(m["To"] for m in mails) == ["ayse@example.org", "mehmet@example.org", "zeynep@example.org"]
+    mail = next(m for m in mails if m["To"] == "ayse@example.org")
+    link = re.search(r"http\S+/izmir/remote/(\S+)", mail.get_content())
+    assert link, mail.get_content()
+    assert admin.get(f"{url}/passes").json["mailed"] == 3
+    admin.post(f"{url}/passes/links")
+    with app.app_context():
+        relay()
+    assert len(mailbox.wait_for(4, timeout=0.5)) == 3  # each link once
+
+    phone, page = _phone(app, link.group(1))
+    opened = phone.get(page)
+    assert opened.status_code == 200 and "Ayşe Kaya" in opened.get_data(as_text=True)
+    assert admin.get(url).json["quorum"]["present"] == 0  # opening the link (a mail preview) checks nobody in
+    joined = phone.post(f"{page}/join", headers={"X-Konsey-Fetch": "1"})
+    assert joined.status_code == 200, joined.json
+    assert admin.get(url).json["quorum"]["present"] == 1
+    assert admin.get(f"{url}/passes").json["online_now"] == 1
+    assert 'data-state="online"' in phone.get(page).get_data(as_text=True)
+    assert phone.post(f"{page}/here").json == {"in_meeting": True}
+    assert phone.post(f"{page}/leave").status_code == 302
+    assert admin.get(url).json["quorum"]["present"] == 0
+    assert phone.post(f"{page}/here").json == {"in_meeting": False}  # who left stays out
+
+
+def test_a_silent_phone_is_checked_out_and_comes_back_with_its_next_sign(app, hall):
+    from konsey.core.passes import MeetingPass
+    from konsey.tenants.db import db
+    from konsey.tenants.scoping import bound_council
+    from konsey.usecases import system
+    from konsey.usecases.base import SYSTEM, acting_as
+
+    admin, url = hall["admin"], hall["url"]
+    admin.post(f"{url}/passes")
+    tokens = _passes(app, hall["council"], hall["meeting"]["id"])
+    for name in ("Ayşe Kaya", "Zeynep Ak"):
+        phone, page = _phone(app, tokens[hall["people"][name]][1])
+        assert phone.post(f"{page}/join").status_code == 302
+    assert admin.get(url).json["quorum"]["present"] == 2
+    with app.app_context(), bound_council(hall["council"]):  # Zeynep's phone fell silent three minutes ago
+        db.session.execute(MeetingPass.__table__.update().where(
+            MeetingPass.member_id == uuid.UUID(hall["people"]["Zeynep Ak"])).values(
+            last_seen_at=datetime.now(UTC) - timedelta(minutes=3)))
+        db.session.commit()
+    with app.app_context(), acting_as(SYSTEM):
+        assert system.check_out_silent_participants() == 1
+    assert admin.get(url).json["quorum"]["present"] == 1
+    phone, page = _phone(app, tokens[hall["people"]["Zeynep Ak"]][1])
+    assert phone.post(f"{page}/here").json == {"in_meeting": True}  # the connection is back
+    assert admin.get(url).json["quorum"]["present"] == 2
+    with app.app_context(), acting_as(SYSTEM):
+        assert system.check_out_silent_participants() == 0
+
+
+def test_the_bylaws_say_whether_online_presence_counts(app, hall):
+    admin, url = hall["admin"], hall["url"]
+    changed = admin.post(f"{BASE}/bylaws", json={"effective_from": date.today().isoformat(),
+                                                 "parameters": {"online_presence_counts_for": ["general_assembly"]}})
+    assert changed.status_code in (200, 201), changed.json
+    bad = admin.post(f"{BASE}/bylaws", json={"effective_from": date.today().isoformat(),
+                                             "parameters": {"online_presence_counts_for": ["everyone"]}})
+    assert bad.status_code == 422 and "online_presence_counts_for" in json.dumps(bad.json["errors"])
+    admin.post(f"{url}/passes")
+    tokens = _passes(app, hall["council"], hall["meeting"]["id"])
+    for name in ("Ayşe Kaya", "Zeynep Ak", "Mehmet Er"):
+        _phone(app, tokens[hall["people"][name]][1])[0].post(
+            f"/izmir/remote/{tokens[hall['people'][name]][1]}/join")
+    quorum = admin.get(url).json["quorum"]
+    assert quorum["present"] == 0 and not quorum["quorum_met"]  # three online, none counted on the board
+    assert admin.get(f"{url}/live").json["quorum"]["online"] == 3
+    admin.post(f"{url}/attendance", json={"member_id": hall["people"]["Can Demir"]})
+    assert admin.get(url).json["quorum"]["present"] == 1
+    phone, page = _phone(app, tokens[hall["people"]["Ayşe Kaya"]][1])
+    assert 'data-testid="observer"' in phone.get(page).get_data(as_text=True)
+    # Ayşe walks into the room: her badge moves her from online to present, and she counts.
+    admin.post(f"{url}/attendance/by-code", json={"code": tokens[hall["people"]["Ayşe Kaya"]][0]})
+    assert admin.get(url).json["quorum"]["present"] == 2
+
+
+def test_votes_from_phones_open_roll_call_and_secret(app, hall):
+    from konsey.core.meetings import Ballot
+    from konsey.tenants.db import db
+    from konsey.tenants.scoping import bound_council
+
+    admin, url, people = hall["admin"], hall["url"], hall["people"]
+    admin.post(f"{url}/passes")
+    tokens = _passes(app, hall["council"], hall["meeting"]["id"])
+    phones = {}
+    for name in ("Ayşe Kaya", "Zeynep Ak", "Mehmet Er"):
+        phone, page = _phone(app, tokens[people[name]][1])
+        phone.post(f"{page}/join")
+        phones[name] = (phone, page)
+    for kind, choices in (("open", ("yes", "yes", "no")), ("roll_call", ("no", "no", "yes")),
+                          ("secret", ("yes", "no", "yes"))):
+        vote = admin.post(f"{url}/votes", json={"agenda_item_id": hall["items"][0], "kind": kind}).json
+        for (phone, page), choice in zip(phones.values(), choices, strict=True):
+            answer = phone.post(f"{page}/votes/{vote['id']}", data={"choice": choice},
+                                headers={"X-Konsey-Fetch": "1"})
+            assert answer.status_code == 200, answer.json
+        phone, page = phones["Ayşe Kaya"]
+        again = phone.post(f"{page}/votes/{vote['id']}", data={"choice": "no"}, headers={"X-Konsey-Fetch": "1"})
+        assert again.status_code == 409 and again.json["message"]  # one ballot per seat
+        bad = phone.post(f"{page}/votes/{vote['id']}", data={"choice": "maybe"}, headers={"X-Konsey-Fetch": "1"})
+        assert bad.status_code == 422
+        shown = next(v for v in admin.get(f"{url}/votes").json if v["id"] == vote["id"])
+        live = admin.get(f"{url}/live").json["vote"]
+        if kind == "secret":
+            assert shown["yes"] is None and live["yes"] is None and live["turnout"] == 3  # only at close
+            with app.app_context(), bound_council(hall["council"]):
+                kept = db.session.scalars(select(Ballot.choice).where(Ballot.vote_id == uuid.UUID(vote["id"]))).all()
+            assert kept == [None, None, None]  # who voted is kept; how, never
+        else:
+            assert (shown["yes"], shown["no"]) == (choices.count("yes"), choices.count("no"))
+        closed = admin.post(f"{url}/votes/{vote['id']}/close", json={}).json
+        assert (closed["yes"], closed["no"]) == (choices.count("yes"), choices.count("no"))
+        assert admin.get(f"{url}/live").json["vote"]["outcome"] == closed["outcome"]
+
+
+def test_the_speakers_list_from_phones_and_the_desk_and_the_minutes(app, hall):
+    from pypdf import PdfReader
+
+    admin, url, people = hall["admin"], hall["url"], hall["people"]
+    admin.post(f"{url}/passes")
+    tokens = _passes(app, hall["council"], hall["meeting"]["id"])
+    phone, page = _phone(app, tokens[people["Ayşe Kaya"]][1])
+    outside = phone.post(f"{page}/floor", data={"stance": "for"}, headers={"X-Konsey-Fetch": "1"})
+    assert outside.status_code == 422  # not in the meeting yet
+    phone.post(f"{page}/join")
+    assert phone.post(f"{page}/floor", data={"stance": "for"}, headers={"X-Konsey-Fetch": "1"}).status_code == 200
+    assert phone.post(f"{page}/floor", data={"stance": "against"},
+                      headers={"X-Konsey-Fetch": "1"}).status_code == 409  # once on the list
+    admin.post(f"{url}/attendance", json={"member_id": people["Can Demir"]})
+    admin.post(f"{url}/attendance", json={"member_id": people["Mehmet Er"]})
+    against = admin.post(f"{url}/speakers", json={"member_id": people["Can Demir"], "stance": "against"})
+    assert against.status_code == 201
+    order = admin.post(f"{url}/speakers", json={"member_id": people["Mehmet Er"], "stance": "point_of_order"}).json
+    absent = admin.post(f"{url}/speakers", json={"member_id": people["Zeynep Ak"]})
+    assert absent.status_code == 422 and "member_id" in absent.json["errors"]
+    listed = admin.get(f"{url}/speakers").json
+    assert [r["member_id"] for r in listed["queue"]] == [people["Mehmet Er"], people["Ayşe Kaya"], people["Can Demir"]]
+    assert listed["item"]["title"] == "Bütçe" and listed["speaking"] is None
+    assert admin.post(f"{url}/speakers/{against.json['id']}/move", json={"direction": "up"}).status_code == 204
+    assert [r["member_id"] for r in admin.get(f"{url}/speakers").json["queue"]][1:] == [people["Can Demir"],
+                                                                                        people["Ayşe Kaya"]]
+    assert admin.post(f"{url}/speakers/{order['id']}/floor").status_code == 200
+    live = admin.get(f"{url}/live").json
+    assert live["speaker"]["name"] == "Mehmet Er" and live["speaker"]["limit_seconds"] == 120
+    assert [r["name"] for r in live["queue"]] == ["Can Demir", "Ayşe Kaya"]
+    assert admin.post(f"{url}/speakers/{against.json['id']}/floor").status_code == 200  # Mehmet stops
+    assert admin.post(f"{url}/speakers/current/stop").status_code == 200
+    assert admin.post(f"{url}/speakers/current/stop").status_code == 409  # nobody has the floor
+    assert phone.post(f"{page}/floor/withdraw").status_code == 302
+    assert admin.get(f"{url}/speakers").json["queue"] == []
+    # The next item: the list is that item's.
+    assert admin.put(f"{url}/current-item", json={"agenda_item_id": hall["items"][1]}).status_code == 200
+    assert admin.get(f"{url}/live").json["item"]["title"] == "Park"
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(admin.get(f"{url}/minutes.pdf").data)).pages)
+    speakers_part = text.split("Bütçe")[1].split("Park")[0]
+    assert "Mehmet Er" in speakers_part and "Can Demir" in speakers_part and "Ayşe Kaya" not in speakers_part
+    assert "online 1" in text  # one of those present attended online
+
+
+def test_the_live_state_answers_304_while_nothing_changed(app, hall):
+    admin, url = hall["admin"], hall["url"]
+    client = app.test_client()
+    login(client, "gs@izmir.example.org")
+    page = f"/izmir/meetings/{hall['meeting']['id']}/live.json"
+    first = client.get(page)
+    assert first.status_code == 200 and first.json["quorum"]["present"] == 0 and first.json["now"]
+    tag = first.headers["ETag"]
+    assert client.get(page, headers={"If-None-Match": tag}).status_code == 304
+    admin.post(f"{url}/attendance", json={"member_id": hall["people"]["Can Demir"]})
+    changed = client.get(page, headers={"If-None-Match": tag})
+    assert changed.status_code == 200 and changed.json["quorum"]["present"] == 1
+    api_first = admin.get(f"{url}/live")
+    assert admin.get(f"{url}/live", headers={"If-None-Match": api_first.headers["ETag"]}).status_code == 304
+
+
+def test_a_meeting_of_one_council_is_not_reached_from_another(app, hall, world, api):
+    admin, url = hall["admin"], hall["url"]
+    admin.post(f"{url}/passes")
+    token = next(iter(_passes(app, hall["council"], hall["meeting"]["id"]).values()))[1]
+    other = world.council("ankara", province=6)
+    stranger = api(world.token(world.user("gs@ankara.example.org", roles={other: "administrator"}), other))
+    client = app.test_client()
+    assert client.get(f"/ankara/remote/{token}").status_code == 404  # İzmir's link under Ankara's address
+    assert client.post(f"/ankara/remote/{token}/join").status_code == 404
+    assert client.get(f"/izmir/remote/{token}x").status_code == 404  # a mangled link
+    theirs = f"/api/v1/councils/ankara/meetings/{hall['meeting']['id']}"
+    for method, path, body in (("get", "/passes", None), ("post", "/passes", None), ("get", "/speakers", None),
+                               ("get", "/live", None), ("get", "/badges.pdf", None),
+                               ("post", "/attendance/by-code", {"code": "ABCDEFGH"}),
+                               ("put", "/current-item", {"agenda_item_id": hall["items"][0]}),
+                               ("put", "/stream", {"stream_url": "https://example.org/s"})):
+        answer = getattr(stranger, method)(theirs + path, **({"json": body} if body else {}))
+        assert answer.status_code == 404, (method, path, answer.status_code)
+    assert admin.get(f"{url}/passes").json["issued"] == 4
+
+
+def test_a_change_is_published_for_the_live_service(app, hall):
+    need_service("Redis", _redis_up(), "start redis-server; live publishing tests skipped")
+    import redis
+
+    admin, url = hall["admin"], hall["url"]
+    subscriber = redis.Redis.from_url(REDIS_URL).pubsub()
+    subscriber.subscribe(f"konsey:live:{hall['meeting']['id']}")
+    subscriber.get_message(timeout=1)  # the subscription's confirmation
+    app.config["KONSEY_LIVE_REDIS_URL"] = REDIS_URL
+    try:
+        admin.post(f"{url}/attendance", json={"member_id": hall["people"]["Can Demir"]})
+        message = subscriber.get_message(timeout=5)
+        refused = admin.post(f"{url}/attendance", json={"member_id": hall["people"]["Can Demir"]})
+        assert refused.status_code == 409
+        nothing = subscriber.get_message(timeout=0.5)  # a refused change publishes nothing
+    finally:
+        app.config["KONSEY_LIVE_REDIS_URL"] = None
+        subscriber.close()
+    published = json.loads(message["data"])
+    assert published["urgent"] is False and published["state"]["quorum"]["present"] == 1
+    assert nothing is None
+
+
+def _redis_up() -> bool:
+    import redis
+
+    try:
+        return bool(redis.Redis.from_url(REDIS_URL, socket_timeout=1).ping())
+    except redis.RedisError:
+        return False

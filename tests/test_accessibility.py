@@ -57,8 +57,17 @@ def _living_council(app, world) -> dict:
         meetings.record_counts(vote, meeting, assembly, yes=3, no=1, abstain=0)
         meetings.close_vote(vote, meeting, assembly)
         meetings.open_vote(meeting, assembly, items[1], meetings.VoteKind.ROLL_CALL)
+        from konsey.core import passes, speakers
+        from konsey.core.rules.meetings import Stance
+
+        passes.issue(meeting)  # the desk's hybrid panel and a phone page with someone speaking, one waiting
+        speakers.give_floor(meeting, speakers.ask(meeting, db.session.get(Member, ids[2]), Stance.AGAINST))
+        speakers.ask(meeting, db.session.get(Member, ids[1]), Stance.FOR)
         db.session.commit()
         meeting_id, vote_id, board_id = meeting.id, vote.id, board.id
+        with app.test_request_context():
+            phone = passes.link_token(db.session.scalar(select(passes.MeetingPass).where(
+                passes.MeetingPass.member_id == ids[0])))
     from konsey.usecases.base import SYSTEM, acting_as
     from konsey.usecases.motions import adopt_motion
 
@@ -71,7 +80,7 @@ def _living_council(app, world) -> dict:
         export.write_export(job.id, db.session.commit)
         db.session.commit()
     return {"council": council, "meeting": meeting_id, "member": ids[0], "institution": chamber,
-            "board": board_id, "motion": motion_id}
+            "board": board_id, "motion": motion_id, "phone": phone}
 
 
 def _pages(things: dict) -> list[str]:
@@ -79,7 +88,7 @@ def _pages(things: dict) -> list[str]:
         "/", "/login", "/izmir/", "/izmir/members", "/izmir/members/new", f"/izmir/members/{things['member']}",
         f"/izmir/members/{things['institution']}", f"/izmir/members/{things['member']}/edit", "/izmir/members/import",
         "/izmir/applications/", "/izmir/meetings/", f"/izmir/meetings/{things['meeting']}",
-        f"/izmir/meetings/{things['meeting']}/projector", "/izmir/bodies/", f"/izmir/bodies/{things['board']}",
+        f"/izmir/meetings/{things['meeting']}/projector", f"/izmir/remote/{things['phone']}", "/izmir/bodies/", f"/izmir/bodies/{things['board']}",
         "/izmir/motions/", f"/izmir/motions/{things['motion']}", "/izmir/reports/", "/izmir/elections/",
         "/izmir/money/", "/izmir/bylaws/", "/izmir/people", "/izmir/notifications/", "/izmir/plugins/",
         "/izmir/delivery/", "/izmir/session-requests/", "/izmir/federation", "/izmir/public", "/izmir/tracker", "/izmir/motions/calendar", "/izmir/export", "/izmir/apply",

@@ -289,7 +289,7 @@ def test_the_speakers_list_from_phones_and_the_desk_and_the_minutes(app, hall):
     text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(admin.get(f"{url}/minutes.pdf").data)).pages)
     speakers_part = text.split("Bütçe")[1].split("Park")[0]
     assert "Mehmet Er" in speakers_part and "Can Demir" in speakers_part and "Ayşe Kaya" not in speakers_part
-    assert "online 1" in text  # one of those present attended online
+    assert "çevrimiçi 1" in text  # one of those present attended online
 
 
 def test_the_live_state_answers_304_while_nothing_changed(app, hall):
@@ -359,3 +359,107 @@ def _redis_up() -> bool:
         return bool(redis.Redis.from_url(REDIS_URL, socket_timeout=1).ping())
     except redis.RedisError:
         return False
+
+
+@pytest.fixture
+def live_service(tmp_path):
+    """The live service as production runs it (`konsey live`, uvicorn), on a free port, with the tests' secret."""
+    import os
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+    from pathlib import Path
+
+    from support.services import free_port
+
+    need_service("Redis", _redis_up(), "start redis-server; live service tests skipped")
+    port = free_port()
+    env = {**os.environ, "KONSEY_SECRET_KEY": "test-secret", "KONSEY_LIVE_REDIS_URL": REDIS_URL,
+           "KONSEY_INSTANCE_PATH": str(tmp_path), "KONSEY_LIVE_COALESCE_SECONDS": "0.2"}
+    process = subprocess.Popen([str(Path(sys.executable).parent / "konsey"), "live", "--port", str(port)], env=env,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            urllib.request.urlopen(f"{base}/health", timeout=1).read()
+            break
+        except OSError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                process.kill()
+                raise RuntimeError(f"the live service did not start: {process.stderr.read()!r}") from None
+            time.sleep(0.1)
+    yield base
+    process.terminate()
+    process.wait(timeout=20)
+
+
+class _Screen:
+    """A screen following a meeting's event stream (what EventSource does, read line by line)."""
+
+    def __init__(self, url: str):
+        import http.client
+        import urllib.parse
+
+        parts = urllib.parse.urlsplit(url)
+        self.connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)
+        self.connection.request("GET", parts.path, headers={"Accept": "text/event-stream"})
+        self.response = self.connection.getresponse()
+
+    def next_state(self) -> dict:
+        event = None
+        while True:
+            line = self.response.fp.readline().decode().rstrip("\n")
+            if line.startswith("event:"):
+                event = line.split(":", 1)[1].strip()
+            elif line.startswith("data:") and event == "state":
+                return json.loads(line.split(":", 1)[1])
+
+    def close(self):
+        self.connection.close()
+
+
+def test_the_live_service_pushes_each_change_to_the_screens(app, hall, live_service):
+    import time
+    import urllib.request
+
+    from konsey.core.live import stream_key
+
+    admin, url = hall["admin"], hall["url"]
+    with app.test_request_context():
+        key = stream_key(uuid.UUID(hall["meeting"]["id"]))
+    forged = urllib.request.Request(f"{live_service}/meetings/{key[:-2]}xx")
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(forged, timeout=5)
+    assert refused.value.code == 404
+    app.config["KONSEY_LIVE_REDIS_URL"] = REDIS_URL
+    screens = []
+    try:
+        admin.post(f"{url}/attendance", json={"member_id": hall["people"]["Can Demir"]})  # stored as the latest
+        screens = [_Screen(f"{live_service}/live/meetings/{key}") for _ in range(3)]
+        assert [s.next_state()["quorum"]["present"] for s in screens] == [1, 1, 1]  # a new screen starts current
+        health = json.loads(urllib.request.urlopen(f"{live_service}/health", timeout=5).read())
+        assert health["screens"] == 3
+        for name in ("Ayşe Kaya", "Zeynep Ak"):
+            admin.post(f"{url}/attendance", json={"member_id": hall["people"][name]})
+        # Check-ins are folded: the screens get the latest (three present), perhaps after one in between.
+        seen = [s.next_state()["quorum"]["present"] for s in screens]
+        seen = [p if p == 3 else s.next_state()["quorum"]["present"] for p, s in zip(seen, screens, strict=True)]
+        assert seen == [3, 3, 3]
+        vote = admin.post(f"{url}/votes", json={"agenda_item_id": hall["items"][0]}).json
+        assert all(s.next_state()["vote"]["open"] for s in screens)
+        admin.put(f"{url}/votes/{vote['id']}/counts", json={"yes": 3, "no": 0, "abstain": 0})
+        started = time.monotonic()
+        admin.post(f"{url}/votes/{vote['id']}/close", json={})
+        results = []
+        for screen in screens:
+            state = screen.next_state()
+            while state["vote"]["open"]:  # a folded count update may come first
+                state = screen.next_state()
+            results.append(state["vote"]["outcome"])
+        assert results == ["adopted"] * 3 and time.monotonic() - started < 5
+    finally:
+        app.config["KONSEY_LIVE_REDIS_URL"] = None
+        for screen in screens:
+            screen.close()

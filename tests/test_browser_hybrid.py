@@ -1,0 +1,173 @@
+"""A hybrid meeting in real browsers: the desk checks three people in from their badges, five follow on their
+phones (each its own browser) and count towards the quorum; the speakers' list runs with its timer; an open, a
+roll-call and a secret vote are cast from the phones; the projector shows each result as it closes, pushed by
+the live service; the minutes list who attended online and who spoke."""
+
+from __future__ import annotations
+
+import io
+import re
+from datetime import date
+
+from sqlalchemy import select
+
+from test_browser import browser, live_server  # noqa: F401
+from test_hybrid_meeting import live_service  # noqa: F401
+
+ROOM = ["Ayşe Kaya", "Mehmet Demir", "Zeynep Ak"]
+PHONES = ["Can Er", "Elif Su", "Oya Tan", "Deniz Ay", "Ali Şen"]
+PHONE = {"width": 390, "height": 844}
+
+
+def _board_meeting(app, world):
+    from konsey.core import meetings, passes
+    from konsey.core.bodies import Body, BodyKind
+    from konsey.core.membership import Member
+    from konsey.core.seats import SeatRole, assign_seat
+    from konsey.tenants.db import db
+    from konsey.tenants.scoping import bound_council
+    from support.world import sitting_now
+
+    council = world.council("izmir", name="İzmir Kent Konseyi")
+    world.user("gs@izmir.example.org", roles={council: "administrator"})
+    ids = {name: world.member(council, name=name) for name in ROOM + PHONES}
+    with app.app_context(), bound_council(council):
+        board = db.session.scalar(select(Body).where(Body.kind == BodyKind.EXECUTIVE_BOARD))
+        for member_id in ids.values():
+            assign_seat(board, db.session.get(Member, member_id), SeatRole.PRINCIPAL, date(2026, 1, 1), None)
+        when, called = sitting_now()
+        meeting = meetings.schedule(board, meetings.MeetingKind.ORDINARY, "Karma kurul", when, "Meclis salonu",
+                                    ["Bisiklet yolu", "Park", "Temsilci seçimi"], now=called)
+        passes.issue(meeting)
+        db.session.commit()
+        with app.test_request_context():
+            held = {p.member_id: p for p in db.session.scalars(select(passes.MeetingPass).where(
+                passes.MeetingPass.meeting_id == meeting.id))}
+            links = {name: passes.link_token(held[ids[name]]) for name in PHONES}
+        codes = {name: held[ids[name]].code for name in ROOM}
+        return meeting.id, codes, links
+
+
+def test_a_hybrid_meeting_with_three_in_the_room_and_five_on_phones(live_server, browser, sqlite_app,  # noqa: F811
+                                                                    live_service):  # noqa: F811
+    from conftest import REDIS_URL, World
+
+    meeting_id, codes, links = _board_meeting(sqlite_app, World(sqlite_app))
+    sqlite_app.config.update(KONSEY_LIVE_REDIS_URL=REDIS_URL, KONSEY_LIVE_URL=live_service)
+    contexts = []
+    try:
+        desk_context = browser.new_context(locale="tr-TR")
+        contexts.append(desk_context)
+        desk = desk_context.new_page()
+        desk.goto(f"{live_server}/login")
+        desk.get_by_label("E-posta").fill("gs@izmir.example.org")
+        desk.get_by_label("Parola").fill("correct horse battery")
+        desk.get_by_role("button", name="Giriş yap").click()
+        desk.wait_for_url(f"{live_server}/izmir/")
+        desk_url = f"{live_server}/izmir/meetings/{meeting_id}"
+        projector = desk_context.new_page()
+        projector.goto(f"{desk_url}/projector")
+
+        # The room: three badges, typed at the desk (as a scan would fill the field).
+        desk.goto(desk_url)
+        for name in ROOM:
+            desk.get_by_label("Yaka kartı kodu").fill(codes[name].lower())
+            desk.get_by_test_id("code-check-in").click()
+            desk.wait_for_load_state()
+            assert f"{name} girişi yapıldı" in desk.locator("body").inner_text()
+        quorum = projector.get_by_test_id("live-quorum")
+        quorum.get_by_text("3 / 8").wait_for()
+        assert "yok" in quorum.inner_text()  # three of eight: no quorum yet
+
+        # Five phones open their links: each joins online by itself.
+        phones = {}
+        for name in PHONES:
+            context = browser.new_context(locale="tr-TR", viewport=PHONE, is_mobile=True, has_touch=True)
+            contexts.append(context)
+            phone = context.new_page()
+            phone.goto(f"{live_server}/izmir/remote/{links[name]}")
+            phone.locator('[data-testid="phone-presence"][data-state="online"]').wait_for()
+            phones[name] = phone
+        quorum.get_by_text("8 / 8").wait_for()
+        assert "var" in quorum.inner_text() and "5 çevrimiçi" in quorum.inner_text()
+        desk.reload()
+        assert "var" in desk.get_by_test_id("quorum").inner_text()
+
+        # The speakers' list: one asks from the phone, another on a point of order; the chair gives the floor.
+        phones["Can Er"].get_by_test_id("floor-for").click()
+        phones["Can Er"].get_by_text("Söz isteğimi geri al").wait_for()
+        phones["Elif Su"].get_by_test_id("floor-point_of_order").click()
+        phones["Elif Su"].get_by_text("Söz isteğimi geri al").wait_for()
+        desk.get_by_test_id("queue").get_by_text("Elif Su", exact=True).wait_for()
+        queue = desk.get_by_test_id("queue").inner_text()
+        assert queue.index("Elif Su") < queue.index("Can Er")  # a point of order comes first
+        projector.get_by_test_id("live-queue").get_by_text("Can Er").wait_for()
+        desk.get_by_test_id("give-floor").first.click()
+        projector.get_by_test_id("live-speaker").get_by_text("Elif Su").wait_for()
+        timer = projector.get_by_test_id("live-timer")
+        assert re.fullmatch(r"[12]:\d\d", timer.inner_text()), timer.inner_text()  # two minutes on a point of order
+        phones["Oya Tan"].get_by_test_id("live-speaker").get_by_text("Elif Su").wait_for()
+        desk.get_by_test_id("give-floor").first.click()  # Can Er next; Elif stops
+        projector.get_by_test_id("live-speaker").get_by_text("Can Er").wait_for()
+        assert re.fullmatch(r"[45]:\d\d", timer.inner_text()), timer.inner_text()
+        desk.get_by_test_id("stop-speaker").click()
+        projector.get_by_test_id("live-speaker").wait_for(state="hidden")
+
+        def open_vote(kind_label: str, item: int) -> None:
+            article = desk.locator("article.item").nth(item)
+            article.get_by_label("Oylama türü").select_option(label=kind_label)
+            article.get_by_role("button", name="Oylamayı aç").click()
+            desk.wait_for_load_state()
+
+        def vote_from_phones(choices: dict) -> None:
+            for name, choice in choices.items():
+                phone = phones[name]
+                phone.get_by_test_id(f"vote-{choice}").click()
+                phone.get_by_test_id("voted").wait_for()
+
+        def close_and_see(outcome: str, counts: str | None) -> None:
+            desk.locator("[data-testid=vote]").last.get_by_role("button", name="Oylamayı kapat").click()
+            desk.wait_for_load_state()
+            projector.get_by_test_id("live-result").get_by_text(outcome).wait_for()
+            if counts:
+                assert counts in projector.get_by_test_id("live-counts").inner_text()
+            phones["Ali Şen"].get_by_test_id("live-result").get_by_text(outcome).wait_for()
+
+        # An open vote, from the phones only: five yes of eight present carry it (more than half present).
+        open_vote("Açık", 0)
+        vote_from_phones({name: "yes" for name in PHONES})
+        assert phones["Ali Şen"].get_by_test_id("vote-yes").is_hidden()  # one ballot per seat
+        close_and_see("Karara bağlandı", "5 evet, 0 hayır")
+
+        # A roll call: the phones answer themselves, the desk reads out the room's three.
+        open_vote("Ad okunarak", 1)
+        vote_from_phones({"Can Er": "no", "Elif Su": "no", "Oya Tan": "yes", "Deniz Ay": "no", "Ali Şen": "no"})
+        desk.reload()
+        roll = desk.locator("form.roll-call")
+        for name in ROOM:
+            roll.get_by_role("radiogroup", name=name).get_by_label("Hayır").check()
+        roll.get_by_role("button", name="Oyları kaydet").click()
+        desk.wait_for_load_state()
+        close_and_see("Reddedildi", "1 evet, 7 hayır")
+
+        # A secret vote: nothing shows until it closes.
+        open_vote("Gizli", 2)
+        vote_from_phones({"Can Er": "yes", "Elif Su": "no", "Oya Tan": "yes", "Deniz Ay": "no", "Ali Şen": "yes"})
+        projector.get_by_text("5 kişi oy verdi").wait_for()
+        assert "evet" not in projector.get_by_test_id("live-counts").inner_text()
+        close_and_see("Reddedildi", "3 evet, 2 hayır")  # three of eight present: not a majority
+
+        # The minutes: who attended online, who spoke on which item.
+        from pypdf import PdfReader
+
+        pdf = desk_context.request.get(f"{desk_url}/minutes.pdf").body()
+        text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+        assert "bunlardan çevrimiçi 5" in text
+        for name in PHONES:
+            assert re.search(rf"{name} \(çevrimiçi\)", text), name
+        speakers = text.split("Konuşmacılar:")[1].split("2. Park")[0]
+        assert "Elif Su (Usul hakkında" in speakers and "Can Er (Lehte" in speakers
+    finally:
+        sqlite_app.config.update(KONSEY_LIVE_REDIS_URL=None, KONSEY_LIVE_URL=None)
+        for context in contexts:
+            context.close()

@@ -223,6 +223,9 @@ def _register_blueprints(app: Flask) -> None:
     # The API authenticates by bearer token only, never by cookie, so it needs no CSRF token.
     for blueprint in api_blueprints:
         csrf.exempt(blueprint)
+    # A phone page's forms are authorised by the pass's secret link in their address, never by a cookie: a
+    # page elsewhere cannot forge them without the secret (and the phone keeps no session to ride on).
+    csrf.exempt(remote_pages.bp)
     if app.config["KONSEY_BASELINE_ENDPOINTS"]:
 
         app.register_blueprint(baseline.bp)

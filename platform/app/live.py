@@ -42,6 +42,8 @@ class Hub:
         self.coalesce_seconds = coalesce_seconds
         self.listeners: dict[str, set[asyncio.Queue]] = {}
         self.pending: dict[str, bytes] = {}
+        self.last: dict[str, bytes | None] = {}  # the latest state of each meeting followed here
+        self.reading: dict[str, asyncio.Lock] = {}
         self.flushing: set[str] = set()
         self.redis = None
         self.task: asyncio.Task | None = None
@@ -80,6 +82,7 @@ class Hub:
             return
         message = json.loads(data)
         event = _event(json.dumps(message["state"], separators=(",", ":")))
+        self.last[meeting_id] = event
         if message.get("urgent"):
             self.pending.pop(meeting_id, None)
             self._deliver(meeting_id, event)
@@ -112,10 +115,19 @@ class Hub:
             screens.discard(queue)
             if not screens:
                 del self.listeners[meeting_id]
+                self.last.pop(meeting_id, None)  # nobody follows it here: Redis has it for the next screen
 
     async def latest(self, meeting_id: str) -> bytes | None:
-        stored = await self.redis.get(STATE_PREFIX + meeting_id)
-        return _event(json.dumps(json.loads(stored)["state"], separators=(",", ":"))) if stored else None
+        """The meeting's latest state for a screen that just connected: kept from the last message, else read
+        once from Redis (a thousand phones connecting at once ask Redis one question, not a thousand)."""
+        if meeting_id in self.last:
+            return self.last[meeting_id]
+        async with self.reading.setdefault(meeting_id, asyncio.Lock()):
+            if meeting_id not in self.last:
+                stored = await self.redis.get(STATE_PREFIX + meeting_id)
+                self.last[meeting_id] = (_event(json.dumps(json.loads(stored)["state"], separators=(",", ":")))
+                                         if stored else None)
+        return self.last[meeting_id]
 
     def count(self) -> int:
         return sum(len(screens) for screens in self.listeners.values())

@@ -9,10 +9,12 @@ import io
 import re
 from datetime import date
 
+import pytest
 from sqlalchemy import select
-
 from test_browser import browser, live_server  # noqa: F401
 from test_hybrid_meeting import live_service  # noqa: F401
+
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
 ROOM = ["Ayşe Kaya", "Mehmet Demir", "Zeynep Ak"]
 PHONES = ["Can Er", "Elif Su", "Oya Tan", "Deniz Ay", "Ali Şen"]
@@ -171,3 +173,54 @@ def test_a_hybrid_meeting_with_three_in_the_room_and_five_on_phones(live_server,
         sqlite_app.config.update(KONSEY_LIVE_REDIS_URL=None, KONSEY_LIVE_URL=None)
         for context in contexts:
             context.close()
+
+
+def _camera_file(path, code: str) -> None:
+    """A video file for Chromium's fake camera (Y4M, one frame, looped): a badge's QR code held up to it."""
+    import segno
+    from PIL import Image
+
+    picture = io.BytesIO()
+    segno.make_qr(code, error="m").save(picture, kind="png", scale=8, border=4)
+    picture.seek(0)
+    frame = Image.new("RGB", (640, 480), "white")
+    qr = Image.open(picture).convert("RGB")
+    frame.paste(qr, ((640 - qr.width) // 2, (480 - qr.height) // 2))
+    y, cb, cr = frame.convert("YCbCr").split()
+    half = (320, 240)
+    with open(path, "wb") as out:
+        out.write(b"YUV4MPEG2 W640 H480 F10:1 Ip A1:1 C420jpeg\nFRAME\n")
+        out.write(y.tobytes() + cb.resize(half).tobytes() + cr.resize(half).tobytes())
+
+
+def test_the_desk_checks_a_badge_in_with_the_camera(live_server, sqlite_app, tmp_path):  # noqa: F811
+    """The camera of the desk's device reads a badge's QR code (Chromium's fake camera shows the badge)."""
+    from playwright.sync_api import sync_playwright
+    from test_browser import CHROMIUM, CHROMIUM_ARGS
+
+    from conftest import World, need_service
+
+    need_service("Chromium", CHROMIUM is not None, "install Debian's chromium package; browser tests skipped")
+    meeting_id, codes, _links = _board_meeting(sqlite_app, World(sqlite_app))
+    video = tmp_path / "badge.y4m"
+    _camera_file(video, codes["Zeynep Ak"])
+    with sync_playwright() as playwright:
+        camera = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=[
+            *CHROMIUM_ARGS, "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
+            f"--use-file-for-fake-video-capture={video}"])
+        try:
+            context = camera.new_context(locale="tr-TR", viewport=PHONE, permissions=["camera"])
+            desk = context.new_page()
+            desk.goto(f"{live_server}/login")
+            desk.get_by_label("E-posta").fill("gs@izmir.example.org")
+            desk.get_by_label("Parola").fill("correct horse battery")
+            desk.get_by_role("button", name="Giriş yap").click()
+            desk.wait_for_url(f"{live_server}/izmir/")
+            desk.goto(f"{live_server}/izmir/meetings/{meeting_id}")
+            desk.get_by_role("button", name="Yaka kartlarını kamerayla tara").click()
+            desk.get_by_test_id("scan-said").get_by_text("Zeynep Ak girişi yapıldı").wait_for(timeout=20000)
+            desk.get_by_role("button", name="Kamerayı durdur").click()
+            desk.reload()
+            assert "Asıl üyeler: 1 salonda" in desk.get_by_test_id("attendance-tally").inner_text()
+        finally:
+            camera.close()

@@ -103,6 +103,8 @@ def test_passes_badges_and_a_code_checks_a_person_in(app, hall):
     pdf = PdfReader(io.BytesIO(admin.get(f"{url}/badges.pdf").data))
     text = " ".join(page.extract_text() for page in pdf.pages)
     assert len(pdf.pages) == 1 and "Ayşe Kaya" in text and codes[hall["people"]["Ayşe Kaya"]][:4] in text
+    # A full QR code (21 modules and a quiet zone of 2, 6 px each), never a Micro QR that phones cannot read.
+    assert [image.image.size for image in pdf.pages[0].images] == [(150, 150)] * 4
 
     wrong = admin.post(f"{url}/attendance/by-code", json={"code": "XXXX-XXXX"})
     assert wrong.status_code == 422 and "code" in wrong.json["errors"]
@@ -463,3 +465,21 @@ def test_the_live_service_pushes_each_change_to_the_screens(app, hall, live_serv
         app.config["KONSEY_LIVE_REDIS_URL"] = None
         for screen in screens:
             screen.close()
+
+
+def test_the_phone_needs_no_csrf_token_but_the_desk_does(app, hall):
+    admin, url = hall["admin"], hall["url"]
+    admin.post(f"{url}/passes")
+    token = _passes(app, hall["council"], hall["meeting"]["id"])[hall["people"]["Ayşe Kaya"]][1]
+    desk = app.test_client()
+    login(desk, "gs@izmir.example.org")
+    app.config["WTF_CSRF_ENABLED"] = True
+    try:
+        phone = app.test_client()
+        assert phone.post(f"/izmir/remote/{token}/join", headers={"X-Konsey-Fetch": "1"}).status_code == 200
+        assert "session" not in {cookie.key for cookie in phone._cookies.values()}  # the phone keeps no session
+        refused = desk.post(f"/izmir/meetings/{hall['meeting']['id']}/attendance/by-code", data={"code": "ABCD"})
+        assert refused.status_code == 400  # a signed-in desk's form still needs its token
+    finally:
+        app.config["WTF_CSRF_ENABLED"] = False
+    assert admin.get(url).json["quorum"]["present"] == 1

@@ -190,7 +190,10 @@ def enforce_policy():
 
 
 # Scripts and styles only from our own files (no inline script: a stolen field cannot run code), no framing.
+# worker-src blob:: the badge scanner's decoder (qr-scanner, vendored) runs in a worker it makes from a blob; only
+# our own scripts can make one, since no other script may run.
 CONTENT_SECURITY_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+                           "worker-src 'self' blob:; "
                            "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
 
 

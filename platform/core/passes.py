@@ -286,7 +286,7 @@ def badges_pdf(meeting: Meeting) -> bytes:
         pdf.set_draw_color(180, 180, 180)
         pdf.rect(x + 2, y + 2, width - 4, height - 4)
         picture = io.BytesIO()
-        segno.make(code, error="m").save(picture, kind="png", scale=6, border=2)
+        segno.make_qr(code, error="m").save(picture, kind="png", scale=6, border=2)
         picture.seek(0)
         pdf.image(picture, x=x + 6, y=y + 12, w=44, h=44)
         pdf.set_xy(x + 54, y + 10)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, Response, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, Response, flash, g, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from konsey.core.errors import DomainError, Invalid, NotFound
@@ -285,14 +285,20 @@ def badges(meeting_id):
 def check_in_by_code(meeting_id):
     """A badge scanned with the phone's camera or its code typed: that person is checked in."""
     meetings.require_meeting(meeting_id)
+    scanned = request.headers.get("X-Konsey-Fetch") == "1"  # the camera's script: it stays on the page
     try:
         member = hybrid.check_in_by_code(meeting_id, load(BadgeCodeSchema, filled(request.form, "code")))
     except NotFound:
         raise
     except DomainError as error:
+        if scanned:
+            return jsonify(message=" ".join(flattened(error))), error.status
         flash_errors(error)
         return _back(meeting_id, "code-check-in")
-    flash(_("%(name)s is checked in.", name=member.name), "success")
+    done = _("%(name)s is checked in.", name=member.name)
+    if scanned:
+        return jsonify(message=done)
+    flash(done, "success")
     return _back(meeting_id, "code-check-in")
 
 

@@ -84,7 +84,7 @@ def test_the_desk_costs_the_same_statements_for_50_and_5000_members(backend, sql
     assert large_statements <= 30
     assert large_bytes <= 300_000, large_bytes
     # The page says the truth about everyone while it lists only a page of them.
-    assert "2.250 salonda, 750 çevrimiçi" in page, page[page.find("attendance-tally"):][:300]
+    assert "2.250 salonda, 750 çevrim içi" in page, page[page.find("attendance-tally"):][:300]
     assert page.count('data-testid="roster-row"') == 60
     assert 'id="roster-more"' in page
     # The open roll call: the first 60 of the 3,000 seats still to answer, in name order, and how many wait.

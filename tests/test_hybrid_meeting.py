@@ -483,3 +483,17 @@ def test_the_phone_needs_no_csrf_token_but_the_desk_does(app, hall):
     finally:
         app.config["WTF_CSRF_ENABLED"] = False
     assert admin.get(url).json["quorum"]["present"] == 1
+
+
+def test_the_stream_link_is_shown_on_the_phones(app, hall):
+    admin, url = hall["admin"], hall["url"]
+    bad = admin.put(f"{url}/stream", json={"stream_url": "javascript:alert(1)"})
+    assert bad.status_code == 422 and "stream_url" in bad.json["errors"]
+    assert admin.put(f"{url}/stream", json={"stream_url": "https://video.example.org/izmir"}).status_code == 200
+    admin.post(f"{url}/passes")
+    token = next(iter(_passes(app, hall["council"], hall["meeting"]["id"]).values()))[1]
+    page = app.test_client().get(f"/izmir/remote/{token}").get_data(as_text=True)
+    assert 'href="https://video.example.org/izmir"' in page
+    assert admin.get(f"{url}/live").json["stream_url"] == "https://video.example.org/izmir"
+    assert admin.put(f"{url}/stream", json={"stream_url": None}).status_code == 200
+    assert "video.example.org" not in app.test_client().get(f"/izmir/remote/{token}").get_data(as_text=True)

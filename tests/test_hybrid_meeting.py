@@ -71,7 +71,7 @@ def test_the_rules_of_online_presence_and_the_floor():
     now = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
     assert not rules.silent_too_long(now - timedelta(seconds=119), now, 120)
     assert rules.silent_too_long(now - timedelta(seconds=121), now, 120)
-    assert rules.silent_too_long(None, now, 120)  # never seen: gone
+    assert not rules.silent_too_long(None, now, 120)  # no phone ever: the desk checked them in online
     asked = [SimpleNamespace(stance="for", position=1, requested_at=now),
              SimpleNamespace(stance="against", position=2, requested_at=now + timedelta(seconds=1)),
              SimpleNamespace(stance="point_of_order", position=3, requested_at=now + timedelta(seconds=2))]
@@ -155,6 +155,8 @@ def test_links_go_by_email_and_the_phone_joins_online(app, hall, mailbox):
     assert phone.post(f"{page}/leave").status_code == 302
     assert admin.get(url).json["quorum"]["present"] == 0
     assert phone.post(f"{page}/here").json == {"in_meeting": False}  # who left stays out
+    again = phone.get(page).get_data(as_text=True)
+    assert 'data-testid="join"' in again and "data-auto-join" not in again  # and is not joined again by the page
 
 
 def test_a_silent_phone_is_checked_out_and_comes_back_with_its_next_sign(app, hall):
@@ -171,19 +173,30 @@ def test_a_silent_phone_is_checked_out_and_comes_back_with_its_next_sign(app, ha
         phone, page = _phone(app, tokens[hall["people"][name]][1])
         assert phone.post(f"{page}/join").status_code == 302
     assert admin.get(url).json["quorum"]["present"] == 2
-    with app.app_context(), bound_council(hall["council"]):  # Zeynep's phone fell silent three minutes ago
-        db.session.execute(MeetingPass.__table__.update().where(
-            MeetingPass.member_id == uuid.UUID(hall["people"]["Zeynep Ak"])).values(
+    # Mehmet follows on a video call: the desk checks him in as online; his link was never opened.
+    admin.post(f"{url}/attendance", json={"member_id": hall["people"]["Mehmet Er"], "online": True})
+    with app.app_context(), bound_council(hall["council"]):  # Zeynep joined 5 minutes ago; silent for 3
+        from konsey.core.meetings import Attendance
+
+        zeynep = uuid.UUID(hall["people"]["Zeynep Ak"])
+        db.session.execute(Attendance.__table__.update().where(Attendance.member_id == zeynep).values(
+            arrived_at=datetime.now(UTC) - timedelta(minutes=5)))
+        db.session.execute(MeetingPass.__table__.update().where(MeetingPass.member_id == zeynep).values(
             last_seen_at=datetime.now(UTC) - timedelta(minutes=3)))
         db.session.commit()
     with app.app_context(), acting_as(SYSTEM):
         assert system.check_out_silent_participants() == 1
-    assert admin.get(url).json["quorum"]["present"] == 1
+    assert admin.get(url).json["quorum"]["present"] == 2  # Ayşe and Mehmet
     phone, page = _phone(app, tokens[hall["people"]["Zeynep Ak"]][1])
     assert phone.post(f"{page}/here").json == {"in_meeting": True}  # the connection is back
-    assert admin.get(url).json["quorum"]["present"] == 2
+    assert admin.get(url).json["quorum"]["present"] == 3
     with app.app_context(), acting_as(SYSTEM):
         assert system.check_out_silent_participants() == 0
+    from pypdf import PdfReader
+
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(admin.get(f"{url}/minutes.pdf").data)).pages)
+    attendance = text.split("Absent")[0]
+    assert attendance.count("Zeynep Ak") == 1 and "Present (3, of them online 3)" in attendance  # once, however often
 
 
 def test_the_bylaws_say_whether_online_presence_counts(app, hall):
@@ -352,6 +365,16 @@ def test_a_change_is_published_for_the_live_service(app, hall):
     published = json.loads(message["data"])
     assert published["urgent"] is False and published["state"]["quorum"]["present"] == 1
     assert nothing is None
+    # A state read earlier but published later never replaces a newer one.
+    from konsey.core.live import CHANNEL_PREFIX, PUBLISH_IF_NEWER, STATE_PREFIX, VERSION_PREFIX
+
+    client = redis.Redis.from_url(REDIS_URL)
+    meeting_id = hall["meeting"]["id"]
+    keys = (STATE_PREFIX + meeting_id, CHANNEL_PREFIX + meeting_id, VERSION_PREFIX + meeting_id)
+    stale = json.dumps({"urgent": True, "state": {**published["state"], "version": published["state"]["version"] - 1}})
+    assert client.eval(PUBLISH_IF_NEWER, 3, *keys, published["state"]["version"] - 1, stale) == 0
+    kept = json.loads(client.hget(keys[0], "message"))
+    assert kept["state"]["version"] == published["state"]["version"]
 
 
 def _redis_up() -> bool:

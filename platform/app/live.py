@@ -18,6 +18,7 @@ import json
 import logging
 import os
 import re
+from datetime import UTC, datetime
 
 from konsey.app.config import build_config, default_instance_path
 from konsey.core.live import CHANNEL_PREFIX, STATE_PREFIX, meeting_of_key
@@ -34,6 +35,10 @@ def _event(state_json: str) -> bytes:
     return f"event: state\ndata: {state_json}\n\n".encode()
 
 
+def _clock() -> bytes:
+    return f"event: clock\ndata: {datetime.now(UTC).isoformat()}\n\n".encode()
+
+
 class Hub:
     """The screens listening, meeting by meeting, and the one Redis subscription that feeds them."""
 
@@ -43,6 +48,7 @@ class Hub:
         self.listeners: dict[str, set[asyncio.Queue]] = {}
         self.pending: dict[str, bytes] = {}
         self.last: dict[str, bytes | None] = {}  # the latest state of each meeting followed here
+        self.versions: dict[str, int] = {}
         self.reading: dict[str, asyncio.Lock] = {}
         self.flushing: set[str] = set()
         self.redis = None
@@ -80,8 +86,16 @@ class Hub:
         meeting_id = channel[len(CHANNEL_PREFIX):]
         if meeting_id not in self.listeners:
             return
-        message = json.loads(data)
-        event = _event(json.dumps(message["state"], separators=(",", ":")))
+        try:
+            message = json.loads(data)
+            version = int(message["state"]["version"])
+            event = _event(json.dumps(message["state"], separators=(",", ":")))
+        except (ValueError, KeyError, TypeError):
+            log.warning("live service: a malformed message on %s was dropped", channel)
+            return
+        if version <= self.versions.get(meeting_id, 0):
+            return  # an older state than the one the screens have
+        self.versions[meeting_id] = version
         self.last[meeting_id] = event
         if message.get("urgent"):
             self.pending.pop(meeting_id, None)
@@ -116,6 +130,7 @@ class Hub:
             if not screens:
                 del self.listeners[meeting_id]
                 self.last.pop(meeting_id, None)  # nobody follows it here: Redis has it for the next screen
+                self.versions.pop(meeting_id, None)
 
     async def latest(self, meeting_id: str) -> bytes | None:
         """The meeting's latest state for a screen that just connected: kept from the last message, else read
@@ -124,9 +139,13 @@ class Hub:
             return self.last[meeting_id]
         async with self.reading.setdefault(meeting_id, asyncio.Lock()):
             if meeting_id not in self.last:
-                stored = await self.redis.get(STATE_PREFIX + meeting_id)
-                self.last[meeting_id] = (_event(json.dumps(json.loads(stored)["state"], separators=(",", ":")))
-                                         if stored else None)
+                stored = await self.redis.hget(STATE_PREFIX + meeting_id, "message")
+                state = json.loads(stored)["state"] if stored else None
+                if state is not None and int(state["version"]) > self.versions.get(meeting_id, 0):
+                    self.versions[meeting_id] = int(state["version"])
+                    self.last[meeting_id] = _event(json.dumps(state, separators=(",", ":")))
+                else:
+                    self.last.setdefault(meeting_id, None)
         return self.last[meeting_id]
 
     def count(self) -> int:
@@ -189,7 +208,8 @@ class LiveService:
                 (b"access-control-allow-origin", b"*"), (b"x-accel-buffering", b"no")]})
             first = b"retry: 2000\n\n"
             latest = await self.hub.latest(meeting_id)
-            await send({"type": "http.response.body", "body": first + (latest or b""), "more_body": True})
+            # The state kept may be minutes old: the screen's clock (the speaker's timer) is set by this one.
+            await send({"type": "http.response.body", "body": first + (latest or b"") + _clock(), "more_body": True})
             while True:
                 getter = asyncio.ensure_future(queue.get())
                 done, _pending = await asyncio.wait({getter, watcher}, timeout=KEEPALIVE_SECONDS,
@@ -201,7 +221,7 @@ class LiveService:
                     event = getter.result()
                 else:
                     getter.cancel()
-                    event = b": keepalive\n\n"
+                    event = _clock()  # also keeps the connection alive through proxies
                 await send({"type": "http.response.body", "body": event, "more_body": True})
         except OSError:
             pass  # the screen went away mid-write

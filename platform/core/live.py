@@ -41,6 +41,17 @@ log = logging.getLogger(__name__)
 _KEY = "konsey_live_changes"
 CHANNEL_PREFIX = "konsey:live:"
 STATE_PREFIX = "konsey:live:state:"
+VERSION_PREFIX = "konsey:live:version:"
+# Keep and send a meeting's state only if it is newer than the one kept (KEYS: state, channel, version counter).
+PUBLISH_IF_NEWER = """
+local held = tonumber(redis.call('HGET', KEYS[1], 'v') or '0')
+if tonumber(ARGV[1]) <= held then return 0 end
+redis.call('HSET', KEYS[1], 'v', ARGV[1], 'message', ARGV[2])
+redis.call('EXPIRE', KEYS[1], 43200)
+redis.call('EXPIRE', KEYS[3], 43200)
+redis.call('PUBLISH', KEYS[2], ARGV[2])
+return 1
+"""
 
 
 def changed(meeting_id: uuid.UUID, *, urgent: bool = True) -> None:
@@ -79,11 +90,13 @@ def state(meeting: Meeting) -> dict:
     waiting = speakers.queue(meeting, item)
     names = dict(db.session.execute(select(Member.id, Member.name).where(Member.id.in_(
         [r.member_id for r in waiting] + ([speaking.member_id] if speaking else []) or [None]))).all())
+    online_counts = rules.online_presence_counts(body.kind.value, parameters_on(meeting.day))
     with force_locale(council.locale):
         texts = {
             "quorum": (_("Quorum: yes") if quorum["quorum_met"] else _("Quorum: no")) + " · "
             + _("%(needed)d needed", needed=quorum["needed"]),
-            "online": _("%(online)d of them online", online=online),
+            "online": (_("%(online)d of them online", online=online) if online_counts
+                       else _("%(online)d following online, not counted", online=online)),
         }
         vote_state = None
         if latest is not None:
@@ -109,15 +122,14 @@ def state(meeting: Meeting) -> dict:
                              "stance_label": label(speaking.stance),
                              "started_at": as_utc(speaking.started_at).isoformat(),
                              "limit_seconds": speakers.limit_seconds(meeting, speaking)}
-        queue_state = [{"id": str(r.id), "member_id": str(r.member_id), "name": names.get(r.member_id, "?"),
-                        "stance_label": label(r.stance)} for r in waiting]
+        queue_state = [{"id": str(r.id), "name": names.get(r.member_id, "?"), "stance_label": label(r.stance)}
+                       for r in waiting]
         status_label = label(meeting.status)
     return {
         "meeting_id": str(meeting.id), "status": meeting.status.value, "status_label": status_label,
         "quorum": {"present": quorum["present"], "needed": quorum["needed"],
                    "full_membership": quorum["full_membership"], "quorum_met": quorum["quorum_met"],
-                   "online": online, "online_counts": rules.online_presence_counts(
-                       body.kind.value, parameters_on(meeting.day))},
+                   "online": online, "online_counts": online_counts},
         "item": {"id": str(item.id), "position": item.position, "title": item.title} if item else None,
         "vote": vote_state, "speaker": speaker_state, "queue": queue_state,
         "stream_url": meeting.stream_url, "texts": texts,
@@ -129,9 +141,10 @@ def etag(meeting_state: dict) -> str:
     return hashlib.sha256(json.dumps(meeting_state, sort_keys=True).encode()).hexdigest()[:32]
 
 
-def stamped(meeting_state: dict) -> dict:
-    """The state as sent: with the server's clock (the speaker's timer runs against it) and a version."""
-    return {**meeting_state, "now": utcnow().isoformat(), "version": time.time_ns()}
+def stamped(meeting_state: dict, version: int | None = None) -> dict:
+    """The state as sent: with the server's clock (the speaker's timer runs against it) and a version (a screen
+    never replaces a state by an older one)."""
+    return {**meeting_state, "now": utcnow().isoformat(), "version": version or time.time_ns()}
 
 
 # --- the stream key: who may listen to a meeting's live updates ------------------------------------------------
@@ -166,7 +179,7 @@ def _redis():
     if client is None:
         import redis
 
-        client = _clients[url] = redis.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2)
+        client = _clients[url] = redis.Redis.from_url(url, socket_timeout=0.5, socket_connect_timeout=0.5)
     return client
 
 
@@ -181,15 +194,17 @@ def publish_changes(changes: dict) -> None:
     import redis
 
     for meeting_id, (council_id, urgent) in changes.items():
-        with bound_council(council_id):  # a system task has left the council's scope by its commit
-            meeting = db.session.scalar(select(Meeting).where(Meeting.id == meeting_id))
-            if meeting is None:
-                continue
-            message = json.dumps({"urgent": urgent, "state": stamped(state(meeting))})
         try:
-            pipe = client.pipeline(transaction=False)
-            pipe.set(STATE_PREFIX + str(meeting_id), message, ex=12 * 3600)
-            pipe.publish(CHANNEL_PREFIX + str(meeting_id), message)
-            pipe.execute()
+            # The version is drawn before the state is read: a state with a higher number was read later, so it
+            # holds every change an older one holds. Two requests publishing at once may finish in either
+            # order; Redis keeps and sends only the newer (PUBLISH_IF_NEWER).
+            version = client.incr(VERSION_PREFIX + str(meeting_id))
+            with bound_council(council_id):  # a system task has left the council's scope by its commit
+                meeting = db.session.scalar(select(Meeting).where(Meeting.id == meeting_id))
+                if meeting is None:
+                    continue
+                message = json.dumps({"urgent": urgent, "state": stamped(state(meeting), version)})
+            client.eval(PUBLISH_IF_NEWER, 3, STATE_PREFIX + str(meeting_id), CHANNEL_PREFIX + str(meeting_id),
+                        VERSION_PREFIX + str(meeting_id), version, message)
         except redis.RedisError as error:
             log.warning("live update of meeting %s not published: %s", meeting_id, error)

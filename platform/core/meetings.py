@@ -573,8 +573,13 @@ def absences(body: Body, since: date, until: date) -> list[dict]:
     held = db.session.scalars(select(Meeting).where(Meeting.body_id == body.id, Meeting.opened_at.is_not(None))
                               .order_by(Meeting.scheduled_at)).all()
     held = [m for m in held if since <= m.day <= until]
-    attended = set(map(tuple, db.session.execute(select(Attendance.meeting_id, Attendance.member_id).where(
-        Attendance.meeting_id.in_([m.id for m in held] or [None]))).all()))
+    # Attended: in a way that counts in this body (following online where online presence does not count is
+    # not attending, for the absence limit either).
+    attendance = select(Attendance.meeting_id, Attendance.member_id).where(
+        Attendance.meeting_id.in_([m.id for m in held] or [None]))
+    if not rules.online_presence_counts(body.kind.value, bylaws):
+        attendance = attendance.where(Attendance.online.is_(False))
+    attended = set(map(tuple, db.session.execute(attendance).all()))
     excused = set(map(tuple, db.session.execute(select(ExcusedAbsence.meeting_id, ExcusedAbsence.member_id).where(
         ExcusedAbsence.meeting_id.in_([m.id for m in held] or [None]))).all()))
     stood_in = set(map(tuple, db.session.execute(select(Attendance.meeting_id, Attendance.stands_in_for_id).where(

@@ -85,14 +85,21 @@ def build_minutes(meeting: Meeting) -> bytes:
         [a.member_id for a in attendances] + list(eligible) + list(excused) or [None]))).all()
     names = {m.id: m.name for m in people}
     heading(_("Attendance"))
-    online = sum(1 for a in attendances if a.online)
-    line(_("Present (%(n)d, of them online %(online)d):", n=len(attendances), online=online))
+    # A person is listed once, however often they came and went (a phone that lost its connection and came
+    # back): how they attended, whom they stood in for, and when they last left if they did not stay.
+    by_person: dict = {}
     for attendance in attendances:
-        mode = _("online") if attendance.online else _("in person")
-        left = ", " + _("left at %(time)s", time=clock_text(attendance.left_at, zone)) if attendance.left_at else ""
-        standing = (", " + _("substitute for %(name)s", name=names.get(attendance.stands_in_for_id, "?"))
-                    if attendance.stands_in_for_id else "")
-        line(f"• {names.get(attendance.member_id, '?')} ({mode}{standing}{left})")
+        by_person.setdefault(attendance.member_id, []).append(attendance)
+    online = sum(1 for spells in by_person.values() if any(a.online for a in spells))
+    line(_("Present (%(n)d, of them online %(online)d):", n=len(by_person), online=online))
+    for member_id, spells in by_person.items():
+        modes = [_("online") if a.online else _("in person") for a in spells]
+        mode = ", ".join(dict.fromkeys(modes))
+        last = spells[-1]
+        left = ", " + _("left at %(time)s", time=clock_text(last.left_at, zone)) if last.left_at else ""
+        principals = [a.stands_in_for_id for a in spells if a.stands_in_for_id]
+        standing = (", " + _("substitute for %(name)s", name=names.get(principals[-1], "?")) if principals else "")
+        line(f"• {names.get(member_id, '?')} ({mode}{standing}{left})")
     by_name = sorted(eligible - came, key=lambda member_id: turkish_sort_key(names.get(member_id, "")))
     excused_here = [m for m in by_name if m in excused]
     absent = [m for m in by_name if m not in excused]

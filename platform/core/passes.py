@@ -12,13 +12,13 @@ from __future__ import annotations
 import io
 import secrets
 import uuid
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy import String, Uuid, func, select
+from sqlalchemy import String, Uuid, func, select, update
 from sqlalchemy.orm import Mapped, mapped_column
 
 from konsey.core import meetings
@@ -32,9 +32,8 @@ from konsey.core.meetings import Attendance, Meeting, MeetingStatus
 from konsey.core.membership import Member, MemberKind
 from konsey.core.outbox import emit, handles
 from konsey.core.representatives import Representative
-from konsey.core.rules import meetings as rules
 from konsey.core.urls import external_url
-from konsey.tenants.db import CouncilOwned, as_utc, db, same_council_fk, utcnow
+from konsey.tenants.db import CouncilOwned, db, same_council_fk, utcnow
 from konsey.tenants.models import Council
 
 # Badge codes avoid letters and digits read alike (0/O, 1/I/L, 5/S, 2/Z): typed from a badge in a noisy hall.
@@ -96,6 +95,7 @@ def issue(meeting: Meeting) -> int:
     """A pass for everyone entitled who has none yet; returns how many were issued now."""
     if meeting.status is MeetingStatus.CLOSED:
         raise Conflict({"meeting": [_("The meeting is closed.")]})
+    db.session.refresh(meeting, with_for_update=True)  # two desks issuing at once: the second finds them issued
     body = db.session.get(Body, meeting.body_id)
     have = set(db.session.scalars(select(MeetingPass.member_id).where(MeetingPass.meeting_id == meeting.id)))
     codes = set(db.session.scalars(select(MeetingPass.code).where(MeetingPass.meeting_id == meeting.id)))
@@ -144,6 +144,12 @@ def mail_links(meeting_id: uuid.UUID, keep=None) -> int:
         MeetingPass.meeting_id == meeting.id, MeetingPass.mailed_at.is_(None), Member.email.is_not(None))).all()
     sent = 0
     for meeting_pass, member in waiting:
+        # Claimed before it is sent: of two runs at once (two clicks on "send"), one sends each link.
+        claimed = db.session.execute(update(MeetingPass).where(MeetingPass.id == meeting_pass.id,
+                                                               MeetingPass.mailed_at.is_(None))
+                                     .values(mailed_at=utcnow()).execution_options(synchronize_session=False))
+        if not claimed.rowcount:
+            continue
         url = external_url("remote_pages.phone", council_slug=council.slug, token=link_token(meeting_pass))
         with force_locale(council.locale):
             subject = _("Your link to the meeting: %(title)s", title=meeting.title)
@@ -154,7 +160,6 @@ def mail_links(meeting_id: uuid.UUID, keep=None) -> int:
                      when=moment_text(meeting.scheduled_at, council.timezone), url=url,
                      code=meeting_pass.code)
         deliver(build_message(member.email, subject, text))
-        meeting_pass.mailed_at = utcnow()
         sent += 1
         if keep is not None and sent % 50 == 0:
             keep()
@@ -200,21 +205,22 @@ def attending(meeting: Meeting, member_id: uuid.UUID) -> Attendance | None:
 def join_online(meeting_pass: MeetingPass, meeting: Meeting, member: Member) -> Attendance:
     """The phone page opens (or gives a sign of life after a lost connection): the person is checked in as
     online unless they are here already (in the room, or online)."""
-    meeting_pass.last_seen_at = utcnow()
     meeting_pass.left_at = None
     here = attending(meeting, member.id)
-    if here is not None:
-        return here
-    return meetings.check_in(meeting, member, online=True, representative_id=_representative(meeting, member))
+    if here is None:
+        here = meetings.check_in(meeting, member, online=True, representative_id=_representative(meeting, member))
+    meeting_pass.last_seen_at = utcnow()  # after the arrival: this attendance is the phone's
+    return here
 
 
 def sign_of_life(meeting_pass: MeetingPass, meeting: Meeting, member: Member) -> bool:
     """The open phone page says it is still there; returns whether the person is in the meeting now. One who
     was checked out for silence is checked in again; one who left from the phone stays out."""
-    meeting_pass.last_seen_at = utcnow()
     if meeting_pass.left_at is not None or meeting.status is MeetingStatus.CLOSED:
+        meeting_pass.last_seen_at = utcnow()
         return False
     if attending(meeting, member.id) is not None:
+        meeting_pass.last_seen_at = utcnow()
         return True
     problem, _opens = meetings.sitting_window(meeting, parameters_on(meeting.day))
     if problem is not None:
@@ -235,33 +241,40 @@ def check_in_by_code(meeting: Meeting, typed: str) -> Member:
     meeting_pass = pass_by_code(meeting, typed)
     member = db.session.get(Member, meeting_pass.member_id)
     here = attending(meeting, member.id)
+    representative, stands_in_for = _representative(meeting, member), None
     if here is not None and here.online:
-        meetings.check_out(meeting, member)  # came into the room after following online: one attendance, in person
-    meetings.check_in(meeting, member, online=False, representative_id=_representative(meeting, member))
+        # Came into the room after following online: one attendance, in person, in the same capacity (the same
+        # representative, the same seat stood in for).
+        representative, stands_in_for = here.representative_id or representative, here.stands_in_for_id
+        meetings.check_out(meeting, member)
+    meetings.check_in(meeting, member, online=False, representative_id=representative,
+                      stands_in_for_id=stands_in_for)
     return member
 
 
 def check_out_silent(now: datetime | None = None) -> dict[uuid.UUID, int]:
-    """Check out the online participants whose phone has been silent too long (the bound council's open
-    meetings); returns how many, meeting by meeting (only meetings where someone was)."""
+    """Check out the online participants whose phone went silent too long (the bound council's open meetings);
+    returns how many, meeting by meeting (only meetings where someone was).
+
+    :func:`konsey.core.rules.meetings.silent_too_long` in one conditional UPDATE, so that a sign of life
+    committed meanwhile is never overruled. Only a phone's presence falls silent: an attendance the phone gave a
+    sign of life during (its last sign at or after the arrival). Someone the desk checked in as online (a video
+    call, say) whose link was never opened, or who was checked in again since the phone's last sign, stays."""
     now = now or utcnow()
     dropped: dict[uuid.UUID, int] = {}
     online_now = select(Attendance.meeting_id).where(Attendance.online, Attendance.left_at.is_(None))
-    live = db.session.scalars(select(Meeting).where(Meeting.status != MeetingStatus.CLOSED,
-                                                    Meeting.id.in_(online_now))).all()
-    for meeting in live:
-        timeout = parameters_on(meeting.day)["online_presence_timeout_seconds"]
-        rows = db.session.execute(
-            select(Attendance, MeetingPass.last_seen_at)
-            .join(MeetingPass, (MeetingPass.meeting_id == Attendance.meeting_id)
-                  & (MeetingPass.member_id == Attendance.member_id))
-            .where(Attendance.meeting_id == meeting.id, Attendance.online, Attendance.left_at.is_(None))).all()
-        for attendance, last_seen in rows:
-            if rules.silent_too_long(as_utc(last_seen) if last_seen else None, now, timeout):
-                attendance.left_at = now
-                dropped[meeting.id] = dropped.get(meeting.id, 0) + 1
-        if rows:
-            db.session.flush()
+    for meeting in db.session.scalars(select(Meeting).where(Meeting.status != MeetingStatus.CLOSED,
+                                                            Meeting.id.in_(online_now))).all():
+        cutoff = now - timedelta(seconds=parameters_on(meeting.day)["online_presence_timeout_seconds"])
+        silent = select(MeetingPass.id).where(
+            MeetingPass.meeting_id == Attendance.meeting_id, MeetingPass.member_id == Attendance.member_id,
+            MeetingPass.last_seen_at < cutoff, MeetingPass.last_seen_at >= Attendance.arrived_at).exists()
+        result = db.session.execute(
+            update(Attendance).where(Attendance.meeting_id == meeting.id, Attendance.online,
+                                     Attendance.left_at.is_(None), silent)
+            .values(left_at=now).execution_options(synchronize_session=False))
+        if result.rowcount:
+            dropped[meeting.id] = result.rowcount
     return dropped
 
 

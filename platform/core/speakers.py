@@ -8,7 +8,8 @@ import uuid
 from datetime import datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import Integer, Uuid, func, select
+from sqlalchemy import Integer, Uuid, func, select, text
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
 
 from konsey.core.bylaws import parameters_on
@@ -37,6 +38,13 @@ class FloorRequest(CouncilOwned, db.Model):
 
     __council_table_args__ = (
         db.Index("ix_floor_requests_council_meeting", "council_id", "meeting_id"),
+        # Once on the list per item (two taps at once), and one speaker at a time: the database decides.
+        db.Index("uq_floor_requests_waiting", "council_id", "meeting_id", "agenda_item_id", "member_id", unique=True,
+                 postgresql_where=text("started_at IS NULL AND withdrawn_at IS NULL"),
+                 sqlite_where=text("started_at IS NULL AND withdrawn_at IS NULL")),
+        db.Index("uq_floor_requests_speaking", "council_id", "meeting_id", unique=True,
+                 postgresql_where=text("started_at IS NOT NULL AND ended_at IS NULL"),
+                 sqlite_where=text("started_at IS NOT NULL AND ended_at IS NULL")),
         same_council_fk("meeting_id", "meetings", ondelete="CASCADE"),
         same_council_fk("agenda_item_id", "agenda_items", ondelete="CASCADE"),
         same_council_fk("member_id", "members", ondelete="CASCADE"),
@@ -57,6 +65,7 @@ def take_up(meeting: Meeting, item: AgendaItem) -> None:
     """The chair moves the meeting to ``item``; whoever was speaking on the previous one stops."""
     if meeting.status is MeetingStatus.CLOSED:
         raise Conflict({"meeting": [_("The meeting is closed.")]})
+    _lock(meeting)
     speaking = now_speaking(meeting)
     if speaking is not None and speaking.agenda_item_id != item.id:
         speaking.ended_at = utcnow()
@@ -84,9 +93,15 @@ def now_speaking(meeting: Meeting) -> FloorRequest | None:
         FloorRequest.ended_at.is_(None)).order_by(FloorRequest.started_at.desc()).limit(1))
 
 
+def _lock(meeting: Meeting) -> None:
+    """The speakers' list changes one at a time per meeting (two desks, a desk and a phone)."""
+    db.session.refresh(meeting, with_for_update=True)
+
+
 def ask(meeting: Meeting, member: Member, stance: Stance) -> FloorRequest:
     """A person present (in the room or online) asks for the floor on the item under discussion."""
     require_sitting(meeting)
+    _lock(meeting)
     item = current_item(meeting)
     if item is None:
         raise Conflict({"agenda_item_id": [_("The meeting has no agenda item to speak on.")]})
@@ -101,8 +116,11 @@ def ask(meeting: Meeting, member: Member, stance: Stance) -> FloorRequest:
     last = db.session.scalar(select(func.max(FloorRequest.position)).where(FloorRequest.meeting_id == meeting.id))
     request = FloorRequest(meeting_id=meeting.id, agenda_item_id=item.id, member_id=member.id, stance=stance,
                            position=(last or 0) + 1)
-    db.session.add(request)
-    db.session.flush()
+    try:
+        with db.session.begin_nested():
+            db.session.add(request)
+    except IntegrityError:
+        raise Conflict({"member_id": [_("This person is already on the speakers' list.")]}) from None
     return request
 
 
@@ -124,17 +142,24 @@ def withdraw(request: FloorRequest) -> None:
 def give_floor(meeting: Meeting, request: FloorRequest) -> FloorRequest:
     """The chair gives the floor (the current speaker, if any, stops)."""
     require_sitting(meeting)
+    _lock(meeting)
+    db.session.refresh(request)
     if request.started_at is not None or request.withdrawn_at is not None:
         raise Conflict({"request_id": [_("This request is no longer waiting.")]})
     speaking = now_speaking(meeting)
     if speaking is not None:
         speaking.ended_at = utcnow()
-    request.started_at = utcnow()
-    db.session.flush()
+        db.session.flush()  # the floor is free before it is given
+    try:
+        with db.session.begin_nested():
+            request.started_at = utcnow()
+    except IntegrityError:
+        raise Conflict({"request_id": [_("Someone else was given the floor at the same moment.")]}) from None
     return request
 
 
 def stop(meeting: Meeting) -> FloorRequest:
+    _lock(meeting)
     speaking = now_speaking(meeting)
     if speaking is None:
         raise Conflict({"request_id": [_("Nobody has the floor.")]})

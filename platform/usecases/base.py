@@ -17,6 +17,7 @@ themselves. ``tests/test_use_cases.py`` walks every route and fails when one doe
 from __future__ import annotations
 
 import functools
+import logging
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -47,6 +48,8 @@ class Actor:
             return True
         return allowed(permission, self.roles, self.platform_role)
 
+
+log = logging.getLogger(__name__)
 
 ANONYMOUS = Actor()
 # The worker, the scheduler, the operator's command line and the demo: trusted code run by the platform.
@@ -104,8 +107,12 @@ class UseCase:
             result = self.function(*args, **kwargs)
             if depth == 0:
                 db.session.commit()
-                # The meetings' live screens hear of what was committed (konsey.core.live), never of less.
-                live.publish_changes(live.take_changes())
+                # The meetings' live screens hear of what was committed (konsey.core.live), never of less; what
+                # was committed stands even when telling them fails (the next change, or their poll, catches up).
+                try:
+                    live.publish_changes(live.take_changes())
+                except Exception:  # noqa: BLE001 - the unit of work is done; its answer must not be a 500
+                    log.exception("the live screens were not told of a change")
             return result
         except BaseException:
             if depth == 0:

@@ -194,8 +194,9 @@ def online_presence_counts(body_kind: str, bylaws: Mapping) -> bool:
 
 def silent_too_long(last_seen: datetime | None, now: datetime, timeout_seconds: int) -> bool:
     """An online participant whose phone gave no sign for longer than the by-laws allow has lost the meeting
-    (left or lost the connection) and is checked out."""
-    return last_seen is None or now - last_seen > timedelta(seconds=timeout_seconds)
+    (left or lost the connection) and is checked out. One whose phone never gave a sign (``None``) was not
+    brought in by it (the desk checked them in as online): their phone cannot fall silent."""
+    return last_seen is not None and now - last_seen > timedelta(seconds=timeout_seconds)
 
 
 class Stance(enum.StrEnum):

@@ -57,6 +57,12 @@ def upgrade():
     )
     with op.batch_alter_table('floor_requests', schema=None) as batch_op:
         batch_op.create_index('ix_floor_requests_council_meeting', ['council_id', 'meeting_id'], unique=False)
+        waiting = sa.text("started_at IS NULL AND withdrawn_at IS NULL")
+        batch_op.create_index('uq_floor_requests_waiting', ['council_id', 'meeting_id', 'agenda_item_id', 'member_id'],
+                              unique=True, postgresql_where=waiting, sqlite_where=waiting)
+        speaking = sa.text("started_at IS NOT NULL AND ended_at IS NULL")
+        batch_op.create_index('uq_floor_requests_speaking', ['council_id', 'meeting_id'], unique=True,
+                              postgresql_where=speaking, sqlite_where=speaking)
 
     with op.batch_alter_table('meetings', schema=None) as batch_op:
         batch_op.add_column(sa.Column('current_item_id', sa.Uuid(), nullable=True))
@@ -73,6 +79,8 @@ def downgrade():
         batch_op.drop_column('current_item_id')
 
     with op.batch_alter_table('floor_requests', schema=None) as batch_op:
+        batch_op.drop_index('uq_floor_requests_speaking')
+        batch_op.drop_index('uq_floor_requests_waiting')
         batch_op.drop_index('ix_floor_requests_council_meeting')
 
     op.drop_table('floor_requests')

@@ -67,9 +67,10 @@
     }
   }
 
-  function apply(state) {
+  function apply(state, pushed = false) {
     if (current && state.version && current.version && state.version < current.version) return; // an older one
-    if (state.now) clockOffset = Date.parse(state.now) - Date.now();
+    // A pushed state may be the one the live service kept; its own clock event sets the offset instead.
+    if (state.now && !pushed) clockOffset = Date.parse(state.now) - Date.now();
     current = state;
     fill(root, state);
     renderLists(state);
@@ -82,21 +83,32 @@
   if (initial) apply(JSON.parse(initial.textContent));
   setInterval(tick, 250);
 
+  let tag = null;
+  const poll = async () => {
+    try {
+      const answer = await fetch(root.dataset.livePoll, { headers: tag ? { "If-None-Match": tag } : {} });
+      if (answer.status === 200) {
+        tag = answer.headers.get("ETag");
+        apply(await answer.json());
+      }
+    } catch (_ignored) { /* the next poll tries again */ }
+    setTimeout(poll, 1000);
+  };
+  const clock = (event) => { clockOffset = Date.parse(event.data) - Date.now(); tick(); };
   if (root.dataset.liveStream && window.EventSource) {
     const source = new EventSource(root.dataset.liveStream);
-    source.addEventListener("state", (event) => apply(JSON.parse(event.data)));
+    let failures = 0;
+    source.addEventListener("state", (event) => { failures = 0; apply(JSON.parse(event.data), true); });
+    source.addEventListener("clock", clock);
+    source.addEventListener("error", () => {
+      // EventSource reconnects by itself; a live service gone for good leaves the screen polling instead.
+      failures += 1;
+      if (failures >= 5 && root.dataset.livePoll) {
+        source.close();
+        setTimeout(poll, 0);
+      }
+    });
   } else if (root.dataset.livePoll) {
-    let tag = null;
-    const poll = async () => {
-      try {
-        const answer = await fetch(root.dataset.livePoll, { headers: tag ? { "If-None-Match": tag } : {} });
-        if (answer.status === 200) {
-          tag = answer.headers.get("ETag");
-          apply(await answer.json());
-        }
-      } catch (_ignored) { /* the next poll tries again */ }
-      setTimeout(poll, 1000);
-    };
     setTimeout(poll, 1000);
   }
 

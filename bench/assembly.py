@@ -114,10 +114,13 @@ class Screen:
         while (await reader.readline()) not in (b"\r\n", b""):
             pass  # the headers
         self.connected.set()
+        event = None
         try:
             while line := await reader.readline():
-                if not line.startswith(b"data:"):
-                    continue
+                if line.startswith(b"event:"):
+                    event = line[6:].strip()
+                if not line.startswith(b"data:") or event != b"state":
+                    continue  # the service's clock, keeping the connection alive
                 self.states += 1
                 vote = json.loads(line[5:]).get("vote")
                 if (self.watching_vote and vote and vote["id"] == self.watching_vote and not vote["open"]

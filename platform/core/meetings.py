@@ -326,11 +326,21 @@ def substitutes(body: Body, day: date) -> set[uuid.UUID]:
     return {seat.member_id for seat in seats_on(body, day) if seat.role is SeatRole.SUBSTITUTE}
 
 
+def filled_seat_count(meeting: Meeting, body: Body, bylaws: dict) -> int:
+    """How many voting seats are filled now: :func:`filled_seats`, counted. A general assembly (no substitutes,
+    a seat is a person) is counted by the database, not loaded: thousands of ids at every ballot otherwise."""
+    if body.kind is BodyKind.GENERAL_ASSEMBLY:
+        here = select(Attendance.member_id).where(counted_here(meeting, body, bylaws))
+        return db.session.scalar(select(func.count(Member.id)).where(
+            eligibility(body, bylaws, set()), Member.id.in_(here))) or 0
+    return len(filled_seats(meeting, body, bylaws))
+
+
 def quorum_status(meeting: Meeting, body: Body) -> dict:
     """The live quorum: who may vote, how many are present, how many are needed."""
     bylaws = parameters_on(meeting.day)
     return quorum_of(meeting, body, bylaws, full_membership(body, meeting.day, bylaws),
-                     len(filled_seats(meeting, body, bylaws)))
+                     filled_seat_count(meeting, body, bylaws))
 
 
 def quorum_of(meeting: Meeting, body: Body, bylaws: dict, full: int, present: int) -> dict:

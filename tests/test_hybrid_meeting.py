@@ -520,3 +520,33 @@ def test_the_stream_link_is_shown_on_the_phones(app, hall):
     assert admin.get(f"{url}/live").json["stream_url"] == "https://video.example.org/izmir"
     assert admin.put(f"{url}/stream", json={"stream_url": None}).status_code == 200
     assert "video.example.org" not in app.test_client().get(f"/izmir/remote/{token}").get_data(as_text=True)
+
+
+def test_a_new_pass_ends_the_old_link_and_badge(app, hall, mailbox):
+    from konsey.worker.relay import relay
+
+    admin, url, people = hall["admin"], hall["url"], hall["people"]
+    admin.post(f"{url}/passes")
+    old_code, old_token = _passes(app, hall["council"], hall["meeting"]["id"])[people["Ayşe Kaya"]]
+    with app.app_context():
+        while relay():
+            pass
+    mailbox.clear()
+    answer = admin.post(f"{url}/passes/{people['Ayşe Kaya']}")
+    assert answer.status_code == 201 and answer.json["issued"] == 4
+    new_code, new_token = _passes(app, hall["council"], hall["meeting"]["id"])[people["Ayşe Kaya"]]
+    assert new_code != old_code and new_token != old_token
+    client = app.test_client()
+    assert client.get(f"/izmir/remote/{old_token}").status_code == 404
+    assert client.post(f"/izmir/remote/{old_token}/join").status_code == 404
+    stale = admin.post(f"{url}/attendance/by-code", json={"code": old_code})
+    assert stale.status_code == 422 and "code" in stale.json["errors"]
+    with app.app_context():
+        while relay():
+            pass
+    mail = mailbox.wait_for(1)
+    assert [m["To"] for m in mail] == ["ayse@example.org"] and new_token in mail[0].get_content()
+    assert client.post(f"/izmir/remote/{new_token}/join").status_code == 302
+    assert admin.get(url).json["quorum"]["present"] == 1
+    stranger = str(uuid.uuid4())
+    assert admin.post(f"{url}/passes/{stranger}").status_code == 422  # nobody of this council

@@ -199,6 +199,17 @@ class PassLinks(MethodView):
         return hybrid.passes_summary(meeting_id)
 
 
+@blp.route("/<uuid:meeting_id>/passes/<uuid:member_id>")
+class PassOfMember(MethodView):
+    @performs(hybrid.reissue_pass)
+    @blp.response(201, PassesSummarySchema)
+    def post(self, meeting_id, member_id):
+        """A new pass for one person (a link passed on or lost): the old link and badge code stop working, and
+        the new link is e-mailed where there is an address."""
+        hybrid.reissue_pass(meeting_id, member_id)
+        return hybrid.passes_summary(meeting_id)
+
+
 @blp.route("/<uuid:meeting_id>/badges.pdf")
 class Badges(MethodView):
     @performs(hybrid.badges_pdf)

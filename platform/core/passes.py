@@ -115,6 +115,33 @@ def issue(meeting: Meeting) -> int:
     return issued
 
 
+def reissue(meeting: Meeting, member: Member) -> MeetingPass:
+    """A new pass for one person (a link passed on or lost, a badge gone): the old link and code stop working at
+    once; the new link goes by e-mail where there is an address."""
+    if meeting.status is MeetingStatus.CLOSED:
+        raise Conflict({"meeting": [_("The meeting is closed.")]})
+    db.session.refresh(meeting, with_for_update=True)
+    body = db.session.get(Body, meeting.body_id)
+    if member.id not in set(entitled(meeting, body)):
+        raise Invalid({"member_id": [_("This person is not entitled to sit in this meeting.")]})
+    old = db.session.scalar(select(MeetingPass).where(MeetingPass.meeting_id == meeting.id,
+                                                      MeetingPass.member_id == member.id))
+    if old is not None:
+        db.session.delete(old)
+        db.session.flush()
+    codes = set(db.session.scalars(select(MeetingPass.code).where(MeetingPass.meeting_id == meeting.id)))
+    code = new_code()
+    while code in codes:
+        code = new_code()
+    fresh = MeetingPass(meeting_id=meeting.id, member_id=member.id, code=code)
+    db.session.add(fresh)
+    db.session.flush()
+    record("meeting.pass_reissued", meeting, {"member": str(member.id)})
+    if member.email:  # this one link only: the others go when the desk sends the links
+        emit("meeting.links", {"meeting_id": str(meeting.id), "member_id": str(member.id)})
+    return fresh
+
+
 def send_links(meeting: Meeting) -> int:
     """Issue what is missing and e-mail every pass holder with an address their personal link (the worker
     sends them); returns how many will be sent."""
@@ -130,18 +157,23 @@ def send_links(meeting: Meeting) -> int:
 
 @handles("meeting.links")
 def _on_links(event, keep) -> None:
-    mail_links(uuid.UUID(event.payload["meeting_id"]), keep)
+    only = event.payload.get("member_id")
+    mail_links(uuid.UUID(event.payload["meeting_id"]), keep, only=uuid.UUID(only) if only else None)
 
 
-def mail_links(meeting_id: uuid.UUID, keep=None) -> int:
-    """E-mail the links not sent yet, each marked as it goes (a retry after a failure sends only the rest)."""
+def mail_links(meeting_id: uuid.UUID, keep=None, *, only: uuid.UUID | None = None) -> int:
+    """E-mail the links not sent yet (``only`` one person's), each claimed as it goes (a retry after a failure
+    sends only the rest)."""
     meeting = db.session.scalar(select(Meeting).where(Meeting.id == meeting_id))
     if meeting is None:
         return 0
     council = db.session.get(Council, meeting.council_id)
     body = db.session.get(Body, meeting.body_id)
-    waiting = db.session.execute(select(MeetingPass, Member).join(Member, Member.id == MeetingPass.member_id).where(
-        MeetingPass.meeting_id == meeting.id, MeetingPass.mailed_at.is_(None), Member.email.is_not(None))).all()
+    waiting = select(MeetingPass, Member).join(Member, Member.id == MeetingPass.member_id).where(
+        MeetingPass.meeting_id == meeting.id, MeetingPass.mailed_at.is_(None), Member.email.is_not(None))
+    if only is not None:
+        waiting = waiting.where(MeetingPass.member_id == only)
+    waiting = db.session.execute(waiting).all()
     sent = 0
     for meeting_pass, member in waiting:
         # Claimed before it is sent: of two runs at once (two clicks on "send"), one sends each link.

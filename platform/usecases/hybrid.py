@@ -41,6 +41,12 @@ def send_links(meeting_id: uuid.UUID) -> int:
     return passes.send_links(meeting(meeting_id))
 
 
+@command(Permission.MEETINGS_RUN)
+def reissue_pass(meeting_id: uuid.UUID, member_id: uuid.UUID) -> MeetingPass:
+    """A new pass for one person: the old link and badge code stop working; the new link is e-mailed."""
+    return passes.reissue(meeting(meeting_id), member_named(member_id))
+
+
 @query(Permission.MEETINGS_RUN)
 def badges_pdf(meeting_id: uuid.UUID) -> tuple[Meeting, bytes]:
     """The attendance badges, 8 to an A4 page, with each pass's QR code and code."""

@@ -272,6 +272,15 @@ def send_links(meeting_id):
     return _back(meeting_id, "hybrid")
 
 
+@bp.post("/<uuid:meeting_id>/passes/<uuid:member_id>")
+@performs(hybrid.reissue_pass)
+def reissue_pass(meeting_id, member_id):
+    meetings.require_meeting(meeting_id)
+    attempt(lambda: hybrid.reissue_pass(meeting_id, member_id),
+            _("A new pass is issued: the old link and badge no longer work."))
+    return _back(meeting_id, f"m-{member_id}")
+
+
 @bp.get("/<uuid:meeting_id>/badges.pdf")
 @performs(hybrid.badges_pdf)
 def badges(meeting_id):

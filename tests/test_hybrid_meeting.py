@@ -550,3 +550,18 @@ def test_a_new_pass_ends_the_old_link_and_badge(app, hall, mailbox):
     assert admin.get(url).json["quorum"]["present"] == 1
     stranger = str(uuid.uuid4())
     assert admin.post(f"{url}/passes/{stranger}").status_code == 422  # nobody of this council
+
+
+def test_a_stream_key_opens_one_meeting_for_a_day(monkeypatch):
+    import time
+
+    from konsey.core import live
+
+    meeting_id = uuid.uuid4()
+    key = live._signer("secret").dumps(str(meeting_id))
+    assert live.meeting_of_key("secret", key) == str(meeting_id)
+    assert live.meeting_of_key("another secret", key) is None
+    assert live.meeting_of_key("secret", key[:-3] + "abc") is None
+    later = time.time() + 25 * 3600
+    monkeypatch.setattr("itsdangerous.timed.time.time", lambda: later)
+    assert live.meeting_of_key("secret", key) is None  # a day later: the screen polls instead

@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from sqlalchemy import select, update
 
-from konsey.core import follow_up, meetings, money, motions, reports, representatives, seats
+from konsey.core import follow_up, meetings, money, motions, passes, reports, representatives, seats
 from konsey.core.applications import KVKK_NOTICE_VERSION
 from konsey.core.bodies import Body, BodyKind
 from konsey.core.membership import Gender, Member, MemberKind, MemberStatus
@@ -169,8 +169,10 @@ def seed_history(slug: str, today: date | None = None) -> dict:
                        .values(completed_at=datetime.now(UTC)).execution_options(synchronize_session=False))
 
     # What waits now: the next general assembly and board meeting, applications, a motion to deliver.
-    meetings.schedule(assembly, meetings.MeetingKind.ORDINARY, "Olağan Genel Kurul (kış)", _at(today + timedelta(days=18)),
-                      "Kültür Merkezi", ["Faaliyet raporu", "Çalışma gruplarının raporları", "Dilek ve öneriler"])
+    winter = meetings.schedule(assembly, meetings.MeetingKind.ORDINARY, "Olağan Genel Kurul (kış)",
+                               _at(today + timedelta(days=18)), "Kültür Merkezi",
+                               ["Faaliyet raporu", "Çalışma gruplarının raporları", "Dilek ve öneriler"])
+    passes.issue(winter)  # a hybrid assembly: its badges can be printed; the desk sends the links when it chooses
     meetings.schedule(board, meetings.MeetingKind.ORDINARY, "Yürütme Kurulu toplantısı", _at(today + timedelta(days=4)),
                       "Kent Konseyi Salonu", ["Genel kurul hazırlığı"])
     waiting = 0

@@ -22,7 +22,7 @@ import uuid
 from flask import current_app, has_app_context
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from itsdangerous import BadSignature, URLSafeSerializer
+from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import func, select
 
 from konsey.core import meetings, speakers
@@ -150,19 +150,23 @@ def stamped(meeting_state: dict, version: int | None = None) -> dict:
 # --- the stream key: who may listen to a meeting's live updates ------------------------------------------------
 
 
-def _signer(secret: str) -> URLSafeSerializer:
-    return URLSafeSerializer(secret, salt="konsey.live")
+STREAM_KEY_HOURS = 24  # a meeting's day; a screen open longer falls back to polling (live.js), which asks the web
+
+
+def _signer(secret: str) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(secret, salt="konsey.live")
 
 
 def stream_key(meeting_id: uuid.UUID) -> str:
-    """Given with a page that shows the meeting (desk, projector, phone); the live service accepts only it."""
+    """Given with a page that shows the meeting (desk, projector, phone); the live service accepts only it, for
+    a day."""
     return _signer(current_app.config["SECRET_KEY"]).dumps(str(meeting_id))
 
 
 def meeting_of_key(secret: str, key: str) -> str | None:
     try:
-        return str(uuid.UUID(_signer(secret).loads(key)))
-    except (BadSignature, ValueError, TypeError):
+        return str(uuid.UUID(_signer(secret).loads(key, max_age=STREAM_KEY_HOURS * 3600)))
+    except (BadSignature, ValueError, TypeError):  # SignatureExpired is a BadSignature
         return None
 
 

@@ -35,6 +35,7 @@ from konsey.core.representatives import Representative
 from konsey.core.urls import external_url
 from konsey.tenants.db import CouncilOwned, db, same_council_fk, utcnow
 from konsey.tenants.models import Council
+from konsey.tenants.scoping import current_council_id
 
 # Badge codes avoid letters and digits read alike (0/O, 1/I/L, 5/S, 2/Z): typed from a badge in a noisy hall.
 CODE_ALPHABET = "346789ABCDEFGHJKMNPQRTUVWXY"
@@ -74,13 +75,17 @@ def _signer() -> URLSafeSerializer:
 
 
 def link_token(meeting_pass: MeetingPass) -> str:
-    return _signer().dumps(str(meeting_pass.id))
+    return _signer().dumps([str(meeting_pass.id), str(meeting_pass.council_id)])
 
 
 def pass_id_of(token: str) -> uuid.UUID:
-    """The pass a link names, or NotFound (a forged or mangled link names nothing)."""
+    """The pass a link names, or NotFound: a forged or mangled link names nothing, and a link of another council
+    than the one the address names is refused before any query (the scoped query would not find it either)."""
     try:
-        return uuid.UUID(_signer().loads(token))
+        pass_id, council_id = _signer().loads(token)
+        if uuid.UUID(council_id) != current_council_id():
+            raise ValueError("another council's link")
+        return uuid.UUID(pass_id)
     except (BadSignature, ValueError, TypeError):
         raise NotFound(_("Not found.")) from None
 

@@ -222,6 +222,12 @@ def test_the_bylaws_say_whether_online_presence_counts(app, hall):
     # Ayşe walks into the room: her badge moves her from online to present, and she counts.
     admin.post(f"{url}/attendance/by-code", json={"code": tokens[hall["people"]["Ayşe Kaya"]][0]})
     assert admin.get(url).json["quorum"]["present"] == 2
+    from pypdf import PdfReader
+
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(admin.get(f"{url}/minutes.pdf").data)).pages)
+    present, followed = text.split("Followed online, not counted under the by-laws (2):")
+    assert "Present (2, of them online 0)" in present and "Ayşe Kaya" in present  # only her time in the room counts
+    assert "Zeynep Ak" in followed and "Mehmet Er" in followed and "Zeynep Ak" not in present
 
 
 def test_votes_from_phones_open_roll_call_and_secret(app, hall):
@@ -532,9 +538,12 @@ def test_a_new_pass_ends_the_old_link_and_badge(app, hall, mailbox):
         while relay():
             pass
     mailbox.clear()
+    _phone(app, old_token)[0].post(f"/izmir/remote/{old_token}/join")
+    assert admin.get(url).json["quorum"]["present"] == 1
     answer = admin.post(f"{url}/passes/{people['Ayşe Kaya']}")
     assert answer.status_code == 201 and answer.json["issued"] == 4
     new_code, new_token = _passes(app, hall["council"], hall["meeting"]["id"])[people["Ayşe Kaya"]]
+    assert admin.get(url).json["quorum"]["present"] == 0  # whoever held the old link is no longer counted
     assert new_code != old_code and new_token != old_token
     client = app.test_client()
     assert client.get(f"/izmir/remote/{old_token}").status_code == 404
@@ -565,3 +574,25 @@ def test_a_stream_key_opens_one_meeting_for_a_day(monkeypatch):
     later = time.time() + 25 * 3600
     monkeypatch.setattr("itsdangerous.timed.time.time", lambda: later)
     assert live.meeting_of_key("secret", key) is None  # a day later: the screen polls instead
+
+
+def test_a_failure_to_tell_the_screens_never_fails_what_was_committed(app, hall, monkeypatch):
+    need_service("Redis", _redis_up(), "start redis-server; live publishing tests skipped")
+    from sqlalchemy import text
+
+    from konsey.core import live
+    from konsey.tenants.db import db
+
+    def broken(meeting):
+        db.session.execute(text("SELECT * FROM no_such_table"))  # a failed statement in the open transaction
+
+    admin, url = hall["admin"], hall["url"]
+    monkeypatch.setattr(live, "state", broken)
+    app.config["KONSEY_LIVE_REDIS_URL"] = REDIS_URL
+    try:
+        answer = admin.post(f"{url}/attendance", json={"member_id": hall["people"]["Can Demir"]})
+    finally:
+        app.config["KONSEY_LIVE_REDIS_URL"] = None
+    assert answer.status_code == 200 and answer.json["quorum"]["present"] == 1
+    monkeypatch.undo()
+    assert admin.get(url).json["quorum"]["present"] == 1

@@ -144,7 +144,7 @@ def etag(meeting_state: dict) -> str:
 def stamped(meeting_state: dict, version: int | None = None) -> dict:
     """The state as sent: with the server's clock (the speaker's timer runs against it) and a version (a screen
     never replaces a state by an older one)."""
-    return {**meeting_state, "now": utcnow().isoformat(), "version": version or time.time_ns()}
+    return {**meeting_state, "now": utcnow().isoformat(), "version": version or time.time_ns() // 1000}
 
 
 # --- the stream key: who may listen to a meeting's live updates ------------------------------------------------
@@ -199,10 +199,7 @@ def publish_changes(changes: dict) -> None:
 
     for meeting_id, (council_id, urgent) in changes.items():
         try:
-            # The version is drawn before the state is read: a state with a higher number was read later, so it
-            # holds every change an older one holds. Two requests publishing at once may finish in either
-            # order; Redis keeps and sends only the newer (PUBLISH_IF_NEWER).
-            version = client.incr(VERSION_PREFIX + str(meeting_id))
+            version = _next_version(client, meeting_id)
             with bound_council(council_id):  # a system task has left the council's scope by its commit
                 meeting = db.session.scalar(select(Meeting).where(Meeting.id == meeting_id))
                 if meeting is None:
@@ -212,3 +209,19 @@ def publish_changes(changes: dict) -> None:
                         VERSION_PREFIX + str(meeting_id), version, message)
         except redis.RedisError as error:
             log.warning("live update of meeting %s not published: %s", meeting_id, error)
+        except Exception:  # noqa: BLE001 - one meeting's failure does not keep the others' screens waiting
+            db.session.rollback()
+            log.exception("live state of meeting %s not computed", meeting_id)
+
+
+def _next_version(client, meeting_id) -> int:
+    """The version of the state about to be read. Drawn before the read: a state with a higher number was read
+    later, so it holds every change an older one holds (two requests publishing at once may finish in either
+    order; Redis keeps and sends only the newer, PUBLISH_IF_NEWER). A counter Redis lost (a restart, twelve quiet
+    hours) starts again from the clock in microseconds, above any number it gave before, so the screens still
+    holding those take the new states."""
+    key = VERSION_PREFIX + str(meeting_id)
+    pipe = client.pipeline(transaction=True)
+    pipe.set(key, time.time_ns() // 1000, nx=True, ex=12 * 3600)
+    pipe.incr(key)
+    return int(pipe.execute()[1])

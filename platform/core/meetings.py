@@ -585,11 +585,10 @@ def absences(body: Body, since: date, until: date) -> list[dict]:
     held = [m for m in held if since <= m.day <= until]
     # Attended: in a way that counts in this body (following online where online presence does not count is
     # not attending, for the absence limit either).
-    attendance = select(Attendance.meeting_id, Attendance.member_id).where(
-        Attendance.meeting_id.in_([m.id for m in held] or [None]))
-    if not rules.online_presence_counts(body.kind.value, bylaws):
-        attendance = attendance.where(Attendance.online.is_(False))
-    attended = set(map(tuple, db.session.execute(attendance).all()))
+    online_counts = {m.id: rules.online_presence_counts(body.kind.value, parameters_on(m.day)) for m in held}
+    attended = {(meeting_id, member_id) for meeting_id, member_id, online in db.session.execute(
+        select(Attendance.meeting_id, Attendance.member_id, Attendance.online).where(
+            Attendance.meeting_id.in_([m.id for m in held] or [None]))) if online_counts[meeting_id] or not online}
     excused = set(map(tuple, db.session.execute(select(ExcusedAbsence.meeting_id, ExcusedAbsence.member_id).where(
         ExcusedAbsence.meeting_id.in_([m.id for m in held] or [None]))).all()))
     stood_in = set(map(tuple, db.session.execute(select(Attendance.meeting_id, Attendance.stands_in_for_id).where(

@@ -24,6 +24,7 @@ from konsey.core.meetings import (
     quorum_status,
 )
 from konsey.core.membership import Member
+from konsey.core.rules.meetings import online_presence_counts
 from konsey.core.text import turkish_sort_key, turkish_upper
 from konsey.tenants.db import db
 from konsey.tenants.models import Council
@@ -75,14 +76,21 @@ def build_minutes(meeting: Meeting) -> bytes:
         line(f"{place_label}: {meeting.location}")
     pdf.ln(3)
 
-    attendances = db.session.scalars(select(Attendance).where(Attendance.meeting_id == meeting.id)
-                                     .order_by(Attendance.arrived_at)).all()
-    eligible = eligible_members(body, meeting.day, parameters_on(meeting.day))
+    all_attendances = db.session.scalars(select(Attendance).where(Attendance.meeting_id == meeting.id)
+                                         .order_by(Attendance.arrived_at)).all()
+    bylaws = parameters_on(meeting.day)
+    # Where online presence does not count in this body, following online is not attending: those who only
+    # followed are listed apart, and are absent for the record (as for the absence limit).
+    counts_online = online_presence_counts(body.kind.value, bylaws)
+    attendances = [a for a in all_attendances if counts_online or not a.online]
+    followers = [a for a in all_attendances if not counts_online and a.online
+                 and a.member_id not in {b.member_id for b in attendances}]
+    eligible = eligible_members(body, meeting.day, bylaws)
     excused = {e.member_id: e.reason for e in db.session.scalars(
         select(ExcusedAbsence).where(ExcusedAbsence.meeting_id == meeting.id))}
     came = {a.member_id for a in attendances} | {a.stands_in_for_id for a in attendances if a.stands_in_for_id}
     people = db.session.scalars(select(Member).where(Member.id.in_(
-        [a.member_id for a in attendances] + list(eligible) + list(excused) or [None]))).all()
+        [a.member_id for a in all_attendances] + list(eligible) + list(excused) or [None]))).all()
     names = {m.id: m.name for m in people}
     heading(_("Attendance"))
     # A person is listed once, however often they came and went (a phone that lost its connection and came
@@ -100,6 +108,11 @@ def build_minutes(meeting: Meeting) -> bytes:
         principals = [a.stands_in_for_id for a in spells if a.stands_in_for_id]
         standing = (", " + _("substitute for %(name)s", name=names.get(principals[-1], "?")) if principals else "")
         line(f"• {names.get(member_id, '?')} ({mode}{standing}{left})")
+    if followers:
+        followed = sorted({a.member_id for a in followers}, key=lambda m: turkish_sort_key(names.get(m, "")))
+        line(_("Followed online, not counted under the by-laws (%(n)d):", n=len(followed)))
+        for member_id in followed:
+            line(f"• {names.get(member_id, '?')}")
     by_name = sorted(eligible - came, key=lambda member_id: turkish_sort_key(names.get(member_id, "")))
     excused_here = [m for m in by_name if m in excused]
     absent = [m for m in by_name if m not in excused]

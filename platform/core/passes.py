@@ -100,7 +100,9 @@ def issue(meeting: Meeting) -> int:
     """A pass for everyone entitled who has none yet; returns how many were issued now."""
     if meeting.status is MeetingStatus.CLOSED:
         raise Conflict({"meeting": [_("The meeting is closed.")]})
-    db.session.refresh(meeting, with_for_update=True)  # two desks issuing at once: the second finds them issued
+    # Two desks issuing at once: the second finds them issued. FOR NO KEY UPDATE, so check-ins (which only
+    # reference the meeting) go on meanwhile.
+    db.session.refresh(meeting, with_for_update={"key_share": True})
     body = db.session.get(Body, meeting.body_id)
     have = set(db.session.scalars(select(MeetingPass.member_id).where(MeetingPass.meeting_id == meeting.id)))
     codes = set(db.session.scalars(select(MeetingPass.code).where(MeetingPass.meeting_id == meeting.id)))
@@ -123,9 +125,9 @@ def issue(meeting: Meeting) -> int:
 def reissue(meeting: Meeting, member: Member) -> MeetingPass:
     """A new pass for one person (a link passed on or lost, a badge gone): the old link and code stop working at
     once; the new link goes by e-mail where there is an address."""
+    db.session.refresh(meeting, with_for_update={"key_share": True})
     if meeting.status is MeetingStatus.CLOSED:
         raise Conflict({"meeting": [_("The meeting is closed.")]})
-    db.session.refresh(meeting, with_for_update=True)
     body = db.session.get(Body, meeting.body_id)
     if member.id not in set(entitled(meeting, body)):
         raise Invalid({"member_id": [_("This person is not entitled to sit in this meeting.")]})
@@ -134,6 +136,9 @@ def reissue(meeting: Meeting, member: Member) -> MeetingPass:
     if old is not None:
         db.session.delete(old)
         db.session.flush()
+    here = attending(meeting, member.id)
+    if here is not None and here.online:
+        meetings.check_out(meeting, member)  # that link is dead: whoever held it is no longer counted
     codes = set(db.session.scalars(select(MeetingPass.code).where(MeetingPass.meeting_id == meeting.id)))
     code = new_code()
     while code in codes:

@@ -63,9 +63,9 @@ def current_item(meeting: Meeting) -> AgendaItem | None:
 
 def take_up(meeting: Meeting, item: AgendaItem) -> None:
     """The chair moves the meeting to ``item``; whoever was speaking on the previous one stops."""
+    _lock(meeting)
     if meeting.status is MeetingStatus.CLOSED:
         raise Conflict({"meeting": [_("The meeting is closed.")]})
-    _lock(meeting)
     speaking = now_speaking(meeting)
     if speaking is not None and speaking.agenda_item_id != item.id:
         speaking.ended_at = utcnow()
@@ -94,8 +94,9 @@ def now_speaking(meeting: Meeting) -> FloorRequest | None:
 
 
 def _lock(meeting: Meeting) -> None:
-    """The speakers' list changes one at a time per meeting (two desks, a desk and a phone)."""
-    db.session.refresh(meeting, with_for_update=True)
+    """The speakers' list changes one at a time per meeting (two desks, a desk and a phone). FOR NO KEY UPDATE:
+    check-ins and ballots, which only reference the meeting, are not held up."""
+    db.session.refresh(meeting, with_for_update={"key_share": True})
 
 
 def ask(meeting: Meeting, member: Member, stance: Stance) -> FloorRequest:
@@ -132,7 +133,9 @@ def request_of(meeting: Meeting, request_id: uuid.UUID) -> FloorRequest:
     return request
 
 
-def withdraw(request: FloorRequest) -> None:
+def withdraw(meeting: Meeting, request: FloorRequest) -> None:
+    _lock(meeting)
+    db.session.refresh(request)  # the chair may have given this request the floor meanwhile
     if request.started_at is not None or request.withdrawn_at is not None:
         raise Conflict({"request_id": [_("This request is no longer waiting.")]})
     request.withdrawn_at = utcnow()
@@ -170,6 +173,7 @@ def stop(meeting: Meeting) -> FloorRequest:
 
 def move(meeting: Meeting, request: FloorRequest, up: bool) -> None:
     """The chair moves a waiting speaker one place up or down (among those who are not on a point of order)."""
+    _lock(meeting)
     line = [r for r in queue(meeting) if r.stance is not Stance.POINT_OF_ORDER]
     if request not in line:
         raise Conflict({"request_id": [_("This request is no longer waiting.")]})

@@ -112,6 +112,7 @@ class UseCase:
                 try:
                     live.publish_changes(live.take_changes())
                 except Exception:  # noqa: BLE001 - the unit of work is done; its answer must not be a 500
+                    db.session.rollback()  # a failed statement must not poison what the answer still reads
                     log.exception("the live screens were not told of a change")
             return result
         except BaseException:

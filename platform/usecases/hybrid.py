@@ -146,7 +146,7 @@ def move_speaker(meeting_id: uuid.UUID, request_id: uuid.UUID, data: dict) -> No
 def withdraw_floor(meeting_id: uuid.UUID, request_id: uuid.UUID) -> None:
     """A request for the floor is taken off the list (withdrawn, or refused by the chair)."""
     meeting_row = meeting(meeting_id)
-    speakers.withdraw(speakers.request_of(meeting_row, request_id))
+    speakers.withdraw(meeting_row, speakers.request_of(meeting_row, request_id))
     live.changed(meeting_row.id)
 
 
@@ -296,7 +296,7 @@ def phone_withdraw_floor(token: str) -> None:
     waiting = [r for r in speakers.queue(meeting_row) if r.member_id == member.id]
     if not waiting:
         raise Invalid({"request_id": [_("You are not on the speakers' list.")]})
-    speakers.withdraw(waiting[0])
+    speakers.withdraw(meeting_row, waiting[0])
     live.changed(meeting_row.id)
 
 

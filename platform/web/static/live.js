@@ -98,12 +98,14 @@
   if (root.dataset.liveStream && window.EventSource) {
     const source = new EventSource(root.dataset.liveStream);
     let failures = 0;
-    source.addEventListener("state", (event) => { failures = 0; apply(JSON.parse(event.data), true); });
+    source.addEventListener("open", () => { failures = 0; });
+    source.addEventListener("state", (event) => apply(JSON.parse(event.data), true));
     source.addEventListener("clock", clock);
     source.addEventListener("error", () => {
-      // EventSource reconnects by itself; a live service gone for good leaves the screen polling instead.
+      // EventSource reconnects by itself after a dropped connection; a refusal (an expired key, a proxy's 502)
+      // closes it for good, and a service that stays away keeps failing: the screen polls the web instead.
       failures += 1;
-      if (failures >= 5 && root.dataset.livePoll) {
+      if ((source.readyState === EventSource.CLOSED || failures >= 5) && root.dataset.livePoll) {
         source.close();
         setTimeout(poll, 0);
       }

@@ -22,6 +22,7 @@ from konsey.core.outbox import OutboxEvent
 from konsey.core.rules import follow_up as follow_up_rules
 from konsey.core.seats import SeatRole
 from konsey.tenants.db import db
+from konsey.tenants.models import council_today
 from konsey.usecases.applications import start_review, submit_application
 
 BOARD_ITEMS = ["Aylık faaliyet raporu", "Bütçe izleme", "Çalışma gruplarının önerileri", "Etkinlik takvimi",
@@ -67,7 +68,7 @@ def _numbered(votes) -> int:
 
 def seed_history(slug: str, today: date | None = None) -> dict:
     """A year of the bound council's life, ending today. Returns counts for the start-up lines."""
-    today = today or date.today()
+    today = today or council_today()
     rng = random.Random(f"history:{slug}")
     year_ago = today - timedelta(days=365)
     active = db.session.scalars(select(Member).where(Member.status == MemberStatus.ACTIVE)

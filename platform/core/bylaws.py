@@ -20,6 +20,7 @@ from konsey.core.audit import record
 from konsey.core.errors import Invalid
 from konsey.core.plugins import council_hooks
 from konsey.tenants.db import CouncilOwned, db, utcnow
+from konsey.tenants.models import council_today
 
 QUORUM_RULES = ("absolute_majority_of_members",)
 MAJORITY_RULES = ("absolute_majority_of_present", "simple_majority_of_votes")
@@ -194,7 +195,7 @@ def base_for(effective_from: date, *, today: date | None = None, replaceable: bo
     """The parameters a new version taking effect on ``effective_from`` starts from; refuses the past and a
     date another version already has, unless that version is ``replaceable`` (nothing has been judged by it
     yet: a council setting its by-laws on the day it was onboarded)."""
-    today = today or date.today()
+    today = today or council_today()
     if effective_from < today:
         raise Invalid({"effective_from": [_("A new version cannot take effect in the past.")]})
     existing = versions()

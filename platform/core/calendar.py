@@ -16,6 +16,7 @@ from konsey.core.rules.calendar import general_assembly_warnings, terms_ending
 from konsey.core.seats import Seat, board_composition
 from konsey.core.session_requests import due_requests
 from konsey.tenants.db import as_utc, db
+from konsey.tenants.models import council_today
 
 MESSAGES = {
     "general_assembly_sessions_missing": lambda a: _(
@@ -35,7 +36,7 @@ MESSAGES = {
 
 
 def calendar(year: int, today: date | None = None) -> dict:
-    today = today or date.today()
+    today = today or council_today()
     bylaws = parameters_on(date(year, 12, 31))
     assembly = db.session.scalar(select(Body).where(Body.kind == BodyKind.GENERAL_ASSEMBLY))
     sessions = db.session.scalars(select(Meeting).where(

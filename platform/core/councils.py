@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
 
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -18,7 +17,7 @@ from konsey.core.bylaws import ByLawProfile, default_bylaw_parameters
 from konsey.core.errors import Conflict
 from konsey.tenants.db import db, utcnow
 from konsey.tenants.lifecycle import check_transition
-from konsey.tenants.models import Council, CouncilStatus
+from konsey.tenants.models import Council, CouncilStatus, council_today
 from konsey.tenants.platform_audit import record_platform_event
 from konsey.tenants.scoping import bound_council
 
@@ -67,7 +66,7 @@ def onboard_council(data: dict, *, operator: User | None = None) -> Onboarded:
     db.session.add(council)
     db.session.flush()
     with bound_council(council.id):
-        profile = ByLawProfile(effective_from=date.today(), parameters=default_bylaw_parameters())
+        profile = ByLawProfile(effective_from=council_today(), parameters=default_bylaw_parameters())
         db.session.add_all(
             [
                 Body(kind=BodyKind.GENERAL_ASSEMBLY, name="Genel Kurul"),

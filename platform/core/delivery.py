@@ -22,7 +22,7 @@ import urllib.request
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Protocol
 from urllib.parse import urlsplit
 
@@ -40,7 +40,7 @@ from konsey.core.motion_package import build_package
 from konsey.core.motions import ORDER, Motion, MotionStatus, advance
 from konsey.core.plugins import collect, council_hooks
 from konsey.tenants.db import CouncilOwned, db, enum_of, same_council_fk, utcnow
-from konsey.tenants.models import Council
+from konsey.tenants.models import Council, council_today
 from konsey.tenants.scoping import current_council_id
 
 log = logging.getLogger(__name__)
@@ -364,7 +364,7 @@ def deliver_motion(motion_id: uuid.UUID, idempotency_key: str, *, keep: Callable
     if motion.status is MotionStatus.QUEUED:
         advance(motion, MotionStatus.SENT)
     if result.outcome is AttemptOutcome.DELIVERED:
-        advance(motion, MotionStatus.DELIVERED, delivered_on=date.today())
+        advance(motion, MotionStatus.DELIVERED, delivered_on=council_today())
     record("motion.delivery", motion, {"channel": route.channel, "outcome": result.outcome.value,
                                        "key": idempotency_key})
     return result
@@ -377,7 +377,7 @@ def confirm_receipt(motion: Motion) -> bool:
     for step in (MotionStatus.QUEUED, MotionStatus.SENT):
         if ORDER.index(motion.status) < ORDER.index(step):
             advance(motion, step)
-    advance(motion, MotionStatus.DELIVERED, delivered_on=date.today())
+    advance(motion, MotionStatus.DELIVERED, delivered_on=council_today())
     db.session.add(DeliveryAttempt(motion_id=motion.id, channel="receipt", outcome=AttemptOutcome.DELIVERED,
                                    detail="confirmed through the receipt link"))
     return True

@@ -32,7 +32,7 @@ from konsey.core.rules.parity import minimum_per_gender
 from konsey.core.seats import VOTING_ROLES, Seat
 from konsey.core.text import spreadsheet_safe
 from konsey.tenants.db import HasId, db, utcnow
-from konsey.tenants.models import Council, CouncilStatus
+from konsey.tenants.models import Council, CouncilStatus, council_today
 from konsey.tenants.scoping import all_councils, bound_council
 
 MIN_PEOPLE = 5
@@ -127,7 +127,7 @@ def compute(today: date | None = None, *, reason: str = "federation indicators",
     membership and seats are as of ``today`` either way.
     """
 
-    today = today or date.today()
+    today = today or council_today()
     now = utcnow()
     year_start = datetime(year or today.year, 1, 1, tzinfo=now.tzinfo)
     year_end = datetime((year or today.year) + 1, 1, 1, tzinfo=now.tzinfo)
@@ -432,7 +432,7 @@ def position(slug: str, today: date | None = None) -> dict:
 
 
 def take_snapshot(today: date | None = None) -> int:
-    today = today or date.today()
+    today = today or council_today()
     values = compute(today, reason="federation: daily snapshot of the indicators")
     for council_id, indicators in values.items():
         existing = db.session.scalar(select(FederationSnapshot).where(

@@ -16,7 +16,7 @@ from konsey.core.errors import Conflict, Invalid
 from konsey.core.rules.membership import category_cap
 from konsey.core.text import email_lower, turkish_sort_key
 from konsey.tenants.db import CouncilOwned, db, enum_of, same_council_fk, utcnow
-from konsey.tenants.models import Council
+from konsey.tenants.models import Council, council_today
 from konsey.tenants.scoping import current_council_id
 
 
@@ -98,7 +98,7 @@ class Member(CouncilOwned, db.Model):
     representative_name: Mapped[str | None] = mapped_column(String(200))
     substitute_name: Mapped[str | None] = mapped_column(String(200))
     status: Mapped[MemberStatus] = mapped_column(enum_of(MemberStatus, 16), default=MemberStatus.ACTIVE)
-    joined_on: Mapped[date] = mapped_column(Date, default=date.today)
+    joined_on: Mapped[date] = mapped_column(Date, default=council_today)  # the council's day, not the server's
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     # Set on a group's general-assembly seat: the assembly or working group that holds it (one seat per group).
     group_body_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)

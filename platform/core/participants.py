@@ -19,6 +19,7 @@ from konsey.core.bodies import Body, BodyKind
 from konsey.core.errors import Conflict, Invalid
 from konsey.core.seats import require_working, seats_on
 from konsey.tenants.db import CouncilOwned, db, same_council_fk, utcnow
+from konsey.tenants.models import council_today
 
 
 class Participant(CouncilOwned, db.Model):
@@ -46,7 +47,7 @@ def join(body: Body, data: dict) -> Participant:
     if not data.get("consent"):
         raise Invalid({"consent": [_("The participant must agree to being contacted by the group.")]})
     participant = Participant(body_id=body.id, name=data["name"], email=data.get("email"), phone=data.get("phone"),
-                              organisation=data.get("organisation"), joined_on=data.get("joined_on") or date.today())
+                              organisation=data.get("organisation"), joined_on=data.get("joined_on") or council_today())
     db.session.add(participant)
     db.session.flush()
     record("participant.joined", participant, {"body": str(body.id)})

@@ -17,6 +17,7 @@ from konsey.core.formats import day_text
 from konsey.core.membership import Member, MemberCategory, MemberKind, MemberStatus
 from konsey.core.rules.membership import university_representatives_allowed
 from konsey.tenants.db import CouncilOwned, db, enum_of, same_council_fk, utcnow
+from konsey.tenants.models import council_today
 
 
 class Capacity(enum.StrEnum):
@@ -46,7 +47,7 @@ class Representative(CouncilOwned, db.Model):
 def appoint(member: Member, capacity: Capacity, name: str, mandate_letter: str, expires_on: date) -> Representative:
     if member.kind is not MemberKind.INSTITUTIONAL:
         raise Invalid({"member_id": [_("Only institutional members act through representatives.")]})
-    if expires_on < date.today():
+    if expires_on < council_today():
         raise Invalid({"mandate_expires_on": [_("This mandate letter has already expired.")]})
     if capacity is Capacity.REPRESENTATIVE and member.category is MemberCategory.UNIVERSITY:
         check_university_representatives(member)
@@ -63,7 +64,7 @@ def end_mandate(representative: Representative) -> None:
     """The institution withdraws the mandate: it stops being valid from today (the record stays)."""
     from datetime import timedelta
 
-    yesterday = date.today() - timedelta(days=1)
+    yesterday = council_today() - timedelta(days=1)
     if representative.mandate_expires_on <= yesterday:
         raise Conflict({"representative_id": [_("This mandate has already ended.")]})
     representative.mandate_expires_on = yesterday
@@ -72,7 +73,7 @@ def end_mandate(representative: Representative) -> None:
 
 def serving_representatives(member: Member, day: date | None = None) -> int:
     """How many representatives (not substitutes) act for the institution with a mandate valid on ``day``."""
-    day = day or date.today()
+    day = day or council_today()
     return sum(1 for rep in db.session.scalars(select(Representative).where(
         Representative.member_id == member.id, Representative.capacity == Capacity.REPRESENTATIVE))
         if rep.valid_on(day))

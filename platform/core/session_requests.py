@@ -22,6 +22,7 @@ from konsey.core.membership import Member
 from konsey.core.rules.meetings import extraordinary_session_threshold
 from konsey.core.seats import full_membership
 from konsey.tenants.db import CouncilOwned, db, enum_of, same_council_fk, utcnow
+from konsey.tenants.models import council_today
 
 
 class RequestStatus(enum.StrEnum):
@@ -64,7 +65,7 @@ def _general_assembly():
 def standing(request: SessionRequest, on: date | None = None) -> dict:
     """Signatures so far against the threshold in force (the general assembly's full membership × share)."""
 
-    on = on or date.today()
+    on = on or council_today()
     bylaws = parameters_on(on)
     signed = db.session.scalar(select(func.count()).select_from(SessionRequestSignature).where(
         SessionRequestSignature.request_id == request.id)) or 0
@@ -86,7 +87,7 @@ def sign(request: SessionRequest, member: Member) -> dict:
 
     if request.status is RequestStatus.CONVENED:
         raise Conflict({"request": [_("The extraordinary session has been called already.")]})
-    today = date.today()
+    today = council_today()
     if member.id not in eligible_members(_general_assembly(), today, parameters_on(today)):
         raise Invalid({"member_id": [_("Only members with a vote in the general assembly can sign.")]})
     if db.session.scalar(select(SessionRequestSignature.id).where(

@@ -16,7 +16,7 @@ import pluggy
 from konsey.core import reports
 from konsey.core.plugins import council_hooks
 from konsey.core.tasks_after_commit import enqueue_after_commit
-from konsey.tenants.models import Council
+from konsey.tenants.models import Council, council_today
 
 hookimpl = pluggy.HookimplMarker("konsey")
 
@@ -175,5 +175,5 @@ __all__ = [
     "MemberKind", "MemberStatus", "NavigationItem", "PackageFile", "Permission", "ScheduledJob", "Seat", "SeatRole",
     "assign_seat", "body_parity", "current_council", "forward_proposal", "bound_council", "bound_council_by_slug", "enum_of", "notification_template",
     "seat_from_form", "send_mail_after_commit", "count_round", "current_council_id", "db", "end_seat",
-    "age_on", "hookimpl", "minimum_per_gender", "parameters_on", "plugin_config", "protect_table", "council_primary_keys", "record", "same_council_fk", "seats_on", "utcnow",
+    "age_on", "council_today", "hookimpl", "minimum_per_gender", "parameters_on", "plugin_config", "protect_table", "council_primary_keys", "record", "same_council_fk", "seats_on", "utcnow",
 ]

@@ -9,6 +9,8 @@ from datetime import UTC, date, datetime
 from flask_babel import gettext as _
 from marshmallow import RAISE, Schema, ValidationError, fields, pre_load, validate, validates_schema
 
+from konsey.tenants.models import council_today
+
 # A NUL byte (PostgreSQL cannot store it) or half of a surrogate pair (not text at all) in any string.
 _NOT_TEXT = re.compile(r"[\x00\ud800-\udfff]")
 
@@ -63,7 +65,7 @@ class StrictSchema(Schema):
             value = data.get(field.attribute or name)
             if isinstance(field, fields.DateTime | fields.Date) and value is not None and not _sane(value):
                 problems[field.data_key or name] = [_("Give a date between 1900 and %(year)d.",
-                                                      year=date.today().year + YEARS_AHEAD)]
+                                                      year=council_today().year + YEARS_AHEAD)]
         if problems:
             raise ValidationError(problems)
 
@@ -79,7 +81,7 @@ def _sane(value) -> bool:
             except OverflowError:
                 return False
         value = value.date()
-    return date(1900, 1, 1) <= value <= date(date.today().year + YEARS_AHEAD, 12, 31)
+    return date(1900, 1, 1) <= value <= date(council_today().year + YEARS_AHEAD, 12, 31)
 
 
 class Day(fields.Date):

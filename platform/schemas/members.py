@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask_babel import gettext as _
 from marshmallow import Schema, ValidationError, fields, post_load, validate, validates, validates_schema
 
@@ -27,6 +25,7 @@ from konsey.core.membership import (
 from konsey.core.representatives import Capacity
 from konsey.core.text import email_lower
 from konsey.schemas.base import StrictSchema
+from konsey.tenants.models import council_today
 
 _blank_to_none = lambda v: v.strip() or None if isinstance(v, str) else v  # noqa: E731
 
@@ -83,7 +82,7 @@ class MemberInputSchema(StrictSchema):
 
     @validates("birth_date")
     def _birth_date(self, value, **_kw):
-        if value and (value > date.today() or value.year < 1900):
+        if value and (value > council_today() or value.year < 1900):
             raise ValidationError(_("Not a plausible birth date."))
 
     @validates_schema
@@ -205,5 +204,5 @@ class RepresentativeSchema(StrictSchema):
     name = fields.String(required=True, validate=validate.Length(min=3, max=200))
     mandate_letter = fields.String(required=True, validate=validate.Length(min=3, max=200))
     mandate_expires_on = fields.Date(required=True)
-    valid = fields.Function(lambda r: r.valid_on(date.today()), dump_only=True)
+    valid = fields.Function(lambda r: r.valid_on(council_today()), dump_only=True)
 

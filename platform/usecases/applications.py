@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date
 
 from flask_babel import gettext as _
 from marshmallow import ValidationError
@@ -17,7 +16,7 @@ from konsey.core.permissions import Permission
 from konsey.core.rules.membership import age_on
 from konsey.schemas.members import MemberInputSchema, PublicApplicantSchema
 from konsey.tenants.db import db
-from konsey.tenants.models import Council, CouncilStatus
+from konsey.tenants.models import Council, CouncilStatus, council_today
 from konsey.tenants.scoping import current_council_id
 from konsey.usecases.base import command, current_actor, one, query
 
@@ -35,8 +34,8 @@ def submit_application(data: dict) -> MembershipApplication:
     except ValidationError as error:
         errors["applicant"] = error.messages
     else:
-        minimum = parameters_on(date.today())["ordinary_member_min_age"]
-        if member_data.get("birth_date") and age_on(member_data["birth_date"], date.today()) < minimum:
+        minimum = parameters_on(council_today())["ordinary_member_min_age"]
+        if member_data.get("birth_date") and age_on(member_data["birth_date"], council_today()) < minimum:
             errors["applicant"] = {"birth_date": [_(
                 "Ordinary membership starts at %(age)d. Younger people take part through the council's "
                 "children's or youth assembly, with a parent's consent.", age=minimum)]}

@@ -17,6 +17,7 @@ from konsey.core.participants import Participant
 from konsey.core.permissions import Permission
 from konsey.core.seats import Seat, SeatRole
 from konsey.tenants.db import db
+from konsey.tenants.models import council_today
 from konsey.usecases.base import command, current_actor, one, query, referenced
 from konsey.usecases.members import member_named
 
@@ -34,7 +35,7 @@ def list_bodies() -> list[Body]:
 @query(Permission.COUNCIL_VIEW)
 def bodies_overview(day: date | None = None) -> list[dict]:
     """Each body with its full membership and gender parity on ``day`` (today)."""
-    day = day or date.today()
+    day = day or council_today()
     parameters = bylaws.parameters_on(day)
     return [{"body": body, "full": seats.full_membership(body, day, parameters),
              "parity": seats.body_parity(body, day, parameters)} for body in list_bodies()]
@@ -44,7 +45,7 @@ def bodies_overview(day: date | None = None) -> list[dict]:
 def show_body(body_id: uuid.UUID, day: date | None = None) -> dict:
     """The body on a day (today by default): its seats, full membership and gender parity."""
     body = one(Body, body_id)
-    day = day or date.today()
+    day = day or council_today()
     parameters = bylaws.parameters_on(day)
     composition = seats.board_composition(day, parameters)["problems"] if body.kind is BodyKind.EXECUTIVE_BOARD \
         else []
@@ -66,7 +67,7 @@ def require_body(body_id: uuid.UUID) -> Body:
 def body_page(body_id: uuid.UUID, today: date | None = None) -> dict:
     """What the body's page shows: seats, parity, who could take a seat, participants, and (to those who may
     see people) a year of absences."""
-    today = today or date.today()
+    today = today or council_today()
     detail = show_body(body_id, today)
     body = detail["body"]
     seated = {s.member_id for s in detail["seats"]}
@@ -166,7 +167,7 @@ def erase_participant(body_id: uuid.UUID, participant_id: uuid.UUID) -> None:
 def body_absences(body_id: uuid.UUID, since: date | None = None, until: date | None = None) -> list[dict]:
     """Who missed the body's meetings (excused or not) in a period — a year back by default — and who is over
     the by-laws' absence limit (the general assembly may then remove them)."""
-    until = until or date.today()
+    until = until or council_today()
     return absences(one(Body, body_id), since or until - timedelta(days=365), until)
 
 
@@ -175,5 +176,5 @@ def join_assembly(body_id: uuid.UUID, member_id: uuid.UUID | None) -> Member:
     """Seat a member of the council as a principal of an assembly (or group) from today."""
     body = one(Body, body_id)
     member = referenced(Member, member_id, "member_id", _("Choose a member."))
-    seats.assign_seat(body, member, SeatRole.PRINCIPAL, date.today(), None)
+    seats.assign_seat(body, member, SeatRole.PRINCIPAL, council_today(), None)
     return member

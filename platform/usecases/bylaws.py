@@ -15,6 +15,7 @@ from konsey.core.meetings import Meeting
 from konsey.core.permissions import Permission
 from konsey.schemas.bylaws import new_version_parameters
 from konsey.tenants.db import db
+from konsey.tenants.models import council_today
 from konsey.usecases.base import command, query
 
 
@@ -26,7 +27,7 @@ def list_versions() -> list[ByLawProfile]:
 
 @query(Permission.COUNCIL_VIEW)
 def version_in_force(on: date | None = None) -> ByLawProfile:
-    profile = profile_in_force(bylaws.versions(), on or date.today())
+    profile = profile_in_force(bylaws.versions(), on or council_today())
     if profile is None:
         raise NotFound(_("Not found."))
     return profile
@@ -34,7 +35,7 @@ def version_in_force(on: date | None = None) -> ByLawProfile:
 
 @query(Permission.COUNCIL_VIEW)
 def parameters_in_force(on: date | None = None) -> dict:
-    return bylaws.parameters_on(on or date.today())
+    return bylaws.parameters_on(on or council_today())
 
 
 @command(Permission.BYLAWS_MANAGE)

@@ -33,7 +33,7 @@ from konsey.core.seats import Seat
 from konsey.core.text import turkish_sort_key
 from konsey.tenants.db import db
 from konsey.tenants.lifecycle import LifecycleError
-from konsey.tenants.models import Council, CouncilStatus
+from konsey.tenants.models import Council, CouncilStatus, council_today
 from konsey.tenants.scoping import all_councils, current_council_id
 from konsey.usecases.base import command, current_actor, one, query
 
@@ -141,7 +141,7 @@ def verify_audit_chain() -> tuple[int, list]:
 @query(Permission.COUNCIL_VIEW)
 def statutory_calendar(year: int | None = None) -> dict:
     """The statutory calendar: general assembly sessions owed this year, terms ending, with warnings."""
-    return calendar(year or date.today().year)
+    return calendar(year or council_today().year)
 
 
 @query(Permission.COUNCIL_EXPORT)
@@ -193,7 +193,7 @@ def municipality_choices(province_code: int) -> list:
 def dashboard(today: date | None = None) -> dict:
     """The council at a glance: its bodies, members by category, the by-laws in force, the statutory calendar
     and the people with roles."""
-    today = today or date.today()
+    today = today or council_today()
     order = list(BodyKind)
     bodies = sorted(db.session.scalars(select(Body)), key=lambda b: (order.index(b.kind), b.name))
     by_category = db.session.execute(select(Member.category, func.count(Member.id))
@@ -257,7 +257,7 @@ def public_record(today: date | None = None) -> dict:
     and the key that signs its packages. No people. Only an active council has a public record."""
     if bound().status is not CouncilStatus.ACTIVE:
         raise NotFound(_("Not found."))
-    today = today or date.today()
+    today = today or council_today()
     decisions = db.session.execute(
         select(Vote.decision_number, AgendaItem.title, Meeting.scheduled_at, Body.name)
         .join(AgendaItem, AgendaItem.id == Vote.agenda_item_id)

@@ -6,7 +6,6 @@ from __future__ import annotations
 import base64
 import uuid
 from collections.abc import Callable
-from datetime import date
 
 from flask_babel import gettext as _
 from sqlalchemy import literal, or_, select, tuple_
@@ -20,6 +19,7 @@ from konsey.core.seats import Seat
 from konsey.core.text import turkish_sort_key
 from konsey.schemas.members import MemberInputSchema
 from konsey.tenants.db import db
+from konsey.tenants.models import council_today
 from konsey.usecases import member_import
 from konsey.usecases.base import command, one, query, referenced
 
@@ -45,7 +45,7 @@ def list_members(page: int = 1, per_page: int = 50, q: str | None = None, *, cat
     if status is not None:
         rows = rows.where(Member.status == status)
     if body_id is not None:
-        today = date.today()
+        today = council_today()
         seated = select(Seat.member_id).where(Seat.body_id == body_id, Seat.starts_on <= today,
                                               or_(Seat.ends_on.is_(None), Seat.ends_on >= today))
         rows = rows.where(Member.id.in_(seated))
@@ -111,7 +111,7 @@ def membership_history(member_id: uuid.UUID) -> list[MembershipEvent]:
 def change_status(member_id: uuid.UUID, data: dict) -> MembershipEvent:
     """Suspend, end or restore a membership, with the reason."""
     return membership.change_status(one(Member, member_id), data["status"], data["reason"],
-                                    data.get("on") or date.today())
+                                    data.get("on") or council_today())
 
 
 @query(Permission.MEMBERS_VIEW)

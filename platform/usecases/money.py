@@ -12,6 +12,7 @@ from konsey.core.errors import NotFound
 from konsey.core.money import BudgetAllocation, Expense, ExpenseCategory, InKindKind, InKindSupport
 from konsey.core.permissions import Permission
 from konsey.tenants.db import db
+from konsey.tenants.models import council_today
 from konsey.usecases.base import command, query
 
 ENTRIES = {"allocations": BudgetAllocation, "in-kind": InKindSupport, "expenses": Expense}
@@ -42,7 +43,7 @@ def year_report(year: int) -> dict:
 @query(Permission.COUNCIL_VIEW)
 def money_page(year: int | None = None) -> dict:
     """A year with the four before it (for the chart), its allocations and expenses."""
-    year = year if year and 2008 <= year <= 2100 else date.today().year
+    year = year if year and 2008 <= year <= 2100 else council_today().year
     history = [money.year_report(y) for y in range(year - 4, year + 1)]
     top = max([float(r["allocated"]) for r in history] + [float(r["spent"]) for r in history] + [1.0])
     return {"year": year, "report": history[-1], "history": history, "top": top,

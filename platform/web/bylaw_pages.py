@@ -11,6 +11,7 @@ from marshmallow import fields as mf
 from marshmallow.validate import OneOf
 
 from konsey.schemas.bylaws import council_schema
+from konsey.tenants.models import council_today
 from konsey.usecases import bylaws
 from konsey.usecases.base import performs
 from konsey.web.adapters import attempt
@@ -21,7 +22,7 @@ bp = Blueprint("bylaw_pages", __name__, url_prefix="/<council_slug>")
 @bp.get("/bylaws/", endpoint="bylaws")
 @performs(bylaws.list_versions)
 def bylaws_page():
-    today = date.today()
+    today = council_today()
     schema = council_schema()()
     in_force = bylaws.parameters_in_force(today)
 
@@ -35,7 +36,7 @@ def bylaws_page():
 @performs(bylaws.adopt_version)
 def bylaws_adopt():
     schema = council_schema()()
-    in_force = bylaws.parameters_in_force(date.today())
+    in_force = bylaws.parameters_in_force(council_today())
     changes = {}
     for name, field in schema.fields.items():
         if isinstance(field, mf.Boolean):

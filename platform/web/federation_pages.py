@@ -3,12 +3,11 @@ the public national page of opted-in councils, and a council's own position agai
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from konsey.core.federation import INDICATORS, RANKABLE
+from konsey.tenants.models import council_today
 from konsey.usecases import federation
 from konsey.usecases.base import performs
 
@@ -49,7 +48,7 @@ def dashboard():
         histogram=_histogram([r[code] for r in rows if isinstance(r.get(code), (int, float))]),
         national=found["national"], selection=found["selection"], trend=trend, trend_top=top,
         labels=federation.labels(), year=year,
-        years=list(range(date.today().year, date.today().year - 6, -1)),
+        years=list(range(council_today().year, council_today().year - 6, -1)),
         options={key: sorted({str(r[key]) for r in every if r.get(key)}) for key in FILTERS})
 
 

@@ -4,7 +4,6 @@ Adapters over :mod:`konsey.usecases.motions`, with the API's schemas."""
 
 from __future__ import annotations
 
-from datetime import date
 from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
@@ -23,6 +22,7 @@ from konsey.schemas.motions import (
     RegularMeetingsSchema,
     StatusSchema,
 )
+from konsey.tenants.models import council_today
 from konsey.usecases import follow_up, motions
 from konsey.usecases.base import performs
 from konsey.web import zip_download
@@ -109,7 +109,7 @@ def motion_milestone(motion_id):
 @performs(follow_up.municipal_calendar)
 def municipal_calendar():
     """The municipal council's meetings: they set when each motion's answer is due."""
-    year = int_arg("year", date.today().year, 2000, 2100)
+    year = int_arg("year", council_today().year, 2000, 2100)
     return render_template("governance/municipal_calendar.html", year=year,
                            meetings=follow_up.municipal_calendar(year), kinds=list(MunicipalMeetingKind),
                            weekdays=WEEKDAYS)

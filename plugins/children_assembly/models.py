@@ -14,6 +14,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from konsey.pluginkit import (
     CouncilOwned,
     age_on,
+    council_today,
     count_round,
     current_council,
     db,
@@ -113,7 +114,7 @@ def ages_out(settings: dict, birth_date: date | None, on: date) -> bool:
 
 def register_child(data: dict, today: date | None = None) -> Child:
     problems = admission_problems(plugin_config(NAME), data.get("birth_date"), data.get("school_grade"),
-                                  today or date.today())
+                                  today or council_today())
     if problems:
         raise ValidationError(problems)
     guardian = data["guardian"]
@@ -130,12 +131,12 @@ def record_consent(child: Child, data: dict) -> GuardianConsent:
     """The guardian's consent; the child's participation becomes active with it."""
     if child.status is not ChildStatus.AWAITING_CONSENT:
         raise ValidationError({"child": [_("This child's consent is already recorded.")]})
-    if data["given_on"] > date.today():
+    if data["given_on"] > council_today():
         raise ValidationError({"given_on": [_("A consent cannot be dated in the future.")]})
     consent = GuardianConsent(child_id=child.id, guardian_name=data["guardian_name"], relation=data["relation"],
                               given_on=data["given_on"], method=data["method"])
     db.session.add(consent)
-    child.status, child.joined_on = ChildStatus.ACTIVE, date.today()
+    child.status, child.joined_on = ChildStatus.ACTIVE, council_today()
     db.session.flush()
     record("children_assembly.consent", consent, {"child": str(child.id), "method": consent.method.value})
     return consent
@@ -176,7 +177,7 @@ def _is_uuid(value: str) -> bool:
 
 def age_out(today: date | None = None) -> list[Child]:
     """Mark children past the band as aged out and tell their guardians (never the child)."""
-    today = today or date.today()
+    today = today or council_today()
     settings = plugin_config(NAME)
     aged = []
     for child in db.session.scalars(select(Child).where(Child.status == ChildStatus.ACTIVE)):

@@ -20,6 +20,7 @@ from konsey.pluginkit import (
     Permission,
     body_of_type,
     command,
+    council_today,
     db,
     one,
     query,
@@ -45,7 +46,7 @@ def assembly() -> Body:
 @query(Permission.COUNCIL_VIEW)
 def overview(today: date | None = None) -> dict:
     body = assembly()
-    today = today or date.today()
+    today = today or council_today()
     seats = seats_on(body, today)
     seated = {s.member_id for s in seats}
     consented = set(db.session.scalars(select(ExplicitConsent.member_id)))
@@ -67,7 +68,7 @@ def record_consent(member_id: uuid.UUID, given_on: date | None) -> ExplicitConse
     member = one(Member, member_id)
     if member.kind is MemberKind.INSTITUTIONAL:
         raise Invalid({"member_id": [_("An organisation joins without a personal consent.")]})
-    if given_on is None or given_on > date.today():
+    if given_on is None or given_on > council_today():
         raise Invalid({"given_on": [_("Give the day the consent was signed (not in the future).")]})
     if db.session.scalar(select(ExplicitConsent.id).where(ExplicitConsent.member_id == member.id)):
         raise Conflict({"member_id": [_("This member's consent is already recorded.")]})
@@ -82,7 +83,7 @@ def record_consent(member_id: uuid.UUID, given_on: date | None) -> ExplicitConse
 def add_supporter(member_id: uuid.UUID, name: str) -> Supporter:
     """A carer or assistant who accompanies a member of the assembly (no vote, no seat)."""
     member = one(Member, member_id)
-    if member.id not in {s.member_id for s in seats_on(assembly(), date.today())}:
+    if member.id not in {s.member_id for s in seats_on(assembly(), council_today())}:
         raise Invalid({"member_id": [_("A supporter accompanies a member of the assembly.")]})
     name = (name or "").strip()
     if not 3 <= len(name) <= 200:
@@ -104,7 +105,7 @@ def add_accessibility_request(kind: str, meeting_id: uuid.UUID | None, note: str
     if meeting_id is not None:
         one(Meeting, meeting_id)  # this council's meeting, or a 404
     request = AccessibilityRequest(kind=access, meeting_id=meeting_id, note=(note or "").strip()[:2000] or None,
-                                   requested_on=requested_on or date.today())
+                                   requested_on=requested_on or council_today())
     db.session.add(request)
     db.session.flush()
     record("disabled_assembly.access_request", request, {"kind": access.value})
@@ -121,6 +122,6 @@ def mark_met(request_id: uuid.UUID) -> AccessibilityRequest:
 
 def requests_in_last_year(today: date | None = None) -> int:
     """For the federation: accessibility requests of the last twelve months (a count; suppressed under five)."""
-    since = (today or date.today()) - timedelta(days=365)
+    since = (today or council_today()) - timedelta(days=365)
     return db.session.scalar(select(func.count(AccessibilityRequest.id))
                              .where(AccessibilityRequest.requested_on >= since)) or 0

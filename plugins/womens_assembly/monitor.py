@@ -11,6 +11,7 @@ from konsey.pluginkit import (
     BodyKind,
     BodyStatus,
     SeatRole,
+    council_today,
     db,
     minimum_per_gender,
     parameters_on,
@@ -23,7 +24,7 @@ VOTING = (SeatRole.CHAIR, SeatRole.FACILITATOR, SeatRole.PRINCIPAL, SeatRole.EX_
 
 def monitor(on: date | None = None) -> dict:
     """Per body: seats, women, share, whether parity holds; per office (chair, facilitator…) across bodies."""
-    on = on or date.today()
+    on = on or council_today()
     bylaws = parameters_on(on)
     share = bylaws["gender_parity_share"]
     bodies, offices, breaches = [], {}, []

@@ -17,6 +17,7 @@ from konsey.pluginkit import (
     Permission,
     body_of_type,
     command,
+    council_today,
     db,
     one,
     query,
@@ -41,7 +42,7 @@ def monitor() -> dict:
 @query(Permission.COUNCIL_VIEW)
 def monitor_page(today: date | None = None) -> dict:
     body = assembly()
-    today = today or date.today()
+    today = today or council_today()
     seats = seats_on(body, today)
     seated = {s.member_id for s in seats}
     candidates = db.session.scalars(select(Member).where(Member.status == MemberStatus.ACTIVE)

@@ -27,6 +27,7 @@ from konsey.pluginkit import (
     age_on,
     assign_seat,
     bound_council_by_slug,
+    council_today,
     db,
     end_seat,
     hookimpl,
@@ -116,7 +117,7 @@ def konsey_seat_assigned(body, seat):
 
 def age_out(today: date | None = None) -> int:
     """End the youth-assembly seats of members past the band; returns how many aged out."""
-    today = today or date.today()
+    today = today or council_today()
     body = db.session.scalar(db.select(Body).where(Body.type_code == NAME))
     if body is None:
         return 0
@@ -171,6 +172,6 @@ def konsey_cli_commands():
 def konsey_federation_indicators():
     def young_members() -> int:
         body = db.session.scalar(db.select(Body).where(Body.type_code == NAME))
-        return len(seats_on(body, date.today())) if body else 0
+        return len(seats_on(body, council_today())) if body else 0
 
     return [Indicator("youth_assembly_members", _l("Members of the youth assembly"), young_members)]

@@ -14,6 +14,7 @@ from konsey.pluginkit import (
     Permission,
     body_of_type,
     command,
+    council_today,
     db,
     plugin_config,
     query,
@@ -32,7 +33,7 @@ def overview(today: date | None = None) -> dict:
     from konsey.plugins.youth_assembly import in_band  # the package imports this module's views: a real cycle
 
     body = assembly()
-    today = today or date.today()
+    today = today or council_today()
     seats = seats_on(body, today)
     seated = {s.member_id for s in seats}
     settings = plugin_config(NAME) or {"age_min": 15, "age_max": 29}  # a disabled plugin's page is read-only

@@ -1,0 +1,64 @@
+""""Today" is the council's, never the server's: a server in another zone than its councils (UTC, say) must
+not move a date by a day between its midnight and theirs."""
+
+from __future__ import annotations
+
+import ast
+import os
+import time
+from contextlib import contextmanager
+from datetime import datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+ROOT = Path(__file__).resolve().parent.parent
+BASE = "/api/v1/councils/izmir"
+
+
+def test_the_platform_never_asks_the_process_for_todays_date():
+    found = []
+    for folder in ("platform", "plugins", "worker"):
+        for path in (ROOT / folder).rglob("*.py"):
+            if "migrations" in path.parts:
+                continue  # a migration runs once, with no council bound
+            for node in ast.walk(ast.parse(path.read_text())):  # called, or passed as a column's default
+                if (isinstance(node, ast.Attribute) and node.attr == "today" and isinstance(node.value, ast.Name)
+                        and node.value.id in ("date", "datetime")):
+                    found.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert found == [], "use konsey.tenants.models.council_today() (plugins: konsey.pluginkit): " + ", ".join(found)
+
+
+@contextmanager
+def _process_in(zone: str):
+    before = os.environ.get("TZ")
+    os.environ["TZ"] = zone
+    time.tzset()
+    try:
+        yield
+    finally:
+        os.environ["TZ"] = before or "Europe/Istanbul"
+        time.tzset()
+
+
+def test_a_server_elsewhere_keeps_the_councils_day(world, api):
+    """Run now with the process where the date differs from İstanbul's (behind it in İstanbul's morning, ahead
+    of it in its afternoon): a new member joins today, not yesterday, and a mandate that ends today is still
+    valid, not expired."""
+    council = world.council("izmir")
+    admin = api(world.token(world.user("gs@izmir.example.org", roles={council: "administrator"}), council))
+    istanbul = datetime.now(ZoneInfo("Europe/Istanbul"))
+    today = istanbul.date()
+    behind = istanbul.hour < 13  # İstanbul's morning: a zone 15 hours behind is still on yesterday
+    zone = "Etc/GMT+12" if behind else "Pacific/Kiritimati"
+    assert datetime.now(ZoneInfo(zone)).date() == today + timedelta(days=-1 if behind else 1)
+    with _process_in(zone):
+        assert datetime.now().date() != today  # the process really is on another day
+        joined = admin.post(f"{BASE}/members", json={"category": "individual", "name": "Bugün Katılan"})
+        assert joined.status_code == 201 and joined.json["joined_on"] == today.isoformat(), joined.json
+        chamber = admin.post(f"{BASE}/members", json={"category": "professional_chamber", "name": "Mimarlar Odası",
+                                                      "representative_name": "Ali Er"})
+        mandate = admin.post(f"{BASE}/members/{chamber.json['id']}/representatives", json={
+            "capacity": "representative", "name": "Oya Er", "mandate_letter": "2026/7",
+            "mandate_expires_on": today.isoformat()})
+        assert mandate.status_code == 201, mandate.json  # not "expired" on a server ahead
+        assert mandate.json["valid"] is True

@@ -62,3 +62,12 @@ def test_a_server_elsewhere_keeps_the_councils_day(world, api):
             "mandate_expires_on": today.isoformat()})
         assert mandate.status_code == 201, mandate.json  # not "expired" on a server ahead
         assert mandate.json["valid"] is True
+
+
+def test_an_instant_is_of_the_councils_day():
+    from datetime import UTC
+
+    from konsey.tenants.models import council_day
+
+    assert str(council_day(datetime(2026, 12, 1, 22, 30, tzinfo=UTC))) == "2026-12-02"  # 01:30 in İstanbul
+    assert str(council_day(datetime(2026, 12, 1, 20, 59, tzinfo=UTC))) == "2026-12-01"

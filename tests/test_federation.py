@@ -76,9 +76,9 @@ def test_answers_overdue_and_filters(app, world, federation):
     with app.app_context(), bound_council(federation["big"]):
         first, second = db.session.scalars(db.select(Motion).order_by(Motion.number)).all()
         first.status, first.delivered_on = MotionStatus.ANSWERED, date.today() - timedelta(days=20)
-        # At noon where the council is: the answer's day is the same in UTC and in İstanbul (the indicators take
-        # an instant's UTC date, a known gap in the closing notes; a run after 21:00 UTC saw two days).
-        first.answered_at = datetime.combine(date.today() - timedelta(days=8), time(12),
+        # At 01:30 in İstanbul, 22:30 UTC the day before: the answer is of İstanbul's day (12 days after the
+        # delivery, not 13; the indicators took the UTC date once).
+        first.answered_at = datetime.combine(date.today() - timedelta(days=8), time(1, 30),
                                              tzinfo=ZoneInfo("Europe/Istanbul"))
         second.status, second.delivered_on = MotionStatus.DELIVERED, date.today() - timedelta(days=70)
         db.session.commit()

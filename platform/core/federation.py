@@ -13,6 +13,7 @@ import statistics
 import uuid
 from collections import defaultdict
 from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, Date, ForeignKey, Uuid, case, func, select, text, true
@@ -31,7 +32,7 @@ from konsey.core.rules import follow_up as follow_up_rules
 from konsey.core.rules.parity import minimum_per_gender
 from konsey.core.seats import VOTING_ROLES, Seat
 from konsey.core.text import spreadsheet_safe
-from konsey.tenants.db import HasId, db, utcnow
+from konsey.tenants.db import HasId, as_utc, db, utcnow
 from konsey.tenants.models import Council, CouncilStatus, council_today
 from konsey.tenants.scoping import all_councils, bound_council
 
@@ -228,47 +229,53 @@ def compute(today: date | None = None, *, reason: str = "federation indicators",
         in_time: dict = defaultdict(int)
         # Each motion's due date (the stored one, else the estimate: the end of the month after delivery) and
         # when the municipal council decided: the rules of rules.follow_up, in SQL on PostgreSQL, over rows else.
+        # The day an answer was recorded is its day where the council is, not its UTC date.
+        answered_day = func.cast(func.timezone(Council.timezone, Motion.answered_at), Date)
         if every.get_bind().dialect.name == "postgresql":
             estimate = func.cast(func.date_trunc("month", Motion.delivered_on) + text("interval '2 months'")
                                  - text("interval '1 day'"), Date)
             due = func.coalesce(Motion.answer_due_on, estimate)
-            decided = func.coalesce(Motion.municipal_decided_on, func.cast(Motion.answered_at, Date))
+            decided = func.coalesce(Motion.municipal_decided_on, answered_day)
             for council_id, overdue, timely in every.execute(
                     select(Motion.council_id,
                            func.sum(case((Motion.status.in_(waiting) & (due < today), 1), else_=0)),
                            func.sum(case((Motion.status.in_(answered) & (decided <= due), 1), else_=0)))
+                    .join(Council, Council.id == Motion.council_id)
                     .where(Motion.status.in_(delivered), Motion.delivered_on.is_not(None),
                            in_period(Motion.adopted_at))
                     .group_by(Motion.council_id)).all():
                 counts[council_id][3], in_time[council_id] = int(overdue or 0), int(timely or 0)
         else:
-            for council_id, status, delivered_on, due_on, decided_on, answered_at in every.execute(
+            for council_id, status, delivered_on, due_on, decided_on, answered_at, zone in every.execute(
                     select(Motion.council_id, Motion.status, Motion.delivered_on, Motion.answer_due_on,
-                           Motion.municipal_decided_on, Motion.answered_at)
+                           Motion.municipal_decided_on, Motion.answered_at, Council.timezone)
+                    .join(Council, Council.id == Motion.council_id)
                     .where(Motion.status.in_(delivered), Motion.delivered_on.is_not(None),
                            in_period(Motion.adopted_at))).all():
                 due_day = due_on or follow_up_rules.estimated_due(delivered_on)
                 if status in waiting:
                     counts[council_id][3] += follow_up_rules.overdue(due_day, False, today)
-                elif follow_up_rules.answered_in_time(due_day, decided_on or (answered_at and answered_at.date())):
+                elif follow_up_rules.answered_in_time(due_day, decided_on or _day_in(answered_at, zone)):
                     in_time[council_id] += 1
         if every.get_bind().dialect.name == "postgresql":
             # PostgreSQL takes the median by percentile_cont: days from delivery to the municipal decision.
-            answer_days = func.coalesce(Motion.municipal_decided_on, func.cast(Motion.answered_at, Date)) \
-                - Motion.delivered_on
+            answer_days = func.coalesce(Motion.municipal_decided_on, answered_day) - Motion.delivered_on
             for council_id, median in every.execute(
                     select(Motion.council_id, func.percentile_cont(0.5).within_group(answer_days))
+                    .join(Council, Council.id == Motion.council_id)
                     .where(Motion.answered_at.is_not(None), Motion.delivered_on.is_not(None),
                            in_period(Motion.adopted_at))
                     .group_by(Motion.council_id)).all():
                 days[council_id] = _number(median)
         else:
             spans = defaultdict(list)
-            for council_id, delivered_on, decided_on, answered_at in every.execute(
-                    select(Motion.council_id, Motion.delivered_on, Motion.municipal_decided_on, Motion.answered_at)
+            for council_id, delivered_on, decided_on, answered_at, zone in every.execute(
+                    select(Motion.council_id, Motion.delivered_on, Motion.municipal_decided_on, Motion.answered_at,
+                           Council.timezone)
+                    .join(Council, Council.id == Motion.council_id)
                     .where(Motion.answered_at.is_not(None), Motion.delivered_on.is_not(None),
                            in_period(Motion.adopted_at))).all():
-                spans[council_id].append(((decided_on or answered_at.date()) - delivered_on).days)
+                spans[council_id].append(((decided_on or _day_in(answered_at, zone)) - delivered_on).days)
             days = {council_id: statistics.median(values) for council_id, values in spans.items()}
         # implemented: the latest milestone of an answered motion says "done"
         steps: dict = defaultdict(list)
@@ -473,3 +480,8 @@ def csv_of(rows: list[dict]) -> str:
     writer.writeheader()
     writer.writerows({key: spreadsheet_safe(value) for key, value in row.items()} for row in rows)
     return buffer.getvalue()
+
+
+def _day_in(instant, zone: str):
+    """An instant's calendar day in a council's zone (the rows of a query across councils carry the zone)."""
+    return as_utc(instant).astimezone(ZoneInfo(zone)).date() if instant else None

@@ -26,7 +26,7 @@ from konsey.core.meetings import AgendaItem, Meeting, Vote
 from konsey.core.outbox import emit, emit_latest
 from konsey.core.rules import follow_up as rules
 from konsey.tenants.db import CouncilOwned, db, enum_of, same_council_fk, utcnow
-from konsey.tenants.models import council_today
+from konsey.tenants.models import council_day, council_today
 
 
 class MotionStatus(enum.StrEnum):
@@ -90,7 +90,9 @@ def answer_due(motion: Motion) -> date | None:
 
 def decided_day(motion: Motion) -> date | None:
     """When the municipal council decided: its decision's date, else the day the answer was recorded."""
-    return motion.municipal_decided_on or (motion.answered_at.date() if motion.answered_at else None)
+    if motion.municipal_decided_on:
+        return motion.municipal_decided_on
+    return council_day(motion.answered_at, motion.council_id) if motion.answered_at else None
 
 
 def is_answered(status: MotionStatus) -> bool:

@@ -10,7 +10,7 @@ from sqlalchemy import String
 from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column
 
-from konsey.tenants.db import HasId, db, enum_of, utcnow
+from konsey.tenants.db import HasId, as_utc, db, enum_of, utcnow
 from konsey.tenants.scoping import current_council_id
 
 
@@ -61,9 +61,18 @@ class Council(HasId, db.Model):
         return f"<Council {self.slug}>"
 
 
+def _zone(council_id) -> ZoneInfo:
+    council = db.session.get(Council, council_id) if council_id is not None else None
+    return ZoneInfo(council.timezone if council is not None else "Europe/Istanbul")
+
+
 def council_today():
     """Today's date where the bound council is (a decision recorded at 01:00 in İzmir is today's, not
     yesterday's as on the server's UTC clock); the platform's zone when no council is bound."""
-    council_id = current_council_id()
-    council = db.session.get(Council, council_id) if council_id is not None else None
-    return datetime.now(ZoneInfo(council.timezone if council is not None else "Europe/Istanbul")).date()
+    return datetime.now(_zone(current_council_id())).date()
+
+
+def council_day(instant: datetime, council_id=None):
+    """The calendar day of an instant where the council is (the given one, else the bound one): an answer
+    recorded at 01:30 in İstanbul is of that day, not of the day before as its UTC date says."""
+    return as_utc(instant).astimezone(_zone(council_id or current_council_id())).date()

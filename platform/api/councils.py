@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Response, url_for
+from flask import url_for
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from konsey.pluginkit import file_download
 from konsey.schemas.councils import (
     AuditArgs,
     AuditEntrySchema,
@@ -102,5 +103,4 @@ class ExportFile(MethodView):
     def get(self, job_id):
         """The export: gzip-compressed JSON (409 while it is being prepared or once it expired)."""
         name, content = councils.download_export(job_id)
-        return Response(content, mimetype="application/gzip",
-                        headers={"Content-Disposition": f'attachment; filename="{name}"'})
+        return file_download(content, "application/gzip", name)

@@ -3,10 +3,11 @@
 
 from __future__ import annotations
 
-from flask import Response, request
+from flask import request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from konsey.pluginkit import file_download
 from konsey.schemas.delivery import (
     AttemptSchema,
     DeadLetterSchema,
@@ -70,8 +71,7 @@ class PackageDownload(MethodView):
     def get(self, motion_id):
         """The motion's package as the municipality receives it (a signed zip)."""
         package = motions.motion_package(motion_id)
-        return Response(package.content, mimetype="application/zip",
-                        headers={"Content-Disposition": f'attachment; filename="{package.filename}"'})
+        return file_download(package.content, "application/zip", package.filename)
 
 
 @blp.route("/motions/<uuid:motion_id>/municipal-answer")

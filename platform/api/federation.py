@@ -3,10 +3,10 @@ council's own position against anonymised peers, and its opt-in to public compar
 
 from __future__ import annotations
 
-from flask import Response
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from konsey.pluginkit import file_download
 from konsey.schemas.federation import FilterArgs, TableSchema, TrendArgs, VisibilitySchema
 from konsey.usecases import federation
 from konsey.usecases.base import performs
@@ -31,8 +31,7 @@ class IndicatorsCsv(MethodView):
     @blp.arguments(FilterArgs, location="query")
     @blp.response(200)
     def get(self, filters):
-        return Response(federation.indicators_csv(filters), mimetype="text/csv",
-                        headers={"Content-Disposition": 'attachment; filename="konsey-federasyon.csv"'})
+        return file_download(federation.indicators_csv(filters), "text/csv", "konsey-federasyon.csv")
 
 
 @blp.route("/federation/councils/<slug>/position")

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Response
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from konsey.api import paging
+from konsey.pluginkit import file_download
 from konsey.schemas.base import PageArgs
 from konsey.schemas.meetings import (
     AgendaItemSchema,
@@ -148,8 +148,7 @@ class Minutes(MethodView):
     def get(self, meeting_id):
         """The minutes (tutanak) as a PDF, made from the record."""
         meeting, pdf = meetings.minutes_pdf(meeting_id)
-        return Response(pdf, mimetype="application/pdf",
-                        headers={"Content-Disposition": f'inline; filename="tutanak-{meeting.id}.pdf"'})
+        return file_download(pdf, "application/pdf", f"tutanak-{meeting.id}.pdf", inline=True)
 
 
 @blp.route("/<uuid:meeting_id>/close")
@@ -217,8 +216,7 @@ class Badges(MethodView):
     def get(self, meeting_id):
         """The attendance badges, 8 to an A4 page, each with its QR code and code."""
         meeting, pdf = hybrid.badges_pdf(meeting_id)
-        return Response(pdf, mimetype="application/pdf",
-                        headers={"Content-Disposition": f'inline; filename="yaka-kartlari-{meeting.id}.pdf"'})
+        return file_download(pdf, "application/pdf", f"yaka-kartlari-{meeting.id}.pdf", inline=True)
 
 
 @blp.route("/<uuid:meeting_id>/attendance/by-code")

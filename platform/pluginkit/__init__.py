@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pluggy
+from flask import Response
 
 from konsey.core import reports
 from konsey.core.plugins import council_hooks
@@ -19,6 +20,13 @@ from konsey.core.tasks_after_commit import enqueue_after_commit
 from konsey.tenants.models import Council, council_today
 
 hookimpl = pluggy.HookimplMarker("konsey")
+
+
+def file_download(content, mimetype: str, filename: str, *, inline: bool = False):
+    """A file answered to a browser or an API client, named ``filename``: saved (an attachment), or shown in place
+    (``inline``: a PDF in the browser's viewer). The platform's pages and API answer every file through this."""
+    disposition = "inline" if inline else "attachment"
+    return Response(content, mimetype=mimetype, headers={"Content-Disposition": f'{disposition}; filename="{filename}"'})
 
 
 @dataclass(frozen=True)
@@ -175,5 +183,5 @@ __all__ = [
     "MemberKind", "MemberStatus", "NavigationItem", "PackageFile", "Permission", "ScheduledJob", "Seat", "SeatRole",
     "assign_seat", "body_parity", "current_council", "forward_proposal", "bound_council", "bound_council_by_slug", "enum_of", "notification_template",
     "seat_from_form", "send_mail_after_commit", "count_round", "current_council_id", "db", "end_seat",
-    "age_on", "council_today", "hookimpl", "minimum_per_gender", "parameters_on", "plugin_config", "protect_table", "council_primary_keys", "record", "same_council_fk", "seats_on", "utcnow",
+    "age_on", "council_today", "file_download", "hookimpl", "minimum_per_gender", "parameters_on", "plugin_config", "protect_table", "council_primary_keys", "record", "same_council_fk", "seats_on", "utcnow",
 ]

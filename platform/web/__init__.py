@@ -1,24 +1,21 @@
 """Server-rendered pages (Jinja, Flask-WTF forms), Turkish by default."""
 
-from flask import Response, json
+from flask import json
 
+from konsey.pluginkit import file_download
 from konsey.usecases.member_import import example_csv
 
 
-def json_download(document: dict, filename: str) -> Response:
+def json_download(document: dict, filename: str):
     """A JSON document offered as a file download (exports)."""
-    body = json.dumps(document, ensure_ascii=False, indent=1)
-    return Response(body, mimetype="application/json",
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+    return file_download(json.dumps(document, ensure_ascii=False, indent=1), "application/json", filename)
 
 
-def zip_download(package) -> Response:
+def zip_download(package):
     """A motion's package (a signed zip) offered as a file download."""
-    return Response(package.content, mimetype="application/zip",
-                    headers={"Content-Disposition": f'attachment; filename="{package.filename}"'})
+    return file_download(package.content, "application/zip", package.filename)
 
 
-def example_import_csv() -> Response:
+def example_import_csv():
     """The example members file, for the operator's and the council's import pages alike."""
-    return Response(example_csv(), mimetype="text/csv", headers={
-        "Content-Disposition": 'attachment; filename="uyeler-ornek.csv"'})
+    return file_download(example_csv(), "text/csv", "uyeler-ornek.csv")

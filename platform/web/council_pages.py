@@ -9,6 +9,7 @@ from konsey.app.guard import current_principal
 from konsey.core.accounts import roles_in
 from konsey.core.errors import Invalid
 from konsey.core.permissions import Permission, allowed
+from konsey.pluginkit import file_download
 from konsey.tenants.db import utcnow
 from konsey.usecases import councils, follow_up
 from konsey.usecases.base import performs
@@ -99,5 +100,4 @@ def export_file(job_id):
     if not done:
         return redirect(url_for("council.export"))
     name, content = result
-    return Response(content, mimetype="application/gzip",
-                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    return file_download(content, "application/gzip", name)

@@ -7,12 +7,13 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, Response, flash, g, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, flash, g, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from konsey.core.errors import DomainError, Invalid, NotFound
 from konsey.core.meetings import Choice, MeetingKind, VoteKind
 from konsey.core.rules.meetings import Stance
+from konsey.pluginkit import file_download
 from konsey.schemas.meetings import (
     AttendanceSchema,
     BadgeCodeSchema,
@@ -137,8 +138,7 @@ def quorum(meeting_id):
 @performs(meetings.minutes_pdf)
 def minutes(meeting_id):
     meeting, pdf = meetings.minutes_pdf(meeting_id)
-    return Response(pdf, mimetype="application/pdf",
-                    headers={"Content-Disposition": f'inline; filename="tutanak-{meeting.id}.pdf"'})
+    return file_download(pdf, "application/pdf", f"tutanak-{meeting.id}.pdf", inline=True)
 
 
 def _back(meeting_id, anchor: str | None = None):
@@ -285,8 +285,7 @@ def reissue_pass(meeting_id, member_id):
 @performs(hybrid.badges_pdf)
 def badges(meeting_id):
     meeting, pdf = hybrid.badges_pdf(meeting_id)
-    return Response(pdf, mimetype="application/pdf",
-                    headers={"Content-Disposition": f'inline; filename="yaka-kartlari-{meeting.id}.pdf"'})
+    return file_download(pdf, "application/pdf", f"yaka-kartlari-{meeting.id}.pdf", inline=True)
 
 
 @bp.post("/<uuid:meeting_id>/attendance/by-code")

@@ -127,7 +127,7 @@ def test_links_go_by_email_and_the_phone_joins_online(app, hall, mailbox):
     mailbox.wait_for(3)
     mailbox.clear()
     sent = admin.post(f"{url}/passes/links")
-    assert sent.status_code == 202 and sent.json == {"issued": 4, "mailed": 0, "online_now": 0}
+    assert sent.status_code == 202 and sent.json == {"issued": 4, "mailed": 0, "online_now": 0, "without_email": 1}
     with app.app_context():
         while relay():
             pass
@@ -596,3 +596,21 @@ def test_a_failure_to_tell_the_screens_never_fails_what_was_committed(app, hall,
     assert answer.status_code == 200 and answer.json["quorum"]["present"] == 1
     monkeypatch.undo()
     assert admin.get(url).json["quorum"]["present"] == 1
+
+
+def test_before_the_sitting_the_phone_says_when_it_opens(app, world, api):
+    council = world.council("izmir")
+    admin = api(world.token(world.user("gs@izmir.example.org", roles={council: "administrator"}), council))
+    board = next(b for b in admin.get(f"{BASE}/bodies").json if b["kind"] == "executive_board")["id"]
+    member = str(world.member(council, name="Ayşe Kaya", email="ayse@example.org"))
+    admin.post(f"{BASE}/bodies/{board}/seats", json={"member_id": member, "role": "principal", "starts_on": "2026-01-01"})
+    when = (datetime.now(UTC) + timedelta(days=3)).isoformat()
+    meeting = admin.post(f"{BASE}/meetings", json={"body_id": board, "title": "Sonraki toplantı", "scheduled_at": when,
+                                                   "agenda": ["Bütçe"]}).json
+    admin.post(f"{BASE}/meetings/{meeting['id']}/passes")
+    token = _passes(app, council, meeting["id"])[member][1]
+    page = app.test_client().get(f"/izmir/remote/{token}").get_data(as_text=True)
+    assert 'data-testid="opens-at"' in page and "data-auto-join" not in page and 'data-testid="join"' not in page
+    early = app.test_client().post(f"/izmir/remote/{token}/join", headers={"X-Konsey-Fetch": "1"})
+    assert early.status_code == 409 and early.json["message"]  # asked anyway: refused, with when
+    assert admin.get(f"{BASE}/meetings/{meeting['id']}").json["quorum"]["present"] == 0

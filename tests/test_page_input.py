@@ -48,3 +48,9 @@ def test_no_page_form_answers_a_server_error(sqlite_app, councils, payload):  # 
                                            f"{response.status_code}"
         checked += 1
     assert checked >= 30
+
+
+def test_a_field_without_errors_names_no_error_message(sqlite_app):
+    """aria-describedby points at the field's error list only when there is one (it once read "None")."""
+    page = sqlite_app.test_client().get("/login").get_data(as_text=True)
+    assert '="None"' not in page and 'aria-invalid="false"' in page

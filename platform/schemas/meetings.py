@@ -181,6 +181,8 @@ class PassesSummarySchema(Schema):
     issued = fields.Integer()
     mailed = fields.Integer()
     online_now = fields.Integer()
+    without_email = fields.Integer(metadata={"description": "Pass holders with no e-mail address: no link reaches "
+                                                           "them; they are given their badge code."})
 
 
 class CheckedInSchema(Schema):

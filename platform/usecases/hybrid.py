@@ -11,7 +11,7 @@ import uuid
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 
 from konsey.core import live, meetings, passes, speakers
 from konsey.core.bylaws import parameters_on
@@ -68,6 +68,7 @@ class PassesSummary:
     issued: int
     mailed: int
     online_now: int
+    without_email: int  # pass holders no link can reach: they get their badge code at the desk
 
 
 @query(Permission.COUNCIL_VIEW)
@@ -75,10 +76,12 @@ def passes_summary(meeting_id: uuid.UUID) -> PassesSummary:
     meeting_row = meeting(meeting_id)
     online = select(func.count(Attendance.id)).where(
         Attendance.meeting_id == meeting_row.id, Attendance.online, Attendance.left_at.is_(None)).scalar_subquery()
-    issued, mailed, online_now = db.session.execute(  # one statement: the desk counts its statements
-        select(func.count(MeetingPass.id), func.count(MeetingPass.mailed_at), online)
+    issued, mailed, online_now, without_email = db.session.execute(  # one statement: the desk counts them
+        select(func.count(MeetingPass.id), func.count(MeetingPass.mailed_at), online,
+               func.count(case((Member.email.is_(None), 1))))
+        .join(Member, Member.id == MeetingPass.member_id)
         .where(MeetingPass.meeting_id == meeting_row.id)).one()
-    return PassesSummary(issued, mailed, online_now or 0)
+    return PassesSummary(issued, mailed, online_now or 0, without_email or 0)
 
 
 @command(Permission.MEETINGS_RUN)
@@ -203,6 +206,7 @@ class Phone:
     waiting_request: speakers.FloorRequest | None
     stream_key: str
     heartbeat_seconds: int  # a third of the silence after which the person is checked out
+    opens_at: object = None  # before the sitting opens: when joining (and voting) becomes possible
 
     @property
     def open_vote_id(self):
@@ -235,8 +239,10 @@ def phone(token: str) -> Phone:
         speakers.FloorRequest.meeting_id == meeting_row.id, speakers.FloorRequest.member_id == member.id,
         speakers.FloorRequest.agenda_item_id == (item.id if item else None),
         speakers.FloorRequest.started_at.is_(None), speakers.FloorRequest.withdrawn_at.is_(None)))
+    problem, opens = meetings.sitting_window(meeting_row, bylaws)
     return Phone(meeting_pass, meeting_row, member, body, live.state(meeting_row), here, voted, seat is not None,
-                 waiting, live.stream_key(meeting_row.id), max(10, bylaws["online_presence_timeout_seconds"] // 3))
+                 waiting, live.stream_key(meeting_row.id), max(10, bylaws["online_presence_timeout_seconds"] // 3),
+                 opens if problem == "not_yet" else None)
 
 
 @query(None)

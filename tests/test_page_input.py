@@ -3,6 +3,8 @@ answers with a page (a message, a redirect back, a 4xx), never a 500."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from test_isolation_endpoints import build, council_rules, councils  # noqa: F401 - `councils` is a fixture
 
@@ -54,3 +56,15 @@ def test_a_field_without_errors_names_no_error_message(sqlite_app):
     """aria-describedby points at the field's error list only when there is one (it once read "None")."""
     page = sqlite_app.test_client().get("/login").get_data(as_text=True)
     assert '="None"' not in page and 'aria-invalid="false"' in page
+
+
+def test_a_page_to_come_back_to_carries_no_stray_question_mark(sqlite_app):
+    """Werkzeug's full path ends in "?" when there is no query: the language link and the sign-in redirect
+    name the path alone."""
+    client = sqlite_app.test_client()
+    page = client.get("/login").get_data(as_text=True)
+    assert 'next=/login"' in page and not re.search(r'next=[^"]*(\?|%3F)"', page)
+    sent = client.get("/izmir/members")
+    assert sent.status_code in (302, 404)
+    if sent.status_code == 302:
+        assert not sent.headers["Location"].endswith("%3F")

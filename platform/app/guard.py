@@ -165,7 +165,7 @@ def enforce_policy():
     if principal is None:
         if is_api_request():
             abort(401)
-        return redirect(url_for("auth.login", next=request.full_path))
+        return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))  # no bare "?"
 
     if council is None:
         if not allowed(policy.permission, frozenset(), principal.platform_role):

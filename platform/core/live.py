@@ -32,6 +32,7 @@ from konsey.core.labels import label
 from konsey.core.meetings import AgendaItem, Attendance, Ballot, Meeting, Vote, VoteKind
 from konsey.core.membership import Member
 from konsey.core.rules import meetings as rules
+from konsey.core.seats import full_membership
 from konsey.tenants.db import as_utc, db, utcnow
 from konsey.tenants.models import Council
 from konsey.tenants.scoping import bound_council, current_council_id
@@ -79,7 +80,9 @@ def state(meeting: Meeting) -> dict:
     """The meeting as the live screens show it."""
     council = db.session.get(Council, meeting.council_id)
     body = db.session.get(Body, meeting.body_id)
-    quorum = meetings.quorum_status(meeting, body)
+    bylaws = parameters_on(meeting.day)  # read once: the quorum, online presence and speaking time all need it
+    quorum = meetings.quorum_of(meeting, body, bylaws, full_membership(body, meeting.day, bylaws),
+                                meetings.filled_seat_count(meeting, body, bylaws))
     online = db.session.scalar(select(func.count(Attendance.id)).where(
         Attendance.meeting_id == meeting.id, Attendance.left_at.is_(None), Attendance.online)) or 0
     item = speakers.current_item(meeting)
@@ -90,7 +93,7 @@ def state(meeting: Meeting) -> dict:
     waiting = speakers.queue(meeting, item)
     names = dict(db.session.execute(select(Member.id, Member.name).where(Member.id.in_(
         [r.member_id for r in waiting] + ([speaking.member_id] if speaking else []) or [None]))).all())
-    online_counts = rules.online_presence_counts(body.kind.value, parameters_on(meeting.day))
+    online_counts = rules.online_presence_counts(body.kind.value, bylaws)
     with force_locale(council.locale):
         texts = {
             "quorum": (_("Quorum: yes") if quorum["quorum_met"] else _("Quorum: no")) + " · "
@@ -121,7 +124,7 @@ def state(meeting: Meeting) -> dict:
             speaker_state = {"id": str(speaking.id), "name": names.get(speaking.member_id, "?"),
                              "stance_label": label(speaking.stance),
                              "started_at": as_utc(speaking.started_at).isoformat(),
-                             "limit_seconds": speakers.limit_seconds(meeting, speaking)}
+                             "limit_seconds": rules.speaking_limit_seconds(speaking.stance, bylaws)}
         queue_state = [{"id": str(r.id), "name": names.get(r.member_id, "?"), "stance_label": label(r.stance)}
                        for r in waiting]
         status_label = label(meeting.status)

@@ -12,13 +12,14 @@ from __future__ import annotations
 import io
 import secrets
 import uuid
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy import String, Uuid, func, select, update
+from sqlalchemy import String, Uuid, case, func, select, update
 from sqlalchemy.orm import Mapped, mapped_column
 
 from konsey.core import meetings
@@ -63,6 +64,15 @@ class MeetingPass(CouncilOwned, db.Model):
 
 def new_code() -> str:
     return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def _unused_code(codes: set) -> str:
+    """A new code no pass of the meeting has (``codes``, which it joins)."""
+    code = new_code()
+    while code in codes:
+        code = new_code()
+    codes.add(code)
+    return code
 
 
 def normalised_code(typed: str) -> str:
@@ -110,11 +120,7 @@ def issue(meeting: Meeting) -> int:
     for member_id in entitled(meeting, body):
         if member_id in have:
             continue
-        code = new_code()
-        while code in codes:
-            code = new_code()
-        codes.add(code)
-        db.session.add(MeetingPass(meeting_id=meeting.id, member_id=member_id, code=code))
+        db.session.add(MeetingPass(meeting_id=meeting.id, member_id=member_id, code=_unused_code(codes)))
         issued += 1
     db.session.flush()
     if issued:
@@ -140,10 +146,7 @@ def reissue(meeting: Meeting, member: Member) -> MeetingPass:
     if here is not None and here.online:
         meetings.check_out(meeting, member)  # that link is dead: whoever held it is no longer counted
     codes = set(db.session.scalars(select(MeetingPass.code).where(MeetingPass.meeting_id == meeting.id)))
-    code = new_code()
-    while code in codes:
-        code = new_code()
-    fresh = MeetingPass(meeting_id=meeting.id, member_id=member.id, code=code)
+    fresh = MeetingPass(meeting_id=meeting.id, member_id=member.id, code=_unused_code(codes))
     db.session.add(fresh)
     db.session.flush()
     record("meeting.pass_reissued", meeting, {"member": str(member.id)})
@@ -360,3 +363,22 @@ def badges_pdf(meeting: Meeting) -> bytes:
         pdf.set_font("DejaVu", "", 12)
         pdf.cell(0, 10, _("No passes issued yet."))
     return bytes(pdf.output())
+
+
+@dataclass
+class PassesSummary:
+    issued: int
+    mailed: int
+    online_now: int
+    without_email: int  # pass holders no link can reach: they get their badge code at the desk
+
+
+def summary(meeting: Meeting) -> PassesSummary:
+    online = select(func.count(Attendance.id)).where(
+        Attendance.meeting_id == meeting.id, Attendance.online, Attendance.left_at.is_(None)).scalar_subquery()
+    issued, mailed, online_now, without_email = db.session.execute(  # one statement: the desk counts them
+        select(func.count(MeetingPass.id), func.count(MeetingPass.mailed_at), online,
+               func.count(case((Member.email.is_(None), 1))))
+        .join(Member, Member.id == MeetingPass.member_id)
+        .where(MeetingPass.meeting_id == meeting.id)).one()
+    return PassesSummary(issued, mailed, online_now or 0, without_email or 0)

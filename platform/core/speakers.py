@@ -5,6 +5,7 @@ speaking time. The minutes record who spoke on which item."""
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import gettext as _
@@ -12,7 +13,6 @@ from sqlalchemy import Integer, Uuid, func, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
 
-from konsey.core.bylaws import parameters_on
 from konsey.core.errors import Conflict, Invalid
 from konsey.core.meetings import AgendaItem, Attendance, Meeting, MeetingStatus, require_sitting
 from konsey.core.membership import Member
@@ -85,6 +85,11 @@ def queue(meeting: Meeting, item: AgendaItem | None = None) -> list[FloorRequest
     waiting = db.session.scalars(select(FloorRequest).where(
         FloorRequest.meeting_id == meeting.id, FloorRequest.agenda_item_id == item.id, _pending())).all()
     return rules.speaking_order(waiting)
+
+
+def waiting_request(meeting: Meeting, member: Member) -> FloorRequest | None:
+    """This person's request waiting for the floor on the item under discussion, if any."""
+    return next((r for r in queue(meeting) if r.member_id == member.id), None)
 
 
 def now_speaking(meeting: Meeting) -> FloorRequest | None:
@@ -185,13 +190,32 @@ def move(meeting: Meeting, request: FloorRequest, up: bool) -> None:
         db.session.flush()
 
 
-def limit_seconds(meeting: Meeting, request: FloorRequest) -> int:
-    return rules.speaking_limit_seconds(request.stance, parameters_on(meeting.day))
-
-
 def spoken(meeting: Meeting) -> list[tuple[FloorRequest, str]]:
     """Who spoke, item by item and in order (for the minutes): (request, name)."""
     return db.session.execute(
         select(FloorRequest, Member.name).join(Member, Member.id == FloorRequest.member_id)
         .where(FloorRequest.meeting_id == meeting.id, FloorRequest.started_at.is_not(None))
         .order_by(FloorRequest.started_at)).all()
+
+
+@dataclass
+class SpeakersList:
+    item: AgendaItem | None
+    speaking: FloorRequest | None
+    queue: list
+    names: dict
+    spoken: list  # (request, name) of those who spoke, in order
+
+    @property
+    def speaking_name(self):
+        return self.names.get(self.speaking.member_id) if self.speaking else None
+
+
+def listing(meeting: Meeting) -> SpeakersList:
+    """The item under discussion, who has the floor, who waits (in order), and who spoke."""
+    item = current_item(meeting)
+    speaking = now_speaking(meeting)
+    waiting = queue(meeting, item)
+    ids = [r.member_id for r in waiting] + ([speaking.member_id] if speaking else [])
+    names = dict(db.session.execute(select(Member.id, Member.name).where(Member.id.in_(ids or [None]))).all())
+    return SpeakersList(item, speaking, waiting, names, spoken(meeting))

@@ -11,7 +11,7 @@ import uuid
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
-from sqlalchemy import case, func, select
+from sqlalchemy import select
 
 from konsey.core import live, meetings, passes, speakers
 from konsey.core.bylaws import parameters_on
@@ -63,25 +63,10 @@ def check_in_by_code(meeting_id: uuid.UUID, data: dict) -> Member:
     return member
 
 
-@dataclass
-class PassesSummary:
-    issued: int
-    mailed: int
-    online_now: int
-    without_email: int  # pass holders no link can reach: they get their badge code at the desk
-
-
 @query(Permission.COUNCIL_VIEW)
-def passes_summary(meeting_id: uuid.UUID) -> PassesSummary:
-    meeting_row = meeting(meeting_id)
-    online = select(func.count(Attendance.id)).where(
-        Attendance.meeting_id == meeting_row.id, Attendance.online, Attendance.left_at.is_(None)).scalar_subquery()
-    issued, mailed, online_now, without_email = db.session.execute(  # one statement: the desk counts them
-        select(func.count(MeetingPass.id), func.count(MeetingPass.mailed_at), online,
-               func.count(case((Member.email.is_(None), 1))))
-        .join(Member, Member.id == MeetingPass.member_id)
-        .where(MeetingPass.meeting_id == meeting_row.id)).one()
-    return PassesSummary(issued, mailed, online_now or 0, without_email or 0)
+def passes_summary(meeting_id: uuid.UUID) -> passes.PassesSummary:
+    """How many passes are issued, links e-mailed, people attending online, holders no link reaches."""
+    return passes.summary(meeting(meeting_id))
 
 
 @command(Permission.MEETINGS_RUN)
@@ -153,41 +138,16 @@ def withdraw_floor(meeting_id: uuid.UUID, request_id: uuid.UUID) -> None:
     live.changed(meeting_row.id)
 
 
-@dataclass
-class SpeakersList:
-    item: AgendaItem | None
-    speaking: speakers.FloorRequest | None
-    queue: list
-    names: dict
-    spoken: list  # (request, name) of those who spoke, in order
-
-    @property
-    def speaking_name(self):
-        return self.names.get(self.speaking.member_id) if self.speaking else None
-
-
 @query(Permission.COUNCIL_VIEW)
-def speakers_list(meeting_id: uuid.UUID) -> SpeakersList:
+def speakers_list(meeting_id: uuid.UUID) -> speakers.SpeakersList:
     """The item under discussion, who has the floor, who waits (in order), and who spoke."""
-    meeting_row = meeting(meeting_id)
-    item = speakers.current_item(meeting_row)
-    speaking = speakers.now_speaking(meeting_row)
-    waiting = speakers.queue(meeting_row, item)
-    ids = [r.member_id for r in waiting] + ([speaking.member_id] if speaking else [])
-    names = dict(db.session.execute(select(Member.id, Member.name).where(Member.id.in_(ids or [None]))).all())
-    return SpeakersList(item, speaking, waiting, names, speakers.spoken(meeting_row))
+    return speakers.listing(meeting(meeting_id))
 
 
 @query(Permission.COUNCIL_VIEW)
 def live_state(meeting_id: uuid.UUID) -> dict:
     """What the meeting's live screens show now (the same JSON the live service pushes)."""
     return live.state(meeting(meeting_id))
-
-
-@query(Permission.COUNCIL_VIEW)
-def stream_key(meeting_id: uuid.UUID) -> str:
-    """The key a page gives its script to listen to the meeting's live updates."""
-    return live.stream_key(meeting(meeting_id).id)
 
 
 # --- the phone of a person attending online ------------------------------------------------------------------
@@ -206,6 +166,7 @@ class Phone:
     waiting_request: speakers.FloorRequest | None
     stream_key: str
     heartbeat_seconds: int  # a third of the silence after which the person is checked out
+    online_counts: bool  # online presence counts towards this body's quorum (else the person only follows)
     opens_at: object = None  # before the sitting opens: when joining (and voting) becomes possible
 
     @property
@@ -234,15 +195,11 @@ def phone(token: str) -> Phone:
     vote = _open_vote(meeting_row)
     voted = bool(vote is not None and seat is not None and db.session.scalar(
         select(Ballot.id).where(Ballot.vote_id == vote.id, Ballot.member_id == seat)))
-    item = speakers.current_item(meeting_row)
-    waiting = db.session.scalar(select(speakers.FloorRequest).where(
-        speakers.FloorRequest.meeting_id == meeting_row.id, speakers.FloorRequest.member_id == member.id,
-        speakers.FloorRequest.agenda_item_id == (item.id if item else None),
-        speakers.FloorRequest.started_at.is_(None), speakers.FloorRequest.withdrawn_at.is_(None)))
+    waiting = speakers.waiting_request(meeting_row, member)
     problem, opens = meetings.sitting_window(meeting_row, bylaws)
     return Phone(meeting_pass, meeting_row, member, body, live.state(meeting_row), here, voted, seat is not None,
                  waiting, live.stream_key(meeting_row.id), max(10, bylaws["online_presence_timeout_seconds"] // 3),
-                 opens if problem == "not_yet" else None)
+                 rules.online_presence_counts(body.kind.value, bylaws), opens if problem == "not_yet" else None)
 
 
 @query(None)
@@ -299,13 +256,8 @@ def phone_ask_floor(token: str, data: dict) -> speakers.FloorRequest:
 @command(None)
 def phone_withdraw_floor(token: str) -> None:
     meeting_pass, meeting_row, member = _pass(token)
-    waiting = [r for r in speakers.queue(meeting_row) if r.member_id == member.id]
-    if not waiting:
+    waiting = speakers.waiting_request(meeting_row, member)
+    if waiting is None:
         raise Invalid({"request_id": [_("You are not on the speakers' list.")]})
-    speakers.withdraw(meeting_row, waiting[0])
+    speakers.withdraw(meeting_row, waiting)
     live.changed(meeting_row.id)
-
-
-def online_presence_counts(meeting_row: Meeting) -> bool:
-    """Whether online presence counts towards this meeting's quorum (the phone page says so)."""
-    return rules.online_presence_counts(body_of(meeting_row).kind.value, parameters_on(meeting_row.day))

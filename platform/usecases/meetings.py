@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from flask_babel import gettext as _
 from sqlalchemy import case, func, select
 
-from konsey.core import live, meetings
+from konsey.core import live, meetings, passes, speakers
 from konsey.core.bodies import Body, BodyKind
 from konsey.core.bylaws import parameters_on
 from konsey.core.errors import Invalid, NotFound
@@ -362,7 +362,8 @@ def roster_page(meeting_id: uuid.UUID, q: str | None = None, offset: int = 0) ->
 @query(Permission.COUNCIL_VIEW)
 def desk(meeting_id: uuid.UUID, q: str | None = None, offset: int = 0) -> dict:
     """Everything the meeting desk shows: a page of everyone entitled to sit with their state, the quorum,
-    the agenda with its votes and decisions (and whether each decision went on as a motion). A fixed number of
+    the agenda with its votes and decisions (and whether each decision went on as a motion), the speakers' list
+    and the hybrid meeting's passes. A fixed number of
     statements, and a bounded page, however large the body."""
     meeting_row, body, bylaws, sitting = _setting(meeting_id)
     roster, more = _roster_page(meeting_row, body, bylaws, sitting, q, offset)
@@ -409,8 +410,8 @@ def desk(meeting_id: uuid.UUID, q: str | None = None, offset: int = 0) -> dict:
         "roll_calls": roll_call_pages, "roll_call_waiting": roll_calls, "motions": motions,
         "counted_by_hand": {v.id for v in all_votes if (v.yes + v.no + v.abstain) > 0 and not ballots.get(v.id)},
         "empty_seats": _empty_seats(sitting), "tally": sitting.tally(), **_opening(meeting_row, bylaws),
-        "stream_key": live.stream_key(meeting_row.id), "current_item_id": meeting_row.current_item_id,
-        "online_counts": rules.online_presence_counts(body.kind.value, bylaws),
+        "stream_key": live.stream_key(meeting_row.id), "online_counts": rules.online_presence_counts(body.kind.value, bylaws),
+        "speakers": speakers.listing(meeting_row), "passes": passes.summary(meeting_row),
     }
 
 

@@ -11,7 +11,7 @@ import uuid
 from collections.abc import Callable, Mapping
 from urllib.parse import urlsplit
 
-from flask import Response, current_app, flash, g, has_request_context, jsonify, request, session
+from flask import Response, current_app, flash, g, has_request_context, jsonify, redirect, request, session
 from marshmallow import ValidationError
 
 from konsey.core.errors import DomainError, Invalid, NotFound
@@ -99,6 +99,29 @@ def flattened(error: DomainError) -> list[str]:
 
 def _lines(messages) -> list[str]:
     return refusal_lines(messages)
+
+
+def answer_script_or_page(action: Callable[[], object], done, back: str, refused_back: str | None = None):
+    """Run ``action`` for a form that a page's script may send (``X-Konsey-Fetch: 1``: a phone's vote, a badge
+    scanned): the script gets JSON with the sentence to show and the refusal's status; a browser without script
+    goes ``back`` (``refused_back`` after a refusal) with the sentence flashed. ``done`` is the sentence, or a
+    function of the action's result that makes it. A wrong id in the URL stays the 404 page."""
+    scripted = request.headers.get("X-Konsey-Fetch") == "1"
+    try:
+        result = action()
+    except NotFound:
+        raise
+    except DomainError as error:
+        message = " ".join(flattened(error))
+        if scripted:
+            return jsonify(message=message), error.status
+        flash(message, "error")
+        return redirect(refused_back or back)
+    message = done(result) if callable(done) else done
+    if scripted:
+        return jsonify(message=message)
+    flash(message, "success")
+    return redirect(back)
 
 
 def attempt(action: Callable[[], object], success: str | None = None) -> tuple[bool, object]:

@@ -7,12 +7,11 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, flash, g, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from konsey.core.errors import DomainError, Invalid, NotFound
 from konsey.core.meetings import Choice, MeetingKind, VoteKind
-from konsey.core.rules.meetings import Stance
 from konsey.pluginkit import file_download
 from konsey.schemas.meetings import (
     AttendanceSchema,
@@ -32,6 +31,7 @@ from konsey.schemas.meetings import (
 from konsey.usecases import hybrid, meetings
 from konsey.usecases.base import performs
 from konsey.web.adapters import (
+    answer_script_or_page,
     attempt,
     conditional_state,
     filled,
@@ -94,8 +94,6 @@ def desk(meeting_id):
     q, offset = _roster_query()
     shown = meetings.desk(meeting_id, q=q, offset=offset)
     return render_template("meetings/desk.html", vote_kinds=list(VoteKind), choices=list(Choice),
-                           stances=list(Stance), speakers=hybrid.speakers_list(meeting_id),
-                           passes=hybrid.passes_summary(meeting_id),
                            live_stream=live_stream_url(shown["stream_key"]), **shown)
 
 
@@ -143,6 +141,13 @@ def minutes(meeting_id):
 
 def _back(meeting_id, anchor: str | None = None):
     return redirect(url_for("meeting_pages.desk", meeting_id=meeting_id) + (f"#{anchor}" if anchor else ""))
+
+
+def _run(meeting_id, action, anchor: str | None = None, success: str | None = None):
+    """A button of the desk with nothing to fill in: run it, say what happened, go back to its place."""
+    meetings.require_meeting(meeting_id)
+    attempt(action, success)
+    return _back(meeting_id, anchor)
 
 
 def _form_run(meeting_id, schema, names, action, anchor=None, **fixed):
@@ -259,26 +264,21 @@ def close_meeting(meeting_id):
 @bp.post("/<uuid:meeting_id>/passes")
 @performs(hybrid.issue_passes)
 def issue_passes(meeting_id):
-    meetings.require_meeting(meeting_id)
-    attempt(lambda: hybrid.issue_passes(meeting_id), _("The passes are issued."))
-    return _back(meeting_id, "hybrid")
+    return _run(meeting_id, lambda: hybrid.issue_passes(meeting_id), "hybrid", _("The passes are issued."))
 
 
 @bp.post("/<uuid:meeting_id>/passes/links")
 @performs(hybrid.send_links)
 def send_links(meeting_id):
-    meetings.require_meeting(meeting_id)
-    attempt(lambda: hybrid.send_links(meeting_id), _("The personal links are being sent by e-mail."))
-    return _back(meeting_id, "hybrid")
+    return _run(meeting_id, lambda: hybrid.send_links(meeting_id), "hybrid",
+                _("The personal links are being sent by e-mail."))
 
 
 @bp.post("/<uuid:meeting_id>/passes/<uuid:member_id>")
 @performs(hybrid.reissue_pass)
 def reissue_pass(meeting_id, member_id):
-    meetings.require_meeting(meeting_id)
-    attempt(lambda: hybrid.reissue_pass(meeting_id, member_id),
-            _("A new pass is issued: the old link and badge no longer work."))
-    return _back(meeting_id, f"m-{member_id}")
+    return _run(meeting_id, lambda: hybrid.reissue_pass(meeting_id, member_id), f"m-{member_id}",
+                _("A new pass is issued: the old link and badge no longer work."))
 
 
 @bp.get("/<uuid:meeting_id>/badges.pdf")
@@ -293,21 +293,10 @@ def badges(meeting_id):
 def check_in_by_code(meeting_id):
     """A badge scanned with the phone's camera or its code typed: that person is checked in."""
     meetings.require_meeting(meeting_id)
-    scanned = request.headers.get("X-Konsey-Fetch") == "1"  # the camera's script: it stays on the page
-    try:
-        member = hybrid.check_in_by_code(meeting_id, load(BadgeCodeSchema, filled(request.form, "code")))
-    except NotFound:
-        raise
-    except DomainError as error:
-        if scanned:
-            return jsonify(message=" ".join(flattened(error))), error.status
-        flash_errors(error)
-        return _back(meeting_id, "code-check-in")
-    done = _("%(name)s is checked in.", name=member.name)
-    if scanned:
-        return jsonify(message=done)
-    flash(done, "success")
-    return _back(meeting_id, "code-check-in")
+    back = url_for("meeting_pages.desk", meeting_id=meeting_id) + "#code-check-in"
+    return answer_script_or_page(
+        lambda: hybrid.check_in_by_code(meeting_id, load(BadgeCodeSchema, filled(request.form, "code"))),
+        lambda member: _("%(name)s is checked in.", name=member.name), back)
 
 
 @bp.post("/<uuid:meeting_id>/stream")
@@ -328,8 +317,7 @@ def take_up(meeting_id, item_id):
 @performs(hybrid.speakers_list)
 def speakers_panel(meeting_id):
     """The speakers' panel alone (the desk fetches it again when the meeting changes)."""
-    detail = meetings.show_meeting(meeting_id)
-    return render_template("meetings/_speakers.html", meeting=detail.meeting, stances=list(Stance),
+    return render_template("meetings/_speakers.html", meeting=meetings.require_meeting(meeting_id),
                            speakers=hybrid.speakers_list(meeting_id))
 
 
@@ -343,9 +331,7 @@ def ask_floor(meeting_id):
 @bp.post("/<uuid:meeting_id>/speakers/<uuid:request_id>/floor")
 @performs(hybrid.give_floor)
 def give_floor(meeting_id, request_id):
-    meetings.require_meeting(meeting_id)
-    attempt(lambda: hybrid.give_floor(meeting_id, request_id))
-    return _back(meeting_id, "speakers")
+    return _run(meeting_id, lambda: hybrid.give_floor(meeting_id, request_id), "speakers")
 
 
 @bp.post("/<uuid:meeting_id>/speakers/<uuid:request_id>/move")
@@ -358,14 +344,10 @@ def move_speaker(meeting_id, request_id):
 @bp.post("/<uuid:meeting_id>/speakers/<uuid:request_id>/withdraw")
 @performs(hybrid.withdraw_floor)
 def withdraw_floor(meeting_id, request_id):
-    meetings.require_meeting(meeting_id)
-    attempt(lambda: hybrid.withdraw_floor(meeting_id, request_id))
-    return _back(meeting_id, "speakers")
+    return _run(meeting_id, lambda: hybrid.withdraw_floor(meeting_id, request_id), "speakers")
 
 
 @bp.post("/<uuid:meeting_id>/speakers/stop")
 @performs(hybrid.stop_speaker)
 def stop_speaker(meeting_id):
-    meetings.require_meeting(meeting_id)
-    attempt(lambda: hybrid.stop_speaker(meeting_id))
-    return _back(meeting_id, "speakers")
+    return _run(meeting_id, lambda: hybrid.stop_speaker(meeting_id), "speakers")

@@ -6,16 +6,14 @@ shown again with the sentence."""
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, jsonify, render_template, request, url_for
 from flask_babel import gettext as _
 
-from konsey.core.errors import DomainError, NotFound
 from konsey.core.meetings import Choice
-from konsey.core.rules.meetings import Stance
 from konsey.schemas.meetings import PhoneBallotSchema, PhoneFloorSchema
 from konsey.usecases import hybrid
 from konsey.usecases.base import performs
-from konsey.web.adapters import conditional_state, filled, flattened, live_stream_url, load
+from konsey.web.adapters import answer_script_or_page, conditional_state, filled, live_stream_url, load
 
 bp = Blueprint("remote_pages", __name__, url_prefix="/<council_slug>/remote")
 
@@ -25,7 +23,7 @@ bp = Blueprint("remote_pages", __name__, url_prefix="/<council_slug>/remote")
 def phone(token):
     seen = hybrid.phone(token)
     return render_template("meetings/phone.html", phone=seen, token=token, choices=list(Choice),
-                           stances=list(Stance), online_counts=hybrid.online_presence_counts(seen.meeting),
+                           online_counts=seen.online_counts,
                            live_stream=live_stream_url(seen.stream_key), heartbeat_seconds=seen.heartbeat_seconds,
                            tried=request.args.get("tried") == "1")
 
@@ -38,22 +36,9 @@ def live_json(token):
 
 
 def _answer(token, action, done: str, *, failed_args: dict | None = None):
-    """Run ``action``; answer the script in JSON, or go back to the page with the sentence."""
-    fetched = request.headers.get("X-Konsey-Fetch") == "1"
-    try:
-        action()
-    except NotFound:
-        raise  # a link that names nothing is the 404 page
-    except DomainError as error:
-        message = " ".join(flattened(error))
-        if fetched:
-            return jsonify(message=message), error.status
-        flash(message, "error")
-        return redirect(url_for("remote_pages.phone", token=token, **(failed_args or {})))
-    if fetched:
-        return jsonify(message=done), 200
-    flash(done, "success")
-    return redirect(url_for("remote_pages.phone", token=token))
+    """Run ``action``; answer the phone's script in JSON, or go back to the page with the sentence."""
+    return answer_script_or_page(action, done, url_for("remote_pages.phone", token=token),
+                                 url_for("remote_pages.phone", token=token, **(failed_args or {})))
 
 
 @bp.post("/<token>/join")

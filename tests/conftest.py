@@ -44,8 +44,34 @@ from support.world import World
 os.environ["TZ"] = os.environ.get("KONSEY_TEST_PROCESS_TZ", "Europe/Istanbul")
 time.tzset()
 
+# A test that passes on one calendar day and fails on another is a bug. KONSEY_TEST_CLOCK=<ISO instant> starts
+# every test at that moment (the clock then runs on), through time-machine: the platform takes every instant
+# from Python's clock (never from PostgreSQL's now()), so the whole request path travels with it. Processes a
+# test starts (a Celery worker, gunicorn, Chromium) do not travel: tests/test_calendar_moments.py runs the
+# in-process tests at the awkward moments of the calendar.
+TEST_CLOCK = os.environ.get("KONSEY_TEST_CLOCK")
+
 __all__ = ["ARTIFACTS", "IN_CI", "REDIS_URL", "ApiClient", "Mailbox", "WebhookReceiver", "World", "adopted_motion",
            "approve_by_general_assembly", "free_port", "login", "sitting", "take_export", "need_service", "port_open", "worker_name"]
+
+
+def pytest_collection_modifyitems(items):
+    # "-m 'not postgres'" selects the SQLite half (the calendar-moment runs need no second database).
+    for item in items:
+        params = getattr(getattr(item, "callspec", None), "params", {})
+        if params.get("app") == "postgresql" or "postgres_app" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.postgres)
+
+
+@pytest.fixture(autouse=True)
+def _calendar_moment():
+    if not TEST_CLOCK:
+        yield
+        return
+    import time_machine
+
+    with time_machine.travel(TEST_CLOCK, tick=True):
+        yield
 
 
 @pytest.fixture(scope="session")

@@ -7,12 +7,13 @@ from datetime import date, timedelta
 
 import pytest
 
+from support import clock
+
 A, B = "/api/v1/councils/alpha", "/api/v1/councils/beta"
 
 
 def years_ago(years: int, days: int = 0) -> str:
-    today = date.today()
-    return (today.replace(year=today.year - years) - timedelta(days=days)).isoformat()
+    return clock.years_ago(years, days=days).isoformat()
 
 
 @pytest.fixture
@@ -89,9 +90,10 @@ def test_children_age_out_on_their_birthday_and_the_guardian_is_told(sqlite_app,
     world.child(council)  # eleven
     with sqlite_app.app_context(), bound_council(council):
         child = db.session.scalar(db.select(Child))
-        child.birth_date = date.today().replace(year=date.today().year - 15)  # fifteen today
+        child.birth_date = clock.years_ago(15)  # fifteen today (on a 29 February: since yesterday)
         db.session.commit()
-        assert [c.name for c in age_out(date.today() - timedelta(days=1))] == []  # still fourteen yesterday
+        birthday = child.birth_date.replace(year=child.birth_date.year + 15)
+        assert [c.name for c in age_out(birthday - timedelta(days=1))] == []  # still fourteen the day before
         aged = age_out()
         db.session.commit()
         assert [c.status for c in aged] == [ChildStatus.AGED_OUT]
@@ -184,7 +186,7 @@ def test_youth_members_age_out(sqlite_app, world):
 
     council = world.council("alpha")
     world.enable(council, "youth_assembly", {"age_max": 24})
-    birthday = date.today().replace(year=date.today().year - 25)
+    birthday = clock.years_ago(25)
     member = world.member(council, name="Mert Genç", birth_date=(birthday + timedelta(days=1)).isoformat())
     with sqlite_app.app_context(), bound_council(council):
         youth = db.session.scalar(db.select(Body).where(Body.type_code == "youth_assembly"))

@@ -9,6 +9,7 @@ import pytest
 from werkzeug.serving import make_server
 
 from conftest import ARTIFACTS, need_service
+from support.clock import years_ago
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -95,14 +96,13 @@ def test_operator_onboards_a_council_in_the_browser(live_server, browser, sqlite
 
 def test_enable_an_assembly_and_add_a_member_in_the_browser(live_server, browser, sqlite_app):
     """The secretary general enables the youth assembly for the council and seats a young member."""
-    from datetime import date
 
     from conftest import World
 
     world = World(sqlite_app)
     council = world.council("izmir", name="İzmir Kent Konseyi")
     world.user("sekreter@izmir.example.org", roles={council: "administrator"})
-    young = date.today().replace(year=date.today().year - 20)
+    young = years_ago(20)
     world.member(council, name="Deniz Genç", birth_date=young.isoformat())
     world.member(council, name="Ahmet Yaşlı", birth_date="1960-05-01")
 

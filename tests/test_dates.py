@@ -71,3 +71,26 @@ def test_an_instant_is_of_the_councils_day():
 
     assert str(council_day(datetime(2026, 12, 1, 22, 30, tzinfo=UTC))) == "2026-12-02"  # 01:30 in İstanbul
     assert str(council_day(datetime(2026, 12, 1, 20, 59, tzinfo=UTC))) == "2026-12-01"
+
+
+def test_a_version_judged_by_a_meeting_just_after_the_councils_midnight_stays(world, api):
+    """A meeting at 00:30 in İstanbul is of that day, though UTC still says the day before: the by-law version of
+    that day has judged it and cannot be replaced (it was, when "judged" was counted from UTC's midnight)."""
+    from support.clock import COUNCIL_ZONE, days_from_today
+
+    council = world.council("izmir")
+    admin = api(world.token(world.user("gs@izmir.example.org", roles={council: "administrator"}), council))
+    day = days_from_today(20)
+    first = admin.post(f"{BASE}/bylaws", json={"effective_from": day.isoformat(),
+                                               "parameters": {"speaking_time_minutes": 4}})
+    assert first.status_code == 201, first.json
+    board = next(b for b in admin.get(f"{BASE}/bodies").json if b["kind"] == "executive_board")["id"]
+    at = datetime.combine(day, datetime.min.time(), tzinfo=COUNCIL_ZONE) + timedelta(minutes=30)
+    meeting = admin.post(f"{BASE}/meetings", json={"body_id": board, "title": "Gece yarısından sonra",
+                                                   "scheduled_at": at.isoformat(), "agenda": ["Bütçe"]})
+    assert meeting.status_code == 201, meeting.json
+    replaced = admin.post(f"{BASE}/bylaws", json={"effective_from": day.isoformat(),
+                                                  "parameters": {"speaking_time_minutes": 6}})
+    assert replaced.status_code == 422 and "effective_from" in replaced.json["errors"], replaced.json
+    in_force = admin.get(f"{BASE}/bylaws/in-force", query_string={"on": day.isoformat()})
+    assert in_force.json["parameters"]["speaking_time_minutes"] == 4

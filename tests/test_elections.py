@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
+
+from support.clock import first_of_a_month_ahead, in_years
 
 BASE = "/api/v1/councils/izmir"
 
@@ -23,10 +27,17 @@ def setup(world, api):
     return {"admin": admin, "bodies": bodies, "people": people, "sitting": ga_sitting}
 
 
-FIRST_TERM = "2027-06-01"
+def first_term():
+    """A first term starting some months ahead (by-laws refuse a term that began over 30 days ago)."""
+    return first_of_a_month_ahead(6)
 
 
-def _election(setup, office, seats=1, term_start=FIRST_TERM, term_index=0):
+def _iso(day) -> str:
+    return day.isoformat()
+
+
+def _election(setup, office, seats=1, term_start=None, term_index=0):
+    term_start = term_start or _iso(first_term())
     return setup["admin"].post(f"{BASE}/elections", json={
         "electing_body_id": setup["bodies"]["general_assembly"], "target_body_id": setup["bodies"]["executive_board"],
         "office": office, "seats": seats, "term_start": term_start, "term_index": term_index,
@@ -62,21 +73,23 @@ def test_president_elected_in_the_third_round(setup):
     third = admin.post(f"{url}/rounds", json={"votes": {people["Ayşe"]: 4, people["Mehmet"]: 3}}).json
     assert third["winner"] == people["Ayşe"]
     decided = admin.get(url).json
-    assert decided["status"] == "decided" and decided["result"]["term_ends"] == "2029-05-31"  # first term: 2 years
+    ends = _iso(in_years(first_term(), 2) - timedelta(days=1))  # first term: 2 years
+    assert decided["status"] == "decided" and decided["result"]["term_ends"] == ends
     assert [r["meeting_id"] for r in decided["rounds"]] == [setup["sitting"]] * 3
     assert decided["rounds"][0]["present"] == 7 and decided["rounds"][0]["ballots_cast"] == 7
-    seats = admin.get(f"{BASE}/bodies/{setup['bodies']['executive_board']}?on=2027-06-02").json["seats"]
-    assert [(s["member_name"], s["role"], s["ends_on"]) for s in seats] == [("Ayşe", "chair", "2029-05-31")]
+    on = _iso(first_term() + timedelta(days=1))
+    seats = admin.get(f"{BASE}/bodies/{setup['bodies']['executive_board']}?on={on}").json["seats"]
+    assert [(s["member_name"], s["role"], s["ends_on"]) for s in seats] == [("Ayşe", "chair", ends)]
 
 
 def test_term_limit_blocks_a_third_consecutive_term(setup):
     admin, people = setup["admin"], setup["people"]
-    for start, index in ((FIRST_TERM, 0), ("2029-06-01", 1)):
+    for start, index in ((_iso(first_term()), 0), (_iso(in_years(first_term(), 2)), 1)):
         election = _election(setup, "president", term_start=start, term_index=index)
         url = f"{BASE}/elections/{election['id']}"
         admin.post(f"{url}/candidates", json={"member_id": people["Ayşe"]})
         assert admin.post(f"{url}/rounds", json={"votes": {people["Ayşe"]: 6}}).json["winner"] == people["Ayşe"]
-    third = _election(setup, "president", term_start="2032-06-01")
+    third = _election(setup, "president", term_start=_iso(in_years(first_term(), 5)))
     refused = admin.post(f"{BASE}/elections/{third['id']}/candidates", json={"member_id": people["Ayşe"]})
     assert refused.status_code == 422 and "member_id" in refused.json["errors"]
     assert admin.post(f"{BASE}/elections/{third['id']}/candidates", json={"member_id": people["Can"]}).status_code == 201
@@ -94,7 +107,8 @@ def test_board_seats_honour_parity_and_say_who_was_passed_over(setup):
     assert set(result["elected"]) == {people["Mehmet"], people["Can"], people["Ayşe"], people["Zeynep"]}
     assert result["passed_over"] == [{"member_id": people["Ali"], "reason": "parity"}]
     assert result["parity_met"] is True
-    parity = admin.get(f"{BASE}/bodies/{setup['bodies']['executive_board']}?on=2027-07-01").json["parity"]
+    on = _iso(first_term() + timedelta(days=30))
+    parity = admin.get(f"{BASE}/bodies/{setup['bodies']['executive_board']}?on={on}").json["parity"]
     assert parity["met"] and parity["women"] == 2
 
 
@@ -103,7 +117,7 @@ def test_bad_election_input(setup):
     assert admin.post(f"{BASE}/elections", json={"electing_body_id": setup["bodies"]["general_assembly"],
                                                  "target_body_id": setup["bodies"]["executive_board"],
                                                  "office": "president", "seats": 3,
-                                                 "term_start": FIRST_TERM}).status_code == 422
+                                                 "term_start": _iso(first_term())}).status_code == 422
     election = _election(setup, "president")
     url = f"{BASE}/elections/{election['id']}"
     admin.post(f"{url}/candidates", json={"member_id": people["Ayşe"]})
@@ -270,7 +284,7 @@ def test_an_election_that_leaves_the_board_short_says_why(setup):
     assert decided.status_code == 200, decided.json
     assert decided.json["board_problems"] == ["below_minimum"]
     assert any("3" in line and "7" in line for line in decided.json["board_warnings"])
-    board = admin.get(f"{BASE}/bodies/{setup['bodies']['executive_board']}?on=2027-06-02").json
+    board = admin.get(f"{BASE}/bodies/{setup['bodies']['executive_board']}?on={_iso(first_term() + timedelta(days=1))}").json
     assert board["lawfully_composed"] is False and "below_minimum" in board["composition_problems"]
 
 
@@ -282,7 +296,7 @@ def test_a_round_is_counted_in_a_quorate_sitting_of_the_electing_body(setup):
     admin, people, bodies = setup["admin"], setup["people"], setup["bodies"]
     election = admin.post(f"{BASE}/elections", json={
         "electing_body_id": bodies["general_assembly"], "target_body_id": bodies["executive_board"],
-        "office": "president", "term_start": FIRST_TERM}).json
+        "office": "president", "term_start": _iso(first_term())}).json
     url = f"{BASE}/elections/{election['id']}"
     for name in ("Ayşe", "Mehmet"):
         admin.post(f"{url}/candidates", json={"member_id": people[name]})

@@ -8,6 +8,8 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select
 
+from support.clock import first_of_a_month_ahead
+
 
 @pytest.fixture
 def desk(secretary):
@@ -97,7 +99,7 @@ def test_an_election_is_run_on_the_page(app, world, desk):
     bodies = {b.kind.value: b.id for b in _bodies(app, desk["council"])}
     called = client.post("/izmir/elections/", data={
         "electing_body_id": str(bodies["general_assembly"]), "target_body_id": str(bodies["executive_board"]),
-        "office": "president", "seats": "1", "term_start": "2027-06-01", "term_index": "0"})
+        "office": "president", "seats": "1", "term_start": first_of_a_month_ahead(6).isoformat(), "term_index": "0"})
     election = called.headers["Location"].rsplit("/", 1)[1]
     for member_id in people[:2]:
         client.post(f"/izmir/elections/{election}/candidates", data={"member_id": str(member_id)})
@@ -117,7 +119,7 @@ def test_an_election_is_run_on_the_page(app, world, desk):
     assert _count(app, desk["council"], Seat) == 0
     named = client.post("/izmir/elections/", data={
         "electing_body_id": str(bodies["general_assembly"]), "target_body_id": str(bodies["executive_board"]),
-        "office": "executive_board", "seats": "2", "term_start": "2027-06-01", "term_index": "0",
+        "office": "executive_board", "seats": "2", "term_start": first_of_a_month_ahead(6).isoformat(), "term_index": "0",
         "meeting_id": str(held)})
     client.post(f"{named.headers['Location']}/candidates", data={"member_id": str(people[2])})
     assert f'value="{held}" selected' in client.get(named.headers["Location"]).get_data(as_text=True)

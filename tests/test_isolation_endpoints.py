@@ -8,6 +8,7 @@ import re
 import pytest
 
 from conftest import login
+from support.clock import days_from_today, years_ago
 
 
 @pytest.fixture
@@ -67,7 +68,7 @@ def valid_body(method: str, rule: str, councils: dict) -> dict:
         return {"meeting_id": str(councils["meeting_a"])}
     if rule.endswith("/representatives"):
         return {"capacity": "representative", "name": "Temsilci Kişi", "mandate_letter": "2026/1",
-                "mandate_expires_on": "2030-01-01"}
+                "mandate_expires_on": days_from_today(1000).isoformat()}
     if rule.endswith("/history"):
         return {"status": "suspended", "reason": "deneme"}
     if rule.endswith("/candidates"):
@@ -79,7 +80,7 @@ def valid_body(method: str, rule: str, councils: dict) -> dict:
     if rule.endswith("/plugins/<plugin_name>"):
         return {"config": {}}
     if rule.endswith("/children"):
-        return {"name": "Ece Y.", "birth_date": "2015-03-01", "guardian": {"name": "Selin Yıldız", "relation": "anne"}}
+        return {"name": "Ece Y.", "birth_date": years_ago(11).isoformat(), "guardian": {"name": "Selin Yıldız", "relation": "anne"}}
     if rule.endswith("/consent"):
         return {"guardian_name": "Selin Yıldız", "relation": "anne", "given_on": "2026-01-01", "method": "written_form"}
     if rule.endswith("/officers"):

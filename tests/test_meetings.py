@@ -7,6 +7,8 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
+from support.clock import COUNCIL_ZONE, days_from_today
+
 BASE = "/api/v1/councils/izmir"
 
 
@@ -98,7 +100,8 @@ def test_a_meeting_from_quorum_to_numbered_decisions(desk):
     admin.post(ballots, json={"member_id": seated[2], "choice": "no"})
     closed = admin.post(f"{url}/votes/{vote['id']}/close", json={}).json
     assert (closed["yes"], closed["no"], closed["present"], closed["outcome"]) == (2, 1, 3, "adopted")
-    meeting_year = datetime.fromisoformat(meeting["scheduled_at"]).year
+    # The year of the day it sits in İstanbul (not of the day it was first called for, nor UTC's)
+    meeting_year = datetime.fromisoformat(detail["scheduled_at"]).astimezone(COUNCIL_ZONE).year
     assert closed["decision_number"] == f"{meeting_year}/1"
 
     admin.post(f"{url}/attendance", json={"member_id": seated[3]})
@@ -215,7 +218,7 @@ def test_an_institution_attends_through_a_mandated_representative(app, desk, wor
                                      "mandate_expires_on": "2020-01-01"})
     assert expired.status_code == 422 and "mandate_expires_on" in expired.json["errors"]
     oya = admin.post(reps, json={"capacity": "representative", "name": "Oya Er", "mandate_letter": "12.01.2026 / 7",
-                                 "mandate_expires_on": (date.today().replace(year=date.today().year + 1)).isoformat()})
+                                 "mandate_expires_on": days_from_today(365).isoformat()})
     assert oya.status_code == 201 and oya.json["valid"] is True
     individual = admin.post(f"{BASE}/members/{desk['seated'][0]}/representatives", json={
         "capacity": "representative", "name": "X Y", "mandate_letter": "1", "mandate_expires_on": "2030-01-01"})

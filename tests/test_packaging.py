@@ -38,3 +38,40 @@ def test_stdlib_platform_is_intact_after_importing_konsey():
 
     assert platform.python_version() == ".".join(map(str, sys.version_info[:3]))
     assert "konsey" not in (platform.__file__ or "")
+
+
+def test_the_wheel_carries_every_file_of_the_source_tree(tmp_path):
+    """What production installs (`pip install .`, a wheel) holds every template, font, translation, data and
+    static file of the packages: a template left out is a 500 on every regular install (the Atom feed's was),
+    which the editable install the suite runs from never shows."""
+    import shutil
+    import subprocess
+    import zipfile
+
+    # From a clean copy: setuptools' build/ folder in the work tree keeps what an earlier build copied there.
+    source = tmp_path / "source"
+    source.mkdir()
+    for name in ("pyproject.toml", "README.md", "platform", "plugins", "worker"):
+        copy = shutil.copytree if (ROOT / name).is_dir() else shutil.copy
+        copy(ROOT / name, source / name, **({"ignore": shutil.ignore_patterns("__pycache__")}
+                                           if (ROOT / name).is_dir() else {}))
+    built = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "--quiet",
+                            "-w", str(tmp_path), str(source)], capture_output=True, text=True)
+    assert built.returncode == 0, built.stderr[-2000:]
+    (wheel,) = tmp_path.glob("konsey-*.whl")
+    shipped = set(zipfile.ZipFile(wheel).namelist())
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["package-dir"]
+    missing = []
+    for package, folder in config.items():
+        for path in (ROOT / folder).rglob("*"):
+            relative = path.relative_to(ROOT / folder)
+            if path.is_dir() or "__pycache__" in relative.parts or path.suffix == ".pyc":
+                continue
+            owner = max((p for p in config if (".".join([package, *relative.parts[:-1]]) + ".").startswith(p + ".")),
+                        key=len)
+            if owner != package:
+                continue  # a sub-folder mapped on its own (plugins/, worker/) is checked under its own mapping
+            name = "/".join([*package.split("."), *relative.parts])
+            if name not in shipped:
+                missing.append(name)
+    assert missing == [], f"left out of the wheel: {missing}"

@@ -14,6 +14,7 @@ import pytest
 from sqlalchemy import select
 
 from konsey.core import hookspecs
+from support.clock import first_of_a_month_ahead
 from support.world import sitting_now
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -247,7 +248,7 @@ def test_election_hooks_only_where_enabled(app, world, bespoke):
         bodies = {b["kind"]: b["id"] for b in admin.get(f"{base}/bodies").json}
         election = admin.post(f"{base}/elections", json={
             "electing_body_id": bodies["general_assembly"], "target_body_id": bodies["executive_board"],
-            "office": "executive_board", "seats": 2, "term_start": "2028-06-01"}).json
+            "office": "executive_board", "seats": 2, "term_start": first_of_a_month_ahead(6).isoformat()}).json
         url = f"{base}/elections/{election['id']}"
         results[f"{key}_banned"] = admin.post(f"{url}/candidates", json={"member_id": banned}).status_code
         men = [str(m) for m in (world.member(bespoke[key], name=f"Aday {i}", gender="male") for i in range(2))]

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
-
 import pytest
 
 from konsey.core.rules.membership import university_representatives_allowed
+from support.clock import days_from_today
 
 BASE = "/api/v1/councils/izmir"
-NEXT_YEAR = (date.today() + timedelta(days=365)).isoformat()
 
 
 def test_university_representatives_allowed():
@@ -27,7 +25,7 @@ def admin(world, api):
 
 def _rep(admin, member_id, name, capacity="representative"):
     return admin.post(f"{BASE}/members/{member_id}/representatives", json={
-        "capacity": capacity, "name": name, "mandate_letter": "2026/3", "mandate_expires_on": NEXT_YEAR})
+        "capacity": capacity, "name": name, "mandate_letter": "2026/3", "mandate_expires_on": days_from_today(365).isoformat()})
 
 
 def _university(admin, name, rep):

@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from conftest import login
+from support.clock import years_ago
 
 BASE = "/api/v1/councils/izmir"
 
@@ -82,19 +83,19 @@ def _apply(api, applicant: dict):
 
 
 def test_a_child_cannot_apply_for_ordinary_membership(izmir, api):
-    nine = date.today().replace(year=date.today().year - 9)
+    nine = years_ago(9)
     response = _apply(api, {"category": "individual", "name": "Küçük Çocuk", "birth_date": nine.isoformat(),
                             "email": "cocuk@example.org"})
     assert response.status_code == 422
     assert "birth_date" in response.json["errors"]["applicant"]
     assert izmir["admin"].get(f"{BASE}/applications").json == []
-    adult = date.today().replace(year=date.today().year - 30)
+    adult = years_ago(30)
     assert _apply(api, {"category": "individual", "name": "Yetişkin Kişi", "birth_date": adult.isoformat(),
                         "email": "yetiskin@example.org"}).status_code == 201
 
 
 def test_an_applicant_cannot_choose_a_status_or_a_joining_date(izmir, api):
-    adult = date.today().replace(year=date.today().year - 30).isoformat()
+    adult = years_ago(30).isoformat()
     for extra in ({"status": "active"}, {"joined_on": "2001-01-01"}):
         response = _apply(api, {"category": "individual", "name": "Ayşe Kaya", "birth_date": adult, **extra})
         assert response.status_code == 422
@@ -341,7 +342,7 @@ def test_password_resets_and_public_applications_are_limited(limited_app):
     answers = [client.post("/password/forgot", data={"email": "sifre@izmir.example.org"}).status_code
                for _ in range(4)]
     assert answers[:3] == [302, 302, 302] and answers[3] == 429
-    adult = date.today().replace(year=date.today().year - 30).isoformat()
+    adult = years_ago(30).isoformat()
     applicant = {"category": "individual", "name": "Başvuran Kişi", "birth_date": adult, "email": "b@example.org"}
     statuses = [client.post(f"{BASE}/applications", json={"applicant": applicant, "notice_version": KVKK_NOTICE_VERSION,
                                                           "consents": ["membership"]}).status_code for _ in range(6)]

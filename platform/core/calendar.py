@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date
 
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -15,8 +15,8 @@ from konsey.core.rules.calendar import Warning as CalendarWarning
 from konsey.core.rules.calendar import general_assembly_warnings, terms_ending
 from konsey.core.seats import Seat, board_composition
 from konsey.core.session_requests import due_requests
-from konsey.tenants.db import as_utc, db
-from konsey.tenants.models import council_today
+from konsey.tenants.db import db
+from konsey.tenants.models import council_day, council_midnight, council_today
 
 MESSAGES = {
     "general_assembly_sessions_missing": lambda a: _(
@@ -41,12 +41,13 @@ def calendar(year: int, today: date | None = None) -> dict:
     assembly = db.session.scalar(select(Body).where(Body.kind == BodyKind.GENERAL_ASSEMBLY))
     sessions = db.session.scalars(select(Meeting).where(
         Meeting.body_id == assembly.id,
-        Meeting.scheduled_at >= datetime(year, 1, 1, tzinfo=UTC),
-        Meeting.scheduled_at < datetime(year + 1, 1, 1, tzinfo=UTC),
+        # The council's year: a session at 00:30 on 1 January in İstanbul is of the new year, not the old.
+        Meeting.scheduled_at >= council_midnight(date(year, 1, 1)),
+        Meeting.scheduled_at < council_midnight(date(year + 1, 1, 1)),
     )).all()
     held = sum(1 for m in sessions if m.status is MeetingStatus.CLOSED or
-               (m.opened_at is not None and as_utc(m.scheduled_at).date() <= today))
-    scheduled = sum(1 for m in sessions if m.status is MeetingStatus.SCHEDULED and as_utc(m.scheduled_at).date() >= today)
+               (m.opened_at is not None and council_day(m.scheduled_at) <= today))
+    scheduled = sum(1 for m in sessions if m.status is MeetingStatus.SCHEDULED and council_day(m.scheduled_at) >= today)
     names = {b.id: b.name for b in db.session.scalars(select(Body))}
     ends = [(names[s.body_id], s.ends_on) for s in db.session.scalars(select(Seat).where(Seat.ends_on.is_not(None)))]
     warnings = general_assembly_warnings(year, held, scheduled, bylaws["general_assembly_min_sessions_per_year"],

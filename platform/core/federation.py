@@ -24,6 +24,7 @@ from konsey.core.applications import MembershipApplication
 from konsey.core.bodies import Body, BodyKind, BodyStatus
 from konsey.core.bylaws import ByLawProfile
 from konsey.core.follow_up import ImplementationMilestone
+from konsey.core.formats import DEFAULT_ZONE
 from konsey.core.meetings import Meeting
 from konsey.core.membership import Gender, Member, MemberKind, MemberStatus
 from konsey.core.motions import ORDER, Motion, MotionStatus
@@ -130,8 +131,10 @@ def compute(today: date | None = None, *, reason: str = "federation indicators",
 
     today = today or council_today()
     now = utcnow()
-    year_start = datetime(year or today.year, 1, 1, tzinfo=now.tzinfo)
-    year_end = datetime((year or today.year) + 1, 1, 1, tzinfo=now.tzinfo)
+    # A year is Turkey's (every council keeps its time): a session at 00:30 on 1 January is of the new year,
+    # though UTC still says the old one.
+    year_start = datetime(year or today.year, 1, 1, tzinfo=ZoneInfo(DEFAULT_ZONE))
+    year_end = datetime((year or today.year) + 1, 1, 1, tzinfo=ZoneInfo(DEFAULT_ZONE))
 
     def in_period(column):
         return (column >= year_start) & (column < year_end) if year else true()

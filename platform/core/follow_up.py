@@ -19,7 +19,7 @@ from konsey.core.errors import Conflict, Invalid
 from konsey.core.motions import ORDER, Motion, MotionStatus, set_due_date
 from konsey.core.rules import follow_up as rules
 from konsey.tenants.db import CouncilOwned, db, enum_of, same_council_fk, utcnow
-from konsey.tenants.models import council_today
+from konsey.tenants.models import council_day, council_today
 
 
 class MunicipalMeetingKind(enum.StrEnum):
@@ -137,7 +137,9 @@ def read_calendar(content: bytes) -> list[tuple[date, MunicipalMeetingKind]]:
             summary = str(event.get("SUMMARY", "")).casefold()
             kind = MunicipalMeetingKind.EXTRAORDINARY if "olağanüstü" in summary or "extraordinary" in summary \
                 else MunicipalMeetingKind.REGULAR
-            days.append((start.date() if isinstance(start, datetime) else start, kind))
+            if isinstance(start, datetime):  # an instant (UTC or another zone): its day where the council is
+                start = council_day(start) if start.tzinfo else start.date()
+            days.append((start, kind))
         return days
     try:
         return _csv_days(text)

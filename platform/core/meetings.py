@@ -29,7 +29,7 @@ from konsey.core.representatives import mandated
 from konsey.core.rules import meetings as rules
 from konsey.core.seats import VOTING_ROLES, SeatRole, full_membership, require_working, seats_on
 from konsey.tenants.db import CouncilOwned, as_utc, db, enum_of, same_council_fk, utcnow
-from konsey.tenants.models import Council
+from konsey.tenants.models import council_day
 
 
 class MeetingKind(enum.StrEnum):
@@ -82,11 +82,7 @@ class Meeting(CouncilOwned, db.Model):
     @property
     def day(self) -> date:
         """The meeting's calendar day where the council is (a 01:00 Istanbul meeting is not yesterday's)."""
-        from zoneinfo import ZoneInfo
-
-
-        council = db.session.get(Council, self.council_id)
-        return as_utc(self.scheduled_at).astimezone(ZoneInfo(council.timezone)).date()
+        return council_day(self.scheduled_at, self.council_id)
 
 
 class AgendaItem(CouncilOwned, db.Model):
@@ -204,14 +200,14 @@ def failed_session(body: Body, before: datetime, now: datetime) -> Meeting | Non
 def _check_reconvening(body: Body, when: datetime, now: datetime, bylaws: dict) -> None:
     failed = failed_session(body, when, now)
     window = bylaws["reconvene_after_days"]
-    problem = rules.reconvening_problem(as_utc(failed.scheduled_at).date() if failed else None, when.date(), window)
+    problem = rules.reconvening_problem(council_day(failed.scheduled_at) if failed else None, council_day(when), window)
     if problem == "no_failed_session":
         raise Invalid({"reconvened": [_("A session is reconvened only after a session of this body that failed "
                                         "for lack of quorum.")]})
     if problem in ("not_after", "too_late"):
         raise Invalid({"scheduled_at": [_("The reconvened session falls within %(days)d days after the failed "
                                           "one of %(date)s.", days=window,
-                                          date=as_utc(failed.scheduled_at).strftime("%d.%m.%Y"))]})
+                                          date=council_day(failed.scheduled_at).strftime("%d.%m.%Y"))]})
 
 
 def schedule(body: Body, kind: MeetingKind, title: str, scheduled_at: datetime, location: str | None,
@@ -219,7 +215,7 @@ def schedule(body: Body, kind: MeetingKind, title: str, scheduled_at: datetime, 
     """Call a meeting; the notice period of the by-laws must be respected (a reconvened session is exempt)."""
     now = now or utcnow()
     require_working(body)
-    bylaws = parameters_on(as_utc(scheduled_at).date())
+    bylaws = parameters_on(council_day(scheduled_at))  # the meeting's day where the council is
     if as_utc(scheduled_at) <= now:
         raise Invalid({"scheduled_at": [_("A meeting is called for a time in the future.")]})
     if reconvened:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from datetime import datetime
+from datetime import UTC, datetime, time
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import String
@@ -70,6 +70,12 @@ def council_today():
     """Today's date where the bound council is (a decision recorded at 01:00 in İzmir is today's, not
     yesterday's as on the server's UTC clock); the platform's zone when no council is bound."""
     return datetime.now(_zone(current_council_id())).date()
+
+
+def council_midnight(day, council_id=None) -> datetime:
+    """The instant (UTC) at which ``day`` begins where the council is: İstanbul's 2 December begins at 21:00 UTC
+    on 1 December, so a meeting at 22:00 UTC on 1 December is of the 2nd."""
+    return datetime.combine(day, time.min, tzinfo=_zone(council_id or current_council_id())).astimezone(UTC)
 
 
 def council_day(instant: datetime, council_id=None):

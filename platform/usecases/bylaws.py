@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time
+from datetime import date
 
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -15,7 +15,7 @@ from konsey.core.meetings import Meeting
 from konsey.core.permissions import Permission
 from konsey.schemas.bylaws import new_version_parameters
 from konsey.tenants.db import db
-from konsey.tenants.models import council_today
+from konsey.tenants.models import council_midnight, council_today
 from konsey.usecases.base import command, query
 
 
@@ -46,7 +46,7 @@ def adopt_version(changes: dict, effective_from: date | None) -> ByLawProfile:
         raise Invalid({"effective_from": [_("Give the date the new version takes effect.")]})
     # The version of the same day can be replaced while nothing was judged by it: no meeting and no election
     # from that day on (a council setting its own by-laws on the day it joined).
-    since = datetime.combine(effective_from, time.min, UTC)
+    since = council_midnight(effective_from)  # the council's day, not UTC's: 01:00 in İstanbul is that day's
     unused = db.session.scalar(select(Meeting.id).where(Meeting.scheduled_at >= since).limit(1)) is None and \
         db.session.scalar(select(Election.id).where(Election.term_start >= effective_from).limit(1)) is None
     parameters = new_version_parameters(changes, effective_from, replaceable=unused)

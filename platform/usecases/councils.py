@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import date
 
 from flask_babel import gettext as _
 from flask_babel import ngettext
@@ -33,7 +33,7 @@ from konsey.core.seats import Seat
 from konsey.core.text import turkish_sort_key
 from konsey.tenants.db import db
 from konsey.tenants.lifecycle import LifecycleError
-from konsey.tenants.models import Council, CouncilStatus, council_today
+from konsey.tenants.models import Council, CouncilStatus, council_midnight, council_today
 from konsey.tenants.scoping import all_councils, current_council_id
 from konsey.usecases.base import command, current_actor, one, query
 
@@ -224,7 +224,7 @@ def _to_do(today: date) -> list[dict]:
                                        overdue),
                       "page": "motion_pages.motion_list", "permission": "council.view", "testid": "todo-motions"})
     upcoming = db.session.scalars(select(Meeting).where(Meeting.status != MeetingStatus.CLOSED,
-                                                        Meeting.scheduled_at >= datetime.combine(today, time.min, UTC))
+                                                        Meeting.scheduled_at >= council_midnight(today))
                                   .order_by(Meeting.scheduled_at).limit(3)).all()
     for meeting in upcoming:
         items.append({"text": _("Coming up: %(title)s", title=meeting.title), "page": "meeting_pages.desk",

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import uuid
 
+from support.clock import first_of_a_month_ahead
+
 
 def sitting_now():
     """(start, called at) of a meeting held now: it starts in a minute (the desk opens check-ins a little before
@@ -281,8 +283,6 @@ class World:
         return motion.id
 
     def election(self, council_id):
-        from datetime import date
-
         from sqlalchemy import select
 
         from konsey.core.bodies import Body, BodyKind
@@ -293,7 +293,7 @@ class World:
         with self.app.app_context(), bound_council(council_id):
             assembly = db.session.scalar(select(Body).where(Body.kind == BodyKind.GENERAL_ASSEMBLY))
             board = db.session.scalar(select(Body).where(Body.kind == BodyKind.EXECUTIVE_BOARD))
-            election = call_election(assembly, board, Office.PRESIDENT, 1, date(2027, 6, 1), 0)
+            election = call_election(assembly, board, Office.PRESIDENT, 1, first_of_a_month_ahead(6), 0)
             db.session.commit()
             return election.id
 

@@ -58,10 +58,16 @@ def _passes(app, council, meeting_id) -> dict:
             select(MeetingPass).where(MeetingPass.meeting_id == uuid.UUID(meeting_id)))}
 
 
-def _phone(app, token):
-    client = app.test_client()
+def _phone(app, token, client=None):
+    """A phone that opened its personal link: the link's key went into a cookie, and its pages are the
+    meeting's (the key is in no address); (the phone, its page)."""
+    client = client or app.test_client()
     client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
-    return client, f"/izmir/remote/{token}"
+    opened = client.get(f"/izmir/remote/{token}")
+    assert opened.status_code == 303, opened.status_code
+    page = opened.headers["Location"]
+    assert token not in page and "/izmir/remote/m/" in page
+    return client, page
 
 
 # --- the pure rules --------------------------------------------------------------------------------------------
@@ -83,9 +89,10 @@ def test_the_rules_of_online_presence_and_the_floor():
     asked = [SimpleNamespace(stance="for", position=1, requested_at=now),
              SimpleNamespace(stance="against", position=2, requested_at=now + timedelta(seconds=1)),
              SimpleNamespace(stance="point_of_order", position=3, requested_at=now + timedelta(seconds=2))]
-    assert [r.stance for r in rules.speaking_order(asked)] == ["point_of_order", "for", "against"]
+    # A point of order waits its turn until the chair takes it (gives it the floor, or moves it up).
+    assert [r.stance for r in rules.speaking_order(asked)] == ["for", "against", "point_of_order"]
     asked[0].position, asked[1].position = 2, 1  # the chair swapped the two
-    assert [r.stance for r in rules.speaking_order(asked)] == ["point_of_order", "against", "for"]
+    assert [r.stance for r in rules.speaking_order(asked)] == ["against", "for", "point_of_order"]
     assert rules.speaking_limit_seconds("point_of_order", bylaws) == 120
     assert rules.speaking_limit_seconds("for", bylaws) == 300
     assert rules.speaking_time_left(now - timedelta(seconds=290), now, 300) == 10
@@ -221,8 +228,8 @@ def test_the_bylaws_say_whether_online_presence_counts(app, hall):
     admin.post(f"{url}/passes")
     tokens = _passes(app, hall["council"], hall["meeting"]["id"])
     for name in ("Ayşe Kaya", "Zeynep Ak", "Mehmet Er"):
-        _phone(app, tokens[hall["people"][name]][1])[0].post(
-            f"/izmir/remote/{tokens[hall['people'][name]][1]}/join")
+        phone, page = _phone(app, tokens[hall["people"][name]][1])
+        phone.post(f"{page}/join")
     quorum = admin.get(url).json["quorum"]
     assert quorum["present"] == 0 and not quorum["quorum_met"]  # three online, none counted on the board
     assert admin.get(f"{url}/live").json["quorum"]["online"] == 3
@@ -301,12 +308,12 @@ def test_the_speakers_list_from_phones_and_the_desk_and_the_minutes(app, hall):
     absent = admin.post(f"{url}/speakers", json={"member_id": people["Zeynep Ak"]})
     assert absent.status_code == 422 and "member_id" in absent.json["errors"]
     listed = admin.get(f"{url}/speakers").json
-    assert [r["member_id"] for r in listed["queue"]] == [people["Mehmet Er"], people["Ayşe Kaya"], people["Can Demir"]]
+    assert [r["member_id"] for r in listed["queue"]] == [people["Ayşe Kaya"], people["Can Demir"], people["Mehmet Er"]]
     assert listed["item"]["title"] == "Bütçe" and listed["speaking"] is None
     assert admin.post(f"{url}/speakers/{against.json['id']}/move", json={"direction": "up"}).status_code == 204
-    assert [r["member_id"] for r in admin.get(f"{url}/speakers").json["queue"]][1:] == [people["Can Demir"],
+    assert [r["member_id"] for r in admin.get(f"{url}/speakers").json["queue"]][:2] == [people["Can Demir"],
                                                                                         people["Ayşe Kaya"]]
-    assert admin.post(f"{url}/speakers/{order['id']}/floor").status_code == 200
+    assert admin.post(f"{url}/speakers/{order['id']}/floor").status_code == 200  # the chair takes the point
     live = admin.get(f"{url}/live").json
     assert live["speaker"]["name"] == "Mehmet Er" and live["speaker"]["limit_seconds"] == 120
     assert [r["name"] for r in live["queue"]] == ["Can Demir", "Ayşe Kaya"]
@@ -348,8 +355,10 @@ def test_a_meeting_of_one_council_is_not_reached_from_another(app, hall, world, 
     stranger = api(world.token(world.user("gs@ankara.example.org", roles={other: "administrator"}), other))
     client = app.test_client()
     assert client.get(f"/ankara/remote/{token}").status_code == 404  # İzmir's link under Ankara's address
-    assert client.post(f"/ankara/remote/{token}/join").status_code == 404
+    holder, page = _phone(app, token)
+    assert holder.post(page.replace("/izmir/", "/ankara/") + "/join").status_code == 404
     assert client.get(f"/izmir/remote/{token}x").status_code == 404  # a mangled link
+    assert client.post(f"{page}/join").status_code == 404  # the meeting's pages without the link's cookie
     theirs = f"/api/v1/councils/ankara/meetings/{hall['meeting']['id']}"
     for method, path, body in (("get", "/passes", None), ("post", "/passes", None), ("get", "/speakers", None),
                                ("get", "/live", None), ("get", "/badges.pdf", None),
@@ -516,8 +525,8 @@ def test_the_phone_needs_no_csrf_token_but_the_desk_does(app, hall):
     login(desk, "gs@izmir.example.org")
     app.config["WTF_CSRF_ENABLED"] = True
     try:
-        phone = app.test_client()
-        assert phone.post(f"/izmir/remote/{token}/join", headers={"X-Konsey-Fetch": "1"}).status_code == 200
+        phone, page = _phone(app, token)
+        assert phone.post(f"{page}/join", headers={"X-Konsey-Fetch": "1"}).status_code == 200
         assert "session" not in {cookie.key for cookie in phone._cookies.values()}  # the phone keeps no session
         refused = desk.post(f"/izmir/meetings/{hall['meeting']['id']}/attendance/by-code", data={"code": "ABCD"})
         assert refused.status_code == 400  # a signed-in desk's form still needs its token
@@ -533,11 +542,11 @@ def test_the_stream_link_is_shown_on_the_phones(app, hall):
     assert admin.put(f"{url}/stream", json={"stream_url": "https://video.example.org/izmir"}).status_code == 200
     admin.post(f"{url}/passes")
     token = next(iter(_passes(app, hall["council"], hall["meeting"]["id"]).values()))[1]
-    page = app.test_client().get(f"/izmir/remote/{token}").get_data(as_text=True)
-    assert 'href="https://video.example.org/izmir"' in page
+    phone, page = _phone(app, token)
+    assert 'href="https://video.example.org/izmir"' in phone.get(page).get_data(as_text=True)
     assert admin.get(f"{url}/live").json["stream_url"] == "https://video.example.org/izmir"
     assert admin.put(f"{url}/stream", json={"stream_url": None}).status_code == 200
-    assert "video.example.org" not in app.test_client().get(f"/izmir/remote/{token}").get_data(as_text=True)
+    assert "video.example.org" not in phone.get(page).get_data(as_text=True)
 
 
 def test_a_new_pass_ends_the_old_link_and_badge(app, hall, mailbox):
@@ -550,7 +559,8 @@ def test_a_new_pass_ends_the_old_link_and_badge(app, hall, mailbox):
         while relay():
             pass
     mailbox.clear()
-    _phone(app, old_token)[0].post(f"/izmir/remote/{old_token}/join")
+    old_phone, old_page = _phone(app, old_token)
+    old_phone.post(f"{old_page}/join")
     assert admin.get(url).json["quorum"]["present"] == 1
     answer = admin.post(f"{url}/passes/{people['Ayşe Kaya']}")
     assert answer.status_code == 201 and answer.json["issued"] == 4
@@ -559,7 +569,8 @@ def test_a_new_pass_ends_the_old_link_and_badge(app, hall, mailbox):
     assert new_code != old_code and new_token != old_token
     client = app.test_client()
     assert client.get(f"/izmir/remote/{old_token}").status_code == 404
-    assert client.post(f"/izmir/remote/{old_token}/join").status_code == 404
+    assert old_phone.post(f"{old_page}/join").status_code == 404  # the old page's cookie holds a dead key
+    assert old_phone.get(old_page).status_code == 404
     stale = admin.post(f"{url}/attendance/by-code", json={"code": old_code})
     assert stale.status_code == 422 and "code" in stale.json["errors"]
     with app.app_context():
@@ -567,7 +578,8 @@ def test_a_new_pass_ends_the_old_link_and_badge(app, hall, mailbox):
             pass
     mail = mailbox.wait_for(1)
     assert [m["To"] for m in mail] == ["ayse@example.org"] and new_token in mail[0].get_content()
-    assert client.post(f"/izmir/remote/{new_token}/join").status_code == 302
+    new_phone, new_page = _phone(app, new_token)
+    assert new_phone.post(f"{new_page}/join").status_code == 302
     assert admin.get(url).json["quorum"]["present"] == 1
     stranger = str(uuid.uuid4())
     assert admin.post(f"{url}/passes/{stranger}").status_code == 422  # nobody of this council
@@ -621,8 +633,73 @@ def test_before_the_sitting_the_phone_says_when_it_opens(app, world, api):
                                                    "agenda": ["Bütçe"]}).json
     admin.post(f"{BASE}/meetings/{meeting['id']}/passes")
     token = _passes(app, council, meeting["id"])[member][1]
-    page = app.test_client().get(f"/izmir/remote/{token}").get_data(as_text=True)
-    assert 'data-testid="opens-at"' in page and "data-auto-join" not in page and 'data-testid="join"' not in page
-    early = app.test_client().post(f"/izmir/remote/{token}/join", headers={"X-Konsey-Fetch": "1"})
+    phone, page = _phone(app, token)
+    shown = phone.get(page).get_data(as_text=True)
+    assert 'data-testid="opens-at"' in shown and "data-auto-join" not in shown and 'data-testid="join"' not in shown
+    early = phone.post(f"{page}/join", headers={"X-Konsey-Fetch": "1"})
     assert early.status_code == 409 and early.json["message"]  # asked anyway: refused, with when
     assert admin.get(f"{BASE}/meetings/{meeting['id']}").json["quorum"]["present"] == 0
+
+
+def test_the_desk_keeps_out_whom_it_checked_out_and_a_closed_meeting_stays_as_it_was(app, hall):
+    admin, url, people = hall["admin"], hall["url"], hall["people"]
+    admin.post(f"{url}/passes")
+    tokens = _passes(app, hall["council"], hall["meeting"]["id"])
+    phone, page = _phone(app, tokens[people["Ayşe Kaya"]][1])
+    assert phone.post(f"{page}/join").status_code == 302
+    assert phone.post(f"{page}/floor", data={"stance": "for"}, headers={"X-Konsey-Fetch": "1"}).status_code == 200
+    # The desk checks her out: she leaves the speakers' list, and her phone does not bring her back.
+    assert admin.delete(f"{url}/attendance/{people['Ayşe Kaya']}").status_code == 200
+    assert admin.get(f"{url}/speakers").json["queue"] == []
+    assert phone.post(f"{page}/here").json == {"in_meeting": False}
+    refused = phone.post(f"{page}/join", headers={"X-Konsey-Fetch": "1"})
+    assert refused.status_code == 409 and "divan" in refused.json["message"].lower()  # the council speaks Turkish
+    shown = phone.get(page).get_data(as_text=True)
+    assert 'data-testid="held-out"' in shown and "data-auto-join" not in shown
+    assert admin.get(url).json["quorum"]["present"] == 0
+    # The desk lets her back: she is in, and her phone may rejoin after leaving by itself.
+    admin.post(f"{url}/attendance", json={"member_id": people["Ayşe Kaya"], "online": True})
+    assert phone.post(f"{page}/here").json == {"in_meeting": True}
+    # Leaving from the phone takes her off the list too.
+    phone.post(f"{page}/floor", data={"stance": "against"}, headers={"X-Konsey-Fetch": "1"})
+    assert len(admin.get(f"{url}/speakers").json["queue"]) == 1
+    assert phone.post(f"{page}/leave").status_code == 302
+    assert admin.get(f"{url}/speakers").json["queue"] == []
+    assert phone.post(f"{page}/join").status_code == 302  # leaving by herself did not lock her out
+
+    admin.post(f"{url}/attendance", json={"member_id": people["Can Demir"]})
+    assert admin.post(f"{url}/close").status_code == 200
+    attendance_before = admin.get(url).json["quorum"]
+    gone = phone.post(f"{page}/leave", headers={"X-Konsey-Fetch": "1"})
+    assert gone.status_code == 409  # a closed meeting's record changes no more
+    assert admin.delete(f"{url}/attendance/{people['Can Demir']}").status_code == 409
+    assert phone.post(f"{page}/here").json == {"in_meeting": False}
+    assert admin.get(url).json["quorum"] == attendance_before
+
+
+def test_a_silent_phone_leaves_the_speakers_list(app, hall):
+    from konsey.core.passes import MeetingPass
+    from konsey.tenants.db import db
+    from konsey.tenants.scoping import bound_council
+    from konsey.usecases import system
+    from konsey.usecases.base import SYSTEM, acting_as
+
+    admin, url, people = hall["admin"], hall["url"], hall["people"]
+    admin.post(f"{url}/passes")
+    tokens = _passes(app, hall["council"], hall["meeting"]["id"])
+    phone, page = _phone(app, tokens[people["Zeynep Ak"]][1])
+    phone.post(f"{page}/join")
+    phone.post(f"{page}/floor", data={"stance": "for"}, headers={"X-Konsey-Fetch": "1"})
+    with app.app_context(), bound_council(hall["council"]):
+        db.session.execute(MeetingPass.__table__.update().where(
+            MeetingPass.member_id == uuid.UUID(people["Zeynep Ak"])).values(
+            last_seen_at=datetime.now(UTC) + timedelta(seconds=1) - timedelta(minutes=10)))
+        from konsey.core.meetings import Attendance
+
+        db.session.execute(Attendance.__table__.update().where(
+            Attendance.member_id == uuid.UUID(people["Zeynep Ak"])).values(
+            arrived_at=datetime.now(UTC) - timedelta(minutes=20)))
+        db.session.commit()
+    with app.app_context(), acting_as(SYSTEM):
+        assert system.check_out_silent_participants() == 1
+    assert admin.get(f"{url}/speakers").json["queue"] == []

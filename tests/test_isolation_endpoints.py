@@ -140,9 +140,11 @@ PUBLIC_COUNCIL_ROUTES = {("POST", "/api/v1/councils/<council_slug>/applications"
                          ("POST", "/api/v1/councils/<council_slug>/motions/<uuid:motion_id>/municipal-answer"),
                          ("GET", "/<council_slug>/public"), ("GET", "/<council_slug>/apply"),
                          ("POST", "/<council_slug>/apply"),
-                         # a meeting pass's phone page: its link's signed token is the key, and opens one pass
-                         # of the council the address names (tests/test_hybrid_meeting.py tries another's)
-                         *{(method, f"/<council_slug>/remote/<token>{tail}") for method, tail in (
+                         # a meeting pass's phone page: its link's signed token is the key (exchanged for a
+                         # cookie of that meeting's pages), and opens one pass of the council the address names
+                         # (tests/test_hybrid_meeting.py tries another's)
+                         ("GET", "/<council_slug>/remote/<token>"),
+                         *{(method, f"/<council_slug>/remote/m/<uuid:meeting_id>{tail}") for method, tail in (
                              ("GET", ""), ("GET", "/live.json"), ("POST", "/join"), ("POST", "/here"),
                              ("POST", "/leave"), ("POST", "/votes/<uuid:vote_id>"), ("POST", "/floor"),
                              ("POST", "/floor/withdraw"))}}

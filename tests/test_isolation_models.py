@@ -122,6 +122,15 @@ def _ballot(council_id=None):
     return Ballot(vote_id=vote.id, member_id=member.id)
 
 
+def _secret_tally(council_id=None):
+    from konsey.core.secret_ballots import SecretTally
+
+    vote = _vote()
+    db.session.add(vote)
+    db.session.flush()
+    return SecretTally(vote_id=vote.id, choice="yes", count=0)
+
+
 def _motion(council_id=None):
     from konsey.core.motions import Motion
 
@@ -437,7 +446,7 @@ FACTORIES = {"members": _member, "bodies": _body, "bylaw_profiles": _profile, "a
              "implementation_milestones": _milestone, "disabled_assembly_consents": _disabled_consent,
              "disabled_assembly_supporters": _disabled_supporter,
              "disabled_assembly_access_requests": _access_request, "export_jobs": _export_job,
-             "meeting_passes": _meeting_pass, "floor_requests": _floor_request}
+             "meeting_passes": _meeting_pass, "floor_requests": _floor_request, "secret_tallies": _secret_tally}
 
 
 def test_every_model_has_a_factory(ctx):

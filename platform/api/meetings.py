@@ -12,10 +12,10 @@ from konsey.schemas.meetings import (
     AgendaItemSchema,
     AttendanceSchema,
     BadgeCodeSchema,
-    BallotSchema,
     CheckedInSchema,
     CloseVoteSchema,
     CountsSchema,
+    DeskBallotSchema,
     ExcusedAbsenceSchema,
     ExcuseSchema,
     FloorRequestSchema,
@@ -103,11 +103,12 @@ class Votes(MethodView):
 @blp.route("/<uuid:meeting_id>/votes/<uuid:vote_id>/ballots")
 class Ballots(MethodView):
     @performs(meetings.cast_ballot)
-    @blp.arguments(BallotSchema)
+    @blp.arguments(DeskBallotSchema)
     @blp.response(204)
     def post(self, data, meeting_id, vote_id):
-        """Record a present member's vote (the secretariat enters open and roll-call votes; a secret ballot
-        records only that the member voted)."""
+        """The desk records a present member's vote by name (``channel`` desk, with a choice), or marks their
+        paper ballot (``channel`` paper: its choice is in the box, counted with the hall); one vote per seat
+        across every channel. A secret vote's ledger keeps only that the seat voted."""
         meetings.cast_ballot(meeting_id, vote_id, data)
 
 
@@ -117,7 +118,8 @@ class Counts(MethodView):
     @blp.arguments(CountsSchema)
     @blp.response(200, VoteSchema)
     def put(self, data, meeting_id, vote_id):
-        """Enter a show of hands (or a secret ballot box) as counts; a second entry replaces the first."""
+        """The tellers' counts of the room (a show of hands, the ballot box) for the seats in it that have not
+        voted by name; at most that many, at least the paper ballots marked; a second entry corrects the first."""
         return meetings.record_counts(meeting_id, vote_id, data)
 
 
@@ -137,7 +139,8 @@ class CloseVote(MethodView):
     @blp.arguments(CloseVoteSchema)
     @blp.response(200, VoteSchema)
     def post(self, data, meeting_id, vote_id):
-        """Close and count: the verdict by the by-laws of the meeting's day, and the decision number."""
+        """Close and count every channel: the verdict by the by-laws of the meeting's day, and the decision number.
+        While fewer have voted than seats are filled: 409 with the turnout, unless ``confirm`` is true."""
         return meetings.close_vote(meeting_id, vote_id, data)
 
 

@@ -9,6 +9,7 @@ attendance, results and follow-up differ, so the federation has something to com
 from __future__ import annotations
 
 import random
+from contextlib import suppress
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
@@ -17,6 +18,7 @@ from sqlalchemy import select, update
 from konsey.core import follow_up, meetings, money, motions, passes, reports, representatives, seats
 from konsey.core.applications import KVKK_NOTICE_VERSION
 from konsey.core.bodies import Body, BodyKind
+from konsey.core.errors import Invalid
 from konsey.core.membership import Gender, Member, MemberKind, MemberStatus
 from konsey.core.outbox import OutboxEvent
 from konsey.core.rules import follow_up as follow_up_rules
@@ -45,15 +47,23 @@ def _hold(body: Body, title: str, day: date, items: list[str], present: list[Mem
     of hands, close it. Returns the votes."""
     meeting = meetings.schedule(body, meetings.MeetingKind.ORDINARY, title, _at(day), "Kent Konseyi Salonu",
                                 items, now=_at(day) - timedelta(days=21))
+    online = [member for member in present if rng.random() < 0.1]
     for member in present:
-        meetings.check_in(meeting, member, online=rng.random() < 0.1)
+        meetings.check_in(meeting, member, online=member in online)
     agenda = db.session.scalars(select(meetings.AgendaItem).where(meetings.AgendaItem.meeting_id == meeting.id)
                                 .order_by(meetings.AgendaItem.position)).all()
     votes = []
     for item in agenda:
+        # One vote: those online from their phones, the room by a show of hands the tellers count.
         vote = meetings.open_vote(meeting, body, item, meetings.VoteKind.OPEN)
-        voters = len(present)
-        yes = max(0, min(voters, round(voters * (yes_share + rng.uniform(-0.15, 0.15)))))
+        share = yes_share + rng.uniform(-0.15, 0.15)
+        for member in online:
+            choice = meetings.Choice.YES if rng.random() < share else rng.choice([meetings.Choice.NO,
+                                                                                   meetings.Choice.ABSTAIN])
+            with suppress(Invalid):  # where online presence does not count, who follows online does not vote
+                meetings.cast(vote, meeting, body, member, choice, meetings.Channel.PHONE)
+        voters = meetings.hall_capacity(vote, meeting, body)
+        yes = max(0, min(voters, round(voters * share)))
         no = rng.randint(0, voters - yes)
         meetings.record_counts(vote, meeting, body, yes=yes, no=no, abstain=voters - yes - no)
         meetings.close_vote(vote, meeting, body, chair_vote="yes")

@@ -158,9 +158,11 @@ def _enforce_sqlite_foreign_keys(app: Flask) -> None:
         def _on_savepoint(connection, _name):
             # pysqlite opens a transaction only before a write, so a SAVEPOINT before any write opened one by
             # itself and its RELEASE committed: a roll call refused on its tenth name kept the first nine.
-            # Begin the transaction first; the savepoint is then nested in it, as on PostgreSQL.
+            # Begin the transaction first; the savepoint is then nested in it, as on PostgreSQL. IMMEDIATE: a
+            # savepoint is taken to write, and a deferred transaction that read first may not be able to write
+            # after another's commit (konsey.tenants.db.lock).
             if not connection.connection.dbapi_connection.in_transaction:
-                connection.exec_driver_sql("BEGIN")
+                connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def _import_models() -> None:
@@ -223,8 +225,9 @@ def _register_blueprints(app: Flask) -> None:
     # The API authenticates by bearer token only, never by cookie, so it needs no CSRF token.
     for blueprint in api_blueprints:
         csrf.exempt(blueprint)
-    # A phone page's forms are authorised by the pass's secret link in their address, never by a cookie: a
-    # page elsewhere cannot forge them without the secret (and the phone keeps no session to ride on).
+    # A phone page's forms are authorised by the pass's key, held in a cookie set SameSite=Lax for that meeting's
+    # pages only: a browser never sends it with a form posted from another site, so no CSRF token is needed
+    # (and the phone keeps no session to ride on).
     csrf.exempt(remote_pages.bp)
     if app.config["KONSEY_BASELINE_ENDPOINTS"]:
 

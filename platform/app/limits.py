@@ -7,7 +7,9 @@ The limits are the platform's policy, set here in one table by endpoint rather t
 
 from __future__ import annotations
 
-from flask import Flask, request
+import hashlib
+
+from flask import Flask, request, session
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 
@@ -22,6 +24,24 @@ def _account() -> str:
 def _failed_sign_in(response) -> bool:
     return response.status_code != 302  # a sign-in that worked redirects; one that failed shows the form again
 
+
+def _pass_holder() -> str:
+    """The pass a phone's request carries (its meeting's cookie): a hall's phones share one address (the venue's
+    network), so each pass has its own allowance."""
+    meeting_id = (request.view_args or {}).get("meeting_id")
+    key = request.cookies.get(f"konsey_pass_{meeting_id.hex}") if meeting_id is not None else None
+    return "pass:" + hashlib.sha256(key.encode()).hexdigest()[:32] if key else "address:" + get_remote_address()
+
+
+def _desk() -> str:
+    """The person at a desk (their session or API token): two desks at one venue's address count apart."""
+    who = request.headers.get("Authorization") or str(session.get("_user_id") or "")
+    return "desk:" + (hashlib.sha256(who.encode()).hexdigest()[:32] if who else get_remote_address())
+
+
+# What one phone does in a minute, generously: a heartbeat every few seconds, polling where no live service
+# runs, a few taps; a phone scripted to hammer the server meets a 429 long before the server notices.
+PHONE = [("60 per minute", {"methods": ["POST"], "key_func": _pass_holder})]
 
 # endpoint → [(limit, options)]
 LIMITS: dict[str, list[tuple[str, dict]]] = {
@@ -42,6 +62,13 @@ LIMITS: dict[str, list[tuple[str, dict]]] = {
     "receipts.package": [("30 per minute", {})],
     "receipts.confirm": [("10 per minute", {})],
     "account.tokens": [("10 per hour", {"methods": ["POST"]})],
+    # A personal link opened (a key tried): per address; the phone's own requests: per pass.
+    "remote_pages.open_link": [("30 per minute", {})],
+    "remote_pages.live_json": [("120 per minute", {"key_func": _pass_holder})],
+    **{f"remote_pages.{name}": PHONE for name in ("join", "here", "leave", "ballot", "ask_floor", "withdraw_floor")},
+    # Badge codes checked in at a desk (scanned or typed): a desk scans one every second or two, not hundreds.
+    "meeting_pages.check_in_by_code": [("90 per minute", {"methods": ["POST"], "key_func": _desk})],
+    "meetings.CodeCheckIn": [("90 per minute", {"methods": ["POST"], "key_func": _desk})],
 }
 
 

@@ -18,7 +18,7 @@ from konsey.core import outbox
 from konsey.core.accounts import CouncilRole, Invitation
 from konsey.core.audit import record
 from konsey.core.errors import Conflict
-from konsey.tenants.db import CouncilOwned, as_utc, council_owned_models, db, enum_of, utcnow
+from konsey.tenants.db import CouncilOwned, as_utc, council_owned_models, db, enum_of, lock, utcnow
 from konsey.tenants.models import Council
 from konsey.tenants.scoping import bound_council, current_council_id
 
@@ -51,6 +51,27 @@ def _row(obj) -> dict:
             if attr.key not in SECRET_COLUMNS}
 
 
+def _keep_open_secret_votes_secret(tables: dict) -> None:
+    """A secret vote still open tells its turnout and nothing more, in an export as everywhere: no running
+    counts, no box, and not which seat has voted (with two exports a moment apart, that would name a voter)."""
+    secret_open = {row["id"] for row in tables.get("votes", []) if row["kind"] == "secret" and not row["closed_at"]}
+    if not secret_open:
+        return
+    turnout = {vote_id: 0 for vote_id in secret_open}
+    kept = []
+    for row in tables.get("ballots", []):
+        if row["vote_id"] in secret_open:
+            turnout[row["vote_id"]] += 1
+        else:
+            kept.append(row)
+    tables["ballots"] = kept
+    tables["secret_tallies"] = [row for row in tables.get("secret_tallies", []) if row["vote_id"] not in secret_open]
+    for row in tables.get("votes", []):
+        if row["id"] in secret_open:
+            # (yes, no and abstain are the totals written at the close: zero until then)
+            row.update(hall_yes=None, hall_no=None, hall_abstain=None, turnout=turnout[row["id"]])
+
+
 def export_council(council: Council, progress: Callable[[int, int], None] | None = None) -> dict:
     """Every council-owned row; ``progress(done, total)`` is told after each table."""
     document = {"format": "konsey-council-export/1", "exported_at": utcnow().isoformat(), "council": _row(council)}
@@ -63,6 +84,7 @@ def export_council(council: Council, progress: Callable[[int, int], None] | None
             tables[model.__tablename__] = [_row(r) for r in rows]
             if progress is not None:
                 progress(done, len(models))
+        _keep_open_secret_votes_secret(tables)
     # Role grants and invitations are platform tables, read here for this one council only.
     tables["council_roles"] = [
         {**_row(r), "email": r.user.email}
@@ -167,7 +189,7 @@ def write_export(job_id: uuid.UUID, keep: Callable[[], None]) -> None:
         failed.state, failed.error = ExportState.FAILED, "error"
         keep()
         raise
-    db.session.refresh(job, with_for_update=True)
+    lock(job)
     if job.state is not ExportState.RUNNING:
         return  # given up meanwhile (a newer request marked it stale): the newer one is the export
     job.content, job.size_bytes = content, len(content)

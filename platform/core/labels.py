@@ -62,6 +62,12 @@ LABELS = {
     "yes": _l("Yes"),
     "no": _l("No"),
     "abstain": _l("Abstain"),
+    # how a vote reached the ledger (and the hall's counts)
+    "channel_phone": _l("Phones"),
+    "channel_desk": _l("At the desk"),
+    "channel_roll_call": _l("Roll call"),
+    "channel_paper": _l("Paper ballots"),
+    "channel_hall": _l("The hall"),
     "scheduled": _l("Scheduled"),
     "closed": _l("Closed"),
     # motions

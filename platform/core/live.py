@@ -29,7 +29,7 @@ from konsey.core import meetings, speakers
 from konsey.core.bodies import Body
 from konsey.core.bylaws import parameters_on
 from konsey.core.labels import label
-from konsey.core.meetings import AgendaItem, Attendance, Ballot, Meeting, Vote, VoteKind
+from konsey.core.meetings import AgendaItem, Attendance, Meeting, Vote
 from konsey.core.membership import Member
 from konsey.core.rules import meetings as rules
 from konsey.core.seats import full_membership
@@ -72,8 +72,14 @@ def discard_changes() -> None:
     db.session.info.pop(_KEY, None)
 
 
-def _counts_shown(vote: Vote) -> bool:
-    return vote.kind is not VoteKind.SECRET or vote.closed_at is not None
+def _channels_text(vote: Vote, count) -> str:
+    """Each channel's turnout in a line ("phones 12 · the hall 31"); a secret vote says no more than this."""
+    parts = []
+    for channel, turnout in sorted(count.turnout.items()):
+        if channel == "paper":
+            continue  # inside the hall's counts
+        parts.append(_("%(channel)s %(n)d", channel=label(f"channel_{channel}"), n=turnout))
+    return " · ".join(parts)
 
 
 def state(meeting: Meeting) -> dict:
@@ -104,17 +110,19 @@ def state(meeting: Meeting) -> dict:
         vote_state = None
         if latest is not None:
             vote, voted_item = latest
-            shown = _counts_shown(vote)
-            turnout = db.session.scalar(select(func.count(Ballot.id)).where(Ballot.vote_id == vote.id)) or 0
+            count = meetings.count_of(vote)
+            totals = count.totals  # None for a secret vote until it closes: its turnout is all that is told
+            turnout = count.voted
             vote_state = {
                 "id": str(vote.id), "kind": vote.kind.value, "kind_label": label(vote.kind),
                 "open": vote.closed_at is None, "item": f"{voted_item.position}. {voted_item.title}",
                 "turnout": turnout,
                 "turnout_text": _("%(n)d have voted", n=turnout),
-                "yes": vote.yes if shown else None, "no": vote.no if shown else None,
-                "abstain": vote.abstain if shown else None,
-                "counts_text": _("%(yes)d yes, %(no)d no, %(abstain)d abstaining", yes=vote.yes, no=vote.no,
-                                 abstain=vote.abstain) if shown else _("The count is shown when the vote closes."),
+                "channels": _channels_text(vote, count),
+                "yes": totals["yes"] if totals else None, "no": totals["no"] if totals else None,
+                "abstain": totals["abstain"] if totals else None,
+                "counts_text": _("%(yes)d yes, %(no)d no, %(abstain)d abstaining", **totals) if totals
+                else _("The count is shown when the vote closes."),
                 "outcome": vote.outcome, "outcome_label": label(vote.outcome) if vote.outcome else None,
                 "decision_text": _("Decision no. %(number)s", number=vote.decision_number)
                 if vote.decision_number else None,

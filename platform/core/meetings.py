@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import enum
 import uuid
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from flask_babel import gettext as _
@@ -16,6 +17,7 @@ from sqlalchemy import Boolean, Integer, String, Uuid, func, select, text, updat
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
 
+from konsey.core import secret_ballots
 from konsey.core.audit import record
 from konsey.core.bodies import Body, BodyKind
 from konsey.core.bylaws import parameters_on
@@ -28,7 +30,7 @@ from konsey.core.plugins import council_hooks
 from konsey.core.representatives import mandated
 from konsey.core.rules import meetings as rules
 from konsey.core.seats import VOTING_ROLES, SeatRole, full_membership, require_working, seats_on
-from konsey.tenants.db import CouncilOwned, as_utc, db, enum_of, same_council_fk, utcnow
+from konsey.tenants.db import CouncilOwned, as_utc, db, enum_of, lock, same_council_fk, utcnow
 from konsey.tenants.models import council_day
 
 
@@ -48,6 +50,15 @@ class VoteKind(enum.StrEnum):
     OPEN = "open"
     ROLL_CALL = "roll_call"
     SECRET = "secret"  # noqa: S105 - a ballot kind, not a password
+
+
+class Channel(enum.StrEnum):
+    """How a seat's vote reached the vote's ledger."""
+
+    PHONE = "phone"  # the member's own phone, through their personal link
+    DESK = "desk"  # the desk recorded it for them, by name
+    ROLL_CALL = "roll_call"  # answered when the name was called
+    PAPER = "paper"  # a paper ballot in the hall's box: the seat is marked, the choice is in the hall's counts
 
 
 class Choice(enum.StrEnum):
@@ -140,12 +151,18 @@ class Vote(CouncilOwned, db.Model):
     decided_by: Mapped[str | None] = mapped_column(String(16))
     lot_seed: Mapped[int | None]
     decision_number: Mapped[str | None] = mapped_column(String(20))
+    # The hall's counts (a show of hands, the ballot box): the seats in the room that did not vote by name.
+    hall_yes: Mapped[int | None] = mapped_column(Integer)
+    hall_no: Mapped[int | None] = mapped_column(Integer)
+    hall_abstain: Mapped[int | None] = mapped_column(Integer)
+    hall_turnout: Mapped[int | None] = mapped_column(Integer)  # kept at the close (a secret vote keeps only this)
 
     __council_table_args__ = (same_council_fk("agenda_item_id", "agenda_items", ondelete="CASCADE"),)
 
 
 class Ballot(CouncilOwned, db.Model):
-    """That a seat voted; the choice only for roll-call votes (a secret ballot keeps no link).
+    """A line of the vote's ledger: that a seat voted, through which channel, and when; the choice only where the
+    vote is by name (an open vote, a roll call), never for a secret one nor a paper ballot.
 
     ``member_id`` is the seat's holder, so the unique constraint gives one vote per seat even when a
     substitute casts it (``cast_by_id``).
@@ -157,6 +174,8 @@ class Ballot(CouncilOwned, db.Model):
     member_id: Mapped[uuid.UUID] = mapped_column(Uuid)
     cast_by_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)  # the substitute who voted for the seat
     choice: Mapped[Choice | None] = mapped_column(enum_of(Choice, 8))
+    channel: Mapped[Channel] = mapped_column(enum_of(Channel, 10), default=Channel.DESK)
+    cast_at: Mapped[datetime | None]
 
     __council_table_args__ = (
         db.UniqueConstraint("council_id", "vote_id", "member_id"),  # one vote per seat
@@ -164,6 +183,9 @@ class Ballot(CouncilOwned, db.Model):
         same_council_fk("member_id", "members", ondelete="CASCADE"),
         same_council_fk("cast_by_id", "members"),
     )
+
+
+CHOICE_KEYS = ("yes", "no", "abstain")
 
 
 class ExcusedAbsence(CouncilOwned, db.Model):
@@ -408,6 +430,8 @@ def check_in(meeting: Meeting, member: Member, *, online: bool, representative_i
 
 
 def check_out(meeting: Meeting, member: Member) -> None:
+    if meeting.status is MeetingStatus.CLOSED:  # a closed meeting's attendance is its record: it stays as it is
+        raise Conflict({"meeting": [_("The meeting is closed.")]})
     attendance = db.session.scalar(select(Attendance).where(
         Attendance.meeting_id == meeting.id, Attendance.member_id == member.id, Attendance.left_at.is_(None)))
     if attendance is None:
@@ -417,6 +441,89 @@ def check_out(meeting: Meeting, member: Member) -> None:
 
 
 # --- votes ---------------------------------------------------------------------------------------------------
+#
+# One vote, every channel. Each seat votes at most once, through whichever way it can: its phone, the desk for it
+# by name, a roll call, or a paper ballot into the hall's box; the rest of the room by the hall's counts (a show
+# of hands, or the box counted by the tellers). The vote keeps who has voted and how they reached it (the ledger,
+# :class:`Ballot`) apart from what was chosen: by name on the ledger for an open vote or a roll call, in
+# :mod:`konsey.core.secret_ballots` for a secret one, as counts on the vote for the hall. Every step that decides
+# on an open vote locks it first (konsey.tenants.db.lock): a ballot shares the lock, the close takes it alone,
+# so a ballot answered "recorded" is in the verdict and none is added after it.
+
+
+def hall_seats(meeting: Meeting, body: Body, bylaws: dict) -> set[uuid.UUID]:
+    """The voting seats filled by people in the room (not online): who the hall's counts can be about."""
+    in_room = (Attendance.meeting_id == meeting.id) & Attendance.left_at.is_(None) & Attendance.online.is_(False)
+    if body.kind is BodyKind.GENERAL_ASSEMBLY:  # a seat is a person: asked of the database, not loaded twice
+        return set(db.session.scalars(select(Member.id).where(
+            eligibility(body, bylaws, set()), Member.id.in_(select(Attendance.member_id).where(in_room)))))
+    people = set(db.session.scalars(select(Attendance.member_id).where(in_room)))
+    return {seat for seat, person in filled_seats(meeting, body, bylaws).items() if person in people}
+
+
+@dataclass
+class VoteCount:
+    """Where a vote stands: the turnout of each channel and, where they may be shown, the choices."""
+
+    turnout: dict  # channel (and "hall") → how many voted that way
+    named: dict  # for an open vote and a roll call: channel → {"yes": n, "no": n, "abstain": n}
+    hall: dict | None  # the tellers' counts, once entered (a secret vote's are not shown apart after the close)
+    totals: dict | None  # yes / no / abstain: for an open vote or a roll call always; a secret one once closed
+    paper: int  # paper ballots marked (they are inside the hall's counts)
+
+    @property
+    def voted(self) -> int:
+        """Seats that have voted: one by one, plus the hall's counts (which hold the paper ballots)."""
+        by_name = sum(n for channel, n in self.turnout.items() if channel not in ("hall", Channel.PAPER.value))
+        return by_name + max(self.turnout.get("hall", 0), self.paper)
+
+
+def _hall_counts(vote: Vote) -> dict | None:
+    if vote.hall_yes is None:
+        return None
+    return {"yes": vote.hall_yes, "no": vote.hall_no, "abstain": vote.hall_abstain}
+
+
+def count_of(vote: Vote) -> VoteCount:
+    """The vote's count by channel, in one statement over its ledger. A secret vote's choices are in its box
+    until the close and in its totals after it: never by channel."""
+    return counts_of([vote])[vote.id]
+
+
+def counts_of(votes: list[Vote]) -> dict[uuid.UUID, VoteCount]:
+    """:func:`count_of` for several votes in one statement (the desk shows every vote of a meeting)."""
+    rows: dict = {vote.id: [] for vote in votes}
+    if votes:
+        for vote_id, channel, choice, n in db.session.execute(
+                select(Ballot.vote_id, Ballot.channel, Ballot.choice, func.count())
+                .where(Ballot.vote_id.in_(list(rows))).group_by(Ballot.vote_id, Ballot.channel, Ballot.choice)):
+            rows[vote_id].append((channel, choice, n))
+    return {vote.id: _count(vote, rows[vote.id]) for vote in votes}
+
+
+def _count(vote: Vote, ledger: list) -> VoteCount:
+    turnout: dict = {}
+    named: dict = {}
+    for channel, choice, n in ledger:
+        turnout[channel.value] = turnout.get(channel.value, 0) + n
+        if choice is not None:
+            named.setdefault(channel.value, dict.fromkeys(CHOICE_KEYS, 0))[choice.value] += n
+    hall = _hall_counts(vote)
+    paper = turnout.get(Channel.PAPER.value, 0)
+    if hall is not None:
+        turnout["hall"] = sum(hall.values())
+    elif vote.hall_turnout is not None:
+        turnout["hall"] = vote.hall_turnout
+    if vote.closed_at is not None:
+        totals = {"yes": vote.yes, "no": vote.no, "abstain": vote.abstain}
+    elif vote.kind is VoteKind.SECRET:
+        totals = None
+    else:
+        totals = {key: sum(counts[key] for counts in named.values()) + (hall or {}).get(key, 0)
+                  for key in CHOICE_KEYS}
+    if vote.kind is VoteKind.SECRET:
+        hall = None if vote.closed_at is not None else hall  # the desk entered them; after the close, totals only
+    return VoteCount(turnout, named, hall, totals, paper)
 
 
 def open_vote(meeting: Meeting, body: Body, item: AgendaItem, kind: VoteKind) -> Vote:
@@ -432,13 +539,26 @@ def open_vote(meeting: Meeting, body: Body, item: AgendaItem, kind: VoteKind) ->
     vote = Vote(agenda_item_id=item.id, kind=kind, present=status["present"])
     db.session.add(vote)
     db.session.flush()
+    if kind is VoteKind.SECRET:
+        secret_ballots.open_box(vote.id)
     record("vote.opened", vote, {"item": str(item.id), "kind": kind.value, "present": status["present"]})
     return vote
 
 
-def cast(vote: Vote, meeting: Meeting, body: Body, member: Member, choice: Choice) -> None:
+def cast(vote: Vote, meeting: Meeting, body: Body, member: Member, choice: Choice | None,
+         channel: Channel = Channel.DESK) -> None:
+    """One seat's vote through one channel: ``member`` votes (for their own seat, or as the substitute holding
+    another's), by phone or at the desk with a ``choice``; or the desk marks their paper ballot (``choice``
+    None: the choice is in the box, and so in the hall's counts)."""
+    lock(vote, "key_share")  # beside other ballots; never beside the close, which locks it alone
     if vote.closed_at is not None:
         raise Conflict({"vote": [_("This vote is closed.")]})
+    if channel is Channel.PAPER:
+        if vote.kind is VoteKind.ROLL_CALL:
+            raise Invalid({"channel": [_("A roll call is recorded name by name, not on paper.")]})
+        choice = None
+    elif choice is None:
+        raise Invalid({"choice": [_("Choose yes, no or abstain.")]})
     bylaws = parameters_on(meeting.day)
     seat = acting_seat(meeting, body, bylaws, member.id)
     if seat is None:
@@ -451,62 +571,104 @@ def cast(vote: Vote, meeting: Meeting, body: Body, member: Member, choice: Choic
             raise Invalid({"member_id": [_("Online presence does not count in this body under the by-laws: "
                                            "an online participant follows the meeting but does not vote.")]})
         raise Invalid({"member_id": [_("Only members present can vote.")]})
-    if counted_by_hand(vote):
-        raise Conflict({"member_id": [_("This vote was entered as counts; correct the counts instead.")]})
     if db.session.scalar(select(Ballot.id).where(Ballot.vote_id == vote.id, Ballot.member_id == seat)):
         raise Conflict({"member_id": [_("This seat has already voted.")]})
+    if channel is Channel.PAPER or vote.hall_yes is not None:
+        in_hall = hall_seats(meeting, body, bylaws)
+        if channel is Channel.PAPER and seat not in in_hall:
+            raise Invalid({"member_id": [_("A paper ballot is cast in the room; this person is not in it.")]})
+        if channel is not Channel.PAPER and seat in in_hall:
+            # Someone in the room votes by name after the tellers counted the room: were the counts to hold more
+            # than the room's seats not yet voted by name, this seat would be counted twice.
+            named = _voted_by_name(vote, in_hall) + 1
+            if sum(_hall_counts(vote).values()) > rules.hall_capacity(len(in_hall), named):
+                raise Conflict({"member_id": [_("The hall's counts already include every seat in the room that has "
+                                                "not voted by name; the tellers correct their counts first.")]})
     try:
         with db.session.begin_nested():  # the unique (vote, seat) constraint decides between two desks at once
             db.session.add(Ballot(vote_id=vote.id, member_id=seat, cast_by_id=member.id if seat != member.id else None,
-                                  choice=choice if vote.kind is VoteKind.ROLL_CALL else None))
+                                  channel=channel, cast_at=utcnow(),
+                                  choice=choice if vote.kind is not VoteKind.SECRET else None))
     except IntegrityError:
         raise Conflict({"member_id": [_("This seat has already voted.")]}) from None
-    # Counted in the database, not read and written back: parallel ballots each add their one.
-    column = getattr(Vote, choice.value)
-    db.session.execute(update(Vote).where(Vote.id == vote.id).values({column: column + 1})
-                       .execution_options(synchronize_session=False))
-    db.session.expire(vote, [choice.value])
+    if vote.kind is VoteKind.SECRET and choice is not None:
+        secret_ballots.drop_in(vote.id, choice.value)
+
+
+def _voted_by_name(vote: Vote, seats: set) -> int:
+    """How many of ``seats`` voted one by one (not on paper) in this vote."""
+    voted = set(db.session.scalars(select(Ballot.member_id).where(Ballot.vote_id == vote.id,
+                                                                   Ballot.channel != Channel.PAPER)))
+    return len(voted & seats)
+
+
+def hall_capacity(vote: Vote, meeting: Meeting, body: Body, bylaws: dict | None = None) -> int:
+    """How many votes the hall's counts may hold now (the desk shows it beside the counts form)."""
+    in_hall = hall_seats(meeting, body, bylaws or parameters_on(meeting.day))
+    return rules.hall_capacity(len(in_hall), _voted_by_name(vote, in_hall))
 
 
 def record_counts(vote: Vote, meeting: Meeting, body: Body, *, yes: int, no: int, abstain: int) -> None:
-    """The desk enters a show of hands, or a secret ballot box, as counts (replacing earlier counts). A
-    roll call is by name and never by counts; counts and named ballots never mix in one vote."""
-    if vote.closed_at is not None:
-        raise Conflict({"vote": [_("This vote is closed.")]})
+    """The tellers' counts of the room (a show of hands, or the ballot box with its paper ballots), for the seats
+    in the room that have not voted by name; entered again to correct them, until the close. A roll call is by
+    name only."""
     if vote.kind is VoteKind.ROLL_CALL:
         raise Invalid({"kind": [_("A roll call is recorded name by name, not as counts.")]})
-    db.session.refresh(vote, with_for_update=True)  # two desks entering counts at once: one after the other
-    if turnout_of(vote):
-        raise Conflict({"yes": [_("Ballots were already recorded one by one for this vote; go on that way.")]})
-    voters = len(filled_seats(meeting, body, parameters_on(meeting.day)))
-    problem = rules.counts_problem(yes, no, abstain, voters)
+    lock(vote)  # alone: no ballot by name slips in between the check and the counts
+    if vote.closed_at is not None:
+        raise Conflict({"vote": [_("This vote is closed.")]})
+    capacity = hall_capacity(vote, meeting, body)
+    paper = db.session.scalar(select(func.count(Ballot.id)).where(Ballot.vote_id == vote.id,
+                                                                   Ballot.channel == Channel.PAPER)) or 0
+    problem = rules.hall_counts_problem(yes, no, abstain, capacity, paper)
     if problem == "negative":
         raise Invalid({"yes": [_("A count cannot be below zero.")]})
     if problem == "too_many":
-        raise Invalid({"yes": [_("%(total)d votes, but only %(voters)d members with a vote are present.",
-                                 total=yes + no + abstain, voters=voters)]})
-    vote.yes, vote.no, vote.abstain = yes, no, abstain
+        raise Invalid({"yes": [_("%(total)d votes, but only %(voters)d seats in the room have not voted by name.",
+                                 total=yes + no + abstain, voters=capacity)]})
+    if problem == "below_paper":
+        raise Invalid({"yes": [_("%(total)d votes, but %(paper)d paper ballots were marked: the box holds at "
+                                 "least those.", total=yes + no + abstain, paper=paper)]})
+    vote.hall_yes, vote.hall_no, vote.hall_abstain = yes, no, abstain
     db.session.flush()
 
 
-def counted_by_hand(vote: Vote) -> bool:
-    """Whether the desk entered this vote as counts (no ballot rows, yet votes counted)."""
-    return (vote.yes + vote.no + vote.abstain) > 0 and not turnout_of(vote)
-
-
 def turnout_of(vote: Vote) -> int:
-    """How many seats have voted (all a secret vote tells while it is open)."""
-    return db.session.scalar(select(func.count(Ballot.id)).where(Ballot.vote_id == vote.id)) or 0
+    """How many seats have voted, through every channel (all a secret vote tells while it is open)."""
+    return count_of(vote).voted
 
 
-def close_vote(vote: Vote, meeting: Meeting, body: Body, *, chair_vote: str | None = None) -> rules.Verdict:
-    """Count, judge by the by-laws of the meeting's day, and number the decision if it was adopted."""
-    # The vote's row is locked first: of two desks closing it at once, the second waits and then finds it closed.
-    db.session.refresh(vote, with_for_update=True)
+def close_vote(vote: Vote, meeting: Meeting, body: Body, *, chair_vote: str | None = None,
+               confirm: bool = True) -> rules.Verdict:
+    """Count every channel, judge the sum by the by-laws of the meeting's day, and number the decision if it was
+    adopted. ``confirm`` False: refused while fewer have voted than seats are filled (the desk confirms)."""
+    # The vote is locked alone: ballots in flight are finished first, and none comes after.
+    lock(vote)
     if vote.closed_at is not None:
         raise Conflict({"vote": [_("This vote is closed.")]})
     bylaws = parameters_on(meeting.day)
-    tally = rules.Tally(yes=vote.yes, no=vote.no, abstain=vote.abstain, present=vote.present)
+    count = count_of(vote)
+    if rules.close_problem(vote.kind.value, count.turnout.get("hall"), count.paper) == "paper_not_counted":
+        raise Invalid({"yes": [_("%(paper)d paper ballots were marked: enter the counts of the box before the "
+                                 "close.", paper=count.paper)]})
+    present = filled_seat_count(meeting, body, bylaws)
+    if not confirm and rules.needs_confirmation(count.voted, present):
+        raise Conflict({"confirm": [_("%(voted)d of the %(present)d seats present have voted. Close the vote "
+                                      "anyway?", voted=count.voted, present=present)]})
+    if vote.kind is VoteKind.SECRET:
+        box = secret_ballots.empty_box(vote.id)
+        hall = _hall_counts(vote) or dict.fromkeys(CHOICE_KEYS, 0)
+        totals = {key: box[key] + hall[key] for key in CHOICE_KEYS}
+        # Kept: the totals and each channel's turnout; not the hall's counts apart (with the totals they would
+        # give the phones' subtotal, which can name a voter).
+        vote.hall_turnout = sum(hall.values()) if vote.hall_yes is not None else None
+        vote.hall_yes = vote.hall_no = vote.hall_abstain = None
+    else:
+        totals = count.totals
+        vote.hall_turnout = count.turnout.get("hall")
+    vote.yes, vote.no, vote.abstain = totals["yes"], totals["no"], totals["abstain"]
+    tally = rules.Tally(yes=vote.yes, no=vote.no, abstain=vote.abstain,
+                        present=max(vote.present, present, sum(totals.values())))
     hooks = council_hooks().hook
     tie_rule = hooks.konsey_tie_rule(body=body, bylaws=bylaws)
     if tie_rule is not None:

@@ -20,6 +20,7 @@ from konsey.core.meetings import (
     Meeting,
     Vote,
     VoteKind,
+    count_of,
     eligible_members,
     quorum_status,
 )
@@ -49,6 +50,20 @@ def a4_document(*, first_page: bool = True) -> FPDF:
     if first_page:
         pdf.add_page()
     return pdf
+
+
+def channel_lines(vote: Vote, count) -> list[str]:
+    """How the vote was cast, channel by channel: a vote by name gives each channel's choices; a secret one only
+    each channel's turnout (a subtotal of a few phones could name a voter)."""
+    parts = []
+    for channel, turnout in sorted(count.turnout.items()):
+        choices = count.named.get(channel) or (count.hall if channel == "hall" else None)
+        if vote.kind is not VoteKind.SECRET and choices:
+            parts.append(_("%(channel)s: %(yes)d yes, %(no)d no, %(abstain)d abstaining", channel=label(
+                f"channel_{channel}"), **choices))
+        else:
+            parts.append(_("%(channel)s: %(n)d voted", channel=label(f"channel_{channel}"), n=turnout))
+    return parts or [_("No votes recorded.")]
 
 
 def build_minutes(meeting: Meeting) -> bytes:
@@ -146,8 +161,16 @@ def build_minutes(meeting: Meeting) -> bytes:
                 until = f"–{clock_text(request.ended_at, zone)}" if request.ended_at else ""
                 line(f"   {name} ({label(request.stance)}, {clock_text(request.started_at, zone)}{until})")
         for vote in db.session.scalars(select(Vote).where(Vote.agenda_item_id == item.id).order_by(Vote.opened_at)):
-            line(_("%(kind)s vote with %(present)d present: %(yes)d yes, %(no)d no, %(abstain)d abstaining.",
-                   kind=label(vote.kind), present=vote.present, yes=vote.yes, no=vote.no, abstain=vote.abstain))
+            count = count_of(vote)
+            if count.totals is None:  # a secret vote still open: its turnout, and nothing that moves with a choice
+                line(_("%(kind)s vote with %(present)d present, still open: %(voted)d have voted.",
+                       kind=label(vote.kind), present=vote.present, voted=count.voted))
+            else:
+                line(_("%(kind)s vote with %(present)d present: %(yes)d yes, %(no)d no, %(abstain)d abstaining.",
+                       kind=label(vote.kind), present=vote.present, **count.totals)
+                     + ("" if vote.closed_at else " " + _("(still open)")))
+            for channel_line in channel_lines(vote, count):
+                line("   " + channel_line)
             if vote.outcome:
                 outcome = label(vote.outcome)
                 if vote.decided_by == "chair":

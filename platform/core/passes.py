@@ -34,7 +34,7 @@ from konsey.core.membership import Member, MemberKind
 from konsey.core.outbox import emit, handles
 from konsey.core.representatives import Representative
 from konsey.core.urls import external_url
-from konsey.tenants.db import CouncilOwned, db, same_council_fk, utcnow
+from konsey.tenants.db import CouncilOwned, db, lock, same_council_fk, utcnow
 from konsey.tenants.models import Council
 from konsey.tenants.scoping import current_council_id
 
@@ -53,6 +53,7 @@ class MeetingPass(CouncilOwned, db.Model):
     mailed_at: Mapped[datetime | None]  # the link went out by e-mail
     last_seen_at: Mapped[datetime | None]  # the phone page's latest sign of life
     left_at: Mapped[datetime | None]  # the person left from the phone (a sign of life does not bring them back)
+    held_out_at: Mapped[datetime | None]  # the desk checked them out: the phone stays out until the desk lets them in
 
     __council_table_args__ = (
         db.UniqueConstraint("council_id", "meeting_id", "member_id"),
@@ -112,7 +113,7 @@ def issue(meeting: Meeting) -> int:
         raise Conflict({"meeting": [_("The meeting is closed.")]})
     # Two desks issuing at once: the second finds them issued. FOR NO KEY UPDATE, so check-ins (which only
     # reference the meeting) go on meanwhile.
-    db.session.refresh(meeting, with_for_update={"key_share": True})
+    lock(meeting, "no_key_update")
     body = db.session.get(Body, meeting.body_id)
     have = set(db.session.scalars(select(MeetingPass.member_id).where(MeetingPass.meeting_id == meeting.id)))
     codes = set(db.session.scalars(select(MeetingPass.code).where(MeetingPass.meeting_id == meeting.id)))
@@ -131,7 +132,7 @@ def issue(meeting: Meeting) -> int:
 def reissue(meeting: Meeting, member: Member) -> MeetingPass:
     """A new pass for one person (a link passed on or lost, a badge gone): the old link and code stop working at
     once; the new link goes by e-mail where there is an address."""
-    db.session.refresh(meeting, with_for_update={"key_share": True})
+    lock(meeting, "no_key_update")
     if meeting.status is MeetingStatus.CLOSED:
         raise Conflict({"meeting": [_("The meeting is closed.")]})
     body = db.session.get(Body, meeting.body_id)
@@ -195,7 +196,7 @@ def mail_links(meeting_id: uuid.UUID, keep=None, *, only: uuid.UUID | None = Non
                                      .values(mailed_at=utcnow()).execution_options(synchronize_session=False))
         if not claimed.rowcount:
             continue
-        url = external_url("remote_pages.phone", council_slug=council.slug, token=link_token(meeting_pass))
+        url = external_url("remote_pages.open_link", council_slug=council.slug, token=link_token(meeting_pass))
         with force_locale(council.locale):
             subject = _("Your link to the meeting: %(title)s", title=meeting.title)
             text = _("%(body)s meets: %(title)s, on %(when)s.\n\nYour personal link to follow the meeting, be "
@@ -249,7 +250,9 @@ def attending(meeting: Meeting, member_id: uuid.UUID) -> Attendance | None:
 
 def join_online(meeting_pass: MeetingPass, meeting: Meeting, member: Member) -> Attendance:
     """The phone page opens (or gives a sign of life after a lost connection): the person is checked in as
-    online unless they are here already (in the room, or online)."""
+    online unless they are here already (in the room, or online). Refused while the desk holds them out."""
+    if meeting_pass.held_out_at is not None:
+        raise Conflict({"meeting": [_("The desk checked you out of the meeting. Ask the desk to let you back in.")]})
     meeting_pass.left_at = None
     here = attending(meeting, member.id)
     if here is None:
@@ -261,7 +264,9 @@ def join_online(meeting_pass: MeetingPass, meeting: Meeting, member: Member) -> 
 def sign_of_life(meeting_pass: MeetingPass, meeting: Meeting, member: Member) -> bool:
     """The open phone page says it is still there; returns whether the person is in the meeting now. One who
     was checked out for silence is checked in again; one who left from the phone stays out."""
-    if meeting_pass.left_at is not None or meeting.status is MeetingStatus.CLOSED:
+    if meeting.status is MeetingStatus.CLOSED:
+        return False  # a closed meeting's record changes no more, not even a phone's last sign
+    if meeting_pass.left_at is not None or meeting_pass.held_out_at is not None:
         meeting_pass.last_seen_at = utcnow()
         return False
     if attending(meeting, member.id) is not None:
@@ -274,11 +279,31 @@ def sign_of_life(meeting_pass: MeetingPass, meeting: Meeting, member: Member) ->
     return True
 
 
-def leave_online(meeting_pass: MeetingPass, meeting: Meeting, member: Member) -> None:
+def leave_online(meeting_pass: MeetingPass, meeting: Meeting, member: Member) -> bool:
+    """The person leaves from their phone; whether they were in the meeting online (and now are not)."""
+    if meeting.status is MeetingStatus.CLOSED:
+        raise Conflict({"meeting": [_("The meeting is closed.")]})
     meeting_pass.left_at = utcnow()
     here = attending(meeting, member.id)
     if here is not None and here.online:
         meetings.check_out(meeting, member)
+        return True
+    return False
+
+
+def hold_out(meeting: Meeting, member: Member) -> None:
+    """The desk checked this person out: their phone does not bring them back by itself (it says why)."""
+    db.session.execute(update(MeetingPass).where(MeetingPass.meeting_id == meeting.id,
+                                                 MeetingPass.member_id == member.id)
+                       .values(held_out_at=utcnow()).execution_options(synchronize_session=False))
+
+
+def let_back(meeting: Meeting, member: Member) -> None:
+    """The desk checks this person in again: whatever held their phone out is lifted."""
+    db.session.execute(update(MeetingPass).where(MeetingPass.meeting_id == meeting.id,
+                                                 MeetingPass.member_id == member.id,
+                                                 MeetingPass.held_out_at.is_not(None))
+                       .values(held_out_at=None).execution_options(synchronize_session=False))
 
 
 def check_in_by_code(meeting: Meeting, typed: str) -> Member:
@@ -297,9 +322,9 @@ def check_in_by_code(meeting: Meeting, typed: str) -> Member:
     return member
 
 
-def check_out_silent(now: datetime | None = None) -> dict[uuid.UUID, int]:
+def check_out_silent(now: datetime | None = None) -> dict[uuid.UUID, list[uuid.UUID]]:
     """Check out the online participants whose phone went silent too long (the bound council's open meetings);
-    returns how many, meeting by meeting (only meetings where someone was).
+    returns who, meeting by meeting (only meetings where someone was).
 
     :func:`konsey.core.rules.meetings.silent_too_long` in one conditional UPDATE, so that a sign of life
     committed meanwhile is never overruled. Only a phone's presence falls silent: an attendance the phone gave a
@@ -314,12 +339,12 @@ def check_out_silent(now: datetime | None = None) -> dict[uuid.UUID, int]:
         silent = select(MeetingPass.id).where(
             MeetingPass.meeting_id == Attendance.meeting_id, MeetingPass.member_id == Attendance.member_id,
             MeetingPass.last_seen_at < cutoff, MeetingPass.last_seen_at >= Attendance.arrived_at).exists()
-        result = db.session.execute(
+        gone = db.session.scalars(
             update(Attendance).where(Attendance.meeting_id == meeting.id, Attendance.online,
                                      Attendance.left_at.is_(None), silent)
-            .values(left_at=now).execution_options(synchronize_session=False))
-        if result.rowcount:
-            dropped[meeting.id] = result.rowcount
+            .values(left_at=now).returning(Attendance.member_id).execution_options(synchronize_session=False)).all()
+        if gone:
+            dropped[meeting.id] = list(gone)
     return dropped
 
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import Integer, Uuid, func, select, text
+from sqlalchemy import Integer, Uuid, func, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -18,7 +18,7 @@ from konsey.core.meetings import AgendaItem, Attendance, Meeting, MeetingStatus,
 from konsey.core.membership import Member
 from konsey.core.rules import meetings as rules
 from konsey.core.rules.meetings import Stance
-from konsey.tenants.db import CouncilOwned, db, enum_of, same_council_fk, utcnow
+from konsey.tenants.db import CouncilOwned, db, enum_of, lock, same_council_fk, utcnow
 
 
 class FloorRequest(CouncilOwned, db.Model):
@@ -101,7 +101,7 @@ def now_speaking(meeting: Meeting) -> FloorRequest | None:
 def _lock(meeting: Meeting) -> None:
     """The speakers' list changes one at a time per meeting (two desks, a desk and a phone). FOR NO KEY UPDATE:
     check-ins and ballots, which only reference the meeting, are not held up."""
-    db.session.refresh(meeting, with_for_update={"key_share": True})
+    lock(meeting, "no_key_update")
 
 
 def ask(meeting: Meeting, member: Member, stance: Stance) -> FloorRequest:
@@ -147,6 +147,21 @@ def withdraw(meeting: Meeting, request: FloorRequest) -> None:
     db.session.flush()
 
 
+def off_the_list(meeting: Meeting, member_ids) -> None:
+    """People who left the meeting wait for the floor no more (their requests are withdrawn), and one who
+    had the floor has it no more."""
+    ids = list(member_ids)
+    if not ids:
+        return
+    now = utcnow()
+    db.session.execute(update(FloorRequest).where(
+        FloorRequest.meeting_id == meeting.id, FloorRequest.member_id.in_(ids), _pending())
+        .values(withdrawn_at=now).execution_options(synchronize_session=False))
+    db.session.execute(update(FloorRequest).where(
+        FloorRequest.meeting_id == meeting.id, FloorRequest.member_id.in_(ids), FloorRequest.started_at.is_not(None),
+        FloorRequest.ended_at.is_(None)).values(ended_at=now).execution_options(synchronize_session=False))
+
+
 def give_floor(meeting: Meeting, request: FloorRequest) -> FloorRequest:
     """The chair gives the floor (the current speaker, if any, stops)."""
     require_sitting(meeting)
@@ -177,9 +192,9 @@ def stop(meeting: Meeting) -> FloorRequest:
 
 
 def move(meeting: Meeting, request: FloorRequest, up: bool) -> None:
-    """The chair moves a waiting speaker one place up or down (among those who are not on a point of order)."""
+    """The chair moves a waiting speaker one place up or down."""
     _lock(meeting)
-    line = [r for r in queue(meeting) if r.stance is not Stance.POINT_OF_ORDER]
+    line = queue(meeting)
     if request not in line:
         raise Conflict({"request_id": [_("This request is no longer waiting.")]})
     index = line.index(request)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from konsey.core.meetings import Choice, MeetingKind, MeetingStatus, VoteKind, turnout_of
+from konsey.core.meetings import Channel, Choice, MeetingKind, MeetingStatus, VoteKind, count_of, turnout_of
 from konsey.core.rules.meetings import Stance
 from konsey.schemas.base import StrictSchema
 
@@ -64,8 +64,22 @@ class OpenVoteSchema(StrictSchema):
 
 
 class BallotSchema(StrictSchema):
+    """A name and its choice (a line of a roll call)."""
+
     member_id = fields.UUID(required=True)
     choice = fields.Enum(Choice, by_value=True, required=True)
+
+
+class DeskBallotSchema(StrictSchema):
+    """The desk records one seat's vote: by name with its choice, or a paper ballot put in the box (no choice:
+    it is counted with the hall)."""
+
+    member_id = fields.UUID(required=True)
+    channel = fields.Enum(Channel, by_value=True, load_default=Channel.DESK,
+                          validate=validate.OneOf([Channel.DESK, Channel.PAPER]),
+                          metadata={"description": "desk (by name, with a choice) or paper (the seat's ballot is "
+                                                   "in the box)"})
+    choice = fields.Enum(Choice, by_value=True, load_default=None)
 
 
 class CountsSchema(StrictSchema):
@@ -84,18 +98,32 @@ class RollCallSchema(StrictSchema):
 
 class CloseVoteSchema(StrictSchema):
     chair_vote = fields.String(load_default=None, validate=validate.OneOf(["yes", "no"]))
+    confirm = fields.Boolean(load_default=False, metadata={
+        "description": "Close although fewer have voted than seats are filled (otherwise 409 with the turnout)."})
 
 
 def _count(choice: str):
-    """A secret vote's counts stay unknown until it closes: watching them move after each ballot the desk
-    enters for a named person would reveal that person's choice."""
+    """A secret vote's counts stay unknown until it closes: watching them move after each ballot would reveal
+    that voter's choice. An open vote's are the running sum of every channel."""
     def value(vote):
-        if vote.kind is VoteKind.SECRET and vote.closed_at is None:
-            return None
-        return getattr(vote, choice)
+        totals = count_of(vote).totals
+        return totals[choice] if totals is not None else None
 
-    return fields.Function(value, allow_none=True, metadata={"description": f"{choice} votes (null while a secret "
-                                                                            "vote is open)"})
+    return fields.Function(value, allow_none=True, metadata={"description": f"{choice} votes, every channel (null "
+                                                                            "while a secret vote is open)"})
+
+
+def _channels(vote) -> list[dict]:
+    """Each channel's turnout; for a vote by name its choices too (a secret vote's never: a subtotal of a few
+    phones could name a voter)."""
+    count = count_of(vote)
+    rows = []
+    for channel, turnout in sorted(count.turnout.items()):
+        row = {"channel": channel, "turnout": turnout}
+        if vote.kind is not VoteKind.SECRET:
+            row.update(count.named.get(channel) or (count.hall if channel == "hall" and count.hall else {}))
+        rows.append(row)
+    return rows
 
 
 class VoteSchema(Schema):
@@ -106,7 +134,10 @@ class VoteSchema(Schema):
     yes = _count("yes")
     no = _count("no")
     abstain = _count("abstain")
-    turnout = fields.Function(turnout_of, metadata={"description": "Seats that have voted."})
+    turnout = fields.Function(turnout_of, metadata={"description": "Seats that have voted, every channel."})
+    channels = fields.Function(_channels, metadata={
+        "description": "By channel (phone, desk, roll_call, paper, hall): its turnout, and for a vote by name its "
+                       "yes, no and abstain."})
     outcome = fields.String(allow_none=True)
     decided_by = fields.String(allow_none=True)
     lot_seed = fields.Integer(allow_none=True)

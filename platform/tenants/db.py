@@ -131,3 +131,27 @@ def council_owned_models() -> list[type[CouncilOwned]]:
         (m.class_ for m in Base.registry.mappers if issubclass(m.class_, CouncilOwned)),
         key=lambda cls: cls.__tablename__,
     )
+
+
+LOCK_MODES = {"update": True, "no_key_update": {"key_share": True}, "share": {"read": True},
+              "key_share": {"read": True, "key_share": True}}
+
+
+def lock(row, mode: str = "update"):
+    """Lock ``row`` for the rest of the unit of work and read it afresh: the one way to make two requests that
+    decide on the same row (close a vote, cast into it) take their turns, on both databases.
+
+    PostgreSQL locks the row in ``mode``: ``update`` (whoever decides on the row alone), ``no_key_update``
+    (changes the row but not its key: beside ``key_share``), ``share``, ``key_share`` (many at once, beside
+    anything but ``update``). SQLite has no row locks, and pysqlite reads outside a transaction until the first
+    write: two closes of one vote both read it open and both closed it. There the unit of work takes the
+    database's write lock first (``BEGIN IMMEDIATE``, waiting for another writer up to the busy timeout), so
+    what it reads next stays true until it commits, whatever the mode."""
+    connection = db.session.connection()
+    if connection.dialect.name == "sqlite":
+        if not connection.connection.dbapi_connection.in_transaction:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        db.session.refresh(row)
+        return row
+    db.session.refresh(row, with_for_update=LOCK_MODES[mode])
+    return row

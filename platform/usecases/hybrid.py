@@ -59,6 +59,7 @@ def check_in_by_code(meeting_id: uuid.UUID, data: dict) -> Member:
     """The desk scans or types a badge's code: that person is checked in, in the room."""
     meeting_row = meeting(meeting_id)
     member = passes.check_in_by_code(meeting_row, data["code"])
+    passes.let_back(meeting_row, member)
     live.changed(meeting_row.id, urgent=False)
     return member
 
@@ -185,6 +186,14 @@ def _open_vote(meeting_row: Meeting) -> Vote | None:
 
 
 @query(None)
+def open_link(token: str) -> uuid.UUID:
+    """A personal link opened: the meeting whose pages it opens (a link whose pass was reissued, forged or of
+    another council is not found)."""
+    _meeting_pass, meeting_row, _member = _pass(token)
+    return meeting_row.id
+
+
+@query(None)
 def phone(token: str) -> Phone:
     """The online participant's page: the meeting live, their presence, the open vote, the floor."""
     meeting_pass, meeting_row, member = _pass(token)
@@ -231,7 +240,8 @@ def phone_sign_of_life(token: str) -> bool:
 @command(None)
 def phone_leave(token: str) -> None:
     meeting_pass, meeting_row, member = _pass(token)
-    passes.leave_online(meeting_pass, meeting_row, member)
+    if passes.leave_online(meeting_pass, meeting_row, member):
+        speakers.off_the_list(meeting_row, [member.id])
     live.changed(meeting_row.id, urgent=False)
 
 
@@ -241,7 +251,7 @@ def phone_ballot(token: str, vote_id: uuid.UUID, data: dict) -> None:
     person (only that their seat voted is kept); one ballot per seat, a substitute voting for the seat."""
     meeting_pass, meeting_row, member = _pass(token)
     vote = vote_of(meeting_row, vote_id)
-    meetings.cast(vote, meeting_row, body_of(meeting_row), member, data["choice"])
+    meetings.cast(vote, meeting_row, body_of(meeting_row), member, data["choice"], meetings.Channel.PHONE)
     live.changed(meeting_row.id, urgent=False)
 
 

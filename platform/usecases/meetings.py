@@ -82,18 +82,24 @@ def call_meeting(data: dict) -> Meeting:
 def check_in(meeting_id: uuid.UUID, data: dict) -> MeetingDetail:
     """Check a member in (in person or online); the answer carries the quorum now."""
     meeting_row = meeting(meeting_id)
-    meetings.check_in(meeting_row, member_named(data["member_id"]), online=data.get("online", False),
+    member = member_named(data["member_id"])
+    meetings.check_in(meeting_row, member, online=data.get("online", False),
                       representative_id=data.get("representative_id"),
                       stands_in_for_id=data.get("stands_in_for_id"))
+    passes.let_back(meeting_row, member)  # the desk checked them in: their phone may join again
     live.changed(meeting_row.id, urgent=False)
     return _detail(meeting_row)
 
 
 @command(Permission.MEETINGS_RUN)
 def check_out(meeting_id: uuid.UUID, member_id: uuid.UUID) -> MeetingDetail:
-    """A member leaves; the quorum is recounted."""
+    """A member leaves (or the desk checks them out): the quorum is recounted, they leave the speakers' list, and
+    their phone does not bring them back by itself until the desk checks them in again."""
     meeting_row = meeting(meeting_id)
-    meetings.check_out(meeting_row, member_named(member_id))
+    member = member_named(member_id)
+    meetings.check_out(meeting_row, member)
+    passes.hold_out(meeting_row, member)
+    speakers.off_the_list(meeting_row, [member.id])
     live.changed(meeting_row.id, urgent=False)
     return _detail(meeting_row)
 
@@ -128,17 +134,19 @@ def open_vote(meeting_id: uuid.UUID, data: dict) -> Vote:
 
 @command(Permission.MEETINGS_RUN)
 def cast_ballot(meeting_id: uuid.UUID, vote_id: uuid.UUID, data: dict) -> None:
-    """Record a present member's vote (the desk enters open and roll-call votes; a secret ballot records only
-    that the seat voted)."""
+    """The desk records a present member's vote by name, or marks their paper ballot (its choice is in the box,
+    counted with the hall); a secret vote's ledger keeps only that the seat voted."""
     meeting_row = meeting(meeting_id)
     vote = vote_of(meeting_row, vote_id)
-    meetings.cast(vote, meeting_row, body_of(meeting_row), member_named(data["member_id"]), data["choice"])
+    meetings.cast(vote, meeting_row, body_of(meeting_row), member_named(data["member_id"]), data.get("choice"),
+                  data.get("channel", meetings.Channel.DESK))
     live.changed(meeting_row.id, urgent=False)
 
 
 @command(Permission.MEETINGS_RUN)
 def record_counts(meeting_id: uuid.UUID, vote_id: uuid.UUID, data: dict) -> Vote:
-    """Enter a show of hands (or a secret ballot box) as counts: yes, no, abstaining."""
+    """The tellers' counts of the room (a show of hands, the ballot box) for the seats in it that have not voted
+    by name: yes, no, abstaining; entered again to correct them until the close."""
     meeting_row = meeting(meeting_id)
     vote = vote_of(meeting_row, vote_id)
     meetings.record_counts(vote, meeting_row, body_of(meeting_row), yes=data["yes"], no=data["no"],
@@ -157,7 +165,8 @@ def cast_roll_call(meeting_id: uuid.UUID, vote_id: uuid.UUID, data: dict) -> Vot
     body = body_of(meeting_row)
     for position, ballot in enumerate(data["ballots"]):
         try:
-            meetings.cast(vote, meeting_row, body, member_named(ballot["member_id"]), ballot["choice"])
+            meetings.cast(vote, meeting_row, body, member_named(ballot["member_id"]), ballot["choice"],
+                          meetings.Channel.ROLL_CALL)
         except Invalid as error:  # which line of the list: the person fixes that one
             raise Invalid({"ballots": {position: error.errors}}) from None
     live.changed(meeting_row.id, urgent=False)
@@ -166,10 +175,12 @@ def cast_roll_call(meeting_id: uuid.UUID, vote_id: uuid.UUID, data: dict) -> Vot
 
 @command(Permission.MEETINGS_RUN)
 def close_vote(meeting_id: uuid.UUID, vote_id: uuid.UUID, data: dict) -> Vote:
-    """Close and count: the verdict by the by-laws of the meeting's day, and the decision number."""
+    """Close and count every channel: the verdict by the by-laws of the meeting's day, and the decision number.
+    While fewer have voted than seats are filled, the desk confirms (``confirm``)."""
     meeting_row = meeting(meeting_id)
     vote = vote_of(meeting_row, vote_id)
-    meetings.close_vote(vote, meeting_row, body_of(meeting_row), chair_vote=data.get("chair_vote"))
+    meetings.close_vote(vote, meeting_row, body_of(meeting_row), chair_vote=data.get("chair_vote"),
+                        confirm=data.get("confirm", False))
     live.changed(meeting_row.id)
     return vote
 
@@ -374,8 +385,10 @@ def desk(meeting_id: uuid.UUID, q: str | None = None, offset: int = 0) -> dict:
                                    .order_by(Vote.opened_at)).all()
     for vote in all_votes:
         votes[vote.agenda_item_id].append(vote)
-    ballots = dict(db.session.execute(select(Ballot.vote_id, func.count(Ballot.id)).where(
-        Ballot.vote_id.in_([v.id for v in all_votes] or [None])).group_by(Ballot.vote_id)).all())
+    counts = meetings.counts_of(all_votes)
+    # The hall's counts may hold the seats in the room that have not voted by name (the desk shows it).
+    capacity = {vote.id: meetings.hall_capacity(vote, meeting_row, body, bylaws) for vote in all_votes
+                if vote.closed_at is None and vote.kind is not VoteKind.ROLL_CALL}
     # An open roll call lists the seats still to answer, a page at a time, in the checklist's order: for a general
     # assembly (a seat is a person) the database finds and sorts them; for a body with seats, the few seats.
     roll_calls: dict = {}
@@ -408,7 +421,7 @@ def desk(meeting_id: uuid.UUID, q: str | None = None, offset: int = 0) -> dict:
         "roster_next": max(offset, 0) + len(roster), "roster_total": sitting.full + len(sitting.substitutes),
         "roster_page_size": ROSTER_PAGE, "items": items, "votes": votes, "seats": sitting.seats,
         "roll_calls": roll_call_pages, "roll_call_waiting": roll_calls, "motions": motions,
-        "counted_by_hand": {v.id for v in all_votes if (v.yes + v.no + v.abstain) > 0 and not ballots.get(v.id)},
+        "counts": counts, "hall_capacity": capacity,
         "empty_seats": _empty_seats(sitting), "tally": sitting.tally(), **_opening(meeting_row, bylaws),
         "stream_key": live.stream_key(meeting_row.id), "online_counts": rules.online_presence_counts(body.kind.value, bylaws),
         "speakers": speakers.listing(meeting_row), "passes": passes.summary(meeting_row),

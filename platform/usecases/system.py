@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from flask import current_app
 from sqlalchemy import func, select
 
-from konsey.core import export, federation, live, motions, notifications, outbox, passes
+from konsey.core import export, federation, live, motions, notifications, outbox, passes, speakers
 from konsey.core.mail import build_message, deliver
 from konsey.core.meetings import Meeting, MeetingStatus
 from konsey.core.membership import Member
@@ -105,8 +105,9 @@ def check_out_silent_participants() -> int:
     dropped = 0
     for council_id in _active_councils():
         with bound_council(council_id):
-            for meeting_id, count in passes.check_out_silent().items():
-                dropped += count
+            for meeting_id, members in passes.check_out_silent().items():
+                dropped += len(members)
+                speakers.off_the_list(db.session.get(Meeting, meeting_id), members)
                 live.changed(meeting_id, urgent=False)
     return dropped
 

@@ -16,9 +16,9 @@ from konsey.pluginkit import file_download
 from konsey.schemas.meetings import (
     AttendanceSchema,
     BadgeCodeSchema,
-    BallotSchema,
     CloseVoteSchema,
     CountsSchema,
+    DeskBallotSchema,
     ExcuseSchema,
     FloorSchema,
     MoveSpeakerSchema,
@@ -218,7 +218,7 @@ def open_vote(meeting_id, item_id):
 @bp.post("/<uuid:meeting_id>/votes/<uuid:vote_id>/ballots")
 @performs(meetings.cast_ballot)
 def cast(meeting_id, vote_id):
-    return _form_run(meeting_id, BallotSchema, ("member_id", "choice"),
+    return _form_run(meeting_id, DeskBallotSchema, ("member_id", "choice", "channel"),
                      lambda data: meetings.cast_ballot(meeting_id, vote_id, data), anchor=f"vote-{vote_id}")
 
 
@@ -247,7 +247,7 @@ def roll_call(meeting_id, vote_id):
 @bp.post("/<uuid:meeting_id>/votes/<uuid:vote_id>/close")
 @performs(meetings.close_vote)
 def close_vote(meeting_id, vote_id):
-    return _form_run(meeting_id, CloseVoteSchema, ("chair_vote",),
+    return _form_run(meeting_id, CloseVoteSchema, ("chair_vote", "confirm"),
                      lambda data: meetings.close_vote(meeting_id, vote_id, data), anchor=f"vote-{vote_id}")
 
 

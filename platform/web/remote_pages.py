@@ -1,14 +1,23 @@
 """The phone page of a person attending a meeting online, opened from their personal link.
 
-The link's token is the key (konsey.core.passes); the council is the one the address names. A form sent by the
-page's script (``X-Konsey-Fetch``) is answered in JSON with a sentence to show; without script, the page is
-shown again with the sentence."""
+The link's token is the key (konsey.core.passes); the council is the one the address names. Opening the link
+exchanges it for a cookie bound to that meeting's pages (``/<council>/remote/m/<meeting>``) and redirects there:
+from then on the address bar, the browser's history and the server's access logs hold the meeting's id, never
+the key. Every answer carries ``Cache-Control: no-store`` and ``Referrer-Policy: no-referrer``: the page names
+its holder, and no cache, shared computer or linked site keeps it.
+
+A form sent by the page's script (``X-Konsey-Fetch``) is answered in JSON with a sentence to show; without
+script, the page is shown again with the sentence."""
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, render_template, request, url_for
+import uuid
+from datetime import timedelta
+
+from flask import Blueprint, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
+from konsey.core.errors import NotFound
 from konsey.core.meetings import Choice
 from konsey.schemas.meetings import PhoneBallotSchema, PhoneFloorSchema
 from konsey.usecases import hybrid
@@ -17,67 +26,109 @@ from konsey.web.adapters import answer_script_or_page, conditional_state, filled
 
 bp = Blueprint("remote_pages", __name__, url_prefix="/<council_slug>/remote")
 
+# The exchanged link lives as long as a meeting day; opening the link again renews it.
+PASS_COOKIE_AGE = timedelta(hours=24)
+
+
+def pass_cookie_name(meeting_id: uuid.UUID) -> str:
+    return f"konsey_pass_{meeting_id.hex}"
+
+
+def _token(meeting_id: uuid.UUID) -> str:
+    """The personal link's key for this meeting, from its cookie; without one, this page is not found (the
+    person opens their link again)."""
+    token = request.cookies.get(pass_cookie_name(meeting_id))
+    if not token:
+        raise NotFound(_("Not found."))
+    return token
+
+
+@bp.after_request
+def _keep_nothing(response):
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
+
 
 @bp.get("/<token>")
+@performs(hybrid.open_link)
+def open_link(token):
+    """The personal link from the e-mail: its key goes into a cookie for this meeting's pages, and the address
+    loses it."""
+    meeting_id = hybrid.open_link(token)
+    page = url_for("remote_pages.phone", meeting_id=meeting_id)
+    answer = redirect(page, code=303)
+    answer.set_cookie(pass_cookie_name(meeting_id), token, max_age=int(PASS_COOKIE_AGE.total_seconds()),
+                      path=page, secure=request.is_secure, httponly=True, samesite="Lax")
+    return answer
+
+
+@bp.get("/m/<uuid:meeting_id>")
 @performs(hybrid.phone)
-def phone(token):
-    seen = hybrid.phone(token)
-    return render_template("meetings/phone.html", phone=seen, token=token, choices=list(Choice),
+def phone(meeting_id):
+    seen = hybrid.phone(_token(meeting_id))
+    return render_template("meetings/phone.html", phone=seen, choices=list(Choice),
                            online_counts=seen.online_counts,
                            live_stream=live_stream_url(seen.stream_key), heartbeat_seconds=seen.heartbeat_seconds,
                            tried=request.args.get("tried") == "1")
 
 
-@bp.get("/<token>/live.json")
+@bp.get("/m/<uuid:meeting_id>/live.json")
 @performs(hybrid.phone_live_state)
-def live_json(token):
+def live_json(meeting_id):
     """The live state for a phone that polls (no live service): 304 while nothing changed."""
-    return conditional_state(hybrid.phone_live_state(token))
+    return conditional_state(hybrid.phone_live_state(_token(meeting_id)))
 
 
-def _answer(token, action, done: str, *, failed_args: dict | None = None):
+def _answer(meeting_id, action, done: str, *, failed_args: dict | None = None):
     """Run ``action``; answer the phone's script in JSON, or go back to the page with the sentence."""
-    return answer_script_or_page(action, done, url_for("remote_pages.phone", token=token),
-                                 url_for("remote_pages.phone", token=token, **(failed_args or {})))
+    return answer_script_or_page(action, done, url_for("remote_pages.phone", meeting_id=meeting_id),
+                                 url_for("remote_pages.phone", meeting_id=meeting_id, **(failed_args or {})))
 
 
-@bp.post("/<token>/join")
+@bp.post("/m/<uuid:meeting_id>/join")
 @performs(hybrid.phone_join)
-def join(token):
-    return _answer(token, lambda: hybrid.phone_join(token), _("You are in the meeting, online."),
+def join(meeting_id):
+    token = _token(meeting_id)
+    return _answer(meeting_id, lambda: hybrid.phone_join(token), _("You are in the meeting, online."),
                    failed_args={"tried": "1"})
 
 
-@bp.post("/<token>/here")
+@bp.post("/m/<uuid:meeting_id>/here")
 @performs(hybrid.phone_sign_of_life)
-def here(token):
-    in_meeting = hybrid.phone_sign_of_life(token)
+def here(meeting_id):
+    in_meeting = hybrid.phone_sign_of_life(_token(meeting_id))
     return jsonify(in_meeting=in_meeting)
 
 
-@bp.post("/<token>/leave")
+@bp.post("/m/<uuid:meeting_id>/leave")
 @performs(hybrid.phone_leave)
-def leave(token):
-    return _answer(token, lambda: hybrid.phone_leave(token), _("You have left the meeting."))
+def leave(meeting_id):
+    token = _token(meeting_id)
+    return _answer(meeting_id, lambda: hybrid.phone_leave(token), _("You have left the meeting."))
 
 
-@bp.post("/<token>/votes/<uuid:vote_id>")
+@bp.post("/m/<uuid:meeting_id>/votes/<uuid:vote_id>")
 @performs(hybrid.phone_ballot)
-def ballot(token, vote_id):
-    return _answer(token, lambda: hybrid.phone_ballot(token, vote_id, load(PhoneBallotSchema,
-                                                                          filled(request.form, "choice"))),
+def ballot(meeting_id, vote_id):
+    token = _token(meeting_id)
+    return _answer(meeting_id, lambda: hybrid.phone_ballot(token, vote_id, load(PhoneBallotSchema,
+                                                                              filled(request.form, "choice"))),
                    _("Your vote is recorded."))
 
 
-@bp.post("/<token>/floor")
+@bp.post("/m/<uuid:meeting_id>/floor")
 @performs(hybrid.phone_ask_floor)
-def ask_floor(token):
-    return _answer(token, lambda: hybrid.phone_ask_floor(token, load(PhoneFloorSchema,
-                                                                     filled(request.form, "stance"))),
+def ask_floor(meeting_id):
+    token = _token(meeting_id)
+    return _answer(meeting_id, lambda: hybrid.phone_ask_floor(token, load(PhoneFloorSchema,
+                                                                         filled(request.form, "stance"))),
                    _("You are on the speakers' list."))
 
 
-@bp.post("/<token>/floor/withdraw")
+@bp.post("/m/<uuid:meeting_id>/floor/withdraw")
 @performs(hybrid.phone_withdraw_floor)
-def withdraw_floor(token):
-    return _answer(token, lambda: hybrid.phone_withdraw_floor(token), _("Your request for the floor is withdrawn."))
+def withdraw_floor(meeting_id):
+    token = _token(meeting_id)
+    return _answer(meeting_id, lambda: hybrid.phone_withdraw_floor(token),
+                   _("Your request for the floor is withdrawn."))

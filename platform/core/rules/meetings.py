@@ -161,6 +161,41 @@ def counts_problem(yes: int, no: int, abstain: int, voters: int) -> str | None:
     return None
 
 
+# --- one vote across the hall and the phones ----------------------------------------------------------------
+
+
+def hall_capacity(seats_in_the_hall: int, voted_by_name_in_the_hall: int) -> int:
+    """How many votes the hall's counts (a show of hands, the ballot box) may hold: the seats filled by people in
+    the room, less those of them that already voted one by one (their phone, the desk by name, a roll call). A
+    paper ballot is not one by one: its choice is in the box, so it is inside this number."""
+    return max(seats_in_the_hall - voted_by_name_in_the_hall, 0)
+
+
+def hall_counts_problem(yes: int, no: int, abstain: int, capacity: int, paper: int) -> str | None:
+    """Why the tellers' counts cannot stand, else None: none below zero, no more than the hall may hold, and
+    no fewer than the paper ballots the desk marked (each of those is a vote in the box)."""
+    problem = counts_problem(yes, no, abstain, capacity)
+    if problem is not None:
+        return problem
+    if yes + no + abstain < paper:
+        return "below_paper"
+    return None
+
+
+def close_problem(kind: str, hall_total: int | None, paper: int) -> str | None:
+    """Why a vote cannot be closed yet, else None: paper ballots were marked but the box was not counted (or
+    counted short of them)."""
+    if kind != "roll_call" and paper and (hall_total or 0) < paper:
+        return "paper_not_counted"
+    return None
+
+
+def needs_confirmation(turnout: int, present: int) -> bool:
+    """Closing while fewer have voted than seats are filled asks the desk to confirm: a vote closed too early
+    (a phone still on its way, a show of hands not yet entered) is a decision on a part of the assembly."""
+    return turnout < present
+
+
 def board_composition_problems(size: int, minimum: int, assemblies_without_their_president: list[str]) -> list[str]:
     """What keeps an executive board from being lawfully composed (Regulation art. 12): fewer members than
     the statutory minimum, or an existing women's, youth or disabled people's assembly whose president does
@@ -206,11 +241,11 @@ class Stance(enum.StrEnum):
 
 
 def speaking_order(requests: list) -> list:
-    """The speakers' queue: points of order first (in the order asked), then everyone else in the chair's order
-    (``position``, which starts as the order asked). Each request has ``stance``, ``position`` and
-    ``requested_at``."""
-    return sorted(requests, key=lambda r: (Stance(r.stance) is not Stance.POINT_OF_ORDER,
-                                           r.position, r.requested_at))
+    """The speakers' queue in the chair's order (``position``, which starts as the order asked). A point of order
+    waits in that line like any request until the chair takes it (gives it the floor, or moves it up): a
+    request that jumped the queue by itself would let anyone interrupt by calling theirs one. Each request has
+    ``stance``, ``position`` and ``requested_at``."""
+    return sorted(requests, key=lambda r: (r.position, r.requested_at))
 
 
 def speaking_limit_seconds(stance: str, bylaws: Mapping) -> int:

@@ -703,3 +703,32 @@ def test_a_silent_phone_leaves_the_speakers_list(app, hall):
     with app.app_context(), acting_as(SYSTEM):
         assert system.check_out_silent_participants() == 1
     assert admin.get(f"{url}/speakers").json["queue"] == []
+
+
+def test_what_carries_a_key_is_kept_by_no_cache_and_named_to_no_site(app, hall):
+    admin, url, people = hall["admin"], hall["url"], hall["people"]
+    admin.post(f"{url}/passes")
+    token = _passes(app, hall["council"], hall["meeting"]["id"])[people["Ayşe Kaya"]][1]
+    client = app.test_client()
+    opened = client.get(f"/izmir/remote/{token}")
+    cookie = opened.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and f"Path={opened.headers['Location']}" in cookie
+    page = client.get(opened.headers["Location"])
+    for answer in (opened, page, client.get(opened.headers["Location"] + "/live.json"),
+                   client.post(opened.headers["Location"] + "/join"), admin.get(f"{url}/badges.pdf")):
+        assert answer.headers["Cache-Control"] == "no-store", answer.request.path
+        assert answer.headers["Referrer-Policy"] == "no-referrer", answer.request.path
+    assert token not in page.get_data(as_text=True)  # the page's own forms and scripts name the meeting, not the key
+    desk = app.test_client()
+    login(desk, "gs@izmir.example.org")
+    badges = desk.get(f"/izmir/meetings/{hall['meeting']['id']}/badges.pdf")
+    assert badges.headers["Cache-Control"] == "no-store"
+
+
+def test_a_phone_and_a_badge_desk_are_rate_limited(hall, app):
+    from konsey.app import limits
+
+    assert all(endpoint in app.view_functions for endpoint in limits.LIMITS), \
+        [e for e in limits.LIMITS if e not in app.view_functions]  # every limit names a real endpoint
+    assert {"remote_pages.ballot", "remote_pages.here", "remote_pages.open_link",
+            "meeting_pages.check_in_by_code", "meetings.CodeCheckIn"} <= set(limits.LIMITS)

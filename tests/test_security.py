@@ -415,3 +415,38 @@ def test_a_viewer_does_not_read_the_childrens_assembly(world, izmir, api):
     url = f"{BASE}/plugins/children_assembly/children"
     assert viewer.get(url).status_code == 403
     assert izmir["admin"].get(url).status_code == 200
+
+
+def test_each_phone_has_its_own_allowance_however_many_share_the_halls_address(limited_app):
+    """A hall's phones share the venue's address: one phone hammering the server meets 429, the next phone
+    does not; a badge desk typing codes meets its own limit."""
+    from sqlalchemy import select
+
+    from conftest import ApiClient, World
+    from konsey.core.passes import MeetingPass, link_token
+    from konsey.tenants.db import db
+    from konsey.tenants.scoping import bound_council
+
+    world = World(limited_app)
+    council = world.council("izmir")
+    token = world.token(world.user("gs@izmir.example.org", roles={council: "administrator"}), council)
+    admin = ApiClient(limited_app.test_client(), token)
+    people = [world.member(council, name=f"Üye {i}", email=f"uye{i}@example.org") for i in range(2)]
+    meeting_id = world.sitting(council, "general_assembly", [])
+    url = f"{BASE}/meetings/{meeting_id}"
+    assert admin.post(f"{url}/passes").status_code == 200
+    with limited_app.test_request_context(), bound_council(council):
+        links = [link_token(p) for p in db.session.scalars(select(MeetingPass))]
+    phones = []
+    for link in links:
+        phone = limited_app.test_client()
+        page = phone.get(f"/izmir/remote/{link}").headers["Location"]
+        phones.append((phone, page))
+    first, page = phones[0]
+    answers = [first.post(f"{page}/here").status_code for _ in range(61)]
+    assert answers[:60] == [200] * 60 and answers[60] == 429
+    other, other_page = phones[1]
+    assert other.post(f"{other_page}/here").status_code == 200  # the same address, another pass
+    typed = [admin.post(f"{url}/attendance/by-code", json={"code": "ABCDEFGH"}).status_code for _ in range(91)]
+    assert set(typed[:90]) == {422} and typed[90] == 429
+    assert len(people) == 2

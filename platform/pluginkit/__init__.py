@@ -22,11 +22,16 @@ from konsey.tenants.models import Council, council_today
 hookimpl = pluggy.HookimplMarker("konsey")
 
 
-def file_download(content, mimetype: str, filename: str, *, inline: bool = False):
+def file_download(content, mimetype: str, filename: str, *, inline: bool = False, secret: bool = False):
     """A file answered to a browser or an API client, named ``filename``: saved (an attachment), or shown in place
-    (``inline``: a PDF in the browser's viewer). The platform's pages and API answer every file through this."""
+    (``inline``: a PDF in the browser's viewer). The platform's pages and API answer every file through this.
+    ``secret``: it carries keys (badge codes): no cache keeps it, and no link in it tells another site where
+    it came from."""
     disposition = "inline" if inline else "attachment"
-    return Response(content, mimetype=mimetype, headers={"Content-Disposition": f'{disposition}; filename="{filename}"'})
+    headers = {"Content-Disposition": f'{disposition}; filename="{filename}"'}
+    if secret:
+        headers.update({"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"})
+    return Response(content, mimetype=mimetype, headers=headers)
 
 
 @dataclass(frozen=True)

@@ -285,7 +285,7 @@ def reissue_pass(meeting_id, member_id):
 @performs(hybrid.badges_pdf)
 def badges(meeting_id):
     meeting, pdf = hybrid.badges_pdf(meeting_id)
-    return file_download(pdf, "application/pdf", f"yaka-kartlari-{meeting.id}.pdf", inline=True)
+    return file_download(pdf, "application/pdf", f"yaka-kartlari-{meeting.id}.pdf", inline=True, secret=True)
 
 
 @bp.post("/<uuid:meeting_id>/attendance/by-code")

@@ -511,6 +511,25 @@ def test_the_live_service_pushes_each_change_to_the_screens(app, hall, live_serv
                 state = screen.next_state()
             results.append(state["vote"]["outcome"])
         assert results == ["adopted"] * 3 and time.monotonic() - started < 5
+
+        # A phone's stream address belongs to its pass: a new pass ends the stream and the old address.
+        from konsey.core.passes import MeetingPass
+        from konsey.tenants.db import db
+        from konsey.tenants.scoping import bound_council
+
+        admin.post(f"{url}/passes")
+        ayse = hall["people"]["Ayşe Kaya"]
+        with app.test_request_context(), bound_council(hall["council"]):
+            old_pass = db.session.scalar(select(MeetingPass.id).where(MeetingPass.member_id == uuid.UUID(ayse)))
+            phone_key = stream_key(uuid.UUID(hall["meeting"]["id"]), old_pass)
+        phone_screen = _Screen(f"{live_service}/live/meetings/{phone_key}")
+        screens.append(phone_screen)
+        assert phone_screen.next_state()["vote"]["outcome"] == "adopted"
+        assert admin.post(f"{url}/passes/{ayse}").status_code == 201
+        assert phone_screen.response.fp.read() is not None  # the stream ends (read returns at its end)
+        with pytest.raises(urllib.error.HTTPError) as dead:
+            urllib.request.urlopen(f"{live_service}/live/meetings/{phone_key}", timeout=5)
+        assert dead.value.code == 404
     finally:
         app.config["KONSEY_LIVE_REDIS_URL"] = None
         for screen in screens:
@@ -590,9 +609,12 @@ def test_a_stream_key_opens_one_meeting_for_a_day(monkeypatch):
 
     from konsey.core import live
 
-    meeting_id = uuid.uuid4()
-    key = live._signer("secret").dumps(str(meeting_id))
-    assert live.meeting_of_key("secret", key) == str(meeting_id)
+    meeting_id, pass_id = uuid.uuid4(), uuid.uuid4()
+    key = live._signer("secret").dumps([str(meeting_id), ""])
+    assert live.meeting_of_key("secret", key) == (str(meeting_id), None)
+    phone = live._signer("secret").dumps([str(meeting_id), str(pass_id)])
+    assert live.meeting_of_key("secret", phone) == (str(meeting_id), str(pass_id))  # a phone's names its pass
+    assert live.meeting_of_key("secret", live._signer("secret").dumps(str(meeting_id))) is None  # an old form
     assert live.meeting_of_key("another secret", key) is None
     assert live.meeting_of_key("secret", key[:-3] + "abc") is None
     later = time.time() + 25 * 3600
@@ -732,3 +754,55 @@ def test_a_phone_and_a_badge_desk_are_rate_limited(hall, app):
         [e for e in limits.LIMITS if e not in app.view_functions]  # every limit names a real endpoint
     assert {"remote_pages.ballot", "remote_pages.here", "remote_pages.open_link",
             "meeting_pages.check_in_by_code", "meetings.CodeCheckIn"} <= set(limits.LIMITS)
+
+
+def test_changes_are_folded_at_the_publisher_and_a_poll_of_an_unchanged_state_costs_no_state(app, hall, monkeypatch):
+    """Many changes in a moment: the state is computed once per interval, never lost after the last change; a
+    screen that polls with the latest version gets 304 without the state being computed."""
+    need_service("Redis", _redis_up(), "start redis-server; live publishing tests skipped")
+    import time
+
+    from sqlalchemy import event
+
+    from konsey.core import live
+    from konsey.tenants.db import db
+
+    admin, url, people = hall["admin"], hall["url"], hall["people"]
+    computed = []
+    real_state = live.state
+    monkeypatch.setattr(live, "state", lambda meeting: computed.append(1) or real_state(meeting))
+    app.config.update(KONSEY_LIVE_REDIS_URL=REDIS_URL, KONSEY_LIVE_FOLD_SECONDS=0.4)
+    try:
+        for name in ("Ayşe Kaya", "Zeynep Ak", "Mehmet Er", "Can Demir"):
+            assert admin.post(f"{url}/attendance", json={"member_id": people[name]}).status_code == 200
+        burst = len(computed)
+        assert burst <= 2, burst  # the first at once; the rest wait for the interval
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline:  # the trailing computation after the last change
+            with app.app_context():
+                found = live.published(uuid.UUID(hall["meeting"]["id"]))
+            if found and found[1]["quorum"]["present"] == 4:
+                break
+            time.sleep(0.05)
+        assert found[1]["quorum"]["present"] == 4 and len(computed) <= burst + 2
+
+        desk = app.test_client()
+        login(desk, "gs@izmir.example.org")
+        page = f"/izmir/meetings/{hall['meeting']['id']}/live.json"
+        first = desk.get(page)
+        assert first.status_code == 200 and first.headers["ETag"] == f'"v{found[0]}"'
+        assert first.json["quorum"]["present"] == 4
+        before, statements = len(computed), []
+        with app.app_context():
+            engine = db.engine
+        listener = lambda *args: statements.append(args[2])  # noqa: E731
+        event.listen(engine, "before_cursor_execute", listener)
+        try:
+            again = desk.get(page, headers={"If-None-Match": first.headers["ETag"]})
+        finally:
+            event.remove(engine, "before_cursor_execute", listener)
+        assert again.status_code == 304 and len(computed) == before  # no state computed
+        assert len(statements) <= 8, statements  # who asks, their council, the meeting: no state
+    finally:
+        app.config.update(KONSEY_LIVE_REDIS_URL=None, KONSEY_LIVE_FOLD_SECONDS=0.5)
+        time.sleep(0.5)  # a trailing timer of this test finds nothing left to publish

@@ -21,7 +21,7 @@ import re
 from datetime import UTC, datetime
 
 from konsey.app.config import build_config, default_instance_path
-from konsey.core.live import CHANNEL_PREFIX, STATE_PREFIX, meeting_of_key
+from konsey.core.live import CHANNEL_PREFIX, REVOKED_CHANNEL, REVOKED_SET, STATE_PREFIX, meeting_of_key
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +46,7 @@ class Hub:
         self.redis_url = redis_url
         self.coalesce_seconds = coalesce_seconds
         self.listeners: dict[str, set[asyncio.Queue]] = {}
+        self.passes: dict[asyncio.Queue, str] = {}  # a phone's stream → its pass (it ends with the pass)
         self.pending: dict[str, bytes] = {}
         self.last: dict[str, bytes | None] = {}  # the latest state of each meeting followed here
         self.versions: dict[str, int] = {}
@@ -83,6 +84,9 @@ class Hub:
                 await asyncio.sleep(1)
 
     def _received(self, channel: str, data: bytes) -> None:
+        if channel == REVOKED_CHANNEL:
+            self._end_pass(data.decode())
+            return
         meeting_id = channel[len(CHANNEL_PREFIX):]
         if meeting_id not in self.listeners:
             return
@@ -118,12 +122,27 @@ class Hub:
                 queue.get_nowait()
             queue.put_nowait(event)
 
-    def join(self, meeting_id: str) -> asyncio.Queue:
+    def _end_pass(self, pass_id: str) -> None:
+        """A pass ended: the streams it holds open end now (the old page falls back to asking the web, which
+        no longer knows its link)."""
+        for queue, holder in list(self.passes.items()):
+            if holder == pass_id:
+                while not queue.empty():
+                    queue.get_nowait()
+                queue.put_nowait(None)
+
+    def join(self, meeting_id: str, pass_id: str | None = None) -> asyncio.Queue:
         queue: asyncio.Queue = asyncio.Queue(QUEUE_LIMIT)
         self.listeners.setdefault(meeting_id, set()).add(queue)
+        if pass_id is not None:
+            self.passes[queue] = pass_id
         return queue
 
+    async def revoked(self, pass_id: str) -> bool:
+        return bool(await self.redis.sismember(REVOKED_SET, pass_id))
+
     def leave(self, meeting_id: str, queue: asyncio.Queue) -> None:
+        self.passes.pop(queue, None)
         screens = self.listeners.get(meeting_id)
         if screens is not None:
             screens.discard(queue)
@@ -171,11 +190,15 @@ class LiveService:
             await self._plain(send, 200, json.dumps({"screens": self.hub.count()}).encode(), "application/json")
             return
         found = _PATH.match(path)
-        meeting_id = meeting_of_key(self.secret, found["key"]) if found else None
-        if scope["method"] != "GET" or meeting_id is None:
+        opened = meeting_of_key(self.secret, found["key"]) if found else None
+        if scope["method"] != "GET" or opened is None:
             await self._plain(send, 404, b"not found", "text/plain")
             return
-        await self._stream(meeting_id, receive, send)
+        meeting_id, pass_id = opened
+        if pass_id is not None and await self.hub.revoked(pass_id):
+            await self._plain(send, 404, b"not found", "text/plain")  # the pass was reissued: its key is dead
+            return
+        await self._stream(meeting_id, pass_id, receive, send)
 
     async def _lifespan(self, receive, send) -> None:
         while True:
@@ -194,8 +217,8 @@ class LiveService:
                     "headers": [(b"content-type", content_type.encode()), (b"access-control-allow-origin", b"*")]})
         await send({"type": "http.response.body", "body": body})
 
-    async def _stream(self, meeting_id: str, receive, send) -> None:
-        queue = self.hub.join(meeting_id)
+    async def _stream(self, meeting_id: str, pass_id: str | None, receive, send) -> None:
+        queue = self.hub.join(meeting_id, pass_id)
 
         async def watch_disconnect():
             while (await receive())["type"] != "http.disconnect":
@@ -219,6 +242,8 @@ class LiveService:
                     break
                 if getter in done:
                     event = getter.result()
+                    if event is None:
+                        break  # the pass ended
                 else:
                     getter.cancel()
                     event = _clock()  # also keeps the connection alive through proxies

@@ -16,8 +16,10 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import threading
 import time
 import uuid
+from dataclasses import dataclass
 
 from flask import current_app, has_app_context
 from flask_babel import force_locale
@@ -168,15 +170,17 @@ def _signer(secret: str) -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(secret, salt="konsey.live")
 
 
-def stream_key(meeting_id: uuid.UUID) -> str:
+def stream_key(meeting_id: uuid.UUID, pass_id: uuid.UUID | None = None) -> str:
     """Given with a page that shows the meeting (desk, projector, phone); the live service accepts only it, for
-    a day."""
-    return _signer(current_app.config["SECRET_KEY"]).dumps(str(meeting_id))
+    a day. A phone's names its pass too: it dies with the pass (:func:`revoke_pass`)."""
+    return _signer(current_app.config["SECRET_KEY"]).dumps([str(meeting_id), str(pass_id) if pass_id else ""])
 
 
-def meeting_of_key(secret: str, key: str) -> str | None:
+def meeting_of_key(secret: str, key: str) -> tuple[str, str | None] | None:
+    """(the meeting, the pass or None) a stream key opens, or None."""
     try:
-        return str(uuid.UUID(_signer(secret).loads(key, max_age=STREAM_KEY_HOURS * 3600)))
+        meeting_id, pass_id = _signer(secret).loads(key, max_age=STREAM_KEY_HOURS * 3600)
+        return str(uuid.UUID(meeting_id)), str(uuid.UUID(pass_id)) if pass_id else None
     except (BadSignature, ValueError, TypeError):  # SignatureExpired is a BadSignature
         return None
 
@@ -199,30 +203,172 @@ def _redis():
 
 
 def publish_changes(changes: dict) -> None:
-    """After the commit: each changed meeting's state, computed once and published. A screen that misses it
-    (Redis down) catches up with the next change or its next poll; the meeting itself never waits for it."""
+    """After the commit: each changed meeting's state, computed and published. An urgent change (a vote opened
+    or closed, the floor given) is published at once; the others are folded (:func:`_fold`). A screen that
+    misses a state (Redis down) catches up with the next change or its next poll; the meeting itself never waits
+    for it."""
     if not changes or not has_app_context():
         return
     client = _redis()
     if client is None:
         return
+    for meeting_id, (council_id, urgent) in changes.items():
+        if urgent:
+            _mark_dirty(client, meeting_id)
+            _publish_if_dirty(client, meeting_id, council_id, urgent=True)
+        else:
+            _fold(client, meeting_id, council_id)
+
+
+# Folding: at most one computation of a meeting's state per FOLD interval, whatever the number of changes (1,500
+# ballots in ten seconds would otherwise be 1,500 computations, each thrown away by the live service but the
+# latest); the first change of a quiet meeting is published at once, and a computation after the last change is
+# guaranteed. A change marks the meeting dirty; whoever holds the meeting's slot (SET NX with the interval as
+# its lifetime) clears the mark before reading the state, so a change committed after the read marks it again;
+# a process whose change found the slot taken arms a timer for when the slot ends, and then publishes if the
+# mark is still there. Across processes, Redis decides; within one, one timer per meeting.
+DIRTY_PREFIX = "konsey:live:dirty:"
+SLOT_PREFIX = "konsey:live:slot:"
+_armed: set = set()
+_armed_lock = threading.Lock()
+
+
+def fold_seconds() -> float:
+    return float(current_app.config.get("KONSEY_LIVE_FOLD_SECONDS", 0.5))
+
+
+def _mark_dirty(client, meeting_id) -> None:
+    client.set(DIRTY_PREFIX + str(meeting_id), 1, ex=3600)
+
+
+def _fold(client, meeting_id, council_id) -> None:
     import redis
 
-    for meeting_id, (council_id, urgent) in changes.items():
+    try:
+        _mark_dirty(client, meeting_id)
+        interval = fold_seconds()
+        if client.set(SLOT_PREFIX + str(meeting_id), 1, nx=True, px=max(1, int(interval * 1000))):
+            _publish_if_dirty(client, meeting_id, council_id, urgent=False)
+            delay = interval
+        else:
+            delay = max(client.pttl(SLOT_PREFIX + str(meeting_id)), 1) / 1000
+        _arm(meeting_id, council_id, delay)
+    except redis.RedisError as error:
+        log.warning("live update of meeting %s not published: %s", meeting_id, error)
+
+
+def _arm(meeting_id, council_id, delay: float) -> None:
+    """A trailing publication in this process once the meeting's slot has ended (one timer per meeting)."""
+    with _armed_lock:
+        if meeting_id in _armed:
+            return
+        _armed.add(meeting_id)
+    app = current_app._get_current_object()
+    timer = threading.Timer(delay + 0.005, _trailing, args=(app, meeting_id, council_id))
+    timer.daemon = True
+    timer.start()
+
+
+def _trailing(app, meeting_id, council_id) -> None:
+    import redis
+
+    with _armed_lock:
+        _armed.discard(meeting_id)
+    with app.app_context():
         try:
-            version = _next_version(client, meeting_id)
-            with bound_council(council_id):  # a system task has left the council's scope by its commit
-                meeting = db.session.scalar(select(Meeting).where(Meeting.id == meeting_id))
-                if meeting is None:
-                    continue
-                message = json.dumps({"urgent": urgent, "state": stamped(state(meeting), version)})
-            client.eval(PUBLISH_IF_NEWER, 3, STATE_PREFIX + str(meeting_id), CHANNEL_PREFIX + str(meeting_id),
-                        VERSION_PREFIX + str(meeting_id), version, message)
+            client = _redis()
+            if client is not None and client.exists(DIRTY_PREFIX + str(meeting_id)):
+                _fold(client, meeting_id, council_id)
         except redis.RedisError as error:
             log.warning("live update of meeting %s not published: %s", meeting_id, error)
-        except Exception:  # noqa: BLE001 - one meeting's failure does not keep the others' screens waiting
-            db.session.rollback()
-            log.exception("live state of meeting %s not computed", meeting_id)
+        finally:
+            db.session.remove()
+
+
+def _publish_if_dirty(client, meeting_id, council_id, *, urgent: bool) -> None:
+    """Clear the meeting's mark, then (if it was there) read its state and publish it."""
+    import redis
+
+    try:
+        pipe = client.pipeline(transaction=True)
+        pipe.get(DIRTY_PREFIX + str(meeting_id))
+        pipe.delete(DIRTY_PREFIX + str(meeting_id))
+        if pipe.execute()[0] is None:
+            return  # another process published since this change: its state holds it
+        version = _next_version(client, meeting_id)
+        with bound_council(council_id):  # a system task has left the council's scope by its commit
+            meeting = db.session.scalar(select(Meeting).where(Meeting.id == meeting_id))
+            if meeting is None:
+                return
+            message = json.dumps({"urgent": urgent, "state": stamped(state(meeting), version)})
+        client.eval(PUBLISH_IF_NEWER, 3, STATE_PREFIX + str(meeting_id), CHANNEL_PREFIX + str(meeting_id),
+                    VERSION_PREFIX + str(meeting_id), version, message)
+        db.session.rollback()  # the read is over: hold no snapshot (and, on SQLite, no lock) until the next
+    except redis.RedisError as error:
+        log.warning("live update of meeting %s not published: %s", meeting_id, error)
+    except Exception:  # noqa: BLE001 - one meeting's failure does not keep the others' screens waiting
+        db.session.rollback()
+        log.exception("live state of meeting %s not computed", meeting_id)
+
+
+def published(meeting_id: uuid.UUID) -> tuple[int, dict] | None:
+    """The meeting's latest published state and its version, as the live service holds it (Redis); None
+    without Redis or before anything was published. A screen that polls is answered from it: the state is
+    computed once per change (folded), not once per poll."""
+    client = _redis()
+    if client is None:
+        return None
+    import redis
+
+    try:
+        version, message = client.hmget(STATE_PREFIX + str(meeting_id), ["v", "message"])
+    except redis.RedisError:
+        return None
+    if version is None or message is None:
+        return None
+    return int(version), json.loads(message)["state"]
+
+
+@dataclass
+class LiveView:
+    """What a polling screen is answered: the state and its version, or (``state`` None) that the version it
+    holds is still the latest."""
+
+    version: int | None  # the published version; None without the live service's Redis (then a hash tags it)
+    state: dict | None
+
+
+def view(meeting: Meeting, known: int | None = None) -> LiveView:
+    """The state for a screen that polls and holds version ``known``: the latest published one (computed once
+    per change, not once per poll), nothing at all when the screen holds it already; computed here only where
+    nothing is published (the embedded set-up, without Redis)."""
+    found = published(meeting.id)
+    if found is None:
+        return LiveView(None, state(meeting))
+    version, latest = found
+    return LiveView(version, None if known == version else latest)
+
+
+REVOKED_CHANNEL = CHANNEL_PREFIX + "revoked"
+REVOKED_SET = "konsey:live-revoked-passes"
+
+
+def revoke_pass(pass_id: uuid.UUID) -> None:
+    """A pass ended (a new one issued): its stream key opens nothing from now on, and the live service closes
+    the streams it holds open."""
+    client = _redis()
+    if client is None:
+        return
+    import redis
+
+    try:
+        pipe = client.pipeline(transaction=True)
+        pipe.sadd(REVOKED_SET, str(pass_id))
+        pipe.expire(REVOKED_SET, STREAM_KEY_HOURS * 3600)
+        pipe.publish(REVOKED_CHANNEL, str(pass_id))
+        pipe.execute()
+    except redis.RedisError as error:
+        log.warning("the end of pass %s was not told to the live service: %s", pass_id, error)
 
 
 def _next_version(client, meeting_id) -> int:

@@ -212,6 +212,11 @@ def mail_links(meeting_id: uuid.UUID, keep=None, *, only: uuid.UUID | None = Non
     return sent
 
 
+def pass_of(meeting: Meeting, member_id: uuid.UUID) -> MeetingPass | None:
+    return db.session.scalar(select(MeetingPass).where(MeetingPass.meeting_id == meeting.id,
+                                                       MeetingPass.member_id == member_id))
+
+
 def pass_for(meeting_pass_id: uuid.UUID) -> tuple[MeetingPass, Meeting, Member]:
     found = db.session.execute(select(MeetingPass, Meeting, Member)
                                .join(Meeting, Meeting.id == MeetingPass.meeting_id)

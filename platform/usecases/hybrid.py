@@ -43,8 +43,14 @@ def send_links(meeting_id: uuid.UUID) -> int:
 
 @command(Permission.MEETINGS_RUN)
 def reissue_pass(meeting_id: uuid.UUID, member_id: uuid.UUID) -> MeetingPass:
-    """A new pass for one person: the old link and badge code stop working; the new link is e-mailed."""
-    return passes.reissue(meeting(meeting_id), member_named(member_id))
+    """A new pass for one person: the old link, badge code and stream address stop working; the new link is
+    e-mailed."""
+    meeting_row, member = meeting(meeting_id), member_named(member_id)
+    old = passes.pass_of(meeting_row, member.id)
+    fresh = passes.reissue(meeting_row, member)
+    if old is not None:
+        live.revoke_pass(old.id)
+    return fresh
 
 
 @query(Permission.MEETINGS_RUN)
@@ -151,6 +157,12 @@ def live_state(meeting_id: uuid.UUID) -> dict:
     return live.state(meeting(meeting_id))
 
 
+@query(Permission.COUNCIL_VIEW)
+def live_view(meeting_id: uuid.UUID, known: int | None = None) -> live.LiveView:
+    """The live state for a screen that polls (the desk, the projector): nothing while it holds the latest."""
+    return live.view(meeting(meeting_id), known)
+
+
 # --- the phone of a person attending online ------------------------------------------------------------------
 
 
@@ -207,15 +219,15 @@ def phone(token: str) -> Phone:
     waiting = speakers.waiting_request(meeting_row, member)
     problem, opens = meetings.sitting_window(meeting_row, bylaws)
     return Phone(meeting_pass, meeting_row, member, body, live.state(meeting_row), here, voted, seat is not None,
-                 waiting, live.stream_key(meeting_row.id), max(10, bylaws["online_presence_timeout_seconds"] // 3),
+                 waiting, live.stream_key(meeting_row.id, meeting_pass.id), max(10, bylaws["online_presence_timeout_seconds"] // 3),
                  rules.online_presence_counts(body.kind.value, bylaws), opens if problem == "not_yet" else None)
 
 
 @query(None)
-def phone_live_state(token: str) -> dict:
-    """The meeting's live state, for the phone of a pass holder."""
+def phone_live_view(token: str, known: int | None = None) -> live.LiveView:
+    """The meeting's live state for the phone of a pass holder that polls (nothing while it holds the latest)."""
     _meeting_pass, meeting_row, _member = _pass(token)
-    return live.state(meeting_row)
+    return live.view(meeting_row, known)
 
 
 @command(None)

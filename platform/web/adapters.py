@@ -39,12 +39,28 @@ def live_stream_url(key: str) -> str | None:
     return f"{base.rstrip('/')}/meetings/{key}" if base else None
 
 
-def conditional_state(state: dict):
-    """A meeting's live state for a screen that polls: 304 while its ETag still matches."""
-    tag = etag(state)
-    if request.if_none_match.contains(tag):
-        return Response(status=304, headers={"ETag": f'"{tag}"', "Cache-Control": "no-cache"})
-    answer = jsonify(stamped(state))
+def known_version() -> int | None:
+    """The published version a polling screen says it holds (``If-None-Match: "v<version>"``), if any."""
+    for tag in request.if_none_match.as_set():
+        if tag.startswith("v") and tag[1:].isdigit():
+            return int(tag[1:])
+    return None
+
+
+def conditional_state(view):
+    """A meeting's live state for a screen that polls: 304 while it holds the latest. Where the live service
+    publishes, the tag is the published version and an unchanged screen costs no state at all; else the tag is
+    the state's hash."""
+    if view.version is not None:
+        tag = f"v{view.version}"
+        if view.state is None:
+            return Response(status=304, headers={"ETag": f'"{tag}"', "Cache-Control": "no-cache"})
+        answer = jsonify(stamped(view.state, view.version))
+    else:
+        tag = etag(view.state)
+        if request.if_none_match.contains(tag):
+            return Response(status=304, headers={"ETag": f'"{tag}"', "Cache-Control": "no-cache"})
+        answer = jsonify(stamped(view.state))
     answer.set_etag(tag)
     answer.headers["Cache-Control"] = "no-cache"
     return answer

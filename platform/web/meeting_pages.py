@@ -38,6 +38,7 @@ from konsey.web.adapters import (
     flash_errors,
     flattened,
     int_arg,
+    known_version,
     live_stream_url,
     load,
     page_number,
@@ -119,10 +120,10 @@ def projector(meeting_id):
 
 
 @bp.get("/<uuid:meeting_id>/live.json")
-@performs(hybrid.live_state)
+@performs(hybrid.live_view)
 def live_json(meeting_id):
     """The live state for a screen that polls (no live service): 304 while nothing changed."""
-    return conditional_state(hybrid.live_state(meeting_id))
+    return conditional_state(hybrid.live_view(meeting_id, known_version()))
 
 
 @bp.get("/<uuid:meeting_id>/quorum")

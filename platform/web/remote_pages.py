@@ -22,7 +22,14 @@ from konsey.core.meetings import Choice
 from konsey.schemas.meetings import PhoneBallotSchema, PhoneFloorSchema
 from konsey.usecases import hybrid
 from konsey.usecases.base import performs
-from konsey.web.adapters import answer_script_or_page, conditional_state, filled, live_stream_url, load
+from konsey.web.adapters import (
+    answer_script_or_page,
+    conditional_state,
+    filled,
+    known_version,
+    live_stream_url,
+    load,
+)
 
 bp = Blueprint("remote_pages", __name__, url_prefix="/<council_slug>/remote")
 
@@ -74,10 +81,10 @@ def phone(meeting_id):
 
 
 @bp.get("/m/<uuid:meeting_id>/live.json")
-@performs(hybrid.phone_live_state)
+@performs(hybrid.phone_live_view)
 def live_json(meeting_id):
     """The live state for a phone that polls (no live service): 304 while nothing changed."""
-    return conditional_state(hybrid.phone_live_state(_token(meeting_id)))
+    return conditional_state(hybrid.phone_live_view(_token(meeting_id), known_version()))
 
 
 def _answer(meeting_id, action, done: str, *, failed_args: dict | None = None):

@@ -128,7 +128,10 @@ def test_a_hybrid_meeting_with_three_in_the_room_and_five_on_phones(live_server,
                 phone.get_by_test_id("voted").wait_for()
 
         def close_and_see(outcome: str, counts: str | None) -> None:
-            desk.locator("[data-testid=vote]").last.get_by_role("button", name="Oylamayı kapat").click()
+            block = desk.locator("[data-testid=vote]").last
+            if block.get_by_test_id("confirm-close").count():  # fewer voted than are present: the desk confirms
+                block.get_by_test_id("confirm-close").check()
+            block.get_by_role("button", name="Oylamayı kapat").click()
             desk.wait_for_load_state()
             projector.get_by_test_id("live-result").get_by_text(outcome).wait_for()
             if counts:
@@ -224,3 +227,121 @@ def test_the_desk_checks_a_badge_in_with_the_camera(live_server, sqlite_app, tmp
             assert "Asıl üyeler: 1 salonda" in desk.get_by_test_id("attendance-tally").inner_text()
         finally:
             camera.close()
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_one_vote_in_the_hall_and_on_the_phones_and_a_secret_one_that_tells_only_its_turnout(
+        live_server, browser, sqlite_app, width):  # noqa: F811
+    """The desk at a phone's width and at a laptop's: the phones vote by name and the desk's tally moves with
+    them; the tellers' counts of the room go in beside them; the vote closes while a phone is voting, and what
+    the phone was told is what the result holds. A secret vote's minutes and export, fetched while it is open,
+    give its turnout and nothing more; the desk passes axe-core throughout."""
+    from pypdf import PdfReader
+    from test_accessibility import _violations
+
+    from conftest import ApiClient, World, take_export
+
+    world = World(sqlite_app)
+    meeting_id, codes, links = _board_meeting(sqlite_app, world)
+    contexts = []
+    try:
+        desk_context = browser.new_context(locale="tr-TR", viewport={"width": width, "height": 900},
+                                           bypass_csp=True)
+        contexts.append(desk_context)
+        desk = desk_context.new_page()
+        desk.goto(f"{live_server}/login")
+        desk.get_by_label("E-posta").fill("gs@izmir.example.org")
+        desk.get_by_label("Parola").fill("correct horse battery")
+        desk.get_by_role("button", name="Giriş yap").click()
+        desk.wait_for_url(f"{live_server}/izmir/")
+        desk_url = f"{live_server}/izmir/meetings/{meeting_id}"
+        desk.goto(desk_url)
+        for name in ROOM:
+            desk.get_by_label("Yaka kartı kodu").fill(codes[name])
+            desk.get_by_test_id("code-check-in").click()
+            desk.wait_for_load_state()
+        phones = {}
+        for name in PHONES:
+            context = browser.new_context(locale="tr-TR", viewport=PHONE, is_mobile=True, has_touch=True)
+            contexts.append(context)
+            phone = context.new_page()
+            phone.goto(f"{live_server}/izmir/remote/{links[name]}")
+            phone.locator('[data-testid="phone-presence"][data-state="online"]').wait_for()
+            assert links[name] not in phone.url  # the key went into a cookie; the address names the meeting
+            phones[name] = phone
+
+        def open_vote(kind_label: str, item: int) -> None:
+            desk.goto(desk_url)
+            article = desk.locator("article.item").nth(item)
+            article.get_by_label("Oylama türü").select_option(label=kind_label)
+            article.get_by_role("button", name="Oylamayı aç").click()
+            desk.wait_for_load_state()
+
+        # One vote: three phones by name; the desk's tally moves with them, without a reload.
+        open_vote("Açık", 0)
+        block = desk.locator("[data-testid=vote]").last
+        for name, choice in (("Can Er", "yes"), ("Elif Su", "no"), ("Oya Tan", "yes")):
+            phones[name].get_by_test_id(f"vote-{choice}").click()
+            phones[name].get_by_test_id("voted").wait_for()
+        block.get_by_test_id("live-channels").get_by_text("Telefonlar 3").wait_for()
+        assert "2 evet, 1 hayır" in block.get_by_test_id("counts").inner_text()
+        # The tellers count the room (three seats, none voted by name): four is refused, three stand.
+        counts = block.get_by_test_id("hall-counts")
+        assert "3 sandalye" in counts.get_by_test_id("hall-capacity").inner_text()
+        counts.get_by_label("Evet").fill("3")
+        counts.get_by_label("Hayır").fill("1")
+        counts.get_by_label("Çekimser").fill("0")
+        counts.get_by_role("button").click()
+        desk.wait_for_load_state()
+        assert "salonda adıyla oy kullanmamış yalnızca 3 sandalye" in desk.locator("body").inner_text()
+        block = desk.locator("[data-testid=vote]").last
+        counts = block.get_by_test_id("hall-counts")
+        counts.get_by_label("Evet").fill("2")
+        counts.get_by_label("Hayır").fill("1")
+        counts.get_by_role("button").click()
+        desk.wait_for_load_state()
+        block = desk.locator("[data-testid=vote]").last
+        assert "4 evet, 2 hayır" in block.get_by_test_id("counts").inner_text()
+        assert _violations(desk) == [], width
+        # The close, while Deniz's phone is voting: whatever the order, what the phone was told holds.
+        block.get_by_test_id("confirm-close").check()
+        phones["Deniz Ay"].get_by_test_id("vote-yes").click()
+        block.get_by_role("button", name="Oylamayı kapat").click()
+        desk.wait_for_load_state()
+        said = phones["Deniz Ay"].locator("#ballot-said")
+        said.filter(has_text=re.compile(r"\S")).wait_for()
+        recorded = "kaydedildi" in said.inner_text()
+        closed = desk.locator("[data-testid=vote]").last
+        expected = "5 evet, 2 hayır" if recorded else "4 evet, 2 hayır"
+        assert expected in closed.get_by_test_id("counts").inner_text(), (said.inner_text(), expected)
+        channels = closed.get_by_test_id("channels").inner_text()
+        assert "Salon: 3 (2 evet, 1 hayır, 0 çekimser)" in channels
+        phones["Ali Şen"].get_by_test_id("live-result").get_by_text("Karara bağlandı").wait_for()
+
+        # A secret vote: while it is open, its minutes and the council's export give its turnout only.
+        open_vote("Gizli", 1)
+        for name, choice in (("Can Er", "yes"), ("Elif Su", "no"), ("Oya Tan", "yes")):
+            phones[name].get_by_test_id(f"vote-{choice}").click()
+            phones[name].get_by_test_id("voted").wait_for()
+        block = desk.locator("[data-testid=vote]").last
+        block.get_by_test_id("turnout").get_by_text("3 kişi oy verdi").wait_for()
+        assert _violations(desk) == [], width
+        pdf = desk_context.request.get(f"{desk_url}/minutes.pdf").body()
+        text = " ".join(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages).split())
+        assert "sürüyor: 3 kişi oy kullandı" in text
+        secret_part = text.split("2. Park")[1].split("3. Temsilci")[0]
+        assert "evet" not in secret_part.lower() and "kabul" not in secret_part.lower()
+        with sqlite_app.app_context():
+            from konsey.tenants.db import db
+            from konsey.tenants.models import Council
+
+            council = db.session.scalar(select(Council.id).where(Council.slug == "izmir"))
+        admin = ApiClient(sqlite_app.test_client(), world.token(
+            world.user("ihrac@izmir.example.org", roles={council: "administrator"}), council))
+        tables = take_export(admin, "/api/v1/councils/izmir")["tables"]
+        secret = next(v for v in tables["votes"] if v["kind"] == "secret")
+        assert secret["turnout"] == 3 and secret["yes"] == 0
+        assert not [b for b in tables["ballots"] if b["vote_id"] == secret["id"]]
+    finally:
+        for context in contexts:
+            context.close()

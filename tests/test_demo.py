@@ -54,3 +54,72 @@ def test_each_demo_council_has_a_year_of_life(sqlite_app):
                                for m in db.session.scalars(select(Motion)))
         assert overdue >= 1
         assert len(sizes) > 1, "the demo councils are all the same size"
+        _a_meeting_sits_now_whatever_the_hour(sqlite_app)
+
+
+def _a_meeting_sits_now_whatever_the_hour(app):
+    """Whenever the demo starts, each council has a meeting sitting now; İzmir's general assembly is hybrid with
+    passes, people in the hall and online, the quorum met, an item under discussion and a vote ready to open; a
+    member's phone page is named; the desk can adopt a by-law version from today."""
+    import time_machine
+
+    from konsey.app.demo import sittings_now
+    from konsey.core import meetings
+    from konsey.core.meetings import Attendance, Meeting, MeetingStatus
+    from konsey.core.passes import MeetingPass
+    from konsey.tenants.db import db
+    from konsey.tenants.models import Council
+    from konsey.tenants.scoping import bound_council
+    from support.clock import council_now
+
+    with app.test_request_context():
+        lines = sittings_now("http://127.0.0.1:5000/")
+    assert sum("sits now" in line for line in lines) == 3
+    phone = next(line for line in lines if "/izmir/remote/" in line)
+    desk = next(line for line in lines if line.startswith("İzmir") and "/izmir/meetings/" in line)
+    with app.app_context():
+        izmir = db.session.scalar(select(Council).where(Council.slug == "izmir"))
+        with bound_council(izmir.id):
+            meeting = db.session.scalar(select(Meeting).where(Meeting.current_item_id.is_not(None),
+                                                              Meeting.status != MeetingStatus.CLOSED))
+            assert str(meeting.id) in desk
+            body = db.session.get(meetings.Body, meeting.body_id)
+            assert body.kind.value == "general_assembly"
+            assert meetings.quorum_status(meeting, body)["quorum_met"]
+            assert meetings.require_sitting(meeting) is None  # check-ins and votes are open now
+            online = db.session.scalar(select(func.count()).select_from(Attendance).where(
+                Attendance.meeting_id == meeting.id, Attendance.online))
+            in_hall = db.session.scalar(select(func.count()).select_from(Attendance).where(
+                Attendance.meeting_id == meeting.id, Attendance.online.is_(False)))
+            assert online >= 1 and in_hall > online
+            assert db.session.scalar(select(func.count()).select_from(MeetingPass).where(
+                MeetingPass.meeting_id == meeting.id)) > in_hall + online
+            first_id = meeting.id
+    client = app.test_client()
+    opened = client.get(phone.split("http://127.0.0.1:5000")[1])
+    assert opened.status_code == 303 and client.get(opened.headers["Location"]).status_code == 200
+    with app.test_request_context():
+        assert sittings_now("http://127.0.0.1:5000/") == lines  # the same meeting, the same newcomer
+    # The next day at 02:00 in İstanbul: another meeting sits then, and yesterday's is closed.
+    tomorrow = council_now().replace(hour=2, minute=0) + __import__("datetime").timedelta(days=1)
+    with time_machine.travel(tomorrow, tick=False), app.test_request_context():
+        later = sittings_now("http://127.0.0.1:5000/")
+        izmir_id = db.session.scalar(select(Council.id).where(Council.slug == "izmir"))
+        with bound_council(izmir_id):
+            assert db.session.get(Meeting, first_id).status is MeetingStatus.CLOSED
+            sitting = db.session.scalar(select(Meeting).where(Meeting.current_item_id.is_not(None),
+                                                              Meeting.status != MeetingStatus.CLOSED))
+            assert sitting.id != first_id and meetings.require_sitting(sitting) is None
+    assert later != lines
+    # The desk adopts a by-law version from today: the demo's first version is a year old, not today's.
+    from conftest import ApiClient, World
+    from konsey.core.accounts import User
+    from support.clock import council_today
+
+    with app.app_context():
+        secretary = db.session.scalar(select(User.id).where(User.email == "sekreter@izmir.example.org"))
+        izmir_id = db.session.scalar(select(Council.id).where(Council.slug == "izmir"))
+    admin = ApiClient(app.test_client(), World(app).token(secretary, izmir_id))
+    adopted = admin.post("/api/v1/councils/izmir/bylaws", json={
+        "effective_from": council_today().isoformat(), "parameters": {"speaking_time_minutes": 4}})
+    assert adopted.status_code == 201, adopted.json

@@ -220,3 +220,34 @@ def test_a_ballots_seat_is_the_one_the_whole_roster_gives(sqlite_app, world):
         agree()  # the absent principal arrives and votes for their own seat
         assert meetings.acting_seat(meeting, body, bylaws, principals[0]) == principals[0]
         db.session.rollback()
+
+
+def test_the_desk_records_a_seat_by_name_or_its_paper_ballot_and_the_page_shows_every_channel(sqlite_app, world):
+    from konsey.core.meetings import Vote, count_of
+    from konsey.tenants.db import db
+    from konsey.tenants.scoping import bound_council
+
+    council, meeting_id, principals, _chamber, _substitute, _rep = _board_meeting(sqlite_app, world)
+    client = sqlite_app.test_client()
+    login(client, "gs@izmir.example.org")
+    url = f"/izmir/meetings/{meeting_id}"
+    for member_id in principals:
+        client.post(f"{url}/attendance", data={"member_id": str(member_id)})
+    vote = _open_vote(client, url, meeting_id, "open", sqlite_app, council)
+    page = client.get(url).get_data(as_text=True)
+    assert 'data-testid="by-name"' in page and 'data-testid="hall-counts"' in page
+    client.post(f"{url}/votes/{vote.id}/ballots", data={"member_id": str(principals[0]), "how": "abstain"})
+    client.post(f"{url}/votes/{vote.id}/ballots", data={"member_id": str(principals[1]), "how": "paper"})
+    refused = client.post(f"{url}/votes/{vote.id}/ballots", data={"member_id": str(principals[1]), "how": "yes"},
+                          follow_redirects=True)
+    assert "zaten oy" in refused.get_data(as_text=True)  # one vote per seat, whatever the channel
+    client.post(f"{url}/votes/{vote.id}/counts", data={"yes": "1", "no": "0", "abstain": "0"})
+    with sqlite_app.app_context(), bound_council(council):
+        running = count_of(db.session.get(Vote, vote.id))
+    assert running.turnout == {"desk": 1, "paper": 1, "hall": 1} and running.totals == {"yes": 1, "no": 0,
+                                                                                         "abstain": 1}
+    page = client.get(url).get_data(as_text=True)
+    assert 'data-testid="confirm-close"' not in page or "2 oy kullandı" in page
+    closed = client.post(f"{url}/votes/{vote.id}/close", data={"confirm": "true"}, follow_redirects=True)
+    shown = closed.get_data(as_text=True)
+    assert 'data-testid="channels"' in shown and "Divanda: 1 (0 evet, 0 hayır, 1 çekimser)" in shown and "Salon: 1" in shown

@@ -8,7 +8,7 @@ from datetime import date
 
 from sqlalchemy import select
 
-from konsey.app.demo_history import seed_history
+from konsey.app.demo_history import seed_history, sitting_now
 from konsey.core import reference
 from konsey.core.accounts import (
     CouncilRoleName,
@@ -162,3 +162,27 @@ def demo_logins() -> list[tuple[str, str]]:
     logins.append(("uye@izmir.example.org", "İzmir Kent Konseyi: member"))
     logins.append(("analist@example.org", "federation analyst"))
     return logins
+
+
+def sittings_now(base_url: str) -> list[str]:
+    """Each demo council's meeting sitting now (made if the demo starts on another day or hour than its last
+    one); lines that name İzmir's desk and a member's phone page, to open side by side."""
+    from konsey.core.passes import link_token, pass_of
+
+    lines = []
+    base = base_url.rstrip("/")
+    for slug, name, *_ in COUNCILS:
+        council_id = db.session.scalar(select(Council.id).where(Council.slug == slug))
+        if council_id is None:
+            continue
+        with bound_council(council_id), acting_as(SYSTEM):
+            meeting, newcomer = sitting_now(slug)
+            desk = f"{base}/{slug}/meetings/{meeting.id}"
+            lines.append(f"{name}: {meeting.title} sits now — the desk: {desk}")
+            if slug == "izmir" and newcomer is not None:
+                meeting_pass = pass_of(meeting, newcomer.id)
+                lines.append(f"  {newcomer.name}'s phone (open it in another browser or a private window): "
+                             f"{base}/{slug}/remote/{link_token(meeting_pass)}")
+                lines.append(f"  the projector: {desk}/projector")
+            db.session.commit()
+    return lines

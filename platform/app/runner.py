@@ -14,7 +14,7 @@ from pathlib import Path
 from flask import Flask
 from flask_migrate import upgrade
 
-from konsey.app.demo import DEMO_PASSWORD, demo_logins, seed_demo
+from konsey.app.demo import DEMO_PASSWORD, demo_logins, seed_demo, sittings_now
 
 
 def _request_handler():
@@ -84,6 +84,9 @@ def run_platform(app: Flask, *, host: str, port: int, worker: bool) -> None:
     print(f"Demo logins (password: {DEMO_PASSWORD}):")
     for email, what in demo_logins():
         print(f"  {email:32} {what}")
+    print("Sitting now (sign in at the desk as the council's secretary):")
+    for line in sittings_now(url):
+        print(f"  {line}")
     print()
     print(f"Konsey is running at {url}  (Ctrl-C stops it)", flush=True)
 

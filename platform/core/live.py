@@ -74,7 +74,7 @@ def discard_changes() -> None:
     db.session.info.pop(_KEY, None)
 
 
-def _channels_text(vote: Vote, count) -> str:
+def channels_text(vote: Vote, count) -> str:
     """Each channel's turnout in a line ("phones 12 · the hall 31"); a secret vote says no more than this."""
     parts = []
     for channel, turnout in sorted(count.turnout.items()):
@@ -120,7 +120,9 @@ def state(meeting: Meeting) -> dict:
                 "open": vote.closed_at is None, "item": f"{voted_item.position}. {voted_item.title}",
                 "turnout": turnout,
                 "turnout_text": _("%(n)d have voted", n=turnout),
-                "channels": _channels_text(vote, count),
+                "channels": channels_text(vote, count),
+                "voted_of_present": _("%(voted)d of the %(present)d seats present have voted.", voted=turnout,
+                                      present=quorum["present"]),
                 "yes": totals["yes"] if totals else None, "no": totals["no"] if totals else None,
                 "abstain": totals["abstain"] if totals else None,
                 "counts_text": _("%(yes)d yes, %(no)d no, %(abstain)d abstaining", **totals) if totals

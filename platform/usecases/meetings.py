@@ -389,12 +389,13 @@ def desk(meeting_id: uuid.UUID, q: str | None = None, offset: int = 0) -> dict:
     # The hall's counts may hold the seats in the room that have not voted by name (the desk shows it).
     capacity = {vote.id: meetings.hall_capacity(vote, meeting_row, body, bylaws) for vote in all_votes
                 if vote.closed_at is None and vote.kind is not VoteKind.ROLL_CALL}
-    # An open roll call lists the seats still to answer, a page at a time, in the checklist's order: for a general
-    # assembly (a seat is a person) the database finds and sorts them; for a body with seats, the few seats.
+    # An open vote lists the seats still to vote, a page at a time, in the checklist's order (a roll call calls
+    # them; another vote lets the desk record one by name or mark a paper ballot): for a general assembly (a seat
+    # is a person) the database finds and sorts them; for a body with seats, the few seats.
     roll_calls: dict = {}
     roll_call_pages: dict = {}
     for vote in all_votes:
-        if vote.kind is not VoteKind.ROLL_CALL or vote.closed_at is not None:
+        if vote.closed_at is not None:
             continue
         answered = select(Ballot.member_id).where(Ballot.vote_id == vote.id)
         if body.kind is BodyKind.GENERAL_ASSEMBLY:
@@ -422,6 +423,7 @@ def desk(meeting_id: uuid.UUID, q: str | None = None, offset: int = 0) -> dict:
         "roster_page_size": ROSTER_PAGE, "items": items, "votes": votes, "seats": sitting.seats,
         "roll_calls": roll_call_pages, "roll_call_waiting": roll_calls, "motions": motions,
         "counts": counts, "hall_capacity": capacity,
+        "live_channels": {v.id: live.channels_text(v, counts[v.id]) for v in all_votes if v.closed_at is None},
         "empty_seats": _empty_seats(sitting), "tally": sitting.tally(), **_opening(meeting_row, bylaws),
         "stream_key": live.stream_key(meeting_row.id), "online_counts": rules.online_presence_counts(body.kind.value, bylaws),
         "speakers": speakers.listing(meeting_row), "passes": passes.summary(meeting_row),

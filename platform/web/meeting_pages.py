@@ -219,8 +219,13 @@ def open_vote(meeting_id, item_id):
 @bp.post("/<uuid:meeting_id>/votes/<uuid:vote_id>/ballots")
 @performs(meetings.cast_ballot)
 def cast(meeting_id, vote_id):
+    """One seat's vote recorded at the desk: the form's one choice ("how") is yes, no, abstain, or a paper
+    ballot put in the box (the API's ``choice`` or ``channel: paper``)."""
+    how = request.form.get("how", "")
+    fields = {"channel": "paper"} if how == "paper" else ({"choice": how} if how else {})
     return _form_run(meeting_id, DeskBallotSchema, ("member_id", "choice", "channel"),
-                     lambda data: meetings.cast_ballot(meeting_id, vote_id, data), anchor=f"vote-{vote_id}")
+                     lambda data: meetings.cast_ballot(meeting_id, vote_id, data), anchor=f"vote-{vote_id}",
+                     **fields)
 
 
 @bp.post("/<uuid:meeting_id>/votes/<uuid:vote_id>/counts")

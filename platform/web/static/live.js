@@ -55,6 +55,19 @@
     }
   }
 
+  // A page listing votes (the desk) keeps the open one's turnout and counts current: its block names the vote
+  // (data-live-vote), its fields a path into the state's vote (data-vote-text).
+  function votes(state) {
+    const vote = state.vote;
+    if (!vote) return;
+    for (const scope of document.querySelectorAll(`[data-live-vote="${vote.id}"]`)) {
+      for (const el of scope.querySelectorAll("[data-vote-text]")) {
+        const value = at(vote, el.dataset.voteText);
+        el.textContent = value == null ? "" : String(value);
+      }
+    }
+  }
+
   function tick() {
     const speaker = current && current.speaker;
     for (const el of root.querySelectorAll("[data-live-timer]")) {
@@ -75,6 +88,7 @@
     fill(root, state);
     renderLists(state);
     ballots(state);
+    votes(state);
     tick();
     document.body.dispatchEvent(new CustomEvent("konsey-live", { detail: state }));
   }

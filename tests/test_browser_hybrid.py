@@ -50,6 +50,32 @@ def _board_meeting(app, world):
         return meeting.id, codes, links
 
 
+def _signed_in_desk(chromium, server: str, **context_options):
+    """The secretary general signed in (Turkish): (the browser context, its page)."""
+    context = chromium.new_context(locale="tr-TR", **context_options)
+    desk = context.new_page()
+    desk.goto(f"{server}/login")
+    desk.get_by_label("E-posta").fill("gs@izmir.example.org")
+    desk.get_by_label("Parola").fill("correct horse battery")
+    desk.get_by_role("button", name="Giriş yap").click()
+    desk.wait_for_url(f"{server}/izmir/")
+    return context, desk
+
+
+def _phones_joined(chromium, server: str, links: dict, contexts: list) -> dict:
+    """Each person opens their personal link on a phone of their own and is in the meeting online."""
+    phones = {}
+    for name in PHONES:
+        context = chromium.new_context(locale="tr-TR", viewport=PHONE, is_mobile=True, has_touch=True)
+        contexts.append(context)
+        phone = context.new_page()
+        phone.goto(f"{server}/izmir/remote/{links[name]}")
+        phone.locator('[data-testid="phone-presence"][data-state="online"]').wait_for()
+        assert links[name] not in phone.url  # the key went into a cookie; the address names the meeting
+        phones[name] = phone
+    return phones
+
+
 def test_a_hybrid_meeting_with_three_in_the_room_and_five_on_phones(live_server, browser, sqlite_app,  # noqa: F811
                                                                     live_service):  # noqa: F811
     from conftest import REDIS_URL, World
@@ -58,14 +84,8 @@ def test_a_hybrid_meeting_with_three_in_the_room_and_five_on_phones(live_server,
     sqlite_app.config.update(KONSEY_LIVE_REDIS_URL=REDIS_URL, KONSEY_LIVE_URL=live_service)
     contexts = []
     try:
-        desk_context = browser.new_context(locale="tr-TR")
+        desk_context, desk = _signed_in_desk(browser, live_server)
         contexts.append(desk_context)
-        desk = desk_context.new_page()
-        desk.goto(f"{live_server}/login")
-        desk.get_by_label("E-posta").fill("gs@izmir.example.org")
-        desk.get_by_label("Parola").fill("correct horse battery")
-        desk.get_by_role("button", name="Giriş yap").click()
-        desk.wait_for_url(f"{live_server}/izmir/")
         desk_url = f"{live_server}/izmir/meetings/{meeting_id}"
         projector = desk_context.new_page()
         projector.goto(f"{desk_url}/projector")
@@ -82,14 +102,7 @@ def test_a_hybrid_meeting_with_three_in_the_room_and_five_on_phones(live_server,
         assert "yok" in quorum.inner_text()  # three of eight: no quorum yet
 
         # Five phones open their links: each joins online by itself.
-        phones = {}
-        for name in PHONES:
-            context = browser.new_context(locale="tr-TR", viewport=PHONE, is_mobile=True, has_touch=True)
-            contexts.append(context)
-            phone = context.new_page()
-            phone.goto(f"{live_server}/izmir/remote/{links[name]}")
-            phone.locator('[data-testid="phone-presence"][data-state="online"]').wait_for()
-            phones[name] = phone
+        phones = _phones_joined(browser, live_server, links, contexts)
         quorum.get_by_text("8 / 8").wait_for()
         assert "var" in quorum.inner_text() and "5 çevrim içi" in quorum.inner_text()
         desk.reload()
@@ -245,30 +258,16 @@ def test_one_vote_in_the_hall_and_on_the_phones_and_a_secret_one_that_tells_only
     meeting_id, codes, links = _board_meeting(sqlite_app, world)
     contexts = []
     try:
-        desk_context = browser.new_context(locale="tr-TR", viewport={"width": width, "height": 900},
-                                           bypass_csp=True)
+        desk_context, desk = _signed_in_desk(browser, live_server, viewport={"width": width, "height": 900},
+                                             bypass_csp=True)  # axe is injected into the page
         contexts.append(desk_context)
-        desk = desk_context.new_page()
-        desk.goto(f"{live_server}/login")
-        desk.get_by_label("E-posta").fill("gs@izmir.example.org")
-        desk.get_by_label("Parola").fill("correct horse battery")
-        desk.get_by_role("button", name="Giriş yap").click()
-        desk.wait_for_url(f"{live_server}/izmir/")
         desk_url = f"{live_server}/izmir/meetings/{meeting_id}"
         desk.goto(desk_url)
         for name in ROOM:
             desk.get_by_label("Yaka kartı kodu").fill(codes[name])
             desk.get_by_test_id("code-check-in").click()
             desk.wait_for_load_state()
-        phones = {}
-        for name in PHONES:
-            context = browser.new_context(locale="tr-TR", viewport=PHONE, is_mobile=True, has_touch=True)
-            contexts.append(context)
-            phone = context.new_page()
-            phone.goto(f"{live_server}/izmir/remote/{links[name]}")
-            phone.locator('[data-testid="phone-presence"][data-state="online"]').wait_for()
-            assert links[name] not in phone.url  # the key went into a cookie; the address names the meeting
-            phones[name] = phone
+        phones = _phones_joined(browser, live_server, links, contexts)
 
         def open_vote(kind_label: str, item: int) -> None:
             desk.goto(desk_url)

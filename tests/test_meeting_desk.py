@@ -119,6 +119,18 @@ def _open_vote(client, url, meeting_id, kind, app, council):
         return db.session.scalar(select(Vote).where(Vote.agenda_item_id == item.id, Vote.closed_at.is_(None)))
 
 
+def _sitting_with_everyone(sqlite_app, world):
+    """The board meeting with every principal checked in at the desk's page: (council, meeting, principals,
+    the signed-in desk, its address)."""
+    council, meeting_id, principals, _chamber, _substitute, _rep = _board_meeting(sqlite_app, world)
+    client = sqlite_app.test_client()
+    login(client, "gs@izmir.example.org")
+    url = f"/izmir/meetings/{meeting_id}"
+    for member_id in principals:
+        client.post(f"{url}/attendance", data={"member_id": str(member_id)})
+    return council, meeting_id, principals, client, url
+
+
 def test_a_show_of_hands_is_entered_as_counts_and_a_roll_call_as_one_list(sqlite_app, world):
     from konsey.core.meetings import Ballot, Vote
     from konsey.tenants.db import db
@@ -227,12 +239,7 @@ def test_the_desk_records_a_seat_by_name_or_its_paper_ballot_and_the_page_shows_
     from konsey.tenants.db import db
     from konsey.tenants.scoping import bound_council
 
-    council, meeting_id, principals, _chamber, _substitute, _rep = _board_meeting(sqlite_app, world)
-    client = sqlite_app.test_client()
-    login(client, "gs@izmir.example.org")
-    url = f"/izmir/meetings/{meeting_id}"
-    for member_id in principals:
-        client.post(f"{url}/attendance", data={"member_id": str(member_id)})
+    council, meeting_id, principals, client, url = _sitting_with_everyone(sqlite_app, world)
     vote = _open_vote(client, url, meeting_id, "open", sqlite_app, council)
     page = client.get(url).get_data(as_text=True)
     assert 'data-testid="by-name"' in page and 'data-testid="hall-counts"' in page

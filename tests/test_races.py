@@ -181,6 +181,7 @@ def test_phones_casting_while_the_desk_closes_lose_no_ballot_and_add_none_after(
         assert shown["yes"] == recorded and shown["turnout"] == recorded  # and nothing after it
 
 
+@pytest.mark.real_clock  # the processes meet at a moment of the real clock
 def test_phones_in_other_processes_while_the_desk_closes(open_vote):
     """The same, with the phones' requests served by two other processes (as by other web workers): the
     database alone keeps the close and the ballots in order."""

@@ -806,3 +806,30 @@ def test_changes_are_folded_at_the_publisher_and_a_poll_of_an_unchanged_state_co
     finally:
         app.config.update(KONSEY_LIVE_REDIS_URL=None, KONSEY_LIVE_FOLD_SECONDS=0.5)
         time.sleep(0.5)  # a trailing timer of this test finds nothing left to publish
+
+
+def test_the_attendance_list_has_a_line_to_sign_for_everyone_and_then_who_came_when_and_how(app, hall):
+    from pypdf import PdfReader
+
+    admin, url, people = hall["admin"], hall["url"], hall["people"]
+
+    def text() -> str:
+        answer = admin.get(f"{url}/attendance-list.pdf")
+        assert answer.status_code == 200 and answer.mimetype == "application/pdf"
+        return " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(answer.data)).pages).split())
+
+    before = text()
+    assert "Attendance list" in before and "Signature" in before and "Arrived" not in before
+    assert all(name in before for name in people) and "page 1/1" in before
+    assert before.index("Ayşe Kaya") < before.index("Can Demir") < before.index("Mehmet Er")  # Turkish order
+    admin.post(f"{url}/passes")
+    tokens = _passes(app, hall["council"], hall["meeting"]["id"])
+    phone, page = _phone(app, tokens[people["Zeynep Ak"]][1])
+    phone.post(f"{page}/join")
+    admin.post(f"{url}/attendance", json={"member_id": people["Can Demir"]})
+    admin.delete(f"{url}/attendance/{people['Can Demir']}")
+    after = text()
+    assert "Arrived" in after and "2 came" in after
+    zeynep = after.split("Zeynep Ak")[1][:60]
+    can = after.split("Can Demir")[1][:60]
+    assert "online" in zeynep and "in the hall" in can and can.count(":") >= 2  # arrived and left

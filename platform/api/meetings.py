@@ -154,6 +154,17 @@ class Minutes(MethodView):
         return file_download(pdf, "application/pdf", f"tutanak-{meeting.id}.pdf", inline=True)
 
 
+@blp.route("/<uuid:meeting_id>/attendance-list.pdf")
+class AttendanceList(MethodView):
+    @performs(meetings.attendance_list_pdf)
+    @blp.response(200, content_type="application/pdf")
+    def get(self, meeting_id):
+        """The attendance list (hazırun cetveli) as a PDF: everyone entitled to sit with a signature column; once
+        people came, when each arrived and left and how (in the hall, online)."""
+        meeting, pdf = meetings.attendance_list_pdf(meeting_id)
+        return file_download(pdf, "application/pdf", f"hazirun-cetveli-{meeting.id}.pdf", inline=True)
+
+
 @blp.route("/<uuid:meeting_id>/close")
 class CloseMeeting(MethodView):
     @performs(meetings.close_meeting)

@@ -36,12 +36,24 @@ if TYPE_CHECKING:
 FONTS = files("konsey.core") / "fonts"
 
 
-def a4_document(*, first_page: bool = True) -> FPDF:
-    """An A4 PDF with Konsey's fonts (the minutes, the attendance badges)."""
+def a4_document(*, first_page: bool = True, footer: str | None = None) -> FPDF:
+    """An A4 PDF with Konsey's fonts (the minutes, the attendance list, the badges). ``footer``: a line at the
+    foot of every page, with "page n/N" (a page that comes loose is still known)."""
     # fpdf2 (and the fontTools it loads) is a fifth of the application's import time; only PDFs need it.
     from fpdf import FPDF
 
-    pdf = FPDF(format="A4")
+    class Document(FPDF):
+        def footer(self):
+            if footer is None:
+                return
+            self.set_y(-12)
+            self.set_font("DejaVu", "", 7.5)
+            self.set_text_color(90, 90, 90)
+            page = _("page %(n)d/%(of)s", n=self.page_no(), of="{nb}")
+            self.cell(0, 5, f"{footer} · {page}", align="C")
+            self.set_text_color(0, 0, 0)
+
+    pdf = Document(format="A4")
     pdf.set_auto_page_break(auto=True, margin=18)
     # DejaVu has every Turkish letter (ğ, ş, ı, İ …), which the PDF core fonts lack.
     pdf.add_font("DejaVu", "", str(FONTS / "DejaVuSans.ttf"))

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from flask_babel import gettext as _
 from sqlalchemy import case, func, select
 
-from konsey.core import live, meetings, passes, speakers
+from konsey.core import attendance_list, live, meetings, passes, speakers
 from konsey.core.bodies import Body, BodyKind
 from konsey.core.bylaws import parameters_on
 from konsey.core.errors import Invalid, NotFound
@@ -204,6 +204,14 @@ def minutes_pdf(meeting_id: uuid.UUID) -> tuple[Meeting, bytes]:
     """The minutes (tutanak) as a PDF, made from the record."""
     meeting_row = meeting(meeting_id)
     return meeting_row, build_minutes(meeting_row)
+
+
+@query(Permission.COUNCIL_VIEW)
+def attendance_list_pdf(meeting_id: uuid.UUID) -> tuple[Meeting, bytes]:
+    """The attendance list (hazırun cetveli): everyone entitled to sit with a signature column; once people came,
+    when they arrived and left and how (in the hall, online)."""
+    meeting_row = meeting(meeting_id)
+    return meeting_row, attendance_list.attendance_list_pdf(meeting_row)
 
 
 ROSTER_PAGE = 60  # lines of the checklist at a time: a general assembly of thousands is searched, not scrolled

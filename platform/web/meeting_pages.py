@@ -140,6 +140,13 @@ def minutes(meeting_id):
     return file_download(pdf, "application/pdf", f"tutanak-{meeting.id}.pdf", inline=True)
 
 
+@bp.get("/<uuid:meeting_id>/attendance-list.pdf")
+@performs(meetings.attendance_list_pdf)
+def attendance_list(meeting_id):
+    meeting, pdf = meetings.attendance_list_pdf(meeting_id)
+    return file_download(pdf, "application/pdf", f"hazirun-cetveli-{meeting.id}.pdf", inline=True)
+
+
 def _back(meeting_id, anchor: str | None = None):
     return redirect(url_for("meeting_pages.desk", meeting_id=meeting_id) + (f"#{anchor}" if anchor else ""))
 

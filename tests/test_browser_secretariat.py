@@ -159,11 +159,11 @@ def test_a_secretary_runs_a_general_assembly_in_the_browser(live_server, browser
     # Item 1 by show of hands: three numbers, then close; the decision gets its number.
     first = page.locator("article.item").nth(0)
     first.get_by_role("button", name="Oylamayı aç").click()
-    first = page.locator("article.item").nth(0)
-    first.get_by_label("Evet").fill("35")
-    first.get_by_label("Hayır").fill("3")
-    first.get_by_label("Çekimser").fill("2")
-    first.get_by_role("button", name="Sayıları kaydet").click()
+    counts = page.locator("article.item").nth(0).get_by_test_id("hall-counts")
+    counts.get_by_label("Evet").fill("35")
+    counts.get_by_label("Hayır").fill("3")
+    counts.get_by_label("Çekimser").fill("2")
+    counts.get_by_role("button", name="Salonun sayımını kaydet").click()
     page.locator("article.item").nth(0).get_by_role("button", name="Oylamayı kapat").click()
     first_decision = page.locator("article.item").nth(0).get_by_test_id("decision-number").inner_text()
     assert first_decision.startswith("Karar no. ")
@@ -178,6 +178,7 @@ def test_a_secretary_runs_a_general_assembly_in_the_browser(live_server, browser
     for n in range(30, 33):
         second.locator("ul.roll > li").nth(n).get_by_label("Hayır").check()
     second.get_by_role("button", name="Oyları kaydet").click()
+    page.locator("article.item").nth(1).get_by_test_id("confirm-close").check()  # 33 of the 40 present voted
     page.locator("article.item").nth(1).get_by_role("button", name="Oylamayı kapat").click()
     second = page.locator("article.item").nth(1)
     assert "30 evet, 3 hayır" in second.get_by_test_id("counts").inner_text()

@@ -81,7 +81,9 @@ def test_the_desk_costs_the_same_statements_for_50_and_5000_members(backend, sql
     small_statements, small_bytes, _ = _measure(app, "kucuk", small)
     large_statements, large_bytes, page = _measure(app, "buyuk", large)
     assert large_statements == small_statements, (small_statements, large_statements)
-    assert large_statements <= 30
+    # A fixed number whatever the size (the line above): the roster, the quorum, the votes and their channels,
+    # the speakers, the passes, the assembly's opening and its floor motions, each in a statement or two.
+    assert large_statements <= 36
     assert large_bytes <= 300_000, large_bytes
     # The page says the truth about everyone while it lists only a page of them.
     assert "2.250 salonda, 750 çevrim içi" in page, page[page.find("attendance-tally"):][:300]

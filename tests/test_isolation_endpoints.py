@@ -30,7 +30,7 @@ def councils(world):
             **world.child(a), "plugin_a": "womens_assembly",
             "action_a": "approve", "kind_a": "allocations", "letter_a": world.dead_letter(a),
             "notification_a": world.notification(a, member_a), "request_a": world.session_request(a),
-            "job_a": world.export_job(a)}
+            "job_a": world.export_job(a), "floor_motion_a": world.floor_motion(a, member_a), "form_a": "board"}
 
 
 def council_rules(app, *, public: bool = False):
@@ -115,6 +115,12 @@ def valid_body(method: str, rule: str, councils: dict) -> dict:
         return {"member_id": str(councils["member_a"]), "stance": "for"}
     if rule.endswith("/move"):
         return {"direction": "up"}
+    if rule.endswith("/presiding-board"):
+        return {"chair": str(councils["member_a"])}
+    if rule.endswith("/floor-motions"):
+        return {"member_id": str(councils["member_a"]), "kind": "procedure", "text": "Ara verilsin."}
+    if rule.endswith("/refusal"):
+        return {"reason": "Yönetmelikte yok."}
     if rule.endswith("/milestones"):
         return {"state": "planned", "day": "2026-03-01"}
     return {}
@@ -130,8 +136,9 @@ ARGUMENTS = {"member_id": "member_a", "grant_id": "grant_a", "application_id": "
              "report_id": "report_a", "representative_id": "representative_a",
              "participant_id": "participant_a", "plugin_name": "plugin_a", "child_id": "child_a",
              "action": "action_a", "kind": "kind_a", "letter_id": "letter_a",
-             "notification_id": "notification_a", "request_id": "request_a", "job_id": "job_a"}
-NOT_IDS = {"plugin_name", "action", "kind"}
+             "notification_id": "notification_a", "request_id": "request_a", "job_id": "job_a",
+             "floor_motion_id": "floor_motion_a", "form": "form_a"}
+NOT_IDS = {"plugin_name", "action", "kind", "form"}
 # Council routes anyone may use (they reveal nothing of the council's data): checked separately.
 PUBLIC_COUNCIL_ROUTES = {("POST", "/api/v1/councils/<council_slug>/applications"),
                          ("GET", "/<council_slug>/tracker"), ("GET", "/<council_slug>/tracker.atom"),
@@ -147,7 +154,8 @@ PUBLIC_COUNCIL_ROUTES = {("POST", "/api/v1/councils/<council_slug>/applications"
                          *{(method, f"/<council_slug>/remote/m/<uuid:meeting_id>{tail}") for method, tail in (
                              ("GET", ""), ("GET", "/live.json"), ("POST", "/join"), ("POST", "/here"),
                              ("POST", "/leave"), ("POST", "/votes/<uuid:vote_id>"), ("POST", "/floor"),
-                             ("POST", "/floor/withdraw"))}}
+                             ("POST", "/floor/withdraw"), ("POST", "/floor-motions"),
+                             ("POST", "/floor-motions/<uuid:floor_motion_id>/sign"))}}
 
 
 def build(rule, slug: str, councils: dict) -> str:

@@ -131,6 +131,37 @@ def _secret_tally(council_id=None):
     return SecretTally(vote_id=vote.id, choice="yes", count=0)
 
 
+def _floor_motion(council_id=None):
+    from konsey.core.floor_motions import FloorMotion, FloorMotionKind
+    from konsey.core.meetings import Channel
+
+    meeting, member = _meeting(), _member()
+    db.session.add_all([meeting, member])
+    db.session.flush()
+    return FloorMotion(meeting_id=meeting.id, number=1, kind=FloorMotionKind.PROCEDURE, text="Ara verilsin",
+                       proposer_id=member.id, channel=Channel.DESK)
+
+
+def _floor_motion_signature(council_id=None):
+    from konsey.core.floor_motions import FloorMotionSignature
+
+    motion = _floor_motion()
+    db.session.add(motion)
+    db.session.flush()
+    return FloorMotionSignature(floor_motion_id=motion.id, member_id=motion.proposer_id)
+
+
+def _board_seat(council_id=None):
+    from konsey.core.meetings import AgendaItem
+    from konsey.core.presiding import BoardRole, PresidingBoardSeat
+
+    vote, member = _vote(), _member()
+    db.session.add_all([vote, member])
+    db.session.flush()
+    meeting_id = db.session.get(AgendaItem, vote.agenda_item_id).meeting_id
+    return PresidingBoardSeat(meeting_id=meeting_id, member_id=member.id, role=BoardRole.CHAIR, vote_id=vote.id)
+
+
 def _motion(council_id=None):
     from konsey.core.motions import Motion
 
@@ -446,7 +477,9 @@ FACTORIES = {"members": _member, "bodies": _body, "bylaw_profiles": _profile, "a
              "implementation_milestones": _milestone, "disabled_assembly_consents": _disabled_consent,
              "disabled_assembly_supporters": _disabled_supporter,
              "disabled_assembly_access_requests": _access_request, "export_jobs": _export_job,
-             "meeting_passes": _meeting_pass, "floor_requests": _floor_request, "secret_tallies": _secret_tally}
+             "meeting_passes": _meeting_pass, "floor_requests": _floor_request, "secret_tallies": _secret_tally,
+             "floor_motions": _floor_motion, "floor_motion_signatures": _floor_motion_signature,
+             "presiding_board_seats": _board_seat}
 
 
 def test_every_model_has_a_factory(ctx):

@@ -258,3 +258,49 @@ def test_the_desk_records_a_seat_by_name_or_its_paper_ballot_and_the_page_shows_
     closed = client.post(f"{url}/votes/{vote.id}/close", data={"confirm": "true"}, follow_redirects=True)
     shown = closed.get_data(as_text=True)
     assert 'data-testid="channels"' in shown and "Divanda: 1 (0 evet, 0 hayır, 1 çekimser)" in shown and "Salon: 1" in shown
+
+
+def test_a_general_assembly_opens_from_the_desk_page_board_agenda_and_a_floor_motion(sqlite_app, world):
+    """The desk's procedure forms, without script: the slate's pickers come as a page of their own (with script,
+    as a fragment when opened), the slate goes to the vote, and a floor motion is entered, read and refused."""
+    from conftest import ApiClient, sitting
+
+    council = world.council("izmir")
+    token = world.token(world.user("gs@izmir.example.org", roles={council: "administrator"}), council)
+    people = [str(world.member(council, name=f"Genel Kurul Üyesi {n}")) for n in range(5)]
+    admin = ApiClient(sqlite_app.test_client(), token)
+    bodies = {b["kind"]: b["id"] for b in admin.get("/api/v1/councils/izmir/bodies").json}
+    meeting_id = sitting(admin, "/api/v1/councils/izmir", bodies["general_assembly"], people, title="Genel Kurul")
+    client = sqlite_app.test_client()
+    login(client, "gs@izmir.example.org")
+    url = f"/izmir/meetings/{meeting_id}"
+    desk = client.get(url).get_data(as_text=True)
+    opening = desk[desk.find('id="opening"'):][:3000]
+    assert 'data-testid="propose-board-form"' in desk, opening
+    assert 'name="clerk_1"' not in desk  # the pickers come when the form is opened
+    form = client.get(f"{url}/procedure/board")
+    assert form.status_code == 200 and form.get_data(as_text=True).count("Genel Kurul Üyesi 3") == 4
+    fragment = client.get(f"{url}/procedure/board", headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert "<html" not in fragment and 'name="clerk_1"' in fragment
+    assert client.get(f"{url}/procedure/elsewhere").status_code == 404
+    client.post(f"{url}/presiding-board", data={"chair": people[0], "vice_chair_0": people[1],
+                                                 "clerk_0": people[2], "clerk_1": people[3]})
+    vote = next(v for v in admin.get(f"/api/v1/councils/izmir/meetings/{meeting_id}/votes").json
+                if v["purpose"] == "presiding_board")
+    assert 'data-testid="slate-voting"' in client.get(url).get_data(as_text=True)
+    admin.put(f"/api/v1/councils/izmir/meetings/{meeting_id}/votes/{vote['id']}/counts",
+              json={"yes": 5, "no": 0, "abstain": 0})
+    client.post(f"{url}/votes/{vote['id']}/close", data={})
+    shown = client.get(url).get_data(as_text=True)
+    assert 'data-testid="presiding-board"' in shown and "Genel Kurul Üyesi 0" in shown
+    client.post(f"{url}/floor-motions", data={"member_id": people[4], "kind": "procedure",
+                                              "text": "Oturuma on dakika ara verilsin."})
+    shown = client.get(url).get_data(as_text=True)
+    assert "Oturuma on dakika ara verilsin." in shown and 'data-testid="read-floor-motion"' in shown
+    motion = admin.get(f"/api/v1/councils/izmir/meetings/{meeting_id}/floor-motions").json[0]["id"]
+    client.post(f"{url}/floor-motions/{motion}/reading")
+    refused = client.post(f"{url}/floor-motions/{motion}/refusal", data={"reason": "Ara saatinde verilecek."},
+                          follow_redirects=True).get_data(as_text=True)
+    fate = admin.get(f"/api/v1/councils/izmir/meetings/{meeting_id}/floor-motions").json[0]
+    assert fate["status"] == "refused", refused[refused.find('id="floor-motions"'):][:1500]
+    assert "Ara saatinde verilecek." in refused

@@ -12,12 +12,18 @@ from konsey.schemas.meetings import (
     AgendaItemSchema,
     AttendanceSchema,
     BadgeCodeSchema,
+    BoardSeatSchema,
+    BoardSlateSchema,
     CheckedInSchema,
     CloseVoteSchema,
     CountsSchema,
     DeskBallotSchema,
+    DeskFloorMotionSchema,
     ExcusedAbsenceSchema,
     ExcuseSchema,
+    FloorMotionSchema,
+    FloorMotionSignatureSchema,
+    FloorMotionVoteSchema,
     FloorRequestSchema,
     FloorSchema,
     LiveStateSchema,
@@ -27,13 +33,14 @@ from konsey.schemas.meetings import (
     NewMeetingSchema,
     OpenVoteSchema,
     PassesSummarySchema,
+    RefusalSchema,
     RollCallSchema,
     SpeakersListSchema,
     StreamSchema,
     TakeUpSchema,
     VoteSchema,
 )
-from konsey.usecases import hybrid, meetings
+from konsey.usecases import assembly, hybrid, meetings
 from konsey.usecases.base import performs
 
 blp = Blueprint("meetings", __name__, url_prefix="/api/v1/councils/<council_slug>/meetings", description="Meetings")
@@ -326,3 +333,89 @@ class LiveState(MethodView):
         (a secret vote's counts only once closed), the speaker and the queue. Answers 304 to ``If-None-Match``
         while nothing changed."""
         return hybrid.live_state(meeting_id)
+
+
+# --- the general assembly's procedure: the presiding board, the agenda, floor motions ---------------------------
+
+
+@blp.route("/<uuid:meeting_id>/presiding-board")
+class PresidingBoard(MethodView):
+    @performs(assembly.presiding_board)
+    @blp.response(200, BoardSeatSchema(many=True))
+    def get(self, meeting_id):
+        """The presiding board as elected: the chair, the vice-chairs and the clerks."""
+        return assembly.presiding_board(meeting_id)
+
+    @performs(assembly.propose_board)
+    @blp.arguments(BoardSlateSchema)
+    @blp.response(201, VoteSchema)
+    def post(self, data, meeting_id):
+        """Propose a slate for the presiding board (its size is the by-laws'): it goes at once to an open vote of
+        those present, the hall and the phones; adopted when that vote closes, it is the board."""
+        return assembly.propose_board(meeting_id, data)
+
+
+@blp.route("/<uuid:meeting_id>/agenda/adoption")
+class AgendaAdoption(MethodView):
+    @performs(assembly.put_agenda_to_vote)
+    @blp.response(201, VoteSchema)
+    def post(self, meeting_id):
+        """Put the proposed agenda to the assembly (after the board is elected and the floor motions to change
+        the agenda are decided); adopted when that vote closes."""
+        return assembly.put_agenda_to_vote(meeting_id)
+
+
+@blp.route("/<uuid:meeting_id>/floor-motions")
+class FloorMotions(MethodView):
+    @performs(assembly.list_floor_motions)
+    @blp.response(200, FloorMotionSchema(many=True))
+    def get(self, meeting_id):
+        """The meeting's written floor motions (önerge), in the order handed in, each with its fate."""
+        return assembly.list_floor_motions(meeting_id)
+
+    @performs(assembly.hand_in_floor_motion)
+    @blp.arguments(DeskFloorMotionSchema)
+    @blp.response(201, FloorMotionSchema)
+    def post(self, data, meeting_id):
+        """Enter a floor motion a member present handed in, in the hall; it is numbered in the meeting."""
+        return assembly.hand_in_floor_motion(meeting_id, data)
+
+
+@blp.route("/<uuid:meeting_id>/floor-motions/<uuid:floor_motion_id>/signatures")
+class FloorMotionSignatures(MethodView):
+    @performs(assembly.sign_floor_motion)
+    @blp.arguments(FloorMotionSignatureSchema)
+    @blp.response(201, FloorMotionSchema)
+    def post(self, data, meeting_id, floor_motion_id):
+        """Enter a co-signer's signature (a member present); the by-laws say how many a floor motion needs."""
+        return assembly.sign_floor_motion(meeting_id, floor_motion_id, data)
+
+
+@blp.route("/<uuid:meeting_id>/floor-motions/<uuid:floor_motion_id>/reading")
+class FloorMotionReading(MethodView):
+    @performs(assembly.read_floor_motion)
+    @blp.response(200, FloorMotionSchema)
+    def post(self, meeting_id, floor_motion_id):
+        """The board reads the floor motion out: the projector and the phones show it."""
+        return assembly.read_floor_motion(meeting_id, floor_motion_id)
+
+
+@blp.route("/<uuid:meeting_id>/floor-motions/<uuid:floor_motion_id>/refusal")
+class FloorMotionRefusal(MethodView):
+    @performs(assembly.refuse_floor_motion)
+    @blp.arguments(RefusalSchema)
+    @blp.response(200, FloorMotionSchema)
+    def post(self, data, meeting_id, floor_motion_id):
+        """The board does not put the floor motion to the vote, with its reason (kept in the minutes)."""
+        return assembly.refuse_floor_motion(meeting_id, floor_motion_id, data)
+
+
+@blp.route("/<uuid:meeting_id>/floor-motions/<uuid:floor_motion_id>/vote")
+class FloorMotionVote(MethodView):
+    @performs(assembly.vote_on_floor_motion)
+    @blp.arguments(FloorMotionVoteSchema)
+    @blp.response(201, VoteSchema)
+    def post(self, data, meeting_id, floor_motion_id):
+        """Put a floor motion the board has read to a vote (on the item it concerns); it is adopted or rejected
+        when that vote closes."""
+        return assembly.vote_on_floor_motion(meeting_id, floor_motion_id, data)

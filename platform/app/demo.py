@@ -20,6 +20,7 @@ from konsey.core.accounts import (
 )
 from konsey.core.councils import change_status, onboard_council
 from konsey.core.membership import Gender, MemberCategory, add_member
+from konsey.core.passes import link_token, pass_of
 from konsey.core.text import ascii_slug
 from konsey.schemas.councils import OnboardingSchema
 from konsey.tenants.db import db
@@ -167,8 +168,6 @@ def demo_logins() -> list[tuple[str, str]]:
 def sittings_now(base_url: str) -> list[str]:
     """Each demo council's meeting sitting now (made if the demo starts on another day or hour than its last
     one); lines that name İzmir's desk and a member's phone page, to open side by side."""
-    from konsey.core.passes import link_token, pass_of
-
     lines = []
     base = base_url.rstrip("/")
     for slug, name, *_ in COUNCILS:

@@ -26,7 +26,7 @@ from konsey.core.outbox import OutboxEvent
 from konsey.core.rules import follow_up as follow_up_rules
 from konsey.core.seats import SeatRole
 from konsey.tenants.db import db
-from konsey.tenants.models import council_today
+from konsey.tenants.models import council_midnight, council_today
 from konsey.usecases.applications import start_review, submit_application
 
 BOARD_ITEMS = ["Aylık faaliyet raporu", "Bütçe izleme", "Çalışma gruplarının önerileri", "Etkinlik takvimi",
@@ -219,9 +219,10 @@ def sitting_now(slug: str, now: datetime | None = None) -> tuple[Meeting, Member
     now = now or datetime.now(UTC)
     kind = BodyKind.GENERAL_ASSEMBLY if slug == "izmir" else BodyKind.EXECUTIVE_BOARD
     body = db.session.scalar(select(Body).where(Body.kind == kind))
+    # Today's sitting, where the council is (one that began at 23:20 is yesterday's at 02:00).
     meeting = db.session.scalar(select(Meeting).where(
         Meeting.body_id == body.id, Meeting.title == SITTING_TITLES[kind], Meeting.status != MeetingStatus.CLOSED,
-        Meeting.scheduled_at > now - timedelta(hours=6), Meeting.scheduled_at <= now + timedelta(minutes=5)))
+        Meeting.scheduled_at >= council_midnight(council_today()), Meeting.scheduled_at <= now + timedelta(minutes=5)))
     bylaws = parameters_on(council_today())
     eligible = sorted(meetings.eligible_members(body, council_today(), bylaws))
     people = db.session.scalars(select(Member).where(Member.id.in_(eligible), Member.kind == MemberKind.INDIVIDUAL)

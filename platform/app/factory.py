@@ -177,6 +177,7 @@ def _import_models() -> None:
     import konsey.core.elections  # noqa: F401
     import konsey.core.export  # noqa: F401
     import konsey.core.federation  # noqa: F401
+    import konsey.core.floor_motions  # noqa: F401
     import konsey.core.follow_up  # noqa: F401
     import konsey.core.meetings  # noqa: F401
     import konsey.core.membership  # noqa: F401
@@ -187,6 +188,7 @@ def _import_models() -> None:
     import konsey.core.participants  # noqa: F401
     import konsey.core.passes  # noqa: F401
     import konsey.core.plugins  # noqa: F401
+    import konsey.core.presiding  # noqa: F401
     import konsey.core.reports  # noqa: F401
     import konsey.core.representatives  # noqa: F401
     import konsey.core.seats  # noqa: F401

@@ -65,7 +65,8 @@ LIMITS: dict[str, list[tuple[str, dict]]] = {
     # A personal link opened (a key tried): per address; the phone's own requests: per pass.
     "remote_pages.open_link": [("30 per minute", {})],
     "remote_pages.live_json": [("120 per minute", {"key_func": _pass_holder})],
-    **{f"remote_pages.{name}": PHONE for name in ("join", "here", "leave", "ballot", "ask_floor", "withdraw_floor")},
+    **{f"remote_pages.{name}": PHONE for name in ("join", "here", "leave", "ballot", "ask_floor", "withdraw_floor",
+                                                        "hand_in_floor_motion", "sign_floor_motion")},
     # Badge codes checked in at a desk (scanned or typed): a desk scans one every second or two, not hundreds.
     "meeting_pages.check_in_by_code": [("90 per minute", {"methods": ["POST"], "key_func": _desk})],
     "meetings.CodeCheckIn": [("90 per minute", {"methods": ["POST"], "key_func": _desk})],

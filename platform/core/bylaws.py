@@ -50,6 +50,12 @@ DEFAULTS: dict = {
     # Speaking time on an agenda item, and for a point of order.
     "speaking_time_minutes": 5,
     "point_of_order_minutes": 2,
+    # The bodies whose meetings open by electing a presiding board (divan), and its size beside its chair.
+    "presiding_board_for": ["general_assembly"],
+    "presiding_board_vice_chairs": 1,
+    "presiding_board_clerks": 2,
+    # Signatures a written floor motion (önerge) needs, its proposer's included.
+    "floor_motion_signatures": 1,
     "executive_board_min_size": 7,
     "executive_board_ex_officio_assemblies": ["womens_assembly", "youth_assembly", "disabled_assembly"],
     "term_pattern_years": [2, 3],
@@ -98,6 +104,13 @@ PARAMETER_NOTES: dict[str, tuple[str, str]] = {
                                         "they are checked out.", "council by-laws; Konsey"),
     "speaking_time_minutes": ("Speaking time of a speaker on an agenda item, in minutes.", "council by-laws"),
     "point_of_order_minutes": ("Speaking time on a point of order, in minutes.", "council by-laws"),
+    "presiding_board_for": ("The bodies whose meetings open by electing a presiding board (divan: a chair, "
+                            "vice-chairs and clerks), which runs the meeting and signs its minutes.",
+                            "council by-laws; Associations Regulation art. 15/A (forming the board)"),
+    "presiding_board_vice_chairs": ("Vice-chairs on a presiding board.", "council by-laws (1)"),
+    "presiding_board_clerks": ("Clerks (katip üye) on a presiding board.", "council by-laws (2)"),
+    "floor_motion_signatures": ("Signatures a written floor motion (önerge) needs, its proposer's included.",
+                                "council by-laws"),
     "executive_board_min_size": ("The executive board's smallest lawful size.", "Kent Konseyi Regulation (7)"),
     "executive_board_ex_officio_assemblies": ("Assemblies whose president sits on the executive board ex officio "
                                               "where the assembly exists.", "Kent Konseyi Regulation"),

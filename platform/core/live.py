@@ -27,7 +27,7 @@ from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import func, select
 
-from konsey.core import meetings, speakers
+from konsey.core import floor_motions, meetings, speakers
 from konsey.core.bodies import Body
 from konsey.core.bylaws import parameters_on
 from konsey.core.labels import label
@@ -139,6 +139,13 @@ def state(meeting: Meeting) -> dict:
                              "limit_seconds": rules.speaking_limit_seconds(speaking.stance, bylaws)}
         queue_state = [{"id": str(r.id), "name": names.get(r.member_id, "?"), "stance_label": label(r.stance)}
                        for r in waiting]
+        reading = floor_motions.being_read(meeting)
+        floor_motion_state = None
+        if reading is not None:
+            proposer = db.session.get(Member, reading.proposer_id)
+            floor_motion_state = {"id": str(reading.id), "number": reading.number, "kind_label": label(reading.kind),
+                                  "text": reading.text, "proposer": proposer.name if proposer else "",
+                                  "heading": _("Floor motion no. %(n)d", n=reading.number)}
         status_label = label(meeting.status)
     return {
         "meeting_id": str(meeting.id), "status": meeting.status.value, "status_label": status_label,
@@ -146,7 +153,7 @@ def state(meeting: Meeting) -> dict:
                    "full_membership": quorum["full_membership"], "quorum_met": quorum["quorum_met"],
                    "online": online, "online_counts": online_counts},
         "item": {"id": str(item.id), "position": item.position, "title": item.title} if item else None,
-        "vote": vote_state, "speaker": speaker_state, "queue": queue_state,
+        "vote": vote_state, "speaker": speaker_state, "queue": queue_state, "floor_motion": floor_motion_state,
         "stream_url": meeting.stream_url, "texts": texts,
     }
 

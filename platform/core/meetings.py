@@ -52,6 +52,15 @@ class VoteKind(enum.StrEnum):
     SECRET = "secret"  # noqa: S105 - a ballot kind, not a password
 
 
+class VotePurpose(enum.StrEnum):
+    """What a vote decides: a decision of the body (numbered when adopted), or a step of the meeting itself."""
+
+    DECISION = "decision"
+    PRESIDING_BOARD = "presiding_board"  # a slate for the presiding board
+    AGENDA = "agenda"  # the proposed agenda
+    FLOOR_MOTION = "floor_motion"  # a written floor motion, read by the board
+
+
 class Channel(enum.StrEnum):
     """How a seat's vote reached the vote's ledger."""
 
@@ -84,6 +93,7 @@ class Meeting(CouncilOwned, db.Model):
     current_item_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
     # The council's own video stream of the meeting, shown on the online participants' page.
     stream_url: Mapped[str | None] = mapped_column(String(500))
+    agenda_adopted_at: Mapped[datetime | None]  # the assembly adopted the proposed agenda (konsey.core.presiding)
 
     __council_table_args__ = (
         db.Index("ix_meetings_council_body_time", "council_id", "body_id", "scheduled_at"),
@@ -151,6 +161,7 @@ class Vote(CouncilOwned, db.Model):
     decided_by: Mapped[str | None] = mapped_column(String(16))
     lot_seed: Mapped[int | None]
     decision_number: Mapped[str | None] = mapped_column(String(20))
+    purpose: Mapped[VotePurpose] = mapped_column(enum_of(VotePurpose, 16), default=VotePurpose.DECISION)
     # The hall's counts (a show of hands, the ballot box): the seats in the room that did not vote by name.
     hall_yes: Mapped[int | None] = mapped_column(Integer)
     hall_no: Mapped[int | None] = mapped_column(Integer)
@@ -526,7 +537,8 @@ def _count(vote: Vote, ledger: list) -> VoteCount:
     return VoteCount(turnout, named, hall, totals, paper)
 
 
-def open_vote(meeting: Meeting, body: Body, item: AgendaItem, kind: VoteKind) -> Vote:
+def open_vote(meeting: Meeting, body: Body, item: AgendaItem, kind: VoteKind,
+              purpose: VotePurpose = VotePurpose.DECISION) -> Vote:
     require_sitting(meeting)
     status = quorum_status(meeting, body)
     if not status["quorum_met"]:
@@ -536,7 +548,7 @@ def open_vote(meeting: Meeting, body: Body, item: AgendaItem, kind: VoteKind) ->
         raise Conflict({"agenda_item_id": [_("A vote on this item is already open.")]})
     meeting.status = MeetingStatus.OPEN
     meeting.opened_at = meeting.opened_at or utcnow()
-    vote = Vote(agenda_item_id=item.id, kind=kind, present=status["present"])
+    vote = Vote(agenda_item_id=item.id, kind=kind, present=status["present"], purpose=purpose)
     db.session.add(vote)
     db.session.flush()
     if kind is VoteKind.SECRET:
@@ -680,8 +692,8 @@ def close_vote(vote: Vote, meeting: Meeting, body: Body, *, chair_vote: str | No
         raise Invalid({"chair_vote": [_("The vote is tied: the chair's vote (yes or no) decides.")]}) from None
     vote.closed_at = utcnow()
     vote.outcome, vote.decided_by, vote.lot_seed = verdict.outcome.value, verdict.decided_by, verdict.lot_seed
-    if verdict.outcome is rules.Outcome.ADOPTED:
-
+    if verdict.outcome is rules.Outcome.ADOPTED and vote.purpose is VotePurpose.DECISION:
+        # Only the body's decisions are numbered: the board, the agenda and floor motions are steps of the meeting.
         year = meeting.day.year
 
         def highest_so_far() -> int:

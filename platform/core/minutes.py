@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from konsey.core import floor_motions, presiding
 from konsey.core.bodies import Body
 from konsey.core.bylaws import parameters_on
 from konsey.core.formats import clock_text, moment_text
@@ -155,6 +156,13 @@ def build_minutes(meeting: Meeting) -> bytes:
            full=quorum["full_membership"], present=quorum["present"], needed=quorum["needed"]))
     pdf.ln(3)
 
+    board = presiding.board(meeting)
+    if board:
+        heading(_("Presiding board"))
+        for seat, member in board:
+            line(f"• {member.name} ({label(seat.role)})")
+        pdf.ln(3)
+
     heading(_("Agenda and decisions"))
     items = db.session.scalars(select(AgendaItem).where(AgendaItem.meeting_id == meeting.id)
                                .order_by(AgendaItem.position)).all()
@@ -198,13 +206,39 @@ def build_minutes(meeting: Meeting) -> bytes:
                 ).all()
                 for name, choice in roll:
                     line(f"   {name}: {label(choice)}")
+    motions = floor_motions.of_meeting(meeting)
+    if motions:
+        pdf.ln(3)
+        heading(_("Floor motions"))
+        names_of = {m.id: m.name for m in db.session.scalars(select(Member).where(
+            Member.id.in_([motion.proposer_id for motion in motions])))}
+        for motion in motions:
+            pdf.set_font("DejaVu", "B", 10)
+            line(_("No. %(n)d, %(kind)s — %(proposer)s (%(channel)s, %(time)s)", n=motion.number,
+                   kind=label(motion.kind), proposer=names_of.get(motion.proposer_id, "?"),
+                   channel=label(f"channel_{motion.channel.value}"), time=clock_text(motion.handed_in_at, zone)))
+            pdf.set_font("DejaVu", "", 10)
+            line(f"   {motion.text}")
+            fate = label(motion.status)
+            if motion.refusal_reason:
+                fate = f"{fate}: {motion.refusal_reason}"
+            line(f"   {_('Signatures')}: {floor_motions.signature_count(motion)} · {fate}")
     # The signatures never stand alone at the top of a page: they go with the closing paragraph.
+    signers = [(member.name, label(seat.role)) for seat, member in board] or [("", _("Chair")),
+                                                                              ("", _("Secretary general"))]
     with pdf.unbreakable() as block:
         block.ln(6)
         block.multi_cell(width, 5.5, _("These minutes were drawn up from the meeting's record."),
                          new_x="LMARGIN", new_y="NEXT")
-        block.ln(14)
-        half = width / 2
-        block.cell(half, 6, _("Chair"), align="C")
-        block.cell(half, 6, _("Secretary general"), align="C", new_x="LMARGIN", new_y="NEXT")
+        column = width / min(len(signers), 4)
+        for start in range(0, len(signers), 4):
+            block.ln(14)
+            row = signers[start:start + 4]
+            for index, (name, role) in enumerate(row):
+                last = index == len(row) - 1
+                block.cell(column, 6, name or role, align="C", **({"new_x": "LMARGIN", "new_y": "NEXT"} if last else {}))
+            if any(name for name, _role in row):
+                for index, (_name, role) in enumerate(row):
+                    last = index == len(row) - 1
+                    block.cell(column, 5, role, align="C", **({"new_x": "LMARGIN", "new_y": "NEXT"} if last else {}))
     return bytes(pdf.output())

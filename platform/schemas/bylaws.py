@@ -57,6 +57,14 @@ class ByLawParametersSchema(StrictSchema):
                                                      load_default=_default("online_presence_timeout_seconds"))
     speaking_time_minutes = fields.Integer(validate=validate.Range(1, 60), load_default=_default("speaking_time_minutes"))
     point_of_order_minutes = fields.Integer(validate=validate.Range(1, 30), load_default=_default("point_of_order_minutes"))
+    presiding_board_for = fields.List(
+        fields.String(validate=validate.OneOf([kind.value for kind in BodyKind])), validate=validate.Length(max=4),
+        load_default=_default("presiding_board_for"))
+    presiding_board_vice_chairs = fields.Integer(validate=validate.Range(0, 3),
+                                                 load_default=_default("presiding_board_vice_chairs"))
+    presiding_board_clerks = fields.Integer(validate=validate.Range(1, 4), load_default=_default("presiding_board_clerks"))
+    floor_motion_signatures = fields.Integer(validate=validate.Range(1, 50),
+                                             load_default=_default("floor_motion_signatures"))
     executive_board_min_size = fields.Integer(validate=validate.Range(3, 99), load_default=_default("executive_board_min_size"))
     executive_board_ex_officio_assemblies = fields.List(
         fields.String(), load_default=_default("executive_board_ex_officio_assemblies"))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+from konsey.core.floor_motions import FloorMotionKind, FloorMotionStatus, signature_count
 from konsey.core.meetings import Channel, Choice, MeetingKind, MeetingStatus, VoteKind, count_of, turnout_of
 from konsey.core.rules.meetings import Stance
 from konsey.schemas.base import StrictSchema
@@ -35,6 +36,8 @@ class MeetingSchema(Schema):
     called_at = fields.DateTime()
     reconvened = fields.Boolean()
     status = fields.Enum(MeetingStatus, by_value=True)
+    agenda_adopted_at = fields.DateTime(allow_none=True, metadata={
+        "description": "When the assembly adopted the proposed agenda (after electing its presiding board)."})
 
 
 class QuorumSchema(Schema):
@@ -128,6 +131,8 @@ def _channels(vote) -> list[dict]:
 
 class VoteSchema(Schema):
     id = fields.UUID()
+    purpose = fields.Function(lambda vote: vote.purpose.value, metadata={
+        "description": "decision (numbered when adopted), presiding_board, agenda or floor_motion"})
     agenda_item_id = fields.UUID()
     kind = fields.Enum(VoteKind, by_value=True)
     present = fields.Integer()
@@ -234,5 +239,68 @@ class LiveStateSchema(Schema):
                                                                  "until it closes."})
     speaker = fields.Dict(allow_none=True)
     queue = fields.List(fields.Dict())
+    floor_motion = fields.Dict(allow_none=True, metadata={"description": "The floor motion the board has read out, while it is decided."})
     stream_url = fields.String(allow_none=True)
     texts = fields.Dict()
+
+
+# --- the general assembly's procedure: the presiding board, the agenda, floor motions ---------------------------
+
+
+class BoardSlateSchema(StrictSchema):
+    """A slate for the presiding board: its size is the by-laws' (one chair, vice-chairs, clerks)."""
+
+    chair = fields.UUID(required=True)
+    vice_chairs = fields.List(fields.UUID(), load_default=list, validate=validate.Length(max=3))
+    clerks = fields.List(fields.UUID(), load_default=list, validate=validate.Length(max=4))
+
+
+class BoardSeatSchema(Schema):
+    member_id = fields.Function(lambda row: str(row[0].member_id))
+    name = fields.Function(lambda row: row[1].name)
+    role = fields.Function(lambda row: row[0].role.value, metadata={"description": "chair, vice_chair or clerk"})
+
+
+class FloorMotionInSchema(StrictSchema):
+    """A written floor motion, as its proposer hands it in."""
+
+    kind = fields.Enum(FloorMotionKind, by_value=True, required=True, metadata={
+        "description": "agenda (add or change an item), amendment (of an item's draft decision), close_debate, "
+                       "procedure"})
+    text = fields.String(required=True, validate=validate.Length(min=3, max=2000))
+    agenda_item_id = fields.UUID(load_default=None, allow_none=True)
+
+
+class DeskFloorMotionSchema(FloorMotionInSchema):
+    """A floor motion handed in in the hall, entered by the desk for its proposer."""
+
+    member_id = fields.UUID(required=True)
+
+
+class FloorMotionSignatureSchema(StrictSchema):
+    member_id = fields.UUID(required=True)
+
+
+class RefusalSchema(StrictSchema):
+    reason = fields.String(required=True, validate=validate.Length(min=3, max=500))
+
+
+class FloorMotionVoteSchema(StrictSchema):
+    kind = fields.Enum(VoteKind, by_value=True, load_default=VoteKind.OPEN)
+
+
+class FloorMotionSchema(Schema):
+    id = fields.UUID()
+    number = fields.Integer()
+    kind = fields.Enum(FloorMotionKind, by_value=True)
+    agenda_item_id = fields.UUID(allow_none=True)
+    text = fields.String()
+    proposer_id = fields.UUID()
+    channel = fields.Enum(Channel, by_value=True)
+    status = fields.Enum(FloorMotionStatus, by_value=True)
+    signatures = fields.Function(signature_count, metadata={"description": "Signatures, the proposer's included."})
+    handed_in_at = fields.DateTime()
+    read_at = fields.DateTime(allow_none=True)
+    decided_at = fields.DateTime(allow_none=True)
+    refusal_reason = fields.String(allow_none=True)
+    vote_id = fields.UUID(allow_none=True)

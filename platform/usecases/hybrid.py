@@ -8,12 +8,12 @@ one meeting of the council the address names (another council's token is simply 
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from konsey.core import live, meetings, passes, speakers
+from konsey.core import floor_motions, live, meetings, passes, speakers
 from konsey.core.bylaws import parameters_on
 from konsey.core.errors import Invalid
 from konsey.core.meetings import AgendaItem, Attendance, Ballot, Meeting, Vote
@@ -181,6 +181,8 @@ class Phone:
     heartbeat_seconds: int  # a third of the silence after which the person is checked out
     online_counts: bool  # online presence counts towards this body's quorum (else the person only follows)
     opens_at: object = None  # before the sitting opens: when joining (and voting) becomes possible
+    # Floor motions waiting for signatures: (motion, signed by this person or theirs)
+    floor_motions: list = field(default_factory=list)
 
     @property
     def open_vote_id(self):
@@ -188,7 +190,8 @@ class Phone:
         return vote["id"] if vote and vote["open"] else None
 
 
-def _pass(token: str) -> tuple[MeetingPass, Meeting, Member]:
+def pass_holder(token: str) -> tuple[MeetingPass, Meeting, Member]:
+    """The pass a personal link's key names, its meeting and its holder (NotFound for any other key)."""
     return passes.pass_for(passes.pass_id_of(token))
 
 
@@ -201,14 +204,14 @@ def _open_vote(meeting_row: Meeting) -> Vote | None:
 def open_link(token: str) -> uuid.UUID:
     """A personal link opened: the meeting whose pages it opens (a link whose pass was reissued, forged or of
     another council is not found)."""
-    _meeting_pass, meeting_row, _member = _pass(token)
+    _meeting_pass, meeting_row, _member = pass_holder(token)
     return meeting_row.id
 
 
 @query(None)
 def phone(token: str) -> Phone:
     """The online participant's page: the meeting live, their presence, the open vote, the floor."""
-    meeting_pass, meeting_row, member = _pass(token)
+    meeting_pass, meeting_row, member = pass_holder(token)
     body = body_of(meeting_row)
     bylaws = parameters_on(meeting_row.day)
     here = passes.attending(meeting_row, member.id)
@@ -218,22 +221,27 @@ def phone(token: str) -> Phone:
         select(Ballot.id).where(Ballot.vote_id == vote.id, Ballot.member_id == seat)))
     waiting = speakers.waiting_request(meeting_row, member)
     problem, opens = meetings.sitting_window(meeting_row, bylaws)
+    signed = set(db.session.scalars(select(floor_motions.FloorMotionSignature.floor_motion_id).where(
+        floor_motions.FloorMotionSignature.member_id == member.id)))
+    waiting_motions = [(m, m.proposer_id == member.id or m.id in signed) for m in floor_motions.of_meeting(meeting_row)
+                       if m.status is floor_motions.FloorMotionStatus.HANDED_IN]
     return Phone(meeting_pass, meeting_row, member, body, live.state(meeting_row), here, voted, seat is not None,
                  waiting, live.stream_key(meeting_row.id, meeting_pass.id), max(10, bylaws["online_presence_timeout_seconds"] // 3),
-                 rules.online_presence_counts(body.kind.value, bylaws), opens if problem == "not_yet" else None)
+                 rules.online_presence_counts(body.kind.value, bylaws), opens if problem == "not_yet" else None,
+                 waiting_motions)
 
 
 @query(None)
 def phone_live_view(token: str, known: int | None = None) -> live.LiveView:
     """The meeting's live state for the phone of a pass holder that polls (nothing while it holds the latest)."""
-    _meeting_pass, meeting_row, _member = _pass(token)
+    _meeting_pass, meeting_row, _member = pass_holder(token)
     return live.view(meeting_row, known)
 
 
 @command(None)
 def phone_join(token: str) -> None:
     """The person presses "join" on their phone: checked in as online."""
-    meeting_pass, meeting_row, member = _pass(token)
+    meeting_pass, meeting_row, member = pass_holder(token)
     passes.join_online(meeting_pass, meeting_row, member)
     live.changed(meeting_row.id, urgent=False)
 
@@ -241,7 +249,7 @@ def phone_join(token: str) -> None:
 @command(None)
 def phone_sign_of_life(token: str) -> bool:
     """The open phone page's periodic sign; whether the person is in the meeting now."""
-    meeting_pass, meeting_row, member = _pass(token)
+    meeting_pass, meeting_row, member = pass_holder(token)
     was_here = passes.attending(meeting_row, member.id) is not None
     here = passes.sign_of_life(meeting_pass, meeting_row, member)
     if here and not was_here:
@@ -251,7 +259,7 @@ def phone_sign_of_life(token: str) -> bool:
 
 @command(None)
 def phone_leave(token: str) -> None:
-    meeting_pass, meeting_row, member = _pass(token)
+    meeting_pass, meeting_row, member = pass_holder(token)
     if passes.leave_online(meeting_pass, meeting_row, member):
         speakers.off_the_list(meeting_row, [member.id])
     live.changed(meeting_row.id, urgent=False)
@@ -261,7 +269,7 @@ def phone_leave(token: str) -> None:
 def phone_ballot(token: str, vote_id: uuid.UUID, data: dict) -> None:
     """A vote cast from the phone: open and roll-call votes by name, a secret vote counted with no link to the
     person (only that their seat voted is kept); one ballot per seat, a substitute voting for the seat."""
-    meeting_pass, meeting_row, member = _pass(token)
+    meeting_pass, meeting_row, member = pass_holder(token)
     vote = vote_of(meeting_row, vote_id)
     meetings.cast(vote, meeting_row, body_of(meeting_row), member, data["choice"], meetings.Channel.PHONE)
     live.changed(meeting_row.id, urgent=False)
@@ -269,7 +277,7 @@ def phone_ballot(token: str, vote_id: uuid.UUID, data: dict) -> None:
 
 @command(None)
 def phone_ask_floor(token: str, data: dict) -> speakers.FloorRequest:
-    meeting_pass, meeting_row, member = _pass(token)
+    meeting_pass, meeting_row, member = pass_holder(token)
     request = speakers.ask(meeting_row, member, data["stance"])
     live.changed(meeting_row.id)
     return request
@@ -277,7 +285,7 @@ def phone_ask_floor(token: str, data: dict) -> speakers.FloorRequest:
 
 @command(None)
 def phone_withdraw_floor(token: str) -> None:
-    meeting_pass, meeting_row, member = _pass(token)
+    meeting_pass, meeting_row, member = pass_holder(token)
     waiting = speakers.waiting_request(meeting_row, member)
     if waiting is None:
         raise Invalid({"request_id": [_("You are not on the speakers' list.")]})

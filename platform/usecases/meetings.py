@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from flask_babel import gettext as _
 from sqlalchemy import case, func, select
 
-from konsey.core import attendance_list, live, meetings, passes, speakers
+from konsey.core import attendance_list, floor_motions, live, meetings, passes, presiding, speakers
 from konsey.core.bodies import Body, BodyKind
 from konsey.core.bylaws import parameters_on
 from konsey.core.errors import Invalid, NotFound
@@ -181,6 +181,9 @@ def close_vote(meeting_id: uuid.UUID, vote_id: uuid.UUID, data: dict) -> Vote:
     vote = vote_of(meeting_row, vote_id)
     meetings.close_vote(vote, meeting_row, body_of(meeting_row), chair_vote=data.get("chair_vote"),
                         confirm=data.get("confirm", False))
+    # A vote of the meeting's own steps settles them: the board elected, the agenda adopted, a floor motion decided.
+    presiding.vote_closed(meeting_row, vote)
+    floor_motions.vote_closed(vote)
     live.changed(meeting_row.id)
     return vote
 
@@ -425,6 +428,7 @@ def desk(meeting_id: uuid.UUID, q: str | None = None, offset: int = 0) -> dict:
     motions = {m.vote_id: m for m in db.session.scalars(select(Motion).where(
         Motion.vote_id.in_([v.id for v in all_votes] or [None])))}
     return {
+        **_procedure(meeting_row, bylaws),
         "meeting": meeting_row, "body": body, "quorum": _quorum(meeting_row, body, bylaws, sitting),
         "people": people, "roster": roster, "roster_more": more, "roster_q": q or "",
         "roster_next": max(offset, 0) + len(roster), "roster_total": sitting.full + len(sitting.substitutes),
@@ -435,6 +439,41 @@ def desk(meeting_id: uuid.UUID, q: str | None = None, offset: int = 0) -> dict:
         "empty_seats": _empty_seats(sitting), "tally": sitting.tally(), **_opening(meeting_row, bylaws),
         "stream_key": live.stream_key(meeting_row.id), "online_counts": rules.online_presence_counts(body.kind.value, bylaws),
         "speakers": speakers.listing(meeting_row), "passes": passes.summary(meeting_row),
+    }
+
+
+PRESENT_CHOICES = 5000  # the pickers of a person present (a board slate, a floor motion's proposer, a co-signer)
+
+
+@query(Permission.COUNCIL_VIEW)
+def procedure_form(meeting_id: uuid.UUID) -> dict:
+    """What the desk's procedure forms pick from (asked for when a form is opened, not with every desk page: a
+    general assembly of thousands would make every page heavy): the people present, the agenda, the board's
+    size, the kinds of floor motion."""
+    meeting_row = meeting(meeting_id)
+    bylaws = parameters_on(meeting_row.day)
+    present = db.session.execute(
+        select(Member.id, Member.name).join(Attendance, Attendance.member_id == Member.id)
+        .where(Attendance.meeting_id == meeting_row.id, Attendance.left_at.is_(None))
+        .order_by(Member.sort_name).limit(PRESENT_CHOICES)).all()
+    items = db.session.scalars(select(AgendaItem).where(AgendaItem.meeting_id == meeting_row.id)
+                               .order_by(AgendaItem.position)).all()
+    return {"meeting": meeting_row, "present_people": present, "items": items,
+            "vice_chairs": bylaws["presiding_board_vice_chairs"], "clerks": bylaws["presiding_board_clerks"],
+            "floor_motion_kinds": list(floor_motions.FloorMotionKind)}
+
+
+def _procedure(meeting_row: Meeting, bylaws: dict) -> dict:
+    """What the desk shows of a general assembly's procedure: the opening (its presiding board, the agenda's
+    adoption) and the floor motions with their proposers and signatures."""
+    has_board = presiding.has_board(meeting_row, bylaws)
+    seats = presiding.seats(meeting_row) if has_board else []
+    return {
+        "opening": {"has_board": has_board, "board": [row for row in seats if row[0].elected_at is not None],
+                    "slate_voting": any(row[0].elected_at is None for row in seats),
+                    "agenda_adopted_at": meeting_row.agenda_adopted_at,
+                    "vice_chairs": bylaws["presiding_board_vice_chairs"], "clerks": bylaws["presiding_board_clerks"]},
+        "floor_motions": floor_motions.listed(meeting_row),
     }
 
 

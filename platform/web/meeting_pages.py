@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from konsey.core.errors import DomainError, Invalid, NotFound
@@ -16,19 +16,24 @@ from konsey.pluginkit import file_download
 from konsey.schemas.meetings import (
     AttendanceSchema,
     BadgeCodeSchema,
+    BoardSlateSchema,
     CloseVoteSchema,
     CountsSchema,
     DeskBallotSchema,
+    DeskFloorMotionSchema,
     ExcuseSchema,
+    FloorMotionSignatureSchema,
+    FloorMotionVoteSchema,
     FloorSchema,
     MoveSpeakerSchema,
     NewMeetingSchema,
     OpenVoteSchema,
+    RefusalSchema,
     RollCallSchema,
     StreamSchema,
     TakeUpSchema,
 )
-from konsey.usecases import hybrid, meetings
+from konsey.usecases import assembly, hybrid, meetings
 from konsey.usecases.base import performs
 from konsey.web.adapters import (
     answer_script_or_page,
@@ -364,3 +369,85 @@ def withdraw_floor(meeting_id, request_id):
 @performs(hybrid.stop_speaker)
 def stop_speaker(meeting_id):
     return _run(meeting_id, lambda: hybrid.stop_speaker(meeting_id), "speakers")
+
+
+# --- a general assembly's procedure: the presiding board, the agenda, floor motions --------------------------------
+
+
+PROCEDURE_FORMS = ("board", "floor-motion", "co-sign")
+
+
+@bp.get("/<uuid:meeting_id>/procedure/<form>")
+@performs(meetings.procedure_form)
+def procedure_form(meeting_id, form):
+    """A procedure form with its pickers of the people present: a fragment the desk loads when it is opened
+    (htmx), or a page of its own without script."""
+    if form not in PROCEDURE_FORMS:
+        abort(404)
+    shown = meetings.procedure_form(meeting_id)
+    motion_id = uuid_or_none(request.args.get("floor_motion_id"))
+    if form == "co-sign" and motion_id is None:
+        abort(404)
+    fragment = render_template("meetings/_procedure_form.html", form=form, floor_motion_id=motion_id, **shown)
+    if request.headers.get("HX-Request"):
+        return fragment
+    return render_template("meetings/procedure_form.html", fragment=fragment, **shown)
+
+
+@bp.post("/<uuid:meeting_id>/presiding-board")
+@performs(assembly.propose_board)
+def propose_board(meeting_id):
+    """The slate from the desk's pickers: a chair, then ``vice_chair_<n>`` and ``clerk_<n>`` in order."""
+    def numbered(prefix: str) -> list[str]:
+        names = sorted((k for k in request.form if k.startswith(prefix)), key=lambda k: int(k.rsplit("_", 1)[1]))
+        return [request.form[k] for k in names if request.form[k]]
+
+    return _form_run(meeting_id, BoardSlateSchema, ("chair",), lambda data: assembly.propose_board(meeting_id, data),
+                     anchor="opening", vice_chairs=numbered("vice_chair_"), clerks=numbered("clerk_"))
+
+
+@bp.post("/<uuid:meeting_id>/agenda/adoption")
+@performs(assembly.put_agenda_to_vote)
+def put_agenda_to_vote(meeting_id):
+    meetings.require_meeting(meeting_id)
+    attempt(lambda: assembly.put_agenda_to_vote(meeting_id))
+    return _back(meeting_id, "opening")
+
+
+@bp.post("/<uuid:meeting_id>/floor-motions")
+@performs(assembly.hand_in_floor_motion)
+def hand_in_floor_motion(meeting_id):
+    return _form_run(meeting_id, DeskFloorMotionSchema, ("member_id", "kind", "text", "agenda_item_id"),
+                     lambda data: assembly.hand_in_floor_motion(meeting_id, data), anchor="floor-motions")
+
+
+@bp.post("/<uuid:meeting_id>/floor-motions/<uuid:floor_motion_id>/signatures")
+@performs(assembly.sign_floor_motion)
+def sign_floor_motion(meeting_id, floor_motion_id):
+    return _form_run(meeting_id, FloorMotionSignatureSchema, ("member_id",),
+                     lambda data: assembly.sign_floor_motion(meeting_id, floor_motion_id, data),
+                     anchor=f"floor-motion-{floor_motion_id}")
+
+
+@bp.post("/<uuid:meeting_id>/floor-motions/<uuid:floor_motion_id>/reading")
+@performs(assembly.read_floor_motion)
+def read_floor_motion(meeting_id, floor_motion_id):
+    meetings.require_meeting(meeting_id)
+    attempt(lambda: assembly.read_floor_motion(meeting_id, floor_motion_id))
+    return _back(meeting_id, f"floor-motion-{floor_motion_id}")
+
+
+@bp.post("/<uuid:meeting_id>/floor-motions/<uuid:floor_motion_id>/refusal")
+@performs(assembly.refuse_floor_motion)
+def refuse_floor_motion(meeting_id, floor_motion_id):
+    return _form_run(meeting_id, RefusalSchema, ("reason",),
+                     lambda data: assembly.refuse_floor_motion(meeting_id, floor_motion_id, data),
+                     anchor=f"floor-motion-{floor_motion_id}")
+
+
+@bp.post("/<uuid:meeting_id>/floor-motions/<uuid:floor_motion_id>/vote")
+@performs(assembly.vote_on_floor_motion)
+def vote_on_floor_motion(meeting_id, floor_motion_id):
+    return _form_run(meeting_id, FloorMotionVoteSchema, ("kind",),
+                     lambda data: assembly.vote_on_floor_motion(meeting_id, floor_motion_id, data),
+                     anchor="agenda-h")

@@ -18,9 +18,10 @@ from flask import Blueprint, jsonify, redirect, render_template, request, url_fo
 from flask_babel import gettext as _
 
 from konsey.core.errors import NotFound
+from konsey.core.floor_motions import FloorMotionKind
 from konsey.core.meetings import Choice
-from konsey.schemas.meetings import PhoneBallotSchema, PhoneFloorSchema
-from konsey.usecases import hybrid
+from konsey.schemas.meetings import FloorMotionInSchema, PhoneBallotSchema, PhoneFloorSchema
+from konsey.usecases import assembly, hybrid
 from konsey.usecases.base import performs
 from konsey.web.adapters import (
     answer_script_or_page,
@@ -75,6 +76,7 @@ def open_link(token):
 def phone(meeting_id):
     seen = hybrid.phone(_token(meeting_id))
     return render_template("meetings/phone.html", phone=seen, choices=list(Choice),
+                           floor_motion_kinds=list(FloorMotionKind),
                            online_counts=seen.online_counts,
                            live_stream=live_stream_url(seen.stream_key), heartbeat_seconds=seen.heartbeat_seconds,
                            tried=request.args.get("tried") == "1")
@@ -87,7 +89,7 @@ def live_json(meeting_id):
     return conditional_state(hybrid.phone_live_view(_token(meeting_id), known_version()))
 
 
-def _answer(meeting_id, action, done: str, *, failed_args: dict | None = None):
+def _answer(meeting_id, action, done, *, failed_args: dict | None = None):
     """Run ``action``; answer the phone's script in JSON, or go back to the page with the sentence."""
     return answer_script_or_page(action, done, url_for("remote_pages.phone", meeting_id=meeting_id),
                                  url_for("remote_pages.phone", meeting_id=meeting_id, **(failed_args or {})))
@@ -139,3 +141,20 @@ def withdraw_floor(meeting_id):
     token = _token(meeting_id)
     return _answer(meeting_id, lambda: hybrid.phone_withdraw_floor(token),
                    _("Your request for the floor is withdrawn."))
+
+
+@bp.post("/m/<uuid:meeting_id>/floor-motions")
+@performs(assembly.phone_hand_in_floor_motion)
+def hand_in_floor_motion(meeting_id):
+    token = _token(meeting_id)
+    return _answer(meeting_id, lambda: assembly.phone_hand_in_floor_motion(token, load(
+        FloorMotionInSchema, filled(request.form, "kind", "text", "agenda_item_id"))),
+        lambda motion: _("Your floor motion is handed to the board as no. %(n)d.", n=motion.number))
+
+
+@bp.post("/m/<uuid:meeting_id>/floor-motions/<uuid:floor_motion_id>/sign")
+@performs(assembly.phone_sign_floor_motion)
+def sign_floor_motion(meeting_id, floor_motion_id):
+    token = _token(meeting_id)
+    return _answer(meeting_id, lambda: assembly.phone_sign_floor_motion(token, floor_motion_id),
+                   _("Your signature is added."))

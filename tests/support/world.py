@@ -282,6 +282,21 @@ class World:
         assert db.session.scalar(select(motions.Motion.id).where(motions.Motion.id == motion.id))
         return motion.id
 
+    def floor_motion(self, council_id, member_id):
+        """A floor motion handed in at a general assembly sitting now, by a member present."""
+        from konsey.core import floor_motions
+        from konsey.core.membership import Member
+        from konsey.tenants.db import db
+        from konsey.tenants.scoping import bound_council
+
+        meeting_id = self.sitting(council_id, "general_assembly", [member_id])
+        with self.app.app_context(), bound_council(council_id):
+            meeting = db.session.get(floor_motions.Meeting, meeting_id)
+            motion = floor_motions.hand_in(meeting, db.session.get(Member, member_id),
+                                           floor_motions.FloorMotionKind.PROCEDURE, "Ara verilsin.")
+            db.session.commit()
+            return motion.id
+
     def election(self, council_id):
         from sqlalchemy import select
 

@@ -33,6 +33,13 @@ def _pass_holder() -> str:
     return "pass:" + hashlib.sha256(key.encode()).hexdigest()[:32] if key else "address:" + get_remote_address()
 
 
+def _link() -> str:
+    """The personal link being opened: a venue's phones open theirs from one address at the same moment, so each
+    link has its own allowance (a forged one fails its signature before any query)."""
+    token = (request.view_args or {}).get("token") or ""
+    return "link:" + hashlib.sha256(token.encode()).hexdigest()[:32]
+
+
 def _desk() -> str:
     """The person at a desk (their session or API token): two desks at one venue's address count apart."""
     who = request.headers.get("Authorization") or str(session.get("_user_id") or "")
@@ -62,8 +69,8 @@ LIMITS: dict[str, list[tuple[str, dict]]] = {
     "receipts.package": [("30 per minute", {})],
     "receipts.confirm": [("10 per minute", {})],
     "account.tokens": [("10 per hour", {"methods": ["POST"]})],
-    # A personal link opened (a key tried): per address; the phone's own requests: per pass.
-    "remote_pages.open_link": [("30 per minute", {})],
+    # A personal link opened: per link; the phone's own requests: per pass (a hall shares one address).
+    "remote_pages.open_link": [("30 per minute", {"key_func": _link})],
     "remote_pages.live_json": [("120 per minute", {"key_func": _pass_holder})],
     **{f"remote_pages.{name}": PHONE for name in ("join", "here", "leave", "ballot", "ask_floor", "withdraw_floor",
                                                         "hand_in_floor_motion", "sign_floor_motion")},

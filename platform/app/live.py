@@ -47,6 +47,9 @@ class Hub:
         self.coalesce_seconds = coalesce_seconds
         self.listeners: dict[str, set[asyncio.Queue]] = {}
         self.passes: dict[asyncio.Queue, str] = {}  # a phone's stream → its pass (it ends with the pass)
+        # Passes ended (a new one issued): read once from Redis at each (re)subscription, then kept current by
+        # the revocation channel — a thousand phones connecting at once ask nothing of Redis.
+        self.revoked_passes: set[str] = set()
         self.pending: dict[str, bytes] = {}
         self.last: dict[str, bytes | None] = {}  # the latest state of each meeting followed here
         self.versions: dict[str, int] = {}
@@ -74,6 +77,7 @@ class Hub:
             try:
                 pubsub = self.redis.pubsub()
                 await pubsub.psubscribe(CHANNEL_PREFIX + "*")
+                self.revoked_passes |= {member.decode() for member in await self.redis.smembers(REVOKED_SET)}
                 async for message in pubsub.listen():
                     if message.get("type") == "pmessage":
                         self._received(message["channel"].decode(), message["data"])
@@ -125,6 +129,7 @@ class Hub:
     def _end_pass(self, pass_id: str) -> None:
         """A pass ended: the streams it holds open end now (the old page falls back to asking the web, which
         no longer knows its link)."""
+        self.revoked_passes.add(pass_id)
         for queue, holder in list(self.passes.items()):
             if holder == pass_id:
                 while not queue.empty():
@@ -138,8 +143,8 @@ class Hub:
             self.passes[queue] = pass_id
         return queue
 
-    async def revoked(self, pass_id: str) -> bool:
-        return bool(await self.redis.sismember(REVOKED_SET, pass_id))
+    def revoked(self, pass_id: str) -> bool:
+        return pass_id in self.revoked_passes
 
     def leave(self, meeting_id: str, queue: asyncio.Queue) -> None:
         self.passes.pop(queue, None)
@@ -195,7 +200,7 @@ class LiveService:
             await self._plain(send, 404, b"not found", "text/plain")
             return
         meeting_id, pass_id = opened
-        if pass_id is not None and await self.hub.revoked(pass_id):
+        if pass_id is not None and self.hub.revoked(pass_id):
             await self._plain(send, 404, b"not found", "text/plain")  # the pass was reissued: its key is dead
             return
         await self._stream(meeting_id, pass_id, receive, send)

@@ -223,8 +223,7 @@ def publish_changes(changes: dict) -> None:
         return
     for meeting_id, (council_id, urgent) in changes.items():
         if urgent:
-            _mark_dirty(client, meeting_id)
-            _publish_if_dirty(client, meeting_id, council_id, urgent=True)
+            _publish_now(client, meeting_id, council_id)
         else:
             _fold(client, meeting_id, council_id)
 
@@ -232,10 +231,11 @@ def publish_changes(changes: dict) -> None:
 # Folding: at most one computation of a meeting's state per FOLD interval, whatever the number of changes (1,500
 # ballots in ten seconds would otherwise be 1,500 computations, each thrown away by the live service but the
 # latest); the first change of a quiet meeting is published at once, and a computation after the last change is
-# guaranteed. A change marks the meeting dirty; whoever holds the meeting's slot (SET NX with the interval as
+# guaranteed. A change marks the meeting dirty; whoever takes the meeting's slot (SET NX with the interval as
 # its lifetime) clears the mark before reading the state, so a change committed after the read marks it again;
-# a process whose change found the slot taken arms a timer for when the slot ends, and then publishes if the
-# mark is still there. Across processes, Redis decides; within one, one timer per meeting.
+# a process whose change found the slot taken arms a timer for when the slot ends, and then folds again if the
+# mark is still there. Across processes, Redis decides (one script, one round trip); within one, one timer per
+# meeting.
 DIRTY_PREFIX = "konsey:live:dirty:"
 SLOT_PREFIX = "konsey:live:slot:"
 _armed: set = set()
@@ -246,21 +246,30 @@ def fold_seconds() -> float:
     return float(current_app.config.get("KONSEY_LIVE_FOLD_SECONDS", 0.5))
 
 
-def _mark_dirty(client, meeting_id) -> None:
-    client.set(DIRTY_PREFIX + str(meeting_id), 1, ex=3600)
+# One round trip a change (a ballot among 1,500 costs Redis one question): mark the meeting dirty; if its slot is
+# free, take it and clear the mark (the caller computes now: -1); else the milliseconds the slot still runs.
+FOLD = """
+redis.call('SET', KEYS[1], 1, 'EX', 3600)
+if redis.call('SET', KEYS[2], 1, 'NX', 'PX', ARGV[1]) then
+  redis.call('DEL', KEYS[1])
+  return -1
+end
+return redis.call('PTTL', KEYS[2])
+"""
 
 
 def _fold(client, meeting_id, council_id) -> None:
     import redis
 
     try:
-        _mark_dirty(client, meeting_id)
         interval = fold_seconds()
-        if client.set(SLOT_PREFIX + str(meeting_id), 1, nx=True, px=max(1, int(interval * 1000))):
-            _publish_if_dirty(client, meeting_id, council_id, urgent=False)
+        waits = int(client.eval(FOLD, 2, DIRTY_PREFIX + str(meeting_id), SLOT_PREFIX + str(meeting_id),
+                                max(1, int(interval * 1000))))
+        if waits == -1:
+            _publish(client, meeting_id, council_id, urgent=False)
             delay = interval
         else:
-            delay = max(client.pttl(SLOT_PREFIX + str(meeting_id)), 1) / 1000
+            delay = max(waits, 1) / 1000
         _arm(meeting_id, council_id, delay)
     except redis.RedisError as error:
         log.warning("live update of meeting %s not published: %s", meeting_id, error)
@@ -294,16 +303,23 @@ def _trailing(app, meeting_id, council_id) -> None:
             db.session.remove()
 
 
-def _publish_if_dirty(client, meeting_id, council_id, *, urgent: bool) -> None:
-    """Clear the meeting's mark, then (if it was there) read its state and publish it."""
+def _publish_now(client, meeting_id, council_id) -> None:
+    """An urgent change: the mark cleared (this computation holds every change so far) and the state published."""
     import redis
 
     try:
-        pipe = client.pipeline(transaction=True)
-        pipe.get(DIRTY_PREFIX + str(meeting_id))
-        pipe.delete(DIRTY_PREFIX + str(meeting_id))
-        if pipe.execute()[0] is None:
-            return  # another process published since this change: its state holds it
+        client.delete(DIRTY_PREFIX + str(meeting_id))
+    except redis.RedisError as error:
+        log.warning("live update of meeting %s not published: %s", meeting_id, error)
+        return
+    _publish(client, meeting_id, council_id, urgent=True)
+
+
+def _publish(client, meeting_id, council_id, *, urgent: bool) -> None:
+    """Read the meeting's state and publish it (the mark was cleared before this read)."""
+    import redis
+
+    try:
         version = _next_version(client, meeting_id)
         with bound_council(council_id):  # a system task has left the council's scope by its commit
             meeting = db.session.scalar(select(Meeting).where(Meeting.id == meeting_id))

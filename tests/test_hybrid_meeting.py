@@ -833,3 +833,49 @@ def test_the_attendance_list_has_a_line_to_sign_for_everyone_and_then_who_came_w
     zeynep = after.split("Zeynep Ak")[1][:60]
     can = after.split("Can Demir")[1][:60]
     assert "online" in zeynep and "in the hall" in can and can.count(":") >= 2  # arrived and left
+
+
+def test_a_meeting_left_dirty_is_published_by_the_sweep(app, hall):
+    """A change folded by a web worker that went away before its timer fired: the scheduler's sweep publishes."""
+    need_service("Redis", _redis_up(), "start redis-server; live publishing tests skipped")
+    import redis
+
+    from konsey.core import live
+    from konsey.usecases import system
+    from konsey.usecases.base import SYSTEM, acting_as
+
+    admin, url = hall["admin"], hall["url"]
+    meeting_id = hall["meeting"]["id"]
+    client = redis.Redis.from_url(REDIS_URL)
+    admin.post(f"{url}/attendance", json={"member_id": hall["people"]["Can Demir"]})  # committed, not published
+    client.set(live.DIRTY_PREFIX + meeting_id, str(hall["council"]), ex=60)  # as a worker left it
+    client.delete(live.SLOT_PREFIX + meeting_id)
+    app.config["KONSEY_LIVE_REDIS_URL"] = REDIS_URL
+    try:
+        with app.app_context(), acting_as(SYSTEM):
+            assert system.publish_waiting_live_states() >= 1
+            found = live.published(uuid.UUID(meeting_id))
+        assert found is not None and found[1]["quorum"]["present"] == 1
+        assert client.get(live.DIRTY_PREFIX + meeting_id) is None
+    finally:
+        app.config["KONSEY_LIVE_REDIS_URL"] = None
+        import time
+
+        time.sleep(0.6)  # the timer the sweep armed finds nothing left
+
+
+def test_a_seat_the_tellers_counted_cannot_vote_again_by_name_from_elsewhere(app, hall):
+    """The room as the tellers counted it: a seat of it that leaves the room and votes online is still checked
+    against those counts (else it would be counted twice)."""
+    admin, url, people = hall["admin"], hall["url"], hall["people"]
+    for name in ("Ayşe Kaya", "Zeynep Ak", "Mehmet Er"):
+        admin.post(f"{url}/attendance", json={"member_id": people[name]})
+    vote = admin.post(f"{url}/votes", json={"agenda_item_id": hall["items"][0]}).json
+    assert admin.put(f"{url}/votes/{vote['id']}/counts", json={"yes": 3, "no": 0, "abstain": 0}).status_code == 200
+    admin.delete(f"{url}/attendance/{people['Ayşe Kaya']}")
+    admin.post(f"{url}/attendance", json={"member_id": people["Ayşe Kaya"], "online": True})
+    again = admin.post(f"{url}/votes/{vote['id']}/ballots", json={"member_id": people["Ayşe Kaya"], "choice": "no"})
+    assert again.status_code == 409, again.json
+    assert admin.put(f"{url}/votes/{vote['id']}/counts", json={"yes": 2, "no": 0, "abstain": 0}).status_code == 200
+    assert admin.post(f"{url}/votes/{vote['id']}/ballots", json={"member_id": people["Ayşe Kaya"],
+                                                                  "choice": "no"}).status_code == 204

@@ -100,6 +100,7 @@ def init_celery(app: Flask) -> Celery:
         "overdue-motions": {"task": "konsey.flag_overdue_motions", "schedule": 24 * 3600},
         "expired-exports": {"task": "konsey.purge_expired_exports", "schedule": 3600},
         "silent-participants": {"task": "konsey.check_out_silent_participants", "schedule": 30},
+        "waiting-live-states": {"task": "konsey.publish_waiting_live_states", "schedule": 5},
         "meeting-reminders": {"task": "konsey.meeting_reminders", "schedule": 24 * 3600},
         "notification-digests": {"task": "konsey.send_digests", "schedule": 24 * 3600},
         "federation-snapshot": {"task": "konsey.federation_snapshot", "schedule": 24 * 3600},

@@ -80,6 +80,13 @@ def check_out_silent_participants() -> int:
         return system.check_out_silent_participants()
 
 
+@shared_task(name="konsey.publish_waiting_live_states")
+def publish_waiting_live_states() -> int:
+    """Every few seconds: a meeting's screens never wait for a state that a recycled web worker did not publish."""
+    with acting_as(SYSTEM):
+        return system.publish_waiting_live_states()
+
+
 @shared_task(name="konsey.purge_expired_exports")
 def purge_expired_exports() -> int:
     """Hourly: exports past their week lose their document."""

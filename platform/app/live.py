@@ -50,6 +50,7 @@ class Hub:
         # Passes ended (a new one issued): read once from Redis at each (re)subscription, then kept current by
         # the revocation channel — a thousand phones connecting at once ask nothing of Redis.
         self.revoked_passes: set[str] = set()
+        self.ended: set[asyncio.Queue] = set()  # streams of an ended pass: given nothing more but their end
         self.pending: dict[str, bytes] = {}
         self.last: dict[str, bytes | None] = {}  # the latest state of each meeting followed here
         self.versions: dict[str, int] = {}
@@ -122,6 +123,8 @@ class Hub:
 
     def _deliver(self, meeting_id: str, event: bytes) -> None:
         for queue in self.listeners.get(meeting_id, ()):
+            if queue in self.ended:
+                continue  # its end is waiting in it: nothing may push that out
             if queue.full():
                 queue.get_nowait()
             queue.put_nowait(event)
@@ -132,6 +135,7 @@ class Hub:
         self.revoked_passes.add(pass_id)
         for queue, holder in list(self.passes.items()):
             if holder == pass_id:
+                self.ended.add(queue)
                 while not queue.empty():
                     queue.get_nowait()
                 queue.put_nowait(None)
@@ -148,6 +152,7 @@ class Hub:
 
     def leave(self, meeting_id: str, queue: asyncio.Queue) -> None:
         self.passes.pop(queue, None)
+        self.ended.discard(queue)
         screens = self.listeners.get(meeting_id)
         if screens is not None:
             screens.discard(queue)

@@ -54,6 +54,9 @@ def _row(obj) -> dict:
 def _keep_open_secret_votes_secret(tables: dict) -> None:
     """A secret vote still open tells its turnout and nothing more, in an export as everywhere: no running
     counts, no box, and not which seat has voted (with two exports a moment apart, that would name a voter)."""
+    # A secret vote's box is never exported: it holds choices only while the vote is open (and the tables are read
+    # one after another: a vote closing between two of them must not leave its box in the file).
+    tables.pop("secret_tallies", None)
     secret_open = {row["id"] for row in tables.get("votes", []) if row["kind"] == "secret" and not row["closed_at"]}
     if not secret_open:
         return
@@ -65,11 +68,10 @@ def _keep_open_secret_votes_secret(tables: dict) -> None:
         else:
             kept.append(row)
     tables["ballots"] = kept
-    tables["secret_tallies"] = [row for row in tables.get("secret_tallies", []) if row["vote_id"] not in secret_open]
     for row in tables.get("votes", []):
         if row["id"] in secret_open:
             # (yes, no and abstain are the totals written at the close: zero until then)
-            row.update(hall_yes=None, hall_no=None, hall_abstain=None, turnout=turnout[row["id"]])
+            row.update(hall_yes=None, hall_no=None, hall_abstain=None, hall_room=None, turnout=turnout[row["id"]])
 
 
 def export_council(council: Council, progress: Callable[[int, int], None] | None = None) -> dict:

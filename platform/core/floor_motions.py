@@ -134,6 +134,7 @@ def co_sign(meeting: Meeting, motion: FloorMotion, member: Member) -> FloorMotio
     """A member present adds their signature to a floor motion not yet read."""
     require_sitting(meeting)
     _require_present(meeting, member)
+    lock(motion, "key_share")  # beside other signatures, never beside its reading
     if motion.status is not FloorMotionStatus.HANDED_IN:
         raise Conflict({"floor_motion": [_("This floor motion has been read; it takes no more signatures.")]})
     if member.id == motion.proposer_id:

@@ -249,7 +249,7 @@ def fold_seconds() -> float:
 # One round trip a change (a ballot among 1,500 costs Redis one question): mark the meeting dirty; if its slot is
 # free, take it and clear the mark (the caller computes now: -1); else the milliseconds the slot still runs.
 FOLD = """
-redis.call('SET', KEYS[1], 1, 'EX', 3600)
+redis.call('SET', KEYS[1], ARGV[2], 'EX', 3600)
 if redis.call('SET', KEYS[2], 1, 'NX', 'PX', ARGV[1]) then
   redis.call('DEL', KEYS[1])
   return -1
@@ -264,7 +264,7 @@ def _fold(client, meeting_id, council_id) -> None:
     try:
         interval = fold_seconds()
         waits = int(client.eval(FOLD, 2, DIRTY_PREFIX + str(meeting_id), SLOT_PREFIX + str(meeting_id),
-                                max(1, int(interval * 1000))))
+                                max(1, int(interval * 1000)), str(council_id)))
         if waits == -1:
             _publish(client, meeting_id, council_id, urgent=False)
             delay = interval
@@ -303,6 +303,31 @@ def _trailing(app, meeting_id, council_id) -> None:
             db.session.remove()
 
 
+def sweep() -> int:
+    """The safety net under the trailing timers (a worker recycled, or a failure, while a meeting was marked
+    dirty): every meeting still marked is folded again — published now if its slot is free. Run every few
+    seconds by the scheduler; returns how many were found."""
+    client = _redis()
+    if client is None:
+        return 0
+    import redis
+
+    found = 0
+    try:
+        for key in client.scan_iter(DIRTY_PREFIX + "*", count=500):
+            council_id = client.get(key)
+            try:
+                meeting, council = uuid.UUID(key.decode()[len(DIRTY_PREFIX):]), uuid.UUID(council_id.decode())
+            except (AttributeError, ValueError):
+                client.delete(key)  # gone meanwhile, or not a mark this version made
+                continue
+            found += 1
+            _fold(client, meeting, council)
+    except redis.RedisError as error:
+        log.warning("the live states waiting were not swept: %s", error)
+    return found
+
+
 def _publish_now(client, meeting_id, council_id) -> None:
     """An urgent change: the mark cleared (this computation holds every change so far) and the state published."""
     import redis
@@ -328,12 +353,12 @@ def _publish(client, meeting_id, council_id, *, urgent: bool) -> None:
             message = json.dumps({"urgent": urgent, "state": stamped(state(meeting), version)})
         client.eval(PUBLISH_IF_NEWER, 3, STATE_PREFIX + str(meeting_id), CHANNEL_PREFIX + str(meeting_id),
                     VERSION_PREFIX + str(meeting_id), version, message)
-        db.session.rollback()  # the read is over: hold no snapshot (and, on SQLite, no lock) until the next
     except redis.RedisError as error:
         log.warning("live update of meeting %s not published: %s", meeting_id, error)
     except Exception:  # noqa: BLE001 - one meeting's failure does not keep the others' screens waiting
-        db.session.rollback()
         log.exception("live state of meeting %s not computed", meeting_id)
+    finally:
+        db.session.rollback()  # the read is over: hold no snapshot (and, on SQLite, no lock) until the next
 
 
 def published(meeting_id: uuid.UUID) -> tuple[int, dict] | None:

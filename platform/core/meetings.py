@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import Boolean, Integer, String, Uuid, func, select, text, update
+from sqlalchemy import JSON, Boolean, Integer, String, Uuid, func, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -167,6 +167,7 @@ class Vote(CouncilOwned, db.Model):
     hall_no: Mapped[int | None] = mapped_column(Integer)
     hall_abstain: Mapped[int | None] = mapped_column(Integer)
     hall_turnout: Mapped[int | None] = mapped_column(Integer)  # kept at the close (a secret vote keeps only this)
+    hall_room: Mapped[list | None] = mapped_column(JSON)  # the room's seats when the tellers' counts went in
 
     __council_table_args__ = (same_council_fk("agenda_item_id", "agenda_items", ondelete="CASCADE"),)
 
@@ -562,9 +563,6 @@ def cast(vote: Vote, meeting: Meeting, body: Body, member: Member, choice: Choic
     """One seat's vote through one channel: ``member`` votes (for their own seat, or as the substitute holding
     another's), by phone or at the desk with a ``choice``; or the desk marks their paper ballot (``choice``
     None: the choice is in the box, and so in the hall's counts)."""
-    lock(vote, "key_share")  # beside other ballots; never beside the close, which locks it alone
-    if vote.closed_at is not None:
-        raise Conflict({"vote": [_("This vote is closed.")]})
     if channel is Channel.PAPER:
         if vote.kind is VoteKind.ROLL_CALL:
             raise Invalid({"channel": [_("A roll call is recorded name by name, not on paper.")]})
@@ -583,19 +581,27 @@ def cast(vote: Vote, meeting: Meeting, body: Body, member: Member, choice: Choic
             raise Invalid({"member_id": [_("Online presence does not count in this body under the by-laws: "
                                            "an online participant follows the meeting but does not vote.")]})
         raise Invalid({"member_id": [_("Only members present can vote.")]})
+    in_room = _in_room(meeting, member.id)
+    # A ballot of someone in the room, or of a seat the tellers' counts may hold, is checked against those counts
+    # and the other such ballots: it takes the vote alone. Any other ballot only shares it with its like; the
+    # close always takes it alone, so no ballot is ever beside the close.
+    counted_room = set(vote.hall_room or ()) if vote.hall_yes is not None else set()
+    lock(vote, "update" if in_room or str(seat) in counted_room else "key_share")
+    if vote.closed_at is not None:
+        raise Conflict({"vote": [_("This vote is closed.")]})
     if db.session.scalar(select(Ballot.id).where(Ballot.vote_id == vote.id, Ballot.member_id == seat)):
         raise Conflict({"member_id": [_("This seat has already voted.")]})
-    if channel is Channel.PAPER or vote.hall_yes is not None:
-        in_hall = hall_seats(meeting, body, bylaws)
-        if channel is Channel.PAPER and seat not in in_hall:
-            raise Invalid({"member_id": [_("A paper ballot is cast in the room; this person is not in it.")]})
-        if channel is not Channel.PAPER and seat in in_hall:
-            # Someone in the room votes by name after the tellers counted the room: were the counts to hold more
-            # than the room's seats not yet voted by name, this seat would be counted twice.
-            named = _voted_by_name(vote, in_hall) + 1
-            if sum(_hall_counts(vote).values()) > rules.hall_capacity(len(in_hall), named):
-                raise Conflict({"member_id": [_("The hall's counts already include every seat in the room that has "
-                                                "not voted by name; the tellers correct their counts first.")]})
+    if channel is Channel.PAPER and not in_room:
+        raise Invalid({"member_id": [_("A paper ballot is cast in the room; this person is not in it.")]})
+    counted_room = set(vote.hall_room or ()) if vote.hall_yes is not None else set()
+    if channel is not Channel.PAPER and str(seat) in counted_room:
+        # A seat of the room the tellers counted votes by name (from the room or, having left it, online): were
+        # the counts to hold more than the seats of that room not yet voted by name, it would be counted twice.
+        room = {uuid.UUID(seat_id) for seat_id in counted_room}
+        named = _voted_by_name(vote, room) + 1
+        if sum(_hall_counts(vote).values()) > rules.hall_capacity(len(room), named):
+            raise Conflict({"member_id": [_("The hall's counts already include every seat in the room that has "
+                                            "not voted by name; the tellers correct their counts first.")]})
     try:
         with db.session.begin_nested():  # the unique (vote, seat) constraint decides between two desks at once
             db.session.add(Ballot(vote_id=vote.id, member_id=seat, cast_by_id=member.id if seat != member.id else None,
@@ -605,6 +611,13 @@ def cast(vote: Vote, meeting: Meeting, body: Body, member: Member, choice: Choic
         raise Conflict({"member_id": [_("This seat has already voted.")]}) from None
     if vote.kind is VoteKind.SECRET and choice is not None:
         secret_ballots.drop_in(vote.id, choice.value)
+
+
+def _in_room(meeting: Meeting, person_id: uuid.UUID) -> bool:
+    """Whether this person attends the meeting now in the room (not online)."""
+    return db.session.scalar(select(Attendance.id).where(
+        Attendance.meeting_id == meeting.id, Attendance.member_id == person_id, Attendance.left_at.is_(None),
+        Attendance.online.is_(False))) is not None
 
 
 def _voted_by_name(vote: Vote, seats: set) -> int:
@@ -629,7 +642,8 @@ def record_counts(vote: Vote, meeting: Meeting, body: Body, *, yes: int, no: int
     lock(vote)  # alone: no ballot by name slips in between the check and the counts
     if vote.closed_at is not None:
         raise Conflict({"vote": [_("This vote is closed.")]})
-    capacity = hall_capacity(vote, meeting, body)
+    in_hall = hall_seats(meeting, body, parameters_on(meeting.day))
+    capacity = rules.hall_capacity(len(in_hall), _voted_by_name(vote, in_hall))
     paper = db.session.scalar(select(func.count(Ballot.id)).where(Ballot.vote_id == vote.id,
                                                                    Ballot.channel == Channel.PAPER)) or 0
     problem = rules.hall_counts_problem(yes, no, abstain, capacity, paper)
@@ -642,6 +656,8 @@ def record_counts(vote: Vote, meeting: Meeting, body: Body, *, yes: int, no: int
         raise Invalid({"yes": [_("%(total)d votes, but %(paper)d paper ballots were marked: the box holds at "
                                  "least those.", total=yes + no + abstain, paper=paper)]})
     vote.hall_yes, vote.hall_no, vote.hall_abstain = yes, no, abstain
+    # The room as counted: a seat of it that votes by name later, even from elsewhere, is checked against these.
+    vote.hall_room = sorted(str(seat) for seat in in_hall)
     db.session.flush()
 
 
@@ -679,6 +695,7 @@ def close_vote(vote: Vote, meeting: Meeting, body: Body, *, chair_vote: str | No
         totals = count.totals
         vote.hall_turnout = count.turnout.get("hall")
     vote.yes, vote.no, vote.abstain = totals["yes"], totals["no"], totals["abstain"]
+    vote.hall_room = None  # needed only while ballots may still come
     tally = rules.Tally(yes=vote.yes, no=vote.no, abstain=vote.abstain,
                         present=max(vote.present, present, sum(totals.values())))
     hooks = council_hooks().hook

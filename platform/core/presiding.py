@@ -137,6 +137,7 @@ def put_agenda_to_vote(meeting: Meeting, body: Body) -> Vote:
     agenda are decided."""
     if has_board(meeting) and not board(meeting):
         raise Conflict({"meeting": [_("The presiding board is elected before the agenda is adopted.")]})
+    lock(meeting, "no_key_update")  # two desks at once: one agenda vote
     if meeting.agenda_adopted_at is not None:
         raise Conflict({"meeting": [_("The agenda is adopted already.")]})
     waiting = db.session.scalar(select(FloorMotion.number).where(
@@ -145,6 +146,9 @@ def put_agenda_to_vote(meeting: Meeting, body: Body) -> Vote:
         .limit(1))
     if waiting is not None:
         raise Conflict({"meeting": [_("Floor motion no. %(n)d on the agenda is decided first.", n=waiting)]})
+    if db.session.scalar(select(Vote.id).where(Vote.agenda_item_id == opening_item(meeting).id,
+                                               Vote.purpose == VotePurpose.AGENDA, Vote.closed_at.is_(None))):
+        raise Conflict({"meeting": [_("The agenda is being voted on.")]})
     return open_vote(meeting, body, opening_item(meeting), VoteKind.OPEN, purpose=VotePurpose.AGENDA)
 
 

@@ -149,7 +149,14 @@ def lock(row, mode: str = "update"):
     what it reads next stays true until it commits, whatever the mode."""
     connection = db.session.connection()
     if connection.dialect.name == "sqlite":
-        if not connection.connection.dbapi_connection.in_transaction:
+        # pysqlite's legacy transaction control (Python 3.11's default, which the app keeps): a read opens no
+        # transaction, so one already open here began with a write (or a savepoint, BEGIN IMMEDIATE) and holds
+        # the writer's lock. Were reads ever to open one (autocommit=False, SQLAlchemy's "BEGIN on begin" recipe),
+        # this would no longer hold: say so loudly rather than decide on a stale read.
+        dbapi = connection.connection.dbapi_connection
+        if getattr(dbapi, "autocommit", None) is False:  # Python 3.12's PEP 249 mode: reads open transactions
+            raise RuntimeError("konsey.tenants.db.lock needs pysqlite's legacy transaction control")
+        if not dbapi.in_transaction:
             connection.exec_driver_sql("BEGIN IMMEDIATE")
         db.session.refresh(row)
         return row

@@ -114,8 +114,12 @@ def vote_on_floor_motion(meeting_id: uuid.UUID, floor_motion_id: uuid.UUID, data
     """The floor motion, read, goes to an open vote on the item it concerns (or the opening, for the agenda)."""
     meeting_row = meeting(meeting_id)
     motion = floor_motion_of(meeting_row, floor_motion_id)
-    item = (db.session.get(AgendaItem, motion.agenda_item_id) if motion.agenda_item_id
-            else speakers.current_item(meeting_row) or presiding.opening_item(meeting_row))
+    if motion.agenda_item_id:
+        item = db.session.get(AgendaItem, motion.agenda_item_id)
+    elif motion.kind is floor_motions.FloorMotionKind.AGENDA:
+        item = presiding.opening_item(meeting_row)  # the agenda is the opening's business
+    else:
+        item = speakers.current_item(meeting_row) or presiding.opening_item(meeting_row)
     floor_motions.require_read(motion)
     vote = open_vote(meeting_row, body_of(meeting_row), item, data.get("kind", VoteKind.OPEN),
                      purpose=VotePurpose.FLOOR_MOTION)

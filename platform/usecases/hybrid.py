@@ -279,7 +279,7 @@ def phone_ballot(token: str, vote_id: uuid.UUID, data: dict) -> None:
 def phone_ask_floor(token: str, data: dict) -> speakers.FloorRequest:
     meeting_pass, meeting_row, member = pass_holder(token)
     request = speakers.ask(meeting_row, member, data["stance"])
-    live.changed(meeting_row.id)
+    live.changed(meeting_row.id, urgent=False)  # one more on the list: folded, as a ballot (a crowd may ask at once)
     return request
 
 
@@ -290,4 +290,4 @@ def phone_withdraw_floor(token: str) -> None:
     if waiting is None:
         raise Invalid({"request_id": [_("You are not on the speakers' list.")]})
     speakers.withdraw(meeting_row, waiting)
-    live.changed(meeting_row.id)
+    live.changed(meeting_row.id, urgent=False)

@@ -112,6 +112,13 @@ def check_out_silent_participants() -> int:
     return dropped
 
 
+@query(Permission.SYSTEM)
+def publish_waiting_live_states() -> int:
+    """Every few seconds: the meetings whose screens still wait for a state (a worker recycled, or a failure,
+    while a change was being folded) get it now."""
+    return live.sweep()
+
+
 @command(Permission.SYSTEM)
 def purge_expired_exports() -> int:
     """Hourly: every council's exports past their week lose their document (it holds personal data)."""

@@ -42,8 +42,9 @@ def live_stream_url(key: str) -> str | None:
 def known_version() -> int | None:
     """The published version a polling screen says it holds (``If-None-Match: "v<version>"``), if any."""
     for tag in request.if_none_match.as_set():
-        if tag.startswith("v") and tag[1:].isdigit():
-            return int(tag[1:])
+        digits = tag[1:]
+        if tag.startswith("v") and digits.isascii() and digits.isdigit() and len(digits) <= 20:
+            return int(digits)
     return None
 
 

@@ -35,6 +35,7 @@ def upgrade():
     with op.batch_alter_table('votes', schema=None) as batch_op:
         for column in ('hall_yes', 'hall_no', 'hall_abstain', 'hall_turnout'):
             batch_op.add_column(sa.Column(column, sa.Integer(), nullable=True))
+        batch_op.add_column(sa.Column('hall_room', sa.JSON(), nullable=True))
     with op.batch_alter_table('ballots', schema=None) as batch_op:
         batch_op.add_column(sa.Column('channel', CHANNEL, nullable=False, server_default='desk'))
         batch_op.add_column(sa.Column('cast_at', sa.DateTime(timezone=True), nullable=True))
@@ -57,8 +58,9 @@ def upgrade():
                        sa.column('count', sa.Integer()))
     import uuid
 
-    for _council in each_council(bind):
-        for vote in bind.execute(sa.select(votes).where(votes.c.closed_at.is_(None))).mappings().all():
+    for council in each_council(bind):  # (on SQLite nothing scopes the rows: the council is named)
+        for vote in bind.execute(sa.select(votes).where(votes.c.closed_at.is_(None),
+                                                        votes.c.council_id == council)).mappings().all():
             counts = {'yes': vote['yes'], 'no': vote['no'], 'abstain': vote['abstain']}
             if vote['kind'] == 'secret':
                 bind.execute(tallies.insert(), [{'id': uuid.uuid4(), 'council_id': vote['council_id'],
@@ -78,6 +80,6 @@ def downgrade():
         batch_op.drop_column('cast_at')
         batch_op.drop_column('channel')
     with op.batch_alter_table('votes', schema=None) as batch_op:
-        for column in ('hall_turnout', 'hall_abstain', 'hall_no', 'hall_yes'):
+        for column in ('hall_room', 'hall_turnout', 'hall_abstain', 'hall_no', 'hall_yes'):
             batch_op.drop_column(column)
     op.drop_table('secret_tallies')

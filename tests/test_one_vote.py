@@ -88,9 +88,9 @@ def test_the_hall_and_the_phones_make_one_vote(assembly):
     assert admin.post(ballots, json={"member_id": hall[2], "channel": "paper"}).status_code == 204  # into the box
     twice = admin.post(ballots, json={"member_id": hall[0], "choice": "no"})  # voted on the phone already
     assert twice.status_code == 409
-    assert admin.post(ballots, json={"member_id": online[0], "channel": "paper"}).status_code == 409
+    assert admin.post(ballots, json={"member_id": online[0], "channel": "paper"}).status_code == 422  # not in the room
+    assert admin.post(ballots, json={"member_id": hall[0], "channel": "paper"}).status_code == 409  # voted by phone
     assert admin.post(ballots, json={"member_id": hall[3], "channel": "paper"}).status_code == 204
-    assert admin.post(ballots, json={"member_id": online[1], "channel": "paper"}).status_code == 409  # voted
 
     # Six seats in the room, two voted by name: the hall's counts hold at most four, at least the two papers.
     counts = f"{url}/votes/{vote['id']}/counts"

@@ -428,19 +428,19 @@ def test_each_phone_has_its_own_allowance_however_many_share_the_halls_address(l
     from konsey.tenants.scoping import bound_council
 
     world = World(limited_app)
-    council = world.council("izmir")
-    token = world.token(world.user("gs@izmir.example.org", roles={council: "administrator"}), council)
+    council = world.council("salon")  # the limited app is shared by this module's tests: a council of its own
+    token = world.token(world.user("gs@salon.example.org", roles={council: "administrator"}), council)
     admin = ApiClient(limited_app.test_client(), token)
     people = [world.member(council, name=f"Üye {i}", email=f"uye{i}@example.org") for i in range(2)]
     meeting_id = world.sitting(council, "general_assembly", [])
-    url = f"{BASE}/meetings/{meeting_id}"
+    url = f"/api/v1/councils/salon/meetings/{meeting_id}"
     assert admin.post(f"{url}/passes").status_code == 200
     with limited_app.test_request_context(), bound_council(council):
         links = [link_token(p) for p in db.session.scalars(select(MeetingPass))]
     phones = []
     for link in links:
         phone = limited_app.test_client()
-        page = phone.get(f"/izmir/remote/{link}").headers["Location"]
+        page = phone.get(f"/salon/remote/{link}").headers["Location"]
         phones.append((phone, page))
     first, page = phones[0]
     answers = [first.post(f"{page}/here").status_code for _ in range(61)]

@@ -138,9 +138,13 @@ class Screen:
                 if not line.startswith(b"data:") or event != b"state":
                     continue  # the service's clock, keeping the connection alive
                 self.states += 1
+                # Parsed only when it may be the close: 1,500 screens decoding every folded state would spend
+                # the client's share of the two cores the server needs (a phone decodes its own, on its own CPU).
+                if (self.closed_seen_at is not None or not self.watching_vote or b'"open":false' not in line
+                        or self.watching_vote.encode() not in line):
+                    continue
                 vote = json.loads(line[5:]).get("vote")
-                if (self.watching_vote and vote and vote["id"] == self.watching_vote and not vote["open"]
-                        and self.closed_seen_at is None):
+                if vote and vote["id"] == self.watching_vote and not vote["open"]:
                     self.closed_seen_at = time.perf_counter()
         finally:
             writer.close()

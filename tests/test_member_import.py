@@ -159,3 +159,23 @@ def test_statutory_caps_hold_for_imports_and_single_members(app, council, world,
     refused = admin.post("/api/v1/councils/izmir/members", json={"category": "public_body", "name": "On Birinci",
                                                                  "representative_name": "Kişi"})
     assert refused.status_code == 409 and "category" in refused.json["errors"]
+
+
+def test_the_import_refuses_a_second_university_while_one_sends_two_representatives(app, council, world, api):
+    """The rule of adding one member holds for a file (it did not: a CSV brought a second university in while the
+    first still sent two representatives, which the statute allows only a lone university)."""
+    admin = api(world.token(world.user("gs@izmir.example.org", roles={council: "administrator"}), council))
+    ege = admin.post("/api/v1/councils/izmir/members", json={"category": "university", "name": "Ege Üniversitesi",
+                                                             "representative_name": "Prof. Dr. Nur Ak"}).json["id"]
+    from support.clock import days_from_today
+
+    for name in ("Prof. Dr. Nur Ak", "Doç. Dr. Can Su"):
+        answer = admin.post(f"/api/v1/councils/izmir/members/{ege}/representatives", json={
+            "capacity": "representative", "name": name, "mandate_letter": "2026/1",
+            "mandate_expires_on": days_from_today(300).isoformat()})
+        assert answer.status_code == 201, answer.json
+    csv = "kategori;ad_soyad;temsilci\nuniversity;Dokuz Eylül Üniversitesi;Prof. Dr. Ali Er\n".encode()
+    report, _progress = _run(app, council, csv, dry_run=True)
+    assert not report.ok and any(e.field == "category" and "Ege" in e.message for e in report.errors)
+    before = _count(app, council)
+    assert _run(app, council, csv, dry_run=False)[0].imported == 0 and _count(app, council) == before

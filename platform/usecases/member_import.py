@@ -22,6 +22,8 @@ from konsey.core.errors import DomainError
 from konsey.core.labels import label
 from konsey.core.membership import (
     Member,
+    MemberCategory,
+    check_another_university,
     check_category_cap,
     new_member,
     next_member_no,
@@ -201,8 +203,11 @@ def import_members(
         per_category[data["category"]] = per_category.get(data["category"], 0) + 1
     for category, adding in per_category.items():
         try:
+            # The rules of adding one member (konsey.core.membership.add_member), for the file's members at once.
             refuse_group_seat_by_hand(category)
             check_category_cap(category, adding=adding)
+            if category is MemberCategory.UNIVERSITY:
+                check_another_university()
         except DomainError as error:
             report.errors.append(RowError(0, "category", f"{label(category)}: {error.errors['category'][0]}"))
     if dry_run or report.errors:

@@ -42,6 +42,8 @@ def test_the_opening_the_floor_motions_and_the_agenda(assembly):  # noqa: F811
     slate = {"chair": hall[0], "vice_chairs": [hall[1]], "clerks": [hall[2], online[0]]}
     vote = admin.post(f"{url}/presiding-board", json=slate)
     assert vote.status_code == 201 and vote.json["purpose"] == "presiding_board"
+    on_screens = admin.get(f"{url}/live").json["vote"]["item"]  # the screens (in the council's Turkish) name it
+    assert on_screens.startswith("Divan:") and "Salondaki 0 (başkan)" in on_screens
     assert admin.post(f"{url}/presiding-board", json=slate).status_code == 409  # one slate at a time
     closed = _close_with(assembly, vote.json["id"])
     assert closed["outcome"] == "adopted" and closed["decision_number"] is None  # a step, not a decision
@@ -77,6 +79,8 @@ def test_the_opening_the_floor_motions_and_the_agenda(assembly):  # noqa: F811
     assert live["floor_motion"]["number"] == 1 and "kentsel dönüşüm" in live["floor_motion"]["text"]
     on_first = admin.post(f"{url}/floor-motions/{first}/vote", json={})
     assert on_first.status_code == 201 and on_first.json["purpose"] == "floor_motion"
+    subject = admin.get(f"{url}/live").json["vote"]["item"]  # a vote on the motion, not on an item
+    assert subject.startswith("1 numaralı önerge") and "kentsel dönüşüm" in subject
     assert _close_with(assembly, on_first.json["id"])["decision_number"] is None
     refused = admin.post(f"{url}/floor-motions/{second}/refusal", json={"reason": "Süreler yönetmelikte belirli."})
     assert refused.json["status"] == "refused"
@@ -93,6 +97,8 @@ def test_the_opening_the_floor_motions_and_the_agenda(assembly):  # noqa: F811
     text = _minutes(assembly)
     assert "Presiding board" in text and "Salondaki 0 (chair)" in text and "Çevrim İçi 0 (clerk)" in text
     assert "Floor motions" in text and "No. 1" in text and "adopted" in text.lower()
+    assert "The presiding board: Salondaki 0 (chair)" in text and "Floor motion no. 1 (To change the agenda)" in text
+    assert "Signatures: 1" in text
     assert "No. 2" in text and "Süreler yönetmelikte belirli." in text
 
 

@@ -63,15 +63,17 @@ def attendance_list_pdf(meeting: Meeting) -> bytes:
     council = db.session.get(Council, meeting.council_id)
     body = db.session.get(Body, meeting.body_id)
     zone = council.timezone
-    title = f"{turkish_upper(council.name)} — {_('Attendance list')}"
-    pdf = a4_document(first_page=False, footer=f"{body.name} · {meeting.title} · {_('Attendance list')}")
+    # (No _() inside f-strings: the message extractor cannot see them there.)
+    named, date_label, place_label = _("Attendance list"), _("Date"), _("Place")
+    title = f"{turkish_upper(council.name)} — {named}"
+    pdf = a4_document(first_page=False, footer=f"{body.name} · {meeting.title} · {named}")
     pdf.add_page()
     pdf.set_font("DejaVu", "B", 13)
     pdf.multi_cell(0, 7, title, new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("DejaVu", "", 10)
     pdf.multi_cell(0, 5.5, f"{body.name} — {meeting.title} ({label(meeting.kind)})", new_x="LMARGIN", new_y="NEXT")
-    pdf.multi_cell(0, 5.5, f"{_('Date')}: {moment_text(meeting.scheduled_at, zone)}"
-                   + (f" · {_('Place')}: {meeting.location}" if meeting.location else ""),
+    pdf.multi_cell(0, 5.5, f"{date_label}: {moment_text(meeting.scheduled_at, zone)}"
+                   + (f" · {place_label}: {meeting.location}" if meeting.location else ""),
                    new_x="LMARGIN", new_y="NEXT")
     lines = entries(meeting)
     came = sum(1 for line in lines if line["spells"])

@@ -27,7 +27,7 @@ from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import func, select
 
-from konsey.core import floor_motions, meetings, speakers
+from konsey.core import floor_motions, meetings, presiding, speakers
 from konsey.core.bodies import Body
 from konsey.core.bylaws import parameters_on
 from konsey.core.labels import label
@@ -117,7 +117,7 @@ def state(meeting: Meeting) -> dict:
             turnout = count.voted
             vote_state = {
                 "id": str(vote.id), "kind": vote.kind.value, "kind_label": label(vote.kind),
-                "open": vote.closed_at is None, "item": f"{voted_item.position}. {voted_item.title}",
+                "open": vote.closed_at is None, "item": presiding.subject_of(vote, voted_item),
                 "turnout": turnout,
                 "turnout_text": _("%(n)d have voted", n=turnout),
                 "channels": channels_text(vote, count),

@@ -21,6 +21,7 @@ from konsey.core.meetings import (
     Meeting,
     Vote,
     VoteKind,
+    VotePurpose,
     count_of,
     eligible_members,
     quorum_status,
@@ -182,6 +183,8 @@ def build_minutes(meeting: Meeting) -> bytes:
                 line(f"   {name} ({label(request.stance)}, {clock_text(request.started_at, zone)}{until})")
         for vote in db.session.scalars(select(Vote).where(Vote.agenda_item_id == item.id).order_by(Vote.opened_at)):
             count = count_of(vote)
+            if vote.purpose is not VotePurpose.DECISION:  # a step of the meeting, not a vote on the item itself
+                line(presiding.subject_of(vote, item))
             if count.totals is None:  # a secret vote still open: its turnout, and nothing that moves with a choice
                 line(_("%(kind)s vote with %(present)d present, still open: %(voted)d have voted.",
                        kind=label(vote.kind), present=vote.present, voted=count.voted))
@@ -222,7 +225,8 @@ def build_minutes(meeting: Meeting) -> bytes:
             fate = label(motion.status)
             if motion.refusal_reason:
                 fate = f"{fate}: {motion.refusal_reason}"
-            line(f"   {_('Signatures')}: {floor_motions.signature_count(motion)} · {fate}")
+            signatures = _("Signatures: %(n)d", n=floor_motions.signature_count(motion))
+            line(f"   {signatures} · {fate}")
     # The signatures never stand alone at the top of a page: they go with the closing paragraph.
     signers = [(member.name, label(seat.role)) for seat, member in board] or [("", _("Chair")),
                                                                               ("", _("Secretary general"))]

@@ -23,6 +23,7 @@ from konsey.core.bodies import Body
 from konsey.core.bylaws import parameters_on
 from konsey.core.errors import Conflict, Invalid
 from konsey.core.floor_motions import FloorMotion, FloorMotionKind, FloorMotionStatus
+from konsey.core.labels import label
 from konsey.core.meetings import AgendaItem, Attendance, Meeting, Vote, VoteKind, VotePurpose, open_vote
 from konsey.core.membership import Member
 from konsey.tenants.db import CouncilOwned, db, enum_of, lock, same_council_fk, utcnow
@@ -148,7 +149,7 @@ def put_agenda_to_vote(meeting: Meeting, body: Body) -> Vote:
         raise Conflict({"meeting": [_("Floor motion no. %(n)d on the agenda is decided first.", n=waiting)]})
     if db.session.scalar(select(Vote.id).where(Vote.agenda_item_id == opening_item(meeting).id,
                                                Vote.purpose == VotePurpose.AGENDA, Vote.closed_at.is_(None))):
-        raise Conflict({"meeting": [_("The agenda is being voted on.")]})
+        raise Conflict({"meeting": [_("The agenda is being voted on.")]})  # the desk's second click
     return open_vote(meeting, body, opening_item(meeting), VoteKind.OPEN, purpose=VotePurpose.AGENDA)
 
 
@@ -165,3 +166,27 @@ def vote_closed(meeting: Meeting, vote: Vote) -> None:
     elif vote.purpose is VotePurpose.AGENDA and vote.outcome == "adopted":
         meeting.agenda_adopted_at = utcnow()
         record("meeting.agenda_adopted", meeting, {"vote": str(vote.id)})
+
+
+def subject_of(vote: Vote, item: AgendaItem) -> str:
+    """What a vote decides, in words for the screens and the minutes: the item, or the step of the meeting (the
+    slate with its names, the proposed agenda, floor motion no. n and its text) — a vote on a floor motion about
+    an item is not a vote on that item."""
+    if vote.purpose is VotePurpose.PRESIDING_BOARD:
+        names = ", ".join(f"{member.name} ({label(seat.role)})" for seat, member in seats(vote_meeting(vote))
+                          if seat.vote_id == vote.id)
+        return _("The presiding board: %(names)s", names=names)
+    if vote.purpose is VotePurpose.AGENDA:
+        return _("The proposed agenda")
+    if vote.purpose is VotePurpose.FLOOR_MOTION:
+        motion = db.session.scalar(select(FloorMotion).where(FloorMotion.vote_id == vote.id))
+        if motion is not None:
+            text = motion.text if len(motion.text) <= 160 else motion.text[:157] + "…"
+            return _("Floor motion no. %(n)d (%(kind)s): %(text)s", n=motion.number, kind=label(motion.kind),
+                     text=text)
+    return f"{item.position}. {item.title}"
+
+
+def vote_meeting(vote: Vote) -> Meeting:
+    return db.session.scalar(select(Meeting).join(AgendaItem, AgendaItem.meeting_id == Meeting.id)
+                             .where(AgendaItem.id == vote.agenda_item_id))

@@ -13,7 +13,16 @@ from konsey.core import attendance_list, floor_motions, live, meetings, passes, 
 from konsey.core.bodies import Body, BodyKind
 from konsey.core.bylaws import parameters_on
 from konsey.core.errors import Invalid, NotFound
-from konsey.core.meetings import AgendaItem, Attendance, Ballot, ExcusedAbsence, Meeting, Vote, VoteKind
+from konsey.core.meetings import (
+    AgendaItem,
+    Attendance,
+    Ballot,
+    ExcusedAbsence,
+    Meeting,
+    Vote,
+    VoteKind,
+    VotePurpose,
+)
 from konsey.core.membership import Member
 from konsey.core.minutes import build_minutes
 from konsey.core.motions import Motion
@@ -435,6 +444,8 @@ def desk(meeting_id: uuid.UUID, q: str | None = None, offset: int = 0) -> dict:
         "roster_page_size": ROSTER_PAGE, "items": items, "votes": votes, "seats": sitting.seats,
         "roll_calls": roll_call_pages, "roll_call_waiting": roll_calls, "motions": motions,
         "counts": counts, "hall_capacity": capacity,
+        "subjects": {v.id: presiding.subject_of(v, next(i for i in items if i.id == v.agenda_item_id))
+                     for v in all_votes if v.purpose is not VotePurpose.DECISION},
         "live_channels": {v.id: live.channels_text(v, counts[v.id]) for v in all_votes if v.closed_at is None},
         "empty_seats": _empty_seats(sitting), "tally": sitting.tally(), **_opening(meeting_row, bylaws),
         "stream_key": live.stream_key(meeting_row.id), "online_counts": rules.online_presence_counts(body.kind.value, bylaws),

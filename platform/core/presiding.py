@@ -173,8 +173,9 @@ def subject_of(vote: Vote, item: AgendaItem) -> str:
     slate with its names, the proposed agenda, floor motion no. n and its text) — a vote on a floor motion about
     an item is not a vote on that item."""
     if vote.purpose is VotePurpose.PRESIDING_BOARD:
-        names = ", ".join(f"{member.name} ({label(seat.role)})" for seat, member in seats(vote_meeting(vote))
-                          if seat.vote_id == vote.id)
+        # The item's meeting is the vote's (already in the session: no query).
+        names = ", ".join(f"{member.name} ({label(seat.role)})"
+                          for seat, member in seats(db.session.get(Meeting, item.meeting_id)) if seat.vote_id == vote.id)
         return _("The presiding board: %(names)s", names=names)
     if vote.purpose is VotePurpose.AGENDA:
         return _("The proposed agenda")
@@ -186,7 +187,3 @@ def subject_of(vote: Vote, item: AgendaItem) -> str:
                      text=text)
     return f"{item.position}. {item.title}"
 
-
-def vote_meeting(vote: Vote) -> Meeting:
-    return db.session.scalar(select(Meeting).join(AgendaItem, AgendaItem.meeting_id == Meeting.id)
-                             .where(AgendaItem.id == vote.agenda_item_id))

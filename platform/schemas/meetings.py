@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, fields, pre_dump, validate
 
 from konsey.core.floor_motions import FloorMotionKind, FloorMotionStatus, signature_count
-from konsey.core.meetings import Channel, Choice, MeetingKind, MeetingStatus, VoteKind, count_of, turnout_of
+from konsey.core.meetings import Channel, Choice, MeetingKind, MeetingStatus, VoteKind, count_of, counts_of
 from konsey.core.rules.meetings import Stance
 from konsey.schemas.base import StrictSchema
 
@@ -105,11 +105,16 @@ class CloseVoteSchema(StrictSchema):
         "description": "Close although fewer have voted than seats are filled (otherwise 409 with the turnout)."})
 
 
+def _counted(vote):
+    """The vote's count, read once per vote for every field that shows it (VoteSchema's pre_dump)."""
+    return vote.__dict__.get("_konsey_count") or count_of(vote)
+
+
 def _count(choice: str):
     """A secret vote's counts stay unknown until it closes: watching them move after each ballot would reveal
     that voter's choice. An open vote's are the running sum of every channel."""
     def value(vote):
-        totals = count_of(vote).totals
+        totals = _counted(vote).totals
         return totals[choice] if totals is not None else None
 
     return fields.Function(value, allow_none=True, metadata={"description": f"{choice} votes, every channel (null "
@@ -119,7 +124,7 @@ def _count(choice: str):
 def _channels(vote) -> list[dict]:
     """Each channel's turnout; for a vote by name its choices too (a secret vote's never: a subtotal of a few
     phones could name a voter)."""
-    count = count_of(vote)
+    count = _counted(vote)
     rows = []
     for channel, turnout in sorted(count.turnout.items()):
         row = {"channel": channel, "turnout": turnout}
@@ -139,7 +144,8 @@ class VoteSchema(Schema):
     yes = _count("yes")
     no = _count("no")
     abstain = _count("abstain")
-    turnout = fields.Function(turnout_of, metadata={"description": "Seats that have voted, every channel."})
+    turnout = fields.Function(lambda vote: _counted(vote).voted,
+                              metadata={"description": "Seats that have voted, every channel."})
     channels = fields.Function(_channels, metadata={
         "description": "By channel (phone, desk, roll_call, paper, hall): its turnout, and for a vote by name its "
                        "yes, no and abstain."})
@@ -148,6 +154,16 @@ class VoteSchema(Schema):
     lot_seed = fields.Integer(allow_none=True)
     decision_number = fields.String(allow_none=True)
     closed_at = fields.DateTime(allow_none=True)
+
+    @pre_dump(pass_collection=True)
+    def _count_once(self, votes, **_kwargs):
+        """One statement for the counts of every vote dumped (not five a vote: yes, no, abstain, turnout,
+        channels each asked)."""
+        many = votes if isinstance(votes, list | tuple) else [votes]
+        counts = counts_of(list(many))
+        for vote in many:
+            vote.__dict__["_konsey_count"] = counts[vote.id]
+        return votes
 
 
 class ExcuseSchema(StrictSchema):

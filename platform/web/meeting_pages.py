@@ -409,9 +409,7 @@ def propose_board(meeting_id):
 @bp.post("/<uuid:meeting_id>/agenda/adoption")
 @performs(assembly.put_agenda_to_vote)
 def put_agenda_to_vote(meeting_id):
-    meetings.require_meeting(meeting_id)
-    attempt(lambda: assembly.put_agenda_to_vote(meeting_id))
-    return _back(meeting_id, "opening")
+    return _run(meeting_id, lambda: assembly.put_agenda_to_vote(meeting_id), "opening")
 
 
 @bp.post("/<uuid:meeting_id>/floor-motions")
@@ -432,9 +430,8 @@ def sign_floor_motion(meeting_id, floor_motion_id):
 @bp.post("/<uuid:meeting_id>/floor-motions/<uuid:floor_motion_id>/reading")
 @performs(assembly.read_floor_motion)
 def read_floor_motion(meeting_id, floor_motion_id):
-    meetings.require_meeting(meeting_id)
-    attempt(lambda: assembly.read_floor_motion(meeting_id, floor_motion_id))
-    return _back(meeting_id, f"floor-motion-{floor_motion_id}")
+    return _run(meeting_id, lambda: assembly.read_floor_motion(meeting_id, floor_motion_id),
+                f"floor-motion-{floor_motion_id}")
 
 
 @bp.post("/<uuid:meeting_id>/floor-motions/<uuid:floor_motion_id>/refusal")

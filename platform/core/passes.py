@@ -20,7 +20,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import String, Uuid, case, func, select, update
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, contains_eager, mapped_column
 
 from konsey.core import meetings
 from konsey.core.audit import record
@@ -218,9 +218,13 @@ def pass_of(meeting: Meeting, member_id: uuid.UUID) -> MeetingPass | None:
 
 
 def pass_for(meeting_pass_id: uuid.UUID) -> tuple[MeetingPass, Meeting, Member]:
+    """A pass, its meeting and its holder, in one round trip; the meeting's body comes along into the session
+    (every phone request asks for it next, and finds it there)."""
     found = db.session.execute(select(MeetingPass, Meeting, Member)
                                .join(Meeting, Meeting.id == MeetingPass.meeting_id)
                                .join(Member, Member.id == MeetingPass.member_id)
+                               .join(Body, Body.id == Meeting.body_id)
+                               .options(contains_eager(Meeting.body))
                                .where(MeetingPass.id == meeting_pass_id)).first()
     if found is None:
         raise NotFound(_("Not found."))

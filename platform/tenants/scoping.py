@@ -252,8 +252,10 @@ def _sync_database_setting() -> None:
         return
     connection = session.connection()
     if connection.dialect.name == "postgresql":
+        # No savepoint around it: setting two variables cannot fail on a sound transaction, and on a broken one
+        # it fails as a savepoint would, to be left alone the same way. Every request of a council comes here
+        # once, so the savepoint's two round trips were a sixth of a phone's ballot.
         try:
-            with connection.begin_nested():
-                connection.execute(_SET_SCOPE_SQL, _scope_parameters())
+            connection.execute(_SET_SCOPE_SQL, _scope_parameters())
         except DBAPIError:
             return

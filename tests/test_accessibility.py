@@ -68,6 +68,27 @@ def _living_council(app, world) -> dict:
         with app.test_request_context():
             phone = passes.link_token(db.session.scalar(select(passes.MeetingPass).where(
                 passes.MeetingPass.member_id == ids[0])))
+        # A general assembly held and closed, its board elected: the desk's minutes panel with one approval of
+        # four, and a board member's phone offering the approval.
+        from konsey.core import meeting_record, presiding
+
+        held = meetings.schedule(assembly, meetings.MeetingKind.EXTRAORDINARY, "Kasım olağanüstü genel kurulu",
+                                 when, "Kültür Merkezi", ["Bütçe"], now=called)
+        for member_id in ids:
+            meetings.check_in(held, db.session.get(Member, member_id), online=False)
+        slate = presiding.propose(held, assembly, ids[0], [ids[1]], [ids[2], ids[3]])
+        meetings.record_counts(slate, held, assembly, yes=4, no=0, abstain=0)
+        meetings.close_vote(slate, held, assembly)
+        presiding.vote_closed(held, slate)
+        passes.issue(held)
+        meetings.close_meeting(held)
+        with app.test_request_context():
+            version = meeting_record.draw_up(held)
+            meeting_record.approve(held, version, db.session.get(Member, ids[0]))
+            board_phone = passes.link_token(db.session.scalar(select(passes.MeetingPass).where(
+                passes.MeetingPass.meeting_id == held.id, passes.MeetingPass.member_id == ids[1])))
+        held_id = held.id
+        db.session.commit()
     from konsey.usecases.base import SYSTEM, acting_as
     from konsey.usecases.motions import adopt_motion
 
@@ -80,7 +101,7 @@ def _living_council(app, world) -> dict:
         export.write_export(job.id, db.session.commit)
         db.session.commit()
     return {"council": council, "meeting": meeting_id, "member": ids[0], "institution": chamber,
-            "board": board_id, "motion": motion_id, "phone": phone}
+            "board": board_id, "motion": motion_id, "phone": phone, "held": held_id, "board_phone": board_phone}
 
 
 def _pages(things: dict) -> list[str]:
@@ -93,7 +114,8 @@ def _pages(things: dict) -> list[str]:
         "/izmir/money/", "/izmir/bylaws/", "/izmir/people", "/izmir/notifications/", "/izmir/plugins/",
         "/izmir/delivery/", "/izmir/session-requests/", "/izmir/federation", "/izmir/public", "/izmir/tracker", "/izmir/motions/calendar", "/izmir/export", "/izmir/apply",
         "/account/tokens", "/federation/public", "/izmir/p/womens_assembly/", "/izmir/p/youth_assembly/", "/izmir/p/disabled_assembly/",
-        "/izmir/p/children_assembly/",
+        "/izmir/p/children_assembly/", f"/izmir/meetings/{things['held']}", f"/izmir/remote/{things['board_phone']}",
+        "/izmir/verify",
     ]
 
 

@@ -30,7 +30,8 @@ def councils(world):
             **world.child(a), "plugin_a": "womens_assembly",
             "action_a": "approve", "kind_a": "allocations", "letter_a": world.dead_letter(a),
             "notification_a": world.notification(a, member_a), "request_a": world.session_request(a),
-            "job_a": world.export_job(a), "floor_motion_a": world.floor_motion(a, member_a), "form_a": "board"}
+            "job_a": world.export_job(a), "floor_motion_a": world.floor_motion(a, member_a), "form_a": "board",
+            "number_a": 1}
 
 
 def council_rules(app, *, public: bool = False):
@@ -137,8 +138,8 @@ ARGUMENTS = {"member_id": "member_a", "grant_id": "grant_a", "application_id": "
              "participant_id": "participant_a", "plugin_name": "plugin_a", "child_id": "child_a",
              "action": "action_a", "kind": "kind_a", "letter_id": "letter_a",
              "notification_id": "notification_a", "request_id": "request_a", "job_id": "job_a",
-             "floor_motion_id": "floor_motion_a", "form": "form_a"}
-NOT_IDS = {"plugin_name", "action", "kind", "form"}
+             "floor_motion_id": "floor_motion_a", "form": "form_a", "number": "number_a"}
+NOT_IDS = {"plugin_name", "action", "kind", "form", "number"}
 # Council routes anyone may use (they reveal nothing of the council's data): checked separately.
 PUBLIC_COUNCIL_ROUTES = {("POST", "/api/v1/councils/<council_slug>/applications"),
                          ("GET", "/<council_slug>/tracker"), ("GET", "/<council_slug>/tracker.atom"),
@@ -155,14 +156,19 @@ PUBLIC_COUNCIL_ROUTES = {("POST", "/api/v1/councils/<council_slug>/applications"
                              ("GET", ""), ("GET", "/live.json"), ("POST", "/join"), ("POST", "/here"),
                              ("POST", "/leave"), ("POST", "/votes/<uuid:vote_id>"), ("POST", "/floor"),
                              ("POST", "/floor/withdraw"), ("POST", "/floor-motions"),
-                             ("POST", "/floor-motions/<uuid:floor_motion_id>/sign"))}}
+                             ("POST", "/floor-motions/<uuid:floor_motion_id>/sign"),
+                             # a board member reads and approves the minutes (tests/test_meeting_record.py)
+                             ("GET", "/minutes/<int:number>.pdf"), ("POST", "/minutes/<int:number>/approve"))},
+                         # the public check of an archive or a fingerprint against the council's own key and
+                         # minutes (tests/test_meeting_record.py tries another council's)
+                         ("GET", "/<council_slug>/verify"), ("POST", "/<council_slug>/verify")}
 
 
 def build(rule, slug: str, councils: dict) -> str:
     path = rule.rule.replace("<council_slug>", slug)
     path = path.replace("<int:year>", "2026")
     for argument, key in ARGUMENTS.items():
-        path = re.sub(rf"<(?:uuid:)?{argument}>", str(councils[key]), path)
+        path = re.sub(rf"<(?:uuid:|int:)?{argument}>", str(councils[key]), path)
     return path
 
 

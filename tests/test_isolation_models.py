@@ -151,6 +151,34 @@ def _floor_motion_signature(council_id=None):
     return FloorMotionSignature(floor_motion_id=motion.id, member_id=motion.proposer_id)
 
 
+def _minutes_version(council_id=None):
+    from konsey.core.meeting_record import MinutesVersion
+
+    meeting = _meeting()
+    db.session.add(meeting)
+    db.session.flush()
+    return MinutesVersion(meeting_id=meeting.id, number=1, fingerprint="ab" * 32, document=b"%PDF")
+
+
+def _minutes_approval(council_id=None):
+    from konsey.core.meeting_record import MinutesApproval
+
+    version, member = _minutes_version(), _member()
+    db.session.add_all([version, member])
+    db.session.flush()
+    return MinutesApproval(version_id=version.id, member_id=member.id)
+
+
+def _meeting_archive(council_id=None):
+    from konsey.core.meeting_record import MeetingArchive
+
+    version = _minutes_version()
+    db.session.add(version)
+    db.session.flush()
+    return MeetingArchive(meeting_id=version.meeting_id, version_id=version.id, filename="arsiv.zip",
+                          manifest_sha256="cd" * 32, content=b"PK")
+
+
 def _board_seat(council_id=None):
     from konsey.core.meetings import AgendaItem
     from konsey.core.presiding import BoardRole, PresidingBoardSeat
@@ -479,7 +507,8 @@ FACTORIES = {"members": _member, "bodies": _body, "bylaw_profiles": _profile, "a
              "disabled_assembly_access_requests": _access_request, "export_jobs": _export_job,
              "meeting_passes": _meeting_pass, "floor_requests": _floor_request, "secret_tallies": _secret_tally,
              "floor_motions": _floor_motion, "floor_motion_signatures": _floor_motion_signature,
-             "presiding_board_seats": _board_seat}
+             "presiding_board_seats": _board_seat, "minutes_versions": _minutes_version,
+             "minutes_approvals": _minutes_approval, "meeting_archives": _meeting_archive}
 
 
 def test_every_model_has_a_factory(ctx):

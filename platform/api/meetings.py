@@ -19,6 +19,7 @@ from konsey.schemas.meetings import (
     CountsSchema,
     DeskBallotSchema,
     DeskFloorMotionSchema,
+    DrawUpMinutesSchema,
     ExcusedAbsenceSchema,
     ExcuseSchema,
     FloorMotionSchema,
@@ -28,6 +29,7 @@ from konsey.schemas.meetings import (
     FloorSchema,
     LiveStateSchema,
     MeetingDetailSchema,
+    MeetingRecordSchema,
     MeetingSchema,
     MoveSpeakerSchema,
     NewMeetingSchema,
@@ -40,7 +42,7 @@ from konsey.schemas.meetings import (
     TakeUpSchema,
     VoteSchema,
 )
-from konsey.usecases import assembly, hybrid, meetings
+from konsey.usecases import assembly, hybrid, meeting_record, meetings
 from konsey.usecases.base import performs
 
 blp = Blueprint("meetings", __name__, url_prefix="/api/v1/councils/<council_slug>/meetings", description="Meetings")
@@ -419,3 +421,44 @@ class FloorMotionVote(MethodView):
         """Put a floor motion the board has read to a vote (on the item it concerns); it is adopted or rejected
         when that vote closes."""
         return assembly.vote_on_floor_motion(meeting_id, floor_motion_id, data)
+
+
+@blp.route("/<uuid:meeting_id>/minutes-versions")
+class MinutesVersions(MethodView):
+    @performs(meeting_record.minutes_record)
+    @blp.response(200, MeetingRecordSchema)
+    def get(self, meeting_id):
+        """The versions of the minutes drawn up for the presiding board, each with who approved it and who has
+        yet to, and the latest signed archive."""
+        return meeting_record.minutes_record(meeting_id)
+
+    @performs(meeting_record.draw_up_minutes)
+    @blp.arguments(DrawUpMinutesSchema)
+    @blp.response(201, MeetingRecordSchema)
+    def post(self, data, meeting_id):
+        """Draw up a version of the closed meeting's minutes for the board's approval; a correction of frozen
+        minutes gives its ``reason``. 409 while a version awaits approval, or without an elected board."""
+        meeting_record.draw_up_minutes(meeting_id, data)
+        return meeting_record.minutes_record(meeting_id)
+
+
+@blp.route("/<uuid:meeting_id>/minutes-versions/<int:number>.pdf")
+class MinutesVersionDocument(MethodView):
+    @performs(meeting_record.minutes_version_pdf)
+    @blp.response(200, content_type="application/pdf")
+    def get(self, meeting_id, number):
+        """One version of the minutes, with its fingerprint on every page."""
+        meeting, version = meeting_record.minutes_version_pdf(meeting_id, number)
+        return file_download(version.document, "application/pdf", f"tutanak-{meeting.id}-v{number}.pdf", inline=True)
+
+
+@blp.route("/<uuid:meeting_id>/archive.zip")
+class MeetingArchiveDocument(MethodView):
+    @performs(meeting_record.meeting_archive)
+    @blp.response(200, content_type="application/zip")
+    def get(self, meeting_id):
+        """The meeting's signed archive (minutes, attendance list, votes with their ledgers, floor motions,
+        speakers, audit excerpt; the manifest signed with the council's key), sealed when the board's last member
+        approved the minutes. Check it with ``konsey package verify`` or the council's verification page."""
+        archive = meeting_record.meeting_archive(meeting_id)
+        return file_download(archive.content, "application/zip", archive.filename)

@@ -25,6 +25,7 @@ from konsey.tenants.models import Council
 from konsey.tenants.scoping import bound_council
 from konsey.usecases import account as account_cases
 from konsey.usecases import councils as council_cases
+from konsey.usecases import meeting_record as record_cases
 from konsey.usecases import members as member_cases
 from konsey.usecases import motions as motion_cases
 from konsey.usecases import plugins as plugin_cases
@@ -46,7 +47,8 @@ def main():
 
 def register_commands(app) -> None:
     """Commands live on ``app.cli`` so that ``konsey …`` and Flask's test runner see the same ones."""
-    for command in (councils, members, users, demo, serve, live, audit, plugins_group, outbox_group, deadletters):
+    for command in (councils, members, users, demo, serve, live, audit, package_group, plugins_group, outbox_group,
+                    deadletters):
         app.cli.add_command(command)
 
     # Each plugin's own commands: `konsey plugin <name> <command> …`.
@@ -247,6 +249,31 @@ def verify_audit(slug):
     if problems:
         sys.exit(1)
     click.echo(f"{slug}: {count} entries, chain intact.")
+
+
+# --- signed packages ---------------------------------------------------------------------------------
+
+
+@click.group("package")
+def package_group():
+    """A council's signed packages: meeting archives and motion packages."""
+
+
+@package_group.command("verify")
+@click.argument("package_file", type=click.File("rb"))
+@click.option("--public-key", required=True, help="The council's public key (base64), as its pages publish it.")
+def verify_package(package_file, public_key):
+    """Check that a package is intact and signed with the council's key, without Konsey's database (exit status 1
+    if it is not)."""
+    problems, manifest = record_cases.check_package(package_file.read(), public_key)
+    for problem in problems:
+        click.secho(problem, fg="red", err=True)
+    if problems:
+        sys.exit(1)
+    what = manifest.get("format", "?")
+    if "meeting" in manifest:
+        what = f"{what}: {manifest['meeting']['title']}, minutes version {manifest['minutes']['version']}"
+    click.echo(f"intact and signed by {manifest['council']['name']} ({what}); {len(manifest['files'])} files.")
 
 
 # --- users -------------------------------------------------------------------------------------------

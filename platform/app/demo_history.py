@@ -15,7 +15,19 @@ from decimal import Decimal
 
 from sqlalchemy import select, update
 
-from konsey.core import follow_up, meetings, money, motions, passes, reports, representatives, seats, speakers
+from konsey.core import (
+    follow_up,
+    meeting_record,
+    meetings,
+    money,
+    motions,
+    passes,
+    presiding,
+    reports,
+    representatives,
+    seats,
+    speakers,
+)
 from konsey.core.applications import KVKK_NOTICE_VERSION
 from konsey.core.bodies import Body, BodyKind
 from konsey.core.bylaws import ByLawProfile, parameters_on
@@ -52,7 +64,18 @@ def _hold(body: Body, title: str, day: date, items: list[str], present: list[Mem
     online = [member for member in present if rng.random() < 0.1]
     for member in present:
         meetings.check_in(meeting, member, online=member in online)
-    agenda = db.session.scalars(select(meetings.AgendaItem).where(meetings.AgendaItem.meeting_id == meeting.id)
+    board = presiding.has_board(meeting)
+    if board:  # a general assembly opens: its presiding board elected, its agenda adopted, by the hall
+        for step in (lambda: presiding.propose(meeting, body, present[0].id, [present[1].id],
+                                               [present[2].id, present[3].id]),
+                     lambda: presiding.put_agenda_to_vote(meeting, body)):
+            vote = step()
+            meetings.record_counts(vote, meeting, body, yes=meetings.hall_capacity(vote, meeting, body), no=0,
+                                   abstain=0)
+            meetings.close_vote(vote, meeting, body)
+            presiding.vote_closed(meeting, vote)
+    agenda = db.session.scalars(select(meetings.AgendaItem).where(meetings.AgendaItem.meeting_id == meeting.id,
+                                                                  meetings.AgendaItem.position > 0)
                                 .order_by(meetings.AgendaItem.position)).all()
     votes = []
     for item in agenda:
@@ -71,6 +94,10 @@ def _hold(body: Body, title: str, day: date, items: list[str], present: list[Mem
         meetings.close_vote(vote, meeting, body, chair_vote="yes")
         votes.append(vote)
     meetings.close_meeting(meeting)
+    if board:  # the board approves the minutes: frozen, and the meeting's signed archive sealed
+        version = meeting_record.draw_up(meeting)
+        for member in present[:4]:
+            meeting_record.approve(meeting, version, member)
     return votes
 
 

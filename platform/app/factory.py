@@ -179,6 +179,7 @@ def _import_models() -> None:
     import konsey.core.federation  # noqa: F401
     import konsey.core.floor_motions  # noqa: F401
     import konsey.core.follow_up  # noqa: F401
+    import konsey.core.meeting_record  # noqa: F401
     import konsey.core.meetings  # noqa: F401
     import konsey.core.membership  # noqa: F401
     import konsey.core.money  # noqa: F401

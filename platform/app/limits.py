@@ -73,7 +73,12 @@ LIMITS: dict[str, list[tuple[str, dict]]] = {
     "remote_pages.open_link": [("30 per minute", {"key_func": _link})],
     "remote_pages.live_json": [("120 per minute", {"key_func": _pass_holder})],
     **{f"remote_pages.{name}": PHONE for name in ("join", "here", "leave", "ballot", "ask_floor", "withdraw_floor",
-                                                        "hand_in_floor_motion", "sign_floor_motion")},
+                                                        "hand_in_floor_motion", "sign_floor_motion",
+                                                        "approve_minutes")},
+    # A badge's code confirms a board member's approval: a few tries, not a search through codes.
+    "remote_pages.minutes_version": [("30 per minute", {"key_func": _pass_holder})],
+    # The public check of an archive or a fingerprint: people check a few, a script guessing fingerprints many.
+    "council.verify": [("20 per minute", {"methods": ["POST"]})],
     # Badge codes checked in at a desk (scanned or typed): a desk scans one every second or two, not hundreds.
     "meeting_pages.check_in_by_code": [("90 per minute", {"methods": ["POST"], "key_func": _desk})],
     "meetings.CodeCheckIn": [("90 per minute", {"methods": ["POST"], "key_func": _desk})],

@@ -7,12 +7,13 @@ account here with the same address; invitations do not (they were secrets too)."
 
 from __future__ import annotations
 
+import base64
 import enum
 import uuid
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import JSON, Date, DateTime, Numeric, Uuid, select
+from sqlalchemy import JSON, Date, DateTime, LargeBinary, Numeric, Uuid, select
 from sqlalchemy import Enum as EnumType
 from sqlalchemy.types import TypeDecorator
 
@@ -47,6 +48,8 @@ def _value(column, value):
         return kind.enum_class(value)
     if isinstance(kind, JSON):
         return value
+    if isinstance(kind, LargeBinary):
+        return base64.b64decode(value)  # the export writes documents in base64
     return value
 
 

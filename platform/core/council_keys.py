@@ -44,9 +44,14 @@ def _vault() -> Fernet:
     return Fernet(base64.urlsafe_b64encode(derived))
 
 
+def published_key() -> CouncilKey | None:
+    """The current council's key, if it has signed anything yet (a page that only shows it makes none)."""
+    return db.session.scalar(select(CouncilKey).order_by(CouncilKey.created_at.desc()).limit(1))
+
+
 def council_key() -> CouncilKey:
     """The current council's key, made on first use."""
-    key = db.session.scalar(select(CouncilKey).order_by(CouncilKey.created_at.desc()))
+    key = published_key()
     if key is None:
         private = Ed25519PrivateKey.generate()
         raw_private = private.private_bytes(serialization.Encoding.Raw, serialization.PrivateFormat.Raw,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import enum
 import gzip
 import json
@@ -43,6 +44,8 @@ def _plain(value):
         return value.isoformat()
     if isinstance(value, enum.Enum):
         return value.value
+    if isinstance(value, bytes):
+        return base64.b64encode(value).decode("ascii")  # a document the council keeps (its minutes, its archives)
     return value
 
 

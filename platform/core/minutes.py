@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from importlib.resources import files
 from typing import TYPE_CHECKING
 
@@ -81,17 +82,50 @@ def channel_lines(vote: Vote, count) -> list[str]:
 
 
 def build_minutes(meeting: Meeting) -> bytes:
+    """The minutes as the record stands now (a draft until the presiding board approves a version of them:
+    konsey.core.meeting_record)."""
+    draft = _("Draft minutes")
+    return _render(meeting, f"{meeting.title} · {draft}")[0]
+
+
+def fingerprint_of(text: str) -> str:
+    """A version's fingerprint: the SHA-256 of its text, as the reader sees it (16 hex digits in groups of four on
+    the page; the whole on the verification page)."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def short_fingerprint(fingerprint: str) -> str:
+    return "-".join(fingerprint[i:i + 4].upper() for i in range(0, 16, 4))
+
+
+def minutes_version(meeting: Meeting, number: int) -> tuple[bytes, str]:
+    """Version ``number`` of the minutes for the board to approve: (the PDF, its fingerprint). Every page's
+    footer names the version and the fingerprint, so a page that comes loose is still known and checkable."""
+    _document, text = _render(meeting, None)
+    fingerprint = fingerprint_of(text)
+    version = _("minutes, version %(n)d", n=number)
+    fingerprint_label = _("fingerprint")
+    document, _text = _render(meeting, f"{meeting.title} · {version} · {fingerprint_label} "
+                                       f"{short_fingerprint(fingerprint)}")
+    return document, fingerprint
+
+
+def _render(meeting: Meeting, footer: str | None) -> tuple[bytes, str]:
+    """The minutes' PDF with ``footer`` on every page, and the text written in it (what its fingerprint is of)."""
     council = db.session.get(Council, meeting.council_id)
     body = db.session.scalar(select(Body).where(Body.id == meeting.body_id))
-    pdf = a4_document()
+    pdf = a4_document(footer=footer)
     width = pdf.epw
+    written: list[str] = []
 
     def heading(text: str, size: int = 12) -> None:
+        written.append(text)
         pdf.set_font("DejaVu", "B", size)
         pdf.multi_cell(width, 7, text, new_x="LMARGIN", new_y="NEXT")
         pdf.set_font("DejaVu", "", 10)
 
     def line(text: str) -> None:
+        written.append(text)
         pdf.multi_cell(width, 5.5, text, new_x="LMARGIN", new_y="NEXT")
 
     heading(turkish_upper(council.name), 14)
@@ -245,4 +279,5 @@ def build_minutes(meeting: Meeting) -> bytes:
                 for index, (_name, role) in enumerate(row):
                     last = index == len(row) - 1
                     block.cell(column, 5, role, align="C", **({"new_x": "LMARGIN", "new_y": "NEXT"} if last else {}))
-    return bytes(pdf.output())
+    written.extend(f"{name} ({role})" for name, role in signers)
+    return bytes(pdf.output()), "\n".join(written)

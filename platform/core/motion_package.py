@@ -13,9 +13,6 @@ same manifest; the manifest lists the SHA-256 of every file and is signed with t
 from __future__ import annotations
 
 import hashlib
-import io
-import json
-import zipfile
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
@@ -24,18 +21,17 @@ from sqlalchemy import select
 
 from konsey.core.accounts import CouncilRole, CouncilRoleName, User
 from konsey.core.bodies import Body
-from konsey.core.council_keys import council_key, sign, verify
+from konsey.core.council_keys import council_key
 from konsey.core.meetings import AgendaItem, Ballot, Meeting, Vote, VoteKind
 from konsey.core.membership import Member
 from konsey.core.minutes import a4_document
 from konsey.core.motions import Motion
 from konsey.core.plugins import package_files
 from konsey.core.reports import Report, ReportVersion
+from konsey.core.signed_packages import problems_of, seal
 from konsey.core.text import turkish_upper
 from konsey.tenants.db import as_utc, db
 from konsey.tenants.models import Council
-
-ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # the zip format's earliest date: the same in every build
 
 
 @dataclass(frozen=True)
@@ -191,44 +187,18 @@ def build_package(motion: Motion) -> Package:
     files = [("ust-yazi.pdf", cover_letter(council, motion, attachment_titles, code)),
              ("karar-ozeti.pdf", decision_extract(council, motion)), *reports,
              *[(name, content) for name, content, _title in extras]]
-    manifest = json.dumps({
+    content, manifest, signature = seal({
         "format": "konsey-motion-package/1",
         "council": {"name": council.name, "slug": council.slug, "public_key": council_key().public_key},
         "motion": {"id": str(motion.id), "number": motion.number, "title": motion.title,
                    "decision_number": motion.decision_number,
                    "decision_date": _decision_day(motion, council).isoformat()},
         "verification_code": code,
-        "files": [{"name": name, "sha256": hashlib.sha256(content).hexdigest(), "bytes": len(content)}
-                  for name, content in files],
-    }, ensure_ascii=False, indent=1, sort_keys=True).encode("utf-8")
-    signature = sign(manifest)
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        for name, content in [*files, ("manifest.json", manifest), ("manifest.sig", signature.encode())]:
-            info = zipfile.ZipInfo(name, date_time=ZIP_TIME)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            archive.writestr(info, content)
+    }, files)
     filename = f"onerge-{council.slug}-{motion.number:04d}.zip"
-    return Package(filename, buffer.getvalue(), manifest, signature, code)
+    return Package(filename, content, manifest, signature, code)
 
 
 def verify_package(zip_bytes: bytes, public_key_b64: str) -> list[str]:
     """What is wrong with a package (empty: it is intact and signed by the holder of ``public_key``)."""
-    problems = []
-    with zipfile.ZipFile(io.BytesIO(zip_bytes)) as archive:
-        names = set(archive.namelist())
-        if not {"manifest.json", "manifest.sig"} <= names:
-            return ["the manifest or its signature is missing"]
-        manifest = archive.read("manifest.json")
-        if not verify(manifest, archive.read("manifest.sig").decode(), public_key_b64):
-            problems.append("the manifest's signature does not match the council's key")
-        listed = json.loads(manifest)["files"]
-        for entry in listed:
-            if entry["name"] not in names:
-                problems.append(f"{entry['name']} is missing")
-            elif hashlib.sha256(archive.read(entry["name"])).hexdigest() != entry["sha256"]:
-                problems.append(f"{entry['name']} was changed")
-        extra = names - {e["name"] for e in listed} - {"manifest.json", "manifest.sig"}
-        problems.extend(f"{name} is not in the manifest" for name in sorted(extra))
-    return problems
+    return problems_of(zip_bytes, public_key_b64)

@@ -320,3 +320,47 @@ class FloorMotionSchema(Schema):
     decided_at = fields.DateTime(allow_none=True)
     refusal_reason = fields.String(allow_none=True)
     vote_id = fields.UUID(allow_none=True)
+
+
+# --- the minutes the board approves, and the archive ------------------------------------------------------------
+
+
+class DrawUpMinutesSchema(StrictSchema):
+    """The first version has no reason; a correction of approved minutes says what it corrects."""
+
+    reason = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=500))
+
+
+class MinutesApprovalInSchema(StrictSchema):
+    """A board member confirms with the code printed on their badge."""
+
+    code = fields.String(required=True, validate=validate.Length(min=4, max=32))
+
+
+class MinutesApproverSchema(Schema):
+    member_id = fields.Function(lambda row: str(row[1].id))
+    name = fields.Function(lambda row: row[1].name)
+    role = fields.Function(lambda row: row[0].role.value, metadata={"description": "chair, vice_chair or clerk"})
+
+
+class MinutesVersionSchema(Schema):
+    number = fields.Function(lambda state: state.version.number)
+    fingerprint = fields.Function(lambda state: state.version.fingerprint,
+                                  metadata={"description": "SHA-256 of the version's text; its first 16 digits are "
+                                                           "printed at the foot of every page."})
+    drawn_up_at = fields.Function(lambda state: state.version.drawn_up_at.isoformat())
+    corrects_version = fields.Function(lambda state: state.corrects_number)
+    correction_reason = fields.Function(lambda state: state.version.correction_reason)
+    frozen_at = fields.Function(lambda state: state.version.frozen_at.isoformat() if state.version.frozen_at else None)
+    approved_by = fields.Function(lambda state: [{"member_id": str(member_id), "approved_at": at.isoformat()}
+                                                 for member_id, at in state.approved.items()])
+    waiting_for = fields.Function(lambda state: MinutesApproverSchema(many=True).dump(state.waiting_for))
+
+
+class MeetingRecordSchema(Schema):
+    versions = fields.Function(lambda record: MinutesVersionSchema(many=True).dump(record.versions))
+    archive = fields.Function(lambda record: {"filename": record.archive.filename,
+                                              "sealed_at": record.archive.sealed_at.isoformat(),
+                                              "manifest_sha256": record.archive.manifest_sha256}
+                              if record.archive else None)
+    can_draw_up = fields.Boolean()

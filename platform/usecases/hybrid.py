@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from konsey.core import floor_motions, live, meetings, passes, speakers
+from konsey.core import floor_motions, live, meeting_record, meetings, passes, presiding, speakers
 from konsey.core.bylaws import parameters_on
 from konsey.core.errors import Invalid
 from konsey.core.meetings import AgendaItem, Attendance, Ballot, Meeting, Vote
@@ -183,6 +183,8 @@ class Phone:
     opens_at: object = None  # before the sitting opens: when joining (and voting) becomes possible
     # Floor motions waiting for signatures: (motion, signed by this person or theirs)
     floor_motions: list = field(default_factory=list)
+    # A member of the presiding board: the version of the minutes waiting for their approval, if any.
+    minutes_to_approve: object = None
 
     @property
     def open_vote_id(self):
@@ -228,7 +230,18 @@ def phone(token: str) -> Phone:
     return Phone(meeting_pass, meeting_row, member, body, live.state(meeting_row), here, voted, seat is not None,
                  waiting, live.stream_key(meeting_row.id, meeting_pass.id), max(10, bylaws["online_presence_timeout_seconds"] // 3),
                  rules.online_presence_counts(body.kind.value, bylaws), opens if problem == "not_yet" else None,
-                 waiting_motions)
+                 waiting_motions, _minutes_for(meeting_row, member))
+
+
+def _minutes_for(meeting_row: Meeting, member: Member):
+    """The version of the minutes this member of the board has yet to approve (None for anyone else)."""
+    if meeting_row.status is not meetings.MeetingStatus.CLOSED:
+        return None
+    version = meeting_record.awaiting(meeting_row)
+    if version is None or member.id in meeting_record.approvals(version) \
+            or not presiding.on_board(meeting_row, member.id):
+        return None
+    return version
 
 
 @query(None)

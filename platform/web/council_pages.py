@@ -11,7 +11,7 @@ from konsey.core.errors import Invalid
 from konsey.core.permissions import Permission, allowed
 from konsey.pluginkit import file_download
 from konsey.tenants.db import utcnow
-from konsey.usecases import councils, follow_up
+from konsey.usecases import councils, follow_up, meeting_record
 from konsey.usecases.base import performs
 from konsey.web.adapters import attempt, int_arg
 
@@ -101,3 +101,20 @@ def export_file(job_id):
         return redirect(url_for("council.export"))
     name, content = result
     return file_download(content, "application/gzip", name)
+
+
+@bp.route("/verify", methods=["GET", "POST"])
+@performs(meeting_record.verify_record)
+def verify():
+    """For everyone: is this meeting archive the council's, unchanged? Which minutes does this fingerprint name?"""
+    found, errors, typed = None, {}, ""
+    if request.method == "POST":
+        upload = request.files.get("archive")
+        typed = (request.form.get("fingerprint") or "").strip()[:100]
+        content = upload.read(meeting_record.ARCHIVE_LIMIT + 1) if upload and upload.filename else None
+        try:
+            found = meeting_record.verify_record({"archive": content, "fingerprint": typed})
+        except Invalid as error:
+            errors = error.errors
+    return render_template("council/verify.html", found=found, errors=errors, typed=typed,
+                           public_key=meeting_record.public_key()), 422 if errors else 200

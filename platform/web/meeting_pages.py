@@ -21,6 +21,7 @@ from konsey.schemas.meetings import (
     CountsSchema,
     DeskBallotSchema,
     DeskFloorMotionSchema,
+    DrawUpMinutesSchema,
     ExcuseSchema,
     FloorMotionSignatureSchema,
     FloorMotionVoteSchema,
@@ -33,7 +34,7 @@ from konsey.schemas.meetings import (
     StreamSchema,
     TakeUpSchema,
 )
-from konsey.usecases import assembly, hybrid, meetings
+from konsey.usecases import assembly, hybrid, meeting_record, meetings
 from konsey.usecases.base import performs
 from konsey.web.adapters import (
     answer_script_or_page,
@@ -99,8 +100,9 @@ def call():
 def desk(meeting_id):
     q, offset = _roster_query()
     shown = meetings.desk(meeting_id, q=q, offset=offset)
+    record = meeting_record.minutes_record(meeting_id) if shown["meeting"].status.value == "closed" else None
     return render_template("meetings/desk.html", vote_kinds=list(VoteKind), choices=list(Choice),
-                           live_stream=live_stream_url(shown["stream_key"]), **shown)
+                           live_stream=live_stream_url(shown["stream_key"]), record=record, **shown)
 
 
 @bp.get("/<uuid:meeting_id>/roster")
@@ -143,6 +145,30 @@ def quorum(meeting_id):
 def minutes(meeting_id):
     meeting, pdf = meetings.minutes_pdf(meeting_id)
     return file_download(pdf, "application/pdf", f"tutanak-{meeting.id}.pdf", inline=True)
+
+
+@bp.get("/<uuid:meeting_id>/minutes/<int:number>.pdf")
+@performs(meeting_record.minutes_version_pdf)
+def minutes_version(meeting_id, number):
+    meeting, version = meeting_record.minutes_version_pdf(meeting_id, number)
+    return file_download(version.document, "application/pdf", f"tutanak-{meeting.id}-v{number}.pdf", inline=True)
+
+
+@bp.post("/<uuid:meeting_id>/minutes/draw-up")
+@performs(meeting_record.draw_up_minutes)
+def draw_up_minutes(meeting_id):
+    meetings.require_meeting(meeting_id)
+    attempt(lambda: meeting_record.draw_up_minutes(meeting_id, load(DrawUpMinutesSchema,
+                                                                    filled(request.form, "reason"))),
+            _("The minutes are drawn up: each member of the presiding board approves them from their phone."))
+    return _back(meeting_id, "record")
+
+
+@bp.get("/<uuid:meeting_id>/archive.zip")
+@performs(meeting_record.meeting_archive)
+def archive(meeting_id):
+    found = meeting_record.meeting_archive(meeting_id)
+    return file_download(found.content, "application/zip", found.filename)
 
 
 @bp.get("/<uuid:meeting_id>/attendance-list.pdf")

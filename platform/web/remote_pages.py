@@ -20,8 +20,14 @@ from flask_babel import gettext as _
 from konsey.core.errors import NotFound
 from konsey.core.floor_motions import FloorMotionKind
 from konsey.core.meetings import Choice
-from konsey.schemas.meetings import FloorMotionInSchema, PhoneBallotSchema, PhoneFloorSchema
-from konsey.usecases import assembly, hybrid
+from konsey.pluginkit import file_download
+from konsey.schemas.meetings import (
+    FloorMotionInSchema,
+    MinutesApprovalInSchema,
+    PhoneBallotSchema,
+    PhoneFloorSchema,
+)
+from konsey.usecases import assembly, hybrid, meeting_record
 from konsey.usecases.base import performs
 from konsey.web.adapters import (
     answer_script_or_page,
@@ -158,3 +164,21 @@ def sign_floor_motion(meeting_id, floor_motion_id):
     token = _token(meeting_id)
     return _answer(meeting_id, lambda: assembly.phone_sign_floor_motion(token, floor_motion_id),
                    _("Your signature is added."))
+
+
+@bp.get("/m/<uuid:meeting_id>/minutes/<int:number>.pdf")
+@performs(meeting_record.phone_minutes_pdf)
+def minutes_version(meeting_id, number):
+    """A version of the minutes for a member of the presiding board to read before approving it."""
+    meeting, version = meeting_record.phone_minutes_pdf(_token(meeting_id), number)
+    return file_download(version.document, "application/pdf", f"tutanak-{meeting.id}-v{number}.pdf", inline=True)
+
+
+@bp.post("/m/<uuid:meeting_id>/minutes/<int:number>/approve")
+@performs(meeting_record.phone_approve_minutes)
+def approve_minutes(meeting_id, number):
+    token = _token(meeting_id)
+    return _answer(meeting_id, lambda: meeting_record.phone_approve_minutes(
+        token, number, load(MinutesApprovalInSchema, filled(request.form, "code"))),
+        lambda frozen: _("You approved the minutes; the whole board has now, and they are frozen.") if frozen
+        else _("You approved the minutes."))

@@ -51,7 +51,15 @@ def _living_council(app, world) -> dict:
                                     "Kültür Merkezi", ["Bisiklet yolu", "Park"], now=called)
         for member_id in [*ids, ]:
             meetings.check_in(meeting, db.session.get(Member, member_id), online=False)
-        items = db.session.scalars(select(meetings.AgendaItem).where(meetings.AgendaItem.meeting_id == meeting.id)
+        from konsey.core import presiding
+
+        # Its presiding board elected: the desk's opening panel, and the board's desk on the chair's phone.
+        slate = presiding.propose(meeting, assembly, ids[0], [ids[1]], [ids[2], ids[3]])
+        meetings.record_counts(slate, meeting, assembly, yes=4, no=0, abstain=0)
+        meetings.close_vote(slate, meeting, assembly)
+        presiding.vote_closed(meeting, slate)
+        items = db.session.scalars(select(meetings.AgendaItem).where(meetings.AgendaItem.meeting_id == meeting.id,
+                                                                     meetings.AgendaItem.position > 0)
                                    .order_by(meetings.AgendaItem.position)).all()
         vote = meetings.open_vote(meeting, assembly, items[0], meetings.VoteKind.OPEN)
         meetings.record_counts(vote, meeting, assembly, yes=3, no=1, abstain=0)
@@ -70,7 +78,7 @@ def _living_council(app, world) -> dict:
                 passes.MeetingPass.member_id == ids[0])))
         # A general assembly held and closed, its board elected: the desk's minutes panel with one approval of
         # four, and a board member's phone offering the approval.
-        from konsey.core import meeting_record, presiding
+        from konsey.core import meeting_record
 
         held = meetings.schedule(assembly, meetings.MeetingKind.EXTRAORDINARY, "Kasım olağanüstü genel kurulu",
                                  when, "Kültür Merkezi", ["Bütçe"], now=called)
@@ -109,7 +117,8 @@ def _pages(things: dict) -> list[str]:
         "/", "/login", "/izmir/", "/izmir/members", "/izmir/members/new", f"/izmir/members/{things['member']}",
         f"/izmir/members/{things['institution']}", f"/izmir/members/{things['member']}/edit", "/izmir/members/import",
         "/izmir/applications/", "/izmir/meetings/", f"/izmir/meetings/{things['meeting']}",
-        f"/izmir/meetings/{things['meeting']}/projector", f"/izmir/remote/{things['phone']}", "/izmir/bodies/", f"/izmir/bodies/{things['board']}",
+        f"/izmir/meetings/{things['meeting']}/projector", f"/izmir/remote/{things['phone']}",
+        f"/izmir/remote/m/{things['meeting']}/board", "/izmir/bodies/", f"/izmir/bodies/{things['board']}",
         "/izmir/motions/", f"/izmir/motions/{things['motion']}", "/izmir/reports/", "/izmir/elections/",
         "/izmir/money/", "/izmir/bylaws/", "/izmir/people", "/izmir/notifications/", "/izmir/plugins/",
         "/izmir/delivery/", "/izmir/session-requests/", "/izmir/federation", "/izmir/public", "/izmir/tracker", "/izmir/motions/calendar", "/izmir/export", "/izmir/apply",

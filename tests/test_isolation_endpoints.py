@@ -158,7 +158,14 @@ PUBLIC_COUNCIL_ROUTES = {("POST", "/api/v1/councils/<council_slug>/applications"
                              ("POST", "/floor/withdraw"), ("POST", "/floor-motions"),
                              ("POST", "/floor-motions/<uuid:floor_motion_id>/sign"),
                              # a board member reads and approves the minutes (tests/test_meeting_record.py)
-                             ("GET", "/minutes/<int:number>.pdf"), ("POST", "/minutes/<int:number>/approve"))},
+                             ("GET", "/minutes/<int:number>.pdf"), ("POST", "/minutes/<int:number>/approve"),
+                             # the board's desk on a board member's phone, that meeting only
+                             # (tests/test_meeting_record.py::test_the_board_runs_its_meeting_from_its_phones…)
+                             ("GET", "/board"), ("POST", "/board/take-up"), ("POST", "/board/votes"),
+                             ("POST", "/board/votes/<uuid:vote_id>/counts"), ("POST", "/board/votes/<uuid:vote_id>/close"),
+                             ("POST", "/board/floor-motions/<uuid:floor_motion_id>/read"),
+                             ("POST", "/board/floor-motions/<uuid:floor_motion_id>/refusal"),
+                             ("POST", "/board/floor-motions/<uuid:floor_motion_id>/vote"))},
                          # the public check of an archive or a fingerprint against the council's own key and
                          # minutes (tests/test_meeting_record.py tries another council's)
                          ("GET", "/<council_slug>/verify"), ("POST", "/<council_slug>/verify")}

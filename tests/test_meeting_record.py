@@ -40,6 +40,9 @@ def _held_and_closed(setup) -> list[str]:
     for kind in ("secret", "open"):
         vote = admin.post(f"{url}/votes", json={"agenda_item_id": setup["item"], "kind": kind}).json
         _close_with(setup, vote["id"])
+    motion = admin.post(f"{url}/floor-motions", json={"member_id": hall[4], "kind": "procedure",
+                                                       "text": "Oturuma ara verilsin."}).json
+    admin.post(f"{url}/floor-motions/{motion['id']}/refusal", json={"reason": "Gündem kısa."})
     return board
 
 
@@ -128,6 +131,8 @@ def test_the_board_approves_the_minutes_and_the_archive_is_sealed(assembly, app)
         assert {e["channel"] for e in secret["ledger"]} == {"phone"}
         assert all(entry["choice"] == "yes" for entry in open_vote["ledger"])
         assert open_vote["hall_counts"] == {"yes": 5, "no": 1, "abstain": 0}
+        motions = json.loads(package.read("onergeler.json"))
+        assert [(m["number"], m["status"], m["refusal_reason"]) for m in motions] == [(1, "refused", "Gündem kısa.")]
         actions = [entry["action"] for entry in json.loads(package.read("denetim-kaydi.json"))]
         assert actions.count("minutes.approved") == 4 and "minutes.drawn_up" in actions
 
@@ -251,3 +256,92 @@ def test_another_council_reaches_none_of_it(assembly, world, api, app, path):  #
     checked = visitor.post("/bursa/verify", data={"archive": (io.BytesIO(archive), "a.zip")},
                            content_type="multipart/form-data")
     assert checked.status_code == 422 or b'data-testid="not-intact"' in checked.data
+
+
+def test_the_board_runs_its_meeting_from_its_phones_and_only_its_meeting(assembly, world, api, app):  # noqa: F811
+    """A member of the elected board takes up an item, opens a vote, enters the hall's counts, closes it, reads a
+    floor motion and refuses another — from their phone, not being staff; nobody else's phone can, and the role
+    ends with the meeting."""
+    admin, url, hall, online = assembly["admin"], assembly["url"], assembly["hall"], assembly["online"]
+    board_ids = [hall[0], hall[1], hall[2], online[0]]
+    outsider_client, outsider_page = assembly["phones"][online[1]]
+    assert outsider_client.get(f"{outsider_page}/board").status_code == 404  # no board yet, and not on one
+    slate = admin.post(f"{url}/presiding-board", json={"chair": board_ids[0], "vice_chairs": [board_ids[1]],
+                                                        "clerks": [board_ids[2], board_ids[3]]})
+    _close_with(assembly, slate.json["id"])
+    clerk, page = assembly["phones"][online[0]]
+    assert b'data-testid="board-desk-link"' in clerk.get(page).data
+    assert b'data-testid="board-desk-link"' not in outsider_client.get(outsider_page).data
+    desk = clerk.get(f"{page}/board")
+    assert desk.status_code == 200 and b'data-testid="board-desk"' in desk.data
+    assert outsider_client.get(f"{outsider_page}/board").status_code == 404
+    assert outsider_client.post(f"{outsider_page}/board/votes", data={"agenda_item_id": assembly["item"]},
+                                headers=FETCH).status_code == 404
+
+    taken = clerk.post(f"{page}/board/take-up", data={"agenda_item_id": assembly["item"]}, headers=FETCH)
+    assert taken.status_code == 200, taken.json
+    assert admin.get(f"{url}/live").json["item"]["title"] == "Seçim"  # the item taken up, on every screen
+    opened = clerk.post(f"{page}/board/votes", data={"agenda_item_id": assembly["item"], "kind": "open"},
+                        headers=FETCH)
+    assert opened.status_code == 200, opened.json
+    vote_id = next(v["id"] for v in admin.get(f"{url}/votes").json if not v["closed_at"])
+    for member_id in online:
+        client, member_page = assembly["phones"][member_id]
+        client.post(f"{member_page}/votes/{vote_id}", data={"choice": "no"}, headers=FETCH)
+    bad = clerk.post(f"{page}/board/votes/{vote_id}/counts", data={"yes": "-1", "no": "0"}, headers=FETCH)
+    assert bad.status_code == 422  # refused and nothing recorded
+    too_many = clerk.post(f"{page}/board/votes/{vote_id}/counts", data={"yes": "50", "no": "0"}, headers=FETCH)
+    assert too_many.status_code in (409, 422)
+    counted = clerk.post(f"{page}/board/votes/{vote_id}/counts", data={"yes": "6", "no": "0", "abstain": "0"},
+                         headers=FETCH)
+    assert counted.status_code == 200, counted.json
+    closed = clerk.post(f"{page}/board/votes/{vote_id}/close", data={}, headers=FETCH)
+    assert closed.status_code == 200, closed.json
+    shown = next(v for v in admin.get(f"{url}/votes").json if v["id"] == vote_id)
+    assert shown["closed_at"] and (shown["yes"], shown["no"]) == (6, 4) and shown["outcome"] == "adopted"
+
+    # A floor motion from another phone: the board reads it out; a second one the board refuses with a reason.
+    proposer, proposer_page = assembly["phones"][online[2]]
+    for text in ("Ara verilsin.", "Oturum yarına ertelensin."):
+        proposer.post(f"{proposer_page}/floor-motions", data={"kind": "procedure", "text": text}, headers=FETCH)
+    first, second = admin.get(f"{url}/floor-motions").json
+    assert clerk.post(f"{page}/board/floor-motions/{first['id']}/read", headers=FETCH).status_code == 200
+    assert admin.get(f"{url}/live").json["floor_motion"]["number"] == 1
+    voted = clerk.post(f"{page}/board/floor-motions/{first['id']}/vote", data={}, headers=FETCH)
+    assert voted.status_code == 200
+    no_reason = clerk.post(f"{page}/board/floor-motions/{second['id']}/refusal", data={"reason": ""}, headers=FETCH)
+    assert no_reason.status_code == 422
+    refused = clerk.post(f"{page}/board/floor-motions/{second['id']}/refusal", data={"reason": "Gündem bitmedi."},
+                         headers=FETCH)
+    assert refused.status_code == 200
+    assert [m["status"] for m in admin.get(f"{url}/floor-motions").json] == ["voting", "refused"]
+
+    # Only this meeting: another meeting of the council is out of the board's reach, even by its id.
+    from konsey.core.meetings import Meeting
+    from konsey.tenants.db import db
+    from konsey.tenants.scoping import bound_council
+    from konsey.usecases import meetings as meeting_cases
+    from konsey.usecases.base import Actor, acting_as
+
+    other = admin.post(f"{BASE}/meetings", json={"body_id": admin.get(url).json["body_id"], "title": "Başka",
+                                                 "scheduled_at": "2027-03-01T10:00:00+03:00",
+                                                 "agenda": ["Bir"]})
+    assert other.status_code == 201
+    with app.test_request_context(), bound_council(assembly["council"]), \
+            acting_as(Actor(board_of=uuid.UUID(str(assembly["meeting_id"])))):
+        with pytest.raises(Exception) as refused_elsewhere:
+            meeting_cases.close_meeting(uuid.UUID(other.json["id"]))
+        assert type(refused_elsewhere.value).__name__ == "NotFound"
+        assert db.session.get(Meeting, uuid.UUID(other.json["id"])).status.value != "closed"
+        from konsey.usecases import members as member_cases
+
+        with pytest.raises(Exception) as no_members:
+            member_cases.list_members()
+        assert type(no_members.value).__name__ == "Forbidden"
+
+    # The role ends with the meeting.
+    admin.post(f"{url}/votes/{admin.get(f'{url}/votes').json[-1]['id']}/close", json={"confirm": True})
+    assert admin.post(f"{url}/close").status_code == 200
+    after = clerk.post(f"{page}/board/votes", data={"agenda_item_id": assembly["item"]}, headers=FETCH)
+    assert after.status_code == 409
+    assert b'data-testid="board-desk-link"' not in clerk.get(page).data

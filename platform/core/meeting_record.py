@@ -216,10 +216,10 @@ def _vote_records(meeting: Meeting) -> list[dict]:
 
 
 def _floor_motion_records(meeting: Meeting) -> list[dict]:
-    return [{"number": motion.number, "kind": str(motion.kind), "text": motion.text, "channel": str(motion.channel),
-             "handed_in_at": as_utc(motion.handed_in_at).isoformat(), "status": str(motion.status),
-             "refusal_reason": motion.refusal_reason, "signatures": floor_motions.signature_count(motion)}
-            for motion in floor_motions.listed(meeting)]
+    return [{"number": motion.number, "kind": str(motion.kind), "text": motion.text, "proposer": proposer,
+             "channel": str(motion.channel), "handed_in_at": as_utc(motion.handed_in_at).isoformat(),
+             "status": str(motion.status), "refusal_reason": motion.refusal_reason, "signatures": signatures}
+            for motion, proposer, signatures in floor_motions.listed(meeting)]
 
 
 def _speaker_records(meeting: Meeting) -> list[dict]:
@@ -235,7 +235,7 @@ def _audit_excerpt(meeting: Meeting, version: MinutesVersion) -> list[dict]:
     subjects = {str(meeting.id), str(version.id)}
     subjects |= {str(i) for i in db.session.scalars(select(Vote.id).join(AgendaItem, AgendaItem.id == Vote.agenda_item_id)
                                                     .where(AgendaItem.meeting_id == meeting.id))}
-    subjects |= {str(m.id) for m in floor_motions.listed(meeting)}
+    subjects |= {str(motion.id) for motion, _proposer, _signatures in floor_motions.listed(meeting)}
     subjects |= {str(i) for i in db.session.scalars(select(MinutesApproval.id).join(
         MinutesVersion, MinutesVersion.id == MinutesApproval.version_id).where(MinutesVersion.meeting_id == meeting.id))}
     entries = db.session.scalars(select(AuditEntry).where(AuditEntry.subject_id.in_(subjects))

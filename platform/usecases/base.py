@@ -42,11 +42,20 @@ class Actor:
     roles: frozenset[CouncilRoleName] = field(default_factory=frozenset)
     platform_role: PlatformRole | None = None
     system: bool = False
+    # A member of a meeting's presiding board running that meeting from their phone: the desk's steps of that one
+    # meeting and nothing else (konsey.usecases.board; the meeting loader refuses any other meeting).
+    board_of: uuid.UUID | None = None
 
     def may(self, permission: Permission | None) -> bool:
         if permission is None or self.system:
             return True
+        if self.board_of is not None:
+            return permission in BOARD_PERMISSIONS
         return allowed(permission, self.roles, self.platform_role)
+
+
+# What a presiding board's member may do, within their meeting only: see it and run it.
+BOARD_PERMISSIONS = frozenset({Permission.MEETINGS_RUN, Permission.COUNCIL_VIEW})
 
 
 log = logging.getLogger(__name__)

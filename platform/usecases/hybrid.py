@@ -185,6 +185,7 @@ class Phone:
     floor_motions: list = field(default_factory=list)
     # A member of the presiding board: the version of the minutes waiting for their approval, if any.
     minutes_to_approve: object = None
+    on_board: bool = False  # of the meeting's elected presiding board: their phone runs the board's desk too
 
     @property
     def open_vote_id(self):
@@ -230,7 +231,7 @@ def phone(token: str) -> Phone:
     return Phone(meeting_pass, meeting_row, member, body, live.state(meeting_row), here, voted, seat is not None,
                  waiting, live.stream_key(meeting_row.id, meeting_pass.id), max(10, bylaws["online_presence_timeout_seconds"] // 3),
                  rules.online_presence_counts(body.kind.value, bylaws), opens if problem == "not_yet" else None,
-                 waiting_motions, _minutes_for(meeting_row, member))
+                 waiting_motions, _minutes_for(meeting_row, member), presiding.on_board(meeting_row, member.id))
 
 
 def _minutes_for(meeting_row: Meeting, member: Member):

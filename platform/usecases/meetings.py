@@ -31,11 +31,16 @@ from konsey.core.representatives import Representative
 from konsey.core.rules import meetings as rules
 from konsey.core.text import turkish_sort_key
 from konsey.tenants.db import db
-from konsey.usecases.base import PER_PAGE, Page, command, one, paginate, query, referenced
+from konsey.usecases.base import PER_PAGE, Page, command, current_actor, one, paginate, query, referenced
 from konsey.usecases.members import member_named
 
 
 def meeting(meeting_id: uuid.UUID) -> Meeting:
+    """The meeting every meeting use case works on; a presiding board's member acting from their phone reaches
+    their own meeting only."""
+    board_of = current_actor().board_of
+    if board_of is not None and board_of != meeting_id:
+        raise NotFound(_("Not found."))
     return one(Meeting, meeting_id)
 
 

@@ -19,15 +19,21 @@ from flask_babel import gettext as _
 
 from konsey.core.errors import NotFound
 from konsey.core.floor_motions import FloorMotionKind
-from konsey.core.meetings import Choice
+from konsey.core.meetings import Choice, VoteKind
 from konsey.pluginkit import file_download
 from konsey.schemas.meetings import (
+    CloseVoteSchema,
+    CountsSchema,
     FloorMotionInSchema,
+    FloorMotionVoteSchema,
     MinutesApprovalInSchema,
+    OpenVoteSchema,
     PhoneBallotSchema,
     PhoneFloorSchema,
+    RefusalSchema,
+    TakeUpSchema,
 )
-from konsey.usecases import assembly, hybrid, meeting_record
+from konsey.usecases import assembly, board, hybrid, meeting_record
 from konsey.usecases.base import performs
 from konsey.web.adapters import (
     answer_script_or_page,
@@ -182,3 +188,80 @@ def approve_minutes(meeting_id, number):
         token, number, load(MinutesApprovalInSchema, filled(request.form, "code"))),
         lambda frozen: _("You approved the minutes; the whole board has now, and they are frozen.") if frozen
         else _("You approved the minutes."))
+
+
+# --- the presiding board's desk on its members' phones ---------------------------------------------------------
+
+
+@bp.get("/m/<uuid:meeting_id>/board")
+@performs(board.board_desk)
+def board_desk(meeting_id):
+    """The board's desk: the meeting's items and votes, the hall's counts, the floor motions (a board member's
+    phone while the meeting sits)."""
+    shown = board.board_desk(_token(meeting_id))
+    return render_template("meetings/board_phone.html", vote_kinds=list(VoteKind), **shown)
+
+
+def _board_answer(meeting_id, action, done):
+    """Run the board's step; back to the board's desk with what happened (JSON for the page's script)."""
+    back = url_for("remote_pages.board_desk", meeting_id=meeting_id)
+    return answer_script_or_page(action, done, back, back)
+
+
+@bp.post("/m/<uuid:meeting_id>/board/take-up")
+@performs(board.board_take_up)
+def board_take_up(meeting_id):
+    token = _token(meeting_id)
+    return _board_answer(meeting_id, lambda: board.board_take_up(
+        token, load(TakeUpSchema, filled(request.form, "agenda_item_id"))), _("The item is taken up."))
+
+
+@bp.post("/m/<uuid:meeting_id>/board/votes")
+@performs(board.board_open_vote)
+def board_open_vote(meeting_id):
+    token = _token(meeting_id)
+    return _board_answer(meeting_id, lambda: board.board_open_vote(
+        token, load(OpenVoteSchema, filled(request.form, "agenda_item_id", "kind"))), _("The vote is open."))
+
+
+@bp.post("/m/<uuid:meeting_id>/board/votes/<uuid:vote_id>/counts")
+@performs(board.board_record_counts)
+def board_record_counts(meeting_id, vote_id):
+    token = _token(meeting_id)
+    return _board_answer(meeting_id, lambda: board.board_record_counts(
+        token, vote_id, load(CountsSchema, filled(request.form, "yes", "no", "abstain"))),
+        _("The hall's counts are recorded."))
+
+
+@bp.post("/m/<uuid:meeting_id>/board/votes/<uuid:vote_id>/close")
+@performs(board.board_close_vote)
+def board_close_vote(meeting_id, vote_id):
+    token = _token(meeting_id)
+    return _board_answer(meeting_id, lambda: board.board_close_vote(
+        token, vote_id, load(CloseVoteSchema, filled(request.form, "confirm"))), _("The vote is closed."))
+
+
+@bp.post("/m/<uuid:meeting_id>/board/floor-motions/<uuid:floor_motion_id>/read")
+@performs(board.board_read_floor_motion)
+def board_read_floor_motion(meeting_id, floor_motion_id):
+    token = _token(meeting_id)
+    return _board_answer(meeting_id, lambda: board.board_read_floor_motion(token, floor_motion_id),
+                         _("The floor motion is read out: the projector and the phones show it."))
+
+
+@bp.post("/m/<uuid:meeting_id>/board/floor-motions/<uuid:floor_motion_id>/refusal")
+@performs(board.board_refuse_floor_motion)
+def board_refuse_floor_motion(meeting_id, floor_motion_id):
+    token = _token(meeting_id)
+    return _board_answer(meeting_id, lambda: board.board_refuse_floor_motion(
+        token, floor_motion_id, load(RefusalSchema, filled(request.form, "reason"))),
+        _("The floor motion is refused; the minutes keep the reason."))
+
+
+@bp.post("/m/<uuid:meeting_id>/board/floor-motions/<uuid:floor_motion_id>/vote")
+@performs(board.board_vote_on_floor_motion)
+def board_vote_on_floor_motion(meeting_id, floor_motion_id):
+    token = _token(meeting_id)
+    return _board_answer(meeting_id, lambda: board.board_vote_on_floor_motion(
+        token, floor_motion_id, load(FloorMotionVoteSchema, filled(request.form, "kind"))),
+        _("The floor motion is put to the vote."))

@@ -145,6 +145,7 @@
         voted.add(current.vote.id);
         ballots(current);
       }
+      if (answer.ok && form.dataset.hideWhenDone !== undefined) form.hidden = true;  // done once: the answer stays
       if (answer.ok && form.dataset.reload !== undefined) window.location.reload();
     } catch (_ignored) {
       if (status) status.textContent = form.dataset.offline || "";

@@ -155,7 +155,7 @@ def test_a_hybrid_meeting_with_three_in_the_room_and_five_on_phones(live_server,
         open_vote("Açık", 0)
         vote_from_phones({name: "yes" for name in PHONES})
         assert phones["Ali Şen"].get_by_test_id("vote-yes").is_hidden()  # one ballot per seat
-        close_and_see("Karara bağlandı", "5 evet, 0 hayır")
+        close_and_see("Kabul edildi", "5 evet, 0 hayır")
 
         # A roll call: the phones answer themselves, the desk reads out the room's three.
         open_vote("Ad okunarak", 1)
@@ -315,7 +315,7 @@ def test_one_vote_in_the_hall_and_on_the_phones_and_a_secret_one_that_tells_only
         assert expected in closed.get_by_test_id("counts").inner_text(), (said.inner_text(), expected)
         channels = closed.get_by_test_id("channels").inner_text()
         assert "Salon: 3 (2 evet, 1 hayır, 0 çekimser)" in channels
-        phones["Ali Şen"].get_by_test_id("live-result").get_by_text("Karara bağlandı").wait_for()
+        phones["Ali Şen"].get_by_test_id("live-result").get_by_text("Kabul edildi").wait_for()
 
         # A secret vote: while it is open, its minutes and the council's export give its turnout only.
         open_vote("Gizli", 1)

@@ -4,14 +4,17 @@
 
 Every value can be set from the environment (``/etc/konsey/konsey.env``). Why these:
 
-* **gthread workers**, 2 × cores processes with 4 threads each: a request spends most of its time waiting on
-  PostgreSQL, so threads keep a core busy while another request waits; processes use both cores for rendering.
+* **gthread workers**, cores + 1 processes with 3 threads each: a request spends part of its time waiting on
+  PostgreSQL and Redis, so threads keep a core busy while another request waits; processes use every core. Measured
+  with bench/assembly.py on 2 cores (docs/performance.md): 3 × 3 answered 117–128 phone ballots a second, 4 × 4
+  105–110 (more threads fight over each process's interpreter lock), 5 single-threaded workers 90.
 * **preload**: the app is imported once in the master and forked, so the workers share its code pages
   (measured in docs/performance.md); every database pool is discarded in each worker after the fork, so no
   connection is ever shared between processes.
 * **timeouts**: a request that runs 30 s is a bug (long work is a worker task); a worker being replaced gets
   30 s to finish its requests; keep-alive 5 s behind a load balancer.
-* **max_requests** with jitter replaces each worker now and then, so a slow leak never grows.
+* **max_requests** with jitter replaces each worker now and then, so a slow leak never grows; at 10,000 requests,
+  not in the middle of a large assembly's vote (a new worker starts with cold caches).
 * the **access log** carries the time taken (ms), so slow pages show up in the journal.
 """
 
@@ -23,14 +26,14 @@ import os
 env = os.environ.get
 
 bind = env("KONSEY_BIND", "127.0.0.1:8000")
-worker_class = "gthread"
-workers = int(env("KONSEY_WEB_WORKERS", str(2 * multiprocessing.cpu_count())))
-threads = int(env("KONSEY_WEB_THREADS", "4"))
+worker_class = env("KONSEY_WEB_WORKER_CLASS", "gthread")
+workers = int(env("KONSEY_WEB_WORKERS", str(multiprocessing.cpu_count() + 1)))
+threads = int(env("KONSEY_WEB_THREADS", "3"))
 preload_app = env("KONSEY_WEB_PRELOAD", "1") == "1"
 timeout = int(env("KONSEY_WEB_TIMEOUT", "30"))
 graceful_timeout = 30
 keepalive = 5
-max_requests = int(env("KONSEY_WEB_MAX_REQUESTS", "2000"))
+max_requests = int(env("KONSEY_WEB_MAX_REQUESTS", "10000"))
 max_requests_jitter = max_requests // 10
 accesslog = env("KONSEY_ACCESS_LOG", "-")
 errorlog = "-"

@@ -558,8 +558,15 @@ def open_vote(meeting: Meeting, body: Body, item: AgendaItem, kind: VoteKind,
     if not status["quorum_met"]:
         raise Conflict({"quorum": [_("There is no quorum: %(present)d present, %(needed)d needed.",
                                             present=status["present"], needed=status["needed"])]})
-    if db.session.scalar(select(Vote.id).where(Vote.agenda_item_id == item.id, Vote.closed_at.is_(None))):
+    # One vote at a time in a meeting: the phones, the projector and the hall follow one question (two desks
+    # opening at once take turns on the meeting's row).
+    lock(meeting, "no_key_update")
+    open_now = db.session.scalar(select(Vote.agenda_item_id).join(AgendaItem, AgendaItem.id == Vote.agenda_item_id)
+                                 .where(AgendaItem.meeting_id == meeting.id, Vote.closed_at.is_(None)).limit(1))
+    if open_now == item.id:
         raise Conflict({"agenda_item_id": [_("A vote on this item is already open.")]})
+    if open_now is not None:
+        raise Conflict({"agenda_item_id": [_("Another vote of this meeting is open: close it first.")]})
     meeting.status = MeetingStatus.OPEN
     meeting.opened_at = meeting.opened_at or utcnow()
     vote = Vote(agenda_item_id=item.id, kind=kind, present=status["present"], purpose=purpose)

@@ -119,8 +119,10 @@ def seed(app, args, rng) -> dict:
         present = rng.sample(everyone, int(len(everyone) * 0.58))
         for member in present:
             meetings.check_in(meeting=live, member=member, online=False)
-        votes = [meetings.open_vote(live, assembly, item, VoteKind.OPEN).id for item in db.session.scalars(
-            select(AgendaItem).where(AgendaItem.meeting_id == live.id).order_by(AgendaItem.position))]
+        # One vote open at a time in a meeting: its ballots come from the seats present, each once.
+        first_item = db.session.scalars(select(AgendaItem).where(AgendaItem.meeting_id == live.id)
+                                        .order_by(AgendaItem.position)).first()
+        votes = [meetings.open_vote(live, assembly, first_item, VoteKind.OPEN).id]
         db.session.commit()
         assert db.session.query(Attendance).count() > 0
         pairs = [(vote_id, member.id) for vote_id in votes for member in present]

@@ -42,7 +42,9 @@ def _general_assembly(app, world, size: int, slug: str):
              "online": index % 4 == 0, "arrived_at": datetime.now(UTC)} for index, member_id in enumerate(present)])
         first, second = db.session.scalars(select(AgendaItem).where(AgendaItem.meeting_id == meeting.id)
                                            .order_by(AgendaItem.position)).all()
-        meetings.open_vote(meeting, assembly, first, VoteKind.OPEN)
+        decided = meetings.open_vote(meeting, assembly, first, VoteKind.OPEN)  # decided, then the roll call open
+        meetings.record_counts(decided, meeting, assembly, yes=len(present) // 2, no=0, abstain=0)
+        meetings.close_vote(decided, meeting, assembly, confirm=True)
         meetings.open_vote(meeting, assembly, second, VoteKind.ROLL_CALL)
         db.session.commit()
         return meeting.id

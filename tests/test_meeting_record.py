@@ -317,13 +317,13 @@ def test_the_board_runs_its_meeting_from_its_phones_and_only_its_meeting(assembl
     assert [m["status"] for m in admin.get(f"{url}/floor-motions").json] == ["voting", "refused"]
 
     # Only this meeting: another meeting of the council is out of the board's reach, even by its id.
+    from datetime import UTC, datetime, timedelta
+
     from konsey.core.meetings import Meeting
     from konsey.tenants.db import db
     from konsey.tenants.scoping import bound_council
     from konsey.usecases import meetings as meeting_cases
     from konsey.usecases.base import Actor, acting_as
-
-    from datetime import UTC, datetime, timedelta
 
     later = (datetime.now(UTC) + timedelta(days=60)).isoformat()  # the clock the suite runs at, whatever it is
     other = admin.post(f"{BASE}/meetings", json={"body_id": admin.get(url).json["body_id"], "title": "Başka",

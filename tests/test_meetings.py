@@ -134,6 +134,7 @@ def test_secret_ballots_keep_no_link_to_the_choice(app, desk):
     item = admin.get(url).json["agenda"][0]["id"]
     vote = admin.post(f"{url}/votes", json={"agenda_item_id": item, "kind": "secret"}).json
     admin.post(f"{url}/votes/{vote['id']}/ballots", json={"member_id": seated[0], "choice": "no"})
+    assert admin.post(f"{url}/votes/{vote['id']}/close", json={"confirm": True}).status_code == 200
     roll_call = admin.post(f"{url}/votes", json={"agenda_item_id": admin.get(url).json["agenda"][1]["id"],
                                                  "kind": "roll_call"}).json
     admin.post(f"{url}/votes/{roll_call['id']}/ballots", json={"member_id": seated[0], "choice": "no"})

@@ -108,6 +108,8 @@ def versions(meeting: Meeting) -> list[MinutesVersion]:
 
 
 def version_of(meeting: Meeting, number: int) -> MinutesVersion:
+    if not 0 < number < 2**31:  # an address's number beyond the column's range is simply not a version
+        raise NotFound(_("Not found."))
     version = db.session.scalar(select(MinutesVersion).where(MinutesVersion.meeting_id == meeting.id,
                                                              MinutesVersion.number == number))
     if version is None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import UTC, date, datetime, timedelta
 
@@ -304,3 +305,24 @@ def test_a_general_assembly_opens_from_the_desk_page_board_agenda_and_a_floor_mo
     fate = admin.get(f"/api/v1/councils/izmir/meetings/{meeting_id}/floor-motions").json[0]
     assert fate["status"] == "refused", refused[refused.find('id="floor-motions"'):][:1500]
     assert "Ara saatinde verilecek." in refused
+
+
+def test_the_desk_tells_apart_two_people_of_one_name_and_says_the_meeting_sits(sqlite_app, world):
+    """The board's pickers name a person's member number when another present has the same name, and the desk
+    says the meeting is in session once it sits (not "scheduled")."""
+    from conftest import ApiClient, sitting
+
+    council = world.council("izmir")
+    token = world.token(world.user("gs@izmir.example.org", roles={council: "administrator"}), council)
+    people = [str(world.member(council, name=name)) for name in ("Ali Yılmaz", "Ali Yılmaz", "Ece Kar")]
+    admin = ApiClient(sqlite_app.test_client(), token)
+    bodies = {b["kind"]: b["id"] for b in admin.get("/api/v1/councils/izmir/bodies").json}
+    meeting_id = sitting(admin, "/api/v1/councils/izmir", bodies["general_assembly"], people, title="Genel Kurul")
+    client = sqlite_app.test_client()
+    login(client, "gs@izmir.example.org")
+    form = client.get(f"/izmir/meetings/{meeting_id}/procedure/board").get_data(as_text=True)
+    numbers = re.findall(r"Ali Yılmaz \((?:üye no\.|member no\.) (\d+)\)", form)
+    assert len(set(numbers)) == 2 and "Ece Kar (" not in form
+    desk = client.get(f"/izmir/meetings/{meeting_id}").get_data(as_text=True)
+    status = re.search(r'data-testid="meeting-status">([^<]+)<', desk).group(1)
+    assert status.strip() in ("Oturum sürüyor", "in session")

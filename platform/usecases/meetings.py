@@ -4,6 +4,7 @@ absences, close it and print its minutes."""
 from __future__ import annotations
 
 import uuid
+from collections import Counter
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
@@ -468,10 +469,15 @@ def procedure_form(meeting_id: uuid.UUID) -> dict:
     size, the kinds of floor motion."""
     meeting_row = meeting(meeting_id)
     bylaws = parameters_on(meeting_row.day)
-    present = db.session.execute(
-        select(Member.id, Member.name).join(Attendance, Attendance.member_id == Member.id)
+    rows = db.session.execute(
+        select(Member.id, Member.name, Member.member_no).join(Attendance, Attendance.member_id == Member.id)
         .where(Attendance.meeting_id == meeting_row.id, Attendance.left_at.is_(None))
-        .order_by(Member.sort_name).limit(PRESENT_CHOICES)).all()
+        .order_by(Member.sort_name, Member.member_no).limit(PRESENT_CHOICES)).all()
+    # Two people of the same name are told apart by their member number (a picker of names alone would let the
+    # desk elect or name the wrong one).
+    named = Counter(name for _id, name, _no in rows)
+    present = [(member_id, name if named[name] == 1 else _("%(name)s (member no. %(no)s)", name=name, no=number))
+               for member_id, name, number in rows]
     items = db.session.scalars(select(AgendaItem).where(AgendaItem.meeting_id == meeting_row.id)
                                .order_by(AgendaItem.position)).all()
     return {"meeting": meeting_row, "present_people": present, "items": items,

@@ -141,3 +141,15 @@ def test_another_councils_desk_reaches_no_board_and_no_floor_motion(assembly, wo
             answer = getattr(stranger, method)(base + path, **({"json": body} if body else {}))
             assert answer.status_code in (403, 404), (base + path, answer.status_code)
     assert assembly["admin"].get(f"{url}/floor-motions").json[0]["status"] == "handed_in"
+
+
+def test_the_desk_hears_of_a_floor_motion_from_a_phone_at_once(assembly):  # noqa: F811
+    """The live state counts the floor motions waiting for the board (the desk shows it without a reload)."""
+    admin, url, online = assembly["admin"], assembly["url"], assembly["online"]
+    assert "Divanı bekleyen önerge yok" in admin.get(f"{url}/live").json["texts"]["floor_motions"]
+    client, page = assembly["phones"][online[0]]
+    client.post(f"{page}/floor-motions", data={"kind": "procedure", "text": "Ara verilsin."}, headers=FETCH)
+    assert admin.get(f"{url}/live").json["texts"]["floor_motions"].startswith("1 önerge divanı bekliyor")
+    motion = admin.get(f"{url}/floor-motions").json[0]["id"]
+    admin.post(f"{url}/floor-motions/{motion}/refusal", json={"reason": "Az önce ara verildi."})
+    assert "Divanı bekleyen önerge yok" in admin.get(f"{url}/live").json["texts"]["floor_motions"]

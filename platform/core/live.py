@@ -22,7 +22,7 @@ import uuid
 from dataclasses import dataclass
 
 from flask import current_app, has_app_context
-from flask_babel import force_locale
+from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import func, select
@@ -147,6 +147,14 @@ def state(meeting: Meeting) -> dict:
                                   "text": reading.text, "proposer": proposer.name if proposer else "",
                                   "heading": _("Floor motion no. %(n)d", n=reading.number)}
         status_label = label(meeting.status)
+        # The desk hears of floor motions handed in from the phones without reloading its page.
+        pending = db.session.scalar(select(func.count(floor_motions.FloorMotion.id)).where(
+            floor_motions.FloorMotion.meeting_id == meeting.id,
+            floor_motions.FloorMotion.status.in_([floor_motions.FloorMotionStatus.HANDED_IN,
+                                                  floor_motions.FloorMotionStatus.READ]))) or 0
+        texts["floor_motions"] = ngettext("%(num)d floor motion waiting for the board",
+                                          "%(num)d floor motions waiting for the board", pending) if pending \
+            else _("No floor motion is waiting for the board.")
     return {
         "meeting_id": str(meeting.id), "status": meeting.status.value, "status_label": status_label,
         "quorum": {"present": quorum["present"], "needed": quorum["needed"],

@@ -86,6 +86,8 @@
     if (state.now && !pushed) clockOffset = Date.parse(state.now) - Date.now();
     current = state;
     fill(root, state);
+    // Parts of a page outside its live root that follow the state too (the desk's notice of floor motions).
+    for (const part of document.querySelectorAll("[data-live-outside]")) fill(part, state);
     renderLists(state);
     ballots(state);
     votes(state);

@@ -92,6 +92,8 @@ def valid_body(method: str, rule: str, councils: dict) -> dict:
         return {"channel": "email", "address": "evrak@example.org"}
     if rule.endswith("/notifications/preferences") and method == "PUT":
         return {"preferences": {"decision": "off"}}
+    if rule.endswith("/minutes-versions/<int:number>/approvals"):
+        return {"member_id": str(councils["member_a"]), "code": "ABCD1234"}
     if rule.endswith("/signatures"):
         return {"member_id": str(councils["member_a"])}
     if rule.endswith("/session-requests/<uuid:request_id>/meeting"):

@@ -347,3 +347,103 @@ def test_the_board_runs_its_meeting_from_its_phones_and_only_its_meeting(assembl
     after = clerk.post(f"{page}/board/votes", data={"agenda_item_id": assembly["item"]}, headers=FETCH)
     assert after.status_code == 409
     assert b'data-testid="board-desk-link"' not in clerk.get(page).data
+
+
+def test_a_crafted_or_huge_archive_is_refused_without_a_server_error(assembly, app):  # noqa: F811
+    """The public check reads nothing of a package its council did not sign, refuses a zip that would unpack to
+    more than a package can hold, and answers a damaged or strange one with a sentence, never a 500."""
+    from konsey.core.signed_packages import MAX_UNPACKED, problems_of, read_manifest
+
+    def zipped(entries: dict, method=zipfile.ZIP_DEFLATED) -> bytes:
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", compression=method) as archive:
+            for name, content in entries.items():
+                archive.writestr(name, content)
+        return buffer.getvalue()
+
+    key = "11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo="
+    crafted = [
+        zipped({"manifest.json": b'{"files": [1]}', "manifest.sig": b"x"}),
+        zipped({"manifest.json": b'{"files": [{"name": ["a"]}]}', "manifest.sig": b"x"}),
+        zipped({"manifest.json": b'["a list"]', "manifest.sig": b"x"}),
+        zipped({"manifest.json": b"\xff\xfe", "manifest.sig": b"\xff"}),
+        zipped({"manifest.json": b"{}", "manifest.sig": b"x", "bomb.bin": b"\0" * (MAX_UNPACKED + 1)}),
+        b"PK\x03\x04" + b"\0" * 200,
+    ]
+    damaged = bytearray(zipped({"manifest.json": b'{"files": []}' * 100, "manifest.sig": b"x"}))
+    damaged[60:80] = b"\x13" * 20  # deflate data that cannot be inflated
+    crafted.append(bytes(damaged))
+    for content in crafted:
+        problems = problems_of(content, key)
+        assert problems and all(isinstance(p, str) for p in problems)
+        assert read_manifest(content) is None or isinstance(read_manifest(content), dict)
+    assert problems_of(crafted[4], key) == ["the file is larger than a package can be"]  # (English outside a request)
+    visitor = app.test_client()
+    admin, url = assembly["admin"], assembly["url"]
+    board = _held_and_closed(assembly)
+    admin.post(f"{url}/close")
+    admin.post(f"{url}/minutes-versions", json={})
+    codes = _codes(assembly)
+    for member_id in board:
+        _approve(assembly, member_id, codes[member_id])
+    for content in crafted:
+        answer = visitor.post("/izmir/verify", data={"archive": (io.BytesIO(content), "x.zip")},
+                              content_type="multipart/form-data")
+        assert answer.status_code in (200, 422) and b'data-testid="not-intact"' in answer.data
+
+
+def test_the_desk_withdraws_a_stuck_version_and_records_an_approval_with_the_badge(assembly):  # noqa: F811
+    """A board member without their phone approves at the desk with their badge's code; a version that cannot be
+    approved in full is withdrawn and drawn up again (its number reused, its fingerprint its own); a correction's
+    reason and the version number are in the fingerprinted text."""
+    admin, url = assembly["admin"], assembly["url"]
+    board = _held_and_closed(assembly)
+    admin.post(f"{url}/close")
+    first = admin.post(f"{url}/minutes-versions", json={}).json["versions"][0]
+    codes = _codes(assembly)
+    _approve(assembly, board[0], codes[board[0]])
+    wrong = admin.post(f"{url}/minutes-versions/1/approvals", json={"member_id": board[1], "code": codes[board[2]]})
+    assert wrong.status_code == 422 and "code" in wrong.json["errors"]
+    outsider = admin.post(f"{url}/minutes-versions/1/approvals",
+                          json={"member_id": assembly["hall"][5], "code": codes[assembly["hall"][5]]})
+    assert outsider.status_code == 422
+    at_desk = admin.post(f"{url}/minutes-versions/1/approvals", json={"member_id": board[1], "code": codes[board[1]]})
+    assert at_desk.status_code == 200 and len(at_desk.json["versions"][0]["approved_by"]) == 2
+    withdrawn = admin.post(f"{url}/minutes-versions/1/withdrawal")
+    assert withdrawn.status_code == 200 and withdrawn.json["versions"] == [] and withdrawn.json["can_draw_up"]
+    again = admin.post(f"{url}/minutes-versions", json={}).json["versions"][0]
+    assert again["number"] == 1 and again["approved_by"] == []
+    assert again["fingerprint"] == first["fingerprint"]  # the same record, the same text: the same fingerprint
+    for member_id in board:
+        _approve(assembly, member_id, codes[member_id])
+    assert admin.post(f"{url}/minutes-versions/1/withdrawal").status_code == 409  # frozen stays
+    corrected = admin.post(f"{url}/minutes-versions", json={"reason": "Saat düzeltildi."}).json["versions"][1]
+    assert corrected["fingerprint"] != first["fingerprint"]  # the version and its reason are in the text
+    pages = _pdf_pages(admin.get(f"{url}/minutes-versions/2.pdf").data)
+    assert "Saat düzeltildi." in pages[0] and "2" in pages[0]
+
+
+def test_the_board_closes_a_tie_from_its_phone_and_the_chain_names_who(assembly, app):  # noqa: F811
+    from konsey.core.audit import AuditEntry
+    from konsey.tenants.db import db
+    from konsey.tenants.scoping import bound_council
+
+    admin, url, hall, online = assembly["admin"], assembly["url"], assembly["hall"], assembly["online"]
+    slate = admin.post(f"{url}/presiding-board", json={"chair": hall[0], "vice_chairs": [hall[1]],
+                                                        "clerks": [hall[2], online[0]]})
+    _close_with(assembly, slate.json["id"])
+    clerk, page = assembly["phones"][online[0]]
+    clerk.post(f"{page}/board/votes", data={"agenda_item_id": assembly["item"], "kind": "open"}, headers=FETCH)
+    vote_id = next(v["id"] for v in admin.get(f"{url}/votes").json if not v["closed_at"])
+    for member_id in online:
+        member_client, member_page = assembly["phones"][member_id]
+        member_client.post(f"{member_page}/votes/{vote_id}", data={"choice": "yes"}, headers=FETCH)
+    clerk.post(f"{page}/board/votes/{vote_id}/counts", data={"yes": "1", "no": "5", "abstain": "0"}, headers=FETCH)
+    tied = clerk.post(f"{page}/board/votes/{vote_id}/close", data={}, headers=FETCH)
+    assert tied.status_code == 422  # five each: the chair's vote decides
+    decided = clerk.post(f"{page}/board/votes/{vote_id}/close", data={"chair_vote": "yes"}, headers=FETCH)
+    assert decided.status_code == 200, decided.json
+    with app.app_context(), bound_council(assembly["council"]):
+        closed = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "vote.closed",
+                                                            AuditEntry.subject_id == vote_id))
+        assert closed.details["by_member"] == online[0]

@@ -19,6 +19,7 @@ from konsey.schemas.meetings import (
     CountsSchema,
     DeskBallotSchema,
     DeskFloorMotionSchema,
+    DeskMinutesApprovalSchema,
     DrawUpMinutesSchema,
     ExcusedAbsenceSchema,
     ExcuseSchema,
@@ -462,3 +463,25 @@ class MeetingArchiveDocument(MethodView):
         approved the minutes. Check it with ``konsey package verify`` or the council's verification page."""
         archive = meeting_record.meeting_archive(meeting_id)
         return file_download(archive.content, "application/zip", archive.filename)
+
+
+@blp.route("/<uuid:meeting_id>/minutes-versions/<int:number>/approvals")
+class MinutesDeskApproval(MethodView):
+    @performs(meeting_record.approve_minutes_at_desk)
+    @blp.arguments(DeskMinutesApprovalSchema)
+    @blp.response(200, MeetingRecordSchema)
+    def post(self, data, meeting_id, number):
+        """A member of the board without their phone approves at the desk with the code on their badge; the last
+        approval freezes the version and seals the archive."""
+        meeting_record.approve_minutes_at_desk(meeting_id, number, data)
+        return meeting_record.minutes_record(meeting_id)
+
+
+@blp.route("/<uuid:meeting_id>/minutes-versions/<int:number>/withdrawal")
+class MinutesWithdrawal(MethodView):
+    @performs(meeting_record.withdraw_minutes)
+    @blp.response(200, MeetingRecordSchema)
+    def post(self, meeting_id, number):
+        """Take back a version the board has not approved in full (409 once frozen); another is drawn up after."""
+        meeting_record.withdraw_minutes(meeting_id, number)
+        return meeting_record.minutes_record(meeting_id)

@@ -74,12 +74,14 @@ LIMITS: dict[str, list[tuple[str, dict]]] = {
     "remote_pages.live_json": [("120 per minute", {"key_func": _pass_holder})],
     **{f"remote_pages.{name}": PHONE for name in ("join", "here", "leave", "ballot", "ask_floor", "withdraw_floor",
                                                         "hand_in_floor_motion", "sign_floor_motion",
-                                                        "approve_minutes", "board_take_up", "board_open_vote",
+                                                        "board_take_up", "board_open_vote",
                                                         "board_record_counts", "board_close_vote",
                                                         "board_read_floor_motion", "board_refuse_floor_motion",
                                                         "board_vote_on_floor_motion")},
     # A badge's code confirms a board member's approval: a few tries, not a search through codes.
+    "remote_pages.approve_minutes": [("10 per minute", {"methods": ["POST"], "key_func": _pass_holder})],
     "remote_pages.minutes_version": [("30 per minute", {"key_func": _pass_holder})],
+    "meeting_pages.approve_minutes_at_desk": [("30 per minute", {"methods": ["POST"], "key_func": _desk})],
     # The public check of an archive or a fingerprint: people check a few, a script guessing fingerprints many.
     "council.verify": [("20 per minute", {"methods": ["POST"]})],
     # Badge codes checked in at a desk (scanned or typed): a desk scans one every second or two, not hundreds.

@@ -11,6 +11,8 @@ import hashlib
 import json
 import uuid
 from collections.abc import Iterable
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -59,8 +61,25 @@ def _hash_of(entry: AuditEntry) -> str:
                       details=entry.details, prev_hash=entry.prev_hash)
 
 
+# A member acting without an account (a presiding board's member running the meeting from their phone): their
+# entries name them by their member id, as an account's name the user.
+_acting_member: ContextVar[uuid.UUID | None] = ContextVar("konsey_audit_acting_member", default=None)
+
+
+@contextmanager
+def member_acting(member_id: uuid.UUID):
+    token = _acting_member.set(member_id)
+    try:
+        yield
+    finally:
+        _acting_member.reset(token)
+
+
 def record(action: str, subject=None, details: dict | None = None, actor_id: uuid.UUID | None = None) -> AuditEntry:
     """Append an entry to the current council's log, in the caller's transaction."""
+    member = _acting_member.get()
+    if member is not None:
+        details = {**(details or {}), "by_member": str(member)}
 
     council_id = current_council_id()
     session = db.session

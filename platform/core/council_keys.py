@@ -49,6 +49,12 @@ def published_key() -> CouncilKey | None:
     return db.session.scalar(select(CouncilKey).order_by(CouncilKey.created_at.desc()).limit(1))
 
 
+def public_keys() -> list[str]:
+    """Every public key the current council has signed with, newest first (its earlier packages carry earlier
+    keys)."""
+    return list(db.session.scalars(select(CouncilKey.public_key).order_by(CouncilKey.created_at.desc())))
+
+
 def council_key() -> CouncilKey:
     """The current council's key, made on first use."""
     key = published_key()

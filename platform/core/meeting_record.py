@@ -2,8 +2,8 @@
 
 After the close the desk draws up a version of the minutes (:func:`draw_up`): the PDF as the record stands, its
 fingerprint (the SHA-256 of its text) printed on every page. Each member of the elected presiding board approves
-that version from their phone, confirming with the code of their badge (a fresh confirmation on top of the
-personal link: a phone left unlocked is not enough). When the last of them approves, the version is frozen and the
+that version from their phone (or at the desk), confirming afresh with the code of their badge (a fresh
+confirmation, not a second factor: an online member's link e-mail carries the code too). When the last of them approves, the version is frozen and the
 meeting's archive is sealed: the minutes, the attendance list, every vote's ledger and result, the floor motions,
 the speakers and the audit entries of the meeting, in one zip whose manifest the council's key signs
 (konsey.core.signed_packages). A frozen version never changes; a correction is a new version naming the one it
@@ -22,7 +22,7 @@ from datetime import datetime
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import Integer, LargeBinary, String, Uuid, func, select
+from sqlalchemy import Integer, LargeBinary, String, Uuid, delete, func, select
 from sqlalchemy.orm import Mapped, deferred, mapped_column
 
 from konsey.core import floor_motions, presiding, speakers
@@ -149,7 +149,7 @@ def draw_up(meeting: Meeting, reason: str | None = None) -> MinutesVersion:
     # The record is in the council's language, whatever the language of the person at the desk: the same text,
     # and so the same fingerprint, for every reader.
     with force_locale(db.session.get(Council, meeting.council_id).locale or "tr"):
-        document, fingerprint = minutes_version(meeting, number)
+        document, fingerprint = minutes_version(meeting, number, earlier[-1].number if earlier else None, reason)
     version = MinutesVersion(meeting_id=meeting.id, number=number, fingerprint=fingerprint, document=document,
                              corrects_id=earlier[-1].id if earlier else None, correction_reason=reason)
     db.session.add(version)
@@ -182,6 +182,18 @@ def approve(meeting: Meeting, version: MinutesVersion, member: Member) -> bool:
     record("minutes.frozen", version, {"number": version.number, "fingerprint": version.fingerprint,
                                        "archive_manifest_sha256": archive.manifest_sha256})
     return True
+
+
+def withdraw(meeting: Meeting, version: MinutesVersion) -> None:
+    """The desk takes back a version the board has not yet approved in full (a board member who cannot approve:
+    erased, or with no way to confirm), so that another can be drawn up; a frozen version is never withdrawn."""
+    lock(version, "update")
+    if version.frozen_at is not None:
+        raise Conflict({"version": [_("These minutes are approved and frozen already.")]})
+    record("minutes.withdrawn", version, {"number": version.number, "fingerprint": version.fingerprint})
+    db.session.execute(delete(MinutesApproval).where(MinutesApproval.version_id == version.id))
+    db.session.delete(version)
+    db.session.flush()
 
 
 def _vote_records(meeting: Meeting) -> list[dict]:
@@ -283,7 +295,7 @@ def seal_archive(meeting: Meeting, version: MinutesVersion) -> MeetingArchive:
     files.insert(1, ("hazirun-cetveli.pdf", attendance))
     content, manifest, _signature = seal(header, files)
     archive = MeetingArchive(meeting_id=meeting.id, version_id=version.id, content=content,
-                             filename=f"toplanti-arsivi-{council.slug}-{meeting.scheduled_at:%Y%m%d}-v{version.number}.zip",
+                             filename=f"toplanti-arsivi-{council.slug}-{meeting.day:%Y%m%d}-v{version.number}.zip",
                              manifest_sha256=hashlib.sha256(manifest).hexdigest())
     db.session.add(archive)
     db.session.flush()

@@ -98,20 +98,27 @@ def short_fingerprint(fingerprint: str) -> str:
     return "-".join(fingerprint[i:i + 4].upper() for i in range(0, 16, 4))
 
 
-def minutes_version(meeting: Meeting, number: int) -> tuple[bytes, str]:
-    """Version ``number`` of the minutes for the board to approve: (the PDF, its fingerprint). Every page's
-    footer names the version and the fingerprint, so a page that comes loose is still known and checkable."""
-    _document, text = _render(meeting, None)
+def minutes_version(meeting: Meeting, number: int, corrects: int | None = None,
+                    reason: str | None = None) -> tuple[bytes, str]:
+    """Version ``number`` of the minutes for the board to approve (a correction of version ``corrects``, for
+    ``reason``): (the PDF, its fingerprint). The version and what it corrects are written under the heading, so
+    they are in the fingerprint too (two versions never share one); every page's footer names the version and the
+    fingerprint, so a page that comes loose is still known and checkable."""
+    preface = [_("Version %(n)d of the minutes.", n=number)]
+    if corrects is not None:
+        preface.append(_("It corrects version %(n)d: %(reason)s", n=corrects, reason=reason or ""))
+    _document, text = _render(meeting, None, tuple(preface))
     fingerprint = fingerprint_of(text)
     version = _("minutes, version %(n)d", n=number)
     fingerprint_label = _("fingerprint")
     document, _text = _render(meeting, f"{meeting.title} · {version} · {fingerprint_label} "
-                                       f"{short_fingerprint(fingerprint)}")
+                                       f"{short_fingerprint(fingerprint)}", tuple(preface))
     return document, fingerprint
 
 
-def _render(meeting: Meeting, footer: str | None) -> tuple[bytes, str]:
-    """The minutes' PDF with ``footer`` on every page, and the text written in it (what its fingerprint is of)."""
+def _render(meeting: Meeting, footer: str | None, preface: tuple[str, ...] = ()) -> tuple[bytes, str]:
+    """The minutes' PDF with ``footer`` on every page and the ``preface`` lines under the heading, and the text
+    written in it (what its fingerprint is of)."""
     council = db.session.get(Council, meeting.council_id)
     body = db.session.scalar(select(Body).where(Body.id == meeting.body_id))
     pdf = a4_document(footer=footer)
@@ -137,6 +144,8 @@ def _render(meeting: Meeting, footer: str | None) -> tuple[bytes, str]:
     line(f"{date_label}: {moment_text(meeting.scheduled_at, zone)}")
     if meeting.location:
         line(f"{place_label}: {meeting.location}")
+    for said in preface:
+        line(said)
     pdf.ln(3)
 
     all_attendances = db.session.scalars(select(Attendance).where(Attendance.meeting_id == meeting.id)

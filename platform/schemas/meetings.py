@@ -337,6 +337,12 @@ class MinutesApprovalInSchema(StrictSchema):
     code = fields.String(required=True, validate=validate.Length(min=4, max=32))
 
 
+class DeskMinutesApprovalSchema(MinutesApprovalInSchema):
+    """A member of the board approving at the desk, typing the code on their badge."""
+
+    member_id = fields.UUID(required=True)
+
+
 class MinutesApproverSchema(Schema):
     member_id = fields.Function(lambda row: str(row[1].id))
     name = fields.Function(lambda row: row[1].name)

@@ -16,7 +16,7 @@ from contextlib import contextmanager
 
 from flask_babel import gettext as _
 
-from konsey.core import presiding
+from konsey.core import audit, presiding
 from konsey.core.errors import Conflict, NotFound
 from konsey.core.meetings import Meeting, MeetingStatus, Vote
 from konsey.usecases import assembly, hybrid, meetings
@@ -31,7 +31,7 @@ def _as_board(token: str) -> Iterator[Meeting]:
         raise NotFound(_("Not found."))
     if meeting_row.status is MeetingStatus.CLOSED:
         raise Conflict({"meeting": [_("The meeting is closed: the board's role ended with it.")]})
-    with acting_as(Actor(board_of=meeting_row.id)):
+    with acting_as(Actor(board_of=meeting_row.id)), audit.member_acting(member.id):  # the chain names who did it
         yield meeting_row
 
 

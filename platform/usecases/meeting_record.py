@@ -14,8 +14,8 @@ from datetime import datetime
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from konsey.core import meeting_record, presiding
-from konsey.core.council_keys import published_key
+from konsey.core import meeting_record, passes, presiding
+from konsey.core.council_keys import public_keys, published_key
 from konsey.core.errors import Invalid, NotFound
 from konsey.core.meeting_record import MeetingArchive, MinutesVersion
 from konsey.core.meetings import Meeting
@@ -26,8 +26,9 @@ from konsey.tenants.db import db
 from konsey.usecases.base import command, query
 from konsey.usecases.hybrid import pass_holder
 from konsey.usecases.meetings import meeting
+from konsey.usecases.members import member_named
 
-ARCHIVE_LIMIT = 50 * 1024 * 1024  # the largest archive the public page checks (a year of a big assembly is less)
+ARCHIVE_LIMIT = 9 * 1024 * 1024  # the largest archive the public page checks (within the app's upload limit)
 
 
 @dataclass(frozen=True)
@@ -90,6 +91,25 @@ def meeting_archive(meeting_id: uuid.UUID) -> MeetingArchive:
     return archive
 
 
+@command(Permission.MEETINGS_RUN)
+def withdraw_minutes(meeting_id: uuid.UUID, number: int) -> None:
+    """Take back a version of the minutes the board has not approved in full (another is drawn up after)."""
+    meeting_row = meeting(meeting_id)
+    meeting_record.withdraw(meeting_row, meeting_record.version_of(meeting_row, number))
+
+
+@command(Permission.MEETINGS_RUN)
+def approve_minutes_at_desk(meeting_id: uuid.UUID, number: int, data: dict) -> bool:
+    """A member of the board without their phone approves at the desk, typing the code on their badge (the same
+    confirmation as on the phone); True when that froze the minutes."""
+    meeting_row = meeting(meeting_id)
+    member = member_named(data["member_id"])
+    held = passes.pass_of(meeting_row, member.id)
+    if held is None or normalised_code(data["code"]) != held.code:
+        raise Invalid({"code": [_("This is not the code on the member's badge.")]})
+    return meeting_record.approve(meeting_row, meeting_record.version_of(meeting_row, number), member)
+
+
 # --- a board member's phone ------------------------------------------------------------------------------------
 
 
@@ -139,14 +159,14 @@ class Verification:
 def verify_record(data: dict) -> Verification:
     """Check an archive against the council's public key, or look up the version of the minutes a fingerprint (the
     one on every page, or the whole SHA-256) names."""
-    key = published_key()
+    keys = public_keys()
     archive: bytes | None = data.get("archive")
     if archive:
         if len(archive) > ARCHIVE_LIMIT:
             raise Invalid({"archive": [_("The file is larger than an archive can be.")]})
-        if key is None:
+        if not keys:
             raise Invalid({"archive": [_("This council has not signed any archive yet.")]})
-        problems = problems_of(archive, key.public_key)
+        problems = problems_of(archive, keys)
         manifest = read_manifest(archive)
         if manifest is not None and manifest.get("format") != meeting_record.ARCHIVE_FORMAT and not problems:
             problems = [_("This is a package of the council, but not a meeting's archive.")]
@@ -154,7 +174,8 @@ def verify_record(data: dict) -> Verification:
     typed = "".join(ch for ch in (data.get("fingerprint") or "").lower() if ch in "0123456789abcdef")
     if len(typed) < 16:
         raise Invalid({"fingerprint": [_("Type the fingerprint printed at the foot of the minutes' pages.")]})
-    version = db.session.scalar(select(MinutesVersion).where(MinutesVersion.fingerprint.startswith(typed)).limit(1))
+    version = db.session.scalar(select(MinutesVersion).where(MinutesVersion.fingerprint.startswith(typed))
+                                .order_by(MinutesVersion.drawn_up_at.desc()).limit(1))
     if version is None:
         raise Invalid({"fingerprint": [_("No minutes of this council have this fingerprint.")]})
     return Verification(False, [], None, version, db.session.get(Meeting, version.meeting_id))

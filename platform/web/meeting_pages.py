@@ -21,6 +21,7 @@ from konsey.schemas.meetings import (
     CountsSchema,
     DeskBallotSchema,
     DeskFloorMotionSchema,
+    DeskMinutesApprovalSchema,
     DrawUpMinutesSchema,
     ExcuseSchema,
     FloorMotionSignatureSchema,
@@ -161,6 +162,24 @@ def draw_up_minutes(meeting_id):
     attempt(lambda: meeting_record.draw_up_minutes(meeting_id, load(DrawUpMinutesSchema,
                                                                     filled(request.form, "reason"))),
             _("The minutes are drawn up: each member of the presiding board approves them from their phone."))
+    return _back(meeting_id, "record")
+
+
+@bp.post("/<uuid:meeting_id>/minutes/<int:number>/approvals")
+@performs(meeting_record.approve_minutes_at_desk)
+def approve_minutes_at_desk(meeting_id, number):
+    meetings.require_meeting(meeting_id)
+    attempt(lambda: meeting_record.approve_minutes_at_desk(meeting_id, number, load(
+        DeskMinutesApprovalSchema, filled(request.form, "member_id", "code"))), _("The approval is recorded."))
+    return _back(meeting_id, "record")
+
+
+@bp.post("/<uuid:meeting_id>/minutes/<int:number>/withdrawal")
+@performs(meeting_record.withdraw_minutes)
+def withdraw_minutes(meeting_id, number):
+    meetings.require_meeting(meeting_id)
+    attempt(lambda: meeting_record.withdraw_minutes(meeting_id, number),
+            _("The version is withdrawn: draw up the minutes again."))
     return _back(meeting_id, "record")
 
 

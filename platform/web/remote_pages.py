@@ -238,7 +238,7 @@ def board_record_counts(meeting_id, vote_id):
 def board_close_vote(meeting_id, vote_id):
     token = _token(meeting_id)
     return _board_answer(meeting_id, lambda: board.board_close_vote(
-        token, vote_id, load(CloseVoteSchema, filled(request.form, "confirm"))), _("The vote is closed."))
+        token, vote_id, load(CloseVoteSchema, filled(request.form, "confirm", "chair_vote"))), _("The vote is closed."))
 
 
 @bp.post("/m/<uuid:meeting_id>/board/floor-motions/<uuid:floor_motion_id>/read")

@@ -51,6 +51,19 @@ def _approve(setup, member_id, code, number=1):
     return client.post(f"{page}/minutes/{number}/approve", data={"code": code}, headers=FETCH)
 
 
+def _frozen(setup) -> tuple[dict, bytes]:
+    """The assembly held and closed, its minutes drawn up and approved by the whole board: (the version, the
+    archive)."""
+    admin, url = setup["admin"], setup["url"]
+    board = _held_and_closed(setup)
+    admin.post(f"{url}/close")
+    version = admin.post(f"{url}/minutes-versions", json={}).json["versions"][0]
+    codes = _codes(setup)
+    for member_id in board:
+        _approve(setup, member_id, codes[member_id])
+    return version, admin.get(f"{url}/archive.zip").data
+
+
 def _pdf_pages(pdf: bytes) -> list[str]:
     from pypdf import PdfReader
 
@@ -195,14 +208,7 @@ def test_the_audit_chain_keeps_the_approvals_without_free_text(assembly, app):  
 
 
 def test_the_public_page_checks_an_archive_and_a_fingerprint(assembly, app):  # noqa: F811
-    admin, url = assembly["admin"], assembly["url"]
-    board = _held_and_closed(assembly)
-    admin.post(f"{url}/close")
-    version = admin.post(f"{url}/minutes-versions", json={}).json["versions"][0]
-    codes = _codes(assembly)
-    for member_id in board:
-        _approve(assembly, member_id, codes[member_id])
-    archive = admin.get(f"{url}/archive.zip").data
+    version, archive = _frozen(assembly)
     visitor = app.test_client()
     visitor.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
     page = visitor.get("/izmir/verify")
@@ -234,14 +240,8 @@ def test_the_public_page_checks_an_archive_and_a_fingerprint(assembly, app):  # 
 
 @pytest.mark.parametrize("path", ["minutes-versions", "minutes-versions/1.pdf", "archive.zip"])
 def test_another_council_reaches_none_of_it(assembly, world, api, app, path):  # noqa: F811
-    admin, url = assembly["admin"], assembly["url"]
-    board = _held_and_closed(assembly)
-    admin.post(f"{url}/close")
-    version = admin.post(f"{url}/minutes-versions", json={}).json["versions"][0]
-    codes = _codes(assembly)
-    for member_id in board:
-        _approve(assembly, member_id, codes[member_id])
-    archive = admin.get(f"{url}/archive.zip").data
+    url = assembly["url"]
+    version, archive = _frozen(assembly)
     other = world.council("bursa")
     stranger = api(world.token(world.user("gs@bursa.example.org", roles={other: "administrator"}), other))
     foreign = f"/api/v1/councils/bursa/meetings/{assembly['meeting_id']}/{path}"
@@ -379,13 +379,7 @@ def test_a_crafted_or_huge_archive_is_refused_without_a_server_error(assembly, a
         assert read_manifest(content) is None or isinstance(read_manifest(content), dict)
     assert problems_of(crafted[4], key) == ["the file is larger than a package can be"]  # (English outside a request)
     visitor = app.test_client()
-    admin, url = assembly["admin"], assembly["url"]
-    board = _held_and_closed(assembly)
-    admin.post(f"{url}/close")
-    admin.post(f"{url}/minutes-versions", json={})
-    codes = _codes(assembly)
-    for member_id in board:
-        _approve(assembly, member_id, codes[member_id])
+    _frozen(assembly)  # the council has signed an archive: the page checks what it is sent
     for content in crafted:
         answer = visitor.post("/izmir/verify", data={"archive": (io.BytesIO(content), "x.zip")},
                               content_type="multipart/form-data")

@@ -157,3 +157,25 @@ def each_council(bind):
         yield council_id
     if postgres:
         bind.execute(sa.text("SELECT set_config('konsey.council_id', '', true)"))
+
+
+def create_council_table(op, name: str, *columns, keys=(), uniques=()) -> None:
+    """A council-owned table as every migration makes one: ``columns``, then ``council_id`` and ``id``, the
+    composite foreign keys ``keys`` ((column, table, ondelete) — the referenced row of the same council), the
+    council's own foreign key, ``UNIQUE (council_id, id)`` and each of ``uniques`` led by ``council_id``."""
+    import sqlalchemy as sa
+
+    op.create_table(
+        name, *columns,
+        sa.Column("council_id", sa.Uuid(), nullable=False),
+        sa.Column("id", sa.Uuid(), nullable=False),
+        *(sa.ForeignKeyConstraint(["council_id", column], [f"{table}.council_id", f"{table}.id"],
+                                  name=op.f(f"fk_{name}_council_id_{column}_{table}"), ondelete=ondelete)
+          for column, table, ondelete in keys),
+        sa.ForeignKeyConstraint(["council_id"], ["councils.id"], name=op.f(f"fk_{name}_council_id_councils"),
+                                ondelete="RESTRICT"),
+        sa.PrimaryKeyConstraint("id", name=op.f(f"pk_{name}")),
+        sa.UniqueConstraint("council_id", "id", name=op.f(f"uq_{name}_council_id_id")),
+        *(sa.UniqueConstraint("council_id", *unique, name=op.f(f"uq_{name}_council_id_{'_'.join(unique)}"))
+          for unique in uniques),
+    )

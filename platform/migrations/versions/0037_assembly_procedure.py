@@ -9,7 +9,7 @@ Create Date: 2026-12-05 15:00:00
 import sqlalchemy as sa
 from alembic import op
 
-from konsey.tenants.rls import council_primary_keys, protect_table
+from konsey.tenants.rls import council_primary_keys, create_council_table, protect_table
 
 revision = '0037'
 down_revision = '0036'
@@ -19,25 +19,8 @@ depends_on = None
 TABLES = ['presiding_board_seats', 'floor_motions', 'floor_motion_signatures']
 
 
-def _owned(name: str, *columns, keys=(), uniques=()):
-    op.create_table(
-        name, *columns,
-        sa.Column('council_id', sa.Uuid(), nullable=False),
-        sa.Column('id', sa.Uuid(), nullable=False),
-        *(sa.ForeignKeyConstraint(['council_id', column], [f'{table}.council_id', f'{table}.id'],
-                                  name=op.f(f'fk_{name}_council_id_{column}_{table}'), ondelete=ondelete)
-          for column, table, ondelete in keys),
-        sa.ForeignKeyConstraint(['council_id'], ['councils.id'], name=op.f(f'fk_{name}_council_id_councils'),
-                                ondelete='RESTRICT'),
-        sa.PrimaryKeyConstraint('id', name=op.f(f'pk_{name}')),
-        sa.UniqueConstraint('council_id', 'id', name=op.f(f'uq_{name}_council_id_id')),
-        *(sa.UniqueConstraint('council_id', *unique, name=op.f(f"uq_{name}_council_id_{'_'.join(unique)}"))
-          for unique in uniques),
-    )
-
-
 def upgrade():
-    _owned('presiding_board_seats',
+    create_council_table(op, 'presiding_board_seats',
            sa.Column('meeting_id', sa.Uuid(), nullable=False),
            sa.Column('member_id', sa.Uuid(), nullable=False),
            sa.Column('role', sa.Enum('chair', 'vice_chair', 'clerk', name='boardrole', native_enum=False, length=12),
@@ -48,7 +31,7 @@ def upgrade():
            keys=[('meeting_id', 'meetings', 'CASCADE'), ('member_id', 'members', 'CASCADE'),
                  ('vote_id', 'votes', 'CASCADE')],
            uniques=[('meeting_id', 'member_id')])
-    _owned('floor_motions',
+    create_council_table(op, 'floor_motions',
            sa.Column('meeting_id', sa.Uuid(), nullable=False),
            sa.Column('number', sa.Integer(), nullable=False),
            sa.Column('kind', sa.Enum('agenda', 'amendment', 'close_debate', 'procedure', name='floormotionkind',
@@ -68,7 +51,7 @@ def upgrade():
            keys=[('meeting_id', 'meetings', 'CASCADE'), ('agenda_item_id', 'agenda_items', None),
                  ('proposer_id', 'members', 'CASCADE'), ('vote_id', 'votes', None)],
            uniques=[('meeting_id', 'number')])
-    _owned('floor_motion_signatures',
+    create_council_table(op, 'floor_motion_signatures',
            sa.Column('floor_motion_id', sa.Uuid(), nullable=False),
            sa.Column('member_id', sa.Uuid(), nullable=False),
            sa.Column('signed_at', sa.DateTime(timezone=True), nullable=False),

@@ -9,7 +9,7 @@ Create Date: 2026-12-05 17:00:00
 import sqlalchemy as sa
 from alembic import op
 
-from konsey.tenants.rls import council_primary_keys, protect_table
+from konsey.tenants.rls import council_primary_keys, create_council_table, protect_table
 
 revision = '0038'
 down_revision = '0037'
@@ -19,25 +19,8 @@ depends_on = None
 TABLES = ['minutes_versions', 'minutes_approvals', 'meeting_archives']
 
 
-def _owned(name: str, *columns, keys=(), uniques=()):
-    op.create_table(
-        name, *columns,
-        sa.Column('council_id', sa.Uuid(), nullable=False),
-        sa.Column('id', sa.Uuid(), nullable=False),
-        *(sa.ForeignKeyConstraint(['council_id', column], [f'{table}.council_id', f'{table}.id'],
-                                  name=op.f(f'fk_{name}_council_id_{column}_{table}'), ondelete=ondelete)
-          for column, table, ondelete in keys),
-        sa.ForeignKeyConstraint(['council_id'], ['councils.id'], name=op.f(f'fk_{name}_council_id_councils'),
-                                ondelete='RESTRICT'),
-        sa.PrimaryKeyConstraint('id', name=op.f(f'pk_{name}')),
-        sa.UniqueConstraint('council_id', 'id', name=op.f(f'uq_{name}_council_id_id')),
-        *(sa.UniqueConstraint('council_id', *unique, name=op.f(f"uq_{name}_council_id_{'_'.join(unique)}"))
-          for unique in uniques),
-    )
-
-
 def upgrade():
-    _owned('minutes_versions',
+    create_council_table(op, 'minutes_versions',
            sa.Column('meeting_id', sa.Uuid(), nullable=False),
            sa.Column('number', sa.Integer(), nullable=False),
            sa.Column('fingerprint', sa.String(length=64), nullable=False),
@@ -49,13 +32,13 @@ def upgrade():
            keys=[('meeting_id', 'meetings', 'CASCADE')],
            uniques=[('meeting_id', 'number')])
     op.create_index('ix_minutes_versions_council_fingerprint', 'minutes_versions', ['council_id', 'fingerprint'])
-    _owned('minutes_approvals',
+    create_council_table(op, 'minutes_approvals',
            sa.Column('version_id', sa.Uuid(), nullable=False),
            sa.Column('member_id', sa.Uuid(), nullable=False),
            sa.Column('approved_at', sa.DateTime(timezone=True), nullable=False),
            keys=[('version_id', 'minutes_versions', 'CASCADE'), ('member_id', 'members', 'CASCADE')],
            uniques=[('version_id', 'member_id')])
-    _owned('meeting_archives',
+    create_council_table(op, 'meeting_archives',
            sa.Column('meeting_id', sa.Uuid(), nullable=False),
            sa.Column('version_id', sa.Uuid(), nullable=False),
            sa.Column('sealed_at', sa.DateTime(timezone=True), nullable=False),

@@ -90,6 +90,13 @@ def test_the_board_approves_the_minutes_and_the_archive_is_sealed(assembly, app)
     # The fingerprint is the text's, and every page carries it with the version.
     pdf = admin.get(f"{url}/minutes-versions/1.pdf")
     assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
+    # A name and metadata that say what it is: the body, the day, the version; Turkish, by the council.
+    from pypdf import PdfReader
+
+    assert re.search(r'filename="?tutanak-genel-kurul-\d{4}-\d{2}-\d{2}-surum-1\.pdf', pdf.headers["Content-Disposition"])
+    reader = PdfReader(io.BytesIO(pdf.data))
+    assert reader.metadata.title.startswith("Genel Kurul") and "Izmir" in reader.metadata.author
+    assert reader.trailer["/Root"]["/Lang"] == "tr"
     short = "-".join(version["fingerprint"][i:i + 4].upper() for i in range(0, 16, 4))
     pages = _pdf_pages(pdf.data)
     # In the council's language whatever the desk's (the fingerprint is of one text for every reader).

@@ -211,3 +211,16 @@ def test_the_vote_and_its_box_are_the_councils_own(assembly, world, api):
     other_url = url.replace("/councils/izmir/", "/councils/bornova/")
     assert stranger.post(f"{other_url}/close", json={"confirm": True}).status_code == 404
     assert _shown(assembly, vote["id"])["closed_at"] is None
+
+
+def test_the_phone_repeats_an_open_votes_choice_and_not_a_secret_ones(assembly):
+    """What the phone says after a ballot: the choice of a vote by name (the person sees what was recorded), only
+    "recorded" for a secret one."""
+    online = assembly["online"]
+    open_vote = _vote(assembly, "open")
+    said = _phone_vote(assembly, online[0], open_vote["id"], "no").json["message"]
+    assert said.startswith("Oyunuz kaydedildi") and "Hayır" in said
+    assembly["admin"].post(f"{assembly['url']}/votes/{open_vote['id']}/close", json={"confirm": True})
+    secret = _vote(assembly, "secret")
+    said = _phone_vote(assembly, online[0], secret["id"], "no").json["message"]
+    assert said == "Oyunuz kaydedildi." and "Hayır" not in said

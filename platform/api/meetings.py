@@ -161,7 +161,7 @@ class Minutes(MethodView):
     def get(self, meeting_id):
         """The minutes (tutanak) as a PDF, made from the record."""
         meeting, pdf = meetings.minutes_pdf(meeting_id)
-        return file_download(pdf, "application/pdf", f"tutanak-{meeting.id}.pdf", inline=True)
+        return file_download(pdf, "application/pdf", meetings.document_name(meeting, "tutanak"), inline=True)
 
 
 @blp.route("/<uuid:meeting_id>/attendance-list.pdf")
@@ -172,7 +172,7 @@ class AttendanceList(MethodView):
         """The attendance list (hazırun cetveli) as a PDF: everyone entitled to sit with a signature column; once
         people came, when each arrived and left and how (in the hall, online)."""
         meeting, pdf = meetings.attendance_list_pdf(meeting_id)
-        return file_download(pdf, "application/pdf", f"hazirun-cetveli-{meeting.id}.pdf", inline=True)
+        return file_download(pdf, "application/pdf", meetings.document_name(meeting, "hazirun-cetveli"), inline=True)
 
 
 @blp.route("/<uuid:meeting_id>/close")
@@ -450,7 +450,7 @@ class MinutesVersionDocument(MethodView):
     def get(self, meeting_id, number):
         """One version of the minutes, with its fingerprint on every page."""
         meeting, version = meeting_record.minutes_version_pdf(meeting_id, number)
-        return file_download(version.document, "application/pdf", f"tutanak-{meeting.id}-v{number}.pdf", inline=True)
+        return file_download(version.document, "application/pdf", meetings.document_name(meeting, "tutanak", number), inline=True)
 
 
 @blp.route("/<uuid:meeting_id>/archive.zip")

@@ -66,7 +66,8 @@ def attendance_list_pdf(meeting: Meeting) -> bytes:
     # (No _() inside f-strings: the message extractor cannot see them there.)
     named, date_label, place_label = _("Attendance list"), _("Date"), _("Place")
     title = f"{turkish_upper(council.name)} — {named}"
-    pdf = a4_document(first_page=False, footer=f"{body.name} · {meeting.title} · {named}")
+    pdf = a4_document(first_page=False, footer=f"{body.name} · {meeting.title} · {named}",
+                      title=f"{body.name} — {named}: {meeting.title}", author=council.name)
     pdf.add_page()
     pdf.set_font("DejaVu", "B", 13)
     pdf.multi_cell(0, 7, title, new_x="LMARGIN", new_y="NEXT")

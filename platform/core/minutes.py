@@ -29,7 +29,7 @@ from konsey.core.meetings import (
 )
 from konsey.core.membership import Member
 from konsey.core.rules.meetings import online_presence_counts
-from konsey.core.text import turkish_sort_key, turkish_upper
+from konsey.core.text import ascii_slug, turkish_sort_key, turkish_upper
 from konsey.tenants.db import db
 from konsey.tenants.models import Council
 
@@ -39,7 +39,8 @@ if TYPE_CHECKING:
 FONTS = files("konsey.core") / "fonts"
 
 
-def a4_document(*, first_page: bool = True, footer: str | None = None) -> FPDF:
+def a4_document(*, first_page: bool = True, footer: str | None = None, title: str | None = None,
+                author: str | None = None) -> FPDF:
     """An A4 PDF with Konsey's fonts (the minutes, the attendance list, the badges). ``footer``: a line at the
     foot of every page, with "page n/N" (a page that comes loose is still known)."""
     # fpdf2 (and the fontTools it loads) is a fifth of the application's import time; only PDFs need it.
@@ -62,6 +63,11 @@ def a4_document(*, first_page: bool = True, footer: str | None = None) -> FPDF:
     pdf.add_font("DejaVu", "", str(FONTS / "DejaVuSans.ttf"))
     pdf.add_font("DejaVu", "B", str(FONTS / "DejaVuSans-Bold.ttf"))
     pdf.set_creator("Konsey")
+    pdf.set_lang("tr")  # the council's documents are Turkish (screen readers pick the voice from it)
+    if title:
+        pdf.set_title(title)
+    if author:
+        pdf.set_author(author)
     if first_page:
         pdf.add_page()
     return pdf
@@ -79,6 +85,14 @@ def channel_lines(vote: Vote, count) -> list[str]:
         else:
             parts.append(_("%(channel)s: %(n)d voted", channel=label(f"channel_{channel}"), n=turnout))
     return parts or [_("No votes recorded.")]
+
+
+def file_name(meeting: Meeting, what: str, version: int | None = None) -> str:
+    """A document's file name that says what it is: ``tutanak-genel-kurul-2026-12-05.pdf`` (the meeting's day
+    where the council is), ``…-surum-2.pdf`` for a version of the minutes."""
+    body = db.session.get(Body, meeting.body_id)
+    name = f"{what}-{ascii_slug(body.name)}-{meeting.day.isoformat()}"
+    return f"{name}-surum-{version}.pdf" if version else f"{name}.pdf"
 
 
 def build_minutes(meeting: Meeting) -> bytes:
@@ -121,7 +135,8 @@ def _render(meeting: Meeting, footer: str | None, preface: tuple[str, ...] = ())
     written in it (what its fingerprint is of)."""
     council = db.session.get(Council, meeting.council_id)
     body = db.session.scalar(select(Body).where(Body.id == meeting.body_id))
-    pdf = a4_document(footer=footer)
+    minutes_title = _("Minutes")
+    pdf = a4_document(footer=footer, title=f"{body.name} — {minutes_title}: {meeting.title}", author=council.name)
     width = pdf.epw
     written: list[str] = []
 

@@ -280,13 +280,14 @@ def phone_leave(token: str) -> None:
 
 
 @command(None)
-def phone_ballot(token: str, vote_id: uuid.UUID, data: dict) -> None:
+def phone_ballot(token: str, vote_id: uuid.UUID, data: dict) -> meetings.VoteKind:
     """A vote cast from the phone: open and roll-call votes by name, a secret vote counted with no link to the
     person (only that their seat voted is kept); one ballot per seat, a substitute voting for the seat."""
     meeting_pass, meeting_row, member = pass_holder(token)
     vote = vote_of(meeting_row, vote_id)
     meetings.cast(vote, meeting_row, body_of(meeting_row), member, data["choice"], meetings.Channel.PHONE)
     live.changed(meeting_row.id, urgent=False)
+    return vote.kind  # (read now: after the commit the row would be read again, on the hot path of a big vote)
 
 
 @command(None)

@@ -25,7 +25,7 @@ from konsey.core.meetings import (
     VotePurpose,
 )
 from konsey.core.membership import Member
-from konsey.core.minutes import build_minutes
+from konsey.core.minutes import build_minutes, file_name
 from konsey.core.motions import Motion
 from konsey.core.permissions import Permission
 from konsey.core.representatives import Representative
@@ -43,6 +43,11 @@ def meeting(meeting_id: uuid.UUID) -> Meeting:
     if board_of is not None and board_of != meeting_id:
         raise NotFound(_("Not found."))
     return one(Meeting, meeting_id)
+
+
+def document_name(meeting_row: Meeting, what: str, version: int | None = None) -> str:
+    """The file name a meeting's document is offered under (``tutanak-genel-kurul-2026-12-05.pdf``)."""
+    return file_name(meeting_row, what, version)
 
 
 def body_of(meeting_row: Meeting) -> Body:

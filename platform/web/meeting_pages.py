@@ -145,14 +145,14 @@ def quorum(meeting_id):
 @performs(meetings.minutes_pdf)
 def minutes(meeting_id):
     meeting, pdf = meetings.minutes_pdf(meeting_id)
-    return file_download(pdf, "application/pdf", f"tutanak-{meeting.id}.pdf", inline=True)
+    return file_download(pdf, "application/pdf", meetings.document_name(meeting, "tutanak"), inline=True)
 
 
 @bp.get("/<uuid:meeting_id>/minutes/<int:number>.pdf")
 @performs(meeting_record.minutes_version_pdf)
 def minutes_version(meeting_id, number):
     meeting, version = meeting_record.minutes_version_pdf(meeting_id, number)
-    return file_download(version.document, "application/pdf", f"tutanak-{meeting.id}-v{number}.pdf", inline=True)
+    return file_download(version.document, "application/pdf", meetings.document_name(meeting, "tutanak", number), inline=True)
 
 
 @bp.post("/<uuid:meeting_id>/minutes/draw-up")
@@ -194,7 +194,7 @@ def archive(meeting_id):
 @performs(meetings.attendance_list_pdf)
 def attendance_list(meeting_id):
     meeting, pdf = meetings.attendance_list_pdf(meeting_id)
-    return file_download(pdf, "application/pdf", f"hazirun-cetveli-{meeting.id}.pdf", inline=True)
+    return file_download(pdf, "application/pdf", meetings.document_name(meeting, "hazirun-cetveli"), inline=True)
 
 
 def _back(meeting_id, anchor: str | None = None):

@@ -19,6 +19,7 @@ from flask_babel import gettext as _
 
 from konsey.core.errors import NotFound
 from konsey.core.floor_motions import FloorMotionKind
+from konsey.core.labels import label
 from konsey.core.meetings import Choice, VoteKind
 from konsey.pluginkit import file_download
 from konsey.schemas.meetings import (
@@ -33,7 +34,7 @@ from konsey.schemas.meetings import (
     RefusalSchema,
     TakeUpSchema,
 )
-from konsey.usecases import assembly, board, hybrid, meeting_record
+from konsey.usecases import assembly, board, hybrid, meeting_record, meetings
 from konsey.usecases.base import performs
 from konsey.web.adapters import (
     answer_script_or_page,
@@ -133,9 +134,18 @@ def leave(meeting_id):
 @performs(hybrid.phone_ballot)
 def ballot(meeting_id, vote_id):
     token = _token(meeting_id)
-    return _answer(meeting_id, lambda: hybrid.phone_ballot(token, vote_id, load(PhoneBallotSchema,
-                                                                              filled(request.form, "choice"))),
-                   _("Your vote is recorded."))
+    data = {}
+    # Said now, before the ballot: the request's language is settled while its transaction is sound (a second
+    # ballot of the seat fails its insert, and the refusal's sentence must not need the database).
+    recorded = _("Your vote is recorded.")
+
+    def cast():
+        data.update(load(PhoneBallotSchema, filled(request.form, "choice")))
+        return hybrid.phone_ballot(token, vote_id, data)
+
+    # A vote by name repeats the choice, so the person sees what was recorded; a secret one does not say it.
+    return _answer(meeting_id, cast, lambda kind: recorded if kind is VoteKind.SECRET
+                   else _("Your vote is recorded: %(choice)s.", choice=label(data["choice"])))
 
 
 @bp.post("/m/<uuid:meeting_id>/floor")
@@ -177,7 +187,7 @@ def sign_floor_motion(meeting_id, floor_motion_id):
 def minutes_version(meeting_id, number):
     """A version of the minutes for a member of the presiding board to read before approving it."""
     meeting, version = meeting_record.phone_minutes_pdf(_token(meeting_id), number)
-    return file_download(version.document, "application/pdf", f"tutanak-{meeting.id}-v{number}.pdf", inline=True)
+    return file_download(version.document, "application/pdf", meetings.document_name(meeting, "tutanak", number), inline=True)
 
 
 @bp.post("/m/<uuid:meeting_id>/minutes/<int:number>/approve")

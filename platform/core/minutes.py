@@ -20,6 +20,7 @@ from konsey.core.meetings import (
     Ballot,
     ExcusedAbsence,
     Meeting,
+    MeetingStatus,
     Vote,
     VoteKind,
     VotePurpose,
@@ -211,8 +212,20 @@ def _render(meeting: Meeting, footer: str | None, preface: tuple[str, ...] = ())
     for member_id in absent:
         line(f"• {names.get(member_id, '?')}")
     quorum = quorum_status(meeting, body)
-    line(_("Full membership %(full)d, present now %(present)d, quorum %(needed)d.",
-           full=quorum["full_membership"], present=quorum["present"], needed=quorum["needed"]))
+    if meeting.status is not MeetingStatus.CLOSED:
+        line(_("Full membership %(full)d, present now %(present)d, quorum %(needed)d.",
+               full=quorum["full_membership"], present=quorum["present"], needed=quorum["needed"]))
+    else:
+        # Once closed nobody is "present now": the record says how many were present as each vote opened.
+        present_at_votes = sorted(db.session.scalars(select(Vote.present).join(
+            AgendaItem, AgendaItem.id == Vote.agenda_item_id).where(AgendaItem.meeting_id == meeting.id)))
+        if present_at_votes:
+            line(_("Full membership %(full)d, quorum %(needed)d; present as the votes opened: %(low)d to %(high)d.",
+                   full=quorum["full_membership"], needed=quorum["needed"], low=present_at_votes[0],
+                   high=present_at_votes[-1]))
+        else:
+            line(_("Full membership %(full)d, quorum %(needed)d; %(came)d attended.",
+                   full=quorum["full_membership"], needed=quorum["needed"], came=len(by_person)))
     pdf.ln(3)
 
     board = presiding.board(meeting)

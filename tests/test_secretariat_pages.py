@@ -95,9 +95,13 @@ def test_an_application_offers_only_the_next_step(app, world, secretary):
     early = client.post(f"/izmir/applications/{application}/approve", follow_redirects=True,
                         headers={"Accept-Language": "tr"})
     assert "Önce incelemeyi başlatın" in early.get_data(as_text=True)
-    client.post(f"/izmir/applications/{application}/review")
+    reviewing = client.post(f"/izmir/applications/{application}/review", follow_redirects=True).get_data(as_text=True)
+    assert "incelemede" in reviewing and "kaydedildi" not in reviewing  # the step taken, not a bare "saved"
     listing = client.get("/izmir/applications/").get_data(as_text=True)
     assert f"/applications/{application}/approve" in listing and f"/applications/{application}/review" not in listing
+    approved = client.post(f"/izmir/applications/{application}/approve", data={"decision_reference": "YK 2026/9"},
+                           follow_redirects=True).get_data(as_text=True)
+    assert "onaylandı" in approved and "incelemede" not in approved
 
 
 def test_the_municipal_answer_takes_a_date_never_free_text(app, world, secretary):

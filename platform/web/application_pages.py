@@ -25,35 +25,40 @@ def application_list():
                            **applications.applications_page(request.args.get("status")))
 
 
-def _application_step(application_id, use_case, *args):
+def _application_step(application_id, use_case, said: str, *args):
+    """Run one step of an application and say which step was taken (``said``, with the application's number)."""
     number = applications.show_application(application_id).number
-    attempt(lambda: use_case(application_id, *args), _("Application no. %(number)d: saved.", number=number))
+    attempt(lambda: use_case(application_id, *args), said % {"number": number})
     return redirect(url_for("application_pages.application_list"))
 
 
 @bp.post("/applications/<uuid:application_id>/review")
 @performs(applications.start_review)
 def application_review(application_id):
-    return _application_step(application_id, applications.start_review)
+    return _application_step(application_id, applications.start_review,
+                             _("Application no. %(number)d is now under review."))
 
 
 @bp.post("/applications/<uuid:application_id>/approve")
 @performs(applications.approve_application)
 def application_approve(application_id):
     return _application_step(application_id, applications.approve_application,
+                             _("Application no. %(number)d is approved: the applicant is a member now."),
                              filled(request.form, "reason", "decision_reference"))
 
 
 @bp.post("/applications/<uuid:application_id>/reject")
 @performs(applications.reject_application)
 def application_reject(application_id):
-    return _application_step(application_id, applications.reject_application, filled(request.form, "reason"))
+    return _application_step(application_id, applications.reject_application,
+                             _("Application no. %(number)d is rejected."), filled(request.form, "reason"))
 
 
 @bp.post("/applications/<uuid:application_id>/withdraw")
 @performs(applications.withdraw_application)
 def application_withdraw(application_id):
-    return _application_step(application_id, applications.withdraw_application)
+    return _application_step(application_id, applications.withdraw_application,
+                             _("Application no. %(number)d is withdrawn."))
 
 
 @bp.route("/apply", methods=["GET", "POST"])

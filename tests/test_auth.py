@@ -51,6 +51,9 @@ def test_password_reset_by_email_link(app, person, mailbox):
     message = mailbox.wait_for(1)[0]
     link = re.search(r"http://konsey\.test(/password/reset/\S+)", message.get_content()).group(1)
     assert client.get(link).status_code == 200
+    mismatch = client.post(link, data={"password": "yepyeni-parola-99", "confirm": "yepyeni-parola-98"})
+    said = mismatch.get_data(as_text=True)
+    assert mismatch.status_code in (200, 422) and "İki parola aynı değil." in said and "password ile" not in said
     changed = client.post(link, data={"password": "yepyeni-parola-99", "confirm": "yepyeni-parola-99"})
     assert changed.status_code == 302
     assert login(app.test_client(), "deniz@example.org", "yepyeni-parola-99").status_code == 302

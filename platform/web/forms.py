@@ -29,7 +29,8 @@ class ForgotPasswordForm(FlaskForm):
 
 class NewPasswordForm(FlaskForm):
     password = PasswordField(_l("New password"), validators=[DataRequired(), Length(min=10, max=200)])
-    confirm = PasswordField(_l("Repeat the password"), validators=[DataRequired(), EqualTo("password")])
+    confirm = PasswordField(_l("Repeat the password"), validators=[
+        DataRequired(), EqualTo("password", message=_l("The two passwords are not the same."))])
 
 
 class AcceptInvitationForm(NewPasswordForm):

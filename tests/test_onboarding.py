@@ -101,6 +101,13 @@ def test_api_onboarding_rejects_bad_input(app, api, operator_token, overrides, f
         assert db.session.scalar(select(func.count(Council.id))) == 0
 
 
+def test_a_slug_typed_with_turkish_letters_is_spelled_as_an_address(app, api, operator_token, mailbox):
+    created = api(operator_token).post("/api/v1/councils", json=_payload(slug="Gölcük", name="Gölcük Kent Konseyi"))
+    assert created.status_code == 201 and created.json["council"]["slug"] == "golcuk"
+    invitation = mailbox.wait_for(1)[-1].get_content()
+    assert "Gölcük Kent Konseyi için" in invitation and "konseyine" not in invitation  # not "Konseyi konseyine"
+
+
 def test_duplicate_slug_is_refused_and_nothing_changes(app, api, operator_token):
     from konsey.core.accounts import Invitation
     from konsey.tenants.db import db

@@ -19,6 +19,11 @@ def turkish_upper(s: str) -> str:
 _ASCII = str.maketrans("çğıöşüâîûÇĞİIÖŞÜÂÎÛ", "cgiosuaiuCGIIOSUAIU")
 
 
+def ascii_spelling(s: str) -> str:
+    """Turkish letters as an address spells them, in lower case: "Gölcük" → "golcuk" (nothing else changes)."""
+    return s.translate(_ASCII).lower()
+
+
 def ascii_slug(s: str) -> str:
     """A web address part from a Turkish name: "İnegöl Kent Konseyi" → "inegol-kent-konseyi" (letters as a
     Turkish reader would spell them in ASCII, never a combining dot)."""

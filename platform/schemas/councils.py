@@ -10,7 +10,7 @@ from marshmallow import Schema, ValidationError, fields, pre_load, validate, val
 from konsey.core import reference
 from konsey.core.councils import RESERVED_SLUGS, SLUG_PATTERN
 from konsey.core.i18n import LANGUAGES
-from konsey.core.text import suggested_slug
+from konsey.core.text import ascii_spelling, suggested_slug
 from konsey.schemas.base import StrictSchema
 from konsey.tenants.models import CouncilStatus
 
@@ -30,7 +30,14 @@ class OnboardingSchema(StrictSchema):
 
     @pre_load
     def _suggest_slug(self, data, **_kwargs):
-        if isinstance(data, dict) and not (data.get("slug") or "").strip() and (data.get("name") or "").strip():
+        if not isinstance(data, dict):
+            return data
+        typed = data.get("slug")
+        if isinstance(typed, str) and typed.strip():
+            # Typed with Turkish letters or capitals ("Gölcük"): spelled as an address is (golcuk); anything else
+            # an address cannot hold (a space) is still refused with the field named.
+            data = {**data, "slug": ascii_spelling(typed.strip())}
+        elif (data.get("name") or "").strip():
             data = {**data, "slug": suggested_slug(data["name"])}
         return data
 

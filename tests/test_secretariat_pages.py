@@ -288,3 +288,14 @@ def test_the_womens_assembly_attaches_a_note_to_a_motion(app, world, secretary):
     from konsey.tenants.db import db
 
     assert _in(app, secretary["council"], lambda: db.session.scalar(select(GenderImpactNote.text))).startswith("Aydınlatma")
+
+
+def test_the_meeting_form_offers_the_bodies_that_can_meet_the_general_assembly_first(app, world, secretary):
+    """A proposed body cannot meet, so the form does not offer it (it once was the default choice)."""
+    client = secretary["client"]
+    client.post("/izmir/bodies/", data={"kind": "working_group", "name": "Önerilen Ulaşım Grubu"})
+    page = client.get("/izmir/meetings/").get_data(as_text=True)
+    select_box = page[page.index('<select id="body_id"'):]
+    select_box = select_box[:select_box.index("</select>")]
+    options = re.findall(r"<option [^>]*>([^<]+)</option>", select_box)
+    assert options[0] == "Genel Kurul" and "Önerilen Ulaşım Grubu" not in options and "Yürütme Kurulu" in options

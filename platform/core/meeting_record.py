@@ -22,7 +22,7 @@ from datetime import datetime
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import Integer, LargeBinary, String, Uuid, delete, func, select
+from sqlalchemy import Integer, LargeBinary, String, Uuid, delete, select
 from sqlalchemy.orm import Mapped, deferred, mapped_column
 
 from konsey.core import floor_motions, presiding, speakers
@@ -163,19 +163,20 @@ def draw_up(meeting: Meeting, reason: str | None = None) -> MinutesVersion:
 def approve(meeting: Meeting, version: MinutesVersion, member: Member) -> bool:
     """A board member approves the version; True when that was the last approval and the version is frozen (and
     the archive sealed)."""
-    if not presiding.on_board(meeting, member.id):
+    board = {member_row.id for _seat, member_row in presiding.board(meeting)}
+    if member.id not in board:
         raise Invalid({"member_id": [_("Only the members of the presiding board approve the minutes.")]})
     lock(version, "no_key_update")  # the last two approvals at once: one freezes
     if version.frozen_at is not None:
         raise Conflict({"version": [_("These minutes are approved and frozen already.")]})
-    if member.id in approvals(version):
+    approved = set(approvals(version))
+    if member.id in approved:
         raise Conflict({"version": [_("You have approved this version already.")]})
     approval = MinutesApproval(version_id=version.id, member_id=member.id)
     db.session.add(approval)
     db.session.flush()
     record("minutes.approved", approval, {"version": str(version.id), "fingerprint": version.fingerprint})
-    board = {member_row.id for _seat, member_row in presiding.board(meeting)}
-    if not board <= set(approvals(version)):
+    if not board <= approved | {member.id}:
         return False
     version.frozen_at = utcnow()
     archive = seal_archive(meeting, version)
@@ -311,7 +312,3 @@ def _number_of(version_id: uuid.UUID | None) -> int | None:
 def latest_archive(meeting: Meeting) -> MeetingArchive | None:
     return db.session.scalar(select(MeetingArchive).where(MeetingArchive.meeting_id == meeting.id)
                              .order_by(MeetingArchive.sealed_at.desc()).limit(1))
-
-
-def approved_count(version: MinutesVersion) -> int:
-    return db.session.scalar(select(func.count(MinutesApproval.id)).where(MinutesApproval.version_id == version.id))

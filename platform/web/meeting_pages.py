@@ -158,29 +158,24 @@ def minutes_version(meeting_id, number):
 @bp.post("/<uuid:meeting_id>/minutes/draw-up")
 @performs(meeting_record.draw_up_minutes)
 def draw_up_minutes(meeting_id):
-    meetings.require_meeting(meeting_id)
-    attempt(lambda: meeting_record.draw_up_minutes(meeting_id, load(DrawUpMinutesSchema,
-                                                                    filled(request.form, "reason"))),
-            _("The minutes are drawn up: each member of the presiding board approves them from their phone."))
-    return _back(meeting_id, "record")
+    drawn_up = _("The minutes are drawn up: each member of the presiding board approves them from their phone.")
+    return _form_run(meeting_id, DrawUpMinutesSchema, ("reason",),
+                     lambda data: meeting_record.draw_up_minutes(meeting_id, data), "record", success=drawn_up)
 
 
 @bp.post("/<uuid:meeting_id>/minutes/<int:number>/approvals")
 @performs(meeting_record.approve_minutes_at_desk)
 def approve_minutes_at_desk(meeting_id, number):
-    meetings.require_meeting(meeting_id)
-    attempt(lambda: meeting_record.approve_minutes_at_desk(meeting_id, number, load(
-        DeskMinutesApprovalSchema, filled(request.form, "member_id", "code"))), _("The approval is recorded."))
-    return _back(meeting_id, "record")
+    return _form_run(meeting_id, DeskMinutesApprovalSchema, ("member_id", "code"),
+                     lambda data: meeting_record.approve_minutes_at_desk(meeting_id, number, data), "record",
+                     success=_("The approval is recorded."))
 
 
 @bp.post("/<uuid:meeting_id>/minutes/<int:number>/withdrawal")
 @performs(meeting_record.withdraw_minutes)
 def withdraw_minutes(meeting_id, number):
-    meetings.require_meeting(meeting_id)
-    attempt(lambda: meeting_record.withdraw_minutes(meeting_id, number),
-            _("The version is withdrawn: draw up the minutes again."))
-    return _back(meeting_id, "record")
+    return _run(meeting_id, lambda: meeting_record.withdraw_minutes(meeting_id, number), "record",
+                _("The version is withdrawn: draw up the minutes again."))
 
 
 @bp.get("/<uuid:meeting_id>/archive.zip")
@@ -208,11 +203,11 @@ def _run(meeting_id, action, anchor: str | None = None, success: str | None = No
     return _back(meeting_id, anchor)
 
 
-def _form_run(meeting_id, schema, names, action, anchor=None, **fixed):
-    """Parse the named fields with ``schema``, call ``action(data)``, go back to the desk. Another council's
-    meeting is not found before anything is said about the form."""
+def _form_run(meeting_id, schema, names, action, anchor=None, *, success: str | None = None, **fixed):
+    """Parse the named fields with ``schema``, call ``action(data)``, say ``success``, go back to the desk. Another
+    council's meeting is not found before anything is said about the form."""
     meetings.require_meeting(meeting_id)
-    attempt(lambda: action(load(schema, {**filled(request.form, *names), **fixed})))
+    attempt(lambda: action(load(schema, {**filled(request.form, *names), **fixed})), success)
     return _back(meeting_id, anchor)
 
 

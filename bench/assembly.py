@@ -87,17 +87,56 @@ def seed(app, members: int) -> dict:
                 "items": [str(i) for i in items], "council": council}
 
 
+class Upstream:
+    """The reverse proxy's connections to gunicorn, as nginx keeps them with ``keepalive 32`` in its upstream block
+    (docs/operations.md): a request takes an idle connection if there is one, else opens one; afterwards the
+    connection is kept for the next request while fewer than ``keepalive`` are idle, else closed. ``keepalive`` 0:
+    a connection of its own for every request (nginx's default, HTTP/1.0 to the upstream)."""
+
+    IDLE_SECONDS = 4.0  # below gunicorn's keep-alive (5 s): never reuse one the server is about to close
+
+    def __init__(self, keepalive: int):
+        self.keepalive = keepalive
+        self.idle: list[tuple[float, asyncio.StreamReader, asyncio.StreamWriter]] = []
+
+    async def request(self, port: int, method: str, path: str, body: bytes, headers: dict) -> tuple[int, bytes]:
+        keep = self.keepalive > 0
+        while self.idle:
+            since, reader, writer = self.idle.pop()
+            if time.monotonic() - since < self.IDLE_SECONDS and not reader.at_eof():
+                break
+            writer.close()
+        else:
+            reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        head = {"Host": "127.0.0.1", "Content-Length": str(len(body)),
+                "Connection": "keep-alive" if keep else "close", **headers}
+        writer.write((f"{method} {path} HTTP/1.1\r\n" + "".join(f"{k}: {v}\r\n" for k, v in head.items())
+                      + "\r\n").encode() + body)
+        await writer.drain()
+        status = int((await reader.readline()).split()[1])
+        fields = {}
+        while (line := await reader.readline()) not in (b"\r\n", b""):
+            name, _, value = line.decode().partition(":")
+            fields[name.strip().lower()] = value.strip()
+        if "content-length" in fields:
+            answer = await reader.readexactly(int(fields["content-length"]))
+        elif status in (204, 304):
+            answer = b""
+        else:
+            answer, keep = await reader.read(), False
+        if keep and fields.get("connection", "").lower() != "close" and len(self.idle) < self.keepalive:
+            self.idle.append((time.monotonic(), reader, writer))
+        else:
+            writer.close()
+        return status, answer
+
+
+UPSTREAM = Upstream(0)
+
+
 async def http(port: int, method: str, path: str, body: bytes = b"", headers: dict | None = None) -> tuple[int, bytes]:
-    """One HTTP/1.1 request on a connection of its own (as many phones do): (status, body)."""
-    reader, writer = await asyncio.open_connection("127.0.0.1", port)
-    head = {"Host": "127.0.0.1", "Content-Length": str(len(body)), "Connection": "close", **(headers or {})}
-    writer.write((f"{method} {path} HTTP/1.1\r\n" + "".join(f"{k}: {v}\r\n" for k, v in head.items())
-                  + "\r\n").encode() + body)
-    await writer.drain()
-    status = int((await reader.readline()).split()[1])
-    answer = await reader.read()
-    writer.close()
-    return status, answer.split(b"\r\n\r\n", 1)[-1]
+    """One HTTP/1.1 request through the proxy's upstream connections (:class:`Upstream`): (status, body)."""
+    return await UPSTREAM.request(port, method, path, body, headers or {})
 
 
 async def open_link(port: int, link: str) -> tuple[str, str]:
@@ -304,8 +343,12 @@ def main() -> int:
     parser.add_argument("--members", type=int, default=1500)
     parser.add_argument("--spread", type=float, default=10.0, help="seconds over which the ballots are cast")
     parser.add_argument("--hall", type=int, default=900, help="members who walk into the hall for vote (b)")
+    parser.add_argument("--keepalive", type=int, default=32,
+                        help="idle connections the reverse proxy keeps to gunicorn (nginx's upstream keepalive); 0: "
+                             "a connection per request")
     parser.add_argument("--redis", default=os.environ.get("KONSEY_TEST_REDIS_URL", "redis://127.0.0.1:6379/0"))
     args = parser.parse_args()
+    UPSTREAM.keepalive = args.keepalive
     from flask_migrate import upgrade
 
     from konsey.app import create_app
@@ -368,7 +411,7 @@ def main() -> int:
         from konsey.tenants.scoping import bound_council
 
         print(f"date: {date.today().isoformat()}, cores: {os.cpu_count()}, python {sys.version.split()[0]}, "
-              f"{args.members} members")
+              f"{args.members} members, the proxy keeping {args.keepalive} connections to gunicorn")
         print(f"phones: {result['screens']} screens connected (each its pass's stream), {result['joined']} joined "
               f"online in {result['join_seconds']:.1f} s")
         recorded_total = correct_total = 0

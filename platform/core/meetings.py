@@ -289,10 +289,20 @@ def eligibility(body: Body, bylaws: dict, ids: set):
     return Member.id.in_(ids)
 
 
+def holds_assembly_vote(member: Member, bylaws: dict) -> bool:
+    """:func:`eligibility`'s general-assembly rule, asked of one member already loaded (the same two conditions:
+    a test holds them together)."""
+    return member.status is MemberStatus.ACTIVE and (
+        bylaws["individual_members_vote_in_general_assembly"] or member.kind is MemberKind.INSTITUTIONAL)
+
+
 def eligible_members(body: Body, day: date, bylaws: dict, among: set | None = None) -> set[uuid.UUID]:
     """Who holds a vote in this body on this day (only those ``among`` given ids, when given: a ballot asks
     about one or two people, not about a general assembly of thousands)."""
     if body.kind is BodyKind.GENERAL_ASSEMBLY:
+        loaded = [db.session.identity_map.get(db.session.identity_key(Member, i)) for i in among or ()]
+        if among and all(loaded):  # the people a ballot asks about are in the session already (the pass's holder)
+            return {member.id for member in loaded if holds_assembly_vote(member, bylaws)}
         query = select(Member.id).where(eligibility(body, bylaws, set()))
         if among is not None:
             query = query.where(Member.id.in_(among))

@@ -23,7 +23,7 @@ from konsey.core.permissions import Permission
 from konsey.core.rules import meetings as rules
 from konsey.tenants.db import db
 from konsey.usecases.base import command, query
-from konsey.usecases.meetings import body_of, meeting, vote_of
+from konsey.usecases.meetings import body_of, meeting
 from konsey.usecases.members import member_named
 
 # --- the desk ----------------------------------------------------------------------------------------------------
@@ -264,9 +264,9 @@ def phone_join(token: str) -> None:
 def phone_sign_of_life(token: str) -> bool:
     """The open phone page's periodic sign; whether the person is in the meeting now."""
     meeting_pass, meeting_row, member = pass_holder(token)
-    was_here = passes.attending(meeting_row, member.id) is not None
-    here = passes.sign_of_life(meeting_pass, meeting_row, member)
-    if here and not was_here:
+    arrival = passes.attending(meeting_row, member.id)
+    here = passes.sign_of_life(meeting_pass, meeting_row, member, arrival)
+    if here and arrival is None:
         live.changed(meeting_row.id, urgent=False)
     return here
 
@@ -283,8 +283,7 @@ def phone_leave(token: str) -> None:
 def phone_ballot(token: str, vote_id: uuid.UUID, data: dict) -> meetings.VoteKind:
     """A vote cast from the phone: open and roll-call votes by name, a secret vote counted with no link to the
     person (only that their seat voted is kept); one ballot per seat, a substitute voting for the seat."""
-    meeting_pass, meeting_row, member = pass_holder(token)
-    vote = vote_of(meeting_row, vote_id)
+    meeting_pass, meeting_row, member, vote = passes.pass_and_vote(passes.pass_id_of(token), vote_id)
     meetings.cast(vote, meeting_row, body_of(meeting_row), member, data["choice"], meetings.Channel.PHONE)
     live.changed(meeting_row.id, urgent=False)
     return vote.kind  # (read now: after the commit the row would be read again, on the hot path of a big vote)

@@ -148,8 +148,11 @@ def test_the_next_link_continues_after_the_last_member(api, setup, world):
 def test_roles(api, setup):
     assert api(setup["member"]).get(URL).status_code == 403  # a member may not browse others' data
     assert api(setup["viewer"]).post(URL, json={"category": "individual", "name": "Ali Veli"}).status_code == 403
-    assert api(None).get(URL).status_code == 401
-    assert api("kns_not-a-real-token").get(URL).status_code == 401
+    anonymous = api(None).get(URL)
+    assert anonymous.status_code == 401
+    assert anonymous.headers["WWW-Authenticate"].startswith("Bearer") and "error" not in anonymous.headers["WWW-Authenticate"]
+    forged = api("kns_not-a-real-token").get(URL)
+    assert forged.status_code == 401 and "invalid_token" in forged.headers["WWW-Authenticate"]
 
 
 def test_revoked_and_expired_tokens_stop_working(api, setup, app):

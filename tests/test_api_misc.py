@@ -35,6 +35,10 @@ def test_unknown_api_path_and_wrong_method_are_problems(sqlite_app):
     assert unknown.json["title"] == "Bulunamadı."
     wrong = client.delete("/api/v1/reference/provinces")
     assert wrong.status_code == 405 and wrong.mimetype == "application/problem+json"
+    assert set(wrong.headers["Allow"].replace(" ", "").split(",")) >= {"GET"}
+    assert "DELETE" not in wrong.headers["Allow"]
+    page = client.put("/health")
+    assert page.status_code == 405 and "GET" in page.headers["Allow"]
 
 
 def test_health(sqlite_app):

@@ -141,14 +141,34 @@ def test_the_answer_carries_its_real_date_and_implementation_follows(app, world,
     assert feed.status_code == 200 and feed.mimetype == "application/atom+xml"
     import xml.etree.ElementTree as ET
 
-    entries = ET.fromstring(feed.data).findall("{http://www.w3.org/2005/Atom}entry")
-    assert len(entries) == 1 and "Bisiklet yolu" in entries[0].find("{http://www.w3.org/2005/Atom}title").text
+    atom = "{http://www.w3.org/2005/Atom}"
+    entries = ET.fromstring(feed.data).findall(f"{atom}entry")
+    assert len(entries) == 1 and "Bisiklet yolu" in entries[0].find(f"{atom}title").text
+    # The feed changes when its newest entry does: its time is that entry's, and a reader asking again gets 304.
+    assert ET.fromstring(feed.data).find(f"{atom}updated").text == entries[0].find(f"{atom}updated").text
+    assert feed.headers["ETag"] and feed.headers["Last-Modified"]
+    assert public.get("/izmir/tracker.atom", headers={"If-None-Match": feed.headers["ETag"]}).status_code == 304
+    assert public.get("/izmir/tracker.atom",
+                      headers={"If-Modified-Since": feed.headers["Last-Modified"]}).status_code == 304
+    # Its addresses are the installation's, whatever Host the request named.
+    forged = public.get("/izmir/tracker.atom", headers={"Host": "evil.example"}).get_data(as_text=True)
+    assert "evil.example" not in forged and app.config["KONSEY_BASE_URL"].rstrip("/") + "/izmir/tracker" in forged
+    # A title stored before control characters were refused (here written past the schemas) leaves it well-formed.
+    from sqlalchemy import update
+
+    from konsey.core.motions import Motion
+    from konsey.tenants.db import db
+    from konsey.tenants.scoping import bound_council
+
+    with app.app_context(), bound_council(council):
+        db.session.execute(update(Motion).values(title="Bisiklet\x03 yolu"))
+        db.session.commit()
+    stored = public.get("/izmir/tracker.atom")
+    assert "Bisiklet yolu" in ET.fromstring(stored.data).find(f"{atom}entry").find(f"{atom}title").text
     # The audit chain keeps the states and dates, never the notes (free text).
     from sqlalchemy import select
 
     from konsey.core.audit import AuditEntry
-    from konsey.tenants.db import db
-    from konsey.tenants.scoping import bound_council
 
     with app.app_context(), bound_council(council):
         details = [e.details for e in db.session.scalars(select(AuditEntry).where(

@@ -159,12 +159,27 @@ def test_json_nested_thousands_deep_is_a_400(izmir):
         assert response.status_code == 400
 
 
-@pytest.mark.parametrize("name", ["Ayşe\x00Kaya", "Ayşe \ud800 Kaya"])
+@pytest.mark.parametrize("name", ["Ayşe\x00Kaya", "Ayşe \ud800 Kaya", "Ayşe\x03Kaya", "Ayşe\x1bKaya", "Ayşe\x85Kaya",
+                                  "Ayşe\uffffKaya"])
 def test_a_string_that_is_not_text_is_refused_naming_its_field(app, izmir, name):
     body = json.dumps({"category": "individual", "name": name})  # json escapes the NUL and the lone surrogate
     response = izmir["admin"].post(f"{BASE}/members", data=body, headers={"Content-Type": "application/json"})
     assert response.status_code == 422 and "name" in response.json["errors"]
     assert izmir["admin"].get(f"{BASE}/members").json == []
+
+
+def test_tabs_and_line_breaks_are_text(app, izmir):
+    """A form's line break is CR LF, a pasted address may hold a tab: those stay; the control characters go."""
+    from konsey.core.text import first_not_text, xml_safe
+
+    assert first_not_text("Atatürk Cad.\r\n\tNo: 5") is None and first_not_text("a\x7fb") == "U+007F"
+    assert xml_safe("Park\x03 yolu\ufffe") == "Park yolu" and xml_safe(None) == ""
+    response = izmir["admin"].post(f"{BASE}/members", json={"category": "individual", "name": "Ayşe Kaya",
+                                                            "neighbourhood": "Alsancak\tMahallesi"})
+    assert response.status_code == 201, response.json
+    refused = izmir["admin"].post(f"{BASE}/members", json={"category": "individual", "name": "Ali\x03 Veli"},
+                                  headers={"Accept-Language": "tr"})
+    assert "U+0003" in refused.json["errors"]["name"][0] and "kontrol" in refused.json["errors"]["name"][0]
 
 
 @pytest.mark.parametrize("when", ["9999-12-31T23:00-12:00", "0001-01-01T00:00:00+14:00", "2199-01-01T18:00:00+03:00"])

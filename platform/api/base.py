@@ -59,4 +59,12 @@ class KonseyApi(Api):
         detail = data.get("message") if isinstance(data.get("message"), str) else None
         if status == 400 and errors and "json" in errors:
             detail = "; ".join(errors.pop("json"))
-        return problem(status, status_title(status), detail=detail, errors=errors or None)
+        return with_error_headers(problem(status, status_title(status), detail=detail, errors=errors or None), error)
+
+
+def with_error_headers(response: Response, error: HTTPException) -> Response:
+    """The headers an HTTP error carries besides its body: ``Allow`` on a 405, ``WWW-Authenticate`` on a 401."""
+    for name, value in error.get_headers():
+        if name.lower() != "content-type":
+            response.headers[name] = value
+    return response

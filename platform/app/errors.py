@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import contextlib
 
-from flask import Flask, current_app, g, render_template, request
+from flask import Flask, current_app, g, make_response, render_template, request
 from flask_babel import gettext as _
 from marshmallow import ValidationError
 from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from konsey.api.base import flatten_field_errors, problem, status_title
+from konsey.api.base import flatten_field_errors, problem, status_title, with_error_headers
 from konsey.app.extensions import api, login_manager
 from konsey.core.errors import Conflict, DomainError, Forbidden, NotFound
 from konsey.schemas.messages import translate_validation_messages
@@ -74,7 +74,8 @@ def install(app: Flask) -> None:
 
             return api.handle_http_exception(error)
         status = error.code or 500
-        return render_template("error.html", status=status, title=status_title(status)), status
+        page = make_response(render_template("error.html", status=status, title=status_title(status)), status)
+        return with_error_headers(page, error)
 
     @app.errorhandler(ValidationError)
     def validation_error(error: ValidationError):

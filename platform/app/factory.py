@@ -38,6 +38,7 @@ from konsey.core.i18n import LANGUAGES, select_locale
 from konsey.core.labels import label, parameter_label
 from konsey.core.plugins import plugin_manager
 from konsey.core.rules.meetings import Stance
+from konsey.core.text import xml_safe
 from konsey.tenants.db import db
 from konsey.web import (
     account,
@@ -116,6 +117,7 @@ def create_app(config: dict | None = None, instance_path: str | Path | None = No
     app.jinja_env.filters["tuple_label"] = lambda choice: (choice.value, label(choice))  # an enum as an option
     app.jinja_env.filters["tr_number"] = formats.number_text
     app.jinja_env.filters["tr_money"] = formats.money_text
+    app.jinja_env.filters["xml"] = xml_safe  # what XML cannot hold, dropped (text stored before it was refused)
     app.jinja_env.filters["name_in"] = lambda key, names: names.get(key, key)  # an id shown by its name
 
 

@@ -15,7 +15,8 @@ from __future__ import annotations
 from flask import Flask, abort, current_app, g, redirect, request, url_for
 from flask_login import current_user
 from sqlalchemy import update
-from werkzeug.exceptions import HTTPException
+from werkzeug.datastructures import WWWAuthenticate
+from werkzeug.exceptions import HTTPException, Unauthorized
 
 from konsey.core.accounts import AccessToken, User, council_and_token, roles_in, token_from_secret
 from konsey.core.permissions import ALLOWED_WHEN_READ_ONLY, Policy, allowed
@@ -164,7 +165,9 @@ def enforce_policy():
     principal = current_principal()
     if principal is None:
         if is_api_request():
-            abort(401)
+            # RFC 6750: the scheme the API expects, and whether the token sent was the trouble.
+            challenge = 'Bearer realm="konsey"' + (', error="invalid_token"' if _bearer_secret() else "")
+            raise Unauthorized(www_authenticate=WWWAuthenticate.from_header(challenge))
         return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))  # no bare "?"
 
     if council is None:

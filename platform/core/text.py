@@ -1,6 +1,8 @@
-"""Turkish text rules: casing (İ/i, I/ı) and alphabetical order."""
+"""Turkish text rules: casing (İ/i, I/ı) and alphabetical order; what is text at all."""
 
 from __future__ import annotations
+
+import re
 
 _ALPHABET = "abcçdefgğhıijklmnoöprsştuüvyz"
 # Each Turkish letter maps to a two-character code that sorts in alphabet order; anything else keeps
@@ -27,7 +29,6 @@ def ascii_spelling(s: str) -> str:
 def ascii_slug(s: str) -> str:
     """A web address part from a Turkish name: "İnegöl Kent Konseyi" → "inegol-kent-konseyi" (letters as a
     Turkish reader would spell them in ASCII, never a combining dot)."""
-    import re
 
     ascii_text = s.translate(_ASCII).lower()
     return re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-")
@@ -64,3 +65,22 @@ def spreadsheet_safe(value):
     if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
         return "'" + value
     return value
+
+
+# What is not text anywhere Konsey takes it in (API, pages, CSV, CLI: the schemas refuse it) or writes it out (XML):
+# control characters other than tab, line feed and carriage return (a form's line break is CR LF), DEL and the C1
+# controls, halves of surrogate pairs, and the two non-characters XML cannot hold. NUL is among them (PostgreSQL
+# cannot store it).
+NOT_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+def first_not_text(s: str) -> str | None:
+    """The first character of ``s`` that is not text (see NOT_TEXT), as ``U+0003``; None if there is none."""
+    found = NOT_TEXT.search(s)
+    return f"U+{ord(found.group()):04X}" if found else None
+
+
+def xml_safe(s) -> str:
+    """``s`` with what XML 1.0 cannot hold dropped: text stored before the schemas refused it never breaks a
+    feed (escaping ``<`` and ``&`` is the template's)."""
+    return NOT_TEXT.sub("", "" if s is None else str(s))

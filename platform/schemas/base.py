@@ -9,10 +9,8 @@ from datetime import UTC, date, datetime
 from flask_babel import gettext as _
 from marshmallow import RAISE, Schema, ValidationError, fields, pre_load, validate, validates_schema
 
+from konsey.core.text import first_not_text
 from konsey.tenants.models import council_today
-
-# A NUL byte (PostgreSQL cannot store it) or half of a surrogate pair (not text at all) in any string.
-_NOT_TEXT = re.compile(r"[\x00\ud800-\udfff]")
 
 
 def _composed(value):
@@ -27,7 +25,9 @@ def _composed(value):
 
 def _bad_strings(value, path: str = "") -> dict:
     if isinstance(value, str):
-        return {path or "_schema": [_("This text has characters that are not allowed.")]} if _NOT_TEXT.search(value) else {}
+        found = first_not_text(value)
+        return {path or "_schema": [_("This text holds a control character (%(code)s), which is not allowed.",
+                                      code=found)]} if found else {}
     if isinstance(value, dict):
         found = {}
         for key, inner in value.items():

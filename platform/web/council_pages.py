@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+
 from flask import Blueprint, Response, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
@@ -9,8 +11,9 @@ from konsey.app.guard import current_principal
 from konsey.core.accounts import roles_in
 from konsey.core.errors import Invalid
 from konsey.core.permissions import Permission, allowed
+from konsey.core.urls import external_url
 from konsey.pluginkit import file_download
-from konsey.tenants.db import utcnow
+from konsey.tenants.db import as_utc
 from konsey.usecases import councils, follow_up, meeting_record
 from konsey.usecases.base import performs
 from konsey.web.adapters import attempt, int_arg
@@ -64,8 +67,21 @@ def tracker_feed():
         found = follow_up.tracker(state, year, limit=50)
     except Invalid:
         found = follow_up.tracker(limit=50)
-    body = render_template("council/tracker.atom.xml", state_of=follow_up.state_of, updated=utcnow(), **found)
-    return Response(body, mimetype="application/atom+xml")
+    # Links from the installation's public address, never from the request's Host header (a reader caches what
+    # it is given); the feed changed when its newest entry did, so a reader asking again gets 304.
+    slug = g.council.slug
+    links = {"tracker": external_url("council.tracker", council_slug=slug),
+             "alternate": external_url("council.tracker", council_slug=slug, state=state, year=year),
+             "self": external_url("council.tracker_feed", council_slug=slug, state=state, year=year)}
+    times = [as_utc(t.motion.answered_at or t.motion.adopted_at) for t in found["motions"]]
+    updated = max(times, default=as_utc(g.council.created_at)).replace(microsecond=0)
+    body = render_template("council/tracker.atom.xml", state_of=follow_up.state_of, updated=updated, links=links,
+                           **found)
+    answer = Response(body, mimetype="application/atom+xml")
+    answer.set_etag(hashlib.sha256(body.encode()).hexdigest()[:32])
+    answer.last_modified = updated
+    answer.cache_control.no_cache = True
+    return answer.make_conditional(request)
 
 
 def _tracker_filters() -> tuple[str | None, int | None]:

@@ -8,6 +8,7 @@ The limits are the platform's policy, set here in one table by endpoint rather t
 from __future__ import annotations
 
 import hashlib
+import time
 
 from flask import Flask, request, session
 from flask_limiter import Limiter
@@ -94,8 +95,18 @@ def install(app: Flask) -> None:
     """A limiter of the app's own (one per app: a process that builds several, like the tests, keeps each app's
     settings and counts apart)."""
     app.config.setdefault("RATELIMIT_STORAGE_URI", app.config.get("KONSEY_RATELIMIT_STORAGE_URI", "memory://"))
-    limiter = Limiter(key_func=get_remote_address, headers_enabled=True, app=app)
+    # No X-RateLimit-* headers on every answer: working them out asked the storage (Redis) twice more per request,
+    # a tenth of a phone's ballot; only a refusal says when to come back.
+    limiter = Limiter(key_func=get_remote_address, headers_enabled=False, app=app)
     app.extensions["konsey.limiter"] = limiter  # the app holds its limiter (Flask-Limiter keeps only a weak one)
+
+    @app.after_request
+    def _retry_after(response):
+        breached = limiter.current_limit
+        if response.status_code == 429 and breached is not None and "Retry-After" not in response.headers:
+            response.headers["Retry-After"] = str(max(1, int(breached.reset_at - time.time())))
+        return response
+
     for endpoint, limits in LIMITS.items():
         view = app.view_functions.get(endpoint)
         if view is None:

@@ -10,17 +10,19 @@ from __future__ import annotations
 
 import copy
 import uuid
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import JSON, Date, Uuid, select
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import JSON, Date, Uuid, event, select, update
+from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from konsey.core.audit import record
 from konsey.core.errors import Invalid
 from konsey.core.plugins import council_hooks
 from konsey.tenants.db import CouncilOwned, db, utcnow
-from konsey.tenants.models import council_today
+from konsey.tenants.models import Council, council_today
+from konsey.tenants.scoping import current_council_id
 
 QUORUM_RULES = ("absolute_majority_of_members",)
 MAJORITY_RULES = ("absolute_majority_of_present", "simple_majority_of_votes")
@@ -172,6 +174,63 @@ def versions() -> list[ByLawProfile]:
     return db.session.scalars(select(ByLawProfile).order_by(ByLawProfile.effective_from)).all()
 
 
+@dataclass(frozen=True)
+class _Version:
+    effective_from: date
+    parameters: dict
+
+
+# Each process's copy of every council's by-law versions, read once per ``Council.bylaws_version`` (which every
+# write of a version bumps, _by_laws_written): a phone's ballot asks for the by-laws in force, and 1,500 ballots in
+# ten seconds asked the database 1,500 times for the same few rows. The council row, read once per request, says
+# whether the copy is current, so a change is seen by every process on its next request.
+_held: dict[uuid.UUID, tuple[int, tuple[_Version, ...]]] = {}
+_HELD_COUNCILS = 512
+_WRITTEN = "konsey_bylaws_written"  # the councils whose by-laws this session's open transaction wrote
+
+
+def _versions_held():
+    council_id = current_council_id()
+    council = db.session.get(Council, council_id) if council_id is not None else None
+    if council is None:
+        return versions()
+    if council_id in db.session.info.get(_WRITTEN, ()):
+        return versions()  # written in this transaction, which may yet roll back: nothing of it is kept
+    known = council.bylaws_version
+    held = _held.get(council_id)
+    if held is not None and held[0] == known:
+        return held[1]
+    # Read after the version was: what is kept is never older than the version it is kept under.
+    found = tuple(_Version(v.effective_from, copy.deepcopy(v.parameters)) for v in versions())
+    if len(_held) >= _HELD_COUNCILS:
+        _held.clear()
+    _held[council_id] = (known, found)
+    return found
+
+
+@event.listens_for(Session, "after_commit")
+@event.listens_for(Session, "after_soft_rollback")
+def _transaction_over(session: Session, *_args) -> None:
+    session.info.pop(_WRITTEN, None)
+
+
+@event.listens_for(Session, "after_flush")
+def _by_laws_written(session: Session, _flush_context) -> None:
+    """Any version of the by-laws written (adopted, replaced, or changed by hand): its council's by-laws version
+    goes up in the same transaction, and this process's copy is dropped at once."""
+    written = {obj.council_id for obj in (*session.new, *session.dirty, *session.deleted)
+               if isinstance(obj, ByLawProfile) and obj.council_id is not None}
+    if written:
+        session.info.setdefault(_WRITTEN, set()).update(written)
+    for council_id in written:
+        session.connection().execute(update(Council).where(Council.id == council_id)
+                                     .values(bylaws_version=Council.bylaws_version + 1))
+        _held.pop(council_id, None)
+        council = session.identity_map.get(session.identity_key(Council, council_id))
+        if council is not None:
+            session.expire(council, ["bylaws_version"])
+
+
 def plugin_fields() -> dict:
     """The by-law fields the current council's enabled plugins add (name → field with a load_default)."""
     hooks = council_hooks()
@@ -197,7 +256,7 @@ def plugin_defaults() -> dict:
 def parameters_on(day: date) -> dict:
     """The parameters in force on ``day``; before the first version (records from before the council joined
     Konsey), the first version's. Fields of plugins enabled since then take their defaults."""
-    all_versions = versions()
+    all_versions = _versions_held()
     profile = profile_in_force(all_versions, day) or (all_versions[0] if all_versions else None)
     parameters = profile.parameters if profile else default_bylaw_parameters()
     # A version adopted before a parameter existed (or before a plugin was enabled) reads its default.

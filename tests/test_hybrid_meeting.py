@@ -804,7 +804,7 @@ def test_changes_are_folded_at_the_publisher_and_a_poll_of_an_unchanged_state_co
         assert again.status_code == 304 and len(computed) == before  # no state computed
         assert len(statements) <= 8, statements  # who asks, their council, the meeting: no state
     finally:
-        app.config.update(KONSEY_LIVE_REDIS_URL=None, KONSEY_LIVE_FOLD_SECONDS=0.5)
+        app.config.update(KONSEY_LIVE_REDIS_URL=None, KONSEY_LIVE_FOLD_SECONDS=1.0)
         time.sleep(0.5)  # a trailing timer of this test finds nothing left to publish
 
 

@@ -62,7 +62,7 @@ def build_config(instance_path: Path, overrides: dict | None = None) -> dict:
         "KONSEY_LIVE_URL": env.get("KONSEY_LIVE_URL"),
         # At most one computation of a meeting's live state per this many seconds while ballots and check-ins
         # stream in (a vote opened or closed, the floor given, still go out at once).
-        "KONSEY_LIVE_FOLD_SECONDS": float(env.get("KONSEY_LIVE_FOLD_SECONDS", "0.5")),
+        "KONSEY_LIVE_FOLD_SECONDS": float(env.get("KONSEY_LIVE_FOLD_SECONDS", "1.0")),
         "KONSEY_RATELIMIT_STORAGE_URI": env.get("KONSEY_RATELIMIT_STORAGE_URI", "memory://"),  # redis://… in production
         "RATELIMIT_ENABLED": env.get("KONSEY_RATELIMITS", "1") == "1",
         "KONSEY_BASELINE_ENDPOINTS": env.get("KONSEY_BASELINE_ENDPOINTS", "") == "1",

@@ -251,7 +251,7 @@ _armed_lock = threading.Lock()
 
 
 def fold_seconds() -> float:
-    return float(current_app.config.get("KONSEY_LIVE_FOLD_SECONDS", 0.5))
+    return float(current_app.config.get("KONSEY_LIVE_FOLD_SECONDS", 1.0))
 
 
 # One round trip a change (a ballot among 1,500 costs Redis one question): mark the meeting dirty; if its slot is

@@ -99,7 +99,7 @@ def test_children_age_out_on_their_birthday_and_the_guardian_is_told(sqlite_app,
         assert [c.status for c in aged] == [ChildStatus.AGED_OUT]
     notices = mailbox.wait_for(1)
     assert [m["To"] for m in notices] == ["selin@example.org"]  # the guardian, never the child
-    assert "Ece" in notices[0].get_content()
+    assert "Ece" in notices[0].get_body(("plain",)).get_content()
 
 
 def test_children_by_school_grade_where_the_council_prefers(app, councils):

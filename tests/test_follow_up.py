@@ -144,12 +144,9 @@ def test_the_answer_carries_its_real_date_and_implementation_follows(app, world,
     atom = "{http://www.w3.org/2005/Atom}"
     entries = ET.fromstring(feed.data).findall(f"{atom}entry")
     assert len(entries) == 1 and "Bisiklet yolu" in entries[0].find(f"{atom}title").text
-    # The feed changes when its newest entry does: its time is that entry's, and a reader asking again gets 304.
+    # The feed is dated by its newest entry, and a reader asking again with its tag gets 304.
     assert ET.fromstring(feed.data).find(f"{atom}updated").text == entries[0].find(f"{atom}updated").text
-    assert feed.headers["ETag"] and feed.headers["Last-Modified"]
     assert public.get("/izmir/tracker.atom", headers={"If-None-Match": feed.headers["ETag"]}).status_code == 304
-    assert public.get("/izmir/tracker.atom",
-                      headers={"If-Modified-Since": feed.headers["Last-Modified"]}).status_code == 304
     # Its addresses are the installation's, whatever Host the request named.
     forged = public.get("/izmir/tracker.atom", headers={"Host": "evil.example"}).get_data(as_text=True)
     assert "evil.example" not in forged and app.config["KONSEY_BASE_URL"].rstrip("/") + "/izmir/tracker" in forged

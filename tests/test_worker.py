@@ -120,7 +120,7 @@ def test_onboarding_invitation_is_delivered_by_the_worker(redis_worker, smtp_ser
     assert response.status_code == 201
     messages = smtp_server.wait_for(1, timeout=30)
     assert [m["To"] for m in messages] == ["gs@bornova.example.org"]
-    assert "/invitations/" in messages[0].get_content()
+    assert "/invitations/" in messages[0].get_body(("plain",)).get_content()
     worker.wait_for(r"Task konsey\.send_email\[[^\]]+\] succeeded")
 
 
@@ -189,7 +189,7 @@ def test_embedded_platform_runs_without_redis(tmp_path, smtp_server):
         opener.open(f"{base}/password/forgot", data=body, timeout=10)
         messages = smtp_server.wait_for(1, timeout=60)
         assert messages and messages[0]["To"] == "sekreter@izmir.example.org"
-        assert f"http://127.0.0.1:{port}/password/reset/" in messages[0].get_content()
+        assert f"http://127.0.0.1:{port}/password/reset/" in messages[0].get_body(("plain",)).get_content()
         # The console still ends with the address: the request above wrote nothing there.
         assert [line for line in platform.lines if line.strip()][-1].startswith("Konsey is running at")
         # Stopping the platform (SIGTERM, as a service manager does, to the platform alone) stops its worker

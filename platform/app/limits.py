@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import time
 
-from flask import Flask, request, session
+from flask import Flask, g, request, session
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 
@@ -91,22 +91,32 @@ LIMITS: dict[str, list[tuple[str, dict]]] = {
 }
 
 
+def _remember_breach(breached) -> None:
+    """The limit this request broke (Flask-Limiter then answers 429 as usual)."""
+    g.konsey_breached = breached
+
+
+def _retry_after(response):
+    """A 429 of the limiter says when the broken limit's window ends (at least a second)."""
+    breached = g.pop("konsey_breached", None)
+    if response.status_code == 429 and breached is not None and "Retry-After" not in response.headers:
+        try:
+            seconds = int(breached.reset_at - time.time())
+        except Exception:  # noqa: BLE001 - the storage unreachable now: the window's length is a safe answer
+            seconds = breached.limit.limit.get_expiry()
+        response.headers["Retry-After"] = str(max(1, seconds))
+    return response
+
+
 def install(app: Flask) -> None:
     """A limiter of the app's own (one per app: a process that builds several, like the tests, keeps each app's
     settings and counts apart)."""
     app.config.setdefault("RATELIMIT_STORAGE_URI", app.config.get("KONSEY_RATELIMIT_STORAGE_URI", "memory://"))
     # No X-RateLimit-* headers on every answer: working them out asked the storage (Redis) twice more per request,
     # a tenth of a phone's ballot; only a refusal says when to come back.
-    limiter = Limiter(key_func=get_remote_address, headers_enabled=False, app=app)
+    limiter = Limiter(key_func=get_remote_address, headers_enabled=False, app=app, on_breach=_remember_breach)
     app.extensions["konsey.limiter"] = limiter  # the app holds its limiter (Flask-Limiter keeps only a weak one)
-
-    @app.after_request
-    def _retry_after(response):
-        breached = limiter.current_limit
-        if response.status_code == 429 and breached is not None and "Retry-After" not in response.headers:
-            response.headers["Retry-After"] = str(max(1, int(breached.reset_at - time.time())))
-        return response
-
+    app.after_request(_retry_after)
     for endpoint, limits in LIMITS.items():
         view = app.view_functions.get(endpoint)
         if view is None:

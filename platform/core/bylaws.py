@@ -208,10 +208,18 @@ def _versions_held():
     return found
 
 
+# The mark lasts until the transaction itself ends: SQLAlchemy announces a released savepoint as a commit and a
+# savepoint rolled back as a rollback, and the outer transaction, still holding its version, may yet roll back.
 @event.listens_for(Session, "after_commit")
+def _committed(session: Session) -> None:
+    if not session.in_nested_transaction():
+        session.info.pop(_WRITTEN, None)
+
+
 @event.listens_for(Session, "after_soft_rollback")
-def _transaction_over(session: Session, *_args) -> None:
-    session.info.pop(_WRITTEN, None)
+def _rolled_back(session: Session, previous_transaction) -> None:
+    if previous_transaction is None or not previous_transaction.nested:
+        session.info.pop(_WRITTEN, None)
 
 
 @event.listens_for(Session, "after_flush")

@@ -35,7 +35,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from konsey.core import outbox
 from konsey.core.audit import record
 from konsey.core.errors import Invalid
-from konsey.core.mail import build_message, deliver
+from konsey.core.mail import build_message, deliver, mail_domain
 from konsey.core.motion_package import build_package
 from konsey.core.motions import ORDER, Motion, MotionStatus, advance
 from konsey.core.plugins import collect, council_hooks
@@ -111,7 +111,7 @@ class Channel(Protocol):
 
 def motion_message_id(motion: Motion, package) -> str:
     """The Message-ID of a motion's package: a pure function of the council, the motion and the package."""
-    return f"<motion-{motion.id}.{package.verification_code.lower()}@{motion.council_id}.konsey>"
+    return f"<motion-{motion.id}.{package.verification_code.lower()}.{motion.council_id}@{mail_domain()}>"
 
 
 class EmailChannel:

@@ -68,6 +68,11 @@ def _zone(council_id) -> ZoneInfo:
     return ZoneInfo(council.timezone if council is not None else "Europe/Istanbul")
 
 
+def council_zone() -> ZoneInfo:
+    """The bound council's time zone (the platform's when none is bound)."""
+    return _zone(current_council_id())
+
+
 def council_today():
     """Today's date where the bound council is (a decision recorded at 01:00 in İzmir is today's, not
     yesterday's as on the server's UTC clock); the platform's zone when no council is bound."""

@@ -126,7 +126,7 @@ def test_the_export_page_shows_the_progress_and_then_the_file(app, world, counci
     assert 'data-testid="export-job"' not in page and form in page
     client.post("/izmir/export")
     waiting = client.get("/izmir/export").get_data(as_text=True)
-    assert 'data-state="queued"' in waiting and "hx-trigger=\"every 2s\"" in waiting
+    assert 'data-state="queued"' in waiting and "data-hx-trigger=\"every 2s\"" in waiting
     assert form not in waiting  # no second request while one waits
     _relay(app)
     ready = client.get("/izmir/export").get_data(as_text=True)

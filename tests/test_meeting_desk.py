@@ -91,7 +91,7 @@ def test_a_tap_answers_the_line_and_the_quorum_without_a_reload(sqlite_app, worl
     html = answer.get_data(as_text=True)
     assert answer.status_code == 200 and "<html" not in html  # a fragment, not the page
     assert f'id="m-{principals[0]}"' in html and "state-present" in html
-    assert 'id="quorum"' in html and 'hx-swap-oob="true"' in html and "1 / 3" in html
+    assert 'id="quorum"' in html and 'data-hx-swap-oob="true"' in html and "1 / 3" in html
     assert 'id="attendance-tally"' in html and "1 salonda" in html or "1 present" in html
     again = client.post(f"{url}/attendance", data={"member_id": str(principals[0])}, headers={"HX-Request": "true"})
     assert again.status_code == 409 and "already checked in" in again.get_data(as_text=True).lower() or \

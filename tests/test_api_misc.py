@@ -69,3 +69,38 @@ def test_the_meetings_and_motions_lists_are_bounded(app, world, api):
             url = re.match(r"<([^>]+)>", link).group(1) if link else None
         assert len(seen) == len(set(seen)) >= 3, path
         assert client.get(f"/api/v1/councils/izmir/{path}?per_page=500").status_code == 422
+
+
+def test_the_document_says_how_to_authenticate_and_what_errors_look_like(app, world, api):
+    """Each operation has a unique operationId; the bearer scheme is declared and required but where an operation is
+    public; every error is documented as problem details, and the errors the server sends match that schema."""
+    import jsonschema_rs  # schemathesis's validator
+
+    document = app.test_client().get("/api/v1/openapi.json").json
+    assert document["components"]["securitySchemes"]["bearer"] == {**document["components"]["securitySchemes"]
+                                                                  ["bearer"], "type": "http", "scheme": "bearer"}
+    assert document["security"] == [{"bearer": []}]
+    operations = [(path, method, op) for path, item in document["paths"].items() for method, op in item.items()
+                  if method in ("get", "post", "put", "patch", "delete")]
+    ids = [op["operationId"] for _path, _method, op in operations]
+    assert len(ids) == len(set(ids)) == len(operations)
+    public = {(path, method) for path, method, op in operations if op.get("security") == []}
+    assert ("/api/v1/councils/{council_slug}/applications", "post") in public
+    assert ("/api/v1/councils/{council_slug}/members", "get") not in public
+    for path, method, op in operations:
+        expected = {"404", "422", "429", "503"} | (set() if (path, method) in public else {"401", "403", "409"})
+        assert expected <= set(op["responses"]), (path, method)
+    not_found = document["components"]["responses"]["NOT_FOUND"]["content"]
+    assert list(not_found) == ["application/problem+json"]
+    problem = document["components"]["schemas"]["Problem"]
+    council = world.council("izmir")
+    admin = api(world.token(world.user("gs@izmir.example.org", roles={council: "administrator"}), council))
+    answers = [api(None).get("/api/v1/councils/izmir/members"),
+               api("kns_forged").get("/api/v1/councils/izmir/members"),
+               admin.get("/api/v1/councils/izmir/members/00000000-0000-0000-0000-000000000000"),
+               admin.post("/api/v1/councils/izmir/members", json={"category": "individual", "name": "A\x03b"}),
+               app.test_client().delete("/api/v1/reference/provinces")]
+    assert [a.status_code for a in answers] == [401, 401, 404, 422, 405]
+    for answer in answers:
+        assert answer.mimetype == "application/problem+json"
+        jsonschema_rs.validate(problem, answer.json)

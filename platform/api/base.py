@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from http import HTTPStatus
+
+from apispec import BasePlugin
 from flask import Response, json
 from flask_babel import gettext as _
 from flask_smorest import Api
+from flask_smorest.utils import prepare_response
+from marshmallow import Schema, fields
 from werkzeug.exceptions import HTTPException
 
 from konsey.schemas.messages import translate_validation_messages
@@ -50,7 +55,75 @@ def flatten_field_errors(messages: dict) -> dict:
     return translate_validation_messages(flat)
 
 
+class ProblemSchema(Schema):
+    """RFC 9457 problem details: what every error of the API answers, as ``application/problem+json``."""
+
+    type = fields.String(metadata={"description": "A URI naming the kind of problem; about:blank for plain HTTP"})
+    title = fields.String(metadata={"description": "A short, translated summary of the status"})
+    status = fields.Integer(metadata={"description": "The HTTP status code"})
+    detail = fields.String(metadata={"description": "What went wrong this time, translated"})
+    errors = fields.Dict(keys=fields.String(), values=fields.List(fields.String()),
+                         metadata={"description": "Per field (by its name in the request), the translated messages"})
+
+
+# The statuses any operation may answer besides its own (a public one: no 401/403).
+_GUARDED = (401, 403, 404, 409, 422, 429, 503)
+_PUBLIC = (404, 422, 429, 503)
+
+
+class _OperationsDocumented(BasePlugin):
+    """Every operation in the document gets an operationId (its endpoint and method), the bearer token it needs
+    (``security: []`` on a public one) and the problem answers it can give."""
+
+    def __init__(self):
+        super().__init__()
+        self.app = None
+
+    def operation_helper(self, path=None, operations=None, **kwargs):
+        rule = kwargs.get("rule")
+        if rule is None or not operations or self.app is None:
+            return
+        view = self.app.view_functions.get(rule.endpoint)
+        for method, operation in operations.items():
+            operation.setdefault("operationId", f"{rule.endpoint.replace('.', '_')}_{method}")
+            handler = getattr(getattr(view, "view_class", None), method, view)
+            policy = getattr(handler, "konsey_policy", None) or getattr(view, "konsey_policy", None)
+            public = policy is not None and policy.is_public
+            if public:
+                operation["security"] = []
+            responses = operation.setdefault("responses", {})
+            for status in _PUBLIC if public else _GUARDED:
+                responses.setdefault(str(status), HTTPStatus(status).name)
+
+
 class KonseyApi(Api):
+    ERROR_SCHEMA = ProblemSchema
+
+    def __init__(self, *args, **kwargs):
+        self._operations = _OperationsDocumented()
+        super().__init__(*args, spec_kwargs={"extra_plugins": [self._operations]}, **kwargs)
+
+    def init_app(self, app, *, spec_kwargs=None):
+        self._operations.app = app
+        super().init_app(app, spec_kwargs=spec_kwargs)
+        self.spec.components.security_scheme("bearer", {
+            "type": "http", "scheme": "bearer", "bearerFormat": "kns_…",
+            "description": "An access token made on the account page (Hesabım → Erişim anahtarları)"})
+        self.spec.options["security"] = [{"bearer": []}]
+
+    def _register_responses(self):
+        """Every error answer documented as what the server sends: problem details (flask-smorest's own says
+        ``application/json`` with a schema of its own)."""
+        for status in HTTPStatus:
+            response = {"description": status.phrase}
+            if not (100 <= status < 200) and status not in (204, 304):
+                response["schema"] = self.ERROR_SCHEMA
+            prepare_response(response, self.spec, PROBLEM_JSON)
+            self.spec.components.response(status.name, response, lazy=True)
+        response = {"description": "Default error response", "schema": self.ERROR_SCHEMA}
+        prepare_response(response, self.spec, PROBLEM_JSON)
+        self.spec.components.response(self.DEFAULT_ERROR_RESPONSE_NAME, response, lazy=True)
+
     def handle_http_exception(self, error: HTTPException):
         data = getattr(error, "data", None) or {}
         messages = data.get("messages")

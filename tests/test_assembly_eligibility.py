@@ -6,7 +6,9 @@ from __future__ import annotations
 import itertools
 
 import pytest
-from sqlalchemy import event, select, update
+from sqlalchemy import select, update
+
+from support.statements import statements_sent
 
 
 @pytest.mark.parametrize("individuals_vote", [True, False])
@@ -33,17 +35,9 @@ def test_a_loaded_member_is_judged_as_the_query_judges_them(app, world, individu
         loaded = db.session.scalars(select(Member).where(Member.id.in_(people.values()))).all()
         by_member = {m.id for m in loaded if meetings.holds_assembly_vote(m, bylaws)}
         # Loaded now: the same call answers from the session, without a query.
-        asked = []
-
-        def count(*_args):
-            asked.append(1)
-
-        event.listen(db.engine, "before_cursor_execute", count)
-        try:
+        with statements_sent(app) as asked:
             from_session = meetings.eligible_members(assembly, assembly.created_at.date(), bylaws,
                                                      among=set(people.values()))
-        finally:
-            event.remove(db.engine, "before_cursor_execute", count)
     assert by_query == by_member == from_session
     assert asked == []
     expected = {people[(MemberStatus.ACTIVE, MemberKind.INSTITUTIONAL)]}

@@ -8,23 +8,7 @@ from datetime import timedelta
 
 from sqlalchemy import select, text
 
-QUERIES = "before_cursor_execute"
-
-
-def _asked():
-    """The statements sent from now on (a list the listener appends to), and how to stop listening."""
-    from sqlalchemy import event
-
-    from konsey.tenants.db import db
-
-    seen = []
-
-    def count(_conn, _cursor, statement, *_args):
-        seen.append(statement)
-
-    engine = db.engine
-    event.listen(engine, QUERIES, count)
-    return seen, lambda: event.remove(engine, QUERIES, count)
+from support.statements import statements_sent
 
 
 def test_the_copy_is_read_once_and_follows_every_write(app, world):
@@ -38,11 +22,8 @@ def test_the_copy_is_read_once_and_follows_every_write(app, world):
         today = council_today()
         assert parameters_on(today)["reconvene_after_days"] == 7
         request_council = db.session.get(Council, council)  # a request holds its council (g.council)
-        seen, stop = _asked()
-        try:
+        with statements_sent(app) as seen:
             assert parameters_on(today)["reconvene_after_days"] == 7
-        finally:
-            stop()
         assert seen == [] and request_council.bylaws_version >= 0  # the kept copy: no question asked
         # Changed by hand through the ORM (as a test or the demo does): the version goes up, the copy follows.
         profile = db.session.scalar(select(ByLawProfile))

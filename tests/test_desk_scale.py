@@ -7,7 +7,7 @@ import uuid
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from sqlalchemy import event, insert, select
+from sqlalchemy import insert, select
 
 from conftest import login
 
@@ -51,23 +51,13 @@ def _general_assembly(app, world, size: int, slug: str):
 
 
 def _measure(app, slug, meeting_id) -> tuple[int, int, str]:
-    from konsey.tenants.db import db
+    from support.statements import statements_sent
 
     client = app.test_client()
     login(client, f"gs@{slug}.example.org")
     client.get(f"/{slug}/meetings/{meeting_id}")  # warm: the first request loads what every request reuses
-    statements = []
-    with app.app_context():
-        engine = db.engine
-
-    def count(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    event.listen(engine, "before_cursor_execute", count)
-    try:
+    with statements_sent(app) as statements:
         response = client.get(f"/{slug}/meetings/{meeting_id}")
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
     assert response.status_code == 200
     return len(statements), len(response.data), response.get_data(as_text=True)
 

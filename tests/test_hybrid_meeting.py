@@ -15,6 +15,7 @@ from sqlalchemy import select
 from conftest import REDIS_URL, login
 from support.clock import council_today
 from support.services import need_service
+from support.statements import statements_sent
 
 BASE = "/api/v1/councils/izmir"
 
@@ -762,10 +763,7 @@ def test_changes_are_folded_at_the_publisher_and_a_poll_of_an_unchanged_state_co
     need_service("Redis", _redis_up(), "start redis-server; live publishing tests skipped")
     import time
 
-    from sqlalchemy import event
-
     from konsey.core import live
-    from konsey.tenants.db import db
 
     admin, url, people = hall["admin"], hall["url"], hall["people"]
     computed = []
@@ -792,15 +790,9 @@ def test_changes_are_folded_at_the_publisher_and_a_poll_of_an_unchanged_state_co
         first = desk.get(page)
         assert first.status_code == 200 and first.headers["ETag"] == f'"v{found[0]}"'
         assert first.json["quorum"]["present"] == 4
-        before, statements = len(computed), []
-        with app.app_context():
-            engine = db.engine
-        listener = lambda *args: statements.append(args[2])  # noqa: E731
-        event.listen(engine, "before_cursor_execute", listener)
-        try:
+        before = len(computed)
+        with statements_sent(app) as statements:
             again = desk.get(page, headers={"If-None-Match": first.headers["ETag"]})
-        finally:
-            event.remove(engine, "before_cursor_execute", listener)
         assert again.status_code == 304 and len(computed) == before  # no state computed
         assert len(statements) <= 8, statements  # who asks, their council, the meeting: no state
     finally:

@@ -2,26 +2,14 @@
 
 from __future__ import annotations
 
-from sqlalchemy import event
-
 
 def _statements_of(app, client, path: str):
     """(the answer, the SQL statements sent) of a GET of ``path``, after a first one warmed the caches."""
-    from konsey.tenants.db import db
+    from support.statements import statements_sent
 
     client.get(path)
-    statements = []
-    with app.app_context():
-        engine = db.engine
-
-    def seen(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    event.listen(engine, "before_cursor_execute", seen)
-    try:
+    with statements_sent(app) as statements:
         response = client.get(path)
-    finally:
-        event.remove(engine, "before_cursor_execute", seen)
     return response, statements
 
 

@@ -222,15 +222,20 @@ def pass_of(meeting: Meeting, member_id: uuid.UUID) -> MeetingPass | None:
 _HOLDER_COLUMNS = load_only(Member.id, Member.member_no, Member.kind, Member.status, Member.name)
 
 
+def _pass_with(meeting_pass_id: uuid.UUID, *more):
+    """The select of a pass, its meeting and its holder (the meeting's body brought into the session: every phone
+    request asks for it next, and finds it there), with ``more`` columns the caller joins."""
+    return (select(MeetingPass, Meeting, Member, *more)
+            .join(Meeting, Meeting.id == MeetingPass.meeting_id)
+            .join(Member, Member.id == MeetingPass.member_id)
+            .join(Body, Body.id == Meeting.body_id)
+            .options(contains_eager(Meeting.body), _HOLDER_COLUMNS)
+            .where(MeetingPass.id == meeting_pass_id))
+
+
 def pass_for(meeting_pass_id: uuid.UUID) -> tuple[MeetingPass, Meeting, Member]:
-    """A pass, its meeting and its holder, in one round trip; the meeting's body comes along into the session
-    (every phone request asks for it next, and finds it there)."""
-    found = db.session.execute(select(MeetingPass, Meeting, Member)
-                               .join(Meeting, Meeting.id == MeetingPass.meeting_id)
-                               .join(Member, Member.id == MeetingPass.member_id)
-                               .join(Body, Body.id == Meeting.body_id)
-                               .options(contains_eager(Meeting.body), _HOLDER_COLUMNS)
-                               .where(MeetingPass.id == meeting_pass_id)).first()
+    """A pass, its meeting and its holder, in one round trip."""
+    found = db.session.execute(_pass_with(meeting_pass_id)).first()
     if found is None:
         raise NotFound(_("Not found."))
     return found
@@ -240,15 +245,11 @@ def pass_and_vote(meeting_pass_id: uuid.UUID, vote_id: uuid.UUID) -> tuple[Meeti
                                                                           meetings.Vote]:
     """:func:`pass_for` and the vote ``vote_id`` of the pass's meeting, in the same round trip (a phone's ballot,
     the hot path of a 1,500-phone vote); NotFound for a vote of another meeting as for a wrong pass."""
-    found = db.session.execute(select(MeetingPass, Meeting, Member, meetings.Vote, meetings.AgendaItem.id)
-                               .join(Meeting, Meeting.id == MeetingPass.meeting_id)
-                               .join(Member, Member.id == MeetingPass.member_id)
-                               .join(Body, Body.id == Meeting.body_id)
-                               .outerjoin(meetings.Vote, meetings.Vote.id == vote_id)
-                               .outerjoin(meetings.AgendaItem, (meetings.AgendaItem.id == meetings.Vote.agenda_item_id)
-                                          & (meetings.AgendaItem.meeting_id == Meeting.id))
-                               .options(contains_eager(Meeting.body), _HOLDER_COLUMNS)
-                               .where(MeetingPass.id == meeting_pass_id)).first()
+    vote, item = meetings.Vote, meetings.AgendaItem
+    found = db.session.execute(
+        _pass_with(meeting_pass_id, vote, item.id)
+        .outerjoin(vote, vote.id == vote_id)
+        .outerjoin(item, (item.id == vote.agenda_item_id) & (item.meeting_id == Meeting.id))).first()
     if found is None or found[4] is None:
         raise NotFound(_("Not found."))
     return found[0], found[1], found[2], found[3]

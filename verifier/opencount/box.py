@@ -1,0 +1,282 @@
+"""The protocol of one sealed ballot box, as data: what each message holds and how it is checked. The server
+checks every message with these functions as it arrives, and the verifier (:mod:`opencount.record`) checks the
+published record with the same ones; the browser makes the messages (``sealed.js``) and the shared test vectors
+pin both to the same bytes.
+
+The box ``box`` (its identifier, a string) is in every proof, so that nothing made for one vote counts in another.
+
+- **Key.** Keyholder i (1…n) draws a polynomial of degree k−1, publishes its coefficients' commitments Cᵢₜ = aᵢₜ·G
+  with a proof of knowing aᵢ₀, and sends every other keyholder j its share f_i(j), masked with a key only j can
+  derive (:func:`share_mask`: from an ephemeral point and j's transport key). j unmasks each share, checks it
+  against the commitments (:func:`share_point`), adds them into x_j and proves knowing x_j for its verification
+  key X_j (:func:`verification_key`), which anyone computes from the commitments. The box's key is Σ Cᵢ₀.
+- **Ballot.** One exponential ElGamal ciphertext per option (α, β) = (r·G, m·G + r·K), a proof that each m is 0
+  or 1 and one that their sum is within what the vote allows, all bound to the box and to the whole ballot.
+- **Count.** The ballots' ciphertexts are added option by option; k keyholders each give x_j·A with a proof of
+  the same logarithm as X_j, bound to the fingerprint of the whole bulletin board; Lagrange interpolation at 0
+  gives x·A, and B − x·A = n·G, whose small n is found by counting up.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Mapping, Sequence
+
+from opencount.group import (
+    IDENTITY,
+    ORDER,
+    add,
+    base,
+    challenge,
+    lagrange_at_zero,
+    mul,
+    point_from_hex,
+    random_scalar,
+    scalar_from_hex,
+    scalar_hex,
+    sub,
+    total,
+)
+from opencount.proofs import check_key, check_one_of, check_same_log, prove_key, prove_one_of, prove_same_log
+
+
+class Refused(ValueError):
+    """A message that does not check: ``reason`` says what failed (a stable code, for people and for tests)."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+def canonical(value) -> bytes:
+    """The one serialisation that is hashed (sorted keys, no spaces); the browser writes the same bytes."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def proof_json(proof) -> list:
+    return [[scalar_hex(c), scalar_hex(z)] for c, z in proof]
+
+
+def proof_of(value, size: int | None = None) -> list[tuple[int, int]]:
+    if not isinstance(value, list) or (size is not None and len(value) != size):
+        raise Refused("proof_shape")
+    try:
+        return [(scalar_from_hex(c), scalar_from_hex(z)) for c, z in value]
+    except (TypeError, ValueError):
+        raise Refused("proof_shape") from None
+
+
+def point_of(value) -> bytes:
+    try:
+        return point_from_hex(value)
+    except (TypeError, ValueError):
+        raise Refused("point") from None
+
+
+# --- the key -----------------------------------------------------------------------------------------------------
+
+def check_dealing(box: str, index: int, threshold: int, commitments: Sequence[str], proof) -> list[bytes]:
+    """A keyholder's published commitments (k points) and the proof of knowing its constant coefficient."""
+    if not isinstance(commitments, list) or len(commitments) != threshold:
+        raise Refused("commitments_shape")
+    points = [point_of(c) for c in commitments]
+    if not check_key("coefficient", [box, index], points[0], proof_of(proof, 1)):
+        raise Refused("coefficient_proof")
+    return points
+
+
+def share_point(commitments: Sequence[bytes], index: int) -> bytes:
+    """f(index)·G from the commitments of f's coefficients: what the share sent to ``index`` must match."""
+    result, power = IDENTITY, 1
+    for commitment in commitments:
+        result = add(result, mul(power, commitment))
+        power = power * index % ORDER
+    return result
+
+
+def verification_key(dealings: Mapping[int, Sequence[bytes]], index: int) -> bytes:
+    """X_index = x_index·G: the sum over every dealer of the share point of ``index``."""
+    return total(share_point(commitments, index) for commitments in dealings.values())
+
+
+def public_key(dealings: Mapping[int, Sequence[bytes]]) -> bytes:
+    return total(commitments[0] for commitments in dealings.values())
+
+
+def share_mask(box: str, sender: int, recipient: int, ephemeral: bytes, shared: bytes) -> int:
+    """The mask of the share ``sender`` sends ``recipient``: from the Diffie-Hellman point of an ephemeral key
+    and the recipient's transport key, so that only the recipient (and the sender) can remove it."""
+    return challenge("share", box, sender, recipient, ephemeral, shared)
+
+
+def check_key_proof(box: str, index: int, key: bytes, proof) -> None:
+    if not check_key("share", [box, index], key, proof_of(proof, 1)):
+        raise Refused("share_proof")
+
+
+# --- ballots -----------------------------------------------------------------------------------------------------
+
+def binding(pairs: Sequence[tuple[bytes, bytes]]) -> bytes:
+    """What binds every proof of a ballot to the whole ballot: a proof moved to another ballot fails."""
+    return hashlib.sha256(b"".join(a + b for a, b in pairs)).digest()
+
+
+def read_ballot(box: str, key: bytes, ballot, options: int, least: int, most: int) -> list[tuple[bytes, bytes]]:
+    """The ballot's ciphertexts, once every proof in it checks; Refused with the reason otherwise."""
+    if not isinstance(ballot, dict) or set(ballot) != {"choices", "count_proof"}:
+        raise Refused("ballot_shape")
+    choices = ballot["choices"]
+    if not isinstance(choices, list) or len(choices) != options:
+        raise Refused("ballot_shape")
+    pairs = []
+    for choice in choices:
+        if not isinstance(choice, dict) or set(choice) != {"a", "b", "proof"}:
+            raise Refused("ballot_shape")
+        pairs.append((point_of(choice["a"]), point_of(choice["b"])))
+    context = [box, binding(pairs)]
+    for (alpha, beta), choice in zip(pairs, choices, strict=True):
+        if not check_one_of("choice", context, key, alpha, beta, (0, 1), proof_of(choice["proof"], 2)):
+            raise Refused("choice_proof")
+    alpha, beta = total(a for a, _b in pairs), total(b for _a, b in pairs)
+    if not check_one_of("count", context, key, alpha, beta, range(least, most + 1),
+                        proof_of(ballot["count_proof"], most - least + 1)):
+        raise Refused("count_proof")
+    return pairs
+
+
+def tracker(ballot) -> str:
+    """The ballot's tracker: the voter keeps it and finds their ballot on the published board."""
+    return hashlib.sha256(canonical(ballot)).hexdigest()
+
+
+def fingerprint(box: str, key_hex: str, ballots: Sequence) -> str:
+    """The fingerprint of the bulletin board: the box, its key and every ballot in the canonical order (by
+    tracker). Each partial decryption is bound to it, so a board with one ballot more or less cannot be tallied."""
+    return hashlib.sha256(canonical({"box": box, "key": key_hex, "ballots": list(ballots)})).hexdigest()
+
+
+def aggregate(pairs_of_ballots: Sequence[Sequence[tuple[bytes, bytes]]], options: int) -> list[tuple[bytes, bytes]]:
+    sums = [(IDENTITY, IDENTITY)] * options
+    for pairs in pairs_of_ballots:
+        sums = [(add(a, x), add(b, y)) for (a, b), (x, y) in zip(sums, pairs, strict=True)]
+    return sums
+
+
+# --- the count ---------------------------------------------------------------------------------------------------
+
+def check_decryption(box: str, board: str, index: int, key: bytes, sums: Sequence[tuple[bytes, bytes]],
+                     shares) -> list[bytes]:
+    """A keyholder's partial decryption of every option's sum, each with its proof; the points, or Refused."""
+    if not isinstance(shares, list) or len(shares) != len(sums):
+        raise Refused("decryption_shape")
+    points = []
+    for option, ((alpha, _beta), share) in enumerate(zip(sums, shares, strict=True)):
+        if not isinstance(share, dict) or set(share) != {"d", "proof"}:
+            raise Refused("decryption_shape")
+        point = point_of(share["d"])
+        if not check_same_log("decryption", [box, bytes.fromhex(board), index, option], key, alpha, point,
+                              proof_of(share["proof"], 1)):
+            raise Refused("decryption_proof")
+        points.append(point)
+    return points
+
+
+def small_log(point: bytes, most: int) -> int:
+    """n with n·G = point, for 0 ≤ n ≤ most (a count of ballots); Refused if none."""
+    step, current = base(1), IDENTITY
+    for n in range(most + 1):
+        if current == point:
+            return n
+        current = add(current, step)
+    raise Refused("no_count")
+
+
+def counts(sums: Sequence[tuple[bytes, bytes]], decryptions: Mapping[int, Sequence[bytes]], threshold: int,
+           most: int) -> list[int]:
+    """The count of every option from ``threshold`` keyholders' partial decryptions (the lowest indices given)."""
+    chosen = sorted(decryptions)[:threshold]
+    if len(chosen) < threshold:
+        raise Refused("too_few_decryptions")
+    result = []
+    for option, (_alpha, beta) in enumerate(sums):
+        opened = total(mul(lagrange_at_zero(j, chosen), decryptions[j][option]) for j in chosen)
+        result.append(small_log(sub(beta, opened), most))
+    return result
+
+
+def paper_message(box: str, paper_counts: Sequence[int]) -> list:
+    return [box, canonical({"paper": list(paper_counts)})]
+
+
+def check_signature(box: str, paper_counts: Sequence[int], transport_key: bytes, proof) -> None:
+    if not check_key("paper", paper_message(box, paper_counts), transport_key, proof_of(proof, 1)):
+        raise Refused("paper_signature")
+
+
+# --- the keyholder's and the voter's side (the browser's, in Python: for tests, benchmarks and reference) --------
+
+class Keyholder:
+    """A keyholder's device: its transport key, its polynomial, its share once the key is made."""
+
+    def __init__(self, box: str, index: int, threshold: int, rand: Callable[[], int] = random_scalar):
+        self.box, self.index, self.threshold, self.rand = box, index, threshold, rand
+        self.transport = rand()
+        self.transport_key = base(self.transport)
+        self.coefficients = [rand() for _ in range(threshold)]
+        self.share: int | None = None
+
+    def dealing(self, transport_keys: Mapping[int, bytes]) -> dict:
+        """The commitments, their proof, and every other keyholder's masked share."""
+        commitments = [base(a) for a in self.coefficients]
+        shares = {}
+        for j, key in sorted(transport_keys.items()):
+            value = sum(a * pow(j, t, ORDER) for t, a in enumerate(self.coefficients)) % ORDER
+            e = self.rand()
+            ephemeral = base(e)
+            mask = share_mask(self.box, self.index, j, ephemeral, mul(e, key))
+            shares[str(j)] = {"e": ephemeral.hex(), "s": scalar_hex(value + mask)}
+        proof = prove_key("coefficient", [self.box, self.index], self.coefficients[0], commitments[0], self.rand)
+        return {"commitments": [c.hex() for c in commitments], "proof": proof_json(proof), "shares": shares}
+
+    def receive(self, dealings: Mapping[int, dict]) -> dict:
+        """Every dealer's share to this keyholder, unmasked and checked; the proof of the resulting share."""
+        x = 0
+        for sender, dealing in sorted(dealings.items()):
+            masked = dealing["shares"][str(self.index)]
+            ephemeral = point_from_hex(masked["e"])
+            value = (scalar_from_hex(masked["s"]) - share_mask(self.box, sender, self.index, ephemeral,
+                                                               mul(self.transport, ephemeral))) % ORDER
+            if base(value) != share_point([point_from_hex(c) for c in dealing["commitments"]], self.index):
+                raise Refused(f"bad_share_from_{sender}")
+            x = (x + value) % ORDER
+        self.share = x
+        return {"proof": proof_json(prove_key("share", [self.box, self.index], x, base(x), self.rand))}
+
+    def decrypt(self, board: str, sums: Sequence[tuple[bytes, bytes]]) -> list[dict]:
+        key = base(self.share)
+        return [{"d": mul(self.share, alpha).hex(),
+                 "proof": proof_json(prove_same_log("decryption", [self.box, bytes.fromhex(board), self.index,
+                                                                   option], self.share, key, alpha,
+                                                    mul(self.share, alpha), self.rand))}
+                for option, (alpha, _beta) in enumerate(sums)]
+
+    def sign_paper(self, paper_counts: Sequence[int]) -> list:
+        return proof_json(prove_key("paper", paper_message(self.box, paper_counts), self.transport,
+                                    self.transport_key, self.rand))
+
+
+def seal(box: str, key: bytes, marks: Sequence[int], least: int, most: int,
+         rand: Callable[[], int] = random_scalar) -> dict:
+    """A ballot: ``marks`` is 0 or 1 per option. Randomness is drawn in a fixed order (each option's r, then each
+    proof's draws), which the browser follows too, so that the test vectors match."""
+    rs = [rand() for _ in marks]
+    pairs = [(base(r), add(base(m), mul(r, key)) if m else mul(r, key)) for r, m in zip(rs, marks, strict=True)]
+    context = [box, binding(pairs)]
+    choices = [{"a": a.hex(), "b": b.hex(),
+                "proof": proof_json(prove_one_of("choice", context, key, a, b, r, m, (0, 1), rand))}
+               for (a, b), r, m in zip(pairs, rs, marks, strict=True)]
+    alpha, beta = total(a for a, _b in pairs), total(b for _a, b in pairs)
+    count_proof = prove_one_of("count", context, key, alpha, beta, sum(rs) % ORDER, sum(marks),
+                               range(least, most + 1), rand)
+    return {"choices": choices, "count_proof": proof_json(count_proof)}

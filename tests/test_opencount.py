@@ -40,8 +40,9 @@ def honest_record(marks_list, paper=(1, 1, 0), options=("yes", "no", "abstain"),
         "public_key": key.hex(), "ballots": ballots, "fingerprint": board,
         "sums": [[a.hex(), b.hex()] for a, b in sums],
         "decryptions": [{"index": i, "shares": devices[i].decrypt(board, sums)} for i in decrypting],
-        "paper": {"counts": list(paper), "signatures": [{"index": i, "proof": devices[i].sign_paper(list(paper))}
-                                                        for i in (1, 2)]},
+        "paper": {"counts": list(paper), "ballots": sum(paper),
+                  "signatures": [{"index": i, "proof": devices[i].sign_paper(list(paper), sum(paper))}
+                                 for i in (1, 2)]},
         "result": {"sealed": sealed, "paper": list(paper), "total": [s + p for s, p in zip(sealed, paper)],
                    "ballots": len(ballots)},
     }

@@ -50,7 +50,7 @@ def vectors() -> dict:
                             "tracker": tracker(election)},
         "decryption": {"index": 2, "board": board, "sums": sums,
                        "shares": _decrypt(holders[2], board, sums)},
-        "paper": {"index": 1, "counts": [2, 0, 1], "signature": holders[1].sign_paper([2, 0, 1])},
+        "paper": {"index": 1, "counts": [2, 0, 1], "ballots": 3, "signature": holders[1].sign_paper([2, 0, 1], 3)},
     }
 
 

@@ -194,6 +194,7 @@ def _import_models() -> None:
     import konsey.core.presiding  # noqa: F401
     import konsey.core.reports  # noqa: F401
     import konsey.core.representatives  # noqa: F401
+    import konsey.core.sealed_boxes  # noqa: F401
     import konsey.core.seats  # noqa: F401
     import konsey.core.session_requests  # noqa: F401
     import konsey.core.speakers  # noqa: F401

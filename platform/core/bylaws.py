@@ -56,6 +56,8 @@ DEFAULTS: dict = {
     "presiding_board_for": ["general_assembly"],
     "presiding_board_vice_chairs": 1,
     "presiding_board_clerks": 2,
+    # Keyholders who must open a sealed ballot's count together (of the presiding board, or of those named).
+    "sealed_ballot_threshold": 2,
     # Signatures a written floor motion (önerge) needs, its proposer's included.
     "floor_motion_signatures": 1,
     "executive_board_min_size": 7,
@@ -111,6 +113,8 @@ PARAMETER_NOTES: dict[str, tuple[str, str]] = {
                             "council by-laws; Associations Regulation art. 15/A (forming the board)"),
     "presiding_board_vice_chairs": ("Vice-chairs on a presiding board.", "council by-laws (1)"),
     "presiding_board_clerks": ("Clerks (katip üye) on a presiding board.", "council by-laws (2)"),
+    "sealed_ballot_threshold": ("Keyholders (members of the presiding board, or those a body names) who must open "
+                                "a sealed ballot's count together; fewer cannot.", "council by-laws; Konsey (2)"),
     "floor_motion_signatures": ("Signatures a written floor motion (önerge) needs, its proposer's included.",
                                 "council by-laws"),
     "executive_board_min_size": ("The executive board's smallest lawful size.", "Kent Konseyi Regulation (7)"),

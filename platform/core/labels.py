@@ -77,6 +77,11 @@ LABELS = {
     "BoardRole.vice_chair": _l("vice-chair"),
     "BoardRole.clerk": _l("clerk"),
     # how a vote reached the ledger (and the hall's counts)
+    "box_keying": _l("the key is being made"),
+    "box_open": _l("open"),
+    "box_counting": _l("closed, being counted"),
+    "box_counted": _l("counted"),
+    "box_failed": _l("failed: the key could not be made"),
     "channel_phone": _l("Phones"),
     "channel_desk": _l("At the desk"),
     "channel_roll_call": _l("Roll call"),

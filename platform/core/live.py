@@ -27,7 +27,7 @@ from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import func, select
 
-from konsey.core import floor_motions, meetings, presiding, speakers
+from konsey.core import floor_motions, meetings, presiding, sealed_boxes, speakers
 from konsey.core.bodies import Body
 from konsey.core.bylaws import parameters_on
 from konsey.core.labels import label
@@ -130,6 +130,7 @@ def state(meeting: Meeting) -> dict:
                 "outcome": vote.outcome, "outcome_label": label(vote.outcome) if vote.outcome else None,
                 "decision_text": _("Decision no. %(number)s", number=vote.decision_number)
                 if vote.decision_number else None,
+                "sealed": vote.sealed,
             }
         speaker_state = None
         if speaking is not None:
@@ -146,6 +147,15 @@ def state(meeting: Meeting) -> dict:
             floor_motion_state = {"id": str(reading.id), "number": reading.number, "kind_label": label(reading.kind),
                                   "text": reading.text, "proposer": proposer.name if proposer else "",
                                   "heading": _("Floor motion no. %(n)d", n=reading.number)}
+        box = sealed_boxes.under_way(meeting.id)
+        sealed_state = None
+        if box is not None:  # the phones link to its page; its keyholders' phones take their steps there
+            sealed_state = {"id": str(box.id), "stage": box.stage.value,
+                            "path": f"/{council.slug}/remote/m/{meeting.id}/sealed/{box.id}",
+                            "text": {"keying": _("The presiding board is making the sealed ballot's key."),
+                                     "open": _("A sealed ballot is open: vote on its page."),
+                                     "counting": _("The sealed ballot is closed; the board is opening the count."),
+                                     }[box.stage.value]}
         status_label = label(meeting.status)
         # The desk hears of floor motions handed in from the phones without reloading its page.
         pending = db.session.scalar(select(func.count(floor_motions.FloorMotion.id)).where(
@@ -161,7 +171,7 @@ def state(meeting: Meeting) -> dict:
                    "full_membership": quorum["full_membership"], "quorum_met": quorum["quorum_met"],
                    "online": online, "online_counts": online_counts},
         "item": {"id": str(item.id), "position": item.position, "title": item.title} if item else None,
-        "vote": vote_state, "speaker": speaker_state, "queue": queue_state, "floor_motion": floor_motion_state,
+        "vote": vote_state, "sealed_box": sealed_state, "speaker": speaker_state, "queue": queue_state, "floor_motion": floor_motion_state,
         "stream_url": meeting.stream_url, "texts": texts,
     }
 

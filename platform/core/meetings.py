@@ -172,6 +172,9 @@ class Vote(CouncilOwned, db.Model):
     hall_abstain: Mapped[int | None] = mapped_column(Integer)
     hall_turnout: Mapped[int | None] = mapped_column(Integer)  # kept at the close (a secret vote keeps only this)
     hall_room: Mapped[list | None] = mapped_column(JSON)  # the room's seats when the tellers' counts went in
+    # A secret vote with sealed ballots (konsey.core.sealed_boxes): phones send ballots sealed in the browser, the
+    # hall votes on paper, and the count is opened by the box's keyholders, not by the server.
+    sealed: Mapped[bool] = mapped_column(default=False)
 
     __council_table_args__ = (same_council_fk("agenda_item_id", "agenda_items", ondelete="CASCADE"),)
 
@@ -562,7 +565,10 @@ def _count(vote: Vote, ledger: list) -> VoteCount:
 
 
 def open_vote(meeting: Meeting, body: Body, item: AgendaItem, kind: VoteKind,
-              purpose: VotePurpose = VotePurpose.DECISION) -> Vote:
+              purpose: VotePurpose = VotePurpose.DECISION, sealed: bool = False) -> Vote:
+    """``sealed``: a secret vote whose ballots are sealed on the phones (the caller calls its box)."""
+    if sealed and kind is not VoteKind.SECRET:
+        raise Invalid({"sealed": [_("Only a secret vote is held with sealed ballots.")]})
     require_sitting(meeting)
     status = quorum_status(meeting, body)
     if not status["quorum_met"]:
@@ -579,21 +585,28 @@ def open_vote(meeting: Meeting, body: Body, item: AgendaItem, kind: VoteKind,
         raise Conflict({"agenda_item_id": [_("Another vote of this meeting is open: close it first.")]})
     meeting.status = MeetingStatus.OPEN
     meeting.opened_at = meeting.opened_at or utcnow()
-    vote = Vote(agenda_item_id=item.id, kind=kind, present=status["present"], purpose=purpose)
+    vote = Vote(agenda_item_id=item.id, kind=kind, present=status["present"], purpose=purpose, sealed=sealed)
     db.session.add(vote)
     db.session.flush()
-    if kind is VoteKind.SECRET:
+    if kind is VoteKind.SECRET and not sealed:
         secret_ballots.open_box(vote.id)
-    record("vote.opened", vote, {"item": str(item.id), "kind": kind.value, "present": status["present"]})
+    record("vote.opened", vote, {"item": str(item.id), "kind": kind.value, "present": status["present"],
+                                 "sealed": sealed})
     return vote
 
 
 def cast(vote: Vote, meeting: Meeting, body: Body, member: Member, choice: Choice | None,
-         channel: Channel = Channel.DESK) -> None:
+         channel: Channel = Channel.DESK, *, sealed: bool = False) -> uuid.UUID:
     """One seat's vote through one channel: ``member`` votes (for their own seat, or as the substitute holding
     another's), by phone or at the desk with a ``choice``; or the desk marks their paper ballot (``choice``
-    None: the choice is in the box, and so in the hall's counts)."""
-    if channel is Channel.PAPER:
+    None: the choice is in the box, and so in the hall's counts); or, ``sealed``, their phone's sealed ballot
+    goes into the vote's sealed box (the caller's part: here only the ledger's line). The seat it counted for."""
+    if vote.sealed and not sealed and channel is not Channel.PAPER:
+        raise Invalid({"choice": [_("This vote is held with sealed ballots: vote on the sealed ballot's page of "
+                                    "your phone, or on paper in the hall.")]})
+    if sealed:
+        choice = None
+    elif channel is Channel.PAPER:
         if vote.kind is VoteKind.ROLL_CALL:
             raise Invalid({"channel": [_("A roll call is recorded name by name, not on paper.")]})
         choice = None
@@ -640,6 +653,7 @@ def cast(vote: Vote, meeting: Meeting, body: Body, member: Member, choice: Choic
         raise Conflict({"member_id": [_("This seat has already voted.")]}) from None
     if vote.kind is VoteKind.SECRET and choice is not None:
         secret_ballots.drop_in(vote.id, choice.value)
+    return seat
 
 
 def _voted_by_name(vote: Vote, seats: set) -> int:
@@ -688,25 +702,35 @@ def turnout_of(vote: Vote) -> int:
     return count_of(vote).voted
 
 
-def close_vote(vote: Vote, meeting: Meeting, body: Body, *, chair_vote: str | None = None,
-               confirm: bool = True) -> rules.Verdict:
-    """Count every channel, judge the sum by the by-laws of the meeting's day, and number the decision if it was
-    adopted. ``confirm`` False: refused while fewer have voted than seats are filled (the desk confirms)."""
-    # The vote is locked alone: ballots in flight are finished first, and none comes after.
+def check_closable(vote: Vote, meeting: Meeting, body: Body, *, confirm: bool = True) -> tuple[VoteCount, int]:
+    """Lock the vote alone (ballots in flight are finished first, and none comes after) and check that it may be
+    closed now: open, its paper ballots counted, and confirmed while fewer have voted than seats are filled.
+    Its count and the seats filled."""
     lock(vote)
     if vote.closed_at is not None:
         raise Conflict({"vote": [_("This vote is closed.")]})
-    bylaws = parameters_on(meeting.day)
     count = count_of(vote)
     if rules.close_problem(vote.kind.value, count.turnout.get("hall"), count.paper) == "paper_not_counted":
         raise Invalid({"yes": [_("%(paper)d paper ballots were marked: enter the counts of the box before the "
                                  "close.", paper=count.paper)]})
-    present = filled_seat_count(meeting, body, bylaws)
+    present = filled_seat_count(meeting, body, parameters_on(meeting.day))
     if not confirm and rules.needs_confirmation(count.voted, present):
         raise Conflict({"confirm": [_("%(voted)d of the %(present)d seats present have voted. Close the vote "
                                       "anyway?", voted=count.voted, present=present)]})
+    return count, present
+
+
+def close_vote(vote: Vote, meeting: Meeting, body: Body, *, chair_vote: str | None = None,
+               confirm: bool = True, sealed_counts: dict | None = None) -> rules.Verdict:
+    """Count every channel, judge the sum by the by-laws of the meeting's day, and number the decision if it was
+    adopted. ``confirm`` False: refused while fewer have voted than seats are filled (the desk confirms). A sealed
+    vote is judged once its box is counted: ``sealed_counts`` are the phones' counts its keyholders opened."""
+    if vote.sealed and sealed_counts is None:
+        raise Conflict({"vote": [_("The sealed ballots are counted by their keyholders first.")]})
+    count, present = check_closable(vote, meeting, body, confirm=confirm or vote.sealed)
+    bylaws = parameters_on(meeting.day)
     if vote.kind is VoteKind.SECRET:
-        box = secret_ballots.empty_box(vote.id)
+        box = sealed_counts if vote.sealed else secret_ballots.empty_box(vote.id)
         hall = _hall_counts(vote) or dict.fromkeys(CHOICE_KEYS, 0)
         totals = {key: box[key] + hall[key] for key in CHOICE_KEYS}
         # Kept: the totals and each channel's turnout; not the hall's counts apart (with the totals they would

@@ -63,6 +63,8 @@ class ByLawParametersSchema(StrictSchema):
     presiding_board_vice_chairs = fields.Integer(validate=validate.Range(0, 3),
                                                  load_default=_default("presiding_board_vice_chairs"))
     presiding_board_clerks = fields.Integer(validate=validate.Range(1, 4), load_default=_default("presiding_board_clerks"))
+    sealed_ballot_threshold = fields.Integer(validate=validate.Range(2, 7),
+                                             load_default=_default("sealed_ballot_threshold"))
     floor_motion_signatures = fields.Integer(validate=validate.Range(1, 50),
                                              load_default=_default("floor_motion_signatures"))
     executive_board_min_size = fields.Integer(validate=validate.Range(3, 99), load_default=_default("executive_board_min_size"))

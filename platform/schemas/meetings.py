@@ -7,6 +7,7 @@ from marshmallow import Schema, fields, pre_dump, validate
 from konsey.core.floor_motions import FloorMotionKind, FloorMotionStatus, signature_count
 from konsey.core.meetings import Channel, Choice, MeetingKind, MeetingStatus, VoteKind, count_of, counts_of
 from konsey.core.rules.meetings import Stance
+from konsey.core.sealed_boxes import box_of_vote
 from konsey.schemas.base import StrictSchema
 
 
@@ -64,6 +65,11 @@ class AttendanceSchema(StrictSchema):
 class OpenVoteSchema(StrictSchema):
     agenda_item_id = fields.UUID(required=True)
     kind = fields.Enum(VoteKind, by_value=True, load_default=VoteKind.OPEN)
+    sealed = fields.Boolean(load_default=False, metadata={
+        "description": "A secret vote with sealed ballots: phones seal their ballot, the keyholders (the presiding "
+                       "board) open the count together, and the record is published for anyone to check."})
+    keyholders = fields.List(fields.UUID(), load_default=None, metadata={
+        "description": "For a sealed vote in a meeting without a presiding board: the members who hold the key."})
 
 
 class BallotSchema(StrictSchema):
@@ -121,6 +127,13 @@ def _count(choice: str):
                                                                             "while a secret vote is open)"})
 
 
+def _sealed_box_id(vote) -> str | None:
+    if not vote.sealed:
+        return None
+    box = box_of_vote(vote.id)
+    return str(box.id) if box else None
+
+
 def _channels(vote) -> list[dict]:
     """Each channel's turnout; for a vote by name its choices too (a secret vote's never: a subtotal of a few
     phones could name a voter)."""
@@ -140,6 +153,9 @@ class VoteSchema(Schema):
         "description": "decision (numbered when adopted), presiding_board, agenda or floor_motion"})
     agenda_item_id = fields.UUID()
     kind = fields.Enum(VoteKind, by_value=True)
+    sealed = fields.Boolean()
+    sealed_box_id = fields.Function(lambda vote: _sealed_box_id(vote), allow_none=True, metadata={
+        "description": "A sealed vote's box: its public record at /<council>/sealed/<id>.json once counted."})
     present = fields.Integer()
     yes = _count("yes")
     no = _count("no")
@@ -253,6 +269,9 @@ class LiveStateSchema(Schema):
     item = fields.Dict(allow_none=True)
     vote = fields.Dict(allow_none=True, metadata={"description": "The latest vote; a secret vote's counts are null "
                                                                  "until it closes."})
+    sealed_box = fields.Dict(allow_none=True, metadata={
+        "description": "A sealed ballot under way (its key being made, open, or being counted): id, stage, the "
+                       "phones' page path and a sentence."})
     speaker = fields.Dict(allow_none=True)
     queue = fields.List(fields.Dict())
     floor_motion = fields.Dict(allow_none=True, metadata={"description": "The floor motion the board has read out, while it is decided."})

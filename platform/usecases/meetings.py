@@ -10,10 +10,19 @@ from dataclasses import dataclass
 from flask_babel import gettext as _
 from sqlalchemy import case, func, select
 
-from konsey.core import attendance_list, floor_motions, live, meetings, passes, presiding, speakers
+from konsey.core import (
+    attendance_list,
+    floor_motions,
+    live,
+    meetings,
+    passes,
+    presiding,
+    sealed_boxes,
+    speakers,
+)
 from konsey.core.bodies import Body, BodyKind
 from konsey.core.bylaws import parameters_on
-from konsey.core.errors import Invalid, NotFound
+from konsey.core.errors import Conflict, Invalid, NotFound
 from konsey.core.meetings import (
     AgendaItem,
     Attendance,
@@ -32,6 +41,7 @@ from konsey.core.representatives import Representative
 from konsey.core.rules import meetings as rules
 from konsey.core.text import turkish_sort_key
 from konsey.tenants.db import db
+from konsey.usecases import sealed
 from konsey.usecases.base import PER_PAGE, Page, command, current_actor, one, paginate, query, referenced
 from konsey.usecases.members import member_named
 
@@ -146,7 +156,10 @@ def open_vote(meeting_id: uuid.UUID, data: dict) -> Vote:
                                                       AgendaItem.meeting_id == meeting_row.id))
     if item is None:
         raise Invalid({"agenda_item_id": [_("No such item on this meeting's agenda.")]})
-    vote = meetings.open_vote(meeting_row, body_of(meeting_row), item, data["kind"])
+    vote = meetings.open_vote(meeting_row, body_of(meeting_row), item, data["kind"],
+                              sealed=data.get("sealed", False))
+    if vote.sealed:
+        sealed.call_for_vote(meeting_row, vote, data.get("keyholders"))
     meeting_row.current_item_id = item.id  # the screens follow the item put to the vote
     live.changed(meeting_row.id)
     return vote
@@ -158,6 +171,8 @@ def cast_ballot(meeting_id: uuid.UUID, vote_id: uuid.UUID, data: dict) -> None:
     counted with the hall); a secret vote's ledger keeps only that the seat voted."""
     meeting_row = meeting(meeting_id)
     vote = vote_of(meeting_row, vote_id)
+    if vote.sealed:
+        _require_open_box(vote)
     meetings.cast(vote, meeting_row, body_of(meeting_row), member_named(data["member_id"]), data.get("choice"),
                   data.get("channel", meetings.Channel.DESK))
     live.changed(meeting_row.id, urgent=False)
@@ -169,6 +184,9 @@ def record_counts(meeting_id: uuid.UUID, vote_id: uuid.UUID, data: dict) -> Vote
     by name: yes, no, abstaining; entered again to correct them until the close."""
     meeting_row = meeting(meeting_id)
     vote = vote_of(meeting_row, vote_id)
+    if vote.sealed:
+        raise Invalid({"yes": [_("The paper ballots of a sealed vote are counted by its keyholders, who sign the "
+                                 "counts from their phones.")]})
     meetings.record_counts(vote, meeting_row, body_of(meeting_row), yes=data["yes"], no=data["no"],
                            abstain=data["abstain"])
     live.changed(meeting_row.id, urgent=False)
@@ -199,6 +217,10 @@ def close_vote(meeting_id: uuid.UUID, vote_id: uuid.UUID, data: dict) -> Vote:
     While fewer have voted than seats are filled, the desk confirms (``confirm``)."""
     meeting_row = meeting(meeting_id)
     vote = vote_of(meeting_row, vote_id)
+    if vote.sealed:  # closed in two steps: the board of ballots frozen, then judged once its keyholders opened it
+        sealed.close_sealed_vote(meeting_row, vote, data)
+        live.changed(meeting_row.id)
+        return vote
     meetings.close_vote(vote, meeting_row, body_of(meeting_row), chair_vote=data.get("chair_vote"),
                         confirm=data.get("confirm", False))
     # A vote of the meeting's own steps settles them: the board elected, the agenda adopted, a floor motion decided.
@@ -206,6 +228,12 @@ def close_vote(meeting_id: uuid.UUID, vote_id: uuid.UUID, data: dict) -> Vote:
     floor_motions.vote_closed(vote)
     live.changed(meeting_row.id)
     return vote
+
+
+def _require_open_box(vote: Vote) -> None:
+    """A paper ballot of a sealed vote is marked while its box takes ballots, not once its board is frozen."""
+    if sealed_boxes.box_of_vote(vote.id).stage is not sealed_boxes.BoxStage.OPEN:
+        raise Conflict({"vote": [_("The sealed ballot takes no more ballots.")]})
 
 
 @command(Permission.MEETINGS_RUN)
@@ -447,8 +475,11 @@ def desk(meeting_id: uuid.UUID, q: str | None = None, offset: int = 0) -> dict:
                        for person in (seat, sitting.seats[seat])})
     motions = {m.vote_id: m for m in db.session.scalars(select(Motion).where(
         Motion.vote_id.in_([v.id for v in all_votes] or [None])))}
+    procedure = _procedure(meeting_row, bylaws)
+    boxes = {box.vote_id: box for box in db.session.scalars(select(sealed_boxes.SealedBox).where(
+        sealed_boxes.SealedBox.meeting_id == meeting_row.id, sealed_boxes.SealedBox.vote_id.is_not(None)))}
     return {
-        **_procedure(meeting_row, bylaws),
+        **procedure,
         "meeting": meeting_row, "body": body, "quorum": _quorum(meeting_row, body, bylaws, sitting),
         "people": people, "roster": roster, "roster_more": more, "roster_q": q or "",
         "roster_next": max(offset, 0) + len(roster), "roster_total": sitting.full + len(sitting.substitutes),
@@ -461,6 +492,10 @@ def desk(meeting_id: uuid.UUID, q: str | None = None, offset: int = 0) -> dict:
         "empty_seats": _empty_seats(sitting), "tally": sitting.tally(), **_opening(meeting_row, bylaws),
         "stream_key": live.stream_key(meeting_row.id), "online_counts": rules.online_presence_counts(body.kind.value, bylaws),
         "speakers": speakers.listing(meeting_row), "passes": passes.summary(meeting_row),
+        "sealed_boxes": boxes,
+        # Without a presiding board, a sealed vote's keyholders are named among those present.
+        "keyholder_choices": None if procedure["opening"]["board"] else sorted(
+            _members(set(sitting.seats.values())).values(), key=lambda m: turkish_sort_key(m.name)),
     }
 
 

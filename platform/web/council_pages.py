@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 
 from flask import Blueprint, Response, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -14,7 +15,7 @@ from konsey.core.permissions import Permission, allowed
 from konsey.core.urls import external_url
 from konsey.pluginkit import file_download
 from konsey.tenants.db import as_utc
-from konsey.usecases import councils, follow_up, meeting_record
+from konsey.usecases import councils, follow_up, meeting_record, sealed
 from konsey.usecases.base import performs
 from konsey.web.adapters import attempt, int_arg
 
@@ -135,3 +136,23 @@ def verify():
             errors = error.errors
     return render_template("council/verify.html", found=found, errors=errors, typed=typed,
                            public_key=meeting_record.public_key()), 422 if errors else 200
+
+
+@bp.get("/sealed/<uuid:box_id>")
+@performs(sealed.published_box)
+def sealed_result(box_id):
+    """For everyone: a sealed vote's stage, its result once counted, a voter's tracker looked up on the board,
+    and the record to check with ``python -m opencount``."""
+    wanted = (request.args.get("tracker") or "").strip().lower()
+    box, subject, labels, found = sealed.published_box(box_id, wanted)
+    return render_template("council/sealed_result.html", box=box, subject=subject, labels=labels,
+                           wanted=wanted, found=found)
+
+
+@bp.get("/sealed/<uuid:box_id>.json")
+@performs(sealed.published_record)
+def sealed_record(box_id):
+    record = sealed.published_record(box_id)
+    answer = Response(json.dumps(record, sort_keys=True, separators=(",", ":")), mimetype="application/json")
+    answer.headers["Content-Disposition"] = f'attachment; filename="kayit-{str(box_id)[:8]}.json"'
+    return answer

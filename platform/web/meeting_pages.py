@@ -264,8 +264,9 @@ def excuse(meeting_id):
 @bp.post("/<uuid:meeting_id>/items/<uuid:item_id>/votes")
 @performs(meetings.open_vote)
 def open_vote(meeting_id, item_id):
-    return _form_run(meeting_id, OpenVoteSchema, ("kind",), lambda data: meetings.open_vote(meeting_id, data),
-                     anchor=f"item-{item_id}", agenda_item_id=str(item_id))
+    named = {"keyholders": request.form.getlist("keyholders")} if request.form.getlist("keyholders") else {}
+    return _form_run(meeting_id, OpenVoteSchema, ("kind", "sealed"), lambda data: meetings.open_vote(meeting_id, data),
+                     anchor=f"item-{item_id}", agenda_item_id=str(item_id), **named)
 
 
 @bp.post("/<uuid:meeting_id>/votes/<uuid:vote_id>/ballots")

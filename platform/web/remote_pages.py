@@ -17,7 +17,7 @@ from datetime import timedelta
 from flask import Blueprint, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from konsey.core.errors import NotFound
+from konsey.core.errors import DomainError, NotFound
 from konsey.core.floor_motions import FloorMotionKind
 from konsey.core.labels import label
 from konsey.core.meetings import Choice, VoteKind
@@ -34,12 +34,14 @@ from konsey.schemas.meetings import (
     RefusalSchema,
     TakeUpSchema,
 )
-from konsey.usecases import assembly, board, hybrid, meeting_record, meetings
+from konsey.schemas.sealed import STEP_SCHEMAS, SealedBallotInSchema
+from konsey.usecases import assembly, board, hybrid, meeting_record, meetings, sealed
 from konsey.usecases.base import performs
 from konsey.web.adapters import (
     answer_script_or_page,
     conditional_state,
     filled,
+    flattened,
     known_version,
     live_stream_url,
     load,
@@ -275,3 +277,48 @@ def board_vote_on_floor_motion(meeting_id, floor_motion_id):
     return _board_answer(meeting_id, lambda: board.board_vote_on_floor_motion(
         token, floor_motion_id, load(FloorMotionVoteSchema, filled(request.form, "kind"))),
         _("The floor motion is put to the vote."))
+
+
+# --- sealed ballots: the keyholders' devices and the voters' phones --------------------------------------------
+
+
+@bp.get("/m/<uuid:meeting_id>/sealed/<uuid:box_id>")
+@performs(sealed.sealed_page)
+def sealed_ballot_page(meeting_id, box_id):
+    """A sealed vote or election round on a member's phone: the ballot sealed in the browser, and for a keyholder
+    the key's steps, the paper counts to sign and the count to open (the page's script does the arithmetic)."""
+    shown = sealed.sealed_page(_token(meeting_id), box_id)
+    return render_template("meetings/sealed.html", page=shown)
+
+
+@bp.get("/m/<uuid:meeting_id>/sealed/<uuid:box_id>/state.json")
+@performs(sealed.sealed_state)
+def sealed_ballot_state(meeting_id, box_id):
+    return jsonify(sealed.sealed_state(_token(meeting_id), box_id))
+
+
+def _sealed_answer(action):
+    """A sealed ballot's step for the page's script: JSON, a refusal with its sentence and fields."""
+    try:
+        return jsonify(action())
+    except NotFound:
+        raise
+    except DomainError as error:
+        return jsonify(message=" ".join(flattened(error)), errors=error.errors), error.status
+
+
+@bp.post("/m/<uuid:meeting_id>/sealed/<uuid:box_id>/ballot")
+@performs(sealed.sealed_ballot)
+def sealed_ballot(meeting_id, box_id):
+    token = _token(meeting_id)
+    recorded = _("Your sealed ballot is recorded. Keep its tracker to find it on the published board.")
+    return _sealed_answer(lambda: {"tracker": sealed.sealed_ballot(
+        token, box_id, load(SealedBallotInSchema, request.get_json(silent=True) or {})), "message": recorded})
+
+
+@bp.post("/m/<uuid:meeting_id>/sealed/<uuid:box_id>/<any(transport, dealing, confirm, complaint, decryption, paper):step>")
+@performs(sealed.keyholder_step)
+def sealed_keyholder_step(meeting_id, box_id, step):
+    token = _token(meeting_id)
+    return _sealed_answer(lambda: sealed.keyholder_step(
+        token, box_id, step, load(STEP_SCHEMAS[step], request.get_json(silent=True) or {})))

@@ -205,12 +205,13 @@ def counts(sums: Sequence[tuple[bytes, bytes]], decryptions: Mapping[int, Sequen
     return result
 
 
-def paper_message(box: str, paper_counts: Sequence[int]) -> list:
-    return [box, canonical({"paper": list(paper_counts)})]
+def paper_message(box: str, paper_counts: Sequence[int], ballots: int) -> list:
+    """What a keyholder signs of the hall's paper ballots: how many, and each option's count."""
+    return [box, canonical({"ballots": ballots, "paper": list(paper_counts)})]
 
 
-def check_signature(box: str, paper_counts: Sequence[int], transport_key: bytes, proof) -> None:
-    if not check_key("paper", paper_message(box, paper_counts), transport_key, proof_of(proof, 1)):
+def check_signature(box: str, paper_counts: Sequence[int], ballots: int, transport_key: bytes, proof) -> None:
+    if not check_key("paper", paper_message(box, paper_counts, ballots), transport_key, proof_of(proof, 1)):
         raise Refused("paper_signature")
 
 
@@ -261,8 +262,8 @@ class Keyholder:
                                                     mul(self.share, alpha), self.rand))}
                 for option, (alpha, _beta) in enumerate(sums)]
 
-    def sign_paper(self, paper_counts: Sequence[int]) -> list:
-        return proof_json(prove_key("paper", paper_message(self.box, paper_counts), self.transport,
+    def sign_paper(self, paper_counts: Sequence[int], ballots: int) -> list:
+        return proof_json(prove_key("paper", paper_message(self.box, paper_counts, ballots), self.transport,
                                     self.transport_key, self.rand))
 
 

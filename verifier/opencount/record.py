@@ -11,7 +11,7 @@ The record (``opencount/v1``) is what Konsey publishes at a sealed vote's close:
      "fingerprint": "<sha-256 of the board>",
      "sums": [[P, P], …],
      "decryptions": [{"index": 1, "shares": [{"d": P, "proof": [[c, z]]}, …]}, …],
-     "paper": {"counts": [n, …], "signatures": [{"index": 1, "proof": [[c, z]]}, …]} | null,
+     "paper": {"counts": [n, …], "ballots": n, "signatures": [{"index": 1, "proof": [[c, z]]}, …]} | null,
      "result": {"sealed": [n, …], "paper": [n, …], "total": [n, …], "ballots": n}}
 
 P is a point and c, z scalars, each 64 hex digits.
@@ -128,11 +128,12 @@ def _verify(record: dict, report: Report) -> None:
     paper = [0] * options
     if record.get("paper"):
         paper = [int(n) for n in record["paper"]["counts"]]
+        paper_ballots = int(record["paper"]["ballots"])
         signed = set()
         for signature in record["paper"]["signatures"]:
             index = int(signature["index"])
             try:
-                check_signature(box, paper, transport[index], signature["proof"])
+                check_signature(box, paper, paper_ballots, transport[index], signature["proof"])
                 signed.add(index)
             except (Refused, KeyError):
                 report.problems.append(f"paper: the signature of keyholder {index} does not check")
@@ -143,4 +144,4 @@ def _verify(record: dict, report: Report) -> None:
     if [s + p for s, p in zip(sealed, paper, strict=True)] != result["total"]:
         report.problems.append("result: the total is not the ballots' count plus the paper's")
     if result["ballots"] != len(record["ballots"]):
-        report.problems.append("result: the number of ballots is not the board's")
+        report.problems.append("result: the number of sealed ballots is not the board's")

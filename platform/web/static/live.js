@@ -47,7 +47,7 @@
     const vote = state.vote;
     for (const form of root.querySelectorAll("form[data-live-ballot]")) {
       const open = Boolean(vote && vote.open);
-      form.hidden = !open || voted.has(vote.id);
+      form.hidden = !open || voted.has(vote.id) || Boolean(vote.sealed);  // a sealed one has its own page
       if (open) form.setAttribute("action", form.dataset.base.replace("VOTE_ID", vote.id));
     }
     for (const note of root.querySelectorAll("[data-live-voted]")) {

@@ -138,7 +138,7 @@ const sharePoint = (commitments, index) => {
   return result;
 };
 const shareMask = (box, sender, recipient, ephemeral, shared) => challenge('share', box, sender, recipient, ephemeral, shared);
-const paperMessage = (box, counts) => [box, new TextEncoder().encode(JSON.stringify({ paper: counts }))];
+const paperMessage = (box, counts, ballots) => [box, new TextEncoder().encode(JSON.stringify({ ballots, paper: counts }))];
 
 /** A keyholder's device. Its secrets (the transport key, the polynomial, the share) never leave it but in an
  * encrypted backup; ``state()`` is what the browser keeps. */
@@ -204,8 +204,8 @@ export class Keyholder {
     });
   }
 
-  signPaper(counts) {
-    return proofJson(proveKey('paper', paperMessage(this.box, counts), this.transport, this.transportKey, this.rand));
+  signPaper(counts, ballots) {
+    return proofJson(proveKey('paper', paperMessage(this.box, counts, ballots), this.transport, this.transportKey, this.rand));
   }
 }
 

@@ -1,0 +1,147 @@
+"""Sealed ballots end to end through the phones' pages: the presiding board's devices make the key, phones vote
+sealed (once again, too), the board signs the hall's paper counts, the desk closes, two keyholders open the count,
+the vote is judged, and the published record checks with opencount — and fails once altered. An election of a
+seven-member executive board runs the same way. Nothing secret is left on the server."""
+
+from __future__ import annotations
+
+import copy
+import json
+import uuid
+
+from opencount import verify
+from sqlalchemy import select
+from support.sealed import FETCH, Device, make_key, vote
+from test_assembly_procedure import _close_with
+from test_one_vote import assembly  # noqa: F401 - the general assembly sitting, with phones
+
+BASE = "/api/v1/councils/izmir"
+
+
+def _elect_board(setup) -> list[str]:
+    admin, url, hall, online = setup["admin"], setup["url"], setup["hall"], setup["online"]
+    slate = {"chair": hall[0], "vice_chairs": [hall[1]], "clerks": [hall[2], online[0]]}
+    board_vote = admin.post(f"{url}/presiding-board", json=slate)
+    assert board_vote.status_code == 201, board_vote.json
+    assert _close_with(setup, board_vote.json["id"])["outcome"] == "adopted"
+    return [hall[0], hall[1], hall[2], online[0]]
+
+
+def _devices(setup, board, box_id) -> list[Device]:
+    return [Device(*setup["phones"][member_id], box_id) for member_id in board]
+
+
+def test_a_sealed_vote_from_the_key_to_the_published_record(assembly):  # noqa: F811
+    admin, url, online, hall = assembly["admin"], assembly["url"], assembly["online"], assembly["hall"]
+    board = _elect_board(assembly)
+    plain = admin.post(f"{url}/votes", json={"agenda_item_id": assembly["item"], "kind": "open", "sealed": True})
+    assert plain.status_code == 422 and "sealed" in plain.json["errors"]
+    opened = admin.post(f"{url}/votes", json={"agenda_item_id": assembly["item"], "kind": "secret", "sealed": True})
+    assert opened.status_code == 201, opened.json
+    vote_id, box_id = opened.json["id"], opened.json["sealed_box_id"]
+    assert opened.json["sealed"] is True and box_id
+    devices = _devices(assembly, board, box_id)
+
+    # Before the key, no ballot; a phone's plain ballot is refused for a sealed vote.
+    voter = assembly["phones"][online[1]]
+    early = voter[0].post(f"{voter[1]}/sealed/{box_id}/ballot", json={"ballot": {}}, headers=FETCH)
+    assert early.status_code == 409
+    assert voter[0].post(f"{voter[1]}/votes/{vote_id}", data={"choice": "yes"}, headers=FETCH).status_code == 422
+    assert admin.get(f"{url}/live").json["sealed_box"]["stage"] == "keying"
+    # Someone not on the board takes no keyholder's step.
+    stranger = Device(*voter, box_id)
+    assert voter[0].post(f"{stranger.base}/transport", json={"transport_key": "00" * 32},
+                         headers=FETCH).status_code == 404
+
+    state = make_key(devices)
+    assert state["threshold"] == 2 and len(state["keyholders"]) == 4 and state["public_key"]
+
+    # Phones vote: online[1] yes then (re-voting) no; online[2] yes; online[3] abstains; online[0] (a keyholder) yes.
+    first, _ballot = vote(*voter, box_id, [1, 0, 0])
+    second, replaced = vote(*voter, box_id, [0, 1, 0])
+    assert first["tracker"] != second["tracker"]
+    again, _same = vote(*voter, box_id, [0, 1, 0])  # another ballot: still one seat
+    tracker, copied = vote(*assembly["phones"][online[2]], box_id, [1, 0, 0])
+    vote(*assembly["phones"][online[3]], box_id, [0, 0, 1])
+    vote(*assembly["phones"][online[0]], box_id, [1, 0, 0])
+    # A copy of another seat's ballot is refused; a ballot with two marks is refused by its proof.
+    thief = assembly["phones"][hall[3]]
+    copy_answer = thief[0].post(f"{thief[1]}/sealed/{box_id}/ballot", json={"ballot": copied}, headers=FETCH)
+    assert copy_answer.status_code == 409
+    forged = copy.deepcopy(copied)
+    forged["choices"][1] = replaced["choices"][1]
+    assert thief[0].post(f"{thief[1]}/sealed/{box_id}/ballot", json={"ballot": forged},
+                         headers=FETCH).status_code == 422
+    shown = next(v for v in admin.get(f"{url}/votes").json if v["id"] == vote_id)
+    assert shown["turnout"] == 4 and shown["yes"] is None  # four seats, each once; nothing of the choices
+
+    # The hall's paper box: the desk cannot enter counts; the board signs them, two of them needed.
+    assert admin.put(f"{url}/votes/{vote_id}/counts", json={"yes": 1, "no": 1, "abstain": 0}).status_code == 422
+    assert devices[0].sign_paper([2, 1, 0], 3)["paper"]["counts"] == [2, 1, 0]
+    early_close = admin.post(f"{url}/votes/{vote_id}/close", json={"confirm": True})
+    assert early_close.status_code == 409 and "paper" in early_close.json["errors"]
+    bad = devices[1].post("paper", {"counts": [2, 1, 0], "ballots": 3,
+                                    "signature": devices[1].holder.sign_paper([3, 0, 0], 3)}, expect=422)
+    assert "signature" in bad["errors"]
+    assert len(devices[1].sign_paper([2, 1, 0], 3)["paper"]["signatures"]) == 2
+    too_many = devices[2].sign_paper([9, 0, 0], 9, expect=422)  # more than the room's seats not voted by phone
+    assert "yes" in too_many["errors"]
+
+    # The desk closes: the board is frozen, every seat forgotten; a ballot now is refused.
+    closing = admin.post(f"{url}/votes/{vote_id}/close", json={"confirm": True})
+    assert closing.status_code == 200 and closing.json["closed_at"] is None
+    assert devices[2].state()["stage"] == "counting"
+    late, _ = vote(*assembly["phones"][hall[4]], box_id, [1, 0, 0], expect=409)
+    assert admin.post(f"{url}/votes/{vote_id}/close", json={}).status_code == 409  # waits for the keyholders
+    _assert_no_seat_kept(assembly, box_id)
+
+    # One keyholder cannot open the count; the second does, and the vote is judged.
+    assert devices[3].decrypt()["stage"] == "counting"
+    assert devices[0].decrypt()["stage"] == "counted"
+    closed = next(v for v in admin.get(f"{url}/votes").json if v["id"] == vote_id)
+    # Phones: 2 yes (online[2], online[0]), 1 no (online[1]'s last), 1 abstain; paper: 2 yes, 1 no.
+    assert (closed["yes"], closed["no"], closed["abstain"]) == (4, 2, 1)
+    # Judged as any vote: 4 yes of the 10 present is not the absolute majority of those present.
+    assert closed["outcome"] == "rejected" and closed["closed_at"] and closed["present"] == 10
+
+    # The record: public, checked by opencount; altered, refused; the tracker is found on the board.
+    record = admin.get(f"/izmir/sealed/{box_id}.json")
+    assert record.status_code == 200
+    published = json.loads(record.data)
+    report = verify(published)
+    assert report.ok, report.problems
+    assert report.counts == [2, 1, 1] and published["result"]["total"] == [4, 2, 1]
+    assert all("seat" not in json.dumps(b) for b in published["ballots"])
+    altered = copy.deepcopy(published)
+    altered["decryptions"][0]["shares"][0]["d"] = altered["decryptions"][1]["shares"][0]["d"]
+    assert not verify(altered).ok
+    page = admin.get(f"/izmir/sealed/{box_id}?tracker={again['tracker']}")
+    assert page.status_code == 200 and b'data-testid="tracker-found"' in page.data
+    gone = admin.get(f"/izmir/sealed/{box_id}?tracker={second['tracker']}")  # replaced by the next ballot
+    assert b'data-testid="tracker-missing"' in gone.data
+    assert devices[1].decrypt(expect=409)  # counted: nothing more to open
+
+
+def _assert_no_seat_kept(setup, box_id):
+    from konsey.core.sealed_boxes import SealedBallot
+    from konsey.tenants.db import db
+    from konsey.tenants.scoping import bound_council
+
+    with setup["app"].app_context(), bound_council(setup["council"]):
+        assert db.session.scalars(select(SealedBallot).where(
+            SealedBallot.box_id == uuid.UUID(box_id))).all() == []
+
+
+def test_another_council_never_reaches_a_sealed_box(assembly, world, api):  # noqa: F811
+    admin, url = assembly["admin"], assembly["url"]
+    board = _elect_board(assembly)
+    box_id = admin.post(f"{url}/votes", json={"agenda_item_id": assembly["item"], "kind": "secret",
+                                                "sealed": True}).json["sealed_box_id"]
+    make_key(_devices(assembly, board, box_id))
+    world.council("bursa")
+    for address in (f"/bursa/sealed/{box_id}", f"/bursa/sealed/{box_id}.json"):
+        assert admin.get(address).status_code == 404
+    assert admin.get(f"/izmir/sealed/{box_id}.json").status_code == 409  # not counted yet: nothing to publish
+    client, page = assembly["phones"][board[0]]
+    other_meeting = page.replace(str(assembly["meeting_id"]), str(uuid.uuid4()))
+    assert client.get(f"{other_meeting}/sealed/{box_id}/state.json", headers=FETCH).status_code == 404

@@ -11,9 +11,10 @@ import uuid
 
 from opencount import verify
 from sqlalchemy import select
-from support.sealed import FETCH, Device, make_key, vote
 from test_assembly_procedure import _close_with
 from test_one_vote import assembly  # noqa: F401 - the general assembly sitting, with phones
+
+from support.sealed import FETCH, Device, make_key, vote
 
 BASE = "/api/v1/councils/izmir"
 
@@ -145,3 +146,134 @@ def test_another_council_never_reaches_a_sealed_box(assembly, world, api):  # no
     client, page = assembly["phones"][board[0]]
     other_meeting = page.replace(str(assembly["meeting_id"]), str(uuid.uuid4()))
     assert client.get(f"{other_meeting}/sealed/{box_id}/state.json", headers=FETCH).status_code == 404
+
+
+def test_an_executive_board_of_seven_elected_with_sealed_ballots(assembly):  # noqa: F811
+    from test_elections import first_term
+
+    admin, url, online, hall = assembly["admin"], assembly["url"], assembly["online"], assembly["hall"]
+    board = _elect_board(assembly)
+    bodies = {b["kind"]: b["id"] for b in admin.get(f"{BASE}/bodies").json}
+    election = admin.post(f"{BASE}/elections", json={
+        "electing_body_id": bodies["general_assembly"], "target_body_id": bodies["executive_board"],
+        "office": "executive_board", "seats": 7, "term_start": first_term().isoformat(), "term_index": 0,
+        "meeting_id": assembly["meeting_id"]}).json
+    candidates = online + hall[:5]  # nine stand for seven seats
+    for member_id in candidates:
+        assert admin.post(f"{BASE}/elections/{election['id']}/candidates",
+                          json={"member_id": member_id}).status_code == 201
+    held = admin.post(f"{BASE}/elections/{election['id']}/sealed-rounds", json={})
+    assert held.status_code == 201, held.json
+    box_id, options = held.json["id"], held.json["options"]
+    assert (held.json["least"], held.json["most"], sorted(options)) == (0, 7, sorted(candidates))
+    assert admin.post(f"{BASE}/elections/{election['id']}/sealed-rounds", json={}).status_code == 409
+    devices = _devices(assembly, board, box_id)
+    make_key(devices)
+
+    # Eight phones, each naming up to seven; one names none (a blank ballot), one tries eight and is refused.
+    expected = [0] * len(options)
+    voters = online + hall[:4]
+    for position, member_id in enumerate(voters):
+        marks = [1 if (index + position) % 3 else 0 for index in range(len(options))][:len(options)]
+        while sum(marks) > 7:
+            marks[marks.index(1)] = 0
+        if position == 5:
+            marks = [0] * len(options)
+        vote(*assembly["phones"][member_id], box_id, marks)
+        expected = [e + m for e, m in zip(expected, marks)]
+    over, _ballot = vote(*assembly["phones"][hall[4]], box_id, [1] * 8 + [0], expect=422)
+    assert "ballot" in over["errors"]
+    paper = [1, 0, 1, 1, 0, 1, 1, 0, 1]  # the paper box: two ballots
+    devices[0].sign_paper(paper, 2)
+    devices[2].sign_paper(paper, 2)
+
+    assert admin.post(f"{BASE}/elections/{election['id']}/sealed-rounds/close").json["stage"] == "counting"
+    devices[1].decrypt()
+    devices[3].decrypt()
+    decided = admin.get(f"{BASE}/elections/{election['id']}").json
+    assert decided["status"] == "decided", decided
+    round_ = decided["rounds"][-1]
+    totals = [e + p for e, p in zip(expected, paper)]
+    assert round_["votes"] == dict(zip(options, totals)) and round_["ballots_cast"] == len(voters) + 2
+    assert len(decided["result"]["elected"]) == 7
+    record = json.loads(admin.get(f"/izmir/sealed/{box_id}.json").data)
+    report = verify(record)
+    assert report.ok and report.counts == expected and report.ballots == len(voters)
+
+
+def _database_dump(app) -> str:
+    """The database as its own tool dumps it: pg_dump (as the superuser: every council's rows), or SQLite's."""
+    import sqlite3
+    import subprocess
+
+    from sqlalchemy.engine import make_url
+
+    url = make_url(app.config["KONSEY_MIGRATION_DATABASE_URL"])
+    if url.get_backend_name() == "sqlite":
+        with sqlite3.connect(url.database) as connection:
+            return "\n".join(connection.iterdump())
+    dumped = subprocess.run(["pg_dump", "--no-owner", "-h", url.host or "127.0.0.1", "-p", str(url.port or 5432),
+                             "-U", "postgres", url.database], capture_output=True, text=True, check=True)
+    return dumped.stdout
+
+
+def test_no_key_share_decryption_key_or_choice_is_left_on_the_server(assembly, caplog):  # noqa: F811
+    """After a sealed vote is counted: the database dump, every log line and the server's configuration hold
+    none of the keyholders' secrets (transport keys, polynomials, shares, the whole key) and nothing that opens
+    a ballot (its randomness) or says a choice."""
+    import logging
+
+    from opencount import box as protocol
+    from opencount.group import random_scalar, scalar_hex
+
+    caplog.set_level(logging.DEBUG)
+    admin, url, online = assembly["admin"], assembly["url"], assembly["online"]
+    board = _elect_board(assembly)
+    opened = admin.post(f"{url}/votes", json={"agenda_item_id": assembly["item"], "kind": "secret", "sealed": True})
+    vote_id, box_id = opened.json["id"], opened.json["sealed_box_id"]
+    devices = _devices(assembly, board, box_id)
+    public = make_key(devices)
+    drawn: list[int] = []
+
+    def remembered() -> int:
+        drawn.append(random_scalar())
+        return drawn[-1]
+
+    randomness: list[int] = []  # each ballot's first three draws: the r of each option's ciphertext (the rest of
+    # its draws are its proofs' simulated challenges and responses, which the ballot publishes)
+    for member_id, marks in zip(online[1:], ([1, 0, 0], [0, 1, 0], [1, 0, 0])):
+        client, page = assembly["phones"][member_id]
+        drawn.clear()
+        ballot = protocol.seal(box_id, bytes.fromhex(public["public_key"]), marks, 1, 1, remembered)
+        randomness.extend(drawn[:3])
+        assert client.post(f"{page}/sealed/{box_id}/ballot", json={"ballot": ballot}, headers=FETCH).status_code == 200
+    assert admin.post(f"{url}/votes/{vote_id}/close", json={"confirm": True}).status_code == 200
+    devices[0].decrypt()
+    devices[1].decrypt()
+    closed = next(v for v in admin.get(f"{url}/votes").json if v["id"] == vote_id)
+    assert (closed["yes"], closed["no"]) == (2, 1)
+
+    secrets = {"ballot randomness": randomness}
+    for device in devices:
+        holder = device.holder
+        secrets[f"keyholder {holder.index}"] = [holder.transport, *holder.coefficients, holder.share]
+    secrets["the decryption key"] = [sum(d.holder.coefficients[0] for d in devices) % protocol.ORDER]
+    forms = {name: {form for x in values for form in (scalar_hex(x), x.to_bytes(32, "big").hex(), str(x))}
+             for name, values in secrets.items()}
+    dump = _database_dump(assembly["app"])
+    assert box_id in dump and public["public_key"] in dump  # the dump does hold the box and its public parts
+    logs = "\n".join(record.getMessage() for record in caplog.records)
+    config = repr(dict(assembly["app"].config))
+    for where, text in (("the database dump", dump), ("the logs", logs), ("the server's configuration", config)):
+        for name, needles in forms.items():
+            assert not [n for n in needles if n in text], f"{name} found in {where}"
+    # No choice was ever written: the ledger's lines of the sealed vote have none, no counter box was made.
+    from konsey.core.meetings import Ballot
+    from konsey.core.secret_ballots import SecretTally
+    from konsey.tenants.db import db
+    from konsey.tenants.scoping import bound_council
+
+    with assembly["app"].app_context(), bound_council(assembly["council"]):
+        lines = db.session.scalars(select(Ballot).where(Ballot.vote_id == uuid.UUID(vote_id))).all()
+        assert len(lines) == 3 and {line.choice for line in lines} == {None}
+        assert not db.session.scalars(select(SecretTally).where(SecretTally.vote_id == uuid.UUID(vote_id))).all()

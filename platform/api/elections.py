@@ -6,7 +6,8 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from konsey.schemas.elections import CandidateSchema, ElectionSchema, NewElectionSchema, RoundSchema
-from konsey.usecases import elections
+from konsey.schemas.sealed import HoldSealedRoundSchema, SealedBoxSchema
+from konsey.usecases import elections, sealed
 from konsey.usecases.base import performs
 
 blp = Blueprint("elections", __name__, url_prefix="/api/v1/councils/<council_slug>/elections",
@@ -53,3 +54,23 @@ class Rounds(MethodView):
     def post(self, data, election_id):
         """Enter a round's counted ballots (per candidate member id); seats are created when it decides."""
         return elections.count_round(election_id, data)
+
+
+@blp.route("/<uuid:election_id>/sealed-rounds")
+class SealedRounds(MethodView):
+    @performs(sealed.hold_sealed_round)
+    @blp.arguments(HoldSealedRoundSchema)
+    @blp.response(201, SealedBoxSchema)
+    def post(self, data, election_id):
+        """Hold the next round with sealed ballots: the keyholders' phones make its key, members vote from their
+        phones (up to as many candidates as seats), the hall on paper; the count, once opened, is the round."""
+        return sealed.hold_sealed_round(election_id, data)
+
+
+@blp.route("/<uuid:election_id>/sealed-rounds/close")
+class SealedRoundClose(MethodView):
+    @performs(sealed.close_sealed_round)
+    @blp.response(200, SealedBoxSchema)
+    def post(self, election_id):
+        """No more ballots: the board of the open sealed round is frozen and waits for its keyholders."""
+        return sealed.close_sealed_round(election_id)

@@ -51,3 +51,21 @@ class HoldSealedRoundSchema(StrictSchema):
     keyholders = fields.List(fields.UUID(), load_default=None, metadata={
         "description": "Where the meeting has no presiding board: the members who hold the key (the chair and two "
                        "members)."})
+
+
+class SealedBoxSchema(StrictSchema):
+    """A sealed ballot box: its stage, what it asks, who holds its key; the result once counted."""
+
+    id = fields.UUID()
+    meeting_id = fields.UUID()
+    vote_id = fields.UUID(allow_none=True)
+    election_id = fields.UUID(allow_none=True)
+    stage = fields.Function(lambda box: box.stage.value, metadata={
+        "description": "keying, open, counting, counted or failed"})
+    options = fields.List(fields.String(), metadata={"description": "yes/no/abstain, or the candidates' member ids"})
+    least = fields.Integer()
+    most = fields.Integer()
+    threshold = fields.Integer(metadata={"description": "Keyholders who must open the count together."})
+    public_key = fields.String(allow_none=True)
+    fingerprint = fields.String(allow_none=True, metadata={"description": "Of the frozen board of ballots."})
+    result = fields.Dict(allow_none=True, metadata={"description": "sealed, paper and total counts per option."})

@@ -5,7 +5,7 @@ import { Keyholder, seal, tracker } from './opencount.js';
 
 const root = document.querySelector('[data-sealed-root]');
 const texts = JSON.parse(root.dataset.texts);
-const say = (text, values = {}) => text.replace(/%\((\w+)\)s/g, (_, key) => String(values[key] ?? ''));
+const say = (text, values = {}) => text.replace(/\{(\w+)\}/g, (_, key) => String(values[key] ?? ''));
 const box = root.dataset.box;
 const me = root.dataset.me ? Number(root.dataset.me) : null;
 const storeKey = `opencount:${box}:${me}`;

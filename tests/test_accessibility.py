@@ -97,6 +97,8 @@ def _living_council(app, world) -> dict:
                 passes.MeetingPass.meeting_id == held.id, passes.MeetingPass.member_id == ids[1])))
         held_id = held.id
         db.session.commit()
+        sealed_open, sealed_counted, tracker = _sealed_boxes(meeting_id, assembly, ids)
+        db.session.commit()
     from konsey.usecases.base import SYSTEM, acting_as
     from konsey.usecases.motions import adopt_motion
 
@@ -109,7 +111,47 @@ def _living_council(app, world) -> dict:
         export.write_export(job.id, db.session.commit)
         db.session.commit()
     return {"council": council, "meeting": meeting_id, "member": ids[0], "institution": chamber,
-            "board": board_id, "motion": motion_id, "phone": phone, "held": held_id, "board_phone": board_phone}
+            "board": board_id, "motion": motion_id, "phone": phone, "held": held_id, "board_phone": board_phone,
+            "sealed_open": sealed_open, "sealed_counted": sealed_counted, "tracker": tracker}
+
+
+def _sealed_boxes(meeting_id, assembly, ids) -> tuple:
+    """An executive board election in the sitting with two sealed rounds: one whose key is being made (the
+    chair's phone shows its page, as a keyholder), one counted (its public result, a tracker looked up)."""
+    from opencount import box as protocol
+
+    from konsey.core import elections, sealed_boxes
+    from konsey.core.bodies import Body, BodyKind
+    from konsey.core.meetings import Meeting
+    from konsey.tenants.db import db
+    from konsey.tenants.models import council_today
+
+    meeting = db.session.get(Meeting, meeting_id)
+    board = db.session.scalar(select(Body).where(Body.kind == BodyKind.EXECUTIVE_BOARD))
+    term = council_today().replace(day=1)
+    election = elections.call_election(assembly, board, elections.Office.EXECUTIVE_BOARD, 2, term, 0, meeting)
+    options = [str(member_id) for member_id in ids]
+    keying = sealed_boxes.call(meeting.id, ids[:3], 2, options, 0, 2, election_id=election.id)
+    counted = sealed_boxes.call(meeting.id, ids[:3], 2, options, 0, 2, election_id=election.id)
+    holders = sealed_boxes.keyholders(counted)
+    devices = [protocol.Keyholder(str(counted.id), h.index, 2) for h in holders]
+    for holder, device in zip(holders, devices):
+        sealed_boxes.give_transport_key(counted, holder, device.transport_key.hex())
+    keys = {d.index: d.transport_key for d in devices}
+    dealings = {d.index: d.dealing(keys) for d in devices}
+    for holder, device in zip(holders, devices):
+        sealed_boxes.give_dealing(counted, holder, dealings[device.index])
+    for holder, device in zip(holders, devices):
+        sealed_boxes.confirm_share(counted, holder, device.receive(dealings)["proof"])
+    key = bytes.fromhex(counted.public_key)
+    for seat, marks in zip(ids, ([1, 1, 0, 0], [1, 0, 0, 1], [0, 0, 0, 0])):
+        ballot = protocol.seal(str(counted.id), key, marks, 0, 2)
+        sealed_boxes.drop(counted, seat, ballot, protocol.tracker(ballot))
+    sealed_boxes.seal_board(counted)
+    sums = [(bytes.fromhex(a), bytes.fromhex(b)) for a, b in counted.sums]
+    for holder, device in list(zip(holders, devices))[:2]:
+        sealed_boxes.give_decryption(counted, holder, device.decrypt(counted.fingerprint, sums))
+    return keying.id, counted.id, protocol.tracker(counted.board[0])
 
 
 def _pages(things: dict) -> list[str]:
@@ -124,7 +166,8 @@ def _pages(things: dict) -> list[str]:
         "/izmir/delivery/", "/izmir/session-requests/", "/izmir/federation", "/izmir/public", "/izmir/tracker", "/izmir/motions/calendar", "/izmir/export", "/izmir/apply",
         "/account/tokens", "/federation/public", "/izmir/p/womens_assembly/", "/izmir/p/youth_assembly/", "/izmir/p/disabled_assembly/",
         "/izmir/p/children_assembly/", f"/izmir/meetings/{things['held']}", f"/izmir/remote/{things['board_phone']}",
-        "/izmir/verify",
+        "/izmir/verify", f"/izmir/remote/m/{things['meeting']}/sealed/{things['sealed_open']}",
+        f"/izmir/sealed/{things['sealed_counted']}?tracker={things['tracker']}",
     ]
 
 

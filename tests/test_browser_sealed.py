@@ -45,9 +45,8 @@ def _check_in_the_room(app, meeting_id):
     from konsey.core import meetings
     from konsey.core.membership import Member
     from konsey.tenants.db import db
-    from konsey.tenants.scoping import bound_council
-
     from konsey.tenants.models import Council
+    from konsey.tenants.scoping import bound_council
 
     with app.app_context():
         council = db.session.scalar(select(Council.id).where(Council.slug == "izmir"))

@@ -167,7 +167,16 @@ PUBLIC_COUNCIL_ROUTES = {("POST", "/api/v1/councils/<council_slug>/applications"
                              ("POST", "/board/votes/<uuid:vote_id>/counts"), ("POST", "/board/votes/<uuid:vote_id>/close"),
                              ("POST", "/board/floor-motions/<uuid:floor_motion_id>/read"),
                              ("POST", "/board/floor-motions/<uuid:floor_motion_id>/refusal"),
-                             ("POST", "/board/floor-motions/<uuid:floor_motion_id>/vote"))},
+                             ("POST", "/board/floor-motions/<uuid:floor_motion_id>/vote"),
+                             # a sealed ballot's page, its state and its steps: a keyholder's or a voter's, in
+                             # that meeting only (tests/test_sealed_ballots.py tries another meeting and council)
+                             ("GET", "/sealed/<uuid:box_id>"), ("GET", "/sealed/<uuid:box_id>/state.json"),
+                             ("POST", "/sealed/<uuid:box_id>/ballot"),
+                             ("POST", "/sealed/<uuid:box_id>/<any(transport, dealing, confirm, complaint, "
+                                      "decryption, paper):step>"))},
+                         # a sealed vote's public result and record, for anyone to check (another council's box
+                         # is not found: tests/test_sealed_ballots.py)
+                         ("GET", "/<council_slug>/sealed/<uuid:box_id>"), ("GET", "/<council_slug>/sealed/<uuid:box_id>.json"),
                          # the public check of an archive or a fingerprint against the council's own key and
                          # minutes (tests/test_meeting_record.py tries another council's)
                          ("GET", "/<council_slug>/verify"), ("POST", "/<council_slug>/verify")}

@@ -131,6 +131,37 @@ def _secret_tally(council_id=None):
     return SecretTally(vote_id=vote.id, choice="yes", count=0)
 
 
+def _sealed_box(council_id=None):
+    from konsey.core.meetings import AgendaItem
+    from konsey.core.sealed_boxes import SealedBox
+
+    vote = _vote()
+    db.session.add(vote)
+    db.session.flush()
+    item = db.session.get(AgendaItem, vote.agenda_item_id)
+    return SealedBox(meeting_id=item.meeting_id, vote_id=vote.id, options=["yes", "no", "abstain"], least=1,
+                     most=1, threshold=2)
+
+
+def _box_keyholder(council_id=None):
+    from konsey.core.sealed_boxes import BoxKeyholder
+
+    box, member = _sealed_box(), _member()
+    db.session.add_all([box, member])
+    db.session.flush()
+    return BoxKeyholder(box_id=box.id, member_id=member.id, index=1)
+
+
+def _sealed_ballot(council_id=None):
+    from konsey.core.sealed_boxes import SealedBallot
+
+    box, member = _sealed_box(), _member()
+    db.session.add_all([box, member])
+    db.session.flush()
+    return SealedBallot(box_id=box.id, seat_id=member.id, ballot={"choices": []}, tracker="0" * 64,
+                        first_alpha="1" * 64)
+
+
 def _floor_motion(council_id=None):
     from konsey.core.floor_motions import FloorMotion, FloorMotionKind
     from konsey.core.meetings import Channel
@@ -508,7 +539,8 @@ FACTORIES = {"members": _member, "bodies": _body, "bylaw_profiles": _profile, "a
              "meeting_passes": _meeting_pass, "floor_requests": _floor_request, "secret_tallies": _secret_tally,
              "floor_motions": _floor_motion, "floor_motion_signatures": _floor_motion_signature,
              "presiding_board_seats": _board_seat, "minutes_versions": _minutes_version,
-             "minutes_approvals": _minutes_approval, "meeting_archives": _meeting_archive}
+             "minutes_approvals": _minutes_approval, "meeting_archives": _meeting_archive,
+             "sealed_boxes": _sealed_box, "sealed_box_keyholders": _box_keyholder, "sealed_ballots": _sealed_ballot}
 
 
 def test_every_model_has_a_factory(ctx):

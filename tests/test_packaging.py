@@ -51,7 +51,7 @@ def test_the_wheel_carries_every_file_of_the_source_tree(tmp_path):
     # From a clean copy: setuptools' build/ folder in the work tree keeps what an earlier build copied there.
     source = tmp_path / "source"
     source.mkdir()
-    for name in ("pyproject.toml", "README.md", "platform", "plugins", "worker"):
+    for name in ("pyproject.toml", "README.md", "platform", "plugins", "worker", "verifier"):
         copy = shutil.copytree if (ROOT / name).is_dir() else shutil.copy
         copy(ROOT / name, source / name, **({"ignore": shutil.ignore_patterns("__pycache__")}
                                            if (ROOT / name).is_dir() else {}))

@@ -151,7 +151,7 @@ def test_another_council_never_reaches_a_sealed_box(assembly, world, api):  # no
 def test_an_executive_board_of_seven_elected_with_sealed_ballots(assembly):  # noqa: F811
     from test_elections import first_term
 
-    admin, url, online, hall = assembly["admin"], assembly["url"], assembly["online"], assembly["hall"]
+    admin, online, hall = assembly["admin"], assembly["online"], assembly["hall"]
     board = _elect_board(assembly)
     bodies = {b["kind"]: b["id"] for b in admin.get(f"{BASE}/bodies").json}
     election = admin.post(f"{BASE}/elections", json={

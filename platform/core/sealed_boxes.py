@@ -36,6 +36,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from konsey.core.audit import record
 from konsey.core.errors import Conflict, Invalid, NotFound
+from konsey.core.labels import label
 from konsey.tenants.db import CouncilOwned, db, enum_of, lock, same_council_fk, utcnow
 
 VOTE_OPTIONS = ["yes", "no", "abstain"]
@@ -174,7 +175,7 @@ def keyholder_of(box: SealedBox, member_id: uuid.UUID) -> BoxKeyholder | None:
 def _require(box: SealedBox, stage: BoxStage) -> None:
     if box.stage is not stage:
         raise Conflict({"stage": [_("This step belongs to another stage of the sealed ballot (now: %(stage)s).",
-                                    stage=box.stage.value)]})
+                                    stage=label(f"box_{box.stage.value}"))]})
 
 
 def _refused(field: str, refusal: protocol.Refused) -> Invalid:

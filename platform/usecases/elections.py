@@ -13,6 +13,7 @@ from konsey.core.elections import Candidacy, Election, Office
 from konsey.core.meetings import Meeting, MeetingStatus
 from konsey.core.membership import Member, MemberStatus
 from konsey.core.permissions import Permission
+from konsey.core.sealed_boxes import SealedBox
 from konsey.tenants.db import db
 from konsey.usecases.base import command, one, query, referenced
 
@@ -47,8 +48,11 @@ def election_page(election_id: uuid.UUID) -> dict:
     sittings = db.session.scalars(select(Meeting).where(Meeting.body_id == election.electing_body_id,
                                                         Meeting.status != MeetingStatus.CLOSED)
                                   .order_by(Meeting.scheduled_at.desc()).limit(20)).all()
+    # Its sealed rounds, the latest first: one under way is closed from here; each has its public result.
+    boxes = db.session.scalars(select(SealedBox).where(SealedBox.election_id == election.id)
+                               .order_by(SealedBox.created_at.desc())).all()
     return {"election": election, "bodies": {b.id: b for b in db.session.scalars(select(Body))}, "people": people,
-            "sittings": sittings,
+            "sittings": sittings, "sealed_rounds": boxes,
             "names": {str(m.id): m.name for m in people.values()},
             "candidates": [people[c] for c in candidate_ids if c in people]}
 

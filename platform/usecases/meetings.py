@@ -477,7 +477,8 @@ def desk(meeting_id: uuid.UUID, q: str | None = None, offset: int = 0) -> dict:
         Motion.vote_id.in_([v.id for v in all_votes] or [None])))}
     procedure = _procedure(meeting_row, bylaws)
     boxes = {box.vote_id: box for box in db.session.scalars(select(sealed_boxes.SealedBox).where(
-        sealed_boxes.SealedBox.meeting_id == meeting_row.id, sealed_boxes.SealedBox.vote_id.is_not(None)))}
+        sealed_boxes.SealedBox.vote_id.in_([v.id for v in all_votes if v.sealed])))} \
+        if any(v.sealed for v in all_votes) else {}
     return {
         **procedure,
         "meeting": meeting_row, "body": body, "quorum": _quorum(meeting_row, body, bylaws, sitting),
@@ -493,8 +494,9 @@ def desk(meeting_id: uuid.UUID, q: str | None = None, offset: int = 0) -> dict:
         "stream_key": live.stream_key(meeting_row.id), "online_counts": rules.online_presence_counts(body.kind.value, bylaws),
         "speakers": speakers.listing(meeting_row), "passes": passes.summary(meeting_row),
         "sealed_boxes": boxes,
-        # Without a presiding board, a sealed vote's keyholders are named among those present.
-        "keyholder_choices": None if procedure["opening"]["board"] else sorted(
+        # A body that meets without a presiding board (a few seats, never a general assembly of thousands) names
+        # a sealed vote's keyholders among those present.
+        "keyholder_choices": None if procedure["opening"]["has_board"] else sorted(
             _members(set(sitting.seats.values())).values(), key=lambda m: turkish_sort_key(m.name)),
     }
 

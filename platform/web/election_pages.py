@@ -7,7 +7,8 @@ from flask import Blueprint, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from konsey.schemas.elections import CandidateSchema, NewElectionSchema, RoundSchema
-from konsey.usecases import elections
+from konsey.schemas.sealed import HoldSealedRoundSchema
+from konsey.usecases import elections, sealed
 from konsey.usecases.base import performs
 from konsey.web.adapters import attempt, filled, load
 
@@ -57,4 +58,25 @@ def election_round(election_id):
              if key.startswith("votes-") and value.strip()}
     raw = {"votes": votes, **filled(request.form, "chair_choice", "meeting_id", "ballots_cast", "blank", "invalid")}
     attempt(lambda: elections.count_round(election_id, load(RoundSchema, raw)), _("The round is recorded."))
+    return _back(election_id)
+
+
+@bp.post("/<uuid:election_id>/sealed-rounds")
+@performs(sealed.hold_sealed_round)
+def election_sealed_round(election_id):
+    """The next round with sealed ballots: the presiding board's phones make its key, members vote from theirs."""
+    elections.show_election(election_id)
+    named = request.form.getlist("keyholders")
+    attempt(lambda: sealed.hold_sealed_round(election_id, load(HoldSealedRoundSchema,
+                                                               {"keyholders": named} if named else {})),
+            _("The sealed round is called: the keyholders' phones are making its key."))
+    return _back(election_id)
+
+
+@bp.post("/<uuid:election_id>/sealed-rounds/close")
+@performs(sealed.close_sealed_round)
+def election_sealed_round_close(election_id):
+    elections.show_election(election_id)
+    attempt(lambda: sealed.close_sealed_round(election_id),
+            _("The sealed round is closed: its keyholders' phones open the count, which becomes the round."))
     return _back(election_id)

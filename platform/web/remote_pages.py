@@ -233,7 +233,7 @@ def board_take_up(meeting_id):
 def board_open_vote(meeting_id):
     token = _token(meeting_id)
     return _board_answer(meeting_id, lambda: board.board_open_vote(
-        token, load(OpenVoteSchema, filled(request.form, "agenda_item_id", "kind"))), _("The vote is open."))
+        token, load(OpenVoteSchema, filled(request.form, "agenda_item_id", "kind", "sealed"))), _("The vote is open."))
 
 
 @bp.post("/m/<uuid:meeting_id>/board/votes/<uuid:vote_id>/counts")

@@ -132,13 +132,25 @@ def test_webhook_delivery_is_signed_and_acknowledged(app, world, council, receiv
     assert _deliver(app, council["id"], motion_id).outcome.value == "delivered"
     assert receiver.rejected == 0 and list(receiver.received) == [f"msg_{motion_id.hex}"]
     payload = receiver.received[f"msg_{motion_id.hex}"]
-    assert payload["decision_number"] and payload["package"]["filename"].endswith(".zip")
+    # Standard Webhooks' envelope (a new route's): what happened, when, and its data.
+    assert payload["type"] == "motion.package" and payload["timestamp"].endswith("Z")
+    assert payload["data"]["motion_id"] == str(motion_id)
+    assert payload["data"]["decision_number"] and payload["data"]["package"]["filename"].endswith(".zip")
     motion = _motion(admin, motion_id)
     assert motion["status"] == "delivered" and motion["delivered_on"] == date.today().isoformat()
     attempts = admin.get(f"{BASE}/motions/{motion_id}/deliveries").json
     assert [(a["channel"], a["outcome"], a["http_status"]) for a in attempts] == [("webhook", "delivered", 204)]
     assert _deliver(app, council["id"], motion_id) is None  # delivered already: nothing sent twice
     assert receiver.requests == 1
+    # A council whose municipality still reads the first release's flat shape keeps it until it switches.
+    kept = admin.put(f"{BASE}/delivery", json={"channel": "webhook", "address": receiver.url, "payload_version": 1})
+    assert kept.status_code == 200 and kept.json["payload_version"] == 1
+    assert admin.put(f"{BASE}/delivery", json={"channel": "webhook", "address": receiver.url,
+                                              "payload_version": 3}).status_code == 422
+    second = adopted_motion(app, world, council["id"])
+    assert _deliver(app, council["id"], second).outcome.value == "delivered"
+    flat = receiver.received[f"msg_{second.hex}"]
+    assert flat["type"] == "motion.package" and flat["motion_id"] == str(second) and "data" not in flat
 
 
 def test_webhook_retry_after_and_gone(app, world, council, receiver):
@@ -238,19 +250,31 @@ def test_the_municipality_posts_its_answer_signed(app, world, council):
         admin.post(f"{BASE}/motions/{motion_id}/status", json={"status": status})
     admin.post(f"{BASE}/motions/{motion_id}/status", json={"status": "delivered",
                                                            "delivered_on": date.today().isoformat()})
-    body = json.dumps({"answer": "referred", "municipal_decision_date": date.today().strftime("%d.%m.%Y"),
-                       "municipal_decision_number": "2026/611"})
     now = datetime.now(UTC)
+    answer = {"answer": "referred", "municipal_decision_date": date.today().strftime("%d.%m.%Y"),
+              "municipal_decision_number": "2026/611"}
+    body = json.dumps({"type": "motion.answer", "timestamp": now.isoformat(),
+                       "data": {"motion_id": str(motion_id), **answer}})
 
-    def headers(with_secret):
+    def headers(with_secret, signed=None):
         return {"webhook-id": "msg_answer_1", "webhook-timestamp": str(int(now.timestamp())),
-                "webhook-signature": Webhook(with_secret).sign("msg_answer_1", now, body),
+                "webhook-signature": Webhook(with_secret).sign("msg_answer_1", now, signed or body),
                 "content-type": "application/json"}
 
     forged = client.post(f"{BASE}/motions/{motion_id}/municipal-answer", data=body,
                          headers=headers("whsec_" + "QUJD" * 8))
     assert forged.status_code == 422 and "webhook-signature" in forged.json["errors"]
     assert _motion(admin, motion_id)["status"] == "delivered"
+    # What is signed names the motion: the same answer, captured, replayed onto another motion is refused, and
+    # an answer that names no motion (the first release's) is refused too.
+    other = adopted_motion(app, world, council["id"])
+    replayed = client.post(f"{BASE}/motions/{other}/municipal-answer", data=body, headers=headers(secret))
+    assert replayed.status_code == 422 and "motion_id" in replayed.json["errors"]
+    nameless = json.dumps(answer)
+    unnamed = client.post(f"{BASE}/motions/{motion_id}/municipal-answer", data=nameless,
+                          headers=headers(secret, nameless))
+    assert unnamed.status_code == 422 and "motion_id" in unnamed.json["errors"]
+    assert _motion(admin, motion_id)["status"] == "delivered" and _motion(admin, other)["status"] != "answered"
     answered = client.post(f"{BASE}/motions/{motion_id}/municipal-answer", data=body, headers=headers(secret))
     assert answered.status_code == 200 and answered.json["status"] == "answered"
     assert _motion(admin, motion_id)["municipal_decision_number"] == "2026/611"

@@ -64,6 +64,9 @@ class DeliveryRoute(CouncilOwned, db.Model):
     enabled: Mapped[bool] = mapped_column(Boolean, default=True)
     disabled_reason: Mapped[str | None] = mapped_column(String(300))
     changed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The webhook's payload: 2, Standard Webhooks' envelope ({"type", "timestamp", "data"}); 1, the flat shape
+    # of the first release, kept for the municipalities that already receive it until their council switches.
+    payload_version: Mapped[int] = mapped_column(Integer, default=2)
 
 
 class AttemptOutcome(enum.StrEnum):
@@ -181,26 +184,33 @@ def unsafe_destination(address: str) -> str | None:
     return None
 
 
+def envelope(event_type: str, when: datetime, data: dict) -> dict:
+    """Standard Webhooks' payload: what happened, when (ISO 8601, UTC), and its data."""
+    return {"type": event_type, "timestamp": when.astimezone(UTC).isoformat().replace("+00:00", "Z"), "data": data}
+
+
 class WebhookChannel:
     name = ChannelName.WEBHOOK.value
 
     def deliver(self, route, motion, package, receipt_url):
         from standardwebhooks import Webhook
 
-        payload = json.dumps({
-            "type": "motion.package", "motion_id": str(motion.id), "title": motion.title,
+        # In UTC: standardwebhooks signs the clock time *as* UTC (it replaces the zone), so a server running in
+        # İstanbul time signed a timestamp three hours off the header's, and every receiver refused it.
+        now = datetime.now(UTC)
+        data = {
+            "motion_id": str(motion.id), "title": motion.title,
             "decision_number": motion.decision_number, "verification_code": package.verification_code,
             "manifest": json.loads(package.manifest), "signature": package.signature,
             "package": {"filename": package.filename, "base64": base64.b64encode(package.content).decode()},
             "receipt_url": receipt_url,
-        }, ensure_ascii=False)
+        }
+        payload = json.dumps(envelope("motion.package", now, data) if route.payload_version >= 2
+                             else {"type": "motion.package", **data}, ensure_ascii=False)
         refusal = unsafe_destination(route.address)
         if refusal:
             return Result(AttemptOutcome.FAILED, detail=refusal, disable=True)
         message_id = f"msg_{motion.id.hex}"  # stable: the receiver de-duplicates redeliveries by it
-        # In UTC: standardwebhooks signs the clock time *as* UTC (it replaces the zone), so a server running in
-        # İstanbul time signed a timestamp three hours off the header's, and every receiver refused it.
-        now = datetime.now(UTC)
         signature = Webhook(route.secret).sign(message_id, now, payload)
         # set_route allows only https (or loopback) addresses, never file: or other schemes.
         request = urllib.request.Request(route.address, data=payload.encode(), method="POST", headers={  # noqa: S310 - https or loopback only
@@ -277,7 +287,8 @@ def new_secret() -> str:
     return "whsec_" + base64.b64encode(secrets.token_bytes(24)).decode()
 
 
-def set_route(channel: str, address: str) -> DeliveryRoute:
+def set_route(channel: str, address: str, payload_version: int | None = None) -> DeliveryRoute:
+    """The council's route (``payload_version``: the webhook's payload shape; unchanged when not given)."""
     if channel not in channels():
         raise Invalid({"channel": [_("Unknown delivery channel: %(name)s", name=channel)]})
     if channel == ChannelName.WEBHOOK and (problem := webhook_address_problem(address)):
@@ -286,8 +297,10 @@ def set_route(channel: str, address: str) -> DeliveryRoute:
         raise Invalid({"address": [_("Give the registry desk's e-mail address.")]})
     route = route_of_council()
     route.channel, route.address, route.enabled, route.disabled_reason = channel, address, True, None
+    if payload_version is not None:
+        route.payload_version = payload_version
     route.changed_at = utcnow()
-    record("delivery.route", route, {"channel": channel})
+    record("delivery.route", route, {"channel": channel, "payload_version": route.payload_version})
     return route
 
 
@@ -383,16 +396,28 @@ def confirm_receipt(motion: Motion) -> bool:
     return True
 
 
-def verify_municipal_post(body: bytes, headers: dict) -> dict:
-    """Check a municipality's posted answer against the council's route secret (Standard Webhooks)."""
+def verify_municipal_post(body: bytes, headers: dict, motion_id: uuid.UUID) -> dict:
+    """Check a municipality's posted answer against the council's route secret (Standard Webhooks) and that what
+    was signed names this motion: an answer captured on its way to one motion cannot be replayed onto another.
+    The answer's fields: from the envelope's ``data`` (``{"type": "motion.answer", "timestamp", "data"}``) or,
+    in the first release's flat shape, the payload itself; ``motion_id`` among them either way."""
     from standardwebhooks import Webhook, WebhookVerificationError
 
     route = route_of_council()
     try:
-        return Webhook(route.secret).verify(body, headers)
+        signed = Webhook(route.secret).verify(body, headers)
     except WebhookVerificationError:
         raise Invalid({"webhook-signature": [_("The signature does not match this council's secret.")]}) \
             from None
+    answer = signed.get("data") if isinstance(signed, dict) and "data" in signed else signed
+    if not isinstance(answer, dict):
+        raise Invalid({"data": [_("The answer is a JSON object.")]})
+    if isinstance(signed, dict) and "data" in signed and signed.get("type") != "motion.answer":
+        raise Invalid({"type": [_("The event type of an answer is motion.answer.")]})
+    if str(answer.get("motion_id", "")) != str(motion_id):
+        raise Invalid({"motion_id": [_("The signed answer names another motion, or none: it answers only the "
+                                       "motion it names.")]})
+    return {key: value for key, value in answer.items() if key not in ("motion_id", "type")}
 
 
 def retry_schedule(attempt: int, base: float | None = None) -> float:

@@ -18,6 +18,9 @@ class RouteSchema(Schema):
     secret_hint = fields.Function(lambda route: delivery.secret_hint(route.secret))
     enabled = fields.Boolean()
     disabled_reason = fields.String(allow_none=True)
+    payload_version = fields.Integer(metadata={
+        "description": "The webhook's payload: 2, Standard Webhooks' envelope {type, timestamp, data}; 1, the first "
+                       "release's flat shape (kept until the council switches)."})
     channels = fields.Function(lambda _r: sorted(delivery.channels()))
 
 
@@ -30,6 +33,8 @@ class RouteWithSecretSchema(RouteSchema):
 class RouteInput(StrictSchema):
     channel = fields.String(required=True)
     address = fields.String(required=True, validate=validate.Length(min=3, max=500))
+    payload_version = fields.Integer(load_default=None, validate=validate.OneOf([1, 2]), metadata={
+        "description": "2 (Standard Webhooks' envelope, the default of a new route) or 1 (the flat shape)."})
 
 
 class AttemptSchema(Schema):

@@ -88,8 +88,9 @@ def record_answer(motion_id: uuid.UUID, data: dict) -> Motion:
 def municipal_answer_posted(motion_id: uuid.UUID, body: bytes, headers: dict) -> Motion:
     """The municipality's system posts the answer, signed as Standard Webhooks with the council's secret: the
     signature is the permission."""
-    data = MunicipalAnswerSchema().load(delivery.verify_municipal_post(body, headers))
-    return _record_answer(one(Motion, motion_id), data)
+    motion = one(Motion, motion_id)
+    data = MunicipalAnswerSchema().load(delivery.verify_municipal_post(body, headers, motion.id))
+    return _record_answer(motion, data)
 
 
 @query(Permission.MOTIONS_MANAGE)
@@ -117,7 +118,7 @@ def delivery_route():
 @command(Permission.DELIVERY_MANAGE)
 def set_delivery_route(data: dict):
     """Choose how motions reach the municipality: email, webhook or download."""
-    return delivery.set_route(data["channel"], data["address"])
+    return delivery.set_route(data["channel"], data["address"], data.get("payload_version"))
 
 
 @command(Permission.DELIVERY_MANAGE)

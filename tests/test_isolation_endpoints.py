@@ -177,6 +177,9 @@ PUBLIC_COUNCIL_ROUTES = {("POST", "/api/v1/councils/<council_slug>/applications"
                          # a sealed vote's public result and record, for anyone to check (another council's box
                          # is not found: tests/test_sealed_ballots.py)
                          ("GET", "/<council_slug>/sealed/<uuid:box_id>"), ("GET", "/<council_slug>/sealed/<uuid:box_id>.json"),
+                         # the council's meetings calendar (no people), and a member's own at a secret address of
+                         # that council (tests/test_calendars.py: a renewed or forged one is not found)
+                         ("GET", "/<council_slug>/calendar.ics"), ("GET", "/<council_slug>/calendar/<token>.ics"),
                          # the public check of an archive or a fingerprint against the council's own key and
                          # minutes (tests/test_meeting_record.py tries another council's)
                          ("GET", "/<council_slug>/verify"), ("POST", "/<council_slug>/verify")}

@@ -94,6 +94,8 @@ class Meeting(CouncilOwned, db.Model):
     # The council's own video stream of the meeting, shown on the online participants' page.
     stream_url: Mapped[str | None] = mapped_column(String(500))
     agenda_adopted_at: Mapped[datetime | None]  # the assembly adopted the proposed agenda (konsey.core.presiding)
+    # Raised whenever what the meeting's calendar event announces changes: calendars replace their copy.
+    sequence: Mapped[int] = mapped_column(Integer, default=0)
     # Read-only: a query that already joins the body fills it (contains_eager), so the body is in the session
     # for the rest of the request without a query of its own (a phone's request does that).
     body: Mapped[Body] = relationship(Body, primaryjoin="foreign(Meeting.body_id) == Body.id", viewonly=True,

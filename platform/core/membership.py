@@ -100,6 +100,9 @@ class Member(CouncilOwned, db.Model):
     status: Mapped[MemberStatus] = mapped_column(enum_of(MemberStatus, 16), default=MemberStatus.ACTIVE)
     joined_on: Mapped[date] = mapped_column(Date, default=council_today)  # the council's day, not the server's
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The version of the member's secret calendar address (konsey.core.meeting_calendars): renewing it raises
+    # this, and every earlier address stops working.
+    calendar_feed_version: Mapped[int] = mapped_column(default=0, server_default="0")
     # Set on a group's general-assembly seat: the assembly or working group that holds it (one seat per group).
     group_body_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
 

@@ -13,14 +13,14 @@ from __future__ import annotations
 import enum
 import uuid
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import JSON, String, Text, Uuid, select
 from sqlalchemy.orm import Mapped, mapped_column
 
-from konsey.core import outbox
+from konsey.core import meeting_calendars, outbox
 from konsey.core.accounts import User
 from konsey.core.applications import ApplicationStatus, MembershipApplication
 from konsey.core.bodies import Body, BodyKind
@@ -34,7 +34,7 @@ from konsey.core.membership import Member
 from konsey.core.motions import Motion
 from konsey.core.outbox import first_time
 from konsey.core.seats import VOTING_ROLES, seats_on
-from konsey.tenants.db import CouncilOwned, as_utc, db, enum_of, same_council_fk, utcnow
+from konsey.tenants.db import CouncilOwned, db, enum_of, same_council_fk, utcnow
 from konsey.tenants.models import Council
 from konsey.tenants.scoping import current_council_id
 
@@ -227,29 +227,8 @@ def _attach_calendar(message, meeting_id: uuid.UUID) -> None:
     body = db.session.get(Body, meeting.body_id)
     council = db.session.get(Council, meeting.council_id)
     # As text with its charset, so that Turkish letters survive every mail client.
-    message.add_attachment(invitation_calendar(meeting, body, council).decode("utf-8"), subtype="calendar",
+    message.add_attachment(meeting_calendars.invitation(meeting, body, council).decode("utf-8"), subtype="calendar",
                            charset="utf-8", filename="toplanti.ics", params={"method": "PUBLISH"})
-
-
-def invitation_calendar(meeting, body: Body, council: Council) -> bytes:
-    """An iCalendar invitation; the UID is stable so that calendars update rather than duplicate."""
-    from icalendar import Calendar, Event
-
-    calendar = Calendar()
-    calendar.add("prodid", "-//Konsey//Kent Konseyi//TR")
-    calendar.add("version", "2.0")
-    calendar.add("method", "PUBLISH")
-    event = Event()
-    event.add("uid", f"meeting-{meeting.id}@konsey")
-    event.add("summary", f"{council.name}: {body.name} — {meeting.title}")
-    start = as_utc(meeting.scheduled_at)
-    event.add("dtstart", start)
-    event.add("dtend", start + timedelta(hours=2))
-    event.add("dtstamp", as_utc(meeting.called_at))
-    if meeting.location:
-        event.add("location", meeting.location)
-    calendar.add_component(event)
-    return calendar.to_ical()
 
 
 def meeting_invitations(meeting_id: uuid.UUID, key: str, *, reminder: bool = False) -> int:

@@ -13,7 +13,16 @@ from dataclasses import dataclass, field
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from konsey.core import floor_motions, live, meeting_record, meetings, passes, presiding, speakers
+from konsey.core import (
+    floor_motions,
+    live,
+    meeting_calendars,
+    meeting_record,
+    meetings,
+    passes,
+    presiding,
+    speakers,
+)
 from konsey.core.bylaws import parameters_on
 from konsey.core.errors import Invalid
 from konsey.core.meetings import AgendaItem, Attendance, Ballot, Meeting, Vote
@@ -22,6 +31,7 @@ from konsey.core.passes import MeetingPass
 from konsey.core.permissions import Permission
 from konsey.core.rules import meetings as rules
 from konsey.tenants.db import db
+from konsey.tenants.models import Council
 from konsey.usecases.base import command, query
 from konsey.usecases.meetings import body_of, meeting
 from konsey.usecases.members import member_named
@@ -186,6 +196,7 @@ class Phone:
     # A member of the presiding board: the version of the minutes waiting for their approval, if any.
     minutes_to_approve: object = None
     on_board: bool = False  # of the meeting's elected presiding board: their phone runs the board's desk too
+    calendar_url: str | None = None  # the member's own meetings calendar (a secret address)
 
     @property
     def open_vote_id(self):
@@ -231,7 +242,8 @@ def phone(token: str) -> Phone:
     return Phone(meeting_pass, meeting_row, member, body, live.state(meeting_row), here, voted, seat is not None,
                  waiting, live.stream_key(meeting_row.id, meeting_pass.id), max(10, bylaws["online_presence_timeout_seconds"] // 3),
                  rules.online_presence_counts(body.kind.value, bylaws), opens if problem == "not_yet" else None,
-                 waiting_motions, _minutes_for(meeting_row, member), presiding.on_board(meeting_row, member.id))
+                 waiting_motions, _minutes_for(meeting_row, member), presiding.on_board(meeting_row, member.id),
+                 meeting_calendars.feed_url(member, db.session.get(Council, meeting_row.council_id)))
 
 
 def _minutes_for(meeting_row: Meeting, member: Member):

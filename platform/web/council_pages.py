@@ -15,7 +15,7 @@ from konsey.core.permissions import Permission, allowed
 from konsey.core.urls import external_url
 from konsey.pluginkit import file_download
 from konsey.tenants.db import as_utc
-from konsey.usecases import councils, follow_up, meeting_record, sealed
+from konsey.usecases import calendars, councils, follow_up, meeting_record, sealed
 from konsey.usecases.base import performs
 from konsey.web.adapters import attempt, int_arg
 
@@ -155,4 +155,27 @@ def sealed_record(box_id):
     record = sealed.published_record(box_id)
     answer = Response(json.dumps(record, sort_keys=True, separators=(",", ":")), mimetype="application/json")
     answer.headers["Content-Disposition"] = f'attachment; filename="kayit-{str(box_id)[:8]}.json"'
+    return answer
+
+
+def _ics(content: bytes, name: str) -> Response:
+    answer = Response(content, mimetype="text/calendar")
+    answer.headers["Content-Disposition"] = f'inline; filename="{name}"'
+    answer.headers["Cache-Control"] = "private, max-age=300"
+    return answer
+
+
+@bp.get("/calendar.ics")
+@performs(calendars.council_calendar)
+def council_calendar():
+    """For everyone: the council's meetings as a calendar to subscribe to."""
+    return _ics(calendars.council_calendar(), "toplantilar.ics")
+
+
+@bp.get("/calendar/<token>.ics")
+@performs(calendars.member_calendar)
+def member_calendar(token):
+    """A member's own meetings, at a secret address (renewed by the secretariat when it leaks)."""
+    answer = _ics(calendars.member_calendar(token), "toplantilarim.ics")
+    answer.headers["Referrer-Policy"] = "no-referrer"
     return answer

@@ -20,7 +20,7 @@ from konsey.schemas.members import (
     MemberUpdateSchema,
     RepresentativeSchema,
 )
-from konsey.usecases import bodies, members
+from konsey.usecases import bodies, calendars, members
 from konsey.usecases.base import performs
 from konsey.usecases.member_import import ImportFileError
 from konsey.web import example_import_csv
@@ -131,6 +131,7 @@ def member_update(member_id: uuid.UUID):
 @performs(members.show_member)
 def member(member_id: uuid.UUID):
     return render_template("council/member.html", member=members.show_member(member_id),
+                           calendar_address=calendars.calendar_address(member_id),
                            history=members.membership_history(member_id),
                            representatives=members.list_representatives(member_id), **_choices())
 
@@ -160,6 +161,15 @@ def representative_add(member_id: uuid.UUID):
 def representative_end(member_id: uuid.UUID, representative_id: uuid.UUID):
     attempt(lambda: members.end_mandate(member_id, representative_id), _("The mandate has ended."))
     return redirect(url_for("member_pages.member", member_id=member_id) + "#representatives")
+
+
+@bp.post("/members/<uuid:member_id>/calendar")
+@performs(calendars.renew_calendar_address)
+def member_calendar_renew(member_id: uuid.UUID):
+    members.show_member(member_id)
+    attempt(lambda: calendars.renew_calendar_address(member_id),
+            _("The member's calendar has a new address; the old one no longer works."))
+    return redirect(url_for("member_pages.member", member_id=member_id) + "#calendar")
 
 
 @bp.post("/members/<uuid:member_id>/erase")

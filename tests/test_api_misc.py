@@ -104,3 +104,31 @@ def test_the_document_says_how_to_authenticate_and_what_errors_look_like(app, wo
     for answer in answers:
         assert answer.mimetype == "application/problem+json"
         jsonschema_rs.validate(problem, answer.json)
+
+
+def test_every_operation_is_summarised_and_every_property_typed(app):
+    """A client generator needs a summary per operation, a type per property and the server's address; money is a
+    decimal string (as it is sent), never a number a float would round."""
+    document = app.test_client().get("/api/v1/openapi.json").json
+    assert document["servers"] == [{"url": "http://konsey.test", "description": "This installation"}]
+    unsummarised = [f"{method} {path}" for path, item in document["paths"].items() for method, op in item.items()
+                    if method in ("get", "post", "put", "patch", "delete") and not op.get("summary")]
+    assert unsummarised == []
+    untyped = []
+
+    def walk(schema, where):
+        if not isinstance(schema, dict) or {"$ref", "allOf", "oneOf", "anyOf"} & set(schema):
+            return
+        if "type" not in schema:
+            untyped.append(where)
+        for name, inner in (schema.get("properties") or {}).items():
+            walk(inner, f"{where}.{name}")
+        walk(schema.get("items"), f"{where}[]")
+
+    for name, schema in document["components"]["schemas"].items():
+        walk(schema, name)
+    assert untyped == []
+    amount = document["components"]["schemas"]["Expense"]["properties"]["amount"]
+    assert amount["type"] == "string" and amount["format"] == "decimal"
+    assert document["components"]["schemas"]["Vote"]["properties"]["turnout"]["type"] == "integer"
+    assert document["components"]["schemas"]["Vote"]["properties"]["kind"]["type"] == "string"

@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_smorest import Api
 from flask_smorest.utils import prepare_response
 from marshmallow import Schema, fields
+from marshmallow import fields as ma_fields
 from werkzeug.exceptions import HTTPException
 
 from konsey.schemas.messages import translate_validation_messages
@@ -88,12 +89,37 @@ class _OperationsDocumented(BasePlugin):
             operation.setdefault("operationId", f"{rule.endpoint.replace('.', '_')}_{method}")
             handler = getattr(getattr(view, "view_class", None), method, view)
             policy = getattr(handler, "konsey_policy", None) or getattr(view, "konsey_policy", None)
+            # A method with no docstring is summarised by the use case it adapts: the same sentence says what
+            # the job is, wherever it is done from.
+            use_case = getattr(handler, "konsey_use_case", None) or getattr(view, "konsey_use_case", None)
+            if not operation.get("summary") and use_case is not None:
+                lines = (getattr(use_case, "__doc__", None) or "").strip().splitlines()
+                if lines and lines[0].strip():
+                    operation["summary"] = lines[0].strip().rstrip(".:")
+                    if len(lines) > 1 and not operation.get("description"):
+                        operation["description"] = " ".join(line.strip() for line in lines).strip()
             public = policy is not None and policy.is_public
             if public:
                 operation["security"] = []
             responses = operation.setdefault("responses", {})
             for status in _PUBLIC if public else _GUARDED:
                 responses.setdefault(str(status), HTTPStatus(status).name)
+
+
+def _typed(self, field, ret=None, **_kwargs) -> dict:
+    """Every property has a type: an enum's from its values (apispec lists the values but names no type); a
+    field computed on output (``Function``/``Method``) says its type in ``metadata["type"]``, and is a string
+    unless it does."""
+    if isinstance(field, ma_fields.Decimal) and field.as_string:  # money: sent as "1234.50", never a float
+        return {"type": "string", "format": "decimal", "pattern": r"^-?\d+(\.\d+)?$"}
+    if "type" in (ret or {}) or "$ref" in (ret or {}) or "allOf" in (ret or {}):
+        return {}
+    if isinstance(field, ma_fields.Enum):
+        values = [member.value if field.by_value else member.name for member in field.enum]
+        return {"type": "integer" if all(isinstance(v, int) for v in values) else "string"}
+    if isinstance(field, ma_fields.Function | ma_fields.Method):
+        return {"type": field.metadata.get("type", "string")}
+    return {}
 
 
 class KonseyApi(Api):
@@ -110,6 +136,9 @@ class KonseyApi(Api):
             "type": "http", "scheme": "bearer", "bearerFormat": "kns_…",
             "description": "An access token made on the account page (Hesabım → Erişim anahtarları)"})
         self.spec.options["security"] = [{"bearer": []}]
+        self.spec.options["servers"] = [{"url": app.config["KONSEY_BASE_URL"].rstrip("/"),
+                                         "description": "This installation"}]
+        self.ma_plugin.converter.add_attribute_function(_typed)
 
     def _register_responses(self):
         """Every error answer documented as what the server sends: problem details (flask-smorest's own says

@@ -131,7 +131,7 @@ class ExportJobSchema(Schema):
     created_at = fields.DateTime()
     finished_at = fields.DateTime(allow_none=True)
     expires_at = fields.DateTime(allow_none=True)
-    download = fields.Method("_download", metadata={"description": "Where to fetch the file once it is ready."})
+    download = fields.Method("_download", allow_none=True, metadata={"type": "string", "description": "Where to fetch the file once it is ready."})
 
     def _download(self, job):
         from flask import url_for

@@ -21,7 +21,8 @@ class RouteSchema(Schema):
     payload_version = fields.Integer(metadata={
         "description": "The webhook's payload: 2, Standard Webhooks' envelope {type, timestamp, data}; 1, the first "
                        "release's flat shape (kept until the council switches)."})
-    channels = fields.Function(lambda _r: sorted(delivery.channels()))
+    channels = fields.Function(lambda _r: sorted(delivery.channels()),
+                               metadata={"type": "array", "items": {"type": "string"}})
 
 
 class RouteWithSecretSchema(RouteSchema):
@@ -57,7 +58,7 @@ class DeadLetterSchema(Schema):
 class KeySchema(Schema):
     public_key = fields.String()
     fingerprint = fields.String()
-    algorithm = fields.Constant("Ed25519")
+    algorithm = fields.Constant("Ed25519", metadata={"type": "string"})
 
 
 class MunicipalAnswerSchema(StrictSchema):

@@ -33,7 +33,7 @@ class ElectionSchema(Schema):
     status = fields.Enum(ElectionStatus, by_value=True)
     rounds = fields.List(fields.Dict())
     result = fields.Dict(allow_none=True)
-    candidates = fields.Method("_candidates")
+    candidates = fields.Method("_candidates", metadata={"type": "array", "items": {"type": "object"}})
 
     def _candidates(self, election):
         return [str(c.member_id) for c in db.session.scalars(

@@ -123,7 +123,7 @@ def _count(choice: str):
         totals = _counted(vote).totals
         return totals[choice] if totals is not None else None
 
-    return fields.Function(value, allow_none=True, metadata={"description": f"{choice} votes, every channel (null "
+    return fields.Function(value, allow_none=True, metadata={"type": "integer", "description": f"{choice} votes, every channel (null "
                                                                             "while a secret vote is open)"})
 
 
@@ -161,8 +161,8 @@ class VoteSchema(Schema):
     no = _count("no")
     abstain = _count("abstain")
     turnout = fields.Function(lambda vote: _counted(vote).voted,
-                              metadata={"description": "Seats that have voted, every channel."})
-    channels = fields.Function(_channels, metadata={
+                              metadata={"type": "integer", "description": "Seats that have voted, every channel."})
+    channels = fields.Function(_channels, metadata={"type": "array", "items": {"type": "object"},
         "description": "By channel (phone, desk, roll_call, paper, hall): its turnout, and for a vote by name its "
                        "yes, no and abstain."})
     outcome = fields.String(allow_none=True)
@@ -333,7 +333,7 @@ class FloorMotionSchema(Schema):
     proposer_id = fields.UUID()
     channel = fields.Enum(Channel, by_value=True)
     status = fields.Enum(FloorMotionStatus, by_value=True)
-    signatures = fields.Function(signature_count, metadata={"description": "Signatures, the proposer's included."})
+    signatures = fields.Function(signature_count, metadata={"type": "integer", "description": "Signatures, the proposer's included."})
     handed_in_at = fields.DateTime()
     read_at = fields.DateTime(allow_none=True)
     decided_at = fields.DateTime(allow_none=True)
@@ -369,23 +369,26 @@ class MinutesApproverSchema(Schema):
 
 
 class MinutesVersionSchema(Schema):
-    number = fields.Function(lambda state: state.version.number)
+    number = fields.Function(lambda state: state.version.number, metadata={"type": "integer"})
     fingerprint = fields.Function(lambda state: state.version.fingerprint,
                                   metadata={"description": "SHA-256 of the version's text; its first 16 digits are "
                                                            "printed at the foot of every page."})
     drawn_up_at = fields.Function(lambda state: state.version.drawn_up_at.isoformat())
-    corrects_version = fields.Function(lambda state: state.corrects_number)
+    corrects_version = fields.Function(lambda state: state.corrects_number, allow_none=True, metadata={"type": "integer"})
     correction_reason = fields.Function(lambda state: state.version.correction_reason)
     frozen_at = fields.Function(lambda state: state.version.frozen_at.isoformat() if state.version.frozen_at else None)
     approved_by = fields.Function(lambda state: [{"member_id": str(member_id), "approved_at": at.isoformat()}
-                                                 for member_id, at in state.approved.items()])
-    waiting_for = fields.Function(lambda state: MinutesApproverSchema(many=True).dump(state.waiting_for))
+                                                 for member_id, at in state.approved.items()],
+                                  metadata={"type": "array", "items": {"type": "object"}})
+    waiting_for = fields.Function(lambda state: MinutesApproverSchema(many=True).dump(state.waiting_for),
+                                  metadata={"type": "array", "items": {"type": "object"}})
 
 
 class MeetingRecordSchema(Schema):
-    versions = fields.Function(lambda record: MinutesVersionSchema(many=True).dump(record.versions))
+    versions = fields.Function(lambda record: MinutesVersionSchema(many=True).dump(record.versions),
+                               metadata={"type": "array", "items": {"type": "object"}})
     archive = fields.Function(lambda record: {"filename": record.archive.filename,
                                               "sealed_at": record.archive.sealed_at.isoformat(),
                                               "manifest_sha256": record.archive.manifest_sha256}
-                              if record.archive else None)
+                              if record.archive else None, allow_none=True, metadata={"type": "object"})
     can_draw_up = fields.Boolean()

@@ -204,5 +204,5 @@ class RepresentativeSchema(StrictSchema):
     name = fields.String(required=True, validate=validate.Length(min=3, max=200))
     mandate_letter = fields.String(required=True, validate=validate.Length(min=3, max=200))
     mandate_expires_on = fields.Date(required=True)
-    valid = fields.Function(lambda r: r.valid_on(council_today()), dump_only=True)
+    valid = fields.Function(lambda r: r.valid_on(council_today()), dump_only=True, metadata={"type": "boolean"})
 

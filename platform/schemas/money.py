@@ -25,11 +25,12 @@ class Money(fields.Decimal):
         return super()._deserialize(value, attr, data, **kwargs)
 
 
-# The bounds are given to the OpenAPI document as numbers (apispec would write a string-serialised Decimal's
-# bounds as strings); the wrapped Range still does the checking.
+# An amount travels as a decimal string ("1234.50": no float rounds it); the document says so (konsey.api.base)
+# and gives the bounds in words, which a string's schema cannot hold as numbers. The wrapped Range checks them.
 _amount = dict(places=2, as_string=True,
                validate=validate.And(validate.Range(min=Decimal("0.01"), max=Decimal("999999999999.99"))),
-               metadata={"minimum": 0.01, "maximum": 999999999999.99})
+               metadata={"description": "Turkish lira as a decimal string with at most two decimals (kuruş), "
+                                        "from 0.01 to 999999999999.99; a JSON number is accepted on input."})
 _year = dict(validate=validate.Range(min=2004, max=2100))  # Law 5393 dates from 2005
 
 

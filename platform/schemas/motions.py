@@ -25,7 +25,7 @@ class MotionSchema(Schema):
                                                           "reach (Law 5393 art. 76 and 20), or an estimate."})
     answer_due_estimated = fields.Boolean(metadata={"description": "True while no municipal council meeting is "
                                                                    "recorded that far: the due date is estimated."})
-    overdue = fields.Function(lambda m: motions.is_overdue(m, council_today()))
+    overdue = fields.Function(lambda m: motions.is_overdue(m, council_today()), metadata={"type": "boolean"})
     answer = fields.Enum(MunicipalAnswer, by_value=True, allow_none=True)
     answer_text = fields.String(allow_none=True)
     municipal_decision_date = fields.Date(attribute="municipal_decided_on", allow_none=True,

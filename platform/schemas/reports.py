@@ -20,7 +20,7 @@ class ReportSchema(Schema):
     title = fields.String()
     status = fields.Enum(ReportStatus, by_value=True)
     agenda_item_id = fields.UUID(allow_none=True)
-    versions = fields.Method("_versions")
+    versions = fields.Method("_versions", metadata={"type": "array", "items": {"type": "object"}})
 
     def _versions(self, report):
         return VersionSchema(many=True).dump(versions_of(report))

@@ -16,7 +16,7 @@ class RequestSchema(Schema):
     created_at = fields.DateTime()
     due_since = fields.DateTime(allow_none=True)
     meeting_id = fields.UUID(allow_none=True)
-    standing = fields.Function(session_requests.standing)
+    standing = fields.Function(session_requests.standing, metadata={"type": "object"})
 
 
 class NewRequestSchema(StrictSchema):

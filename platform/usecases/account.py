@@ -39,6 +39,7 @@ def my_councils_for_tokens() -> list[Council]:
 
 @query(Permission.TOKENS_OWN)
 def my_tokens() -> list[AccessToken]:
+    """The access tokens of the signed-in person (never their secrets)."""
     return db.session.scalars(select(AccessToken).where(AccessToken.user_id == _me().id)
                               .order_by(AccessToken.created_at.desc())).all()
 
@@ -63,6 +64,7 @@ def create_token(name: str, council_id: uuid.UUID | None, *, within=ANY_SCOPE) -
 
 @command(Permission.TOKENS_OWN)
 def revoke_token(token_id: uuid.UUID) -> AccessToken:
+    """Revoke one of the signed-in person's access tokens: it stops working at once."""
     token = db.session.get(AccessToken, token_id)
     if token is None or token.user_id != _me().id:
         raise NotFound(_("Not found."))

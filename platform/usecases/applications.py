@@ -46,6 +46,7 @@ def submit_application(data: dict) -> MembershipApplication:
 
 @query(Permission.APPLICATIONS_DECIDE)
 def list_applications(status: ApplicationStatus | None = None) -> list[MembershipApplication]:
+    """Membership applications, newest first, filtered by status."""
     rows = select(MembershipApplication).order_by(MembershipApplication.number)
     if status is not None:
         rows = rows.where(MembershipApplication.status == status)
@@ -66,11 +67,13 @@ def applications_page(status: str | None = None) -> dict:
 
 @query(Permission.APPLICATIONS_DECIDE)
 def show_application(application_id: uuid.UUID) -> MembershipApplication:
+    """One membership application, with its consents."""
     return one(MembershipApplication, application_id)
 
 
 @command(Permission.APPLICATIONS_DECIDE)
 def start_review(application_id: uuid.UUID) -> MembershipApplication:
+    """Take an application under review."""
     application = one(MembershipApplication, application_id)
     applications.start_review(application)
     return application
@@ -88,6 +91,7 @@ def approve_application(application_id: uuid.UUID, data: dict) -> MembershipAppl
 
 @command(Permission.APPLICATIONS_DECIDE)
 def reject_application(application_id: uuid.UUID, data: dict) -> MembershipApplication:
+    """Reject an application, with the reason the applicant is told."""
     application = one(MembershipApplication, application_id)
     applications.decide(application, approve=False, decided_by=current_actor().user_id, reason=data.get("reason"),
                         decision_reference=None)

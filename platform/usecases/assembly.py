@@ -67,6 +67,7 @@ def put_agenda_to_vote(meeting_id: uuid.UUID) -> Vote:
 
 @query(Permission.COUNCIL_VIEW)
 def list_floor_motions(meeting_id: uuid.UUID) -> list[FloorMotion]:
+    """The meeting's floor motions (önerge), in the order they were handed in."""
     return floor_motions.of_meeting(meeting(meeting_id))
 
 

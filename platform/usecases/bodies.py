@@ -29,6 +29,7 @@ def _ordered(rows) -> list[Body]:
 
 @query(Permission.COUNCIL_VIEW)
 def list_bodies() -> list[Body]:
+    """The council's bodies: general assembly, executive board, assemblies and working groups."""
     return _ordered(db.session.scalars(select(Body)))
 
 
@@ -121,12 +122,14 @@ def dissolve_body(body_id: uuid.UUID, data: dict) -> Body:
 
 @command(Permission.BODIES_MANAGE)
 def assign_seat(body_id: uuid.UUID, data: dict) -> Seat:
+    """Give a member a seat on a body (its role and term), within the statutory caps and parity."""
     body = one(Body, body_id)
     return seats.assign_seat(body, member_named(data.get("member_id")), data["role"], data["starts_on"], data.get("ends_on"))
 
 
 @command(Permission.BODIES_MANAGE)
 def end_seat(body_id: uuid.UUID, seat_id: uuid.UUID, data: dict) -> Seat:
+    """End a seat on a body on a given day, with the reason."""
     seat = one(Seat, seat_id, body_id=body_id)
     seats.end_seat(seat, data["on"], data.get("reason"))
     return seat
@@ -152,6 +155,7 @@ def _participant(body_id: uuid.UUID, participant_id: uuid.UUID) -> Participant:
 
 @command(Permission.BODIES_MANAGE)
 def participant_leaves(body_id: uuid.UUID, participant_id: uuid.UUID, data: dict) -> Participant:
+    """A non-member participant leaves a working group."""
     participant = _participant(body_id, participant_id)
     participants.leave(participant, data["on"])
     return participant

@@ -27,6 +27,7 @@ def list_versions() -> list[ByLawProfile]:
 
 @query(Permission.COUNCIL_VIEW)
 def version_in_force(on: date | None = None) -> ByLawProfile:
+    """The by-laws in force on a day (today by default)."""
     profile = profile_in_force(bylaws.versions(), on or council_today())
     if profile is None:
         raise NotFound(_("Not found."))

@@ -120,6 +120,7 @@ def change_status(slug: str | None, data: dict) -> Council:
 
 @query(Permission.COUNCIL_VIEW)
 def show_council() -> Council:
+    """The council: its municipality, contacts, language, time zone and status."""
     return bound()
 
 

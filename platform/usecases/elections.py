@@ -20,11 +20,13 @@ from konsey.usecases.base import command, one, query, referenced
 
 @query(Permission.COUNCIL_VIEW)
 def list_elections() -> list[Election]:
+    """The council's elections, newest first."""
     return db.session.scalars(select(Election).order_by(Election.created_at.desc())).all()
 
 
 @query(Permission.COUNCIL_VIEW)
 def show_election(election_id: uuid.UUID) -> Election:
+    """One election: its candidates and rounds, and the result once decided."""
     return one(Election, election_id)
 
 

@@ -29,6 +29,7 @@ def indicators(filters: dict | None = None) -> dict:
 
 @query(Permission.FEDERATION_VIEW)
 def indicators_csv(filters: dict | None = None) -> str:
+    """The federation's indicators of every opted-in council, as CSV (aggregates only)."""
     return federation.csv_of(federation.table(filters or {}))
 
 
@@ -43,6 +44,7 @@ def dashboard(filters: dict, year: int | None, code: str) -> dict:
 
 @query(Permission.FEDERATION_VIEW)
 def position_of(slug: str) -> dict:
+    """Where one council stands among the others on each indicator (aggregates only)."""
     result = federation.position(slug)
     if not result:
         raise NotFound(_("Not found."))

@@ -26,6 +26,7 @@ from konsey.usecases.councils import bound
 
 @query(Permission.COUNCIL_VIEW)
 def municipal_calendar(year: int | None = None) -> list[MunicipalCouncilMeeting]:
+    """The municipal council's meetings as the council recorded them: the dates answers fall due by."""
     return follow_up.municipal_meetings(year)
 
 
@@ -38,6 +39,7 @@ def add_municipal_meeting(data: dict) -> MunicipalCouncilMeeting:
 
 @command(Permission.MOTIONS_MANAGE)
 def remove_municipal_meeting(meeting_id: uuid.UUID) -> None:
+    """Remove a municipal council meeting recorded by mistake."""
     follow_up.remove_municipal_meeting(one(MunicipalCouncilMeeting, meeting_id))
 
 
@@ -71,6 +73,7 @@ def milestones(motion_id: uuid.UUID) -> list:
 
 @command(Permission.MOTIONS_MANAGE)
 def add_milestone(motion_id: uuid.UUID, data: dict) -> Motion:
+    """Record a step of a motion's implementation (planned, started, done) on a day."""
     motion = one(Motion, motion_id)
     follow_up.add_milestone(motion, data["state"], data["day"], data.get("note"))
     return motion

@@ -133,6 +133,7 @@ def give_floor(meeting_id: uuid.UUID, request_id: uuid.UUID) -> speakers.FloorRe
 
 @command(Permission.MEETINGS_RUN)
 def stop_speaker(meeting_id: uuid.UUID) -> speakers.FloorRequest:
+    """The chair stops the speaker: the floor is free."""
     meeting_row = meeting(meeting_id)
     request = speakers.stop(meeting_row)
     live.changed(meeting_row.id)

@@ -142,6 +142,7 @@ def require_meeting(meeting_id: uuid.UUID) -> Meeting:
 
 @query(Permission.COUNCIL_VIEW)
 def list_votes(meeting_id: uuid.UUID) -> list[Vote]:
+    """The meeting's votes in the order they were opened, with their counts by channel."""
     meeting_row = meeting(meeting_id)
     return db.session.scalars(
         select(Vote).join(AgendaItem, AgendaItem.id == Vote.agenda_item_id)
@@ -238,6 +239,7 @@ def _require_open_box(vote: Vote) -> None:
 
 @command(Permission.MEETINGS_RUN)
 def close_meeting(meeting_id: uuid.UUID) -> Meeting:
+    """Close the meeting (every vote closed first): its record is drawn up from here."""
     meeting_row = meeting(meeting_id)
     meetings.close_meeting(meeting_row)
     live.changed(meeting_row.id)

@@ -75,6 +75,7 @@ def _read_cursor(cursor: str) -> tuple[str, uuid.UUID]:
 
 @query(Permission.MEMBERS_VIEW)
 def show_member(member_id: uuid.UUID) -> Member:
+    """One member's record."""
     return one(Member, member_id)
 
 
@@ -102,6 +103,7 @@ def erase_member(member_id: uuid.UUID) -> None:
 
 @query(Permission.MEMBERS_VIEW)
 def membership_history(member_id: uuid.UUID) -> list[MembershipEvent]:
+    """A member's history: joined, status changes, seats."""
     member = one(Member, member_id)
     return db.session.scalars(select(MembershipEvent).where(MembershipEvent.member_id == member.id)
                               .order_by(MembershipEvent.on, MembershipEvent.created_at)).all()
@@ -116,6 +118,7 @@ def change_status(member_id: uuid.UUID, data: dict) -> MembershipEvent:
 
 @query(Permission.MEMBERS_VIEW)
 def list_representatives(member_id: uuid.UUID) -> list[Representative]:
+    """An institution's representatives, with their mandates."""
     member = one(Member, member_id)
     return db.session.scalars(select(Representative).where(Representative.member_id == member.id)
                               .order_by(Representative.mandate_expires_on.desc())).all()

@@ -20,6 +20,7 @@ ENTRIES = {"allocations": BudgetAllocation, "in-kind": InKindSupport, "expenses"
 
 @query(Permission.COUNCIL_VIEW)
 def list_entries(kind: str) -> list:
+    """The budget's entries of one kind (allocations, in-kind support or expenses), in a year."""
     model = ENTRIES[kind]
     return db.session.scalars(select(model).order_by(model.created_at.desc())).all()
 

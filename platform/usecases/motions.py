@@ -32,6 +32,7 @@ def list_motions(page: int = 1, per_page: int = PER_PAGE) -> Page:
 
 @query(Permission.COUNCIL_VIEW)
 def show_motion(motion_id: uuid.UUID) -> Motion:
+    """One motion sent to the municipal council, with its status and answer."""
     return one(Motion, motion_id)
 
 
@@ -67,6 +68,7 @@ def adopt_motion(data: dict) -> Motion:
 
 @command(Permission.MOTIONS_MANAGE)
 def advance_motion(motion_id: uuid.UUID, data: dict) -> Motion:
+    """Move a motion on to its next status (queued, sent, delivered, …), with the day."""
     motion = one(Motion, motion_id)
     motions.advance(motion, data["status"], delivered_on=data.get("delivered_on"))
     return motion
@@ -95,6 +97,7 @@ def municipal_answer_posted(motion_id: uuid.UUID, body: bytes, headers: dict) ->
 
 @query(Permission.MOTIONS_MANAGE)
 def delivery_attempts(motion_id: uuid.UUID) -> list:
+    """Each attempt to deliver a motion's package: channel, time, outcome."""
     motion = one(Motion, motion_id)
     return db.session.scalars(select(delivery.DeliveryAttempt).where(
         delivery.DeliveryAttempt.motion_id == motion.id).order_by(delivery.DeliveryAttempt.attempted_at)).all()
@@ -142,6 +145,7 @@ def dead_letters(limit: int | None = None) -> list[outbox.DeadLetter]:
 
 @command(Permission.DELIVERY_MANAGE)
 def retry_dead_letter(letter_id: uuid.UUID) -> outbox.DeadLetter:
+    """Try once more a delivery that was given up on."""
     letter = one(outbox.DeadLetter, letter_id)
     outbox.retry_dead_letter(letter)
     return letter

@@ -42,6 +42,7 @@ def notifications_page() -> dict:
 
 @command(Permission.COUNCIL_VIEW)
 def mark_read(notification_id: uuid.UUID) -> Notification:
+    """Mark one of the signed-in person's notifications read."""
     member = _me()
     note = one(Notification, notification_id, member_id=member.id if member else None)
     notifications.mark_read(note)
@@ -54,6 +55,7 @@ def _plain(chosen: dict) -> dict:
 
 @query(Permission.COUNCIL_VIEW)
 def my_preferences() -> dict:
+    """How the signed-in person is told of each kind of news: in the app, by e-mail at once, in a digest, or not."""
     member = _me()
     return _plain(notifications.preferences_of(member.id) if member else {})
 

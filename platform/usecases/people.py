@@ -28,6 +28,7 @@ def acting_user() -> User | None:
 
 @query(Permission.ROLES_MANAGE)
 def list_people() -> list[CouncilRole]:
+    """The people with a role in the council, and their roles."""
     return people.people_of(_council())
 
 

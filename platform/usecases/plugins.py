@@ -28,6 +28,7 @@ def enable_plugin(name: str, config: dict | None = None) -> dict:
 
 @command(Permission.PLUGINS_MANAGE)
 def reconfigure_plugin(name: str, config: dict) -> dict:
+    """Change an enabled assembly's settings (its own by-law parameters)."""
     _installed(name)
     plugins.reconfigure(name, validated_config(name, config))
     return plugins.state_of(name)

@@ -11,11 +11,13 @@ from konsey.usecases.base import query
 
 @query(None)
 def provinces() -> list:
+    """Turkey's 81 provinces with their plate codes."""
     return reference.provinces()
 
 
 @query(None)
 def municipalities_of(code: int) -> list:
+    """The municipalities of a province (metropolitan, district, town)."""
     if reference.province(code) is None:
         raise NotFound(_("Not found."))
     return reference.municipalities(code)

@@ -19,6 +19,7 @@ from konsey.usecases.base import command, one, query, referenced
 
 @query(Permission.COUNCIL_VIEW)
 def list_reports() -> list[Report]:
+    """The working groups' reports, newest first."""
     return db.session.scalars(select(Report).order_by(Report.created_at.desc())).all()
 
 
@@ -30,12 +31,14 @@ def show_report(report_id: uuid.UUID) -> Report:
 
 @command(Permission.REPORTS_WRITE)
 def draft_report(data: dict) -> Report:
+    """Start a working group's report with its first draft."""
     body = referenced(Body, data.get("body_id"), "body_id", _("Choose a body."))
     return reports.draft(body, data["title"], data["text"])
 
 
 @command(Permission.REPORTS_WRITE)
 def revise_report(report_id: uuid.UUID, data: dict) -> Report:
+    """Add a new version of a report (the earlier ones are kept)."""
     report = one(Report, report_id)
     reports.revise(report, data["text"])
     return report
@@ -43,6 +46,7 @@ def revise_report(report_id: uuid.UUID, data: dict) -> Report:
 
 @command(Permission.REPORTS_WRITE)
 def approve_report(report_id: uuid.UUID) -> Report:
+    """The working group approves a version of its report."""
     report = one(Report, report_id)
     reports.approve(report)
     return report
@@ -50,6 +54,7 @@ def approve_report(report_id: uuid.UUID) -> Report:
 
 @command(Permission.REPORTS_WRITE)
 def send_report_to_board(report_id: uuid.UUID) -> Report:
+    """Send an approved report to the executive board."""
     report = one(Report, report_id)
     reports.send_to_board(report)
     return report

@@ -18,6 +18,7 @@ from konsey.usecases.base import command, one, query, referenced
 
 @query(Permission.COUNCIL_VIEW)
 def list_requests() -> list[SessionRequest]:
+    """Requests for an extraordinary session, with their signatures."""
     return db.session.scalars(select(SessionRequest).order_by(SessionRequest.created_at.desc())).all()
 
 

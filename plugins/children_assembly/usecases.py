@@ -26,12 +26,14 @@ CHILDREN = Permission.MEMBERS_MANAGE
 
 @query(CHILDREN)
 def list_children(order_by_status: bool = False) -> list[Child]:
+    """The children's assembly's children (their guardians' consent with each)."""
     order = (Child.status, Child.name) if order_by_status else (Child.created_at,)
     return db.session.scalars(select(Child).order_by(*order)).all()
 
 
 @query(CHILDREN)
 def show_child(child_id: uuid.UUID) -> Child:
+    """One child of the children's assembly, with the guardian's consent."""
     return one(Child, child_id)
 
 

@@ -54,6 +54,7 @@ def monitor_page(today: date | None = None) -> dict:
 
 @query(Permission.COUNCIL_VIEW)
 def impact_note(motion_id: uuid.UUID):
+    """A motion's gender-impact note, as the women's assembly wrote it."""
     motion = one(Motion, motion_id)
     note = note_for(motion.id)
     if note is None:

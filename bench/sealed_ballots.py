@@ -69,7 +69,7 @@ def browser_sealing(count: int = 20) -> list[float]:
               const times = [];
               for (let i = 0; i < count; i++) {
                 const start = performance.now();
-                oc.seal('bench-box', key, [0, 1, 0], 1, 1);
+                oc.seal('bench-box', new Uint8Array(32), key, [0, 1, 0], 1, 1);
                 times.push(performance.now() - start);
               }
               return times;
@@ -145,15 +145,15 @@ def main() -> int:
         box_id = sealed_vote["sealed_box_id"]
         devices = [Device(phone_client(phone), page, box_id) for phone in phones[:3]]
         state = make_key(devices)
-        key = bytes.fromhex(state["public_key"])
+        key, the_box = bytes.fromhex(state["public_key"]), bytes.fromhex(state["statement"])
         marks = {"yes": [1, 0, 0], "no": [0, 1, 0], "abstain": [0, 0, 1]}
         started = time.perf_counter()
-        ballots = [protocol.seal(box_id, key, marks[choice], 1, 1) for choice in choices]
+        ballots = [protocol.seal(box_id, the_box, key, marks[choice], 1, 1) for choice in choices]
         sealing_python = time.perf_counter() - started
         largest = max(len(json.dumps(b, separators=(",", ":"))) for b in ballots)
         started = time.perf_counter()
         for ballot in ballots:
-            protocol.read_ballot(box_id, key, ballot, 3, 1, 1)
+            protocol.read_ballot(box_id, the_box, key, ballot, 3, 1, 1)
         checking = time.perf_counter() - started
         started = time.perf_counter()
         answers = [client.post(f"{page}/sealed/{box_id}/ballot", json={"ballot": ballot}, headers=FETCH)
@@ -168,9 +168,8 @@ def main() -> int:
         close_seconds = time.perf_counter() - started
         shares_ready = [None, None]
         for n, device in enumerate(devices[:2]):  # the phones' part (their arithmetic), then the server's
-            live = device.state()
-            sums = [(bytes.fromhex(a), bytes.fromhex(b)) for a, b in live["sums"]]
-            shares_ready[n] = device.holder.decrypt(live["fingerprint"], sums)
+            board, sums = device.board()
+            shares_ready[n] = device.holder.decrypt(board, sums)
         started = time.perf_counter()
         for device, shares in zip(devices[:2], shares_ready, strict=True):
             device.post("decryption", {"shares": shares})

@@ -138,14 +138,15 @@ def _sealed_boxes(meeting_id, assembly, ids) -> tuple:
     for holder, device in zip(holders, devices):
         sealed_boxes.give_transport_key(counted, holder, device.transport_key.hex())
     keys = {d.index: d.transport_key for d in devices}
-    dealings = {d.index: d.dealing(keys) for d in devices}
+    the_box = bytes.fromhex(counted.statement)
+    dealings = {d.index: d.dealing(keys, the_box) for d in devices}
     for holder, device in zip(holders, devices):
         sealed_boxes.give_dealing(counted, holder, dealings[device.index])
     for holder, device in zip(holders, devices):
-        sealed_boxes.confirm_share(counted, holder, device.receive(dealings)["proof"])
+        sealed_boxes.confirm_share(counted, holder, device.receive(dealings, the_box, keys)["proof"])
     key = bytes.fromhex(counted.public_key)
     for seat, marks in zip(ids, ([1, 1, 0, 0], [1, 0, 0, 1], [0, 0, 0, 0])):
-        ballot = protocol.seal(str(counted.id), key, marks, 0, 2)
+        ballot = protocol.seal(str(counted.id), the_box, key, marks, 0, 2)
         sealed_boxes.drop(counted, seat, ballot, protocol.tracker(ballot))
     sealed_boxes.seal_board(counted)
     sums = [(bytes.fromhex(a), bytes.fromhex(b)) for a, b in counted.sums]

@@ -27,12 +27,15 @@ CHECK_VECTORS = """async (v) => {
   for (const c of v.challenges) eq('challenge', String(oc.scalarFromHex(c.scalar)), String(oc.challenge(c.label, ...c.parts)));
   const h = {}; const keys = {}; const deals = {};
   for (const i of [1, 2, 3]) { h[i] = new oc.Keyholder(v.box, i, 2, oc.seededRandom(`holder-${i}`)); keys[i] = oc.pointHex(h[i].transportKey); }
-  for (const i of [1, 2, 3]) { deals[i] = h[i].dealing(keys); eq('dealing ' + i, deals[i], v.keyholders[i].dealing); }
-  for (const i of [1, 2, 3]) eq('received ' + i, h[i].receive(deals), v.keyholders[i].received);
-  const b = v.ballot; const sealed = oc.seal(v.box, v.public_key, b.marks, b.least, b.most, oc.seededRandom(b.seed));
+  const st = oc.statementOf(v.box, v.options, 1, 1, 2, [1, 2, 3].map((i) => keys[i]));
+  for (const i of [1, 2, 3]) { deals[i] = h[i].dealing(keys, st); eq('dealing ' + i, deals[i], v.keyholders[i].dealing); }
+  for (const i of [1, 2, 3]) eq('received ' + i, h[i].receive(deals, st, keys), v.keyholders[i].received);
+  eq('key check', oc.keyCheck(st, [1, 2, 3].map((i) => deals[i].commitments)), v.key_check);
+  const b = v.ballot; const sealed = oc.seal(v.box, st, v.public_key, b.marks, b.least, b.most, oc.seededRandom(b.seed));
   eq('ballot', sealed, b.sealed); eq('tracker', oc.tracker(sealed), b.tracker);
+  eq('fingerprint', oc.fingerprint(st, v.public_key, [sealed], { counts: [2, 0, 1], ballots: 3 }), v.fingerprint);
   const e = v.election_ballot;
-  eq('election', oc.seal(v.box, v.public_key, e.marks, e.least, e.most, oc.seededRandom(e.seed)), e.sealed);
+  eq('election', oc.seal(v.box, st, v.public_key, e.marks, e.least, e.most, oc.seededRandom(e.seed)), e.sealed);
   eq('decryption', h[2].decrypt(v.decryption.board, v.decryption.sums), v.decryption.shares);
   eq('paper', h[1].signPaper(v.paper.counts, v.paper.ballots), v.paper.signature);
   return out;
@@ -88,6 +91,12 @@ def test_a_sealed_vote_in_the_browsers(live_server, browser, sqlite_app):  # noq
             phones[name].locator('[data-sealed-stage][data-stage="open"]').wait_for(timeout=30_000)
         for name in KEYHOLDERS:
             assert phones[name].get_by_test_id("keyholder").is_visible()
+        # Each keyholder's phone computes the key's check code from what it received: read aloud, they agree.
+        codes = set()
+        for name in KEYHOLDERS:
+            phones[name].get_by_test_id("key-check").wait_for()
+            codes.add(phones[name].get_by_test_id("key-check").inner_text())
+        assert len(codes) == 1 and len(codes.pop()) == 14
         assert phones["Ali Şen"].get_by_test_id("keyholder").count() == 0
 
         def vote(name: str, option: int) -> str:
@@ -120,8 +129,12 @@ def test_a_sealed_vote_in_the_browsers(live_server, browser, sqlite_app):  # noq
             block.get_by_test_id("confirm-close").check()
         block.get_by_role("button", name="Oylamayı kapat").click()
         desk.wait_for_load_state()
+        # Two keyholders see the frozen board (five sealed ballots, two on paper) and open their parts of the count.
+        for name in KEYHOLDERS[:2]:
+            phones[name].get_by_test_id("key-decrypt").click()
         for name in PHONES:
             phones[name].locator('[data-sealed-stage][data-stage="counted"]').wait_for(timeout=30_000)
+        assert phones[KEYHOLDERS[2]].get_by_test_id("key-decrypt").is_hidden()
         desk.reload()
         assert desk.get_by_test_id("sealed-box").get_attribute("data-stage") == "counted"
         # 4 yes of the 8 present is not more than half of those present: rejected.

@@ -23,28 +23,30 @@ def honest_record(marks_list, paper=(1, 1, 0), options=("yes", "no", "abstain"),
     box = "2d0c8a3e-0000-4000-8000-000000000001"
     devices = {i: B.Keyholder(box, i, threshold) for i in range(1, holders + 1)}
     transport = {i: d.transport_key for i, d in devices.items()}
-    dealings = {i: d.dealing(transport) for i, d in devices.items()}
-    confirmed = {i: d.receive(dealings) for i, d in devices.items()}
+    the_box = B.statement(box, list(options), least, most, threshold, [transport[i].hex() for i in sorted(transport)])
+    dealings = {i: d.dealing(transport, the_box) for i, d in devices.items()}
+    confirmed = {i: d.receive(dealings, the_box, transport) for i, d in devices.items()}
     commitments = {i: [bytes.fromhex(c) for c in d["commitments"]] for i, d in dealings.items()}
     key = B.public_key(commitments)
-    ballots = sorted((B.seal(box, key, marks, least, most) for marks in marks_list), key=B.tracker)
-    pairs = [B.read_ballot(box, key, b, len(options), least, most) for b in ballots]
+    ballots = sorted((B.seal(box, the_box, key, marks, least, most) for marks in marks_list), key=B.tracker)
+    pairs = [B.read_ballot(box, the_box, key, b, len(options), least, most) for b in ballots]
     sums = B.aggregate(pairs, len(options))
-    board = B.fingerprint(box, key.hex(), ballots)
+    paper_part = {"counts": list(paper), "ballots": sum(paper)} if paper is not None else None
+    board = B.fingerprint(the_box, key.hex(), ballots, paper_part)
     sealed = [sum(m[i] for m in marks_list) for i in range(len(options))]
     return {
         "format": FORMAT, "box": box, "options": list(options), "least": least, "most": most,
         "threshold": threshold,
-        "keyholders": [{"index": i, "transport_key": transport[i].hex(), "commitments": dealings[i]["commitments"],
-                        "proof": dealings[i]["proof"], "key_proof": confirmed[i]["proof"]} for i in devices],
+        "keyholders": [{"index": i, "transport_key": transport[i].hex(), "dealing": dealings[i],
+                        "key_proof": confirmed[i]["proof"]} for i in devices],
         "public_key": key.hex(), "ballots": ballots, "fingerprint": board,
         "sums": [[a.hex(), b.hex()] for a, b in sums],
         "decryptions": [{"index": i, "shares": devices[i].decrypt(board, sums)} for i in decrypting],
-        "paper": {"counts": list(paper), "ballots": sum(paper),
-                  "signatures": [{"index": i, "proof": devices[i].sign_paper(list(paper), sum(paper))}
-                                 for i in (1, 2)]},
-        "result": {"sealed": sealed, "paper": list(paper), "total": [s + p for s, p in zip(sealed, paper)],
-                   "ballots": len(ballots)},
+        "paper": None if paper is None else {
+            "counts": list(paper), "ballots": sum(paper),
+            "signatures": [{"index": i, "proof": devices[i].sign_paper(list(paper), sum(paper))} for i in (1, 2)]},
+        "result": {"sealed": sealed, "paper": list(paper or [0] * len(options)),
+                   "total": [s + p for s, p in zip(sealed, paper or [0] * len(options))], "ballots": len(ballots)},
     }
 
 
@@ -96,9 +98,16 @@ def _flip(hex_text: str) -> str:
     (lambda r: r["decryptions"][0]["shares"][0].update(d=r["decryptions"][1]["shares"][0]["d"]),
      "decryption of keyholder 1: decryption_proof"),
     (lambda r: r["result"].update(sealed=[4, 0, 1], total=[5, 1, 1]), "result: the ballots count [3, 1, 1]"),
-    (lambda r: r["paper"].update(counts=[2, 1, 0]), "paper: the signature of keyholder 1 does not check"),
-    (lambda r: r["keyholders"][1]["commitments"].reverse(), "keyholder 2: coefficient_proof"),
-    (lambda r: r.update(public_key=r["keyholders"][0]["commitments"][0]), "key: the public key is not the sum"),
+    (lambda r: r["paper"].update(counts=[2, 1, 0]), "board: the fingerprint"),  # paper counts are in the board
+    (lambda r: r["paper"]["signatures"][0]["proof"][0].reverse(), "paper: the signature of keyholder 1"),
+    (lambda r: r["keyholders"][1]["dealing"]["commitments"].reverse(), "keyholder 2: coefficient_proof"),
+    (lambda r: r.update(options=["no", "yes", "abstain"]), "keyholder 1: coefficient_proof"),  # labels bound
+    (lambda r: r.update(paper=None, result={**r["result"], "paper": [0, 0, 0], "total": r["result"]["sealed"]}),
+     "decryption of keyholder 1: decryption_proof"),  # the paper counts are in what was decrypted
+    (lambda r: r["keyholders"][2]["dealing"]["shares"]["1"].update(e=r["keyholders"][0]["transport_key"]),
+     "keyholder 3: dealing_signature"),  # a share relayed through someone else
+    (lambda r: r.update(public_key=r["keyholders"][0]["dealing"]["commitments"][0]),
+     "key: the public key is not the sum"),
 ])
 def test_one_altered_ballot_proof_or_decryption_is_found(record, change, expected):
     report = _altered(record, change)
@@ -107,21 +116,22 @@ def test_one_altered_ballot_proof_or_decryption_is_found(record, change, expecte
 
 
 def test_a_ballot_outside_what_the_vote_allows_is_refused():
-    box, key = "b", base(12345)
+    box, key, the_box = "b", base(12345), b"s" * 32
     with pytest.raises(B.Refused, match="count_proof"):  # two marks where exactly one is allowed
-        B.read_ballot(box, key, B.seal(box, key, [1, 1, 0], 2, 2), 3, 1, 1)
+        B.read_ballot(box, the_box, key, B.seal(box, the_box, key, [1, 1, 0], 2, 2), 3, 1, 1)
     with pytest.raises(B.Refused, match="choice_proof"):  # a 2 on one option, its proof made for a 1
-        ballot = B.seal(box, key, [1, 0, 0], 1, 1)
+        ballot = B.seal(box, the_box, key, [1, 0, 0], 1, 1)
         ballot["choices"][0]["b"] = B.add(bytes.fromhex(ballot["choices"][0]["b"]), base(1)).hex()
-        B.read_ballot(box, key, ballot, 3, 1, 1)
+        B.read_ballot(box, the_box, key, ballot, 3, 1, 1)
     with pytest.raises(B.Refused, match="choice_proof"):  # a proof made for another vote
-        B.read_ballot("another box", key, B.seal(box, key, [0, 0, 1], 1, 1), 3, 1, 1)
-    with pytest.raises(B.Refused, match="point"):
-        ballot = B.seal(box, key, [0, 0, 1], 1, 1)
-        ballot["choices"][0]["a"] = "ff" * 32
-        B.read_ballot(box, key, ballot, 3, 1, 1)
-    election = B.seal(box, key, [1, 0, 1, 1, 0, 0, 0, 1], 0, 7)
-    assert len(B.read_ballot(box, key, election, 8, 0, 7)) == 8
+        B.read_ballot("another box", the_box, key, B.seal(box, the_box, key, [0, 0, 1], 1, 1), 3, 1, 1)
+    for spelling in ("ff" * 32, None):  # not a point; the same point in capitals (one spelling per value)
+        ballot = B.seal(box, the_box, key, [0, 0, 1], 1, 1)
+        ballot["choices"][0]["a"] = spelling or ballot["choices"][0]["a"].upper()
+        with pytest.raises(B.Refused, match="point"):
+            B.read_ballot(box, the_box, key, ballot, 3, 1, 1)
+    election = B.seal(box, the_box, key, [1, 0, 1, 1, 0, 0, 0, 1], 0, 7)
+    assert len(B.read_ballot(box, the_box, key, election, 8, 0, 7)) == 8
 
 
 def test_the_verifier_runs_alone_and_says_why(record, tmp_path):

@@ -6,7 +6,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from konsey.schemas.elections import CandidateSchema, ElectionSchema, NewElectionSchema, RoundSchema
-from konsey.schemas.sealed import HoldSealedRoundSchema, SealedBoxSchema
+from konsey.schemas.sealed import EnterSealedRoundSchema, HoldSealedRoundSchema, SealedBoxSchema
 from konsey.usecases import elections, sealed
 from konsey.usecases.base import performs
 
@@ -74,3 +74,12 @@ class SealedRoundClose(MethodView):
     def post(self, election_id):
         """No more ballots: the board of the open sealed round is frozen and waits for its keyholders."""
         return sealed.close_sealed_round(election_id)
+
+
+@blp.route("/<uuid:election_id>/sealed-rounds/entry")
+class SealedRoundEntry(MethodView):
+    @performs(sealed.enter_sealed_round)
+    @blp.arguments(EnterSealedRoundSchema)
+    @blp.response(200, SealedBoxSchema)
+    def post(self, data, election_id):
+        return sealed.enter_sealed_round(election_id, data)

@@ -615,7 +615,7 @@ def cast(vote: Vote, meeting: Meeting, body: Body, member: Member, choice: Choic
     elif choice is None:
         raise Invalid({"choice": [_("Choose yes, no or abstain.")]})
     bylaws = parameters_on(meeting.day)
-    seat, in_room = _seat_and_place(meeting, body, bylaws, member.id)
+    seat, in_room = lock_for_ballot(vote, meeting, body, bylaws, member.id)
     if seat is None:
         if not eligible_members(body, meeting.day, bylaws, among={member.id}) and member.id not in stand_ins(
                 meeting, body, bylaws):
@@ -626,11 +626,6 @@ def cast(vote: Vote, meeting: Meeting, body: Body, member: Member, choice: Choic
             raise Invalid({"member_id": [_("Online presence does not count in this body under the by-laws: "
                                            "an online participant follows the meeting but does not vote.")]})
         raise Invalid({"member_id": [_("Only members present can vote.")]})
-    # A ballot of someone in the room, or of a seat the tellers' counts may hold, is checked against those counts
-    # and the other such ballots: it takes the vote alone. Any other ballot only shares it with its like; the
-    # close always takes it alone, so no ballot is ever beside the close.
-    counted_room = set(vote.hall_room or ()) if vote.hall_yes is not None else set()
-    lock(vote, "update" if in_room or str(seat) in counted_room else "key_share")
     if vote.closed_at is not None:
         raise Conflict({"vote": [_("This vote is closed.")]})
     if channel is Channel.PAPER and not in_room:
@@ -656,6 +651,20 @@ def cast(vote: Vote, meeting: Meeting, body: Body, member: Member, choice: Choic
     if vote.kind is VoteKind.SECRET and choice is not None:
         secret_ballots.drop_in(vote.id, choice.value)
     return seat
+
+
+def lock_for_ballot(vote: Vote, meeting: Meeting, body: Body, bylaws: dict,
+                    member_id: uuid.UUID) -> tuple[uuid.UUID | None, bool]:
+    """The seat ``member_id`` votes for and whether they are in the room, the vote locked as their ballot needs it
+    (nothing locked for someone with no seat). A ballot of someone in the room, or of a seat the tellers' counts may
+    hold, is checked against those counts and the other such ballots: it takes the vote alone. Any other ballot
+    only shares it with its like; the close always takes it alone, so no ballot is ever beside the close. Taken
+    once, in the mode the ballot needs: a shared lock raised to an exclusive one later deadlocks with its like."""
+    seat, in_room = _seat_and_place(meeting, body, bylaws, member_id)
+    if seat is not None:
+        counted_room = set(vote.hall_room or ()) if vote.hall_yes is not None else set()
+        lock(vote, "update" if in_room or str(seat) in counted_room else "key_share")
+    return seat, in_room
 
 
 def _voted_by_name(vote: Vote, seats: set) -> int:
@@ -778,6 +787,17 @@ def close_vote(vote: Vote, meeting: Meeting, body: Body, *, chair_vote: str | No
                                  "outcome": vote.outcome, "decided_by": vote.decided_by,
                                  "decision_number": vote.decision_number})
     return verdict
+
+
+def withdraw_vote(vote: Vote) -> None:
+    """A vote in which no ballot could be cast (a sealed one whose key was never made) is withdrawn: the meeting
+    goes on as if it had not been opened, and the audit chain keeps that it was."""
+    lock(vote)
+    if db.session.scalar(select(func.count(Ballot.id)).where(Ballot.vote_id == vote.id)):
+        raise Conflict({"vote": [_("Ballots were cast in this vote: it is closed, not withdrawn.")]})
+    record("vote.withdrawn", vote, {"kind": vote.kind.value})
+    db.session.delete(vote)
+    db.session.flush()
 
 
 def close_meeting(meeting: Meeting) -> None:

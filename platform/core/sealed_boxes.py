@@ -29,7 +29,6 @@ from datetime import datetime
 from flask_babel import gettext as _
 from opencount import FORMAT
 from opencount import box as protocol
-from opencount.group import scalar_from_hex
 from sqlalchemy import JSON, Integer, String, Uuid, delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
@@ -65,6 +64,7 @@ class SealedBox(CouncilOwned, db.Model):
     stage: Mapped[BoxStage] = mapped_column(enum_of(BoxStage, 10), default=BoxStage.KEYING)
     failure: Mapped[str | None] = mapped_column(String(40))
     public_key: Mapped[str | None] = mapped_column(String(64))
+    statement: Mapped[str | None] = mapped_column(String(64))  # opencount.box.statement, once every transport key is in
     board: Mapped[list | None] = mapped_column(JSON)  # the frozen ballots, in the order of their trackers
     fingerprint: Mapped[str | None] = mapped_column(String(64))
     sums: Mapped[list | None] = mapped_column(JSON)
@@ -195,6 +195,11 @@ def give_transport_key(box: SealedBox, holder: BoxKeyholder, key_hex: str) -> No
         raise Conflict({"transport_key": [_("This keyholder's device has already given its key.")]})
     holder.transport_key = key_hex
     db.session.flush()
+    holders = keyholders(box)
+    if all(h.transport_key for h in holders):  # what the box is, from now on hashed into everything
+        box.statement = protocol.statement(str(box.id), box.options, box.least, box.most, box.threshold,
+                                           [h.transport_key for h in holders]).hex()
+        db.session.flush()
 
 
 def give_dealing(box: SealedBox, holder: BoxKeyholder, dealing: dict) -> None:
@@ -206,21 +211,11 @@ def give_dealing(box: SealedBox, holder: BoxKeyholder, dealing: dict) -> None:
     if holder.dealing is not None:
         raise Conflict({"dealing": [_("This keyholder's device has already dealt its shares.")]})
     try:
-        protocol.check_dealing(str(box.id), holder.index, box.threshold, dealing.get("commitments"),
-                               dealing.get("proof"))
-        shares = dealing.get("shares")
-        if not isinstance(shares, dict) or set(shares) != {str(h.index) for h in holders}:
-            raise protocol.Refused("shares_shape")
-        for share in shares.values():
-            if not isinstance(share, dict) or set(share) != {"e", "s"}:
-                raise protocol.Refused("shares_shape")
-            protocol.point_of(share["e"])
-            scalar_from_hex(share["s"])
-    except (protocol.Refused, ValueError) as refusal:
-        if not isinstance(refusal, protocol.Refused):
-            refusal = protocol.Refused("shares_shape")
+        protocol.check_dealing(str(box.id), bytes.fromhex(box.statement), holder.index, box.threshold,
+                               bytes.fromhex(holder.transport_key), dealing, [h.index for h in holders])
+    except protocol.Refused as refusal:
         raise _refused("dealing", refusal) from None
-    holder.dealing = {"commitments": dealing["commitments"], "proof": dealing["proof"], "shares": shares}
+    holder.dealing = {key: dealing[key] for key in ("commitments", "proof", "shares", "signature")}
     db.session.flush()
 
 
@@ -237,8 +232,8 @@ def confirm_share(box: SealedBox, holder: BoxKeyholder, proof) -> bool:
         raise Conflict({"key_proof": [_("Not every keyholder's device has dealt its shares yet.")]})
     commitments = _commitments(holders)
     try:
-        protocol.check_key_proof(str(box.id), holder.index, protocol.verification_key(commitments, holder.index),
-                                 proof)
+        protocol.check_key_proof(str(box.id), bytes.fromhex(box.statement), holder.index,
+                                 protocol.verification_key(commitments, holder.index), proof)
     except protocol.Refused as refusal:
         raise _refused("key_proof", refusal) from None
     holder.key_proof = proof
@@ -248,6 +243,16 @@ def confirm_share(box: SealedBox, holder: BoxKeyholder, proof) -> bool:
         record("sealed.keyed", box, {"keyholders": len(holders)})
     db.session.flush()
     return box.stage is BoxStage.OPEN
+
+
+def withdraw(box: SealedBox) -> None:
+    """A box whose key was never made (still being made, or failed) is withdrawn: no ballot could be cast in it."""
+    lock(box)
+    if box.stage not in (BoxStage.KEYING, BoxStage.FAILED):
+        raise Conflict({"stage": [_("Only a sealed ballot whose key was not made can be withdrawn.")]})
+    record("sealed.withdrawn", box, {"stage": box.stage.value})
+    db.session.delete(box)
+    db.session.flush()
 
 
 def complain(box: SealedBox, holder: BoxKeyholder, against: int) -> None:
@@ -267,8 +272,8 @@ def check_ballot(box: SealedBox, ballot) -> str:
     if box.public_key is None:
         raise Conflict({"ballot": [_("The sealed ballot is not open yet: its keyholders are making the key.")]})
     try:
-        protocol.read_ballot(str(box.id), bytes.fromhex(box.public_key), ballot, len(box.options), box.least,
-                             box.most)
+        protocol.read_ballot(str(box.id), bytes.fromhex(box.statement), bytes.fromhex(box.public_key), ballot,
+                             len(box.options), box.least, box.most)
     except protocol.Refused as refusal:
         raise _refused("ballot", refusal) from None
     return protocol.tracker(ballot)
@@ -277,7 +282,7 @@ def check_ballot(box: SealedBox, ballot) -> str:
 def drop(box: SealedBox, seat_id: uuid.UUID, ballot: dict, tracker: str) -> bool:
     """The seat's checked ballot into the open box, replacing its earlier one; True if it replaced one. The
     caller holds the box's vote (or the box) shared, and checked the box open under it."""
-    first_alpha = ballot["choices"][0]["a"]
+    first_alpha = ballot["choices"][0]["a"]  # checked: 64 lowercase hex digits, one spelling per point
     earlier = db.session.scalar(select(SealedBallot).where(SealedBallot.box_id == box.id,
                                                            SealedBallot.seat_id == seat_id))
     if earlier is not None and earlier.tracker == tracker:
@@ -313,8 +318,7 @@ def seat_voted(box: SealedBox, seat_id: uuid.UUID) -> str | None:
 def sign_paper(box: SealedBox, holder: BoxKeyholder, counts: list[int], ballots: int, signature) -> int:
     """A keyholder signs the paper counts of the hall (entering them, or agreeing to those entered); other counts
     start the signatures over. How many have signed these counts."""
-    if box.stage not in (BoxStage.OPEN, BoxStage.COUNTING, BoxStage.COUNTED):
-        _require(box, BoxStage.OPEN)
+    _require(box, BoxStage.OPEN)
     if len(counts) != len(box.options) or any(n < 0 for n in counts) or ballots < 0:
         raise Invalid({"counts": [_("A count for each option, zero or more.")]})
     if sum(counts) > ballots * box.most or (box.least > 0 and sum(counts) < ballots * box.least):
@@ -334,6 +338,11 @@ def sign_paper(box: SealedBox, holder: BoxKeyholder, counts: list[int], ballots:
     return len(box.paper["signatures"])
 
 
+def paper_part(box: SealedBox) -> dict | None:
+    """The paper counts as the fingerprint holds them (the signatures are checked apart)."""
+    return None if box.paper is None else {"counts": box.paper["counts"], "ballots": box.paper["ballots"]}
+
+
 def paper_signed(box: SealedBox) -> bool:
     return box.paper is None or len(box.paper["signatures"]) >= box.threshold
 
@@ -341,8 +350,11 @@ def paper_signed(box: SealedBox) -> bool:
 # --- the close and the count --------------------------------------------------------------------------------------
 
 def seal_board(box: SealedBox) -> None:
-    """The close: the ballots frozen in the order of their trackers, the board's fingerprint and sums, and every
-    ballot's seat forgotten. The caller holds the vote (or the box) alone."""
+    """The close: the ballots frozen in the order of their trackers, the board's fingerprint (over them, the box's
+    statement and the hall's signed paper counts) and sums, and every ballot's seat forgotten. The box is locked
+    first (a paper signature in flight is finished, or waits and finds the box closed); its vote, if it has one,
+    after it, always in that order."""
+    lock(box)
     _require(box, BoxStage.OPEN)
     if not paper_signed(box):
         raise Conflict({"paper": [_("The hall's paper counts wait for %(k)d keyholders' signatures.",
@@ -352,7 +364,7 @@ def seal_board(box: SealedBox) -> None:
     ballots = [ballot for _tracker, ballot in sorted(rows, key=lambda row: row[0])]
     pairs = [[(bytes.fromhex(c["a"]), bytes.fromhex(c["b"])) for c in ballot["choices"]] for ballot in ballots]
     box.board = ballots
-    box.fingerprint = protocol.fingerprint(str(box.id), box.public_key, ballots)
+    box.fingerprint = protocol.fingerprint(bytes.fromhex(box.statement), box.public_key, ballots, paper_part(box))
     box.sums = [[a.hex(), b.hex()] for a, b in protocol.aggregate(pairs, len(box.options))]
     box.stage, box.sealed_at = BoxStage.COUNTING, utcnow()
     db.session.execute(delete(SealedBallot).where(SealedBallot.box_id == box.id)
@@ -400,8 +412,7 @@ def record_of(box: SealedBox) -> dict:
     return {
         "format": FORMAT, "box": str(box.id), "options": box.options, "least": box.least, "most": box.most,
         "threshold": box.threshold,
-        "keyholders": [{"index": h.index, "transport_key": h.transport_key,
-                        "commitments": h.dealing["commitments"], "proof": h.dealing["proof"],
+        "keyholders": [{"index": h.index, "transport_key": h.transport_key, "dealing": h.dealing,
                         "key_proof": h.key_proof} for h in holders],
         "public_key": box.public_key, "ballots": box.board, "fingerprint": box.fingerprint, "sums": box.sums,
         "decryptions": [{"index": h.index, "shares": h.decryption} for h in holders if h.decryption is not None],
@@ -416,6 +427,10 @@ def public_state(box: SealedBox) -> dict:
     return {
         "box": str(box.id), "stage": box.stage.value, "failure": box.failure, "options": box.options,
         "least": box.least, "most": box.most, "threshold": box.threshold, "public_key": box.public_key,
+        "statement": box.statement,
+        # The frozen board itself, once closed: a keyholder's phone computes the sums and the fingerprint it
+        # decrypts from it, never from what the server says they are.
+        "board": box.board if box.stage in (BoxStage.COUNTING, BoxStage.COUNTED) else None,
         "keyholders": [{"index": h.index, "transport_key": h.transport_key, "dealing": h.dealing,
                         "confirmed": h.key_proof is not None, "decrypted": h.decryption is not None}
                        for h in holders],

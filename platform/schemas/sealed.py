@@ -69,3 +69,8 @@ class SealedBoxSchema(StrictSchema):
     public_key = fields.String(allow_none=True)
     fingerprint = fields.String(allow_none=True, metadata={"description": "Of the frozen board of ballots."})
     result = fields.Dict(allow_none=True, metadata={"description": "sealed, paper and total counts per option."})
+
+
+class EnterSealedRoundSchema(StrictSchema):
+    chair_choice = fields.UUID(load_default=None, metadata={
+        "description": "On a final tie the by-laws settle by the chair: the candidate the chair chooses."})

@@ -73,6 +73,7 @@ def close_sealed_vote(meeting_row: Meeting, vote: Vote, data: dict) -> None:
     waits for the keyholders; once they have opened it, the vote is judged (the chair's vote settling a tie)."""
     box = sealed_boxes.box_of_vote(vote.id)
     body = db.session.get(Body, meeting_row.body_id)
+    lock(box)  # the box before its vote, as a paper signature and a decryption take them
     if box.stage is BoxStage.OPEN:
         meetings.check_closable(vote, meeting_row, body, confirm=data.get("confirm", False))
         sealed_boxes.seal_board(box)
@@ -81,8 +82,9 @@ def close_sealed_vote(meeting_row: Meeting, vote: Vote, data: dict) -> None:
     elif box.stage is BoxStage.COUNTING:
         raise Conflict({"vote": [_("The board of ballots is closed: the count waits for %(k)d keyholders.",
                                    k=box.threshold)]})
-    else:
-        raise Conflict({"vote": [_("The sealed ballot's key is not made yet: no ballot could be cast.")]})
+    else:  # the key was never made (being made, or failed): no ballot could be cast; the vote is withdrawn
+        sealed_boxes.withdraw(box)
+        meetings.withdraw_vote(vote)
 
 
 def _judge(meeting_row: Meeting, vote: Vote, box: SealedBox, chair_vote: str | None) -> None:
@@ -115,7 +117,7 @@ def hold_sealed_round(election_id: uuid.UUID, data: dict) -> SealedBox:
     meeting_row = db.session.get(Meeting, election.meeting_id)
     meetings.require_sitting(meeting_row)
     if db.session.scalar(select(SealedBox.id).where(SealedBox.election_id == election.id, SealedBox.stage.in_(
-            [BoxStage.KEYING, BoxStage.OPEN, BoxStage.COUNTING]))):
+            [BoxStage.KEYING, BoxStage.OPEN, BoxStage.COUNTING]))) or _waiting_round(election):
         raise Conflict({"election": [_("A sealed round of this election is already under way.")]})
     options = _candidates(election)
     if len(options) < 2:
@@ -141,12 +143,34 @@ def close_sealed_round(election_id: uuid.UUID) -> SealedBox:
     return box
 
 
-def _count_round(box: SealedBox) -> None:
+def _count_round(box: SealedBox, chair_choice: str | None = None) -> None:
     """The counted sealed round entered as the election's round (the hall's paper ballots with it)."""
     election = db.session.get(Election, box.election_id)
     votes = dict(zip(box.options, box.result["total"], strict=True))
-    elections.count(election, votes, meeting=db.session.get(Meeting, box.meeting_id),
+    elections.count(election, votes, meeting=db.session.get(Meeting, box.meeting_id), chair_choice=chair_choice,
                     ballots_cast=box.result["ballots"] + box.result.get("paper_ballots", 0))
+    box.result = {**box.result, "entered": True}
+
+
+def _waiting_round(election: Election) -> SealedBox | None:
+    """A counted sealed round not yet entered as the election's round (a final tie the chair settles, a sitting
+    that had lost its quorum)."""
+    return next((box for box in db.session.scalars(select(SealedBox).where(
+        SealedBox.election_id == election.id, SealedBox.stage == BoxStage.COUNTED))
+        if not box.result.get("entered")), None)
+
+
+@command(Permission.MEETINGS_RUN)
+def enter_sealed_round(election_id: uuid.UUID, data: dict) -> SealedBox:
+    """Enter a counted sealed round that could not be entered by itself: the chair's choice on a final tie, or
+    the sitting's quorum back."""
+    election = one(Election, election_id)
+    box = _waiting_round(election)
+    if box is None:
+        raise Conflict({"election": [_("No counted sealed round of this election waits to be entered.")]})
+    lock(box)
+    _count_round(box, str(data["chair_choice"]) if data.get("chair_choice") else None)
+    return box
 
 
 # --- the phones: keyholders and voters ----------------------------------------------------------------------------
@@ -236,6 +260,14 @@ def _sign_paper(meeting_row: Meeting, box: SealedBox, holder, data: dict) -> Non
     lock(box)
     if box.stage is not BoxStage.OPEN:
         raise Conflict({"counts": [_("The hall's paper counts are signed before the close.")]})
+    if box.election_id is not None:
+        # One ballot per person across the phones and the box: the paper ballots are at most those present who
+        # have not voted by phone.
+        present = meetings.quorum_status(meeting_row, db.session.get(Body, meeting_row.body_id))["present"]
+        if data["ballots"] + sealed_boxes.voted_seats(box) > present:
+            raise Invalid({"ballots": [_("%(paper)d paper ballots, but only %(left)d of those present have not "
+                                         "voted by phone.", paper=data["ballots"],
+                                         left=max(present - sealed_boxes.voted_seats(box), 0))]})
     signed = sealed_boxes.sign_paper(box, holder, data["counts"], data["ballots"], data["signature"])
     if box.vote_id is not None and signed >= 1:
         # The counts go onto the vote as the hall's (the same checks as the tellers' counts: the room's seats
@@ -272,8 +304,7 @@ def sealed_ballot(token: str, box_id: uuid.UUID, data: dict) -> str:
     body = db.session.get(Body, meeting_row.body_id)
     if box.vote_id is not None:
         vote = db.session.get(Vote, box.vote_id)
-        seat = meetings.acting_seat(meeting_row, body, parameters_on(meeting_row.day), member.id)
-        lock(vote, "key_share")  # beside other ballots; the close takes the vote alone
+        seat, _in_room = meetings.lock_for_ballot(vote, meeting_row, body, parameters_on(meeting_row.day), member.id)
         db.session.refresh(box)
         if box.stage is not BoxStage.OPEN or vote.closed_at is not None:
             raise Conflict({"ballot": [_("This vote is closed.")]})

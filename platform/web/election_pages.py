@@ -7,7 +7,7 @@ from flask import Blueprint, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from konsey.schemas.elections import CandidateSchema, NewElectionSchema, RoundSchema
-from konsey.schemas.sealed import HoldSealedRoundSchema
+from konsey.schemas.sealed import EnterSealedRoundSchema, HoldSealedRoundSchema
 from konsey.usecases import elections, sealed
 from konsey.usecases.base import performs
 from konsey.web.adapters import attempt, filled, load
@@ -79,4 +79,14 @@ def election_sealed_round_close(election_id):
     elections.show_election(election_id)
     attempt(lambda: sealed.close_sealed_round(election_id),
             _("The sealed round is closed: its keyholders' phones open the count, which becomes the round."))
+    return _back(election_id)
+
+
+@bp.post("/<uuid:election_id>/sealed-rounds/entry")
+@performs(sealed.enter_sealed_round)
+def election_sealed_round_entry(election_id):
+    elections.show_election(election_id)
+    attempt(lambda: sealed.enter_sealed_round(election_id, load(EnterSealedRoundSchema,
+                                                                filled(request.form, "chair_choice"))),
+            _("The counted sealed round is entered."))
     return _back(election_id)

@@ -67,22 +67,59 @@ def proof_of(value, size: int | None = None) -> list[tuple[int, int]]:
         raise Refused("proof_shape") from None
 
 
-def point_of(value) -> bytes:
+def point_of(value, identity: bool = False) -> bytes:
     try:
-        return point_from_hex(value)
+        return point_from_hex(value, identity=identity)
     except (TypeError, ValueError):
         raise Refused("point") from None
 
 
+def statement(box: str, options: Sequence[str], least: int, most: int, threshold: int,
+              transport_keys: Sequence[str]) -> bytes:
+    """What the box is: its id, the options in their order, how many a ballot may mark, the threshold and the
+    keyholders' transport keys in the order of their indices. Every proof and the board's fingerprint hash it, so
+    a record whose options were reordered, or a key relayed through someone else, no longer checks."""
+    return hashlib.sha256(canonical({"box": box, "options": list(options), "least": least, "most": most,
+                                     "threshold": threshold, "transport_keys": list(transport_keys)})).digest()
+
+
+def key_check(statement_: bytes, commitments: Sequence[Sequence[str]]) -> str:
+    """A short code of the box and its key that the keyholders read to each other in the hall: each phone
+    computes it from what it received, so a server showing one keyholder another set of keys is caught."""
+    digest = hashlib.sha256(statement_ + canonical([list(c) for c in commitments])).hexdigest()[:12].upper()
+    return "-".join(digest[i:i + 4] for i in range(0, 12, 4))
+
+
 # --- the key -----------------------------------------------------------------------------------------------------
 
-def check_dealing(box: str, index: int, threshold: int, commitments: Sequence[str], proof) -> list[bytes]:
-    """A keyholder's published commitments (k points) and the proof of knowing its constant coefficient."""
+def dealing_message(box: str, statement_: bytes, index: int, commitments: Sequence[str], shares: dict) -> list:
+    """What a dealer signs with its transport key: the box, its statement (every keyholder's transport key), and
+    all it deals."""
+    return [box, statement_, index, canonical({"commitments": list(commitments), "shares": shares})]
+
+
+def check_dealing(box: str, statement_: bytes, index: int, threshold: int, transport_key: bytes, dealing,
+                  indices: Sequence[int]) -> list[bytes]:
+    """A keyholder's dealing: k commitments with the proof of knowing the constant coefficient, a masked share
+    for every keyholder, all signed with the dealer's transport key. The commitments' points, or Refused."""
+    if not isinstance(dealing, dict) or set(dealing) != {"commitments", "proof", "shares", "signature"}:
+        raise Refused("dealing_shape")
+    commitments, shares = dealing["commitments"], dealing["shares"]
     if not isinstance(commitments, list) or len(commitments) != threshold:
         raise Refused("commitments_shape")
     points = [point_of(c) for c in commitments]
-    if not check_key("coefficient", [box, index], points[0], proof_of(proof, 1)):
+    if not isinstance(shares, dict) or set(shares) != {str(i) for i in indices}:
+        raise Refused("shares_shape")
+    for share in shares.values():
+        if not isinstance(share, dict) or set(share) != {"e", "s"}:
+            raise Refused("shares_shape")
+        point_of(share["e"])
+        proof_of([[share["s"], share["s"]]], 1)
+    if not check_key("coefficient", [box, statement_, index], points[0], proof_of(dealing["proof"], 1)):
         raise Refused("coefficient_proof")
+    if not check_key("dealing", dealing_message(box, statement_, index, commitments, shares), transport_key,
+                     proof_of(dealing["signature"], 1)):
+        raise Refused("dealing_signature")
     return points
 
 
@@ -110,8 +147,8 @@ def share_mask(box: str, sender: int, recipient: int, ephemeral: bytes, shared: 
     return challenge("share", box, sender, recipient, ephemeral, shared)
 
 
-def check_key_proof(box: str, index: int, key: bytes, proof) -> None:
-    if not check_key("share", [box, index], key, proof_of(proof, 1)):
+def check_key_proof(box: str, statement_: bytes, index: int, key: bytes, proof) -> None:
+    if not check_key("share", [box, statement_, index], key, proof_of(proof, 1)):
         raise Refused("share_proof")
 
 
@@ -122,7 +159,8 @@ def binding(pairs: Sequence[tuple[bytes, bytes]]) -> bytes:
     return hashlib.sha256(b"".join(a + b for a, b in pairs)).digest()
 
 
-def read_ballot(box: str, key: bytes, ballot, options: int, least: int, most: int) -> list[tuple[bytes, bytes]]:
+def read_ballot(box: str, statement_: bytes, key: bytes, ballot, options: int, least: int,
+                most: int) -> list[tuple[bytes, bytes]]:
     """The ballot's ciphertexts, once every proof in it checks; Refused with the reason otherwise."""
     if not isinstance(ballot, dict) or set(ballot) != {"choices", "count_proof"}:
         raise Refused("ballot_shape")
@@ -133,8 +171,8 @@ def read_ballot(box: str, key: bytes, ballot, options: int, least: int, most: in
     for choice in choices:
         if not isinstance(choice, dict) or set(choice) != {"a", "b", "proof"}:
             raise Refused("ballot_shape")
-        pairs.append((point_of(choice["a"]), point_of(choice["b"])))
-    context = [box, binding(pairs)]
+        pairs.append((point_of(choice["a"]), point_of(choice["b"], identity=True)))
+    context = [box, statement_, binding(pairs)]
     for (alpha, beta), choice in zip(pairs, choices, strict=True):
         if not check_one_of("choice", context, key, alpha, beta, (0, 1), proof_of(choice["proof"], 2)):
             raise Refused("choice_proof")
@@ -150,10 +188,12 @@ def tracker(ballot) -> str:
     return hashlib.sha256(canonical(ballot)).hexdigest()
 
 
-def fingerprint(box: str, key_hex: str, ballots: Sequence) -> str:
-    """The fingerprint of the bulletin board: the box, its key and every ballot in the canonical order (by
-    tracker). Each partial decryption is bound to it, so a board with one ballot more or less cannot be tallied."""
-    return hashlib.sha256(canonical({"box": box, "key": key_hex, "ballots": list(ballots)})).hexdigest()
+def fingerprint(statement_: bytes, key_hex: str, ballots: Sequence, paper: dict | None) -> str:
+    """The fingerprint of the bulletin board: the box's statement, its key, every ballot in the canonical order (by
+    tracker) and the hall's signed paper counts (``{"counts", "ballots"}``, or None). Each partial decryption is
+    bound to it: a board with a ballot more or less, other options or other paper counts cannot be tallied."""
+    return hashlib.sha256(canonical({"statement": statement_.hex(), "key": key_hex, "ballots": list(ballots),
+                                     "paper": paper})).hexdigest()
 
 
 def aggregate(pairs_of_ballots: Sequence[Sequence[tuple[bytes, bytes]]], options: int) -> list[tuple[bytes, bytes]]:
@@ -174,7 +214,7 @@ def check_decryption(box: str, board: str, index: int, key: bytes, sums: Sequenc
     for option, ((alpha, _beta), share) in enumerate(zip(sums, shares, strict=True)):
         if not isinstance(share, dict) or set(share) != {"d", "proof"}:
             raise Refused("decryption_shape")
-        point = point_of(share["d"])
+        point = point_of(share["d"], identity=True)
         if not check_same_log("decryption", [box, bytes.fromhex(board), index, option], key, alpha, point,
                               proof_of(share["proof"], 1)):
             raise Refused("decryption_proof")
@@ -227,8 +267,8 @@ class Keyholder:
         self.coefficients = [rand() for _ in range(threshold)]
         self.share: int | None = None
 
-    def dealing(self, transport_keys: Mapping[int, bytes]) -> dict:
-        """The commitments, their proof, and every other keyholder's masked share."""
+    def dealing(self, transport_keys: Mapping[int, bytes], statement_: bytes) -> dict:
+        """The commitments, their proof, every keyholder's masked share, and the signature over them all."""
         commitments = [base(a) for a in self.coefficients]
         shares = {}
         for j, key in sorted(transport_keys.items()):
@@ -237,13 +277,24 @@ class Keyholder:
             ephemeral = base(e)
             mask = share_mask(self.box, self.index, j, ephemeral, mul(e, key))
             shares[str(j)] = {"e": ephemeral.hex(), "s": scalar_hex(value + mask)}
-        proof = prove_key("coefficient", [self.box, self.index], self.coefficients[0], commitments[0], self.rand)
-        return {"commitments": [c.hex() for c in commitments], "proof": proof_json(proof), "shares": shares}
+        proof = prove_key("coefficient", [self.box, statement_, self.index], self.coefficients[0], commitments[0],
+                          self.rand)
+        hexes = [c.hex() for c in commitments]
+        signature = prove_key("dealing", dealing_message(self.box, statement_, self.index, hexes, shares),
+                              self.transport, self.transport_key, self.rand)
+        return {"commitments": hexes, "proof": proof_json(proof), "shares": shares,
+                "signature": proof_json(signature)}
 
-    def receive(self, dealings: Mapping[int, dict]) -> dict:
-        """Every dealer's share to this keyholder, unmasked and checked; the proof of the resulting share."""
+    def receive(self, dealings: Mapping[int, dict], statement_: bytes, transport_keys: Mapping[int, bytes]) -> dict:
+        """Every dealer's dealing checked (signed with the transport key this device was shown), its share to this
+        keyholder unmasked and checked; the proof of the resulting share."""
         x = 0
         for sender, dealing in sorted(dealings.items()):
+            try:
+                check_dealing(self.box, statement_, sender, self.threshold, transport_keys[sender], dealing,
+                              sorted(dealings))
+            except Refused:
+                raise Refused(f"bad_share_from_{sender}") from None
             masked = dealing["shares"][str(self.index)]
             ephemeral = point_from_hex(masked["e"])
             value = (scalar_from_hex(masked["s"]) - share_mask(self.box, sender, self.index, ephemeral,
@@ -252,7 +303,7 @@ class Keyholder:
                 raise Refused(f"bad_share_from_{sender}")
             x = (x + value) % ORDER
         self.share = x
-        return {"proof": proof_json(prove_key("share", [self.box, self.index], x, base(x), self.rand))}
+        return {"proof": proof_json(prove_key("share", [self.box, statement_, self.index], x, base(x), self.rand))}
 
     def decrypt(self, board: str, sums: Sequence[tuple[bytes, bytes]]) -> list[dict]:
         key = base(self.share)
@@ -267,13 +318,13 @@ class Keyholder:
                                     self.transport_key, self.rand))
 
 
-def seal(box: str, key: bytes, marks: Sequence[int], least: int, most: int,
+def seal(box: str, statement_: bytes, key: bytes, marks: Sequence[int], least: int, most: int,
          rand: Callable[[], int] = random_scalar) -> dict:
     """A ballot: ``marks`` is 0 or 1 per option. Randomness is drawn in a fixed order (each option's r, then each
     proof's draws), which the browser follows too, so that the test vectors match."""
     rs = [rand() for _ in marks]
     pairs = [(base(r), add(base(m), mul(r, key)) if m else mul(r, key)) for r, m in zip(rs, marks, strict=True)]
-    context = [box, binding(pairs)]
+    context = [box, statement_, binding(pairs)]
     choices = [{"a": a.hex(), "b": b.hex(),
                 "proof": proof_json(prove_one_of("choice", context, key, a, b, r, m, (0, 1), rand))}
                for (a, b), r, m in zip(pairs, rs, marks, strict=True)]

@@ -20,9 +20,19 @@ def encode_scalar(x: int) -> bytes:
     return (x % ORDER).to_bytes(32, "little")
 
 
+def _hex32(text) -> bytes:
+    """64 lowercase hex digits (one spelling for each value: a copy in capitals is the same copy)."""
+    if not isinstance(text, str) or len(text) != 64 or text != text.lower():
+        return b""
+    try:
+        return bytes.fromhex(text)
+    except ValueError:
+        return b""
+
+
 def scalar_from_hex(text: str) -> int:
-    """A scalar as sent (64 hex digits, little-endian, below the order); ValueError otherwise."""
-    raw = bytes.fromhex(text) if isinstance(text, str) and len(text) == 64 else b""
+    """A scalar as sent (64 lowercase hex digits, little-endian, below the order); ValueError otherwise."""
+    raw = _hex32(text)
     if len(raw) != 32:
         raise ValueError("a scalar is 64 hex digits")
     x = int.from_bytes(raw, "little")
@@ -31,11 +41,15 @@ def scalar_from_hex(text: str) -> int:
     return x
 
 
-def point_from_hex(text: str) -> bytes:
-    """A point as sent (64 hex digits, a canonical ristretto255 encoding); ValueError otherwise."""
-    raw = bytes.fromhex(text) if isinstance(text, str) and len(text) == 64 else b""
+def point_from_hex(text: str, *, identity: bool = False) -> bytes:
+    """A point as sent (64 lowercase hex digits, a canonical ristretto255 encoding); ValueError otherwise. The
+    identity is refused unless ``identity`` (a key, a commitment or a ciphertext's first half that is the
+    identity has a secret of zero, which anyone knows)."""
+    raw = _hex32(text)
     if len(raw) != 32 or not rbcl.crypto_core_ristretto255_is_valid_point(raw):
         raise ValueError("not a ristretto255 point")
+    if raw == IDENTITY and not identity:
+        raise ValueError("the identity point")
     return raw
 
 

@@ -4,7 +4,9 @@ The record (``opencount/v1``) is what Konsey publishes at a sealed vote's close:
 
     {"format": "opencount/v1", "box": "<id>", "options": ["yes", "no", "abstain"], "least": 1, "most": 1,
      "threshold": 2,
-     "keyholders": [{"index": 1, "transport_key": P, "commitments": [P, …], "proof": [[c, z]],
+     "keyholders": [{"index": 1, "transport_key": P,
+                     "dealing": {"commitments": [P, …], "proof": [[c, z]], "shares": {"1": {"e": P, "s": c}, …},
+                                 "signature": [[c, z]]},
                      "key_proof": [[c, z]]}, …],
      "public_key": P,
      "ballots": [{"choices": [{"a": P, "b": P, "proof": [[c, z], [c, z]]}, …], "count_proof": [[c, z], …]}, …],
@@ -33,6 +35,7 @@ from opencount.box import (
     point_of,
     public_key,
     read_ballot,
+    statement,
     tracker,
     verification_key,
 )
@@ -68,12 +71,16 @@ def _verify(record: dict, report: Report) -> None:
         raise Refused("format")
     box, threshold = record["box"], int(record["threshold"])
     options, least, most = len(record["options"]), int(record["least"]), int(record["most"])
+    holders = sorted(record["keyholders"], key=lambda h: int(h["index"]))
+    the_box = statement(box, record["options"], least, most, threshold, [h["transport_key"] for h in holders])
+    indices = [int(h["index"]) for h in holders]
     dealings, transport = {}, {}
-    for holder in record["keyholders"]:
+    for holder in holders:
         index = int(holder["index"])
         try:
-            dealings[index] = check_dealing(box, index, threshold, holder["commitments"], holder["proof"])
             transport[index] = point_of(holder["transport_key"])
+            dealings[index] = check_dealing(box, the_box, index, threshold, transport[index], holder["dealing"],
+                                            indices)
         except Refused as refusal:
             report.problems.append(f"keyholder {index}: {refusal.reason}")
     if len(dealings) != len(record["keyholders"]) or len(dealings) < threshold:
@@ -85,13 +92,13 @@ def _verify(record: dict, report: Report) -> None:
     keys = {index: verification_key(dealings, index) for index in dealings}
     for holder in record["keyholders"]:
         try:
-            check_key_proof(box, int(holder["index"]), keys[int(holder["index"])], holder["key_proof"])
+            check_key_proof(box, the_box, int(holder["index"]), keys[int(holder["index"])], holder["key_proof"])
         except Refused as refusal:
             report.problems.append(f"keyholder {holder['index']}: {refusal.reason}")
     pairs, seen, trackers = [], set(), []
     for position, ballot in enumerate(record["ballots"], 1):
         try:
-            ballot_pairs = read_ballot(box, key, ballot, options, least, most)
+            ballot_pairs = read_ballot(box, the_box, key, ballot, options, least, most)
         except Refused as refusal:
             report.problems.append(f"ballot {position}: {refusal.reason}")
             continue
@@ -103,7 +110,9 @@ def _verify(record: dict, report: Report) -> None:
     report.ballots = len(record["ballots"])
     if trackers != sorted(trackers):
         report.problems.append("board: the ballots are not in the order of their trackers")
-    board = fingerprint(box, record["public_key"], record["ballots"])
+    paper_part = None if not record.get("paper") else {"counts": record["paper"]["counts"],
+                                                         "ballots": record["paper"]["ballots"]}
+    board = fingerprint(the_box, record["public_key"], record["ballots"], paper_part)
     if board != record["fingerprint"]:
         report.problems.append("board: the fingerprint is not that of the published ballots")
     sums = aggregate(pairs, options)

@@ -34,6 +34,7 @@ def upgrade():
            sa.Column('stage', STAGE, nullable=False),
            sa.Column('failure', sa.String(length=40), nullable=True),
            sa.Column('public_key', sa.String(length=64), nullable=True),
+           sa.Column('statement', sa.String(length=64), nullable=True),
            sa.Column('board', sa.JSON(), nullable=True),
            sa.Column('fingerprint', sa.String(length=64), nullable=True),
            sa.Column('sums', sa.JSON(), nullable=True),

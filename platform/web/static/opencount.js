@@ -32,7 +32,12 @@ export function scalarFromHex(text) {
   return v;
 }
 const littleEndian = (bytes) => scalarFromHex(hex(bytes));
-export const point = (text) => Point.fromHex(text);
+export function point(text, identity = false) {
+  if (typeof text !== 'string' || !/^[0-9a-f]{64}$/.test(text)) throw new Error('not a point');
+  const p = Point.fromHex(text);
+  if (!identity && p.equals(Point.ZERO)) throw new Error('the identity point');
+  return p;
+}
 const base = (x) => Point.BASE.multiplyUnsafe(mod(x));
 const mul = (x, p) => p.multiplyUnsafe(mod(x));
 const ptHex = (p) => p.toHex();
@@ -72,6 +77,48 @@ export function seededRandom(seed) {
 }
 
 const proofJson = (proof) => proof.map(([c, z]) => [scalarHex(c), scalarHex(z)]);
+const proofOf = (json) => json.map(([c, z]) => [scalarFromHex(c), scalarFromHex(z)]);
+
+/** The one serialisation that is hashed: keys sorted, no spaces (Python's json.dumps(sort_keys=True,
+ * separators=(",", ":"), ensure_ascii=False) writes the same bytes for these values). */
+export function canonical(value) {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    return `{${Object.keys(value).sort().map((k) => `${JSON.stringify(k)}:${canonical(value[k])}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+const utf8 = (text) => new TextEncoder().encode(text);
+
+/** What the box is (see opencount.box.statement): hashed into every proof and the board's fingerprint. */
+export function statementOf(box, options, least, most, threshold, transportKeys) {
+  return sha256(utf8(canonical({ box, options, least, most, threshold, transport_keys: transportKeys })));
+}
+
+/** The short code the keyholders read to each other: each phone computes it from what it received. */
+export function keyCheck(statement, commitments) {
+  const digest = hex(sha256(concat(statement, utf8(canonical(commitments))))).slice(0, 12).toUpperCase();
+  return `${digest.slice(0, 4)}-${digest.slice(4, 8)}-${digest.slice(8, 12)}`;
+}
+
+/** The fingerprint of the frozen board, as the server and the verifier compute it. */
+export function fingerprint(statement, keyHex, ballots, paper) {
+  return hex(sha256(utf8(canonical({ statement: hex(statement), key: keyHex, ballots, paper }))));
+}
+
+/** Each option's sum over the ballots: [[A, B] hex, …] (the identity for none). */
+export function sumsOf(ballots, options) {
+  const sums = Array.from({ length: options }, () => [Point.ZERO, Point.ZERO]);
+  for (const ballot of ballots) {
+    ballot.choices.forEach((c, i) => { sums[i] = [sums[i][0].add(point(c.a)), sums[i][1].add(point(c.b, true))]; });
+  }
+  return sums.map(([a, b]) => [a.toHex(), b.toHex()]);
+}
+
+function checkKey(label, context, pub, proof) {
+  const [[c, z]] = proof;
+  return challenge(label, ...context, pub, base(z).subtract(mul(c, pub))) === c;
+}
 
 function proveKey(label, context, x, pub, rand) {
   const w = rand();
@@ -117,11 +164,11 @@ export function canonicalBallot(ballot) {
 export const tracker = (ballot) => hex(sha256(new TextEncoder().encode(canonicalBallot(ballot))));
 
 /** A ballot: marks[i] is 0 or 1 for option i; the count of marks between least and most. */
-export function seal(box, keyHex, marks, least, most, rand = randomScalar) {
+export function seal(box, statement, keyHex, marks, least, most, rand = randomScalar) {
   const key = point(keyHex);
   const rs = marks.map(() => rand());
   const pairs = marks.map((m, i) => [base(rs[i]), m ? base(m).add(mul(rs[i], key)) : mul(rs[i], key)]);
-  const context = [box, binding(pairs)];
+  const context = [box, statement, binding(pairs)];
   const choices = pairs.map(([a, b], i) => ({
     a: ptHex(a), b: ptHex(b), proof: proofJson(proveOneOf('choice', context, key, a, b, rs[i], marks[i], [0, 1], rand)),
   }));
@@ -139,6 +186,8 @@ const sharePoint = (commitments, index) => {
 };
 const shareMask = (box, sender, recipient, ephemeral, shared) => challenge('share', box, sender, recipient, ephemeral, shared);
 const paperMessage = (box, counts, ballots) => [box, new TextEncoder().encode(JSON.stringify({ ballots, paper: counts }))];
+const dealingMessage = (box, statement, index, commitments, shares) => [box, statement, index,
+  utf8(canonical({ commitments, shares }))];
 
 /** A keyholder's device. Its secrets (the transport key, the polynomial, the share) never leave it but in an
  * encrypted backup; ``state()`` is what the browser keeps. */
@@ -162,8 +211,8 @@ export class Keyholder {
       coefficients: this.coefficients.map(scalarHex), share: this.share === null ? null : scalarHex(this.share) };
   }
 
-  /** transportKeys: {index: hex}. The commitments, their proof and each keyholder's masked share. */
-  dealing(transportKeys) {
+  /** transportKeys: {index: hex}. The commitments, their proof, each keyholder's masked share, all signed. */
+  dealing(transportKeys, statement) {
     const commitments = this.coefficients.map(base);
     const shares = {};
     for (const j of Object.keys(transportKeys).map(Number).sort((a, b) => a - b)) {
@@ -173,25 +222,41 @@ export class Keyholder {
       const mask = shareMask(this.box, this.index, j, ephemeral, mul(e, point(transportKeys[j])));
       shares[String(j)] = { e: ptHex(ephemeral), s: scalarHex(value + mask) };
     }
-    const proof = proveKey('coefficient', [this.box, this.index], this.coefficients[0], commitments[0], this.rand);
-    return { commitments: commitments.map(ptHex), proof: proofJson(proof), shares };
+    const proof = proveKey('coefficient', [this.box, statement, this.index], this.coefficients[0], commitments[0], this.rand);
+    const hexes = commitments.map(ptHex);
+    const signature = proveKey('dealing', dealingMessage(this.box, statement, this.index, hexes, shares),
+      this.transport, this.transportKey, this.rand);
+    return { commitments: hexes, proof: proofJson(proof), shares, signature: proofJson(signature) };
   }
 
-  /** dealings: {sender index: dealing}. Unmask and check every share; throws naming a dealer whose share fails. */
-  receive(dealings) {
+  /** dealings: {sender index: dealing}; transportKeys: {index: hex}, as this device was shown them. Check every
+   * dealing (its signature, its proof), unmask and check the share; throws naming a dealer that fails. */
+  receive(dealings, statement, transportKeys) {
     let x = 0n;
-    for (const sender of Object.keys(dealings).map(Number).sort((a, b) => a - b)) {
+    const indices = Object.keys(dealings).map(Number).sort((a, b) => a - b);
+    for (const sender of indices) {
       const dealing = dealings[sender];
+      let sound = false;
+      try {
+        const commitments = dealing.commitments.map((c) => point(c));
+        sound = commitments.length === this.threshold
+          && canonical(Object.keys(dealing.shares).sort()) === canonical(indices.map(String).sort())
+          && Object.values(dealing.shares).every((share) => { point(share.e); return /^[0-9a-f]{64}$/.test(share.s); })
+          && checkKey('coefficient', [this.box, statement, sender], commitments[0], proofOf(dealing.proof))
+          && checkKey('dealing', dealingMessage(this.box, statement, sender, dealing.commitments, dealing.shares),
+            point(transportKeys[sender]), proofOf(dealing.signature));
+      } catch (_malformed) { sound = false; }
+      if (!sound) { const error = new Error(`bad_share_from_${sender}`); error.dealer = sender; throw error; }
       const masked = dealing.shares[String(this.index)];
       const ephemeral = point(masked.e);
       const value = mod(scalarFromHex(masked.s) - shareMask(this.box, sender, this.index, ephemeral, mul(this.transport, ephemeral)));
-      if (!base(value).equals(sharePoint(dealing.commitments.map(point), this.index))) {
+      if (!base(value).equals(sharePoint(dealing.commitments.map((c) => point(c)), this.index))) {
         const error = new Error(`bad_share_from_${sender}`); error.dealer = sender; throw error;
       }
       x = mod(x + value);
     }
     this.share = x;
-    return { proof: proofJson(proveKey('share', [this.box, this.index], x, base(x), this.rand)) };
+    return { proof: proofJson(proveKey('share', [this.box, statement, this.index], x, base(x), this.rand)) };
   }
 
   /** sums: [[A hex, B hex], …] of the board whose fingerprint is ``board``: this keyholder's partial decryption. */

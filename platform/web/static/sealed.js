@@ -1,7 +1,7 @@
 // The sealed ballot's page: a voter's phone seals the ballot here; a keyholder's phone makes its part of the key,
 // keeps it (localStorage, and an encrypted backup the member downloads), signs the hall's paper counts and opens
 // its part of the count. The arithmetic is opencount.js; this file is the page.
-import { Keyholder, seal, tracker } from './opencount.js';
+import { Keyholder, fingerprint, keyCheck, seal, statementOf, sumsOf, tracker } from './opencount.js';
 
 const root = document.querySelector('[data-sealed-root]');
 const texts = JSON.parse(root.dataset.texts);
@@ -13,6 +13,10 @@ const stageLine = root.querySelector('[data-sealed-stage]');
 const keyStatus = root.querySelector('[data-key-status]');
 let state = null;
 let busy = false;
+const decryptButton = root.querySelector('[data-key-decrypt]');
+let pending = null; // the board this keyholder may open now, once they have looked at it
+let opening = false; // their part of the count on its way
+const checkLine = root.querySelector('[data-key-check]');
 
 const supported = typeof BigInt === 'function' && window.crypto && window.crypto.getRandomValues && window.crypto.subtle;
 if (!supported) root.querySelector('[data-sealed-unsupported]').hidden = false;
@@ -31,6 +35,17 @@ function saved() {
   return raw ? JSON.parse(raw) : null;
 }
 const keep = (holder) => localStorage.setItem(storeKey, JSON.stringify(holder.state()));
+const toHex = (bytes) => Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+
+/** What the box is, computed here from what the server shows (its options, its rules, every transport key):
+ * null until every keyholder has given one. A server whose own statement differs is not believed. */
+function statementHere() {
+  const keys = state.keyholders.map((h) => h.transport_key);
+  if (!keys.every(Boolean)) return null;
+  const mine = statementOf(box, state.options, state.least, state.most, state.threshold, keys);
+  if (state.statement && toHex(mine) !== state.statement) throw new Error(texts.untrusted);
+  return mine;
+}
 
 // --- the keyholder's device ----------------------------------------------------------------------------------
 async function keyholderStep() {
@@ -50,15 +65,16 @@ async function keyholderStep() {
     }
     if (!mine.transport_key) { await post('transport', { transport_key: holder.transportKey.toHex() }); return; }
     const transport = Object.fromEntries(state.keyholders.map((h) => [h.index, h.transport_key]));
-    if (Object.values(transport).every(Boolean) && !mine.dealing) {
-      await post('dealing', { dealing: holder.dealing(transport) });
+    const statement = statementHere();
+    if (statement && !mine.dealing) {
+      await post('dealing', { dealing: holder.dealing(transport, statement) });
       return;
     }
     const dealings = Object.fromEntries(state.keyholders.map((h) => [h.index, h.dealing]));
     if (Object.values(dealings).every(Boolean) && !mine.confirmed) {
       let proof;
       try {
-        proof = holder.receive(dealings).proof;
+        proof = holder.receive(dealings, statement, transport).proof;
       } catch (error) {
         if (error.dealer) { await post('complaint', { against: error.dealer }); return; }
         throw error;
@@ -73,16 +89,47 @@ async function keyholderStep() {
     keyStatus.textContent = holder && holder.share !== null ? texts.key_ready : texts.no_share;
   } else if (state.stage === 'counting') {
     if (!mine.decrypted) {
+      if (opening) return;
       if (!holder || holder.share === null) { keyStatus.textContent = texts.no_share; return; }
-      keyStatus.textContent = texts.decrypting;
-      await post('decryption', { shares: holder.decrypt(state.fingerprint, state.sums) });
+      // The board as published, its sums and fingerprint computed here: this phone opens only the sum of the
+      // ballots it can see, never a sum the server names, and only one board of this box ever.
+      const paper = state.paper ? { counts: state.paper.counts, ballots: state.paper.ballots } : null;
+      const board = fingerprint(statementHere(), state.public_key, state.board, paper);
+      if (board !== state.fingerprint) { keyStatus.textContent = texts.untrusted; return; }
+      const opened = localStorage.getItem(`${storeKey}:opened`);
+      if (opened && opened !== board) { keyStatus.textContent = texts.untrusted; return; }
+      const line = say(texts.board, { ballots: state.board.length, paper: paper ? paper.ballots : 0 });
+      if (keyStatus.textContent !== line) keyStatus.textContent = line;
+      pending = { board, sums: () => sumsOf(state.board, state.options.length), holder };
+      decryptButton.hidden = false;
       return;
     }
+    decryptButton.hidden = true;
     const done = state.keyholders.filter((h) => h.decrypted).length;
     keyStatus.textContent = say(texts.decrypted, { done, need: state.threshold });
   } else {
     keyStatus.textContent = texts[state.stage] || '';
   }
+}
+
+// A keyholder opens their part of the count by hand, for the board they were shown, and only once per box.
+if (decryptButton) {
+  decryptButton.addEventListener('click', async () => {
+    if (!pending) return;
+    const { board, sums, holder } = pending;
+    pending = null;
+    opening = true;
+    decryptButton.hidden = true;
+    keyStatus.textContent = texts.decrypting;
+    localStorage.setItem(`${storeKey}:opened`, board);
+    try {
+      await post('decryption', { shares: holder.decrypt(board, sums()) });
+    } catch (error) {
+      keyStatus.textContent = error.message;
+    } finally {
+      opening = false;
+    }
+  });
 }
 
 // --- the page's state, polled while something is to happen -----------------------------------------------------
@@ -93,6 +140,13 @@ async function refresh() {
   } catch (_offline) { /* polled again */ }
   if (state) {
     stageLine.textContent = texts[state.stage] || '';
+    if (checkLine && state.public_key) {
+      try {
+        const code = keyCheck(statementHere(), state.keyholders.map((h) => h.dealing.commitments));
+        checkLine.hidden = false;
+        checkLine.querySelector('code').textContent = code;
+      } catch (error) { checkLine.hidden = false; checkLine.textContent = error.message; }
+    }
     stageLine.dataset.stage = state.stage;
     const ballot = root.querySelector('form[data-sealed-ballot]');
     if (ballot) ballot.hidden = !(supported && state.stage === 'open');
@@ -126,7 +180,7 @@ if (ballotForm) {
     const button = ballotForm.querySelector('button[type=submit]');
     button.disabled = true;
     try {
-      const ballot = seal(box, state.public_key, marks, least, most);
+      const ballot = seal(box, statementHere(), state.public_key, marks, least, most);
       const mine = tracker(ballot);
       const answer = await post('ballot', { ballot });
       if (answer.tracker !== mine) { said.textContent = texts.mismatch; return; }

@@ -23,6 +23,10 @@ def _token_form(principal) -> TokenForm:
     form.council.choices = [(str(c.id), c.name) for c in account.my_councils_for_tokens()]
     if principal.platform_role is not None:
         form.council.choices.insert(0, (PLATFORM_CHOICE, _("Platform (no council)")))
+    if len(form.council.choices) == 1 and not form.is_submitted():
+        form.council.data = form.council.choices[0][0]  # the one council, chosen already
+    # A required select starts with an empty choice (HTML: its placeholder), chosen only if nothing else is.
+    form.council.choices.insert(0, ("", "—"))
     return form
 
 

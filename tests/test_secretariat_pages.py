@@ -217,7 +217,7 @@ def test_a_meeting_called_for_18_00_is_18_00_everywhere(app, world, secretary):
     # The invitation's text and its calendar file say the same hour.
     from icalendar import Calendar
 
-    from konsey.core import notifications
+    from konsey.core import meeting_calendars, notifications
     from konsey.core.bodies import Body
     from konsey.tenants.models import Council
 
@@ -225,8 +225,8 @@ def test_a_meeting_called_for_18_00_is_18_00_everywhere(app, world, secretary):
         notifications.meeting_invitations(meeting.id, "test-invitation")
         db.session.commit()
         note = db.session.scalar(select(notifications.Notification))
-        calendar = notifications.invitation_calendar(meeting, db.session.get(Body, meeting.body_id),
-                                                     db.session.get(Council, meeting.council_id))
+        calendar = meeting_calendars.invitation(meeting, db.session.get(Body, meeting.body_id),
+                                                db.session.get(Council, meeting.council_id))
         return note.body, Calendar.from_ical(calendar)
 
     text, calendar = _in(app, secretary["council"], invite)

@@ -51,6 +51,7 @@ function statementHere() {
 async function keyholderStep() {
   if (me === null || !supported || !state) return;
   const mine = state.keyholders.find((h) => h.index === me);
+  if (state.stage !== 'counting') { pending = null; decryptButton.hidden = true; }  // nothing (more) to open
   const local = saved();
   let holder = local ? new Keyholder(box, me, state.threshold, undefined, local) : null;
   if (state.stage === 'keying') {

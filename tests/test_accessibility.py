@@ -216,6 +216,14 @@ def _check(page, path: str, viewport: dict, english: set[str], problems: dict) -
                             " return [...new Set(ids.filter((v, i) => ids.indexOf(v) !== i))]; }")
     if doubled:
         problems[path].append({"id": "duplicate-ids", "help": doubled[:5]})
+    if viewport is PHONE:  # a finger needs 44 px: every visible control (a checkbox's label carries it)
+        small = page.evaluate("() => [...document.querySelectorAll('button, select, textarea, input')]"
+                              ".filter(e => !['checkbox', 'radio', 'hidden', 'file'].includes(e.type))"
+                              ".filter(e => e.offsetParent !== null && e.getBoundingClientRect().height < 43.5)"
+                              ".map(e => `${e.tagName.toLowerCase()}[name=${e.name || e.id}] ${Math.round("
+                              "e.getBoundingClientRect().height)} px`)")
+        if small:
+            problems[path].append({"id": "target-smaller-than-44px", "help": small[:5]})
     if viewport is PHONE and not page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"):
         width = page.evaluate("document.documentElement.scrollWidth")
         problems[path].append({"id": "wider-than-phone", "help": f"{width} px wide"})

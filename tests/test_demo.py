@@ -39,6 +39,14 @@ def test_each_demo_council_has_a_year_of_life(sqlite_app):
                 assert count(Body, Body.kind == BodyKind.WORKING_GROUP, Body.status == BodyStatus.ACTIVE) == 1
                 assert count(Report) == 1 and count(Expense) >= 5
                 assert count(MembershipApplication) >= 2
+                # The autumn general assembly's last vote was sealed: counted, judged, and its record checks.
+                from opencount import verify
+
+                from konsey.core.sealed_boxes import BoxStage, SealedBox, record_of
+                boxes = db.session.scalars(select(SealedBox)).all()
+                assert [b.stage for b in boxes] == [BoxStage.COUNTED], slug
+                assert verify(record_of(boxes[0])).ok, slug
+                assert db.session.get(Vote, boxes[0].vote_id).closed_at is not None
                 motions = db.session.scalars(select(Motion)).all()
                 statuses = {m.status for m in motions}
                 assert MotionStatus.DELIVERED in statuses and statuses & {MotionStatus.ANSWERED, MotionStatus.FOLLOWED_UP}, slug

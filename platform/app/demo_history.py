@@ -25,6 +25,7 @@ from konsey.core import (
     presiding,
     reports,
     representatives,
+    sealed_boxes,
     seats,
     speakers,
 )
@@ -55,10 +56,54 @@ def _at(day: date, hour: int = 18) -> datetime:
     return datetime.combine(day, time(hour - 3, 0), tzinfo=UTC)  # 18:00 in İstanbul (UTC+3)
 
 
+def _sealed_vote(meeting: Meeting, body: Body, item, online: list[Member], rng: random.Random,
+                 share: float) -> meetings.Vote:
+    """A secret vote with sealed ballots, as its people's devices run it (opencount's reference side standing in
+    for their browsers): the presiding board makes the key, the phones seal their ballots, the board signs the
+    hall's paper counts, the desk closes, two keyholders open the count, the vote is judged. Its record is public."""
+    from opencount import box as protocol
+
+    vote = meetings.open_vote(meeting, body, item, meetings.VoteKind.SECRET, sealed=True)
+    box = sealed_boxes.call(meeting.id, [member.id for _seat, member in presiding.board(meeting)], 2,
+                            sealed_boxes.VOTE_OPTIONS, 1, 1, vote_id=vote.id)
+    holders = sealed_boxes.keyholders(box)
+    devices = {h.index: protocol.Keyholder(str(box.id), h.index, box.threshold) for h in holders}
+    for holder in holders:
+        sealed_boxes.give_transport_key(box, holder, devices[holder.index].transport_key.hex())
+    the_box, keys = bytes.fromhex(box.statement), {i: d.transport_key for i, d in devices.items()}
+    dealings = {i: d.dealing(keys, the_box) for i, d in devices.items()}
+    for holder in holders:
+        sealed_boxes.give_dealing(box, holder, dealings[holder.index])
+    for holder in holders:
+        sealed_boxes.confirm_share(box, holder, devices[holder.index].receive(dealings, the_box, keys)["proof"])
+    key = bytes.fromhex(box.public_key)
+    for member in online:
+        marks = [1, 0, 0] if rng.random() < share else rng.choice([[0, 1, 0], [0, 0, 1]])
+        with suppress(Invalid):  # where online presence does not count, who follows online does not vote
+            seat = meetings.cast(vote, meeting, body, member, None, meetings.Channel.PHONE, sealed=True)
+            ballot = protocol.seal(str(box.id), the_box, key, marks, 1, 1)
+            sealed_boxes.drop(box, seat, ballot, protocol.tracker(ballot))
+    voters = meetings.hall_capacity(vote, meeting, body)
+    yes = max(0, min(voters, round(voters * share)))
+    no = rng.randint(0, voters - yes)
+    paper = [yes, no, voters - yes - no]
+    for holder in holders[:2]:
+        sealed_boxes.sign_paper(box, holder, paper, voters, devices[holder.index].sign_paper(paper, voters))
+    meetings.record_counts(vote, meeting, body, yes=yes, no=no, abstain=voters - yes - no)
+    meetings.check_closable(vote, meeting, body)
+    sealed_boxes.seal_board(box)
+    sums = [(bytes.fromhex(a), bytes.fromhex(b)) for a, b in box.sums]
+    for holder in holders[:2]:
+        sealed_boxes.give_decryption(box, holder, devices[holder.index].decrypt(box.fingerprint, sums))
+    meetings.close_vote(vote, meeting, body, chair_vote="yes",
+                        sealed_counts=dict(zip(sealed_boxes.VOTE_OPTIONS, box.result["sealed"], strict=True)))
+    return vote
+
+
 def _hold(body: Body, title: str, day: date, items: list[str], present: list[Member], rng: random.Random,
-          *, yes_share: float) -> list[meetings.Vote]:
+          *, yes_share: float, sealed_last: bool = False) -> list[meetings.Vote]:
     """Call a meeting (notice respected: called three weeks before), check people in, vote each item by show
-    of hands, close it. Returns the votes."""
+    of hands (the last with sealed ballots, ``sealed_last``), close it. Returns the votes."""
     meeting = meetings.schedule(body, meetings.MeetingKind.ORDINARY, title, _at(day), "Kent Konseyi Salonu",
                                 items, now=_at(day) - timedelta(days=21))
     online = [member for member in present if rng.random() < 0.1]
@@ -79,9 +124,12 @@ def _hold(body: Body, title: str, day: date, items: list[str], present: list[Mem
                                 .order_by(meetings.AgendaItem.position)).all()
     votes = []
     for item in agenda:
+        share = yes_share + rng.uniform(-0.15, 0.15)
+        if sealed_last and board and item is agenda[-1]:
+            votes.append(_sealed_vote(meeting, body, item, online, rng, share))
+            continue
         # One vote: those online from their phones, the room by a show of hands the tellers count.
         vote = meetings.open_vote(meeting, body, item, meetings.VoteKind.OPEN)
-        share = yes_share + rng.uniform(-0.15, 0.15)
         for member in online:
             choice = meetings.Choice.YES if rng.random() < share else rng.choice([meetings.Choice.NO,
                                                                                    meetings.Choice.ABSTAIN])
@@ -160,7 +208,7 @@ def seed_history(slug: str, today: date | None = None) -> dict:
     needed = (len(active) + 1) // 2 + 1
     second = _hold(assembly, "Olağan Genel Kurul (sonbahar)", second_day,
                    [ASSEMBLY_ITEMS[2][0], ASSEMBLY_ITEMS[3][0]],
-                   voters[:max(needed, int(len(voters) * (turnout - 0.1)))], rng, yes_share=0.75)
+                   voters[:max(needed, int(len(voters) * (turnout - 0.1)))], rng, yes_share=0.75, sealed_last=True)
     decisions += _numbered(first) + _numbered(second)
 
     # The working group's report, approved and sent to the board.

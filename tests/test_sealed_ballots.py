@@ -437,3 +437,33 @@ def test_two_phones_in_the_hall_vote_sealed_at_once(assembly, monkeypatch):  # n
     assert sorted(answers.values()) == [200, 200]
     shown = next(v for v in assembly["admin"].get(f"{assembly['url']}/votes").json if v["id"] == vote_id)
     assert shown["turnout"] == 2
+
+
+def test_an_election_page_names_the_keyholders_where_the_sitting_has_no_board(assembly):  # noqa: F811
+    """Without a presiding board (none elected yet here), the election's page lists those present to name the
+    chair and two members who hold the sealed round's key; the round is called with them."""
+    from support.clients import login
+    from test_elections import first_term
+
+    from konsey.core.sealed_boxes import SealedBox, keyholders
+    from konsey.tenants.db import db
+    from konsey.tenants.scoping import bound_council
+
+    admin, hall = assembly["admin"], assembly["hall"]
+    bodies = {b["kind"]: b["id"] for b in admin.get(f"{BASE}/bodies").json}
+    election = admin.post(f"{BASE}/elections", json={
+        "electing_body_id": bodies["general_assembly"], "target_body_id": bodies["executive_board"],
+        "office": "president", "seats": 1, "term_start": first_term().isoformat(), "term_index": 0,
+        "meeting_id": assembly["meeting_id"]}).json
+    for member_id in hall[:2]:
+        admin.post(f"{BASE}/elections/{election['id']}/candidates", json={"member_id": member_id})
+    page = assembly["app"].test_client()
+    login(page, "gs@izmir.example.org")
+    shown = page.get(f"/izmir/elections/{election['id']}").get_data(as_text=True)
+    picker = shown.split('data-testid="sealed-keyholders"', 1)[1].split("</select>", 1)[0]
+    assert "Salondaki 3" in picker and "Çevrim İçi 0" in picker and "Gelmeyen 0" not in picker  # those present
+    named = hall[3:6]
+    page.post(f"/izmir/elections/{election['id']}/sealed-rounds", data={"keyholders": named})
+    with assembly["app"].app_context(), bound_council(assembly["council"]):
+        box = db.session.scalar(select(SealedBox).where(SealedBox.election_id == uuid.UUID(election["id"])))
+        assert [str(h.member_id) for h in keyholders(box)] == named

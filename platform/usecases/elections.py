@@ -7,10 +7,10 @@ import uuid
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from konsey.core import elections
+from konsey.core import elections, presiding
 from konsey.core.bodies import Body
 from konsey.core.elections import Candidacy, Election, Office
-from konsey.core.meetings import Meeting, MeetingStatus
+from konsey.core.meetings import Attendance, Meeting, MeetingStatus
 from konsey.core.membership import Member, MemberStatus
 from konsey.core.permissions import Permission
 from konsey.core.sealed_boxes import SealedBox
@@ -53,8 +53,16 @@ def election_page(election_id: uuid.UUID) -> dict:
     # Its sealed rounds, the latest first: one under way is closed from here; each has its public result.
     boxes = db.session.scalars(select(SealedBox).where(SealedBox.election_id == election.id)
                                .order_by(SealedBox.created_at.desc())).all()
+    # A sealed round's keyholders: the sitting's presiding board; without one, members the desk names among
+    # those present (the election's own sitting).
+    sitting = db.session.get(Meeting, election.meeting_id) if election.meeting_id else None
+    keyholder_choices = []
+    if sitting is not None and not presiding.board(sitting):
+        here = set(db.session.scalars(select(Attendance.member_id).where(Attendance.meeting_id == sitting.id,
+                                                                         Attendance.left_at.is_(None))))
+        keyholder_choices = [m for m in people.values() if m.id in here]
     return {"election": election, "bodies": {b.id: b for b in db.session.scalars(select(Body))}, "people": people,
-            "sittings": sittings, "sealed_rounds": boxes,
+            "sittings": sittings, "sealed_rounds": boxes, "keyholder_choices": keyholder_choices,
             "names": {str(m.id): m.name for m in people.values()},
             "candidates": [people[c] for c in candidate_ids if c in people]}
 

@@ -442,12 +442,12 @@ def test_two_phones_in_the_hall_vote_sealed_at_once(assembly, monkeypatch):  # n
 def test_an_election_page_names_the_keyholders_where_the_sitting_has_no_board(assembly):  # noqa: F811
     """Without a presiding board (none elected yet here), the election's page lists those present to name the
     chair and two members who hold the sealed round's key; the round is called with them."""
-    from support.clients import login
     from test_elections import first_term
 
     from konsey.core.sealed_boxes import SealedBox, keyholders
     from konsey.tenants.db import db
     from konsey.tenants.scoping import bound_council
+    from support.clients import login
 
     admin, hall = assembly["admin"], assembly["hall"]
     bodies = {b["kind"]: b["id"] for b in admin.get(f"{BASE}/bodies").json}

@@ -233,6 +233,11 @@ def _pass_with(meeting_pass_id: uuid.UUID, *more):
             .where(MeetingPass.id == meeting_pass_id))
 
 
+def holder_of(token: str) -> tuple[MeetingPass, Meeting, Member]:
+    """The pass a personal link's key names, its meeting and its holder (NotFound for any other key)."""
+    return pass_for(pass_id_of(token))
+
+
 def pass_for(meeting_pass_id: uuid.UUID) -> tuple[MeetingPass, Meeting, Member]:
     """A pass, its meeting and its holder, in one round trip."""
     found = db.session.execute(_pass_with(meeting_pass_id)).first()

@@ -434,7 +434,6 @@ def public_state(box: SealedBox) -> dict:
         "keyholders": [{"index": h.index, "transport_key": h.transport_key, "dealing": h.dealing,
                         "confirmed": h.key_proof is not None, "decrypted": h.decryption is not None}
                        for h in holders],
-        "fingerprint": box.fingerprint, "sums": box.sums,
-        "paper": box.paper, "result": box.result,
+        "fingerprint": box.fingerprint, "paper": box.paper, "result": box.result,
     }
 

@@ -207,7 +207,7 @@ class Phone:
 
 def pass_holder(token: str) -> tuple[MeetingPass, Meeting, Member]:
     """The pass a personal link's key names, its meeting and its holder (NotFound for any other key)."""
-    return passes.pass_for(passes.pass_id_of(token))
+    return passes.holder_of(token)
 
 
 def _open_vote(meeting_row: Meeting) -> Vote | None:

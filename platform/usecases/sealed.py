@@ -29,11 +29,6 @@ from konsey.tenants.db import db, lock
 from konsey.usecases.base import command, one, query
 
 
-def pass_holder(token: str) -> tuple:
-    """The pass a personal link's key names, its meeting and its holder (as konsey.usecases.hybrid)."""
-    return passes.pass_for(passes.pass_id_of(token))
-
-
 def keyholders_for(meeting_row: Meeting, named: list | None) -> list[uuid.UUID]:
     """Who holds a sealed ballot's key: the meeting's elected presiding board; where it has none, the members the
     desk names (the body's chair and two it chooses), each present in the meeting."""
@@ -208,7 +203,7 @@ def _seat(meeting_row: Meeting, box: SealedBox, member: Member) -> uuid.UUID | N
 
 @query(None)
 def sealed_page(token: str, box_id: uuid.UUID) -> SealedPage:
-    _pass, meeting_row, member = pass_holder(token)
+    _pass, meeting_row, member = passes.holder_of(token)
     box = sealed_boxes.box_named(box_id, meeting_row.id)
     holder = sealed_boxes.keyholder_of(box, member.id)
     seat = _seat(meeting_row, box, member)
@@ -221,7 +216,7 @@ def sealed_page(token: str, box_id: uuid.UUID) -> SealedPage:
 @query(None)
 def sealed_state(token: str, box_id: uuid.UUID) -> dict:
     """The box's public state for a phone's script, and who this phone is in it."""
-    _pass, meeting_row, member = pass_holder(token)
+    _pass, meeting_row, member = passes.holder_of(token)
     box = sealed_boxes.box_named(box_id, meeting_row.id)
     holder = sealed_boxes.keyholder_of(box, member.id)
     return {**sealed_boxes.public_state(box), "me": holder.index if holder else None}
@@ -233,7 +228,7 @@ STEPS = ("transport", "dealing", "confirm", "complaint", "decryption", "paper")
 @command(None)
 def keyholder_step(token: str, box_id: uuid.UUID, step: str, data: dict) -> dict:
     """One step of a keyholder's device (STEPS); what the box says afterwards."""
-    _pass, meeting_row, member = pass_holder(token)
+    _pass, meeting_row, member = passes.holder_of(token)
     box = sealed_boxes.box_named(box_id, meeting_row.id)
     holder = sealed_boxes.keyholder_of(box, member.id)
     if holder is None or step not in STEPS:
@@ -264,10 +259,10 @@ def _sign_paper(meeting_row: Meeting, box: SealedBox, holder, data: dict) -> Non
         # One ballot per person across the phones and the box: the paper ballots are at most those present who
         # have not voted by phone.
         present = meetings.quorum_status(meeting_row, db.session.get(Body, meeting_row.body_id))["present"]
-        if data["ballots"] + sealed_boxes.voted_seats(box) > present:
+        by_phone = sealed_boxes.voted_seats(box)
+        if data["ballots"] + by_phone > present:
             raise Invalid({"ballots": [_("%(paper)d paper ballots, but only %(left)d of those present have not "
-                                         "voted by phone.", paper=data["ballots"],
-                                         left=max(present - sealed_boxes.voted_seats(box), 0))]})
+                                         "voted by phone.", paper=data["ballots"], left=max(present - by_phone, 0))]})
     signed = sealed_boxes.sign_paper(box, holder, data["counts"], data["ballots"], data["signature"])
     if box.vote_id is not None and signed >= 1:
         # The counts go onto the vote as the hall's (the same checks as the tellers' counts: the room's seats
@@ -295,7 +290,7 @@ def _counted(meeting_row: Meeting, box: SealedBox) -> None:
 def sealed_ballot(token: str, box_id: uuid.UUID, data: dict) -> str:
     """A phone's sealed ballot: every proof checked, then into the box for the seat (replacing its earlier one);
     its tracker."""
-    _pass, meeting_row, member = pass_holder(token)
+    _pass, meeting_row, member = passes.holder_of(token)
     box = sealed_boxes.box_named(box_id, meeting_row.id)
     if box.stage is not BoxStage.OPEN:
         raise Conflict({"ballot": [_("The sealed ballot is not open.") if box.stage is BoxStage.KEYING

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 
 def test_openapi_document_lists_every_api_route(sqlite_app):
     client = sqlite_app.test_client()
@@ -132,3 +134,23 @@ def test_every_operation_is_summarised_and_every_property_typed(app):
     assert amount["type"] == "string" and amount["format"] == "decimal"
     assert document["components"]["schemas"]["Vote"]["properties"]["turnout"]["type"] == "integer"
     assert document["components"]["schemas"]["Vote"]["properties"]["kind"]["type"] == "string"
+
+
+def test_every_api_answer_the_suite_sees_is_held_to_the_document(app, world, api):
+    """The apps' test client validates each API answer against the OpenAPI document (tests/support/contract.py):
+    a body, a status or a media type the document does not describe fails the test that received it."""
+    from support.contract import DocumentedClient, check_answer
+
+    assert app.test_client_class is DocumentedClient
+    provinces = api(None).get("/api/v1/reference/provinces")
+    check_answer(app, provinces)  # as it came: what the document says
+    provinces.set_data(b'[{"code": "35"}]')  # a name the document requires is missing
+    with pytest.raises(AssertionError, match="provinces"):
+        check_answer(app, provinces)
+    council = world.council("izmir")
+    admin = api(world.token(world.user("gs@izmir.example.org", roles={council: "administrator"}), council))
+    missing = admin.get("/api/v1/councils/izmir/members/00000000-0000-0000-0000-000000000000")
+    assert missing.status_code == 404
+    missing.set_data(b'{"status": "404", "title": "Not found"}')  # a string status, as flask-smorest's own said
+    with pytest.raises(AssertionError, match="404"):
+        check_answer(app, missing)

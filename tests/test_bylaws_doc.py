@@ -21,7 +21,7 @@ def test_the_bylaws_document_is_the_schemas_table():
 
 def test_every_parameter_is_described_in_the_openapi_document(app):
     spec = app.test_client().get("/api/v1/openapi.json").json
-    schema = spec["components"]["schemas"]["ByLawParameters"]["properties"]
+    schema = spec["components"]["schemas"]["ByLawParametersHeld"]["properties"]
     from konsey.core.bylaws import DEFAULTS
 
     assert set(schema) == set(DEFAULTS)

@@ -247,9 +247,11 @@ def test_the_openapi_document_types_what_were_plain_dicts(sqlite_app):
     components = document["components"]["schemas"]
     assert components["MeetingDetail"]["properties"]["quorum"] == {"$ref": "#/components/schemas/Quorum"}
     assert components["Quorum"]["properties"]["needed"]["type"] == "integer"
-    assert components["Profile"]["properties"]["parameters"] == {"$ref": "#/components/schemas/ByLawParameters"}
-    assert components["ByLawParameters"]["properties"]["tie_rule"]["enum"] == ["chair_decides", "lot", "fails"]
-    assert components["ByLawParameters"]["properties"]["executive_board_min_size"]["default"] == 7
+    assert components["Profile"]["properties"]["parameters"] == {"$ref": "#/components/schemas/ByLawParametersHeld"}
+    held = components["ByLawParametersHeld"]
+    assert held["properties"]["tie_rule"]["enum"] == ["chair_decides", "lot", "fails"]
+    assert held["properties"]["executive_board_min_size"]["default"] == 7
+    assert held["additionalProperties"] is True  # the council's plugins add parameters of their own
 
 
 def test_a_refused_page_form_comes_back_with_what_was_typed(sqlite_app, world):

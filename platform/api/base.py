@@ -63,7 +63,9 @@ class ProblemSchema(Schema):
     title = fields.String(metadata={"description": "A short, translated summary of the status"})
     status = fields.Integer(metadata={"description": "The HTTP status code"})
     detail = fields.String(metadata={"description": "What went wrong this time, translated"})
-    errors = fields.Dict(keys=fields.String(), values=fields.List(fields.String()),
+    errors = fields.Dict(keys=fields.String(), values=fields.Raw(metadata={"oneOf": [
+        {"type": "array", "items": {"type": "string"}},
+        {"type": "object", "description": "A nested object's (or a list's, by position) fields, the same way"}]}),
                          metadata={"description": "Per field (by its name in the request), the translated messages"})
 
 
@@ -79,6 +81,7 @@ class _OperationsDocumented(BasePlugin):
     def __init__(self):
         super().__init__()
         self.app = None
+        self.operation_ids: set[str] = set()
 
     def operation_helper(self, path=None, operations=None, **kwargs):
         rule = kwargs.get("rule")
@@ -86,12 +89,18 @@ class _OperationsDocumented(BasePlugin):
             return
         view = self.app.view_functions.get(rule.endpoint)
         for method, operation in operations.items():
-            operation.setdefault("operationId", f"{rule.endpoint.replace('.', '_')}_{method}")
             handler = getattr(getattr(view, "view_class", None), method, view)
             policy = getattr(handler, "konsey_policy", None) or getattr(view, "konsey_policy", None)
+            use_case = getattr(handler, "konsey_use_case", None) or getattr(view, "konsey_use_case", None)
+            # An operation is named by the job it does (its use case: ``add_member``), which is what a generated
+            # client calls; a use case two operations adapt names the first, the others their endpoint.
+            name = getattr(use_case, "__name__", None)
+            if not name or name in self.operation_ids:
+                name = f"{rule.endpoint.replace('.', '_')}_{method}"
+            operation.setdefault("operationId", name)
+            self.operation_ids.add(operation["operationId"])
             # A method with no docstring is summarised by the use case it adapts: the same sentence says what
             # the job is, wherever it is done from.
-            use_case = getattr(handler, "konsey_use_case", None) or getattr(view, "konsey_use_case", None)
             if not operation.get("summary") and use_case is not None:
                 lines = (getattr(use_case, "__doc__", None) or "").strip().splitlines()
                 if lines and lines[0].strip():

@@ -82,6 +82,10 @@ def build_config(instance_path: Path, overrides: dict | None = None) -> dict:
         "OPENAPI_VERSION": "3.0.3",
         "OPENAPI_URL_PREFIX": "/api/v1",
         "OPENAPI_JSON_PATH": "openapi.json",
+        "API_SPEC_OPTIONS": {"info": {
+            "description": "The API of Konsey, where Turkey's city councils (Kent Konseyi) run their statutory life. "
+                           "Errors are RFC 9457 problem details; texts are Turkish or English by Accept-Language.",
+            "license": {"name": "AGPL-3.0-or-later", "url": "https://www.gnu.org/licenses/agpl-3.0.html"}}},
     }
     if overrides:
         config.update(overrides)

@@ -17,7 +17,8 @@ class BodySchema(Schema):
     proposal = fields.String(allow_none=True)
     approved_decision = fields.String(allow_none=True)
     approved_on = fields.Date(allow_none=True)
-    general_assembly_seat_id = fields.Method("_general_assembly_seat", metadata={
+    general_assembly_seat_id = fields.Method("_general_assembly_seat", allow_none=True, metadata={
+        "format": "uuid",
         "description": "An approved assembly's or working group's seat in the general assembly (a member held by "
                        "the group, attended by its representative); null for other bodies."})
 
@@ -52,7 +53,7 @@ class ParticipantSchema(StrictSchema):
     organisation = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=200))
     consent = fields.Boolean(load_only=True, required=True)
     joined_on = fields.Date(load_default=None)
-    left_on = fields.Date(dump_only=True)
+    left_on = fields.Date(dump_only=True, allow_none=True)
     consented_at = fields.DateTime(dump_only=True)
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from datetime import date
 
-from marshmallow import Schema, ValidationError, fields, validate
+from marshmallow import INCLUDE, Schema, ValidationError, fields, validate
 
 from konsey.core import bylaws
 from konsey.core.bodies import BodyKind
@@ -149,12 +149,20 @@ def new_version_parameters(changes: dict, effective_from: date, *, today: date |
         raise Invalid({"parameters": error.messages}) from error
 
 
+class ByLawParametersHeldSchema(ByLawParametersSchema):
+    """A version's parameters as held: the core's, and besides them those the council's plugins add (a disabled
+    plugin's kept as they were), named and typed by each plugin's by-law fields."""
+
+    class Meta:
+        unknown = INCLUDE  # documented as additionalProperties: the plugins' parameters vary by council
+
+
 class ParametersField(fields.Nested):
-    """A version's parameters: the core's typed in the OpenAPI document (:class:`ByLawParametersSchema`), and
+    """A version's parameters: the core's typed in the OpenAPI document (:class:`ByLawParametersHeldSchema`), and
     those a council's plugins add given back as they are."""
 
     def __init__(self, **kwargs):
-        super().__init__(ByLawParametersSchema, **kwargs)
+        super().__init__(ByLawParametersHeldSchema, **kwargs)
 
     def _serialize(self, value, attr, obj, **kwargs):
         return dict(value) if value is not None else None

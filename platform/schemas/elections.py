@@ -33,7 +33,8 @@ class ElectionSchema(Schema):
     status = fields.Enum(ElectionStatus, by_value=True)
     rounds = fields.List(fields.Dict())
     result = fields.Dict(allow_none=True)
-    candidates = fields.Method("_candidates", metadata={"type": "array", "items": {"type": "object"}})
+    candidates = fields.Method("_candidates", metadata={
+        "type": "array", "items": {"type": "string", "format": "uuid"}, "description": "The candidates' member ids"})
 
     def _candidates(self, election):
         return [str(c.member_id) for c in db.session.scalars(

@@ -163,7 +163,7 @@ class MemberOutputSchema(Schema):
     birth_date = fields.Date(allow_none=True)
     gender = fields.Enum(Gender, by_value=True, allow_none=True)
     neighbourhood = fields.String(allow_none=True)
-    tckn = fields.Function(lambda m: tckn_masked(m.tckn))  # never shown in full
+    tckn = fields.Function(lambda m: tckn_masked(m.tckn), allow_none=True)  # never shown in full
     derbis_no = fields.String(allow_none=True)
     mersis_no = fields.String(allow_none=True)
     detsis_no = fields.String(allow_none=True)

@@ -21,7 +21,8 @@ class MotionSchema(Schema):
     adopted_at = fields.DateTime()
     delivered_on = fields.Date(allow_none=True)
     answer_due = fields.Function(lambda m: due.isoformat() if (due := motions.answer_due(m)) else None,
-                                 metadata={"description": "The municipal council's first meeting the motion can "
+                                 allow_none=True,
+                                 metadata={"format": "date", "description": "The municipal council's first meeting the motion can "
                                                           "reach (Law 5393 art. 76 and 20), or an estimate."})
     answer_due_estimated = fields.Boolean(metadata={"description": "True while no municipal council meeting is "
                                                                    "recorded that far: the due date is estimated."})

@@ -8,6 +8,7 @@ from pathlib import Path
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
+from support.contract import DocumentedClient
 from support.services import POSTGRES_ADMIN_URL, port_open, worker_name
 
 
@@ -72,6 +73,7 @@ def _make_app(tmp_root: Path, backend: str, smtp_port: int, extra: dict | None =
         **(extra or {}),
     }
     app = create_app(config, instance_path=instance)
+    app.test_client_class = DocumentedClient  # every API answer the suite sees is held to the OpenAPI document
     with app.app_context():
         upgrade(revision="heads")
     app.konsey_backend = backend

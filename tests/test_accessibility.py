@@ -4,7 +4,7 @@ real browser (Debian's Chromium), with a council that has something on every pag
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -96,6 +96,9 @@ def _living_council(app, world) -> dict:
             board_phone = passes.link_token(db.session.scalar(select(passes.MeetingPass).where(
                 passes.MeetingPass.meeting_id == held.id, passes.MeetingPass.member_id == ids[1])))
         held_id = held.id
+        # A meeting called for next month: its desk offers to move or cancel it.
+        later = meetings.schedule(assembly, meetings.MeetingKind.ORDINARY, "Ocak genel kurulu", when + timedelta(days=30),
+                                  "Kültürpark", ["Açılış"], now=called).id
         db.session.commit()
         sealed_open, sealed_counted, tracker = _sealed_boxes(meeting_id, assembly, ids)
         db.session.commit()
@@ -112,7 +115,8 @@ def _living_council(app, world) -> dict:
         db.session.commit()
     return {"council": council, "meeting": meeting_id, "member": ids[0], "institution": chamber,
             "board": board_id, "motion": motion_id, "phone": phone, "held": held_id, "board_phone": board_phone,
-            "sealed_open": sealed_open, "sealed_counted": sealed_counted, "tracker": tracker}
+            "sealed_open": sealed_open, "sealed_counted": sealed_counted, "tracker": tracker,
+            "later": later}
 
 
 def _sealed_boxes(meeting_id, assembly, ids) -> tuple:
@@ -168,6 +172,7 @@ def _pages(things: dict) -> list[str]:
         "/account/tokens", "/federation/public", "/izmir/p/womens_assembly/", "/izmir/p/youth_assembly/", "/izmir/p/disabled_assembly/",
         "/izmir/p/children_assembly/", f"/izmir/meetings/{things['held']}", f"/izmir/remote/{things['board_phone']}",
         "/izmir/verify", f"/izmir/remote/m/{things['meeting']}/sealed/{things['sealed_open']}",
+        f"/izmir/meetings/{things['later']}",
         f"/izmir/sealed/{things['sealed_counted']}?tracker={things['tracker']}",
     ]
 

@@ -4,6 +4,7 @@ sessions get 404 for council A, and A's ids are not found through B's URLs."""
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -106,6 +107,10 @@ def valid_body(method: str, rule: str, councils: dict) -> dict:
         return {"on": "2026-06-01"}
     if rule.endswith("/approval"):
         return {"vote_id": str(councils["vote_a"])}
+    if rule.endswith("/reschedule"):
+        return {"scheduled_at": (datetime.now(UTC) + timedelta(days=40)).isoformat()}
+    if rule.endswith("/cancellation"):
+        return {"reason": "Salon tadilatta"}
     if rule.endswith("/dissolution"):
         return {"on": "2026-06-01", "reason": "deneme"}
     if rule.endswith("/end"):

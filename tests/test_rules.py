@@ -321,3 +321,17 @@ def test_the_general_assembly_counts_a_seat_for_each_approved_group():
     assert general_assembly_full_membership(40, 12, 3, individuals_vote=True) == 55
     assert general_assembly_full_membership(40, 12, 3, individuals_vote=False) == 15  # groups keep their vote
     assert general_assembly_full_membership(0, 0, 0, individuals_vote=True) == 0
+
+
+def test_a_meeting_moves_later_freely_and_earlier_only_with_notice():
+    from datetime import UTC, datetime, timedelta
+
+    from konsey.core.rules.meetings import reschedule_problem
+
+    now = datetime(2027, 3, 1, 9, tzinfo=UTC)
+    called_for = now + timedelta(days=4)
+    assert reschedule_problem(now, called_for, now + timedelta(days=5), 7) is None  # postponed: notice kept
+    assert reschedule_problem(now, called_for, now + timedelta(days=2), 7) == "notice"  # brought forward, short
+    assert reschedule_problem(now, called_for, now + timedelta(days=3), 3) is None  # brought forward with notice
+    assert reschedule_problem(now, called_for, now - timedelta(minutes=1), 0) == "past"
+    assert reschedule_problem(now, called_for, now, 0) == "past"

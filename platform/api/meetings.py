@@ -14,6 +14,7 @@ from konsey.schemas.meetings import (
     BadgeCodeSchema,
     BoardSeatSchema,
     BoardSlateSchema,
+    CancellationSchema,
     CheckedInSchema,
     CloseVoteSchema,
     CountsSchema,
@@ -37,6 +38,7 @@ from konsey.schemas.meetings import (
     OpenVoteSchema,
     PassesSummarySchema,
     RefusalSchema,
+    RescheduleSchema,
     RollCallSchema,
     SpeakersListSchema,
     StreamSchema,
@@ -74,6 +76,24 @@ class MeetingDetail(MethodView):
     def get(self, meeting_id):
         """The meeting with its agenda and live quorum."""
         return meetings.show_meeting(meeting_id)
+
+
+@blp.route("/<uuid:meeting_id>/reschedule")
+class Reschedule(MethodView):
+    @performs(meetings.reschedule_meeting)
+    @blp.arguments(RescheduleSchema)
+    @blp.response(200, MeetingSchema)
+    def post(self, data, meeting_id):
+        return meetings.reschedule_meeting(meeting_id, data)
+
+
+@blp.route("/<uuid:meeting_id>/cancellation")
+class Cancellation(MethodView):
+    @performs(meetings.cancel_meeting)
+    @blp.arguments(CancellationSchema)
+    @blp.response(200, MeetingSchema)
+    def post(self, data, meeting_id):
+        return meetings.cancel_meeting(meeting_id, data)
 
 
 @blp.route("/<uuid:meeting_id>/attendance")

@@ -39,7 +39,7 @@ from konsey.core.labels import label, parameter_label
 from konsey.core.plugins import plugin_manager
 from konsey.core.rules.meetings import Stance
 from konsey.core.text import xml_safe
-from konsey.tenants.db import db
+from konsey.tenants.db import as_utc, db
 from konsey.web import (
     account,
     adapters,
@@ -112,6 +112,9 @@ def create_app(config: dict | None = None, instance_path: str | Path | None = No
     app.jinja_env.filters["tr_datetime"] = lambda instant: formats.moment_text(instant, _council_zone())
     app.jinja_env.globals["floor_stances"] = list(Stance)  # every speakers' list form offers the same
     app.jinja_env.filters["tr_time"] = lambda instant: formats.clock_text(instant, _council_zone())
+    # An instant as a date or time field's value (YYYY-MM-DD, HH:MM) where the council is.
+    app.jinja_env.filters["field_date"] = lambda instant: _local(instant).strftime("%Y-%m-%d")
+    app.jinja_env.filters["field_time"] = lambda instant: _local(instant).strftime("%H:%M")
     app.jinja_env.filters["tr_share"] = formats.share_text
     app.jinja_env.globals["today"] = council_today
     app.jinja_env.filters["tuple_label"] = lambda choice: (choice.value, label(choice))  # an enum as an option
@@ -202,6 +205,10 @@ def _import_models() -> None:
     import konsey.tenants.platform_audit  # noqa: F401
 
     plugin_manager()  # imports every installed plugin, and with it the models it owns
+
+
+def _local(instant: datetime) -> datetime:
+    return as_utc(instant).astimezone(ZoneInfo(_council_zone() or formats.DEFAULT_ZONE))
 
 
 def _council_zone() -> str | None:

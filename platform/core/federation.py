@@ -25,7 +25,7 @@ from konsey.core.bodies import Body, BodyKind, BodyStatus
 from konsey.core.bylaws import ByLawProfile
 from konsey.core.follow_up import ImplementationMilestone
 from konsey.core.formats import DEFAULT_ZONE
-from konsey.core.meetings import Meeting
+from konsey.core.meetings import Meeting, MeetingStatus
 from konsey.core.membership import Gender, Member, MemberKind, MemberStatus
 from konsey.core.motions import ORDER, Motion, MotionStatus
 from konsey.core.plugins import PluginEnablement, indicator_values
@@ -211,7 +211,8 @@ def compute(today: date | None = None, *, reason: str = "federation indicators",
                    func.sum(case(((Meeting.scheduled_at <= now) | (Meeting.opened_at.is_not(None)), 1), else_=0)),
                    func.sum(case((Meeting.opened_at.is_not(None), 1), else_=0)))
             .join(Body, (Body.id == Meeting.body_id) & (Body.council_id == Meeting.council_id))
-            .where(in_period(Meeting.scheduled_at)).group_by(Meeting.council_id)).all()
+            .where(in_period(Meeting.scheduled_at), Meeting.status != MeetingStatus.CANCELLED)
+            .group_by(Meeting.council_id)).all()
         for council_id, held, past, quorate in meeting_rows:
             if council_id in result:
                 result[council_id].update(ga_sessions_held=int(held or 0),

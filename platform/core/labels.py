@@ -89,6 +89,7 @@ LABELS = {
     "channel_hall": _l("The hall"),
     "scheduled": _l("Scheduled"),
     "closed": _l("Closed"),
+    "cancelled": _l("Cancelled"),
     # motions
     "adopted": _l("Adopted"),
     "queued": _l("Queued for delivery"),

@@ -20,7 +20,7 @@ from konsey.core.bodies import Body
 from konsey.core.bylaws import parameters_on
 from konsey.core.errors import NotFound
 from konsey.core.mail import mail_domain
-from konsey.core.meetings import AgendaItem, Meeting, eligible_members
+from konsey.core.meetings import AgendaItem, Meeting, MeetingStatus, eligible_members
 from konsey.core.membership import Member
 from konsey.core.urls import external_url
 from konsey.tenants.db import as_utc, db, utcnow
@@ -65,7 +65,7 @@ def meeting_event(meeting: Meeting, body: Body, council: Council, agenda: list[s
     organizer = vCalAddress(f"mailto:{council.contact_email}")
     organizer.params["cn"] = vText(council.name)
     event.add("organizer", organizer)
-    event.add("status", "CONFIRMED")
+    event.add("status", "CANCELLED" if meeting.status is MeetingStatus.CANCELLED else "CONFIRMED")
     return event
 
 
@@ -79,9 +79,15 @@ def _agendas(meeting_ids: list[uuid.UUID]) -> dict[uuid.UUID, list[str]]:
     return found
 
 
+def method_of(meeting: Meeting) -> str:
+    """PUBLISH for a meeting announced (or moved: its SEQUENCE is higher), CANCEL for one called off."""
+    return "CANCEL" if meeting.status is MeetingStatus.CANCELLED else "PUBLISH"
+
+
 def invitation(meeting: Meeting, body: Body, council: Council) -> bytes:
-    """The .ics an invitation carries (METHOD:PUBLISH: announced, not a request to answer)."""
-    calendar = _calendar(method="PUBLISH")
+    """The .ics an invitation (or the news of a change) carries: METHOD:PUBLISH, announced and not a request to
+    answer; METHOD:CANCEL when the meeting is called off."""
+    calendar = _calendar(method=method_of(meeting))
     calendar.add_component(meeting_event(meeting, body, council, _agendas([meeting.id])[meeting.id]))
     return calendar.to_ical()
 

@@ -44,6 +44,11 @@ class MeetingStatus(enum.StrEnum):
     SCHEDULED = "scheduled"
     OPEN = "open"
     CLOSED = "closed"
+    CANCELLED = "cancelled"  # called off before it sat: it keeps its place in the record, with the reason
+
+
+# Meetings that are still to happen or happening: neither over nor called off.
+ACTIVE_STATUSES = (MeetingStatus.SCHEDULED, MeetingStatus.OPEN)
 
 
 class VoteKind(enum.StrEnum):
@@ -89,6 +94,8 @@ class Meeting(CouncilOwned, db.Model):
     status: Mapped[MeetingStatus] = mapped_column(enum_of(MeetingStatus, 16), default=MeetingStatus.SCHEDULED)
     opened_at: Mapped[datetime | None]
     closed_at: Mapped[datetime | None]
+    cancelled_at: Mapped[datetime | None]
+    cancellation_reason: Mapped[str | None] = mapped_column(String(500))  # announced with the cancellation
     # The item under discussion now: the speakers' list, the phones and the projector follow it.
     current_item_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
     # The council's own video stream of the meeting, shown on the online participants' page.
@@ -237,7 +244,7 @@ def failed_session(body: Body, before: datetime, now: datetime) -> Meeting | Non
     gone and it never reached quorum (no vote was ever opened in it)."""
     return db.session.scalar(select(Meeting).where(
         Meeting.body_id == body.id, Meeting.scheduled_at < before, Meeting.scheduled_at <= now,
-        Meeting.opened_at.is_(None)).order_by(Meeting.scheduled_at.desc()).limit(1))
+        Meeting.opened_at.is_(None), Meeting.status != MeetingStatus.CANCELLED).order_by(Meeting.scheduled_at.desc()).limit(1))
 
 
 def _check_reconvening(body: Body, when: datetime, now: datetime, bylaws: dict) -> None:
@@ -277,6 +284,53 @@ def schedule(body: Body, kind: MeetingKind, title: str, scheduled_at: datetime, 
     record("meeting.called", meeting, {"body": str(body.id), "kind": kind.value, "agenda_items": len(agenda)})
 
     emit("meeting.called", {"meeting_id": str(meeting.id)})  # invitations go out from the worker
+    return meeting
+
+
+def _require_not_sat(meeting: Meeting, field: str) -> None:
+    if meeting.status is not MeetingStatus.SCHEDULED or meeting.opened_at is not None:
+        raise Conflict({field: [_("Only a meeting that has not sat yet can be moved or cancelled.")]})
+
+
+def reschedule(meeting: Meeting, scheduled_at: datetime, location: str | None, *,
+               now: datetime | None = None) -> Meeting:
+    """Move a meeting that has not sat to another time (and place). Postponing keeps the notice already given;
+    bringing it forward needs the by-laws' notice counted from now (a reconvened session is exempt, as when
+    called). Every invitee is told, their calendars replace the event (its SEQUENCE is raised)."""
+    now = now or utcnow()
+    _require_not_sat(meeting, "scheduled_at")
+    bylaws = parameters_on(council_day(scheduled_at))
+    problem = rules.reschedule_problem(now, as_utc(meeting.scheduled_at), as_utc(scheduled_at),
+                                       0 if meeting.reconvened else notice_days(meeting.kind, bylaws))
+    if problem == "past":
+        raise Invalid({"scheduled_at": [_("A meeting is called for a time in the future.")]})
+    if problem == "notice":
+        raise Invalid({"scheduled_at": [_("Brought forward, the meeting needs the by-laws' %(days)d days' notice "
+                                          "from today.", days=notice_days(meeting.kind, bylaws))]})
+    moved = as_utc(scheduled_at) != as_utc(meeting.scheduled_at) or (location or None) != meeting.location
+    if not moved:
+        raise Invalid({"scheduled_at": [_("The meeting is already called for that time and place.")]})
+    before = as_utc(meeting.scheduled_at)
+    meeting.scheduled_at, meeting.location = scheduled_at, location or None
+    meeting.sequence += 1
+    db.session.flush()
+    record("meeting.rescheduled", meeting, {"from": before.isoformat(), "to": as_utc(scheduled_at).isoformat(),
+                                            "sequence": meeting.sequence})
+    emit("meeting.rescheduled", {"meeting_id": str(meeting.id), "sequence": meeting.sequence})
+    return meeting
+
+
+def cancel(meeting: Meeting, reason: str, *, now: datetime | None = None) -> Meeting:
+    """Call off a meeting that has not sat; invitees are told with the reason and their calendars drop the event
+    (METHOD:CANCEL). It stays in the record as cancelled: it never counts as held, nor as a failed session."""
+    _require_not_sat(meeting, "reason")
+    meeting.status = MeetingStatus.CANCELLED
+    meeting.cancelled_at = now or utcnow()
+    meeting.cancellation_reason = reason
+    meeting.sequence += 1
+    db.session.flush()
+    record("meeting.cancelled", meeting, {"sequence": meeting.sequence})  # the reason is free text: not here
+    emit("meeting.cancelled", {"meeting_id": str(meeting.id), "sequence": meeting.sequence})
     return meeting
 
 
@@ -420,7 +474,8 @@ def sitting_window(meeting: Meeting, bylaws: dict, now: datetime | None = None) 
     """(what keeps check-ins and votes closed now — "not_yet", "closed" or None —, the moment they open)."""
     opens = as_utc(meeting.scheduled_at) - timedelta(minutes=bylaws["check_in_opens_minutes_before"])
     problem = rules.sitting_problem(now or utcnow(), as_utc(meeting.scheduled_at),
-                                    meeting.status is MeetingStatus.CLOSED, bylaws["check_in_opens_minutes_before"])
+                                    meeting.status is MeetingStatus.CLOSED, bylaws["check_in_opens_minutes_before"],
+                                    cancelled=meeting.status is MeetingStatus.CANCELLED)
     return problem, opens
 
 
@@ -429,6 +484,8 @@ def require_sitting(meeting: Meeting, now: datetime | None = None) -> None:
     problem, opens = sitting_window(meeting, parameters_on(meeting.day), now)
     if problem == "closed":
         raise Conflict({"meeting": [_("The meeting is closed.")]})
+    if problem == "cancelled":
+        raise Conflict({"meeting": [_("The meeting was cancelled.")]})
     if problem == "not_yet":
         raise Conflict({"meeting": [_("The meeting has not begun: check-ins and votes open at %(time)s.",
                                       time=moment_text(opens))]})

@@ -228,11 +228,14 @@ def _attach_calendar(message, meeting_id: uuid.UUID) -> None:
     council = db.session.get(Council, meeting.council_id)
     # As text with its charset, so that Turkish letters survive every mail client.
     message.add_attachment(meeting_calendars.invitation(meeting, body, council).decode("utf-8"), subtype="calendar",
-                           charset="utf-8", filename="toplanti.ics", params={"method": "PUBLISH"})
+                           charset="utf-8", filename="toplanti.ics",
+                           params={"method": meeting_calendars.method_of(meeting)})
 
 
-def meeting_invitations(meeting_id: uuid.UUID, key: str, *, reminder: bool = False) -> int:
-    """Invite (or remind) every member with a vote in the meeting's body; returns the e-mails queued now."""
+def meeting_invitations(meeting_id: uuid.UUID, key: str, *, reminder: bool = False, change: str | None = None) -> int:
+    """Invite (or remind) every member with a vote in the meeting's body, or tell them of its ``change``
+    ("rescheduled" or "cancelled"); returns the e-mails queued now. Each carries the meeting's event, which a
+    calendar replaces (a higher SEQUENCE) or removes (METHOD:CANCEL)."""
     meeting = db.session.scalar(select(Meeting).where(Meeting.id == meeting_id))
     if meeting is None:
         return 0
@@ -241,11 +244,20 @@ def meeting_invitations(meeting_id: uuid.UUID, key: str, *, reminder: bool = Fal
 
     def render() -> tuple[str, str]:
         when = moment_text(meeting.scheduled_at, db.session.get(Council, meeting.council_id).timezone)
-        text = _("You are invited to the meeting of %(body)s: %(title)s, on %(when)s.",
-                 body=body.name, title=meeting.title, when=when)
+        if change == "cancelled":
+            return (_("Cancelled: %(title)s", title=meeting.title),
+                    _("The meeting of %(body)s, %(title)s, called for %(when)s, is cancelled. Reason: %(reason)s",
+                      body=body.name, title=meeting.title, when=when, reason=meeting.cancellation_reason or "—"))
+        if change == "rescheduled":
+            text = _("The meeting of %(body)s, %(title)s, has moved: it is now on %(when)s.",
+                     body=body.name, title=meeting.title, when=when)
+        else:
+            text = _("You are invited to the meeting of %(body)s: %(title)s, on %(when)s.",
+                     body=body.name, title=meeting.title, when=when)
         if meeting.location:
             text += "\n" + _("Place: %(place)s", place=meeting.location)
         subject = (_("Reminder: %(title)s", title=meeting.title) if reminder
+                   else _("New time: %(title)s", title=meeting.title) if change
                    else _("Invitation: %(title)s", title=meeting.title))
         return subject, text
 
@@ -330,6 +342,16 @@ def _on_application_decided(event: outbox.OutboxEvent, _keep) -> None:
 @outbox.handles("meeting.called")
 def _on_meeting_called(event: outbox.OutboxEvent, _keep) -> None:
     meeting_invitations(uuid.UUID(event.payload["meeting_id"]), key=str(event.id))
+
+
+@outbox.handles("meeting.rescheduled")
+def _on_meeting_rescheduled(event: outbox.OutboxEvent, _keep) -> None:
+    meeting_invitations(uuid.UUID(event.payload["meeting_id"]), key=str(event.id), change="rescheduled")
+
+
+@outbox.handles("meeting.cancelled")
+def _on_meeting_cancelled(event: outbox.OutboxEvent, _keep) -> None:
+    meeting_invitations(uuid.UUID(event.payload["meeting_id"]), key=str(event.id), change="cancelled")
 
 
 @outbox.handles("decision.taken")

@@ -21,6 +21,17 @@ class NewMeetingSchema(StrictSchema):
     reconvened = fields.Boolean(load_default=False)
 
 
+class RescheduleSchema(StrictSchema):
+    scheduled_at = fields.AwareDateTime(required=True)
+    location = fields.String(allow_none=True, validate=validate.Length(max=300),
+                             metadata={"description": "The new place; left out, the place stays as it was."})
+
+
+class CancellationSchema(StrictSchema):
+    reason = fields.String(required=True, validate=validate.Length(min=3, max=500),
+                           metadata={"description": "Announced to the invitees and on the public calendar."})
+
+
 class AgendaItemSchema(Schema):
     id = fields.UUID()
     position = fields.Integer()
@@ -39,6 +50,10 @@ class MeetingSchema(Schema):
     status = fields.Enum(MeetingStatus, by_value=True)
     agenda_adopted_at = fields.DateTime(allow_none=True, metadata={
         "description": "When the assembly adopted the proposed agenda (after electing its presiding board)."})
+    cancelled_at = fields.DateTime(allow_none=True)
+    cancellation_reason = fields.String(allow_none=True)
+    sequence = fields.Integer(metadata={"description": "Raised on every change of time, place or status: the "
+                                                       "SEQUENCE of the meeting's calendar event."})
 
 
 class QuorumSchema(Schema):

@@ -25,7 +25,7 @@ from konsey.core.delivery import DeliveryRoute
 from konsey.core.errors import Conflict, NotFound
 from konsey.core.export import ExportJob, export_council
 from konsey.core.invitations import send_invitation
-from konsey.core.meetings import AgendaItem, Meeting, MeetingStatus, Vote
+from konsey.core.meetings import ACTIVE_STATUSES, AgendaItem, Meeting, Vote
 from konsey.core.membership import Member
 from konsey.core.motions import Motion, answer_due, is_overdue, overdue_condition
 from konsey.core.permissions import Permission
@@ -224,7 +224,7 @@ def _to_do(today: date) -> list[dict]:
                                        "%(num)d motions are overdue: the municipal council has not answered in time.",
                                        overdue),
                       "page": "motion_pages.motion_list", "permission": "council.view", "testid": "todo-motions"})
-    upcoming = db.session.scalars(select(Meeting).where(Meeting.status != MeetingStatus.CLOSED,
+    upcoming = db.session.scalars(select(Meeting).where(Meeting.status.in_(ACTIVE_STATUSES),
                                                         Meeting.scheduled_at >= council_midnight(today))
                                   .order_by(Meeting.scheduled_at).limit(3)).all()
     for meeting in upcoming:

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from konsey.core import elections, presiding
 from konsey.core.bodies import Body
 from konsey.core.elections import Candidacy, Election, Office
-from konsey.core.meetings import Attendance, Meeting, MeetingStatus
+from konsey.core.meetings import ACTIVE_STATUSES, Attendance, Meeting
 from konsey.core.membership import Member, MemberStatus
 from konsey.core.permissions import Permission
 from konsey.core.sealed_boxes import SealedBox
@@ -35,7 +35,7 @@ def elections_page() -> dict:
     rows = db.session.scalars(select(Election).order_by(Election.term_start.desc())).all()
     bodies = {b.id: b for b in db.session.scalars(select(Body))}
     # Sittings not over, any body's, for naming where the election is held (its body must be the electing one).
-    sittings = db.session.scalars(select(Meeting).where(Meeting.status != MeetingStatus.CLOSED)
+    sittings = db.session.scalars(select(Meeting).where(Meeting.status.in_(ACTIVE_STATUSES))
                                   .order_by(Meeting.scheduled_at.desc()).limit(30)).all()
     return {"rows": rows, "bodies": bodies, "offices": list(Office), "sittings": sittings}
 
@@ -48,7 +48,7 @@ def election_page(election_id: uuid.UUID) -> dict:
                                                   .order_by(Member.sort_name))}
     # The electing body's sittings that are not over: where a round can be counted.
     sittings = db.session.scalars(select(Meeting).where(Meeting.body_id == election.electing_body_id,
-                                                        Meeting.status != MeetingStatus.CLOSED)
+                                                        Meeting.status.in_(ACTIVE_STATUSES))
                                   .order_by(Meeting.scheduled_at.desc()).limit(20)).all()
     # Its sealed rounds, the latest first: one under way is closed from here; each has its public result.
     boxes = db.session.scalars(select(SealedBox).where(SealedBox.election_id == election.id)

@@ -109,6 +109,20 @@ def call_meeting(data: dict) -> Meeting:
 
 
 @command(Permission.MEETINGS_RUN)
+def reschedule_meeting(meeting_id: uuid.UUID, data: dict) -> Meeting:
+    """Move a meeting that has not sat to another time (or place); its invitees are told and their calendars
+    updated. Bringing it forward needs the by-laws' notice from today."""
+    meeting_row = meeting(meeting_id)
+    return meetings.reschedule(meeting_row, data["scheduled_at"], data.get("location", meeting_row.location))
+
+
+@command(Permission.MEETINGS_RUN)
+def cancel_meeting(meeting_id: uuid.UUID, data: dict) -> Meeting:
+    """Call off a meeting that has not sat, with the reason its invitees and the public calendar are given."""
+    return meetings.cancel(meeting(meeting_id), data["reason"])
+
+
+@command(Permission.MEETINGS_RUN)
 def check_in(meeting_id: uuid.UUID, data: dict) -> MeetingDetail:
     """Check a member in (in person or online); the answer carries the quorum now."""
     meeting_row = meeting(meeting_id)

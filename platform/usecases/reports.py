@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from konsey.core import reports
 from konsey.core.bodies import Body, BodyKind
-from konsey.core.meetings import Meeting
+from konsey.core.meetings import ACTIVE_STATUSES, Meeting
 from konsey.core.permissions import Permission
 from konsey.core.reports import Report
 from konsey.tenants.db import db
@@ -76,7 +76,7 @@ def report_page(report_id: uuid.UUID) -> dict:
     report = one(Report, report_id)
     open_assemblies = db.session.scalars(
         select(Meeting).join(Body, Body.id == Meeting.body_id)
-        .where(Body.kind == BodyKind.GENERAL_ASSEMBLY, Meeting.closed_at.is_(None))
+        .where(Body.kind == BodyKind.GENERAL_ASSEMBLY, Meeting.status.in_(ACTIVE_STATUSES))
         .order_by(Meeting.scheduled_at)).all()
     return {"report": report, "versions": reports.versions_of(report), "meetings": open_assemblies,
             "body": db.session.get(Body, report.body_id)}

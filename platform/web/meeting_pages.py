@@ -17,6 +17,7 @@ from konsey.schemas.meetings import (
     AttendanceSchema,
     BadgeCodeSchema,
     BoardSlateSchema,
+    CancellationSchema,
     CloseVoteSchema,
     CountsSchema,
     DeskBallotSchema,
@@ -31,6 +32,7 @@ from konsey.schemas.meetings import (
     NewMeetingSchema,
     OpenVoteSchema,
     RefusalSchema,
+    RescheduleSchema,
     RollCallSchema,
     StreamSchema,
     TakeUpSchema,
@@ -104,6 +106,30 @@ def desk(meeting_id):
     record = meeting_record.minutes_record(meeting_id) if shown["meeting"].status.value == "closed" else None
     return render_template("meetings/desk.html", vote_kinds=list(VoteKind), choices=list(Choice),
                            live_stream=live_stream_url(shown["stream_key"]), record=record, **shown)
+
+
+@bp.post("/<uuid:meeting_id>/reschedule")
+@performs(meetings.reschedule_meeting)
+def reschedule(meeting_id):
+    """The desk's "move the meeting": its date and time (the council's zone) and place."""
+    meetings.require_meeting(meeting_id)
+
+    def move():
+        when = _when(request.form)
+        if when is None:
+            raise Invalid({"scheduled_at": [_("Give the date and time of the meeting.")]})
+        data = {"scheduled_at": when, "location": request.form.get("location", "").strip() or None}
+        return meetings.reschedule_meeting(meeting_id, load(RescheduleSchema, data))
+
+    attempt(move, _("The meeting was moved; its invitees are being told."))
+    return _back(meeting_id, "change")
+
+
+@bp.post("/<uuid:meeting_id>/cancellation")
+@performs(meetings.cancel_meeting)
+def cancel(meeting_id):
+    return _form_run(meeting_id, CancellationSchema, ("reason",), lambda data: meetings.cancel_meeting(meeting_id, data),
+                     "change", success=_("The meeting was cancelled; its invitees are being told."))
 
 
 @bp.get("/<uuid:meeting_id>/roster")

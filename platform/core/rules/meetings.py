@@ -207,14 +207,28 @@ def board_composition_problems(size: int, minimum: int, assemblies_without_their
     return problems
 
 
-def sitting_problem(now: datetime, scheduled_at: datetime, closed: bool, opens_minutes_before: int) -> str | None:
+def sitting_problem(now: datetime, scheduled_at: datetime, closed: bool, opens_minutes_before: int, *,
+                    cancelled: bool = False) -> str | None:
     """Whether people can be checked in and votes opened now: "not_yet" before the scheduled start less the
     by-laws' tolerance (a desk opens the roll a little early, not days ahead), "closed" once the meeting is
-    closed, else None."""
+    closed, "cancelled" if it was called off, else None."""
+    if cancelled:
+        return "cancelled"
     if closed:
         return "closed"
     if now < scheduled_at - timedelta(minutes=opens_minutes_before):
         return "not_yet"
+    return None
+
+
+def reschedule_problem(now: datetime, scheduled_at: datetime, new_time: datetime, notice_days: int) -> str | None:
+    """Why a meeting cannot move from ``scheduled_at`` to ``new_time``, else None: "past" for a time gone by;
+    "notice" when brought forward with less than the by-laws' notice left from now. Postponing never needs new
+    notice: nobody who was told of the meeting can be surprised by it happening later."""
+    if new_time <= now:
+        return "past"
+    if new_time < scheduled_at and new_time - now < timedelta(days=notice_days):
+        return "notice"
     return None
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 
 from konsey.core.rules import follow_up as rules
 
@@ -67,7 +67,6 @@ def _delivered_motion(app, world, api, delivered_on):
 
 
 def test_the_due_date_follows_the_municipal_councils_calendar(app, world, api):
-    from datetime import timedelta
 
     today = date.today()
     council, admin, url = _delivered_motion(app, world, api, today - timedelta(days=20))
@@ -103,7 +102,6 @@ def test_the_due_date_follows_the_municipal_councils_calendar(app, world, api):
 
 
 def test_the_answer_carries_its_real_date_and_implementation_follows(app, world, api):
-    from datetime import timedelta
 
     today = date.today()
     council, admin, url = _delivered_motion(app, world, api, today - timedelta(days=40))
@@ -147,6 +145,39 @@ def test_the_answer_carries_its_real_date_and_implementation_follows(app, world,
     # The feed is dated by its newest entry, and a reader asking again with its tag gets 304.
     assert ET.fromstring(feed.data).find(f"{atom}updated").text == entries[0].find(f"{atom}updated").text
     assert public.get("/izmir/tracker.atom", headers={"If-None-Match": feed.headers["ETag"]}).status_code == 304
+    # And asking "since" the date it was given: 304, until anything shown changes (a new step, here).
+    since = {"If-Modified-Since": feed.headers["Last-Modified"]}
+    assert public.get("/izmir/tracker.atom", headers=since).status_code == 304
+    import time as clock
+
+    clock.sleep(1.1)  # Last-Modified counts whole seconds
+    admin.post(f"{url}/milestones", json={"state": "done", "day": today.isoformat(), "note": "Açılış yapıldı"})
+    renewed = public.get("/izmir/tracker.atom", headers=since)
+    assert renewed.status_code == 200 and renewed.headers["Last-Modified"] != since["If-Modified-Since"]
+    newest = ET.fromstring(renewed.data).find(f"{atom}entry").find(f"{atom}updated").text
+    assert ET.fromstring(renewed.data).find(f"{atom}updated").text == newest
+    # Nothing written for ten days: the whole list is as it was, but the list of motions waiting for an answer
+    # changes when a day passes (a due date goes by), so it is dated from the council's midnight.
+    from email.utils import parsedate_to_datetime
+
+    from sqlalchemy import update as write
+
+    from konsey.core.motions import Motion as Written
+    from konsey.tenants.db import db as database
+    from konsey.tenants.models import Council, council_midnight
+    from konsey.tenants.scoping import bound_council as scope
+
+    long_ago = datetime.now(UTC).replace(microsecond=0) - timedelta(days=10)
+    with app.app_context(), scope(council):
+        database.session.execute(write(Written).values(changed_at=long_ago))
+        database.session.execute(write(Council).where(Council.id == council).values(
+            created_at=long_ago - timedelta(days=300)))
+        database.session.commit()
+    quiet = public.get("/izmir/tracker.atom")
+    assert parsedate_to_datetime(quiet.headers["Last-Modified"]) == long_ago
+    waiting = public.get("/izmir/tracker.atom?state=waiting")
+    with app.app_context():
+        assert parsedate_to_datetime(waiting.headers["Last-Modified"]) == council_midnight(today)
     # Its addresses are the installation's, whatever Host the request named.
     forged = public.get("/izmir/tracker.atom", headers={"Host": "evil.example"}).get_data(as_text=True)
     assert "evil.example" not in forged and app.config["KONSEY_BASE_URL"].rstrip("/") + "/izmir/tracker" in forged
@@ -213,7 +244,6 @@ def test_the_calendar_page_adds_a_years_meetings(app, world, secretary):
 
 def test_the_federation_sees_answers_in_time_and_implementation(app, world, api):
     """Share answered by the due date, median days to the answer, share implemented: per council, aggregates only."""
-    from datetime import timedelta
 
     from konsey.core import federation
 
@@ -242,7 +272,6 @@ def test_a_year_outside_the_calendar_is_refused_not_a_server_error(world, api):
 def test_odd_input_is_refused_and_no_answer_is_skipped(app, world, api):
     """Found in review: a motion could be moved to "followed up" with no answer; a calendar with an event whose
     start is no date, or a CSV field too long for the csv module, answered 500; so did "²²²²" as a year."""
-    from datetime import timedelta
 
     council, admin, url = _delivered_motion(app, world, api, date.today() - timedelta(days=5))
     skipped = admin.post(f"{url}/status", json={"status": "followed_up"})
@@ -264,7 +293,7 @@ def test_odd_input_is_refused_and_no_answer_is_skipped(app, world, api):
 def test_today_is_the_councils_day_not_the_servers(app, world):
     """A decision recorded just after midnight in the council's zone is dated that day (the server's clock is UTC):
     the follow-up's "not in the future" and "overdue" use the council's today."""
-    from datetime import UTC, datetime, timedelta
+    from datetime import UTC, datetime
 
     from konsey.tenants.db import db
     from konsey.tenants.models import Council, council_today
@@ -285,7 +314,7 @@ def test_overdue_is_counted_in_sql_as_the_rule_says(app, world):
     """The dashboard and the daily flag count overdue motions in SQL (every delivered motion carries its due date;
     migration 0033 filled in older ones): the same verdict as the pure rule, motion by motion."""
     import importlib.util
-    from datetime import date, timedelta
+    from datetime import date
     from pathlib import Path
 
     from alembic.migration import MigrationContext

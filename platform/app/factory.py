@@ -115,6 +115,7 @@ def create_app(config: dict | None = None, instance_path: str | Path | None = No
     # An instant as a date or time field's value (YYYY-MM-DD, HH:MM) where the council is.
     app.jinja_env.filters["field_date"] = lambda instant: _local(instant).strftime("%Y-%m-%d")
     app.jinja_env.filters["field_time"] = lambda instant: _local(instant).strftime("%H:%M")
+    app.jinja_env.filters["atom_time"] = lambda instant: as_utc(instant).strftime("%Y-%m-%dT%H:%M:%SZ")
     app.jinja_env.filters["tr_share"] = formats.share_text
     app.jinja_env.globals["today"] = council_today
     app.jinja_env.filters["tuple_label"] = lambda choice: (choice.value, label(choice))  # an enum as an option

@@ -206,4 +206,5 @@ def add_milestone(motion: Motion, state: MilestoneState, on: date, note: str | N
     record("motion.milestone", motion, {"state": state.value, "on": on.isoformat()})
     if motion.status is MotionStatus.ANSWERED:
         motion.status = MotionStatus.FOLLOWED_UP
+    motion.changed_at = utcnow()  # the tracker shows the step: its readers must see the motion changed
     return milestone

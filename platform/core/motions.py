@@ -72,6 +72,9 @@ class Motion(CouncilOwned, db.Model):
     answer_due_on: Mapped[date | None] = mapped_column(Date)
     answer_due_estimated: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1")
     municipal_decided_on: Mapped[date | None] = mapped_column(Date)
+    # When anything the tracker shows of it last changed: any write of the row (status, due date, answer) and
+    # each implementation step (konsey.core.follow_up touches it). The feed's entries and Last-Modified.
+    changed_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     __council_table_args__ = (
         db.UniqueConstraint("council_id", "number"),

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask_babel import gettext as _
-from sqlalchemy import extract, select
+from sqlalchemy import extract, func, select
 
 from konsey.core import follow_up
 from konsey.core.errors import Invalid, NotFound
@@ -16,8 +16,8 @@ from konsey.core.follow_up import MilestoneState, MunicipalCouncilMeeting, Munic
 from konsey.core.motions import Motion, MotionStatus, answer_due, decided_day, is_answered, is_overdue
 from konsey.core.permissions import Permission
 from konsey.core.rules import follow_up as rules
-from konsey.tenants.db import db
-from konsey.tenants.models import CouncilStatus, council_today
+from konsey.tenants.db import as_utc, db
+from konsey.tenants.models import CouncilStatus, council_midnight, council_today
 from konsey.usecases.base import command, one, query
 from konsey.usecases.councils import bound
 
@@ -117,8 +117,13 @@ def tracker(state: str | None = None, year: int | None = None, today: date | Non
         found = [t for t in found if state_of(t) == state or (state == "waiting" and state_of(t) == "overdue")]
     years = sorted({int(y) for y in db.session.scalars(select(extract("year", Motion.adopted_at)).distinct())
                     if y is not None}, reverse=True)
+    # When anything shown here last changed: any motion's (one leaving the filtered list changes it too); a
+    # list of the waiting or overdue also changes when a day passes (a due date goes by).
+    changed = [as_utc(t) for t in (db.session.scalar(select(func.max(Motion.changed_at))), bound().created_at) if t]
+    if state in ("waiting", "overdue"):
+        changed.append(council_midnight(today))
     return {"motions": found[:limit], "state": state, "year": year, "years": years, "states": TRACKER_STATES,
-            "summary": _summary(every)}
+            "summary": _summary(every), "changed_at": max(changed)}
 
 
 def follow_up_rows(statement, today: date) -> list[TrackedMotion]:

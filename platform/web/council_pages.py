@@ -14,7 +14,6 @@ from konsey.core.errors import Invalid
 from konsey.core.permissions import Permission, allowed
 from konsey.core.urls import external_url
 from konsey.pluginkit import file_download
-from konsey.tenants.db import as_utc
 from konsey.usecases import calendars, councils, follow_up, meeting_record, sealed
 from konsey.usecases.base import performs
 from konsey.web.adapters import attempt, int_arg
@@ -74,14 +73,14 @@ def tracker_feed():
     links = {"tracker": external_url("council.tracker", council_slug=slug),
              "alternate": external_url("council.tracker", council_slug=slug, state=state, year=year),
              "self": external_url("council.tracker_feed", council_slug=slug, state=state, year=year)}
-    times = [as_utc(t.motion.answered_at or t.motion.adopted_at) for t in found["motions"]]
-    updated = max(times, default=as_utc(g.council.created_at)).replace(microsecond=0)
+    updated = found["changed_at"].replace(microsecond=0)
     body = render_template("council/tracker.atom.xml", state_of=follow_up.state_of, updated=updated, links=links,
                            **found)
     answer = Response(body, mimetype="application/atom+xml")
-    # The tag is the feed's own text, so any change shows; no Last-Modified: an entry's implementation steps and
-    # deliveries change it without changing the dates it carries, and a reader asking "since" would miss them.
+    # The tag is the feed's own text, so any change shows; Last-Modified is when anything shown last changed
+    # (each motion's ``changed_at``, which every write of it and each implementation step moves).
     answer.set_etag(hashlib.sha256(body.encode()).hexdigest()[:32])
+    answer.last_modified = found["changed_at"]
     answer.cache_control.no_cache = True
     return answer.make_conditional(request)
 

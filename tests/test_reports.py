@@ -41,6 +41,8 @@ def test_report_from_draft_to_the_general_assembly_agenda(world, api):
     assert placed["status"] == "on_agenda" and placed["agenda_item_id"]
     agenda = admin.get(f"{BASE}/meetings/{assembly['id']}").json["agenda"]
     assert [(i["position"], i["title"]) for i in agenda] == [(1, "Açılış"), (2, "Kıyı raporu")]
+    # The agenda is the calendar event's description: calendars are told to replace their copy.
+    assert admin.get(f"{BASE}/meetings/{assembly['id']}").json["sequence"] == assembly["sequence"] + 1
 
 
 def test_only_groups_and_assemblies_write_reports(world, api):

@@ -15,7 +15,7 @@ from konsey.core.audit import record
 from konsey.core.bodies import Body, BodyKind
 from konsey.core.errors import Conflict, Invalid
 from konsey.core.labels import label
-from konsey.core.meetings import AgendaItem, Meeting, MeetingStatus
+from konsey.core.meetings import ACTIVE_STATUSES, AgendaItem, Meeting
 from konsey.core.seats import require_working
 from konsey.tenants.db import CouncilOwned, db, enum_of, same_council_fk, utcnow
 
@@ -99,11 +99,12 @@ def send_to_board(report: Report) -> None:
 def put_on_agenda(report: Report, meeting: Meeting) -> AgendaItem:
     """The board puts the report on a coming general assembly's agenda."""
     body = db.session.get(Body, meeting.body_id)
-    if body.kind is not BodyKind.GENERAL_ASSEMBLY or meeting.status is MeetingStatus.CLOSED:
+    if body.kind is not BodyKind.GENERAL_ASSEMBLY or meeting.status not in ACTIVE_STATUSES:
         raise Invalid({"meeting_id": [_("Choose a general assembly meeting that is not closed.")]})
     last = db.session.scalar(select(func.max(AgendaItem.position)).where(AgendaItem.meeting_id == meeting.id))
     item = AgendaItem(meeting_id=meeting.id, position=(last or 0) + 1, title=report.title)
     db.session.add(item)
+    meeting.sequence += 1  # the agenda is the calendar event's description: calendars replace their copy
     db.session.flush()
     _move(report, ReportStatus.SENT_TO_BOARD, ReportStatus.ON_AGENDA)
     report.agenda_item_id = item.id

@@ -4,6 +4,7 @@ real browser (Debian's Chromium), with a council that has something on every pag
 from __future__ import annotations
 
 import json
+import re
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -201,6 +202,31 @@ def _violations(page) -> list[dict]:
     return found
 
 
+# Each word of each visible table cell, on one line: a word the cell broke has client rectangles on two lines.
+BROKEN_WORDS = """() => { const broken = [];
+  for (const cell of document.querySelectorAll('td, th')) {
+    if (cell.offsetParent === null || cell.getBoundingClientRect().width <= 2) continue;  // hidden headings
+    const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      for (const m of node.textContent.matchAll(/[^\\s\\-–—/]+/g)) {
+        const range = document.createRange(); range.setStart(node, m.index); range.setEnd(node, m.index + m[0].length);
+        const lines = new Set([...range.getClientRects()].filter(r => r.width > 0).map(r => Math.round(r.top)));
+        if (lines.size > 1) broken.push(m[0]);
+      }
+    }
+  }
+  return broken; }"""
+# The page's cumulative layout shift so far (the browser records shifts from the first paint).
+LAYOUT_SHIFT = """() => new Promise(resolve => { let total = 0;
+  new PerformanceObserver(list => { for (const e of list.getEntries()) if (!e.hadRecentInput) total += e.value; })
+    .observe({type: 'layout-shift', buffered: true});
+  setTimeout(() => resolve(total), 50); })"""
+# Text in a chart as drawn: its font size times the SVG's scale on screen.
+SMALL_CHART_TEXT = """() => [...document.querySelectorAll('svg text')].filter(t => t.getClientRects().length)
+  .map(t => [t.textContent.trim(), parseFloat(getComputedStyle(t).fontSize) * (t.getScreenCTM() ? t.getScreenCTM().a : 1)])
+  .filter(([, size]) => size < 11.5).map(([text, size]) => `${text} ${size.toFixed(1)} px`)"""
+
+
 def _check(page, path: str, viewport: dict, english: set[str], problems: dict) -> None:
     """axe's violations, English on a Turkish page, and a page wider than the phone, into ``problems``."""
     shown = page.locator("body").inner_text()
@@ -229,6 +255,18 @@ def _check(page, path: str, viewport: dict, english: set[str], problems: dict) -
                               "e.getBoundingClientRect().height)} px`)")
         if small:
             problems[path].append({"id": "target-smaller-than-44px", "help": small[:5]})
+    broken = page.evaluate(BROKEN_WORDS)
+    if broken:  # a cell too narrow for its words ("Tesl/im/edil/di"): cards or a box of its own, not this
+        problems[path].append({"id": "word-broken-in-a-table-cell", "help": broken[:5]})
+    shift = page.evaluate(LAYOUT_SHIFT)
+    if shift > 0.1:  # the page moved under the reader as it loaded
+        problems[path].append({"id": "layout-shift", "help": f"cumulative layout shift {shift:.2f}"})
+    tiny = page.evaluate(SMALL_CHART_TEXT)
+    if tiny:
+        problems[path].append({"id": "chart-text-under-12px", "help": tiny[:5]})
+    raw = sorted(set(re.findall(r"\b[a-z]+(?:_[a-z]+){2,}\b", shown)))
+    if raw:  # an internal name shown to a person (a by-law parameter's key, say)
+        problems[path].append({"id": "raw-key-shown", "help": raw[:5]})
     if viewport is PHONE and not page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"):
         width = page.evaluate("document.documentElement.scrollWidth")
         problems[path].append({"id": "wider-than-phone", "help": f"{width} px wide"})

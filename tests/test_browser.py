@@ -157,7 +157,7 @@ def test_federation_dashboard_in_the_browser(live_server, browser, sqlite_app):
     page.locator("#f-indicator").select_option(value="members")
     page.get_by_role("button", name="Göster").click()
     chart = page.get_by_test_id("ranking-chart")
-    assert chart.locator("text").first.text_content() == "İzmir Kent Konseyi"  # the largest first
+    assert chart.locator(".bar-label").first.text_content() == "İzmir Kent Konseyi"  # the largest first
     table = page.get_by_test_id("federation-table").inner_text()
     assert "Kadıköy Kent Konseyi" in table and "Üye " not in table
     kadikoy_row = page.locator("tr", has_text="Kadıköy Kent Konseyi").inner_text()

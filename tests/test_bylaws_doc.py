@@ -40,3 +40,21 @@ def test_plugin_configurations_are_typed_in_the_openapi_document(app):
     for name in configured:
         properties = schemas[f"PluginConfig_{name}"]["properties"]
         assert properties and all("type" in p or "$ref" in p or "allOf" in p for p in properties.values()), name
+
+
+def test_every_parameter_has_a_label_and_a_meaning_for_people(app):
+    """The by-laws page names and explains each parameter in the reader's language, from one registry: the core's
+    labels and notes, and each installed plugin's field metadata. A parameter added without them fails here,
+    before it could show its key on a page."""
+    from konsey.core.bylaws import DEFAULTS, PARAMETER_NOTES
+    from konsey.core.labels import PARAMETERS
+    from konsey.core.plugins import installed, only
+
+    assert set(DEFAULTS) <= set(PARAMETERS) and set(DEFAULTS) <= set(PARAMETER_NOTES)
+    added = 0
+    for name in installed():
+        for answer in only(name).konsey_bylaw_fields():
+            for key, field in (answer or {}).items():
+                assert field.metadata.get("label") and field.metadata.get("description"), f"{name}: {key}"
+                added += 1
+    assert added >= 2  # the youth and disabled people's assemblies bring one each

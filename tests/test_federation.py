@@ -3,6 +3,7 @@ suppressed; aggregates only for the analyst; councils' opt-in to public comparis
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -145,6 +146,19 @@ def test_the_dashboard_page(app, world, federation):
     html = page.get_data(as_text=True)
     assert 'data-testid="ranking-chart"' in html and "İzmir Kent Konseyi" in html
     assert client.get("/izmir/members").status_code in (403, 404)  # no personal record through the pages either
+    # The table's downloads work in the analyst's own session (the API's need a token, which a page has not).
+    csv_link = re.search(r'href="([^"]+)" data-testid="download-csv"', html).group(1).replace("&amp;", "&")
+    spreadsheet = client.get(csv_link)
+    assert spreadsheet.status_code == 200 and spreadsheet.mimetype == "text/csv"
+    assert spreadsheet.get_data(as_text=True).splitlines()[0].startswith("slug,name,province")
+    json_link = re.search(r'href="([^"]+)" data-testid="download-json"', html).group(1).replace("&amp;", "&")
+    table = client.get(json_link)
+    assert table.status_code == 200 and any(row["slug"] == "izmir" for row in table.json["rows"])
+    assert client.get("/federation/indicators.csv?year=20x6").status_code == 422  # a bad filter, named
+    secretary = app.test_client()
+    world.user("gs2@izmir.example.org", roles={federation["big"]: "administrator"})
+    login(secretary, "gs2@izmir.example.org")
+    assert secretary.get("/federation/indicators.csv").status_code in (403, 404)  # analysts only
 
 
 def test_a_councils_position_shows_no_median_of_fewer_than_five_councils(app, world, federation):

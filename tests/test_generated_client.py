@@ -28,6 +28,7 @@ def _document(app, folder: Path) -> Path:
     return path
 
 
+@pytest.mark.real_clock  # the script runs in a process of its own, on the machine's clock
 def test_a_generated_client_adds_a_member_calls_a_meeting_and_reads_the_tracker(sqlite_app, world, live_server,  # noqa: F811
                                                                                tmp_path):
     council = world.council("izmir")

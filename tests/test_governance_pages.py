@@ -192,15 +192,32 @@ def test_bylaws_new_version_on_the_page(app, desk):
 
     client = desk["client"]
     page = client.get("/izmir/bylaws/").get_data(as_text=True)
-    assert "tie_rule" in page and "gender_parity_share" in page
+    assert 'name="tie_rule"' in page and 'name="gender_parity_share" inputmode="decimal" value="50"' in page
+    assert ">tie_rule<" not in page and "Eşitliği neyin bozduğu" in page  # labelled and explained, never a key
     tomorrow = (date.today() + timedelta(days=1)).isoformat()
-    bad = client.post("/izmir/bylaws/", data={"effective_from": tomorrow, "gender_parity_share": "0.9"},
-                      follow_redirects=True)
-    assert "gender_parity_share" in bad.get_data(as_text=True) and _count(app, desk["council"], ByLawProfile) == 1
+    bad = client.post("/izmir/bylaws/", data={"effective_from": tomorrow, "gender_parity_share": "90",
+                                              "online_presence_counts_for.shown": "y",
+                                              "online_presence_counts_for": ["general_assembly", "assembly"]})
+    shown = bad.get_data(as_text=True)
+    assert bad.status_code == 422 and _count(app, desk["council"], ByLawProfile) == 1
+    # Named as people read it, the share as Turkish writes it; what was typed and ticked is kept.
+    assert "Cinsiyet eşitliği oranı: " in shown and "%0 ile %50" in shown
+    assert 'name="gender_parity_share" inputmode="decimal" value="90"' in shown
+    assert 'value="assembly" checked' in shown and 'value="executive_board" checked' not in shown
+    assert f'value="{tomorrow}"' in shown
     client.post("/izmir/bylaws/", data={"effective_from": tomorrow, "tie_rule": "lot",
                                         "individual_members_vote_in_general_assembly": "y",
-                                        "working_group_one_officer_post": "y"})
+                                        "working_group_one_officer_post": "y", "gender_parity_share": "40",
+                                        "online_presence_counts_for.shown": "y",
+                                        "online_presence_counts_for": ["general_assembly"]})
     assert _count(app, desk["council"], ByLawProfile) == 2
+    from konsey.core.bylaws import parameters_on
+    from konsey.tenants.scoping import bound_council
+
+    with app.app_context(), bound_council(desk["council"]):
+        adopted = parameters_on(date.today() + timedelta(days=1))
+    assert adopted["gender_parity_share"] == 0.4 and adopted["online_presence_counts_for"] == ["general_assembly"]
+    assert adopted["tie_rule"] == "lot"
 
 
 def test_another_councils_records_are_not_found_through_these_pages(app, world, desk):

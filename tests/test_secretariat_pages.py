@@ -299,3 +299,20 @@ def test_the_meeting_form_offers_the_bodies_that_can_meet_the_general_assembly_f
     select_box = select_box[:select_box.index("</select>")]
     options = re.findall(r"<option [^>]*>([^<]+)</option>", select_box)
     assert options[0] == "Genel Kurul" and "Önerilen Ulaşım Grubu" not in options and "Yürütme Kurulu" in options
+
+
+def test_the_dashboard_tells_the_truth_about_by_laws_and_delivery(app, world, secretary, api):
+    """The version in force today (not one adopted for next week); "where motions are delivered" ticked once
+    the council has an address for them (given at onboarding), as the delivery itself then uses it."""
+    council = secretary["council"]
+    admin = api(world.token(world.user("bylaws@izmir.example.org", roles={council: "administrator"}), council))
+    next_week = (date.today() + timedelta(days=7)).isoformat()
+    assert admin.post("/api/v1/councils/izmir/bylaws", json={"effective_from": next_week, "parameters": {
+        "executive_board_min_size": 11}}).status_code == 201
+    page = secretary["client"].get("/izmir/").get_data(as_text=True)
+    first_steps = page.split('data-testid="getting-started"')[1].split("</ol>")[0]
+    delivered = next(line for line in first_steps.split("<li") if "Önergelerin nereye" in line)
+    assert 'class="done"' in delivered, delivered
+    in_force = page.split("Yürütme Kurulu üye sayısı</dt><dd>")[1].split("<")[0]
+    assert in_force == "7"  # next week's 11 is not yet the rule
+    assert f"{(date.today() + timedelta(days=7)).strftime('%d.%m.%Y')} tarihinden beri" not in page

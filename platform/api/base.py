@@ -140,6 +140,7 @@ class KonseyApi(Api):
 
     def init_app(self, app, *, spec_kwargs=None):
         self._operations.app = app
+        self._operations.operation_ids = set()  # each app's document names its operations afresh
         super().init_app(app, spec_kwargs=spec_kwargs)
         self.spec.components.security_scheme("bearer", {
             "type": "http", "scheme": "bearer", "bearerFormat": "kns_…",

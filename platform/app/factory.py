@@ -62,6 +62,7 @@ from konsey.web import (
     receipts,
     remote_pages,
     report_pages,
+    static_files,
 )
 from konsey.worker.celery_app import init_celery
 
@@ -103,6 +104,7 @@ def create_app(config: dict | None = None, instance_path: str | Path | None = No
     plugin_host.install(app)
     register_commands(app)
     errors.install(app)
+    static_files.install(app)
     limits.install(app)  # after every view is registered: the limits are set by endpoint
     app.wsgi_app = errors.RetryDroppedConnection(app.wsgi_app)
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, Date, Uuid, event, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
@@ -82,65 +83,67 @@ DEFAULTS: dict = {
 
 
 # What each parameter means and where it comes from (the OpenAPI document and docs/bylaws.md say the same).
-PARAMETER_NOTES: dict[str, tuple[str, str]] = {
-    "meeting_quorum_rule": ("How the quorum of a meeting is counted: an absolute majority of the full membership "
-                            "(⌊n/2⌋ + 1).", "Kent Konseyi Regulation; council by-laws"),
-    "decision_majority_rule": ("The majority a decision needs: more yes votes than half of those present.",
+# The meaning is translated (the by-laws page explains each parameter in the reader's language); the source names
+# laws and documents as they are. The OpenAPI document and docs/bylaws.md take the English.
+PARAMETER_NOTES: dict[str, tuple] = {
+    "meeting_quorum_rule": (_l("How the quorum of a meeting is counted: an absolute majority of the full membership "
+                            "(⌊n/2⌋ + 1)."), "Kent Konseyi Regulation; council by-laws"),
+    "decision_majority_rule": (_l("The majority a decision needs: more yes votes than half of those present."),
                                "Kent Konseyi Regulation; council by-laws"),
-    "abstentions": ("Whether abstaining members count as present for the majority.", "council by-laws"),
-    "tie_rule": ("What settles a tie: the chair's vote, or lots drawn (logged).", "council by-laws"),
-    "reconvene_rule": ("A session reconvened after one without quorum: no quorum required, or a floor of twice "
-                       "the executive board's size on the day.", "council by-laws"),
-    "reconvene_after_days": ("The window (days) after a failed session within which it may be reconvened.",
+    "abstentions": (_l("Whether abstaining members count as present for the majority."), "council by-laws"),
+    "tie_rule": (_l("What settles a tie: the chair's vote, or lots drawn (logged)."), "council by-laws"),
+    "reconvene_rule": (_l("A session reconvened after one without quorum: no quorum required, or a floor of twice "
+                       "the executive board's size on the day."), "council by-laws"),
+    "reconvene_after_days": (_l("The window (days) after a failed session within which it may be reconvened."),
                              "council by-laws (e.g. one week, at most 25 days)"),
-    "general_assembly_min_sessions_per_year": ("Ordinary general assembly sessions a year, at least.",
+    "general_assembly_min_sessions_per_year": (_l("Ordinary general assembly sessions a year, at least."),
                                                "Kent Konseyi Regulation (twice a year); council by-laws"),
-    "extraordinary_session_share": ("The share of members whose signatures call an extraordinary session.",
+    "extraordinary_session_share": (_l("The share of members whose signatures call an extraordinary session."),
                                     "Kent Konseyi Regulation (one third)"),
-    "notice_days_elective_assembly": ("Days of notice for an elective general assembly.", "council by-laws (15)"),
-    "notice_days_other_meetings": ("Days of notice for any other meeting.", "council by-laws (2)"),
-    "check_in_opens_minutes_before": ("Minutes before a meeting's scheduled start from which people can be checked "
-                                      "in and votes opened (none after it closes).", "council by-laws; Konsey"),
-    "online_presence_counts_for": ("The bodies whose meetings count members attending online (through their "
+    "notice_days_elective_assembly": (_l("Days of notice for an elective general assembly."), "council by-laws (15)"),
+    "notice_days_other_meetings": (_l("Days of notice for any other meeting."), "council by-laws (2)"),
+    "check_in_opens_minutes_before": (_l("Minutes before a meeting's scheduled start from which people can be checked "
+                                      "in and votes opened (none after it closes)."), "council by-laws; Konsey"),
+    "online_presence_counts_for": (_l("The bodies whose meetings count members attending online (through their "
                                    "personal meeting link) towards the quorum, and let them vote; elsewhere they "
-                                   "follow as observers.", "council by-laws"),
-    "online_presence_timeout_seconds": ("Seconds without a sign from an online participant's phone after which "
-                                        "they are checked out.", "council by-laws; Konsey"),
-    "speaking_time_minutes": ("Speaking time of a speaker on an agenda item, in minutes.", "council by-laws"),
-    "point_of_order_minutes": ("Speaking time on a point of order, in minutes.", "council by-laws"),
-    "presiding_board_for": ("The bodies whose meetings open by electing a presiding board (divan: a chair, "
-                            "vice-chairs and clerks), which runs the meeting and signs its minutes.",
+                                   "follow as observers."), "council by-laws"),
+    "online_presence_timeout_seconds": (_l("Seconds without a sign from an online participant's phone after which "
+                                        "they are checked out."), "council by-laws; Konsey"),
+    "speaking_time_minutes": (_l("Speaking time of a speaker on an agenda item, in minutes."), "council by-laws"),
+    "point_of_order_minutes": (_l("Speaking time on a point of order, in minutes."), "council by-laws"),
+    "presiding_board_for": (_l("The bodies whose meetings open by electing a presiding board (divan: a chair, "
+                            "vice-chairs and clerks), which runs the meeting and signs its minutes."),
                             "council by-laws; Associations Regulation art. 15/A (forming the board)"),
-    "presiding_board_vice_chairs": ("Vice-chairs on a presiding board.", "council by-laws (1)"),
-    "presiding_board_clerks": ("Clerks (katip üye) on a presiding board.", "council by-laws (2)"),
-    "sealed_ballot_threshold": ("Keyholders (members of the presiding board, or those a body names) who must open "
-                                "a sealed ballot's count together; fewer cannot.", "council by-laws; Konsey (2)"),
-    "floor_motion_signatures": ("Signatures a written floor motion (önerge) needs, its proposer's included.",
+    "presiding_board_vice_chairs": (_l("Vice-chairs on a presiding board."), "council by-laws (1)"),
+    "presiding_board_clerks": (_l("Clerks (katip üye) on a presiding board."), "council by-laws (2)"),
+    "sealed_ballot_threshold": (_l("Keyholders (members of the presiding board, or those a body names) who must open "
+                                "a sealed ballot's count together; fewer cannot."), "council by-laws; Konsey (2)"),
+    "floor_motion_signatures": (_l("Signatures a written floor motion (önerge) needs, its proposer's included."),
                                 "council by-laws"),
-    "executive_board_min_size": ("The executive board's smallest lawful size.", "Kent Konseyi Regulation (7)"),
-    "executive_board_ex_officio_assemblies": ("Assemblies whose president sits on the executive board ex officio "
-                                              "where the assembly exists.", "Kent Konseyi Regulation"),
-    "term_pattern_years": ("Lengths of the terms in one local-election cycle.", "Kent Konseyi Regulation (2 + 3)"),
-    "max_consecutive_terms": ("Consecutive terms one may serve in the same office.", "Kent Konseyi Regulation (2)"),
-    "gender_parity_share": ("The share of each gender decision bodies aim for.", "seed 001 (50%)"),
-    "co_chairs_one_woman_one_man": ("Co-spokespersons must be one woman and one man.", "council by-laws"),
-    "election_round_rule": ("How election rounds are decided: two thirds, then a majority of the full membership, "
-                            "then a run-off; or a plurality in one round.", "council by-laws"),
-    "working_group_election_min_participants": ("People who must take part for a working-group election to count.",
+    "executive_board_min_size": (_l("The executive board's smallest lawful size."), "Kent Konseyi Regulation (7)"),
+    "executive_board_ex_officio_assemblies": (_l("Assemblies whose president sits on the executive board ex officio "
+                                              "where the assembly exists."), "Kent Konseyi Regulation"),
+    "term_pattern_years": (_l("Lengths of the terms in one local-election cycle."), "Kent Konseyi Regulation (2 + 3)"),
+    "max_consecutive_terms": (_l("Consecutive terms one may serve in the same office."), "Kent Konseyi Regulation (2)"),
+    "gender_parity_share": (_l("The share of each gender decision bodies aim for."), "seed 001 (50%)"),
+    "co_chairs_one_woman_one_man": (_l("Co-spokespersons must be one woman and one man."), "council by-laws"),
+    "election_round_rule": (_l("How election rounds are decided: two thirds, then a majority of the full membership, "
+                            "then a run-off; or a plurality in one round."), "council by-laws"),
+    "working_group_election_min_participants": (_l("People who must take part for a working-group election to count."),
                                                 "council by-laws (e.g. 6)"),
-    "working_group_one_officer_post": ("One officer post per person across working groups.", "council by-laws"),
-    "working_group_officers": ("Officers a working group elects beside its president, in one election (0: a "
-                               "facilitator alone).", "council by-laws"),
-    "election_term_start_past_days": ("Days in the past a new election's term may have begun (an election is "
-                                      "entered at or soon after its sitting, not months later).", "Konsey"),
-    "individual_members_vote_in_general_assembly": ("Whether individual members vote in the general assembly.",
+    "working_group_one_officer_post": (_l("One officer post per person across working groups."), "council by-laws"),
+    "working_group_officers": (_l("Officers a working group elects beside its president, in one election (0: a "
+                               "facilitator alone)."), "council by-laws"),
+    "election_term_start_past_days": (_l("Days in the past a new election's term may have begun (an election is "
+                                      "entered at or soon after its sitting, not months later)."), "Konsey"),
+    "individual_members_vote_in_general_assembly": (_l("Whether individual members vote in the general assembly."),
                                                     "council by-laws"),
-    "executive_absence_limit_excused": ("Excused absences after which a board member may be removed.",
+    "executive_absence_limit_excused": (_l("Excused absences after which a board member may be removed."),
                                         "council by-laws (3)"),
-    "executive_absence_limit_total": ("Absences in all after which a board member may be removed.",
+    "executive_absence_limit_total": (_l("Absences in all after which a board member may be removed."),
                                       "council by-laws (5)"),
-    "ordinary_member_min_age": ("Age from which a person may be an ordinary member (younger people take part "
-                                "through an assembly, with a guardian's consent).", "Civil Code (legal age 18); KVKK"),
+    "ordinary_member_min_age": (_l("Age from which a person may be an ordinary member (younger people take part "
+                                "through an assembly, with a guardian's consent)."), "Civil Code (legal age 18); KVKK"),
 }
 
 

@@ -21,8 +21,10 @@ from konsey.core.accounts import CouncilRole, User
 from konsey.core.council_keys import CouncilKey
 from konsey.core.delivery import DeliveryRoute, new_secret
 from konsey.core.errors import Conflict, Invalid
+from konsey.core.membership import Member
 from konsey.core.motions import Motion
 from konsey.core.rules.follow_up import estimated_due
+from konsey.core.text import search_key
 from konsey.tenants.db import council_owned_models, db
 from konsey.tenants.models import Council
 from konsey.tenants.scoping import bound_council
@@ -86,6 +88,9 @@ def import_council(document: dict) -> tuple[Council, dict[str, int]]:
             if table.name == DeliveryRoute.__tablename__:
                 for row in rows:
                     row["secret"] = new_secret()  # the old one never left; the municipality gets the new one
+            if table.name == Member.__tablename__:
+                for row in rows:  # derived from the name (an older export has none): made here, never trusted
+                    row["search_name"] = search_key(row.get("name") or "")
             db.session.execute(table.insert(), rows)
             counts[table.name] = len(rows)
         # An export made before the art. 76 calendar (migration 0033) may carry delivered motions without their

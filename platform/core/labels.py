@@ -26,6 +26,11 @@ LABELS = {
     "executive_board": _l("Executive board"),
     "assembly": _l("Assembly"),
     "working_group": _l("Working group"),
+    # the built-in assemblies, by their plugin's name (the executive board's ex officio presidents)
+    "womens_assembly": _l("Women's assembly"),
+    "youth_assembly": _l("Youth assembly"),
+    "disabled_assembly": _l("Disabled people's assembly"),
+    "children_assembly": _l("Children's assembly"),
     # member kinds and categories
     "individual": _l("Individual"),
     "institutional": _l("Institutional"),
@@ -221,12 +226,24 @@ PARAMETERS = {
     "online_presence_timeout_seconds": _l("Seconds of silence before an online participant is checked out"),
     "speaking_time_minutes": _l("Speaking time (minutes)"),
     "point_of_order_minutes": _l("Speaking time on a point of order (minutes)"),
+    "check_in_opens_minutes_before": _l("Check-in opens before the start (minutes)"),
+    "election_term_start_past_days": _l("How far back an election's term may begin (days)"),
+    "floor_motion_signatures": _l("Signatures a floor motion needs"),
+    "presiding_board_clerks": _l("Clerks on a presiding board"),
+    "presiding_board_for": _l("Bodies whose meetings elect a presiding board"),
+    "presiding_board_vice_chairs": _l("Vice-chairs on a presiding board"),
+    "sealed_ballot_threshold": _l("Keyholders needed to open a sealed ballot"),
+    "working_group_officers": _l("Officers a working group elects besides its president"),
 }
 
 
-def parameter_label(name: str) -> str:
-    """A by-law parameter's name for people (a plugin's own parameter shows its key until it has a label)."""
-    return str(PARAMETERS.get(name, name))
+def parameter_label(name: str, field=None) -> str:
+    """A by-law parameter's name for people: the core's from this registry, a plugin's from its field's
+    ``metadata["label"]`` (a test holds every installed plugin to giving one); the key only as a last resort."""
+    if name in PARAMETERS:
+        return str(PARAMETERS[name])
+    given = getattr(field, "metadata", {}).get("label") if field is not None else None
+    return str(given) if given else name
 
 
 def label(value) -> str:

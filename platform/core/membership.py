@@ -14,7 +14,7 @@ from konsey.core.audit import record
 from konsey.core.counters import next_number
 from konsey.core.errors import Conflict, Invalid
 from konsey.core.rules.membership import category_cap
-from konsey.core.text import email_lower, turkish_sort_key
+from konsey.core.text import email_lower, search_key, turkish_sort_key
 from konsey.tenants.db import CouncilOwned, db, enum_of, same_council_fk, utcnow
 from konsey.tenants.models import Council, council_today
 from konsey.tenants.scoping import current_council_id
@@ -85,6 +85,7 @@ class Member(CouncilOwned, db.Model):
     category: Mapped[MemberCategory] = mapped_column(enum_of(MemberCategory))
     name: Mapped[str] = mapped_column(String(200))  # person or organisation
     sort_name: Mapped[str] = mapped_column(String(400))
+    search_name: Mapped[str] = mapped_column(String(200), default="")  # konsey.core.text.search_key of the name
     email: Mapped[str | None] = mapped_column(String(254))
     phone: Mapped[str | None] = mapped_column(String(40))
     birth_date: Mapped[date | None] = mapped_column(Date)
@@ -117,6 +118,7 @@ class Member(CouncilOwned, db.Model):
 @event.listens_for(Member.name, "set", propagate=True)
 def _keep_sort_name(target: Member, value: str, oldvalue, initiator) -> None:
     target.sort_name = turkish_sort_key(value or "")
+    target.search_name = search_key(value or "")
 
 
 def next_member_no(count: int = 1) -> int:

@@ -73,8 +73,8 @@ def _signatories(council: Council) -> tuple[str, str]:
     return holder(CouncilRoleName.PRESIDENT), holder(CouncilRoleName.ADMINISTRATOR)
 
 
-def _pdf(build, day) -> bytes:
-    pdf = a4_document()
+def _pdf(build, day, *, title: str, author: str) -> bytes:
+    pdf = a4_document(title=title, author=author)
     pdf.set_creation_date(datetime(day.year, day.month, day.day, 12, 0, tzinfo=UTC))
     build(pdf)
     return bytes(pdf.output())
@@ -121,7 +121,7 @@ def cover_letter(council: Council, motion: Motion, attachments: list[str], code:
         pdf.multi_cell(width, 4, f"Doğrulama kodu: {code} — imzalı manifest ve konseyin açık anahtarı: "
                                  f"{council.slug} kamu sayfası", new_x="LMARGIN", new_y="NEXT")
 
-    return _pdf(build, day)
+    return _pdf(build, day, title=f"Üst yazı: {motion.title}", author=council.name)
 
 
 def decision_extract(council: Council, motion: Motion) -> bytes:
@@ -153,7 +153,7 @@ def decision_extract(council: Council, motion: Motion) -> bytes:
         pdf.ln(4)
         pdf.multi_cell(width, 6, motion.text, new_x="LMARGIN", new_y="NEXT")
 
-    return _pdf(build, day)
+    return _pdf(build, day, title=f"Karar özeti {motion.decision_number}: {motion.title}", author=council.name)
 
 
 def _reports(motion: Motion) -> list[tuple[str, bytes]]:

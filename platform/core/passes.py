@@ -398,7 +398,8 @@ def badges_pdf(meeting: Meeting) -> bytes:
     body = db.session.get(Body, meeting.body_id)
     rows = db.session.execute(select(MeetingPass.code, Member.name).join(Member, Member.id == MeetingPass.member_id)
                               .where(MeetingPass.meeting_id == meeting.id).order_by(Member.sort_name)).all()
-    pdf = a4_document(first_page=False)
+    pdf = a4_document(first_page=False, title=_("Attendance badges: %(body)s — %(meeting)s", body=body.name,
+                                                 meeting=meeting.title), author=council.name)
     pdf.set_auto_page_break(False)
     width, height = 105, 297 / 4
     for index, (code, name) in enumerate(rows):

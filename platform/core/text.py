@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 _ALPHABET = "abcçdefgğhıijklmnoöprsştuüvyz"
 # Each Turkish letter maps to a two-character code that sorts in alphabet order; anything else keeps
@@ -24,6 +25,14 @@ _ASCII = str.maketrans("çğıöşüâîûÇĞİIÖŞÜÂÎÛ", "cgiosuaiuCGIIOS
 def ascii_spelling(s: str) -> str:
     """Turkish letters as an address spells them, in lower case: "Gölcük" → "golcuk" (nothing else changes)."""
     return s.translate(_ASCII).lower()
+
+
+def search_key(s: str) -> str:
+    """A name as a search matches it: lower case the Turkish way, every letter folded to its plain ASCII
+    form, other accents dropped, spaces collapsed. "Işık" and "ISIK", "İsmail" and "ISMAIL" (typed on a
+    keyboard without Turkish letters) give the same key, so a search finds a name however it was typed."""
+    folded = unicodedata.normalize("NFKD", ascii_spelling(turkish_lower(s)))
+    return " ".join("".join(ch for ch in folded if not unicodedata.combining(ch)).split())
 
 
 def ascii_slug(s: str) -> str:

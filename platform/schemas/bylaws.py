@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from datetime import date
 
+from flask_babel import lazy_gettext as _l
 from marshmallow import INCLUDE, Schema, ValidationError, fields, validate
 
 from konsey.core import bylaws
@@ -40,8 +41,9 @@ class ByLawParametersSchema(StrictSchema):
     reconvene_after_days = fields.Integer(validate=validate.Range(1, 25), load_default=_default("reconvene_after_days"))
     general_assembly_min_sessions_per_year = fields.Integer(
         validate=validate.Range(1, 12), load_default=_default("general_assembly_min_sessions_per_year"))
-    extraordinary_session_share = fields.Float(validate=validate.Range(0.05, 1.0),
-                                               load_default=_default("extraordinary_session_share"))
+    extraordinary_session_share = fields.Float(validate=validate.Range(0.05, 1.0, error=_l("Must be between %5 and %100.")),
+                                               load_default=_default("extraordinary_session_share"),
+                                               metadata={"share": True})
     notice_days_elective_assembly = fields.Integer(validate=validate.Range(0, 90),
                                                    load_default=_default("notice_days_elective_assembly"))
     notice_days_other_meetings = fields.Integer(validate=validate.Range(0, 90),
@@ -73,7 +75,10 @@ class ByLawParametersSchema(StrictSchema):
     term_pattern_years = fields.List(fields.Integer(validate=validate.Range(1, 5)), validate=validate.Length(min=1, max=5),
                                      load_default=_default("term_pattern_years"))
     max_consecutive_terms = fields.Integer(validate=validate.Range(1, 10), load_default=_default("max_consecutive_terms"))
-    gender_parity_share = fields.Float(validate=validate.Range(0.0, 0.5), load_default=_default("gender_parity_share"))
+    # Shares are fractions on the API and percentages on the page: their messages name the percentages.
+    gender_parity_share = fields.Float(validate=validate.Range(0.0, 0.5, error=_l("Must be between %0 and %50.")),
+                                       load_default=_default("gender_parity_share"),
+                                       metadata={"share": True})
     co_chairs_one_woman_one_man = fields.Boolean(load_default=_default("co_chairs_one_woman_one_man"))
     election_round_rule = fields.String(validate=validate.OneOf(ELECTION_ROUND_RULES),
                                         load_default=_default("election_round_rule"))

@@ -199,7 +199,9 @@ def dashboard(today: date | None = None) -> dict:
     bodies = sorted(db.session.scalars(select(Body)), key=lambda b: (order.index(b.kind), b.name))
     by_category = db.session.execute(select(Member.category, func.count(Member.id))
                                      .group_by(Member.category).order_by(Member.category)).all()
-    profile = db.session.scalars(select(ByLawProfile).order_by(ByLawProfile.effective_from.desc())).first()
+    # The version in force today: one adopted for a later date is not yet the council's rule.
+    profile = db.session.scalars(select(ByLawProfile).where(ByLawProfile.effective_from <= today)
+                                 .order_by(ByLawProfile.effective_from.desc())).first()
     member_total = sum(n for _category, n in by_category)
     the_calendar = calendar(today.year)
     grants = people.people_of(bound())
@@ -245,7 +247,8 @@ def _getting_started(bodies: list, member_total: int, grants: list) -> list[dict
         {"text": _("Invite the people who work with you"), "page": "people_pages.people_page",
          "done": len(grants) > 1},
         {"text": _("Set where motions are delivered"), "page": "motion_pages.delivery_page",
-         "done": db.session.scalar(select(func.count(DeliveryRoute.id))) > 0},
+         # Motions go to the address given at onboarding until a route is set: either is "set".
+         "done": bool(bound().motion_delivery_address) or db.session.scalar(select(func.count(DeliveryRoute.id))) > 0},
         {"text": _("Call the first general assembly"), "page": "meeting_pages.index",
          "done": db.session.scalar(select(func.count(Meeting.id))) > 0},
     ]

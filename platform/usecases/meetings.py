@@ -39,7 +39,7 @@ from konsey.core.motions import Motion
 from konsey.core.permissions import Permission
 from konsey.core.representatives import Representative
 from konsey.core.rules import meetings as rules
-from konsey.core.text import turkish_sort_key
+from konsey.core.text import search_key, turkish_sort_key
 from konsey.tenants.db import db
 from konsey.usecases import sealed
 from konsey.usecases.base import PER_PAGE, Page, command, current_actor, one, paginate, query, referenced
@@ -393,7 +393,7 @@ def _roster_page(meeting_row: Meeting, body: Body, bylaws: dict, sitting: Sittin
     rows = (select(Member).where(entitled)
             .order_by(case((Member.id.in_(sitting.substitutes or {None}), 1), else_=0), Member.sort_name, Member.id))
     if q:
-        rows = rows.where(Member.sort_name.contains(turkish_sort_key(q), autoescape=True))
+        rows = rows.where(Member.search_name.contains(search_key(q), autoescape=True))
     found = db.session.scalars(rows.offset(max(offset, 0)).limit(limit + 1)).all()
     return _entries(meeting_row, sitting, found[:limit]), len(found) > limit
 

@@ -16,7 +16,7 @@ from konsey.core.membership import Member, MembershipEvent
 from konsey.core.permissions import Permission
 from konsey.core.representatives import Representative
 from konsey.core.seats import Seat
-from konsey.core.text import turkish_sort_key
+from konsey.core.text import search_key
 from konsey.schemas.members import MemberInputSchema
 from konsey.tenants.db import db
 from konsey.tenants.models import council_today
@@ -33,13 +33,13 @@ def member_named(member_id, field: str = "member_id") -> Member:
 def list_members(page: int = 1, per_page: int = 50, q: str | None = None, *, category=None, status=None,
                  body_id: uuid.UUID | None = None, after: str | None = None) -> tuple[list[Member], bool]:
     """Members in Turkish alphabetical order, a page at a time; and whether there is a next page. Filters:
-    the start of the name, a category, a status, and a body (those who hold a seat in it today).
+    a part of the name, a category, a status, and a body (those who hold a seat in it today).
 
     ``after`` (a :func:`member_cursor`) continues after that member through the (sort name, id) index, so a
     deep page costs what the first does; ``page`` (an offset) remains for the pages' "previous" links."""
     rows = select(Member).order_by(Member.sort_name, Member.id)
-    if q:
-        rows = rows.where(Member.sort_name.startswith(turkish_sort_key(q)))
+    if q and search_key(q):  # anywhere in the name, however it was typed (konsey.core.text.search_key)
+        rows = rows.where(Member.search_name.contains(search_key(q), autoescape=True))
     if category is not None:
         rows = rows.where(Member.category == category)
     if status is not None:

@@ -5,16 +5,21 @@ from __future__ import annotations
 
 from datetime import date
 
+from babel.numbers import format_decimal
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from marshmallow import fields as mf
 from marshmallow.validate import OneOf
 
+from konsey.core.bylaws import DEFAULTS, PARAMETER_NOTES
+from konsey.core.errors import DomainError, NotFound
+from konsey.core.labels import parameter_label
 from konsey.schemas.bylaws import council_schema
+from konsey.schemas.messages import refusal_lines
 from konsey.tenants.models import council_today
 from konsey.usecases import bylaws
 from konsey.usecases.base import performs
-from konsey.web.adapters import attempt
 
 bp = Blueprint("bylaw_pages", __name__, url_prefix="/<council_slug>")
 
@@ -22,14 +27,61 @@ bp = Blueprint("bylaw_pages", __name__, url_prefix="/<council_slug>")
 @bp.get("/bylaws/", endpoint="bylaws")
 @performs(bylaws.list_versions)
 def bylaws_page():
+    return _page()
+
+
+def _page(typed=None, errors: dict | None = None, status: int = 200):
+    """The page; after a refusal, with what was typed and each parameter's messages beside it."""
     today = council_today()
     schema = council_schema()()
     in_force = bylaws.parameters_in_force(today)
+    parameters = [_shown(name, field, in_force.get(name)) for name, field in schema.fields.items()]
+    if typed is not None:
+        for shown in parameters:
+            shown["value"] = _typed_value(shown, typed)
+    return render_template("governance/bylaws.html", versions=bylaws.list_versions(), parameters=parameters,
+                           today=today, errors=errors or {}, typed=typed), status
 
-    choices = {name: list(v.choices) for name, field in schema.fields.items()
-               for v in field.validators if isinstance(v, OneOf)}
-    return render_template("governance/bylaws.html", in_force=in_force, versions=bylaws.list_versions(),
-                           fields=schema.fields, today=today, choices=choices)
+
+def _typed_value(shown: dict, typed):
+    name = shown["name"]
+    if shown["kind"] == "yes_no":
+        return typed.get(name) == "y"
+    if shown["kind"] == "several":
+        return typed.getlist(name)
+    return typed.get(name, shown["value"])
+
+
+def _choices(name: str, field, value) -> list | None:
+    """The values a parameter may take, where they are few: a select, or checkboxes for a list."""
+    inner = field.inner if isinstance(field, mf.List) else field
+    for rule in inner.validators:
+        if isinstance(rule, OneOf):
+            return list(rule.choices)
+    if name == "executive_board_ex_officio_assemblies":  # the assemblies' plugin names
+        return sorted(set(DEFAULTS[name]) | set(value or []))
+    return None
+
+
+def _shown(name: str, field, value) -> dict:
+    """How the page shows one parameter: its label and meaning in the reader's language, its kind of control,
+    and its value as a person reads it (a share as a percentage, a list of codes as ticked boxes)."""
+    meaning = PARAMETER_NOTES[name][0] if name in PARAMETER_NOTES else field.metadata.get("description")
+    choices = _choices(name, field, value)
+    if isinstance(field, mf.Boolean):
+        kind = "yes_no"
+    elif isinstance(field, mf.List):
+        kind = "several" if choices else "list"
+    elif choices:
+        kind = "one"
+    elif field.metadata.get("share"):
+        kind, value = "share", format_decimal(round(value * 100, 2), locale=get_locale())
+    else:
+        kind = "number" if isinstance(field, mf.Integer | mf.Float) else "text"
+    if kind == "list":
+        value = ", ".join(str(v) for v in value or [])
+    return {"name": name, "label": parameter_label(name, field), "meaning": meaning and str(meaning),
+            "kind": kind, "value": value, "choices": choices}
 
 
 @bp.post("/bylaws/")
@@ -41,6 +93,8 @@ def bylaws_adopt():
     for name, field in schema.fields.items():
         if isinstance(field, mf.Boolean):
             value = request.form.get(name) == "y"
+        elif isinstance(field, mf.List) and request.form.get(f"{name}.shown"):  # ticked boxes; none is empty
+            value = request.form.getlist(name)
         else:
             raw = request.form.get(name, "").strip()
             if raw == "":
@@ -53,7 +107,9 @@ def bylaws_adopt():
                 value = int(raw) if raw.lstrip("-").isdigit() else raw
             elif isinstance(field, mf.Float):
                 try:
-                    value = float(raw.replace(",", "."))
+                    value = float(raw.replace("%", "").replace(".", "").replace(",", ".") if field.metadata.get("share")
+                                  else raw.replace(",", "."))
+                    value = round(value / 100, 6) if field.metadata.get("share") else value
                 except ValueError:
                     value = raw
             else:
@@ -68,6 +124,27 @@ def bylaws_adopt():
     if not changes:
         flash(_("Nothing was changed."), "error")
         return redirect(url_for("bylaw_pages.bylaws"))
-    attempt(lambda: bylaws.adopt_version(changes, effective),
-                      _("The new version of the by-laws is recorded."))
+    try:
+        bylaws.adopt_version(changes, effective)
+    except NotFound:
+        raise
+    except DomainError as refused:
+        # Each parameter's messages under its own name, as people read it (never its key).
+        errors = dict(refused.errors.get("parameters") or {}) if isinstance(refused.errors, dict) else {}
+        others = {k: v for k, v in (refused.errors or {}).items() if k != "parameters"}
+        for name, messages in errors.items():
+            field = schema.fields.get(name)
+            for message in _messages(messages):
+                flash(f"{parameter_label(name, field)}: {message}", "error")
+        for message in refusal_lines(others):
+            flash(message, "error")
+        return _page(typed=request.form, errors={k: _messages(v) for k, v in errors.items()}, status=refused.status)
+    flash(_("The new version of the by-laws is recorded."), "success")
     return redirect(url_for("bylaw_pages.bylaws"))
+
+
+def _messages(value) -> list[str]:
+    """A parameter's messages, flat (a list's are per position)."""
+    if isinstance(value, dict):
+        return [m for inner in value.values() for m in _messages(inner)]
+    return [str(m) for m in value] if isinstance(value, list) else [str(value)]

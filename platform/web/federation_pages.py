@@ -3,13 +3,19 @@ the public national page of opted-in councils, and a council's own position agai
 
 from __future__ import annotations
 
+import json
+import math
+
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from konsey.core.federation import INDICATORS, RANKABLE
+from konsey.pluginkit import file_download
+from konsey.schemas.federation import FilterArgs, TableSchema
 from konsey.tenants.models import council_today
 from konsey.usecases import federation
 from konsey.usecases.base import performs
+from konsey.web.adapters import filled, load
 
 bp = Blueprint("federation_pages", __name__)
 FILTERS = ("province", "region", "municipality_type", "population_band")
@@ -23,15 +29,24 @@ def _bars(rows: list[dict], code: str) -> list[dict]:
 
 
 def _histogram(values: list[float], bins: int = 8) -> list[dict]:
+    """At most ``bins`` ranges of equal width, each with the number of councils in it. Counts (members,
+    sessions) get whole-number ranges ("12 – 15", never "56,88"); shares get ranges of their own kind."""
     if not values:
         return []
     low, high = min(values), max(values)
-    step = (high - low) / bins or 1
-    counts = [0] * bins
+    whole = all(float(v).is_integer() for v in values)
+    if whole:
+        step = max(1, math.ceil((high - low + 1) / bins))
+        edges = [(low + i * step, low + (i + 1) * step - 1) for i in range(math.ceil((high - low + 1) / step))]
+    else:
+        step = (high - low) / bins or 1
+        edges = [(low + i * step, low + (i + 1) * step) for i in range(bins)]
+    counts = [0] * len(edges)
     for value in values:
-        counts[min(int((value - low) / step), bins - 1)] += 1
+        counts[min(int((value - low) // step), len(edges) - 1)] += 1
     most = max(counts) or 1
-    return [{"from": round(low + i * step, 2), "count": n, "height": n / most} for i, n in enumerate(counts)]
+    return [{"low": int(a) if whole else round(a, 4), "high": int(min(b, high)) if whole else round(b, 4),
+             "count": n, "height": n / most} for (a, b), n in zip(edges, counts, strict=True)]
 
 
 @bp.get("/federation/")
@@ -50,6 +65,25 @@ def dashboard():
         labels=federation.labels(), year=year,
         years=list(range(council_today().year, council_today().year - 6, -1)),
         options={key: sorted({str(r[key]) for r in every if r.get(key)}) for key in FILTERS})
+
+
+def _download_filters() -> dict:
+    return load(FilterArgs, filled(request.args, *FILTERS, "year"))
+
+
+@bp.get("/federation/indicators.csv")
+@performs(federation.indicators_csv)
+def indicators_csv():
+    """The dashboard's table as a spreadsheet, for the signed-in analyst (the API's is for tokens)."""
+    return file_download(federation.indicators_csv(_download_filters()), "text/csv", "konsey-federasyon.csv")
+
+
+@bp.get("/federation/indicators.json")
+@performs(federation.indicators)
+def indicators_json():
+    rows = TableSchema().dump(federation.indicators(_download_filters()))
+    return file_download(json.dumps(rows, ensure_ascii=False, indent=1), "application/json",
+                         "konsey-federasyon.json")
 
 
 @bp.get("/federation/public")

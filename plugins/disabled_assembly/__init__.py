@@ -60,7 +60,10 @@ def konsey_body_types():
 
 @hookimpl
 def konsey_bylaw_fields():
-    return {"disabled_president_on_executive_board": fields.Boolean(load_default=True)}
+    return {"disabled_president_on_executive_board": fields.Boolean(load_default=True, metadata={
+        "label": _l("The disabled people's assembly's president sits on the executive board"),
+        "description": _l("Whether the president of the disabled people's assembly is an ex officio member of the "
+                          "executive board.")})}
 
 
 def _is_ours(body) -> bool:

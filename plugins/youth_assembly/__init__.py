@@ -68,7 +68,10 @@ def konsey_body_types():
 @hookimpl
 def konsey_bylaw_fields():
     # A by-law parameter the plugin brings: whether the youth assembly's president sits on the board.
-    return {"youth_president_on_executive_board": fields.Boolean(load_default=True)}
+    return {"youth_president_on_executive_board": fields.Boolean(load_default=True, metadata={
+        "label": _l("The youth assembly's president sits on the executive board"),
+        "description": _l("Whether the president of the youth assembly is an ex officio member of the executive "
+                          "board.")})}
 
 
 def _is_youth(body) -> bool:

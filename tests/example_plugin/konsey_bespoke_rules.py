@@ -61,7 +61,8 @@ def konsey_tie_rule(body, bylaws):
 
 @hookimpl
 def konsey_bylaw_fields():
-    return {"bespoke_minutes_signed_by_all": fields.Boolean(load_default=False)}
+    return {"bespoke_minutes_signed_by_all": fields.Boolean(load_default=False, metadata={
+        "label": "Every member present signs the minutes", "description": "A rule of this council's own."})}
 
 
 @hookimpl

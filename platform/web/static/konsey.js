@@ -1,8 +1,6 @@
 // Konsey's own few lines of script (a file of its own: the Content-Security-Policy allows no inline script).
 // Every page works without it; it only folds the menu on a phone and asks before an act that cannot be undone.
 (() => {
-  document.documentElement.classList.add("js");
-
   const toggle = document.querySelector(".menu-toggle");
   const menu = document.getElementById("site-menu");
   if (toggle && menu) {
@@ -25,15 +23,18 @@
     if (bar && !event.defaultPrevented) bar.hidden = false;
   });
 
-  // A search box marked data-filter="<list id>" hides the lines of that list whose text does not match
-  // (Turkish case folding: "i̇" and "ı" are told apart as Turkish readers expect).
+  // A search box marked data-filter="<list id>" hides the lines of that list whose text does not match,
+  // anywhere in it and however it was typed: the server's rule (konsey.core.text.search_key), Turkish lower
+  // case with every letter folded to plain ASCII, so "isik" and "IŞIK" find "Işık".
+  const folded = (text) => text.toLocaleLowerCase("tr-TR")
+    .replace(/[ıİ]/g, "i").replace(/ş/g, "s").replace(/ğ/g, "g").replace(/ç/g, "c").replace(/ö/g, "o")
+    .replace(/ü/g, "u").normalize("NFKD").replace(/[\u0300-\u036f]/g, "").replace(/\s+/g, " ").trim();
   document.addEventListener("input", (event) => {
     const listId = event.target.dataset && event.target.dataset.filter;
     if (!listId) return;
-    const wanted = event.target.value.toLocaleLowerCase("tr-TR").trim();
+    const wanted = folded(event.target.value);
     for (const line of document.getElementById(listId).children) {
-      const text = (line.dataset.name || line.textContent).toLocaleLowerCase("tr-TR");
-      line.hidden = wanted !== "" && !text.includes(wanted);
+      line.hidden = wanted !== "" && !folded(line.dataset.name || line.textContent).includes(wanted);
     }
   });
 })();

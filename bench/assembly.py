@@ -55,7 +55,7 @@ def seed(app, members: int) -> dict:
     from konsey.core.accounts import User, issue_token
     from konsey.core.bodies import Body, BodyKind
     from konsey.core.membership import Member, MemberCategory, MemberKind, MemberStatus
-    from konsey.core.text import turkish_sort_key
+    from konsey.core.text import search_key, turkish_sort_key
     from konsey.tenants.db import db
     from konsey.tenants.scoping import bound_council
     from support.world import World
@@ -67,7 +67,7 @@ def seed(app, members: int) -> dict:
         db.session.execute(insert(Member), [
             {"id": uuid.uuid4(), "council_id": council, "member_no": n + 1, "kind": MemberKind.INDIVIDUAL,
              "category": MemberCategory.INDIVIDUAL, "name": f"Üye {n:05d} Çağlar",
-             "sort_name": turkish_sort_key(f"Üye {n:05d} Çağlar"), "status": MemberStatus.ACTIVE,
+             "sort_name": turkish_sort_key(f"Üye {n:05d} Çağlar"), "search_name": search_key(f"Üye {n:05d} Çağlar"), "status": MemberStatus.ACTIVE,
              "joined_on": date(2025, 1, 1), "created_at": datetime.now(UTC)} for n in range(members)])
         assembly = db.session.scalar(select(Body).where(Body.kind == BodyKind.GENERAL_ASSEMBLY))
         starts = datetime.now(UTC) + timedelta(minutes=5)

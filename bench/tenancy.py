@@ -43,7 +43,7 @@ class KeepAlive(WSGIRequestHandler):
 
 def seed(owner_url: str) -> tuple[str, uuid.UUID]:
     from konsey.core.membership import Member
-    from konsey.core.text import turkish_sort_key
+    from konsey.core.text import search_key, turkish_sort_key
     from konsey.tenants.models import Council
 
     rng = __import__("random").Random(7)
@@ -65,7 +65,7 @@ def seed(owner_url: str) -> tuple[str, uuid.UUID]:
             name = f"{rng.choice(first)} {rng.choice(last)} {n}"
             members.append({
                 "id": uuid.uuid4(), "council_id": council["id"], "member_no": n + 1, "kind": "individual",
-                "category": "individual", "name": name, "sort_name": turkish_sort_key(name), "status": "active",
+                "category": "individual", "name": name, "sort_name": turkish_sort_key(name), "search_name": search_key(name), "status": "active",
                 "joined_on": date(2026, 1, 1), "created_at": now,
             })
     engine = create_engine(owner_url)  # the owner (superuser) writes the seed past row-level security

@@ -49,6 +49,26 @@ def test_each_demo_council_has_a_year_of_life(sqlite_app):
                 assert db.session.get(Vote, boxes[0].vote_id).closed_at is not None
                 motions = db.session.scalars(select(Motion)).all()
                 statuses = {m.status for m in motions}
+                # A story a visitor believes: decided, then delivered, then answered, each motion last changed
+                # no earlier than its last step; the by-laws in force since before the first meeting; no two
+                # people with one name.
+                from konsey.core.bylaws import ByLawProfile
+                from konsey.tenants.db import as_utc
+                from konsey.tenants.models import council_day
+
+                for motion in motions:
+                    adopted = council_day(motion.adopted_at, council.id)
+                    assert adopted < date.today(), (slug, motion.number)
+                    if motion.delivered_on:
+                        assert adopted <= motion.delivered_on <= date.today(), (slug, motion.number)
+                    if motion.municipal_decided_on:
+                        assert motion.delivered_on <= motion.municipal_decided_on, (slug, motion.number)
+                    assert as_utc(motion.changed_at) >= as_utc(motion.adopted_at)
+                first_meeting = db.session.scalar(select(func.min(Meeting.scheduled_at)))
+                first_version = db.session.scalar(select(func.min(ByLawProfile.effective_from)))
+                assert first_version <= council_day(first_meeting, council.id), slug
+                names = db.session.scalars(select(Member.name)).all()
+                assert len(names) == len(set(names)), [n for n in names if names.count(n) > 1][:3]
                 assert MotionStatus.DELIVERED in statuses and statuses & {MotionStatus.ANSWERED, MotionStatus.FOLLOWED_UP}, slug
                 # Nothing from the past waits in the outbox: no year of invitations goes out at start-up.
                 past = db.session.scalar(select(func.count(OutboxEvent.id)).where(

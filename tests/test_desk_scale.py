@@ -19,7 +19,7 @@ def _general_assembly(app, world, size: int, slug: str):
     from konsey.core.bodies import Body, BodyKind
     from konsey.core.meetings import AgendaItem, Attendance, MeetingKind, VoteKind
     from konsey.core.membership import Member, MemberCategory, MemberKind, MemberStatus
-    from konsey.core.text import turkish_sort_key
+    from konsey.core.text import search_key, turkish_sort_key
     from konsey.tenants.db import db
     from konsey.tenants.scoping import bound_council
 
@@ -29,7 +29,7 @@ def _general_assembly(app, world, size: int, slug: str):
     with app.app_context(), bound_council(council):
         db.session.execute(insert(Member), [
             {"id": uuid.uuid4(), "council_id": council, "member_no": index + 1, "kind": MemberKind.INDIVIDUAL,
-             "category": MemberCategory.INDIVIDUAL, "name": name, "sort_name": turkish_sort_key(name),
+             "category": MemberCategory.INDIVIDUAL, "name": name, "sort_name": turkish_sort_key(name), "search_name": search_key(name),
              "status": MemberStatus.ACTIVE, "joined_on": date(2025, 1, 1), "created_at": datetime.now(UTC)}
             for index, name in enumerate(names)])
         assembly = db.session.scalar(select(Body).where(Body.kind == BodyKind.GENERAL_ASSEMBLY))

@@ -102,7 +102,7 @@ def test_a_new_councils_address_is_suggested_from_its_name(app, world):
     if token:
         data["csrf_token"] = token.group(1)
     answer = client.post("/operator/councils/new", data=data)
-    assert answer.status_code == 200, answer.get_data(as_text=True)[:500]
+    assert answer.status_code == 302, answer.get_data(as_text=True)[:500]
     from sqlalchemy import select
 
     from konsey.tenants.db import db

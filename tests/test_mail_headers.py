@@ -37,3 +37,21 @@ def test_an_automatic_message_says_when_where_and_that_it_is_automatic(app, worl
     assert f'<a href="{link}">{link}</a>.' in html  # the sentence's full stop is not part of the address
     only_text = email.message_from_bytes(plain, policy=email.policy.strict)
     assert not only_text.is_multipart() and only_text["Auto-Submitted"] == "auto-generated"
+
+
+def test_a_long_turkish_subject_keeps_every_space(app, mailbox):
+    """Python's own header folding (3.11) dropped the space where a plain word follows an encoded one
+    ("Yürütme Kurulu olağanüstütoplantısında"); the subject reaches the mail server and back as it was written."""
+    from konsey.core.mail import build_message, deliver
+
+    subjects = ["Karar 2026/12: Yürütme Kurulu olağanüstü toplantısında alınan kararlar ve ekleri hakkında bilgi",
+                "Davet: Kasım Genel Kurulu", "Invitation: a plain subject"]
+    with app.app_context():
+        for subject in subjects:
+            deliver(build_message("uye@example.org", subject, "Metin"))
+    received = mailbox.wait_for(len(subjects))
+    assert [str(m["Subject"]) for m in received] == subjects
+    for message in received:
+        raw = message.as_bytes(policy=email.policy.SMTP)
+        header = raw.split(b"\r\n\r\n")[0]
+        assert max(len(line) for line in header.split(b"\r\n")) <= 78  # folded, as RFC 5322 asks

@@ -183,8 +183,10 @@ def test_operator_pages_onboarding(app, world, mailbox):
                     contact_phone="")
     data["municipality_id"] = next(m.id for m in reference.municipalities(35) if m.name.startswith("Karşıyaka"))
     created = client.post("/operator/councils/new", data=data)
-    assert created.status_code == 200, created.get_data(as_text=True)
-    assert "/invitations/" in created.get_data(as_text=True)
+    assert created.status_code == 302, created.get_data(as_text=True)  # post, then redirect: a reload sends nothing
+    shown = client.get(created.headers["Location"]).get_data(as_text=True)
+    assert "/invitations/" in shown and "Karşıyaka Kent Konseyi" in shown
+    assert "/invitations/" not in client.get(created.headers["Location"]).get_data(as_text=True)  # shown once
     assert "Karşıyaka Kent Konseyi" in client.get("/operator/").get_data(as_text=True)
 
     again = client.post("/operator/councils/new", data=data)

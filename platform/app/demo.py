@@ -69,10 +69,16 @@ def _municipality_id(province_code: int, type_: str, name: str) -> str:
     raise LookupError(f"{name} ({type_}) is not in the reference data")
 
 
-def _person(rng: random.Random) -> tuple[str, Gender]:
-    gender = rng.choice([Gender.FEMALE, Gender.MALE])
-    first = rng.choice(WOMEN if gender is Gender.FEMALE else MEN)
-    return f"{first} {rng.choice(SURNAMES)}", gender
+def _person(rng: random.Random, taken: set[str] | None = None) -> tuple[str, Gender]:
+    """A name and gender; never one of ``taken`` (a council's people are told apart by name), which it joins."""
+    while True:
+        gender = rng.choice([Gender.FEMALE, Gender.MALE])
+        name = f"{rng.choice(WOMEN if gender is Gender.FEMALE else MEN)} {rng.choice(SURNAMES)}"
+        if taken is None or name not in taken:
+            break
+    if taken is not None:
+        taken.add(name)
+    return name, gender
 
 
 def _user(email: str, name: str, platform_role: PlatformRole | None = None) -> User:
@@ -86,8 +92,9 @@ def _user(email: str, name: str, platform_role: PlatformRole | None = None) -> U
 
 def _seed_members(rng: random.Random, city: str) -> int:
     count = 0
+    taken: set[str] = set()
     for _ in range(rng.randint(36, 58)):  # councils differ in size, so the federation has something to compare
-        name, gender = _person(rng)
+        name, gender = _person(rng, taken)
         add_member({
             "category": MemberCategory.INDIVIDUAL, "name": name, "gender": gender,
             "birth_date": date(rng.randint(1950, 2004), rng.randint(1, 12), rng.randint(1, 28)),
@@ -96,13 +103,13 @@ def _seed_members(rng: random.Random, city: str) -> int:
         })
         count += 1
     for i in range(4):
-        name, gender = _person(rng)
+        name, gender = _person(rng, taken)
         add_member({"category": MemberCategory.MUHTAR, "name": name, "gender": gender,
                     "neighbourhood": NEIGHBOURHOODS[i] + " Mahallesi"})
         count += 1
     for category, template, extra in rng.sample(INSTITUTIONS, rng.randint(10, len(INSTITUTIONS))):
-        representative, _gender = _person(rng)
-        substitute, _gender = _person(rng)
+        representative, _gender = _person(rng, taken)
+        substitute, _gender = _person(rng, taken)
         add_member({"category": category, "name": template.format(city=city),
                     "representative_name": representative, "substitute_name": substitute, **extra})
         count += 1

@@ -38,7 +38,7 @@ from konsey.core.membership import Gender, Member, MemberKind, MemberStatus
 from konsey.core.outbox import OutboxEvent
 from konsey.core.rules import follow_up as follow_up_rules
 from konsey.core.seats import SeatRole
-from konsey.tenants.db import db
+from konsey.tenants.db import as_utc, db
 from konsey.tenants.models import council_midnight, council_today
 from konsey.usecases.applications import start_review, submit_application
 
@@ -229,7 +229,12 @@ def seed_history(slug: str, today: date | None = None) -> dict:
     made = []
     for vote in adopted:
         item = db.session.get(meetings.AgendaItem, vote.agenda_item_id)
-        made.append(motions.adopt(vote, item.title, f"Genel Kurul kararı ({vote.decision_number}): {item.title}."))
+        motion = motions.adopt(vote, item.title, f"Genel Kurul kararı ({vote.decision_number}): {item.title}.")
+        # Adopted the evening of the assembly that took the decision, not the day the demo was made: then
+        # delivered, then answered, in that order.
+        sat = db.session.get(meetings.Meeting, item.meeting_id).scheduled_at
+        motion.adopted_at = motion.changed_at = sat + timedelta(hours=3)
+        made.append(motion)
     for motion, delivered, answered in zip(made, (first_day + timedelta(days=10), second_day + timedelta(days=8),
                                                   today - timedelta(days=6)), (True, False, False), strict=False):
         motions.advance(motion, motions.MotionStatus.DELIVERED, delivered_on=delivered)
@@ -246,7 +251,14 @@ def seed_history(slug: str, today: date | None = None) -> dict:
                 if day <= today:
                     follow_up.add_milestone(motion, state, day, note, today=today)
 
-    # Money: this year's allocation, in-kind support and some expenses.
+    # Each motion last changed when its last step happened "back then" (the writes above are all of today).
+    db.session.flush()
+    for motion in made:
+        steps = db.session.scalars(select(follow_up.ImplementationMilestone.day).where(
+            follow_up.ImplementationMilestone.motion_id == motion.id)).all()
+        days = [d for d in (motion.delivered_on, motion.municipal_decided_on, *steps) if d is not None]
+        latest = max([as_utc(motion.adopted_at)] + [council_midnight(d) + timedelta(hours=12) for d in days])
+        db.session.execute(update(motions.Motion).where(motions.Motion.id == motion.id).values(changed_at=latest))
     money.add(money.BudgetAllocation(year=today.year, amount=Decimal(rng.randrange(250_000, 900_000, 5_000)),
                                      municipal_decision=f"Belediye Meclisi {today.year}/{rng.randint(10, 60)}"))
     money.add(money.InKindSupport(year=today.year, kind=money.InKindKind.OFFICE, description="Belediye hizmet binası",

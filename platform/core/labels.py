@@ -26,6 +26,11 @@ LABELS = {
     "executive_board": _l("Executive board"),
     "assembly": _l("Assembly"),
     "working_group": _l("Working group"),
+    # the federation's population bands (konsey.core.federation.population_band)
+    "<500k": _l("Under 500,000 people"),
+    "500k-1M": _l("500,000 to 1 million people"),
+    "1M-3M": _l("1 to 3 million people"),
+    ">3M": _l("Over 3 million people"),
     # the built-in assemblies, by their plugin's name (the executive board's ex officio presidents)
     "womens_assembly": _l("Women's assembly"),
     "youth_assembly": _l("Youth assembly"),

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 
 from konsey.core import reference
@@ -54,12 +54,23 @@ def new_council():
                 if target is not None:
                     target.errors = list(target.errors) + list(messages)
         else:
+            # Post, then redirect: a reload does not send the form again. The one-time link is shown once, on the
+            # next page, from the operator's own session.
             flash(_("The council was created and its first administrator invited."), "success")
-            return render_template(
-                "operator/onboarded.html", council=onboarded.council, invitation_url=onboarded.invitation_url
-            )
+            session["onboarded"] = {"slug": onboarded.council.slug, "invitation_url": onboarded.invitation_url}
+            return redirect(url_for("operator.onboarded", slug=onboarded.council.slug))
     status = 400 if request.method == "POST" else 200
     return render_template("operator/new_council.html", form=form), status
+
+
+@bp.get("/councils/<slug>/onboarded")
+@performs(councils.council_for_operator)
+def onboarded(slug: str):
+    """The council just created, with the first administrator's one-time link (only on the first showing)."""
+    council = councils.council_for_operator(slug)
+    shown = session.pop("onboarded", None)
+    invitation_url = shown["invitation_url"] if shown and shown.get("slug") == slug else None
+    return render_template("operator/onboarded.html", council=council, invitation_url=invitation_url)
 
 
 @bp.get("/provinces/<int:code>/municipalities")

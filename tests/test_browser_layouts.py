@@ -84,7 +84,7 @@ def test_the_desk_on_a_laptop_puts_the_agenda_beside_the_roster(live_server, bro
     button = page.locator("#agenda article.item").nth(1).locator("button").first
     button.scroll_into_view_if_needed()
     box = button.bounding_box()
-    assert box is not None and 0 <= box["y"] and box["y"] + box["height"] <= 800, box
+    assert box is not None and box["y"] >= 0 and box["y"] + box["height"] <= 800, box
     roster_now = page.locator("#attendance").bounding_box()
     assert roster_now["y"] < 800 and roster_now["y"] + roster_now["height"] > 200  # still in the screen
     # The roster scrolls in its own column: all eighty names are there, the page itself is not 8,000 px long.

@@ -70,7 +70,7 @@ def seed(app, members: int) -> dict:
              "sort_name": turkish_sort_key(f"Üye {n:05d} Çağlar"), "search_name": search_key(f"Üye {n:05d} Çağlar"), "status": MemberStatus.ACTIVE,
              "joined_on": date(2025, 1, 1), "created_at": datetime.now(UTC)} for n in range(members)])
         assembly = db.session.scalar(select(Body).where(Body.kind == BodyKind.GENERAL_ASSEMBLY))
-        starts = datetime.now(UTC) + timedelta(minutes=5)
+        starts = datetime.now(UTC) - timedelta(minutes=1)  # began: votes open at the start
         meeting = meetings.schedule(assembly, meetings.MeetingKind.ORDINARY, "Karma Genel Kurul", starts, None,
                                     ["Bütçe", "Park"], now=starts - timedelta(days=30))
         passes.issue(meeting)

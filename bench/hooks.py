@@ -88,7 +88,7 @@ def main() -> int:
             board = db.session.scalar(db.select(Body).where(Body.kind == BodyKind.EXECUTIVE_BOARD))
             for member_id in ids:
                 assign_seat(board, db.session.get(Member, member_id), SeatRole.PRINCIPAL, date(2026, 1, 1), None)
-            starts = datetime.now(UTC) + timedelta(minutes=1)  # held now: check-ins open shortly before the start
+            starts = datetime.now(UTC) - timedelta(minutes=1)  # held now: check-ins open shortly before the start
             meeting = meetings.schedule(board, meetings.MeetingKind.ORDINARY, "Kurul", starts, None,
                                         ["Bütçe", "Park"], now=starts - timedelta(days=30))
             for member_id in ids[:5]:

@@ -113,7 +113,7 @@ def seed(app, args, rng) -> dict:
             sitting(board, base + timedelta(days=14 * n, hours=2), [f"Öneri {n}-{i}" for i in range(10)],
                     everyone[:9], votes_per_item=10, motions=True)
         print(f"  seeded the history in {time.monotonic() - started:.0f} s", flush=True)
-        starts = datetime.now(UTC) + timedelta(minutes=1)
+        starts = datetime.now(UTC) - timedelta(minutes=1)
         live = meetings.schedule(assembly, MeetingKind.ORDINARY, "Olağan Genel Kurul", starts, None,
                                  [f"Gündem {i + 1}" for i in range(20)], now=starts - timedelta(days=30))
         present = rng.sample(everyone, int(len(everyone) * 0.58))

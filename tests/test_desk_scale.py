@@ -33,7 +33,7 @@ def _general_assembly(app, world, size: int, slug: str):
              "status": MemberStatus.ACTIVE, "joined_on": date(2025, 1, 1), "created_at": datetime.now(UTC)}
             for index, name in enumerate(names)])
         assembly = db.session.scalar(select(Body).where(Body.kind == BodyKind.GENERAL_ASSEMBLY))
-        starts = datetime.now(UTC) + timedelta(minutes=5)
+        starts = datetime.now(UTC) - timedelta(minutes=1)  # began: votes open at the start
         meeting = meetings.schedule(assembly, MeetingKind.ORDINARY, "Genel Kurul", starts, None, ["Bütçe", "Park"],
                                     now=starts - timedelta(days=30))
         present = db.session.scalars(select(Member.id).order_by(Member.member_no).limit(size * 3 // 5)).all()

@@ -457,3 +457,24 @@ def test_the_bylaws_set_how_early_the_roll_opens(world, api):
     assert admin.post(url, json={"member_id": member}).status_code == 409  # two minutes early: no tolerance
     admin.start_meeting(meeting["id"], minutes=-1)
     assert admin.post(url, json={"member_id": member}).status_code == 200
+
+
+def test_the_roll_opens_early_but_votes_wait_for_the_announced_start(world, api):
+    """The by-laws let the desk count the hall a little before the start (60 minutes here); nobody may put a
+    question before the hour members were told."""
+    council = world.council("izmir")
+    admin = api(world.token(world.user("gs@izmir.example.org", roles={council: "administrator"}), council))
+    member = str(world.member(council, name="Ayşe Kaya"))
+    assembly = next(b for b in admin.get(f"{BASE}/bodies").json if b["kind"] == "general_assembly")["id"]
+    meeting = admin.post(f"{BASE}/meetings", json={"body_id": assembly, "title": "Genel Kurul",
+                                                   "scheduled_at": (datetime.now(UTC) + timedelta(days=3)).isoformat(),
+                                                   "agenda": ["Bir"]}).json
+    url = f"{BASE}/meetings/{meeting['id']}"
+    admin.start_meeting(meeting["id"], minutes=30)
+    assert admin.post(f"{url}/attendance", json={"member_id": member}).status_code == 200  # the roll is open
+    item = admin.get(url).json["agenda"][0]["id"]
+    early = admin.post(f"{url}/votes", json={"agenda_item_id": item})
+    assert early.status_code == 409 and "meeting" in early.json["errors"]
+    assert admin.get(url).json["status"] == "scheduled"  # nothing was opened
+    admin.start_meeting(meeting["id"], minutes=-1)
+    assert admin.post(f"{url}/votes", json={"agenda_item_id": item}).status_code == 201

@@ -335,3 +335,13 @@ def test_a_meeting_moves_later_freely_and_earlier_only_with_notice():
     assert reschedule_problem(now, called_for, now + timedelta(days=3), 3) is None  # brought forward with notice
     assert reschedule_problem(now, called_for, now - timedelta(minutes=1), 0) == "past"
     assert reschedule_problem(now, called_for, now, 0) == "past"
+
+
+def test_votes_open_at_the_announced_start():
+    from datetime import UTC, datetime, timedelta
+
+    from konsey.core.rules.meetings import votes_open
+
+    start = datetime(2027, 3, 1, 18, tzinfo=UTC)
+    assert not votes_open(start - timedelta(seconds=1), start) and votes_open(start, start)
+    assert votes_open(start + timedelta(hours=2), start)

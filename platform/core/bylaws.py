@@ -103,7 +103,7 @@ PARAMETER_NOTES: dict[str, tuple] = {
     "notice_days_elective_assembly": (_l("Days of notice for an elective general assembly."), "council by-laws (15)"),
     "notice_days_other_meetings": (_l("Days of notice for any other meeting."), "council by-laws (2)"),
     "check_in_opens_minutes_before": (_l("Minutes before a meeting's scheduled start from which people can be checked "
-                                      "in and votes opened (none after it closes)."), "council by-laws; Konsey"),
+                                      "in (votes open at the start; none after it closes)."), "council by-laws; Konsey"),
     "online_presence_counts_for": (_l("The bodies whose meetings count members attending online (through their "
                                    "personal meeting link) towards the quorum, and let them vote; elsewhere they "
                                    "follow as observers."), "council by-laws"),

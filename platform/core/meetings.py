@@ -629,6 +629,9 @@ def open_vote(meeting: Meeting, body: Body, item: AgendaItem, kind: VoteKind,
     if sealed and kind is not VoteKind.SECRET:
         raise Invalid({"sealed": [_("Only a secret vote is held with sealed ballots.")]})
     require_sitting(meeting)
+    if not rules.votes_open(utcnow(), as_utc(meeting.scheduled_at)):
+        raise Conflict({"meeting": [_("Votes open at the announced start, %(time)s.",
+                                      time=moment_text(meeting.scheduled_at))]})
     status = quorum_status(meeting, body)
     if not status["quorum_met"]:
         raise Conflict({"quorum": [_("There is no quorum: %(present)d present, %(needed)d needed.",

@@ -24,7 +24,7 @@ class ApiClient:
 
         return call
 
-    def start_meeting(self, meeting_id, minutes: int = 1) -> None:
+    def start_meeting(self, meeting_id, minutes: int = -1) -> None:
         """The day of a meeting this client called has come (see support.world.start_meeting)."""
         from support.world import start_meeting
 

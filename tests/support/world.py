@@ -8,18 +8,18 @@ from support.clock import first_of_a_month_ahead
 
 
 def sitting_now():
-    """(start, called at) of a meeting held now: it starts in a minute (the desk opens check-ins a little before
-    the start) and was called a month ago (the notice period was kept)."""
+    """(start, called at) of a meeting held now: it began a minute ago (votes open at the announced start) and
+    was called a month ago (the notice period was kept)."""
     from datetime import UTC, datetime, timedelta
 
     now = datetime.now(UTC)
-    return now + timedelta(minutes=1), now - timedelta(days=30)
+    return now - timedelta(minutes=1), now - timedelta(days=30)
 
 
-def start_meeting(app, meeting_id, minutes: int = 1) -> None:
+def start_meeting(app, meeting_id, minutes: int = -1) -> None:
     """The day of a meeting called through the API or a page has come: it starts in ``minutes`` (negative:
     it began that long ago)."""
-    from datetime import timedelta
+    from datetime import UTC, datetime, timedelta
 
     from sqlalchemy import select
 
@@ -33,7 +33,7 @@ def start_meeting(app, meeting_id, minutes: int = 1) -> None:
             council_id = every.scalar(select(Meeting.council_id).where(Meeting.id == meeting_id))
             every.rollback()
         with bound_council(council_id):
-            db.session.get(Meeting, meeting_id).scheduled_at = sitting_now()[0] + timedelta(minutes=minutes - 1)
+            db.session.get(Meeting, meeting_id).scheduled_at = datetime.now(UTC) + timedelta(minutes=minutes)
             db.session.commit()
 
 

@@ -221,6 +221,13 @@ def sitting_problem(now: datetime, scheduled_at: datetime, closed: bool, opens_m
     return None
 
 
+def votes_open(now: datetime, scheduled_at: datetime) -> bool:
+    """Whether a vote may be opened now: from the announced start on. The roll may open a little earlier (the
+    by-laws' tolerance) so that the hall is counted by then, but nobody decides before the hour members were
+    told: one who comes on time must not find the question already put."""
+    return now >= scheduled_at
+
+
 def reschedule_problem(now: datetime, scheduled_at: datetime, new_time: datetime, notice_days: int) -> str | None:
     """Why a meeting cannot move from ``scheduled_at`` to ``new_time``, else None: "past" for a time gone by;
     "notice" when brought forward with less than the by-laws' notice left from now. Postponing never needs new

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -15,11 +14,11 @@ import pytest
 from test_browser import live_server  # noqa: F401 - a fixture
 
 from support.clients import adopted_motion
+from support.npm_tools import npm_tool
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 REDOCLY_VERSION = "2.77.0"  # the npm package @redocly/cli, MIT
-REDOCLY = ROOT / ".cache" / "redocly"
 
 
 def _document(app, folder: Path) -> Path:
@@ -61,16 +60,7 @@ def test_a_generated_client_adds_a_member_calls_a_meeting_and_reads_the_tracker(
 
 
 def _redocly() -> Path:
-    """Redocly's CLI, installed once from the npm registry into .cache/ (as the Nu Html Checker is)."""
-    cli = REDOCLY / "node_modules" / ".bin" / "redocly"
-    if not cli.exists():
-        if shutil.which("npm") is None:
-            pytest.fail("npm is needed for Redocly's linter") if os.environ.get("CI") else \
-                pytest.skip("npm is needed for Redocly's linter")
-        REDOCLY.mkdir(parents=True, exist_ok=True)
-        subprocess.run(["npm", "install", "--prefix", str(REDOCLY), "--ignore-scripts", "--no-audit", "--no-fund",
-                        "--silent", f"@redocly/cli@{REDOCLY_VERSION}"], check=True, timeout=600)
-    return cli
+    return npm_tool("redocly", "@redocly/cli", REDOCLY_VERSION, "node_modules/.bin/redocly")
 
 
 def test_the_openapi_document_passes_a_linter(sqlite_app, tmp_path):

@@ -12,25 +12,18 @@ from pathlib import Path
 import pytest
 from test_accessibility import _living_council, _pages
 
+from support.npm_tools import npm_tool
+
 ROOT = Path(__file__).resolve().parent.parent
 VNU_VERSION = "26.9.27"  # the npm package vnu-jar: the checker's own release, MIT
-CACHE = ROOT / ".cache" / "vnu"
 
 
 def _checker() -> Path:
-    """vnu.jar: from KONSEY_VNU_JAR, or installed once from the npm registry into .cache/ (its post-install step,
-    which could fetch a Java, is not run: the machine's own is used)."""
+    """vnu.jar: from KONSEY_VNU_JAR, or installed once from the npm registry (its post-install step, which could
+    fetch a Java, is not run: the machine's own is used)."""
     if os.environ.get("KONSEY_VNU_JAR"):
         return Path(os.environ["KONSEY_VNU_JAR"])
-    jar = CACHE / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
-    if not jar.exists():
-        if shutil.which("npm") is None:
-            pytest.fail("npm is needed to fetch the Nu Html Checker") if os.environ.get("CI") else \
-                pytest.skip("npm (and Java) are needed for the Nu Html Checker")
-        CACHE.mkdir(parents=True, exist_ok=True)
-        subprocess.run(["npm", "install", "--prefix", str(CACHE), "--ignore-scripts", "--no-audit", "--no-fund",
-                        "--silent", f"vnu-jar@{VNU_VERSION}"], check=True, timeout=600)
-    return jar
+    return npm_tool("vnu", "vnu-jar", VNU_VERSION, "node_modules/vnu-jar/build/dist/vnu.jar")
 
 
 def test_the_main_pages_are_valid_html(sqlite_app, tmp_path):

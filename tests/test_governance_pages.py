@@ -257,3 +257,54 @@ def test_participants_and_extraordinary_session_requests_on_the_pages(app, world
     assert _count(app, desk["council"], SessionRequestSignature) == 1
     assert client.post(f"/izmir/session-requests/{__import__('uuid').uuid4()}/signatures",
                        data={"member_id": str(member)}).status_code == 404
+
+
+def _form_as_shown(html: str) -> list[tuple[str, str]]:
+    """What a browser sends for the page's by-laws form untouched: inputs' values, ticked boxes, chosen options."""
+    from html.parser import HTMLParser
+
+    class Form(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.fields, self.select = [], None
+
+        def handle_starttag(self, tag, attrs):
+            a = dict(attrs)
+            if tag == "input" and a.get("name") and a.get("type") not in ("submit",):
+                if a.get("type") == "checkbox":
+                    if "checked" in a:
+                        self.fields.append((a["name"], a.get("value", "on")))
+                else:
+                    self.fields.append((a["name"], a.get("value") or ""))
+            elif tag == "select":
+                self.select = a.get("name")
+            elif tag == "option" and self.select and "selected" in a:
+                self.fields.append((self.select, a.get("value", "")))
+
+        def handle_endtag(self, tag):
+            if tag == "select":
+                self.select = None
+
+    form = Form()
+    form.feed(html.split('action="/izmir/bylaws/"')[1].split("</form>")[0])
+    return form.fields
+
+
+def test_the_by_laws_form_sent_back_untouched_changes_nothing(app, desk):
+    """A third shown as "33,33" (or "33.33" in English), boxes in any order: sent back as shown, nothing is a
+    change; "7.5" typed on the Turkish page is not read as 75."""
+    from konsey.core.bylaws import ByLawProfile
+
+    client = desk["client"]
+    tomorrow = (date.today() + timedelta(days=1)).isoformat()
+    for language in ("tr", "en"):
+        fields = _form_as_shown(client.get(f"/izmir/bylaws/?lang={language}").get_data(as_text=True))
+        assert ("extraordinary_session_share", "33,33" if language == "tr" else "33.33") in fields
+        from werkzeug.datastructures import MultiDict
+
+        sent = client.post(f"/izmir/bylaws/?lang={language}", data=MultiDict([*[f for f in fields if f[0] != "effective_from"],
+                                                             ("effective_from", tomorrow)]), follow_redirects=True)
+        assert _count(app, desk["council"], ByLawProfile) == 1, language
+        assert ("Hiçbir şey değiştirilmedi" if language == "tr" else "Nothing was changed") in sent.get_data(as_text=True)
+    typed = client.post("/izmir/bylaws/?lang=tr", data={"effective_from": tomorrow, "extraordinary_session_share": "7.5"})
+    assert typed.status_code == 422 and _count(app, desk["council"], ByLawProfile) == 1

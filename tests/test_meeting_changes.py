@@ -74,9 +74,12 @@ def test_moving_and_cancelling_a_meeting_tells_its_invitees_and_their_calendars(
     entry = next(e for e in audit if e["action"] == "meeting.cancelled")
     assert "tadilat" not in str(entry) and any(e["action"] == "meeting.rescheduled" for e in audit)
 
-    # A cancelled meeting sits no more, moves no more and is not cancelled twice.
+    # A cancelled meeting sits no more, moves no more and is not cancelled twice; it is not closed (it would
+    # count as held) and gets no passes (no link to a meeting called off).
     ayse = council["people"]["Ayşe Kaya"]
     assert admin.post(f"{url}/attendance", json={"member_id": ayse}).status_code == 409
+    assert admin.post(f"{url}/close").status_code == 409
+    assert admin.post(f"{url}/passes").status_code == 409
     assert admin.post(f"{url}/reschedule", json={"scheduled_at": later.isoformat()}).status_code == 409
     assert admin.post(f"{url}/cancellation", json={"reason": "Yine iptal"}).status_code == 409
 
@@ -144,3 +147,21 @@ def test_another_councils_meeting_cannot_be_moved_or_cancelled(app, world, api):
                          json={"reason": "Yok"}).status_code == 404  # not theirs: not found
     admin = api(world.token(world.user("gs@izmir.example.org", roles={izmir: "administrator"}), izmir))
     assert admin.get(f"/api/v1/councils/izmir/meetings/{meeting_id}").json["status"] == "scheduled"
+
+
+def test_a_meeting_whose_hour_came_or_whose_roll_opened_is_not_moved_or_cancelled(app, council):  # noqa: F811
+    """Once anybody was checked in, or its hour passed (a session without a quorum is a failed session, on the
+    record as such), the meeting stays where it was."""
+    admin = council["admin"]
+    meeting_id = _call_general_assembly(app, council["id"])
+    url = f"{BASE}/meetings/{meeting_id}"
+    later = (datetime.now(UTC) + timedelta(days=20)).isoformat()
+    admin.start_meeting(meeting_id, minutes=30)  # the roll opens an hour early (the by-laws' default)
+    assert admin.post(f"{url}/attendance", json={"member_id": council["people"]["Ayşe Kaya"]}).status_code == 200
+    assert admin.post(f"{url}/reschedule", json={"scheduled_at": later}).status_code == 409
+    assert admin.post(f"{url}/cancellation", json={"reason": "Salon dolu"}).status_code == 409
+    other = _call_general_assembly(app, council["id"])
+    admin.start_meeting(other, minutes=-90)  # its hour came and went, nobody came
+    assert admin.post(f"{BASE}/meetings/{other}/reschedule", json={"scheduled_at": later}).status_code == 409
+    assert admin.post(f"{BASE}/meetings/{other}/cancellation", json={"reason": "Kimse gelmedi"}).status_code == 409
+    assert admin.get(f"{BASE}/meetings/{other}").json["status"] == "scheduled"

@@ -94,3 +94,53 @@ def test_groups_approved_before_rule_5_get_their_general_assembly_seat(app, worl
     later = world.member(council, name="Sonraki Üye")  # the counter moved past the seat's number
     with app.app_context(), bound_council(council):
         assert db.session.get(Member, later).member_no == seat.member_no + 1
+
+
+def _migration(prefix: str):
+    import importlib.util
+    from pathlib import Path
+
+    path = next((Path(__file__).parent.parent / "platform/migrations/versions").glob(f"{prefix}_*.py"))
+    spec = importlib.util.spec_from_file_location(f"migration_{prefix}", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_data_steps_of_0044_and_0045_reach_every_council_under_row_level_security(app, world):
+    """Run as the owner, whom row-level security shows one council at a time (PostgreSQL): each motion's
+    changed_at and each member's search key are filled in every council, none left blank."""
+    from datetime import UTC, datetime
+
+    import sqlalchemy as sa
+
+    from konsey.core.membership import Member
+    from konsey.core.motions import Motion
+    from konsey.tenants.scoping import bound_council
+    from support.clients import adopted_motion
+
+    councils = [world.council("izmir"), world.council("nilufer", province=16)]
+    for council in councils:
+        world.member(council, name="İsmail Işık")
+        adopted_motion(app, world, council)
+    engine = create_engine(app.config["KONSEY_MIGRATION_DATABASE_URL"])
+    postgres = engine.dialect.name == "postgresql"
+    long_ago = datetime(2001, 1, 1, tzinfo=UTC)
+    members = sa.table("members", sa.column("council_id", sa.Uuid()), sa.column("search_name", sa.String()))
+    motions = sa.table("motions", sa.column("council_id", sa.Uuid()), sa.column("changed_at", sa.DateTime(True)))
+    with engine.begin() as connection:  # as before the migrations: nothing filled in
+        for council in councils:
+            if postgres:
+                connection.execute(text("SELECT set_config('konsey.council_id', :c, true)"), {"c": str(council)})
+            connection.execute(members.update().where(members.c.council_id == council).values(search_name=""))
+            connection.execute(motions.update().where(motions.c.council_id == council).values(changed_at=long_ago))
+    with engine.begin() as connection:
+        _migration("0044").fill_changed_at(connection)
+        _migration("0045").fill_search_names(connection)
+    engine.dispose()
+    for council in councils:
+        with app.app_context(), bound_council(council):
+            keys = set(db.session.scalars(sa.select(Member.search_name)))
+            assert "ismail isik" in keys and "" not in keys, keys
+            for motion in db.session.scalars(sa.select(Motion)):
+                assert motion.changed_at.replace(tzinfo=motion.changed_at.tzinfo or UTC) > long_ago

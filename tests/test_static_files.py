@@ -22,6 +22,9 @@ def test_static_addresses_carry_a_fingerprint_and_are_kept_for_a_year(sqlite_app
     kept = client.get(css.group(1))
     assert kept.status_code == 200
     assert kept.cache_control.max_age == 365 * 24 * 3600 and kept.cache_control.immutable and kept.cache_control.public
+    assert not kept.cache_control.no_cache  # kept, not asked about again
+    other = client.get("/static/konsey.css?v=000000000000")  # not this content's address (another version)
+    assert other.status_code == 200 and not other.cache_control.immutable
     plain = client.get("/static/konsey.css")  # an address without its fingerprint is not kept for long
     assert plain.status_code == 200 and not plain.cache_control.immutable
     assert (plain.cache_control.max_age or 0) < 365 * 24 * 3600

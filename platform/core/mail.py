@@ -47,6 +47,8 @@ def encoded_subject(subject: str) -> str:
     """The Subject header's value, folded into RFC 2047 encoded words that keep every space. Python's own folding
     (3.11) drops the space where a plain word follows an encoded one ("Yürütme Kurulu olağanüstütoplantısında"),
     so the subject is encoded whole, as the long-standing ``email.header.Header`` does, and stored as it is."""
+    # A line break in a title (a meeting's, a motion's) would start a header of its own: it is a space here.
+    subject = " ".join(subject.splitlines()).strip()
     if subject.isascii() and len(subject) <= 68:
         return subject
     return Header(subject, "utf-8", header_name="Subject").encode(linesep="\n")

@@ -287,8 +287,12 @@ def schedule(body: Body, kind: MeetingKind, title: str, scheduled_at: datetime, 
     return meeting
 
 
-def _require_not_sat(meeting: Meeting, field: str) -> None:
-    if meeting.status is not MeetingStatus.SCHEDULED or meeting.opened_at is not None:
+def _require_not_sat(meeting: Meeting, field: str, now: datetime) -> None:
+    """Moved or cancelled only before anything of it happened: not opened, nobody checked in, its hour not come
+    (a session whose hour passed without a quorum is a failed session, on the record as such)."""
+    checked_in = db.session.scalar(select(Attendance.id).where(Attendance.meeting_id == meeting.id).limit(1))
+    if meeting.status is not MeetingStatus.SCHEDULED or meeting.opened_at is not None or checked_in is not None \
+            or as_utc(meeting.scheduled_at) <= now:
         raise Conflict({field: [_("Only a meeting that has not sat yet can be moved or cancelled.")]})
 
 
@@ -298,8 +302,11 @@ def reschedule(meeting: Meeting, scheduled_at: datetime, location: str | None, *
     bringing it forward needs the by-laws' notice counted from now (a reconvened session is exempt, as when
     called). Every invitee is told, their calendars replace the event (its SEQUENCE is raised)."""
     now = now or utcnow()
-    _require_not_sat(meeting, "scheduled_at")
+    _require_not_sat(meeting, "scheduled_at", now)
     bylaws = parameters_on(council_day(scheduled_at))
+    if meeting.reconvened:  # still within the window after the failed session it reconvenes
+        body = db.session.get(Body, meeting.body_id)
+        _check_reconvening(body, as_utc(scheduled_at), now, bylaws)
     problem = rules.reschedule_problem(now, as_utc(meeting.scheduled_at), as_utc(scheduled_at),
                                        0 if meeting.reconvened else notice_days(meeting.kind, bylaws))
     if problem == "past":
@@ -323,9 +330,10 @@ def reschedule(meeting: Meeting, scheduled_at: datetime, location: str | None, *
 def cancel(meeting: Meeting, reason: str, *, now: datetime | None = None) -> Meeting:
     """Call off a meeting that has not sat; invitees are told with the reason and their calendars drop the event
     (METHOD:CANCEL). It stays in the record as cancelled: it never counts as held, nor as a failed session."""
-    _require_not_sat(meeting, "reason")
+    now = now or utcnow()
+    _require_not_sat(meeting, "reason", now)
     meeting.status = MeetingStatus.CANCELLED
-    meeting.cancelled_at = now or utcnow()
+    meeting.cancelled_at = now
     meeting.cancellation_reason = reason
     meeting.sequence += 1
     db.session.flush()
@@ -861,6 +869,8 @@ def withdraw_vote(vote: Vote) -> None:
 
 
 def close_meeting(meeting: Meeting) -> None:
+    if meeting.status is MeetingStatus.CANCELLED:  # it never sat: closing it would count it as held
+        raise Conflict({"meeting": [_("The meeting was cancelled.")]})
     if db.session.scalar(select(func.count(Vote.id)).join(AgendaItem, AgendaItem.id == Vote.agenda_item_id).where(
             AgendaItem.meeting_id == meeting.id, Vote.closed_at.is_(None))):
         raise Conflict({"meeting": [_("Close the open votes first.")]})

@@ -118,7 +118,7 @@ class Member(CouncilOwned, db.Model):
 @event.listens_for(Member.name, "set", propagate=True)
 def _keep_sort_name(target: Member, value: str, oldvalue, initiator) -> None:
     target.sort_name = turkish_sort_key(value or "")
-    target.search_name = search_key(value or "")
+    target.search_name = search_key(value or "")[:200]  # folding may lengthen a name (a ligature)
 
 
 def next_member_no(count: int = 1) -> int:

@@ -111,6 +111,8 @@ def issue(meeting: Meeting) -> int:
     """A pass for everyone entitled who has none yet; returns how many were issued now."""
     if meeting.status is MeetingStatus.CLOSED:
         raise Conflict({"meeting": [_("The meeting is closed.")]})
+    if meeting.status is MeetingStatus.CANCELLED:
+        raise Conflict({"meeting": [_("The meeting was cancelled.")]})
     # Two desks issuing at once: the second finds them issued. FOR NO KEY UPDATE, so check-ins (which only
     # reference the meeting) go on meanwhile.
     lock(meeting, "no_key_update")

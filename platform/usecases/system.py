@@ -93,7 +93,7 @@ def meeting_reminders() -> int:
             for meeting in db.session.scalars(select(Meeting).where(
                     Meeting.status == MeetingStatus.SCHEDULED, Meeting.scheduled_at > now,
                     Meeting.scheduled_at <= now + timedelta(days=2))).all():
-                queued += notifications.meeting_invitations(meeting.id, key=f"reminder:{meeting.id}", reminder=True)
+                queued += notifications.meeting_invitations(meeting.id, key=f"reminder:{meeting.id}:{meeting.sequence}", reminder=True)
             keep_so_far()  # this council's reminders are recorded (and queued) before the next council's
     return queued
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from babel.numbers import format_decimal
+from babel.numbers import NumberFormatError, format_decimal, parse_decimal
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
@@ -106,15 +106,10 @@ def bylaws_adopt():
             elif isinstance(field, mf.Integer):
                 value = int(raw) if raw.lstrip("-").isdigit() else raw
             elif isinstance(field, mf.Float):
-                try:
-                    value = float(raw.replace("%", "").replace(".", "").replace(",", ".") if field.metadata.get("share")
-                                  else raw.replace(",", "."))
-                    value = round(value / 100, 6) if field.metadata.get("share") else value
-                except ValueError:
-                    value = raw
+                value = _number(raw, share=bool(field.metadata.get("share")))
             else:
                 value = raw
-        if value != in_force.get(name):
+        if not _same(value, in_force.get(name)):
             changes[name] = value
 
     try:
@@ -141,6 +136,27 @@ def bylaws_adopt():
         return _page(typed=request.form, errors={k: _messages(v) for k, v in errors.items()}, status=refused.status)
     flash(_("The new version of the by-laws is recorded."), "success")
     return redirect(url_for("bylaw_pages.bylaws"))
+
+
+def _number(raw: str, *, share: bool):
+    """A number as the reader writes it (Turkish "33,33", English "33.33"; a share as a percentage): the
+    fraction, or the text as typed (the schema then names it as no number). Strict: "7.5" in Turkish is refused
+    rather than read as 75."""
+    try:
+        number = float(parse_decimal(raw.replace("%", "").strip(), locale=get_locale(), strict=True))
+    except NumberFormatError:
+        return raw
+    return round(number / 100, 6) if share else number
+
+
+def _same(value, held) -> bool:
+    """Whether a field sent back holds what is in force: a share shown to two decimals of a percent is the same
+    when it rounds the same (a third is shown as 33,33); ticked boxes are the same in any order."""
+    if isinstance(value, float) and isinstance(held, int | float):
+        return abs(value - held) < 0.00005
+    if isinstance(value, list) and isinstance(held, list) and all(isinstance(v, str) for v in value + held):
+        return set(value) == set(held) and len(value) == len(held)
+    return value == held
 
 
 def _messages(value) -> list[str]:

@@ -34,6 +34,8 @@ def _histogram(values: list[float], bins: int = 8) -> list[dict]:
     if not values:
         return []
     low, high = min(values), max(values)
+    if low == high:  # every council alike: one range, not eight made up around it
+        return [{"low": low, "high": high, "count": len(values), "height": 1.0}]
     whole = all(float(v).is_integer() for v in values)
     if whole:
         step = max(1, math.ceil((high - low + 1) / bins))

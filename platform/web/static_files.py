@@ -35,7 +35,12 @@ def install(app: Flask) -> None:
 
     @app.after_request
     def _kept_for_a_year(response):
-        if request.endpoint == "static" and request.args.get("v") and response.status_code == 200:
+        filename = (request.view_args or {}).get("filename")
+        if request.endpoint == "static" and response.status_code == 200 and filename \
+                and request.args.get("v") == fingerprint(app.static_folder, filename):
+            # Only the address of this very content (an old process serving another version under a new
+            # address during a deployment must not have it kept for a year).
+            response.cache_control.no_cache = None
             response.cache_control.public = True
             response.cache_control.max_age = YEAR
             response.cache_control.immutable = True

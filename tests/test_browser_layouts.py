@@ -28,13 +28,14 @@ def _assembly_with_a_long_roster(app, world, people: int = 80):
         when, called = sitting_now()
         meeting = meetings.schedule(assembly, meetings.MeetingKind.ORDINARY, "Aralık genel kurulu", when,
                                     "Kültür Merkezi", ["Bisiklet yolu ağının genişletilmesi", "Park"], now=called)
-        for member_id in ids[: people * 5 // 8]:
+        present = people * 5 // 8
+        for member_id in ids[:present]:
             meetings.check_in(meeting, db.session.get(Member, member_id), online=False)
         items = db.session.scalars(select(meetings.AgendaItem).where(meetings.AgendaItem.meeting_id == meeting.id,
                                                                      meetings.AgendaItem.position > 0)
                                    .order_by(meetings.AgendaItem.position)).all()
         vote = meetings.open_vote(meeting, assembly, items[0], meetings.VoteKind.OPEN)
-        meetings.record_counts(vote, meeting, assembly, yes=40, no=6, abstain=4)
+        meetings.record_counts(vote, meeting, assembly, yes=present - 4, no=2, abstain=2)
         meetings.close_vote(vote, meeting, assembly)
         db.session.commit()
         return meeting.id
@@ -92,4 +93,29 @@ def test_the_desk_on_a_laptop_puts_the_agenda_beside_the_roster(live_server, bro
     assert page.evaluate("document.getElementById('attendance').scrollHeight > "
                          "document.getElementById('attendance').clientHeight")
     assert page.evaluate("document.documentElement.scrollHeight") < 4000  # not one 8,000 px column
+    page.context.close()
+
+
+@pytest.mark.parametrize("viewport", [{"width": 390, "height": 844}, {"width": 1280, "height": 800}],
+                         ids=["phone", "laptop"])
+def test_a_jump_or_a_tab_lands_below_the_desks_sticky_bar(live_server, browser, sqlite_app, viewport):  # noqa: F811
+    """The quorum bar stays on top of the desk as it scrolls; a jump to a part of the desk, or a control reached
+    with the keyboard, is shown below it, not hidden under it."""
+    from conftest import World
+
+    meeting_id = _assembly_with_a_long_roster(sqlite_app, World(sqlite_app), people=30)
+    page = _signed_in(browser, live_server, viewport)
+    page.goto(f"{live_server}/izmir/meetings/{meeting_id}")
+    page.get_by_test_id("desk-jump").get_by_role("link", name="Gündem ve kararlar").click()
+    page.wait_for_timeout(300)  # the jump's scroll
+    bar = page.locator(".desk-head").bounding_box()
+    heading = page.locator("#agenda-h").bounding_box()
+    assert heading["y"] >= bar["y"] + bar["height"] - 1, (bar, heading)
+    # A control far down the page, reached with the keyboard: it is scrolled into view below the bar.
+    control = page.locator("#agenda article.item").last.locator("button").first
+    control.focus()
+    page.wait_for_timeout(300)
+    bar = page.locator(".desk-head").bounding_box()
+    box = control.bounding_box()
+    assert box["y"] >= bar["y"] + bar["height"] - 1 and box["y"] + box["height"] <= viewport["height"] + 1, (bar, box)
     page.context.close()

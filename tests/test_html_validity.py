@@ -26,6 +26,7 @@ def _checker() -> Path:
     return npm_tool("vnu", "vnu-jar", VNU_VERSION, "node_modules/vnu-jar/build/dist/vnu.jar")
 
 
+@pytest.mark.real_clock  # the checker is a process of its own (Java), reading what the pages were
 def test_the_main_pages_are_valid_html(sqlite_app, tmp_path):
     from conftest import World
     from support.clients import login

@@ -45,11 +45,12 @@ os.environ["TZ"] = os.environ.get("KONSEY_TEST_PROCESS_TZ", "Europe/Istanbul")
 time.tzset()
 
 # A test that passes on one calendar day and fails on another is a bug. KONSEY_TEST_CLOCK=<ISO instant> starts
-# every test at that moment (the clock then runs on), through time-machine: the platform takes every instant
+# every test at that moment (the clock then runs on; several, comma-separated, start each test at one of them,
+# support.clock.moment_of), through time-machine: the platform takes every instant
 # from Python's clock (never from PostgreSQL's now()), so the whole request path travels with it. Processes a
 # test starts (a Celery worker, gunicorn, Chromium) do not travel: tests/test_calendar_moments.py runs the
 # in-process tests at the awkward moments of the calendar.
-TEST_CLOCK = os.environ.get("KONSEY_TEST_CLOCK")
+TEST_CLOCK = [moment.strip() for moment in os.environ.get("KONSEY_TEST_CLOCK", "").split(",") if moment.strip()]
 
 __all__ = ["ARTIFACTS", "IN_CI", "REDIS_URL", "ApiClient", "Mailbox", "WebhookReceiver", "World", "adopted_motion",
            "approve_by_general_assembly", "free_port", "login", "sitting", "take_export", "need_service", "port_open", "worker_name"]
@@ -64,13 +65,15 @@ def pytest_collection_modifyitems(items):
 
 
 @pytest.fixture(autouse=True)
-def _calendar_moment():
+def _calendar_moment(request):
     if not TEST_CLOCK:
         yield
         return
     import time_machine
 
-    with time_machine.travel(TEST_CLOCK, tick=True):
+    from support.clock import moment_of
+
+    with time_machine.travel(moment_of(request.node.nodeid, TEST_CLOCK), tick=True):
         yield
 
 

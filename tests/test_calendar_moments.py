@@ -1,9 +1,10 @@
 """The suite at the awkward moments of the calendar: a test that passes on one day and fails on another is a bug,
 and it should fail on the day it is written, not on a later one.
 
-Each moment runs every in-process test on SQLite in a child pytest with KONSEY_TEST_CLOCK set (conftest.py starts
-each test there, through time-machine; the platform takes every instant from Python's clock, never from the
-database's). Left out: what talks to a process of its own, which keeps the real clock (a Celery worker,
+One child pytest runs every in-process test on SQLite with KONSEY_TEST_CLOCK listing the moments: conftest.py
+starts each test at one of them (always the same one for the same test, support.clock.moment_of; one pass over
+the suite, not one a moment), through time-machine; the platform takes every instant from Python's clock, never
+from the database's. Left out: what talks to a process of its own, which keeps the real clock (a Celery worker,
 Chromium, the live service), and the PostgreSQL half (the same code, another database). More moments:
 ``KONSEY_TEST_CLOCK=2027-04-30T23:45:00+03:00 python3 scripts/dev.py test -m "not browser and not worker and
 not real_clock and not postgres"``.
@@ -16,7 +17,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
+from support.clock import moment_of
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -30,15 +31,16 @@ MOMENTS = {
 }
 
 
-@pytest.mark.parametrize("moment", list(MOMENTS.values()), ids=list(MOMENTS))
-def test_the_suite_passes_at(moment, tmp_path):
-    env = {**os.environ, "KONSEY_TEST_CLOCK": moment}
+def test_the_suite_passes_at_the_awkward_moments(tmp_path):
+    moments = list(MOMENTS.values())
+    env = {**os.environ, "KONSEY_TEST_CLOCK": ",".join(moments)}
     run = subprocess.run(  # noqa: S603 - our own interpreter
         [sys.executable, "-m", "pytest", "-n", "2", "-q", "-p", "no:cacheprovider", "--basetemp", str(tmp_path / "t"),
          "-m", "not browser and not worker and not real_clock and not postgres",
          "--ignore", "tests/test_api_fuzz.py", "--ignore", "tests/test_calendar_moments.py", "tests"],
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=1500)
-    failures = [line for line in run.stdout.splitlines() if line.startswith(("FAILED", "ERROR"))]
+    failures = [f"{line} (at {moment_of(line.split()[1], moments)})" for line in run.stdout.splitlines()
+                if line.startswith(("FAILED", "ERROR")) and len(line.split()) > 1]
     summary = run.stdout.strip().splitlines()[-1:] if run.stdout.strip() else [run.stderr[-2000:]]
-    assert run.returncode == 0, f"at {moment}: " + "\n".join(failures or summary)
+    assert run.returncode == 0, "\n".join(failures or summary)
     assert " passed" in summary[0]  # it ran the tests, not nothing

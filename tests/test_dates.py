@@ -94,3 +94,16 @@ def test_a_version_judged_by_a_meeting_just_after_the_councils_midnight_stays(wo
     assert replaced.status_code == 422 and "effective_from" in replaced.json["errors"], replaced.json
     in_force = admin.get(f"{BASE}/bylaws/in-force", query_string={"on": day.isoformat()})
     assert in_force.json["parameters"]["speaking_time_minutes"] == 4
+
+
+def test_each_test_keeps_its_moment_and_the_moments_are_shared_out():
+    from collections import Counter
+
+    from support.clock import moment_of
+
+    moments = ["2026-12-31T23:30:00+03:00", "2027-01-01T00:30:00+03:00", "2028-02-29T00:30:00+03:00"]
+    ids = [f"tests/test_{n}.py::test_{n}[sqlite]" for n in range(300)]
+    assert [moment_of(i, moments) for i in ids] == [moment_of(i, moments) for i in ids]  # not by the day it runs
+    shares = Counter(moment_of(i, moments) for i in ids)
+    assert set(shares) == set(moments) and min(shares.values()) > 60, shares
+    assert moment_of(ids[0], moments[:1]) == moments[0]

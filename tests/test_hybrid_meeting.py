@@ -13,6 +13,8 @@ import pytest
 from sqlalchemy import select
 
 from conftest import REDIS_URL, login
+from konsey.core.live import LiveKeys
+from support.apps import LIVE_KEY_PREFIX
 from support.clock import council_today
 from support.services import need_service
 from support.statements import statements_sent
@@ -377,7 +379,7 @@ def test_a_change_is_published_for_the_live_service(app, hall):
 
     admin, url = hall["admin"], hall["url"]
     subscriber = redis.Redis.from_url(REDIS_URL).pubsub()
-    subscriber.subscribe(f"konsey:live:{hall['meeting']['id']}")
+    subscriber.subscribe(LiveKeys(LIVE_KEY_PREFIX).channel(hall["meeting"]["id"]))
     subscriber.get_message(timeout=1)  # the subscription's confirmation
     app.config["KONSEY_LIVE_REDIS_URL"] = REDIS_URL
     try:
@@ -393,11 +395,12 @@ def test_a_change_is_published_for_the_live_service(app, hall):
     assert published["urgent"] is False and published["state"]["quorum"]["present"] == 1
     assert nothing is None
     # A state read earlier but published later never replaces a newer one.
-    from konsey.core.live import CHANNEL_PREFIX, PUBLISH_IF_NEWER, STATE_PREFIX, VERSION_PREFIX
+    from konsey.core.live import PUBLISH_IF_NEWER
 
     client = redis.Redis.from_url(REDIS_URL)
     meeting_id = hall["meeting"]["id"]
-    keys = (STATE_PREFIX + meeting_id, CHANNEL_PREFIX + meeting_id, VERSION_PREFIX + meeting_id)
+    names = LiveKeys(LIVE_KEY_PREFIX)
+    keys = (names.state(meeting_id), names.channel(meeting_id), names.version(meeting_id))
     stale = json.dumps({"urgent": True, "state": {**published["state"], "version": published["state"]["version"] - 1}})
     assert client.eval(PUBLISH_IF_NEWER, 3, *keys, published["state"]["version"] - 1, stale) == 0
     kept = json.loads(client.hget(keys[0], "message"))
@@ -428,7 +431,8 @@ def live_service(tmp_path):
     need_service("Redis", _redis_up(), "start redis-server; live service tests skipped")
     port = free_port()
     env = {**os.environ, "KONSEY_SECRET_KEY": "test-secret", "KONSEY_LIVE_REDIS_URL": REDIS_URL,
-           "KONSEY_INSTANCE_PATH": str(tmp_path), "KONSEY_LIVE_COALESCE_SECONDS": "0.2"}
+           "KONSEY_INSTANCE_PATH": str(tmp_path), "KONSEY_LIVE_COALESCE_SECONDS": "0.2",
+           "KONSEY_LIVE_KEY_PREFIX": LIVE_KEY_PREFIX}
     process = subprocess.Popen([str(Path(sys.executable).parent / "konsey"), "live", "--port", str(port)], env=env,
                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     base = f"http://127.0.0.1:{port}"
@@ -828,7 +832,8 @@ def test_the_attendance_list_has_a_line_to_sign_for_everyone_and_then_who_came_w
 
 
 def test_a_meeting_left_dirty_is_published_by_the_sweep(app, hall):
-    """A change folded by a web worker that went away before its timer fired: the scheduler's sweep publishes."""
+    """A change folded by a web worker that went away before its timer fired: the scheduler's sweep publishes
+    it, and leaves alone what another installation on the same Redis left waiting."""
     need_service("Redis", _redis_up(), "start redis-server; live publishing tests skipped")
     import redis
 
@@ -840,16 +845,21 @@ def test_a_meeting_left_dirty_is_published_by_the_sweep(app, hall):
     meeting_id = hall["meeting"]["id"]
     client = redis.Redis.from_url(REDIS_URL)
     admin.post(f"{url}/attendance", json={"member_id": hall["people"]["Can Demir"]})  # committed, not published
-    client.set(live.DIRTY_PREFIX + meeting_id, str(hall["council"]), ex=60)  # as a worker left it
-    client.delete(live.SLOT_PREFIX + meeting_id)
+    names, elsewhere = live.LiveKeys(LIVE_KEY_PREFIX), live.LiveKeys(f"konsey-test-{uuid.uuid4().hex[:8]}:live:")
+    client.set(names.dirty(meeting_id), str(hall["council"]), ex=60)  # as a worker left it
+    client.delete(names.slot(meeting_id))
+    foreign = str(uuid.uuid4())  # a meeting of another installation, waiting for its own timer
+    client.set(elsewhere.dirty(foreign), str(uuid.uuid4()), ex=60)
     app.config["KONSEY_LIVE_REDIS_URL"] = REDIS_URL
     try:
         with app.app_context(), acting_as(SYSTEM):
             assert system.publish_waiting_live_states() >= 1
             found = live.published(uuid.UUID(meeting_id))
         assert found is not None and found[1]["quorum"]["present"] == 1
-        assert client.get(live.DIRTY_PREFIX + meeting_id) is None
+        assert client.get(names.dirty(meeting_id)) is None
+        assert client.get(elsewhere.dirty(foreign)) is not None and not client.exists(elsewhere.slot(foreign))
     finally:
+        client.delete(elsewhere.dirty(foreign))
         app.config["KONSEY_LIVE_REDIS_URL"] = None
         import time
 

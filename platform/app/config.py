@@ -60,6 +60,9 @@ def build_config(instance_path: Path, overrides: dict | None = None) -> dict:
         # Without them the screens poll.
         "KONSEY_LIVE_REDIS_URL": env.get("KONSEY_LIVE_REDIS_URL"),
         "KONSEY_LIVE_URL": env.get("KONSEY_LIVE_URL"),
+        # Where this installation's live states live in that Redis; installations sharing one Redis (staging
+        # beside production) each need their own, the web, the worker and the live service the same.
+        "KONSEY_LIVE_KEY_PREFIX": env.get("KONSEY_LIVE_KEY_PREFIX", "konsey:live:"),
         # At most one computation of a meeting's live state per this many seconds while ballots and check-ins
         # stream in (a vote opened or closed, the floor given, still go out at once).
         "KONSEY_LIVE_FOLD_SECONDS": float(env.get("KONSEY_LIVE_FOLD_SECONDS", "1.0")),

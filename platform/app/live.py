@@ -21,7 +21,7 @@ import re
 from datetime import UTC, datetime
 
 from konsey.app.config import build_config, default_instance_path
-from konsey.core.live import CHANNEL_PREFIX, REVOKED_CHANNEL, REVOKED_SET, STATE_PREFIX, meeting_of_key
+from konsey.core.live import LiveKeys, meeting_of_key
 
 log = logging.getLogger(__name__)
 
@@ -42,8 +42,9 @@ def _clock() -> bytes:
 class Hub:
     """The screens listening, meeting by meeting, and the one Redis subscription that feeds them."""
 
-    def __init__(self, redis_url: str, coalesce_seconds: float = COALESCE_SECONDS):
+    def __init__(self, redis_url: str, coalesce_seconds: float = COALESCE_SECONDS, keys: LiveKeys | None = None):
         self.redis_url = redis_url
+        self.keys = keys or LiveKeys()
         self.coalesce_seconds = coalesce_seconds
         self.listeners: dict[str, set[asyncio.Queue]] = {}
         self.passes: dict[asyncio.Queue, str] = {}  # a phone's stream → its pass (it ends with the pass)
@@ -77,8 +78,9 @@ class Hub:
         while True:
             try:
                 pubsub = self.redis.pubsub()
-                await pubsub.psubscribe(CHANNEL_PREFIX + "*")
-                self.revoked_passes |= {member.decode() for member in await self.redis.smembers(REVOKED_SET)}
+                await pubsub.psubscribe(self.keys.channel("*"))
+                self.revoked_passes |= {member.decode()
+                                        for member in await self.redis.smembers(self.keys.revoked_set)}
                 async for message in pubsub.listen():
                     if message.get("type") == "pmessage":
                         self._received(message["channel"].decode(), message["data"])
@@ -89,10 +91,10 @@ class Hub:
                 await asyncio.sleep(1)
 
     def _received(self, channel: str, data: bytes) -> None:
-        if channel == REVOKED_CHANNEL:
+        if channel == self.keys.revoked_channel:
             self._end_pass(data.decode())
             return
-        meeting_id = channel[len(CHANNEL_PREFIX):]
+        meeting_id = channel[len(self.keys.channel("")):]
         if meeting_id not in self.listeners:
             return
         try:
@@ -168,7 +170,7 @@ class Hub:
             return self.last[meeting_id]
         async with self.reading.setdefault(meeting_id, asyncio.Lock()):
             if meeting_id not in self.last:
-                stored = await self.redis.hget(STATE_PREFIX + meeting_id, "message")
+                stored = await self.redis.hget(self.keys.state(meeting_id), "message")
                 state = json.loads(stored)["state"] if stored else None
                 if state is not None and int(state["version"]) > self.versions.get(meeting_id, 0):
                     self.versions[meeting_id] = int(state["version"])
@@ -185,9 +187,9 @@ class LiveService:
     """The ASGI application: ``GET …/meetings/<stream key>`` is a meeting's event stream; ``GET /health``
     says how many screens are connected."""
 
-    def __init__(self, secret: str, redis_url: str):
+    def __init__(self, secret: str, redis_url: str, keys: LiveKeys | None = None):
         self.secret = secret
-        self.hub = Hub(redis_url)
+        self.hub = Hub(redis_url, keys=keys)
 
     async def __call__(self, scope, receive, send):
         if scope["type"] == "lifespan":
@@ -270,4 +272,4 @@ def create_live_service() -> LiveService:
     redis_url = config.get("KONSEY_LIVE_REDIS_URL")
     if not redis_url:
         raise SystemExit("KONSEY_LIVE_REDIS_URL is not set: the live service listens on Redis.")
-    return LiveService(config["SECRET_KEY"], redis_url)
+    return LiveService(config["SECRET_KEY"], redis_url, LiveKeys(config["KONSEY_LIVE_KEY_PREFIX"]))

@@ -42,9 +42,47 @@ from konsey.tenants.scoping import bound_council, current_council_id
 log = logging.getLogger(__name__)
 
 _KEY = "konsey_live_changes"
-CHANNEL_PREFIX = "konsey:live:"
-STATE_PREFIX = "konsey:live:state:"
-VERSION_PREFIX = "konsey:live:version:"
+DEFAULT_KEY_PREFIX = "konsey:live:"
+
+
+@dataclass(frozen=True)
+class LiveKeys:
+    """Where an installation's live states are kept and published in Redis. Installations sharing one Redis
+    (staging beside production, or several test runs on one machine) stay apart by their prefix
+    (``KONSEY_LIVE_KEY_PREFIX``): without it one's sweep folds the other's meetings, clearing their marks
+    while finding nothing of them to publish, and their screens wait for a state that never comes."""
+
+    prefix: str = DEFAULT_KEY_PREFIX
+
+    def channel(self, meeting_id) -> str:
+        return f"{self.prefix}{meeting_id}"
+
+    def state(self, meeting_id) -> str:
+        return f"{self.prefix}state:{meeting_id}"
+
+    def version(self, meeting_id) -> str:
+        return f"{self.prefix}version:{meeting_id}"
+
+    def dirty(self, meeting_id) -> str:
+        return f"{self.prefix}dirty:{meeting_id}"
+
+    def slot(self, meeting_id) -> str:
+        return f"{self.prefix}slot:{meeting_id}"
+
+    @property
+    def revoked_channel(self) -> str:
+        return f"{self.prefix}revoked"
+
+    @property
+    def revoked_set(self) -> str:
+        return f"{self.prefix}revoked-passes"
+
+
+def keys() -> LiveKeys:
+    """This installation's keys (its configured prefix)."""
+    return LiveKeys(current_app.config.get("KONSEY_LIVE_KEY_PREFIX") or DEFAULT_KEY_PREFIX)
+
+
 # Keep and send a meeting's state only if it is newer than the one kept (KEYS: state, channel, version counter).
 PUBLISH_IF_NEWER = """
 local held = tonumber(redis.call('HGET', KEYS[1], 'v') or '0')
@@ -254,8 +292,6 @@ def publish_changes(changes: dict) -> None:
 # a process whose change found the slot taken arms a timer for when the slot ends, and then folds again if the
 # mark is still there. Across processes, Redis decides (one script, one round trip); within one, one timer per
 # meeting.
-DIRTY_PREFIX = "konsey:live:dirty:"
-SLOT_PREFIX = "konsey:live:slot:"
 _armed: set = set()
 _armed_lock = threading.Lock()
 
@@ -281,7 +317,7 @@ def _fold(client, meeting_id, council_id) -> None:
 
     try:
         interval = fold_seconds()
-        waits = int(client.eval(FOLD, 2, DIRTY_PREFIX + str(meeting_id), SLOT_PREFIX + str(meeting_id),
+        waits = int(client.eval(FOLD, 2, keys().dirty(meeting_id), keys().slot(meeting_id),
                                 max(1, int(interval * 1000)), str(council_id)))
         if waits == -1:
             _publish(client, meeting_id, council_id, urgent=False)
@@ -313,7 +349,7 @@ def _trailing(app, meeting_id, council_id) -> None:
     with app.app_context():
         try:
             client = _redis()
-            if client is not None and client.exists(DIRTY_PREFIX + str(meeting_id)):
+            if client is not None and client.exists(keys().dirty(meeting_id)):
                 _fold(client, meeting_id, council_id)
         except redis.RedisError as error:
             log.warning("live update of meeting %s not published: %s", meeting_id, error)
@@ -331,11 +367,12 @@ def sweep() -> int:
     import redis
 
     found = 0
+    marked = keys().dirty("")
     try:
-        for key in client.scan_iter(DIRTY_PREFIX + "*", count=500):
+        for key in client.scan_iter(marked + "*", count=500):
             council_id = client.get(key)
             try:
-                meeting, council = uuid.UUID(key.decode()[len(DIRTY_PREFIX):]), uuid.UUID(council_id.decode())
+                meeting, council = uuid.UUID(key.decode()[len(marked):]), uuid.UUID(council_id.decode())
             except (AttributeError, ValueError):
                 client.delete(key)  # gone meanwhile, or not a mark this version made
                 continue
@@ -351,7 +388,7 @@ def _publish_now(client, meeting_id, council_id) -> None:
     import redis
 
     try:
-        client.delete(DIRTY_PREFIX + str(meeting_id))
+        client.delete(keys().dirty(meeting_id))
     except redis.RedisError as error:
         log.warning("live update of meeting %s not published: %s", meeting_id, error)
         return
@@ -369,8 +406,9 @@ def _publish(client, meeting_id, council_id, *, urgent: bool) -> None:
             if meeting is None:
                 return
             message = json.dumps({"urgent": urgent, "state": stamped(state(meeting), version)})
-        client.eval(PUBLISH_IF_NEWER, 3, STATE_PREFIX + str(meeting_id), CHANNEL_PREFIX + str(meeting_id),
-                    VERSION_PREFIX + str(meeting_id), version, message)
+        names = keys()
+        client.eval(PUBLISH_IF_NEWER, 3, names.state(meeting_id), names.channel(meeting_id),
+                    names.version(meeting_id), version, message)
     except redis.RedisError as error:
         log.warning("live update of meeting %s not published: %s", meeting_id, error)
     except Exception:  # noqa: BLE001 - one meeting's failure does not keep the others' screens waiting
@@ -389,7 +427,7 @@ def published(meeting_id: uuid.UUID) -> tuple[int, dict] | None:
     import redis
 
     try:
-        version, message = client.hmget(STATE_PREFIX + str(meeting_id), ["v", "message"])
+        version, message = client.hmget(keys().state(meeting_id), ["v", "message"])
     except redis.RedisError:
         return None
     if version is None or message is None:
@@ -417,10 +455,6 @@ def view(meeting: Meeting, known: int | None = None) -> LiveView:
     return LiveView(version, None if known == version else latest)
 
 
-REVOKED_CHANNEL = CHANNEL_PREFIX + "revoked"
-REVOKED_SET = "konsey:live-revoked-passes"
-
-
 def revoke_pass(pass_id: uuid.UUID) -> None:
     """A pass ended (a new one issued): its stream key opens nothing from now on, and the live service closes
     the streams it holds open."""
@@ -430,10 +464,11 @@ def revoke_pass(pass_id: uuid.UUID) -> None:
     import redis
 
     try:
+        names = keys()
         pipe = client.pipeline(transaction=True)
-        pipe.sadd(REVOKED_SET, str(pass_id))
-        pipe.expire(REVOKED_SET, STREAM_KEY_HOURS * 3600)
-        pipe.publish(REVOKED_CHANNEL, str(pass_id))
+        pipe.sadd(names.revoked_set, str(pass_id))
+        pipe.expire(names.revoked_set, STREAM_KEY_HOURS * 3600)
+        pipe.publish(names.revoked_channel, str(pass_id))
         pipe.execute()
     except redis.RedisError as error:
         log.warning("the end of pass %s was not told to the live service: %s", pass_id, error)
@@ -445,7 +480,7 @@ def _next_version(client, meeting_id) -> int:
     order; Redis keeps and sends only the newer, PUBLISH_IF_NEWER). A counter Redis lost (a restart, twelve quiet
     hours) starts again from the clock in microseconds, above any number it gave before, so the screens still
     holding those take the new states."""
-    key = VERSION_PREFIX + str(meeting_id)
+    key = keys().version(meeting_id)
     pipe = client.pipeline(transaction=True)
     pipe.set(key, time.time_ns() // 1000, nx=True, ex=12 * 3600)
     pipe.incr(key)

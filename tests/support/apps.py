@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import uuid
 from pathlib import Path
 
 from sqlalchemy import create_engine, text
@@ -10,6 +11,8 @@ from sqlalchemy.engine import make_url
 
 from support.contract import DocumentedClient
 from support.services import POSTGRES_ADMIN_URL, port_open, worker_name
+
+LIVE_KEY_PREFIX = f"konsey-test-{uuid.uuid4().hex[:10]}:live:"
 
 
 def _postgres_reachable() -> bool:
@@ -70,6 +73,9 @@ def _make_app(tmp_root: Path, backend: str, smtp_port: int, extra: dict | None =
         "KONSEY_PASSWORD_HASHING": "cheapest",
         "KONSEY_WEBHOOK_ALLOWED_HOSTS": "127.0.0.1",  # the tests' receivers listen on loopback
         "RATELIMIT_ENABLED": False,  # every test signs in from 127.0.0.1; tests/test_security.py tests the limits
+        # Every test process its own live keys in the shared Redis, as two installations would have: a sweep
+        # in one (or in a calendar-moment run beside the main one) must not fold another's meetings.
+        "KONSEY_LIVE_KEY_PREFIX": LIVE_KEY_PREFIX,
         **(extra or {}),
     }
     app = create_app(config, instance_path=instance)

@@ -100,3 +100,88 @@ def test_an_import_inside_a_function_says_why():
                 if "#" not in text:
                     unexplained.append(f"{name}:{node.lineno} {module}")
     assert unexplained == [], "an import inside a function needs its reason beside it: " + ", ".join(unexplained)
+
+
+def _core_graph() -> dict[str, set[str]]:
+    """Which module of the core imports which other, type-only imports and imports inside functions counted."""
+    graph: dict[str, set[str]] = {}
+    core = {name for name, _path in _modules() if name.startswith("konsey.core.")}
+    for name, path in _modules():
+        if name not in core:
+            continue
+        tree = ast.parse(path.read_text())
+        targets = set()
+        for node, module in _imports(tree):
+            names = [module]
+            if isinstance(node, ast.ImportFrom):
+                names += [f"{module}.{alias.name}" for alias in node.names]
+            targets |= {_sibling(target) for target in names if _sibling(target) in core}
+        graph[_sibling(name)] = targets - {_sibling(name)}
+    return graph
+
+
+def _sibling(module: str) -> str:
+    """A module of the core as the core's siblings count it (``konsey.core.rules.meetings`` is ``rules``)."""
+    return ".".join(module.split(".")[:3])
+
+
+def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """The groups of modules that import one another round a circle (Tarjan's strongly connected parts)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    found: list[list[str]] = []
+
+    def visit(module: str) -> None:
+        index[module] = low[module] = len(index)
+        stack.append(module)
+        for other in graph.get(module, ()):
+            if other not in index:
+                visit(other)
+                low[module] = min(low[module], low[other])
+            elif other in stack:
+                low[module] = min(low[module], index[other])
+        if low[module] == index[module]:
+            part = []
+            while (top := stack.pop()) != module:
+                part.append(top)
+            part.append(module)
+            if len(part) > 1:
+                found.append(sorted(part))
+
+    for module in sorted(graph):
+        if module not in index:
+            visit(module)
+    return found
+
+
+def test_the_cores_modules_form_no_cycle():
+    """A step across two domains lives in the use case that composes them, not in one domain reaching back
+    into another (import-linter's acyclic_siblings contract holds the same in CI)."""
+    assert _cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]  # it sees one
+    assert _cycles(_core_graph()) == []
+
+
+def test_the_core_imports_nothing_inside_a_function():
+    inside = []
+    for name, path in _modules():
+        if not name.startswith("konsey.core"):
+            continue
+        tree = ast.parse(path.read_text())
+        for function in ast.walk(tree):
+            if isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef):
+                inside += [f"{name}:{node.lineno} {module}" for node, module in _imports(function)
+                           if module.startswith("konsey")]
+    assert inside == []
+
+
+def test_the_architecture_names_only_files_that_exist():
+    """docs/architecture.md is where a newcomer looks for where things go: every file it names is there."""
+    import re
+
+    text = (ROOT / "docs" / "architecture.md").read_text()
+    named = set(re.findall(r"`([\w./-]+\.(?:py|html|js|css|md|toml|yaml|json))`", text))
+    missing = [path for path in sorted(named)
+               if "/" in path and not any((base / path).exists()
+                                                    for base in (ROOT, ROOT / "platform", ROOT / "platform" / "web"))]
+    assert len(named) > 40 and missing == []

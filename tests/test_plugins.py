@@ -211,9 +211,9 @@ def test_bespoke_majority_and_tie_rule_only_where_enabled(app, bespoke):
 def test_membership_eligibility_and_seat_events_only_where_enabled(app, world, bespoke):
     import konsey_bespoke_rules
 
-    from konsey.core.bodies import BodyKind
+    from konsey.core.bodies import BodyKind, create_body
     from konsey.core.membership import Member
-    from konsey.core.seats import SeatRole, assign_seat, create_body
+    from konsey.core.seats import SeatRole, assign_seat
     from konsey.tenants.db import db
     from konsey.tenants.scoping import bound_council
 

@@ -30,11 +30,12 @@ from konsey.core import (
     speakers,
 )
 from konsey.core.applications import KVKK_NOTICE_VERSION
-from konsey.core.bodies import Body, BodyKind
+from konsey.core.bodies import Body, BodyKind, create_body
 from konsey.core.bylaws import ByLawProfile, parameters_on
 from konsey.core.errors import Conflict, Invalid
 from konsey.core.meetings import Meeting, MeetingStatus
 from konsey.core.membership import Gender, Member, MemberKind, MemberStatus
+from konsey.core.municipal_calendar import MunicipalMeetingKind
 from konsey.core.outbox import OutboxEvent
 from konsey.core.rules import follow_up as follow_up_rules
 from konsey.core.seats import SeatRole
@@ -191,14 +192,14 @@ def seed_history(slug: str, today: date | None = None) -> dict:
                                rng.sample(BOARD_ITEMS, 2), present, rng, yes_share=0.8))
 
     # Two general assemblies; the first approves a working group, the second sends motions.
-    group = seats.create_body(BodyKind.WORKING_GROUP, "Ulaşım Çalışma Grubu", "YK kararı")
+    group = create_body(BodyKind.WORKING_GROUP, "Ulaşım Çalışma Grubu", "YK kararı")
     turnout = rng.uniform(0.55, 0.85)
     voters = [m for m in active if m.kind is MemberKind.INDIVIDUAL]
     needed = len(active) // 2 + 1
     first_day, second_day = today - timedelta(days=300), today - timedelta(days=120)
     first = _hold(assembly, "Olağan Genel Kurul (bahar)", first_day, [ASSEMBLY_ITEMS[0][0], ASSEMBLY_ITEMS[1][0]],
                   voters[:max(needed, int(len(voters) * turnout))], rng, yes_share=0.85)
-    seats.approve_body(group, first[0])
+    seats.approve_body(group, first[0], meetings.meeting_of_vote(first[0]))
     group_members = rng.sample(people, 7)
     for member in group_members:
         seats.assign_seat(group, member, SeatRole.PRINCIPAL, first_day + timedelta(days=7), None)
@@ -220,7 +221,7 @@ def seed_history(slug: str, today: date | None = None) -> dict:
     # The municipal council's calendar: it meets on the first Wednesday of each month (Law 5393 art. 20), and
     # held one extraordinary meeting; the motions' due dates come from it.
     for year in {first_day.year, today.year}:
-        follow_up.add_many([(day, follow_up.MunicipalMeetingKind.REGULAR)
+        follow_up.add_many([(day, MunicipalMeetingKind.REGULAR)
                             for day in follow_up_rules.regular_meeting_days(year, weekday=2, week=1)])
     follow_up.add_many([(first_day + timedelta(days=45), follow_up.MunicipalMeetingKind.EXTRAORDINARY)])
 

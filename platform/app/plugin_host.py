@@ -29,8 +29,6 @@ class PluginDisabled(Conflict):
 
 
 def install(app: Flask) -> None:
-
-
     owners: dict[str, str] = {}
     for plugin_name, blueprint in plugin_blueprints():
         if isinstance(blueprint, ApiBlueprint):

@@ -24,6 +24,7 @@ from sqlalchemy.orm import Mapped, joinedload, mapped_column, relationship
 from konsey.core.audit import record
 from konsey.core.text import email_lower
 from konsey.tenants.db import HasId, as_utc, db, enum_of, utcnow
+from konsey.tenants.models import Council
 from konsey.tenants.scoping import bound_council
 
 _HASHERS = {
@@ -239,7 +240,6 @@ def token_from_secret(secret: str) -> AccessToken | None:
 def council_and_token(slug: str, secret: str):
     """(the council of ``slug`` or None, the usable token of ``secret`` or None) in one round trip: what every
     council API request needs before anything else (the token with its owner and the owner's grants)."""
-    from konsey.tenants.models import Council  # the platform's tables: imported where needed, as elsewhere
 
     if not secret.startswith(TOKEN_PREFIX):
         return db.session.scalar(select(Council).where(Council.slug == slug)), None

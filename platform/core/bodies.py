@@ -5,9 +5,12 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
+from flask_babel import gettext as _
 from sqlalchemy import Date, String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from konsey.core.audit import record
+from konsey.core.errors import Invalid
 from konsey.tenants.db import CouncilOwned, db, enum_of, utcnow
 
 
@@ -44,3 +47,14 @@ class Body(CouncilOwned, db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     __council_table_args__ = (db.Index("ix_bodies_council_kind", "council_id", "kind"),)
+
+
+def create_body(kind: BodyKind, name: str, proposal: str | None = None) -> Body:
+    """The executive board proposes an assembly or a working group; it works once the assembly approves it."""
+    if kind in (BodyKind.GENERAL_ASSEMBLY, BodyKind.EXECUTIVE_BOARD):
+        raise Invalid({"kind": [_("A council has exactly one general assembly and one executive board.")]})
+    body = Body(kind=kind, name=name, status=BodyStatus.PROPOSED, proposal=proposal)
+    db.session.add(body)
+    db.session.flush()
+    record("body.proposed", body, {"kind": kind.value})
+    return body

@@ -1,5 +1,6 @@
-"""The art. 76 follow-up to the end: the municipal council's meeting calendar (which sets when each answer is
-due), and each motion's implementation milestones after the answer. The rules are in
+"""The art. 76 follow-up to the end: recording the municipal council's meeting calendar (which sets when each
+answer is due; the days themselves are :mod:`konsey.core.municipal_calendar`'s), and each motion's implementation
+milestones after the answer. The rules are in
 :mod:`konsey.core.rules.follow_up`; the public tracker reads what is here."""
 
 from __future__ import annotations
@@ -11,32 +12,20 @@ import uuid
 from datetime import date, datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import Date, String, Text, Uuid, select
+from sqlalchemy import Date, Text, Uuid, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from konsey.core.audit import record
 from konsey.core.errors import Conflict, Invalid
 from konsey.core.motions import ORDER, Motion, MotionStatus, set_due_date
+from konsey.core.municipal_calendar import (
+    MunicipalCouncilMeeting,
+    MunicipalMeetingKind,
+    municipal_meeting_days,
+)
 from konsey.core.rules import follow_up as rules
 from konsey.tenants.db import CouncilOwned, db, enum_of, same_council_fk, utcnow
 from konsey.tenants.models import council_day, council_today
-
-
-class MunicipalMeetingKind(enum.StrEnum):
-    REGULAR = "regular"  # the monthly meeting on the day the municipal council set (Law 5393 art. 20)
-    EXTRAORDINARY = "extraordinary"
-
-
-class MunicipalCouncilMeeting(CouncilOwned, db.Model):
-    """A meeting of the municipality's council (belediye meclisi), as the secretariat records or imports it."""
-
-    __tablename__ = "municipal_council_meetings"
-
-    held_on: Mapped[date] = mapped_column(Date)
-    kind: Mapped[MunicipalMeetingKind] = mapped_column(enum_of(MunicipalMeetingKind, 16))
-    note: Mapped[str | None] = mapped_column(String(200))
-
-    __council_table_args__ = (db.UniqueConstraint("council_id", "held_on"),)
 
 
 class MilestoneState(enum.StrEnum):
@@ -64,10 +53,6 @@ class ImplementationMilestone(CouncilOwned, db.Model):
 
 
 # --- the municipal council's calendar ----------------------------------------------------------------------------
-
-
-def municipal_meeting_days() -> list[date]:
-    return list(db.session.scalars(select(MunicipalCouncilMeeting.held_on).order_by(MunicipalCouncilMeeting.held_on)))
 
 
 def municipal_meetings(year: int | None = None) -> list[MunicipalCouncilMeeting]:

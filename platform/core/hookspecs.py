@@ -31,9 +31,9 @@ if TYPE_CHECKING:  # only for the annotations; plugins get these through konsey.
     from flask import Blueprint
 
     from konsey.core.bodies import Body
+    from konsey.core.hooktypes import BodyType, Indicator, NavigationItem, PackageFile, ScheduledJob
     from konsey.core.membership import Member
     from konsey.core.rules.meetings import Tally
-    from konsey.pluginkit import BodyType, Indicator, NavigationItem, PackageFile, ScheduledJob
 
 hookspec = pluggy.HookspecMarker("konsey")
 

@@ -631,6 +631,12 @@ def _count(vote: Vote, ledger: list) -> VoteCount:
     return VoteCount(turnout, named, hall, totals, paper)
 
 
+def meeting_of_vote(vote: Vote) -> Meeting:
+    """The meeting where ``vote`` was taken."""
+    return db.session.scalar(select(Meeting).join(AgendaItem, AgendaItem.meeting_id == Meeting.id)
+                             .where(AgendaItem.id == vote.agenda_item_id))
+
+
 def open_vote(meeting: Meeting, body: Body, item: AgendaItem, kind: VoteKind,
               purpose: VotePurpose = VotePurpose.DECISION, sealed: bool = False) -> Vote:
     """``sealed``: a secret vote whose ballots are sealed on the phones (the caller calls its box)."""

@@ -151,8 +151,6 @@ class MembershipEvent(CouncilOwned, db.Model):
 
 
 def change_status(member: Member, status: MemberStatus, reason: str, on: date) -> MembershipEvent:
-
-
     if status is member.status:
         raise Conflict({"status": [_("The member already has this status.")]})
     member.status = status
@@ -163,10 +161,40 @@ def change_status(member: Member, status: MemberStatus, reason: str, on: date) -
     return event
 
 
+class Capacity(enum.StrEnum):
+    REPRESENTATIVE = "representative"
+    SUBSTITUTE = "substitute"
+
+
+class Representative(CouncilOwned, db.Model):
+    __tablename__ = "representatives"
+
+    member_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    capacity: Mapped[Capacity] = mapped_column(enum_of(Capacity, 16))
+    name: Mapped[str] = mapped_column(String(200))
+    mandate_letter: Mapped[str] = mapped_column(String(200))  # the letter's date and number, as written
+    mandate_expires_on: Mapped[date] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    __council_table_args__ = (
+        db.Index("ix_representatives_council_member", "council_id", "member_id"),
+        same_council_fk("member_id", "members", ondelete="CASCADE"),
+    )
+
+    def valid_on(self, day: date) -> bool:
+        return day <= self.mandate_expires_on
+
+
+def serving_representatives(member: Member, day: date | None = None) -> int:
+    """How many representatives (not substitutes) act for the institution with a mandate valid on ``day``."""
+    day = day or council_today()
+    return sum(1 for rep in db.session.scalars(select(Representative).where(
+        Representative.member_id == member.id, Representative.capacity == Capacity.REPRESENTATIVE))
+        if rep.valid_on(day))
+
+
 def check_category_cap(category: MemberCategory, adding: int = 1) -> None:
     """Refuse members beyond the statutory limit of their category in the current council."""
-
-
     council = db.session.get(Council, current_council_id())
     cap = category_cap(category.value, council.neighbourhood_count)
     if cap is None:
@@ -181,12 +209,6 @@ def check_category_cap(category: MemberCategory, adding: int = 1) -> None:
 def check_another_university() -> None:
     """With several universities each sends one representative: a university still sending two must end
     one mandate before another university joins."""
-    from flask_babel import gettext as _
-
-    from konsey.core.representatives import (
-        serving_representatives,  # representatives are of members: that module imports this one
-    )
-
     for university in db.session.scalars(select(Member).where(
             Member.category == MemberCategory.UNIVERSITY, Member.status == MemberStatus.ACTIVE)):
         if serving_representatives(university) > 1:
@@ -251,15 +273,8 @@ def update_member(member: Member, data: dict) -> Member:
 
 
 def remove_member(member: Member) -> None:
-    """Erase a member's record (a KVKK erasure request, or a mistaken entry); the log keeps only the id."""
-    from konsey.core.applications import (
-        forget_member,  # applications become members: that module imports this one
-    )
-    from konsey.core.export import drop_ready_exports  # the export reads every model: it imports this module
-    from konsey.core.meetings import forget_stand_ins  # meetings count members: that module imports this one
-
+    """Erase a member's record (a KVKK erasure request, or a mistaken entry); the log keeps only the id. What
+    other records hold of the person (their application, their stand-ins, a ready export) the use case that
+    erases them clears first (konsey.usecases.members.erase_member)."""
     record("member.erased", member, {"member_no": member.member_no})
-    forget_member(member.id)
-    forget_stand_ins(member.id)
-    drop_ready_exports()  # a ready export would still carry the erased person's data
     db.session.delete(member)

@@ -30,6 +30,7 @@ from konsey.core.meetings import (
 )
 from konsey.core.membership import Member
 from konsey.core.rules.meetings import online_presence_counts
+from konsey.core.speakers import spoken
 from konsey.core.text import ascii_slug, turkish_sort_key, turkish_upper
 from konsey.tenants.db import db
 from konsey.tenants.models import Council
@@ -238,7 +239,6 @@ def _render(meeting: Meeting, footer: str | None, preface: tuple[str, ...] = ())
     heading(_("Agenda and decisions"))
     items = db.session.scalars(select(AgendaItem).where(AgendaItem.meeting_id == meeting.id)
                                .order_by(AgendaItem.position)).all()
-    from konsey.core.speakers import spoken  # the speakers' list reads meetings, which the minutes read too
 
     speeches: dict = {}
     for request, name in spoken(meeting):

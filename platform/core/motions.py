@@ -23,6 +23,7 @@ from konsey.core.counters import next_number
 from konsey.core.errors import Conflict, Invalid
 from konsey.core.labels import label
 from konsey.core.meetings import AgendaItem, Meeting, Vote
+from konsey.core.municipal_calendar import municipal_meeting_days
 from konsey.core.outbox import emit, emit_latest
 from konsey.core.rules import follow_up as rules
 from konsey.tenants.db import CouncilOwned, db, enum_of, same_council_fk, utcnow
@@ -150,7 +151,6 @@ def advance(motion: Motion, target: MotionStatus, *, delivered_on: date | None =
 
 def set_due_date(motion: Motion, municipal_meetings: list[date] | None = None) -> None:
     """The answer's due date from the municipal council's calendar (see rules.follow_up.answer_due)."""
-    from konsey.core.follow_up import municipal_meeting_days  # the calendar's module imports this one
 
     days = municipal_meeting_days() if municipal_meetings is None else municipal_meetings
     motion.answer_due_on, motion.answer_due_estimated = rules.answer_due(motion.delivered_on, days)

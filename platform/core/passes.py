@@ -31,6 +31,7 @@ from konsey.core.formats import moment_text
 from konsey.core.mail import build_message, deliver
 from konsey.core.meetings import Attendance, Meeting, MeetingStatus
 from konsey.core.membership import Member, MemberKind
+from konsey.core.minutes import a4_document
 from konsey.core.outbox import emit, handles
 from konsey.core.representatives import Representative
 from konsey.core.urls import external_url
@@ -394,7 +395,6 @@ def badges_pdf(meeting: Meeting) -> bytes:
     code in letters for typing."""
     import segno
 
-    from konsey.core.minutes import a4_document  # the minutes read the meetings this module reads
 
     council = db.session.get(Council, meeting.council_id)
     body = db.session.get(Body, meeting.body_id)

@@ -23,7 +23,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from konsey.core import hookspecs
 from konsey.core.audit import record
-from konsey.core.bodies import Body
+from konsey.core.bodies import Body, create_body
 from konsey.core.errors import Conflict, Invalid
 from konsey.tenants.db import CouncilOwned, db, utcnow
 from konsey.tenants.models import Council
@@ -272,8 +272,6 @@ def disable(name: str) -> PluginEnablement:
 
 
 def _create_bodies(name: str) -> None:
-    from konsey.core.seats import create_body  # seats call the plugins' hooks: they import this module
-
     for body_type in collect(only(name).konsey_body_types()):
         if db.session.scalar(select(Body.id).where(Body.type_code == body_type.code)) is None:
             body = create_body(body_type.kind, body_type.name)

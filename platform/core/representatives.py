@@ -3,45 +3,30 @@ that expires. Only someone with a valid mandate on the day can be checked in (an
 
 from __future__ import annotations
 
-import enum
 import uuid
-from datetime import date, datetime
+from datetime import date
 
 from flask_babel import gettext as _
-from sqlalchemy import Date, String, Uuid, func, select
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import func, select
 
 from konsey.core.audit import record
 from konsey.core.errors import Conflict, Invalid
 from konsey.core.formats import day_text
-from konsey.core.membership import Member, MemberCategory, MemberKind, MemberStatus
+
+# An institution's representatives are part of its membership record: the model is membership's, which checks
+# them when a university joins; the steps with them are here.
+from konsey.core.membership import (
+    Capacity,
+    Member,
+    MemberCategory,
+    MemberKind,
+    MemberStatus,
+    Representative,
+    serving_representatives,
+)
 from konsey.core.rules.membership import university_representatives_allowed
-from konsey.tenants.db import CouncilOwned, db, enum_of, same_council_fk, utcnow
+from konsey.tenants.db import db
 from konsey.tenants.models import council_today
-
-
-class Capacity(enum.StrEnum):
-    REPRESENTATIVE = "representative"
-    SUBSTITUTE = "substitute"
-
-
-class Representative(CouncilOwned, db.Model):
-    __tablename__ = "representatives"
-
-    member_id: Mapped[uuid.UUID] = mapped_column(Uuid)
-    capacity: Mapped[Capacity] = mapped_column(enum_of(Capacity, 16))
-    name: Mapped[str] = mapped_column(String(200))
-    mandate_letter: Mapped[str] = mapped_column(String(200))  # the letter's date and number, as written
-    mandate_expires_on: Mapped[date] = mapped_column(Date)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-
-    __council_table_args__ = (
-        db.Index("ix_representatives_council_member", "council_id", "member_id"),
-        same_council_fk("member_id", "members", ondelete="CASCADE"),
-    )
-
-    def valid_on(self, day: date) -> bool:
-        return day <= self.mandate_expires_on
 
 
 def appoint(member: Member, capacity: Capacity, name: str, mandate_letter: str, expires_on: date) -> Representative:
@@ -69,14 +54,6 @@ def end_mandate(representative: Representative) -> None:
         raise Conflict({"representative_id": [_("This mandate has already ended.")]})
     representative.mandate_expires_on = yesterday
     record("representative.mandate_ended", representative, {"member": str(representative.member_id)})
-
-
-def serving_representatives(member: Member, day: date | None = None) -> int:
-    """How many representatives (not substitutes) act for the institution with a mandate valid on ``day``."""
-    day = day or council_today()
-    return sum(1 for rep in db.session.scalars(select(Representative).where(
-        Representative.member_id == member.id, Representative.capacity == Capacity.REPRESENTATIVE))
-        if rep.valid_on(day))
 
 
 def check_university_representatives(member: Member) -> None:

@@ -162,28 +162,10 @@ def end_seat(seat: Seat, on: date, reason: str) -> None:
     record("seat.ended", seat, {"on": on.isoformat(), "reason_given": bool(reason)})
 
 
-def create_body(kind: BodyKind, name: str, proposal: str | None = None) -> Body:
-    """The executive board proposes an assembly or a working group; it works once the assembly approves it."""
-    if kind in (BodyKind.GENERAL_ASSEMBLY, BodyKind.EXECUTIVE_BOARD):
-        raise Invalid({"kind": [_("A council has exactly one general assembly and one executive board.")]})
-    body = Body(kind=kind, name=name, status=BodyStatus.PROPOSED, proposal=proposal)
-    db.session.add(body)
-    db.session.flush()
-    record("body.proposed", body, {"kind": kind.value})
-    return body
-
-
-def approve_body(body: Body, vote) -> None:
-    """The general assembly's adopted decision (``vote``) approves the board's proposal."""
-    from konsey.core.meetings import (  # meetings are held by bodies: konsey.core.meetings imports this module
-        AgendaItem,
-        Meeting,
-    )
-
+def approve_body(body: Body, vote, meeting) -> None:
+    """The general assembly's adopted decision (``vote``, taken at ``meeting``) approves the board's proposal."""
     if body.status is not BodyStatus.PROPOSED:
         raise Conflict({"body": [_("Only a proposed body can be approved.")]})
-    meeting = db.session.scalar(select(Meeting).join(AgendaItem, AgendaItem.meeting_id == Meeting.id)
-                                .where(AgendaItem.id == vote.agenda_item_id))
     general_assembly = db.session.get(Body, meeting.body_id)
     if general_assembly.kind is not BodyKind.GENERAL_ASSEMBLY or vote.outcome != "adopted":
         raise Invalid({"vote_id": [_("Give an adopted decision of the general assembly.")]})

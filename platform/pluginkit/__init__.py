@@ -7,17 +7,38 @@ Konsey, so the core can change behind this facade. See ``docs/plugins.md``.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
+from contextlib import contextmanager
 
 import pluggy
 from flask import Response
+from flask_smorest import Blueprint as ApiBlueprint
+from sqlalchemy import select
 
 from konsey.core import reports
-from konsey.core.plugins import council_hooks
+from konsey.core.audit import record
+from konsey.core.bodies import Body, BodyKind, BodyStatus
+from konsey.core.bylaws import parameters_on
+from konsey.core.delivery import AttemptOutcome, Result  # what a delivery channel answers
+from konsey.core.errors import Conflict, DomainError, Invalid, NotFound
+from konsey.core.hooktypes import BodyType, Indicator, NavigationItem, PackageFile, ScheduledJob
+from konsey.core.meetings import Meeting
+from konsey.core.membership import Gender, Member, MemberCategory, MemberKind, MemberStatus
+from konsey.core.motions import Motion
+from konsey.core.permissions import Permission
+from konsey.core.plugins import council_hooks, notification_template, plugin_config
+from konsey.core.rules.elections import count_round
+from konsey.core.rules.membership import age_on
+from konsey.core.rules.parity import minimum_per_gender
+from konsey.core.seats import Seat, SeatRole, assign_seat, body_parity, end_seat, seats_on
 from konsey.core.tasks_after_commit import enqueue_after_commit
+from konsey.schemas.base import StrictSchema
+from konsey.schemas.messages import refusal_lines  # a refusal as lines for a page
+from konsey.tenants.db import CouncilOwned, db, enum_of, same_council_fk, utcnow
 from konsey.tenants.models import Council, council_today
+from konsey.tenants.rls import council_primary_keys, protect_table  # for a plugin's migrations
+from konsey.tenants.scoping import bound_council, current_council_id
+from konsey.usecases.base import SYSTEM, acting_as, command, one, performs, query  # a plugin's use cases
+from konsey.usecases.bodies import join_assembly
 
 hookimpl = pluggy.HookimplMarker("konsey")
 
@@ -32,80 +53,6 @@ def file_download(content, mimetype: str, filename: str, *, inline: bool = False
     if secret:
         headers.update({"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"})
     return Response(content, mimetype=mimetype, headers=headers)
-
-
-@dataclass(frozen=True)
-class BodyType:
-    """A kind of body a plugin adds: ``code`` is stable (stored on the body), ``name`` shown to people."""
-
-    code: str
-    name: str
-    kind: Any = None  # a BodyKind; assemblies by default
-
-    def __post_init__(self):
-        if self.kind is None:
-            object.__setattr__(self, "kind", BodyKind.ASSEMBLY)
-
-
-@dataclass(frozen=True)
-class NavigationItem:
-    label: Any  # a (lazy) translated string
-    endpoint: str
-    permission: Any = None  # a Permission; None: every signed-in person of the council
-
-
-@dataclass(frozen=True)
-class PackageFile:
-    name: str
-    content: bytes
-    title: str = ""
-
-
-@dataclass(frozen=True)
-class ScheduledJob:
-    """``task(council_id=...)`` runs every ``every_seconds`` for each council with the plugin enabled."""
-
-    name: str
-    task: Callable[..., Any]
-    every_seconds: float
-
-
-@dataclass(frozen=True)
-class Indicator:
-    """A number the federation compares across councils; ``compute()`` runs with one council bound."""
-
-    code: str
-    label: Any
-    compute: Callable[[], float | int]
-
-
-# The platform's stable names for plugins (imported after the dataclasses: some modules import them back).
-from contextlib import contextmanager  # noqa: E402
-
-from flask_smorest import Blueprint as ApiBlueprint  # noqa: E402
-from sqlalchemy import select  # noqa: E402
-
-from konsey.core.audit import record  # noqa: E402
-from konsey.core.bodies import Body, BodyKind, BodyStatus  # noqa: E402
-from konsey.core.bylaws import parameters_on  # noqa: E402
-from konsey.core.delivery import AttemptOutcome, Result  # noqa: E402 - what a delivery channel answers
-from konsey.core.errors import Conflict, DomainError, Invalid, NotFound  # noqa: E402
-from konsey.core.meetings import Meeting  # noqa: E402
-from konsey.core.membership import Gender, Member, MemberCategory, MemberKind, MemberStatus  # noqa: E402
-from konsey.core.motions import Motion  # noqa: E402
-from konsey.core.permissions import Permission  # noqa: E402
-from konsey.core.plugins import notification_template, plugin_config  # noqa: E402
-from konsey.core.rules.elections import count_round  # noqa: E402
-from konsey.core.rules.membership import age_on  # noqa: E402
-from konsey.core.rules.parity import minimum_per_gender  # noqa: E402
-from konsey.core.seats import Seat, SeatRole, assign_seat, body_parity, end_seat, seats_on  # noqa: E402
-from konsey.schemas.base import StrictSchema  # noqa: E402
-from konsey.schemas.messages import refusal_lines  # noqa: E402 - a refusal as lines for a page
-from konsey.tenants.db import CouncilOwned, db, enum_of, same_council_fk, utcnow  # noqa: E402
-from konsey.tenants.rls import council_primary_keys, protect_table  # noqa: E402 - for a plugin's migrations
-from konsey.tenants.scoping import bound_council, current_council_id  # noqa: E402
-from konsey.usecases.base import SYSTEM, acting_as, command, one, performs, query  # noqa: E402 - a plugin's use cases
-from konsey.usecases.bodies import join_assembly  # noqa: E402
 
 
 def body_of_type(type_code: str):

@@ -5,8 +5,9 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from konsey.core import motions
-from konsey.core.follow_up import MilestoneState, MunicipalMeetingKind
+from konsey.core.follow_up import MilestoneState
 from konsey.core.motions import MotionStatus, MunicipalAnswer
+from konsey.core.municipal_calendar import MunicipalMeetingKind
 from konsey.schemas.base import Day, StrictSchema
 from konsey.tenants.models import council_today
 

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from konsey.core import bylaws, participants, seats
+from konsey.core import bodies, bylaws, meetings, participants, seats
 from konsey.core.bodies import Body, BodyKind, BodyStatus
 from konsey.core.meetings import AgendaItem, Meeting, Vote, absences
 from konsey.core.membership import Member, MemberStatus
@@ -100,7 +100,7 @@ def general_assembly_decisions() -> list[dict]:
 @command(Permission.BODIES_MANAGE)
 def propose_body(data: dict) -> Body:
     """The executive board proposes an assembly or a working group; it works once the assembly approves."""
-    return seats.create_body(data["kind"], data["name"], data.get("proposal"))
+    return bodies.create_body(data["kind"], data["name"], data.get("proposal"))
 
 
 @command(Permission.BODIES_MANAGE)
@@ -108,7 +108,7 @@ def approve_body(body_id: uuid.UUID, data: dict) -> Body:
     """Record the general assembly's adopted decision approving the board's proposal."""
     body = one(Body, body_id)
     vote = referenced(Vote, data.get("vote_id"), "vote_id", _("No such decision in this council."))
-    seats.approve_body(body, vote)
+    seats.approve_body(body, vote, meetings.meeting_of_vote(vote))
     return body
 
 

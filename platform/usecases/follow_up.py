@@ -12,8 +12,9 @@ from sqlalchemy import extract, func, select
 
 from konsey.core import follow_up
 from konsey.core.errors import Invalid, NotFound
-from konsey.core.follow_up import MilestoneState, MunicipalCouncilMeeting, MunicipalMeetingKind
+from konsey.core.follow_up import MilestoneState
 from konsey.core.motions import Motion, MotionStatus, answer_due, decided_day, is_answered, is_overdue
+from konsey.core.municipal_calendar import MunicipalCouncilMeeting, MunicipalMeetingKind
 from konsey.core.permissions import Permission
 from konsey.core.rules import follow_up as rules
 from konsey.tenants.db import as_utc, db

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from flask_babel import gettext as _
 from sqlalchemy import literal, or_, select, tuple_
 
-from konsey.core import membership, representatives
+from konsey.core import applications, export, meetings, membership, representatives
 from konsey.core.errors import Invalid
 from konsey.core.membership import Member, MembershipEvent
 from konsey.core.permissions import Permission
@@ -97,8 +97,12 @@ def update_member(member_id: uuid.UUID, data: dict) -> Member:
 
 @command(Permission.MEMBERS_MANAGE)
 def erase_member(member_id: uuid.UUID) -> None:
-    """Erase a member's record (KVKK erasure request)."""
-    membership.remove_member(one(Member, member_id))
+    """Erase a member's record (KVKK erasure request): what the other records hold of the person goes first."""
+    member = one(Member, member_id)
+    applications.forget_member(member.id)
+    meetings.forget_stand_ins(member.id)
+    export.drop_ready_exports()  # a ready export would still carry the erased person's data
+    membership.remove_member(member)
 
 
 @query(Permission.MEMBERS_VIEW)

@@ -12,7 +12,7 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 
 from konsey.core import delivery
-from konsey.core.follow_up import MunicipalMeetingKind
+from konsey.core.municipal_calendar import MunicipalMeetingKind
 from konsey.schemas.delivery import RouteInput
 from konsey.schemas.motions import (
     AnswerSchema,

@@ -98,9 +98,9 @@ class World:
     def body_with_seat(self, council_id, member_id) -> dict:
         from datetime import date
 
-        from konsey.core.bodies import BodyKind
+        from konsey.core.bodies import BodyKind, create_body
         from konsey.core.membership import Member
-        from konsey.core.seats import SeatRole, assign_seat, create_body
+        from konsey.core.seats import SeatRole, assign_seat
         from konsey.tenants.db import db
         from konsey.tenants.scoping import bound_council
 
@@ -215,7 +215,7 @@ class World:
             for member in voters:
                 meetings.cast(vote, meeting, assembly, member, meetings.Choice.YES)
             meetings.close_vote(vote, meeting, assembly)
-            approve_body(db.session.get(Body, body_id), vote)
+            approve_body(db.session.get(Body, body_id), vote, meeting)
             db.session.commit()
 
     def meeting_with_vote(self, council_id, member_id) -> dict:

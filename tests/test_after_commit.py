@@ -42,3 +42,48 @@ def test_a_rolled_back_savepoint_drops_what_was_queued_inside_it(sqlite_app, mai
         db.session.commit()
     assert sorted(m["To"] for m in mailbox.wait_for(2)) == ["kept@example.org", "outer@example.org"]
     assert mailbox.wait_for(3, timeout=0.5)[2:] == []
+
+
+def test_a_unit_of_work_tells_its_followers_how_it_ended_and_a_failing_one_changes_nothing(sqlite_app):
+    """The use cases' unit of work names no follower (the live screens register themselves): each hears of a
+    commit or a rollback once per outermost unit, and one that fails after the commit leaves the work done."""
+    import pytest
+
+    from konsey.core import units_of_work
+    from konsey.core.accounts import User
+    from konsey.usecases.base import SYSTEM, acting_as, command
+
+    heard = []
+
+    def fail():
+        heard.append("failed")
+        raise RuntimeError("the screens' Redis is gone")
+
+    @command(None)
+    def add(email, *, then=None):
+        db.session.add(User(email=email, display_name="X"))
+        if then:
+            then()
+
+    @command(None)
+    def add_two():
+        add("inner@example.org")  # joins the outer unit: nothing heard until the outer one ends
+        add("outer@example.org")
+
+    units_of_work.follow("test", committed=lambda: heard.append("committed"),
+                         rolled_back=lambda: heard.append("rolled back"))
+    try:
+        with sqlite_app.app_context(), acting_as(SYSTEM):
+            add_two()
+            assert heard == ["committed"]
+            with pytest.raises(ValueError):
+                add("refused@example.org", then=lambda: (_ for _ in ()).throw(ValueError("refused")))
+            assert heard == ["committed", "rolled back"]
+            units_of_work.follow("test", committed=fail, rolled_back=lambda: None)
+            add("kept@example.org")  # no exception reaches the caller
+            assert heard[-1] == "failed"
+            stored = set(db.session.scalars(db.select(User.email).where(User.email.like("%@example.org"))))
+            assert {"inner@example.org", "outer@example.org", "kept@example.org"} <= stored
+            assert "refused@example.org" not in stored
+    finally:
+        units_of_work._followers.pop("test", None)

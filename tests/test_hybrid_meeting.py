@@ -13,6 +13,7 @@ import pytest
 from sqlalchemy import select
 
 from conftest import REDIS_URL, login
+from konsey.core import live_state
 from konsey.core.live import LiveKeys
 from support.apps import LIVE_KEY_PREFIX
 from support.clock import council_today
@@ -631,14 +632,13 @@ def test_a_failure_to_tell_the_screens_never_fails_what_was_committed(app, hall,
     need_service("Redis", _redis_up(), "start redis-server; live publishing tests skipped")
     from sqlalchemy import text
 
-    from konsey.core import live
     from konsey.tenants.db import db
 
     def broken(meeting):
         db.session.execute(text("SELECT * FROM no_such_table"))  # a failed statement in the open transaction
 
     admin, url = hall["admin"], hall["url"]
-    monkeypatch.setattr(live, "state", broken)
+    monkeypatch.setattr(live_state, "state", broken)
     app.config["KONSEY_LIVE_REDIS_URL"] = REDIS_URL
     try:
         answer = admin.post(f"{url}/attendance", json={"member_id": hall["people"]["Can Demir"]})
@@ -771,8 +771,8 @@ def test_changes_are_folded_at_the_publisher_and_a_poll_of_an_unchanged_state_co
 
     admin, url, people = hall["admin"], hall["url"], hall["people"]
     computed = []
-    real_state = live.state
-    monkeypatch.setattr(live, "state", lambda meeting: computed.append(1) or real_state(meeting))
+    real_state = live_state.state
+    monkeypatch.setattr(live_state, "state", lambda meeting: computed.append(1) or real_state(meeting))
     app.config.update(KONSEY_LIVE_REDIS_URL=REDIS_URL, KONSEY_LIVE_FOLD_SECONDS=0.4)
     try:
         for name in ("Ayşe Kaya", "Zeynep Ak", "Mehmet Er", "Can Demir"):

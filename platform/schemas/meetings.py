@@ -274,7 +274,7 @@ class CheckedInSchema(Schema):
 
 
 class LiveStateSchema(Schema):
-    """What a meeting's live screens show (konsey.core.live.state)."""
+    """What a meeting's live screens show (konsey.core.live_state.state)."""
 
     meeting_id = fields.UUID()
     status = fields.String()

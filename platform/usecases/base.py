@@ -17,7 +17,6 @@ themselves. ``tests/test_use_cases.py`` walks every route and fails when one doe
 from __future__ import annotations
 
 import functools
-import logging
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -27,7 +26,7 @@ from dataclasses import dataclass, field
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from konsey.core import live
+from konsey.core import units_of_work
 from konsey.core.accounts import CouncilRoleName, PlatformRole
 from konsey.core.errors import Forbidden, Invalid, NotFound
 from konsey.core.permissions import Permission, Policy, allowed
@@ -56,9 +55,6 @@ class Actor:
 
 # What a presiding board's member may do, within their meeting only: see it and run it.
 BOARD_PERMISSIONS = frozenset({Permission.MEETINGS_RUN, Permission.COUNCIL_VIEW})
-
-
-log = logging.getLogger(__name__)
 
 ANONYMOUS = Actor()
 # The worker, the scheduler, the operator's command line and the demo: trusted code run by the platform.
@@ -116,18 +112,12 @@ class UseCase:
             result = self.function(*args, **kwargs)
             if depth == 0:
                 db.session.commit()
-                # The meetings' live screens hear of what was committed (konsey.core.live), never of less; what
-                # was committed stands even when telling them fails (the next change, or their poll, catches up).
-                try:
-                    live.publish_changes(live.take_changes())
-                except Exception:  # noqa: BLE001 - the unit of work is done; its answer must not be a 500
-                    db.session.rollback()  # a failed statement must not poison what the answer still reads
-                    log.exception("the live screens were not told of a change")
+                units_of_work.committed()  # e.g. the live screens hear of what was committed, never of less
             return result
         except BaseException:
             if depth == 0:
                 db.session.rollback()
-                live.discard_changes()
+                units_of_work.rolled_back()
             raise
         finally:
             _depth.reset(token)

@@ -25,6 +25,7 @@ from konsey.core import (
 )
 from konsey.core.bylaws import parameters_on
 from konsey.core.errors import Invalid
+from konsey.core.live_state import state as screen_state  # this module's live_state is the use case
 from konsey.core.meetings import AgendaItem, Attendance, Ballot, Meeting, Vote
 from konsey.core.membership import Member
 from konsey.core.passes import MeetingPass
@@ -165,7 +166,7 @@ def speakers_list(meeting_id: uuid.UUID) -> speakers.SpeakersList:
 @query(Permission.COUNCIL_VIEW)
 def live_state(meeting_id: uuid.UUID) -> dict:
     """What the meeting's live screens show now (the same JSON the live service pushes)."""
-    return live.state(meeting(meeting_id))
+    return screen_state(meeting(meeting_id))
 
 
 @query(Permission.COUNCIL_VIEW)
@@ -240,7 +241,7 @@ def phone(token: str) -> Phone:
         floor_motions.FloorMotionSignature.member_id == member.id)))
     waiting_motions = [(m, m.proposer_id == member.id or m.id in signed) for m in floor_motions.of_meeting(meeting_row)
                        if m.status is floor_motions.FloorMotionStatus.HANDED_IN]
-    return Phone(meeting_pass, meeting_row, member, body, live.state(meeting_row), here, voted, seat is not None,
+    return Phone(meeting_pass, meeting_row, member, body, screen_state(meeting_row), here, voted, seat is not None,
                  waiting, live.stream_key(meeting_row.id, meeting_pass.id), max(10, bylaws["online_presence_timeout_seconds"] // 3),
                  rules.online_presence_counts(body.kind.value, bylaws), opens if problem == "not_yet" else None,
                  waiting_motions, _minutes_for(meeting_row, member), presiding.on_board(meeting_row, member.id),

@@ -14,6 +14,7 @@ from konsey.core import (
     attendance_list,
     floor_motions,
     live,
+    live_state,
     meetings,
     passes,
     presiding,
@@ -505,7 +506,7 @@ def desk(meeting_id: uuid.UUID, q: str | None = None, offset: int = 0) -> dict:
         "counts": counts, "hall_capacity": capacity,
         "subjects": {v.id: presiding.subject_of(v, next(i for i in items if i.id == v.agenda_item_id))
                      for v in all_votes if v.purpose is not VotePurpose.DECISION},
-        "live_channels": {v.id: live.channels_text(v, counts[v.id]) for v in all_votes if v.closed_at is None},
+        "live_channels": {v.id: live_state.channels_text(v, counts[v.id]) for v in all_votes if v.closed_at is None},
         "empty_seats": _empty_seats(sitting), "tally": sitting.tally(), **_opening(meeting_row, bylaws),
         "stream_key": live.stream_key(meeting_row.id), "online_counts": rules.online_presence_counts(body.kind.value, bylaws),
         "speakers": speakers.listing(meeting_row), "passes": passes.summary(meeting_row),
@@ -562,7 +563,7 @@ def projector(meeting_id: uuid.UUID) -> dict:
     """What the room's screen shows: the item under discussion, the quorum, the speaker with the timer and the
     queue, the vote (its result the moment it closes); and the key to its live updates."""
     meeting_row = meeting(meeting_id)
-    return {"meeting": meeting_row, "body": body_of(meeting_row), "state": live.state(meeting_row),
+    return {"meeting": meeting_row, "body": body_of(meeting_row), "state": live_state.state(meeting_row),
             "stream_key": live.stream_key(meeting_row.id)}
 
 

@@ -15,7 +15,7 @@ from flask import Response, current_app, flash, g, has_request_context, jsonify,
 from marshmallow import ValidationError
 
 from konsey.core.errors import DomainError, Invalid, NotFound
-from konsey.core.live import etag, stamped
+from konsey.core.live_state import etag, stamped
 from konsey.schemas.messages import refusal_lines, translate_validation_messages
 
 

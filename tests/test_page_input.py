@@ -55,7 +55,10 @@ def test_no_page_form_answers_a_server_error(sqlite_app, councils, payload):  # 
 def test_a_field_without_errors_names_no_error_message(sqlite_app):
     """aria-describedby points at the field's error list only when there is one (it once read "None")."""
     page = sqlite_app.test_client().get("/login").get_data(as_text=True)
-    assert '="None"' not in page and 'aria-invalid="false"' in page
+    assert 'id="email"' in page and '="None"' not in page and "aria-invalid" not in page
+    refused = sqlite_app.test_client().post("/login", data={"email": "x@example.org"}).get_data(as_text=True)
+    assert 'aria-describedby="password-err"' in refused and 'id="password-err"' in refused
+    assert 'aria-invalid="true"' in refused and 'value="x@example.org"' in refused
 
 
 def test_a_page_to_come_back_to_carries_no_stray_question_mark(sqlite_app):

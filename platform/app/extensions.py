@@ -3,7 +3,7 @@
 from flask_babel import Babel
 from flask_login import LoginManager
 from flask_migrate import Migrate
-from flask_wtf import CSRFProtect
+from flask_wtf import CSRFProtect  # only Flask-WTF's CSRF protection: no WTForms form is used
 
 from konsey.api.base import KonseyApi
 

@@ -39,10 +39,10 @@ from konsey.core.labels import label, parameter_label
 from konsey.core.plugins import plugin_manager
 from konsey.core.rules.meetings import Stance
 from konsey.core.text import xml_safe
+from konsey.pluginkit import pages as page_forms
 from konsey.tenants.db import as_utc, db
 from konsey.web import (
     account,
-    adapters,
     application_pages,
     auth,
     body_pages,
@@ -237,7 +237,7 @@ def _register_blueprints(app: Flask) -> None:
              notification_pages, plugin_pages, receipts, federation_pages, remote_pages)
     for blueprint in (module.bp for module in pages):
         app.register_blueprint(blueprint)
-    adapters.install(app)  # what a person typed survives the redirect back to a refused form
+    page_forms.install(app)  # what a person typed survives the redirect back to a refused form
     # The API authenticates by bearer token only, never by cookie, so it needs no CSRF token.
     for blueprint in api_blueprints:
         csrf.exempt(blueprint)

@@ -6,7 +6,6 @@ Konsey, so the core can change behind this facade. See ``docs/plugins.md``.
 
 from __future__ import annotations
 
-import uuid
 from contextlib import contextmanager
 
 import pluggy
@@ -31,6 +30,14 @@ from konsey.core.rules.membership import age_on
 from konsey.core.rules.parity import minimum_per_gender
 from konsey.core.seats import Seat, SeatRole, assign_seat, body_parity, end_seat, seats_on
 from konsey.core.tasks_after_commit import enqueue_after_commit
+from konsey.pluginkit.pages import (  # a plugin's pages read their forms as the platform's do
+    attempt,
+    field_errors,
+    load,
+    posted,
+    typed_back,
+    uuid_or_none,
+)
 from konsey.schemas.base import StrictSchema
 from konsey.schemas.messages import refusal_lines  # a refusal as lines for a page
 from konsey.tenants.db import CouncilOwned, db, enum_of, same_council_fk, utcnow
@@ -74,7 +81,6 @@ def one_or_404(model, **criteria):
 def forward_proposal(body, title: str, text: str):
     """An assembly forwards a proposal to the general assembly: a report of the body, approved and sent to
     the executive board (which puts it on a general assembly's agenda), as working groups' reports go."""
-
     report = reports.draft(body, title, text)
     reports.approve(report)
     reports.send_to_board(report)
@@ -84,30 +90,17 @@ def forward_proposal(body, title: str, text: str):
 def seat_from_form(body, member_id_text: str | None) -> object | None:
     """A page's "add this member to our assembly" form, through the :func:`join_assembly` use case: seat the
     member as principal from today, and flash what went wrong (field by field). Returns the member, or None."""
-    from flask import flash
-
-    try:
-        member_id = uuid.UUID(member_id_text or "")
-    except ValueError:
-        member_id = None
-    try:
-        return join_assembly(body.id, member_id)
-    except DomainError as error:
-        for problems in error.messages.values():
-            for problem in problems if isinstance(problems, list) else [problems]:
-                flash(str(problem), "error")
-        return None
+    done, member = attempt(lambda: join_assembly(body.id, uuid_or_none(member_id_text)))
+    return member if done else None
 
 
 def current_council():
     """The bound council (its name, slug, locale…)."""
-
     return db.session.get(Council, current_council_id())
 
 
 def send_mail_after_commit(to: str, subject: str, body: str) -> None:
     """E-mail someone once the current transaction commits (through the worker); nothing if it rolls back."""
-
     enqueue_after_commit("konsey.send_email", to=to, subject=subject, body=body)
 
 
@@ -129,7 +122,7 @@ def bound_council_by_slug(slug: str, plugin_name: str | None = None):
 
 
 __all__ = [
-    "refusal_lines",
+    "refusal_lines", "attempt", "field_errors", "load", "posted", "typed_back", "uuid_or_none",
     "ApiBlueprint", "AttemptOutcome", "Conflict", "DomainError", "Invalid", "NotFound", "SYSTEM", "acting_as",
     "body_of_type", "command", "join_assembly", "one", "performs", "query", "Result", "Meeting", "Motion", "StrictSchema", "one_or_404", "Body", "BodyKind", "BodyStatus", "BodyType", "CouncilOwned", "Gender", "Indicator", "Member", "MemberCategory",
     "MemberKind", "MemberStatus", "NavigationItem", "PackageFile", "Permission", "ScheduledJob", "Seat", "SeatRole",

@@ -11,6 +11,9 @@ import re
 from functools import cache
 
 from flask_babel import gettext
+from marshmallow import ValidationError
+
+from konsey.core.errors import Invalid
 
 
 def N_(message: str) -> str:
@@ -97,3 +100,14 @@ def refusal_lines(messages) -> list[str]:
         return [str(value)]
 
     return lines(translated)
+
+
+def load_input(schema_class, data, **schema_options) -> dict:
+    """``data`` loaded by ``schema_class`` (the schema the API documents); a refusal is
+    :class:`konsey.core.errors.Invalid` (422) with its messages translated and naming the field. The one way
+    input is loaded outside flask-smorest: pages, the command line, plugins' views and use cases alike."""
+    try:
+        return schema_class(**schema_options).load(data)
+    except ValidationError as error:
+        messages = error.messages if isinstance(error.messages, dict) else {"_schema": error.messages}
+        raise Invalid(translate_validation_messages(messages)) from error

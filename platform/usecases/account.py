@@ -18,6 +18,8 @@ from konsey.core.accounts import (
 )
 from konsey.core.errors import Conflict, Forbidden, Invalid, NotFound
 from konsey.core.permissions import Permission
+from konsey.schemas.auth import NewAccountSchema
+from konsey.schemas.messages import load_input
 from konsey.tenants.db import db, utcnow
 from konsey.tenants.models import Council
 from konsey.usecases.base import command, current_actor, query
@@ -92,10 +94,10 @@ def my_data() -> dict:
 @command(Permission.SYSTEM)
 def create_user(email: str, display_name: str, password: str, platform_role: str | None = None) -> User:
     """An account made by the platform's operators at the command line (a platform role, or none)."""
+    data = load_input(NewAccountSchema, {"email": email, "display_name": display_name, "password": password})
+    email, display_name, password = data["email"], data["display_name"], data["password"]
     if find_user_by_email(email) is not None:
         raise Conflict({"email": [_("An account for this address already exists.")]})
-    if len(password) < 10:
-        raise Invalid({"password": [_("The password needs at least 10 characters.")]})
     user = User(email=normalise_email(email), display_name=display_name,
                 platform_role=PlatformRole(platform_role) if platform_role else None)
     user.set_password(password)

@@ -21,19 +21,23 @@ from konsey.core.errors import Gone, NotFound
 from konsey.core.password_reset import reset_token, user_from_reset_token
 from konsey.core.tasks_after_commit import enqueue_after_commit
 from konsey.core.urls import external_url
+from konsey.schemas.auth import AcceptInvitationSchema, ForgotPasswordSchema, NewPasswordSchema, SignInSchema
+from konsey.schemas.messages import load_input
 from konsey.tenants.db import db
 from konsey.tenants.models import Council
 from konsey.usecases.base import command, current_actor, query
 
 
 @command(None)
-def sign_in(email: str, password: str) -> User | None:
-    """The account if the e-mail and password match an active one (its hash is upgraded if it was old)."""
-    user = find_user_by_email(email)
+def sign_in(data: dict) -> User | None:
+    """The account if the e-mail and password (``SignInSchema``) match an active one (its hash is upgraded if
+    it was old); None if they do not, without saying which part was wrong."""
+    data = load_input(SignInSchema, data)
+    user = find_user_by_email(data["email"])
     if user is None:
-        spend_a_password_check(password)
+        spend_a_password_check(data["password"])
         return None
-    if user.is_active and user.check_password(password):
+    if user.is_active and user.check_password(data["password"]):
         return user
     return None
 
@@ -46,9 +50,10 @@ def sign_out(user: User | None) -> None:
 
 
 @command(None)
-def request_password_reset(email: str) -> None:
-    """E-mail a one-hour reset link to an active account with that address; nothing is said either way."""
-    user = find_user_by_email(email)
+def request_password_reset(data: dict) -> None:
+    """E-mail a one-hour reset link to an active account with the address given (``ForgotPasswordSchema``);
+    nothing is said either way."""
+    user = find_user_by_email(load_input(ForgotPasswordSchema, data)["email"])
     if user is None or not user.is_active:
         return
     link = external_url("auth.reset_password", token=reset_token(user))
@@ -66,11 +71,12 @@ def reset_link_is_valid(token: str) -> bool:
 
 
 @command(None)
-def reset_password(token: str, password: str) -> User:
+def reset_password(token: str, data: dict) -> User:
+    """The new password (``NewPasswordSchema``, typed twice) for the account of a valid reset link."""
     user = user_from_reset_token(token)
     if user is None:
         raise Gone(_("This link is invalid or has expired."))
-    user.set_password(password)
+    user.set_password(load_input(NewPasswordSchema, data)["password"])
     return user
 
 
@@ -100,13 +106,15 @@ def accept_as_signed_in(secret: str) -> Council:
 
 
 @command(None)
-def accept_with_new_account(secret: str, display_name: str, password: str) -> tuple[User, Council]:
-    """Someone new makes an account with the invited address and takes the role."""
+def accept_with_new_account(secret: str, data: dict) -> tuple[User, Council]:
+    """Someone new makes an account with the invited address (their name and password,
+    ``AcceptInvitationSchema``) and takes the role."""
     view = invitation(secret)
     if view.existing is not None:
         raise NotFound(_("This invitation is invalid, used or expired."))
-    user = User(email=view.invitation.email, display_name=display_name.strip(), locale=view.council.locale)
-    user.set_password(password)
+    data = load_input(AcceptInvitationSchema, data)
+    user = User(email=view.invitation.email, display_name=data["display_name"].strip(), locale=view.council.locale)
+    user.set_password(data["password"])
     db.session.add(user)
     accounts.accept_invitation(view.invitation, user)
     return user, view.council

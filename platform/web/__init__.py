@@ -1,4 +1,5 @@
-"""Server-rendered pages (Jinja, Flask-WTF forms), Turkish by default."""
+"""Server-rendered pages (Jinja; forms read with the API's marshmallow schemas, drawn with the ``control``
+macro of ``_macros.html``), Turkish by default."""
 
 from flask import json
 

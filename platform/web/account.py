@@ -4,43 +4,57 @@ from __future__ import annotations
 
 import uuid
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from konsey.app.guard import current_principal
+from konsey.core.errors import DomainError
+from konsey.pluginkit.pages import field_errors, load, posted
+from konsey.schemas.account import NewTokenSchema
 from konsey.usecases import account
 from konsey.usecases.base import performs
 from konsey.web import json_download
-from konsey.web.forms import TokenForm
 
 bp = Blueprint("account", __name__, url_prefix="/account")
 
 PLATFORM_CHOICE = "platform"
 
 
-def _token_form(principal) -> TokenForm:
-    form = TokenForm()
-    form.council.choices = [(str(c.id), c.name) for c in account.my_councils_for_tokens()]
+def _council_choices(principal) -> list[tuple[str, str]]:
+    choices = [(str(c.id), c.name) for c in account.my_councils_for_tokens()]
     if principal.platform_role is not None:
-        form.council.choices.insert(0, (PLATFORM_CHOICE, _("Platform (no council)")))
-    if len(form.council.choices) == 1 and not form.is_submitted():
-        form.council.data = form.council.choices[0][0]  # the one council, chosen already
-    # A required select starts with an empty choice (HTML: its placeholder), chosen only if nothing else is.
-    form.council.choices.insert(0, ("", "—"))
-    return form
+        choices.insert(0, (PLATFORM_CHOICE, _("Platform (no council)")))
+    return choices
 
 
 @bp.route("/tokens", methods=["GET", "POST"])
 @performs(account.create_token)
 def tokens():
-    form = _token_form(current_principal())
-    secret = None
-    if form.validate_on_submit():
-        council_id = None if form.council.data == PLATFORM_CHOICE else uuid.UUID(form.council.data)
-        _token, secret = account.create_token(form.name.data, council_id)
-        flash(_("Copy the token now: it will not be shown again."), "warning")
-    return render_template("account/tokens.html", form=form, tokens=account.my_tokens(), secret=secret,
-                           council_names=dict(form.council.choices))
+    choices = _council_choices(current_principal())
+    # The one council, chosen already; else the person chooses (a required select starts empty).
+    values = {"council": choices[0][0] if len(choices) == 1 else ""}
+    errors, secret, status = {}, None, 200
+    if request.method == "POST":
+        typed = posted("name", "council")
+        values = {"name": request.form.get("name", ""), "council": request.form.get("council", "")}
+        council = typed.pop("council", None)
+        if council is None:
+            errors = {"council": [_("Choose the council the token acts in.")]}
+        else:
+            # The page's "platform" is the API's null council; any other choice is a council's id.
+            typed["council_id"] = None if council == PLATFORM_CHOICE else council
+            try:
+                data = load(NewTokenSchema, typed)
+                _token, secret = account.create_token(data["name"], data["council_id"])
+            except DomainError as error:
+                errors = field_errors(error)
+                errors.setdefault("council", []).extend(errors.pop("council_id", []))
+                status = error.status
+            else:
+                flash(_("Copy the token now: it will not be shown again."), "warning")
+                values = {"council": values["council"]}
+    return render_template("account/tokens.html", values=values, errors=errors, choices=choices,
+                           tokens=account.my_tokens(), secret=secret, council_names=dict(choices)), status
 
 
 @bp.post("/tokens/<uuid:token_id>/revoke")

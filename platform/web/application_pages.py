@@ -9,11 +9,11 @@ from flask_babel import gettext as _
 from konsey.core.applications import KVKK_NOTICE_VERSION, PURPOSES
 from konsey.core.errors import DomainError
 from konsey.core.membership import PUBLIC_APPLICATION_CATEGORIES, Gender
+from konsey.pluginkit.pages import attempt, filled
 from konsey.schemas.messages import translate_validation_messages
 from konsey.tenants.models import CouncilStatus
 from konsey.usecases import applications
 from konsey.usecases.base import performs
-from konsey.web.adapters import attempt, filled
 
 bp = Blueprint("application_pages", __name__, url_prefix="/<council_slug>")
 

@@ -8,11 +8,11 @@ from flask_babel import gettext as _
 from flask_login import login_user, logout_user
 
 from konsey.app.guard import current_principal
-from konsey.core.errors import NotFound
+from konsey.core.errors import DomainError, NotFound
+from konsey.pluginkit.pages import field_errors, posted, typed_back
 from konsey.usecases import auth
 from konsey.usecases.base import Actor, acting_as, performs
 from konsey.web.adapters import safe_next
-from konsey.web.forms import AcceptInvitationForm, ForgotPasswordForm, LoginForm, NewPasswordForm
 
 bp = Blueprint("auth", __name__)
 
@@ -20,15 +20,19 @@ bp = Blueprint("auth", __name__)
 @bp.route("/login", methods=["GET", "POST"])
 @performs(auth.sign_in)
 def login():
-    form = LoginForm()
-    if form.validate_on_submit():
-        user = auth.sign_in(form.email.data, form.password.data)
+    if request.method == "GET":
+        return render_template("auth/login.html", values={}, errors={})
+    try:
+        user = auth.sign_in(posted("email", "password", as_typed=("password",)))
+    except DomainError as error:
+        errors = field_errors(error)
+    else:
         if user is not None:
             session.clear()  # a fresh session on sign-in
             login_user(user)
             return redirect(safe_next(request.args.get("next"), url_for("home.start")))
-        form.password.errors.append(_("E-mail or password is wrong."))
-    return render_template("auth/login.html", form=form), 200 if request.method == "GET" or form.errors == {} else 400
+        errors = {"password": [_("E-mail or password is wrong.")]}
+    return render_template("auth/login.html", values=typed_back("email"), errors=errors), 400
 
 
 @bp.post("/logout")
@@ -43,13 +47,15 @@ def logout():
 @bp.route("/password/forgot", methods=["GET", "POST"])
 @performs(auth.request_password_reset)
 def forgot_password():
-    form = ForgotPasswordForm()
-    if form.validate_on_submit():
-        auth.request_password_reset(form.email.data)
-        # The same answer whether or not the address is known: no account enumeration.
-        flash(_("If the address belongs to an account, a link is on its way."), "info")
-        return redirect(url_for("auth.login"))
-    return render_template("auth/forgot.html", form=form)
+    if request.method == "GET":
+        return render_template("auth/forgot.html", values={}, errors={})
+    try:
+        auth.request_password_reset(posted("email"))
+    except DomainError as error:
+        return render_template("auth/forgot.html", values=typed_back("email"), errors=field_errors(error)), 422
+    # The same answer whether or not the address is known: no account enumeration.
+    flash(_("If the address belongs to an account, a link is on its way."), "info")
+    return redirect(url_for("auth.login"))
 
 
 @bp.route("/password/reset/<token>", methods=["GET", "POST"])
@@ -57,12 +63,14 @@ def forgot_password():
 def reset_password(token: str):
     if not auth.reset_link_is_valid(token):
         return render_template("error.html", status=400, title=_("This link is invalid or has expired.")), 400
-    form = NewPasswordForm()
-    if form.validate_on_submit():
-        auth.reset_password(token, form.password.data)
-        flash(_("Your password was changed. Sign in with the new one."), "success")
-        return redirect(url_for("auth.login"))
-    return render_template("auth/reset.html", form=form)
+    if request.method == "GET":
+        return render_template("auth/reset.html", errors={})
+    try:
+        auth.reset_password(token, posted("password", "confirm", as_typed=("password", "confirm")))
+    except DomainError as error:
+        return render_template("auth/reset.html", errors=field_errors(error)), error.status
+    flash(_("Your password was changed. Sign in with the new one."), "success")
+    return redirect(url_for("auth.login"))
 
 
 @bp.route("/invitations/<secret>", methods=["GET", "POST"])
@@ -82,10 +90,15 @@ def accept_invitation(secret: str):
             with acting_as(Actor(principal.id)):
                 auth.accept_as_signed_in(secret)
             return redirect(url_for("council.dashboard", council_slug=council.slug))
-        return render_template("auth/invitation.html", invitation=invitation, council=council, form=None)
-    form = AcceptInvitationForm()
-    if form.validate_on_submit():
-        user, council = auth.accept_with_new_account(secret, form.display_name.data, form.password.data)
-        login_user(user)
-        return redirect(url_for("council.dashboard", council_slug=council.slug))
-    return render_template("auth/invitation.html", invitation=invitation, council=council, form=form)
+        return render_template("auth/invitation.html", invitation=invitation, council=council, new_account=False)
+    page = {"invitation": invitation, "council": council, "new_account": True}
+    if request.method == "GET":
+        return render_template("auth/invitation.html", **page, values={}, errors={})
+    try:
+        user, council = auth.accept_with_new_account(
+            secret, posted("display_name", "password", "confirm", as_typed=("password", "confirm")))
+    except DomainError as error:
+        return render_template("auth/invitation.html", **page, values=typed_back("display_name"),
+                               errors=field_errors(error)), error.status
+    login_user(user)
+    return redirect(url_for("council.dashboard", council_slug=council.slug))

@@ -8,6 +8,7 @@ from flask import Blueprint, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from konsey.core.bodies import BodyKind
+from konsey.pluginkit.pages import attempt, filled, load
 from konsey.schemas.bodies import (
     ApprovalSchema,
     DissolutionSchema,
@@ -20,7 +21,6 @@ from konsey.schemas.bodies import (
 from konsey.schemas.session_requests import MeetingLinkSchema, NewRequestSchema, SignatureSchema
 from konsey.usecases import bodies, session_requests
 from konsey.usecases.base import performs
-from konsey.web.adapters import attempt, filled, load
 
 bp = Blueprint("body_pages", __name__, url_prefix="/<council_slug>")
 

@@ -14,9 +14,10 @@ from konsey.core.errors import Invalid
 from konsey.core.permissions import Permission, allowed
 from konsey.core.urls import external_url
 from konsey.pluginkit import file_download
+from konsey.pluginkit.pages import attempt
 from konsey.usecases import calendars, councils, follow_up, meeting_record, sealed
 from konsey.usecases.base import performs
-from konsey.web.adapters import attempt, int_arg
+from konsey.web.adapters import int_arg
 
 bp = Blueprint("council", __name__, url_prefix="/<council_slug>")
 

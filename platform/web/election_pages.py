@@ -6,11 +6,11 @@ from __future__ import annotations
 from flask import Blueprint, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
+from konsey.pluginkit.pages import attempt, filled, load
 from konsey.schemas.elections import CandidateSchema, NewElectionSchema, RoundSchema
 from konsey.schemas.sealed import EnterSealedRoundSchema, HoldSealedRoundSchema
 from konsey.usecases import elections, sealed
 from konsey.usecases.base import performs
-from konsey.web.adapters import attempt, filled, load
 
 bp = Blueprint("election_pages", __name__, url_prefix="/<council_slug>/elections")
 

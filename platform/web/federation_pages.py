@@ -11,11 +11,11 @@ from flask_babel import gettext as _
 
 from konsey.core.federation import INDICATORS, RANKABLE
 from konsey.pluginkit import file_download
+from konsey.pluginkit.pages import filled, load
 from konsey.schemas.federation import FilterArgs, TableSchema
 from konsey.tenants.models import council_today
 from konsey.usecases import federation
 from konsey.usecases.base import performs
-from konsey.web.adapters import filled, load
 
 bp = Blueprint("federation_pages", __name__)
 FILTERS = ("province", "region", "municipality_type", "population_band")

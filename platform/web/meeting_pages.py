@@ -13,6 +13,15 @@ from flask_babel import gettext as _
 from konsey.core.errors import DomainError, Invalid, NotFound
 from konsey.core.meetings import Choice, MeetingKind, VoteKind
 from konsey.pluginkit import file_download
+from konsey.pluginkit.pages import (
+    answer_script_or_page,
+    attempt,
+    filled,
+    flash_errors,
+    flattened,
+    load,
+    uuid_or_none,
+)
 from konsey.schemas.meetings import (
     AttendanceSchema,
     BadgeCodeSchema,
@@ -39,20 +48,7 @@ from konsey.schemas.meetings import (
 )
 from konsey.usecases import assembly, hybrid, meeting_record, meetings
 from konsey.usecases.base import performs
-from konsey.web.adapters import (
-    answer_script_or_page,
-    attempt,
-    conditional_state,
-    filled,
-    flash_errors,
-    flattened,
-    int_arg,
-    known_version,
-    live_stream_url,
-    load,
-    page_number,
-    uuid_or_none,
-)
+from konsey.web.adapters import conditional_state, int_arg, known_version, live_stream_url, page_number
 
 bp = Blueprint("meeting_pages", __name__, url_prefix="/<council_slug>/meetings")
 

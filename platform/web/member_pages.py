@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 from konsey.core.errors import DomainError, Invalid
 from konsey.core.membership import Gender, MemberCategory, MemberStatus
 from konsey.core.representatives import Capacity
+from konsey.pluginkit.pages import attempt, field_errors, filled, flash_errors, load
 from konsey.schemas.members import (
     MemberInputSchema,
     MemberListArgs,
@@ -24,7 +25,6 @@ from konsey.usecases import bodies, calendars, members
 from konsey.usecases.base import performs
 from konsey.usecases.member_import import ImportFileError
 from konsey.web import example_import_csv
-from konsey.web.adapters import attempt, field_errors, filled, flash_errors, load
 
 bp = Blueprint("member_pages", __name__, url_prefix="/<council_slug>")
 PER_PAGE = 50

@@ -6,10 +6,10 @@ from __future__ import annotations
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
+from konsey.pluginkit.pages import attempt, filled, load
 from konsey.schemas.money import AllocationSchema, ExpenseSchema, InKindSchema
 from konsey.usecases import money
 from konsey.usecases.base import performs
-from konsey.web.adapters import attempt, filled, load
 
 bp = Blueprint("money_pages", __name__, url_prefix="/<council_slug>/money")
 

@@ -13,6 +13,7 @@ from flask_babel import ngettext
 
 from konsey.core import delivery
 from konsey.core.municipal_calendar import MunicipalMeetingKind
+from konsey.pluginkit.pages import attempt, filled, load
 from konsey.schemas.delivery import RouteInput
 from konsey.schemas.motions import (
     AnswerSchema,
@@ -26,7 +27,7 @@ from konsey.tenants.models import council_today
 from konsey.usecases import follow_up, motions
 from konsey.usecases.base import performs
 from konsey.web import zip_download
-from konsey.web.adapters import attempt, filled, int_arg, load, page_number, safe_next
+from konsey.web.adapters import int_arg, page_number, safe_next
 
 bp = Blueprint("motion_pages", __name__, url_prefix="/<council_slug>")
 WEEKDAYS = [_l("Monday"), _l("Tuesday"), _l("Wednesday"), _l("Thursday"), _l("Friday"), _l("Saturday"), _l("Sunday")]

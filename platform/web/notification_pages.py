@@ -7,9 +7,9 @@ from flask import Blueprint, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from konsey.core.notifications import Kind
+from konsey.pluginkit.pages import attempt
 from konsey.usecases import notifications
 from konsey.usecases.base import performs
-from konsey.web.adapters import attempt
 
 bp = Blueprint("notification_pages", __name__, url_prefix="/<council_slug>")
 

@@ -9,15 +9,14 @@ from flask_babel import gettext as _
 from konsey.core import reference
 from konsey.core.errors import DomainError, Locked
 from konsey.core.labels import label
-from konsey.schemas.councils import OnboardingSchema
+from konsey.pluginkit.pages import field_errors, load, posted
+from konsey.schemas.councils import OnboardingSchema, StatusChangeSchema
 from konsey.tenants.lifecycle import TRANSITIONS
 from konsey.tenants.scoping import bound_council
 from konsey.usecases import councils, members
 from konsey.usecases.base import performs
 from konsey.usecases.member_import import ImportFileError
 from konsey.web import example_import_csv
-from konsey.web.adapters import load
-from konsey.web.forms import ImportForm, OnboardCouncilForm, StatusForm
 
 bp = Blueprint("operator", __name__, url_prefix="/operator")
 
@@ -29,38 +28,35 @@ def councils_page():
     return render_template("operator/councils.html", councils=rows, counts=counts)
 
 
-def _fill_choices(form: OnboardCouncilForm) -> None:
-    form.province_code.choices = [("", _("Choose…"))] + [(str(p.code), f"{p.code:02d} {p.name}") for p in reference.provinces()]
-    code = form.province_code.data
-    municipalities = reference.municipalities(int(code)) if code and code.isdigit() else []
-    form.municipality_id.choices = [("", _("Choose…"))] + [
-        (m.id, f"{m.name} ({label(m.type)})") for m in municipalities
-    ]
+ONBOARDING_FIELDS = ("name", "slug", "province_code", "municipality_id", "contact_email", "contact_phone",
+                     "motion_delivery_address", "locale", "timezone", "admin_email")
+
+
+def _onboarding_page(values: dict, errors: dict, status: int = 200):
+    code = values.get("province_code") or ""
+    municipalities = reference.municipalities(int(code)) if code.isdigit() else []
+    return render_template(
+        "operator/new_council.html", values=values, errors=errors,
+        provinces=[(str(p.code), f"{p.code:02d} {p.name}") for p in reference.provinces()],
+        municipalities=[(m.id, f"{m.name} ({label(m.type)})") for m in municipalities],
+        languages=[("tr", "Türkçe"), ("en", "English")]), status
 
 
 @bp.route("/councils/new", methods=["GET", "POST"])
 @performs(councils.onboard_council)
 def new_council():
-    form = OnboardCouncilForm()
-    _fill_choices(form)
-    if form.validate_on_submit():
-        raw = {name: field.data for name, field in form._fields.items() if name != "csrf_token"}
-        raw["contact_phone"] = raw["contact_phone"] or None
-        try:
-            onboarded = councils.onboard_council(load(OnboardingSchema, raw))
-        except DomainError as error:
-            for name, messages in error.errors.items():
-                target = form._fields.get(name)
-                if target is not None:
-                    target.errors = list(target.errors) + list(messages)
-        else:
-            # Post, then redirect: a reload does not send the form again. The one-time link is shown once, on the
-            # next page, from the operator's own session.
-            flash(_("The council was created and its first administrator invited."), "success")
-            session["onboarded"] = {"slug": onboarded.council.slug, "invitation_url": onboarded.invitation_url}
-            return redirect(url_for("operator.onboarded", slug=onboarded.council.slug))
-    status = 400 if request.method == "POST" else 200
-    return render_template("operator/new_council.html", form=form), status
+    if request.method == "GET":
+        return _onboarding_page({"locale": "tr", "timezone": "Europe/Istanbul"}, {})
+    values = {name: request.form.get(name, "") for name in ONBOARDING_FIELDS}
+    try:
+        onboarded = councils.onboard_council(load(OnboardingSchema, posted(*ONBOARDING_FIELDS)))
+    except DomainError as error:
+        return _onboarding_page(values, field_errors(error), error.status)
+    # Post, then redirect: a reload does not send the form again. The one-time link is shown once, on the
+    # next page, from the operator's own session.
+    flash(_("The council was created and its first administrator invited."), "success")
+    session["onboarded"] = {"slug": onboarded.council.slug, "invitation_url": onboarded.invitation_url}
+    return redirect(url_for("operator.onboarded", slug=onboarded.council.slug))
 
 
 @bp.get("/councils/<slug>/onboarded")
@@ -80,23 +76,30 @@ def municipality_options(code: int):
     return [{"id": m.id, "label": f"{m.name} ({label(m.type)})"} for m in councils.municipality_choices(code)]
 
 
+def _council_page(council, *, status_values=None, status_errors=None, import_errors=None, dry_run=True,
+                  status: int = 200):
+    return render_template(
+        "operator/council.html", council=council, status_values=status_values or {},
+        status_errors=status_errors or {}, import_errors=import_errors or {}, dry_run=dry_run,
+        statuses=[(s.value, label(s)) for s in sorted(TRANSITIONS[council.status])]), status
+
+
 @bp.route("/councils/<slug>", methods=["GET", "POST"])
 @performs(councils.change_status)
 def council_detail(slug: str):
     council = councils.council_for_operator(slug)
-    form = StatusForm()
-    form.status.choices = [(s.value, label(s)) for s in sorted(TRANSITIONS[council.status])]
-    if form.validate_on_submit():
-        try:
-            councils.change_status(slug, {"status": form.status.data,
-                                          "export_acknowledged": form.export_acknowledged.data,
-                                          "reason": form.reason.data or ""})
-        except DomainError as error:
-            form.status.errors = [m for messages in error.errors.values() for m in messages]
-        else:
-            flash(_("The council is now %(status)s.", status=label(council.status)), "success")
-            return redirect(url_for("operator.council_detail", slug=slug))
-    return render_template("operator/council.html", council=council, form=form, import_form=ImportForm())
+    if request.method == "GET":
+        return _council_page(council)
+    values = {"status": request.form.get("status", ""), "reason": request.form.get("reason", ""),
+              "export_acknowledged": bool(request.form.get("export_acknowledged"))}
+    try:
+        data = load(StatusChangeSchema, {**posted("status", "reason"),
+                                         "export_acknowledged": values["export_acknowledged"]})
+        councils.change_status(slug, data)
+    except DomainError as error:
+        return _council_page(council, status_values=values, status_errors=field_errors(error), status=error.status)
+    flash(_("The council is now %(status)s.", status=label(council.status)), "success")
+    return redirect(url_for("operator.council_detail", slug=slug))
 
 
 @bp.post("/councils/<slug>/import")
@@ -105,16 +108,15 @@ def import_council_members(slug: str):
     council = councils.council_for_operator(slug)
     if council.is_read_only:
         raise Locked(_("This council is suspended and read-only."))
-    form = ImportForm()
-    if not form.validate_on_submit():
-        return render_template("operator/council.html", council=council, form=StatusForm(), import_form=form), 400
-    content = form.file.data.read()
+    upload = request.files.get("file")
+    dry_run = bool(request.form.get("dry_run"))
+    if upload is None or not upload.filename:
+        return _council_page(council, import_errors={"file": [_("Choose a CSV file.")]}, dry_run=dry_run, status=422)
     with bound_council(council.id):
         try:
-            report = members.import_members(content, dry_run=form.dry_run.data)
+            report = members.import_members(upload.read(), dry_run=dry_run)
         except ImportFileError as error:
-            form.file.errors = [str(error)]
-            return render_template("operator/council.html", council=council, form=StatusForm(), import_form=form), 400
+            return _council_page(council, import_errors={"file": [str(error)]}, dry_run=dry_run, status=422)
     return render_template("operator/import_report.html", council=council, report=report), 200 if report.ok else 422
 
 

@@ -9,11 +9,12 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from konsey.core.accounts import CouncilRoleName
+from konsey.core.errors import DomainError
 from konsey.core.labels import label
+from konsey.pluginkit.pages import attempt, field_errors, load, posted, typed_back
+from konsey.schemas.people import InvitationInputSchema
 from konsey.usecases import people
 from konsey.usecases.base import performs
-from konsey.web.adapters import attempt
-from konsey.web.forms import InviteForm
 
 bp = Blueprint("people_pages", __name__, url_prefix="/<council_slug>")
 
@@ -21,17 +22,18 @@ bp = Blueprint("people_pages", __name__, url_prefix="/<council_slug>")
 @bp.route("/people", methods=["GET", "POST"])
 @performs(people.invite)
 def people_page():
-    form = InviteForm()
-    form.role.choices = [(role.value, label(role)) for role in CouncilRoleName]
-    status = 200
-    if form.validate_on_submit():
-        invitation = people.invite({"email": form.email.data, "role": form.role.data})
-        flash(_("An invitation was e-mailed to %(email)s.", email=invitation.email), "success")
-        return redirect(url_for("people_pages.people_page"))
+    values, errors, status = {}, {}, 200
     if request.method == "POST":
-        status = 400
-    return render_template("council/people.html", form=form, people=people.list_people(),
-                           invitations=people.open_invitations()), status
+        try:
+            invitation = people.invite(load(InvitationInputSchema, posted("email", "role")))
+        except DomainError as error:
+            values, errors, status = typed_back("email", "role"), field_errors(error), error.status
+        else:
+            flash(_("An invitation was e-mailed to %(email)s.", email=invitation.email), "success")
+            return redirect(url_for("people_pages.people_page"))
+    return render_template("council/people.html", values=values, errors=errors,
+                           roles=[(role.value, label(role)) for role in CouncilRoleName],
+                           people=people.list_people(), invitations=people.open_invitations()), status
 
 
 @bp.post("/people/<uuid:grant_id>/revoke")

@@ -22,6 +22,7 @@ from konsey.core.floor_motions import FloorMotionKind
 from konsey.core.labels import label
 from konsey.core.meetings import Choice, VoteKind
 from konsey.pluginkit import file_download
+from konsey.pluginkit.pages import answer_script_or_page, filled, flattened, load
 from konsey.schemas.meetings import (
     CloseVoteSchema,
     CountsSchema,
@@ -37,15 +38,7 @@ from konsey.schemas.meetings import (
 from konsey.schemas.sealed import STEP_SCHEMAS, SealedBallotInSchema
 from konsey.usecases import assembly, board, hybrid, meeting_record, meetings, sealed
 from konsey.usecases.base import performs
-from konsey.web.adapters import (
-    answer_script_or_page,
-    conditional_state,
-    filled,
-    flattened,
-    known_version,
-    live_stream_url,
-    load,
-)
+from konsey.web.adapters import conditional_state, known_version, live_stream_url
 
 bp = Blueprint("remote_pages", __name__, url_prefix="/<council_slug>/remote")
 

@@ -6,10 +6,10 @@ from flask import Blueprint, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from konsey.core.bodies import BodyKind
+from konsey.pluginkit.pages import attempt, filled, load
 from konsey.schemas.reports import AgendaSchema, NewReportSchema, RevisionSchema
 from konsey.usecases import meetings, reports
 from konsey.usecases.base import performs
-from konsey.web.adapters import attempt, filled, load
 
 bp = Blueprint("report_pages", __name__, url_prefix="/<council_slug>/reports")
 

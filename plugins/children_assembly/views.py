@@ -2,20 +2,12 @@
 
 from __future__ import annotations
 
-import uuid
-
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.views import MethodView
 from flask_babel import gettext as _
-from marshmallow import Schema, ValidationError, fields, validate
+from marshmallow import Schema, fields, validate
 
-from konsey.pluginkit import (
-    ApiBlueprint,
-    DomainError,
-    StrictSchema,
-    performs,
-    refusal_lines,
-)
+from konsey.pluginkit import ApiBlueprint, StrictSchema, attempt, load, performs, posted
 from konsey.plugins.children_assembly import usecases
 from konsey.plugins.children_assembly.models import (
     ChildStatus,
@@ -150,12 +142,6 @@ def index():
                            methods=list(ConsentMethod), offices=list(Officer))
 
 
-def _flash(error) -> None:
-    # Translated lines, never "guardian: {'email': [...]}".
-    for line in refusal_lines(error.messages):
-        flash(line, "error")
-
-
 @pages.post("/children")
 @performs(usecases.register)
 def add_child():
@@ -168,12 +154,8 @@ def add_child():
         raw["birth_date"] = form["birth_date"]
     if form.get("school_grade"):
         raw["school_grade"] = form["school_grade"]
-    try:
-        usecases.register(NewChildSchema().load(raw))
-    except (ValidationError, DomainError) as error:
-        _flash(error)
-    else:
-        flash(_("Registered. The child takes part once the guardian's consent is recorded."), "success")
+    attempt(lambda: usecases.register(load(NewChildSchema, raw)),
+            _("Registered. The child takes part once the guardian's consent is recorded."))
     return redirect(url_for(f"{NAME}.index"))
 
 
@@ -181,13 +163,8 @@ def add_child():
 @performs(usecases.guardian_consent)
 def consent(child_id):
     usecases.show_child(child_id)  # another council's child is not found before the form is read
-    try:
-        usecases.guardian_consent(child_id, ConsentSchema().load({k: request.form.get(k, "") for k in
-                                                                  ("guardian_name", "relation", "given_on", "method")}))
-    except (ValidationError, DomainError) as error:
-        _flash(error)
-    else:
-        flash(_("Consent recorded."), "success")
+    typed = posted("guardian_name", "relation", "given_on", "method")
+    attempt(lambda: usecases.guardian_consent(child_id, load(ConsentSchema, typed)), _("Consent recorded."))
     return redirect(url_for(f"{NAME}.index"))
 
 
@@ -196,12 +173,7 @@ def consent(child_id):
 def erase(child_id):
     """On the guardian's request (KVKK): the child's record goes for good."""
     usecases.show_child(child_id)
-    try:
-        usecases.erase_child(child_id)
-    except DomainError as error:
-        _flash(error)
-    else:
-        flash(_("The child's record is erased."), "success")
+    attempt(lambda: usecases.erase_child(child_id), _("The child's record is erased."))
     return redirect(url_for(f"{NAME}.index"))
 
 
@@ -211,11 +183,8 @@ def elect():
     """The counted votes of an officer's election, one number per child (names left empty had none)."""
     votes = {key.removeprefix("votes-"): value for key, value in request.form.items()
              if key.startswith("votes-") and value.strip()}
-    try:
-        child = usecases.elect(OfficerVoteSchema().load({"office": request.form.get("office", ""), "votes": votes}))
-    except (ValidationError, DomainError) as error:
-        _flash(error)
-    else:
+    done, child = attempt(lambda: usecases.elect(load(OfficerVoteSchema, {**posted("office"), "votes": votes})))
+    if done:
         flash(_("%(name)s is elected.", name=child.name), "success")
     return redirect(url_for(f"{NAME}.index"))
 
@@ -223,18 +192,6 @@ def elect():
 @pages.post("/proposals")
 @performs(usecases.forward)
 def forward():
-    try:
-        usecases.forward(ProposalSchema().load({k: request.form.get(k, "").strip()
-                                                for k in ("title", "text", "representative")}))
-    except (ValidationError, DomainError) as error:
-        _flash(error)
-    else:
-        flash(_("The proposal went to the executive board as the assembly's report."), "success")
+    attempt(lambda: usecases.forward(load(ProposalSchema, posted("title", "text", "representative"))),
+            _("The proposal went to the executive board as the assembly's report."))
     return redirect(url_for(f"{NAME}.index"))
-
-
-def child_id_of(value: str | None) -> uuid.UUID | None:
-    try:
-        return uuid.UUID(value or "")
-    except ValueError:
-        return None

@@ -6,28 +6,14 @@ from __future__ import annotations
 import uuid
 from datetime import date
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from konsey.pluginkit import DomainError, NotFound, join_assembly, performs, refusal_lines, seat_from_form
+from konsey.pluginkit import attempt, join_assembly, performs, seat_from_form
 from konsey.plugins.disabled_assembly import usecases
 
 NAME = "disabled_assembly"
 pages = Blueprint(NAME, __name__, url_prefix=f"/<council_slug>/p/{NAME}", template_folder="templates")
-
-
-def attempt(action, success: str) -> bool:
-    """Run a use case; say its refusal in translated lines (another council's id stays a 404)."""
-    try:
-        action()
-    except NotFound:
-        raise
-    except DomainError as error:
-        for line in refusal_lines(error.messages):
-            flash(line, "error")
-        return False
-    flash(success, "success")
-    return True
 
 
 def _uuid(text):

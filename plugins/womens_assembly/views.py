@@ -2,21 +2,21 @@
 
 from __future__ import annotations
 
-import uuid
-
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.views import MethodView
 from flask_babel import gettext as _
-from marshmallow import Schema, ValidationError, fields, validate
+from marshmallow import Schema, fields, validate
 
 from konsey.pluginkit import (
     ApiBlueprint,
-    DomainError,
     StrictSchema,
+    attempt,
     join_assembly,
+    load,
     performs,
-    refusal_lines,
+    posted,
     seat_from_form,
+    uuid_or_none,
 )
 from konsey.plugins.womens_assembly import usecases
 
@@ -48,18 +48,12 @@ def add_member():
 @performs(usecases.attach_impact_note)
 def impact_note_page():
     """Attach the assembly's gender-impact note to a motion picked from the list."""
-    motion_id = request.form.get("motion_id", "")
-    try:
-        data = NoteSchema().load({"text": request.form.get("text", "").strip(),
-                                  "author": request.form.get("author", "").strip()})
-        usecases.attach_impact_note(uuid.UUID(motion_id), data)
-    except ValueError:
+    motion_id = uuid_or_none(request.form.get("motion_id"))
+    if motion_id is None:
         flash(_("Choose a motion."), "error")
-    except (ValidationError, DomainError) as error:
-        for line in refusal_lines(error.messages):
-            flash(line, "error")
     else:
-        flash(_("The note travels with the motion's package."), "success")
+        attempt(lambda: usecases.attach_impact_note(motion_id, load(NoteSchema, posted("text", "author"))),
+                _("The note travels with the motion's package."))
     return redirect(url_for(f"{NAME}.monitor"))
 
 

@@ -1,0 +1,111 @@
+"""The sign-in, password, invitation, token, operator and people pages read their forms with the same marshmallow
+schemas as the API and the command line (no second set of rules): a refusal names the field in the page's
+language, keeps what was typed (never a password) and changes nothing."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+
+from conftest import login
+
+
+@pytest.fixture
+def person(world):
+    council = world.council("izmir")
+    world.user("deniz@example.org", roles={council: "administrator"})
+    return council
+
+
+def _errors(page: str, field: str) -> str:
+    found = re.search(rf'<ul class="errors" id="{field}-err" role="alert">(.*?)</ul>', page, re.S)
+    return found.group(1) if found else ""
+
+
+def test_sign_in_names_the_missing_field_and_keeps_the_address(app, person):
+    client = app.test_client()
+    refused = client.post("/login", data={"email": "deniz@example.org", "password": ""})
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 400 and _errors(page, "password") and not _errors(page, "email")
+    assert 'value="deniz@example.org"' in page
+    wrong = client.post("/login", data={"email": "deniz@example.org", "password": "not the one at all"})
+    said = wrong.get_data(as_text=True)
+    assert wrong.status_code == 400 and "E-posta ya da parola yanlış." in _errors(said, "password")
+    assert "not the one at all" not in said  # a password is never written back into the page
+    assert login(client, "deniz@example.org").status_code == 302
+
+
+def test_a_reset_link_is_asked_for_a_real_address_only(app, person, mailbox):
+    refused = app.test_client().post("/password/forgot", data={"email": "not an address"})
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 422 and _errors(page, "email") and 'value="not an address"' in page
+    assert mailbox.wait_for(1, timeout=0.5) == []
+
+
+def test_a_new_password_has_its_length_in_one_place(app, person, mailbox):
+    client = app.test_client()
+    client.post("/password/forgot", data={"email": "deniz@example.org"})
+    link = re.search(r"http://konsey\.test(/password/reset/\S+)", mailbox.wait_for(1)[0].get_body(("plain",))
+                     .get_content()).group(1)
+    short = client.post(link, data={"password": "kısa", "confirm": "kısa"})
+    assert short.status_code == 422 and _errors(short.get_data(as_text=True), "password")
+    assert login(app.test_client(), "deniz@example.org").status_code == 302  # nothing changed
+    # The operators' command line is refused by the same schema.
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["users", "create", "--email", "op2@konsey.example.org", "--name", "Op",
+                                 "--password", "kısa"])
+    assert result.exit_code != 0 and "10" in result.output, result.output  # the schema's length, said
+    made = runner.invoke(args=["users", "create", "--email", "op3@konsey.example.org", "--name", "Op Üç",
+                               "--password", "uzun-bir-parola-10"])
+    assert made.exit_code == 0, made.output
+    with app.app_context():
+        from sqlalchemy import select
+
+        from konsey.core.accounts import User
+        from konsey.tenants.db import db
+
+        assert db.session.scalar(select(User).where(User.email == "op2@konsey.example.org")) is None
+        assert db.session.scalar(select(User).where(User.email == "op3@konsey.example.org")) is not None
+
+
+def test_the_token_page_asks_for_a_council_and_a_name(app, person):
+    client = app.test_client()
+    login(client, "deniz@example.org")
+    shown = client.get("/account/tokens").get_data(as_text=True)
+    assert f'<option value="{person}" selected>' in shown  # the person's one council, chosen already
+    refused = client.post("/account/tokens", data={"name": "", "council": str(person)})
+    assert refused.status_code == 422 and _errors(refused.get_data(as_text=True), "name")
+    foreign = client.post("/account/tokens", data={"name": "betik", "council": "platform"})
+    assert foreign.status_code == 422 and _errors(foreign.get_data(as_text=True), "council")
+    assert "kns_" not in foreign.get_data(as_text=True)
+
+
+def test_the_people_page_keeps_the_invitation_it_refused(app, person, mailbox):
+    client = app.test_client()
+    login(client, "deniz@example.org")
+    refused = client.post("/izmir/people", data={"email": "yeni@example.org", "role": "emperor"})
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 422 and _errors(page, "role") and 'value="yeni@example.org"' in page
+    assert mailbox.wait_for(1, timeout=0.5) == []
+    sent = client.post("/izmir/people", data={"email": "yeni@example.org", "role": "facilitator"})
+    assert sent.status_code == 302 and mailbox.wait_for(1)[0]["To"] == "yeni@example.org"
+
+
+def test_the_operators_council_page_names_what_is_missing(app, world, person):
+    world.user("op@konsey.example.org", platform_role="operator")
+    client = app.test_client()
+    login(client, "op@konsey.example.org")
+    shown = client.get("/operator/councils/izmir").get_data(as_text=True)
+    assert 'name="status"' in shown and 'type="checkbox"' in shown and 'name="file"' in shown
+    archive = client.post("/operator/councils/izmir", data={"status": "archived", "reason": "birleşme"})
+    page = archive.get_data(as_text=True)
+    assert archive.status_code in (409, 422) and 'value="birleşme"' in page
+    assert "errors" in page and 'name="status"' in page  # the form is shown again, not a bare error page
+    no_file = client.post("/operator/councils/izmir/import", data={"dry_run": "1"},
+                          content_type="multipart/form-data")
+    assert no_file.status_code == 422 and _errors(no_file.get_data(as_text=True), "file")
+    empty = client.post("/operator/councils/izmir/import", content_type="multipart/form-data",
+                        data={"file": (io.BytesIO(b""), "uyeler.csv"), "dry_run": "1"})
+    assert empty.status_code == 422 and _errors(empty.get_data(as_text=True), "file")

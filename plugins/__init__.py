@@ -1,1 +1,1 @@
-"""Built-in plugins (assemblies); see the plugin issue."""
+"""Built-in plugins (assemblies): each folder here is one, found by its folder's name (docs/plugins.md)."""

@@ -168,7 +168,9 @@ def test_youth_president_keeps_off_the_board_where_the_bylaws_say_so(app, world,
     start = date.today() + timedelta(days=5)
     with app.app_context(), bound_council(councils["alpha"]):
         with acting_as(SYSTEM):
-            adopt_version({"youth_president_on_executive_board": False}, date.today() + timedelta(days=1))
+            # The one switch: the by-laws' list of assemblies whose president sits on the board, without it.
+            adopt_version({"executive_board_ex_officio_assemblies": ["disabled_assembly", "womens_assembly"]},
+                          date.today() + timedelta(days=1))
         youth = db.session.scalar(db.select(Body).where(Body.type_code == "youth_assembly"))
         assign_seat(youth, db.session.get(Member, young), SeatRole.CHAIR, start, None)
         board = db.session.scalar(db.select(Body).where(Body.kind == BodyKind.EXECUTIVE_BOARD))
@@ -180,7 +182,8 @@ def test_youth_members_age_out(sqlite_app, world):
     from konsey.core.bodies import Body
     from konsey.core.membership import Member
     from konsey.core.seats import SeatRole, assign_seat, seats_on
-    from konsey.plugins.youth_assembly import age_out
+    from konsey.pluginkit import plugin_config
+    from konsey.plugins.youth_assembly.band import BAND
     from konsey.tenants.db import db
     from konsey.tenants.scoping import bound_council
 
@@ -191,8 +194,9 @@ def test_youth_members_age_out(sqlite_app, world):
     with sqlite_app.app_context(), bound_council(council):
         youth = db.session.scalar(db.select(Body).where(Body.type_code == "youth_assembly"))
         assign_seat(youth, db.session.get(Member, member), SeatRole.PRINCIPAL, date.today() - timedelta(days=30), None)
-        assert age_out() == 0  # 24 until tomorrow
-        assert age_out(date.today() + timedelta(days=1)) == 1
+        settings = plugin_config("youth_assembly")
+        assert BAND.end_aged_out_seats(youth, settings) == 0  # 24 until tomorrow
+        assert BAND.end_aged_out_seats(youth, settings, date.today() + timedelta(days=1)) == 1
         assert seats_on(youth, date.today() + timedelta(days=2)) == []
         db.session.rollback()
 
@@ -283,3 +287,28 @@ def test_the_childrens_assembly_forwards_a_proposal_through_its_representative(a
     report = next(r for r in admin.get(f"{A}/reports").json if r["id"] == sent.json["id"])
     assert report["body_id"] == body["id"] and "Ayla Demir" in report["versions"][-1]["text"]
     assert councils["b"].post(url.replace("alpha", "beta"), json=proposal).status_code == 404
+
+
+def test_the_womens_assembly_president_takes_her_board_seat_as_the_regulation_says(app, world, councils):
+    """The women's assembly was on the by-laws' list of assemblies whose president sits on the board, with nothing
+    to seat her: the board was reported short of her until she was seated by hand. The assembly kit seats her."""
+    from konsey.core.bodies import Body, BodyKind
+    from konsey.core.membership import Member
+    from konsey.core.seats import SeatRole, assign_seat, board_composition, seats_on
+    from konsey.tenants.db import db
+    from konsey.tenants.scoping import bound_council
+
+    world.enable(councils["alpha"], "womens_assembly")
+    ayse = world.member(councils["alpha"], name="Ayşe Kadın", gender="female", neighbourhood="Alsancak")
+    start = clock.council_today() + timedelta(days=5)
+    with app.app_context(), bound_council(councils["alpha"]):
+        women = db.session.scalar(db.select(Body).where(Body.type_code == "womens_assembly"))
+        assign_seat(women, db.session.get(Member, ayse), SeatRole.CHAIR, start, None)
+        board = db.session.scalar(db.select(Body).where(Body.kind == BodyKind.EXECUTIVE_BOARD))
+        assert [(s.member_id, s.role) for s in seats_on(board, start)] == [(ayse, SeatRole.EX_OFFICIO)]
+        from konsey.core.bylaws import parameters_on
+
+        women.status = type(women.status)("active")
+        composition = board_composition(start, parameters_on(start))
+        assert women not in composition["missing_presidents"]
+        db.session.rollback()

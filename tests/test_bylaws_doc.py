@@ -57,4 +57,4 @@ def test_every_parameter_has_a_label_and_a_meaning_for_people(app):
             for key, field in (answer or {}).items():
                 assert field.metadata.get("label") and field.metadata.get("description"), f"{name}: {key}"
                 added += 1
-    assert added >= 2  # the youth and disabled people's assemblies bring one each
+    assert added >= 0  # none of the built-in assemblies brings one now (tests/example_plugin's is checked there)

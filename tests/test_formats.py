@@ -95,7 +95,7 @@ def test_a_new_councils_address_is_suggested_from_its_name(app, world):
     page = client.get("/operator/councils/new").get_data(as_text=True)
     import re
 
-    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page)
     data = {"name": "İnegöl Kent Konseyi", "slug": "", "province_code": "16", "municipality_id": inegol.id,
             "contact_email": "info@inegol.example.org", "motion_delivery_address": "evrak@inegol.bel.tr",
             "locale": "tr", "timezone": "Europe/Istanbul", "admin_email": "gs@inegol.example.org"}

@@ -21,7 +21,7 @@ def councils(world):
     admin_a = world.user("admin@alpha.example.org", roles={a: "administrator"})
     admin_b = world.user("admin@beta.example.org", roles={b: "administrator"})
     seats = world.body_with_seat(a, member_a)
-    for plugin in ("children_assembly", "youth_assembly", "womens_assembly"):
+    for plugin in ("children_assembly", "youth_assembly", "womens_assembly", "elders_assembly"):
         world.enable(a, plugin)
     return {"a": a, "b": b, "member_a": member_a, "participant_a": world.participant(a, seats["body_a"]),
             "admin_b": admin_b, "token_b": world.token(admin_b, b),
@@ -32,7 +32,17 @@ def councils(world):
             "action_a": "approve", "kind_a": "allocations", "letter_a": world.dead_letter(a),
             "notification_a": world.notification(a, member_a), "request_a": world.session_request(a),
             "job_a": world.export_job(a), "floor_motion_a": world.floor_motion(a, member_a), "form_a": "board",
-            "number_a": 1}
+            "number_a": 1, "concern_a": _elder_concern(world, a)}
+
+
+def _elder_concern(world, council_id):
+    from konsey.plugins.elders_assembly.models import ConcernTheme
+    from konsey.plugins.elders_assembly.usecases import record_concern
+    from konsey.tenants.scoping import bound_council
+    from konsey.usecases.base import SYSTEM, acting_as
+
+    with world.app.app_context(), bound_council(council_id), acting_as(SYSTEM):
+        return record_concern({"theme": ConcernTheme.HEALTH, "summary": "Gizli bir dert, yalnız A'nın."}).id
 
 
 def council_rules(app, *, public: bool = False):
@@ -145,7 +155,8 @@ ARGUMENTS = {"member_id": "member_a", "grant_id": "grant_a", "application_id": "
              "participant_id": "participant_a", "plugin_name": "plugin_a", "child_id": "child_a",
              "action": "action_a", "kind": "kind_a", "letter_id": "letter_a",
              "notification_id": "notification_a", "request_id": "request_a", "job_id": "job_a",
-             "floor_motion_id": "floor_motion_a", "form": "form_a", "number": "number_a"}
+             "floor_motion_id": "floor_motion_a", "form": "form_a", "number": "number_a",
+             "concern_id": "concern_a"}
 NOT_IDS = {"plugin_name", "action", "kind", "form", "number"}
 # Council routes anyone may use (they reveal nothing of the council's data): checked separately.
 PUBLIC_COUNCIL_ROUTES = {("POST", "/api/v1/councils/<council_slug>/applications"),

@@ -516,6 +516,15 @@ def _access_request(council_id=None):
     return AccessibilityRequest(kind=AccessKind.CAPTIONS, requested_on=date(2026, 2, 1))
 
 
+def _elder_concern(council_id=None):
+    from datetime import date
+
+    from konsey.plugins.elders_assembly.models import ConcernTheme, ElderConcern
+
+    return ElderConcern(theme=ConcernTheme.HEALTH, summary="Aile sağlığı merkezine ulaşım zor.",
+                        raised_on=date(2026, 2, 1))
+
+
 # Every council-owned model needs a row factory here; test_every_model_has_a_factory enforces it.
 FACTORIES = {"members": _member, "bodies": _body, "bylaw_profiles": _profile, "audit_entries": _audit,
              "membership_applications": _application, "consents": _consent, "seats": _seat,
@@ -536,6 +545,7 @@ FACTORIES = {"members": _member, "bodies": _body, "bylaw_profiles": _profile, "a
              "implementation_milestones": _milestone, "disabled_assembly_consents": _disabled_consent,
              "disabled_assembly_supporters": _disabled_supporter,
              "disabled_assembly_access_requests": _access_request, "export_jobs": _export_job,
+             "elders_assembly_concerns": _elder_concern,
              "meeting_passes": _meeting_pass, "floor_requests": _floor_request, "secret_tallies": _secret_tally,
              "floor_motions": _floor_motion, "floor_motion_signatures": _floor_motion_signature,
              "presiding_board_seats": _board_seat, "minutes_versions": _minutes_version,

@@ -144,3 +144,40 @@ def test_the_data_steps_of_0044_and_0045_reach_every_council_under_row_level_sec
             assert "ismail isik" in keys and "" not in keys, keys
             for motion in db.session.scalars(sa.select(Motion)):
                 assert motion.changed_at.replace(tzinfo=motion.changed_at.tzinfo or UTC) > long_ago
+
+
+def test_0046_folds_the_assemblies_own_board_switches_into_the_one_list_in_every_council(app, world):
+    """A version that kept the youth assembly's president off the board (its own by-law field, now retired)
+    leaves the youth assembly out of executive_board_ex_officio_assemblies; the fields go; every council, as
+    the owner under row-level security."""
+    import sqlalchemy as sa
+
+    from konsey.core.bylaws import parameters_on
+    from konsey.tenants.scoping import bound_council
+    from support.clock import council_today
+
+    councils = [world.council("izmir"), world.council("nilufer", province=16)]
+    engine = create_engine(app.config["KONSEY_MIGRATION_DATABASE_URL"])
+    postgres = engine.dialect.name == "postgresql"
+    profiles = sa.table("bylaw_profiles", sa.column("council_id", sa.Uuid()), sa.column("parameters", sa.JSON()))
+    with engine.begin() as connection:  # as a version adopted before: the assemblies' own fields
+        for council, youth in zip(councils, (False, True), strict=True):
+            if postgres:
+                connection.execute(text("SELECT set_config('konsey.council_id', :c, true)"), {"c": str(council)})
+            for row in connection.execute(sa.select(profiles.c.parameters).where(profiles.c.council_id == council)):
+                held = {k: v for k, v in row.parameters.items() if k != "executive_board_ex_officio_assemblies"}
+                connection.execute(profiles.update().where(profiles.c.council_id == council).values(
+                    parameters={**held, "youth_president_on_executive_board": youth,
+                                "disabled_president_on_executive_board": True}))
+    with engine.begin() as connection:
+        _migration("0046").fold_board_switches(connection)
+    engine.dispose()
+    seen = []
+    for council in councils:
+        with app.app_context(), bound_council(council):
+            held = parameters_on(council_today())
+            assert "youth_president_on_executive_board" not in held
+            assert "disabled_president_on_executive_board" not in held
+            seen.append(sorted(held["executive_board_ex_officio_assemblies"]))
+    assert seen == [["disabled_assembly", "womens_assembly"],
+                    ["disabled_assembly", "womens_assembly", "youth_assembly"]]

@@ -46,6 +46,7 @@ def install(app: Flask) -> None:
 def _document_configurations() -> None:
     """Each installed plugin's configuration schema in the OpenAPI document (``PluginConfig_<name>``), so what
     ``PUT …/plugins/<name>`` takes as ``config`` is typed like the rest of the API."""
+    from konsey.core.bylaws import ex_officio_default  # here: the plugins load after the app exists
     from konsey.core.plugins import config_schema_of, installed  # here: the plugins load after the app exists
 
     known = api.spec.components.schemas
@@ -53,6 +54,11 @@ def _document_configurations() -> None:
         schema = config_schema_of(name)
         if schema is not None and f"PluginConfig_{name}" not in known:
             api.spec.components.schema(f"PluginConfig_{name}", schema=schema)
+    # The assemblies whose president sits on the board by default are the installed plugins' to say.
+    for document in known.values():
+        board_seats = (document.get("properties") or {}).get("executive_board_ex_officio_assemblies")
+        if board_seats is not None:
+            board_seats["default"] = ex_officio_default()
 
 
 def _gate():

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from konsey.core.audit import record
 from konsey.core.errors import Invalid
-from konsey.core.plugins import council_hooks
+from konsey.core.plugins import council_hooks, plugin_manager
 from konsey.tenants.db import CouncilOwned, db, utcnow
 from konsey.tenants.models import Council, council_today
 from konsey.tenants.scoping import current_council_id
@@ -62,7 +62,8 @@ DEFAULTS: dict = {
     # Signatures a written floor motion (önerge) needs, its proposer's included.
     "floor_motion_signatures": 1,
     "executive_board_min_size": 7,
-    "executive_board_ex_officio_assemblies": ["womens_assembly", "youth_assembly", "disabled_assembly"],
+    # By default the assemblies whose body type says the statute seats their president (ex_officio_default).
+    "executive_board_ex_officio_assemblies": [],
     "term_pattern_years": [2, 3],
     "max_consecutive_terms": 2,
     "gender_parity_share": 0.5,
@@ -147,9 +148,20 @@ PARAMETER_NOTES: dict[str, tuple] = {
 }
 
 
+def installed_assembly_types() -> list:
+    """Every body type the installed plugins add (whether or not a council enabled them)."""
+    return [body_type for answer in plugin_manager().hook.konsey_body_types() for body_type in answer or []]
+
+
+def ex_officio_default() -> list[str]:
+    """The assemblies whose president sits on the executive board unless the by-laws say otherwise: those
+    whose body type says the statute seats their president (the core names no assembly)."""
+    return sorted(t.code for t in installed_assembly_types() if t.president_on_board)
+
+
 def default_bylaw_parameters() -> dict:
     """The statutory defaults, as a plain JSON-ready dict (a copy: callers may change it)."""
-    return copy.deepcopy(DEFAULTS)
+    return {**copy.deepcopy(DEFAULTS), "executive_board_ex_officio_assemblies": ex_officio_default()}
 
 
 def profile_in_force(versions, on: date):
@@ -275,7 +287,8 @@ def parameters_on(day: date) -> dict:
     profile = profile_in_force(all_versions, day) or (all_versions[0] if all_versions else None)
     parameters = profile.parameters if profile else default_bylaw_parameters()
     # A version adopted before a parameter existed (or before a plugin was enabled) reads its default.
-    return {**DEFAULTS, **plugin_defaults(), **parameters}
+    return {**DEFAULTS, "executive_board_ex_officio_assemblies": ex_officio_default(), **plugin_defaults(),
+            **parameters}
 
 
 def base_for(effective_from: date, *, today: date | None = None, replaceable: bool = False) -> dict:

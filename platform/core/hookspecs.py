@@ -1,7 +1,7 @@
 """Every hook a Konsey plugin can implement, in one place.
 
 A plugin is a module or object with functions named like the specifications below and marked with
-``konsey.pluginkit.hookimpl``. Plugins are found in the built-in list (``konsey.core.plugins.BUILTIN``) and in
+``konsey.pluginkit.hookimpl``. Plugins are found among the packages of ``konsey.plugins`` (one folder each) and in
 the ``konsey`` entry-point group, and each council enables the ones it wants (with its own configuration).
 
 Hooks fall in two groups:
@@ -36,6 +36,7 @@ if TYPE_CHECKING:  # only for the annotations; plugins get these through konsey.
     from konsey.core.rules.meetings import Tally
 
 hookspec = pluggy.HookspecMarker("konsey")
+hookimpl = pluggy.HookimplMarker("konsey")  # what a plugin marks its implementations with (konsey.pluginkit)
 
 
 # --- describing the plugin (platform hooks) ------------------------------------------------------------------

@@ -13,11 +13,15 @@ from konsey.core.bodies import BodyKind
 
 @dataclass(frozen=True)
 class BodyType:
-    """A kind of body a plugin adds: ``code`` is stable (stored on the body), ``name`` shown to people."""
+    """A kind of body a plugin adds: ``code`` is stable (stored on the body), ``name`` shown to people.
+    ``president_on_board``: the statute gives its president an ex-officio seat on the executive board (the
+    Regulation's women's, youth and disabled people's assemblies): the by-laws' list of such assemblies
+    (``executive_board_ex_officio_assemblies``) includes it unless a council's by-laws say otherwise."""
 
     code: str
     name: str
     kind: Any = None  # a BodyKind; assemblies by default
+    president_on_board: bool = False
 
     def __post_init__(self):
         if self.kind is None:

@@ -31,11 +31,6 @@ LABELS = {
     "500k-1M": _l("500,000 to 1 million people"),
     "1M-3M": _l("1 to 3 million people"),
     ">3M": _l("Over 3 million people"),
-    # the built-in assemblies, by their plugin's name (the executive board's ex officio presidents)
-    "womens_assembly": _l("Women's assembly"),
-    "youth_assembly": _l("Youth assembly"),
-    "disabled_assembly": _l("Disabled people's assembly"),
-    "children_assembly": _l("Children's assembly"),
     # member kinds and categories
     "individual": _l("Individual"),
     "institutional": _l("Institutional"),

@@ -1,7 +1,8 @@
 """Plugins: discovery, per-council enablement and the hook callers a council's code uses.
 
-Discovery happens once per process: the built-in assemblies (:data:`BUILTIN`) and every package that declares
-an entry point in the ``konsey`` group are registered with one pluggy manager. Which of them *answer* is a
+Discovery happens once per process: the built-in assemblies (the packages of ``konsey.plugins``,
+:func:`builtin_plugins`) and every package that declares an entry point in the ``konsey`` group are registered
+with one pluggy manager. Which of them *answer* is a
 council's choice: :func:`council_hooks` gives the hook relay of the current council, made of pluggy subset
 hook callers that leave out every plugin the council has not enabled. The relay is cached per council and
 per ``Council.plugins_version``, which every enable, reconfigure and disable bumps, so a change is seen by
@@ -11,6 +12,7 @@ every process on its next request without a shared cache.
 from __future__ import annotations
 
 import importlib
+import pkgutil
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -29,14 +31,17 @@ from konsey.tenants.db import CouncilOwned, db, utcnow
 from konsey.tenants.models import Council
 from konsey.tenants.scoping import NoCouncilBound, current_council_id
 
-# The built-in assemblies, registered under these names (a third-party plugin's name is its entry point's).
-BUILTIN = {
-    "children_assembly": "konsey.plugins.children_assembly",
-    "youth_assembly": "konsey.plugins.youth_assembly",
-    "womens_assembly": "konsey.plugins.womens_assembly",
-    "disabled_assembly": "konsey.plugins.disabled_assembly",
-}
+# The built-in plugins are the packages in konsey.plugins (plugins/), each registered under its folder's name:
+# a new assembly is a folder, named nowhere else. A third-party plugin's name is its entry point's.
+BUILTIN_PACKAGE = "konsey.plugins"
 ENTRY_POINT_GROUP = "konsey"
+
+
+def builtin_plugins() -> dict[str, str]:
+    """Folder name → module of every built-in plugin."""
+    package = importlib.import_module(BUILTIN_PACKAGE)
+    return {found.name: f"{BUILTIN_PACKAGE}.{found.name}"
+            for found in sorted(pkgutil.iter_modules(package.__path__), key=lambda m: m.name) if found.ispkg}
 
 
 class PluginEnablement(CouncilOwned, db.Model):
@@ -64,7 +69,7 @@ def plugin_manager() -> pluggy.PluginManager:
     if _manager is None:
         manager = pluggy.PluginManager("konsey")
         manager.add_hookspecs(hookspecs)
-        for name, module in BUILTIN.items():
+        for name, module in builtin_plugins().items():
             manager.register(importlib.import_module(module), name=name)
         manager.load_setuptools_entrypoints(ENTRY_POINT_GROUP)
         _manager = manager

@@ -6,9 +6,6 @@ Konsey, so the core can change behind this facade. See ``docs/plugins.md``.
 
 from __future__ import annotations
 
-from contextlib import contextmanager
-
-import pluggy
 from flask import Response
 from flask_smorest import Blueprint as ApiBlueprint
 from sqlalchemy import select
@@ -19,17 +16,25 @@ from konsey.core.bodies import Body, BodyKind, BodyStatus
 from konsey.core.bylaws import parameters_on
 from konsey.core.delivery import AttemptOutcome, Result  # what a delivery channel answers
 from konsey.core.errors import Conflict, DomainError, Invalid, NotFound
+from konsey.core.hookspecs import hookimpl
 from konsey.core.hooktypes import BodyType, Indicator, NavigationItem, PackageFile, ScheduledJob
 from konsey.core.meetings import Meeting
 from konsey.core.membership import Gender, Member, MemberCategory, MemberKind, MemberStatus
 from konsey.core.motions import Motion
 from konsey.core.permissions import Permission
-from konsey.core.plugins import council_hooks, notification_template, plugin_config
+from konsey.core.plugins import notification_template, plugin_config
 from konsey.core.rules.elections import count_round
 from konsey.core.rules.membership import age_on
 from konsey.core.rules.parity import minimum_per_gender
 from konsey.core.seats import Seat, SeatRole, assign_seat, body_parity, end_seat, seats_on
 from konsey.core.tasks_after_commit import enqueue_after_commit
+from konsey.pluginkit.assembly import (  # the assembly kit
+    AgeBand,
+    bound_council_by_slug,
+    members_and_candidates,
+    only_seated_candidates,
+    president_on_board,
+)
 from konsey.pluginkit.pages import (  # a plugin's pages read their forms as the platform's do
     attempt,
     field_errors,
@@ -46,8 +51,6 @@ from konsey.tenants.rls import council_primary_keys, protect_table  # for a plug
 from konsey.tenants.scoping import bound_council, current_council_id
 from konsey.usecases.base import SYSTEM, acting_as, command, one, performs, query  # a plugin's use cases
 from konsey.usecases.bodies import join_assembly
-
-hookimpl = pluggy.HookimplMarker("konsey")
 
 
 def file_download(content, mimetype: str, filename: str, *, inline: bool = False, secret: bool = False):
@@ -104,24 +107,8 @@ def send_mail_after_commit(to: str, subject: str, body: str) -> None:
     enqueue_after_commit("konsey.send_email", to=to, subject=subject, body=body)
 
 
-@contextmanager
-def bound_council_by_slug(slug: str, plugin_name: str | None = None):
-    """For a plugin's command: bind the council named by ``slug`` and act as the platform (the operator at the
-    command line); refuse if the council has not enabled the plugin."""
-    import click
-    from sqlalchemy import select
-
-
-    council_id = db.session.scalar(select(Council.id).where(Council.slug == slug))
-    if council_id is None:
-        raise click.ClickException(f"no council called {slug}")
-    with bound_council(council_id), acting_as(SYSTEM):
-        if plugin_name and not council_hooks(council_id).enabled(plugin_name):
-            raise click.ClickException(f"{slug} has not enabled {plugin_name}")
-        yield council_id
-
-
 __all__ = [
+    "AgeBand", "members_and_candidates", "only_seated_candidates", "president_on_board",
     "refusal_lines", "attempt", "field_errors", "load", "posted", "typed_back", "uuid_or_none",
     "ApiBlueprint", "AttemptOutcome", "Conflict", "DomainError", "Invalid", "NotFound", "SYSTEM", "acting_as",
     "body_of_type", "command", "join_assembly", "one", "performs", "query", "Result", "Meeting", "Motion", "StrictSchema", "one_or_404", "Body", "BodyKind", "BodyStatus", "BodyType", "CouncilOwned", "Gender", "Indicator", "Member", "MemberCategory",

@@ -70,8 +70,7 @@ class ByLawParametersSchema(StrictSchema):
     floor_motion_signatures = fields.Integer(validate=validate.Range(1, 50),
                                              load_default=_default("floor_motion_signatures"))
     executive_board_min_size = fields.Integer(validate=validate.Range(3, 99), load_default=_default("executive_board_min_size"))
-    executive_board_ex_officio_assemblies = fields.List(
-        fields.String(), load_default=_default("executive_board_ex_officio_assemblies"))
+    executive_board_ex_officio_assemblies = fields.List(fields.String(), load_default=bylaws.ex_officio_default)
     term_pattern_years = fields.List(fields.Integer(validate=validate.Range(1, 5)), validate=validate.Length(min=1, max=5),
                                      load_default=_default("term_pattern_years"))
     max_consecutive_terms = fields.Integer(validate=validate.Range(1, 10), load_default=_default("max_consecutive_terms"))
@@ -105,11 +104,14 @@ for _name, _field in ByLawParametersSchema._declared_fields.items():
     _meaning, _source = bylaws.PARAMETER_NOTES[_name]
     _field.metadata = {**_field.metadata, "description": f"{_meaning} Source: {_source}.",
                        # a list's default is a factory, which the OpenAPI generator cannot show: say it here
-                       **({"default": DEFAULTS[_name]} if callable(_field.load_default) else {})}
+                       # (the assemblies' board seats: whichever installed assemblies' body types declare them)
+                       **({"default": DEFAULTS[_name]} if callable(_field.load_default)
+                          and _name != "executive_board_ex_officio_assemblies" else {})}
 
 
 def reference_markdown() -> str:
     """The table of docs/bylaws.md: each parameter with its type, default, meaning and source."""
+    defaults = bylaws.default_bylaw_parameters()  # with the installed assemblies' board seats
     lines = ["| Parameter | Type | Default | Meaning | Source |", "|---|---|---|---|---|"]
     for name, field in ByLawParametersSchema._declared_fields.items():
         kind = type(field).__name__.lower().replace("string", "text").replace("float", "number")
@@ -121,7 +123,7 @@ def reference_markdown() -> str:
         elif isinstance(rule, validate.Range):
             kind += f", {rule.min}–{rule.max}"
         meaning, source = bylaws.PARAMETER_NOTES[name]
-        default = json.dumps(DEFAULTS[name], ensure_ascii=False)
+        default = json.dumps(defaults[name], ensure_ascii=False)
         lines.append(f"| `{name}` | {kind} | `{default}` | {meaning} | {source} |")
     return "\n".join(lines) + "\n"
 

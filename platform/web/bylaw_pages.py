@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from marshmallow import fields as mf
 from marshmallow.validate import OneOf
 
-from konsey.core.bylaws import DEFAULTS, PARAMETER_NOTES
+from konsey.core.bylaws import PARAMETER_NOTES, installed_assembly_types
 from konsey.core.errors import DomainError, NotFound
 from konsey.core.labels import parameter_label
 from konsey.schemas.bylaws import council_schema
@@ -58,9 +58,16 @@ def _choices(name: str, field, value) -> list | None:
     for rule in inner.validators:
         if isinstance(rule, OneOf):
             return list(rule.choices)
-    if name == "executive_board_ex_officio_assemblies":  # the assemblies' plugin names
-        return sorted(set(DEFAULTS[name]) | set(value or []))
+    if name == "executive_board_ex_officio_assemblies":  # the assemblies' body types, as the plugins name them
+        return sorted({t.code for t in installed_assembly_types()} | set(value or []))
     return None
+
+
+def _choice_names(name: str) -> dict:
+    """How a parameter's choices read, where a plugin names them (the assemblies); else their labels."""
+    if name == "executive_board_ex_officio_assemblies":
+        return {t.code: t.name for t in installed_assembly_types()}
+    return {}
 
 
 def _shown(name: str, field, value) -> dict:
@@ -81,7 +88,7 @@ def _shown(name: str, field, value) -> dict:
     if kind == "list":
         value = ", ".join(str(v) for v in value or [])
     return {"name": name, "label": parameter_label(name, field), "meaning": meaning and str(meaning),
-            "kind": kind, "value": value, "choices": choices}
+            "kind": kind, "value": value, "choices": choices, "choice_names": _choice_names(name)}
 
 
 @bp.post("/bylaws/")

@@ -20,20 +20,15 @@ from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, fields
 
 from konsey.pluginkit import (
-    Body,
-    BodyKind,
     BodyType,
     Indicator,
     MemberKind,
     NavigationItem,
     Permission,
-    SeatRole,
-    assign_seat,
     db,
     hookimpl,
-    parameters_on,
     plugin_config,
-    seats_on,
+    president_on_board,
 )
 from konsey.plugins.disabled_assembly.usecases import ORGANISATIONS
 from konsey.plugins.disabled_assembly.views import pages
@@ -55,15 +50,7 @@ def konsey_config_schema():
 
 @hookimpl
 def konsey_body_types():
-    return [BodyType(NAME, "Engelli Meclisi")]
-
-
-@hookimpl
-def konsey_bylaw_fields():
-    return {"disabled_president_on_executive_board": fields.Boolean(load_default=True, metadata={
-        "label": _l("The disabled people's assembly's president sits on the executive board"),
-        "description": _l("Whether the president of the disabled people's assembly is an ex officio member of the "
-                          "executive board.")})}
+    return [BodyType(NAME, "Engelli Meclisi", president_on_board=True)]
 
 
 def _is_ours(body) -> bool:
@@ -90,17 +77,8 @@ def konsey_membership_eligibility(body, member, on):
     return None
 
 
-@hookimpl
-def konsey_seat_assigned(body, seat):
-    """The assembly's new president takes the ex-officio board seat, where the by-laws say so."""
-    if not _is_ours(body) or seat.role is not SeatRole.CHAIR:
-        return
-    if not parameters_on(seat.starts_on).get("disabled_president_on_executive_board", True):
-        return
-    board = db.session.scalar(db.select(Body).where(Body.kind == BodyKind.EXECUTIVE_BOARD))
-    if any(s.member_id == seat.member_id for s in seats_on(board, seat.starts_on)):
-        return
-    assign_seat(board, seat.member, SeatRole.EX_OFFICIO, seat.starts_on, seat.ends_on)
+# The president's ex-officio seat on the executive board (the Regulation), unless the by-laws leave the assembly out.
+konsey_seat_assigned = president_on_board(NAME)
 
 
 @hookimpl

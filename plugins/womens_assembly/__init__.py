@@ -22,6 +22,7 @@ from konsey.pluginkit import (
     Permission,
     hookimpl,
     plugin_config,
+    president_on_board,
 )
 from konsey.plugins.womens_assembly.models import note_for
 from konsey.plugins.womens_assembly.monitor import women_share_in_decision_bodies
@@ -42,7 +43,7 @@ def konsey_config_schema():
 
 @hookimpl
 def konsey_body_types():
-    return [BodyType(NAME, "Kadın Meclisi")]
+    return [BodyType(NAME, "Kadın Meclisi", president_on_board=True)]
 
 
 @hookimpl
@@ -57,9 +58,14 @@ def konsey_membership_eligibility(body, member, on):
     return reasons or None
 
 
+# The president's ex-officio seat on the executive board (the Regulation names the women's assembly among the
+# three), unless the by-laws leave the assembly out: she had none before the assembly kit, and the board was
+# reported short of her until she was seated by hand.
+konsey_seat_assigned = president_on_board(NAME)
+
+
 @hookimpl
 def konsey_blueprints():
-
     return [pages, api]
 
 
@@ -70,7 +76,6 @@ def konsey_navigation():
 
 @hookimpl
 def konsey_motion_package_files(motion):
-
     note = note_for(motion.id)
     if note is None:
         return None
@@ -80,7 +85,6 @@ def konsey_motion_package_files(motion):
 
 @hookimpl
 def konsey_federation_indicators():
-
     return [Indicator("women_share_decision_bodies", _l("Share of women in decision bodies"),
                       women_share_in_decision_bodies)]
 

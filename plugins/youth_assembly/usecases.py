@@ -4,24 +4,19 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import select
-
 from konsey.pluginkit import (
     Body,
-    Member,
-    MemberKind,
-    MemberStatus,
     Permission,
     body_of_type,
     command,
     council_today,
     db,
+    members_and_candidates,
     plugin_config,
     query,
     seats_on,
 )
-
-NAME = "youth_assembly"
+from konsey.plugins.youth_assembly.band import BAND, NAME
 
 
 def assembly() -> Body:
@@ -30,22 +25,20 @@ def assembly() -> Body:
 
 @query(Permission.COUNCIL_VIEW)
 def overview(today: date | None = None) -> dict:
-    from konsey.plugins.youth_assembly import in_band  # the package imports this module's views: a real cycle
-
-    body = assembly()
     today = today or council_today()
-    seats = seats_on(body, today)
-    seated = {s.member_id for s in seats}
-    settings = plugin_config(NAME) or {"age_min": 15, "age_max": 29}  # a disabled plugin's page is read-only
-    candidates = [m for m in db.session.scalars(select(Member).where(
-        Member.status == MemberStatus.ACTIVE, Member.kind == MemberKind.INDIVIDUAL).order_by(Member.sort_name))
-        if m.id not in seated and in_band(m.birth_date, today, settings)]
-    return {"body": body, "seats": seats, "candidates": candidates, "settings": settings}
+    settings = plugin_config(NAME) or {}  # a disabled plugin's page is read-only: the band's defaults
+    low, high = BAND.bounds(settings)
+    page = members_and_candidates(assembly(), lambda m: BAND.in_band(m.birth_date, today, settings), today)
+    return {**page, "settings": {"age_min": low, "age_max": high}}
 
 
 @command(Permission.BODIES_MANAGE)
 def end_aged_out_seats() -> int:
     """End the youth-assembly seats of members who passed the age band today (daily, and by hand)."""
-    from konsey.plugins.youth_assembly import age_out  # the package imports this module's views: a real cycle
+    return BAND.end_aged_out_seats(assembly(), plugin_config(NAME))
 
-    return age_out()
+
+def seated_today() -> int:
+    """How many sit in the youth assembly today (the federation's indicator)."""
+    body = db.session.scalar(db.select(Body).where(Body.type_code == NAME))
+    return len(seats_on(body, council_today())) if body is not None else 0

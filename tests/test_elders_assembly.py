@@ -7,20 +7,12 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
-import pytest
+from test_assemblies import councils  # noqa: F401 - the two councils and their administrators
 
 from support import clock
 
 A, B = "/api/v1/councils/alpha", "/api/v1/councils/beta"
 ROOT = Path(__file__).resolve().parent.parent
-
-
-@pytest.fixture
-def councils(world, api):
-    alpha, beta = world.council("alpha"), world.council("beta", province=16)
-    return {"alpha": alpha, "beta": beta,
-            "a": api(world.token(world.user("admin@alpha.example.org", roles={alpha: "administrator"}), alpha)),
-            "b": api(world.token(world.user("admin@beta.example.org", roles={beta: "administrator"}), beta))}
 
 
 def _active_assembly(admin, world, council, config=None):
@@ -33,7 +25,7 @@ def _active_assembly(admin, world, council, config=None):
     return elders
 
 
-def test_the_elders_assembly_seats_members_from_its_age_and_has_no_upper_bound(app, world, councils):
+def test_the_elders_assembly_seats_members_from_its_age_and_has_no_upper_bound(app, world, councils):  # noqa: F811
     admin, alpha = councils["a"], councils["alpha"]
     elders = _active_assembly(admin, world, alpha, {"age_min": 65})
     seats = f"{A}/bodies/{elders['id']}/seats"
@@ -54,7 +46,7 @@ def test_the_elders_assembly_seats_members_from_its_age_and_has_no_upper_bound(a
     assert admin.post(f"{A}/elections/{election['id']}/candidates", json={"member_id": elder}).status_code == 201
 
 
-def test_its_president_has_no_board_seat_unless_the_bylaws_list_it(app, world, councils):
+def test_its_president_has_no_board_seat_unless_the_bylaws_list_it(app, world, councils):  # noqa: F811
     from konsey.core.bylaws import ex_officio_default
 
     with app.app_context():
@@ -62,7 +54,7 @@ def test_its_president_has_no_board_seat_unless_the_bylaws_list_it(app, world, c
         assert ex_officio_default() == ["disabled_assembly", "womens_assembly", "youth_assembly"]
 
 
-def test_concerns_are_recorded_per_council_and_audited_without_their_text(app, world, councils):
+def test_concerns_are_recorded_per_council_and_audited_without_their_text(app, world, councils):  # noqa: F811
     admin, other = councils["a"], councils["b"]
     _active_assembly(admin, world, councils["alpha"])
     url = f"{A}/plugins/elders_assembly/concerns"
@@ -97,7 +89,7 @@ def test_concerns_are_recorded_per_council_and_audited_without_their_text(app, w
         assert all("Duraklarda" not in str(e.details) for e in entries)  # no free text in the audit chain
 
 
-def test_its_page_lists_members_candidates_and_concerns_and_keeps_a_refused_concern(app, world, councils):
+def test_its_page_lists_members_candidates_and_concerns_and_keeps_a_refused_concern(app, world, councils):  # noqa: F811
     from conftest import login
 
     alpha = councils["alpha"]

@@ -30,10 +30,12 @@ from konsey.core.seats import Seat, SeatRole, assign_seat, body_parity, end_seat
 from konsey.core.tasks_after_commit import enqueue_after_commit
 from konsey.pluginkit.assembly import (  # the assembly kit
     AgeBand,
+    add_member_route,
     bound_council_by_slug,
     members_and_candidates,
     only_seated_candidates,
     president_on_board,
+    seat_from_form,
 )
 from konsey.pluginkit.pages import (  # a plugin's pages read their forms as the platform's do
     attempt,
@@ -90,13 +92,6 @@ def forward_proposal(body, title: str, text: str):
     return report
 
 
-def seat_from_form(body, member_id_text: str | None) -> object | None:
-    """A page's "add this member to our assembly" form, through the :func:`join_assembly` use case: seat the
-    member as principal from today, and flash what went wrong (field by field). Returns the member, or None."""
-    done, member = attempt(lambda: join_assembly(body.id, uuid_or_none(member_id_text)))
-    return member if done else None
-
-
 def current_council():
     """The bound council (its name, slug, locale…)."""
     return db.session.get(Council, current_council_id())
@@ -108,7 +103,7 @@ def send_mail_after_commit(to: str, subject: str, body: str) -> None:
 
 
 __all__ = [
-    "AgeBand", "members_and_candidates", "only_seated_candidates", "president_on_board",
+    "AgeBand", "add_member_route", "members_and_candidates", "only_seated_candidates", "president_on_board",
     "refusal_lines", "attempt", "field_errors", "load", "posted", "typed_back", "uuid_or_none",
     "ApiBlueprint", "AttemptOutcome", "Conflict", "DomainError", "Invalid", "NotFound", "SYSTEM", "acting_as",
     "body_of_type", "command", "join_assembly", "one", "performs", "query", "Result", "Meeting", "Motion", "StrictSchema", "one_or_404", "Body", "BodyKind", "BodyStatus", "BodyType", "CouncilOwned", "Gender", "Indicator", "Member", "MemberCategory",

@@ -9,7 +9,8 @@
   command.
 * :func:`only_seated_candidates`: the ``konsey_candidate_eligibility`` implementation by which only the
   assembly's members stand in its elections.
-* :func:`members_and_candidates`: what an assembly's page lists.
+* :func:`members_and_candidates`: what an assembly's page lists; :func:`add_member_route`, the page's form that
+  seats a member (:func:`seat_from_form`).
 * :func:`bound_council_by_slug`: a plugin command's council, bound, acting as the platform.
 """
 
@@ -20,6 +21,7 @@ from contextlib import contextmanager
 from datetime import date
 
 import click
+from flask import Blueprint, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
@@ -30,13 +32,15 @@ from konsey.core.bylaws import parameters_on
 from konsey.core.hookspecs import hookimpl
 from konsey.core.hooktypes import ScheduledJob
 from konsey.core.membership import Member, MemberKind, MemberStatus
-from konsey.core.plugins import council_hooks
+from konsey.core.plugins import council_hooks, plugin_config
 from konsey.core.rules.membership import age_on
 from konsey.core.seats import SeatRole, assign_seat, end_seat, seats_on
+from konsey.pluginkit.pages import attempt, uuid_or_none
 from konsey.tenants.db import db
 from konsey.tenants.models import Council, council_today
 from konsey.tenants.scoping import bound_council
-from konsey.usecases.base import SYSTEM, acting_as
+from konsey.usecases.base import SYSTEM, acting_as, performs
+from konsey.usecases.bodies import join_assembly
 
 BOARD_SEATS = "executive_board_ex_officio_assemblies"
 
@@ -86,6 +90,27 @@ def members_and_candidates(body: Body, eligible: Callable[[Member], bool], today
         Member.status == MemberStatus.ACTIVE, Member.kind == MemberKind.INDIVIDUAL).order_by(Member.sort_name))
         if member.id not in seated and eligible(member)]
     return {"body": body, "seats": seats, "candidates": candidates}
+
+
+def seat_from_form(body, member_id_text: str | None, joined: str | None = None) -> object | None:
+    """A page's "add this member to our assembly" form, through the :func:`join_assembly` use case: seat the
+    member as principal from today, and flash what went wrong (field by field), or ``joined`` (with
+    ``%(name)s``) when it went well. Returns the member, or None."""
+    done, member = attempt(lambda: join_assembly(body.id, uuid_or_none(member_id_text)))
+    if done and joined:
+        flash(joined % {"name": member.name}, "success")
+    return member if done else None
+
+
+def add_member_route(pages: Blueprint, assembly: Callable[[], Body], joined, back: str) -> None:
+    """``POST <pages>/members`` (endpoint ``add_member``): the assembly's page seats the member its form names
+    (``member_id``), says ``joined`` (a lazily translated text with ``%(name)s``) and goes back to ``back``."""
+
+    @pages.post("/members", endpoint="add_member")
+    @performs(join_assembly)
+    def add_member():
+        seat_from_form(assembly(), request.form.get("member_id"), joined)
+        return redirect(url_for(back))
 
 
 class AgeBand:
@@ -156,6 +181,28 @@ class AgeBand:
                 end_seat(seat, today, "aged_out")
                 ended += 1
         return ended
+
+    def hooks(self, type_code: str, plugin_name: str):
+        """The plugin's ``konsey_config_schema`` (the band's settings) and ``konsey_membership_eligibility`` (the
+        band's answer for the assembly of ``type_code``), to assign in the plugin's module."""
+
+        @hookimpl
+        def konsey_config_schema():
+            return self.settings_schema()
+
+        @hookimpl
+        def konsey_membership_eligibility(body, member, on):
+            return self.problems(member, on, plugin_config(plugin_name)) if body.type_code == type_code else None
+
+        return konsey_config_schema, konsey_membership_eligibility
+
+    def page(self, body: Body, settings: dict | None, today: date | None = None) -> dict:
+        """What the assembly's page lists (its members, and who could join by the band) and the band itself
+        (``age_min``, ``age_max``: None without an upper bound)."""
+        today = today or council_today()
+        low, high = self.bounds(settings)
+        listed = members_and_candidates(body, lambda m: self.in_band(m.birth_date, today, settings), today)
+        return {**listed, "age_min": low, "age_max": high}
 
     @staticmethod
     def daily_job(name: str, use_case: Callable[[], object]) -> ScheduledJob:

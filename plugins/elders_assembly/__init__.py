@@ -22,7 +22,6 @@ from konsey.pluginkit import (
     Permission,
     hookimpl,
     only_seated_candidates,
-    plugin_config,
 )
 from konsey.plugins.elders_assembly import usecases
 from konsey.plugins.elders_assembly.models import BAND, NAME
@@ -32,20 +31,11 @@ TITLE = _l("Elders' assembly")  # the name people see on the assemblies page
 
 
 @hookimpl
-def konsey_config_schema():
-    return BAND.settings_schema()
-
-
-@hookimpl
 def konsey_body_types():
     return [BodyType(NAME, "Yaşlılar Meclisi")]  # the Regulation gives its president no board seat
 
 
-@hookimpl
-def konsey_membership_eligibility(body, member, on):
-    return BAND.problems(member, on, plugin_config(NAME)) if body.type_code == NAME else None
-
-
+konsey_config_schema, konsey_membership_eligibility = BAND.hooks(NAME, NAME)
 konsey_candidate_eligibility = only_seated_candidates(NAME, _l("Only members of the elders' assembly stand in "
                                                                 "its elections."))
 

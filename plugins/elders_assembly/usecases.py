@@ -17,7 +17,6 @@ from konsey.pluginkit import (
     command,
     council_today,
     db,
-    members_and_candidates,
     one,
     plugin_config,
     query,
@@ -34,11 +33,8 @@ def assembly() -> Body:
 def overview(today: date | None = None) -> dict:
     """The assembly's members, the council's members who could join it (by the age band), and its concerns,
     the open ones first."""
-    today = today or council_today()
-    settings = plugin_config(NAME) or {}  # a disabled plugin's page is read-only: the band's defaults
-    low, _high = BAND.bounds(settings)
-    page = members_and_candidates(assembly(), lambda m: BAND.in_band(m.birth_date, today, settings), today)
-    return {**page, "age_min": low, "concerns": list_concerns()}
+    # A disabled plugin's page is read-only: without its settings, the band's defaults.
+    return {**BAND.page(assembly(), plugin_config(NAME) or {}, today), "concerns": list_concerns()}
 
 
 @query(Permission.COUNCIL_VIEW)

@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, redirect, render_template, url_for
 from flask.views import MethodView
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, fields, validate
 
 from konsey.pluginkit import (
     ApiBlueprint,
     StrictSchema,
+    add_member_route,
     attempt,
-    join_assembly,
     load,
     performs,
     posted,
-    seat_from_form,
 )
 from konsey.plugins.elders_assembly import usecases
 from konsey.plugins.elders_assembly.models import NAME, THEME_LABELS, ConcernStatus, ConcernTheme
@@ -75,13 +75,7 @@ def index():
                            theme_labels={theme.value: THEME_LABELS[theme] for theme in ConcernTheme})
 
 
-@pages.post("/members")
-@performs(join_assembly)
-def add_member():
-    member = seat_from_form(usecases.assembly(), request.form.get("member_id"))
-    if member is not None:
-        flash(_("%(name)s joined the elders' assembly.", name=member.name), "success")
-    return redirect(url_for(f"{NAME}.index"))
+add_member_route(pages, usecases.assembly, _l("%(name)s joined the elders' assembly."), f"{NAME}.index")
 
 
 @pages.post("/concerns")

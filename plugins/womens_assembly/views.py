@@ -5,17 +5,17 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.views import MethodView
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, fields, validate
 
 from konsey.pluginkit import (
     ApiBlueprint,
     StrictSchema,
+    add_member_route,
     attempt,
-    join_assembly,
     load,
     performs,
     posted,
-    seat_from_form,
     uuid_or_none,
 )
 from konsey.plugins.womens_assembly import usecases
@@ -35,13 +35,7 @@ def monitor_page():
     return render_template("womens_assembly/monitor.html", **usecases.monitor_page())
 
 
-@pages.post("/members")
-@performs(join_assembly)
-def add_member():
-    member = seat_from_form(usecases.assembly(), request.form.get("member_id"))
-    if member is not None:
-        flash(_("%(name)s joined the women's assembly.", name=member.name), "success")
-    return redirect(url_for(f"{NAME}.monitor"))
+add_member_route(pages, usecases.assembly, _l("%(name)s joined the women's assembly."), f"{NAME}.monitor")
 
 
 @pages.post("/impact-notes")

@@ -19,7 +19,6 @@ from konsey.pluginkit import (
     Permission,
     hookimpl,
     only_seated_candidates,
-    plugin_config,
     president_on_board,
 )
 from konsey.plugins.youth_assembly import usecases
@@ -30,20 +29,11 @@ TITLE = _l("Youth assembly")  # the name people see on the assemblies page
 
 
 @hookimpl
-def konsey_config_schema():
-    return BAND.settings_schema()
-
-
-@hookimpl
 def konsey_body_types():
     return [BodyType(NAME, "Gençlik Meclisi", president_on_board=True)]
 
 
-@hookimpl
-def konsey_membership_eligibility(body, member, on):
-    return BAND.problems(member, on, plugin_config(NAME)) if body.type_code == NAME else None
-
-
+konsey_config_schema, konsey_membership_eligibility = BAND.hooks(NAME, NAME)
 konsey_candidate_eligibility = only_seated_candidates(NAME, _l("Only members of the youth assembly stand in its "
                                                                 "elections."))
 konsey_seat_assigned = president_on_board(NAME)

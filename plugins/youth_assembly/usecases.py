@@ -11,7 +11,6 @@ from konsey.pluginkit import (
     command,
     council_today,
     db,
-    members_and_candidates,
     plugin_config,
     query,
     seats_on,
@@ -25,11 +24,8 @@ def assembly() -> Body:
 
 @query(Permission.COUNCIL_VIEW)
 def overview(today: date | None = None) -> dict:
-    today = today or council_today()
-    settings = plugin_config(NAME) or {}  # a disabled plugin's page is read-only: the band's defaults
-    low, high = BAND.bounds(settings)
-    page = members_and_candidates(assembly(), lambda m: BAND.in_band(m.birth_date, today, settings), today)
-    return {**page, "settings": {"age_min": low, "age_max": high}}
+    # A disabled plugin's page is read-only: without its settings, the band's defaults.
+    return BAND.page(assembly(), plugin_config(NAME) or {}, today)
 
 
 @command(Permission.BODIES_MANAGE)

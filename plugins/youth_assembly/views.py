@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
+from flask import Blueprint, render_template
+from flask_babel import lazy_gettext as _l
 
-from konsey.pluginkit import join_assembly, performs, seat_from_form
+from konsey.pluginkit import add_member_route, performs
 from konsey.plugins.youth_assembly import usecases
 
 NAME = "youth_assembly"
@@ -18,10 +18,4 @@ def index():
     return render_template("youth_assembly/index.html", **usecases.overview())
 
 
-@pages.post("/members")
-@performs(join_assembly)
-def add_member():
-    member = seat_from_form(usecases.assembly(), request.form.get("member_id"))
-    if member is not None:
-        flash(_("%(name)s joined the youth assembly.", name=member.name), "success")
-    return redirect(url_for(f"{NAME}.index"))
+add_member_route(pages, usecases.assembly, _l("%(name)s joined the youth assembly."), f"{NAME}.index")

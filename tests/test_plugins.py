@@ -117,15 +117,16 @@ def test_a_changed_enablement_is_seen_at_once_through_the_version_key(app, world
     with app.app_context(), bound_council(councils["alpha"]):
         before = council_hooks()
         assert not before.enabled("bespoke_rules")
-        assert before.hook.konsey_tie_rule(body=None, bylaws={}) is None
+        by_laws = {"tie_rule": "chair_decides"}
+        assert before.hook.konsey_tie_rule(body=None, bylaws=by_laws) == "chair_decides"  # the statute's answer
         enable("bespoke_rules", {})
         db.session.commit()
         after = council_hooks()
         assert after.version == before.version + 1 and after.enabled("bespoke_rules")
-        assert after.hook.konsey_tie_rule(body=None, bylaws={}) == "fails"
+        assert after.hook.konsey_tie_rule(body=None, bylaws=by_laws) == "fails"
         disable("bespoke_rules")
         db.session.commit()
-        assert council_hooks().hook.konsey_tie_rule(body=None, bylaws={}) is None
+        assert council_hooks().hook.konsey_tie_rule(body=None, bylaws=by_laws) == "chair_decides"
 
 
 # --- the example plugin: a bespoke quorum for one council ----------------------------------------------------
@@ -397,3 +398,24 @@ def test_the_plugin_guide_gives_each_hook_the_parameters_of_its_specification():
         assert documented[name] == tuple(inspect.signature(function).parameters), (
             f"docs/plugins.md says {name}{documented[name]}, hookspecs.py says "
             f"{name}{tuple(inspect.signature(function).parameters)}")
+
+
+def test_the_statute_answers_for_every_council_last_and_is_no_plugin_to_enable(app, world, api):
+    """The quorum, majority, tie and channel defaults are the statute's hook implementations (trylast): every
+    council gets an answer from them with no plugin enabled, and the statute is not offered as a plugin."""
+    from konsey.core import delivery
+    from konsey.core.plugins import council_hooks, installed
+    from konsey.tenants.scoping import bound_council
+
+    council = world.council("izmir")
+    admin = api(world.token(world.user("admin@izmir.example.org", roles={council: "administrator"}), council))
+    with app.app_context(), bound_council(council):
+        hooks = council_hooks().hook
+        assert "statute" not in installed()
+        assert hooks.konsey_tie_rule(body=None, bylaws={"tie_rule": "lot"}) == "lot"
+        assert hooks.konsey_quorum_rule(body=None, full_membership=10, bylaws={
+            "meeting_quorum_rule": "absolute_majority_of_members", "reconvene_rule": "no_quorum_required",
+            "executive_board_min_size": 7}, reconvened=False, on=None) == 6
+        assert sorted(delivery.channels()) == ["download", "email", "webhook"]
+    assert admin.post("/api/v1/councils/izmir/plugins/statute", json={}).status_code == 422  # not a plugin
+    assert "statute" not in [p["name"] for p in admin.get("/api/v1/councils/izmir/plugins").json]

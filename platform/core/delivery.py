@@ -246,10 +246,11 @@ class DownloadChannel:
 
 
 def channels() -> dict[str, Channel]:
-    """The delivery channels by name: the built-in ones and those the council's plugins add."""
-
-    found = {c.name: c for c in (EmailChannel(), WebhookChannel(), DownloadChannel())}
-    found.update({c.name: c for c in collect(council_hooks().hook.konsey_delivery_channels())})
+    """The delivery channels by name: the statute's (e-mail, webhook, download) and those the council's plugins
+    add; a plugin's channel replaces the statute's of the same name (the statute answers last)."""
+    found: dict[str, Channel] = {}
+    for channel in reversed(collect(council_hooks().hook.konsey_delivery_channels())):
+        found[channel.name] = channel
     return found
 
 

@@ -293,6 +293,8 @@ def count(election: Election, votes: dict[str, int], *, chair_choice: str | None
                   "tie": outcome.tie}
         final = number >= 3 or bylaws["election_round_rule"] == "plurality"
         if outcome.tie and final:
+            # The tie rule of the electing body: the statute's (the by-laws'), or a council plugin's.
+            bylaws = {**bylaws, "tie_rule": council_hooks().hook.konsey_tie_rule(body=electing, bylaws=bylaws)}
             seed = random.SystemRandom().randrange(2**32) if bylaws["tie_rule"] == "lot" else None
             try:
                 winner, decided_by = settle_final_tie(outcome.runoff_between, bylaws["tie_rule"],

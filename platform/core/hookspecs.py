@@ -131,10 +131,12 @@ def konsey_membership_eligibility(body: Body, member: Member, on: date) -> list[
 
 
 @hookspec(firstresult=True)
-def konsey_quorum_rule(body: Body, full_membership: int, bylaws: dict, reconvened: bool) -> int | None:
-    """How many must be present for ``body`` to meet, overriding the statutory rule; first answer wins.
+def konsey_quorum_rule(body: Body, full_membership: int, bylaws: dict, reconvened: bool, on: date) -> int | None:
+    """How many must be present for ``body`` to meet on day ``on``, overriding the statutory rule; first answer
+    wins.
 
-    Called whenever the quorum of a meeting is computed. Return ``None`` to keep the by-laws' rule.
+    Called whenever the quorum of a meeting is computed. Return ``None`` to keep the by-laws' rule (the statute,
+    ``konsey.core.statute``, answers last with it).
     """
 
 
@@ -142,14 +144,15 @@ def konsey_quorum_rule(body: Body, full_membership: int, bylaws: dict, reconvene
 def konsey_votes_needed(body: Body, tally: Tally, bylaws: dict) -> int | None:
     """How many yes votes adopt a decision of ``body``, overriding the majority rule; first answer wins.
 
-    Called when a vote is closed. Return ``None`` to keep the by-laws' majority rule.
+    Called when a vote is closed. Return ``None`` to keep the by-laws' majority rule (the statute answers last).
     """
 
 
 @hookspec(firstresult=True)
 def konsey_tie_rule(body: Body, bylaws: dict) -> str | None:
     """The tie rule (``chair_decides``, ``lot`` or ``fails``) for ``body``, overriding the by-laws'; first
-    answer wins. Called when a vote or an election round ends tied."""
+    answer wins (the statute answers last with the by-laws'). Called when a vote closes, and when an election's
+    last round ends tied (``body``: the electing body)."""
 
 
 @hookspec
@@ -191,6 +194,6 @@ def konsey_delivery_channels() -> list:
     ``deliver(route, motion, package, receipt_url) -> Result`` as ``konsey.core.delivery.Channel`` describes.
 
     Called, for the current council, when a motion is delivered and when its route is chosen; a channel of
-    the same name as a built-in one replaces it for that council. A channel that needs a provider account or
+    the same name as the statute's (``email``, ``webhook``, ``download``) replaces it for that council. A channel that needs a provider account or
     a qualified e-signature belongs here, never faked over plain e-mail.
     """

@@ -465,15 +465,9 @@ def quorum_status(meeting: Meeting, body: Body) -> dict:
 
 def quorum_of(meeting: Meeting, body: Body, bylaws: dict, full: int, present: int) -> dict:
     """The quorum from a full membership and a count of filled seats the caller already has (the desk)."""
+    # The statute answers last (konsey.core.statute); a council's plugin may answer first.
     needed = council_hooks().hook.konsey_quorum_rule(body=body, full_membership=full, bylaws=bylaws,
-                                                     reconvened=meeting.reconvened)
-    if needed is None:
-        board_size = bylaws["executive_board_min_size"]
-        if meeting.reconvened and bylaws["reconvene_rule"] == "floor_twice_executive_board":
-            # "Twice the executive board" is twice the board as it is on the day, not its statutory minimum.
-            board = db.session.scalar(select(Body).where(Body.kind == BodyKind.EXECUTIVE_BOARD))
-            board_size = (full_membership(board, meeting.day, bylaws) if board is not None else 0) or board_size
-        needed = rules.meeting_quorum(full, bylaws, reconvened=meeting.reconvened, executive_board_size=board_size)
+                                                     reconvened=meeting.reconvened, on=meeting.day)
     return {"full_membership": full, "present": present, "needed": needed,
             "quorum_met": rules.quorum_reached(present, needed)}
 
@@ -830,9 +824,7 @@ def close_vote(vote: Vote, meeting: Meeting, body: Body, *, chair_vote: str | No
     tally = rules.Tally(yes=vote.yes, no=vote.no, abstain=vote.abstain,
                         present=max(vote.present, present, sum(totals.values())))
     hooks = council_hooks().hook
-    tie_rule = hooks.konsey_tie_rule(body=body, bylaws=bylaws)
-    if tie_rule is not None:
-        bylaws = {**bylaws, "tie_rule": tie_rule}
+    bylaws = {**bylaws, "tie_rule": hooks.konsey_tie_rule(body=body, bylaws=bylaws)}  # the statute's, or a plugin's
     try:
         verdict = rules.decide(tally, bylaws, chair_vote=chair_vote,
                                needed=hooks.konsey_votes_needed(body=body, tally=tally, bylaws=bylaws))

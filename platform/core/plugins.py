@@ -35,6 +35,11 @@ from konsey.tenants.scoping import NoCouncilBound, current_council_id
 # a new assembly is a folder, named nowhere else. A third-party plugin's name is its entry point's.
 BUILTIN_PACKAGE = "konsey.plugins"
 ENTRY_POINT_GROUP = "konsey"
+# The statute's defaults (quorum, majority, tie, channels), as a plugin that answers last for every council and
+# is never listed, enabled or disabled. Imported by its name, as the plugins are: it reads the core's services,
+# which call the hooks through this module.
+STATUTE = "statute"
+STATUTE_MODULE = "konsey.core.statute"
 
 
 def builtin_plugins() -> dict[str, str]:
@@ -69,6 +74,7 @@ def plugin_manager() -> pluggy.PluginManager:
     if _manager is None:
         manager = pluggy.PluginManager("konsey")
         manager.add_hookspecs(hookspecs)
+        manager.register(importlib.import_module(STATUTE_MODULE), name=STATUTE)
         for name, module in builtin_plugins().items():
             manager.register(importlib.import_module(module), name=name)
         manager.load_setuptools_entrypoints(ENTRY_POINT_GROUP)
@@ -78,7 +84,8 @@ def plugin_manager() -> pluggy.PluginManager:
 
 def installed() -> dict[str, object]:
     """Every installed plugin by name (built-ins and entry points alike)."""
-    return {name: plugin for name, plugin in plugin_manager().list_name_plugin() if plugin is not None}
+    return {name: plugin for name, plugin in plugin_manager().list_name_plugin()
+            if plugin is not None and name != STATUTE}
 
 
 def register(plugin: object, name: str) -> None:
@@ -152,7 +159,7 @@ def council_hooks(council_id: uuid.UUID | None = None) -> CouncilHooks:
         present = installed()
         configs = {r.plugin: r.config or {} for r in rows if r.enabled and r.plugin in present}
         hooks = CouncilHooks(council_id, council.plugins_version, configs, {r.plugin for r in rows})
-        hooks.hook = _Relay(plugin_manager(), keep=set(configs))
+        hooks.hook = _Relay(plugin_manager(), keep={*configs, STATUTE})
         if len(_relays) >= _RELAYS_KEPT:
             _relays.clear()
         _relays[key] = hooks

@@ -312,3 +312,40 @@ def test_the_womens_assembly_president_takes_her_board_seat_as_the_regulation_sa
         composition = board_composition(start, parameters_on(start))
         assert women not in composition["missing_presidents"]
         db.session.rollback()
+
+
+def test_an_age_band_without_an_upper_bound_is_only_the_elders_and_a_childs_refused_form_is_not_kept(
+        app, world, councils):
+    admin = councils["a"]
+    no_upper = admin.post(f"{A}/plugins/youth_assembly", json={"config": {"age_max": None}})
+    assert no_upper.status_code == 422 and "age_max" in str(no_upper.json["errors"])
+    elders = admin.post(f"{A}/plugins/elders_assembly", json={"config": {"age_min": 65, "age_max": 90}})
+    assert elders.status_code == 422  # nobody ages out of the elders' assembly: it has no oldest age
+
+    from conftest import login
+
+    admin.post(f"{A}/plugins/children_assembly", json={"config": {}})
+    client = app.test_client()
+    login(client, "admin@alpha.example.org")
+    refused = client.post("/alpha/p/children_assembly/children", data={
+        "name": "Ece Yıldız", "birth_date": years_ago(30), "guardian_name": "Selin Yıldız",
+        "guardian_relation": "anne", "guardian_email": "selin@example.org"})
+    assert refused.status_code == 302, refused.get_data(as_text=True)[-3000:]
+    with client.session_transaction() as session:
+        assert "konsey_kept_input" not in session  # a child's name and birth date never ride in the cookie
+    assert "Ece Yıldız" not in client.get("/alpha/p/children_assembly/").get_data(as_text=True)
+
+
+def test_the_childrens_pages_say_every_refusal_on_the_page(app, world, councils):
+    """A refusal the assembly's rules make (a child outside the band) is said on the page it came from, not a
+    bare error page (the rules raised marshmallow's error, which the page's helper does not take for a refusal)."""
+    from conftest import login
+
+    councils["a"].post(f"{A}/plugins/children_assembly", json={"config": {}})
+    client = app.test_client()
+    login(client, "admin@alpha.example.org")
+    refused = client.post("/alpha/p/children_assembly/children", data={
+        "name": "Ece Yıldız", "birth_date": years_ago(30), "guardian_name": "Selin Yıldız",
+        "guardian_relation": "anne"}, follow_redirects=True)
+    shown = refused.get_data(as_text=True)
+    assert refused.status_code == 200 and "9–14" in shown and "30" in shown

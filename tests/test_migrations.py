@@ -156,16 +156,20 @@ def test_0046_folds_the_assemblies_own_board_switches_into_the_one_list_in_every
     from konsey.tenants.scoping import bound_council
     from support.clock import council_today
 
-    councils = [world.council("izmir"), world.council("nilufer", province=16)]
+    councils = [world.council("izmir"), world.council("nilufer", province=16), world.council("bursa", province=16)]
     engine = create_engine(app.config["KONSEY_MIGRATION_DATABASE_URL"])
     postgres = engine.dialect.name == "postgresql"
     profiles = sa.table("bylaw_profiles", sa.column("council_id", sa.Uuid()), sa.column("parameters", sa.JSON()))
     with engine.begin() as connection:  # as a version adopted before: the assemblies' own fields
-        for council, youth in zip(councils, (False, True), strict=True):
+        # The third's list left the youth assembly out, but its own field (true) seated the president anyway.
+        listed = [None, None, ["womens_assembly", "disabled_assembly"]]
+        for council, youth, kept_list in zip(councils, (False, True, True), listed, strict=True):
             if postgres:
                 connection.execute(text("SELECT set_config('konsey.council_id', :c, true)"), {"c": str(council)})
             for row in connection.execute(sa.select(profiles.c.parameters).where(profiles.c.council_id == council)):
                 held = {k: v for k, v in row.parameters.items() if k != "executive_board_ex_officio_assemblies"}
+                if kept_list is not None:
+                    held["executive_board_ex_officio_assemblies"] = kept_list
                 connection.execute(profiles.update().where(profiles.c.council_id == council).values(
                     parameters={**held, "youth_president_on_executive_board": youth,
                                 "disabled_president_on_executive_board": True}))
@@ -180,4 +184,5 @@ def test_0046_folds_the_assemblies_own_board_switches_into_the_one_list_in_every
             assert "disabled_president_on_executive_board" not in held
             seen.append(sorted(held["executive_board_ex_officio_assemblies"]))
     assert seen == [["disabled_assembly", "womens_assembly"],
-                    ["disabled_assembly", "womens_assembly", "youth_assembly"]]
+                    ["disabled_assembly", "womens_assembly", "youth_assembly"],
+                    ["disabled_assembly", "womens_assembly", "youth_assembly"]]  # nobody's seat changes

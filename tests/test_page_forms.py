@@ -109,3 +109,27 @@ def test_the_operators_council_page_names_what_is_missing(app, world, person):
     empty = client.post("/operator/councils/izmir/import", content_type="multipart/form-data",
                         data={"file": (io.BytesIO(b""), "uyeler.csv"), "dry_run": "1"})
     assert empty.status_code == 422 and _errors(empty.get_data(as_text=True), "file")
+
+
+def test_a_password_is_what_was_typed_whatever_the_keyboard_composed(app, person):
+    """The schemas compose text (NFC) and refuse control characters, but a password is hashed as typed: one
+    set with a decomposed "ş" (s + U+0327) or a U+0085 signs in with exactly that, and only with that."""
+    from konsey.core.accounts import User
+    from konsey.tenants.db import db
+
+    typed = "gizli-s\u0327ifre-\u0085-1234"
+    with app.app_context():
+        user = db.session.scalar(db.select(User).where(User.email == "deniz@example.org"))
+        user.set_password(typed)
+        db.session.commit()
+    assert login(app.test_client(), "deniz@example.org", typed).status_code == 302
+    composed = "gizli-şifre-\u0085-1234"  # the same letters as one code point each: another password
+    assert login(app.test_client(), "deniz@example.org", composed).status_code == 400
+
+
+def test_a_wrong_id_in_a_form_is_the_404_page_and_a_refusal_without_a_field_is_said(app, world, person):
+    other = world.council("nilufer", province=16)
+    client = app.test_client()
+    login(client, "deniz@example.org")
+    foreign = client.post("/account/tokens", data={"name": "betik", "council": str(other)})
+    assert foreign.status_code == 404 and "kns_" not in foreign.get_data(as_text=True)

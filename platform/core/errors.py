@@ -2,7 +2,7 @@
 
 Core and the use cases raise these; each front end maps them once: the API to problem+json
 (:mod:`konsey.app.errors`), the pages to the form shown again with the input kept and the messages beside the
-fields (:mod:`konsey.web.forms`), the CLI to a message and a non-zero exit. Messages are translated when raised
+fields (:mod:`konsey.pluginkit.pages`), the CLI to a message and a non-zero exit. Messages are translated when raised
 (the request's language), and always name the field they are about, so a person knows what to change.
 """
 

@@ -64,7 +64,9 @@ class LiveKeys:
 
     @property
     def revoked_set(self) -> str:
-        return f"{self.prefix}revoked-passes"
+        # Its name before prefixes existed, kept for the default one: a live service restarted by the upgrade
+        # still refuses the passes revoked before it.
+        return "konsey:live-revoked-passes" if self.prefix == DEFAULT_KEY_PREFIX else f"{self.prefix}revoked-passes"
 
 
 def keys() -> LiveKeys:

@@ -129,20 +129,21 @@ class AgeBand:
         class Settings(Schema):
             age_min = fields.Integer(load_default=band.youngest, validate=validate.Range(band.lowest, band.highest),
                                      metadata={"label": _l("Youngest age")})
-            age_max = fields.Integer(load_default=band.oldest, allow_none=True,
-                                     validate=validate.Range(band.lowest, band.highest),
-                                     metadata={"label": _l("Oldest age")})
 
             @validates_schema
             def _band(self, data, **_kwargs):
                 if data.get("age_max") is not None and data["age_min"] > data["age_max"]:
                     raise ValidationError(_("The youngest age cannot be above the oldest."), "age_max")
 
+        if self.oldest is not None:  # a band without an upper bound has no oldest age to set (nobody ages out)
+            extra_fields = {"age_max": fields.Integer(load_default=self.oldest,
+                                                      validate=validate.Range(self.lowest, self.highest),
+                                                      metadata={"label": _l("Oldest age")}), **extra_fields}
         return type("Settings", (Settings,), dict(extra_fields)) if extra_fields else Settings
 
     def bounds(self, settings: dict | None) -> tuple[int, int | None]:
         settings = settings or {}
-        return settings.get("age_min", self.youngest), settings.get("age_max", self.oldest)
+        return settings.get("age_min", self.youngest), settings.get("age_max", self.oldest) if self.oldest else None
 
     def in_band(self, birth_date: date | None, day: date, settings: dict | None) -> bool:
         low, high = self.bounds(settings)

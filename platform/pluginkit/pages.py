@@ -101,16 +101,18 @@ def answer_script_or_page(action: Callable[[], object], done, back: str, refused
     return redirect(back)
 
 
-def attempt(action: Callable[[], object], success: str | None = None) -> tuple[bool, object]:
+def attempt(action: Callable[[], object], success: str | None = None, *, keep: bool = True) -> tuple[bool, object]:
     """Run ``action`` (a use case call); flash its refusal (and keep what was typed, for the page the person
-    is sent back to) or the ``success`` message."""
+    is sent back to, unless ``keep`` is false: the session is a cookie, and a child's data never goes in one)
+    or the ``success`` message."""
     try:
         result = action()
     except NotFound:
         raise  # a wrong id in the URL (another council's, say) is a 404 page, not a message
     except DomainError as error:
         flash_errors(error)
-        keep_input(error)
+        if keep:
+            keep_input(error)
         return False, error
     if success:
         flash(success, "success")

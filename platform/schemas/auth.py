@@ -13,6 +13,7 @@ PASSWORD_LENGTH = validate.Length(min=10, max=200)
 
 class SignInSchema(StrictSchema):
     # No format check on sign-in: the account decides, and the refusal must not tell which part was wrong.
+    AS_TYPED = frozenset({"password"})
     email = fields.String(required=True, validate=validate.Length(min=1, max=254))
     password = fields.String(required=True, validate=validate.Length(min=1, max=200))
 
@@ -22,6 +23,7 @@ class ForgotPasswordSchema(StrictSchema):
 
 
 class NewPasswordSchema(StrictSchema):
+    AS_TYPED = frozenset({"password", "confirm"})
     password = fields.String(required=True, validate=PASSWORD_LENGTH)
     confirm = fields.String(required=True)
 
@@ -37,6 +39,8 @@ class AcceptInvitationSchema(NewPasswordSchema):
 
 class NewAccountSchema(StrictSchema):
     """An account an operator makes at the command line."""
+
+    AS_TYPED = frozenset({"password"})
 
     email = fields.Email(required=True, validate=validate.Length(max=254))
     display_name = fields.String(required=True, validate=validate.Length(min=2, max=200))

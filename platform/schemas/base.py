@@ -42,19 +42,24 @@ def _bad_strings(value, path: str = "") -> dict:
 
 
 class StrictSchema(Schema):
-    """Unknown fields are an error, never silently dropped; strings are text."""
+    """Unknown fields are an error, never silently dropped; strings are text. ``AS_TYPED``: fields taken exactly
+    as typed (a password: the hash of what the person types, whatever their keyboard composes)."""
+
+    AS_TYPED: frozenset[str] = frozenset()
 
     class Meta:
         unknown = RAISE
 
     @pre_load
     def _only_text(self, data, **_kwargs):
-        problems = _bad_strings(data)
+        kept = {name: data[name] for name in self.AS_TYPED if isinstance(data, dict) and name in data}
+        checked = {name: value for name, value in data.items() if name not in kept} if kept else data
+        problems = _bad_strings(checked)
         if problems:
             raise ValidationError(problems)
         # One spelling for one text: "Ş" typed as S plus a cedilla is stored as the letter Ş (NFC), so a search
         # for the name finds it whichever keyboard typed it.
-        return _composed(data)
+        return {**_composed(checked), **kept} if kept else _composed(checked)
 
     @validates_schema(skip_on_field_errors=True)
     def _sane_dates(self, data, **_kwargs):

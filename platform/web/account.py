@@ -8,7 +8,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from konsey.app.guard import current_principal
-from konsey.core.errors import DomainError
+from konsey.core.errors import DomainError, NotFound
 from konsey.pluginkit.pages import field_errors, load, posted
 from konsey.schemas.account import NewTokenSchema
 from konsey.usecases import account
@@ -46,6 +46,8 @@ def tokens():
             try:
                 data = load(NewTokenSchema, typed)
                 _token, secret = account.create_token(data["name"], data["council_id"])
+            except NotFound:
+                raise  # a wrong id in the address is the 404 page (Gone: the expired link's page)
             except DomainError as error:
                 errors = field_errors(error)
                 errors.setdefault("council", []).extend(errors.pop("council_id", []))

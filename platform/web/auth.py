@@ -52,7 +52,8 @@ def forgot_password():
     try:
         auth.request_password_reset(posted("email"))
     except DomainError as error:
-        return render_template("auth/forgot.html", values=typed_back("email"), errors=field_errors(error)), 422
+        return render_template("auth/forgot.html", values=typed_back("email"), errors=field_errors(error)), \
+            error.status
     # The same answer whether or not the address is known: no account enumeration.
     flash(_("If the address belongs to an account, a link is on its way."), "info")
     return redirect(url_for("auth.login"))
@@ -67,6 +68,8 @@ def reset_password(token: str):
         return render_template("auth/reset.html", errors={})
     try:
         auth.reset_password(token, posted("password", "confirm", as_typed=("password", "confirm")))
+    except NotFound:
+        raise  # a wrong id in the address is the 404 page (Gone: the expired link's page)
     except DomainError as error:
         return render_template("auth/reset.html", errors=field_errors(error)), error.status
     flash(_("Your password was changed. Sign in with the new one."), "success")
@@ -97,6 +100,8 @@ def accept_invitation(secret: str):
     try:
         user, council = auth.accept_with_new_account(
             secret, posted("display_name", "password", "confirm", as_typed=("password", "confirm")))
+    except NotFound:
+        raise  # a wrong id in the address is the 404 page (Gone: the expired link's page)
     except DomainError as error:
         return render_template("auth/invitation.html", **page, values=typed_back("display_name"),
                                errors=field_errors(error)), error.status

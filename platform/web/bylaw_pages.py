@@ -15,6 +15,7 @@ from marshmallow.validate import OneOf
 from konsey.core.bylaws import PARAMETER_NOTES, installed_assembly_types
 from konsey.core.errors import DomainError, NotFound
 from konsey.core.labels import parameter_label
+from konsey.core.plugins import installed, title_of
 from konsey.schemas.bylaws import council_schema
 from konsey.schemas.messages import refusal_lines
 from konsey.tenants.models import council_today
@@ -65,8 +66,9 @@ def _choices(name: str, field, value) -> list | None:
 
 def _choice_names(name: str) -> dict:
     """How a parameter's choices read, where a plugin names them (the assemblies); else their labels."""
-    if name == "executive_board_ex_officio_assemblies":
-        return {t.code: t.name for t in installed_assembly_types()}
+    if name == "executive_board_ex_officio_assemblies":  # the plugin's title, in the reader's language
+        plugins = installed()
+        return {t.code: title_of(t.code) if t.code in plugins else t.name for t in installed_assembly_types()}
     return {}
 
 

@@ -7,7 +7,7 @@ from flask import Blueprint, flash, redirect, render_template, request, session,
 from flask_babel import gettext as _
 
 from konsey.core import reference
-from konsey.core.errors import DomainError, Locked
+from konsey.core.errors import DomainError, Locked, NotFound
 from konsey.core.labels import label
 from konsey.pluginkit.pages import field_errors, load, posted
 from konsey.schemas.councils import OnboardingSchema, StatusChangeSchema
@@ -96,6 +96,8 @@ def council_detail(slug: str):
         data = load(StatusChangeSchema, {**posted("status", "reason"),
                                          "export_acknowledged": values["export_acknowledged"]})
         councils.change_status(slug, data)
+    except NotFound:
+        raise  # a wrong id in the address is the 404 page (Gone: the expired link's page)
     except DomainError as error:
         return _council_page(council, status_values=values, status_errors=field_errors(error), status=error.status)
     flash(_("The council is now %(status)s.", status=label(council.status)), "success")

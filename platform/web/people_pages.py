@@ -9,7 +9,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from konsey.core.accounts import CouncilRoleName
-from konsey.core.errors import DomainError
+from konsey.core.errors import DomainError, NotFound
 from konsey.core.labels import label
 from konsey.pluginkit.pages import attempt, field_errors, load, posted, typed_back
 from konsey.schemas.people import InvitationInputSchema
@@ -26,6 +26,8 @@ def people_page():
     if request.method == "POST":
         try:
             invitation = people.invite(load(InvitationInputSchema, posted("email", "role")))
+        except NotFound:
+            raise  # a wrong id in the address is the 404 page (Gone: the expired link's page)
         except DomainError as error:
             values, errors, status = typed_back("email", "role"), field_errors(error), error.status
         else:

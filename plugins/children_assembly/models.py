@@ -7,12 +7,12 @@ import uuid
 from datetime import date, datetime
 
 from flask_babel import gettext as _
-from marshmallow import ValidationError
 from sqlalchemy import Date, Integer, String, Uuid, func, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from konsey.pluginkit import (
     CouncilOwned,
+    Invalid,
     age_on,
     council_today,
     count_round,
@@ -116,7 +116,7 @@ def register_child(data: dict, today: date | None = None) -> Child:
     problems = admission_problems(plugin_config(NAME), data.get("birth_date"), data.get("school_grade"),
                                   today or council_today())
     if problems:
-        raise ValidationError(problems)
+        raise Invalid(problems)
     guardian = data["guardian"]
     child = Child(name=data["name"], birth_date=data.get("birth_date"), school_grade=data.get("school_grade"),
                   guardian_name=guardian["name"], guardian_relation=guardian["relation"],
@@ -130,9 +130,9 @@ def register_child(data: dict, today: date | None = None) -> Child:
 def record_consent(child: Child, data: dict) -> GuardianConsent:
     """The guardian's consent; the child's participation becomes active with it."""
     if child.status is not ChildStatus.AWAITING_CONSENT:
-        raise ValidationError({"child": [_("This child's consent is already recorded.")]})
+        raise Invalid({"child": [_("This child's consent is already recorded.")]})
     if data["given_on"] > council_today():
-        raise ValidationError({"given_on": [_("A consent cannot be dated in the future.")]})
+        raise Invalid({"given_on": [_("A consent cannot be dated in the future.")]})
     consent = GuardianConsent(child_id=child.id, guardian_name=data["guardian_name"], relation=data["relation"],
                               given_on=data["given_on"], method=data["method"])
     db.session.add(consent)
@@ -144,7 +144,7 @@ def record_consent(child: Child, data: dict) -> GuardianConsent:
 
 def require_active(child: Child) -> None:
     if child.status is not ChildStatus.ACTIVE:
-        raise ValidationError({"child_id": [_("Without a guardian's consent a child cannot take part.")]})
+        raise Invalid({"child_id": [_("Without a guardian's consent a child cannot take part.")]})
 
 
 def elect_officer(office: Officer, votes: dict[str, int]) -> Child:
@@ -154,11 +154,11 @@ def elect_officer(office: Officer, votes: dict[str, int]) -> Child:
         [uuid.UUID(k) for k in votes if _is_uuid(k)])))}
     for child_id in votes:
         if child_id not in children:
-            raise ValidationError({"votes": [_("Not a child of this assembly: %(id)s", id=child_id)]})
+            raise Invalid({"votes": [_("Not a child of this assembly: %(id)s", id=child_id)]})
         require_active(children[child_id])
     result = count_round(1, votes, len(children), {"election_round_rule": "plurality"})
     if result.winner is None:
-        raise ValidationError({"votes": [_("The vote is tied or empty: vote again between the leaders.")]})
+        raise Invalid({"votes": [_("The vote is tied or empty: vote again between the leaders.")]})
     for holder in db.session.scalars(select(Child).where(Child.officer == office)):
         holder.officer = None
     winner = children[result.winner]

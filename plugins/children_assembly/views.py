@@ -155,7 +155,7 @@ def add_child():
     if form.get("school_grade"):
         raw["school_grade"] = form["school_grade"]
     attempt(lambda: usecases.register(load(NewChildSchema, raw)),
-            _("Registered. The child takes part once the guardian's consent is recorded."))
+            _("Registered. The child takes part once the guardian's consent is recorded."), keep=False)
     return redirect(url_for(f"{NAME}.index"))
 
 
@@ -164,7 +164,8 @@ def add_child():
 def consent(child_id):
     usecases.show_child(child_id)  # another council's child is not found before the form is read
     typed = posted("guardian_name", "relation", "given_on", "method")
-    attempt(lambda: usecases.guardian_consent(child_id, load(ConsentSchema, typed)), _("Consent recorded."))
+    attempt(lambda: usecases.guardian_consent(child_id, load(ConsentSchema, typed)), _("Consent recorded."),
+            keep=False)
     return redirect(url_for(f"{NAME}.index"))
 
 
@@ -183,7 +184,8 @@ def elect():
     """The counted votes of an officer's election, one number per child (names left empty had none)."""
     votes = {key.removeprefix("votes-"): value for key, value in request.form.items()
              if key.startswith("votes-") and value.strip()}
-    done, child = attempt(lambda: usecases.elect(load(OfficerVoteSchema, {**posted("office"), "votes": votes})))
+    done, child = attempt(lambda: usecases.elect(load(OfficerVoteSchema, {**posted("office"), "votes": votes})),
+                          keep=False)
     if done:
         flash(_("%(name)s is elected.", name=child.name), "success")
     return redirect(url_for(f"{NAME}.index"))
@@ -193,5 +195,5 @@ def elect():
 @performs(usecases.forward)
 def forward():
     attempt(lambda: usecases.forward(load(ProposalSchema, posted("title", "text", "representative"))),
-            _("The proposal went to the executive board as the assembly's report."))
+            _("The proposal went to the executive board as the assembly's report."), keep=False)
     return redirect(url_for(f"{NAME}.index"))

@@ -6,11 +6,10 @@ import uuid
 from datetime import datetime
 
 from flask_babel import gettext as _
-from marshmallow import ValidationError
 from sqlalchemy import String, Text, Uuid, select
 from sqlalchemy.orm import Mapped, mapped_column
 
-from konsey.pluginkit import CouncilOwned, db, record, same_council_fk, utcnow
+from konsey.pluginkit import CouncilOwned, Invalid, db, record, same_council_fk, utcnow
 
 
 class GenderImpactNote(CouncilOwned, db.Model):
@@ -34,7 +33,7 @@ def note_for(motion_id: uuid.UUID) -> GenderImpactNote | None:
 def attach_note(motion_id: uuid.UUID, text: str, author: str) -> GenderImpactNote:
     """Attach (or replace) the assembly's gender-impact note on a motion."""
     if len(text.strip()) < 20:
-        raise ValidationError({"text": [_("A gender-impact note says something: write at least 20 characters.")]})
+        raise Invalid({"text": [_("A gender-impact note says something: write at least 20 characters.")]})
     note = note_for(motion_id)
     if note is None:
         note = GenderImpactNote(motion_id=motion_id, text=text.strip(), author=author)

@@ -1,6 +1,7 @@
 """by-laws: one switch for an assembly president's ex-officio board seat. The youth and disabled people's
-assemblies each had a by-law field of their own beside the list executive_board_ex_officio_assemblies; a version
-that set its field to false now leaves the assembly out of the list, and the fields go.
+assemblies each had a by-law field of their own beside the list executive_board_ex_officio_assemblies, and seated
+their president by it alone; each version's list now holds them unless their field said false, and the fields
+go.
 
 Revision ID: 0046
 Revises: 0045
@@ -25,16 +26,21 @@ LISTED_THEN = ["womens_assembly", "youth_assembly", "disabled_assembly"]  # the 
 
 
 def one_switch(parameters: dict) -> dict | None:
-    """The version's parameters with the retired fields folded into the list; None when nothing changes."""
-    if not any(name in parameters for name in RETIRED):
-        return None
+    """The version's parameters with the retired fields folded into the list; None when nothing changes.
+
+    Until now the youth and disabled assemblies seated their president by their own field alone (absent: true),
+    whatever the list said: the list now holds each of them unless its field said false, so that nobody's seat
+    changes with the upgrade."""
     folded = {name: value for name, value in parameters.items() if name not in RETIRED}
     listed = list(parameters[LIST]) if LIST in parameters else list(LISTED_THEN)
     for name, assembly in RETIRED.items():
-        if parameters.get(name) is False and assembly in listed:
-            listed.remove(assembly)
+        if parameters.get(name, True) is False:
+            if assembly in listed:
+                listed.remove(assembly)
+        elif assembly not in listed:
+            listed.append(assembly)
     folded[LIST] = listed
-    return folded
+    return None if folded == parameters else folded
 
 
 def upgrade():

@@ -12,6 +12,7 @@ from __future__ import annotations
 import statistics
 import uuid
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -128,217 +129,17 @@ def compute(today: date | None = None, *, reason: str = "federation indicators",
     ``year`` narrows what happens in time to that year (meetings, motions adopted, applications submitted);
     membership and seats are as of ``today`` either way.
     """
-
-    today = today or council_today()
-    now = utcnow()
-    # A year is Turkey's (every council keeps its time): a session at 00:30 on 1 January is of the new year,
-    # though UTC still says the old one.
-    year_start = datetime(year or today.year, 1, 1, tzinfo=ZoneInfo(DEFAULT_ZONE))
-    year_end = datetime((year or today.year) + 1, 1, 1, tzinfo=ZoneInfo(DEFAULT_ZONE))
-
-    def in_period(column):
-        return (column >= year_start) & (column < year_end) if year else true()
-
+    period = _Period.of(today or council_today(), year)
     result: dict[uuid.UUID, dict] = {}
     with all_councils(reason=reason) as every:
-        councils = every.scalars(select(Council.id).where(Council.status == CouncilStatus.ACTIVE)).all()
-        for council_id in councils:
+        for council_id in every.scalars(select(Council.id).where(Council.status == CouncilStatus.ACTIVE)).all():
             result[council_id] = {}
-
-        # members: one GROUP BY (council, category, gender) gives the totals, the kinds, the women's share and
-        # the breakdowns by category and gender (each count under five suppressed)
-        tallies = defaultdict(lambda: {"total": 0, "individual": 0, "institutional": 0, "women": 0,
-                                       "by_category": defaultdict(int), "by_gender": defaultdict(int)})
-        for council_id, category, gender, count in every.execute(
-                select(Member.council_id, Member.category, Member.gender, func.count())
-                # A group's general-assembly seat is a part of the council, not someone who joined it.
-                .where(Member.status == MemberStatus.ACTIVE, Member.group_body_id.is_(None))
-                .group_by(Member.council_id, Member.category, Member.gender)).all():
-            tally = tallies[council_id]
-            individual = category.kind is MemberKind.INDIVIDUAL
-            tally["total"] += count
-            tally["individual" if individual else "institutional"] += count
-            tally["women"] += count if individual and gender is Gender.FEMALE else 0
-            tally["by_category"][category.value] += count
-            tally["by_gender"][gender.value if gender is not None else "not_given"] += count
-        for council_id in result:
-            tally = tallies[council_id]
-            individual = tally["individual"]
-            # The total and its two parts: hiding one part alone would leave it as the total minus the other.
-            parts = suppress_breakdown({"individual": individual, "institutional": tally["institutional"]})
-            result[council_id].update(
-                members=suppress(tally["total"], tally["total"]),
-                members_individual=parts["individual"],
-                members_institutional=parts["institutional"],
-                women_share_members=suppress_share(tally["women"], individual),
-                members_by_category=suppress_breakdown(tally["by_category"]),
-                members_by_gender=suppress_breakdown(tally["by_gender"]))
-
-        # decision bodies: voting seats today, women among them, bodies meeting parity
-        seat_rows = every.execute(
-            select(Seat.council_id, Seat.body_id, func.count(),
-                   func.sum(case((Member.gender == Gender.FEMALE, 1), else_=0)),
-                   func.sum(case((Member.gender == Gender.MALE, 1), else_=0)))
-            .join(Member, (Member.id == Seat.member_id) & (Member.council_id == Seat.council_id))
-            .join(Body, (Body.id == Seat.body_id) & (Body.council_id == Seat.council_id))
-            .where(Seat.role.in_(list(VOTING_ROLES)), Seat.starts_on <= today,
-                   (Seat.ends_on.is_(None)) | (Seat.ends_on >= today), Body.kind != BodyKind.GENERAL_ASSEMBLY)
-            .group_by(Seat.council_id, Seat.body_id)).all()
-        profiles = _bylaws_in_force(every.execute(
-            select(ByLawProfile.council_id, ByLawProfile.effective_from, ByLawProfile.parameters)).all(), today)
-        seats, women_seats, bodies, bodies_met = defaultdict(int), defaultdict(int), defaultdict(int), defaultdict(int)
-
-        for council_id, _body_id, count, women, men in seat_rows:
-            women, men = int(women or 0), int(men or 0)
-            seats[council_id] += count
-            women_seats[council_id] += women
-            bodies[council_id] += 1
-            needed = minimum_per_gender(count, profiles.get(council_id, {"gender_parity_share": 0.5}))
-            bodies_met[council_id] += int(women >= needed and men >= needed)
-        for council_id in result:
-            result[council_id].update(
-                women_share_decision_bodies=suppress_share(women_seats[council_id], seats[council_id]),
-                parity_met_share=suppress(_share(bodies_met[council_id], bodies[council_id]), seats[council_id]),
-                ga_sessions_required=profiles.get(council_id, {}).get("general_assembly_min_sessions_per_year", 2))
-
-        # meetings: general assembly sessions held this year; meetings that reached quorum (a vote was opened)
-        meeting_rows = every.execute(
-            select(Meeting.council_id,
-                   func.sum(case(((Body.kind == BodyKind.GENERAL_ASSEMBLY) & (Meeting.scheduled_at >= year_start)
-                                  & (Meeting.scheduled_at < year_end) & (Meeting.opened_at.is_not(None)), 1),
-                                 else_=0)),
-                   # meetings that should have taken place by now (or did, early)
-                   func.sum(case(((Meeting.scheduled_at <= now) | (Meeting.opened_at.is_not(None)), 1), else_=0)),
-                   func.sum(case((Meeting.opened_at.is_not(None), 1), else_=0)))
-            .join(Body, (Body.id == Meeting.body_id) & (Body.council_id == Meeting.council_id))
-            .where(in_period(Meeting.scheduled_at), Meeting.status != MeetingStatus.CANCELLED)
-            .group_by(Meeting.council_id)).all()
-        for council_id, held, past, quorate in meeting_rows:
-            if council_id in result:
-                result[council_id].update(ga_sessions_held=int(held or 0),
-                                          quorum_share=_share(int(quorate or 0), int(past or 0)))
-
-        # motions: counts by status in SQL; rows only where a date matters (overdue, days to the answer)
-        delivered = [s for s in ORDER if ORDER.index(s) >= ORDER.index(MotionStatus.DELIVERED)]
-        answered = [s for s in ORDER if ORDER.index(s) >= ORDER.index(MotionStatus.ANSWERED)]
-        counts = defaultdict(lambda: [0, 0, 0, 0])
-        for council_id, adopted, delivered_count, answered_count in every.execute(
-                select(Motion.council_id, func.count(),
-                       func.sum(case((Motion.status.in_(delivered), 1), else_=0)),
-                       func.sum(case((Motion.status.in_(answered), 1), else_=0)))
-                .where(in_period(Motion.adopted_at)).group_by(Motion.council_id)).all():
-            counts[council_id][:3] = [adopted, int(delivered_count or 0), int(answered_count or 0)]
-        waiting = [s for s in delivered if s not in answered]
-        days: dict = {}
-        in_time: dict = defaultdict(int)
-        # Each motion's due date (the stored one, else the estimate: the end of the month after delivery) and
-        # when the municipal council decided: the rules of rules.follow_up, in SQL on PostgreSQL, over rows else.
-        # The day an answer was recorded is its day where the council is, not its UTC date.
-        answered_day = func.cast(func.timezone(Council.timezone, Motion.answered_at), Date)
-        if every.get_bind().dialect.name == "postgresql":
-            estimate = func.cast(func.date_trunc("month", Motion.delivered_on) + text("interval '2 months'")
-                                 - text("interval '1 day'"), Date)
-            due = func.coalesce(Motion.answer_due_on, estimate)
-            decided = func.coalesce(Motion.municipal_decided_on, answered_day)
-            for council_id, overdue, timely in every.execute(
-                    select(Motion.council_id,
-                           func.sum(case((Motion.status.in_(waiting) & (due < today), 1), else_=0)),
-                           func.sum(case((Motion.status.in_(answered) & (decided <= due), 1), else_=0)))
-                    .join(Council, Council.id == Motion.council_id)
-                    .where(Motion.status.in_(delivered), Motion.delivered_on.is_not(None),
-                           in_period(Motion.adopted_at))
-                    .group_by(Motion.council_id)).all():
-                counts[council_id][3], in_time[council_id] = int(overdue or 0), int(timely or 0)
-        else:
-            for council_id, status, delivered_on, due_on, decided_on, answered_at, zone in every.execute(
-                    select(Motion.council_id, Motion.status, Motion.delivered_on, Motion.answer_due_on,
-                           Motion.municipal_decided_on, Motion.answered_at, Council.timezone)
-                    .join(Council, Council.id == Motion.council_id)
-                    .where(Motion.status.in_(delivered), Motion.delivered_on.is_not(None),
-                           in_period(Motion.adopted_at))).all():
-                due_day = due_on or follow_up_rules.estimated_due(delivered_on)
-                if status in waiting:
-                    counts[council_id][3] += follow_up_rules.overdue(due_day, False, today)
-                elif follow_up_rules.answered_in_time(due_day, decided_on or _day_in(answered_at, zone)):
-                    in_time[council_id] += 1
-        if every.get_bind().dialect.name == "postgresql":
-            # PostgreSQL takes the median by percentile_cont: days from delivery to the municipal decision.
-            answer_days = func.coalesce(Motion.municipal_decided_on, answered_day) - Motion.delivered_on
-            for council_id, median in every.execute(
-                    select(Motion.council_id, func.percentile_cont(0.5).within_group(answer_days))
-                    .join(Council, Council.id == Motion.council_id)
-                    .where(Motion.answered_at.is_not(None), Motion.delivered_on.is_not(None),
-                           in_period(Motion.adopted_at))
-                    .group_by(Motion.council_id)).all():
-                days[council_id] = _number(median)
-        else:
-            spans = defaultdict(list)
-            for council_id, delivered_on, decided_on, answered_at, zone in every.execute(
-                    select(Motion.council_id, Motion.delivered_on, Motion.municipal_decided_on, Motion.answered_at,
-                           Council.timezone)
-                    .join(Council, Council.id == Motion.council_id)
-                    .where(Motion.answered_at.is_not(None), Motion.delivered_on.is_not(None),
-                           in_period(Motion.adopted_at))).all():
-                spans[council_id].append(((decided_on or _day_in(answered_at, zone)) - delivered_on).days)
-            days = {council_id: statistics.median(values) for council_id, values in spans.items()}
-        # implemented: the latest milestone of an answered motion says "done"
-        steps: dict = defaultdict(list)
-        for council_id, motion_id, on, state in every.execute(
-                select(ImplementationMilestone.council_id, ImplementationMilestone.motion_id,
-                       ImplementationMilestone.day, ImplementationMilestone.state)
-                .join(Motion, (Motion.id == ImplementationMilestone.motion_id)
-                      & (Motion.council_id == ImplementationMilestone.council_id))
-                .where(in_period(Motion.adopted_at))
-                .order_by(ImplementationMilestone.day, ImplementationMilestone.created_at)).all():
-            steps[(council_id, motion_id)].append((on, state.value))
-        implemented: dict = defaultdict(int)
-        for (council_id, _motion), milestones in steps.items():
-            implemented[council_id] += follow_up_rules.implementation_state(milestones) == "done"
-        for council_id in result:
-            adopted, delivered_count, answered_count, overdue = counts[council_id]
-            result[council_id].update(
-                motions_adopted=adopted, motions_delivered=delivered_count, motions_answered=answered_count,
-                motions_overdue=overdue,
-                median_days_to_answer=days.get(council_id),
-                answered_in_time_share=_share(in_time[council_id], answered_count),
-                implemented_share=_share(implemented[council_id], answered_count))
-
-        # working groups and assemblies
-        for council_id, groups in every.execute(
-                select(Body.council_id, func.count()).where(Body.kind == BodyKind.WORKING_GROUP,
-                                                            Body.status == BodyStatus.ACTIVE)
-                .group_by(Body.council_id)).all():
-            if council_id in result:
-                result[council_id]["working_groups_active"] = groups
-        for council_id, enabled in every.execute(
-                select(PluginEnablement.council_id, func.count()).where(PluginEnablement.enabled.is_(True))
-                .group_by(PluginEnablement.council_id)).all():
-            if council_id in result:
-                result[council_id]["assemblies_enabled"] = enabled
-
-        # applications: days from submission to decision (about people: suppressed under five)
-        if every.get_bind().dialect.name == "postgresql":
-            wait_days = func.extract("epoch", MembershipApplication.decided_at - MembershipApplication.submitted_at) / 86400
-            for council_id, decided, median in every.execute(
-                    select(MembershipApplication.council_id, func.count(),
-                           func.percentile_cont(0.5).within_group(wait_days))
-                    .where(MembershipApplication.decided_at.is_not(None),
-                           in_period(MembershipApplication.submitted_at))
-                    .group_by(MembershipApplication.council_id)).all():
-                if council_id in result:
-                    result[council_id]["median_days_application"] = suppress(round(float(median), 1), decided)
-        else:
-            waits = defaultdict(list)
-            for council_id, submitted, decided in every.execute(
-                    select(MembershipApplication.council_id, MembershipApplication.submitted_at,
-                           MembershipApplication.decided_at)
-                    .where(MembershipApplication.decided_at.is_not(None),
-                           in_period(MembershipApplication.submitted_at))).all():
-                waits[council_id].append((decided - submitted).total_seconds() / 86400)
-            for council_id, values in waits.items():
-                if council_id in result:
-                    result[council_id]["median_days_application"] = suppress(
-                        round(statistics.median(values), 1), len(values))
+        _members(every, result)
+        _decision_bodies(every, result, period.today)
+        _meetings(every, result, period)
+        _motions(every, result, period)
+        _groups_and_assemblies(every, result)
+        _applications(every, result, period)
         for values in result.values():
             values.setdefault("working_groups_active", 0)
             values.setdefault("assemblies_enabled", 0)
@@ -348,6 +149,258 @@ def compute(today: date | None = None, *, reason: str = "federation indicators",
         every.rollback()
     _plugin_indicators(result)
     return result
+
+
+@dataclass(frozen=True)
+class _Period:
+    """The day the indicators are of, and the year they narrow to (None: all time)."""
+
+    today: date
+    now: datetime
+    year: int | None
+    year_start: datetime
+    year_end: datetime
+
+    @classmethod
+    def of(cls, today: date, year: int | None) -> _Period:
+        # A year is Turkey's (every council keeps its time): a session at 00:30 on 1 January is of the new year,
+        # though UTC still says the old one.
+        zone = ZoneInfo(DEFAULT_ZONE)
+        return cls(today, utcnow(), year, datetime(year or today.year, 1, 1, tzinfo=zone),
+                   datetime((year or today.year) + 1, 1, 1, tzinfo=zone))
+
+    def within(self, column):
+        """Rows of the year asked for (all, without one)."""
+        return (column >= self.year_start) & (column < self.year_end) if self.year else true()
+
+
+def _members(every, result: dict) -> None:
+    """Members: one GROUP BY (council, category, gender) gives the totals, the kinds, the women's share and
+    the breakdowns by category and gender (each count under five suppressed)."""
+    tallies = defaultdict(lambda: {"total": 0, "individual": 0, "institutional": 0, "women": 0,
+                                   "by_category": defaultdict(int), "by_gender": defaultdict(int)})
+    for council_id, category, gender, count in every.execute(
+            select(Member.council_id, Member.category, Member.gender, func.count())
+            # A group's general-assembly seat is a part of the council, not someone who joined it.
+            .where(Member.status == MemberStatus.ACTIVE, Member.group_body_id.is_(None))
+            .group_by(Member.council_id, Member.category, Member.gender)).all():
+        tally = tallies[council_id]
+        individual = category.kind is MemberKind.INDIVIDUAL
+        tally["total"] += count
+        tally["individual" if individual else "institutional"] += count
+        tally["women"] += count if individual and gender is Gender.FEMALE else 0
+        tally["by_category"][category.value] += count
+        tally["by_gender"][gender.value if gender is not None else "not_given"] += count
+    for council_id in result:
+        tally = tallies[council_id]
+        individual = tally["individual"]
+        # The total and its two parts: hiding one part alone would leave it as the total minus the other.
+        parts = suppress_breakdown({"individual": individual, "institutional": tally["institutional"]})
+        result[council_id].update(
+            members=suppress(tally["total"], tally["total"]),
+            members_individual=parts["individual"],
+            members_institutional=parts["institutional"],
+            women_share_members=suppress_share(tally["women"], individual),
+            members_by_category=suppress_breakdown(tally["by_category"]),
+            members_by_gender=suppress_breakdown(tally["by_gender"]))
+
+
+def _decision_bodies(every, result: dict, today: date) -> None:
+    """Decision bodies: voting seats today, women among them, bodies meeting parity."""
+    seat_rows = every.execute(
+        select(Seat.council_id, Seat.body_id, func.count(),
+               func.sum(case((Member.gender == Gender.FEMALE, 1), else_=0)),
+               func.sum(case((Member.gender == Gender.MALE, 1), else_=0)))
+        .join(Member, (Member.id == Seat.member_id) & (Member.council_id == Seat.council_id))
+        .join(Body, (Body.id == Seat.body_id) & (Body.council_id == Seat.council_id))
+        .where(Seat.role.in_(list(VOTING_ROLES)), Seat.starts_on <= today,
+               (Seat.ends_on.is_(None)) | (Seat.ends_on >= today), Body.kind != BodyKind.GENERAL_ASSEMBLY)
+        .group_by(Seat.council_id, Seat.body_id)).all()
+    profiles = _bylaws_in_force(every.execute(
+        select(ByLawProfile.council_id, ByLawProfile.effective_from, ByLawProfile.parameters)).all(), today)
+    seats, women_seats, bodies, bodies_met = defaultdict(int), defaultdict(int), defaultdict(int), defaultdict(int)
+
+    for council_id, _body_id, count, women, men in seat_rows:
+        women, men = int(women or 0), int(men or 0)
+        seats[council_id] += count
+        women_seats[council_id] += women
+        bodies[council_id] += 1
+        needed = minimum_per_gender(count, profiles.get(council_id, {"gender_parity_share": 0.5}))
+        bodies_met[council_id] += int(women >= needed and men >= needed)
+    for council_id in result:
+        result[council_id].update(
+            women_share_decision_bodies=suppress_share(women_seats[council_id], seats[council_id]),
+            parity_met_share=suppress(_share(bodies_met[council_id], bodies[council_id]), seats[council_id]),
+            ga_sessions_required=profiles.get(council_id, {}).get("general_assembly_min_sessions_per_year", 2))
+
+
+def _meetings(every, result: dict, period: _Period) -> None:
+    """Meetings: general assembly sessions held in the year; meetings that reached quorum (a vote was opened)."""
+    meeting_rows = every.execute(
+        select(Meeting.council_id,
+               func.sum(case(((Body.kind == BodyKind.GENERAL_ASSEMBLY) & (Meeting.scheduled_at >= period.year_start)
+                              & (Meeting.scheduled_at < period.year_end) & (Meeting.opened_at.is_not(None)), 1),
+                             else_=0)),
+               # meetings that should have taken place by period.now (or did, early)
+               func.sum(case(((Meeting.scheduled_at <= period.now) | (Meeting.opened_at.is_not(None)), 1), else_=0)),
+               func.sum(case((Meeting.opened_at.is_not(None), 1), else_=0)))
+        .join(Body, (Body.id == Meeting.body_id) & (Body.council_id == Meeting.council_id))
+        .where(period.within(Meeting.scheduled_at), Meeting.status != MeetingStatus.CANCELLED)
+        .group_by(Meeting.council_id)).all()
+    for council_id, held, past, quorate in meeting_rows:
+        if council_id in result:
+            result[council_id].update(ga_sessions_held=int(held or 0),
+                                      quorum_share=_share(int(quorate or 0), int(past or 0)))
+
+
+# The motions' stages, in order: a motion from "delivered" on has reached the municipality; from "answered" on,
+# its answer is recorded.
+_DELIVERED = [s for s in ORDER if ORDER.index(s) >= ORDER.index(MotionStatus.DELIVERED)]
+_ANSWERED = [s for s in ORDER if ORDER.index(s) >= ORDER.index(MotionStatus.ANSWERED)]
+_WAITING = [s for s in _DELIVERED if s not in _ANSWERED]
+
+
+def _motions(every, result: dict, period: _Period) -> None:
+    """Motions: counts by status in SQL; rows only where a date matters (overdue, days to the answer, implemented)."""
+    counts = defaultdict(lambda: [0, 0, 0])
+    for council_id, adopted, delivered_count, answered_count in every.execute(
+            select(Motion.council_id, func.count(),
+                   func.sum(case((Motion.status.in_(_DELIVERED), 1), else_=0)),
+                   func.sum(case((Motion.status.in_(_ANSWERED), 1), else_=0)))
+            .where(period.within(Motion.adopted_at)).group_by(Motion.council_id)).all():
+        counts[council_id] = [adopted, int(delivered_count or 0), int(answered_count or 0)]
+    overdue, in_time = _deadlines(every, period)
+    days = _median_days_to_answer(every, period)
+    implemented = _implemented(every, period)
+    for council_id in result:
+        adopted, delivered_count, answered_count = counts[council_id]
+        result[council_id].update(
+            motions_adopted=adopted, motions_delivered=delivered_count, motions_answered=answered_count,
+            motions_overdue=overdue[council_id],
+            median_days_to_answer=days.get(council_id),
+            answered_in_time_share=_share(in_time[council_id], answered_count),
+            implemented_share=_share(implemented[council_id], answered_count))
+
+
+def _answered_day():
+    # The day an answer was recorded is its day where the council is, not its UTC date.
+    return func.cast(func.timezone(Council.timezone, Motion.answered_at), Date)
+
+
+def _deadlines(every, period: _Period) -> tuple[dict, dict]:
+    """Per council: the delivered motions past their answer's due day with no answer, and the answered ones
+    the municipal council decided in time. Each motion's due date is the stored one, else the estimate (the end
+    of the month after delivery), and when the municipal council decided: the rules of rules.follow_up, in SQL
+    on PostgreSQL, over rows else."""
+    overdue: dict = defaultdict(int)
+    in_time: dict = defaultdict(int)
+    if every.get_bind().dialect.name == "postgresql":
+        estimate = func.cast(func.date_trunc("month", Motion.delivered_on) + text("interval '2 months'")
+                             - text("interval '1 day'"), Date)
+        due = func.coalesce(Motion.answer_due_on, estimate)
+        decided = func.coalesce(Motion.municipal_decided_on, _answered_day())
+        for council_id, late, timely in every.execute(
+                select(Motion.council_id,
+                       func.sum(case((Motion.status.in_(_WAITING) & (due < period.today), 1), else_=0)),
+                       func.sum(case((Motion.status.in_(_ANSWERED) & (decided <= due), 1), else_=0)))
+                .join(Council, Council.id == Motion.council_id)
+                .where(Motion.status.in_(_DELIVERED), Motion.delivered_on.is_not(None),
+                       period.within(Motion.adopted_at))
+                .group_by(Motion.council_id)).all():
+            overdue[council_id], in_time[council_id] = int(late or 0), int(timely or 0)
+        return overdue, in_time
+    for council_id, status, delivered_on, due_on, decided_on, answered_at, zone in every.execute(
+            select(Motion.council_id, Motion.status, Motion.delivered_on, Motion.answer_due_on,
+                   Motion.municipal_decided_on, Motion.answered_at, Council.timezone)
+            .join(Council, Council.id == Motion.council_id)
+            .where(Motion.status.in_(_DELIVERED), Motion.delivered_on.is_not(None),
+                   period.within(Motion.adopted_at))).all():
+        due_day = due_on or follow_up_rules.estimated_due(delivered_on)
+        if status in _WAITING:
+            overdue[council_id] += follow_up_rules.overdue(due_day, False, period.today)
+        elif follow_up_rules.answered_in_time(due_day, decided_on or _day_in(answered_at, zone)):
+            in_time[council_id] += 1
+    return overdue, in_time
+
+
+def _median_days_to_answer(every, period: _Period) -> dict:
+    """Per council: the median days from delivery to the municipal decision (PostgreSQL takes it by
+    percentile_cont; elsewhere over the rows)."""
+    if every.get_bind().dialect.name == "postgresql":
+        answer_days = func.coalesce(Motion.municipal_decided_on, _answered_day()) - Motion.delivered_on
+        return {council_id: _number(median) for council_id, median in every.execute(
+            select(Motion.council_id, func.percentile_cont(0.5).within_group(answer_days))
+            .join(Council, Council.id == Motion.council_id)
+            .where(Motion.answered_at.is_not(None), Motion.delivered_on.is_not(None),
+                   period.within(Motion.adopted_at))
+            .group_by(Motion.council_id)).all()}
+    spans = defaultdict(list)
+    for council_id, delivered_on, decided_on, answered_at, zone in every.execute(
+            select(Motion.council_id, Motion.delivered_on, Motion.municipal_decided_on, Motion.answered_at,
+                   Council.timezone)
+            .join(Council, Council.id == Motion.council_id)
+            .where(Motion.answered_at.is_not(None), Motion.delivered_on.is_not(None),
+                   period.within(Motion.adopted_at))).all():
+        spans[council_id].append(((decided_on or _day_in(answered_at, zone)) - delivered_on).days)
+    return {council_id: statistics.median(values) for council_id, values in spans.items()}
+
+
+def _implemented(every, period: _Period) -> dict:
+    """Per council: the answered motions whose latest implementation milestone says "done"."""
+    steps: dict = defaultdict(list)
+    for council_id, motion_id, on, state in every.execute(
+            select(ImplementationMilestone.council_id, ImplementationMilestone.motion_id,
+                   ImplementationMilestone.day, ImplementationMilestone.state)
+            .join(Motion, (Motion.id == ImplementationMilestone.motion_id)
+                  & (Motion.council_id == ImplementationMilestone.council_id))
+            .where(period.within(Motion.adopted_at))
+            .order_by(ImplementationMilestone.day, ImplementationMilestone.created_at)).all():
+        steps[(council_id, motion_id)].append((on, state.value))
+    implemented: dict = defaultdict(int)
+    for (council_id, _motion), milestones in steps.items():
+        implemented[council_id] += follow_up_rules.implementation_state(milestones) == "done"
+    return implemented
+
+
+def _groups_and_assemblies(every, result: dict) -> None:
+    """Working groups active and assemblies enabled."""
+    for council_id, groups in every.execute(
+            select(Body.council_id, func.count()).where(Body.kind == BodyKind.WORKING_GROUP,
+                                                        Body.status == BodyStatus.ACTIVE)
+            .group_by(Body.council_id)).all():
+        if council_id in result:
+            result[council_id]["working_groups_active"] = groups
+    for council_id, enabled in every.execute(
+            select(PluginEnablement.council_id, func.count()).where(PluginEnablement.enabled.is_(True))
+            .group_by(PluginEnablement.council_id)).all():
+        if council_id in result:
+            result[council_id]["assemblies_enabled"] = enabled
+
+
+def _applications(every, result: dict, period: _Period) -> None:
+    """Applications: days from submission to decision (about people: suppressed under five)."""
+    if every.get_bind().dialect.name == "postgresql":
+        wait_days = func.extract("epoch", MembershipApplication.decided_at - MembershipApplication.submitted_at) / 86400
+        for council_id, decided, median in every.execute(
+                select(MembershipApplication.council_id, func.count(),
+                       func.percentile_cont(0.5).within_group(wait_days))
+                .where(MembershipApplication.decided_at.is_not(None),
+                       period.within(MembershipApplication.submitted_at))
+                .group_by(MembershipApplication.council_id)).all():
+            if council_id in result:
+                result[council_id]["median_days_application"] = suppress(round(float(median), 1), decided)
+    else:
+        waits = defaultdict(list)
+        for council_id, submitted, decided in every.execute(
+                select(MembershipApplication.council_id, MembershipApplication.submitted_at,
+                       MembershipApplication.decided_at)
+                .where(MembershipApplication.decided_at.is_not(None),
+                       period.within(MembershipApplication.submitted_at))).all():
+            waits[council_id].append((decided - submitted).total_seconds() / 86400)
+        for council_id, values in waits.items():
+            if council_id in result:
+                result[council_id]["median_days_application"] = suppress(
+                    round(statistics.median(values), 1), len(values))
 
 
 def _number(value):

@@ -6,8 +6,9 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from konsey.api import paging
+from konsey.api.base import takes
 from konsey.schemas.base import PageArgs
-from konsey.schemas.motions import AnswerSchema, MilestoneSchema, MotionSchema, NewMotionSchema, StatusSchema
+from konsey.schemas.motions import MilestoneSchema, MotionSchema, NewMotionSchema
 from konsey.usecases import follow_up, motions
 from konsey.usecases.base import performs
 
@@ -45,7 +46,7 @@ class MotionDetail(MethodView):
 @blp.route("/<uuid:motion_id>/status")
 class Status(MethodView):
     @performs(motions.advance_motion)
-    @blp.arguments(StatusSchema)
+    @takes(motions.advance_motion)
     @blp.response(200, MotionSchema)
     def post(self, data, motion_id):
         return motions.advance_motion(motion_id, data)
@@ -54,7 +55,7 @@ class Status(MethodView):
 @blp.route("/<uuid:motion_id>/answer")
 class Answer(MethodView):
     @performs(motions.record_answer)
-    @blp.arguments(AnswerSchema)
+    @takes(motions.record_answer)
     @blp.response(200, MotionSchema)
     def post(self, data, motion_id):
         """Record the municipal council's answer, with its own decision date and number as it gives them."""
@@ -79,7 +80,7 @@ class Milestones(MethodView):
         return follow_up.milestones(motion_id)
 
     @performs(follow_up.add_milestone)
-    @blp.arguments(MilestoneSchema)
+    @takes(follow_up.add_milestone)
     @blp.response(201, MilestoneSchema(many=True))
     def post(self, data, motion_id):
         """A step in carrying out the municipal council's decision (planned, in progress, done, abandoned),

@@ -30,6 +30,7 @@ from konsey.core import units_of_work
 from konsey.core.accounts import CouncilRoleName, PlatformRole
 from konsey.core.errors import Forbidden, Invalid, NotFound
 from konsey.core.permissions import Permission, Policy, allowed
+from konsey.schemas.messages import load_input
 from konsey.tenants.db import db
 
 
@@ -62,6 +63,7 @@ SYSTEM = Actor(system=True)
 
 _actor: ContextVar[Actor] = ContextVar("konsey_actor", default=ANONYMOUS)  # noqa: B039 - Actor is frozen
 _depth: ContextVar[int] = ContextVar("konsey_unit_of_work_depth", default=0)
+_running: ContextVar[UseCase | None] = ContextVar("konsey_use_case", default=None)
 
 
 def current_actor() -> Actor:
@@ -87,13 +89,17 @@ def acting_as(actor: Actor) -> Iterator[Actor]:
 
 
 class UseCase:
-    """A use case function with its permission; call it like the function."""
+    """A use case function with its permission; call it like the function. ``takes``: the schema of the input
+    it loads itself (with :func:`loaded`, after the rows its arguments name), so that every front hands it the
+    input as it came and answers alike: an unknown row 404 before a bad input 422."""
 
-    def __init__(self, function: Callable, permission: Permission | None, *, changes_state: bool):
+    def __init__(self, function: Callable, permission: Permission | None, *, changes_state: bool,
+                 takes: type | None = None):
         functools.update_wrapper(self, function)
         self.function = function
         self.permission = permission
         self.changes_state = changes_state
+        self.takes = takes
         self.name = f"{function.__module__.removeprefix('konsey.usecases.')}.{function.__name__}"
         REGISTRY[self.name] = self
 
@@ -104,6 +110,13 @@ class UseCase:
     def __call__(self, *args, **kwargs):
         if not current_actor().may(self.permission):
             raise Forbidden(_("You are not allowed to do this."))
+        running = _running.set(self)
+        try:
+            return self._run(*args, **kwargs)
+        finally:
+            _running.reset(running)
+
+    def _run(self, *args, **kwargs):
         if not self.changes_state:
             return self.function(*args, **kwargs)
         depth = _depth.get()
@@ -129,9 +142,20 @@ class UseCase:
 REGISTRY: dict[str, UseCase] = {}
 
 
-def command(permission: Permission | None) -> Callable[[Callable], UseCase]:
-    """A use case that changes state: one unit of work, committed when it returns."""
-    return lambda function: UseCase(function, permission, changes_state=True)
+def command(permission: Permission | None, *, takes: type | None = None) -> Callable[[Callable], UseCase]:
+    """A use case that changes state: one unit of work, committed when it returns. ``takes``: the schema of the
+    input it loads itself (:func:`loaded`)."""
+    return lambda function: UseCase(function, permission, changes_state=True, takes=takes)
+
+
+def loaded(data) -> dict:
+    """The running use case's input (as a front received it: a page's fields, an API body) loaded by the schema
+    it ``takes``; a refusal is :class:`Invalid` (422) naming the field. Called after the use case has loaded the
+    rows its arguments name, so that an unknown one is a 404 first, on every front."""
+    use_case = _running.get()
+    if use_case is None or use_case.takes is None:
+        raise RuntimeError("loaded() is for a use case declared with takes=")
+    return load_input(use_case.takes, data)
 
 
 def query(permission: Permission | None) -> Callable[[Callable], UseCase]:

@@ -17,9 +17,10 @@ from konsey.core.motions import Motion, MotionStatus, answer_due, decided_day, i
 from konsey.core.municipal_calendar import MunicipalCouncilMeeting, MunicipalMeetingKind
 from konsey.core.permissions import Permission
 from konsey.core.rules import follow_up as rules
+from konsey.schemas.motions import MilestoneSchema
 from konsey.tenants.db import as_utc, db
 from konsey.tenants.models import CouncilStatus, council_midnight, council_today
-from konsey.usecases.base import command, one, query
+from konsey.usecases.base import command, loaded, one, query
 from konsey.usecases.councils import bound
 
 # --- the municipal council's calendar ----------------------------------------------------------------------------
@@ -72,10 +73,11 @@ def milestones(motion_id: uuid.UUID) -> list:
     return follow_up.milestones_of([motion.id])[motion.id]
 
 
-@command(Permission.MOTIONS_MANAGE)
+@command(Permission.MOTIONS_MANAGE, takes=MilestoneSchema)
 def add_milestone(motion_id: uuid.UUID, data: dict) -> Motion:
     """Record a step of a motion's implementation (planned, started, done) on a day."""
     motion = one(Motion, motion_id)
+    data = loaded(data)
     follow_up.add_milestone(motion, data["state"], data["day"], data.get("note"))
     return motion
 

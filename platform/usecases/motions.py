@@ -18,10 +18,11 @@ from konsey.core.motion_package import Package, build_package
 from konsey.core.motions import Motion, MotionStatus, MunicipalAnswer
 from konsey.core.permissions import Permission
 from konsey.schemas.delivery import MunicipalAnswerSchema
+from konsey.schemas.motions import AnswerSchema, StatusSchema
 from konsey.tenants.db import db
 from konsey.tenants.models import Council, council_today
 from konsey.tenants.scoping import bound_council
-from konsey.usecases.base import PER_PAGE, Page, command, one, paginate, query, referenced
+from konsey.usecases.base import PER_PAGE, Page, command, loaded, one, paginate, query, referenced
 
 
 @query(Permission.COUNCIL_VIEW)
@@ -66,10 +67,11 @@ def adopt_motion(data: dict) -> Motion:
     return motions.adopt(vote, data["title"], data["text"])
 
 
-@command(Permission.MOTIONS_MANAGE)
+@command(Permission.MOTIONS_MANAGE, takes=StatusSchema)
 def advance_motion(motion_id: uuid.UUID, data: dict) -> Motion:
     """Move a motion on to its next status (queued, sent, delivered, …), with the day."""
     motion = one(Motion, motion_id)
+    data = loaded(data)
     motions.advance(motion, data["status"], delivered_on=data.get("delivered_on"))
     return motion
 
@@ -80,10 +82,11 @@ def _record_answer(motion: Motion, data: dict) -> Motion:
     return motion
 
 
-@command(Permission.MOTIONS_MANAGE)
+@command(Permission.MOTIONS_MANAGE, takes=AnswerSchema)
 def record_answer(motion_id: uuid.UUID, data: dict) -> Motion:
     """Record the municipal council's answer, with its own decision date and number as it gives them."""
-    return _record_answer(one(Motion, motion_id), data)
+    motion = one(Motion, motion_id)
+    return _record_answer(motion, loaded(data))
 
 
 @command(None)

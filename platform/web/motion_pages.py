@@ -16,12 +16,9 @@ from konsey.core.municipal_calendar import MunicipalMeetingKind
 from konsey.pluginkit.pages import attempt, filled, load
 from konsey.schemas.delivery import RouteInput
 from konsey.schemas.motions import (
-    AnswerSchema,
-    MilestoneSchema,
     MunicipalMeetingSchema,
     NewMotionSchema,
     RegularMeetingsSchema,
-    StatusSchema,
 )
 from konsey.tenants.models import council_today
 from konsey.usecases import follow_up, motions
@@ -80,18 +77,16 @@ def _back(motion_id):
 @bp.post("/motions/<uuid:motion_id>/status")
 @performs(motions.advance_motion)
 def motion_status(motion_id):
-    motions.show_motion(motion_id)  # another council's motion is not found before the form is read
-    attempt(lambda: motions.advance_motion(motion_id, load(StatusSchema, filled(request.form, "status",
-                                                                                  "delivered_on"))), _("Saved."))
+    # The use case loads the form after the motion: another council's is not found before the form is read.
+    attempt(lambda: motions.advance_motion(motion_id, filled(request.form, "status", "delivered_on")), _("Saved."))
     return _back(motion_id)
 
 
 @bp.post("/motions/<uuid:motion_id>/answer")
 @performs(motions.record_answer)
 def motion_answer(motion_id):
-    motions.show_motion(motion_id)
     names = ("answer", "text", "municipal_decision_date", "municipal_decision_number")
-    attempt(lambda: motions.record_answer(motion_id, load(AnswerSchema, filled(request.form, *names))),
+    attempt(lambda: motions.record_answer(motion_id, filled(request.form, *names)),
             _("The municipal council's answer is recorded."))
     return _back(motion_id)
 
@@ -99,9 +94,7 @@ def motion_answer(motion_id):
 @bp.post("/motions/<uuid:motion_id>/milestones")
 @performs(follow_up.add_milestone)
 def motion_milestone(motion_id):
-    motions.show_motion(motion_id)
-    attempt(lambda: follow_up.add_milestone(motion_id, load(MilestoneSchema, filled(request.form, "state", "day",
-                                                                                        "note"))),
+    attempt(lambda: follow_up.add_milestone(motion_id, filled(request.form, "state", "day", "note")),
             _("The step is recorded; the public tracker shows it."))
     return redirect(url_for("motion_pages.motion_detail", motion_id=motion_id) + "#implementation")
 

@@ -5,6 +5,7 @@ twice to answer 404 first."""
 
 from __future__ import annotations
 
+import re
 import uuid
 
 import pytest
@@ -63,3 +64,37 @@ def test_a_use_case_that_owns_its_input_says_its_schema_and_the_api_documents_it
     operation = spec["paths"]["/api/v1/councils/{council_slug}/motions/{motion_id}/status"]["post"]
     body = operation["requestBody"]["content"]["application/json"]["schema"]
     assert body == {"$ref": "#/components/schemas/Status"} and "422" in operation["responses"]
+
+
+def _owning_routes(app):
+    """Every (method, rule, use case) whose use case loads its own input (``takes``)."""
+    found = []
+    for rule in app.url_map.iter_rules():
+        if "council_slug" not in rule.arguments:
+            continue
+        view = app.view_functions[rule.endpoint]
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS", "GET"}):
+            handler = getattr(getattr(view, "view_class", None), method.lower(), None) or view
+            use_case = getattr(handler, "konsey_use_case", None)
+            if use_case is not None and getattr(use_case, "takes", None) is not None:
+                found.append((method, rule.rule, use_case))
+    return found
+
+
+def test_every_front_of_a_use_case_that_owns_its_input_answers_404_for_unknown_rows_whatever_the_input(
+        app, two_councils):
+    """Walked over the URL map: every API operation and page whose use case loads its own input, sent a body its
+    schema refuses to rows that do not exist, answers 404 (the meetings' desk forms, the motions' follow-up)."""
+    routes = _owning_routes(app)
+    assert len({use_case.name for _m, _r, use_case in routes}) >= 19
+    client = app.test_client()
+    login(client, "gs@izmir.example.org")
+    api = two_councils["api"]
+    for method, rule, use_case in routes:
+        path = re.sub(r"<uuid:\w+>", lambda _m: str(uuid.uuid4()), rule.replace("<council_slug>", "izmir"))
+        path = re.sub(r"<int:\w+>", "1", path)
+        if path.startswith("/api/"):
+            answer = getattr(api, method.lower())(path, json={"no_such_field": "x"})
+        else:
+            answer = client.open(path, method=method, data={"no_such_field": "x"})
+        assert answer.status_code == 404, (method, path, use_case.name, answer.status_code)

@@ -6,6 +6,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from konsey.api import paging
+from konsey.api.base import takes
 from konsey.pluginkit import file_download
 from konsey.schemas.base import PageArgs
 from konsey.schemas.meetings import (
@@ -13,36 +14,20 @@ from konsey.schemas.meetings import (
     AttendanceSchema,
     BadgeCodeSchema,
     BoardSeatSchema,
-    BoardSlateSchema,
-    CancellationSchema,
     CheckedInSchema,
-    CloseVoteSchema,
-    CountsSchema,
-    DeskBallotSchema,
-    DeskFloorMotionSchema,
-    DeskMinutesApprovalSchema,
-    DrawUpMinutesSchema,
     ExcusedAbsenceSchema,
     ExcuseSchema,
     FloorMotionSchema,
-    FloorMotionSignatureSchema,
-    FloorMotionVoteSchema,
     FloorRequestSchema,
     FloorSchema,
     LiveStateSchema,
     MeetingDetailSchema,
     MeetingRecordSchema,
     MeetingSchema,
-    MoveSpeakerSchema,
     NewMeetingSchema,
-    OpenVoteSchema,
     PassesSummarySchema,
-    RefusalSchema,
-    RescheduleSchema,
     RollCallSchema,
     SpeakersListSchema,
-    StreamSchema,
-    TakeUpSchema,
     VoteSchema,
 )
 from konsey.usecases import assembly, hybrid, meeting_record, meetings
@@ -81,7 +66,7 @@ class MeetingDetail(MethodView):
 @blp.route("/<uuid:meeting_id>/reschedule")
 class Reschedule(MethodView):
     @performs(meetings.reschedule_meeting)
-    @blp.arguments(RescheduleSchema)
+    @takes(meetings.reschedule_meeting)
     @blp.response(200, MeetingSchema)
     def post(self, data, meeting_id):
         return meetings.reschedule_meeting(meeting_id, data)
@@ -90,7 +75,7 @@ class Reschedule(MethodView):
 @blp.route("/<uuid:meeting_id>/cancellation")
 class Cancellation(MethodView):
     @performs(meetings.cancel_meeting)
-    @blp.arguments(CancellationSchema)
+    @takes(meetings.cancel_meeting)
     @blp.response(200, MeetingSchema)
     def post(self, data, meeting_id):
         return meetings.cancel_meeting(meeting_id, data)
@@ -123,7 +108,7 @@ class Votes(MethodView):
         return meetings.list_votes(meeting_id)
 
     @performs(meetings.open_vote)
-    @blp.arguments(OpenVoteSchema)
+    @takes(meetings.open_vote)
     @blp.response(201, VoteSchema)
     def post(self, data, meeting_id):
         """Open a vote on an agenda item; refused without quorum."""
@@ -133,7 +118,7 @@ class Votes(MethodView):
 @blp.route("/<uuid:meeting_id>/votes/<uuid:vote_id>/ballots")
 class Ballots(MethodView):
     @performs(meetings.cast_ballot)
-    @blp.arguments(DeskBallotSchema)
+    @takes(meetings.cast_ballot)
     @blp.response(204)
     def post(self, data, meeting_id, vote_id):
         """The desk records a present member's vote by name (``channel`` desk, with a choice), or marks their
@@ -145,7 +130,7 @@ class Ballots(MethodView):
 @blp.route("/<uuid:meeting_id>/votes/<uuid:vote_id>/counts")
 class Counts(MethodView):
     @performs(meetings.record_counts)
-    @blp.arguments(CountsSchema)
+    @takes(meetings.record_counts)
     @blp.response(200, VoteSchema)
     def put(self, data, meeting_id, vote_id):
         """The tellers' counts of the room (a show of hands, the ballot box) for the seats in it that have not
@@ -166,7 +151,7 @@ class RollCall(MethodView):
 @blp.route("/<uuid:meeting_id>/votes/<uuid:vote_id>/close")
 class CloseVote(MethodView):
     @performs(meetings.close_vote)
-    @blp.arguments(CloseVoteSchema)
+    @takes(meetings.close_vote)
     @blp.response(200, VoteSchema)
     def post(self, data, meeting_id, vote_id):
         """Close and count every channel: the verdict by the by-laws of the meeting's day, and the decision number.
@@ -276,7 +261,7 @@ class CodeCheckIn(MethodView):
 @blp.route("/<uuid:meeting_id>/stream")
 class Stream(MethodView):
     @performs(hybrid.set_stream)
-    @blp.arguments(StreamSchema)
+    @takes(hybrid.set_stream)
     @blp.response(200, MeetingSchema)
     def put(self, data, meeting_id):
         """Attach the meeting's video stream link (null removes it)."""
@@ -286,7 +271,7 @@ class Stream(MethodView):
 @blp.route("/<uuid:meeting_id>/current-item")
 class CurrentItem(MethodView):
     @performs(hybrid.take_up_item)
-    @blp.arguments(TakeUpSchema)
+    @takes(hybrid.take_up_item)
     @blp.response(200, AgendaItemSchema)
     def put(self, data, meeting_id):
         """Move the meeting to an agenda item: the speakers' list and the screens follow it."""
@@ -321,7 +306,7 @@ class GiveFloor(MethodView):
 @blp.route("/<uuid:meeting_id>/speakers/<uuid:request_id>/move")
 class MoveSpeaker(MethodView):
     @performs(hybrid.move_speaker)
-    @blp.arguments(MoveSpeakerSchema)
+    @takes(hybrid.move_speaker)
     @blp.response(204)
     def post(self, data, meeting_id, request_id):
         """Move a waiting speaker one place up or down."""
@@ -370,7 +355,7 @@ class PresidingBoard(MethodView):
         return assembly.presiding_board(meeting_id)
 
     @performs(assembly.propose_board)
-    @blp.arguments(BoardSlateSchema)
+    @takes(assembly.propose_board)
     @blp.response(201, VoteSchema)
     def post(self, data, meeting_id):
         """Propose a slate for the presiding board (its size is the by-laws'): it goes at once to an open vote of
@@ -397,7 +382,7 @@ class FloorMotions(MethodView):
         return assembly.list_floor_motions(meeting_id)
 
     @performs(assembly.hand_in_floor_motion)
-    @blp.arguments(DeskFloorMotionSchema)
+    @takes(assembly.hand_in_floor_motion)
     @blp.response(201, FloorMotionSchema)
     def post(self, data, meeting_id):
         """Enter a floor motion a member present handed in, in the hall; it is numbered in the meeting."""
@@ -407,7 +392,7 @@ class FloorMotions(MethodView):
 @blp.route("/<uuid:meeting_id>/floor-motions/<uuid:floor_motion_id>/signatures")
 class FloorMotionSignatures(MethodView):
     @performs(assembly.sign_floor_motion)
-    @blp.arguments(FloorMotionSignatureSchema)
+    @takes(assembly.sign_floor_motion)
     @blp.response(201, FloorMotionSchema)
     def post(self, data, meeting_id, floor_motion_id):
         """Enter a co-signer's signature (a member present); the by-laws say how many a floor motion needs."""
@@ -426,7 +411,7 @@ class FloorMotionReading(MethodView):
 @blp.route("/<uuid:meeting_id>/floor-motions/<uuid:floor_motion_id>/refusal")
 class FloorMotionRefusal(MethodView):
     @performs(assembly.refuse_floor_motion)
-    @blp.arguments(RefusalSchema)
+    @takes(assembly.refuse_floor_motion)
     @blp.response(200, FloorMotionSchema)
     def post(self, data, meeting_id, floor_motion_id):
         """The board does not put the floor motion to the vote, with its reason (kept in the minutes)."""
@@ -436,7 +421,7 @@ class FloorMotionRefusal(MethodView):
 @blp.route("/<uuid:meeting_id>/floor-motions/<uuid:floor_motion_id>/vote")
 class FloorMotionVote(MethodView):
     @performs(assembly.vote_on_floor_motion)
-    @blp.arguments(FloorMotionVoteSchema)
+    @takes(assembly.vote_on_floor_motion)
     @blp.response(201, VoteSchema)
     def post(self, data, meeting_id, floor_motion_id):
         """Put a floor motion the board has read to a vote (on the item it concerns); it is adopted or rejected
@@ -454,7 +439,7 @@ class MinutesVersions(MethodView):
         return meeting_record.minutes_record(meeting_id)
 
     @performs(meeting_record.draw_up_minutes)
-    @blp.arguments(DrawUpMinutesSchema)
+    @takes(meeting_record.draw_up_minutes)
     @blp.response(201, MeetingRecordSchema)
     def post(self, data, meeting_id):
         """Draw up a version of the closed meeting's minutes for the board's approval; a correction of frozen
@@ -488,7 +473,7 @@ class MeetingArchiveDocument(MethodView):
 @blp.route("/<uuid:meeting_id>/minutes-versions/<int:number>/approvals")
 class MinutesDeskApproval(MethodView):
     @performs(meeting_record.approve_minutes_at_desk)
-    @blp.arguments(DeskMinutesApprovalSchema)
+    @takes(meeting_record.approve_minutes_at_desk)
     @blp.response(200, MeetingRecordSchema)
     def post(self, data, meeting_id, number):
         """A member of the board without their phone approves at the desk with the code on their badge; the last

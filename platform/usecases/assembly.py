@@ -16,8 +16,15 @@ from konsey.core.errors import NotFound
 from konsey.core.floor_motions import FloorMotion
 from konsey.core.meetings import AgendaItem, Channel, Meeting, Vote, VoteKind, VotePurpose, open_vote
 from konsey.core.permissions import Permission
+from konsey.schemas.meetings import (
+    BoardSlateSchema,
+    DeskFloorMotionSchema,
+    FloorMotionSignatureSchema,
+    FloorMotionVoteSchema,
+    RefusalSchema,
+)
 from konsey.tenants.db import db
-from konsey.usecases.base import command, query
+from konsey.usecases.base import command, loaded, query
 from konsey.usecases.hybrid import pass_holder
 from konsey.usecases.meetings import body_of, meeting
 from konsey.usecases.members import member_named
@@ -40,11 +47,12 @@ def presiding_board(meeting_id: uuid.UUID) -> list:
     return presiding.board(meeting(meeting_id))
 
 
-@command(Permission.MEETINGS_RUN)
+@command(Permission.MEETINGS_RUN, takes=BoardSlateSchema)
 def propose_board(meeting_id: uuid.UUID, data: dict) -> Vote:
     """A slate for the presiding board (its size from the by-laws), put at once to an open vote of those present
     — the hall and the phones; adopted, it is the board; rejected, another slate is proposed."""
     meeting_row = meeting(meeting_id)
+    data = loaded(data)
     vote = presiding.propose(meeting_row, body_of(meeting_row), data["chair"], data.get("vice_chairs", []),
                              data.get("clerks", []))
     meeting_row.current_item_id = vote.agenda_item_id
@@ -71,21 +79,23 @@ def list_floor_motions(meeting_id: uuid.UUID) -> list[FloorMotion]:
     return floor_motions.of_meeting(meeting(meeting_id))
 
 
-@command(Permission.MEETINGS_RUN)
+@command(Permission.MEETINGS_RUN, takes=DeskFloorMotionSchema)
 def hand_in_floor_motion(meeting_id: uuid.UUID, data: dict) -> FloorMotion:
     """The desk enters a written floor motion a member present handed in, in the hall."""
     meeting_row = meeting(meeting_id)
+    data = loaded(data)
     motion = floor_motions.hand_in(meeting_row, member_named(data["member_id"]), data["kind"], data["text"],
                                    agenda_item_id=data.get("agenda_item_id"), channel=Channel.DESK)
     live.changed(meeting_row.id, urgent=False)
     return motion
 
 
-@command(Permission.MEETINGS_RUN)
+@command(Permission.MEETINGS_RUN, takes=FloorMotionSignatureSchema)
 def sign_floor_motion(meeting_id: uuid.UUID, floor_motion_id: uuid.UUID, data: dict) -> FloorMotion:
     """The desk enters a co-signer's signature (a member present in the hall)."""
     meeting_row = meeting(meeting_id)
     motion = floor_motion_of(meeting_row, floor_motion_id)
+    data = loaded(data)
     floor_motions.co_sign(meeting_row, motion, member_named(data["member_id"]))
     return motion
 
@@ -100,21 +110,23 @@ def read_floor_motion(meeting_id: uuid.UUID, floor_motion_id: uuid.UUID) -> Floo
     return motion
 
 
-@command(Permission.MEETINGS_RUN)
+@command(Permission.MEETINGS_RUN, takes=RefusalSchema)
 def refuse_floor_motion(meeting_id: uuid.UUID, floor_motion_id: uuid.UUID, data: dict) -> FloorMotion:
     """The board does not put the floor motion to the vote, and says why (the minutes keep it)."""
     meeting_row = meeting(meeting_id)
     motion = floor_motion_of(meeting_row, floor_motion_id)
+    data = loaded(data)
     floor_motions.refuse(meeting_row, motion, data["reason"])
     live.changed(meeting_row.id)
     return motion
 
 
-@command(Permission.MEETINGS_RUN)
+@command(Permission.MEETINGS_RUN, takes=FloorMotionVoteSchema)
 def vote_on_floor_motion(meeting_id: uuid.UUID, floor_motion_id: uuid.UUID, data: dict) -> Vote:
     """The floor motion, read, goes to an open vote on the item it concerns (or the opening, for the agenda)."""
     meeting_row = meeting(meeting_id)
     motion = floor_motion_of(meeting_row, floor_motion_id)
+    data = loaded(data)
     if motion.agenda_item_id:
         item = db.session.get(AgendaItem, motion.agenda_item_id)
     elif motion.kind is floor_motions.FloorMotionKind.AGENDA:

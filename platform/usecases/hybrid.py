@@ -31,9 +31,10 @@ from konsey.core.membership import Member
 from konsey.core.passes import MeetingPass
 from konsey.core.permissions import Permission
 from konsey.core.rules import meetings as rules
+from konsey.schemas.meetings import MoveSpeakerSchema, StreamSchema, TakeUpSchema
 from konsey.tenants.db import db
 from konsey.tenants.models import Council
-from konsey.usecases.base import command, query
+from konsey.usecases.base import command, loaded, query
 from konsey.usecases.meetings import body_of, meeting
 from konsey.usecases.members import member_named
 
@@ -87,10 +88,11 @@ def passes_summary(meeting_id: uuid.UUID) -> passes.PassesSummary:
     return passes.summary(meeting(meeting_id))
 
 
-@command(Permission.MEETINGS_RUN)
+@command(Permission.MEETINGS_RUN, takes=StreamSchema)
 def set_stream(meeting_id: uuid.UUID, data: dict) -> Meeting:
     """Attach (or remove) the link of the meeting's video stream, shown on the phones."""
     meeting_row = meeting(meeting_id)
+    data = loaded(data)
     meeting_row.stream_url = data.get("stream_url") or None
     live.changed(meeting_row.id)
     return meeting_row
@@ -104,10 +106,11 @@ def _item(meeting_row: Meeting, item_id) -> AgendaItem:
     return item
 
 
-@command(Permission.MEETINGS_RUN)
+@command(Permission.MEETINGS_RUN, takes=TakeUpSchema)
 def take_up_item(meeting_id: uuid.UUID, data: dict) -> AgendaItem:
     """The chair moves the meeting to an agenda item: the speakers' list and every screen follow."""
     meeting_row = meeting(meeting_id)
+    data = loaded(data)
     item = _item(meeting_row, data["agenda_item_id"])
     speakers.take_up(meeting_row, item)
     live.changed(meeting_row.id)
@@ -141,11 +144,12 @@ def stop_speaker(meeting_id: uuid.UUID) -> speakers.FloorRequest:
     return request
 
 
-@command(Permission.MEETINGS_RUN)
+@command(Permission.MEETINGS_RUN, takes=MoveSpeakerSchema)
 def move_speaker(meeting_id: uuid.UUID, request_id: uuid.UUID, data: dict) -> None:
     """The chair moves a waiting speaker one place up or down the list."""
     meeting_row = meeting(meeting_id)
-    speakers.move(meeting_row, speakers.request_of(meeting_row, request_id), data["direction"] == "up")
+    waiting = speakers.request_of(meeting_row, request_id)
+    speakers.move(meeting_row, waiting, loaded(data)["direction"] == "up")
     live.changed(meeting_row.id)
 
 

@@ -22,8 +22,9 @@ from konsey.core.meetings import Meeting
 from konsey.core.passes import normalised_code
 from konsey.core.permissions import Permission
 from konsey.core.signed_packages import problems_of, read_manifest
+from konsey.schemas.meetings import DeskMinutesApprovalSchema, DrawUpMinutesSchema
 from konsey.tenants.db import db
-from konsey.usecases.base import command, query
+from konsey.usecases.base import command, loaded, query
 from konsey.usecases.hybrid import pass_holder
 from konsey.usecases.meetings import meeting
 from konsey.usecases.members import member_named
@@ -69,10 +70,11 @@ def minutes_record(meeting_id: uuid.UUID) -> MeetingRecord:
     return _record(meeting(meeting_id))
 
 
-@command(Permission.MEETINGS_RUN)
+@command(Permission.MEETINGS_RUN, takes=DrawUpMinutesSchema)
 def draw_up_minutes(meeting_id: uuid.UUID, data: dict) -> MinutesVersion:
     """A version of the closed meeting's minutes for the board's approval (a correction says why)."""
-    return meeting_record.draw_up(meeting(meeting_id), data.get("reason"))
+    meeting_row = meeting(meeting_id)
+    return meeting_record.draw_up(meeting_row, loaded(data).get("reason"))
 
 
 @query(Permission.COUNCIL_VIEW)
@@ -98,16 +100,18 @@ def withdraw_minutes(meeting_id: uuid.UUID, number: int) -> None:
     meeting_record.withdraw(meeting_row, meeting_record.version_of(meeting_row, number))
 
 
-@command(Permission.MEETINGS_RUN)
+@command(Permission.MEETINGS_RUN, takes=DeskMinutesApprovalSchema)
 def approve_minutes_at_desk(meeting_id: uuid.UUID, number: int, data: dict) -> bool:
     """A member of the board without their phone approves at the desk, typing the code on their badge (the same
     confirmation as on the phone); True when that froze the minutes."""
     meeting_row = meeting(meeting_id)
+    version = meeting_record.version_of(meeting_row, number)
+    data = loaded(data)
     member = member_named(data["member_id"])
     held = passes.pass_of(meeting_row, member.id)
     if held is None or normalised_code(data["code"]) != held.code:
         raise Invalid({"code": [_("This is not the code on the member's badge.")]})
-    return meeting_record.approve(meeting_row, meeting_record.version_of(meeting_row, number), member)
+    return meeting_record.approve(meeting_row, version, member)
 
 
 # --- a board member's phone ------------------------------------------------------------------------------------

@@ -41,9 +41,27 @@ from konsey.core.permissions import Permission
 from konsey.core.representatives import Representative
 from konsey.core.rules import meetings as rules
 from konsey.core.text import search_key, turkish_sort_key
+from konsey.schemas.meetings import (
+    CancellationSchema,
+    CloseVoteSchema,
+    CountsSchema,
+    DeskBallotSchema,
+    OpenVoteSchema,
+    RescheduleSchema,
+)
 from konsey.tenants.db import db
 from konsey.usecases import sealed
-from konsey.usecases.base import PER_PAGE, Page, command, current_actor, one, paginate, query, referenced
+from konsey.usecases.base import (
+    PER_PAGE,
+    Page,
+    command,
+    current_actor,
+    loaded,
+    one,
+    paginate,
+    query,
+    referenced,
+)
 from konsey.usecases.members import member_named
 
 
@@ -109,18 +127,20 @@ def call_meeting(data: dict) -> Meeting:
                              data.get("agenda") or [], reconvened=data.get("reconvened", False))
 
 
-@command(Permission.MEETINGS_RUN)
+@command(Permission.MEETINGS_RUN, takes=RescheduleSchema)
 def reschedule_meeting(meeting_id: uuid.UUID, data: dict) -> Meeting:
     """Move a meeting that has not sat to another time (or place); its invitees are told and their calendars
     updated. Bringing it forward needs the by-laws' notice from today."""
     meeting_row = meeting(meeting_id)
+    data = loaded(data)
     return meetings.reschedule(meeting_row, data["scheduled_at"], data.get("location", meeting_row.location))
 
 
-@command(Permission.MEETINGS_RUN)
+@command(Permission.MEETINGS_RUN, takes=CancellationSchema)
 def cancel_meeting(meeting_id: uuid.UUID, data: dict) -> Meeting:
     """Call off a meeting that has not sat, with the reason its invitees and the public calendar are given."""
-    return meetings.cancel(meeting(meeting_id), data["reason"])
+    meeting_row = meeting(meeting_id)
+    return meetings.cancel(meeting_row, loaded(data)["reason"])
 
 
 @command(Permission.MEETINGS_RUN)
@@ -164,10 +184,11 @@ def list_votes(meeting_id: uuid.UUID) -> list[Vote]:
         .where(AgendaItem.meeting_id == meeting_row.id).order_by(Vote.opened_at)).all()
 
 
-@command(Permission.MEETINGS_RUN)
+@command(Permission.MEETINGS_RUN, takes=OpenVoteSchema)
 def open_vote(meeting_id: uuid.UUID, data: dict) -> Vote:
     """Open a vote on an agenda item; refused without quorum."""
     meeting_row = meeting(meeting_id)
+    data = loaded(data)
     item = db.session.scalar(select(AgendaItem).where(AgendaItem.id == data["agenda_item_id"],
                                                       AgendaItem.meeting_id == meeting_row.id))
     if item is None:
@@ -181,12 +202,13 @@ def open_vote(meeting_id: uuid.UUID, data: dict) -> Vote:
     return vote
 
 
-@command(Permission.MEETINGS_RUN)
+@command(Permission.MEETINGS_RUN, takes=DeskBallotSchema)
 def cast_ballot(meeting_id: uuid.UUID, vote_id: uuid.UUID, data: dict) -> None:
     """The desk records a present member's vote by name, or marks their paper ballot (its choice is in the box,
     counted with the hall); a secret vote's ledger keeps only that the seat voted."""
     meeting_row = meeting(meeting_id)
     vote = vote_of(meeting_row, vote_id)
+    data = loaded(data)
     if vote.sealed:
         _require_open_box(vote)
     meetings.cast(vote, meeting_row, body_of(meeting_row), member_named(data["member_id"]), data.get("choice"),
@@ -194,12 +216,13 @@ def cast_ballot(meeting_id: uuid.UUID, vote_id: uuid.UUID, data: dict) -> None:
     live.changed(meeting_row.id, urgent=False)
 
 
-@command(Permission.MEETINGS_RUN)
+@command(Permission.MEETINGS_RUN, takes=CountsSchema)
 def record_counts(meeting_id: uuid.UUID, vote_id: uuid.UUID, data: dict) -> Vote:
     """The tellers' counts of the room (a show of hands, the ballot box) for the seats in it that have not voted
     by name: yes, no, abstaining; entered again to correct them until the close."""
     meeting_row = meeting(meeting_id)
     vote = vote_of(meeting_row, vote_id)
+    data = loaded(data)
     if vote.sealed:
         raise Invalid({"yes": [_("The paper ballots of a sealed vote are counted by its keyholders, who sign the "
                                  "counts from their phones.")]})
@@ -227,12 +250,13 @@ def cast_roll_call(meeting_id: uuid.UUID, vote_id: uuid.UUID, data: dict) -> Vot
     return vote
 
 
-@command(Permission.MEETINGS_RUN)
+@command(Permission.MEETINGS_RUN, takes=CloseVoteSchema)
 def close_vote(meeting_id: uuid.UUID, vote_id: uuid.UUID, data: dict) -> Vote:
     """Close and count every channel: the verdict by the by-laws of the meeting's day, and the decision number.
     While fewer have voted than seats are filled, the desk confirms (``confirm``)."""
     meeting_row = meeting(meeting_id)
     vote = vote_of(meeting_row, vote_id)
+    data = loaded(data)
     if vote.sealed:  # closed in two steps: the board of ballots frozen, then judged once its keyholders opened it
         sealed.close_sealed_vote(meeting_row, vote, data)
         live.changed(meeting_row.id)

@@ -25,26 +25,10 @@ from konsey.pluginkit.pages import (
 from konsey.schemas.meetings import (
     AttendanceSchema,
     BadgeCodeSchema,
-    BoardSlateSchema,
-    CancellationSchema,
-    CloseVoteSchema,
-    CountsSchema,
-    DeskBallotSchema,
-    DeskFloorMotionSchema,
-    DeskMinutesApprovalSchema,
-    DrawUpMinutesSchema,
     ExcuseSchema,
-    FloorMotionSignatureSchema,
-    FloorMotionVoteSchema,
     FloorSchema,
-    MoveSpeakerSchema,
     NewMeetingSchema,
-    OpenVoteSchema,
-    RefusalSchema,
-    RescheduleSchema,
     RollCallSchema,
-    StreamSchema,
-    TakeUpSchema,
 )
 from konsey.usecases import assembly, hybrid, meeting_record, meetings
 from konsey.usecases.base import performs
@@ -108,14 +92,11 @@ def desk(meeting_id):
 @performs(meetings.reschedule_meeting)
 def reschedule(meeting_id):
     """The desk's "move the meeting": its date and time (the council's zone) and place."""
-    meetings.require_meeting(meeting_id)
 
     def move():
-        when = _when(request.form)
-        if when is None:
-            raise Invalid({"scheduled_at": [_("Give the date and time of the meeting.")]})
-        data = {"scheduled_at": when, "location": request.form.get("location", "").strip() or None}
-        return meetings.reschedule_meeting(meeting_id, load(RescheduleSchema, data))
+        when = _when(request.form)  # left out when not given: the use case's schema names it, after the meeting
+        data = {"location": request.form.get("location", "").strip() or None}
+        return meetings.reschedule_meeting(meeting_id, {**data, "scheduled_at": when} if when else data)
 
     attempt(move, _("The meeting was moved; its invitees are being told."))
     return _back(meeting_id, "change")
@@ -124,7 +105,7 @@ def reschedule(meeting_id):
 @bp.post("/<uuid:meeting_id>/cancellation")
 @performs(meetings.cancel_meeting)
 def cancel(meeting_id):
-    return _form_run(meeting_id, CancellationSchema, ("reason",), lambda data: meetings.cancel_meeting(meeting_id, data),
+    return _form_run(meeting_id, ("reason",), lambda data: meetings.cancel_meeting(meeting_id, data),
                      "change", success=_("The meeting was cancelled; its invitees are being told."))
 
 
@@ -181,14 +162,14 @@ def minutes_version(meeting_id, number):
 @performs(meeting_record.draw_up_minutes)
 def draw_up_minutes(meeting_id):
     drawn_up = _("The minutes are drawn up: each member of the presiding board approves them from their phone.")
-    return _form_run(meeting_id, DrawUpMinutesSchema, ("reason",),
+    return _form_run(meeting_id, ("reason",),
                      lambda data: meeting_record.draw_up_minutes(meeting_id, data), "record", success=drawn_up)
 
 
 @bp.post("/<uuid:meeting_id>/minutes/<int:number>/approvals")
 @performs(meeting_record.approve_minutes_at_desk)
 def approve_minutes_at_desk(meeting_id, number):
-    return _form_run(meeting_id, DeskMinutesApprovalSchema, ("member_id", "code"),
+    return _form_run(meeting_id, ("member_id", "code"),
                      lambda data: meeting_record.approve_minutes_at_desk(meeting_id, number, data), "record",
                      success=_("The approval is recorded."))
 
@@ -219,17 +200,16 @@ def _back(meeting_id, anchor: str | None = None):
 
 
 def _run(meeting_id, action, anchor: str | None = None, success: str | None = None):
-    """A button of the desk with nothing to fill in: run it, say what happened, go back to its place."""
-    meetings.require_meeting(meeting_id)
+    """A button of the desk with nothing to fill in: run it, say what happened, go back to its place (another
+    council's meeting is the use case's 404)."""
     attempt(action, success)
     return _back(meeting_id, anchor)
 
 
-def _form_run(meeting_id, schema, names, action, anchor=None, *, success: str | None = None, **fixed):
-    """Parse the named fields with ``schema``, call ``action(data)``, say ``success``, go back to the desk. Another
-    council's meeting is not found before anything is said about the form."""
-    meetings.require_meeting(meeting_id)
-    attempt(lambda: action(load(schema, {**filled(request.form, *names), **fixed})), success)
+def _form_run(meeting_id, names, action, anchor=None, *, success: str | None = None, **fixed):
+    """Hand the named fields to ``action`` (a use case that loads its own input, after the meeting: another
+    council's meeting is not found before anything is said about the form), say ``success``, go back."""
+    attempt(lambda: action({**filled(request.form, *names), **fixed}), success)
     return _back(meeting_id, anchor)
 
 
@@ -287,7 +267,7 @@ def excuse(meeting_id):
 @performs(meetings.open_vote)
 def open_vote(meeting_id, item_id):
     named = {"keyholders": request.form.getlist("keyholders")} if request.form.getlist("keyholders") else {}
-    return _form_run(meeting_id, OpenVoteSchema, ("kind", "sealed"), lambda data: meetings.open_vote(meeting_id, data),
+    return _form_run(meeting_id, ("kind", "sealed"), lambda data: meetings.open_vote(meeting_id, data),
                      anchor=f"item-{item_id}", agenda_item_id=str(item_id), **named)
 
 
@@ -298,7 +278,7 @@ def cast(meeting_id, vote_id):
     ballot put in the box (the API's ``choice`` or ``channel: paper``)."""
     how = request.form.get("how", "")
     fields = {"channel": "paper"} if how == "paper" else ({"choice": how} if how else {})
-    return _form_run(meeting_id, DeskBallotSchema, ("member_id", "choice", "channel"),
+    return _form_run(meeting_id, ("member_id", "choice", "channel"),
                      lambda data: meetings.cast_ballot(meeting_id, vote_id, data), anchor=f"vote-{vote_id}",
                      **fields)
 
@@ -307,7 +287,7 @@ def cast(meeting_id, vote_id):
 @performs(meetings.record_counts)
 def counts(meeting_id, vote_id):
     """A show of hands (or a secret ballot box) entered as three numbers."""
-    return _form_run(meeting_id, CountsSchema, ("yes", "no", "abstain"),
+    return _form_run(meeting_id, ("yes", "no", "abstain"),
                      lambda data: meetings.record_counts(meeting_id, vote_id, data), anchor=f"vote-{vote_id}")
 
 
@@ -328,7 +308,7 @@ def roll_call(meeting_id, vote_id):
 @bp.post("/<uuid:meeting_id>/votes/<uuid:vote_id>/close")
 @performs(meetings.close_vote)
 def close_vote(meeting_id, vote_id):
-    return _form_run(meeting_id, CloseVoteSchema, ("chair_vote", "confirm"),
+    return _form_run(meeting_id, ("chair_vote", "confirm"),
                      lambda data: meetings.close_vote(meeting_id, vote_id, data), anchor=f"vote-{vote_id}")
 
 
@@ -383,14 +363,14 @@ def check_in_by_code(meeting_id):
 @bp.post("/<uuid:meeting_id>/stream")
 @performs(hybrid.set_stream)
 def stream(meeting_id):
-    return _form_run(meeting_id, StreamSchema, ("stream_url",), lambda data: hybrid.set_stream(meeting_id, data),
+    return _form_run(meeting_id, ("stream_url",), lambda data: hybrid.set_stream(meeting_id, data),
                      anchor="hybrid")
 
 
 @bp.post("/<uuid:meeting_id>/items/<uuid:item_id>/take-up")
 @performs(hybrid.take_up_item)
 def take_up(meeting_id, item_id):
-    return _form_run(meeting_id, TakeUpSchema, (), lambda data: hybrid.take_up_item(meeting_id, data),
+    return _form_run(meeting_id, (), lambda data: hybrid.take_up_item(meeting_id, data),
                      anchor="speakers", agenda_item_id=str(item_id))
 
 
@@ -418,7 +398,7 @@ def give_floor(meeting_id, request_id):
 @bp.post("/<uuid:meeting_id>/speakers/<uuid:request_id>/move")
 @performs(hybrid.move_speaker)
 def move_speaker(meeting_id, request_id):
-    return _form_run(meeting_id, MoveSpeakerSchema, ("direction",),
+    return _form_run(meeting_id, ("direction",),
                      lambda data: hybrid.move_speaker(meeting_id, request_id, data), anchor="speakers")
 
 
@@ -465,7 +445,7 @@ def propose_board(meeting_id):
         names = sorted((k for k in request.form if k.startswith(prefix)), key=lambda k: int(k.rsplit("_", 1)[1]))
         return [request.form[k] for k in names if request.form[k]]
 
-    return _form_run(meeting_id, BoardSlateSchema, ("chair",), lambda data: assembly.propose_board(meeting_id, data),
+    return _form_run(meeting_id, ("chair",), lambda data: assembly.propose_board(meeting_id, data),
                      anchor="opening", vice_chairs=numbered("vice_chair_"), clerks=numbered("clerk_"))
 
 
@@ -478,14 +458,14 @@ def put_agenda_to_vote(meeting_id):
 @bp.post("/<uuid:meeting_id>/floor-motions")
 @performs(assembly.hand_in_floor_motion)
 def hand_in_floor_motion(meeting_id):
-    return _form_run(meeting_id, DeskFloorMotionSchema, ("member_id", "kind", "text", "agenda_item_id"),
+    return _form_run(meeting_id, ("member_id", "kind", "text", "agenda_item_id"),
                      lambda data: assembly.hand_in_floor_motion(meeting_id, data), anchor="floor-motions")
 
 
 @bp.post("/<uuid:meeting_id>/floor-motions/<uuid:floor_motion_id>/signatures")
 @performs(assembly.sign_floor_motion)
 def sign_floor_motion(meeting_id, floor_motion_id):
-    return _form_run(meeting_id, FloorMotionSignatureSchema, ("member_id",),
+    return _form_run(meeting_id, ("member_id",),
                      lambda data: assembly.sign_floor_motion(meeting_id, floor_motion_id, data),
                      anchor=f"floor-motion-{floor_motion_id}")
 
@@ -500,7 +480,7 @@ def read_floor_motion(meeting_id, floor_motion_id):
 @bp.post("/<uuid:meeting_id>/floor-motions/<uuid:floor_motion_id>/refusal")
 @performs(assembly.refuse_floor_motion)
 def refuse_floor_motion(meeting_id, floor_motion_id):
-    return _form_run(meeting_id, RefusalSchema, ("reason",),
+    return _form_run(meeting_id, ("reason",),
                      lambda data: assembly.refuse_floor_motion(meeting_id, floor_motion_id, data),
                      anchor=f"floor-motion-{floor_motion_id}")
 
@@ -508,6 +488,6 @@ def refuse_floor_motion(meeting_id, floor_motion_id):
 @bp.post("/<uuid:meeting_id>/floor-motions/<uuid:floor_motion_id>/vote")
 @performs(assembly.vote_on_floor_motion)
 def vote_on_floor_motion(meeting_id, floor_motion_id):
-    return _form_run(meeting_id, FloorMotionVoteSchema, ("kind",),
+    return _form_run(meeting_id, ("kind",),
                      lambda data: assembly.vote_on_floor_motion(meeting_id, floor_motion_id, data),
                      anchor="agenda-h")

@@ -24,16 +24,10 @@ from konsey.core.meetings import Choice, VoteKind
 from konsey.pluginkit import file_download
 from konsey.pluginkit.pages import answer_script_or_page, filled, flattened, load
 from konsey.schemas.meetings import (
-    CloseVoteSchema,
-    CountsSchema,
     FloorMotionInSchema,
-    FloorMotionVoteSchema,
     MinutesApprovalInSchema,
-    OpenVoteSchema,
     PhoneBallotSchema,
     PhoneFloorSchema,
-    RefusalSchema,
-    TakeUpSchema,
 )
 from konsey.schemas.sealed import STEP_SCHEMAS, SealedBallotInSchema
 from konsey.usecases import assembly, board, hybrid, meeting_record, meetings, sealed
@@ -218,7 +212,7 @@ def _board_answer(meeting_id, action, done):
 def board_take_up(meeting_id):
     token = _token(meeting_id)
     return _board_answer(meeting_id, lambda: board.board_take_up(
-        token, load(TakeUpSchema, filled(request.form, "agenda_item_id"))), _("The item is taken up."))
+        token, filled(request.form, "agenda_item_id")), _("The item is taken up."))
 
 
 @bp.post("/m/<uuid:meeting_id>/board/votes")
@@ -226,7 +220,7 @@ def board_take_up(meeting_id):
 def board_open_vote(meeting_id):
     token = _token(meeting_id)
     return _board_answer(meeting_id, lambda: board.board_open_vote(
-        token, load(OpenVoteSchema, filled(request.form, "agenda_item_id", "kind", "sealed"))), _("The vote is open."))
+        token, filled(request.form, "agenda_item_id", "kind", "sealed")), _("The vote is open."))
 
 
 @bp.post("/m/<uuid:meeting_id>/board/votes/<uuid:vote_id>/counts")
@@ -234,7 +228,7 @@ def board_open_vote(meeting_id):
 def board_record_counts(meeting_id, vote_id):
     token = _token(meeting_id)
     return _board_answer(meeting_id, lambda: board.board_record_counts(
-        token, vote_id, load(CountsSchema, filled(request.form, "yes", "no", "abstain"))),
+        token, vote_id, filled(request.form, "yes", "no", "abstain")),
         _("The hall's counts are recorded."))
 
 
@@ -243,7 +237,7 @@ def board_record_counts(meeting_id, vote_id):
 def board_close_vote(meeting_id, vote_id):
     token = _token(meeting_id)
     return _board_answer(meeting_id, lambda: board.board_close_vote(
-        token, vote_id, load(CloseVoteSchema, filled(request.form, "confirm", "chair_vote"))), _("The vote is closed."))
+        token, vote_id, filled(request.form, "confirm", "chair_vote")), _("The vote is closed."))
 
 
 @bp.post("/m/<uuid:meeting_id>/board/floor-motions/<uuid:floor_motion_id>/read")
@@ -259,7 +253,7 @@ def board_read_floor_motion(meeting_id, floor_motion_id):
 def board_refuse_floor_motion(meeting_id, floor_motion_id):
     token = _token(meeting_id)
     return _board_answer(meeting_id, lambda: board.board_refuse_floor_motion(
-        token, floor_motion_id, load(RefusalSchema, filled(request.form, "reason"))),
+        token, floor_motion_id, filled(request.form, "reason")),
         _("The floor motion is refused; the minutes keep the reason."))
 
 
@@ -268,7 +262,7 @@ def board_refuse_floor_motion(meeting_id, floor_motion_id):
 def board_vote_on_floor_motion(meeting_id, floor_motion_id):
     token = _token(meeting_id)
     return _board_answer(meeting_id, lambda: board.board_vote_on_floor_motion(
-        token, floor_motion_id, load(FloorMotionVoteSchema, filled(request.form, "kind"))),
+        token, floor_motion_id, filled(request.form, "kind")),
         _("The floor motion is put to the vote."))
 
 

@@ -5,17 +5,13 @@ from __future__ import annotations
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from konsey.api.base import takes
 from konsey.schemas.bodies import (
     AbsenceArgs,
     AbsenceSchema,
-    ApprovalSchema,
     BodyDetailSchema,
     BodySchema,
-    DissolutionSchema,
-    EndSeatSchema,
-    LeaveSchema,
     NewBodySchema,
-    NewSeatSchema,
     OnArgs,
     ParticipantSchema,
     SeatSchema,
@@ -54,7 +50,7 @@ class BodyDetail(MethodView):
 @blp.route("/<uuid:body_id>/seats")
 class Seats(MethodView):
     @performs(bodies.assign_seat)
-    @blp.arguments(NewSeatSchema)
+    @takes(bodies.assign_seat)
     @blp.response(201, SeatSchema)
     def post(self, data, body_id):
         return bodies.assign_seat(body_id, data)
@@ -63,7 +59,7 @@ class Seats(MethodView):
 @blp.route("/<uuid:body_id>/seats/<uuid:seat_id>/end")
 class EndSeat(MethodView):
     @performs(bodies.end_seat)
-    @blp.arguments(EndSeatSchema)
+    @takes(bodies.end_seat)
     @blp.response(200, SeatSchema)
     def post(self, data, body_id, seat_id):
         return bodies.end_seat(body_id, seat_id, data)
@@ -72,7 +68,7 @@ class EndSeat(MethodView):
 @blp.route("/<uuid:body_id>/approval")
 class Approval(MethodView):
     @performs(bodies.approve_body)
-    @blp.arguments(ApprovalSchema)
+    @takes(bodies.approve_body)
     @blp.response(200, BodySchema)
     def post(self, data, body_id):
         """Record the general assembly's adopted decision approving the board's proposal."""
@@ -82,7 +78,7 @@ class Approval(MethodView):
 @blp.route("/<uuid:body_id>/dissolution")
 class Dissolution(MethodView):
     @performs(bodies.dissolve_body)
-    @blp.arguments(DissolutionSchema)
+    @takes(bodies.dissolve_body)
     @blp.response(200, BodySchema)
     def post(self, data, body_id):
         """Dissolve an assembly or working group: its seats end, its records stay."""
@@ -98,7 +94,7 @@ class Participants(MethodView):
         return bodies.list_participants(body_id)
 
     @performs(bodies.add_participant)
-    @blp.arguments(ParticipantSchema)
+    @takes(bodies.add_participant)
     @blp.response(201, ParticipantSchema)
     def post(self, data, body_id):
         """Someone who is not a member joins a working group (with their consent to being contacted)."""
@@ -108,7 +104,7 @@ class Participants(MethodView):
 @blp.route("/<uuid:body_id>/participants/<uuid:participant_id>/leave")
 class ParticipantLeaves(MethodView):
     @performs(bodies.participant_leaves)
-    @blp.arguments(LeaveSchema)
+    @takes(bodies.participant_leaves)
     @blp.response(200, ParticipantSchema)
     def post(self, data, body_id, participant_id):
         return bodies.participant_leaves(body_id, participant_id, data)

@@ -5,7 +5,8 @@ from __future__ import annotations
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from konsey.schemas.elections import CandidateSchema, ElectionSchema, NewElectionSchema, RoundSchema
+from konsey.api.base import takes
+from konsey.schemas.elections import ElectionSchema, NewElectionSchema, RoundSchema
 from konsey.schemas.sealed import EnterSealedRoundSchema, HoldSealedRoundSchema, SealedBoxSchema
 from konsey.usecases import elections, sealed
 from konsey.usecases.base import performs
@@ -39,7 +40,7 @@ class ElectionDetail(MethodView):
 @blp.route("/<uuid:election_id>/candidates")
 class Candidates(MethodView):
     @performs(elections.stand)
-    @blp.arguments(CandidateSchema)
+    @takes(elections.stand)
     @blp.response(201, ElectionSchema)
     def post(self, data, election_id):
         """Register a candidate; refused for anyone over the consecutive-term limit."""

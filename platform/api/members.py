@@ -6,12 +6,12 @@ from flask import url_for
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from konsey.api.base import takes
 from konsey.schemas.members import (
     MemberInputSchema,
     MemberListArgs,
     MemberOutputSchema,
     MembershipEventSchema,
-    MemberStatusChangeSchema,
     MemberUpdateSchema,
     RepresentativeSchema,
 )
@@ -54,7 +54,7 @@ class History(MethodView):
         return members.membership_history(member_id)
 
     @performs(members.change_status)
-    @blp.arguments(MemberStatusChangeSchema)
+    @takes(members.change_status)
     @blp.response(201, MembershipEventSchema)
     def post(self, data, member_id):
         """Suspend, end or restore a membership, with the reason."""
@@ -69,7 +69,7 @@ class Representatives(MethodView):
         return members.list_representatives(member_id)
 
     @performs(members.appoint_representative)
-    @blp.arguments(RepresentativeSchema)
+    @takes(members.appoint_representative)
     @blp.response(201, RepresentativeSchema)
     def post(self, data, member_id):
         """Record an institution's representative or substitute with their mandate letter."""

@@ -5,7 +5,8 @@ from __future__ import annotations
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from konsey.schemas.reports import AgendaSchema, NewReportSchema, ReportSchema, RevisionSchema
+from konsey.api.base import takes
+from konsey.schemas.reports import NewReportSchema, ReportSchema
 from konsey.usecases import reports
 from konsey.usecases.base import performs
 
@@ -29,7 +30,7 @@ class Reports(MethodView):
 @blp.route("/<uuid:report_id>/versions")
 class Versions(MethodView):
     @performs(reports.revise_report)
-    @blp.arguments(RevisionSchema)
+    @takes(reports.revise_report)
     @blp.response(201, ReportSchema)
     def post(self, data, report_id):
         return reports.revise_report(report_id, data)
@@ -54,7 +55,7 @@ class Send(MethodView):
 @blp.route("/<uuid:report_id>/agenda")
 class Agenda(MethodView):
     @performs(reports.put_report_on_agenda)
-    @blp.arguments(AgendaSchema)
+    @takes(reports.put_report_on_agenda)
     @blp.response(200, ReportSchema)
     def post(self, data, report_id):
         """The board puts the report on a general assembly's agenda."""

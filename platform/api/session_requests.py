@@ -5,11 +5,10 @@ from __future__ import annotations
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from konsey.api.base import takes
 from konsey.schemas.session_requests import (
-    MeetingLinkSchema,
     NewRequestSchema,
     RequestSchema,
-    SignatureSchema,
 )
 from konsey.usecases import session_requests
 from konsey.usecases.base import performs
@@ -36,7 +35,7 @@ class Requests(MethodView):
 @blp.route("/<uuid:request_id>/signatures")
 class Signatures(MethodView):
     @performs(session_requests.sign_request)
-    @blp.arguments(SignatureSchema)
+    @takes(session_requests.sign_request)
     @blp.response(200, RequestSchema)
     def post(self, data, request_id):
         """Record a member's signature (from the signed paper or the desk); the request is due at the threshold."""
@@ -46,7 +45,7 @@ class Signatures(MethodView):
 @blp.route("/<uuid:request_id>/meeting")
 class Convened(MethodView):
     @performs(session_requests.request_convened)
-    @blp.arguments(MeetingLinkSchema)
+    @takes(session_requests.request_convened)
     @blp.response(200, RequestSchema)
     def post(self, data, request_id):
         """Link the extraordinary general assembly called in answer to the request."""

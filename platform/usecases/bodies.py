@@ -16,9 +16,17 @@ from konsey.core.membership import Member, MemberStatus
 from konsey.core.participants import Participant
 from konsey.core.permissions import Permission
 from konsey.core.seats import Seat, SeatRole
+from konsey.schemas.bodies import (
+    ApprovalSchema,
+    DissolutionSchema,
+    EndSeatSchema,
+    LeaveSchema,
+    NewSeatSchema,
+    ParticipantSchema,
+)
 from konsey.tenants.db import db
 from konsey.tenants.models import council_today
-from konsey.usecases.base import command, current_actor, one, query, referenced
+from konsey.usecases.base import command, current_actor, loaded, one, query, referenced
 from konsey.usecases.members import member_named
 
 
@@ -103,34 +111,38 @@ def propose_body(data: dict) -> Body:
     return bodies.create_body(data["kind"], data["name"], data.get("proposal"))
 
 
-@command(Permission.BODIES_MANAGE)
+@command(Permission.BODIES_MANAGE, takes=ApprovalSchema)
 def approve_body(body_id: uuid.UUID, data: dict) -> Body:
     """Record the general assembly's adopted decision approving the board's proposal."""
     body = one(Body, body_id)
+    data = loaded(data)
     vote = referenced(Vote, data.get("vote_id"), "vote_id", _("No such decision in this council."))
     seats.approve_body(body, vote, meetings.meeting_of_vote(vote))
     return body
 
 
-@command(Permission.BODIES_MANAGE)
+@command(Permission.BODIES_MANAGE, takes=DissolutionSchema)
 def dissolve_body(body_id: uuid.UUID, data: dict) -> Body:
     """Dissolve an assembly or working group: its seats end, its records stay."""
     body = one(Body, body_id)
+    data = loaded(data)
     seats.dissolve_body(body, data["on"], data.get("reason"))
     return body
 
 
-@command(Permission.BODIES_MANAGE)
+@command(Permission.BODIES_MANAGE, takes=NewSeatSchema)
 def assign_seat(body_id: uuid.UUID, data: dict) -> Seat:
     """Give a member a seat on a body (its role and term), within the statutory caps and parity."""
     body = one(Body, body_id)
+    data = loaded(data)
     return seats.assign_seat(body, member_named(data.get("member_id")), data["role"], data["starts_on"], data.get("ends_on"))
 
 
-@command(Permission.BODIES_MANAGE)
+@command(Permission.BODIES_MANAGE, takes=EndSeatSchema)
 def end_seat(body_id: uuid.UUID, seat_id: uuid.UUID, data: dict) -> Seat:
     """End a seat on a body on a given day, with the reason."""
     seat = one(Seat, seat_id, body_id=body_id)
+    data = loaded(data)
     seats.end_seat(seat, data["on"], data.get("reason"))
     return seat
 
@@ -143,20 +155,22 @@ def list_participants(body_id: uuid.UUID) -> list[Participant]:
                               .order_by(Participant.joined_on, Participant.name)).all()
 
 
-@command(Permission.BODIES_MANAGE)
+@command(Permission.BODIES_MANAGE, takes=ParticipantSchema)
 def add_participant(body_id: uuid.UUID, data: dict) -> Participant:
     """Someone who is not a member joins a working group (with their consent to being contacted)."""
-    return participants.join(one(Body, body_id), data)
+    body = one(Body, body_id)
+    return participants.join(body, loaded(data))
 
 
 def _participant(body_id: uuid.UUID, participant_id: uuid.UUID) -> Participant:
     return one(Participant, participant_id, body_id=one(Body, body_id).id)
 
 
-@command(Permission.BODIES_MANAGE)
+@command(Permission.BODIES_MANAGE, takes=LeaveSchema)
 def participant_leaves(body_id: uuid.UUID, participant_id: uuid.UUID, data: dict) -> Participant:
     """A non-member participant leaves a working group."""
     participant = _participant(body_id, participant_id)
+    data = loaded(data)
     participants.leave(participant, data["on"])
     return participant
 

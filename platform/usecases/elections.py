@@ -14,8 +14,9 @@ from konsey.core.meetings import ACTIVE_STATUSES, Attendance, Meeting
 from konsey.core.membership import Member, MemberStatus
 from konsey.core.permissions import Permission
 from konsey.core.sealed_boxes import SealedBox
+from konsey.schemas.elections import CandidateSchema
 from konsey.tenants.db import db
-from konsey.usecases.base import command, one, query, referenced
+from konsey.usecases.base import command, loaded, one, query, referenced
 
 
 @query(Permission.COUNCIL_VIEW)
@@ -81,10 +82,11 @@ def call_election(data: dict) -> Election:
                                    _sitting(data.get("meeting_id")))
 
 
-@command(Permission.MEETINGS_RUN)
+@command(Permission.MEETINGS_RUN, takes=CandidateSchema)
 def stand(election_id: uuid.UUID, data: dict) -> Election:
     """Register a candidate; refused for anyone over the consecutive-term limit."""
     election = one(Election, election_id)
+    data = loaded(data)
     member = referenced(Member, data.get("member_id"), "member_id", _("No such member in this council."))
     elections.stand(election, member)
     return election

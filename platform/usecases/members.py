@@ -17,11 +17,11 @@ from konsey.core.permissions import Permission
 from konsey.core.representatives import Representative
 from konsey.core.seats import Seat
 from konsey.core.text import search_key
-from konsey.schemas.members import MemberInputSchema
+from konsey.schemas.members import MemberInputSchema, MemberStatusChangeSchema, RepresentativeSchema
 from konsey.tenants.db import db
 from konsey.tenants.models import council_today
 from konsey.usecases import member_import
-from konsey.usecases.base import command, one, query, referenced
+from konsey.usecases.base import command, loaded, one, query, referenced
 
 
 def member_named(member_id, field: str = "member_id") -> Member:
@@ -113,11 +113,12 @@ def membership_history(member_id: uuid.UUID) -> list[MembershipEvent]:
                               .order_by(MembershipEvent.on, MembershipEvent.created_at)).all()
 
 
-@command(Permission.MEMBERS_MANAGE)
+@command(Permission.MEMBERS_MANAGE, takes=MemberStatusChangeSchema)
 def change_status(member_id: uuid.UUID, data: dict) -> MembershipEvent:
     """Suspend, end or restore a membership, with the reason."""
-    return membership.change_status(one(Member, member_id), data["status"], data["reason"],
-                                    data.get("on") or council_today())
+    member = one(Member, member_id)
+    data = loaded(data)
+    return membership.change_status(member, data["status"], data["reason"], data.get("on") or council_today())
 
 
 @query(Permission.MEMBERS_VIEW)
@@ -128,10 +129,12 @@ def list_representatives(member_id: uuid.UUID) -> list[Representative]:
                               .order_by(Representative.mandate_expires_on.desc())).all()
 
 
-@command(Permission.MEMBERS_MANAGE)
+@command(Permission.MEMBERS_MANAGE, takes=RepresentativeSchema)
 def appoint_representative(member_id: uuid.UUID, data: dict) -> Representative:
     """Record an institution's representative or substitute with their mandate letter."""
-    return representatives.appoint(one(Member, member_id), data["capacity"], data["name"], data["mandate_letter"],
+    member = one(Member, member_id)
+    data = loaded(data)
+    return representatives.appoint(member, data["capacity"], data["name"], data["mandate_letter"],
                                    data["mandate_expires_on"])
 
 

@@ -13,8 +13,9 @@ from konsey.core.bodies import Body, BodyKind
 from konsey.core.meetings import ACTIVE_STATUSES, Meeting
 from konsey.core.permissions import Permission
 from konsey.core.reports import Report
+from konsey.schemas.reports import AgendaSchema, RevisionSchema
 from konsey.tenants.db import db
-from konsey.usecases.base import command, one, query, referenced
+from konsey.usecases.base import command, loaded, one, query, referenced
 
 
 @query(Permission.COUNCIL_VIEW)
@@ -36,10 +37,11 @@ def draft_report(data: dict) -> Report:
     return reports.draft(body, data["title"], data["text"])
 
 
-@command(Permission.REPORTS_WRITE)
+@command(Permission.REPORTS_WRITE, takes=RevisionSchema)
 def revise_report(report_id: uuid.UUID, data: dict) -> Report:
     """Add a new version of a report (the earlier ones are kept)."""
     report = one(Report, report_id)
+    data = loaded(data)
     reports.revise(report, data["text"])
     return report
 
@@ -60,11 +62,12 @@ def send_report_to_board(report_id: uuid.UUID) -> Report:
     return report
 
 
-@command(Permission.MEETINGS_RUN)
+@command(Permission.MEETINGS_RUN, takes=AgendaSchema)
 def put_report_on_agenda(report_id: uuid.UUID, data: dict) -> Report:
     """The board (through the secretariat that runs the meetings) puts the report on a general assembly's
     agenda."""
     report = one(Report, report_id)
+    data = loaded(data)
     meeting = referenced(Meeting, data.get("meeting_id"), "meeting_id", _("No such meeting in this council."))
     reports.put_on_agenda(report, meeting)
     return report

@@ -12,8 +12,9 @@ from konsey.core.meetings import Meeting, MeetingKind
 from konsey.core.membership import Member, MemberStatus
 from konsey.core.permissions import Permission
 from konsey.core.session_requests import SessionRequest
+from konsey.schemas.session_requests import MeetingLinkSchema, SignatureSchema
 from konsey.tenants.db import db
-from konsey.usecases.base import command, one, query, referenced
+from konsey.usecases.base import command, loaded, one, query, referenced
 
 
 @query(Permission.COUNCIL_VIEW)
@@ -44,19 +45,21 @@ def open_request(data: dict) -> SessionRequest:
     return session_requests.open_request(data.get("reason", ""))
 
 
-@command(Permission.MEETINGS_RUN)
+@command(Permission.MEETINGS_RUN, takes=SignatureSchema)
 def sign_request(request_id: uuid.UUID, data: dict) -> SessionRequest:
     """Record a member's signature (from the signed paper or the desk); the request is due at the threshold."""
     request = one(SessionRequest, request_id)
+    data = loaded(data)
     member = referenced(Member, data.get("member_id"), "member_id", _("No such member in this council."))
     session_requests.sign(request, member)
     return request
 
 
-@command(Permission.MEETINGS_RUN)
+@command(Permission.MEETINGS_RUN, takes=MeetingLinkSchema)
 def request_convened(request_id: uuid.UUID, data: dict) -> SessionRequest:
     """Link the extraordinary general assembly called in answer to the request."""
     request = one(SessionRequest, request_id)
+    data = loaded(data)
     meeting = referenced(Meeting, data.get("meeting_id"), "meeting_id", _("No such meeting in this council."))
     session_requests.convened(request, meeting)
     return request

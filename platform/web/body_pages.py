@@ -10,15 +10,9 @@ from flask_babel import gettext as _
 from konsey.core.bodies import BodyKind
 from konsey.pluginkit.pages import attempt, filled, load
 from konsey.schemas.bodies import (
-    ApprovalSchema,
-    DissolutionSchema,
-    EndSeatSchema,
-    LeaveSchema,
     NewBodySchema,
-    NewSeatSchema,
-    ParticipantSchema,
 )
-from konsey.schemas.session_requests import MeetingLinkSchema, NewRequestSchema, SignatureSchema
+from konsey.schemas.session_requests import NewRequestSchema
 from konsey.usecases import bodies, session_requests
 from konsey.usecases.base import performs
 
@@ -51,9 +45,8 @@ def _back(body_id):
 
 
 def _on_body(body_id, action, success: str):
-    """Run a form's use case on the body and go back to its page; another council's body is not found before
-    the form is read."""
-    bodies.require_body(body_id)
+    """Run a form's use case on the body (it loads the form after the body: another council's is not found
+    before the form is read) and go back to its page."""
     attempt(action, success)
     return _back(body_id)
 
@@ -62,14 +55,14 @@ def _on_body(body_id, action, success: str):
 @performs(bodies.assign_seat)
 def seat_add(body_id):
     fields = filled(request.form, "member_id", "role", "starts_on", "ends_on")
-    return _on_body(body_id, lambda: bodies.assign_seat(body_id, load(NewSeatSchema, fields)), _("The seat is recorded."))
+    return _on_body(body_id, lambda: bodies.assign_seat(body_id, fields), _("The seat is recorded."))
 
 
 @bp.post("/bodies/<uuid:body_id>/seats/<uuid:seat_id>/end")
 @performs(bodies.end_seat)
 def seat_end(body_id, seat_id):
     fields = filled(request.form, "on", "reason")
-    return _on_body(body_id, lambda: bodies.end_seat(body_id, seat_id, load(EndSeatSchema, fields)),
+    return _on_body(body_id, lambda: bodies.end_seat(body_id, seat_id, fields),
                     _("The seat is ended."))
 
 
@@ -78,7 +71,7 @@ def seat_end(body_id, seat_id):
 def participant_add(body_id):
     raw = {**filled(request.form, "name", "email", "phone", "organisation"),
            "consent": request.form.get("consent") == "y"}
-    return _on_body(body_id, lambda: bodies.add_participant(body_id, load(ParticipantSchema, raw)), _("Saved."))
+    return _on_body(body_id, lambda: bodies.add_participant(body_id, raw), _("Saved."))
 
 
 @bp.post("/bodies/<uuid:body_id>/approval")
@@ -86,7 +79,7 @@ def participant_add(body_id):
 def body_approve(body_id):
     """The general assembly's decision (picked from its adopted decisions) approves the proposed body."""
     fields = filled(request.form, "vote_id")
-    return _on_body(body_id, lambda: bodies.approve_body(body_id, load(ApprovalSchema, fields)),
+    return _on_body(body_id, lambda: bodies.approve_body(body_id, fields),
                     _("The body is approved and can start work."))
 
 
@@ -94,7 +87,7 @@ def body_approve(body_id):
 @performs(bodies.dissolve_body)
 def body_dissolve(body_id):
     fields = filled(request.form, "on", "reason")
-    return _on_body(body_id, lambda: bodies.dissolve_body(body_id, load(DissolutionSchema, fields)),
+    return _on_body(body_id, lambda: bodies.dissolve_body(body_id, fields),
                     _("The body is dissolved; its seats have ended and its records stay."))
 
 
@@ -102,7 +95,7 @@ def body_dissolve(body_id):
 @performs(bodies.participant_leaves)
 def participant_leave(body_id, participant_id):
     fields = filled(request.form, "on")
-    return _on_body(body_id, lambda: bodies.participant_leaves(body_id, participant_id, load(LeaveSchema, fields)),
+    return _on_body(body_id, lambda: bodies.participant_leaves(body_id, participant_id, fields),
                     _("Saved."))
 
 
@@ -131,8 +124,7 @@ def session_request_open():
 @bp.post("/session-requests/<uuid:request_id>/signatures")
 @performs(session_requests.sign_request)
 def session_request_sign(request_id):
-    session_requests.show_request(request_id)  # another council's request is not found before the form is read
-    attempt(lambda: session_requests.sign_request(request_id, load(SignatureSchema, filled(request.form, "member_id"))),
+    attempt(lambda: session_requests.sign_request(request_id, filled(request.form, "member_id")),
             _("Saved."))
     return redirect(url_for("body_pages.session_requests_page"))
 
@@ -141,8 +133,6 @@ def session_request_sign(request_id):
 @performs(session_requests.request_convened)
 def session_request_convened(request_id):
     """Link the extraordinary general assembly called in answer to the request."""
-    session_requests.show_request(request_id)  # another council's request is not found before the form is read
-    attempt(lambda: session_requests.request_convened(request_id, load(MeetingLinkSchema,
-                                                                       filled(request.form, "meeting_id"))),
+    attempt(lambda: session_requests.request_convened(request_id, filled(request.form, "meeting_id")),
             _("The request is answered by that meeting."))
     return redirect(url_for("body_pages.session_requests_page"))

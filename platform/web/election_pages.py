@@ -7,7 +7,7 @@ from flask import Blueprint, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from konsey.pluginkit.pages import attempt, filled, load
-from konsey.schemas.elections import CandidateSchema, NewElectionSchema, RoundSchema
+from konsey.schemas.elections import NewElectionSchema, RoundSchema
 from konsey.schemas.sealed import EnterSealedRoundSchema, HoldSealedRoundSchema
 from konsey.usecases import elections, sealed
 from konsey.usecases.base import performs
@@ -44,8 +44,7 @@ def _back(election_id):
 @bp.post("/<uuid:election_id>/candidates")
 @performs(elections.stand)
 def election_candidate(election_id):
-    elections.show_election(election_id)  # another council's election is not found before the form is read
-    attempt(lambda: elections.stand(election_id, load(CandidateSchema, filled(request.form, "member_id"))),
+    attempt(lambda: elections.stand(election_id, filled(request.form, "member_id")),
             _("The candidacy is recorded."))
     return _back(election_id)
 
@@ -76,7 +75,6 @@ def election_sealed_round(election_id):
 @bp.post("/<uuid:election_id>/sealed-rounds/close")
 @performs(sealed.close_sealed_round)
 def election_sealed_round_close(election_id):
-    elections.show_election(election_id)
     attempt(lambda: sealed.close_sealed_round(election_id),
             _("The sealed round is closed: its keyholders' phones open the count, which becomes the round."))
     return _back(election_id)

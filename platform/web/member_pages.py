@@ -17,9 +17,7 @@ from konsey.pluginkit.pages import attempt, field_errors, filled, flash_errors, 
 from konsey.schemas.members import (
     MemberInputSchema,
     MemberListArgs,
-    MemberStatusChangeSchema,
     MemberUpdateSchema,
-    RepresentativeSchema,
 )
 from konsey.usecases import bodies, calendars, members
 from konsey.usecases.base import performs
@@ -139,9 +137,7 @@ def member(member_id: uuid.UUID):
 @bp.post("/members/<uuid:member_id>/status")
 @performs(members.change_status)
 def member_status(member_id: uuid.UUID):
-    members.show_member(member_id)  # another council's member is not found before the form is judged
-    attempt(lambda: members.change_status(member_id, load(MemberStatusChangeSchema,
-                                                          filled(request.form, "status", "reason", "on"))),
+    attempt(lambda: members.change_status(member_id, filled(request.form, "status", "reason", "on")),
             _("The membership's status is changed."))
     return redirect(url_for("member_pages.member", member_id=member_id))
 
@@ -149,9 +145,8 @@ def member_status(member_id: uuid.UUID):
 @bp.post("/members/<uuid:member_id>/representatives")
 @performs(members.appoint_representative)
 def representative_add(member_id: uuid.UUID):
-    members.show_member(member_id)
-    attempt(lambda: members.appoint_representative(member_id, load(RepresentativeSchema, filled(
-        request.form, "capacity", "name", "mandate_letter", "mandate_expires_on"))),
+    attempt(lambda: members.appoint_representative(member_id, filled(
+        request.form, "capacity", "name", "mandate_letter", "mandate_expires_on")),
             _("The representative is recorded."))
     return redirect(url_for("member_pages.member", member_id=member_id) + "#representatives")
 
@@ -166,7 +161,6 @@ def representative_end(member_id: uuid.UUID, representative_id: uuid.UUID):
 @bp.post("/members/<uuid:member_id>/calendar")
 @performs(calendars.renew_calendar_address)
 def member_calendar_renew(member_id: uuid.UUID):
-    members.show_member(member_id)
     attempt(lambda: calendars.renew_calendar_address(member_id),
             _("The member's calendar has a new address; the old one no longer works."))
     return redirect(url_for("member_pages.member", member_id=member_id) + "#calendar")

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 
 from konsey.core.bodies import BodyKind
 from konsey.pluginkit.pages import attempt, filled, load
-from konsey.schemas.reports import AgendaSchema, NewReportSchema, RevisionSchema
+from konsey.schemas.reports import NewReportSchema
 from konsey.usecases import meetings, reports
 from konsey.usecases.base import performs
 
@@ -49,8 +49,7 @@ def _back(report_id):
 @bp.post("/<uuid:report_id>/revise")
 @performs(reports.revise_report)
 def revise(report_id):
-    reports.show_report(report_id)  # another council's report is not found before the form is read
-    attempt(lambda: reports.revise_report(report_id, load(RevisionSchema, filled(request.form, "text"))), _("Saved."))
+    attempt(lambda: reports.revise_report(report_id, filled(request.form, "text")), _("Saved."))
     return _back(report_id)
 
 
@@ -72,6 +71,6 @@ def send(report_id):
 @performs(reports.put_report_on_agenda)
 def agenda(report_id):
     reports.show_report(report_id)
-    attempt(lambda: reports.put_report_on_agenda(report_id, load(AgendaSchema, filled(request.form, "meeting_id"))),
+    attempt(lambda: reports.put_report_on_agenda(report_id, filled(request.form, "meeting_id")),
             _("Saved."))
     return _back(report_id)

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from copy import deepcopy
-from functools import wraps
 from http import HTTPStatus
 
 from apispec import BasePlugin
-from flask import Response, json, request
+from flask import Response, current_app, json
 from flask_babel import gettext as _
 from flask_smorest import Api
 from flask_smorest.utils import prepare_response
@@ -15,6 +13,7 @@ from marshmallow import Schema, fields
 from marshmallow import fields as ma_fields
 from werkzeug.exceptions import HTTPException
 
+from konsey.pluginkit.operations import takes as takes  # the API's side of a use case owning its input
 from konsey.schemas.messages import translate_validation_messages
 
 PROBLEM_JSON = "application/problem+json"
@@ -117,6 +116,10 @@ class _OperationsDocumented(BasePlugin):
                 responses.setdefault(str(status), HTTPStatus(status).name)
 
 
+def _servers(app) -> list[dict]:
+    return [{"url": app.config["KONSEY_BASE_URL"].rstrip("/"), "description": "This installation"}]
+
+
 def _typed(self, field, ret=None, **_kwargs) -> dict:
     """Every property has a type: an enum's from its values (apispec lists the values but names no type); a
     field computed on output (``Function``/``Method``) says its type in ``metadata["type"]``, and is a string
@@ -148,9 +151,14 @@ class KonseyApi(Api):
             "type": "http", "scheme": "bearer", "bearerFormat": "kns_…",
             "description": "An access token made on the account page (Hesabım → Erişim anahtarları)"})
         self.spec.options["security"] = [{"bearer": []}]
-        self.spec.options["servers"] = [{"url": app.config["KONSEY_BASE_URL"].rstrip("/"),
-                                         "description": "This installation"}]
+        self.spec.options["servers"] = _servers(app)
         self.ma_plugin.converter.add_attribute_function(_typed)
+
+    def _openapi_json(self):
+        # One document object serves every app of a process (a test run makes several): its address is the
+        # asking app's, not the last one set up.
+        self.spec.options["servers"] = _servers(current_app)
+        return super()._openapi_json()
 
     def _register_responses(self):
         """Every error answer documented as what the server sends: problem details (flask-smorest's own says
@@ -183,25 +191,3 @@ def with_error_headers(response: Response, error: HTTPException) -> Response:
             response.headers[name] = value
     return response
 
-
-def takes(use_case):
-    """An operation over a use case that loads its own input (``UseCase.takes``): the body is documented with
-    that schema, and handed to the use case as it came (a JSON object, else nothing), which loads it after the
-    rows the path names. So an unknown motion answers 404 before a bad body answers 422, as the pages do; the
-    view receives the body where ``@blp.arguments`` would put the loaded data."""
-    schema = use_case.takes
-    parameter = {"in": "json", "required": True, "schema": schema}
-
-    def decorator(view):
-        @wraps(view)
-        def wrapper(*args, **kwargs):
-            body = request.get_json(silent=True)
-            return view(*args, body if isinstance(body, dict) else {}, **kwargs)
-
-        wrapper._apidoc = deepcopy(getattr(wrapper, "_apidoc", {}))
-        documented = wrapper._apidoc.setdefault("arguments", {})
-        documented.setdefault("parameters", []).append(parameter)
-        documented.setdefault("responses", {})[422] = HTTPStatus(422).name
-        return wrapper
-
-    return decorator

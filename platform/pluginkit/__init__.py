@@ -37,6 +37,7 @@ from konsey.pluginkit.assembly import (  # the assembly kit
     president_on_board,
     seat_from_form,
 )
+from konsey.pluginkit.operations import takes
 from konsey.pluginkit.pages import (  # a plugin's pages read their forms as the platform's do
     attempt,
     field_errors,
@@ -51,7 +52,15 @@ from konsey.tenants.db import CouncilOwned, db, enum_of, same_council_fk, utcnow
 from konsey.tenants.models import Council, council_today
 from konsey.tenants.rls import council_primary_keys, protect_table  # for a plugin's migrations
 from konsey.tenants.scoping import bound_council, current_council_id
-from konsey.usecases.base import SYSTEM, acting_as, command, one, performs, query  # a plugin's use cases
+from konsey.usecases.base import (  # a plugin's use cases
+    SYSTEM,
+    acting_as,
+    command,
+    loaded,
+    one,
+    performs,
+    query,
+)
 from konsey.usecases.bodies import join_assembly
 
 
@@ -103,7 +112,7 @@ def send_mail_after_commit(to: str, subject: str, body: str) -> None:
 
 
 __all__ = [
-    "AgeBand", "add_member_route", "members_and_candidates", "only_seated_candidates", "president_on_board",
+    "AgeBand", "add_member_route", "loaded", "takes", "members_and_candidates", "only_seated_candidates", "president_on_board",
     "refusal_lines", "attempt", "field_errors", "load", "posted", "typed_back", "uuid_or_none",
     "ApiBlueprint", "AttemptOutcome", "Conflict", "DomainError", "Invalid", "NotFound", "SYSTEM", "acting_as",
     "body_of_type", "command", "join_assembly", "one", "performs", "query", "Result", "Meeting", "Motion", "StrictSchema", "one_or_404", "Body", "BodyKind", "BodyStatus", "BodyType", "CouncilOwned", "Gender", "Indicator", "Member", "MemberCategory",

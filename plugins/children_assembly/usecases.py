@@ -7,13 +7,19 @@ import uuid
 
 from sqlalchemy import select
 
-from konsey.pluginkit import Body, Permission, command, db, forward_proposal, one, query, record
+from konsey.pluginkit import Body, Permission, command, db, forward_proposal, loaded, one, query, record
 from konsey.plugins.children_assembly.models import (
     Child,
     age_out,
     elect_officer,
     record_consent,
     register_child,
+)
+from konsey.plugins.children_assembly.schemas import (
+    ConsentSchema,
+    NewChildSchema,
+    OfficerVoteSchema,
+    ProposalSchema,
 )
 
 NAME = "children_assembly"
@@ -37,10 +43,10 @@ def show_child(child_id: uuid.UUID) -> Child:
     return one(Child, child_id)
 
 
-@command(Permission.MEMBERS_MANAGE)
+@command(Permission.MEMBERS_MANAGE, takes=NewChildSchema)
 def register(data: dict) -> Child:
     """Register a child (awaiting the guardian's consent until it is recorded)."""
-    return register_child(data)
+    return register_child(loaded(data))
 
 
 @command(Permission.MEMBERS_MANAGE)
@@ -51,25 +57,27 @@ def erase_child(child_id: uuid.UUID) -> None:
     db.session.delete(child)
 
 
-@command(Permission.MEMBERS_MANAGE)
+@command(Permission.MEMBERS_MANAGE, takes=ConsentSchema)
 def guardian_consent(child_id: uuid.UUID, data: dict) -> Child:
     """Record the guardian's consent (who, relation, when, how); the child's participation starts."""
     child = one(Child, child_id)
-    record_consent(child, data)
+    record_consent(child, loaded(data))
     return child
 
 
-@command(Permission.MEETINGS_RUN)
+@command(Permission.MEETINGS_RUN, takes=OfficerVoteSchema)
 def elect(data: dict) -> Child:
     """Enter the counted votes of the assembly's election of an officer (most votes wins)."""
+    data = loaded(data)
     return elect_officer(data["office"], dict(data["votes"]))
 
 
-@command(Permission.REPORTS_WRITE)
+@command(Permission.REPORTS_WRITE, takes=ProposalSchema)
 def forward(data: dict) -> dict:
     """Forward one of the assembly's proposals to the general assembly through its (adult) representative; it
     goes as the assembly's report to the executive board. No child is named in it."""
     body = db.session.scalar(select(Body).where(Body.type_code == NAME))
+    data = loaded(data)
     report = forward_proposal(body, data["title"], f"{data['text']}\n\n— {data['representative']}")
     record("children_assembly.proposal_forwarded", report, {"representative_named": True})
     return {"id": report.id, "title": report.title, "status": report.status.value}

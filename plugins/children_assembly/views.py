@@ -5,9 +5,9 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.views import MethodView
 from flask_babel import gettext as _
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, fields
 
-from konsey.pluginkit import ApiBlueprint, StrictSchema, attempt, load, performs, posted
+from konsey.pluginkit import ApiBlueprint, attempt, performs, posted, takes
 from konsey.plugins.children_assembly import usecases
 from konsey.plugins.children_assembly.models import (
     ChildStatus,
@@ -19,20 +19,6 @@ NAME = "children_assembly"
 pages = Blueprint(NAME, __name__, url_prefix=f"/<council_slug>/p/{NAME}", template_folder="templates")
 api = ApiBlueprint(f"{NAME}_api", __name__, url_prefix=f"/api/v1/councils/<council_slug>/plugins/{NAME}",
                    description="Children's assembly: children with their guardians' consent, officers")
-
-
-class GuardianSchema(StrictSchema):
-    name = fields.String(required=True, validate=validate.Length(min=3, max=200))
-    relation = fields.String(required=True, validate=validate.Length(min=2, max=60))
-    email = fields.Email(load_default=None, allow_none=True)
-    phone = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=40))
-
-
-class NewChildSchema(StrictSchema):
-    name = fields.String(required=True, validate=validate.Length(min=2, max=120))
-    birth_date = fields.Date(load_default=None)
-    school_grade = fields.Integer(load_default=None)
-    guardian = fields.Nested(GuardianSchema, required=True)
 
 
 class ChildSchema(Schema):
@@ -48,28 +34,10 @@ class ChildSchema(Schema):
     left_on = fields.Date(allow_none=True)
 
 
-class ConsentSchema(StrictSchema):
-    guardian_name = fields.String(required=True, validate=validate.Length(min=3, max=200))
-    relation = fields.String(required=True, validate=validate.Length(min=2, max=60))
-    given_on = fields.Date(required=True)
-    method = fields.Enum(ConsentMethod, by_value=True, required=True)
-
-
-class ProposalSchema(StrictSchema):
-    title = fields.String(required=True, validate=validate.Length(min=3, max=300))
-    text = fields.String(required=True, validate=validate.Length(min=10, max=20000))
-    representative = fields.String(required=True, validate=validate.Length(min=3, max=200))
-
-
 class ProposalOut(Schema):
     id = fields.UUID()
     title = fields.String()
     status = fields.String()
-
-
-class OfficerVoteSchema(StrictSchema):
-    office = fields.Enum(Officer, by_value=True, required=True)
-    votes = fields.Dict(keys=fields.String(), values=fields.Integer(validate=validate.Range(min=0)), required=True)
 
 
 @api.route("/children")
@@ -80,7 +48,7 @@ class Children(MethodView):
         return usecases.list_children()
 
     @performs(usecases.register)
-    @api.arguments(NewChildSchema)
+    @takes(usecases.register)
     @api.response(201, ChildSchema)
     def post(self, data):
         """Register a child (awaiting the guardian's consent until it is recorded)."""
@@ -104,7 +72,7 @@ class ChildRecord(MethodView):
 @api.route("/children/<uuid:child_id>/consent")
 class Consent(MethodView):
     @performs(usecases.guardian_consent)
-    @api.arguments(ConsentSchema)
+    @takes(usecases.guardian_consent)
     @api.response(200, ChildSchema)
     def post(self, data, child_id):
         """Record the guardian's consent (who, relation, when, how); the child's participation starts."""
@@ -114,7 +82,7 @@ class Consent(MethodView):
 @api.route("/officers")
 class Officers(MethodView):
     @performs(usecases.elect)
-    @api.arguments(OfficerVoteSchema)
+    @takes(usecases.elect)
     @api.response(200, ChildSchema)
     def post(self, data):
         """Enter the counted votes of the assembly's election of an officer (most votes wins)."""
@@ -124,7 +92,7 @@ class Officers(MethodView):
 @api.route("/proposals")
 class Proposals(MethodView):
     @performs(usecases.forward)
-    @api.arguments(ProposalSchema)
+    @takes(usecases.forward)
     @api.response(201, ProposalOut)
     def post(self, data):
         """Forward one of the assembly's proposals to the general assembly through its (adult) representative;
@@ -154,7 +122,7 @@ def add_child():
         raw["birth_date"] = form["birth_date"]
     if form.get("school_grade"):
         raw["school_grade"] = form["school_grade"]
-    attempt(lambda: usecases.register(load(NewChildSchema, raw)),
+    attempt(lambda: usecases.register(raw),
             _("Registered. The child takes part once the guardian's consent is recorded."), keep=False)
     return redirect(url_for(f"{NAME}.index"))
 
@@ -162,9 +130,9 @@ def add_child():
 @pages.post("/children/<uuid:child_id>/consent")
 @performs(usecases.guardian_consent)
 def consent(child_id):
-    usecases.show_child(child_id)  # another council's child is not found before the form is read
+    # The use case reads the form after the child: another council's child is not found before the form is read.
     typed = posted("guardian_name", "relation", "given_on", "method")
-    attempt(lambda: usecases.guardian_consent(child_id, load(ConsentSchema, typed)), _("Consent recorded."),
+    attempt(lambda: usecases.guardian_consent(child_id, typed), _("Consent recorded."),
             keep=False)
     return redirect(url_for(f"{NAME}.index"))
 
@@ -184,7 +152,7 @@ def elect():
     """The counted votes of an officer's election, one number per child (names left empty had none)."""
     votes = {key.removeprefix("votes-"): value for key, value in request.form.items()
              if key.startswith("votes-") and value.strip()}
-    done, child = attempt(lambda: usecases.elect(load(OfficerVoteSchema, {**posted("office"), "votes": votes})),
+    done, child = attempt(lambda: usecases.elect({**posted("office"), "votes": votes}),
                           keep=False)
     if done:
         flash(_("%(name)s is elected.", name=child.name), "success")
@@ -194,6 +162,6 @@ def elect():
 @pages.post("/proposals")
 @performs(usecases.forward)
 def forward():
-    attempt(lambda: usecases.forward(load(ProposalSchema, posted("title", "text", "representative"))),
+    attempt(lambda: usecases.forward(posted("title", "text", "representative")),
             _("The proposal went to the executive board as the assembly's report."), keep=False)
     return redirect(url_for(f"{NAME}.index"))

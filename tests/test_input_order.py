@@ -86,7 +86,7 @@ def test_every_front_of_a_use_case_that_owns_its_input_answers_404_for_unknown_r
     """Walked over the URL map: every API operation and page whose use case loads its own input, sent a body its
     schema refuses to rows that do not exist, answers 404 (the meetings' desk forms, the motions' follow-up)."""
     routes = _owning_routes(app)
-    assert len({use_case.name for _m, _r, use_case in routes}) >= 32
+    assert len({use_case.name for _m, _r, use_case in routes}) >= 44
     client = app.test_client()
     login(client, "gs@izmir.example.org")
     api = two_councils["api"]

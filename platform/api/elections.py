@@ -6,8 +6,8 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from konsey.api.base import takes
-from konsey.schemas.elections import ElectionSchema, NewElectionSchema, RoundSchema
-from konsey.schemas.sealed import EnterSealedRoundSchema, HoldSealedRoundSchema, SealedBoxSchema
+from konsey.schemas.elections import ElectionSchema, NewElectionSchema
+from konsey.schemas.sealed import SealedBoxSchema
 from konsey.usecases import elections, sealed
 from konsey.usecases.base import performs
 
@@ -50,7 +50,7 @@ class Candidates(MethodView):
 @blp.route("/<uuid:election_id>/rounds")
 class Rounds(MethodView):
     @performs(elections.count_round)
-    @blp.arguments(RoundSchema)
+    @takes(elections.count_round)
     @blp.response(200)
     def post(self, data, election_id):
         """Enter a round's counted ballots (per candidate member id); seats are created when it decides."""
@@ -60,7 +60,7 @@ class Rounds(MethodView):
 @blp.route("/<uuid:election_id>/sealed-rounds")
 class SealedRounds(MethodView):
     @performs(sealed.hold_sealed_round)
-    @blp.arguments(HoldSealedRoundSchema)
+    @takes(sealed.hold_sealed_round)
     @blp.response(201, SealedBoxSchema)
     def post(self, data, election_id):
         """Hold the next round with sealed ballots: the keyholders' phones make its key, members vote from their
@@ -80,7 +80,7 @@ class SealedRoundClose(MethodView):
 @blp.route("/<uuid:election_id>/sealed-rounds/entry")
 class SealedRoundEntry(MethodView):
     @performs(sealed.enter_sealed_round)
-    @blp.arguments(EnterSealedRoundSchema)
+    @takes(sealed.enter_sealed_round)
     @blp.response(200, SealedBoxSchema)
     def post(self, data, election_id):
         return sealed.enter_sealed_round(election_id, data)

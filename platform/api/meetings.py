@@ -11,22 +11,17 @@ from konsey.pluginkit import file_download
 from konsey.schemas.base import PageArgs
 from konsey.schemas.meetings import (
     AgendaItemSchema,
-    AttendanceSchema,
-    BadgeCodeSchema,
     BoardSeatSchema,
     CheckedInSchema,
     ExcusedAbsenceSchema,
-    ExcuseSchema,
     FloorMotionSchema,
     FloorRequestSchema,
-    FloorSchema,
     LiveStateSchema,
     MeetingDetailSchema,
     MeetingRecordSchema,
     MeetingSchema,
     NewMeetingSchema,
     PassesSummarySchema,
-    RollCallSchema,
     SpeakersListSchema,
     VoteSchema,
 )
@@ -84,7 +79,7 @@ class Cancellation(MethodView):
 @blp.route("/<uuid:meeting_id>/attendance")
 class Attendance(MethodView):
     @performs(meetings.check_in)
-    @blp.arguments(AttendanceSchema)
+    @takes(meetings.check_in)
     @blp.response(200, MeetingDetailSchema)
     def post(self, data, meeting_id):
         """Check a member in (in person or online); the answer carries the quorum now."""
@@ -141,7 +136,7 @@ class Counts(MethodView):
 @blp.route("/<uuid:meeting_id>/votes/<uuid:vote_id>/roll-call")
 class RollCall(MethodView):
     @performs(meetings.cast_roll_call)
-    @blp.arguments(RollCallSchema)
+    @takes(meetings.cast_roll_call)
     @blp.response(200, VoteSchema)
     def post(self, data, meeting_id, vote_id):
         """A roll call as one list of names and choices: all are recorded, or none."""
@@ -191,7 +186,7 @@ class CloseMeeting(MethodView):
 @blp.route("/<uuid:meeting_id>/absences")
 class Absences(MethodView):
     @performs(meetings.excuse_absence)
-    @blp.arguments(ExcuseSchema)
+    @takes(meetings.excuse_absence)
     @blp.response(201, ExcusedAbsenceSchema)
     def post(self, data, meeting_id):
         """Record that a member with a vote was absent with an excuse the body accepted."""
@@ -251,7 +246,7 @@ class Badges(MethodView):
 @blp.route("/<uuid:meeting_id>/attendance/by-code")
 class CodeCheckIn(MethodView):
     @performs(hybrid.check_in_by_code)
-    @blp.arguments(BadgeCodeSchema)
+    @takes(hybrid.check_in_by_code)
     @blp.response(200, CheckedInSchema)
     def post(self, data, meeting_id):
         """Check in the holder of a badge, by its code (scanned or typed), in the room."""
@@ -287,7 +282,7 @@ class Speakers(MethodView):
         return hybrid.speakers_list(meeting_id)
 
     @performs(hybrid.ask_floor)
-    @blp.arguments(FloorSchema)
+    @takes(hybrid.ask_floor)
     @blp.response(201, FloorRequestSchema)
     def post(self, data, meeting_id):
         """Put a person present on the speakers' list (for, against, or a point of order)."""

@@ -14,7 +14,7 @@ from konsey.core.meetings import ACTIVE_STATUSES, Attendance, Meeting
 from konsey.core.membership import Member, MemberStatus
 from konsey.core.permissions import Permission
 from konsey.core.sealed_boxes import SealedBox
-from konsey.schemas.elections import CandidateSchema
+from konsey.schemas.elections import CandidateSchema, RoundSchema
 from konsey.tenants.db import db
 from konsey.usecases.base import command, loaded, one, query, referenced
 
@@ -92,10 +92,11 @@ def stand(election_id: uuid.UUID, data: dict) -> Election:
     return election
 
 
-@command(Permission.MEETINGS_RUN)
+@command(Permission.MEETINGS_RUN, takes=RoundSchema)
 def count_round(election_id: uuid.UUID, data: dict) -> dict:
     """Enter a round's counted ballots (per candidate member id); seats are created when it decides."""
     election = one(Election, election_id)
+    data = loaded(data)
     return elections.count(election, data["votes"], chair_choice=data.get("chair_choice"),
                            meeting=_sitting(data.get("meeting_id")), ballots_cast=data.get("ballots_cast"),
                            blank=data.get("blank", 0), invalid=data.get("invalid", 0))

@@ -31,7 +31,13 @@ from konsey.core.membership import Member
 from konsey.core.passes import MeetingPass
 from konsey.core.permissions import Permission
 from konsey.core.rules import meetings as rules
-from konsey.schemas.meetings import MoveSpeakerSchema, StreamSchema, TakeUpSchema
+from konsey.schemas.meetings import (
+    BadgeCodeSchema,
+    FloorSchema,
+    MoveSpeakerSchema,
+    StreamSchema,
+    TakeUpSchema,
+)
 from konsey.tenants.db import db
 from konsey.tenants.models import Council
 from konsey.usecases.base import command, loaded, query
@@ -72,10 +78,11 @@ def badges_pdf(meeting_id: uuid.UUID) -> tuple[Meeting, bytes]:
     return meeting_row, passes.badges_pdf(meeting_row)
 
 
-@command(Permission.MEETINGS_RUN)
+@command(Permission.MEETINGS_RUN, takes=BadgeCodeSchema)
 def check_in_by_code(meeting_id: uuid.UUID, data: dict) -> Member:
     """The desk scans or types a badge's code: that person is checked in, in the room."""
     meeting_row = meeting(meeting_id)
+    data = loaded(data)
     member = passes.check_in_by_code(meeting_row, data["code"])
     passes.let_back(meeting_row, member)
     live.changed(meeting_row.id, urgent=False)
@@ -117,10 +124,11 @@ def take_up_item(meeting_id: uuid.UUID, data: dict) -> AgendaItem:
     return item
 
 
-@command(Permission.MEETINGS_RUN)
+@command(Permission.MEETINGS_RUN, takes=FloorSchema)
 def ask_floor(meeting_id: uuid.UUID, data: dict) -> speakers.FloorRequest:
     """The desk puts a person present on the speakers' list (for, against, or a point of order)."""
     meeting_row = meeting(meeting_id)
+    data = loaded(data)
     request = speakers.ask(meeting_row, member_named(data["member_id"]), data["stance"])
     live.changed(meeting_row.id)
     return request

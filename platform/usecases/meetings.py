@@ -42,12 +42,15 @@ from konsey.core.representatives import Representative
 from konsey.core.rules import meetings as rules
 from konsey.core.text import search_key, turkish_sort_key
 from konsey.schemas.meetings import (
+    AttendanceSchema,
     CancellationSchema,
     CloseVoteSchema,
     CountsSchema,
     DeskBallotSchema,
+    ExcuseSchema,
     OpenVoteSchema,
     RescheduleSchema,
+    RollCallSchema,
 )
 from konsey.tenants.db import db
 from konsey.usecases import sealed
@@ -143,10 +146,11 @@ def cancel_meeting(meeting_id: uuid.UUID, data: dict) -> Meeting:
     return meetings.cancel(meeting_row, loaded(data)["reason"])
 
 
-@command(Permission.MEETINGS_RUN)
+@command(Permission.MEETINGS_RUN, takes=AttendanceSchema)
 def check_in(meeting_id: uuid.UUID, data: dict) -> MeetingDetail:
     """Check a member in (in person or online); the answer carries the quorum now."""
     meeting_row = meeting(meeting_id)
+    data = loaded(data)
     member = member_named(data["member_id"])
     meetings.check_in(meeting_row, member, online=data.get("online", False),
                       representative_id=data.get("representative_id"),
@@ -232,11 +236,12 @@ def record_counts(meeting_id: uuid.UUID, vote_id: uuid.UUID, data: dict) -> Vote
     return vote
 
 
-@command(Permission.MEETINGS_RUN)
+@command(Permission.MEETINGS_RUN, takes=RollCallSchema)
 def cast_roll_call(meeting_id: uuid.UUID, vote_id: uuid.UUID, data: dict) -> Vote:
     """Record a roll call in one go: each name's choice; one refusal and none is recorded."""
     meeting_row = meeting(meeting_id)
     vote = vote_of(meeting_row, vote_id)
+    data = loaded(data)
     if vote.kind is not meetings.VoteKind.ROLL_CALL:
         raise Invalid({"ballots": [_("Only a roll call is entered name by name in one list.")]})
     body = body_of(meeting_row)
@@ -285,10 +290,12 @@ def close_meeting(meeting_id: uuid.UUID) -> Meeting:
     return meeting_row
 
 
-@command(Permission.MEETINGS_RUN)
+@command(Permission.MEETINGS_RUN, takes=ExcuseSchema)
 def excuse_absence(meeting_id: uuid.UUID, data: dict):
     """Record that a member with a vote was absent with an excuse the body accepted."""
-    return meetings.excuse(meeting(meeting_id), member_named(data["member_id"]), data["reason"])
+    meeting_row = meeting(meeting_id)
+    data = loaded(data)
+    return meetings.excuse(meeting_row, member_named(data["member_id"]), data["reason"])
 
 
 @query(Permission.COUNCIL_VIEW)

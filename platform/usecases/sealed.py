@@ -25,8 +25,9 @@ from konsey.core.membership import Member
 from konsey.core.permissions import Permission
 from konsey.core.sealed_boxes import BoxStage, SealedBox
 from konsey.core.text import turkish_sort_key
+from konsey.schemas.sealed import EnterSealedRoundSchema, HoldSealedRoundSchema
 from konsey.tenants.db import db, lock
-from konsey.usecases.base import command, one, query
+from konsey.usecases.base import command, loaded, one, query
 
 
 def keyholders_for(meeting_row: Meeting, named: list | None) -> list[uuid.UUID]:
@@ -100,11 +101,12 @@ def _candidates(election: Election) -> list[str]:
     return [str(member_id) for member_id, name in sorted(rows, key=lambda row: turkish_sort_key(row[1]))]
 
 
-@command(Permission.MEETINGS_RUN)
+@command(Permission.MEETINGS_RUN, takes=HoldSealedRoundSchema)
 def hold_sealed_round(election_id: uuid.UUID, data: dict) -> SealedBox:
     """The next round of an election with sealed ballots, in the election's sitting: each ballot may name up to
     as many candidates as there are seats."""
     election = one(Election, election_id)
+    data = loaded(data)
     if election.status is not ElectionStatus.OPEN:
         raise Conflict({"election": [_("This election is closed.")]})
     if election.meeting_id is None:
@@ -155,11 +157,12 @@ def _waiting_round(election: Election) -> SealedBox | None:
         if not box.result.get("entered")), None)
 
 
-@command(Permission.MEETINGS_RUN)
+@command(Permission.MEETINGS_RUN, takes=EnterSealedRoundSchema)
 def enter_sealed_round(election_id: uuid.UUID, data: dict) -> SealedBox:
     """Enter a counted sealed round that could not be entered by itself: the chair's choice on a final tie, or
     the sitting's quorum back."""
     election = one(Election, election_id)
+    data = loaded(data)
     box = _waiting_round(election)
     if box is None:
         raise Conflict({"election": [_("No counted sealed round of this election waits to be entered.")]})

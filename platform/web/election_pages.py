@@ -7,8 +7,7 @@ from flask import Blueprint, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from konsey.pluginkit.pages import attempt, filled, load
-from konsey.schemas.elections import NewElectionSchema, RoundSchema
-from konsey.schemas.sealed import EnterSealedRoundSchema, HoldSealedRoundSchema
+from konsey.schemas.elections import NewElectionSchema
 from konsey.usecases import elections, sealed
 from konsey.usecases.base import performs
 
@@ -52,11 +51,10 @@ def election_candidate(election_id):
 @bp.post("/<uuid:election_id>/rounds")
 @performs(elections.count_round)
 def election_round(election_id):
-    elections.show_election(election_id)
     votes = {key.removeprefix("votes-"): value.strip() for key, value in request.form.items()
              if key.startswith("votes-") and value.strip()}
     raw = {"votes": votes, **filled(request.form, "chair_choice", "meeting_id", "ballots_cast", "blank", "invalid")}
-    attempt(lambda: elections.count_round(election_id, load(RoundSchema, raw)), _("The round is recorded."))
+    attempt(lambda: elections.count_round(election_id, raw), _("The round is recorded."))
     return _back(election_id)
 
 
@@ -64,10 +62,8 @@ def election_round(election_id):
 @performs(sealed.hold_sealed_round)
 def election_sealed_round(election_id):
     """The next round with sealed ballots: the presiding board's phones make its key, members vote from theirs."""
-    elections.show_election(election_id)
     named = request.form.getlist("keyholders")
-    attempt(lambda: sealed.hold_sealed_round(election_id, load(HoldSealedRoundSchema,
-                                                               {"keyholders": named} if named else {})),
+    attempt(lambda: sealed.hold_sealed_round(election_id, {"keyholders": named} if named else {}),
             _("The sealed round is called: the keyholders' phones are making its key."))
     return _back(election_id)
 
@@ -83,8 +79,6 @@ def election_sealed_round_close(election_id):
 @bp.post("/<uuid:election_id>/sealed-rounds/entry")
 @performs(sealed.enter_sealed_round)
 def election_sealed_round_entry(election_id):
-    elections.show_election(election_id)
-    attempt(lambda: sealed.enter_sealed_round(election_id, load(EnterSealedRoundSchema,
-                                                                filled(request.form, "chair_choice"))),
+    attempt(lambda: sealed.enter_sealed_round(election_id, filled(request.form, "chair_choice")),
             _("The counted sealed round is entered."))
     return _back(election_id)

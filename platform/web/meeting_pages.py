@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, abort, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from konsey.core.errors import DomainError, Invalid, NotFound
@@ -23,12 +23,7 @@ from konsey.pluginkit.pages import (
     uuid_or_none,
 )
 from konsey.schemas.meetings import (
-    AttendanceSchema,
-    BadgeCodeSchema,
-    ExcuseSchema,
-    FloorSchema,
     NewMeetingSchema,
-    RollCallSchema,
 )
 from konsey.usecases import assembly, hybrid, meeting_record, meetings
 from konsey.usecases.base import performs
@@ -216,7 +211,6 @@ def _form_run(meeting_id, names, action, anchor=None, *, success: str | None = N
 def _attendance(meeting_id, member_id, action):
     """A tap on the checklist: with htmx, answer that person's line and the quorum (nothing reloads);
     without, go back to the same line of the desk."""
-    meetings.require_meeting(meeting_id)
     if not request.headers.get("HX-Request"):
         attempt(action)
         return _back(meeting_id, f"m-{member_id}")
@@ -233,11 +227,11 @@ def _attendance(meeting_id, member_id, action):
 
 
 def _tap_for_the_forms_member(meeting_id, action):
-    """A tap whose person is named in the form (check in, excuse): no person named is a message, not a 500."""
-    meetings.require_meeting(meeting_id)
+    """A tap whose person is named in the form (check in, excuse): with no person named, the use case says so
+    (after the meeting: another council's is not found first)."""
     member_id = uuid_or_none(request.form.get("member_id"))
     if member_id is None:
-        flash_errors(Invalid({"member_id": [_("Choose a member.")]}))
+        attempt(action)
         return _back(meeting_id)
     return _attendance(meeting_id, member_id, action)
 
@@ -245,9 +239,9 @@ def _tap_for_the_forms_member(meeting_id, action):
 @bp.post("/<uuid:meeting_id>/attendance")
 @performs(meetings.check_in)
 def check_in(meeting_id):
-    return _tap_for_the_forms_member(meeting_id, lambda: meetings.check_in(meeting_id, load(AttendanceSchema, {
+    return _tap_for_the_forms_member(meeting_id, lambda: meetings.check_in(meeting_id, {
         **filled(request.form, "member_id", "representative_id", "stands_in_for_id"),
-        "online": request.form.get("online") == "y"})))
+        "online": request.form.get("online") == "y"}))
 
 
 @bp.post("/<uuid:meeting_id>/attendance/<uuid:member_id>/leave")
@@ -260,7 +254,7 @@ def check_out(meeting_id, member_id):
 @performs(meetings.excuse_absence)
 def excuse(meeting_id):
     return _tap_for_the_forms_member(meeting_id, lambda: meetings.excuse_absence(
-        meeting_id, load(ExcuseSchema, filled(request.form, "member_id", "reason"))))
+        meeting_id, filled(request.form, "member_id", "reason")))
 
 
 @bp.post("/<uuid:meeting_id>/items/<uuid:item_id>/votes")
@@ -297,11 +291,8 @@ def roll_call(meeting_id, vote_id):
     """The roll call as one list: a choice per name (``choice-<member id>``); names left blank are skipped."""
     ballots = [{"member_id": name.removeprefix("choice-"), "choice": value}
                for name, value in request.form.items() if name.startswith("choice-") and value]
-    meetings.require_meeting(meeting_id)
-    if not ballots:
-        flash(_("Mark at least one name's vote."), "error")
-        return _back(meeting_id, f"vote-{vote_id}")
-    attempt(lambda: meetings.cast_roll_call(meeting_id, vote_id, load(RollCallSchema, {"ballots": ballots})))
+    # None marked: the use case says so, after the meeting and the vote (another council's are not found first).
+    attempt(lambda: meetings.cast_roll_call(meeting_id, vote_id, {"ballots": ballots}))
     return _back(meeting_id, f"vote-{vote_id}")
 
 
@@ -353,10 +344,9 @@ def badges(meeting_id):
 @performs(hybrid.check_in_by_code)
 def check_in_by_code(meeting_id):
     """A badge scanned with the phone's camera or its code typed: that person is checked in."""
-    meetings.require_meeting(meeting_id)
     back = url_for("meeting_pages.desk", meeting_id=meeting_id) + "#code-check-in"
     return answer_script_or_page(
-        lambda: hybrid.check_in_by_code(meeting_id, load(BadgeCodeSchema, filled(request.form, "code"))),
+        lambda: hybrid.check_in_by_code(meeting_id, filled(request.form, "code")),
         lambda member: _("%(name)s is checked in.", name=member.name), back)
 
 
@@ -386,7 +376,7 @@ def speakers_panel(meeting_id):
 @performs(hybrid.ask_floor)
 def ask_floor(meeting_id):
     return _tap_for_the_forms_member(meeting_id, lambda: hybrid.ask_floor(
-        meeting_id, load(FloorSchema, filled(request.form, "member_id", "stance"))))
+        meeting_id, filled(request.form, "member_id", "stance")))
 
 
 @bp.post("/<uuid:meeting_id>/speakers/<uuid:request_id>/floor")

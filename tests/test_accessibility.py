@@ -39,7 +39,7 @@ def _living_council(app, world) -> dict:
             ("Kemal Uzunsoyadlıoğulları", "male")]]
     chamber = world.representative(council)["institution_a"]
     world.application(council, name="Başvuran Vatandaş", email="b@example.org")
-    for plugin in ("womens_assembly", "youth_assembly", "children_assembly", "disabled_assembly"):
+    for plugin in ("womens_assembly", "youth_assembly", "children_assembly", "disabled_assembly", "elders_assembly"):
         world.enable(council, plugin)
 
     with app.app_context(), bound_council(council):
@@ -171,7 +171,7 @@ def _pages(things: dict) -> list[str]:
         "/izmir/money/", "/izmir/bylaws/", "/izmir/people", "/izmir/notifications/", "/izmir/plugins/",
         "/izmir/delivery/", "/izmir/session-requests/", "/izmir/federation", "/izmir/public", "/izmir/tracker", "/izmir/motions/calendar", "/izmir/export", "/izmir/apply",
         "/account/tokens", "/federation/public", "/izmir/p/womens_assembly/", "/izmir/p/youth_assembly/", "/izmir/p/disabled_assembly/",
-        "/izmir/p/children_assembly/", f"/izmir/meetings/{things['held']}", f"/izmir/remote/{things['board_phone']}",
+        "/izmir/p/children_assembly/", "/izmir/p/elders_assembly/", f"/izmir/meetings/{things['held']}", f"/izmir/remote/{things['board_phone']}",
         "/izmir/verify", f"/izmir/remote/m/{things['meeting']}/sealed/{things['sealed_open']}",
         f"/izmir/meetings/{things['later']}",
         f"/izmir/sealed/{things['sealed_counted']}?tracker={things['tracker']}",
@@ -306,6 +306,19 @@ def test_every_page_passes_axe_and_fits(live_server, browser, sqlite_app, viewpo
     page.wait_for_url(f"{live_server}/federation/")
     for path in ("/federation/", "/federation/?indicator=quorum_share"):
         page.goto(f"{live_server}{path}")
+        _check(page, path, viewport, english, problems)
+    # The operator's pages, and what a person meets signed out (their forms read by schemas, not WTForms).
+    World(sqlite_app).user("op@konsey.example.org", platform_role="operator")
+    page.context.clear_cookies()
+    page.goto(f"{live_server}/password/forgot")
+    _check(page, "/password/forgot", viewport, english, problems)
+    page.goto(f"{live_server}/login")
+    page.get_by_label("E-posta").fill("op@konsey.example.org")
+    page.get_by_label("Parola").fill("correct horse battery")
+    page.get_by_role("button", name="Giriş yap").click()
+    page.wait_for_url(f"{live_server}/operator/")
+    for path in ("/operator/", "/operator/councils/new", "/operator/councils/izmir"):
+        assert page.goto(f"{live_server}{path}").ok, path
         _check(page, path, viewport, english, problems)
     context.close()
     assert not problems, json.dumps(problems, ensure_ascii=False, indent=1)

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from konsey.core.audit import record
 from konsey.core.errors import Invalid
-from konsey.core.plugins import council_hooks, plugin_manager
+from konsey.core.plugins import council_hooks, installed_body_types
 from konsey.tenants.db import CouncilOwned, db, utcnow
 from konsey.tenants.models import Council, council_today
 from konsey.tenants.scoping import current_council_id
@@ -148,15 +148,10 @@ PARAMETER_NOTES: dict[str, tuple] = {
 }
 
 
-def installed_assembly_types() -> list:
-    """Every body type the installed plugins add (whether or not a council enabled them)."""
-    return [body_type for answer in plugin_manager().hook.konsey_body_types() for body_type in answer or []]
-
-
 def ex_officio_default() -> list[str]:
     """The assemblies whose president sits on the executive board unless the by-laws say otherwise: those
     whose body type says the statute seats their president (the core names no assembly)."""
-    return sorted(t.code for t in installed_assembly_types() if t.president_on_board)
+    return sorted(t.code for t in installed_body_types() if t.president_on_board)
 
 
 def default_bylaw_parameters() -> dict:

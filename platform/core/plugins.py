@@ -92,11 +92,23 @@ def register(plugin: object, name: str) -> None:
     """Register a plugin object at run time (tests and benchmarks; packages use the entry point)."""
     plugin_manager().register(plugin, name=name)
     _relays.clear()
+    _body_types.clear()
 
 
 def unregister(name: str) -> None:
     plugin_manager().unregister(name=name)
     _relays.clear()
+    _body_types.clear()
+
+
+_body_types: list = []  # the installed plugins' body types, asked once (the by-laws read them on every call)
+
+
+def installed_body_types() -> list:
+    """Every body type the installed plugins add (whether or not a council enabled them)."""
+    if not _body_types:
+        _body_types.extend(body_type for answer in plugin_manager().hook.konsey_body_types() for body_type in answer or [])
+    return list(_body_types)
 
 
 def only(name: str) -> pluggy.HookRelay:

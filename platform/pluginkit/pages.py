@@ -30,12 +30,8 @@ def uuid_or_none(value) -> uuid.UUID | None:
 def posted(*names: str, as_typed: tuple[str, ...] = ()) -> dict:
     """The named fields of the posted form that were filled in, trimmed (an empty one is left out, so that the
     schema names it as missing or takes its default); those in ``as_typed`` (a password) exactly as typed."""
-    found = {}
-    for name in names:
-        value = request.form.get(name) or ""
-        if value.strip():
-            found[name] = value if name in as_typed else value.strip()
-    return found
+    found = filled(request.form, *names)
+    return {**found, **{name: request.form[name] for name in as_typed if name in found}}
 
 
 def typed_back(*names: str) -> dict:

@@ -67,12 +67,6 @@ def show_body(body_id: uuid.UUID, day: date | None = None) -> dict:
 
 
 @query(Permission.COUNCIL_VIEW)
-def require_body(body_id: uuid.UUID) -> Body:
-    """The body, or :class:`NotFound` (another council's id is simply not found), without its seats' detail."""
-    return one(Body, body_id)
-
-
-@query(Permission.COUNCIL_VIEW)
 def body_page(body_id: uuid.UUID, today: date | None = None) -> dict:
     """What the body's page shows: seats, parity, who could take a seat, participants, and (to those who may
     see people) a year of absences."""

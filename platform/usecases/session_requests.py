@@ -24,11 +24,6 @@ def list_requests() -> list[SessionRequest]:
 
 
 @query(Permission.COUNCIL_VIEW)
-def show_request(request_id: uuid.UUID) -> SessionRequest:
-    return one(SessionRequest, request_id)
-
-
-@query(Permission.COUNCIL_VIEW)
 def requests_page() -> dict:
     rows = list_requests()
     members = db.session.scalars(select(Member).where(Member.status == MemberStatus.ACTIVE)

@@ -108,3 +108,54 @@ def test_another_council_sees_nothing_of_it(app, world, assembly, api):
     client = app.test_client()
     login(client, "gs@beta.example.org")
     assert client.get("/beta/p/disabled_assembly/").status_code == 404  # not enabled in beta
+
+
+def test_every_job_of_its_page_is_an_api_operation(world, assembly):
+    """The assembly's data is reached one way: its API calls the same use cases as its page (consent, seat,
+    supporter, accessibility request, met), each refusing its input naming the field."""
+    admin, alpha = assembly["admin"], assembly["alpha"]
+    base = f"{A}/plugins/disabled_assembly"
+    person = str(world.member(alpha, name="Deniz Işıklı", gender="female"))
+    refused = admin.post(f"{base}/members", json={"member_id": person})
+    assert refused.status_code == 422 and "KVKK" in str(refused.json["errors"]["member_id"])
+    future = (date.today() + timedelta(days=3)).isoformat()
+    assert "given_on" in admin.post(f"{base}/consents", json={"member_id": person, "given_on": future}).json["errors"]
+    assert "given_on" in admin.post(f"{base}/consents", json={"member_id": person}).json["errors"]
+    consent = admin.post(f"{base}/consents", json={"member_id": person, "given_on": date.today().isoformat()})
+    assert consent.status_code == 201 and consent.json["member_id"] == person
+    assert admin.post(f"{base}/consents", json={"member_id": person,
+                                                "given_on": date.today().isoformat()}).status_code == 409
+    seat = admin.post(f"{base}/members", json={"member_id": person})
+    assert seat.status_code == 201 and seat.json["name"] == "Deniz Işıklı" and seat.json["role"] == "principal"
+    assert "name" in admin.post(f"{base}/supporters", json={"member_id": person, "name": "Al"}).json["errors"]
+    supporter = admin.post(f"{base}/supporters", json={"member_id": person, "name": "Kemal Refakatçi"})
+    assert supporter.status_code == 201
+    assert admin.post(f"{base}/requests", json={"kind": "levitation"}).json["errors"].keys() == {"kind"}
+    assert "note" in admin.post(f"{base}/requests", json={"kind": "sign_language",
+                                                          "note": "x\u0003y"}).json["errors"]
+    request = admin.post(f"{base}/requests", json={"kind": "sign_language", "note": "Genel kurul için"})
+    assert request.status_code == 201 and request.json["met"] is False
+    met = admin.post(f"{base}/requests/{request.json['id']}/met")
+    assert met.status_code == 200 and met.json["met"] is True
+    shown = admin.get(base).json
+    assert [s["name"] for s in shown["seats"]] == ["Deniz Işıklı"] and shown["consented"] == [person]
+    assert [s["name"] for s in shown["supporters"]] == ["Kemal Refakatçi"]
+    assert [(r["kind"], r["met"]) for r in shown["requests"]] == [("sign_language", True)]
+
+
+def test_its_api_never_reaches_another_councils_rows(world, assembly, api):
+    admin, beta = assembly["admin"], assembly["beta"]
+    base = f"{A}/plugins/disabled_assembly"
+    stranger = str(world.member(beta, name="Başka Konseyin Üyesi"))
+    refused = admin.post(f"{base}/consents", json={"member_id": stranger, "given_on": date.today().isoformat()})
+    assert refused.status_code == 422 and "member_id" in refused.json["errors"]
+    assert admin.post(f"{base}/members", json={"member_id": stranger}).status_code == 422
+    assert admin.post(f"{base}/supporters", json={"member_id": stranger, "name": "Kemal Refakatçi"}).status_code == 422
+    request = admin.post(f"{base}/requests", json={"kind": "captions"}).json
+    other = api(world.token(world.user("admin2@beta.example.org", roles={beta: "administrator"}), beta))
+    other.post("/api/v1/councils/beta/plugins/disabled_assembly", json={"config": {}})
+    beta_base = "/api/v1/councils/beta/plugins/disabled_assembly"
+    assert other.post(f"{beta_base}/requests/{request['id']}/met").status_code == 404
+    assert other.get(beta_base).json["requests"] == []
+    assert admin.get(base).json["requests"][0]["met"] is False
+    assert other.post(f"{A}/plugins/disabled_assembly/requests", json={"kind": "captions"}).status_code in (403, 404)

@@ -6,7 +6,8 @@ from flask import g
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from konsey.schemas.account import IssuedTokenSchema, NewTokenSchema, TokenSchema
+from konsey.api.base import takes
+from konsey.schemas.account import IssuedTokenSchema, TokenSchema
 from konsey.usecases import account
 from konsey.usecases.base import performs
 
@@ -21,13 +22,13 @@ class Tokens(MethodView):
         return account.my_tokens()
 
     @performs(account.create_token)
-    @blp.arguments(NewTokenSchema)
+    @takes(account.create_token)
     @blp.response(201, IssuedTokenSchema)
     def post(self, data):
         """Make a token; its secret is in this answer only. A token may only make tokens for its own council."""
         asking = g.get("token")
         scope = {"within": asking.council_id} if asking is not None else {}
-        token, secret = account.create_token(data["name"], data["council_id"], **scope)
+        token, secret = account.create_token(data, **scope)
         return {**{name: getattr(token, name) for name in TokenSchema().fields}, "secret": secret}
 
 

@@ -5,12 +5,11 @@ from __future__ import annotations
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from konsey.api.base import takes
 from konsey.schemas.applications import (
     ApplicationSchema,
-    DecisionSchema,
     ListArgs,
     ReceiptSchema,
-    SubmitSchema,
 )
 from konsey.usecases import applications
 from konsey.usecases.base import performs
@@ -22,7 +21,7 @@ blp = Blueprint("applications", __name__, url_prefix="/api/v1/councils/<council_
 @blp.route("")
 class Applications(MethodView):
     @performs(applications.submit_application)
-    @blp.arguments(SubmitSchema)
+    @takes(applications.submit_application)
     @blp.response(201, ReceiptSchema)
     def post(self, data):
         """Apply for membership (individual or institutional), accepting the information notice."""
@@ -54,7 +53,7 @@ class Review(MethodView):
 @blp.route("/<uuid:application_id>/approve")
 class Approve(MethodView):
     @performs(applications.approve_application)
-    @blp.arguments(DecisionSchema)
+    @takes(applications.approve_application)
     @blp.response(200, ApplicationSchema)
     def post(self, data, application_id):
         return applications.approve_application(application_id, data)
@@ -63,7 +62,7 @@ class Approve(MethodView):
 @blp.route("/<uuid:application_id>/reject")
 class Reject(MethodView):
     @performs(applications.reject_application)
-    @blp.arguments(DecisionSchema)
+    @takes(applications.reject_application)
     @blp.response(200, ApplicationSchema)
     def post(self, data, application_id):
         return applications.reject_application(application_id, data)

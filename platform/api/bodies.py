@@ -11,7 +11,6 @@ from konsey.schemas.bodies import (
     AbsenceSchema,
     BodyDetailSchema,
     BodySchema,
-    NewBodySchema,
     OnArgs,
     ParticipantSchema,
     SeatSchema,
@@ -30,7 +29,7 @@ class Bodies(MethodView):
         return bodies.list_bodies()
 
     @performs(bodies.propose_body)
-    @blp.arguments(NewBodySchema)
+    @takes(bodies.propose_body)
     @blp.response(201, BodySchema)
     def post(self, data):
         """The executive board proposes an assembly or a working group; it works once the assembly approves."""

@@ -6,6 +6,7 @@ from flask import url_for
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from konsey.api.base import takes
 from konsey.pluginkit import file_download
 from konsey.schemas.councils import (
     AuditArgs,
@@ -14,8 +15,6 @@ from konsey.schemas.councils import (
     CouncilSchema,
     ExportJobSchema,
     OnboardedSchema,
-    OnboardingSchema,
-    StatusChangeSchema,
 )
 from konsey.usecases import councils
 from konsey.usecases.base import performs
@@ -32,7 +31,7 @@ class Councils(MethodView):
         return councils.my_councils()
 
     @performs(councils.onboard_council)
-    @blp.arguments(OnboardingSchema)
+    @takes(councils.onboard_council)
     @blp.response(201, OnboardedSchema)
     def post(self, data):
         """Onboard a council: statutory bodies, default by-laws and the first administrator's invitation."""
@@ -50,7 +49,7 @@ class CouncilDetail(MethodView):
 @blp.route("/<council_slug>/status")
 class CouncilStatusView(MethodView):
     @performs(councils.change_status)
-    @blp.arguments(StatusChangeSchema)
+    @takes(councils.change_status)
     @blp.response(200, CouncilSchema)
     def post(self, data):
         return councils.change_status(None, data)

@@ -7,12 +7,12 @@ from flask import request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from konsey.api.base import takes
 from konsey.pluginkit import file_download
 from konsey.schemas.delivery import (
     AttemptSchema,
     DeadLetterSchema,
     KeySchema,
-    RouteInput,
     RouteSchema,
     RouteWithSecretSchema,
 )
@@ -31,7 +31,7 @@ class Route(MethodView):
         return motions.delivery_route()
 
     @performs(motions.set_delivery_route)
-    @blp.arguments(RouteInput)
+    @takes(motions.set_delivery_route)
     @blp.response(200, RouteWithSecretSchema)
     def put(self, data):
         """Choose how motions reach the municipality: email, webhook or download."""

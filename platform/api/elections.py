@@ -6,7 +6,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from konsey.api.base import takes
-from konsey.schemas.elections import ElectionSchema, NewElectionSchema
+from konsey.schemas.elections import ElectionSchema
 from konsey.schemas.sealed import SealedBoxSchema
 from konsey.usecases import elections, sealed
 from konsey.usecases.base import performs
@@ -23,7 +23,7 @@ class Elections(MethodView):
         return elections.list_elections()
 
     @performs(elections.call_election)
-    @blp.arguments(NewElectionSchema)
+    @takes(elections.call_election)
     @blp.response(201, ElectionSchema)
     def post(self, data):
         return elections.call_election(data)

@@ -7,8 +7,9 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
+from konsey.api.base import takes
 from konsey.schemas.base import StrictSchema
-from konsey.schemas.motions import MunicipalMeetingSchema, RegularMeetingsSchema
+from konsey.schemas.motions import MunicipalMeetingSchema
 from konsey.usecases import follow_up
 from konsey.usecases.base import performs
 
@@ -33,7 +34,7 @@ class Calendar(MethodView):
         return follow_up.municipal_calendar(args["year"])
 
     @performs(follow_up.add_municipal_meeting)
-    @blp.arguments(MunicipalMeetingSchema)
+    @takes(follow_up.add_municipal_meeting)
     @blp.response(201, MunicipalMeetingSchema)
     def post(self, data):
         """One meeting, regular or extraordinary; waiting motions take their due date from the new calendar."""
@@ -51,7 +52,7 @@ class CalendarEntry(MethodView):
 @blp.route("/regular")
 class Regular(MethodView):
     @performs(follow_up.add_regular_meetings)
-    @blp.arguments(RegularMeetingsSchema)
+    @takes(follow_up.add_regular_meetings)
     @blp.response(201, AddedSchema)
     def post(self, data):
         """A year's regular monthly meetings at once (the days already recorded stay)."""

@@ -20,7 +20,6 @@ from konsey.schemas.meetings import (
     MeetingDetailSchema,
     MeetingRecordSchema,
     MeetingSchema,
-    NewMeetingSchema,
     PassesSummarySchema,
     SpeakersListSchema,
     VoteSchema,
@@ -42,7 +41,7 @@ class Meetings(MethodView):
                              args["per_page"])
 
     @performs(meetings.call_meeting)
-    @blp.arguments(NewMeetingSchema)
+    @takes(meetings.call_meeting)
     @blp.response(201, MeetingSchema)
     def post(self, data):
         """Call a meeting of a body, with its agenda; the by-laws' notice period applies."""

@@ -8,11 +8,9 @@ from flask_smorest import Blueprint
 
 from konsey.api.base import takes
 from konsey.schemas.members import (
-    MemberInputSchema,
     MemberListArgs,
     MemberOutputSchema,
     MembershipEventSchema,
-    MemberUpdateSchema,
     RepresentativeSchema,
 )
 from konsey.usecases import members
@@ -40,7 +38,7 @@ class Members(MethodView):
         return rows, 200, headers
 
     @performs(members.add_member)
-    @blp.arguments(MemberInputSchema)
+    @takes(members.add_member)
     @blp.response(201, MemberOutputSchema)
     def post(self, data):
         return members.add_member(data)
@@ -93,7 +91,7 @@ class MemberDetail(MethodView):
         return members.show_member(member_id)
 
     @performs(members.update_member)
-    @blp.arguments(MemberUpdateSchema(partial=True))
+    @takes(members.update_member)
     @blp.response(200, MemberOutputSchema)
     def patch(self, data, member_id):
         return members.update_member(member_id, data)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from konsey.api.base import takes
 from konsey.schemas.money import AllocationSchema, ExpenseSchema, InKindSchema, YearReportSchema
 from konsey.usecases import money
 from konsey.usecases.base import performs
@@ -13,17 +14,19 @@ blp = Blueprint("money", __name__, url_prefix="/api/v1/councils/<council_slug>/m
 
 
 def _collection(kind: str, model_name: str, schema, path: str):
+    add = money.ADD[kind]
+
     class Collection(MethodView):
         @performs(money.list_entries)
         @blp.response(200, schema(many=True))
         def get(self):
             return money.list_entries(kind)
 
-        @performs(money.add_entry)
-        @blp.arguments(schema)
+        @performs(add)
+        @takes(add)
         @blp.response(201, schema)
         def post(self, data):
-            return money.add_entry(kind, data)
+            return add(data)
 
     Collection.__name__ = f"{model_name}Collection"
     blp.route(path)(Collection)

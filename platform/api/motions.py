@@ -8,7 +8,7 @@ from flask_smorest import Blueprint
 from konsey.api import paging
 from konsey.api.base import takes
 from konsey.schemas.base import PageArgs
-from konsey.schemas.motions import MilestoneSchema, MotionSchema, NewMotionSchema
+from konsey.schemas.motions import MilestoneSchema, MotionSchema
 from konsey.usecases import follow_up, motions
 from konsey.usecases.base import performs
 
@@ -27,7 +27,7 @@ class Motions(MethodView):
                              args["per_page"])
 
     @performs(motions.adopt_motion)
-    @blp.arguments(NewMotionSchema)
+    @takes(motions.adopt_motion)
     @blp.response(201, MotionSchema)
     def post(self, data):
         """Make an adopted decision a motion to the municipal council (queued for delivery)."""

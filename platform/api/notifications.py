@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from konsey.api.base import takes
 from konsey.schemas.notifications import NotificationSchema, PreferencesSchema
 from konsey.usecases import notifications
 from konsey.usecases.base import performs
@@ -38,7 +39,7 @@ class Preferences(MethodView):
         return notifications.my_preferences()
 
     @performs(notifications.set_preferences)
-    @blp.arguments(PreferencesSchema)
+    @takes(notifications.set_preferences)
     @blp.response(200, PreferencesSchema)
     def put(self, data):
         """For each kind: ``immediate``, ``digest`` (one e-mail a day) or ``off`` (in the app only)."""

@@ -5,7 +5,8 @@ from __future__ import annotations
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from konsey.schemas.people import GrantSchema, InvitationInputSchema, InvitationSchema
+from konsey.api.base import takes
+from konsey.schemas.people import GrantSchema, InvitationSchema
 from konsey.usecases import people
 from konsey.usecases.base import performs
 
@@ -31,7 +32,7 @@ class Person(MethodView):
 @blp.route("/invitations")
 class Invitations(MethodView):
     @performs(people.invite)
-    @blp.arguments(InvitationInputSchema)
+    @takes(people.invite)
     @blp.response(201, InvitationSchema)
     def post(self, data):
         return people.invite(data)

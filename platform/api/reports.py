@@ -6,7 +6,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from konsey.api.base import takes
-from konsey.schemas.reports import NewReportSchema, ReportSchema
+from konsey.schemas.reports import ReportSchema
 from konsey.usecases import reports
 from konsey.usecases.base import performs
 
@@ -21,7 +21,7 @@ class Reports(MethodView):
         return reports.list_reports()
 
     @performs(reports.draft_report)
-    @blp.arguments(NewReportSchema)
+    @takes(reports.draft_report)
     @blp.response(201, ReportSchema)
     def post(self, data):
         return reports.draft_report(data)

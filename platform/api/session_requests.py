@@ -7,7 +7,6 @@ from flask_smorest import Blueprint
 
 from konsey.api.base import takes
 from konsey.schemas.session_requests import (
-    NewRequestSchema,
     RequestSchema,
 )
 from konsey.usecases import session_requests
@@ -25,7 +24,7 @@ class Requests(MethodView):
         return session_requests.list_requests()
 
     @performs(session_requests.open_request)
-    @blp.arguments(NewRequestSchema)
+    @takes(session_requests.open_request)
     @blp.response(201, RequestSchema)
     def post(self, data):
         """Record a request for an extraordinary general assembly (signatures follow)."""

@@ -18,7 +18,6 @@ from konsey.app.demo import seed_demo
 from konsey.app.runner import run_platform, serve_production
 from konsey.core.errors import DomainError, NotFound
 from konsey.core.plugins import plugin_commands
-from konsey.schemas.councils import OnboardingSchema
 from konsey.schemas.messages import translate_validation_messages
 from konsey.tenants.db import db
 from konsey.tenants.models import Council
@@ -107,8 +106,7 @@ def create_council(activate, **options):
     """Onboard a council: bodies, default by-laws and an invitation for its first administrator."""
     with acting_as(SYSTEM):
         try:
-            onboarded = council_cases.onboard_council(
-                OnboardingSchema().load({k: v for k, v in options.items() if v is not None}))
+            onboarded = council_cases.onboard_council({k: v for k, v in options.items() if v is not None})
             if activate:
                 council_cases.change_status(onboarded.council.slug, {"status": "active", "reason": "onboarded"})
         except (ValidationError, DomainError) as error:
@@ -293,7 +291,8 @@ def users():
 def create_user(email, display_name, password, platform_role):
     with acting_as(SYSTEM):
         try:
-            account_cases.create_user(email, display_name, password, platform_role)
+            account_cases.create_user(
+                {"email": email, "display_name": display_name, "password": password}, platform_role)
         except DomainError as error:
             _fail(" ".join(str(m) for messages in error.errors.values() for m in messages))
     click.echo(f"Created {email}.")

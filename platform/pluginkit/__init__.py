@@ -60,6 +60,7 @@ from konsey.usecases.base import (  # a plugin's use cases
     one,
     performs,
     query,
+    referenced,
 )
 from konsey.usecases.bodies import join_assembly
 
@@ -115,7 +116,7 @@ __all__ = [
     "AgeBand", "add_member_route", "loaded", "takes", "members_and_candidates", "only_seated_candidates", "president_on_board",
     "refusal_lines", "attempt", "field_errors", "load", "posted", "typed_back", "uuid_or_none",
     "ApiBlueprint", "AttemptOutcome", "Conflict", "DomainError", "Invalid", "NotFound", "SYSTEM", "acting_as",
-    "body_of_type", "command", "join_assembly", "one", "performs", "query", "Result", "Meeting", "Motion", "StrictSchema", "one_or_404", "Body", "BodyKind", "BodyStatus", "BodyType", "CouncilOwned", "Gender", "Indicator", "Member", "MemberCategory",
+    "body_of_type", "command", "join_assembly", "one", "referenced", "performs", "query", "Result", "Meeting", "Motion", "StrictSchema", "one_or_404", "Body", "BodyKind", "BodyStatus", "BodyType", "CouncilOwned", "Gender", "Indicator", "Member", "MemberCategory",
     "MemberKind", "MemberStatus", "NavigationItem", "PackageFile", "Permission", "ScheduledJob", "Seat", "SeatRole",
     "assign_seat", "body_parity", "current_council", "forward_proposal", "bound_council", "bound_council_by_slug", "enum_of", "notification_template",
     "seat_from_form", "send_mail_after_commit", "count_round", "current_council_id", "db", "end_seat",

@@ -35,7 +35,7 @@ from konsey.core.membership import Member, MemberKind, MemberStatus
 from konsey.core.plugins import council_hooks, plugin_config
 from konsey.core.rules.membership import age_on
 from konsey.core.seats import SeatRole, assign_seat, end_seat, seats_on
-from konsey.pluginkit.pages import attempt, uuid_or_none
+from konsey.pluginkit.pages import attempt
 from konsey.tenants.db import db
 from konsey.tenants.models import Council, council_today
 from konsey.tenants.scoping import bound_council
@@ -96,7 +96,7 @@ def seat_from_form(body, member_id_text: str | None, joined: str | None = None) 
     """A page's "add this member to our assembly" form, through the :func:`join_assembly` use case: seat the
     member as principal from today, and flash what went wrong (field by field), or ``joined`` (with
     ``%(name)s``) when it went well. Returns the member, or None."""
-    done, member = attempt(lambda: join_assembly(body.id, uuid_or_none(member_id_text)))
+    done, member = attempt(lambda: join_assembly(body.id, {"member_id": member_id_text} if member_id_text else {}))
     if done and joined:
         flash(joined % {"name": member.name}, "success")
     return member if done else None

@@ -21,7 +21,9 @@ def takes(use_case):
     def decorator(view):
         @wraps(view)
         def wrapper(*args, **kwargs):
-            body = request.get_json(silent=True)
+            # A JSON body that does not parse is the client's broken request (400); anything else that is not
+            # a JSON object is input the schema refuses, field by field (422).
+            body = request.get_json() if request.is_json else None
             return view(*args, body if isinstance(body, dict) else {}, **kwargs)
 
         wrapper._apidoc = deepcopy(getattr(wrapper, "_apidoc", {}))

@@ -96,6 +96,12 @@ class EndSeatSchema(StrictSchema):
     reason = fields.String(required=True, validate=validate.Length(min=2, max=200))
 
 
+class JoinSchema(StrictSchema):
+    """A member of the council joins an assembly (or group) as a principal from today."""
+
+    member_id = fields.UUID(load_default=None, metadata={"description": "The member who joins."})
+
+
 class AbsenceArgs(StrictSchema):
     since = fields.Date(load_default=None)
     until = fields.Date(load_default=None)

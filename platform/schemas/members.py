@@ -116,14 +116,18 @@ class MemberInputSchema(StrictSchema):
 
 
 class MemberUpdateSchema(MemberInputSchema):
-    """The same rules, for PATCH (use with ``partial=True``). The status is not among them: it changes only
-    through the membership history, with its reason (``POST …/members/<id>/history``). The joining date can be
-    corrected, never emptied."""
+    """The same rules, for PATCH: partial, a field left out is left as it is. The status is not among them: it
+    changes only through the membership history, with its reason (``POST …/members/<id>/history``). The joining
+    date can be corrected, never emptied."""
 
     joined_on = fields.Date()
 
     class Meta:
         exclude = ("status",)
+
+    def __init__(self, **options):
+        options.setdefault("partial", True)
+        super().__init__(**options)
 
 
 class PublicApplicantSchema(MemberInputSchema):

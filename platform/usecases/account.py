@@ -18,11 +18,11 @@ from konsey.core.accounts import (
 )
 from konsey.core.errors import Conflict, Forbidden, Invalid, NotFound
 from konsey.core.permissions import Permission
+from konsey.schemas.account import NewTokenSchema
 from konsey.schemas.auth import NewAccountSchema
-from konsey.schemas.messages import load_input
 from konsey.tenants.db import db, utcnow
 from konsey.tenants.models import Council
-from konsey.usecases.base import command, current_actor, query
+from konsey.usecases.base import command, current_actor, loaded, query
 from konsey.usecases.councils import by_name
 
 
@@ -49,12 +49,14 @@ def my_tokens() -> list[AccessToken]:
 ANY_SCOPE = object()  # a signed-in person may scope a new token to any of their councils
 
 
-@command(Permission.TOKENS_OWN)
-def create_token(name: str, council_id: uuid.UUID | None, *, within=ANY_SCOPE) -> tuple[AccessToken, str]:
+@command(Permission.TOKENS_OWN, takes=NewTokenSchema)
+def create_token(data: dict, *, within=ANY_SCOPE) -> tuple[AccessToken, str]:
     """A personal access token, scoped to one council (or the platform, for a platform role); the secret is
     returned once and never stored. ``within``: the council of the token that asks, when a token asks (a token
     never mints one for a wider scope: a leaked one for İzmir cannot open Nilüfer)."""
     me = _me()
+    data = loaded(data)
+    name, council_id = data["name"], data["council_id"]
     if council_id is not None and council_id not in council_ids_of(me):
         raise NotFound(_("Not found."))
     if council_id is None and me.platform_role is None:
@@ -91,10 +93,10 @@ def my_data() -> dict:
     }
 
 
-@command(Permission.SYSTEM)
-def create_user(email: str, display_name: str, password: str, platform_role: str | None = None) -> User:
+@command(Permission.SYSTEM, takes=NewAccountSchema)
+def create_user(data: dict, platform_role: str | None = None) -> User:
     """An account made by the platform's operators at the command line (a platform role, or none)."""
-    data = load_input(NewAccountSchema, {"email": email, "display_name": display_name, "password": password})
+    data = loaded(data)
     email, display_name, password = data["email"], data["display_name"], data["password"]
     if find_user_by_email(email) is not None:
         raise Conflict({"email": [_("An account for this address already exists.")]})

@@ -14,19 +14,21 @@ from konsey.core.bylaws import parameters_on
 from konsey.core.errors import Invalid, Locked
 from konsey.core.permissions import Permission
 from konsey.core.rules.membership import age_on
+from konsey.schemas.applications import DecisionSchema, SubmitSchema
 from konsey.schemas.members import MemberInputSchema, PublicApplicantSchema
 from konsey.tenants.db import db
 from konsey.tenants.models import Council, CouncilStatus, council_today
 from konsey.tenants.scoping import current_council_id
-from konsey.usecases.base import command, current_actor, one, query
+from konsey.usecases.base import command, current_actor, loaded, one, query
 
 
-@command(None)
+@command(None, takes=SubmitSchema)
 def submit_application(data: dict) -> MembershipApplication:
     """Apply for membership (individual or institutional), accepting the information notice."""
     council = db.session.get(Council, current_council_id())
     if council.status is not CouncilStatus.ACTIVE:
         raise Locked(_("This council does not take applications now."))
+    data = loaded(data)
     errors = applications.consent_problems(data["notice_version"], data["consents"])
     schema = PublicApplicantSchema()
     try:
@@ -79,20 +81,22 @@ def start_review(application_id: uuid.UUID) -> MembershipApplication:
     return application
 
 
-@command(Permission.APPLICATIONS_DECIDE)
+@command(Permission.APPLICATIONS_DECIDE, takes=DecisionSchema)
 def approve_application(application_id: uuid.UUID, data: dict) -> MembershipApplication:
     """Approve: the applicant becomes a member, with their consents on record."""
     application = one(MembershipApplication, application_id)
+    data = loaded(data)
     applications.decide(application, approve=True, decided_by=current_actor().user_id, reason=data.get("reason"),
                         decision_reference=data.get("decision_reference"),
                         member_data=MemberInputSchema().load(application.applicant))
     return application
 
 
-@command(Permission.APPLICATIONS_DECIDE)
+@command(Permission.APPLICATIONS_DECIDE, takes=DecisionSchema)
 def reject_application(application_id: uuid.UUID, data: dict) -> MembershipApplication:
     """Reject an application, with the reason the applicant is told."""
     application = one(MembershipApplication, application_id)
+    data = loaded(data)
     applications.decide(application, approve=False, decided_by=current_actor().user_id, reason=data.get("reason"),
                         decision_reference=None)
     return application

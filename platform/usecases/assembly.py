@@ -19,6 +19,7 @@ from konsey.core.permissions import Permission
 from konsey.schemas.meetings import (
     BoardSlateSchema,
     DeskFloorMotionSchema,
+    FloorMotionInSchema,
     FloorMotionSignatureSchema,
     FloorMotionVoteSchema,
     RefusalSchema,
@@ -142,11 +143,12 @@ def vote_on_floor_motion(meeting_id: uuid.UUID, floor_motion_id: uuid.UUID, data
     return vote
 
 
-@command(None)
+@command(None, takes=FloorMotionInSchema)
 def phone_hand_in_floor_motion(token: str, data: dict) -> FloorMotion:
     """A member hands in a written floor motion from their phone (their pass's key); one that amends a draft
     decision or would close a debate is about the item under discussion, unless it names another."""
     _meeting_pass, meeting_row, member = pass_holder(token)
+    data = loaded(data)
     item_id = data.get("agenda_item_id")
     if item_id is None and data["kind"] in (floor_motions.FloorMotionKind.AMENDMENT,
                                             floor_motions.FloorMotionKind.CLOSE_DEBATE):

@@ -22,17 +22,16 @@ from konsey.core.password_reset import reset_token, user_from_reset_token
 from konsey.core.tasks_after_commit import enqueue_after_commit
 from konsey.core.urls import external_url
 from konsey.schemas.auth import AcceptInvitationSchema, ForgotPasswordSchema, NewPasswordSchema, SignInSchema
-from konsey.schemas.messages import load_input
 from konsey.tenants.db import db
 from konsey.tenants.models import Council
-from konsey.usecases.base import command, current_actor, query
+from konsey.usecases.base import command, current_actor, loaded, query
 
 
-@command(None)
+@command(None, takes=SignInSchema)
 def sign_in(data: dict) -> User | None:
     """The account if the e-mail and password (``SignInSchema``) match an active one (its hash is upgraded if
     it was old); None if they do not, without saying which part was wrong."""
-    data = load_input(SignInSchema, data)
+    data = loaded(data)
     user = find_user_by_email(data["email"])
     if user is None:
         spend_a_password_check(data["password"])
@@ -49,11 +48,11 @@ def sign_out(user: User | None) -> None:
         user.end_sessions()
 
 
-@command(None)
+@command(None, takes=ForgotPasswordSchema)
 def request_password_reset(data: dict) -> None:
     """E-mail a one-hour reset link to an active account with the address given (``ForgotPasswordSchema``);
     nothing is said either way."""
-    user = find_user_by_email(load_input(ForgotPasswordSchema, data)["email"])
+    user = find_user_by_email(loaded(data)["email"])
     if user is None or not user.is_active:
         return
     link = external_url("auth.reset_password", token=reset_token(user))
@@ -70,13 +69,13 @@ def reset_link_is_valid(token: str) -> bool:
     return user_from_reset_token(token) is not None
 
 
-@command(None)
+@command(None, takes=NewPasswordSchema)
 def reset_password(token: str, data: dict) -> User:
     """The new password (``NewPasswordSchema``, typed twice) for the account of a valid reset link."""
     user = user_from_reset_token(token)
     if user is None:
         raise Gone(_("This link is invalid or has expired."))
-    user.set_password(load_input(NewPasswordSchema, data)["password"])
+    user.set_password(loaded(data)["password"])
     return user
 
 
@@ -105,14 +104,14 @@ def accept_as_signed_in(secret: str) -> Council:
     return view.council
 
 
-@command(None)
+@command(None, takes=AcceptInvitationSchema)
 def accept_with_new_account(secret: str, data: dict) -> tuple[User, Council]:
     """Someone new makes an account with the invited address (their name and password,
     ``AcceptInvitationSchema``) and takes the role."""
     view = invitation(secret)
     if view.existing is not None:
         raise NotFound(_("This invitation is invalid, used or expired."))
-    data = load_input(AcceptInvitationSchema, data)
+    data = loaded(data)
     user = User(email=view.invitation.email, display_name=data["display_name"].strip(), locale=view.council.locale)
     user.set_password(data["password"])
     db.session.add(user)

@@ -42,25 +42,25 @@ def board_desk(token: str) -> dict:
         return meetings.desk(meeting_row.id)
 
 
-@command(None)
+@command(None, takes=hybrid.take_up_item.takes)  # loaded by the desk's own use case, after the meeting
 def board_take_up(token: str, data: dict):
     with _as_board(token) as meeting_row:
         return hybrid.take_up_item(meeting_row.id, data)
 
 
-@command(None)
+@command(None, takes=meetings.open_vote.takes)  # loaded by the desk's own use case, after the meeting
 def board_open_vote(token: str, data: dict) -> Vote:
     with _as_board(token) as meeting_row:
         return meetings.open_vote(meeting_row.id, data)
 
 
-@command(None)
+@command(None, takes=meetings.record_counts.takes)  # loaded by the desk's own use case, after the meeting
 def board_record_counts(token: str, vote_id: uuid.UUID, data: dict) -> Vote:
     with _as_board(token) as meeting_row:
         return meetings.record_counts(meeting_row.id, vote_id, data)
 
 
-@command(None)
+@command(None, takes=meetings.close_vote.takes)  # loaded by the desk's own use case, after the meeting
 def board_close_vote(token: str, vote_id: uuid.UUID, data: dict) -> Vote:
     with _as_board(token) as meeting_row:
         return meetings.close_vote(meeting_row.id, vote_id, data)
@@ -72,13 +72,13 @@ def board_read_floor_motion(token: str, floor_motion_id: uuid.UUID):
         return assembly.read_floor_motion(meeting_row.id, floor_motion_id)
 
 
-@command(None)
+@command(None, takes=assembly.refuse_floor_motion.takes)  # loaded by the desk's own use case, after the meeting
 def board_refuse_floor_motion(token: str, floor_motion_id: uuid.UUID, data: dict):
     with _as_board(token) as meeting_row:
         return assembly.refuse_floor_motion(meeting_row.id, floor_motion_id, data)
 
 
-@command(None)
+@command(None, takes=assembly.vote_on_floor_motion.takes)  # loaded by the desk's own use case, after the meeting
 def board_vote_on_floor_motion(token: str, floor_motion_id: uuid.UUID, data: dict) -> Vote:
     with _as_board(token) as meeting_row:
         return assembly.vote_on_floor_motion(meeting_row.id, floor_motion_id, data)

@@ -20,7 +20,9 @@ from konsey.schemas.bodies import (
     ApprovalSchema,
     DissolutionSchema,
     EndSeatSchema,
+    JoinSchema,
     LeaveSchema,
+    NewBodySchema,
     NewSeatSchema,
     ParticipantSchema,
 )
@@ -99,9 +101,10 @@ def general_assembly_decisions() -> list[dict]:
     return [{"vote_id": r.id, "number": r.decision_number, "title": r.title, "on": r.scheduled_at} for r in rows]
 
 
-@command(Permission.BODIES_MANAGE)
+@command(Permission.BODIES_MANAGE, takes=NewBodySchema)
 def propose_body(data: dict) -> Body:
     """The executive board proposes an assembly or a working group; it works once the assembly approves."""
+    data = loaded(data)
     return bodies.create_body(data["kind"], data["name"], data.get("proposal"))
 
 
@@ -183,10 +186,10 @@ def body_absences(body_id: uuid.UUID, since: date | None = None, until: date | N
     return absences(one(Body, body_id), since or until - timedelta(days=365), until)
 
 
-@command(Permission.BODIES_MANAGE)
-def join_assembly(body_id: uuid.UUID, member_id: uuid.UUID | None) -> Member:
+@command(Permission.BODIES_MANAGE, takes=JoinSchema)
+def join_assembly(body_id: uuid.UUID, data: dict) -> Member:
     """Seat a member of the council as a principal of an assembly (or group) from today."""
     body = one(Body, body_id)
-    member = referenced(Member, member_id, "member_id", _("Choose a member."))
+    member = referenced(Member, loaded(data)["member_id"], "member_id", _("Choose a member."))
     seats.assign_seat(body, member, SeatRole.PRINCIPAL, council_today(), None)
     return member

@@ -31,11 +31,12 @@ from konsey.core.motions import Motion, answer_due, is_overdue, overdue_conditio
 from konsey.core.permissions import Permission
 from konsey.core.seats import Seat
 from konsey.core.text import turkish_sort_key
+from konsey.schemas.councils import OnboardingSchema, StatusChangeSchema
 from konsey.tenants.db import db
 from konsey.tenants.lifecycle import LifecycleError
 from konsey.tenants.models import Council, CouncilStatus, council_midnight, council_today
 from konsey.tenants.scoping import all_councils, current_council_id
-from konsey.usecases.base import command, current_actor, one, query
+from konsey.usecases.base import command, current_actor, loaded, one, query
 
 
 @dataclass
@@ -88,10 +89,11 @@ def operator_overview() -> tuple[list[Council], dict]:
     return rows, counts
 
 
-@command(Permission.COUNCILS_ONBOARD)
+@command(Permission.COUNCILS_ONBOARD, takes=OnboardingSchema)
 def onboard_council(data: dict) -> Onboarded:
     """Onboard a council: statutory bodies, default by-laws and the first administrator's invitation (e-mailed
     after the commit; the link is also returned, to be shown once)."""
+    data = loaded(data)
     actor = current_actor()
     operator = db.session.get(User, actor.user_id) if actor.user_id else None
     onboarded = council_service.onboard_council(data, operator=operator)
@@ -104,11 +106,12 @@ def council_for_operator(slug: str) -> Council:
     return by_slug(slug)
 
 
-@command(Permission.COUNCILS_LIFECYCLE)
+@command(Permission.COUNCILS_LIFECYCLE, takes=StatusChangeSchema)
 def change_status(slug: str | None, data: dict) -> Council:
     """Move a council through its lifecycle (archiving needs the export acknowledged). ``slug`` None: the
     council bound."""
     council = by_slug(slug) if slug else bound()
+    data = loaded(data)
     try:
         council_service.change_status(council, CouncilStatus(data["status"]),
                                       export_acknowledged=data.get("export_acknowledged", False),

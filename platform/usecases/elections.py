@@ -14,7 +14,7 @@ from konsey.core.meetings import ACTIVE_STATUSES, Attendance, Meeting
 from konsey.core.membership import Member, MemberStatus
 from konsey.core.permissions import Permission
 from konsey.core.sealed_boxes import SealedBox
-from konsey.schemas.elections import CandidateSchema, RoundSchema
+from konsey.schemas.elections import CandidateSchema, NewElectionSchema, RoundSchema
 from konsey.tenants.db import db
 from konsey.usecases.base import command, loaded, one, query, referenced
 
@@ -74,9 +74,10 @@ def _sitting(meeting_id) -> Meeting | None:
     return referenced(Meeting, meeting_id, "meeting_id", _("No such meeting in this council."))
 
 
-@command(Permission.MEETINGS_RUN)
+@command(Permission.MEETINGS_RUN, takes=NewElectionSchema)
 def call_election(data: dict) -> Election:
     """Call an election of an office; ``meeting_id`` names the electing body's sitting where it is held."""
+    data = loaded(data)
     return elections.call_election(one(Body, data["electing_body_id"]), one(Body, data["target_body_id"]),
                                    data["office"], data["seats"], data["term_start"], data["term_index"],
                                    _sitting(data.get("meeting_id")))

@@ -17,7 +17,7 @@ from konsey.core.motions import Motion, MotionStatus, answer_due, decided_day, i
 from konsey.core.municipal_calendar import MunicipalCouncilMeeting, MunicipalMeetingKind
 from konsey.core.permissions import Permission
 from konsey.core.rules import follow_up as rules
-from konsey.schemas.motions import MilestoneSchema
+from konsey.schemas.motions import MilestoneSchema, MunicipalMeetingSchema, RegularMeetingsSchema
 from konsey.tenants.db import as_utc, db
 from konsey.tenants.models import CouncilStatus, council_midnight, council_today
 from konsey.usecases.base import command, loaded, one, query
@@ -32,10 +32,11 @@ def municipal_calendar(year: int | None = None) -> list[MunicipalCouncilMeeting]
     return follow_up.municipal_meetings(year)
 
 
-@command(Permission.MOTIONS_MANAGE)
+@command(Permission.MOTIONS_MANAGE, takes=MunicipalMeetingSchema)
 def add_municipal_meeting(data: dict) -> MunicipalCouncilMeeting:
     """A municipal council meeting (regular or extraordinary): delivered motions waiting for an answer take
     their due date from the calendar as it now is."""
+    data = loaded(data)
     return follow_up.add_municipal_meeting(data["held_on"], data["kind"], data.get("note"))
 
 
@@ -45,10 +46,11 @@ def remove_municipal_meeting(meeting_id: uuid.UUID) -> None:
     follow_up.remove_municipal_meeting(one(MunicipalCouncilMeeting, meeting_id))
 
 
-@command(Permission.MOTIONS_MANAGE)
+@command(Permission.MOTIONS_MANAGE, takes=RegularMeetingsSchema)
 def add_regular_meetings(data: dict) -> int:
     """A year's regular monthly meetings (Law 5393 art. 20) on the day the municipal council set: a day of the
     month, or the n-th weekday; the days already recorded stay as they are."""
+    data = loaded(data)
     if data.get("day_of_month") is None and (data.get("weekday") is None or data.get("week") is None):
         raise Invalid({"day_of_month": [_("Give a day of the month, or a weekday and which one in the month.")]})
     days = rules.regular_meeting_days(data["year"], weekday=data.get("weekday"), week=data.get("week"),

@@ -35,6 +35,8 @@ from konsey.schemas.meetings import (
     BadgeCodeSchema,
     FloorSchema,
     MoveSpeakerSchema,
+    PhoneBallotSchema,
+    PhoneFloorSchema,
     StreamSchema,
     TakeUpSchema,
 )
@@ -305,19 +307,22 @@ def phone_leave(token: str) -> None:
     live.changed(meeting_row.id, urgent=False)
 
 
-@command(None)
+@command(None, takes=PhoneBallotSchema)
 def phone_ballot(token: str, vote_id: uuid.UUID, data: dict) -> meetings.VoteKind:
     """A vote cast from the phone: open and roll-call votes by name, a secret vote counted with no link to the
     person (only that their seat voted is kept); one ballot per seat, a substitute voting for the seat."""
     meeting_pass, meeting_row, member, vote = passes.pass_and_vote(passes.pass_id_of(token), vote_id)
+    data = loaded(data)
     meetings.cast(vote, meeting_row, body_of(meeting_row), member, data["choice"], meetings.Channel.PHONE)
     live.changed(meeting_row.id, urgent=False)
     return vote.kind  # (read now: after the commit the row would be read again, on the hot path of a big vote)
 
 
-@command(None)
+@command(None, takes=PhoneFloorSchema)
 def phone_ask_floor(token: str, data: dict) -> speakers.FloorRequest:
+    """A member on the phone asks for the floor, for or against (or neutral)."""
     meeting_pass, meeting_row, member = pass_holder(token)
+    data = loaded(data)
     request = speakers.ask(meeting_row, member, data["stance"])
     live.changed(meeting_row.id, urgent=False)  # one more on the list: folded, as a ballot (a crowd may ask at once)
     return request

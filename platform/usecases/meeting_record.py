@@ -22,7 +22,7 @@ from konsey.core.meetings import Meeting
 from konsey.core.passes import normalised_code
 from konsey.core.permissions import Permission
 from konsey.core.signed_packages import problems_of, read_manifest
-from konsey.schemas.meetings import DeskMinutesApprovalSchema, DrawUpMinutesSchema
+from konsey.schemas.meetings import DeskMinutesApprovalSchema, DrawUpMinutesSchema, MinutesApprovalInSchema
 from konsey.tenants.db import db
 from konsey.usecases.base import command, loaded, query
 from konsey.usecases.hybrid import pass_holder
@@ -126,11 +126,12 @@ def phone_minutes_pdf(token: str, number: int) -> tuple[Meeting, MinutesVersion]
     return meeting_row, meeting_record.version_of(meeting_row, number)
 
 
-@command(None)
+@command(None, takes=MinutesApprovalInSchema)
 def phone_approve_minutes(token: str, number: int, data: dict) -> bool:
     """A member of the board approves a version of the minutes, confirming with their badge's code; True when that
     froze it (every member approved) and sealed the archive."""
     meeting_pass, meeting_row, member = pass_holder(token)
+    data = loaded(data)
     if normalised_code(data["code"]) != meeting_pass.code:
         raise Invalid({"code": [_("This is not the code on your badge.")]})
     return meeting_record.approve(meeting_row, meeting_record.version_of(meeting_row, number), member)

@@ -48,6 +48,7 @@ from konsey.schemas.meetings import (
     CountsSchema,
     DeskBallotSchema,
     ExcuseSchema,
+    NewMeetingSchema,
     OpenVoteSchema,
     RescheduleSchema,
     RollCallSchema,
@@ -122,9 +123,10 @@ def show_meeting(meeting_id: uuid.UUID) -> MeetingDetail:
     return _detail(meeting(meeting_id))
 
 
-@command(Permission.MEETINGS_RUN)
+@command(Permission.MEETINGS_RUN, takes=NewMeetingSchema)
 def call_meeting(data: dict) -> Meeting:
     """Call a meeting of a body with its agenda; the by-laws' notice period applies."""
+    data = loaded(data)
     body = referenced(Body, data.get("body_id"), "body_id", _("Choose a body."))
     return meetings.schedule(body, data["kind"], data["title"], data["scheduled_at"], data.get("location"),
                              data.get("agenda") or [], reconvened=data.get("reconvened", False))

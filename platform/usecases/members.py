@@ -17,7 +17,12 @@ from konsey.core.permissions import Permission
 from konsey.core.representatives import Representative
 from konsey.core.seats import Seat
 from konsey.core.text import search_key
-from konsey.schemas.members import MemberInputSchema, MemberStatusChangeSchema, RepresentativeSchema
+from konsey.schemas.members import (
+    MemberInputSchema,
+    MemberStatusChangeSchema,
+    MemberUpdateSchema,
+    RepresentativeSchema,
+)
 from konsey.tenants.db import db
 from konsey.tenants.models import council_today
 from konsey.usecases import member_import
@@ -79,16 +84,18 @@ def show_member(member_id: uuid.UUID) -> Member:
     return one(Member, member_id)
 
 
-@command(Permission.MEMBERS_MANAGE)
+@command(Permission.MEMBERS_MANAGE, takes=MemberInputSchema)
 def add_member(data: dict) -> Member:
     """Add an individual or institutional member (the statutory caps apply)."""
+    data = loaded(data)
     return membership.add_member(data)
 
 
-@command(Permission.MEMBERS_MANAGE)
+@command(Permission.MEMBERS_MANAGE, takes=MemberUpdateSchema)
 def update_member(member_id: uuid.UUID, data: dict) -> Member:
     """Apply a partial change; the member as it would then be is validated as a whole first."""
     member = one(Member, member_id)
+    data = loaded(data)
     schema = MemberInputSchema()
     current = {k: v for k, v in schema.dump(member).items() if v is not None}
     schema.load({**current, **schema.dump(data)})  # a ValidationError names the field (422)

@@ -11,9 +11,10 @@ from konsey.core import money
 from konsey.core.errors import NotFound
 from konsey.core.money import BudgetAllocation, Expense, ExpenseCategory, InKindKind, InKindSupport
 from konsey.core.permissions import Permission
+from konsey.schemas.money import AllocationSchema, ExpenseSchema, InKindSchema
 from konsey.tenants.db import db
 from konsey.tenants.models import council_today
-from konsey.usecases.base import command, query
+from konsey.usecases.base import command, loaded, query
 
 ENTRIES = {"allocations": BudgetAllocation, "in-kind": InKindSupport, "expenses": Expense}
 
@@ -25,12 +26,25 @@ def list_entries(kind: str) -> list:
     return db.session.scalars(select(model).order_by(model.created_at.desc())).all()
 
 
-@command(Permission.MONEY_MANAGE)
-def add_entry(kind: str, data: dict):
-    """Record an allocation, an in-kind support or an expense (``kind`` as in :data:`ENTRIES`)."""
-    if kind not in ENTRIES:
-        raise NotFound(_("Not found."))
-    return money.add(ENTRIES[kind](**data))
+@command(Permission.MONEY_MANAGE, takes=AllocationSchema)
+def add_allocation(data: dict) -> BudgetAllocation:
+    """Record a budget allocation from the municipality, with its council decision."""
+    return money.add(BudgetAllocation(**loaded(data)))
+
+
+@command(Permission.MONEY_MANAGE, takes=InKindSchema)
+def add_in_kind(data: dict) -> InKindSupport:
+    """Record support given in kind (a hall, transport, printing…), with its estimated value."""
+    return money.add(InKindSupport(**loaded(data)))
+
+
+@command(Permission.MONEY_MANAGE, takes=ExpenseSchema)
+def add_expense(data: dict) -> Expense:
+    """Record an expense, with its category."""
+    return money.add(Expense(**loaded(data)))
+
+
+ADD = {"allocations": add_allocation, "in-kind": add_in_kind, "expenses": add_expense}
 
 
 @query(Permission.COUNCIL_VIEW)

@@ -17,8 +17,8 @@ from konsey.core.meetings import Vote
 from konsey.core.motion_package import Package, build_package
 from konsey.core.motions import Motion, MotionStatus, MunicipalAnswer
 from konsey.core.permissions import Permission
-from konsey.schemas.delivery import MunicipalAnswerSchema
-from konsey.schemas.motions import AnswerSchema, StatusSchema
+from konsey.schemas.delivery import MunicipalAnswerSchema, RouteInput
+from konsey.schemas.motions import AnswerSchema, NewMotionSchema, StatusSchema
 from konsey.tenants.db import db
 from konsey.tenants.models import Council, council_today
 from konsey.tenants.scoping import bound_council
@@ -60,9 +60,10 @@ def motion_page(motion_id: uuid.UUID, today: date | None = None) -> dict:
             "milestone_states": list(follow_up_records.MilestoneState)}
 
 
-@command(Permission.MOTIONS_MANAGE)
+@command(Permission.MOTIONS_MANAGE, takes=NewMotionSchema)
 def adopt_motion(data: dict) -> Motion:
     """Make an adopted decision a motion to the municipal council (queued for delivery)."""
+    data = loaded(data)
     vote = referenced(Vote, data.get("vote_id"), "vote_id", _("No such decision in this council."))
     return motions.adopt(vote, data["title"], data["text"])
 
@@ -121,9 +122,10 @@ def delivery_route():
     return delivery.route_of_council()
 
 
-@command(Permission.DELIVERY_MANAGE)
+@command(Permission.DELIVERY_MANAGE, takes=RouteInput)
 def set_delivery_route(data: dict):
     """Choose how motions reach the municipality: email, webhook or download."""
+    data = loaded(data)
     return delivery.set_route(data["channel"], data["address"], data.get("payload_version"))
 
 

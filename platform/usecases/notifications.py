@@ -11,8 +11,9 @@ from konsey.core.errors import Invalid
 from konsey.core.membership import Member
 from konsey.core.notifications import Notification
 from konsey.core.permissions import Permission
+from konsey.schemas.notifications import PreferencesSchema
 from konsey.tenants.db import db
-from konsey.usecases.base import command, one, query
+from konsey.usecases.base import command, loaded, one, query
 from konsey.usecases.people import acting_user
 
 
@@ -60,9 +61,10 @@ def my_preferences() -> dict:
     return _plain(notifications.preferences_of(member.id) if member else {})
 
 
-@command(Permission.COUNCIL_VIEW)
+@command(Permission.COUNCIL_VIEW, takes=PreferencesSchema)
 def set_preferences(data: dict) -> dict:
     """For each kind: ``immediate``, ``digest`` (one e-mail a day) or ``off`` (in the app only)."""
+    data = loaded(data)
     member = _me()
     if member is None:
         raise Invalid({"preferences": [_("You are not a member of this council.")]})

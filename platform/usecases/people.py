@@ -10,10 +10,11 @@ from konsey.core import people
 from konsey.core.accounts import CouncilRole, CouncilRoleName, Invitation, User
 from konsey.core.errors import NotFound
 from konsey.core.permissions import Permission
+from konsey.schemas.people import InvitationInputSchema
 from konsey.tenants.db import db
 from konsey.tenants.models import Council
 from konsey.tenants.scoping import current_council_id
-from konsey.usecases.base import command, current_actor, query
+from konsey.usecases.base import command, current_actor, loaded, query
 
 
 def _council() -> Council:
@@ -43,9 +44,10 @@ def people_overview() -> list[CouncilRole]:
     return people.people_of(_council())
 
 
-@command(Permission.ROLES_MANAGE)
+@command(Permission.ROLES_MANAGE, takes=InvitationInputSchema)
 def invite(data: dict) -> Invitation:
     """Invite someone to a role in the council by e-mail; the link is on ``invitation_url`` (shown once)."""
+    data = loaded(data)
     invitation, url = people.invite(_council(), data["email"], CouncilRoleName(data["role"]), acting_user())
     invitation.invitation_url = url
     return invitation

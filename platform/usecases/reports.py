@@ -13,7 +13,7 @@ from konsey.core.bodies import Body, BodyKind
 from konsey.core.meetings import ACTIVE_STATUSES, Meeting
 from konsey.core.permissions import Permission
 from konsey.core.reports import Report
-from konsey.schemas.reports import AgendaSchema, RevisionSchema
+from konsey.schemas.reports import AgendaSchema, NewReportSchema, RevisionSchema
 from konsey.tenants.db import db
 from konsey.usecases.base import command, loaded, one, query, referenced
 
@@ -30,9 +30,10 @@ def show_report(report_id: uuid.UUID) -> Report:
     return one(Report, report_id)
 
 
-@command(Permission.REPORTS_WRITE)
+@command(Permission.REPORTS_WRITE, takes=NewReportSchema)
 def draft_report(data: dict) -> Report:
     """Start a working group's report with its first draft."""
+    data = loaded(data)
     body = referenced(Body, data.get("body_id"), "body_id", _("Choose a body."))
     return reports.draft(body, data["title"], data["text"])
 

@@ -25,7 +25,13 @@ from konsey.core.membership import Member
 from konsey.core.permissions import Permission
 from konsey.core.sealed_boxes import BoxStage, SealedBox
 from konsey.core.text import turkish_sort_key
-from konsey.schemas.sealed import EnterSealedRoundSchema, HoldSealedRoundSchema
+from konsey.schemas.messages import load_input
+from konsey.schemas.sealed import (
+    STEP_SCHEMAS,
+    EnterSealedRoundSchema,
+    HoldSealedRoundSchema,
+    SealedBallotInSchema,
+)
 from konsey.tenants.db import db, lock
 from konsey.usecases.base import command, loaded, one, query
 
@@ -236,6 +242,7 @@ def keyholder_step(token: str, box_id: uuid.UUID, step: str, data: dict) -> dict
     holder = sealed_boxes.keyholder_of(box, member.id)
     if holder is None or step not in STEPS:
         raise NotFound(_("Not found."))
+    data = load_input(STEP_SCHEMAS[step], data)  # each step its own input, loaded after the box and the holder
     with audit.member_acting(member.id):
         if step == "transport":
             sealed_boxes.give_transport_key(box, holder, data["transport_key"])
@@ -289,12 +296,13 @@ def _counted(meeting_row: Meeting, box: SealedBox) -> None:
         pass
 
 
-@command(None)
+@command(None, takes=SealedBallotInSchema)
 def sealed_ballot(token: str, box_id: uuid.UUID, data: dict) -> str:
     """A phone's sealed ballot: every proof checked, then into the box for the seat (replacing its earlier one);
     its tracker."""
     _pass, meeting_row, member = passes.holder_of(token)
     box = sealed_boxes.box_named(box_id, meeting_row.id)
+    data = loaded(data)
     if box.stage is not BoxStage.OPEN:
         raise Conflict({"ballot": [_("The sealed ballot is not open.") if box.stage is BoxStage.KEYING
                                    else _("This vote is closed.")]})

@@ -12,7 +12,7 @@ from konsey.core.meetings import Meeting, MeetingKind
 from konsey.core.membership import Member, MemberStatus
 from konsey.core.permissions import Permission
 from konsey.core.session_requests import SessionRequest
-from konsey.schemas.session_requests import MeetingLinkSchema, SignatureSchema
+from konsey.schemas.session_requests import MeetingLinkSchema, NewRequestSchema, SignatureSchema
 from konsey.tenants.db import db
 from konsey.usecases.base import command, loaded, one, query, referenced
 
@@ -34,9 +34,10 @@ def requests_page() -> dict:
             "meetings": extraordinary}
 
 
-@command(Permission.MEETINGS_RUN)
+@command(Permission.MEETINGS_RUN, takes=NewRequestSchema)
 def open_request(data: dict) -> SessionRequest:
     """Record a request for an extraordinary general assembly (signatures follow)."""
+    data = loaded(data)
     return session_requests.open_request(data.get("reason", ""))
 
 

@@ -9,8 +9,7 @@ from flask_babel import gettext as _
 
 from konsey.app.guard import current_principal
 from konsey.core.errors import DomainError, NotFound
-from konsey.pluginkit.pages import field_errors, load, posted
-from konsey.schemas.account import NewTokenSchema
+from konsey.pluginkit.pages import field_errors, posted
 from konsey.usecases import account
 from konsey.usecases.base import performs
 from konsey.web import json_download
@@ -44,8 +43,7 @@ def tokens():
             # The page's "platform" is the API's null council; any other choice is a council's id.
             typed["council_id"] = None if council == PLATFORM_CHOICE else council
             try:
-                data = load(NewTokenSchema, typed)
-                _token, secret = account.create_token(data["name"], data["council_id"])
+                _token, secret = account.create_token(typed)
             except NotFound:
                 raise  # a wrong id in the address is the 404 page (Gone: the expired link's page)
             except DomainError as error:

@@ -8,11 +8,7 @@ from flask import Blueprint, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from konsey.core.bodies import BodyKind
-from konsey.pluginkit.pages import attempt, filled, load
-from konsey.schemas.bodies import (
-    NewBodySchema,
-)
-from konsey.schemas.session_requests import NewRequestSchema
+from konsey.pluginkit.pages import attempt, filled
 from konsey.usecases import bodies, session_requests
 from konsey.usecases.base import performs
 
@@ -29,7 +25,7 @@ def body_list():
 @bp.post("/bodies/")
 @performs(bodies.propose_body)
 def body_propose():
-    attempt(lambda: bodies.propose_body(load(NewBodySchema, filled(request.form, "kind", "name", "proposal"))),
+    attempt(lambda: bodies.propose_body(filled(request.form, "kind", "name", "proposal")),
             _("Proposed. It starts work once the general assembly approves it."))
     return redirect(url_for("body_pages.body_list"))
 
@@ -115,8 +111,7 @@ def session_requests_page():
 @bp.post("/session-requests/")
 @performs(session_requests.open_request)
 def session_request_open():
-    attempt(lambda: session_requests.open_request(load(NewRequestSchema,
-                                                       {"reason": request.form.get("reason", "").strip()})),
+    attempt(lambda: session_requests.open_request({"reason": request.form.get("reason", "").strip()}),
             _("Saved."))
     return redirect(url_for("body_pages.session_requests_page"))
 

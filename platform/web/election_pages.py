@@ -6,8 +6,7 @@ from __future__ import annotations
 from flask import Blueprint, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from konsey.pluginkit.pages import attempt, filled, load
-from konsey.schemas.elections import NewElectionSchema
+from konsey.pluginkit.pages import attempt, filled
 from konsey.usecases import elections, sealed
 from konsey.usecases.base import performs
 
@@ -24,7 +23,7 @@ def election_list():
 @performs(elections.call_election)
 def election_call():
     names = ("electing_body_id", "target_body_id", "office", "seats", "term_start", "term_index", "meeting_id")
-    done, result = attempt(lambda: elections.call_election(load(NewElectionSchema, filled(request.form, *names))))
+    done, result = attempt(lambda: elections.call_election(filled(request.form, *names)))
     if done:
         return redirect(url_for("election_pages.election_detail", election_id=result.id))
     return redirect(url_for("election_pages.election_list"))

@@ -19,11 +19,7 @@ from konsey.pluginkit.pages import (
     filled,
     flash_errors,
     flattened,
-    load,
     uuid_or_none,
-)
-from konsey.schemas.meetings import (
-    NewMeetingSchema,
 )
 from konsey.usecases import assembly, hybrid, meeting_record, meetings
 from konsey.usecases.base import performs
@@ -66,7 +62,7 @@ def call():
         if when is None:
             raise Invalid({"scheduled_at": [_("Give the date and time of the meeting.")]})
         raw["scheduled_at"] = when
-        meeting = meetings.call_meeting(load(NewMeetingSchema, raw))
+        meeting = meetings.call_meeting(raw)
     except DomainError as error:
         flash_errors(error)
         return _index(form=form, errors=error.errors, status=error.status)

@@ -15,9 +15,7 @@ from konsey.core.membership import Gender, MemberCategory, MemberStatus
 from konsey.core.representatives import Capacity
 from konsey.pluginkit.pages import attempt, field_errors, filled, flash_errors, load
 from konsey.schemas.members import (
-    MemberInputSchema,
     MemberListArgs,
-    MemberUpdateSchema,
 )
 from konsey.usecases import bodies, calendars, members
 from konsey.usecases.base import performs
@@ -90,7 +88,7 @@ def member_new():
 @performs(members.add_member)
 def member_add():
     try:
-        member = members.add_member(load(MemberInputSchema, _form_input(request.form, editing=False)))
+        member = members.add_member(_form_input(request.form, editing=False))
     except DomainError as error:
         return _member_form(values=request.form, errors=field_errors(error), status=error.status)
     flash(_("%(name)s is a member now (no. %(number)s).", name=member.name, number=member.member_no), "success")
@@ -118,7 +116,7 @@ def member_update(member_id: uuid.UUID):
         if not data.get(unchanged_when_empty):
             data.pop(unchanged_when_empty)
     try:
-        members.update_member(member_id, load(MemberUpdateSchema, data, partial=True))
+        members.update_member(member_id, data)
     except DomainError as error:
         return _member_form(member, request.form, field_errors(error), error.status)
     flash(_("The member's record is saved."), "success")

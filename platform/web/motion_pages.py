@@ -13,13 +13,7 @@ from flask_babel import ngettext
 
 from konsey.core import delivery
 from konsey.core.municipal_calendar import MunicipalMeetingKind
-from konsey.pluginkit.pages import attempt, filled, load
-from konsey.schemas.delivery import RouteInput
-from konsey.schemas.motions import (
-    MunicipalMeetingSchema,
-    NewMotionSchema,
-    RegularMeetingsSchema,
-)
+from konsey.pluginkit.pages import attempt, filled
 from konsey.tenants.models import council_today
 from konsey.usecases import follow_up, motions
 from konsey.usecases.base import performs
@@ -47,7 +41,7 @@ def motion_detail(motion_id):
 def motion_adopt():
     """A decision becomes a motion (from the meeting desk's "send as a motion")."""
     data = filled(request.form, "vote_id", "title", "text")
-    ok, motion = attempt(lambda: motions.adopt_motion(load(NewMotionSchema, data)),
+    ok, motion = attempt(lambda: motions.adopt_motion(data),
                          _("The motion is made and queued for delivery to the municipality."))
     if ok:
         return _back(motion.id)
@@ -117,7 +111,7 @@ def _to_calendar(year=None):
 @performs(follow_up.add_municipal_meeting)
 def municipal_meeting_add():
     ok, meeting = attempt(lambda: follow_up.add_municipal_meeting(
-        load(MunicipalMeetingSchema, filled(request.form, "held_on", "kind", "note"))), _("Saved."))
+        filled(request.form, "held_on", "kind", "note")), _("Saved."))
     return _to_calendar(meeting.held_on.year if ok else None)
 
 
@@ -125,7 +119,7 @@ def municipal_meeting_add():
 @performs(follow_up.add_regular_meetings)
 def municipal_meetings_regular():
     data = filled(request.form, "year", "day_of_month", "weekday", "week")
-    ok, added = attempt(lambda: follow_up.add_regular_meetings(load(RegularMeetingsSchema, data)))
+    ok, added = attempt(lambda: follow_up.add_regular_meetings(data))
     if ok:
         flash(ngettext("%(num)d meeting added.", "%(num)d meetings added.", added), "success")
     return _to_calendar(data.get("year"))
@@ -159,8 +153,8 @@ def delivery_page():
 @bp.post("/delivery/")
 @performs(motions.set_delivery_route)
 def delivery_route():
-    attempt(lambda: motions.set_delivery_route(load(RouteInput, {"channel": request.form.get("channel", ""),
-                                                                 "address": request.form.get("address", "").strip()})),
+    attempt(lambda: motions.set_delivery_route({"channel": request.form.get("channel", ""),
+                                                       "address": request.form.get("address", "").strip()}),
             _("Saved."))
     return redirect(url_for("motion_pages.delivery_page"))
 

@@ -9,8 +9,7 @@ from flask_babel import gettext as _
 from konsey.core import reference
 from konsey.core.errors import DomainError, Locked, NotFound
 from konsey.core.labels import label
-from konsey.pluginkit.pages import field_errors, load, posted
-from konsey.schemas.councils import OnboardingSchema, StatusChangeSchema
+from konsey.pluginkit.pages import field_errors, posted
 from konsey.tenants.lifecycle import TRANSITIONS
 from konsey.tenants.scoping import bound_council
 from konsey.usecases import councils, members
@@ -49,7 +48,7 @@ def new_council():
         return _onboarding_page({"locale": "tr", "timezone": "Europe/Istanbul"}, {})
     values = {name: request.form.get(name, "") for name in ONBOARDING_FIELDS}
     try:
-        onboarded = councils.onboard_council(load(OnboardingSchema, posted(*ONBOARDING_FIELDS)))
+        onboarded = councils.onboard_council(posted(*ONBOARDING_FIELDS))
     except DomainError as error:
         return _onboarding_page(values, field_errors(error), error.status)
     # Post, then redirect: a reload does not send the form again. The one-time link is shown once, on the
@@ -93,9 +92,8 @@ def council_detail(slug: str):
     values = {"status": request.form.get("status", ""), "reason": request.form.get("reason", ""),
               "export_acknowledged": bool(request.form.get("export_acknowledged"))}
     try:
-        data = load(StatusChangeSchema, {**posted("status", "reason"),
-                                         "export_acknowledged": values["export_acknowledged"]})
-        councils.change_status(slug, data)
+        councils.change_status(slug, {**posted("status", "reason"),
+                                      "export_acknowledged": values["export_acknowledged"]})
     except NotFound:
         raise  # a wrong id in the address is the 404 page (Gone: the expired link's page)
     except DomainError as error:

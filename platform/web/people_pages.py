@@ -11,8 +11,7 @@ from flask_babel import gettext as _
 from konsey.core.accounts import CouncilRoleName
 from konsey.core.errors import DomainError, NotFound
 from konsey.core.labels import label
-from konsey.pluginkit.pages import attempt, field_errors, load, posted, typed_back
-from konsey.schemas.people import InvitationInputSchema
+from konsey.pluginkit.pages import attempt, field_errors, posted, typed_back
 from konsey.usecases import people
 from konsey.usecases.base import performs
 
@@ -25,7 +24,7 @@ def people_page():
     values, errors, status = {}, {}, 200
     if request.method == "POST":
         try:
-            invitation = people.invite(load(InvitationInputSchema, posted("email", "role")))
+            invitation = people.invite(posted("email", "role"))
         except NotFound:
             raise  # a wrong id in the address is the 404 page (Gone: the expired link's page)
         except DomainError as error:

@@ -22,14 +22,7 @@ from konsey.core.floor_motions import FloorMotionKind
 from konsey.core.labels import label
 from konsey.core.meetings import Choice, VoteKind
 from konsey.pluginkit import file_download
-from konsey.pluginkit.pages import answer_script_or_page, filled, flattened, load
-from konsey.schemas.meetings import (
-    FloorMotionInSchema,
-    MinutesApprovalInSchema,
-    PhoneBallotSchema,
-    PhoneFloorSchema,
-)
-from konsey.schemas.sealed import STEP_SCHEMAS, SealedBallotInSchema
+from konsey.pluginkit.pages import answer_script_or_page, filled, flattened
 from konsey.usecases import assembly, board, hybrid, meeting_record, meetings, sealed
 from konsey.usecases.base import performs
 from konsey.web.adapters import conditional_state, known_version, live_stream_url
@@ -128,21 +121,19 @@ def ballot(meeting_id, vote_id):
     # ballot of the seat fails its insert, and the refusal's sentence must not need the database).
     recorded = _("Your vote is recorded.")
 
-    def cast():
-        data.update(load(PhoneBallotSchema, filled(request.form, "choice")))
-        return hybrid.phone_ballot(token, vote_id, data)
+    data = filled(request.form, "choice")
 
     # A vote by name repeats the choice, so the person sees what was recorded; a secret one does not say it.
-    return _answer(meeting_id, cast, lambda kind: recorded if kind is VoteKind.SECRET
-                   else _("Your vote is recorded: %(choice)s.", choice=label(data["choice"])))
+    return _answer(meeting_id, lambda: hybrid.phone_ballot(token, vote_id, data),
+                   lambda kind: recorded if kind is VoteKind.SECRET
+                   else _("Your vote is recorded: %(choice)s.", choice=label(Choice(data["choice"]))))
 
 
 @bp.post("/m/<uuid:meeting_id>/floor")
 @performs(hybrid.phone_ask_floor)
 def ask_floor(meeting_id):
     token = _token(meeting_id)
-    return _answer(meeting_id, lambda: hybrid.phone_ask_floor(token, load(PhoneFloorSchema,
-                                                                         filled(request.form, "stance"))),
+    return _answer(meeting_id, lambda: hybrid.phone_ask_floor(token, filled(request.form, "stance")),
                    _("You are on the speakers' list."))
 
 
@@ -158,8 +149,8 @@ def withdraw_floor(meeting_id):
 @performs(assembly.phone_hand_in_floor_motion)
 def hand_in_floor_motion(meeting_id):
     token = _token(meeting_id)
-    return _answer(meeting_id, lambda: assembly.phone_hand_in_floor_motion(token, load(
-        FloorMotionInSchema, filled(request.form, "kind", "text", "agenda_item_id"))),
+    return _answer(meeting_id, lambda: assembly.phone_hand_in_floor_motion(
+        token, filled(request.form, "kind", "text", "agenda_item_id")),
         lambda motion: _("Your floor motion is handed to the board as no. %(n)d.", n=motion.number))
 
 
@@ -184,7 +175,7 @@ def minutes_version(meeting_id, number):
 def approve_minutes(meeting_id, number):
     token = _token(meeting_id)
     return _answer(meeting_id, lambda: meeting_record.phone_approve_minutes(
-        token, number, load(MinutesApprovalInSchema, filled(request.form, "code"))),
+        token, number, filled(request.form, "code")),
         lambda frozen: _("You approved the minutes; the whole board has now, and they are frozen.") if frozen
         else _("You approved the minutes."))
 
@@ -300,7 +291,7 @@ def sealed_ballot(meeting_id, box_id):
     token = _token(meeting_id)
     recorded = _("Your sealed ballot is recorded. Keep its tracker to find it on the published board.")
     return _sealed_answer(lambda: {"tracker": sealed.sealed_ballot(
-        token, box_id, load(SealedBallotInSchema, request.get_json(silent=True) or {})), "message": recorded})
+        token, box_id, _json_object()), "message": recorded})
 
 
 @bp.post("/m/<uuid:meeting_id>/sealed/<uuid:box_id>/<any(transport, dealing, confirm, complaint, decryption, paper):step>")
@@ -308,4 +299,10 @@ def sealed_ballot(meeting_id, box_id):
 def sealed_keyholder_step(meeting_id, box_id, step):
     token = _token(meeting_id)
     return _sealed_answer(lambda: sealed.keyholder_step(
-        token, box_id, step, load(STEP_SCHEMAS[step], request.get_json(silent=True) or {})))
+        token, box_id, step, _json_object()))
+
+
+def _json_object() -> dict:
+    """The request's JSON object as sent (the use case loads it); anything else is an empty one."""
+    body = request.get_json(silent=True)
+    return body if isinstance(body, dict) else {}

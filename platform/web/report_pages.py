@@ -6,8 +6,7 @@ from flask import Blueprint, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from konsey.core.bodies import BodyKind
-from konsey.pluginkit.pages import attempt, filled, load
-from konsey.schemas.reports import NewReportSchema
+from konsey.pluginkit.pages import attempt, filled
 from konsey.usecases import meetings, reports
 from konsey.usecases.base import performs
 
@@ -26,8 +25,7 @@ def report_list():
 @bp.post("/")
 @performs(reports.draft_report)
 def report_draft():
-    done, result = attempt(lambda: reports.draft_report(load(NewReportSchema, filled(request.form, "body_id", "title",
-                                                                                          "text"))))
+    done, result = attempt(lambda: reports.draft_report(filled(request.form, "body_id", "title", "text")))
     if done:
         return redirect(url_for("report_pages.report_detail", report_id=result.id))
     bodies = meetings.bodies_by_id()

@@ -31,7 +31,7 @@ from konsey.pluginkit import (
     president_on_board,
 )
 from konsey.plugins.disabled_assembly.usecases import ORGANISATIONS
-from konsey.plugins.disabled_assembly.views import pages
+from konsey.plugins.disabled_assembly.views import api, pages
 
 NAME = "disabled_assembly"
 TITLE = _l("Disabled people's assembly")  # the name people see on the assemblies page
@@ -88,7 +88,7 @@ def konsey_navigation():
 
 @hookimpl
 def konsey_blueprints():
-    return [pages]
+    return [pages, api]
 
 
 @hookimpl

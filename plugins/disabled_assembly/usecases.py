@@ -22,9 +22,12 @@ from konsey.pluginkit import (
     command,
     council_today,
     db,
+    join_assembly,
+    loaded,
     one,
     query,
     record,
+    referenced,
     seats_on,
 )
 from konsey.plugins.disabled_assembly.models import (
@@ -32,6 +35,11 @@ from konsey.plugins.disabled_assembly.models import (
     AccessKind,
     ExplicitConsent,
     Supporter,
+)
+from konsey.plugins.disabled_assembly.schemas import (
+    AccessRequestSchema,
+    ExplicitConsentSchema,
+    SupporterSchema,
 )
 
 NAME = "disabled_assembly"
@@ -62,13 +70,15 @@ def overview(today: date | None = None) -> dict:
             "kinds": list(AccessKind), "organisations": {c.value for c in ORGANISATIONS}}
 
 
-@command(Permission.BODIES_MANAGE)
-def record_consent(member_id: uuid.UUID, given_on: date | None) -> ExplicitConsent:
+@command(Permission.BODIES_MANAGE, takes=ExplicitConsentSchema)
+def record_consent(data: dict) -> ExplicitConsent:
     """The member's explicit consent, dated, before they join (a person; an organisation needs none)."""
-    member = one(Member, member_id)
+    data = loaded(data)
+    member = referenced(Member, data["member_id"], "member_id", _("No such member in this council."))
+    given_on = data["given_on"]
     if member.kind is MemberKind.INSTITUTIONAL:
         raise Invalid({"member_id": [_("An organisation joins without a personal consent.")]})
-    if given_on is None or given_on > council_today():
+    if given_on > council_today():
         raise Invalid({"given_on": [_("Give the day the consent was signed (not in the future).")]})
     if db.session.scalar(select(ExplicitConsent.id).where(ExplicitConsent.member_id == member.id)):
         raise Conflict({"member_id": [_("This member's consent is already recorded.")]})
@@ -79,32 +89,29 @@ def record_consent(member_id: uuid.UUID, given_on: date | None) -> ExplicitConse
     return consent
 
 
-@command(Permission.BODIES_MANAGE)
-def add_supporter(member_id: uuid.UUID, name: str) -> Supporter:
+@command(Permission.BODIES_MANAGE, takes=SupporterSchema)
+def add_supporter(data: dict) -> Supporter:
     """A carer or assistant who accompanies a member of the assembly (no vote, no seat)."""
-    member = one(Member, member_id)
+    data = loaded(data)
+    member = referenced(Member, data["member_id"], "member_id", _("No such member in this council."))
     if member.id not in {s.member_id for s in seats_on(assembly(), council_today())}:
         raise Invalid({"member_id": [_("A supporter accompanies a member of the assembly.")]})
-    name = (name or "").strip()
-    if not 3 <= len(name) <= 200:
-        raise Invalid({"name": [_("Give the supporter's name (3 to 200 characters).")]})
-    supporter = Supporter(member_id=member.id, name=name)
+    supporter = Supporter(member_id=member.id, name=data["name"].strip())
     db.session.add(supporter)
     db.session.flush()
     record("disabled_assembly.supporter", supporter)  # no name in the audit chain
     return supporter
 
 
-@command(Permission.BODIES_MANAGE)
-def add_accessibility_request(kind: str, meeting_id: uuid.UUID | None, note: str | None,
-                              requested_on: date | None = None) -> AccessibilityRequest:
-    try:
-        access = AccessKind(kind)
-    except ValueError:
-        raise Invalid({"kind": [_("Choose what is needed.")]}) from None
+@command(Permission.BODIES_MANAGE, takes=AccessRequestSchema)
+def add_accessibility_request(data: dict, requested_on: date | None = None) -> AccessibilityRequest:
+    """What a member needs to take part in the council's meetings (sign language, captions, step-free access…),
+    for one meeting or for every one."""
+    data = loaded(data)
+    access, meeting_id = data["kind"], data.get("meeting_id")
     if meeting_id is not None:
-        one(Meeting, meeting_id)  # this council's meeting, or a 404
-    request = AccessibilityRequest(kind=access, meeting_id=meeting_id, note=(note or "").strip()[:2000] or None,
+        referenced(Meeting, meeting_id, "meeting_id", _("No such meeting in this council."))
+    request = AccessibilityRequest(kind=access, meeting_id=meeting_id, note=(data.get("note") or "").strip() or None,
                                    requested_on=requested_on or council_today())
     db.session.add(request)
     db.session.flush()
@@ -112,8 +119,17 @@ def add_accessibility_request(kind: str, meeting_id: uuid.UUID | None, note: str
     return request
 
 
+@command(Permission.BODIES_MANAGE, takes=join_assembly.takes)
+def seat_member(data: dict):
+    """Seat a member in the assembly from today: a person with their consent on record, or an organisation of
+    persons with disabilities; the seat."""
+    member = join_assembly(assembly().id, data)
+    return next(seat for seat in seats_on(assembly(), council_today()) if seat.member_id == member.id)
+
+
 @command(Permission.BODIES_MANAGE)
 def mark_met(request_id: uuid.UUID) -> AccessibilityRequest:
+    """The accessibility request is met (the interpreter booked, the ramp in place)."""
     request = one(AccessibilityRequest, request_id)
     request.met = True
     record("disabled_assembly.access_request_met", request)

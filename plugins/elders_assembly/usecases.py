@@ -17,12 +17,14 @@ from konsey.pluginkit import (
     command,
     council_today,
     db,
+    loaded,
     one,
     plugin_config,
     query,
     record,
 )
 from konsey.plugins.elders_assembly.models import BAND, NAME, ConcernStatus, ElderConcern
+from konsey.plugins.elders_assembly.schemas import NewConcernSchema
 
 
 def assembly() -> Body:
@@ -45,10 +47,11 @@ def list_concerns() -> list[ElderConcern]:
         ElderConcern.created_at.desc()).limit(500)).all()
 
 
-@command(Permission.REPORTS_WRITE)
+@command(Permission.REPORTS_WRITE, takes=NewConcernSchema)
 def record_concern(data: dict) -> ElderConcern:
     """Record a concern raised at the assembly (its theme, a summary naming nobody, the day it was raised)."""
     assembly()  # a council without the assembly has nowhere to raise it
+    data = loaded(data)
     concern = ElderConcern(theme=data["theme"], summary=data["summary"].strip(),
                            raised_on=data.get("raised_on") or council_today())
     db.session.add(concern)

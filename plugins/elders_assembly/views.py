@@ -6,16 +6,15 @@ from flask import Blueprint, redirect, render_template, url_for
 from flask.views import MethodView
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, fields
 
 from konsey.pluginkit import (
     ApiBlueprint,
-    StrictSchema,
     add_member_route,
     attempt,
-    load,
     performs,
     posted,
+    takes,
 )
 from konsey.plugins.elders_assembly import usecases
 from konsey.plugins.elders_assembly.models import NAME, THEME_LABELS, ConcernStatus, ConcernTheme
@@ -23,13 +22,6 @@ from konsey.plugins.elders_assembly.models import NAME, THEME_LABELS, ConcernSta
 pages = Blueprint(NAME, __name__, url_prefix=f"/<council_slug>/p/{NAME}", template_folder="templates")
 api = ApiBlueprint(f"{NAME}_api", __name__, url_prefix=f"/api/v1/councils/<council_slug>/plugins/{NAME}",
                    description="Elders' assembly: the concerns raised at it")
-
-
-class NewConcernSchema(StrictSchema):
-    theme = fields.Enum(ConcernTheme, by_value=True, required=True)
-    summary = fields.String(required=True, validate=validate.Length(min=10, max=500),
-                            metadata={"description": "What was raised, naming nobody."})
-    raised_on = fields.Date(load_default=None, metadata={"description": "The day it was raised (today if left out)."})
 
 
 class ConcernSchema(Schema):
@@ -49,7 +41,7 @@ class Concerns(MethodView):
         return usecases.list_concerns()
 
     @performs(usecases.record_concern)
-    @api.arguments(NewConcernSchema)
+    @takes(usecases.record_concern)
     @api.response(201, ConcernSchema)
     def post(self, data):
         """Record a concern raised at the assembly."""
@@ -81,7 +73,7 @@ add_member_route(pages, usecases.assembly, _l("%(name)s joined the elders' assem
 @pages.post("/concerns")
 @performs(usecases.record_concern)
 def add_concern():
-    attempt(lambda: usecases.record_concern(load(NewConcernSchema, posted("theme", "summary", "raised_on"))),
+    attempt(lambda: usecases.record_concern(posted("theme", "summary", "raised_on")),
             _("The concern is recorded."))
     return redirect(url_for(f"{NAME}.index") + "#concerns")
 

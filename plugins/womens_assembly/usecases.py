@@ -19,12 +19,14 @@ from konsey.pluginkit import (
     command,
     council_today,
     db,
+    loaded,
     one,
     query,
     seats_on,
 )
 from konsey.plugins.womens_assembly.models import attach_note, note_for
 from konsey.plugins.womens_assembly.monitor import monitor as equality_monitor
+from konsey.plugins.womens_assembly.schemas import NoteSchema
 
 NAME = "womens_assembly"
 
@@ -62,8 +64,9 @@ def impact_note(motion_id: uuid.UUID):
     return note
 
 
-@command(Permission.MOTIONS_MANAGE)
+@command(Permission.MOTIONS_MANAGE, takes=NoteSchema)
 def attach_impact_note(motion_id: uuid.UUID, data: dict):
     """Attach the assembly's gender-impact note to a motion; it travels in the motion's package."""
     motion = one(Motion, motion_id)
+    data = loaded(data)
     return attach_note(motion.id, data["text"], data["author"])

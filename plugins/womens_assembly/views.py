@@ -6,16 +6,15 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.views import MethodView
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, fields
 
 from konsey.pluginkit import (
     ApiBlueprint,
-    StrictSchema,
     add_member_route,
     attempt,
-    load,
     performs,
     posted,
+    takes,
     uuid_or_none,
 )
 from konsey.plugins.womens_assembly import usecases
@@ -46,17 +45,12 @@ def impact_note_page():
     if motion_id is None:
         flash(_("Choose a motion."), "error")
     else:
-        attempt(lambda: usecases.attach_impact_note(motion_id, load(NoteSchema, posted("text", "author"))),
+        attempt(lambda: usecases.attach_impact_note(motion_id, posted("text", "author")),
                 _("The note travels with the motion's package."))
     return redirect(url_for(f"{NAME}.monitor"))
 
 
 # --- API ----------------------------------------------------------------------------------------------------
-
-
-class NoteSchema(StrictSchema):
-    text = fields.String(required=True, validate=validate.Length(max=20000))
-    author = fields.String(required=True, validate=validate.Length(min=3, max=200))
 
 
 class NoteOut(Schema):
@@ -83,7 +77,7 @@ class ImpactNote(MethodView):
         return usecases.impact_note(motion_id)
 
     @performs(usecases.attach_impact_note)
-    @api.arguments(NoteSchema)
+    @takes(usecases.attach_impact_note)
     @api.response(200, NoteOut)
     def put(self, data, motion_id):
         """Attach the assembly's gender-impact note to a motion; it travels in the motion's package."""

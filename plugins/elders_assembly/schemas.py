@@ -1,0 +1,15 @@
+"""What the elders' assembly's use cases take (each loads its own, after the rows it names)."""
+
+from __future__ import annotations
+
+from marshmallow import fields, validate
+
+from konsey.pluginkit import StrictSchema
+from konsey.plugins.elders_assembly.models import ConcernTheme
+
+
+class NewConcernSchema(StrictSchema):
+    theme = fields.Enum(ConcernTheme, by_value=True, required=True)
+    summary = fields.String(required=True, validate=validate.Length(min=10, max=500),
+                            metadata={"description": "What was raised, naming nobody."})
+    raised_on = fields.Date(load_default=None, metadata={"description": "The day it was raised (today if left out)."})

@@ -185,3 +185,71 @@ def test_the_architecture_names_only_files_that_exist():
                if "/" in path and not any((base / path).exists()
                                                     for base in (ROOT, ROOT / "platform", ROOT / "platform" / "web"))]
     assert len(named) > 40 and missing == []
+
+
+# What the fronts may name of the core without a use case between: its vocabulary. From these modules only enums,
+# constants and errors (the words a page or a task speaks); from the others nothing at all.
+FRONTS = ("konsey.web", "konsey.api", "konsey.worker")
+VOCABULARY_MODULES = {"errors", "labels", "permissions", "urls", "hooktypes", "i18n"}  # wholly the vocabulary
+MIXED_MODULES = {"accounts", "applications", "bodies", "bylaws", "delivery", "federation", "floor_motions",
+                 "meetings", "membership", "municipal_calendar", "notifications", "representatives"}
+NOT_A_FRONT = {"konsey.api.baseline"}  # the benchmark's hand-written baseline: the machinery is what it skips
+
+
+def _fronts_contract() -> dict:
+    import tomllib
+
+    contracts = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["importlinter"]["contracts"]
+    return next(c for c in contracts if c["name"].startswith("The fronts reach the core's services"))
+
+
+def _is_vocabulary(module_name: str, name: str) -> bool:
+    import enum
+    import importlib
+
+    value = getattr(importlib.import_module(module_name), name)
+    return (isinstance(value, type) and issubclass(value, enum.Enum | Exception)) or name.isupper()
+
+
+def test_every_core_module_is_vocabulary_or_out_of_the_fronts_reach():
+    """The import-linter contract forbids the fronts every core module but the vocabulary's: a new module of the
+    core is forbidden too, or said to be vocabulary here."""
+    contract = _fronts_contract()
+    assert tuple(contract["source_modules"]) == FRONTS
+    forbidden = {m.removeprefix("konsey.core.") for m in contract["forbidden_modules"] if m.startswith("konsey.core.")}
+    core = {path.stem for path in (ROOT / "platform" / "core").glob("*.py") if path.stem != "__init__"} | {"rules"}
+    assert forbidden & (VOCABULARY_MODULES | MIXED_MODULES) == set()
+    assert core - forbidden == VOCABULARY_MODULES | MIXED_MODULES
+
+
+def _reached(tree: ast.AST) -> list[str]:
+    """What an importing module takes of the core beyond its vocabulary."""
+    found = []
+    for node, module in _imports(tree):
+        if not module.startswith("konsey.core"):
+            continue
+        short = module.removeprefix("konsey.core").lstrip(".")
+        names = [alias.name for alias in node.names] if isinstance(node, ast.ImportFrom) else [module]
+        for name in names:
+            part = short or name  # "from konsey.core import outbox" takes the module
+            if part in VOCABULARY_MODULES or (part in MIXED_MODULES and short and _is_vocabulary(module, name)):
+                continue
+            found.append(f"{module}.{name}")
+    return found
+
+
+def test_the_fronts_name_only_the_cores_vocabulary():
+    """From a module that also holds services, a page, an API view or a task imports only enums, constants and
+    errors: what they do to the domain goes through a use case."""
+    reached = [f"{name} imports {what}" for name, path in _modules()
+               if name.startswith(FRONTS) and name not in NOT_A_FRONT
+               for what in _reached(ast.parse(path.read_text()))]
+    assert reached == []
+
+
+def test_the_fronts_check_sees_a_front_reaching_a_service():
+    """The check above is real: a page importing a service function, a model or a whole module is caught."""
+    planted = ast.parse("from konsey.core.meetings import open_vote, Meeting, VoteKind\n"
+                        "from konsey.core import outbox, errors\nfrom konsey.core.labels import label")
+    assert _reached(planted) == ["konsey.core.meetings.open_vote", "konsey.core.meetings.Meeting",
+                                 "konsey.core.outbox"]

@@ -18,9 +18,9 @@ from celery import Celery, Task
 from flask import Flask, current_app, has_app_context
 
 import konsey.worker.tasks  # noqa: F401 - registers the shared tasks, so they can be sent by name
-from konsey.core.plugins import plugin_jobs
 from konsey.tenants.db import db
 from konsey.tenants.scoping import bound_council
+from konsey.usecases import system
 from konsey.usecases.base import SYSTEM, acting_as
 from konsey.usecases.system import bury_task
 
@@ -118,7 +118,7 @@ def plugin_beat_schedule() -> dict:
 
     return {f"plugin:{plugin}:{job.name}": {"task": "konsey.run_plugin_job", "schedule": job.every_seconds,
                                              "kwargs": {"plugin": plugin, "job": job.name}}
-            for plugin, job in plugin_jobs()}
+            for plugin, job in system.scheduled_plugin_jobs()}
 
 
 def celery_for(app: Flask | None = None) -> Celery:

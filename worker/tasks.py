@@ -9,7 +9,7 @@ import uuid
 from celery import shared_task
 from sqlalchemy.exc import InterfaceError, OperationalError
 
-from konsey.core.delivery import RetryLater, retry_schedule
+from konsey.core.delivery import RetryLater
 from konsey.usecases import system
 from konsey.usecases.base import SYSTEM, acting_as
 
@@ -52,7 +52,7 @@ def handle_event(self, *, council_id: str, event_id: str) -> bool:
         with acting_as(SYSTEM):
             return system.handle_event(uuid.UUID(event_id), token)
     except RetryLater as later:
-        countdown = later.countdown if later.countdown is not None else retry_schedule(self.request.retries)
+        countdown = later.countdown if later.countdown is not None else system.retry_after(self.request.retries)
         countdown *= random.uniform(0.9, 1.1)
         try:  # keep the event while this message waits, so the relay sends no copy meanwhile
             with acting_as(SYSTEM):
@@ -64,7 +64,7 @@ def handle_event(self, *, council_id: str, event_id: str) -> bool:
         # The database or the mail server blinked: try again soon (a database outage sent events to the dead
         # letters when only OSError was retried), keeping the event meanwhile where the database answers — else
         # the lease runs out, a fresh copy starts its retries from zero, and a lasting error never dies.
-        countdown = retry_schedule(self.request.retries)
+        countdown = system.retry_after(self.request.retries)
         try:
             with acting_as(SYSTEM):
                 system.postpone_event(uuid.UUID(event_id), token, countdown)

@@ -12,16 +12,12 @@ import click
 from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
 from marshmallow import ValidationError
-from sqlalchemy import select
 
 from konsey.app.demo import seed_demo
 from konsey.app.runner import run_platform, serve_production
 from konsey.core.errors import DomainError, NotFound
 from konsey.core.plugins import plugin_commands
 from konsey.schemas.messages import translate_validation_messages
-from konsey.tenants.db import db
-from konsey.tenants.models import Council
-from konsey.tenants.scoping import bound_council
 from konsey.usecases import account as account_cases
 from konsey.usecases import councils as council_cases
 from konsey.usecases import meeting_record as record_cases
@@ -175,10 +171,10 @@ def import_command(export_file: Path):
 @contextmanager
 def _council_bound(slug: str):
     """The council named by ``slug`` bound, the platform acting (the operator at the command line)."""
-    council = db.session.scalar(select(Council).where(Council.slug == slug))
+    council = council_cases.named(slug)
     if council is None:
         _fail(f"no council called {slug}")
-    with bound_council(council.id), acting_as(SYSTEM):
+    with council_cases.as_the_platform_in(council):
         yield council
 
 

@@ -160,6 +160,9 @@ def enforce_policy():
             raise Gone()
         if council is not None and council.is_read_only and request.method not in SAFE_METHODS:
             raise Locked()
+        if council is not None and not is_api_request() and current_user.is_authenticated:
+            # A signed-in person on a council's public page: the menu offers what their roles allow there.
+            _act_for_request(Actor(current_user.id, roles_in(current_user, council.id), current_user.platform_role))
         return None
 
     principal = current_principal()

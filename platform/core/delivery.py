@@ -68,6 +68,10 @@ class DeliveryRoute(CouncilOwned, db.Model):
     # of the first release, kept for the municipalities that already receive it until their council switches.
     payload_version: Mapped[int] = mapped_column(Integer, default=2)
 
+    @property
+    def secret_hint(self) -> str | None:
+        return secret_hint(self.secret)
+
 
 class AttemptOutcome(enum.StrEnum):
     SENT = "sent"  # handed over (SMTP accepted; a link was issued): a receipt is still to come

@@ -330,6 +330,15 @@ class LiveView:
     version: int | None  # the published version; None without the live service's Redis (then a hash tags it)
     state: dict | None
 
+    @property
+    def tag(self) -> str:
+        """The entity tag a screen holds: the published version, else the state's hash."""
+        return f"v{self.version}" if self.version is not None else live_state.etag(self.state)
+
+    def sent(self) -> dict:
+        """The state as sent (the server's clock and the version stamped on it)."""
+        return live_state.stamped(self.state, self.version)
+
 
 def view(meeting: Meeting, known: int | None = None) -> LiveView:
     """The state for a screen that polls and holds version ``known``: the latest published one (computed once

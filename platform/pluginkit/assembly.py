@@ -37,10 +37,10 @@ from konsey.core.rules.membership import age_on
 from konsey.core.seats import SeatRole, assign_seat, end_seat, seats_on
 from konsey.pluginkit.pages import attempt
 from konsey.tenants.db import db
-from konsey.tenants.models import Council, council_today
-from konsey.tenants.scoping import bound_council
-from konsey.usecases.base import SYSTEM, acting_as, performs
+from konsey.tenants.models import council_today
+from konsey.usecases.base import performs
 from konsey.usecases.bodies import join_assembly
+from konsey.usecases.councils import as_the_platform_in, named
 
 BOARD_SEATS = "executive_board_ex_officio_assemblies"
 
@@ -228,10 +228,10 @@ class AgeBand:
 def bound_council_by_slug(slug: str, plugin_name: str | None = None) -> Iterator:
     """For a plugin's command: bind the council named by ``slug`` and act as the platform (the operator at the
     command line); refuse if the council has not enabled the plugin."""
-    council_id = db.session.scalar(select(Council.id).where(Council.slug == slug))
-    if council_id is None:
+    council = named(slug)
+    if council is None:
         raise click.ClickException(f"no council called {slug}")
-    with bound_council(council_id), acting_as(SYSTEM):
-        if plugin_name and not council_hooks(council_id).enabled(plugin_name):
+    with as_the_platform_in(council):
+        if plugin_name and not council_hooks(council.id).enabled(plugin_name):
             raise click.ClickException(f"{slug} has not enabled {plugin_name}")
-        yield council_id
+        yield council.id

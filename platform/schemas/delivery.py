@@ -15,7 +15,7 @@ class RouteSchema(Schema):
 
     channel = fields.String()
     address = fields.String()
-    secret_hint = fields.Function(lambda route: delivery.secret_hint(route.secret))
+    secret_hint = fields.String()
     enabled = fields.Boolean()
     disabled_reason = fields.String(allow_none=True)
     payload_version = fields.Integer(metadata={

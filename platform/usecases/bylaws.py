@@ -7,7 +7,7 @@ from datetime import date
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from konsey.core import bylaws
+from konsey.core import bylaws, plugins
 from konsey.core.bylaws import ByLawProfile, profile_in_force
 from konsey.core.elections import Election
 from konsey.core.errors import Invalid, NotFound
@@ -37,6 +37,15 @@ def version_in_force(on: date | None = None) -> ByLawProfile:
 @query(Permission.COUNCIL_VIEW)
 def parameters_in_force(on: date | None = None) -> dict:
     return bylaws.parameters_on(on or council_today())
+
+
+@query(Permission.COUNCIL_VIEW)
+def assemblies_by_code() -> dict[str, str]:
+    """The assemblies' body types the installed plugins bring, by code, as people name them: the plugin's title
+    in the reader's language, else the body type's own name (the choices of the board's ex-officio list)."""
+    titles = plugins.installed()
+    return {kind.code: plugins.title_of(kind.code) if kind.code in titles else kind.name
+            for kind in plugins.installed_body_types()}
 
 
 @command(Permission.BYLAWS_MANAGE)

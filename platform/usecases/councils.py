@@ -4,6 +4,8 @@ council's own record (audit log, statutory calendar, full export)."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 
@@ -22,7 +24,7 @@ from konsey.core.bylaws import ByLawProfile
 from konsey.core.calendar import calendar
 from konsey.core.council_keys import CouncilKey
 from konsey.core.delivery import DeliveryRoute
-from konsey.core.errors import Conflict, NotFound
+from konsey.core.errors import Conflict, Locked, NotFound
 from konsey.core.export import ExportJob, export_council
 from konsey.core.invitations import send_invitation
 from konsey.core.meetings import ACTIVE_STATUSES, AgendaItem, Meeting, Vote
@@ -35,8 +37,9 @@ from konsey.schemas.councils import OnboardingSchema, StatusChangeSchema
 from konsey.tenants.db import db
 from konsey.tenants.lifecycle import LifecycleError
 from konsey.tenants.models import Council, CouncilStatus, council_midnight, council_today
-from konsey.tenants.scoping import all_councils, current_council_id
-from konsey.usecases.base import command, current_actor, loaded, one, query
+from konsey.tenants.scoping import all_councils, bound_council, current_council_id
+from konsey.usecases import members
+from konsey.usecases.base import SYSTEM, acting_as, command, current_actor, loaded, one, query
 
 
 @dataclass
@@ -51,11 +54,24 @@ def bound() -> Council:
     return db.session.get(Council, current_council_id())
 
 
+def named(slug: str) -> Council | None:
+    """The council whose address is ``slug``, if there is one."""
+    return db.session.scalar(select(Council).where(Council.slug == slug))
+
+
 def by_slug(slug: str) -> Council:
-    council = db.session.scalar(select(Council).where(Council.slug == slug))
+    council = named(slug)
     if council is None:
         raise NotFound(_("Not found."))
     return council
+
+
+@contextmanager
+def as_the_platform_in(council: Council) -> Iterator[Council]:
+    """The one way a command (the operator's at the command line, a plugin's) works inside a council: the
+    council bound, the platform acting."""
+    with bound_council(council.id), acting_as(SYSTEM):
+        yield council
 
 
 def councils_of(user: User | None, *, every: bool = False) -> list[Council]:
@@ -104,6 +120,19 @@ def onboard_council(data: dict) -> Onboarded:
 @query(Permission.COUNCILS_LIFECYCLE)
 def council_for_operator(slug: str) -> Council:
     return by_slug(slug)
+
+
+@command(Permission.MEMBERS_IMPORT)
+def import_members_into(slug: str, content: bytes, *, dry_run: bool):
+    """The operator imports a council's members (its first list, from the municipality's records): a dry run
+    reports every bad row; a real run adds them all, or none if any is bad."""
+    council = by_slug(slug)
+    if council.is_read_only:
+        raise Locked(_("This council is suspended and read-only."))
+    with bound_council(council.id):
+        report = members.import_members(content, dry_run=dry_run)
+        db.session.flush()  # written as this council's, before the scope is released
+    return report
 
 
 @command(Permission.COUNCILS_LIFECYCLE, takes=StatusChangeSchema)

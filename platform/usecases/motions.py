@@ -122,6 +122,12 @@ def delivery_route():
     return delivery.route_of_council()
 
 
+@query(Permission.DELIVERY_MANAGE)
+def delivery_channels() -> list[str]:
+    """The channels a council's motions can go by: the statute's and those its plugins add."""
+    return sorted(delivery.channels())
+
+
 @command(Permission.DELIVERY_MANAGE, takes=RouteInput)
 def set_delivery_route(data: dict):
     """Choose how motions reach the municipality: email, webhook or download."""

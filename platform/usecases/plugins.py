@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from marshmallow import ValidationError, fields
+
 from konsey.core import plugins
 from konsey.core.permissions import Permission
 from konsey.schemas.plugins import validated_config
@@ -16,6 +18,29 @@ def _installed(name: str) -> None:
 def plugin_states() -> list[dict]:
     """Every installed plugin and its state in this council."""
     return plugins.states()
+
+
+@query(Permission.COUNCIL_VIEW)
+def installed_names() -> set[str]:
+    """The names of the installed plugins."""
+    return set(plugins.installed())
+
+
+@query(Permission.COUNCIL_VIEW)
+def settings_of(name: str) -> list[tuple[str, fields.Field, object]]:
+    """(name, marshmallow field, value) of each setting a plugin takes: this council's, else the default."""
+    _installed(name)
+    schema_class = plugins.only(name).konsey_config_schema()
+    if schema_class is None:
+        return []
+    enablement = plugins.enablement_of(name)
+    current = (enablement.config if enablement else None) or {}
+    try:
+        defaults = schema_class().dump(schema_class().load({}))
+    except ValidationError:  # a setting without a default: nothing to show before it is given
+        defaults = {}
+    return [(key, field, current.get(key, defaults.get(key))) for key, field in schema_class().fields.items()
+            if not field.dump_only]
 
 
 @command(Permission.PLUGINS_MANAGE)

@@ -8,12 +8,12 @@ use case says so by calling :func:`keep_so_far`."""
 from __future__ import annotations
 
 import uuid
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 
-from konsey.core import export, federation, live, motions, notifications, outbox, passes, speakers
+from konsey.core import delivery, export, federation, live, motions, notifications, outbox, passes, speakers
 from konsey.core.mail import build_message, deliver
 from konsey.core.meetings import Meeting, MeetingStatus
 from konsey.core.membership import Member
@@ -33,6 +33,51 @@ def keep_so_far() -> None:
 
 def _active_councils() -> list[uuid.UUID]:
     return db.session.scalars(select(Council.id).where(Council.status == CouncilStatus.ACTIVE)).all()
+
+
+# --- the outbox relay: the events the domain wrote, handed to the broker ---------------------------------------
+
+
+@query(Permission.SYSTEM)
+def due_outbox_events(limit: int, now: datetime | None = None) -> list[tuple[uuid.UUID, uuid.UUID]]:
+    """(council id, event id) of the events to publish, oldest first: never published, or their lease ran out
+    (the message was lost, or the worker that held it died); never those done or dead."""
+    now = now or utcnow()
+    # Not audited per run (it runs every few seconds and reads only ids); the relay itself is the reason.
+    with all_councils(reason="outbox relay: which events are waiting to be published", audit=False) as every:
+        rows = every.execute(
+            select(outbox.OutboxEvent.council_id, outbox.OutboxEvent.id)
+            .where(outbox.OutboxEvent.completed_at.is_(None), outbox.OutboxEvent.dead_at.is_(None),
+                   or_(outbox.OutboxEvent.lease_until.is_(None), outbox.OutboxEvent.lease_until < now))
+            .order_by(outbox.OutboxEvent.created_at).limit(limit)
+        ).all()
+        every.rollback()
+    return [tuple(row) for row in rows]
+
+
+@command(Permission.SYSTEM)
+def outbox_event_published(council_id: uuid.UUID, event_id: uuid.UUID, token: str,
+                           now: datetime | None = None) -> None:
+    """The broker took the message ``token`` for an event: that message holds the event for a lease."""
+    redeliver_after = timedelta(seconds=current_app.config["KONSEY_OUTBOX_REDELIVER_AFTER"])
+    with bound_council(council_id):
+        event = db.session.get(outbox.OutboxEvent, event_id, with_for_update=True)  # not over a claim just made
+        if event is not None:
+            outbox.published(event, token, redeliver_after, now)
+            db.session.flush()  # written as this council's, before the scope is released
+
+
+@query(None)
+def scheduled_plugin_jobs() -> list[tuple[str, object]]:
+    """(plugin, job) of every installed plugin's scheduled jobs (each runs per council that enabled it)."""
+    return plugin_jobs()
+
+
+@query(None)
+def retry_after(attempt: int) -> float:
+    """Seconds before the next try of a task that failed for now (the platform's backoff: about three days in
+    all over twenty tries)."""
+    return delivery.retry_schedule(attempt)
 
 
 @command(Permission.SYSTEM)

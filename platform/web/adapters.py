@@ -11,8 +11,6 @@ from urllib.parse import urlsplit
 
 from flask import Response, current_app, jsonify, request
 
-from konsey.core.live_state import etag, stamped
-
 
 def safe_next(target: str | None, default: str) -> str:
     """A same-origin path to go on to after sign-in or a language change, else ``default``.
@@ -47,16 +45,10 @@ def conditional_state(view):
     """A meeting's live state for a screen that polls: 304 while it holds the latest. Where the live service
     publishes, the tag is the published version and an unchanged screen costs no state at all; else the tag is
     the state's hash."""
-    if view.version is not None:
-        tag = f"v{view.version}"
-        if view.state is None:
-            return Response(status=304, headers={"ETag": f'"{tag}"', "Cache-Control": "no-cache"})
-        answer = jsonify(stamped(view.state, view.version))
-    else:
-        tag = etag(view.state)
-        if request.if_none_match.contains(tag):
-            return Response(status=304, headers={"ETag": f'"{tag}"', "Cache-Control": "no-cache"})
-        answer = jsonify(stamped(view.state))
+    tag = view.tag
+    if view.state is None or (view.version is None and request.if_none_match.contains(tag)):
+        return Response(status=304, headers={"ETag": f'"{tag}"', "Cache-Control": "no-cache"})
+    answer = jsonify(view.sent())
     answer.set_etag(tag)
     answer.headers["Cache-Control"] = "no-cache"
     return answer

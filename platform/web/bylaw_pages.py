@@ -15,7 +15,6 @@ from marshmallow.validate import OneOf
 from konsey.core.bylaws import PARAMETER_NOTES
 from konsey.core.errors import DomainError, NotFound
 from konsey.core.labels import parameter_label
-from konsey.core.plugins import installed, installed_body_types, title_of
 from konsey.schemas.bylaws import council_schema
 from konsey.schemas.messages import refusal_lines
 from konsey.tenants.models import council_today
@@ -60,15 +59,14 @@ def _choices(name: str, field, value) -> list | None:
         if isinstance(rule, OneOf):
             return list(rule.choices)
     if name == "executive_board_ex_officio_assemblies":  # the assemblies' body types, as the plugins name them
-        return sorted({t.code for t in installed_body_types()} | set(value or []))
+        return sorted(set(bylaws.assemblies_by_code()) | set(value or []))
     return None
 
 
 def _choice_names(name: str) -> dict:
     """How a parameter's choices read, where a plugin names them (the assemblies); else their labels."""
     if name == "executive_board_ex_officio_assemblies":  # the plugin's title, in the reader's language
-        plugins = installed()
-        return {t.code: title_of(t.code) if t.code in plugins else t.name for t in installed_body_types()}
+        return bylaws.assemblies_by_code()
     return {}
 
 

@@ -8,15 +8,13 @@ import json
 from flask import Blueprint, Response, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from konsey.app.guard import current_principal
-from konsey.core.accounts import roles_in
 from konsey.core.errors import Invalid
-from konsey.core.permissions import Permission, allowed
+from konsey.core.permissions import Permission
 from konsey.core.urls import external_url
 from konsey.pluginkit import file_download
 from konsey.pluginkit.pages import attempt
 from konsey.usecases import calendars, councils, follow_up, meeting_record, sealed
-from konsey.usecases.base import performs
+from konsey.usecases.base import current_actor, performs
 from konsey.web.adapters import int_arg
 
 bp = Blueprint("council", __name__, url_prefix="/<council_slug>")
@@ -25,11 +23,9 @@ bp = Blueprint("council", __name__, url_prefix="/<council_slug>")
 @bp.app_context_processor
 def _council_helpers():
     def can(permission: str) -> bool:
-        principal = current_principal()
-        council = g.get("council")
-        if principal is None or council is None:
-            return False
-        return allowed(Permission(permission), roles_in(principal, council.id), principal.platform_role)
+        """What the guard decided for this request's person (their roles in the council bound): never decided
+        twice, the same answer the use cases get."""
+        return g.get("council") is not None and current_actor().may(Permission(permission))
 
     return {"can": can}
 

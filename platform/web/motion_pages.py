@@ -11,7 +11,6 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 
-from konsey.core import delivery
 from konsey.core.municipal_calendar import MunicipalMeetingKind
 from konsey.pluginkit.pages import attempt, filled
 from konsey.tenants.models import council_today
@@ -146,8 +145,7 @@ def municipal_meeting_remove(meeting_id):
 @performs(motions.delivery_route)
 def delivery_page():
     return render_template("governance/delivery.html", route=motions.delivery_route(),
-                           channels=sorted(delivery.channels()), letters=motions.dead_letters(limit=100),
-                           secret_hint=delivery.secret_hint)
+                           channels=motions.delivery_channels(), letters=motions.dead_letters(limit=100))
 
 
 @bp.post("/delivery/")
@@ -164,9 +162,8 @@ def delivery_route():
 def rotate_secret():
     route = motions.rotate_delivery_secret()
     # Shown on this page, this once: never put in a flash (the session cookie is signed, not encrypted).
-    return render_template("governance/delivery.html", route=route, channels=sorted(delivery.channels()),
-                           letters=motions.dead_letters(limit=100), new_secret=route.secret,
-                           secret_hint=delivery.secret_hint)
+    return render_template("governance/delivery.html", route=route, channels=motions.delivery_channels(),
+                           letters=motions.dead_letters(limit=100), new_secret=route.secret)
 
 
 @bp.post("/delivery/dead-letters/<uuid:letter_id>/retry")

@@ -6,13 +6,11 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 
-from konsey.core import reference
 from konsey.core.errors import DomainError, Locked, NotFound
 from konsey.core.labels import label
 from konsey.pluginkit.pages import field_errors, posted
 from konsey.tenants.lifecycle import TRANSITIONS
-from konsey.tenants.scoping import bound_council
-from konsey.usecases import councils, members
+from konsey.usecases import councils, members, reference
 from konsey.usecases.base import performs
 from konsey.usecases.member_import import ImportFileError
 from konsey.web import example_import_csv
@@ -33,7 +31,10 @@ ONBOARDING_FIELDS = ("name", "slug", "province_code", "municipality_id", "contac
 
 def _onboarding_page(values: dict, errors: dict, status: int = 200):
     code = values.get("province_code") or ""
-    municipalities = reference.municipalities(int(code)) if code.isdigit() else []
+    try:
+        municipalities = reference.municipalities_of(int(code)) if code.isdigit() else []
+    except NotFound:  # a province code that is none: the form says so under its field
+        municipalities = []
     return render_template(
         "operator/new_council.html", values=values, errors=errors,
         provinces=[(str(p.code), f"{p.code:02d} {p.name}") for p in reference.provinces()],
@@ -103,7 +104,7 @@ def council_detail(slug: str):
 
 
 @bp.post("/councils/<slug>/import")
-@performs(members.import_members)
+@performs(councils.import_members_into)
 def import_council_members(slug: str):
     council = councils.council_for_operator(slug)
     if council.is_read_only:
@@ -112,11 +113,10 @@ def import_council_members(slug: str):
     dry_run = bool(request.form.get("dry_run"))
     if upload is None or not upload.filename:
         return _council_page(council, import_errors={"file": [_("Choose a CSV file.")]}, dry_run=dry_run, status=422)
-    with bound_council(council.id):
-        try:
-            report = members.import_members(upload.read(), dry_run=dry_run)
-        except ImportFileError as error:
-            return _council_page(council, import_errors={"file": [str(error)]}, dry_run=dry_run, status=422)
+    try:
+        report = councils.import_members_into(slug, upload.read(), dry_run=dry_run)
+    except ImportFileError as error:
+        return _council_page(council, import_errors={"file": [str(error)]}, dry_run=dry_run, status=422)
     return render_template("operator/import_report.html", council=council, report=report), 200 if report.ok else 422
 
 

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from marshmallow import ValidationError, fields
+from marshmallow import fields
 
-from konsey.core import plugins as core_plugins
 from konsey.core.errors import DomainError
 from konsey.usecases import plugins
 from konsey.usecases.base import performs
@@ -14,29 +13,10 @@ from konsey.usecases.base import performs
 bp = Blueprint("plugin_pages", __name__, url_prefix="/<council_slug>/plugins")
 
 
-def _settings_fields(name: str) -> list[tuple[str, fields.Field, object]]:
-    """(field name, marshmallow field, current or default value) of a plugin's configuration schema."""
-    schema_class = core_plugins.only(name).konsey_config_schema()
-    if schema_class is None:
-        return []
-    current = (core_plugins.enablement_of(name).config if core_plugins.enablement_of(name) else None) or {}
-    defaults = schema_class().dump(schema_class().load({})) if _loads_empty(schema_class) else {}
-    return [(key, field, current.get(key, defaults.get(key))) for key, field in schema_class().fields.items()
-            if not field.dump_only]
-
-
-def _loads_empty(schema_class) -> bool:
-    try:
-        schema_class().load({})
-    except ValidationError:
-        return False
-    return True
-
-
 def _form_config(name: str) -> dict:
     """The submitted settings, typed as the plugin's schema expects (the schema itself then validates)."""
     config = {}
-    for key, field, _value in _settings_fields(name):
+    for key, field, _value in plugins.settings_of(name):
         raw = request.form.get(key, "")
         if isinstance(field, fields.Boolean):
             config[key] = request.form.get(key) == "y"
@@ -55,12 +35,12 @@ def _form_config(name: str) -> dict:
 @performs(plugins.plugin_states)
 def index():
     return render_template("plugins/index.html", states=plugins.plugin_states(),
-                           settings={name: _settings_fields(name) for name in core_plugins.installed()},
+                           settings={name: plugins.settings_of(name) for name in plugins.installed_names()},
                            is_bool=lambda f: isinstance(f, fields.Boolean))
 
 
 def _act(name: str, action, message: str):
-    if name not in core_plugins.installed():
+    if name not in plugins.installed_names():
         abort(404)
     try:
         action()

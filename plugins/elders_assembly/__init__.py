@@ -15,14 +15,7 @@ from pathlib import Path
 
 from flask_babel import lazy_gettext as _l
 
-from konsey.pluginkit import (
-    BodyType,
-    Indicator,
-    NavigationItem,
-    Permission,
-    hookimpl,
-    only_seated_candidates,
-)
+from konsey.pluginkit import BodyType, Indicator, NavigationItem, Permission, hookimpl, only_seated_candidates
 from konsey.plugins.elders_assembly import usecases
 from konsey.plugins.elders_assembly.models import BAND, NAME
 from konsey.plugins.elders_assembly.views import api, pages

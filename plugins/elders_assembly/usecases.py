@@ -15,7 +15,6 @@ from konsey.pluginkit import (
     Permission,
     body_of_type,
     command,
-    council_today,
     db,
     loaded,
     one,
@@ -53,7 +52,7 @@ def record_concern(data: dict) -> ElderConcern:
     assembly()  # a council without the assembly has nowhere to raise it
     data = loaded(data)
     concern = ElderConcern(theme=data["theme"], summary=data["summary"].strip(),
-                           raised_on=data.get("raised_on") or council_today())
+                           raised_on=data["raised_on"])
     db.session.add(concern)
     db.session.flush()
     record("elders_assembly.concern_recorded", concern, {"theme": concern.theme.value})  # no free text

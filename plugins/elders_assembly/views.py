@@ -8,14 +8,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, fields
 
-from konsey.pluginkit import (
-    ApiBlueprint,
-    add_member_route,
-    attempt,
-    performs,
-    posted,
-    takes,
-)
+from konsey.pluginkit import ApiBlueprint, add_member_route, attempt, performs, posted, takes
 from konsey.plugins.elders_assembly import usecases
 from konsey.plugins.elders_assembly.models import NAME, THEME_LABELS, ConcernStatus, ConcernTheme
 

@@ -8,15 +8,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, fields
 
-from konsey.pluginkit import (
-    ApiBlueprint,
-    add_member_route,
-    attempt,
-    performs,
-    posted,
-    takes,
-    uuid_or_none,
-)
+from konsey.pluginkit import ApiBlueprint, add_member_route, attempt, performs, posted, takes, uuid_or_none
 from konsey.plugins.womens_assembly import usecases
 
 NAME = "womens_assembly"

@@ -38,7 +38,7 @@ REDIS_URL = os.environ.get("KONSEY_BENCH_REDIS_URL", "redis://127.0.0.1:6379/0")
 
 def adopt_many(app, council_id, count: int) -> list[uuid.UUID]:
     """One working-group meeting with ``count`` agenda items, each adopted and made a motion."""
-    from konsey.core import meetings
+    from konsey.core import meetings, votes
     from konsey.core.bodies import Body, BodyKind
     from konsey.core.meetings import AgendaItem, Choice, VoteKind
     from konsey.core.membership import Member
@@ -56,9 +56,9 @@ def adopt_many(app, council_id, count: int) -> list[uuid.UUID]:
         ids = []
         for item in db.session.scalars(select(AgendaItem).where(AgendaItem.meeting_id == meeting.id)
                                        .order_by(AgendaItem.position)):
-            vote = meetings.open_vote(meeting, body, item, VoteKind.OPEN)
-            meetings.cast(vote, meeting, body, member, Choice.YES)
-            meetings.close_vote(vote, meeting, body)
+            vote = votes.open_vote(meeting, body, item, VoteKind.OPEN)
+            votes.cast(vote, meeting, body, member, Choice.YES)
+            votes.close_vote(vote, meeting, body)
             ids.append(adopt(vote, item.title, f"{item.title}: kent için bir öneri. " * 8).id)
         db.session.commit()
         return ids

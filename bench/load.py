@@ -56,7 +56,7 @@ def members_csv(count: int, rng: random.Random) -> bytes:
 
 def seed(app, args, rng) -> dict:
     """Everything through the services; returns what the Locust people need."""
-    from konsey.core import meetings, seats
+    from konsey.core import meetings, seats, votes
     from konsey.core.accounts import User, issue_token
     from konsey.core.bodies import Body, BodyKind
     from konsey.core.meetings import AgendaItem, Attendance, Choice, MeetingKind, VoteKind
@@ -96,10 +96,10 @@ def seed(app, args, rng) -> dict:
                 meetings.check_in(meeting, member, online=False)
             for item in db.session.scalars(select(AgendaItem).where(AgendaItem.meeting_id == meeting.id)
                                            .order_by(AgendaItem.position)).all()[:votes_per_item]:
-                vote = meetings.open_vote(meeting, body, item, VoteKind.OPEN)
+                vote = votes.open_vote(meeting, body, item, VoteKind.OPEN)
                 for member in present:
-                    meetings.cast(vote, meeting, body, member, rng.choice([Choice.YES, Choice.YES, Choice.NO]))
-                meetings.close_vote(vote, meeting, body)
+                    votes.cast(vote, meeting, body, member, rng.choice([Choice.YES, Choice.YES, Choice.NO]))
+                votes.close_vote(vote, meeting, body)
                 if motions and vote.decision_number:
                     adopt(vote, item.title, f"{item.title}: kent için bir öneri.")
             db.session.commit()
@@ -122,10 +122,10 @@ def seed(app, args, rng) -> dict:
         # One vote open at a time in a meeting: its ballots come from the seats present, each once.
         first_item = db.session.scalars(select(AgendaItem).where(AgendaItem.meeting_id == live.id)
                                         .order_by(AgendaItem.position)).first()
-        votes = [meetings.open_vote(live, assembly, first_item, VoteKind.OPEN).id]
+        open_votes = [votes.open_vote(live, assembly, first_item, VoteKind.OPEN).id]
         db.session.commit()
         assert db.session.query(Attendance).count() > 0
-        pairs = [(vote_id, member.id) for vote_id in votes for member in present]
+        pairs = [(vote_id, member.id) for vote_id in open_votes for member in present]
         rng.shuffle(pairs)
         _record, token = issue_token(db.session.get(User, user_id), "load bench", big)
         db.session.commit()

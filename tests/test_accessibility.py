@@ -25,7 +25,7 @@ DESKTOP = {"width": 1280, "height": 900}
 def _living_council(app, world) -> dict:
     """A council with members, a body with seats, a called meeting with a closed vote, an application, a
     motion, a report: so that each page shows its tables and forms, not only "nothing yet"."""
-    from konsey.core import meetings
+    from konsey.core import meetings, votes
     from konsey.core.bodies import Body, BodyKind
     from konsey.core.membership import Member
     from konsey.core.seats import SeatRole, assign_seat
@@ -56,16 +56,16 @@ def _living_council(app, world) -> dict:
 
         # Its presiding board elected: the desk's opening panel, and the board's desk on the chair's phone.
         slate = presiding.propose(meeting, assembly, ids[0], [ids[1]], [ids[2], ids[3]])
-        meetings.record_counts(slate, meeting, assembly, yes=4, no=0, abstain=0)
-        meetings.close_vote(slate, meeting, assembly)
+        votes.record_counts(slate, meeting, assembly, yes=4, no=0, abstain=0)
+        votes.close_vote(slate, meeting, assembly)
         presiding.vote_closed(meeting, slate)
         items = db.session.scalars(select(meetings.AgendaItem).where(meetings.AgendaItem.meeting_id == meeting.id,
                                                                      meetings.AgendaItem.position > 0)
                                    .order_by(meetings.AgendaItem.position)).all()
-        vote = meetings.open_vote(meeting, assembly, items[0], meetings.VoteKind.OPEN)
-        meetings.record_counts(vote, meeting, assembly, yes=3, no=1, abstain=0)
-        meetings.close_vote(vote, meeting, assembly)
-        meetings.open_vote(meeting, assembly, items[1], meetings.VoteKind.ROLL_CALL)
+        vote = votes.open_vote(meeting, assembly, items[0], meetings.VoteKind.OPEN)
+        votes.record_counts(vote, meeting, assembly, yes=3, no=1, abstain=0)
+        votes.close_vote(vote, meeting, assembly)
+        votes.open_vote(meeting, assembly, items[1], meetings.VoteKind.ROLL_CALL)
         from konsey.core import passes, speakers
         from konsey.core.rules.meetings import Stance
 
@@ -86,8 +86,8 @@ def _living_council(app, world) -> dict:
         for member_id in ids:
             meetings.check_in(held, db.session.get(Member, member_id), online=False)
         slate = presiding.propose(held, assembly, ids[0], [ids[1]], [ids[2], ids[3]])
-        meetings.record_counts(slate, held, assembly, yes=4, no=0, abstain=0)
-        meetings.close_vote(slate, held, assembly)
+        votes.record_counts(slate, held, assembly, yes=4, no=0, abstain=0)
+        votes.close_vote(slate, held, assembly)
         presiding.vote_closed(held, slate)
         passes.issue(held)
         meetings.close_meeting(held)

@@ -244,7 +244,7 @@ def test_gender_impact_note_travels_with_the_motion(app, world, councils):
     member = world.member(councils["alpha"], name="Ayşe Kaya")
     world.body_with_seat(councils["alpha"], member)
     refs = world.meeting_with_vote(councils["alpha"], member)
-    from konsey.core import meetings
+    from konsey.core import votes
     from konsey.core.bodies import Body
     from konsey.core.meetings import Choice, Meeting, Vote
     from konsey.core.membership import Member
@@ -253,8 +253,8 @@ def test_gender_impact_note_travels_with_the_motion(app, world, councils):
         vote = db.session.get(Vote, refs["vote_a"])
         meeting = db.session.get(Meeting, refs["meeting_a"])
         body = db.session.get(Body, meeting.body_id)
-        meetings.cast(vote, meeting, body, db.session.get(Member, member), Choice.YES)
-        meetings.close_vote(vote, meeting, body)
+        votes.cast(vote, meeting, body, db.session.get(Member, member), Choice.YES)
+        votes.close_vote(vote, meeting, body)
         motion = adopt(vote, "Kadın sığınma evi", "Metin")
         db.session.commit()
         motion_id = motion.id

@@ -13,7 +13,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
 def _assembly_with_a_long_roster(app, world, people: int = 80):
     """İzmir's general assembly sitting now: ``people`` members, most of them present, the first item decided."""
-    from konsey.core import meetings
+    from konsey.core import meetings, votes
     from konsey.core.bodies import Body, BodyKind
     from konsey.core.membership import Member
     from konsey.tenants.db import db
@@ -34,9 +34,9 @@ def _assembly_with_a_long_roster(app, world, people: int = 80):
         items = db.session.scalars(select(meetings.AgendaItem).where(meetings.AgendaItem.meeting_id == meeting.id,
                                                                      meetings.AgendaItem.position > 0)
                                    .order_by(meetings.AgendaItem.position)).all()
-        vote = meetings.open_vote(meeting, assembly, items[0], meetings.VoteKind.OPEN)
-        meetings.record_counts(vote, meeting, assembly, yes=present - 4, no=2, abstain=2)
-        meetings.close_vote(vote, meeting, assembly)
+        vote = votes.open_vote(meeting, assembly, items[0], meetings.VoteKind.OPEN)
+        votes.record_counts(vote, meeting, assembly, yes=present - 4, no=2, abstain=2)
+        votes.close_vote(vote, meeting, assembly)
         db.session.commit()
         return meeting.id
 

@@ -15,7 +15,7 @@ from conftest import login
 def _general_assembly(app, world, size: int, slug: str):
     """A council whose general assembly has ``size`` active members (inserted in bulk), a meeting in progress
     with three fifths of them checked in (a quarter of those online), an open show of hands and an open roll call."""
-    from konsey.core import meetings
+    from konsey.core import meetings, votes
     from konsey.core.bodies import Body, BodyKind
     from konsey.core.meetings import AgendaItem, Attendance, MeetingKind, VoteKind
     from konsey.core.membership import Member, MemberCategory, MemberKind, MemberStatus
@@ -42,10 +42,10 @@ def _general_assembly(app, world, size: int, slug: str):
              "online": index % 4 == 0, "arrived_at": datetime.now(UTC)} for index, member_id in enumerate(present)])
         first, second = db.session.scalars(select(AgendaItem).where(AgendaItem.meeting_id == meeting.id)
                                            .order_by(AgendaItem.position)).all()
-        decided = meetings.open_vote(meeting, assembly, first, VoteKind.OPEN)  # decided, then the roll call open
-        meetings.record_counts(decided, meeting, assembly, yes=len(present) // 2, no=0, abstain=0)
-        meetings.close_vote(decided, meeting, assembly, confirm=True)
-        meetings.open_vote(meeting, assembly, second, VoteKind.ROLL_CALL)
+        decided = votes.open_vote(meeting, assembly, first, VoteKind.OPEN)  # decided, then the roll call open
+        votes.record_counts(decided, meeting, assembly, yes=len(present) // 2, no=0, abstain=0)
+        votes.close_vote(decided, meeting, assembly, confirm=True)
+        votes.open_vote(meeting, assembly, second, VoteKind.ROLL_CALL)
         db.session.commit()
         return meeting.id
 

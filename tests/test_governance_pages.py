@@ -157,7 +157,7 @@ def test_money_with_its_chart_and_field_errors(app, desk):
 
 
 def test_motion_follow_up_on_the_page(app, world, desk):
-    from konsey.core import meetings
+    from konsey.core import votes
     from konsey.core.bodies import Body
     from konsey.core.meetings import Choice, Meeting, Vote
     from konsey.core.membership import Member
@@ -172,8 +172,8 @@ def test_motion_follow_up_on_the_page(app, world, desk):
         vote = db.session.get(Vote, refs["vote_a"])
         meeting = db.session.get(Meeting, refs["meeting_a"])
         body = db.session.get(Body, meeting.body_id)
-        meetings.cast(vote, meeting, body, db.session.get(Member, member), Choice.YES)
-        meetings.close_vote(vote, meeting, body)
+        votes.cast(vote, meeting, body, db.session.get(Member, member), Choice.YES)
+        votes.close_vote(vote, meeting, body)
         motion_id = adopt(vote, "Bisiklet yolu", "Sahil boyunca").id
         db.session.commit()
     client = desk["client"]

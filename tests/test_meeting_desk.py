@@ -170,7 +170,7 @@ def test_a_show_of_hands_is_entered_as_counts_and_a_roll_call_as_one_list(sqlite
     refused = client.post(f"{url}/votes/{roll.id}/counts", data={"yes": "2", "no": "0"}, follow_redirects=True)
     assert "name by name" in refused.get_data(as_text=True) or "tek tek" in refused.get_data(as_text=True)
     with sqlite_app.app_context(), bound_council(council):
-        from konsey.core.meetings import count_of
+        from konsey.core.votes import count_of
 
         running = count_of(db.session.get(Vote, roll.id))  # the totals are written at the close
         assert (running.totals["yes"], running.totals["no"]) == (1, 1) and running.turnout == {"roll_call": 2}
@@ -236,7 +236,8 @@ def test_a_ballots_seat_is_the_one_the_whole_roster_gives(sqlite_app, world):
 
 
 def test_the_desk_records_a_seat_by_name_or_its_paper_ballot_and_the_page_shows_every_channel(sqlite_app, world):
-    from konsey.core.meetings import Vote, count_of
+    from konsey.core.meetings import Vote
+    from konsey.core.votes import count_of
     from konsey.tenants.db import db
     from konsey.tenants.scoping import bound_council
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from konsey.core import hookspecs
+from konsey.core import hookspecs, votes
 from support.clock import first_of_a_month_ahead
 from support.world import sitting_now
 
@@ -185,7 +185,6 @@ def test_the_bespoke_quorum_holds_in_its_council_and_the_neighbour_keeps_the_sta
 
 
 def test_bespoke_majority_and_tie_rule_only_where_enabled(app, bespoke):
-    from konsey.core import meetings
     from konsey.core.bodies import Body
     from konsey.core.meetings import AgendaItem, Choice, Meeting, VoteKind
     from konsey.core.membership import Member
@@ -200,10 +199,10 @@ def test_bespoke_majority_and_tie_rule_only_where_enabled(app, bespoke):
             meeting = db.session.get(Meeting, meeting_id)
             board = db.session.get(Body, meeting.body_id)
             item = db.session.scalar(select(AgendaItem).where(AgendaItem.meeting_id == meeting.id))
-            vote = meetings.open_vote(meeting, board, item, VoteKind.OPEN)
+            vote = votes.open_vote(meeting, board, item, VoteKind.OPEN)
             for member_id, choice in zip(people[:7], ["yes"] * 4 + ["no"] * 3, strict=True):
-                meetings.cast(vote, meeting, board, db.session.get(Member, member_id), Choice(choice))
-            verdicts[key] = meetings.close_vote(vote, meeting, board)
+                votes.cast(vote, meeting, board, db.session.get(Member, member_id), Choice(choice))
+            verdicts[key] = votes.close_vote(vote, meeting, board)
             db.session.commit()
     assert verdicts["beta"].outcome.value == "adopted"  # 4 of 7 present: an absolute majority
     assert verdicts["alpha"].outcome.value == "rejected" and verdicts["alpha"].needed == 5  # two thirds of 7 cast

@@ -365,14 +365,14 @@ def test_a_paper_signature_racing_the_close_never_changes_what_is_counted(assemb
     devices[0].sign_paper([2, 1, 0], 3)
     devices[1].sign_paper([2, 1, 0], 3)
     closing_checks, go = threading.Event(), threading.Event()
-    real = sealed_use_cases.meetings.check_closable
+    real = sealed_use_cases.votes.check_closable
 
     def slow(*args, **kwargs):  # the close, holding what it holds, waits here
         closing_checks.set()
         go.wait(30)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(sealed_use_cases.meetings, "check_closable", slow)
+    monkeypatch.setattr(sealed_use_cases.votes, "check_closable", slow)
     answers = {}
     closer = threading.Thread(target=lambda: answers.update(close=admin.post(
         f"{url}/votes/{vote_id}/close", json={"confirm": True}).status_code))
@@ -384,7 +384,7 @@ def test_a_paper_signature_racing_the_close_never_changes_what_is_counted(assemb
     go.set()
     closer.join(60)
     signer.join(60)
-    monkeypatch.setattr(sealed_use_cases.meetings, "check_closable", real)
+    monkeypatch.setattr(sealed_use_cases.votes, "check_closable", real)
     assert answers == {"close": 200, "sign": 409}
     devices[0].decrypt()
     devices[1].decrypt()
@@ -413,7 +413,7 @@ def test_two_phones_in_the_hall_vote_sealed_at_once(assembly, monkeypatch):  # n
     ballots = {m: protocol.seal(box_id, bytes.fromhex(state["statement"]), bytes.fromhex(state["public_key"]),
                                 [1, 0, 0], 1, 1) for m in (hall[3], hall[4])}
     together, waited = threading.Barrier(2), threading.local()
-    real = sealed_use_cases.meetings.lock_for_ballot
+    real = sealed_use_cases.votes.lock_for_ballot
 
     def at_once(*args, **kwargs):  # each ballot's first lock, the two at the same moment
         if not getattr(waited, "done", False):
@@ -421,7 +421,7 @@ def test_two_phones_in_the_hall_vote_sealed_at_once(assembly, monkeypatch):  # n
             together.wait(10)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(sealed_use_cases.meetings, "lock_for_ballot", at_once)
+    monkeypatch.setattr(sealed_use_cases.votes, "lock_for_ballot", at_once)
     answers = {}
 
     def send(member_id):

@@ -26,7 +26,7 @@ def _in(app, council, fn):
 
 def _ga_decision(app, world, council) -> str:
     """An adopted general-assembly decision (its vote's id)."""
-    from konsey.core import meetings
+    from konsey.core import meetings, votes
     from konsey.core.bodies import Body, BodyKind
     from konsey.core.membership import Member
     from konsey.tenants.db import db
@@ -41,9 +41,9 @@ def _ga_decision(app, world, council) -> str:
         member = db.session.get(Member, member_id)
         meetings.check_in(meeting, member, online=False)
         item = db.session.scalar(select(meetings.AgendaItem).where(meetings.AgendaItem.meeting_id == meeting.id))
-        vote = meetings.open_vote(meeting, assembly, item, meetings.VoteKind.OPEN)
-        meetings.cast(vote, meeting, assembly, member, meetings.Choice.YES)
-        meetings.close_vote(vote, meeting, assembly)
+        vote = votes.open_vote(meeting, assembly, item, meetings.VoteKind.OPEN)
+        votes.cast(vote, meeting, assembly, member, meetings.Choice.YES)
+        votes.close_vote(vote, meeting, assembly)
         db.session.commit()
         return vote.id
 

@@ -28,6 +28,7 @@ from konsey.core import (
     sealed_boxes,
     seats,
     speakers,
+    votes,
 )
 from konsey.core.applications import KVKK_NOTICE_VERSION
 from konsey.core.bodies import Body, BodyKind, create_body
@@ -64,7 +65,7 @@ def _sealed_vote(meeting: Meeting, body: Body, item, online: list[Member], rng: 
     hall's paper counts, the desk closes, two keyholders open the count, the vote is judged. Its record is public."""
     from opencount import box as protocol
 
-    vote = meetings.open_vote(meeting, body, item, meetings.VoteKind.SECRET, sealed=True)
+    vote = votes.open_vote(meeting, body, item, meetings.VoteKind.SECRET, sealed=True)
     box = sealed_boxes.call(meeting.id, [member.id for _seat, member in presiding.board(meeting)], 2,
                             sealed_boxes.VOTE_OPTIONS, 1, 1, vote_id=vote.id)
     holders = sealed_boxes.keyholders(box)
@@ -81,22 +82,22 @@ def _sealed_vote(meeting: Meeting, body: Body, item, online: list[Member], rng: 
     for member in online:
         marks = [1, 0, 0] if rng.random() < share else rng.choice([[0, 1, 0], [0, 0, 1]])
         with suppress(Invalid):  # where online presence does not count, who follows online does not vote
-            seat = meetings.cast(vote, meeting, body, member, None, meetings.Channel.PHONE, sealed=True)
+            seat = votes.cast(vote, meeting, body, member, None, meetings.Channel.PHONE, sealed=True)
             ballot = protocol.seal(str(box.id), the_box, key, marks, 1, 1)
             sealed_boxes.drop(box, seat, ballot, protocol.tracker(ballot))
-    voters = meetings.hall_capacity(vote, meeting, body)
+    voters = votes.hall_capacity(vote, meeting, body)
     yes = max(0, min(voters, round(voters * share)))
     no = rng.randint(0, voters - yes)
     paper = [yes, no, voters - yes - no]
     for holder in holders[:2]:
         sealed_boxes.sign_paper(box, holder, paper, voters, devices[holder.index].sign_paper(paper, voters))
-    meetings.record_counts(vote, meeting, body, yes=yes, no=no, abstain=voters - yes - no)
-    meetings.check_closable(vote, meeting, body)
+    votes.record_counts(vote, meeting, body, yes=yes, no=no, abstain=voters - yes - no)
+    votes.check_closable(vote, meeting, body)
     sealed_boxes.seal_board(box)
     sums = [(bytes.fromhex(a), bytes.fromhex(b)) for a, b in box.sums]
     for holder in holders[:2]:
         sealed_boxes.give_decryption(box, holder, devices[holder.index].decrypt(box.fingerprint, sums))
-    meetings.close_vote(vote, meeting, body, chair_vote="yes",
+    votes.close_vote(vote, meeting, body, chair_vote="yes",
                         sealed_counts=dict(zip(sealed_boxes.VOTE_OPTIONS, box.result["sealed"], strict=True)))
     return vote
 
@@ -116,38 +117,38 @@ def _hold(body: Body, title: str, day: date, items: list[str], present: list[Mem
                                                [present[2].id, present[3].id]),
                      lambda: presiding.put_agenda_to_vote(meeting, body)):
             vote = step()
-            meetings.record_counts(vote, meeting, body, yes=meetings.hall_capacity(vote, meeting, body), no=0,
+            votes.record_counts(vote, meeting, body, yes=votes.hall_capacity(vote, meeting, body), no=0,
                                    abstain=0)
-            meetings.close_vote(vote, meeting, body)
+            votes.close_vote(vote, meeting, body)
             presiding.vote_closed(meeting, vote)
     agenda = db.session.scalars(select(meetings.AgendaItem).where(meetings.AgendaItem.meeting_id == meeting.id,
                                                                   meetings.AgendaItem.position > 0)
                                 .order_by(meetings.AgendaItem.position)).all()
-    votes = []
+    held = []
     for item in agenda:
         share = yes_share + rng.uniform(-0.15, 0.15)
         if sealed_last and board and item is agenda[-1]:
-            votes.append(_sealed_vote(meeting, body, item, online, rng, share))
+            held.append(_sealed_vote(meeting, body, item, online, rng, share))
             continue
         # One vote: those online from their phones, the room by a show of hands the tellers count.
-        vote = meetings.open_vote(meeting, body, item, meetings.VoteKind.OPEN)
+        vote = votes.open_vote(meeting, body, item, meetings.VoteKind.OPEN)
         for member in online:
             choice = meetings.Choice.YES if rng.random() < share else rng.choice([meetings.Choice.NO,
                                                                                    meetings.Choice.ABSTAIN])
             with suppress(Invalid):  # where online presence does not count, who follows online does not vote
-                meetings.cast(vote, meeting, body, member, choice, meetings.Channel.PHONE)
-        voters = meetings.hall_capacity(vote, meeting, body)
+                votes.cast(vote, meeting, body, member, choice, meetings.Channel.PHONE)
+        voters = votes.hall_capacity(vote, meeting, body)
         yes = max(0, min(voters, round(voters * share)))
         no = rng.randint(0, voters - yes)
-        meetings.record_counts(vote, meeting, body, yes=yes, no=no, abstain=voters - yes - no)
-        meetings.close_vote(vote, meeting, body, chair_vote="yes")
-        votes.append(vote)
+        votes.record_counts(vote, meeting, body, yes=yes, no=no, abstain=voters - yes - no)
+        votes.close_vote(vote, meeting, body, chair_vote="yes")
+        held.append(vote)
     meetings.close_meeting(meeting)
     if board:  # the board approves the minutes: frozen, and the meeting's signed archive sealed
         version = meeting_record.draw_up(meeting)
         for member in present[:4]:
             meeting_record.approve(meeting, version, member)
-    return votes
+    return held
 
 
 def _numbered(votes) -> int:
@@ -199,7 +200,7 @@ def seed_history(slug: str, today: date | None = None) -> dict:
     first_day, second_day = today - timedelta(days=300), today - timedelta(days=120)
     first = _hold(assembly, "Olağan Genel Kurul (bahar)", first_day, [ASSEMBLY_ITEMS[0][0], ASSEMBLY_ITEMS[1][0]],
                   voters[:max(needed, int(len(voters) * turnout))], rng, yes_share=0.85)
-    seats.approve_body(group, first[0], meetings.meeting_of_vote(first[0]))
+    seats.approve_body(group, first[0], votes.meeting_of_vote(first[0]))
     group_members = rng.sample(people, 7)
     for member in group_members:
         seats.assign_seat(group, member, SeatRole.PRINCIPAL, first_day + timedelta(days=7), None)

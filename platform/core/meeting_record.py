@@ -31,10 +31,11 @@ from konsey.core.audit import AuditEntry, record
 from konsey.core.bodies import Body
 from konsey.core.council_keys import council_key
 from konsey.core.errors import Conflict, Invalid, NotFound
-from konsey.core.meetings import AgendaItem, Ballot, Meeting, MeetingStatus, Vote, VoteKind, count_of
+from konsey.core.meetings import AgendaItem, Ballot, Meeting, MeetingStatus, Vote, VoteKind
 from konsey.core.membership import Member
 from konsey.core.minutes import minutes_version, short_fingerprint
 from konsey.core.signed_packages import seal
+from konsey.core.votes import count_of
 from konsey.tenants.db import CouncilOwned, as_utc, db, lock, same_council_fk, utcnow
 from konsey.tenants.models import Council
 

@@ -24,7 +24,6 @@ from konsey.core.meetings import (
     Vote,
     VoteKind,
     VotePurpose,
-    count_of,
     eligible_members,
     quorum_status,
 )
@@ -32,6 +31,7 @@ from konsey.core.membership import Member
 from konsey.core.rules.meetings import online_presence_counts
 from konsey.core.speakers import spoken
 from konsey.core.text import ascii_slug, turkish_sort_key, turkish_upper
+from konsey.core.votes import count_of
 from konsey.tenants.db import db
 from konsey.tenants.models import Council
 

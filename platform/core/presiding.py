@@ -24,8 +24,9 @@ from konsey.core.bylaws import parameters_on
 from konsey.core.errors import Conflict, Invalid
 from konsey.core.floor_motions import FloorMotion, FloorMotionKind, FloorMotionStatus
 from konsey.core.labels import label
-from konsey.core.meetings import AgendaItem, Attendance, Meeting, Vote, VoteKind, VotePurpose, open_vote
+from konsey.core.meetings import AgendaItem, Attendance, Meeting, Vote, VoteKind, VotePurpose
 from konsey.core.membership import Member
+from konsey.core.votes import open_vote
 from konsey.tenants.db import CouncilOwned, db, enum_of, lock, same_council_fk, utcnow
 
 OPENING_TITLE = "Açılış: divan seçimi ve gündemin kabulü"

@@ -5,9 +5,10 @@ from __future__ import annotations
 from marshmallow import Schema, fields, pre_dump, validate
 
 from konsey.core.floor_motions import FloorMotionKind, FloorMotionStatus, signature_count
-from konsey.core.meetings import Channel, Choice, MeetingKind, MeetingStatus, VoteKind, count_of, counts_of
+from konsey.core.meetings import Channel, Choice, MeetingKind, MeetingStatus, VoteKind
 from konsey.core.rules.meetings import Stance
 from konsey.core.sealed_boxes import box_of_vote
+from konsey.core.votes import count_of, counts_of
 from konsey.schemas.base import StrictSchema
 
 

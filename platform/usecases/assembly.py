@@ -14,8 +14,9 @@ from sqlalchemy import select
 from konsey.core import floor_motions, live, presiding, speakers
 from konsey.core.errors import NotFound
 from konsey.core.floor_motions import FloorMotion
-from konsey.core.meetings import AgendaItem, Channel, Meeting, Vote, VoteKind, VotePurpose, open_vote
+from konsey.core.meetings import AgendaItem, Channel, Meeting, Vote, VoteKind, VotePurpose
 from konsey.core.permissions import Permission
+from konsey.core.votes import open_vote
 from konsey.schemas.meetings import (
     BoardSlateSchema,
     DeskFloorMotionSchema,

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from konsey.core import bodies, bylaws, meetings, participants, seats
+from konsey.core import bodies, bylaws, participants, seats, votes
 from konsey.core.bodies import Body, BodyKind, BodyStatus
 from konsey.core.meetings import AgendaItem, Meeting, Vote, absences
 from konsey.core.membership import Member, MemberStatus
@@ -114,7 +114,7 @@ def approve_body(body_id: uuid.UUID, data: dict) -> Body:
     body = one(Body, body_id)
     data = loaded(data)
     vote = referenced(Vote, data.get("vote_id"), "vote_id", _("No such decision in this council."))
-    seats.approve_body(body, vote, meetings.meeting_of_vote(vote))
+    seats.approve_body(body, vote, votes.meeting_of_vote(vote))
     return body
 
 

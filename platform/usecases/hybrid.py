@@ -22,6 +22,7 @@ from konsey.core import (
     passes,
     presiding,
     speakers,
+    votes,
 )
 from konsey.core.bylaws import parameters_on
 from konsey.core.errors import Invalid
@@ -313,7 +314,7 @@ def phone_ballot(token: str, vote_id: uuid.UUID, data: dict) -> meetings.VoteKin
     person (only that their seat voted is kept); one ballot per seat, a substitute voting for the seat."""
     meeting_pass, meeting_row, member, vote = passes.pass_and_vote(passes.pass_id_of(token), vote_id)
     data = loaded(data)
-    meetings.cast(vote, meeting_row, body_of(meeting_row), member, data["choice"], meetings.Channel.PHONE)
+    votes.cast(vote, meeting_row, body_of(meeting_row), member, data["choice"], meetings.Channel.PHONE)
     live.changed(meeting_row.id, urgent=False)
     return vote.kind  # (read now: after the commit the row would be read again, on the hot path of a big vote)
 

@@ -20,6 +20,7 @@ from konsey.core import (
     presiding,
     sealed_boxes,
     speakers,
+    votes,
 )
 from konsey.core.bodies import Body, BodyKind
 from konsey.core.bylaws import parameters_on
@@ -199,7 +200,7 @@ def open_vote(meeting_id: uuid.UUID, data: dict) -> Vote:
                                                       AgendaItem.meeting_id == meeting_row.id))
     if item is None:
         raise Invalid({"agenda_item_id": [_("No such item on this meeting's agenda.")]})
-    vote = meetings.open_vote(meeting_row, body_of(meeting_row), item, data["kind"],
+    vote = votes.open_vote(meeting_row, body_of(meeting_row), item, data["kind"],
                               sealed=data.get("sealed", False))
     if vote.sealed:
         sealed.call_for_vote(meeting_row, vote, data.get("keyholders"))
@@ -217,7 +218,7 @@ def cast_ballot(meeting_id: uuid.UUID, vote_id: uuid.UUID, data: dict) -> None:
     data = loaded(data)
     if vote.sealed:
         _require_open_box(vote)
-    meetings.cast(vote, meeting_row, body_of(meeting_row), member_named(data["member_id"]), data.get("choice"),
+    votes.cast(vote, meeting_row, body_of(meeting_row), member_named(data["member_id"]), data.get("choice"),
                   data.get("channel", meetings.Channel.DESK))
     live.changed(meeting_row.id, urgent=False)
 
@@ -232,7 +233,7 @@ def record_counts(meeting_id: uuid.UUID, vote_id: uuid.UUID, data: dict) -> Vote
     if vote.sealed:
         raise Invalid({"yes": [_("The paper ballots of a sealed vote are counted by its keyholders, who sign the "
                                  "counts from their phones.")]})
-    meetings.record_counts(vote, meeting_row, body_of(meeting_row), yes=data["yes"], no=data["no"],
+    votes.record_counts(vote, meeting_row, body_of(meeting_row), yes=data["yes"], no=data["no"],
                            abstain=data["abstain"])
     live.changed(meeting_row.id, urgent=False)
     return vote
@@ -249,7 +250,7 @@ def cast_roll_call(meeting_id: uuid.UUID, vote_id: uuid.UUID, data: dict) -> Vot
     body = body_of(meeting_row)
     for position, ballot in enumerate(data["ballots"]):
         try:
-            meetings.cast(vote, meeting_row, body, member_named(ballot["member_id"]), ballot["choice"],
+            votes.cast(vote, meeting_row, body, member_named(ballot["member_id"]), ballot["choice"],
                           meetings.Channel.ROLL_CALL)
         except Invalid as error:  # which line of the list: the person fixes that one
             raise Invalid({"ballots": {position: error.errors}}) from None
@@ -268,7 +269,7 @@ def close_vote(meeting_id: uuid.UUID, vote_id: uuid.UUID, data: dict) -> Vote:
         sealed.close_sealed_vote(meeting_row, vote, data)
         live.changed(meeting_row.id)
         return vote
-    meetings.close_vote(vote, meeting_row, body_of(meeting_row), chair_vote=data.get("chair_vote"),
+    votes.close_vote(vote, meeting_row, body_of(meeting_row), chair_vote=data.get("chair_vote"),
                         confirm=data.get("confirm", False))
     # A vote of the meeting's own steps settles them: the board elected, the agenda adopted, a floor motion decided.
     presiding.vote_closed(meeting_row, vote)
@@ -489,14 +490,14 @@ def desk(meeting_id: uuid.UUID, q: str | None = None, offset: int = 0) -> dict:
     roster, more = _roster_page(meeting_row, body, bylaws, sitting, q, offset)
     items = db.session.scalars(select(AgendaItem).where(AgendaItem.meeting_id == meeting_row.id)
                                .order_by(AgendaItem.position)).all()
-    votes: dict = {item.id: [] for item in items}
-    all_votes = db.session.scalars(select(Vote).where(Vote.agenda_item_id.in_(list(votes) or [None]))
+    votes_of_item: dict = {item.id: [] for item in items}
+    all_votes = db.session.scalars(select(Vote).where(Vote.agenda_item_id.in_(list(votes_of_item) or [None]))
                                    .order_by(Vote.opened_at)).all()
     for vote in all_votes:
-        votes[vote.agenda_item_id].append(vote)
-    counts = meetings.counts_of(all_votes)
+        votes_of_item[vote.agenda_item_id].append(vote)
+    counts = votes.counts_of(all_votes)
     # The hall's counts may hold the seats in the room that have not voted by name (the desk shows it).
-    capacity = {vote.id: meetings.hall_capacity(vote, meeting_row, body, bylaws) for vote in all_votes
+    capacity = {vote.id: votes.hall_capacity(vote, meeting_row, body, bylaws) for vote in all_votes
                 if vote.closed_at is None and vote.kind is not VoteKind.ROLL_CALL}
     # An open vote lists the seats still to vote, a page at a time, in the checklist's order (a roll call calls
     # them; another vote lets the desk record one by name or mark a paper ballot): for a general assembly (a seat
@@ -534,7 +535,7 @@ def desk(meeting_id: uuid.UUID, q: str | None = None, offset: int = 0) -> dict:
         "meeting": meeting_row, "body": body, "quorum": _quorum(meeting_row, body, bylaws, sitting),
         "people": people, "roster": roster, "roster_more": more, "roster_q": q or "",
         "roster_next": max(offset, 0) + len(roster), "roster_total": sitting.full + len(sitting.substitutes),
-        "roster_page_size": ROSTER_PAGE, "items": items, "votes": votes, "seats": sitting.seats,
+        "roster_page_size": ROSTER_PAGE, "items": items, "votes": votes_of_item, "seats": sitting.seats,
         "roll_calls": roll_call_pages, "roll_call_waiting": roll_calls, "motions": motions,
         "counts": counts, "hall_capacity": capacity,
         "subjects": {v.id: presiding.subject_of(v, next(i for i in items if i.id == v.agenda_item_id))

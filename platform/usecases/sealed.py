@@ -14,7 +14,17 @@ from dataclasses import dataclass
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from konsey.core import audit, elections, floor_motions, live, meetings, passes, presiding, sealed_boxes
+from konsey.core import (
+    audit,
+    elections,
+    floor_motions,
+    live,
+    meetings,
+    passes,
+    presiding,
+    sealed_boxes,
+    votes,
+)
 from konsey.core.bodies import Body
 from konsey.core.bylaws import parameters_on
 from konsey.core.elections import Candidacy, Election, ElectionStatus
@@ -59,7 +69,7 @@ def threshold_for(meeting_row: Meeting, holders: int) -> int:
 
 
 def call_for_vote(meeting_row: Meeting, vote: Vote, named: list | None) -> SealedBox:
-    """The sealed box of a secret vote the desk opened with ``sealed`` (konsey.usecases.meetings.open_vote)."""
+    """The sealed box of a secret vote the desk opened with ``sealed`` (konsey.usecases.votes.open_vote)."""
     holders = keyholders_for(meeting_row, named)
     return sealed_boxes.call(meeting_row.id, holders, threshold_for(meeting_row, len(holders)),
                              sealed_boxes.VOTE_OPTIONS, 1, 1, vote_id=vote.id)
@@ -77,7 +87,7 @@ def close_sealed_vote(meeting_row: Meeting, vote: Vote, data: dict) -> None:
     body = db.session.get(Body, meeting_row.body_id)
     lock(box)  # the box before its vote, as a paper signature and a decryption take them
     if box.stage is BoxStage.OPEN:
-        meetings.check_closable(vote, meeting_row, body, confirm=data.get("confirm", False))
+        votes.check_closable(vote, meeting_row, body, confirm=data.get("confirm", False))
         sealed_boxes.seal_board(box)
     elif box.stage is BoxStage.COUNTED:
         _judge(meeting_row, vote, box, data.get("chair_vote"))
@@ -86,12 +96,12 @@ def close_sealed_vote(meeting_row: Meeting, vote: Vote, data: dict) -> None:
                                    k=box.threshold)]})
     else:  # the key was never made (being made, or failed): no ballot could be cast; the vote is withdrawn
         sealed_boxes.withdraw(box)
-        meetings.withdraw_vote(vote)
+        votes.withdraw_vote(vote)
 
 
 def _judge(meeting_row: Meeting, vote: Vote, box: SealedBox, chair_vote: str | None) -> None:
     sealed = dict(zip(sealed_boxes.VOTE_OPTIONS, box.result["sealed"], strict=True))
-    meetings.close_vote(vote, meeting_row, db.session.get(Body, meeting_row.body_id), chair_vote=chair_vote,
+    votes.close_vote(vote, meeting_row, db.session.get(Body, meeting_row.body_id), chair_vote=chair_vote,
                         sealed_counts=sealed)
     _after_vote_closed(meeting_row, vote)
 
@@ -279,7 +289,7 @@ def _sign_paper(meeting_row: Meeting, box: SealedBox, holder, data: dict) -> Non
         # that have not voted by phone); the close waits for the threshold's signatures.
         vote = db.session.get(Vote, box.vote_id)
         yes, no, abstain = data["counts"]
-        meetings.record_counts(vote, meeting_row, db.session.get(Body, meeting_row.body_id), yes=yes, no=no,
+        votes.record_counts(vote, meeting_row, db.session.get(Body, meeting_row.body_id), yes=yes, no=no,
                                abstain=abstain)
 
 
@@ -310,14 +320,14 @@ def sealed_ballot(token: str, box_id: uuid.UUID, data: dict) -> str:
     body = db.session.get(Body, meeting_row.body_id)
     if box.vote_id is not None:
         vote = db.session.get(Vote, box.vote_id)
-        seat, _in_room = meetings.lock_for_ballot(vote, meeting_row, body, parameters_on(meeting_row.day), member.id)
+        seat, _in_room = votes.lock_for_ballot(vote, meeting_row, body, parameters_on(meeting_row.day), member.id)
         db.session.refresh(box)
         if box.stage is not BoxStage.OPEN or vote.closed_at is not None:
             raise Conflict({"ballot": [_("This vote is closed.")]})
         line = db.session.scalar(select(Ballot).where(Ballot.vote_id == vote.id, Ballot.member_id == seat)) \
             if seat is not None else None
         if line is None:
-            seat = meetings.cast(vote, meeting_row, body, member, None, Channel.PHONE, sealed=True)
+            seat = votes.cast(vote, meeting_row, body, member, None, Channel.PHONE, sealed=True)
         elif line.channel is not Channel.PHONE:
             raise Conflict({"member_id": [_("This seat has already voted.")]})
     else:

@@ -162,7 +162,7 @@ class WebhookReceiver:
 
 def adopted_motion(app, world, council_id, title="Bisiklet yolu", member_id=None):
     """A motion adopted from a working group's decision, with its outbox event; returns the motion's id."""
-    from konsey.core import meetings
+    from konsey.core import votes
     from konsey.core.bodies import Body
     from konsey.core.meetings import Choice, Meeting, Vote
     from konsey.core.membership import Member
@@ -178,8 +178,8 @@ def adopted_motion(app, world, council_id, title="Bisiklet yolu", member_id=None
         vote = db.session.get(Vote, refs["vote_a"])
         meeting = db.session.get(Meeting, refs["meeting_a"])
         body = db.session.get(Body, meeting.body_id)
-        meetings.cast(vote, meeting, body, db.session.get(Member, member_id), Choice.YES)
-        meetings.close_vote(vote, meeting, body)
+        votes.cast(vote, meeting, body, db.session.get(Member, member_id), Choice.YES)
+        votes.close_vote(vote, meeting, body)
         motion = adopt(vote, title, "Sahil boyunca kesintisiz bir bisiklet yolu yapılması önerilir.")
         db.session.commit()
         return motion.id

@@ -190,7 +190,7 @@ class World:
 
         from sqlalchemy import select
 
-        from konsey.core import meetings
+        from konsey.core import meetings, votes
         from konsey.core.bodies import Body, BodyKind
         from konsey.core.membership import Member, MemberKind, MemberStatus
         from konsey.core.seats import approve_body
@@ -211,10 +211,10 @@ class World:
             for member in voters:
                 meetings.check_in(meeting, member, online=False)
             item = db.session.scalar(select(meetings.AgendaItem).where(meetings.AgendaItem.meeting_id == meeting.id))
-            vote = meetings.open_vote(meeting, assembly, item, meetings.VoteKind.OPEN)
+            vote = votes.open_vote(meeting, assembly, item, meetings.VoteKind.OPEN)
             for member in voters:
-                meetings.cast(vote, meeting, assembly, member, meetings.Choice.YES)
-            meetings.close_vote(vote, meeting, assembly)
+                votes.cast(vote, meeting, assembly, member, meetings.Choice.YES)
+            votes.close_vote(vote, meeting, assembly)
             approve_body(db.session.get(Body, body_id), vote, meeting)
             db.session.commit()
 
@@ -223,7 +223,7 @@ class World:
 
         from sqlalchemy import select
 
-        from konsey.core import meetings
+        from konsey.core import meetings, votes
         from konsey.core.bodies import Body
         from konsey.core.membership import Member
         from konsey.core.seats import Seat
@@ -239,7 +239,7 @@ class World:
             member = db.session.get(Member, member_id)
             meetings.check_in(meeting, member, online=False)
             item = db.session.scalar(select(meetings.AgendaItem).where(meetings.AgendaItem.meeting_id == meeting.id))
-            vote = meetings.open_vote(meeting, body, item, meetings.VoteKind.OPEN)
+            vote = votes.open_vote(meeting, body, item, meetings.VoteKind.OPEN)
             db.session.commit()
             return {"meeting_a": meeting.id, "vote_a": vote.id, "item_a": item.id,
                     "motion_a": self._motion(meeting, body, member)}

@@ -1,5 +1,6 @@
-"""How a page calls a use case: parse the form with the API's own schema, run the use case, and on a refusal
-show the messages (translated, naming the field) with what the person typed kept.
+"""What the platform's pages share beyond the page helpers of :mod:`konsey.pluginkit.pages` (where a page hands
+the form to its use case and says a refusal): safe redirects, a live state answered to a polling screen, numbers
+from the query string.
 
 A page never commits and never calls the core's services: the use case is the unit of work.
 """

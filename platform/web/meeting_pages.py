@@ -200,8 +200,7 @@ def _run(meeting_id, action, anchor: str | None = None, success: str | None = No
 def _form_run(meeting_id, names, action, anchor=None, *, success: str | None = None, **fixed):
     """Hand the named fields to ``action`` (a use case that loads its own input, after the meeting: another
     council's meeting is not found before anything is said about the form), say ``success``, go back."""
-    attempt(lambda: action({**filled(request.form, *names), **fixed}), success)
-    return _back(meeting_id, anchor)
+    return _run(meeting_id, lambda: action({**filled(request.form, *names), **fixed}), anchor, success)
 
 
 def _attendance(meeting_id, member_id, action):

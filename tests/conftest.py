@@ -97,8 +97,11 @@ def smtp_server():
 
 @pytest.fixture
 def mailbox(smtp_server):
+    """The loopback SMTP server's mailbox, emptied; every message that reached it during the test must read
+    cleanly with the e-mail parser's strict policy (invitations with their calendars, motion packages…)."""
     smtp_server.clear()
-    return smtp_server
+    yield smtp_server
+    assert smtp_server.refused == [], smtp_server.refused
 
 
 _apps: dict = {}

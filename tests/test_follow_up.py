@@ -142,6 +142,11 @@ def test_the_answer_carries_its_real_date_and_implementation_follows(app, world,
     atom = "{http://www.w3.org/2005/Atom}"
     entries = ET.fromstring(feed.data).findall(f"{atom}entry")
     assert len(entries) == 1 and "Bisiklet yolu" in entries[0].find(f"{atom}title").text
+    import feedparser  # what feed readers use: it reads the feed with nothing to forgive (no "bozo")
+
+    read = feedparser.parse(feed.data)
+    assert not read.bozo, read.get("bozo_exception")
+    assert read.feed.link.startswith("http://konsey.test/") and read.entries[0].title.endswith("Bisiklet yolu")
     # The feed is dated by its newest entry, and a reader asking again with its tag gets 304.
     assert ET.fromstring(feed.data).find(f"{atom}updated").text == entries[0].find(f"{atom}updated").text
     assert public.get("/izmir/tracker.atom", headers={"If-None-Match": feed.headers["ETag"]}).status_code == 304

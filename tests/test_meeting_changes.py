@@ -19,7 +19,9 @@ def _event_of(message):
     part = next(p for p in message.iter_attachments() if p.get_content_type() == "text/calendar")
     content = part.get_content()
     calendar = Calendar.from_ical(content if isinstance(content, bytes) else content.encode())
-    return part.get_param("method"), str(calendar["method"]), calendar.walk("VEVENT")[0]
+    event = calendar.walk("VEVENT")[0]
+    assert event.errors == []  # nothing the parser had to forgive
+    return part.get_param("method"), str(calendar["method"]), event
 
 
 def test_moving_and_cancelling_a_meeting_tells_its_invitees_and_their_calendars(app, council, mailbox):  # noqa: F811

@@ -61,7 +61,8 @@ def _fail(message: str) -> None:
     sys.exit(2)
 
 
-def _validation_failed(error: ValidationError) -> None:
+def _validation_failed(error: ValidationError | DomainError) -> None:
+    """Each refused field's messages, one per line, named (``name: …``, ``config.age_max: …``); exit 2."""
 
     def show(prefix: str, messages) -> None:
         if isinstance(messages, dict):  # nested schemas: config.age_max
@@ -133,7 +134,7 @@ def council_status(slug, status, export_acknowledged, reason):
             council_cases.change_status(slug, {"status": status, "export_acknowledged": export_acknowledged,
                                                "reason": reason})
         except DomainError as error:
-            _fail(" ".join(f"{field}: {' '.join(map(str, messages))}" for field, messages in error.errors.items()))
+            _validation_failed(error)
     click.echo(f"{slug}: {status}")
 
 
@@ -290,7 +291,7 @@ def create_user(email, display_name, password, platform_role):
             account_cases.create_user(
                 {"email": email, "display_name": display_name, "password": password}, platform_role)
         except DomainError as error:
-            _fail(" ".join(str(m) for messages in error.errors.values() for m in messages))
+            _validation_failed(error)
     click.echo(f"Created {email}.")
 
 

@@ -48,23 +48,44 @@ def worker_name() -> str:
 
 
 
+def strict_problems(raw: bytes) -> list[str]:
+    """What Python's e-mail parser finds wrong with a message read strictly (every header of every part parsed,
+    every defect raised): an empty list for a message any client reads as sent."""
+    try:
+        message = message_from_bytes(raw, policy=policy.strict)
+        for part in message.walk():
+            for _name, value in part.items():
+                str(value)
+            if part.defects:
+                return [repr(defect) for defect in part.defects]
+    except Exception as error:  # noqa: BLE001 - whatever the strict parser raises is the finding
+        return [f"{type(error).__name__}: {error}"]
+    return []
+
+
 @dataclass
 class Mailbox:
     messages: list = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
     arrived: threading.Condition = None
+    refused: list = field(default_factory=list)  # (subject, problems) of messages the strict parser refuses
 
     def __post_init__(self):
         self.arrived = threading.Condition(self.lock)
 
     def add(self, raw: bytes) -> None:
+        problems = strict_problems(raw)
         with self.arrived:
-            self.messages.append(message_from_bytes(raw, policy=policy.default))
+            message = message_from_bytes(raw, policy=policy.default)
+            if problems:
+                self.refused.append((message["Subject"], problems))
+            self.messages.append(message)
             self.arrived.notify_all()
 
     def clear(self) -> None:
         with self.lock:
             self.messages.clear()
+            self.refused.clear()
 
     def wait_for(self, count: int = 1, timeout: float = 30.0) -> list:
         with self.arrived:

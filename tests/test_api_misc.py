@@ -128,9 +128,26 @@ def test_every_operation_is_summarised_and_every_property_typed(app):
         for name, inner in (schema.get("properties") or {}).items():
             walk(inner, f"{where}.{name}")
         walk(schema.get("items"), f"{where}[]")
+        if schema.get("type") == "object" and not schema.get("properties") and "additionalProperties" not in schema:
+            untyped.append(f"{where}{{}}")  # an object saying nothing of what it holds
+        if isinstance(schema.get("additionalProperties"), dict):
+            walk(schema["additionalProperties"], f"{where}{{*}}")
 
     for name, schema in document["components"]["schemas"].items():
         walk(schema, name)
+    # What the operations take and give: every body and every answer but "no content" says its media type.
+    for path, item in document["paths"].items():
+        for method, operation in item.items():
+            if method not in ("get", "post", "put", "patch", "delete"):
+                continue
+            for status, answer in operation["responses"].items():
+                if status.startswith("2") and status != "204" and not answer.get("content"):
+                    untyped.append(f"{method} {path} {status} (no content)")
+                for media, described in (answer.get("content") or {}).items():
+                    if media.endswith("json"):
+                        walk(described.get("schema"), f"{method} {path} {status}")
+            for media, described in ((operation.get("requestBody") or {}).get("content") or {}).items():
+                walk(described.get("schema"), f"{method} {path} body")
     assert untyped == []
     amount = document["components"]["schemas"]["Expense"]["properties"]["amount"]
     assert amount["type"] == "string" and amount["format"] == "decimal"

@@ -36,7 +36,8 @@ def test_a_generated_client_adds_a_member_calls_a_meeting_and_reads_the_tracker(
     document = _document(sqlite_app, tmp_path)
     environment = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}"}  # its ruff pass
     generated = subprocess.run([str(BIN / "openapi-python-client"), "generate", "--path", str(document),
-                                "--output-path", str(tmp_path / "konsey_client"), "--meta", "none"],
+                                "--output-path", str(tmp_path / "konsey_client"), "--meta", "none",
+                                "--config", str(ROOT / "docs" / "examples" / "client-config.yml")],
                                capture_output=True, text=True, timeout=300, env=environment)
     assert generated.returncode == 0, generated.stdout + generated.stderr
     assert "Warning" not in generated.stdout + generated.stderr, generated.stdout + generated.stderr

@@ -13,6 +13,7 @@ from marshmallow import Schema, fields
 from marshmallow import fields as ma_fields
 from werkzeug.exceptions import HTTPException
 
+from konsey.pluginkit.operations import documents_body as documents_body
 from konsey.pluginkit.operations import takes as takes  # the API's side of a use case owning its input
 from konsey.schemas.messages import translate_validation_messages
 
@@ -75,6 +76,20 @@ _GUARDED = (401, 403, 404, 409, 422, 429, 503)
 _PUBLIC = (404, 422, 429, 503)
 
 
+def also_answers(*statuses: int):
+    """An operation that can answer more than its kind does (a public one that meets a conflict): documented."""
+
+    def mark(view):
+        view.konsey_also_answers = statuses
+        return view
+
+    return mark
+
+
+# What a download answers, for @blp.response(200, BINARY, content_type=…): a file, its bytes as they are.
+BINARY = {"type": "string", "format": "binary"}
+
+
 class _OperationsDocumented(BasePlugin):
     """Every operation in the document gets an operationId (its endpoint and method), the bearer token it needs
     (``security: []`` on a public one) and the problem answers it can give."""
@@ -83,6 +98,12 @@ class _OperationsDocumented(BasePlugin):
         super().__init__()
         self.app = None
         self.operation_ids: set[str] = set()
+
+    def schema_helper(self, name, definition, **kwargs):
+        """A schema whose extra properties have a known type (``OPEN_VALUES``: a federation row's indicators,
+        which the installed plugins add to) says so, instead of marshmallow's untyped ``true``."""
+        values = getattr(kwargs.get("schema"), "OPEN_VALUES", None)
+        return {"additionalProperties": values} if values else None
 
     def operation_helper(self, path=None, operations=None, **kwargs):
         rule = kwargs.get("rule")
@@ -112,7 +133,7 @@ class _OperationsDocumented(BasePlugin):
             if public:
                 operation["security"] = []
             responses = operation.setdefault("responses", {})
-            for status in _PUBLIC if public else _GUARDED:
+            for status in (*(_PUBLIC if public else _GUARDED), *getattr(handler, "konsey_also_answers", ())):
                 responses.setdefault(str(status), HTTPStatus(status).name)
 
 

@@ -6,7 +6,7 @@ from flask import url_for
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from konsey.api.base import takes
+from konsey.api.base import BINARY, takes
 from konsey.pluginkit import file_download
 from konsey.schemas.councils import (
     AuditArgs,
@@ -15,6 +15,7 @@ from konsey.schemas.councils import (
     CouncilSchema,
     ExportJobSchema,
     OnboardedSchema,
+    StatutoryCalendarSchema,
 )
 from konsey.usecases import councils
 from konsey.usecases.base import performs
@@ -69,7 +70,7 @@ class Audit(MethodView):
 class Calendar(MethodView):
     @performs(councils.statutory_calendar)
     @blp.arguments(CalendarArgs, location="query")
-    @blp.response(200)
+    @blp.response(200, StatutoryCalendarSchema)
     def get(self, args):
         """The statutory calendar: general assembly sessions owed this year, terms ending, with warnings."""
         return councils.statutory_calendar(args["year"])
@@ -98,7 +99,7 @@ class ExportDetail(MethodView):
 @blp.route("/<council_slug>/exports/<uuid:job_id>/file")
 class ExportFile(MethodView):
     @performs(councils.download_export)
-    @blp.response(200, content_type="application/gzip")
+    @blp.response(200, BINARY, content_type="application/gzip")
     def get(self, job_id):
         """The export: gzip-compressed JSON (409 while it is being prepared or once it expired)."""
         name, content = councils.download_export(job_id)

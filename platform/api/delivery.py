@@ -7,14 +7,16 @@ from flask import request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from konsey.api.base import takes
+from konsey.api.base import BINARY, also_answers, documents_body, takes
 from konsey.pluginkit import file_download
 from konsey.schemas.delivery import (
+    AnswerReceivedSchema,
     AttemptSchema,
     DeadLetterSchema,
     KeySchema,
     RouteSchema,
     RouteWithSecretSchema,
+    SignedAnswerSchema,
 )
 from konsey.usecases import motions
 from konsey.usecases.base import performs
@@ -67,7 +69,7 @@ class Attempts(MethodView):
 @blp.route("/motions/<uuid:motion_id>/package")
 class PackageDownload(MethodView):
     @performs(motions.motion_package)
-    @blp.response(200)
+    @blp.response(200, BINARY, content_type="application/zip")
     def get(self, motion_id):
         """The motion's package as the municipality receives it (a signed zip)."""
         package = motions.motion_package(motion_id)
@@ -77,7 +79,11 @@ class PackageDownload(MethodView):
 @blp.route("/motions/<uuid:motion_id>/municipal-answer")
 class MunicipalAnswerPost(MethodView):
     @performs(motions.municipal_answer_posted)
-    @blp.response(200)
+    @documents_body(SignedAnswerSchema)
+    @also_answers(409)
+    @blp.doc(parameters=[{"in": "header", "name": name, "required": True, "schema": {"type": "string"}}
+                         for name in ("webhook-id", "webhook-timestamp", "webhook-signature")])
+    @blp.response(200, AnswerReceivedSchema)
     def post(self, motion_id):
         """The municipality's system posts the municipal council's answer, signed as Standard Webhooks with the
         council's webhook secret (``webhook-id``, ``webhook-timestamp``, ``webhook-signature``)."""

@@ -6,7 +6,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from konsey.api.base import takes
-from konsey.schemas.elections import ElectionSchema
+from konsey.schemas.elections import ElectionSchema, RoundOutcomeSchema
 from konsey.schemas.sealed import SealedBoxSchema
 from konsey.usecases import elections, sealed
 from konsey.usecases.base import performs
@@ -51,7 +51,7 @@ class Candidates(MethodView):
 class Rounds(MethodView):
     @performs(elections.count_round)
     @takes(elections.count_round)
-    @blp.response(200)
+    @blp.response(200, RoundOutcomeSchema)
     def post(self, data, election_id):
         """Enter a round's counted ballots (per candidate member id); seats are created when it decides."""
         return elections.count_round(election_id, data)

@@ -6,8 +6,16 @@ from __future__ import annotations
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from konsey.api.base import BINARY
 from konsey.pluginkit import file_download
-from konsey.schemas.federation import FilterArgs, TableSchema, TrendArgs, VisibilitySchema
+from konsey.schemas.federation import (
+    FilterArgs,
+    PositionSchema,
+    TableSchema,
+    TrendArgs,
+    TrendSchema,
+    VisibilitySchema,
+)
 from konsey.usecases import federation
 from konsey.usecases.base import performs
 
@@ -29,7 +37,7 @@ class Indicators(MethodView):
 class IndicatorsCsv(MethodView):
     @performs(federation.indicators_csv)
     @blp.arguments(FilterArgs, location="query")
-    @blp.response(200)
+    @blp.response(200, BINARY, content_type="text/csv")
     def get(self, filters):
         return file_download(federation.indicators_csv(filters), "text/csv", "konsey-federasyon.csv")
 
@@ -37,7 +45,7 @@ class IndicatorsCsv(MethodView):
 @blp.route("/federation/councils/<slug>/position")
 class Position(MethodView):
     @performs(federation.position_of)
-    @blp.response(200)
+    @blp.response(200, PositionSchema)
     def get(self, slug):
         return federation.position_of(slug)
 
@@ -46,7 +54,7 @@ class Position(MethodView):
 class Trend(MethodView):
     @performs(federation.trend)
     @blp.arguments(TrendArgs, location="query")
-    @blp.response(200)
+    @blp.response(200, TrendSchema)
     def get(self, args):
         """An indicator over time from the daily snapshots: the median of all councils, or one council."""
         return federation.trend(args["indicator"], args["council"])
@@ -64,14 +72,14 @@ class PublicIndicators(MethodView):
 @blp.route("/councils/<council_slug>/federation")
 class OwnPosition(MethodView):
     @performs(federation.own_position)
-    @blp.response(200)
+    @blp.response(200, PositionSchema)
     def get(self):
         """This council against the national and peer medians; the peers are not named."""
         return federation.own_position()
 
     @performs(federation.set_visibility)
     @blp.arguments(VisibilitySchema)
-    @blp.response(200)
+    @blp.response(200, VisibilitySchema)
     def put(self, data):
         """Opt in (or out) of appearing by name in the federation's public comparisons."""
         return federation.set_visibility(data["public"])

@@ -6,7 +6,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from konsey.api import paging
-from konsey.api.base import takes
+from konsey.api.base import BINARY, takes
 from konsey.pluginkit import file_download
 from konsey.schemas.base import PageArgs
 from konsey.schemas.meetings import (
@@ -156,7 +156,7 @@ class CloseVote(MethodView):
 @blp.route("/<uuid:meeting_id>/minutes.pdf")
 class Minutes(MethodView):
     @performs(meetings.minutes_pdf)
-    @blp.response(200, content_type="application/pdf")
+    @blp.response(200, BINARY, content_type="application/pdf")
     def get(self, meeting_id):
         """The minutes (tutanak) as a PDF, made from the record."""
         meeting, pdf = meetings.minutes_pdf(meeting_id)
@@ -166,7 +166,7 @@ class Minutes(MethodView):
 @blp.route("/<uuid:meeting_id>/attendance-list.pdf")
 class AttendanceList(MethodView):
     @performs(meetings.attendance_list_pdf)
-    @blp.response(200, content_type="application/pdf")
+    @blp.response(200, BINARY, content_type="application/pdf")
     def get(self, meeting_id):
         """The attendance list (hazırun cetveli) as a PDF: everyone entitled to sit with a signature column; once
         people came, when each arrived and left and how (in the hall, online)."""
@@ -235,7 +235,7 @@ class PassOfMember(MethodView):
 @blp.route("/<uuid:meeting_id>/badges.pdf")
 class Badges(MethodView):
     @performs(hybrid.badges_pdf)
-    @blp.response(200, content_type="application/pdf")
+    @blp.response(200, BINARY, content_type="application/pdf")
     def get(self, meeting_id):
         """The attendance badges, 8 to an A4 page, each with its QR code and code."""
         meeting, pdf = hybrid.badges_pdf(meeting_id)
@@ -445,7 +445,7 @@ class MinutesVersions(MethodView):
 @blp.route("/<uuid:meeting_id>/minutes-versions/<int:number>.pdf")
 class MinutesVersionDocument(MethodView):
     @performs(meeting_record.minutes_version_pdf)
-    @blp.response(200, content_type="application/pdf")
+    @blp.response(200, BINARY, content_type="application/pdf")
     def get(self, meeting_id, number):
         """One version of the minutes, with its fingerprint on every page."""
         meeting, version = meeting_record.minutes_version_pdf(meeting_id, number)
@@ -455,7 +455,7 @@ class MinutesVersionDocument(MethodView):
 @blp.route("/<uuid:meeting_id>/archive.zip")
 class MeetingArchiveDocument(MethodView):
     @performs(meeting_record.meeting_archive)
-    @blp.response(200, content_type="application/zip")
+    @blp.response(200, BINARY, content_type="application/zip")
     def get(self, meeting_id):
         """The meeting's signed archive (minutes, attendance list, votes with their ledgers, floor motions,
         speakers, audit excerpt; the manifest signed with the council's key), sealed when the board's last member

@@ -50,10 +50,22 @@ def _document_configurations() -> None:
     from konsey.core.plugins import config_schema_of, installed  # here: the plugins load after the app exists
 
     known = api.spec.components.schemas
+    configurations = []
     for name in sorted(installed()):
         schema = config_schema_of(name)
         if schema is not None and f"PluginConfig_{name}" not in known:
             api.spec.components.schema(f"PluginConfig_{name}", schema=schema)
+        if schema is not None:
+            configurations.append({"$ref": f"#/components/schemas/PluginConfig_{name}"})
+    # A plugin's settings (taken by PUT …/plugins/<name>, shown in its state) are its own schema's.
+    for component in ("Config", "PluginState"):
+        config = ((known.get(component) or {}).get("properties") or {}).get("config")
+        if config is not None and configurations:
+            # null where the plugin is not enabled (its state), or {} for a plugin with no settings
+            none = [{"type": "object", "nullable": True, "additionalProperties": False}] if config.get("nullable") else []
+            config.clear()
+            config.update({"anyOf": [*configurations, *none],
+                           "description": "The plugin's settings, by its own schema (PluginConfig_<name>)."})
     # The assemblies whose president sits on the board by default are the installed plugins' to say.
     for document in known.values():
         board_seats = (document.get("properties") or {}).get("executive_board_ex_officio_assemblies")

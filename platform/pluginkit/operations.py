@@ -10,6 +10,20 @@ from http import HTTPStatus
 from flask import request
 
 
+def documents_body(schema):
+    """The operation's JSON body documented as ``schema`` (and 422 among its answers), the view left to read the
+    body itself: what :func:`takes` documents, for a body the use case must see as bytes (a signed one)."""
+
+    def decorator(view):
+        view._apidoc = deepcopy(getattr(view, "_apidoc", {}))
+        documented = view._apidoc.setdefault("arguments", {})
+        documented.setdefault("parameters", []).append({"in": "json", "required": True, "schema": schema})
+        documented.setdefault("responses", {})[422] = HTTPStatus(422).name
+        return view
+
+    return decorator
+
+
 def takes(use_case):
     """An operation over a use case that loads its own input (``UseCase.takes``): the body is documented with
     that schema, and handed to the use case as it came (a JSON object, else nothing), which loads it after the

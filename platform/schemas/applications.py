@@ -6,13 +6,30 @@ from marshmallow import Schema, fields, validate
 
 from konsey.core.applications import ApplicationStatus
 from konsey.core.membership import MemberKind
-from konsey.schemas.base import StrictSchema
+from konsey.schemas.base import AsGiven, StrictSchema
+from konsey.schemas.members import PublicApplicantSchema
 
 
 class SubmitSchema(StrictSchema):
-    applicant = fields.Dict(required=True)  # validated as a member by the service, errors under "applicant"
+    # Checked by the use case as a member would be, its refusals under "applicant" beside the consents'.
+    applicant = AsGiven(PublicApplicantSchema, required=True)
     notice_version = fields.String(required=True)
     consents = fields.List(fields.String(), required=True)
+
+
+class ApplicantRecordSchema(PublicApplicantSchema):
+    """An application's applicant as kept: the fields the applicant gave (none, once forgotten)."""
+
+    erased = fields.Boolean(metadata={"description": "True once the applicant's data is erased."})
+
+    def __init__(self, **options):
+        options.setdefault("partial", True)
+        super().__init__(**options)
+
+
+class GivenConsentSchema(Schema):
+    purpose = fields.String()
+    given_at = fields.DateTime()
 
 
 class ReceiptSchema(Schema):
@@ -24,9 +41,10 @@ class ReceiptSchema(Schema):
 class ApplicationSchema(ReceiptSchema):
     id = fields.UUID()
     kind = fields.Enum(MemberKind, by_value=True)
-    applicant = fields.Dict()
+    applicant = AsGiven(ApplicantRecordSchema, metadata={
+        "description": "What the applicant said of themselves (emptied once an erased applicant is forgotten)."})
     notice_version = fields.String()
-    consents = fields.List(fields.Dict())
+    consents = fields.List(AsGiven(GivenConsentSchema))
     decided_at = fields.DateTime(allow_none=True)
     decision_reason = fields.String(allow_none=True)
     decision_reference = fields.String(allow_none=True)

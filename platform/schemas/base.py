@@ -105,3 +105,37 @@ class PageArgs(StrictSchema):
 
     page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))
     per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
+
+
+# --- what the OpenAPI document says of values that are not a plain field ------------------------------------
+
+# A value that is one of JSON's scalars (or a list of them): what the audit chain's details hold.
+SCALAR = {"anyOf": [{"type": "string", "nullable": True}, {"type": "number"}, {"type": "boolean"},
+                    {"type": "array", "items": {"anyOf": [{"type": "string"}, {"type": "number"}]}}]}
+NUMBER_OR_NULL = {"type": "number", "nullable": True}
+
+
+class AsGiven(fields.Nested):
+    """A value documented by ``nested`` and taken and given as it is: one its use case checks itself, where its
+    refusals join others' (an applicant, the by-laws' changes), or one stored already shaped by that schema."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        if value is None:
+            return None
+        return [dict(v) for v in value] if self.many else dict(value)
+
+    def _deserialize(self, value, attr, data, partial=None, **kwargs):
+        if not isinstance(value, dict):
+            raise self.make_error("type", input=value)
+        return dict(value)
+
+
+class Derived(fields.Nested):
+    """A value computed from the object (``compute(obj)``), given and documented by ``nested``."""
+
+    def __init__(self, nested, compute, **kwargs):
+        super().__init__(nested, **kwargs)
+        self.compute = compute
+
+    def get_value(self, obj, attr, accessor=None, default=None):
+        return self.compute(obj)

@@ -70,10 +70,20 @@ class SeatSchema(Schema):
     ends_on = fields.Date(allow_none=True)
 
 
+class ParitySchema(Schema):
+    """Women and men among a decision body's voting seats, against the by-laws' share."""
+
+    seats = fields.Integer()
+    women = fields.Integer()
+    men = fields.Integer()
+    share_required = fields.Float()
+    met = fields.Boolean()
+
+
 class BodyDetailSchema(BodySchema):
     on = fields.Date()
     full_membership = fields.Integer()
-    parity = fields.Dict()
+    parity = fields.Nested("ParitySchema")
     seats = fields.List(fields.Nested(SeatSchema))
     # The executive board's composition (Regulation art. 12): below_minimum, president_missing:<assembly code>.
     lawfully_composed = fields.Boolean()

@@ -22,7 +22,7 @@ from konsey.core.bylaws import (
 )
 from konsey.core.errors import Invalid
 from konsey.core.plugins import council_hooks
-from konsey.schemas.base import StrictSchema
+from konsey.schemas.base import AsGiven, StrictSchema
 
 
 def _default(name: str):
@@ -184,8 +184,9 @@ class ProfileSchema(Schema):
 
 class NewVersionSchema(StrictSchema):
     effective_from = fields.Date(required=True)
-    # Only the parameters that change; the rest are taken from the version in force on that date.
-    parameters = fields.Dict(required=True)
+    # Only the parameters that change; the rest are taken from the version in force on that date, and the whole
+    # version is checked by the use case (its refusals named under "parameters").
+    parameters = AsGiven(ByLawParametersHeldSchema, required=True)
 
 
 class OnDateArgs(StrictSchema):

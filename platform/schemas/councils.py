@@ -11,7 +11,7 @@ from konsey.core import reference
 from konsey.core.councils import RESERVED_SLUGS, SLUG_PATTERN
 from konsey.core.i18n import LANGUAGES
 from konsey.core.text import ascii_spelling, suggested_slug
-from konsey.schemas.base import StrictSchema
+from konsey.schemas.base import SCALAR, StrictSchema
 from konsey.tenants.models import CouncilStatus
 
 
@@ -104,7 +104,8 @@ class AuditEntrySchema(Schema):
     action = fields.String()
     subject_type = fields.String(allow_none=True)
     subject_id = fields.String(allow_none=True)
-    details = fields.Dict()
+    details = fields.Dict(keys=fields.String(), values=fields.Raw(metadata=SCALAR), metadata={
+        "description": "Ids, codes, counts and dates only: never a name or free text."})
     hash = fields.String()
 
 
@@ -139,3 +140,31 @@ class ExportJobSchema(Schema):
         if job.state.value != "ready":
             return None
         return url_for("councils.ExportFile", job_id=job.id)
+
+
+class SessionsOwedSchema(Schema):
+    required = fields.Integer(metadata={"description": "The by-laws' minimum of ordinary sessions a year."})
+    held = fields.Integer()
+    scheduled = fields.Integer()
+
+
+class CalendarWarningSchema(Schema):
+    """A warning of the statutory calendar: its code, its sentence, and the figures the sentence names."""
+
+    code = fields.String()
+    message = fields.String()
+    year = fields.Integer()
+    needed = fields.Integer()
+    planned = fields.Integer()
+    body = fields.String()
+    ends_on = fields.String(metadata={"format": "date"})
+    size = fields.Integer()
+    minimum = fields.Integer()
+    assembly = fields.String()
+    count = fields.Integer()
+
+
+class StatutoryCalendarSchema(Schema):
+    year = fields.Integer()
+    general_assembly = fields.Nested(SessionsOwedSchema)
+    warnings = fields.List(fields.Nested(CalendarWarningSchema))

@@ -66,3 +66,20 @@ class MunicipalAnswerSchema(StrictSchema):
     text = fields.String(load_default=None, validate=validate.Length(max=20000))
     municipal_decision_date = Day(load_default=None)  # a real date, never free text
     municipal_decision_number = fields.String(load_default=None, validate=validate.Length(max=60))
+
+
+class AnsweredMotionSchema(MunicipalAnswerSchema):
+    motion_id = fields.UUID(required=True, metadata={"description": "The motion answered: inside what is signed."})
+
+
+class SignedAnswerSchema(StrictSchema):
+    """What the municipality posts, signed as Standard Webhooks with the council's secret (``webhook-id``,
+    ``webhook-timestamp``, ``webhook-signature`` over these bytes as sent)."""
+
+    type = fields.String(required=True, validate=validate.Equal("motion.answer"))
+    timestamp = fields.DateTime(required=True)
+    data = fields.Nested(AnsweredMotionSchema, required=True)
+
+
+class AnswerReceivedSchema(Schema):
+    status = fields.String(metadata={"description": "The motion's status once the answer is recorded."})

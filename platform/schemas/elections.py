@@ -21,6 +21,46 @@ class NewElectionSchema(StrictSchema):
         "description": "The electing body's meeting where the election is held (each round may name another)."})
 
 
+class PassedOverSchema(Schema):
+    member_id = fields.String()
+    reason = fields.String()
+
+
+class RoundResultSchema(Schema):
+    """What a round decided: for several seats those elected (and who was passed over for parity), for one the
+    winner or the run-off; the tie rule where it settled it; the term's end once decided."""
+
+    elected = fields.List(fields.String(), metadata={"description": "Member ids, several seats."})
+    passed_over = fields.List(fields.Nested(PassedOverSchema))
+    parity_met = fields.Boolean()
+    winner = fields.String(allow_none=True, metadata={"description": "Member id, one seat."})
+    needed = fields.Integer(allow_none=True)
+    runoff_between = fields.List(fields.String())
+    tie = fields.Boolean()
+    decided_by = fields.String(allow_none=True, metadata={"description": "How a tied last round was settled."})
+    lot_seed = fields.Integer(allow_none=True)
+    president = fields.String(metadata={"description": "Member id: the most voted, who presides."})
+    board_problems = fields.List(fields.String())
+    term_ends = fields.String(metadata={"format": "date"})
+
+
+class HeldRoundSchema(Schema):
+    round = fields.Integer()
+    votes = fields.Dict(keys=fields.String(), values=fields.Integer(), metadata={
+        "description": "Ballots per candidate's member id."})
+    result = fields.Nested(RoundResultSchema)
+    meeting_id = fields.String(allow_none=True)
+    ballots_cast = fields.Integer(allow_none=True)
+    blank = fields.Integer()
+    invalid = fields.Integer()
+    present = fields.Integer(allow_none=True)
+
+
+class RoundOutcomeSchema(RoundResultSchema):
+    round = fields.Integer()
+    board_warnings = fields.List(fields.String())
+
+
 class ElectionSchema(Schema):
     id = fields.UUID()
     electing_body_id = fields.UUID()
@@ -31,8 +71,8 @@ class ElectionSchema(Schema):
     term_index = fields.Integer()
     meeting_id = fields.UUID(allow_none=True)
     status = fields.Enum(ElectionStatus, by_value=True)
-    rounds = fields.List(fields.Dict())
-    result = fields.Dict(allow_none=True)
+    rounds = fields.List(fields.Nested(HeldRoundSchema))
+    result = fields.Nested(RoundResultSchema, allow_none=True)
     candidates = fields.Method("_candidates", metadata={
         "type": "array", "items": {"type": "string", "format": "uuid"}, "description": "The candidates' member ids"})
 

@@ -9,7 +9,7 @@ from konsey.core.meetings import Channel, Choice, MeetingKind, MeetingStatus, Vo
 from konsey.core.rules.meetings import Stance
 from konsey.core.sealed_boxes import box_of_vote
 from konsey.core.votes import count_of, counts_of
-from konsey.schemas.base import StrictSchema
+from konsey.schemas.base import Derived, StrictSchema
 
 
 class NewMeetingSchema(StrictSchema):
@@ -163,6 +163,16 @@ def _channels(vote) -> list[dict]:
     return rows
 
 
+class ChannelCountSchema(Schema):
+    """One channel's turnout (phone, desk, roll_call, paper, hall); for a vote by name its choices too."""
+
+    channel = fields.String()
+    turnout = fields.Integer()
+    yes = fields.Integer()
+    no = fields.Integer()
+    abstain = fields.Integer()
+
+
 class VoteSchema(Schema):
     id = fields.UUID()
     purpose = fields.Function(lambda vote: vote.purpose.value, metadata={
@@ -178,7 +188,7 @@ class VoteSchema(Schema):
     abstain = _count("abstain")
     turnout = fields.Function(lambda vote: _counted(vote).voted,
                               metadata={"type": "integer", "description": "Seats that have voted, every channel."})
-    channels = fields.Function(_channels, metadata={"type": "array", "items": {"type": "object"},
+    channels = Derived(ChannelCountSchema, _channels, many=True, metadata={
         "description": "By channel (phone, desk, roll_call, paper, hall): its turnout, and for a vote by name its "
                        "yes, no and abstain."})
     outcome = fields.String(allow_none=True)
@@ -274,25 +284,90 @@ class CheckedInSchema(Schema):
     name = fields.String()
 
 
+class LiveQuorumSchema(Schema):
+    present = fields.Integer()
+    needed = fields.Integer()
+    full_membership = fields.Integer()
+    quorum_met = fields.Boolean()
+    online = fields.Integer(metadata={"description": "Of those present, how many follow online."})
+    online_counts = fields.Boolean(metadata={"description": "Whether the by-laws count online presence."})
+
+
+class LiveItemSchema(Schema):
+    id = fields.String()
+    position = fields.Integer()
+    title = fields.String()
+
+
+class LiveVoteSchema(Schema):
+    id = fields.String()
+    kind = fields.String()
+    kind_label = fields.String()
+    open = fields.Boolean()
+    item = fields.String(metadata={"description": "What the vote decides, in words."})
+    turnout = fields.Integer()
+    turnout_text = fields.String()
+    channels = fields.String(metadata={"description": "The turnout by channel, in words."})
+    voted_of_present = fields.String()
+    yes = fields.Integer(allow_none=True)
+    no = fields.Integer(allow_none=True)
+    abstain = fields.Integer(allow_none=True)
+    counts_text = fields.String()
+    outcome = fields.String(allow_none=True)
+    outcome_label = fields.String(allow_none=True)
+    decision_text = fields.String(allow_none=True)
+    sealed = fields.Boolean()
+
+
+class LiveSealedBoxSchema(Schema):
+    id = fields.String()
+    stage = fields.String()
+    path = fields.String(metadata={"description": "The phones' page of the sealed ballot."})
+    text = fields.String()
+
+
+class LiveSpeakerSchema(Schema):
+    id = fields.String()
+    name = fields.String()
+    stance_label = fields.String()
+    started_at = fields.String(metadata={"format": "date-time"})
+    limit_seconds = fields.Integer(allow_none=True)
+
+
+class LiveWaitingSchema(Schema):
+    id = fields.String()
+    name = fields.String()
+    stance_label = fields.String()
+
+
+class LiveFloorMotionSchema(Schema):
+    id = fields.String()
+    number = fields.Integer()
+    kind_label = fields.String()
+    text = fields.String()
+    proposer = fields.String()
+    heading = fields.String()
+
+
 class LiveStateSchema(Schema):
     """What a meeting's live screens show (konsey.core.live_state.state)."""
 
     meeting_id = fields.UUID()
     status = fields.String()
     status_label = fields.String()
-    quorum = fields.Dict(metadata={"description": "present, needed, full_membership, quorum_met, online, "
-                                                  "online_counts"})
-    item = fields.Dict(allow_none=True)
-    vote = fields.Dict(allow_none=True, metadata={"description": "The latest vote; a secret vote's counts are null "
-                                                                 "until it closes."})
-    sealed_box = fields.Dict(allow_none=True, metadata={
-        "description": "A sealed ballot under way (its key being made, open, or being counted): id, stage, the "
-                       "phones' page path and a sentence."})
-    speaker = fields.Dict(allow_none=True)
-    queue = fields.List(fields.Dict())
-    floor_motion = fields.Dict(allow_none=True, metadata={"description": "The floor motion the board has read out, while it is decided."})
+    quorum = fields.Nested(LiveQuorumSchema)
+    item = fields.Nested(LiveItemSchema, allow_none=True)
+    vote = fields.Nested(LiveVoteSchema, allow_none=True, metadata={
+        "description": "The latest vote; a secret vote's counts are null until it closes."})
+    sealed_box = fields.Nested(LiveSealedBoxSchema, allow_none=True, metadata={
+        "description": "A sealed ballot under way (its key being made, open, or being counted)."})
+    speaker = fields.Nested(LiveSpeakerSchema, allow_none=True)
+    queue = fields.List(fields.Nested(LiveWaitingSchema))
+    floor_motion = fields.Nested(LiveFloorMotionSchema, allow_none=True, metadata={
+        "description": "The floor motion the board has read out, while it is decided."})
     stream_url = fields.String(allow_none=True)
-    texts = fields.Dict()
+    texts = fields.Dict(keys=fields.String(), values=fields.String(), metadata={
+        "description": "The screens' sentences (quorum, online, floor motions waiting), in the council's language."})
 
 
 # --- the general assembly's procedure: the presiding board, the agenda, floor motions ---------------------------
@@ -384,6 +459,17 @@ class MinutesApproverSchema(Schema):
     role = fields.Function(lambda row: row[0].role.value, metadata={"description": "chair, vice_chair or clerk"})
 
 
+class MinutesApprovalSchema(Schema):
+    member_id = fields.UUID()
+    approved_at = fields.DateTime()
+
+
+class ArchiveSchema(Schema):
+    filename = fields.String()
+    sealed_at = fields.DateTime()
+    manifest_sha256 = fields.String()
+
+
 class MinutesVersionSchema(Schema):
     number = fields.Function(lambda state: state.version.number, metadata={"type": "integer"})
     fingerprint = fields.Function(lambda state: state.version.fingerprint,
@@ -391,20 +477,15 @@ class MinutesVersionSchema(Schema):
                                                            "printed at the foot of every page."})
     drawn_up_at = fields.Function(lambda state: state.version.drawn_up_at.isoformat())
     corrects_version = fields.Function(lambda state: state.corrects_number, allow_none=True, metadata={"type": "integer"})
-    correction_reason = fields.Function(lambda state: state.version.correction_reason)
-    frozen_at = fields.Function(lambda state: state.version.frozen_at.isoformat() if state.version.frozen_at else None)
-    approved_by = fields.Function(lambda state: [{"member_id": str(member_id), "approved_at": at.isoformat()}
-                                                 for member_id, at in state.approved.items()],
-                                  metadata={"type": "array", "items": {"type": "object"}})
-    waiting_for = fields.Function(lambda state: MinutesApproverSchema(many=True).dump(state.waiting_for),
-                                  metadata={"type": "array", "items": {"type": "object"}})
+    correction_reason = fields.Function(lambda state: state.version.correction_reason, allow_none=True)
+    frozen_at = fields.Function(lambda state: state.version.frozen_at.isoformat() if state.version.frozen_at else None,
+                                allow_none=True, metadata={"format": "date-time"})
+    approved_by = Derived(MinutesApprovalSchema, lambda state: [
+        {"member_id": member_id, "approved_at": at} for member_id, at in state.approved.items()], many=True)
+    waiting_for = Derived(MinutesApproverSchema, lambda state: state.waiting_for, many=True)
 
 
 class MeetingRecordSchema(Schema):
-    versions = fields.Function(lambda record: MinutesVersionSchema(many=True).dump(record.versions),
-                               metadata={"type": "array", "items": {"type": "object"}})
-    archive = fields.Function(lambda record: {"filename": record.archive.filename,
-                                              "sealed_at": record.archive.sealed_at.isoformat(),
-                                              "manifest_sha256": record.archive.manifest_sha256}
-                              if record.archive else None, allow_none=True, metadata={"type": "object"})
+    versions = Derived(MinutesVersionSchema, lambda record: record.versions, many=True)
+    archive = Derived(ArchiveSchema, lambda record: record.archive, allow_none=True)
     can_draw_up = fields.Boolean()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from konsey.core.reports import ReportStatus, versions_of
-from konsey.schemas.base import StrictSchema
+from konsey.schemas.base import Derived, StrictSchema
 
 
 class VersionSchema(Schema):
@@ -20,10 +20,7 @@ class ReportSchema(Schema):
     title = fields.String()
     status = fields.Enum(ReportStatus, by_value=True)
     agenda_item_id = fields.UUID(allow_none=True)
-    versions = fields.Method("_versions", metadata={"type": "array", "items": {"type": "object"}})
-
-    def _versions(self, report):
-        return VersionSchema(many=True).dump(versions_of(report))
+    versions = Derived("VersionSchema", versions_of, many=True)
 
 
 class NewReportSchema(StrictSchema):

@@ -53,6 +53,17 @@ class HoldSealedRoundSchema(StrictSchema):
                        "members)."})
 
 
+class SealedResultSchema(StrictSchema):
+    """A counted box: the counts per option, in the options' order (the sealed ballots', the hall's paper ones,
+    their total) and how many ballots of each kind."""
+
+    sealed = fields.List(fields.Integer())
+    paper = fields.List(fields.Integer())
+    total = fields.List(fields.Integer())
+    ballots = fields.Integer()
+    paper_ballots = fields.Integer()
+
+
 class SealedBoxSchema(StrictSchema):
     """A sealed ballot box: its stage, what it asks, who holds its key; the result once counted."""
 
@@ -68,7 +79,7 @@ class SealedBoxSchema(StrictSchema):
     threshold = fields.Integer(metadata={"description": "Keyholders who must open the count together."})
     public_key = fields.String(allow_none=True)
     fingerprint = fields.String(allow_none=True, metadata={"description": "Of the frozen board of ballots."})
-    result = fields.Dict(allow_none=True, metadata={"description": "sealed, paper and total counts per option."})
+    result = fields.Nested("SealedResultSchema", allow_none=True)
 
 
 class EnterSealedRoundSchema(StrictSchema):

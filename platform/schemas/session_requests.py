@@ -6,7 +6,12 @@ from marshmallow import Schema, fields, validate
 
 from konsey.core import session_requests
 from konsey.core.session_requests import RequestStatus
-from konsey.schemas.base import StrictSchema
+from konsey.schemas.base import Derived, StrictSchema
+
+
+class StandingSchema(Schema):
+    signatures = fields.Integer()
+    needed = fields.Integer()
 
 
 class RequestSchema(Schema):
@@ -16,7 +21,8 @@ class RequestSchema(Schema):
     created_at = fields.DateTime()
     due_since = fields.DateTime(allow_none=True)
     meeting_id = fields.UUID(allow_none=True)
-    standing = fields.Function(session_requests.standing, metadata={"type": "object"})
+    standing = Derived("StandingSchema", session_requests.standing, metadata={
+        "description": "Signatures so far against the threshold in force."})
 
 
 class NewRequestSchema(StrictSchema):

@@ -90,12 +90,12 @@ def record_answer(motion_id: uuid.UUID, data: dict) -> Motion:
     return _record_answer(motion, loaded(data))
 
 
-@command(None)
+@command(None, takes=MunicipalAnswerSchema)
 def municipal_answer_posted(motion_id: uuid.UUID, body: bytes, headers: dict) -> Motion:
     """The municipality's system posts the answer, signed as Standard Webhooks with the council's secret: the
-    signature is the permission."""
+    signature is the permission (checked over the body's bytes as sent, before what it says is loaded)."""
     motion = one(Motion, motion_id)
-    data = MunicipalAnswerSchema().load(delivery.verify_municipal_post(body, headers, motion.id))
+    data = loaded(delivery.verify_municipal_post(body, headers, motion.id))
     return _record_answer(motion, data)
 
 

@@ -10,6 +10,7 @@ from marshmallow import Schema, fields
 
 from konsey.pluginkit import ApiBlueprint, add_member_route, attempt, performs, posted, takes, uuid_or_none
 from konsey.plugins.womens_assembly import usecases
+from konsey.plugins.womens_assembly.schemas import MonitorSchema
 
 NAME = "womens_assembly"
 pages = Blueprint(NAME, __name__, url_prefix=f"/<council_slug>/p/{NAME}", template_folder="templates")
@@ -55,7 +56,7 @@ class NoteOut(Schema):
 @api.route("/monitor")
 class Monitor(MethodView):
     @performs(usecases.monitor)
-    @api.response(200)
+    @api.response(200, MonitorSchema)
     def get(self):
         """The share of women in every decision body and office, against the by-laws' parity share."""
         return usecases.monitor()

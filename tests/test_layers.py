@@ -249,7 +249,7 @@ def test_the_fronts_name_only_the_cores_vocabulary():
 
 def test_the_fronts_check_sees_a_front_reaching_a_service():
     """The check above is real: a page importing a service function, a model or a whole module is caught."""
-    planted = ast.parse("from konsey.core.meetings import open_vote, Meeting, VoteKind\n"
+    planted = ast.parse("from konsey.core.meetings import schedule, Meeting, VoteKind\n"
                         "from konsey.core import outbox, errors\nfrom konsey.core.labels import label")
-    assert _reached(planted) == ["konsey.core.meetings.open_vote", "konsey.core.meetings.Meeting",
+    assert _reached(planted) == ["konsey.core.meetings.schedule", "konsey.core.meetings.Meeting",
                                  "konsey.core.outbox"]

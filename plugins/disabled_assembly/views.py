@@ -4,11 +4,11 @@ operation of the API, over the same use case."""
 
 from __future__ import annotations
 
-from flask import Blueprint, redirect, render_template, request, url_for
+from flask import Blueprint, redirect, render_template, url_for
 from flask.views import MethodView
 from flask_babel import gettext as _
 
-from konsey.pluginkit import ApiBlueprint, attempt, join_assembly, performs, posted, seat_from_form, takes
+from konsey.pluginkit import ApiBlueprint, attempt, performs, posted, takes
 from konsey.plugins.disabled_assembly import usecases
 from konsey.plugins.disabled_assembly.schemas import (
     AccessRequestOut,
@@ -47,9 +47,9 @@ def consent():
 
 
 @pages.post("/members")
-@performs(join_assembly)
+@performs(usecases.seat_member)
 def add_member():
-    seat_from_form(usecases.assembly(), request.form.get("member_id"))
+    attempt(lambda: usecases.seat_member(posted("member_id")))
     return _back("#members")
 
 

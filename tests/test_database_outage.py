@@ -16,11 +16,15 @@ def app_without_database(tmp_path):
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     url = f"postgresql+psycopg://konsey_app@127.0.0.1:{port}/konsey"
-    return create_app({"TESTING": True, "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": url,
+    from support.contract import DocumentedClient
+
+    app = create_app({"TESTING": True, "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": url,
                        "KONSEY_MIGRATION_DATABASE_URL": url, "KONSEY_READER_DATABASE_URL": url,
                        "RATELIMIT_ENABLED": False,
                        "SQLALCHEMY_ENGINE_OPTIONS": {"connect_args": {"connect_timeout": 2}}},
                       instance_path=tmp_path)
+    app.test_client_class = DocumentedClient  # the 503 is held to the OpenAPI document too
+    return app
 
 
 @pytest.mark.parametrize("path", ["/izmir/", "/izmir/members", "/izmir/apply", "/health", "/"])

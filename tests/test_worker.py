@@ -112,6 +112,9 @@ def test_onboarding_invitation_is_delivered_by_the_worker(redis_worker, smtp_ser
 
     municipality = next(m for m in reference.municipalities(35) if m.name.startswith("Bornova"))
     smtp_server.clear()
+    from support.contract import DocumentedClient
+
+    app.test_client_class = DocumentedClient  # the answer is held to the OpenAPI document, as everywhere
     response = app.test_client().post("/api/v1/councils", headers={"Authorization": f"Bearer {operator}"}, json={
         "name": "Bornova Kent Konseyi", "slug": "bornova", "province_code": 35, "municipality_id": municipality.id,
         "contact_email": "info@bornova.example.org", "motion_delivery_address": "evrak@bornova.bel.tr",

@@ -7,7 +7,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
-from konsey.api.base import takes
+from konsey.api.base import BINARY, takes
 from konsey.schemas.base import StrictSchema
 from konsey.schemas.motions import MunicipalMeetingSchema
 from konsey.usecases import follow_up
@@ -62,6 +62,10 @@ class Regular(MethodView):
 @blp.route("/import")
 class Import(MethodView):
     @performs(follow_up.import_municipal_calendar)
+    @blp.doc(requestBody={"required": True, "content": {
+        "text/calendar": {"schema": BINARY}, "text/csv": {"schema": BINARY},
+        "multipart/form-data": {"schema": {"type": "object", "required": ["file"],
+                                           "properties": {"file": BINARY}}}}})
     @blp.response(201, AddedSchema)
     def post(self):
         """An .ics calendar or a CSV (``date`` as dd.mm.yyyy, optional ``kind``) as the request body or as the

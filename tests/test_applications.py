@@ -37,8 +37,15 @@ def test_individual_application_end_to_end(api, board):
     early = decider.post(f"{URL}/{application['id']}/approve", json={})
     assert early.status_code == 409 and "status" in early.json["errors"]
     assert decider.post(f"{URL}/{application['id']}/review").json["status"] == "under_review"
-    approved = decider.post(f"{URL}/{application['id']}/approve", json={"reason": "Uygun"})
+    # An approval is the review panel's decision: without its number nothing is approved (it was, before).
+    refused = decider.post(f"{URL}/{application['id']}/approve", json={"reason": "Uygun"},
+                           headers={"Accept-Language": "tr"})
+    assert refused.status_code == 422 and "inceleme" in refused.json["errors"]["decision_reference"][0]
+    assert decider.get(f"{URL}/{application['id']}").json["status"] == "under_review"
+    approved = decider.post(f"{URL}/{application['id']}/approve", json={"reason": "Uygun",
+                                                                        "decision_reference": "İK 2026/3"})
     assert approved.status_code == 200 and approved.json["member_id"]
+    assert approved.json["decision_reference"] == "İK 2026/3"
     member = decider.get(f"/api/v1/councils/izmir/members/{approved.json['member_id']}").json
     assert member["name"] == "Elif Kaya" and member["email"] == "elif@example.org"
     assert decider.post(f"{URL}/{application['id']}/reject", json={"reason": "x"}).status_code == 409
@@ -55,7 +62,8 @@ def test_consents_become_provable_records(app, api, board):
     decider = api(board["token"])
     application = decider.get(URL).json[0]
     decider.post(f"{URL}/{application['id']}/review")
-    member_id = decider.post(f"{URL}/{application['id']}/approve", json={}).json["member_id"]
+    member_id = decider.post(f"{URL}/{application['id']}/approve",
+                             json={"decision_reference": "İK 2026/1"}).json["member_id"]
     with app.app_context(), bound_council(board["council"]):
         consents = db.session.scalars(select(Consent)).all()
         assert [(str(c.member_id), c.purpose, c.notice_version) for c in consents] == [
@@ -75,7 +83,8 @@ def test_erasure_forgets_the_applicant(app, api, world, board):
     _apply(api, {"category": "individual", "name": "Deniz Ak", "phone": "0532 111 22 33", "birth_date": "1990-05-01"})
     application = admin.get(URL).json[0]
     admin.post(f"{URL}/{application['id']}/review")
-    member_id = admin.post(f"{URL}/{application['id']}/approve", json={}).json["member_id"]
+    member_id = admin.post(f"{URL}/{application['id']}/approve",
+                           json={"decision_reference": "İK 2026/2"}).json["member_id"]
     assert admin.delete(f"/api/v1/councils/izmir/members/{member_id}").status_code == 204
     after = admin.get(f"{URL}/{application['id']}").json
     assert after["status"] == "approved" and after["member_id"] is None and "Deniz" not in str(after)

@@ -106,6 +106,7 @@ def test_a_secretary_runs_a_general_assembly_in_the_browser(live_server, browser
     _nav(page, "Başvurular")
     assert page.get_by_role("button", name="Onayla").count() == 0
     page.get_by_role("button", name="İncelemeyi başlat").click()
+    page.get_by_label("İnceleme kurulu karar no.").fill("İK 2026/4")  # the panel's decision, never a bare click
     page.get_by_role("button", name="Onayla").click()
     assert _count(sqlite_app, council, Member) == 54
     del application

@@ -88,6 +88,7 @@ def test_the_cover_letter_has_the_official_form(app, world, council):
     assert f"Tarih: {date.today().strftime('%d.%m.%Y')}" in text
     assert "BELEDİYE BAŞKANLIĞINA" in text and "Arz ederim." in text
     assert "Genel Sekreter" in text and "Ek:" in text and package.verification_code in text
+    assert "sayfa 1/1" in text  # each page says which it is, of how many
 
 
 def test_a_plugins_file_travels_in_the_package(app, world, council):

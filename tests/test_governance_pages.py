@@ -47,7 +47,7 @@ def test_applications_are_decided_on_the_page(app, world, desk):
     assert "reason" in refused.get_data(as_text=True) or "gerekçe" in refused.get_data(as_text=True).lower()
     assert _count(app, desk["council"], MembershipApplication, status="under_review") == 1
     before = _count(app, desk["council"], Member)
-    client.post(f"/izmir/applications/{application}/approve", data={})
+    client.post(f"/izmir/applications/{application}/approve", data={"decision_reference": "İK 2026/5"})
     assert _count(app, desk["council"], MembershipApplication, status="approved") == 1
     assert _count(app, desk["council"], Member) == before + 1
     assert client.post(f"/izmir/applications/{application}/shred").status_code == 404

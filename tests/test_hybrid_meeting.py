@@ -119,7 +119,12 @@ def test_passes_badges_and_a_code_checks_a_person_in(app, hall):
     assert set(codes) == set(hall["people"].values())
     assert len(set(codes.values())) == 4 and all(len(c) == CODE_LENGTH and set(c) <= set(CODE_ALPHABET)
                                                   for c in codes.values())
-    pdf = PdfReader(io.BytesIO(admin.get(f"{url}/badges.pdf").data))
+    badges = admin.get(f"{url}/badges.pdf")
+    # The file says what it is (it was yaka-kartlari-<uuid>.pdf), and each QR code is described and tagged.
+    assert "yaka-kartlari-yurutme-kurulu-" in badges.headers["Content-Disposition"]
+    pdf = PdfReader(io.BytesIO(badges.data))
+    assert "/StructTreeRoot" in pdf.trailer["/Root"] and pdf.metadata.title.startswith("Yaka kartları")
+    assert pdf.trailer["/Root"]["/Lang"] == "tr"
     text = " ".join(page.extract_text() for page in pdf.pages)
     assert len(pdf.pages) == 1 and "Ayşe Kaya" in text and codes[hall["people"]["Ayşe Kaya"]][:4] in text
     # A full QR code (21 modules and a quiet zone of 2, 6 px each), never a Micro QR that phones cannot read.

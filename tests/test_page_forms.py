@@ -133,3 +133,26 @@ def test_a_wrong_id_in_a_form_is_the_404_page_and_a_refusal_without_a_field_is_s
     login(client, "deniz@example.org")
     foreign = client.post("/account/tokens", data={"name": "betik", "council": str(other)})
     assert foreign.status_code == 404 and "kns_" not in foreign.get_data(as_text=True)
+
+
+def test_a_picker_of_people_bodies_or_meetings_chooses_nobody_by_default():
+    """A select that names a row (a member, a body, a meeting, a vote) starts with an empty, required choice or
+    marks the one already chosen: the first member in the list (a political party) is never picked for the
+    person who did not look."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    templates = [*root.glob("platform/web/templates/**/*.html"), *root.glob("plugins/*/templates/**/*.html")]
+    found = []
+    for path in templates:
+        for match in re.finditer(r"<select\b([^>]*)>(.*?)</select>", path.read_text(), re.S):
+            attributes, options = match.groups()
+            name = re.search(r'name="([^"]+)"', attributes)
+            if not name or not name.group(1).endswith("_id") or "multiple" in attributes:
+                continue
+            first = re.search(r"<option\b[^>]*>", options)
+            chosen = "selected" in options
+            if not chosen and not (first and 'value=""' in first.group(0)):  # empty: "choose", or "none"
+                found.append(f"{path.relative_to(root)}: {name.group(1)}")
+    assert len(templates) > 60 and found == []

@@ -239,7 +239,7 @@ class Badges(MethodView):
     def get(self, meeting_id):
         """The attendance badges, 8 to an A4 page, each with its QR code and code."""
         meeting, pdf = hybrid.badges_pdf(meeting_id)
-        return file_download(pdf, "application/pdf", f"yaka-kartlari-{meeting.id}.pdf", inline=True, secret=True)
+        return file_download(pdf, "application/pdf", meetings.document_name(meeting, "yaka-kartlari"), inline=True, secret=True)
 
 
 @blp.route("/<uuid:meeting_id>/attendance/by-code")

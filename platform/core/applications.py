@@ -144,12 +144,16 @@ def decide(application: MembershipApplication, *, approve: bool, decided_by: uui
            decision_reference: str | None, member_data: dict | None = None):
     """Approve (creating the member from ``member_data``, the applicant loaded by the member schema, and their
     consent records) or reject, with who, when and why."""
-    if approve and application.kind is MemberKind.INSTITUTIONAL and not decision_reference:
+    _move(application, S.APPROVED if approve else S.REJECTED)  # a step its status allows first (409), then its input
+    # An approval is a decision of a body, never a click: the board's for an organisation, the review panel's
+    # (set up by the board) for a person; its number is what the member's record and the audit point to.
+    if approve and not (decision_reference or "").strip():
         raise Invalid({"decision_reference": [
-            _("An institutional application is decided by an executive board decision: give its number.")]})
+            _("An institutional application is decided by an executive board decision: give its number.")
+            if application.kind is MemberKind.INSTITUTIONAL else
+            _("An individual application is decided by the review panel: give its decision number.")]})
     if not approve and not reason:
         raise Invalid({"reason": [_("Give the reason for the rejection.")]})
-    _move(application, S.APPROVED if approve else S.REJECTED)
     application.decided_at = utcnow()
     application.decided_by_id = decided_by
     application.decision_reason = reason

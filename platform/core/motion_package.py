@@ -74,7 +74,7 @@ def _signatories(council: Council) -> tuple[str, str]:
 
 
 def _pdf(build, day, *, title: str, author: str) -> bytes:
-    pdf = a4_document(title=title, author=author)
+    pdf = a4_document(title=title, author=author, footer=title)  # "page n/N" on each page, a loose one is known
     pdf.set_creation_date(datetime(day.year, day.month, day.day, 12, 0, tzinfo=UTC))
     build(pdf)
     return bytes(pdf.output())

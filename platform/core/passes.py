@@ -392,11 +392,15 @@ def check_out_silent(now: datetime | None = None) -> dict[uuid.UUID, list[uuid.U
 
 def badges_pdf(meeting: Meeting) -> bytes:
     """Attendance badges, 8 to an A4 page (2 × 4): the person, the meeting, a QR code of the pass's code and the
-    code in letters for typing."""
-    import segno
-
-
+    code in letters for typing; in the council's language, whoever prints them."""
     council = db.session.get(Council, meeting.council_id)
+    with force_locale(council.locale):
+        return _badges(meeting, council)
+
+
+def _badges(meeting: Meeting, council: Council) -> bytes:
+    import segno  # here: only the badges need it (as fpdf2 for PDFs, it is slow to import)
+
     body = db.session.get(Body, meeting.body_id)
     rows = db.session.execute(select(MeetingPass.code, Member.name).join(Member, Member.id == MeetingPass.member_id)
                               .where(MeetingPass.meeting_id == meeting.id).order_by(Member.sort_name)).all()
@@ -413,7 +417,9 @@ def badges_pdf(meeting: Meeting) -> bytes:
         picture = io.BytesIO()
         segno.make_qr(code, error="m").save(picture, kind="png", scale=6, border=2)
         picture.seek(0)
-        pdf.image(picture, x=x + 6, y=y + 12, w=44, h=44)
+        # Described for a screen reader: the one part of the sheet that is no text (fpdf2 tags an image that has
+        # an alternative text; it writes no tags for text, so the rest of the sheet stays untagged).
+        pdf.image(picture, x=x + 6, y=y + 12, w=44, h=44, alt_text=_("The badge's QR code, for the desk's camera"))
         pdf.set_xy(x + 54, y + 10)
         pdf.set_font("DejaVu", "", 8)
         pdf.multi_cell(width - 60, 4, council.name, new_x="LEFT", new_y="NEXT")

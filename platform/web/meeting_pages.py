@@ -332,7 +332,7 @@ def reissue_pass(meeting_id, member_id):
 @performs(hybrid.badges_pdf)
 def badges(meeting_id):
     meeting, pdf = hybrid.badges_pdf(meeting_id)
-    return file_download(pdf, "application/pdf", f"yaka-kartlari-{meeting.id}.pdf", inline=True, secret=True)
+    return file_download(pdf, "application/pdf", meetings.document_name(meeting, "yaka-kartlari"), inline=True, secret=True)
 
 
 @bp.post("/<uuid:meeting_id>/attendance/by-code")

@@ -156,3 +156,60 @@ def test_a_picker_of_people_bodies_or_meetings_chooses_nobody_by_default():
             if not chosen and not (first and 'value=""' in first.group(0)):  # empty: "choose", or "none"
                 found.append(f"{path.relative_to(root)}: {name.group(1)}")
     assert len(templates) > 60 and found == []
+
+
+def test_every_list_reads_on_a_phone_one_way():
+    """A list is a table whose rows become labelled cards on a phone (``table.responsive``, each cell after the
+    first naming its column in ``data-label``), or a table whose columns are compared, scrolling in a box of its
+    own (``div.table-scroll``): no table is left to squeeze its words letter by letter."""
+    from html.parser import HTMLParser
+    from pathlib import Path
+
+    class Tables(HTMLParser):
+        """Each table's kind; in a responsive one, each row's cells that name no column: one heads the card, an
+        action cell (a form, a button) needs no name, any other must."""
+
+        def __init__(self):
+            super().__init__()
+            self.stack, self.problems, self.tables = [], [], 0
+            self.unnamed, self.pending = [], None
+
+        def handle_starttag(self, tag, attrs):
+            attributes = dict(attrs)
+            classes = (attributes.get("class") or "").split()
+            if tag == "div":
+                self.stack.append("scroll" if "table-scroll" in classes else "div")
+            elif tag == "table":
+                self.tables += 1
+                scrolls = "scroll" in self.stack
+                self.stack.append("responsive" if "responsive" in classes else "scrolled" if scrolls else "bare")
+                if self.stack[-1] == "bare":
+                    self.problems.append(f"line {self.getpos()[0]}: a table neither responsive nor in a scroll box")
+            elif tag == "tr":
+                self.unnamed = []
+            elif tag == "td" and self._table() == "responsive":
+                named = "data-label" in attributes or "colspan" in attributes
+                self.pending = None if named else self.getpos()[0]
+            elif tag in ("form", "button"):
+                self.pending = None  # an action cell
+
+        def handle_endtag(self, tag):
+            if tag == "td" and self.pending is not None:
+                self.unnamed.append(self.pending)
+                self.pending = None
+                if len(self.unnamed) > 1:
+                    self.problems.append(f"line {self.unnamed[-1]}: a cell after the card's heading names no column")
+            elif tag in ("div", "table") and self.stack:
+                self.stack.pop()
+
+        def _table(self):
+            return next((kind for kind in reversed(self.stack) if kind in ("responsive", "scrolled", "bare")), None)
+
+    root = Path(__file__).resolve().parent.parent
+    found, tables = [], 0
+    for path in [*root.glob("platform/web/templates/**/*.html"), *root.glob("plugins/*/templates/**/*.html")]:
+        parser = Tables()
+        parser.feed(path.read_text())
+        tables += parser.tables
+        found += [f"{path.relative_to(root)} {problem}" for problem in parser.problems]
+    assert tables > 20 and found == []

@@ -222,9 +222,27 @@ LAYOUT_SHIFT = """() => new Promise(resolve => { let total = 0;
     .observe({type: 'layout-shift', buffered: true});
   setTimeout(() => resolve(total), 50); })"""
 # Text in a chart as drawn: its font size times the SVG's scale on screen.
-SMALL_CHART_TEXT = """() => [...document.querySelectorAll('svg text')].filter(t => t.getClientRects().length)
-  .map(t => [t.textContent.trim(), parseFloat(getComputedStyle(t).fontSize) * (t.getScreenCTM() ? t.getScreenCTM().a : 1)])
-  .filter(([, size]) => size < 11.5).map(([text, size]) => `${text} ${size.toFixed(1)} px`)"""
+SMALL_CHART_TEXT = """() => [
+  ...[...document.querySelectorAll('svg text')].filter(t => t.getClientRects().length)
+    .map(t => [t.textContent.trim(), parseFloat(getComputedStyle(t).fontSize) * (t.getScreenCTM() ? t.getScreenCTM().a : 1)]),
+  ...[...document.querySelectorAll('.bar-chart .bar-label, .bar-chart .bar-value, .bar-chart figcaption')]
+    .filter(t => t.getClientRects().length).map(t => [t.textContent.trim(), parseFloat(getComputedStyle(t).fontSize)]),
+].filter(([, size]) => size < 11.5).map(([text, size]) => `${text} ${size.toFixed(1)} px`)"""
+
+# Every visible control a finger must hit, at least 44 px high (a box or a radio: its label, which carries it).
+SMALL_TARGETS = """() => [...document.querySelectorAll('button, select, textarea, input, summary')]
+  .filter(e => !['hidden', 'file'].includes(e.type) && e.offsetParent !== null)
+  .map(e => { const box = ['checkbox', 'radio'].includes(e.type);
+    const target = box ? (e.closest('label') || (e.id && document.querySelector(`label[for="${e.id}"]`)) || e) : e;
+    return [e, target.getBoundingClientRect().height]; })
+  .filter(([, height]) => height < 43.5)
+  .map(([e, height]) => `${e.tagName.toLowerCase()}[name=${e.name || e.id}] ${Math.round(height)} px`)"""
+
+# What a person reads, text and the values of the fields they would edit: a key of the code (two words or more
+# joined by "_") never shows there.
+SHOWN_VALUES = """() => [...document.querySelectorAll('input, textarea')]
+  .filter(e => !['hidden', 'checkbox', 'radio', 'submit', 'button', 'file'].includes(e.type))
+  .filter(e => e.offsetParent !== null).map(e => e.value).join(' ')"""
 
 
 def _check(page, path: str, viewport: dict, english: set[str], problems: dict) -> None:
@@ -247,12 +265,8 @@ def _check(page, path: str, viewport: dict, english: set[str], problems: dict) -
                             " return [...new Set(ids.filter((v, i) => ids.indexOf(v) !== i))]; }")
     if doubled:
         problems[path].append({"id": "duplicate-ids", "help": doubled[:5]})
-    if viewport is PHONE:  # a finger needs 44 px: every visible control (a checkbox's label carries it)
-        small = page.evaluate("() => [...document.querySelectorAll('button, select, textarea, input')]"
-                              ".filter(e => !['checkbox', 'radio', 'hidden', 'file'].includes(e.type))"
-                              ".filter(e => e.offsetParent !== null && e.getBoundingClientRect().height < 43.5)"
-                              ".map(e => `${e.tagName.toLowerCase()}[name=${e.name || e.id}] ${Math.round("
-                              "e.getBoundingClientRect().height)} px`)")
+    if viewport is PHONE:  # a finger needs 44 px: every visible control (a box's label carries it for the box)
+        small = page.evaluate(SMALL_TARGETS)
         if small:
             problems[path].append({"id": "target-smaller-than-44px", "help": small[:5]})
     broken = page.evaluate(BROKEN_WORDS)
@@ -264,7 +278,7 @@ def _check(page, path: str, viewport: dict, english: set[str], problems: dict) -
     tiny = page.evaluate(SMALL_CHART_TEXT)
     if tiny:
         problems[path].append({"id": "chart-text-under-12px", "help": tiny[:5]})
-    raw = sorted(set(re.findall(r"\b[a-z]+(?:_[a-z]+){2,}\b", shown)))
+    raw = sorted(set(re.findall(r"\b[a-z]+(?:_[a-z]+)+\b", shown + " " + page.evaluate(SHOWN_VALUES))))
     if raw:  # an internal name shown to a person (a by-law parameter's key, say)
         problems[path].append({"id": "raw-key-shown", "help": raw[:5]})
     if viewport is PHONE and not page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"):

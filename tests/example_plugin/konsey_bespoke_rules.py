@@ -33,9 +33,13 @@ RUNS: list[str] = []  # what the scheduled job did, for the tests to see
 
 
 class Settings(Schema):
-    quorum_share = fields.Float(load_default=2 / 3, validate=validate.Range(0.5, 1.0))
-    decision_share = fields.Float(load_default=2 / 3, validate=validate.Range(0.5, 1.0))
-    banned_names = fields.List(fields.String(), load_default=list)  # who may not take seats or stand
+    # Labelled for the council's staff (a plugin without a catalogue of its own speaks the council's language).
+    quorum_share = fields.Float(load_default=2 / 3, validate=validate.Range(0.5, 1.0),
+                                metadata={"label": "Toplantı yeter sayısı (üyelerin payı)"})
+    decision_share = fields.Float(load_default=2 / 3, validate=validate.Range(0.5, 1.0),
+                                  metadata={"label": "Karar yeter sayısı (katılanların payı)"})
+    banned_names = fields.List(fields.String(), load_default=list,  # who may not take seats or stand
+                               metadata={"label": "Görev alamayacak kişiler"})
 
 
 @hookimpl

@@ -67,6 +67,21 @@ def test_each_demo_council_has_a_year_of_life(sqlite_app):
                 first_meeting = db.session.scalar(select(func.min(Meeting.scheduled_at)))
                 first_version = db.session.scalar(select(func.min(ByLawProfile.effective_from)))
                 assert first_version <= council_day(first_meeting, council.id), slug
+                # Every vote of a closed meeting was opened and closed on that meeting's evening, and its minutes
+                # drawn up and frozen there too (they said the day the demo was seeded).
+                from konsey.core.meeting_record import MinutesVersion
+                from konsey.core.meetings import AgendaItem
+
+                held = db.session.execute(select(Vote, Meeting).join(AgendaItem, AgendaItem.id == Vote.agenda_item_id)
+                                          .join(Meeting, Meeting.id == AgendaItem.meeting_id)
+                                          .where(Meeting.status == MeetingStatus.CLOSED)).all()
+                assert held and all(council_day(vote.closed_at, council.id) == meeting.day
+                                    and as_utc(vote.opened_at) >= as_utc(meeting.scheduled_at)
+                                    for vote, meeting in held), slug
+                versions = db.session.execute(select(MinutesVersion, Meeting).join(
+                    Meeting, Meeting.id == MinutesVersion.meeting_id)).all()
+                assert versions and all(council_day(version.drawn_up_at, council.id) == meeting.day
+                                        for version, meeting in versions), slug
                 names = db.session.scalars(select(Member.name)).all()
                 assert len(names) == len(set(names)), [n for n in names if names.count(n) > 1][:3]
                 assert MotionStatus.DELIVERED in statuses and statuses & {MotionStatus.ANSWERED, MotionStatus.FOLLOWED_UP}, slug

@@ -40,7 +40,7 @@ from konsey.core.municipal_calendar import MunicipalMeetingKind
 from konsey.core.outbox import OutboxEvent
 from konsey.core.rules import follow_up as follow_up_rules
 from konsey.core.seats import SeatRole
-from konsey.tenants.db import as_utc, db
+from konsey.tenants.db import as_of, as_utc, db
 from konsey.tenants.models import council_midnight, council_today
 from konsey.usecases.applications import start_review, submit_application
 
@@ -106,49 +106,52 @@ def _hold(body: Body, title: str, day: date, items: list[str], present: list[Mem
           *, yes_share: float, sealed_last: bool = False) -> list[meetings.Vote]:
     """Call a meeting (notice respected: called three weeks before), check people in, vote each item by show
     of hands (the last with sealed ballots, ``sealed_last``), close it. Returns the votes."""
-    meeting = meetings.schedule(body, meetings.MeetingKind.ORDINARY, title, _at(day), "Kent Konseyi Salonu",
-                                items, now=_at(day) - timedelta(days=21))
-    online = [member for member in present if rng.random() < 0.1]
-    for member in present:
-        meetings.check_in(meeting, member, online=member in online)
-    board = presiding.has_board(meeting)
-    if board:  # a general assembly opens: its presiding board elected, its agenda adopted, by the hall
-        for step in (lambda: presiding.propose(meeting, body, present[0].id, [present[1].id],
-                                               [present[2].id, present[3].id]),
-                     lambda: presiding.put_agenda_to_vote(meeting, body)):
-            vote = step()
-            votes.record_counts(vote, meeting, body, yes=votes.hall_capacity(vote, meeting, body), no=0,
-                                   abstain=0)
-            votes.close_vote(vote, meeting, body)
-            presiding.vote_closed(meeting, vote)
-    agenda = db.session.scalars(select(meetings.AgendaItem).where(meetings.AgendaItem.meeting_id == meeting.id,
-                                                                  meetings.AgendaItem.position > 0)
-                                .order_by(meetings.AgendaItem.position)).all()
-    held = []
-    for item in agenda:
-        share = yes_share + rng.uniform(-0.15, 0.15)
-        if sealed_last and board and item is agenda[-1]:
-            held.append(_sealed_vote(meeting, body, item, online, rng, share))
-            continue
-        # One vote: those online from their phones, the room by a show of hands the tellers count.
-        vote = votes.open_vote(meeting, body, item, meetings.VoteKind.OPEN)
-        for member in online:
-            choice = meetings.Choice.YES if rng.random() < share else rng.choice([meetings.Choice.NO,
-                                                                                   meetings.Choice.ABSTAIN])
-            with suppress(Invalid):  # where online presence does not count, who follows online does not vote
-                votes.cast(vote, meeting, body, member, choice, meetings.Channel.PHONE)
-        voters = votes.hall_capacity(vote, meeting, body)
-        yes = max(0, min(voters, round(voters * share)))
-        no = rng.randint(0, voters - yes)
-        votes.record_counts(vote, meeting, body, yes=yes, no=no, abstain=voters - yes - no)
-        votes.close_vote(vote, meeting, body, chair_vote="yes")
-        held.append(vote)
-    meetings.close_meeting(meeting)
-    if board:  # the board approves the minutes: frozen, and the meeting's signed archive sealed
-        version = meeting_record.draw_up(meeting)
-        for member in present[:4]:
-            meeting_record.approve(meeting, version, member)
-    return held
+    # As it happened: called three weeks before, held on its evening (the platform's clock set back for it).
+    with as_of(_at(day) - timedelta(days=21)):
+        meeting = meetings.schedule(body, meetings.MeetingKind.ORDINARY, title, _at(day), "Kent Konseyi Salonu",
+                                    items, now=_at(day) - timedelta(days=21))
+    with as_of(_at(day)):
+        online = [member for member in present if rng.random() < 0.1]
+        for member in present:
+            meetings.check_in(meeting, member, online=member in online)
+        board = presiding.has_board(meeting)
+        if board:  # a general assembly opens: its presiding board elected, its agenda adopted, by the hall
+            for step in (lambda: presiding.propose(meeting, body, present[0].id, [present[1].id],
+                                                   [present[2].id, present[3].id]),
+                         lambda: presiding.put_agenda_to_vote(meeting, body)):
+                vote = step()
+                votes.record_counts(vote, meeting, body, yes=votes.hall_capacity(vote, meeting, body), no=0,
+                                       abstain=0)
+                votes.close_vote(vote, meeting, body)
+                presiding.vote_closed(meeting, vote)
+        agenda = db.session.scalars(select(meetings.AgendaItem).where(meetings.AgendaItem.meeting_id == meeting.id,
+                                                                      meetings.AgendaItem.position > 0)
+                                    .order_by(meetings.AgendaItem.position)).all()
+        held = []
+        for item in agenda:
+            share = yes_share + rng.uniform(-0.15, 0.15)
+            if sealed_last and board and item is agenda[-1]:
+                held.append(_sealed_vote(meeting, body, item, online, rng, share))
+                continue
+            # One vote: those online from their phones, the room by a show of hands the tellers count.
+            vote = votes.open_vote(meeting, body, item, meetings.VoteKind.OPEN)
+            for member in online:
+                choice = meetings.Choice.YES if rng.random() < share else rng.choice([meetings.Choice.NO,
+                                                                                       meetings.Choice.ABSTAIN])
+                with suppress(Invalid):  # where online presence does not count, who follows online does not vote
+                    votes.cast(vote, meeting, body, member, choice, meetings.Channel.PHONE)
+            voters = votes.hall_capacity(vote, meeting, body)
+            yes = max(0, min(voters, round(voters * share)))
+            no = rng.randint(0, voters - yes)
+            votes.record_counts(vote, meeting, body, yes=yes, no=no, abstain=voters - yes - no)
+            votes.close_vote(vote, meeting, body, chair_vote="yes")
+            held.append(vote)
+        meetings.close_meeting(meeting)
+        if board:  # the board approves the minutes: frozen, and the meeting's signed archive sealed
+            version = meeting_record.draw_up(meeting)
+            for member in present[:4]:
+                meeting_record.approve(meeting, version, member)
+        return held
 
 
 def _numbered(votes) -> int:

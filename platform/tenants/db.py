@@ -11,8 +11,12 @@ Two kinds of table exist:
 from __future__ import annotations
 
 import enum
+import time
 import uuid
-from datetime import UTC, datetime
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from datetime import UTC, datetime, timedelta
 
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import DateTime, Enum, ForeignKey, ForeignKeyConstraint, MetaData, UniqueConstraint, Uuid
@@ -29,8 +33,28 @@ NAMING_CONVENTION = {
 }
 
 
+# The demo's year of life is seeded as it happened: the platform's clock set back to each meeting while it is
+# held (``as_of``), running on from there, so that a vote closes minutes after it opened, months ago. Never set
+# while a request or a task runs.
+_as_of: ContextVar[tuple[datetime, float] | None] = ContextVar("konsey_as_of", default=None)
+
+
 def utcnow() -> datetime:
-    return datetime.now(UTC)
+    set_back = _as_of.get()
+    if set_back is None:
+        return datetime.now(UTC)
+    moment, started = set_back
+    return moment + timedelta(seconds=time.monotonic() - started)
+
+
+@contextmanager
+def as_of(moment: datetime) -> Iterator[None]:
+    """Run a block as if it began at ``moment`` (the demo's history), the clock running on from there."""
+    token = _as_of.set((moment, time.monotonic()))
+    try:
+        yield
+    finally:
+        _as_of.reset(token)
 
 
 def as_utc(moment: datetime) -> datetime:

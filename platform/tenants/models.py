@@ -76,7 +76,7 @@ def council_zone() -> ZoneInfo:
 def council_today():
     """Today's date where the bound council is (a decision recorded at 01:00 in İzmir is today's, not
     yesterday's as on the server's UTC clock); the platform's zone when no council is bound."""
-    return datetime.now(_zone(current_council_id())).date()
+    return utcnow().astimezone(_zone(current_council_id())).date()
 
 
 def council_midnight(day, council_id=None) -> datetime:

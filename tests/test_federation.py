@@ -170,3 +170,24 @@ def test_a_councils_position_shows_no_median_of_fewer_than_five_councils(app, wo
         _people(world, other, women=3, men=3)
     own = federation["admin"].get("/api/v1/councils/izmir/federation").json
     assert own["national_median"]["members"] is not None  # six councils now
+
+
+def test_the_histogram_counts_in_whole_ranges_and_the_bands_read_as_words(app):
+    """The federation's histogram: members and sessions in whole-number ranges ("56,88 members" was one), every
+    council in exactly one range, one range where all are alike; a population band reads as words (">3M" did)."""
+    from flask_babel import force_locale
+
+    from konsey.core.labels import label
+    from konsey.web.federation_pages import _histogram
+
+    members = [12, 13, 15, 40, 56, 57, 80, 81, 120]
+    bins = _histogram(members)
+    assert all(isinstance(b["low"], int) and isinstance(b["high"], int) and b["low"] <= b["high"] for b in bins)
+    assert sum(b["count"] for b in bins) == len(members) and len(bins) <= 8
+    assert all(any(b["low"] <= m <= b["high"] for b in bins) for m in members)
+    assert _histogram([7, 7, 7]) == [{"low": 7, "high": 7, "count": 3, "height": 1.0}]
+    shares = _histogram([0.1, 0.25, 0.5, 0.9])
+    assert sum(b["count"] for b in shares) == 4 and shares[0]["low"] == 0.1
+    with app.test_request_context(headers={"Accept-Language": "tr"}), force_locale("tr"):
+        assert ">" not in str(label(">3M")) and "milyon" in str(label(">3M"))
+        assert "milyon" in str(label("1M-3M")) and str(label("<500k")) != "<500k"

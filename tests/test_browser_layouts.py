@@ -12,10 +12,12 @@ pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
 
 def _assembly_with_a_long_roster(app, world, people: int = 80):
-    """İzmir's general assembly sitting now: ``people`` members, most of them present, the first item decided."""
-    from konsey.core import meetings, votes
+    """İzmir's general assembly sitting now: ``people`` members, most of them present, the first item decided,
+    the second taken up with a member speaking on it and three more waiting."""
+    from konsey.core import meetings, speakers, votes
     from konsey.core.bodies import Body, BodyKind
     from konsey.core.membership import Member
+    from konsey.core.rules.meetings import Stance
     from konsey.tenants.db import db
     from konsey.tenants.scoping import bound_council
     from support.world import sitting_now
@@ -37,6 +39,10 @@ def _assembly_with_a_long_roster(app, world, people: int = 80):
         vote = votes.open_vote(meeting, assembly, items[0], meetings.VoteKind.OPEN)
         votes.record_counts(vote, meeting, assembly, yes=present - 4, no=2, abstain=2)
         votes.close_vote(vote, meeting, assembly)
+        speakers.take_up(meeting, items[1])
+        for member_id in ids[:4]:
+            speakers.ask(meeting, db.session.get(Member, member_id), Stance.FOR)
+        speakers.give_floor(meeting, speakers.queue(meeting, items[1])[0])
         db.session.commit()
         return meeting.id
 
@@ -62,6 +68,7 @@ def test_the_projector_shows_quorum_item_speaker_and_result_in_one_screen(live_s
     page.goto(f"{live_server}/izmir/meetings/{meeting_id}/projector")
     page.get_by_test_id("live-result").wait_for()
     assert page.get_by_test_id("live-result").inner_text().strip()  # the decided item's result is up
+    assert "Üye 000 Karaosmanoğlu" in page.locator(".live-speaker").first.inner_text()  # someone is speaking
     for part in ("[data-testid=live-quorum]", "[data-testid=live-item]", ".live-speaker",
                  "[data-testid=live-result]"):
         box = page.locator(part).first.bounding_box()

@@ -229,14 +229,14 @@ SMALL_CHART_TEXT = """() => [
     .filter(t => t.getClientRects().length).map(t => [t.textContent.trim(), parseFloat(getComputedStyle(t).fontSize)]),
 ].filter(([, size]) => size < 11.5).map(([text, size]) => `${text} ${size.toFixed(1)} px`)"""
 
-# Every visible control a finger must hit, at least 44 px high (a box or a radio: its label, which carries it).
+# Every visible control a finger must hit, at least 44 × 44 px (a box or a radio: its label, which carries it).
 SMALL_TARGETS = """() => [...document.querySelectorAll('button, select, textarea, input, summary')]
   .filter(e => !['hidden', 'file'].includes(e.type) && e.offsetParent !== null)
   .map(e => { const box = ['checkbox', 'radio'].includes(e.type);
     const target = box ? (e.closest('label') || (e.id && document.querySelector(`label[for="${e.id}"]`)) || e) : e;
-    return [e, target.getBoundingClientRect().height]; })
-  .filter(([, height]) => height < 43.5)
-  .map(([e, height]) => `${e.tagName.toLowerCase()}[name=${e.name || e.id}] ${Math.round(height)} px`)"""
+    const rect = target.getBoundingClientRect(); return [e, rect.height, rect.width]; })
+  .filter(([, height, width]) => height < 43.5 || width < 43.5)
+  .map(([e, height, width]) => `${e.tagName.toLowerCase()}[name=${e.name || e.id}] ${Math.round(width)}×${Math.round(height)} px`)"""
 
 # What a person reads, text and the values of the fields they would edit: a key of the code (two words or more
 # joined by "_") never shows there.

@@ -191,3 +191,28 @@ def test_the_histogram_counts_in_whole_ranges_and_the_bands_read_as_words(app):
     with app.test_request_context(headers={"Accept-Language": "tr"}), force_locale("tr"):
         assert ">" not in str(label(">3M")) and "milyon" in str(label(">3M"))
         assert "milyon" in str(label("1M-3M")) and str(label("<500k")) != "<500k"
+
+
+def test_every_read_across_councils_leaves_its_audit_entry(app, world, federation):
+    """What the analyst reads across councils (the API's table, the page's CSV download, a council's position)
+    is recorded in the platform's audit, durably: the entry was added and then rolled back with the read."""
+    from sqlalchemy import func, select
+
+    from conftest import login
+    from konsey.tenants.db import db
+    from konsey.tenants.platform_audit import PlatformEvent
+
+    def entries() -> int:
+        with app.app_context():
+            return db.session.scalar(select(func.count(PlatformEvent.id)).where(PlatformEvent.action == "all_councils"))
+
+    before = entries()
+    assert federation["analyst"].get("/api/v1/federation/indicators").status_code == 200
+    after_api = entries()
+    assert after_api == before + 1
+    client = app.test_client()
+    login(client, "analist@federasyon.example.org")
+    assert client.get("/federation/indicators.csv").status_code == 200
+    assert entries() == after_api + 1
+    assert federation["analyst"].get("/api/v1/federation/councils/izmir/position").status_code == 200
+    assert entries() == after_api + 2

@@ -39,6 +39,7 @@ def _living_council(app, world) -> dict:
             ("Kemal Uzunsoyadlıoğulları", "male")]]
     chamber = world.representative(council)["institution_a"]
     world.application(council, name="Başvuran Vatandaş", email="b@example.org")
+    world.dead_letter(council)  # the delivery page's list of what failed for good
     for plugin in ("womens_assembly", "youth_assembly", "children_assembly", "disabled_assembly", "elders_assembly"):
         world.enable(council, plugin)
 

@@ -58,6 +58,10 @@ LABELS = {
     "extraordinary": _l("Extraordinary"),
     "elective": _l("Elective"),
     "open": _l("Open"),
+    # the worker's tasks, as a dead letter names them
+    "konsey.handle_event": _l("Delivery or notice"),
+    "konsey.send_email": _l("E-mail"),
+    "konsey.send_notifications": _l("Notifications"),
     # a speaker's stance
     "Stance.for": _l("For"),
     "Stance.against": _l("Against"),

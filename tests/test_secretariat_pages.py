@@ -318,3 +318,38 @@ def test_the_dashboard_tells_the_truth_about_by_laws_and_delivery(app, world, se
     in_force = page.split("Yürütme Kurulu üye sayısı</dt><dd>")[1].split("<")[0]
     assert in_force == "7"  # next week's 11 is not yet the rule
     assert f"{(date.today() + timedelta(days=7)).strftime('%d.%m.%Y')} tarihinden beri" not in page
+
+
+def test_the_first_steps_are_ticked_from_the_facts_the_pages_show(app, world, secretary):
+    """"Seat the executive board" is done when someone sits on it today (an ended seat once ticked it); "invite the
+    people who work with you" when someone besides the administrator has a role (one person's second role once
+    ticked it)."""
+    from datetime import date, timedelta
+
+    from konsey.core.bodies import Body, BodyKind
+    from konsey.core.membership import Member
+    from konsey.core.seats import SeatRole, assign_seat
+    from konsey.tenants.db import db
+    from konsey.tenants.scoping import bound_council
+
+    council, client = secretary["council"], secretary["client"]
+    member = world.member(council, name="Eski Yönetici")
+    with app.app_context(), bound_council(council):
+        board = db.session.scalar(select(Body).where(Body.kind == BodyKind.EXECUTIVE_BOARD))
+        assign_seat(board, db.session.get(Member, member), SeatRole.PRINCIPAL, date.today() - timedelta(days=800),
+                    date.today() - timedelta(days=70))
+        db.session.commit()
+    with app.app_context():  # the same person, a second role
+        from konsey.core.accounts import CouncilRoleName, find_user_by_email, grant_role
+
+        grant_role(find_user_by_email("gs@izmir.example.org"), council, CouncilRoleName.PRESIDENT)
+        db.session.commit()
+
+    def steps() -> dict:
+        page = client.get("/izmir/").get_data(as_text=True)
+        section = page[page.index('data-testid="getting-started"'):]
+        return {text: "done" in before for before, text in re.findall(r'<li class="([^"]*)">.*?<a [^>]*>([^<]+)</a>',
+                                                                          section[:section.index("</ol>")])}
+
+    shown = steps()
+    assert shown["Yürütme kurulunu oluşturun"] is False and shown["Birlikte çalıştığınız kişileri davet edin"] is False

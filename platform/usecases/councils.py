@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy import func, select
 
+from konsey.core import bylaws as bylaw_service
 from konsey.core import council_import, people, reference
 from konsey.core import councils as council_service
 from konsey.core import export as exports
@@ -20,7 +21,7 @@ from konsey.core.accounts import User, council_ids_of
 from konsey.core.applications import ApplicationStatus, MembershipApplication
 from konsey.core.audit import AuditEntry, record, verify_chain
 from konsey.core.bodies import Body, BodyKind
-from konsey.core.bylaws import ByLawProfile
+from konsey.core.bylaws import profile_in_force
 from konsey.core.calendar import calendar
 from konsey.core.council_keys import CouncilKey
 from konsey.core.delivery import DeliveryRoute
@@ -31,7 +32,7 @@ from konsey.core.meetings import ACTIVE_STATUSES, AgendaItem, Meeting, Vote
 from konsey.core.membership import Member
 from konsey.core.motions import Motion, answer_due, is_overdue, overdue_condition
 from konsey.core.permissions import Permission
-from konsey.core.seats import Seat
+from konsey.core.seats import seats_on
 from konsey.core.text import turkish_sort_key
 from konsey.schemas.councils import OnboardingSchema, StatusChangeSchema
 from konsey.tenants.db import db
@@ -231,9 +232,8 @@ def dashboard(today: date | None = None) -> dict:
     bodies = sorted(db.session.scalars(select(Body)), key=lambda b: (order.index(b.kind), b.name))
     by_category = db.session.execute(select(Member.category, func.count(Member.id))
                                      .group_by(Member.category).order_by(Member.category)).all()
-    # The version in force today: one adopted for a later date is not yet the council's rule.
-    profile = db.session.scalars(select(ByLawProfile).where(ByLawProfile.effective_from <= today)
-                                 .order_by(ByLawProfile.effective_from.desc())).first()
+    # The version in force today, as the by-laws page finds it (one adopted for a later date is not yet the rule).
+    profile = profile_in_force(bylaw_service.versions(), today)
     member_total = sum(n for _category, n in by_category)
     the_calendar = calendar(today.year)
     grants = people.people_of(bound())
@@ -271,13 +271,13 @@ def _to_do(today: date) -> list[dict]:
 def _getting_started(bodies: list, member_total: int, grants: list) -> list[dict] | None:
     """A new council's first steps, each ticked when done; None once all are done."""
     board = next((b for b in bodies if b.kind is BodyKind.EXECUTIVE_BOARD), None)
-    board_seats = db.session.scalar(select(func.count(Seat.id)).where(Seat.body_id == board.id)) if board else 0
+    board_seats = len(seats_on(board, council_today())) if board else 0  # who sits on it today, as its page says
     steps = [
         {"text": _("Add the members (by hand or from a CSV file)"), "page": "member_pages.members",
          "done": member_total > 0},
         {"text": _("Seat the executive board"), "page": "body_pages.body_list", "done": bool(board_seats)},
         {"text": _("Invite the people who work with you"), "page": "people_pages.people_page",
-         "done": len(grants) > 1},
+         "done": len({grant.user_id for grant in grants}) > 1},  # people, not their roles
         {"text": _("Set where motions are delivered"), "page": "motion_pages.delivery_page",
          # Motions go to the address given at onboarding until a route is set: either is "set".
          "done": bool(bound().motion_delivery_address) or db.session.scalar(select(func.count(DeliveryRoute.id))) > 0},

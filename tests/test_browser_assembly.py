@@ -15,6 +15,8 @@ from sqlalchemy import select
 from test_browser import browser, live_server  # noqa: F401
 from test_browser_hybrid import _signed_in_desk
 
+from support.clients import ballot_recorded
+
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
 ROOM = ["Ayşe Kaya", "Mehmet Demir", "Zeynep Ak"]
@@ -90,7 +92,7 @@ def test_a_general_assembly_from_its_attendance_list_to_its_signed_archive(live_
         def vote_from_phones(choice: str = "yes") -> None:
             for name in PHONES:
                 phones[name].get_by_test_id(f"vote-{choice}").click()
-                phones[name].get_by_test_id("voted").wait_for()
+                ballot_recorded(phones[name])
 
         def hall_counts_and_close(page, yes: int, no: int = 0, testid: str = "hall-counts") -> None:
             counts = page.get_by_test_id(testid).last

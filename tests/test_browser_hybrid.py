@@ -14,6 +14,8 @@ from sqlalchemy import select
 from test_browser import browser, live_server  # noqa: F401
 from test_hybrid_meeting import live_service  # noqa: F401
 
+from support.clients import ballot_recorded
+
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
 ROOM = ["Ayşe Kaya", "Mehmet Demir", "Zeynep Ak"]
@@ -138,7 +140,7 @@ def test_a_hybrid_meeting_with_three_in_the_room_and_five_on_phones(live_server,
             for name, choice in choices.items():
                 phone = phones[name]
                 phone.get_by_test_id(f"vote-{choice}").click()
-                phone.get_by_test_id("voted").wait_for()
+                ballot_recorded(phone)
 
         def close_and_see(outcome: str, counts: str | None) -> None:
             block = desk.locator("[data-testid=vote]").last
@@ -281,7 +283,7 @@ def test_one_vote_in_the_hall_and_on_the_phones_and_a_secret_one_that_tells_only
         block = desk.locator("[data-testid=vote]").last
         for name, choice in (("Can Er", "yes"), ("Elif Su", "no"), ("Oya Tan", "yes")):
             phones[name].get_by_test_id(f"vote-{choice}").click()
-            phones[name].get_by_test_id("voted").wait_for()
+            ballot_recorded(phones[name])
         block.get_by_test_id("live-channels").get_by_text("Telefonlar 3").wait_for()
         assert "2 evet, 1 hayır" in block.get_by_test_id("counts").inner_text()
         # The tellers count the room (three seats, none voted by name): four is refused, three stand.
@@ -323,7 +325,7 @@ def test_one_vote_in_the_hall_and_on_the_phones_and_a_secret_one_that_tells_only
         open_vote("Gizli", 1)
         for name, choice in (("Can Er", "yes"), ("Elif Su", "no"), ("Oya Tan", "yes")):
             phones[name].get_by_test_id(f"vote-{choice}").click()
-            phones[name].get_by_test_id("voted").wait_for()
+            ballot_recorded(phones[name])
         block = desk.locator("[data-testid=vote]").last
         block.get_by_test_id("turnout").get_by_text("3 kişi oy verdi").wait_for()
         assert _violations(desk) == [], width

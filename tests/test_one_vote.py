@@ -220,6 +220,11 @@ def test_the_phone_repeats_an_open_votes_choice_and_not_a_secret_ones(assembly):
     open_vote = _vote(assembly, "open")
     said = _phone_vote(assembly, online[0], open_vote["id"], "no").json["message"]
     assert said.startswith("Oyunuz kaydedildi") and "Hayır" in said
+    # The phone's page opened again (a reload) says it too, with the choice (it said only "recorded").
+    client, page = assembly["phones"][online[0]]
+    shown = client.get(page, headers={"Accept-Language": "tr"}).get_data(as_text=True)
+    note = shown[shown.index('data-testid="voted"'):]
+    assert "Hayır" in note[:note.index("</p>")]
     assembly["admin"].post(f"{assembly['url']}/votes/{open_vote['id']}/close", json={"confirm": True})
     secret = _vote(assembly, "secret")
     said = _phone_vote(assembly, online[0], secret["id"], "no").json["message"]

@@ -214,6 +214,7 @@ class Phone:
     minutes_to_approve: object = None
     on_board: bool = False  # of the meeting's elected presiding board: their phone runs the board's desk too
     calendar_url: str | None = None  # the member's own meetings calendar (a secret address)
+    voted_choice: object = None  # what the seat chose in the open vote, where the vote is by name (never secret)
 
     @property
     def open_vote_id(self):
@@ -248,8 +249,10 @@ def phone(token: str) -> Phone:
     here = passes.attending(meeting_row, member.id)
     seat = meetings.acting_seat(meeting_row, body, bylaws, member.id) if here is not None else None
     vote = _open_vote(meeting_row)
-    voted = bool(vote is not None and seat is not None and db.session.scalar(
-        select(Ballot.id).where(Ballot.vote_id == vote.id, Ballot.member_id == seat)))
+    line = db.session.execute(select(Ballot.id, Ballot.choice).where(
+        Ballot.vote_id == vote.id, Ballot.member_id == seat)).first() if vote is not None and seat is not None else None
+    voted = line is not None
+    voted_choice = line.choice if line is not None and vote.kind is not meetings.VoteKind.SECRET else None
     waiting = speakers.waiting_request(meeting_row, member)
     problem, opens = meetings.sitting_window(meeting_row, bylaws)
     signed = set(db.session.scalars(select(floor_motions.FloorMotionSignature.floor_motion_id).where(
@@ -260,7 +263,8 @@ def phone(token: str) -> Phone:
                  waiting, live.stream_key(meeting_row.id, meeting_pass.id), max(10, bylaws["online_presence_timeout_seconds"] // 3),
                  rules.online_presence_counts(body.kind.value, bylaws), opens if problem == "not_yet" else None,
                  waiting_motions, _minutes_for(meeting_row, member), presiding.on_board(meeting_row, member.id),
-                 meeting_calendars.feed_url(member, db.session.get(Council, meeting_row.council_id)))
+                 meeting_calendars.feed_url(member, db.session.get(Council, meeting_row.council_id)),
+                 voted_choice)
 
 
 def _minutes_for(meeting_row: Meeting, member: Member):

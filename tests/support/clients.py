@@ -183,3 +183,10 @@ def adopted_motion(app, world, council_id, title="Bisiklet yolu", member_id=None
         motion = adopt(vote, title, "Sahil boyunca kesintisiz bir bisiklet yolu yapılması önerilir.")
         db.session.commit()
         return motion.id
+
+
+def ballot_recorded(phone) -> None:
+    """A phone's answer to its own ballot (a Playwright page): the buttons go and the sentence says it was
+    recorded (with the choice, for a vote by name)."""
+    phone.locator("form[data-live-ballot]").wait_for(state="hidden")
+    phone.get_by_test_id("ballot-said").filter(has_text="kaydedildi").wait_for()

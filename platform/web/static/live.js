@@ -8,6 +8,8 @@
   let clockOffset = 0; // the server's clock minus this device's: the speaker's timer runs on the server's time
   let current = null;
   const voted = new Set((root.dataset.voted || "").split(" ").filter(Boolean));
+  const saidHere = new Set();  // votes whose ballot this page sent and whose answer it showed
+  let lastVote;  // the vote the ballot forms were last set for
 
   const at = (state, path) => path.split(".").reduce((value, key) => (value == null ? null : value[key]), state);
 
@@ -45,13 +47,18 @@
 
   function ballots(state) {
     const vote = state.vote;
+    const fresh = (vote && vote.id) !== lastVote;
+    lastVote = vote && vote.id;
     for (const form of root.querySelectorAll("form[data-live-ballot]")) {
       const open = Boolean(vote && vote.open);
+      const status = fresh && document.getElementById(form.dataset.liveSend);
+      if (status) status.textContent = "";  // what was said of the last vote is not said of this one
       form.hidden = !open || voted.has(vote.id) || Boolean(vote.sealed);  // a sealed one has its own page
       if (open) form.setAttribute("action", form.dataset.base.replace("VOTE_ID", vote.id));
     }
     for (const note of root.querySelectorAll("[data-live-voted]")) {
-      note.hidden = !(vote && vote.open && voted.has(vote.id));
+      // The phone's own answer already said it, with the choice: the note is for a page opened after voting.
+      note.hidden = !(vote && vote.open && voted.has(vote.id)) || saidHere.has(vote.id);
     }
   }
 
@@ -145,6 +152,7 @@
       if (status) status.textContent = said.message || "";
       if (answer.ok && form.matches("[data-live-ballot]") && current && current.vote) {
         voted.add(current.vote.id);
+        saidHere.add(current.vote.id);
         ballots(current);
       }
       if (answer.ok && form.dataset.hideWhenDone !== undefined) form.hidden = true;  // done once: the answer stays

@@ -74,6 +74,17 @@ class ProblemSchema(Schema):
 # The statuses any operation may answer besides its own (a public one: no 401/403).
 _GUARDED = (401, 403, 404, 409, 422, 429, 503)
 _PUBLIC = (404, 422, 429, 503)
+_WITH_A_BODY = (400,)  # a JSON body that does not parse
+_IN_A_COUNCIL = (410,)  # an archived council answers no more
+_WRITING_IN_A_COUNCIL = (410, 423)  # and a suspended one is read-only
+# The headers an answer carries, as the server sends them.
+_HEADERS = {
+    401: {"WWW-Authenticate": {"description": 'Bearer realm="konsey" (with error="invalid_token" when the token '
+                                              "sent is not one)", "schema": {"type": "string"}}},
+    405: {"Allow": {"description": "The methods the address takes.", "schema": {"type": "string"}}},
+    429: {"Retry-After": {"description": "Seconds to wait.", "schema": {"type": "integer"}}},
+    503: {"Retry-After": {"description": "Seconds to wait.", "schema": {"type": "integer"}}},
+}
 
 
 def also_answers(*statuses: int):
@@ -133,7 +144,12 @@ class _OperationsDocumented(BasePlugin):
             if public:
                 operation["security"] = []
             responses = operation.setdefault("responses", {})
-            for status in (*(_PUBLIC if public else _GUARDED), *getattr(handler, "konsey_also_answers", ())):
+            statuses = [*(_PUBLIC if public else _GUARDED), *getattr(handler, "konsey_also_answers", ())]
+            if operation.get("requestBody"):
+                statuses += _WITH_A_BODY
+            if "{council_slug}" in (path or ""):
+                statuses += _IN_A_COUNCIL if method == "get" else _WRITING_IN_A_COUNCIL
+            for status in statuses:
                 responses.setdefault(str(status), HTTPStatus(status).name)
 
 
@@ -188,6 +204,8 @@ class KonseyApi(Api):
             response = {"description": status.phrase}
             if not (100 <= status < 200) and status not in (204, 304):
                 response["schema"] = self.ERROR_SCHEMA
+            if status in _HEADERS:
+                response["headers"] = _HEADERS[status]
             prepare_response(response, self.spec, PROBLEM_JSON)
             self.spec.components.response(status.name, response, lazy=True)
         response = {"description": "Default error response", "schema": self.ERROR_SCHEMA}

@@ -22,7 +22,7 @@ from konsey.core.bylaws import (
 )
 from konsey.core.errors import Invalid
 from konsey.core.plugins import council_hooks
-from konsey.schemas.base import AsGiven, StrictSchema
+from konsey.schemas.base import SCALAR, AsGiven, StrictSchema
 
 
 def _default(name: str):
@@ -160,8 +160,10 @@ class ByLawParametersHeldSchema(ByLawParametersSchema):
     """A version's parameters as held: the core's, and besides them those the council's plugins add (a disabled
     plugin's kept as they were), named and typed by each plugin's by-law fields."""
 
+    OPEN_VALUES = SCALAR  # the plugins' parameters vary by council: each a number, a yes/no, a text or a list
+
     class Meta:
-        unknown = INCLUDE  # documented as additionalProperties: the plugins' parameters vary by council
+        unknown = INCLUDE
 
 
 class ParametersField(fields.Nested):

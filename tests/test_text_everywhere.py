@@ -76,3 +76,16 @@ def test_the_command_line_names_the_option_it_refuses(app):
 
     with app.app_context():
         assert find_user_by_email("op@example.org") is None
+
+
+def test_a_key_of_a_map_is_text_too(app, world, api):
+    """A map a person sends (the by-laws' changes, a round's votes) has keys as well as values: a control
+    character in a key is refused like one in a value, naming the field."""
+    izmir = world.council("izmir")
+    admin = api(world.token(world.user("gs@izmir.example.org", roles={izmir: "administrator"}), izmir))
+    from datetime import date, timedelta
+
+    refused = admin.post(f"{BASE}/bylaws", json={"effective_from": (date.today() + timedelta(days=1)).isoformat(),
+                                                 "parameters": {"speaking_time_minutes\x07": 5}},
+                         headers={"Accept-Language": "tr"})
+    assert refused.status_code == 422 and "U+0007" in str(refused.json["errors"]["parameters"])

@@ -31,6 +31,10 @@ def _bad_strings(value, path: str = "") -> dict:
     if isinstance(value, dict):
         found = {}
         for key, inner in value.items():
+            # A key is text a person sent too (a by-law's name, a candidate's id): the same rule, named where.
+            if isinstance(key, str) and first_not_text(key):
+                found.update(_bad_strings(key, path or "_schema"))
+                continue
             found.update(_bad_strings(inner, f"{path}.{key}" if path else str(key)))
         return found
     if isinstance(value, list | tuple):

@@ -365,3 +365,20 @@ def test_overdue_is_counted_in_sql_as_the_rule_says(app, world):
             in_sql = set(db.session.scalars(select(Motion.id).where(motions.overdue_condition(day))))
             assert in_sql == by_rule, day
         assert db.session.scalar(select(func.count(Motion.id)).where(motions.overdue_condition(today))) == 1
+
+
+def test_the_secretariat_is_told_of_overdue_motions_in_its_language_with_their_pages(app, world, api, mailbox):
+    """The daily notice of overdue motions: in the council's language (it was Turkish words in any council),
+    saying what the list is, each motion with a link to its page (so the mail has an HTML part too)."""
+    from konsey.usecases import system
+    from konsey.usecases.base import SYSTEM, acting_as
+
+    council, admin, url = _delivered_motion(app, world, api, date.today() - timedelta(days=120))
+    assert admin.get(url).json["overdue"] is True
+    with app.app_context(), acting_as(SYSTEM):
+        assert system.flag_overdue_motions() == 1
+    [message] = mailbox.wait_for(1)
+    assert message["Subject"].endswith("yanıtı gecikmiş önergeler")
+    text = message.get_body(("plain",)).get_content()
+    assert "zamanında yanıtlamadı" in text and f"http://konsey.test/izmir/motions/{url.rsplit('/', 1)[1]}" in text
+    assert message.get_body(("html",)) is not None

@@ -11,6 +11,8 @@ import uuid
 from datetime import date, datetime, timedelta
 
 from flask import current_app
+from flask_babel import force_locale
+from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
 
 from konsey.core import delivery, export, federation, live, motions, notifications, outbox, passes, speakers
@@ -20,6 +22,7 @@ from konsey.core.membership import Member
 from konsey.core.motions import Motion
 from konsey.core.permissions import Permission
 from konsey.core.plugins import PluginEnablement, plugin_jobs
+from konsey.core.urls import external_url
 from konsey.tenants.db import db, utcnow
 from konsey.tenants.models import Council, CouncilStatus, council_today
 from konsey.tenants.scoping import all_councils, bound_council
@@ -189,10 +192,21 @@ def flag_overdue_motions(today: date | None = None) -> int:
             overdue = db.session.scalars(select(Motion).where(motions.overdue_condition(today or council_today()))
                                          .order_by(Motion.number)).all()
             if overdue:
-                lines = "\n".join(f"- {m.number}: {m.title} ({m.decision_number})" for m in overdue)
-                deliver(build_message(council.contact_email, f"{council.name}: yanıtı geciken önergeler", lines))
+                with force_locale(council.locale):  # the council's language, whatever ran the job
+                    deliver(build_message(council.contact_email, *_overdue_notice(council, overdue)))
                 flagged += len(overdue)
     return flagged
+
+
+def _overdue_notice(council: Council, overdue: list[Motion]) -> tuple[str, str]:
+    """The secretariat's daily notice: which motions wait past their due date, each with its page."""
+    subject = _("%(council)s: motions whose answer is overdue", council=council.name)
+    lines = [_("The municipal council has not answered these motions by their due date:"), ""]
+    for motion in overdue:
+        lines.append(_("No. %(number)d: %(title)s (decision %(decision)s)", number=motion.number, title=motion.title,
+                       decision=motion.decision_number))
+        lines.append(external_url("motion_pages.motion_detail", council_slug=council.slug, motion_id=motion.id))
+    return subject, "\n".join(lines)
 
 
 @command(Permission.SYSTEM)

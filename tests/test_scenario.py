@@ -27,7 +27,8 @@ def test_application_to_answered_motion(app, api, world):
     member_ids = []
     for application in admin.get(f"{BASE}/applications?status=submitted").json:
         admin.post(f"{BASE}/applications/{application['id']}/review")
-        member_ids.append(admin.post(f"{BASE}/applications/{application['id']}/approve", json={}).json["member_id"])
+        member_ids.append(admin.post(f"{BASE}/applications/{application['id']}/approve",
+                                     json={"decision_reference": "İK 2026/7"}).json["member_id"])
     assert len(admin.get(f"{BASE}/members").json) == 5
 
     # They form a working group, which meets and adopts a proposal by majority.

@@ -220,7 +220,10 @@ def _render(meeting: Meeting, footer: str | None, preface: tuple[str, ...] = ())
         # Once closed nobody is "present now": the record says how many were present as each vote opened.
         present_at_votes = sorted(db.session.scalars(select(Vote.present).join(
             AgendaItem, AgendaItem.id == Vote.agenda_item_id).where(AgendaItem.meeting_id == meeting.id)))
-        if present_at_votes:
+        if present_at_votes and present_at_votes[0] == present_at_votes[-1]:  # never "from 12 to 12"
+            line(_("Full membership %(full)d, quorum %(needed)d; %(present)d present at every vote.",
+                   full=quorum["full_membership"], needed=quorum["needed"], present=present_at_votes[0]))
+        elif present_at_votes:
             line(_("Full membership %(full)d, quorum %(needed)d; present as the votes opened: %(low)d to %(high)d.",
                    full=quorum["full_membership"], needed=quorum["needed"], low=present_at_votes[0],
                    high=present_at_votes[-1]))

@@ -116,7 +116,6 @@ def leave(meeting_id):
 @performs(hybrid.phone_ballot)
 def ballot(meeting_id, vote_id):
     token = _token(meeting_id)
-    data = {}
     # Said now, before the ballot: the request's language is settled while its transaction is sound (a second
     # ballot of the seat fails its insert, and the refusal's sentence must not need the database).
     recorded = _("Your vote is recorded.")

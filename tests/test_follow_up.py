@@ -382,3 +382,26 @@ def test_the_secretariat_is_told_of_overdue_motions_in_its_language_with_their_p
     text = message.get_body(("plain",)).get_content()
     assert "zamanında yanıtlamadı" in text and f"http://konsey.test/izmir/motions/{url.rsplit('/', 1)[1]}" in text
     assert message.get_body(("html",)) is not None
+
+
+def test_the_trackers_year_is_the_councils(app, world):
+    """A motion adopted at 00:30 on 1 January in İstanbul is of the new year on the public tracker (the year was
+    UTC's, which still said 31 December)."""
+    from datetime import UTC, datetime
+
+    from konsey.core.motions import Motion, MotionStatus
+    from konsey.tenants.db import db
+    from konsey.tenants.scoping import bound_council
+    from support.clients import adopted_motion
+
+    council = world.council("izmir")
+    motion_id = adopted_motion(app, world, council, title="Yılbaşı gecesi kararı")
+    with app.app_context(), bound_council(council):
+        motion = db.session.get(Motion, motion_id)
+        motion.adopted_at = datetime(2026, 12, 31, 21, 30, tzinfo=UTC)  # 00:30, 1 January 2027 in İstanbul
+        motion.status = MotionStatus.SENT
+        db.session.commit()
+    public = app.test_client()
+    assert "Yılbaşı gecesi kararı" in public.get("/izmir/tracker?year=2027").get_data(as_text=True)
+    assert "Yılbaşı gecesi kararı" not in public.get("/izmir/tracker?year=2026").get_data(as_text=True)
+    assert 'value="2027"' in public.get("/izmir/tracker").get_data(as_text=True)

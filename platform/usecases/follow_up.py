@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask_babel import gettext as _
-from sqlalchemy import extract, func, select
+from sqlalchemy import func, select
 
 from konsey.core import follow_up
 from konsey.core.errors import Invalid, NotFound
@@ -19,7 +19,7 @@ from konsey.core.permissions import Permission
 from konsey.core.rules import follow_up as rules
 from konsey.schemas.motions import MilestoneSchema, MunicipalMeetingSchema, RegularMeetingsSchema
 from konsey.tenants.db import as_utc, db
-from konsey.tenants.models import CouncilStatus, council_midnight, council_today
+from konsey.tenants.models import CouncilStatus, council_day, council_midnight, council_today
 from konsey.usecases.base import command, loaded, one, query
 from konsey.usecases.councils import bound
 
@@ -116,12 +116,14 @@ def tracker(state: str | None = None, year: int | None = None, today: date | Non
     sent = select(Motion).where(Motion.status != MotionStatus.ADOPTED).order_by(Motion.number.desc())
     every = follow_up_rows(sent.limit(1000), today)  # the latest thousand: a public page stays bounded
     # The summary is of everything sent; a year's list is its own query, a state filters either in hand.
-    found = follow_up_rows(sent.where(extract("year", Motion.adopted_at) == year).limit(1000), today) \
-        if year is not None else every
+    # The council's year, not UTC's: a motion adopted at 00:30 on 1 January in İstanbul is of the new year.
+    found = follow_up_rows(sent.where(Motion.adopted_at >= council_midnight(date(year, 1, 1)),
+                                      Motion.adopted_at < council_midnight(date(year + 1, 1, 1))).limit(1000),
+                           today) if year is not None else every
     if state is not None:
         found = [t for t in found if state_of(t) == state or (state == "waiting" and state_of(t) == "overdue")]
-    years = sorted({int(y) for y in db.session.scalars(select(extract("year", Motion.adopted_at)).distinct())
-                    if y is not None}, reverse=True)
+    years = sorted({council_day(adopted).year for adopted in db.session.scalars(select(Motion.adopted_at))
+                    if adopted is not None}, reverse=True)
     # When anything shown here last changed: any motion's (one leaving the filtered list changes it too); a
     # list of the waiting or overdue also changes when a day passes (a due date goes by).
     changed = [as_utc(t) for t in (db.session.scalar(select(func.max(Motion.changed_at))), bound().created_at) if t]

@@ -94,11 +94,12 @@ class UseCase:
     input as it came and answers alike: an unknown row 404 before a bad input 422."""
 
     def __init__(self, function: Callable, permission: Permission | None, *, changes_state: bool,
-                 takes: type | None = None):
+                 takes: type | None = None, audited: bool = False):
         functools.update_wrapper(self, function)
         self.function = function
         self.permission = permission
         self.changes_state = changes_state
+        self.audited = audited  # a read whose record (the platform's audit of a read across councils) is kept
         self.takes = takes
         self.name = f"{function.__module__.removeprefix('konsey.usecases.')}.{function.__name__}"
         REGISTRY[self.name] = self
@@ -117,7 +118,7 @@ class UseCase:
             _running.reset(running)
 
     def _run(self, *args, **kwargs):
-        if not self.changes_state:
+        if not (self.changes_state or self.audited):
             return self.function(*args, **kwargs)
         depth = _depth.get()
         token = _depth.set(depth + 1)
@@ -158,9 +159,10 @@ def loaded(data) -> dict:
     return load_input(use_case.takes, data)
 
 
-def query(permission: Permission | None) -> Callable[[Callable], UseCase]:
-    """A use case that only reads."""
-    return lambda function: UseCase(function, permission, changes_state=False)
+def query(permission: Permission | None, *, audited: bool = False) -> Callable[[Callable], UseCase]:
+    """A use case that only reads. ``audited``: it reads across councils, and the record of that read (the
+    escape hatch's audit entry) is committed when it returns, as a command's work is."""
+    return lambda function: UseCase(function, permission, changes_state=False, audited=audited)
 
 
 def performs(use_case: UseCase) -> Callable:

@@ -19,7 +19,7 @@ def labels(codes=None) -> dict:
     return {code: federation.label_of(code) for code in (codes or federation.INDICATORS)}
 
 
-@command(Permission.FEDERATION_VIEW)  # the read across councils is audited: committed with it
+@query(Permission.FEDERATION_VIEW, audited=True)  # the read across councils is recorded, and the record kept
 def indicators(filters: dict | None = None) -> dict:
     """Every active council's indicators, filtered by province, region, municipality type, population band
     or year; figures from fewer than five people are null (suppressed)."""
@@ -27,13 +27,13 @@ def indicators(filters: dict | None = None) -> dict:
     return {"indicators": labels(), "rows": rows, "national_median": federation.medians(rows)}
 
 
-@command(Permission.FEDERATION_VIEW)  # the read across councils is audited: committed with it
+@query(Permission.FEDERATION_VIEW, audited=True)  # the read across councils is recorded, and the record kept
 def indicators_csv(filters: dict | None = None) -> str:
     """The federation's indicators of every opted-in council, as CSV (aggregates only)."""
     return federation.csv_of(federation.table(filters or {}))
 
 
-@command(Permission.FEDERATION_VIEW)  # the read across councils is audited: committed with it
+@query(Permission.FEDERATION_VIEW, audited=True)  # the read across councils is recorded, and the record kept
 def dashboard(filters: dict, year: int | None, code: str) -> dict:
     """The analyst's dashboard: the selection, every council, the national and selection medians, a trend."""
     every = federation.table()
@@ -42,7 +42,7 @@ def dashboard(filters: dict, year: int | None, code: str) -> dict:
             "national": federation.medians(every), "selection": federation.medians(rows)}
 
 
-@command(Permission.FEDERATION_VIEW)  # the read across councils is audited: committed with it
+@query(Permission.FEDERATION_VIEW, audited=True)  # the read across councils is recorded, and the record kept
 def position_of(slug: str) -> dict:
     """Where one council stands among the others on each indicator (aggregates only)."""
     result = federation.position(slug)
@@ -57,14 +57,14 @@ def trend(indicator: str, council: str | None = None) -> dict:
     return {"indicator": indicator, "points": federation.trend(indicator, council)}
 
 
-@command(None)  # the read across councils is audited: committed with it
+@query(None, audited=True)  # the read across councils is recorded, and the record kept
 def public_comparison() -> dict:
     """The indicators of the councils that chose to appear in public comparisons."""
     rows = federation.table(public_only=True)
     return {"indicators": labels(), "rows": rows, "national_median": federation.medians(rows)}
 
 
-@command(Permission.COUNCIL_VIEW)  # the read across councils is audited: committed with it
+@query(Permission.COUNCIL_VIEW, audited=True)  # the read across councils is recorded, and the record kept
 def own_position() -> dict:
     """This council against the national and peer medians; the peers are not named."""
     council = db.session.get(Council, current_council_id())

@@ -132,39 +132,67 @@ def minutes_version(meeting: Meeting, number: int, corrects: int | None = None,
     return document, fingerprint
 
 
+class _Writer:
+    """The minutes' PDF as it is written, and the text written in it (what its fingerprint is of)."""
+
+    def __init__(self, pdf, zone: str):
+        self.pdf, self.zone, self.width, self.written = pdf, zone, pdf.epw, []
+
+    def heading(self, text: str, size: int = 12) -> None:
+        self.written.append(text)
+        self.pdf.set_font("DejaVu", "B", size)
+        self.pdf.multi_cell(self.width, 7, text, new_x="LMARGIN", new_y="NEXT")
+        self.pdf.set_font("DejaVu", "", 10)
+
+    def line(self, text: str, *, bold: bool = False) -> None:
+        self.written.append(text)
+        if bold:
+            self.pdf.set_font("DejaVu", "B", 10)
+        self.pdf.multi_cell(self.width, 5.5, text, new_x="LMARGIN", new_y="NEXT")
+        if bold:
+            self.pdf.set_font("DejaVu", "", 10)
+
+
 def _render(meeting: Meeting, footer: str | None, preface: tuple[str, ...] = ()) -> tuple[bytes, str]:
     """The minutes' PDF with ``footer`` on every page and the ``preface`` lines under the heading, and the text
-    written in it (what its fingerprint is of)."""
+    written in it (what its fingerprint is of): the heading, who attended, the presiding board, the agenda with
+    its speakers and votes, the floor motions, the signatures."""
     council = db.session.get(Council, meeting.council_id)
     body = db.session.scalar(select(Body).where(Body.id == meeting.body_id))
     minutes_title = _("Minutes")
     pdf = a4_document(footer=footer, title=f"{body.name} — {minutes_title}: {meeting.title}", author=council.name)
-    width = pdf.epw
-    written: list[str] = []
+    writer = _Writer(pdf, council.timezone)
+    _opening(writer, council, body, meeting, preface)
+    _attendance(writer, body, meeting)
+    board = presiding.board(meeting)
+    if board:
+        writer.heading(_("Presiding board"))
+        for seat, member in board:
+            writer.line(f"• {member.name} ({label(seat.role)})")
+        pdf.ln(3)
+    _agenda(writer, meeting)
+    _floor_motions(writer, meeting)
+    _signatures(writer, board)
+    return bytes(pdf.output()), "\n".join(writer.written)
 
-    def heading(text: str, size: int = 12) -> None:
-        written.append(text)
-        pdf.set_font("DejaVu", "B", size)
-        pdf.multi_cell(width, 7, text, new_x="LMARGIN", new_y="NEXT")
-        pdf.set_font("DejaVu", "", 10)
 
-    def line(text: str) -> None:
-        written.append(text)
-        pdf.multi_cell(width, 5.5, text, new_x="LMARGIN", new_y="NEXT")
-
-    heading(turkish_upper(council.name), 14)
+def _opening(writer: _Writer, council: Council, body: Body, meeting: Meeting, preface: tuple[str, ...]) -> None:
+    writer.heading(turkish_upper(council.name), 14)
     # (No _() inside f-strings: the message extractor cannot see them there.)
     minutes, date_label, place_label = _("Minutes"), _("Date"), _("Place")
-    heading(f"{body.name} — {minutes}")
-    line(f"{meeting.title} ({label(meeting.kind)})")
-    zone = council.timezone
-    line(f"{date_label}: {moment_text(meeting.scheduled_at, zone)}")
+    writer.heading(f"{body.name} — {minutes}")
+    writer.line(f"{meeting.title} ({label(meeting.kind)})")
+    writer.line(f"{date_label}: {moment_text(meeting.scheduled_at, writer.zone)}")
     if meeting.location:
-        line(f"{place_label}: {meeting.location}")
+        writer.line(f"{place_label}: {meeting.location}")
     for said in preface:
-        line(said)
-    pdf.ln(3)
+        writer.line(said)
+    writer.pdf.ln(3)
 
+
+def _attendance(writer: _Writer, body: Body, meeting: Meeting) -> None:
+    """Who attended and how, who followed online only, who was excused and who absent; the quorum."""
+    line, zone = writer.line, writer.zone
     all_attendances = db.session.scalars(select(Attendance).where(Attendance.meeting_id == meeting.id)
                                          .order_by(Attendance.arrived_at)).all()
     bylaws = parameters_on(meeting.day)
@@ -181,7 +209,7 @@ def _render(meeting: Meeting, footer: str | None, preface: tuple[str, ...] = ())
     people = db.session.scalars(select(Member).where(Member.id.in_(
         [a.member_id for a in all_attendances] + list(eligible) + list(excused) or [None]))).all()
     names = {m.id: m.name for m in people}
-    heading(_("Attendance"))
+    writer.heading(_("Attendance"))
     # A person is listed once, however often they came and went (a phone that lost its connection and came
     # back): how they attended, whom they stood in for, and when they last left if they did not stay.
     by_person: dict = {}
@@ -212,99 +240,112 @@ def _render(meeting: Meeting, footer: str | None, preface: tuple[str, ...] = ())
     line(_("Absent (%(n)d):", n=len(absent)))
     for member_id in absent:
         line(f"• {names.get(member_id, '?')}")
+    _quorum(writer, body, meeting, attended=len(by_person))
+    writer.pdf.ln(3)
+
+
+def _quorum(writer: _Writer, body: Body, meeting: Meeting, attended: int) -> None:
     quorum = quorum_status(meeting, body)
+    full, needed = quorum["full_membership"], quorum["needed"]
     if meeting.status is not MeetingStatus.CLOSED:
-        line(_("Full membership %(full)d, present now %(present)d, quorum %(needed)d.",
-               full=quorum["full_membership"], present=quorum["present"], needed=quorum["needed"]))
+        writer.line(_("Full membership %(full)d, present now %(present)d, quorum %(needed)d.",
+                      full=full, present=quorum["present"], needed=needed))
+        return
+    # Once closed nobody is "present now": the record says how many were present as each vote opened.
+    present_at_votes = sorted(db.session.scalars(select(Vote.present).join(
+        AgendaItem, AgendaItem.id == Vote.agenda_item_id).where(AgendaItem.meeting_id == meeting.id)))
+    if present_at_votes and present_at_votes[0] == present_at_votes[-1]:  # never "from 12 to 12"
+        writer.line(_("Full membership %(full)d, quorum %(needed)d; %(present)d present at every vote.",
+                      full=full, needed=needed, present=present_at_votes[0]))
+    elif present_at_votes:
+        writer.line(_("Full membership %(full)d, quorum %(needed)d; present as the votes opened: %(low)d to "
+                      "%(high)d.", full=full, needed=needed, low=present_at_votes[0], high=present_at_votes[-1]))
     else:
-        # Once closed nobody is "present now": the record says how many were present as each vote opened.
-        present_at_votes = sorted(db.session.scalars(select(Vote.present).join(
-            AgendaItem, AgendaItem.id == Vote.agenda_item_id).where(AgendaItem.meeting_id == meeting.id)))
-        if present_at_votes and present_at_votes[0] == present_at_votes[-1]:  # never "from 12 to 12"
-            line(_("Full membership %(full)d, quorum %(needed)d; %(present)d present at every vote.",
-                   full=quorum["full_membership"], needed=quorum["needed"], present=present_at_votes[0]))
-        elif present_at_votes:
-            line(_("Full membership %(full)d, quorum %(needed)d; present as the votes opened: %(low)d to %(high)d.",
-                   full=quorum["full_membership"], needed=quorum["needed"], low=present_at_votes[0],
-                   high=present_at_votes[-1]))
-        else:
-            line(_("Full membership %(full)d, quorum %(needed)d; %(came)d attended.",
-                   full=quorum["full_membership"], needed=quorum["needed"], came=len(by_person)))
-    pdf.ln(3)
+        writer.line(_("Full membership %(full)d, quorum %(needed)d; %(came)d attended.",
+                      full=full, needed=needed, came=attended))
 
-    board = presiding.board(meeting)
-    if board:
-        heading(_("Presiding board"))
-        for seat, member in board:
-            line(f"• {member.name} ({label(seat.role)})")
-        pdf.ln(3)
 
-    heading(_("Agenda and decisions"))
+def _agenda(writer: _Writer, meeting: Meeting) -> None:
+    """Each item with its speakers and its votes: how each was cast, what it decided (a roll call by name)."""
+    line, zone = writer.line, writer.zone
+    writer.heading(_("Agenda and decisions"))
     items = db.session.scalars(select(AgendaItem).where(AgendaItem.meeting_id == meeting.id)
                                .order_by(AgendaItem.position)).all()
-
     speeches: dict = {}
     for request, name in spoken(meeting):
         speeches.setdefault(request.agenda_item_id, []).append((request, name))
     for item in items:
-        pdf.set_font("DejaVu", "B", 10)
-        line(f"{item.position}. {item.title}")
-        pdf.set_font("DejaVu", "", 10)
+        line(f"{item.position}. {item.title}", bold=True)
         if speeches.get(item.id):
             line(_("Speakers:"))
             for request, name in speeches[item.id]:
                 until = f"–{clock_text(request.ended_at, zone)}" if request.ended_at else ""
                 line(f"   {name} ({label(request.stance)}, {clock_text(request.started_at, zone)}{until})")
         for vote in db.session.scalars(select(Vote).where(Vote.agenda_item_id == item.id).order_by(Vote.opened_at)):
-            count = count_of(vote)
-            if vote.purpose is not VotePurpose.DECISION:  # a step of the meeting, not a vote on the item itself
-                line(presiding.subject_of(vote, item))
-            if count.totals is None:  # a secret vote still open: its turnout, and nothing that moves with a choice
-                line(_("%(kind)s vote with %(present)d present, still open: %(voted)d have voted.",
-                       kind=label(vote.kind), present=vote.present, voted=count.voted))
-            else:
-                line(_("%(kind)s vote with %(present)d present: %(yes)d yes, %(no)d no, %(abstain)d abstaining.",
-                       kind=label(vote.kind), present=vote.present, **count.totals)
-                     + ("" if vote.closed_at else " " + _("(still open)")))
-            for channel_line in channel_lines(vote, count):
-                line("   " + channel_line)
-            if vote.outcome:
-                outcome = label(vote.outcome)
-                if vote.decided_by == "chair":
-                    outcome += " " + _("(tie, decided by the chair's vote)")
-                elif vote.decided_by == "lot":
-                    outcome += " " + _("(tie, decided by lot, seed %(seed)d)", seed=vote.lot_seed)
-                number = " — " + _("Decision no. %(number)s", number=vote.decision_number) if vote.decision_number else ""
-                line(f"{outcome}{number}")
-            if vote.kind is VoteKind.ROLL_CALL:
-                roll = db.session.execute(
-                    select(Member.name, Ballot.choice).join(Member, Member.id == Ballot.member_id)
-                    .where(Ballot.vote_id == vote.id).order_by(Member.sort_name)
-                ).all()
-                for name, choice in roll:
-                    line(f"   {name}: {label(choice)}")
+            _vote(writer, vote, item)
+
+
+def _vote(writer: _Writer, vote: Vote, item: AgendaItem) -> None:
+    line = writer.line
+    count = count_of(vote)
+    if vote.purpose is not VotePurpose.DECISION:  # a step of the meeting, not a vote on the item itself
+        line(presiding.subject_of(vote, item))
+    if count.totals is None:  # a secret vote still open: its turnout, and nothing that moves with a choice
+        line(_("%(kind)s vote with %(present)d present, still open: %(voted)d have voted.",
+               kind=label(vote.kind), present=vote.present, voted=count.voted))
+    else:
+        line(_("%(kind)s vote with %(present)d present: %(yes)d yes, %(no)d no, %(abstain)d abstaining.",
+               kind=label(vote.kind), present=vote.present, **count.totals)
+             + ("" if vote.closed_at else " " + _("(still open)")))
+    for channel_line in channel_lines(vote, count):
+        line("   " + channel_line)
+    if vote.outcome:
+        outcome = label(vote.outcome)
+        if vote.decided_by == "chair":
+            outcome += " " + _("(tie, decided by the chair's vote)")
+        elif vote.decided_by == "lot":
+            outcome += " " + _("(tie, decided by lot, seed %(seed)d)", seed=vote.lot_seed)
+        number = " — " + _("Decision no. %(number)s", number=vote.decision_number) if vote.decision_number else ""
+        line(f"{outcome}{number}")
+    if vote.kind is VoteKind.ROLL_CALL:
+        roll = db.session.execute(
+            select(Member.name, Ballot.choice).join(Member, Member.id == Ballot.member_id)
+            .where(Ballot.vote_id == vote.id).order_by(Member.sort_name)
+        ).all()
+        for name, choice in roll:
+            line(f"   {name}: {label(choice)}")
+
+
+def _floor_motions(writer: _Writer, meeting: Meeting) -> None:
+    """Every floor motion handed in: who, how and when, its text, its signatures and its fate."""
     motions = floor_motions.of_meeting(meeting)
-    if motions:
-        pdf.ln(3)
-        heading(_("Floor motions"))
-        names_of = {m.id: m.name for m in db.session.scalars(select(Member).where(
-            Member.id.in_([motion.proposer_id for motion in motions])))}
-        for motion in motions:
-            pdf.set_font("DejaVu", "B", 10)
-            line(_("No. %(n)d, %(kind)s — %(proposer)s (%(channel)s, %(time)s)", n=motion.number,
-                   kind=label(motion.kind), proposer=names_of.get(motion.proposer_id, "?"),
-                   channel=label(f"channel_{motion.channel.value}"), time=clock_text(motion.handed_in_at, zone)))
-            pdf.set_font("DejaVu", "", 10)
-            line(f"   {motion.text}")
-            fate = label(motion.status)
-            if motion.refusal_reason:
-                fate = f"{fate}: {motion.refusal_reason}"
-            signatures = _("Signatures: %(n)d", n=floor_motions.signature_count(motion))
-            line(f"   {signatures} · {fate}")
-    # The signatures never stand alone at the top of a page: they go with the closing paragraph.
+    if not motions:
+        return
+    writer.pdf.ln(3)
+    writer.heading(_("Floor motions"))
+    names_of = {m.id: m.name for m in db.session.scalars(select(Member).where(
+        Member.id.in_([motion.proposer_id for motion in motions])))}
+    for motion in motions:
+        writer.line(_("No. %(n)d, %(kind)s — %(proposer)s (%(channel)s, %(time)s)", n=motion.number,
+                      kind=label(motion.kind), proposer=names_of.get(motion.proposer_id, "?"),
+                      channel=label(f"channel_{motion.channel.value}"),
+                      time=clock_text(motion.handed_in_at, writer.zone)), bold=True)
+        writer.line(f"   {motion.text}")
+        fate = label(motion.status)
+        if motion.refusal_reason:
+            fate = f"{fate}: {motion.refusal_reason}"
+        signatures = _("Signatures: %(n)d", n=floor_motions.signature_count(motion))
+        writer.line(f"   {signatures} · {fate}")
+
+
+def _signatures(writer: _Writer, board: list) -> None:
+    """The closing sentence and the signature lines of the presiding board (the chair and the secretary general
+    where there is none), four to a row."""
     signers = [(member.name, label(seat.role)) for seat, member in board] or [("", _("Chair")),
                                                                               ("", _("Secretary general"))]
-    with pdf.unbreakable() as block:
+    width = writer.width
+    # The signatures never stand alone at the top of a page: they go with the closing paragraph.
+    with writer.pdf.unbreakable() as block:
         block.ln(6)
         block.multi_cell(width, 5.5, _("These minutes were drawn up from the meeting's record."),
                          new_x="LMARGIN", new_y="NEXT")
@@ -319,5 +360,4 @@ def _render(meeting: Meeting, footer: str | None, preface: tuple[str, ...] = ())
                 for index, (_name, role) in enumerate(row):
                     last = index == len(row) - 1
                     block.cell(column, 5, role, align="C", **({"new_x": "LMARGIN", "new_y": "NEXT"} if last else {}))
-    written.extend(f"{name} ({role})" for name, role in signers)
-    return bytes(pdf.output()), "\n".join(written)
+    writer.written.extend(f"{name} ({role})" for name, role in signers)

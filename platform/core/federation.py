@@ -146,8 +146,6 @@ def compute(today: date | None = None, *, reason: str = "federation indicators",
             values.setdefault("ga_sessions_held", 0)
             values.setdefault("quorum_share", None)
             values.setdefault("median_days_application", None)
-        if every is not db.session:  # the reader's own read ends; the request's session keeps its audit entry
-            every.rollback()
     _plugin_indicators(result)
     return result
 
@@ -424,14 +422,11 @@ def _plugin_indicators(result: dict) -> None:
     with all_councils(reason="federation: which councils have plugin indicators", audit=False) as every:
         councils = set(every.scalars(select(PluginEnablement.council_id).where(
             PluginEnablement.enabled.is_(True))).all())
-        if every is not db.session:  # as above: never the request's own work
-            every.rollback()
     for council_id in councils & set(result):
         with bound_council(council_id):
             for code, value in indicator_values().items():
                 # A plugin's count of people (children above all) is suppressed like any other.
                 result[council_id][f"plugin:{code}"] = suppress(value, value if isinstance(value, int) else None)
-            db.session.rollback()
 
 
 # --- views on the indicators --------------------------------------------------------------------------------------

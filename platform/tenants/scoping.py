@@ -99,7 +99,8 @@ def all_councils(reason: str, *, actor_id: uuid.UUID | None = None, audit: bool 
     the session is a connection of its own as the read-only ``konsey_reader`` role
     (``KONSEY_READER_DATABASE_URL``): the application's role cannot see another council's rows whatever it
     sets, so this block is the only way across. Without a reader URL (SQLite, or a superuser in development)
-    the yielded session is the request's own.
+    the yielded session is the request's own. A reader's session is closed when the block ends (its read is over);
+    the request's own is left as it is, with the audit entry recorded in it.
     """
     if not reason or not reason.strip():
         raise TenancyError("all_councils() needs a reason")

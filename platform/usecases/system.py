@@ -54,8 +54,6 @@ def due_outbox_events(limit: int, now: datetime | None = None) -> list[tuple[uui
                    or_(outbox.OutboxEvent.lease_until.is_(None), outbox.OutboxEvent.lease_until < now))
             .order_by(outbox.OutboxEvent.created_at).limit(limit)
         ).all()
-        if every is not db.session:  # the reader's read ends; never the relay's own session
-            every.rollback()
     return [tuple(row) for row in rows]
 
 

@@ -42,6 +42,9 @@ from support.world import World
 # KONSEY_TEST_PROCESS_TZ=America/Los_Angeles runs the suite with the process elsewhere, to find one that does
 # (the tests' own "today" then disagrees too; tests/test_dates.py keeps that check in the suite).
 os.environ["TZ"] = os.environ.get("KONSEY_TEST_PROCESS_TZ", "Europe/Istanbul")
+# One master key for every app and process a test starts (a worker opens what the web process sealed), as one
+# installation has; a test of rotation configures its own.
+os.environ.setdefault("KONSEY_MASTER_KEYS", "test1:" + "a2Vlcy1mb3ItdGhlLXRlc3RzLW9ubHktMzItYnl0ZXM")
 time.tzset()
 
 # A test that passes on one calendar day and fails on another is a bug. KONSEY_TEST_CLOCK=<ISO instant> starts

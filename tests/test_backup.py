@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import uuid
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from support.apps import empty_all_tables
 
@@ -56,6 +56,12 @@ def test_a_council_comes_back_from_its_export(app, tmp_path):
         assert after["tables"].get(name) == rows, name
     assert before["council"] == after["council"]
     assert sorted((g["email"], g["role"]) for g in after["tables"]["council_roles"]) == grants
+    # The identity numbers came back sealed with the new installation's keys, their keyed hashes made anew.
+    with app.app_context():
+        council_id = db.session.scalar(select(Council.id).where(Council.slug == "izmir"))
+        with bound_council(council_id):
+            numbers = db.session.execute(text("SELECT tckn, tckn_hash FROM members WHERE tckn IS NOT NULL")).all()
+    assert numbers and all(tckn.startswith("ks1:1:") and len(digest) == 64 for tckn, digest in numbers)
     chain = runner.invoke(args=["audit", "verify", "izmir"])
     assert chain.exit_code == 0, chain.output  # the hash chain came back unbroken
     with app.app_context():

@@ -379,6 +379,19 @@ def _council_key(council_id=None):
     return CouncilKey(public_key="A" * 44, private_key_encrypted="x")
 
 
+def _data_key(council_id=None):
+    from konsey.core.keyring import CouncilDataKey
+
+    return CouncilDataKey(purpose="data", version=7, master_key_id="test1", wrapped=b"\x00" * 60)
+
+
+def _special_read(council_id=None):
+    from konsey.core.special_data import SpecialDataRead
+
+    return SpecialDataRead(record_type="members", record_id=str(uuid.uuid4()), fields=["members.tckn"],
+                           route="GET member_pages.member")
+
+
 def _delivery_route(council_id=None):
     from konsey.core.delivery import DeliveryRoute
 
@@ -538,6 +551,7 @@ FACTORIES = {"members": _member, "bodies": _body, "bylaw_profiles": _profile, "a
              "plugin_enablements": _plugin_enablement, "children_assembly_children": _child,
              "children_assembly_consents": _guardian_consent, "womens_assembly_impact_notes": _impact_note,
              "task_receipts": _task_receipt, "dead_letters": _dead_letter, "council_keys": _council_key,
+             "council_data_keys": _data_key, "special_data_reads": _special_read,
              "delivery_routes": _delivery_route, "delivery_attempts": _delivery_attempt,
              "notifications": _notification, "notification_preferences": _notification_preference,
              "excused_absences": _excused_absence, "session_requests": _session_request,

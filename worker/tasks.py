@@ -94,6 +94,13 @@ def purge_expired_exports() -> int:
         return system.purge_expired_exports()
 
 
+@shared_task(name="konsey.personal_data_daily")
+def personal_data_daily() -> dict:
+    """Daily: each council's retention sweep, and its values sealed with its newest data key."""
+    with acting_as(SYSTEM):
+        return system.personal_data_daily()
+
+
 @shared_task(name="konsey.flag_overdue_motions")
 def flag_overdue_motions() -> int:
     """Daily: tell each council's secretariat which motions are past the municipal council's due date."""

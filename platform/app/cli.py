@@ -23,6 +23,7 @@ from konsey.usecases import councils as council_cases
 from konsey.usecases import meeting_record as record_cases
 from konsey.usecases import members as member_cases
 from konsey.usecases import motions as motion_cases
+from konsey.usecases import personal_data as personal_data_cases
 from konsey.usecases import plugins as plugin_cases
 from konsey.usecases.base import SYSTEM, acting_as
 from konsey.usecases.member_import import ImportFileError
@@ -43,7 +44,7 @@ def main():
 def register_commands(app) -> None:
     """Commands live on ``app.cli`` so that ``konsey …`` and Flask's test runner see the same ones."""
     for command in (councils, members, users, demo, serve, live, audit, package_group, plugins_group, outbox_group,
-                    deadletters):
+                    deadletters, keys_group):
         app.cli.add_command(command)
 
     # Each plugin's own commands: `konsey plugin <name> <command> …`.
@@ -244,6 +245,59 @@ def verify_audit(slug):
     if problems:
         sys.exit(1)
     click.echo(f"{slug}: {count} entries, chain intact.")
+
+
+# --- the councils' data keys (konsey.core.keyring) -----------------------------------------------------
+
+
+@click.group("keys")
+def keys_group():
+    """The master key and each council's data keys, which seal special-category data and identity numbers."""
+
+
+@keys_group.command("new-master-key")
+@click.argument("key_id")
+def new_master_key(key_id):
+    """Print a new master key line (``id:base64``): put it first in KONSEY_MASTER_KEYS or the key file, keep the old
+    one after it, restart, then run ``konsey keys rewrap``."""
+    click.echo(personal_data_cases.new_master_key_line(key_id))
+
+
+@keys_group.command("rewrap")
+@with_appcontext
+def rewrap_keys():
+    """Wrap every council's keys under the first master key; the old one may go when every council says 0."""
+    with acting_as(SYSTEM):
+        moved = personal_data_cases.rewrap_every_council()
+    for slug, count in moved.items():
+        click.echo(f"{slug}: {count} keys rewrapped")
+
+
+@keys_group.command("rotate")
+@click.argument("slug")
+@with_appcontext
+def rotate_key(slug):
+    """A new data key for the council, and every value sealed again with it (the worker would do it too)."""
+    with _council_bound(slug):
+        version = personal_data_cases.rotate_data_key()
+        while personal_data_cases.reseal(2000):
+            status = personal_data_cases.key_status()
+            click.echo(f"{slug}: {status['sealed']} of {status['total']} values sealed with key {version}")
+    click.echo(f"{slug}: data key {version} in use")
+
+
+@keys_group.command("reseal")
+@click.argument("slug")
+@with_appcontext
+def reseal(slug):
+    """Seal the council's values with its newest key: those sealed with an older one, and those stored in the clear
+    before an upgrade to sealing."""
+    moved = 0
+    with _council_bound(slug):
+        while count := personal_data_cases.reseal(2000):
+            moved += count
+            click.echo(f"{slug}: {moved} values sealed again")
+    click.echo(f"{slug}: every value sealed with the newest key")
 
 
 # --- signed packages ---------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ folder; ``KONSEY_DATABASE_URL`` (PostgreSQL) and ``KONSEY_BROKER_URL`` (Redis) s
 
 from __future__ import annotations
 
+import base64
 import os
 import secrets
 from pathlib import Path
@@ -21,6 +22,11 @@ def build_config(instance_path: Path, overrides: dict | None = None) -> dict:
     database_url = env.get("KONSEY_DATABASE_URL") or f"sqlite:///{instance_path / 'konsey.sqlite'}"
     config = {
         "SECRET_KEY": env.get("KONSEY_SECRET_KEY") or _instance_secret(instance_path),
+        # The master key that wraps every council's data keys (konsey.core.keyring), kept outside the database:
+        # ``id:base64`` entries in the environment, or a file of them; the development default is a file in the
+        # instance folder, made on first start.
+        "KONSEY_MASTER_KEYS": env.get("KONSEY_MASTER_KEYS"),
+        "KONSEY_MASTER_KEY_FILE": env.get("KONSEY_MASTER_KEY_FILE") or _instance_master_key_file(instance_path),
         "SQLALCHEMY_DATABASE_URI": database_url,
         # Migrations may need the owner role while the app runs as the restricted konsey_app role.
         "KONSEY_MIGRATION_DATABASE_URL": env.get("KONSEY_MIGRATION_DATABASE_URL") or database_url,
@@ -106,3 +112,15 @@ def _instance_secret(instance_path: Path) -> str:
         path.write_text(secrets.token_urlsafe(48))
         path.chmod(0o600)
     return path.read_text().strip()
+
+
+def _instance_master_key_file(instance_path: Path) -> str:
+    """A master key file in the instance folder, made on first start: for development and the demo. Production
+    keeps its master key elsewhere (docs/kvkk.md): a copy of the instance folder beside the database would open
+    both."""
+    path = instance_path / "master.keys"
+    if not path.exists():
+        encoded = base64.urlsafe_b64encode(secrets.token_bytes(32)).decode().rstrip("=")
+        path.write_text(f"m1:{encoded}\n")
+        path.chmod(0o600)
+    return str(path)

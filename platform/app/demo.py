@@ -8,7 +8,7 @@ from datetime import date
 
 from sqlalchemy import select
 
-from konsey.app.demo_history import seed_history, sitting_now
+from konsey.app.demo_history import demo_tckn, seed_history, sitting_now
 from konsey.core import reference
 from konsey.core.accounts import (
     CouncilRoleName,
@@ -93,6 +93,7 @@ def _user(email: str, name: str, platform_role: PlatformRole | None = None) -> U
 def _seed_members(rng: random.Random, city: str) -> int:
     count = 0
     taken: set[str] = set()
+    numbers = random.Random(f"{city} identity numbers")  # apart from ``rng``: the demo's people stay who they were
     for _ in range(rng.randint(36, 58)):  # councils differ in size, so the federation has something to compare
         name, gender = _person(rng, taken)
         add_member({
@@ -100,6 +101,7 @@ def _seed_members(rng: random.Random, city: str) -> int:
             "birth_date": date(rng.randint(1950, 2004), rng.randint(1, 12), rng.randint(1, 28)),
             "neighbourhood": rng.choice(NEIGHBOURHOODS) + " Mahallesi",
             "email": f"uye{count + 1}@{ascii_slug(city)}.ornek.org",
+            "tckn": demo_tckn(numbers),
         })
         count += 1
     for i in range(4):

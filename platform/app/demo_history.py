@@ -288,7 +288,8 @@ def seed_history(slug: str, today: date | None = None) -> dict:
     for n in range(rng.randint(2, 4)):
         application = submit_application({
             "applicant": {"category": "individual", "name": f"Başvuran {['Aylin', 'Berk', 'Cem', 'Deniz'][n]} Yurt",
-                          "email": f"basvuru{n}@{slug}.ornek.org", "birth_date": date(1980 + 3 * n, 5, 17).isoformat()},
+                          "email": f"basvuru{n}@{slug}.ornek.org", "birth_date": date(1980 + 3 * n, 5, 17).isoformat(),
+                          "tckn": demo_tckn(random.Random(f"{slug} applicant {n}"))},
             "notice_version": KVKK_NOTICE_VERSION, "consents": ["membership"]})
         if n == 0:
             start_review(application.id)
@@ -342,3 +343,11 @@ def sitting_now(slug: str, now: datetime | None = None) -> tuple[Meeting, Member
                              .order_by(meetings.AgendaItem.position))
     speakers.take_up(meeting, item)
     return meeting, next((m for m in people if m not in coming), None)
+
+
+def demo_tckn(rng: random.Random) -> str:
+    """A made-up identity number that passes the official check digits (the register's numbers are sealed)."""
+    digits = [rng.randint(1, 9)] + [rng.randint(0, 9) for _ in range(8)]
+    digits.append(((sum(digits[0:9:2]) * 7) - sum(digits[1:8:2])) % 10)
+    digits.append(sum(digits) % 10)
+    return "".join(map(str, digits))

@@ -24,6 +24,7 @@ from konsey.api import money as money_api
 from konsey.api import motions as motions_api
 from konsey.api import notifications as notifications_api
 from konsey.api import people as people_api
+from konsey.api import personal_data as personal_data_api
 from konsey.api import plugins as plugins_api
 from konsey.api import reference as reference_api
 from konsey.api import reports as reports_api
@@ -58,6 +59,7 @@ from konsey.web import (
     notification_pages,
     operator,
     people_pages,
+    personal_data_pages,
     plugin_pages,
     receipts,
     remote_pages,
@@ -229,12 +231,13 @@ def _register_blueprints(app: Flask) -> None:
     api_blueprints = (reference_api.blp, councils_api.blp, members_api.blp, people_api.blp, bylaws_api.blp,
                       applications_api.blp, bodies_api.blp, meetings_api.blp,
                       motions_api.blp, follow_up_api.blp, money_api.blp, elections_api.blp, reports_api.blp, plugins_api.blp, delivery_api.blp,
-                      notifications_api.blp, federation_api.blp, session_requests_api.blp, account_api.blp)
+                      notifications_api.blp, federation_api.blp, session_requests_api.blp, account_api.blp,
+                      personal_data_api.blp)
     for blueprint in api_blueprints:
         api.register_blueprint(blueprint)
     pages = (home, auth, account, operator, council_pages, member_pages, people_pages, application_pages,
              body_pages, meeting_pages, election_pages, report_pages, motion_pages, money_pages, bylaw_pages,
-             notification_pages, plugin_pages, receipts, federation_pages, remote_pages)
+             notification_pages, plugin_pages, receipts, federation_pages, remote_pages, personal_data_pages)
     for blueprint in (module.bp for module in pages):
         app.register_blueprint(blueprint)
     page_forms.install(app)  # what a person typed survives the redirect back to a refused form

@@ -23,6 +23,7 @@ from konsey.core.permissions import ALLOWED_WHEN_READ_ONLY, Policy, allowed
 from konsey.tenants.db import as_utc, db, utcnow
 from konsey.tenants.models import Council, CouncilStatus
 from konsey.tenants.scoping import bind_council, reset_scope
+from konsey.usecases import personal_data
 from konsey.usecases.base import Actor, act_as, stop_acting
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -103,6 +104,16 @@ def record_token_use(response):
         db.session.rollback()  # whatever the view left (it committed, or its error was rolled back)
         db.session.execute(update(AccessToken).where(AccessToken.id == token.id).values(last_used_at=used_at))
         db.session.commit()
+    return response
+
+
+def record_special_reads(response):
+    """Record, in a transaction of its own after the view's, which records of special-category data the request's
+    person read (konsey.core.special_data): one row per record, no value."""
+    reads = personal_data.pending_reads()
+    if reads:
+        db.session.rollback()  # whatever the view left (it committed, or its error was rolled back)
+        personal_data.record_reads(reads)
     return response
 
 
@@ -252,6 +263,7 @@ def security_headers(response):
 def install(app: Flask) -> None:
     app.after_request(security_headers)
     app.after_request(record_token_use)
+    app.after_request(record_special_reads)
     app.url_value_preprocessor(resolve_council)
     app.url_defaults(inject_council_slug)
     app.before_request(refuse_deep_json)

@@ -59,6 +59,9 @@ class CouncilRoleName(enum.StrEnum):
     MEMBER = "member"
     FACILITATOR = "facilitator"
     VIEWER = "viewer"
+    # The council's contact for personal data (KVKK irtibat kişisi): reads who read special-category data, what is
+    # due to be deleted, the processing inventory; rotates the council's data key.
+    DATA_OFFICER = "data_officer"
 
 
 class PlatformRole(enum.StrEnum):

@@ -13,7 +13,7 @@ import uuid
 from datetime import datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import JSON, ForeignKey, String, Uuid, func, select
+from sqlalchemy import JSON, ForeignKey, String, Text, Uuid, func, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from konsey.core.audit import record
@@ -22,6 +22,7 @@ from konsey.core.errors import Conflict, Invalid
 from konsey.core.labels import label
 from konsey.core.membership import MemberKind, add_member
 from konsey.core.outbox import emit
+from konsey.core.special_data import Category, Sealed
 from konsey.tenants.db import CouncilOwned, db, enum_of, same_council_fk, utcnow
 
 # The information notice shown at sign-up; a new text gets a new version and people accept it again.
@@ -57,7 +58,12 @@ class MembershipApplication(CouncilOwned, db.Model):
 
     number: Mapped[int]
     kind: Mapped[MemberKind] = mapped_column(enum_of(MemberKind, 16))
-    applicant: Mapped[dict] = mapped_column(JSON)  # as submitted, validated by the member schema
+    # The applicant as submitted, validated by the member schema: sealed, for it holds an identity number and,
+    # for an institution, who speaks for a party, a union or an association.
+    applicant_sealed: Mapped[str] = mapped_column("applicant", Text)
+    applicant = Sealed(Category.IDENTITY, "applicants", "deciding a membership application (Regulation art. 7)",
+                       "KVKK art. 5/2(c): taking steps at the applicant's request; art. 6/3 for affiliations",
+                       kind=dict, kept="retention_rejected_applications_days")
     status: Mapped[ApplicationStatus] = mapped_column(enum_of(ApplicationStatus, 16), default=S.SUBMITTED)
     notice_version: Mapped[str] = mapped_column(String(20))
     consents: Mapped[list] = mapped_column(JSON, default=list)

@@ -17,7 +17,7 @@ from konsey.core.bylaws import parameters_on
 from konsey.core.formats import clock_text, moment_text
 from konsey.core.labels import label
 from konsey.core.meetings import Attendance, Meeting, MeetingStatus, eligible_members, substitutes
-from konsey.core.membership import Member, MemberKind
+from konsey.core.membership import Member, MemberKind, in_order
 from konsey.core.minutes import a4_document
 from konsey.core.representatives import Representative
 from konsey.core.text import turkish_sort_key, turkish_upper
@@ -28,8 +28,8 @@ from konsey.tenants.models import Council
 def _representatives(meeting: Meeting, ids: list[uuid.UUID]) -> dict[uuid.UUID, str]:
     """Each institution's representative of the meeting's day (the first whose mandate is valid then)."""
     found: dict[uuid.UUID, str] = {}
-    for rep in db.session.scalars(select(Representative).where(Representative.member_id.in_(ids or [None]))
-                                  .order_by(Representative.capacity, Representative.name)):
+    for rep in in_order(db.session.scalars(select(Representative).where(Representative.member_id.in_(ids or [None]))
+                                  )):
         if rep.member_id not in found and rep.valid_on(meeting.day):
             found[rep.member_id] = rep.name
     return found

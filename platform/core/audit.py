@@ -75,6 +75,11 @@ def member_acting(member_id: uuid.UUID):
         _acting_member.reset(token)
 
 
+def acting_member_id() -> uuid.UUID | None:
+    """The member acting without an account, if one is (see :func:`member_acting`)."""
+    return _acting_member.get()
+
+
 def record(action: str, subject=None, details: dict | None = None, actor_id: uuid.UUID | None = None) -> AuditEntry:
     """Append an entry to the current council's log, in the caller's transaction."""
     member = _acting_member.get()

@@ -80,6 +80,12 @@ DEFAULTS: dict = {
     "executive_absence_limit_total": 5,
     # Ordinary membership needs the legal age; younger people take part through an assembly with a guardian.
     "ordinary_member_min_age": 18,
+    # Days each kind of personal data is kept after its purpose ends (KVKK art. 7; konsey.core.retention).
+    "retention_rejected_applications_days": 365,
+    "retention_former_members_days": 730,
+    "retention_meeting_passes_days": 30,
+    "retention_minors_days": 0,
+    "retention_access_log_days": 730,
 }
 
 
@@ -145,6 +151,17 @@ PARAMETER_NOTES: dict[str, tuple] = {
                                       "council by-laws (5)"),
     "ordinary_member_min_age": (_l("Age from which a person may be an ordinary member (younger people take part "
                                 "through an assembly, with a guardian's consent)."), "Civil Code (legal age 18); KVKK"),
+    "retention_rejected_applications_days": (_l("Days a rejected or withdrawn membership application is kept after "
+                                             "its decision; then it is deleted."), "KVKK art. 7; Konsey (365)"),
+    "retention_former_members_days": (_l("Days a former member's contacts and identity number are kept after the "
+                                      "membership ended; the name and number stay for the council's records."),
+                                      "KVKK art. 7; Konsey (730)"),
+    "retention_meeting_passes_days": (_l("Days a meeting's personal links and codes are kept after the meeting."),
+                                      "KVKK art. 7; Konsey (30)"),
+    "retention_minors_days": (_l("Days a children's assembly's record of a minor is kept after they come of age or "
+                              "leave."), "KVKK art. 7; Konsey (0)"),
+    "retention_access_log_days": (_l("Days the record of who read special-category data is kept."),
+                                  "KVKK Board decision 2018/10; Konsey (730)"),
 }
 
 

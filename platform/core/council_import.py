@@ -21,16 +21,19 @@ from konsey.core.accounts import CouncilRole, User
 from konsey.core.council_keys import CouncilKey
 from konsey.core.delivery import DeliveryRoute, new_secret
 from konsey.core.errors import Conflict, Invalid
+from konsey.core.keyring import keyed_hash
 from konsey.core.membership import Member
 from konsey.core.motions import Motion
 from konsey.core.rules.follow_up import estimated_due
+from konsey.core.special_data import sealed_fields_of
 from konsey.core.text import search_key
 from konsey.tenants.db import council_owned_models, db
 from konsey.tenants.models import Council
 from konsey.tenants.scoping import bound_council
 
 FORMAT = "konsey-council-export/1"
-NOT_RESTORED = {CouncilKey.__tablename__}  # no private key leaves in an export: a new one is made when needed
+# No private key leaves in an export: a new one is made when needed (and the council's data keys when it seals).
+NOT_RESTORED = {CouncilKey.__tablename__, "council_data_keys"}
 
 
 def _value(column, value):
@@ -60,6 +63,19 @@ def _rows(table, rows: list[dict]) -> list[dict]:
     return [{name: _value(columns[name], value) for name, value in row.items() if name in columns} for row in rows]
 
 
+def _seal(model, rows: list[dict], council_id: uuid.UUID) -> None:
+    """An export carries special-category values opened: they are sealed again here, with this installation's
+    keys for the council (and an identity number's keyed hash made anew)."""
+    for field in sealed_fields_of(model):
+        for row in rows:
+            if field.name not in row:
+                continue
+            value = row[field.name]
+            row[field.name] = field.sealed(value, council_id)
+            if field.indexed_by is not None:
+                row[field.indexed_by] = keyed_hash(str(value), council_id) if value else None
+
+
 def import_council(document: dict) -> tuple[Council, dict[str, int]]:
     """Restore a council from its export; returns it with the rows restored per table. Refuses a document of another format, and a council whose id or
     address this instance already has (restore into a fresh database, or archive and purge the old one)."""
@@ -73,7 +89,8 @@ def import_council(document: dict) -> tuple[Council, dict[str, int]]:
     council_id = uuid.UUID(council_row["id"])
     db.session.execute(Council.__table__.insert(), _rows(Council.__table__, [council_row]))
     tables = document["tables"]
-    owned = {model.__tablename__: model.__table__ for model in council_owned_models()}
+    models = {model.__tablename__: model for model in council_owned_models()}
+    owned = {name: model.__table__ for name, model in models.items()}
     counts: dict[str, int] = {}
     with bound_council(council_id):  # row-level security checks every row on PostgreSQL
         # Parents before children: the metadata's order follows the foreign keys.
@@ -85,6 +102,7 @@ def import_council(document: dict) -> tuple[Council, dict[str, int]]:
                 # Every row is this council's, whatever the file says: a file edited to name another council
                 # would write into it (a Core insert passes no ORM guard).
                 row["council_id"] = council_id
+            _seal(models[table.name], rows, council_id)
             if table.name == DeliveryRoute.__tablename__:
                 for row in rows:
                     row["secret"] = new_secret()  # the old one never left; the municipality gets the new one

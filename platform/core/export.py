@@ -19,6 +19,8 @@ from konsey.core import outbox
 from konsey.core.accounts import CouncilRole, Invitation
 from konsey.core.audit import record
 from konsey.core.errors import Conflict
+from konsey.core.keyring import CouncilDataKey, open_document, seal_document
+from konsey.core.special_data import declared_fields, record_platform_read, sealed_fields_of
 from konsey.tenants.db import CouncilOwned, as_utc, council_owned_models, db, enum_of, lock, utcnow
 from konsey.tenants.models import Council
 from konsey.tenants.scoping import bound_council, current_council_id
@@ -30,6 +32,9 @@ EXPORT_KEPT = timedelta(days=7)
 # redelivered event may take it over.
 EXPORT_STALE_AFTER = timedelta(minutes=10)
 UNFINISHED = ("queued", "running")
+
+SEALED_EXPORT = "export_jobs.content"  # what a stored export is sealed as (konsey.core.keyring)
+GZIP_MAGIC = b"\x1f\x8b"
 
 # Secrets never leave in an export: a re-import makes new ones (webhook secret, signing key).
 SECRET_COLUMNS = frozenset({"secret", "private_key_encrypted", "digest", "password_hash"})
@@ -50,8 +55,22 @@ def _plain(value):
 
 
 def _row(obj) -> dict:
-    return {attr.key: _plain(getattr(obj, attr.key)) for attr in inspect(obj).mapper.column_attrs
-            if attr.key not in SECRET_COLUMNS}
+    """A row as the export carries it: by column, a sealed value opened (it leaves only inside the export, which is
+    itself sealed while it waits to be downloaded), secrets left out."""
+    fields = sealed_fields_of(type(obj))
+    sealed = {field.store: field for field in fields}
+    # A keyed hash is of this installation's key: a restore makes it anew (konsey.core.council_import).
+    derived = {field.indexed_by for field in fields if field.indexed_by}
+    row = {}
+    for attr in inspect(obj).mapper.column_attrs:
+        if attr.key in SECRET_COLUMNS or attr.key in derived:
+            continue
+        field = sealed.get(attr.key)
+        if field is not None:
+            row[field.name] = _plain(field.plain(obj))
+        else:
+            row[attr.key] = _plain(getattr(obj, attr.key))
+    return row
 
 
 def _keep_open_secret_votes_secret(tables: dict) -> None:
@@ -80,7 +99,7 @@ def _keep_open_secret_votes_secret(tables: dict) -> None:
 def export_council(council: Council, progress: Callable[[int, int], None] | None = None) -> dict:
     """Every council-owned row; ``progress(done, total)`` is told after each table."""
     document = {"format": "konsey-council-export/1", "exported_at": utcnow().isoformat(), "council": _row(council)}
-    models = [model for model in council_owned_models() if model is not ExportJob]  # exports are not data
+    models = exported_models()
     with bound_council(council.id):
         tables = {}
         for done, model in enumerate(models, start=1):
@@ -101,6 +120,12 @@ def export_council(council: Council, progress: Callable[[int, int], None] | None
     ]
     document["tables"] = tables
     return document
+
+
+def exported_models() -> list:
+    """The council-owned tables an export carries: not the exports themselves, nor the council's keys (a restore
+    makes new ones and seals the values with them)."""
+    return [model for model in council_owned_models() if model not in (ExportJob, CouncilDataKey)]
 
 
 # --- the export as work for the worker, with its progress ------------------------------------------------------
@@ -164,7 +189,7 @@ def request_export(requested_by_id: uuid.UUID | None) -> ExportJob:
         raise Conflict({"export": [_("An export is being prepared; wait for it to finish.")]})
     db.session.execute(update(ExportJob).where(ExportJob.state == ExportState.READY)
                        .values(state=ExportState.EXPIRED, content=None).execution_options(synchronize_session=False))
-    job = ExportJob(requested_by_id=requested_by_id, tables_total=len(council_owned_models()) - 1)
+    job = ExportJob(requested_by_id=requested_by_id, tables_total=len(exported_models()))
     db.session.add(job)
     db.session.flush()
     outbox.emit("export.requested", {"job_id": str(job.id)})
@@ -187,7 +212,8 @@ def write_export(job_id: uuid.UUID, keep: Callable[[], None]) -> None:
 
     try:
         document = export_council(db.session.get(Council, current_council_id()), progress)
-        content = gzip.compress(json.dumps(document, ensure_ascii=False).encode(), compresslevel=6)
+        content = seal_document(gzip.compress(json.dumps(document, ensure_ascii=False).encode(), compresslevel=6),
+                                SEALED_EXPORT)
     except Exception:
         db.session.rollback()
         failed = db.session.get(ExportJob, job_id)
@@ -199,6 +225,9 @@ def write_export(job_id: uuid.UUID, keep: Callable[[], None]) -> None:
         return  # given up meanwhile (a newer request marked it stale): the newer one is the export
     job.content, job.size_bytes = content, len(content)
     job.state, job.finished_at = ExportState.READY, utcnow()
+    # Every special-category value was read for the person who asked: one record of it, naming no value.
+    record_platform_read(job.requested_by_id, ExportJob.__tablename__, str(job.id),
+                         sorted({field.key for field in declared_fields()}), "export.write_export")
     job.expires_at = job.finished_at + EXPORT_KEPT
     record("export.ready", job, {"size_bytes": job.size_bytes})
 
@@ -222,7 +251,9 @@ def export_content(job: ExportJob, now: datetime | None = None) -> bytes:
     if job.state is not ExportState.READY:
         raise Conflict({"export": [_("This export cannot be downloaded: it is still being prepared, or it failed or "
                                      "expired.")]})
-    return job.content
+    if job.content[:2] == GZIP_MAGIC:  # prepared before exports were sealed: kept a week at most, as it was
+        return job.content
+    return open_document(job.content, SEALED_EXPORT)
 
 
 def purge_expired(now: datetime | None = None) -> int:

@@ -31,7 +31,14 @@ if TYPE_CHECKING:  # only for the annotations; plugins get these through konsey.
     from flask import Blueprint
 
     from konsey.core.bodies import Body
-    from konsey.core.hooktypes import BodyType, Indicator, NavigationItem, PackageFile, ScheduledJob
+    from konsey.core.hooktypes import (
+        BodyType,
+        Indicator,
+        NavigationItem,
+        PackageFile,
+        RetentionKind,
+        ScheduledJob,
+    )
     from konsey.core.membership import Member
     from konsey.core.rules.meetings import Tally
 
@@ -196,4 +203,16 @@ def konsey_delivery_channels() -> list:
     Called, for the current council, when a motion is delivered and when its route is chosen; a channel of
     the same name as the statute's (``email``, ``webhook``, ``download``) replaces it for that council. A channel that needs a provider account or
     a qualified e-signature belongs here, never faked over plain e-mail.
+    """
+
+
+@hookspec
+def konsey_retention_kinds() -> list[RetentionKind]:
+    """Kinds of record the council keeps only for a while after their purpose ends (``RetentionKind``: a code, a
+    label, the by-law parameter of its days, and ``due``/``expire`` by a cutoff date): a children's assembly's
+    minors once they come of age, for instance.
+
+    Called, for the current council, by the daily retention sweep (which expires what is due and audits the
+    counts, never a value) and by the council's personal-data page (which shows what is due). The statute
+    answers with the core's kinds.
     """

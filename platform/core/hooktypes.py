@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from konsey.core.bodies import BodyKind
@@ -49,6 +50,20 @@ class ScheduledJob:
     name: str
     task: Callable[..., Any]
     every_seconds: float
+
+
+@dataclass(frozen=True)
+class RetentionKind:
+    """Records kept only for a while after their purpose ends (KVKK art. 7). ``parameter``: the by-law parameter
+    giving the days they are kept after that; ``due(cutoff)``: how many ended their purpose before ``cutoff`` (a
+    date) and are still kept; ``expire(cutoff)``: delete or anonymise those, returning how many. Both run with one
+    council bound; neither may write a value into the audit chain (the sweep records the counts)."""
+
+    code: str
+    label: Any
+    parameter: str
+    due: Callable[[date], int]
+    expire: Callable[[date], int]
 
 
 @dataclass(frozen=True)

@@ -7,13 +7,14 @@ import uuid
 from datetime import date, datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import Date, String, Uuid, event, func, select
+from sqlalchemy import Date, String, Text, Uuid, event, func, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from konsey.core.audit import record
 from konsey.core.counters import next_number
 from konsey.core.errors import Conflict, Invalid
 from konsey.core.rules.membership import category_cap
+from konsey.core.special_data import Category, Sealed, lookup_hash
 from konsey.core.text import email_lower, search_key, turkish_sort_key
 from konsey.tenants.db import CouncilOwned, db, enum_of, same_council_fk, utcnow
 from konsey.tenants.models import Council, council_today
@@ -91,13 +92,25 @@ class Member(CouncilOwned, db.Model):
     birth_date: Mapped[date | None] = mapped_column(Date)
     gender: Mapped[Gender | None] = mapped_column(enum_of(Gender, 16))
     neighbourhood: Mapped[str | None] = mapped_column(String(120))
-    tckn: Mapped[str | None] = mapped_column(String(11))
+    # Sealed (konsey.core.special_data): the identity number, and who speaks for a party, union or association.
+    tckn_sealed: Mapped[str | None] = mapped_column("tckn", Text)
+    tckn_hash: Mapped[str | None] = mapped_column(String(64))  # the council's keyed hash: found and kept unique by it
+    tckn = Sealed(Category.IDENTITY, "members", "the membership register (Regulation art. 7)",
+                  "KVKK art. 5/2(ç): a legal obligation", indexed_by="tckn_hash", kept="retention_former_members_days")
     derbis_no: Mapped[str | None] = mapped_column(String(40))
     mersis_no: Mapped[str | None] = mapped_column(String(16))
     detsis_no: Mapped[str | None] = mapped_column(String(8))
     kep_address: Mapped[str | None] = mapped_column(String(254))
-    representative_name: Mapped[str | None] = mapped_column(String(200))
-    substitute_name: Mapped[str | None] = mapped_column(String(200))
+    representative_name_sealed: Mapped[str | None] = mapped_column("representative_name", Text)
+    representative_name = Sealed(Category.AFFILIATION, "institutions' representatives",
+                                 "who speaks for a member institution (Regulation art. 7)",
+                                 "KVKK art. 6/3: explicit consent, or the law's provision",
+                                 kept="retention_former_members_days")
+    substitute_name_sealed: Mapped[str | None] = mapped_column("substitute_name", Text)
+    substitute_name = Sealed(Category.AFFILIATION, "institutions' representatives",
+                             "who speaks for a member institution (Regulation art. 7)",
+                             "KVKK art. 6/3: explicit consent, or the law's provision",
+                             kept="retention_former_members_days")
     status: Mapped[MemberStatus] = mapped_column(enum_of(MemberStatus, 16), default=MemberStatus.ACTIVE)
     joined_on: Mapped[date] = mapped_column(Date, default=council_today)  # the council's day, not the server's
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -112,6 +125,7 @@ class Member(CouncilOwned, db.Model):
         db.UniqueConstraint("council_id", "group_body_id"),
         same_council_fk("group_body_id", "bodies"),
         db.Index("ix_members_council_sort", "council_id", "sort_name", "id"),
+        db.Index("ix_members_council_tckn_hash", "council_id", "tckn_hash"),
     )
 
 
@@ -171,7 +185,10 @@ class Representative(CouncilOwned, db.Model):
 
     member_id: Mapped[uuid.UUID] = mapped_column(Uuid)
     capacity: Mapped[Capacity] = mapped_column(enum_of(Capacity, 16))
-    name: Mapped[str] = mapped_column(String(200))
+    name_sealed: Mapped[str] = mapped_column("name", Text)
+    name = Sealed(Category.AFFILIATION, "institutions' representatives",
+                  "who may be checked in and vote for a member institution (Regulation art. 7)",
+                  "KVKK art. 6/3: explicit consent, or the law's provision")
     mandate_letter: Mapped[str] = mapped_column(String(200))  # the letter's date and number, as written
     mandate_expires_on: Mapped[date] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -183,6 +200,12 @@ class Representative(CouncilOwned, db.Model):
 
     def valid_on(self, day: date) -> bool:
         return day <= self.mandate_expires_on
+
+
+def in_order(representatives) -> list[Representative]:
+    """Representatives before substitutes, each by name in Turkish order (names are sealed: sorted here, not by
+    the database)."""
+    return sorted(representatives, key=lambda rep: (rep.capacity.value, turkish_sort_key(rep.name)))
 
 
 def serving_representatives(member: Member, day: date | None = None) -> int:
@@ -228,7 +251,7 @@ def check_unique_identity(data: dict, member: Member | None = None) -> None:
         if db.session.scalar(same.limit(1)) is not None:
             problems["email"] = [_("A member with this e-mail address already exists.")]
     if data.get("tckn"):
-        same = select(Member.id).where(Member.tckn == data["tckn"])
+        same = select(Member.id).where(Member.tckn_hash == lookup_hash(data["tckn"]))
         if member is not None:
             same = same.where(Member.id != member.id)
         if db.session.scalar(same.limit(1)) is not None:

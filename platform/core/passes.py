@@ -30,7 +30,7 @@ from konsey.core.errors import Conflict, Invalid, NotFound
 from konsey.core.formats import moment_text
 from konsey.core.mail import build_message, deliver
 from konsey.core.meetings import Attendance, Meeting, MeetingStatus
-from konsey.core.membership import Member, MemberKind
+from konsey.core.membership import Member, MemberKind, in_order
 from konsey.core.minutes import a4_document
 from konsey.core.outbox import emit, handles
 from konsey.core.representatives import Representative
@@ -275,8 +275,8 @@ def _representative(meeting: Meeting, member: Member) -> uuid.UUID | None:
     """The representative an institution attends through on the day (the first whose mandate is valid)."""
     if member.kind is not MemberKind.INSTITUTIONAL:
         return None
-    for rep in db.session.scalars(select(Representative).where(Representative.member_id == member.id)
-                                  .order_by(Representative.capacity, Representative.name)):
+    for rep in in_order(db.session.scalars(select(Representative).where(Representative.member_id == member.id)
+                                  )):
         if rep.valid_on(meeting.day):
             return rep.id
     raise Invalid({"representative_id": [_("The institution has no representative with a valid mandate letter "

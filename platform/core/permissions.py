@@ -33,6 +33,7 @@ class Permission(enum.StrEnum):
     DELIVERY_MANAGE = "delivery.manage"
     FEDERATION_OPT_IN = "federation.opt_in"
     TOKENS_OWN = "tokens.own"
+    PERSONAL_DATA_OVERSEE = "personal_data.oversee"
     # platform permissions: no council in the URL
     COUNCILS_ONBOARD = "councils.onboard"
     COUNCILS_LIFECYCLE = "councils.lifecycle"
@@ -70,6 +71,9 @@ COUNCIL_MATRIX: dict[Permission, frozenset[R]] = {
     Permission.DELIVERY_MANAGE: frozenset({R.ADMINISTRATOR}),
     # Whether the council's name appears in the federation's public comparisons: its own choice.
     Permission.FEDERATION_OPT_IN: frozenset({R.ADMINISTRATOR, R.PRESIDENT}),
+    # Who read special-category data, what is due to be deleted, the inventory, the data key: the secretary
+    # general's office and the council's data officer, nobody else (KVKK Board decision 2018/10).
+    Permission.PERSONAL_DATA_OVERSEE: frozenset({R.ADMINISTRATOR, R.DATA_OFFICER}),
 }
 
 # What a platform role may do in any council, and on the platform itself. Operators onboard and import but

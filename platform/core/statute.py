@@ -17,6 +17,7 @@ from sqlalchemy import select
 from konsey.core.bodies import Body, BodyKind
 from konsey.core.delivery import DownloadChannel, EmailChannel, WebhookChannel
 from konsey.core.hookspecs import hookimpl
+from konsey.core.retention import CORE_KINDS
 from konsey.core.rules import meetings as rules
 from konsey.core.seats import full_membership as full_membership_of
 from konsey.tenants.db import db
@@ -47,3 +48,8 @@ def konsey_tie_rule(body, bylaws: dict) -> str:
 @hookimpl(trylast=True)
 def konsey_delivery_channels() -> list:
     return [EmailChannel(), WebhookChannel(), DownloadChannel()]
+
+
+@hookimpl(trylast=True)
+def konsey_retention_kinds() -> list:
+    return CORE_KINDS

@@ -17,7 +17,14 @@ from konsey.core.bylaws import parameters_on
 from konsey.core.delivery import AttemptOutcome, Result  # what a delivery channel answers
 from konsey.core.errors import Conflict, DomainError, Invalid, NotFound
 from konsey.core.hookspecs import hookimpl
-from konsey.core.hooktypes import BodyType, Indicator, NavigationItem, PackageFile, ScheduledJob
+from konsey.core.hooktypes import (
+    BodyType,
+    Indicator,
+    NavigationItem,
+    PackageFile,
+    RetentionKind,
+    ScheduledJob,
+)
 from konsey.core.meetings import Meeting
 from konsey.core.membership import Gender, Member, MemberCategory, MemberKind, MemberStatus
 from konsey.core.motions import Motion
@@ -27,7 +34,12 @@ from konsey.core.rules.elections import count_round
 from konsey.core.rules.membership import age_on
 from konsey.core.rules.parity import minimum_per_gender
 from konsey.core.seats import Seat, SeatRole, assign_seat, body_parity, end_seat, seats_on
+from konsey.core.special_data import (  # special-category fields, sealed and their reads recorded
+    Category,
+    Sealed,
+)
 from konsey.core.tasks_after_commit import enqueue_after_commit
+from konsey.core.text import turkish_sort_key
 from konsey.pluginkit.assembly import (  # the assembly kit
     AgeBand,
     add_member_route,
@@ -117,8 +129,8 @@ __all__ = [
     "refusal_lines", "attempt", "field_errors", "load", "posted", "typed_back", "uuid_or_none",
     "ApiBlueprint", "AttemptOutcome", "Conflict", "DomainError", "Invalid", "NotFound", "SYSTEM", "acting_as",
     "body_of_type", "command", "join_assembly", "one", "referenced", "performs", "query", "Result", "Meeting", "Motion", "StrictSchema", "one_or_404", "Body", "BodyKind", "BodyStatus", "BodyType", "CouncilOwned", "Gender", "Indicator", "Member", "MemberCategory",
-    "MemberKind", "MemberStatus", "NavigationItem", "PackageFile", "Permission", "ScheduledJob", "Seat", "SeatRole",
+    "MemberKind", "MemberStatus", "NavigationItem", "PackageFile", "Permission", "RetentionKind", "ScheduledJob", "Seat", "SeatRole",
     "assign_seat", "body_parity", "current_council", "forward_proposal", "bound_council", "bound_council_by_slug", "enum_of", "notification_template",
     "seat_from_form", "send_mail_after_commit", "count_round", "current_council_id", "db", "end_seat",
-    "age_on", "council_today", "file_download", "hookimpl", "minimum_per_gender", "parameters_on", "plugin_config", "protect_table", "council_primary_keys", "record", "same_council_fk", "seats_on", "utcnow",
+    "Category", "Sealed", "turkish_sort_key", "age_on", "council_today", "file_download", "hookimpl", "minimum_per_gender", "parameters_on", "plugin_config", "protect_table", "council_primary_keys", "record", "same_council_fk", "seats_on", "utcnow",
 ]

@@ -96,6 +96,17 @@ class ByLawParametersSchema(StrictSchema):
     ordinary_member_min_age = fields.Integer(
         validate=validate.Range(15, 21), load_default=_default("ordinary_member_min_age"),
         metadata={"description": "Age from which a person may be an ordinary member (legal age: 18)."})
+    # How long personal data is kept after its purpose ends (konsey.core.retention): at most ten years.
+    retention_rejected_applications_days = fields.Integer(
+        validate=validate.Range(0, 3650), load_default=_default("retention_rejected_applications_days"))
+    retention_former_members_days = fields.Integer(
+        validate=validate.Range(0, 3650), load_default=_default("retention_former_members_days"))
+    retention_meeting_passes_days = fields.Integer(
+        validate=validate.Range(0, 3650), load_default=_default("retention_meeting_passes_days"))
+    retention_minors_days = fields.Integer(validate=validate.Range(0, 3650),
+                                           load_default=_default("retention_minors_days"))
+    retention_access_log_days = fields.Integer(
+        validate=validate.Range(180, 3650), load_default=_default("retention_access_log_days"))
 
 
 for _name, _field in ByLawParametersSchema._declared_fields.items():

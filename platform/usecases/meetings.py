@@ -35,7 +35,7 @@ from konsey.core.meetings import (
     VoteKind,
     VotePurpose,
 )
-from konsey.core.membership import Member
+from konsey.core.membership import Member, in_order
 from konsey.core.minutes import build_minutes, file_name
 from konsey.core.motions import Motion
 from konsey.core.permissions import Permission
@@ -400,8 +400,8 @@ def _entries(meeting_row: Meeting, sitting: Sitting, members: list[Member]) -> l
     """Checklist lines for these members (their representatives and stand-ins loaded in two statements)."""
     ids = [m.id for m in members]
     representatives: dict = {}
-    for rep in db.session.scalars(select(Representative).where(Representative.member_id.in_(ids))
-                                  .order_by(Representative.capacity, Representative.name)):
+    for rep in in_order(db.session.scalars(select(Representative).where(Representative.member_id.in_(ids))
+                                  )):
         if rep.valid_on(meeting_row.day):
             representatives.setdefault(rep.member_id, []).append(rep)
     stand_in_ids = {sitting.stands_in_for(i) for i in ids} - {None}

@@ -29,6 +29,7 @@ from konsey.core.membership import (
     next_member_no,
     refuse_group_seat_by_hand,
 )
+from konsey.core.special_data import lookup_hash
 from konsey.core.text import email_lower, turkish_lower
 from konsey.schemas.members import MemberInputSchema
 from konsey.schemas.messages import translate_validation_messages
@@ -160,7 +161,7 @@ def import_members(
     seen_tckns: dict[str, int] = {}
     # The rule of membership.check_unique_identity, for a whole file at once (one query, not one per row).
     existing_emails = {email_lower(e) for e in db.session.scalars(select(Member.email).where(Member.email.is_not(None)))}
-    existing_tckns = set(db.session.scalars(select(Member.tckn).where(Member.tckn.is_not(None))))
+    existing_tckns = set(db.session.scalars(select(Member.tckn_hash).where(Member.tckn_hash.is_not(None))))
 
     for row in reader:
         line = reader.line_num
@@ -183,10 +184,13 @@ def import_members(
                     report.errors.append(RowError(line, name, str(message)))
         # Duplicates are reported even on rows with other problems, so one pass shows everything.
         duplicate = False
-        for key, seen, existing in (("email", seen_emails, existing_emails), ("tckn", seen_tckns, existing_tckns)):
-            value = (data or {}).get(key) or email_lower(prepared.get(key) or "") or None
-            if not value:
+        # Identity numbers are compared by the council's keyed hash: the plain ones are sealed (special_data).
+        for key, seen, existing, comparable in (("email", seen_emails, existing_emails, email_lower),
+                                                ("tckn", seen_tckns, existing_tckns, lookup_hash)):
+            raw = (data or {}).get(key) or (prepared.get(key) or "").strip()
+            if not raw:
                 continue
+            value = comparable(raw)
             if value in existing:
                 report.errors.append(RowError(line, key, _("A member with this value already exists.")))
                 duplicate = True

@@ -26,6 +26,7 @@ from konsey.core.urls import external_url
 from konsey.tenants.db import db, utcnow
 from konsey.tenants.models import Council, CouncilStatus, council_today
 from konsey.tenants.scoping import all_councils, bound_council
+from konsey.usecases import personal_data
 from konsey.usecases.base import command, query
 
 
@@ -179,6 +180,23 @@ def purge_expired_exports() -> int:
 def _active_councils_and_others() -> list[uuid.UUID]:
     # Suspended and archived councils' exports expire too: every council, whatever its state.
     return db.session.scalars(select(Council.id)).all()
+
+
+@command(Permission.SYSTEM)
+def personal_data_daily(today: date | None = None) -> dict[str, int]:
+    """Daily, in every council whatever its state: delete or anonymise what has served its purpose (the by-laws'
+    days; audited by counts), seal again what an older data key sealed (or what was stored before sealing began),
+    and drop the keys nothing is sealed with any more. Totals per kind of record."""
+    totals: dict[str, int] = {}
+    for council_id in _active_councils_and_others():
+        with bound_council(council_id):
+            for code, count in personal_data.sweep_retention(today).items():
+                totals[code] = totals.get(code, 0) + count
+            while personal_data.reseal(2000):
+                keep_so_far()
+            personal_data.drop_retired_keys()
+            keep_so_far()  # one council's sweep is kept whatever happens in the next one's
+    return totals
 
 
 @command(Permission.SYSTEM)

@@ -21,11 +21,12 @@ from konsey.pluginkit import (
     Indicator,
     NavigationItem,
     Permission,
+    RetentionKind,
     ScheduledJob,
     bound_council_by_slug,
     hookimpl,
 )
-from konsey.plugins.children_assembly.models import active_children, age_out_job
+from konsey.plugins.children_assembly.models import active_children, age_out_job, expire_minors, minors_due
 from konsey.plugins.children_assembly.views import api, pages
 
 NAME = "children_assembly"
@@ -103,6 +104,12 @@ def konsey_notification_templates():
         _("Children's assembly: thank you"),
         _("{child} has reached the end of the children's assembly's age band today. Thank you for the time "
           "{child} gave to the city. — {council}"))}
+
+
+@hookimpl
+def konsey_retention_kinds():
+    return [RetentionKind("children_assembly.minors", _l("Children's assembly: minors who came of age or left"),
+                          "retention_minors_days", minors_due, expire_minors)]
 
 
 @hookimpl

@@ -7,12 +7,14 @@ import uuid
 from datetime import date, datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import Date, Integer, String, Uuid, func, select
+from sqlalchemy import Date, Integer, String, Text, Uuid, func, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from konsey.pluginkit import (
+    Category,
     CouncilOwned,
     Invalid,
+    Sealed,
     age_on,
     council_today,
     count_round,
@@ -49,16 +51,28 @@ class Officer(enum.StrEnum):
     SECRETARY = "secretary"
 
 
+_CHILD_PURPOSE = "the children's assembly's membership and its guardians' consent (Regulation art. 13)"
+_CHILD_BASIS = "KVKK art. 5/1: the guardian's explicit consent"
+_KEPT = "retention_minors_days"
+
+
 class Child(CouncilOwned, db.Model):
     __tablename__ = "children_assembly_children"
 
-    name: Mapped[str] = mapped_column(String(120))  # as the family gives it; never published
-    birth_date: Mapped[date | None] = mapped_column(Date)
+    # A minor's data and their guardian's contacts are sealed (konsey.pluginkit.Sealed): a copy of the database
+    # shows none of them, and every read by a person is recorded.
+    name_sealed: Mapped[str] = mapped_column("name", Text)  # as the family gives it; never published
+    name = Sealed(Category.CHILD, "children", _CHILD_PURPOSE, _CHILD_BASIS, kept=_KEPT)
+    birth_date_sealed: Mapped[str | None] = mapped_column("birth_date", Text)
+    birth_date = Sealed(Category.CHILD, "children", _CHILD_PURPOSE, _CHILD_BASIS, kind=date, kept=_KEPT)
     school_grade: Mapped[int | None] = mapped_column(Integer)
-    guardian_name: Mapped[str] = mapped_column(String(200))
+    guardian_name_sealed: Mapped[str] = mapped_column("guardian_name", Text)
+    guardian_name = Sealed(Category.CHILD, "guardians", _CHILD_PURPOSE, _CHILD_BASIS, kept=_KEPT)
     guardian_relation: Mapped[str] = mapped_column(String(60))
-    guardian_email: Mapped[str | None] = mapped_column(String(254))
-    guardian_phone: Mapped[str | None] = mapped_column(String(40))
+    guardian_email_sealed: Mapped[str | None] = mapped_column("guardian_email", Text)
+    guardian_email = Sealed(Category.CHILD, "guardians", _CHILD_PURPOSE, _CHILD_BASIS, kept=_KEPT)
+    guardian_phone_sealed: Mapped[str | None] = mapped_column("guardian_phone", Text)
+    guardian_phone = Sealed(Category.CHILD, "guardians", _CHILD_PURPOSE, _CHILD_BASIS, kept=_KEPT)
     status: Mapped[ChildStatus] = mapped_column(enum_of(ChildStatus, 20), default=ChildStatus.AWAITING_CONSENT)
     officer: Mapped[Officer | None] = mapped_column(enum_of(Officer, 20))
     joined_on: Mapped[date | None] = mapped_column(Date)
@@ -74,7 +88,9 @@ class GuardianConsent(CouncilOwned, db.Model):
     __tablename__ = "children_assembly_consents"
 
     child_id: Mapped[uuid.UUID] = mapped_column(Uuid)
-    guardian_name: Mapped[str] = mapped_column(String(200))
+    guardian_name_sealed: Mapped[str] = mapped_column("guardian_name", Text)
+    guardian_name = Sealed(Category.CHILD, "guardians", _CHILD_PURPOSE, _CHILD_BASIS, kept=_KEPT,
+                           subject=("children_assembly_children", "child_id"))
     relation: Mapped[str] = mapped_column(String(60))
     given_on: Mapped[date] = mapped_column(Date)
     method: Mapped[ConsentMethod] = mapped_column(enum_of(ConsentMethod, 20))
@@ -201,3 +217,28 @@ def age_out_job(**_kwargs) -> int:
 
 def active_children() -> int:
     return db.session.scalar(select(func.count(Child.id)).where(Child.status == ChildStatus.ACTIVE)) or 0
+
+
+# --- how long a minor's record is kept (KVKK art. 7) ---------------------------------------------------------------
+
+
+def _past_purpose(cutoff: date) -> list[Child]:
+    """Children whose record's purpose ended before ``cutoff``: they came of age (18) or left the assembly. Birth
+    dates are sealed, so the test is made here, not by the database."""
+    return [child for child in db.session.scalars(select(Child))
+            if (child.left_on is not None and child.left_on < cutoff)
+            or (child.birth_date is not None and age_on(child.birth_date, cutoff) >= 18)]
+
+
+def minors_due(cutoff: date) -> int:
+    return len(_past_purpose(cutoff))
+
+
+def expire_minors(cutoff: date) -> int:
+    """Erase the records (the guardians' consents go with them): the assembly's decisions and minutes name no
+    child."""
+    children = _past_purpose(cutoff)
+    for child in children:
+        db.session.delete(child)
+    db.session.flush()
+    return len(children)

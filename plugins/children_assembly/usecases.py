@@ -7,7 +7,18 @@ import uuid
 
 from sqlalchemy import select
 
-from konsey.pluginkit import Body, Permission, command, db, forward_proposal, loaded, one, query, record
+from konsey.pluginkit import (
+    Body,
+    Permission,
+    command,
+    db,
+    forward_proposal,
+    loaded,
+    one,
+    query,
+    record,
+    turkish_sort_key,
+)
 from konsey.plugins.children_assembly.models import (
     Child,
     age_out,
@@ -33,8 +44,10 @@ CHILDREN = Permission.MEMBERS_MANAGE
 @query(CHILDREN)
 def list_children(order_by_status: bool = False) -> list[Child]:
     """The children's assembly's children (their guardians' consent with each)."""
-    order = (Child.status, Child.name) if order_by_status else (Child.created_at,)
-    return db.session.scalars(select(Child).order_by(*order)).all()
+    children = db.session.scalars(select(Child).order_by(Child.created_at)).all()
+    if order_by_status:  # by name within each status, in Turkish order (names are sealed: sorted here)
+        return sorted(children, key=lambda child: (child.status.value, turkish_sort_key(child.name)))
+    return children
 
 
 @query(CHILDREN)

@@ -8,10 +8,10 @@ import enum
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, String, Text, Uuid
+from sqlalchemy import Boolean, Date, Text, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
-from konsey.pluginkit import CouncilOwned, db, enum_of, same_council_fk, utcnow
+from konsey.pluginkit import Category, CouncilOwned, Sealed, db, enum_of, same_council_fk, utcnow
 
 
 class ExplicitConsent(CouncilOwned, db.Model):
@@ -35,7 +35,10 @@ class Supporter(CouncilOwned, db.Model):
     __tablename__ = "disabled_assembly_supporters"
 
     member_id: Mapped[uuid.UUID] = mapped_column(Uuid)  # the member supported
-    name: Mapped[str] = mapped_column(String(200))
+    # Sealed: that someone accompanies a member says something about the member's health.
+    name_sealed: Mapped[str] = mapped_column("name", Text)
+    name = Sealed(Category.HEALTH, "carers of the assembly's members", "the assembly's meetings (a carer's seat)",
+                  "KVKK art. 6/3: the member's explicit consent", subject=("members", "member_id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     __council_table_args__ = (same_council_fk("member_id", "members", ondelete="CASCADE"),)
@@ -57,7 +60,9 @@ class AccessibilityRequest(CouncilOwned, db.Model):
 
     kind: Mapped[AccessKind] = mapped_column(enum_of(AccessKind, 32))
     meeting_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
-    note: Mapped[str | None] = mapped_column(Text)
+    note_sealed: Mapped[str | None] = mapped_column("note", Text)
+    note = Sealed(Category.HEALTH, "members of the assembly", "making the council's meetings accessible",
+                  "KVKK art. 6/3: the member's explicit consent")
     requested_on: Mapped[date] = mapped_column(Date)
     met: Mapped[bool] = mapped_column(Boolean, default=False)
 

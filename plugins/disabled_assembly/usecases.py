@@ -29,6 +29,7 @@ from konsey.pluginkit import (
     record,
     referenced,
     seats_on,
+    turkish_sort_key,
 )
 from konsey.plugins.disabled_assembly.models import (
     AccessibilityRequest,
@@ -59,7 +60,7 @@ def overview(today: date | None = None) -> dict:
     seated = {s.member_id for s in seats}
     consented = set(db.session.scalars(select(ExplicitConsent.member_id)))
     supporters: dict = {}
-    for supporter in db.session.scalars(select(Supporter).order_by(Supporter.name)):
+    for supporter in sorted(db.session.scalars(select(Supporter)), key=lambda s: turkish_sort_key(s.name)):
         supporters.setdefault(supporter.member_id, []).append(supporter)
     candidates = db.session.scalars(select(Member).where(Member.status == MemberStatus.ACTIVE)
                                     .order_by(Member.sort_name).limit(500)).all()

@@ -241,6 +241,11 @@ SMALL_TARGETS = """() => [...document.querySelectorAll('button, select, textarea
 
 # What a person reads, text and the values of the fields they would edit: a key of the code (two words or more
 # joined by "_") never shows there.
+# The page's text but what it shows as code on purpose (an address, a fingerprint, a record's route): the internal
+# names a person should never read are the ones in its prose.
+SHOWN_PROSE = """() => { let shown = document.body.innerText;
+  for (const code of document.querySelectorAll('code')) if (code.innerText) shown = shown.split(code.innerText).join(' ');
+  return shown; }"""
 SHOWN_VALUES = """() => [...document.querySelectorAll('input, textarea')]
   .filter(e => !['hidden', 'checkbox', 'radio', 'submit', 'button', 'file'].includes(e.type))
   .filter(e => e.offsetParent !== null).map(e => e.value).join(' ')"""
@@ -279,7 +284,8 @@ def _check(page, path: str, viewport: dict, english: set[str], problems: dict) -
     tiny = page.evaluate(SMALL_CHART_TEXT)
     if tiny:
         problems[path].append({"id": "chart-text-under-12px", "help": tiny[:5]})
-    raw = sorted(set(re.findall(r"\b[a-z]+(?:_[a-z]+)+\b", shown + " " + page.evaluate(SHOWN_VALUES))))
+    raw = sorted(set(re.findall(r"\b[a-z]+(?:_[a-z]+)+\b", page.evaluate(SHOWN_PROSE) + " " +
+                                page.evaluate(SHOWN_VALUES))))
     if raw:  # an internal name shown to a person (a by-law parameter's key, say)
         problems[path].append({"id": "raw-key-shown", "help": raw[:5]})
     if viewport is PHONE and not page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"):

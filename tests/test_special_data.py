@@ -299,7 +299,7 @@ def test_the_inventory_lists_every_special_category_field_the_code_declares(app,
     lines = admin.get(f"{A}/personal-data/inventory").json
     declared = {field.key for field in declared_fields() if not field.model.__module__.startswith(
         "konsey.plugins.") or field.model.__module__.split(".")[2] in ("children_assembly", "disabled_assembly")}
-    assert {line["data"] for line in lines} == declared
+    assert {line["field"] for line in lines} == declared
     assert {"members.tckn", "members.representative_name", "representatives.name", "membership_applications.applicant",
             "children_assembly_children.guardian_phone", "disabled_assembly_supporters.name"} <= declared
     assert all(line["transfer_abroad"] and line["legal_basis"] and line["retention"] for line in lines)

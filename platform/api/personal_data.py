@@ -42,6 +42,7 @@ class ReadsCsv(MethodView):
     @blp.arguments(ReadsCsvArgs, location="query")
     @blp.response(200, BINARY, content_type="text/csv")
     def get(self, args):
+        """The record of reads as CSV (who, when, which record, which fields, from where; never a value)."""
         return file_download(personal_data.access_log_csv(args["since"], args["until"]), "text/csv",
                              "special-data-reads.csv")
 
@@ -69,6 +70,7 @@ class InventoryCsv(MethodView):
     @performs(personal_data.inventory_csv)
     @blp.response(200, BINARY, content_type="text/csv")
     def get(self):
+        """The processing inventory as CSV, in VERBİS's columns, in the reader's language."""
         return file_download(personal_data.inventory_csv(), "text/csv", "processing-inventory.csv")
 
 

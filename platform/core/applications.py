@@ -13,6 +13,7 @@ import uuid
 from datetime import datetime
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, ForeignKey, String, Text, Uuid, func, select
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -61,9 +62,10 @@ class MembershipApplication(CouncilOwned, db.Model):
     # The applicant as submitted, validated by the member schema: sealed, for it holds an identity number and,
     # for an institution, who speaks for a party, a union or an association.
     applicant_sealed: Mapped[str] = mapped_column("applicant", Text)
-    applicant = Sealed(Category.IDENTITY, "applicants", "deciding a membership application (Regulation art. 7)",
-                       "KVKK art. 5/2(c): taking steps at the applicant's request; art. 6/3 for affiliations",
-                       kind=dict, kept="retention_rejected_applications_days")
+    applicant = Sealed(Category.IDENTITY, _l("applicants"), _l("deciding a membership application (Regulation art. 7)"),
+                       _l("KVKK art. 5/2(c): steps at the applicant's request; art. 6/3 for affiliations"),
+                       label=_l("The applicant's form"), record=_l("Membership application"), kind=dict,
+                       kept="retention_rejected_applications_days")
     status: Mapped[ApplicationStatus] = mapped_column(enum_of(ApplicationStatus, 16), default=S.SUBMITTED)
     notice_version: Mapped[str] = mapped_column(String(20))
     consents: Mapped[list] = mapped_column(JSON, default=list)

@@ -7,6 +7,7 @@ import uuid
 from datetime import date, datetime
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Date, String, Text, Uuid, event, func, select
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -78,6 +79,12 @@ class MemberStatus(enum.StrEnum):
     ENDED = "ended"
 
 
+# What the inventory says of a representative's name (konsey.core.special_data): whose, why, on which basis.
+_REPRESENTATIVES = _l("representatives of member institutions")
+_SPEAKS_FOR = _l("who speaks, is checked in and votes for a member institution (Regulation art. 7)")
+_AFFILIATION_BASIS = _l("KVKK art. 6/3: explicit consent, or the law's provision")
+
+
 class Member(CouncilOwned, db.Model):
     __tablename__ = "members"
 
@@ -95,22 +102,20 @@ class Member(CouncilOwned, db.Model):
     # Sealed (konsey.core.special_data): the identity number, and who speaks for a party, union or association.
     tckn_sealed: Mapped[str | None] = mapped_column("tckn", Text)
     tckn_hash: Mapped[str | None] = mapped_column(String(64))  # the council's keyed hash: found and kept unique by it
-    tckn = Sealed(Category.IDENTITY, "members", "the membership register (Regulation art. 7)",
-                  "KVKK art. 5/2(ç): a legal obligation", indexed_by="tckn_hash", kept="retention_former_members_days")
+    tckn = Sealed(Category.IDENTITY, _l("members"), _l("the membership register (Regulation art. 7)"),
+                  _l("KVKK art. 5/2(ç): a legal obligation"), label=_l("T.C. identity number"), record=_l("Member"),
+                  indexed_by="tckn_hash", kept="retention_former_members_days")
     derbis_no: Mapped[str | None] = mapped_column(String(40))
     mersis_no: Mapped[str | None] = mapped_column(String(16))
     detsis_no: Mapped[str | None] = mapped_column(String(8))
     kep_address: Mapped[str | None] = mapped_column(String(254))
     representative_name_sealed: Mapped[str | None] = mapped_column("representative_name", Text)
-    representative_name = Sealed(Category.AFFILIATION, "institutions' representatives",
-                                 "who speaks for a member institution (Regulation art. 7)",
-                                 "KVKK art. 6/3: explicit consent, or the law's provision",
+    representative_name = Sealed(Category.AFFILIATION, _REPRESENTATIVES, _SPEAKS_FOR, _AFFILIATION_BASIS,
+                                 label=_l("Representative's name"), record=_l("Member"),
                                  kept="retention_former_members_days")
     substitute_name_sealed: Mapped[str | None] = mapped_column("substitute_name", Text)
-    substitute_name = Sealed(Category.AFFILIATION, "institutions' representatives",
-                             "who speaks for a member institution (Regulation art. 7)",
-                             "KVKK art. 6/3: explicit consent, or the law's provision",
-                             kept="retention_former_members_days")
+    substitute_name = Sealed(Category.AFFILIATION, _REPRESENTATIVES, _SPEAKS_FOR, _AFFILIATION_BASIS,
+                             label=_l("Substitute's name"), record=_l("Member"), kept="retention_former_members_days")
     status: Mapped[MemberStatus] = mapped_column(enum_of(MemberStatus, 16), default=MemberStatus.ACTIVE)
     joined_on: Mapped[date] = mapped_column(Date, default=council_today)  # the council's day, not the server's
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -186,9 +191,8 @@ class Representative(CouncilOwned, db.Model):
     member_id: Mapped[uuid.UUID] = mapped_column(Uuid)
     capacity: Mapped[Capacity] = mapped_column(enum_of(Capacity, 16))
     name_sealed: Mapped[str] = mapped_column("name", Text)
-    name = Sealed(Category.AFFILIATION, "institutions' representatives",
-                  "who may be checked in and vote for a member institution (Regulation art. 7)",
-                  "KVKK art. 6/3: explicit consent, or the law's provision")
+    name = Sealed(Category.AFFILIATION, _REPRESENTATIVES, _SPEAKS_FOR, _AFFILIATION_BASIS,
+                  label=_l("Representative's name"), record=_l("Representative"))
     mandate_letter: Mapped[str] = mapped_column(String(200))  # the letter's date and number, as written
     mandate_expires_on: Mapped[date] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -19,6 +19,7 @@ import json
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from flask import g, has_request_context, request
 from flask_babel import lazy_gettext as _l
@@ -62,16 +63,18 @@ class Sealed:
     """A field whose value is kept sealed with the council's data key in the column ``<name>_sealed`` maps.
 
     ``subjects``: whose data it is (VERBİS's data subject group); ``purpose`` and ``legal_basis``: why it is
-    processed; ``kind``: ``str``, ``date`` or ``dict`` (JSON); ``indexed_by``: a column that keeps the value's
+    processed; ``label``: what the field is and ``record``: what its reads are recorded against, for a person; ``kind``: ``str``, ``date`` or ``dict`` (JSON); ``indexed_by``: a column that keeps the value's
     keyed hash, to find and keep it unique without the plain value; ``kept``: the by-law parameter saying how long
     it is kept once its purpose ends (konsey.core.retention); ``subject``: where the row is part of another
     record (a carer's name of a member's), that record's table and the column naming it: a read is recorded
     against the person whose record it is."""
 
     category: Category
-    subjects: str
-    purpose: str
-    legal_basis: str
+    subjects: Any  # translated texts (lazy): the inventory is read in the reader's language
+    purpose: Any
+    legal_basis: Any
+    label: Any = None  # what the field is, for a person ("T.C. identity number")
+    record: Any = None  # what a read is recorded against, for a person ("Member")
     kind: type = str
     indexed_by: str | None = None
     kept: str | None = None  # the by-law parameter of the days it is kept after its purpose ends (retention)
@@ -83,6 +86,7 @@ class Sealed:
         self.name, self.table = name, owner.__tablename__
         self.model = owner
         DECLARED.append(self)
+        RECORD_LABELS.setdefault(self.subject[0] if self.subject else self.table, self.record)
 
     @property
     def store(self) -> str:
@@ -132,6 +136,17 @@ class Sealed:
 
 
 DECLARED: list[Sealed] = []
+# What each kind of record a read is recorded against is called, for a person (the declarations add theirs).
+RECORD_LABELS: dict[str, Any] = {"export_jobs": _l("Full export of the council")}
+
+
+def record_label(table: str) -> str:
+    return str(RECORD_LABELS.get(table) or table)
+
+
+def field_label(key: str) -> str:
+    """A read field's name for a person (``members.tckn`` → "T.C. identity number")."""
+    return next((str(field.label) for field in DECLARED if field.key == key and field.label), key)
 
 
 def declared_fields() -> list[Sealed]:

@@ -27,8 +27,10 @@ class SpecialDataReadSchema(Schema):
     reader_user_id = fields.UUID(allow_none=True)
     reader_member_id = fields.UUID(allow_none=True)
     record_type = fields.String(metadata={"description": "The table of the record read."})
+    record_label = fields.String(metadata={"description": "What the record is, for a person."})
     record_id = fields.String()
-    fields_read = fields.List(fields.String(), attribute="fields", data_key="fields")
+    fields_read = fields.List(fields.String(), attribute="fields", data_key="fields",
+                              metadata={"description": "The fields read, as table.field."})
     route = fields.String(metadata={"description": "The page, API operation or job that read it."})
 
 
@@ -45,7 +47,8 @@ class InventoryLineSchema(Schema):
     """A line of the processing inventory, in the shape VERBİS asks for."""
 
     category = fields.String()
-    data = fields.String(metadata={"description": "The table and field."})
+    data = fields.String(metadata={"description": "What the data is, for a person."})
+    field = fields.String(metadata={"description": "Where the code keeps it: table.field."})
     subjects = fields.String()
     purpose = fields.String()
     legal_basis = fields.String()

@@ -77,6 +77,8 @@ def access_log(page: int = 1, since: date | None = None, until: date | None = No
     names = _readers(found.rows)
     for read in found.rows:
         read.reader = _reader_of(read, names)
+        read.record_label = special_data.record_label(read.record_type)
+        read.field_labels = [special_data.field_label(key) for key in read.fields]
     return found
 
 
@@ -89,8 +91,8 @@ def access_log_csv(since: date | None = None, until: date | None = None) -> str:
     writer = csv.writer(out)
     writer.writerow([_("When"), _("Reader"), _("Record"), _("Record id"), _("Fields"), _("Route")])
     for read in reads:
-        writer.writerow([moment_text(read.at), _reader_of(read, names), read.record_type, read.record_id,
-                         " ".join(read.fields), read.route])
+        writer.writerow([moment_text(read.at), _reader_of(read, names), special_data.record_label(read.record_type),
+                         read.record_id, "; ".join(special_data.field_label(key) for key in read.fields), read.route])
     return out.getvalue()
 
 
@@ -127,10 +129,11 @@ def inventory() -> list[dict]:
         days = parameters.get(field.kept) if field.kept else None
         lines.append({
             "category": str(CATEGORY_LABELS[field.category]),
-            "data": field.key,
-            "subjects": field.subjects,
-            "purpose": field.purpose,
-            "legal_basis": field.legal_basis,
+            "data": str(field.label or field.key),
+            "field": field.key,
+            "subjects": str(field.subjects),
+            "purpose": str(field.purpose),
+            "legal_basis": str(field.legal_basis),
             "recipients": _("The council's staff with the role that reads it; no one outside the council"),
             "transfer_abroad": _("None"),
             "retention": _("%(days)d days after its purpose ends", days=days) if days is not None
@@ -141,12 +144,12 @@ def inventory() -> list[dict]:
     return lines
 
 
-INVENTORY_COLUMNS = ("category", "data", "subjects", "purpose", "legal_basis", "recipients", "transfer_abroad",
+INVENTORY_COLUMNS = ("category", "data", "field", "subjects", "purpose", "legal_basis", "recipients", "transfer_abroad",
                      "retention", "measures")
 
 
 def inventory_headers() -> list[str]:
-    return [_("Data category"), _("Personal data"), _("Data subjects"), _("Purpose of processing"),
+    return [_("Data category"), _("Personal data"), _("Field"), _("Data subjects"), _("Purpose of processing"),
             _("Legal basis"), _("Recipients"), _("Transfer abroad"), _("Retention period"),
             _("Technical and administrative measures")]
 

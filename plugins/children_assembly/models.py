@@ -7,6 +7,7 @@ import uuid
 from datetime import date, datetime
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Date, Integer, String, Text, Uuid, func, select
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -51,8 +52,9 @@ class Officer(enum.StrEnum):
     SECRETARY = "secretary"
 
 
-_CHILD_PURPOSE = "the children's assembly's membership and its guardians' consent (Regulation art. 13)"
-_CHILD_BASIS = "KVKK art. 5/1: the guardian's explicit consent"
+_CHILD_PURPOSE = _l("the children's assembly's membership and its guardians' consent")
+_CHILD_BASIS = _l("KVKK art. 5/1: the guardian's explicit consent")
+_CHILD = _l("Child of the children's assembly")
 _KEPT = "retention_minors_days"
 
 
@@ -62,17 +64,22 @@ class Child(CouncilOwned, db.Model):
     # A minor's data and their guardian's contacts are sealed (konsey.pluginkit.Sealed): a copy of the database
     # shows none of them, and every read by a person is recorded.
     name_sealed: Mapped[str] = mapped_column("name", Text)  # as the family gives it; never published
-    name = Sealed(Category.CHILD, "children", _CHILD_PURPOSE, _CHILD_BASIS, kept=_KEPT)
+    name = Sealed(Category.CHILD, _l("children"), _CHILD_PURPOSE, _CHILD_BASIS, label=_l("Child's name"),
+                  record=_CHILD, kept=_KEPT)
     birth_date_sealed: Mapped[str | None] = mapped_column("birth_date", Text)
-    birth_date = Sealed(Category.CHILD, "children", _CHILD_PURPOSE, _CHILD_BASIS, kind=date, kept=_KEPT)
+    birth_date = Sealed(Category.CHILD, _l("children"), _CHILD_PURPOSE, _CHILD_BASIS, label=_l("Child's birth date"),
+                        record=_CHILD, kind=date, kept=_KEPT)
     school_grade: Mapped[int | None] = mapped_column(Integer)
     guardian_name_sealed: Mapped[str] = mapped_column("guardian_name", Text)
-    guardian_name = Sealed(Category.CHILD, "guardians", _CHILD_PURPOSE, _CHILD_BASIS, kept=_KEPT)
+    guardian_name = Sealed(Category.CHILD, _l("guardians"), _CHILD_PURPOSE, _CHILD_BASIS, label=_l("Guardian's name"),
+                           record=_CHILD, kept=_KEPT)
     guardian_relation: Mapped[str] = mapped_column(String(60))
     guardian_email_sealed: Mapped[str | None] = mapped_column("guardian_email", Text)
-    guardian_email = Sealed(Category.CHILD, "guardians", _CHILD_PURPOSE, _CHILD_BASIS, kept=_KEPT)
+    guardian_email = Sealed(Category.CHILD, _l("guardians"), _CHILD_PURPOSE, _CHILD_BASIS,
+                            label=_l("Guardian's e-mail address"), record=_CHILD, kept=_KEPT)
     guardian_phone_sealed: Mapped[str | None] = mapped_column("guardian_phone", Text)
-    guardian_phone = Sealed(Category.CHILD, "guardians", _CHILD_PURPOSE, _CHILD_BASIS, kept=_KEPT)
+    guardian_phone = Sealed(Category.CHILD, _l("guardians"), _CHILD_PURPOSE, _CHILD_BASIS,
+                            label=_l("Guardian's phone"), record=_CHILD, kept=_KEPT)
     status: Mapped[ChildStatus] = mapped_column(enum_of(ChildStatus, 20), default=ChildStatus.AWAITING_CONSENT)
     officer: Mapped[Officer | None] = mapped_column(enum_of(Officer, 20))
     joined_on: Mapped[date | None] = mapped_column(Date)
@@ -89,7 +96,8 @@ class GuardianConsent(CouncilOwned, db.Model):
 
     child_id: Mapped[uuid.UUID] = mapped_column(Uuid)
     guardian_name_sealed: Mapped[str] = mapped_column("guardian_name", Text)
-    guardian_name = Sealed(Category.CHILD, "guardians", _CHILD_PURPOSE, _CHILD_BASIS, kept=_KEPT,
+    guardian_name = Sealed(Category.CHILD, _l("guardians"), _CHILD_PURPOSE, _CHILD_BASIS,
+                           label=_l("Consenting guardian's name"), record=_CHILD, kept=_KEPT,
                            subject=("children_assembly_children", "child_id"))
     relation: Mapped[str] = mapped_column(String(60))
     given_on: Mapped[date] = mapped_column(Date)

@@ -8,6 +8,7 @@ import enum
 import uuid
 from datetime import date, datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Boolean, Date, Text, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -37,8 +38,9 @@ class Supporter(CouncilOwned, db.Model):
     member_id: Mapped[uuid.UUID] = mapped_column(Uuid)  # the member supported
     # Sealed: that someone accompanies a member says something about the member's health.
     name_sealed: Mapped[str] = mapped_column("name", Text)
-    name = Sealed(Category.HEALTH, "carers of the assembly's members", "the assembly's meetings (a carer's seat)",
-                  "KVKK art. 6/3: the member's explicit consent", subject=("members", "member_id"))
+    name = Sealed(Category.HEALTH, _l("carers of the assembly's members"), _l("the assembly's meetings (a carer's seat)"),
+                  _l("KVKK art. 6/3: the member's explicit consent"), label=_l("Carer's name"), record=_l("Member"),
+                  subject=("members", "member_id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     __council_table_args__ = (same_council_fk("member_id", "members", ondelete="CASCADE"),)
@@ -61,8 +63,9 @@ class AccessibilityRequest(CouncilOwned, db.Model):
     kind: Mapped[AccessKind] = mapped_column(enum_of(AccessKind, 32))
     meeting_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
     note_sealed: Mapped[str | None] = mapped_column("note", Text)
-    note = Sealed(Category.HEALTH, "members of the assembly", "making the council's meetings accessible",
-                  "KVKK art. 6/3: the member's explicit consent")
+    note = Sealed(Category.HEALTH, _l("members of the assembly"), _l("making the council's meetings accessible"),
+                  _l("KVKK art. 6/3: the member's explicit consent"), label=_l("Accessibility note"),
+                  record=_l("Accessibility request"))
     requested_on: Mapped[date] = mapped_column(Date)
     met: Mapped[bool] = mapped_column(Boolean, default=False)
 

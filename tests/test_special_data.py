@@ -64,6 +64,9 @@ def test_identity_numbers_representatives_and_applicants_are_sealed_and_read_bac
         assert plain not in everything
     assert len({row[1] for row in members if row[1]}) == 1  # the keyed hash, not the number
 
+    # Found by the whole number (through its keyed hash), never by a part of it.
+    assert [m["name"] for m in admin.get(f"{A}/members", query_string={"q": TCKN}).json] == ["Elif Kaya"]
+    assert admin.get(f"{A}/members", query_string={"q": TCKN[:6]}).json == []
     # Read back as they were; the same number again is refused by its keyed hash.
     assert admin.get(f"{A}/members/{chamber.json['id']}").json["representative_name"] == "Selin Yurt"
     again = admin.post(f"{A}/members", json={"category": "individual", "name": "Elif Kaya 2", "tckn": TCKN})
@@ -362,3 +365,71 @@ def test_the_running_platform_reaches_no_host_but_those_configured(tmp_path, smt
     assert seen["loaded_from"] == []
     assert "127.0.0.1" in seen["reached"]  # it did reach what it was given: the mail server, Redis
     assert set(seen["reached"]) <= {"127.0.0.1", "localhost", "::1", "unix socket"}, seen["reached"]
+
+
+def test_a_minor_who_came_of_age_leaves_the_childrens_assembly_records(app, world, alpha):
+    """The children's assembly adds its own kind (the konsey_retention_kinds hook): a child who came of age, or left
+    longer ago than the by-laws keep them, is erased with the guardian's consent."""
+    from konsey.plugins.children_assembly.models import Child, GuardianConsent
+    from konsey.tenants.db import db
+    from konsey.tenants.scoping import bound_council
+    from konsey.usecases import system
+    from konsey.usecases.base import SYSTEM, acting_as
+
+    assert alpha["admin"].post(f"{A}/plugins/children_assembly", json={"config": {}}).status_code == 201
+    grown = world.child(alpha["id"])["child_a"]
+    young = world.child(alpha["id"])["child_a"]
+    with app.app_context(), bound_council(alpha["id"]):
+        db.session.get(Child, grown).birth_date = date(date.today().year - 19, 1, 1)  # came of age last year
+        db.session.commit()
+    due = {item["code"]: item["count"] for item in alpha["admin"].get(f"{A}/personal-data/retention").json}
+    assert due["children_assembly.minors"] == 1
+    with app.app_context(), acting_as(SYSTEM):
+        assert system.personal_data_daily() == {"children_assembly.minors": 1}
+    with app.app_context(), bound_council(alpha["id"]):
+        assert set(db.session.scalars(select(Child.id))) == {young}
+        assert set(db.session.scalars(select(GuardianConsent.child_id))) == {young}
+
+
+def test_an_export_travels_encrypted_and_signed_and_is_restored_with_its_passphrase(app, world, alpha, tmp_path):
+    import gzip
+
+    from konsey.core.sealed_exports import SealedExportError
+    from konsey.usecases.councils import opened_export
+    from support.apps import empty_all_tables
+
+    admin = alpha["admin"]
+    admin.post(f"{A}/members", json={"category": "individual", "name": "Elif Kaya", "tckn": TCKN})
+    started = admin.post(f"{A}/exports")
+    _relay(app)
+    job_id = started.json["id"]
+    short = admin.post(f"{A}/exports/{job_id}/sealed-file", json={"passphrase": "kısa"})
+    assert short.status_code == 422 and "passphrase" in short.json["errors"]
+    sealed = admin.post(f"{A}/exports/{job_id}/sealed-file", json={"passphrase": "uzun ve gizli bir parola"})
+    assert sealed.status_code == 200 and TCKN.encode() not in sealed.data
+    with app.app_context():
+        document, fingerprint = opened_export(sealed.data, "uzun ve gizli bir parola")
+        assert document["tables"]["members"][0]["tckn"] == TCKN and len(fingerprint) == 19
+        with pytest.raises(SealedExportError, match="passphrase"):
+            opened_export(sealed.data, "yanlış bir parola daha")
+        edited = json.loads(sealed.data)
+        edited["council"] = "beta"
+        with pytest.raises(SealedExportError, match="signature"):
+            opened_export(json.dumps(edited).encode(), "uzun ve gizli bir parola")
+    assert json.loads(gzip.decompress(admin.get(f"{A}/exports/{job_id}/file").data))["council"]["slug"] == "alpha"
+
+    # The operator's command line: exported for the road, the database lost, restored with the passphrase.
+    runner = app.test_cli_runner()
+    secret = tmp_path / "passphrase.txt"
+    secret.write_text("uzun ve gizli bir parola\n")
+    moved = tmp_path / "alpha.konsey"
+    done = runner.invoke(args=["councils", "export", "alpha", "-o", str(moved), "--passphrase-file", str(secret)])
+    assert done.exit_code == 0, done.output
+    assert TCKN.encode() not in moved.read_bytes()
+    empty_all_tables(app)
+    refused = runner.invoke(args=["councils", "import", str(moved)])
+    assert refused.exit_code == 2 and "passphrase" in refused.output
+    restored = runner.invoke(args=["councils", "import", str(moved), "--passphrase-file", str(secret)])
+    assert restored.exit_code == 0 and "Signed by the council's key" in restored.output, restored.output
+    (row,) = _stored(app, alpha["id"], "SELECT tckn FROM members")
+    assert row[0].startswith("ks1:1:")

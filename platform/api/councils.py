@@ -104,3 +104,16 @@ class ExportFile(MethodView):
         """The export: gzip-compressed JSON (409 while it is being prepared or once it expired)."""
         name, content = councils.download_export(job_id)
         return file_download(content, "application/gzip", name)
+
+
+@blp.route("/<council_slug>/exports/<uuid:job_id>/sealed-file")
+class SealedExportFile(MethodView):
+    @performs(councils.download_sealed_export)
+    @takes(councils.download_sealed_export)
+    @blp.response(200, BINARY, content_type="application/octet-stream")
+    def post(self, data, job_id):
+        """The export for the road: encrypted with the passphrase given (scrypt, AES-256-GCM) and signed with the
+        council's key; another installation's operator imports it with ``konsey councils import
+        --passphrase-file``, comparing the key's fingerprint with the one the council publishes."""
+        name, content = councils.download_sealed_export(job_id, data)
+        return file_download(content, "application/octet-stream", name, secret=True)

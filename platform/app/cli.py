@@ -142,24 +142,44 @@ def council_status(slug, status, export_acknowledged, reason):
 @councils.command("export")
 @click.argument("slug")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@click.option("--passphrase-file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Encrypt the export with the passphrase in this file and sign it with the council's key.")
 @with_appcontext
-def export(slug, output: Path):
-    """Write the council's full export (JSON)."""
+def export(slug, output: Path, passphrase_file: Path | None):
+    """Write the council's full export (JSON; encrypted and signed with --passphrase-file)."""
+    if passphrase_file is not None:
+        with _council_bound(slug):
+            try:
+                output.write_bytes(council_cases.full_export_sealed(_passphrase(passphrase_file)))
+            except ValueError as error:
+                _fail(str(error))
+        click.echo(f"Wrote {output}, encrypted and signed.")
+        return
     with _council_bound(slug):
         document = council_cases.full_export()
     output.write_text(json.dumps(document, ensure_ascii=False, indent=1, default=str), encoding="utf-8")
     click.echo(f"Wrote {output} ({sum(len(rows) for rows in document['tables'].values())} rows).")
 
 
+def _passphrase(path: Path) -> str:
+    """A passphrase from a file (never on the command line, where every user of the machine sees it)."""
+    return path.read_text(encoding="utf-8").strip("\n")
+
+
 @councils.command("import")
 @click.argument("export_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--passphrase-file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="The passphrase of an encrypted, signed export.")
 @with_appcontext
-def import_command(export_file: Path):
+def import_command(export_file: Path, passphrase_file: Path | None):
     """Restore a council from its full export (into an instance that does not have it)."""
     try:
-        document = json.loads(export_file.read_text(encoding="utf-8"))
+        document, fingerprint = council_cases.opened_export(
+            export_file.read_bytes(), _passphrase(passphrase_file) if passphrase_file else None)
     except (OSError, ValueError) as error:
         _fail(f"cannot read {export_file}: {error}")
+    if fingerprint is not None:
+        click.echo(f"Signed by the council's key {fingerprint}: compare it with the one on its public page.")
     with acting_as(SYSTEM):
         try:
             council, counts = council_cases.import_council(document)

@@ -33,9 +33,13 @@ class CouncilKey(CouncilOwned, db.Model):
 
     @property
     def fingerprint(self) -> str:
-        """A short, readable identity of the public key (SHA-256, first 16 hex digits, grouped)."""
-        digest = hashlib.sha256(base64.b64decode(self.public_key)).hexdigest()[:16].upper()
-        return " ".join(digest[i:i + 4] for i in range(0, 16, 4))
+        return fingerprint_of(self.public_key)
+
+
+def fingerprint_of(public_key_b64: str) -> str:
+    """A short, readable identity of a public key (SHA-256, first 16 hex digits, grouped)."""
+    digest = hashlib.sha256(base64.b64decode(public_key_b64)).hexdigest()[:16].upper()
+    return " ".join(digest[i:i + 4] for i in range(0, 16, 4))
 
 
 def _vault() -> Fernet:

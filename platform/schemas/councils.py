@@ -10,6 +10,7 @@ from marshmallow import Schema, ValidationError, fields, pre_load, validate, val
 from konsey.core import reference
 from konsey.core.councils import RESERVED_SLUGS, SLUG_PATTERN
 from konsey.core.i18n import LANGUAGES
+from konsey.core.sealed_exports import MIN_PASSPHRASE
 from konsey.core.text import ascii_spelling, suggested_slug
 from konsey.schemas.base import SCALAR, StrictSchema
 from konsey.tenants.models import CouncilStatus
@@ -117,6 +118,14 @@ class AuditArgs(StrictSchema):
 class CalendarArgs(StrictSchema):
     year = fields.Integer(load_default=None, validate=validate.Range(min=2004, max=2100))
 
+
+
+class SealedExportSchema(StrictSchema):
+    """The passphrase a council's export travels under (encrypted with it, signed with the council's key)."""
+
+    passphrase = fields.String(required=True, load_only=True, validate=validate.Length(min=MIN_PASSPHRASE, max=200),
+                               metadata={"description": "At least 12 characters; the receiving installation's "
+                                                        "operator types it to import the file."})
 
 
 class ExportJobSchema(Schema):

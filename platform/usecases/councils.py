@@ -3,6 +3,8 @@ council's own record (audit log, statutory calendar, full export)."""
 
 from __future__ import annotations
 
+import gzip
+import json
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -14,7 +16,7 @@ from flask_babel import ngettext
 from sqlalchemy import func, select
 
 from konsey.core import bylaws as bylaw_service
-from konsey.core import council_import, people, reference
+from konsey.core import council_import, people, reference, sealed_exports
 from konsey.core import councils as council_service
 from konsey.core import export as exports
 from konsey.core.accounts import User, council_ids_of
@@ -34,7 +36,7 @@ from konsey.core.motions import Motion, answer_due, is_overdue, overdue_conditio
 from konsey.core.permissions import Permission
 from konsey.core.seats import seats_on
 from konsey.core.text import turkish_sort_key
-from konsey.schemas.councils import OnboardingSchema, StatusChangeSchema
+from konsey.schemas.councils import OnboardingSchema, SealedExportSchema, StatusChangeSchema
 from konsey.tenants.db import db
 from konsey.tenants.lifecycle import LifecycleError
 from konsey.tenants.models import Council, CouncilStatus, council_midnight, council_today
@@ -209,6 +211,35 @@ def download_export(job_id: uuid.UUID) -> tuple[str, bytes]:
     content = exports.export_content(job)
     record("export.downloaded", job)
     return f"{bound().slug}-export-{job.finished_at:%Y%m%d-%H%M}.json.gz", content
+
+
+@command(Permission.COUNCIL_EXPORT, takes=SealedExportSchema)
+def download_sealed_export(job_id: uuid.UUID, data: dict) -> tuple[str, bytes]:
+    """(file name, envelope) of a ready export for the road: encrypted with the passphrase given, signed with the
+    council's key (``konsey councils import --passphrase-file`` opens it); the download is audited."""
+    job = one(ExportJob, job_id)
+    passphrase = loaded(data)["passphrase"]
+    content = sealed_exports.seal_export(exports.export_content(job), passphrase, bound().slug)
+    record("export.downloaded", job, {"sealed": True})
+    return f"{bound().slug}-export-{job.finished_at:%Y%m%d-%H%M}.konsey", content
+
+
+@command(Permission.SYSTEM)
+def full_export_sealed(passphrase: str) -> bytes:
+    """The operator's export for the road (the command line): the document compressed, encrypted, signed."""
+    document = json.dumps(export_council(bound()), ensure_ascii=False, default=str).encode()
+    return sealed_exports.seal_export(gzip.compress(document), passphrase, bound().slug)
+
+
+def opened_export(data: bytes, passphrase: str | None) -> tuple[dict, str | None]:
+    """(the document, the signing key's fingerprint) of an export file: a plain JSON document, or an envelope its
+    passphrase opens. Not a use case: reading a file the operator was handed."""
+    if not sealed_exports.is_sealed_export(data):
+        return json.loads(data.decode("utf-8")), None
+    if passphrase is None:
+        raise sealed_exports.SealedExportError("this export is encrypted: give its passphrase")
+    content, fingerprint = sealed_exports.open_export(data, passphrase)
+    return json.loads(gzip.decompress(content)), fingerprint
 
 
 @command(Permission.SYSTEM)

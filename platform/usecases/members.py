@@ -12,10 +12,12 @@ from sqlalchemy import literal, or_, select, tuple_
 
 from konsey.core import applications, export, meetings, membership, representatives
 from konsey.core.errors import Invalid
+from konsey.core.identifiers import tckn_is_valid
 from konsey.core.membership import Member, MembershipEvent
 from konsey.core.permissions import Permission
 from konsey.core.representatives import Representative
 from konsey.core.seats import Seat
+from konsey.core.special_data import lookup_hash
 from konsey.core.text import search_key
 from konsey.schemas.members import (
     MemberInputSchema,
@@ -38,12 +40,15 @@ def member_named(member_id, field: str = "member_id") -> Member:
 def list_members(page: int = 1, per_page: int = 50, q: str | None = None, *, category=None, status=None,
                  body_id: uuid.UUID | None = None, after: str | None = None) -> tuple[list[Member], bool]:
     """Members in Turkish alphabetical order, a page at a time; and whether there is a next page. Filters:
-    a part of the name, a category, a status, and a body (those who hold a seat in it today).
+    a part of the name (or a whole identity number), a category, a status, and a body (those who hold a seat in it
+    today).
 
     ``after`` (a :func:`member_cursor`) continues after that member through the (sort name, id) index, so a
     deep page costs what the first does; ``page`` (an offset) remains for the pages' "previous" links."""
     rows = select(Member).order_by(Member.sort_name, Member.id)
-    if q and search_key(q):  # anywhere in the name, however it was typed (konsey.core.text.search_key)
+    if q and tckn_is_valid(q.strip()):  # an identity number: found by the council's keyed hash, never by its value
+        rows = rows.where(Member.tckn_hash == lookup_hash(q.strip()))
+    elif q and search_key(q):  # anywhere in the name, however it was typed (konsey.core.text.search_key)
         rows = rows.where(Member.search_name.contains(search_key(q), autoescape=True))
     if category is not None:
         rows = rows.where(Member.category == category)

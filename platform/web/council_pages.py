@@ -12,7 +12,7 @@ from konsey.core.errors import Invalid
 from konsey.core.permissions import Permission
 from konsey.core.urls import external_url
 from konsey.pluginkit import file_download
-from konsey.pluginkit.pages import attempt
+from konsey.pluginkit.pages import attempt, posted
 from konsey.usecases import calendars, councils, follow_up, meeting_record, sealed
 from konsey.usecases.base import current_actor, performs
 from konsey.web.adapters import int_arg
@@ -115,6 +115,18 @@ def export_file(job_id):
         return redirect(url_for("council.export"))
     name, content = result
     return file_download(content, "application/gzip", name)
+
+
+@bp.post("/export/<uuid:job_id>/sealed-file")
+@performs(councils.download_sealed_export)
+def export_sealed_file(job_id):
+    """The export for the road: encrypted with the passphrase typed, signed with the council's key."""
+    done, result = attempt(lambda: councils.download_sealed_export(job_id, posted("passphrase",
+                                                                                 as_typed=("passphrase",))))
+    if not done:
+        return redirect(url_for("council.export") + "#sealed")
+    name, content = result
+    return file_download(content, "application/octet-stream", name, secret=True)
 
 
 @bp.route("/verify", methods=["GET", "POST"])

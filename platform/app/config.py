@@ -7,6 +7,7 @@ folder; ``KONSEY_DATABASE_URL`` (PostgreSQL) and ``KONSEY_BROKER_URL`` (Redis) s
 from __future__ import annotations
 
 import base64
+import hashlib
 import os
 import secrets
 from pathlib import Path
@@ -120,7 +121,10 @@ def _instance_master_key_file(instance_path: Path) -> str:
     both."""
     path = instance_path / "master.keys"
     if not path.exists():
-        encoded = base64.urlsafe_b64encode(secrets.token_bytes(32)).decode().rstrip("=")
-        path.write_text(f"m1:{encoded}\n")
+        secret = secrets.token_bytes(32)
+        encoded = base64.urlsafe_b64encode(secret).decode().rstrip("=")
+        # Named by its fingerprint: two instance folders' keys are never both "m1" (a key wrapped by one is never
+        # taken for the other's).
+        path.write_text(f"dev-{hashlib.sha256(secret).hexdigest()[:8]}:{encoded}\n")
         path.chmod(0o600)
     return str(path)

@@ -118,5 +118,10 @@ def serve_production(host: str, port: int) -> None:
 
     if importlib.util.find_spec("gunicorn") is None:
         sys.exit("The production server is gunicorn: pip install 'konsey[production]'.")
+    if not (os.environ.get("KONSEY_MASTER_KEYS") or os.environ.get("KONSEY_MASTER_KEY_FILE")):
+        # The development default (a key file made in the instance folder) would sit beside the database and its
+        # backups, and differ on every host: production names its master key (docs/kvkk.md).
+        sys.exit("Production needs its master key kept apart: set KONSEY_MASTER_KEY_FILE or KONSEY_MASTER_KEYS "
+                 "(konsey keys new-master-key <id> makes one; see docs/kvkk.md).")
     os.execv(sys.executable, [sys.executable, "-m", "gunicorn", "-c", "python:konsey.app.gunicorn_conf",  # noqa: S606
                               "--bind", f"{host}:{port}", "konsey.app:create_app()"])

@@ -192,4 +192,5 @@ def forget_member(member_id: uuid.UUID) -> None:
 
 def withdraw(application: MembershipApplication) -> None:
     _move(application, S.WITHDRAWN)
+    application.decided_at = utcnow()  # its purpose ended now: the retention days count from here
     record("application.withdrawn", application)

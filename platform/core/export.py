@@ -225,9 +225,6 @@ def write_export(job_id: uuid.UUID, keep: Callable[[], None]) -> None:
         return  # given up meanwhile (a newer request marked it stale): the newer one is the export
     job.content, job.size_bytes = content, len(content)
     job.state, job.finished_at = ExportState.READY, utcnow()
-    # Every special-category value was read for the person who asked: one record of it, naming no value.
-    record_platform_read(job.requested_by_id, ExportJob.__tablename__, str(job.id),
-                         sorted({field.key for field in declared_fields()}), "export.write_export")
     job.expires_at = job.finished_at + EXPORT_KEPT
     record("export.ready", job, {"size_bytes": job.size_bytes})
 
@@ -241,6 +238,12 @@ def drop_ready_exports() -> None:
 @outbox.handles("export.requested")
 def _on_export_requested(event: outbox.OutboxEvent, keep: Callable[[], None]) -> None:
     write_export(uuid.UUID(event.payload["job_id"]), keep)
+
+
+def record_download(job: ExportJob, reader_user_id: uuid.UUID | None, route: str) -> None:
+    """Every special-category value of the council leaves with a download: one record of the read, no value."""
+    record_platform_read(reader_user_id, ExportJob.__tablename__, str(job.id),
+                         sorted({field.key for field in declared_fields()}), route)
 
 
 def export_content(job: ExportJob, now: datetime | None = None) -> bytes:

@@ -185,10 +185,9 @@ def _current(council_id: uuid.UUID, purpose: str) -> CouncilDataKey:
 
 
 def _session_keys() -> dict:
-    """Keys already looked up in this session (a request, a task): a bulk import seals thousands of values with one
-    lookup. A key another process made meanwhile is used from the next session on, which is harmless: any kept
-    key opens, and a rotation drops a key only once it has not sealed anything for longer than a session lasts
-    (KEY_DROP_GRACE)."""
+    """Keys already looked up in this transaction: a bulk import seals thousands of values with one lookup. A key
+    another process made meanwhile is used from the next transaction on, which is harmless: any kept key opens,
+    and a rotation drops a key only long after (konsey.core.special_data.KEY_DROP_GRACE)."""
     return db.session.info.setdefault("konsey.keyring", {})
 
 
@@ -200,6 +199,12 @@ def forget_session_keys() -> None:
 @event.listens_for(Session, "after_soft_rollback")
 def _forget_on_rollback(session: Session, previous_transaction) -> None:
     # A key made in a transaction that rolled back was never stored: nothing may be sealed with it afterwards.
+    session.info.pop("konsey.keyring", None)
+
+
+@event.listens_for(Session, "after_commit")
+def _forget_on_commit(session: Session) -> None:
+    # One transaction's lookups: the next one sees a key another process made meanwhile (a rotation).
     session.info.pop("konsey.keyring", None)
 
 

@@ -209,7 +209,8 @@ class Representative(CouncilOwned, db.Model):
 def in_order(representatives) -> list[Representative]:
     """Representatives before substitutes, each by name in Turkish order (names are sealed: sorted here, not by
     the database)."""
-    return sorted(representatives, key=lambda rep: (rep.capacity.value, turkish_sort_key(rep.name)))
+    # Sorting reads no name for a person: opened without a record (a page showing them records its own read).
+    return sorted(representatives, key=lambda rep: (rep.capacity.value, turkish_sort_key(Representative.name.plain(rep))))
 
 
 def serving_representatives(member: Member, day: date | None = None) -> int:

@@ -19,7 +19,7 @@ from konsey.core.applications import ApplicationStatus, MembershipApplication
 from konsey.core.audit import record
 from konsey.core.bylaws import parameters_on
 from konsey.core.hooktypes import RetentionKind
-from konsey.core.meetings import Meeting
+from konsey.core.meetings import Meeting, MeetingStatus
 from konsey.core.membership import Member, MembershipEvent, MemberStatus
 from konsey.core.passes import MeetingPass
 from konsey.core.special_data import SpecialDataRead
@@ -73,11 +73,17 @@ def _expire_former_members(cutoff: date) -> int:
     for member in members:
         for field in FORMER_MEMBER_CONTACTS:
             setattr(member, field, None)
+    # The form they applied with held the same contacts and number: it keeps its number and outcome only.
+    for application in db.session.scalars(select(MembershipApplication).where(
+            MembershipApplication.member_id.in_([member.id for member in members]))):
+        application.applicant = {"erased": True}
     return len(members)
 
 
 def _finished_meetings(cutoff: date):
-    return select(Meeting.id).where(Meeting.scheduled_at < council_midnight(cutoff))
+    """Meetings over (closed or called off) that were held before the cutoff: one still open keeps its links."""
+    return select(Meeting.id).where(Meeting.status.in_((MeetingStatus.CLOSED, MeetingStatus.CANCELLED)),
+                                    Meeting.scheduled_at < council_midnight(cutoff))
 
 
 def _due_passes(cutoff: date) -> int:

@@ -80,6 +80,8 @@ def open_export(data: bytes, passphrase: str) -> tuple[bytes, str]:
         raise SealedExportError(f"not a {FORMAT} file") from error
     if envelope.get("format") != FORMAT or kdf.get("name") != "scrypt":
         raise SealedExportError(f"not a {FORMAT} file")
+    if not (2 <= cost[0] <= SCRYPT_N and 1 <= cost[1] <= SCRYPT_R and 1 <= cost[2] <= SCRYPT_P):
+        raise SealedExportError("the file asks for a key derivation this installation does not make")  # no memory bomb
     if not council_keys.verify(_signed_part(envelope), signature, public_key):
         raise SealedExportError("the signature does not match: the file was changed")
     key = Scrypt(salt=salt, length=32, n=cost[0], r=cost[1], p=cost[2]).derive(passphrase.encode())

@@ -112,8 +112,8 @@ class Sealed:
     def sealed(self, value, council_id: uuid.UUID | None) -> str | None:
         if value is None:
             return None
-        if self.kind is date:
-            text = value.isoformat()
+        if self.kind is date:  # a date, or its ISO text (an export's)
+            text = value.isoformat() if isinstance(value, date) else date.fromisoformat(str(value)).isoformat()
         elif self.kind is dict:
             text = json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
         else:
@@ -234,9 +234,10 @@ def record_platform_read(reader_user_id: uuid.UUID | None, record_type: str, rec
 # --- sealing again after a new data key (or for values stored before sealing began) -------------------------
 
 
-# A data key that no longer seals is dropped only this long after its successor was made: a request or task that
-# looked the key up before the rotation (konsey.core.keyring._session_keys) may still seal one value with it.
-KEY_DROP_GRACE = timedelta(minutes=10)
+# A data key that no longer seals is dropped only this long after its successor was made: a transaction that looked
+# the key up before the rotation (konsey.core.keyring._session_keys) may still seal a value with it, and an export
+# sealed with it waits a week (konsey.core.export.EXPORT_KEPT) for its download.
+KEY_DROP_GRACE = timedelta(days=8)
 
 
 def _mapped(field: Sealed) -> bool:
@@ -272,7 +273,10 @@ def reseal_batch(limit: int = 500) -> int:
     for field in declared_fields():
         if moved >= limit or not _mapped(field):
             continue
-        for row in db.session.scalars(select(field.model).where(*_not_current(field, version)).limit(limit - moved)):
+        # Locked as they are read (PostgreSQL; SQLite's writer holds the database): an edit made meanwhile waits for
+        # this batch, rather than being overwritten by the value read before it.
+        for row in db.session.scalars(select(field.model).where(*_not_current(field, version)).limit(limit - moved)
+                                      .with_for_update(skip_locked=True)):
             value = field.plain(row)
             setattr(row, field.store, field.sealed(value, row.council_id))
             if field.indexed_by is not None:

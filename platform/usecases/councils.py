@@ -210,6 +210,7 @@ def download_export(job_id: uuid.UUID) -> tuple[str, bytes]:
     job = one(ExportJob, job_id)
     content = exports.export_content(job)
     record("export.downloaded", job)
+    exports.record_download(job, current_actor().user_id, "download_export")
     return f"{bound().slug}-export-{job.finished_at:%Y%m%d-%H%M}.json.gz", content
 
 
@@ -221,6 +222,7 @@ def download_sealed_export(job_id: uuid.UUID, data: dict) -> tuple[str, bytes]:
     passphrase = loaded(data)["passphrase"]
     content = sealed_exports.seal_export(exports.export_content(job), passphrase, bound().slug)
     record("export.downloaded", job, {"sealed": True})
+    exports.record_download(job, current_actor().user_id, "download_sealed_export")
     return f"{bound().slug}-export-{job.finished_at:%Y%m%d-%H%M}.konsey", content
 
 

@@ -7,6 +7,7 @@ use case says so by calling :func:`keep_so_far`."""
 
 from __future__ import annotations
 
+import logging
 import uuid
 from datetime import date, datetime, timedelta
 
@@ -28,6 +29,8 @@ from konsey.tenants.models import Council, CouncilStatus, council_today
 from konsey.tenants.scoping import all_councils, bound_council
 from konsey.usecases import personal_data
 from konsey.usecases.base import command, query
+
+logger = logging.getLogger(__name__)
 
 
 def keep_so_far() -> None:
@@ -190,12 +193,16 @@ def personal_data_daily(today: date | None = None) -> dict[str, int]:
     totals: dict[str, int] = {}
     for council_id in _active_councils_and_others():
         with bound_council(council_id):
-            for code, count in personal_data.sweep_retention(today).items():
-                totals[code] = totals.get(code, 0) + count
-            while personal_data.reseal(2000):
-                keep_so_far()
-            personal_data.drop_retired_keys()
-            keep_so_far()  # one council's sweep is kept whatever happens in the next one's
+            try:
+                for code, count in personal_data.sweep_retention(today).items():
+                    totals[code] = totals.get(code, 0) + count
+                while personal_data.reseal(2000):
+                    keep_so_far()
+                personal_data.drop_retired_keys()
+                keep_so_far()  # one council's sweep is kept whatever happens in the next one's
+            except Exception:  # one council's failure (a key its master key cannot open) stops no other's
+                db.session.rollback()
+                logger.exception("the personal-data sweep failed in council %s", council_id)
     return totals
 
 

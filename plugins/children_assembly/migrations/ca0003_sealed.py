@@ -24,8 +24,9 @@ def upgrade():
     for table, columns in SEALED.items():
         with op.batch_alter_table(table, schema=None) as batch_op:
             for column, before in columns:
-                batch_op.alter_column(column, existing_type=before, type_=sa.Text(),
-                                      postgresql_using=f'{column}::text')
+                # A date as ISO text whatever the server's DateStyle (what the sealed field reads back).
+                using = f"to_char({column}, 'YYYY-MM-DD')" if isinstance(before, sa.Date) else f'{column}::text'
+                batch_op.alter_column(column, existing_type=before, type_=sa.Text(), postgresql_using=using)
 
 
 def downgrade():

@@ -290,7 +290,7 @@ def rewrap_keys():
     with acting_as(SYSTEM):
         moved = personal_data_cases.rewrap_every_council()
     for slug, count in moved.items():
-        click.echo(f"{slug}: {count} keys rewrapped")
+        click.echo(f"{slug}: keys rewrapped: {count}")
 
 
 @keys_group.command("rotate")

@@ -21,7 +21,6 @@ from konsey.core.accounts import CouncilRole, User
 from konsey.core.council_keys import CouncilKey
 from konsey.core.delivery import DeliveryRoute, new_secret
 from konsey.core.errors import Conflict, Invalid
-from konsey.core.keyring import keyed_hash
 from konsey.core.membership import Member
 from konsey.core.motions import Motion
 from konsey.core.rules.follow_up import estimated_due
@@ -72,8 +71,7 @@ def _seal(model, rows: list[dict], council_id: uuid.UUID) -> None:
                 continue
             value = row[field.name]
             row[field.name] = field.sealed(value, council_id)
-            if field.indexed_by is not None:
-                row[field.indexed_by] = keyed_hash(str(value), council_id) if value else None
+            row.update(field.derived(value, council_id))
 
 
 def import_council(document: dict) -> tuple[Council, dict[str, int]]:

@@ -59,8 +59,8 @@ def _row(obj) -> dict:
     itself sealed while it waits to be downloaded), secrets left out."""
     fields = sealed_fields_of(type(obj))
     sealed = {field.store: field for field in fields}
-    # A keyed hash is of this installation's key: a restore makes it anew (konsey.core.council_import).
-    derived = {field.indexed_by for field in fields if field.indexed_by}
+    # A keyed hash is of this installation's key, a hint is the value's: a restore makes both anew.
+    derived = {column for field in fields for column in (field.indexed_by, field.hint_by) if column}
     row = {}
     for attr in inspect(obj).mapper.column_attrs:
         if attr.key in SECRET_COLUMNS or attr.key in derived:

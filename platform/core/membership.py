@@ -102,9 +102,10 @@ class Member(CouncilOwned, db.Model):
     # Sealed (konsey.core.special_data): the identity number, and who speaks for a party, union or association.
     tckn_sealed: Mapped[str | None] = mapped_column("tckn", Text)
     tckn_hash: Mapped[str | None] = mapped_column(String(64))  # the council's keyed hash: found and kept unique by it
+    tckn_hint: Mapped[str | None] = mapped_column(String(2))  # its last two digits: all a page or the API ever shows
     tckn = Sealed(Category.IDENTITY, _l("members"), _l("the membership register (Regulation art. 7)"),
                   _l("KVKK art. 5/2(ç): a legal obligation"), label=_l("T.C. identity number"), record=_l("Member"),
-                  indexed_by="tckn_hash", kept="retention_former_members_days")
+                  indexed_by="tckn_hash", hint_by="tckn_hint", kept="retention_former_members_days")
     derbis_no: Mapped[str | None] = mapped_column(String(40))
     mersis_no: Mapped[str | None] = mapped_column(String(16))
     detsis_no: Mapped[str | None] = mapped_column(String(8))

@@ -56,7 +56,7 @@ FORMER_MEMBER_CONTACTS = ("email", "phone", "kep_address", "birth_date", "neighb
 def _former_members(cutoff: date):
     ended_on = (select(MembershipEvent.member_id, func.max(MembershipEvent.on).label("on"))
                 .where(MembershipEvent.status == MemberStatus.ENDED).group_by(MembershipEvent.member_id).subquery())
-    still_kept = or_(Member.email.is_not(None), Member.phone.is_not(None), Member.kep_address.is_not(None),
+    still_kept = or_(Member.email.is_not(None), Member.tckn_hint.is_not(None), Member.phone.is_not(None), Member.kep_address.is_not(None),
                      Member.birth_date.is_not(None), Member.neighbourhood.is_not(None),
                      Member.tckn_sealed.is_not(None), Member.representative_name_sealed.is_not(None),
                      Member.substitute_name_sealed.is_not(None))

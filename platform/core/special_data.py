@@ -23,7 +23,7 @@ from typing import Any
 
 from flask import g, has_request_context, request
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import JSON, String, Uuid, func, inspect, select
+from sqlalchemy import JSON, String, Uuid, func, insert, inspect, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from konsey.core import outbox
@@ -38,7 +38,8 @@ from konsey.core.keyring import (
     seal,
     unseal,
 )
-from konsey.tenants.db import CouncilOwned, as_utc, db, utcnow
+from konsey.tenants.db import CouncilOwned, as_utc, db, new_id, utcnow
+from konsey.tenants.scoping import current_council_id
 
 
 class Category(enum.StrEnum):
@@ -64,7 +65,8 @@ class Sealed:
 
     ``subjects``: whose data it is (VERBİS's data subject group); ``purpose`` and ``legal_basis``: why it is
     processed; ``label``: what the field is and ``record``: what its reads are recorded against, for a person; ``kind``: ``str``, ``date`` or ``dict`` (JSON); ``indexed_by``: a column that keeps the value's
-    keyed hash, to find and keep it unique without the plain value; ``kept``: the by-law parameter saying how long
+    keyed hash, to find and keep it unique without the plain value; ``hint_by``: a column that keeps its last two
+    characters, so that a masked display (``*********46``) opens nothing and records no read; ``kept``: the by-law parameter saying how long
     it is kept once its purpose ends (konsey.core.retention); ``subject``: where the row is part of another
     record (a carer's name of a member's), that record's table and the column naming it: a read is recorded
     against the person whose record it is."""
@@ -77,6 +79,7 @@ class Sealed:
     record: Any = None  # what a read is recorded against, for a person ("Member")
     kind: type = str
     indexed_by: str | None = None
+    hint_by: str | None = None  # a column that keeps the value's last two characters, for a masked display
     kept: str | None = None  # the by-law parameter of the days it is kept after its purpose ends (retention)
     subject: tuple[str, str] | None = None  # (table, column of the row naming it): whose record this is
     name: str = ""
@@ -131,8 +134,17 @@ class Sealed:
     def __set__(self, row, value) -> None:
         council_id = getattr(row, "council_id", None)
         setattr(row, self.store, self.sealed(value, council_id))
+        for column, derived in self.derived(value, council_id).items():
+            setattr(row, column, derived)
+
+    def derived(self, value, council_id: uuid.UUID | None) -> dict:
+        """The columns kept beside the sealed value (its keyed hash, its hint), as ``value`` makes them."""
+        columns = {}
         if self.indexed_by is not None:
-            setattr(row, self.indexed_by, keyed_hash(str(value), council_id) if value else None)
+            columns[self.indexed_by] = keyed_hash(str(value), council_id) if value else None
+        if self.hint_by is not None:
+            columns[self.hint_by] = str(value)[-2:] if value else None
+        return columns
 
 
 DECLARED: list[Sealed] = []
@@ -218,8 +230,11 @@ def reads_of_this_request() -> list[dict]:
 
 
 def record_reads(reads: list[dict]) -> int:
-    now = utcnow()
-    db.session.add_all(SpecialDataRead(at=now, **read) for read in reads)
+    """One row per record read, in one statement (a list of 200 institutions reads 200 records)."""
+    if reads:
+        now, council_id = utcnow(), current_council_id()
+        db.session.execute(insert(SpecialDataRead), [{"id": new_id(), "council_id": council_id, "at": now, **read}
+                                                     for read in reads])
     return len(reads)
 
 
@@ -279,8 +294,8 @@ def reseal_batch(limit: int = 500) -> int:
                                       .with_for_update(skip_locked=True)):
             value = field.plain(row)
             setattr(row, field.store, field.sealed(value, row.council_id))
-            if field.indexed_by is not None:
-                setattr(row, field.indexed_by, keyed_hash(str(value), row.council_id) if value else None)
+            for column, derived in field.derived(value, row.council_id).items():
+                setattr(row, column, derived)
             moved += 1
     db.session.flush()
     return moved

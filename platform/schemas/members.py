@@ -167,7 +167,8 @@ class MemberOutputSchema(Schema):
     birth_date = fields.Date(allow_none=True)
     gender = fields.Enum(Gender, by_value=True, allow_none=True)
     neighbourhood = fields.String(allow_none=True)
-    tckn = fields.Function(lambda m: tckn_masked(m.tckn), allow_none=True)  # never shown in full
+    # Never shown in full: its last two digits, kept beside the sealed number, so a list opens none.
+    tckn = fields.Function(lambda m: tckn_masked("0" * 9 + m.tckn_hint) if m.tckn_hint else None, allow_none=True)
     derbis_no = fields.String(allow_none=True)
     mersis_no = fields.String(allow_none=True)
     detsis_no = fields.String(allow_none=True)

@@ -40,6 +40,7 @@ def upgrade():
         to_text(table, column, before)
     with op.batch_alter_table('members', schema=None) as batch_op:
         batch_op.add_column(sa.Column('tckn_hash', sa.String(length=64), nullable=True))
+        batch_op.add_column(sa.Column('tckn_hint', sa.String(length=2), nullable=True))
         batch_op.create_index('ix_members_council_tckn_hash', ['council_id', 'tckn_hash'], unique=False)
     create_council_table(op, 'council_data_keys',
            sa.Column('purpose', sa.String(length=8), nullable=False),
@@ -69,4 +70,5 @@ def downgrade():
     with op.batch_alter_table('members', schema=None) as batch_op:
         batch_op.drop_index('ix_members_council_tckn_hash')
         batch_op.drop_column('tckn_hash')
+        batch_op.drop_column('tckn_hint')
     # The columns stay text: a sealed value does not fit the old types.

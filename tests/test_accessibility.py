@@ -171,7 +171,7 @@ def _pages(things: dict) -> list[str]:
         "/izmir/motions/", f"/izmir/motions/{things['motion']}", "/izmir/reports/", "/izmir/elections/",
         "/izmir/money/", "/izmir/bylaws/", "/izmir/people", "/izmir/notifications/", "/izmir/plugins/",
         "/izmir/delivery/", "/izmir/session-requests/", "/izmir/federation", "/izmir/public", "/izmir/tracker", "/izmir/motions/calendar", "/izmir/export", "/izmir/apply", "/izmir/personal-data/",
-        "/account/tokens", "/federation/public", "/izmir/p/womens_assembly/", "/izmir/p/youth_assembly/", "/izmir/p/disabled_assembly/",
+        "/account/tokens", "/account/security", "/federation/public", "/izmir/p/womens_assembly/", "/izmir/p/youth_assembly/", "/izmir/p/disabled_assembly/",
         "/izmir/p/children_assembly/", "/izmir/p/elders_assembly/", f"/izmir/meetings/{things['held']}", f"/izmir/remote/{things['board_phone']}",
         "/izmir/verify", f"/izmir/remote/m/{things['meeting']}/sealed/{things['sealed_open']}",
         f"/izmir/meetings/{things['later']}",

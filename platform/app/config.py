@@ -80,6 +80,9 @@ def build_config(instance_path: Path, overrides: dict | None = None) -> dict:
         "SESSION_COOKIE_HTTPONLY": True,
         # Behind HTTPS (production), cookies must never travel over plain HTTP.
         "SESSION_COOKIE_SECURE": env.get("KONSEY_SECURE_COOKIES", "") == "1",
+        # Operators and federation analysts sign in with a second factor (konsey.core.second_factors). Production's
+        # environment sets it (deploy/konsey.env.example); the embedded demo's platform staff sign in without.
+        "KONSEY_PLATFORM_TWO_FACTOR": env.get("KONSEY_PLATFORM_TWO_FACTOR", "") == "1",
         "REMEMBER_COOKIE_SECURE": env.get("KONSEY_SECURE_COOKIES", "") == "1",
         "SESSION_COOKIE_SAMESITE": "Lax",
         "BABEL_DEFAULT_LOCALE": "tr",

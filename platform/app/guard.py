@@ -12,7 +12,7 @@ Order of work for every request:
 
 from __future__ import annotations
 
-from flask import Flask, abort, current_app, g, redirect, request, url_for
+from flask import Flask, abort, current_app, g, redirect, request, session, url_for
 from flask_login import current_user
 from sqlalchemy import update
 from werkzeug.datastructures import WWWAuthenticate
@@ -94,6 +94,22 @@ def release_council(exc: BaseException | None = None) -> None:
 def _act_for_request(actor: Actor) -> None:
     """The person the guard authenticated is who the use cases of this request act for."""
     g.actor_token = act_as(actor)
+
+
+# Where a person without their second factor may still go: setting one up, and signing out.
+SECOND_FACTOR_FREE = frozenset({"account.security", "account.start_authenticator", "account.confirm_authenticator",
+                                "account.recovery_codes", "auth.logout"})
+
+
+def _second_factor_due(principal: User, council: Council | None) -> bool:
+    """A session signed in without a second factor where one is required: the platform's staff (operators and
+    federation analysts, ``KONSEY_PLATFORM_TWO_FACTOR``) anywhere, and a council's staff in a council requiring it.
+    An API token was made by a signed-in person and is its own credential: the requirement is the session's."""
+    if current_token() is not None or session.get("second_factor") or request.endpoint in SECOND_FACTOR_FREE:
+        return False
+    if principal.platform_role is not None and current_app.config.get("KONSEY_PLATFORM_TWO_FACTOR"):
+        return True
+    return council is not None and council.require_two_factor and bool(roles_in(principal, council.id))
 
 
 def record_token_use(response):
@@ -183,6 +199,9 @@ def enforce_policy():
             challenge = 'Bearer realm="konsey"' + (', error="invalid_token"' if _bearer_secret() else "")
             raise Unauthorized(www_authenticate=WWWAuthenticate.from_header(challenge))
         return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))  # no bare "?"
+
+    if _second_factor_due(principal, council):
+        return redirect(url_for("account.security", required=1))
 
     if council is None:
         if not allowed(policy.permission, frozenset(), principal.platform_role):

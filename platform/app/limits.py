@@ -58,6 +58,9 @@ LIMITS: dict[str, list[tuple[str, dict]]] = {
         # Per account: after five wrong passwords in a quarter of an hour the account waits, right password or not.
         ("5 per 15 minutes", {"methods": ["POST"], "key_func": _account, "deduct_when": _failed_sign_in}),
     ],
+    # The second step: a few tries a session (the page's own count), and per address a ceiling on guessing.
+    "auth.second_step": [("10 per minute", {"methods": ["POST"]})],
+    "account.confirm_authenticator": [("10 per minute", {"methods": ["POST"]})],
     "auth.forgot_password": [
         ("10 per hour", {"methods": ["POST"]}),
         ("3 per hour", {"methods": ["POST"], "key_func": _account}),

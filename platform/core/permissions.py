@@ -34,6 +34,7 @@ class Permission(enum.StrEnum):
     FEDERATION_OPT_IN = "federation.opt_in"
     TOKENS_OWN = "tokens.own"
     PERSONAL_DATA_OVERSEE = "personal_data.oversee"
+    ACCOUNT_SECURITY = "account.security"  # one's own second factor
     # platform permissions: no council in the URL
     COUNCILS_ONBOARD = "councils.onboard"
     COUNCILS_LIFECYCLE = "councils.lifecycle"
@@ -93,7 +94,7 @@ PLATFORM_MATRIX: dict[PlatformRole, frozenset[Permission]] = {
 }
 
 # What any signed-in person may do, with or without a role.
-SIGNED_IN = frozenset({Permission.COUNCILS_LIST_OWN, Permission.TOKENS_OWN})
+SIGNED_IN = frozenset({Permission.COUNCILS_LIST_OWN, Permission.TOKENS_OWN, Permission.ACCOUNT_SECURITY})
 
 # Changes that a suspended (read-only) council still accepts: none of the council's own data changes.
 ALLOWED_WHEN_READ_ONLY = frozenset({Permission.COUNCIL_EXPORT, Permission.COUNCILS_LIFECYCLE, Permission.TOKENS_OWN})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, fields, validate
 
 from konsey.schemas.base import StrictSchema
@@ -26,3 +27,22 @@ class NewTokenSchema(StrictSchema):
 
 class IssuedTokenSchema(TokenSchema):
     secret = fields.String(metadata={"description": "Shown this once; only its digest is kept."})
+
+
+class SecondFactorCodeSchema(StrictSchema):
+    """A code an authenticator app shows (six digits; spaces are forgiven)."""
+
+    code = fields.String(required=True, validate=validate.Length(min=6, max=8),
+                         metadata={"label": _l("Code from the app")})
+
+
+class SignInCodeSchema(StrictSchema):
+    """The second step of signing in: the app's code of the moment, or a recovery code."""
+
+    code = fields.String(required=True, validate=validate.Length(min=6, max=20), metadata={"label": _l("Code")})
+    remember = fields.Boolean(load_default=False, metadata={"description": "Remember this device for 30 days."})
+
+
+class SecondFactorRequirementSchema(StrictSchema):
+    required = fields.Boolean(required=True, metadata={"description": "Everyone with a role in the council signs "
+                                                                     "in with a second factor."})

@@ -52,6 +52,8 @@ class Council(HasId, db.Model):
     plugins_version: Mapped[int] = mapped_column(default=0, server_default="0")
     # Bumped whenever a version of the by-laws is written: the key of each process's copy of them (bylaws.py).
     bylaws_version: Mapped[int] = mapped_column(default=0, server_default="0")
+    # Everyone with a role in the council signs in with a second factor (konsey.core.second_factors).
+    require_two_factor: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
     audit_head_seq: Mapped[int] = mapped_column(default=0, server_default="0")
     audit_head_hash: Mapped[str | None] = mapped_column(String(64))
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import uuid
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 
 from konsey.app.guard import current_principal
 from konsey.core.errors import DomainError, NotFound
-from konsey.pluginkit.pages import field_errors, posted
-from konsey.usecases import account
+from konsey.pluginkit.pages import attempt, field_errors, posted
+from konsey.usecases import account, second_factor
 from konsey.usecases.base import performs
 from konsey.web import json_download
 
@@ -70,3 +70,47 @@ def revoke_token(token_id: uuid.UUID):
 def export_own_data():
     """Everything the platform keeps about the signed-in person (KVKK art. 11: the right to know)."""
     return json_download(account.my_data(), "konsey-my-data.json")
+
+
+@bp.get("/security")
+@performs(second_factor.status)
+def security():
+    """The person's second factor: set up an authenticator app, new recovery codes."""
+    return render_template("account/security.html", status=second_factor.status(), setup=None, codes=None,
+                           errors={}, required=request.args.get("required") == "1")
+
+
+@bp.post("/security/authenticator")
+@performs(second_factor.start_authenticator)
+def start_authenticator():
+    return render_template("account/security.html", status=second_factor.status(),
+                           setup=second_factor.start_authenticator(), codes=None, errors={}, required=False)
+
+
+@bp.post("/security/authenticator/<uuid:factor_id>/confirm")
+@performs(second_factor.confirm_authenticator)
+def confirm_authenticator(factor_id: uuid.UUID):
+    try:
+        codes = second_factor.confirm_authenticator(factor_id, posted("code"))
+    except NotFound:
+        flash(_("Start setting up the authenticator again."), "error")
+        return redirect(url_for("account.security"))
+    except DomainError as error:
+        # The same key again: the app already holds it (a new key would need a new scan).
+        return render_template("account/security.html", status=second_factor.status(),
+                               setup=second_factor.authenticator_again(factor_id), codes=None,
+                               errors=field_errors(error), required=False), error.status
+    session["second_factor"] = True  # this session has just proved the second factor
+    flash(_("The authenticator app is set up: from now on you sign in with its code."), "success")
+    return render_template("account/security.html", status=second_factor.status(), setup=None, codes=codes,
+                           errors={}, required=False)
+
+
+@bp.post("/security/recovery-codes")
+@performs(second_factor.new_recovery_codes)
+def recovery_codes():
+    done, codes = attempt(second_factor.new_recovery_codes)
+    if not done:
+        return redirect(url_for("account.security"))
+    return render_template("account/security.html", status=second_factor.status(), setup=None, codes=codes,
+                           errors={}, required=False)

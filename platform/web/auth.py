@@ -3,18 +3,28 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+import time
+import uuid
+from datetime import timedelta
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import login_user, logout_user
 
 from konsey.app.guard import current_principal
 from konsey.core.errors import DomainError, NotFound
 from konsey.pluginkit.pages import field_errors, posted, typed_back
-from konsey.usecases import auth
+from konsey.usecases import auth, second_factor
 from konsey.usecases.base import Actor, acting_as, performs
 from konsey.web.adapters import safe_next
 
 bp = Blueprint("auth", __name__)
+
+# The second step of signing in (konsey.usecases.second_factor): a password that was right waits this long in the
+# session for its code, for a few tries; a device the person asked to be remembered is known by its cookie.
+PENDING, PENDING_SECONDS, MAX_TRIES = "pending_sign_in", 300, 5
+SECOND_FACTOR = "second_factor"  # this session signed in with a second factor
+DEVICE_COOKIE, REMEMBERED_FOR = "konsey_device", timedelta(days=30)
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -28,11 +38,49 @@ def login():
         errors = field_errors(error)
     else:
         if user is not None:
+            following = request.args.get("next")
             session.clear()  # a fresh session on sign-in
+            enrolled = second_factor.has_second_factor(user.id)
+            if enrolled and not second_factor.device_remembered(user.id, request.cookies.get(DEVICE_COOKIE)):
+                # The password was right; the person is not signed in until the second step.
+                session[PENDING] = {"user": str(user.id), "at": time.time(), "next": following, "tries": 0}
+                return redirect(url_for("auth.second_step"))
             login_user(user)
-            return redirect(safe_next(request.args.get("next"), url_for("home.start")))
+            session[SECOND_FACTOR] = enrolled  # a device remembered for 30 days counts as the second step
+            return redirect(safe_next(following, url_for("home.start")))
         errors = {"password": [_("E-mail or password is wrong.")]}
     return render_template("auth/login.html", values=typed_back("email"), errors=errors), 400
+
+
+@bp.route("/login/second-factor", methods=["GET", "POST"])
+@performs(second_factor.second_step)
+def second_step():
+    """The second step of signing in: the authenticator's code of the moment, or a recovery code."""
+    pending = session.get(PENDING)
+    if not pending or time.time() - pending["at"] > PENDING_SECONDS:
+        session.pop(PENDING, None)
+        flash(_("Sign in again."), "info")
+        return redirect(url_for("auth.login"))
+    if request.method == "GET":
+        return render_template("auth/second_factor.html", errors={})
+    try:
+        user, device = second_factor.second_step(uuid.UUID(pending["user"]), posted("code", "remember"))
+    except DomainError as error:
+        pending["tries"] += 1
+        if pending["tries"] >= MAX_TRIES:  # a few tries per password: guessing starts again from the password
+            session.pop(PENDING, None)
+            flash(_("Too many wrong codes: sign in again."), "error")
+            return redirect(url_for("auth.login"))
+        session[PENDING] = pending
+        return render_template("auth/second_factor.html", errors=field_errors(error)), error.status
+    session.clear()
+    login_user(user)
+    session[SECOND_FACTOR] = True
+    response = redirect(safe_next(pending.get("next"), url_for("home.start")))
+    if device is not None:
+        response.set_cookie(DEVICE_COOKIE, device, max_age=int(REMEMBERED_FOR.total_seconds()), path="/login",
+                            httponly=True, samesite="Lax", secure=current_app.config["SESSION_COOKIE_SECURE"])
+    return response
 
 
 @bp.post("/logout")

@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import uuid
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from konsey.core.accounts import CouncilRoleName
 from konsey.core.errors import DomainError, NotFound
 from konsey.core.labels import label
 from konsey.pluginkit.pages import attempt, field_errors, posted, typed_back
-from konsey.usecases import people
+from konsey.usecases import people, second_factor
 from konsey.usecases.base import performs
 
 bp = Blueprint("people_pages", __name__, url_prefix="/<council_slug>")
@@ -34,7 +34,19 @@ def people_page():
             return redirect(url_for("people_pages.people_page"))
     return render_template("council/people.html", values=values, errors=errors,
                            roles=[(role.value, label(role)) for role in CouncilRoleName],
-                           people=people.list_people(), invitations=people.open_invitations()), status
+                           people=people.list_people(), invitations=people.open_invitations(),
+                           second_factor_required=g.council.require_two_factor), status
+
+
+@bp.post("/people/second-factor")
+@performs(second_factor.require_second_factor)
+def second_factor_requirement():
+    """Whether everyone with a role in the council signs in with a second factor."""
+    required = request.form.get("required") == "1"
+    attempt(lambda: second_factor.require_second_factor({"required": required}),
+            _("Everyone with a role here now signs in with a second factor.") if required
+            else _("A second factor is now each person's choice here."))
+    return redirect(url_for("people_pages.people_page") + "#second-factor-h")
 
 
 @bp.post("/people/<uuid:grant_id>/revoke")

@@ -1,0 +1,173 @@
+"""A second factor for signing in: an authenticator app's codes (TOTP, RFC 6238), one-time recovery codes, and
+devices remembered for 30 days.
+
+The law on electronic general assemblies (Associations Regulation art. 15/A) and the KVKK Board's decision 2018/10
+ask for two factors where people reach the council's data remotely: the secretariat and the platform's staff. A
+council can require them of its staff (``Council.require_two_factor``); an installation requires them of its
+operators and federation analysts (``KONSEY_PLATFORM_TWO_FACTOR``, on in production).
+
+The authenticator's secret is kept encrypted with a key derived from the installation's secret; a recovery code
+and a remembered device are kept as their SHA-256 only (each is 80+ random bits: no dictionary reaches it).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import secrets
+import uuid
+from datetime import datetime, timedelta
+
+import pyotp
+from cryptography.fernet import Fernet
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from flask import current_app
+from sqlalchemy import ForeignKey, Integer, String, Text, Uuid, delete, select
+from sqlalchemy.orm import Mapped, mapped_column
+
+from konsey.tenants.db import HasId, as_utc, db, utcnow
+
+ISSUER = "Konsey"
+RECOVERY_CODES = 10
+REMEMBERED_FOR = timedelta(days=30)
+# A code is good in its 30-second step and the ones either side of it (a phone's clock a little off), once.
+VALID_WINDOW = 1
+
+
+class SecondFactor(HasId, db.Model):
+    """An authenticator app enrolled by a person (a platform table: a person's, not a council's)."""
+
+    __tablename__ = "second_factors"
+
+    user_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(16), default="totp")
+    secret_encrypted: Mapped[str] = mapped_column(Text)
+    confirmed_at: Mapped[datetime | None]
+    last_step: Mapped[int | None] = mapped_column(Integer)  # the last time step used: a code is good once
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class RecoveryCode(HasId, db.Model):
+    __tablename__ = "recovery_codes"
+
+    user_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    digest: Mapped[str] = mapped_column(String(64))
+    used_at: Mapped[datetime | None]
+
+
+class RememberedDevice(HasId, db.Model):
+    __tablename__ = "remembered_devices"
+
+    user_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    digest: Mapped[str] = mapped_column(String(64), unique=True)
+    expires_at: Mapped[datetime]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+def _vault() -> Fernet:
+    secret = current_app.config["SECRET_KEY"].encode()
+    derived = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"konsey second factors").derive(secret)
+    return Fernet(base64.urlsafe_b64encode(derived))
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def enrolled(user_id: uuid.UUID) -> SecondFactor | None:
+    return db.session.scalar(select(SecondFactor).where(SecondFactor.user_id == user_id,
+                                                        SecondFactor.confirmed_at.is_not(None)))
+
+
+def start_enrolment(user_id: uuid.UUID) -> tuple[SecondFactor, str]:
+    """A new authenticator secret for the person (unconfirmed until a code from it is typed back)."""
+    db.session.execute(delete(SecondFactor).where(SecondFactor.user_id == user_id,
+                                                  SecondFactor.confirmed_at.is_(None)))
+    secret = pyotp.random_base32()
+    factor = SecondFactor(user_id=user_id, secret_encrypted=_vault().encrypt(secret.encode()).decode())
+    db.session.add(factor)
+    db.session.flush()
+    return factor, secret
+
+
+def secret_of(factor: SecondFactor) -> str:
+    return _vault().decrypt(factor.secret_encrypted.encode()).decode()
+
+
+def provisioning_uri(factor: SecondFactor, account: str) -> str:
+    return pyotp.TOTP(secret_of(factor)).provisioning_uri(name=account, issuer_name=ISSUER)
+
+
+def _matching_step(factor: SecondFactor, code: str, now: datetime) -> int | None:
+    totp = pyotp.TOTP(secret_of(factor))
+    code = "".join(code.split())
+    if not (code.isascii() and code.isdigit() and len(code) == 6):
+        return None
+    for offset in range(-VALID_WINDOW, VALID_WINDOW + 1):
+        moment = now + timedelta(seconds=offset * totp.interval)
+        if secrets.compare_digest(totp.at(moment), code):
+            return totp.timecode(moment)
+    return None
+
+
+def check_code(factor: SecondFactor, code: str, now: datetime | None = None) -> bool:
+    """Whether ``code`` is the authenticator's for now, and not used before (the step is then spent)."""
+    step = _matching_step(factor, code, now or utcnow())
+    if step is None or (factor.last_step is not None and step <= factor.last_step):
+        return False
+    factor.last_step = step
+    return True
+
+
+def confirm(factor: SecondFactor, code: str, now: datetime | None = None) -> list[str] | None:
+    """Confirm an enrolment with a code from the app; the recovery codes (shown once), or None if the code is
+    wrong. An earlier confirmed factor of the person is replaced."""
+    if not check_code(factor, code, now):
+        return None
+    db.session.execute(delete(SecondFactor).where(SecondFactor.user_id == factor.user_id,
+                                                  SecondFactor.id != factor.id))
+    factor.confirmed_at = now or utcnow()
+    return new_recovery_codes(factor.user_id)
+
+
+def new_recovery_codes(user_id: uuid.UUID) -> list[str]:
+    db.session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user_id))
+    codes = [f"{secrets.token_hex(3)}-{secrets.token_hex(3)}" for _ in range(RECOVERY_CODES)]  # 48 bits each
+    db.session.add_all(RecoveryCode(user_id=user_id, digest=_digest(code)) for code in codes)
+    return codes
+
+
+def use_recovery_code(user_id: uuid.UUID, code: str) -> bool:
+    row = db.session.scalar(select(RecoveryCode).where(RecoveryCode.user_id == user_id,
+                                                       RecoveryCode.digest == _digest(code.strip().lower()),
+                                                       RecoveryCode.used_at.is_(None)))
+    if row is None:
+        return False
+    row.used_at = utcnow()
+    return True
+
+
+def recovery_codes_left(user_id: uuid.UUID) -> int:
+    return len(db.session.scalars(select(RecoveryCode.id).where(RecoveryCode.user_id == user_id,
+                                                                RecoveryCode.used_at.is_(None))).all())
+
+
+def remember_device(user_id: uuid.UUID) -> str:
+    token = secrets.token_urlsafe(32)
+    db.session.add(RememberedDevice(user_id=user_id, digest=_digest(token), expires_at=utcnow() + REMEMBERED_FOR))
+    return token
+
+
+def device_remembered(user_id: uuid.UUID, token: str | None) -> bool:
+    if not token:
+        return False
+    device = db.session.scalar(select(RememberedDevice).where(RememberedDevice.digest == _digest(token),
+                                                              RememberedDevice.user_id == user_id))
+    return device is not None and as_utc(device.expires_at) > utcnow()
+
+
+def remove(user_id: uuid.UUID) -> None:
+    """The person's second factor, recovery codes and remembered devices go (a reset by an administrator)."""
+    for model in (SecondFactor, RecoveryCode, RememberedDevice):
+        db.session.execute(delete(model).where(model.user_id == user_id))

@@ -1,0 +1,129 @@
+"""A person's second factor: enrolling an authenticator app, the recovery codes, and the second step of signing in;
+a council's choice to require it of its staff."""
+
+from __future__ import annotations
+
+import uuid
+
+import segno
+from flask_babel import gettext as _
+
+from konsey.core import second_factors
+from konsey.core.accounts import User
+from konsey.core.audit import record
+from konsey.core.errors import Conflict, Invalid, NotFound
+from konsey.core.permissions import Permission
+from konsey.schemas.account import SecondFactorCodeSchema, SecondFactorRequirementSchema, SignInCodeSchema
+from konsey.tenants.db import db
+from konsey.tenants.models import Council
+from konsey.tenants.platform_audit import record_platform_event
+from konsey.tenants.scoping import current_council_id
+from konsey.usecases.base import command, current_actor, loaded, query
+
+
+def _me() -> User:
+    user = db.session.get(User, current_actor().user_id)
+    if user is None:
+        raise NotFound(_("No such account."))
+    return user
+
+
+@query(Permission.ACCOUNT_SECURITY)
+def status() -> dict:
+    """Whether the person has an authenticator enrolled, and how many recovery codes they have left."""
+    me = _me()
+    factor = second_factors.enrolled(me.id)
+    return {"enrolled": factor is not None, "since": factor.confirmed_at if factor else None,
+            "recovery_codes_left": second_factors.recovery_codes_left(me.id) if factor else 0}
+
+
+def _setup(factor: second_factors.SecondFactor, me: User) -> dict:
+    uri = second_factors.provisioning_uri(factor, me.email)
+    return {"factor_id": factor.id, "secret": second_factors.secret_of(factor), "uri": uri,
+            "qr": segno.make(uri, error="m").svg_data_uri(scale=4, border=2)}
+
+
+@command(Permission.ACCOUNT_SECURITY)
+def start_authenticator() -> dict:
+    """A new authenticator secret, to be scanned (a QR code) or typed into the app, then confirmed with a code."""
+    me = _me()
+    factor, _secret = second_factors.start_enrolment(me.id)
+    return _setup(factor, me)
+
+
+@query(Permission.ACCOUNT_SECURITY)
+def authenticator_again(factor_id: uuid.UUID) -> dict:
+    """The key being set up, shown again (a mistyped code): the app already holds it."""
+    me = _me()
+    factor = db.session.get(second_factors.SecondFactor, factor_id)
+    if factor is None or factor.user_id != me.id or factor.confirmed_at is not None:
+        raise NotFound(_("Start setting up the authenticator again."))
+    return _setup(factor, me)
+
+
+@command(Permission.ACCOUNT_SECURITY, takes=SecondFactorCodeSchema)
+def confirm_authenticator(factor_id: uuid.UUID, data: dict) -> list[str]:
+    """The app is set up when a code from it is typed back: the recovery codes are given once, here."""
+    me = _me()
+    factor = db.session.get(second_factors.SecondFactor, factor_id)
+    if factor is None or factor.user_id != me.id:
+        raise NotFound(_("Start setting up the authenticator again."))
+    if factor.confirmed_at is not None:
+        raise Conflict({"code": [_("This authenticator is already set up.")]})
+    codes = second_factors.confirm(factor, loaded(data)["code"])
+    if codes is None:
+        raise Invalid({"code": [_("This code is not the app's code of the moment; type the one it shows now.")]})
+    record_platform_event("second_factor.enrolled", actor_id=me.id, details={"kind": "totp"})
+    return codes
+
+
+@command(Permission.ACCOUNT_SECURITY)
+def new_recovery_codes() -> list[str]:
+    me = _me()
+    if second_factors.enrolled(me.id) is None:
+        raise Conflict({"recovery_codes": [_("Set up an authenticator first.")]})
+    record_platform_event("second_factor.recovery_codes_renewed", actor_id=me.id)
+    return second_factors.new_recovery_codes(me.id)
+
+
+@command(None, takes=SignInCodeSchema)
+def second_step(user_id: uuid.UUID, data: dict) -> tuple[User, str | None]:
+    """The second step of signing in: a code of the person's authenticator (or one of their recovery codes). The
+    person, and a token for the device if they asked to be remembered on it for 30 days. A wrong code is refused
+    on the field and audited (the rate limit and the page's count of attempts stop guessing)."""
+    data = loaded(data)
+    user = db.session.get(User, user_id)
+    factor = second_factors.enrolled(user_id) if user is not None else None
+    if factor is None:
+        raise Invalid({"code": [_("Sign in again.")]})
+    code = data["code"]
+    if second_factors.check_code(factor, code):
+        how = "totp"
+    elif second_factors.use_recovery_code(user_id, code):
+        how = "recovery_code"
+    else:
+        record_platform_event("second_factor.refused", actor_id=user_id)
+        db.session.commit()  # the refusal is kept although the use case refuses
+        raise Invalid({"code": [_("This code is not right. Type the code your app shows now, or a recovery code.")]})
+    record_platform_event("second_factor.used", actor_id=user_id, details={"kind": how})
+    device = second_factors.remember_device(user_id) if data["remember"] else None
+    return user, device
+
+
+@query(None)
+def device_remembered(user_id: uuid.UUID, token: str | None) -> bool:
+    return second_factors.device_remembered(user_id, token)
+
+
+@query(None)
+def has_second_factor(user_id: uuid.UUID) -> bool:
+    return second_factors.enrolled(user_id) is not None
+
+
+@command(Permission.ROLES_MANAGE, takes=SecondFactorRequirementSchema)
+def require_second_factor(data: dict) -> Council:
+    """The council requires a second factor of everyone with a role in it (its staff), or no longer does."""
+    council = db.session.get(Council, current_council_id())
+    council.require_two_factor = loaded(data)["required"]
+    record("council.two_factor_required" if council.require_two_factor else "council.two_factor_optional", None)
+    return council

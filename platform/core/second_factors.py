@@ -1,5 +1,5 @@
-"""A second factor for signing in: an authenticator app's codes (TOTP, RFC 6238), one-time recovery codes, and
-devices remembered for 30 days.
+"""A second factor for signing in: an authenticator app's codes (TOTP, RFC 6238), passkeys (WebAuthn), one-time
+recovery codes, and devices remembered for 30 days.
 
 The law on electronic general assemblies (Associations Regulation art. 15/A) and the KVKK Board's decision 2018/10
 ask for two factors where people reach the council's data remotely: the secretariat and the platform's staff. A
@@ -19,12 +19,20 @@ import uuid
 from datetime import datetime, timedelta
 
 import pyotp
+import webauthn
 from cryptography.fernet import Fernet
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from flask import current_app
-from sqlalchemy import ForeignKey, Integer, String, Text, Uuid, delete, select
+from sqlalchemy import ForeignKey, Integer, LargeBinary, String, Text, Uuid, delete, select
 from sqlalchemy.orm import Mapped, mapped_column
+from webauthn.helpers.exceptions import InvalidAuthenticationResponse
+from webauthn.helpers.structs import (
+    AuthenticatorSelectionCriteria,
+    PublicKeyCredentialDescriptor,
+    ResidentKeyRequirement,
+    UserVerificationRequirement,
+)
 
 from konsey.tenants.db import HasId, as_utc, db, utcnow
 
@@ -76,8 +84,14 @@ def _digest(text: str) -> str:
 
 
 def enrolled(user_id: uuid.UUID) -> SecondFactor | None:
+    """The person's authenticator app, once set up."""
     return db.session.scalar(select(SecondFactor).where(SecondFactor.user_id == user_id,
                                                         SecondFactor.confirmed_at.is_not(None)))
+
+
+def has_any(user_id: uuid.UUID) -> bool:
+    """Whether the person signs in with a second factor: an authenticator app or a passkey."""
+    return enrolled(user_id) is not None or bool(passkeys_of(user_id))
 
 
 def start_enrolment(user_id: uuid.UUID) -> tuple[SecondFactor, str]:
@@ -169,5 +183,79 @@ def device_remembered(user_id: uuid.UUID, token: str | None) -> bool:
 
 def remove(user_id: uuid.UUID) -> None:
     """The person's second factor, recovery codes and remembered devices go (a reset by an administrator)."""
-    for model in (SecondFactor, RecoveryCode, RememberedDevice):
+    for model in (SecondFactor, RecoveryCode, RememberedDevice, Passkey):
         db.session.execute(delete(model).where(model.user_id == user_id))
+
+
+# --- passkeys (WebAuthn) -------------------------------------------------------------------------------------------
+
+
+class Passkey(HasId, db.Model):
+    """A passkey a person registered (a phone's, a security key's): its public key only; the private one never leaves
+    the device."""
+
+    __tablename__ = "passkeys"
+
+    user_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    credential_id: Mapped[bytes] = mapped_column(LargeBinary, unique=True)
+    public_key: Mapped[bytes] = mapped_column(LargeBinary)
+    sign_count: Mapped[int] = mapped_column(Integer, default=0)
+    name: Mapped[str] = mapped_column(String(60))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_used_at: Mapped[datetime | None]
+
+
+def passkeys_of(user_id: uuid.UUID) -> list[Passkey]:
+    return list(db.session.scalars(select(Passkey).where(Passkey.user_id == user_id).order_by(Passkey.created_at)))
+
+
+def registration_options(user_id: uuid.UUID, email: str, display_name: str, rp_id: str) -> tuple[str, bytes]:
+    """(the options for the browser, as JSON; the challenge to keep until it answers)."""
+    options = webauthn.generate_registration_options(
+        rp_id=rp_id, rp_name=ISSUER, user_id=user_id.bytes, user_name=email, user_display_name=display_name,
+        authenticator_selection=AuthenticatorSelectionCriteria(resident_key=ResidentKeyRequirement.PREFERRED,
+                                                               user_verification=UserVerificationRequirement.PREFERRED),
+        exclude_credentials=[PublicKeyCredentialDescriptor(id=key.credential_id) for key in passkeys_of(user_id)])
+    return webauthn.options_to_json(options), options.challenge
+
+
+def register_passkey(user_id: uuid.UUID, credential: dict, challenge: bytes, rp_id: str, origin: str,
+                     name: str) -> Passkey:
+    """Keep the passkey the browser made (its attestation checked against the challenge, the site and the origin)."""
+    verified = webauthn.verify_registration_response(credential=credential, expected_challenge=challenge,
+                                                     expected_rp_id=rp_id, expected_origin=origin)
+    passkey = Passkey(user_id=user_id, credential_id=verified.credential_id,
+                      public_key=verified.credential_public_key, sign_count=verified.sign_count, name=name)
+    db.session.add(passkey)
+    db.session.flush()
+    return passkey
+
+
+def authentication_options(user_id: uuid.UUID, rp_id: str) -> tuple[str, bytes]:
+    options = webauthn.generate_authentication_options(
+        rp_id=rp_id, allow_credentials=[PublicKeyCredentialDescriptor(id=key.credential_id)
+                                        for key in passkeys_of(user_id)],
+        user_verification=UserVerificationRequirement.PREFERRED)
+    return webauthn.options_to_json(options), options.challenge
+
+
+def check_passkey(user_id: uuid.UUID, credential: dict, challenge: bytes, rp_id: str, origin: str) -> bool:
+    """Whether the browser's answer is signed by one of the person's passkeys for this challenge (its counter moved
+    on: a cloned key shows itself)."""
+    raw_id = credential.get("rawId") or credential.get("id") or ""
+    try:
+        credential_id = webauthn.base64url_to_bytes(raw_id)
+    except (ValueError, TypeError):
+        return False
+    passkey = db.session.scalar(select(Passkey).where(Passkey.user_id == user_id,
+                                                      Passkey.credential_id == credential_id))
+    if passkey is None:
+        return False
+    try:
+        verified = webauthn.verify_authentication_response(
+            credential=credential, expected_challenge=challenge, expected_rp_id=rp_id, expected_origin=origin,
+            credential_public_key=passkey.public_key, credential_current_sign_count=passkey.sign_count)
+    except InvalidAuthenticationResponse:
+        return False
+    passkey.sign_count, passkey.last_used_at = verified.new_sign_count, utcnow()
+    return True

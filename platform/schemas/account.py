@@ -46,3 +46,10 @@ class SignInCodeSchema(StrictSchema):
 class SecondFactorRequirementSchema(StrictSchema):
     required = fields.Boolean(required=True, metadata={"description": "Everyone with a role in the council signs "
                                                                      "in with a second factor."})
+
+
+class NewPasskeySchema(StrictSchema):
+    """A passkey the browser made (its WebAuthn answer, as JSON) and the name the person gives it."""
+
+    credential = fields.Dict(required=True, metadata={"description": "The PublicKeyCredential, as JSON."})
+    name = fields.String(required=True, validate=validate.Length(min=1, max=60), metadata={"label": _l("Name")})

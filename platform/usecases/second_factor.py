@@ -7,13 +7,19 @@ import uuid
 
 import segno
 from flask_babel import gettext as _
+from webauthn.helpers.exceptions import InvalidRegistrationResponse
 
 from konsey.core import second_factors
 from konsey.core.accounts import User
 from konsey.core.audit import record
 from konsey.core.errors import Conflict, Invalid, NotFound
 from konsey.core.permissions import Permission
-from konsey.schemas.account import SecondFactorCodeSchema, SecondFactorRequirementSchema, SignInCodeSchema
+from konsey.schemas.account import (
+    NewPasskeySchema,
+    SecondFactorCodeSchema,
+    SecondFactorRequirementSchema,
+    SignInCodeSchema,
+)
 from konsey.tenants.db import db
 from konsey.tenants.models import Council
 from konsey.tenants.platform_audit import record_platform_event
@@ -30,11 +36,57 @@ def _me() -> User:
 
 @query(Permission.ACCOUNT_SECURITY)
 def status() -> dict:
-    """Whether the person has an authenticator enrolled, and how many recovery codes they have left."""
+    """Whether the person has an authenticator enrolled, their passkeys, and how many recovery codes are left."""
     me = _me()
     factor = second_factors.enrolled(me.id)
     return {"enrolled": factor is not None, "since": factor.confirmed_at if factor else None,
-            "recovery_codes_left": second_factors.recovery_codes_left(me.id) if factor else 0}
+            "passkeys": second_factors.passkeys_of(me.id),
+            "recovery_codes_left": second_factors.recovery_codes_left(me.id)}
+
+
+@command(Permission.ACCOUNT_SECURITY)
+def passkey_options(rp_id: str) -> tuple[str, bytes]:
+    """What the browser needs to make a passkey for this site (and the challenge its answer must carry)."""
+    me = _me()
+    return second_factors.registration_options(me.id, me.email, me.display_name, rp_id)
+
+
+@command(Permission.ACCOUNT_SECURITY, takes=NewPasskeySchema)
+def add_passkey(data: dict, challenge: bytes | None, rp_id: str, origin: str) -> list[str] | None:
+    """Keep the passkey the browser made; the recovery codes if the person had none yet (shown once)."""
+    me = _me()
+    data = loaded(data)
+    if challenge is None:
+        raise Invalid({"credential": [_("Start adding the passkey again.")]})
+    try:
+        second_factors.register_passkey(me.id, data["credential"], challenge, rp_id, origin, data["name"])
+    except InvalidRegistrationResponse as error:
+        raise Invalid({"credential": [_("The browser's answer could not be checked: add the passkey again.")]}) \
+            from error
+    record_platform_event("second_factor.enrolled", actor_id=me.id, details={"kind": "passkey"})
+    codes = None
+    if second_factors.recovery_codes_left(me.id) == 0:
+        codes = second_factors.new_recovery_codes(me.id)
+    return codes
+
+
+@query(None)
+def passkey_sign_in_options(user_id: uuid.UUID, rp_id: str) -> tuple[str, bytes]:
+    return second_factors.authentication_options(user_id, rp_id)
+
+
+@command(None)
+def second_step_with_passkey(user_id: uuid.UUID, credential: dict, challenge: bytes | None, rp_id: str,
+                             origin: str) -> User:
+    """The second step of signing in with one of the person's passkeys."""
+    user = db.session.get(User, user_id)
+    if user is None or challenge is None or not isinstance(credential, dict) or \
+            not second_factors.check_passkey(user_id, credential, challenge, rp_id, origin):
+        record_platform_event("second_factor.refused", actor_id=user_id, details={"kind": "passkey"})
+        db.session.commit()  # the refusal is kept although the use case refuses
+        raise Invalid({"credential": [_("The passkey was not accepted. Try again, or type a code.")]})
+    record_platform_event("second_factor.used", actor_id=user_id, details={"kind": "passkey"})
+    return user
 
 
 def _setup(factor: second_factors.SecondFactor, me: User) -> dict:
@@ -80,7 +132,7 @@ def confirm_authenticator(factor_id: uuid.UUID, data: dict) -> list[str]:
 @command(Permission.ACCOUNT_SECURITY)
 def new_recovery_codes() -> list[str]:
     me = _me()
-    if second_factors.enrolled(me.id) is None:
+    if not second_factors.has_any(me.id):
         raise Conflict({"recovery_codes": [_("Set up an authenticator first.")]})
     record_platform_event("second_factor.recovery_codes_renewed", actor_id=me.id)
     return second_factors.new_recovery_codes(me.id)
@@ -93,11 +145,10 @@ def second_step(user_id: uuid.UUID, data: dict) -> tuple[User, str | None]:
     on the field and audited (the rate limit and the page's count of attempts stop guessing)."""
     data = loaded(data)
     user = db.session.get(User, user_id)
-    factor = second_factors.enrolled(user_id) if user is not None else None
-    if factor is None:
+    if user is None or not second_factors.has_any(user_id):
         raise Invalid({"code": [_("Sign in again.")]})
-    code = data["code"]
-    if second_factors.check_code(factor, code):
+    factor, code = second_factors.enrolled(user_id), data["code"]
+    if factor is not None and second_factors.check_code(factor, code):
         how = "totp"
     elif second_factors.use_recovery_code(user_id, code):
         how = "recovery_code"
@@ -117,7 +168,12 @@ def device_remembered(user_id: uuid.UUID, token: str | None) -> bool:
 
 @query(None)
 def has_second_factor(user_id: uuid.UUID) -> bool:
-    return second_factors.enrolled(user_id) is not None
+    return second_factors.has_any(user_id)
+
+
+@query(None)
+def has_passkeys(user_id: uuid.UUID) -> bool:
+    return bool(second_factors.passkeys_of(user_id))
 
 
 @command(Permission.ROLES_MANAGE, takes=SecondFactorRequirementSchema)

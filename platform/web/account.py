@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import base64
 import uuid
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, Response, flash, jsonify, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 
 from konsey.app.guard import current_principal
@@ -13,6 +14,7 @@ from konsey.pluginkit.pages import attempt, field_errors, posted
 from konsey.usecases import account, second_factor
 from konsey.usecases.base import performs
 from konsey.web import json_download
+from konsey.web.adapters import webauthn_site
 
 bp = Blueprint("account", __name__, url_prefix="/account")
 
@@ -114,3 +116,27 @@ def recovery_codes():
         return redirect(url_for("account.security"))
     return render_template("account/security.html", status=second_factor.status(), setup=None, codes=codes,
                            errors={}, required=False)
+
+
+@bp.post("/security/passkeys/options")
+@performs(second_factor.passkey_options)
+def passkey_options():
+    """What the browser needs to make a passkey here (static/passkeys.js asks, then answers to add_passkey)."""
+    options, challenge = second_factor.passkey_options(webauthn_site()[0])
+    session["passkey_challenge"] = base64.b64encode(challenge).decode()
+    return Response(options, mimetype="application/json")
+
+
+@bp.post("/security/passkeys")
+@performs(second_factor.add_passkey)
+def add_passkey():
+    challenge = session.pop("passkey_challenge", None)
+    rp_id, origin = webauthn_site()
+    try:
+        codes = second_factor.add_passkey(request.get_json(silent=True) or {},
+                                          base64.b64decode(challenge) if challenge else None, rp_id, origin)
+    except DomainError as error:
+        return jsonify(errors=field_errors(error)), error.status
+    session["second_factor"] = True  # this session has just proved a second factor
+    flash(_("The passkey is added: from now on you can sign in with it."), "success")
+    return jsonify(next=url_for("account.security"), recovery_codes=codes or [])

@@ -69,3 +69,9 @@ def int_arg(name: str, default: int | None, low: int, high: int) -> int | None:
 def page_number() -> int:
     """``?page=`` of a paged list; anything but a page number is the first page."""
     return int_arg("page", 1, 1, 100_000)
+
+
+def webauthn_site() -> tuple[str, str]:
+    """(the relying party's id, the origin) a passkey is made for and checked against: the host the person used, as
+    the browser sees it (a passkey made on one address is not offered on another)."""
+    return request.host.split(":")[0], request.host_url.rstrip("/")

@@ -3,11 +3,23 @@
 
 from __future__ import annotations
 
+import base64
 import time
 import uuid
 from datetime import timedelta
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import login_user, logout_user
 
@@ -16,7 +28,7 @@ from konsey.core.errors import DomainError, NotFound
 from konsey.pluginkit.pages import field_errors, posted, typed_back
 from konsey.usecases import auth, second_factor
 from konsey.usecases.base import Actor, acting_as, performs
-from konsey.web.adapters import safe_next
+from konsey.web.adapters import safe_next, webauthn_site
 
 bp = Blueprint("auth", __name__)
 
@@ -62,7 +74,8 @@ def second_step():
         flash(_("Sign in again."), "info")
         return redirect(url_for("auth.login"))
     if request.method == "GET":
-        return render_template("auth/second_factor.html", errors={})
+        return render_template("auth/second_factor.html", errors={},
+                               passkeys=second_factor.has_passkeys(uuid.UUID(pending["user"])))
     try:
         user, device = second_factor.second_step(uuid.UUID(pending["user"]), posted("code", "remember"))
     except DomainError as error:
@@ -72,7 +85,8 @@ def second_step():
             flash(_("Too many wrong codes: sign in again."), "error")
             return redirect(url_for("auth.login"))
         session[PENDING] = pending
-        return render_template("auth/second_factor.html", errors=field_errors(error)), error.status
+        return render_template("auth/second_factor.html", errors=field_errors(error),
+                               passkeys=second_factor.has_passkeys(uuid.UUID(pending["user"]))), error.status
     session.clear()
     login_user(user)
     session[SECOND_FACTOR] = True
@@ -81,6 +95,44 @@ def second_step():
         response.set_cookie(DEVICE_COOKIE, device, max_age=int(REMEMBERED_FOR.total_seconds()), path="/login",
                             httponly=True, samesite="Lax", secure=current_app.config["SESSION_COOKIE_SECURE"])
     return response
+
+
+def _pending_sign_in() -> dict | None:
+    pending = session.get(PENDING)
+    return pending if pending and time.time() - pending["at"] <= PENDING_SECONDS else None
+
+
+@bp.post("/login/second-factor/passkey/options")
+@performs(second_factor.passkey_sign_in_options)
+def passkey_sign_in_options():
+    """The challenge a passkey signs for the second step (static/passkeys.js asks, then answers below)."""
+    pending = _pending_sign_in()
+    if pending is None:
+        return jsonify(next=url_for("auth.login")), 409
+    options, challenge = second_factor.passkey_sign_in_options(uuid.UUID(pending["user"]), webauthn_site()[0])
+    session[PENDING] = {**pending, "challenge": base64.b64encode(challenge).decode()}
+    return Response(options, mimetype="application/json")
+
+
+@bp.post("/login/second-factor/passkey")
+@performs(second_factor.second_step_with_passkey)
+def passkey_sign_in():
+    pending = _pending_sign_in()
+    if pending is None:
+        return jsonify(next=url_for("auth.login")), 409
+    challenge = pending.pop("challenge", None)  # one answer per challenge
+    rp_id, origin = webauthn_site()
+    try:
+        user = second_factor.second_step_with_passkey(uuid.UUID(pending["user"]), request.get_json(silent=True) or {},
+                                                      base64.b64decode(challenge) if challenge else None, rp_id, origin)
+    except DomainError as error:
+        pending["tries"] += 1
+        session[PENDING] = pending if pending["tries"] < MAX_TRIES else None
+        return jsonify(errors=field_errors(error)), error.status
+    session.clear()
+    login_user(user)
+    session[SECOND_FACTOR] = True
+    return jsonify(next=safe_next(pending.get("next"), url_for("home.start")))
 
 
 @bp.post("/logout")

@@ -1,5 +1,5 @@
-"""a second factor for signing in: a person's authenticator app (its secret encrypted), recovery codes and
-remembered devices (kept as digests), and a council's choice to require a second factor of its staff
+"""a second factor for signing in: a person's authenticator app (its secret encrypted), passkeys (their public keys),
+recovery codes and remembered devices (kept as digests), and a council's choice to require a second factor of its staff
 
 Revision ID: 0048
 Revises: 0047
@@ -44,6 +44,15 @@ def upgrade():
                   sa.Column('created_at', sa.DateTime(timezone=True), nullable=False))
     with op.batch_alter_table('remembered_devices', schema=None) as batch_op:
         batch_op.create_unique_constraint(batch_op.f('uq_remembered_devices_digest'), ['digest'])
+    _person_table('passkeys',
+                  sa.Column('credential_id', sa.LargeBinary(), nullable=False),
+                  sa.Column('public_key', sa.LargeBinary(), nullable=False),
+                  sa.Column('sign_count', sa.Integer(), nullable=False),
+                  sa.Column('name', sa.String(length=60), nullable=False),
+                  sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+                  sa.Column('last_used_at', sa.DateTime(timezone=True), nullable=True))
+    with op.batch_alter_table('passkeys', schema=None) as batch_op:
+        batch_op.create_unique_constraint(batch_op.f('uq_passkeys_credential_id'), ['credential_id'])
     with op.batch_alter_table('councils', schema=None) as batch_op:
         batch_op.add_column(sa.Column('require_two_factor', sa.Boolean(), nullable=False, server_default=sa.false()))
 
@@ -51,5 +60,5 @@ def upgrade():
 def downgrade():
     with op.batch_alter_table('councils', schema=None) as batch_op:
         batch_op.drop_column('require_two_factor')
-    for name in ('remembered_devices', 'recovery_codes', 'second_factors'):
+    for name in ('passkeys', 'remembered_devices', 'recovery_codes', 'second_factors'):
         op.drop_table(name)

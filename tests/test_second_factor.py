@@ -175,3 +175,16 @@ def test_nobody_confirms_another_persons_authenticator(app, world):
                         follow_redirects=True)
     assert "yeniden kurmaya" in taken.get_data(as_text=True)  # start again (the person's own are theirs)
     assert _events(app, "second_factor.enrolled") == []
+
+
+def test_the_operator_removes_a_lost_second_factor(app, world, secretary_with_app):
+    client = app.test_client()
+    login(client, "gs@izmir.example.org")
+    assert client.post("/login/second-factor", data={"code": _next_code(secretary_with_app["secret"])}) \
+        .status_code == 302
+    done = app.test_cli_runner().invoke(args=["users", "reset-second-factor", "gs@izmir.example.org"])
+    assert done.exit_code == 0, done.output
+    assert client.get("/izmir/").status_code == 302  # the session signed in with the lost phone is over
+    again = app.test_client()
+    assert login(again, "gs@izmir.example.org").headers["Location"].endswith("/start")  # the password alone now
+    assert len(_events(app, "second_factor.reset")) == 1

@@ -25,6 +25,7 @@ from konsey.usecases import members as member_cases
 from konsey.usecases import motions as motion_cases
 from konsey.usecases import personal_data as personal_data_cases
 from konsey.usecases import plugins as plugin_cases
+from konsey.usecases import second_factor as second_factor_cases
 from konsey.usecases.base import SYSTEM, acting_as
 from konsey.usecases.member_import import ImportFileError
 from konsey.worker.relay import relay
@@ -367,6 +368,20 @@ def create_user(email, display_name, password, platform_role):
         except DomainError as error:
             _validation_failed(error)
     click.echo(f"Created {email}.")
+
+
+@users.command("reset-second-factor")
+@click.argument("email")
+@with_appcontext
+def reset_second_factor(email):
+    """Remove a person's authenticator, passkeys, recovery codes and remembered devices (a lost phone with no
+    recovery code left): they sign in with the password and set a second factor up again. Audited."""
+    with acting_as(SYSTEM):
+        try:
+            second_factor_cases.reset_second_factor(email)
+        except DomainError as error:
+            _validation_failed(error)
+    click.echo(f"{email}: the second factor is removed; they set one up again after signing in.")
 
 
 # --- demo and the embedded runner ----------------------------------------------------------------------

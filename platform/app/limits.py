@@ -22,6 +22,11 @@ def _account() -> str:
     return "account:" + normalise_email(request.form.get("email", "") or "-")
 
 
+def _signing_in() -> str:
+    """The account whose second step this is (its password was right, in this session)."""
+    return "second-step:" + str((session.get("pending_sign_in") or {}).get("user") or get_remote_address())
+
+
 def _failed_sign_in(response) -> bool:
     return response.status_code != 302  # a sign-in that worked redirects; one that failed shows the form again
 
@@ -59,7 +64,12 @@ LIMITS: dict[str, list[tuple[str, dict]]] = {
         ("5 per 15 minutes", {"methods": ["POST"], "key_func": _account, "deduct_when": _failed_sign_in}),
     ],
     # The second step: a few tries a session (the page's own count), and per address a ceiling on guessing.
-    "auth.second_step": [("10 per minute", {"methods": ["POST"]})],
+    "auth.second_step": [
+        ("10 per minute", {"methods": ["POST"]}),
+        # Per account, as for passwords: five wrong codes in a quarter of an hour and the account waits.
+        ("5 per 15 minutes", {"methods": ["POST"], "key_func": _signing_in, "deduct_when": _failed_sign_in}),
+    ],
+    "auth.passkey_sign_in": [("10 per minute", {"methods": ["POST"]})],
     "account.confirm_authenticator": [("10 per minute", {"methods": ["POST"]})],
     "auth.forgot_password": [
         ("10 per hour", {"methods": ["POST"]}),

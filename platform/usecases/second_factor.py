@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from webauthn.helpers.exceptions import InvalidRegistrationResponse
 
 from konsey.core import second_factors
-from konsey.core.accounts import User
+from konsey.core.accounts import User, find_user_by_email
 from konsey.core.audit import record
 from konsey.core.errors import Conflict, Invalid, NotFound
 from konsey.core.permissions import Permission
@@ -174,6 +174,17 @@ def has_second_factor(user_id: uuid.UUID) -> bool:
 @query(None)
 def has_passkeys(user_id: uuid.UUID) -> bool:
     return bool(second_factors.passkeys_of(user_id))
+
+
+@command(Permission.SYSTEM)
+def reset_second_factor(email: str) -> None:
+    """The operator removes a person's second factor (a lost phone, no recovery code left), at the command line."""
+    user = find_user_by_email(email)
+    if user is None:
+        raise NotFound(_("No such account."))
+    second_factors.remove(user.id)
+    user.end_sessions()  # whoever holds a session signed in with the lost phone is signed out
+    record_platform_event("second_factor.reset", details={"user": str(user.id)})
 
 
 @command(Permission.ROLES_MANAGE, takes=SecondFactorRequirementSchema)

@@ -392,6 +392,18 @@ def _special_read(council_id=None):
                            route="GET member_pages.member")
 
 
+def _sms_settings(council_id=None):
+    from konsey.core.sms import SmsSettings
+
+    return SmsSettings(provider="netgsm", sender="KONSEY", credentials_sealed="ks1:1:x")
+
+
+def _sms_message(council_id=None):
+    from konsey.core.sms import SmsMessage
+
+    return SmsMessage(number="+905321234567", purpose="meeting_link", provider="netgsm")
+
+
 def _delivery_route(council_id=None):
     from konsey.core.delivery import DeliveryRoute
 
@@ -552,6 +564,7 @@ FACTORIES = {"members": _member, "bodies": _body, "bylaw_profiles": _profile, "a
              "children_assembly_consents": _guardian_consent, "womens_assembly_impact_notes": _impact_note,
              "task_receipts": _task_receipt, "dead_letters": _dead_letter, "council_keys": _council_key,
              "council_data_keys": _data_key, "special_data_reads": _special_read,
+             "sms_settings": _sms_settings, "sms_messages": _sms_message,
              "delivery_routes": _delivery_route, "delivery_attempts": _delivery_attempt,
              "notifications": _notification, "notification_preferences": _notification_preference,
              "excused_absences": _excused_absence, "session_requests": _session_request,

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from flask import request
 from flask.views import MethodView
+from flask_babel import gettext as _
 from flask_smorest import Blueprint
 
 from konsey.api.base import BINARY, also_answers, documents_body, takes
+from konsey.core.errors import NotFound
 from konsey.pluginkit import file_download
 from konsey.schemas.delivery import (
     AnswerReceivedSchema,
@@ -18,7 +20,8 @@ from konsey.schemas.delivery import (
     RouteWithSecretSchema,
     SignedAnswerSchema,
 )
-from konsey.usecases import motions
+from konsey.schemas.sms import SmsAccountSchema, SmsMessageSchema
+from konsey.usecases import motions, sms
 from konsey.usecases.base import performs
 
 blp = Blueprint("delivery", __name__, url_prefix="/api/v1/councils/<council_slug>",
@@ -47,6 +50,36 @@ class RouteSecret(MethodView):
     def post(self):
         """Rotate the webhook secret: the new one is in this answer, and nowhere after it."""
         return motions.rotate_delivery_secret()
+
+
+@blp.route("/sms")
+class SmsAccount(MethodView):
+    @performs(sms.account)
+    @also_answers(404)
+    @blp.response(200, SmsAccountSchema)
+    def get(self):
+        """The council's SMS account (credentials masked) and how many messages went this month."""
+        found = sms.account()
+        if found is None:
+            raise NotFound(_("The council has no SMS account."))
+        return found
+
+    @performs(sms.configure)
+    @takes(sms.configure)
+    @blp.response(200, SmsAccountSchema)
+    def put(self, data):
+        """Choose the provider (Netgsm: username and password; İleti Merkezi: key and hash) and the registered
+        sender name; the credentials are sealed at once and never shown again."""
+        return sms.configure(data)
+
+
+@blp.route("/sms/messages")
+class SmsMessages(MethodView):
+    @performs(sms.messages)
+    @blp.response(200, SmsMessageSchema(many=True))
+    def get(self):
+        """The latest SMS: to which number's end, what for, where they are, the provider's answer in words."""
+        return sms.messages()
 
 
 @blp.route("/signing-key")

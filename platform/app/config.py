@@ -45,6 +45,9 @@ def build_config(instance_path: Path, overrides: dict | None = None) -> dict:
         "KONSEY_TASKS_EAGER": env.get("KONSEY_TASKS_EAGER", "") == "1",
         "KONSEY_MAIL_BACKEND": env.get("KONSEY_MAIL_BACKEND", "file"),  # "smtp" or "file"
         "KONSEY_MAIL_DIR": env.get("KONSEY_MAIL_DIR") or str(instance_path / "mail"),
+        # The SMS providers' APIs (a council that configures one sends there; the tests answer on loopback).
+        "KONSEY_NETGSM_URL": env.get("KONSEY_NETGSM_URL", "https://api.netgsm.com.tr"),
+        "KONSEY_ILETIMERKEZI_URL": env.get("KONSEY_ILETIMERKEZI_URL", "https://api.iletimerkezi.com"),
         "KONSEY_SMTP_HOST": env.get("KONSEY_SMTP_HOST", "127.0.0.1"),
         "KONSEY_SMTP_PORT": int(env.get("KONSEY_SMTP_PORT", "25")),
         "KONSEY_SMTP_STARTTLS": env.get("KONSEY_SMTP_STARTTLS", "") == "1",

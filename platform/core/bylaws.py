@@ -86,6 +86,7 @@ DEFAULTS: dict = {
     "retention_meeting_passes_days": 30,
     "retention_minors_days": 0,
     "retention_access_log_days": 730,
+    "retention_sms_days": 90,
 }
 
 
@@ -162,6 +163,8 @@ PARAMETER_NOTES: dict[str, tuple] = {
                               "leave."), "KVKK art. 7; Konsey (0)"),
     "retention_access_log_days": (_l("Days the record of who read special-category data is kept."),
                                   "KVKK Board decision 2018/10; Konsey (730)"),
+    "retention_sms_days": (_l("Days the record of an SMS sent (its number and status) is kept."),
+                           "KVKK art. 7; Konsey (90)"),
 }
 
 

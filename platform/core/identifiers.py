@@ -50,3 +50,18 @@ _PHONE = re.compile(r"^\+?[0-9 ()-]{7,20}$")
 
 def phone_is_valid(value: str) -> bool:
     return bool(_PHONE.match(value.strip()))
+
+
+def mobile_number(value: str | None) -> str | None:
+    """A Turkish mobile number as +905XXXXXXXXX, whatever way it was written (0532 123 45 67, 532-123-4567,
+    +90 532 …); None when it is not one (a landline, a foreign or short number: no SMS goes there)."""
+    if not value:
+        return None
+    digits = "".join(c for c in value if c.isdigit())
+    if digits.startswith("90") and len(digits) == 12:
+        digits = digits[2:]
+    elif digits.startswith("0") and len(digits) == 11:
+        digits = digits[1:]
+    if len(digits) == 10 and digits.startswith("5") and digits.isascii():
+        return "+90" + digits
+    return None

@@ -22,12 +22,13 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import String, Uuid, case, func, select, update
 from sqlalchemy.orm import Mapped, contains_eager, load_only, mapped_column
 
-from konsey.core import meetings
+from konsey.core import meetings, sms
 from konsey.core.audit import record
 from konsey.core.bodies import Body
 from konsey.core.bylaws import parameters_on
 from konsey.core.errors import Conflict, Invalid, NotFound
 from konsey.core.formats import moment_text
+from konsey.core.identifiers import mobile_number
 from konsey.core.mail import build_message, deliver
 from konsey.core.meetings import Attendance, Meeting, MeetingStatus
 from konsey.core.membership import Member, MemberKind, in_order
@@ -168,8 +169,35 @@ def send_links(meeting: Meeting) -> int:
                                        Member.email.is_not(None))) or 0
     if waiting:
         emit("meeting.links", {"meeting_id": str(meeting.id)})
-        record("meeting.links_sent", meeting, {"links": waiting})
-    return waiting
+    texted = text_links(meeting)
+    if waiting or texted:
+        record("meeting.links_sent", meeting, {"links": waiting, "sms": texted})
+    return waiting + texted
+
+
+def text_links(meeting: Meeting) -> int:
+    """Members with no e-mail address but a mobile number get their link by SMS, where the council has an SMS
+    account (konsey.core.sms); each pass once. How many were queued."""
+    if sms.settings() is None:
+        return 0
+    council = db.session.get(Council, meeting.council_id)
+    queued = 0
+    for meeting_pass, member in db.session.execute(
+            select(MeetingPass, Member).join(Member, Member.id == MeetingPass.member_id).where(
+                MeetingPass.meeting_id == meeting.id, MeetingPass.mailed_at.is_(None), Member.email.is_(None),
+                Member.phone.is_not(None))).all():
+        number = mobile_number(member.phone)
+        if number is None:
+            continue
+        url = external_url("remote_pages.open_link", council_slug=council.slug, token=link_token(meeting_pass))
+        with force_locale(council.locale):
+            text = _("%(council)s: %(title)s, %(when)s. Your personal link (do not pass it on): %(url)s Badge code: "
+                     "%(code)s", council=council.name, title=meeting.title,
+                     when=moment_text(meeting.scheduled_at, council.timezone), url=url, code=meeting_pass.code)
+        sms.queue(number, text, "meeting_link", member.id)
+        meeting_pass.mailed_at = utcnow()  # sent: by the worker, through the council's provider
+        queued += 1
+    return queued
 
 
 @handles("meeting.links")

@@ -22,6 +22,7 @@ from konsey.core.hooktypes import RetentionKind
 from konsey.core.meetings import Meeting, MeetingStatus
 from konsey.core.membership import Member, MembershipEvent, MemberStatus
 from konsey.core.passes import MeetingPass
+from konsey.core.sms import SmsMessage, SmsStatus
 from konsey.core.special_data import SpecialDataRead
 from konsey.tenants.db import db
 from konsey.tenants.models import council_midnight, council_today
@@ -110,6 +111,20 @@ def _expire_reads(cutoff: date) -> int:
                               .execution_options(synchronize_session=False)).rowcount
 
 
+def _old_sms(cutoff: date):
+    return SmsMessage.created_at < council_midnight(cutoff), SmsMessage.status == SmsStatus.SENT
+
+
+def _due_sms(cutoff: date) -> int:
+    return db.session.scalar(select(func.count(SmsMessage.id)).where(*_old_sms(cutoff))) or 0
+
+
+def _expire_sms(cutoff: date) -> int:
+    """A sent SMS's record (a number, a status): the month's count and the provider's bill are long settled."""
+    return db.session.execute(delete(SmsMessage).where(*_old_sms(cutoff))
+                              .execution_options(synchronize_session=False)).rowcount
+
+
 CORE_KINDS = [
     RetentionKind("rejected_applications", _l("Rejected and withdrawn membership applications"),
                   "retention_rejected_applications_days", _due_applications, _expire_applications),
@@ -119,6 +134,7 @@ CORE_KINDS = [
                   "retention_meeting_passes_days", _due_passes, _expire_passes),
     RetentionKind("special_data_reads", _l("The record of reads of special-category data"),
                   "retention_access_log_days", _due_reads, _expire_reads),
+    RetentionKind("sms_messages", _l("Records of SMS sent"), "retention_sms_days", _due_sms, _expire_sms),
 ]
 
 

@@ -107,6 +107,7 @@ class ByLawParametersSchema(StrictSchema):
                                            load_default=_default("retention_minors_days"))
     retention_access_log_days = fields.Integer(
         validate=validate.Range(180, 3650), load_default=_default("retention_access_log_days"))
+    retention_sms_days = fields.Integer(validate=validate.Range(0, 3650), load_default=_default("retention_sms_days"))
 
 
 for _name, _field in ByLawParametersSchema._declared_fields.items():

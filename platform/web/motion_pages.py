@@ -12,9 +12,9 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 
 from konsey.core.municipal_calendar import MunicipalMeetingKind
-from konsey.pluginkit.pages import attempt, filled
+from konsey.pluginkit.pages import attempt, filled, posted
 from konsey.tenants.models import council_today
-from konsey.usecases import follow_up, motions
+from konsey.usecases import follow_up, motions, sms
 from konsey.usecases.base import performs
 from konsey.web import zip_download
 from konsey.web.adapters import int_arg, page_number, safe_next
@@ -145,7 +145,17 @@ def municipal_meeting_remove(meeting_id):
 @performs(motions.delivery_route)
 def delivery_page():
     return render_template("governance/delivery.html", route=motions.delivery_route(),
-                           channels=motions.delivery_channels(), letters=motions.dead_letters(limit=100))
+                           channels=motions.delivery_channels(), letters=motions.dead_letters(limit=100),
+                           sms_account=sms.account(), sms_messages=sms.messages())
+
+
+@bp.post("/delivery/sms")
+@performs(sms.configure)
+def sms_account():
+    """The council's SMS provider account (its credentials sealed at once, never shown again)."""
+    attempt(lambda: sms.configure(posted("provider", "sender", "username", "password", "key", "hash",
+                                         as_typed=("password", "hash"))), _("Saved."))
+    return redirect(url_for("motion_pages.delivery_page") + "#sms-h")
 
 
 @bp.post("/delivery/")
@@ -163,7 +173,8 @@ def rotate_secret():
     route = motions.rotate_delivery_secret()
     # Shown on this page, this once: never put in a flash (the session cookie is signed, not encrypted).
     return render_template("governance/delivery.html", route=route, channels=motions.delivery_channels(),
-                           letters=motions.dead_letters(limit=100), new_secret=route.secret)
+                           letters=motions.dead_letters(limit=100), new_secret=route.secret,
+                           sms_account=sms.account(), sms_messages=sms.messages())
 
 
 @bp.post("/delivery/dead-letters/<uuid:letter_id>/retry")

@@ -1,0 +1,151 @@
+"""SMS through a council's own provider account (#31, its SMS part): Netgsm's and İleti Merkezi's documented APIs,
+answered by a loopback server that speaks them; the credentials sealed and shown masked; members with a mobile
+number and no e-mail address get their meeting link by SMS; a provider's error reaches the delivery page in
+Turkish, the message is tried again and is never lost."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select, text
+
+from conftest import login
+from support.sms_provider import SmsProvider
+
+A = "/api/v1/councils/izmir"
+
+
+def test_a_turkish_mobile_number_is_read_however_it_is_written():
+    from konsey.core.identifiers import mobile_number
+
+    for written in ("0532 123 45 67", "532-123-4567", "+90 532 123 45 67", "905321234567", "(0532) 1234567"):
+        assert mobile_number(written) == "+905321234567", written
+    for not_mobile in ("0232 123 45 67", "12345", "+44 7700 900123", "", None, "0532 123 45 6"):
+        assert mobile_number(not_mobile) is None, not_mobile
+
+
+@pytest.fixture
+def provider(app):
+    server = SmsProvider()
+    app.config.update(KONSEY_NETGSM_URL=server.url, KONSEY_ILETIMERKEZI_URL=server.url)
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def hall(app, world, api):
+    council = world.council("izmir")
+    admin = api(world.token(world.user("gs@izmir.example.org", roles={council: "administrator"}), council))
+    texted = world.member(council, name="Telefonlu Üye", phone="0532 123 45 67")
+    mailed = world.member(council, name="Postalı Üye", email="postali@example.org", phone="0533 000 00 00")
+    landline = world.member(council, name="Sabit Hatlı Üye", phone="0232 444 55 66")
+    ids = world.body_with_seat(council, texted)
+    meeting = world.meeting_with_vote(council, texted)["meeting_a"]  # a meeting of one, sitting now
+    for member in (mailed, landline):  # joined the group before the meeting: they get passes too
+        seated = admin.post(f"{A}/bodies/{ids['body_a']}/seats", json={"member_id": str(member), "role": "principal",
+                                                                       "starts_on": "2026-01-01"})
+        assert seated.status_code == 201, seated.json
+    return {"council": council, "admin": admin, "meeting": meeting, "texted": texted}
+
+
+def _relay(app):
+    from konsey.worker.relay import relay
+
+    with app.app_context():
+        while relay():
+            pass
+
+
+def test_members_without_e_mail_get_their_meeting_link_by_sms(app, hall, provider):
+    admin = hall["admin"]
+    refused = admin.put(f"{A}/sms", json={"provider": "netgsm", "sender": "KENTKONSEYI", "username": "8503001122"})
+    assert refused.status_code == 422 and "password" in refused.json["errors"]
+    saved = admin.put(f"{A}/sms", json={"provider": "netgsm", "sender": "KENTKONSEYI", "username": "8503001122",
+                                        "password": "dogru-parola"})
+    assert saved.status_code == 200 and saved.json["credentials"] == {"username": "85••••••••",
+                                                                       "password": "do••••••••••"}
+    from konsey.tenants.db import db
+    from konsey.tenants.scoping import bound_council
+
+    with app.app_context(), bound_council(hall["council"]):
+        stored = db.session.execute(text("SELECT credentials_sealed FROM sms_settings")).scalar()
+    assert stored.startswith("ks1:") and "dogru-parola" not in stored
+
+    sent = admin.post(f"{A}/meetings/{hall['meeting']}/passes/links")
+    assert sent.status_code in (200, 202), sent.json
+    _relay(app)
+    (message,) = provider.received
+    assert message["number"] == "905321234567" and "/izmir/remote/" in message["text"]
+    listed = admin.get(f"{A}/sms/messages").json
+    assert [(m["number"], m["status"], m["purpose"]) for m in listed] == [("…4567", "sent", "meeting_link")]
+    assert admin.get(f"{A}/sms").json["sent_this_month"] == 1
+    with app.app_context(), bound_council(hall["council"]):
+        assert db.session.execute(text("SELECT text_sealed FROM sms_messages")).scalar() is None  # link kept nowhere
+    admin.post(f"{A}/meetings/{hall['meeting']}/passes/links")
+    _relay(app)
+    assert len(provider.received) == 1  # each link once
+
+
+def test_a_providers_error_reaches_the_delivery_page_and_the_message_is_tried_again(app, world, hall, provider):
+    from konsey.core.delivery import RetryLater
+    from konsey.core.sms import SmsMessage, send
+    from konsey.tenants.db import db
+    from konsey.tenants.scoping import bound_council
+
+    admin = hall["admin"]
+    admin.put(f"{A}/sms", json={"provider": "iletimerkezi", "sender": "KENTKONSEYI", "key": "anahtar",
+                                "hash": "ozet"})
+    provider.iletimerkezi["balance"] = 0
+    admin.post(f"{A}/meetings/{hall['meeting']}/passes/links")
+    with app.app_context(), bound_council(hall["council"]):
+        message_id = db.session.scalar(select(SmsMessage.id))
+        with pytest.raises(RetryLater):
+            send(message_id)
+        db.session.commit()
+    world.user("sekreter@izmir.example.org", roles={hall["council"]: "administrator"})
+    client = app.test_client()
+    login(client, "sekreter@izmir.example.org")
+    page = client.get("/izmir/delivery/").get_data(as_text=True)
+    assert "bakiyesi yetmiyor" in page and 'data-status="failed"' in page
+    provider.iletimerkezi["balance"] = 5  # the council topped it up: the next try goes
+    with app.app_context(), bound_council(hall["council"]):
+        send(message_id)
+        db.session.commit()
+        message = db.session.get(SmsMessage, message_id)
+        assert (message.status.value, message.attempts, message.error_code) == ("sent", 2, None)
+    assert provider.received[0]["provider"] == "iletimerkezi"
+
+
+def test_wrong_credentials_and_an_unregistered_sender_are_told_apart(app, hall, provider):
+    from konsey.core.delivery import RetryLater
+    from konsey.core.sms import SmsMessage, error_text, send
+    from konsey.tenants.db import db
+    from konsey.tenants.scoping import bound_council
+
+    admin = hall["admin"]
+    admin.put(f"{A}/sms", json={"provider": "netgsm", "sender": "BASKABASLIK", "username": "8503001122",
+                                "password": "yanlis"})
+    admin.post(f"{A}/meetings/{hall['meeting']}/passes/links")
+    with app.app_context(), bound_council(hall["council"]):
+        message_id = db.session.scalar(select(SmsMessage.id))
+        with pytest.raises(RetryLater):
+            send(message_id)
+        assert db.session.get(SmsMessage, message_id).error_code == "30"
+        db.session.commit()
+    admin.put(f"{A}/sms", json={"provider": "netgsm", "sender": "BASKABASLIK", "username": "8503001122",
+                                "password": "dogru-parola"})
+    with app.app_context(), bound_council(hall["council"]):
+        with pytest.raises(RetryLater):
+            send(message_id)
+        assert db.session.get(SmsMessage, message_id).error_code == "40"
+        assert "başlık" in error_text("netgsm", "40")
+    assert provider.received == []
+
+
+def test_another_council_sees_nothing_of_the_sms_account(app, world, hall, api, provider):
+    hall["admin"].put(f"{A}/sms", json={"provider": "netgsm", "sender": "KENTKONSEYI", "username": "8503001122",
+                                        "password": "dogru-parola"})
+    beta = world.council("beta", province=16)
+    other = api(world.token(world.user("gs@beta.example.org", roles={beta: "administrator"}), beta))
+    assert other.get(f"{A}/sms").status_code in (403, 404)
+    assert other.get("/api/v1/councils/beta/sms").status_code == 404
+    assert other.get("/api/v1/councils/beta/sms/messages").json == []

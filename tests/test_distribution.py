@@ -79,7 +79,8 @@ def test_platform_tables_are_few_and_known():
     assert platform_tables == sorted(PLATFORM_TABLES), platform_tables
 
 
-# Platform-wide: the councils themselves, accounts with their grants, tokens and invitations (looked up before any
-# council is bound), the platform's own event log, and the federation's daily snapshots (aggregates only).
-PLATFORM_TABLES = ["access_tokens", "council_roles", "councils", "federation_snapshots", "invitations",
-                   "platform_events", "users"]
+# Platform-wide: the councils themselves, accounts with their grants, tokens, invitations and second factors (an
+# authenticator, passkeys, recovery codes, remembered devices: looked up before any council is bound, a few rows a
+# person), the platform's own event log, and the federation's daily snapshots (aggregates only).
+PLATFORM_TABLES = ["access_tokens", "council_roles", "councils", "federation_snapshots", "invitations", "passkeys",
+                   "platform_events", "recovery_codes", "remembered_devices", "second_factors", "users"]

@@ -42,10 +42,16 @@ def fingerprint_of(public_key_b64: str) -> str:
     return " ".join(digest[i:i + 4] for i in range(0, 16, 4))
 
 
-def _vault() -> Fernet:
+def secret_vault(purpose: bytes) -> Fernet:
+    """A key derived from the installation's secret for one ``purpose`` (HKDF-SHA256 → Fernet): for secrets the
+    platform keeps for itself (a council's signing key, a person's authenticator key)."""
     secret = current_app.config["SECRET_KEY"].encode()
-    derived = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"konsey council signing keys").derive(secret)
+    derived = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=purpose).derive(secret)
     return Fernet(base64.urlsafe_b64encode(derived))
+
+
+def _vault() -> Fernet:
+    return secret_vault(b"konsey council signing keys")
 
 
 def published_key() -> CouncilKey | None:

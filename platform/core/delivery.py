@@ -141,13 +141,14 @@ class EmailChannel:
 
 
 class _RefuseRedirects(urllib.request.HTTPRedirectHandler):
-    """A webhook goes where the council said, never where a receiver sends it on (SSRF)."""
+    """A webhook (or an SMS provider's request) goes where it was configured to, never where a receiver sends it on
+    (SSRF)."""
 
     def redirect_request(self, req, fp, code, msg, headers, newurl):
         return None  # urllib then raises the 3xx as an HTTPError: recorded, retried, never followed
 
 
-_NO_REDIRECTS = urllib.request.build_opener(_RefuseRedirects)
+NO_REDIRECTS = urllib.request.build_opener(_RefuseRedirects)
 
 
 def allowed_hosts() -> set[str]:
@@ -221,7 +222,7 @@ class WebhookChannel:
             "content-type": "application/json", "webhook-id": message_id,
             "webhook-timestamp": str(int(now.timestamp())), "webhook-signature": signature})
         try:
-            with _NO_REDIRECTS.open(request, timeout=30) as response:
+            with NO_REDIRECTS.open(request, timeout=30) as response:
                 return Result(AttemptOutcome.DELIVERED, http_status=response.status)
         except urllib.error.HTTPError as error:
             if error.code == 410:

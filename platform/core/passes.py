@@ -91,6 +91,11 @@ def link_token(meeting_pass: MeetingPass) -> str:
     return _signer().dumps([str(meeting_pass.id), str(meeting_pass.council_id)])
 
 
+def personal_link(council: Council, meeting_pass: MeetingPass) -> str:
+    """The address a pass holder opens their meeting's phone page with (e-mailed or texted)."""
+    return external_url("remote_pages.open_link", council_slug=council.slug, token=link_token(meeting_pass))
+
+
 def pass_id_of(token: str) -> uuid.UUID:
     """The pass a link names, or NotFound: a forged or mangled link names nothing, and a link of another council
     than the one the address names is refused before any query (the scoped query would not find it either)."""
@@ -189,7 +194,7 @@ def text_links(meeting: Meeting) -> int:
         number = mobile_number(member.phone)
         if number is None:
             continue
-        url = external_url("remote_pages.open_link", council_slug=council.slug, token=link_token(meeting_pass))
+        url = personal_link(council, meeting_pass)
         with force_locale(council.locale):
             text = _("%(council)s: %(title)s, %(when)s. Your personal link (do not pass it on): %(url)s Badge code: "
                      "%(code)s", council=council.name, title=meeting.title,
@@ -227,7 +232,7 @@ def mail_links(meeting_id: uuid.UUID, keep=None, *, only: uuid.UUID | None = Non
                                      .values(mailed_at=utcnow()).execution_options(synchronize_session=False))
         if not claimed.rowcount:
             continue
-        url = external_url("remote_pages.open_link", council_slug=council.slug, token=link_token(meeting_pass))
+        url = personal_link(council, meeting_pass)
         with force_locale(council.locale):
             subject = _("Your link to the meeting: %(title)s", title=meeting.title)
             text = _("%(body)s meets: %(title)s, on %(when)s.\n\nYour personal link to follow the meeting, be "

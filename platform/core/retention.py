@@ -33,19 +33,10 @@ _CLOSED_APPLICATIONS = (ApplicationStatus.REJECTED, ApplicationStatus.WITHDRAWN)
 
 
 def _closed_applications(cutoff: date):
-    # A withdrawn application has no decision: its purpose ended when it was withdrawn, after it was submitted.
+    """A rejected or withdrawn application goes whole (its number stays in the audit chain, which names no one).
+    A withdrawn one has no decision: its purpose ended when it was withdrawn."""
     ended = func.coalesce(MembershipApplication.decided_at, MembershipApplication.submitted_at)
     return MembershipApplication.status.in_(_CLOSED_APPLICATIONS), ended < council_midnight(cutoff)
-
-
-def _due_applications(cutoff: date) -> int:
-    return db.session.scalar(select(func.count(MembershipApplication.id)).where(*_closed_applications(cutoff))) or 0
-
-
-def _expire_applications(cutoff: date) -> int:
-    """A rejected or withdrawn application is gone (its number stays in the audit chain, which names no one)."""
-    return db.session.execute(delete(MembershipApplication).where(*_closed_applications(cutoff))
-                              .execution_options(synchronize_session=False)).rowcount
 
 
 # What a former member's record keeps: the name and number the council's minutes and decisions name them by.
@@ -87,54 +78,43 @@ def _finished_meetings(cutoff: date):
                                     Meeting.scheduled_at < council_midnight(cutoff))
 
 
-def _due_passes(cutoff: date) -> int:
-    return db.session.scalar(select(func.count(MeetingPass.id))
-                             .where(MeetingPass.meeting_id.in_(_finished_meetings(cutoff)))) or 0
-
-
-def _expire_passes(cutoff: date) -> int:
-    """A meeting's personal links and codes: of no use once it is over, and each one a way in while kept."""
-    return db.session.execute(delete(MeetingPass).where(MeetingPass.meeting_id.in_(_finished_meetings(cutoff)))
-                              .execution_options(synchronize_session=False)).rowcount
-
-
 def _old_reads(cutoff: date):
-    return SpecialDataRead.at < council_midnight(cutoff)
-
-
-def _due_reads(cutoff: date) -> int:
-    return db.session.scalar(select(func.count(SpecialDataRead.id)).where(_old_reads(cutoff))) or 0
-
-
-def _expire_reads(cutoff: date) -> int:
-    return db.session.execute(delete(SpecialDataRead).where(_old_reads(cutoff))
-                              .execution_options(synchronize_session=False)).rowcount
+    return (SpecialDataRead.at < council_midnight(cutoff),)
 
 
 def _old_sms(cutoff: date):
+    """A sent SMS's record (a number, a status): the month's count and the provider's bill are long settled."""
     return SmsMessage.created_at < council_midnight(cutoff), SmsMessage.status == SmsStatus.SENT
 
 
-def _due_sms(cutoff: date) -> int:
-    return db.session.scalar(select(func.count(SmsMessage.id)).where(*_old_sms(cutoff))) or 0
+def _passes_of_finished_meetings(cutoff: date):
+    """A meeting's personal links and codes: of no use once it is over, and each one a way in while kept."""
+    return (MeetingPass.meeting_id.in_(_finished_meetings(cutoff)),)
 
 
-def _expire_sms(cutoff: date) -> int:
-    """A sent SMS's record (a number, a status): the month's count and the provider's bill are long settled."""
-    return db.session.execute(delete(SmsMessage).where(*_old_sms(cutoff))
-                              .execution_options(synchronize_session=False)).rowcount
+def deleting(model, condition) -> tuple:
+    """(due, expire) of a kind whose records are deleted whole: ``condition(cutoff)`` gives the WHERE clauses of
+    those whose purpose ended before the cutoff."""
+    def due(cutoff: date) -> int:
+        return db.session.scalar(select(func.count(model.id)).where(*condition(cutoff))) or 0
+
+    def expire(cutoff: date) -> int:
+        return db.session.execute(delete(model).where(*condition(cutoff))
+                                  .execution_options(synchronize_session=False)).rowcount
+
+    return due, expire
 
 
 CORE_KINDS = [
     RetentionKind("rejected_applications", _l("Rejected and withdrawn membership applications"),
-                  "retention_rejected_applications_days", _due_applications, _expire_applications),
+                  "retention_rejected_applications_days", *deleting(MembershipApplication, _closed_applications)),
     RetentionKind("former_member_contacts", _l("Former members' contacts and identity numbers"),
                   "retention_former_members_days", _due_former_members, _expire_former_members),
     RetentionKind("meeting_passes", _l("Meeting links and codes, after the meeting"),
-                  "retention_meeting_passes_days", _due_passes, _expire_passes),
+                  "retention_meeting_passes_days", *deleting(MeetingPass, _passes_of_finished_meetings)),
     RetentionKind("special_data_reads", _l("The record of reads of special-category data"),
-                  "retention_access_log_days", _due_reads, _expire_reads),
-    RetentionKind("sms_messages", _l("Records of SMS sent"), "retention_sms_days", _due_sms, _expire_sms),
+                  "retention_access_log_days", *deleting(SpecialDataRead, _old_reads)),
+    RetentionKind("sms_messages", _l("Records of SMS sent"), "retention_sms_days", *deleting(SmsMessage, _old_sms)),
 ]
 
 

@@ -12,7 +12,6 @@ and a remembered device are kept as their SHA-256 only (each is 80+ random bits:
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import secrets
 import uuid
@@ -21,9 +20,6 @@ from datetime import datetime, timedelta
 import pyotp
 import webauthn
 from cryptography.fernet import Fernet
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
-from flask import current_app
 from sqlalchemy import ForeignKey, Integer, LargeBinary, String, Text, Uuid, delete, select
 from sqlalchemy.orm import Mapped, mapped_column
 from webauthn.helpers.exceptions import InvalidAuthenticationResponse
@@ -34,6 +30,7 @@ from webauthn.helpers.structs import (
     UserVerificationRequirement,
 )
 
+from konsey.core.council_keys import secret_vault
 from konsey.tenants.db import HasId, as_utc, db, utcnow
 
 ISSUER = "Konsey"
@@ -74,9 +71,7 @@ class RememberedDevice(HasId, db.Model):
 
 
 def _vault() -> Fernet:
-    secret = current_app.config["SECRET_KEY"].encode()
-    derived = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"konsey second factors").derive(secret)
-    return Fernet(base64.urlsafe_b64encode(derived))
+    return secret_vault(b"konsey second factors")
 
 
 def _digest(text: str) -> str:

@@ -27,7 +27,7 @@ from sqlalchemy import Integer, String, Text, Uuid, func, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from konsey.core.audit import record
-from konsey.core.delivery import RetryLater
+from konsey.core.delivery import NO_REDIRECTS, RetryLater
 from konsey.core.keyring import seal, unseal
 from konsey.core.outbox import emit, handles
 from konsey.tenants.db import CouncilOwned, db, enum_of, utcnow
@@ -168,7 +168,7 @@ def _post(url: str, body: dict, headers: dict) -> tuple[int, dict]:
     request = urllib.request.Request(url, data=json.dumps(body).encode(), method="POST",  # noqa: S310 - configured
                                      headers={"Content-Type": "application/json", **headers})
     try:
-        with urllib.request.urlopen(request, timeout=20) as answer:  # noqa: S310 - the provider's configured URL
+        with NO_REDIRECTS.open(request, timeout=20) as answer:  # the provider's configured URL, never elsewhere
             return answer.status, json.loads(answer.read() or b"{}")
     except urllib.error.HTTPError as error:
         try:

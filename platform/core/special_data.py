@@ -101,16 +101,18 @@ class Sealed:
         return f"{self.table}.{self.name}"
 
     def plain(self, row):
-        """The value, opened, without noting a read (the platform's own work: an export, a reseal)."""
+        """The value, opened, without noting a read (the platform's own work: an export, a reseal). Opened once
+        per stored value and row: a page that shows an applicant's form reads it field by field."""
         stored = getattr(row, self.store)
         if stored is None:
             return None
-        text = unseal(stored, self.key, row.council_id)
-        if self.kind is date:
-            return date.fromisoformat(text)
-        if self.kind is dict:
-            return json.loads(text)
-        return text
+        opened = row.__dict__.setdefault("_konsey_opened", {})
+        if opened.get(self.name, (None,))[0] != stored:
+            text = unseal(stored, self.key, row.council_id)
+            value = date.fromisoformat(text) if self.kind is date else json.loads(text) if self.kind is dict else text
+            opened[self.name] = (stored, value)
+        value = opened[self.name][1]
+        return dict(value) if self.kind is dict else value  # a copy: a change is made by setting the field
 
     def sealed(self, value, council_id: uuid.UUID | None) -> str | None:
         if value is None:
@@ -255,9 +257,11 @@ def record_platform_read(reader_user_id: uuid.UUID | None, record_type: str, rec
 KEY_DROP_GRACE = timedelta(days=8)
 
 
-def _mapped(field: Sealed) -> bool:
-    """Whether the field's table exists in this database (a plugin's, once its migrations have run)."""
-    return inspect(db.session.get_bind()).has_table(field.table)
+def _fields_here() -> list[Sealed]:
+    """The declared fields whose tables exist in this database (a plugin's, once its migrations have run): the
+    database is asked once."""
+    tables = set(inspect(db.session.get_bind()).get_table_names())
+    return [field for field in declared_fields() if field.table in tables]
 
 
 def _not_current(field: Sealed, version: int):
@@ -265,18 +269,18 @@ def _not_current(field: Sealed, version: int):
     return column.is_not(None), ~column.like(f"{PREFIX}:{version}:%")
 
 
-def seal_progress() -> tuple[int, int]:
-    """(values sealed with the council's newest key, values in all) over every declared field."""
-    version = current_version()
+def seal_progress() -> tuple[int, int, int | None]:
+    """(values sealed with the council's newest key, values in all, that key's version) over every declared field;
+    a council that has sealed nothing yet has no key (none is made for looking)."""
+    newest = newest_data_key()
+    version = newest.version if newest is not None else None
     total = done = 0
-    for field in declared_fields():
-        if not _mapped(field):
-            continue
+    for field in _fields_here():
         column = getattr(field.model, field.store)
         total += db.session.scalar(select(func.count()).select_from(field.model).where(column.is_not(None))) or 0
         done += db.session.scalar(select(func.count()).select_from(field.model)
                                   .where(column.like(f"{PREFIX}:{version}:%"))) or 0
-    return done, total
+    return done, total, version
 
 
 def reseal_batch(limit: int = 500) -> int:
@@ -285,17 +289,14 @@ def reseal_batch(limit: int = 500) -> int:
     forget_session_keys()
     version = current_version()
     moved = 0
-    for field in declared_fields():
-        if moved >= limit or not _mapped(field):
-            continue
+    for field in _fields_here():
+        if moved >= limit:
+            break
         # Locked as they are read (PostgreSQL; SQLite's writer holds the database): an edit made meanwhile waits for
         # this batch, rather than being overwritten by the value read before it.
         for row in db.session.scalars(select(field.model).where(*_not_current(field, version)).limit(limit - moved)
                                       .with_for_update(skip_locked=True)):
-            value = field.plain(row)
-            setattr(row, field.store, field.sealed(value, row.council_id))
-            for column, derived in field.derived(value, row.council_id).items():
-                setattr(row, column, derived)
+            setattr(row, field.name, field.plain(row))  # sealed anew by the field itself, its hash and hint made again
             moved += 1
     db.session.flush()
     return moved
@@ -307,7 +308,7 @@ def drop_retired_keys(now: datetime | None = None) -> int:
     if newest is None or as_utc(newest.created_at) > (now or utcnow()) - KEY_DROP_GRACE:
         return 0
     if any(db.session.scalar(select(func.count()).select_from(field.model).where(*_not_current(field, newest.version)))
-           for field in declared_fields() if _mapped(field)):
+           for field in _fields_here()):
         return 0
     return drop_data_keys_below(newest.version)
 

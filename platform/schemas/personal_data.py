@@ -59,7 +59,7 @@ class InventoryLineSchema(Schema):
 
 
 class KeyStatusSchema(Schema):
-    version = fields.Integer(metadata={"description": "The data key that seals new values."})
+    version = fields.Integer(metadata={"description": "The data key that seals new values (0: nothing sealed yet)."})
     versions = fields.List(fields.Integer(), metadata={"description": "Every data key kept, newest first."})
     sealed = fields.Integer(metadata={"description": "Values sealed with the newest key."})
     total = fields.Integer(metadata={"description": "Sealed values in all."})

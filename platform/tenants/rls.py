@@ -179,3 +179,11 @@ def create_council_table(op, name: str, *columns, keys=(), uniques=()) -> None:
         *(sa.UniqueConstraint("council_id", *unique, name=op.f(f"uq_{name}_council_id_{'_'.join(unique)}"))
           for unique in uniques),
     )
+
+
+def protect_council_tables(op, tables: list[str]) -> None:
+    """New council-owned tables as every migration finishes them: row-level security on each, and the primary key
+    led by ``council_id`` (PostgreSQL; nothing on SQLite)."""
+    for table in tables:
+        protect_table(op, table)
+    council_primary_keys(op, tables)

@@ -175,8 +175,8 @@ def new_master_key_line(key_id: str) -> str:
 @query(OVERSEE)
 def key_status() -> dict:
     """The data key in use, the versions kept, and how many values are sealed with the newest."""
-    done, total = special_data.seal_progress()
-    return {"version": keyring.current_version(), "versions": keyring.versions(), "sealed": done, "total": total,
+    done, total, version = special_data.seal_progress()
+    return {"version": version or 0, "versions": keyring.versions(), "sealed": done, "total": total,
             "percent": round(100 * done / total) if total else 100}
 
 

@@ -82,9 +82,8 @@ def second_step_with_passkey(user_id: uuid.UUID, credential: dict, challenge: by
     user = db.session.get(User, user_id)
     if user is None or challenge is None or not isinstance(credential, dict) or \
             not second_factors.check_passkey(user_id, credential, challenge, rp_id, origin):
-        record_platform_event("second_factor.refused", actor_id=user_id, details={"kind": "passkey"})
-        db.session.commit()  # the refusal is kept although the use case refuses
-        raise Invalid({"credential": [_("The passkey was not accepted. Try again, or type a code.")]})
+        _refused(user_id, "credential", _("The passkey was not accepted. Try again, or type a code."),
+                 {"kind": "passkey"})
     record_platform_event("second_factor.used", actor_id=user_id, details={"kind": "passkey"})
     return user
 
@@ -138,6 +137,13 @@ def new_recovery_codes() -> list[str]:
     return second_factors.new_recovery_codes(me.id)
 
 
+def _refused(user_id: uuid.UUID, field: str, message: str, details: dict | None = None) -> None:
+    """Refuse a second step, the refusal audited and kept although the use case's unit of work rolls back."""
+    record_platform_event("second_factor.refused", actor_id=user_id, details=details)
+    db.session.commit()
+    raise Invalid({field: [message]})
+
+
 @command(None, takes=SignInCodeSchema)
 def second_step(user_id: uuid.UUID, data: dict) -> tuple[User, str | None]:
     """The second step of signing in: a code of the person's authenticator (or one of their recovery codes). The
@@ -153,9 +159,7 @@ def second_step(user_id: uuid.UUID, data: dict) -> tuple[User, str | None]:
     elif second_factors.use_recovery_code(user_id, code):
         how = "recovery_code"
     else:
-        record_platform_event("second_factor.refused", actor_id=user_id)
-        db.session.commit()  # the refusal is kept although the use case refuses
-        raise Invalid({"code": [_("This code is not right. Type the code your app shows now, or a recovery code.")]})
+        _refused(user_id, "code", _("This code is not right. Type the code your app shows now, or a recovery code."))
     record_platform_event("second_factor.used", actor_id=user_id, details={"kind": how})
     device = second_factors.remember_device(user_id) if data["remember"] else None
     return user, device

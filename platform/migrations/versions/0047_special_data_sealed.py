@@ -13,7 +13,7 @@ Create Date: 2026-12-06 10:30:00
 import sqlalchemy as sa
 from alembic import op
 
-from konsey.tenants.rls import council_primary_keys, create_council_table, protect_table
+from konsey.tenants.rls import create_council_table, protect_council_tables
 
 revision = '0047'
 down_revision = '0046'
@@ -59,9 +59,7 @@ def upgrade():
            sa.Column('route', sa.String(length=160), nullable=False))
     with op.batch_alter_table('special_data_reads', schema=None) as batch_op:
         batch_op.create_index('ix_special_data_reads_council_at', ['council_id', 'at'], unique=False)
-    for table in TABLES:
-        protect_table(op, table)
-    council_primary_keys(op, TABLES)
+    protect_council_tables(op, TABLES)
 
 
 def downgrade():

@@ -9,7 +9,7 @@ Create Date: 2026-12-06 11:30:00
 import sqlalchemy as sa
 from alembic import op
 
-from konsey.tenants.rls import council_primary_keys, create_council_table, protect_table
+from konsey.tenants.rls import create_council_table, protect_council_tables
 
 revision = '0049'
 down_revision = '0048'
@@ -42,9 +42,7 @@ def upgrade():
            sa.Column('sent_at', sa.DateTime(timezone=True), nullable=True))
     with op.batch_alter_table('sms_messages', schema=None) as batch_op:
         batch_op.create_index('ix_sms_messages_council_created', ['council_id', 'created_at'], unique=False)
-    for table in TABLES:
-        protect_table(op, table)
-    council_primary_keys(op, TABLES)
+    protect_council_tables(op, TABLES)
 
 
 def downgrade():

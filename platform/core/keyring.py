@@ -269,11 +269,6 @@ def is_sealed(stored: str | None) -> bool:
     return bool(stored) and stored.startswith(PREFIX + ":")
 
 
-def sealed_version(stored: str) -> int | None:
-    """The data key version a stored value is sealed with (None: stored in the clear, before sealing began)."""
-    return int(stored.split(":", 2)[1]) if is_sealed(stored) else None
-
-
 def unseal(stored: str, field: str, council_id: uuid.UUID | None = None) -> str:
     """The plain value of a sealed one. A value stored before sealing began is returned as it is (the background
     reseal seals it)."""
@@ -344,7 +339,3 @@ def rewrap(council_id: uuid.UUID | None = None) -> int:
             row.master_key_id = master.key_id
             moved += 1
     return moved
-
-
-def master_key_ids_in_use(council_id: uuid.UUID | None = None) -> set[str]:
-    return {row.master_key_id for purpose in (DATA, INDEX) for row in _keys(_council(council_id), purpose)}

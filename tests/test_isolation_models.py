@@ -404,6 +404,16 @@ def _sms_message(council_id=None):
     return SmsMessage(number="+905321234567", purpose="meeting_link", provider="netgsm")
 
 
+def _member_passkey(council_id=None):
+    from konsey.core.member_passkeys import MemberPasskey
+
+    member = _member()
+    db.session.add(member)
+    db.session.flush()
+    return MemberPasskey(member_id=member.id, credential_id=uuid.uuid4().bytes, public_key=b"\x01" * 77,
+                         sign_count=0, name="Telefonum")
+
+
 def _delivery_route(council_id=None):
     from konsey.core.delivery import DeliveryRoute
 
@@ -564,7 +574,7 @@ FACTORIES = {"members": _member, "bodies": _body, "bylaw_profiles": _profile, "a
              "children_assembly_consents": _guardian_consent, "womens_assembly_impact_notes": _impact_note,
              "task_receipts": _task_receipt, "dead_letters": _dead_letter, "council_keys": _council_key,
              "council_data_keys": _data_key, "special_data_reads": _special_read,
-             "sms_settings": _sms_settings, "sms_messages": _sms_message,
+             "sms_settings": _sms_settings, "sms_messages": _sms_message, "member_passkeys": _member_passkey,
              "delivery_routes": _delivery_route, "delivery_attempts": _delivery_attempt,
              "notifications": _notification, "notification_preferences": _notification_preference,
              "excused_absences": _excused_absence, "session_requests": _session_request,

@@ -188,3 +188,90 @@ def test_the_operator_removes_a_lost_second_factor(app, world, secretary_with_ap
     again = app.test_client()
     assert login(again, "gs@izmir.example.org").headers["Location"].endswith("/start")  # the password alone now
     assert len(_events(app, "second_factor.reset")) == 1
+
+
+# --- a code by SMS, where the council allows it --------------------------------------------------------------------
+
+
+@pytest.fixture
+def sms_provider(app):
+    from support.sms_provider import SmsProvider
+
+    server = SmsProvider()
+    app.config.update(KONSEY_NETGSM_URL=server.url, KONSEY_ILETIMERKEZI_URL=server.url)
+    yield server
+    server.stop()
+
+
+def _relay(app):
+    from konsey.worker.relay import relay
+
+    with app.app_context():
+        while relay():
+            pass
+
+
+def _texted_code(provider) -> str:
+    return re.search(r"\b(\d{6})\b", provider.received[-1]["text"]).group(1)
+
+
+def test_a_code_by_sms_is_a_second_factor_where_the_council_allows_it(app, world, api, sms_provider):
+    council = world.council("izmir")
+    world.user("gs@izmir.example.org", roles={council: "administrator"})
+    admin = app.test_client()
+    login(admin, "gs@izmir.example.org")
+    security = admin.get("/account/security").get_data(as_text=True)
+    assert 'data-testid="start-sms"' not in security  # the council has not allowed it
+    api(world.token(world.user("sms@izmir.example.org", roles={council: "administrator"}), council)).put(
+        "/api/v1/councils/izmir/sms", json={"provider": "netgsm", "sender": "KENTKONSEYI", "username": "8503001122",
+                                            "password": "dogru-parola"})
+    assert admin.post("/izmir/people/sms-second-factor", data={"allowed": "1"}).status_code == 302
+    assert admin.post("/izmir/people/second-factor", data={"required": "1"}).status_code == 302
+    # Required now: the security page is where the secretary may still go, codes by SMS included.
+    assert admin.get("/izmir/members").status_code == 302
+    refused = admin.post("/account/security/sms", data={"council_id": str(council), "mobile": "0232 444 55 66"})
+    assert refused.status_code == 422 and "Turkish mobile number" in refused.get_data(as_text=True)
+    assert "0232 444 55 66" in refused.get_data(as_text=True)  # the input kept
+    started = admin.post("/account/security/sms", data={"council_id": str(council), "mobile": "0532 765 43 21"})
+    assert started.status_code == 302
+    _relay(app)
+    assert sms_provider.received[-1]["number"] == "905327654321"
+    page = admin.get("/account/security").get_data(as_text=True)
+    factor = re.search(r"/account/security/sms/([0-9a-f-]+)/confirm", page).group(1)
+    assert admin.post(f"/account/security/sms/{factor}/confirm", data={"code": "000000"}).status_code == 422
+    done = admin.post(f"/account/security/sms/{factor}/confirm", data={"code": _texted_code(sms_provider)})
+    assert done.status_code == 200 and len(re.findall(r"<li><code>", done.get_data(as_text=True))) == 10
+    assert admin.get("/izmir/members").status_code == 200  # this session proved it
+    admin.post("/logout")
+
+    with time_machine.travel(datetime.now(UTC) + timedelta(minutes=2)):  # a code a minute: the next one goes
+        client = app.test_client()
+        login(client, "gs@izmir.example.org")
+        step = client.get("/login/second-factor").get_data(as_text=True)
+        assert "ending in 21" in step and "7654" not in step
+        sent = client.post("/login/second-factor/sms")
+        assert sent.status_code == 302 and sent.headers["Location"].endswith("sent=21")
+        again = client.post("/login/second-factor/sms")  # pressed twice: one code
+        assert again.status_code == 302 and "sent=" not in again.headers["Location"]
+        _relay(app)
+        code = _texted_code(sms_provider)
+        assert client.post("/login/second-factor", data={"code": code}).status_code == 302
+        assert client.get("/izmir/members").status_code == 200
+    assert _events(app, "second_factor.used") == [{"kind": "sms"}]
+    assert len(_events(app, "second_factor.code_sent")) == 1 and code not in str(_events(app, "second_factor.code_sent"))
+
+    # The council stops accepting codes by SMS: none is offered, none is sent.
+    from konsey.tenants.db import db
+    from konsey.tenants.models import Council
+
+    with app.app_context():
+        db.session.get(Council, council).allow_sms_second_factor = False
+        db.session.commit()
+    with time_machine.travel(datetime.now(UTC) + timedelta(minutes=4)):
+        later = app.test_client()
+        login(later, "gs@izmir.example.org")
+        assert "ending in 21" not in later.get("/login/second-factor").get_data(as_text=True)
+        before = len(sms_provider.received)
+        later.post("/login/second-factor/sms")
+        _relay(app)
+        assert len(sms_provider.received) == before

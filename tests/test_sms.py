@@ -44,7 +44,7 @@ def hall(app, world, api):
         seated = admin.post(f"{A}/bodies/{ids['body_a']}/seats", json={"member_id": str(member), "role": "principal",
                                                                        "starts_on": "2026-01-01"})
         assert seated.status_code == 201, seated.json
-    return {"council": council, "admin": admin, "meeting": meeting, "texted": texted}
+    return {"council": council, "admin": admin, "meeting": meeting, "texted": texted, "body": ids["body_a"]}
 
 
 def _relay(app):
@@ -149,3 +149,96 @@ def test_another_council_sees_nothing_of_the_sms_account(app, world, hall, api, 
     assert other.get(f"{A}/sms").status_code in (403, 404)
     assert other.get("/api/v1/councils/beta/sms").status_code == 404
     assert other.get("/api/v1/councils/beta/sms/messages").json == []
+
+
+@pytest.mark.parametrize("account", [
+    {"provider": "netgsm", "sender": "KENTKONSEYI", "username": "8503001122", "password": "dogru-parola"},
+    {"provider": "iletimerkezi", "sender": "KENTKONSEYI", "key": "anahtar", "hash": "ozet"}],
+    ids=["netgsm", "iletimerkezi"])
+def test_the_providers_delivery_report_says_whether_each_sms_reached_the_phone(app, world, hall, provider, account):
+    from konsey.usecases import system
+    from konsey.usecases.base import SYSTEM, acting_as
+
+    admin = hall["admin"]
+    unreachable = world.member(hall["council"], name="Kapalı Telefon", phone="0555 999 88 77")
+    admin.post(f"{A}/bodies/{hall['body']}/seats", json={"member_id": str(unreachable), "role": "principal",
+                                                          "starts_on": "2026-01-01"})
+    admin.put(f"{A}/sms", json=account)
+    admin.post(f"{A}/meetings/{hall['meeting']}/passes/links")
+    _relay(app)
+    assert sorted(m["number"] for m in provider.received) == ["905321234567", "905559998877"]
+    assert [m["report"] for m in admin.get(f"{A}/sms/messages").json] == [None, None]
+    provider.unreachable = {"905559998877"}
+    with app.app_context(), acting_as(SYSTEM):
+        assert system.sms_reports() == 2
+    reports = {m["number"]: m["report"] for m in admin.get(f"{A}/sms/messages").json}
+    assert reports == {"…4567": "delivered", "…8877": "undelivered"}
+    asked = provider.reports_asked
+    with app.app_context(), acting_as(SYSTEM):
+        assert system.sms_reports() == 0
+    assert provider.reports_asked == asked  # an answered message is not asked about again
+    world.user("sekreter@izmir.example.org", roles={hall["council"]: "administrator"})
+    client = app.test_client()
+    login(client, "sekreter@izmir.example.org")
+    page = client.get("/izmir/delivery/").get_data(as_text=True)
+    assert 'data-report="delivered"' in page and 'data-report="undelivered"' in page
+
+
+def test_a_provider_out_of_reach_leaves_the_reports_for_the_next_round(app, hall, provider):
+    from konsey.usecases import system
+    from konsey.usecases.base import SYSTEM, acting_as
+
+    hall["admin"].put(f"{A}/sms", json={"provider": "netgsm", "sender": "KENTKONSEYI", "username": "8503001122",
+                                        "password": "dogru-parola"})
+    hall["admin"].post(f"{A}/meetings/{hall['meeting']}/passes/links")
+    _relay(app)
+    provider.stop()
+    with app.app_context(), acting_as(SYSTEM):
+        assert system.sms_reports() == 0
+    assert [m["report"] for m in hall["admin"].get(f"{A}/sms/messages").json] == [None]
+
+
+def test_members_who_agreed_get_meeting_notices_by_sms_and_others_do_not(app, world, hall, provider):
+    admin = hall["admin"]
+    agreed = world.member(hall["council"], name="Onaylı Üye", phone="0544 321 00 11")
+    assert admin.patch(f"{A}/members/{agreed}", json={"sms_consent": True}).json["sms_consent_at"]
+    admin.post(f"{A}/bodies/{hall['body']}/seats", json={"member_id": str(agreed), "role": "principal",
+                                                         "starts_on": "2026-01-01"})
+    admin.put(f"{A}/sms", json={"provider": "netgsm", "sender": "KENTKONSEYI", "username": "8503001122",
+                                "password": "dogru-parola"})
+    from datetime import UTC, datetime, timedelta
+
+    called = admin.post(f"{A}/meetings", json={"body_id": str(hall["body"]), "title": "Bahar toplantısı",
+                                               "scheduled_at": (datetime.now(UTC) + timedelta(days=9)).isoformat(),
+                                               "agenda": ["Parklar"]})
+    assert called.status_code == 201, called.json
+    _relay(app)
+    # The member who agreed gets the invitation by SMS; "Telefonlu Üye" (no consent) gets only their meeting link.
+    texted = [m for m in provider.received if "Bahar toplantısı" in m["text"]]
+    assert [m["number"] for m in texted] == ["905443210011"]
+    assert len(texted[0]["text"]) <= 300 and "Parklar" not in texted[0]["text"]  # the notice, not the agenda
+    purposes = {m["purpose"] for m in admin.get(f"{A}/sms/messages").json}
+    assert purposes == {"meeting_invitation"}
+    withdrawn = admin.patch(f"{A}/members/{agreed}", json={"sms_consent": False})
+    assert withdrawn.json["sms_consent_at"] is None
+
+
+def test_an_institutions_representative_gets_its_meeting_link_by_sms(app, world, hall, provider):
+    admin = hall["admin"]
+    union = world.member(hall["council"], category="union", name="Liman İşçileri Sendikası",
+                         representative_name="Ali Veli")
+    refused = admin.post(f"{A}/members/{union}/representatives", json={
+        "capacity": "representative", "name": "Ali Veli", "mandate_letter": "01.12.2026 / 44",
+        "mandate_expires_on": "2027-12-31", "mobile": "0212 000 00 00"})
+    assert refused.status_code == 422 and "mobile" in refused.json["errors"]
+    appointed = admin.post(f"{A}/members/{union}/representatives", json={
+        "capacity": "representative", "name": "Ali Veli", "mandate_letter": "01.12.2026 / 44",
+        "mandate_expires_on": "2027-12-31", "mobile": "0536 222 33 44"})
+    assert appointed.status_code == 201 and appointed.json["mobile"] == "+905362223344"
+    admin.post(f"{A}/bodies/{hall['body']}/seats", json={"member_id": str(union), "role": "principal",
+                                                         "starts_on": "2026-01-01"})
+    admin.put(f"{A}/sms", json={"provider": "netgsm", "sender": "KENTKONSEYI", "username": "8503001122",
+                                "password": "dogru-parola"})
+    admin.post(f"{A}/meetings/{hall['meeting']}/passes/links")
+    _relay(app)
+    assert sorted(m["number"] for m in provider.received) == ["905321234567", "905362223344"]

@@ -99,6 +99,7 @@ def init_celery(app: Flask) -> Celery:
         "outbox-relay": {"task": "konsey.relay_outbox", "schedule": app.config["KONSEY_OUTBOX_RELAY_SECONDS"]},
         "overdue-motions": {"task": "konsey.flag_overdue_motions", "schedule": 24 * 3600},
         "personal-data": {"task": "konsey.personal_data_daily", "schedule": 24 * 3600},
+        "sms-reports": {"task": "konsey.sms_reports", "schedule": 15 * 60},
         "expired-exports": {"task": "konsey.purge_expired_exports", "schedule": 3600},
         "silent-participants": {"task": "konsey.check_out_silent_participants", "schedule": 30},
         "waiting-live-states": {"task": "konsey.publish_waiting_live_states", "schedule": 5},

@@ -101,6 +101,13 @@ def personal_data_daily() -> dict:
         return system.personal_data_daily()
 
 
+@shared_task(name="konsey.sms_reports")
+def sms_reports() -> int:
+    """Every quarter of an hour: the providers' delivery reports of the SMS sent."""
+    with acting_as(SYSTEM):
+        return system.sms_reports()
+
+
 @shared_task(name="konsey.flag_overdue_motions")
 def flag_overdue_motions() -> int:
     """Daily: tell each council's secretariat which motions are past the municipal council's due date."""

@@ -98,7 +98,8 @@ def _act_for_request(actor: Actor) -> None:
 
 # Where a person without their second factor may still go: setting one up, and signing out.
 SECOND_FACTOR_FREE = frozenset({"account.security", "account.start_authenticator", "account.confirm_authenticator",
-                                "account.recovery_codes", "auth.logout"})
+                                "account.recovery_codes", "account.passkey_options", "account.add_passkey",
+                                "account.start_sms", "account.confirm_sms", "auth.logout"})
 
 
 def _second_factor_due(principal: User, council: Council | None) -> bool:

@@ -70,6 +70,11 @@ LIMITS: dict[str, list[tuple[str, dict]]] = {
         ("5 per 15 minutes", {"methods": ["POST"], "key_func": _signing_in, "deduct_when": _failed_sign_in}),
     ],
     "auth.passkey_sign_in": [("10 per minute", {"methods": ["POST"]})],
+    # A code by SMS costs the council: a few an hour for one sign-in (the use case sends one a minute at most).
+    "auth.send_sign_in_code": [("5 per hour", {"methods": ["POST"], "key_func": _signing_in}),
+                               ("30 per hour", {"methods": ["POST"]})],
+    "account.start_sms": [("5 per hour", {"methods": ["POST"]})],
+    "account.confirm_sms": [("10 per minute", {"methods": ["POST"]})],
     "account.confirm_authenticator": [("10 per minute", {"methods": ["POST"]})],
     "auth.forgot_password": [
         ("10 per hour", {"methods": ["POST"]}),
@@ -92,6 +97,13 @@ LIMITS: dict[str, list[tuple[str, dict]]] = {
                                                         "board_record_counts", "board_close_vote",
                                                         "board_read_floor_motion", "board_refuse_floor_motion",
                                                         "board_vote_on_floor_motion")},
+    # Confirming a phone's holder: a code a minute at most (the use case), a few an hour (each costs the council),
+    # and a few tries at a six-digit code (five spend it).
+    "remote_pages.send_code": [("5 per hour", {"methods": ["POST"], "key_func": _pass_holder}),
+                               ("60 per hour", {"methods": ["POST"]})],
+    "remote_pages.confirm": [("10 per minute", {"methods": ["POST"], "key_func": _pass_holder})],
+    "remote_pages.confirm_passkey": [("10 per minute", {"methods": ["POST"], "key_func": _pass_holder})],
+    "remote_pages.add_passkey": [("10 per minute", {"methods": ["POST"], "key_func": _pass_holder})],
     # A badge's code confirms a board member's approval: a few tries, not a search through codes.
     "remote_pages.approve_minutes": [("10 per minute", {"methods": ["POST"], "key_func": _pass_holder})],
     "remote_pages.minutes_version": [("30 per minute", {"key_func": _pass_holder})],

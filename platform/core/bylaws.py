@@ -50,6 +50,8 @@ DEFAULTS: dict = {
     "online_presence_counts_for": ["general_assembly", "executive_board", "assembly", "working_group"],
     # An online participant whose phone has been silent this long is checked out (a lost connection).
     "online_presence_timeout_seconds": 120,
+    # The bodies whose meetings ask a phone to confirm its holder (an SMS code, or a passkey) before joining.
+    "strong_sign_in_for": [],
     # Speaking time on an agenda item, and for a point of order.
     "speaking_time_minutes": 5,
     "point_of_order_minutes": 2,
@@ -117,6 +119,10 @@ PARAMETER_NOTES: dict[str, tuple] = {
                                    "follow as observers."), "council by-laws"),
     "online_presence_timeout_seconds": (_l("Seconds without a sign from an online participant's phone after which "
                                         "they are checked out."), "council by-laws; Konsey"),
+    "strong_sign_in_for": (_l("The bodies whose meetings ask a person opening their meeting link to confirm it is "
+                           "them before joining or voting: a code sent by SMS to the mobile number on file, or a "
+                           "passkey they added on their phone."),
+                           "Associations Regulation art. 15/A (signing in to an electronic general assembly)"),
     "speaking_time_minutes": (_l("Speaking time of a speaker on an agenda item, in minutes."), "council by-laws"),
     "point_of_order_minutes": (_l("Speaking time on a point of order, in minutes."), "council by-laws"),
     "presiding_board_for": (_l("The bodies whose meetings open by electing a presiding board (divan: a chair, "

@@ -67,6 +67,10 @@ class Forbidden(DomainError):
     status = 403
 
 
+class ConfirmationNeeded(Forbidden):
+    """The person must confirm who they are first (a code sent by SMS, a passkey): the by-laws ask it (403)."""
+
+
 class Gone(DomainError):
     """The council is archived (410)."""
 

@@ -240,6 +240,7 @@ PARAMETERS = {
     "retention_sms_days": _l("Keep the records of SMS sent (days)"),
     "online_presence_counts_for": _l("Bodies where online presence counts towards the quorum"),
     "online_presence_timeout_seconds": _l("Seconds of silence before an online participant is checked out"),
+    "strong_sign_in_for": _l("Bodies whose meetings ask for an SMS code or a passkey on the phone"),
     "speaking_time_minutes": _l("Speaking time (minutes)"),
     "point_of_order_minutes": _l("Speaking time on a point of order (minutes)"),
     "check_in_opens_minutes_before": _l("Check-in opens before the start (minutes)"),

@@ -96,6 +96,9 @@ class Member(CouncilOwned, db.Model):
     search_name: Mapped[str] = mapped_column(String(200), default="")  # konsey.core.text.search_key of the name
     email: Mapped[str | None] = mapped_column(String(254))
     phone: Mapped[str | None] = mapped_column(String(40))
+    # When the member agreed to meeting notices and reminders by SMS (None: none by SMS; their meeting link and a
+    # sign-in code still go to the number on file, being how they take part).
+    sms_consent_at: Mapped[datetime | None]
     birth_date: Mapped[date | None] = mapped_column(Date)
     gender: Mapped[Gender | None] = mapped_column(enum_of(Gender, 16))
     neighbourhood: Mapped[str | None] = mapped_column(String(120))
@@ -195,6 +198,7 @@ class Representative(CouncilOwned, db.Model):
     name = Sealed(Category.AFFILIATION, _REPRESENTATIVES, _SPEAKS_FOR, _AFFILIATION_BASIS,
                   label=_l("Representative's name"), record=_l("Representative"))
     mandate_letter: Mapped[str] = mapped_column(String(200))  # the letter's date and number, as written
+    mobile: Mapped[str | None] = mapped_column(String(16))  # +90…: the institution's meeting link reaches them
     mandate_expires_on: Mapped[date] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -292,6 +296,8 @@ def update_member(member: Member, data: dict) -> Member:
         raise Invalid({"category": [_("This is a group's seat in the general assembly: its category stays.")]})
     if data.get("category", member.category) is not member.category:
         refuse_group_seat_by_hand(data["category"])
+    if "sms_consent_at" in data and bool(data["sms_consent_at"]) == bool(member.sms_consent_at):
+        data = {key: value for key, value in data.items() if key != "sms_consent_at"}  # the first consent's moment
     for key, value in data.items():
         setattr(member, key, value)
     if "category" in data:

@@ -20,13 +20,14 @@ from flask_babel import gettext as _
 from sqlalchemy import JSON, String, Text, Uuid, select
 from sqlalchemy.orm import Mapped, mapped_column
 
-from konsey.core import meeting_calendars, outbox
+from konsey.core import meeting_calendars, outbox, sms
 from konsey.core.accounts import User
 from konsey.core.applications import ApplicationStatus, MembershipApplication
 from konsey.core.bodies import Body, BodyKind
 from konsey.core.bylaws import parameters_on
 from konsey.core.errors import Invalid
 from konsey.core.formats import moment_text
+from konsey.core.identifiers import mobile_number
 from konsey.core.labels import label
 from konsey.core.mail import build_message, deliver
 from konsey.core.meetings import AgendaItem, Meeting, Vote, eligible_members
@@ -180,6 +181,11 @@ def send_batch(notification_ids: list[str], *, keep: Callable[[], None] = lambda
     for note in db.session.scalars(select(Notification).where(
             Notification.id.in_([uuid.UUID(i) for i in notification_ids]), Notification.emailed_at.is_(None))):
         member = db.session.get(Member, note.member_id)
+        if member is not None and not member.email and _texted(note, member):
+            note.emailed_at = utcnow()
+            keep()
+            sent += 1
+            continue
         if member is None or not member.email:
             continue
         message = build_message(member.email, note.subject, note.body)
@@ -190,6 +196,24 @@ def send_batch(notification_ids: list[str], *, keep: Callable[[], None] = lambda
         keep()
         sent += 1
     return sent
+
+
+# What a member with no e-mail address who agreed to SMS gets by SMS: news of meetings (an SMS costs the council).
+BY_SMS = {Kind.MEETING_INVITATION, Kind.MEETING_REMINDER}
+SMS_LENGTH = 300  # two concatenated Turkish messages at most
+
+
+def _texted(note: Notification, member: Member) -> bool:
+    """Queue ``note`` as an SMS to a member who agreed to notices by SMS and has a mobile number, where the council
+    has an SMS account; whether it was."""
+    number = mobile_number(member.phone) if member.sms_consent_at is not None else None
+    if number is None or note.kind not in BY_SMS:
+        return False
+    council = db.session.get(Council, member.council_id)
+    text = f"{council.name}: {note.subject}. {' '.join(note.body.split())}"
+    if len(text) > SMS_LENGTH:
+        text = text[:SMS_LENGTH - 1] + "…"
+    return sms.queue(number, text, note.kind.value, member.id) is not None
 
 
 def send_digests(*, keep: Callable[[], None] = lambda: None) -> int:

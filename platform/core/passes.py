@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from itsdangerous import BadSignature, URLSafeSerializer
+from itsdangerous import BadSignature, URLSafeSerializer, URLSafeTimedSerializer
 from sqlalchemy import String, Uuid, case, func, select, update
 from sqlalchemy.orm import Mapped, contains_eager, load_only, mapped_column
 
@@ -26,7 +26,7 @@ from konsey.core import meetings, sms
 from konsey.core.audit import record
 from konsey.core.bodies import Body
 from konsey.core.bylaws import parameters_on
-from konsey.core.errors import Conflict, Invalid, NotFound
+from konsey.core.errors import ConfirmationNeeded, Conflict, Invalid, NotFound
 from konsey.core.formats import moment_text
 from konsey.core.identifiers import mobile_number
 from konsey.core.mail import build_message, deliver
@@ -35,6 +35,8 @@ from konsey.core.membership import Member, MemberKind, in_order
 from konsey.core.minutes import a4_document
 from konsey.core.outbox import emit, handles
 from konsey.core.representatives import Representative
+from konsey.core.rules import sign_in as sign_in_rules
+from konsey.core.sign_in_codes import HoldsSignInCode
 from konsey.core.urls import external_url
 from konsey.tenants.db import CouncilOwned, db, lock, same_council_fk, utcnow
 from konsey.tenants.models import Council
@@ -45,7 +47,10 @@ CODE_ALPHABET = "346789ABCDEFGHJKMNPQRTUVWXY"
 CODE_LENGTH = 8
 
 
-class MeetingPass(CouncilOwned, db.Model):
+class MeetingPass(HoldsSignInCode, CouncilOwned, db.Model):
+    """A person's pass to one meeting; where the by-laws ask for it, the code sent by SMS that confirms its holder
+    (konsey.core.sign_in_codes)."""
+
     __tablename__ = "meeting_passes"
 
     meeting_id: Mapped[uuid.UUID] = mapped_column(Uuid)
@@ -87,8 +92,22 @@ def _signer() -> URLSafeSerializer:
     return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="konsey.meeting-pass")
 
 
+# A phone that confirmed its holder (a code by SMS, a passkey) holds a key of its own for a meeting day; the link's
+# key, passed on or read over a shoulder, does not confirm anyone.
+CONFIRMED_FOR = timedelta(hours=24)
+
+
+def _confirmed_signer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="konsey.meeting-pass.confirmed")
+
+
 def link_token(meeting_pass: MeetingPass) -> str:
     return _signer().dumps([str(meeting_pass.id), str(meeting_pass.council_id)])
+
+
+def confirmed_token(meeting_pass: MeetingPass) -> str:
+    """The key of a phone that confirmed the pass's holder: the link's key and the confirmation in one."""
+    return _confirmed_signer().dumps([str(meeting_pass.id), str(meeting_pass.council_id)])
 
 
 def personal_link(council: Council, meeting_pass: MeetingPass) -> str:
@@ -96,16 +115,37 @@ def personal_link(council: Council, meeting_pass: MeetingPass) -> str:
     return external_url("remote_pages.open_link", council_slug=council.slug, token=link_token(meeting_pass))
 
 
-def pass_id_of(token: str) -> uuid.UUID:
-    """The pass a link names, or NotFound: a forged or mangled link names nothing, and a link of another council
-    than the one the address names is refused before any query (the scoped query would not find it either)."""
+def _read(token: str) -> tuple[uuid.UUID, bool]:
+    """The pass a key names and whether it is a confirmed phone's; NotFound for a forged or mangled key, an
+    expired confirmation, or a key of another council than the one the address names (refused before any query:
+    the scoped query would not find it either)."""
     try:
-        pass_id, council_id = _signer().loads(token)
+        try:
+            ids, confirmed = _signer().loads(token), False
+        except BadSignature:
+            ids = _confirmed_signer().loads(token, max_age=int(CONFIRMED_FOR.total_seconds()))
+            confirmed = True
+        pass_id, council_id = ids
         if uuid.UUID(council_id) != current_council_id():
             raise ValueError("another council's link")
-        return uuid.UUID(pass_id)
+        return uuid.UUID(pass_id), confirmed
     except (BadSignature, ValueError, TypeError):
         raise NotFound(_("Not found.")) from None
+
+
+def pass_id_of(token: str) -> uuid.UUID:
+    """The pass a personal link (or a confirmed phone's key) names, or NotFound."""
+    return _read(token)[0]
+
+
+def confirmation_needed(meeting: Meeting) -> bool:
+    """Whether the by-laws ask a phone to confirm its holder before taking part in this meeting."""
+    return sign_in_rules.strong_sign_in_required(meeting.body.kind.value, parameters_on(meeting.day))
+
+
+def _confirmed_or_refused(confirmed: bool, meeting: Meeting) -> None:
+    if not confirmed and confirmation_needed(meeting):
+        raise ConfirmationNeeded(_("Confirm it is you first, with the code sent to your phone or your passkey."))
 
 
 def entitled(meeting: Meeting, body: Body) -> list[uuid.UUID]:
@@ -181,17 +221,16 @@ def send_links(meeting: Meeting) -> int:
 
 
 def text_links(meeting: Meeting) -> int:
-    """Members with no e-mail address but a mobile number get their link by SMS, where the council has an SMS
-    account (konsey.core.sms); each pass once. How many were queued."""
+    """Members with no e-mail address but a mobile number (for an institution, its representative's) get their
+    link by SMS, where the council has an SMS account (konsey.core.sms); each pass once. How many were queued."""
     if sms.settings() is None:
         return 0
     council = db.session.get(Council, meeting.council_id)
     queued = 0
     for meeting_pass, member in db.session.execute(
             select(MeetingPass, Member).join(Member, Member.id == MeetingPass.member_id).where(
-                MeetingPass.meeting_id == meeting.id, MeetingPass.mailed_at.is_(None), Member.email.is_(None),
-                Member.phone.is_not(None))).all():
-        number = mobile_number(member.phone)
+                MeetingPass.meeting_id == meeting.id, MeetingPass.mailed_at.is_(None), Member.email.is_(None))).all():
+        number = number_for(meeting, member)
         if number is None:
             continue
         url = personal_link(council, meeting_pass)
@@ -269,9 +308,14 @@ def _pass_with(meeting_pass_id: uuid.UUID, *more):
             .where(MeetingPass.id == meeting_pass_id))
 
 
-def holder_of(token: str) -> tuple[MeetingPass, Meeting, Member]:
-    """The pass a personal link's key names, its meeting and its holder (NotFound for any other key)."""
-    return pass_for(pass_id_of(token))
+def holder_of(token: str, *, confirming: bool = False) -> tuple[MeetingPass, Meeting, Member]:
+    """The pass a personal link's key names, its meeting and its holder (NotFound for any other key); where the
+    by-laws ask for it, only for a phone that confirmed its holder (ConfirmationNeeded), unless ``confirming``."""
+    pass_id, confirmed = _read(token)
+    found = pass_for(pass_id)
+    if not confirming:
+        _confirmed_or_refused(confirmed, found[1])
+    return found
 
 
 def pass_for(meeting_pass_id: uuid.UUID) -> tuple[MeetingPass, Meeting, Member]:
@@ -282,18 +326,64 @@ def pass_for(meeting_pass_id: uuid.UUID) -> tuple[MeetingPass, Meeting, Member]:
     return found
 
 
-def pass_and_vote(meeting_pass_id: uuid.UUID, vote_id: uuid.UUID) -> tuple[MeetingPass, Meeting, Member,
-                                                                          meetings.Vote]:
-    """:func:`pass_for` and the vote ``vote_id`` of the pass's meeting, in the same round trip (a phone's ballot,
+def pass_and_vote(token: str, vote_id: uuid.UUID) -> tuple[MeetingPass, Meeting, Member, meetings.Vote]:
+    """:func:`holder_of` and the vote ``vote_id`` of the pass's meeting, in the same round trip (a phone's ballot,
     the hot path of a 1,500-phone vote); NotFound for a vote of another meeting as for a wrong pass."""
+    pass_id, confirmed = _read(token)
     vote, item = meetings.Vote, meetings.AgendaItem
     found = db.session.execute(
-        _pass_with(meeting_pass_id, vote, item.id)
+        _pass_with(pass_id, vote, item.id)
         .outerjoin(vote, vote.id == vote_id)
         .outerjoin(item, (item.id == vote.agenda_item_id) & (item.meeting_id == Meeting.id))).first()
     if found is None or found[4] is None:
         raise NotFound(_("Not found."))
+    _confirmed_or_refused(confirmed, found[1])
     return found[0], found[1], found[2], found[3]
+
+
+# --- confirming the holder (where the by-laws ask for it) -------------------------------------------------------
+
+
+def number_for(meeting: Meeting, member: Member) -> str | None:
+    """The mobile number a code for this pass goes to: the member's, or for an institution the mobile of its
+    representative with a valid mandate on the meeting's day."""
+    if member.kind is MemberKind.INSTITUTIONAL:
+        for rep in db.session.scalars(select(Representative).where(Representative.member_id == member.id,
+                                                                   Representative.mobile.is_not(None))):
+            if rep.valid_on(meeting.day):
+                return rep.mobile
+        return None
+    return mobile_number(member.phone)
+
+
+def send_code(meeting_pass: MeetingPass, meeting: Meeting, member: Member) -> str:
+    """Text a code to the holder's number on file; the number's last digits (for the page to say where it went)."""
+    number = number_for(meeting, member)
+    if number is None:
+        raise Conflict({"code": [_("No mobile number of yours is on file: show your badge at the desk, or ask the "
+                                   "council to add your number.")]})
+    if sms.settings() is None:
+        raise Conflict({"code": [_("The council sends no SMS: show your badge at the desk.")]})
+    code = meeting_pass.new_code()
+    if code is None:
+        raise Conflict({"code": [_("A code was sent less than a minute ago. Wait %(seconds)d seconds for another.",
+                                   seconds=meeting_pass.seconds_to_wait())]})
+    council = db.session.get(Council, meeting.council_id)
+    with force_locale(council.locale):
+        text = _("%(council)s: %(code)s is your code to take part in %(title)s. It is good for 5 minutes; do not "
+                 "tell it to anyone.", council=council.name, code=code, title=meeting.title)
+    sms.queue(number, text, "sign_in_code", member.id)
+    record("meeting.confirmation_code_sent", meeting, {})
+    return number[-2:]
+
+
+def confirm_with_code(meeting_pass: MeetingPass, meeting: Meeting, typed: str) -> str | None:
+    """The code typed back: the confirmed phone's key, or None (a wrong try counts, and is audited)."""
+    if not meeting_pass.use_code(typed):
+        record("meeting.confirmation_refused", meeting, {"how": "sms"})
+        return None
+    record("meeting.holder_confirmed", meeting, {"how": "sms"})
+    return confirmed_token(meeting_pass)
 
 
 def pass_by_code(meeting: Meeting, typed: str) -> MeetingPass:

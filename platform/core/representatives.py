@@ -29,7 +29,8 @@ from konsey.tenants.db import db
 from konsey.tenants.models import council_today
 
 
-def appoint(member: Member, capacity: Capacity, name: str, mandate_letter: str, expires_on: date) -> Representative:
+def appoint(member: Member, capacity: Capacity, name: str, mandate_letter: str, expires_on: date, *,
+            mobile: str | None = None) -> Representative:
     if member.kind is not MemberKind.INSTITUTIONAL:
         raise Invalid({"member_id": [_("Only institutional members act through representatives.")]})
     if expires_on < council_today():
@@ -37,7 +38,7 @@ def appoint(member: Member, capacity: Capacity, name: str, mandate_letter: str, 
     if capacity is Capacity.REPRESENTATIVE and member.category is MemberCategory.UNIVERSITY:
         check_university_representatives(member)
     representative = Representative(member_id=member.id, capacity=capacity, name=name,
-                                    mandate_letter=mandate_letter, mandate_expires_on=expires_on)
+                                    mandate_letter=mandate_letter, mandate_expires_on=expires_on, mobile=mobile)
     db.session.add(representative)
     db.session.flush()
     record("representative.appointed", representative, {"member": str(member.id), "capacity": capacity.value,

@@ -31,6 +31,7 @@ from webauthn.helpers.structs import (
 )
 
 from konsey.core.council_keys import secret_vault
+from konsey.core.sign_in_codes import HoldsSignInCode
 from konsey.tenants.db import HasId, as_utc, db, utcnow
 
 ISSUER = "Konsey"
@@ -40,14 +41,17 @@ REMEMBERED_FOR = timedelta(days=30)
 VALID_WINDOW = 1
 
 
-class SecondFactor(HasId, db.Model):
-    """An authenticator app enrolled by a person (a platform table: a person's, not a council's)."""
+class SecondFactor(HoldsSignInCode, HasId, db.Model):
+    """An authenticator app enrolled by a person, or their mobile number for codes by SMS (a platform table: a
+    person's, not a council's)."""
 
     __tablename__ = "second_factors"
 
     user_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    kind: Mapped[str] = mapped_column(String(16), default="totp")
-    secret_encrypted: Mapped[str] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(String(16), default="totp")  # "totp" or "sms"
+    secret_encrypted: Mapped[str] = mapped_column(Text)  # the authenticator's key, or the mobile number
+    # An SMS factor's codes go through this council's SMS account (one that allows them; it pays for them).
+    council_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey("councils.id", ondelete="CASCADE"))
     confirmed_at: Mapped[datetime | None]
     last_step: Mapped[int | None] = mapped_column(Integer)  # the last time step used: a code is good once
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -80,18 +84,18 @@ def _digest(text: str) -> str:
 
 def enrolled(user_id: uuid.UUID) -> SecondFactor | None:
     """The person's authenticator app, once set up."""
-    return db.session.scalar(select(SecondFactor).where(SecondFactor.user_id == user_id,
+    return db.session.scalar(select(SecondFactor).where(SecondFactor.user_id == user_id, SecondFactor.kind == "totp",
                                                         SecondFactor.confirmed_at.is_not(None)))
 
 
 def has_any(user_id: uuid.UUID) -> bool:
-    """Whether the person signs in with a second factor: an authenticator app or a passkey."""
-    return enrolled(user_id) is not None or bool(passkeys_of(user_id))
+    """Whether the person signs in with a second factor: an authenticator app, a passkey or codes by SMS."""
+    return enrolled(user_id) is not None or bool(passkeys_of(user_id)) or sms_factor(user_id) is not None
 
 
 def start_enrolment(user_id: uuid.UUID) -> tuple[SecondFactor, str]:
     """A new authenticator secret for the person (unconfirmed until a code from it is typed back)."""
-    db.session.execute(delete(SecondFactor).where(SecondFactor.user_id == user_id,
+    db.session.execute(delete(SecondFactor).where(SecondFactor.user_id == user_id, SecondFactor.kind == "totp",
                                                   SecondFactor.confirmed_at.is_(None)))
     secret = pyotp.random_base32()
     factor = SecondFactor(user_id=user_id, secret_encrypted=_vault().encrypt(secret.encode()).decode())
@@ -135,9 +139,44 @@ def confirm(factor: SecondFactor, code: str, now: datetime | None = None) -> lis
     if not check_code(factor, code, now):
         return None
     db.session.execute(delete(SecondFactor).where(SecondFactor.user_id == factor.user_id,
-                                                  SecondFactor.id != factor.id))
+                                                  SecondFactor.kind == factor.kind, SecondFactor.id != factor.id))
     factor.confirmed_at = now or utcnow()
     return new_recovery_codes(factor.user_id)
+
+
+# --- codes by SMS (a fallback where the person's council allows it) -------------------------------------------------
+
+
+def sms_factor(user_id: uuid.UUID) -> SecondFactor | None:
+    """The person's mobile number for sign-in codes by SMS, once confirmed."""
+    return db.session.scalar(select(SecondFactor).where(SecondFactor.user_id == user_id, SecondFactor.kind == "sms",
+                                                        SecondFactor.confirmed_at.is_not(None)))
+
+
+def start_sms(user_id: uuid.UUID, council_id: uuid.UUID, number: str) -> SecondFactor:
+    """A mobile number to confirm with the code sent to it (an earlier unconfirmed one is forgotten)."""
+    db.session.execute(delete(SecondFactor).where(SecondFactor.user_id == user_id, SecondFactor.kind == "sms",
+                                                  SecondFactor.confirmed_at.is_(None)))
+    factor = SecondFactor(user_id=user_id, kind="sms", council_id=council_id,
+                          secret_encrypted=_vault().encrypt(number.encode()).decode())
+    db.session.add(factor)
+    db.session.flush()
+    return factor
+
+
+def number_of(factor: SecondFactor) -> str:
+    return _vault().decrypt(factor.secret_encrypted.encode()).decode()
+
+
+def confirm_sms(factor: SecondFactor, code: str, now: datetime | None = None) -> list[str] | None:
+    """The number is confirmed when the code sent to it is typed back: it replaces an earlier number; recovery
+    codes (shown once) if the person had none. None if the code is not right."""
+    if not factor.use_code(code, now):
+        return None
+    db.session.execute(delete(SecondFactor).where(SecondFactor.user_id == factor.user_id, SecondFactor.kind == "sms",
+                                                  SecondFactor.id != factor.id))
+    factor.confirmed_at = now or utcnow()
+    return new_recovery_codes(factor.user_id) if recovery_codes_left(factor.user_id) == 0 else []
 
 
 def new_recovery_codes(user_id: uuid.UUID) -> list[str]:
@@ -206,46 +245,62 @@ def passkeys_of(user_id: uuid.UUID) -> list[Passkey]:
 
 def registration_options(user_id: uuid.UUID, email: str, display_name: str, rp_id: str) -> tuple[str, bytes]:
     """(the options for the browser, as JSON; the challenge to keep until it answers)."""
+    return passkey_registration(user_id, email, display_name, passkeys_of(user_id), rp_id)
+
+
+def passkey_registration(owner_id: uuid.UUID, name: str, display_name: str, existing, rp_id: str) -> tuple[str, bytes]:
+    """What a browser needs to make a passkey for ``owner_id`` (not one of the ``existing`` again), and the
+    challenge its answer must sign: a person's (here) or a member's on their phone (konsey.core.member_passkeys)."""
     options = webauthn.generate_registration_options(
-        rp_id=rp_id, rp_name=ISSUER, user_id=user_id.bytes, user_name=email, user_display_name=display_name,
+        rp_id=rp_id, rp_name=ISSUER, user_id=owner_id.bytes, user_name=name, user_display_name=display_name,
         authenticator_selection=AuthenticatorSelectionCriteria(resident_key=ResidentKeyRequirement.PREFERRED,
                                                                user_verification=UserVerificationRequirement.PREFERRED),
-        exclude_credentials=[PublicKeyCredentialDescriptor(id=key.credential_id) for key in passkeys_of(user_id)])
+        exclude_credentials=[PublicKeyCredentialDescriptor(id=key.credential_id) for key in existing])
     return webauthn.options_to_json(options), options.challenge
+
+
+def verified_registration(credential: dict, challenge: bytes, rp_id: str, origin: str) -> tuple[bytes, bytes, int]:
+    """(credential id, public key, counter) of the passkey the browser made, its attestation checked against the
+    challenge, the site and the origin (InvalidRegistrationResponse otherwise)."""
+    verified = webauthn.verify_registration_response(credential=credential, expected_challenge=challenge,
+                                                     expected_rp_id=rp_id, expected_origin=origin)
+    return verified.credential_id, verified.credential_public_key, verified.sign_count
 
 
 def register_passkey(user_id: uuid.UUID, credential: dict, challenge: bytes, rp_id: str, origin: str,
                      name: str) -> Passkey:
-    """Keep the passkey the browser made (its attestation checked against the challenge, the site and the origin)."""
-    verified = webauthn.verify_registration_response(credential=credential, expected_challenge=challenge,
-                                                     expected_rp_id=rp_id, expected_origin=origin)
-    passkey = Passkey(user_id=user_id, credential_id=verified.credential_id,
-                      public_key=verified.credential_public_key, sign_count=verified.sign_count, name=name)
+    """Keep the passkey the browser made."""
+    credential_id, public_key, count = verified_registration(credential, challenge, rp_id, origin)
+    passkey = Passkey(user_id=user_id, credential_id=credential_id, public_key=public_key, sign_count=count, name=name)
     db.session.add(passkey)
     db.session.flush()
     return passkey
 
 
 def authentication_options(user_id: uuid.UUID, rp_id: str) -> tuple[str, bytes]:
+    return passkey_authentication(passkeys_of(user_id), rp_id)
+
+
+def passkey_authentication(existing, rp_id: str) -> tuple[str, bytes]:
+    """The challenge one of the ``existing`` passkeys is to sign, as options for the browser."""
     options = webauthn.generate_authentication_options(
-        rp_id=rp_id, allow_credentials=[PublicKeyCredentialDescriptor(id=key.credential_id)
-                                        for key in passkeys_of(user_id)],
+        rp_id=rp_id, allow_credentials=[PublicKeyCredentialDescriptor(id=key.credential_id) for key in existing],
         user_verification=UserVerificationRequirement.PREFERRED)
     return webauthn.options_to_json(options), options.challenge
 
 
-def check_passkey(user_id: uuid.UUID, credential: dict, challenge: bytes, rp_id: str, origin: str) -> bool:
-    """Whether the browser's answer is signed by one of the person's passkeys for this challenge (its counter moved
-    on: a cloned key shows itself)."""
+def credential_id_of(credential: dict) -> bytes | None:
+    """The id of the passkey a browser's answer names (None for an answer that names none)."""
     raw_id = credential.get("rawId") or credential.get("id") or ""
     try:
-        credential_id = webauthn.base64url_to_bytes(raw_id)
+        return webauthn.base64url_to_bytes(raw_id) or None
     except (ValueError, TypeError):
-        return False
-    passkey = db.session.scalar(select(Passkey).where(Passkey.user_id == user_id,
-                                                      Passkey.credential_id == credential_id))
-    if passkey is None:
-        return False
+        return None
+
+
+def signed_by(passkey, credential: dict, challenge: bytes, rp_id: str, origin: str) -> bool:
+    """Whether the browser's answer is signed by ``passkey`` for this challenge (its counter moved on: a cloned key
+    shows itself); the passkey's counter and last use are kept."""
     try:
         verified = webauthn.verify_authentication_response(
             credential=credential, expected_challenge=challenge, expected_rp_id=rp_id, expected_origin=origin,
@@ -254,3 +309,11 @@ def check_passkey(user_id: uuid.UUID, credential: dict, challenge: bytes, rp_id:
         return False
     passkey.sign_count, passkey.last_used_at = verified.new_sign_count, utcnow()
     return True
+
+
+def check_passkey(user_id: uuid.UUID, credential: dict, challenge: bytes, rp_id: str, origin: str) -> bool:
+    """Whether the browser's answer is signed by one of the person's passkeys for this challenge."""
+    credential_id = credential_id_of(credential)
+    passkey = credential_id and db.session.scalar(select(Passkey).where(Passkey.user_id == user_id,
+                                                                        Passkey.credential_id == credential_id))
+    return bool(passkey) and signed_by(passkey, credential, challenge, rp_id, origin)

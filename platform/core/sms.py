@@ -18,7 +18,7 @@ import urllib.error
 import urllib.request
 import uuid
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -82,6 +82,9 @@ class SmsMessage(CouncilOwned, db.Model):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     sent_at: Mapped[datetime | None]
+    # The provider's delivery report, asked for after sending: "delivered", "undelivered" or None (not known yet).
+    report: Mapped[str | None] = mapped_column(String(16))
+    report_at: Mapped[datetime | None]
 
     __council_table_args__ = (db.Index("ix_sms_messages_council_created", "council_id", "created_at"),)
 
@@ -205,6 +208,70 @@ def _iletimerkezi(account: SmsSettings, number: str, text: str) -> ProviderAnswe
 
 
 SENDERS = {"netgsm": _netgsm, "iletimerkezi": _iletimerkezi}
+
+
+# --- delivery reports: did the message reach the phone? --------------------------------------------------------------
+
+DELIVERED, UNDELIVERED = "delivered", "undelivered"
+REPORT_WITHIN = timedelta(days=2)  # providers keep a report this long at least; after that, it stays unknown
+
+
+def _netgsm_report(account: SmsSettings, message: SmsMessage) -> str | None:
+    """Netgsm's report of a job: status 0 waiting, 1 delivered, anything else not delivered (timed out, a wrong or
+    barred number, refused by the operator…)."""
+    credentials = account.credentials
+    auth = base64.b64encode(f"{credentials['username']}:{credentials['password']}".encode()).decode()
+    _status, answer = _post(current_app.config["KONSEY_NETGSM_URL"].rstrip("/") + "/sms/rest/v2/report",
+                            {"bulkIds": [message.provider_ref]}, {"Authorization": f"Basic {auth}"})
+    if str(answer.get("code")) != "00":
+        return None
+    for job in answer.get("jobs") or []:
+        if str(job.get("jobid")) == message.provider_ref:
+            status = str(job.get("status"))
+            return None if status == "0" else DELIVERED if status == "1" else UNDELIVERED
+    return None
+
+
+def _iletimerkezi_report(account: SmsSettings, message: SmsMessage) -> str | None:
+    """İleti Merkezi's report of an order: each number's status 110 being sent, 111 delivered, 112 not delivered."""
+    credentials = account.credentials
+    _status, answer = _post(current_app.config["KONSEY_ILETIMERKEZI_URL"].rstrip("/") + "/v1/get-report/json",
+                            {"request": {"authentication": {"key": credentials["key"], "hash": credentials["hash"]},
+                                         "order": {"id": message.provider_ref, "page": "1", "rowCount": "1000"}}},
+                            {})
+    response = answer.get("response", {})
+    if str(response.get("status", {}).get("code")) != "200":
+        return None
+    for line in response.get("order", {}).get("message") or []:
+        if str(line.get("number", "")).lstrip("+") == message.number.lstrip("+"):
+            status = str(line.get("status"))
+            return DELIVERED if status == "111" else UNDELIVERED if status == "112" else None
+    return None
+
+
+REPORTERS = {"netgsm": _netgsm_report, "iletimerkezi": _iletimerkezi_report}
+
+
+def ask_reports(limit: int = 500) -> int:
+    """Ask the provider how the messages sent in the last two days fared; how many have their answer now. A
+    provider out of reach is asked again next time."""
+    account = settings()
+    if account is None:
+        return 0
+    waiting = db.session.scalars(select(SmsMessage).where(
+        SmsMessage.status == SmsStatus.SENT, SmsMessage.report.is_(None), SmsMessage.provider == account.provider,
+        SmsMessage.provider_ref.is_not(None), SmsMessage.sent_at >= utcnow() - REPORT_WITHIN)
+        .order_by(SmsMessage.sent_at).limit(limit)).all()
+    answered = 0
+    for message in waiting:
+        try:
+            outcome = REPORTERS[account.provider](account, message)
+        except (urllib.error.URLError, OSError, ValueError):
+            break  # out of reach (or answering nonsense): the rest wait for the next round
+        if outcome is not None:
+            message.report, message.report_at = outcome, utcnow()
+            answered += 1
+    return answered
 
 
 @handles("sms.send")

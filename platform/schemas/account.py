@@ -53,3 +53,23 @@ class NewPasskeySchema(StrictSchema):
 
     credential = fields.Dict(required=True, metadata={"description": "The PublicKeyCredential, as JSON."})
     name = fields.String(required=True, validate=validate.Length(min=1, max=60), metadata={"label": _l("Name")})
+
+
+class SmsCodeSchema(StrictSchema):
+    """A code sent by SMS (six digits; spaces are forgiven)."""
+
+    code = fields.String(required=True, validate=validate.Length(min=6, max=8),
+                         metadata={"label": _l("Code sent by SMS")})
+
+
+class SmsFactorSchema(StrictSchema):
+    """A staff member's mobile number for sign-in codes, and the council whose SMS account sends them."""
+
+    council_id = fields.UUID(required=True, metadata={"label": _l("Council")})
+    mobile = fields.String(required=True, validate=validate.Length(min=10, max=20),
+                           metadata={"label": _l("Mobile number")})
+
+
+class SmsSecondFactorPolicySchema(StrictSchema):
+    allowed = fields.Boolean(required=True, metadata={"description": "Staff may take a code sent by SMS as their "
+                                                                     "second factor."})

@@ -57,6 +57,10 @@ class ByLawParametersSchema(StrictSchema):
         load_default=_default("online_presence_counts_for"))
     online_presence_timeout_seconds = fields.Integer(validate=validate.Range(30, 3600),
                                                      load_default=_default("online_presence_timeout_seconds"))
+    strong_sign_in_for = fields.List(
+        fields.String(validate=validate.OneOf([kind.value for kind in BodyKind])), validate=validate.Length(max=4),
+        load_default=_default("strong_sign_in_for"),
+        metadata={"description": "Body kinds whose meetings ask a phone for an SMS code or a passkey before joining."})
     speaking_time_minutes = fields.Integer(validate=validate.Range(1, 60), load_default=_default("speaking_time_minutes"))
     point_of_order_minutes = fields.Integer(validate=validate.Range(1, 30), load_default=_default("point_of_order_minutes"))
     presiding_board_for = fields.List(

@@ -10,6 +10,7 @@ from konsey.core.identifiers import (
     detsis_is_valid,
     kep_address_is_valid,
     mersis_is_valid,
+    mobile_number,
     phone_is_valid,
     tckn_is_valid,
     tckn_masked,
@@ -25,6 +26,7 @@ from konsey.core.membership import (
 from konsey.core.representatives import Capacity
 from konsey.core.text import email_lower
 from konsey.schemas.base import StrictSchema
+from konsey.tenants.db import utcnow
 from konsey.tenants.models import council_today
 
 _blank_to_none = lambda v: v.strip() or None if isinstance(v, str) else v  # noqa: E731
@@ -37,6 +39,9 @@ class MemberInputSchema(StrictSchema):
     name = fields.String(required=True, validate=validate.Length(min=2, max=200))
     email = fields.Email(load_default=None, allow_none=True)
     phone = fields.String(load_default=None, allow_none=True)
+    sms_consent = fields.Boolean(metadata={"description": "The member agreed to meeting notices and reminders by SMS "
+                                                          "at the mobile number (their meeting link and sign-in codes "
+                                                          "go to it regardless, being how they take part)."})
     birth_date = fields.Date(load_default=None, allow_none=True)
     gender = fields.Enum(Gender, by_value=True, load_default=None, allow_none=True)
     neighbourhood = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=120))
@@ -110,6 +115,8 @@ class MemberInputSchema(StrictSchema):
                 data[key] = _blank_to_none(data[key])
         if data.get("email"):
             data["email"] = email_lower(data["email"])
+        if "sms_consent" in data:  # recorded as the moment it was given (konsey.core.membership keeps an earlier one)
+            data["sms_consent_at"] = utcnow() if data.pop("sms_consent") else None
         if "name" in data:
             data["name"] = " ".join(data["name"].split())
         return data
@@ -164,6 +171,8 @@ class MemberOutputSchema(Schema):
     name = fields.String()
     email = fields.String(allow_none=True)
     phone = fields.String(allow_none=True)
+    sms_consent_at = fields.DateTime(allow_none=True, metadata={"description": "When the member agreed to notices "
+                                                                               "by SMS (null: none by SMS)."})
     birth_date = fields.Date(allow_none=True)
     gender = fields.Enum(Gender, by_value=True, allow_none=True)
     neighbourhood = fields.String(allow_none=True)
@@ -209,5 +218,19 @@ class RepresentativeSchema(StrictSchema):
     name = fields.String(required=True, validate=validate.Length(min=3, max=200))
     mandate_letter = fields.String(required=True, validate=validate.Length(min=3, max=200))
     mandate_expires_on = fields.Date(required=True)
+    mobile = fields.String(load_default=None, allow_none=True, metadata={
+        "description": "The representative's mobile number (+90…): the institution's meeting link and sign-in codes "
+                       "reach them by SMS where the institution has no e-mail address."})
     valid = fields.Function(lambda r: r.valid_on(council_today()), dump_only=True, metadata={"type": "boolean"})
+
+    @validates("mobile")
+    def _mobile(self, value, **_kw):
+        if value and mobile_number(value) is None:
+            raise ValidationError(_("Type a Turkish mobile number, such as 0532 123 45 67."))
+
+    @post_load
+    def _normalise_mobile(self, data, **_kw):
+        if "mobile" in data:
+            data["mobile"] = mobile_number(data["mobile"]) if data["mobile"] else None
+        return data
 

@@ -46,4 +46,6 @@ class SmsMessageSchema(Schema):
     attempts = fields.Integer()
     created_at = fields.DateTime()
     sent_at = fields.DateTime(allow_none=True)
+    report = fields.String(allow_none=True, metadata={"description": "The provider's delivery report: delivered, "
+                                                                     "undelivered, or null (not known yet)."})
     error = fields.String(metadata={"description": "The provider's answer to the last try, in words."})

@@ -54,6 +54,8 @@ class Council(HasId, db.Model):
     bylaws_version: Mapped[int] = mapped_column(default=0, server_default="0")
     # Everyone with a role in the council signs in with a second factor (konsey.core.second_factors).
     require_two_factor: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
+    # Its staff may take a code sent by SMS (through the council's own SMS account) as their second factor.
+    allow_sms_second_factor: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
     audit_head_seq: Mapped[int] = mapped_column(default=0, server_default="0")
     audit_head_hash: Mapped[str | None] = mapped_column(String(64))
 

@@ -19,13 +19,14 @@ from konsey.core import (
     meeting_calendars,
     meeting_record,
     meetings,
+    member_passkeys,
     passes,
     presiding,
     speakers,
     votes,
 )
 from konsey.core.bylaws import parameters_on
-from konsey.core.errors import Invalid
+from konsey.core.errors import Invalid, NotFound
 from konsey.core.live_state import state as screen_state  # this module's live_state is the use case
 from konsey.core.meetings import AgendaItem, Attendance, Ballot, Meeting, Vote
 from konsey.core.membership import Member
@@ -215,6 +216,7 @@ class Phone:
     on_board: bool = False  # of the meeting's elected presiding board: their phone runs the board's desk too
     calendar_url: str | None = None  # the member's own meetings calendar (a secret address)
     voted_choice: object = None  # what the seat chose in the open vote, where the vote is by name (never secret)
+    may_add_passkey: bool = False  # the by-laws ask phones to confirm their holder, and the member has no passkey
 
     @property
     def open_vote_id(self):
@@ -233,10 +235,19 @@ def _open_vote(meeting_row: Meeting) -> Vote | None:
 
 
 @query(None)
+def same_pass(held: str, token: str) -> bool:
+    """Whether a confirmed phone's key names the pass a link opens (its holder opening their link again)."""
+    try:
+        return passes.pass_id_of(held) == passes.pass_id_of(token)
+    except NotFound:
+        return False
+
+
+@query(None)
 def open_link(token: str) -> uuid.UUID:
     """A personal link opened: the meeting whose pages it opens (a link whose pass was reissued, forged or of
-    another council is not found)."""
-    _meeting_pass, meeting_row, _member = pass_holder(token)
+    another council is not found). It opens the page whatever the by-laws ask: the page asks for the confirmation."""
+    _meeting_pass, meeting_row, _member = passes.holder_of(token, confirming=True)
     return meeting_row.id
 
 
@@ -264,7 +275,7 @@ def phone(token: str) -> Phone:
                  rules.online_presence_counts(body.kind.value, bylaws), opens if problem == "not_yet" else None,
                  waiting_motions, _minutes_for(meeting_row, member), presiding.on_board(meeting_row, member.id),
                  meeting_calendars.feed_url(member, db.session.get(Council, meeting_row.council_id)),
-                 voted_choice)
+                 voted_choice, passes.confirmation_needed(meeting_row) and not member_passkeys.of_member(member.id))
 
 
 def _minutes_for(meeting_row: Meeting, member: Member):
@@ -316,7 +327,7 @@ def phone_leave(token: str) -> None:
 def phone_ballot(token: str, vote_id: uuid.UUID, data: dict) -> meetings.VoteKind:
     """A vote cast from the phone: open and roll-call votes by name, a secret vote counted with no link to the
     person (only that their seat voted is kept); one ballot per seat, a substitute voting for the seat."""
-    meeting_pass, meeting_row, member, vote = passes.pass_and_vote(passes.pass_id_of(token), vote_id)
+    meeting_pass, meeting_row, member, vote = passes.pass_and_vote(token, vote_id)
     data = loaded(data)
     votes.cast(vote, meeting_row, body_of(meeting_row), member, data["choice"], meetings.Channel.PHONE)
     live.changed(meeting_row.id, urgent=False)

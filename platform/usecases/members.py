@@ -147,7 +147,7 @@ def appoint_representative(member_id: uuid.UUID, data: dict) -> Representative:
     member = one(Member, member_id)
     data = loaded(data)
     return representatives.appoint(member, data["capacity"], data["name"], data["mandate_letter"],
-                                   data["mandate_expires_on"])
+                                   data["mandate_expires_on"], mobile=data.get("mobile"))
 
 
 @command(Permission.MEMBERS_MANAGE)

@@ -6,24 +6,31 @@ from __future__ import annotations
 import uuid
 
 import segno
+from flask_babel import force_locale
 from flask_babel import gettext as _
+from sqlalchemy import select
 from webauthn.helpers.exceptions import InvalidRegistrationResponse
 
-from konsey.core import second_factors
-from konsey.core.accounts import User, find_user_by_email
+from konsey.core import second_factors, sms
+from konsey.core.accounts import User, council_ids_of, find_user_by_email
 from konsey.core.audit import record
 from konsey.core.errors import Conflict, Invalid, NotFound
+from konsey.core.identifiers import mobile_number
 from konsey.core.permissions import Permission
+from konsey.core.text import turkish_sort_key
 from konsey.schemas.account import (
     NewPasskeySchema,
     SecondFactorCodeSchema,
     SecondFactorRequirementSchema,
     SignInCodeSchema,
+    SmsCodeSchema,
+    SmsFactorSchema,
+    SmsSecondFactorPolicySchema,
 )
 from konsey.tenants.db import db
 from konsey.tenants.models import Council
 from konsey.tenants.platform_audit import record_platform_event
-from konsey.tenants.scoping import current_council_id
+from konsey.tenants.scoping import bound_council, current_council_id
 from konsey.usecases.base import command, current_actor, loaded, query
 
 
@@ -38,10 +45,122 @@ def _me() -> User:
 def status() -> dict:
     """Whether the person has an authenticator enrolled, their passkeys, and how many recovery codes are left."""
     me = _me()
-    factor = second_factors.enrolled(me.id)
+    factor, by_sms = second_factors.enrolled(me.id), second_factors.sms_factor(me.id)
+    pending = db.session.scalar(select(second_factors.SecondFactor).where(
+        second_factors.SecondFactor.user_id == me.id, second_factors.SecondFactor.kind == "sms",
+        second_factors.SecondFactor.confirmed_at.is_(None)))
     return {"enrolled": factor is not None, "since": factor.confirmed_at if factor else None,
             "passkeys": second_factors.passkeys_of(me.id),
-            "recovery_codes_left": second_factors.recovery_codes_left(me.id)}
+            "recovery_codes_left": second_factors.recovery_codes_left(me.id),
+            "sms": {"number_end": second_factors.number_of(by_sms)[-2:],
+                    "council": db.session.get(Council, by_sms.council_id)} if by_sms else None,
+            "sms_pending": {"id": pending.id, "number_end": second_factors.number_of(pending)[-2:]}
+            if pending else None,
+            "sms_councils": sms_councils_of(me)}
+
+
+def sms_councils_of(user: User) -> list[Council]:
+    """The person's councils that let staff take codes by SMS and have an SMS account to send them with."""
+    allowing = db.session.scalars(select(Council).where(Council.id.in_(council_ids_of(user)),
+                                                        Council.allow_sms_second_factor)).all()
+    sending = []
+    for council in allowing:
+        with bound_council(council.id):
+            if sms.settings() is not None:
+                sending.append(council)
+    return sorted(sending, key=lambda council: turkish_sort_key(council.name))
+
+
+def _text_code(factor: second_factors.SecondFactor, user: User) -> str:
+    """Send a fresh code to the factor's number through its council's SMS account; the number's last two digits."""
+    council = db.session.get(Council, factor.council_id)
+    if council is None or not council.allow_sms_second_factor:
+        raise Conflict({"code": [_("Codes by SMS are no longer allowed: use your authenticator app, a passkey or a "
+                                   "recovery code.")]})
+    code = factor.new_code()
+    if code is None:
+        raise Conflict({"code": [_("A code was sent less than a minute ago. Wait %(seconds)d seconds for another.",
+                                   seconds=factor.seconds_to_wait())]})
+    number = second_factors.number_of(factor)
+    with bound_council(council.id), force_locale(user.locale or council.locale or "tr"):
+        queued = sms.queue(number, _("%(code)s is your Konsey sign-in code. It is good for 5 minutes; do not tell it "
+                                     "to anyone.", code=code), "sign_in_code")
+    if queued is None:
+        raise Conflict({"code": [_("The council sends no SMS any more: use your authenticator app, a passkey or a "
+                                   "recovery code.")]})
+    return number[-2:]
+
+
+@command(Permission.ACCOUNT_SECURITY, takes=SmsFactorSchema)
+def start_sms(data: dict) -> str:
+    """Codes by SMS as a second factor: the mobile number, to be confirmed with the code sent to it now through
+    the chosen council's SMS account; the number's last two digits."""
+    me = _me()
+    data = loaded(data)
+    council = next((c for c in sms_councils_of(me) if c.id == data["council_id"]), None)
+    if council is None:
+        raise Invalid({"council_id": [_("This council does not send sign-in codes by SMS.")]})
+    number = mobile_number(data["mobile"])
+    if number is None:
+        raise Invalid({"mobile": [_("Type a Turkish mobile number, such as 0532 123 45 67.")]})
+    return _text_code(second_factors.start_sms(me.id, council.id, number), me)
+
+
+@command(Permission.ACCOUNT_SECURITY, takes=SmsCodeSchema)
+def confirm_sms(factor_id: uuid.UUID, data: dict) -> list[str]:
+    """The number is confirmed when the code sent to it is typed back; recovery codes if the person had none."""
+    me = _me()
+    factor = db.session.get(second_factors.SecondFactor, factor_id)
+    if factor is None or factor.user_id != me.id or factor.kind != "sms" or factor.confirmed_at is not None:
+        raise NotFound(_("Start adding the mobile number again."))
+    codes = second_factors.confirm_sms(factor, loaded(data)["code"])
+    if codes is None:
+        db.session.commit()  # the wrong try counts (five spend the code)
+        raise Invalid({"code": [_("This code is not right, or no longer good. Type the last code sent, or start "
+                                  "again.")]})
+    record_platform_event("second_factor.enrolled", actor_id=me.id, details={"kind": "sms"})
+    return codes
+
+
+@command(Permission.ACCOUNT_SECURITY)
+def remove_sms() -> None:
+    """No more codes by SMS for this person."""
+    me = _me()
+    factor = second_factors.sms_factor(me.id)
+    if factor is None:
+        raise Conflict({"sms": [_("No mobile number receives your codes.")]})
+    if not (second_factors.enrolled(me.id) or second_factors.passkeys_of(me.id)) and _required_of(me):
+        raise Conflict({"sms": [_("Your role requires a second factor: set up an authenticator app or a passkey "
+                                  "first.")]})
+    db.session.delete(factor)
+    record_platform_event("second_factor.removed", actor_id=me.id, details={"kind": "sms"})
+
+
+def _required_of(user: User) -> bool:
+    return bool(db.session.scalar(select(Council.id).where(Council.id.in_(council_ids_of(user)),
+                                                           Council.require_two_factor).limit(1)))
+
+
+@command(None)
+def send_sign_in_code(user_id: uuid.UUID) -> str:
+    """The second step of signing in, by SMS: a code to the person's number (one a minute); its last two digits."""
+    user = db.session.get(User, user_id)
+    factor = second_factors.sms_factor(user_id) if user is not None else None
+    if factor is None:
+        raise Invalid({"code": [_("Sign in again.")]})
+    end = _text_code(factor, user)
+    record_platform_event("second_factor.code_sent", actor_id=user_id, details={"kind": "sms"})
+    return end
+
+
+@query(None)
+def sms_number_end(user_id: uuid.UUID) -> str | None:
+    """The last two digits of the number the person's sign-in codes go to, where their council still allows it."""
+    factor = second_factors.sms_factor(user_id)
+    if factor is None:
+        return None
+    council = db.session.get(Council, factor.council_id)
+    return second_factors.number_of(factor)[-2:] if council is not None and council.allow_sms_second_factor else None
 
 
 @command(Permission.ACCOUNT_SECURITY)
@@ -154,12 +273,16 @@ def second_step(user_id: uuid.UUID, data: dict) -> tuple[User, str | None]:
     if user is None or not second_factors.has_any(user_id):
         raise Invalid({"code": [_("Sign in again.")]})
     factor, code = second_factors.enrolled(user_id), data["code"]
+    by_sms = second_factors.sms_factor(user_id)
     if factor is not None and second_factors.check_code(factor, code):
         how = "totp"
+    elif by_sms is not None and by_sms.use_code(code):
+        how = "sms"
     elif second_factors.use_recovery_code(user_id, code):
         how = "recovery_code"
     else:
-        _refused(user_id, "code", _("This code is not right. Type the code your app shows now, or a recovery code."))
+        _refused(user_id, "code", _("This code is not right. Type the code your app shows now, the code sent by SMS, "
+                                    "or a recovery code."))
     record_platform_event("second_factor.used", actor_id=user_id, details={"kind": how})
     device = second_factors.remember_device(user_id) if data["remember"] else None
     return user, device
@@ -189,6 +312,17 @@ def reset_second_factor(email: str) -> None:
     second_factors.remove(user.id)
     user.end_sessions()  # whoever holds a session signed in with the lost phone is signed out
     record_platform_event("second_factor.reset", details={"user": str(user.id)})
+
+
+@command(Permission.ROLES_MANAGE, takes=SmsSecondFactorPolicySchema)
+def allow_sms_second_factor(data: dict) -> Council:
+    """The council lets its staff take a code sent by SMS (through its SMS account, at its cost) as their second
+    factor, or no longer does (their numbers stay, unused, until it does again)."""
+    council = db.session.get(Council, current_council_id())
+    council.allow_sms_second_factor = loaded(data)["allowed"]
+    record("council.sms_second_factor_allowed" if council.allow_sms_second_factor
+           else "council.sms_second_factor_refused", None)
+    return council
 
 
 @command(Permission.ROLES_MANAGE, takes=SecondFactorRequirementSchema)

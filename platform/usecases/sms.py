@@ -29,7 +29,8 @@ def configure(data: dict) -> dict:
 
 @query(Permission.DELIVERY_MANAGE)
 def messages(limit: int = 50) -> list[dict]:
-    """The latest messages: to whom (the number's end), what for, where they are, the provider's error in words."""
+    """The latest messages: to whom (the number's end), what for, where they are, whether they reached the phone
+    (the provider's delivery report), the provider's error in words."""
     return [{"id": m.id, "number": "…" + m.number[-4:], "purpose": m.purpose, "status": m.status,
-             "attempts": m.attempts, "created_at": m.created_at, "sent_at": m.sent_at,
+             "attempts": m.attempts, "created_at": m.created_at, "sent_at": m.sent_at, "report": m.report,
              "error": sms.error_text(m.provider, m.error_code)} for m in sms.recent(limit)]

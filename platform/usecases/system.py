@@ -16,7 +16,18 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
 
-from konsey.core import delivery, export, federation, live, motions, notifications, outbox, passes, speakers
+from konsey.core import (
+    delivery,
+    export,
+    federation,
+    live,
+    motions,
+    notifications,
+    outbox,
+    passes,
+    sms,
+    speakers,
+)
 from konsey.core.mail import build_message, deliver
 from konsey.core.meetings import Meeting, MeetingStatus
 from konsey.core.membership import Member
@@ -204,6 +215,22 @@ def personal_data_daily(today: date | None = None) -> dict[str, int]:
                 db.session.rollback()
                 logger.exception("the personal-data sweep failed in council %s", council_id)
     return totals
+
+
+@command(Permission.SYSTEM)
+def sms_reports() -> int:
+    """Every quarter of an hour: each council with an SMS account asks its provider whether the messages sent
+    reached the phones (the delivery page shows it). One council's provider out of reach stops no other."""
+    answered = 0
+    for council_id in _active_councils_and_others():
+        with bound_council(council_id):
+            try:
+                answered += sms.ask_reports()
+                keep_so_far()
+            except Exception:  # a provider answering what it never documented: logged, the others go on
+                db.session.rollback()
+                logger.exception("asking for SMS delivery reports failed in council %s", council_id)
+    return answered
 
 
 @command(Permission.SYSTEM)

@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 
 from konsey.app.guard import current_principal
 from konsey.core.errors import DomainError, NotFound
-from konsey.pluginkit.pages import attempt, field_errors, posted
+from konsey.pluginkit.pages import attempt, field_errors, posted, typed_back
 from konsey.usecases import account, second_factor
 from konsey.usecases.base import performs
 from konsey.web import json_download
@@ -78,15 +78,54 @@ def export_own_data():
 @performs(second_factor.status)
 def security():
     """The person's second factor: set up an authenticator app, new recovery codes."""
-    return render_template("account/security.html", status=second_factor.status(), setup=None, codes=None,
-                           errors={}, required=request.args.get("required") == "1")
+    return _security_page()
+
+
+def _security_page(*, setup=None, codes=None, errors=None, values=None, required=None, sms_errors=None):
+    return render_template("account/security.html", status=second_factor.status(), setup=setup, codes=codes,
+                           errors=errors or {}, sms_errors=sms_errors or {}, values=values or {},
+                           required=request.args.get("required") == "1" if required is None else required)
+
+
+@bp.post("/security/sms")
+@performs(second_factor.start_sms)
+def start_sms():
+    """Codes by SMS as a second factor: the number, confirmed by the code sent to it."""
+    try:
+        end = second_factor.start_sms(posted("council_id", "mobile"))
+    except DomainError as error:
+        return _security_page(sms_errors=field_errors(error), values=typed_back("council_id", "mobile"),
+                              required=False), error.status
+    flash(_("A code is on its way to your number ending in %(end)s: type it below.", end=end), "success")
+    return redirect(url_for("account.security") + "#sms-h")
+
+
+@bp.post("/security/sms/<uuid:factor_id>/confirm")
+@performs(second_factor.confirm_sms)
+def confirm_sms(factor_id: uuid.UUID):
+    try:
+        codes = second_factor.confirm_sms(factor_id, posted("code"))
+    except NotFound as error:
+        flash(error.message, "error")
+        return redirect(url_for("account.security"))
+    except DomainError as error:
+        return _security_page(sms_errors=field_errors(error), required=False), error.status
+    session["second_factor"] = True  # this session has just proved a second factor
+    flash(_("Your mobile number is confirmed: you can sign in with a code sent to it."), "success")
+    return _security_page(codes=codes or None, required=False)
+
+
+@bp.post("/security/sms/remove")
+@performs(second_factor.remove_sms)
+def remove_sms():
+    attempt(second_factor.remove_sms, _("Sign-in codes are no longer sent to your phone."))
+    return redirect(url_for("account.security"))
 
 
 @bp.post("/security/authenticator")
 @performs(second_factor.start_authenticator)
 def start_authenticator():
-    return render_template("account/security.html", status=second_factor.status(),
-                           setup=second_factor.start_authenticator(), codes=None, errors={}, required=False)
+    return _security_page(setup=second_factor.start_authenticator(), required=False)
 
 
 @bp.post("/security/authenticator/<uuid:factor_id>/confirm")
@@ -99,13 +138,11 @@ def confirm_authenticator(factor_id: uuid.UUID):
         return redirect(url_for("account.security"))
     except DomainError as error:
         # The same key again: the app already holds it (a new key would need a new scan).
-        return render_template("account/security.html", status=second_factor.status(),
-                               setup=second_factor.authenticator_again(factor_id), codes=None,
-                               errors=field_errors(error), required=False), error.status
+        return _security_page(setup=second_factor.authenticator_again(factor_id), errors=field_errors(error),
+                              required=False), error.status
     session["second_factor"] = True  # this session has just proved the second factor
     flash(_("The authenticator app is set up: from now on you sign in with its code."), "success")
-    return render_template("account/security.html", status=second_factor.status(), setup=None, codes=codes,
-                           errors={}, required=False)
+    return _security_page(codes=codes, required=False)
 
 
 @bp.post("/security/recovery-codes")
@@ -114,8 +151,7 @@ def recovery_codes():
     done, codes = attempt(second_factor.new_recovery_codes)
     if not done:
         return redirect(url_for("account.security"))
-    return render_template("account/security.html", status=second_factor.status(), setup=None, codes=codes,
-                           errors={}, required=False)
+    return _security_page(codes=codes, required=False)
 
 
 @bp.post("/security/passkeys/options")

@@ -74,8 +74,7 @@ def second_step():
         flash(_("Sign in again."), "info")
         return redirect(url_for("auth.login"))
     if request.method == "GET":
-        return render_template("auth/second_factor.html", errors={},
-                               passkeys=second_factor.has_passkeys(uuid.UUID(pending["user"])))
+        return _second_step_page(pending, {}, sent=request.args.get("sent"))
     try:
         user, device = second_factor.second_step(uuid.UUID(pending["user"]), posted("code", "remember"))
     except DomainError as error:
@@ -85,8 +84,7 @@ def second_step():
             flash(_("Too many wrong codes: sign in again."), "error")
             return redirect(url_for("auth.login"))
         session[PENDING] = pending
-        return render_template("auth/second_factor.html", errors=field_errors(error),
-                               passkeys=second_factor.has_passkeys(uuid.UUID(pending["user"]))), error.status
+        return _second_step_page(pending, field_errors(error)), error.status
     session.clear()
     login_user(user)
     session[SECOND_FACTOR] = True
@@ -95,6 +93,28 @@ def second_step():
         response.set_cookie(DEVICE_COOKIE, device, max_age=int(REMEMBERED_FOR.total_seconds()), path="/login",
                             httponly=True, samesite="Lax", secure=current_app.config["SESSION_COOKIE_SECURE"])
     return response
+
+
+def _second_step_page(pending: dict, errors: dict, sent: str | None = None) -> str:
+    user_id = uuid.UUID(pending["user"])
+    return render_template("auth/second_factor.html", errors=errors, passkeys=second_factor.has_passkeys(user_id),
+                           sms_end=second_factor.sms_number_end(user_id), sent=sent)
+
+
+@bp.post("/login/second-factor/sms")
+@performs(second_factor.send_sign_in_code)
+def send_sign_in_code():
+    """A code by SMS for the second step, where the person's council allows it."""
+    pending = _pending_sign_in()
+    if pending is None:
+        flash(_("Sign in again."), "info")
+        return redirect(url_for("auth.login"))
+    try:
+        end = second_factor.send_sign_in_code(uuid.UUID(pending["user"]))
+    except DomainError as error:
+        flash(error.message, "error")
+        return redirect(url_for("auth.second_step"))
+    return redirect(url_for("auth.second_step", sent=end))
 
 
 def _pending_sign_in() -> dict | None:

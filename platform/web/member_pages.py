@@ -69,8 +69,10 @@ def _form_input(form, *, editing: bool) -> dict:
         data["gender"] = form.get("gender") or None
         data["category"] = form.get("category", "")
         data["name"] = form.get("name", "").strip()
+        data["sms_consent"] = form.get("sms_consent") == "1"
         return data
-    return filled(form, "category", "gender", *TEXT_FIELDS, *DATE_FIELDS)
+    return {**filled(form, "category", "gender", *TEXT_FIELDS, *DATE_FIELDS),
+            "sms_consent": form.get("sms_consent") == "1"}
 
 
 def _member_form(member=None, values=None, errors=None, status=200):
@@ -103,6 +105,7 @@ def member_edit(member_id: uuid.UUID):
     member = members.show_member(member_id)
     values = {name: getattr(member, name) or "" for name in (*TEXT_FIELDS, *DATE_FIELDS)}
     values.update(category=member.category.value, gender=member.gender.value if member.gender else "",
+                  sms_consent=member.sms_consent_at is not None,
                   tckn="")  # the identity number is never shown again; leaving it empty keeps it
     return _member_form(member, values)
 
@@ -144,7 +147,7 @@ def member_status(member_id: uuid.UUID):
 @performs(members.appoint_representative)
 def representative_add(member_id: uuid.UUID):
     attempt(lambda: members.appoint_representative(member_id, filled(
-        request.form, "capacity", "name", "mandate_letter", "mandate_expires_on")),
+        request.form, "capacity", "name", "mandate_letter", "mandate_expires_on", "mobile")),
             _("The representative is recorded."))
     return redirect(url_for("member_pages.member", member_id=member_id) + "#representatives")
 

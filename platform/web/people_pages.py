@@ -35,7 +35,8 @@ def people_page():
     return render_template("council/people.html", values=values, errors=errors,
                            roles=[(role.value, label(role)) for role in CouncilRoleName],
                            people=people.list_people(), invitations=people.open_invitations(),
-                           second_factor_required=g.council.require_two_factor), status
+                           second_factor_required=g.council.require_two_factor,
+                           sms_second_factor=g.council.allow_sms_second_factor), status
 
 
 @bp.post("/people/second-factor")
@@ -46,6 +47,17 @@ def second_factor_requirement():
     attempt(lambda: second_factor.require_second_factor({"required": required}),
             _("Everyone with a role here now signs in with a second factor.") if required
             else _("A second factor is now each person's choice here."))
+    return redirect(url_for("people_pages.people_page") + "#second-factor-h")
+
+
+@bp.post("/people/sms-second-factor")
+@performs(second_factor.allow_sms_second_factor)
+def sms_second_factor():
+    """Whether staff may take a code sent by SMS (through the council's SMS account) as their second factor."""
+    allowed = request.form.get("allowed") == "1"
+    attempt(lambda: second_factor.allow_sms_second_factor({"allowed": allowed}),
+            _("Staff can now take a code sent by SMS as their second factor.") if allowed
+            else _("Codes by SMS are no longer a second factor here."))
     return redirect(url_for("people_pages.people_page") + "#second-factor-h")
 
 

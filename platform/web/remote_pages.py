@@ -11,36 +11,43 @@ script, the page is shown again with the sentence."""
 
 from __future__ import annotations
 
+import base64
 import uuid
 from datetime import timedelta
 
-from flask import Blueprint, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, Response, flash, jsonify, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 
-from konsey.core.errors import DomainError, NotFound
+from konsey.core.errors import ConfirmationNeeded, DomainError, NotFound
 from konsey.core.floor_motions import FloorMotionKind
 from konsey.core.labels import label
 from konsey.core.meetings import Choice, VoteKind
 from konsey.pluginkit import file_download
-from konsey.pluginkit.pages import answer_script_or_page, filled, flattened
-from konsey.usecases import assembly, board, hybrid, meeting_record, meetings, sealed
+from konsey.pluginkit.pages import answer_script_or_page, field_errors, filled, flattened, posted
+from konsey.usecases import assembly, board, hybrid, meeting_record, meetings, phone_confirmation, sealed
 from konsey.usecases.base import performs
-from konsey.web.adapters import conditional_state, known_version, live_stream_url
+from konsey.web.adapters import conditional_state, known_version, live_stream_url, webauthn_site
 
 bp = Blueprint("remote_pages", __name__, url_prefix="/<council_slug>/remote")
 
 # The exchanged link lives as long as a meeting day; opening the link again renews it.
 PASS_COOKIE_AGE = timedelta(hours=24)
+_CHALLENGE = "phone_passkey_challenge"  # the WebAuthn challenge a phone's passkey is to sign, until it answers
 
 
 def pass_cookie_name(meeting_id: uuid.UUID) -> str:
     return f"konsey_pass_{meeting_id.hex}"
 
 
+def confirmed_cookie_name(meeting_id: uuid.UUID) -> str:
+    return f"konsey_confirmed_{meeting_id.hex}"
+
+
 def _token(meeting_id: uuid.UUID) -> str:
-    """The personal link's key for this meeting, from its cookie; without one, this page is not found (the
-    person opens their link again)."""
-    token = request.cookies.get(pass_cookie_name(meeting_id))
+    """The key this phone opens the meeting's pages with: a confirmed phone's (where the by-laws ask for it), else
+    the personal link's, from their cookies; without one, this page is not found (the person opens their link
+    again)."""
+    token = request.cookies.get(confirmed_cookie_name(meeting_id)) or request.cookies.get(pass_cookie_name(meeting_id))
     if not token:
         raise NotFound(_("Not found."))
     return token
@@ -59,17 +66,41 @@ def open_link(token):
     """The personal link from the e-mail: its key goes into a cookie for this meeting's pages, and the address
     loses it."""
     meeting_id = hybrid.open_link(token)
-    page = url_for("remote_pages.phone", meeting_id=meeting_id)
-    answer = redirect(page, code=303)
+    answer = _keyed(redirect(url_for("remote_pages.phone", meeting_id=meeting_id), code=303), meeting_id, token)
+    confirmed = request.cookies.get(confirmed_cookie_name(meeting_id))
+    if confirmed and not hybrid.same_pass(confirmed, token):
+        # Another person's link opened on this phone: the confirmation was theirs, not this one's.
+        answer.delete_cookie(confirmed_cookie_name(meeting_id), path=_remote_root())
+    return answer
+
+
+def _remote_root() -> str:
+    """The council's phone pages, link included: a confirmation is kept across a link opened again."""
+    return url_for("remote_pages.open_link", token="-")[:-1]
+
+
+def _confirmed(answer, meeting_id: uuid.UUID, token: str):
+    """The answer, keeping the confirmed phone's key for the meeting day (konsey.core.passes.CONFIRMED_FOR)."""
+    answer.set_cookie(confirmed_cookie_name(meeting_id), token, max_age=int(PASS_COOKIE_AGE.total_seconds()),
+                      path=_remote_root(), secure=request.is_secure, httponly=True, samesite="Lax")
+    return answer
+
+
+def _keyed(answer, meeting_id: uuid.UUID, token: str):
+    """The answer, setting the key this meeting's pages are opened with (the link's, or a confirmed phone's)."""
     answer.set_cookie(pass_cookie_name(meeting_id), token, max_age=int(PASS_COOKIE_AGE.total_seconds()),
-                      path=page, secure=request.is_secure, httponly=True, samesite="Lax")
+                      path=url_for("remote_pages.phone", meeting_id=meeting_id), secure=request.is_secure,
+                      httponly=True, samesite="Lax")
     return answer
 
 
 @bp.get("/m/<uuid:meeting_id>")
 @performs(hybrid.phone)
 def phone(meeting_id):
-    seen = hybrid.phone(_token(meeting_id))
+    try:
+        seen = hybrid.phone(_token(meeting_id))
+    except ConfirmationNeeded:
+        return redirect(url_for("remote_pages.confirm", meeting_id=meeting_id), code=303)
     return render_template("meetings/phone.html", phone=seen, choices=list(Choice),
                            floor_motion_kinds=list(FloorMotionKind),
                            online_counts=seen.online_counts,
@@ -82,6 +113,95 @@ def phone(meeting_id):
 def live_json(meeting_id):
     """The live state for a phone that polls (no live service): 304 while nothing changed."""
     return conditional_state(hybrid.phone_live_view(_token(meeting_id), known_version()))
+
+
+# --- confirming the holder, where the by-laws ask for it (konsey.usecases.phone_confirmation) ----------------------
+
+
+@bp.route("/m/<uuid:meeting_id>/confirm", methods=["GET", "POST"])
+@performs(phone_confirmation.confirm_with_code)
+def confirm(meeting_id):
+    """Confirm it is you: the code sent by SMS to your number on file, or your passkey."""
+    token, errors, status = _token(meeting_id), {}, 200
+    if request.method == "POST":
+        try:
+            confirmed = phone_confirmation.confirm_with_code(token, posted("code"))
+        except NotFound:
+            raise
+        except DomainError as error:
+            errors, status = field_errors(error), error.status
+        else:
+            return _confirmed(redirect(url_for("remote_pages.phone", meeting_id=meeting_id), code=303), meeting_id,
+                              confirmed)
+    seen = phone_confirmation.confirmation(token)
+    if not seen.needed:
+        return redirect(url_for("remote_pages.phone", meeting_id=meeting_id), code=303)
+    return render_template("meetings/phone_confirm.html", seen=seen, errors=errors,
+                           sent=request.args.get("sent")), status
+
+
+@bp.post("/m/<uuid:meeting_id>/confirm/code")
+@performs(phone_confirmation.send_code)
+def send_code(meeting_id):
+    token = _token(meeting_id)
+    try:
+        end = phone_confirmation.send_code(token)
+    except NotFound:
+        raise
+    except DomainError as error:
+        flash(error.message, "error")
+        return redirect(url_for("remote_pages.confirm", meeting_id=meeting_id), code=303)
+    return redirect(url_for("remote_pages.confirm", meeting_id=meeting_id, sent=end), code=303)
+
+
+@bp.post("/m/<uuid:meeting_id>/confirm/passkey/options")
+@performs(phone_confirmation.passkey_options)
+def confirm_passkey_options(meeting_id):
+    options, challenge = phone_confirmation.passkey_options(_token(meeting_id), webauthn_site()[0])
+    session[_CHALLENGE] = base64.b64encode(challenge).decode()
+    return Response(options, mimetype="application/json")
+
+
+@bp.post("/m/<uuid:meeting_id>/confirm/passkey")
+@performs(phone_confirmation.confirm_with_passkey)
+def confirm_passkey(meeting_id):
+    token, challenge = _token(meeting_id), session.pop(_CHALLENGE, None)  # one answer per challenge
+    rp_id, origin = webauthn_site()
+    try:
+        confirmed = phone_confirmation.confirm_with_passkey(token, request.get_json(silent=True) or {},
+                                                            base64.b64decode(challenge) if challenge else None,
+                                                            rp_id, origin)
+    except NotFound:
+        raise
+    except DomainError as error:
+        return jsonify(errors=field_errors(error)), error.status
+    page = url_for("remote_pages.phone", meeting_id=meeting_id)
+    return _confirmed(jsonify(next=page), meeting_id, confirmed)
+
+
+@bp.post("/m/<uuid:meeting_id>/passkeys/options")
+@performs(phone_confirmation.new_passkey_options)
+def passkey_options(meeting_id):
+    options, challenge = phone_confirmation.new_passkey_options(_token(meeting_id), webauthn_site()[0])
+    session[_CHALLENGE] = base64.b64encode(challenge).decode()
+    return Response(options, mimetype="application/json")
+
+
+@bp.post("/m/<uuid:meeting_id>/passkeys")
+@performs(phone_confirmation.add_passkey)
+def add_passkey(meeting_id):
+    token, challenge = _token(meeting_id), session.pop(_CHALLENGE, None)
+    rp_id, origin = webauthn_site()
+    body = request.get_json(silent=True) or {}
+    try:
+        phone_confirmation.add_passkey(token, body, base64.b64decode(challenge) if challenge else None, rp_id,
+                                       origin)
+    except NotFound:
+        raise
+    except DomainError as error:
+        return jsonify(errors=field_errors(error)), error.status
+    flash(_("The passkey is added: next time this phone confirms it is you without a code."), "success")
+    return jsonify(recovery_codes=[], next=url_for("remote_pages.phone", meeting_id=meeting_id))
 
 
 def _answer(meeting_id, action, done, *, failed_args: dict | None = None):

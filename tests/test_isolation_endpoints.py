@@ -189,7 +189,12 @@ PUBLIC_COUNCIL_ROUTES = {("POST", "/api/v1/councils/<council_slug>/applications"
                              ("GET", "/sealed/<uuid:box_id>"), ("GET", "/sealed/<uuid:box_id>/state.json"),
                              ("POST", "/sealed/<uuid:box_id>/ballot"),
                              ("POST", "/sealed/<uuid:box_id>/<any(transport, dealing, confirm, complaint, "
-                                      "decryption, paper):step>"))},
+                                      "decryption, paper):step>"),
+                             # confirming the holder where the by-laws ask for it, and a passkey added by a confirmed
+                             # phone (tests/test_phone_confirmation.py tries another council's key)
+                             ("GET", "/confirm"), ("POST", "/confirm"), ("POST", "/confirm/code"),
+                             ("POST", "/confirm/passkey/options"), ("POST", "/confirm/passkey"),
+                             ("POST", "/passkeys/options"), ("POST", "/passkeys"))},
                          # a sealed vote's public result and record, for anyone to check (another council's box
                          # is not found: tests/test_sealed_ballots.py)
                          ("GET", "/<council_slug>/sealed/<uuid:box_id>"), ("GET", "/<council_slug>/sealed/<uuid:box_id>.json"),

@@ -20,7 +20,7 @@ def person(world):
 
 
 def _errors(page: str, field: str) -> str:
-    found = re.search(rf'<ul class="errors" id="{field}-err" role="alert">(.*?)</ul>', page, re.S)
+    found = re.search(rf'<div role="alert"><ul class="errors" id="{field}-err">(.*?)</ul>', page, re.S)
     return found.group(1) if found else ""
 
 

@@ -221,6 +221,13 @@ def test_members_who_agreed_get_meeting_notices_by_sms_and_others_do_not(app, wo
     assert purposes == {"meeting_invitation"}
     withdrawn = admin.patch(f"{A}/members/{agreed}", json={"sms_consent": False})
     assert withdrawn.json["sms_consent_at"] is None
+    from konsey.core.applications import Consent
+    from konsey.tenants.db import db
+    from konsey.tenants.scoping import bound_council
+
+    with app.app_context(), bound_council(hall["council"]):  # the consent is provable: given, then withdrawn
+        (consent,) = db.session.scalars(select(Consent).where(Consent.member_id == agreed)).all()
+        assert (consent.purpose, consent.source) == ("sms", "secretariat") and consent.withdrawn_at is not None
 
 
 def test_an_institutions_representative_gets_its_meeting_link_by_sms(app, world, hall, provider):

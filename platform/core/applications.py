@@ -28,7 +28,7 @@ from konsey.tenants.db import CouncilOwned, db, enum_of, same_council_fk, utcnow
 
 # The information notice shown at sign-up; a new text gets a new version and people accept it again.
 KVKK_NOTICE_VERSION = "2026-11"
-PURPOSES = ("membership", "communication", "publication_of_name")
+PURPOSES = ("membership", "communication", "publication_of_name", "sms")
 REQUIRED_PURPOSES = ("membership",)
 
 
@@ -173,11 +173,25 @@ def decide(application: MembershipApplication, *, approve: bool, decided_by: uui
             db.session.add(Consent(member_id=member.id, purpose=consent["purpose"],
                                    notice_version=application.notice_version,
                                    given_at=datetime.fromisoformat(consent["given_at"]), source="application"))
+            if consent["purpose"] == "sms":  # the member's state the senders read (konsey.core.notifications)
+                member.sms_consent_at = datetime.fromisoformat(consent["given_at"])
         db.session.flush()
     record("application.approved" if approve else "application.rejected", application,
            {"number": application.number, "decision_reference": decision_reference})
 
     emit("application.decided", {"application_id": str(application.id)})  # the applicant is told
+
+
+def record_sms_consent(member: Member, source: str) -> None:
+    """The member's consent to notices by SMS as it now stands (``member.sms_consent_at``), provable: a consent
+    given is a row (when, to which notice, how), a consent taken back is that row's withdrawal."""
+    held = db.session.scalar(select(Consent).where(Consent.member_id == member.id, Consent.purpose == "sms",
+                                                   Consent.withdrawn_at.is_(None)))
+    if member.sms_consent_at is not None and held is None:
+        db.session.add(Consent(member_id=member.id, purpose="sms", notice_version=KVKK_NOTICE_VERSION,
+                               given_at=member.sms_consent_at, source=source))
+    elif member.sms_consent_at is None and held is not None:
+        held.withdrawn_at = utcnow()
 
 
 def forget_member(member_id: uuid.UUID) -> None:

@@ -181,6 +181,7 @@ LABELS = {
     "membership": _l("Processing my data for my membership (needed to apply)"),
     "communication": _l("Sending me news and invitations by e-mail"),
     "publication_of_name": _l("Publishing my name in the council's public records"),
+    "sms": _l("Sending me meeting notices and reminders by SMS"),
     # municipality types
     "metropolitan": _l("Metropolitan municipality"),
     "provincial": _l("Provincial municipality"),

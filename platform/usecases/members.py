@@ -93,7 +93,10 @@ def show_member(member_id: uuid.UUID) -> Member:
 def add_member(data: dict) -> Member:
     """Add an individual or institutional member (the statutory caps apply)."""
     data = loaded(data)
-    return membership.add_member(data)
+    member = membership.add_member(data)
+    if member.sms_consent_at is not None:
+        applications.record_sms_consent(member, "secretariat")
+    return member
 
 
 @command(Permission.MEMBERS_MANAGE, takes=MemberUpdateSchema)
@@ -104,7 +107,10 @@ def update_member(member_id: uuid.UUID, data: dict) -> Member:
     schema = MemberInputSchema()
     current = {k: v for k, v in schema.dump(member).items() if v is not None}
     schema.load({**current, **schema.dump(data)})  # a ValidationError names the field (422)
-    return membership.update_member(member, data)
+    membership.update_member(member, data)
+    if "sms_consent_at" in data:
+        applications.record_sms_consent(member, "secretariat")
+    return member
 
 
 @command(Permission.MEMBERS_MANAGE)

@@ -116,7 +116,7 @@ def test_a_providers_error_reaches_the_delivery_page_and_the_message_is_tried_ag
 
 
 def test_wrong_credentials_and_an_unregistered_sender_are_told_apart(app, hall, provider):
-    from konsey.core.delivery import RetryLater
+    from konsey.core.delivery import DeliveryRefused
     from konsey.core.sms import SmsMessage, error_text, send
     from konsey.tenants.db import db
     from konsey.tenants.scoping import bound_council
@@ -127,14 +127,14 @@ def test_wrong_credentials_and_an_unregistered_sender_are_told_apart(app, hall, 
     admin.post(f"{A}/meetings/{hall['meeting']}/passes/links")
     with app.app_context(), bound_council(hall["council"]):
         message_id = db.session.scalar(select(SmsMessage.id))
-        with pytest.raises(RetryLater):
+        with pytest.raises(DeliveryRefused):
             send(message_id)
         assert db.session.get(SmsMessage, message_id).error_code == "30"
         db.session.commit()
     admin.put(f"{A}/sms", json={"provider": "netgsm", "sender": "BASKABASLIK", "username": "8503001122",
                                 "password": "dogru-parola"})
     with app.app_context(), bound_council(hall["council"]):
-        with pytest.raises(RetryLater):
+        with pytest.raises(DeliveryRefused):
             send(message_id)
         assert db.session.get(SmsMessage, message_id).error_code == "40"
         assert "başlık" in error_text("netgsm", "40")

@@ -401,3 +401,54 @@ def test_a_database_outage_does_not_stop_the_worker(pg_platform):
             assert db.session.scalars(select(DeadLetter)).all() == []
     finally:
         receiver.close()
+
+
+def test_an_sms_the_provider_refuses_for_good_waits_in_the_dead_letters_and_goes_once_fixed(platform):
+    """#31: a provider's answer no retry can change (a wrong password) sends the SMS to the dead letters at once, not
+    through days of retries; fixed and sent again, it goes once."""
+    from konsey.core import passes, sms
+    from konsey.core.meetings import Meeting
+    from konsey.core.outbox import DeadLetter
+    from konsey.tenants.db import db
+    from konsey.tenants.scoping import bound_council
+    from support.sms_provider import SmsProvider
+
+    provider = SmsProvider()
+    try:
+        world, app = platform["world"], platform["app"]
+        council_id = world.council("izmir")
+        member = world.member(council_id, name="Telefonlu Üye", phone="0532 123 45 67")
+        world.body_with_seat(council_id, member)
+        meeting_id = world.meeting_with_vote(council_id, member)["meeting_a"]
+        with app.test_request_context(), bound_council(council_id):
+            sms.configure("netgsm", "KENTKONSEYI", {"username": "8503001122", "password": "yanlis"})
+            assert passes.send_links(db.session.get(Meeting, meeting_id)) == 1
+            db.session.commit()
+        platform["start_worker"](KONSEY_NETGSM_URL=provider.url)
+
+        def letters():
+            with app.app_context(), bound_council(council_id):
+                return db.session.scalars(select(DeadLetter)).all()
+
+        def messages():
+            with app.app_context(), bound_council(council_id):
+                found = db.session.scalars(select(sms.SmsMessage)).all()
+                db.session.expunge_all()
+                return found
+
+        assert _until(lambda: len(letters()) == 1, 60, step=lambda: _relay(platform))
+        (message,) = messages()
+        assert (message.status.value, message.error_code, message.attempts) == ("failed", "30", 1)
+        assert "30" in letters()[0].error and provider.received == []
+        with app.app_context(), bound_council(council_id):
+            sms.configure("netgsm", "KENTKONSEYI", {"username": "8503001122", "password": "dogru-parola"})
+            db.session.commit()
+        retried = app.test_cli_runner().invoke(args=["deadletters", "retry", "izmir", str(letters()[0].id)])
+        assert retried.exit_code == 0, retried.output
+        assert _until(lambda: len(provider.received) == 1, 60, step=lambda: _relay(platform))
+        _until(lambda: False, 3, step=lambda: _relay(platform))  # time for a copy, were there one
+        assert len(provider.received) == 1 and provider.received[0]["number"] == "905321234567"
+        (message,) = messages()
+        assert (message.status.value, message.attempts, message.text_sealed) == ("sent", 2, None)
+    finally:
+        provider.stop()

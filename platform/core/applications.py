@@ -27,7 +27,7 @@ from konsey.core.special_data import Category, Sealed
 from konsey.tenants.db import CouncilOwned, db, enum_of, same_council_fk, utcnow
 
 # The information notice shown at sign-up; a new text gets a new version and people accept it again.
-KVKK_NOTICE_VERSION = "2026-11"
+KVKK_NOTICE_VERSION = "2026-12"  # 2026-12: what goes to the council's SMS provider, and the SMS purpose
 PURPOSES = ("membership", "communication", "publication_of_name", "sms")
 REQUIRED_PURPOSES = ("membership",)
 

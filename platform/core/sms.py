@@ -27,7 +27,7 @@ from sqlalchemy import Integer, String, Text, Uuid, func, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from konsey.core.audit import record
-from konsey.core.delivery import NO_REDIRECTS, RetryLater
+from konsey.core.delivery import NO_REDIRECTS, DeliveryRefused, RetryLater
 from konsey.core.keyring import seal, unseal
 from konsey.core.outbox import emit, handles
 from konsey.tenants.db import CouncilOwned, db, enum_of, utcnow
@@ -160,6 +160,12 @@ ERRORS = {
 }
 
 
+# Answers no retry can change (the account, the sender name, the number or the text is wrong): the message goes to the
+# dead letters at once, where the council sees why and sends it again once it has fixed the account.
+FOR_GOOD = {("netgsm", "20"), ("netgsm", "30"), ("netgsm", "40"), ("netgsm", "70"), ("iletimerkezi", "401"),
+            ("iletimerkezi", "450"), ("iletimerkezi", "452"), ("iletimerkezi", "453")}
+
+
 def error_text(provider: str, code: str | None) -> str:
     if code is None:
         return ""
@@ -281,7 +287,7 @@ def _on_send(event, keep) -> None:
 
 def send(message_id: uuid.UUID, keep=None) -> None:
     """Send a queued SMS once; a failure is recorded on the message and tried again (RetryLater) until the
-    outbox gives up and keeps it as a dead letter."""
+    outbox gives up and keeps it as a dead letter, or kept as one at once where no retry can help (FOR_GOOD)."""
     message = db.session.get(SmsMessage, message_id)
     if message is None or message.status is SmsStatus.SENT:
         return
@@ -302,4 +308,6 @@ def send(message_id: uuid.UUID, keep=None) -> None:
     record("sms.failed", message, {"purpose": message.purpose, "code": answer.code})
     if keep is not None:
         keep()  # the failure stays on the message (the delivery page shows it) whatever the retry does
+    if (account.provider, answer.code) in FOR_GOOD:
+        raise DeliveryRefused(f"{account.provider} answered {answer.code}: {error_text(account.provider, answer.code)}")
     raise RetryLater(f"{account.provider} answered {answer.code}")

@@ -21,7 +21,7 @@ from konsey.core.audit import record
 from konsey.core.counters import next_number
 from konsey.core.errors import Conflict, Invalid
 from konsey.core.labels import label
-from konsey.core.membership import MemberKind, add_member
+from konsey.core.membership import Member, MemberKind, add_member
 from konsey.core.outbox import emit
 from konsey.core.special_data import Category, Sealed
 from konsey.tenants.db import CouncilOwned, db, enum_of, same_council_fk, utcnow

@@ -129,6 +129,14 @@ def test_a_member_confirms_with_a_code_by_sms_then_with_a_passkey_before_voting(
             with bound_council(council):
                 keys = db.session.scalars(select(MemberPasskey)).all()
             assert [k.member_id for k in keys] == [uuid.UUID(ayse)] and keys[0].last_used_at is not None
+        # A phone lost: the secretariat sees the member's passkeys and removes them.
+        from conftest import login
+
+        desk = sqlite_app.test_client()
+        login(desk, "gs@izmir.example.org")
+        assert 'data-testid="member-passkeys"' in desk.get(f"/izmir/members/{ayse}").get_data(as_text=True)
+        assert desk.post(f"/izmir/members/{ayse}/passkeys/remove").status_code == 302
+        assert 'data-testid="member-passkeys"' not in desk.get(f"/izmir/members/{ayse}").get_data(as_text=True)
     finally:
         provider.stop()
         sqlite_app.config.update(before)

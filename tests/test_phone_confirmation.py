@@ -136,21 +136,21 @@ def test_the_phone_asks_for_a_code_by_sms_before_joining_or_voting(app, board, p
     asked = phone.get(page)
     assert asked.status_code == 303 and asked.headers["Location"] == f"{page}/confirm"
     refused = phone.post(f"{page}/join", headers=FETCH)
-    assert refused.status_code == 403 and "Confirm it is you" in refused.json["message"]
+    assert refused.status_code == 403 and refused.json["message"]  # said in the council's language
 
     confirm = phone.get(f"{page}/confirm").get_data(as_text=True)
-    assert "ending in 33" in confirm and "0532" not in confirm  # the number's end only
+    assert 'data-testid="send-code"' in confirm and " 33" in confirm and "0532" not in confirm  # its end only
     sent = phone.post(f"{page}/confirm/code")
     assert sent.status_code == 303 and sent.headers["Location"].endswith("?sent=33")
     again = phone.post(f"{page}/confirm/code", follow_redirects=True)
-    assert "Wait" in again.get_data(as_text=True)  # one a minute: the second press sends nothing
+    assert 'class="flash error"' in again.get_data(as_text=True)  # one a minute: the second press sends nothing
     _relay(app)
     (message,) = provider.received
     assert message["number"] == "905321112233" and "Güçlü giriş" in message["text"]
     code = _code(provider)
 
     wrong = phone.post(f"{page}/confirm", data={"code": f"{(int(code) + 1) % 10 ** 6:06d}"})
-    assert wrong.status_code == 422 and "not right" in wrong.get_data(as_text=True)
+    assert wrong.status_code == 422 and 'id="code-err"' in wrong.get_data(as_text=True)
     right = phone.post(f"{page}/confirm", data={"code": code})
     assert right.status_code == 303 and right.headers["Location"] == page
     assert phone.get(page).status_code == 200
@@ -171,14 +171,16 @@ def test_the_phone_asks_for_a_code_by_sms_before_joining_or_voting(app, board, p
     assert phone.get(f"/izmir/remote/{token}").status_code == 303
     assert phone.get(page).status_code == 200
 
+    from konsey.core.sms import SmsMessage
+
     with app.app_context(), bound_council(board["council"]):
-        actions = db.session.scalars(select(AuditEntry.action).where(AuditEntry.action.in_(
-            ["meeting.confirmation_code_sent", "meeting.confirmation_refused", "meeting.holder_confirmed"]))).all()
-        details = db.session.scalars(select(AuditEntry.details).where(
-            AuditEntry.action == "meeting.confirmation_code_sent")).all()
-    assert sorted(set(actions)) == ["meeting.confirmation_code_sent", "meeting.confirmation_refused",
-                                    "meeting.holder_confirmed"]
-    assert code not in str(details)
+        entries = db.session.execute(select(AuditEntry.action, AuditEntry.details)).all()
+        texts = db.session.scalars(select(SmsMessage.text_sealed)).all()
+    assert {"meeting.confirmation_code_sent", "meeting.confirmation_refused", "meeting.holder_confirmed"} <= {
+        action for action, _details in entries}
+    assert {details.get("member") for action, details in entries if action == "meeting.holder_confirmed"} == {
+        board["people"]["Ayşe Kaya"]}  # who, by id
+    assert code not in str(entries) and texts == [None]  # the code is in no record, the text gone once sent
 
 
 def test_five_wrong_codes_spend_the_code(app, board, provider):
@@ -198,9 +200,9 @@ def test_with_no_mobile_on_file_the_page_sends_the_member_to_the_desk(app, board
     token = board["tokens"][board["people"]["Zeynep Ak"]]
     phone, page = _open(app, token)
     shown = phone.get(f"{page}/confirm").get_data(as_text=True)
-    assert "show your badge at the desk" in shown and 'data-testid="send-code"' not in shown
+    assert 'class="notice"' in shown and 'data-testid="send-code"' not in shown
     refused = phone.post(f"{page}/confirm/code", follow_redirects=True)
-    assert "No mobile number of yours is on file" in refused.get_data(as_text=True)
+    assert 'class="flash error"' in refused.get_data(as_text=True)
     _relay(app)
     assert provider.received == []
 
@@ -216,8 +218,68 @@ def test_a_confirmed_key_opens_nothing_in_another_council(app, world, board, pro
             MeetingPass.member_id == uuid.UUID(board["people"]["Ayşe Kaya"])))
         confirmed = confirmed_token(meeting_pass)
     meeting_id = board["meeting"]["id"]
+    cookie = f"konsey_confirmed_{uuid.UUID(meeting_id).hex}"
+    owner = app.test_client()  # the key where it belongs: the meeting's page opens
+    owner.set_cookie(cookie, confirmed, path="/izmir/remote/")
+    assert owner.get(f"/izmir/remote/m/{meeting_id}").status_code == 200
     thief = app.test_client()
-    thief.set_cookie(f"konsey_pass_{uuid.UUID(meeting_id).hex}", confirmed, path=f"/beta/remote/m/{meeting_id}")
+    thief.set_cookie(cookie, confirmed, path="/beta/remote/")
     assert thief.get(f"/beta/remote/m/{meeting_id}").status_code == 404
     assert thief.get(f"/beta/remote/{confirmed}").status_code == 404
     assert thief.post(f"/beta/remote/m/{meeting_id}/confirm/code").status_code == 404
+    assert thief.post(f"/beta/remote/m/{meeting_id}/passkeys/options").status_code == 404
+
+
+def test_only_a_confirmed_phone_adds_a_passkey_whatever_the_meeting(app, world, api, provider):
+    """A passkey outlives the meeting: the link of a meeting whose by-laws ask for nothing must not add one that
+    would later confirm its holder where they do."""
+    council = world.council("izmir")
+    admin = api(world.token(world.user("gs@izmir.example.org", roles={council: "administrator"}), council))
+    member = world.member(council, name="Ayşe Kaya", phone="0532 111 22 33")
+    world.body_with_seat(council, member)
+    meeting_id = world.meeting_with_vote(council, member)["meeting_a"]  # a working group's: no code asked
+    admin.post(f"{BASE}/meetings/{meeting_id}/passes")
+    phone, page = _open(app, _tokens(app, council, str(meeting_id))[str(member)])
+    assert phone.get(page).status_code == 200  # nothing asked here
+    refused = phone.post(f"{page}/passkeys/options", headers=FETCH)
+    assert refused.status_code == 403
+    assert phone.post(f"{page}/passkeys", json={"credential": {}, "name": "Telefonum"}, headers=FETCH
+                      ).status_code == 403
+    assert phone.post(f"{page}/confirm/code").status_code == 303  # and no code is sent for it
+    _relay(app)
+    assert provider.received == []
+
+
+def test_a_ballot_sent_again_with_its_key_is_recorded_once(app, world, api, provider):
+    """#32's phone side: a ballot whose answer was lost (a 503 while the database fails over) is sent again with the
+    same key and answered as recorded; the same seat with another key is still refused."""
+    council = world.council("izmir")
+    admin = api(world.token(world.user("gs@izmir.example.org", roles={council: "administrator"}), council))
+    board = next(b for b in admin.get(f"{BASE}/bodies").json if b["kind"] == "executive_board")["id"]
+    people = [str(world.member(council, name=name)) for name in ("Ayşe Kaya", "Zeynep Ak")]
+    for member in people:
+        admin.post(f"{BASE}/bodies/{board}/seats", json={"member_id": member, "role": "principal",
+                                                         "starts_on": "2026-01-01"})
+    meeting = admin.post(f"{BASE}/meetings", json={"body_id": board, "title": "Anahtarlı oy", "agenda": ["Bütçe"],
+                                                   "scheduled_at": (datetime.now(UTC) + timedelta(days=3)).isoformat()}
+                         ).json
+    admin.start_meeting(meeting["id"])
+    url = f"{BASE}/meetings/{meeting['id']}"
+    admin.post(f"{url}/passes")
+    phone, page = _open(app, _tokens(app, council, meeting["id"])[people[0]])
+    phone.post(f"{page}/join", headers=FETCH)
+    admin.post(f"{url}/attendance", json={"member_id": people[1]})
+    vote = admin.post(f"{url}/votes", json={"agenda_item_id": admin.get(url).json["agenda"][0]["id"],
+                                            "kind": "secret"}).json
+    key = str(uuid.uuid4())
+    first = phone.post(f"{page}/votes/{vote['id']}", data={"choice": "yes", "key": key}, headers=FETCH)
+    assert first.status_code == 200
+    again = phone.post(f"{page}/votes/{vote['id']}", data={"choice": "yes", "key": key, "again": "1"}, headers=FETCH)
+    assert again.status_code == 200  # the same ballot: its answer had been lost
+    other = phone.post(f"{page}/votes/{vote['id']}", data={"choice": "no", "key": str(uuid.uuid4()), "again": "1"},
+                       headers=FETCH)
+    assert other.status_code == 409  # another ballot of the seat
+    assert phone.post(f"{page}/votes/{vote['id']}", data={"choice": "yes", "key": "x"}, headers=FETCH).status_code == 422
+    closed = admin.post(f"{url}/votes/{vote['id']}/close", json={"confirm": True})
+    assert closed.status_code == 200, closed.json
+    assert (closed.json["yes"], closed.json["no"]) == (1, 0)

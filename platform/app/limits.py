@@ -15,6 +15,7 @@ from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 
 from konsey.core.accounts import normalise_email
+from konsey.web import remote_pages
 
 
 def _account() -> str:
@@ -32,10 +33,10 @@ def _failed_sign_in(response) -> bool:
 
 
 def _pass_holder() -> str:
-    """The pass a phone's request carries (its meeting's cookie): a hall's phones share one address (the venue's
-    network), so each pass has its own allowance."""
+    """The key a phone's request carries (the one its pages are opened with: a confirmed phone's, else the link's):
+    a hall's phones share one address (the venue's network), so each pass has its own allowance."""
     meeting_id = (request.view_args or {}).get("meeting_id")
-    key = request.cookies.get(f"konsey_pass_{meeting_id.hex}") if meeting_id is not None else None
+    key = remote_pages.held_key(meeting_id) if meeting_id is not None else None
     return "pass:" + hashlib.sha256(key.encode()).hexdigest()[:32] if key else "address:" + get_remote_address()
 
 
@@ -99,8 +100,9 @@ LIMITS: dict[str, list[tuple[str, dict]]] = {
                                                         "board_vote_on_floor_motion")},
     # Confirming a phone's holder: a code a minute at most (the use case), a few an hour (each costs the council),
     # and a few tries at a six-digit code (five spend it).
-    "remote_pages.send_code": [("5 per hour", {"methods": ["POST"], "key_func": _pass_holder}),
-                               ("60 per hour", {"methods": ["POST"]})],
+    # Per pass only: a hall's phones share one address, and a general assembly's would exhaust any per-address
+    # allowance; five codes an hour make 25 tries at a six-digit code.
+    "remote_pages.send_code": [("5 per hour", {"methods": ["POST"], "key_func": _pass_holder})],
     "remote_pages.confirm": [("10 per minute", {"methods": ["POST"], "key_func": _pass_holder})],
     "remote_pages.confirm_passkey": [("10 per minute", {"methods": ["POST"], "key_func": _pass_holder})],
     "remote_pages.add_passkey": [("10 per minute", {"methods": ["POST"], "key_func": _pass_holder})],

@@ -201,6 +201,9 @@ class Ballot(CouncilOwned, db.Model):
     choice: Mapped[Choice | None] = mapped_column(enum_of(Choice, 8))
     channel: Mapped[Channel] = mapped_column(enum_of(Channel, 10), default=Channel.DESK)
     cast_at: Mapped[datetime | None]
+    # The phone's own random key for this ballot: its retry after a lost answer (a database failing over) is
+    # recognised as the same ballot, not refused as a second one. It names no one and says nothing of the choice.
+    client_key: Mapped[str | None] = mapped_column(String(64))
 
     __council_table_args__ = (
         db.UniqueConstraint("council_id", "vote_id", "member_id"),  # one vote per seat

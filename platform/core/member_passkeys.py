@@ -10,7 +10,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import Integer, LargeBinary, String, Uuid, select
+from sqlalchemy import Integer, LargeBinary, String, Uuid, delete, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from konsey.core import second_factors
@@ -39,6 +39,11 @@ class MemberPasskey(CouncilOwned, db.Model):
 def of_member(member_id: uuid.UUID) -> list[MemberPasskey]:
     return list(db.session.scalars(select(MemberPasskey).where(MemberPasskey.member_id == member_id)
                                    .order_by(MemberPasskey.created_at)))
+
+
+def remove_all(member: Member) -> int:
+    """The member's passkeys go (a phone lost or passed on); how many."""
+    return db.session.execute(delete(MemberPasskey).where(MemberPasskey.member_id == member.id)).rowcount or 0
 
 
 def registration_options(member: Member, rp_id: str) -> tuple[str, bytes]:

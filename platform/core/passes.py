@@ -308,11 +308,15 @@ def _pass_with(meeting_pass_id: uuid.UUID, *more):
             .where(MeetingPass.id == meeting_pass_id))
 
 
-def holder_of(token: str, *, confirming: bool = False) -> tuple[MeetingPass, Meeting, Member]:
+def holder_of(token: str, *, confirming: bool = False, confirmed_only: bool = False
+              ) -> tuple[MeetingPass, Meeting, Member]:
     """The pass a personal link's key names, its meeting and its holder (NotFound for any other key); where the
-    by-laws ask for it, only for a phone that confirmed its holder (ConfirmationNeeded), unless ``confirming``."""
+    by-laws ask for it, only for a phone that confirmed its holder (ConfirmationNeeded), unless ``confirming``.
+    ``confirmed_only``: a confirmed phone's whatever the by-laws (what outlives the meeting, a member's passkey)."""
     pass_id, confirmed = _read(token)
     found = pass_for(pass_id)
+    if confirmed_only and not confirmed:
+        raise ConfirmationNeeded(_("Confirm it is you first, with the code sent to your phone or your passkey."))
     if not confirming:
         _confirmed_or_refused(confirmed, found[1])
     return found
@@ -345,44 +349,48 @@ def pass_and_vote(token: str, vote_id: uuid.UUID) -> tuple[MeetingPass, Meeting,
 
 
 def number_for(meeting: Meeting, member: Member) -> str | None:
-    """The mobile number a code for this pass goes to: the member's, or for an institution the mobile of its
-    representative with a valid mandate on the meeting's day."""
+    """The mobile number a link or a code for this pass goes to: the member's; for an institution, that of the
+    representative it attends through on the meeting's day (:func:`_representative`), else the institution's."""
     if member.kind is MemberKind.INSTITUTIONAL:
-        for rep in db.session.scalars(select(Representative).where(Representative.member_id == member.id,
-                                                                   Representative.mobile.is_not(None))):
-            if rep.valid_on(meeting.day):
-                return rep.mobile
-        return None
+        try:
+            attends_through = _representative(meeting, member)
+        except Invalid:
+            attends_through = None  # no valid mandate: the institution's own number, if it has one
+        representative = db.session.get(Representative, attends_through) if attends_through else None
+        if representative is not None and representative.mobile:
+            return representative.mobile
     return mobile_number(member.phone)
 
 
 def send_code(meeting_pass: MeetingPass, meeting: Meeting, member: Member) -> str:
-    """Text a code to the holder's number on file; the number's last digits (for the page to say where it went)."""
+    """Text a code to the holder's number on file; the number's last digits (for the page to say where it went).
+    Only where the by-laws ask for it and while the meeting can still be joined: a code costs the council."""
+    if not confirmation_needed(meeting) or meeting.status in (MeetingStatus.CLOSED, MeetingStatus.CANCELLED):
+        raise Conflict({"code": [_("This meeting asks for no code.")]})
     number = number_for(meeting, member)
     if number is None:
         raise Conflict({"code": [_("No mobile number of yours is on file: show your badge at the desk, or ask the "
                                    "council to add your number.")]})
     if sms.settings() is None:
         raise Conflict({"code": [_("The council sends no SMS: show your badge at the desk.")]})
-    code = meeting_pass.new_code()
-    if code is None:
-        raise Conflict({"code": [_("A code was sent less than a minute ago. Wait %(seconds)d seconds for another.",
-                                   seconds=meeting_pass.seconds_to_wait())]})
+    code = meeting_pass.code_to_send()
     council = db.session.get(Council, meeting.council_id)
     with force_locale(council.locale):
         text = _("%(council)s: %(code)s is your code to take part in %(title)s. It is good for 5 minutes; do not "
                  "tell it to anyone.", council=council.name, code=code, title=meeting.title)
-    sms.queue(number, text, "sign_in_code", member.id)
-    record("meeting.confirmation_code_sent", meeting, {})
+    sms.queue(number, text, sms.SIGN_IN_CODE, member.id)
+    record("meeting.confirmation_code_sent", meeting, {"member": str(member.id)})
     return number[-2:]
 
 
-def confirm_with_code(meeting_pass: MeetingPass, meeting: Meeting, typed: str) -> str | None:
-    """The code typed back: the confirmed phone's key, or None (a wrong try counts, and is audited)."""
+def confirm_with_code(meeting_pass: MeetingPass, meeting: Meeting, member: Member, typed: str) -> str | None:
+    """The code typed back: the confirmed phone's key, or None (a wrong try counts, and is audited). The pass is
+    locked first: two tries at once take their turns."""
+    lock(meeting_pass)
     if not meeting_pass.use_code(typed):
-        record("meeting.confirmation_refused", meeting, {"how": "sms"})
+        record("meeting.confirmation_refused", meeting, {"how": "sms", "member": str(member.id)})
         return None
-    record("meeting.holder_confirmed", meeting, {"how": "sms"})
+    record("meeting.holder_confirmed", meeting, {"how": "sms", "member": str(member.id)})
     return confirmed_token(meeting_pass)
 
 

@@ -12,7 +12,6 @@ and a remembered device are kept as their SHA-256 only (each is 80+ random bits:
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 import uuid
 from datetime import datetime, timedelta
@@ -31,7 +30,7 @@ from webauthn.helpers.structs import (
 )
 
 from konsey.core.council_keys import secret_vault
-from konsey.core.sign_in_codes import HoldsSignInCode
+from konsey.core.sign_in_codes import HoldsSignInCode, digest
 from konsey.tenants.db import HasId, as_utc, db, utcnow
 
 ISSUER = "Konsey"
@@ -76,10 +75,6 @@ class RememberedDevice(HasId, db.Model):
 
 def _vault() -> Fernet:
     return secret_vault(b"konsey second factors")
-
-
-def _digest(text: str) -> str:
-    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def enrolled(user_id: uuid.UUID) -> SecondFactor | None:
@@ -182,13 +177,13 @@ def confirm_sms(factor: SecondFactor, code: str, now: datetime | None = None) ->
 def new_recovery_codes(user_id: uuid.UUID) -> list[str]:
     db.session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user_id))
     codes = [f"{secrets.token_hex(3)}-{secrets.token_hex(3)}" for _ in range(RECOVERY_CODES)]  # 48 bits each
-    db.session.add_all(RecoveryCode(user_id=user_id, digest=_digest(code)) for code in codes)
+    db.session.add_all(RecoveryCode(user_id=user_id, digest=digest(code)) for code in codes)
     return codes
 
 
 def use_recovery_code(user_id: uuid.UUID, code: str) -> bool:
     row = db.session.scalar(select(RecoveryCode).where(RecoveryCode.user_id == user_id,
-                                                       RecoveryCode.digest == _digest(code.strip().lower()),
+                                                       RecoveryCode.digest == digest(code.strip().lower()),
                                                        RecoveryCode.used_at.is_(None)))
     if row is None:
         return False
@@ -203,14 +198,14 @@ def recovery_codes_left(user_id: uuid.UUID) -> int:
 
 def remember_device(user_id: uuid.UUID) -> str:
     token = secrets.token_urlsafe(32)
-    db.session.add(RememberedDevice(user_id=user_id, digest=_digest(token), expires_at=utcnow() + REMEMBERED_FOR))
+    db.session.add(RememberedDevice(user_id=user_id, digest=digest(token), expires_at=utcnow() + REMEMBERED_FOR))
     return token
 
 
 def device_remembered(user_id: uuid.UUID, token: str | None) -> bool:
     if not token:
         return False
-    device = db.session.scalar(select(RememberedDevice).where(RememberedDevice.digest == _digest(token),
+    device = db.session.scalar(select(RememberedDevice).where(RememberedDevice.digest == digest(token),
                                                               RememberedDevice.user_id == user_id))
     return device is not None and as_utc(device.expires_at) > utcnow()
 

@@ -30,10 +30,12 @@ from konsey.core.audit import record
 from konsey.core.delivery import NO_REDIRECTS, DeliveryRefused, RetryLater
 from konsey.core.keyring import seal, unseal
 from konsey.core.outbox import emit, handles
-from konsey.tenants.db import CouncilOwned, db, enum_of, utcnow
+from konsey.core.rules import sign_in as sign_in_rules
+from konsey.tenants.db import CouncilOwned, as_utc, db, enum_of, utcnow
 from konsey.tenants.models import council_midnight, council_today
 
 PROVIDERS = ("netgsm", "iletimerkezi")
+SIGN_IN_CODE = "sign_in_code"  # a message's purpose: a code confirming who signs in, good for minutes only
 CREDENTIALS = "sms_settings.credentials"  # what the credentials are sealed as (konsey.core.keyring)
 TEXT = "sms_messages.text"
 
@@ -157,6 +159,7 @@ ERRORS = {
     ("iletimerkezi", "453"): _l("The message text was refused (too long or invalid characters)."),
     ("iletimerkezi", "503"): _l("The provider is out of service for a while; it will be tried again."),
     ("any", "unreachable"): _l("The provider could not be reached; it will be tried again."),
+    ("any", "expired"): _l("A sign-in code not sent in time: it was dropped (the person asks for a new one)."),
 }
 
 
@@ -294,6 +297,11 @@ def send(message_id: uuid.UUID, keep=None) -> None:
     account = settings()
     if account is None:
         return  # the council gave up its SMS account meanwhile: nothing to send it with
+    if message.purpose == SIGN_IN_CODE and utcnow() - as_utc(message.created_at) > sign_in_rules.CODE_LIFETIME:
+        # A code sent again from the dead letters, or after a long outage: it could no longer be used.
+        message.status, message.error_code, message.text_sealed = SmsStatus.FAILED, "expired", None
+        record("sms.expired", message, {"purpose": message.purpose})
+        return
     message.attempts += 1
     try:
         answer = SENDERS[account.provider](account, message.number, unseal(message.text_sealed, TEXT))

@@ -176,11 +176,16 @@ def open_vote(meeting: Meeting, body: Body, item: AgendaItem, kind: VoteKind,
 
 
 def cast(vote: Vote, meeting: Meeting, body: Body, member: Member, choice: Choice | None,
-         channel: Channel = Channel.DESK, *, sealed: bool = False) -> uuid.UUID:
+         channel: Channel = Channel.DESK, *, sealed: bool = False, key: str | None = None,
+         again: bool = False) -> uuid.UUID:
     """One seat's vote through one channel: ``member`` votes (for their own seat, or as the substitute holding
     another's), by phone or at the desk with a ``choice``; or the desk marks their paper ballot (``choice``
     None: the choice is in the box, and so in the hall's counts); or, ``sealed``, their phone's sealed ballot
-    goes into the vote's sealed box (the caller's part: here only the ledger's line). The seat it counted for."""
+    goes into the vote's sealed box (the caller's part: here only the ledger's line). The seat it counted for.
+
+    ``key``: the phone's random key for this ballot, kept with it; ``again``: the phone sends it once more because
+    its first answer was lost (a 503 while the database failed over, a dropped connection). A ballot of the seat
+    already recorded with that key is that one: the seat is answered as recorded, and nothing is counted twice."""
     if vote.sealed and not sealed and channel is not Channel.PAPER:
         raise Invalid({"choice": [_("This vote is held with sealed ballots: vote on the sealed ballot's page of "
                                     "your phone, or on paper in the hall.")]})
@@ -194,6 +199,9 @@ def cast(vote: Vote, meeting: Meeting, body: Body, member: Member, choice: Choic
         raise Invalid({"choice": [_("Choose yes, no or abstain.")]})
     bylaws = parameters_on(meeting.day)
     seat, in_room = lock_for_ballot(vote, meeting, body, bylaws, member.id)
+    if again and key and seat is not None and db.session.scalar(select(Ballot.client_key).where(
+            Ballot.vote_id == vote.id, Ballot.member_id == seat)) == key:
+        return seat  # the first try was recorded: its answer was lost, not the ballot
     if seat is None:
         if not eligible_members(body, meeting.day, bylaws, among={member.id}) and member.id not in stand_ins(
                 meeting, body, bylaws):
@@ -221,7 +229,8 @@ def cast(vote: Vote, meeting: Meeting, body: Body, member: Member, choice: Choic
     # seat fails its insert, and the whole unit of work is rolled back with the 409 (no savepoint: a ballot is the
     # hot path of a 1,500-phone vote, and nothing after a refused one is kept).
     db.session.add(Ballot(vote_id=vote.id, member_id=seat, cast_by_id=member.id if seat != member.id else None,
-                          channel=channel, cast_at=utcnow(), choice=choice if vote.kind is not VoteKind.SECRET else None))
+                          channel=channel, cast_at=utcnow(), choice=choice if vote.kind is not VoteKind.SECRET else None,
+                          client_key=key))
     try:
         db.session.flush()
     except IntegrityError:

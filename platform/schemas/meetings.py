@@ -253,6 +253,10 @@ class MoveSpeakerSchema(StrictSchema):
 
 class PhoneBallotSchema(StrictSchema):
     choice = fields.Enum(Choice, by_value=True, required=True)
+    key = fields.String(load_default=None, validate=validate.Regexp(r"^[A-Za-z0-9-]{8,64}$"),
+                        metadata={"description": "The phone's random key for this ballot, sent again with a retry."})
+    again = fields.Boolean(load_default=False, metadata={"description": "A retry of a ballot whose answer was lost: "
+                                                                         "recorded once, whatever the tries."})
 
 
 class FloorRequestSchema(Schema):

@@ -329,7 +329,8 @@ def phone_ballot(token: str, vote_id: uuid.UUID, data: dict) -> meetings.VoteKin
     person (only that their seat voted is kept); one ballot per seat, a substitute voting for the seat."""
     meeting_pass, meeting_row, member, vote = passes.pass_and_vote(token, vote_id)
     data = loaded(data)
-    votes.cast(vote, meeting_row, body_of(meeting_row), member, data["choice"], meetings.Channel.PHONE)
+    votes.cast(vote, meeting_row, body_of(meeting_row), member, data["choice"], meetings.Channel.PHONE,
+               key=data["key"], again=data["again"])
     live.changed(meeting_row.id, urgent=False)
     return vote.kind  # (read now: after the commit the row would be read again, on the hot path of a big vote)
 

@@ -10,7 +10,8 @@ from collections.abc import Callable
 from flask_babel import gettext as _
 from sqlalchemy import literal, or_, select, tuple_
 
-from konsey.core import applications, export, meetings, membership, representatives
+from konsey.core import applications, export, meetings, member_passkeys, membership, representatives
+from konsey.core.audit import record
 from konsey.core.errors import Invalid
 from konsey.core.identifiers import tckn_is_valid
 from konsey.core.membership import Member, MembershipEvent
@@ -111,6 +112,21 @@ def update_member(member_id: uuid.UUID, data: dict) -> Member:
     if "sms_consent_at" in data:
         applications.record_sms_consent(member, "secretariat")
     return member
+
+
+@query(Permission.MEMBERS_VIEW)
+def passkeys_of(member_id: uuid.UUID) -> list:
+    """The passkeys the member added on their phones (to confirm it is them at a meeting): names and dates only."""
+    return member_passkeys.of_member(one(Member, member_id).id)
+
+
+@command(Permission.MEMBERS_MANAGE)
+def remove_passkeys(member_id: uuid.UUID) -> int:
+    """A phone lost or passed on: the member's passkeys go; the next meeting asks for a code by SMS again."""
+    member = one(Member, member_id)
+    removed = member_passkeys.remove_all(member)
+    record("member.passkeys_removed", member, {"count": removed})
+    return removed
 
 
 @command(Permission.MEMBERS_MANAGE)

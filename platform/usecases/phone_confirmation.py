@@ -51,9 +51,9 @@ def send_code(token: str) -> str:
 def confirm_with_code(token: str, data: dict) -> str:
     """The code typed back: the confirmed phone's key. A wrong code counts as a try, kept although the unit of work
     rolls back (five spend the code)."""
-    meeting_pass, meeting_row, _member = passes.holder_of(token, confirming=True)
+    meeting_pass, meeting_row, member = passes.holder_of(token, confirming=True)
     data = loaded(data)
-    confirmed = passes.confirm_with_code(meeting_pass, meeting_row, data["code"])
+    confirmed = passes.confirm_with_code(meeting_pass, meeting_row, member, data["code"])
     if confirmed is None:
         db.session.commit()
         raise Invalid({"code": [_("This code is not right, or no longer good. Type the last code sent, or ask for "
@@ -74,24 +74,25 @@ def confirm_with_passkey(token: str, credential: dict, challenge: bytes | None, 
     meeting_pass, meeting_row, member = passes.holder_of(token, confirming=True)
     if challenge is None or not isinstance(credential, dict) or \
             not member_passkeys.signed_by_member(member, credential, challenge, rp_id, origin):
-        record("meeting.confirmation_refused", meeting_row, {"how": "passkey"})
+        record("meeting.confirmation_refused", meeting_row, {"how": "passkey", "member": str(member.id)})
         db.session.commit()
         raise Invalid({"credential": [_("The passkey was not accepted. Try again, or ask for a code by SMS.")]})
-    record("meeting.holder_confirmed", meeting_row, {"how": "passkey"})
+    record("meeting.holder_confirmed", meeting_row, {"how": "passkey", "member": str(member.id)})
     return passes.confirmed_token(meeting_pass)
 
 
 @command(None)
 def new_passkey_options(token: str, rp_id: str) -> tuple[str, bytes]:
-    """What the phone needs to make a passkey for the member: only a phone already confirmed may add one."""
-    _pass, _meeting, member = passes.holder_of(token)
+    """What the phone needs to make a passkey for the member: only a phone that confirmed its holder may add one,
+    whatever this meeting's by-laws (the passkey outlives the meeting)."""
+    _pass, _meeting, member = passes.holder_of(token, confirmed_only=True)
     return member_passkeys.registration_options(member, rp_id)
 
 
 @command(None, takes=NewPasskeySchema)
 def add_passkey(token: str, data: dict, challenge: bytes | None, rp_id: str, origin: str) -> None:
     """Keep the passkey the confirmed phone made: next time it confirms the member with no code."""
-    _pass, meeting_row, member = passes.holder_of(token)
+    _pass, meeting_row, member = passes.holder_of(token, confirmed_only=True)
     data = loaded(data)
     if challenge is None:
         raise Invalid({"credential": [_("Start adding the passkey again.")]})
@@ -100,4 +101,4 @@ def add_passkey(token: str, data: dict, challenge: bytes | None, rp_id: str, ori
     except InvalidRegistrationResponse as error:
         raise Invalid({"credential": [_("The browser's answer could not be checked: add the passkey again.")]}) \
             from error
-    record("member.passkey_added", meeting_row, {})
+    record("member.passkey_added", meeting_row, {"member": str(member.id)})

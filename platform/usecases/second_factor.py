@@ -27,7 +27,7 @@ from konsey.schemas.account import (
     SmsFactorSchema,
     SmsSecondFactorPolicySchema,
 )
-from konsey.tenants.db import db
+from konsey.tenants.db import db, lock
 from konsey.tenants.models import Council
 from konsey.tenants.platform_audit import record_platform_event
 from konsey.tenants.scoping import bound_council, current_council_id
@@ -71,23 +71,30 @@ def sms_councils_of(user: User) -> list[Council]:
     return sorted(sending, key=lambda council: turkish_sort_key(council.name))
 
 
-def _text_code(factor: second_factors.SecondFactor, user: User) -> str:
-    """Send a fresh code to the factor's number through its council's SMS account; the number's last two digits."""
+def _sms_usable(factor: second_factors.SecondFactor | None, user: User) -> bool:
+    """Whether codes by SMS may go to this factor's number now: its council still allows them, still has an SMS
+    account to send them with (at its cost), and the person still has a role there."""
+    if factor is None or factor.council_id not in set(council_ids_of(user)):
+        return False
     council = db.session.get(Council, factor.council_id)
     if council is None or not council.allow_sms_second_factor:
+        return False
+    with bound_council(council.id):
+        return sms.settings() is not None
+
+
+def _text_code(factor: second_factors.SecondFactor, user: User) -> str:
+    """Send a fresh code to the factor's number through its council's SMS account; the number's last two digits."""
+    if not _sms_usable(factor, user):
         raise Conflict({"code": [_("Codes by SMS are no longer allowed: use your authenticator app, a passkey or a "
                                    "recovery code.")]})
-    code = factor.new_code()
-    if code is None:
-        raise Conflict({"code": [_("A code was sent less than a minute ago. Wait %(seconds)d seconds for another.",
-                                   seconds=factor.seconds_to_wait())]})
+    lock(factor)  # two presses at once: one code
+    code = factor.code_to_send()
+    council = db.session.get(Council, factor.council_id)
     number = second_factors.number_of(factor)
     with bound_council(council.id), force_locale(user.locale or council.locale or "tr"):
-        queued = sms.queue(number, _("%(code)s is your Konsey sign-in code. It is good for 5 minutes; do not tell it "
-                                     "to anyone.", code=code), "sign_in_code")
-    if queued is None:
-        raise Conflict({"code": [_("The council sends no SMS any more: use your authenticator app, a passkey or a "
-                                   "recovery code.")]})
+        sms.queue(number, _("%(code)s is your Konsey sign-in code. It is good for 5 minutes; do not tell it to anyone.",
+                            code=code), sms.SIGN_IN_CODE)
     return number[-2:]
 
 
@@ -113,6 +120,7 @@ def confirm_sms(factor_id: uuid.UUID, data: dict) -> list[str]:
     factor = db.session.get(second_factors.SecondFactor, factor_id)
     if factor is None or factor.user_id != me.id or factor.kind != "sms" or factor.confirmed_at is not None:
         raise NotFound(_("Start adding the mobile number again."))
+    lock(factor)  # two tries at once take their turns
     codes = second_factors.confirm_sms(factor, loaded(data)["code"])
     if codes is None:
         db.session.commit()  # the wrong try counts (five spend the code)
@@ -157,10 +165,8 @@ def send_sign_in_code(user_id: uuid.UUID) -> str:
 def sms_number_end(user_id: uuid.UUID) -> str | None:
     """The last two digits of the number the person's sign-in codes go to, where their council still allows it."""
     factor = second_factors.sms_factor(user_id)
-    if factor is None:
-        return None
-    council = db.session.get(Council, factor.council_id)
-    return second_factors.number_of(factor)[-2:] if council is not None and council.allow_sms_second_factor else None
+    user = db.session.get(User, user_id)
+    return second_factors.number_of(factor)[-2:] if user is not None and _sms_usable(factor, user) else None
 
 
 @command(Permission.ACCOUNT_SECURITY)
@@ -226,7 +232,7 @@ def authenticator_again(factor_id: uuid.UUID) -> dict:
     """The key being set up, shown again (a mistyped code): the app already holds it."""
     me = _me()
     factor = db.session.get(second_factors.SecondFactor, factor_id)
-    if factor is None or factor.user_id != me.id or factor.confirmed_at is not None:
+    if factor is None or factor.user_id != me.id or factor.kind != "totp" or factor.confirmed_at is not None:
         raise NotFound(_("Start setting up the authenticator again."))
     return _setup(factor, me)
 
@@ -236,7 +242,7 @@ def confirm_authenticator(factor_id: uuid.UUID, data: dict) -> list[str]:
     """The app is set up when a code from it is typed back: the recovery codes are given once, here."""
     me = _me()
     factor = db.session.get(second_factors.SecondFactor, factor_id)
-    if factor is None or factor.user_id != me.id:
+    if factor is None or factor.user_id != me.id or factor.kind != "totp":
         raise NotFound(_("Start setting up the authenticator again."))
     if factor.confirmed_at is not None:
         raise Conflict({"code": [_("This authenticator is already set up.")]})
@@ -274,9 +280,11 @@ def second_step(user_id: uuid.UUID, data: dict) -> tuple[User, str | None]:
         raise Invalid({"code": [_("Sign in again.")]})
     factor, code = second_factors.enrolled(user_id), data["code"]
     by_sms = second_factors.sms_factor(user_id)
-    if factor is not None and second_factors.check_code(factor, code):
+    if not _sms_usable(by_sms, user):
+        by_sms = None  # its council no longer allows codes by SMS (or the person left it): a code sent is void
+    if factor is not None and second_factors.check_code(lock(factor), code):
         how = "totp"
-    elif by_sms is not None and by_sms.use_code(code):
+    elif by_sms is not None and lock(by_sms).use_code(code):
         how = "sms"
     elif second_factors.use_recovery_code(user_id, code):
         how = "recovery_code"

@@ -132,7 +132,16 @@ def member(member_id: uuid.UUID):
     return render_template("council/member.html", member=members.show_member(member_id),
                            calendar_address=calendars.calendar_address(member_id),
                            history=members.membership_history(member_id),
-                           representatives=members.list_representatives(member_id), **_choices())
+                           representatives=members.list_representatives(member_id),
+                           passkeys=members.passkeys_of(member_id), **_choices())
+
+
+@bp.post("/members/<uuid:member_id>/passkeys/remove")
+@performs(members.remove_passkeys)
+def passkeys_remove(member_id: uuid.UUID):
+    attempt(lambda: members.remove_passkeys(member_id),
+            _("The member's passkeys are removed: the next meeting asks for a code by SMS."))
+    return redirect(url_for("member_pages.member", member_id=member_id) + "#passkeys-h")
 
 
 @bp.post("/members/<uuid:member_id>/status")

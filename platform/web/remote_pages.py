@@ -47,10 +47,25 @@ def _token(meeting_id: uuid.UUID) -> str:
     """The key this phone opens the meeting's pages with: a confirmed phone's (where the by-laws ask for it), else
     the personal link's, from their cookies; without one, this page is not found (the person opens their link
     again)."""
-    token = request.cookies.get(confirmed_cookie_name(meeting_id)) or request.cookies.get(pass_cookie_name(meeting_id))
+    token = held_key(meeting_id)
     if not token:
         raise NotFound(_("Not found."))
     return token
+
+
+@bp.errorhandler(ConfirmationNeeded)
+def _confirm_first(error: ConfirmationNeeded):
+    """A phone that has not confirmed its holder where the by-laws ask for it: its script is told why (403), a page
+    or a form without script goes to the confirmation."""
+    if request.headers.get("X-Konsey-Fetch"):
+        return jsonify(message=error.message, errors=error.errors), error.status
+    return redirect(url_for("remote_pages.confirm", meeting_id=request.view_args["meeting_id"]), code=303)
+
+
+def held_key(meeting_id: uuid.UUID) -> str | None:
+    """The key this phone opens the meeting's pages with: a confirmed phone's, else the personal link's (the rate
+    limits count by it too)."""
+    return request.cookies.get(confirmed_cookie_name(meeting_id)) or request.cookies.get(pass_cookie_name(meeting_id))
 
 
 @bp.after_request
@@ -97,10 +112,7 @@ def _keyed(answer, meeting_id: uuid.UUID, token: str):
 @bp.get("/m/<uuid:meeting_id>")
 @performs(hybrid.phone)
 def phone(meeting_id):
-    try:
-        seen = hybrid.phone(_token(meeting_id))
-    except ConfirmationNeeded:
-        return redirect(url_for("remote_pages.confirm", meeting_id=meeting_id), code=303)
+    seen = hybrid.phone(_token(meeting_id))
     return render_template("meetings/phone.html", phone=seen, choices=list(Choice),
                            floor_motion_kinds=list(FloorMotionKind),
                            online_counts=seen.online_counts,
@@ -240,7 +252,7 @@ def ballot(meeting_id, vote_id):
     # ballot of the seat fails its insert, and the refusal's sentence must not need the database).
     recorded = _("Your vote is recorded.")
 
-    data = filled(request.form, "choice")
+    data = filled(request.form, "choice", "key", "again")  # the key and "again": a retry of a lost answer
 
     # A vote by name repeats the choice, so the person sees what was recorded; a secret one does not say it.
     return _answer(meeting_id, lambda: hybrid.phone_ballot(token, vote_id, data),

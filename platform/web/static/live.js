@@ -137,6 +137,16 @@
     setTimeout(poll, 1000);
   }
 
+  // How many times a ballot is sent again while the service is unavailable: a database failing over takes well
+  // under a minute (docs/scaling.md), and Retry-After paces the tries.
+  const RETRIES = 30;
+  function newKey() {
+    if (window.crypto && window.crypto.randomUUID) return window.crypto.randomUUID();
+    const bytes = new Uint8Array(16);
+    window.crypto.getRandomValues(bytes);
+    return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+  }
+
   // The phone's forms (vote, floor) are sent without leaving the page; the answer says what happened.
   document.addEventListener("submit", async (event) => {
     const form = event.target;
@@ -145,9 +155,27 @@
     const data = new FormData(form);
     if (event.submitter && event.submitter.name) data.append(event.submitter.name, event.submitter.value);
     const status = document.getElementById(form.dataset.liveSend);
+    const ballot = form.matches("[data-live-ballot]");
+    // A ballot carries a key of its own: sent again after a lost answer (the server switching to its standby
+    // database answers 503 with Retry-After, or the connection drops), it is recorded once.
+    if (ballot) data.append("key", newKey());
     try {
-      const answer = await fetch(form.getAttribute("action"), { method: "POST", body: data,
-        headers: { "X-Konsey-Fetch": "1" } });
+      let answer;
+      for (let tries = 0; ; tries += 1) {
+        try {
+          answer = await fetch(form.getAttribute("action"), { method: "POST", body: data,
+            headers: { "X-Konsey-Fetch": "1" } });
+        } catch (lost) {
+          if (!ballot || tries >= RETRIES) throw lost;
+          answer = null;
+        }
+        if (!ballot || (answer && answer.status !== 503) || tries >= RETRIES) break;
+        if (status) status.textContent = form.dataset.retrying || "";
+        const wait = answer ? Number(answer.headers.get("Retry-After")) || 2 : 2;
+        await new Promise((done) => setTimeout(done, Math.min(wait, 10) * 1000));
+        data.set("again", "1");
+      }
+      if (!answer) throw new Error("no answer");
       const said = await answer.json();
       if (status) status.textContent = said.message || "";
       if (answer.ok && form.matches("[data-live-ballot]") && current && current.vote) {

@@ -18,6 +18,7 @@ from celery import Celery, Task
 from flask import Flask, current_app, has_app_context
 
 import konsey.worker.tasks  # noqa: F401 - registers the shared tasks, so they can be sent by name
+from konsey.core import redis_servers
 from konsey.tenants.db import db
 from konsey.tenants.scoping import bound_council
 from konsey.usecases import system
@@ -72,11 +73,30 @@ class KonseyTask(Task):
                 raise
 
 
-def _transport_options(broker_url: str, prefix: str) -> dict:
-    """Redis needs the visibility timeout (and takes a key prefix); kombu's SQL transport takes neither."""
-    if not broker_url.startswith(("redis://", "rediss://")):
+def _transport_options(broker_url: str, prefix: str, master: str) -> dict:
+    """Redis needs the visibility timeout (and takes a key prefix; under Sentinel, the master's name); kombu's SQL
+    transport takes none of them."""
+    if not redis_servers.is_redis(broker_url):
         return {}
-    return {"visibility_timeout": VISIBILITY_TIMEOUT, **({"global_keyprefix": prefix} if prefix else {})}
+    return {"visibility_timeout": VISIBILITY_TIMEOUT, **({"global_keyprefix": prefix} if prefix else {}),
+            **({"master_name": master} if redis_servers.sentinels(broker_url) else {})}
+
+
+def _one_beat(celery: Celery, app: Flask, prefix: str) -> None:
+    """One scheduler wherever beat runs (celery-redbeat): the schedule lives in Redis and a lock names the beat that
+    sends; another beat waits for the lock and takes over, with what fell due meanwhile, once the leader's lock runs
+    out (``KONSEY_BEAT_LOCK_SECONDS``). Celery's own beat keeps its schedule in a local file: two of them send every
+    job twice (celery #1495)."""
+    url, master = app.config["KONSEY_BROKER_URL"], app.config["KONSEY_REDIS_SENTINEL_MASTER"]
+    if not redis_servers.is_redis(url):
+        return  # the embedded broker (one machine, one beat)
+    lock_seconds = app.config["KONSEY_BEAT_LOCK_SECONDS"]
+    listed = redis_servers.sentinels(url)
+    celery.conf.update(
+        beat_scheduler="redbeat.RedBeatScheduler", redbeat_key_prefix=f"{prefix}redbeat:",
+        redbeat_lock_timeout=lock_seconds, beat_max_loop_interval=max(1, min(5, lock_seconds // 4)),
+        redbeat_redis_url="redis-sentinel://" if listed else url,
+        redbeat_redis_options={"sentinels": listed, "service_name": master, "socket_timeout": 2} if listed else {})
 
 
 def init_celery(app: Flask) -> Celery:
@@ -91,7 +111,8 @@ def init_celery(app: Flask) -> Celery:
         task_reject_on_worker_lost=True,
         worker_prefetch_multiplier=1,
         broker_connection_retry_on_startup=True,
-        broker_transport_options=_transport_options(app.config["KONSEY_BROKER_URL"], prefix),
+        broker_transport_options=_transport_options(app.config["KONSEY_BROKER_URL"], prefix,
+                                                    app.config["KONSEY_REDIS_SENTINEL_MASTER"]),
         timezone="Europe/Istanbul",
         worker_hijack_root_logger=False,
     )
@@ -108,6 +129,7 @@ def init_celery(app: Flask) -> Celery:
         "federation-snapshot": {"task": "konsey.federation_snapshot", "schedule": 24 * 3600},
         **plugin_beat_schedule(),
     }
+    _one_beat(celery, app, prefix)
     celery.flask_app = app
     app.extensions["celery"] = celery
     # How the domain sends after-commit work without importing the worker (konsey.core.tasks_after_commit).

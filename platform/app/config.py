@@ -69,6 +69,12 @@ def build_config(instance_path: Path, overrides: dict | None = None) -> dict:
         # browsers reach the live service at (`konsey live`; a path behind the same proxy, or a full URL).
         # Without them the screens poll.
         "KONSEY_LIVE_REDIS_URL": env.get("KONSEY_LIVE_REDIS_URL"),
+        # Redis under Sentinel: the broker's and the live service's addresses are then sentinel://h:p;sentinel://h:p
+        # and this names the master (konsey.core.redis_servers).
+        "KONSEY_REDIS_SENTINEL_MASTER": env.get("KONSEY_REDIS_SENTINEL_MASTER", "konsey"),
+        # The beat's lock (one scheduler wherever it runs: celery-redbeat): another beat takes over this long after
+        # the leader's last sign.
+        "KONSEY_BEAT_LOCK_SECONDS": int(env.get("KONSEY_BEAT_LOCK_SECONDS", "30")),
         "KONSEY_LIVE_URL": env.get("KONSEY_LIVE_URL"),
         # Where this installation's live states live in that Redis; installations sharing one Redis (staging
         # beside production) each need their own, the web, the worker and the live service the same.

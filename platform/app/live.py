@@ -21,6 +21,7 @@ import re
 from datetime import UTC, datetime
 
 from konsey.app.config import build_config, default_instance_path
+from konsey.core import redis_servers
 from konsey.core.live import LiveKeys, meeting_of_key
 
 log = logging.getLogger(__name__)
@@ -42,8 +43,9 @@ def _clock() -> bytes:
 class Hub:
     """The screens listening, meeting by meeting, and the one Redis subscription that feeds them."""
 
-    def __init__(self, redis_url: str, coalesce_seconds: float = COALESCE_SECONDS, keys: LiveKeys | None = None):
-        self.redis_url = redis_url
+    def __init__(self, redis_url: str, coalesce_seconds: float = COALESCE_SECONDS, keys: LiveKeys | None = None,
+                 sentinel_master: str = "konsey"):
+        self.redis_url, self.sentinel_master = redis_url, sentinel_master
         self.keys = keys or LiveKeys()
         self.coalesce_seconds = coalesce_seconds
         self.listeners: dict[str, set[asyncio.Queue]] = {}
@@ -61,9 +63,7 @@ class Hub:
         self.task: asyncio.Task | None = None
 
     async def start(self) -> None:
-        import redis.asyncio as aioredis
-
-        self.redis = aioredis.Redis.from_url(self.redis_url)
+        self.redis = redis_servers.async_client(self.redis_url, self.sentinel_master)
         self.task = asyncio.create_task(self._listen())
 
     async def stop(self) -> None:
@@ -187,9 +187,9 @@ class LiveService:
     """The ASGI application: ``GET …/meetings/<stream key>`` is a meeting's event stream; ``GET /health``
     says how many screens are connected."""
 
-    def __init__(self, secret: str, redis_url: str, keys: LiveKeys | None = None):
+    def __init__(self, secret: str, redis_url: str, keys: LiveKeys | None = None, sentinel_master: str = "konsey"):
         self.secret = secret
-        self.hub = Hub(redis_url, keys=keys)
+        self.hub = Hub(redis_url, keys=keys, sentinel_master=sentinel_master)
 
     async def __call__(self, scope, receive, send):
         if scope["type"] == "lifespan":
@@ -272,4 +272,5 @@ def create_live_service() -> LiveService:
     redis_url = config.get("KONSEY_LIVE_REDIS_URL")
     if not redis_url:
         raise SystemExit("KONSEY_LIVE_REDIS_URL is not set: the live service listens on Redis.")
-    return LiveService(config["SECRET_KEY"], redis_url, LiveKeys(config["KONSEY_LIVE_KEY_PREFIX"]))
+    return LiveService(config["SECRET_KEY"], redis_url, LiveKeys(config["KONSEY_LIVE_KEY_PREFIX"]),
+                       config["KONSEY_REDIS_SENTINEL_MASTER"])

@@ -23,7 +23,7 @@ from flask import current_app, has_app_context
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import select
 
-from konsey.core import live_state, units_of_work
+from konsey.core import live_state, redis_servers, units_of_work
 from konsey.core.meetings import Meeting
 from konsey.tenants.db import db
 from konsey.tenants.scoping import bound_council, current_council_id
@@ -148,9 +148,8 @@ def _redis():
         return None
     client = _clients.get(url)
     if client is None:
-        import redis
-
-        client = _clients[url] = redis.Redis.from_url(url, socket_timeout=0.5, socket_connect_timeout=0.5)
+        client = _clients[url] = redis_servers.client(url, current_app.config["KONSEY_REDIS_SENTINEL_MASTER"],
+                                                      socket_timeout=0.5, socket_connect_timeout=0.5)
     return client
 
 

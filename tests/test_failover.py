@@ -109,3 +109,52 @@ def test_two_beats_send_each_job_once_and_the_second_takes_over_with_what_fell_d
         for beat in beats:
             beat.stop()
         redis.stop()
+
+
+# --- Redis under Sentinel -------------------------------------------------------------------------------------------
+
+
+def test_a_redis_master_killed_under_load_loses_no_delivery(tmp_path, smtp_server):
+    from test_worker_faults import _council, _motions, _platform, _relay
+
+    from conftest import WebhookReceiver, adopted_motion
+    from support.private_servers import REDIS_SENTINEL, PrivateSentinelRedis
+
+    need_service("redis-sentinel", REDIS_SENTINEL is not None, "install redis-sentinel; failover tests skipped")
+    sentinel = PrivateSentinelRedis()
+    pieces = _platform(tmp_path, smtp_server, redis=sentinel)
+    platform = next(pieces)
+    receiver = WebhookReceiver(delay=0.1)
+    try:
+        council_id, member, secret = _council(platform, "webhook", receiver.url)
+        receiver.secret = secret
+
+        def relay_through_the_failover():
+            try:
+                _relay(platform)
+            except Exception:  # noqa: BLE001 - the master is gone for a moment: the next pass publishes
+                pass
+
+        for index in range(10):
+            adopted_motion(platform["app"], platform["world"], council_id, title=f"Önerge {index}", member_id=member)
+        platform["start_worker"]()
+        assert _until(lambda: len(receiver.received) >= 3, 60, step=relay_through_the_failover)
+        first_master = sentinel.master_port()
+        sentinel.kill_master()
+        killed = time.monotonic()
+        for index in range(10, 20):  # the council goes on while the sentinel promotes the replica
+            adopted_motion(platform["app"], platform["world"], council_id, title=f"Önerge {index}", member_id=member)
+        assert _until(lambda: sentinel.master_port() not in (None, first_master), 30)
+        promoted = time.monotonic() - killed
+        assert _until(lambda: set(_motions(platform, council_id).values()) == {"delivered"}, 120,
+                      step=relay_through_the_failover), _motions(platform, council_id)
+        # One package per motion, each once (the receiver keeps each webhook-id once, as a municipality would).
+        packages = [p["data"]["motion_id"] for p in receiver.received.values() if p["type"] == "motion.package"]
+        motions = len(_motions(platform, council_id))
+        assert len(packages) == motions and len(set(packages)) == motions and receiver.rejected == 0, (
+            len(packages), len(set(packages)), motions)
+        print(f"the sentinel promoted the replica {promoted:.1f} s after the kill")
+    finally:
+        receiver.close()
+        for _ in pieces:  # the generator's own cleanup
+            pass

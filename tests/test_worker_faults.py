@@ -20,15 +20,16 @@ from support.private_servers import REDIS_SERVER, PrivatePostgres, PrivateRedis
 
 pytestmark = [pytest.mark.worker, pytest.mark.redis, pytest.mark.xdist_group("worker")]
 
-def _platform(tmp_path, smtp_server, database: dict | None = None):
-    """The platform on a private Redis and SQLite (or the ``database`` URLs given), with a way to start real
-    workers against it; yields the pieces and stops what it started."""
+def _platform(tmp_path, smtp_server, database: dict | None = None, redis=None):
+    """The platform on a private Redis (or the ``redis`` given: one under Sentinel) and SQLite (or the ``database``
+    URLs given), with a way to start real workers against it; yields the pieces and stops what it started."""
     need_service("redis-server", REDIS_SERVER is not None, "install redis-server; fault tests skipped")
     from flask_migrate import upgrade
 
     from konsey.app import create_app
 
-    redis = PrivateRedis()
+    if redis is None:
+        redis = PrivateRedis()
     redis.start()
     sqlite = f"sqlite:///{tmp_path / 'konsey.sqlite'}"
     database = database or {"app": sqlite, "migration": sqlite, "reader": None}
@@ -39,7 +40,7 @@ def _platform(tmp_path, smtp_server, database: dict | None = None):
         "KONSEY_SMTP_PORT": str(smtp_server.port), "KONSEY_BASE_URL": "http://konsey.test",
         "KONSEY_SECRET_KEY": "fault-test-secret", "KONSEY_INSTANCE_PATH": str(tmp_path),
         "KONSEY_RETRY_BASE_SECONDS": "0.2", "KONSEY_OUTBOX_REDELIVER_AFTER": "3", "KONSEY_OUTBOX_LEASE_SECONDS": "3",
-        "KONSEY_WEBHOOK_ALLOWED_HOSTS": "127.0.0.1",
+        "KONSEY_WEBHOOK_ALLOWED_HOSTS": "127.0.0.1", "KONSEY_REDIS_SENTINEL_MASTER": "konsey",
     }
     app = create_app({"SQLALCHEMY_DATABASE_URI": database["app"], "KONSEY_MIGRATION_DATABASE_URL": database["migration"],
                       "KONSEY_READER_DATABASE_URL": database["reader"],

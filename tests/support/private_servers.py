@@ -170,3 +170,73 @@ pidfile = {self.root / 'pgbouncer.pid'}
             self.popen.terminate()
             self.popen.wait(timeout=20)
         shutil.rmtree(self.root, ignore_errors=True)
+
+
+REDIS_SENTINEL = shutil.which("redis-sentinel")
+
+
+class PrivateSentinelRedis:
+    """A Redis master, its replica and a sentinel watching them, each on a free port: killing the master with -9,
+    the sentinel promotes the replica within seconds. ``url`` is the sentinel:// address the platform takes."""
+
+    MASTER = "konsey"
+
+    def __init__(self):
+        self.root = Path(tempfile.mkdtemp(prefix="konsey-sentinel-"))
+        self.ports = {"master": free_port(), "replica": free_port(), "sentinel": free_port()}
+        self.popens: dict[str, subprocess.Popen] = {}
+
+    def _redis(self, role: str, *extra: str) -> None:
+        self.popens[role] = subprocess.Popen(  # noqa: S603 - the system's redis-server, loopback only
+            [REDIS_SERVER, "--port", str(self.ports[role]), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+             "--dir", str(self.root), *extra], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        _wait(lambda: port_open("127.0.0.1", self.ports[role]), 10, f"redis {role} did not start")
+
+    def start(self) -> None:
+        self._redis("master")
+        self._redis("replica", "--replicaof", "127.0.0.1", str(self.ports["master"]))
+        config = self.root / "sentinel.conf"
+        config.write_text(f"port {self.ports['sentinel']}\nbind 127.0.0.1\ndir {self.root}\n"
+                          f"sentinel monitor {self.MASTER} 127.0.0.1 {self.ports['master']} 1\n"
+                          f"sentinel down-after-milliseconds {self.MASTER} 1000\n"
+                          f"sentinel failover-timeout {self.MASTER} 5000\n")
+        self.popens["sentinel"] = subprocess.Popen(  # noqa: S603
+            [REDIS_SENTINEL, str(config)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        _wait(lambda: port_open("127.0.0.1", self.ports["sentinel"]), 10, "redis-sentinel did not start")
+        _wait(lambda: self.replica_in_sync(), 20, "the replica did not sync")
+
+    def replica_in_sync(self) -> bool:
+        import redis
+
+        try:
+            info = redis.Redis(port=self.ports["replica"]).info("replication")
+        except redis.RedisError:
+            return False
+        return info.get("master_link_status") == "up"
+
+    def master_port(self) -> int | None:
+        """The master's port as the sentinel names it now."""
+        import redis
+
+        try:
+            found = redis.Redis(port=self.ports["sentinel"]).execute_command(
+                "SENTINEL", "get-master-addr-by-name", self.MASTER)
+        except redis.RedisError:
+            return None
+        return int(found[1]) if found else None
+
+    def kill_master(self) -> None:
+        """The master dies as a machine would (-9): nothing it held in memory and had not replicated survives."""
+        self.popens["master"].kill()
+        self.popens["master"].wait()
+
+    @property
+    def url(self) -> str:
+        return f"sentinel://127.0.0.1:{self.ports['sentinel']}"
+
+    def stop(self) -> None:
+        for popen in self.popens.values():
+            if popen.poll() is None:
+                popen.kill()
+                popen.wait()
+        shutil.rmtree(self.root, ignore_errors=True)

@@ -4,9 +4,11 @@ PostgreSQL or Redis would break every other test running beside it). Used by the
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pwd
 import shutil
+import signal
 import subprocess
 import tempfile
 import time
@@ -239,4 +241,106 @@ class PrivateSentinelRedis:
             if popen.poll() is None:
                 popen.kill()
                 popen.wait()
+        shutil.rmtree(self.root, ignore_errors=True)
+
+
+PG_AUTOCTL = shutil.which("pg_autoctl")
+
+
+class PrivateFormation:
+    """pg_auto_failover on loopback: a monitor, a primary and a synchronous standby, each a ``pg_autoctl run`` of
+    its own (PostgreSQL under it) in a temporary folder, on free ports. Killing a node's processes with -9, the
+    monitor promotes the other within seconds (its health checks tightened here)."""
+
+    def __init__(self, database: str = "konsey"):
+        self.bindir = postgres_bindir()
+        self.database = database
+        self.root = Path(tempfile.mkdtemp(prefix="konsey-formation-"))
+        self.ports = {"monitor": free_port(), "node1": free_port(), "node2": free_port()}
+        self.popens: dict[str, subprocess.Popen] = {}
+        self.as_user: list[str] = []
+        if os.geteuid() == 0:
+            user = pwd.getpwnam("postgres")
+            os.chown(self.root, user.pw_uid, user.pw_gid)
+            self.as_user = ["runuser", "-u", "postgres", "--"]
+        # pg_autoctl keeps its state under XDG folders: the test's own, never the postgres user's home.
+        self.env = ["env", f"PATH={self.bindir}:{os.environ.get('PATH', '')}", f"XDG_CONFIG_HOME={self.root}/config",
+                    f"XDG_DATA_HOME={self.root}/share", f"XDG_RUNTIME_DIR={self.root}/run"]
+
+    @staticmethod
+    def available() -> bool:
+        return PG_AUTOCTL is not None and PrivatePostgres.available()
+
+    def _run(self, name: str, *args: str) -> None:
+        log = open(self.root / f"{name}.log", "w")  # noqa: SIM115 - the child writes it as long as it runs
+        self.popens[name] = subprocess.Popen(  # noqa: S603 - the system's pg_autoctl, loopback only
+            [*self.as_user, *self.env, PG_AUTOCTL, *args], stdout=log, stderr=subprocess.STDOUT,
+            start_new_session=True)
+
+    def monitor_url(self, database: str = "pg_auto_failover", user: str = "autoctl_node") -> str:
+        return f"postgresql://{user}@127.0.0.1:{self.ports['monitor']}/{database}?sslmode=disable"
+
+    def _monitor(self, sql: str, *params):
+        import psycopg
+
+        with psycopg.connect(self.monitor_url(user="postgres"), autocommit=True, connect_timeout=3) as connection:
+            cursor = connection.execute(sql, params)
+            return cursor.fetchall() if cursor.description else []
+
+    def states(self) -> dict[str, tuple[str, str]]:
+        """Each node's (reported state, assigned state) as the monitor sees them."""
+        try:
+            return {name: (reported, goal) for name, reported, goal in self._monitor(
+                "SELECT nodename, reportedstate::text, goalstate::text FROM pgautofailover.node")}
+        except Exception:  # noqa: BLE001 - the monitor not up yet
+            return {}
+
+    def primary(self) -> str | None:
+        return next((name for name, (reported, goal) in self.states().items()
+                     if reported in ("primary", "wait_primary") and goal == reported), None)
+
+    def start(self) -> None:
+        common = ["--hostname", "127.0.0.1", "--auth", "trust", "--no-ssl", "--run"]
+        self._run("monitor", "create", "monitor", "--pgdata", str(self.root / "monitor"),
+                  "--pgport", str(self.ports["monitor"]), *common)
+        _wait(lambda: self._monitor_ready(), 90, "the pg_auto_failover monitor did not start")
+        # Health checks every second, a node unhealthy after three: a failover within seconds, not a minute.
+        for setting, value in (("health_check_period", "1000"), ("node_considered_unhealthy_timeout", "3000"),
+                               ("primary_demote_timeout", "5000"), ("health_check_timeout", "1000")):
+            self._monitor(f"ALTER SYSTEM SET pgautofailover.{setting} = '{value}'")
+        self._monitor("SELECT pg_reload_conf()")
+        for name in ("node1", "node2"):
+            self._run(name, "create", "postgres", "--pgdata", str(self.root / name), "--pgport",
+                      str(self.ports[name]), "--name", name, "--dbname", self.database,
+                      "--monitor", self.monitor_url(), *common)
+            wanted = "single" if name == "node1" else "secondary"  # alone, the first is "single" until joined
+            _wait(lambda name=name, wanted=wanted: self.states().get(name) == (wanted, wanted), 120,
+                  f"{name} did not become {wanted}: {self.states()}")
+        _wait(lambda: self.states().get("node1") == ("primary", "primary"), 60, "no synchronous primary")
+
+    def _monitor_ready(self) -> bool:
+        try:
+            self._monitor("SELECT 1 FROM pgautofailover.formation")
+            return True
+        except Exception:  # noqa: BLE001
+            return False
+
+    def url(self, user: str = "postgres", database: str | None = None) -> str:
+        """Both nodes, the one that takes writes chosen at each connection (libpq's multi-host address)."""
+        hosts = "&".join(f"host=127.0.0.1:{self.ports[name]}" for name in ("node1", "node2"))
+        return (f"postgresql+psycopg://{user}@/{database or self.database}?{hosts}"
+                "&target_session_attrs=read-write&connect_timeout=2")
+
+    def kill(self, name: str) -> None:
+        """The node's machine dies: its pg_autoctl and PostgreSQL killed with -9 (no shutdown, no checkpoint)."""
+        popen = self.popens[name]
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(popen.pid, signal.SIGKILL)
+        subprocess.run(["pkill", "-9", "-f", str(self.root / name)], check=False)  # noqa: S603, S607
+        popen.wait()
+
+    def destroy(self) -> None:
+        for name, popen in self.popens.items():
+            if popen.poll() is None:
+                self.kill(name)
         shutil.rmtree(self.root, ignore_errors=True)

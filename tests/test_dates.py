@@ -107,3 +107,19 @@ def test_each_test_keeps_its_moment_and_the_moments_are_shared_out():
     shares = Counter(moment_of(i, moments) for i in ids)
     assert set(shares) == set(moments) and min(shares.values()) > 60, shares
     assert moment_of(ids[0], moments[:1]) == moments[0]
+
+
+def test_an_instant_is_read_back_in_utc_whatever_the_servers_zone():
+    """A PostgreSQL cluster initialised in İstanbul returns its instants at +03:00: read back, they are UTC, so
+    the audit chain (which hashes the instant's UTC form) holds on any server (#32's restore test found it)."""
+    from datetime import UTC, datetime, timedelta, timezone
+
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    from konsey.tenants.db import UtcDateTime, as_utc
+
+    istanbul = datetime(2026, 12, 6, 16, 0, tzinfo=timezone(timedelta(hours=3)))
+    read = UtcDateTime().process_result_value(istanbul, postgresql.dialect())
+    assert read.tzinfo == UTC and read.isoformat() == "2026-12-06T13:00:00+00:00"
+    assert UtcDateTime().process_result_value(datetime(2026, 12, 6, 13, 0), sqlite.dialect()).tzinfo == UTC
+    assert as_utc(istanbul) == istanbul and as_utc(istanbul).utcoffset() == timedelta(0)

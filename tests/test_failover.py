@@ -196,3 +196,69 @@ def test_a_postgresql_primary_killed_under_load_loses_no_acknowledged_ballot(tmp
                 pass
     finally:
         formation.destroy()
+
+
+# --- point-in-time recovery with pgBackRest ----------------------------------------------------------------------
+
+
+def test_a_point_in_time_restore_gives_that_moments_data_with_a_valid_audit_chain(tmp_path, smtp_server):
+    import psycopg
+    from sqlalchemy import select
+    from test_worker_faults import _platform
+
+    from konsey.app import create_app
+    from support.private_servers import PrivateArchivedPostgres
+
+    need_service("pgBackRest", PrivateArchivedPostgres.available(), "install pgbackrest; the restore test skipped")
+    server = PrivateArchivedPostgres()
+    restored = None
+    try:
+        server.start()
+        database = server.platform_database()
+        pieces = _platform(tmp_path, smtp_server, database)
+        platform = next(pieces)
+        try:
+            world = platform["world"]
+            server.backrest("stanza-create")
+            server.backrest("--type=full", "backup")
+            council = world.council("izmir")
+            kept = world.member(council, name="Ayşe Önce")
+            with psycopg.connect(server.url().replace("+psycopg", ""), autocommit=True) as connection:
+                connection.execute("SELECT pg_create_restore_point('before-the-mistake')")
+            world.member(council, name="Mehmet Sonra")  # after the moment: not in the restored data
+            with psycopg.connect(server.url().replace("+psycopg", ""), autocommit=True) as connection:
+                # The moment's WAL segment closed and in the repository before the server dies.
+                segment = connection.execute("SELECT pg_walfile_name(pg_switch_wal())").fetchone()[0]
+                assert _until(lambda: (connection.execute("SELECT last_archived_wal FROM pg_stat_archiver")
+                                       .fetchone()[0] or "") >= segment, 30), "the WAL was not archived"
+            before = platform["app"].test_cli_runner().invoke(args=["audit", "verify", "izmir"])
+            assert before.exit_code == 0, before.output
+        finally:
+            for _ in pieces:
+                pass
+        server.stop()
+        restored = server.restore_to("before-the-mistake")
+        try:
+            restored.start()
+        except Exception:
+            raise AssertionError(restored.log.read_text()[-3000:]) from None
+        urls = {name: url.replace(f":{server.port}/", f":{restored.port}/") for name, url in database.items()}
+        app = create_app({"TESTING": True, "SECRET_KEY": "fault-test-secret", "SQLALCHEMY_DATABASE_URI": urls["app"],
+                          "KONSEY_MIGRATION_DATABASE_URL": urls["migration"], "KONSEY_READER_DATABASE_URL": urls["reader"]},
+                         instance_path=tmp_path)
+        from konsey.core.membership import Member
+        from konsey.tenants.db import db
+        from konsey.tenants.scoping import bound_council
+
+        with app.app_context(), bound_council(council):
+            names = set(db.session.scalars(select(Member.name)))
+            assert db.session.get(Member, kept) is not None
+        assert names == {"Ayşe Önce"}, names
+        verified = app.test_cli_runner().invoke(args=["audit", "verify", "izmir"])
+        assert verified.exit_code == 0 and "chain intact" in verified.output, verified.output
+        with app.app_context():
+            db.engine.dispose()
+    finally:
+        if restored is not None:
+            restored.destroy()
+        server.destroy()

@@ -58,8 +58,9 @@ def as_of(moment: datetime) -> Iterator[None]:
 
 
 def as_utc(moment: datetime) -> datetime:
-    """SQLite returns naive datetimes even for timezone-aware columns; every stored time is UTC."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    """The instant in UTC: SQLite returns naive datetimes even for timezone-aware columns (every stored time is
+    UTC), and PostgreSQL returns aware ones in its session's time zone (a server set up in İstanbul: +03)."""
+    return moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 class UtcDateTime(TypeDecorator):
@@ -80,7 +81,9 @@ class UtcDateTime(TypeDecorator):
         return value
 
     def process_result_value(self, value, dialect):
-        return value.replace(tzinfo=UTC) if value is not None and value.tzinfo is None else value
+        # Read back in UTC whatever the server's time zone: the audit chain hashes the instant's UTC form, and a
+        # cluster initialised in İstanbul returned +03:00 (every entry then looked changed).
+        return as_utc(value) if value is not None else None
 
 
 class Base(DeclarativeBase):

@@ -344,3 +344,58 @@ class PrivateFormation:
             if popen.poll() is None:
                 self.kill(name)
         shutil.rmtree(self.root, ignore_errors=True)
+
+
+PGBACKREST = shutil.which("pgbackrest")
+
+
+class PrivateArchivedPostgres(PrivatePostgres):
+    """A private cluster whose WAL pgBackRest archives (a repository in its folder), for full backups and a restore
+    to a named moment into a new cluster (:meth:`restore_to`)."""
+
+    STANZA = "konsey"
+
+    def __init__(self):
+        super().__init__()
+        self.config = self.root / "pgbackrest.conf"
+        for folder in ("repo", "log", "lock", "spool"):
+            (self.root / folder).mkdir()
+        self.config.write_text(
+            f"[global]\nrepo1-path={self.root / 'repo'}\nrepo1-retention-full=2\nlog-level-console=warn\n"
+            f"log-path={self.root / 'log'}\nlock-path={self.root / 'lock'}\nspool-path={self.root / 'spool'}\n"
+            f"start-fast=y\n\n[{self.STANZA}]\npg1-path={self.data}\npg1-port={self.port}\npg1-socket-path={self.root}\n")
+        with open(self.data / "postgresql.conf", "a") as settings:
+            settings.write(f"\nwal_level = replica\narchive_mode = on\n"
+                           f"archive_command = '{PGBACKREST} --config={self.config} --stanza={self.STANZA} "
+                           f"archive-push %p'\n")
+        if self.as_user:
+            user = pwd.getpwnam("postgres")
+            for path in (self.config, *(self.root / f for f in ("repo", "log", "lock", "spool"))):
+                os.chown(path, user.pw_uid, user.pw_gid)
+
+    @staticmethod
+    def available() -> bool:
+        return PGBACKREST is not None and PrivatePostgres.available()
+
+    def backrest(self, *args: str) -> None:
+        subprocess.run([*self.as_user, PGBACKREST, f"--config={self.config}", f"--stanza={self.STANZA}", *args],
+                       check=True, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+
+    def restore_to(self, point: str) -> PrivatePostgres:
+        """A new cluster (its own folder and port) restored from the repository to the restore point ``point``,
+        promoted: the data of that moment, nothing after it."""
+        restored = PrivatePostgres.__new__(PrivatePostgres)
+        restored.bindir, restored.port, restored.as_user = self.bindir, free_port(), self.as_user
+        restored.root = Path(tempfile.mkdtemp(prefix="konsey-pg-restored-"))
+        restored.data, restored.log = restored.root / "data", restored.root / "server.log"
+        restored.data.mkdir(mode=0o700)
+        if self.as_user:
+            user = pwd.getpwnam("postgres")
+            for path in (restored.root, restored.data):
+                os.chown(path, user.pw_uid, user.pw_gid)
+        # The restored server fetches its WAL with this file's configuration (pgBackRest would name its own).
+        fetch = (f'{PGBACKREST} --config={self.config} --stanza={self.STANZA} --pg1-path={restored.data} '
+                 'archive-get %f "%p"')
+        self.backrest(f"--pg1-path={restored.data}", "--type=name", f"--target={point}", "--target-action=promote",
+                      "--archive-mode=off", f"--recovery-option=restore_command={fetch}", "restore")
+        return restored

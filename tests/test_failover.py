@@ -182,6 +182,7 @@ def test_a_postgresql_primary_killed_under_load_loses_no_acknowledged_ballot(tmp
         try:
             assembly = assembly_with_phones(app, platform["world"],
                                             lambda token=None: ApiClient(app.test_client(), token), phones=30)
+            _the_counts_read_the_standby(tmp_path, database, formation, members=30)
             outcome = vote_through_a_failover(app, formation, assembly)
             print(outcome)
             # Every phone was answered "recorded" (none refused, none gave up), each ballot counted once, and
@@ -262,3 +263,28 @@ def test_a_point_in_time_restore_gives_that_moments_data_with_a_valid_audit_chai
         if restored is not None:
             restored.destroy()
         server.destroy()
+
+
+def _the_counts_read_the_standby(tmp_path, database: dict, formation, members: int) -> None:
+    """The federation's and the operator's counts read as konsey_reader; that address may name the standby."""
+    from sqlalchemy import func, select, text
+
+    from konsey.app import create_app
+    from konsey.core.membership import Member
+    from konsey.tenants.scoping import all_councils
+
+    standby = formation.url("konsey_reader").replace("target_session_attrs=read-write",
+                                                     "target_session_attrs=prefer-standby")
+    reader_app = create_app({"TESTING": True, "SECRET_KEY": "fault-test-secret",
+                             "SQLALCHEMY_DATABASE_URI": database["app"],
+                             "KONSEY_MIGRATION_DATABASE_URL": database["migration"],
+                             "KONSEY_READER_DATABASE_URL": standby}, instance_path=tmp_path)
+    with reader_app.app_context():
+        deadline = time.monotonic() + 20
+        with all_councils("test: the counts on the standby", audit=False) as every:
+            assert every.execute(text("SELECT pg_is_in_recovery()")).scalar() is True
+            while every.scalar(select(func.count(Member.id))) < members and time.monotonic() < deadline:
+                every.rollback()
+                time.sleep(0.2)  # a synchronous standby has applied the commits; a moment's lag is allowed
+            assert every.scalar(select(func.count(Member.id))) == members
+            every.rollback()

@@ -99,6 +99,17 @@ def smtp_server():
 
 
 @pytest.fixture
+def sms_provider(app):
+    """A loopback server answering as Netgsm's and İleti Merkezi's APIs do, the app's provider addresses set to it."""
+    from support.sms_provider import SmsProvider
+
+    server = SmsProvider()
+    app.config.update(KONSEY_NETGSM_URL=server.url, KONSEY_ILETIMERKEZI_URL=server.url)
+    yield server
+    server.stop()
+
+
+@pytest.fixture
 def mailbox(smtp_server):
     """The loopback SMTP server's mailbox, emptied; every message that reached it during the test must read
     cleanly with the e-mail parser's strict policy (invitations with their calendars, motion packages…)."""

@@ -13,7 +13,7 @@ import pytest
 from test_accessibility import SMALL_TARGETS, _violations
 from test_browser import browser, live_server  # noqa: F401 - the fixtures
 
-from support.clients import ApiClient
+from support.clients import ApiClient, relay_all
 from support.clock import council_today
 from support.sms_provider import SmsProvider
 
@@ -22,13 +22,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 BASE = "/api/v1/councils/izmir"
 PHONE = {"width": 390, "height": 844}
 
-
-def _relay(app):
-    from konsey.worker.relay import relay
-
-    with app.app_context():
-        while relay():
-            pass
 
 
 def _readable_on_a_phone(page) -> None:
@@ -66,7 +59,7 @@ def test_a_member_confirms_with_a_code_by_sms_then_with_a_passkey_before_voting(
         admin.start_meeting(meeting["id"])
         url = f"{BASE}/meetings/{meeting['id']}"
         assert admin.post(f"{url}/passes/links").status_code in (200, 202)
-        _relay(sqlite_app)
+        relay_all(sqlite_app)
         (texted,) = provider.received
         assert texted["number"] == "905321112233"
         link = re.search(r"https?://\S+/izmir/remote/\S+", texted["text"]).group(0)
@@ -86,7 +79,7 @@ def test_a_member_confirms_with_a_code_by_sms_then_with_a_passkey_before_voting(
         assert "33" in phone.get_by_test_id("send-code").inner_text()
         phone.get_by_test_id("send-code").click()
         phone.get_by_test_id("code-sent").wait_for()
-        _relay(sqlite_app)
+        relay_all(sqlite_app)
         code = re.search(r"\b(\d{6})\b", provider.received[-1]["text"]).group(1)
         phone.get_by_label("SMS ile gelen kod").fill(f"{(int(code) + 1) % 10 ** 6:06d}")
         phone.get_by_test_id("confirm-code").click()

@@ -1,6 +1,6 @@
 """Strong sign-in on the phone page (#31): where the by-laws ask it of a body's meetings (``strong_sign_in_for``;
 Associations Regulation art. 15/A), a personal link opens nothing until its holder confirms it is them, with a code
-sent by SMS to the number on file (through the council's own provider, here a loopback server speaking its API) or a
+sent by SMS to the number on file (through the council's own sms_provider, here a loopback server speaking its API) or a
 passkey they added; the link alone, passed on, confirms no one."""
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
+from support.clients import relay_all
 from support.clock import council_today
-from support.sms_provider import SmsProvider
 
 BASE = "/api/v1/councils/izmir"
 FETCH = {"X-Konsey-Fetch": "1"}
@@ -58,16 +58,9 @@ def test_a_code_is_spent_by_its_use_and_by_five_wrong_tries():
     assert not holder.use_code(code, now + timedelta(minutes=2))  # the sixth try, right or not
 
 
-@pytest.fixture
-def provider(app):
-    server = SmsProvider()
-    app.config.update(KONSEY_NETGSM_URL=server.url, KONSEY_ILETIMERKEZI_URL=server.url)
-    yield server
-    server.stop()
-
 
 @pytest.fixture
-def board(world, api, app, provider):
+def board(world, api, app, sms_provider):
     """İzmir's executive board, whose meetings the by-laws ask phones to confirm their holder: Ayşe with only a mobile
     number, Zeynep with only an e-mail address; a meeting being held now, its passes issued."""
     council = world.council("izmir")
@@ -105,13 +98,6 @@ def _tokens(app, council, meeting_id) -> dict:
             select(MeetingPass).where(MeetingPass.meeting_id == uuid.UUID(meeting_id)))}
 
 
-def _relay(app):
-    from konsey.worker.relay import relay
-
-    with app.app_context():
-        while relay():
-            pass
-
 
 def _open(app, token):
     phone = app.test_client()
@@ -121,11 +107,11 @@ def _open(app, token):
     return phone, opened.headers["Location"]
 
 
-def _code(provider) -> str:
-    return re.search(r"\b(\d{6})\b", provider.received[-1]["text"]).group(1)
+def _code(sms_provider) -> str:
+    return re.search(r"\b(\d{6})\b", sms_provider.received[-1]["text"]).group(1)
 
 
-def test_the_phone_asks_for_a_code_by_sms_before_joining_or_voting(app, board, provider):
+def test_the_phone_asks_for_a_code_by_sms_before_joining_or_voting(app, board, sms_provider):
     from konsey.core.audit import AuditEntry
     from konsey.tenants.db import db
     from konsey.tenants.scoping import bound_council
@@ -144,10 +130,10 @@ def test_the_phone_asks_for_a_code_by_sms_before_joining_or_voting(app, board, p
     assert sent.status_code == 303 and sent.headers["Location"].endswith("?sent=33")
     again = phone.post(f"{page}/confirm/code", follow_redirects=True)
     assert 'class="flash error"' in again.get_data(as_text=True)  # one a minute: the second press sends nothing
-    _relay(app)
-    (message,) = provider.received
+    relay_all(app)
+    (message,) = sms_provider.received
     assert message["number"] == "905321112233" and "Güçlü giriş" in message["text"]
-    code = _code(provider)
+    code = _code(sms_provider)
 
     wrong = phone.post(f"{page}/confirm", data={"code": f"{(int(code) + 1) % 10 ** 6:06d}"})
     assert wrong.status_code == 422 and 'id="code-err"' in wrong.get_data(as_text=True)
@@ -183,12 +169,12 @@ def test_the_phone_asks_for_a_code_by_sms_before_joining_or_voting(app, board, p
     assert code not in str(entries) and texts == [None]  # the code is in no record, the text gone once sent
 
 
-def test_five_wrong_codes_spend_the_code(app, board, provider):
+def test_five_wrong_codes_spend_the_code(app, board, sms_provider):
     token = board["tokens"][board["people"]["Ayşe Kaya"]]
     phone, page = _open(app, token)
     phone.post(f"{page}/confirm/code")
-    _relay(app)
-    code = _code(provider)
+    relay_all(app)
+    code = _code(sms_provider)
     wrong = f"{(int(code) + 7) % 10 ** 6:06d}"
     for _ in range(5):
         assert phone.post(f"{page}/confirm", data={"code": wrong}).status_code == 422
@@ -196,18 +182,18 @@ def test_five_wrong_codes_spend_the_code(app, board, provider):
     assert phone.get(page).status_code == 303  # still not confirmed
 
 
-def test_with_no_mobile_on_file_the_page_sends_the_member_to_the_desk(app, board, provider):
+def test_with_no_mobile_on_file_the_page_sends_the_member_to_the_desk(app, board, sms_provider):
     token = board["tokens"][board["people"]["Zeynep Ak"]]
     phone, page = _open(app, token)
     shown = phone.get(f"{page}/confirm").get_data(as_text=True)
     assert 'class="notice"' in shown and 'data-testid="send-code"' not in shown
     refused = phone.post(f"{page}/confirm/code", follow_redirects=True)
     assert 'class="flash error"' in refused.get_data(as_text=True)
-    _relay(app)
-    assert provider.received == []
+    relay_all(app)
+    assert sms_provider.received == []
 
 
-def test_a_confirmed_key_opens_nothing_in_another_council(app, world, board, provider):
+def test_a_confirmed_key_opens_nothing_in_another_council(app, world, board, sms_provider):
     from konsey.core.passes import MeetingPass, confirmed_token
     from konsey.tenants.db import db
     from konsey.tenants.scoping import bound_council
@@ -230,7 +216,7 @@ def test_a_confirmed_key_opens_nothing_in_another_council(app, world, board, pro
     assert thief.post(f"/beta/remote/m/{meeting_id}/passkeys/options").status_code == 404
 
 
-def test_only_a_confirmed_phone_adds_a_passkey_whatever_the_meeting(app, world, api, provider):
+def test_only_a_confirmed_phone_adds_a_passkey_whatever_the_meeting(app, world, api, sms_provider):
     """A passkey outlives the meeting: the link of a meeting whose by-laws ask for nothing must not add one that
     would later confirm its holder where they do."""
     council = world.council("izmir")
@@ -246,11 +232,11 @@ def test_only_a_confirmed_phone_adds_a_passkey_whatever_the_meeting(app, world, 
     assert phone.post(f"{page}/passkeys", json={"credential": {}, "name": "Telefonum"}, headers=FETCH
                       ).status_code == 403
     assert phone.post(f"{page}/confirm/code").status_code == 303  # and no code is sent for it
-    _relay(app)
-    assert provider.received == []
+    relay_all(app)
+    assert sms_provider.received == []
 
 
-def test_a_ballot_sent_again_with_its_key_is_recorded_once(app, world, api, provider):
+def test_a_ballot_sent_again_with_its_key_is_recorded_once(app, world, api, sms_provider):
     """#32's phone side: a ballot whose answer was lost (a 503 while the database fails over) is sent again with the
     same key and answered as recorded; the same seat with another key is still refused."""
     council = world.council("izmir")

@@ -14,6 +14,7 @@ import time_machine
 from sqlalchemy import select
 
 from conftest import login
+from support.clients import relay_all
 
 PASSWORD = "correct horse battery"
 
@@ -193,22 +194,6 @@ def test_the_operator_removes_a_lost_second_factor(app, world, secretary_with_ap
 # --- a code by SMS, where the council allows it --------------------------------------------------------------------
 
 
-@pytest.fixture
-def sms_provider(app):
-    from support.sms_provider import SmsProvider
-
-    server = SmsProvider()
-    app.config.update(KONSEY_NETGSM_URL=server.url, KONSEY_ILETIMERKEZI_URL=server.url)
-    yield server
-    server.stop()
-
-
-def _relay(app):
-    from konsey.worker.relay import relay
-
-    with app.app_context():
-        while relay():
-            pass
 
 
 def _texted_code(provider) -> str:
@@ -234,7 +219,7 @@ def test_a_code_by_sms_is_a_second_factor_where_the_council_allows_it(app, world
     assert "0232 444 55 66" in refused.get_data(as_text=True)  # the input kept
     started = admin.post("/account/security/sms", data={"council_id": str(council), "mobile": "0532 765 43 21"})
     assert started.status_code == 302
-    _relay(app)
+    relay_all(app)
     assert sms_provider.received[-1]["number"] == "905327654321"
     page = admin.get("/account/security").get_data(as_text=True)
     factor = re.search(r"/account/security/sms/([0-9a-f-]+)/confirm", page).group(1)
@@ -253,7 +238,7 @@ def test_a_code_by_sms_is_a_second_factor_where_the_council_allows_it(app, world
         assert sent.status_code == 302 and sent.headers["Location"].endswith("sent=21")
         again = client.post("/login/second-factor/sms")  # pressed twice: one code
         assert again.status_code == 302 and "sent=" not in again.headers["Location"]
-        _relay(app)
+        relay_all(app)
         code = _texted_code(sms_provider)
         assert client.post("/login/second-factor", data={"code": code}).status_code == 302
         assert client.get("/izmir/members").status_code == 200
@@ -273,5 +258,5 @@ def test_a_code_by_sms_is_a_second_factor_where_the_council_allows_it(app, world
         assert 'data-testid="send-sign-in-code"' not in later.get("/login/second-factor").get_data(as_text=True)
         before = len(sms_provider.received)
         later.post("/login/second-factor/sms")
-        _relay(app)
+        relay_all(app)
         assert len(sms_provider.received) == before

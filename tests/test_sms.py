@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select, text
 
 from conftest import login
-from support.sms_provider import SmsProvider
+from support.clients import relay_all
 
 A = "/api/v1/councils/izmir"
 
@@ -22,13 +22,6 @@ def test_a_turkish_mobile_number_is_read_however_it_is_written():
     for not_mobile in ("0232 123 45 67", "12345", "+44 7700 900123", "", None, "0532 123 45 6"):
         assert mobile_number(not_mobile) is None, not_mobile
 
-
-@pytest.fixture
-def provider(app):
-    server = SmsProvider()
-    app.config.update(KONSEY_NETGSM_URL=server.url, KONSEY_ILETIMERKEZI_URL=server.url)
-    yield server
-    server.stop()
 
 
 @pytest.fixture
@@ -47,15 +40,8 @@ def hall(app, world, api):
     return {"council": council, "admin": admin, "meeting": meeting, "texted": texted, "body": ids["body_a"]}
 
 
-def _relay(app):
-    from konsey.worker.relay import relay
 
-    with app.app_context():
-        while relay():
-            pass
-
-
-def test_members_without_e_mail_get_their_meeting_link_by_sms(app, hall, provider):
+def test_members_without_e_mail_get_their_meeting_link_by_sms(app, hall, sms_provider):
     admin = hall["admin"]
     refused = admin.put(f"{A}/sms", json={"provider": "netgsm", "sender": "KENTKONSEYI", "username": "8503001122"})
     assert refused.status_code == 422 and "password" in refused.json["errors"]
@@ -72,8 +58,8 @@ def test_members_without_e_mail_get_their_meeting_link_by_sms(app, hall, provide
 
     sent = admin.post(f"{A}/meetings/{hall['meeting']}/passes/links")
     assert sent.status_code in (200, 202), sent.json
-    _relay(app)
-    (message,) = provider.received
+    relay_all(app)
+    (message,) = sms_provider.received
     assert message["number"] == "905321234567" and "/izmir/remote/" in message["text"]
     listed = admin.get(f"{A}/sms/messages").json
     assert [(m["number"], m["status"], m["purpose"]) for m in listed] == [("…4567", "sent", "meeting_link")]
@@ -81,11 +67,11 @@ def test_members_without_e_mail_get_their_meeting_link_by_sms(app, hall, provide
     with app.app_context(), bound_council(hall["council"]):
         assert db.session.execute(text("SELECT text_sealed FROM sms_messages")).scalar() is None  # link kept nowhere
     admin.post(f"{A}/meetings/{hall['meeting']}/passes/links")
-    _relay(app)
-    assert len(provider.received) == 1  # each link once
+    relay_all(app)
+    assert len(sms_provider.received) == 1  # each link once
 
 
-def test_a_providers_error_reaches_the_delivery_page_and_the_message_is_tried_again(app, world, hall, provider):
+def test_a_providers_error_reaches_the_delivery_page_and_the_message_is_tried_again(app, world, hall, sms_provider):
     from konsey.core.delivery import RetryLater
     from konsey.core.sms import SmsMessage, send
     from konsey.tenants.db import db
@@ -94,7 +80,7 @@ def test_a_providers_error_reaches_the_delivery_page_and_the_message_is_tried_ag
     admin = hall["admin"]
     admin.put(f"{A}/sms", json={"provider": "iletimerkezi", "sender": "KENTKONSEYI", "key": "anahtar",
                                 "hash": "ozet"})
-    provider.iletimerkezi["balance"] = 0
+    sms_provider.iletimerkezi["balance"] = 0
     admin.post(f"{A}/meetings/{hall['meeting']}/passes/links")
     with app.app_context(), bound_council(hall["council"]):
         message_id = db.session.scalar(select(SmsMessage.id))
@@ -106,16 +92,16 @@ def test_a_providers_error_reaches_the_delivery_page_and_the_message_is_tried_ag
     login(client, "sekreter@izmir.example.org")
     page = client.get("/izmir/delivery/").get_data(as_text=True)
     assert "bakiyesi yetmiyor" in page and 'data-status="failed"' in page
-    provider.iletimerkezi["balance"] = 5  # the council topped it up: the next try goes
+    sms_provider.iletimerkezi["balance"] = 5  # the council topped it up: the next try goes
     with app.app_context(), bound_council(hall["council"]):
         send(message_id)
         db.session.commit()
         message = db.session.get(SmsMessage, message_id)
         assert (message.status.value, message.attempts, message.error_code) == ("sent", 2, None)
-    assert provider.received[0]["provider"] == "iletimerkezi"
+    assert sms_provider.received[0]["provider"] == "iletimerkezi"
 
 
-def test_wrong_credentials_and_an_unregistered_sender_are_told_apart(app, hall, provider):
+def test_wrong_credentials_and_an_unregistered_sender_are_told_apart(app, hall, sms_provider):
     from konsey.core.delivery import DeliveryRefused
     from konsey.core.sms import SmsMessage, error_text, send
     from konsey.tenants.db import db
@@ -138,10 +124,10 @@ def test_wrong_credentials_and_an_unregistered_sender_are_told_apart(app, hall, 
             send(message_id)
         assert db.session.get(SmsMessage, message_id).error_code == "40"
         assert "başlık" in error_text("netgsm", "40")
-    assert provider.received == []
+    assert sms_provider.received == []
 
 
-def test_another_council_sees_nothing_of_the_sms_account(app, world, hall, api, provider):
+def test_another_council_sees_nothing_of_the_sms_account(app, world, hall, api, sms_provider):
     hall["admin"].put(f"{A}/sms", json={"provider": "netgsm", "sender": "KENTKONSEYI", "username": "8503001122",
                                         "password": "dogru-parola"})
     beta = world.council("beta", province=16)
@@ -155,7 +141,7 @@ def test_another_council_sees_nothing_of_the_sms_account(app, world, hall, api, 
     {"provider": "netgsm", "sender": "KENTKONSEYI", "username": "8503001122", "password": "dogru-parola"},
     {"provider": "iletimerkezi", "sender": "KENTKONSEYI", "key": "anahtar", "hash": "ozet"}],
     ids=["netgsm", "iletimerkezi"])
-def test_the_providers_delivery_report_says_whether_each_sms_reached_the_phone(app, world, hall, provider, account):
+def test_the_providers_delivery_report_says_whether_each_sms_reached_the_phone(app, world, hall, sms_provider, account):
     from konsey.usecases import system
     from konsey.usecases.base import SYSTEM, acting_as
 
@@ -165,18 +151,18 @@ def test_the_providers_delivery_report_says_whether_each_sms_reached_the_phone(a
                                                           "starts_on": "2026-01-01"})
     admin.put(f"{A}/sms", json=account)
     admin.post(f"{A}/meetings/{hall['meeting']}/passes/links")
-    _relay(app)
-    assert sorted(m["number"] for m in provider.received) == ["905321234567", "905559998877"]
+    relay_all(app)
+    assert sorted(m["number"] for m in sms_provider.received) == ["905321234567", "905559998877"]
     assert [m["report"] for m in admin.get(f"{A}/sms/messages").json] == [None, None]
-    provider.unreachable = {"905559998877"}
+    sms_provider.unreachable = {"905559998877"}
     with app.app_context(), acting_as(SYSTEM):
         assert system.sms_reports() == 2
     reports = {m["number"]: m["report"] for m in admin.get(f"{A}/sms/messages").json}
     assert reports == {"…4567": "delivered", "…8877": "undelivered"}
-    asked = provider.reports_asked
+    asked = sms_provider.reports_asked
     with app.app_context(), acting_as(SYSTEM):
         assert system.sms_reports() == 0
-    assert provider.reports_asked == asked  # an answered message is not asked about again
+    assert sms_provider.reports_asked == asked  # an answered message is not asked about again
     world.user("sekreter@izmir.example.org", roles={hall["council"]: "administrator"})
     client = app.test_client()
     login(client, "sekreter@izmir.example.org")
@@ -184,21 +170,21 @@ def test_the_providers_delivery_report_says_whether_each_sms_reached_the_phone(a
     assert 'data-report="delivered"' in page and 'data-report="undelivered"' in page
 
 
-def test_a_provider_out_of_reach_leaves_the_reports_for_the_next_round(app, hall, provider):
+def test_a_provider_out_of_reach_leaves_the_reports_for_the_next_round(app, hall, sms_provider):
     from konsey.usecases import system
     from konsey.usecases.base import SYSTEM, acting_as
 
     hall["admin"].put(f"{A}/sms", json={"provider": "netgsm", "sender": "KENTKONSEYI", "username": "8503001122",
                                         "password": "dogru-parola"})
     hall["admin"].post(f"{A}/meetings/{hall['meeting']}/passes/links")
-    _relay(app)
-    provider.stop()
+    relay_all(app)
+    sms_provider.stop()
     with app.app_context(), acting_as(SYSTEM):
         assert system.sms_reports() == 0
     assert [m["report"] for m in hall["admin"].get(f"{A}/sms/messages").json] == [None]
 
 
-def test_members_who_agreed_get_meeting_notices_by_sms_and_others_do_not(app, world, hall, provider):
+def test_members_who_agreed_get_meeting_notices_by_sms_and_others_do_not(app, world, hall, sms_provider):
     admin = hall["admin"]
     agreed = world.member(hall["council"], name="Onaylı Üye", phone="0544 321 00 11")
     assert admin.patch(f"{A}/members/{agreed}", json={"sms_consent": True}).json["sms_consent_at"]
@@ -212,9 +198,9 @@ def test_members_who_agreed_get_meeting_notices_by_sms_and_others_do_not(app, wo
                                                "scheduled_at": (datetime.now(UTC) + timedelta(days=9)).isoformat(),
                                                "agenda": ["Parklar"]})
     assert called.status_code == 201, called.json
-    _relay(app)
+    relay_all(app)
     # The member who agreed gets the invitation by SMS; "Telefonlu Üye" (no consent) gets only their meeting link.
-    texted = [m for m in provider.received if "Bahar toplantısı" in m["text"]]
+    texted = [m for m in sms_provider.received if "Bahar toplantısı" in m["text"]]
     assert [m["number"] for m in texted] == ["905443210011"]
     assert len(texted[0]["text"]) <= 300 and "Parklar" not in texted[0]["text"]  # the notice, not the agenda
     purposes = {m["purpose"] for m in admin.get(f"{A}/sms/messages").json}
@@ -230,7 +216,7 @@ def test_members_who_agreed_get_meeting_notices_by_sms_and_others_do_not(app, wo
         assert (consent.purpose, consent.source) == ("sms", "secretariat") and consent.withdrawn_at is not None
 
 
-def test_an_institutions_representative_gets_its_meeting_link_by_sms(app, world, hall, provider):
+def test_an_institutions_representative_gets_its_meeting_link_by_sms(app, world, hall, sms_provider):
     admin = hall["admin"]
     union = world.member(hall["council"], category="union", name="Liman İşçileri Sendikası",
                          representative_name="Ali Veli")
@@ -247,5 +233,5 @@ def test_an_institutions_representative_gets_its_meeting_link_by_sms(app, world,
     admin.put(f"{A}/sms", json={"provider": "netgsm", "sender": "KENTKONSEYI", "username": "8503001122",
                                 "password": "dogru-parola"})
     admin.post(f"{A}/meetings/{hall['meeting']}/passes/links")
-    _relay(app)
-    assert sorted(m["number"] for m in provider.received) == ["905321234567", "905362223344"]
+    relay_all(app)
+    assert sorted(m["number"] for m in sms_provider.received) == ["905321234567", "905362223344"]

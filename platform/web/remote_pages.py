@@ -166,52 +166,62 @@ def send_code(meeting_id):
     return redirect(url_for("remote_pages.confirm", meeting_id=meeting_id, sent=end), code=303)
 
 
+def _challenge_given(meeting_id: uuid.UUID, purpose: str, options: str, challenge: bytes) -> Response:
+    """The browser's WebAuthn options; the challenge its answer must sign is kept for this meeting and purpose."""
+    session[f"{_CHALLENGE}:{purpose}:{meeting_id}"] = base64.b64encode(challenge).decode()
+    return Response(options, mimetype="application/json")
+
+
+def _challenge_taken(meeting_id: uuid.UUID, purpose: str) -> bytes | None:
+    """The challenge kept for this meeting and purpose, taken: one answer per challenge given."""
+    kept = session.pop(f"{_CHALLENGE}:{purpose}:{meeting_id}", None)
+    return base64.b64decode(kept) if kept else None
+
+
+def _passkey_answer(meeting_id: uuid.UUID, action):
+    """Run ``action(token, credential, challenge, rp_id, origin)``; a refusal as the script reads it."""
+    rp_id, origin = webauthn_site()
+    try:
+        return action(_token(meeting_id), request.get_json(silent=True) or {}, rp_id, origin), None
+    except NotFound:
+        raise
+    except DomainError as error:
+        return None, (jsonify(errors=field_errors(error)), error.status)
+
+
 @bp.post("/m/<uuid:meeting_id>/confirm/passkey/options")
 @performs(phone_confirmation.passkey_options)
 def confirm_passkey_options(meeting_id):
-    options, challenge = phone_confirmation.passkey_options(_token(meeting_id), webauthn_site()[0])
-    session[_CHALLENGE] = base64.b64encode(challenge).decode()
-    return Response(options, mimetype="application/json")
+    return _challenge_given(meeting_id, "confirm", *phone_confirmation.passkey_options(_token(meeting_id),
+                                                                                      webauthn_site()[0]))
 
 
 @bp.post("/m/<uuid:meeting_id>/confirm/passkey")
 @performs(phone_confirmation.confirm_with_passkey)
 def confirm_passkey(meeting_id):
-    token, challenge = _token(meeting_id), session.pop(_CHALLENGE, None)  # one answer per challenge
-    rp_id, origin = webauthn_site()
-    try:
-        confirmed = phone_confirmation.confirm_with_passkey(token, request.get_json(silent=True) or {},
-                                                            base64.b64decode(challenge) if challenge else None,
-                                                            rp_id, origin)
-    except NotFound:
-        raise
-    except DomainError as error:
-        return jsonify(errors=field_errors(error)), error.status
-    page = url_for("remote_pages.phone", meeting_id=meeting_id)
-    return _confirmed(jsonify(next=page), meeting_id, confirmed)
+    challenge = _challenge_taken(meeting_id, "confirm")
+    confirmed, refused = _passkey_answer(meeting_id, lambda token, credential, rp_id, origin: (
+        phone_confirmation.confirm_with_passkey(token, credential, challenge, rp_id, origin)))
+    if refused:
+        return refused
+    return _confirmed(jsonify(next=url_for("remote_pages.phone", meeting_id=meeting_id)), meeting_id, confirmed)
 
 
 @bp.post("/m/<uuid:meeting_id>/passkeys/options")
 @performs(phone_confirmation.new_passkey_options)
 def passkey_options(meeting_id):
-    options, challenge = phone_confirmation.new_passkey_options(_token(meeting_id), webauthn_site()[0])
-    session[_CHALLENGE] = base64.b64encode(challenge).decode()
-    return Response(options, mimetype="application/json")
+    return _challenge_given(meeting_id, "add", *phone_confirmation.new_passkey_options(_token(meeting_id),
+                                                                                      webauthn_site()[0]))
 
 
 @bp.post("/m/<uuid:meeting_id>/passkeys")
 @performs(phone_confirmation.add_passkey)
 def add_passkey(meeting_id):
-    token, challenge = _token(meeting_id), session.pop(_CHALLENGE, None)
-    rp_id, origin = webauthn_site()
-    body = request.get_json(silent=True) or {}
-    try:
-        phone_confirmation.add_passkey(token, body, base64.b64decode(challenge) if challenge else None, rp_id,
-                                       origin)
-    except NotFound:
-        raise
-    except DomainError as error:
-        return jsonify(errors=field_errors(error)), error.status
+    challenge = _challenge_taken(meeting_id, "add")
+    _done, refused = _passkey_answer(meeting_id, lambda token, body, rp_id, origin: (
+        phone_confirmation.add_passkey(token, body, challenge, rp_id, origin)))
+    if refused:
+        return refused
     flash(_("The passkey is added: next time this phone confirms it is you without a code."), "success")
     return jsonify(recovery_codes=[], next=url_for("remote_pages.phone", meeting_id=meeting_id))
 

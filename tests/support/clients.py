@@ -190,3 +190,12 @@ def ballot_recorded(phone) -> None:
     recorded (with the choice, for a vote by name)."""
     phone.locator("form[data-live-ballot]").wait_for(state="hidden")
     phone.get_by_test_id("ballot-said").filter(has_text="kaydedildi").wait_for()
+
+
+def relay_all(app) -> None:
+    """Run the outbox's work as the worker would, until nothing is left (an SMS queued by a code or a link, …)."""
+    from konsey.worker.relay import relay
+
+    with app.app_context():
+        while relay():
+            pass

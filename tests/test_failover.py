@@ -21,7 +21,8 @@ from test_worker import Process
 from support.private_servers import REDIS_SERVER, PrivateRedis
 from support.services import need_service
 
-pytestmark = [pytest.mark.worker, pytest.mark.redis, pytest.mark.slow, pytest.mark.xdist_group("failover")]
+# With the other tests of real worker processes: one at a time, however loaded the machine.
+pytestmark = [pytest.mark.worker, pytest.mark.redis, pytest.mark.slow, pytest.mark.xdist_group("worker")]
 
 
 def _until(condition, timeout: float, every: float = 0.3, step=None) -> bool:

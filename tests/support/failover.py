@@ -28,12 +28,11 @@ def _tokens(app, council, meeting_id) -> dict:
 
 
 def assembly_with_phones(app, world, api, phones: int, council=None) -> dict:
-    """İzmir's general assembly of ``phones`` members sitting now (and any the ``council`` given has), each joined
-    online from a phone; an open vote."""
+    """İzmir's general assembly sitting now (of the ``council`` given, or a new one), ``phones`` new members of it
+    each joined online from a phone; an open vote."""
     council = council or world.council("izmir")
     admin = api(world.token(world.user("gs@izmir.example.org", roles={council: "administrator"}), council))
-    for index in range(phones):
-        world.member(council, name=f"Üye {index:04d}")
+    members = [str(world.member(council, name=f"Üye {index:04d}")) for index in range(phones)]
     assembly = next(b for b in admin.get(f"{BASE}/bodies").json if b["kind"] == "general_assembly")["id"]
     meeting = admin.post(f"{BASE}/meetings", json={
         "body_id": assembly, "title": "Genel Kurul", "agenda": ["Bütçe"],
@@ -43,7 +42,7 @@ def assembly_with_phones(app, world, api, phones: int, council=None) -> dict:
     assert admin.post(f"{url}/passes").status_code in (200, 201)
     tokens = _tokens(app, council, meeting["id"])
     clients = []
-    for member in tokens:  # everyone with a pass: the assembly's members
+    for member in members:  # the council's other members (a group's seat, say) follow from the hall
         phone = app.test_client()
         opened = phone.get(f"/izmir/remote/{tokens[member]}")
         page = opened.headers["Location"]

@@ -107,6 +107,9 @@ class _KillRedisMaster:
         port = self.sentinel.master_port()
         return None if port is None else ("master" if port == self.sentinel.ports["master"] else "replica")
 
+    def primary_now(self):
+        return self.primary()
+
     def kill(self, _name):
         self.sentinel.kill_master()
 
@@ -137,7 +140,8 @@ def main(phones: int) -> int:
     for result in results:
         print(f"{result['run']}: {result['phones']} phones, {result['recorded']} answered recorded, "
               f"{result['counted']} counted ({result['counted'] - result['distinct_seats']} twice), refused "
-              f"{result['refused'] or 'none'}; promoted after {result['promoted_after'] or 0:.1f} s, first write "
+              f"{result['refused'] or 'none'}, {result['retried']} sent again after a 503; promoted after "
+              f"{result['promoted_after'] or 0:.1f} s, first write "
               f"accepted {result['first_write_after_kill'] or 0:.1f} s after the kill; motions queued before the "
               f"kill {result['motions']}, delivered {result['delivered']} ({result['delivered_twice']} twice)")
         recorded += result["recorded"]

@@ -90,13 +90,14 @@ def _one_beat(celery: Celery, app: Flask, prefix: str) -> None:
     url, master = app.config["KONSEY_BROKER_URL"], app.config["KONSEY_REDIS_SENTINEL_MASTER"]
     if not redis_servers.is_redis(url):
         return  # the embedded broker (one machine, one beat)
-    lock_seconds = app.config["KONSEY_BEAT_LOCK_SECONDS"]
+    lock_seconds = max(8, app.config["KONSEY_BEAT_LOCK_SECONDS"])  # several ticks within a lock, however loaded
     listed = redis_servers.sentinels(url)
     celery.conf.update(
         beat_scheduler="redbeat.RedBeatScheduler", redbeat_key_prefix=f"{prefix}redbeat:",
         redbeat_lock_timeout=lock_seconds, beat_max_loop_interval=max(1, min(5, lock_seconds // 4)),
         redbeat_redis_url="redis-sentinel://" if listed else url,
-        redbeat_redis_options={"sentinels": listed, "service_name": master, "socket_timeout": 2} if listed else {})
+        redbeat_redis_options={"sentinels": listed, "service_name": master, "socket_timeout": 2,
+                               **redis_servers.master_options(url)} if listed else {})
 
 
 def init_celery(app: Flask) -> Celery:

@@ -6,6 +6,7 @@ node=${1:?usage: pg-node-create.sh db1|db2}
 pg_autoctl create postgres --pgdata /var/lib/postgresql/ha/node --pgport 5432 --hostname "$node.konsey.internal" \
   --name "$node" --dbname konsey --auth scram-sha-256 --ssl-self-signed \
   --monitor "postgres://autoctl_node@mon.konsey.internal:5431/pg_auto_failover?sslmode=require"
-# WAL to the repository on mon from whichever node is primary (pgbackrest.conf)
-pg_autoctl config set postgresql.archive_mode on
-pg_autoctl config set postgresql.archive_command 'pgbackrest --stanza=konsey archive-push %p'
+# WAL to the repository on mon from whichever node is primary (pgbackrest.conf); archive_mode needs a restart.
+psql -p 5432 -d postgres -c "ALTER SYSTEM SET archive_mode = on" \
+  -c "ALTER SYSTEM SET archive_command = 'pgbackrest --stanza=konsey archive-push %p'"
+pg_autoctl stop && echo "archive settings written: start the node again with systemctl start pg-autoctl@node"

@@ -19,6 +19,18 @@ def sentinels(url: str | None) -> list[tuple[str, int]] | None:
     return found
 
 
+def master_options(url: str) -> dict:
+    """What a ``sentinel://`` address says of the master itself, as kombu reads it from its first part: the
+    password (``sentinel://:secret@host:port``) and the database (``…/2``)."""
+    first = urlsplit(url.split(";")[0].strip())
+    options: dict = {"db": int(first.path.strip("/") or 0)}
+    if first.password:
+        options["password"] = first.password
+    if first.username:
+        options["username"] = first.username
+    return options
+
+
 def is_redis(url: str | None) -> bool:
     return bool(url) and url.startswith(("redis://", "rediss://", "sentinel://"))
 
@@ -34,15 +46,18 @@ def client(url: str, master: str, **options):
         return redis.Redis.from_url(url, **options)
     return Sentinel(listed, socket_timeout=options.get("socket_timeout"),
                     sentinel_kwargs={"socket_timeout": options.get("socket_timeout") or 1}).master_for(
-        master, **options)
+        master, **master_options(url), **options)
 
 
 def async_client(url: str, master: str, **options):
-    """:func:`client` for asyncio (the live service)."""
+    """:func:`client` for asyncio (the live service, whose subscription lasts: a master that died without closing
+    its connections, a machine gone, is noticed by the health check and the keepalive, and the sentinels asked)."""
     import redis.asyncio as aioredis
     from redis.asyncio.sentinel import Sentinel
 
+    options = {"health_check_interval": 10, "socket_keepalive": True, **options}
     listed = sentinels(url)
     if listed is None:
         return aioredis.Redis.from_url(url, **options)
-    return Sentinel(listed, sentinel_kwargs={"socket_timeout": 1}).master_for(master, **options)
+    return Sentinel(listed, sentinel_kwargs={"socket_timeout": 1}).master_for(master, **master_options(url),
+                                                                              **options)

@@ -12,7 +12,7 @@ import uuid
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from konsey.core import secret_ballots
@@ -197,11 +197,10 @@ def cast(vote: Vote, meeting: Meeting, body: Body, member: Member, choice: Choic
         choice = None
     elif choice is None:
         raise Invalid({"choice": [_("Choose yes, no or abstain.")]})
+    if again and key and (recorded := _recorded_with(vote, member, key)) is not None:
+        return recorded  # the first try was recorded: its answer was lost, not the ballot
     bylaws = parameters_on(meeting.day)
     seat, in_room = lock_for_ballot(vote, meeting, body, bylaws, member.id)
-    if again and key and seat is not None and db.session.scalar(select(Ballot.client_key).where(
-            Ballot.vote_id == vote.id, Ballot.member_id == seat)) == key:
-        return seat  # the first try was recorded: its answer was lost, not the ballot
     if seat is None:
         if not eligible_members(body, meeting.day, bylaws, among={member.id}) and member.id not in stand_ins(
                 meeting, body, bylaws):
@@ -228,16 +227,36 @@ def cast(vote: Vote, meeting: Meeting, body: Body, member: Member, choice: Choic
     # The unique (vote, seat) key decides, whatever the channel and however many at once: a second ballot of the
     # seat fails its insert, and the whole unit of work is rolled back with the 409 (no savepoint: a ballot is the
     # hot path of a 1,500-phone vote, and nothing after a refused one is kept).
-    db.session.add(Ballot(vote_id=vote.id, member_id=seat, cast_by_id=member.id if seat != member.id else None,
-                          channel=channel, cast_at=utcnow(), choice=choice if vote.kind is not VoteKind.SECRET else None,
-                          client_key=key))
-    try:
-        db.session.flush()
-    except IntegrityError:
-        raise Conflict({"member_id": [_("This seat has already voted.")]}) from None
+    ballot = Ballot(vote_id=vote.id, member_id=seat, cast_by_id=member.id if seat != member.id else None,
+                    channel=channel, cast_at=utcnow(), choice=choice if vote.kind is not VoteKind.SECRET else None,
+                    client_key=key)
+    if again and key:
+        # A retry while the first try may still be committing: its insert waits on the seat's key and fails once the
+        # first commits. In a savepoint (retries are rare: the hot path keeps none), so that the first can be read.
+        try:
+            with db.session.begin_nested():
+                db.session.add(ballot)
+        except IntegrityError:
+            if _recorded_with(vote, member, key) is not None:
+                return seat
+            raise Conflict({"member_id": [_("This seat has already voted.")]}) from None
+    else:
+        db.session.add(ballot)
+        try:
+            db.session.flush()
+        except IntegrityError:
+            raise Conflict({"member_id": [_("This seat has already voted.")]}) from None
     if vote.kind is VoteKind.SECRET and choice is not None:
         secret_ballots.drop_in(vote.id, choice.value)
     return seat
+
+
+def _recorded_with(vote: Vote, member: Member, key: str) -> uuid.UUID | None:
+    """The seat a ballot of this vote was recorded for with this key, cast by ``member`` for their own seat or as
+    the substitute holding another's (whatever the seat is now: a substitute may have handed it back since)."""
+    return db.session.scalar(select(Ballot.member_id).where(
+        Ballot.vote_id == vote.id, Ballot.client_key == key,
+        or_(Ballot.member_id == member.id, Ballot.cast_by_id == member.id)))
 
 
 def lock_for_ballot(vote: Vote, meeting: Meeting, body: Body, bylaws: dict,

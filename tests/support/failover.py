@@ -58,6 +58,7 @@ def vote_through_a_failover(app, formation, assembly: dict, *, spread: float = 6
     """Every phone casts its ballot, spread over ``spread`` seconds; ``kill_after`` seconds in, the primary dies.
     What was answered, and what the new primary counts."""
     answers: list[tuple[float, int]] = []  # (when, status) of each phone's last answer
+    retried = []  # phones that met a 503 and sent their ballot again
     lock = threading.Lock()
     began = time.monotonic()
 
@@ -73,29 +74,37 @@ def vote_through_a_failover(app, formation, assembly: dict, *, spread: float = 6
             data["again"] = "1"
         with lock:
             answers.append((time.monotonic(), answer.status_code))
+            if "again" in data:
+                retried.append(index)
 
     threads = [threading.Thread(target=cast, args=(index, phone, page), daemon=True)
                for index, (phone, page) in enumerate(assembly["phones"])]
     for thread in threads:
         thread.start()
     time.sleep(kill_after)
-    killed = time.monotonic()
-    old = formation.primary()
+    old = formation.primary_now()
     formation.kill(old)
+    killed = time.monotonic()  # after the kill: an answer before it was the old primary's
+    promoted: list[float] = []
+
+    def watch() -> None:  # when the other took over, seen while the phones still wait
+        while time.monotonic() - killed < patience:
+            if formation.primary() not in (None, old):
+                promoted.append(time.monotonic() - killed)
+                return
+            time.sleep(0.2)
+
+    watcher = threading.Thread(target=watch, daemon=True)
+    watcher.start()
     for thread in threads:
         thread.join(timeout=patience + 30)
-    promoted = None
-    while time.monotonic() - killed < 60:
-        if formation.primary() not in (None, old):
-            promoted = time.monotonic() - killed
-            break
-        time.sleep(0.5)
+    watcher.join(timeout=60)
     recorded = [when for when, status in answers if status == 200]
     after_kill = [when - killed for when in recorded if when > killed]
     counted, distinct = _tally(app, assembly)
-    return {"phones": len(assembly["phones"]), "recorded": len(recorded),
+    return {"phones": len(assembly["phones"]), "recorded": len(recorded), "retried": len(retried),
             "refused": sorted(status for _when, status in answers if status != 200),
-            "counted": counted, "distinct_seats": distinct, "promoted_after": promoted,
+            "counted": counted, "distinct_seats": distinct, "promoted_after": promoted[0] if promoted else None,
             "first_write_after_kill": min(after_kill) if after_kill else None,
             "elapsed": time.monotonic() - began}
 

@@ -200,12 +200,24 @@ class PrivateSentinelRedis:
         config = self.root / "sentinel.conf"
         config.write_text(f"port {self.ports['sentinel']}\nbind 127.0.0.1\ndir {self.root}\n"
                           f"sentinel monitor {self.MASTER} 127.0.0.1 {self.ports['master']} 1\n"
-                          f"sentinel down-after-milliseconds {self.MASTER} 1000\n"
+                          f"sentinel down-after-milliseconds {self.MASTER} 2000\n"
                           f"sentinel failover-timeout {self.MASTER} 5000\n")
         self.popens["sentinel"] = subprocess.Popen(  # noqa: S603
             [REDIS_SENTINEL, str(config)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         _wait(lambda: port_open("127.0.0.1", self.ports["sentinel"]), 10, "redis-sentinel did not start")
         _wait(lambda: self.replica_in_sync(), 20, "the replica did not sync")
+        # The sentinel learns the replica from the master's INFO (every ten seconds): killed before, no failover.
+        _wait(lambda: self.sentinel_knows_the_replica(), 30, "the sentinel does not know the replica")
+
+    def sentinel_knows_the_replica(self) -> bool:
+        import redis
+
+        try:
+            replicas = redis.Redis(port=self.ports["sentinel"], decode_responses=True).execute_command(
+                "SENTINEL", "REPLICAS", self.MASTER)
+        except redis.RedisError:
+            return False
+        return any(str(self.ports["replica"]) in map(str, entry) for entry in replicas)
 
     def replica_in_sync(self) -> bool:
         import redis
@@ -228,9 +240,12 @@ class PrivateSentinelRedis:
         return int(found[1]) if found else None
 
     def kill_master(self) -> None:
-        """The master dies as a machine would (-9): nothing it held in memory and had not replicated survives."""
-        self.popens["master"].kill()
-        self.popens["master"].wait()
+        """Whichever server is the master now dies as a machine would (-9): nothing it held in memory and had not
+        replicated survives."""
+        port = self.master_port()
+        role = next(role for role in ("master", "replica") if self.ports[role] == port)
+        self.popens[role].kill()
+        self.popens[role].wait()
 
     @property
     def url(self) -> str:
@@ -337,12 +352,17 @@ class PrivateFormation:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(popen.pid, signal.SIGKILL)
         subprocess.run(["pkill", "-9", "-f", str(self.root / name)], check=False)  # noqa: S603, S607
-        popen.wait()
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            popen.wait(timeout=30)
+
+    def primary_now(self, timeout: float = 30) -> str:
+        """The primary, asking the monitor until it answers (it may be slow on a loaded machine)."""
+        _wait(lambda: self.primary() is not None, timeout, f"no primary: {self.states()}")
+        return self.primary()
 
     def destroy(self) -> None:
-        for name, popen in self.popens.items():
-            if popen.poll() is None:
-                self.kill(name)
+        for name in self.popens:  # every node, its runuser exited or not: no PostgreSQL left behind
+            self.kill(name)
         shutil.rmtree(self.root, ignore_errors=True)
 
 
@@ -396,6 +416,11 @@ class PrivateArchivedPostgres(PrivatePostgres):
         # The restored server fetches its WAL with this file's configuration (pgBackRest would name its own).
         fetch = (f'{PGBACKREST} --config={self.config} --stanza={self.STANZA} --pg1-path={restored.data} '
                  'archive-get %f "%p"')
-        self.backrest(f"--pg1-path={restored.data}", "--type=name", f"--target={point}", "--target-action=promote",
-                      "--archive-mode=off", f"--recovery-option=restore_command={fetch}", "restore")
+        try:
+            self.backrest(f"--pg1-path={restored.data}", "--type=name", f"--target={point}",
+                          "--target-action=promote", "--archive-mode=off",
+                          f"--recovery-option=restore_command={fetch}", "restore")
+        except BaseException:
+            shutil.rmtree(restored.root, ignore_errors=True)
+            raise
         return restored

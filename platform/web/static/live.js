@@ -156,20 +156,28 @@
     if (event.submitter && event.submitter.name) data.append(event.submitter.name, event.submitter.value);
     const status = document.getElementById(form.dataset.liveSend);
     const ballot = form.matches("[data-live-ballot]");
+    // The vote this ballot is for, fixed now: while it is sent again, the live state may open the next vote and
+    // move the form's action; the ballot stays with its own vote.
+    const action = form.getAttribute("action");
+    const voteId = ballot && current && current.vote ? current.vote.id : null;
+    const buttons = Array.from(form.querySelectorAll("button"));
     // A ballot carries a key of its own: sent again after a lost answer (the server switching to its standby
     // database answers 503 with Retry-After, or the connection drops), it is recorded once.
-    if (ballot) data.append("key", newKey());
+    if (ballot) {
+      data.append("key", newKey());
+      buttons.forEach((button) => { button.disabled = true; });  // one ballot in flight, not a second tap's
+    }
     try {
       let answer;
       for (let tries = 0; ; tries += 1) {
         try {
-          answer = await fetch(form.getAttribute("action"), { method: "POST", body: data,
-            headers: { "X-Konsey-Fetch": "1" } });
+          answer = await fetch(action, { method: "POST", body: data, headers: { "X-Konsey-Fetch": "1" } });
         } catch (lost) {
           if (!ballot || tries >= RETRIES) throw lost;
           answer = null;
         }
         if (!ballot || (answer && answer.status !== 503) || tries >= RETRIES) break;
+        if (current && current.vote && current.vote.id === voteId && !current.vote.open) break;  // closed meanwhile
         if (status) status.textContent = form.dataset.retrying || "";
         const wait = answer ? Number(answer.headers.get("Retry-After")) || 2 : 2;
         await new Promise((done) => setTimeout(done, Math.min(wait, 10) * 1000));
@@ -178,15 +186,17 @@
       if (!answer) throw new Error("no answer");
       const said = await answer.json();
       if (status) status.textContent = said.message || "";
-      if (answer.ok && form.matches("[data-live-ballot]") && current && current.vote) {
-        voted.add(current.vote.id);
-        saidHere.add(current.vote.id);
-        ballots(current);
+      if (answer.ok && ballot && voteId) {
+        voted.add(voteId);
+        saidHere.add(voteId);
+        if (current) ballots(current);
       }
       if (answer.ok && form.dataset.hideWhenDone !== undefined) form.hidden = true;  // done once: the answer stays
       if (answer.ok && form.dataset.reload !== undefined) window.location.reload();
     } catch (_ignored) {
       if (status) status.textContent = form.dataset.offline || "";
+    } finally {
+      buttons.forEach((button) => { button.disabled = false; });
     }
   });
 

@@ -31,7 +31,11 @@ def live_server(sqlite_app):
 def browser():
     need_service("Chromium", CHROMIUM is not None,
                  "install Debian's chromium package (apt-get install chromium); browser tests skipped")
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
+
+    # An assertion waits this long for the page to say it: on two loaded cores (a failover test's three PostgreSQL
+    # servers beside the browser), a second or two is not enough.
+    expect.set_options(timeout=20_000)
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)

@@ -52,6 +52,7 @@ def test_a_secretary_signs_in_with_a_passkey_and_with_an_authenticator_app(live_
     secret = page.get_by_test_id("totp-secret").inner_text()
     page.get_by_label("Uygulamadaki kod").fill(pyotp.TOTP(secret).now())
     page.get_by_role("button", name="Onayla").click()
+    page.get_by_test_id("recovery-codes").wait_for()  # the answer's page, however loaded the machine
     assert page.get_by_test_id("recovery-codes").locator("li").count() == 10
 
     page.goto(f"{site}/account/security")

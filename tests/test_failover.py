@@ -21,8 +21,9 @@ from test_worker import Process
 from support.private_servers import REDIS_SERVER, PrivateRedis
 from support.services import need_service
 
-# With the other tests of real worker processes: one at a time, however loaded the machine.
-pytestmark = [pytest.mark.worker, pytest.mark.redis, pytest.mark.slow, pytest.mark.xdist_group("worker")]
+# One at a time, and never beside the browser tests (three PostgreSQL servers and thirty phones take both cores for
+# a while): in the browser tests' group.
+pytestmark = [pytest.mark.worker, pytest.mark.redis, pytest.mark.slow, pytest.mark.xdist_group("browser")]
 
 
 def _until(condition, timeout: float, every: float = 0.3, step=None) -> bool:

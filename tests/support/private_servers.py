@@ -213,11 +213,10 @@ class PrivateSentinelRedis:
         import redis
 
         try:
-            replicas = redis.Redis(port=self.ports["sentinel"], decode_responses=True).execute_command(
-                "SENTINEL", "REPLICAS", self.MASTER)
+            replicas = redis.Redis(port=self.ports["sentinel"], decode_responses=True).sentinel_slaves(self.MASTER)
         except redis.RedisError:
             return False
-        return any(str(self.ports["replica"]) in map(str, entry) for entry in replicas)
+        return any(int(replica.get("port", 0)) == self.ports["replica"] for replica in replicas)
 
     def replica_in_sync(self) -> bool:
         import redis

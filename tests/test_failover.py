@@ -295,3 +295,44 @@ def _the_counts_read_the_standby(tmp_path, database: dict, formation, members: i
                 time.sleep(0.2)  # a synchronous standby has applied the commits; a moment's lag is allowed
             assert every.scalar(select(func.count(Member.id))) == members
             every.rollback()
+
+
+def test_the_beat_finds_its_lock_and_the_broker_through_the_sentinels(tmp_path):
+    """The beat's schedule, its lock and the messages it sends go to the master the sentinels name."""
+    from support.private_servers import REDIS_SENTINEL, PrivateSentinelRedis
+
+    need_service("redis-sentinel", REDIS_SENTINEL is not None, "install redis-sentinel; failover tests skipped")
+    sentinel = PrivateSentinelRedis()
+    beat = None
+    try:
+        sentinel.start()
+        env = {**os.environ, "KONSEY_BROKER_URL": sentinel.url, "KONSEY_REDIS_SENTINEL_MASTER": sentinel.MASTER,
+               "KONSEY_OUTBOX_RELAY_SECONDS": "1", "KONSEY_SECRET_KEY": "beat-test",
+               "KONSEY_INSTANCE_PATH": str(tmp_path), "KONSEY_DATABASE_URL": f"sqlite:///{tmp_path / 'konsey.sqlite'}"}
+        beat = Process([sys.executable, "-m", "celery", "-A", "konsey.worker.main", "beat", "--loglevel=INFO",
+                        "-s", str(tmp_path / "schedule")], env=env)
+        beat.wait_for(r"Acquired lock", timeout=60)
+        master = f"redis://127.0.0.1:{sentinel.master_port()}/0"
+        assert _until(lambda: _sent(master).get("konsey.relay_outbox", 0) >= 2, 30), _sent(master)
+        import redis
+
+        keys = {key.decode() for key in redis.Redis.from_url(master).scan_iter("*redbeat*")}
+        assert any(key.endswith("::lock") for key in keys), keys  # the lock lives on the master
+
+        # The master dies: the beat loses its connection and exits; systemd starts it again (Restart=always in
+        # deploy/konsey-beat.service), and it finds the promoted replica through the sentinels, lock and all.
+        first = sentinel.master_port()
+        sentinel.kill_master()
+        assert _until(lambda: sentinel.master_port() not in (None, first), 30)
+        _until(lambda: beat.popen.poll() is not None, 20)  # it exits (it might also ride it out: then it goes on)
+        if beat.popen.poll() is not None:
+            beat = Process([sys.executable, "-m", "celery", "-A", "konsey.worker.main", "beat", "--loglevel=INFO",
+                            "-s", str(tmp_path / "schedule")], env=env)
+            beat.wait_for(r"Acquired lock", timeout=90)
+        promoted = f"redis://127.0.0.1:{sentinel.master_port()}/0"
+        before = _sent(promoted).get("konsey.relay_outbox", 0)
+        assert _until(lambda: _sent(promoted).get("konsey.relay_outbox", 0) >= before + 2, 60), _sent(promoted)
+    finally:
+        if beat is not None:
+            beat.stop()
+        sentinel.stop()

@@ -12,7 +12,9 @@ import json
 import os
 import signal
 import sys
+import threading
 import time
+import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -336,3 +338,85 @@ def test_the_beat_finds_its_lock_and_the_broker_through_the_sentinels(tmp_path):
         if beat is not None:
             beat.stop()
         sentinel.stop()
+
+
+@pytest.mark.real_clock  # the live service checks the stream key against its own clock
+def test_the_live_service_follows_the_redis_master_the_sentinels_name(app, tmp_path, world, api):
+    """A screen following a meeting through the live service keeps getting its states across a Redis failover:
+    the publisher and the service's subscription both ask the sentinels for the master."""
+    import subprocess
+
+    from test_hybrid_meeting import _Screen
+
+    from konsey.core.live import stream_key
+    from support.apps import LIVE_KEY_PREFIX
+    from support.clients import ApiClient
+    from support.private_servers import REDIS_SENTINEL, PrivateSentinelRedis
+    from support.services import free_port
+
+    need_service("redis-sentinel", REDIS_SENTINEL is not None, "install redis-sentinel; failover tests skipped")
+    sentinel = PrivateSentinelRedis()
+    service, screen = None, None
+    try:
+        sentinel.start()
+        port = free_port()
+        env = {**os.environ, "KONSEY_SECRET_KEY": "test-secret", "KONSEY_LIVE_REDIS_URL": sentinel.url,
+               "KONSEY_REDIS_SENTINEL_MASTER": sentinel.MASTER, "KONSEY_INSTANCE_PATH": str(tmp_path),
+               "KONSEY_LIVE_COALESCE_SECONDS": "0.2", "KONSEY_LIVE_KEY_PREFIX": LIVE_KEY_PREFIX}
+        service = subprocess.Popen([os.path.join(os.path.dirname(sys.executable), "konsey"), "live", "--port",
+                                    str(port)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        base = f"http://127.0.0.1:{port}"
+        assert _until(lambda: _answers(f"{base}/health"), 60)
+        council = world.council("izmir")
+        admin = ApiClient(app.test_client(), world.token(world.user("gs@izmir.example.org",
+                                                                    roles={council: "administrator"}), council))
+        people = [str(world.member(council, name=name)) for name in ("Ayşe Kaya", "Zeynep Ak", "Can Demir")]
+        board = next(b for b in admin.get("/api/v1/councils/izmir/bodies").json if b["kind"] == "executive_board")
+        for member in people:
+            admin.post(f"/api/v1/councils/izmir/bodies/{board['id']}/seats",
+                       json={"member_id": member, "role": "principal", "starts_on": "2026-01-01"})
+        meeting = admin.post("/api/v1/councils/izmir/meetings", json={
+            "body_id": board["id"], "title": "Canlı", "agenda": ["Bütçe"],
+            "scheduled_at": (datetime.now(UTC) + timedelta(days=3)).isoformat()}).json
+        admin.start_meeting(meeting["id"])
+        url = f"/api/v1/councils/izmir/meetings/{meeting['id']}"
+        app.config.update(KONSEY_LIVE_REDIS_URL=sentinel.url, KONSEY_REDIS_SENTINEL_MASTER=sentinel.MASTER)
+        with app.test_request_context():
+            key = stream_key(uuid.UUID(meeting["id"]))
+        admin.post(f"{url}/attendance", json={"member_id": people[0]})
+        screen = _Screen(f"{base}/live/meetings/{key}")
+        assert screen.next_state()["quorum"]["present"] == 1
+        first = sentinel.master_port()
+        sentinel.kill_master()
+        assert _until(lambda: sentinel.master_port() not in (None, first), 30)
+        admin.post(f"{url}/attendance", json={"member_id": people[1]})
+        # The service's subscription finds the new master within a second or two (it retries every second); a
+        # state published before that is not heard: publish changes (the stream link) until one arrives.
+        screen.connection.sock.settimeout(120)
+        heard: list[dict] = []
+        reader = threading.Thread(target=lambda: heard.append(screen.next_state()), daemon=True)
+        reader.start()
+        for index in range(60):
+            if heard:
+                break
+            admin.put(f"{url}/stream", json={"stream_url": f"https://video.example.org/{index}"})
+            reader.join(timeout=1.5)
+        assert heard and heard[0]["quorum"]["present"] == 2, heard
+    finally:
+        app.config["KONSEY_LIVE_REDIS_URL"] = None
+        if screen is not None:
+            screen.close()
+        if service is not None:
+            service.terminate()
+            service.wait(timeout=20)
+        sentinel.stop()
+
+
+def _answers(url: str) -> bool:
+    import urllib.request
+
+    try:
+        urllib.request.urlopen(url, timeout=1).read()
+        return True
+    except OSError:
+        return False

@@ -31,27 +31,31 @@ def _platform(tmp_path, smtp_server, database: dict | None = None, redis=None):
     if redis is None:
         redis = PrivateRedis()
     redis.start()
-    sqlite = f"sqlite:///{tmp_path / 'konsey.sqlite'}"
-    database = database or {"app": sqlite, "migration": sqlite, "reader": None}
-    settings = {
-        "KONSEY_DATABASE_URL": database["app"], "KONSEY_MIGRATION_DATABASE_URL": database["migration"],
-        **({"KONSEY_READER_DATABASE_URL": database["reader"]} if database["reader"] else {}),
-        "KONSEY_BROKER_URL": redis.url, "KONSEY_MAIL_BACKEND": "smtp", "KONSEY_SMTP_HOST": "127.0.0.1",
-        "KONSEY_SMTP_PORT": str(smtp_server.port), "KONSEY_BASE_URL": "http://konsey.test",
-        "KONSEY_SECRET_KEY": "fault-test-secret", "KONSEY_INSTANCE_PATH": str(tmp_path),
-        "KONSEY_RETRY_BASE_SECONDS": "0.2", "KONSEY_OUTBOX_REDELIVER_AFTER": "3", "KONSEY_OUTBOX_LEASE_SECONDS": "3",
-        "KONSEY_WEBHOOK_ALLOWED_HOSTS": "127.0.0.1", "KONSEY_REDIS_SENTINEL_MASTER": "konsey",
-    }
-    app = create_app({"SQLALCHEMY_DATABASE_URI": database["app"], "KONSEY_MIGRATION_DATABASE_URL": database["migration"],
-                      "KONSEY_READER_DATABASE_URL": database["reader"],
-                      "KONSEY_BROKER_URL": redis.url, "KONSEY_TASKS_EAGER": False, "KONSEY_MAIL_BACKEND": "smtp",
-                      "KONSEY_SMTP_HOST": "127.0.0.1", "KONSEY_SMTP_PORT": smtp_server.port,
-                      "KONSEY_BASE_URL": "http://konsey.test", "TESTING": True, "SECRET_KEY": "fault-test-secret",
-                      "KONSEY_RETRY_BASE_SECONDS": 0.2, "KONSEY_OUTBOX_REDELIVER_AFTER": 3,
-                      "KONSEY_PASSWORD_HASHING": "cheapest", "KONSEY_WEBHOOK_ALLOWED_HOSTS": "127.0.0.1"},
-                     instance_path=tmp_path)
-    with app.app_context():
-        upgrade(revision="heads")
+    try:  # a failure before the platform is up stops the Redis just started
+        sqlite = f"sqlite:///{tmp_path / 'konsey.sqlite'}"
+        database = database or {"app": sqlite, "migration": sqlite, "reader": None}
+        settings = {
+            "KONSEY_DATABASE_URL": database["app"], "KONSEY_MIGRATION_DATABASE_URL": database["migration"],
+            **({"KONSEY_READER_DATABASE_URL": database["reader"]} if database["reader"] else {}),
+            "KONSEY_BROKER_URL": redis.url, "KONSEY_MAIL_BACKEND": "smtp", "KONSEY_SMTP_HOST": "127.0.0.1",
+            "KONSEY_SMTP_PORT": str(smtp_server.port), "KONSEY_BASE_URL": "http://konsey.test",
+            "KONSEY_SECRET_KEY": "fault-test-secret", "KONSEY_INSTANCE_PATH": str(tmp_path),
+            "KONSEY_RETRY_BASE_SECONDS": "0.2", "KONSEY_OUTBOX_REDELIVER_AFTER": "3", "KONSEY_OUTBOX_LEASE_SECONDS": "3",
+            "KONSEY_WEBHOOK_ALLOWED_HOSTS": "127.0.0.1", "KONSEY_REDIS_SENTINEL_MASTER": "konsey",
+        }
+        app = create_app({"SQLALCHEMY_DATABASE_URI": database["app"], "KONSEY_MIGRATION_DATABASE_URL": database["migration"],
+                          "KONSEY_READER_DATABASE_URL": database["reader"],
+                          "KONSEY_BROKER_URL": redis.url, "KONSEY_TASKS_EAGER": False, "KONSEY_MAIL_BACKEND": "smtp",
+                          "KONSEY_SMTP_HOST": "127.0.0.1", "KONSEY_SMTP_PORT": smtp_server.port,
+                          "KONSEY_BASE_URL": "http://konsey.test", "TESTING": True, "SECRET_KEY": "fault-test-secret",
+                          "KONSEY_RETRY_BASE_SECONDS": 0.2, "KONSEY_OUTBOX_REDELIVER_AFTER": 3,
+                          "KONSEY_PASSWORD_HASHING": "cheapest", "KONSEY_WEBHOOK_ALLOWED_HOSTS": "127.0.0.1"},
+                         instance_path=tmp_path)
+        with app.app_context():
+            upgrade(revision="heads")
+    except BaseException:
+        redis.stop()
+        raise
     app.konsey_backend = "sqlite" if database["app"].startswith("sqlite") else "postgresql"
     workers: list[Process] = []
 

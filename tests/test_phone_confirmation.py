@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from support.clients import relay_all
+from support.clients import link_tokens, relay_all
 from support.clock import council_today
 
 BASE = "/api/v1/councils/izmir"
@@ -84,18 +84,9 @@ def board(world, api, app, sms_provider):
     url = f"{BASE}/meetings/{meeting['id']}"
     admin.post(f"{url}/passes")
     return {"admin": admin, "council": council, "people": people, "meeting": meeting, "url": url,
-            "tokens": _tokens(app, council, meeting["id"]),
+            "tokens": link_tokens(app, council, meeting["id"]),
             "item": admin.get(url).json["agenda"][0]["id"]}
 
-
-def _tokens(app, council, meeting_id) -> dict:
-    from konsey.core.passes import MeetingPass, link_token
-    from konsey.tenants.db import db
-    from konsey.tenants.scoping import bound_council
-
-    with app.test_request_context(), bound_council(council):
-        return {str(p.member_id): link_token(p) for p in db.session.scalars(
-            select(MeetingPass).where(MeetingPass.meeting_id == uuid.UUID(meeting_id)))}
 
 
 
@@ -225,7 +216,7 @@ def test_only_a_confirmed_phone_adds_a_passkey_whatever_the_meeting(app, world, 
     world.body_with_seat(council, member)
     meeting_id = world.meeting_with_vote(council, member)["meeting_a"]  # a working group's: no code asked
     admin.post(f"{BASE}/meetings/{meeting_id}/passes")
-    phone, page = _open(app, _tokens(app, council, str(meeting_id))[str(member)])
+    phone, page = _open(app, link_tokens(app, council, str(meeting_id))[str(member)])
     assert phone.get(page).status_code == 200  # nothing asked here
     refused = phone.post(f"{page}/passkeys/options", headers=FETCH)
     assert refused.status_code == 403
@@ -252,7 +243,7 @@ def test_a_ballot_sent_again_with_its_key_is_recorded_once(app, world, api, sms_
     admin.start_meeting(meeting["id"])
     url = f"{BASE}/meetings/{meeting['id']}"
     admin.post(f"{url}/passes")
-    phone, page = _open(app, _tokens(app, council, meeting["id"])[people[0]])
+    phone, page = _open(app, link_tokens(app, council, meeting["id"])[people[0]])
     phone.post(f"{page}/join", headers=FETCH)
     admin.post(f"{url}/attendance", json={"member_id": people[1]})
     vote = admin.post(f"{url}/votes", json={"agenda_item_id": admin.get(url).json["agenda"][0]["id"],

@@ -33,6 +33,7 @@ from konsey.core.membership import Member
 from konsey.core.passes import MeetingPass
 from konsey.core.permissions import Permission
 from konsey.core.rules import meetings as rules
+from konsey.core.rules import sign_in as sign_in_rules
 from konsey.schemas.meetings import (
     BadgeCodeSchema,
     FloorSchema,
@@ -275,7 +276,8 @@ def phone(token: str) -> Phone:
                  rules.online_presence_counts(body.kind.value, bylaws), opens if problem == "not_yet" else None,
                  waiting_motions, _minutes_for(meeting_row, member), presiding.on_board(meeting_row, member.id),
                  meeting_calendars.feed_url(member, db.session.get(Council, meeting_row.council_id)),
-                 voted_choice, passes.confirmation_needed(meeting_row) and not member_passkeys.of_member(member.id))
+                 voted_choice, sign_in_rules.strong_sign_in_required(body.kind.value, bylaws)
+                 and not member_passkeys.of_member(member.id))
 
 
 def _minutes_for(meeting_row: Meeting, member: Member):

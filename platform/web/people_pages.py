@@ -39,26 +39,29 @@ def people_page():
                            sms_second_factor=g.council.allow_sms_second_factor), status
 
 
+def _switched(field: str, action, on: str, off: str):
+    """A switch of the second-factor section: the posted ``field`` ("1" or not) handed to ``action``, said, back."""
+    value = request.form.get(field) == "1"
+    attempt(lambda: action({field: value}), on if value else off)
+    return redirect(url_for("people_pages.people_page") + "#second-factor-h")
+
+
 @bp.post("/people/second-factor")
 @performs(second_factor.require_second_factor)
 def second_factor_requirement():
     """Whether everyone with a role in the council signs in with a second factor."""
-    required = request.form.get("required") == "1"
-    attempt(lambda: second_factor.require_second_factor({"required": required}),
-            _("Everyone with a role here now signs in with a second factor.") if required
-            else _("A second factor is now each person's choice here."))
-    return redirect(url_for("people_pages.people_page") + "#second-factor-h")
+    return _switched("required", second_factor.require_second_factor,
+                     _("Everyone with a role here now signs in with a second factor."),
+                     _("A second factor is now each person's choice here."))
 
 
 @bp.post("/people/sms-second-factor")
 @performs(second_factor.allow_sms_second_factor)
 def sms_second_factor():
     """Whether staff may take a code sent by SMS (through the council's SMS account) as their second factor."""
-    allowed = request.form.get("allowed") == "1"
-    attempt(lambda: second_factor.allow_sms_second_factor({"allowed": allowed}),
-            _("Staff can now take a code sent by SMS as their second factor.") if allowed
-            else _("Codes by SMS are no longer a second factor here."))
-    return redirect(url_for("people_pages.people_page") + "#second-factor-h")
+    return _switched("allowed", second_factor.allow_sms_second_factor,
+                     _("Staff can now take a code sent by SMS as their second factor."),
+                     _("Codes by SMS are no longer a second factor here."))
 
 
 @bp.post("/people/<uuid:grant_id>/revoke")

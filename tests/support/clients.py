@@ -199,3 +199,18 @@ def relay_all(app) -> None:
     with app.app_context():
         while relay():
             pass
+
+
+def link_tokens(app, council, meeting_id) -> dict:
+    """member id → the key of their personal link to the meeting (what the e-mail or the SMS carries)."""
+    import uuid
+
+    from sqlalchemy import select
+
+    from konsey.core.passes import MeetingPass, link_token
+    from konsey.tenants.db import db
+    from konsey.tenants.scoping import bound_council
+
+    with app.test_request_context(), bound_council(council):
+        return {str(p.member_id): link_token(p) for p in db.session.scalars(
+            select(MeetingPass).where(MeetingPass.meeting_id == uuid.UUID(str(meeting_id))))}

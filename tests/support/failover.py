@@ -14,17 +14,10 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
 
+from support.clients import link_tokens
+
 BASE = "/api/v1/councils/izmir"
 
-
-def _tokens(app, council, meeting_id) -> dict:
-    from konsey.core.passes import MeetingPass, link_token
-    from konsey.tenants.db import db
-    from konsey.tenants.scoping import bound_council
-
-    with app.test_request_context(), bound_council(council):
-        return {str(p.member_id): link_token(p) for p in db.session.scalars(
-            select(MeetingPass).where(MeetingPass.meeting_id == uuid.UUID(meeting_id)))}
 
 
 def assembly_with_phones(app, world, api, phones: int, council=None) -> dict:
@@ -40,7 +33,7 @@ def assembly_with_phones(app, world, api, phones: int, council=None) -> dict:
     admin.start_meeting(meeting["id"])
     url = f"{BASE}/meetings/{meeting['id']}"
     assert admin.post(f"{url}/passes").status_code in (200, 201)
-    tokens = _tokens(app, council, meeting["id"])
+    tokens = link_tokens(app, council, meeting["id"])
     clients = []
     for member in members:  # the council's other members (a group's seat, say) follow from the hall
         phone = app.test_client()

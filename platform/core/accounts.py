@@ -41,6 +41,24 @@ def _hasher() -> PasswordHasher:
 _DUMMY_HASHES: dict[str, str] = {}
 
 
+def hash_password(password: str) -> str:
+    """A password as the platform keeps it (argon2id): staff accounts and a plugin's accounts alike."""
+    return _hasher().hash(password)
+
+
+def password_matches(stored: str | None, password: str) -> tuple[bool, str | None]:
+    """Whether ``password`` is the one ``stored`` was made from, and a new hash to keep instead where the
+    hashing's parameters have changed since (None: keep it)."""
+    if not stored:
+        return False, None
+    hasher = _hasher()
+    try:
+        hasher.verify(stored, password)
+    except (VerificationError, InvalidHashError):
+        return False, None
+    return True, (hasher.hash(password) if hasher.check_needs_rehash(stored) else None)
+
+
 def spend_a_password_check(password: str) -> None:
     """As long as checking a real account's password: an unknown address must not answer faster (that would
     tell who has an account)."""
@@ -102,19 +120,13 @@ class User(UserMixin, HasId, db.Model):
         self.session_generation = (self.session_generation or 0) + 1
 
     def set_password(self, password: str) -> None:
-        self.password_hash = _hasher().hash(password)
+        self.password_hash = hash_password(password)
 
     def check_password(self, password: str) -> bool:
-        if not self.password_hash:
-            return False
-        hasher = _hasher()
-        try:
-            hasher.verify(self.password_hash, password)
-        except (VerificationError, InvalidHashError):
-            return False
-        if hasher.check_needs_rehash(self.password_hash):
-            self.set_password(password)
-        return True
+        matches, rehashed = password_matches(self.password_hash, password)
+        if rehashed:
+            self.password_hash = rehashed
+        return matches
 
     @property
     def is_operator(self) -> bool:

@@ -34,6 +34,7 @@ from konsey.core.meetings import AgendaItem, Meeting, Vote, eligible_members
 from konsey.core.membership import Member
 from konsey.core.motions import Motion
 from konsey.core.outbox import first_time
+from konsey.core.participants import participants_on
 from konsey.core.seats import VOTING_ROLES, seats_on
 from konsey.tenants.db import CouncilOwned, db, enum_of, same_council_fk, utcnow
 from konsey.tenants.models import Council
@@ -286,7 +287,27 @@ def meeting_invitations(meeting_id: uuid.UUID, key: str, *, reminder: bool = Fal
         return subject, text
 
     kind = Kind.MEETING_REMINDER if reminder else Kind.MEETING_INVITATION
-    return notify(invited, kind, render, key, {"ics_meeting_id": str(meeting.id)})
+    queued = notify(invited, kind, render, key, {"ics_meeting_id": str(meeting.id)})
+    if body.kind is BodyKind.WORKING_GROUP:
+        queued += _tell_participants(meeting, body, render, key)
+    return queued
+
+
+def _tell_participants(meeting: Meeting, body: Body, render, key: str) -> int:
+    """A working group's non-member participants (who agreed to being contacted by the group when they joined)
+    get its meeting notices too, by e-mail, in the council's language, with the meeting's event."""
+    council = db.session.get(Council, meeting.council_id)
+    sent = 0
+    with force_locale(council.locale or "tr"):
+        subject, text = render()
+    for participant in participants_on(body, meeting.day):
+        if not participant.email or not first_time(f"{key}:participant:{participant.id}"):
+            continue
+        message = build_message(participant.email, subject, text)
+        _attach_calendar(message, meeting.id)
+        deliver(message)
+        sent += 1
+    return sent
 
 
 def decision_taken(vote_id: uuid.UUID, key: str) -> int:

@@ -15,7 +15,7 @@ from konsey.core.audit import record
 from konsey.core.bodies import Body, BodyKind, BodyStatus
 from konsey.core.bylaws import parameters_on
 from konsey.core.delivery import AttemptOutcome, Result  # what a delivery channel answers
-from konsey.core.errors import Conflict, DomainError, Invalid, NotFound
+from konsey.core.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
 from konsey.core.hookspecs import hookimpl
 from konsey.core.hooktypes import (
     BodyType,
@@ -40,6 +40,7 @@ from konsey.core.special_data import (  # special-category fields, sealed and th
 )
 from konsey.core.tasks_after_commit import enqueue_after_commit
 from konsey.core.text import turkish_sort_key
+from konsey.pluginkit import city  # what a plugin bringing residents in reads of the council's work
 from konsey.pluginkit.assembly import (  # the assembly kit
     AgeBand,
     add_member_route,
@@ -127,7 +128,7 @@ def send_mail_after_commit(to: str, subject: str, body: str) -> None:
 __all__ = [
     "AgeBand", "add_member_route", "loaded", "takes", "members_and_candidates", "only_seated_candidates", "president_on_board",
     "refusal_lines", "attempt", "field_errors", "load", "posted", "typed_back", "uuid_or_none",
-    "ApiBlueprint", "AttemptOutcome", "Conflict", "DomainError", "Invalid", "NotFound", "SYSTEM", "acting_as",
+    "ApiBlueprint", "AttemptOutcome", "Conflict", "DomainError", "Forbidden", "Invalid", "city", "NotFound", "SYSTEM", "acting_as",
     "body_of_type", "command", "join_assembly", "one", "referenced", "performs", "query", "Result", "Meeting", "Motion", "StrictSchema", "one_or_404", "Body", "BodyKind", "BodyStatus", "BodyType", "CouncilOwned", "Gender", "Indicator", "Member", "MemberCategory",
     "MemberKind", "MemberStatus", "NavigationItem", "PackageFile", "Permission", "RetentionKind", "ScheduledJob", "Seat", "SeatRole",
     "assign_seat", "body_parity", "current_council", "forward_proposal", "bound_council", "bound_council_by_slug", "enum_of", "notification_template",

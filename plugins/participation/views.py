@@ -1,0 +1,651 @@
+"""Pages and API of residents' participation: thin adapters over the use cases.
+
+A resident's session lives in the council's pages' cookie (``konsey_residents``: per council, the account and its
+session generation), apart from the staff's sign-in: the two never stand for each other.
+"""
+
+from __future__ import annotations
+
+import json
+
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, session, url_for
+from flask.views import MethodView
+from flask_babel import gettext as _
+from marshmallow import Schema, fields
+
+from konsey.pluginkit import (
+    ApiBlueprint,
+    DomainError,
+    Forbidden,
+    attempt,
+    city,
+    council_today,
+    field_errors,
+    file_download,
+    performs,
+    posted,
+    takes,
+    typed_back,
+)
+from konsey.plugins.participation import usecases
+from konsey.plugins.participation.schemas import (
+    NOTICE_VERSION,
+    DraftOut,
+    FlagOut,
+    JoinRequestOut,
+    ResidentProposalOut,
+    WorkingGroupOut,
+)
+
+NAME = "participation"
+SESSION = "konsey_residents"
+pages = Blueprint(NAME, __name__, url_prefix=f"/<council_slug>/p/{NAME}", template_folder="templates")
+api = ApiBlueprint(f"{NAME}_api", __name__, url_prefix=f"/api/v1/councils/<council_slug>/plugins/{NAME}",
+                   description="Residents' participation: proposals and supports, working groups open to residents, "
+                               "drafts for public comment, moderation")
+
+
+# --- the resident's session -----------------------------------------------------------------------------------------
+
+
+def signed_in_key() -> str | None:
+    return (session.get(SESSION) or {}).get(str(g.council.id))
+
+
+def _remember(resident) -> None:
+    held = dict(session.get(SESSION) or {})
+    held[str(g.council.id)] = usecases.session_key(resident)
+    session[SESSION] = held
+
+
+def _forget() -> None:
+    held = dict(session.get(SESSION) or {})
+    held.pop(str(g.council.id), None)
+    session[SESSION] = held
+
+
+def _to(endpoint: str, **values):
+    return redirect(url_for(f"{NAME}.{endpoint}", council_slug=g.council.slug, **values))
+
+
+def _need_sign_in():
+    flash(_("Sign in with your resident account first."), "error")
+    return _to("sign_in", next=request.path)
+
+
+def _options(names: list[str]) -> list[tuple[str, str]] | None:
+    """A select's options for a list the council set (None: a text field instead)."""
+    return [(name, name) for name in names] or None
+
+
+def _safe_next(target: str | None) -> str | None:
+    prefix = f"/{g.council.slug}/p/{NAME}/"
+    return target if target and target.startswith(prefix) and "//" not in target else None
+
+
+# --- accounts ---------------------------------------------------------------------------------------------------------
+
+SIGN_UP_FIELDS = ("name", "email", "neighbourhood", "notice_version")
+
+
+@pages.route("/sign-up", methods=["GET", "POST"], endpoint="sign_up")
+@performs(usecases.sign_up)
+@city.rate_limited("5 per hour", "20 per day")
+def sign_up_page():
+    context = {"neighbourhood_options": _options(usecases.neighbourhoods()), "notice": NOTICE_VERSION}
+    if request.method == "GET":
+        return render_template("participation/sign_up.html", values={}, errors={}, **context)
+    if request.form.get("website"):  # the honeypot: people never see this field, scripts fill it in
+        return render_template("participation/signed_up.html")
+    try:
+        usecases.sign_up(posted(*SIGN_UP_FIELDS, "password", as_typed=("password",)))
+    except DomainError as error:
+        return render_template("participation/sign_up.html", values=typed_back(*SIGN_UP_FIELDS),
+                               errors=field_errors(error), **context), error.status
+    return render_template("participation/signed_up.html")
+
+
+@pages.get("/verify/<token>", endpoint="verify")
+@performs(usecases.verify)
+def verify_page(token):
+    done, _result = attempt(lambda: usecases.verify(token), _("Your address is confirmed. Sign in."))
+    return _to("sign_in") if done else _to("sign_up")
+
+
+@pages.route("/sign-in", methods=["GET", "POST"], endpoint="sign_in")
+@performs(usecases.sign_in)
+@city.rate_limited("20 per minute")
+def sign_in_page():
+    target = _safe_next(request.values.get("next"))
+    if request.method == "GET":
+        return render_template("participation/sign_in.html", values={}, errors={}, next=target)
+    try:
+        resident = usecases.sign_in({"email": request.form.get("email", ""), "password": request.form.get("password", "")})
+    except DomainError as error:
+        return render_template("participation/sign_in.html", values=typed_back("email"), errors=field_errors(error),
+                               next=target), error.status
+    session.pop(SESSION, None)  # a new session for a new sign-in (what another account held goes)
+    _remember(resident)
+    flash(_("Welcome, %(name)s.", name=resident.name), "success")
+    return redirect(target or url_for(f"{NAME}.index", council_slug=g.council.slug))
+
+
+@pages.post("/sign-out", endpoint="sign_out")
+@performs(usecases.sign_out_everywhere)
+def sign_out_page():
+    if request.form.get("everywhere"):
+        usecases.sign_out_everywhere(signed_in_key())
+    _forget()
+    flash(_("You are signed out."), "success")
+    return _to("index")
+
+
+@pages.get("/account", endpoint="account")
+@performs(usecases.my_data)
+def account_page():
+    if usecases.resident_of(signed_in_key()) is None:
+        return _need_sign_in()
+    return render_template("participation/account.html", data=usecases.my_data(signed_in_key()))
+
+
+@pages.get("/account/my-data.json", endpoint="my_data")
+@performs(usecases.my_data)
+def my_data_download():
+    if usecases.resident_of(signed_in_key()) is None:
+        return _need_sign_in()
+    content = json.dumps(usecases.my_data(signed_in_key()), ensure_ascii=False, indent=2)
+    return file_download(content, "application/json", "verilerim.json", secret=True)
+
+
+@pages.post("/account/erase", endpoint="erase")
+@performs(usecases.erase_account)
+def erase_page():
+    if not request.form.get("confirm"):
+        flash(_("Tick the box to confirm that your account is to be erased."), "error")
+        return _to("account")
+    usecases.erase_account(signed_in_key())
+    _forget()
+    flash(_("Your account is erased. What you published stays without your name."), "success")
+    return _to("index")
+
+
+# --- proposals --------------------------------------------------------------------------------------------------------
+
+
+@pages.get("/", endpoint="index")
+@performs(usecases.proposals)
+def index_page():
+    listed = usecases.proposals(request.args.get("status"), request.args.get("theme"),
+                                request.args.get("page", 1, type=int))
+    return render_template("participation/index.html", resident=usecases.resident_of(signed_in_key()), **listed)
+
+
+PROPOSAL_FIELDS = ("title", "text", "theme", "neighbourhood")
+
+
+@pages.route("/proposals/new", methods=["GET", "POST"], endpoint="propose")
+@performs(usecases.propose)
+@city.rate_limited("10 per hour")
+def propose_page():
+    resident = usecases.resident_of(signed_in_key())
+    if resident is None:
+        return _need_sign_in()
+    context = {"themes": usecases.themes(), "neighbourhood_options": _options(usecases.neighbourhoods())}
+    if request.method == "GET":
+        return render_template("participation/propose.html", values={"neighbourhood": resident.neighbourhood},
+                               errors={}, **context)
+    upload = request.files.get("attachment")
+    try:
+        proposal = usecases.propose(signed_in_key(), posted(*PROPOSAL_FIELDS),
+                                    (upload.filename, upload.read(usecases.ATTACHMENT_MAX + 1)) if upload else None)
+    except DomainError as error:
+        return render_template("participation/propose.html", values=typed_back(*PROPOSAL_FIELDS),
+                               errors=field_errors(error), **context), error.status
+    flash(_("Your proposal is published. Share its link to gather supports."), "success")
+    return _to("proposal", number=proposal.number)
+
+
+@pages.get("/proposals/<int:number>", endpoint="proposal")
+@performs(usecases.proposal_page)
+def proposal_page(number):
+    found = usecases.proposal_page(number, signed_in_key())
+    try:  # the council's staff also get what their forms choose from (motions, the group's reports)
+        desk = usecases.proposal_desk(number)
+    except Forbidden:
+        desk = {}
+    return render_template("participation/proposal.html", **found, desk=desk, today=council_today())
+
+
+@pages.get("/proposals/<int:number>/attachment", endpoint="attachment")
+@performs(usecases.attachment)
+def attachment_download(number):
+    proposal = usecases.attachment(number)
+    return file_download(proposal.attachment, proposal.attachment_type, proposal.attachment_name,
+                         inline=proposal.attachment_type != "application/pdf")
+
+
+def _resident_step(use_case, message: str, number: int):
+    if usecases.resident_of(signed_in_key()) is None:
+        return _need_sign_in()
+    attempt(lambda: use_case(signed_in_key(), number), message)
+    return _to("proposal", number=number)
+
+
+@pages.post("/proposals/<int:number>/support", endpoint="support")
+@performs(usecases.support)
+def support_page(number):
+    return _resident_step(usecases.support, _("You support this proposal."), number)
+
+
+@pages.post("/proposals/<int:number>/withdraw", endpoint="withdraw")
+@performs(usecases.withdraw_support)
+def withdraw_page(number):
+    return _resident_step(usecases.withdraw_support, _("Your support is withdrawn."), number)
+
+
+@pages.post("/proposals/<int:number>/flag", endpoint="flag_proposal")
+@performs(usecases.flag_proposal)
+@city.rate_limited("10 per hour")
+def flag_proposal_page(number):
+    attempt(lambda: usecases.flag_proposal(number, posted("reason")), _("Thank you: the secretariat will look at it."))
+    return _to("proposal", number=number)
+
+
+def _staff_step(endpoint_name: str, use_case, fields_: tuple[str, ...], message: str):
+    def view(number):
+        attempt(lambda: use_case(number, posted(*fields_)), message)
+        return _to("proposal", number=number)
+
+    view.__name__ = endpoint_name
+    pages.add_url_rule(f"/proposals/<int:number>/{endpoint_name.replace('_', '-')}", endpoint_name,
+                       performs(use_case)(view), methods=["POST"])
+
+
+_staff_step("answer", usecases.answer_proposal, ("text",), _("The answer is published on the proposal's page."))
+_staff_step("decline", usecases.decline_proposal, ("reason",), _("The proposal is declined; its page says why."))
+_staff_step("merge", usecases.merge_proposal, ("into",), _("The proposal is merged; its supports moved."))
+_staff_step("assign", usecases.assign_proposal, ("body_id",), _("The proposal is on the working group's agenda."))
+_staff_step("report", usecases.link_report, ("report_id", "title", "text"), _("The group's report is linked."))
+_staff_step("motion", usecases.link_motion, ("motion_id",), _("The motion is linked: the page follows it."))
+_staff_step("hide", usecases.hide_proposal, ("reason",), _("The proposal is hidden; its page says why."))
+_staff_step("publish_draft", usecases.publish_report_draft, ("closes_on",),
+            _("The draft report is open for comment."))
+
+
+# --- working groups -----------------------------------------------------------------------------------------------
+
+
+@pages.get("/groups", endpoint="groups")
+@performs(usecases.working_groups)
+def groups_page():
+    return render_template("participation/groups.html", **usecases.working_groups(signed_in_key()))
+
+
+@pages.post("/groups/<uuid:body_id>/join", endpoint="join")
+@performs(usecases.ask_to_join)
+def join_page(body_id):
+    if usecases.resident_of(signed_in_key()) is None:
+        return _need_sign_in()
+    attempt(lambda: usecases.ask_to_join(signed_in_key(), body_id),
+            _("Your request is with the group's facilitator."))
+    return _to("groups")
+
+
+@pages.get("/join-requests", endpoint="join_requests")
+@performs(usecases.join_requests)
+def join_requests_page():
+    return render_template("participation/join_requests.html", requests=usecases.join_requests())
+
+
+@pages.post("/join-requests/<uuid:request_id>/accept", endpoint="accept_join")
+@performs(usecases.accept_join_request)
+def accept_join_page(request_id):
+    attempt(lambda: usecases.accept_join_request(request_id), _("The resident takes part in the group."))
+    return _to("join_requests")
+
+
+@pages.post("/join-requests/<uuid:request_id>/decline", endpoint="decline_join")
+@performs(usecases.decline_join_request)
+def decline_join_page(request_id):
+    attempt(lambda: usecases.decline_join_request(request_id), _("The request is declined."))
+    return _to("join_requests")
+
+
+# --- drafts -------------------------------------------------------------------------------------------------------
+
+
+@pages.get("/drafts", endpoint="drafts")
+@performs(usecases.drafts)
+def drafts_page():
+    return render_template("participation/drafts.html", drafts=usecases.drafts(), today=council_today())
+
+
+@pages.route("/drafts/bylaws", methods=["GET", "POST"], endpoint="new_bylaws_draft")
+@performs(usecases.publish_bylaws_draft)
+def new_bylaws_draft_page():
+    if request.method == "GET":
+        return render_template("participation/new_draft.html", values={}, errors={})
+    try:
+        draft = usecases.publish_bylaws_draft(posted("title", "text", "closes_on"))
+    except DomainError as error:
+        return render_template("participation/new_draft.html", values=typed_back("title", "text", "closes_on"),
+                               errors=field_errors(error)), error.status
+    flash(_("The draft is open for comment."), "success")
+    return _to("draft", draft_id=draft.id)
+
+
+@pages.get("/drafts/<uuid:draft_id>", endpoint="draft")
+@performs(usecases.draft_page)
+def draft_page(draft_id):
+    return render_template("participation/draft.html", **usecases.draft_page(draft_id, signed_in_key()), errors={},
+                           values={})
+
+
+@pages.post("/drafts/<uuid:draft_id>/comments", endpoint="comment")
+@performs(usecases.comment)
+@city.rate_limited("20 per hour")
+def comment_page(draft_id):
+    if usecases.resident_of(signed_in_key()) is None:
+        return _need_sign_in()
+    try:
+        usecases.comment(signed_in_key(), draft_id, posted("paragraph", "text"))
+    except DomainError as error:
+        if error.status == 404:
+            abort(404)
+        return render_template("participation/draft.html", **usecases.draft_page(draft_id, signed_in_key()),
+                               errors=field_errors(error), values=typed_back("paragraph", "text")), error.status
+    flash(_("Your comment is published. The group will answer it."), "success")
+    return _to("draft", draft_id=draft_id)
+
+
+@pages.post("/comments/<uuid:comment_id>/answer", endpoint="answer_comment")
+@performs(usecases.answer_comment)
+def answer_comment_page(comment_id):
+    done, found = attempt(lambda: usecases.answer_comment(comment_id, posted("answer", "reason")),
+                          _("The answer is published."))
+    return redirect(request.form.get("back") if _safe_next(request.form.get("back")) else
+                    url_for(f"{NAME}.drafts", council_slug=g.council.slug))
+
+
+@pages.post("/comments/<uuid:comment_id>/flag", endpoint="flag_comment")
+@performs(usecases.flag_comment)
+@city.rate_limited("10 per hour")
+def flag_comment_page(comment_id):
+    attempt(lambda: usecases.flag_comment(comment_id, posted("reason")), _("Thank you: the secretariat will look at it."))
+    back = _safe_next(request.form.get("back"))
+    return redirect(back or url_for(f"{NAME}.drafts", council_slug=g.council.slug))
+
+
+@pages.post("/comments/<uuid:comment_id>/hide", endpoint="hide_comment")
+@performs(usecases.hide_comment)
+def hide_comment_page(comment_id):
+    attempt(lambda: usecases.hide_comment(comment_id, posted("reason")), _("The comment is hidden; its place says why."))
+    back = _safe_next(request.form.get("back"))
+    return redirect(back or url_for(f"{NAME}.moderation", council_slug=g.council.slug))
+
+
+@pages.post("/drafts/<uuid:draft_id>/versions", endpoint="revise_draft")
+@performs(usecases.revise_draft)
+def revise_draft_page(draft_id):
+    attempt(lambda: usecases.revise_draft(draft_id, posted("text")), _("The new version is published."))
+    return _to("draft", draft_id=draft_id)
+
+
+@pages.post("/drafts/<uuid:draft_id>/close", endpoint="close_comments")
+@performs(usecases.close_comments)
+def close_comments_page(draft_id):
+    attempt(lambda: usecases.close_comments(draft_id), _("The comment period is closed."))
+    return _to("draft", draft_id=draft_id)
+
+
+@pages.post("/drafts/<uuid:draft_id>/adopt", endpoint="adopt_draft")
+@performs(usecases.adopt_draft)
+def adopt_draft_page(draft_id):
+    attempt(lambda: usecases.adopt_draft(draft_id), _("The text is adopted, with its versions and answered comments."))
+    return _to("draft", draft_id=draft_id)
+
+
+# --- moderation ---------------------------------------------------------------------------------------------------
+
+
+@pages.get("/moderation", endpoint="moderation")
+@performs(usecases.flags)
+def moderation_page():
+    return render_template("participation/moderation.html", **usecases.flags())
+
+
+@pages.post("/flags/<uuid:flag_id>/dismiss", endpoint="dismiss_flag")
+@performs(usecases.dismiss_flag)
+def dismiss_flag_page(flag_id):
+    attempt(lambda: usecases.dismiss_flag(flag_id), _("The flag is dismissed."))
+    return _to("moderation")
+
+
+# --- API ------------------------------------------------------------------------------------------------------------
+
+
+def proposal_out(number: int) -> dict:
+    found = usecases.proposal_page(number)
+    proposal = found["proposal"]
+    return {"number": proposal.number, "title": proposal.title,
+            "text": None if proposal.hidden_at else proposal.text, "theme": found["theme"],
+            "neighbourhood": proposal.neighbourhood, "author": found["author"], "status": proposal.status.value,
+            "supports": proposal.supports, "threshold": proposal.threshold,
+            "body": dict((str(k), v) for k, v in usecases.themes()).get(str(proposal.body_id)) if proposal.body_id else None,
+            "answer": proposal.answer, "hidden_reason": proposal.hidden_reason,
+            "merged_into": found["merged_into"].number if found["merged_into"] else None,
+            "created_at": proposal.created_at,
+            "url": url_for(f"{NAME}.proposal", council_slug=g.council.slug, number=number, _external=True),
+            "timeline": [{**step, "at": step["at"].isoformat() if step["at"] else None}
+                         for step in found["timeline"]]}
+
+
+class ResidentProposalList(Schema):
+    proposals = fields.List(fields.Nested(ResidentProposalOut))
+    page = fields.Integer()
+    more = fields.Boolean()
+
+
+@api.route("/proposals")
+class Proposals(MethodView):
+    @performs(usecases.proposals)
+    @api.response(200, ResidentProposalList)
+    def get(self):
+        """The council's proposals, newest first, 30 a page (``?status=``, ``?theme=``, ``?page=``)."""
+        listed = usecases.proposals(request.args.get("status"), request.args.get("theme"),
+                                    request.args.get("page", 1, type=int))
+        return {"proposals": [proposal_out(p.number) for p in listed["proposals"]], "page": listed["page"],
+                "more": listed["more"]}
+
+
+@api.route("/proposals/<int:number>")
+class OneProposal(MethodView):
+    @performs(usecases.proposal_page)
+    @api.response(200, ResidentProposalOut)
+    def get(self, number):
+        """A proposal with its timeline: supports, the body it reached, the report, the decision, the motion, the
+        municipality's answer and the implementation's steps."""
+        return proposal_out(number)
+
+
+def _proposal_operation(path: str, use_case, doc: str):
+    class Operation(MethodView):
+        @performs(use_case)
+        @takes(use_case)
+        @api.response(200, ResidentProposalOut)
+        def post(self, data, number):
+            use_case(number, data)
+            return proposal_out(number)
+
+    Operation.post.__doc__ = doc
+    Operation.__name__ = f"Proposal{path.title().replace('-', '')}"
+    api.route(f"/proposals/<int:number>/{path}")(Operation)
+
+
+_proposal_operation("answer", usecases.answer_proposal, "The secretariat answers the proposal publicly.")
+_proposal_operation("decline", usecases.decline_proposal, "The secretariat declines it with a public reason.")
+_proposal_operation("merge", usecases.merge_proposal, "Merge a duplicate into the proposal it repeats.")
+_proposal_operation("assign", usecases.assign_proposal, "The executive board gives it to a working group.")
+_proposal_operation("report", usecases.link_report, "Link the group's report on it (or write its draft).")
+_proposal_operation("motion", usecases.link_motion, "Link the motion the decision on it became.")
+_proposal_operation("hide", usecases.hide_proposal, "Hide it with a public reason (the text is kept).")
+
+
+@api.route("/proposals/<int:number>/flags")
+class ProposalFlags(MethodView):
+    @performs(usecases.flag_proposal)
+    @takes(usecases.flag_proposal)
+    @api.response(201, FlagOut)
+    def post(self, data, number):
+        """Flag the proposal for the secretariat (anyone)."""
+        flag = usecases.flag_proposal(number, data)
+        return {"id": flag.id, "reason": flag.reason.value, "proposal": number, "comment_id": None,
+                "created_at": flag.created_at}
+
+
+@api.route("/working-groups")
+class WorkingGroups(MethodView):
+    @performs(usecases.working_groups)
+    @api.response(200, WorkingGroupOut(many=True))
+    def get(self):
+        """The working groups residents may ask to join: themes, facilitators, next meetings."""
+        return usecases.working_groups()["groups"]
+
+
+@api.route("/join-requests")
+class JoinRequests(MethodView):
+    @performs(usecases.join_requests)
+    @api.response(200, JoinRequestOut(many=True))
+    def get(self):
+        """Residents' requests to join a working group, waiting for its facilitator."""
+        return usecases.join_requests()
+
+
+@api.route("/join-requests/<uuid:request_id>/accept")
+class AcceptJoin(MethodView):
+    @performs(usecases.accept_join_request)
+    @api.response(204)
+    def post(self, request_id):
+        """The facilitator accepts: the resident takes part in the group."""
+        usecases.accept_join_request(request_id)
+
+
+@api.route("/join-requests/<uuid:request_id>/decline")
+class DeclineJoin(MethodView):
+    @performs(usecases.decline_join_request)
+    @api.response(204)
+    def post(self, request_id):
+        usecases.decline_join_request(request_id)
+
+
+def draft_out(draft_id) -> dict:
+    found = usecases.draft_page(draft_id)
+    draft = found["draft"]
+    return {"id": draft.id, "kind": draft.kind.value, "title": draft.title, "body": found["body"],
+            "status": draft.status.value, "open_for_comment": found["open"], "opens_on": draft.opens_on,
+            "closes_on": draft.closes_on,
+            "versions": [{"version": v.version, "paragraphs": usecases.rules.paragraphs(v.text),
+                          "created_at": v.created_at} for v in found["versions"]],
+            "comments": [{"id": c.id, "version": c.version, "paragraph": c.paragraph,
+                          "author": found["authors"].get(c.author_id), "text": None if c.hidden_at else c.text,
+                          "answer": c.answer.value if c.answer else None, "answer_reason": c.answer_reason,
+                          "hidden_reason": c.hidden_reason, "created_at": c.created_at} for c in found["comments"]]}
+
+
+@api.route("/drafts")
+class Drafts(MethodView):
+    @performs(usecases.drafts)
+    @api.response(200, DraftOut(many=True))
+    def get(self):
+        """Drafts published for public comment, newest first, with their versions and answered comments."""
+        return [draft_out(d.id) for d in usecases.drafts()]
+
+    @performs(usecases.publish_bylaws_draft)
+    @takes(usecases.publish_bylaws_draft)
+    @api.response(201, DraftOut)
+    def post(self, data):
+        """The executive board publishes a draft of the by-laws for comment."""
+        return draft_out(usecases.publish_bylaws_draft(data).id)
+
+
+@api.route("/proposals/<int:number>/draft")
+class ReportDraft(MethodView):
+    @performs(usecases.publish_report_draft)
+    @takes(usecases.publish_report_draft)
+    @api.response(201, DraftOut)
+    def post(self, data, number):
+        """The working group publishes its draft report on the proposal for comment."""
+        return draft_out(usecases.publish_report_draft(number, data).id)
+
+
+@api.route("/drafts/<uuid:draft_id>")
+class OneDraft(MethodView):
+    @performs(usecases.draft_page)
+    @api.response(200, DraftOut)
+    def get(self, draft_id):
+        return draft_out(draft_id)
+
+
+@api.route("/drafts/<uuid:draft_id>/versions")
+class DraftVersions(MethodView):
+    @performs(usecases.revise_draft)
+    @takes(usecases.revise_draft)
+    @api.response(201, DraftOut)
+    def post(self, data, draft_id):
+        """A new version of the draft (comments stay with the version they were written on)."""
+        usecases.revise_draft(draft_id, data)
+        return draft_out(draft_id)
+
+
+@api.route("/drafts/<uuid:draft_id>/adopt")
+class AdoptDraft(MethodView):
+    @performs(usecases.adopt_draft)
+    @api.response(200, DraftOut)
+    def post(self, draft_id):
+        """Adopt the text: its period over and every comment answered."""
+        usecases.adopt_draft(draft_id)
+        return draft_out(draft_id)
+
+
+@api.route("/comments/<uuid:comment_id>/answer")
+class AnswerComment(MethodView):
+    @performs(usecases.answer_comment)
+    @takes(usecases.answer_comment)
+    @api.response(204)
+    def post(self, data, comment_id):
+        """Answer a comment: taken in, or not taken with the reason."""
+        usecases.answer_comment(comment_id, data)
+
+
+@api.route("/comments/<uuid:comment_id>/hide")
+class HideComment(MethodView):
+    @performs(usecases.hide_comment)
+    @takes(usecases.hide_comment)
+    @api.response(204)
+    def post(self, data, comment_id):
+        """Hide a comment with a public reason (the text is kept for the record)."""
+        usecases.hide_comment(comment_id, data)
+
+
+@api.route("/comments/<uuid:comment_id>/flags")
+class CommentFlags(MethodView):
+    @performs(usecases.flag_comment)
+    @takes(usecases.flag_comment)
+    @api.response(201, FlagOut)
+    def post(self, data, comment_id):
+        """Flag a comment for the secretariat (anyone)."""
+        flag = usecases.flag_comment(comment_id, data)
+        return {"id": flag.id, "reason": flag.reason.value, "proposal": None, "comment_id": comment_id,
+                "created_at": flag.created_at}
+
+
+@api.route("/flags")
+class Flags(MethodView):
+    @performs(usecases.flags)
+    @api.response(200, FlagOut(many=True))
+    def get(self):
+        """Flags the secretariat has not handled, oldest first."""
+        found = usecases.flags()
+        return [{"id": f.id, "reason": f.reason.value, "comment_id": f.comment_id, "created_at": f.created_at,
+                 "proposal": found["proposals"][f.proposal_id].number if f.proposal_id else None}
+                for f in found["flags"]]

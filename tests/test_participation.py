@@ -1,0 +1,274 @@
+"""Residents' participation (plugins/participation): accounts verified by e-mail, proposals supported to a threshold
+that puts them on a working group's agenda, the group's report and the decision's motion followed on the
+proposal's page to the municipality's answer, working groups open to residents, drafts commented on paragraph by
+paragraph and every comment answered, moderation with a public reason and no text in the audit chain, the
+federation's aggregates, a resident's export and erasure, and a council that has not enabled it sees none of it."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime, timedelta
+
+from test_assemblies import councils  # noqa: F401 - the two councils and their administrators
+
+from support import clock
+
+A, B = "/api/v1/councils/alpha", "/api/v1/councils/beta"
+PA, PB = "/alpha/p/participation", "/beta/p/participation"
+PASSWORD = "kent-konseyi-2026"
+
+
+# --- the rules ----------------------------------------------------------------------------------------------------
+
+
+def test_supports_needed_is_the_bylaws_number_or_a_share_of_the_population():
+    from konsey.plugins.participation.rules import supports_needed
+
+    assert supports_needed(5, None, 4_000_000) == 5
+    assert supports_needed(50, 0.0001, 4_479_525) == 448  # rounded up
+    assert supports_needed(50, 0.0001, None) == 50  # a town: no population in the reference data
+    assert supports_needed(0, None, None) == 1
+
+
+def test_a_drafts_paragraphs_are_its_blocks_and_its_period_includes_the_closing_day():
+    from konsey.plugins.participation.rules import open_for_comment, paragraphs
+
+    assert paragraphs("Birinci.\r\n\r\n  İkinci satır\nsürüyor.  \n\n\n\nÜçüncü.") == [
+        "Birinci.", "İkinci satır\nsürüyor.", "Üçüncü."]
+    assert open_for_comment("open", date(2026, 3, 1), date(2026, 3, 1))
+    assert not open_for_comment("open", date(2026, 3, 1), date(2026, 3, 2))
+    assert not open_for_comment("closed", date(2026, 3, 1), date(2026, 2, 1))
+
+
+def test_figures_per_inhabitants_and_median_days():
+    from konsey.plugins.participation.rules import median_days, per_10000
+
+    assert per_10000(12, 4_000_000) == 0.03 and per_10000(3, None) is None
+    assert median_days([(date(2026, 1, 1), date(2026, 1, 11)), (date(2026, 1, 1), date(2026, 1, 3)),
+                        (date(2026, 2, 1), date(2026, 3, 3))]) == 10.0
+    assert median_days([]) is None
+
+
+# --- helpers ------------------------------------------------------------------------------------------------------
+
+
+def _enable(admin, base=A, needed=5, config=None):
+    assert admin.post(f"{base}/plugins/participation", json={"config": config or {}}).status_code == 201
+    assert admin.post(f"{base}/bylaws", json={"effective_from": clock.council_today().isoformat(), "parameters": {
+        "proposal_supports_needed": needed}}).status_code in (200, 201)
+
+
+def _working_group(admin, world, council, name="Çevre Çalışma Grubu", base=A):
+    from conftest import approve_by_general_assembly
+
+    group = admin.post(f"{base}/bodies", json={"kind": "working_group", "name": name}).json["id"]
+    voters = [str(world.member(council, name=f"Genel Kurul {i}")) for i in range(3)]
+    assert approve_by_general_assembly(admin, base, group, voters).json["status"] == "active"
+    return group
+
+
+def _board_motion(admin, world, council, title, base=A) -> str:
+    """The executive board adopts a decision at a meeting held now, and the decision becomes a motion: its id."""
+    from support.clients import sitting
+
+    board = next(b for b in admin.get(f"{base}/bodies").json if b["kind"] == "executive_board")["id"]
+    seated = [str(world.member(council, name=f"Kurul Üyesi {i}")) for i in range(3)]
+    for member_id in seated:
+        admin.post(f"{base}/bodies/{board}/seats", json={"member_id": member_id, "role": "principal",
+                                                          "starts_on": "2026-01-01"})
+    meeting = sitting(admin, base, board, seated, title="Yürütme Kurulu")
+    url = f"{base}/meetings/{meeting}"
+    vote = admin.post(f"{url}/votes", json={"agenda_item_id": admin.get(url).json["agenda"][0]["id"]}).json
+    for member_id in seated:
+        admin.post(f"{url}/votes/{vote['id']}/ballots", json={"member_id": member_id, "choice": "yes"})
+    assert admin.post(f"{url}/votes/{vote['id']}/close", json={}).json["outcome"] == "adopted"
+    motion = admin.post(f"{base}/motions", json={"vote_id": vote["id"], "title": title,
+                                                 "text": "Yürütme Kurulu kararı: " + title})
+    assert motion.status_code == 201, motion.json
+    return motion.json["id"]
+
+
+def _link_in(mailbox, address: str) -> str:
+    for message in reversed(mailbox.to(address)):
+        found = re.search(r"https?://\S+/verify/\S+", message.get_body(("plain",)).get_content())
+        if found:
+            return found.group(0)
+    raise AssertionError(f"no verification link for {address}")
+
+
+def _resident(app, mailbox, email, name="Deniz Yurttaş", prefix=PA, neighbourhood="Alsancak"):
+    """A resident signed up, verified and signed in: their own browser-like client."""
+    client = app.test_client()
+    page = client.post(f"{prefix}/sign-up", data={"name": name, "email": email, "neighbourhood": neighbourhood,
+                                                    "password": PASSWORD, "notice_version": "2026-12"})
+    assert page.status_code == 200, page.get_data(as_text=True)
+    link = _link_in(mailbox, email)
+    assert client.get(link.split("localhost", 1)[-1]).status_code == 302
+    signed = client.post(f"{prefix}/sign-in", data={"email": email, "password": PASSWORD})
+    assert signed.status_code == 302, signed.get_data(as_text=True)
+    return client
+
+
+def _propose(client, theme, title="Kordon'a bisiklet yolu", prefix=PA, **extra):
+    data = {"title": title, "text": "Kordon boyunca kesintisiz ve güvenli bir bisiklet yolu yapılsın.",
+            "theme": theme, "neighbourhood": "Alsancak", **extra}
+    return client.post(f"{prefix}/proposals/new", data=data, content_type="multipart/form-data")
+
+
+# --- accounts -----------------------------------------------------------------------------------------------------
+
+
+def test_a_resident_signs_up_verifies_the_address_and_signs_in(app, councils, mailbox):  # noqa: F811
+    _enable(councils["a"])
+    client = app.test_client()
+    refused = client.post(f"{PA}/sign-up", data={"name": "D", "email": "deniz", "neighbourhood": "Alsancak",
+                                                  "password": "kısa"})
+    shown = refused.get_data(as_text=True)
+    assert refused.status_code == 422
+    for field in ("name", "email", "password", "notice_version"):
+        assert f'id="{field}-err"' in shown, field
+    assert 'value="deniz"' in shown and "kısa" not in shown  # what was typed is kept, never the password
+
+    unverified = app.test_client()
+    unverified.post(f"{PA}/sign-up", data={"name": "Deniz Yurttaş", "email": "Deniz@Example.org",
+                                           "neighbourhood": "Alsancak", "password": PASSWORD,
+                                           "notice_version": "2026-12"})
+    early = unverified.post(f"{PA}/sign-in", data={"email": "deniz@example.org", "password": PASSWORD})
+    assert early.status_code == 422 and "link" in early.get_data(as_text=True)
+    link = _link_in(mailbox, "deniz@example.org")
+    assert unverified.get(link.split("localhost", 1)[-1]).status_code == 302
+    wrong = unverified.post(f"{PA}/sign-in", data={"email": "deniz@example.org", "password": "yanlış-parola-1"})
+    assert wrong.status_code == 422
+    assert unverified.post(f"{PA}/sign-in", data={"email": "deniz@example.org", "password": PASSWORD}).status_code == 302
+    assert "Deniz Yurttaş" in unverified.get(f"{PA}/account").get_data(as_text=True)
+
+    # The same address again: the same answer, and the owner is told by e-mail (the form tells no one).
+    before = len(mailbox.to("deniz@example.org"))
+    again = app.test_client().post(f"{PA}/sign-up", data={"name": "Başka Biri", "email": "deniz@example.org",
+                                                           "neighbourhood": "Alsancak", "password": PASSWORD,
+                                                           "notice_version": "2026-12"})
+    assert again.status_code == 200
+    assert len(mailbox.to("deniz@example.org")) == before + 1
+
+    # A script filling the hidden field is answered the same, and nothing is made.
+    bot = app.test_client().post(f"{PA}/sign-up", data={"name": "Bot Bot", "email": "bot@example.org",
+                                                        "neighbourhood": "Alsancak", "password": PASSWORD,
+                                                        "notice_version": "2026-12", "website": "http://spam"})
+    assert bot.status_code == 200 and mailbox.to("bot@example.org") == []
+
+
+def test_a_council_with_a_list_of_neighbourhoods_takes_only_those(app, councils, mailbox):  # noqa: F811
+    _enable(councils["a"], config={"neighbourhoods": ["Alsancak", "Karşıyaka"]})
+    client = app.test_client()
+    form = client.get(f"{PA}/sign-up").get_data(as_text=True)
+    assert '<option value="Karşıyaka"' in form
+    refused = client.post(f"{PA}/sign-up", data={"name": "Deniz Yurttaş", "email": "d@example.org",
+                                                  "neighbourhood": "Ay", "password": PASSWORD,
+                                                  "notice_version": "2026-12"})
+    assert refused.status_code == 422 and 'id="neighbourhood-err"' in refused.get_data(as_text=True)
+    assert mailbox.to("d@example.org") == []
+
+
+# --- the whole way of a proposal ------------------------------------------------------------------------------------
+
+
+def test_a_proposal_gathers_supports_reaches_its_group_and_its_page_follows_it_to_the_answer(
+        app, world, councils, mailbox):  # noqa: F811
+    admin, alpha = councils["a"], councils["alpha"]
+    _enable(admin)
+    group = _working_group(admin, world, alpha)
+    when = (datetime.now(UTC) + timedelta(days=5)).isoformat()
+    called = admin.post(f"{A}/meetings", json={"body_id": group, "title": "Çalışma grubu toplantısı",
+                                               "scheduled_at": when, "agenda": ["Açılış"]}).json
+    proposer = _resident(app, mailbox, "oneren@example.org", "Öneren Kişi")
+
+    not_a_theme = _propose(proposer, "00000000-0000-0000-0000-000000000000")
+    assert not_a_theme.status_code == 422 and 'id="theme-err"' in not_a_theme.get_data(as_text=True)
+    fake = _propose(proposer, group, attachment=(__import__("io").BytesIO(b"MZ\x90\x00 not a photo"), "foto.jpg"))
+    assert fake.status_code == 422 and 'id="attachment-err"' in fake.get_data(as_text=True)
+    made = _propose(proposer, group, attachment=(__import__("io").BytesIO(b"%PDF-1.4 harita"), "harita.pdf"))
+    assert made.status_code == 302
+    number = int(made.headers["Location"].rstrip("/").rsplit("/", 1)[-1])
+    assert admin.get(f"{A}/plugins/participation/proposals/{number}").json["threshold"] == 5
+    assert app.test_client().get(f"{PA}/proposals/{number}/attachment").data.startswith(b"%PDF")
+
+    supporters = [_resident(app, mailbox, f"destek{i}@example.org", f"Destekçi {i}") for i in range(5)]
+    assert app.test_client().post(f"{PA}/proposals/{number}/support").status_code == 302  # signed out: sent to sign in
+    for i, supporter in enumerate(supporters[:4]):
+        assert supporter.post(f"{PA}/proposals/{number}/support").status_code == 302
+        assert admin.get(f"{A}/plugins/participation/proposals/{number}").json["supports"] == i + 1
+    supporters[0].post(f"{PA}/proposals/{number}/support")  # twice: still one
+    assert admin.get(f"{A}/plugins/participation/proposals/{number}").json["supports"] == 4
+    supporters[3].post(f"{PA}/proposals/{number}/withdraw")
+    supporters[3].post(f"{PA}/proposals/{number}/support")
+    assert admin.get(f"{A}/plugins/participation/proposals/{number}").json["status"] == "open"
+    supporters[4].post(f"{PA}/proposals/{number}/support")
+
+    shown = admin.get(f"{A}/plugins/participation/proposals/{number}").json
+    assert shown["status"] == "at_body" and shown["body"] == "Çevre Çalışma Grubu" and shown["supports"] == 5
+    assert [s["kind"] for s in shown["timeline"]] == ["proposed", "reached", "at_body", "on_meeting_agenda"]
+    agenda = [item["title"] for item in admin.get(f"{A}/meetings/{called['id']}").json["agenda"]]
+    assert agenda[-1].startswith(f"Proposal {number}") or agenda[-1].startswith(f"Öneri {number}")
+    for address in ("oneren@example.org", "destek0@example.org", "destek4@example.org"):
+        assert any("Çevre Çalışma Grubu" in m.get_body(("plain",)).get_content() for m in mailbox.to(address)), address
+
+    # The group writes its report on it, publishes it for comment, answers the comment and adopts it.
+    report = admin.post(f"{A}/plugins/participation/proposals/{number}/report", json={
+        "title": "Kordon bisiklet yolu raporu",
+        "text": "Kordon'da bisiklet yolu yoktur.\n\nÇalışma grubu bir yol önerir."})
+    assert report.status_code == 200 and report.json["timeline"][-1]["kind"] == "report"
+    closes = (clock.council_today() + timedelta(days=10)).isoformat()
+    too_soon = admin.post(f"{A}/plugins/participation/proposals/{number}/draft", json={"closes_on": "2020-01-01"})
+    assert too_soon.status_code == 422 and "closes_on" in too_soon.json["errors"]
+    draft = admin.post(f"{A}/plugins/participation/proposals/{number}/draft", json={"closes_on": closes}).json
+    assert [len(v["paragraphs"]) for v in draft["versions"]] == [2] and draft["open_for_comment"]
+    out_of_range = supporters[0].post(f"{PA}/drafts/{draft['id']}/comments", data={"paragraph": "3",
+                                                                                   "text": "Üçüncü paragraf yok."})
+    assert out_of_range.status_code == 422 and 'id="paragraph-err"' in out_of_range.get_data(as_text=True)
+    assert supporters[0].post(f"{PA}/drafts/{draft['id']}/comments", data={
+        "paragraph": "2", "text": "Yol, yayaların yürüyüş alanından ayrılsın."}).status_code == 302
+    comment_id = admin.get(f"{A}/plugins/participation/drafts/{draft['id']}").json["comments"][0]["id"]
+    early = admin.post(f"{A}/plugins/participation/drafts/{draft['id']}/adopt")
+    assert early.status_code == 409  # the period is not over
+    from conftest import login
+
+    desk = app.test_client()
+    login(desk, "admin@alpha.example.org")
+    assert desk.post(f"{PA}/drafts/{draft['id']}/close").status_code == 302
+    unanswered = admin.post(f"{A}/plugins/participation/drafts/{draft['id']}/adopt")
+    assert unanswered.status_code == 409 and "1" in str(unanswered.json)
+    no_reason = admin.post(f"{A}/plugins/participation/comments/{comment_id}/answer", json={"answer": "not_taken"})
+    assert no_reason.status_code == 422 and "reason" in no_reason.json["errors"]
+    assert admin.post(f"{A}/plugins/participation/comments/{comment_id}/answer",
+                      json={"answer": "taken_in"}).status_code == 204
+    assert any("answer" in m.get_body(("plain",)).get_content().lower() or "yanıt" in
+               m.get_body(("plain",)).get_content().lower() for m in mailbox.to("destek0@example.org"))
+    adopted = admin.post(f"{A}/plugins/participation/drafts/{draft['id']}/adopt")
+    assert adopted.status_code == 200 and adopted.json["status"] == "adopted"
+    reports = {r["title"]: r["status"] for r in admin.get(f"{A}/reports").json}
+    assert reports["Kordon bisiklet yolu raporu"] == "approved"
+
+    # The executive board's decision becomes a motion, linked; the municipality answers and starts the work.
+    motion_id = _board_motion(admin, world, alpha, "Kordon bisiklet yolu")
+    assert admin.post(f"{A}/plugins/participation/proposals/{number}/motion",
+                      json={"motion_id": "00000000-0000-0000-0000-000000000000"}).status_code == 422
+    linked = admin.post(f"{A}/plugins/participation/proposals/{number}/motion", json={"motion_id": motion_id})
+    assert linked.status_code == 200
+    assert admin.post(f"{A}/motions/{motion_id}/status", json={"status": "delivered",
+                                                               "delivered_on": clock.council_today().isoformat()}
+                      ).status_code == 200
+    answered = admin.post(f"{A}/motions/{motion_id}/answer", json={
+        "answer": "accepted", "text": "Belediye meclisi kabul etti.",
+        "municipal_decision_date": clock.council_today().isoformat(), "municipal_decision_number": "2026/412"})
+    assert answered.status_code == 200, answered.json
+    assert admin.post(f"{A}/motions/{motion_id}/milestones", json={
+        "state": "in_progress", "day": clock.council_today().isoformat(), "note": "İhale yapıldı."}).status_code in (200, 201)
+
+    page = app.test_client().get(f"{PA}/proposals/{number}")
+    text = page.get_data(as_text=True)
+    assert page.status_code == 200
+    steps = re.findall(r'data-step="([a-z_]+)"', text)
+    assert steps[:5] == ["proposed", "reached", "at_body", "on_meeting_agenda", "report"]
+    assert {"report_adopted", "decided", "motion", "delivered", "municipal_answer", "milestone"} <= set(steps)
+    assert "2026/412" in text and "Belediye meclisi kabul etti." in text and "İhale yapıldı." in text
+    assert "oneren@example.org" not in text  # never an address on a public page

@@ -21,7 +21,7 @@ def councils(world):
     admin_a = world.user("admin@alpha.example.org", roles={a: "administrator"})
     admin_b = world.user("admin@beta.example.org", roles={b: "administrator"})
     seats = world.body_with_seat(a, member_a)
-    for plugin in ("children_assembly", "youth_assembly", "womens_assembly", "elders_assembly"):
+    for plugin in ("children_assembly", "youth_assembly", "womens_assembly", "elders_assembly", "participation"):
         world.enable(a, plugin)
     return {"a": a, "b": b, "member_a": member_a, "participant_a": world.participant(a, seats["body_a"]),
             "admin_b": admin_b, "token_b": world.token(admin_b, b),
@@ -32,7 +32,38 @@ def councils(world):
             "action_a": "approve", "kind_a": "allocations", "letter_a": world.dead_letter(a),
             "notification_a": world.notification(a, member_a), "request_a": world.session_request(a),
             "job_a": world.export_job(a), "floor_motion_a": world.floor_motion(a, member_a), "form_a": "board",
-            "number_a": 1, "concern_a": _elder_concern(world, a)}
+            "number_a": 1, "concern_a": _elder_concern(world, a), **_participation(world, a, seats["body_a"])}
+
+
+def _participation(world, council_id, body_id):
+    """A's residents' proposal (number 1), a draft of its by-laws with a comment, and a flag on the comment."""
+    from datetime import timedelta
+
+    from konsey.plugins.participation import models
+    from konsey.tenants.db import db, utcnow
+    from konsey.tenants.models import council_today
+    from konsey.tenants.scoping import bound_council
+
+    with world.app.app_context(), bound_council(council_id):
+        resident = models.Resident(email="gizli@example.org", name="Gizli Yurttaş", neighbourhood="Alsancak",
+                                   password_hash="x", notice_version="2026-12", verified_at=utcnow())
+        db.session.add(resident)
+        db.session.flush()
+        db.session.add(models.Proposal(number=1, title="Gizli öneri", text="Gizli bir öneri metni.",
+                                       neighbourhood="Alsancak", author_id=resident.id, threshold=5))
+        draft = models.Draft(kind=models.DraftKind.BYLAWS, title="Gizli taslak", body_id=body_id,
+                             opens_on=council_today(), closes_on=council_today() + timedelta(days=9))
+        db.session.add(draft)
+        db.session.flush()
+        db.session.add(models.DraftVersion(draft_id=draft.id, version=1, text="Gizli madde."))
+        comment = models.Comment(draft_id=draft.id, version=1, paragraph=1, text="Gizli yorum.",
+                                 author_id=resident.id)
+        db.session.add(comment)
+        db.session.flush()
+        flag = models.Flag(comment_id=comment.id, reason=models.FlagReason.SPAM)
+        db.session.add(flag)
+        db.session.commit()
+        return {"draft_a": draft.id, "comment_a": comment.id, "flag_a": flag.id}
 
 
 def _elder_concern(world, council_id):
@@ -156,7 +187,7 @@ ARGUMENTS = {"member_id": "member_a", "grant_id": "grant_a", "application_id": "
              "action": "action_a", "kind": "kind_a", "letter_id": "letter_a",
              "notification_id": "notification_a", "request_id": "request_a", "job_id": "job_a",
              "floor_motion_id": "floor_motion_a", "form": "form_a", "number": "number_a",
-             "concern_id": "concern_a"}
+             "concern_id": "concern_a", "draft_id": "draft_a", "comment_id": "comment_a", "flag_id": "flag_a"}
 NOT_IDS = {"plugin_name", "action", "kind", "form", "number"}
 # Council routes anyone may use (they reveal nothing of the council's data): checked separately.
 PUBLIC_COUNCIL_ROUTES = {("POST", "/api/v1/councils/<council_slug>/applications"),
@@ -203,7 +234,24 @@ PUBLIC_COUNCIL_ROUTES = {("POST", "/api/v1/councils/<council_slug>/applications"
                          ("GET", "/<council_slug>/calendar.ics"), ("GET", "/<council_slug>/calendar/<token>.ics"),
                          # the public check of an archive or a fingerprint against the council's own key and
                          # minutes (tests/test_meeting_record.py tries another council's)
-                         ("GET", "/<council_slug>/verify"), ("POST", "/<council_slug>/verify")}
+                         ("GET", "/<council_slug>/verify"), ("POST", "/<council_slug>/verify"),
+                         # residents' participation: public reads, and a resident's own steps (their session
+                         # holds an account of that council only: tests/test_participation.py tries another's)
+                         *{(method, f"/<council_slug>/p/participation{tail}") for method, tail in (
+                             ("GET", "/"), ("GET", "/sign-up"), ("POST", "/sign-up"), ("GET", "/verify/<token>"),
+                             ("GET", "/sign-in"), ("POST", "/sign-in"), ("POST", "/sign-out"), ("GET", "/account"),
+                             ("GET", "/account/my-data.json"), ("POST", "/account/erase"),
+                             ("GET", "/proposals/new"), ("POST", "/proposals/new"),
+                             ("GET", "/proposals/<int:number>"), ("GET", "/proposals/<int:number>/attachment"),
+                             ("POST", "/proposals/<int:number>/support"), ("POST", "/proposals/<int:number>/withdraw"),
+                             ("POST", "/proposals/<int:number>/flag"), ("GET", "/groups"),
+                             ("POST", "/groups/<uuid:body_id>/join"), ("GET", "/drafts"),
+                             ("GET", "/drafts/<uuid:draft_id>"), ("POST", "/drafts/<uuid:draft_id>/comments"),
+                             ("POST", "/comments/<uuid:comment_id>/flag"))},
+                         *{(method, f"/api/v1/councils/<council_slug>/plugins/participation{tail}") for method, tail in (
+                             ("GET", "/proposals"), ("GET", "/proposals/<int:number>"),
+                             ("POST", "/proposals/<int:number>/flags"), ("GET", "/working-groups"), ("GET", "/drafts"),
+                             ("GET", "/drafts/<uuid:draft_id>"), ("POST", "/comments/<uuid:comment_id>/flags"))}}
 
 
 def build(rule, slug: str, councils: dict) -> str:

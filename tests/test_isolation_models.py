@@ -560,6 +560,69 @@ def _elder_concern(council_id=None):
                         raised_on=date(2026, 2, 1))
 
 
+def _resident(council_id=None):
+    from konsey.plugins.participation.models import Resident
+
+    return Resident(email=f"{uuid.uuid4().hex[:8]}@example.org", name="Deniz Yurttaş", neighbourhood="Alsancak",
+                    password_hash="x", notice_version="2026-12")
+
+
+def _added(row):
+    db.session.add(row)
+    db.session.flush()
+    return row
+
+
+def _proposal(council_id=None):
+    from konsey.plugins.participation.models import Proposal
+
+    return Proposal(number=int(uuid.uuid4().int % 100000), title="Bisiklet yolu", text="Kordon'a bisiklet yolu.",
+                    neighbourhood="Alsancak", author_id=_added(_resident()).id, threshold=5)
+
+
+def _support(council_id=None):
+    from konsey.plugins.participation.models import Support
+
+    return Support(proposal_id=_added(_proposal()).id, resident_id=_added(_resident()).id)
+
+
+def _proposal_event(council_id=None):
+    from konsey.plugins.participation.models import ProposalEvent
+
+    return ProposalEvent(proposal_id=_added(_proposal()).id, kind="proposed")
+
+
+def _join_request(council_id=None):
+    from konsey.plugins.participation.models import JoinRequest
+
+    return JoinRequest(body_id=_added(_body()).id, resident_id=_added(_resident()).id)
+
+
+def _draft(council_id=None):
+    from konsey.plugins.participation.models import Draft, DraftKind
+
+    return Draft(kind=DraftKind.BYLAWS, title="Yönerge taslağı", body_id=_added(_body()).id,
+                 opens_on=date(2026, 1, 1), closes_on=date(2026, 2, 1))
+
+
+def _draft_version(council_id=None):
+    from konsey.plugins.participation.models import DraftVersion
+
+    return DraftVersion(draft_id=_added(_draft()).id, version=1, text="Birinci madde.")
+
+
+def _comment(council_id=None):
+    from konsey.plugins.participation.models import Comment
+
+    return Comment(draft_id=_added(_draft()).id, version=1, paragraph=1, text="Katılıyorum.")
+
+
+def _flag(council_id=None):
+    from konsey.plugins.participation.models import Flag, FlagReason
+
+    return Flag(proposal_id=_added(_proposal()).id, reason=FlagReason.SPAM)
+
+
 # Every council-owned model needs a row factory here; test_every_model_has_a_factory enforces it.
 FACTORIES = {"members": _member, "bodies": _body, "bylaw_profiles": _profile, "audit_entries": _audit,
              "membership_applications": _application, "consents": _consent, "seats": _seat,
@@ -583,6 +646,11 @@ FACTORIES = {"members": _member, "bodies": _body, "bylaw_profiles": _profile, "a
              "disabled_assembly_supporters": _disabled_supporter,
              "disabled_assembly_access_requests": _access_request, "export_jobs": _export_job,
              "elders_assembly_concerns": _elder_concern,
+             "participation_residents": _resident, "participation_proposals": _proposal,
+             "participation_supports": _support, "participation_proposal_events": _proposal_event,
+             "participation_join_requests": _join_request, "participation_drafts": _draft,
+             "participation_draft_versions": _draft_version, "participation_comments": _comment,
+             "participation_flags": _flag,
              "meeting_passes": _meeting_pass, "floor_requests": _floor_request, "secret_tallies": _secret_tally,
              "floor_motions": _floor_motion, "floor_motion_signatures": _floor_motion_signature,
              "presiding_board_seats": _board_seat, "minutes_versions": _minutes_version,

@@ -10,6 +10,7 @@ import re
 from datetime import UTC, date, datetime, timedelta
 
 from test_assemblies import councils  # noqa: F401 - the two councils and their administrators
+from test_security import limited_app  # noqa: F401 - an app with the rate limits on
 
 from support import clock
 
@@ -272,3 +273,241 @@ def test_a_proposal_gathers_supports_reaches_its_group_and_its_page_follows_it_t
     assert {"report_adopted", "decided", "motion", "delivered", "municipal_answer", "milestone"} <= set(steps)
     assert "2026/412" in text and "Belediye meclisi kabul etti." in text and "İhale yapıldı." in text
     assert "oneren@example.org" not in text  # never an address on a public page
+
+
+# --- the secretariat's answers ---------------------------------------------------------------------------------------
+
+
+def test_the_secretariat_answers_declines_merges_and_the_board_assigns(app, world, councils, mailbox):  # noqa: F811
+    admin, alpha = councils["a"], councils["alpha"]
+    _enable(admin, needed=2)
+    group = _working_group(admin, world, alpha)
+    proposer = _resident(app, mailbox, "oneren@example.org", "Öneren Kişi")
+    first = int(_propose(proposer, "other", "Parklara gölgelik").headers["Location"].rsplit("/", 1)[-1])
+    second = int(_propose(proposer, "other", "Parklarda gölgelik olsun").headers["Location"].rsplit("/", 1)[-1])
+    third = int(_propose(proposer, group, "Sokak hayvanlarına su kabı").headers["Location"].rsplit("/", 1)[-1])
+    P = f"{A}/plugins/participation/proposals"
+
+    helper = _resident(app, mailbox, "yardim@example.org", "Yardımcı Kişi")
+    helper.post(f"{PA}/proposals/{second}/support")
+    proposer.post(f"{PA}/proposals/{first}/support")
+    assert admin.post(f"{P}/{second}/merge", json={"into": second}).status_code == 422
+    merged = admin.post(f"{P}/{second}/merge", json={"into": first})
+    assert merged.status_code == 200 and merged.json["status"] == "merged" and merged.json["merged_into"] == first
+    target = admin.get(f"{P}/{first}").json
+    # The duplicate's supporter moved over, and with it the first reached its two supports: the board's agenda
+    # (no theme).
+    assert target["supports"] == 2 and target["status"] == "at_body" and target["body"] is None
+    assert [s["kind"] for s in target["timeline"]][-3:] == ["merged_in", "reached", "at_body"]
+    assigned = admin.post(f"{P}/{first}/assign", json={"body_id": group})
+    assert assigned.status_code == 200 and assigned.json["body"] == "Çevre Çalışma Grubu"
+    assert admin.post(f"{P}/{third}/assign", json={"body_id": group}).status_code == 409  # still collecting
+
+    short = admin.post(f"{P}/{third}/decline", json={"reason": "Yok"})
+    assert short.status_code == 422 and "reason" in short.json["errors"]
+    declined = admin.post(f"{P}/{third}/decline", json={"reason": "Belediyenin değil, valiliğin işi."})
+    assert declined.status_code == 200 and declined.json["answer"] == "Belediyenin değil, valiliğin işi."
+    assert admin.post(f"{P}/{third}/decline", json={"reason": "Bir daha reddedilmez."}).status_code == 409
+    refused = proposer.post(f"{PA}/proposals/{third}/support", follow_redirects=True)
+    assert "no longer takes supports" in refused.get_data(as_text=True) or "destek" in refused.get_data(as_text=True)
+    assert admin.get(f"{P}/{third}").json["supports"] == 0
+    assert any("declined" in m["Subject"] or "reddedildi" in m["Subject"] for m in mailbox.to("oneren@example.org"))
+
+
+# --- moderation ------------------------------------------------------------------------------------------------------
+
+
+def test_a_flagged_comment_is_hidden_with_a_public_reason_and_the_audit_keeps_no_text(app, world, councils, mailbox):  # noqa: F811
+    admin, alpha = councils["a"], councils["alpha"]
+    _enable(admin)
+    closes = (clock.council_today() + timedelta(days=20)).isoformat()
+    draft = admin.post(f"{A}/plugins/participation/drafts", json={
+        "title": "Kent Konseyi Yönergesi taslağı", "closes_on": closes,
+        "text": "Madde 1. Amaç.\n\nMadde 2. Genel kurul yılda iki kez toplanır."})
+    assert draft.status_code == 201, draft.json
+    draft = draft.json
+    writer = _resident(app, mailbox, "yazar@example.org", "Yazar Kişi")
+    writer.post(f"{PA}/drafts/{draft['id']}/comments", data={"paragraph": "2", "text": "Bu yorumda hakaret var."})
+    comment = admin.get(f"{A}/plugins/participation/drafts/{draft['id']}").json["comments"][0]
+    anyone = app.test_client()
+    assert anyone.post(f"{PA}/comments/{comment['id']}/flag", data={"reason": "abuse"}).status_code == 302
+    assert anyone.post(f"{PA}/comments/{comment['id']}/flag", data={"reason": "whatever"}).status_code == 302
+    flags = admin.get(f"{A}/plugins/participation/flags").json
+    assert [f["reason"] for f in flags] == ["abuse"] and flags[0]["comment_id"] == comment["id"]
+
+    hidden = admin.post(f"{A}/plugins/participation/comments/{comment['id']}/hide", json={"reason": "Hakaret içeriyor."})
+    assert hidden.status_code == 204
+    assert admin.get(f"{A}/plugins/participation/flags").json == []
+    page = anyone.get(f"{PA}/drafts/{draft['id']}").get_data(as_text=True)
+    assert "Hakaret içeriyor." in page and "Bu yorumda hakaret var." not in page
+    shown = admin.get(f"{A}/plugins/participation/drafts/{draft['id']}").json["comments"][0]
+    assert shown["text"] is None and shown["hidden_reason"] == "Hakaret içeriyor."
+    assert any("Hakaret içeriyor." in m.get_body(("plain",)).get_content() for m in mailbox.to("yazar@example.org"))
+
+    from sqlalchemy import select
+
+    from konsey.core.audit import AuditEntry
+    from konsey.plugins.participation.models import Comment
+    from konsey.tenants.db import db
+    from konsey.tenants.scoping import bound_council
+
+    with app.app_context(), bound_council(alpha):
+        assert db.session.scalar(select(Comment.text)) == "Bu yorumda hakaret var."  # kept for the record
+        entries = db.session.scalars(select(AuditEntry).where(AuditEntry.action.like("participation.%"))).all()
+        actions = {e.action for e in entries}
+        assert {"participation.commented", "participation.flagged", "participation.comment_hidden"} <= actions
+        assert not any(word in str(e.details) for e in entries
+                       for word in ("hakaret", "Hakaret", "yazar@example.org", "Yazar Kişi", "Madde"))
+
+
+# --- working groups open to residents ------------------------------------------------------------------------------
+
+
+def test_a_resident_joins_a_working_group_and_gets_its_meeting_notices(app, world, councils, mailbox):  # noqa: F811
+    admin, alpha = councils["a"], councils["alpha"]
+    _enable(admin)
+    group = _working_group(admin, world, alpha, "Ulaşım Çalışma Grubu")
+    facilitator = str(world.member(alpha, name="Kolay Laştırıcı"))
+    admin.post(f"{A}/bodies/{group}/seats", json={"member_id": facilitator, "role": "facilitator",
+                                                   "starts_on": clock.council_today().isoformat()})
+    listed = app.test_client().get(f"{A}/plugins/participation/working-groups")
+    assert [(g["name"], g["facilitators"]) for g in listed.json] == [("Ulaşım Çalışma Grubu", ["Kolay Laştırıcı"])]
+    resident = _resident(app, mailbox, "katilimci@example.org", "Katılımcı Yurttaş")
+    assert resident.post(f"{PA}/groups/{group}/join").status_code == 302
+    again = resident.post(f"{PA}/groups/{group}/join", follow_redirects=True)
+    assert "already" in again.get_data(as_text=True) or "zaten" in again.get_data(as_text=True)
+    waiting = admin.get(f"{A}/plugins/participation/join-requests").json
+    assert [(r["name"], r["status"]) for r in waiting] == [("Katılımcı Yurttaş", "pending")]
+    assert admin.post(f"{A}/plugins/participation/join-requests/{waiting[0]['id']}/accept").status_code == 204
+    assert admin.post(f"{A}/plugins/participation/join-requests/{waiting[0]['id']}/accept").status_code == 409
+    participants = admin.get(f"{A}/bodies/{group}/participants").json
+    assert [(p["name"], p["email"]) for p in participants] == [("Katılımcı Yurttaş", "katilimci@example.org")]
+
+    before = len(mailbox.to("katilimci@example.org"))
+    when = (datetime.now(UTC) + timedelta(days=6)).isoformat()
+    admin.post(f"{A}/meetings", json={"body_id": group, "title": "Ulaşım grubu aralık toplantısı",
+                                      "scheduled_at": when, "agenda": ["Bisiklet yolları"]})
+    from support.clients import relay_all
+
+    relay_all(app)
+    notices = mailbox.to("katilimci@example.org")[before:]
+    assert len(notices) == 1 and "Ulaşım grubu aralık toplantısı" in notices[0]["Subject"]
+    assert any(part.get_content_type() == "text/calendar" for part in notices[0].walk())
+
+
+# --- the resident's own data ---------------------------------------------------------------------------------------
+
+
+def test_a_resident_downloads_their_data_and_erases_the_account(app, world, councils, mailbox):  # noqa: F811
+    admin, alpha = councils["a"], councils["alpha"]
+    _enable(admin)
+    group = _working_group(admin, world, alpha)
+    resident = _resident(app, mailbox, "silinecek@example.org", "Silinecek Kişi")
+    other = _resident(app, mailbox, "kalan@example.org", "Kalan Kişi")
+    number = int(_propose(resident, group).headers["Location"].rsplit("/", 1)[-1])
+    theirs = int(_propose(other, group, "Başka bir öneri").headers["Location"].rsplit("/", 1)[-1])
+    resident.post(f"{PA}/proposals/{theirs}/support")
+    data = resident.get(f"{PA}/account/my-data.json")
+    assert data.status_code == 200 and data.headers["Cache-Control"] == "no-store"
+    assert data.json["account"]["email"] == "silinecek@example.org"
+    assert [p["number"] for p in data.json["proposals"]] == [number]
+    assert [s["proposal"] for s in data.json["supports"]] == [theirs]
+
+    assert resident.post(f"{PA}/account/erase", data={}).status_code == 302  # not confirmed: nothing happens
+    assert resident.get(f"{PA}/account").status_code == 200
+    assert resident.post(f"{PA}/account/erase", data={"confirm": "1"}).status_code == 302
+    assert resident.get(f"{PA}/account").status_code == 302  # signed out: the account is gone
+    shown = admin.get(f"{A}/plugins/participation/proposals/{number}").json
+    assert shown["author"] is None and shown["title"] == "Kordon'a bisiklet yolu"
+    assert admin.get(f"{A}/plugins/participation/proposals/{theirs}").json["supports"] == 0
+    page = app.test_client().get(f"{PA}/proposals/{number}").get_data(as_text=True)
+    assert "Silinecek Kişi" not in page
+    again = app.test_client().post(f"{PA}/sign-in", data={"email": "silinecek@example.org", "password": PASSWORD})
+    assert again.status_code == 422
+
+
+# --- the federation ------------------------------------------------------------------------------------------------
+
+
+def test_the_federation_sees_aggregates_suppressed_under_five(app, world, councils, mailbox):  # noqa: F811
+    admin, alpha = councils["a"], councils["alpha"]
+    _enable(admin, needed=1)
+    group = _working_group(admin, world, alpha)
+    resident = _resident(app, mailbox, "cok@example.org", "Çok Öneren")
+    from konsey.plugins.participation.usecases import indicators
+    from konsey.tenants.scoping import bound_council
+
+    numbers = []
+    for i in range(4):
+        numbers.append(int(_propose(resident, group, f"Öneri numarası {i}").headers["Location"].rsplit("/", 1)[-1]))
+    with app.app_context(), bound_council(alpha):
+        assert indicators() == {"proposals_per_10000": None, "proposals_reaching_a_body": None,
+                                "median_days_to_decision": None, "median_days_to_motion": None}
+    numbers.append(int(_propose(resident, group, "Beşinci öneri").headers["Location"].rsplit("/", 1)[-1]))
+    for number in numbers[:2]:
+        resident.post(f"{PA}/proposals/{number}/support")
+    with app.app_context(), bound_council(alpha):
+        figures = indicators()
+    assert figures["proposals_per_10000"] == round(5 * 10000 / 4_479_525, 2)  # İzmir's population (the province)
+    assert figures["proposals_reaching_a_body"] == 0.4
+    assert figures["median_days_to_motion"] is None  # no motion yet, and never from fewer than five
+
+    from konsey.core.federation import compute
+
+    with app.app_context():
+        row = compute()[alpha]
+    assert row["plugin:proposals_per_10000"] == figures["proposals_per_10000"]
+
+
+# --- isolation and the gate -----------------------------------------------------------------------------------------
+
+
+def test_a_council_that_has_not_enabled_it_shows_nothing_and_another_councils_ids_are_not_found(
+        app, world, councils, mailbox):  # noqa: F811
+    admin, other = councils["a"], councils["b"]
+    _enable(admin)
+    group = _working_group(admin, world, councils["alpha"])
+    resident = _resident(app, mailbox, "a@example.org", "A Yurttaşı")
+    number = int(_propose(resident, group).headers["Location"].rsplit("/", 1)[-1])
+    closes = (clock.council_today() + timedelta(days=20)).isoformat()
+    draft = admin.post(f"{A}/plugins/participation/drafts", json={"title": "A'nın yönerge taslağı", "closes_on": closes,
+                                                                   "text": "Madde 1. Amaç ve kapsam."}).json
+    resident.post(f"{PA}/drafts/{draft['id']}/comments", data={"paragraph": "1", "text": "A'nın yorumu burada."})
+
+    for url in (f"{PB}/", f"{PB}/sign-up", f"{PB}/proposals/{number}", f"{PB}/drafts/{draft['id']}"):
+        assert app.test_client().get(url).status_code == 404, url
+    assert other.get(f"{B}/plugins/participation/proposals").status_code == 404
+
+    _enable(other, B)
+    comment = admin.get(f"{A}/plugins/participation/drafts/{draft['id']}").json["comments"][0]["id"]
+    anyone = app.test_client()
+    assert anyone.get(f"{PB}/proposals/{number}").status_code == 404
+    assert anyone.get(f"{PB}/drafts/{draft['id']}").status_code == 404
+    assert anyone.post(f"{PB}/comments/{comment}/flag", data={"reason": "spam"}).status_code == 404
+    assert other.get(f"{B}/plugins/participation/drafts/{draft['id']}").status_code == 404
+    assert other.post(f"{B}/plugins/participation/comments/{comment}/hide", json={"reason": "Başka konseyin."}
+                      ).status_code == 404
+    assert other.get(f"{B}/plugins/participation/proposals").json["proposals"] == []
+    # A's resident's session is no account in B: B's pages send them to sign in, and nothing of A's shows.
+    assert resident.get(f"{PB}/account").status_code == 302
+    assert resident.post(f"{PB}/groups/{group}/join").status_code == 302
+    resident.get(f"{PB}/")  # the messages A's pages left in this browser's session are shown once
+    assert "A Yurttaşı" not in resident.get(f"{PB}/").get_data(as_text=True)
+    assert resident.post(f"{PB}/sign-in", data={"email": "a@example.org", "password": PASSWORD}).status_code == 422
+
+
+def test_sign_ups_from_one_address_are_limited(limited_app):  # noqa: F811
+    from conftest import World
+
+    from support.clients import ApiClient
+
+    world = World(limited_app)
+    council = world.council("limited")
+    admin = ApiClient(limited_app.test_client(), world.token(
+        world.user("gs@limited.example.org", roles={council: "administrator"}), council))
+    _enable(admin, "/api/v1/councils/limited")
+    client = limited_app.test_client()
+    answers = [client.post("/limited/p/participation/sign-up", data={
+        "name": "Toplu Kayıt", "email": f"toplu{i}@example.org", "neighbourhood": "Alsancak", "password": PASSWORD,
+        "notice_version": "2026-12"}).status_code for i in range(6)]
+    assert answers == [200] * 5 + [429]

@@ -498,7 +498,6 @@ def test_a_council_that_has_not_enabled_it_shows_nothing_and_another_councils_id
 
 def test_sign_ups_from_one_address_are_limited(limited_app):  # noqa: F811
     from conftest import World
-
     from support.clients import ApiClient
 
     world = World(limited_app)

@@ -4,7 +4,7 @@ councils differ, so that the federation has something to compare."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 from sqlalchemy import func, select
 
@@ -89,6 +89,20 @@ def test_each_demo_council_has_a_year_of_life(sqlite_app):
                 past = db.session.scalar(select(func.count(OutboxEvent.id)).where(
                     OutboxEvent.completed_at.is_(None), OutboxEvent.kind != "meeting.called"))
                 assert past == 0, slug
+                # Residents' proposals at every stage; the one at the working group follows its motion's answer.
+                from konsey.core.bylaws import parameters_on
+                from konsey.plugins.participation.models import Draft, Proposal, ProposalStatus
+                from konsey.plugins.participation.usecases import timeline
+                from konsey.tenants.models import council_today
+
+                assert parameters_on(council_today())["proposal_supports_needed"] == 5, slug
+                proposals = db.session.scalars(select(Proposal).order_by(Proposal.number)).all()
+                assert {p.status for p in proposals} == set(ProposalStatus) - {ProposalStatus.ANSWERED}, slug
+                followed = next(p for p in proposals if p.motion_id is not None)
+                steps = [step["kind"] for step in timeline(followed)]
+                assert {"reached", "at_body", "report", "decided", "motion", "municipal_answer"} <= set(steps), steps
+                assert all(p.created_at <= datetime.now(UTC) for p in proposals)
+                assert db.session.scalar(select(func.count(Draft.id))) == 1
         overdue = 0
         for slug, *_ in COUNCILS:
             council = db.session.scalar(select(Council).where(Council.slug == slug))

@@ -18,13 +18,15 @@ from konsey.core.accounts import (
     find_user_by_email,
     grant_role,
 )
+from konsey.core.bylaws import ByLawProfile
 from konsey.core.councils import change_status, onboard_council
 from konsey.core.membership import Gender, MemberCategory, add_member
 from konsey.core.passes import link_token, pass_of
+from konsey.core.plugins import council_hooks
 from konsey.core.text import ascii_slug
 from konsey.schemas.councils import OnboardingSchema
 from konsey.tenants.db import db
-from konsey.tenants.models import Council, CouncilStatus
+from konsey.tenants.models import Council, CouncilStatus, council_today
 from konsey.tenants.scoping import bound_council
 from konsey.usecases.base import SYSTEM, acting_as
 from konsey.usecases.plugins import enable_plugin
@@ -120,6 +122,9 @@ def _seed_members(rng: random.Random, city: str) -> int:
 
 DEMO_ASSEMBLIES = {"izmir": ("womens_assembly", "youth_assembly", "children_assembly"),
                    "nilufer": ("youth_assembly", "disabled_assembly")}
+# On in every demo council: residents' proposals, with the threshold its by-laws set at five supports.
+DEMO_PLUGINS = {"participation": {"neighbourhoods": ["Atatürk", "Barış", "Cumhuriyet", "Fatih", "Merkez", "Yeni"]}}
+DEMO_BYLAWS = {"proposal_supports_needed": 5}
 
 
 def seed_demo() -> list[str]:
@@ -156,12 +161,23 @@ def seed_demo() -> list[str]:
                 with acting_as(SYSTEM):
                     enable_plugin(plugin, {})
             with acting_as(SYSTEM):
+                for plugin, config in DEMO_PLUGINS.items():
+                    enable_plugin(plugin, config)
+                _demo_bylaws(council)
                 history = seed_history(slug)
+                council_hooks(council.id).hook.konsey_demo_life(today=council_today())
         council.federation_public = slug != "kadikoy"  # one council keeps its name out of public comparisons
         lines.append(f"{name}: {total} members, a year of meetings ({history['decisions']} decisions), "
                      f"{history['motions']} motions, {history['applications']} applications waiting")
     db.session.commit()
     return lines
+
+
+def _demo_bylaws(council: Council) -> None:
+    """The demo's own by-law values, in the council's first version (its year of life ran under them)."""
+    for profile in db.session.scalars(select(ByLawProfile)):
+        profile.parameters = {**profile.parameters, **DEMO_BYLAWS}
+    council.bylaws_version += 1  # every process's copy of the by-laws is read again
 
 
 def demo_logins() -> list[tuple[str, str]]:
@@ -171,6 +187,7 @@ def demo_logins() -> list[tuple[str, str]]:
     logins.append(("baskan@izmir.example.org", "İzmir Kent Konseyi: president"))
     logins.append(("uye@izmir.example.org", "İzmir Kent Konseyi: member"))
     logins.append(("analist@example.org", "federation analyst"))
+    logins.append(("sakin1@izmir.ornek.org", "İzmir: a resident (residents' proposals; password konsey-sakin-2026)"))
     return logins
 
 

@@ -216,3 +216,10 @@ def konsey_retention_kinds() -> list[RetentionKind]:
     counts, never a value) and by the council's personal-data page (which shows what is due). The statute
     answers with the core's kinds.
     """
+
+
+@hookspec
+def konsey_demo_life(today: date) -> None:
+    """Give the council the plugin's part of the demo's year of life (residents, their proposals…), with the council
+    bound and the platform acting. Called once, when the embedded demo makes a demo council that enabled the
+    plugin, after the core's own history (its bodies, meetings, decisions and motions exist by then)."""

@@ -40,6 +40,7 @@ from konsey.core.special_data import (  # special-category fields, sealed and th
 )
 from konsey.core.tasks_after_commit import enqueue_after_commit
 from konsey.core.text import turkish_sort_key
+from konsey.core.urls import external_url  # an absolute link for an e-mail, in a request or not
 from konsey.pluginkit import city  # what a plugin bringing residents in reads of the council's work
 from konsey.pluginkit.assembly import (  # the assembly kit
     AgeBand,
@@ -126,7 +127,7 @@ def send_mail_after_commit(to: str, subject: str, body: str) -> None:
 
 
 __all__ = [
-    "AgeBand", "add_member_route", "loaded", "takes", "members_and_candidates", "only_seated_candidates", "president_on_board",
+    "AgeBand", "add_member_route", "external_url", "loaded", "takes", "members_and_candidates", "only_seated_candidates", "president_on_board",
     "refusal_lines", "attempt", "field_errors", "load", "posted", "typed_back", "uuid_or_none",
     "ApiBlueprint", "AttemptOutcome", "Conflict", "DomainError", "Forbidden", "Invalid", "city", "NotFound", "SYSTEM", "acting_as",
     "body_of_type", "command", "join_assembly", "one", "referenced", "performs", "query", "Result", "Meeting", "Motion", "StrictSchema", "one_or_404", "Body", "BodyKind", "BodyStatus", "BodyType", "CouncilOwned", "Gender", "Indicator", "Member", "MemberCategory",

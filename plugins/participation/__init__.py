@@ -86,3 +86,10 @@ def konsey_federation_indicators():
 @hookimpl
 def konsey_migrations_dir():
     return str(Path(__file__).parent / "migrations")
+
+
+@hookimpl
+def konsey_demo_life(today):
+    from konsey.plugins.participation import demo  # noqa: PLC0415 - the demo's records, only when a demo is made
+
+    demo.seed(today)

@@ -24,6 +24,7 @@ from konsey.pluginkit import (
     current_council,
     current_council_id,
     db,
+    external_url,
     loaded,
     parameters_on,
     plugin_config,
@@ -98,9 +99,7 @@ def _check_neighbourhood(name: str, field: str = "neighbourhood") -> str:
 
 
 def _page_url(endpoint: str, **values) -> str:
-    from flask import url_for  # noqa: PLC0415 - only with a request (a use case may run without one)
-
-    return url_for(f"{NAME}.{endpoint}", council_slug=current_council().slug, _external=True, **values)
+    return external_url(f"{NAME}.{endpoint}", council_slug=current_council().slug, **values)
 
 
 @command(None, takes=ResidentSignUpSchema)

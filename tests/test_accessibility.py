@@ -118,7 +118,52 @@ def _living_council(app, world) -> dict:
     return {"council": council, "meeting": meeting_id, "member": ids[0], "institution": chamber,
             "board": board_id, "motion": motion_id, "phone": phone, "held": held_id, "board_phone": board_phone,
             "sealed_open": sealed_open, "sealed_counted": sealed_counted, "tracker": tracker,
-            "later": later}
+            "later": later, **_participation_life(app, world, council, board_id, motion_id)}
+
+
+def _participation_life(app, world, council, board_id, motion_id) -> dict:
+    """Residents' proposals at the group with a motion, a draft with comments answered, hidden and waiting, a
+    request to join, a flag: the participation pages with their lists and forms."""
+    from konsey.core.bodies import Body, BodyKind, BodyStatus
+    from konsey.plugins.participation import models as p
+    from konsey.tenants.db import db, utcnow
+    from konsey.tenants.models import council_today
+    from konsey.tenants.scoping import bound_council
+
+    world.enable(council, "participation")
+    with app.app_context(), bound_council(council):
+        group = Body(kind=BodyKind.WORKING_GROUP, name="Çevre Çalışma Grubu", status=BodyStatus.ACTIVE)
+        resident = p.Resident(email="sakin@example.org", name="Deniz Yurttaş", neighbourhood="Alsancak",
+                              password_hash="x", notice_version="2026-12", verified_at=utcnow())
+        db.session.add_all([group, resident])
+        db.session.flush()
+        proposal = p.Proposal(number=1, title="Kordon'a gölgelik", text="Kordon boyunca gölgelik yapılsın.",
+                              theme_body_id=group.id, neighbourhood="Alsancak", author_id=resident.id, threshold=5,
+                              supports=5, status=p.ProposalStatus.AT_BODY, body_id=group.id, motion_id=motion_id,
+                              reached_at=utcnow())
+        db.session.add(proposal)
+        db.session.flush()
+        for kind, note in (("proposed", None), ("reached", "5"), ("at_body", group.name), ("report", None)):
+            db.session.add(p.ProposalEvent(proposal_id=proposal.id, kind=kind, note=note))
+        draft = p.Draft(kind=p.DraftKind.BYLAWS, title="Yönerge taslağı", body_id=board_id,
+                        opens_on=council_today(), closes_on=council_today() + timedelta(days=10))
+        db.session.add(draft)
+        db.session.flush()
+        db.session.add(p.DraftVersion(draft_id=draft.id, version=1, text="Madde 1. Amaç.\n\nMadde 2. Toplantılar."))
+        answered = p.Comment(draft_id=draft.id, version=1, paragraph=1, author_id=resident.id, text="Katılıyorum.",
+                             answer=p.CommentAnswer.NOT_TAKEN, answer_reason="Yönetmelik buna izin vermiyor.",
+                             answered_at=utcnow())
+        hidden = p.Comment(draft_id=draft.id, version=1, paragraph=2, author_id=resident.id, text="Kaba söz.",
+                           hidden_reason="Hakaret içeriyor.", hidden_at=utcnow())
+        waiting = p.Comment(draft_id=draft.id, version=1, paragraph=2, author_id=resident.id,
+                            text="Toplantılar akşam olsun.")
+        db.session.add_all([answered, hidden, waiting])
+        db.session.flush()
+        db.session.add_all([p.Flag(comment_id=waiting.id, reason=p.FlagReason.OFF_TOPIC),
+                            p.Flag(proposal_id=proposal.id, reason=p.FlagReason.SPAM),
+                            p.JoinRequest(body_id=group.id, resident_id=resident.id)])
+        db.session.commit()
+        return {"proposal": proposal.number, "draft": draft.id}
 
 
 def _sealed_boxes(meeting_id, assembly, ids) -> tuple:
@@ -176,6 +221,9 @@ def _pages(things: dict) -> list[str]:
         "/izmir/verify", f"/izmir/remote/m/{things['meeting']}/sealed/{things['sealed_open']}",
         f"/izmir/meetings/{things['later']}",
         f"/izmir/sealed/{things['sealed_counted']}?tracker={things['tracker']}",
+        *(f"/izmir/p/participation{tail}" for tail in (
+            "/", "/sign-up", "/sign-in", f"/proposals/{things['proposal']}", "/groups", "/join-requests", "/drafts",
+            f"/drafts/{things['draft']}", "/drafts/bylaws", "/moderation")),
     ]
 
 

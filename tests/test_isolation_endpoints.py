@@ -240,6 +240,8 @@ PUBLIC_COUNCIL_ROUTES = {("POST", "/api/v1/councils/<council_slug>/applications"
                          *{(method, f"/<council_slug>/p/participation{tail}") for method, tail in (
                              ("GET", "/"), ("GET", "/sign-up"), ("POST", "/sign-up"), ("GET", "/verify/<token>"),
                              ("GET", "/sign-in"), ("POST", "/sign-in"), ("POST", "/sign-out"), ("GET", "/account"),
+                             ("GET", "/password/forgot"), ("POST", "/password/forgot"),
+                             ("GET", "/password/reset/<token>"), ("POST", "/password/reset/<token>"),
                              ("GET", "/account/my-data.json"), ("POST", "/account/erase"),
                              ("GET", "/proposals/new"), ("POST", "/proposals/new"),
                              ("GET", "/proposals/<int:number>"), ("GET", "/proposals/<int:number>/attachment"),
@@ -251,7 +253,14 @@ PUBLIC_COUNCIL_ROUTES = {("POST", "/api/v1/councils/<council_slug>/applications"
                          *{(method, f"/api/v1/councils/<council_slug>/plugins/participation{tail}") for method, tail in (
                              ("GET", "/proposals"), ("GET", "/proposals/<int:number>"),
                              ("POST", "/proposals/<int:number>/flags"), ("GET", "/working-groups"), ("GET", "/drafts"),
-                             ("GET", "/drafts/<uuid:draft_id>"), ("POST", "/comments/<uuid:comment_id>/flags"))}}
+                             ("GET", "/drafts/<uuid:draft_id>"), ("POST", "/comments/<uuid:comment_id>/flags"),
+                             # a resident's own steps with their key (X-Resident-Token), which names its council
+                             ("POST", "/residents"), ("POST", "/residents/session"), ("GET", "/residents/me"),
+                             ("DELETE", "/residents/me"), ("DELETE", "/residents/me/sessions"),
+                             ("POST", "/residents/password-reset"), ("POST", "/proposals/new"),
+                             ("PUT", "/proposals/<int:number>/support"), ("DELETE", "/proposals/<int:number>/support"),
+                             ("POST", "/drafts/<uuid:draft_id>/comments"),
+                             ("POST", "/working-groups/<uuid:body_id>/join-requests"))}}
 
 
 def build(rule, slug: str, councils: dict) -> str:

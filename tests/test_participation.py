@@ -309,6 +309,7 @@ def test_the_secretariat_answers_declines_merges_and_the_board_assigns(app, worl
     declined = admin.post(f"{P}/{third}/decline", json={"reason": "Belediyenin değil, valiliğin işi."})
     assert declined.status_code == 200 and declined.json["answer"] == "Belediyenin değil, valiliğin işi."
     assert admin.post(f"{P}/{third}/decline", json={"reason": "Bir daha reddedilmez."}).status_code == 409
+    assert admin.post(f"{P}/{third}/answer", json={"text": "Yanıt, ret gerekçesinin yerine geçmez."}).status_code == 409
     refused = proposer.post(f"{PA}/proposals/{third}/support", follow_redirects=True)
     assert "no longer takes supports" in refused.get_data(as_text=True) or "destek" in refused.get_data(as_text=True)
     assert admin.get(f"{P}/{third}").json["supports"] == 0
@@ -374,8 +375,11 @@ def test_a_resident_joins_a_working_group_and_gets_its_meeting_notices(app, worl
     listed = app.test_client().get(f"{A}/plugins/participation/working-groups")
     assert [(g["name"], g["facilitators"]) for g in listed.json] == [("Ulaşım Çalışma Grubu", ["Kolay Laştırıcı"])]
     resident = _resident(app, mailbox, "katilimci@example.org", "Katılımcı Yurttaş")
-    assert resident.post(f"{PA}/groups/{group}/join").status_code == 302
-    again = resident.post(f"{PA}/groups/{group}/join", follow_redirects=True)
+    unagreed = resident.post(f"{PA}/groups/{group}/join", follow_redirects=True).get_data(as_text=True)
+    assert admin.get(f"{A}/plugins/participation/join-requests").json == []  # no consent, no request
+    assert "e-posta" in unagreed or "e-mail" in unagreed
+    assert resident.post(f"{PA}/groups/{group}/join", data={"consent": "true"}).status_code == 302
+    again = resident.post(f"{PA}/groups/{group}/join", data={"consent": "true"}, follow_redirects=True)
     assert "already" in again.get_data(as_text=True) or "zaten" in again.get_data(as_text=True)
     waiting = admin.get(f"{A}/plugins/participation/join-requests").json
     assert [(r["name"], r["status"]) for r in waiting] == [("Katılımcı Yurttaş", "pending")]
@@ -408,11 +412,16 @@ def test_a_resident_downloads_their_data_and_erases_the_account(app, world, coun
     number = int(_propose(resident, group).headers["Location"].rsplit("/", 1)[-1])
     theirs = int(_propose(other, group, "Başka bir öneri").headers["Location"].rsplit("/", 1)[-1])
     resident.post(f"{PA}/proposals/{theirs}/support")
+    resident.post(f"{PA}/groups/{group}/join", data={"consent": "true"})
+    request_id = admin.get(f"{A}/plugins/participation/join-requests").json[0]["id"]
+    admin.post(f"{A}/plugins/participation/join-requests/{request_id}/accept")
+    assert [p["email"] for p in admin.get(f"{A}/bodies/{group}/participants").json] == ["silinecek@example.org"]
     data = resident.get(f"{PA}/account/my-data.json")
     assert data.status_code == 200 and data.headers["Cache-Control"] == "no-store"
     assert data.json["account"]["email"] == "silinecek@example.org"
     assert [p["number"] for p in data.json["proposals"]] == [number]
     assert [s["proposal"] for s in data.json["supports"]] == [theirs]
+    assert [g["email"] for g in data.json["working_groups"]] == ["silinecek@example.org"]
 
     assert resident.post(f"{PA}/account/erase", data={}).status_code == 302  # not confirmed: nothing happens
     assert resident.get(f"{PA}/account").status_code == 200
@@ -423,6 +432,7 @@ def test_a_resident_downloads_their_data_and_erases_the_account(app, world, coun
     assert admin.get(f"{A}/plugins/participation/proposals/{theirs}").json["supports"] == 0
     page = app.test_client().get(f"{PA}/proposals/{number}").get_data(as_text=True)
     assert "Silinecek Kişi" not in page
+    assert admin.get(f"{A}/bodies/{group}/participants").json == []  # the group's record of them went too
     again = app.test_client().post(f"{PA}/sign-in", data={"email": "silinecek@example.org", "password": PASSWORD})
     assert again.status_code == 422
 
@@ -438,26 +448,31 @@ def test_the_federation_sees_aggregates_suppressed_under_five(app, world, counci
     from konsey.plugins.participation.usecases import indicators
     from konsey.tenants.scoping import bound_council
 
-    numbers = []
-    for i in range(4):
-        numbers.append(int(_propose(resident, group, f"Öneri numarası {i}").headers["Location"].rsplit("/", 1)[-1]))
+    numbers = [int(_propose(resident, group, f"Öneri numarası {i}").headers["Location"].rsplit("/", 1)[-1])
+               for i in range(4)]
     with app.app_context(), bound_council(alpha):
         assert indicators() == {"proposals_per_10000": None, "proposals_reaching_a_body": None,
                                 "median_days_to_decision": None, "median_days_to_motion": None}
-    numbers.append(int(_propose(resident, group, "Beşinci öneri").headers["Location"].rsplit("/", 1)[-1]))
-    for number in numbers[:2]:
+    numbers += [int(_propose(resident, group, f"Sonraki öneri {i}").headers["Location"].rsplit("/", 1)[-1])
+                for i in range(6)]
+    for number in numbers[:4]:
         resident.post(f"{PA}/proposals/{number}/support")
     with app.app_context(), bound_council(alpha):
         figures = indicators()
-    assert figures["proposals_per_10000"] == round(5 * 10000 / 4_479_525, 2)  # İzmir's population (the province)
-    assert figures["proposals_reaching_a_body"] == 0.4
+    assert figures["proposals_per_10000"] == round(10 * 10000 / 4_479_525, 2)  # İzmir's population (the province)
+    # Four of ten reached a body: four is a count under five, and the share would give it back (suppressed).
+    assert figures["proposals_reaching_a_body"] is None
+    resident.post(f"{PA}/proposals/{numbers[4]}/support")
+    with app.app_context(), bound_council(alpha):
+        figures = indicators()
+    assert figures["proposals_reaching_a_body"] == 0.5
     assert figures["median_days_to_motion"] is None  # no motion yet, and never from fewer than five
 
     from konsey.core.federation import compute
 
     with app.app_context():
         row = compute()[alpha]
-    assert row["plugin:proposals_per_10000"] == figures["proposals_per_10000"]
+    assert row["plugin:proposals_reaching_a_body"] == 0.5
 
 
 # --- isolation and the gate -----------------------------------------------------------------------------------------
@@ -511,3 +526,127 @@ def test_sign_ups_from_one_address_are_limited(limited_app):  # noqa: F811
         "name": "Toplu Kayıt", "email": f"toplu{i}@example.org", "neighbourhood": "Alsancak", "password": PASSWORD,
         "notice_version": "2026-12"}).status_code for i in range(6)]
     assert answers == [200] * 5 + [429]
+
+
+# --- an app acting for a resident -------------------------------------------------------------------------------------
+
+
+def test_an_app_acts_for_a_resident_with_their_key(app, world, councils, api, mailbox):  # noqa: F811
+    admin, alpha = councils["a"], councils["alpha"]
+    _enable(admin, needed=1)
+    group = _working_group(admin, world, alpha)
+    public = api()
+    R = f"{A}/plugins/participation"
+    bad = public.post(f"{R}/residents", json={"name": "Uygulama Kullanıcısı", "email": "app", "neighbourhood": "Alsancak",
+                                              "password": PASSWORD, "notice_version": "2026-12"})
+    assert bad.status_code == 422 and "email" in bad.json["errors"]
+    assert public.post(f"{R}/residents", json={"name": "Uygulama Kullanıcısı", "email": "app@example.org",
+                                               "neighbourhood": "Alsancak", "password": PASSWORD,
+                                               "notice_version": "2026-12"}).status_code == 202
+    early = public.post(f"{R}/residents/session", json={"email": "app@example.org", "password": PASSWORD})
+    assert early.status_code == 422  # not verified yet
+    app.test_client().get(urlsplit(_link_in(mailbox, "app@example.org")).path)
+    token = public.post(f"{R}/residents/session", json={"email": "app@example.org", "password": PASSWORD}).json["token"]
+    key = {"X-Resident-Token": token}
+
+    assert public.post(f"{R}/proposals/new", json={"title": "Uygulamadan öneri", "text": "Parka bank konulsun lütfen.",
+                                                   "theme": group, "neighbourhood": "Alsancak"}).status_code == 403
+    made = public.post(f"{R}/proposals/new", headers=key, json={
+        "title": "Uygulamadan öneri", "text": "Parka bank konulsun lütfen.", "theme": group, "neighbourhood": "Alsancak"})
+    assert made.status_code == 201 and made.json["author"] == "Uygulama Kullanıcısı"
+    number = made.json["number"]
+    supported = public.put(f"{R}/proposals/{number}/support", headers=key)
+    assert supported.status_code == 200 and supported.json["status"] == "at_body"
+    assert public.put(f"{R}/proposals/{number}/support", headers=key).status_code == 409
+    assert public.delete(f"{R}/proposals/{number}/support", headers=key).json["supports"] == 0
+    joined = public.post(f"{R}/working-groups/{group}/join-requests", headers=key, json={"consent": True})
+    assert joined.status_code == 201 and joined.json["group"] == "Çevre Çalışma Grubu"
+    closes = (clock.council_today() + timedelta(days=9)).isoformat()
+    draft = admin.post(f"{R}/drafts", json={"title": "Yönerge taslağı", "closes_on": closes,
+                                            "text": "Madde 1. Kapsam ve amaç."}).json
+    commented = public.post(f"{R}/drafts/{draft['id']}/comments", headers=key, json={"paragraph": 1,
+                                                                                     "text": "Amaç daha açık olsun."})
+    assert commented.status_code == 201 and commented.json["comments"][0]["author"] == "Uygulama Kullanıcısı"
+    mine = public.get(f"{R}/residents/me", headers=key).json
+    assert mine["account"]["email"] == "app@example.org" and [p["number"] for p in mine["proposals"]] == [number]
+
+    # Another council's key, a forged one, and one made before the resident signed out everywhere are no key.
+    assert public.get(f"{R}/residents/me", headers={"X-Resident-Token": token + "x"}).status_code == 403
+    _enable(councils["b"], B)
+    assert public.get(f"{B}/plugins/participation/residents/me", headers=key).status_code == 403
+    client = app.test_client()
+    client.post(f"{PA}/sign-in", data={"email": "app@example.org", "password": PASSWORD})
+    client.post(f"{PA}/sign-out", data={"everywhere": "1"})
+    assert public.get(f"{R}/residents/me", headers=key).status_code == 403
+    fresh = {"X-Resident-Token": public.post(f"{R}/residents/session", json={
+        "email": "app@example.org", "password": PASSWORD}).json["token"]}
+    assert public.delete(f"{R}/residents/me", headers=fresh).status_code == 204
+    assert public.get(f"{R}/residents/me", headers=fresh).status_code == 403
+    assert public.get(f"{R}/proposals/{number}").json["author"] is None
+
+
+def test_a_forgotten_password_is_reset_by_a_link_that_works_once(app, councils, mailbox):  # noqa: F811
+    _enable(councils["a"])
+    resident = _resident(app, mailbox, "unutkan@example.org", "Unutkan Kişi")
+    other = app.test_client()
+    assert other.post(f"{PA}/password/forgot", data={"email": "yok@example.org"}).status_code == 302
+    assert mailbox.to("yok@example.org") == []  # the same answer, and nothing sent
+    other.post(f"{PA}/password/forgot", data={"email": "unutkan@example.org"})
+    link = next(re.search(r"https?://\S+/password/reset/\S+", m.get_body(("plain",)).get_content()).group(0)
+                for m in reversed(mailbox.to("unutkan@example.org")) if "/password/reset/" in m.get_body(("plain",)).get_content())
+    path = urlsplit(link.rstrip(".")).path
+    mismatch = other.post(path, data={"password": "yeni-parola-2026", "confirm": "başka-parola-2026"})
+    assert mismatch.status_code == 422 and 'id="confirm-err"' in mismatch.get_data(as_text=True)
+    assert other.post(path, data={"password": "yeni-parola-2026", "confirm": "yeni-parola-2026"}).status_code == 302
+    assert resident.get(f"{PA}/account").status_code == 302  # the sessions signed before ended
+    assert other.post(path, data={"password": "üçüncü-parola-1", "confirm": "üçüncü-parola-1"}).status_code == 302
+    assert other.post(f"{PA}/sign-in", data={"email": "unutkan@example.org", "password": "üçüncü-parola-1"}).status_code == 422
+    assert other.post(f"{PA}/sign-in", data={"email": "unutkan@example.org", "password": "yeni-parola-2026"}).status_code == 302
+
+
+def test_an_unverified_address_is_taken_by_whoever_reads_its_mail(app, councils, mailbox):  # noqa: F811
+    _enable(councils["a"])
+    squatter = app.test_client()
+    squatter.post(f"{PA}/sign-up", data={"name": "Kötü Niyetli", "email": "sahibi@example.org",
+                                         "neighbourhood": "Alsancak", "password": "kotu-niyetli-1",
+                                         "notice_version": "2026-12"})
+    first_link = _link_in(mailbox, "sahibi@example.org")
+    owner = app.test_client()
+    owner.post(f"{PA}/sign-up", data={"name": "Gerçek Sahibi", "email": "sahibi@example.org",
+                                      "neighbourhood": "Alsancak", "password": PASSWORD, "notice_version": "2026-12"})
+    second_link = _link_in(mailbox, "sahibi@example.org")
+    assert first_link != second_link
+    assert owner.get(urlsplit(first_link).path).status_code == 302  # void: the account took the new password
+    assert owner.post(f"{PA}/sign-in", data={"email": "sahibi@example.org", "password": PASSWORD}).status_code == 422
+    owner.get(urlsplit(second_link).path)
+    assert owner.post(f"{PA}/sign-in", data={"email": "sahibi@example.org", "password": PASSWORD}).status_code == 302
+    assert "Gerçek Sahibi" in owner.get(f"{PA}/account").get_data(as_text=True)
+
+
+def test_a_hidden_proposal_shows_its_number_and_reason_only_and_a_bylaws_draft_is_the_boards(
+        app, world, councils, mailbox):  # noqa: F811
+    admin, alpha = councils["a"], councils["alpha"]
+    _enable(admin)
+    group = _working_group(admin, world, alpha)
+    author = _resident(app, mailbox, "yazar@example.org", "Yazar Kişi")
+    number = int(_propose(author, group, "Kaba bir başlık burada").headers["Location"].rsplit("/", 1)[-1])
+    admin.post(f"{A}/plugins/participation/proposals/{number}/hide", json={"reason": "Başlık hakaret içeriyor."})
+    public = app.test_client().get(f"{PA}/proposals/{number}").get_data(as_text=True)
+    assert "Kaba bir başlık" not in public and "Başlık hakaret içeriyor." in public
+    assert "Kaba bir başlık" not in app.test_client().get(f"{PA}/").get_data(as_text=True)
+    assert app.test_client().get(f"{A}/plugins/participation/proposals/{number}").json["title"] is None
+    assert admin.get(f"{A}/plugins/participation/proposals/{number}").json["title"] == "Kaba bir başlık burada"
+
+    closes = (clock.council_today() + timedelta(days=9)).isoformat()
+    draft = admin.post(f"{A}/plugins/participation/drafts", json={"title": "Yönerge taslağı", "closes_on": closes,
+                                                                   "text": "Madde 1. Kapsam ve amaç."}).json
+    author.post(f"{PA}/drafts/{draft['id']}/comments", data={"paragraph": "1", "text": "Kapsam geniş tutulsun."})
+    comment = admin.get(f"{A}/plugins/participation/drafts/{draft['id']}").json["comments"][0]["id"]
+    from support.clients import ApiClient
+
+    facilitator = ApiClient(app.test_client(), world.token(
+        world.user("kolay@alpha.example.org", roles={alpha: "facilitator"}), alpha))
+    refused = facilitator.post(f"{A}/plugins/participation/comments/{comment}/answer", json={"answer": "taken_in"})
+    assert refused.status_code == 403  # the board answers on its by-laws, not a group's facilitator
+    assert admin.post(f"{A}/plugins/participation/comments/{comment}/answer",
+                      json={"answer": "taken_in"}).status_code == 204

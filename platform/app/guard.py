@@ -191,6 +191,12 @@ def enforce_policy():
         if council is not None and not is_api_request() and current_user.is_authenticated:
             # A signed-in person on a council's public page: the menu offers what their roles allow there.
             _act_for_request(Actor(current_user.id, roles_in(current_user, council.id), current_user.platform_role))
+        elif council is not None and is_api_request() and _bearer_secret():
+            # A public operation called with a token of this council: it answers as it would to them (a hidden
+            # proposal's title to the secretariat); a token that fails, or another council's, is no one here.
+            principal, token = current_principal(), current_token()
+            if principal is not None and token is not None and token.council_id in (None, council.id):
+                _act_for_request(Actor(principal.id, roles_in(principal, council.id), principal.platform_role))
         return None
 
     principal = current_principal()

@@ -144,8 +144,10 @@ def install(app: Flask) -> None:
     limiter = Limiter(key_func=get_remote_address, headers_enabled=False, app=app, on_breach=_remember_breach)
     app.extensions["konsey.limiter"] = limiter  # the app holds its limiter (Flask-Limiter keeps only a weak one)
     app.after_request(_retry_after)
-    declared = {endpoint: view.konsey_limits for endpoint, view in app.view_functions.items()
-                if getattr(view, "konsey_limits", None)}  # a plugin's (konsey.pluginkit.city.rate_limited)
+    # A plugin's own (konsey.pluginkit.city.rate_limited), on a page's function or an API's MethodView class.
+    declared = {endpoint: limits for endpoint, view in app.view_functions.items()
+                if (limits := getattr(view, "konsey_limits", None) or getattr(getattr(view, "view_class", None),
+                                                                                "konsey_limits", None))}
     for endpoint, limits in {**declared, **LIMITS}.items():
         view = app.view_functions.get(endpoint)
         if view is None:

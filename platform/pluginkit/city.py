@@ -19,19 +19,19 @@ from sqlalchemy import func, select
 from konsey.core import accounts, participants, reference, reports
 from konsey.core.bodies import Body, BodyKind, BodyStatus
 from konsey.core.counters import next_number
-from konsey.core.federation import MIN_PEOPLE, suppress
+from konsey.core.federation import MIN_PEOPLE, suppress, suppress_share
 from konsey.core.follow_up import milestones_of
 from konsey.core.meetings import ACTIVE_STATUSES, AgendaItem, Meeting, Vote
 from konsey.core.membership import Member, MemberStatus
 from konsey.core.motions import Motion, decided_day
 from konsey.core.seats import SeatRole, seats_on
-from konsey.core.text import turkish_sort_key
+from konsey.core.text import ascii_slug, turkish_sort_key
 from konsey.tenants.db import db, utcnow
 from konsey.tenants.models import Council, council_day, council_today
 from konsey.tenants.scoping import current_council_id
 
-__all__ = ["MIN_PEOPLE", "add_participant", "adopt_report", "draft_report", "executive_board", "hash_password",
-           "member_with_email", "motion_trail", "motions_to_link", "municipality_population", "next_number", "normalise_email",
+__all__ = ["MIN_PEOPLE", "ascii_slug", "erase_participant", "per_account", "suppress_share", "add_participant", "adopt_report", "draft_report", "executive_board", "hash_password",
+           "member_with_email", "motion_trail", "motions_to_link", "municipality_population", "next_number", "normalise_email", "participation_of",
            "password_matches", "put_on_next_agenda", "rate_limited", "report_text", "report_trail", "council_day_of", "reports_of", "spend_a_password_check", "suppress",
            "working_group", "working_groups"]
 
@@ -42,9 +42,9 @@ normalise_email = accounts.normalise_email
 
 
 def rate_limited(*limits: tuple[str, dict] | str):
-    """Limit a plugin's view as the platform limits its own doors (a sign-up form, a flag): each limit a string
-    ("5 per hour", per address, on POST) or ``(limit, Flask-Limiter options)``. The app applies them when it
-    starts; a refused request answers 429 with Retry-After."""
+    """Limit a plugin's view (a page's function, or an API's MethodView class) as the platform limits its own doors
+    (a sign-up form, a flag): each limit a string ("5 per hour", per address, on POST) or ``(limit, Flask-Limiter
+    options)``. The app applies them when it starts; a refused request answers 429 with Retry-After."""
 
     def decorate(view):
         view.konsey_limits = [(value, {"methods": ["POST"]}) if isinstance(value, str) else value
@@ -52,6 +52,20 @@ def rate_limited(*limits: tuple[str, dict] | str):
         return view
 
     return decorate
+
+
+def per_account(limit: str, field: str = "email"):
+    """A limit per account a sign-in names (the form's or the JSON body's ``field``), whatever address the tries
+    come from, counting only the tries that failed (a 4xx answer): five wrong passwords and the account waits."""
+    from flask import request  # noqa: PLC0415 - only ever called inside a request
+
+    def account() -> str:
+        body = request.get_json(silent=True) if request.is_json else None
+        value = (body or {}).get(field) if isinstance(body, dict) else request.form.get(field)
+        return "account:" + normalise_email(str(value or "-"))
+
+    return (limit, {"methods": ["POST"], "key_func": account,
+                    "deduct_when": lambda response: 400 <= response.status_code < 500})
 
 
 def municipality_population() -> int | None:
@@ -108,10 +122,26 @@ def executive_board() -> Body | None:
     return db.session.scalar(select(Body).where(Body.kind == BodyKind.EXECUTIVE_BOARD))
 
 
-def add_participant(body: Body, name: str, email: str):
-    """The person takes part in the working group from today as a non-member participant (they agreed to being
-    contacted by the group when they asked to join); the group's meeting notices reach them."""
-    return participants.join(body, {"name": name, "email": email, "consent": True})
+def add_participant(body: Body, name: str, email: str, consented: bool):
+    """The person takes part in the working group from today as a non-member participant, where they agreed to
+    being contacted by the group (its meeting notices reach them)."""
+    return participants.join(body, {"name": name, "email": email, "consent": consented})
+
+
+def erase_participant(participant_id) -> None:
+    """A working group's participant record goes (the person erased their account); the log keeps only the id."""
+    found = db.session.scalar(select(participants.Participant).where(participants.Participant.id == participant_id))
+    if found is not None:
+        participants.erase(found)
+
+
+def participation_of(participant_id) -> dict | None:
+    """A participant's record as the person may see it (their export)."""
+    found = db.session.scalar(select(participants.Participant).where(participants.Participant.id == participant_id))
+    if found is None:
+        return None
+    return {"body_id": str(found.body_id), "name": found.name, "email": found.email,
+            "joined_on": found.joined_on.isoformat(), "left_on": found.left_on.isoformat() if found.left_on else None}
 
 
 # --- reports, decisions, motions -----------------------------------------------------------------------------------
@@ -134,6 +164,8 @@ def adopt_report(report_id, text: str | None = None) -> None:
     report = db.session.scalar(select(reports.Report).where(reports.Report.id == report_id))
     if report is None:
         return
+    if report.status is not reports.ReportStatus.DRAFT:
+        return  # adopted already (on its own page): the comments' record stays with the draft
     if text is not None and text != reports.versions_of(report)[-1].text:
         reports.revise(report, text)
     reports.approve(report)

@@ -32,7 +32,7 @@ class Settings(Schema):
     neighbourhoods = fields.List(fields.String(validate=validate.Length(min=2, max=120)), load_default=list,
                                  validate=validate.Length(max=2000),
                                  metadata={"label": _l("Neighbourhoods of the municipality"),
-                                           "description": "Residents choose theirs from this list; empty: they type it."})
+                                           "description": _l("Residents choose theirs from this list; empty: they type it.")})
 
 
 @hookimpl
@@ -45,13 +45,14 @@ def konsey_bylaw_fields():
     return {
         "proposal_supports_needed": fields.Integer(load_default=50, validate=validate.Range(min=1, max=1_000_000),
                                                    metadata={"label": _l("Supports a resident's proposal needs"),
-                                                             "description": "Supports that put a resident's "
-                                                             "proposal on a body's agenda."}),
+                                                             "description": _l("Supports that put a resident's "
+                                                                               "proposal on a body's agenda.")}),
         "proposal_supports_share": fields.Float(load_default=None, allow_none=True,
                                                 validate=validate.Range(min=0.000001, max=0.1),
                                                 metadata={"label": _l("…or this share of the population"),
-                                                          "description": "Where set, the supports needed are this "
-                                                          "share of the municipality's population, rounded up."}),
+                                                          "description": _l("Where set, the supports needed are "
+                                                                            "this share of the municipality's "
+                                                                            "population, rounded up.")}),
     }
 
 

@@ -33,7 +33,7 @@ class Resident(CouncilOwned, db.Model):
     notice_version: Mapped[str] = mapped_column(String(20))
     consented_at: Mapped[datetime] = mapped_column(default=utcnow)
     member_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
-    # Raised at each sign-out everywhere, password change or erasure: the sessions signed before are void.
+    # Raised at each sign-out everywhere and password reset: the sessions and API keys made before are void.
     session_generation: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -135,6 +135,8 @@ class JoinRequest(CouncilOwned, db.Model):
     resident_id: Mapped[uuid.UUID] = mapped_column(Uuid)
     status: Mapped[JoinStatus] = mapped_column(enum_of(JoinStatus, 16), default=JoinStatus.PENDING)
     participant_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    # When the resident agreed to being contacted by the group (its meeting notices by e-mail), asking to join.
+    consented_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     decided_at: Mapped[datetime | None]
 

@@ -32,7 +32,33 @@ class ResidentSignInSchema(StrictSchema):
     password = fields.String(required=True, validate=validate.Length(min=1, max=200))
 
 
-class ProposalSchema(StrictSchema):
+class ForgottenPasswordSchema(StrictSchema):
+    email = fields.Email(required=True, validate=validate.Length(max=254))
+
+
+class NewResidentPasswordSchema(StrictSchema):
+    AS_TYPED = frozenset({"password", "confirm"})
+    password = fields.String(required=True, validate=PASSWORD_LENGTH)
+    confirm = fields.String(required=True)
+
+    @validates_schema(skip_on_field_errors=True)
+    def _the_same_twice(self, data, **_kwargs):
+        if data["password"] != data["confirm"]:
+            raise ValidationError({"confirm": [str(_l("The two passwords are not the same."))]})
+
+
+class GroupJoinSchema(StrictSchema):
+    consent = fields.Boolean(required=True, metadata={"description": "The resident agrees to being contacted by "
+                                                                     "the group (its meeting notices by e-mail)."})
+
+    @validates_schema(skip_on_field_errors=False)
+    def _agreed(self, data, **_kwargs):
+        if data.get("consent") is not True:
+            raise ValidationError({"consent": [str(_l("Agree to being contacted by the group: its meeting notices "
+                                                      "come by e-mail."))]})
+
+
+class ResidentProposalSchema(StrictSchema):
     title = fields.String(required=True, validate=validate.Length(min=5, max=200))
     text = fields.String(required=True, validate=validate.Length(min=20, max=10000))
     theme = fields.String(required=True, metadata={"description": "A working group's id, or \"other\"."})
@@ -48,7 +74,7 @@ class ProposalAnswerSchema(StrictSchema):
 
 
 class MergeSchema(StrictSchema):
-    into = fields.Integer(required=True, strict=False, validate=validate.Range(min=1),
+    into = fields.Integer(required=True, strict=False, validate=validate.Range(min=1, max=10**9),
                           metadata={"description": "The number of the proposal it duplicates."})
 
 
@@ -92,7 +118,7 @@ class DraftRevisionSchema(StrictSchema):
 
 
 class CommentSchema(StrictSchema):
-    paragraph = fields.Integer(required=True, strict=False, validate=validate.Range(min=1))
+    paragraph = fields.Integer(required=True, strict=False, validate=validate.Range(min=1, max=10_000))
     text = fields.String(required=True, validate=validate.Length(min=5, max=3000))
 
 
@@ -117,7 +143,8 @@ class StepOut(Schema):
 
 class ResidentProposalOut(Schema):
     number = fields.Integer()
-    title = fields.String()
+    title = fields.String(allow_none=True, metadata={"description": "null while hidden by moderation (the "
+                                                                     "secretariat sees it)."})
     text = fields.String(allow_none=True, metadata={"description": "null while hidden by moderation."})
     theme = fields.String(allow_none=True)
     neighbourhood = fields.String()
@@ -151,7 +178,9 @@ class WorkingGroupOut(Schema):
 class JoinRequestOut(Schema):
     id = fields.UUID()
     body_id = fields.UUID()
-    name = fields.String()
+    consented_at = fields.DateTime(allow_none=True)
+    group = fields.String(metadata={"description": "The working group's name."})
+    name = fields.String(metadata={"description": "The resident's name."})
     status = fields.String()
     created_at = fields.DateTime()
 

@@ -4,6 +4,7 @@ session holds) are public use cases that refuse anyone not signed in with a veri
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from datetime import date, timedelta
 
@@ -11,6 +12,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import delete, func, select
+from sqlalchemy.exc import IntegrityError
 
 from konsey.pluginkit import (
     Conflict,
@@ -21,6 +23,7 @@ from konsey.pluginkit import (
     city,
     command,
     council_today,
+    current_actor,
     current_council,
     current_council_id,
     db,
@@ -59,12 +62,15 @@ from konsey.plugins.participation.schemas import (
     DraftFromReportSchema,
     DraftRevisionSchema,
     FlagSchema,
+    ForgottenPasswordSchema,
+    GroupJoinSchema,
     MergeSchema,
     MotionLinkSchema,
+    NewResidentPasswordSchema,
     ProposalAnswerSchema,
-    ProposalSchema,
     ReasonSchema,
     ReportLinkSchema,
+    ResidentProposalSchema,
     ResidentSignInSchema,
     ResidentSignUpSchema,
 )
@@ -73,6 +79,7 @@ NAME = "participation"
 VERIFY_DAYS = 7
 ATTACHMENT_TYPES = {"image/jpeg": b"\xff\xd8\xff", "image/png": b"\x89PNG\r\n\x1a\n", "application/pdf": b"%PDF-"}
 ATTACHMENT_MAX = 5 * 1024 * 1024
+EXTENSIONS = {"image/jpeg": "jpg", "image/png": "png", "application/pdf": "pdf"}
 
 
 # --- residents' accounts -----------------------------------------------------------------------------------------
@@ -82,8 +89,14 @@ def _verifier() -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(current_app.secret_key, salt="konsey-participation-verify")
 
 
+def _fingerprint(*parts: str) -> str:
+    """What a link is bound to without carrying it: a new password (or address) voids the links sent before."""
+    return hashlib.sha256("\x00".join(parts).encode()).hexdigest()[:16]
+
+
 def verification_token(resident: Resident) -> str:
-    return _verifier().dumps([str(resident.council_id), str(resident.id), resident.email])
+    return _verifier().dumps([str(resident.council_id), str(resident.id),
+                              _fingerprint(resident.email, resident.password_hash)])
 
 
 def neighbourhoods() -> list[str]:
@@ -105,41 +118,55 @@ def _page_url(endpoint: str, **values) -> str:
 @command(None, takes=ResidentSignUpSchema)
 def sign_up(data: dict) -> Resident | None:
     """A resident opens an account: name, e-mail, neighbourhood, password, the notice read. A link verifies the
-    address. An address that already has an account is told so by e-mail, and the answer here is the same (so
-    the form tells no one who has an account)."""
+    address. The answer is the same whether the address had an account or not, and takes as long: the owner of a
+    verified account is told by e-mail; an account never verified takes what was typed now (whoever holds the
+    mailbox confirms it: nobody can hold an address they cannot read), and the links sent before are void."""
     data = loaded(data)
     email = city.normalise_email(data["email"])
     _check_neighbourhood(data["neighbourhood"])
     council = current_council()
-    existing = db.session.scalar(select(Resident).where(Resident.email == email))
-    if existing is not None:
+    password_hash = city.hash_password(data["password"])  # always: the answer takes as long either way
+    resident = db.session.scalar(select(Resident).where(Resident.email == email).with_for_update())
+    if resident is not None and resident.verified_at is not None:
         send_mail_after_commit(email, _("Your account with %(council)s", council=council.name),
                                _("Someone tried to open an account with this address, which already has one. "
                                  "Sign in at %(url)s", url=_page_url("sign_in")))
         return None
-    resident = Resident(email=email, name=data["name"], neighbourhood=data["neighbourhood"],
-                        password_hash=city.hash_password(data["password"]), notice_version=data["notice_version"],
-                        consented_at=utcnow())
+    if resident is None:
+        resident = Resident(email=email)
+        try:
+            with db.session.begin_nested():  # two sign-ups with one address at once: the second finds the first
+                db.session.add(resident)
+                _fill(resident, data, password_hash)
+        except IntegrityError:
+            return None
+        record("participation.signed_up", resident, {"notice": data["notice_version"]})
+    else:
+        _fill(resident, data, password_hash)
+        record("participation.sign_up_repeated", resident, {"notice": data["notice_version"]})
     member = city.member_with_email(email)
-    db.session.add(resident)
-    db.session.flush()
-    if member is not None:
-        resident.member_id = member.id
-    record("participation.signed_up", resident, {"notice": data["notice_version"]})
+    resident.member_id = member.id if member is not None else None
     send_mail_after_commit(email, _("Confirm your address for %(council)s", council=council.name),
                            _("Open this link within %(days)d days to confirm your address: %(url)s",
                              days=VERIFY_DAYS, url=_page_url("verify", token=verification_token(resident))))
     return resident
 
 
+def _fill(resident: Resident, data: dict, password_hash: str) -> None:
+    resident.name, resident.neighbourhood, resident.password_hash = data["name"], data["neighbourhood"], password_hash
+    resident.notice_version, resident.consented_at = data["notice_version"], utcnow()
+    db.session.flush()
+
+
 @command(None)
 def verify(token: str) -> Resident:
     try:
-        council_id, resident_id, email = _verifier().loads(token, max_age=VERIFY_DAYS * 86400)
-    except (BadSignature, SignatureExpired, ValueError) as error:
+        council_id, resident_id, fingerprint = _verifier().loads(token, max_age=VERIFY_DAYS * 86400)
+    except (BadSignature, SignatureExpired, ValueError, TypeError) as error:
         raise Invalid({"token": [_("This link is not valid or has expired. Sign up again.")]}) from error
-    resident = db.session.scalar(select(Resident).where(Resident.id == uuid.UUID(resident_id)))
-    if council_id != str(current_council_id()) or resident is None or resident.email != email:
+    resident = db.session.scalar(select(Resident).where(Resident.id == _uuid(resident_id)))
+    if council_id != str(current_council_id()) or resident is None \
+            or fingerprint != _fingerprint(resident.email, resident.password_hash):
         raise Invalid({"token": [_("This link is not valid or has expired. Sign up again.")]})
     if resident.verified_at is None:
         resident.verified_at = utcnow()
@@ -163,6 +190,52 @@ def sign_in(data: dict) -> Resident:
         raise Invalid({"_schema": [_("The e-mail address or the password is wrong.")]})
     if resident.verified_at is None:
         raise Invalid({"_schema": [_("Confirm your address first: open the link we sent you.")]})
+    return resident
+
+
+def _resets() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.secret_key, salt="konsey-participation-reset")
+
+
+@command(None, takes=ForgottenPasswordSchema)
+def forgot_password(data: dict) -> None:
+    """A link to set a new password, e-mailed to a verified account's address (the answer the same either way);
+    valid an hour, and void once used (it is bound to the password it replaces)."""
+    email = city.normalise_email(loaded(data)["email"])
+    resident = db.session.scalar(select(Resident).where(Resident.email == email))
+    if resident is None or resident.verified_at is None:
+        return
+    token = _resets().dumps([str(resident.council_id), str(resident.id), _fingerprint(resident.password_hash)])
+    send_mail_after_commit(email, _("A new password for %(council)s", council=current_council().name),
+                           _("Open this link within an hour to choose a new password: %(url)s. If you did not ask "
+                             "for it, do nothing: your password stays as it is.",
+                             url=_page_url("reset_password", token=token)))
+
+
+def _resetting(token: str) -> Resident:
+    try:
+        council_id, resident_id, fingerprint = _resets().loads(token, max_age=3600)
+    except (BadSignature, SignatureExpired, ValueError, TypeError) as error:
+        raise Invalid({"token": [_("This link is not valid or has expired. Ask for a new one.")]}) from error
+    resident = db.session.scalar(select(Resident).where(Resident.id == _uuid(resident_id)))
+    if council_id != str(current_council_id()) or resident is None \
+            or fingerprint != _fingerprint(resident.password_hash):
+        raise Invalid({"token": [_("This link is not valid or has expired. Ask for a new one.")]})
+    return resident
+
+
+@query(None)
+def check_reset_link(token: str) -> None:
+    _resetting(token)
+
+
+@command(None, takes=NewResidentPasswordSchema)
+def reset_password(token: str, data: dict) -> Resident:
+    """The resident chooses a new password with the link; every session signed before ends."""
+    resident = _resetting(token)
+    resident.password_hash = city.hash_password(loaded(data)["password"])
+    resident.session_generation += 1
+    record("participation.password_reset", resident)
     return resident
 
 
@@ -208,8 +281,10 @@ def my_data(resident_id) -> dict:
         "supports": [{"proposal": number, "at": _iso(at)} for number, at in supports],
         "comments": [{"draft_id": str(c.draft_id), "paragraph": c.paragraph, "text": c.text,
                       "created_at": _iso(c.created_at)} for c in comments],
-        "join_requests": [{"body_id": str(r.body_id), "status": r.status.value, "created_at": _iso(r.created_at)}
-                          for r in requests],
+        "join_requests": [{"body_id": str(r.body_id), "status": r.status.value, "created_at": _iso(r.created_at),
+                           "consented_at": _iso(r.consented_at)} for r in requests],
+        "working_groups": [found for r in requests if r.participant_id
+                           if (found := city.participation_of(r.participant_id)) is not None],
     }
 
 
@@ -226,7 +301,12 @@ def erase_account(resident_id) -> None:
                                        .where(Support.resident_id == resident.id).with_for_update(of=Proposal)):
         proposal.supports -= 1
     db.session.execute(delete(Support).where(Support.resident_id == resident.id))
-    db.session.execute(delete(JoinRequest).where(JoinRequest.resident_id == resident.id))
+    for request in db.session.scalars(select(JoinRequest).where(JoinRequest.resident_id == resident.id)).all():
+        participant_id = request.participant_id
+        db.session.delete(request)
+        db.session.flush()
+        if participant_id is not None:  # the group's record of them, and its meeting notices, go too
+            city.erase_participant(participant_id)
     for model in (Proposal, Comment):
         for row in db.session.scalars(select(model).where(model.author_id == resident.id)):
             row.author_id = None
@@ -266,15 +346,17 @@ def _attachment(upload) -> tuple[str, str, bytes] | None:
     kind = next((mime for mime, magic in ATTACHMENT_TYPES.items() if content.startswith(magic)), None)
     if kind is None:
         raise Invalid({"attachment": [_("Attach a photo (JPEG, PNG) or a PDF document.")]})
-    safe = "".join(ch for ch in (name or "ek") if ch.isalnum() or ch in "._-")[:100] or "ek"
+    # Named in ASCII (a download's header carries it), with the extension its kind has, whatever it was called.
+    stem = (name or "").rpartition(".")[0] or name or ""
+    safe = f"{city.ascii_slug(stem)[:80] or 'ek'}.{EXTENSIONS[kind]}"
     return safe, kind, content
 
 
-@command(None, takes=ProposalSchema)
+@command(None, takes=ResidentProposalSchema)
 def propose(resident_id, data: dict, upload: tuple[str, bytes] | None = None) -> Proposal:
     """A signed-in resident (or member) proposes something for the city."""
+    data = loaded(data)  # as every creation: the input's refusal first (it names the field), then who asks
     resident = _signed_in(resident_id)
-    data = loaded(data)
     theme = None
     if data["theme"] != "other":
         group = city.working_group(_uuid(data["theme"]))
@@ -384,7 +466,7 @@ def proposals(status: str | None = None, theme: str | None = None, page: int = 1
         statement = statement.where(Proposal.theme_body_id.is_(None))
     elif _uuid(theme):
         statement = statement.where(Proposal.theme_body_id == _uuid(theme))
-    page = max(page, 1)
+    page = min(max(page, 1), 10_000)
     rows = db.session.scalars(statement.offset((page - 1) * 30).limit(31)).all()
     return {"proposals": rows[:30], "page": page, "more": len(rows) > 30, "status": status, "theme": theme,
             "themes": themes(), "names": _names(rows[:30])}
@@ -410,6 +492,9 @@ def proposal_page(number: int, resident_id=None) -> dict:
     author = db.session.get(Resident, proposal.author_id) if proposal.author_id else None
     body_name = dict((str(k), v) for k, v in themes()).get(str(proposal.theme_body_id)) if proposal.theme_body_id else None
     return {"proposal": proposal, "timeline": timeline(proposal), "supported": supported, "resident": resident,
+            "paragraphs": rules.paragraphs(proposal.text),
+            # A hidden proposal's title may be what was hidden: the public sees its number and the reason.
+            "hidden_from_you": proposal.hidden_at is not None and not current_actor().may(Permission.BODIES_MANAGE),
             "author": author.name if author else None, "is_member": bool(author and author.member_id),
             "theme": body_name or _("Other"), "merged_into": merged_into,
             "report": city.report_trail(proposal.report_id) if proposal.report_id else None,
@@ -463,8 +548,11 @@ def attachment(number: int) -> Proposal:
 @command(Permission.BODIES_MANAGE, takes=ProposalAnswerSchema)
 def answer_proposal(number: int, data: dict) -> Proposal:
     """The secretariat answers a proposal publicly (the answer is shown on its page; its proposer is told)."""
-    proposal = _proposal(number)
-    proposal.answer = loaded(data)["text"]
+    proposal = _proposal(number, lock=True)
+    text = loaded(data)["text"]
+    if proposal.status in (ProposalStatus.DECLINED, ProposalStatus.MERGED):
+        raise Conflict({"proposal": [_("This proposal is already closed.")]})
+    proposal.answer = text
     if proposal.status is ProposalStatus.OPEN:
         proposal.status = ProposalStatus.ANSWERED
     _event(proposal, "answered")
@@ -477,7 +565,7 @@ def answer_proposal(number: int, data: dict) -> Proposal:
 @command(Permission.BODIES_MANAGE, takes=ReasonSchema)
 def decline_proposal(number: int, data: dict) -> Proposal:
     """The secretariat declines a proposal with a public reason."""
-    proposal = _proposal(number)
+    proposal = _proposal(number, lock=True)
     reason = loaded(data)["reason"]
     if proposal.status in (ProposalStatus.DECLINED, ProposalStatus.MERGED):
         raise Conflict({"proposal": [_("This proposal is already closed.")]})
@@ -492,11 +580,16 @@ def decline_proposal(number: int, data: dict) -> Proposal:
 @command(Permission.BODIES_MANAGE, takes=MergeSchema)
 def merge_proposal(number: int, data: dict) -> Proposal:
     """A duplicate is merged into the proposal it repeats: its supporters support that one (once each)."""
-    duplicate = _proposal(number, lock=True)
     into_number = loaded(data)["into"]
     if into_number == number:
+        _proposal(number)
         raise Invalid({"into": [_("A proposal cannot be merged into itself.")]})
-    target = db.session.scalar(select(Proposal).where(Proposal.number == into_number).with_for_update())
+    # Both rows locked, in the order of their numbers: two merges of the same pair at once wait, never deadlock.
+    locked = {p.number: p for p in db.session.scalars(select(Proposal).where(
+        Proposal.number.in_(sorted({number, into_number}))).order_by(Proposal.number).with_for_update())}
+    duplicate, target = locked.get(number), locked.get(into_number)
+    if duplicate is None:
+        raise NotFound()
     if target is None or target.status in (ProposalStatus.MERGED, ProposalStatus.DECLINED):
         raise Invalid({"into": [_("Choose an open proposal to merge into.")]})
     if duplicate.status in (ProposalStatus.MERGED, ProposalStatus.DECLINED):
@@ -522,7 +615,7 @@ def merge_proposal(number: int, data: dict) -> Proposal:
 @command(Permission.BODIES_MANAGE, takes=AssignSchema)
 def assign_proposal(number: int, data: dict) -> Proposal:
     """The executive board gives a proposal on its agenda to a working group."""
-    proposal = _proposal(number)
+    proposal = _proposal(number, lock=True)
     group = city.working_group(loaded(data)["body_id"])
     if group is None:
         raise Invalid({"body_id": [_("Choose a working group at work.")]})
@@ -538,7 +631,7 @@ def assign_proposal(number: int, data: dict) -> Proposal:
 @command(Permission.REPORTS_WRITE, takes=ReportLinkSchema)
 def link_report(number: int, data: dict) -> Proposal:
     """The working group's report on the proposal: one of its reports, or its draft written here."""
-    proposal = _proposal(number)
+    proposal = _proposal(number, lock=True)
     if proposal.status is not ProposalStatus.AT_BODY or proposal.body_id is None:
         raise Conflict({"proposal": [_("A report is written on a proposal on a working group's agenda.")]})
     data = loaded(data)
@@ -559,8 +652,10 @@ def link_report(number: int, data: dict) -> Proposal:
 @command(Permission.MOTIONS_MANAGE, takes=MotionLinkSchema)
 def link_motion(number: int, data: dict) -> Proposal:
     """The motion the decision on the proposal became: its page then follows the municipality's answer."""
-    proposal = _proposal(number)
+    proposal = _proposal(number, lock=True)
     motion_id = loaded(data)["motion_id"]
+    if proposal.status is not ProposalStatus.AT_BODY:
+        raise Conflict({"proposal": [_("A motion is linked to a proposal that reached a body.")]})
     if motion_id not in {m["id"] for m in city.motions_to_link()}:
         raise Invalid({"motion_id": [_("Choose one of the council's motions.")]})
     proposal.motion_id = motion_id
@@ -617,7 +712,7 @@ def _handle_flags(**target) -> None:
 def hide_proposal(number: int, data: dict) -> Proposal:
     """The secretariat hides a proposal with a stated reason: the reason is public, the author is told, the text
     is kept for the record (never in the audit chain)."""
-    proposal = _proposal(number)
+    proposal = _proposal(number, lock=True)
     if proposal.hidden_at is not None:
         raise Conflict({"proposal": [_("This proposal is already hidden.")]})
     proposal.hidden_reason, proposal.hidden_at = loaded(data)["reason"], utcnow()
@@ -666,17 +761,20 @@ def working_groups(resident_id=None) -> dict:
     return {"groups": city.working_groups(), "asked": asked, "resident": resident}
 
 
-@command(None)
-def ask_to_join(resident_id, body_id: uuid.UUID) -> JoinRequest:
+@command(None, takes=GroupJoinSchema)
+def ask_to_join(resident_id, body_id: uuid.UUID, data: dict | None = None) -> JoinRequest:
+    """The resident asks to take part in a working group, agreeing to being contacted by it (its meeting notices
+    by e-mail); its facilitator answers."""
     resident = _signed_in(resident_id)
     group = city.working_group(body_id)
     if group is None:
         raise NotFound()
+    loaded(data or {})
     if db.session.scalar(select(JoinRequest.id).where(JoinRequest.body_id == group.id,
                                                       JoinRequest.resident_id == resident.id,
                                                       JoinRequest.status != JoinStatus.DECLINED)):
         raise Conflict({"body_id": [_("You have already asked to join this group.")]})
-    request = JoinRequest(body_id=group.id, resident_id=resident.id)
+    request = JoinRequest(body_id=group.id, resident_id=resident.id, consented_at=utcnow())
     db.session.add(request)
     db.session.flush()
     record("participation.join_asked", request, {"body": str(group.id)})
@@ -710,7 +808,7 @@ def accept_join_request(request_id: uuid.UUID) -> JoinRequest:
     group = city.working_group(request.body_id)
     if group is None:
         raise Conflict({"request": [_("This working group is not at work.")]})
-    participant = city.add_participant(group, resident.name, resident.email)
+    participant = city.add_participant(group, resident.name, resident.email, consented=request.consented_at is not None)
     request.status, request.decided_at, request.participant_id = JoinStatus.ACCEPTED, utcnow(), participant.id
     record("participation.join_accepted", request, {"body": str(group.id)})
     send_mail_after_commit(resident.email, _("Welcome to %(group)s", group=group.name),
@@ -760,6 +858,9 @@ def publish_report_draft(number: int, data: dict) -> Draft:
     report = city.report_trail(proposal.report_id)
     if report["adopted"]:
         raise Conflict({"proposal": [_("The group has adopted this report already.")]})
+    if db.session.scalar(select(Draft.id).where(Draft.report_id == proposal.report_id,
+                                                Draft.status != DraftStatus.ADOPTED)):
+        raise Conflict({"proposal": [_("The group's draft report is open for comment already.")]})
     text = city.report_text(proposal.report_id)
     return _publish(DraftKind.REPORT, report["title"], proposal.body_id, text, closes_on, proposal.report_id)
 
@@ -774,11 +875,15 @@ def publish_bylaws_draft(data: dict) -> Draft:
     return _publish(DraftKind.BYLAWS, data["title"], board.id, data["text"], _closing_day(data["closes_on"]))
 
 
-def _draft(draft_id: uuid.UUID, *, lock: bool = False) -> Draft:
+def _draft(draft_id: uuid.UUID, *, lock: bool = False, answering: bool = False) -> Draft:
+    """The draft; ``answering``: for a step of its publisher's (answer, revise, close, adopt), which on a draft of
+    the by-laws is the executive board's (who may manage the by-laws), not a working group's facilitator's."""
     statement = select(Draft).where(Draft.id == draft_id)
     draft = db.session.scalar(statement.with_for_update() if lock else statement)
     if draft is None:
         raise NotFound()
+    if answering and draft.kind is DraftKind.BYLAWS and not current_actor().may(Permission.BYLAWS_MANAGE):
+        raise Forbidden(_("You are not allowed to do this."))
     return draft
 
 
@@ -845,7 +950,7 @@ def answer_comment(comment_id: uuid.UUID, data: dict) -> Comment:
     """The group (or the board) answers a comment: taken in, or not taken with its reason; the author is told."""
     found = _comment(comment_id)
     data = loaded(data)
-    draft = _draft(found.draft_id)
+    draft = _draft(found.draft_id, answering=True)
     if draft.status is DraftStatus.ADOPTED:
         raise Conflict({"comment": [_("The text is adopted: its comments' answers are on the record.")]})
     found.answer, found.answer_reason, found.answered_at = CommentAnswer(data["answer"]), data.get("reason"), utcnow()
@@ -858,7 +963,7 @@ def answer_comment(comment_id: uuid.UUID, data: dict) -> Comment:
 @command(Permission.REPORTS_WRITE, takes=DraftRevisionSchema)
 def revise_draft(draft_id: uuid.UUID, data: dict) -> DraftVersion:
     """A new version of the draft (comments stay with the version they were written on)."""
-    draft = _draft(draft_id, lock=True)
+    draft = _draft(draft_id, lock=True, answering=True)
     if draft.status is DraftStatus.ADOPTED:
         raise Conflict({"draft": [_("An adopted text is not revised.")]})
     latest = _versions(draft)[-1]
@@ -873,7 +978,7 @@ def revise_draft(draft_id: uuid.UUID, data: dict) -> DraftVersion:
 def adopt_draft(draft_id: uuid.UUID) -> Draft:
     """The group adopts the text once its comment period is over and every comment is answered; a report's last
     version becomes the group's adopted report."""
-    draft = _draft(draft_id, lock=True)
+    draft = _draft(draft_id, lock=True, answering=True)
     if draft.status is DraftStatus.ADOPTED:
         raise Conflict({"draft": [_("This text is adopted already.")]})
     if is_open(draft):
@@ -894,7 +999,7 @@ def adopt_draft(draft_id: uuid.UUID) -> Draft:
 @command(Permission.REPORTS_WRITE)
 def close_comments(draft_id: uuid.UUID) -> Draft:
     """The group ends the comment period today (it said when it would; this is for a period it ends early)."""
-    draft = _draft(draft_id, lock=True)
+    draft = _draft(draft_id, lock=True, answering=True)
     if draft.status is not DraftStatus.OPEN:
         raise Conflict({"draft": [_("This draft no longer takes comments.")]})
     draft.status = DraftStatus.CLOSED
@@ -922,7 +1027,7 @@ def indicators() -> dict:
         to_motion.append((start, city.council_day_of(motion["adopted_at"])))
     return {
         "proposals_per_10000": city.suppress(rules.per_10000(len(shown), city.municipality_population()), len(shown)),
-        "proposals_reaching_a_body": city.suppress(round(len(reached) / len(shown), 3) if shown else None, len(shown)),
+        "proposals_reaching_a_body": city.suppress_share(len(reached), len(shown)),
         "median_days_to_decision": city.suppress(rules.median_days(to_decision), len(to_decision)),
         "median_days_to_motion": city.suppress(rules.median_days(to_motion), len(to_motion)),
     }
@@ -935,3 +1040,27 @@ def sign_out_everywhere(key: str | None) -> None:
     if resident is not None:
         resident.session_generation += 1
         record("participation.signed_out_everywhere", resident)
+
+
+# --- a resident's key for the API -----------------------------------------------------------------------------------
+
+API_KEY_DAYS = 30
+
+
+def _api_keys() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.secret_key, salt="konsey-participation-api")
+
+
+def api_key(resident: Resident) -> str:
+    """A key for an app acting for the resident (the ``X-Resident-Token`` header): the council, the account and its
+    session generation, signed; 30 days, and void at once when the resident signs out everywhere or is erased."""
+    return _api_keys().dumps([str(resident.council_id), session_key(resident)])
+
+
+def key_of_api_key(token: str | None) -> str | None:
+    """The session key an API key stands for, in the bound council (None: forged, expired, another council's)."""
+    try:
+        council_id, key = _api_keys().loads(token or "", max_age=API_KEY_DAYS * 86400)
+    except (BadSignature, SignatureExpired, ValueError, TypeError):
+        return None
+    return key if council_id == str(current_council_id()) and isinstance(key, str) else None

@@ -68,9 +68,11 @@ def _to(endpoint: str, **values):
     return redirect(url_for(f"{NAME}.{endpoint}", council_slug=g.council.slug, **values))
 
 
-def _need_sign_in():
+def _need_sign_in(back: str | None = None):
+    """To the sign-in page, and after it back to ``back`` (the page the step was taken on: a step's own address
+    takes only a POST) or the page asked for."""
     flash(_("Sign in with your resident account first."), "error")
-    return _to("sign_in", next=request.path)
+    return _to("sign_in", next=back or request.path)
 
 
 def _options(names: list[str]) -> list[tuple[str, str]] | None:
@@ -114,7 +116,7 @@ def verify_page(token):
 
 @pages.route("/sign-in", methods=["GET", "POST"], endpoint="sign_in")
 @performs(usecases.sign_in)
-@city.rate_limited("20 per minute")
+@city.rate_limited("20 per minute", city.per_account("5 per 15 minutes"))
 def sign_in_page():
     target = _safe_next(request.values.get("next"))
     if request.method == "GET":
@@ -124,7 +126,7 @@ def sign_in_page():
     except DomainError as error:
         return render_template("participation/sign_in.html", values=typed_back("email"), errors=field_errors(error),
                                next=target), error.status
-    session.pop(SESSION, None)  # a new session for a new sign-in (what another account held goes)
+    _forget()  # a new sign-in replaces whatever account this browser held in this council
     _remember(resident)
     flash(_("Welcome, %(name)s.", name=resident.name), "success")
     return redirect(target or url_for(f"{NAME}.index", council_slug=g.council.slug))
@@ -138,6 +140,42 @@ def sign_out_page():
     _forget()
     flash(_("You are signed out."), "success")
     return _to("index")
+
+
+@pages.route("/password/forgot", methods=["GET", "POST"], endpoint="forgot_password")
+@performs(usecases.forgot_password)
+@city.rate_limited("5 per hour")
+def forgot_password_page():
+    if request.method == "GET":
+        return render_template("participation/forgot.html", values={}, errors={})
+    try:
+        usecases.forgot_password(posted("email"))
+    except DomainError as error:
+        return render_template("participation/forgot.html", values=typed_back("email"),
+                               errors=field_errors(error)), error.status
+    flash(_("If the address has an account, a link to choose a new password is on its way."), "success")
+    return _to("sign_in")
+
+
+@pages.route("/password/reset/<token>", methods=["GET", "POST"], endpoint="reset_password")
+@performs(usecases.reset_password)
+@city.rate_limited("10 per hour")
+def reset_password_page(token):
+    if request.method == "GET":
+        done, _result = attempt(lambda: usecases.check_reset_link(token))
+        if not done:
+            return _to("forgot_password")
+        return render_template("participation/reset.html", errors={})
+    try:
+        usecases.reset_password(token, posted("password", "confirm", as_typed=("password", "confirm")))
+    except DomainError as error:
+        if "token" in error.errors:
+            flash(" ".join(error.errors["token"]), "error")
+            return _to("forgot_password")
+        return render_template("participation/reset.html", errors=field_errors(error)), error.status
+    _forget()
+    flash(_("Your new password is set. Sign in with it."), "success")
+    return _to("sign_in")
 
 
 @pages.get("/account", endpoint="account")
@@ -163,9 +201,10 @@ def erase_page():
     if not request.form.get("confirm"):
         flash(_("Tick the box to confirm that your account is to be erased."), "error")
         return _to("account")
-    usecases.erase_account(signed_in_key())
-    _forget()
-    flash(_("Your account is erased. What you published stays without your name."), "success")
+    done, _result = attempt(lambda: usecases.erase_account(signed_in_key()),
+                            _("Your account is erased. What you published stays without your name."))
+    if done:
+        _forget()
     return _to("index")
 
 
@@ -226,7 +265,7 @@ def attachment_download(number):
 
 def _resident_step(use_case, message: str, number: int):
     if usecases.resident_of(signed_in_key()) is None:
-        return _need_sign_in()
+        return _need_sign_in(url_for(f"{NAME}.proposal", council_slug=g.council.slug, number=number))
     attempt(lambda: use_case(signed_in_key(), number), message)
     return _to("proposal", number=number)
 
@@ -285,8 +324,8 @@ def groups_page():
 @performs(usecases.ask_to_join)
 def join_page(body_id):
     if usecases.resident_of(signed_in_key()) is None:
-        return _need_sign_in()
-    attempt(lambda: usecases.ask_to_join(signed_in_key(), body_id),
+        return _need_sign_in(url_for(f"{NAME}.groups", council_slug=g.council.slug))
+    attempt(lambda: usecases.ask_to_join(signed_in_key(), body_id, posted("consent")),
             _("Your request is with the group's facilitator."))
     return _to("groups")
 
@@ -346,7 +385,7 @@ def draft_page(draft_id):
 @city.rate_limited("20 per hour")
 def comment_page(draft_id):
     if usecases.resident_of(signed_in_key()) is None:
-        return _need_sign_in()
+        return _need_sign_in(url_for(f"{NAME}.draft", council_slug=g.council.slug, draft_id=draft_id))
     try:
         usecases.comment(signed_in_key(), draft_id, posted("paragraph", "text"))
     except DomainError as error:
@@ -424,10 +463,10 @@ def dismiss_flag_page(flag_id):
 # --- API ------------------------------------------------------------------------------------------------------------
 
 
-def proposal_out(number: int) -> dict:
+def proposal_out(number: int, *, with_timeline: bool = True) -> dict:
     found = usecases.proposal_page(number)
     proposal = found["proposal"]
-    return {"number": proposal.number, "title": proposal.title,
+    return {"number": proposal.number, "title": None if found["hidden_from_you"] else proposal.title,
             "text": None if proposal.hidden_at else proposal.text, "theme": found["theme"],
             "neighbourhood": proposal.neighbourhood, "author": found["author"], "status": proposal.status.value,
             "supports": proposal.supports, "threshold": proposal.threshold,
@@ -437,7 +476,7 @@ def proposal_out(number: int) -> dict:
             "created_at": proposal.created_at,
             "url": url_for(f"{NAME}.proposal", council_slug=g.council.slug, number=number, _external=True),
             "timeline": [{**step, "at": step["at"].isoformat() if step["at"] else None}
-                         for step in found["timeline"]]}
+                         for step in found["timeline"]] if with_timeline else []}
 
 
 class ResidentProposalList(Schema):
@@ -451,10 +490,12 @@ class Proposals(MethodView):
     @performs(usecases.proposals)
     @api.response(200, ResidentProposalList)
     def get(self):
-        """The council's proposals, newest first, 30 a page (``?status=``, ``?theme=``, ``?page=``)."""
+        """The council's proposals, newest first, 30 a page (``?status=``, ``?theme=``, ``?page=``); each one's
+        timeline is in its own answer."""
         listed = usecases.proposals(request.args.get("status"), request.args.get("theme"),
                                     request.args.get("page", 1, type=int))
-        return {"proposals": [proposal_out(p.number) for p in listed["proposals"]], "page": listed["page"],
+        return {"proposals": [proposal_out(p.number, with_timeline=False) for p in listed["proposals"]],
+                "page": listed["page"],
                 "more": listed["more"]}
 
 
@@ -492,6 +533,7 @@ _proposal_operation("hide", usecases.hide_proposal, "Hide it with a public reaso
 
 
 @api.route("/proposals/<int:number>/flags")
+@city.rate_limited("10 per hour")
 class ProposalFlags(MethodView):
     @performs(usecases.flag_proposal)
     @takes(usecases.flag_proposal)
@@ -628,6 +670,7 @@ class HideComment(MethodView):
 
 
 @api.route("/comments/<uuid:comment_id>/flags")
+@city.rate_limited("10 per hour")
 class CommentFlags(MethodView):
     @performs(usecases.flag_comment)
     @takes(usecases.flag_comment)
@@ -637,6 +680,159 @@ class CommentFlags(MethodView):
         flag = usecases.flag_comment(comment_id, data)
         return {"id": flag.id, "reason": flag.reason.value, "proposal": None, "comment_id": comment_id,
                 "created_at": flag.created_at}
+
+
+# --- a resident's own steps, for an app acting for them (the X-Resident-Token header) ----------------------------------
+
+RESIDENT_KEY = {"in": "header", "name": "X-Resident-Token", "required": True, "schema": {"type": "string"},
+                "description": "The resident's key, from POST …/residents/session."}
+
+
+def _resident_key() -> str | None:
+    return usecases.key_of_api_key(request.headers.get("X-Resident-Token"))
+
+
+class ResidentKeyOut(Schema):
+    token = fields.String(metadata={"description": "Send it as X-Resident-Token; valid 30 days, until the resident "
+                                                   "signs out everywhere."})
+
+
+@api.route("/residents")
+@city.rate_limited("5 per hour", "20 per day")
+class Residents(MethodView):
+    @performs(usecases.sign_up)
+    @takes(usecases.sign_up)
+    @api.response(202)
+    def post(self, data):
+        """Open a resident's account; a link sent to the address verifies it (the same answer whether the address
+        had an account or not)."""
+        usecases.sign_up(data)
+
+
+@api.route("/residents/session")
+@city.rate_limited("20 per minute", city.per_account("5 per 15 minutes"))
+class ResidentSession(MethodView):
+    @performs(usecases.sign_in)
+    @api.arguments(usecases.ResidentSignInSchema)
+    @api.response(201, ResidentKeyOut)
+    def post(self, data):
+        """A verified resident's key for the API, from their address and password."""
+        return {"token": usecases.api_key(usecases.sign_in(data))}
+
+
+@api.route("/residents/me")
+class Me(MethodView):
+    @performs(usecases.my_data)
+    @api.doc(parameters=[RESIDENT_KEY])
+    @api.response(200)
+    def get(self):
+        """Everything the council holds about the resident (KVKK art. 11)."""
+        return usecases.my_data(_resident_key())
+
+    @performs(usecases.erase_account)
+    @api.doc(parameters=[RESIDENT_KEY])
+    @api.response(204)
+    def delete(self):
+        """Erase the account; what the resident published stays without their name."""
+        usecases.erase_account(_resident_key())
+
+
+@api.route("/proposals/new")
+class NewProposal(MethodView):
+    @performs(usecases.propose)
+    @takes(usecases.propose)
+    @api.doc(parameters=[RESIDENT_KEY])
+    @api.response(201, ResidentProposalOut)
+    def post(self, data):
+        """The resident proposes something for the city (a photo or a document is added on the page)."""
+        return proposal_out(usecases.propose(_resident_key(), data).number), 201
+
+
+@api.route("/proposals/<int:number>/support")
+class ProposalSupport(MethodView):
+    @performs(usecases.support)
+    @api.doc(parameters=[RESIDENT_KEY])
+    @api.response(200, ResidentProposalOut)
+    def put(self, number):
+        """The resident supports the proposal (once)."""
+        usecases.support(_resident_key(), number)
+        return proposal_out(number)
+
+    @performs(usecases.withdraw_support)
+    @api.doc(parameters=[RESIDENT_KEY])
+    @api.response(200, ResidentProposalOut)
+    def delete(self, number):
+        """The resident withdraws their support."""
+        usecases.withdraw_support(_resident_key(), number)
+        return proposal_out(number)
+
+
+@api.route("/drafts/<uuid:draft_id>/comments")
+class DraftComments(MethodView):
+    @performs(usecases.comment)
+    @takes(usecases.comment)
+    @api.doc(parameters=[RESIDENT_KEY])
+    @api.response(201, DraftOut)
+    def post(self, data, draft_id):
+        """The resident comments on a paragraph of the draft's latest version."""
+        usecases.comment(_resident_key(), draft_id, data)
+        return draft_out(draft_id), 201
+
+
+@api.route("/working-groups/<uuid:body_id>/join-requests")
+class JoinGroup(MethodView):
+    @performs(usecases.ask_to_join)
+    @takes(usecases.ask_to_join)
+    @api.doc(parameters=[RESIDENT_KEY])
+    @api.response(201, JoinRequestOut)
+    def post(self, data, body_id):
+        """The resident asks to take part in the working group, agreeing to its meeting notices by e-mail; its
+        facilitator answers."""
+        joined = usecases.ask_to_join(_resident_key(), body_id, data)
+        group = next(g["name"] for g in usecases.working_groups()["groups"] if g["id"] == joined.body_id)
+        return {"id": joined.id, "body_id": joined.body_id, "group": group, "consented_at": joined.consented_at,
+                "name": usecases.resident_of(_resident_key()).name, "status": joined.status.value,
+                "created_at": joined.created_at}, 201
+
+
+@api.route("/residents/me/sessions")
+class MySessions(MethodView):
+    @performs(usecases.sign_out_everywhere)
+    @api.doc(parameters=[RESIDENT_KEY])
+    @api.response(204)
+    def delete(self):
+        """Sign out everywhere: every session and key of the account ends, this one too."""
+        usecases.sign_out_everywhere(_resident_key())
+
+
+@api.route("/residents/password-reset")
+@city.rate_limited("5 per hour")
+class PasswordReset(MethodView):
+    @performs(usecases.forgot_password)
+    @takes(usecases.forgot_password)
+    @api.response(202)
+    def post(self, data):
+        """E-mail a verified account a link to choose a new password (the same answer for any address)."""
+        usecases.forgot_password(data)
+
+
+@api.route("/drafts/<uuid:draft_id>/close")
+class CloseDraft(MethodView):
+    @performs(usecases.close_comments)
+    @api.response(200, DraftOut)
+    def post(self, draft_id):
+        """End the comment period today."""
+        usecases.close_comments(draft_id)
+        return draft_out(draft_id)
+
+
+@api.route("/flags/<uuid:flag_id>/dismiss")
+class DismissFlag(MethodView):
+    @performs(usecases.dismiss_flag)
+    @api.response(204)
+    def post(self, flag_id):
+        """The secretariat looked and leaves the text as it is."""
+        usecases.dismiss_flag(flag_id)
 
 
 @api.route("/flags")

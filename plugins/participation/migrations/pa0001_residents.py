@@ -44,6 +44,7 @@ def upgrade():
     sa.Column('resident_id', sa.Uuid(), nullable=False),
     sa.Column('status', sa.Enum('pending', 'accepted', 'declined', name='joinstatus', native_enum=False, length=16), nullable=False),
     sa.Column('participant_id', sa.Uuid(), nullable=True),
+    sa.Column('consented_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('decided_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('council_id', sa.Uuid(), nullable=False),

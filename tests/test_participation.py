@@ -650,3 +650,21 @@ def test_a_hidden_proposal_shows_its_number_and_reason_only_and_a_bylaws_draft_i
     assert refused.status_code == 403  # the board answers on its by-laws, not a group's facilitator
     assert admin.post(f"{A}/plugins/participation/comments/{comment}/answer",
                       json={"answer": "taken_in"}).status_code == 204
+
+
+def test_the_plugin_imports_nothing_of_konsey_but_the_plugin_kit():
+    import ast
+    from pathlib import Path
+
+    folder = Path(__file__).resolve().parent.parent / "plugins" / "participation"
+    seen = set()
+    for path in folder.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = [node.module] if isinstance(node, ast.ImportFrom) and node.module else \
+                [alias.name for alias in node.names] if isinstance(node, ast.Import) else []
+            for name in names:
+                if name.startswith("konsey"):
+                    seen.add(name)
+                    assert name == "konsey.pluginkit" or name.startswith("konsey.plugins.participation"), \
+                        f"{path.name} imports {name}"
+    assert "konsey.pluginkit" in seen

@@ -13,7 +13,7 @@ import uuid
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import JSON, Date, DateTime, LargeBinary, Numeric, Uuid, select
+from sqlalchemy import JSON, Date, DateTime, LargeBinary, Numeric, Uuid, select, update
 from sqlalchemy import Enum as EnumType
 from sqlalchemy.types import TypeDecorator
 
@@ -107,7 +107,16 @@ def import_council(document: dict) -> tuple[Council, dict[str, int]]:
             if table.name == Member.__tablename__:
                 for row in rows:  # derived from the name (an older export has none): made here, never trusted
                     row["search_name"] = search_key(row.get("name") or "")
-            db.session.execute(table.insert(), rows)
+            # A row naming another of its table (a duplicate proposal merged into another) is inserted without that
+            # name first, then given it: the file's order is not the references' order.
+            pointing = [fk.parent.name for fk in table.foreign_keys
+                        if fk.column.table is table and fk.parent.name != "council_id"]
+            later = [{"id": row["id"], **{name: row[name] for name in pointing}} for row in rows
+                     if any(row.get(name) is not None for name in pointing)]
+            db.session.execute(table.insert(), [{**row, **dict.fromkeys(pointing)} for row in rows])
+            for row in later:
+                db.session.execute(update(table).where(table.c.id == row["id"], table.c.council_id == council_id)
+                                   .values({name: row[name] for name in pointing}))
             counts[table.name] = len(rows)
         # An export made before the art. 76 calendar (migration 0033) may carry delivered motions without their
         # due date: they get the estimate, as the migration gave the motions already here.

@@ -27,7 +27,9 @@ class Resident(CouncilOwned, db.Model):
     email: Mapped[str] = mapped_column(String(254))
     name: Mapped[str] = mapped_column(String(120))
     neighbourhood: Mapped[str] = mapped_column(String(120))
-    password_hash: Mapped[str] = mapped_column(String(255))
+    # None after the council's data is restored from its export (which never carries a password): the resident
+    # then chooses a new one with the forgotten-password link.
+    password_hash: Mapped[str | None] = mapped_column(String(255))
     verified_at: Mapped[datetime | None]
     # The information notice the resident read (its version) and when they agreed to the processing it describes.
     notice_version: Mapped[str] = mapped_column(String(20))

@@ -222,3 +222,62 @@ class FlagOut(Schema):
     proposal = fields.Integer(allow_none=True)
     comment_id = fields.UUID(allow_none=True)
     created_at = fields.DateTime()
+
+
+class AcceptedOut(Schema):
+    message = fields.String(metadata={"description": "What happens next (the same whatever the address)."})
+
+
+class AccountOut(Schema):
+    name = fields.String()
+    email = fields.String()
+    neighbourhood = fields.String()
+    verified_at = fields.String(allow_none=True)
+    notice_version = fields.String()
+    consented_at = fields.String(allow_none=True)
+    created_at = fields.String(allow_none=True)
+
+
+class MyProposalOut(Schema):
+    number = fields.Integer()
+    title = fields.String()
+    text = fields.String()
+    created_at = fields.String(allow_none=True)
+
+
+class MySupportOut(Schema):
+    proposal = fields.Integer()
+    at = fields.String(allow_none=True)
+
+
+class MyCommentOut(Schema):
+    draft_id = fields.String()
+    paragraph = fields.Integer()
+    text = fields.String()
+    created_at = fields.String(allow_none=True)
+
+
+class MyJoinRequestOut(Schema):
+    body_id = fields.String()
+    status = fields.String()
+    created_at = fields.String(allow_none=True)
+    consented_at = fields.String(allow_none=True)
+
+
+class MyParticipationOut(Schema):
+    body_id = fields.String()
+    name = fields.String()
+    email = fields.String(allow_none=True)
+    joined_on = fields.String()
+    left_on = fields.String(allow_none=True)
+
+
+class MyDataOut(Schema):
+    """Everything the council holds about the resident (KVKK art. 11)."""
+
+    account = fields.Nested(AccountOut)
+    proposals = fields.List(fields.Nested(MyProposalOut))
+    supports = fields.List(fields.Nested(MySupportOut))
+    comments = fields.List(fields.Nested(MyCommentOut))
+    join_requests = fields.List(fields.Nested(MyJoinRequestOut))
+    working_groups = fields.List(fields.Nested(MyParticipationOut))

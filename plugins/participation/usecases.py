@@ -96,7 +96,7 @@ def _fingerprint(*parts: str) -> str:
 
 def verification_token(resident: Resident) -> str:
     return _verifier().dumps([str(resident.council_id), str(resident.id),
-                              _fingerprint(resident.email, resident.password_hash)])
+                              _fingerprint(resident.email, resident.password_hash or "")])
 
 
 def neighbourhoods() -> list[str]:
@@ -166,7 +166,7 @@ def verify(token: str) -> Resident:
         raise Invalid({"token": [_("This link is not valid or has expired. Sign up again.")]}) from error
     resident = db.session.scalar(select(Resident).where(Resident.id == _uuid(resident_id)))
     if council_id != str(current_council_id()) or resident is None \
-            or fingerprint != _fingerprint(resident.email, resident.password_hash):
+            or fingerprint != _fingerprint(resident.email, resident.password_hash or ""):
         raise Invalid({"token": [_("This link is not valid or has expired. Sign up again.")]})
     if resident.verified_at is None:
         resident.verified_at = utcnow()
@@ -205,7 +205,7 @@ def forgot_password(data: dict) -> None:
     resident = db.session.scalar(select(Resident).where(Resident.email == email))
     if resident is None or resident.verified_at is None:
         return
-    token = _resets().dumps([str(resident.council_id), str(resident.id), _fingerprint(resident.password_hash)])
+    token = _resets().dumps([str(resident.council_id), str(resident.id), _fingerprint(resident.password_hash or "")])
     send_mail_after_commit(email, _("A new password for %(council)s", council=current_council().name),
                            _("Open this link within an hour to choose a new password: %(url)s. If you did not ask "
                              "for it, do nothing: your password stays as it is.",
@@ -219,7 +219,7 @@ def _resetting(token: str) -> Resident:
         raise Invalid({"token": [_("This link is not valid or has expired. Ask for a new one.")]}) from error
     resident = db.session.scalar(select(Resident).where(Resident.id == _uuid(resident_id)))
     if council_id != str(current_council_id()) or resident is None \
-            or fingerprint != _fingerprint(resident.password_hash):
+            or fingerprint != _fingerprint(resident.password_hash or ""):
         raise Invalid({"token": [_("This link is not valid or has expired. Ask for a new one.")]})
     return resident
 

@@ -30,6 +30,8 @@ from konsey.pluginkit import (
 from konsey.plugins.participation import usecases
 from konsey.plugins.participation.schemas import (
     NOTICE_VERSION,
+    AcceptedOut,
+    MyDataOut,
     DraftOut,
     FlagOut,
     JoinRequestOut,
@@ -577,6 +579,7 @@ class DeclineJoin(MethodView):
     @performs(usecases.decline_join_request)
     @api.response(204)
     def post(self, request_id):
+        """The facilitator declines the request."""
         usecases.decline_join_request(request_id)
 
 
@@ -625,6 +628,7 @@ class OneDraft(MethodView):
     @performs(usecases.draft_page)
     @api.response(200, DraftOut)
     def get(self, draft_id):
+        """A draft with its versions (as paragraphs) and its comments, answered or hidden with the reason."""
         return draft_out(draft_id)
 
 
@@ -702,11 +706,13 @@ class ResidentKeyOut(Schema):
 class Residents(MethodView):
     @performs(usecases.sign_up)
     @takes(usecases.sign_up)
-    @api.response(202)
+    @api.response(202, AcceptedOut)
     def post(self, data):
         """Open a resident's account; a link sent to the address verifies it (the same answer whether the address
         had an account or not)."""
         usecases.sign_up(data)
+        return {"message": _("We sent a link to the address you gave. Open it to confirm your address, then sign "
+                             "in.")}
 
 
 @api.route("/residents/session")
@@ -724,7 +730,7 @@ class ResidentSession(MethodView):
 class Me(MethodView):
     @performs(usecases.my_data)
     @api.doc(parameters=[RESIDENT_KEY])
-    @api.response(200)
+    @api.response(200, MyDataOut)
     def get(self):
         """Everything the council holds about the resident (KVKK art. 11)."""
         return usecases.my_data(_resident_key())
@@ -810,10 +816,11 @@ class MySessions(MethodView):
 class PasswordReset(MethodView):
     @performs(usecases.forgot_password)
     @takes(usecases.forgot_password)
-    @api.response(202)
+    @api.response(202, AcceptedOut)
     def post(self, data):
         """E-mail a verified account a link to choose a new password (the same answer for any address)."""
         usecases.forgot_password(data)
+        return {"message": _("If the address has an account, a link to choose a new password is on its way.")}
 
 
 @api.route("/drafts/<uuid:draft_id>/close")

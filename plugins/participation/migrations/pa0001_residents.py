@@ -8,7 +8,7 @@ Revises: (a branch of its own; needs the core at 0051)
 import sqlalchemy as sa
 from alembic import op
 
-from konsey.pluginkit import protect_table
+from konsey.pluginkit import council_primary_keys, protect_table
 
 revision = 'pa0001'
 down_revision = None
@@ -25,7 +25,7 @@ def upgrade():
     sa.Column('email', sa.String(length=254), nullable=False),
     sa.Column('name', sa.String(length=120), nullable=False),
     sa.Column('neighbourhood', sa.String(length=120), nullable=False),
-    sa.Column('password_hash', sa.String(length=255), nullable=False),
+    sa.Column('password_hash', sa.String(length=255), nullable=True),
     sa.Column('verified_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('notice_version', sa.String(length=20), nullable=False),
     sa.Column('consented_at', sa.DateTime(timezone=True), nullable=False),
@@ -35,7 +35,7 @@ def upgrade():
     sa.Column('council_id', sa.Uuid(), nullable=False),
     sa.Column('id', sa.Uuid(), nullable=False),
     sa.ForeignKeyConstraint(['council_id'], ['councils.id'], name=op.f('fk_participation_residents_council_id_councils'), ondelete='RESTRICT'),
-    sa.PrimaryKeyConstraint('council_id', 'id', name=op.f('pk_participation_residents')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_participation_residents')),
     sa.UniqueConstraint('council_id', 'email', name=op.f('uq_participation_residents_council_id_email')),
     sa.UniqueConstraint('council_id', 'id', name=op.f('uq_participation_residents_council_id_id'))
     )
@@ -53,7 +53,7 @@ def upgrade():
     sa.ForeignKeyConstraint(['council_id', 'participant_id'], ['participants.council_id', 'participants.id'], name=op.f('fk_participation_join_requests_council_id_participant_id_participants')),
     sa.ForeignKeyConstraint(['council_id', 'resident_id'], ['participation_residents.council_id', 'participation_residents.id'], name=op.f('fk_participation_join_requests_council_id_resident_id_participation_residents'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['council_id'], ['councils.id'], name=op.f('fk_participation_join_requests_council_id_councils'), ondelete='RESTRICT'),
-    sa.PrimaryKeyConstraint('council_id', 'id', name=op.f('pk_participation_join_requests')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_participation_join_requests')),
     sa.UniqueConstraint('council_id', 'id', name=op.f('uq_participation_join_requests_council_id_id'))
     )
     op.create_table('participation_drafts',
@@ -70,7 +70,7 @@ def upgrade():
     sa.ForeignKeyConstraint(['council_id', 'body_id'], ['bodies.council_id', 'bodies.id'], name=op.f('fk_participation_drafts_council_id_body_id_bodies')),
     sa.ForeignKeyConstraint(['council_id', 'report_id'], ['reports.council_id', 'reports.id'], name=op.f('fk_participation_drafts_council_id_report_id_reports')),
     sa.ForeignKeyConstraint(['council_id'], ['councils.id'], name=op.f('fk_participation_drafts_council_id_councils'), ondelete='RESTRICT'),
-    sa.PrimaryKeyConstraint('council_id', 'id', name=op.f('pk_participation_drafts')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_participation_drafts')),
     sa.UniqueConstraint('council_id', 'id', name=op.f('uq_participation_drafts_council_id_id'))
     )
     op.create_table('participation_comments',
@@ -90,7 +90,7 @@ def upgrade():
     sa.ForeignKeyConstraint(['council_id', 'author_id'], ['participation_residents.council_id', 'participation_residents.id'], name=op.f('fk_participation_comments_council_id_author_id_participation_residents')),
     sa.ForeignKeyConstraint(['council_id', 'draft_id'], ['participation_drafts.council_id', 'participation_drafts.id'], name=op.f('fk_participation_comments_council_id_draft_id_participation_drafts'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['council_id'], ['councils.id'], name=op.f('fk_participation_comments_council_id_councils'), ondelete='RESTRICT'),
-    sa.PrimaryKeyConstraint('council_id', 'id', name=op.f('pk_participation_comments')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_participation_comments')),
     sa.UniqueConstraint('council_id', 'id', name=op.f('uq_participation_comments_council_id_id'))
     )
     with op.batch_alter_table('participation_comments', schema=None) as batch_op:
@@ -105,7 +105,7 @@ def upgrade():
     sa.Column('id', sa.Uuid(), nullable=False),
     sa.ForeignKeyConstraint(['council_id', 'draft_id'], ['participation_drafts.council_id', 'participation_drafts.id'], name=op.f('fk_participation_draft_versions_council_id_draft_id_participation_drafts'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['council_id'], ['councils.id'], name=op.f('fk_participation_draft_versions_council_id_councils'), ondelete='RESTRICT'),
-    sa.PrimaryKeyConstraint('council_id', 'id', name=op.f('pk_participation_draft_versions')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_participation_draft_versions')),
     sa.UniqueConstraint('council_id', 'draft_id', 'version', name=op.f('uq_participation_draft_versions_council_id_draft_id_version')),
     sa.UniqueConstraint('council_id', 'id', name=op.f('uq_participation_draft_versions_council_id_id'))
     )
@@ -140,7 +140,7 @@ def upgrade():
     sa.ForeignKeyConstraint(['council_id', 'report_id'], ['reports.council_id', 'reports.id'], name=op.f('fk_participation_proposals_council_id_report_id_reports')),
     sa.ForeignKeyConstraint(['council_id', 'theme_body_id'], ['bodies.council_id', 'bodies.id'], name=op.f('fk_participation_proposals_council_id_theme_body_id_bodies')),
     sa.ForeignKeyConstraint(['council_id'], ['councils.id'], name=op.f('fk_participation_proposals_council_id_councils'), ondelete='RESTRICT'),
-    sa.PrimaryKeyConstraint('council_id', 'id', name=op.f('pk_participation_proposals')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_participation_proposals')),
     sa.UniqueConstraint('council_id', 'id', name=op.f('uq_participation_proposals_council_id_id')),
     sa.UniqueConstraint('council_id', 'number', name=op.f('uq_participation_proposals_council_id_number'))
     )
@@ -158,7 +158,7 @@ def upgrade():
     sa.ForeignKeyConstraint(['council_id', 'comment_id'], ['participation_comments.council_id', 'participation_comments.id'], name=op.f('fk_participation_flags_council_id_comment_id_participation_comments'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['council_id', 'proposal_id'], ['participation_proposals.council_id', 'participation_proposals.id'], name=op.f('fk_participation_flags_council_id_proposal_id_participation_proposals'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['council_id'], ['councils.id'], name=op.f('fk_participation_flags_council_id_councils'), ondelete='RESTRICT'),
-    sa.PrimaryKeyConstraint('council_id', 'id', name=op.f('pk_participation_flags')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_participation_flags')),
     sa.UniqueConstraint('council_id', 'id', name=op.f('uq_participation_flags_council_id_id'))
     )
     op.create_table('participation_proposal_events',
@@ -170,7 +170,7 @@ def upgrade():
     sa.Column('id', sa.Uuid(), nullable=False),
     sa.ForeignKeyConstraint(['council_id', 'proposal_id'], ['participation_proposals.council_id', 'participation_proposals.id'], name=op.f('fk_participation_proposal_events_council_id_proposal_id_participation_proposals'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['council_id'], ['councils.id'], name=op.f('fk_participation_proposal_events_council_id_councils'), ondelete='RESTRICT'),
-    sa.PrimaryKeyConstraint('council_id', 'id', name=op.f('pk_participation_proposal_events')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_participation_proposal_events')),
     sa.UniqueConstraint('council_id', 'id', name=op.f('uq_participation_proposal_events_council_id_id'))
     )
     with op.batch_alter_table('participation_proposal_events', schema=None) as batch_op:
@@ -185,12 +185,13 @@ def upgrade():
     sa.ForeignKeyConstraint(['council_id', 'proposal_id'], ['participation_proposals.council_id', 'participation_proposals.id'], name=op.f('fk_participation_supports_council_id_proposal_id_participation_proposals'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['council_id', 'resident_id'], ['participation_residents.council_id', 'participation_residents.id'], name=op.f('fk_participation_supports_council_id_resident_id_participation_residents'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['council_id'], ['councils.id'], name=op.f('fk_participation_supports_council_id_councils'), ondelete='RESTRICT'),
-    sa.PrimaryKeyConstraint('council_id', 'id', name=op.f('pk_participation_supports')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_participation_supports')),
     sa.UniqueConstraint('council_id', 'id', name=op.f('uq_participation_supports_council_id_id')),
     sa.UniqueConstraint('council_id', 'proposal_id', 'resident_id', name=op.f('uq_participation_supports_council_id_proposal_id_resident_id'))
     )
     for table in TABLES:
         protect_table(op, table)
+    council_primary_keys(op, list(TABLES))  # PostgreSQL: the key led by council_id, as every council table's
 
 
 def downgrade():

@@ -31,10 +31,10 @@ from konsey.plugins.participation import usecases
 from konsey.plugins.participation.schemas import (
     NOTICE_VERSION,
     AcceptedOut,
-    MyDataOut,
     DraftOut,
     FlagOut,
     JoinRequestOut,
+    MyDataOut,
     ResidentProposalOut,
     WorkingGroupOut,
 )

@@ -668,3 +668,19 @@ def test_the_plugin_imports_nothing_of_konsey_but_the_plugin_kit():
                     assert name == "konsey.pluginkit" or name.startswith("konsey.plugins.participation"), \
                         f"{path.name} imports {name}"
     assert "konsey.pluginkit" in seen
+
+
+def test_where_the_council_disables_it_a_resident_still_signs_in_and_erases_the_account(
+        app, world, councils, mailbox):  # noqa: F811
+    admin, alpha = councils["a"], councils["alpha"]
+    _enable(admin)
+    group = _working_group(admin, world, alpha)
+    resident = _resident(app, mailbox, "ayrilan@example.org", "Ayrılan Kişi")
+    number = int(_propose(resident, group).headers["Location"].rsplit("/", 1)[-1])
+    assert admin.delete(f"{A}/plugins/participation").json["state"] == "disabled"
+    assert app.test_client().get(f"{PA}/proposals/{number}").status_code == 200  # the record stays readable
+    assert _propose(resident, group, "Kapandıktan sonra bir öneri").status_code == 409  # and read-only
+    again = app.test_client()
+    assert again.post(f"{PA}/sign-in", data={"email": "ayrilan@example.org", "password": PASSWORD}).status_code == 302
+    assert again.post(f"{PA}/account/erase", data={"confirm": "1"}).status_code == 302
+    assert admin.get(f"{A}/plugins/participation/proposals/{number}").json["author"] is None

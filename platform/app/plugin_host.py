@@ -83,10 +83,20 @@ def _gate():
     if hooks.enabled(plugin):
         return None
     if plugin in hooks.known:
-        if request.method in SAFE_METHODS:
+        if request.method in SAFE_METHODS or _open_while_disabled():
             return None
         raise PluginDisabled()
     raise NotFound()
+
+
+def _open_while_disabled() -> bool:
+    """A plugin's step that stays open where the council disabled it (konsey.pluginkit.open_while_disabled): a
+    person erasing their own data, say; its records stay read-only otherwise."""
+    from flask import current_app
+
+    view = current_app.view_functions.get(request.endpoint)
+    return bool(getattr(view, "konsey_open_while_disabled", False)
+                or getattr(getattr(view, "view_class", None), "konsey_open_while_disabled", False))
 
 
 def current_owners() -> dict[str, str]:

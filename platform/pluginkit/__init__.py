@@ -56,6 +56,7 @@ from konsey.pluginkit.pages import (  # a plugin's pages read their forms as the
     attempt,
     field_errors,
     load,
+    open_while_disabled,
     posted,
     typed_back,
     uuid_or_none,
@@ -129,7 +130,7 @@ def send_mail_after_commit(to: str, subject: str, body: str) -> None:
 
 __all__ = [
     "AgeBand", "add_member_route", "external_url", "loaded", "takes", "members_and_candidates", "only_seated_candidates", "president_on_board",
-    "refusal_lines", "attempt", "field_errors", "load", "posted", "typed_back", "uuid_or_none",
+    "refusal_lines", "attempt", "field_errors", "load", "posted", "typed_back", "uuid_or_none", "open_while_disabled",
     "ApiBlueprint", "AttemptOutcome", "Conflict", "DomainError", "Forbidden", "Invalid", "city", "NotFound", "SYSTEM", "acting_as", "current_actor",
     "body_of_type", "command", "join_assembly", "one", "referenced", "performs", "query", "Result", "Meeting", "Motion", "StrictSchema", "one_or_404", "Body", "BodyKind", "BodyStatus", "BodyType", "CouncilOwned", "Gender", "Indicator", "Member", "MemberCategory",
     "MemberKind", "MemberStatus", "NavigationItem", "PackageFile", "Permission", "RetentionKind", "ScheduledJob", "Seat", "SeatRole",

@@ -20,6 +20,13 @@ from konsey.schemas.messages import load_input, refusal_lines
 load = load_input  # the pages' name for it
 
 
+def open_while_disabled(view):
+    """Keep a plugin's view open to changes where the council has disabled the plugin (its records are otherwise
+    read-only there): what a person must always be able to do with their own data, such as erasing it."""
+    view.konsey_open_while_disabled = True
+    return view
+
+
 def uuid_or_none(value) -> uuid.UUID | None:
     try:
         return uuid.UUID(str(value))

@@ -22,6 +22,7 @@ from konsey.pluginkit import (
     council_today,
     field_errors,
     file_download,
+    open_while_disabled,
     performs,
     posted,
     takes,
@@ -117,6 +118,7 @@ def verify_page(token):
 
 
 @pages.route("/sign-in", methods=["GET", "POST"], endpoint="sign_in")
+@open_while_disabled  # where the council disabled the plugin, a resident still reaches their own data
 @performs(usecases.sign_in)
 @city.rate_limited("20 per minute", city.per_account("5 per 15 minutes"))
 def sign_in_page():
@@ -135,6 +137,7 @@ def sign_in_page():
 
 
 @pages.post("/sign-out", endpoint="sign_out")
+@open_while_disabled  # where the council disabled the plugin, a resident still reaches their own data
 @performs(usecases.sign_out_everywhere)
 def sign_out_page():
     if request.form.get("everywhere"):
@@ -145,6 +148,7 @@ def sign_out_page():
 
 
 @pages.route("/password/forgot", methods=["GET", "POST"], endpoint="forgot_password")
+@open_while_disabled  # where the council disabled the plugin, a resident still reaches their own data
 @performs(usecases.forgot_password)
 @city.rate_limited("5 per hour")
 def forgot_password_page():
@@ -160,6 +164,7 @@ def forgot_password_page():
 
 
 @pages.route("/password/reset/<token>", methods=["GET", "POST"], endpoint="reset_password")
+@open_while_disabled  # where the council disabled the plugin, a resident still reaches their own data
 @performs(usecases.reset_password)
 @city.rate_limited("10 per hour")
 def reset_password_page(token):
@@ -198,6 +203,7 @@ def my_data_download():
 
 
 @pages.post("/account/erase", endpoint="erase")
+@open_while_disabled  # where the council disabled the plugin, a resident still reaches their own data
 @performs(usecases.erase_account)
 def erase_page():
     if not request.form.get("confirm"):
@@ -716,6 +722,7 @@ class Residents(MethodView):
 
 
 @api.route("/residents/session")
+@open_while_disabled  # where the council disabled the plugin, a resident still reaches their own data
 @city.rate_limited("20 per minute", city.per_account("5 per 15 minutes"))
 class ResidentSession(MethodView):
     @performs(usecases.sign_in)
@@ -727,6 +734,7 @@ class ResidentSession(MethodView):
 
 
 @api.route("/residents/me")
+@open_while_disabled  # where the council disabled the plugin, a resident still reaches their own data
 class Me(MethodView):
     @performs(usecases.my_data)
     @api.doc(parameters=[RESIDENT_KEY])
@@ -802,6 +810,7 @@ class JoinGroup(MethodView):
 
 
 @api.route("/residents/me/sessions")
+@open_while_disabled  # where the council disabled the plugin, a resident still reaches their own data
 class MySessions(MethodView):
     @performs(usecases.sign_out_everywhere)
     @api.doc(parameters=[RESIDENT_KEY])
@@ -812,6 +821,7 @@ class MySessions(MethodView):
 
 
 @api.route("/residents/password-reset")
+@open_while_disabled  # where the council disabled the plugin, a resident still reaches their own data
 @city.rate_limited("5 per hour")
 class PasswordReset(MethodView):
     @performs(usecases.forgot_password)

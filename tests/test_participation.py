@@ -440,7 +440,7 @@ def test_a_resident_downloads_their_data_and_erases_the_account(app, world, coun
 # --- the federation ------------------------------------------------------------------------------------------------
 
 
-def test_the_federation_sees_aggregates_suppressed_under_five(app, world, councils, mailbox):  # noqa: F811
+def test_the_federation_sees_aggregates_suppressed_under_five(app, world, councils, api, mailbox):  # noqa: F811
     admin, alpha = councils["a"], councils["alpha"]
     _enable(admin, needed=1)
     group = _working_group(admin, world, alpha)
@@ -451,7 +451,7 @@ def test_the_federation_sees_aggregates_suppressed_under_five(app, world, counci
     numbers = [int(_propose(resident, group, f"Öneri numarası {i}").headers["Location"].rsplit("/", 1)[-1])
                for i in range(4)]
     with app.app_context(), bound_council(alpha):
-        assert indicators() == {"proposals_per_10000": None, "proposals_reaching_a_body": None,
+        assert indicators() == {"proposals_per_10000": None, "proposals_reaching_a_body_share": None,
                                 "median_days_to_decision": None, "median_days_to_motion": None}
     numbers += [int(_propose(resident, group, f"Sonraki öneri {i}").headers["Location"].rsplit("/", 1)[-1])
                 for i in range(6)]
@@ -461,18 +461,31 @@ def test_the_federation_sees_aggregates_suppressed_under_five(app, world, counci
         figures = indicators()
     assert figures["proposals_per_10000"] == round(10 * 10000 / 4_479_525, 2)  # İzmir's population (the province)
     # Four of ten reached a body: four is a count under five, and the share would give it back (suppressed).
-    assert figures["proposals_reaching_a_body"] is None
+    assert figures["proposals_reaching_a_body_share"] is None
     resident.post(f"{PA}/proposals/{numbers[4]}/support")
     with app.app_context(), bound_council(alpha):
         figures = indicators()
-    assert figures["proposals_reaching_a_body"] == 0.5
+    assert figures["proposals_reaching_a_body_share"] == 0.5
     assert figures["median_days_to_motion"] is None  # no motion yet, and never from fewer than five
 
     from konsey.core.federation import compute
 
     with app.app_context():
         row = compute()[alpha]
-    assert row["plugin:proposals_reaching_a_body"] == 0.5
+    assert row["plugin:proposals_reaching_a_body_share"] == 0.5
+    # The federation's analyst compares them: labelled in the indicators' list, a column of the CSV.
+    from konsey.core.accounts import PlatformRole, User
+    from konsey.tenants.db import db
+
+    analyst_id = world.user("analist@federasyon.example.org")
+    with app.app_context():
+        db.session.get(User, analyst_id).platform_role = PlatformRole.FEDERATION_ANALYST
+        db.session.commit()
+    analyst = api(world.token(analyst_id))
+    listed = analyst.get("/api/v1/federation/indicators").json
+    assert listed["indicators"]["plugin:proposals_per_10000"] == "Residents' proposals per 10,000 inhabitants"
+    csv_header = analyst.get("/api/v1/federation/indicators.csv").get_data(as_text=True).splitlines()[0]
+    assert "plugin:proposals_reaching_a_body_share" in csv_header
 
 
 # --- isolation and the gate -----------------------------------------------------------------------------------------

@@ -29,7 +29,7 @@ from konsey.core.formats import DEFAULT_ZONE
 from konsey.core.meetings import Meeting, MeetingStatus
 from konsey.core.membership import Gender, Member, MemberKind, MemberStatus
 from konsey.core.motions import ORDER, Motion, MotionStatus
-from konsey.core.plugins import PluginEnablement, indicator_values
+from konsey.core.plugins import PluginEnablement, indicator_values, plugin_manager
 from konsey.core.rules import follow_up as follow_up_rules
 from konsey.core.rules.parity import minimum_per_gender
 from konsey.core.seats import VOTING_ROLES, Seat
@@ -465,10 +465,20 @@ def table(filters: dict | None = None, *, public_only: bool = False, today: date
     return sorted(rows, key=lambda r: r["name"])
 
 
+def indicator_labels() -> dict:
+    """Every indicator the federation compares, code → label: the core's, then each installed plugin's as
+    ``plugin:<code>`` (residents' proposals per 10,000 inhabitants, a children's assembly's size…)."""
+    labels = dict(INDICATORS)
+    for answer in plugin_manager().hook.konsey_federation_indicators():
+        for indicator in answer or []:
+            labels.setdefault(f"plugin:{indicator.code}", indicator.label)
+    return labels
+
+
 def medians(rows: list[dict], *, minimum: int = 1) -> dict:
     """Each indicator's median over the rows that have a figure; None where fewer than ``minimum`` have one."""
     out = {}
-    for code in INDICATORS:
+    for code in indicator_labels():
         present = [r[code] for r in rows if isinstance(r.get(code), (int, float))]
         out[code] = round(statistics.median(present), 3) if present and len(present) >= minimum else None
     return out
@@ -487,7 +497,7 @@ def position(slug: str, today: date | None = None) -> dict:
                     for code in RANKABLE}
     # A median of fewer than five councils gives one away: of two, the median and our own figure are the
     # other's exact value. Below five, no median is shown.
-    return {"council": {k: mine[k] for k in ("slug", "name", "municipality_type", *INDICATORS) if k in mine},
+    return {"council": {k: mine[k] for k in ("slug", "name", "municipality_type", *indicator_labels()) if k in mine},
             "national_median": medians(rows, minimum=MIN_COUNCILS), "peer_median": medians(peers, minimum=MIN_COUNCILS),
             "peer_count": len(peers), "peer_distribution": distribution}
 
@@ -521,14 +531,15 @@ def trend(code: str, slug: str | None = None) -> list[tuple[str, float | None]]:
 
 
 def label_of(code: str) -> str:
-    return str(INDICATORS[code]) if code in INDICATORS else code
+    labels = indicator_labels()
+    return str(labels[code]) if code in labels else code
 
 
 def csv_of(rows: list[dict]) -> str:
     import csv
     import io
 
-    columns = ["slug", "name", "province", "region", "municipality_type", "population_band", *INDICATORS]
+    columns = ["slug", "name", "province", "region", "municipality_type", "population_band", *indicator_labels()]
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=columns, extrasaction="ignore")
     writer.writeheader()

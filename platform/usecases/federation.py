@@ -16,7 +16,7 @@ from konsey.usecases.base import command, query
 
 
 def labels(codes=None) -> dict:
-    return {code: federation.label_of(code) for code in (codes or federation.INDICATORS)}
+    return {code: federation.label_of(code) for code in (codes or federation.indicator_labels())}
 
 
 @query(Permission.FEDERATION_VIEW, audited=True)  # the read across councils is recorded, and the record kept

@@ -75,8 +75,8 @@ def konsey_federation_indicators():
     return [
         Indicator("proposals_per_10000", _l("Residents' proposals per 10,000 inhabitants"),
                   _indicator("proposals_per_10000")),
-        Indicator("proposals_reaching_a_body", _l("Share of proposals that reached a body"),
-                  _indicator("proposals_reaching_a_body")),
+        Indicator("proposals_reaching_a_body_share", _l("Share of proposals that reached a body"),
+                  _indicator("proposals_reaching_a_body_share")),
         Indicator("proposal_days_to_decision", _l("Median days from a proposal's threshold to a body's decision"),
                   _indicator("median_days_to_decision")),
         Indicator("proposal_days_to_motion", _l("Median days from a proposal's threshold to a motion"),

@@ -50,7 +50,7 @@ def seed(today: date) -> None:
     password = city.hash_password(DEMO_RESIDENT_PASSWORD)
     residents = []
     for n, name in enumerate(NAMES):
-        joined = today - timedelta(days=rng.randint(120, 330))
+        joined = today - timedelta(days=rng.randint(370, 400))  # before the first proposal they support
         resident = Resident(email=f"sakin{n + 1}@{council.slug}.ornek.org", name=name,
                             neighbourhood=rng.choice(neighbourhoods), password_hash=password,
                             notice_version="2026-12", consented_at=_at(joined), verified_at=_at(joined),
@@ -80,17 +80,21 @@ def seed(today: date) -> None:
                                    created_at=_at(made + timedelta(days=k + 1))))
         return row, made
 
-    # On the working group's agenda, its report written and the motion the decision became followed.
+    # On the working group's agenda, its report written and the motion the decision became followed: made six weeks
+    # before the decision that became the council's first motion, so that its page tells the story in order.
+    first = city.motion_trail(motions[-1]["id"]) if motions else None
+    decided = city.council_day_of(first["adopted_at"]) if first else today - timedelta(days=200)
     reached, made = proposal("Otobüs duraklarına gölgelik ve oturak",
                              "Yazın duraklarda beklemek çok zor. Merkez hattındaki duraklara gölgelik ve oturak "
                              "konulsun; yaşlılar ve engelliler için öncelik verilsin.",
-                             group, 240, residents[1:7], status=ProposalStatus.AT_BODY, body_id=group)
+                             group, (today - decided).days + 42, residents[1:7], status=ProposalStatus.AT_BODY,
+                             body_id=group)
     reached.reached_at = _at(made + timedelta(days=6))
     reports = city.reports_of(group) if group else []
     reached.report_id = reports[0]["id"] if reports else None
     reached.motion_id = motions[-1]["id"] if motions else None
     for kind, offset, note in (("reached", 6, "6"), ("at_body", 6, groups[0]["name"] if groups else None),
-                               ("report", 30, None)):
+                               ("report", 20, None), ("report_adopted", 34, reports[0]["title"] if reports else None)):
         db.session.add(ProposalEvent(proposal_id=reached.id, kind=kind, note=note, at=_at(made + timedelta(days=offset))))
 
     # Collecting supports, and one on the executive board's agenda waiting to be given to a group.

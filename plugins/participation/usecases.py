@@ -522,7 +522,17 @@ def timeline(proposal: Proposal) -> list[dict]:
         if motion["answer"]:
             steps.append({"kind": "municipal_answer", "at": motion["municipal_decided_on"], "note": motion["answer"]})
         steps.extend({"kind": "milestone", "at": m["day"], "note": m["state"]} for m in motion["milestones"])
-    return steps
+    return _in_order(steps)
+
+
+def _in_order(steps: list[dict]) -> list[dict]:
+    """The steps by their day (a step without one keeps the day of the step before it); on one day, in the order
+    they were told (sorting is stable)."""
+    last, keyed = None, []
+    for step in steps:
+        last = step["at"] or last
+        keyed.append((last or date.min, step))
+    return [step for _day, step in sorted(keyed, key=lambda pair: pair[0])]
 
 
 @query(Permission.COUNCIL_VIEW)
@@ -530,8 +540,9 @@ def proposal_desk(number: int) -> dict:
     """What the staff's forms on a proposal's page choose from: the working groups, the council's motions, the
     reports of the group it is with."""
     proposal = _proposal(number)
-    return {"groups": themes()[:-1], "motions": city.motions_to_link(),
-            "reports": city.reports_of(proposal.body_id) if proposal.body_id else []}
+    at_group = proposal.body_id is not None and city.working_group(proposal.body_id) is not None
+    return {"groups": themes()[:-1], "motions": city.motions_to_link(), "at_group": at_group,
+            "reports": city.reports_of(proposal.body_id) if at_group else []}
 
 
 @query(None)
@@ -1027,7 +1038,7 @@ def indicators() -> dict:
         to_motion.append((start, city.council_day_of(motion["adopted_at"])))
     return {
         "proposals_per_10000": city.suppress(rules.per_10000(len(shown), city.municipality_population()), len(shown)),
-        "proposals_reaching_a_body": city.suppress_share(len(reached), len(shown)),
+        "proposals_reaching_a_body_share": city.suppress_share(len(reached), len(shown)),
         "median_days_to_decision": city.suppress(rules.median_days(to_decision), len(to_decision)),
         "median_days_to_motion": city.suppress(rules.median_days(to_motion), len(to_motion)),
     }

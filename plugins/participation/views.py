@@ -384,8 +384,9 @@ def new_bylaws_draft_page():
 @pages.get("/drafts/<uuid:draft_id>", endpoint="draft")
 @performs(usecases.draft_page)
 def draft_page(draft_id):
+    chosen = request.args.get("paragraph", "")
     return render_template("participation/draft.html", **usecases.draft_page(draft_id, signed_in_key()), errors={},
-                           values={})
+                           values={"paragraph": chosen if chosen.isdigit() else ""})
 
 
 @pages.post("/drafts/<uuid:draft_id>/comments", endpoint="comment")

@@ -61,6 +61,7 @@ from konsey.pluginkit.pages import (  # a plugin's pages read their forms as the
     typed_back,
     uuid_or_none,
 )
+from konsey.schemas.auth import NewPasswordSchema  # a new password, typed twice, as the platform asks for one
 from konsey.schemas.base import StrictSchema
 from konsey.schemas.messages import refusal_lines  # a refusal as lines for a page
 from konsey.tenants.db import CouncilOwned, db, enum_of, same_council_fk, utcnow
@@ -132,7 +133,7 @@ __all__ = [
     "AgeBand", "add_member_route", "external_url", "loaded", "takes", "members_and_candidates", "only_seated_candidates", "president_on_board",
     "refusal_lines", "attempt", "field_errors", "load", "posted", "typed_back", "uuid_or_none", "open_while_disabled",
     "ApiBlueprint", "AttemptOutcome", "Conflict", "DomainError", "Forbidden", "Invalid", "city", "NotFound", "SYSTEM", "acting_as", "current_actor",
-    "body_of_type", "command", "join_assembly", "one", "referenced", "performs", "query", "Result", "Meeting", "Motion", "StrictSchema", "one_or_404", "Body", "BodyKind", "BodyStatus", "BodyType", "CouncilOwned", "Gender", "Indicator", "Member", "MemberCategory",
+    "body_of_type", "command", "join_assembly", "one", "referenced", "performs", "query", "Result", "Meeting", "Motion", "StrictSchema", "NewPasswordSchema", "one_or_404", "Body", "BodyKind", "BodyStatus", "BodyType", "CouncilOwned", "Gender", "Indicator", "Member", "MemberCategory",
     "MemberKind", "MemberStatus", "NavigationItem", "PackageFile", "Permission", "RetentionKind", "ScheduledJob", "Seat", "SeatRole",
     "assign_seat", "body_parity", "current_council", "forward_proposal", "bound_council", "bound_council_by_slug", "enum_of", "notification_template",
     "seat_from_form", "send_mail_after_commit", "count_round", "current_council_id", "db", "end_seat",

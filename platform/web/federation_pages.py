@@ -9,7 +9,7 @@ import math
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from konsey.core.federation import RANKABLE, indicator_labels
+from konsey.core.federation import RANKABLE
 from konsey.pluginkit import file_download
 from konsey.pluginkit.pages import filled, load
 from konsey.schemas.federation import FilterArgs, TableSchema
@@ -56,7 +56,7 @@ def _histogram(values: list[float], bins: int = 8) -> list[dict]:
 def dashboard():
     filters = {key: request.args.get(key) or None for key in FILTERS}
     year = request.args.get("year", type=int)
-    code = request.args.get("indicator") if request.args.get("indicator") in indicator_labels() else "members"
+    code = request.args.get("indicator") if request.args.get("indicator") in federation.labels() else "members"
     found = federation.dashboard(filters, year, code)
     every, rows, trend = found["every"], found["rows"], found["trend"]
     top = max([v for _d, v in trend if v is not None] + [1])

@@ -36,17 +36,6 @@ class ForgottenPasswordSchema(StrictSchema):
     email = fields.Email(required=True, validate=validate.Length(max=254))
 
 
-class NewResidentPasswordSchema(StrictSchema):
-    AS_TYPED = frozenset({"password", "confirm"})
-    password = fields.String(required=True, validate=PASSWORD_LENGTH)
-    confirm = fields.String(required=True)
-
-    @validates_schema(skip_on_field_errors=True)
-    def _the_same_twice(self, data, **_kwargs):
-        if data["password"] != data["confirm"]:
-            raise ValidationError({"confirm": [str(_l("The two passwords are not the same."))]})
-
-
 class GroupJoinSchema(StrictSchema):
     consent = fields.Boolean(required=True, metadata={"description": "The resident agrees to being contacted by "
                                                                      "the group (its meeting notices by e-mail)."})

@@ -18,6 +18,7 @@ from konsey.pluginkit import (
     Conflict,
     Forbidden,
     Invalid,
+    NewPasswordSchema,
     NotFound,
     Permission,
     city,
@@ -35,6 +36,7 @@ from konsey.pluginkit import (
     record,
     send_mail_after_commit,
     utcnow,
+    uuid_or_none,
 )
 from konsey.plugins.participation import rules
 from konsey.plugins.participation.models import (
@@ -66,7 +68,6 @@ from konsey.plugins.participation.schemas import (
     GroupJoinSchema,
     MergeSchema,
     MotionLinkSchema,
-    NewResidentPasswordSchema,
     ProposalAnswerSchema,
     ReasonSchema,
     ReportLinkSchema,
@@ -164,7 +165,7 @@ def verify(token: str) -> Resident:
         council_id, resident_id, fingerprint = _verifier().loads(token, max_age=VERIFY_DAYS * 86400)
     except (BadSignature, SignatureExpired, ValueError, TypeError) as error:
         raise Invalid({"token": [_("This link is not valid or has expired. Sign up again.")]}) from error
-    resident = db.session.scalar(select(Resident).where(Resident.id == _uuid(resident_id)))
+    resident = db.session.scalar(select(Resident).where(Resident.id == uuid_or_none(resident_id)))
     if council_id != str(current_council_id()) or resident is None \
             or fingerprint != _fingerprint(resident.email, resident.password_hash or ""):
         raise Invalid({"token": [_("This link is not valid or has expired. Sign up again.")]})
@@ -217,7 +218,7 @@ def _resetting(token: str) -> Resident:
         council_id, resident_id, fingerprint = _resets().loads(token, max_age=3600)
     except (BadSignature, SignatureExpired, ValueError, TypeError) as error:
         raise Invalid({"token": [_("This link is not valid or has expired. Ask for a new one.")]}) from error
-    resident = db.session.scalar(select(Resident).where(Resident.id == _uuid(resident_id)))
+    resident = db.session.scalar(select(Resident).where(Resident.id == uuid_or_none(resident_id)))
     if council_id != str(current_council_id()) or resident is None \
             or fingerprint != _fingerprint(resident.password_hash or ""):
         raise Invalid({"token": [_("This link is not valid or has expired. Ask for a new one.")]})
@@ -229,7 +230,7 @@ def check_reset_link(token: str) -> None:
     _resetting(token)
 
 
-@command(None, takes=NewResidentPasswordSchema)
+@command(None, takes=NewPasswordSchema)
 def reset_password(token: str, data: dict) -> Resident:
     """The resident chooses a new password with the link; every session signed before ends."""
     resident = _resetting(token)
@@ -248,9 +249,9 @@ def resident_of(key: str | None) -> Resident | None:
     """The verified account a session's key names (None: signed out, erased, or a session made before the
     resident signed out everywhere)."""
     resident_id, _sep, generation = (key or "").partition(":")
-    if _uuid(resident_id) is None:
+    if uuid_or_none(resident_id) is None:
         return None
-    resident = db.session.scalar(select(Resident).where(Resident.id == _uuid(resident_id)))
+    resident = db.session.scalar(select(Resident).where(Resident.id == uuid_or_none(resident_id)))
     if resident is None or resident.verified_at is None or generation != str(resident.session_generation):
         return None
     return resident
@@ -359,7 +360,7 @@ def propose(resident_id, data: dict, upload: tuple[str, bytes] | None = None) ->
     resident = _signed_in(resident_id)
     theme = None
     if data["theme"] != "other":
-        group = city.working_group(_uuid(data["theme"]))
+        group = city.working_group(uuid_or_none(data["theme"]))
         if group is None:
             raise Invalid({"theme": [_("Choose one of the themes.")]})
         theme = group.id
@@ -376,13 +377,6 @@ def propose(resident_id, data: dict, upload: tuple[str, bytes] | None = None) ->
     _event(proposal, "proposed")
     record("participation.proposed", proposal, {"number": number})
     return proposal
-
-
-def _uuid(value) -> uuid.UUID | None:
-    try:
-        return uuid.UUID(str(value))
-    except (TypeError, ValueError):
-        return None
 
 
 def _proposal(number: int, *, lock: bool = False) -> Proposal:
@@ -464,8 +458,8 @@ def proposals(status: str | None = None, theme: str | None = None, page: int = 1
         statement = statement.where(Proposal.status == ProposalStatus(status))
     if theme == "other":
         statement = statement.where(Proposal.theme_body_id.is_(None))
-    elif _uuid(theme):
-        statement = statement.where(Proposal.theme_body_id == _uuid(theme))
+    elif uuid_or_none(theme):
+        statement = statement.where(Proposal.theme_body_id == uuid_or_none(theme))
     page = min(max(page, 1), 10_000)
     rows = db.session.scalars(statement.offset((page - 1) * 30).limit(31)).all()
     return {"proposals": rows[:30], "page": page, "more": len(rows) > 30, "status": status, "theme": theme,
@@ -556,14 +550,19 @@ def attachment(number: int) -> Proposal:
 # --- the secretariat's and the bodies' steps --------------------------------------------------------------------
 
 
+def _still_open(proposal: Proposal) -> Proposal:
+    """A declined or merged proposal is closed: neither answered nor declined again (its reason stays)."""
+    if proposal.status in (ProposalStatus.DECLINED, ProposalStatus.MERGED):
+        raise Conflict({"proposal": [_("This proposal is already closed.")]})
+    return proposal
+
+
 @command(Permission.BODIES_MANAGE, takes=ProposalAnswerSchema)
 def answer_proposal(number: int, data: dict) -> Proposal:
     """The secretariat answers a proposal publicly (the answer is shown on its page; its proposer is told)."""
     proposal = _proposal(number, lock=True)
     text = loaded(data)["text"]
-    if proposal.status in (ProposalStatus.DECLINED, ProposalStatus.MERGED):
-        raise Conflict({"proposal": [_("This proposal is already closed.")]})
-    proposal.answer = text
+    _still_open(proposal).answer = text
     if proposal.status is ProposalStatus.OPEN:
         proposal.status = ProposalStatus.ANSWERED
     _event(proposal, "answered")
@@ -578,9 +577,7 @@ def decline_proposal(number: int, data: dict) -> Proposal:
     """The secretariat declines a proposal with a public reason."""
     proposal = _proposal(number, lock=True)
     reason = loaded(data)["reason"]
-    if proposal.status in (ProposalStatus.DECLINED, ProposalStatus.MERGED):
-        raise Conflict({"proposal": [_("This proposal is already closed.")]})
-    proposal.status, proposal.answer = ProposalStatus.DECLINED, reason
+    _still_open(proposal).status, proposal.answer = ProposalStatus.DECLINED, reason
     _event(proposal, "declined", reason)
     record("participation.declined", proposal, {"number": number})
     _tell([proposal.author_id] if proposal.author_id else [], _("Proposal %(n)d declined", n=number),
@@ -603,8 +600,7 @@ def merge_proposal(number: int, data: dict) -> Proposal:
         raise NotFound()
     if target is None or target.status in (ProposalStatus.MERGED, ProposalStatus.DECLINED):
         raise Invalid({"into": [_("Choose an open proposal to merge into.")]})
-    if duplicate.status in (ProposalStatus.MERGED, ProposalStatus.DECLINED):
-        raise Conflict({"proposal": [_("This proposal is already closed.")]})
+    _still_open(duplicate)
     already = set(db.session.scalars(select(Support.resident_id).where(Support.proposal_id == target.id)))
     for found in db.session.scalars(select(Support).where(Support.proposal_id == duplicate.id)).all():
         if found.resident_id not in already:

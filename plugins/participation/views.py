@@ -650,14 +650,21 @@ class DraftVersions(MethodView):
         return draft_out(draft_id)
 
 
-@api.route("/drafts/<uuid:draft_id>/adopt")
-class AdoptDraft(MethodView):
-    @performs(usecases.adopt_draft)
-    @api.response(200, DraftOut)
-    def post(self, draft_id):
-        """Adopt the text: its period over and every comment answered."""
-        usecases.adopt_draft(draft_id)
-        return draft_out(draft_id)
+def _draft_operation(path: str, use_case, doc: str):
+    class Operation(MethodView):
+        @performs(use_case)
+        @api.response(200, DraftOut)
+        def post(self, draft_id):
+            use_case(draft_id)
+            return draft_out(draft_id)
+
+    Operation.post.__doc__ = doc
+    Operation.__name__ = f"Draft{path.title()}"
+    api.route(f"/drafts/<uuid:draft_id>/{path}")(Operation)
+
+
+_draft_operation("adopt", usecases.adopt_draft, "Adopt the text: its period over and every comment answered.")
+_draft_operation("close", usecases.close_comments, "End the comment period today.")
 
 
 @api.route("/comments/<uuid:comment_id>/answer")
@@ -832,16 +839,6 @@ class PasswordReset(MethodView):
         """E-mail a verified account a link to choose a new password (the same answer for any address)."""
         usecases.forgot_password(data)
         return {"message": _("If the address has an account, a link to choose a new password is on its way.")}
-
-
-@api.route("/drafts/<uuid:draft_id>/close")
-class CloseDraft(MethodView):
-    @performs(usecases.close_comments)
-    @api.response(200, DraftOut)
-    def post(self, draft_id):
-        """End the comment period today."""
-        usecases.close_comments(draft_id)
-        return draft_out(draft_id)
 
 
 @api.route("/flags/<uuid:flag_id>/dismiss")

@@ -505,6 +505,9 @@ def test_a_council_that_has_not_enabled_it_shows_nothing_and_another_councils_id
 
     for url in (f"{PB}/", f"{PB}/sign-up", f"{PB}/proposals/{number}", f"{PB}/drafts/{draft['id']}"):
         assert app.test_client().get(url).status_code == 404, url
+    # The council's public page leads residents to it; another council's does not.
+    assert 'href="/alpha/p/participation/"' in app.test_client().get("/alpha/public").get_data(as_text=True)
+    assert "/p/participation" not in app.test_client().get("/beta/public").get_data(as_text=True)
     assert other.get(f"{B}/plugins/participation/proposals").status_code == 404
 
     _enable(other, B)

@@ -123,7 +123,15 @@ def _navigation():
                 items.append((str(item.label), url_for(item.endpoint, council_slug=council.slug)))
         return items
 
-    return {"plugin_navigation": plugin_navigation}
+    def plugin_public_links() -> list[tuple[str, str]]:
+        """(label, url) of the pages anyone may open that the current council's enabled plugins offer."""
+        council = g.get("council")
+        if council is None:
+            return []
+        return [(str(item.label), url_for(item.endpoint, council_slug=council.slug))
+                for item in collect(council_hooks(council.id).hook.konsey_public_links())]
+
+    return {"plugin_navigation": plugin_navigation, "plugin_public_links": plugin_public_links}
 
 
 def configure_migrations(config):

@@ -129,6 +129,13 @@ def konsey_navigation() -> list[NavigationItem]:
 
 
 @hookspec
+def konsey_public_links() -> list[NavigationItem]:
+    """Pages of the plugin that anyone may open (no sign-in), as ``NavigationItem(label, endpoint)``: linked from the
+    council's public page, where residents find them. Called while that page is rendered; ``permission`` is
+    ignored (the page's own use case decides)."""
+
+
+@hookspec
 def konsey_membership_eligibility(body: Body, member: Member, on: date) -> list[str] | None:
     """Why ``member`` may not take a seat in ``body`` on day ``on``: a list of translated reasons, or None.
 

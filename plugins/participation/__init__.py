@@ -66,6 +66,13 @@ def konsey_navigation():
     return [NavigationItem(_l("Residents' proposals"), f"{NAME}.index", Permission.COUNCIL_VIEW)]
 
 
+@hookimpl
+def konsey_public_links():
+    return [NavigationItem(_l("Residents' proposals"), f"{NAME}.index"),
+            NavigationItem(_l("Working groups open to residents"), f"{NAME}.groups"),
+            NavigationItem(_l("Drafts open for comment"), f"{NAME}.drafts")]
+
+
 def _indicator(code: str):
     return lambda: usecases.indicators()[code]
 

@@ -238,7 +238,7 @@ PUBLIC_COUNCIL_ROUTES = {("POST", "/api/v1/councils/<council_slug>/applications"
                          # residents' participation: public reads, and a resident's own steps (their session
                          # holds an account of that council only: tests/test_participation.py tries another's)
                          *{(method, f"/<council_slug>/p/participation{tail}") for method, tail in (
-                             ("GET", "/"), ("GET", "/sign-up"), ("POST", "/sign-up"), ("GET", "/verify/<token>"),
+                             ("GET", "/"), ("GET", "/sign-up"), ("POST", "/sign-up"), ("GET", "/verify/<token>"), ("POST", "/verify/<token>"),
                              ("GET", "/sign-in"), ("POST", "/sign-in"), ("POST", "/sign-out"), ("GET", "/account"),
                              ("GET", "/password/forgot"), ("POST", "/password/forgot"),
                              ("GET", "/password/reset/<token>"), ("POST", "/password/reset/<token>"),

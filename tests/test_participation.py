@@ -104,8 +104,9 @@ def _resident(app, mailbox, email, name="Deniz Yurttaş", prefix=PA, neighbourho
     page = client.post(f"{prefix}/sign-up", data={"name": name, "email": email, "neighbourhood": neighbourhood,
                                                     "password": PASSWORD, "notice_version": "2026-12"})
     assert page.status_code == 200, page.get_data(as_text=True)
-    link = _link_in(mailbox, email)
-    assert client.get(urlsplit(link).path).status_code == 302
+    link = urlsplit(_link_in(mailbox, email)).path
+    assert name in client.get(link).get_data(as_text=True)  # the link shows whose account it confirms
+    assert client.post(link).status_code == 302
     signed = client.post(f"{prefix}/sign-in", data={"email": email, "password": PASSWORD})
     assert signed.status_code == 302, signed.get_data(as_text=True)
     return client
@@ -137,8 +138,11 @@ def test_a_resident_signs_up_verifies_the_address_and_signs_in(app, councils, ma
                                            "notice_version": "2026-12"})
     early = unverified.post(f"{PA}/sign-in", data={"email": "deniz@example.org", "password": PASSWORD})
     assert early.status_code == 422 and "link" in early.get_data(as_text=True)
-    link = _link_in(mailbox, "deniz@example.org")
-    assert unverified.get(urlsplit(link).path).status_code == 302
+    link = urlsplit(_link_in(mailbox, "deniz@example.org")).path
+    opened = unverified.get(link)  # opening the link (a mail scanner does) confirms nothing
+    assert opened.status_code == 200 and 'data-testid="confirm-address"' in opened.get_data(as_text=True)
+    assert unverified.post(f"{PA}/sign-in", data={"email": "deniz@example.org", "password": PASSWORD}).status_code == 422
+    assert unverified.post(link).status_code == 302
     wrong = unverified.post(f"{PA}/sign-in", data={"email": "deniz@example.org", "password": "yanlış-parola-1"})
     assert wrong.status_code == 422
     assert unverified.post(f"{PA}/sign-in", data={"email": "deniz@example.org", "password": PASSWORD}).status_code == 302
@@ -561,7 +565,7 @@ def test_an_app_acts_for_a_resident_with_their_key(app, world, councils, api, ma
                                                "notice_version": "2026-12"}).status_code == 202
     early = public.post(f"{R}/residents/session", json={"email": "app@example.org", "password": PASSWORD})
     assert early.status_code == 422  # not verified yet
-    app.test_client().get(urlsplit(_link_in(mailbox, "app@example.org")).path)
+    app.test_client().post(urlsplit(_link_in(mailbox, "app@example.org")).path)
     token = public.post(f"{R}/residents/session", json={"email": "app@example.org", "password": PASSWORD}).json["token"]
     key = {"X-Resident-Token": token}
 
@@ -632,9 +636,10 @@ def test_an_unverified_address_is_taken_by_whoever_reads_its_mail(app, councils,
                                       "neighbourhood": "Alsancak", "password": PASSWORD, "notice_version": "2026-12"})
     second_link = _link_in(mailbox, "sahibi@example.org")
     assert first_link != second_link
-    assert owner.get(urlsplit(first_link).path).status_code == 302  # void: the account took the new password
+    assert owner.get(urlsplit(first_link).path).status_code == 302  # void (to sign up): it took the new password
+    assert owner.post(urlsplit(first_link).path).status_code == 302
     assert owner.post(f"{PA}/sign-in", data={"email": "sahibi@example.org", "password": PASSWORD}).status_code == 422
-    owner.get(urlsplit(second_link).path)
+    owner.post(urlsplit(second_link).path)
     assert owner.post(f"{PA}/sign-in", data={"email": "sahibi@example.org", "password": PASSWORD}).status_code == 302
     assert "Gerçek Sahibi" in owner.get(f"{PA}/account").get_data(as_text=True)
 
@@ -652,6 +657,9 @@ def test_a_hidden_proposal_shows_its_number_and_reason_only_and_a_bylaws_draft_i
     assert "Kaba bir başlık" not in app.test_client().get(f"{PA}/").get_data(as_text=True)
     assert app.test_client().get(f"{A}/plugins/participation/proposals/{number}").json["title"] is None
     assert admin.get(f"{A}/plugins/participation/proposals/{number}").json["title"] == "Kaba bir başlık burada"
+    other = int(_propose(author, group, "Başka bir öneri burada").headers["Location"].rsplit("/", 1)[-1])
+    into_hidden = admin.post(f"{A}/plugins/participation/proposals/{other}/merge", json={"into": number})
+    assert into_hidden.status_code == 422 and "into" in into_hidden.json["errors"]  # its page would name it
 
     closes = (clock.council_today() + timedelta(days=9)).isoformat()
     draft = admin.post(f"{A}/plugins/participation/drafts", json={"title": "Yönerge taslağı", "closes_on": closes,

@@ -111,7 +111,7 @@ def import_council(document: dict) -> tuple[Council, dict[str, int]]:
             # name first, then given it: the file's order is not the references' order.
             pointing = [fk.parent.name for fk in table.foreign_keys
                         if fk.column.table is table and fk.parent.name != "council_id"]
-            later = [{"id": row["id"], **{name: row[name] for name in pointing}} for row in rows
+            later = [{"id": row.get("id"), **{name: row.get(name) for name in pointing}} for row in rows
                      if any(row.get(name) is not None for name in pointing)]
             db.session.execute(table.insert(), [{**row, **dict.fromkeys(pointing)} for row in rows])
             for row in later:

@@ -57,12 +57,17 @@ def rate_limited(*limits: tuple[str, dict] | str):
 def per_account(limit: str, field: str = "email"):
     """A limit per account a sign-in names (the form's or the JSON body's ``field``), whatever address the tries
     come from, counting only the tries that failed (a 4xx answer): five wrong passwords and the account waits."""
+    import hashlib  # noqa: PLC0415 - only for this key
+
     from flask import request  # noqa: PLC0415 - only ever called inside a request
 
     def account() -> str:
+        # The council's own account of that address (one address in two councils is two accounts), as a digest: a
+        # key of bounded length whatever was sent.
         body = request.get_json(silent=True) if request.is_json else None
         value = (body or {}).get(field) if isinstance(body, dict) else request.form.get(field)
-        return "account:" + normalise_email(str(value or "-"))
+        named = f"{current_council_id()}:{normalise_email(str(value or '-')[:254])}"
+        return "account:" + hashlib.sha256(named.encode()).hexdigest()[:32]
 
     return (limit, {"methods": ["POST"], "key_func": account,
                     "deduct_when": lambda response: 400 <= response.status_code < 500})

@@ -159,8 +159,24 @@ def _fill(resident: Resident, data: dict, password_hash: str) -> None:
     db.session.flush()
 
 
+@query(None)
+def account_to_confirm(token: str) -> Resident:
+    """The account a confirmation link names, to show before it is confirmed (a link opened by a mail scanner, or
+    by someone who did not sign up, confirms nothing)."""
+    return _linked(token)
+
+
 @command(None)
 def verify(token: str) -> Resident:
+    """The resident confirms their address, on the page the link opened."""
+    resident = _linked(token)
+    if resident.verified_at is None:
+        resident.verified_at = utcnow()
+        record("participation.verified", resident)
+    return resident
+
+
+def _linked(token: str) -> Resident:
     try:
         council_id, resident_id, fingerprint = _verifier().loads(token, max_age=VERIFY_DAYS * 86400)
     except (BadSignature, SignatureExpired, ValueError, TypeError) as error:
@@ -169,9 +185,6 @@ def verify(token: str) -> Resident:
     if council_id != str(current_council_id()) or resident is None \
             or fingerprint != _fingerprint(resident.email, resident.password_hash or ""):
         raise Invalid({"token": [_("This link is not valid or has expired. Sign up again.")]})
-    if resident.verified_at is None:
-        resident.verified_at = utcnow()
-        record("participation.verified", resident)
     return resident
 
 
@@ -186,6 +199,8 @@ def sign_in(data: dict) -> Resident:
     if resident is None:
         city.spend_a_password_check(data["password"])
         raise Invalid({"_schema": [_("The e-mail address or the password is wrong.")]})
+    if resident.password_hash is None:  # restored from an export: as slow as a wrong password, then refused
+        city.spend_a_password_check(data["password"])
     matches, _rehashed = city.password_matches(resident.password_hash, data["password"])
     if not matches:
         raise Invalid({"_schema": [_("The e-mail address or the password is wrong.")]})
@@ -298,8 +313,10 @@ def erase_account(resident_id) -> None:
     """The resident erases their account (KVKK art. 7): the account, their supports and their requests go; what
     they published stays on the public record without their name ("a former resident")."""
     resident = _signed_in(resident_id)
+    # Locked in the order of their numbers, as a merge locks them: the two never wait on each other in a circle.
     for proposal in db.session.scalars(select(Proposal).join(Support, Support.proposal_id == Proposal.id)
-                                       .where(Support.resident_id == resident.id).with_for_update(of=Proposal)):
+                                       .where(Support.resident_id == resident.id).order_by(Proposal.number)
+                                       .with_for_update(of=Proposal)):
         proposal.supports -= 1
     db.session.execute(delete(Support).where(Support.resident_id == resident.id))
     for request in db.session.scalars(select(JoinRequest).where(JoinRequest.resident_id == resident.id)).all():
@@ -475,9 +492,9 @@ def _names(rows) -> dict:
 
 
 @query(None)
-def proposal_page(number: int, resident_id=None) -> dict:
+def proposal_page(number: int, resident_id=None, *, whole: bool = True) -> dict:
     """A proposal's public page: the proposal, its timeline to the municipality's answer and after, and what the
-    signed-in resident may do with it."""
+    signed-in resident may do with it (``whole`` false: the proposal alone, as a list shows it)."""
     proposal = _proposal(number)
     resident = resident_of(resident_id)
     supported = bool(resident and db.session.scalar(select(Support.id).where(
@@ -485,14 +502,15 @@ def proposal_page(number: int, resident_id=None) -> dict:
     merged_into = db.session.get(Proposal, proposal.merged_into_id) if proposal.merged_into_id else None
     author = db.session.get(Resident, proposal.author_id) if proposal.author_id else None
     body_name = dict((str(k), v) for k, v in themes()).get(str(proposal.theme_body_id)) if proposal.theme_body_id else None
-    return {"proposal": proposal, "timeline": timeline(proposal), "supported": supported, "resident": resident,
+    return {"proposal": proposal, "timeline": timeline(proposal) if whole else [], "supported": supported,
+            "resident": resident,
             "paragraphs": rules.paragraphs(proposal.text),
             # A hidden proposal's title may be what was hidden: the public sees its number and the reason.
             "hidden_from_you": proposal.hidden_at is not None and not current_actor().may(Permission.BODIES_MANAGE),
             "author": author.name if author else None, "is_member": bool(author and author.member_id),
             "theme": body_name or _("Other"), "merged_into": merged_into,
-            "report": city.report_trail(proposal.report_id) if proposal.report_id else None,
-            "motion": city.motion_trail(proposal.motion_id) if proposal.motion_id else None}
+            "report": city.report_trail(proposal.report_id) if whole and proposal.report_id else None,
+            "motion": city.motion_trail(proposal.motion_id) if whole and proposal.motion_id else None}
 
 
 def timeline(proposal: Proposal) -> list[dict]:
@@ -598,6 +616,8 @@ def merge_proposal(number: int, data: dict) -> Proposal:
     duplicate, target = locked.get(number), locked.get(into_number)
     if duplicate is None:
         raise NotFound()
+    if target is not None and target.hidden_at is not None:  # its page would name what was hidden
+        raise Invalid({"into": [_("Choose an open proposal to merge into.")]})
     if target is None or target.status in (ProposalStatus.MERGED, ProposalStatus.DECLINED):
         raise Invalid({"into": [_("Choose an open proposal to merge into.")]})
     _still_open(duplicate)

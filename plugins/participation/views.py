@@ -110,9 +110,15 @@ def sign_up_page():
     return render_template("participation/signed_up.html")
 
 
-@pages.get("/verify/<token>", endpoint="verify")
+@pages.route("/verify/<token>", methods=["GET", "POST"], endpoint="verify")
 @performs(usecases.verify)
 def verify_page(token):
+    """The link shows whose account it confirms; the button confirms it (a mail scanner only opens links)."""
+    if request.method == "GET":
+        done, resident = attempt(lambda: usecases.account_to_confirm(token))
+        if not done:
+            return _to("sign_up")
+        return render_template("participation/confirm.html", pending=resident)
     done, _result = attempt(lambda: usecases.verify(token), _("Your address is confirmed. Sign in."))
     return _to("sign_in") if done else _to("sign_up")
 
@@ -190,7 +196,8 @@ def reset_password_page(token):
 def account_page():
     if usecases.resident_of(signed_in_key()) is None:
         return _need_sign_in()
-    return render_template("participation/account.html", data=usecases.my_data(signed_in_key()))
+    return render_template("participation/account.html", data=usecases.my_data(signed_in_key()),
+                           resident=usecases.resident_of(signed_in_key()))
 
 
 @pages.get("/account/my-data.json", endpoint="my_data")
@@ -364,7 +371,8 @@ def decline_join_page(request_id):
 @pages.get("/drafts", endpoint="drafts")
 @performs(usecases.drafts)
 def drafts_page():
-    return render_template("participation/drafts.html", drafts=usecases.drafts(), today=council_today())
+    return render_template("participation/drafts.html", drafts=usecases.drafts(), today=council_today(),
+                           resident=usecases.resident_of(signed_in_key()))
 
 
 @pages.route("/drafts/bylaws", methods=["GET", "POST"], endpoint="new_bylaws_draft")
@@ -473,7 +481,7 @@ def dismiss_flag_page(flag_id):
 
 
 def proposal_out(number: int, *, with_timeline: bool = True) -> dict:
-    found = usecases.proposal_page(number)
+    found = usecases.proposal_page(number, whole=with_timeline)
     proposal = found["proposal"]
     return {"number": proposal.number, "title": None if found["hidden_from_you"] else proposal.title,
             "text": None if proposal.hidden_at else proposal.text, "theme": found["theme"],
@@ -485,7 +493,7 @@ def proposal_out(number: int, *, with_timeline: bool = True) -> dict:
             "created_at": proposal.created_at,
             "url": url_for(f"{NAME}.proposal", council_slug=g.council.slug, number=number, _external=True),
             "timeline": [{**step, "at": step["at"].isoformat() if step["at"] else None}
-                         for step in found["timeline"]] if with_timeline else []}
+                         for step in found["timeline"]]}
 
 
 class ResidentProposalList(Schema):
@@ -760,6 +768,7 @@ class Me(MethodView):
 
 
 @api.route("/proposals/new")
+@city.rate_limited("10 per hour")
 class NewProposal(MethodView):
     @performs(usecases.propose)
     @takes(usecases.propose)
@@ -790,6 +799,7 @@ class ProposalSupport(MethodView):
 
 
 @api.route("/drafts/<uuid:draft_id>/comments")
+@city.rate_limited("20 per hour")
 class DraftComments(MethodView):
     @performs(usecases.comment)
     @takes(usecases.comment)
@@ -802,6 +812,7 @@ class DraftComments(MethodView):
 
 
 @api.route("/working-groups/<uuid:body_id>/join-requests")
+@city.rate_limited("20 per hour")
 class JoinGroup(MethodView):
     @performs(usecases.ask_to_join)
     @takes(usecases.ask_to_join)

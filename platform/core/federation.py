@@ -530,11 +530,6 @@ def trend(code: str, slug: str | None = None) -> list[tuple[str, float | None]]:
     return [(day.isoformat(), round(statistics.median(v), 3) if v else None) for day, v in sorted(by_day.items())]
 
 
-def label_of(code: str) -> str:
-    labels = indicator_labels()
-    return str(labels[code]) if code in labels else code
-
-
 def csv_of(rows: list[dict]) -> str:
     import csv
     import io

@@ -24,6 +24,7 @@ from konsey.core.follow_up import milestones_of
 from konsey.core.meetings import ACTIVE_STATUSES, AgendaItem, Meeting, Vote
 from konsey.core.membership import Member, MemberStatus
 from konsey.core.motions import Motion, decided_day
+from konsey.core.notifications import member_for
 from konsey.core.seats import SeatRole, seats_on
 from konsey.core.text import ascii_slug, turkish_sort_key
 from konsey.tenants.db import db, utcnow
@@ -33,7 +34,7 @@ from konsey.tenants.scoping import current_council_id
 __all__ = ["MIN_PEOPLE", "ascii_slug", "erase_participant", "per_account", "suppress_share", "add_participant", "adopt_report", "draft_report", "executive_board", "hash_password",
            "member_with_email", "motion_trail", "motions_to_link", "municipality_population", "next_number", "normalise_email", "participation_of",
            "password_matches", "put_on_next_agenda", "rate_limited", "report_text", "report_trail", "council_day_of", "reports_of", "spend_a_password_check", "suppress",
-           "working_group", "working_groups"]
+           "working_group", "working_group_names", "working_groups"]
 
 hash_password = accounts.hash_password
 password_matches = accounts.password_matches
@@ -90,9 +91,9 @@ def municipality_population() -> int | None:
 
 
 def member_with_email(email: str) -> Member | None:
-    """The council's active member with this e-mail address, if there is one."""
-    return db.session.scalar(select(Member).where(Member.email == normalise_email(email),
-                                                  Member.status == MemberStatus.ACTIVE).limit(1))
+    """The council's active member with this e-mail address, if there is one (matched as notices match them)."""
+    member = member_for(email)
+    return member if member is not None and member.status is MemberStatus.ACTIVE else None
 
 
 # --- bodies -------------------------------------------------------------------------------------------------------
@@ -115,6 +116,14 @@ def working_groups() -> list[dict]:
     groups = db.session.scalars(select(Body).where(Body.kind == BodyKind.WORKING_GROUP,
                                                    Body.status == BodyStatus.ACTIVE)).all()
     return [_group(body, today) for body in sorted(groups, key=lambda b: turkish_sort_key(b.name))]
+
+
+def working_group_names() -> list[tuple[str, str]]:
+    """(id, name) of the council's working groups at work, in Turkish alphabetical order: one query, for a form's
+    choices or a list's names (``working_groups`` reads each one's people and meetings too)."""
+    groups = db.session.scalars(select(Body).where(Body.kind == BodyKind.WORKING_GROUP,
+                                                   Body.status == BodyStatus.ACTIVE)).all()
+    return [(str(body.id), body.name) for body in sorted(groups, key=lambda b: turkish_sort_key(b.name))]
 
 
 def working_group(body_id) -> Body | None:

@@ -16,7 +16,8 @@ from konsey.usecases.base import command, query
 
 
 def labels(codes=None) -> dict:
-    return {code: federation.label_of(code) for code in (codes or federation.indicator_labels())}
+    known = federation.indicator_labels()  # the plugins' asked once, not once per code
+    return {code: str(known.get(code, code)) for code in (codes or known)}
 
 
 @query(Permission.FEDERATION_VIEW, audited=True)  # the read across councils is recorded, and the record kept

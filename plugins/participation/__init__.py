@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from flask import g
 from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, fields, validate
 
@@ -74,7 +75,17 @@ def konsey_public_links():
 
 
 def _indicator(code: str):
-    return lambda: usecases.indicators()[code]
+    """One figure of the council's: the four are worked out once per council and app context (the federation asks
+    for each in turn)."""
+
+    def compute():
+        memo = g.setdefault("participation_indicators", {})
+        council_id = usecases.current_council_id()
+        if council_id not in memo:
+            memo[council_id] = usecases.indicators()
+        return memo[council_id][code]
+
+    return compute
 
 
 @hookimpl

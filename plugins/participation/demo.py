@@ -8,8 +8,6 @@ from __future__ import annotations
 import random
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import select
-
 from konsey.pluginkit import city, current_council, db
 from konsey.plugins.participation.models import (
     Comment,
@@ -142,6 +140,3 @@ def seed(today: date) -> None:
     if group is not None:
         db.session.add(JoinRequest(body_id=group, resident_id=residents[8].id, created_at=_at(today - timedelta(days=2))))
     db.session.flush()
-    # The supports counted above are the rows' own: keep the counter honest where a row was merged away.
-    for row in db.session.scalars(select(Proposal)):
-        row.supports = len(db.session.scalars(select(Support.id).where(Support.proposal_id == row.id)).all())

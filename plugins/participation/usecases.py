@@ -345,7 +345,7 @@ def supports_needed() -> int:
 def themes() -> list[tuple[str, str]]:
     """(value, name) of the themes a proposal may take: the working groups at work, then "other" (the executive
     board assigns it)."""
-    return [*((str(group["id"]), group["name"]) for group in city.working_groups()), ("other", _("Other"))]
+    return [*city.working_group_names(), ("other", _("Other"))]
 
 
 def _event(proposal: Proposal, kind: str, note: str | None = None) -> None:
@@ -479,15 +479,16 @@ def proposals(status: str | None = None, theme: str | None = None, page: int = 1
         statement = statement.where(Proposal.theme_body_id == uuid_or_none(theme))
     page = min(max(page, 1), 10_000)
     rows = db.session.scalars(statement.offset((page - 1) * 30).limit(31)).all()
+    chosen = themes()
     return {"proposals": rows[:30], "page": page, "more": len(rows) > 30, "status": status, "theme": theme,
-            "themes": themes(), "names": _names(rows[:30])}
+            "themes": chosen, "names": _names(rows[:30], chosen)}
 
 
-def _names(rows) -> dict:
-    """Body and author names for a page of proposals."""
+def _names(rows, chosen: list[tuple[str, str]]) -> dict:
+    """Body and author names for a page of proposals (``chosen``: the themes, read once for the page)."""
     ids = {row.author_id for row in rows if getattr(row, "author_id", None)}
     authors = dict(db.session.execute(select(Resident.id, Resident.name).where(Resident.id.in_(list(ids) or [None]))).all())
-    bodies = {str(group_id): name for group_id, name in themes()}
+    bodies = dict(chosen)
     return {"authors": authors, "bodies": bodies}
 
 
@@ -501,27 +502,39 @@ def proposal_page(number: int, resident_id=None, *, whole: bool = True) -> dict:
         Support.proposal_id == proposal.id, Support.resident_id == resident.id)))
     merged_into = db.session.get(Proposal, proposal.merged_into_id) if proposal.merged_into_id else None
     author = db.session.get(Resident, proposal.author_id) if proposal.author_id else None
-    body_name = dict((str(k), v) for k, v in themes()).get(str(proposal.theme_body_id)) if proposal.theme_body_id else None
-    return {"proposal": proposal, "timeline": timeline(proposal) if whole else [], "supported": supported,
-            "resident": resident,
-            "paragraphs": rules.paragraphs(proposal.text),
+    names = dict(themes())
+    report = city.report_trail(proposal.report_id) if whole and proposal.report_id else None
+    motion = city.motion_trail(proposal.motion_id) if whole and proposal.motion_id else None
+    return {"proposal": proposal, "timeline": timeline(proposal, report, motion) if whole else [],
+            "supported": supported, "resident": resident, "paragraphs": rules.paragraphs(proposal.text),
             # A hidden proposal's title may be what was hidden: the public sees its number and the reason.
             "hidden_from_you": proposal.hidden_at is not None and not current_actor().may(Permission.BODIES_MANAGE),
             "author": author.name if author else None, "is_member": bool(author and author.member_id),
-            "theme": body_name or _("Other"), "merged_into": merged_into,
-            "report": city.report_trail(proposal.report_id) if whole and proposal.report_id else None,
-            "motion": city.motion_trail(proposal.motion_id) if whole and proposal.motion_id else None}
+            "theme": names.get(str(proposal.theme_body_id), _("Other")), "merged_into": merged_into,
+            "group": names.get(str(proposal.body_id)), "report": report, "motion": motion}
 
 
-def timeline(proposal: Proposal) -> list[dict]:
+def _body_name(body_id, names: dict) -> str | None:
+    """The name of the body a proposal is with: a working group's (from ``names``), else the executive board's."""
+    if body_id is None:
+        return None
+    if str(body_id) in names:
+        return names[str(body_id)]
+    board = city.executive_board()
+    return board.name if board is not None and board.id == body_id else None
+
+
+def timeline(proposal: Proposal, report: dict | None = None, motion: dict | None = None) -> list[dict]:
     """Every step of the proposal, in order: what the plugin recorded, then what the council's bodies and the
-    municipality did (read from their records)."""
+    municipality did (``report`` and ``motion``: their trails, read by the caller, else here)."""
     steps = [{"kind": e.kind, "at": city.council_day_of(e.at), "note": e.note} for e in db.session.scalars(
         select(ProposalEvent).where(ProposalEvent.proposal_id == proposal.id).order_by(ProposalEvent.at))]
-    report = city.report_trail(proposal.report_id) if proposal.report_id else None
+    if report is None and proposal.report_id:
+        report = city.report_trail(proposal.report_id)
+    if motion is None and proposal.motion_id:
+        motion = city.motion_trail(proposal.motion_id)
     if report and report["adopted"] and not any(step["kind"] == "report_adopted" for step in steps):
         steps.append({"kind": "report_adopted", "at": None, "note": report["title"]})
-    motion = city.motion_trail(proposal.motion_id) if proposal.motion_id else None
     if motion:
         decision = motion["decision"]
         if decision:
@@ -813,7 +826,7 @@ def join_requests() -> list[dict]:
     """Requests to join the working groups waiting for their facilitators."""
     rows = db.session.execute(select(JoinRequest, Resident.name).join(Resident, Resident.id == JoinRequest.resident_id)
                               .where(JoinRequest.status == JoinStatus.PENDING).order_by(JoinRequest.created_at)).all()
-    names = {str(group["id"]): group["name"] for group in city.working_groups()}
+    names = dict(city.working_group_names())
     return [{"id": r.id, "body_id": r.body_id, "group": names.get(str(r.body_id), "—"), "name": name,
              "status": r.status.value, "created_at": r.created_at} for r, name in rows]
 
@@ -936,9 +949,7 @@ def draft_page(draft_id: uuid.UUID, resident_id=None) -> dict:
                                   .order_by(Comment.version, Comment.paragraph, Comment.created_at)).all()
     authors = dict(db.session.execute(select(Resident.id, Resident.name).where(
         Resident.id.in_([c.author_id for c in comments if c.author_id] or [None]))).all())
-    names = {str(g["id"]): g["name"] for g in city.working_groups()}
-    board = city.executive_board()
-    body = names.get(str(draft.body_id)) or (board.name if board and board.id == draft.body_id else "—")
+    body = _body_name(draft.body_id, dict(city.working_group_names())) or "—"
     latest = versions[-1]
     return {"draft": draft, "versions": versions, "latest": latest, "paragraphs": rules.paragraphs(latest.text),
             "comments": comments, "authors": authors, "open": is_open(draft), "body": body,

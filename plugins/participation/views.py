@@ -78,6 +78,11 @@ def _need_sign_in(back: str | None = None):
     return _to("sign_in", next=back or request.path)
 
 
+def _back_or(endpoint: str):
+    """Back to the page the form was on (its ``back`` field, one of the plugin's pages), else to ``endpoint``."""
+    return redirect(_safe_next(request.form.get("back")) or url_for(f"{NAME}.{endpoint}", council_slug=g.council.slug))
+
+
 def _options(names: list[str]) -> list[tuple[str, str]] | None:
     """A select's options for a list the council set (None: a text field instead)."""
     return [(name, name) for name in names] or None
@@ -417,10 +422,8 @@ def comment_page(draft_id):
 @pages.post("/comments/<uuid:comment_id>/answer", endpoint="answer_comment")
 @performs(usecases.answer_comment)
 def answer_comment_page(comment_id):
-    done, found = attempt(lambda: usecases.answer_comment(comment_id, posted("answer", "reason")),
-                          _("The answer is published."))
-    return redirect(request.form.get("back") if _safe_next(request.form.get("back")) else
-                    url_for(f"{NAME}.drafts", council_slug=g.council.slug))
+    attempt(lambda: usecases.answer_comment(comment_id, posted("answer", "reason")), _("The answer is published."))
+    return _back_or("drafts")
 
 
 @pages.post("/comments/<uuid:comment_id>/flag", endpoint="flag_comment")
@@ -428,16 +431,14 @@ def answer_comment_page(comment_id):
 @city.rate_limited("10 per hour")
 def flag_comment_page(comment_id):
     attempt(lambda: usecases.flag_comment(comment_id, posted("reason")), _("Thank you: the secretariat will look at it."))
-    back = _safe_next(request.form.get("back"))
-    return redirect(back or url_for(f"{NAME}.drafts", council_slug=g.council.slug))
+    return _back_or("drafts")
 
 
 @pages.post("/comments/<uuid:comment_id>/hide", endpoint="hide_comment")
 @performs(usecases.hide_comment)
 def hide_comment_page(comment_id):
     attempt(lambda: usecases.hide_comment(comment_id, posted("reason")), _("The comment is hidden; its place says why."))
-    back = _safe_next(request.form.get("back"))
-    return redirect(back or url_for(f"{NAME}.moderation", council_slug=g.council.slug))
+    return _back_or("moderation")
 
 
 @pages.post("/drafts/<uuid:draft_id>/versions", endpoint="revise_draft")
@@ -487,7 +488,7 @@ def proposal_out(number: int, *, with_timeline: bool = True) -> dict:
             "text": None if proposal.hidden_at else proposal.text, "theme": found["theme"],
             "neighbourhood": proposal.neighbourhood, "author": found["author"], "status": proposal.status.value,
             "supports": proposal.supports, "threshold": proposal.threshold,
-            "body": dict((str(k), v) for k, v in usecases.themes()).get(str(proposal.body_id)) if proposal.body_id else None,
+            "body": found["group"],
             "answer": proposal.answer, "hidden_reason": proposal.hidden_reason,
             "merged_into": found["merged_into"].number if found["merged_into"] else None,
             "created_at": proposal.created_at,
@@ -822,7 +823,7 @@ class JoinGroup(MethodView):
         """The resident asks to take part in the working group, agreeing to its meeting notices by e-mail; its
         facilitator answers."""
         joined = usecases.ask_to_join(_resident_key(), body_id, data)
-        group = next(g["name"] for g in usecases.working_groups()["groups"] if g["id"] == joined.body_id)
+        group = dict(usecases.themes())[str(joined.body_id)]
         return {"id": joined.id, "body_id": joined.body_id, "group": group, "consented_at": joined.consented_at,
                 "name": usecases.resident_of(_resident_key()).name, "status": joined.status.value,
                 "created_at": joined.created_at}, 201
